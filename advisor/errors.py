@@ -1,0 +1,37 @@
+"""Errors a user can cause. Each one carries the file, the field and what is allowed.
+
+The CLI prints ``str(error)`` and exits with status 2; nothing else is shown.
+"""
+
+from __future__ import annotations
+
+
+class AdvisorError(Exception):
+    """Base class of every error caused by input (a file, a value, a rule set)."""
+
+    def __init__(self, message: str, *, source: str | None = None, field: str | None = None):
+        self.message = message
+        self.source = source
+        self.field = field
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = []
+        if self.source:
+            where.append(self.source)
+        if self.field:
+            where.append(f"field '{self.field}'")
+        prefix = ": ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class InputError(AdvisorError):
+    """A workload file or value is malformed or out of range."""
+
+
+class RuleSetError(AdvisorError):
+    """A rule set is malformed: unknown fact, operator, value of the wrong type..."""
+
+
+class UnknownModelError(InputError):
+    """The model is not in the price catalogue and no pricing override was given."""
