@@ -1,0 +1,168 @@
+"""Price cards: real catalogue prices, batch variants and fallbacks, overrides, errors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from advisor.errors import InputError, UnknownModelError
+from advisor.prices import PriceCard, TieredRate, price_card
+from advisor.profile import Pricing, parse_profile
+
+# genai-prices 0.2.3 records batch variants from 2026-10-14 on.
+PRICE_DATE = date(2026, 11, 1)
+
+BASE = {
+    "name": "feature",
+    "interaction": "pipeline",
+    "latency_budget_s": 3600,
+    "input_tokens": 1000,
+    "output_tokens": 0,
+    "requests_per_month": 1000,
+    "model": "gpt-4o",
+}
+
+
+def _names(card: PriceCard) -> list[str]:
+    return [a.name for a in card.assumptions]
+
+
+def test_gpt_4o_standard_and_batch_from_catalogue() -> None:
+    card = price_card("openai", "gpt-4o", PRICE_DATE)
+    assert (card.provider, card.model, card.source) == ("openai", "gpt-4o", "genai-prices")
+    assert card.standard.input.at(1000) == 2.5
+    assert card.standard.output.at(1000) == 10.0
+    assert card.batch_source == "catalogue"
+    assert card.batch.input.at(1000) == 1.25
+    assert card.batch.output.at(1000) == 5.0
+    assert card.data_version.startswith("genai-prices 0.2.")
+    assert card.price_date == PRICE_DATE
+    assert "prices" in _names(card)
+
+
+def test_claude_sonnet_batch_output_and_cached_input() -> None:
+    card = price_card("anthropic", "claude-sonnet-4-5", PRICE_DATE)
+    assert card.standard.output.at(1000) == pytest.approx(15.0)
+    assert card.batch.output.at(1000) == pytest.approx(7.5)
+    # Seed 002: batch stacks with caching, down to 5% of a standard uncached input token.
+    assert card.batch.cached_input.at(1000) == pytest.approx(0.05 * card.standard.input.at(1000))
+    assert card.batch.cached_input.at(1000) == pytest.approx(0.15)
+
+
+def test_claude_sonnet_long_context_tier_applies_to_all_tokens() -> None:
+    card = price_card("anthropic", "claude-sonnet-4-5", PRICE_DATE)
+    assert card.standard.input.at(200_000) == pytest.approx(3.0)
+    assert card.standard.input.at(200_001) == pytest.approx(6.0)
+    assert card.batch.output.at(250_000) == pytest.approx(11.25)
+
+
+def test_model_without_batch_variant_falls_back_to_published_discount() -> None:
+    card = price_card("openai", "text-embedding-3-small", PRICE_DATE)
+    assert card.batch_source == "published discount"
+    assert card.batch.input.at(1000) == pytest.approx(0.5 * card.standard.input.at(1000))
+    discount = [a for a in card.assumptions if a.name == "batch discount"]
+    assert discount and "50%" in discount[0].value and "openai" in discount[0].value
+    # No cache-read price: cached input pays the input price, and says so.
+    assert card.standard.cached_input == card.standard.input
+    assert "standard cached input" in _names(card)
+
+
+def test_before_the_catalogue_knew_batch_prices_the_discount_is_used() -> None:
+    card = price_card("openai", "gpt-4o", date(2025, 6, 1))
+    assert card.batch_source == "published discount"
+    assert card.batch.input.at(1) == pytest.approx(1.25)
+
+
+def test_provider_and_model_ids_are_case_insensitive_and_resolved() -> None:
+    card = price_card("OpenAI", "GPT-4o", PRICE_DATE)
+    assert (card.provider, card.model) == ("openai", "gpt-4o")
+
+
+def test_price_card_is_cached() -> None:
+    assert price_card("openai", "gpt-4o", PRICE_DATE) is price_card("openai", "gpt-4o", PRICE_DATE)
+
+
+def test_unknown_model_lists_close_matches() -> None:
+    with pytest.raises(UnknownModelError) as info:
+        price_card("openai", "gpt-4oo", PRICE_DATE)
+    error = info.value
+    assert error.field == "model" and error.source is None
+    assert "unknown model 'gpt-4oo' for provider 'openai'" in str(error)
+    assert "close matches: gpt-4o" in str(error)
+    assert "'pricing' override" in str(error)
+    assert isinstance(error, InputError)
+
+
+def test_unknown_provider_lists_close_providers() -> None:
+    with pytest.raises(UnknownModelError) as info:
+        price_card("opneai", "gpt-4o", PRICE_DATE)
+    assert info.value.field == "provider"
+    assert "unknown provider 'opneai'" in str(info.value)
+    assert "openai" in str(info.value)
+
+
+def test_model_without_token_prices_asks_for_an_override() -> None:
+    with pytest.raises(UnknownModelError, match="pricing"):
+        price_card("groq", "whisper-large-v3", PRICE_DATE)
+
+
+def test_pricing_override_prices_an_unknown_model() -> None:
+    pricing = Pricing(input_per_mtok=1.0, output_per_mtok=4.0)
+    card = price_card("acme", "in-house-7b", PRICE_DATE, pricing)
+    assert (card.source, card.provider, card.model) == ("override", "acme", "in-house-7b")
+    assert card.standard.cached_input.at(10) == 1.0  # defaults to the input price
+    assert card.batch_source == "published discount"
+    assert card.batch.output.at(10) == pytest.approx(2.0)
+    assert {"cached input", "batch discount"} <= set(_names(card))
+
+
+def test_pricing_override_with_every_field_needs_no_assumption() -> None:
+    pricing = Pricing(input_per_mtok=3.0, output_per_mtok=15.0, cached_input_per_mtok=0.3, batch_discount=0.4)
+    card = price_card("openai", "gpt-4o", PRICE_DATE, pricing)
+    assert card.source == "override" and card.batch_source == "override"
+    assert card.standard.input.at(1) == 3.0  # the catalogue is not consulted
+    assert card.batch.cached_input.at(1) == pytest.approx(0.18)
+    assert card.assumptions == ()
+
+
+@pytest.mark.parametrize(
+    "pricing",
+    [
+        {"input_per_mtok": -1, "output_per_mtok": 1},
+        {"input_per_mtok": 1, "output_per_mtok": 1, "batch_discount": 1.0},
+        {"input_per_mtok": 1, "output_per_mtok": 1, "cached_input_per_mtok": float("nan")},
+        {"input_per_mtok": "cheap", "output_per_mtok": 1},
+        {"input_per_mtok": 1},
+        {"input_per_mtok": 1, "output_per_mtok": 1, "discount": 0.5},
+    ],
+)
+def test_bad_pricing_values_are_rejected_by_profile_validation(pricing: dict) -> None:
+    with pytest.raises(InputError) as info:
+        parse_profile({**BASE, "pricing": pricing})
+    assert "pricing." in str(info.value)
+
+
+def test_tiered_rate_cliff() -> None:
+    rate = TieredRate(base=1.0, tiers=((100, 2.0), (1000, 3.0)))
+    assert [rate.at(n) for n in (0, 100, 101, 1000, 1001)] == [1.0, 1.0, 2.0, 2.0, 3.0]
+    assert rate.scaled(0.5).at(1001) == 1.5
+    assert TieredRate(base=0.5).never_above(rate)
+    assert not TieredRate(base=2.5).never_above(rate)
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic", "google"])
+def test_catalogue_batch_prices_never_exceed_standard(provider: str) -> None:
+    from genai_prices import data_snapshot
+
+    models = next(p for p in data_snapshot.get_snapshot().providers if p.id == provider).models
+    checked = 0
+    for model in models:
+        try:
+            card = price_card(provider, model.id, PRICE_DATE)
+        except UnknownModelError:  # priced per audio second, page, image...
+            continue
+        checked += 1
+        for name in ("input", "cached_input", "output"):
+            assert getattr(card.batch, name).never_above(getattr(card.standard, name)), (model.id, name)
+    assert checked > 5
