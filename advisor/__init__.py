@@ -1,0 +1,31 @@
+"""advisor: should an LLM feature call its model sync, streaming, async or batch?
+
+    >>> import advisor
+    >>> result = advisor.assess(advisor.load_profile("examples/chatbot.yaml"))
+    >>> result.recommendation
+    'streaming'
+
+The CLI (``advisor recommend``) prints ``result.model_dump(mode="json")``.
+"""
+
+from .assessment import Assessment, assess
+from .errors import AdvisorError, InputError, RuleSetError, UnknownModelError
+from .profile import MODES, WorkloadProfile, load_profile, parse_profile
+from .rules import RuleSet, load_rules
+from .version import __version__
+
+__all__ = [
+    "MODES",
+    "AdvisorError",
+    "Assessment",
+    "InputError",
+    "RuleSet",
+    "RuleSetError",
+    "UnknownModelError",
+    "WorkloadProfile",
+    "__version__",
+    "assess",
+    "load_profile",
+    "load_rules",
+    "parse_profile",
+]

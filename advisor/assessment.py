@@ -1,0 +1,357 @@
+"""The assessment: everything the advisor concluded about one workload, and why.
+
+``assess(profile)`` is the one call that does the thinking. The CLI, the app and the
+decision records are views of the Assessment it returns; ``model_dump(mode="json")`` is
+the machine-readable form, with stable keys.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any, Literal, Mapping
+
+from pydantic import BaseModel, ConfigDict
+
+from .assumption import Assumption
+from .capacity import Capacity, estimate_capacity
+from .cost import CostEstimate, ModeCost, estimate_costs
+from .engine import Evaluation, evaluate
+from .facts import profile_facts
+from .latency import LatencyEstimate, estimate_latency
+from .prices import PriceCard, RateSet, price_card
+from .profile import MODES, Mode, WorkloadProfile, parse_profile
+from .rules import RuleSet, load_rules
+from .version import __version__
+
+_FROZEN = ConfigDict(frozen=True)
+
+
+class RuleSetInfo(BaseModel):
+    model_config = _FROZEN
+    id: str
+    version: str
+    hash: str
+
+
+class AxisInfo(BaseModel):
+    model_config = _FROZEN
+    id: str
+    name: str
+    weight: float
+    question: str
+
+
+class ModeRank(BaseModel):
+    model_config = _FROZEN
+    mode: Mode
+    rank: int
+    total: float
+    axis_scores: dict[str, float]
+    excluded: bool
+
+
+class Exclusion(BaseModel):
+    model_config = _FROZEN
+    mode: Mode
+    rules: list[str]
+    reasons: list[str]
+
+
+class FiredRule(BaseModel):
+    model_config = _FROZEN
+    id: str
+    axis: str
+    title: str
+    because: str
+    source: str
+    scores: dict[str, float]
+    exclude: list[Mode]
+    patterns: list[str]
+
+
+class Pattern(BaseModel):
+    model_config = _FROZEN
+    id: str
+    name: str
+    description: str
+    source: str
+    rules: list[str]
+
+
+class Risk(BaseModel):
+    model_config = _FROZEN
+    risk: str
+    mitigation: str
+    source: str
+
+
+class ConditionTrace(BaseModel):
+    model_config = _FROZEN
+    fact: str
+    op: str
+    actual: Any
+    threshold: Any
+    passed: bool
+
+
+class RuleTrace(BaseModel):
+    model_config = _FROZEN
+    rule: str
+    fired: bool
+    conditions: list[ConditionTrace]
+
+
+class PriceBasis(BaseModel):
+    """What every cost figure rests on: prices, their date and source, the build defaults."""
+
+    model_config = _FROZEN
+    provider: str
+    model: str
+    source: str
+    price_date: datetime.date
+    data_version: str
+    standard: RateSet
+    batch: RateSet
+    batch_source: str
+    request_tokens_usd: dict[Mode, float]
+    batch_token_saving_usd_per_month: float
+    batch_token_saving_fraction: float
+    batch_breakeven_requests_per_month: float | None
+    usd_per_person_week: float
+    amortisation_months: int
+
+
+class Change(BaseModel):
+    """Setting ``fact`` to ``value`` gives ``new_recommendation`` (found by re-evaluating)."""
+
+    model_config = _FROZEN
+    fact: str
+    value: Any
+    new_recommendation: Mode
+    because: str
+
+
+class Assessment(BaseModel):
+    model_config = _FROZEN
+
+    advisor_version: str
+    ruleset: RuleSetInfo
+    workload: WorkloadProfile
+    price_date: datetime.date
+    recommendation: Mode
+    contract: Literal["synchronous", "asynchronous"]
+    reason: str
+    decided_by: list[str]
+    axes: list[AxisInfo]
+    ranking: list[ModeRank]
+    excluded: list[Exclusion]
+    fired_rules: list[FiredRule]
+    patterns: list[Pattern]
+    latency: LatencyEstimate
+    costs: dict[Mode, ModeCost]
+    pricing: PriceBasis
+    capacity: Capacity
+    risks: list[Risk]
+    checklist: list[str]
+    assumptions: list[Assumption]
+    facts: dict[str, Any]
+    trace: list[RuleTrace]
+    what_would_change: list[Change] = []
+
+    def rank_of(self, mode: str) -> ModeRank:
+        return next(r for r in self.ranking if r.mode == mode)
+
+
+# -- the one call -------------------------------------------------------------------
+
+
+def today() -> datetime.date:
+    return datetime.datetime.now(datetime.timezone.utc).date()
+
+
+def derive_facts(
+    profile: WorkloadProfile, latency: LatencyEstimate, costs: CostEstimate, capacity: Capacity
+) -> dict[str, Any]:
+    """Every fact the rules may read (declared in advisor.facts)."""
+    facts = profile_facts(profile)
+    sync_cost = costs.modes["sync"]
+    batch_cost = costs.modes["batch"]
+    facts.update(
+        model_p95_s=latency.per_call_p95_s,
+        per_call_p95_s=latency.per_call_p95_s,
+        end_to_end_p95_s=latency.end_to_end_p95_s,
+        time_to_first_token_s=latency.time_to_first_token_s,
+        budget_ratio=latency.budget_ratio,
+        within_budget=latency.within_budget,
+        monthly_token_cost_usd=sync_cost.tokens_usd,
+        batch_saving_usd_per_month=costs.batch_token_saving_usd_per_month,
+        batch_saving_fraction=costs.batch_token_saving_fraction,
+        batch_net_saving_usd_per_month=sync_cost.total_usd - batch_cost.total_usd,
+        batch_breakeven_requests_per_month=costs.batch_breakeven_requests_per_month,
+        rate_limit_utilisation=max(capacity.rpm_utilisation, capacity.tpm_utilisation),
+        over_rate_limit=capacity.over_limit,
+        concurrent_connections=capacity.concurrent_connections,
+        retry_amplification=capacity.retry_amplification,
+    )
+    return facts
+
+
+@dataclass(frozen=True)
+class Situation:
+    """The derived numbers of one profile before any rule runs (cheap to recompute)."""
+
+    profile: WorkloadProfile
+    latency: LatencyEstimate
+    card: PriceCard
+    costs: CostEstimate
+    capacity: Capacity
+    assumptions: list[Assumption]
+    facts: dict[str, Any]
+
+
+def situate(profile: WorkloadProfile, price_date: datetime.date | None = None) -> Situation:
+    """Latency, prices, costs, capacity and facts for one profile."""
+    latency, latency_assumptions = estimate_latency(profile)
+    card = price_card(profile.provider, profile.model, price_date or today(), profile.pricing)
+    costs = estimate_costs(profile, card)
+    capacity = estimate_capacity(profile, latency)
+    assumptions = _unique([*latency_assumptions, *card.assumptions, *costs.assumptions, *capacity.assumptions])
+    return Situation(
+        profile=profile,
+        latency=latency,
+        card=card,
+        costs=costs,
+        capacity=capacity,
+        assumptions=assumptions,
+        facts=derive_facts(profile, latency, costs, capacity),
+    )
+
+
+def _unique(items: list[Assumption]) -> list[Assumption]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for item in items:
+        key = (item.name, item.value)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def assess(
+    profile: WorkloadProfile | Mapping[str, Any],
+    rules: RuleSet | str | None = None,
+    *,
+    weights: Mapping[str, float] | None = None,
+    price_date: datetime.date | None = None,
+) -> Assessment:
+    """Assess one workload: the recommended mode, the ranking, the reasons, the money."""
+    if not isinstance(profile, WorkloadProfile):
+        profile = parse_profile(dict(profile))
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    situation = situate(profile, price_date)
+    evaluation = evaluate(ruleset, situation.facts, weights)
+    return build_assessment(ruleset, situation, evaluation)
+
+
+def build_assessment(ruleset: RuleSet, situation: Situation, evaluation: Evaluation) -> Assessment:
+    header = ruleset.header
+    winner = evaluation.recommendation
+    fired = evaluation.fired
+    by_id = {rule.id: rule for rule in fired}
+
+    excluded_modes = evaluation.excluded
+    ranking = [
+        {
+            "mode": mode,
+            "rank": i + 1,
+            "total": round(evaluation.totals[mode], 6),
+            "axis_scores": evaluation.axis_scores[mode],
+            "excluded": mode in excluded_modes,
+        }
+        for i, mode in enumerate(evaluation.order)
+    ]
+    excluded = [
+        {
+            "mode": mode,
+            "rules": list(ids),
+            "reasons": [by_id[i].spec.because.strip() for i in ids],
+        }
+        for mode in MODES
+        if (ids := excluded_modes.get(mode))
+    ]
+    patterns: dict[str, dict[str, Any]] = {}
+    for rule in fired:
+        for pid in rule.spec.effect.patterns:
+            pattern = ruleset.pattern(pid)
+            if winner not in pattern.applies_to:
+                continue
+            entry = patterns.setdefault(
+                pid,
+                {"id": pid, "name": pattern.name, "description": pattern.description.strip(),
+                 "source": pattern.source, "rules": []},
+            )
+            entry["rules"].append(rule.id)
+
+    decisive = evaluation.decided_by
+    lead = by_id[decisive[0]] if decisive else None
+    mode_spec = header.modes[winner]
+    reason = lead.spec.because.strip() if lead else f"{mode_spec.name} scores highest with no rule against it."
+    pricing = situation.costs
+    card = situation.card
+    data = {
+        "advisor_version": __version__,
+        "ruleset": {"id": ruleset.id, "version": ruleset.version, "hash": ruleset.content_hash},
+        "workload": situation.profile,
+        "price_date": card.price_date,
+        "recommendation": winner,
+        "contract": mode_spec.contract,
+        "reason": reason,
+        "decided_by": list(decisive),
+        "axes": [
+            {"id": a.id, "name": a.name, "weight": evaluation.weights[a.id], "question": a.question}
+            for a in header.axes
+        ],
+        "ranking": ranking,
+        "excluded": excluded,
+        "fired_rules": [
+            {
+                "id": r.id, "axis": r.spec.axis, "title": r.spec.title, "because": r.spec.because.strip(),
+                "source": r.spec.source, "scores": r.spec.effect.scores,
+                "exclude": list(r.spec.effect.excluded_modes), "patterns": list(r.spec.effect.patterns),
+            }
+            for r in fired
+        ],
+        "patterns": list(patterns.values()),
+        "latency": situation.latency,
+        "costs": pricing.modes,
+        "pricing": {
+            "provider": card.provider, "model": card.model, "source": card.source,
+            "price_date": card.price_date, "data_version": card.data_version,
+            "standard": card.standard, "batch": card.batch, "batch_source": card.batch_source,
+            "request_tokens_usd": pricing.request_tokens_usd,
+            "batch_token_saving_usd_per_month": pricing.batch_token_saving_usd_per_month,
+            "batch_token_saving_fraction": pricing.batch_token_saving_fraction,
+            "batch_breakeven_requests_per_month": pricing.batch_breakeven_requests_per_month,
+            "usd_per_person_week": pricing.usd_per_person_week,
+            "amortisation_months": pricing.amortisation_months,
+        },
+        "capacity": situation.capacity,
+        "risks": [r.model_dump() for r in mode_spec.risks],
+        "checklist": list(mode_spec.checklist),
+        "assumptions": situation.assumptions,
+        "facts": situation.facts,
+        "trace": [
+            {
+                "rule": o.rule.id,
+                "fired": o.fired,
+                "conditions": [
+                    {"fact": f, "op": op, "actual": a, "threshold": t, "passed": p}
+                    for (f, op, a, t, p) in o.conditions
+                ],
+            }
+            for o in evaluation.outcomes
+        ],
+    }
+    return Assessment.model_validate(data)

@@ -1,0 +1,138 @@
+"""The rule engine: evaluate a compiled rule set over facts, score and rank the modes.
+
+Scoring: each fired rule adds its per-mode scores to its axis; a mode's total is the
+weighted sum of its axis scores. Hard constraints (``exclude``/``require``) remove modes
+whatever they score. The best-scoring mode that is not excluded is recommended; ties go
+to the simpler mode in the rule set's ``tie_break`` order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .errors import RuleSetError
+from .profile import MODES
+from .rules import ConditionResult, Rule, RuleSet
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    rule: Rule
+    fired: bool
+    conditions: tuple[ConditionResult, ...]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    outcomes: tuple[RuleOutcome, ...]
+    weights: dict[str, float]
+    axis_scores: dict[str, dict[str, float]]  # mode -> axis -> score
+    totals: dict[str, float]
+    excluded: dict[str, tuple[str, ...]]  # mode -> ids of the rules that excluded it
+    order: tuple[str, ...]  # all modes, best first; excluded modes last
+    recommendation: str
+    decided_by: tuple[str, ...]  # rule ids, most decisive first
+
+    @property
+    def fired(self) -> tuple[Rule, ...]:
+        return tuple(o.rule for o in self.outcomes if o.fired)
+
+
+def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> RuleOutcome:
+    """Evaluate one rule with its full condition trace."""
+    out: list[ConditionResult] = []
+    fired = rule.check(facts, out)  # type: ignore[arg-type]
+    return RuleOutcome(rule, fired, tuple(out))
+
+
+def evaluate(
+    ruleset: RuleSet, facts: Mapping[str, Any], weights: Mapping[str, float] | None = None
+) -> Evaluation:
+    axes = [axis.id for axis in ruleset.header.axes]
+    w = dict(ruleset.weights)
+    if weights:
+        unknown = set(weights) - set(w)
+        if unknown:
+            raise RuleSetError(f"unknown axis in weights: {', '.join(sorted(unknown))}; axes: {', '.join(axes)}")
+        w.update(weights)
+
+    axis_scores = {mode: dict.fromkeys(axes, 0.0) for mode in MODES}
+    excluded: dict[str, list[str]] = {}
+    outcomes = []
+    for rule in ruleset.rules:
+        outcome = evaluate_rule(rule, facts)
+        outcomes.append(outcome)
+        if not outcome.fired:
+            continue
+        effect = rule.spec.effect
+        axis = rule.spec.axis
+        for mode, score in effect.scores.items():
+            axis_scores[mode][axis] += score
+        for mode in effect.excluded_modes:
+            excluded.setdefault(mode, []).append(rule.id)
+
+    totals = {mode: sum(w[a] * s for a, s in axis_scores[mode].items()) for mode in MODES}
+    tie = {mode: i for i, mode in enumerate(ruleset.header.tie_break)}
+    allowed = [m for m in MODES if m not in excluded]
+    if not allowed:
+        culprits = sorted({rid for ids in excluded.values() for rid in ids})
+        raise RuleSetError(
+            f"the rule set excludes every mode for this workload (rules {', '.join(culprits)}); "
+            "its hard constraints contradict each other",
+            source=ruleset.path,
+        )
+    # Round totals for ranking so float noise never reorders equal scores.
+    def key(mode: str) -> tuple[float, int]:
+        return (-round(totals[mode], 9), tie[mode])
+
+    order = tuple(sorted(allowed, key=key) + sorted((m for m in MODES if m in excluded), key=key))
+    recommendation = order[0]
+    decided_by = _decisive_rules(outcomes, w, recommendation, order, totals, excluded)
+    return Evaluation(
+        outcomes=tuple(outcomes),
+        weights=w,
+        axis_scores=axis_scores,
+        totals=totals,
+        excluded={m: tuple(ids) for m, ids in excluded.items()},
+        order=order,
+        recommendation=recommendation,
+        decided_by=decided_by,
+    )
+
+
+def _decisive_rules(
+    outcomes: list[RuleOutcome],
+    weights: dict[str, float],
+    winner: str,
+    order: tuple[str, ...],
+    totals: dict[str, float],
+    excluded: dict[str, list[str]],
+) -> tuple[str, ...]:
+    """The rules that made the winner win.
+
+    First the hard constraints that removed a mode scoring at least as well as the winner,
+    then the rules whose weighted scores put the winner ahead of the runner-up, by margin.
+    """
+    decisive: list[str] = []
+    for mode, ids in excluded.items():
+        if totals[mode] >= totals[winner]:
+            decisive.extend(i for i in ids if i not in decisive)
+    allowed = [m for m in order if m not in excluded]
+    runner_up = allowed[1] if len(allowed) > 1 else None
+    margins: list[tuple[float, int, str]] = []
+    for index, outcome in enumerate(outcomes):
+        if not outcome.fired:
+            continue
+        scores = outcome.rule.spec.effect.scores
+        weight = weights[outcome.rule.spec.axis]
+        if runner_up is None:
+            margin = weight * scores.get(winner, 0.0)
+        else:
+            margin = weight * (scores.get(winner, 0.0) - scores.get(runner_up, 0.0))
+        if margin > 0:
+            margins.append((-margin, index, outcome.rule.id))
+    for _, _, rule_id in sorted(margins):
+        if rule_id not in decisive:
+            decisive.append(rule_id)
+    return tuple(decisive)

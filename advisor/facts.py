@@ -1,0 +1,115 @@
+"""The fact schema: every fact a rule may read, with its type, unit and allowed values.
+
+Facts are the profile's own answers plus what the advisor derives from them (latency,
+cost, capacity). A rule that names a fact not declared here fails when the rule set loads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from .profile import Downstream, Interaction, Mode, OutputFormat, SideEffects, WorkloadProfile
+
+FactType = Literal["number", "integer", "boolean", "enum", "text"]
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    name: str
+    type: FactType
+    description: str
+    unit: str = ""
+    allowed: tuple[str, ...] = ()
+    # A fact the user answers directly (used by what-would-change and the decision map).
+    user_controlled: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("number", "integer")
+
+
+def _enum(name: str, literal: Any, description: str, *, extra: tuple[str, ...] = ()) -> FactSpec:
+    return FactSpec(name, "enum", description, allowed=get_args(literal) + extra, user_controlled=True)
+
+
+_SPECS: tuple[FactSpec, ...] = (
+    # --- answers from the profile --------------------------------------------------
+    _enum("interaction", Interaction, "who waits for the answer and how"),
+    FactSpec("latency_budget_s", "number", "p95 time by which the result must be usable", "s", user_controlled=True),
+    FactSpec("chained_calls", "integer", "model/tool calls in sequence per request", "calls", user_controlled=True),
+    FactSpec("tool_latency_s", "number", "total tool latency per request", "s", user_controlled=True),
+    FactSpec("model_p95_s", "number", "measured or estimated p95 of one model call", "s", user_controlled=True),
+    FactSpec("input_tokens", "integer", "input tokens per request", "tokens", user_controlled=True),
+    FactSpec("output_tokens", "integer", "output tokens per request", "tokens", user_controlled=True),
+    FactSpec("cached_input_fraction", "number", "share of input tokens read from the prompt cache", "fraction"),
+    _enum("output_format", OutputFormat, "what the model returns"),
+    FactSpec("requests_per_month", "integer", "requests per month", "requests", user_controlled=True),
+    FactSpec(
+        "peak_requests_per_minute", "number", "peak request rate (never below the monthly average)", "requests/min",
+        user_controlled=True,
+    ),
+    FactSpec("provider", "text", "model provider"),
+    FactSpec("model", "text", "model id"),
+    FactSpec("retry_rate", "number", "share of requests retried once", "fraction"),
+    _enum("downstream", Downstream, "who consumes the output"),
+    _enum("side_effects", SideEffects, "what a duplicate request does downstream"),
+    _enum("current_mode", Mode, "mode it runs in today", extra=("none",)),
+    # --- derived: latency -----------------------------------------------------------
+    FactSpec("per_call_p95_s", "number", "p95 of one model call (measured, else TTFT + tokens / speed)", "s"),
+    FactSpec("end_to_end_p95_s", "number", "chained calls x per-call p95 + tool latency", "s"),
+    FactSpec("time_to_first_token_s", "number", "when a streaming user first sees output", "s"),
+    FactSpec("budget_ratio", "number", "end-to-end p95 / latency budget", "ratio"),
+    FactSpec("within_budget", "boolean", "end-to-end p95 fits the latency budget"),
+    FactSpec("someone_waiting", "boolean", "a person or a service is blocked on the answer"),
+    FactSpec("burst_factor", "number", "peak rate / monthly average rate", "ratio"),
+    # --- derived: cost --------------------------------------------------------------
+    FactSpec("monthly_token_cost_usd", "number", "token bill per month at standard prices", "USD/month"),
+    FactSpec("batch_saving_usd_per_month", "number", "token bill saved per month by batch prices", "USD/month"),
+    FactSpec("batch_saving_fraction", "number", "share of the token bill batch prices save", "fraction"),
+    FactSpec(
+        "batch_net_saving_usd_per_month", "number",
+        "sync total minus batch total (tokens, infrastructure, amortised build)", "USD/month",
+    ),
+    FactSpec(
+        "batch_breakeven_requests_per_month", "number",
+        "volume at which batch's saving pays its extra build and run cost (absent: never)", "requests",
+    ),
+    # --- derived: capacity ----------------------------------------------------------
+    FactSpec("rate_limit_utilisation", "number", "peak use of the tighter of the RPM and TPM limits", "fraction"),
+    FactSpec("over_rate_limit", "boolean", "peak traffic exceeds the provider's rate limits"),
+    FactSpec("concurrent_connections", "number", "open connections sync/streaming need at peak", "connections"),
+    FactSpec("retry_amplification", "number", "calls per request when stacked retries all fire", "calls"),
+)
+
+FACTS: dict[str, FactSpec] = {spec.name: spec for spec in _SPECS}
+
+# People, not services, read these interactions on a screen.
+WAITING_INTERACTIONS = frozenset({"chat", "inline_edit", "request_response", "service_call"})
+
+
+def profile_facts(profile: WorkloadProfile) -> dict[str, Any]:
+    """The facts a profile answers directly."""
+    average = profile.average_requests_per_minute
+    peak = profile.effective_peak_rpm
+    return {
+        "interaction": profile.interaction,
+        "latency_budget_s": profile.latency_budget_s,
+        "chained_calls": profile.chained_calls,
+        "tool_latency_s": profile.tool_latency_s,
+        "input_tokens": profile.input_tokens,
+        "output_tokens": profile.output_tokens,
+        "cached_input_fraction": profile.cached_input_fraction,
+        "output_format": profile.output_format,
+        "requests_per_month": profile.requests_per_month,
+        "peak_requests_per_minute": peak,
+        "provider": profile.provider,
+        "model": profile.model,
+        "retry_rate": profile.retry_rate,
+        "downstream": profile.downstream,
+        "side_effects": profile.side_effects,
+        "current_mode": profile.current_mode or "none",
+        "someone_waiting": profile.interaction in WAITING_INTERACTIONS,
+        "burst_factor": peak / average if average > 0 else 1.0,
+    }
+

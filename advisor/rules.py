@@ -1,0 +1,529 @@
+"""Rule sets: load, validate, compile once.
+
+A rule set is a folder of YAML files. ``ruleset.yaml`` holds the header: id, version,
+the five axes with their weights, the tie-break order, the complementary patterns, the
+modes' risks and the base profile that rule examples start from. Every other ``*.yaml``
+file holds ``rules:``, a list of rules. Conditions are structured data
+(``all``/``any``/``not`` over ``{fact, op, value}``) compiled to closures; nothing is
+ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import RuleSetError
+from .facts import FACTS, FactSpec
+from .profile import MODES, Mode
+from .resources import shipped_dir
+from .yamlio import read_yaml_file
+
+RULES_ENV = "ADVISOR_RULES"
+HEADER_FILE = "ruleset.yaml"
+
+_ID = r"^[a-z0-9][a-z0-9_-]{0,79}$"
+_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+
+
+# -- header -------------------------------------------------------------------------
+
+
+class AxisSpec(BaseModel):
+    model_config = _STRICT
+
+    id: str = Field(pattern=_ID)
+    name: str = Field(min_length=1)
+    weight: float = Field(ge=0, le=100)
+    question: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class PatternSpec(BaseModel):
+    model_config = _STRICT
+
+    id: str = Field(pattern=_ID)
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    applies_to: list[Mode] = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class RiskSpec(BaseModel):
+    model_config = _STRICT
+
+    risk: str = Field(min_length=1)
+    mitigation: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class ModeSpec(BaseModel):
+    model_config = _STRICT
+
+    name: str = Field(min_length=1)
+    contract: Literal["synchronous", "asynchronous"]
+    summary: str = Field(min_length=1)
+    risks: list[RiskSpec] = ()
+    checklist: list[str] = ()
+
+
+class RuleSetHeader(BaseModel):
+    model_config = _STRICT
+
+    id: str = Field(pattern=_ID)
+    version: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=1)
+    description: str = ""
+    sources: dict[str, str] = Field(min_length=1)
+    axes: list[AxisSpec] = Field(min_length=1)
+    tie_break: list[Mode]
+    modes: dict[Mode, ModeSpec]
+    patterns: list[PatternSpec] = ()
+    example_base: dict[str, Any]
+
+    @field_validator("tie_break")
+    @classmethod
+    def _permutation(cls, value: list[str]) -> list[str]:
+        if sorted(value) != sorted(MODES):
+            raise ValueError(f"must list each of {', '.join(MODES)} exactly once")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_and_complete(self) -> "RuleSetHeader":
+        ids = [a.id for a in self.axes]
+        if len(set(ids)) != len(ids):
+            raise ValueError("axis ids must be unique")
+        pids = [p.id for p in self.patterns]
+        if len(set(pids)) != len(pids):
+            raise ValueError("pattern ids must be unique")
+        missing = [m for m in MODES if m not in self.modes]
+        if missing:
+            raise ValueError(f"modes: describe every mode; missing {', '.join(missing)}")
+        return self
+
+
+# -- rules --------------------------------------------------------------------------
+
+
+class Effect(BaseModel):
+    model_config = _STRICT
+
+    scores: dict[Mode, float] = Field(default_factory=dict)
+    exclude: list[Mode] = ()
+    require: Mode | None = None
+    patterns: list[str] = ()
+
+    @field_validator("scores")
+    @classmethod
+    def _bounded(cls, value: dict[str, float]) -> dict[str, float]:
+        for mode, score in value.items():
+            if not -10 <= score <= 10:
+                raise ValueError(f"score for {mode} must be between -10 and 10 (got {score})")
+        return value
+
+    @model_validator(mode="after")
+    def _does_something(self) -> "Effect":
+        if not (self.scores or self.exclude or self.require or self.patterns):
+            raise ValueError("an effect needs at least one of scores, exclude, require, patterns")
+        if self.require and self.require in self.exclude:
+            raise ValueError(f"cannot both require and exclude {self.require}")
+        return self
+
+    @property
+    def excluded_modes(self) -> tuple[str, ...]:
+        """Modes this effect rules out; ``require: X`` rules out every other mode."""
+        if self.require:
+            return tuple(m for m in MODES if m != self.require)
+        return self.exclude
+
+
+class Examples(BaseModel):
+    model_config = _STRICT
+
+    fires: list[dict[str, Any]] = ()
+    does_not_fire: list[dict[str, Any]] = ()
+
+
+class RuleSpec(BaseModel):
+    model_config = _STRICT
+
+    id: str = Field(pattern=_ID)
+    axis: str
+    title: str = Field(min_length=1, max_length=120)
+    when: dict[str, Any]
+    effect: Effect
+    because: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    examples: Examples = Field(default_factory=Examples)
+
+
+# -- conditions ---------------------------------------------------------------------
+
+Op = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"]
+OPERATORS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
+_ORDERING = {"lt", "le", "gt", "ge"}
+_OP_SYMBOL = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in", "not_in": "not in"}
+
+# One evaluated leaf: (fact, op, actual value, threshold, passed)
+ConditionResult = tuple[str, str, Any, Any, bool]
+Check = Callable[[dict[str, Any], list[ConditionResult]], bool]
+
+
+def op_symbol(op: str) -> str:
+    return _OP_SYMBOL[op]
+
+
+class _ConditionError(Exception):
+    def __init__(self, path: str, message: str):
+        self.path = path
+        self.message = message
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+
+
+def _check_scalar(spec: FactSpec, value: Any, path: str) -> None:
+    if spec.numeric:
+        if not _is_number(value):
+            raise _ConditionError(path, f"fact '{spec.name}' is a {spec.type}; value must be a number (got {value!r})")
+    elif spec.type == "boolean":
+        if not isinstance(value, bool):
+            raise _ConditionError(path, f"fact '{spec.name}' is a boolean; value must be true or false (got {value!r})")
+    elif spec.type == "enum":
+        if value not in spec.allowed:
+            raise _ConditionError(
+                path, f"fact '{spec.name}' allows {', '.join(spec.allowed)} (got {value!r})"
+            )
+    elif not isinstance(value, str):
+        raise _ConditionError(path, f"fact '{spec.name}' is text; value must be a string (got {value!r})")
+
+
+def _fact_spec(name: Any, path: str) -> FactSpec:
+    if not isinstance(name, str) or name not in FACTS:
+        close = difflib.get_close_matches(str(name), list(FACTS), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; declared facts: {', '.join(FACTS)}"
+        raise _ConditionError(path, f"unknown fact {name!r}{hint}")
+    return FACTS[name]
+
+
+def _compile_leaf(node: dict[str, Any], path: str) -> Check:
+    extra = set(node) - {"fact", "op", "value"}
+    if extra or not {"fact", "op", "value"} <= set(node):
+        raise _ConditionError(path, "a condition is {fact, op, value} or one of all/any/not")
+    spec = _fact_spec(node["fact"], f"{path}.fact")
+    op = node["op"]
+    if op not in OPERATORS:
+        close = difflib.get_close_matches(str(op), OPERATORS, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise _ConditionError(f"{path}.op", f"unknown operator {op!r}; {hint}allowed: {', '.join(OPERATORS)}")
+    if op in _ORDERING and not spec.numeric:
+        raise _ConditionError(f"{path}.op", f"'{op}' compares numbers, but fact '{spec.name}' is a {spec.type}")
+    value = node["value"]
+    name = spec.name
+
+    if isinstance(value, dict):  # compare against another fact: {fact: other}
+        if set(value) != {"fact"}:
+            raise _ConditionError(f"{path}.value", "a fact reference is written {fact: name}")
+        other = _fact_spec(value["fact"], f"{path}.value.fact")
+        if op in ("in", "not_in") or other.type != spec.type and not (other.numeric and spec.numeric):
+            raise _ConditionError(f"{path}.value", f"cannot compare {spec.type} '{name}' with {other.type} '{other.name}'")
+        other_name = other.name
+        compare = _BINARY[op]
+
+        def check_ref(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
+            actual = facts.get(name)
+            threshold = facts.get(other_name)
+            passed = actual is not None and threshold is not None and compare(actual, threshold)
+            out.append((name, op, actual, threshold, passed))
+            return passed
+
+        return check_ref
+
+    if op in ("in", "not_in"):
+        if not isinstance(value, list) or not value:
+            raise _ConditionError(f"{path}.value", f"'{op}' needs a non-empty list of values")
+        for i, item in enumerate(value):
+            _check_scalar(spec, item, f"{path}.value[{i}]")
+        members = frozenset(value)
+        threshold_list = tuple(value)
+        negate = op == "not_in"
+
+        def check_in(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
+            actual = facts.get(name)
+            passed = actual is not None and ((actual in members) != negate)
+            out.append((name, op, actual, threshold_list, passed))
+            return passed
+
+        return check_in
+
+    _check_scalar(spec, value, f"{path}.value")
+    compare = _BINARY[op]
+
+    def check(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
+        actual = facts.get(name)
+        passed = actual is not None and compare(actual, value)
+        out.append((name, op, actual, value, passed))
+        return passed
+
+    return check
+
+
+def _lt(a: Any, b: Any) -> bool:
+    return a < b
+
+
+def _le(a: Any, b: Any) -> bool:
+    return a <= b
+
+
+def _gt(a: Any, b: Any) -> bool:
+    return a > b
+
+
+def _ge(a: Any, b: Any) -> bool:
+    return a >= b
+
+
+def _eq(a: Any, b: Any) -> bool:
+    return a == b
+
+
+def _ne(a: Any, b: Any) -> bool:
+    return a != b
+
+
+_BINARY: dict[str, Callable[[Any, Any], bool]] = {"eq": _eq, "ne": _ne, "lt": _lt, "le": _le, "gt": _gt, "ge": _ge}
+
+
+def compile_condition(node: Any, path: str = "when") -> Check:
+    """Compile a condition tree to a closure. Every leaf is evaluated (no short-circuit)
+    so the trace shows each actual value against its threshold."""
+    if not isinstance(node, dict) or not node:
+        raise _ConditionError(path, "a condition must be a mapping: {all: [...]}, {any: [...]}, {not: ...} or {fact, op, value}")
+    if len(node) == 1 and ("all" in node or "any" in node):
+        key = next(iter(node))
+        items = node[key]
+        if not isinstance(items, list) or not items:
+            raise _ConditionError(f"{path}.{key}", f"'{key}' needs a non-empty list of conditions")
+        children = tuple(compile_condition(child, f"{path}.{key}[{i}]") for i, child in enumerate(items))
+        if key == "all":
+
+            def check_all(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
+                result = True
+                for child in children:
+                    if not child(facts, out):
+                        result = False
+                return result
+
+            return check_all
+
+        def check_any(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
+            result = False
+            for child in children:
+                if child(facts, out):
+                    result = True
+            return result
+
+        return check_any
+    if len(node) == 1 and "not" in node:
+        child = compile_condition(node["not"], f"{path}.not")
+
+        def check_not(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
+            return not child(facts, out)
+
+        return check_not
+    if "fact" in node or "op" in node or "value" in node:
+        return _compile_leaf(node, path)
+    keys = ", ".join(map(str, node))
+    raise _ConditionError(path, f"unknown condition key(s) {keys}; use all, any, not or {{fact, op, value}}")
+
+
+def condition_facts(node: Any) -> set[str]:
+    """The fact names a (valid) condition tree reads."""
+    if isinstance(node, dict):
+        if "fact" in node and "op" in node:
+            names = {node["fact"]}
+            if isinstance(node.get("value"), dict):
+                names.add(node["value"]["fact"])
+            return names
+        return set().union(*(condition_facts(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(condition_facts(v) for v in node)) if node else set()
+    return set()
+
+
+# -- the loaded rule set ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    spec: RuleSpec
+    check: Check
+    file: str
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    header: RuleSetHeader
+    rules: tuple[Rule, ...]
+    path: str
+    content_hash: str
+
+    @property
+    def id(self) -> str:
+        return self.header.id
+
+    @property
+    def version(self) -> str:
+        return self.header.version
+
+    @property
+    def weights(self) -> dict[str, float]:
+        return {axis.id: axis.weight for axis in self.header.axes}
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def pattern(self, pattern_id: str) -> PatternSpec:
+        for pattern in self.header.patterns:
+            if pattern.id == pattern_id:
+                return pattern
+        raise KeyError(pattern_id)
+
+
+def _pydantic_problem(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
+    err = exc.errors(include_url=False)[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    path = f"{prefix}.{loc}" if prefix and loc else (prefix or loc or "(document)")
+    if err["type"] == "extra_forbidden":
+        return path, "unknown key"
+    if err["type"] == "missing":
+        return path, "required key is missing"
+    return path, f"{err['msg'][0].lower()}{err['msg'][1:]} (got {err.get('input')!r:.60})"
+
+
+def _rule_error(file: str, rule_id: str | None, path: str, message: str) -> RuleSetError:
+    where = f"rule '{rule_id}': " if rule_id else ""
+    return RuleSetError(f"{where}{path}: {message}", source=file)
+
+
+def default_rules_dir() -> Path:
+    return shipped_dir("rules")
+
+
+def resolve_rules_dir(rules_dir: str | Path | None = None) -> Path:
+    """An explicit folder, else $ADVISOR_RULES, else the shipped default rule set."""
+    if rules_dir:
+        return Path(rules_dir)
+    env = os.environ.get(RULES_ENV)
+    return Path(env) if env else default_rules_dir()
+
+
+def _parse_rules(
+    data: Any, file: str, header: RuleSetHeader, seen: dict[str, str]
+) -> list[Rule]:
+    if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
+        raise RuleSetError("a rule file holds one key, 'rules', a list of rules", source=file)
+    axes = {a.id for a in header.axes}
+    pattern_ids = {p.id for p in header.patterns}
+    rules: list[Rule] = []
+    for index, raw in enumerate(data["rules"]):
+        rule_id = raw.get("id") if isinstance(raw, dict) else None
+        label = rule_id if isinstance(rule_id, str) else None
+        if not isinstance(raw, dict):
+            raise _rule_error(file, None, f"rules[{index}]", "a rule must be a mapping")
+        try:
+            spec = RuleSpec.model_validate(raw)
+        except ValidationError as exc:
+            path, message = _pydantic_problem(exc)
+            raise _rule_error(file, label, path, message) from None
+        if spec.id in seen:
+            raise _rule_error(file, spec.id, "id", f"duplicate rule id (also in {seen[spec.id]})")
+        if spec.axis not in axes:
+            raise _rule_error(file, spec.id, "axis", f"unknown axis {spec.axis!r}; allowed: {', '.join(sorted(axes))}")
+        for i, pattern in enumerate(spec.effect.patterns):
+            if pattern not in pattern_ids:
+                raise _rule_error(
+                    file, spec.id, f"effect.patterns[{i}]",
+                    f"unknown pattern {pattern!r}; declared: {', '.join(sorted(pattern_ids)) or 'none'}",
+                )
+        try:
+            check = compile_condition(spec.when)
+        except _ConditionError as exc:
+            raise _rule_error(file, spec.id, exc.path, exc.message) from None
+        seen[spec.id] = file
+        rules.append(Rule(spec=spec, check=check, file=file))
+    return rules
+
+
+def _load(directory: Path) -> RuleSet:
+    if not directory.is_dir():
+        raise RuleSetError("no such rule-set folder", source=str(directory))
+    header_path = directory / HEADER_FILE
+    if not header_path.is_file():
+        raise RuleSetError(f"a rule set needs a {HEADER_FILE} (id, version, axes, modes)", source=str(directory))
+    files = sorted(p for p in directory.glob("*.yaml") if p.is_file())
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    header_data = read_yaml_file(header_path)
+    if not isinstance(header_data, dict):
+        raise RuleSetError("expected a mapping", source=str(header_path))
+    try:
+        header = RuleSetHeader.model_validate(header_data)
+    except ValidationError as exc:
+        path, message = _pydantic_problem(exc)
+        raise RuleSetError(f"{path}: {message}", source=str(header_path)) from None
+    for axis in header.axes:
+        _check_source(axis.source, header, str(header_path), None, f"axes.{axis.id}.source")
+    seen: dict[str, str] = {}
+    rules: list[Rule] = []
+    for path in files:
+        if path.name == HEADER_FILE:
+            continue
+        for rule in _parse_rules(read_yaml_file(path), str(path), header, seen):
+            _check_source(rule.spec.source, header, rule.file, rule.id, "source")
+            rules.append(rule)
+    if not rules:
+        raise RuleSetError("the rule set has no rules", source=str(directory))
+    return RuleSet(header=header, rules=tuple(rules), path=str(directory), content_hash=digest.hexdigest())
+
+
+def _check_source(source: str, header: RuleSetHeader, file: str, rule_id: str | None, path: str) -> None:
+    """A source starts with a file named in the header's ``sources``."""
+    document = re.split(r"[\s,§]", source, maxsplit=1)[0]
+    if document not in header.sources:
+        raise _rule_error(
+            file, rule_id, path, f"source must start with a document listed under 'sources' (got {document!r})"
+        )
+
+
+_CACHE: dict[tuple[str, str], RuleSet] = {}
+
+
+def load_rules(rules_dir: str | Path | None = None) -> RuleSet:
+    """Load, validate and compile a rule set; cached per folder and content."""
+    directory = resolve_rules_dir(rules_dir).resolve()
+    stamp = "|".join(
+        f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}" for p in sorted(directory.glob("*.yaml"))
+    ) if directory.is_dir() else ""
+    key = (str(directory), stamp)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _CACHE[key] = _load(directory)
+    return cached

@@ -1,0 +1,121 @@
+"""The plain-text summary of an assessment, as ``advisor recommend`` prints it."""
+
+from __future__ import annotations
+
+import textwrap
+
+from .assessment import Assessment
+
+WIDTH = 100
+
+
+def money(value: float) -> str:
+    if value == 0:
+        return "$0"
+    if value >= 100:
+        return f"${value:,.0f}"
+    if value >= 1:
+        return f"${value:,.2f}"
+    return f"${value:,.4f}"
+
+
+def seconds(value: float) -> str:
+    if value >= 3600:
+        return f"{value / 3600:g} h"
+    if value >= 60:
+        return f"{value / 60:g} min"
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+
+
+def _wrap(text: str, indent: str = "    ") -> str:
+    return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def render_text(a: Assessment) -> str:
+    w = a.workload
+    lines: list[str] = []
+    add = lines.append
+    add(f"{w.name}: {a.recommendation.upper()} ({a.contract} contract)")
+    add(_wrap(a.reason, "  "))
+    if a.decided_by:
+        add(f"  Decided by: {', '.join(a.decided_by)}")
+    if w.current_mode and w.current_mode != a.recommendation:
+        saving = a.costs[a.recommendation].saving_vs_current_usd
+        note = f"; {money(saving)}/month saved" if saving and saving > 0 else ""
+        add(f"  Today it runs {w.current_mode}: move to {a.recommendation}{note}.")
+    add("")
+
+    add("Ranking (weighted score; " + ", ".join(f"{x.name} x{x.weight:g}" for x in a.axes) + ")")
+    for r in a.ranking:
+        scores = "  ".join(f"{axis}={score:+g}" for axis, score in r.axis_scores.items() if score)
+        flag = "  EXCLUDED" if r.excluded else ""
+        add(f"  {r.rank}. {r.mode:<10} {r.total:+7.1f}{flag}  {scores}")
+    if a.excluded:
+        add("")
+        add("Excluded")
+        for e in a.excluded:
+            add(f"  {e.mode}: {', '.join(e.rules)}")
+    if a.patterns:
+        add("")
+        add("Complementary patterns")
+        for p in a.patterns:
+            add(f"  {p.name} ({p.source})")
+            add(_wrap(p.description))
+    add("")
+
+    lat = a.latency
+    verdict = "within" if lat.within_budget else "OVER"
+    add("Latency")
+    add(
+        f"  end-to-end p95 {seconds(lat.end_to_end_p95_s)} = {w.chained_calls} x {seconds(lat.per_call_p95_s)}"
+        f" per call + {seconds(w.tool_latency_s)} tools; budget {seconds(w.latency_budget_s)} ({verdict} budget)"
+    )
+    add(f"  first visible token when streaming: {seconds(lat.time_to_first_token_s)}")
+    add("")
+
+    p = a.pricing
+    add(
+        f"Cost per month at {w.requests_per_month:,} requests ({p.provider}/{p.model}, prices as of "
+        f"{p.price_date}, {p.data_version}; batch prices: {p.batch_source})"
+    )
+    add(f"  {'mode':<10} {'tokens':>12} {'infra':>9} {'build/mo':>9} {'total':>12} {'per 1K req':>11}")
+    for mode, c in a.costs.items():
+        marker = "  <- recommended" if mode == a.recommendation else ""
+        add(
+            f"  {mode:<10} {money(c.tokens_usd):>12} {money(c.infra_usd):>9} {money(c.engineering_usd):>9}"
+            f" {money(c.total_usd):>12} {money(c.per_1k_requests_usd):>11}{marker}"
+        )
+    breakeven = p.batch_breakeven_requests_per_month
+    add(
+        f"  build cost amortised over {p.amortisation_months} months at {money(p.usd_per_person_week)}/person-week;"
+        f" batch breaks even at {f'{breakeven:,.0f} requests/month' if breakeven is not None else 'no volume'}"
+    )
+    add("")
+
+    c = a.capacity
+    add("Capacity at peak")
+    add(
+        f"  {c.peak_rpm:,.1f} requests/min of {c.rpm_limit:,.0f} RPM, {c.peak_tpm:,.0f} tokens/min of"
+        f" {c.tpm_limit:,.0f} TPM: headroom {c.headroom:.0%}{' (OVER LIMIT)' if c.over_limit else ''}"
+    )
+    add(f"  limits: {c.limits_source}")
+    add(f"  {c.concurrent_connections:,.1f} concurrent connections for sync/streaming (Little's law)")
+    add("")
+
+    add("Why (rules that fired)")
+    for r in a.fired_rules:
+        add(f"  [{r.axis}] {r.id}: {r.title}")
+        add(_wrap(r.because))
+        add(f"    source: {r.source}")
+    if a.what_would_change:
+        add("")
+        add("What would change the decision")
+        for ch in a.what_would_change:
+            add(f"  {ch.fact} = {ch.value} -> {ch.new_recommendation}: {ch.because}")
+    add("")
+    add("Assumptions")
+    for asm in a.assumptions:
+        add(f"  - {asm.name}: {asm.value} [{asm.source}]")
+    add("")
+    add(f"Rule set {a.ruleset.id} {a.ruleset.version} (sha256 {a.ruleset.hash[:12]}), advisor {a.advisor_version}")
+    return "\n".join(lines) + "\n"
