@@ -17,6 +17,7 @@ from .assumption import Assumption
 from .capacity import Capacity, estimate_capacity
 from .cost import CostEstimate, ModeCost, estimate_costs
 from .engine import Evaluation, evaluate
+from .errors import InputError
 from .facts import profile_facts
 from .latency import LatencyEstimate, estimate_latency
 from .prices import PriceCard, RateSet, price_card
@@ -245,17 +246,34 @@ def assess(
     *,
     weights: Mapping[str, float] | None = None,
     price_date: datetime.date | None = None,
+    what_if: bool = True,
 ) -> Assessment:
-    """Assess one workload: the recommended mode, the ranking, the reasons, the money."""
+    """Assess one workload: the recommended mode, the ranking, the reasons, the money.
+
+    ``rules`` is a loaded RuleSet or a rule-set folder (default: $ADVISOR_RULES, else the
+    shipped rule set); ``weights`` reweights the axes; ``what_if=False`` skips the search
+    for what would change the decision (the costly part, not needed in bulk reviews).
+    """
     if not isinstance(profile, WorkloadProfile):
+        if not isinstance(profile, Mapping):
+            raise InputError(f"expected a workload profile or a mapping, got {type(profile).__name__}")
         profile = parse_profile(dict(profile))
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     situation = situate(profile, price_date)
     evaluation = evaluate(ruleset, situation.facts, weights)
-    return build_assessment(ruleset, situation, evaluation)
+    changes: list[Change] = []
+    if what_if:
+        from .whatif import what_would_change
+
+        changes = what_would_change(
+            profile, ruleset, evaluation.recommendation, weights=weights, price_date=situation.card.price_date
+        )
+    return build_assessment(ruleset, situation, evaluation, changes)
 
 
-def build_assessment(ruleset: RuleSet, situation: Situation, evaluation: Evaluation) -> Assessment:
+def build_assessment(
+    ruleset: RuleSet, situation: Situation, evaluation: Evaluation, changes: list[Change] | None = None
+) -> Assessment:
     header = ruleset.header
     winner = evaluation.recommendation
     fired = evaluation.fired
@@ -353,5 +371,6 @@ def build_assessment(ruleset: RuleSet, situation: Situation, evaluation: Evaluat
             }
             for o in evaluation.outcomes
         ],
+        "what_would_change": changes or [],
     }
     return Assessment.model_validate(data)

@@ -26,6 +26,34 @@ The JSON output is advisor.assess(profile).model_dump(mode="json").
 """
 
 
+ADR_EPILOG = """\
+examples:
+  advisor adr examples/chatbot.yaml
+  advisor adr examples/chatbot.yaml --template nygard --dir doc/adr --status accepted
+  advisor adr examples/chatbot.yaml --supersedes 3 --date 2026-11-23
+"""
+
+VERIFY_EPILOG = """\
+examples:
+  advisor verify                       # every record in docs/decisions
+  advisor verify doc/adr 0004-chat.md  # folders and files
+  advisor verify --rules ./our-rules   # against your organisation's rule set
+"""
+
+REVIEW_EPILOG = """\
+examples:
+  advisor review examples/
+  advisor review workloads/ --decisions docs/decisions -o review.md
+  advisor review a.yaml b.yaml --format json
+"""
+
+MAP_EPILOG = """\
+examples:
+  advisor map examples/gray-zone-30s.yaml --x latency_budget_s=1:3600:20 --y requests_per_month=100:10000000:20
+  advisor map examples/chatbot.yaml --x interaction --y downstream --format json
+"""
+
+
 def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
@@ -86,7 +114,94 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     add_common(rec)
     rec.set_defaults(handler=cmd_recommend)
+
+    adr = sub.add_parser(
+        "adr",
+        help="write a decision record (MADR or Nygard) for one workload",
+        description="Assess a workload and write its architecture decision record as NNNN-title-slug.md.",
+        epilog=ADR_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    adr.add_argument("file", metavar="FILE", help="workload YAML file")
+    adr.add_argument("--dir", default="docs/decisions", help="decisions folder (default: docs/decisions)")
+    adr.add_argument(
+        "--template", default="madr", metavar="madr|nygard|PATH",
+        help="MADR 4 (default), Nygard as adr-tools writes it, or your own Jinja2 template (sandboxed)",
+    )
+    adr.add_argument("--status", choices=("proposed", "accepted"), default="proposed")
+    adr.add_argument("--date", metavar="YYYY-MM-DD", type=_date, default=None, help="record date (default: today)")
+    adr.add_argument("--supersedes", metavar="N", type=int, default=None, help="number of the record this one supersedes")
+    add_common(adr)
+    adr.set_defaults(handler=_lazy("records", "cmd_adr"))
+
+    ver = sub.add_parser(
+        "verify",
+        help="re-check recorded decisions against today's rules and prices",
+        description="Re-evaluate every advisor-written decision record from its embedded inputs. "
+        "Exit 0 when all hold, 1 when any drifted, 2 on unreadable input.",
+        epilog=VERIFY_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ver.add_argument("paths", nargs="*", metavar="DIR|FILE", default=["docs/decisions"])
+    ver.add_argument("--format", choices=("text", "json"), default="text")
+    add_common(ver)
+    ver.set_defaults(handler=_lazy("records", "cmd_verify"))
+
+    rev = sub.add_parser(
+        "review",
+        help="review a portfolio of workloads: mode mix, moves, savings, risks",
+        description="Assess every workload file and write one architecture-review report.",
+        epilog=REVIEW_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    rev.add_argument("paths", nargs="+", metavar="DIR|FILE")
+    rev.add_argument("-o", "--output", metavar="FILE", default=None, help="write the report here (default: stdout)")
+    rev.add_argument("--format", choices=("md", "json"), default="md")
+    rev.add_argument("--decisions", metavar="DIR", default=None, help="link each workload to its decision records here")
+    add_common(rev)
+    rev.set_defaults(handler=_lazy("review", "cmd_review"))
+
+    mp = sub.add_parser(
+        "map",
+        help="the recommended mode over a grid of two facts",
+        description="Vary two facts of a workload over a grid and print the recommended mode at each point.",
+        epilog=MAP_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mp.add_argument("file", metavar="FILE", help="workload YAML file")
+    mp.add_argument("--x", required=True, metavar="FACT[=START:STOP:N]", help="first fact and its range")
+    mp.add_argument("--y", required=True, metavar="FACT[=START:STOP:N]", help="second fact and its range")
+    mp.add_argument("--format", choices=("csv", "json"), default="csv")
+    add_common(mp)
+    mp.set_defaults(handler=_lazy("decision_map", "cmd_map"))
+
+    rules = sub.add_parser("rules", help="check or document a rule set", description="Author a rule set.")
+    rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    chk = rules_sub.add_parser(
+        "check", help="validate, lint and run every rule's examples",
+        description="Validate and lint a rule set and run every rule's examples, like a test runner.",
+    )
+    chk.add_argument("dir", nargs="?", default=None, metavar="DIR", help="rule-set folder (default: $ADVISOR_RULES or the shipped set)")
+    chk.set_defaults(handler=_lazy("authoring", "cmd_rules_check"))
+    docs = rules_sub.add_parser(
+        "docs", help="generate the Markdown reference of a rule set",
+        description="Generate a Markdown page documenting every rule: what, why, source, examples.",
+    )
+    docs.add_argument("dir", nargs="?", default=None, metavar="DIR")
+    docs.add_argument("-o", "--output", metavar="FILE", default=None, help="write here (default: stdout)")
+    docs.set_defaults(handler=_lazy("authoring", "cmd_rules_docs"))
     return parser
+
+
+def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
+    """Import a command's module only when it runs: the CLI starts fast."""
+
+    def run(args: argparse.Namespace) -> int:
+        import importlib
+
+        return getattr(importlib.import_module(f"advisor.{module}"), name)(args)
+
+    return run
 
 
 def main(argv: Sequence[str] | None = None) -> int:
