@@ -1,0 +1,239 @@
+"""Monthly cost of each execution mode: token bill, infrastructure, amortised engineering.
+
+tokens        = one typical request priced at the mode's rates (tier chosen by its input
+                tokens) x requests_per_month x (1 + retry_rate)
+engineering   = person-weeks x USD per person-week / amortisation months
+total         = tokens + infrastructure + engineering                    (all per month)
+
+Sync, streaming and async pay standard prices; batch pays batch prices. The build-and-run
+defaults below are calibrated so that seed 003's example (1,000 input tokens at $2.50 per
+1M, batch 50% off) breaks even for batch near 100K requests/month, as seed 003 says.
+Every default that is used is returned as an assumption; the profile's ``costs`` replaces them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Mapping
+
+from pydantic import BaseModel, ConfigDict
+
+from .assumption import Assumption
+from .errors import InputError
+from .prices import PriceCard, RateSet
+from .profile import MODES, Mode, WorkloadProfile
+
+_FROZEN = ConfigDict(frozen=True)
+_SOURCE_DEFAULTS = "advisor default (docs/cost-model.md); override with the profile's 'costs'"
+_SOURCE_EFFORT = (
+    "advisor default (docs/cost-model.md), ordered by 003_a5044114f5d4f089.txt, Head-to-Head Comparison "
+    "(implementation complexity low/medium/high)"
+)
+
+# A fully loaded engineer (~$200K a year over 50 working weeks).
+USD_PER_PERSON_WEEK = 4_000.0
+# Straight-line over three years, the usual useful life of capitalised internal software.
+AMORTISATION_MONTHS = 36
+
+# One-time build effort, person-weeks.
+ENGINEERING_PERSON_WEEKS: dict[Mode, float] = {
+    # The resilient-client minimum every integration needs (seed 003): retries with
+    # backoff, circuit breaker, timeouts, request logging, fallback model.
+    "sync": 1.0,
+    # + SSE handling, partial-response handling, long-lived connection management.
+    "streaming": 1.5,
+    # + a queue, workers, a job store, a status endpoint and user notifications.
+    "async": 3.0,
+    # + JSONL file building, submission, status polling, result matching by custom_id,
+    #   a dead-letter path for failed items.
+    "batch": 2.0,
+}
+# Monthly infrastructure beyond the app servers the feature already runs on, USD.
+INFRA_USD_PER_MONTH: dict[Mode, float] = {
+    "sync": 0.0,  # nothing new
+    "streaming": 10.0,  # proxy/load-balancer capacity for connections held open while tokens stream
+    "async": 50.0,  # managed queue, a worker instance, a job-store table, notification sending
+    "batch": 20.0,  # a scheduled submitter/poller, object storage for JSONL files, a job-state table
+}
+
+_WHAT: dict[Mode, str] = {
+    "sync": "the resilient client: retries, circuit breaker, timeouts, logging, fallback",
+    "streaming": "SSE handling and partial responses on top of the resilient client",
+    "async": "queue, workers, job store, status endpoint, notifications",
+    "batch": "JSONL building, submission, polling, custom_id matching, dead-letter path",
+}
+_A_RATE = Assumption(name="engineering cost", value=f"${USD_PER_PERSON_WEEK:,.0f} per person-week", source=_SOURCE_DEFAULTS)
+_A_MONTHS = Assumption(
+    name="amortisation", value=f"{AMORTISATION_MONTHS} months, straight line", source=_SOURCE_DEFAULTS
+)
+_A_ENGINEERING: dict[Mode, Assumption] = {
+    m: Assumption(name=f"{m} engineering", value=f"{weeks:g} person-weeks ({_WHAT[m]})", source=_SOURCE_EFFORT)
+    for m, weeks in ENGINEERING_PERSON_WEEKS.items()
+}
+_A_INFRA: dict[Mode, Assumption] = {
+    m: Assumption(name=f"{m} infrastructure", value=f"${INFRA_USD_PER_MONTH[m]:g}/month", source=_SOURCE_DEFAULTS)
+    for m in MODES
+}
+_A_CACHE_WRITES = Assumption(
+    name="prompt cache writes",
+    value="not priced: cached input tokens are billed as cache reads only",
+    source="advisor cost model (docs/cost-model.md)",
+)
+
+
+class ModeCost(BaseModel):
+    model_config = _FROZEN
+
+    mode: Mode
+    tokens_usd: float  # monthly token bill (uncached + cached input + output) x (1 + retry_rate)
+    infra_usd: float  # monthly infrastructure for this mode
+    engineering_usd: float  # one-time engineering amortised per month
+    total_usd: float  # tokens + infra + engineering, per month
+    per_1k_requests_usd: float  # total per 1,000 requests (0 when there are no requests)
+    engineering_person_weeks: float
+    saving_vs_current_usd: float | None  # current mode's total minus this one's (negative: costs more)
+
+
+class CostEstimate(BaseModel):
+    model_config = _FROZEN
+
+    modes: dict[Mode, ModeCost]  # sync, streaming, async, batch
+    request_tokens_usd: dict[Mode, float]  # one typical request, without retries
+    batch_token_saving_usd_per_month: float
+    batch_token_saving_fraction: float
+    batch_breakeven_requests_per_month: float | None  # None: batch never saves per request
+    usd_per_person_week: float
+    amortisation_months: int
+    price_date: datetime.date
+    data_version: str
+    assumptions: tuple[Assumption, ...]
+
+
+def request_cost_usd(rates: RateSet, input_tokens: int, cached_fraction: float, output_tokens: int) -> float:
+    """Token cost of one request; the request's input size picks the tier for every rate."""
+    cached = input_tokens * cached_fraction
+    return (
+        (input_tokens - cached) * rates.input.at(input_tokens)
+        + cached * rates.cached_input.at(input_tokens)
+        + output_tokens * rates.output.at(input_tokens)
+    ) / 1_000_000
+
+
+# Largest accepted cost override: bounds every sum below float overflow (the profile leaves
+# these maps unbounded, so they are checked here).
+MAX_OVERRIDE = 1e12
+
+
+def _checked(value: float, field: str) -> float:
+    if not 0 <= value <= MAX_OVERRIDE:
+        raise InputError(f"must be between 0 and {MAX_OVERRIDE:g} (got {value!r})", field=field)
+    return value
+
+
+# The assumptions of a profile without 'costs', in output order (built once: this path is hot).
+_DEFAULT_ASSUMPTIONS: tuple[Assumption, ...] = (
+    _A_RATE, _A_MONTHS, *(a for m in MODES for a in (_A_INFRA[m], _A_ENGINEERING[m]))
+)
+
+
+def _build_inputs(
+    profile: WorkloadProfile,
+) -> tuple[float, int, Mapping[str, float], Mapping[str, float], list[Assumption]]:
+    """USD per person-week, months, infra and person-weeks per mode, and the defaults used."""
+    options = profile.costs
+    if options is None:
+        return USD_PER_PERSON_WEEK, AMORTISATION_MONTHS, INFRA_USD_PER_MONTH, ENGINEERING_PERSON_WEEKS, list(
+            _DEFAULT_ASSUMPTIONS
+        )
+    used: list[Assumption] = []
+    rate = options.usd_per_person_week
+    if rate is None:
+        rate = USD_PER_PERSON_WEEK
+        used.append(_A_RATE)
+    months = options.amortisation_months
+    if months is None:
+        months = AMORTISATION_MONTHS
+        used.append(_A_MONTHS)
+    infra_given: Mapping[str, float] = options.infra_usd_per_month or {}
+    weeks_given: Mapping[str, float] = options.engineering_person_weeks or {}
+    infra: dict[str, float] = {}
+    weeks: dict[str, float] = {}
+    for mode in MODES:
+        if mode in infra_given:
+            infra[mode] = _checked(infra_given[mode], f"costs.infra_usd_per_month.{mode}")
+        else:
+            infra[mode] = INFRA_USD_PER_MONTH[mode]  # type: ignore[index]
+            used.append(_A_INFRA[mode])  # type: ignore[index]
+        if mode in weeks_given:
+            weeks[mode] = _checked(weeks_given[mode], f"costs.engineering_person_weeks.{mode}")
+        else:
+            weeks[mode] = ENGINEERING_PERSON_WEEKS[mode]  # type: ignore[index]
+            used.append(_A_ENGINEERING[mode])  # type: ignore[index]
+    return rate, months, infra, weeks, used
+
+
+def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
+    """Monthly cost of each mode; raises InputError for a cost override out of range."""
+    rate, months, infra, weeks, used = _build_inputs(profile)
+    if profile.cached_input_fraction > 0:
+        used.append(_A_CACHE_WRITES)
+
+    n_in, frac, n_out = profile.input_tokens, profile.cached_input_fraction, profile.output_tokens
+    standard = request_cost_usd(card.standard, n_in, frac, n_out)
+    batch = min(request_cost_usd(card.batch, n_in, frac, n_out), standard)  # cards already ensure it
+    retry = 1 + profile.retry_rate
+    requests = profile.requests_per_month
+    volume = requests * retry
+    per_request = {"sync": standard, "streaming": standard, "async": standard, "batch": batch}
+    per_week_month = rate / months
+
+    # Everything is bounded (profile limits, MAX_OVERRIDE), so no sum can overflow or go negative.
+    fixed: dict[str, float] = {}
+    totals: dict[str, float] = {}
+    parts: dict[str, tuple[float, float]] = {}
+    for m in MODES:
+        engineering = weeks[m] * per_week_month
+        fixed[m] = infra[m] + engineering
+        tokens = per_request[m] * volume
+        totals[m] = tokens + fixed[m]
+        parts[m] = (tokens, engineering)
+    current = totals[profile.current_mode] if profile.current_mode else None
+    # Plain dicts validated in one call: nested models are built inside pydantic-core, which
+    # is several microseconds faster than constructing each ModeCost here.
+    modes = {
+        m: {
+            "mode": m,
+            "tokens_usd": parts[m][0],
+            "infra_usd": infra[m],
+            "engineering_usd": parts[m][1],
+            "total_usd": totals[m],
+            "per_1k_requests_usd": totals[m] / requests * 1000 if requests else 0.0,
+            "engineering_person_weeks": weeks[m],
+            "saving_vs_current_usd": None if current is None else current - totals[m],
+        }
+        for m in MODES
+    }
+
+    saving_per_request = (standard - batch) * retry
+    breakeven: float | None = None
+    if saving_per_request > 0:
+        breakeven = max(0.0, fixed["batch"] - fixed["sync"]) / saving_per_request
+        if breakeven == math.inf:  # a saving of a few denormal dollars never pays back
+            breakeven = None
+    sync_tokens = parts["sync"][0]
+    saving = max(0.0, sync_tokens - parts["batch"][0])
+    return CostEstimate.model_validate(
+        {
+            "modes": modes,
+            "request_tokens_usd": per_request,
+            "batch_token_saving_usd_per_month": saving,
+            "batch_token_saving_fraction": saving / sync_tokens if sync_tokens > 0 else 0.0,
+            "batch_breakeven_requests_per_month": breakeven,
+            "usd_per_person_week": rate,
+            "amortisation_months": months,
+            "price_date": card.price_date,
+            "data_version": card.data_version,
+            "assumptions": (*card.assumptions, *used),
+        }
+    )

@@ -1,0 +1,240 @@
+"""Monthly cost per mode: seed 003's cost-by-volume table, real prices, invariants."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.cost import (
+    AMORTISATION_MONTHS,
+    ENGINEERING_PERSON_WEEKS,
+    INFRA_USD_PER_MONTH,
+    USD_PER_PERSON_WEEK,
+    CostEstimate,
+    estimate_costs,
+)
+from advisor.errors import InputError
+from advisor.prices import price_card
+from advisor.profile import MODES, parse_profile
+
+PRICE_DATE = date(2026, 11, 1)
+# Seed 003, Cost Math: 1K tokens per request at $2.50 per 1M, batch 50% off.
+SEED_003_PRICING = {"input_per_mtok": 2.5, "output_per_mtok": 0.0, "batch_discount": 0.5}
+SEED_003_TABLE = [  # monthly volume, direct = streaming cost, batch cost
+    (1_000, 2.50, 1.25),
+    (10_000, 25.0, 12.50),
+    (100_000, 250.0, 125.0),
+    (1_000_000, 2_500.0, 1_250.0),
+    (10_000_000, 25_000.0, 12_500.0),
+]
+
+
+def _profile(**fields: Any):
+    data = {
+        "name": "feature",
+        "interaction": "pipeline",
+        "latency_budget_s": 3600,
+        "input_tokens": 1000,
+        "output_tokens": 0,
+        "requests_per_month": 100_000,
+        "model": "gpt-4o",
+    }
+    data.update(fields)
+    return parse_profile(data)
+
+
+def _estimate(**fields: Any) -> CostEstimate:
+    profile = _profile(**fields)
+    return estimate_costs(profile, price_card(profile.provider, profile.model, PRICE_DATE, profile.pricing))
+
+
+@pytest.mark.parametrize(("requests", "direct", "batch"), SEED_003_TABLE)
+def test_seed_003_cost_by_volume_table_with_override(requests: int, direct: float, batch: float) -> None:
+    estimate = _estimate(requests_per_month=requests, pricing=SEED_003_PRICING)
+    tokens = {mode: cost.tokens_usd for mode, cost in estimate.modes.items()}
+    assert tokens["sync"] == pytest.approx(direct)
+    assert tokens["streaming"] == pytest.approx(direct)
+    assert tokens["async"] == pytest.approx(direct)
+    assert tokens["batch"] == pytest.approx(batch)
+    assert estimate.batch_token_saving_usd_per_month == pytest.approx(direct - batch)
+    assert estimate.batch_token_saving_fraction == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize(("requests", "direct", "batch"), SEED_003_TABLE)
+def test_seed_003_cost_by_volume_table_with_catalogue_gpt_4o(requests: int, direct: float, batch: float) -> None:
+    estimate = _estimate(requests_per_month=requests)
+    assert estimate.modes["sync"].tokens_usd == pytest.approx(direct)
+    assert estimate.modes["streaming"].tokens_usd == pytest.approx(direct)
+    assert estimate.modes["batch"].tokens_usd == pytest.approx(batch)
+    assert estimate.data_version.startswith("genai-prices")
+
+
+def test_seed_003_batch_breakeven_is_near_100k_requests() -> None:
+    estimate = _estimate(pricing=SEED_003_PRICING)
+    breakeven = estimate.batch_breakeven_requests_per_month
+    assert breakeven is not None and 50_000 <= breakeven <= 200_000
+    # At the break-even volume sync and batch cost the same in total.
+    at = _estimate(pricing=SEED_003_PRICING, requests_per_month=round(breakeven))
+    assert at.modes["batch"].total_usd == pytest.approx(at.modes["sync"].total_usd, rel=1e-4)
+
+
+def test_breakeven_is_none_when_batch_never_saves() -> None:
+    free = {"input_per_mtok": 0.0, "output_per_mtok": 0.0}
+    assert _estimate(pricing=free).batch_breakeven_requests_per_month is None
+    no_discount = {"input_per_mtok": 2.0, "output_per_mtok": 1.0, "batch_discount": 0.0}
+    assert _estimate(pricing=no_discount).batch_breakeven_requests_per_month is None
+
+
+def test_claude_sonnet_prices_with_caching_in_batch() -> None:
+    estimate = _estimate(
+        provider="anthropic", model="claude-sonnet-4-5", input_tokens=10_000, output_tokens=1_000,
+        cached_input_fraction=0.9, requests_per_month=1,
+    )
+    sync = (1_000 * 3.0 + 9_000 * 0.3 + 1_000 * 15.0) / 1e6
+    batch = (1_000 * 1.5 + 9_000 * 0.15 + 1_000 * 7.5) / 1e6
+    assert estimate.request_tokens_usd["sync"] == pytest.approx(sync)
+    assert estimate.request_tokens_usd["batch"] == pytest.approx(batch)
+    assert "prompt cache writes" in [a.name for a in estimate.assumptions]
+
+
+def test_long_context_tier_is_chosen_by_the_request_input() -> None:
+    estimate = _estimate(provider="anthropic", model="claude-sonnet-4-5", input_tokens=250_000, output_tokens=1_000)
+    assert estimate.request_tokens_usd["sync"] == pytest.approx((250_000 * 6.0 + 1_000 * 22.5) / 1e6)
+
+
+def test_retries_multiply_tokens_but_not_the_per_request_price() -> None:
+    plain = _estimate(pricing=SEED_003_PRICING)
+    retried = _estimate(pricing=SEED_003_PRICING, retry_rate=0.2)
+    assert retried.modes["sync"].tokens_usd == pytest.approx(plain.modes["sync"].tokens_usd * 1.2)
+    assert retried.request_tokens_usd == plain.request_tokens_usd
+    # Retries save batch money too, so break-even comes sooner.
+    assert retried.batch_breakeven_requests_per_month < plain.batch_breakeven_requests_per_month
+
+
+def test_defaults_are_assumptions_and_overrides_replace_them() -> None:
+    default = _estimate()
+    names = {a.name for a in default.assumptions}
+    assert {"engineering cost", "amortisation", "batch infrastructure", "async engineering"} <= names
+    assert default.usd_per_person_week == USD_PER_PERSON_WEEK
+    assert default.amortisation_months == AMORTISATION_MONTHS
+    assert default.modes["async"].infra_usd == INFRA_USD_PER_MONTH["async"]
+    assert default.modes["batch"].engineering_person_weeks == ENGINEERING_PERSON_WEEKS["batch"]
+
+    costs = {
+        "usd_per_person_week": 1_000,
+        "amortisation_months": 10,
+        "infra_usd_per_month": {"batch": 7},
+        "engineering_person_weeks": {"batch": 5},
+    }
+    custom = _estimate(costs=costs)
+    names = {a.name for a in custom.assumptions}
+    assert not {"engineering cost", "amortisation", "batch infrastructure", "batch engineering"} & names
+    assert {"sync infrastructure", "sync engineering"} <= names
+    assert custom.modes["batch"].infra_usd == 7
+    assert custom.modes["batch"].engineering_usd == pytest.approx(5 * 1_000 / 10)
+
+
+def test_negative_cost_override_is_an_input_error() -> None:
+    with pytest.raises(InputError) as info:
+        _estimate(costs={"infra_usd_per_month": {"sync": -5}})
+    assert info.value.field == "costs.infra_usd_per_month.sync"
+
+
+def test_saving_vs_current_mode() -> None:
+    estimate = _estimate(pricing=SEED_003_PRICING, requests_per_month=10_000_000, current_mode="sync")
+    sync_total = estimate.modes["sync"].total_usd
+    for mode, cost in estimate.modes.items():
+        assert cost.saving_vs_current_usd == pytest.approx(sync_total - cost.total_usd)
+    assert estimate.modes["batch"].saving_vs_current_usd > 0
+    assert _estimate().modes["batch"].saving_vs_current_usd is None
+
+
+def test_zero_requests() -> None:
+    estimate = _estimate(requests_per_month=0)
+    for cost in estimate.modes.values():
+        assert cost.tokens_usd == 0 and cost.per_1k_requests_usd == 0
+    assert estimate.batch_token_saving_fraction == 0
+
+
+def test_modes_in_order_and_json_friendly() -> None:
+    estimate = _estimate()
+    assert tuple(estimate.modes) == MODES
+    assert tuple(estimate.request_tokens_usd) == MODES
+    assert isinstance(estimate.model_dump_json(), str)
+
+
+# -- properties -----------------------------------------------------------------------
+
+_CATALOGUE = [("openai", "gpt-4o"), ("openai", "gpt-4o-mini"), ("openai", "text-embedding-3-small"),
+              ("anthropic", "claude-sonnet-4-5"), ("anthropic", "claude-haiku-4-5"), ("google", "gemini-2.5-flash")]
+_price = st.floats(min_value=0, max_value=10_000, allow_nan=False)
+_pricing = st.fixed_dictionaries(
+    {"input_per_mtok": _price, "output_per_mtok": _price},
+    optional={"cached_input_per_mtok": _price, "batch_discount": st.floats(min_value=0, max_value=0.99)},
+)
+_costs = st.fixed_dictionaries(
+    {},
+    optional={
+        "usd_per_person_week": st.floats(min_value=0, max_value=100_000),
+        "amortisation_months": st.integers(min_value=1, max_value=120),
+        "infra_usd_per_month": st.dictionaries(st.sampled_from(MODES), st.floats(min_value=0, max_value=1e12)),
+        "engineering_person_weeks": st.dictionaries(st.sampled_from(MODES), st.floats(min_value=0, max_value=1e12)),
+    },
+)
+
+
+@st.composite
+def _profiles(draw: st.DrawFn) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "input_tokens": draw(st.integers(0, 10_000_000)),
+        "output_tokens": draw(st.integers(0, 1_000_000)),
+        "cached_input_fraction": draw(st.floats(0, 1)),
+        "requests_per_month": draw(st.integers(0, 100_000_000_000)),
+        "retry_rate": draw(st.floats(0, 1)),
+        "current_mode": draw(st.none() | st.sampled_from(MODES)),
+        "costs": draw(st.none() | _costs),
+    }
+    if draw(st.booleans()):
+        fields["pricing"] = draw(_pricing)
+    else:
+        fields["provider"], fields["model"] = draw(st.sampled_from(_CATALOGUE))
+    return fields
+
+
+@settings(max_examples=300, deadline=None)
+@given(_profiles())
+def test_cost_invariants(fields: dict[str, Any]) -> None:
+    estimate = _estimate(**fields)
+    requests = fields["requests_per_month"]
+    for mode, cost in estimate.modes.items():
+        assert cost.mode == mode
+        values = [cost.tokens_usd, cost.infra_usd, cost.engineering_usd, cost.total_usd,
+                  cost.per_1k_requests_usd, cost.engineering_person_weeks]
+        assert all(isinstance(v, float) and math.isfinite(v) and v >= 0 for v in values), cost
+        assert cost.total_usd == pytest.approx(cost.tokens_usd + cost.infra_usd + cost.engineering_usd)
+        expected_per_1k = cost.total_usd / requests * 1000 if requests else 0.0
+        assert cost.per_1k_requests_usd == pytest.approx(expected_per_1k)
+        if cost.saving_vs_current_usd is not None:
+            assert math.isfinite(cost.saving_vs_current_usd)
+    assert estimate.modes["batch"].tokens_usd <= estimate.modes["sync"].tokens_usd
+    assert estimate.request_tokens_usd["batch"] <= estimate.request_tokens_usd["sync"]
+    assert 0 <= estimate.batch_token_saving_fraction <= 1
+    assert estimate.batch_token_saving_usd_per_month >= 0
+    breakeven = estimate.batch_breakeven_requests_per_month
+    assert breakeven is None or (math.isfinite(breakeven) and breakeven >= 0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_profiles(), st.integers(1, 1000))
+def test_token_cost_is_linear_in_volume(fields: dict[str, Any], factor: int) -> None:
+    fields["requests_per_month"] = min(fields["requests_per_month"], 100_000_000)
+    one = _estimate(**fields)
+    many = _estimate(**{**fields, "requests_per_month": fields["requests_per_month"] * factor})
+    for mode in MODES:
+        assert many.modes[mode].tokens_usd == pytest.approx(one.modes[mode].tokens_usd * factor)
+        assert many.modes[mode].engineering_usd == one.modes[mode].engineering_usd
