@@ -1,0 +1,126 @@
+"""Capacity: rate-limit headroom, Little's law, batch submissions, retry storms."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.capacity import Capacity, batch_submissions, estimate_capacity
+from advisor.latency import estimate_latency
+from advisor.profile import MINUTES_PER_MONTH, parse_profile
+
+
+def _capacity(**fields: Any) -> Capacity:
+    data = {
+        "name": "feature",
+        "interaction": "chat",
+        "latency_budget_s": 10,
+        "input_tokens": 1000,
+        "output_tokens": 500,
+        "requests_per_month": 1_000_000,
+        "model": "gpt-4o",
+    }
+    data.update(fields)
+    profile = parse_profile(data)
+    latency, _ = estimate_latency(profile)
+    return estimate_capacity(profile, latency)
+
+
+def test_littles_law_connections() -> None:
+    # 600 requests/min = 10/s, each held for a 2 s x 3 calls + 1 s tools = 7 s p95: 70 open.
+    capacity = _capacity(peak_requests_per_minute=600, model_p95_s=2.0, chained_calls=3, tool_latency_s=1.0)
+    assert capacity.concurrent_connections == pytest.approx(70.0)
+
+
+def test_peak_tokens_count_input_output_and_retries() -> None:
+    capacity = _capacity(peak_requests_per_minute=100, retry_rate=0.1)
+    assert capacity.peak_rpm == 100
+    assert capacity.peak_tpm == pytest.approx(100 * 1500 * 1.1)
+
+
+def test_peak_never_below_monthly_average() -> None:
+    capacity = _capacity(requests_per_month=MINUTES_PER_MONTH * 50, peak_requests_per_minute=10)
+    assert capacity.peak_rpm == pytest.approx(50)
+
+
+def test_over_limit_when_peak_exceeds_given_rate_limits() -> None:
+    capacity = _capacity(peak_requests_per_minute=150, rate_limits={"rpm": 100, "tpm": 1e9})
+    assert capacity.limits_source == "profile rate_limits"
+    assert capacity.rpm_utilisation == pytest.approx(1.5)
+    assert capacity.over_limit
+    assert capacity.headroom == pytest.approx(-0.5)
+    assert "rate limits" not in [a.name for a in capacity.assumptions]
+
+
+def test_tpm_limit_can_bind_before_rpm() -> None:
+    capacity = _capacity(peak_requests_per_minute=100, rate_limits={"rpm": 1000, "tpm": 100_000})
+    assert capacity.tpm_utilisation == pytest.approx(1.5)
+    assert capacity.over_limit
+
+
+def test_within_limits_has_positive_headroom() -> None:
+    capacity = _capacity(peak_requests_per_minute=1000)
+    assert not capacity.over_limit
+    assert capacity.headroom == pytest.approx(1 - 0.1)  # 1,000 of GPT-4o Tier 5's 10,000 RPM
+
+
+@pytest.mark.parametrize(
+    ("provider", "model", "rpm", "tpm"),
+    [
+        ("openai", "gpt-4o", 10_000, 30_000_000),
+        ("openai", "gpt-4o-mini", 30_000, 150_000_000),
+        ("anthropic", "claude-sonnet-4-5", 4_000, 400_000),
+        ("anthropic", "claude-haiku-4-5", 4_000, 400_000),
+        ("google", "gemini-2.5-flash", 2_000, 4_000_000),
+        ("mistral", "mistral-large-latest", 500, 30_000),
+    ],
+)
+def test_published_default_limits(provider: str, model: str, rpm: float, tpm: float) -> None:
+    capacity = _capacity(provider=provider, model=model)
+    assert (capacity.rpm_limit, capacity.tpm_limit) == (rpm, tpm)
+    assert "rate limits" in [a.name for a in capacity.assumptions]
+
+
+def test_retry_storm_of_seed_002() -> None:
+    assert _capacity(attempts_per_layer=3, retry_layers=5).retry_amplification == 243
+    assert _capacity().retry_amplification == 1
+
+
+def test_batch_submissions_for_5m_embeddings_at_openai_limits() -> None:
+    small = _capacity(model="text-embedding-3-small", input_tokens=500, output_tokens=0, requests_per_month=5_000_000)
+    assert (small.batch_max_requests, small.batch_max_mb) == (50_000, 200)
+    assert small.batch_submissions_per_month == 100  # request-count cap binds
+    # 1,000 tokens = 4,300 bytes a line: 200 MB holds 46,511 lines, so the size cap binds.
+    large = _capacity(model="text-embedding-3-small", input_tokens=1000, output_tokens=0, requests_per_month=5_000_000)
+    assert large.batch_submissions_per_month == math.ceil(5_000_000 / 46_511)
+
+
+def test_batch_limits_per_provider() -> None:
+    anthropic = _capacity(provider="anthropic", model="claude-sonnet-4-5")
+    assert (anthropic.batch_max_requests, anthropic.batch_max_mb) == (100_000, 256)
+    other = _capacity(provider="mistral", model="mistral-large-latest")
+    assert (other.batch_max_requests, other.batch_max_mb) == (50_000, 200)
+    assert any("OpenAI's figures" in a.value for a in other.assumptions)
+
+
+def test_zero_traffic() -> None:
+    capacity = _capacity(requests_per_month=0)
+    assert capacity.batch_submissions_per_month == 0
+    assert capacity.peak_rpm == 0 and capacity.headroom == 1 and not capacity.over_limit
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    requests=st.integers(0, 100_000_000_000),
+    tokens=st.integers(0, 10_000_000),
+    max_requests=st.integers(1, 100_000),
+    max_mb=st.floats(0.001, 1000),
+)
+def test_batch_submissions_cover_every_request(requests: int, tokens: int, max_requests: int, max_mb: float) -> None:
+    batches = batch_submissions(requests, tokens, max_requests, max_mb)
+    assert batches * max_requests >= requests
+    assert batches >= 0 and (batches > 0) == (requests > 0)
