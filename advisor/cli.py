@@ -7,10 +7,11 @@ one line on stderr and exit status 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import sys
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from .errors import AdvisorError, InputError
 
@@ -61,6 +62,18 @@ def _date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
+@contextlib.contextmanager
+def about_file(path: str) -> Iterator[None]:
+    """Errors about a workload's values (an unknown model...) name the file they came from."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.source is None:
+            exc.source = str(path)
+            exc.args = (str(exc),)
+        raise
+
+
 def dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -70,7 +83,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     from .profile import load_profile
 
     profile = load_profile(args.file)
-    result = assess(profile, args.rules, price_date=args.price_date)
+    with about_file(args.file):
+        result = assess(profile, args.rules, price_date=args.price_date)
     if args.format == "json":
         sys.stdout.write(dump_json(result.model_dump(mode="json")))
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -62,8 +62,8 @@ class CostOptions(BaseModel):
 
     usd_per_person_week: float | None = Field(default=None, ge=0, le=100_000)
     amortisation_months: int | None = Field(default=None, ge=1, le=120)
-    infra_usd_per_month: dict[Mode, float] | None = None
-    engineering_person_weeks: dict[Mode, float] | None = None
+    infra_usd_per_month: dict[Mode, Annotated[float, Field(ge=0, le=1e9)]] | None = None
+    engineering_person_weeks: dict[Mode, Annotated[float, Field(ge=0, le=10_000)]] | None = None
 
 
 class WorkloadProfile(BaseModel):

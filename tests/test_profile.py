@@ -1,0 +1,141 @@
+"""The workload input contract: valid files load; every kind of bad input gets one clear
+message naming the file and the field, exit status 2, and no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor import InputError, load_profile, parse_profile
+from advisor.cli import main
+
+BASE = {
+    "name": "Support reply draft",
+    "interaction": "request_response",
+    "latency_budget_s": 4,
+    "input_tokens": 1800,
+    "output_tokens": 180,
+    "requests_per_month": 120000,
+    "model": "gpt-4o-mini",
+}
+
+
+def write(tmp_path: Path, text: str, name: str = "workload.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_defaults_fill_optional_fields():
+    profile = parse_profile(BASE)
+    assert profile.chained_calls == 1
+    assert profile.tool_latency_s == 0
+    assert profile.cached_input_fraction == 0
+    assert profile.output_format == "text"
+    assert profile.provider == "openai"
+    assert profile.downstream == "own_ui"
+    assert profile.side_effects == "none"
+    assert profile.current_mode is None
+    # No peak given: a flat month of 30 days.
+    assert profile.effective_peak_rpm == pytest.approx(120000 / (30 * 24 * 60))
+
+
+def test_peak_never_below_the_monthly_average():
+    profile = parse_profile({**BASE, "peak_requests_per_minute": 0.1})
+    assert profile.effective_peak_rpm == pytest.approx(120000 / 43200)
+
+
+def test_every_example_file_is_valid():
+    examples = sorted(Path("examples").glob("*.yaml"))
+    assert len(examples) >= 8
+    for path in examples:
+        assert load_profile(path).name
+
+
+BAD_CASES = [
+    # (yaml text, expected field, fragment of the message)
+    ("name: [unclosed", None, "not valid YAML"),
+    ("", None, "empty"),
+    ("- a\n- b\n", None, "got a list"),
+    ("just a string\n", None, "got a str"),
+    (yaml.safe_dump({**BASE, "latency_budget_s": "fast"}), "latency_budget_s", "number"),
+    (yaml.safe_dump({**BASE, "requests_per_month": 1.5}), "requests_per_month", "integer"),
+    (yaml.safe_dump({**BASE, "chained_calls": True}), "chained_calls", "integer"),
+    (yaml.safe_dump({**BASE}).replace("latency_budget_s: 4", "latency_budget_s: .nan"), "latency_budget_s", "finite"),
+    (yaml.safe_dump({**BASE}).replace("latency_budget_s: 4", "latency_budget_s: .inf"), "latency_budget_s", "finite"),
+    (yaml.safe_dump({**BASE, "input_tokens": -5}), "input_tokens", "greater than or equal to 0"),
+    (yaml.safe_dump({**BASE, "latency_budget_s": 0}), "latency_budget_s", "greater than 0"),
+    (yaml.safe_dump({**BASE, "cached_input_fraction": 1.5}), "cached_input_fraction", "less than or equal to 1"),
+    (yaml.safe_dump({**BASE, "requests_per_month": 10**15}), "requests_per_month", "less than or equal to"),
+    (yaml.safe_dump({**BASE, "interaction": "chatbot"}), "interaction", "'chat'"),
+    (yaml.safe_dump({**BASE, "downstream": "bank"}), "downstream", "'compliance_critical'"),
+    (yaml.safe_dump({**BASE, "current_mode": "realtime"}), "current_mode", "'streaming'"),
+    (yaml.safe_dump({**BASE, "latency_budget": 4}), "latency_budget", "did you mean 'latency_budget_s'"),
+    (yaml.safe_dump({k: v for k, v in BASE.items() if k != "model"}), "model", "required"),
+    (yaml.safe_dump({**BASE, "pricing": {"input_per_mtok": -1, "output_per_mtok": 1}}), "pricing.input_per_mtok", "greater than or equal to 0"),
+    (yaml.safe_dump({**BASE, "pricing": {"input_per_mtok": 1, "output_per_mtok": 1, "discount": 0.5}}), "pricing.discount", "did you mean 'batch_discount'"),
+]
+
+
+@pytest.mark.parametrize("text, field, fragment", BAD_CASES)
+def test_bad_workload_gets_one_clear_message(tmp_path, capsys, text, field, fragment):
+    path = write(tmp_path, text)
+    code, out, err = run_cli(capsys, "recommend", str(path))
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    assert err.count("\n") == 1, err  # one line
+    assert str(path) in err
+    if field:
+        assert f"field '{field}'" in err
+    assert fragment in err
+
+
+def test_missing_file(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "recommend", str(tmp_path / "nope.yaml"))
+    assert code == 2
+    assert "no such file" in err
+
+
+def test_folder_instead_of_file(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "recommend", str(tmp_path))
+    assert code == 2
+    assert "is a folder" in err
+
+
+def test_not_utf8(capsys, tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_bytes(b"name: \xff\xfe\n")
+    code, _, err = run_cli(capsys, "recommend", str(path))
+    assert code == 2 and "UTF-8" in err
+
+
+def test_yaml_alias_bomb_is_refused_quickly(capsys, tmp_path):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(ord("b"), ord("j")):
+        prev = chr(i - 1)
+        lines.append(f"{chr(i)}: &{chr(i)} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]")
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    code, _, err = run_cli(capsys, "recommend", str(path))
+    assert code == 2
+    assert "aliases" in err
+
+
+def test_python_tags_are_not_executed(capsys, tmp_path):
+    path = write(tmp_path, "name: !!python/object/apply:os.system ['echo pwned']\n")
+    code, _, err = run_cli(capsys, "recommend", str(path))
+    assert code == 2
+    assert "not valid YAML" in err
+
+
+def test_api_raises_input_error_for_non_mapping():
+    with pytest.raises(InputError, match="expected a mapping"):
+        parse_profile(["not", "a", "mapping"])

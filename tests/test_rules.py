@@ -1,0 +1,158 @@
+"""Rule sets: every rule's examples run; a bad rule file fails at load naming the file,
+the rule id and the path inside the rule."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor import RuleSetError, load_rules
+from advisor.authoring import run_rule_examples
+from advisor.engine import evaluate_rule
+from advisor.rules import compile_condition, default_rules_dir
+
+RULESET = load_rules()
+
+
+@pytest.mark.parametrize("rule", RULESET.rules, ids=lambda r: r.id)
+def test_rule_examples(rule):
+    results = run_rule_examples(RULESET, rule)
+    assert results, f"{rule.id} has no examples"
+    failures = [r.message for r in results if not r.passed]
+    assert not failures, "\n".join(failures)
+
+
+def test_every_rule_cites_a_seed_and_explains_itself():
+    for rule in RULESET.rules:
+        assert rule.spec.source.split(" ")[0] in RULESET.header.sources
+        assert len(rule.spec.because.split()) >= 8, rule.id
+        assert rule.spec.examples.fires and rule.spec.examples.does_not_fire, rule.id
+
+
+def test_axes_and_weights_live_in_the_rule_set():
+    assert [a.id for a in RULESET.header.axes] == [
+        "ux_contract", "latency", "cost_burst", "failure_retry", "downstream"
+    ]
+    # Seed 004: the UX contract is the dominant axis.
+    assert max(RULESET.weights, key=RULESET.weights.get) == "ux_contract"
+
+
+@pytest.fixture
+def rules_copy(tmp_path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(default_rules_dir(), target)
+    return target
+
+
+def edit_rule(folder: Path, file: str, rule_id: str, change) -> None:
+    path = folder / file
+    data = yaml.safe_load(path.read_text())
+    for rule in data["rules"]:
+        if rule["id"] == rule_id:
+            change(rule)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+BAD_RULES = [
+    ("unknown fact", lambda r: r["when"]["all"][0].update(fact="latency_budget"),
+     "when.all[0].fact: unknown fact 'latency_budget'; did you mean 'latency_budget_s'?"),
+    ("unknown operator", lambda r: r["when"]["all"][0].update(op="gtt"),
+     "when.all[0].op: unknown operator 'gtt'"),
+    ("wrong value type", lambda r: r["when"]["all"][1].update(value="five"),
+     "when.all[1].value: fact 'end_to_end_p95_s' is a number; value must be a number"),
+    ("ordering on an enum", lambda r: r["when"]["all"].append({"fact": "interaction", "op": "gt", "value": "chat"}),
+     "when.all[2].op: 'gt' compares numbers, but fact 'interaction' is a enum"),
+    ("unknown enum value", lambda r: r["when"]["all"].append({"fact": "interaction", "op": "eq", "value": "chatbot"}),
+     "when.all[2].value: fact 'interaction' allows chat"),
+    ("unknown mode", lambda r: r["effect"].update(exclude=["realtime"]), "effect.exclude.0"),
+    ("missing because", lambda r: r.pop("because"), "because: required key is missing"),
+    ("unknown axis", lambda r: r.update(axis="speed"), "axis: unknown axis 'speed'"),
+    ("unknown key", lambda r: r.update(severity="high"), "severity: unknown key"),
+    ("source not a seed", lambda r: r.update(source="my blog post"), "source must start with a document"),
+    ("empty effect", lambda r: r.update(effect={}), "an effect needs at least one of"),
+    ("bad condition key", lambda r: r.update(when={"every": []}), "unknown condition key(s) every"),
+]
+
+
+@pytest.mark.parametrize("label, change, fragment", BAD_RULES, ids=[c[0] for c in BAD_RULES])
+def test_bad_rule_fails_at_load_naming_file_rule_and_path(rules_copy, label, change, fragment):
+    edit_rule(rules_copy, "latency.yaml", "latency-sync-over-5s", change)
+    with pytest.raises(RuleSetError) as info:
+        load_rules(rules_copy)
+    message = str(info.value)
+    assert "latency.yaml" in message
+    assert "rule 'latency-sync-over-5s'" in message
+    assert fragment in message
+
+
+def test_duplicate_rule_ids_are_rejected(rules_copy):
+    edit_rule(rules_copy, "latency.yaml", "latency-sync-over-5s", lambda r: r.update(id="ux-click-and-wait"))
+    with pytest.raises(RuleSetError, match="duplicate rule id"):
+        load_rules(rules_copy)
+
+
+def test_rule_set_without_header(tmp_path):
+    (tmp_path / "rules.yaml").write_text("rules: []\n")
+    with pytest.raises(RuleSetError, match="needs a ruleset.yaml"):
+        load_rules(tmp_path)
+
+
+def test_missing_rule_set_folder(tmp_path):
+    with pytest.raises(RuleSetError, match="no such rule-set folder"):
+        load_rules(tmp_path / "nope")
+
+
+def test_bad_rules_dir_on_the_cli_exits_2(rules_copy, capsys):
+    from advisor.cli import main
+
+    edit_rule(rules_copy, "latency.yaml", "latency-sync-over-5s", lambda r: r["when"]["all"][0].update(op="gtt"))
+    code = main(["recommend", "examples/chatbot.yaml", "--rules", str(rules_copy)])
+    err = capsys.readouterr().err
+    assert code == 2 and "unknown operator" in err and "Traceback" not in err
+
+
+def test_rules_env_variable_selects_the_rule_set(rules_copy, monkeypatch):
+    header = yaml.safe_load((rules_copy / "ruleset.yaml").read_text())
+    header["id"] = "acme-policy"
+    (rules_copy / "ruleset.yaml").write_text(yaml.safe_dump(header, sort_keys=False))
+    monkeypatch.setenv("ADVISOR_RULES", str(rules_copy))
+    assert load_rules().id == "acme-policy"
+
+
+def test_trace_shows_every_condition_with_actual_and_threshold():
+    rule = RULESET.rule("latency-sync-over-5s")
+    outcome = evaluate_rule(rule, {"someone_waiting": True, "end_to_end_p95_s": 7.5})
+    assert outcome.fired
+    assert outcome.conditions == (
+        ("someone_waiting", "eq", True, True, True),
+        ("end_to_end_p95_s", "gt", 7.5, 5, True),
+    )
+    # No short-circuit: a failing first condition still traces the second.
+    outcome = evaluate_rule(rule, {"someone_waiting": False, "end_to_end_p95_s": 2})
+    assert not outcome.fired and len(outcome.conditions) == 2
+
+
+def test_condition_combinators_and_fact_references():
+    check = compile_condition(
+        {"any": [
+            {"not": {"fact": "interaction", "op": "in", "value": ["chat", "inline_edit"]}},
+            {"fact": "time_to_first_token_s", "op": "gt", "value": {"fact": "latency_budget_s"}},
+        ]}
+    )
+    trace: list = []
+    assert check({"interaction": "pipeline", "time_to_first_token_s": 1, "latency_budget_s": 2}, trace)
+    trace = []
+    assert not check({"interaction": "chat", "time_to_first_token_s": 1, "latency_budget_s": 2}, trace)
+    assert trace[1] == ("time_to_first_token_s", "gt", 1, 2, False)
+    trace = []
+    assert check({"interaction": "chat", "time_to_first_token_s": 3, "latency_budget_s": 2}, trace)
+
+
+def test_absent_fact_never_passes():
+    check = compile_condition({"fact": "batch_breakeven_requests_per_month", "op": "lt", "value": 1000})
+    trace: list = []
+    assert not check({"batch_breakeven_requests_per_month": None}, trace)
+    assert trace == [("batch_breakeven_requests_per_month", "lt", None, 1000, False)]
