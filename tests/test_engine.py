@@ -1,0 +1,81 @@
+"""Properties of the engine and the default rule set, over generated workloads."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from advisor import MODES, assess, load_rules, parse_profile
+from advisor.assessment import situate
+from advisor.engine import evaluate
+
+from .strategies import batchable_profile_dicts, profile_dicts
+
+RULES = load_rules()
+PRICE_DATE = datetime.date(2026, 11, 1)
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def recommend(profile: dict) -> str:
+    facts = situate(parse_profile(profile), PRICE_DATE).facts
+    return evaluate(RULES, facts).recommendation
+
+
+@FAST
+@given(profile_dicts())
+def test_every_valid_profile_gets_exactly_one_allowed_recommendation(profile):
+    result = assess(profile, RULES, price_date=PRICE_DATE, what_if=False)
+    assert result.recommendation in MODES
+    assert sorted(r.mode for r in result.ranking) == sorted(MODES)
+    assert result.ranking[0].mode == result.recommendation
+    excluded = {e.mode for e in result.excluded}
+    # An excluded mode is never recommended, and excluded modes rank last.
+    assert result.recommendation not in excluded
+    assert [r.excluded for r in result.ranking] == sorted(r.excluded for r in result.ranking)
+    assert result.decided_by or result.fired_rules == [] or result.reason
+
+
+@settings(max_examples=60, deadline=None)
+@given(profile_dicts())
+def test_same_input_same_output(profile):
+    first = assess(profile, RULES, price_date=PRICE_DATE, what_if=False).model_dump(mode="json")
+    second = assess(dict(profile), RULES, price_date=PRICE_DATE, what_if=False).model_dump(mode="json")
+    assert json.dumps(first) == json.dumps(second)
+
+
+@FAST
+@given(batchable_profile_dicts(), st.floats(min_value=1.0, max_value=1000.0))
+def test_batch_stays_batch_with_a_longer_budget(profile, factor):
+    assume(recommend(profile) == "batch")
+    longer = {**profile, "latency_budget_s": min(profile["latency_budget_s"] * factor, 30 * 86400)}
+    assert recommend(longer) == "batch"
+
+
+@FAST
+@given(batchable_profile_dicts(), st.floats(min_value=1.0, max_value=1000.0))
+def test_batch_stays_batch_with_more_requests(profile, factor):
+    assume(recommend(profile) == "batch")
+    more = {**profile, "requests_per_month": min(int(profile["requests_per_month"] * factor), 100_000_000_000)}
+    assert recommend(more) == "batch"
+
+
+@FAST
+@given(profile_dicts())
+def test_compliance_critical_never_stays_on_sync_or_streaming(profile):
+    assert recommend({**profile, "downstream": "compliance_critical"}) in ("async", "batch")
+
+
+@settings(max_examples=100, deadline=None)
+@given(profile_dicts(), st.dictionaries(st.sampled_from([a.id for a in RULES.header.axes]),
+                                         st.floats(min_value=0, max_value=10), min_size=1))
+def test_reweighting_never_recommends_an_excluded_mode(profile, weights):
+    facts = situate(parse_profile(profile), PRICE_DATE).facts
+    evaluation = evaluate(RULES, facts, weights)
+    assert evaluation.recommendation not in evaluation.excluded
+    # Totals are the weighted sums of the axis scores.
+    for mode in MODES:
+        expected = sum(evaluation.weights[a] * s for a, s in evaluation.axis_scores[mode].items())
+        assert abs(evaluation.totals[mode] - expected) < 1e-9
