@@ -217,7 +217,8 @@ def situate(profile: WorkloadProfile, price_date: datetime.date | None = None) -
     card = price_card(profile.provider, profile.model, price_date or today(), profile.pricing)
     costs = estimate_costs(profile, card)
     capacity = estimate_capacity(profile, latency)
-    assumptions = _unique([*latency_assumptions, *card.assumptions, *costs.assumptions, *capacity.assumptions])
+    # costs.assumptions already include the price card's.
+    assumptions = [*latency_assumptions, *costs.assumptions, *capacity.assumptions]
     return Situation(
         profile=profile,
         latency=latency,
@@ -227,17 +228,6 @@ def situate(profile: WorkloadProfile, price_date: datetime.date | None = None) -
         assumptions=assumptions,
         facts=derive_facts(profile, latency, costs, capacity),
     )
-
-
-def _unique(items: list[Assumption]) -> list[Assumption]:
-    seen: set[tuple[str, str]] = set()
-    out = []
-    for item in items:
-        key = (item.name, item.value)
-        if key not in seen:
-            seen.add(key)
-            out.append(item)
-    return out
 
 
 def assess(

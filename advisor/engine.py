@@ -9,18 +9,17 @@ to the simpler mode in the rule set's ``tie_break`` order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from .errors import RuleSetError
 from .profile import MODES
 from .rules import ConditionResult, Rule, RuleSet
 
 
-@dataclass(frozen=True)
-class RuleOutcome:
+class RuleOutcome(NamedTuple):
     rule: Rule
     fired: bool
-    conditions: tuple[ConditionResult, ...]
+    conditions: list[ConditionResult]
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,7 @@ class Evaluation:
 def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> RuleOutcome:
     """Evaluate one rule with its full condition trace."""
     out: list[ConditionResult] = []
-    fired = rule.check(facts, out)  # type: ignore[arg-type]
-    return RuleOutcome(rule, fired, tuple(out))
+    return RuleOutcome(rule, rule.check(facts, out), out)  # type: ignore[arg-type]
 
 
 def evaluate(
@@ -61,16 +59,15 @@ def evaluate(
     excluded: dict[str, list[str]] = {}
     outcomes = []
     for rule in ruleset.rules:
-        outcome = evaluate_rule(rule, facts)
-        outcomes.append(outcome)
-        if not outcome.fired:
-            continue
-        effect = rule.spec.effect
-        axis = rule.spec.axis
-        for mode, score in effect.scores.items():
-            axis_scores[mode][axis] += score
-        for mode in effect.excluded_modes:
-            excluded.setdefault(mode, []).append(rule.id)
+        out: list[ConditionResult] = []
+        fired = rule.check(facts, out)  # type: ignore[arg-type]
+        outcomes.append(RuleOutcome(rule, fired, out))
+        if fired:
+            axis = rule.axis
+            for mode, score in rule.scores:
+                axis_scores[mode][axis] += score
+            for mode in rule.excludes:
+                excluded.setdefault(mode, []).append(rule.id)
 
     totals = {mode: sum(w[a] * s for a, s in axis_scores[mode].items()) for mode in MODES}
     tie = {mode: i for i, mode in enumerate(ruleset.header.tie_break)}
@@ -124,8 +121,8 @@ def _decisive_rules(
     for index, outcome in enumerate(outcomes):
         if not outcome.fired:
             continue
-        scores = outcome.rule.spec.effect.scores
-        weight = weights[outcome.rule.spec.axis]
+        scores = dict(outcome.rule.scores)
+        weight = weights[outcome.rule.axis]
         if runner_up is None:
             margin = weight * scores.get(winner, 0.0)
         else:

@@ -41,6 +41,17 @@ MODEL_SPEEDS: tuple[ModelSpeed, ...] = (
 )
 
 
+# Built once per table row: assumptions are on the hot path of every assessment.
+_TTFT_ASSUMPTION = {
+    row: Assumption(name="time to first token", value=f"{row.ttft_s:g} s ({row.note})", source=SOURCE_SPEED)
+    for row in MODEL_SPEEDS
+}
+_SPEED_ASSUMPTION = {
+    row: Assumption(name="output speed", value=f"{row.output_tokens_per_s:g} tokens/s ({row.note})", source=SOURCE_SPEED)
+    for row in MODEL_SPEEDS
+}
+
+
 def default_speed(model: str) -> ModelSpeed:
     lowered = model.lower()
     for row in MODEL_SPEEDS:
@@ -69,16 +80,12 @@ def estimate_latency(profile: WorkloadProfile) -> tuple[LatencyEstimate, list[As
     ttft = profile.ttft_s
     if ttft is None:
         ttft = speed.ttft_s
-        assumptions.append(
-            Assumption(name="time to first token", value=f"{ttft:g} s ({speed.note})", source=SOURCE_SPEED)
-        )
+        assumptions.append(_TTFT_ASSUMPTION[speed])
     tps = profile.output_tokens_per_s
     if tps is None:
         tps = speed.output_tokens_per_s
         if profile.model_p95_s is None:
-            assumptions.append(
-                Assumption(name="output speed", value=f"{tps:g} tokens/s ({speed.note})", source=SOURCE_SPEED)
-            )
+            assumptions.append(_SPEED_ASSUMPTION[speed])
 
     if profile.model_p95_s is not None:
         per_call = profile.model_p95_s
@@ -98,7 +105,8 @@ def estimate_latency(profile: WorkloadProfile) -> tuple[LatencyEstimate, list[As
     calls = profile.chained_calls
     end_to_end = calls * per_call + profile.tool_latency_s
     first_token = (calls - 1) * per_call + profile.tool_latency_s + ttft
-    estimate = LatencyEstimate(
+    # Computed here, not user input: construct without re-validating.
+    estimate = LatencyEstimate.model_construct(
         per_call_p95_s=per_call,
         end_to_end_p95_s=end_to_end,
         time_to_first_token_s=first_token,

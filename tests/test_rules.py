@@ -126,10 +126,10 @@ def test_trace_shows_every_condition_with_actual_and_threshold():
     rule = RULESET.rule("latency-sync-over-5s")
     outcome = evaluate_rule(rule, {"someone_waiting": True, "end_to_end_p95_s": 7.5})
     assert outcome.fired
-    assert outcome.conditions == (
+    assert outcome.conditions == [
         ("someone_waiting", "eq", True, True, True),
         ("end_to_end_p95_s", "gt", 7.5, 5, True),
-    )
+    ]
     # No short-circuit: a failing first condition still traces the second.
     outcome = evaluate_rule(rule, {"someone_waiting": False, "end_to_end_p95_s": 2})
     assert not outcome.fired and len(outcome.conditions) == 2
