@@ -11,6 +11,7 @@ The CLI (``advisor recommend``) prints ``result.model_dump(mode="json")``.
 from .assessment import Assessment, assess
 from .errors import AdvisorError, InputError, RuleSetError, UnknownModelError
 from .profile import MODES, WorkloadProfile, load_profile, parse_profile
+from .records import render_adr, verify, write_adr
 from .rules import RuleSet, load_rules
 from .version import __version__
 
@@ -28,4 +29,7 @@ __all__ = [
     "load_profile",
     "load_rules",
     "parse_profile",
+    "render_adr",
+    "verify",
+    "write_adr",
 ]

@@ -1,0 +1,99 @@
+"""Markdown escaping: free text lands in a record as text, never as markup.
+
+A workload's name, a description, a model id or a rule's reason can hold anything:
+``<script>``, ``[a link](javascript:...)``, ``| pipes |``, ``# headings``, ``{{ 7*7 }}``.
+``inline`` makes any text render as exactly that text (CommonMark backslash escapes and
+HTML entities), on one line; ``cell`` also escapes the table-cell separator. ``fence``
+picks a code fence that no content can close early. ``slug`` makes a file-name fragment
+that cannot leave its folder.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from markupsafe import Markup
+
+# Characters that start or end Markdown inline syntax: emphasis, code, links, images,
+# strikethrough. Escaped wherever they appear ("_" only where it could delimit emphasis).
+_INLINE_SPECIAL = re.compile(r"[\\`*\[\]~]|(?<![^\W_])_|_(?![^\W_])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_HTML_RE = re.compile(r"[&<>]")
+# At the start of a line these open a block: ATX heading, bullet or ordered list item,
+# setext underline or thematic break. (A block quote's ">" is already an entity.)
+_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|[-+](?=\s|$)|\d{1,9}[.)](?=\s|$)|=+\s*$|-+\s*$)")
+# Bare URLs are written as autolinks: a linter flags bare URLs, and an autolink keeps the
+# URL intact (no escapes inside) while nothing else in the text can become a link.
+_URL = re.compile(r"https?://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]]")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _escape_text(text: str) -> str:
+    text = _HTML_RE.sub(lambda m: _HTML[m.group()], text)
+    return _INLINE_SPECIAL.sub(lambda m: "\\" + m.group(), text)
+
+
+def inline(value: object) -> Markup:
+    """Any value as Markdown inline text that renders as itself, on one line."""
+    if value is None:
+        return Markup("")
+    if isinstance(value, Markup):
+        return value
+    text = _WHITESPACE.sub(" ", str(value)).strip()
+    parts: list[str] = []
+    last = 0
+    for match in _URL.finditer(text):
+        parts.append(_escape_text(text[last : match.start()]))
+        parts.append(f"<{match.group()}>")
+        last = match.end()
+    parts.append(_escape_text(text[last:]))
+    out = "".join(parts)
+    return Markup(_BLOCK_START.sub(_escape_block_start, out, count=1))
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    marker = match.group()
+    if marker[0].isdigit():  # "1." opens an ordered list; "1\\." renders "1."
+        return marker[:-1] + "\\" + marker[-1]
+    return "\\" + marker
+
+
+def cell(value: object) -> Markup:
+    """Any value as the content of one table cell: inline text with ``|`` escaped."""
+    text = inline(value)
+    # A pipe inside an autolink would still split the row: escape every unescaped pipe.
+    return Markup(re.sub(r"(?<!\\)\|", r"\\|", str(text)))
+
+
+def code(value: object) -> Markup:
+    """Any value as an inline code span: shown verbatim, whatever backticks it holds."""
+    text = _WHITESPACE.sub(" ", "" if value is None else str(value)).strip()
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    # A space pads content that starts or ends with a backtick (CommonMark strips one each side).
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return Markup(f"{ticks}{pad}{text}{pad}{ticks}")
+
+
+def fence(content: str, minimum: int = 3) -> str:
+    """A backtick fence longer than any backtick run inside ``content``."""
+    longest = max((len(run) for run in re.findall(r"`+", content)), default=0)
+    return "`" * max(minimum, longest + 1)
+
+
+SLUG_MAX = 60
+
+
+def slug(title: str, max_length: int = SLUG_MAX) -> str:
+    """A file-name fragment of ``a-z0-9-`` only, at most ``max_length`` long, never empty."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(words) > max_length:
+        cut = words[:max_length]
+        # Cut at a word boundary when one is near enough, never leaving a trailing dash.
+        boundary = cut.rfind("-")
+        words = (cut[:boundary] if boundary >= max_length // 2 else cut).strip("-")
+    return words or "decision"
+
+
+__all__ = ["SLUG_MAX", "cell", "code", "fence", "inline", "slug"]
