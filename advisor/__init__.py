@@ -9,16 +9,19 @@ The CLI (``advisor recommend``) prints ``result.model_dump(mode="json")``.
 """
 
 from .assessment import Assessment, assess
+from .decision_map import DecisionMap, decision_map
 from .errors import AdvisorError, InputError, RuleSetError, UnknownModelError
 from .profile import MODES, WorkloadProfile, load_profile, parse_profile
 from .records import render_adr, verify, write_adr
 from .rules import RuleSet, load_rules
 from .version import __version__
+from .whatif import what_would_change
 
 __all__ = [
     "MODES",
     "AdvisorError",
     "Assessment",
+    "DecisionMap",
     "InputError",
     "RuleSet",
     "RuleSetError",
@@ -26,6 +29,7 @@ __all__ = [
     "WorkloadProfile",
     "__version__",
     "assess",
+    "decision_map",
     "load_profile",
     "load_rules",
     "parse_profile",

@@ -1,19 +1,35 @@
-"""Hypothesis strategies shared by the property tests: valid workload profiles."""
+"""Hypothesis strategies shared by the property tests: valid workload profiles.
+
+``profile_dicts()`` draws mappings that ``parse_profile`` accepts, across every enum
+value and sane numeric ranges (thresholds such as 5 s, 60 s, 1 h and 100K requests
+are mixed in, since decisions flip there); ``profiles()`` draws validated profiles.
+"""
 
 from __future__ import annotations
 
-from typing import get_args
+from typing import Any, get_args
 
 from hypothesis import strategies as st
 
-from advisor.profile import Downstream, Interaction, Mode, OutputFormat, SideEffects
+from advisor.profile import Downstream, Interaction, Mode, OutputFormat, SideEffects, WorkloadProfile, parse_profile
 
+# Models the price catalogue knows (genai-prices), one or more per provider.
 MODELS = (
     ("openai", "gpt-4o-mini"),
     ("openai", "gpt-4o"),
     ("anthropic", "claude-sonnet-4-5"),
     ("anthropic", "claude-haiku-4-5"),
     ("openai", "text-embedding-3-small"),
+    ("google", "gemini-2.5-flash"),
+)
+# A model the catalogue does not know, priced by the workload's own 'pricing'.
+PRIVATE_MODEL = ("acme", "acme-llm-large")
+
+# Names a user might type, including characters that mean something in Markdown and HTML.
+_NAME_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+NAMES = st.one_of(
+    st.sampled_from(["Customer chatbot", "A | B <b>bold</b> *x* [l](u) `c` #1 \\ &amp;", "Nightly triage"]),
+    st.text(_NAME_ALPHABET, min_size=1, max_size=40).filter(lambda s: s.strip() != ""),
 )
 
 
@@ -25,15 +41,36 @@ def _log_floats(low: float, high: float) -> st.SearchStrategy[float]:
     )
 
 
+def _pricing() -> st.SearchStrategy[dict[str, Any]]:
+    price = st.floats(min_value=0.01, max_value=100.0)
+    return st.fixed_dictionaries(
+        {"input_per_mtok": price, "output_per_mtok": price},
+        optional={
+            "cached_input_per_mtok": st.floats(min_value=0.0, max_value=10.0),
+            "batch_discount": st.sampled_from([0.0, 0.25, 0.5]),
+        },
+    )
+
+
+def _rate_limits() -> st.SearchStrategy[dict[str, float]]:
+    return st.fixed_dictionaries(
+        {"rpm": st.sampled_from([60.0, 500.0, 10_000.0]), "tpm": st.sampled_from([30_000.0, 2e6, 1.5e8])}
+    )
+
+
 @st.composite
 def profile_dicts(draw: st.DrawFn) -> dict:
-    provider, model = draw(st.sampled_from(MODELS))
+    """A mapping parse_profile accepts; optional fields present or absent."""
+    if draw(st.integers(0, 9)) == 0:
+        (provider, model), pricing = PRIVATE_MODEL, draw(_pricing())
+    else:
+        (provider, model), pricing = draw(st.sampled_from(MODELS)), None
     profile: dict = {
-        "name": draw(st.text(min_size=1, max_size=30).filter(lambda s: s.strip() != "")),
+        "name": draw(NAMES),
         "interaction": draw(st.sampled_from(get_args(Interaction))),
         "latency_budget_s": draw(_log_floats(0.05, 30 * 86400)),
         "chained_calls": draw(st.integers(1, 8)),
-        "tool_latency_s": draw(st.sampled_from([0.0, 0.5, 2.0, 10.0])),
+        "tool_latency_s": draw(st.one_of(st.sampled_from([0.0, 0.5, 2.0, 10.0]), st.floats(0.0, 60.0))),
         "input_tokens": draw(st.integers(0, 200_000)),
         "output_tokens": draw(st.integers(0, 20_000)),
         "cached_input_fraction": draw(st.sampled_from([0.0, 0.5, 1.0])),
@@ -48,6 +85,10 @@ def profile_dicts(draw: st.DrawFn) -> dict:
         "attempts_per_layer": draw(st.integers(1, 4)),
         "retry_layers": draw(st.integers(1, 5)),
     }
+    if pricing is not None:
+        profile["pricing"] = pricing
+    if draw(st.booleans()):
+        profile["description"] = draw(st.text(_NAME_ALPHABET, max_size=80))
     if draw(st.booleans()):
         profile["model_p95_s"] = draw(_log_floats(0.05, 600))
     if draw(st.booleans()):
@@ -56,7 +97,16 @@ def profile_dicts(draw: st.DrawFn) -> dict:
         profile["current_mode"] = draw(st.sampled_from(get_args(Mode)))
     if draw(st.booleans()):
         profile["ttft_s"] = draw(st.sampled_from([0.0, 0.2, 1.0, 8.0]))
+    if draw(st.integers(0, 3)) == 0:
+        profile["output_tokens_per_s"] = draw(st.sampled_from([20.0, 50.0, 150.0, 1000.0]))
+    if draw(st.integers(0, 3)) == 0:
+        profile["rate_limits"] = draw(_rate_limits())
     return profile
+
+
+def profiles() -> st.SearchStrategy[WorkloadProfile]:
+    """Validated WorkloadProfile objects."""
+    return profile_dicts().map(parse_profile)
 
 
 @st.composite

@@ -1,0 +1,191 @@
+"""What would change the decision: the nearest values of each user-controlled fact at
+which the recommended mode flips.
+
+For a number (budget, model p95, chained calls, tool latency, tokens, volume, peak rate)
+the search walks away from the workload's value on a log scale (x2, x4, x10, then a decade
+at a time) until the engine recommends another mode, then bisects the last step down to
+about 1% (1 for whole numbers), below first, then above. For a choice (interaction, output
+format, downstream, side effects) every other allowed value is tried. Every reported value
+was itself evaluated: a rounded "nice" value is kept only if it really gives the mode
+reported. Points where the rule set excludes every mode count as no flip.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+import math
+from typing import Iterator, Mapping
+
+from .assessment import Change
+from .decision_map import CHOICE_FACTS, NUMERIC_FACTS, Decision, FieldRange, ModeProbe, Value, choices, current_value, field_range
+from .errors import RuleSetError
+from .profile import WorkloadProfile
+from .rules import RuleSet
+
+# Cumulative steps away from the start; then one decade at a time to the field's bound.
+_STEPS = (2.0, 4.0, 10.0)
+# Bisect until the two sides are this close (ratio), or 1 apart for whole numbers.
+_TOLERANCE = 1.01
+# Smallest positive value tried for a real-valued fact (10 ms, 0.01 requests/min).
+_FLOAT_FLOOR = 0.01
+
+
+def what_would_change(
+    profile: WorkloadProfile,
+    ruleset: RuleSet,
+    current: str,
+    *,
+    weights: Mapping[str, float] | None = None,
+    price_date: datetime.date | None = None,
+) -> list[Change]:
+    """The nearest flips of ``current`` (the workload's recommendation), found by re-evaluating."""
+    probe = ModeProbe(profile, ruleset, weights=weights, price_date=price_date)
+    search = _Search(probe, current)
+    changes: list[Change] = []
+    for fact in NUMERIC_FACTS:
+        rng = field_range(fact)
+        start = float(current_value(fact, profile, probe.base.latency))
+        low = rng
+        if fact == "peak_requests_per_minute":
+            # Below the monthly average the peak is clamped to it: nothing can change there.
+            low = _raise_floor(rng, profile.average_requests_per_minute)
+        for direction in (-1, 1):
+            found = search.nearest(fact, low, start, direction)
+            if found is not None:
+                changes.append(found)
+    for fact in CHOICE_FACTS:
+        own = getattr(profile, fact)
+        for value in choices(fact):
+            if value == own:
+                continue
+            decision = search.decide(fact, value)
+            if decision is not None and decision.mode != current:
+                changes.append(search.change(fact, value, decision))
+    return changes
+
+
+def _raise_floor(rng: FieldRange, floor: float) -> FieldRange:
+    if floor <= rng.low:
+        return rng
+    return FieldRange(rng.name, rng.integer, floor, False, rng.high, rng.high_open)
+
+
+class _Search:
+    def __init__(self, probe: ModeProbe, current: str):
+        self.probe = probe
+        self.current = current
+
+    def decide(self, fact: str, value: Value) -> Decision | None:
+        try:
+            return self.probe.decide({fact: value})
+        except RuleSetError:  # every mode excluded here: not a recommendation to report
+            return None
+
+    def flips(self, fact: str, value: Value) -> Decision | None:
+        decision = self.decide(fact, value)
+        return decision if decision is not None and decision.mode != self.current else None
+
+    def change(self, fact: str, value: Value, decision: Decision) -> Change:
+        return Change(fact=fact, value=value, new_recommendation=decision.mode, because=self.probe.because(decision))
+
+    def nearest(self, fact: str, rng: FieldRange, start: float, direction: int) -> Change | None:
+        keep = start
+        flip: float | None = None
+        for point in _walk(rng, start, direction):
+            if self.flips(fact, _typed(rng, point)):
+                flip = point
+                break
+            keep = point
+        if flip is None:
+            return None
+        while not _close(rng, keep, flip):
+            mid = _middle(rng, keep, flip)
+            if mid in (keep, flip):
+                break
+            if self.flips(fact, _typed(rng, mid)):
+                flip = mid
+            else:
+                keep = mid
+        for value in _nice(rng, flip, keep):
+            decision = self.flips(fact, value)
+            if decision is not None:
+                return self.change(fact, value, decision)
+        raise AssertionError("unreachable: the bisection's flip side was evaluated")  # pragma: no cover
+
+
+def _typed(rng: FieldRange, value: float) -> Value:
+    return int(value) if rng.integer else float(value)
+
+
+def _walk(rng: FieldRange, start: float, direction: int) -> Iterator[float]:
+    """Points ever further from ``start``; the last one is the field's bound (or, when the
+    bound itself is excluded, the smallest positive value tried)."""
+    small = 1.0 if rng.integer else _FLOAT_FLOOR
+    if direction > 0:
+        end = math.nextafter(rng.high, -math.inf) if rng.high_open else rng.high
+        base = start if start > 0 else small / _STEPS[0]
+    else:
+        end = max(rng.low, small) if rng.low_open else rng.low
+        base = start
+    previous = start
+    for step in itertools.count():
+        factor = _STEPS[step] if step < len(_STEPS) else _STEPS[-1] * 10 ** (step - len(_STEPS) + 1)
+        point = base * factor if direction > 0 else base / factor
+        if rng.integer:
+            point = float(math.ceil(point) if direction > 0 else math.floor(point))
+        beyond = point >= end if direction > 0 else (point <= end or point < small)
+        if beyond or base == 0:
+            if (end - previous) * direction > 0:
+                yield end
+            return
+        if (point - previous) * direction > 0:
+            yield point
+            previous = point
+
+
+def _close(rng: FieldRange, a: float, b: float) -> bool:
+    lo, hi = min(a, b), max(a, b)
+    if rng.integer:
+        return hi - lo <= max(1.0, (_TOLERANCE - 1) * lo)
+    if lo <= 0:
+        return hi <= _FLOAT_FLOOR
+    return hi / lo <= _TOLERANCE
+
+
+def _middle(rng: FieldRange, a: float, b: float) -> float:
+    lo, hi = min(a, b), max(a, b)
+    mid = math.sqrt(lo * hi) if lo > 0 else (lo + hi) / 2
+    return float(round(mid)) if rng.integer else mid
+
+
+def _nice(rng: FieldRange, flip: float, keep: float) -> Iterator[Value]:
+    """Round values near the flip side, strictly short of the keeping side and at most the
+    tolerance beyond the flip side, fewest significant digits first; then the flip itself."""
+    lo, hi = min(flip, keep), max(flip, keep)
+    tried: set[float] = set()
+    if flip != 0:
+        magnitude = math.floor(math.log10(abs(flip)))
+        for digits in range(1, 7):
+            quantum = 10.0 ** (magnitude - digits + 1)
+            if rng.integer:
+                quantum = max(1.0, quantum)
+            # The multiples of the quantum either side of the flip: towards the keeping side
+            # (nearer the current value), then away from it by at most the tolerance.
+            inner, outer = (math.ceil, math.floor) if flip == lo else (math.floor, math.ceil)
+            for rounding in (inner, outer):
+                candidate = float(f"{rounding(flip / quantum) * quantum:.12g}")  # drop float noise
+                if (
+                    candidate in tried
+                    or not rng.contains(candidate)
+                    or not lo / _TOLERANCE <= candidate <= hi * _TOLERANCE
+                    or (candidate - keep) * (flip - keep) <= 0  # on or past the keeping side
+                ):
+                    continue
+                tried.add(candidate)
+                yield _typed(rng, candidate)
+    if flip not in tried:
+        yield _typed(rng, flip)
+
+
+__all__ = ["what_would_change"]

@@ -1,0 +1,167 @@
+"""What would change the decision: every entry is checked by re-running the engine."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from advisor import assess, load_profile, load_rules, parse_profile
+from advisor.decision_map import CHOICE_FACTS, NUMERIC_FACTS, VARIABLE_FACTS, current_value, field_range
+from advisor.whatif import what_would_change
+
+from .strategies import profile_dicts
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = load_rules()
+PRICE_DATE = datetime.date(2026, 11, 1)
+
+
+def modified(profile, fact: str, value) -> dict:
+    data = profile.model_dump()
+    data[fact] = value
+    return data
+
+
+def verify(profile, changes, *, rules=RULES, weights=None) -> None:
+    """Each entry: setting the fact really gives the new mode, on a valid profile."""
+    current = assess(profile, rules, weights=weights, price_date=PRICE_DATE, what_if=False)
+    for change in changes:
+        assert change.fact in VARIABLE_FACTS
+        data = modified(profile, change.fact, change.value)
+        parse_profile(data)  # a valid profile, never a flip that exists only because it is invalid
+        result = assess(data, rules, weights=weights, price_date=PRICE_DATE, what_if=False)
+        assert result.recommendation == change.new_recommendation, change
+        assert change.new_recommendation != current.recommendation
+        if result.decided_by:
+            assert f"({result.decided_by[0]})" in change.because
+        assert change.because.endswith(".")
+
+
+def ordered(profile, changes) -> None:
+    """Facts in the schema's order, numbers first; per number at most one below and one above."""
+    facts = [c.fact for c in changes]
+    positions = [VARIABLE_FACTS.index(f) for f in facts]
+    assert positions == sorted(positions)
+    own = {f: current_value(f, profile) for f in NUMERIC_FACTS}
+    for fact in NUMERIC_FACTS:
+        values = [c.value for c in changes if c.fact == fact]
+        assert len(values) <= 2
+        sides = [v > own[fact] for v in values]
+        assert sides == sorted(sides) and len(set(sides)) == len(sides)  # below, then above
+        for v in values:
+            assert field_range(fact).contains(v)
+            assert isinstance(v, int) == field_range(fact).integer
+    for fact in CHOICE_FACTS:
+        values = [c.value for c in changes if c.fact == fact]
+        assert getattr(profile, fact) not in values
+        assert len(set(values)) == len(values)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile_dicts())
+def test_every_change_is_real(data):
+    profile = parse_profile(data)
+    result = assess(profile, RULES, price_date=PRICE_DATE)
+    verify(profile, result.what_would_change)
+    ordered(profile, result.what_would_change)
+    # Whole numbers are exact: one step back towards today's value keeps today's mode.
+    for change in result.what_would_change:
+        if change.fact == "chained_calls":
+            back = change.value + (1 if change.value < profile.chained_calls else -1)
+            if back != profile.chained_calls:
+                again = assess(modified(profile, "chained_calls", back), RULES, price_date=PRICE_DATE, what_if=False)
+                assert again.recommendation == result.recommendation
+
+
+def test_gray_zone_flips_at_five_seconds():
+    """Seed 000's 30-second case is async; at a 5 s p95 the user can wait for the answer."""
+    profile = load_profile(ROOT / "examples/gray-zone-30s.yaml")
+    result = assess(profile, RULES, price_date=PRICE_DATE)
+    assert result.recommendation == "async"
+    p95 = [c for c in result.what_would_change if c.fact == "model_p95_s"]
+    below = [c for c in p95 if c.value < 30]
+    assert below, result.what_would_change
+    assert 4.9 <= below[0].value <= 5.0
+    assert below[0].new_recommendation in ("sync", "streaming")
+    verify(profile, result.what_would_change)
+
+
+def test_chatbot_compliance_goes_async():
+    profile = load_profile(ROOT / "examples/chatbot.yaml")
+    result = assess(profile, RULES, price_date=PRICE_DATE)
+    assert result.recommendation == "streaming"
+    entry = [c for c in result.what_would_change if c.fact == "downstream" and c.value == "compliance_critical"]
+    assert [c.new_recommendation for c in entry] == ["async"]
+    assert "compliance" in entry[0].because.lower()
+    verify(profile, result.what_would_change)
+
+
+def test_estimated_p95_is_the_starting_point():
+    """Without a measured model_p95_s the search starts from the latency model's estimate."""
+    profile = load_profile(ROOT / "examples/support-reply-draft.yaml")
+    assert profile.model_p95_s is None
+    changes = what_would_change(profile, RULES, "sync", price_date=PRICE_DATE)
+    verify(profile, changes)
+    estimate = assess(profile, RULES, price_date=PRICE_DATE, what_if=False).latency.per_call_p95_s
+    p95 = [c for c in changes if c.fact == "model_p95_s"]
+    assert p95 and all(c.value > estimate for c in p95)
+
+
+def test_nice_values_when_the_boundary_is_round():
+    """Batch needs a 300 s budget: the entry is the round value just under it, not 299.2341..."""
+    profile = load_profile(ROOT / "examples/nightly-content-audit.yaml")
+    changes = what_would_change(profile, RULES, "batch", price_date=PRICE_DATE)
+    budget = [c for c in changes if c.fact == "latency_budget_s"]
+    assert [c.value for c in budget][:1] == [299.0]
+    verify(profile, changes)
+
+
+def test_weights_are_used_when_reevaluating():
+    profile = load_profile(ROOT / "examples/nightly-ticket-triage.yaml")
+    weights = {"cost_burst": 10.0}
+    result = assess(profile, RULES, weights=weights, price_date=PRICE_DATE)
+    assert result.what_would_change
+    verify(profile, result.what_would_change, weights=weights)
+
+
+def test_points_where_every_mode_is_excluded_are_not_flips(tmp_path):
+    """A rule set that contradicts itself at a billion requests: no flip is reported there."""
+    rules_dir = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules_dir)
+    (rules_dir / "zz_contradiction.yaml").write_text(
+        """\
+rules:
+  - id: test-huge-volume-sync
+    axis: cost_burst
+    title: Test rule that contradicts the chain rule
+    when:
+      all:
+        - {fact: requests_per_month, op: ge, value: 1000000000}
+    effect:
+      require: sync
+    because: Exists only to make every mode excluded for long chains at huge volume.
+    source: 004_5230b8ac56ced4ba.txt § test
+""",
+        encoding="utf-8",
+    )
+    rules = load_rules(rules_dir)
+    profile = load_profile(ROOT / "examples/contract-risk-review.yaml").model_copy(update={"chained_calls": 3})
+    before = assess(profile, rules, price_date=PRICE_DATE)
+    assert before.recommendation == "async"
+    volume = [c for c in before.what_would_change if c.fact == "requests_per_month" and c.value > 10_000]
+    assert volume == []
+    verify(profile, before.what_would_change, rules=rules)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+def test_examples(path):
+    profile = load_profile(path)
+    result = assess(profile, RULES, price_date=PRICE_DATE)
+    verify(profile, result.what_would_change)
+    ordered(profile, result.what_would_change)
+    # Same input, same answer.
+    assert assess(profile, RULES, price_date=PRICE_DATE).what_would_change == result.what_would_change
