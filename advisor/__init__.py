@@ -35,5 +35,6 @@ __all__ = [
     "parse_profile",
     "render_adr",
     "verify",
+    "what_would_change",
     "write_adr",
 ]
