@@ -282,25 +282,27 @@ def _round_sig(value: float, digits: int) -> float:
 
 def spaced_values(fact: str, start: float, stop: float, n: int) -> list[Value]:
     """``n`` values from start to stop (both kept exact): log-spaced for budgets, volumes and
-    tokens when start > 0, else linear; tidied to 3-4 significant digits, duplicates dropped."""
+    tokens when start > 0, else linear. Interior values are rounded to the fewest significant
+    digits (3 or more) that keep them distinct and in order; whole-number facts drop the
+    duplicates rounding to integers makes."""
     rng = field_range(fact)
     log = fact not in _LINEAR and start > 0
-    raw: list[float] = []
-    for i in range(n):
+    exact: list[float] = []
+    for i in range(1, n - 1):
         t = i / (n - 1)
-        if i == 0:
-            v = start
-        elif i == n - 1:
-            v = stop
-        elif log:
-            v = _round_sig(math.exp(math.log(start) + t * (math.log(stop) - math.log(start))), 3)
+        if log:
+            exact.append(math.exp(math.log(start) + t * (math.log(stop) - math.log(start))))
         else:
-            v = _round_sig(start + t * (stop - start), 4)
-        raw.append(v)
+            exact.append(start + t * (stop - start))
+    for digits in range(3, 17):
+        inner = [_round_sig(v, digits) for v in exact]
+        points = [float(start), *inner, float(stop)]
+        if all(a < b for a, b in zip(points, points[1:])):
+            break
     out: list[Value] = []
-    for v in raw:
-        value: Value = int(round(v)) if rng.integer else float(v)
-        if rng.contains(value) and value not in out:
+    for v in points:
+        value: Value = int(round(v)) if rng.integer else v
+        if rng.contains(value) and (not out or value > out[-1]):  # type: ignore[operator]
             out.append(value)
     return out
 

@@ -1,0 +1,217 @@
+"""The decision map: each cell is what the engine recommends there; `advisor map` prints it."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor import assess, load_profile, load_rules, parse_profile
+from advisor.cli import main
+from advisor.decision_map import (
+    CHOICE_FACTS,
+    NUMERIC_FACTS,
+    VARIABLE_FACTS,
+    decision_map,
+    default_values,
+    field_range,
+    parse_axis,
+    spaced_values,
+)
+from advisor.errors import InputError
+from advisor.facts import FACTS
+
+from .strategies import profile_dicts
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = load_rules()
+PRICE_DATE = datetime.date(2026, 11, 1)
+GRAY = ROOT / "examples/gray-zone-30s.yaml"
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@st.composite
+def grids(draw):
+    data = draw(profile_dicts())
+    profile = parse_profile(data)
+    x_fact, y_fact = draw(st.permutations(VARIABLE_FACTS).map(lambda p: p[:2]))
+    xs = draw(st.lists(st.sampled_from(default_values(x_fact, profile, n=12)), min_size=1, max_size=3, unique=True))
+    ys = draw(st.lists(st.sampled_from(default_values(y_fact, profile, n=12)), min_size=1, max_size=3, unique=True))
+    return profile, x_fact, xs, y_fact, ys
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grids())
+def test_every_cell_is_the_engines_recommendation(grid):
+    profile, x_fact, xs, y_fact, ys = grid
+    result = decision_map(profile, x_fact, xs, y_fact, ys, rules=RULES, price_date=PRICE_DATE)
+    assert (result.x_fact, result.y_fact, result.x_values, result.y_values) == (x_fact, y_fact, xs, ys)
+    assert len(result.cells) == len(ys) and all(len(row) == len(xs) for row in result.cells)
+    for j, y in enumerate(ys):
+        for i, x in enumerate(xs):
+            data = {**profile.model_dump(), x_fact: x, y_fact: y}
+            expected = assess(data, RULES, price_date=PRICE_DATE, what_if=False).recommendation
+            assert result.cells[j][i] == expected == result.mode_at(x, y)
+
+
+def test_gray_zone_map_shows_the_five_second_line():
+    profile = load_profile(GRAY)
+    result = decision_map(
+        profile, "model_p95_s", [2.0, 4.0, 5.0, 6.0, 30.0], "interaction", ["request_response", "chat"],
+        rules=RULES, price_date=PRICE_DATE,
+    )
+    assert result.current.x == 30.0 and result.current.y == "request_response"
+    click = result.cells[0]
+    assert click[:3] == ["sync"] * 3 and click[3:] == ["async", "async"]
+    assert result.cells[1] == ["streaming"] * 5
+
+
+def test_current_point_uses_the_estimated_p95_and_effective_peak():
+    profile = load_profile(ROOT / "examples/support-reply-draft.yaml")
+    result = decision_map(profile, "model_p95_s", [1.0], "peak_requests_per_minute", [1.0], rules=RULES,
+                          price_date=PRICE_DATE)
+    own = assess(profile, RULES, price_date=PRICE_DATE, what_if=False)
+    assert result.current.x == own.latency.per_call_p95_s
+    assert result.current.y == profile.effective_peak_rpm
+
+
+@pytest.mark.parametrize("fact", NUMERIC_FACTS)
+def test_default_values_cover_the_workload_and_stay_in_bounds(fact):
+    profile = load_profile(GRAY)
+    values = default_values(fact, profile)
+    rng = field_range(fact)
+    assert len(values) >= 2 and values == sorted(values) and len(set(values)) == len(values)
+    assert all(rng.contains(v) and isinstance(v, int) == rng.integer for v in values)
+    own = assess(profile, RULES, price_date=PRICE_DATE, what_if=False).facts[fact]
+    assert values[0] <= own <= values[-1]
+
+
+def test_default_values_spacing():
+    budgets = default_values("latency_budget_s")
+    ratios = [b / a for a, b in zip(budgets, budgets[1:])]
+    assert max(ratios) / min(ratios) < 1.05  # log-spaced: a constant ratio, up to rounding
+    assert default_values("chained_calls") == list(range(1, 11))  # linear whole numbers
+    for fact in CHOICE_FACTS:
+        assert default_values(fact) == list(FACTS[fact].allowed)
+
+
+@given(
+    st.sampled_from(NUMERIC_FACTS),
+    st.floats(min_value=0.0, max_value=1.0),
+    st.floats(min_value=0.0, max_value=1.0),
+    st.integers(2, 200),
+)
+def test_spaced_values_keep_the_ends_and_the_bounds(fact, a, b, n):
+    rng = field_range(fact)
+    low = max(rng.low, 0.01 if rng.low_open else rng.low)
+    high = min(rng.high, 1e9)
+    start = low + (high - low) * min(a, b) ** 3
+    stop = low + (high - low) * max(a, b) ** 3
+    if rng.integer:
+        start, stop = math.ceil(start), math.floor(stop)
+    if start >= stop:
+        return
+    values = spaced_values(fact, start, stop, n)
+    assert values[0] == start and values[-1] == stop
+    assert values == sorted(values) and len(set(values)) == len(values) <= n
+    assert all(rng.contains(v) for v in values)
+
+
+# -- parsing --option ranges ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        ("latency_budget=1:10:5", "did you mean 'latency_budget_s'"),
+        ("budget_ratio", "not an answer the workload can vary"),
+        ("latency_budget_s=0:10:5", "START of latency_budget_s must be a number > 0 and <= 2,592,000"),
+        ("chained_calls=1:60:5", "STOP of chained_calls must be a whole number >= 1 and <= 50"),
+        ("chained_calls=1.5:6:5", "START of chained_calls must be a whole number"),
+        ("latency_budget_s=1:10:1", "N must be between 2 and 200"),
+        ("latency_budget_s=1:10:500", "N must be between 2 and 200"),
+        ("latency_budget_s=1:10:ten", "N must be a whole number"),
+        ("latency_budget_s=1:10", "expected FACT or FACT=START:STOP:N"),
+        ("latency_budget_s=a:10:3", "START must be a number"),
+        ("latency_budget_s=10:1:3", "START must be below STOP"),
+        ("latency_budget_s=1:nan:3", "STOP of latency_budget_s must be"),
+        ("interaction=1:2:3", "'interaction' is a choice"),
+    ],
+)
+def test_bad_ranges_name_the_option_and_what_is_allowed(spec, fragment):
+    with pytest.raises(InputError) as info:
+        parse_axis(spec, load_profile(GRAY), "--x")
+    assert fragment in str(info.value)
+    assert str(info.value).startswith("--x")
+
+
+def test_range_spacing():
+    profile = load_profile(GRAY)
+    assert parse_axis("latency_budget_s=1:1000:4", profile, "--x") == ("latency_budget_s", [1.0, 10.0, 100.0, 1000.0])
+    assert parse_axis("chained_calls=1:4:4", profile, "--x") == ("chained_calls", [1, 2, 3, 4])
+    assert parse_axis("tool_latency_s=0:3:4", profile, "--x") == ("tool_latency_s", [0.0, 1.0, 2.0, 3.0])
+    # Log spacing needs a positive start; from zero the spacing is linear.
+    assert parse_axis("input_tokens=0:300:4", profile, "--x") == ("input_tokens", [0, 100, 200, 300])
+    assert parse_axis(" downstream", profile, "--y")[1] == ["own_ui", "internal_service", "external_api",
+                                                            "compliance_critical"]
+
+
+def test_library_rejects_values_out_of_range():
+    profile = load_profile(GRAY)
+    with pytest.raises(InputError, match="chained_calls.*whole number >= 1"):
+        decision_map(profile, "chained_calls", [0], "interaction", ["chat"], rules=RULES)
+    with pytest.raises(InputError, match="must be one of chat"):
+        decision_map(profile, "chained_calls", [1], "interaction", ["phone"], rules=RULES)
+    with pytest.raises(InputError, match="two different facts"):
+        decision_map(profile, "chained_calls", [1], "chained_calls", [2], rules=RULES)
+
+
+# -- the command ----------------------------------------------------------------------
+
+
+def test_map_csv(capsys):
+    code, out, err = run_cli(
+        capsys, "map", str(GRAY), "--x", "model_p95_s=2:32:3", "--y", "interaction", "--price-date", "2026-11-01"
+    )
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["y\\x", "2.0", "8.0", "32.0"]
+    assert rows[1] == ["chat", "streaming", "streaming", "streaming"]
+    assert rows[3] == ["request_response", "sync", "async", "async"]
+    assert len(rows) == 1 + 6
+
+
+def test_map_json(capsys):
+    code, out, _ = run_cli(
+        capsys, "map", str(GRAY), "--x", "latency_budget_s=1:3600:5", "--y", "requests_per_month=100:1000000:3",
+        "--format", "json", "--price-date", "2026-11-01",
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"x_fact", "y_fact", "x_values", "y_values", "cells", "current"}
+    assert data["current"] == {"x": 45.0, "y": 15000}
+    assert data["y_values"] == [100, 10000, 1000000]
+    assert len(data["cells"]) == 3 and all(len(r) == 5 for r in data["cells"])
+
+
+def test_map_errors_exit_2_with_one_line(capsys):
+    code, out, err = run_cli(capsys, "map", str(GRAY), "--x", "requests=1:2:3", "--y", "interaction")
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        "advisor: error: --x: unknown fact 'requests'; did you mean 'requests_per_month'? facts: "
+        + ", ".join(VARIABLE_FACTS)
+    )
+    code, _, err = run_cli(capsys, "map", str(GRAY), "--x", "interaction", "--y", "interaction")
+    assert code == 2 and "both vary 'interaction'" in err
