@@ -24,7 +24,7 @@ class RuleOutcome(NamedTuple):
 
 @dataclass(frozen=True)
 class Evaluation:
-    outcomes: tuple[RuleOutcome, ...]
+    results: list[tuple[Rule, bool, list[ConditionResult]]]  # raw (rule, fired, trace), rule-set order
     weights: dict[str, float]
     axis_scores: dict[str, dict[str, float]]  # mode -> axis -> score
     totals: dict[str, float]
@@ -34,8 +34,12 @@ class Evaluation:
     decided_by: tuple[str, ...]  # rule ids, most decisive first
 
     @property
+    def outcomes(self) -> tuple[RuleOutcome, ...]:
+        return tuple(RuleOutcome(*result) for result in self.results)
+
+    @property
     def fired(self) -> tuple[Rule, ...]:
-        return tuple(o.rule for o in self.outcomes if o.fired)
+        return tuple(rule for rule, fired, _ in self.results if fired)
 
 
 def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> RuleOutcome:
@@ -47,7 +51,7 @@ def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> RuleOutcome:
 def evaluate(
     ruleset: RuleSet, facts: Mapping[str, Any], weights: Mapping[str, float] | None = None
 ) -> Evaluation:
-    axes = [axis.id for axis in ruleset.header.axes]
+    axes = ruleset.axis_ids
     w = dict(ruleset.weights)
     if weights:
         unknown = set(weights) - set(w)
@@ -57,11 +61,11 @@ def evaluate(
 
     axis_scores = {mode: dict.fromkeys(axes, 0.0) for mode in MODES}
     excluded: dict[str, list[str]] = {}
-    outcomes = []
+    results = []
     for rule in ruleset.rules:
         out: list[ConditionResult] = []
         fired = rule.check(facts, out)  # type: ignore[arg-type]
-        outcomes.append(RuleOutcome(rule, fired, out))
+        results.append((rule, fired, out))  # plain tuples: this loop is the hot path
         if fired:
             axis = rule.axis
             for mode, score in rule.scores:
@@ -70,7 +74,7 @@ def evaluate(
                 excluded.setdefault(mode, []).append(rule.id)
 
     totals = {mode: sum(w[a] * s for a, s in axis_scores[mode].items()) for mode in MODES}
-    tie = {mode: i for i, mode in enumerate(ruleset.header.tie_break)}
+    tie = ruleset.tie_rank
     allowed = [m for m in MODES if m not in excluded]
     if not allowed:
         culprits = sorted({rid for ids in excluded.values() for rid in ids})
@@ -85,9 +89,9 @@ def evaluate(
 
     order = tuple(sorted(allowed, key=key) + sorted((m for m in MODES if m in excluded), key=key))
     recommendation = order[0]
-    decided_by = _decisive_rules(outcomes, w, recommendation, order, totals, excluded)
+    decided_by = _decisive_rules(results, w, recommendation, order, totals, excluded)
     return Evaluation(
-        outcomes=tuple(outcomes),
+        results=results,
         weights=w,
         axis_scores=axis_scores,
         totals=totals,
@@ -99,7 +103,7 @@ def evaluate(
 
 
 def _decisive_rules(
-    outcomes: list[RuleOutcome],
+    results: list[tuple[Rule, bool, list[ConditionResult]]],
     weights: dict[str, float],
     winner: str,
     order: tuple[str, ...],
@@ -118,17 +122,14 @@ def _decisive_rules(
     allowed = [m for m in order if m not in excluded]
     runner_up = allowed[1] if len(allowed) > 1 else None
     margins: list[tuple[float, int, str]] = []
-    for index, outcome in enumerate(outcomes):
-        if not outcome.fired:
+    for index, (rule, fired, _) in enumerate(results):
+        if not fired or not rule.scores:
             continue
-        scores = dict(outcome.rule.scores)
-        weight = weights[outcome.rule.axis]
-        if runner_up is None:
-            margin = weight * scores.get(winner, 0.0)
-        else:
-            margin = weight * (scores.get(winner, 0.0) - scores.get(runner_up, 0.0))
+        scores = dict(rule.scores)
+        margin = scores.get(winner, 0.0) - (scores.get(runner_up, 0.0) if runner_up else 0.0)
+        margin *= weights[rule.axis]
         if margin > 0:
-            margins.append((-margin, index, outcome.rule.id))
+            margins.append((-margin, index, rule.id))
     for _, _, rule_id in sorted(margins):
         if rule_id not in decisive:
             decisive.append(rule_id)

@@ -105,8 +105,7 @@ def estimate_latency(profile: WorkloadProfile) -> tuple[LatencyEstimate, list[As
     calls = profile.chained_calls
     end_to_end = calls * per_call + profile.tool_latency_s
     first_token = (calls - 1) * per_call + profile.tool_latency_s + ttft
-    # Computed here, not user input: construct without re-validating.
-    estimate = LatencyEstimate.model_construct(
+    estimate = LatencyEstimate(
         per_call_p95_s=per_call,
         end_to_end_p95_s=end_to_end,
         time_to_first_token_s=first_token,

@@ -11,6 +11,7 @@ ever evaluated as code.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import operator
 import os
@@ -375,9 +376,18 @@ class RuleSet:
     def version(self) -> str:
         return self.header.version
 
-    @property
+    @functools.cached_property
     def weights(self) -> dict[str, float]:
+        """Axis id -> weight. Shared: copy before changing."""
         return {axis.id: axis.weight for axis in self.header.axes}
+
+    @functools.cached_property
+    def axis_ids(self) -> tuple[str, ...]:
+        return tuple(axis.id for axis in self.header.axes)
+
+    @functools.cached_property
+    def tie_rank(self) -> dict[str, int]:
+        return {mode: i for i, mode in enumerate(self.header.tie_break)}
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
