@@ -238,3 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 __all__ = ["main", "build_parser", "InputError"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""`advisor recommend`: the text summary, the JSON contract, and the API it mirrors."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+import advisor
+from advisor.cli import main
+
+CHATBOT = "examples/chatbot.yaml"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_text_summary_names_mode_reasons_sources_costs_and_assumptions(capsys):
+    code, out, err = run(capsys, "recommend", CHATBOT, "--price-date", "2026-11-01")
+    assert code == 0 and err == ""
+    assert out.startswith("Customer chatbot: STREAMING (synchronous contract)")
+    assert "Decided by: ux-conversation-streams" in out
+    assert "source: 004_5230b8ac56ced4ba.txt" in out
+    # Every figure shows its assumptions: price date, data version, model speed.
+    assert "prices as of 2026-11-01" in out and "genai-prices" in out
+    assert "output speed: 100 tokens/s" in out
+    for mode in advisor.MODES:
+        assert re.search(rf"^  {mode} +\$[0-9]", out, re.M)  # a cost row per mode
+    assert "Rule set advisor-default" in out
+
+
+def test_json_has_the_stable_keys_and_equals_the_api(capsys):
+    code, out, _ = run(capsys, "recommend", CHATBOT, "--format", "json", "--price-date", "2026-11-01")
+    assert code == 0
+    data = json.loads(out)
+    for key in ("recommendation", "ranking", "excluded", "fired_rules", "latency", "assumptions", "costs",
+                "capacity", "what_would_change"):
+        assert key in data
+    assert data["latency"]["end_to_end_p95_s"] == pytest.approx(0.5 + 350 / 100)
+    assert set(data["costs"]) == set(advisor.MODES)
+    for cost in data["costs"].values():
+        assert {"tokens_usd", "infra_usd", "engineering_usd", "total_usd", "per_1k_requests_usd"} <= set(cost)
+    assert {"peak_rpm", "peak_tpm", "over_limit"} <= set(data["capacity"])
+    api = advisor.assess(advisor.load_profile(CHATBOT), price_date=datetime.date(2026, 11, 1))
+    assert data == json.loads(json.dumps(api.model_dump(mode="json")))
+
+
+def test_same_input_gives_byte_identical_output(capsys):
+    outputs = set()
+    for _ in range(2):
+        for fmt in ("text", "json"):
+            code, out, _ = run(capsys, "recommend", CHATBOT, "--format", fmt, "--price-date", "2026-11-01")
+            assert code == 0
+            outputs.add((fmt, out))
+    assert len(outputs) == 2
+
+
+def test_help_shows_examples():
+    out = subprocess.run(
+        [sys.executable, "-m", "advisor.cli", "recommend", "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "examples:" in out and "advisor recommend examples/chatbot.yaml" in out
+
+
+def test_bad_price_date_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["recommend", CHATBOT, "--price-date", "yesterday"])
+    assert info.value.code == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_unknown_model_names_the_file_and_close_matches(tmp_path, capsys):
+    path = tmp_path / "w.yaml"
+    path.write_text(open(CHATBOT).read().replace("gpt-4o-mini", "gpt-4o-mni"))
+    code, out, err = run(capsys, "recommend", str(path))
+    assert code == 2 and out == ""
+    assert f"{path}: field 'model': unknown model 'gpt-4o-mni'" in err
+    assert "gpt-4o-mini" in err
+
+
+def test_pricing_override_prices_an_unknown_model(tmp_path, capsys):
+    path = tmp_path / "w.yaml"
+    text = open(CHATBOT).read().replace("gpt-4o-mini", "our-private-model")
+    path.write_text(text + "pricing: {input_per_mtok: 1.0, output_per_mtok: 2.0}\n")
+    code, out, _ = run(capsys, "recommend", str(path), "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["pricing"]["source"] == "override"
+    expected = (1500 * 1.0 + 350 * 2.0) / 1e6 * 400_000
+    assert data["costs"]["sync"]["tokens_usd"] == pytest.approx(expected)
+
+
+def test_module_entry_point_and_version():
+    out = subprocess.run([sys.executable, "-m", "advisor.cli", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("advisor ")
