@@ -1,0 +1,53 @@
+"""A packaged install works outside the repository: rules/ and reports/ ship in the wheel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(ROOT)],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    (built,) = out.glob("advisor-*.whl")
+    return built
+
+
+def test_wheel_ships_rules_and_report_templates(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped_rules = {p.name for p in (ROOT / "rules").glob("*.yaml")}
+    assert {f"advisor/rules/{n}" for n in shipped_rules} <= names
+    shipped_reports = {p.name for p in (ROOT / "reports").glob("*.j2")}
+    assert shipped_reports and {f"advisor/reports/{n}" for n in shipped_reports} <= names
+
+
+def test_installed_package_runs_from_another_folder(wheel, tmp_path):
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    workload = tmp_path / "w.yaml"
+    workload.write_text((ROOT / "examples" / "chatbot.yaml").read_text())
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    env.pop("ADVISOR_RULES", None)
+    probe = "import advisor; from advisor.rules import default_rules_dir; print(advisor.__file__); print(default_rules_dir())"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    module_file, rules_dir = result.stdout.splitlines()
+    assert module_file.startswith(str(site)) and rules_dir.startswith(str(site))
+    run = subprocess.run(
+        [sys.executable, "-m", "advisor.cli", "recommend", "w.yaml"], cwd=tmp_path, env=env, capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "STREAMING" in run.stdout
