@@ -13,6 +13,7 @@ from .decision_map import DecisionMap, decision_map
 from .errors import AdvisorError, InputError, RuleSetError, UnknownModelError
 from .profile import MODES, WorkloadProfile, load_profile, parse_profile
 from .records import render_adr, verify, write_adr
+from .review import Review, render_review, review
 from .rules import RuleSet, load_rules
 from .version import __version__
 from .whatif import what_would_change
@@ -23,6 +24,7 @@ __all__ = [
     "Assessment",
     "DecisionMap",
     "InputError",
+    "Review",
     "RuleSet",
     "RuleSetError",
     "UnknownModelError",
@@ -34,6 +36,8 @@ __all__ = [
     "load_rules",
     "parse_profile",
     "render_adr",
+    "render_review",
+    "review",
     "verify",
     "what_would_change",
     "write_adr",

@@ -1,0 +1,520 @@
+"""The architecture review: every workload of a portfolio assessed at once.
+
+``review(paths)`` assesses each workload file (``*.yaml``/``*.yml`` in folders, sorted;
+files as given) under one rule set and one price date, and returns a ``Review``: one row
+per workload (current -> recommended mode, why, monthly cost of each, flags), a summary
+(mode mix, the features that should move, cost today vs recommended, the top risks) and
+the files that could not be read. ``render_review`` writes it as Markdown (with a Mermaid
+pie of the mode mix) or JSON. A broken file is listed with its error and skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import math
+import os
+import re
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any, Callable, Iterable, Literal, Sequence, TextIO
+
+from markupsafe import Markup
+from pydantic import BaseModel, ConfigDict
+
+from . import markdown
+from .assessment import Assessment, RuleSetInfo, assess, today
+from .errors import AdvisorError, InputError
+from .profile import MODES, Mode, load_profile
+from .rules import RuleSet, load_rules
+from .summary import money, seconds
+from .version import __version__
+
+TEMPLATE = "review.md.j2"
+WORKLOAD_SUFFIXES = (".yaml", ".yml")
+TOP_RISKS = 10  # shown in the Markdown summary; JSON lists them all
+_FROZEN = ConfigDict(frozen=True)
+
+RiskKind = Literal["rate_limit", "compliance_on_sync", "budget_missed"]
+# Order of the summary's risk list: money and outages first, then audit, then UX.
+_RISK_ORDER: dict[str, int] = {"rate_limit": 0, "compliance_on_sync": 1, "budget_missed": 2}
+_FLAG = {
+    "rate_limit": "over rate limit",
+    "compliance_on_sync": "compliance flow on a synchronous call",
+    "budget_missed": "misses its p95 budget",
+}
+
+
+class ReviewRisk(BaseModel):
+    model_config = _FROZEN
+    kind: RiskKind
+    workload: str
+    file: str
+    detail: str
+    severity: float  # rate limit: peak utilisation; budget: p95 / budget; compliance: 1
+
+
+class DecisionLink(BaseModel):
+    model_config = _FROZEN
+    number: int
+    path: str
+
+
+class ReviewRow(BaseModel):
+    model_config = _FROZEN
+    name: str
+    file: str
+    current_mode: Mode | None
+    recommendation: Mode
+    moves: bool  # runs today in another mode than the recommended one
+    reason: str
+    decided_by: list[str]
+    current_monthly_usd: float | None  # total of the current mode; None for a new feature
+    recommended_monthly_usd: float
+    saving_usd_per_month: float | None  # current - recommended; negative: the move costs more
+    flags: list[str]
+    risks: list[ReviewRisk]
+    decisions: list[DecisionLink]
+
+
+class ReviewMove(BaseModel):
+    model_config = _FROZEN
+    name: str
+    file: str
+    current_mode: Mode
+    recommendation: Mode
+    saving_usd_per_month: float
+
+
+class ReviewSummary(BaseModel):
+    model_config = _FROZEN
+    workloads: int
+    broken_files: int
+    recommended: dict[Mode, int]  # count per recommended mode, every mode listed
+    current: dict[str, int]  # count per mode run today; "none" for new features
+    moves: list[ReviewMove]
+    # Workloads with a current mode: what they cost today, and in the recommended modes.
+    monthly_today_usd: float
+    monthly_recommended_usd: float
+    saving_usd_per_month: float
+    # Workloads without a current mode (new features), in their recommended modes.
+    new_workloads: int
+    new_monthly_usd: float
+    risks: list[ReviewRisk]
+
+
+class ReviewError(BaseModel):
+    model_config = _FROZEN
+    file: str
+    error: str
+
+
+class Review(BaseModel):
+    model_config = _FROZEN
+    advisor_version: str
+    ruleset: RuleSetInfo
+    price_date: datetime.date
+    decisions_dir: str | None
+    workloads: list[ReviewRow]
+    summary: ReviewSummary
+    errors: list[ReviewError]
+
+
+# -- finding the files ----------------------------------------------------------------
+
+
+def workload_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[ReviewError]]:
+    """Workload files in the order given (a folder's own YAML files sorted by name, hidden
+    files skipped, no recursion); a path that does not exist is an error, not a stop."""
+    files: list[Path] = []
+    errors: list[ReviewError] = []
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(
+                (p for p in path.iterdir() if p.suffix in WORKLOAD_SUFFIXES and not p.name.startswith(".") and p.is_file()),
+                key=lambda p: p.name,
+            )
+        elif path.exists():
+            found = [path]
+        else:
+            errors.append(ReviewError(file=str(path), error="no such file or folder"))
+            continue
+        for file in found:
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
+    return files, errors
+
+
+_RECORD_FILE = re.compile(r"^(\d+)-.*\.md$")
+
+
+def _decision_records(directory: Path) -> tuple[dict[str, list[DecisionLink]], list[ReviewError]]:
+    """Advisor-written records of a decisions folder, by the workload name their inputs embed."""
+    from .records import read_inputs
+
+    if not directory.is_dir():
+        raise InputError("no such decisions folder", source=str(directory), field="--decisions")
+    by_name: dict[str, list[DecisionLink]] = {}
+    errors: list[ReviewError] = []
+    entries = sorted(
+        ((int(m.group(1)), p) for p in directory.iterdir() if (m := _RECORD_FILE.match(p.name)) and p.is_file()),
+        key=lambda item: (item[0], item[1].name),
+    )
+    for number, path in entries:
+        try:
+            text = path.read_text(encoding="utf-8")
+            inputs = read_inputs(text, str(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(ReviewError(file=str(path), error=f"cannot read decision record: {exc}"))
+            continue
+        except AdvisorError as exc:
+            errors.append(ReviewError(file=str(path), error=_describe(exc, path)))
+            continue
+        if inputs is None:  # written by hand or another tool: no embedded workload to match
+            continue
+        by_name.setdefault(inputs.workload.name, []).append(DecisionLink(number=number, path=str(path)))
+    return by_name, errors
+
+
+def _describe(exc: AdvisorError, file: Path) -> str:
+    """The error without the file name it is already listed under."""
+    where = [exc.source] if exc.source and exc.source != str(file) else []
+    if exc.field:
+        where.append(f"field '{exc.field}'")
+    return ": ".join([*where, exc.message])
+
+
+# -- one row --------------------------------------------------------------------------
+
+
+def _risks(a: Assessment, file: str, ruleset: RuleSet) -> list[ReviewRisk]:
+    w = a.workload
+    name = w.name
+    risks: list[ReviewRisk] = []
+    cap = a.capacity
+    if cap.over_limit:
+        use = max(cap.rpm_utilisation, cap.tpm_utilisation)
+        which = "RPM" if cap.rpm_utilisation >= cap.tpm_utilisation else "TPM"
+        risks.append(ReviewRisk(
+            kind="rate_limit", workload=name, file=file, severity=use,
+            detail=f"peak needs {use:.0%} of the {which} limit ({cap.limits_source})",
+        ))
+    current = w.current_mode
+    synchronous = current is not None and ruleset.header.modes[current].contract == "synchronous"
+    if synchronous and w.downstream == "compliance_critical":
+        risks.append(ReviewRisk(
+            kind="compliance_on_sync", workload=name, file=file, severity=1.0,
+            detail=f"compliance-critical output runs {current} today: no job record, no audit trail",
+        ))
+    # The budget is a risk today only where someone waits on a synchronous call.
+    if synchronous and not a.latency.within_budget:
+        risks.append(ReviewRisk(
+            kind="budget_missed", workload=name, file=file, severity=a.latency.budget_ratio,
+            detail=f"end-to-end p95 {seconds(a.latency.end_to_end_p95_s)} against a "
+            f"{seconds(a.latency.latency_budget_s)} budget, running {current} today",
+        ))
+    return risks
+
+
+def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[DecisionLink] | None = None) -> ReviewRow:
+    w = a.workload
+    current = w.current_mode
+    recommended = a.costs[a.recommendation].total_usd
+    today_cost = a.costs[current].total_usd if current else None
+    risks = _risks(a, file, ruleset)
+    return ReviewRow(
+        name=w.name,
+        file=file,
+        current_mode=current,
+        recommendation=a.recommendation,
+        moves=current is not None and current != a.recommendation,
+        reason=a.reason,
+        decided_by=list(a.decided_by),
+        current_monthly_usd=today_cost,
+        recommended_monthly_usd=recommended,
+        saving_usd_per_month=None if today_cost is None else today_cost - recommended,
+        flags=[_FLAG[r.kind] for r in risks],
+        risks=risks,
+        decisions=list(decisions or []),
+    )
+
+
+def summarise(rows: Sequence[ReviewRow], broken_files: int) -> ReviewSummary:
+    """Counts, moves, money and risks over the rows; every total is the sum of its rows."""
+    recommended = {m: 0 for m in MODES}
+    current = {m: 0 for m in (*MODES, "none")}
+    for row in rows:
+        recommended[row.recommendation] += 1
+        current[row.current_mode or "none"] += 1
+    existing = [r for r in rows if r.current_monthly_usd is not None]
+    new = [r for r in rows if r.current_monthly_usd is None]
+    today_usd = math.fsum(r.current_monthly_usd or 0.0 for r in existing)
+    after_usd = math.fsum(r.recommended_monthly_usd for r in existing)
+    moves = [
+        ReviewMove(name=r.name, file=r.file, current_mode=r.current_mode, recommendation=r.recommendation,
+                   saving_usd_per_month=r.saving_usd_per_month or 0.0)
+        for r in rows
+        if r.moves and r.current_mode is not None
+    ]
+    risks = sorted(
+        (risk for r in rows for risk in r.risks),
+        key=lambda k: (_RISK_ORDER[k.kind], -k.severity, k.workload, k.file),
+    )
+    return ReviewSummary(
+        workloads=len(rows),
+        broken_files=broken_files,
+        recommended=recommended,
+        current={k: v for k, v in current.items() if v},
+        moves=moves,
+        monthly_today_usd=today_usd,
+        monthly_recommended_usd=after_usd,
+        saving_usd_per_month=math.fsum(r.saving_usd_per_month or 0.0 for r in existing),
+        new_workloads=len(new),
+        new_monthly_usd=math.fsum(r.recommended_monthly_usd for r in new),
+        risks=risks,
+    )
+
+
+# -- the review -----------------------------------------------------------------------
+
+
+class _Progress:
+    """A one-line progress bar on a terminal's stderr, drawn only once a run takes a while."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO | None = None, delay_s: float = 0.5):
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = _is_terminal(self.stream)
+        self.start = time.monotonic()
+        self.delay_s = delay_s
+        self.last = 0.0
+        self.drawn = 0
+
+    def update(self, done: int, total: int) -> None:
+        if not self.enabled or total < 2:
+            return
+        now = time.monotonic()
+        if now - self.start < self.delay_s or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        filled = self.WIDTH * done // total
+        line = f"\rreviewing [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
+        self.stream.write(line)
+        self.stream.flush()
+        self.drawn = len(line)
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * self.drawn + "\r")
+            self.stream.flush()
+            self.drawn = 0
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def review(
+    paths: Sequence[str | Path],
+    *,
+    rules: RuleSet | str | None = None,
+    decisions_dir: str | Path | None = None,
+    price_date: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Review:
+    """Assess every workload under ``paths``; broken files are listed in ``errors`` and skipped.
+
+    ``progress(done, total)`` is called after each file (the CLI draws its bar with it).
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    when = price_date or today()
+    files, errors = workload_files(paths)
+    if not files and not errors:
+        shown = ", ".join(str(p) for p in paths) or "(no paths)"
+        raise InputError(f"no workload files ({', '.join('*' + s for s in WORKLOAD_SUFFIXES)}) found in {shown}")
+    links: dict[str, list[DecisionLink]] = {}
+    if decisions_dir is not None:
+        links, record_errors = _decision_records(Path(decisions_dir))
+        errors.extend(record_errors)
+    rows: list[ReviewRow] = []
+    for done, file in enumerate(files, 1):
+        try:
+            assessment = assess(load_profile(file), ruleset, price_date=when, what_if=False)
+        except AdvisorError as exc:
+            errors.append(ReviewError(file=str(file), error=_describe(exc, file)))
+        else:
+            rows.append(review_row(assessment, str(file), ruleset, links.get(assessment.workload.name)))
+        if progress is not None:
+            progress(done, len(files))
+    broken = len(errors)
+    return Review(
+        advisor_version=__version__,
+        ruleset=RuleSetInfo(id=ruleset.id, version=ruleset.version, hash=ruleset.content_hash),
+        price_date=when,
+        decisions_dir=None if decisions_dir is None else str(decisions_dir),
+        workloads=rows,
+        summary=summarise(rows, broken),
+        errors=errors,
+    )
+
+
+# -- rendering ------------------------------------------------------------------------
+
+
+def _usd(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"-{money(-value)}" if value < 0 else money(value)
+
+
+def _link_target(path: str, base: Path | None) -> str:
+    target = Path(path)
+    if base is not None:
+        target = Path(os.path.relpath(target.resolve(), base.resolve()))
+    return urllib.parse.quote(target.as_posix())
+
+
+def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, Any]:
+    """What the review template prints; numbers pre-formatted, free text escaped by the template."""
+    base = Path(link_base) if link_base is not None else None
+    s = r.summary
+    rows = [
+        {
+            "name": row.name,
+            "file": row.file,
+            "current": row.current_mode or "new",
+            "recommendation": row.recommendation,
+            "moves": row.moves,
+            "reason": row.reason,
+            "today": _usd(row.current_monthly_usd),
+            "recommended": _usd(row.recommended_monthly_usd),
+            "saving": _usd(row.saving_usd_per_month),
+            "flags": row.flags,
+            "decisions": Markup(", ".join(
+                f"[{link.number:04d}]({_link_target(link.path, base)})" for link in row.decisions
+            ) or "none"),
+        }
+        for row in r.workloads
+    ]
+    return {
+        "review": {
+            "advisor_version": r.advisor_version,
+            "price_date": r.price_date.isoformat(),
+            "decisions": r.decisions_dir is not None,
+        },
+        "ruleset": {**r.ruleset.model_dump(), "short_hash": r.ruleset.hash[:12]},
+        "summary": {
+            "workloads": s.workloads,
+            "broken_files": s.broken_files,
+            "recommended": s.recommended,
+            "current": s.current,
+            "moves": [{**m.model_dump(), "saving": _usd(m.saving_usd_per_month)} for m in s.moves],
+            "today": _usd(s.monthly_today_usd),
+            "after": _usd(s.monthly_recommended_usd),
+            "saving": _usd(s.saving_usd_per_month),
+            "saves": s.saving_usd_per_month >= 0,
+            "extra": _usd(-s.saving_usd_per_month),
+            "existing": s.workloads - s.new_workloads,
+            "new_workloads": s.new_workloads,
+            "new_monthly": _usd(s.new_monthly_usd),
+            "risks": [{**k.model_dump(), "label": _FLAG[k.kind]} for k in s.risks[:TOP_RISKS]],
+            "more_risks": max(0, len(s.risks) - TOP_RISKS),
+        },
+        # The pie's slices: a code block is not Markdown, so nothing in it is escaped.
+        "pie": [Markup(f'    "{mode}" : {count}') for mode, count in s.recommended.items() if count],
+        "rows": rows,
+        "errors": [e.model_dump() for e in r.errors],
+    }
+
+
+def render_review(r: Review, fmt: str = "md", *, link_base: str | Path | None = None) -> str:
+    """The review as Markdown (``md``) or JSON (``json``); same review, same bytes.
+
+    ``link_base`` is the folder the Markdown will be read from: decision-record links are
+    made relative to it (default: the paths as found).
+    """
+    if fmt == "json":
+        from .cli import dump_json
+
+        return dump_json(r.model_dump(mode="json"))
+    if fmt != "md":
+        raise InputError(f"must be md or json (got {fmt!r})", field="format")
+    from .records import environment
+
+    return environment().get_template(TEMPLATE).render(review_context(r, link_base))
+
+
+# -- the command ----------------------------------------------------------------------
+
+
+def _check_output(path: Path) -> None:
+    if path.is_dir():
+        raise InputError("is a folder; give the report's file name", source=str(path), field="--output")
+    if not path.parent.is_dir():
+        raise InputError("the folder to write the report in does not exist", source=str(path), field="--output")
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """The whole report or nothing: a temporary file in the same folder, then os.replace."""
+    from .records import replace_atomic
+
+    _check_output(path)
+    try:
+        replace_atomic(path, text)
+    except OSError as exc:
+        raise InputError(f"cannot write the report: {exc.strerror or exc}", source=str(path), field="--output") from None
+
+
+def _printable(text: str) -> str:
+    """One line for a terminal: control characters (escape sequences, newlines) shown, not obeyed."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        _check_output(output)  # before the work, not after it
+    bar = _Progress()
+    try:
+        result = review(
+            args.paths, rules=args.rules, decisions_dir=args.decisions, price_date=args.price_date,
+            progress=bar.update,
+        )
+    finally:
+        bar.close()
+    text = render_review(result, args.format, link_base=output.parent if output is not None else None)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomic(output, text)
+    for error in result.errors:
+        print(f"advisor: error: {_printable(error.file)}: {_printable(error.error)}", file=sys.stderr)
+    return 2 if result.errors else 0
+
+
+__all__ = [
+    "Review",
+    "ReviewError",
+    "ReviewMove",
+    "ReviewRisk",
+    "ReviewRow",
+    "ReviewSummary",
+    "cmd_review",
+    "render_review",
+    "review",
+    "review_row",
+    "summarise",
+    "workload_files",
+]

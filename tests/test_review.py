@@ -1,0 +1,306 @@
+"""The architecture review: totals, golden report, broken files, links, escaping."""
+
+from __future__ import annotations
+
+import datetime
+import html
+import io
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor import MODES, assess, load_rules, parse_profile
+from advisor.cli import main
+from advisor.review import _Progress, render_review, review, review_row, summarise
+
+from .strategies import profile_dicts
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "review-examples.md"
+RULES = load_rules()
+PRICE_DATE = "2026-11-01"
+DATE = datetime.date.fromisoformat(PRICE_DATE)
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write_workload(folder: Path, filename: str, **fields) -> Path:
+    base = yaml.safe_load((ROOT / "examples" / "chatbot.yaml").read_text(encoding="utf-8"))
+    base.update(fields)
+    path = folder / filename
+    path.write_text(yaml.safe_dump(base, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def to_html(text: str) -> str:
+    """Render with pymarkdown's own GFM parser, as a reader's viewer would."""
+    from application_properties import ApplicationProperties
+    from pymarkdown.extension_manager.extension_manager import ExtensionManager
+    from pymarkdown.general.tokenized_markdown import TokenizedMarkdown
+    from pymarkdown.transform_gfm.transform_to_gfm import TransformToGfm
+
+    props = ApplicationProperties()
+    extensions = ExtensionManager(None)
+    extensions.initialize(props)
+    extensions.apply_configuration("markdown-tables")
+    tokenizer = TokenizedMarkdown()
+    tokenizer.apply_configuration(props, extensions)
+    return TransformToGfm().transform(tokenizer.transform(text))
+
+
+def visible(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", "", fragment))
+
+
+# -- totals ---------------------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(profile_dicts(), max_size=6))
+def test_totals_are_the_sums_of_the_rows(dicts):
+    rows = [
+        review_row(assess(parse_profile(d), RULES, price_date=DATE, what_if=False), f"w{i}.yaml", RULES)
+        for i, d in enumerate(dicts)
+    ]
+    s = summarise(rows, broken_files=0)
+    existing = [r for r in rows if r.current_mode is not None]
+    new = [r for r in rows if r.current_mode is None]
+    assert s.workloads == len(rows) == sum(s.recommended.values()) == sum(s.current.values())
+    assert list(s.recommended) == list(MODES)
+    for mode in MODES:
+        assert s.recommended[mode] == sum(r.recommendation == mode for r in rows)
+    assert s.monthly_today_usd == pytest.approx(sum(r.current_monthly_usd for r in existing), rel=1e-12, abs=1e-9)
+    assert s.monthly_recommended_usd == pytest.approx(sum(r.recommended_monthly_usd for r in existing), rel=1e-12, abs=1e-9)
+    assert s.saving_usd_per_month == pytest.approx(s.monthly_today_usd - s.monthly_recommended_usd, rel=1e-9, abs=1e-6)
+    assert s.saving_usd_per_month == pytest.approx(sum(r.saving_usd_per_month for r in existing), rel=1e-12, abs=1e-9)
+    assert s.new_workloads == len(new)
+    assert s.new_monthly_usd == pytest.approx(sum(r.recommended_monthly_usd for r in new), rel=1e-12, abs=1e-9)
+    assert [m.name for m in s.moves] == [r.name for r in existing if r.current_mode != r.recommendation]
+    assert sorted(k.model_dump_json() for k in s.risks) == sorted(k.model_dump_json() for r in rows for k in r.risks)
+    for row in rows:
+        assert row.flags == [{"rate_limit": "over rate limit", "compliance_on_sync": "compliance flow on a "
+                              "synchronous call", "budget_missed": "misses its p95 budget"}[k.kind] for k in row.risks]
+
+
+def test_examples_rows_match_their_assessments():
+    result = review([ROOT / "examples"], rules=RULES, price_date=DATE)
+    assert result.errors == []
+    names = sorted(p.name for p in (ROOT / "examples").glob("*.yaml"))
+    assert [Path(r.file).name for r in result.workloads] == names
+    for row in result.workloads:
+        a = assess(parse_profile(yaml.safe_load(Path(row.file).read_text())), RULES, price_date=DATE, what_if=False)
+        assert row.recommendation == a.recommendation
+        assert row.recommended_monthly_usd == a.costs[a.recommendation].total_usd
+        if a.workload.current_mode:
+            assert row.current_monthly_usd == a.costs[a.workload.current_mode].total_usd
+    s = result.summary
+    assert s.recommended == {"sync": 1, "streaming": 2, "async": 4, "batch": 3}
+    # Seed 000's gray zone and the compliance flow both run sync today and should move.
+    moved = {m.name: (m.current_mode, m.recommendation) for m in s.moves}
+    assert moved["Thirty-second report"] == ("sync", "async")
+    assert moved["Drug interaction check"] == ("sync", "async")
+    kinds = {(k.kind, k.workload) for k in s.risks}
+    assert ("compliance_on_sync", "Drug interaction check") in kinds
+    assert ("budget_missed", "Drug interaction check") in kinds
+
+
+# -- the report -----------------------------------------------------------------------
+
+
+def test_golden_review_of_the_examples(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, err = run_cli(capsys, "review", "examples", "--price-date", PRICE_DATE)
+    assert code == 0, err
+    if os.environ.get("ADVISOR_UPDATE_GOLDEN") == "1":
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(out, encoding="utf-8")
+    assert out == GOLDEN.read_text(encoding="utf-8"), "regenerate with ADVISOR_UPDATE_GOLDEN=1 if the change is intended"
+
+
+def test_golden_review_is_clean_markdown():
+    result = subprocess.run(
+        [sys.executable, "-m", "pymarkdown", "-d", "md013", "scan", str(GOLDEN)],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_report_shows_the_mode_mix_as_a_mermaid_pie():
+    text = GOLDEN.read_text(encoding="utf-8")
+    pie = re.search(r"```mermaid\npie title [^\n]+\n((?:    \"\w+\" : \d+\n)+)```", text)
+    assert pie, text
+    slices = dict(re.findall(r"\"(\w+)\" : (\d+)", pie.group(1)))
+    assert slices == {"sync": "1", "streaming": "2", "async": "4", "batch": "3"}
+
+
+def test_broken_file_is_reported_and_the_rest_reviewed(tmp_path, capsys):
+    folder = tmp_path / "workloads"
+    folder.mkdir()
+    write_workload(folder, "a.yaml", name="Alpha")
+    (folder / "b.yaml").write_text("name: Broken\ninteraction: chat\nlatency_budget_s: [1\n", encoding="utf-8")
+    write_workload(folder, "c.yml", name="Gamma", latency_budget_s=-3)
+    write_workload(folder, "d.yaml", name="Delta", interaction="pipeline", latency_budget_s=86400)
+    write_workload(folder, ".hidden.yaml", name="Hidden")
+    (folder / "notes.txt").write_text("not a workload", encoding="utf-8")
+    report = tmp_path / "review.md"
+    code, out, err = run_cli(capsys, "review", str(folder), "-o", str(report), "--price-date", PRICE_DATE)
+    assert code == 2
+    assert out == ""
+    text = report.read_text(encoding="utf-8")
+    assert "| Alpha |" in text and "| Delta |" in text and "Hidden" not in text
+    assert "2 files were not reviewed" in text
+    assert "not valid YAML (line 4, column 1)" in text
+    assert "field 'latency_budget_s': input should be greater than 0 (got -3)" in text
+    lines = err.strip().splitlines()
+    assert lines[0].startswith(f"advisor: error: {folder / 'b.yaml'}: not valid YAML")
+    assert lines[1].startswith(f"advisor: error: {folder / 'c.yml'}: field 'latency_budget_s'")
+    assert len(lines) == 2
+
+
+def test_json_keys(tmp_path, capsys):
+    folder = tmp_path / "w"
+    folder.mkdir()
+    write_workload(folder, "a.yaml", name="Alpha", current_mode="sync")
+    (folder / "b.yaml").write_text("- not a mapping\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "review", str(folder), "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 2
+    data = json.loads(out)
+    assert {"workloads", "summary", "errors"} <= set(data)
+    assert [(w["name"], w["recommendation"]) for w in data["workloads"]] == [("Alpha", "streaming")]
+    assert data["workloads"][0]["current_mode"] == "sync"
+    assert data["errors"] == [{"file": str(folder / "b.yaml"), "error": "expected a mapping of workload fields, got a list"}]
+    assert data["summary"]["broken_files"] == 1
+    assert data["price_date"] == PRICE_DATE
+
+
+def test_files_in_the_order_given(tmp_path):
+    a = write_workload(tmp_path, "zeta.yaml", name="Zeta")
+    folder = tmp_path / "f"
+    folder.mkdir()
+    write_workload(folder, "b.yaml", name="B")
+    write_workload(folder, "a.yml", name="A")
+    result = review([a, folder, folder / "a.yml"], rules=RULES, price_date=DATE)
+    assert [r.name for r in result.workloads] == ["Zeta", "A", "B"]  # a.yml once
+
+
+def test_nothing_to_review(tmp_path, capsys):
+    code, out, err = run_cli(capsys, "review", str(tmp_path))
+    assert code == 2 and out == ""
+    assert "no workload files (*.yaml, *.yml) found in" in err
+
+
+# -- decision records -----------------------------------------------------------------
+
+
+def test_links_to_matching_decision_records(tmp_path, capsys):
+    folder = tmp_path / "w"
+    folder.mkdir()
+    chat = write_workload(folder, "chat.yaml", name="Customer chatbot")
+    write_workload(folder, "other.yaml", name="Other feature")
+    decisions = tmp_path / "docs" / "decisions"
+    for _ in range(2):
+        assert run_cli(capsys, "adr", str(chat), "--dir", str(decisions), "--price-date", PRICE_DATE,
+                       "--date", PRICE_DATE)[0] == 0
+    (decisions / "0003-hand-written.md").write_text("# 3. Something else\n", encoding="utf-8")
+    out_dir = tmp_path / "reports"
+    out_dir.mkdir()
+    report = out_dir / "review.md"
+    code, _, err = run_cli(capsys, "review", str(folder), "--decisions", str(decisions), "-o", str(report),
+                           "--price-date", PRICE_DATE)
+    assert code == 0, err
+    text = report.read_text(encoding="utf-8")
+    records = sorted(p.name for p in decisions.glob("000[12]-*.md"))
+    assert f"[0001](../docs/decisions/{records[0]}), [0002](../docs/decisions/{records[1]})" in text
+    other = next(line for line in text.splitlines() if line.startswith("| Other feature |"))
+    assert other.endswith("| none |")
+    data = review([folder], rules=RULES, decisions_dir=decisions, price_date=DATE)
+    assert [link.number for link in data.workloads[0].decisions] == [1, 2]
+
+
+def test_missing_decisions_folder_is_an_error(tmp_path, capsys):
+    write_workload(tmp_path, "a.yaml", name="A")
+    code, _, err = run_cli(capsys, "review", str(tmp_path), "--decisions", str(tmp_path / "nope"))
+    assert code == 2 and "no such decisions folder" in err
+
+
+# -- free text, output file, progress -------------------------------------------------
+
+
+HOSTILE = "A | B <script>alert(1)</script> *bold* [x](javascript:alert(1)) `c` #1"
+
+
+def test_free_text_is_escaped(tmp_path):
+    folder = tmp_path / "we|ird `dir`"
+    folder.mkdir()
+    write_workload(folder, "a.yaml", name=HOSTILE, current_mode="sync", downstream="compliance_critical")
+    text = render_review(review([folder], rules=RULES, price_date=DATE))
+    rendered = to_html(text)
+    assert "<script>" not in rendered
+    assert not [h for h in re.findall(r'href="([^"]*)"', rendered) if "javascript" in h]
+    tables = re.findall(r"<table>.*?</table>", rendered, re.DOTALL)
+    workloads = tables[-1]
+    header, row = re.findall(r"<tr>(.*?)</tr>", workloads, re.DOTALL)[:2]
+    cells = [visible(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.DOTALL)]
+    assert len(cells) == len(re.findall(r"<th", header)) == 7
+    assert cells[0] == HOSTILE
+    assert cells[1] == str(folder / "a.yaml")
+    risks = next(t for t in tables if "Risk" in t)
+    assert HOSTILE in visible(risks)
+
+
+def test_output_is_replaced_whole(tmp_path, capsys):
+    write_workload(tmp_path, "a.yaml", name="A")
+    report = tmp_path / "out" / "review.md"
+    report.parent.mkdir()
+    report.write_text("old report\n", encoding="utf-8")
+    code, _, _ = run_cli(capsys, "review", str(tmp_path / "a.yaml"), "-o", str(report), "--price-date", PRICE_DATE)
+    assert code == 0
+    assert report.read_text(encoding="utf-8").startswith("# Architecture review: 1 AI feature\n")
+    assert sorted(p.name for p in report.parent.iterdir()) == ["review.md"]  # no temporary file left
+    code, _, err = run_cli(capsys, "review", str(tmp_path / "a.yaml"), "-o", str(tmp_path / "missing" / "r.md"))
+    assert code == 2 and "does not exist" in err and not (tmp_path / "missing").exists()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal():
+    tty = _Terminal()
+    bar = _Progress(tty, delay_s=0.0)
+    for done in range(1, 5):
+        bar.update(done, 4)
+    bar.close()
+    written = tty.getvalue()
+    assert "\rreviewing [" in written and "4/4" in written
+    assert written.endswith("\r")  # the line is cleared at the end
+    pipe = io.StringIO()
+    quiet = _Progress(pipe, delay_s=0.0)
+    quiet.update(1, 4)
+    quiet.close()
+    assert pipe.getvalue() == ""
+
+
+def test_review_output_is_deterministic(tmp_path):
+    first = render_review(review([ROOT / "examples"], rules=RULES, price_date=DATE), "json")
+    second = render_review(review([ROOT / "examples"], rules=RULES, price_date=DATE), "json")
+    assert first == second
+    data = json.loads(first)
+    assert math.isclose(
+        data["summary"]["monthly_today_usd"],
+        sum(w["current_monthly_usd"] for w in data["workloads"] if w["current_monthly_usd"] is not None),
+    )
