@@ -348,12 +348,12 @@ def nice_ceiling(top: float) -> float:
     """A round axis maximum at least 10% above ``top``: 1, 2, 2.5 or 5 times a power of ten."""
     if top <= 0:
         return 1.0
-    target = top * 1.1
+    target = max(top, 0.01) * 1.1  # dollars: nothing below a cent is drawn
     magnitude = 10.0 ** math.floor(math.log10(target))
     for factor in (1.0, 2.0, 2.5, 5.0, 10.0):
         if magnitude * factor >= target:
-            return round(magnitude * factor, 12)
-    return round(magnitude * 10, 12)  # pragma: no cover - factor 10 always reaches the target
+            return float(f"{magnitude * factor:.6g}")  # 0.30000000000000004 -> 0.3
+    return float(f"{magnitude * 10:.6g}")  # pragma: no cover - factor 10 always reaches the target
 
 
 def _chart(a: Assessment) -> dict[str, Any]:

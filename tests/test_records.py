@@ -1,0 +1,644 @@
+"""Decision records: what `advisor adr` writes, what real ADR tools make of it, `advisor verify`.
+
+Golden files: tests/golden/<example>.<template>.md, written by `advisor adr` with a fixed
+--price-date and --date. Regenerate them with ADVISOR_UPDATE_GOLDEN=1 after a deliberate
+change to the templates, the rule set or the price data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor import assess, load_profile, parse_profile, render_adr, verify, write_adr
+from advisor import records
+from advisor.cli import main
+from advisor.errors import InputError
+from advisor.markdown import SLUG_MAX, cell, code, inline, slug
+from advisor.records import find_inputs, nice_ceiling, read_inputs
+
+from .strategies import profile_dicts
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+PRICE_DATE = "2026-11-01"
+DATE = "2026-11-23"
+FIXED = ["--price-date", PRICE_DATE, "--date", DATE]
+GOLDEN_CASES = [("chatbot", "madr"), ("chatbot", "nygard"),
+                ("nightly-ticket-triage", "madr"), ("nightly-ticket-triage", "nygard")]
+MADR_LINT = ["--enable-extensions", "front-matter", "-d", "md013,md024"]
+
+HOSTILE = {
+    "name": "{{ 7*7 }} <script>alert(1)</script> a|b ../../etc/passwd",
+    "description": "{% if true %}rendered{% endif %}\n\n# Injected heading\n[click](javascript:alert(1)) | x",
+    "interaction": "chat",
+    "latency_budget_s": 3,
+    "input_tokens": 800,
+    "output_tokens": 200,
+    "requests_per_month": 20000,
+    "model": "gpt-4o-mini",
+}
+
+
+@pytest.fixture(autouse=True)
+def _default_rules(monkeypatch):
+    monkeypatch.delenv("ADVISOR_RULES", raising=False)
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code_ = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code_, out, err
+
+
+def write_record(capsys, example: str, folder: Path, *extra: str) -> Path:
+    code_, out, err = run(capsys, "adr", EXAMPLES / f"{example}.yaml", "--dir", folder, *FIXED, *extra)
+    assert code_ == 0, err
+    path = Path(out.strip())
+    assert path.parent == folder and path.is_file()
+    return path
+
+
+def write_workload(tmp_path: Path, data: dict, name: str = "workload.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def fixed_assessment(data: dict | str):
+    profile = load_profile(data) if isinstance(data, (str, Path)) else parse_profile(data)
+    return assess(profile, price_date=datetime.date.fromisoformat(PRICE_DATE))
+
+
+# -- a real CommonMark/GFM renderer, to check what a reader sees ------------------------
+
+_RENDERER = None
+
+
+def to_html(markdown_text: str) -> str:
+    """Render with pymarkdown's own GFM parser (the linter's dependency)."""
+    global _RENDERER
+    if _RENDERER is None:
+        from application_properties import ApplicationProperties
+        from pymarkdown.extension_manager.extension_manager import ExtensionManager
+        from pymarkdown.general.tokenized_markdown import TokenizedMarkdown
+
+        props = ApplicationProperties()
+        extensions = ExtensionManager(None)
+        extensions.initialize(props)
+        extensions.apply_configuration("front-matter,markdown-tables,markdown-strikethrough")
+        tokenizer = TokenizedMarkdown()
+        tokenizer.apply_configuration(props, extensions)
+        _RENDERER = tokenizer
+    from pymarkdown.transform_gfm.transform_to_gfm import TransformToGfm
+
+    return TransformToGfm().transform(_RENDERER.transform(markdown_text))
+
+
+def visible_text(fragment: str) -> str:
+    """The text a reader sees in an HTML fragment (tags dropped, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]*>", "", fragment))
+
+
+def pymarkdown_scan(path: Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pymarkdown", *options, "scan", str(path)],
+        capture_output=True, text=True, check=False,
+    )
+
+
+# -- golden files and determinism ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("example, template", GOLDEN_CASES)
+def test_golden_files(tmp_path, capsys, example, template):
+    path = write_record(capsys, example, tmp_path, "--template", template)
+    golden = GOLDEN / f"{example}.{template}.md"
+    if os.environ.get("ADVISOR_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_bytes(path.read_bytes())
+    assert golden.is_file(), f"missing {golden}; run with ADVISOR_UPDATE_GOLDEN=1 to create it"
+    assert path.read_bytes() == golden.read_bytes(), (
+        f"{golden.name} differs from what 'advisor adr' writes now; if the change is deliberate, "
+        "regenerate with ADVISOR_UPDATE_GOLDEN=1"
+    )
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_same_inputs_give_byte_identical_records(tmp_path, capsys, template):
+    first = write_record(capsys, "chatbot", tmp_path / "a", "--template", template)
+    second = write_record(capsys, "chatbot", tmp_path / "b", "--template", template)
+    assert first.name == second.name
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_date_defaults_to_today_utc():
+    text = render_adr(fixed_assessment(EXAMPLES / "chatbot.yaml"))
+    assert f"\ndate: {records.today().isoformat()}\n" in text
+
+
+# -- MADR 4 ---------------------------------------------------------------------------------
+
+
+def test_madr_has_front_matter_and_every_section_in_order():
+    text = render_adr(fixed_assessment(EXAMPLES / "nightly-ticket-triage.yaml"), status="accepted", date=DATE)
+    front = re.match(r"\A---\n(.*?)\n---\n", text, re.DOTALL)
+    assert front, "MADR starts with YAML front matter"
+    meta = yaml.safe_load(front.group(1))
+    assert meta == {"status": "accepted", "date": datetime.date(2026, 11, 23),
+                    "decision-makers": [], "consulted": [], "informed": []}
+    headings = re.findall(r"^(#{1,3}) (.+)$", text, re.MULTILINE)
+    h2 = [title for level, title in headings if level == "##"]
+    assert h2 == ["Context and Problem Statement", "Decision Drivers", "Considered Options", "Decision Outcome",
+                  "Pros and Cons of the Options", "More Information"]
+    h3 = [title for level, title in headings if level == "###"]
+    assert h3.index("Consequences") < h3.index("Confirmation")
+    assert 'Chosen option: "Batch API", because no one is on the other end of a blocking connection' in text
+    # Every option is considered, and each has its pros and cons.
+    for label in ("Synchronous call", "Streaming response", "Asynchronous job", "Batch API"):
+        assert f"- {label} (`" in text
+        assert f"### {label} (`" in text
+
+
+def test_madr_content_a_cto_needs():
+    a = fixed_assessment(EXAMPLES / "nightly-ticket-triage.yaml")
+    text = render_adr(a, date=DATE)
+    # The five axes as decision drivers, highest weight first, with the workload's answers.
+    drivers = re.findall(r"^\d+\. \*\*(.+?)\*\* \(weight ([\d.]+)\)", text, re.MULTILINE)
+    assert [name for name, _ in drivers] == [x.name for x in sorted(a.axes, key=lambda x: -x.weight)]
+    assert "No one waits: the work runs in the background" in text
+    # Pros and cons come from the fired rules: + score is a pro, - score or exclusion a con.
+    batch = text.split("### Batch API (`batch`)")[1].split("\n### ")[0]
+    assert "- Good, because with hours or overnight it is a background pipeline" in batch
+    assert "- Bad, because providers guarantee batch completion only within 24 hours" in batch
+    streaming = text.split("### Streaming response (`streaming`)")[1].split("\n## ")[0]
+    assert "- Bad, because it is ruled out: streaming only improves perceived latency" in streaming
+    # Cost per mode with the assumptions behind it, and a chart of the totals.
+    assert "| Batch API (`batch`) **chosen** | $17.55 | $20.00 | $222 | $260 | $0.8659 | $114 more |" in text
+    assert "in force on 2026-11-01" in text and a.pricing.data_version in text
+    assert "output speed: 100 tokens/s" in text
+    assert "xychart-beta" in text and "bar [146.21, 211.77, 418.43, 259.77]" in text
+    # Latency against the budget; capacity; risks, checklist, migration, confirmation.
+    assert "against a budget of 8 h: within budget" in text
+    assert "6.9 requests/min of 30,000 RPM" in text
+    assert "Bad, because results arrive in arbitrary order. Mitigation: Match every result by custom_id" in text
+    assert "- [ ] Dead-letter queue for jobs that fail permanently" in text
+    assert "1. Version the endpoint, don't mutate it" in text
+    assert "2. Move the downstream consumer first" in text
+    assert "Batch completion time stays well inside the 24-hour window" in text
+    assert "Cost per 1,000 requests stays near the $0.8659 estimate" in text
+    # The chosen mode's lifecycle.
+    assert "sequenceDiagram" in text and "match results by custom_id" in text
+
+
+def test_migration_steps_only_when_the_mode_changes():
+    chatbot = render_adr(fixed_assessment(EXAMPLES / "chatbot.yaml"), date=DATE)
+    assert "migration trap" not in chatbot and "Against today" not in chatbot
+    data = {**load_profile(EXAMPLES / "chatbot.yaml").model_dump(exclude_none=True), "current_mode": "sync"}
+    moved = render_adr(fixed_assessment(data), date=DATE)
+    assert "Today it runs as a synchronous call (`sync`). To move to a streaming response" in moved
+    assert "Move the clients first: each client must read Server-Sent Events" in moved
+
+
+def test_user_async_migration_includes_the_ux_redesign():
+    data = {**HOSTILE, "name": "Contract review", "description": "", "interaction": "submit_and_notify",
+            "latency_budget_s": 600, "output_tokens": 4000, "current_mode": "sync", "side_effects": "non_idempotent"}
+    a = fixed_assessment(data)
+    assert a.recommendation == "async"
+    text = render_adr(a, date=DATE)
+    assert "Treat the UX redesign as part of the migration, not a follow-up" in text
+    assert "an idempotency key per job" in text
+    assert "Queue age (the oldest waiting job)" in text
+
+
+@pytest.mark.parametrize("example", ["chatbot", "nightly-ticket-triage", "claims-triage-compliance", "gray-zone-30s"])
+def test_madr_passes_the_markdown_linter(tmp_path, capsys, example):
+    path = write_record(capsys, example, tmp_path)
+    result = pymarkdown_scan(path, *MADR_LINT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_madr_with_hostile_text_passes_the_markdown_linter(tmp_path, capsys):
+    code_, out, err = run(capsys, "adr", write_workload(tmp_path, HOSTILE), "--dir", tmp_path / "d", *FIXED)
+    assert code_ == 0, err
+    result = pymarkdown_scan(Path(out.strip()), *MADR_LINT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_nygard_passes_the_markdown_linter(tmp_path, capsys):
+    path = write_record(capsys, "nightly-ticket-triage", tmp_path, "--template", "nygard")
+    result = pymarkdown_scan(path, "-d", "md013,md024")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# -- Nygard, as adr-tools writes it ----------------------------------------------------------
+
+
+def test_nygard_layout_is_adr_tools_layout(tmp_path, capsys):
+    path = write_record(capsys, "chatbot", tmp_path, "--template", "nygard", "--status", "accepted")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[0] == "# 1. Customer chatbot: stream the answer"
+    assert lines[1:7] == ["", f"Date: {DATE}", "", "## Status", "", "Accepted"]
+    h2 = [line for line in lines if line.startswith("## ")]
+    assert h2 == ["## Status", "## Context", "## Decision", "## Consequences"]
+
+
+def _adr_tools_available() -> bool:
+    if shutil.which("adr"):
+        return True
+    if os.environ.get("CI"):
+        pytest.fail("adr-tools is not installed; CI installs the Debian package 'adr-tools' (.ci/run)")
+    pytest.skip("adr-tools is not installed (apt-get install adr-tools); CI runs this test for real")
+
+
+def test_adr_tools_lists_and_indexes_advisor_records(tmp_path, capsys):
+    _adr_tools_available()
+    subprocess.run(["adr", "init"], cwd=tmp_path, check=True, capture_output=True, env={**os.environ, "VISUAL": "true"})
+    folder = tmp_path / "doc" / "adr"
+    assert (folder / "0001-record-architecture-decisions.md").is_file()
+    chat = write_record(capsys, "chatbot", folder, "--template", "nygard")
+    nightly = write_record(capsys, "nightly-ticket-triage", folder, "--template", "nygard", "--status", "accepted")
+    newer = write_record(capsys, "chatbot", folder, "--template", "nygard", "--supersedes", "2")
+    assert [p.name[:4] for p in (chat, nightly, newer)] == ["0002", "0003", "0004"]
+
+    listed = subprocess.run(["adr", "list"], cwd=tmp_path, check=True, capture_output=True, text=True).stdout.split()
+    assert listed == [f"doc/adr/{name}" for name in sorted(p.name for p in folder.glob("*.md"))]
+    assert len(listed) == 4
+
+    toc = subprocess.run(["adr", "generate", "toc"], cwd=tmp_path, check=True, capture_output=True, text=True).stdout
+    assert "* [1. Record architecture decisions](0001-record-architecture-decisions.md)" in toc
+    assert f"* [2. Customer chatbot: stream the answer]({chat.name})" in toc
+    assert f"* [3. Nightly ticket classification: send requests through the Batch API]({nightly.name})" in toc
+    assert f"* [4. Customer chatbot: stream the answer]({newer.name})" in toc
+
+    # adr-tools can supersede an advisor record in turn, and reads the status we wrote.
+    subprocess.run(["adr", "new", "-s", "4", "Move to async"], cwd=tmp_path, check=True, capture_output=True,
+                   env={**os.environ, "VISUAL": "true", "EDITOR": "true"})
+    status = subprocess.run(["/usr/libexec/adr-tools/_adr_status", "4"], cwd=tmp_path, capture_output=True, text=True)
+    if status.returncode == 0:  # a private helper of the Debian package; the file itself is the contract
+        assert "Superseded by [5. Move to async](0005-move-to-async.md)" in status.stdout
+    assert "Superseded by [5. Move to async](0005-move-to-async.md)" in newer.read_text(encoding="utf-8")
+
+
+# -- numbering, exclusive and atomic writes --------------------------------------------------
+
+
+def test_numbering_continues_after_any_adr_style(tmp_path, capsys):
+    (tmp_path / "0007-record-architecture-decisions.md").write_text("# 7. Record architecture decisions\n")
+    (tmp_path / "0003-use-postgres.md").write_text("---\nstatus: accepted\n---\n\n# Use Postgres\n")
+    (tmp_path / "README.md").write_text("# Decisions\n")
+    (tmp_path / "0099-draft.txt").write_text("not a record")
+    path = write_record(capsys, "chatbot", tmp_path)
+    assert path.name == "0008-customer-chatbot-stream-the-answer.md"
+    assert write_record(capsys, "chatbot", tmp_path).name.startswith("0009-")
+
+
+def test_default_folder_is_created(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code_, out, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", *FIXED)
+    assert code_ == 0, err
+    assert out.strip() == "docs/decisions/0001-customer-chatbot-stream-the-answer.md"
+    assert (tmp_path / "docs" / "decisions" / "0001-customer-chatbot-stream-the-answer.md").is_file()
+
+
+def test_an_existing_file_is_never_overwritten(tmp_path, capsys, monkeypatch):
+    # Another writer took the name between numbering and writing.
+    taken = tmp_path / "0001-customer-chatbot-stream-the-answer.md"
+    taken.write_text("somebody else's record\n")
+    monkeypatch.setattr(records, "next_number", lambda directory: 1)
+    code_, out, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, *FIXED)
+    assert code_ == 2 and out == ""
+    assert "already exists" in err and "Traceback" not in err
+    assert taken.read_text() == "somebody else's record\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [taken.name], "no temporary file left behind"
+
+
+def test_records_are_written_whole(tmp_path, capsys):
+    path = write_record(capsys, "chatbot", tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+    assert path.read_text(encoding="utf-8").endswith("```\n")
+
+
+# -- free text is data ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_hostile_text_is_shown_literally_and_never_run(tmp_path, capsys, template):
+    workload = write_workload(tmp_path, HOSTILE)
+    code_, out, err = run(capsys, "adr", workload, "--dir", tmp_path / "records", "--template", template, *FIXED)
+    assert code_ == 0, err
+    path = Path(out.strip())
+    # The file name is a safe slug inside the folder.
+    assert path.parent == tmp_path / "records"
+    assert re.fullmatch(r"\d{4}-[a-z0-9-]+\.md", path.name)
+    assert [p.name for p in (tmp_path / "records").iterdir()] == [path.name]
+    text = path.read_text(encoding="utf-8")
+    title_line = next(line for line in text.splitlines() if line.startswith("# "))
+    assert "{{ 7\\*7 }}" in title_line and "49" not in title_line, "a template expression in the name was evaluated"
+    assert "rendered" not in text.replace(HOSTILE["description"].split("\n")[0], ""), "a {% %} block ran"
+    assert "<script>" not in text.split("```yaml advisor-record")[0]
+    page = to_html(text)
+    # What the reader sees is exactly what the user typed.
+    title = re.search(r"<h1>(.*?)</h1>", page).group(1)
+    assert visible_text(title).endswith(f"{HOSTILE['name']}: stream the answer")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "Injected heading" not in "".join(re.findall(r"<h\d>.*?</h\d>", page))
+    assert 'href="javascript' not in page
+    assert "{% if true %}rendered{% endif %} # Injected heading [click](javascript:alert(1)) | x" in visible_text(page)
+    # The exact inputs are kept verbatim for verify.
+    inputs = read_inputs(text, str(path))
+    assert inputs.workload.name == HOSTILE["name"] and inputs.workload.description == HOSTILE["description"]
+
+
+def test_a_pipe_in_a_table_cell_stays_in_its_cell():
+    row = f"| {cell('a|b <i>c</i>')} | {cell('second')} |"
+    page = to_html(f"| one | two |\n| --- | --- |\n{row}\n")
+    cells = re.findall(r"<td>(.*?)</td>", page)
+    assert [visible_text(c) for c in cells] == ["a|b <i>c</i>", "second"]
+
+
+def test_user_templates_get_escaped_values_and_table_cells(tmp_path, capsys):
+    template = tmp_path / "mine.md.j2"
+    template.write_text(
+        "# {{ record.number }}. {{ record.title }}\n\n| Feature | Mode |\n| --- | --- |\n"
+        "| {{ workload.name | cell }} | {{ chosen.mode }} |\n\n{{ inputs_block }}\n",
+        encoding="utf-8",
+    )
+    workload = write_workload(tmp_path, HOSTILE)
+    code_, out, err = run(capsys, "adr", workload, "--dir", tmp_path / "d", "--template", template, *FIXED)
+    assert code_ == 0, err
+    text = Path(out.strip()).read_text(encoding="utf-8")
+    cells = re.findall(r"<td>(.*?)</td>", to_html(text))
+    assert [visible_text(c) for c in cells] == [HOSTILE["name"], "streaming"]
+    # A user's record carries the inputs block, so verify checks it too.
+    code_, out, _ = run(capsys, "verify", tmp_path / "d", "--price-date", PRICE_DATE)
+    assert code_ == 0 and "holds (streaming)" in out
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ workload.__class__.__mro__ }}",
+        "{{ ''.__class__.__subclasses__() }}",
+        "{{ record.title.format.__globals__ }}",
+        "{% for x in drivers %}{{ x.__class__ }}{% endfor %}",
+    ],
+)
+def test_user_templates_cannot_escape_the_sandbox(tmp_path, capsys, source):
+    template = tmp_path / "evil.md.j2"
+    template.write_text(source, encoding="utf-8")
+    code_, out, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path / "d", "--template", template,
+                          *FIXED)
+    assert code_ == 2 and out == ""
+    assert str(template) in err and "sandbox" in err and "Traceback" not in err
+    assert not (tmp_path / "d").exists() or not any((tmp_path / "d").iterdir())
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [("{% if %}", "template syntax error on line 1"), ("{{ no_such_value }}", "undefined value")],
+)
+def test_broken_user_templates_are_clear_errors(tmp_path, capsys, source, message):
+    template = tmp_path / "broken.md.j2"
+    template.write_text(source, encoding="utf-8")
+    code_, _, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--template", template, *FIXED)
+    assert code_ == 2 and message in err and str(template) in err
+
+
+def test_a_missing_template_is_a_clear_error(tmp_path, capsys):
+    code_, _, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--template", tmp_path / "nope")
+    assert code_ == 2 and "no such template file; use madr, nygard" in err
+
+
+def test_render_adr_rejects_an_unknown_status():
+    with pytest.raises(InputError, match="status"):
+        render_adr(fixed_assessment(EXAMPLES / "chatbot.yaml"), status="maybe")
+
+
+# -- superseding -------------------------------------------------------------------------------
+
+
+def test_madr_supersedes_links_both_ways(tmp_path, capsys):
+    old = write_record(capsys, "chatbot", tmp_path)
+    new = write_record(capsys, "nightly-ticket-triage", tmp_path, "--supersedes", "1")
+    old_text, new_text = old.read_text(encoding="utf-8"), new.read_text(encoding="utf-8")
+    assert yaml.safe_load(old_text.split("---\n")[1])["status"] == "superseded by ADR-0002"
+    assert (f"Superseded by [2. Nightly ticket classification: send requests through the Batch API]({new.name})"
+            in old_text)
+    assert f"Supersedes [1. Customer chatbot: stream the answer]({old.name})" in new_text
+    # Everything else in the old record is untouched.
+    assert old_text.split("## Context and Problem Statement")[1] == render_adr(
+        fixed_assessment(EXAMPLES / "chatbot.yaml"), date=DATE
+    ).split("## Context and Problem Statement")[1]
+    assert pymarkdown_scan(old, *MADR_LINT).returncode == 0
+
+
+def test_nygard_supersedes_replaces_the_status_as_adr_tools_does(tmp_path, capsys):
+    first = write_record(capsys, "chatbot", tmp_path, "--template", "nygard")
+    second = write_record(capsys, "chatbot", tmp_path, "--template", "nygard", "--supersedes", "1")
+    third = write_record(capsys, "chatbot", tmp_path, "--template", "nygard", "--supersedes", "2")
+    status = lambda p: p.read_text(encoding="utf-8").split("## Status\n")[1].split("\n## ")[0]  # noqa: E731
+    assert status(first) == f"\nSuperseded by [2. Customer chatbot: stream the answer]({second.name})\n"
+    assert status(second) == (
+        f"\nSupersedes [1. Customer chatbot: stream the answer]({first.name})\n\n"
+        f"Superseded by [3. Customer chatbot: stream the answer]({third.name})\n"
+    )
+    assert status(third) == f"\nProposed\n\nSupersedes [2. Customer chatbot: stream the answer]({second.name})\n"
+
+
+def test_superseding_a_missing_record_writes_nothing(tmp_path, capsys):
+    old = write_record(capsys, "chatbot", tmp_path)
+    before = old.read_bytes()
+    code_, out, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--supersedes", "5", *FIXED)
+    assert code_ == 2 and out == "" and "no decision record number 5" in err
+    assert [p.name for p in tmp_path.iterdir()] == [old.name] and old.read_bytes() == before
+
+
+def test_a_record_that_cannot_be_marked_stops_everything(tmp_path, capsys):
+    odd = tmp_path / "0001-odd.md"
+    odd.write_text("Just some notes.\n")
+    code_, _, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--supersedes", "1", *FIXED)
+    assert code_ == 2 and "cannot mark it superseded" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["0001-odd.md"] and odd.read_text() == "Just some notes.\n"
+
+
+# -- verify ------------------------------------------------------------------------------------
+
+
+def changed_rules(tmp_path: Path, *, batch_needs_s: int | None = None, downstream_weight: float | None = None) -> Path:
+    """A copy of the shipped rule set, as an organisation might edit it."""
+    folder = tmp_path / "our-rules"
+    shutil.copytree(ROOT / "rules", folder)
+    header = folder / "ruleset.yaml"
+    text = header.read_text(encoding="utf-8").replace("\nversion: 1.0.0\n", "\nversion: 1.1.0-ours\n")
+    if downstream_weight is not None:
+        text = re.sub(r"(- id: downstream\n    name: .*\n    weight: )[\d.]+", rf"\g<1>{downstream_weight:g}", text)
+    header.write_text(text, encoding="utf-8")
+    if batch_needs_s is not None:
+        latency = folder / "latency.yaml"
+        rules_text = latency.read_text(encoding="utf-8")
+        block = rules_text.split("- id: latency-batch-window-too-short")[1].split("- id:")[0]
+        assert "{fact: latency_budget_s, op: lt, value: 300}" in block
+        latency.write_text(rules_text.replace(block, block.replace("value: 300}", f"value: {batch_needs_s}}}")))
+    return folder
+
+
+def test_verify_holds(tmp_path, capsys):
+    write_record(capsys, "chatbot", tmp_path)
+    write_record(capsys, "nightly-ticket-triage", tmp_path, "--template", "nygard")
+    code_, out, err = run(capsys, "verify", tmp_path, "--price-date", PRICE_DATE)
+    assert code_ == 0, err
+    assert out.splitlines() == [
+        f"{tmp_path}/0001-customer-chatbot-stream-the-answer.md: holds (streaming)",
+        f"{tmp_path}/0002-nightly-ticket-classification-send-requests-through-the.md: holds (batch)",
+        "2 files: 2 holds, 0 drifted",
+    ]
+
+
+def test_verify_drifted_when_the_rule_set_changes_the_decision(tmp_path, capsys):
+    record = write_record(capsys, "nightly-ticket-triage", tmp_path / "d")
+    ours = changed_rules(tmp_path, batch_needs_s=2 * 86400)  # "batch needs two days of tolerance"
+    code_, out, _ = run(capsys, "verify", record, "--rules", ours, "--price-date", PRICE_DATE)
+    assert code_ == 1
+    lines = out.splitlines()
+    assert lines[0] == f"{record}: DRIFTED batch -> async"
+    assert lines[1].startswith("    rule set advisor-default 1.0.0 (sha256 ") and "-> advisor-default 1.1.0-ours" in lines[1]
+    assert "    rules that now fire: latency-batch-window-too-short" in lines
+    assert lines[-1] == "1 file: 0 holds, 1 drifted"
+
+    code_, out, _ = run(capsys, "verify", record, "--rules", ours, "--price-date", PRICE_DATE, "--format", "json")
+    report = json.loads(out)
+    assert code_ == 1 and report["exit_code"] == 1
+    (entry,) = report["records"]
+    assert entry["status"] == "drifted"
+    assert (entry["recorded_mode"], entry["current_mode"]) == ("batch", "async")
+
+
+def test_verify_reports_changes_that_do_not_flip_the_decision(tmp_path, capsys):
+    record = write_record(capsys, "nightly-ticket-triage", tmp_path / "d")
+    ours = changed_rules(tmp_path, downstream_weight=2)
+    results = verify([record], rules=ours, price_date=datetime.date(2026, 12, 1))
+    (result,) = results
+    assert result.status == "holds" and result.current_mode == "batch"
+    assert "axis weight downstream: 1 -> 2" in result.changes
+    assert "price date 2026-11-01 -> 2026-12-01" in result.changes
+
+
+def test_verify_skips_files_advisor_did_not_write(tmp_path, capsys):
+    write_record(capsys, "chatbot", tmp_path)
+    (tmp_path / "README.md").write_text("# Decisions\n\n```yaml\nname: not ours\n```\n")
+    (tmp_path / "0002-by-hand.md").write_text("# 2. By hand\n\nDate: 2026-01-01\n\n## Status\n\nAccepted\n")
+    code_, out, _ = run(capsys, "verify", tmp_path, "--price-date", PRICE_DATE)
+    assert code_ == 0
+    assert f"{tmp_path}/README.md: skipped (not an advisor record)" in out
+    assert f"{tmp_path}/0002-by-hand.md: skipped (not an advisor record)" in out
+    assert out.splitlines()[-1] == "3 files: 1 holds, 0 drifted, 2 skipped"
+
+
+def test_verify_skips_superseded_records(tmp_path, capsys):
+    write_record(capsys, "chatbot", tmp_path, "--template", "nygard")
+    write_record(capsys, "chatbot", tmp_path, "--template", "nygard", "--supersedes", "1")
+    results = verify(tmp_path, price_date=datetime.date.fromisoformat(PRICE_DATE))
+    assert [r.status for r in results] == ["skipped", "holds"]
+
+
+def test_verify_missing_path_is_exit_2(tmp_path, capsys):
+    write_record(capsys, "chatbot", tmp_path)
+    code_, out, _ = run(capsys, "verify", tmp_path, tmp_path / "nope.md", "--price-date", PRICE_DATE)
+    assert code_ == 2
+    assert f"{tmp_path}/nope.md: UNREADABLE: no such file or folder" in out
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda t: t.replace("  mode: streaming", "  mode: [streaming"), "not valid YAML"),
+        (lambda t: t.replace("  mode: streaming", "  mode: teleport"), "field 'record.mode'"),
+        (lambda t: t.replace("  interaction: chat", "  interaction: telepathy"), "field 'interaction'"),
+        (lambda t: t[: t.rindex("```")], "record"),
+    ],
+)
+def test_verify_malformed_block_is_exit_2(tmp_path, capsys, damage, message):
+    path = write_record(capsys, "chatbot", tmp_path)
+    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
+    code_, out, _ = run(capsys, "verify", path, "--price-date", PRICE_DATE)
+    assert code_ == 2
+    assert out.startswith(f"{path}: UNREADABLE: ") and message in out
+
+
+# -- properties ------------------------------------------------------------------------------
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=60)
+_MARKDOWNY = st.text(st.sampled_from(list("\\`*_[]()<>&|#-+=!~{}%.1 aZ:/\"'\n\t")), max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(_TEXT, _MARKDOWNY, st.sampled_from(["see https://example.com/a_b*c).", "1. x", "# h", "---"])))
+def test_inline_text_renders_as_itself(text):
+    expected = " ".join(text.split())
+    page = to_html(f"{inline(text)}\n")
+    assert visible_text(page).strip() == expected
+    # Only a paragraph (and autolinks to http(s) URLs) may come out: no heading, list, HTML.
+    tags = set(re.findall(r"</?([a-z0-9]+)", page))
+    assert tags <= {"p", "a"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(_TEXT, _MARKDOWNY))
+def test_a_table_cell_holds_any_text(text):
+    page = to_html(f"| a | b |\n| --- | --- |\n| {cell(text)} | end |\n")
+    cells = re.findall(r"<td>(.*?)</td>", page, re.DOTALL)
+    assert [visible_text(c).strip() for c in cells] == [" ".join(text.split()), "end"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(_TEXT, _MARKDOWNY).filter(lambda t: t.strip()))
+def test_a_code_span_shows_any_text_verbatim(text):
+    page = to_html(f"x {code(text)} y\n")
+    (inner,) = re.findall(r"<code>(.*?)</code>", page, re.DOTALL)
+    assert html.unescape(inner) == " ".join(text.split())
+
+
+@given(st.one_of(_TEXT, st.text(max_size=300), st.sampled_from(["../../etc/passwd", "", "!!!", "é" * 80])))
+def test_slug_is_a_bounded_safe_file_name(title):
+    result = slug(title)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", result)
+    assert 1 <= len(result) <= SLUG_MAX
+
+
+@given(st.floats(min_value=0, max_value=1e12, allow_nan=False))
+def test_chart_axis_is_a_round_number_above_every_bar(top):
+    ceiling = nice_ceiling(top)
+    assert ceiling >= top * 1.1
+    assert ceiling <= max(top * 1.1 * 5, 1.0 if top == 0 else 0.05)
+    mantissa = ceiling / 10 ** int(f"{ceiling:e}".split("e")[1])
+    assert round(mantissa, 6) in (1.0, 2.0, 2.5, 5.0)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile_dicts(), st.sampled_from(["madr", "nygard"]))
+def test_every_record_carries_inputs_that_reproduce_it(data, template):
+    a = assess(data, price_date=datetime.date.fromisoformat(PRICE_DATE), what_if=False)
+    text = render_adr(a, template=template, date=DATE)
+    inputs = read_inputs(text, "record.md")
+    assert inputs is not None
+    assert inputs.workload == a.workload
+    assert inputs.stamp.mode == a.recommendation
+    assert inputs.stamp.ruleset.hash == a.ruleset.hash
+    assert inputs.stamp.fired_rules == [r.id for r in a.fired_rules]
+    assert find_inputs(text.replace("```yaml advisor-record", "```yaml")) is None
+    again = assess(inputs.workload, price_date=inputs.stamp.prices.price_date, what_if=False)
+    assert render_adr(again, template=template, date=DATE) == text
