@@ -1,18 +1,59 @@
-"""Rule authoring: run every rule's examples (like semgrep's ruleid:/ok: tests)."""
+"""Rule authoring: test a rule set like code, and document it from its own source.
+
+``check_rules`` validates a rule-set folder, lints it and runs every rule's examples
+(semgrep's ``ruleid:``/``ok:`` tests), reporting one line per rule like a test runner.
+``rules_docs`` renders the Markdown reference of a rule set (ruff's rule docs): the page
+is generated from the rules, never written twice.
+"""
 
 from __future__ import annotations
 
+import argparse
 import datetime
-from dataclasses import dataclass
-from typing import Any
+import json
+import math
+import os
+import random
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+from pydantic import ValidationError
 
 from .engine import evaluate_rule
-from .errors import AdvisorError
-from .profile import parse_profile
-from .rules import Rule, RuleSet
+from .errors import AdvisorError, InputError, RuleSetError
+from .facts import FACTS
+from .markdown import cell, fence, inline
+from .profile import MODES, Downstream, Interaction, OutputFormat, SideEffects, WorkloadProfile, parse_profile
+from .rules import (
+    HEADER_FILE,
+    Rule,
+    RuleSet,
+    RuleSetHeader,
+    _check_source,
+    _parse_rules,
+    _pydantic_problem,
+    condition_facts,
+    load_rules,
+    resolve_rules_dir,
+)
+from .yamlio import read_yaml_file
 
 # Examples are priced on a fixed date so that a rule's examples never drift with the calendar.
 EXAMPLE_PRICE_DATE = datetime.date(2026, 11, 1)
+
+# The broad sample every rule is also run against: fixed seed, so `rules check` is repeatable.
+SAMPLE_SIZE = 400
+SAMPLE_SEED = 20261101
+
+_ALL_MODES = frozenset(MODES)
+
+
+# -- examples -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -25,37 +66,787 @@ class ExampleResult:
     message: str  # why it failed (empty when it passed)
 
 
+@dataclass(frozen=True)
+class _ExampleRun:
+    kind: str
+    index: int
+    facts: dict[str, Any] | None  # None when the example is not a valid, priceable profile
+    error: str
+
+
 def example_profile(ruleset: RuleSet, overrides: dict[str, Any]) -> dict[str, Any]:
     """A rule example: the rule set's example_base with the example's fields on top."""
     return {**ruleset.header.example_base, **overrides}
 
 
-def run_rule_examples(ruleset: RuleSet, rule: Rule) -> list[ExampleResult]:
-    from .assessment import situate
+def _facts(profile: WorkloadProfile) -> dict[str, Any]:
+    from .assessment import situate  # assessment imports the engine; keep this module light
 
-    results = []
-    for kind, expect in (("fires", True), ("does_not_fire", False)):
+    return situate(profile, EXAMPLE_PRICE_DATE).facts
+
+
+def _example_runs(ruleset: RuleSet, rule: Rule) -> list[_ExampleRun]:
+    runs = []
+    for kind in ("fires", "does_not_fire"):
         for index, overrides in enumerate(getattr(rule.spec.examples, kind)):
             label = f"examples.{kind}[{index}]"
             try:
-                profile = parse_profile(example_profile(ruleset, overrides), source=f"{rule.file}: rule '{rule.id}' {label}")
-                facts = situate(profile, EXAMPLE_PRICE_DATE).facts
+                facts = _facts(parse_profile(example_profile(ruleset, overrides), source=label))
             except AdvisorError as exc:
-                results.append(ExampleResult(rule.id, rule.file, kind, index, False, f"invalid example: {exc}"))
+                where = f"field '{exc.field}': " if exc.field else ""
+                runs.append(_ExampleRun(kind, index, None, f"{label} is not a valid workload: {where}{exc.message}"))
                 continue
-            outcome = evaluate_rule(rule, facts)
-            if outcome.fired == expect:
-                results.append(ExampleResult(rule.id, rule.file, kind, index, True, ""))
-                continue
-            detail = "; ".join(
-                f"{fact} {op} {threshold!r}: actual {actual!r} -> {'pass' if passed else 'fail'}"
-                for fact, op, actual, threshold, passed in outcome.conditions
-            )
-            verb = "should fire but did not" if expect else "fired but should not"
-            results.append(ExampleResult(rule.id, rule.file, kind, index, False, f"{label} {verb} ({detail})"))
-    return results
+            runs.append(_ExampleRun(kind, index, facts, ""))
+    return runs
+
+
+def _judge(rule: Rule, run: _ExampleRun, file: str) -> ExampleResult:
+    if run.facts is None:
+        return ExampleResult(rule.id, file, run.kind, run.index, False, run.error)
+    expect = run.kind == "fires"
+    outcome = evaluate_rule(rule, run.facts)
+    if outcome.fired == expect:
+        return ExampleResult(rule.id, file, run.kind, run.index, True, "")
+    detail = "; ".join(
+        f"{fact} {op} {threshold!r}: actual {actual!r} -> {'pass' if passed else 'fail'}"
+        for fact, op, actual, threshold, passed in outcome.conditions
+    )
+    verb = "should fire but did not" if expect else "fired but should not"
+    message = f"examples.{run.kind}[{run.index}] {verb} ({detail})"
+    return ExampleResult(rule.id, file, run.kind, run.index, False, message)
+
+
+def run_rule_examples(ruleset: RuleSet, rule: Rule) -> list[ExampleResult]:
+    return [_judge(rule, run, rule.file) for run in _example_runs(ruleset, rule)]
 
 
 def run_examples(ruleset: RuleSet) -> list[ExampleResult]:
     """Every example of every rule, in rule-set order."""
     return [result for rule in ruleset.rules for result in run_rule_examples(ruleset, rule)]
+
+
+# -- the broad sample -----------------------------------------------------------------
+
+
+def _log_uniform(rng: random.Random, low: float, high: float) -> float:
+    return math.exp(rng.uniform(math.log(low), math.log(high)))
+
+
+def _round(value: float) -> float:
+    """Three significant digits: readable in messages, still spread over decades."""
+    return float(f"{value:.3g}")
+
+
+def _cycle(values: tuple[Any, ...], size: int, rng: random.Random) -> list[Any]:
+    """Every value at least size // len(values) times, in random order."""
+    out = [values[i % len(values)] for i in range(size)]
+    rng.shuffle(out)
+    return out
+
+
+def _sample_models(ruleset: RuleSet) -> list[dict[str, Any]]:
+    """The provider/model/pricing combinations the rule set's own examples use: the sample
+    stays priceable without guessing which models a custom rule set cares about."""
+    base = ruleset.header.example_base
+    seen: dict[str, dict[str, Any]] = {}
+    candidates = [base] + [
+        example_profile(ruleset, overrides)
+        for rule in ruleset.rules
+        for overrides in (*rule.spec.examples.fires, *rule.spec.examples.does_not_fire)
+    ]
+    for data in candidates:
+        combo = {key: data[key] for key in ("provider", "model", "pricing") if key in data}
+        seen.setdefault(json.dumps(combo, sort_keys=True, default=str), combo)
+    priceable = []
+    for key in sorted(seen):
+        try:
+            _facts(parse_profile({**base, **seen[key]}))
+        except AdvisorError:  # an invalid example's model: that example fails on its own
+            continue
+        priceable.append(seen[key])
+    return priceable
+
+
+def sample_profiles(ruleset: RuleSet, size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> list[WorkloadProfile]:
+    """A deterministic spread of valid workloads: every enum value of every choice, numbers
+    spread log-uniformly over the decades real workloads span."""
+    rng = random.Random(seed)
+    choices = {
+        "interaction": _cycle(get_args(Interaction), size, rng),
+        "output_format": _cycle(get_args(OutputFormat), size, rng),
+        "downstream": _cycle(get_args(Downstream), size, rng),
+        "side_effects": _cycle(get_args(SideEffects), size, rng),
+        "current_mode": _cycle((*MODES, None), size, rng),
+    }
+    models = _sample_models(ruleset)
+    if not models:  # not even the example base prices: nothing to sample
+        return []
+    base = ruleset.header.example_base
+    profiles = []
+    for i in range(size):
+        data: dict[str, Any] = {**base, **rng.choice(models), "name": f"sample profile {i}"}
+        data.update({name: values[i] for name, values in choices.items()})
+        data["latency_budget_s"] = _round(_log_uniform(rng, 0.5, 7 * 86_400))
+        data["chained_calls"] = 1 if rng.random() < 0.5 else rng.randint(2, 8)
+        data["tool_latency_s"] = 0.0 if rng.random() < 0.6 else _round(_log_uniform(rng, 0.05, 120))
+        data["model_p95_s"] = None if rng.random() < 0.3 else _round(_log_uniform(rng, 0.2, 600))
+        data["ttft_s"] = None if rng.random() < 0.7 else _round(_log_uniform(rng, 0.1, 30))
+        data["input_tokens"] = int(_log_uniform(rng, 10, 500_000))
+        embedding = data["output_format"] == "embedding"
+        data["output_tokens"] = 0 if embedding else int(_log_uniform(rng, 1, 16_000))
+        data["cached_input_fraction"] = 0.0 if rng.random() < 0.6 else round(rng.uniform(0, 0.9), 2)
+        requests = int(_log_uniform(rng, 1, 1e9))
+        data["requests_per_month"] = requests
+        burst = _log_uniform(rng, 1, 200)
+        data["peak_requests_per_minute"] = None if rng.random() < 0.4 else _round(requests / 43_200 * burst)
+        data["retry_rate"] = 0.0 if rng.random() < 0.5 else _round(_log_uniform(rng, 0.001, 0.3))
+        data["attempts_per_layer"] = rng.randint(1, 4)
+        data["retry_layers"] = rng.randint(1, 4)
+        data = {key: value for key, value in data.items() if value is not None}
+        try:
+            profiles.append(parse_profile(data, source=f"sample profile {i}"))
+        except AdvisorError:  # pragma: no cover - the ranges above sit inside the profile's bounds
+            continue
+    return profiles
+
+
+def _sample_facts(ruleset: RuleSet) -> list[dict[str, Any]]:
+    out = []
+    for profile in sample_profiles(ruleset):
+        try:
+            out.append(_facts(profile))
+        except AdvisorError:  # a model in the examples the price data cannot price
+            continue
+    return out
+
+
+# -- the check report -----------------------------------------------------------------
+
+
+@dataclass
+class RuleCheck:
+    """One line of the report: a rule (or a file, for problems outside any rule)."""
+
+    name: str
+    file: str
+    is_rule: bool = True  # False for a file or folder problem outside any one rule
+    examples: int = 0
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    path: str
+    ruleset_id: str | None
+    version: str | None
+    checks: tuple[RuleCheck, ...]
+    sample_size: int
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for c in self.checks if c.passed)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for c in self.checks if not c.passed)
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def render(self) -> str:
+        name = f"rule set {self.ruleset_id} {self.version}" if self.ruleset_id else "rule set"
+        examples = sum(c.examples for c in self.checks)
+        rules = sum(1 for c in self.checks if c.is_rule)
+        lines = [
+            f"checking {name} in {self.path}: {rules} rules, {examples} examples, "
+            f"{self.sample_size} sample profiles"
+        ]
+        for check in self.checks:
+            if check.passed:
+                plural = "" if check.examples == 1 else "s"
+                lines.append(f"PASS {check.name} ({check.examples} example{plural})")
+            else:
+                lines.append(f"FAIL {check.name}: {check.problems[0]}")
+                lines.extend(f"     {problem}" for problem in check.problems[1:])
+            lines.extend(f"WARN {check.name}: {warning}" for warning in check.warnings)
+        lines.append(f"{self.passed} passed, {self.failed} failed")
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class _Entry:
+    rule: Rule | None  # None when the rule did not validate
+    raw_id: str | None
+    check: RuleCheck
+
+
+def _readable_folder(directory: Path) -> None:
+    """A folder that cannot even be listed is an input error (exit 2), not a failed check."""
+    try:
+        if not directory.is_dir():
+            raise RuleSetError("no such rule-set folder", source=str(directory))
+        os.listdir(directory)
+    except PermissionError:
+        raise RuleSetError("cannot read the rule-set folder: permission denied", source=str(directory)) from None
+    except OSError as exc:
+        raise RuleSetError(f"cannot read the rule-set folder: {exc.strerror or exc}", source=str(directory)) from None
+
+
+def _load_header(path: Path) -> RuleSetHeader:
+    data = read_yaml_file(path)
+    if not isinstance(data, dict):
+        raise RuleSetError("expected a mapping", source=str(path))
+    try:
+        header = RuleSetHeader.model_validate(data)
+    except ValidationError as exc:
+        loc, message = _pydantic_problem(exc)
+        raise RuleSetError(f"{loc}: {message}", source=str(path)) from None
+    for axis in header.axes:
+        _check_source(axis.source, header, str(path), None, f"axes.{axis.id}.source")
+    return header
+
+
+def _diagnose(directory: Path, load_error: Exception) -> tuple[RuleSet | None, list[_Entry]]:
+    """The loader stops at the first problem; a check reports every rule. Validate each
+    rule on its own, with the loader's own parser, so every message is the loader's."""
+    header_path = directory / HEADER_FILE
+    try:
+        header = _load_header(header_path)
+    except (AdvisorError, OSError):
+        return None, [_Entry(None, None, RuleCheck(HEADER_FILE, str(header_path), False, problems=[str(load_error)]))]
+    entries: list[_Entry] = []
+    for path in sorted(p for p in directory.glob("*.yaml") if p.is_file() and p.name != HEADER_FILE):
+        shown = str(path)
+        try:
+            data = read_yaml_file(path)
+        except AdvisorError as exc:
+            entries.append(_Entry(None, None, RuleCheck(path.name, shown, False, problems=[str(exc)])))
+            continue
+        if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
+            problem = f"{shown}: a rule file holds one key, 'rules', a list of rules"
+            entries.append(_Entry(None, None, RuleCheck(path.name, shown, False, problems=[problem])))
+            continue
+        for index, raw in enumerate(data["rules"]):
+            raw_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+            check = RuleCheck(raw_id or f"{path.name} rules[{index}]", shown)
+            rule = None
+            if not isinstance(raw, dict):
+                check.problems.append(f"{shown}: rules[{index}]: a rule must be a mapping")
+            else:
+                try:
+                    (rule,) = _parse_rules({"rules": [raw]}, shown, header, {})
+                    _check_source(rule.spec.source, header, shown, rule.id, "source")
+                except RuleSetError as exc:
+                    check.problems.append(str(exc))
+                    rule = None
+            entries.append(_Entry(rule, raw_id, check))
+    valid = tuple(e.rule for e in entries if e.rule is not None)
+    ruleset = RuleSet(header=header, rules=valid, path=str(directory), content_hash="") if valid else None
+    return ruleset, entries
+
+
+def _flag_duplicates(entries: list[_Entry]) -> None:
+    files: dict[str, list[str]] = {}
+    for entry in entries:
+        if entry.raw_id:
+            files.setdefault(entry.raw_id, []).append(entry.check.file)
+    for entry in entries:
+        where = files.get(entry.raw_id or "", [])
+        if len(where) < 2:
+            continue
+        others = list(where)
+        others.remove(entry.check.file)
+        if entry.check.file in others:
+            also = f"defined more than once in {entry.check.file}"
+        else:
+            also = f"also in {', '.join(dict.fromkeys(others))}"
+        entry.check.problems.insert(0, f"{entry.check.file}: duplicate rule id '{entry.raw_id}' ({also})")
+
+
+def _effect_words(rule: Rule) -> str:
+    effect = rule.spec.effect
+    if effect.require:
+        return f"requires {effect.require}"
+    return f"excludes {', '.join(effect.exclude)}"
+
+
+def _plain(value: Any) -> str:
+    """A fact value as YAML would write it, numbers rounded for reading."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    return str(value)
+
+
+def _facts_note(facts: dict[str, Any], names: set[str]) -> str:
+    return ", ".join(f"{name} = {_plain(facts.get(name))}" for name in sorted(names))
+
+
+@dataclass(frozen=True)
+class _Probe:
+    label: str
+    facts: dict[str, Any]
+
+
+def _minimal_cover(group: list[int], excluded: list[frozenset[str]]) -> tuple[int, ...]:
+    """Drop rules from a group while the rest still exclude every mode."""
+    keep = list(group)
+    for index in group:
+        rest = [i for i in keep if i != index]
+        if rest and frozenset().union(*(excluded[i] for i in rest)) >= _ALL_MODES:
+            keep = rest
+    return tuple(keep)
+
+
+def _lint(ruleset: RuleSet, entries: list[_Entry], sample: list[dict[str, Any]]) -> None:
+    rules = list(ruleset.rules)
+    checks = {id(e.rule): e.check for e in entries if e.rule is not None}
+    probes: list[_Probe] = []
+    own_fires: dict[int, list[dict[str, Any]]] = {}
+    for position, rule in enumerate(rules):
+        check = checks[id(rule)]
+        spec = rule.spec
+        if not spec.because.strip():
+            check.problems.append(f"{check.file}: rule '{rule.id}': 'because' is blank; say why in one sentence")
+        if not spec.source.strip():
+            check.problems.append(f"{check.file}: rule '{rule.id}': 'source' is blank; cite the document and section")
+        if not spec.examples.fires:
+            check.problems.append(
+                f"{check.file}: rule '{rule.id}': no 'fires' example; add examples.fires, a profile it must fire on"
+            )
+        if not spec.examples.does_not_fire:
+            check.problems.append(
+                f"{check.file}: rule '{rule.id}': no 'does_not_fire' example; "
+                "add examples.does_not_fire, a profile it must not fire on"
+            )
+        runs = _example_runs(ruleset, rule)
+        check.examples = len(runs)
+        for run in runs:
+            result = _judge(rule, run, check.file)
+            if not result.passed:
+                check.problems.append(f"{check.file}: rule '{rule.id}': {result.message}")
+            if run.facts is not None:
+                probes.append(_Probe(f"rule '{rule.id}' examples.{run.kind}[{run.index}]", run.facts))
+                if run.kind == "fires":
+                    own_fires.setdefault(position, []).append(run.facts)
+    probes.extend(_Probe(f"sample profile {i}", facts) for i, facts in enumerate(sample))
+
+    # Which rules fire on which probe (sample hits counted for the never/always checks).
+    scratch: list[Any] = []
+    sample_hits = [0] * len(rules)
+    fired_on: list[list[int]] = []
+    first_sample = len(probes) - len(sample)
+    for p, probe in enumerate(probes):
+        fired = []
+        for i, rule in enumerate(rules):
+            scratch.clear()
+            if rule.check(probe.facts, scratch):
+                fired.append(i)
+                if p >= first_sample:
+                    sample_hits[i] += 1
+        fired_on.append(fired)
+
+    for i, rule in enumerate(rules):
+        check = checks[id(rule)]
+        own = own_fires.get(i, [])
+        fires_on_own = any(rule.check(facts, []) for facts in own)
+        if sample_hits[i] == 0 and not fires_on_own:
+            where = {0: "any fires example (it has none)", 1: "its fires example"}.get(
+                len(own), f"its {len(own)} fires examples"
+            )
+            check.problems.append(
+                f"{check.file}: rule '{rule.id}': never fires: not on {where} nor on any of the "
+                f"{len(sample)} sample profiles; its condition may be impossible"
+            )
+        elif sample and sample_hits[i] == len(sample):
+            check.warnings.append(
+                f"{check.file}: fires on every one of the {len(sample)} sample profiles; "
+                "its condition may always hold"
+            )
+
+    _contradictions(rules, checks, probes, fired_on)
+
+
+def _contradictions(
+    rules: list[Rule], checks: dict[int, RuleCheck], probes: list[_Probe], fired_on: list[list[int]]
+) -> None:
+    """Hard constraints that, on one valid profile, leave no mode at all: the engine would
+    refuse that workload. Checked on every example and the sample, pairwise first."""
+    excluded = [frozenset(rule.spec.effect.excluded_modes) for rule in rules]
+    hard = {i for i, modes in enumerate(excluded) if modes}
+    found: dict[tuple[int, ...], _Probe] = {}
+    for probe, fired in zip(probes, fired_on):
+        group = [i for i in fired if i in hard]
+        if not group or frozenset().union(*(excluded[i] for i in group)) < _ALL_MODES:
+            continue
+        hits = [(i,) for i in group if excluded[i] >= _ALL_MODES]
+        hits += [(a, b) for a, b in combinations(group, 2) if excluded[a] | excluded[b] >= _ALL_MODES]
+        for key in hits or [_minimal_cover(group, excluded)]:
+            found.setdefault(key, probe)
+    for key, probe in found.items():
+        names = set().union(*(condition_facts(rules[i].spec.when) for i in key))
+        example = f"e.g. on {probe.label} ({_facts_note(probe.facts, names)})"
+        for i in key:
+            rule = rules[i]
+            check = checks[id(rule)]
+            if len(key) == 1:
+                message = f"excludes every mode whenever it fires, {example}"
+            else:
+                others = "; ".join(
+                    f"rule '{rules[j].id}' ({checks[id(rules[j])].file}) {_effect_words(rules[j])}"
+                    for j in key if j != i
+                )
+                message = (
+                    f"contradictory hard constraints: it {_effect_words(rule)} and {others}; "
+                    f"when they fire together no mode is left, {example}"
+                )
+            check.problems.append(f"{check.file}: rule '{rule.id}': {message}")
+
+
+def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
+    """Validate, lint and run the examples of a rule set; one result per rule.
+
+    Raises RuleSetError only when the folder cannot be read at all; every other problem,
+    including a rule set the loader rejects, is a failed line of the report.
+    """
+    directory = resolve_rules_dir(rules_dir)
+    _readable_folder(directory)
+    try:
+        ruleset: RuleSet | None = load_rules(directory)
+        entries = [
+            _Entry(rule, rule.id, RuleCheck(rule.id, str(directory / Path(rule.file).name)))
+            for rule in ruleset.rules  # type: ignore[union-attr]
+        ]
+    except (AdvisorError, OSError) as exc:
+        error = exc if isinstance(exc, AdvisorError) else RuleSetError(
+            f"cannot read the rule set: {exc.strerror or exc}", source=str(directory)
+        )
+        ruleset, entries = _diagnose(directory, error)
+        _flag_duplicates(entries)
+        if not any(e.check.problems for e in entries):
+            # The loader saw something the per-rule pass cannot: report it as it is.
+            entries.append(_Entry(None, None, RuleCheck(directory.name, str(directory), False, problems=[str(error)])))
+    sample: list[dict[str, Any]] = []
+    if ruleset is not None:
+        sample = _sample_facts(ruleset)
+        _lint(ruleset, entries, sample)
+    return CheckReport(
+        path=str(directory),
+        ruleset_id=ruleset.id if ruleset else None,
+        version=ruleset.version if ruleset else None,
+        checks=tuple(e.check for e in entries),
+        sample_size=len(sample),
+    )
+
+
+def cmd_rules_check(args: argparse.Namespace) -> int:
+    report = check_rules(args.dir)
+    sys.stdout.write(report.render())
+    return report.exit_code
+
+
+# -- the rule-set reference page ------------------------------------------------------
+
+_SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+_UNITLESS = {"", "fraction", "ratio"}
+
+
+def _code(text: str) -> str:
+    """Inline code that no backtick inside can close early."""
+    text = " ".join(str(text).split())
+    ticks = fence(text, minimum=1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _num(value: float) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    return repr(value)
+
+
+def _value(fact: str, value: Any) -> str:
+    if isinstance(value, dict):  # a reference to another fact
+        return _code(value["fact"])
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        unit = FACTS[fact].unit
+        return _num(value) + ("" if unit in _UNITLESS else f" {inline(unit)}")
+    return _code(value)
+
+
+def describe_condition(node: dict[str, Any], nested: bool = False) -> str:
+    """A (valid) condition in plain words: `end_to_end_p95_s` > 5 s and `someone_waiting` = true."""
+    for key, word in (("all", " and "), ("any", " or ")):
+        if key in node:
+            parts = [describe_condition(child, nested=True) for child in node[key]]
+            text = word.join(parts)
+            return f"({text})" if nested and len(parts) > 1 else text
+    if "not" in node:
+        return f"not ({describe_condition(node['not'])})"
+    fact, op, value = node["fact"], node["op"], node["value"]
+    if op in ("in", "not_in"):
+        words = "is one of" if op == "in" else "is none of"
+        return f"{_code(fact)} {words} {', '.join(_value(fact, v) for v in value)}"
+    return f"{_code(fact)} {_SYMBOL[op]} {_value(fact, value)}"
+
+
+def describe_effect(ruleset: RuleSet, rule: Rule) -> str:
+    effect = rule.spec.effect
+    parts = []
+    if effect.scores:
+        axis = next(a for a in ruleset.header.axes if a.id == rule.spec.axis)
+        scores = ", ".join(
+            f"{mode} {effect.scores[mode]:+g}" for mode in MODES if mode in effect.scores
+        )
+        parts.append(f"scores {scores} on {inline(axis.name)} (weight {_num(axis.weight)})")
+    if effect.require:
+        others = ", ".join(_code(m) for m in MODES if m != effect.require)
+        parts.append(f"requires {_code(effect.require)} (excludes {others})")
+    elif effect.exclude:
+        parts.append(f"excludes {', '.join(_code(m) for m in effect.exclude)}")
+    for pattern_id in effect.patterns:
+        pattern = ruleset.pattern(pattern_id)
+        parts.append(f"suggests the pattern {inline(pattern.name)} ({_code(pattern_id)})")
+    return "; ".join(parts)
+
+
+def _source(text: str, documents: dict[str, str]) -> str:
+    """Each cited document as code, each section as text: "`004_x.txt` § step 2; `002_y.txt` § ..."."""
+    parts = []
+    for part in " ".join(text.split()).split("; "):
+        document, _, rest = part.partition(" ")
+        if document in documents:
+            parts.append(f"{_code(document)} {inline(rest)}".rstrip())
+        else:
+            parts.append(str(inline(part)))
+    return "; ".join(parts)
+
+
+def _heading(text: str) -> str:
+    """Heading text: inline Markdown without the trailing punctuation linters reject."""
+    return str(inline(text)).rstrip(".,;:!。，；：！") or str(inline(text))
+
+
+def _example(overrides: dict[str, Any]) -> str:
+    if not overrides:
+        return "the base profile as it is"
+    flow = yaml.safe_dump(overrides, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1 << 30)
+    return _code(flow.strip())
+
+
+def ruleset_markdown(ruleset: RuleSet) -> str:
+    """The Markdown reference page of a loaded rule set. Deterministic: same files, same page."""
+    header = ruleset.header
+    out: list[str] = [
+        f"# {_heading(header.title)}",
+        "",
+        "<!-- Generated by `advisor rules docs` from the rule files; edit those, not this page. -->",
+        "",
+        "| Rule set | |",
+        "|---|---|",
+        f"| Id | {_code(header.id)} |",
+        f"| Version | {_code(header.version)} |",
+        f"| Content hash (SHA-256 of the rule files) | {_code(ruleset.content_hash)} |",
+        f"| Rules | {len(ruleset.rules)} |",
+        "",
+    ]
+    if header.description.strip():
+        out += [str(inline(header.description)), ""]
+    out += [
+        "## Axes",
+        "",
+        "Each rule belongs to one axis. A fired rule adds its scores to its axis; a mode's total is "
+        "the weighted sum of its axis scores. Hard constraints (excludes, requires) remove modes "
+        "whatever they score. The best-scoring mode left is recommended; equal totals go to the "
+        f"first mode in the tie-break order: {', '.join(_code(m) for m in header.tie_break)}.",
+        "",
+        "| Axis | Id | Weight | Question | Source |",
+        "|---|---|---|---|---|",
+    ]
+    for axis in header.axes:
+        out.append(
+            f"| {cell(axis.name)} | {_code(axis.id)} | {_num(axis.weight)} | {cell(axis.question)} | "
+            f"{_cell_raw(_source(axis.source, header.sources))} |"
+        )
+    out += ["", "## Sources", "", "Every rule cites one of these documents and a section of it.", ""]
+    out += ["| Document | Title |", "|---|---|"]
+    out += [f"| {_code(doc)} | {cell(title)} |" for doc, title in header.sources.items()]
+    out += ["", "## Rules", ""]
+    out.append(
+        "Each rule reads facts about a workload (the answers in its profile and what the advisor "
+        "derives from them: latency, cost, capacity). Its examples are profiles it must fire on and "
+        "must not fire on; each starts from the rule set's example base and overrides the fields shown. "
+        f"The example base is {_example(header.example_base)}."
+    )
+    out.append("")
+    for axis in header.axes:
+        rules = [r for r in ruleset.rules if r.spec.axis == axis.id]
+        if not rules:
+            continue
+        out += [f"### {_heading(axis.name)}", ""]
+        plural = "" if len(rules) == 1 else "s"
+        out += [f"{len(rules)} rule{plural} on the {_code(axis.id)} axis (weight {_num(axis.weight)}).", ""]
+        for rule in rules:
+            out += _rule_section(ruleset, rule)
+    out += _patterns_section(ruleset)
+    out += _modes_section(ruleset)
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def _cell_raw(markdown: str) -> str:
+    """Already-rendered Markdown placed in a table cell: escape the pipes only."""
+    return markdown.replace("|", "\\|")
+
+
+def _rule_section(ruleset: RuleSet, rule: Rule) -> list[str]:
+    spec = rule.spec
+    out = [f"#### {_code(rule.id)}", "", str(inline(spec.title)), ""]
+    out += [
+        f"- **When:** {describe_condition(spec.when)}",
+        f"- **Then:** {describe_effect(ruleset, rule)}",
+        f"- **Why:** {inline(spec.because)}",
+        f"- **Source:** {_source(spec.source, ruleset.header.sources)}",
+        f"- **Defined in:** {_code(Path(rule.file).name)}",
+    ]
+    for label, examples in (("Fires on", spec.examples.fires), ("Does not fire on", spec.examples.does_not_fire)):
+        if examples:
+            out.append(f"- **{label}:**")
+            out += [f"  - {_example(example)}" for example in examples]
+        else:
+            out.append(f"- **{label}:** no example")
+    out.append("")
+    return out
+
+
+def _patterns_section(ruleset: RuleSet) -> list[str]:
+    patterns = ruleset.header.patterns
+    if not patterns:
+        return []
+    out = [
+        "## Complementary patterns",
+        "",
+        "A fired rule can suggest a pattern; the advisor shows it when it applies to the recommended mode.",
+        "",
+    ]
+    for pattern in patterns:
+        users = [r.id for r in ruleset.rules if pattern.id in r.spec.effect.patterns]
+        out += [f"### {_heading(pattern.name)}", "", str(inline(pattern.description)), ""]
+        out += [
+            f"- **Id:** {_code(pattern.id)}",
+            f"- **Applies to:** {', '.join(_code(m) for m in pattern.applies_to)}",
+            f"- **Suggested by:** {', '.join(_code(u) for u in users) if users else 'no rule'}",
+            f"- **Source:** {_source(pattern.source, ruleset.header.sources)}",
+            "",
+        ]
+    return out
+
+
+def _modes_section(ruleset: RuleSet) -> list[str]:
+    out = ["## Modes", "", "What each mode promises, what can go wrong with it, and what to build with it.", ""]
+    for mode in MODES:
+        spec = ruleset.header.modes[mode]  # type: ignore[index]
+        out += [f"### {_heading(spec.name)} ({_code(mode)})", ""]
+        out += [f"{inline(spec.summary)} Contract: {spec.contract}.", ""]
+        if spec.risks:
+            out += ["#### Risks", ""]
+            out += [
+                f"- {inline(r.risk)} **Mitigation:** {inline(r.mitigation)} "
+                f"**Source:** {_source(r.source, ruleset.header.sources)}"
+                for r in spec.risks
+            ]
+            out.append("")
+        if spec.checklist:
+            out += ["#### Checklist", ""]
+            out += [f"- {inline(item)}" for item in spec.checklist]
+            out.append("")
+    return out
+
+
+def rules_docs(rules_dir: str | Path | None = None) -> str:
+    """The Markdown reference of the rule set in ``rules_dir`` (default: $ADVISOR_RULES, else
+    the shipped rule set)."""
+    return ruleset_markdown(load_rules(rules_dir))
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a temp file beside it, then a rename."""
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        raise InputError("is a folder; give a file name", source=str(target))
+    if not folder.is_dir():
+        raise InputError("the folder to write into does not exist", source=str(target))
+    try:
+        mode = target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="\n", dir=folder, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        )
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(target)) from None
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(handle.name, mode)
+        os.replace(handle.name, target)
+    except OSError as exc:
+        Path(handle.name).unlink(missing_ok=True)
+        raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(target)) from None
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def cmd_rules_docs(args: argparse.Namespace) -> int:
+    text = rules_docs(args.dir)
+    if args.output:
+        write_atomic(args.output, text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+__all__ = [
+    "EXAMPLE_PRICE_DATE",
+    "SAMPLE_SEED",
+    "SAMPLE_SIZE",
+    "CheckReport",
+    "ExampleResult",
+    "RuleCheck",
+    "check_rules",
+    "cmd_rules_check",
+    "cmd_rules_docs",
+    "describe_condition",
+    "describe_effect",
+    "example_profile",
+    "rules_docs",
+    "ruleset_markdown",
+    "run_examples",
+    "run_rule_examples",
+    "sample_profiles",
+    "write_atomic",
+]

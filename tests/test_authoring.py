@@ -1,0 +1,570 @@
+"""Rule authoring: `advisor rules check` catches each lint case in a seeded bad rule set,
+`advisor rules docs` writes a lint-clean page that stays in step with the rules, and a
+custom rule set (examples/rules-cost-first) changes real decisions."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor import assess, load_profile, load_rules
+from advisor.authoring import (
+    SAMPLE_SIZE,
+    check_rules,
+    describe_condition,
+    rules_docs,
+    sample_profiles,
+    write_atomic,
+)
+from advisor.cli import main
+from advisor.errors import InputError
+from advisor.facts import FACTS
+from advisor.profile import MODES, Downstream, Interaction, OutputFormat, SideEffects
+from advisor.rules import RULES_ENV, compile_condition, default_rules_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = ROOT / "tests/fixtures/bad_rules"
+COST_FIRST = ROOT / "examples/rules-cost-first"
+SALES_CALLS = COST_FIRST / "workloads/sales-call-summaries.yaml"
+DOCS = ROOT / "docs/rules.md"
+PRICE_DATE = datetime.date(2026, 11, 1)
+
+
+@pytest.fixture(autouse=True)
+def _no_rules_env(monkeypatch):
+    # A developer's own ADVISOR_RULES must not change what these tests check.
+    monkeypatch.delenv(RULES_ENV, raising=False)
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def fail_lines(out: str, rule_id: str) -> list[str]:
+    """The FAIL line of a rule and its continuation lines."""
+    lines = out.splitlines()
+    found = []
+    for i, line in enumerate(lines):
+        if line.startswith(f"FAIL {rule_id}: "):
+            found.append(line)
+            found.extend(l for l in _continuation(lines[i + 1 :]))
+    return found
+
+
+def _continuation(lines: list[str]):
+    for line in lines:
+        if not line.startswith("     "):
+            return
+        yield line
+
+
+def lint_markdown(path_or_text: Path | str) -> list[str]:
+    from pymarkdown.api import PyMarkdownApi
+
+    api = PyMarkdownApi().disable_rule_by_identifier("md013").disable_rule_by_identifier("md024")
+    result = api.scan_path(str(path_or_text)) if isinstance(path_or_text, Path) else api.scan_string(path_or_text)
+    return [f"{f.line_number}:{f.column_number} {f.rule_id} {f.rule_description}" for f in result.scan_failures]
+
+
+def make_rule_set(folder: Path, rules: list[dict[str, Any]], **header: Any) -> Path:
+    """A complete rule set: the shipped header (optionally changed) and one rule file."""
+    folder.mkdir(parents=True)
+    data = yaml.safe_load((ROOT / "rules/ruleset.yaml").read_text(encoding="utf-8"))
+    data.update(header)
+    (folder / "ruleset.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (folder / "rules.yaml").write_text(yaml.safe_dump({"rules": rules}, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def rule(rule_id: str, when: dict[str, Any], effect: dict[str, Any], fires: list, does_not_fire: list, **extra: Any):
+    return {
+        "id": rule_id,
+        "axis": extra.pop("axis", "ux_contract"),
+        "title": extra.pop("title", f"Test rule {rule_id}"),
+        "when": when,
+        "effect": effect,
+        "because": extra.pop("because", "A test rule that exists to exercise one check of the rule authoring tools."),
+        "source": extra.pop("source", "003_a5044114f5d4f089.txt § Pattern 3 (Batch Processing)"),
+        "examples": {"fires": fires, "does_not_fire": does_not_fire},
+        **extra,
+    }
+
+
+def leaf(fact: str, op: str, value: Any) -> dict[str, Any]:
+    return {"fact": fact, "op": op, "value": value}
+
+
+# -- rules check: the shipped and the custom rule set pass ----------------------------
+
+
+def test_the_shipped_rule_set_passes(capsys):
+    code, out, err = run_cli(capsys, "rules", "check", str(default_rules_dir()))
+    ruleset = load_rules(default_rules_dir())
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[-1] == f"{len(ruleset.rules)} passed, 0 failed"
+    for r in ruleset.rules:
+        count = len(r.spec.examples.fires) + len(r.spec.examples.does_not_fire)
+        assert f"PASS {r.id} ({count} examples)" in lines
+    assert not [line for line in lines if line.startswith(("FAIL", "WARN"))]
+
+
+def test_rules_check_defaults_to_the_shipped_rule_set(capsys):
+    code, out, _ = run_cli(capsys, "rules", "check")
+    assert code == 0
+    assert f"in {default_rules_dir()}:" in out.splitlines()[0]
+
+
+def test_the_cost_first_rule_set_passes():
+    report = check_rules(COST_FIRST)
+    assert report.ok, report.render()
+    assert report.exit_code == 0
+    assert report.ruleset_id == "acme-cost-first"
+    org = next(c for c in report.checks if c.name == "org-batch-anything-over-10k-usd")
+    assert org.passed and org.examples == 4
+
+
+# -- rules check: each lint case, seeded in a bad rule set ----------------------------
+
+LINT_CASES = [
+    # (fixture, [(rule id, what its failure must say)])
+    ("duplicate_ids", [("dup-rule", "duplicate rule id 'dup-rule'")]),
+    ("missing_because", [("no-because", "because: required key is missing")]),
+    ("missing_source", [("no-source", "source: required key is missing")]),
+    (
+        "missing_examples",
+        [("no-fires-example", "no 'fires' example"), ("no-negative-example", "no 'does_not_fire' example")],
+    ),
+    ("unknown_fact", [("unknown-fact-rule", "unknown fact 'latency_budget'; did you mean 'latency_budget_s'?")]),
+    ("unknown_operator", [("unknown-operator-rule", "unknown operator 'gte'")]),
+    ("wrong_value_type", [("wrong-type-rule", "value must be a number (got 'ten')")]),
+    (
+        "contradictory_exclusions",
+        [
+            ("pipelines-are-not-realtime", "contradictory hard constraints"),
+            ("slow-budgets-never-queue", "contradictory hard constraints"),
+        ],
+    ),
+    (
+        "contradictory_require",
+        [
+            ("compliance-needs-a-job", "contradictory hard constraints: it requires async"),
+            ("clicks-never-queue", "contradictory hard constraints: it excludes async"),
+        ],
+    ),
+    ("failing_example", [("wrong-example", "examples.fires[0] should fire but did not (chained_calls gt 2: actual 2")]),
+    ("never_fires", [("impossible-window", "never fires: not on its fires example nor on any of the 400 sample profiles")]),
+]
+
+
+@pytest.mark.parametrize("case, expected", LINT_CASES, ids=[c for c, _ in LINT_CASES])
+def test_rules_check_catches_each_lint_case(capsys, case, expected):
+    folder = BAD / case
+    code, out, err = run_cli(capsys, "rules", "check", str(folder))
+    assert code == 1, out
+    assert "Traceback" not in out + err
+    for rule_id, message in expected:
+        lines = fail_lines(out, rule_id)
+        assert lines, f"no FAIL line for {rule_id}:\n{out}"
+        text = "\n".join(lines)
+        assert message in text, text
+        # The message names the file and the rule.
+        assert f"{folder}/" in text and rule_id in text.split(": ", 1)[1]
+    # The rule that is fine still passes, and the summary counts the failures.
+    assert "PASS good-chat-streams (2 examples)" in out
+    failed = sum(1 for line in out.splitlines() if line.startswith("FAIL "))
+    assert out.splitlines()[-1] == f"1 passed, {failed} failed"
+
+
+def test_a_duplicate_id_names_both_files(capsys):
+    code, out, _ = run_cli(capsys, "rules", "check", str(BAD / "duplicate_ids"))
+    lines = fail_lines(out, "dup-rule")
+    assert code == 1 and len(lines) == 2
+    for line in lines:
+        assert "duplicate_ids/a.yaml" in line and "duplicate_ids/b.yaml" in line
+    assert out.splitlines()[-1] == "1 passed, 2 failed"
+
+
+def test_a_contradiction_names_the_other_rule_and_a_profile_where_both_fire(capsys):
+    _, out, _ = run_cli(capsys, "rules", "check", str(BAD / "contradictory_require"))
+    (line,) = fail_lines(out, "compliance-needs-a-job")
+    assert "rule 'clicks-never-queue'" in line and "contradictory_require/rules.yaml" in line
+    assert "downstream = compliance_critical" in line and "interaction = request_response" in line
+
+
+def test_a_contradiction_only_the_sample_reaches_is_found(tmp_path):
+    # No example of either rule makes both fire: only the broad sample can find the clash.
+    folder = make_rule_set(
+        tmp_path / "rs",
+        [
+            rule("pipelines-not-realtime", {"all": [leaf("interaction", "eq", "pipeline")]},
+                 {"exclude": ["sync", "streaming"]}, [{"interaction": "pipeline"}], [{"interaction": "chat"}]),
+            rule("long-budgets-never-queue", {"all": [leaf("latency_budget_s", "ge", 3600)]},
+                 {"exclude": ["async", "batch"]}, [{"interaction": "chat", "latency_budget_s": 7200}],
+                 [{"latency_budget_s": 60}], axis="latency"),
+        ],
+    )
+    report = check_rules(folder)
+    assert not report.ok and report.exit_code == 1
+    problems = {c.name: c.problems for c in report.checks}
+    for name, other in (("pipelines-not-realtime", "long-budgets-never-queue"),
+                        ("long-budgets-never-queue", "pipelines-not-realtime")):
+        (problem,) = problems[name]
+        assert f"rule '{other}'" in problem and "e.g. on sample profile" in problem
+        assert "interaction = pipeline" in problem
+
+
+def test_three_rules_that_only_together_exclude_every_mode(tmp_path):
+    folder = make_rule_set(
+        tmp_path / "rs",
+        [
+            rule("no-sync", {"all": [leaf("interaction", "eq", "pipeline")]}, {"exclude": ["sync"]},
+                 [{"interaction": "pipeline"}], [{"interaction": "chat"}]),
+            rule("no-streaming-or-async", {"all": [leaf("interaction", "eq", "pipeline")]},
+                 {"exclude": ["streaming", "async"]}, [{"interaction": "pipeline"}], [{"interaction": "chat"}]),
+            rule("no-batch", {"all": [leaf("interaction", "eq", "pipeline")]}, {"exclude": ["batch"]},
+                 [{"interaction": "pipeline"}], [{"interaction": "chat"}]),
+        ],
+    )
+    report = check_rules(folder)
+    assert report.failed == 3
+    for check in report.checks:
+        assert "contradictory hard constraints" in check.problems[0]
+
+
+def test_a_rule_that_fires_on_every_sample_profile_is_a_warning_not_a_failure(capsys, tmp_path):
+    folder = make_rule_set(
+        tmp_path / "rs",
+        [rule("almost-always", {"all": [leaf("input_tokens", "ge", 10)]}, {"scores": {"sync": 1}},
+              [{"input_tokens": 500}], [{"input_tokens": 5}])],
+    )
+    code, out, _ = run_cli(capsys, "rules", "check", str(folder))
+    assert code == 0, out
+    assert "PASS almost-always (2 examples)" in out
+    assert f"WARN almost-always: {folder}/rules.yaml: fires on every one of the 400 sample profiles" in out
+    assert out.splitlines()[-1] == "1 passed, 0 failed"
+
+
+def test_broken_yaml_is_a_failed_line_not_a_traceback(capsys):
+    code, out, err = run_cli(capsys, "rules", "check", str(BAD / "bad_yaml"))
+    assert code == 1 and "Traceback" not in out + err
+    assert re.search(r"^FAIL rules\.yaml: .*bad_yaml/rules\.yaml: not valid YAML \(line \d+", out, re.M)
+    assert out.splitlines()[-1] == "0 passed, 1 failed"
+
+
+def test_a_folder_that_is_not_a_rule_set_fails(capsys, tmp_path):
+    (tmp_path / "notes.yaml").write_text("rules: []\n")
+    code, out, _ = run_cli(capsys, "rules", "check", str(tmp_path))
+    assert code == 1
+    assert "FAIL ruleset.yaml: " in out and "needs a ruleset.yaml" in out
+
+
+def test_a_missing_folder_is_an_input_error(capsys, tmp_path):
+    code, out, err = run_cli(capsys, "rules", "check", str(tmp_path / "nowhere"))
+    assert code == 2 and out == ""
+    assert err == f"advisor: error: {tmp_path / 'nowhere'}: no such rule-set folder\n"
+
+
+def test_an_unreadable_folder_is_an_input_error(capsys, monkeypatch, tmp_path):
+    folder = shutil.copytree(default_rules_dir(), tmp_path / "rs")
+
+    def denied(path):  # chmod 000 would not stop root, who runs CI
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "listdir", denied)
+    code, out, err = run_cli(capsys, "rules", "check", str(folder))
+    assert code == 2 and out == ""
+    assert err == f"advisor: error: {folder}: cannot read the rule-set folder: permission denied\n"
+
+
+def test_every_problem_of_a_rule_is_reported_not_just_the_first(tmp_path):
+    # Two invalid rules and one valid one: the loader stops at the first, the check does not.
+    folder = make_rule_set(
+        tmp_path / "rs",
+        [
+            rule("bad-fact", {"all": [leaf("latency", "gt", 1)]}, {"scores": {"sync": 1}}, [{}], [{}]),
+            rule("bad-axis", {"all": [leaf("chained_calls", "gt", 2)]}, {"scores": {"sync": 1}}, [{}], [{}], axis="speed"),
+            rule("fine", {"all": [leaf("chained_calls", "gt", 2)]}, {"scores": {"async": 1}},
+                 [{"chained_calls": 3}], [{"chained_calls": 1}], axis="latency"),
+        ],
+    )
+    report = check_rules(folder)
+    by_name = {c.name: c for c in report.checks}
+    assert "unknown fact 'latency'" in by_name["bad-fact"].problems[0]
+    assert "unknown axis 'speed'" in by_name["bad-axis"].problems[0]
+    assert by_name["fine"].passed
+    assert (report.passed, report.failed) == (1, 2)
+
+
+# -- the sample -----------------------------------------------------------------------
+
+
+def test_the_sample_is_deterministic_and_spans_every_choice_and_decades():
+    ruleset = load_rules(default_rules_dir())
+    first = sample_profiles(ruleset)
+    assert first == sample_profiles(ruleset)
+    assert len(first) == SAMPLE_SIZE
+    for name, values in (
+        ("interaction", get_args(Interaction)),
+        ("output_format", get_args(OutputFormat)),
+        ("downstream", get_args(Downstream)),
+        ("side_effects", get_args(SideEffects)),
+        ("current_mode", (*MODES, None)),
+    ):
+        assert {getattr(p, name) for p in first} == set(values), name
+    budgets = [p.latency_budget_s for p in first]
+    volumes = [p.requests_per_month for p in first]
+    assert min(budgets) < 2 and max(budgets) > 2 * 86_400
+    assert min(volumes) < 100 and max(volumes) > 10_000_000
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(min_value=0, max_value=2**64), size=st.integers(min_value=24, max_value=80))
+def test_any_seed_gives_valid_profiles_covering_every_choice(seed, size):
+    ruleset = load_rules(default_rules_dir())
+    profiles = sample_profiles(ruleset, size=size, seed=seed)
+    assert len(profiles) == size  # every generated profile validated
+    assert {p.interaction for p in profiles} == set(get_args(Interaction))
+    for p in profiles:
+        assert 0.5 <= p.latency_budget_s <= 7 * 86_400
+        assert 1 <= p.requests_per_month <= 1_000_000_000
+        assert p.output_format != "embedding" or p.output_tokens == 0
+
+
+# -- the environment variable ---------------------------------------------------------
+
+
+def test_advisor_rules_env_chooses_the_rule_set_for_recommend(capsys, monkeypatch):
+    code, out, _ = run_cli(capsys, "recommend", str(SALES_CALLS), "--format", "json", "--price-date", "2026-11-01")
+    default = yaml.safe_load(out)
+    assert code == 0 and default["ruleset"]["id"] == "advisor-default"
+    assert default["recommendation"] == "async"
+
+    monkeypatch.setenv(RULES_ENV, str(COST_FIRST))
+    code, out, _ = run_cli(capsys, "recommend", str(SALES_CALLS), "--format", "json", "--price-date", "2026-11-01")
+    custom = yaml.safe_load(out)
+    assert code == 0 and custom["ruleset"]["id"] == "acme-cost-first"
+    assert custom["recommendation"] == "batch"
+
+    # --rules wins over the environment.
+    code, out, _ = run_cli(
+        capsys, "recommend", str(SALES_CALLS), "--format", "json", "--price-date", "2026-11-01",
+        "--rules", str(default_rules_dir()),
+    )
+    assert yaml.safe_load(out)["ruleset"]["id"] == "advisor-default"
+
+
+def test_advisor_rules_env_chooses_the_rule_set_for_rules_check(capsys, monkeypatch):
+    monkeypatch.setenv(RULES_ENV, str(BAD / "never_fires"))
+    code, out, _ = run_cli(capsys, "rules", "check")
+    assert code == 1
+    assert f"in {BAD / 'never_fires'}:" in out.splitlines()[0]
+    assert "FAIL impossible-window" in out
+    # An explicit folder wins over the environment.
+    code, out, _ = run_cli(capsys, "rules", "check", str(COST_FIRST))
+    assert code == 0
+
+
+def test_advisor_rules_env_pointing_nowhere_is_an_input_error(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv(RULES_ENV, str(tmp_path / "nowhere"))
+    code, _, err = run_cli(capsys, "recommend", str(ROOT / "examples/chatbot.yaml"))
+    assert code == 2 and "nowhere" in err and "Traceback" not in err
+
+
+# -- the custom rule set changes real decisions ---------------------------------------
+
+
+def test_the_cost_first_rule_set_ranks_cost_above_latency():
+    weights = load_rules(COST_FIRST).weights
+    assert weights["cost_burst"] > weights["latency"]
+    assert load_rules(default_rules_dir()).weights["cost_burst"] < load_rules(default_rules_dir()).weights["latency"]
+
+
+def test_a_workload_the_two_rule_sets_decide_differently():
+    profile = load_profile(SALES_CALLS)
+    default = assess(profile, str(default_rules_dir()), price_date=PRICE_DATE, what_if=False)
+    custom = assess(profile, str(COST_FIRST), price_date=PRICE_DATE, what_if=False)
+    assert default.recommendation == "async"
+    assert custom.recommendation == "batch"
+    assert custom.decided_by[0] == "org-batch-anything-over-10k-usd"
+    # The rule's own threshold: this bill is over $10,000 a month.
+    assert custom.facts["monthly_token_cost_usd"] > 10_000
+    assert custom.ruleset.id == "acme-cost-first"
+
+
+def test_the_organisation_rule_cites_the_organisation_policy():
+    ruleset = load_rules(COST_FIRST)
+    org = ruleset.rule("org-batch-anything-over-10k-usd")
+    assert org.spec.source.startswith("acme-ai-cost-policy-2026.md ")
+    assert "acme-ai-cost-policy-2026.md" in ruleset.header.sources
+
+
+# -- rules docs -----------------------------------------------------------------------
+
+
+def test_docs_rules_md_is_up_to_date():
+    expected = rules_docs(default_rules_dir())
+    actual = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
+    assert actual == expected, (
+        "docs/rules.md is stale: the rule set changed since it was generated. "
+        "Regenerate it with `advisor rules docs -o docs/rules.md` and commit it."
+    )
+
+
+def test_the_docs_do_not_depend_on_where_the_rule_set_lives(tmp_path):
+    copy = shutil.copytree(default_rules_dir(), tmp_path / "elsewhere")
+    assert rules_docs(copy) == rules_docs(default_rules_dir())
+
+
+def test_the_docs_pages_pass_markdown_lint():
+    assert lint_markdown(DOCS) == []
+    assert lint_markdown(ROOT / "docs/custom-rules.md") == []
+
+
+def test_the_docs_describe_each_rule_what_why_source_examples():
+    ruleset = load_rules(default_rules_dir())
+    page = rules_docs(default_rules_dir())
+    assert page.startswith(f"# {ruleset.header.title}\n")
+    assert f"| Content hash (SHA-256 of the rule files) | `{ruleset.content_hash}` |" in page
+    for r in ruleset.rules:
+        assert f"\n#### `{r.id}`\n" in page
+    section = page.split("#### `latency-sync-over-5s`")[1].split("\n#### ")[0]
+    assert "- **When:** `someone_waiting` = true and `end_to_end_p95_s` > 5 s\n" in section
+    assert "- **Then:** scores async +1 on Latency budget vs model worst case (weight 2); excludes `sync`\n" in section
+    assert "- **Why:** When the end-to-end p95 exceeds 5 seconds a blocking call is the wrong contract" in section
+    assert "- **Source:** `004_5230b8ac56ced4ba.txt` § The decision rule, step 2; `002_a8123194d0372aa9.txt` §" in section
+    assert "- **Fires on:**\n  - `{interaction: request_response, model_p95_s: 8}`\n" in section
+    assert "- **Does not fire on:**\n  - `{interaction: request_response, model_p95_s: 2}`\n" in section
+    for heading in ("## Axes", "## Sources", "## Rules", "## Complementary patterns", "## Modes"):
+        assert f"\n{heading}\n" in page
+    for mode in MODES:
+        assert f"(`{mode}`)\n" in page
+
+
+def test_the_docs_show_a_custom_rule_sets_weights_and_own_rule():
+    page = rules_docs(COST_FIRST)
+    assert "| Cost and burst | `cost_burst` | 2.5 |" in page
+    section = page.split("#### `org-batch-anything-over-10k-usd`")[1].split("\n#### ")[0]
+    assert (
+        "- **When:** `monthly_token_cost_usd` > 10,000 USD/month and `latency_budget_s` ≥ 3600 s and "
+        "`someone_waiting` = false and `requests_per_month` ≥ 100 requests\n"
+    ) in section
+    assert "- **Then:** requires `batch` (excludes `sync`, `streaming`, `async`)\n" in section
+    assert "`acme-ai-cost-policy-2026.md` § 3.2 Batch by default above $10K a month" in section
+
+
+def test_free_text_in_a_rule_set_is_escaped_in_the_docs(tmp_path):
+    hostile = "Evil <script>alert(1)</script> | pipe `tick` *bold* [link](javascript:x)."
+    folder = make_rule_set(
+        tmp_path / "rs",
+        [rule("hostile", {"any": [leaf("interaction", "eq", "chat"), {"not": leaf("chained_calls", "le", 2)}]},
+              {"scores": {"sync": 1}}, [{"interaction": "chat"}], [{"interaction": "pipeline"}],
+              title=hostile, because=hostile)],
+        title="# Not a heading | " + hostile,
+    )
+    page = rules_docs(folder)
+    assert "<script>" not in page and "[link](javascript" not in page
+    assert "&lt;script&gt;" in page
+    assert "- **When:** `interaction` = `chat` or not (`chained_calls` ≤ 2 calls)\n" in page
+    assert lint_markdown(page) == []
+
+
+def test_docs_are_written_atomically_with_o(capsys, tmp_path):
+    target = tmp_path / "rules.md"
+    target.write_text("old page\n")
+    code, out, err = run_cli(capsys, "rules", "docs", str(default_rules_dir()), "-o", str(target))
+    assert code == 0 and out == ""
+    assert target.read_text(encoding="utf-8") == rules_docs(default_rules_dir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rules.md"]  # no temp file left behind
+
+
+def test_docs_to_stdout(capsys):
+    code, out, _ = run_cli(capsys, "rules", "docs", str(COST_FIRST))
+    assert code == 0 and out == rules_docs(COST_FIRST)
+
+
+def test_a_failed_write_leaves_the_old_page_whole(monkeypatch, tmp_path):
+    target = tmp_path / "rules.md"
+    target.write_text("old page\n")
+
+    def refuse(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(InputError, match="No space left on device"):
+        write_atomic(target, "new page\n")
+    assert target.read_text() == "old page\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rules.md"]
+
+
+def test_docs_into_a_missing_folder_or_from_a_bad_rule_set_is_an_input_error(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "rules", "docs", str(default_rules_dir()), "-o", str(tmp_path / "no/such/rules.md"))
+    assert code == 2 and "does not exist" in err
+    target = tmp_path / "rules.md"
+    target.write_text("old page\n")
+    code, _, err = run_cli(capsys, "rules", "docs", str(BAD / "unknown_fact"), "-o", str(target))
+    assert code == 2 and "unknown fact 'latency_budget'" in err
+    assert target.read_text() == "old page\n"
+
+
+# -- conditions in plain words --------------------------------------------------------
+
+_NUMERIC = [name for name, spec in FACTS.items() if spec.numeric]
+_ENUMS = [name for name, spec in FACTS.items() if spec.type == "enum"]
+
+
+def _leaves() -> st.SearchStrategy[dict[str, Any]]:
+    numeric = st.builds(
+        leaf, st.sampled_from(_NUMERIC), st.sampled_from(["lt", "le", "gt", "ge", "eq", "ne"]),
+        st.one_of(st.integers(-10**9, 10**9), st.floats(-1e9, 1e9, allow_nan=False)),
+    )
+    enum = st.sampled_from(_ENUMS).flatmap(
+        lambda name: st.builds(
+            leaf, st.just(name), st.sampled_from(["in", "not_in"]),
+            st.lists(st.sampled_from(FACTS[name].allowed), min_size=1, max_size=3, unique=True),
+        )
+    )
+    return st.one_of(numeric, enum)
+
+
+_CONDITIONS = st.recursive(
+    _leaves(),
+    lambda children: st.one_of(
+        st.builds(lambda xs: {"all": xs}, st.lists(children, min_size=1, max_size=3)),
+        st.builds(lambda xs: {"any": xs}, st.lists(children, min_size=1, max_size=3)),
+        st.builds(lambda x: {"not": x}, children),
+    ),
+    max_leaves=6,
+)
+
+
+def _facts_in(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        if "fact" in node:
+            return [node["fact"]]
+        return [f for v in node.values() for f in _facts_in(v)]
+    if isinstance(node, list):
+        return [f for v in node for f in _facts_in(v)]
+    return []
+
+
+@given(_CONDITIONS)
+def test_any_valid_condition_reads_in_plain_words(condition):
+    compile_condition(condition)  # valid by construction
+    text = describe_condition(condition)
+    assert "\n" not in text
+    for fact in _facts_in(condition):
+        assert f"`{fact}`" in text
+    # Every group opened is closed: the words keep the tree's nesting.
+    assert text.count("(") == text.count(")")
