@@ -143,6 +143,9 @@ def test_negative_cost_override_is_an_input_error() -> None:
     with pytest.raises(InputError) as info:
         _estimate(costs={"infra_usd_per_month": {"sync": -5}})
     assert info.value.field == "costs.infra_usd_per_month.sync"
+    with pytest.raises(InputError) as info:
+        _estimate(costs={"engineering_person_weeks": {"async": 1e6}})
+    assert info.value.field == "costs.engineering_person_weeks.async"
 
 
 def test_saving_vs_current_mode() -> None:
@@ -182,8 +185,8 @@ _costs = st.fixed_dictionaries(
     optional={
         "usd_per_person_week": st.floats(min_value=0, max_value=100_000),
         "amortisation_months": st.integers(min_value=1, max_value=120),
-        "infra_usd_per_month": st.dictionaries(st.sampled_from(MODES), st.floats(min_value=0, max_value=1e12)),
-        "engineering_person_weeks": st.dictionaries(st.sampled_from(MODES), st.floats(min_value=0, max_value=1e12)),
+        "infra_usd_per_month": st.dictionaries(st.sampled_from(MODES), st.floats(min_value=0, max_value=1e9)),
+        "engineering_person_weeks": st.dictionaries(st.sampled_from(MODES), st.floats(min_value=0, max_value=10_000)),
     },
 )
 
