@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, get_args
 
 import yaml
-from pydantic import ValidationError
 
 from .engine import evaluate_rule
 from .errors import AdvisorError, InputError, RuleSetError
@@ -36,7 +35,7 @@ from .rules import (
     RuleSetHeader,
     _check_source,
     _parse_rules,
-    _pydantic_problem,
+    read_header,
     condition_facts,
     load_rules,
     resolve_rules_dir,
@@ -303,16 +302,7 @@ def _readable_folder(directory: Path) -> None:
 
 
 def _load_header(path: Path) -> RuleSetHeader:
-    data = read_yaml_file(path)
-    if not isinstance(data, dict):
-        raise RuleSetError("expected a mapping", source=str(path))
-    try:
-        header = RuleSetHeader.model_validate(data)
-    except ValidationError as exc:
-        loc, message = _pydantic_problem(exc)
-        raise RuleSetError(f"{loc}: {message}", source=str(path)) from None
-    for axis in header.axes:
-        _check_source(axis.source, header, str(path), None, f"axes.{axis.id}.source")
+    header, _ = read_header(path.parent)
     return header
 
 

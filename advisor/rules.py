@@ -467,27 +467,100 @@ def _parse_rules(
     return rules
 
 
-def _load(directory: Path) -> RuleSet:
-    if not directory.is_dir():
-        raise RuleSetError("no such rule-set folder", source=str(directory))
+class ExtendingHeader(BaseModel):
+    """The header of a rule set built on another one: ``extends: default`` (the shipped set)
+    or a folder relative to this one. Everything not overridden is inherited."""
+
+    model_config = _STRICT
+
+    id: str = Field(pattern=_ID)
+    version: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=1)
+    description: str = ""
+    extends: str = Field(min_length=1)
+    weights: dict[str, float] = Field(default_factory=dict)
+    sources: dict[str, str] = Field(default_factory=dict)
+    disable: list[str] = Field(default_factory=list)
+    example_base: dict[str, Any] | None = None
+
+    @field_validator("weights")
+    @classmethod
+    def _bounded(cls, value: dict[str, float]) -> dict[str, float]:
+        for axis, weight in value.items():
+            if not 0 <= weight <= 100:
+                raise ValueError(f"weight of {axis} must be between 0 and 100 (got {weight})")
+        return value
+
+
+MAX_EXTENDS_DEPTH = 5
+
+
+def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHeader, RuleSet | None]:
+    """The effective header of a rule-set folder and, when it extends another, that base."""
     header_path = directory / HEADER_FILE
+    source = str(header_path)
     if not header_path.is_file():
         raise RuleSetError(f"a rule set needs a {HEADER_FILE} (id, version, axes, modes)", source=str(directory))
-    files = sorted(p for p in directory.glob("*.yaml") if p.is_file())
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    header_data = read_yaml_file(header_path)
-    if not isinstance(header_data, dict):
-        raise RuleSetError("expected a mapping", source=str(header_path))
+    data = read_yaml_file(header_path)
+    if not isinstance(data, dict):
+        raise RuleSetError("expected a mapping", source=source)
+    model = ExtendingHeader if "extends" in data else RuleSetHeader
     try:
-        header = RuleSetHeader.model_validate(header_data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         path, message = _pydantic_problem(exc)
-        raise RuleSetError(f"{path}: {message}", source=str(header_path)) from None
+        raise RuleSetError(f"{path}: {message}", source=source) from None
+    base: RuleSet | None = None
+    if isinstance(parsed, ExtendingHeader):
+        target = default_rules_dir() if parsed.extends == "default" else (directory / parsed.extends)
+        target = target.resolve()
+        if str(target) in chain or len(chain) >= MAX_EXTENDS_DEPTH:
+            raise RuleSetError(f"extends: rule sets extend each other in a loop ({parsed.extends})", source=source)
+        base = _load(target, (*chain, str(directory.resolve())))
+        axes = {a.id for a in base.header.axes}
+        for axis in parsed.weights:
+            if axis not in axes:
+                raise RuleSetError(f"weights.{axis}: unknown axis; axes: {', '.join(sorted(axes))}", source=source)
+        base_ids = {r.id for r in base.rules}
+        for i, rule_id in enumerate(parsed.disable):
+            if rule_id not in base_ids:
+                raise RuleSetError(f"disable[{i}]: no rule {rule_id!r} in {parsed.extends}", source=source)
+        header = base.header.model_copy(
+            update={
+                "id": parsed.id,
+                "version": parsed.version,
+                "title": parsed.title,
+                "description": parsed.description or base.header.description,
+                "sources": {**base.header.sources, **parsed.sources},
+                "axes": [a.model_copy(update={"weight": parsed.weights.get(a.id, a.weight)}) for a in base.header.axes],
+                "example_base": parsed.example_base or base.header.example_base,
+            }
+        )
+        base = RuleSet(
+            header=base.header,
+            rules=tuple(r for r in base.rules if r.id not in parsed.disable),
+            path=base.path,
+            content_hash=base.content_hash,
+        )
+    else:
+        header = parsed
     for axis in header.axes:
-        _check_source(axis.source, header, str(header_path), None, f"axes.{axis.id}.source")
-    seen: dict[str, str] = {}
+        _check_source(axis.source, header, source, None, f"axes.{axis.id}.source")
+    return header, base
+
+
+def _load(directory: Path, chain: tuple[str, ...] = ()) -> RuleSet:
+    if not directory.is_dir():
+        raise RuleSetError("no such rule-set folder", source=str(directory))
+    header, base = read_header(directory, chain)
+    files = sorted(p for p in directory.glob("*.yaml") if p.is_file())
+    digest = hashlib.sha256()
+    if base is not None:  # a change in the base rule set changes this one too
+        digest.update(base.content_hash.encode() + b"\0")
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    inherited = list(base.rules) if base else []
+    seen: dict[str, str] = {rule.id: rule.file for rule in inherited}
     rules: list[Rule] = []
     for path in files:
         if path.name == HEADER_FILE:
@@ -495,9 +568,9 @@ def _load(directory: Path) -> RuleSet:
         for rule in _parse_rules(read_yaml_file(path), str(path), header, seen):
             _check_source(rule.spec.source, header, rule.file, rule.id, "source")
             rules.append(rule)
-    if not rules:
+    if not rules and not inherited:
         raise RuleSetError("the rule set has no rules", source=str(directory))
-    return RuleSet(header=header, rules=tuple(rules), path=str(directory), content_hash=digest.hexdigest())
+    return RuleSet(header=header, rules=(*inherited, *rules), path=str(directory), content_hash=digest.hexdigest())
 
 
 def _check_source(source: str, header: RuleSetHeader, file: str, rule_id: str | None, path: str) -> None:
