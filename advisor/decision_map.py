@@ -319,7 +319,8 @@ def default_values(fact: str, profile: WorkloadProfile | None = None, n: int = D
         own = float(current_value(fact, profile))
         if own > 0 or fact in _LINEAR:
             start, stop = min(start, own), max(stop, own)
-    # The spans and the workload's own value already lie within the field's bounds.
+    # Within the field's bounds (an estimated p95 can lie above model_p95_s's maximum).
+    start, stop = max(start, rng.low), min(stop, rng.high)
     if rng.integer and fact in _LINEAR:
         n = min(n, int(stop - start) + 1)  # one column per whole number at most
     return spaced_values(fact, start, stop, max(n, MIN_POINTS))

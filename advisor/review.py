@@ -31,6 +31,7 @@ from .profile import MODES, Mode, load_profile
 from .rules import RuleSet, load_rules
 from .summary import money, seconds
 from .version import __version__
+from .yamlio import MAX_FILE_BYTES
 
 TEMPLATE = "review.md.j2"
 WORKLOAD_SUFFIXES = (".yaml", ".yml")
@@ -168,8 +169,9 @@ def _decision_records(directory: Path) -> tuple[dict[str, list[DecisionLink]], l
     )
     for number, path in entries:
         try:
-            text = path.read_text(encoding="utf-8")
-            inputs = read_inputs(text, str(path))
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise InputError(f"file is larger than {MAX_FILE_BYTES:,} bytes", source=str(path))
+            inputs = read_inputs(path.read_text(encoding="utf-8"), str(path))
         except (OSError, UnicodeDecodeError) as exc:
             errors.append(ReviewError(file=str(path), error=f"cannot read decision record: {exc}"))
             continue

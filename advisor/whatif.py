@@ -93,6 +93,9 @@ class _Search:
         keep = start
         flip: float | None = None
         for point in _walk(rng, start, direction):
+            if not rng.contains(point):  # e.g. an estimated p95 above the field's maximum
+                keep = point
+                continue
             if self.flips(fact, _typed(rng, point)):
                 flip = point
                 break
@@ -103,7 +106,7 @@ class _Search:
             mid = _middle(rng, keep, flip)
             if mid in (keep, flip):
                 break
-            if self.flips(fact, _typed(rng, mid)):
+            if rng.contains(mid) and self.flips(fact, _typed(rng, mid)):
                 flip = mid
             else:
                 keep = mid

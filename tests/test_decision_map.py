@@ -215,3 +215,14 @@ def test_map_errors_exit_2_with_one_line(capsys):
     )
     code, _, err = run_cli(capsys, "map", str(GRAY), "--x", "interaction", "--y", "interaction")
     assert code == 2 and "both vary 'interaction'" in err
+
+
+def test_variable_facts_are_profile_fields():
+    """The map and the what-if search set these on the profile; each must be a field."""
+    from advisor.profile import WorkloadProfile
+
+    assert set(VARIABLE_FACTS) <= set(WorkloadProfile.model_fields)
+    assert "current_mode" not in VARIABLE_FACTS  # what runs today is a record, not a choice
+    for fact in NUMERIC_FACTS:
+        rng = field_range(fact)
+        assert math.isfinite(rng.low) and math.isfinite(rng.high)

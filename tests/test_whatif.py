@@ -165,3 +165,16 @@ def test_examples(path):
     ordered(profile, result.what_would_change)
     # Same input, same answer.
     assert assess(profile, RULES, price_date=PRICE_DATE).what_would_change == result.what_would_change
+
+
+def test_estimate_above_the_fields_maximum_reports_only_valid_values():
+    """1M output tokens at 50 tokens/s is an estimated p95 of 20,000 s; model_p95_s allows 3,600."""
+    profile = load_profile(ROOT / "examples/contract-risk-review.yaml").model_copy(
+        update={"output_tokens": 1_000_000, "model": "gpt-4o", "provider": "openai", "interaction": "request_response"}
+    )
+    result = assess(profile, RULES, price_date=PRICE_DATE)
+    assert result.latency.per_call_p95_s > field_range("model_p95_s").high
+    p95 = [c for c in result.what_would_change if c.fact == "model_p95_s"]
+    assert p95, result.what_would_change  # at a few seconds the user can wait again
+    verify(profile, result.what_would_change)
+    ordered(profile, result.what_would_change)
