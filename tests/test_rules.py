@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from advisor import RuleSetError, load_rules
+from advisor import RuleSetError, assess, load_profile, load_rules
 from advisor.authoring import run_rule_examples
 from advisor.engine import evaluate_rule
 from advisor.rules import compile_condition, default_rules_dir
@@ -156,3 +156,73 @@ def test_absent_fact_never_passes():
     trace: list = []
     assert not check({"batch_breakeven_requests_per_month": None}, trace)
     assert trace == [("batch_breakeven_requests_per_month", "lt", None, 1000, False)]
+
+
+def write_extending_set(folder: Path, header: dict, rules: list | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ruleset.yaml").write_text(yaml.safe_dump(header, sort_keys=False))
+    if rules is not None:
+        (folder / "org.yaml").write_text(yaml.safe_dump({"rules": rules}, sort_keys=False))
+    return folder
+
+
+EXTENDING = {"id": "acme", "version": "2", "title": "ACME policy", "extends": "default"}
+
+
+def test_extending_rule_set_inherits_and_overrides(tmp_path):
+    folder = write_extending_set(
+        tmp_path / "acme", {**EXTENDING, "weights": {"cost_burst": 4}, "disable": ["ux-simple-script"]}
+    )
+    ruleset = load_rules(folder)
+    assert ruleset.id == "acme" and ruleset.version == "2"
+    assert ruleset.weights["cost_burst"] == 4 and ruleset.weights["latency"] == RULESET.weights["latency"]
+    ids = [r.id for r in ruleset.rules]
+    assert "ux-simple-script" not in ids and len(ids) == len(RULESET.rules) - 1
+    assert ruleset.content_hash != RULESET.content_hash
+
+
+def test_extending_rule_set_adds_rules_citing_its_own_sources(tmp_path):
+    rule = {
+        "id": "org-no-streaming", "axis": "ux_contract", "title": "We do not stream",
+        "when": {"all": [{"fact": "interaction", "op": "eq", "value": "chat"}]},
+        "effect": {"exclude": ["streaming"]},
+        "because": "Our mobile clients cannot hold a stream open on flaky networks.",
+        "source": "acme-mobile-guidelines.md § 2",
+        "examples": {"fires": [{"interaction": "chat"}], "does_not_fire": [{"interaction": "pipeline"}]},
+    }
+    header = {**EXTENDING, "sources": {"acme-mobile-guidelines.md": "ACME mobile guidelines"}}
+    ruleset = load_rules(write_extending_set(tmp_path / "acme", header, [rule]))
+    assert ruleset.rules[-1].id == "org-no-streaming"
+    result = assess(load_profile("examples/chatbot.yaml"), ruleset, what_if=False)
+    assert result.recommendation != "streaming"
+    assert "org-no-streaming" in {e for x in result.excluded for e in x.rules}
+
+
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        ({"weights": {"speed": 2}}, "weights.speed: unknown axis"),
+        ({"disable": ["no-such-rule"]}, "disable[0]: no rule 'no-such-rule'"),
+        ({"extends": "../nowhere"}, "no such rule-set folder"),
+        ({"axes": []}, "axes: unknown key"),
+    ],
+)
+def test_bad_extending_header(tmp_path, change, fragment):
+    folder = write_extending_set(tmp_path / "acme", {**EXTENDING, **change})
+    with pytest.raises(RuleSetError) as info:
+        load_rules(folder)
+    assert fragment in str(info.value)
+
+
+def test_extends_loop_is_an_error(tmp_path):
+    write_extending_set(tmp_path / "a", {**EXTENDING, "id": "a", "extends": "../b"})
+    write_extending_set(tmp_path / "b", {**EXTENDING, "id": "b", "extends": "../a"})
+    with pytest.raises(RuleSetError, match="loop"):
+        load_rules(tmp_path / "a")
+
+
+def test_redefining_an_inherited_rule_id_is_a_duplicate(tmp_path):
+    rule = yaml.safe_load((default_rules_dir() / "latency.yaml").read_text())["rules"][0]
+    folder = write_extending_set(tmp_path / "acme", EXTENDING, [rule])
+    with pytest.raises(RuleSetError, match="duplicate rule id"):
+        load_rules(folder)
