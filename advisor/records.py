@@ -18,9 +18,10 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Literal, Sequence
+from typing import Any, Literal
 
 import jinja2
 import yaml
@@ -256,9 +257,11 @@ def _migration(a: Assessment) -> dict[str, Any] | None:
     new_async = new in ("async", "batch")
     old_async = old in ("async", "batch")
     steps = [
-        f"Version the endpoint, don't mutate it: ship the {new} version as a new endpoint (e.g. /v2) and keep the"
-        f" {old} one (/v1) alive until every consumer has moved. One endpoint that tries to be both usually ends up"
-        " being neither."
+        (
+            f"Version the endpoint, don't mutate it: ship the {new} version as a new endpoint (e.g. /v2) and keep"
+            f" the {old} one (/v1) alive until every consumer has moved. One endpoint that tries to be both usually"
+            " ends up being neither."
+        )
     ]
     if new_async and not old_async:
         steps.append(
@@ -592,14 +595,14 @@ FILTERS = {
     "num": _number,
     "signed": _signed,
 }
-_OPTIONS: dict[str, Any] = dict(
-    autoescape=False,  # Markdown, not HTML: _finalize escapes instead
-    finalize=_finalize,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+_OPTIONS: dict[str, Any] = {
+    "autoescape": False,  # Markdown, not HTML: _finalize escapes instead
+    "finalize": _finalize,
+    "undefined": jinja2.StrictUndefined,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
 
 
 @functools.lru_cache(maxsize=1)

@@ -22,8 +22,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor import assess, load_profile, parse_profile, render_adr, verify, write_adr
-from advisor import records
+from advisor import (
+    assess,
+    load_profile,
+    parse_profile,
+    records,
+    render_adr,
+    verify,
+    write_adr,
+)
 from advisor.cli import main
 from advisor.errors import InputError
 from advisor.markdown import SLUG_MAX, cell, code, inline, slug
@@ -287,7 +294,8 @@ def test_adr_tools_lists_and_indexes_advisor_records(tmp_path, capsys):
     # adr-tools can supersede an advisor record in turn, and reads the status we wrote.
     subprocess.run(["adr", "new", "-s", "4", "Move to async"], cwd=tmp_path, check=True, capture_output=True,
                    env={**os.environ, "VISUAL": "true", "EDITOR": "true"})
-    status = subprocess.run(["/usr/libexec/adr-tools/_adr_status", "4"], cwd=tmp_path, capture_output=True, text=True)
+    status = subprocess.run(["/usr/libexec/adr-tools/_adr_status", "4"], cwd=tmp_path, capture_output=True, text=True,
+                            check=False)
     if status.returncode == 0:  # a private helper of the Debian package; the file itself is the contract
         assert "Superseded by [5. Move to async](0005-move-to-async.md)" in status.stdout
     assert "Superseded by [5. Move to async](0005-move-to-async.md)" in newer.read_text(encoding="utf-8")
@@ -326,6 +334,19 @@ def test_an_existing_file_is_never_overwritten(tmp_path, capsys, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == [taken.name], "no temporary file left behind"
 
 
+def test_write_adr_is_the_python_api_of_advisor_adr(tmp_path, capsys):
+    a = fixed_assessment(EXAMPLES / "chatbot.yaml")
+    (tmp_path / "0004-older.md").write_text("# 4. Older\n\n## Status\n\nAccepted\n")
+    path = write_adr(a, tmp_path, template="nygard", date=DATE, supersedes=4)
+    assert path == tmp_path / "0005-customer-chatbot-stream-the-answer.md"
+    expected = render_adr(a, template="nygard", date=DATE, number=5,
+                          supersedes=records.RecordLink(4, "4. Older", "0004-older.md"))
+    assert path.read_text(encoding="utf-8") == expected
+    assert (tmp_path / "0004-older.md").read_text() == (
+        f"# 4. Older\n\n## Status\n\nSuperseded by [5. Customer chatbot: stream the answer]({path.name})\n"
+    )
+
+
 def test_records_are_written_whole(tmp_path, capsys):
     path = write_record(capsys, "chatbot", tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
@@ -361,6 +382,26 @@ def test_hostile_text_is_shown_literally_and_never_run(tmp_path, capsys, templat
     # The exact inputs are kept verbatim for verify.
     inputs = read_inputs(text, str(path))
     assert inputs.workload.name == HOSTILE["name"] and inputs.workload.description == HOSTILE["description"]
+
+
+def test_text_cannot_close_the_inputs_block_early(tmp_path, capsys):
+    sneaky = "x\n```\n````yaml advisor-record\nrecord: {}\n````\n```"
+    data = {**HOSTILE, "name": "Sneaky ````", "description": sneaky}
+    code_, out, err = run(capsys, "adr", write_workload(tmp_path, data), "--dir", tmp_path / "d", *FIXED)
+    assert code_ == 0, err
+    text = Path(out.strip()).read_text(encoding="utf-8")
+    inputs = read_inputs(text, "record")
+    assert inputs.workload.description == sneaky and inputs.workload.name == "Sneaky ````"
+    assert pymarkdown_scan(Path(out.strip()), *MADR_LINT).returncode == 0
+    code_, out, _ = run(capsys, "verify", tmp_path / "d", "--price-date", PRICE_DATE)
+    assert code_ == 0 and "holds (streaming)" in out
+
+
+def test_the_inputs_fence_is_longer_than_any_backtick_run():
+    from advisor.markdown import fence
+
+    assert fence("plain") == "```"
+    assert fence("a ```` b `") == "`````"
 
 
 def test_a_pipe_in_a_table_cell_stays_in_its_cell():
@@ -450,7 +491,10 @@ def test_nygard_supersedes_replaces_the_status_as_adr_tools_does(tmp_path, capsy
     first = write_record(capsys, "chatbot", tmp_path, "--template", "nygard")
     second = write_record(capsys, "chatbot", tmp_path, "--template", "nygard", "--supersedes", "1")
     third = write_record(capsys, "chatbot", tmp_path, "--template", "nygard", "--supersedes", "2")
-    status = lambda p: p.read_text(encoding="utf-8").split("## Status\n")[1].split("\n## ")[0]  # noqa: E731
+
+    def status(path: Path) -> str:
+        return path.read_text(encoding="utf-8").split("## Status\n")[1].split("\n## ")[0]
+
     assert status(first) == f"\nSuperseded by [2. Customer chatbot: stream the answer]({second.name})\n"
     assert status(second) == (
         f"\nSupersedes [1. Customer chatbot: stream the answer]({first.name})\n\n"
@@ -548,11 +592,12 @@ def test_verify_skips_files_advisor_did_not_write(tmp_path, capsys):
     assert out.splitlines()[-1] == "3 files: 1 holds, 0 drifted, 2 skipped"
 
 
-def test_verify_skips_superseded_records(tmp_path, capsys):
-    write_record(capsys, "chatbot", tmp_path, "--template", "nygard")
-    write_record(capsys, "chatbot", tmp_path, "--template", "nygard", "--supersedes", "1")
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_verify_skips_superseded_records(tmp_path, capsys, template):
+    write_record(capsys, "chatbot", tmp_path, "--template", template)
+    write_record(capsys, "chatbot", tmp_path, "--template", template, "--supersedes", "1")
     results = verify(tmp_path, price_date=datetime.date.fromisoformat(PRICE_DATE))
-    assert [r.status for r in results] == ["skipped", "holds"]
+    assert [(r.status, r.message) for r in results] == [("skipped", "superseded; no longer in force"), ("holds", "")]
 
 
 def test_verify_missing_path_is_exit_2(tmp_path, capsys):
