@@ -1,0 +1,57 @@
+"""Benchmark: one rerun of the Streamlit app on the built-in example, in AppTest.
+
+    .venv/bin/python bench/bench_app.py [--runs N]
+
+AppTest re-executes the whole script on every run, as Streamlit does after each answer;
+it also recompiles the script each time, which a real server caches, so the figure is an
+upper bound. Aim: median <= 0.3 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AIM_S = 0.3
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="timed reruns (default: 15)")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+
+    os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
+    sys.path.insert(0, str(ROOT))
+    from streamlit.testing.v1 import AppTest
+
+    # AppTest runs without a browser session; Streamlit warns about that on every run.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    app.run()  # first run: imports, rule set, scenarios, price catalogue (cached from here on)
+    if app.exception:
+        print(f"the app failed: {app.exception[0].message}", file=sys.stderr)
+        return 1
+    times = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        app.run()
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(
+        f"app rerun (support-reply-draft, AppTest): median {median:.3f} s, min {min(times):.3f} s, "
+        f"max {max(times):.3f} s over {args.runs} runs (aim <= {AIM_S} s){'' if median <= AIM_S else '  ABOVE AIM'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,447 @@
+"""The Streamlit questionnaire, driven headless with AppTest: what a CTO sees and downloads.
+
+Every expectation comes from the library (``advisor.assess``) for the same answers: the app
+renders the assessment, it never decides.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+import io
+import json
+import logging
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.testing.v1 import AppTest
+
+import advisor
+from advisor.cli import dump_json
+from advisor.errors import InputError
+from advisor.profile import MODES
+from tests.strategies import profile_dicts
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+DEFAULT = ROOT / "examples" / "support-reply-draft.yaml"
+
+# AppTest has no browser session; Streamlit says so on every run.
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+
+
+def _load_app_module() -> Any:
+    """app.py as a module: its helpers, without running the page (main() runs only as a script)."""
+    spec = importlib.util.spec_from_file_location("advisor_streamlit_app", APP)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+app = _load_app_module()
+
+
+@pytest.fixture
+def at(monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from here
+    test = AppTest.from_file(str(APP), default_timeout=30)
+    test.run()
+    return test
+
+
+def ok(at: AppTest) -> AppTest:
+    """The run raised nothing and showed no error box."""
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def shown_mode(at: AppTest) -> str:
+    """The recommended mode as the headline shows it ("# Streaming")."""
+    titles = [m.value[2:] for m in at.markdown if m.value.startswith("# ")]
+    assert len(titles) == 1, titles
+    return titles[0]
+
+
+def label(mode: str) -> str:
+    return app.MODE_LABELS[mode]
+
+
+def open_tab(at: AppTest, name: str) -> AppTest:
+    at.session_state["result_tab"] = name
+    return at.run()
+
+
+def chart_specs(at: AppTest) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every chart on the page: (Vega-Lite spec, {dataset name: rows})."""
+    charts = []
+    for element in at.get("vega_lite_chart"):
+        spec = json.loads(element.proto.spec)
+        data = {
+            d.name: pa.ipc.open_stream(io.BytesIO(d.data.data)).read_all().to_pylist() for d in element.proto.datasets
+        }
+        charts.append((spec, data))
+    return charts
+
+
+def session_profile(at: AppTest) -> advisor.WorkloadProfile:
+    return advisor.parse_profile(app.answers_from_state(at.session_state))
+
+
+# -- the default page ------------------------------------------------------------------
+
+
+def test_default_run_shows_the_default_example_assessed(at: AppTest) -> None:
+    ok(at)
+    expected = advisor.assess(advisor.load_profile(DEFAULT))
+    assert shown_mode(at) == label(expected.recommendation)
+    assert session_profile(at) == advisor.load_profile(DEFAULT)
+    assert at.text_input(key="q_name").value == "Support reply draft"
+    # The reason shown is the assessment's own one-line reason.
+    assert any(m.value == app.md(expected.reason) for m in at.markdown)
+
+
+def test_every_question_explains_itself(at: AppTest) -> None:
+    widgets = [*at.text_input, *at.text_area, *at.selectbox, *at.number_input, *at.slider, *at.toggle]
+    questions = [w for w in widgets if str(w.key or "").startswith("q_")]
+    assert len(questions) > 30
+    assert all(w.help and len(w.help) > 20 for w in questions), [w.key for w in questions if not w.help]
+
+
+# -- answers move the recommendation ---------------------------------------------------
+
+
+def test_choosing_chat_gives_streaming(at: AppTest) -> None:
+    at.selectbox(key="q_interaction").set_value("chat").run()
+    ok(at)
+    assert shown_mode(at) == label("streaming")
+    assert advisor.assess(session_profile(at)).recommendation == "streaming"
+
+
+def test_compliance_critical_downstream_gives_async(at: AppTest) -> None:
+    at.selectbox(key="q_downstream").set_value("compliance_critical").run()
+    ok(at)
+    assert shown_mode(at) == label("async")
+    open_tab(at, "Overview")
+    ruled_out = " ".join(m.value for m in at.markdown)
+    assert "Ruled out" in ruled_out
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_each_example_loads_with_its_expected_mode(at: AppTest, path: Path) -> None:
+    at.selectbox(key="scenario").set_value(path.stem).run()
+    ok(at)
+    profile = advisor.load_profile(path)
+    assert session_profile(at) == profile  # every answer taken over, nothing lost
+    assert at.text_input(key="q_name").value == profile.name
+    assert shown_mode(at) == label(advisor.assess(profile).recommendation)
+
+
+def test_reweighting_the_axes_reorders_the_ranking(at: AppTest) -> None:
+    profile = advisor.load_profile(DEFAULT)
+    before = [r.mode for r in advisor.assess(profile).ranking]
+    assert displayed_ranking(at) == before
+
+    at.slider(key="q_w_ux_contract").set_value(0.0)
+    at.slider(key="q_w_latency").set_value(0.0).run()
+    ok(at)
+    weights = {**advisor.load_rules().weights, "ux_contract": 0.0, "latency": 0.0}
+    after = advisor.assess(profile, weights=weights)
+    assert displayed_ranking(at) == [r.mode for r in after.ranking] != before
+    assert shown_mode(at) == label(after.recommendation) != label("sync")
+    assert any("your axis priorities" in m.value for m in at.markdown)
+
+    at.button(key="reset_weights").click().run()
+    assert displayed_ranking(at) == before
+
+
+def displayed_ranking(at: AppTest) -> list[str]:
+    """Modes in the order the ranking caption lists them ("1. **sync** +10.5 · 2. ...")."""
+    captions = [c.value for c in at.caption if c.value.startswith("1. **")]
+    assert len(captions) == 1, captions
+    return re.findall(r"\*\*(\w+)\*\*", captions[0])
+
+
+def test_a_new_session_starts_from_the_defaults(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    at.selectbox(key="q_interaction").set_value("pipeline")
+    at.slider(key="q_w_cost_burst").set_value(9.0).run()
+    ok(at)
+    rules = advisor.load_rules()
+    other = AppTest.from_file(str(APP), default_timeout=30).run()
+    ok(other)
+    assert other.selectbox(key="q_interaction").value == "request_response"
+    assert other.slider(key="q_w_cost_burst").value == rules.weights["cost_burst"]
+    # The shared, cached rule set was read, never written.
+    assert rules.weights == {a.id: a.weight for a in rules.header.axes}
+    assert advisor.load_rules().content_hash == rules.content_hash
+
+
+# -- impossible or missing answers -----------------------------------------------------
+
+
+def test_a_missing_name_is_a_friendly_message(at: AppTest) -> None:
+    at.text_input(key="q_name").set_value("").run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "Feature name" in errors[0]
+    assert not [m for m in at.markdown if m.value.startswith("# ")]  # no recommendation from half an answer
+
+
+def test_a_zero_latency_budget_is_a_friendly_message(at: AppTest) -> None:
+    at.number_input(key="q_budget").set_value(0.0).run()
+    assert not at.exception
+    assert any("Latency budget" in e.value and "greater than 0" in e.value for e in at.error)
+
+
+def test_an_unknown_model_is_a_friendly_message(at: AppTest) -> None:
+    upload(at, "private.yaml", COMPLETE.replace(b"gpt-4o-mini", b"no-such-model-x"))
+    assert not at.exception
+    assert any("no\\-such\\-model\\-x" in e.value and "pricing" in e.value for e in at.error)
+    # Own prices make it assessable.
+    at.toggle(key="q_use_pricing").set_value(True).run()
+    at.number_input(key="q_input_per_mtok").set_value(1.0)
+    at.number_input(key="q_output_per_mtok").set_value(4.0).run()
+    ok(at)
+    assert session_profile(at).pricing is not None
+
+
+def test_changing_provider_clears_a_model_it_does_not_list(at: AppTest) -> None:
+    at.selectbox(key="q_provider").set_value("anthropic").run()
+    assert not at.exception
+    assert at.session_state["q_model"] is None
+    assert any("Model" in e.value and "required" in e.value for e in at.error)
+
+
+# -- files in and out ------------------------------------------------------------------
+
+
+COMPLETE = (
+    b"name: x\ninteraction: chat\nlatency_budget_s: 2\ninput_tokens: 10\noutput_tokens: 10\n"
+    b"requests_per_month: 10\nmodel: gpt-4o-mini\n"
+)
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader[0].set_value((name, content, "application/yaml"))
+    return at.run()
+
+
+def test_uploading_a_workload_replaces_the_answers(at: AppTest) -> None:
+    text = (ROOT / "examples" / "chatbot.yaml").read_text("utf-8").replace("Customer chatbot", "Help widget")
+    upload(at, "mine.yaml", text.encode())
+    ok(at)
+    assert at.text_input(key="q_name").value == "Help widget"
+    assert shown_mode(at) == label("streaming")
+    assert at.selectbox(key="scenario").value is None
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"name: x\ninteraction: chat\nlatency_budget_s: -1\n", "latency_budget_s"),
+        (b"name: x\ninteraction: telepathy\n", "interaction"),
+        (b"name: [unclosed\n", "not valid YAML"),
+        (b"\xff\xfe\x00binary", "UTF-8"),
+        (b"- a list\n", "mapping"),
+        (COMPLETE + b"latency_budget: 3\n", "did you mean 'latency_budget_s'"),
+        (COMPLETE.replace(b"model: gpt-4o-mini", b"model: 42"), "model"),
+    ],
+)
+def test_a_bad_file_is_a_friendly_message_naming_the_file_and_field(at: AppTest, content: bytes, expected: str) -> None:
+    upload(at, "broken.yaml", content)
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1
+    assert "broken" in errors[0] and app.md(expected) in errors[0]
+    assert session_profile(at) == advisor.load_profile(DEFAULT)  # the answers were left alone
+    assert shown_mode(at) == label("sync")
+
+
+def captured_downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """What the page hands to each download button, by key (a callable is called, as on click)."""
+    seen: dict[str, Any] = {}
+    original = DeltaGenerator.download_button
+
+    def spy(self: DeltaGenerator, label: str, data: Any, *args: Any, **kwargs: Any) -> Any:
+        seen[kwargs.get("key")] = {"data": data() if callable(data) else data, "file_name": kwargs.get("file_name")}
+        return original(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", spy)
+    import streamlit
+
+    monkeypatch.setattr(streamlit, "download_button", lambda *a, **k: spy(streamlit._main, *a, **k))
+    return seen
+
+
+def test_downloaded_answers_read_back_as_the_same_workload(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = captured_downloads(monkeypatch)
+    at.selectbox(key="scenario").set_value("claims-triage-compliance").run()
+    ok(at)
+    answers = seen["download_answers"]
+    assert answers["file_name"] == "drug-interaction-check.yaml"
+    assert app.read_upload("x.yaml", answers["data"].encode()) == advisor.load_profile(
+        ROOT / "examples" / "claims-triage-compliance.yaml"
+    )
+
+
+def test_downloaded_adr_is_the_record_the_cli_writes(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    records = pytest.importorskip("advisor.records")
+    seen = captured_downloads(monkeypatch)
+    at.selectbox(key="q_interaction").set_value("chat").run()
+    at.session_state["adr_template"] = "nygard"
+    at.session_state["adr_status"] = "accepted"
+    at.session_state["adr_date"] = datetime.date(2026, 3, 4)
+    open_tab(at, "Decision record")
+    ok(at)
+
+    assessment = advisor.assess(session_profile(at), advisor.load_rules())
+    expected = records.render_adr(assessment, template="nygard", status="accepted", date=datetime.date(2026, 3, 4))
+    assert seen["download_adr"]["data"] == expected.encode("utf-8")
+    assert seen["download_adr"]["file_name"].endswith(".md")
+    assert "Streaming" in expected or "streaming" in expected
+    # The JSON download is exactly what `advisor recommend --format json` prints.
+    assert seen["download_json"]["data"] == dump_json(assessment.model_dump(mode="json"))
+    # The preview shows the same record.
+    at.session_state["adr_view"] = "Markdown source"
+    at.run()
+    assert [c.value for c in at.code] == [expected.rstrip("\n")]
+
+
+def test_madr_preview_keeps_dollar_amounts_literal(at: AppTest) -> None:
+    pytest.importorskip("advisor.records")
+    open_tab(at, "Decision record")
+    ok(at)
+    preview = "\n".join(m.value for m in at.markdown)
+    assert "\\$" in preview  # "$156 a month" must not turn into LaTeX between two dollar signs
+    assert any(app.md("status: proposed") in c.value for c in at.caption)
+
+
+# -- the result panel ------------------------------------------------------------------
+
+
+def test_cost_chart_shows_each_modes_monthly_total(at: AppTest) -> None:
+    open_tab(at, "Cost")
+    ok(at)
+    expected = advisor.assess(advisor.load_profile(DEFAULT))
+    totals = {}
+    for spec, data in chart_specs(at):
+        for rows in data.values():
+            for row in rows:
+                if "total" in row and "label" in row:
+                    totals[row["mode"].split(" (")[0]] = row["total"]
+    assert totals == {label(m): pytest.approx(expected.costs[m].total_usd) for m in MODES}
+    assert any("USD per month" in json.dumps(spec) for spec, _ in chart_specs(at))
+
+
+def test_every_tab_renders(at: AppTest) -> None:
+    for tab in app.TABS:
+        open_tab(at, tab)
+        ok(at)
+    open_tab(at, "Why")
+    expected = advisor.assess(advisor.load_profile(DEFAULT))
+    assert any(f"{len(expected.fired_rules)} of {len(expected.trace)} rules fired" in m.value for m in at.markdown)
+    sources = " ".join(c.value for c in at.caption)
+    assert all(app.md(r.source) in sources for r in expected.fired_rules)
+
+
+def test_decision_map_marks_the_current_workload(at: AppTest) -> None:
+    dm = pytest.importorskip("advisor.decision_map")
+    at.session_state["map_n"] = 6
+    open_tab(at, "Decision map")
+    ok(at)
+    profile = advisor.load_profile(DEFAULT)
+    xs = dm.default_values("latency_budget_s", profile, 6)
+    ys = dm.default_values("requests_per_month", profile, 6)
+    expected = dm.decision_map(profile, "latency_budget_s", xs, "requests_per_month", ys, rules=advisor.load_rules())
+    (spec, data), = [c for c in chart_specs(at) if "recommended" in json.dumps(c[0])]
+    rows = [row for rows in data.values() for row in rows]
+    cells = [r for r in rows if "mode" in r]
+    marker = [r for r in rows if r.get("what") == "your workload"]
+    assert len(cells) == len(xs) * len(ys)
+    assert sorted(r["mode"] for r in cells) == sorted(label(m) for row in expected.cells for m in row)
+    assert marker and marker[0]["x0"] == 4.0 and marker[0]["y0"] == 120_000
+
+
+# -- the helpers the page is built from -------------------------------------------------
+
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(data=profile_dicts(), costs=hs.none() | hs.fixed_dictionaries(
+    {"usd_per_person_week": hs.floats(0, 100_000)},
+    optional={
+        "amortisation_months": hs.integers(1, 120),
+        "infra_usd_per_month": hs.dictionaries(hs.sampled_from(MODES), hs.floats(0, 1e6), min_size=1),
+        "engineering_person_weeks": hs.dictionaries(hs.sampled_from(MODES), hs.floats(0, 100), min_size=1),
+    },
+))
+def test_answers_round_trip_through_the_questionnaire_and_the_yaml_file(data: dict[str, Any], costs: Any) -> None:
+    if costs is not None:
+        data = {**data, "costs": costs}
+    profile = advisor.parse_profile(data)
+    state = app.profile_to_state(profile)
+    assert advisor.parse_profile(app.answers_from_state(state)) == profile
+    text = app.answers_yaml(profile)
+    assert app.read_upload("answers.yaml", text.encode("utf-8")) == profile
+    assert list(yaml.safe_load(text)) == [k for k in advisor.WorkloadProfile.model_fields if k in yaml.safe_load(text)]
+
+
+@SETTINGS
+@given(hs.floats(min_value=1e-3, max_value=30 * 86_400, allow_nan=False) | hs.integers(1, 30 * 86_400).map(float))
+def test_a_budget_split_into_value_and_unit_gives_back_the_same_seconds(budget: float) -> None:
+    value, unit = app.split_budget(budget)
+    assert value * app.BUDGET_UNITS[unit] == budget
+    assert unit == "seconds" or value >= 1
+
+
+def test_budgets_read_in_the_unit_a_person_would_say() -> None:
+    assert app.split_budget(28_800.0) == (8.0, "hours")
+    assert app.split_budget(900.0) == (15.0, "minutes")
+    assert app.split_budget(172_800.0) == (2.0, "days")
+    assert app.split_budget(2.5) == (2.5, "seconds")
+    assert app.split_budget(90.0) == (90.0, "seconds")
+
+
+def test_upload_errors_name_the_file() -> None:
+    with pytest.raises(InputError, match=r"big\.yaml: file is larger"):
+        app.read_upload("big.yaml", b"#" * 1_000_001)
+    with pytest.raises(InputError, match=r"w\.yaml: field 'requests_per_month'"):
+        app.read_upload("w.yaml", b"name: a\ninteraction: chat\nlatency_budget_s: 1\ninput_tokens: 1\n"
+                        b"output_tokens: 1\nrequests_per_month: -5\nmodel: gpt-4o-mini\n")
+
+
+def test_user_text_is_inert_markdown() -> None:
+    assert app.md("[click](javascript:alert(1)) :red[x] $x$ **b** <b>") == (
+        "\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\:red\\[x\\] \\$x\\$ \\*\\*b\\*\\* \\<b\\>"
+    )
+
+
+def test_record_preview_escapes_streamlit_syntax_outside_code_only() -> None:
+    body = "Costs $156 and $4,000 :red[x]\n```mermaid\nA-->B: $5\n```\n"
+    assert app.preview_markdown(body) == "Costs \\$156 and \\$4,000 \\:red[x]\n```mermaid\nA-->B: $5\n```"
+
+
+@pytest.mark.parametrize("path", EXAMPLES[:3], ids=[p.stem for p in EXAMPLES[:3]])
+def test_every_chart_is_valid_vega_lite(path: Path) -> None:
+    """The page skips schema validation at run time (it is slow); here every chart is validated."""
+    assessment = advisor.assess(advisor.load_profile(path))
+    for chart in (app.ranking_chart(assessment), app.cost_chart(assessment), app.latency_chart(assessment)):
+        chart.to_dict(validate=True)
+    dm = pytest.importorskip("advisor.decision_map")
+    profile = assessment.workload
+    for x, y in (("latency_budget_s", "requests_per_month"), ("interaction", "output_tokens"), ("downstream", "side_effects")):
+        result = dm.decision_map(profile, x, dm.default_values(x, profile, 5), y, dm.default_values(y, profile, 5))
+        app.map_chart(result).to_dict(validate=True)
