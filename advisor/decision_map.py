@@ -266,7 +266,8 @@ def decision_map(
             try:
                 row.append(probe.decide({x_fact: x, y_fact: y}).mode)
             except RuleSetError as exc:
-                raise RuleSetError(f"at {x_fact}={_show(x)}, {y_fact}={_show(y)}: {exc.message}", source=exc.source) from None
+                where = f"at {x_fact}={_show(x)}, {y_fact}={_show(y)}"
+                raise RuleSetError(f"{where}: {exc.message}", source=exc.source) from None
         cells.append(row)
     latency = probe.base.latency
     current = MapPoint(x=current_value(x_fact, profile, latency), y=current_value(y_fact, profile, latency))
@@ -351,7 +352,8 @@ def parse_axis(spec: str, profile: WorkloadProfile, option: str) -> tuple[str, l
         try:
             number = float(text)
         except ValueError:
-            raise InputError(f"{label} must be a number (got {text!r}); expected {AXIS_FORMAT}", source=option) from None
+            message = f"{label} must be a number (got {text!r}); expected {AXIS_FORMAT}"
+            raise InputError(message, source=option) from None
         if not math.isfinite(number) or not rng.contains(number) or (rng.integer and number != int(number)):
             raise InputError(f"{label} of {fact} must be {rng.describe()} (got {text.strip()})", source=option)
         bounds.append(number)

@@ -136,9 +136,10 @@ def workload_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Review
         path = Path(given)
         if path.is_dir():
             found = sorted(
-                (p for p in path.iterdir() if p.suffix in WORKLOAD_SUFFIXES and not p.name.startswith(".") and p.is_file()),
+                (p for p in path.iterdir() if p.suffix in WORKLOAD_SUFFIXES and not p.name.startswith(".")),
                 key=lambda p: p.name,
             )
+            found = [p for p in found if p.is_file()]
         elif path.exists():
             found = [path]
         else:
@@ -476,7 +477,8 @@ def _write_atomic(path: Path, text: str) -> None:
     try:
         replace_atomic(path, text)
     except OSError as exc:
-        raise InputError(f"cannot write the report: {exc.strerror or exc}", source=str(path), field="--output") from None
+        message = f"cannot write the report: {exc.strerror or exc}"
+        raise InputError(message, source=str(path), field="--output") from None
 
 
 def _printable(text: str) -> str:

@@ -18,7 +18,17 @@ import math
 from typing import Iterator, Mapping
 
 from .assessment import Change
-from .decision_map import CHOICE_FACTS, NUMERIC_FACTS, Decision, FieldRange, ModeProbe, Value, choices, current_value, field_range
+from .decision_map import (
+    CHOICE_FACTS,
+    NUMERIC_FACTS,
+    Decision,
+    FieldRange,
+    ModeProbe,
+    Value,
+    choices,
+    current_value,
+    field_range,
+)
 from .errors import RuleSetError
 from .profile import WorkloadProfile
 from .rules import RuleSet
@@ -46,12 +56,11 @@ def what_would_change(
     for fact in NUMERIC_FACTS:
         rng = field_range(fact)
         start = float(current_value(fact, profile, probe.base.latency))
-        low = rng
         if fact == "peak_requests_per_minute":
             # Below the monthly average the peak is clamped to it: nothing can change there.
-            low = _raise_floor(rng, profile.average_requests_per_minute)
+            rng = _raise_floor(rng, profile.average_requests_per_minute)
         for direction in (-1, 1):
-            found = search.nearest(fact, low, start, direction)
+            found = search.nearest(fact, rng, start, direction)
             if found is not None:
                 changes.append(found)
     for fact in CHOICE_FACTS:
