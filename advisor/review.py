@@ -24,7 +24,6 @@ from typing import Any, Callable, Iterable, Literal, Sequence, TextIO
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
 
-from . import markdown
 from .assessment import Assessment, RuleSetInfo, assess, today
 from .errors import AdvisorError, InputError
 from .profile import MODES, Mode, load_profile
