@@ -149,6 +149,7 @@ def current_value(fact: str, profile: WorkloadProfile, latency: LatencyEstimate 
 class Decision(NamedTuple):
     mode: Mode
     decided_by: tuple[str, ...]
+    excluded: dict[str, tuple[str, ...]]  # mode -> ids of the rules that excluded it
 
 
 class ModeProbe:
@@ -185,15 +186,19 @@ class ModeProbe:
         decision = self._decisions.get(fired)
         if decision is None:
             evaluation = evaluate(self.ruleset, facts, self.weights)
-            decision = Decision(evaluation.recommendation, evaluation.decided_by)  # type: ignore[arg-type]
+            decision = Decision(evaluation.recommendation, evaluation.decided_by, evaluation.excluded)  # type: ignore[arg-type]
             self._decisions[fired] = decision
         return decision
 
-    def because(self, decision: Decision) -> str:
-        """One sentence naming the rule that decides ``decision``."""
+    def because(self, decision: Decision, previous: str | None = None) -> str:
+        """One sentence naming the rule that decides ``decision``: the rule that rules out
+        the previous mode when there is one, else the most decisive rule for the new one."""
+        modes = self.ruleset.header.modes
+        if previous is not None and previous in decision.excluded:
+            rule = self.ruleset.rule(decision.excluded[previous][0]).spec
+            return f"{modes[previous].name} is ruled out: {rule.title.rstrip('.')} ({rule.id})."
         if not decision.decided_by:
-            name = self.ruleset.header.modes[decision.mode].name
-            return f"{name} scores highest with no rule against it."
+            return f"{modes[decision.mode].name} scores highest with no rule against it."
         rule = self.ruleset.rule(decision.decided_by[0]).spec
         return f"{rule.title.rstrip('.')} ({rule.id})."
 

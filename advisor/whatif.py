@@ -96,7 +96,7 @@ class _Search:
         return decision if decision is not None and decision.mode != self.current else None
 
     def change(self, fact: str, value: Value, decision: Decision) -> Change:
-        return Change(fact=fact, value=value, new_recommendation=decision.mode, because=self.probe.because(decision))
+        return Change(fact=fact, value=value, new_recommendation=decision.mode, because=self.probe.because(decision, self.current))
 
     def nearest(self, fact: str, rng: FieldRange, start: float, direction: int) -> Change | None:
         keep = start

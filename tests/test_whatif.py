@@ -36,7 +36,12 @@ def verify(profile, changes, *, rules=RULES, weights=None) -> None:
         result = assess(data, rules, weights=weights, price_date=PRICE_DATE, what_if=False)
         assert result.recommendation == change.new_recommendation, change
         assert change.new_recommendation != current.recommendation
-        if result.decided_by:
+        # The reason names the rule that rules out today's mode, else the new mode's most decisive rule.
+        ruled_out = next((e.rules[0] for e in result.excluded if e.mode == current.recommendation), None)
+        if ruled_out:
+            assert change.because.startswith(f"{rules.header.modes[current.recommendation].name} is ruled out")
+            assert f"({ruled_out})" in change.because
+        elif result.decided_by:
             assert f"({result.decided_by[0]})" in change.because
         assert change.because.endswith(".")
 
