@@ -16,16 +16,9 @@ from .errors import InputError
 MAX_FILE_BYTES = 1_000_000
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that rejects aliases (``*name``) outright."""
-
-    def compose_node(self, parent, index):  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed in advisor files", event.start_mark
-            )
-        return super().compose_node(parent, index)
+# libyaml's parser when PyYAML has it (about 7x faster on a review of many files), with the
+# same SafeConstructor as yaml.safe_load: only plain data, never Python objects.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_yaml(text: str, source: str) -> Any:
@@ -33,7 +26,12 @@ def parse_yaml(text: str, source: str) -> Any:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise InputError(f"file is larger than {MAX_FILE_BYTES:,} bytes", source=source)
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+        for event in yaml.parse(text, Loader=_SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+                raise InputError(f"YAML aliases (*name) are not allowed in advisor files{where}", source=source)
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - the safe loader, as yaml.safe_load uses
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
