@@ -729,7 +729,8 @@ def overview_tab(a: Assessment) -> None:
         lines = []
         for c in a.what_would_change:
             question = FIELD_LABELS.get(c.fact, FACTS[c.fact].description if c.fact in FACTS else c.fact)
-            lines.append(f"- **{md(question)}** at **{md(format_fact(c.fact, c.value))}** → "
+            value = _short_choice(c.fact, c.value) if c.fact in CHOICE_LABELS else format_fact(c.fact, c.value)
+            lines.append(f"- If *{md(question.lower() if question[1:2].islower() else question)}* were **{md(value)}**: "
                          f"**{MODE_LABELS[c.new_recommendation]}**. {md(c.because)}")
         st.markdown("\n".join(lines))
         st.caption("Each line changes one answer and keeps the rest; the engine re-ran the rules to find it.")
@@ -831,19 +832,26 @@ def cost_tab(a: Assessment) -> None:
 
 
 def latency_chart(a: Assessment) -> Layered:
+    """The end-to-end p95 as its parts, against the budget (dashed, red when missed)."""
     lat, w = a.latency, a.workload
-    rows = [{"what": f"{w.chained_calls} x model call", "s": w.chained_calls * lat.per_call_p95_s}]
+    rows = [{"what": f"{w.chained_calls} x model call p95", "s": w.chained_calls * lat.per_call_p95_s, "order": 0}]
     if w.tool_latency_s:
-        rows.append({"what": "tools", "s": w.tool_latency_s})
-    bar = alt.Chart(frame(rows)).mark_bar(height=26).encode(
-        x=alt.X("sum(s):Q", title="seconds at p95"),
-        color=alt.Color("what:N", title=None, scale=alt.Scale(range=["#2563eb", "#93c5fd"]), legend=alt.Legend(orient="bottom")),
+        rows.append({"what": "tools", "s": w.tool_latency_s, "order": 1})
+    top = 1.12 * max(lat.latency_budget_s, lat.end_to_end_p95_s)
+    x = alt.X("sum(s):Q", title="seconds at p95", scale=alt.Scale(domain=[0, top], nice=False))
+    bar = alt.Chart(frame(rows)).mark_bar(cornerRadius=2).encode(
+        x=x,
+        color=alt.Color("what:N", scale=alt.Scale(range=["#2563eb", "#93c5fd"]), legend=None),
+        order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("what:N"), alt.Tooltip("s:Q", format=".2f")],
     )
     budget = alt.Chart(frame([{"s": lat.latency_budget_s, "label": f"budget {seconds(lat.latency_budget_s)}"}]))
-    rule = budget.mark_rule(color="#dc2626" if not lat.within_budget else "#111827", strokeWidth=2, strokeDash=[4, 3]).encode(x=alt.X("s:Q"))
-    text = budget.mark_text(align="left", dx=4, dy=-22, color="#111827").encode(x=alt.X("s:Q"), text=alt.Text("label:N"))
-    return layered(bar, rule, text, height=90)
+    color = "#111827" if lat.within_budget else "#dc2626"
+    rule = budget.mark_rule(color=color, strokeWidth=2, strokeDash=[5, 3]).encode(x=alt.X("s:Q", scale=alt.Scale(domain=[0, top], nice=False)))
+    text = budget.mark_text(align="right", dx=-5, baseline="top", y=2, color=color, fontWeight="bold").encode(
+        x=alt.X("s:Q"), text=alt.Text("label:N")
+    )
+    return layered(bar, rule, text, height=115)  # the x axis alone takes ~80 px
 
 
 def latency_tab(a: Assessment) -> None:
@@ -866,7 +874,7 @@ def latency_tab(a: Assessment) -> None:
         st.error(f"Peak traffic exceeds the rate limit ({1 - cap.headroom:.0%} of it): expect 429 errors unless traffic is queued or limits raised.")
     st.caption(f"Limits: {md(cap.limits_source)}")
     m1, m2, m3 = st.columns(3)
-    m1.metric("Open connections at peak", f"{cap.concurrent_connections:,.1f}", help="Sync and streaming hold one connection per request in flight (Little's law).")
+    m1.metric("Open connections", f"{cap.concurrent_connections:,.1f}", help="Sync and streaming hold one connection per request in flight (Little's law).")
     m2.metric("Batch files a month", f"{cap.batch_submissions_per_month:,}", help=f"At most {cap.batch_max_requests:,} requests or {cap.batch_max_mb:g} MB per batch.")
     m3.metric("Calls in a retry storm", f"{cap.retry_amplification:,.0f}", help="Calls per request when every layer's retries fire (attempts per layer ^ layers).")
 
@@ -1089,7 +1097,7 @@ def record_tab(a: Assessment) -> None:
             help="Exactly what `advisor recommend --format json` prints for these answers.",
         )
         view = st.segmented_control("View", ("Preview", "Markdown source"), key="adr_view", required=True, label_visibility="collapsed")
-        with st.container(border=True, height=640):
+        with st.container(border=True, height=640, key="adr_preview"):
             if view == "Markdown source":
                 st.code(adr, language="markdown", wrap_lines=True)
             else:
@@ -1194,8 +1202,14 @@ def sanity_notes(profile: WorkloadProfile) -> list[str]:
     return notes
 
 
-# Less empty space above the page title than Streamlit's default.
-PAGE_STYLE = "<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>"
+# Less empty space above the title than Streamlit's default; the record preview's headings
+# sized for a panel, not a page.
+PAGE_STYLE = """<style>
+[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
+.st-key-adr_preview h1 { font-size: 1.6rem; }
+.st-key-adr_preview h2 { font-size: 1.25rem; }
+.st-key-adr_preview h3 { font-size: 1.05rem; }
+</style>"""
 
 
 def main() -> None:
