@@ -11,7 +11,6 @@ the scenarios and the price catalogue are loaded once per server and never mutat
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -27,8 +26,11 @@ from advisor.assessment import Assessment, today
 from advisor.cli import dump_json
 from advisor.cost import AMORTISATION_MONTHS, ENGINEERING_PERSON_WEEKS, INFRA_USD_PER_MONTH, USD_PER_PERSON_WEEK
 from advisor.errors import AdvisorError, InputError
+from advisor.decision_map import VARIABLE_FACTS, DecisionMap, decision_map, default_values
 from advisor.facts import FACTS
+from advisor.markdown import slug
 from advisor.profile import MODES, CostOptions, Pricing, WorkloadProfile, parse_profile
+from advisor.records import record_title, render_adr
 from advisor.rules import RuleSet, op_symbol
 from advisor.summary import money, seconds
 from advisor.yamlio import MAX_FILE_BYTES, parse_yaml
@@ -45,12 +47,12 @@ AXIS_COLORS = ["#2563eb", "#7c3aed", "#059669", "#f59e0b", "#db2777", "#64748b",
 MODE_SHORT = {"sync": "Sync", "streaming": "Streaming", "async": "Async", "batch": "Batch"}
 CURRENT_LABELS = {None: "Not built yet", **{m: f"{MODE_LABELS[m]} ({m})" for m in MODES}}
 INTERACTION_LABELS = {
-    "chat": "Chat: a person reads the answer as it is written",
-    "inline_edit": "Inline: autocomplete, inline rewrite, code completion",
-    "request_response": "Click and wait: a person clicks and waits for the result",
-    "submit_and_notify": "Submit and notify: the person leaves and is told later",
-    "service_call": "Service call: another service waits in its request path",
-    "pipeline": "Pipeline: no one waits (bulk, scheduled, background)",
+    "chat": "Chat: a person reads as it is written",
+    "inline_edit": "Inline: autocomplete, rewrite, code completion",
+    "request_response": "Click and wait: a person waits for the result",
+    "submit_and_notify": "Submit and notify: the person is told later",
+    "service_call": "Service call: another service waits",
+    "pipeline": "Pipeline: no one waits (bulk, scheduled)",
 }
 DOWNSTREAM_LABELS = {
     "own_ui": "Our own UI",
@@ -253,14 +255,6 @@ def _comment_header(text: str) -> str:
             break
         lines.append(line.lstrip("#").strip())
     return " ".join(lines)
-
-
-def available(module: str) -> bool:
-    """True once another part of the library (records, decision map, what-if) has landed."""
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 # -- answers <-> session state ---------------------------------------------------------------
@@ -605,7 +599,7 @@ def sidebar(ruleset: RuleSet, scenarios: dict[str, Scenario], problems: tuple[st
         st.download_button(
             "Download answers (YAML)",
             data=(lambda: answers_yaml(profile)) if profile else "",
-            file_name=f"{_slug(profile.name) if profile else 'workload'}.yaml",
+            file_name=f"{slug(profile.name) if profile else 'workload'}.yaml",
             mime="application/yaml", key="download_answers", on_click="ignore", icon=":material/download:",
             disabled=profile is None, width="stretch",
             help="Your answers as a workload file: open it here later, or run `advisor recommend` on it."
@@ -622,11 +616,6 @@ def sidebar(ruleset: RuleSet, scenarios: dict[str, Scenario], problems: tuple[st
 
 def weights_from_state(ruleset: RuleSet) -> dict[str, float]:
     return {axis.id: float(st.session_state[f"q_w_{axis.id}"]) for axis in ruleset.header.axes}
-
-
-def _slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60].strip("-")
-    return slug or "workload"
 
 
 # -- the result panel -------------------------------------------------------------------------------
@@ -734,10 +723,8 @@ def overview_tab(a: Assessment) -> None:
                          f"**{MODE_LABELS[c.new_recommendation]}**. {md(c.because)}")
         st.markdown("\n".join(lines))
         st.caption("Each line changes one answer and keeps the rest; the engine re-ran the rules to find it.")
-    elif available("advisor.whatif"):
-        st.caption("No single answer within reach changes the recommendation.")
     else:
-        st.caption("The what-would-change search is not part of this build of the advisor.")
+        st.caption("No single answer within reach changes the recommendation.")
 
 
 def format_fact(fact: str, value: Any) -> str:
@@ -928,11 +915,6 @@ def _show(value: Any) -> str:
 
 
 def map_tab(profile: WorkloadProfile, ruleset: RuleSet, weights: dict[str, float]) -> None:
-    if not available("advisor.decision_map"):
-        st.info("The decision map needs `advisor.decision_map`, which is not part of this build of the advisor yet.")
-        return
-    from advisor.decision_map import VARIABLE_FACTS, decision_map, default_values
-
     st.markdown("##### Where each mode wins")
     st.caption("The recommended mode over two answers you pick, everything else as you answered it. "
                "The ring marks your workload.")
@@ -983,7 +965,7 @@ def _map_scale(fact: str, values: list[Any]) -> tuple[str, list[float]]:
     return "linear", [2 * nums[0] - mids[0], *mids, 2 * nums[-1] - mids[-1]]
 
 
-def map_chart(result: Any) -> Layered:
+def map_chart(result: DecisionMap) -> Layered:
     """Heatmap of the recommended mode; numeric answers on continuous (often log) axes."""
     encodings: dict[str, dict[str, Any]] = {}
     for axis, fact, values in (("x", result.x_fact, result.x_values), ("y", result.y_fact, result.y_values)):
@@ -1059,31 +1041,24 @@ def _map_value(fact: str, value: Any) -> str:
 
 def record_tab(a: Assessment) -> None:
     st.markdown("##### Decision record")
-    if not available("advisor.records"):
-        st.info("Decision records (MADR and Nygard) need `advisor.records`, which is not part of this build of the "
-                "advisor yet. The JSON assessment below holds the whole decision.")
-        adr = None
-    else:
-        st.session_state.setdefault("adr_template", "madr")
-        st.session_state.setdefault("adr_status", "proposed")
-        st.session_state.setdefault("adr_date", today())
-        st.session_state.setdefault("adr_view", "Preview")
-        c1, c2, c3 = st.columns([3, 2, 2])
-        template = c1.segmented_control("Format", list(ADR_TEMPLATES), key="adr_template", format_func=ADR_TEMPLATES.__getitem__,
-                                        required=True, help="MADR 4 (Markdown Architectural Decision Records) or Nygard's format as "
-                                        "adr-tools writes it.")
-        status = c2.selectbox("Status", ("proposed", "accepted"), key="adr_status", help="Proposed until the team agrees.")
-        date = c3.date_input("Date", key="adr_date", help="The date written in the record.")
-        try:
-            adr = adr_text(a, template, status, date)
-        except AdvisorError as exc:
-            st.error(f"The record cannot be written: {friendly(exc)}")
-            adr = None
+    st.session_state.setdefault("adr_template", "madr")
+    st.session_state.setdefault("adr_status", "proposed")
+    st.session_state.setdefault("adr_date", today())
+    st.session_state.setdefault("adr_view", "Preview")
+    c1, c2, c3 = st.columns([3, 2, 2])
+    template = c1.segmented_control(
+        "Format", list(ADR_TEMPLATES), key="adr_template", format_func=ADR_TEMPLATES.__getitem__, required=True,
+        help="MADR 4 (Markdown Architectural Decision Records) or Nygard's format as adr-tools writes it.",
+    )
+    status = c2.selectbox("Status", ("proposed", "accepted"), key="adr_status", help="Proposed until the team agrees.")
+    date = c3.date_input("Date", key="adr_date", help="The date written in the record.")
+    adr: str | None = None
+    try:
+        adr = adr_text(a, template, status, date)
+    except AdvisorError as exc:
+        st.error(f"The record cannot be written: {friendly(exc)}")
+    d1, d2 = st.columns(2)
     if adr is not None:
-        from advisor.markdown import slug
-        from advisor.records import record_title
-
-        d1, d2 = st.columns(2)
         d1.download_button(
             f"Download the record ({ADR_TEMPLATES[template]})", data=adr.encode("utf-8"),
             file_name=f"{slug(record_title(a))}.md", mime="text/markdown", key="download_adr", on_click="ignore",
@@ -1091,26 +1066,22 @@ def record_tab(a: Assessment) -> None:
             help="Markdown to commit next to the code, e.g. as docs/decisions/NNNN-title.md. "
             "`advisor adr` writes the same record with the next free number.",
         )
-        d2.download_button(
-            "Download the assessment (JSON)", data=lambda: assessment_json(a), file_name=f"{slug(a.workload.name)}.json",
-            mime="application/json", key="download_json", on_click="ignore", icon=":material/data_object:", width="stretch",
-            help="Exactly what `advisor recommend --format json` prints for these answers.",
-        )
-        view = st.segmented_control("View", ("Preview", "Markdown source"), key="adr_view", required=True, label_visibility="collapsed")
-        with st.container(border=True, height=640, key="adr_preview"):
-            if view == "Markdown source":
-                st.code(adr, language="markdown", wrap_lines=True)
-            else:
-                front, body = split_front_matter(adr)
-                if front:
-                    st.caption(" · ".join(md(line) for line in front.splitlines() if line.strip()))
-                st.markdown(preview_markdown(body))
-    else:
-        st.download_button(
-            "Download the assessment (JSON)", data=lambda: assessment_json(a), file_name=f"{_slug(a.workload.name)}.json",
-            mime="application/json", key="download_json", on_click="ignore", icon=":material/data_object:",
-            help="Exactly what `advisor recommend --format json` prints for these answers.",
-        )
+    d2.download_button(
+        "Download the assessment (JSON)", data=lambda: assessment_json(a), file_name=f"{slug(a.workload.name)}.json",
+        mime="application/json", key="download_json", on_click="ignore", icon=":material/data_object:", width="stretch",
+        help="Exactly what `advisor recommend --format json` prints for these answers.",
+    )
+    if adr is None:
+        return
+    view = st.segmented_control("View", ("Preview", "Markdown source"), key="adr_view", required=True, label_visibility="collapsed")
+    with st.container(border=True, height=640, key="adr_preview"):
+        if view == "Markdown source":
+            st.code(adr, language="markdown", wrap_lines=True)
+        else:
+            front, body = split_front_matter(adr)
+            if front:
+                st.caption(" · ".join(md(line) for line in front.splitlines() if line.strip()))
+            st.markdown(preview_markdown(body))
 
 
 ADR_TEMPLATES = {"madr": "MADR 4", "nygard": "Nygard"}
@@ -1118,8 +1089,6 @@ ADR_TEMPLATES = {"madr": "MADR 4", "nygard": "Nygard"}
 
 def adr_text(a: Assessment, template: str, status: str, date: datetime.date) -> str:
     """The record as the CLI writes it: the same function, the same arguments."""
-    from advisor.records import render_adr
-
     return render_adr(a, template=template, status=status, date=date)
 
 
@@ -1164,7 +1133,7 @@ def results(profile: WorkloadProfile | None, error: AdvisorError | None, ruleset
         st.error(f"The answers are not complete yet. {friendly(error)}" if error else "The answers are not complete yet.")
         return
     try:
-        assessment = advisor.assess(profile, ruleset, weights=weights, what_if=available("advisor.whatif"))
+        assessment = advisor.assess(profile, ruleset, weights=weights)
     except AdvisorError as exc:
         st.error(f"The advisor cannot assess these answers. {friendly(exc)}")
         return

@@ -25,7 +25,9 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 import advisor
+from advisor import records
 from advisor.cli import dump_json
+from advisor.decision_map import decision_map, default_values
 from advisor.errors import InputError
 from advisor.profile import MODES
 from tests.strategies import profile_dicts
@@ -165,6 +167,12 @@ def test_reweighting_the_axes_reorders_the_ranking(at: AppTest) -> None:
     at.button(key="reset_weights").click().run()
     assert displayed_ranking(at) == before
 
+    for axis in advisor.load_rules().weights:  # nothing counts: ties go to the simplest mode
+        at.slider(key=f"q_w_{axis}").set_value(0.0)
+    at.run()
+    ok(at)
+    assert shown_mode(at) == label(advisor.assess(profile, weights=dict.fromkeys(weights, 0.0)).recommendation)
+
 
 def displayed_ranking(at: AppTest) -> list[str]:
     """Modes in the order the ranking caption lists them ("1. **sync** +10.5 · 2. ...")."""
@@ -296,7 +304,6 @@ def test_downloaded_answers_read_back_as_the_same_workload(at: AppTest, monkeypa
 
 
 def test_downloaded_adr_is_the_record_the_cli_writes(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
-    records = pytest.importorskip("advisor.records")
     seen = captured_downloads(monkeypatch)
     at.selectbox(key="q_interaction").set_value("chat").run()
     at.session_state["adr_template"] = "nygard"
@@ -319,7 +326,6 @@ def test_downloaded_adr_is_the_record_the_cli_writes(at: AppTest, monkeypatch: p
 
 
 def test_madr_preview_keeps_dollar_amounts_literal(at: AppTest) -> None:
-    pytest.importorskip("advisor.records")
     open_tab(at, "Decision record")
     ok(at)
     preview = "\n".join(m.value for m in at.markdown)
@@ -344,6 +350,15 @@ def test_cost_chart_shows_each_modes_monthly_total(at: AppTest) -> None:
     assert any("USD per month" in json.dumps(spec) for spec, _ in chart_specs(at))
 
 
+def test_downloads_are_offered(at: AppTest) -> None:
+    assert at.download_button(key="download_answers").label == "Download answers (YAML)"
+    open_tab(at, "Decision record")
+    ok(at)
+    assert {b.key for b in at.download_button} == {"download_answers", "download_adr", "download_json"}
+    at.text_input(key="q_name").set_value("").run()  # nothing valid to download
+    assert at.download_button(key="download_answers").proto.disabled
+
+
 def test_every_tab_renders(at: AppTest) -> None:
     for tab in app.TABS:
         open_tab(at, tab)
@@ -356,14 +371,13 @@ def test_every_tab_renders(at: AppTest) -> None:
 
 
 def test_decision_map_marks_the_current_workload(at: AppTest) -> None:
-    dm = pytest.importorskip("advisor.decision_map")
     at.session_state["map_n"] = 6
     open_tab(at, "Decision map")
     ok(at)
     profile = advisor.load_profile(DEFAULT)
-    xs = dm.default_values("latency_budget_s", profile, 6)
-    ys = dm.default_values("requests_per_month", profile, 6)
-    expected = dm.decision_map(profile, "latency_budget_s", xs, "requests_per_month", ys, rules=advisor.load_rules())
+    xs = default_values("latency_budget_s", profile, 6)
+    ys = default_values("requests_per_month", profile, 6)
+    expected = decision_map(profile, "latency_budget_s", xs, "requests_per_month", ys, rules=advisor.load_rules())
     (spec, data), = [c for c in chart_specs(at) if "recommended" in json.dumps(c[0])]
     rows = [row for rows in data.values() for row in rows]
     cells = [r for r in rows if "mode" in r]
@@ -440,8 +454,7 @@ def test_every_chart_is_valid_vega_lite(path: Path) -> None:
     assessment = advisor.assess(advisor.load_profile(path))
     for chart in (app.ranking_chart(assessment), app.cost_chart(assessment), app.latency_chart(assessment)):
         chart.to_dict(validate=True)
-    dm = pytest.importorskip("advisor.decision_map")
     profile = assessment.workload
     for x, y in (("latency_budget_s", "requests_per_month"), ("interaction", "output_tokens"), ("downstream", "side_effects")):
-        result = dm.decision_map(profile, x, dm.default_values(x, profile, 5), y, dm.default_values(y, profile, 5))
+        result = decision_map(profile, x, default_values(x, profile, 5), y, default_values(y, profile, 5))
         app.map_chart(result).to_dict(validate=True)
