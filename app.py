@@ -706,8 +706,8 @@ def overview_tab(a: Assessment) -> None:
     if a.excluded:
         st.markdown("##### Ruled out")
         for e in a.excluded:
-            st.markdown(f"**{MODE_LABELS[e.mode]}**: " + " ".join(md(reason) for reason in e.reasons))
-            st.caption("by " + ", ".join(f"`{rule}`" for rule in e.rules))
+            st.markdown(f"**{MODE_LABELS[e.mode]}**\n" + "\n".join(f"- {md(reason)}" for reason in e.reasons))
+            st.caption("by the rules " + ", ".join(f"`{rule}`" for rule in e.rules))
     if a.patterns:
         st.markdown("##### Pair it with")
         for p in a.patterns:
