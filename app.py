@@ -11,9 +11,11 @@ the scenarios and the price catalogue are loaded once per server and never mutat
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +27,8 @@ import advisor
 from advisor.assessment import Assessment, today
 from advisor.cli import dump_json
 from advisor.cost import AMORTISATION_MONTHS, ENGINEERING_PERSON_WEEKS, INFRA_USD_PER_MONTH, USD_PER_PERSON_WEEK
+from advisor.decision_map import VARIABLE_FACTS, DecisionMap, decision_map, default_values, field_range
 from advisor.errors import AdvisorError, InputError
-from advisor.decision_map import VARIABLE_FACTS, DecisionMap, decision_map, default_values
 from advisor.facts import FACTS
 from advisor.markdown import slug
 from advisor.profile import MODES, CostOptions, Pricing, WorkloadProfile, parse_profile
@@ -474,8 +476,15 @@ def init_session(scenarios: dict[str, Scenario], ruleset: RuleSet) -> None:
 
 def _fallback_profile() -> WorkloadProfile:
     return parse_profile(
-        {"name": "New feature", "interaction": "request_response", "latency_budget_s": 5, "input_tokens": 1000,
-         "output_tokens": 200, "requests_per_month": 10_000, "model": "gpt-4o-mini"}
+        {
+            "name": "New feature",
+            "interaction": "request_response",
+            "latency_budget_s": 5,
+            "input_tokens": 1000,
+            "output_tokens": 200,
+            "requests_per_month": 10_000,
+            "model": "gpt-4o-mini",
+        }
     )
 
 
@@ -484,7 +493,9 @@ def _fallback_profile() -> WorkloadProfile:
 
 def _select(field: str, label: str, help_key: str | None = None, **kw: Any) -> None:
     labels = CHOICE_LABELS[field]
-    st.selectbox(label, list(labels), format_func=labels.__getitem__, key=f"q_{field}", help=HELP[help_key or field], **kw)
+    st.selectbox(
+        label, list(labels), format_func=labels.__getitem__, key=f"q_{field}", help=HELP[help_key or field], **kw
+    )
 
 
 def _axis_header(ruleset: RuleSet, index: int, axis_id: str, fallback: str) -> None:
@@ -494,11 +505,43 @@ def _axis_header(ruleset: RuleSet, index: int, axis_id: str, fallback: str) -> N
         st.caption(md(axis.question))
 
 
+def _number(where: Any, field: str, label: str, step: float, **kw: Any) -> None:
+    """A number question whose bounds are WorkloadProfile's own (never restated here)."""
+    bounds = field_range(field)
+    low = bounds.low if math.isfinite(bounds.low) else None
+    high = bounds.high if math.isfinite(bounds.high) else None
+    if bounds.integer:
+        where.number_input(
+            label, min_value=_int(low), max_value=_int(high), step=int(step), key=f"q_{field}", help=HELP[field], **kw
+        )
+    else:
+        where.number_input(
+            label,
+            min_value=low,
+            max_value=high,
+            step=float(step),
+            format="%g",
+            key=f"q_{field}",
+            help=HELP[field],
+            **kw,
+        )
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _money_input(where: Any, label: str, key: str, step: float, help_key: str, **kw: Any) -> None:
+    where.number_input(label, min_value=0.0, step=step, format="%g", key=key, help=HELP[help_key], **kw)
+
+
 def questionnaire(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
     with st.container(border=True):
         st.markdown("**The feature**")
         st.text_input(FIELD_LABELS["name"], key="q_name", max_chars=200, help=HELP["name"])
-        st.text_area(FIELD_LABELS["description"], key="q_description", max_chars=5000, height=80, help=HELP["description"])
+        st.text_area(
+            FIELD_LABELS["description"], key="q_description", max_chars=5000, height=80, help=HELP["description"]
+        )
         _select("current_mode", FIELD_LABELS["current_mode"])
 
     with st.container(border=True):
@@ -508,58 +551,142 @@ def questionnaire(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> No
     with st.container(border=True):
         _axis_header(ruleset, 2, "latency", "Latency")
         value, unit = st.columns([3, 2])
-        value.number_input(FIELD_LABELS["latency_budget_s"], min_value=0.0, step=1.0, format="%g", key="q_budget", help=HELP["budget"])
+        # In the chosen unit, so only "more than zero" applies here; the profile checks the rest.
+        value.number_input(
+            FIELD_LABELS["latency_budget_s"], min_value=0.0, step=1.0, format="%g", key="q_budget", help=HELP["budget"]
+        )
         unit.selectbox("Unit", list(BUDGET_UNITS), key="q_budget_unit", help=HELP["budget_unit"])
         calls, tools = st.columns(2)
-        calls.number_input(FIELD_LABELS["chained_calls"], min_value=1, max_value=50, step=1, key="q_chained_calls", help=HELP["chained_calls"])
-        tools.number_input("Tool time per request (s)", min_value=0.0, max_value=86_400.0, step=0.1, format="%g", key="q_tool_latency_s", help=HELP["tool_latency_s"])
+        _number(calls, "chained_calls", FIELD_LABELS["chained_calls"], 1)
+        _number(tools, "tool_latency_s", "Tool time per request (s)", 0.1)
         with st.expander("Measured model speed (optional)"):
-            st.number_input("Measured p95 of one model call (s)", min_value=0.0, max_value=3600.0, step=0.5, format="%g", key="q_model_p95_s", placeholder="estimate from the model", help=HELP["model_p95_s"])
+            _number(st, "model_p95_s", "Measured p95 of one model call (s)", 0.5, placeholder="estimate from the model")
             ttft, tps = st.columns(2)
-            ttft.number_input("Time to first token (s)", min_value=0.0, max_value=600.0, step=0.1, format="%g", key="q_ttft_s", placeholder="model default", help=HELP["ttft_s"])
-            tps.number_input("Output speed (tokens/s)", min_value=0.0, max_value=100_000.0, step=10.0, format="%g", key="q_output_tokens_per_s", placeholder="model default", help=HELP["output_tokens_per_s"])
+            _number(ttft, "ttft_s", "Time to first token (s)", 0.1, placeholder="model default")
+            _number(tps, "output_tokens_per_s", "Output speed (tokens/s)", 10, placeholder="model default")
 
     with st.container(border=True):
         _axis_header(ruleset, 3, "cost_burst", "Volume, tokens and cost")
         volume, peak = st.columns(2)
-        volume.number_input(FIELD_LABELS["requests_per_month"], min_value=0, max_value=100_000_000_000, step=1000, key="q_requests_per_month", help=HELP["requests_per_month"])
-        peak.number_input(FIELD_LABELS["peak_requests_per_minute"], min_value=0.0, max_value=1e9, step=10.0, format="%g", key="q_peak_requests_per_minute", placeholder="flat month", help=HELP["peak_requests_per_minute"])
+        _number(volume, "requests_per_month", FIELD_LABELS["requests_per_month"], 1000)
+        _number(
+            peak, "peak_requests_per_minute", FIELD_LABELS["peak_requests_per_minute"], 10, placeholder="flat month"
+        )
         provider, model = st.columns(2)
         providers = _with_current(tuple(catalogue), st.session_state.get("q_provider"))
-        provider.selectbox(FIELD_LABELS["provider"], providers, key="q_provider", accept_new_options=True, help=HELP["provider"], on_change=on_provider, args=(catalogue,))
-        models = _with_current(catalogue.get(st.session_state.get("q_provider") or "", ()), st.session_state.get("q_model"))
-        model.selectbox(FIELD_LABELS["model"], models, key="q_model", accept_new_options=True, placeholder="choose or type a model", help=HELP["model"])
+        provider.selectbox(
+            FIELD_LABELS["provider"],
+            providers,
+            key="q_provider",
+            accept_new_options=True,
+            help=HELP["provider"],
+            on_change=on_provider,
+            args=(catalogue,),
+        )
+        models = _with_current(
+            catalogue.get(st.session_state.get("q_provider") or "", ()), st.session_state.get("q_model")
+        )
+        model.selectbox(
+            FIELD_LABELS["model"],
+            models,
+            key="q_model",
+            accept_new_options=True,
+            placeholder="choose or type a model",
+            help=HELP["model"],
+        )
         tokens_in, tokens_out = st.columns(2)
-        tokens_in.number_input(FIELD_LABELS["input_tokens"], min_value=0, max_value=10_000_000, step=100, key="q_input_tokens", help=HELP["input_tokens"])
-        tokens_out.number_input(FIELD_LABELS["output_tokens"], min_value=0, max_value=1_000_000, step=50, key="q_output_tokens", help=HELP["output_tokens"])
-        st.slider(FIELD_LABELS["cached_input_fraction"], min_value=0.0, max_value=1.0, step=0.01, format="percent", key="q_cached_input_fraction", help=HELP["cached_input_fraction"])
+        _number(tokens_in, "input_tokens", FIELD_LABELS["input_tokens"], 100)
+        _number(tokens_out, "output_tokens", FIELD_LABELS["output_tokens"], 50)
+        st.slider(
+            FIELD_LABELS["cached_input_fraction"],
+            min_value=0.0,
+            max_value=1.0,
+            step=0.01,
+            format="percent",
+            key="q_cached_input_fraction",
+            help=HELP["cached_input_fraction"],
+        )
         with st.expander("Your own prices and rate limits"):
             priced = st.toggle("Use my own prices (USD per 1M tokens)", key="q_use_pricing", help=HELP["use_pricing"])
             a, b = st.columns(2)
-            a.number_input("Input", min_value=0.0, max_value=10_000.0, step=0.05, format="%g", key="q_input_per_mtok", disabled=not priced, help=HELP["input_per_mtok"])
-            b.number_input("Output", min_value=0.0, max_value=10_000.0, step=0.1, format="%g", key="q_output_per_mtok", disabled=not priced, help=HELP["output_per_mtok"])
-            a.number_input("Cached input", min_value=0.0, max_value=10_000.0, step=0.01, format="%g", key="q_cached_input_per_mtok", disabled=not priced, placeholder="input price", help=HELP["cached_input_per_mtok"])
-            b.number_input("Batch discount (share)", min_value=0.0, max_value=0.99, step=0.05, format="%g", key="q_batch_discount", disabled=not priced, placeholder="published", help=HELP["batch_discount"])
+            _money_input(a, "Input", "q_input_per_mtok", 0.05, "input_per_mtok", disabled=not priced)
+            _money_input(b, "Output", "q_output_per_mtok", 0.1, "output_per_mtok", disabled=not priced)
+            _money_input(
+                a,
+                "Cached input",
+                "q_cached_input_per_mtok",
+                0.01,
+                "cached_input_per_mtok",
+                disabled=not priced,
+                placeholder="input price",
+            )
+            b.number_input(
+                "Batch discount (share)",
+                min_value=0.0,
+                max_value=0.99,
+                step=0.05,
+                format="%g",
+                key="q_batch_discount",
+                disabled=not priced,
+                placeholder="published",
+                help=HELP["batch_discount"],
+            )
             limited = st.toggle("Use my rate limits", key="q_use_limits", help=HELP["use_limits"])
             a, b = st.columns(2)
-            a.number_input("Requests per minute (RPM)", min_value=0.0, max_value=1e9, step=100.0, format="%g", key="q_rpm", disabled=not limited, help=HELP["rpm"])
-            b.number_input("Tokens per minute (TPM)", min_value=0.0, max_value=1e12, step=10_000.0, format="%g", key="q_tpm", disabled=not limited, help=HELP["tpm"])
+            _money_input(a, "Requests per minute (RPM)", "q_rpm", 100.0, "rpm", disabled=not limited)
+            _money_input(b, "Tokens per minute (TPM)", "q_tpm", 10_000.0, "tpm", disabled=not limited)
         with st.expander("Build and run cost (optional)"):
             a, b = st.columns(2)
-            a.number_input("Engineer cost per week (USD)", min_value=0.0, max_value=100_000.0, step=250.0, format="%g", key="q_usd_per_person_week", placeholder=f"{USD_PER_PERSON_WEEK:,.0f}", help=HELP["usd_per_person_week"])
-            b.number_input("Amortised over (months)", min_value=1, max_value=120, step=1, key="q_amortisation_months", placeholder=str(AMORTISATION_MONTHS), help=HELP["amortisation_months"])
+            _money_input(
+                a,
+                "Engineer cost per week (USD)",
+                "q_usd_per_person_week",
+                250.0,
+                "usd_per_person_week",
+                placeholder=f"{USD_PER_PERSON_WEEK:,.0f}",
+            )
+            b.number_input(
+                "Amortised over (months)",
+                min_value=1,
+                step=1,
+                key="q_amortisation_months",
+                placeholder=str(AMORTISATION_MONTHS),
+                help=HELP["amortisation_months"],
+            )
             for mode in MODES:
                 a, b = st.columns(2)
-                a.number_input(f"{MODE_LABELS[mode]}: infrastructure (USD/month)", min_value=0.0, max_value=1e12, step=10.0, format="%g", key=f"q_infra_{mode}", placeholder=f"{INFRA_USD_PER_MONTH[mode]:g}", help=HELP["infra"])
-                b.number_input(f"{MODE_LABELS[mode]}: build effort (person-weeks)", min_value=0.0, max_value=1e12, step=0.5, format="%g", key=f"q_effort_{mode}", placeholder=f"{ENGINEERING_PERSON_WEEKS[mode]:g}", help=HELP["effort"])
+                _money_input(
+                    a,
+                    f"{MODE_LABELS[mode]}: infrastructure (USD/month)",
+                    f"q_infra_{mode}",
+                    10.0,
+                    "infra",
+                    placeholder=f"{INFRA_USD_PER_MONTH[mode]:g}",
+                )
+                _money_input(
+                    b,
+                    f"{MODE_LABELS[mode]}: build effort (person-weeks)",
+                    f"q_effort_{mode}",
+                    0.5,
+                    "effort",
+                    placeholder=f"{ENGINEERING_PERSON_WEEKS[mode]:g}",
+                )
 
     with st.container(border=True):
         _axis_header(ruleset, 4, "failure_retry", "Failure and audit")
         _select("side_effects", FIELD_LABELS["side_effects"])
-        st.slider(FIELD_LABELS["retry_rate"], min_value=0.0, max_value=1.0, step=0.01, format="percent", key="q_retry_rate", help=HELP["retry_rate"])
+        st.slider(
+            FIELD_LABELS["retry_rate"],
+            min_value=0.0,
+            max_value=1.0,
+            step=0.01,
+            format="percent",
+            key="q_retry_rate",
+            help=HELP["retry_rate"],
+        )
         a, b = st.columns(2)
-        a.number_input(FIELD_LABELS["attempts_per_layer"], min_value=1, max_value=10, step=1, key="q_attempts_per_layer", help=HELP["attempts_per_layer"])
-        b.number_input(FIELD_LABELS["retry_layers"], min_value=1, max_value=20, step=1, key="q_retry_layers", help=HELP["retry_layers"])
+        _number(a, "attempts_per_layer", FIELD_LABELS["attempts_per_layer"], 1)
+        _number(b, "retry_layers", FIELD_LABELS["retry_layers"], 1)
 
     with st.container(border=True):
         _axis_header(ruleset, 5, "downstream", "Downstream")
@@ -574,12 +701,19 @@ def _with_current(options: tuple[str, ...], current: str | None) -> list[str]:
 # -- the sidebar: scenarios, files, priorities ------------------------------------------------------
 
 
-def sidebar(ruleset: RuleSet, scenarios: dict[str, Scenario], problems: tuple[str, ...], profile: WorkloadProfile | None) -> None:
+def sidebar(
+    ruleset: RuleSet, scenarios: dict[str, Scenario], problems: tuple[str, ...], profile: WorkloadProfile | None
+) -> None:
     with st.sidebar:
         st.markdown("### Start from")
         st.selectbox(
-            "Scenario", list(scenarios), key="scenario", format_func=lambda s: scenarios[s].name,
-            placeholder="Your own answers", on_change=on_scenario, args=(scenarios,),
+            "Scenario",
+            list(scenarios),
+            key="scenario",
+            format_func=lambda s: scenarios[s].name,
+            placeholder="Your own answers",
+            on_change=on_scenario,
+            args=(scenarios,),
             help="Worked cases from the source documents. Choosing one replaces every answer.",
         )
         chosen = scenarios.get(st.session_state.get("scenario") or "")
@@ -590,8 +724,12 @@ def sidebar(ruleset: RuleSet, scenarios: dict[str, Scenario], problems: tuple[st
 
         gen = st.session_state.get("upload_gen", 0)
         st.file_uploader(
-            "Open a workload file", type=["yaml", "yml"], key=f"upload_{gen}", max_upload_size=1,
-            on_change=on_upload, args=(f"upload_{gen}",),
+            "Open a workload file",
+            type=["yaml", "yml"],
+            key=f"upload_{gen}",
+            max_upload_size=1,
+            on_change=on_upload,
+            args=(f"upload_{gen}",),
             help="A workload YAML file as `advisor recommend` reads it. It replaces every answer.",
         )
         if error := st.session_state.get("load_error"):
@@ -600,18 +738,37 @@ def sidebar(ruleset: RuleSet, scenarios: dict[str, Scenario], problems: tuple[st
             "Download answers (YAML)",
             data=(lambda: answers_yaml(profile)) if profile else "",
             file_name=f"{slug(profile.name) if profile else 'workload'}.yaml",
-            mime="application/yaml", key="download_answers", on_click="ignore", icon=":material/download:",
-            disabled=profile is None, width="stretch",
+            mime="application/yaml",
+            key="download_answers",
+            on_click="ignore",
+            icon=":material/download:",
+            disabled=profile is None,
+            width="stretch",
             help="Your answers as a workload file: open it here later, or run `advisor recommend` on it."
-            if profile else "Fix the answers marked in red first.",
+            if profile
+            else "Fix the answers marked in red first.",
         )
 
         st.markdown("### Axis priority")
         st.caption("How much each axis counts. The ranking follows; the rule set's defaults come from its authors.")
         for axis in ruleset.header.axes:
             top = max(10.0, float(axis.weight) * 2)
-            st.slider(md(axis.name), min_value=0.0, max_value=top, step=0.5, format="%g", key=f"q_w_{axis.id}", help=md(axis.question))
-        st.button("Reset priorities", on_click=reset_weights, args=(ruleset,), key="reset_weights", icon=":material/restart_alt:")
+            st.slider(
+                md(axis.name),
+                min_value=0.0,
+                max_value=top,
+                step=0.5,
+                format="%g",
+                key=f"q_w_{axis.id}",
+                help=md(axis.question),
+            )
+        st.button(
+            "Reset priorities",
+            on_click=reset_weights,
+            args=(ruleset,),
+            key="reset_weights",
+            icon=":material/restart_alt:",
+        )
 
 
 def weights_from_state(ruleset: RuleSet) -> dict[str, float]:
@@ -640,22 +797,47 @@ def headline(a: Assessment, custom_weights: bool) -> None:
             decisive = " · ".join(md(rules[r].title) if r in rules else f"`{r}`" for r in a.decided_by[:4])
             st.caption(f"Decided by: {decisive}")
         m1, m2, m3, m4 = st.columns(4)
-        m1.metric("Monthly cost", money(cost.total_usd), help="Tokens, infrastructure and amortised build cost of the recommended mode.")
+        m1.metric(
+            "Monthly cost",
+            money(cost.total_usd),
+            help="Tokens, infrastructure and amortised build cost of the recommended mode.",
+        )
         if w.current_mode and w.current_mode != a.recommendation and cost.saving_vs_current_usd is not None:
             saving = cost.saving_vs_current_usd
-            m2.metric(f"Saving vs {w.current_mode}" if saving >= 0 else f"Extra vs {w.current_mode}", money(abs(saving)),
-                      delta=f"{money(abs(saving) * 12)} a year", delta_color="normal" if saving >= 0 else "inverse",
-                      delta_arrow="off", help="Today's monthly total minus the recommended mode's, build cost included.")
+            m2.metric(
+                f"Saving vs {w.current_mode}" if saving >= 0 else f"Extra vs {w.current_mode}",
+                money(abs(saving)),
+                delta=f"{money(abs(saving) * 12)} a year",
+                delta_color="normal" if saving >= 0 else "inverse",
+                delta_arrow="off",
+                help="Today's monthly total minus the recommended mode's, build cost included.",
+            )
         else:
             cheapest = min(a.costs.values(), key=lambda c: c.total_usd)
-            m2.metric("Cheapest mode", MODE_SHORT[cheapest.mode], delta=money(cheapest.total_usd) + " a month", delta_color="off",
-                      delta_arrow="off", help="The mode with the lowest monthly total; cost is one axis of five.")
-        m3.metric("End-to-end p95", seconds(lat.end_to_end_p95_s), delta=f"budget {seconds(lat.latency_budget_s)}",
-                  delta_color="normal" if lat.within_budget else "inverse", delta_arrow="off",
-                  help="Chained calls x per-call p95 + tool time, against the latency budget.")
-        m4.metric("Headroom", _percent(cap.headroom), delta="over the limit" if cap.over_limit else "at peak",
-                  delta_color="inverse" if cap.over_limit else "off", delta_arrow="off",
-                  help="Share of the tighter of the RPM and TPM limits left at peak traffic.")
+            m2.metric(
+                "Cheapest mode",
+                MODE_SHORT[cheapest.mode],
+                delta=money(cheapest.total_usd) + " a month",
+                delta_color="off",
+                delta_arrow="off",
+                help="The mode with the lowest monthly total; cost is one axis of five.",
+            )
+        m3.metric(
+            "End-to-end p95",
+            seconds(lat.end_to_end_p95_s),
+            delta=f"budget {seconds(lat.latency_budget_s)}",
+            delta_color="normal" if lat.within_budget else "inverse",
+            delta_arrow="off",
+            help="Chained calls x per-call p95 + tool time, against the latency budget.",
+        )
+        m4.metric(
+            "Headroom",
+            _percent(cap.headroom),
+            delta="over the limit" if cap.over_limit else "at peak",
+            delta_color="inverse" if cap.over_limit else "off",
+            delta_arrow="off",
+            help="Share of the tighter of the RPM and TPM limits left at peak traffic.",
+        )
 
 
 def _percent(share: float) -> str:
@@ -673,24 +855,51 @@ def ranking_chart(a: Assessment) -> Layered:
     weights = {x.id: x.weight for x in a.axes}
     order = [_mode_row_label(r.mode, r.rank, r.excluded) for r in a.ranking]
     rows = [
-        {"mode": _mode_row_label(r.mode, r.rank, r.excluded), "axis": names.get(axis, axis),
-         "weighted": weights.get(axis, 0) * score, "score": score, "weight": weights.get(axis, 0)}
-        for r in a.ranking for axis, score in r.axis_scores.items() if score
+        {
+            "mode": _mode_row_label(r.mode, r.rank, r.excluded),
+            "axis": names.get(axis, axis),
+            "weighted": weights.get(axis, 0) * score,
+            "score": score,
+            "weight": weights.get(axis, 0),
+        }
+        for r in a.ranking
+        for axis, score in r.axis_scores.items()
+        if score
     ]
     totals = [{"mode": _mode_row_label(r.mode, r.rank, r.excluded), "total": r.total} for r in a.ranking]
-    y = alt.Y("mode:N", sort=order, title=None, scale=alt.Scale(domain=order, paddingInner=0.3),
-              axis=alt.Axis(labelLimit=220, labelFontSize=13))
-    bars = alt.Chart(frame(rows)).mark_bar(cornerRadius=2).encode(
-        x=alt.X("sum(weighted):Q", title="weighted score (axis score x priority)"),
-        y=y,
-        color=alt.Color("axis:N", title=None, sort=[x.name for x in a.axes],
-                        scale=alt.Scale(domain=[x.name for x in a.axes], range=AXIS_COLORS),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
-        tooltip=[alt.Tooltip("mode:N"), alt.Tooltip("axis:N"), alt.Tooltip("score:Q", title="axis score"), alt.Tooltip("weight:Q", title="priority"),
-                 alt.Tooltip("weighted:Q", format="+.1f")],
+    y = alt.Y(
+        "mode:N",
+        sort=order,
+        title=None,
+        scale=alt.Scale(domain=order, paddingInner=0.3),
+        axis=alt.Axis(labelLimit=220, labelFontSize=13),
     )
-    marks = alt.Chart(frame(totals)).mark_tick(color="#111827", thickness=3).encode(
-        x=alt.X("total:Q"), y=y, tooltip=[alt.Tooltip("mode:N"), alt.Tooltip("total:Q", format="+.1f")]
+    bars = (
+        alt.Chart(frame(rows))
+        .mark_bar(cornerRadius=2)
+        .encode(
+            x=alt.X("sum(weighted):Q", title="weighted score (axis score x priority)"),
+            y=y,
+            color=alt.Color(
+                "axis:N",
+                title=None,
+                sort=[x.name for x in a.axes],
+                scale=alt.Scale(domain=[x.name for x in a.axes], range=AXIS_COLORS),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
+            ),
+            tooltip=[
+                alt.Tooltip("mode:N"),
+                alt.Tooltip("axis:N"),
+                alt.Tooltip("score:Q", title="axis score"),
+                alt.Tooltip("weight:Q", title="priority"),
+                alt.Tooltip("weighted:Q", format="+.1f"),
+            ],
+        )
+    )
+    marks = (
+        alt.Chart(frame(totals))
+        .mark_tick(color="#111827", thickness=3)
+        .encode(x=alt.X("total:Q"), y=y, tooltip=[alt.Tooltip("mode:N"), alt.Tooltip("total:Q", format="+.1f")])
     )
     return layered(bars, marks, height=44 * len(order) + 110)
 
@@ -702,7 +911,9 @@ def _mode_row_label(mode: str, rank: int, excluded: bool) -> str:
 def overview_tab(a: Assessment) -> None:
     st.markdown("##### Ranking")
     st.altair_chart(ranking_chart(a), key="ranking_chart", width="stretch")
-    st.caption(" · ".join(f"{r.rank}. **{r.mode}** {r.total:+.1f}" + (" (excluded)" if r.excluded else "") for r in a.ranking))
+    st.caption(
+        " · ".join(f"{r.rank}. **{r.mode}** {r.total:+.1f}" + (" (excluded)" if r.excluded else "") for r in a.ranking)
+    )
     if a.excluded:
         st.markdown("##### Ruled out")
         for e in a.excluded:
@@ -719,8 +930,10 @@ def overview_tab(a: Assessment) -> None:
         for c in a.what_would_change:
             question = FIELD_LABELS.get(c.fact, FACTS[c.fact].description if c.fact in FACTS else c.fact)
             value = _short_choice(c.fact, c.value) if c.fact in CHOICE_LABELS else format_fact(c.fact, c.value)
-            lines.append(f"- If *{md(question.lower() if question[1:2].islower() else question)}* were **{md(value)}**: "
-                         f"**{MODE_LABELS[c.new_recommendation]}**. {md(c.because)}")
+            lines.append(
+                f"- If *{md(question.lower() if question[1:2].islower() else question)}* were **{md(value)}**: "
+                f"**{MODE_LABELS[c.new_recommendation]}**. {md(c.because)}"
+            )
         st.markdown("\n".join(lines))
         st.caption("Each line changes one answer and keeps the rest; the engine re-ran the rules to find it.")
     else:
@@ -750,22 +963,46 @@ def cost_chart(a: Assessment) -> Layered:
     order = [_cost_row_label(a, m) for m in MODES]
     rows = [
         {"mode": _cost_row_label(a, m), "part": part, "usd": getattr(a.costs[m], attr), "order": i}
-        for m in MODES for i, (part, attr) in enumerate(parts)
+        for m in MODES
+        for i, (part, attr) in enumerate(parts)
     ]
-    totals = [{"mode": _cost_row_label(a, m), "total": a.costs[m].total_usd, "label": money(a.costs[m].total_usd)} for m in MODES]
-    y = alt.Y("mode:N", sort=order, title=None, scale=alt.Scale(domain=order, paddingInner=0.3),
-              axis=alt.Axis(labelLimit=240, labelFontSize=13))
-    bars = alt.Chart(frame(rows)).mark_bar(cornerRadius=2).encode(
-        x=alt.X("sum(usd):Q", title="USD per month", axis=alt.Axis(format="$,.0f"),
-                scale=alt.Scale(domainMax=1.18 * max(c.total_usd for c in a.costs.values()))),
-        order=alt.Order("order:Q"),
-        y=y,
-        color=alt.Color("part:N", title=None, sort=[p for p, _ in parts],
-                        scale=alt.Scale(range=["#2563eb", "#94a3b8", "#f59e0b"]), legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("mode:N"), alt.Tooltip("part:N"), alt.Tooltip("usd:Q", format="$,.2f")],
+    totals = [
+        {"mode": _cost_row_label(a, m), "total": a.costs[m].total_usd, "label": money(a.costs[m].total_usd)}
+        for m in MODES
+    ]
+    y = alt.Y(
+        "mode:N",
+        sort=order,
+        title=None,
+        scale=alt.Scale(domain=order, paddingInner=0.3),
+        axis=alt.Axis(labelLimit=240, labelFontSize=13),
     )
-    labels = alt.Chart(frame(totals)).mark_text(align="left", dx=4, fontWeight="bold").encode(
-        x=alt.X("total:Q"), y=y, text=alt.Text("label:N")
+    bars = (
+        alt.Chart(frame(rows))
+        .mark_bar(cornerRadius=2)
+        .encode(
+            x=alt.X(
+                "sum(usd):Q",
+                title="USD per month",
+                axis=alt.Axis(format="$,.0f"),
+                scale=alt.Scale(domainMax=1.18 * max(c.total_usd for c in a.costs.values())),
+            ),
+            order=alt.Order("order:Q"),
+            y=y,
+            color=alt.Color(
+                "part:N",
+                title=None,
+                sort=[p for p, _ in parts],
+                scale=alt.Scale(range=["#2563eb", "#94a3b8", "#f59e0b"]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[alt.Tooltip("mode:N"), alt.Tooltip("part:N"), alt.Tooltip("usd:Q", format="$,.2f")],
+        )
+    )
+    labels = (
+        alt.Chart(frame(totals))
+        .mark_text(align="left", dx=4, fontWeight="bold")
+        .encode(x=alt.X("total:Q"), y=y, text=alt.Text("label:N"))
     )
     return layered(bars, labels, height=44 * len(order) + 90)
 
@@ -785,28 +1022,40 @@ def cost_tab(a: Assessment) -> None:
     st.altair_chart(cost_chart(a), key="cost_chart", width="stretch")
     rows = []
     for mode, c in a.costs.items():
-        rows.append({
-            "mode": MODE_LABELS[mode], "tokens": c.tokens_usd, "infra": c.infra_usd,
-            "build": c.engineering_usd, "total": c.total_usd, "per 1K": c.per_1k_requests_usd,
-            "vs today": c.saving_vs_current_usd,
-        })
+        rows.append(
+            {
+                "mode": MODE_LABELS[mode],
+                "tokens": c.tokens_usd,
+                "infra": c.infra_usd,
+                "build": c.engineering_usd,
+                "total": c.total_usd,
+                "per 1K": c.per_1k_requests_usd,
+                "vs today": c.saving_vs_current_usd,
+            }
+        )
     st.dataframe(
-        rows, hide_index=True, width="stretch", key="cost_table",
+        rows,
+        hide_index=True,
+        width="stretch",
+        key="cost_table",
         column_config={
             "tokens": st.column_config.NumberColumn(format="dollar", help="Token bill per month, retries included."),
             "infra": st.column_config.NumberColumn(format="dollar", help="Infrastructure this mode adds, per month."),
             "build": st.column_config.NumberColumn(format="dollar", help="One-time build effort, amortised per month."),
             "total": st.column_config.NumberColumn("total / month", format="dollar"),
             "per 1K": st.column_config.NumberColumn("per 1K requests", format="dollar"),
-            "vs today": st.column_config.NumberColumn("saving vs today", format="dollar",
-                                                      help="Today's monthly total minus this mode's; negative costs more."),
+            "vs today": st.column_config.NumberColumn(
+                "saving vs today", format="dollar", help="Today's monthly total minus this mode's; negative costs more."
+            ),
         },
     )
     if w.current_mode and w.current_mode != a.recommendation:
         saving = a.costs[a.recommendation].saving_vs_current_usd or 0.0
         verdict = "saves" if saving >= 0 else "costs an extra"
-        st.markdown(f"Moving from **{w.current_mode}** to **{a.recommendation}** {verdict} **{money(abs(saving))} a month** "
-                    f"({money(abs(saving) * 12)} a year), build cost included.")
+        st.markdown(
+            f"Moving from **{w.current_mode}** to **{a.recommendation}** {verdict} **{money(abs(saving))} a month** "
+            f"({money(abs(saving) * 12)} a year), build cost included."
+        )
     elif w.current_mode:
         st.markdown(f"It already runs **{w.current_mode}**, the recommended mode: no migration to pay for.")
     breakeven = p.batch_breakeven_requests_per_month
@@ -826,15 +1075,21 @@ def latency_chart(a: Assessment) -> Layered:
         rows.append({"what": "tools", "s": w.tool_latency_s, "order": 1})
     top = 1.12 * max(lat.latency_budget_s, lat.end_to_end_p95_s)
     x = alt.X("sum(s):Q", title="seconds at p95", scale=alt.Scale(domain=[0, top], nice=False))
-    bar = alt.Chart(frame(rows)).mark_bar(cornerRadius=2).encode(
-        x=x,
-        color=alt.Color("what:N", scale=alt.Scale(range=["#2563eb", "#93c5fd"]), legend=None),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("what:N"), alt.Tooltip("s:Q", format=".2f")],
+    bar = (
+        alt.Chart(frame(rows))
+        .mark_bar(cornerRadius=2)
+        .encode(
+            x=x,
+            color=alt.Color("what:N", scale=alt.Scale(range=["#2563eb", "#93c5fd"]), legend=None),
+            order=alt.Order("order:Q"),
+            tooltip=[alt.Tooltip("what:N"), alt.Tooltip("s:Q", format=".2f")],
+        )
     )
     budget = alt.Chart(frame([{"s": lat.latency_budget_s, "label": f"budget {seconds(lat.latency_budget_s)}"}]))
     color = "#111827" if lat.within_budget else "#dc2626"
-    rule = budget.mark_rule(color=color, strokeWidth=2, strokeDash=[5, 3]).encode(x=alt.X("s:Q", scale=alt.Scale(domain=[0, top], nice=False)))
+    rule = budget.mark_rule(color=color, strokeWidth=2, strokeDash=[5, 3]).encode(
+        x=alt.X("s:Q", scale=alt.Scale(domain=[0, top], nice=False))
+    )
     text = budget.mark_text(align="right", dx=-5, baseline="top", y=2, color=color, fontWeight="bold").encode(
         x=alt.X("s:Q"), text=alt.Text("label:N")
     )
@@ -851,19 +1106,45 @@ def latency_tab(a: Assessment) -> None:
         f" + {seconds(w.tool_latency_s)} of tools: it **{verdict}** the {seconds(lat.latency_budget_s)} budget"
         f" ({lat.budget_ratio:.0%} of it). Streaming shows the first words after **{seconds(lat.time_to_first_token_s)}**."
     )
-    st.caption("Per-call p95 " + ("as measured." if lat.measured else
-               f"estimated: {lat.ttft_s:g} s to first token + {w.output_tokens:,} tokens at {lat.output_tokens_per_s:g} tokens/s."))
+    st.caption(
+        "Per-call p95 "
+        + (
+            "as measured."
+            if lat.measured
+            else f"estimated: {lat.ttft_s:g} s to first token + {w.output_tokens:,} tokens at {lat.output_tokens_per_s:g} tokens/s."
+        )
+    )
     st.markdown("##### Rate limits at peak")
     c1, c2 = st.columns(2)
-    c1.progress(min(1.0, cap.rpm_utilisation), text=f"Requests: {cap.peak_rpm:,.1f} of {cap.rpm_limit:,.0f} per minute ({cap.rpm_utilisation:.0%})")
-    c2.progress(min(1.0, cap.tpm_utilisation), text=f"Tokens: {cap.peak_tpm:,.0f} of {cap.tpm_limit:,.0f} per minute ({cap.tpm_utilisation:.0%})")
+    c1.progress(
+        min(1.0, cap.rpm_utilisation),
+        text=f"Requests: {cap.peak_rpm:,.1f} of {cap.rpm_limit:,.0f} per minute ({cap.rpm_utilisation:.0%})",
+    )
+    c2.progress(
+        min(1.0, cap.tpm_utilisation),
+        text=f"Tokens: {cap.peak_tpm:,.0f} of {cap.tpm_limit:,.0f} per minute ({cap.tpm_utilisation:.0%})",
+    )
     if cap.over_limit:
-        st.error(f"Peak traffic exceeds the rate limit ({1 - cap.headroom:.0%} of it): expect 429 errors unless traffic is queued or limits raised.")
+        st.error(
+            f"Peak traffic exceeds the rate limit ({1 - cap.headroom:.0%} of it): expect 429 errors unless traffic is queued or limits raised."
+        )
     st.caption(f"Limits: {md(cap.limits_source)}")
     m1, m2, m3 = st.columns(3)
-    m1.metric("Open connections", f"{cap.concurrent_connections:,.1f}", help="Sync and streaming hold one connection per request in flight (Little's law).")
-    m2.metric("Batch files a month", f"{cap.batch_submissions_per_month:,}", help=f"At most {cap.batch_max_requests:,} requests or {cap.batch_max_mb:g} MB per batch.")
-    m3.metric("Calls in a retry storm", f"{cap.retry_amplification:,.0f}", help="Calls per request when every layer's retries fire (attempts per layer ^ layers).")
+    m1.metric(
+        "Open connections",
+        f"{cap.concurrent_connections:,.1f}",
+        help="Sync and streaming hold one connection per request in flight (Little's law).",
+    )
+    m2.metric(
+        "Batch files a month",
+        f"{cap.batch_submissions_per_month:,}",
+        help=f"At most {cap.batch_max_requests:,} requests or {cap.batch_max_mb:g} MB per batch.",
+    )
+    m3.metric(
+        "Calls in a retry storm",
+        f"{cap.retry_amplification:,.0f}",
+        help="Calls per request when every layer's retries fire (attempts per layer ^ layers).",
+    )
 
 
 def risks_tab(a: Assessment) -> None:
@@ -897,13 +1178,27 @@ def why_tab(a: Assessment) -> None:
                 trace = traces.get(r.id)
                 if trace and trace.conditions:
                     st.dataframe(
-                        [{"fact": c.fact, "test": f"{op_symbol(c.op)} {_show(c.threshold)}", "actual": _show(c.actual),
-                          "holds": c.passed} for c in trace.conditions],
-                        hide_index=True, width="stretch",
+                        [
+                            {
+                                "fact": c.fact,
+                                "test": f"{op_symbol(c.op)} {_show(c.threshold)}",
+                                "actual": _show(c.actual),
+                                "holds": c.passed,
+                            }
+                            for c in trace.conditions
+                        ],
+                        hide_index=True,
+                        width="stretch",
                     )
     with st.expander("Assumptions behind the figures"):
-        st.dataframe([{"what": x.name, "value": x.value, "source": x.source} for x in a.assumptions], hide_index=True, width="stretch")
-    st.caption(f"Rule set {md(a.ruleset.id)} {md(a.ruleset.version)} (sha256 {a.ruleset.hash[:12]}), advisor {a.advisor_version}.")
+        st.dataframe(
+            [{"what": x.name, "value": x.value, "source": x.source} for x in a.assumptions],
+            hide_index=True,
+            width="stretch",
+        )
+    st.caption(
+        f"Rule set {md(a.ruleset.id)} {md(a.ruleset.version)} (sha256 {a.ruleset.hash[:12]}), advisor {a.advisor_version}."
+    )
 
 
 def _show(value: Any) -> str:
@@ -916,22 +1211,36 @@ def _show(value: Any) -> str:
 
 def map_tab(profile: WorkloadProfile, ruleset: RuleSet, weights: dict[str, float]) -> None:
     st.markdown("##### Where each mode wins")
-    st.caption("The recommended mode over two answers you pick, everything else as you answered it. "
-               "The ring marks your workload.")
+    st.caption(
+        "The recommended mode over two answers you pick, everything else as you answered it. "
+        "The ring marks your workload."
+    )
     facts = list(VARIABLE_FACTS)
     st.session_state.setdefault("map_x", "latency_budget_s" if "latency_budget_s" in facts else facts[0])
     st.session_state.setdefault("map_y", "requests_per_month" if "requests_per_month" in facts else facts[-1])
     st.session_state.setdefault("map_n", 20)
     cx, cy, cn = st.columns([4, 4, 3])
-    x = cx.selectbox("Across", facts, key="map_x", format_func=_fact_label, help="The answer that varies from left to right.")
-    y = cy.selectbox("Up", facts, key="map_y", format_func=_fact_label, help="The answer that varies from bottom to top.")
-    n = cn.slider("Grid points", min_value=5, max_value=40, step=1, key="map_n", help="Values per numeric axis; more is finer and slower.")
+    x = cx.selectbox(
+        "Across", facts, key="map_x", format_func=_fact_label, help="The answer that varies from left to right."
+    )
+    y = cy.selectbox(
+        "Up", facts, key="map_y", format_func=_fact_label, help="The answer that varies from bottom to top."
+    )
+    n = cn.slider(
+        "Grid points",
+        min_value=5,
+        max_value=40,
+        step=1,
+        key="map_n",
+        help="Values per numeric axis; more is finer and slower.",
+    )
     if x == y:
         st.warning("Pick two different answers for the two axes.")
         return
     try:
-        result = decision_map(profile, x, default_values(x, profile, n), y, default_values(y, profile, n),
-                              rules=ruleset, weights=weights)
+        result = decision_map(
+            profile, x, default_values(x, profile, n), y, default_values(y, profile, n), rules=ruleset, weights=weights
+        )
     except AdvisorError as exc:
         st.error(f"The map cannot be drawn: {friendly(exc)}")
         return
@@ -959,9 +1268,9 @@ def _map_scale(fact: str, values: list[Any]) -> tuple[str, list[float]]:
         v = nums[0]
         return ("log", [v / 1.5, v * 1.5]) if v > 0 else ("linear", [v - 0.5, v + 0.5])
     if log:
-        mids = [(a * b) ** 0.5 for a, b in zip(nums, nums[1:])]
+        mids = [(a * b) ** 0.5 for a, b in pairwise(nums)]
         return "log", [nums[0] ** 2 / mids[0], *mids, nums[-1] ** 2 / mids[-1]]
-    mids = [(a + b) / 2 for a, b in zip(nums, nums[1:])]
+    mids = [(a + b) / 2 for a, b in pairwise(nums)]
     return "linear", [2 * nums[0] - mids[0], *mids, 2 * nums[-1] - mids[-1]]
 
 
@@ -973,21 +1282,34 @@ def map_chart(result: DecisionMap) -> Layered:
         if fact in CHOICE_LABELS:
             labels = [_short_choice(fact, v) for v in values]
             enc = alt.X if axis == "x" else alt.Y
-            encodings[axis] = {"kind": "choice", "labels": labels,
-                               "channel": enc(f"{axis}_label:N", sort=labels, title=title, axis=alt.Axis(labelAngle=0, labelLimit=140))}
+            encodings[axis] = {
+                "kind": "choice",
+                "labels": labels,
+                "channel": enc(
+                    f"{axis}_label:N", sort=labels, title=title, axis=alt.Axis(labelAngle=0, labelLimit=140)
+                ),
+            }
         else:
             scale_type, edges = _map_scale(fact, values)
             unit = FACTS[fact].unit
             labels = alt.Axis(labelExpr=SECONDS_LABEL, grid=False) if unit == "s" else alt.Axis(format="~s", grid=False)
             enc = alt.X if axis == "x" else alt.Y
-            encodings[axis] = {"kind": "number", "edges": edges,
-                               "channel": enc(f"{axis}0:Q", title=title, scale=alt.Scale(type=scale_type, nice=False, zero=False),
-                                              axis=labels),
-                               "end": (alt.X2 if axis == "x" else alt.Y2)(f"{axis}1:Q")}
+            encodings[axis] = {
+                "kind": "number",
+                "edges": edges,
+                "channel": enc(
+                    f"{axis}0:Q", title=title, scale=alt.Scale(type=scale_type, nice=False, zero=False), axis=labels
+                ),
+                "end": (alt.X2 if axis == "x" else alt.Y2)(f"{axis}1:Q"),
+            }
     rows = []
     for j, yv in enumerate(result.y_values):
         for i, xv in enumerate(result.x_values):
-            row = {"mode": MODE_LABELS[result.cells[j][i]], "x": _map_value(result.x_fact, xv), "y": _map_value(result.y_fact, yv)}
+            row = {
+                "mode": MODE_LABELS[result.cells[j][i]],
+                "x": _map_value(result.x_fact, xv),
+                "y": _map_value(result.y_fact, yv),
+            }
             for axis, index, value, fact in (("x", i, xv, result.x_fact), ("y", j, yv, result.y_fact)):
                 info = encodings[axis]
                 if info["kind"] == "choice":
@@ -995,8 +1317,11 @@ def map_chart(result: DecisionMap) -> Layered:
                 else:
                     row[f"{axis}0"], row[f"{axis}1"] = info["edges"][index], info["edges"][index + 1]
             rows.append(row)
-    here: dict[str, Any] = {"what": "your workload", "x": _map_value(result.x_fact, result.current.x),
-                            "y": _map_value(result.y_fact, result.current.y)}
+    here: dict[str, Any] = {
+        "what": "your workload",
+        "x": _map_value(result.x_fact, result.current.x),
+        "y": _map_value(result.y_fact, result.current.y),
+    }
     point_enc: dict[str, Any] = {}
     for axis, fact, value in (("x", result.x_fact, result.current.x), ("y", result.y_fact, result.current.y)):
         info = encodings[axis]
@@ -1011,17 +1336,35 @@ def map_chart(result: DecisionMap) -> Layered:
         if encodings[axis]["kind"] == "number":
             encode[f"{axis}2"] = encodings[axis]["end"]
     labels = [MODE_LABELS[m] for m in MODES]
-    cells = alt.Chart(frame(rows)).mark_rect(stroke="#ffffff", strokeWidth=0.5).encode(
-        color=alt.Color("mode:N", title="recommended", scale=alt.Scale(domain=labels, range=[MODE_COLORS[m] for m in MODES]),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("x:N", title=_fact_label(result.x_fact)), alt.Tooltip("y:N", title=_fact_label(result.y_fact)),
-                 alt.Tooltip("mode:N", title="recommended")],
-        **encode,
+    cells = (
+        alt.Chart(frame(rows))
+        .mark_rect(stroke="#ffffff", strokeWidth=0.5)
+        .encode(
+            color=alt.Color(
+                "mode:N",
+                title="recommended",
+                scale=alt.Scale(domain=labels, range=[MODE_COLORS[m] for m in MODES]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("x:N", title=_fact_label(result.x_fact)),
+                alt.Tooltip("y:N", title=_fact_label(result.y_fact)),
+                alt.Tooltip("mode:N", title="recommended"),
+            ],
+            **encode,
+        )
     )
-    marker = alt.Chart(frame([here])).mark_point(shape="circle", size=260, filled=False, color="#111827", strokeWidth=3).encode(
-        tooltip=[alt.Tooltip("what:N", title=""), alt.Tooltip("x:N", title=_fact_label(result.x_fact)),
-                 alt.Tooltip("y:N", title=_fact_label(result.y_fact))],
-        **point_enc,
+    marker = (
+        alt.Chart(frame([here]))
+        .mark_point(shape="circle", size=260, filled=False, color="#111827", strokeWidth=3)
+        .encode(
+            tooltip=[
+                alt.Tooltip("what:N", title=""),
+                alt.Tooltip("x:N", title=_fact_label(result.x_fact)),
+                alt.Tooltip("y:N", title=_fact_label(result.y_fact)),
+            ],
+            **point_enc,
+        )
     )
     return layered(cells, marker, height=420)
 
@@ -1047,7 +1390,11 @@ def record_tab(a: Assessment) -> None:
     st.session_state.setdefault("adr_view", "Preview")
     c1, c2, c3 = st.columns([3, 2, 2])
     template = c1.segmented_control(
-        "Format", list(ADR_TEMPLATES), key="adr_template", format_func=ADR_TEMPLATES.__getitem__, required=True,
+        "Format",
+        list(ADR_TEMPLATES),
+        key="adr_template",
+        format_func=ADR_TEMPLATES.__getitem__,
+        required=True,
         help="MADR 4 (Markdown Architectural Decision Records) or Nygard's format as adr-tools writes it.",
     )
     status = c2.selectbox("Status", ("proposed", "accepted"), key="adr_status", help="Proposed until the team agrees.")
@@ -1060,20 +1407,34 @@ def record_tab(a: Assessment) -> None:
     d1, d2 = st.columns(2)
     if adr is not None:
         d1.download_button(
-            f"Download the record ({ADR_TEMPLATES[template]})", data=adr.encode("utf-8"),
-            file_name=f"{slug(record_title(a))}.md", mime="text/markdown", key="download_adr", on_click="ignore",
-            icon=":material/description:", type="primary", width="stretch",
+            f"Download the record ({ADR_TEMPLATES[template]})",
+            data=adr.encode("utf-8"),
+            file_name=f"{slug(record_title(a))}.md",
+            mime="text/markdown",
+            key="download_adr",
+            on_click="ignore",
+            icon=":material/description:",
+            type="primary",
+            width="stretch",
             help="Markdown to commit next to the code, e.g. as docs/decisions/NNNN-title.md. "
             "`advisor adr` writes the same record with the next free number.",
         )
     d2.download_button(
-        "Download the assessment (JSON)", data=lambda: assessment_json(a), file_name=f"{slug(a.workload.name)}.json",
-        mime="application/json", key="download_json", on_click="ignore", icon=":material/data_object:", width="stretch",
+        "Download the assessment (JSON)",
+        data=lambda: assessment_json(a),
+        file_name=f"{slug(a.workload.name)}.json",
+        mime="application/json",
+        key="download_json",
+        on_click="ignore",
+        icon=":material/data_object:",
+        width="stretch",
         help="Exactly what `advisor recommend --format json` prints for these answers.",
     )
     if adr is None:
         return
-    view = st.segmented_control("View", ("Preview", "Markdown source"), key="adr_view", required=True, label_visibility="collapsed")
+    view = st.segmented_control(
+        "View", ("Preview", "Markdown source"), key="adr_view", required=True, label_visibility="collapsed"
+    )
     with st.container(border=True, height=640, key="adr_preview"):
         if view == "Markdown source":
             st.code(adr, language="markdown", wrap_lines=True)
@@ -1100,7 +1461,7 @@ _STREAMLIT_SYNTAX = re.compile(r"(\$|:(?=[a-z-]+\[))")
 
 def split_front_matter(text: str) -> tuple[str, str]:
     match = _FRONT.match(text)
-    return (match.group(1), text[match.end():]) if match else ("", text)
+    return (match.group(1), text[match.end() :]) if match else ("", text)
 
 
 def preview_markdown(body: str) -> str:
@@ -1128,9 +1489,13 @@ def assessment_json(a: Assessment) -> str:
 TABS = ("Overview", "Cost", "Latency & capacity", "Risks", "Why", "Decision map", "Decision record")
 
 
-def results(profile: WorkloadProfile | None, error: AdvisorError | None, ruleset: RuleSet, weights: dict[str, float]) -> None:
+def results(
+    profile: WorkloadProfile | None, error: AdvisorError | None, ruleset: RuleSet, weights: dict[str, float]
+) -> None:
     if profile is None:
-        st.error(f"The answers are not complete yet. {friendly(error)}" if error else "The answers are not complete yet.")
+        st.error(
+            f"The answers are not complete yet. {friendly(error)}" if error else "The answers are not complete yet."
+        )
         return
     try:
         assessment = advisor.assess(profile, ruleset, weights=weights)
@@ -1162,8 +1527,10 @@ def sanity_notes(profile: WorkloadProfile) -> list[str]:
     peak = profile.peak_requests_per_minute
     average = profile.average_requests_per_minute
     if peak is not None and peak < average:
-        notes.append(f"The peak ({peak:,.1f} a minute) is below the monthly average ({average:,.1f} a minute); "
-                     "the advisor uses the average.")
+        notes.append(
+            f"The peak ({peak:,.1f} a minute) is below the monthly average ({average:,.1f} a minute); "
+            "the advisor uses the average."
+        )
     if profile.requests_per_month == 0:
         notes.append("With no requests a month, every mode costs only its build and infrastructure.")
     if profile.input_tokens == 0 and profile.output_tokens == 0:
@@ -1203,8 +1570,10 @@ def main() -> None:
     sidebar(ruleset, scenarios, problems, profile)
 
     st.markdown("## Execution-mode advisor")
-    st.caption("Should this LLM feature call its model synchronously, stream, run as an async job or go through a "
-               "batch API? Answer for one feature; the recommendation, the money and the reasons follow every answer.")
+    st.caption(
+        "Should this LLM feature call its model synchronously, stream, run as an async job or go through a "
+        "batch API? Answer for one feature; the recommendation, the money and the reasons follow every answer."
+    )
     left, right = st.columns([5, 7], gap="large")
     with left:
         questionnaire(ruleset, catalogue)

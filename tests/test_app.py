@@ -378,7 +378,7 @@ def test_decision_map_marks_the_current_workload(at: AppTest) -> None:
     xs = default_values("latency_budget_s", profile, 6)
     ys = default_values("requests_per_month", profile, 6)
     expected = decision_map(profile, "latency_budget_s", xs, "requests_per_month", ys, rules=advisor.load_rules())
-    (spec, data), = [c for c in chart_specs(at) if "recommended" in json.dumps(c[0])]
+    ((_spec, data),) = [c for c in chart_specs(at) if "recommended" in json.dumps(c[0])]
     rows = [row for rows in data.values() for row in rows]
     cells = [r for r in rows if "mode" in r]
     marker = [r for r in rows if r.get("what") == "your workload"]
@@ -394,14 +394,18 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 
 @SETTINGS
-@given(data=profile_dicts(), costs=hs.none() | hs.fixed_dictionaries(
-    {"usd_per_person_week": hs.floats(0, 100_000)},
-    optional={
-        "amortisation_months": hs.integers(1, 120),
-        "infra_usd_per_month": hs.dictionaries(hs.sampled_from(MODES), hs.floats(0, 1e6), min_size=1),
-        "engineering_person_weeks": hs.dictionaries(hs.sampled_from(MODES), hs.floats(0, 100), min_size=1),
-    },
-))
+@given(
+    data=profile_dicts(),
+    costs=hs.none()
+    | hs.fixed_dictionaries(
+        {"usd_per_person_week": hs.floats(0, 100_000)},
+        optional={
+            "amortisation_months": hs.integers(1, 120),
+            "infra_usd_per_month": hs.dictionaries(hs.sampled_from(MODES), hs.floats(0, 1e6), min_size=1),
+            "engineering_person_weeks": hs.dictionaries(hs.sampled_from(MODES), hs.floats(0, 100), min_size=1),
+        },
+    ),
+)
 def test_answers_round_trip_through_the_questionnaire_and_the_yaml_file(data: dict[str, Any], costs: Any) -> None:
     if costs is not None:
         data = {**data, "costs": costs}
@@ -433,8 +437,11 @@ def test_upload_errors_name_the_file() -> None:
     with pytest.raises(InputError, match=r"big\.yaml: file is larger"):
         app.read_upload("big.yaml", b"#" * 1_000_001)
     with pytest.raises(InputError, match=r"w\.yaml: field 'requests_per_month'"):
-        app.read_upload("w.yaml", b"name: a\ninteraction: chat\nlatency_budget_s: 1\ninput_tokens: 1\n"
-                        b"output_tokens: 1\nrequests_per_month: -5\nmodel: gpt-4o-mini\n")
+        app.read_upload(
+            "w.yaml",
+            b"name: a\ninteraction: chat\nlatency_budget_s: 1\ninput_tokens: 1\n"
+            b"output_tokens: 1\nrequests_per_month: -5\nmodel: gpt-4o-mini\n",
+        )
 
 
 def test_user_text_is_inert_markdown() -> None:
@@ -455,6 +462,10 @@ def test_every_chart_is_valid_vega_lite(path: Path) -> None:
     for chart in (app.ranking_chart(assessment), app.cost_chart(assessment), app.latency_chart(assessment)):
         chart.to_dict(validate=True)
     profile = assessment.workload
-    for x, y in (("latency_budget_s", "requests_per_month"), ("interaction", "output_tokens"), ("downstream", "side_effects")):
+    for x, y in (
+        ("latency_budget_s", "requests_per_month"),
+        ("interaction", "output_tokens"),
+        ("downstream", "side_effects"),
+    ):
         result = decision_map(profile, x, default_values(x, profile, 5), y, default_values(y, profile, 5))
         app.map_chart(result).to_dict(validate=True)

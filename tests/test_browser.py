@@ -68,9 +68,19 @@ def app_url(chromium: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     with log.open("wb") as out:
         server = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
@@ -140,7 +150,8 @@ def _wait_idle(page: object) -> None:
     from playwright.sync_api import expect
 
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=UPDATE_TIMEOUT_MS)  # type: ignore[attr-defined]
-    expect(page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first).to_be_visible(  # type: ignore[attr-defined]
+    expect(
+        page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first
+    ).to_be_visible(  # type: ignore[attr-defined]
         timeout=UPDATE_TIMEOUT_MS
     )
-
