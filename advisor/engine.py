@@ -8,6 +8,7 @@ to the simpler mode in the rule set's ``tie_break`` order.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from typing import Any, Mapping, NamedTuple
 
@@ -73,7 +74,8 @@ def evaluate(
             for mode in rule.excludes:
                 excluded.setdefault(mode, []).append(rule.id)
 
-    totals = {mode: sum(w[a] * s for a, s in axis_scores[mode].items()) for mode in MODES}
+    weight_vector = [w[a] for a in axes]
+    totals = {mode: sum(map(operator.mul, weight_vector, axis_scores[mode].values())) for mode in MODES}
     tie = ruleset.tie_rank
     allowed = [m for m in MODES if m not in excluded]
     if not allowed:
