@@ -13,8 +13,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[app,test]'
 	touch $(STAMP)
 
+# The questionnaire on the built-in example; .streamlit/config.toml binds it to 127.0.0.1
+# with usage statistics off.
 run: $(STAMP)
-	$(BIN)/advisor recommend examples/support-reply-draft.yaml
+	$(BIN)/streamlit run app.py
 
 recommend: $(STAMP)
 	$(BIN)/advisor recommend examples/support-reply-draft.yaml
@@ -24,6 +26,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_core.py
+	$(BIN)/python bench/bench_app.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

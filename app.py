@@ -27,7 +27,7 @@ import advisor
 from advisor.assessment import Assessment, today
 from advisor.cli import dump_json
 from advisor.cost import AMORTISATION_MONTHS, ENGINEERING_PERSON_WEEKS, INFRA_USD_PER_MONTH, USD_PER_PERSON_WEEK
-from advisor.decision_map import VARIABLE_FACTS, DecisionMap, decision_map, default_values, field_range
+from advisor.modemap import VARIABLE_FACTS, DecisionMap, decision_map, default_values, field_range
 from advisor.errors import AdvisorError, InputError
 from advisor.facts import FACTS
 from advisor.markdown import slug

@@ -9,11 +9,11 @@ The CLI (``advisor recommend``) prints ``result.model_dump(mode="json")``.
 """
 
 from .assessment import Assessment, assess
-from .decision_map import DecisionMap, decision_map
+from .modemap import DecisionMap, decision_map
 from .errors import AdvisorError, InputError, RuleSetError, UnknownModelError
 from .profile import MODES, WorkloadProfile, load_profile, parse_profile
 from .records import render_adr, verify, write_adr
-from .review import Review, render_review, review
+from .portfolio import Review, render_review, review
 from .rules import RuleSet, load_rules
 from .version import __version__
 from .whatif import what_would_change

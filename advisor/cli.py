@@ -173,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("--format", choices=("md", "json"), default="md")
     rev.add_argument("--decisions", metavar="DIR", default=None, help="link each workload to its decision records here")
     add_common(rev)
-    rev.set_defaults(handler=_lazy("review", "cmd_review"))
+    rev.set_defaults(handler=_lazy("portfolio", "cmd_review"))
 
     mp = sub.add_parser(
         "map",
@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     mp.add_argument("--y", required=True, metavar="FACT[=START:STOP:N]", help="second fact and its range")
     mp.add_argument("--format", choices=("csv", "json"), default="csv")
     add_common(mp)
-    mp.set_defaults(handler=_lazy("decision_map", "cmd_map"))
+    mp.set_defaults(handler=_lazy("modemap", "cmd_map"))
 
     rules = sub.add_parser("rules", help="check or document a rule set", description="Author a rule set.")
     rules_sub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)

@@ -18,7 +18,7 @@ import math
 from typing import Iterator, Mapping
 
 from .assessment import Change
-from .decision_map import (
+from .modemap import (
     CHOICE_FACTS,
     NUMERIC_FACTS,
     Decision,

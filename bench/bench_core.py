@@ -78,7 +78,7 @@ def main() -> None:
     print(f"  {'  assess() with what-would-change':<44} {whatif * 1e3:>10.2f} ms")
 
     try:
-        from advisor.decision_map import decision_map, default_values
+        from advisor.modemap import decision_map, default_values
     except ImportError:
         print("  decision map: not available")
     else:
@@ -99,7 +99,7 @@ def main() -> None:
                     "interaction": ["chat", "request_response", "submit_and_notify", "pipeline"][i % 4]}
             Path(tmp, f"w{i:04}.yaml").write_text(yaml.safe_dump(data))
         try:
-            from advisor.review import review
+            from advisor.portfolio import review
         except ImportError:
             print("  review: not available")
         else:

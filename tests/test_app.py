@@ -27,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 import advisor
 from advisor import records
 from advisor.cli import dump_json
-from advisor.decision_map import decision_map, default_values
+from advisor.modemap import decision_map, default_values
 from advisor.errors import InputError
 from advisor.profile import MODES
 from tests.strategies import profile_dicts

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from advisor import MODES, assess, load_rules, parse_profile
 from advisor.cli import main
-from advisor.review import _Progress, render_review, review, review_row, summarise
+from advisor.portfolio import _Progress, render_review, review, review_row, summarise
 
 from .strategies import profile_dicts
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from advisor import assess, load_profile, load_rules, parse_profile
 from advisor.cli import main
-from advisor.decision_map import (
+from advisor.modemap import (
     CHOICE_FACTS,
     NUMERIC_FACTS,
     VARIABLE_FACTS,
