@@ -15,7 +15,6 @@ import math
 import os
 import random
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -24,7 +23,8 @@ from typing import Any, get_args
 import yaml
 
 from .engine import evaluate_rule
-from .errors import AdvisorError, InputError, RuleSetError
+from .files import write_atomic
+from .errors import AdvisorError, RuleSetError
 from .facts import FACTS
 from .markdown import cell, fence, inline
 from .profile import MODES, Downstream, Interaction, OutputFormat, SideEffects, WorkloadProfile, parse_profile
@@ -775,41 +775,6 @@ def rules_docs(rules_dir: str | Path | None = None) -> str:
     return ruleset_markdown(load_rules(rules_dir))
 
 
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all: a temp file beside it, then a rename."""
-    target = Path(path)
-    folder = target.parent
-    if target.is_dir():
-        raise InputError("is a folder; give a file name", source=str(target))
-    if not folder.is_dir():
-        raise InputError("the folder to write into does not exist", source=str(target))
-    try:
-        mode = target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        handle = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", newline="\n", dir=folder, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        )
-    except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(target)) from None
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(handle.name, mode)
-        os.replace(handle.name, target)
-    except OSError as exc:
-        Path(handle.name).unlink(missing_ok=True)
-        raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(target)) from None
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-
-
 def cmd_rules_docs(args: argparse.Namespace) -> int:
     text = rules_docs(args.dir)
     if args.output:
@@ -838,5 +803,4 @@ __all__ = [
     "run_examples",
     "run_rule_examples",
     "sample_profiles",
-    "write_atomic",
 ]

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .assessment import Assessment, RuleSetInfo, assess, today
 from .errors import AdvisorError, InputError
+from .files import write_atomic
 from .profile import MODES, Mode, load_profile
 from .rules import RuleSet, load_rules
 from .summary import money, seconds
@@ -468,18 +469,6 @@ def _check_output(path: Path) -> None:
         raise InputError("the folder to write the report in does not exist", source=str(path), field="--output")
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """The whole report or nothing: a temporary file in the same folder, then os.replace."""
-    from .records import replace_atomic
-
-    _check_output(path)
-    try:
-        replace_atomic(path, text)
-    except OSError as exc:
-        message = f"cannot write the report: {exc.strerror or exc}"
-        raise InputError(message, source=str(path), field="--output") from None
-
-
 def _printable(text: str) -> str:
     """One line for a terminal: control characters (escape sequences, newlines) shown, not obeyed."""
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
@@ -501,7 +490,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     if output is None:
         sys.stdout.write(text)
     else:
-        _write_atomic(output, text)
+        write_atomic(output, text, field="--output")
     for error in result.errors:
         print(f"advisor: error: {_printable(error.file)}: {_printable(error.error)}", file=sys.stderr)
     return 2 if result.errors else 0

@@ -14,10 +14,8 @@ from __future__ import annotations
 import datetime
 import functools
 import math
-import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from . import markdown
 from .assessment import Assessment, assess, today
 from .errors import AdvisorError, InputError
+from .files import create_exclusive, write_atomic
 from .profile import MODES, Mode, parse_profile
 from .resources import shipped_dir
 from .rules import RuleSet, load_rules
@@ -778,46 +777,6 @@ def _is_superseded(text: str) -> bool:
     return re.search(r"^## Status\n(?:(?!##).*\n)*?Superseded by ", text, re.MULTILINE) is not None
 
 
-def _write_temp(directory: Path, text: str) -> Path:
-    fd, name = tempfile.mkstemp(prefix=".advisor-", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        os.unlink(name)
-        raise
-    return Path(name)
-
-
-def create_exclusive(path: Path, text: str) -> None:
-    """Write ``path`` whole or not at all, and never over an existing file."""
-    temp = _write_temp(path.parent, text)
-    try:
-        os.link(temp, path)  # fails if the name exists: exclusive and atomic
-    except FileExistsError:
-        raise InputError("already exists; a decision record is never overwritten", source=str(path)) from None
-    except OSError:
-        # No hard links on this filesystem: exclusive create, then the same bytes.
-        try:
-            with open(path, "x", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-        except FileExistsError:
-            raise InputError("already exists; a decision record is never overwritten", source=str(path)) from None
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def replace_atomic(path: Path, text: str) -> None:
-    temp = _write_temp(path.parent, text)
-    try:
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-
-
 def _read_text(path: Path) -> str:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -867,13 +826,13 @@ def write_adr(
     if old:
         # Checked before anything is written: an old record we cannot mark stops everything.
         marked = mark_superseded(old[1], RecordLink(number, str(markdown.inline(title)), path.name), str(old[0]))
-    create_exclusive(path, text)
+    create_exclusive(path, text, what="decision record")
     if old and marked is not None:
         try:
-            replace_atomic(old[0], marked)
-        except OSError as exc:
+            write_atomic(old[0], marked)
+        except InputError as exc:
             path.unlink(missing_ok=True)
-            raise InputError(f"cannot rewrite the superseded record: {exc.strerror or exc}", source=str(old[0])) from None
+            raise InputError(f"cannot rewrite the superseded record: {exc.message}", source=str(old[0])) from None
     return path
 
 

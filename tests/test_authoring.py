@@ -17,13 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor import assess, load_profile, load_rules
+from advisor.files import write_atomic
 from advisor.authoring import (
     SAMPLE_SIZE,
     check_rules,
     describe_condition,
     rules_docs,
     sample_profiles,
-    write_atomic,
 )
 from advisor.cli import main
 from advisor.errors import InputError

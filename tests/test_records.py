@@ -687,3 +687,13 @@ def test_every_record_carries_inputs_that_reproduce_it(data, template):
     assert find_inputs(text.replace("```yaml advisor-record", "```yaml")) is None
     again = assess(inputs.workload, price_date=inputs.stamp.prices.price_date, what_if=False)
     assert render_adr(again, template=template, date=DATE) == text
+
+
+def test_records_get_normal_file_permissions(tmp_path):
+    old_umask = os.umask(0o022)
+    try:
+        path = write_adr(assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=datetime.date(2026, 11, 1)),
+                         tmp_path, date=datetime.date(2026, 11, 23))
+    finally:
+        os.umask(old_umask)
+    assert path.stat().st_mode & 0o777 == 0o644
