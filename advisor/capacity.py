@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
 
 from .assumption import Assumption
 from .latency import LatencyEstimate
@@ -98,9 +97,8 @@ _A_LITTLE = Assumption(
 )
 
 
-class Capacity(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, slots=True)
+class Capacity:
     peak_rpm: float  # profile.effective_peak_rpm
     peak_tpm: float  # peak RPM x (input + output tokens) x (1 + retry_rate)
     rpm_limit: float

@@ -17,13 +17,12 @@ import datetime
 import math
 from collections.abc import Mapping
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 from .assumption import Assumption
 from .prices import PriceCard, RateSet
 from .profile import MODES, Mode, WorkloadProfile
 
-_FROZEN = ConfigDict(frozen=True)
 _SOURCE_DEFAULTS = "advisor default (docs/cost-model.md); override with the profile's 'costs'"
 _SOURCE_EFFORT = (
     "advisor default (docs/cost-model.md), ordered by 003_a5044114f5d4f089.txt, Head-to-Head Comparison "
@@ -81,9 +80,10 @@ _A_CACHE_WRITES = Assumption(
 )
 
 
-class ModeCost(BaseModel):
-    model_config = _FROZEN
-
+# Plain frozen dataclasses: built on every assessment (and thousands of times for a
+# decision map), they cost a fraction of a validated model; pydantic serialises them.
+@dataclass(frozen=True, slots=True)
+class ModeCost:
     mode: Mode
     tokens_usd: float  # monthly token bill (uncached + cached input + output) x (1 + retry_rate)
     infra_usd: float  # monthly infrastructure for this mode
@@ -94,9 +94,8 @@ class ModeCost(BaseModel):
     saving_vs_current_usd: float | None  # current mode's total minus this one's (negative: costs more)
 
 
-class CostEstimate(BaseModel):
-    model_config = _FROZEN
-
+@dataclass(frozen=True, slots=True)
+class CostEstimate:
     modes: dict[Mode, ModeCost]  # sync, streaming, async, batch
     request_tokens_usd: dict[Mode, float]  # one typical request, without retries
     batch_token_saving_usd_per_month: float
@@ -187,19 +186,17 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
         totals[m] = tokens + fixed[m]
         parts[m] = (tokens, engineering)
     current = totals[profile.current_mode] if profile.current_mode else None
-    # Plain dicts validated in one call: nested models are built inside pydantic-core, which
-    # is several microseconds faster than constructing each ModeCost here.
     modes = {
-        m: {
-            "mode": m,
-            "tokens_usd": parts[m][0],
-            "infra_usd": infra[m],
-            "engineering_usd": parts[m][1],
-            "total_usd": totals[m],
-            "per_1k_requests_usd": totals[m] / requests * 1000 if requests else 0.0,
-            "engineering_person_weeks": weeks[m],
-            "saving_vs_current_usd": None if current is None else current - totals[m],
-        }
+        m: ModeCost(
+            mode=m,  # type: ignore[arg-type]
+            tokens_usd=parts[m][0],
+            infra_usd=infra[m],
+            engineering_usd=parts[m][1],
+            total_usd=totals[m],
+            per_1k_requests_usd=totals[m] / requests * 1000 if requests else 0.0,
+            engineering_person_weeks=weeks[m],
+            saving_vs_current_usd=None if current is None else current - totals[m],
+        )
         for m in MODES
     }
 
@@ -211,17 +208,15 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
             breakeven = None
     sync_tokens = parts["sync"][0]
     saving = max(0.0, sync_tokens - parts["batch"][0])
-    return CostEstimate.model_validate(
-        {
-            "modes": modes,
-            "request_tokens_usd": per_request,
-            "batch_token_saving_usd_per_month": saving,
-            "batch_token_saving_fraction": saving / sync_tokens if sync_tokens > 0 else 0.0,
-            "batch_breakeven_requests_per_month": breakeven,
-            "usd_per_person_week": rate,
-            "amortisation_months": months,
-            "price_date": card.price_date,
-            "data_version": card.data_version,
-            "assumptions": (*card.assumptions, *used),
-        }
+    return CostEstimate(
+        modes=modes,  # type: ignore[arg-type]
+        request_tokens_usd=per_request,  # type: ignore[arg-type]
+        batch_token_saving_usd_per_month=saving,
+        batch_token_saving_fraction=saving / sync_tokens if sync_tokens > 0 else 0.0,
+        batch_breakeven_requests_per_month=breakeven,
+        usd_per_person_week=rate,
+        amortisation_months=months,
+        price_date=card.price_date,
+        data_version=card.data_version,
+        assumptions=(*card.assumptions, *used),
     )

@@ -8,6 +8,7 @@ to the simpler mode in the rule set's ``tie_break`` order.
 
 from __future__ import annotations
 
+import functools
 import operator
 from dataclasses import dataclass
 from typing import Any, Mapping, NamedTuple
@@ -25,7 +26,8 @@ class RuleOutcome(NamedTuple):
 
 @dataclass(frozen=True)
 class Evaluation:
-    results: list[tuple[Rule, bool, list[ConditionResult]]]  # raw (rule, fired, trace), rule-set order
+    ruleset: RuleSet
+    fired_flags: tuple[bool, ...]  # per rule, in rule-set order
     weights: dict[str, float]
     axis_scores: dict[str, dict[str, float]]  # mode -> axis -> score
     totals: dict[str, float]
@@ -33,14 +35,28 @@ class Evaluation:
     order: tuple[str, ...]  # all modes, best first; excluded modes last
     recommendation: str
     decided_by: tuple[str, ...]  # rule ids, most decisive first
+    # The raw trace: each shared condition's actual value and result, and the own trace of
+    # each rule evaluated by its closure. Expanded per rule only when someone asks.
+    leaf_actuals: list[Any]
+    leaf_passed: list[bool]
+    own_traces: dict[int, list[ConditionResult]]
 
-    @property
+    @functools.cached_property
     def outcomes(self) -> tuple[RuleOutcome, ...]:
-        return tuple(RuleOutcome(*result) for result in self.results)
+        """Every rule, whether it fired, and each condition: (fact, op, actual, threshold, passed)."""
+        leaves, plan = self.ruleset.leaf_plan
+        outcomes = []
+        for i, (rule, ids) in enumerate(zip(self.ruleset.rules, plan, strict=True)):
+            if ids is None:
+                trace = self.own_traces[i]
+            else:
+                trace = [(leaves[j][0], leaves[j][1], self.leaf_actuals[j], leaves[j][4], self.leaf_passed[j]) for j in ids]
+            outcomes.append(RuleOutcome(rule, self.fired_flags[i], trace))
+        return tuple(outcomes)
 
     @property
     def fired(self) -> tuple[Rule, ...]:
-        return tuple(rule for rule, fired, _ in self.results if fired)
+        return tuple(rule for rule, fired in zip(self.ruleset.rules, self.fired_flags, strict=True) if fired)
 
 
 def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> RuleOutcome:
@@ -60,19 +76,31 @@ def evaluate(
             raise RuleSetError(f"unknown axis in weights: {', '.join(sorted(unknown))}; axes: {', '.join(axes)}")
         w.update(weights)
 
+    # Each distinct condition once (rules share them), then each rule from its conditions.
+    leaves, plan = ruleset.leaf_plan
+    get = facts.get
+    actuals = [get(leaf[0]) for leaf in leaves]
+    passed = [a is not None and leaf[2](a, leaf[3]) for leaf, a in zip(leaves, actuals)]
+    own_traces: dict[int, list[ConditionResult]] = {}
+    rules = ruleset.rules
+
+    def own_closure(i: int) -> bool:  # a rule with any/not/fact references traces itself
+        out: list[ConditionResult] = []
+        own_traces[i] = out
+        return rules[i].check(facts, out)  # type: ignore[arg-type]
+
+    failing = {i for i, ok in enumerate(passed) if not ok}
+    flags = [failing.isdisjoint(ids) if ids is not None else own_closure(i) for i, ids in enumerate(plan)]
+    fired = [rule for rule, flag in zip(rules, flags) if flag]
+
     axis_scores = {mode: dict.fromkeys(axes, 0.0) for mode in MODES}
     excluded: dict[str, list[str]] = {}
-    results = []
-    for rule in ruleset.rules:
-        out: list[ConditionResult] = []
-        fired = rule.check(facts, out)  # type: ignore[arg-type]
-        results.append((rule, fired, out))  # plain tuples: this loop is the hot path
-        if fired:
-            axis = rule.axis
-            for mode, score in rule.scores:
-                axis_scores[mode][axis] += score
-            for mode in rule.excludes:
-                excluded.setdefault(mode, []).append(rule.id)
+    for rule in fired:
+        axis = rule.axis
+        for mode, score in rule.scores:
+            axis_scores[mode][axis] += score
+        for mode in rule.excludes:
+            excluded.setdefault(mode, []).append(rule.id)
 
     weight_vector = [w[a] for a in axes]
     totals = {mode: sum(map(operator.mul, weight_vector, axis_scores[mode].values())) for mode in MODES}
@@ -85,15 +113,16 @@ def evaluate(
             "its hard constraints contradict each other",
             source=ruleset.path,
         )
-    # Round totals for ranking so float noise never reorders equal scores.
-    def key(mode: str) -> tuple[float, int]:
-        return (-round(totals[mode], 9), tie[mode])
-
-    order = tuple(sorted(allowed, key=key) + sorted((m for m in MODES if m in excluded), key=key))
+    # Allowed modes first, best total first (rounded: float noise never reorders equal
+    # scores), then the rule set's tie-break order.
+    rank_key = {m: (m in excluded, -round(totals[m], 9), tie[m]) for m in MODES}
+    order = tuple(sorted(MODES, key=rank_key.__getitem__))
     recommendation = order[0]
-    decided_by = _decisive_rules(results, w, recommendation, order, totals, excluded)
+    fired_flags = tuple(flags)
+    decided_by = _decisive_rules(fired, w, recommendation, order, totals, excluded)
     return Evaluation(
-        results=results,
+        ruleset=ruleset,
+        fired_flags=fired_flags,
         weights=w,
         axis_scores=axis_scores,
         totals=totals,
@@ -101,11 +130,14 @@ def evaluate(
         order=order,
         recommendation=recommendation,
         decided_by=decided_by,
+        leaf_actuals=actuals,
+        leaf_passed=passed,
+        own_traces=own_traces,
     )
 
 
 def _decisive_rules(
-    results: list[tuple[Rule, bool, list[ConditionResult]]],
+    fired: list[Rule],
     weights: dict[str, float],
     winner: str,
     order: tuple[str, ...],
@@ -124,8 +156,8 @@ def _decisive_rules(
     allowed = [m for m in order if m not in excluded]
     runner_up = allowed[1] if len(allowed) > 1 else None
     margins: list[tuple[float, int, str]] = []
-    for index, (rule, fired, _) in enumerate(results):
-        if not fired or not rule.scores:
+    for index, rule in enumerate(fired):
+        if not rule.scores:
             continue
         scores = dict(rule.scores)
         margin = scores.get(winner, 0.0) - (scores.get(runner_up, 0.0) if runner_up else 0.0)

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
-
 from .assumption import Assumption
 from .profile import WorkloadProfile
 
@@ -60,9 +58,8 @@ def default_speed(model: str) -> ModelSpeed:
     return MODEL_SPEEDS[-1]  # pragma: no cover - the fallback row matches everything
 
 
-class LatencyEstimate(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+@dataclass(frozen=True, slots=True)
+class LatencyEstimate:
     per_call_p95_s: float
     end_to_end_p95_s: float
     time_to_first_token_s: float

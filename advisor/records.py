@@ -26,6 +26,7 @@ import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import to_jsonable_python
 
 from . import markdown
 from .assessment import Assessment, assess, today
@@ -242,7 +243,7 @@ def _options(a: Assessment) -> list[dict[str, Any]]:
                 "current": r.mode == a.workload.current_mode,
                 "pros": pros,
                 "cons": cons,
-                "cost": a.costs[r.mode].model_dump(mode="json"),
+                "cost": to_jsonable_python(a.costs[r.mode]),
             }
         )
     return options
@@ -426,15 +427,15 @@ def record_context(
         "mode_labels": MODE_LABELS,
         "mode_phrases": MODE_PHRASES,
         "costs": [
-            {**a.costs[m].model_dump(mode="json"), "label": MODE_LABELS[m], "chosen": m == mode,
+            {**to_jsonable_python(a.costs[m]), "label": MODE_LABELS[m], "chosen": m == mode,
              "current": m == a.workload.current_mode}
             for m in MODES
         ],
         "chart": _chart(a),
         "pricing": a.pricing.model_dump(mode="json"),
         "assumptions": [x.model_dump(mode="json") for x in a.assumptions],
-        "latency": a.latency.model_dump(mode="json"),
-        "capacity": a.capacity.model_dump(mode="json"),
+        "latency": to_jsonable_python(a.latency),
+        "capacity": to_jsonable_python(a.capacity),
         "lifecycle": _lifecycle(a),
         "risks": [{**r.model_dump(mode="json"), "because": _lower_first(r.risk)} for r in a.risks],
         "checklist": list(a.checklist),

@@ -281,7 +281,11 @@ def _leaf(name: str, op: str, test: Callable[[Any, Any], bool], operand: Any, sh
     return check
 
 
-def _all_leaves(leaves: tuple[tuple[str, str, Callable[[Any, Any], bool], Any, Any], ...]) -> Check:
+# A constant condition: (fact, op, test, operand, threshold shown in the trace).
+Leaf = tuple[str, str, Callable[[Any, Any], bool], Any, Any]
+
+
+def _all_leaves(leaves: tuple[Leaf, ...]) -> Check:
     """``all`` over constant leaves in one loop: the common shape of a rule, and its hot path."""
 
     def check_all_leaves(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
@@ -295,6 +299,7 @@ def _all_leaves(leaves: tuple[tuple[str, str, Callable[[Any, Any], bool], Any, A
                 result = False
         return result
 
+    check_all_leaves.leaves = leaves  # type: ignore[attr-defined]  # for RuleSet.leaf_plan
     return check_all_leaves
 
 
@@ -410,6 +415,30 @@ class RuleSet:
     @functools.cached_property
     def tie_rank(self) -> dict[str, int]:
         return {mode: i for i, mode in enumerate(self.header.tie_break)}
+
+    @functools.cached_property
+    def leaf_plan(self) -> tuple[tuple[Leaf, ...], tuple[tuple[int, ...] | None, ...]]:
+        """The distinct constant conditions of the rule set, and for each rule the indexes
+        of its conditions (None for a rule that needs its own closure: any/not/fact refs).
+        Rules share conditions (``someone_waiting = true`` appears in many), so the engine
+        tests each distinct condition once per evaluation."""
+        index: dict[tuple[str, str, Any], int] = {}
+        leaves: list[Leaf] = []
+        plan: list[tuple[int, ...] | None] = []
+        for rule in self.rules:
+            rule_leaves = getattr(rule.check, "leaves", None)
+            if rule_leaves is None:
+                plan.append(None)
+                continue
+            ids = []
+            for leaf in rule_leaves:
+                key = (leaf[0], leaf[1], leaf[4])
+                if key not in index:
+                    index[key] = len(leaves)
+                    leaves.append(leaf)
+                ids.append(index[key])
+            plan.append(tuple(ids))
+        return tuple(leaves), tuple(plan)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:

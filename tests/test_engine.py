@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from advisor import MODES, assess, load_rules, parse_profile
 from advisor.assessment import situate
-from advisor.engine import evaluate
+from advisor.engine import evaluate, evaluate_rule
 
 from .strategies import batchable_profile_dicts, profile_dicts
 
@@ -79,3 +79,16 @@ def test_reweighting_never_recommends_an_excluded_mode(profile, weights):
     for mode in MODES:
         expected = sum(evaluation.weights[a] * s for a, s in evaluation.axis_scores[mode].items())
         assert abs(evaluation.totals[mode] - expected) < 1e-9
+
+
+@settings(max_examples=150, deadline=None)
+@given(profile_dicts())
+def test_shared_condition_plan_agrees_with_each_rules_own_closure(profile):
+    # The engine tests each distinct condition once; each rule's compiled closure is the
+    # reference: same fired flag, same trace, condition by condition.
+    facts = situate(parse_profile(profile), PRICE_DATE).facts
+    evaluation = evaluate(RULES, facts)
+    for outcome in evaluation.outcomes:
+        reference = evaluate_rule(outcome.rule, facts)
+        assert outcome.fired == reference.fired
+        assert list(outcome.conditions) == list(reference.conditions)
