@@ -65,6 +65,34 @@ def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> RuleOutcome:
     return RuleOutcome(rule, rule.check(facts, out), out)  # type: ignore[arg-type]
 
 
+def _fire(
+    ruleset: RuleSet, facts: Mapping[str, Any]
+) -> tuple[list[Any], list[bool], list[bool], dict[int, list[ConditionResult]]]:
+    """Which rules fire: each distinct condition is tested once (rules share them), then each
+    rule fires when none of its conditions failed. Returns the conditions' actual values and
+    results, the rules' flags, and the own trace of rules evaluated by their closure."""
+    leaves, plan = ruleset.leaf_plan
+    get = facts.get
+    actuals = [get(leaf[0]) for leaf in leaves]
+    passed = [a is not None and leaf[2](a, leaf[3]) for leaf, a in zip(leaves, actuals)]
+    failing = {i for i, ok in enumerate(passed) if not ok}
+    own_traces: dict[int, list[ConditionResult]] = {}
+    rules = ruleset.rules
+
+    def own_closure(i: int) -> bool:  # a rule with any/not/fact references traces itself
+        out: list[ConditionResult] = []
+        own_traces[i] = out
+        return rules[i].check(facts, out)  # type: ignore[arg-type]
+
+    flags = [failing.isdisjoint(ids) if ids is not None else own_closure(i) for i, ids in enumerate(plan)]
+    return actuals, passed, flags, own_traces
+
+
+def fired_flags(ruleset: RuleSet, facts: Mapping[str, Any]) -> tuple[bool, ...]:
+    """Whether each rule fires, in rule-set order (the ranking depends on nothing else)."""
+    return tuple(_fire(ruleset, facts)[2])
+
+
 def evaluate(
     ruleset: RuleSet, facts: Mapping[str, Any], weights: Mapping[str, float] | None = None
 ) -> Evaluation:
@@ -76,21 +104,8 @@ def evaluate(
             raise RuleSetError(f"unknown axis in weights: {', '.join(sorted(unknown))}; axes: {', '.join(axes)}")
         w.update(weights)
 
-    # Each distinct condition once (rules share them), then each rule from its conditions.
-    leaves, plan = ruleset.leaf_plan
-    get = facts.get
-    actuals = [get(leaf[0]) for leaf in leaves]
-    passed = [a is not None and leaf[2](a, leaf[3]) for leaf, a in zip(leaves, actuals)]
-    own_traces: dict[int, list[ConditionResult]] = {}
+    actuals, passed, flags, own_traces = _fire(ruleset, facts)
     rules = ruleset.rules
-
-    def own_closure(i: int) -> bool:  # a rule with any/not/fact references traces itself
-        out: list[ConditionResult] = []
-        own_traces[i] = out
-        return rules[i].check(facts, out)  # type: ignore[arg-type]
-
-    failing = {i for i, ok in enumerate(passed) if not ok}
-    flags = [failing.isdisjoint(ids) if ids is not None else own_closure(i) for i, ids in enumerate(plan)]
     fired = [rule for rule, flag in zip(rules, flags) if flag]
 
     axis_scores = {mode: dict.fromkeys(axes, 0.0) for mode in MODES}

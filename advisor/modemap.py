@@ -23,7 +23,7 @@ import annotated_types
 from pydantic import BaseModel, ConfigDict
 
 from .assessment import situate, today
-from .engine import evaluate
+from .engine import evaluate, fired_flags
 from .errors import InputError, RuleSetError
 from .facts import FACTS
 from .latency import LatencyEstimate, estimate_latency
@@ -181,8 +181,7 @@ class ModeProbe:
         profile = self.profile.model_copy(update=dict(changes)) if changes else self.profile
         facts = situate(profile, self.price_date).facts
         self.evaluations += 1
-        scratch: list[Any] = []
-        fired = tuple(rule.check(facts, scratch) for rule in self.ruleset.rules)
+        fired = fired_flags(self.ruleset, facts)
         decision = self._decisions.get(fired)
         if decision is None:
             evaluation = evaluate(self.ruleset, facts, self.weights)
