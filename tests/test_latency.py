@@ -1,0 +1,60 @@
+"""The latency model: TTFT + tokens / speed per call; calls x p95 + tools end to end."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor import parse_profile
+from advisor.latency import default_speed, estimate_latency
+
+BASE = {"name": "x", "interaction": "chat", "latency_budget_s": 10, "input_tokens": 100, "output_tokens": 100,
+        "requests_per_month": 1000, "model": "gpt-4o"}
+
+
+def latency(**fields):
+    return estimate_latency(parse_profile({**BASE, **fields}))
+
+
+def test_2000_tokens_at_50_tokens_per_second_is_40_seconds():
+    estimate, _ = latency(output_tokens=2000, output_tokens_per_s=50, ttft_s=0)
+    assert estimate.per_call_p95_s == pytest.approx(40)
+    assert not estimate.within_budget and estimate.budget_ratio == pytest.approx(4)
+
+
+def test_four_calls_of_1_2_s_plus_2_s_of_tools_is_6_8_seconds():
+    estimate, _ = latency(chained_calls=4, model_p95_s=1.2, tool_latency_s=2)
+    assert estimate.end_to_end_p95_s == pytest.approx(6.8)
+    assert estimate.measured
+
+
+def test_streaming_shows_the_first_token_after_the_earlier_steps_of_a_chain():
+    estimate, _ = latency(chained_calls=3, model_p95_s=2.0, tool_latency_s=1.0, ttft_s=0.4)
+    assert estimate.time_to_first_token_s == pytest.approx(2 * 2.0 + 1.0 + 0.4)
+
+
+def test_defaults_come_from_the_model_and_are_reported_as_assumptions():
+    estimate, assumptions = latency(model="gpt-4o-mini")
+    speed = default_speed("gpt-4o-mini")
+    assert estimate.ttft_s == speed.ttft_s and estimate.output_tokens_per_s == speed.output_tokens_per_s
+    names = {a.name for a in assumptions}
+    assert {"time to first token", "output speed", "per-call p95"} <= names
+    measured, assumptions = latency(model_p95_s=3.0, ttft_s=0.2)
+    assert not {"output speed", "per-call p95", "time to first token"} & {a.name for a in assumptions}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    calls=st.integers(1, 50),
+    tools=st.floats(0, 1000),
+    output=st.integers(0, 100_000),
+    tps=st.floats(0.5, 10_000),
+    ttft=st.floats(0, 60),
+)
+def test_end_to_end_is_calls_times_per_call_plus_tools(calls, tools, output, tps, ttft):
+    estimate, _ = latency(chained_calls=calls, tool_latency_s=tools, output_tokens=output,
+                          output_tokens_per_s=tps, ttft_s=ttft)
+    assert estimate.per_call_p95_s == pytest.approx(ttft + output / tps)
+    assert estimate.end_to_end_p95_s == pytest.approx(calls * estimate.per_call_p95_s + tools)
+    assert 0 <= estimate.time_to_first_token_s <= estimate.end_to_end_p95_s + 1e-9
