@@ -12,7 +12,8 @@ from .assessment import Assessment, assess
 from .modemap import DecisionMap, decision_map
 from .errors import AdvisorError, InputError, RuleSetError, UnknownModelError
 from .profile import MODES, WorkloadProfile, load_profile, parse_profile
-from .records import render_adr, verify, write_adr
+from .drift import verify
+from .records import render_adr, write_adr
 from .portfolio import Review, render_review, review
 from .rules import RuleSet, load_rules
 from .version import __version__

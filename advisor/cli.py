@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("paths", nargs="*", metavar="DIR|FILE", default=["docs/decisions"])
     ver.add_argument("--format", choices=("text", "json"), default="text")
     add_common(ver)
-    ver.set_defaults(handler=_lazy("records", "cmd_verify"))
+    ver.set_defaults(handler=_lazy("drift", "cmd_verify"))
 
     rev = sub.add_parser(
         "review",
