@@ -9,12 +9,12 @@ The CLI (``advisor recommend``) prints ``result.model_dump(mode="json")``.
 """
 
 from .assessment import Assessment, assess
-from .modemap import DecisionMap, decision_map
-from .errors import AdvisorError, InputError, RuleSetError, UnknownModelError
-from .profile import MODES, WorkloadProfile, load_profile, parse_profile
 from .drift import verify
-from .records import render_adr, write_adr
+from .errors import AdvisorError, InputError, RuleSetError, UnknownModelError
+from .modemap import DecisionMap, decision_map
 from .portfolio import Review, render_review, review
+from .profile import MODES, WorkloadProfile, load_profile, parse_profile
+from .records import render_adr, write_adr
 from .rules import RuleSet, load_rules
 from .version import __version__
 from .whatif import what_would_change

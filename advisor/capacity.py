@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from .assumption import Assumption
 from .latency import LatencyEstimate
 from .profile import WorkloadProfile

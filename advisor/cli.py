@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     docs.add_argument("dir", nargs="?", default=None, metavar="DIR")
     docs.add_argument("-o", "--output", metavar="FILE", default=None, help="write here (default: stdout)")
-    docs.set_defaults(handler=_lazy("authoring", "cmd_rules_docs"))
+    docs.set_defaults(handler=_lazy("ruledocs", "cmd_rules_docs"))
     return parser
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Mapping
-
 from dataclasses import dataclass
 
 from .assumption import Assumption

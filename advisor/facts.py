@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from .profile import Downstream, Interaction, Mode, OutputFormat, SideEffects, WorkloadProfile
+from .profile import (
+    Downstream,
+    Interaction,
+    Mode,
+    OutputFormat,
+    SideEffects,
+    WorkloadProfile,
+)
 
 FactType = Literal["number", "integer", "boolean", "enum", "text"]
 

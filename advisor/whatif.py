@@ -18,6 +18,7 @@ import math
 from typing import Iterator, Mapping
 
 from .assessment import Change
+from .errors import RuleSetError
 from .modemap import (
     CHOICE_FACTS,
     NUMERIC_FACTS,
@@ -29,7 +30,6 @@ from .modemap import (
     current_value,
     field_range,
 )
-from .errors import RuleSetError
 from .profile import WorkloadProfile
 from .rules import RuleSet
 

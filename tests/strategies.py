@@ -11,7 +11,15 @@ from typing import Any, get_args
 
 from hypothesis import strategies as st
 
-from advisor.profile import Downstream, Interaction, Mode, OutputFormat, SideEffects, WorkloadProfile, parse_profile
+from advisor.profile import (
+    Downstream,
+    Interaction,
+    Mode,
+    OutputFormat,
+    SideEffects,
+    WorkloadProfile,
+    parse_profile,
+)
 
 # Models the price catalogue knows (genai-prices), one or more per provider.
 MODELS = (

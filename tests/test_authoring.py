@@ -17,18 +17,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor import assess, load_profile, load_rules
-from advisor.files import write_atomic
-from advisor.authoring import (
-    SAMPLE_SIZE,
-    check_rules,
-    describe_condition,
-    rules_docs,
-    sample_profiles,
-)
+from advisor.authoring import SAMPLE_SIZE, check_rules, sample_profiles
 from advisor.cli import main
 from advisor.errors import InputError
 from advisor.facts import FACTS
+from advisor.files import write_atomic
 from advisor.profile import MODES, Downstream, Interaction, OutputFormat, SideEffects
+from advisor.ruledocs import describe_condition, rules_docs
 from advisor.rules import RULES_ENV, compile_condition, default_rules_dir
 
 ROOT = Path(__file__).resolve().parent.parent

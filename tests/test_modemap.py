@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from advisor import assess, load_profile, load_rules, parse_profile
 from advisor.cli import main
+from advisor.errors import InputError
+from advisor.facts import FACTS
 from advisor.modemap import (
     CHOICE_FACTS,
     NUMERIC_FACTS,
@@ -25,8 +27,6 @@ from advisor.modemap import (
     parse_axis,
     spaced_values,
 )
-from advisor.errors import InputError
-from advisor.facts import FACTS
 
 from .strategies import profile_dicts
 
