@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import difflib
 import math
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import InputError
 from .yamlio import read_yaml_file
@@ -31,6 +32,11 @@ SideEffects = Literal["none", "idempotent", "non_idempotent"]
 MINUTES_PER_MONTH = 30 * 24 * 60
 
 _STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+
+
+def _is_control(ch: str) -> bool:
+    # C0/C1 controls and the Unicode line and paragraph separators.
+    return unicodedata.category(ch) in ("Cc", "Zl", "Zp")
 
 
 class Pricing(BaseModel):
@@ -107,6 +113,22 @@ class WorkloadProfile(BaseModel):
     side_effects: SideEffects = "none"
     current_mode: Mode | None = None
 
+    @field_validator("name", "provider", "model")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        # Names land in terminals, file names and Markdown headings: no control characters
+        # (an escape sequence would repaint a terminal) and no line breaks.
+        if any(_is_control(ch) for ch in value):
+            raise ValueError("must be one line of text (no control characters or line breaks)")
+        return value
+
+    @field_validator("description")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        if any(_is_control(ch) and ch not in "\n\t" for ch in value):
+            raise ValueError("must be text (line breaks and tabs allowed, no other control characters)")
+        return value
+
     @property
     def average_requests_per_minute(self) -> float:
         return self.requests_per_month / MINUTES_PER_MONTH
@@ -169,6 +191,8 @@ def describe_validation_error(exc: ValidationError, model: type[BaseModel] = Wor
         message = f"must be one of {expected} (got {_show(given)})"
     elif kind == "finite_number":
         message = f"must be a finite number (got {_show(given)})"
+    elif kind == "value_error":
+        message = f"{err['ctx']['error']} (got {_show(given)})"
     else:
         message = f"{err['msg'][0].lower()}{err['msg'][1:]} (got {_show(given)})"
     more = len(errors) - 1

@@ -82,6 +82,9 @@ BAD_CASES = [
     (yaml.safe_dump({k: v for k, v in BASE.items() if k != "model"}), "model", "required"),
     (yaml.safe_dump({**BASE, "pricing": {"input_per_mtok": -1, "output_per_mtok": 1}}), "pricing.input_per_mtok", "greater than or equal to 0"),
     (yaml.safe_dump({**BASE, "pricing": {"input_per_mtok": 1, "output_per_mtok": 1, "discount": 0.5}}), "pricing.discount", "did you mean 'batch_discount'"),
+    (yaml.safe_dump({**BASE, "name": "Chat\x1b[31m red"}), "name", "no control characters"),
+    (yaml.safe_dump({**BASE, "name": "two\nlines"}), "name", "line breaks"),
+    (yaml.safe_dump({**BASE, "description": "bell\x07"}), "description", "no other control characters"),
 ]
 
 
