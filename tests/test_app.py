@@ -7,11 +7,11 @@ renders the assessment, it never decides.
 from __future__ import annotations
 
 import datetime
-import importlib.util
 import io
 import json
 import logging
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,8 @@ from advisor.cli import dump_json
 from advisor.modemap import decision_map, default_values
 from advisor.errors import InputError
 from advisor.profile import MODES
+from questionnaire import charts, record, state, views, vocabulary
+from questionnaire.scenarios import read_scenarios
 from tests.strategies import profile_dicts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,19 +41,6 @@ DEFAULT = ROOT / "examples" / "support-reply-draft.yaml"
 
 # AppTest has no browser session; Streamlit says so on every run.
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
-
-
-def _load_app_module() -> Any:
-    """app.py as a module: its helpers, without running the page (main() runs only as a script)."""
-    spec = importlib.util.spec_from_file_location("advisor_streamlit_app", APP)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-app = _load_app_module()
 
 
 @pytest.fixture
@@ -77,7 +66,7 @@ def shown_mode(at: AppTest) -> str:
 
 
 def label(mode: str) -> str:
-    return app.MODE_LABELS[mode]
+    return vocabulary.MODE_LABELS[mode]
 
 
 def open_tab(at: AppTest, name: str) -> AppTest:
@@ -98,7 +87,7 @@ def chart_specs(at: AppTest) -> list[tuple[dict[str, Any], dict[str, Any]]]:
 
 
 def session_profile(at: AppTest) -> advisor.WorkloadProfile:
-    return advisor.parse_profile(app.answers_from_state(at.session_state))
+    return advisor.parse_profile(state.answers_from_state(at.session_state))
 
 
 # -- the default page ------------------------------------------------------------------
@@ -111,7 +100,7 @@ def test_default_run_shows_the_default_example_assessed(at: AppTest) -> None:
     assert session_profile(at) == advisor.load_profile(DEFAULT)
     assert at.text_input(key="q_name").value == "Support reply draft"
     # The reason shown is the assessment's own one-line reason.
-    assert any(m.value == app.md(expected.reason) for m in at.markdown)
+    assert any(m.value == state.md(expected.reason) for m in at.markdown)
 
 
 def test_every_question_explains_itself(at: AppTest) -> None:
@@ -271,7 +260,7 @@ def test_a_bad_file_is_a_friendly_message_naming_the_file_and_field(at: AppTest,
     assert not at.exception
     errors = [e.value for e in at.error]
     assert len(errors) == 1
-    assert "broken" in errors[0] and app.md(expected) in errors[0]
+    assert "broken" in errors[0] and state.md(expected) in errors[0]
     assert session_profile(at) == advisor.load_profile(DEFAULT)  # the answers were left alone
     assert shown_mode(at) == label("sync")
 
@@ -298,7 +287,7 @@ def test_downloaded_answers_read_back_as_the_same_workload(at: AppTest, monkeypa
     ok(at)
     answers = seen["download_answers"]
     assert answers["file_name"] == "drug-interaction-check.yaml"
-    assert app.read_upload("x.yaml", answers["data"].encode()) == advisor.load_profile(
+    assert state.read_upload("x.yaml", answers["data"].encode()) == advisor.load_profile(
         ROOT / "examples" / "claims-triage-compliance.yaml"
     )
 
@@ -330,7 +319,7 @@ def test_madr_preview_keeps_dollar_amounts_literal(at: AppTest) -> None:
     ok(at)
     preview = "\n".join(m.value for m in at.markdown)
     assert "\\$" in preview  # "$156 a month" must not turn into LaTeX between two dollar signs
-    assert any(app.md("status: proposed") in c.value for c in at.caption)
+    assert any(state.md("status: proposed") in c.value for c in at.caption)
 
 
 # -- the result panel ------------------------------------------------------------------
@@ -341,7 +330,7 @@ def test_cost_chart_shows_each_modes_monthly_total(at: AppTest) -> None:
     ok(at)
     expected = advisor.assess(advisor.load_profile(DEFAULT))
     totals = {}
-    for spec, data in chart_specs(at):
+    for _spec, data in chart_specs(at):
         for rows in data.values():
             for row in rows:
                 if "total" in row and "label" in row:
@@ -360,14 +349,14 @@ def test_downloads_are_offered(at: AppTest) -> None:
 
 
 def test_every_tab_renders(at: AppTest) -> None:
-    for tab in app.TABS:
+    for tab in views.TABS:
         open_tab(at, tab)
         ok(at)
     open_tab(at, "Why")
     expected = advisor.assess(advisor.load_profile(DEFAULT))
     assert any(f"{len(expected.fired_rules)} of {len(expected.trace)} rules fired" in m.value for m in at.markdown)
     sources = " ".join(c.value for c in at.caption)
-    assert all(app.md(r.source) in sources for r in expected.fired_rules)
+    assert all(state.md(r.source) in sources for r in expected.fired_rules)
 
 
 def test_decision_map_marks_the_current_workload(at: AppTest) -> None:
@@ -410,34 +399,54 @@ def test_answers_round_trip_through_the_questionnaire_and_the_yaml_file(data: di
     if costs is not None:
         data = {**data, "costs": costs}
     profile = advisor.parse_profile(data)
-    state = app.profile_to_state(profile)
-    assert advisor.parse_profile(app.answers_from_state(state)) == profile
-    text = app.answers_yaml(profile)
-    assert app.read_upload("answers.yaml", text.encode("utf-8")) == profile
+    widgets = state.profile_to_state(profile)
+    assert advisor.parse_profile(state.answers_from_state(widgets)) == profile
+    text = state.answers_yaml(profile)
+    assert state.read_upload("answers.yaml", text.encode("utf-8")) == profile
     assert list(yaml.safe_load(text)) == [k for k in advisor.WorkloadProfile.model_fields if k in yaml.safe_load(text)]
 
 
 @SETTINGS
 @given(hs.floats(min_value=1e-3, max_value=30 * 86_400, allow_nan=False) | hs.integers(1, 30 * 86_400).map(float))
 def test_a_budget_split_into_value_and_unit_gives_back_the_same_seconds(budget: float) -> None:
-    value, unit = app.split_budget(budget)
-    assert value * app.BUDGET_UNITS[unit] == budget
+    value, unit = state.split_budget(budget)
+    assert value * state.BUDGET_UNITS[unit] == budget
     assert unit == "seconds" or value >= 1
 
 
 def test_budgets_read_in_the_unit_a_person_would_say() -> None:
-    assert app.split_budget(28_800.0) == (8.0, "hours")
-    assert app.split_budget(900.0) == (15.0, "minutes")
-    assert app.split_budget(172_800.0) == (2.0, "days")
-    assert app.split_budget(2.5) == (2.5, "seconds")
-    assert app.split_budget(90.0) == (90.0, "seconds")
+    assert state.split_budget(28_800.0) == (8.0, "hours")
+    assert state.split_budget(900.0) == (15.0, "minutes")
+    assert state.split_budget(172_800.0) == (2.0, "days")
+    assert state.split_budget(2.5) == (2.5, "seconds")
+    assert state.split_budget(90.0) == (90.0, "seconds")
+
+
+def test_examples_folder_keeps_the_good_files_and_names_the_broken_one(tmp_path: Path) -> None:
+    (tmp_path / "good.yaml").write_text("# Seed 1: a chat.\n# Second line.\n" + COMPLETE.decode(), "utf-8")
+    (tmp_path / "broken.yaml").write_text("name: x\ninteraction: telepathy\n", "utf-8")
+    found, problems = read_scenarios(tmp_path)
+    assert list(found) == ["good"]
+    assert found["good"].name == "x" and found["good"].seed_note == "Seed 1: a chat. Second line."
+    assert found["good"].profile == advisor.parse_profile(yaml.safe_load(COMPLETE))
+    assert len(problems) == 1 and "broken.yaml" in problems[0] and "interaction" in problems[0]
+
+
+def test_the_library_and_cli_never_load_the_app_parts() -> None:
+    """Streamlit, Altair and this package stay off the CLI's import path."""
+    code = (
+        "import sys, advisor, advisor.cli, advisor.assessment, advisor.modemap, advisor.records;"
+        "print(sorted(m for m in ('streamlit', 'altair', 'pandas', 'questionnaire') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_upload_errors_name_the_file() -> None:
     with pytest.raises(InputError, match=r"big\.yaml: file is larger"):
-        app.read_upload("big.yaml", b"#" * 1_000_001)
+        state.read_upload("big.yaml", b"#" * 1_000_001)
     with pytest.raises(InputError, match=r"w\.yaml: field 'requests_per_month'"):
-        app.read_upload(
+        state.read_upload(
             "w.yaml",
             b"name: a\ninteraction: chat\nlatency_budget_s: 1\ninput_tokens: 1\n"
             b"output_tokens: 1\nrequests_per_month: -5\nmodel: gpt-4o-mini\n",
@@ -445,21 +454,21 @@ def test_upload_errors_name_the_file() -> None:
 
 
 def test_user_text_is_inert_markdown() -> None:
-    assert app.md("[click](javascript:alert(1)) :red[x] $x$ **b** <b>") == (
+    assert state.md("[click](javascript:alert(1)) :red[x] $x$ **b** <b>") == (
         "\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\:red\\[x\\] \\$x\\$ \\*\\*b\\*\\* \\<b\\>"
     )
 
 
 def test_record_preview_escapes_streamlit_syntax_outside_code_only() -> None:
     body = "Costs $156 and $4,000 :red[x]\n```mermaid\nA-->B: $5\n```\n"
-    assert app.preview_markdown(body) == "Costs \\$156 and \\$4,000 \\:red[x]\n```mermaid\nA-->B: $5\n```"
+    assert record.preview_markdown(body) == "Costs \\$156 and \\$4,000 \\:red[x]\n```mermaid\nA-->B: $5\n```"
 
 
 @pytest.mark.parametrize("path", EXAMPLES[:3], ids=[p.stem for p in EXAMPLES[:3]])
 def test_every_chart_is_valid_vega_lite(path: Path) -> None:
     """The page skips schema validation at run time (it is slow); here every chart is validated."""
     assessment = advisor.assess(advisor.load_profile(path))
-    for chart in (app.ranking_chart(assessment), app.cost_chart(assessment), app.latency_chart(assessment)):
+    for chart in (charts.ranking_chart(assessment), charts.cost_chart(assessment), charts.latency_chart(assessment)):
         chart.to_dict(validate=True)
     profile = assessment.workload
     for x, y in (
@@ -468,4 +477,4 @@ def test_every_chart_is_valid_vega_lite(path: Path) -> None:
         ("downstream", "side_effects"),
     ):
         result = decision_map(profile, x, default_values(x, profile, 5), y, default_values(y, profile, 5))
-        app.map_chart(result).to_dict(validate=True)
+        charts.map_chart(result).to_dict(validate=True)

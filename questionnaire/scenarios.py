@@ -1,0 +1,43 @@
+"""The worked examples a session can start from: the workload files in examples/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import advisor
+from advisor.errors import AdvisorError
+from advisor.profile import WorkloadProfile
+
+DEFAULT_SCENARIO = "support-reply-draft"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    stem: str
+    name: str
+    seed_note: str  # the file's comment header: which seed case it reproduces
+    profile: WorkloadProfile
+
+
+def read_scenarios(folder: Path) -> tuple[dict[str, Scenario], tuple[str, ...]]:
+    """The example workloads by file stem, and the messages of any that failed to load."""
+    found: dict[str, Scenario] = {}
+    problems: list[str] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            profile = advisor.load_profile(path)
+        except AdvisorError as exc:
+            problems.append(str(exc))
+            continue
+        found[path.stem] = Scenario(path.stem, profile.name, _comment_header(path.read_text("utf-8")), profile)
+    return found, tuple(problems)
+
+
+def _comment_header(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("#").strip())
+    return " ".join(lines)

@@ -1,0 +1,172 @@
+"""Answers <-> session state, the workload file in and out, and error text as the page words it.
+
+Pure functions over plain mappings (no Streamlit), so the round trips are property-tested.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from advisor.errors import AdvisorError, InputError
+from advisor.profile import MODES, CostOptions, Pricing, WorkloadProfile, parse_profile
+from advisor.yamlio import MAX_FILE_BYTES, parse_yaml
+from questionnaire.vocabulary import FIELD_LABELS
+
+BUDGET_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86_400}
+
+
+def split_budget(budget_s: float) -> tuple[float, str]:
+    """The largest unit that divides the budget exactly, so value x unit gives it back."""
+    for unit in ("days", "hours", "minutes"):
+        factor = BUDGET_UNITS[unit]
+        if budget_s >= factor and budget_s % factor == 0:
+            return float(budget_s // factor), unit
+    return float(budget_s), "seconds"
+
+
+def profile_to_state(profile: WorkloadProfile) -> dict[str, Any]:
+    """Every questionnaire widget's value for one profile (blank optional answers are None)."""
+    budget, unit = split_budget(profile.latency_budget_s)
+    pricing = profile.pricing or Pricing(input_per_mtok=0.0, output_per_mtok=0.0)
+    limits, costs = profile.rate_limits, profile.costs or CostOptions()
+    state: dict[str, Any] = {
+        "q_name": profile.name,
+        "q_description": profile.description,
+        "q_current_mode": profile.current_mode,
+        "q_interaction": profile.interaction,
+        "q_budget": budget,
+        "q_budget_unit": unit,
+        "q_chained_calls": profile.chained_calls,
+        "q_tool_latency_s": float(profile.tool_latency_s),
+        "q_model_p95_s": _float(profile.model_p95_s),
+        "q_ttft_s": _float(profile.ttft_s),
+        "q_output_tokens_per_s": _float(profile.output_tokens_per_s),
+        "q_requests_per_month": profile.requests_per_month,
+        "q_peak_requests_per_minute": _float(profile.peak_requests_per_minute),
+        "q_provider": profile.provider,
+        "q_model": profile.model,
+        "q_input_tokens": profile.input_tokens,
+        "q_output_tokens": profile.output_tokens,
+        "q_cached_input_fraction": float(profile.cached_input_fraction),
+        "q_output_format": profile.output_format,
+        # Without its own prices the toggle is off and the (disabled) inputs show nothing.
+        "q_use_pricing": profile.pricing is not None,
+        "q_input_per_mtok": _float(pricing.input_per_mtok) if profile.pricing else None,
+        "q_output_per_mtok": _float(pricing.output_per_mtok) if profile.pricing else None,
+        "q_cached_input_per_mtok": _float(pricing.cached_input_per_mtok),
+        "q_batch_discount": _float(pricing.batch_discount),
+        "q_use_limits": limits is not None,
+        "q_rpm": _float(limits.rpm) if limits else None,
+        "q_tpm": _float(limits.tpm) if limits else None,
+        "q_usd_per_person_week": _float(costs.usd_per_person_week),
+        "q_amortisation_months": costs.amortisation_months,
+        "q_retry_rate": float(profile.retry_rate),
+        "q_attempts_per_layer": profile.attempts_per_layer,
+        "q_retry_layers": profile.retry_layers,
+        "q_side_effects": profile.side_effects,
+        "q_downstream": profile.downstream,
+    }
+    infra = costs.infra_usd_per_month or {}
+    weeks = costs.engineering_person_weeks or {}
+    for mode in MODES:
+        state[f"q_infra_{mode}"] = _float(infra.get(mode))
+        state[f"q_effort_{mode}"] = _float(weeks.get(mode))
+    return state
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def answers_from_state(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The workload mapping the answers describe; blank optional answers are left out."""
+    answers: dict[str, Any] = {
+        "name": state["q_name"],
+        "description": state["q_description"],
+        "interaction": state["q_interaction"],
+        "latency_budget_s": _budget_seconds(state["q_budget"], state["q_budget_unit"]),
+        "chained_calls": state["q_chained_calls"],
+        "tool_latency_s": state["q_tool_latency_s"],
+        "model_p95_s": state["q_model_p95_s"],
+        "ttft_s": state["q_ttft_s"],
+        "output_tokens_per_s": state["q_output_tokens_per_s"],
+        "input_tokens": state["q_input_tokens"],
+        "output_tokens": state["q_output_tokens"],
+        "cached_input_fraction": state["q_cached_input_fraction"],
+        "output_format": state["q_output_format"],
+        "requests_per_month": state["q_requests_per_month"],
+        "peak_requests_per_minute": state["q_peak_requests_per_minute"],
+        "provider": state["q_provider"],
+        "model": state["q_model"] or None,
+        "retry_rate": state["q_retry_rate"],
+        "attempts_per_layer": state["q_attempts_per_layer"],
+        "retry_layers": state["q_retry_layers"],
+        "downstream": state["q_downstream"],
+        "side_effects": state["q_side_effects"],
+        "current_mode": state["q_current_mode"],
+    }
+    if state["q_use_pricing"]:
+        answers["pricing"] = _present(
+            input_per_mtok=state["q_input_per_mtok"],
+            output_per_mtok=state["q_output_per_mtok"],
+            cached_input_per_mtok=state["q_cached_input_per_mtok"],
+            batch_discount=state["q_batch_discount"],
+        )
+    if state["q_use_limits"]:
+        answers["rate_limits"] = _present(rpm=state["q_rpm"], tpm=state["q_tpm"])
+    costs = _present(
+        usd_per_person_week=state["q_usd_per_person_week"],
+        amortisation_months=state["q_amortisation_months"],
+        infra_usd_per_month=_present(**{m: state[f"q_infra_{m}"] for m in MODES}) or None,
+        engineering_person_weeks=_present(**{m: state[f"q_effort_{m}"] for m in MODES}) or None,
+    )
+    if costs:
+        answers["costs"] = costs
+    return _present(**answers)
+
+
+def _budget_seconds(value: float | None, unit: str) -> float | None:
+    return None if value is None else value * BUDGET_UNITS[unit]
+
+
+def _present(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def answers_yaml(profile: WorkloadProfile) -> str:
+    """The answers as a workload file that ``advisor recommend`` and this app read back."""
+    data = profile.model_dump(mode="json", exclude_defaults=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def read_upload(name: str, content: bytes) -> WorkloadProfile:
+    """A workload YAML file from the browser; every problem is an InputError naming the file."""
+    if len(content) > MAX_FILE_BYTES:
+        raise InputError(f"file is larger than {MAX_FILE_BYTES:,} bytes", source=name)
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError("not a UTF-8 text file", source=name) from None
+    return parse_profile(parse_yaml(text, source=name), source=name)
+
+
+def friendly(error: AdvisorError) -> str:
+    """An error as the questionnaire words it: the question first, then what is allowed."""
+    if error.field and not error.source:
+        top = error.field.split(".")[0]
+        label = FIELD_LABELS.get(top)
+        if label:
+            return f"**{label}** (`{error.field}`): {md(error.message)}"
+    return md(str(error))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: str) -> str:
+    """User text made inert in Markdown: no links, emphasis, colours, icons or maths."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))

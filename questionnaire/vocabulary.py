@@ -1,0 +1,183 @@
+"""What the CTO reads instead of field values: labels, colours, help texts and value formats.
+
+Plain data and string formatting only (no Streamlit), so the state helpers and the charts
+share one wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from advisor.cost import AMORTISATION_MONTHS, USD_PER_PERSON_WEEK
+from advisor.facts import FACTS
+from advisor.profile import MODES
+from advisor.summary import money, seconds
+
+MODE_LABELS = {"sync": "Synchronous", "streaming": "Streaming", "async": "Async job", "batch": "Batch API"}
+MODE_COLORS = {"sync": "#64748b", "streaming": "#2563eb", "async": "#7c3aed", "batch": "#059669"}
+AXIS_COLORS = ["#2563eb", "#7c3aed", "#059669", "#f59e0b", "#db2777", "#64748b", "#0891b2"]
+MODE_SHORT = {"sync": "Sync", "streaming": "Streaming", "async": "Async", "batch": "Batch"}
+CURRENT_LABELS = {None: "Not built yet", **{m: f"{MODE_LABELS[m]} ({m})" for m in MODES}}
+INTERACTION_LABELS = {
+    "chat": "Chat: a person reads as it is written",
+    "inline_edit": "Inline: autocomplete, rewrite, code completion",
+    "request_response": "Click and wait: a person waits for the result",
+    "submit_and_notify": "Submit and notify: the person is told later",
+    "service_call": "Service call: another service waits",
+    "pipeline": "Pipeline: no one waits (bulk, scheduled)",
+}
+DOWNSTREAM_LABELS = {
+    "own_ui": "Our own UI",
+    "internal_service": "An internal service",
+    "external_api": "External API customers",
+    "compliance_critical": "A financial, legal, clinical or compliance system",
+}
+SIDE_EFFECT_LABELS = {
+    "none": "None: it only produces output",
+    "idempotent": "Idempotent: repeating it is harmless",
+    "non_idempotent": "Not idempotent: a repeat sends, charges or writes twice",
+}
+FORMAT_LABELS = {"text": "Text for people", "json": "Structured JSON for software", "embedding": "Embedding vectors"}
+CHOICE_LABELS: dict[str, Mapping[Any, str]] = {
+    "interaction": INTERACTION_LABELS,
+    "downstream": DOWNSTREAM_LABELS,
+    "side_effects": SIDE_EFFECT_LABELS,
+    "output_format": FORMAT_LABELS,
+    "current_mode": CURRENT_LABELS,
+}
+
+# The question each profile field is asked as: error messages name the question, not the key.
+FIELD_LABELS = {
+    "name": "Feature name",
+    "description": "What it does",
+    "current_mode": "How it runs today",
+    "interaction": "Who waits for the answer",
+    "latency_budget_s": "Latency budget at p95",
+    "chained_calls": "Chained calls per request",
+    "tool_latency_s": "Tool time per request",
+    "model_p95_s": "Measured p95 of one model call",
+    "ttft_s": "Time to first token",
+    "output_tokens_per_s": "Output speed",
+    "requests_per_month": "Requests per month",
+    "peak_requests_per_minute": "Peak requests per minute",
+    "provider": "Provider",
+    "model": "Model",
+    "input_tokens": "Input tokens per request",
+    "output_tokens": "Output tokens per request",
+    "cached_input_fraction": "Input served from the prompt cache",
+    "output_format": "What the model returns",
+    "pricing": "Your own prices",
+    "rate_limits": "Your rate limits",
+    "costs": "Build and run cost",
+    "retry_rate": "Requests retried",
+    "attempts_per_layer": "Attempts per layer",
+    "retry_layers": "Layers that retry",
+    "side_effects": "What a repeated request does",
+    "downstream": "Who consumes the output",
+}
+
+HELP = {
+    "name": "A short name for the feature, as your team calls it. It titles the decision record. "
+    "Example: *Support reply draft*.",
+    "description": "One or two sentences on what the feature does and for whom; it becomes the context of "
+    "the decision record. Example: *An agent clicks Draft reply and edits the suggestion before sending.*",
+    "current_mode": "How the feature calls the model today, if it is built. The advisor prices the move from "
+    "this mode and the record describes the migration. Example: a first version shipped as a plain "
+    "request/response call is *Synchronous*.",
+    "interaction": "Who waits for the answer, and how. This is the dominant axis: someone watching a chat needs "
+    "words on screen within a second; a nightly job needs nobody's attention. Example: a help-desk chat is "
+    "*Chat*; classifying yesterday's tickets overnight is *Pipeline*.",
+    "budget": "The p95 time by which the result must be usable: 95 of 100 requests must be done sooner. It is "
+    "held against the model's worst case, not its average. Example: 2-3 s for a chat turn, 60 s for a "
+    "report someone waits for, 8 hours for a nightly job.",
+    "budget_unit": "The unit of the latency budget.",
+    "chained_calls": "Model or tool calls that must run one after another to answer one request; each adds its "
+    "full p95. Example: retrieve, draft, then check is 3 chained calls.",
+    "tool_latency_s": "Total time per request spent in tools (database lookups, search, other APIs), in seconds "
+    "at p95. Example: a vector search plus a CRM lookup might add 0.8 s.",
+    "model_p95_s": "If you have measured it: the p95 duration of one model call under production load. Leave it "
+    "blank to estimate it from the model's typical speed (listed under Assumptions). Example: 7.5 s.",
+    "ttft_s": "Time to first token: how long the model takes to start answering, i.e. what a streaming user waits "
+    "before seeing anything. Blank: the model's typical value.",
+    "output_tokens_per_s": "How fast the model writes. 50-80 tokens/s is typical of frontier models, small models "
+    "are faster. Blank: the model's typical value.",
+    "requests_per_month": "Calls to this feature per month, all users together. It drives the token bill and "
+    "whether a batch discount pays for its extra engineering. Example: 200 agents x 30 drafts x 20 days = 120,000.",
+    "peak_requests_per_minute": "Requests in the busiest minute. Rate limits and open connections are sized for "
+    "the peak, not the average. Blank: a flat month. Example: a Monday-morning spike of 40 a minute.",
+    "provider": "Who serves the model. Prices and default rate limits come from this provider's published data "
+    "(the genai-prices catalogue).",
+    "model": "The model id as the provider names it. A model the catalogue does not know needs your own prices "
+    "(below). Example: *gpt-4o-mini*.",
+    "input_tokens": "Tokens sent per request: instructions, context, retrieved documents and the user's input; "
+    "about 4 characters of English per token. Example: a ticket thread plus instructions is about 1,800 tokens.",
+    "output_tokens": "Tokens the model writes per request. Long outputs are slow (2,000 tokens at 50 tokens/s is "
+    "40 s) and cost several times more per token than input. Example: a short reply is about 180 tokens.",
+    "cached_input_fraction": "Share of input tokens served from the provider's prompt cache (a shared system prompt "
+    "or document prefix); cached tokens are billed at a discount. Example: a 1,200-token system prompt in a "
+    "1,800-token request is about 65%.",
+    "output_format": "What the model returns. JSON that software parses cannot be used half-finished, so streaming "
+    "helps less; embeddings are vectors with nothing to stream. Example: a classification label is *JSON*.",
+    "use_pricing": "Use your negotiated or self-hosted prices instead of the public catalogue, in USD per 1 million "
+    "tokens. Needed for a model the catalogue does not know.",
+    "input_per_mtok": "USD per 1 million uncached input tokens.",
+    "output_per_mtok": "USD per 1 million output tokens.",
+    "cached_input_per_mtok": "USD per 1 million input tokens read from the prompt cache. Blank: the input price.",
+    "batch_discount": "Share taken off every token price in batch, e.g. 0.5 for 50% off. Blank: the provider's "
+    "published batch discount.",
+    "use_limits": "Your account's rate limits for this model. Off: the provider's published limits for a high "
+    "tier (listed under Assumptions). Exceeding them at peak means 429 errors and retries.",
+    "rpm": "Requests per minute your account may send to this model.",
+    "tpm": "Tokens per minute (input + output) your account may send to this model.",
+    "usd_per_person_week": "Fully loaded cost of one engineer for a week; prices the build effort of each mode. "
+    f"Blank: ${USD_PER_PERSON_WEEK:,.0f}.",
+    "amortisation_months": "Months over which the one-time build effort is spread in the monthly cost. "
+    f"Blank: {AMORTISATION_MONTHS} months.",
+    "infra": "Monthly infrastructure this mode adds (proxy capacity, queue, workers, storage). Blank: the advisor's "
+    "default, shown as the placeholder.",
+    "effort": "One-time build effort for this mode, in person-weeks. Blank: the advisor's default, shown as the "
+    "placeholder.",
+    "retry_rate": "Share of requests that fail once and are retried (timeouts, 429s, 5xx). Retries add tokens to "
+    "the bill and load on the rate limit. Example: 2%.",
+    "attempts_per_layer": "Attempts each layer of your stack makes before giving up (client, gateway, worker). "
+    "Stacked retries multiply: 3 attempts at 5 layers is 243 calls for one request.",
+    "retry_layers": "How many layers of the call path retry on their own. Example: the SDK, your API client and a "
+    "job runner are 3 layers.",
+    "side_effects": "What happens if the same request runs twice. Retries and resubmitted batches do repeat "
+    "requests; if that would send an email twice or write a duplicate record, you need idempotency keys and an "
+    "audit trail. Example: posting a reply to a customer is *not idempotent*.",
+    "downstream": "Who consumes the output. An external API or a compliance system turns your mode into a contract "
+    "that is expensive to change later; compliance-critical output needs an audit trail and controlled retries. "
+    "Example: a drug-interaction check that gates a pharmacist's approval is *compliance*.",
+}
+
+
+def format_fact(fact: str, value: Any) -> str:
+    """A fact's value as the page shows it: the choice's label, or the number in its unit."""
+    labels = CHOICE_LABELS.get(fact)
+    if labels is not None:
+        return labels.get(value, str(value))
+    unit = FACTS[fact].unit if fact in FACTS else ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if unit == "s":
+        return seconds(float(value))
+    if unit == "fraction":
+        return f"{value:.0%}"
+    if unit == "USD/month":
+        return money(float(value)) + "/month"
+    if unit:
+        return f"{value:,.0f} {unit}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.2f} {unit}"
+    return f"{value:g}"
+
+
+def fact_label(fact: str) -> str:
+    """The question a fact is asked as, with its unit when it is seconds."""
+    label = FIELD_LABELS.get(fact, fact)
+    return f"{label} (s)" if fact in FACTS and FACTS[fact].unit == "s" and "(s)" not in label else label
+
+
+def short_choice(fact: str, value: Any) -> str:
+    """A choice's label up to its colon: "Chat", not "Chat: a person reads as it is written"."""
+    return CHOICE_LABELS[fact].get(value, str(value)).split(":")[0]
