@@ -8,6 +8,7 @@ the machine-readable form, with stable keys.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any, Literal, Mapping
 
@@ -167,6 +168,14 @@ class Assessment(BaseModel):
 # -- the one call -------------------------------------------------------------------
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a rule's ``because``, on one line."""
+    return _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
+
+
 def today() -> datetime.date:
     return datetime.datetime.now(datetime.timezone.utc).date()
 
@@ -305,7 +314,9 @@ def build_assessment(
     decisive = evaluation.decided_by
     lead = by_id[decisive[0]] if decisive else None
     mode_spec = header.modes[winner]
-    reason = lead.spec.because.strip() if lead else f"{mode_spec.name} scores highest with no rule against it."
+    # The headline is the decisive rule's first sentence; its full `because` (which may go
+    # on to say how the sources were reconciled) stays with the fired rule.
+    reason = first_sentence(lead.spec.because) if lead else f"{mode_spec.name} scores highest with no rule against it."
     pricing = situation.costs
     card = situation.card
     data = {

@@ -230,3 +230,11 @@ def test_every_recommendation_names_the_rules_that_decided_it():
         result = decide_file(path)
         fired = {r.id for r in result.fired_rules}
         assert result.decided_by and set(result.decided_by) <= fired
+
+
+def test_the_reason_is_one_sentence_from_the_decisive_rule():
+    result = decide_file("examples/chatbot.yaml")
+    lead = next(r for r in result.fired_rules if r.id == result.decided_by[0])
+    assert " ".join(lead.because.split()).startswith(result.reason)
+    assert result.reason.endswith(".") and "Seed 000" not in result.reason
+    assert "Seed 000" in lead.because  # the reconciliation of the sources stays with the rule
