@@ -40,8 +40,13 @@ def render_text(a: Assessment) -> str:
     if a.decided_by:
         add(f"  Decided by: {', '.join(a.decided_by)}")
     if w.current_mode and w.current_mode != a.recommendation:
-        saving = a.costs[a.recommendation].saving_vs_current_usd
-        note = f"; {money(saving)}/month saved" if saving and saving > 0 else ""
+        saving = a.costs[a.recommendation].saving_vs_current_usd or 0.0
+        if saving > 0:
+            note = f", saving {money(saving)} a month"
+        elif saving < 0:
+            note = f", at {money(-saving)} a month more in total cost (tokens, infrastructure, amortised build)"
+        else:
+            note = ""
         add(f"  Today it runs {w.current_mode}: move to {a.recommendation}{note}.")
     add("")
 
