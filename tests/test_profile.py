@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from advisor import InputError, load_profile, parse_profile
 from advisor.cli import main
+from advisor.profile import FIELD_NAMES
+from advisor.yamlio import parse_yaml
+
+from .strategies import profile_dicts
 
 BASE = {
     "name": "Support reply draft",
@@ -142,3 +148,39 @@ def test_python_tags_are_not_executed(capsys, tmp_path):
 def test_api_raises_input_error_for_non_mapping():
     with pytest.raises(InputError, match="expected a mapping"):
         parse_profile(["not", "a", "mapping"])
+
+
+# -- parsers never fail with anything but a clear InputError ------------------------------
+
+_JUNK = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(profile_dicts(), st.sampled_from(FIELD_NAMES + ("unknown_field",)), _JUNK)
+def test_any_value_in_any_field_is_accepted_or_named(profile, field, value):
+    try:
+        parse_profile({**profile, field: value})
+    except InputError as exc:
+        assert exc.field and exc.field.split(".")[0] == field
+        assert "\n" not in str(exc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_parses_or_is_a_clear_yaml_error(text):
+    try:
+        parse_yaml(text, "w.yaml")
+    except InputError as exc:
+        assert str(exc).startswith("w.yaml: ")
+
+
+@settings(max_examples=100, deadline=None)
+@given(profile_dicts())
+def test_a_profile_survives_a_round_trip_through_yaml(profile):
+    parsed = parse_profile(profile)
+    again = parse_profile(parse_yaml(yaml.safe_dump(parsed.model_dump(mode="json", exclude_none=True)), "w.yaml"))
+    assert again == parsed
