@@ -401,6 +401,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     path: str
     content_hash: str
+    folders: tuple[str, ...] = ()  # this rule set's folder and those of the sets it extends
 
     @property
     def id(self) -> str:
@@ -599,6 +600,7 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
             rules=tuple(r for r in base.rules if r.id not in parsed.disable),
             path=base.path,
             content_hash=base.content_hash,
+            folders=base.folders,
         )
     else:
         header = parsed
@@ -628,7 +630,10 @@ def _load(directory: Path, chain: tuple[str, ...] = ()) -> RuleSet:
             rules.append(rule)
     if not rules and not inherited:
         raise RuleSetError("the rule set has no rules", source=str(directory))
-    return RuleSet(header=header, rules=(*inherited, *rules), path=str(directory), content_hash=digest.hexdigest())
+    folders = (str(directory.resolve()), *(base.folders if base else ()))
+    return RuleSet(
+        header=header, rules=(*inherited, *rules), path=str(directory), content_hash=digest.hexdigest(), folders=folders
+    )
 
 
 def _check_source(source: str, header: RuleSetHeader, file: str, rule_id: str | None, path: str) -> None:
@@ -640,17 +645,27 @@ def _check_source(source: str, header: RuleSetHeader, file: str, rule_id: str | 
         )
 
 
-_CACHE: dict[tuple[str, str], RuleSet] = {}
+def _stamp(directory: str) -> str:
+    """What a folder's rule files look like now: names, sizes, modification times."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        return ""
+    return "|".join(f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}" for p in sorted(folder.glob("*.yaml")))
+
+
+# folder -> (the stamps of every folder the rule set was built from, the rule set)
+_CACHE: dict[str, tuple[tuple[str, ...], RuleSet]] = {}
 
 
 def load_rules(rules_dir: str | Path | None = None) -> RuleSet:
-    """Load, validate and compile a rule set; cached per folder and content."""
-    directory = resolve_rules_dir(rules_dir).resolve()
-    stamp = "|".join(
-        f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}" for p in sorted(directory.glob("*.yaml"))
-    ) if directory.is_dir() else ""
-    key = (str(directory), stamp)
-    cached = _CACHE.get(key)
-    if cached is None:
-        cached = _CACHE[key] = _load(directory)
-    return cached
+    """Load, validate and compile a rule set; cached until one of its files (or those of the
+    rule set it extends) changes."""
+    directory = str(resolve_rules_dir(rules_dir).resolve())
+    hit = _CACHE.get(directory)
+    if hit is not None:
+        stamps, ruleset = hit
+        if stamps == tuple(_stamp(folder) for folder in ruleset.folders):
+            return ruleset
+    ruleset = _load(Path(directory))
+    _CACHE[directory] = (tuple(_stamp(folder) for folder in ruleset.folders), ruleset)
+    return ruleset

@@ -226,3 +226,16 @@ def test_redefining_an_inherited_rule_id_is_a_duplicate(tmp_path):
     folder = write_extending_set(tmp_path / "acme", EXTENDING, [rule])
     with pytest.raises(RuleSetError, match="duplicate rule id"):
         load_rules(folder)
+
+
+def test_an_extending_rule_set_reloads_when_its_base_changes(tmp_path):
+    base = tmp_path / "base"
+    shutil.copytree(default_rules_dir(), base)
+    derived = write_extending_set(tmp_path / "acme", {**EXTENDING, "extends": "../base"})
+    first = load_rules(derived)
+    assert load_rules(derived) is first  # cached
+    edit_rule(base, "latency.yaml", "latency-sync-over-5s", lambda r: r.update(title="Changed in the base"))
+    second = load_rules(derived)
+    assert second is not first
+    assert second.rule("latency-sync-over-5s").spec.title == "Changed in the base"
+    assert second.content_hash != first.content_hash
