@@ -90,7 +90,10 @@ class ModeCost:
     total_usd: float  # tokens + infra + engineering, per month
     per_1k_requests_usd: float  # total per 1,000 requests (0 when there are no requests)
     engineering_person_weeks: float
-    saving_vs_current_usd: float | None  # current mode's total minus this one's (negative: costs more)
+    # What moving here saves a month: today's running cost (tokens + infrastructure; today's
+    # build is already paid) minus this mode's total. Negative: the move costs more. 0 for
+    # the current mode itself, None without a current mode.
+    saving_vs_current_usd: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +187,8 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
         tokens = per_request[m] * volume
         totals[m] = tokens + fixed[m]
         parts[m] = (tokens, engineering)
-    current = totals[profile.current_mode] if profile.current_mode else None
+    today = profile.current_mode
+    running_today = parts[today][0] + infra[today] if today else None
     modes = {
         m: ModeCost(
             mode=m,  # type: ignore[arg-type]
@@ -194,7 +198,7 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
             total_usd=totals[m],
             per_1k_requests_usd=totals[m] / requests * 1000 if requests else 0.0,
             engineering_person_weeks=weeks[m],
-            saving_vs_current_usd=None if current is None else current - totals[m],
+            saving_vs_current_usd=None if running_today is None else (0.0 if m == today else running_today - totals[m]),
         )
         for m in MODES
     }

@@ -228,15 +228,17 @@ def _risks(a: Assessment, file: str, ruleset: RuleSet) -> list[ReviewRisk]:
 def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[DecisionLink] | None = None) -> ReviewRow:
     w = a.workload
     current = w.current_mode
-    recommended = a.costs[a.recommendation].total_usd
-    today_cost = a.costs[current].total_usd if current else None
+    # Today's cost is what keeps it running (its build is paid); a move adds the new build.
+    today_cost = a.costs[current].total_usd - a.costs[current].engineering_usd if current else None
+    moving = current is not None and current != a.recommendation
+    recommended = a.costs[a.recommendation].total_usd if moving or today_cost is None else today_cost
     risks = _risks(a, file, ruleset)
     return ReviewRow(
         name=w.name,
         file=file,
         current_mode=current,
         recommendation=a.recommendation,
-        moves=current is not None and current != a.recommendation,
+        moves=moving,
         reason=a.reason,
         decided_by=list(a.decided_by),
         current_monthly_usd=today_cost,

@@ -42,9 +42,9 @@ def render_text(a: Assessment) -> str:
     if w.current_mode and w.current_mode != a.recommendation:
         saving = a.costs[a.recommendation].saving_vs_current_usd or 0.0
         if saving > 0:
-            note = f", saving {money(saving)} a month"
+            note = f", saving {money(saving)} a month (its build amortised)"
         elif saving < 0:
-            note = f", at {money(-saving)} a month more in total cost (tokens, infrastructure, amortised build)"
+            note = f", at {money(-saving)} a month more (its build amortised; today's is already paid)"
         else:
             note = ""
         add(f"  Today it runs {w.current_mode}: move to {a.recommendation}{note}.")

@@ -194,7 +194,7 @@ def test_madr_content_a_cto_needs():
     streaming = text.split("### Streaming response (`streaming`)")[1].split("\n## ")[0]
     assert "- Bad, because it is ruled out: streaming only improves perceived latency" in streaming
     # Cost per mode with the assumptions behind it, and a chart of the totals.
-    assert "| Batch API (`batch`) **chosen** | $17.55 | $20.00 | $222 | $260 | $0.8659 | $114 more |" in text
+    assert "| Batch API (`batch`) **chosen** | $17.55 | $20.00 | $222 | $260 | $0.8659 | $225 more |" in text
     assert "in force on 2026-11-01" in text and a.pricing.data_version in text
     assert "output speed: 100 tokens/s" in text
     assert "xychart-beta" in text and "bar [146.21, 211.77, 418.43, 259.77]" in text
