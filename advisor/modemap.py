@@ -387,7 +387,7 @@ def render_csv(result: DecisionMap) -> str:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from .cli import dump_json
+    from .cli import about_file, dump_json
 
     profile = load_profile(args.file)
     ruleset = load_rules(args.rules)
@@ -395,7 +395,8 @@ def cmd_map(args: argparse.Namespace) -> int:
     y_fact, ys = parse_axis(args.y, profile, "--y")
     if x_fact == y_fact:
         raise InputError(f"--x and --y both vary '{x_fact}'; a map needs two different facts")
-    result = decision_map(profile, x_fact, xs, y_fact, ys, rules=ruleset, price_date=args.price_date)
+    with about_file(args.file):
+        result = decision_map(profile, x_fact, xs, y_fact, ys, rules=ruleset, price_date=args.price_date)
     if args.format == "json":
         sys.stdout.write(dump_json(result.model_dump(mode="json")))
     else:

@@ -838,10 +838,12 @@ def write_adr(
 
 
 def cmd_adr(args: Any) -> int:
+    from .cli import about_file
     from .profile import load_profile
 
     profile = load_profile(args.file)
-    result = assess(profile, args.rules, price_date=args.price_date)
+    with about_file(args.file):
+        result = assess(profile, args.rules, price_date=args.price_date)
     path = write_adr(
         result, args.dir, template=args.template, status=args.status, date=args.date, supersedes=args.supersedes
     )

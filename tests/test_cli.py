@@ -100,3 +100,21 @@ def test_pricing_override_prices_an_unknown_model(tmp_path, capsys):
 def test_module_entry_point_and_version():
     out = subprocess.run([sys.executable, "-m", "advisor.cli", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.startswith("advisor ")
+
+
+@pytest.mark.parametrize("argv", [["adr", "{f}", "--dir", "{d}"], ["map", "{f}", "--x", "interaction", "--y", "downstream"]])
+def test_every_command_names_the_file_of_an_unknown_model(tmp_path, capsys, argv):
+    path = tmp_path / "w.yaml"
+    path.write_text(open(CHATBOT).read().replace("gpt-4o-mini", "gpt-4o-mni"))
+    code, out, err = run(capsys, *[a.format(f=path, d=tmp_path / "decisions") for a in argv])
+    assert code == 2 and out == ""
+    assert f"{path}: field 'model': unknown model 'gpt-4o-mni'" in err
+    assert not (tmp_path / "decisions").exists() or not any((tmp_path / "decisions").iterdir())
+
+
+def test_review_counts_one_broken_file_in_plain_words(tmp_path, capsys):
+    path = tmp_path / "w.yaml"
+    path.write_text(open(CHATBOT).read().replace("gpt-4o-mini", "gpt-4o-mni"))
+    code, out, _ = run(capsys, "review", str(path))
+    assert code == 2
+    assert "1 file was not reviewed" in out
