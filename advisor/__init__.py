@@ -6,44 +6,72 @@
     'streaming'
 
 The CLI (``advisor recommend``) prints ``result.model_dump(mode="json")``.
+
+The package has layers, each importing only those below it: ``advisor.core`` decides,
+``advisor.records`` keeps decision-record files, ``advisor.views`` words the results for
+people, ``advisor.cli`` is the command line. ``import advisor`` is lazy: each public name
+loads its module the first time it is used.
 """
 
-from .assessment import Assessment, assess
-from .authoring import check_rules
-from .drift import verify
-from .errors import AdvisorError, InputError, RuleSetError, UnknownModelError
-from .modemap import DecisionMap, decision_map
-from .portfolio import Review, render_review, review
-from .profile import MODES, WorkloadProfile, load_profile, parse_profile
-from .records import render_adr, write_adr
-from .ruledocs import rules_docs
-from .rules import RuleSet, load_rules
-from .version import __version__
-from .whatif import what_would_change
+from __future__ import annotations
 
-__all__ = [
-    "MODES",
-    "AdvisorError",
-    "Assessment",
-    "DecisionMap",
-    "InputError",
-    "Review",
-    "RuleSet",
-    "RuleSetError",
-    "UnknownModelError",
-    "WorkloadProfile",
-    "__version__",
-    "assess",
-    "check_rules",
-    "decision_map",
-    "load_profile",
-    "load_rules",
-    "parse_profile",
-    "render_adr",
-    "render_review",
-    "review",
-    "rules_docs",
-    "verify",
-    "what_would_change",
-    "write_adr",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Public name -> the module that defines it.
+_EXPORTS: dict[str, str] = {
+    "MODES": "advisor.core.profile",
+    "AdvisorError": "advisor.core.errors",
+    "Assessment": "advisor.core.assessment",
+    "DecisionMap": "advisor.core.decision_map",
+    "InputError": "advisor.core.errors",
+    "Review": "advisor.views.review",
+    "RuleSet": "advisor.core.rules",
+    "RuleSetError": "advisor.core.errors",
+    "UnknownModelError": "advisor.core.errors",
+    "WorkloadProfile": "advisor.core.profile",
+    "__version__": "advisor.core.version",
+    "assess": "advisor.core.assessment",
+    "check_rules": "advisor.core.rules_check",
+    "decision_map": "advisor.core.decision_map",
+    "load_profile": "advisor.core.profile",
+    "load_rules": "advisor.core.rules",
+    "parse_profile": "advisor.core.profile",
+    "render_adr": "advisor.views.adr",
+    "render_review": "advisor.views.review",
+    "review": "advisor.views.review",
+    "rules_docs": "advisor.views.rule_docs",
+    "verify": "advisor.records.verify",
+    "what_would_change": "advisor.core.whatif",
+    "write_adr": "advisor.views.adr",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'advisor' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next lookup is an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # what a type checker and an editor see: the same names, eagerly
+    from advisor.core.assessment import Assessment, assess
+    from advisor.core.decision_map import DecisionMap, decision_map
+    from advisor.core.errors import AdvisorError, InputError, RuleSetError, UnknownModelError
+    from advisor.core.profile import MODES, WorkloadProfile, load_profile, parse_profile
+    from advisor.core.rules import RuleSet, load_rules
+    from advisor.core.rules_check import check_rules
+    from advisor.core.version import __version__
+    from advisor.core.whatif import what_would_change
+    from advisor.records.verify import verify
+    from advisor.views.adr import render_adr, write_adr
+    from advisor.views.review import Review, render_review, review
+    from advisor.views.rule_docs import rules_docs

@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import advisor  # noqa: E402
-from advisor.assessment import build_assessment, situate  # noqa: E402
-from advisor.engine import evaluate, evaluate_rule  # noqa: E402
+from advisor.core.assessment import build_assessment  # noqa: E402
+from advisor.core.situation import situate  # noqa: E402
+from advisor.core.engine import evaluate, evaluate_rule  # noqa: E402
 
 PRICE_DATE = datetime.date(2026, 11, 1)
 EXAMPLE = ROOT / "examples" / "support-reply-draft.yaml"
@@ -61,13 +62,13 @@ def main() -> None:
     print(f"advisor {advisor.__version__} benchmarks on {machine()}")
     rules = advisor.load_rules()
     profile = advisor.load_profile(EXAMPLE)
-    situation = situate(profile, PRICE_DATE)  # warms the price-card cache
+    situation = situate(profile, rules, PRICE_DATE)  # warms the price-card cache
     facts = situation.facts
 
     per_rule = best_of(lambda: [evaluate_rule(r, facts) for r in rules.rules], number=500) / len(rules.rules)
     row("rule evaluation with trace", per_rule * 1e6, "us", 5)
 
-    decision = best_of(lambda: evaluate(rules, situate(profile, PRICE_DATE).facts), number=500)
+    decision = best_of(lambda: evaluate(rules, situate(profile, rules, PRICE_DATE).facts), number=500)
     row("full assessment (latency, cost x4, capacity, rules)", decision * 1e6, "us", 100)
 
     evaluation = evaluate(rules, facts)
@@ -78,7 +79,7 @@ def main() -> None:
     print(f"  {'  assess() with what-would-change':<44} {whatif * 1e3:>10.2f} ms")
 
     try:
-        from advisor.modemap import decision_map, default_values
+        from advisor.core.decision_map import decision_map, default_values
     except ImportError:
         print("  decision map: not available")
     else:
@@ -99,7 +100,7 @@ def main() -> None:
                     "interaction": ["chat", "request_response", "submit_and_notify", "pipeline"][i % 4]}
             Path(tmp, f"w{i:04}.yaml").write_text(yaml.safe_dump(data))
         try:
-            from advisor.portfolio import review
+            from advisor.views.review import review
         except ImportError:
             print("  review: not available")
         else:

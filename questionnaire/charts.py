@@ -10,11 +10,11 @@ from typing import Any
 
 import altair as alt
 
-from advisor.assessment import Assessment
-from advisor.facts import FACTS
-from advisor.modemap import DecisionMap
-from advisor.profile import MODES
-from advisor.summary import money, seconds
+from advisor.core.assessment import Assessment
+from advisor.core.facts import FACTS
+from advisor.core.decision_map import DecisionMap
+from advisor.core.profile import MODES
+from advisor.views.formatting import money, seconds
 from questionnaire.vocabulary import (
     AXIS_COLORS,
     CHOICE_LABELS,

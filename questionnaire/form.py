@@ -7,15 +7,15 @@ from typing import Any
 
 import streamlit as st
 
-from advisor.cost import (
+from advisor.core.cost import (
     AMORTISATION_MONTHS,
     ENGINEERING_PERSON_WEEKS,
     INFRA_USD_PER_MONTH,
     USD_PER_PERSON_WEEK,
 )
-from advisor.modemap import field_range
-from advisor.profile import MODES
-from advisor.rules import RuleSet
+from advisor.core.variables import field_range
+from advisor.core.profile import MODES
+from advisor.core.rules import RuleSet
 from questionnaire.session import on_provider
 from questionnaire.state import BUDGET_UNITS, md
 from questionnaire.vocabulary import CHOICE_LABELS, FIELD_LABELS, HELP, MODE_LABELS

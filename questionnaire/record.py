@@ -7,11 +7,12 @@ import re
 
 import streamlit as st
 
-from advisor.assessment import Assessment, today
-from advisor.cli import dump_json
-from advisor.errors import AdvisorError
-from advisor.markdown import slug
-from advisor.records import record_title, render_adr
+from advisor.core.assessment import Assessment
+from advisor.core.situation import today
+from advisor.views.json_output import dump_json
+from advisor.core.errors import AdvisorError
+from advisor.views.markdown import slug
+from advisor.views.adr import record_title, render_adr
 from questionnaire.state import friendly, md
 
 

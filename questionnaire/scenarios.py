@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import advisor
-from advisor.errors import AdvisorError
-from advisor.profile import WorkloadProfile
+from advisor.core.errors import AdvisorError
+from advisor.core.profile import WorkloadProfile
 
 DEFAULT_SCENARIO = "support-reply-draft"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from advisor.errors import AdvisorError
-from advisor.profile import WorkloadProfile, parse_profile
-from advisor.rules import RuleSet
+from advisor.core.errors import AdvisorError
+from advisor.core.profile import WorkloadProfile, parse_profile
+from advisor.core.rules import RuleSet
 from questionnaire.scenarios import DEFAULT_SCENARIO, Scenario
 from questionnaire.state import profile_to_state, read_upload
 

@@ -11,9 +11,10 @@ from typing import Any
 
 import yaml
 
-from advisor.errors import AdvisorError, InputError
-from advisor.profile import MODES, CostOptions, Pricing, WorkloadProfile, parse_profile
-from advisor.yamlio import MAX_FILE_BYTES, parse_yaml
+from advisor.core.errors import AdvisorError
+from advisor.core.profile import MODES, CostOptions, Pricing, WorkloadProfile, parse_profile
+from advisor.core.files import decode_text
+from advisor.core.yamlio import parse_yaml
 from questionnaire.vocabulary import FIELD_LABELS
 
 BUDGET_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86_400}
@@ -145,13 +146,7 @@ def answers_yaml(profile: WorkloadProfile) -> str:
 
 def read_upload(name: str, content: bytes) -> WorkloadProfile:
     """A workload YAML file from the browser; every problem is an InputError naming the file."""
-    if len(content) > MAX_FILE_BYTES:
-        raise InputError(f"file is larger than {MAX_FILE_BYTES:,} bytes", source=name)
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError("not a UTF-8 text file", source=name) from None
-    return parse_profile(parse_yaml(text, source=name), source=name)
+    return parse_profile(parse_yaml(decode_text(content, name), source=name), source=name)
 
 
 def friendly(error: AdvisorError) -> str:

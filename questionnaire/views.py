@@ -11,13 +11,15 @@ from typing import Any
 import streamlit as st
 
 import advisor
-from advisor.assessment import Assessment
-from advisor.errors import AdvisorError
-from advisor.facts import FACTS
-from advisor.modemap import VARIABLE_FACTS, decision_map, default_values
-from advisor.profile import MODES, WorkloadProfile
-from advisor.rules import RuleSet, op_symbol
-from advisor.summary import money, seconds
+from advisor.core.assessment import Assessment
+from advisor.core.errors import AdvisorError
+from advisor.core.facts import FACTS
+from advisor.core.decision_map import decision_map, default_values
+from advisor.core.variables import VARIABLE_FACTS
+from advisor.core.profile import MODES, WorkloadProfile
+from advisor.core.conditions import op_symbol
+from advisor.core.rules import RuleSet
+from advisor.views.formatting import money, seconds
 from questionnaire.charts import cost_chart, latency_chart, map_chart, ranking_chart
 from questionnaire.record import record_tab
 from questionnaire.state import friendly, md

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from advisor.cost import AMORTISATION_MONTHS, USD_PER_PERSON_WEEK
-from advisor.facts import FACTS
-from advisor.profile import MODES
-from advisor.summary import money, seconds
+from advisor.core.cost import AMORTISATION_MONTHS, USD_PER_PERSON_WEEK
+from advisor.core.facts import FACTS
+from advisor.core.profile import MODES
+from advisor.views.formatting import money, seconds
 
 MODE_LABELS = {"sync": "Synchronous", "streaming": "Streaming", "async": "Async job", "batch": "Batch API"}
 MODE_COLORS = {"sync": "#64748b", "streaming": "#2563eb", "async": "#7c3aed", "batch": "#059669"}

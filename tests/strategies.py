@@ -11,7 +11,7 @@ from typing import Any, get_args
 
 from hypothesis import strategies as st
 
-from advisor.profile import (
+from advisor.core.profile import (
     Downstream,
     Interaction,
     Mode,

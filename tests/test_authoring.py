@@ -17,14 +17,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor import assess, load_profile, load_rules
-from advisor.authoring import SAMPLE_SIZE, check_rules, sample_profiles
+from advisor.core.rules_check import SAMPLE_SIZE, check_rules, sample_profiles
 from advisor.cli import main
-from advisor.errors import InputError
-from advisor.facts import FACTS
-from advisor.files import write_atomic
-from advisor.profile import MODES, Downstream, Interaction, OutputFormat, SideEffects
-from advisor.ruledocs import describe_condition, rules_docs
-from advisor.rules import RULES_ENV, compile_condition, default_rules_dir
+from advisor.core.errors import InputError
+from advisor.core.facts import FACTS
+from advisor.core.files import write_atomic
+from advisor.core.profile import MODES, Downstream, Interaction, OutputFormat, SideEffects
+from advisor.views.rule_docs import describe_condition, rules_docs
+from advisor.core.conditions import compile_condition
+from advisor.core.rules import RULES_ENV, default_rules_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD = ROOT / "tests/fixtures/bad_rules"

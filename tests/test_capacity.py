@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.capacity import Capacity, batch_submissions, estimate_capacity
-from advisor.latency import estimate_latency
-from advisor.profile import MINUTES_PER_MONTH, parse_profile
+from advisor.core.capacity import Capacity, batch_submissions, estimate_capacity
+from advisor.core.latency import estimate_latency
+from advisor.core.profile import MINUTES_PER_MONTH, parse_profile
 
 
 def _capacity(**fields: Any) -> Capacity:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic_core import to_jsonable_python
 
-from advisor.cost import (
+from advisor.core.cost import (
     AMORTISATION_MONTHS,
     ENGINEERING_PERSON_WEEKS,
     INFRA_USD_PER_MONTH,
@@ -20,9 +20,9 @@ from advisor.cost import (
     CostEstimate,
     estimate_costs,
 )
-from advisor.errors import InputError
-from advisor.prices import price_card
-from advisor.profile import MODES, parse_profile
+from advisor.core.errors import InputError
+from advisor.core.prices import price_card
+from advisor.core.profile import MODES, parse_profile
 
 PRICE_DATE = date(2026, 11, 1)
 # Seed 003, Cost Math: 1K tokens per request at $2.50 per 1M, batch 50% off.

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from advisor import MODES, assess, load_rules, parse_profile
-from advisor.assessment import situate
-from advisor.engine import evaluate, evaluate_rule
+from advisor.core.situation import situate
+from advisor.core.engine import evaluate, evaluate_rule
 
 from .strategies import batchable_profile_dicts, profile_dicts
 
@@ -20,7 +20,7 @@ FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 
 
 def recommend(profile: dict) -> str:
-    facts = situate(parse_profile(profile), PRICE_DATE).facts
+    facts = situate(parse_profile(profile), RULES, PRICE_DATE).facts
     return evaluate(RULES, facts).recommendation
 
 
@@ -72,7 +72,7 @@ def test_compliance_critical_never_stays_on_sync_or_streaming(profile):
 @given(profile_dicts(), st.dictionaries(st.sampled_from([a.id for a in RULES.header.axes]),
                                          st.floats(min_value=0, max_value=10), min_size=1))
 def test_reweighting_never_recommends_an_excluded_mode(profile, weights):
-    facts = situate(parse_profile(profile), PRICE_DATE).facts
+    facts = situate(parse_profile(profile), RULES, PRICE_DATE).facts
     evaluation = evaluate(RULES, facts, weights)
     assert evaluation.recommendation not in evaluation.excluded
     # Totals are the weighted sums of the axis scores.
@@ -86,7 +86,7 @@ def test_reweighting_never_recommends_an_excluded_mode(profile, weights):
 def test_shared_condition_plan_agrees_with_each_rules_own_closure(profile):
     # The engine tests each distinct condition once; each rule's compiled closure is the
     # reference: same fired flag, same trace, condition by condition.
-    facts = situate(parse_profile(profile), PRICE_DATE).facts
+    facts = situate(parse_profile(profile), RULES, PRICE_DATE).facts
     evaluation = evaluate(RULES, facts)
     for outcome in evaluation.outcomes:
         reference = evaluate_rule(outcome.rule, facts)

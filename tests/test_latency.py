@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor import parse_profile
-from advisor.latency import default_speed, estimate_latency
+from advisor.core.latency import default_speed, estimate_latency
 
 BASE = {"name": "x", "interaction": "chat", "latency_budget_s": 10, "input_tokens": 100, "output_tokens": 100,
         "requests_per_month": 1000, "model": "gpt-4o"}

@@ -15,18 +15,11 @@ from hypothesis import strategies as st
 
 from advisor import assess, load_profile, load_rules, parse_profile
 from advisor.cli import main
-from advisor.errors import InputError
-from advisor.facts import FACTS
-from advisor.modemap import (
-    CHOICE_FACTS,
-    NUMERIC_FACTS,
-    VARIABLE_FACTS,
-    decision_map,
-    default_values,
-    field_range,
-    parse_axis,
-    spaced_values,
-)
+from advisor.core.errors import InputError
+from advisor.core.facts import FACTS
+from advisor.cli.map import parse_axis
+from advisor.core.decision_map import decision_map, default_values, spaced_values
+from advisor.core.variables import CHOICE_FACTS, NUMERIC_FACTS, VARIABLE_FACTS, field_range
 
 from .strategies import profile_dicts
 
@@ -219,7 +212,7 @@ def test_map_errors_exit_2_with_one_line(capsys):
 
 def test_variable_facts_are_profile_fields():
     """The map and the what-if search set these on the profile; each must be a field."""
-    from advisor.profile import WorkloadProfile
+    from advisor.core.profile import WorkloadProfile
 
     assert set(VARIABLE_FACTS) <= set(WorkloadProfile.model_fields)
     assert "current_mode" not in VARIABLE_FACTS  # what runs today is a record, not a choice

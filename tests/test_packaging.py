@@ -40,7 +40,7 @@ def test_installed_package_runs_from_another_folder(wheel, tmp_path):
     workload.write_text((ROOT / "examples" / "chatbot.yaml").read_text())
     env = {**os.environ, "PYTHONPATH": str(site)}
     env.pop("ADVISOR_RULES", None)
-    probe = "import advisor; from advisor.rules import default_rules_dir; print(advisor.__file__); print(default_rules_dir())"
+    probe = "import advisor; from advisor.core.rules import default_rules_dir; print(advisor.__file__); print(default_rules_dir())"
     result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     module_file, rules_dir = result.stdout.splitlines()

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from advisor import MODES, assess, load_rules, parse_profile
 from advisor.cli import main
-from advisor.portfolio import _Progress, render_review, review, review_row, summarise
+from advisor.cli.progress import Progress
+from advisor.views.review import render_review, review, review_row, summarise
 
 from .strategies import profile_dicts
 
@@ -288,7 +289,7 @@ class _Terminal(io.StringIO):
 
 def test_progress_bar_only_on_a_terminal():
     tty = _Terminal()
-    bar = _Progress(tty, delay_s=0.0)
+    bar = Progress(tty, delay_s=0.0)
     for done in range(1, 5):
         bar.update(done, 4)
     bar.close()
@@ -296,7 +297,7 @@ def test_progress_bar_only_on_a_terminal():
     assert "\rreviewing [" in written and "4/4" in written
     assert written.endswith("\r")  # the line is cleared at the end
     pipe = io.StringIO()
-    quiet = _Progress(pipe, delay_s=0.0)
+    quiet = Progress(pipe, delay_s=0.0)
     quiet.update(1, 4)
     quiet.close()
     assert pipe.getvalue() == ""

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from advisor.errors import InputError, UnknownModelError
-from advisor.prices import PriceCard, TieredRate, price_card
-from advisor.profile import Pricing, parse_profile
+from advisor.core.errors import InputError, UnknownModelError
+from advisor.core.prices import PriceCard, TieredRate, price_card
+from advisor.core.profile import Pricing, parse_profile
 
 # genai-prices 0.2.3 records batch variants from 2026-10-14 on.
 PRICE_DATE = date(2026, 11, 1)

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from advisor import InputError, load_profile, parse_profile
 from advisor.cli import main
-from advisor.profile import FIELD_NAMES
-from advisor.yamlio import parse_yaml
+from advisor.core.profile import FIELD_NAMES
+from advisor.core.yamlio import parse_yaml
 
 from .strategies import profile_dicts
 

@@ -26,15 +26,18 @@ from advisor import (
     assess,
     load_profile,
     parse_profile,
-    records,
     render_adr,
     verify,
     write_adr,
 )
 from advisor.cli import main
-from advisor.errors import InputError
-from advisor.markdown import SLUG_MAX, cell, code, inline, slug
-from advisor.records import find_inputs, nice_ceiling, read_inputs
+from advisor.core.errors import InputError
+from advisor.views.markdown import SLUG_MAX, cell, code, inline, slug
+from advisor.core.situation import today
+from advisor.records import folder
+from advisor.records.folder import RecordLink
+from advisor.records.inputs import find_inputs, read_inputs
+from advisor.views.adr import nice_ceiling
 
 from .strategies import profile_dicts
 
@@ -154,7 +157,7 @@ def test_same_inputs_give_byte_identical_records(tmp_path, capsys, template):
 
 def test_date_defaults_to_today_utc():
     text = render_adr(fixed_assessment(EXAMPLES / "chatbot.yaml"))
-    assert f"\ndate: {records.today().isoformat()}\n" in text
+    assert f"\ndate: {today().isoformat()}\n" in text
 
 
 # -- MADR 4 ---------------------------------------------------------------------------------
@@ -326,7 +329,7 @@ def test_an_existing_file_is_never_overwritten(tmp_path, capsys, monkeypatch):
     # Another writer took the name between numbering and writing.
     taken = tmp_path / "0001-customer-chatbot-stream-the-answer.md"
     taken.write_text("somebody else's record\n")
-    monkeypatch.setattr(records, "next_number", lambda directory: 1)
+    monkeypatch.setattr(folder, "next_number", lambda directory: 1)
     code_, out, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, *FIXED)
     assert code_ == 2 and out == ""
     assert "already exists" in err and "Traceback" not in err
@@ -340,7 +343,7 @@ def test_write_adr_is_the_python_api_of_advisor_adr(tmp_path, capsys):
     path = write_adr(a, tmp_path, template="nygard", date=DATE, supersedes=4)
     assert path == tmp_path / "0005-customer-chatbot-stream-the-answer.md"
     expected = render_adr(a, template="nygard", date=DATE, number=5,
-                          supersedes=records.RecordLink(4, "4. Older", "0004-older.md"))
+                          supersedes=RecordLink(4, "4. Older", "0004-older.md"))
     assert path.read_text(encoding="utf-8") == expected
     assert (tmp_path / "0004-older.md").read_text() == (
         f"# 4. Older\n\n## Status\n\nSuperseded by [5. Customer chatbot: stream the answer]({path.name})\n"
@@ -398,7 +401,7 @@ def test_text_cannot_close_the_inputs_block_early(tmp_path, capsys):
 
 
 def test_the_inputs_fence_is_longer_than_any_backtick_run():
-    from advisor.markdown import fence
+    from advisor.views.markdown import fence
 
     assert fence("plain") == "```"
     assert fence("a ```` b `") == "`````"

@@ -10,14 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from advisor import assess, load_profile, load_rules, parse_profile
-from advisor.modemap import (
-    CHOICE_FACTS,
-    NUMERIC_FACTS,
-    VARIABLE_FACTS,
-    current_value,
-    field_range,
-)
-from advisor.whatif import what_would_change
+from advisor.core.variables import CHOICE_FACTS, NUMERIC_FACTS, VARIABLE_FACTS, current_value, field_range
+from advisor.core.whatif import what_would_change
 
 from .strategies import profile_dicts
 

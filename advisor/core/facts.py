@@ -6,6 +6,7 @@ cost, capacity). A rule that names a fact not declared here fails when the rule 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -91,12 +92,10 @@ _SPECS: tuple[FactSpec, ...] = (
 
 FACTS: dict[str, FactSpec] = {spec.name: spec for spec in _SPECS}
 
-# People, not services, read these interactions on a screen.
-WAITING_INTERACTIONS = frozenset({"chat", "inline_edit", "request_response", "service_call"})
 
-
-def profile_facts(profile: WorkloadProfile) -> dict[str, Any]:
-    """The facts a profile answers directly."""
+def profile_facts(profile: WorkloadProfile, waiting: Collection[str]) -> dict[str, Any]:
+    """The facts a profile answers directly. ``waiting`` holds the interactions in which
+    someone is blocked on the answer: the rule set says which (its ``answers``)."""
     average = profile.average_requests_per_minute
     peak = profile.effective_peak_rpm
     return {
@@ -116,7 +115,7 @@ def profile_facts(profile: WorkloadProfile) -> dict[str, Any]:
         "downstream": profile.downstream,
         "side_effects": profile.side_effects,
         "current_mode": profile.current_mode or "none",
-        "someone_waiting": profile.interaction in WAITING_INTERACTIONS,
+        "someone_waiting": profile.interaction in waiting,
         "burst_factor": peak / average if average > 0 else 1.0,
     }
 

@@ -1,4 +1,4 @@
-"""The architecture review: every workload of a portfolio assessed at once.
+"""``advisor review``: every workload of a portfolio assessed at once, in one report.
 
 ``review(paths)`` assesses each workload file (``*.yaml``/``*.yml`` in folders, sorted;
 files as given) under one rule set and one price date, and returns a ``Review``: one row
@@ -10,28 +10,30 @@ pie of the mode mix) or JSON. A broken file is listed with its error and skipped
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import math
 import os
-import re
-import sys
-import time
 import urllib.parse
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Literal, Sequence, TextIO
+from typing import Any, Literal
 
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
 
-from .assessment import Assessment, RuleSetInfo, assess, today
-from .errors import AdvisorError, InputError
-from .files import write_atomic
-from .profile import MODES, Mode, load_profile
-from .rules import RuleSet, load_rules
-from .summary import money, seconds
-from .version import __version__
-from .yamlio import MAX_FILE_BYTES
+from advisor.core.assessment import Assessment, RuleSetInfo, assess
+from advisor.core.errors import AdvisorError, InputError
+from advisor.core.files import read_text
+from advisor.core.profile import MODES, Mode, load_profile
+from advisor.core.rules import RuleSet, load_rules
+from advisor.core.situation import today
+from advisor.core.version import __version__
+from advisor.records.folder import record_files
+from advisor.records.inputs import read_inputs
+
+from .formatting import money, seconds
+from .json_output import dump_json
+from .templates import render_shipped
 
 TEMPLATE = "review.md.j2"
 WORKLOAD_SUFFIXES = (".yaml", ".yml")
@@ -153,29 +155,15 @@ def workload_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Review
     return files, errors
 
 
-_RECORD_FILE = re.compile(r"^(\d+)-.*\.md$")
-
-
 def _decision_records(directory: Path) -> tuple[dict[str, list[DecisionLink]], list[ReviewError]]:
     """Advisor-written records of a decisions folder, by the workload name their inputs embed."""
-    from .records import read_inputs
-
     if not directory.is_dir():
         raise InputError("no such decisions folder", source=str(directory), field="--decisions")
     by_name: dict[str, list[DecisionLink]] = {}
     errors: list[ReviewError] = []
-    entries = sorted(
-        ((int(m.group(1)), p) for p in directory.iterdir() if (m := _RECORD_FILE.match(p.name)) and p.is_file()),
-        key=lambda item: (item[0], item[1].name),
-    )
-    for number, path in entries:
+    for number, path in record_files(directory):
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise InputError(f"file is larger than {MAX_FILE_BYTES:,} bytes", source=str(path))
-            inputs = read_inputs(path.read_text(encoding="utf-8"), str(path))
-        except (OSError, UnicodeDecodeError) as exc:
-            errors.append(ReviewError(file=str(path), error=f"cannot read decision record: {exc}"))
-            continue
+            inputs = read_inputs(read_text(path, what="decision record"), str(path))
         except AdvisorError as exc:
             errors.append(ReviewError(file=str(path), error=_describe(exc, path)))
             continue
@@ -287,46 +275,6 @@ def summarise(rows: Sequence[ReviewRow], broken_files: int) -> ReviewSummary:
 
 
 # -- the review -----------------------------------------------------------------------
-
-
-class _Progress:
-    """A one-line progress bar on a terminal's stderr, drawn only once a run takes a while."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO | None = None, delay_s: float = 0.5):
-        self.stream = stream if stream is not None else sys.stderr
-        self.enabled = _is_terminal(self.stream)
-        self.start = time.monotonic()
-        self.delay_s = delay_s
-        self.last = 0.0
-        self.drawn = 0
-
-    def update(self, done: int, total: int) -> None:
-        if not self.enabled or total < 2:
-            return
-        now = time.monotonic()
-        if now - self.start < self.delay_s or (now - self.last < 0.1 and done < total):
-            return
-        self.last = now
-        filled = self.WIDTH * done // total
-        line = f"\rreviewing [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
-        self.stream.write(line)
-        self.stream.flush()
-        self.drawn = len(line)
-
-    def close(self) -> None:
-        if self.drawn:
-            self.stream.write("\r" + " " * self.drawn + "\r")
-            self.stream.flush()
-            self.drawn = 0
-
-
-def _is_terminal(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
 
 
 def review(
@@ -451,64 +399,7 @@ def render_review(r: Review, fmt: str = "md", *, link_base: str | Path | None = 
     made relative to it (default: the paths as found).
     """
     if fmt == "json":
-        from .cli import dump_json
-
         return dump_json(r.model_dump(mode="json"))
     if fmt != "md":
         raise InputError(f"must be md or json (got {fmt!r})", field="format")
-    from .records import environment
-
-    return environment().get_template(TEMPLATE).render(review_context(r, link_base))
-
-
-# -- the command ----------------------------------------------------------------------
-
-
-def _check_output(path: Path) -> None:
-    if path.is_dir():
-        raise InputError("is a folder; give the report's file name", source=str(path), field="--output")
-    if not path.parent.is_dir():
-        raise InputError("the folder to write the report in does not exist", source=str(path), field="--output")
-
-
-def _printable(text: str) -> str:
-    """One line for a terminal: control characters (escape sequences, newlines) shown, not obeyed."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-
-
-def cmd_review(args: argparse.Namespace) -> int:
-    output = Path(args.output) if args.output else None
-    if output is not None:
-        _check_output(output)  # before the work, not after it
-    bar = _Progress()
-    try:
-        result = review(
-            args.paths, rules=args.rules, decisions_dir=args.decisions, price_date=args.price_date,
-            progress=bar.update,
-        )
-    finally:
-        bar.close()
-    text = render_review(result, args.format, link_base=output.parent if output is not None else None)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(output, text, field="--output")
-    for error in result.errors:
-        print(f"advisor: error: {_printable(error.file)}: {_printable(error.error)}", file=sys.stderr)
-    return 2 if result.errors else 0
-
-
-__all__ = [
-    "Review",
-    "ReviewError",
-    "ReviewMove",
-    "ReviewRisk",
-    "ReviewRow",
-    "ReviewSummary",
-    "cmd_review",
-    "render_review",
-    "review",
-    "review_row",
-    "summarise",
-    "workload_files",
-]
+    return render_shipped(TEMPLATE, review_context(r, link_base))

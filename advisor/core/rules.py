@@ -1,24 +1,21 @@
 """Rule sets: load, validate, compile once.
 
 A rule set is a folder of YAML files. ``ruleset.yaml`` holds the header: id, version,
-the five axes with their weights, the tie-break order, the complementary patterns, the
+the axes with their weights, the tie-break order, the complementary patterns, the
 modes' risks and the base profile that rule examples start from. Every other ``*.yaml``
-file holds ``rules:``, a list of rules. Conditions are structured data
-(``all``/``any``/``not`` over ``{fact, op, value}``) compiled to closures; nothing is
-ever evaluated as code.
+file holds ``rules:``, a list of rules, whose conditions advisor.core.conditions
+compiles; nothing is ever evaluated as code.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import hashlib
-import operator
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -29,10 +26,11 @@ from pydantic import (
     model_validator,
 )
 
+from .conditions import Check, ConditionError, ConstantLeaves, Leaf, compile_condition
 from .errors import RuleSetError
-from .facts import FACTS, FactSpec
 from .profile import MODES, Mode
 from .resources import shipped_dir
+from .validation import describe_validation_error
 from .yamlio import read_yaml_file
 
 RULES_ENV = "ADVISOR_RULES"
@@ -173,208 +171,6 @@ class RuleSpec(BaseModel):
     examples: Examples = Field(default_factory=Examples)
 
 
-# -- conditions ---------------------------------------------------------------------
-
-Op = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "not_in"]
-OPERATORS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
-_ORDERING = {"lt", "le", "gt", "ge"}
-_OP_SYMBOL = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in", "not_in": "not in"}
-
-# One evaluated leaf: (fact, op, actual value, threshold, passed)
-ConditionResult = tuple[str, str, Any, Any, bool]
-Check = Callable[[dict[str, Any], list[ConditionResult]], bool]
-
-
-def op_symbol(op: str) -> str:
-    return _OP_SYMBOL[op]
-
-
-class _ConditionError(Exception):
-    def __init__(self, path: str, message: str):
-        self.path = path
-        self.message = message
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
-
-
-def _check_scalar(spec: FactSpec, value: Any, path: str) -> None:
-    if spec.numeric:
-        if not _is_number(value):
-            raise _ConditionError(path, f"fact '{spec.name}' is a {spec.type}; value must be a number (got {value!r})")
-    elif spec.type == "boolean":
-        if not isinstance(value, bool):
-            raise _ConditionError(path, f"fact '{spec.name}' is a boolean; value must be true or false (got {value!r})")
-    elif spec.type == "enum":
-        if value not in spec.allowed:
-            raise _ConditionError(
-                path, f"fact '{spec.name}' allows {', '.join(spec.allowed)} (got {value!r})"
-            )
-    elif not isinstance(value, str):
-        raise _ConditionError(path, f"fact '{spec.name}' is text; value must be a string (got {value!r})")
-
-
-def _fact_spec(name: Any, path: str) -> FactSpec:
-    if not isinstance(name, str) or name not in FACTS:
-        close = difflib.get_close_matches(str(name), list(FACTS), n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; declared facts: {', '.join(FACTS)}"
-        raise _ConditionError(path, f"unknown fact {name!r}{hint}")
-    return FACTS[name]
-
-
-def _compile_leaf(node: dict[str, Any], path: str) -> Check:
-    extra = set(node) - {"fact", "op", "value"}
-    if extra or not {"fact", "op", "value"} <= set(node):
-        raise _ConditionError(path, "a condition is {fact, op, value} or one of all/any/not")
-    spec = _fact_spec(node["fact"], f"{path}.fact")
-    op = node["op"]
-    if op not in OPERATORS:
-        close = difflib.get_close_matches(str(op), OPERATORS, n=1, cutoff=0.5)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        raise _ConditionError(f"{path}.op", f"unknown operator {op!r}; {hint}allowed: {', '.join(OPERATORS)}")
-    if op in _ORDERING and not spec.numeric:
-        raise _ConditionError(f"{path}.op", f"'{op}' compares numbers, but fact '{spec.name}' is a {spec.type}")
-    value = node["value"]
-    name = spec.name
-
-    if isinstance(value, dict):  # compare against another fact: {fact: other}
-        if set(value) != {"fact"}:
-            raise _ConditionError(f"{path}.value", "a fact reference is written {fact: name}")
-        other = _fact_spec(value["fact"], f"{path}.value.fact")
-        if op in ("in", "not_in") or other.type != spec.type and not (other.numeric and spec.numeric):
-            raise _ConditionError(f"{path}.value", f"cannot compare {spec.type} '{name}' with {other.type} '{other.name}'")
-        other_name = other.name
-        compare = _BINARY[op]
-
-        def check_ref(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
-            actual = facts.get(name)
-            threshold = facts.get(other_name)
-            passed = actual is not None and threshold is not None and compare(actual, threshold)
-            out.append((name, op, actual, threshold, passed))
-            return passed
-
-        return check_ref
-
-    if op in ("in", "not_in"):
-        if not isinstance(value, list) or not value:
-            raise _ConditionError(f"{path}.value", f"'{op}' needs a non-empty list of values")
-        for i, item in enumerate(value):
-            _check_scalar(spec, item, f"{path}.value[{i}]")
-        return _leaf(name, op, _member if op == "in" else _not_member, frozenset(value), tuple(value))
-
-    _check_scalar(spec, value, f"{path}.value")
-    return _leaf(name, op, _BINARY[op], value, value)
-
-
-def _member(actual: Any, members: frozenset[Any]) -> bool:
-    return actual in members
-
-
-def _not_member(actual: Any, members: frozenset[Any]) -> bool:
-    return actual not in members
-
-
-def _leaf(name: str, op: str, test: Callable[[Any, Any], bool], operand: Any, shown: Any) -> Check:
-    """A condition on one fact against a constant. ``shown`` is the threshold in the trace."""
-
-    def check(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
-        actual = facts.get(name)
-        passed = actual is not None and test(actual, operand)
-        out.append((name, op, actual, shown, passed))
-        return passed
-
-    check.leaf = (name, op, test, operand, shown)  # type: ignore[attr-defined]  # for _all_leaves
-    return check
-
-
-# A constant condition: (fact, op, test, operand, threshold shown in the trace).
-Leaf = tuple[str, str, Callable[[Any, Any], bool], Any, Any]
-
-
-def _all_leaves(leaves: tuple[Leaf, ...]) -> Check:
-    """``all`` over constant leaves in one loop: the common shape of a rule, and its hot path."""
-
-    def check_all_leaves(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
-        result = True
-        get = facts.get
-        for name, op, test, operand, shown in leaves:
-            actual = get(name)
-            passed = actual is not None and test(actual, operand)
-            out.append((name, op, actual, shown, passed))
-            if not passed:
-                result = False
-        return result
-
-    check_all_leaves.leaves = leaves  # type: ignore[attr-defined]  # for RuleSet.leaf_plan
-    return check_all_leaves
-
-
-# C-implemented comparisons: a rule evaluates in about a microsecond.
-_BINARY: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
-}
-
-
-def compile_condition(node: Any, path: str = "when") -> Check:
-    """Compile a condition tree to a closure. Every leaf is evaluated (no short-circuit)
-    so the trace shows each actual value against its threshold."""
-    if not isinstance(node, dict) or not node:
-        raise _ConditionError(path, "a condition must be a mapping: {all: [...]}, {any: [...]}, {not: ...} or {fact, op, value}")
-    if len(node) == 1 and ("all" in node or "any" in node):
-        key = next(iter(node))
-        items = node[key]
-        if not isinstance(items, list) or not items:
-            raise _ConditionError(f"{path}.{key}", f"'{key}' needs a non-empty list of conditions")
-        children = tuple(compile_condition(child, f"{path}.{key}[{i}]") for i, child in enumerate(items))
-        if key == "all" and all(hasattr(child, "leaf") for child in children):
-            return _all_leaves(tuple(child.leaf for child in children))  # type: ignore[attr-defined]
-        if key == "all":
-
-            def check_all(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
-                result = True
-                for child in children:
-                    if not child(facts, out):
-                        result = False
-                return result
-
-            return check_all
-
-        def check_any(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
-            result = False
-            for child in children:
-                if child(facts, out):
-                    result = True
-            return result
-
-        return check_any
-    if len(node) == 1 and "not" in node:
-        child = compile_condition(node["not"], f"{path}.not")
-
-        def check_not(facts: dict[str, Any], out: list[ConditionResult]) -> bool:
-            return not child(facts, out)
-
-        return check_not
-    if "fact" in node or "op" in node or "value" in node:
-        return _compile_leaf(node, path)
-    keys = ", ".join(map(str, node))
-    raise _ConditionError(path, f"unknown condition key(s) {keys}; use all, any, not or {{fact, op, value}}")
-
-
-def condition_facts(node: Any) -> set[str]:
-    """The fact names a (valid) condition tree reads."""
-    if isinstance(node, dict):
-        if "fact" in node and "op" in node:
-            names = {node["fact"]}
-            if isinstance(node.get("value"), dict):
-                names.add(node["value"]["fact"])
-            return names
-        return set().union(*(condition_facts(v) for v in node.values()))
-    if isinstance(node, list):
-        return set().union(*(condition_facts(v) for v in node)) if node else set()
-    return set()
-
-
 # -- the loaded rule set ------------------------------------------------------------
 
 
@@ -421,6 +217,11 @@ class RuleSet:
         return tuple(axis.id for axis in self.header.axes)
 
     @functools.cached_property
+    def waiting_interactions(self) -> frozenset[str]:
+        """The interactions in which someone is blocked on the answer (``someone_waiting``)."""
+        return frozenset({"chat", "inline_edit", "request_response", "service_call"})
+
+    @functools.cached_property
     def tie_rank(self) -> dict[str, int]:
         return {mode: i for i, mode in enumerate(self.header.tie_break)}
 
@@ -434,12 +235,11 @@ class RuleSet:
         leaves: list[Leaf] = []
         plan: list[tuple[int, ...] | None] = []
         for rule in self.rules:
-            rule_leaves = getattr(rule.check, "leaves", None)
-            if rule_leaves is None:
+            if not isinstance(rule.check, ConstantLeaves):
                 plan.append(None)
                 continue
             ids = []
-            for leaf in rule_leaves:
+            for leaf in rule.check.leaves:
                 key = (leaf[0], leaf[1], leaf[4])
                 if key not in index:
                     index[key] = len(leaves)
@@ -461,17 +261,6 @@ class RuleSet:
         raise KeyError(pattern_id)
 
 
-def _pydantic_problem(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
-    err = exc.errors(include_url=False)[0]
-    loc = ".".join(str(p) for p in err["loc"])
-    path = f"{prefix}.{loc}" if prefix and loc else (prefix or loc or "(document)")
-    if err["type"] == "extra_forbidden":
-        return path, "unknown key"
-    if err["type"] == "missing":
-        return path, "required key is missing"
-    return path, f"{err['msg'][0].lower()}{err['msg'][1:]} (got {err.get('input')!r:.60})"
-
-
 def _rule_error(file: str, rule_id: str | None, path: str, message: str) -> RuleSetError:
     where = f"rule '{rule_id}': " if rule_id else ""
     return RuleSetError(f"{where}{path}: {message}", source=file)
@@ -489,7 +278,7 @@ def resolve_rules_dir(rules_dir: str | Path | None = None) -> Path:
     return Path(env) if env else default_rules_dir()
 
 
-def _parse_rules(
+def parse_rules(
     data: Any, file: str, header: RuleSetHeader, seen: dict[str, str]
 ) -> list[Rule]:
     if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
@@ -505,7 +294,7 @@ def _parse_rules(
         try:
             spec = RuleSpec.model_validate(raw)
         except ValidationError as exc:
-            path, message = _pydantic_problem(exc)
+            path, message = describe_validation_error(exc, RuleSpec, noun="key")
             raise _rule_error(file, label, path, message) from None
         if spec.id in seen:
             raise _rule_error(file, spec.id, "id", f"duplicate rule id (also in {seen[spec.id]})")
@@ -519,7 +308,7 @@ def _parse_rules(
                 )
         try:
             check = compile_condition(spec.when)
-        except _ConditionError as exc:
+        except ConditionError as exc:
             raise _rule_error(file, spec.id, exc.path, exc.message) from None
         seen[spec.id] = file
         rules.append(Rule.compiled(spec, check, file))
@@ -567,7 +356,7 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
-        path, message = _pydantic_problem(exc)
+        path, message = describe_validation_error(exc, model, noun="key")
         raise RuleSetError(f"{path}: {message}", source=source) from None
     base: RuleSet | None = None
     if isinstance(parsed, ExtendingHeader):
@@ -605,7 +394,7 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
     else:
         header = parsed
     for axis in header.axes:
-        _check_source(axis.source, header, source, None, f"axes.{axis.id}.source")
+        check_source(axis.source, header, source, None, f"axes.{axis.id}.source")
     return header, base
 
 
@@ -625,8 +414,8 @@ def _load(directory: Path, chain: tuple[str, ...] = ()) -> RuleSet:
     for path in files:
         if path.name == HEADER_FILE:
             continue
-        for rule in _parse_rules(read_yaml_file(path), str(path), header, seen):
-            _check_source(rule.spec.source, header, rule.file, rule.id, "source")
+        for rule in parse_rules(read_yaml_file(path), str(path), header, seen):
+            check_source(rule.spec.source, header, rule.file, rule.id, "source")
             rules.append(rule)
     if not rules and not inherited:
         raise RuleSetError("the rule set has no rules", source=str(directory))
@@ -636,7 +425,7 @@ def _load(directory: Path, chain: tuple[str, ...] = ()) -> RuleSet:
     )
 
 
-def _check_source(source: str, header: RuleSetHeader, file: str, rule_id: str | None, path: str) -> None:
+def check_source(source: str, header: RuleSetHeader, file: str, rule_id: str | None, path: str) -> None:
     """A source starts with a file named in the header's ``sources``."""
     document = re.split(r"[\s,§]", source, maxsplit=1)[0]
     if document not in header.sources:

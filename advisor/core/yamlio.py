@@ -12,13 +12,11 @@ from typing import Any
 import yaml
 
 from .errors import InputError
-
-MAX_FILE_BYTES = 1_000_000
-
+from .files import MAX_FILE_BYTES, read_text
 
 # libyaml's parser when PyYAML has it (about 7x faster on a review of many files), with the
 # same SafeConstructor as yaml.safe_load: only plain data, never Python objects.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse_yaml(text: str, source: str) -> Any:
@@ -43,23 +41,4 @@ def parse_yaml(text: str, source: str) -> Any:
 
 def read_yaml_file(path: str | Path) -> Any:
     """Read and parse a YAML file, turning every I/O problem into an InputError."""
-    path = Path(path)
-    source = str(path)
-    try:
-        if path.is_dir():
-            raise InputError("is a folder, expected a YAML file", source=source)
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(f"file is larger than {MAX_FILE_BYTES:,} bytes", source=source)
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", source=source) from None
-    except PermissionError:
-        raise InputError("permission denied", source=source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", source=source) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError("not a UTF-8 text file", source=source) from None
-    return parse_yaml(text, source)
+    return parse_yaml(read_text(path, what="YAML file", missing="no such file"), str(path))

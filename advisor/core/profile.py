@@ -7,8 +7,6 @@ an error naming the field and what is allowed, never a silent guess.
 
 from __future__ import annotations
 
-import difflib
-import math
 import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -16,10 +14,11 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import InputError
+from .validation import describe_validation_error, shown
 from .yamlio import read_yaml_file
 
 Mode = Literal["sync", "streaming", "async", "batch"]
-MODES: tuple[str, ...] = get_args(Mode)
+MODES: tuple[Mode, ...] = get_args(Mode)
 
 Interaction = Literal[
     "chat", "inline_edit", "request_response", "submit_and_notify", "service_call", "pipeline"
@@ -145,62 +144,6 @@ class WorkloadProfile(BaseModel):
 FIELD_NAMES: tuple[str, ...] = tuple(WorkloadProfile.model_fields)
 
 
-# -- errors -------------------------------------------------------------------------
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the (nested) model the location points into."""
-    current: type[BaseModel] = model
-    for part in loc[:-1]:
-        field = current.model_fields.get(str(part))
-        if field is None:
-            return []
-        for candidate in (field.annotation, *get_args(field.annotation)):
-            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                current = candidate
-                break
-        else:
-            return []
-    return list(current.model_fields)
-
-
-def describe_validation_error(exc: ValidationError, model: type[BaseModel] = WorkloadProfile) -> tuple[str, str]:
-    """Turn pydantic's first error into (field, plain-English message)."""
-    errors = exc.errors(include_url=False)
-    err = errors[0]
-    loc = tuple(err["loc"])
-    field = ".".join(str(p) for p in loc) or "(document)"
-    kind = err["type"]
-    given = err.get("input")
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(model, loc)
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        message = f"unknown field; {hint}allowed fields: {', '.join(allowed)}"
-    elif kind == "missing":
-        message = "required field is missing"
-    elif kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        message = f"must be one of {expected} (got {_show(given)})"
-    elif kind == "finite_number":
-        message = f"must be a finite number (got {_show(given)})"
-    elif kind == "value_error":
-        message = f"{err['ctx']['error']} (got {_show(given)})"
-    else:
-        message = f"{err['msg'][0].lower()}{err['msg'][1:]} (got {_show(given)})"
-    more = len(errors) - 1
-    if more:
-        message += f" [and {more} more problem{'s' if more > 1 else ''}]"
-    return field, message
-
-
 def parse_profile(data: Any, source: str = "workload") -> WorkloadProfile:
     """Validate a mapping (from YAML, JSON, the app) into a WorkloadProfile."""
     if isinstance(data, WorkloadProfile):
@@ -213,11 +156,11 @@ def parse_profile(data: Any, source: str = "workload") -> WorkloadProfile:
         )
     for key in data:
         if not isinstance(key, str):
-            raise InputError(f"field names must be text, got {_show(key)}", source=source)
+            raise InputError(f"field names must be text, got {shown(key)}", source=source)
     try:
         return WorkloadProfile.model_validate(data)
     except ValidationError as exc:
-        field, message = describe_validation_error(exc)
+        field, message = describe_validation_error(exc, WorkloadProfile)
         raise InputError(message, source=source, field=field) from None
 
 

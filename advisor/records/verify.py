@@ -1,23 +1,25 @@
-"""Keeping recorded decisions honest: re-check every advisor record against today's rules
-and prices, from the inputs it embeds. ``advisor verify`` runs this in CI: exit 0 when all
-hold, 1 when any drifted, 2 on unreadable input.
+"""``advisor verify``: keeping recorded decisions honest. Re-check every advisor record
+against today's rules and prices, from the inputs it embeds: exit 0 when all hold, 1 when
+any drifted, 2 on unreadable input (advisor.views.verify words the results).
 """
 
 from __future__ import annotations
 
 import datetime
-import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .assessment import Assessment, assess
-from .errors import AdvisorError, InputError
-from .profile import Mode
-from .records import RecordStamp, is_superseded, read_inputs, read_text
-from .rules import RuleSet, load_rules
+from advisor.core.assessment import Assessment, assess
+from advisor.core.errors import AdvisorError, InputError
+from advisor.core.files import read_text
+from advisor.core.profile import Mode
+from advisor.core.rules import RuleSet, load_rules
+
+from .folder import is_superseded
+from .inputs import RecordStamp, read_inputs
 
 VerifyStatus = Literal["holds", "drifted", "skipped", "unreadable"]
 
@@ -150,45 +152,3 @@ def verify_exit_code(results: Sequence[VerifyResult]) -> int:
     if "unreadable" in statuses:
         return 2
     return 1 if "drifted" in statuses else 0
-
-
-def format_verify(results: Sequence[VerifyResult]) -> str:
-    lines = []
-    for r in results:
-        if r.status == "holds":
-            head = f"{r.path}: holds ({r.current_mode})"
-        elif r.status == "drifted":
-            head = f"{r.path}: DRIFTED {r.recorded_mode} -> {r.current_mode}"
-        elif r.status == "skipped":
-            head = f"{r.path}: skipped ({r.message})"
-        else:
-            head = f"{r.path}: UNREADABLE: {r.message}"
-        lines.append(head)
-        lines.extend(f"    {change}" for change in r.changes)
-    counts = {s: sum(1 for r in results if r.status == s) for s in ("holds", "drifted", "skipped", "unreadable")}
-    total = len(results)
-    lines.append(
-        f"{total} file{'s' if total != 1 else ''}: "
-        + ", ".join(f"{n} {s}" for s, n in counts.items() if n or s in ("holds", "drifted"))
-    )
-    return "\n".join(lines) + "\n"
-
-
-
-# -- the CLI ------------------------------------------------------------------------
-
-
-def cmd_verify(args: Any) -> int:
-    import json
-
-    results = verify(args.paths, rules=args.rules, price_date=args.price_date)
-    code = verify_exit_code(results)
-    if args.format == "json":
-        payload = {"exit_code": code, "records": [r.model_dump(mode="json") for r in results]}
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write(format_verify(results))
-    return code
-
-
-__all__ = ["VerifyResult", "cmd_verify", "format_verify", "verify", "verify_exit_code", "verify_one"]

@@ -15,23 +15,16 @@ from __future__ import annotations
 import datetime
 import itertools
 import math
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from .assessment import Change
+from pydantic import BaseModel, ConfigDict
+
 from .errors import RuleSetError
-from .modemap import (
-    CHOICE_FACTS,
-    NUMERIC_FACTS,
-    Decision,
-    FieldRange,
-    ModeProbe,
-    Value,
-    choices,
-    current_value,
-    field_range,
-)
-from .profile import WorkloadProfile
+from .probe import Decision, ModeProbe
+from .profile import Mode, WorkloadProfile
 from .rules import RuleSet
+from .variables import CHOICE_FACTS, NUMERIC_FACTS, FieldRange, Value, choices, current_value, field_range
 
 # Cumulative steps away from the start; then one decade at a time to the field's bound.
 _STEPS = (2.0, 4.0, 10.0)
@@ -39,6 +32,16 @@ _STEPS = (2.0, 4.0, 10.0)
 _TOLERANCE = 1.01
 # Smallest positive value tried for a real-valued fact (10 ms, 0.01 requests/min).
 _FLOAT_FLOOR = 0.01
+
+
+class Change(BaseModel):
+    """Setting ``fact`` to ``value`` gives ``new_recommendation`` (found by re-evaluating)."""
+
+    model_config = ConfigDict(frozen=True)
+    fact: str
+    value: Any
+    new_recommendation: Mode
+    because: str
 
 
 def what_would_change(
@@ -199,5 +202,3 @@ def _nice(rng: FieldRange, flip: float, keep: float) -> Iterator[Value]:
     if flip not in tried:
         yield _typed(rng, flip)
 
-
-__all__ = ["what_would_change"]

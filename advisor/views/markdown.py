@@ -69,7 +69,7 @@ def cell(value: object) -> Markup:
 def code(value: object) -> Markup:
     """Any value as an inline code span: shown verbatim, whatever backticks it holds."""
     text = _WHITESPACE.sub(" ", "" if value is None else str(value)).strip()
-    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    ticks = fence(text, minimum=1)
     # A space pads content that starts or ends with a backtick (CommonMark strips one each side).
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return Markup(f"{ticks}{pad}{text}{pad}{ticks}")
@@ -95,5 +95,3 @@ def slug(title: str, max_length: int = SLUG_MAX) -> str:
         words = (cut[:boundary] if boundary >= max_length // 2 else cut).strip("-")
     return words or "decision"
 
-
-__all__ = ["SLUG_MAX", "cell", "code", "fence", "inline", "slug"]

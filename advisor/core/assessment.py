@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
-from typing import Any, Literal, Mapping
+from collections.abc import Mapping
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from .assumption import Assumption
-from .capacity import Capacity, estimate_capacity
-from .cost import CostEstimate, ModeCost, estimate_costs
+from .capacity import Capacity
+from .cost import ModeCost
 from .engine import Evaluation, evaluate
 from .errors import InputError
-from .facts import profile_facts
-from .latency import LatencyEstimate, estimate_latency
-from .prices import PriceCard, RateSet, price_card
+from .latency import LatencyEstimate
+from .prices import RateSet
 from .profile import MODES, Mode, WorkloadProfile, parse_profile
 from .rules import RuleSet, load_rules
+from .situation import Situation, situate
 from .version import __version__
+from .whatif import Change, what_would_change
 
 _FROZEN = ConfigDict(frozen=True)
 
@@ -124,16 +125,6 @@ class PriceBasis(BaseModel):
     amortisation_months: int
 
 
-class Change(BaseModel):
-    """Setting ``fact`` to ``value`` gives ``new_recommendation`` (found by re-evaluating)."""
-
-    model_config = _FROZEN
-    fact: str
-    value: Any
-    new_recommendation: Mode
-    because: str
-
-
 class Assessment(BaseModel):
     model_config = _FROZEN
 
@@ -160,6 +151,15 @@ class Assessment(BaseModel):
     facts: dict[str, Any]
     trace: list[RuleTrace]
     what_would_change: list[Change] = []
+    # The rule set that made it: the views read its wording and policy. Not serialised.
+    _rules: RuleSet | None = PrivateAttr(default=None)
+
+    @property
+    def rules(self) -> RuleSet:
+        """The rule set this assessment was made with (its wording, risks and advice)."""
+        if self._rules is None:
+            raise InputError("this assessment was not made by advisor.assess(); its rule set is unknown")
+        return self._rules
 
     def rank_of(self, mode: str) -> ModeRank:
         return next(r for r in self.ranking if r.mode == mode)
@@ -174,69 +174,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 def first_sentence(text: str) -> str:
     """The first sentence of a rule's ``because``, on one line."""
     return _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
-
-
-def today() -> datetime.date:
-    return datetime.datetime.now(datetime.timezone.utc).date()
-
-
-def derive_facts(
-    profile: WorkloadProfile, latency: LatencyEstimate, costs: CostEstimate, capacity: Capacity
-) -> dict[str, Any]:
-    """Every fact the rules may read (declared in advisor.facts)."""
-    facts = profile_facts(profile)
-    sync_cost = costs.modes["sync"]
-    batch_cost = costs.modes["batch"]
-    facts.update(
-        model_p95_s=latency.per_call_p95_s,
-        per_call_p95_s=latency.per_call_p95_s,
-        end_to_end_p95_s=latency.end_to_end_p95_s,
-        time_to_first_token_s=latency.time_to_first_token_s,
-        budget_ratio=latency.budget_ratio,
-        within_budget=latency.within_budget,
-        monthly_token_cost_usd=sync_cost.tokens_usd,
-        batch_saving_usd_per_month=costs.batch_token_saving_usd_per_month,
-        batch_saving_fraction=costs.batch_token_saving_fraction,
-        batch_net_saving_usd_per_month=sync_cost.total_usd - batch_cost.total_usd,
-        batch_breakeven_requests_per_month=costs.batch_breakeven_requests_per_month,
-        rate_limit_utilisation=max(capacity.rpm_utilisation, capacity.tpm_utilisation),
-        over_rate_limit=capacity.over_limit,
-        concurrent_connections=capacity.concurrent_connections,
-        retry_amplification=capacity.retry_amplification,
-    )
-    return facts
-
-
-@dataclass(frozen=True)
-class Situation:
-    """The derived numbers of one profile before any rule runs (cheap to recompute)."""
-
-    profile: WorkloadProfile
-    latency: LatencyEstimate
-    card: PriceCard
-    costs: CostEstimate
-    capacity: Capacity
-    assumptions: list[Assumption]
-    facts: dict[str, Any]
-
-
-def situate(profile: WorkloadProfile, price_date: datetime.date | None = None) -> Situation:
-    """Latency, prices, costs, capacity and facts for one profile."""
-    latency, latency_assumptions = estimate_latency(profile)
-    card = price_card(profile.provider, profile.model, price_date or today(), profile.pricing)
-    costs = estimate_costs(profile, card)
-    capacity = estimate_capacity(profile, latency)
-    # costs.assumptions already include the price card's.
-    assumptions = [*latency_assumptions, *costs.assumptions, *capacity.assumptions]
-    return Situation(
-        profile=profile,
-        latency=latency,
-        card=card,
-        costs=costs,
-        capacity=capacity,
-        assumptions=assumptions,
-        facts=derive_facts(profile, latency, costs, capacity),
-    )
 
 
 def assess(
@@ -258,12 +195,10 @@ def assess(
             raise InputError(f"expected a workload profile or a mapping, got {type(profile).__name__}")
         profile = parse_profile(dict(profile))
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    situation = situate(profile, price_date)
+    situation = situate(profile, ruleset, price_date)
     evaluation = evaluate(ruleset, situation.facts, weights)
     changes: list[Change] = []
     if what_if:
-        from .whatif import what_would_change
-
         changes = what_would_change(
             profile, ruleset, evaluation.recommendation, weights=weights, price_date=situation.card.price_date
         )
@@ -374,4 +309,6 @@ def build_assessment(
         ],
         "what_would_change": changes or [],
     }
-    return Assessment.model_validate(data)
+    assessment = Assessment.model_validate(data)
+    assessment._rules = ruleset
+    return assessment

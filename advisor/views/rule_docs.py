@@ -1,51 +1,35 @@
-"""The Markdown reference of a rule set, generated from the rules (like ruff's rule docs):
-what each rule does, why, its source and its examples. Never written twice.
+"""``advisor rules docs``: the Markdown reference of a rule set, generated from the rules
+(like ruff's rule docs): what each rule does, why, its source and its examples. Never
+written twice.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .facts import FACTS
-from .files import write_atomic
-from .markdown import cell, fence, inline
-from .profile import MODES
-from .rules import Rule, RuleSet, load_rules
+from advisor.core.facts import FACTS
+from advisor.core.profile import MODES
+from advisor.core.rules import Rule, RuleSet, load_rules
+
+from .formatting import number
+from .markdown import cell, code, inline
 
 _SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 _UNITLESS = {"", "fraction", "ratio"}
 
 
-def _code(text: str) -> str:
-    """Inline code that no backtick inside can close early."""
-    text = " ".join(str(text).split())
-    ticks = fence(text, minimum=1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{ticks}{pad}{text}{pad}{ticks}"
-
-
-def _num(value: float) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}" if abs(value) >= 10_000 else str(value)
-    return repr(value)
-
-
 def _value(fact: str, value: Any) -> str:
     if isinstance(value, dict):  # a reference to another fact
-        return _code(value["fact"])
+        return code(value["fact"])
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         unit = FACTS[fact].unit
-        return _num(value) + ("" if unit in _UNITLESS else f" {inline(unit)}")
-    return _code(value)
+        return number(value) + ("" if unit in _UNITLESS else f" {inline(unit)}")
+    return code(value)
 
 
 def describe_condition(node: dict[str, Any], nested: bool = False) -> str:
@@ -60,8 +44,8 @@ def describe_condition(node: dict[str, Any], nested: bool = False) -> str:
     fact, op, value = node["fact"], node["op"], node["value"]
     if op in ("in", "not_in"):
         words = "is one of" if op == "in" else "is none of"
-        return f"{_code(fact)} {words} {', '.join(_value(fact, v) for v in value)}"
-    return f"{_code(fact)} {_SYMBOL[op]} {_value(fact, value)}"
+        return f"{code(fact)} {words} {', '.join(_value(fact, v) for v in value)}"
+    return f"{code(fact)} {_SYMBOL[op]} {_value(fact, value)}"
 
 
 def describe_effect(ruleset: RuleSet, rule: Rule) -> str:
@@ -72,15 +56,15 @@ def describe_effect(ruleset: RuleSet, rule: Rule) -> str:
         scores = ", ".join(
             f"{mode} {effect.scores[mode]:+g}" for mode in MODES if mode in effect.scores
         )
-        parts.append(f"scores {scores} on {inline(axis.name)} (weight {_num(axis.weight)})")
+        parts.append(f"scores {scores} on {inline(axis.name)} (weight {number(axis.weight)})")
     if effect.require:
-        others = ", ".join(_code(m) for m in MODES if m != effect.require)
-        parts.append(f"requires {_code(effect.require)} (excludes {others})")
+        others = ", ".join(code(m) for m in MODES if m != effect.require)
+        parts.append(f"requires {code(effect.require)} (excludes {others})")
     elif effect.exclude:
-        parts.append(f"excludes {', '.join(_code(m) for m in effect.exclude)}")
+        parts.append(f"excludes {', '.join(code(m) for m in effect.exclude)}")
     for pattern_id in effect.patterns:
         pattern = ruleset.pattern(pattern_id)
-        parts.append(f"suggests the pattern {inline(pattern.name)} ({_code(pattern_id)})")
+        parts.append(f"suggests the pattern {inline(pattern.name)} ({code(pattern_id)})")
     return "; ".join(parts)
 
 
@@ -90,7 +74,7 @@ def _source(text: str, documents: dict[str, str]) -> str:
     for part in " ".join(text.split()).split("; "):
         document, _, rest = part.partition(" ")
         if document in documents:
-            parts.append(f"{_code(document)} {inline(rest)}".rstrip())
+            parts.append(f"{code(document)} {inline(rest)}".rstrip())
         else:
             parts.append(str(inline(part)))
     return "; ".join(parts)
@@ -105,7 +89,7 @@ def _example(overrides: dict[str, Any]) -> str:
     if not overrides:
         return "the base profile as it is"
     flow = yaml.safe_dump(overrides, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1 << 30)
-    return _code(flow.strip())
+    return code(flow.strip())
 
 
 def ruleset_markdown(ruleset: RuleSet) -> str:
@@ -118,9 +102,9 @@ def ruleset_markdown(ruleset: RuleSet) -> str:
         "",
         "| Rule set | |",
         "|---|---|",
-        f"| Id | {_code(header.id)} |",
-        f"| Version | {_code(header.version)} |",
-        f"| Content hash (SHA-256 of the rule files) | {_code(ruleset.content_hash)} |",
+        f"| Id | {code(header.id)} |",
+        f"| Version | {code(header.version)} |",
+        f"| Content hash (SHA-256 of the rule files) | {code(ruleset.content_hash)} |",
         f"| Rules | {len(ruleset.rules)} |",
         "",
     ]
@@ -132,19 +116,19 @@ def ruleset_markdown(ruleset: RuleSet) -> str:
         "Each rule belongs to one axis. A fired rule adds its scores to its axis; a mode's total is "
         "the weighted sum of its axis scores. Hard constraints (excludes, requires) remove modes "
         "whatever they score. The best-scoring mode left is recommended; equal totals go to the "
-        f"first mode in the tie-break order: {', '.join(_code(m) for m in header.tie_break)}.",
+        f"first mode in the tie-break order: {', '.join(code(m) for m in header.tie_break)}.",
         "",
         "| Axis | Id | Weight | Question | Source |",
         "|---|---|---|---|---|",
     ]
     for axis in header.axes:
         out.append(
-            f"| {cell(axis.name)} | {_code(axis.id)} | {_num(axis.weight)} | {cell(axis.question)} | "
+            f"| {cell(axis.name)} | {code(axis.id)} | {number(axis.weight)} | {cell(axis.question)} | "
             f"{_cell_raw(_source(axis.source, header.sources))} |"
         )
     out += ["", "## Sources", "", "Every rule cites one of these documents and a section of it.", ""]
     out += ["| Document | Title |", "|---|---|"]
-    out += [f"| {_code(doc)} | {cell(title)} |" for doc, title in header.sources.items()]
+    out += [f"| {code(doc)} | {cell(title)} |" for doc, title in header.sources.items()]
     out += ["", "## Rules", ""]
     out.append(
         "Each rule reads facts about a workload (the answers in its profile and what the advisor "
@@ -159,7 +143,7 @@ def ruleset_markdown(ruleset: RuleSet) -> str:
             continue
         out += [f"### {_heading(axis.name)}", ""]
         plural = "" if len(rules) == 1 else "s"
-        out += [f"{len(rules)} rule{plural} on the {_code(axis.id)} axis (weight {_num(axis.weight)}).", ""]
+        out += [f"{len(rules)} rule{plural} on the {code(axis.id)} axis (weight {number(axis.weight)}).", ""]
         for rule in rules:
             out += _rule_section(ruleset, rule)
     out += _patterns_section(ruleset)
@@ -176,13 +160,13 @@ def _cell_raw(markdown: str) -> str:
 
 def _rule_section(ruleset: RuleSet, rule: Rule) -> list[str]:
     spec = rule.spec
-    out = [f"#### {_code(rule.id)}", "", str(inline(spec.title)), ""]
+    out = [f"#### {code(rule.id)}", "", str(inline(spec.title)), ""]
     out += [
         f"- **When:** {describe_condition(spec.when)}",
         f"- **Then:** {describe_effect(ruleset, rule)}",
         f"- **Why:** {inline(spec.because)}",
         f"- **Source:** {_source(spec.source, ruleset.header.sources)}",
-        f"- **Defined in:** {_code(Path(rule.file).name)}",
+        f"- **Defined in:** {code(Path(rule.file).name)}",
     ]
     for label, examples in (("Fires on", spec.examples.fires), ("Does not fire on", spec.examples.does_not_fire)):
         if examples:
@@ -208,9 +192,9 @@ def _patterns_section(ruleset: RuleSet) -> list[str]:
         users = [r.id for r in ruleset.rules if pattern.id in r.spec.effect.patterns]
         out += [f"### {_heading(pattern.name)}", "", str(inline(pattern.description)), ""]
         out += [
-            f"- **Id:** {_code(pattern.id)}",
-            f"- **Applies to:** {', '.join(_code(m) for m in pattern.applies_to)}",
-            f"- **Suggested by:** {', '.join(_code(u) for u in users) if users else 'no rule'}",
+            f"- **Id:** {code(pattern.id)}",
+            f"- **Applies to:** {', '.join(code(m) for m in pattern.applies_to)}",
+            f"- **Suggested by:** {', '.join(code(u) for u in users) if users else 'no rule'}",
             f"- **Source:** {_source(pattern.source, ruleset.header.sources)}",
             "",
         ]
@@ -221,7 +205,7 @@ def _modes_section(ruleset: RuleSet) -> list[str]:
     out = ["## Modes", "", "What each mode promises, what can go wrong with it, and what to build with it.", ""]
     for mode in MODES:
         spec = ruleset.header.modes[mode]  # type: ignore[index]
-        out += [f"### {_heading(spec.name)} ({_code(mode)})", ""]
+        out += [f"### {_heading(spec.name)} ({code(mode)})", ""]
         out += [f"{inline(spec.summary)} Contract: {spec.contract}.", ""]
         if spec.risks:
             out += ["#### Risks", ""]
@@ -242,16 +226,3 @@ def rules_docs(rules_dir: str | Path | None = None) -> str:
     """The Markdown reference of the rule set in ``rules_dir`` (default: $ADVISOR_RULES, else
     the shipped rule set)."""
     return ruleset_markdown(load_rules(rules_dir))
-
-
-def cmd_rules_docs(args: argparse.Namespace) -> int:
-    text = rules_docs(args.dir)
-    if args.output:
-        write_atomic(args.output, text)
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-__all__ = ["cmd_rules_docs", "describe_condition", "describe_effect", "rules_docs", "ruleset_markdown"]

@@ -4,27 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
-from .assessment import Assessment
+from advisor.core.assessment import Assessment
+
+from .formatting import money, seconds
 
 WIDTH = 100
-
-
-def money(value: float) -> str:
-    if value == 0:
-        return "$0"
-    if value >= 100:
-        return f"${value:,.0f}"
-    if value >= 1:
-        return f"${value:,.2f}"
-    return f"${value:,.4f}"
-
-
-def seconds(value: float) -> str:
-    if value >= 3600:
-        return f"{value / 3600:g} h"
-    if value >= 60:
-        return f"{value / 60:g} min"
-    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
 
 
 def _wrap(text: str, indent: str = "    ") -> str:

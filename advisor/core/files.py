@@ -1,8 +1,10 @@
-"""Writing files safely: whole or not at all, and never over a record that exists.
+"""Files, read and written safely: the one place the advisor touches the disk.
 
-Every file the advisor writes (decision records, review reports, rule docs) goes through a
-temporary file in the target folder, so a crash or a full disk leaves the old file intact
-and never a half-written one.
+Reading: a bounded UTF-8 text file, every problem an InputError naming the file.
+Writing: whole or not at all, and never over a record that exists. Every file the advisor
+writes (decision records, review reports, rule docs) goes through a temporary file in the
+target folder, so a crash or a full disk leaves the old file intact and never a
+half-written one.
 """
 
 from __future__ import annotations
@@ -12,6 +14,48 @@ import tempfile
 from pathlib import Path
 
 from .errors import InputError
+
+# Workloads, rule files, records and templates are small; anything bigger is a mistake.
+MAX_FILE_BYTES = 1_000_000
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def read_text(path: str | Path, *, what: str = "file", missing: str | None = None, field: str | None = None) -> str:
+    """The text of a UTF-8 file of at most MAX_FILE_BYTES.
+
+    ``what`` names the kind of file in messages ("YAML file", "template"); ``missing``
+    replaces the message for a file that does not exist.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise InputError(f"is a folder, expected a {what}", source=source, field=field)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"{what} is larger than {MAX_FILE_BYTES:,} bytes", source=source, field=field)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(missing or f"no such {what}", source=source, field=field) from None
+    except PermissionError:
+        raise InputError("permission denied", source=source, field=field) from None
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror or exc}", source=source, field=field) from None
+    return decode_text(raw, source, what=what, field=field)
+
+
+def decode_text(raw: bytes, source: str, *, what: str = "file", field: str | None = None) -> str:
+    """Bytes from a file or an upload as text: bounded and UTF-8, or an InputError."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"{what} is larger than {MAX_FILE_BYTES:,} bytes", source=source, field=field)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{what} is not UTF-8 text", source=source, field=field) from None
+
+
+# -- writing ------------------------------------------------------------------------------
 
 
 def _default_mode() -> int:

@@ -1,44 +1,35 @@
-"""Decision records: MADR and Nygard ADRs of an assessment, and ``advisor verify``.
+"""The decision record of an assessment: MADR 4 or Nygard (as adr-tools writes it), or a
+user's own template, rendered from ``reports/``; and ``write_adr``, which puts it in the
+decisions folder with the next free number.
 
-``render_adr`` turns an Assessment into Markdown through a Jinja2 template in ``reports/``
-(or the user's own, rendered in a sandbox). Every record embeds its exact inputs in a
-fenced ``yaml advisor-record`` block, so ``verify`` can re-evaluate it later under the
-rules and prices of the day and say whether the decision still holds.
-
-Free text is data: templates never see user text as template source, and every value
-printed by a template is Markdown-escaped unless a filter already made it Markdown.
+Every record embeds its exact inputs (advisor.records.inputs), so ``advisor verify`` can
+re-evaluate it later under the rules and prices of the day.
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import yaml
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import to_jsonable_python
 
+from advisor.core.assessment import Assessment
+from advisor.core.errors import InputError
+from advisor.core.profile import MODES
+from advisor.core.situation import today
+from advisor.records.folder import DEFAULT_DIR, RecordLink, write_record
+from advisor.records.inputs import INPUTS_INFO, inputs_yaml
+
 from . import markdown
-from .assessment import Assessment, assess, today
-from .errors import AdvisorError, InputError
-from .files import create_exclusive, write_atomic
-from .profile import MODES, Mode, parse_profile
-from .resources import shipped_dir
-from .summary import money, seconds
-from .yamlio import MAX_FILE_BYTES, parse_yaml
+from .formatting import count, money, percent, seconds
+from .templates import render_shipped, render_user_template
 
 TEMPLATES = {"madr": "madr.md.j2", "nygard": "nygard.md.j2"}
 STATUSES = ("proposed", "accepted", "rejected", "deprecated")
-DEFAULT_DIR = "docs/decisions"
-INPUTS_INFO = "yaml advisor-record"  # the info string of the fenced block verify reads
 
 MODE_LABELS: dict[str, str] = {
     "sync": "Synchronous call",
@@ -82,31 +73,6 @@ _WAITING_USER = {"chat", "inline_edit", "request_response", "submit_and_notify"}
 _MIGRATION_SOURCE = "004_5230b8ac56ced4ba.txt § The migration trap, and how to avoid it"
 
 
-# -- record links -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RecordLink:
-    """Another record: its number, its title as Markdown, its file name (same folder)."""
-
-    number: int
-    title: str | None = None
-    file: str | None = None
-
-    @property
-    def text(self) -> Markup:
-        """The link as adr-tools writes it: ``[N. Title](file)``."""
-        title = self.title or f"ADR-{self.number:04d}"
-        if not re.match(rf"^0*{self.number}\.\s", title):
-            title = f"{self.number}. {title}"
-        if self.file is None:
-            return Markup(title)
-        return Markup(f"[{title}]({self.file})")
-
-
-# -- the template context ----------------------------------------------------------
-
-
 def record_title(assessment: Assessment) -> str:
     """The record's title, plain text: "<workload name>: <what we decided>"."""
     return f"{assessment.workload.name}: {MODE_VERBS[assessment.recommendation]}"
@@ -119,21 +85,11 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def _count(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"
-
-
-def _pct(value: float) -> str:
-    if value == 0 or abs(value) >= 0.01:
-        return f"{value:.0%}"
-    return f"{value:.2%}" if abs(value) >= 0.0001 else "less than 0.01%"
-
-
 def _workload_words(a: Assessment) -> list[str]:
     w = a.workload
     sentences = [_INTERACTION[w.interaction]]
     peak = (
-        f", peaking at {_count(w.peak_requests_per_minute)} a minute"
+        f", peaking at {count(w.peak_requests_per_minute)} a minute"
         if w.peak_requests_per_minute is not None
         else " (no peak rate given: the monthly average is used)"
     )
@@ -171,8 +127,8 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
     if axis_id == "cost_burst":
         sync = a.costs["sync"]
         return (
-            f"{money(sync.tokens_usd)} a month in tokens at standard prices, {_pct(a.pricing.batch_token_saving_fraction)}"
-            f" less at batch prices; peak {_count(cap.peak_rpm)} requests/min with {_pct(cap.headroom)} rate-limit"
+            f"{money(sync.tokens_usd)} a month in tokens at standard prices, {percent(a.pricing.batch_token_saving_fraction)}"
+            f" less at batch prices; peak {count(cap.peak_rpm)} requests/min with {percent(cap.headroom)} rate-limit"
             f" headroom{' (over the limit)' if cap.over_limit else ''}."
         )
     if axis_id == "failure_retry":
@@ -181,7 +137,7 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
             f"; stacked retries multiply calls by {cap.retry_amplification:g} in a storm"
             if cap.retry_amplification > 1 else ""
         )
-        return f"{_SIDE_EFFECTS[w.side_effects]} {_pct(w.retry_rate)} of requests are retried{storm}.{audit}"
+        return f"{_SIDE_EFFECTS[w.side_effects]} {percent(w.retry_rate)} of requests are retried{storm}.{audit}"
     if axis_id == "downstream":
         return _DOWNSTREAM[w.downstream]
     # An organisation's own axis: its answer is what its rules found.
@@ -333,9 +289,9 @@ def _confirmation(a: Assessment) -> list[str]:
             " within the 1-5% that seed 003 reports; each is resubmitted or dead-lettered."
         )
     items.append(
-        f"429 (rate limit) responses stay near zero: peak use was estimated at {_count(cap.peak_rpm)} of"
-        f" {_count(cap.rpm_limit)} requests/min and {_count(cap.peak_tpm)} of {_count(cap.tpm_limit)} tokens/min"
-        f" ({_pct(cap.headroom)} headroom)."
+        f"429 (rate limit) responses stay near zero: peak use was estimated at {count(cap.peak_rpm)} of"
+        f" {count(cap.rpm_limit)} requests/min and {count(cap.peak_tpm)} of {count(cap.tpm_limit)} tokens/min"
+        f" ({percent(cap.headroom)} headroom)."
     )
     items.append(
         f"Cost per 1,000 requests stays near the {money(cost.per_1k_requests_usd)} estimate"
@@ -402,7 +358,7 @@ def record_context(
             "status": status,
             "supersedes": None if supersedes is None else {
                 "number": supersedes.number, "title": supersedes.title, "file": supersedes.file,
-                "link": supersedes.text,
+                "link": Markup(supersedes.text),
             },
         },
         "workload": a.workload.model_dump(mode="json"),
@@ -447,213 +403,12 @@ def record_context(
     }
 
 
-# -- the embedded inputs ------------------------------------------------------------
-
-
-class _NoAliasDumper(yaml.SafeDumper):
-    """advisor's YAML reader refuses aliases; never write one."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-class _StampedRuleSet(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-    id: str
-    version: str
-    hash: str
-
-
-class _StampedPrices(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-    data_version: str
-    price_date: datetime.date
-
-
-class RecordStamp(BaseModel):
-    """What a record says about how it was made (the ``record:`` part of its inputs block)."""
-
-    # Unknown keys are ignored so that a newer advisor's records stay readable.
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-    advisor_version: str
-    mode: Mode
-    ruleset: _StampedRuleSet
-    weights: dict[str, float]
-    prices: _StampedPrices
-    fired_rules: list[str]
-
-
-def inputs_data(assessment: Assessment) -> dict[str, Any]:
-    a = assessment
-    return {
-        "record": {
-            "advisor_version": a.advisor_version,
-            "mode": a.recommendation,
-            "ruleset": a.ruleset.model_dump(mode="json"),
-            "weights": {axis.id: axis.weight for axis in a.axes},
-            "prices": {"data_version": a.pricing.data_version, "price_date": a.pricing.price_date.isoformat()},
-            "fired_rules": [r.id for r in a.fired_rules],
-        },
-        # The exact inputs, as validated; None means "not given" (the field's default).
-        "workload": a.workload.model_dump(mode="json", exclude_none=True),
-    }
-
-
 def inputs_block(assessment: Assessment) -> Markup:
     """The fenced YAML block that ``advisor verify`` reads back."""
-    body = "# advisor verify re-evaluates this record from these inputs; edit them and it is no longer this decision.\n"
-    body += yaml.dump(
-        inputs_data(assessment), Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True,
-        default_flow_style=False, width=120,
-    )
+    body = inputs_yaml(assessment)
     # The fence is longer than any backtick run in the YAML, so no value can close it early.
     ticks = markdown.fence(body)
     return Markup(f"{ticks}{INPUTS_INFO}\n{body}{ticks}")
-
-
-_FENCE_OPEN = re.compile(rf"^(`{{3,}}){re.escape(INPUTS_INFO)}[ \t]*$", re.MULTILINE)
-
-
-def find_inputs(text: str) -> str | None:
-    """The YAML inside a record's inputs block, or None when the text has no such block."""
-    match = _FENCE_OPEN.search(text)
-    if match is None:
-        return None
-    ticks = match.group(1)
-    close = re.compile(rf"^{ticks}`*[ \t]*$", re.MULTILINE)
-    end = close.search(text, match.end())
-    if end is None:
-        return ""  # an opened, never closed block: malformed, not absent
-    return text[match.end() + 1 : end.start()]
-
-
-@dataclass(frozen=True)
-class RecordInputs:
-    stamp: RecordStamp
-    workload: Any  # a WorkloadProfile
-
-
-def read_inputs(text: str, source: str) -> RecordInputs | None:
-    """Parse a record's embedded inputs; None when it is not an advisor record."""
-    block = find_inputs(text)
-    if block is None:
-        return None
-    data = parse_yaml(block, f"{source}: advisor-record block")
-    if not isinstance(data, dict) or not isinstance(data.get("record"), dict) or "workload" not in data:
-        raise InputError("the advisor-record block must hold 'record' and 'workload' mappings", source=source)
-    try:
-        stamp = RecordStamp.model_validate(data["record"])
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        field = "record." + ".".join(str(p) for p in err["loc"])
-        raise InputError(f"malformed advisor-record block: {err['msg']}", source=source, field=field) from None
-    workload = parse_profile(data["workload"], source=f"{source}: advisor-record workload")
-    return RecordInputs(stamp=stamp, workload=workload)
-
-
-# -- templates ----------------------------------------------------------------------
-
-
-def _finalize(value: Any) -> Any:
-    """Every ``{{ value }}`` is Markdown-escaped unless a filter already made it Markdown."""
-    if isinstance(value, Markup):
-        return value
-    return markdown.inline(value)
-
-
-def _usd(value: Any) -> Markup:
-    return markdown.inline(money(float(value)))
-
-
-def _secs(value: Any) -> Markup:
-    return markdown.inline(seconds(float(value)))
-
-
-def _percent(value: Any) -> Markup:
-    return markdown.inline(_pct(float(value)))
-
-
-def _number(value: Any) -> Markup:
-    return markdown.inline(_count(float(value)))
-
-
-def _signed(value: Any) -> Markup:
-    return markdown.inline(f"{float(value):+g}")
-
-
-FILTERS = {
-    "md": markdown.inline,
-    "cell": markdown.cell,
-    "code": markdown.code,
-    "usd": _usd,
-    "secs": _secs,
-    "pct": _percent,
-    "num": _number,
-    "signed": _signed,
-}
-_OPTIONS: dict[str, Any] = {
-    "autoescape": False,  # Markdown, not HTML: _finalize escapes instead
-    "finalize": _finalize,
-    "undefined": jinja2.StrictUndefined,
-    "trim_blocks": True,
-    "lstrip_blocks": True,
-    "keep_trailing_newline": True,
-}
-
-
-@functools.lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    """The one Environment of the shipped templates (built once)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(shipped_dir("reports")), auto_reload=False, **_OPTIONS)
-    env.filters.update(FILTERS)
-    return env
-
-
-@functools.lru_cache(maxsize=1)
-def sandbox() -> ImmutableSandboxedEnvironment:
-    """The Environment of users' own templates: no attribute games, no mutation, no file access."""
-    env = ImmutableSandboxedEnvironment(loader=None, **_OPTIONS)
-    env.filters.update(FILTERS)
-    return env
-
-
-def _user_template(path: str) -> jinja2.Template:
-    source = str(path)
-    file = Path(path)
-    try:
-        if file.is_dir():
-            raise InputError("is a folder, expected a Jinja2 template file", source=source, field="--template")
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"template is larger than {MAX_FILE_BYTES:,} bytes", source=source, field="--template")
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(
-            "no such template file; use madr, nygard or the path of your own Jinja2 template",
-            source=source, field="--template",
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError("template is not a UTF-8 text file", source=source, field="--template") from None
-    except OSError as exc:
-        raise InputError(f"cannot read template: {exc.strerror or exc}", source=source, field="--template") from None
-    try:
-        return sandbox().from_string(text)
-    except jinja2.TemplateSyntaxError as exc:
-        raise InputError(f"template syntax error on line {exc.lineno}: {exc.message}", source=source) from None
-
-
-def _render(template: str, context: dict[str, Any]) -> str:
-    if template in TEMPLATES:
-        return environment().get_template(TEMPLATES[template]).render(context)
-    compiled = _user_template(template)
-    try:
-        return compiled.render(context)
-    except SecurityError as exc:
-        raise AdvisorError(f"the template tried something the sandbox does not allow: {exc}", source=template) from None
-    except jinja2.UndefinedError as exc:
-        raise InputError(f"template uses an undefined value: {exc.message}", source=template) from None
-    except Exception as exc:  # noqa: BLE001 - a user's template is user input: any failure is theirs to fix
-        raise InputError(f"template failed: {type(exc).__name__}: {exc}", source=template) from None
 
 
 def _as_date(value: datetime.date | str | None) -> datetime.date:
@@ -690,102 +445,9 @@ def render_adr(
         raise InputError(f"must be a positive record number (got {number})", field="number")
     link = RecordLink(supersedes) if isinstance(supersedes, int) else supersedes
     context = record_context(assessment, number=number, status=status, date=_as_date(date), supersedes=link)
-    return _render(template, context)
-
-
-# -- the decisions folder -----------------------------------------------------------
-
-_RECORD_FILE = re.compile(r"^(\d+)-.*\.md$")
-
-
-def _record_files(directory: Path) -> list[tuple[int, Path]]:
-    if not directory.is_dir():
-        return []
-    found = []
-    for entry in directory.iterdir():
-        match = _RECORD_FILE.match(entry.name)
-        if match and entry.is_file():
-            found.append((int(match.group(1)), entry))
-    return sorted(found, key=lambda x: (x[0], x[1].name))
-
-
-def next_number(directory: str | Path) -> int:
-    """One more than the highest ``NNNN-*.md`` in the folder, whichever tool wrote it."""
-    return max((n for n, _ in _record_files(Path(directory))), default=0) + 1
-
-
-def find_record(directory: str | Path, number: int) -> Path:
-    for n, path in _record_files(Path(directory)):
-        if n == number:
-            return path
-    raise InputError(f"no decision record number {number} (no file {number:04d}-*.md)", source=str(directory))
-
-
-_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
-
-
-def record_title_line(text: str) -> str | None:
-    """The first ``# `` heading after any front matter, as adr-tools reads titles."""
-    body = text[m.end():] if (m := _FRONT_MATTER.match(text)) else text
-    for line in body.splitlines():
-        if line.startswith("# "):
-            return line[2:].strip()
-    return None
-
-
-def mark_superseded(text: str, by: RecordLink, source: str) -> str:
-    """``text`` of an old record, marked as superseded by ``by`` (as adr-tools does)."""
-    front = _FRONT_MATTER.match(text)
-    lines = text.split("\n")
-    if front:
-        # MADR: the front-matter status says so, and a line under the title links to the new record.
-        fm_lines = front.group(1).split("\n")
-        status = f"status: superseded by ADR-{by.number:04d}"
-        replaced = [status if re.match(r"^status\s*:", line) else line for line in fm_lines]
-        if replaced == fm_lines:
-            replaced.insert(0, status)
-        body = text[front.end():]
-        body_lines = body.split("\n")
-        for i, line in enumerate(body_lines):
-            if line.startswith("# "):
-                body_lines[i + 1 : i + 1] = ["", f"Superseded by {by.text}"]
-                break
-        else:
-            raise InputError("has front matter but no '# ' title line; cannot mark it superseded", source=source)
-        return "---\n" + "\n".join(replaced) + "---\n" + "\n".join(body_lines)
-    # Nygard: the Status section's status lines give way to the link; other links stay.
-    try:
-        start = lines.index("## Status")
-    except ValueError:
-        raise InputError(
-            "has neither front matter nor a '## Status' section; cannot mark it superseded", source=source
-        ) from None
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("##")), len(lines))
-    kept = [line for line in lines[start + 1 : end] if re.match(r"^\S.*\[.*\]\(.*\)\s*$", line)]
-    section = [""]
-    for line in [*kept, f"Superseded by {by.text}"]:
-        section += [line, ""]
-    return "\n".join([*lines[: start + 1], *section, *lines[end:]])
-
-
-def is_superseded(text: str) -> bool:
-    front = _FRONT_MATTER.match(text)
-    if front and re.search(r"^status\s*:\s*[\"']?superseded", front.group(1), re.MULTILINE | re.IGNORECASE):
-        return True
-    return re.search(r"^## Status\n(?:(?!##).*\n)*?Superseded by ", text, re.MULTILINE) is not None
-
-
-def read_text(path: Path) -> str:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"file is larger than {MAX_FILE_BYTES:,} bytes", source=str(path))
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("no such file", source=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not a UTF-8 text file", source=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", source=str(path)) from None
+    if template in TEMPLATES:
+        return render_shipped(TEMPLATES[template], context)
+    return render_user_template(template, context)
 
 
 def write_adr(
@@ -802,60 +464,13 @@ def write_adr(
     Never overwrites; the file appears whole or not at all. ``supersedes=N`` marks record
     N as superseded by the new one (rewritten atomically) and links back to it.
     """
-    folder = Path(directory)
-    old: tuple[Path, str, RecordLink] | None = None
-    if supersedes is not None:
-        old_path = find_record(folder, supersedes)
-        old_text = read_text(old_path)
-        old_title = record_title_line(old_text) or old_path.stem
-        old = (old_path, old_text, RecordLink(supersedes, old_title, old_path.name))
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create the decisions folder: {exc.strerror or exc}", source=str(folder)) from None
-    number = next_number(folder)
     title = record_title(assessment)
-    path = folder / f"{number:04d}-{markdown.slug(title)}.md"
-    text = render_adr(
-        assessment, template=template, status=status, date=date, number=number,
-        supersedes=old[2] if old else None,
+
+    def render(number: int, superseded: RecordLink | None) -> str:
+        return render_adr(
+            assessment, template=template, status=status, date=date, number=number, supersedes=superseded
+        )
+
+    return write_record(
+        directory, stem=markdown.slug(title), title=str(markdown.inline(title)), render=render, supersedes=supersedes
     )
-    marked = None
-    if old:
-        # Checked before anything is written: an old record we cannot mark stops everything.
-        marked = mark_superseded(old[1], RecordLink(number, str(markdown.inline(title)), path.name), str(old[0]))
-    create_exclusive(path, text, what="decision record")
-    if old and marked is not None:
-        try:
-            write_atomic(old[0], marked)
-        except InputError as exc:
-            path.unlink(missing_ok=True)
-            raise InputError(f"cannot rewrite the superseded record: {exc.message}", source=str(old[0])) from None
-    return path
-
-
-# -- the CLI ------------------------------------------------------------------------
-
-
-def cmd_adr(args: Any) -> int:
-    from .cli import about_file
-    from .profile import load_profile
-
-    profile = load_profile(args.file)
-    with about_file(args.file):
-        result = assess(profile, args.rules, price_date=args.price_date)
-    path = write_adr(
-        result, args.dir, template=args.template, status=args.status, date=args.date, supersedes=args.supersedes
-    )
-    print(path)
-    return 0
-
-
-__all__ = [
-    "MODE_LABELS",
-    "RecordLink",
-    "RecordStamp",
-    "cmd_adr",
-    "render_adr",
-    "write_adr",
-]

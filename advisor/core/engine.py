@@ -15,7 +15,8 @@ from typing import Any, Mapping, NamedTuple
 
 from .errors import RuleSetError
 from .profile import MODES
-from .rules import ConditionResult, Rule, RuleSet
+from .conditions import ConditionResult
+from .rules import Rule, RuleSet
 
 
 class RuleOutcome(NamedTuple):

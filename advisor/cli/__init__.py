@@ -1,0 +1,59 @@
+"""The ``advisor`` command line: a thin shell over the library.
+
+Every command lives in the module named after it (``advisor.cli.recommend``,
+``advisor.cli.rules_check`` for ``advisor rules check``...), which adds its options to the
+parser and runs it; each mirrors a library call of the same name. A command imports the
+library only when it runs, so ``advisor --version`` and ``--help`` start at once. Errors
+a user can cause end in one line on stderr and exit status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from advisor.core.errors import AdvisorError
+from advisor.core.version import __version__
+
+from . import adr, recommend, review, rules_check, rules_docs, verify
+from . import map as map_command
+from .common import EXIT_INPUT
+
+# Ctrl-C: the shell's convention, 128 + SIGINT.
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="advisor",
+        description="Should an LLM feature call its model sync, streaming, async or batch? And why?",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run 'advisor COMMAND --help' for the options and examples of each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"advisor {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in (recommend, adr, verify, review, map_command):
+        command.add_parser(commands)
+    rules = commands.add_parser("rules", help="check or document a rule set", description="Author a rule set.")
+    actions = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+    rules_check.add_parser(actions)
+    rules_docs.add_parser(actions)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except AdvisorError as exc:
+        print(f"advisor: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("advisor: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); that is not our error.
+        sys.stderr.close()
+        return 0

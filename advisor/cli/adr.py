@@ -1,0 +1,54 @@
+"""``advisor adr FILE``: write the decision record of one workload into the decisions folder."""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import EXIT_OK, about_file, add_rules_and_price_date, parse_date
+
+EPILOG = """\
+examples:
+  advisor adr examples/chatbot.yaml
+  advisor adr examples/chatbot.yaml --template nygard --dir doc/adr --status accepted
+  advisor adr examples/chatbot.yaml --supersedes 3 --date 2026-11-23
+"""
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "adr",
+        help="write a decision record (MADR or Nygard) for one workload",
+        description="Assess a workload and write its architecture decision record as NNNN-title-slug.md.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", metavar="FILE", help="workload YAML file")
+    parser.add_argument("--dir", default="docs/decisions", help="decisions folder (default: docs/decisions)")
+    parser.add_argument(
+        "--template", default="madr", metavar="madr|nygard|PATH",
+        help="MADR 4 (default), Nygard as adr-tools writes it, or your own Jinja2 template (sandboxed)",
+    )
+    parser.add_argument("--status", choices=("proposed", "accepted"), default="proposed")
+    parser.add_argument(
+        "--date", metavar="YYYY-MM-DD", type=parse_date, default=None, help="record date (default: today)"
+    )
+    parser.add_argument(
+        "--supersedes", metavar="N", type=int, default=None, help="number of the record this one supersedes"
+    )
+    add_rules_and_price_date(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from advisor.core.assessment import assess
+    from advisor.core.profile import load_profile
+    from advisor.views.adr import write_adr
+
+    profile = load_profile(args.file)
+    with about_file(args.file):
+        result = assess(profile, args.rules, price_date=args.price_date)
+    path = write_adr(
+        result, args.dir, template=args.template, status=args.status, date=args.date, supersedes=args.supersedes
+    )
+    print(path)
+    return EXIT_OK

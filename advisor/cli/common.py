@@ -1,0 +1,45 @@
+"""What the commands share: exit codes, the ``--rules`` and ``--price-date`` options, dates,
+and naming the workload file in errors about its values."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+from collections.abc import Iterator
+
+from advisor.core.errors import InputError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1  # a check found something: a drifted record, a failing rule
+EXIT_INPUT = 2  # unusable input: a bad file, a bad value, a bad rule set
+
+
+def parse_date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def add_rules_and_price_date(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules", metavar="DIR", default=None,
+        help="rule-set folder (default: $ADVISOR_RULES, else the shipped default rule set)",
+    )
+    parser.add_argument(
+        "--price-date", metavar="YYYY-MM-DD", type=parse_date, default=None,
+        help="use the prices in force on this date (default: today, UTC)",
+    )
+
+
+@contextlib.contextmanager
+def about_file(path: str) -> Iterator[None]:
+    """Errors about a workload's values (an unknown model...) name the file they came from."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.source is None:
+            exc.source = str(path)
+            exc.args = (str(exc),)
+        raise

@@ -1,0 +1,103 @@
+"""``advisor map FILE --x FACT --y FACT``: the recommended mode over a grid of two facts."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import TYPE_CHECKING
+
+from advisor.core.errors import InputError
+
+from .common import EXIT_OK, about_file, add_rules_and_price_date
+
+if TYPE_CHECKING:  # the library is imported when the command runs
+    from advisor.core.profile import WorkloadProfile
+    from advisor.core.variables import Value
+
+EPILOG = """\
+examples:
+  advisor map examples/gray-zone-30s.yaml --x latency_budget_s=1:3600:20 --y requests_per_month=100:10000000:20
+  advisor map examples/chatbot.yaml --x interaction --y downstream --format json
+"""
+AXIS_FORMAT = "FACT or FACT=START:STOP:N, e.g. latency_budget_s=1:3600:20"
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "map",
+        help="the recommended mode over a grid of two facts",
+        description="Vary two facts of a workload over a grid and print the recommended mode at each point.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", metavar="FILE", help="workload YAML file")
+    parser.add_argument("--x", required=True, metavar="FACT[=START:STOP:N]", help="first fact and its range")
+    parser.add_argument("--y", required=True, metavar="FACT[=START:STOP:N]", help="second fact and its range")
+    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    add_rules_and_price_date(parser)
+    parser.set_defaults(handler=run)
+
+
+def parse_axis(spec: str, profile: WorkloadProfile, option: str) -> tuple[str, list[Value]]:
+    """``FACT`` (its default grid) or ``FACT=START:STOP:N``; InputError naming the option otherwise."""
+    from advisor.core.decision_map import MAX_POINTS, MIN_POINTS, default_values, spaced_values
+    from advisor.core.variables import CHOICE_FACTS, check_variable, choices, field_range
+
+    name, sep, spread = spec.partition("=")
+    fact = name.strip()
+    check_variable(fact, option)
+    if not sep:
+        return fact, default_values(fact, profile)
+    if fact in CHOICE_FACTS:
+        raise InputError(
+            f"'{fact}' is a choice ({', '.join(choices(fact))}); give it without a range", source=option
+        )
+    parts = spread.split(":")
+    if len(parts) != 3:
+        raise InputError(f"expected {AXIS_FORMAT} (got {spec!r})", source=option)
+    rng = field_range(fact)
+    bounds: list[float] = []
+    for label, text in zip(("START", "STOP"), parts[:2], strict=True):
+        try:
+            number = float(text)
+        except ValueError:
+            message = f"{label} must be a number (got {text!r}); expected {AXIS_FORMAT}"
+            raise InputError(message, source=option) from None
+        if not math.isfinite(number) or not rng.contains(number) or (rng.integer and number != int(number)):
+            raise InputError(f"{label} of {fact} must be {rng.describe()} (got {text.strip()})", source=option)
+        bounds.append(number)
+    try:
+        n = int(parts[2])
+    except ValueError:
+        raise InputError(f"N must be a whole number of points (got {parts[2]!r})", source=option) from None
+    if not MIN_POINTS <= n <= MAX_POINTS:
+        raise InputError(f"N must be between {MIN_POINTS} and {MAX_POINTS} points (got {n})", source=option)
+    start, stop = bounds
+    if start >= stop:
+        raise InputError(f"START must be below STOP (got {parts[0]}:{parts[1]})", source=option)
+    return fact, spaced_values(fact, start, stop, n)
+
+
+def run(args: argparse.Namespace) -> int:
+    from advisor.core.decision_map import decision_map
+    from advisor.core.profile import load_profile
+    from advisor.core.rules import load_rules
+
+    profile = load_profile(args.file)
+    ruleset = load_rules(args.rules)
+    x_fact, xs = parse_axis(args.x, profile, "--x")
+    y_fact, ys = parse_axis(args.y, profile, "--y")
+    if x_fact == y_fact:
+        raise InputError(f"--x and --y both vary '{x_fact}'; a map needs two different facts")
+    with about_file(args.file):
+        result = decision_map(profile, x_fact, xs, y_fact, ys, rules=ruleset, price_date=args.price_date)
+    if args.format == "json":
+        from advisor.views.json_output import dump_json
+
+        sys.stdout.write(dump_json(result.model_dump(mode="json")))
+    else:
+        from advisor.views.decision_map import render_csv
+
+        sys.stdout.write(render_csv(result))
+    return EXIT_OK

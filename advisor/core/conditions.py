@@ -1,0 +1,210 @@
+"""Rule conditions: structured data (``all``/``any``/``not`` over ``{fact, op, value}``),
+validated against the fact schema and compiled once to callables. Nothing is ever
+evaluated as code.
+
+A compiled condition is called with the facts and a list it appends its trace to: one
+``(fact, op, actual, threshold, passed)`` per leaf. Every leaf is evaluated (no
+short-circuit) so the trace shows each actual value against its threshold.
+"""
+
+from __future__ import annotations
+
+import difflib
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
+
+from .facts import FACTS, FactSpec
+
+OPERATORS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
+_ORDERING = {"lt", "le", "gt", "ge"}
+_OP_SYMBOL = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in", "not_in": "not in"}
+
+# One evaluated leaf: (fact, op, actual value, threshold, passed)
+ConditionResult = tuple[str, str, Any, Any, bool]
+# A constant condition: (fact, op, test, operand, threshold shown in the trace).
+Leaf = tuple[str, str, Callable[[Any, Any], bool], Any, Any]
+
+
+class Check(Protocol):
+    def __call__(self, facts: Mapping[str, Any], out: list[ConditionResult], /) -> bool: ...
+
+
+class ConditionError(Exception):
+    """A condition that does not validate: ``path`` points inside it (``when.all[1].op``)."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+def op_symbol(op: str) -> str:
+    return _OP_SYMBOL[op]
+
+
+# C-implemented comparisons: a rule evaluates in about a microsecond.
+_BINARY: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+}
+
+
+def _member(actual: Any, members: frozenset[Any]) -> bool:
+    return actual in members
+
+
+def _not_member(actual: Any, members: frozenset[Any]) -> bool:
+    return actual not in members
+
+
+class ConstantLeaves:
+    """``all`` over conditions on facts against constants (or one such condition): the
+    common shape of a rule, and its hot path. The engine shares these leaves between
+    rules (``RuleSet.leaf_plan``); called directly, it evaluates them in one loop."""
+
+    __slots__ = ("leaves",)
+
+    def __init__(self, leaves: tuple[Leaf, ...]):
+        self.leaves = leaves
+
+    def __call__(self, facts: Mapping[str, Any], out: list[ConditionResult], /) -> bool:
+        result = True
+        get = facts.get
+        for name, op, test, operand, shown in self.leaves:
+            actual = get(name)
+            passed = actual is not None and test(actual, operand)
+            out.append((name, op, actual, shown, passed))
+            if not passed:
+                result = False
+        return result
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+
+
+def _check_scalar(spec: FactSpec, value: Any, path: str) -> None:
+    if spec.numeric:
+        if not _is_number(value):
+            raise ConditionError(path, f"fact '{spec.name}' is a {spec.type}; value must be a number (got {value!r})")
+    elif spec.type == "boolean":
+        if not isinstance(value, bool):
+            raise ConditionError(path, f"fact '{spec.name}' is a boolean; value must be true or false (got {value!r})")
+    elif spec.type == "enum":
+        if value not in spec.allowed:
+            raise ConditionError(path, f"fact '{spec.name}' allows {', '.join(spec.allowed)} (got {value!r})")
+    elif not isinstance(value, str):
+        raise ConditionError(path, f"fact '{spec.name}' is text; value must be a string (got {value!r})")
+
+
+def fact_spec(name: Any, path: str) -> FactSpec:
+    """The declared fact ``name``, or a ConditionError with the closest declared name."""
+    if not isinstance(name, str) or name not in FACTS:
+        close = difflib.get_close_matches(str(name), list(FACTS), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; declared facts: {', '.join(FACTS)}"
+        raise ConditionError(path, f"unknown fact {name!r}{hint}")
+    return FACTS[name]
+
+
+def _compile_leaf(node: dict[str, Any], path: str) -> Check:
+    extra = set(node) - {"fact", "op", "value"}
+    if extra or not {"fact", "op", "value"} <= set(node):
+        raise ConditionError(path, "a condition is {fact, op, value} or one of all/any/not")
+    spec = fact_spec(node["fact"], f"{path}.fact")
+    op = node["op"]
+    if op not in OPERATORS:
+        close = difflib.get_close_matches(str(op), OPERATORS, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise ConditionError(f"{path}.op", f"unknown operator {op!r}; {hint}allowed: {', '.join(OPERATORS)}")
+    if op in _ORDERING and not spec.numeric:
+        raise ConditionError(f"{path}.op", f"'{op}' compares numbers, but fact '{spec.name}' is a {spec.type}")
+    value = node["value"]
+    name = spec.name
+
+    if isinstance(value, dict):  # compare against another fact: {fact: other}
+        if set(value) != {"fact"}:
+            raise ConditionError(f"{path}.value", "a fact reference is written {fact: name}")
+        other = fact_spec(value["fact"], f"{path}.value.fact")
+        if op in ("in", "not_in") or other.type != spec.type and not (other.numeric and spec.numeric):
+            raise ConditionError(f"{path}.value", f"cannot compare {spec.type} '{name}' with {other.type} '{other.name}'")
+        other_name = other.name
+        compare = _BINARY[op]
+
+        def check_ref(facts: Mapping[str, Any], out: list[ConditionResult], /) -> bool:
+            actual = facts.get(name)
+            threshold = facts.get(other_name)
+            passed = actual is not None and threshold is not None and compare(actual, threshold)
+            out.append((name, op, actual, threshold, passed))
+            return passed
+
+        return check_ref
+
+    if op in ("in", "not_in"):
+        if not isinstance(value, list) or not value:
+            raise ConditionError(f"{path}.value", f"'{op}' needs a non-empty list of values")
+        for i, item in enumerate(value):
+            _check_scalar(spec, item, f"{path}.value[{i}]")
+        test = _member if op == "in" else _not_member
+        return ConstantLeaves(((name, op, test, frozenset(value), tuple(value)),))
+
+    _check_scalar(spec, value, f"{path}.value")
+    return ConstantLeaves(((name, op, _BINARY[op], value, value),))
+
+
+def compile_condition(node: Any, path: str = "when") -> Check:
+    """Compile a condition tree to a callable; ConditionError names the path of a problem."""
+    if not isinstance(node, dict) or not node:
+        raise ConditionError(path, "a condition must be a mapping: {all: [...]}, {any: [...]}, {not: ...} or {fact, op, value}")
+    if len(node) == 1 and ("all" in node or "any" in node):
+        key = next(iter(node))
+        items = node[key]
+        if not isinstance(items, list) or not items:
+            raise ConditionError(f"{path}.{key}", f"'{key}' needs a non-empty list of conditions")
+        children = tuple(compile_condition(child, f"{path}.{key}[{i}]") for i, child in enumerate(items))
+        constant = [child for child in children if isinstance(child, ConstantLeaves)]
+        if key == "all" and len(constant) == len(children):
+            return ConstantLeaves(tuple(leaf for child in constant for leaf in child.leaves))
+        if key == "all":
+
+            def check_all(facts: Mapping[str, Any], out: list[ConditionResult], /) -> bool:
+                result = True
+                for child in children:
+                    if not child(facts, out):
+                        result = False
+                return result
+
+            return check_all
+
+        def check_any(facts: Mapping[str, Any], out: list[ConditionResult], /) -> bool:
+            result = False
+            for child in children:
+                if child(facts, out):
+                    result = True
+            return result
+
+        return check_any
+    if len(node) == 1 and "not" in node:
+        child = compile_condition(node["not"], f"{path}.not")
+
+        def check_not(facts: Mapping[str, Any], out: list[ConditionResult], /) -> bool:
+            return not child(facts, out)
+
+        return check_not
+    if "fact" in node or "op" in node or "value" in node:
+        return _compile_leaf(node, path)
+    keys = ", ".join(map(str, node))
+    raise ConditionError(path, f"unknown condition key(s) {keys}; use all, any, not or {{fact, op, value}}")
+
+
+def condition_facts(node: Any) -> set[str]:
+    """The fact names a (valid) condition tree reads."""
+    if isinstance(node, dict):
+        if "fact" in node and "op" in node:
+            names = {node["fact"]}
+            if isinstance(node.get("value"), dict):
+                names.add(node["value"]["fact"])
+            return names
+        return set().union(*(condition_facts(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(condition_facts(v) for v in node)) if node else set()
+    return set()

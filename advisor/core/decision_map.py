@@ -1,0 +1,158 @@
+"""The decision map: the recommended mode over a grid of two facts of one workload.
+
+``decision_map(profile, "latency_budget_s", xs, "requests_per_month", ys)`` re-evaluates
+the rule set at every grid point (the app draws it, ``advisor map`` prints it), and
+``default_values`` picks a grid a CTO would recognise for any variable fact.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .errors import InputError, RuleSetError
+from .probe import ModeProbe
+from .profile import Mode, WorkloadProfile, parse_profile
+from .rules import RuleSet, load_rules
+from .validation import shown
+from .variables import CHOICE_FACTS, Value, check_variable, choices, coerce, current_value, field_range
+
+# Log spacing where a fact spans orders of magnitude; linear for small counts and
+# for facts whose natural value is zero (no tools).
+_LINEAR = frozenset({"chained_calls", "tool_latency_s"})
+
+# Default grid of each numeric fact: a range a CTO would recognise (widened to take in
+# the workload's own value). Clamped to the field's bounds below.
+_DEFAULT_SPAN: dict[str, tuple[float, float]] = {
+    "latency_budget_s": (0.5, 86_400.0),  # half a second to a day
+    "chained_calls": (1, 10),
+    "tool_latency_s": (0.0, 30.0),
+    "model_p95_s": (0.2, 600.0),
+    "input_tokens": (100, 1_000_000),
+    "output_tokens": (10, 100_000),
+    "requests_per_month": (100, 100_000_000),
+    "peak_requests_per_minute": (0.1, 100_000.0),
+}
+DEFAULT_POINTS = 25
+MIN_POINTS, MAX_POINTS = 2, 200
+
+
+
+class MapPoint(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    x: int | float | str
+    y: int | float | str
+
+
+class DecisionMap(BaseModel):
+    """``cells[j][i]`` is the mode recommended at ``x_values[i]``, ``y_values[j]`` (y-major)."""
+
+    model_config = ConfigDict(frozen=True)
+    x_fact: str
+    y_fact: str
+    x_values: list[int | float | str]
+    y_values: list[int | float | str]
+    cells: list[list[Mode]]
+    current: MapPoint  # the workload's own values of x_fact and y_fact
+
+    def mode_at(self, x: Value, y: Value) -> Mode:
+        return self.cells[self.y_values.index(y)][self.x_values.index(x)]
+
+
+def decision_map(
+    profile: WorkloadProfile | Mapping[str, Any],
+    x_fact: str,
+    x_values: Sequence[Value],
+    y_fact: str,
+    y_values: Sequence[Value],
+    *,
+    rules: RuleSet | str | None = None,
+    weights: Mapping[str, float] | None = None,
+    price_date: datetime.date | None = None,
+) -> DecisionMap:
+    """The recommended mode at every (x, y) of the grid; the rest of the workload unchanged."""
+    profile = parse_profile(profile if isinstance(profile, WorkloadProfile) else dict(profile))
+    check_variable(x_fact, "x")
+    check_variable(y_fact, "y")
+    if x_fact == y_fact:
+        raise InputError(f"x and y are both '{x_fact}'; a map needs two different facts")
+    xs = [coerce(x_fact, v, "x") for v in x_values]
+    ys = [coerce(y_fact, v, "y") for v in y_values]
+    if not xs or not ys:
+        raise InputError("a decision map needs at least one x value and one y value")
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    probe = ModeProbe(profile, ruleset, weights=weights, price_date=price_date)
+    cells: list[list[Mode]] = []
+    for y in ys:
+        row: list[Mode] = []
+        for x in xs:
+            try:
+                row.append(probe.decide({x_fact: x, y_fact: y}).mode)
+            except RuleSetError as exc:
+                where = f"at {x_fact}={shown(x)}, {y_fact}={shown(y)}"
+                raise RuleSetError(f"{where}: {exc.message}", source=exc.source) from None
+        cells.append(row)
+    latency = probe.base.latency
+    current = MapPoint(x=current_value(x_fact, profile, latency), y=current_value(y_fact, profile, latency))
+    return DecisionMap(x_fact=x_fact, y_fact=y_fact, x_values=xs, y_values=ys, cells=cells, current=current)
+
+
+# -- grids ----------------------------------------------------------------------------
+
+
+def _round_sig(value: float, digits: int) -> float:
+    return float(f"{value:.{digits}g}")
+
+
+def spaced_values(fact: str, start: float, stop: float, n: int) -> list[Value]:
+    """``n`` values from start to stop (both kept exact): log-spaced for budgets, volumes and
+    tokens when start > 0, else linear. Interior values are rounded to the fewest significant
+    digits (3 or more) that keep them distinct and in order; whole-number facts drop the
+    duplicates rounding to integers makes."""
+    rng = field_range(fact)
+    log = fact not in _LINEAR and start > 0
+    exact: list[float] = []
+    for i in range(1, n - 1):
+        t = i / (n - 1)
+        if log:
+            exact.append(math.exp(math.log(start) + t * (math.log(stop) - math.log(start))))
+        else:
+            exact.append(start + t * (stop - start))
+    for digits in range(3, 17):
+        inner = [_round_sig(v, digits) for v in exact]
+        points = [float(start), *inner, float(stop)]
+        if all(a < b for a, b in zip(points, points[1:])):
+            break
+    out: list[Value] = []
+    last = -math.inf
+    for v in points:
+        value = float(round(v)) if rng.integer else v
+        if rng.contains(value) and value > last:
+            out.append(int(value) if rng.integer else value)
+            last = value
+    return out
+
+
+def default_values(fact: str, profile: WorkloadProfile | None = None, n: int = DEFAULT_POINTS) -> list[Value]:
+    """A sensible grid for one fact: every allowed value of a choice; for a number, a
+    recognisable range (taking in the workload's own value), log- or linearly spaced."""
+    check_variable(fact, "fact")
+    if fact in CHOICE_FACTS:
+        return list(choices(fact))
+    rng = field_range(fact)
+    start, stop = _DEFAULT_SPAN[fact]
+    if profile is not None:
+        own = float(current_value(fact, profile))
+        if own > 0 or fact in _LINEAR:
+            start, stop = min(start, own), max(stop, own)
+    # Within the field's bounds (an estimated p95 can lie above model_p95_s's maximum).
+    start, stop = max(start, rng.low), min(stop, rng.high)
+    if rng.integer and fact in _LINEAR:
+        n = min(n, int(stop - start) + 1)  # one column per whole number at most
+    return spaced_values(fact, start, stop, max(n, MIN_POINTS))
+
+

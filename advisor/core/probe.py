@@ -1,0 +1,70 @@
+"""Asking the engine about a changed workload: the mode recommended with some answers
+changed, as cheaply as it can be found. The what-if search and the decision map both
+probe the engine thousands of times through this.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from .engine import evaluate, fired_flags
+from .profile import Mode, WorkloadProfile
+from .rules import RuleSet
+from .situation import situate, today
+from .variables import Value
+
+
+class Decision(NamedTuple):
+    mode: Mode
+    decided_by: tuple[str, ...]
+    excluded: dict[str, tuple[str, ...]]  # mode -> ids of the rules that excluded it
+
+
+class ModeProbe:
+    """The recommended mode of one workload with some facts changed.
+
+    Each probe situates the modified profile (latency, prices, costs, capacity) and runs
+    every rule's compiled condition. The engine's ranking depends only on which rules
+    fired, so ``evaluate`` runs once per distinct set of fired rules and is reused.
+    """
+
+    def __init__(
+        self,
+        profile: WorkloadProfile,
+        ruleset: RuleSet,
+        *,
+        weights: Mapping[str, float] | None = None,
+        price_date: datetime.date | None = None,
+    ):
+        self.profile = profile
+        self.ruleset = ruleset
+        self.weights = dict(weights) if weights else None
+        self.price_date = price_date or today()
+        self.base = situate(profile, ruleset, self.price_date)
+        self._decisions: dict[tuple[bool, ...], Decision] = {}
+
+    def decide(self, changes: Mapping[str, Value]) -> Decision:
+        """The decision with ``changes`` applied; RuleSetError if every mode is excluded there."""
+        profile = self.profile.model_copy(update=dict(changes)) if changes else self.profile
+        facts = situate(profile, self.ruleset, self.price_date).facts
+        fired = fired_flags(self.ruleset, facts)
+        decision = self._decisions.get(fired)
+        if decision is None:
+            evaluation = evaluate(self.ruleset, facts, self.weights)
+            decision = Decision(evaluation.recommendation, evaluation.decided_by, evaluation.excluded)
+            self._decisions[fired] = decision
+        return decision
+
+    def because(self, decision: Decision, previous: str | None = None) -> str:
+        """One sentence naming the rule that decides ``decision``: the rule that rules out
+        the previous mode when there is one, else the most decisive rule for the new one."""
+        modes = self.ruleset.header.modes
+        if previous is not None and previous in decision.excluded:
+            rule = self.ruleset.rule(decision.excluded[previous][0]).spec
+            return f"{modes[previous].name} is ruled out: {rule.title.rstrip('.')} ({rule.id})."
+        if not decision.decided_by:
+            return f"{modes[decision.mode].name} scores highest with no rule against it."
+        rule = self.ruleset.rule(decision.decided_by[0]).spec
+        return f"{rule.title.rstrip('.')} ({rule.id})."

@@ -1,0 +1,84 @@
+"""Pydantic's validation errors in plain words, and a user's values as messages show them.
+
+Every boundary (workload files, rule sets, the inputs embedded in records) reports its
+first problem the same way: the field's dotted path, what is wrong, what is allowed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+_SHOWN_MAX = 60
+
+
+def shown(value: Any) -> str:
+    """A value as an error message shows it: whole numbers with thousands separators from
+    10,000, other numbers to six significant digits, text quoted, everything on one line
+    and cut at 60 characters."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, (int, float)) and value == int(value) and abs(value) < 1e15:
+        whole = int(value)
+        return f"{whole:,}" if abs(whole) >= 10_000 else str(whole)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    text = repr(value)
+    return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 3] + "..."
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the (nested) model the location points into."""
+    current: type[BaseModel] = model
+    for part in loc[:-1]:
+        field = current.model_fields.get(str(part))
+        if field is None:
+            return []
+        for candidate in (field.annotation, *get_args(field.annotation)):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                current = candidate
+                break
+        else:
+            return []
+    return list(current.model_fields)
+
+
+def describe_validation_error(
+    exc: ValidationError, model: type[BaseModel], *, noun: str = "field"
+) -> tuple[str, str]:
+    """Pydantic's first error as (dotted path, plain-English message).
+
+    ``noun`` is what the input calls its keys: "field" in a workload, "key" in a rule file.
+    """
+    errors = exc.errors(include_url=False)
+    err = errors[0]
+    loc = tuple(err["loc"])
+    path = ".".join(str(p) for p in loc) or "(document)"
+    kind = err["type"]
+    given = err.get("input")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc)
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        listed = f"; {hint}allowed {noun}s: {', '.join(allowed)}" if allowed else ""
+        message = f"unknown {noun}{listed}"
+    elif kind == "missing":
+        message = f"required {noun} is missing"
+    elif kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        message = f"must be one of {expected} (got {shown(given)})"
+    elif kind == "finite_number":
+        message = f"must be a finite number (got {shown(given)})"
+    elif kind == "value_error":
+        message = f"{err['ctx']['error']} (got {shown(given)})"
+    else:
+        message = f"{err['msg'][0].lower()}{err['msg'][1:]} (got {shown(given)})"
+    more = len(errors) - 1
+    if more:
+        message += f" [and {more} more problem{'s' if more > 1 else ''}]"
+    return path, message

@@ -1,0 +1,117 @@
+"""The answers a user may vary: which facts the what-if search and the decision map change,
+the values each may take (read from WorkloadProfile's own field constraints, never
+restated here), and the workload's own value of each as the rules see it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+from typing import Any, get_args
+
+import annotated_types
+
+from .errors import InputError
+from .facts import FACTS
+from .latency import LatencyEstimate, estimate_latency
+from .profile import WorkloadProfile
+from .validation import shown
+
+Value = int | float | str
+
+# current_mode is what runs today, a record rather than a design choice: never varied.
+_FIXED = frozenset({"current_mode"})
+_VARIABLE = [s for s in FACTS.values() if s.user_controlled and s.name not in _FIXED]
+NUMERIC_FACTS: tuple[str, ...] = tuple(s.name for s in _VARIABLE if s.numeric)
+CHOICE_FACTS: tuple[str, ...] = tuple(s.name for s in _VARIABLE if s.type == "enum")
+VARIABLE_FACTS: tuple[str, ...] = NUMERIC_FACTS + CHOICE_FACTS
+
+
+@dataclass(frozen=True)
+class FieldRange:
+    """The values WorkloadProfile accepts for one numeric field."""
+
+    name: str
+    integer: bool
+    low: float
+    low_open: bool  # True: the low bound itself is not allowed (gt)
+    high: float
+    high_open: bool
+
+    def contains(self, value: float) -> bool:
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < self.high if self.high_open else value <= self.high
+        return above and below
+
+    def describe(self) -> str:
+        low = f"{'>' if self.low_open else '>='} {shown(self.low)}"
+        high = f"{'<' if self.high_open else '<='} {shown(self.high)}"
+        kind = "a whole number" if self.integer else "a number"
+        return f"{kind} {low} and {high}"
+
+
+def field_range(name: str) -> FieldRange:
+    """Bounds of a numeric profile field, from its pydantic constraints (never duplicated here)."""
+    field = WorkloadProfile.model_fields[name]
+    types = {t for t in (field.annotation, *get_args(field.annotation)) if t in (int, float)}
+    low, low_open, high, high_open = -math.inf, False, math.inf, False
+    for item in field.metadata:
+        if isinstance(item, annotated_types.Gt):
+            low, low_open = float(item.gt), True
+        elif isinstance(item, annotated_types.Ge):
+            low, low_open = float(item.ge), False
+        elif isinstance(item, annotated_types.Lt):
+            high, high_open = float(item.lt), True
+        elif isinstance(item, annotated_types.Le):
+            high, high_open = float(item.le), False
+    return FieldRange(name, types == {int}, low, low_open, high, high_open)
+
+
+def check_variable(fact: str, where: str) -> None:
+    """An InputError unless ``fact`` is an answer the workload can vary."""
+    if fact in VARIABLE_FACTS:
+        return
+    if fact in FACTS:
+        message = f"'{fact}' is not an answer the workload can vary; vary one of: {', '.join(VARIABLE_FACTS)}"
+    else:
+        close = difflib.get_close_matches(fact, VARIABLE_FACTS, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        message = f"unknown fact '{fact}'; {hint}facts: {', '.join(VARIABLE_FACTS)}"
+    raise InputError(message, source=where)
+
+
+def choices(fact: str) -> tuple[str, ...]:
+    return FACTS[fact].allowed
+
+
+def coerce(fact: str, value: Any, where: str = "decision map") -> Value:
+    """A value of the fact's own type and range, or an InputError saying what is allowed."""
+    if fact in CHOICE_FACTS:
+        if value not in choices(fact):
+            raise InputError(f"must be one of {', '.join(choices(fact))} (got {value!r})", source=where, field=fact)
+        return str(value)
+    rng = field_range(fact)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InputError(f"must be {rng.describe()} (got {value!r})", source=where, field=fact)
+    if rng.integer:
+        if value != int(value):
+            raise InputError(f"must be {rng.describe()} (got {value!r})", source=where, field=fact)
+        value = int(value)
+    else:
+        value = float(value)
+    if not rng.contains(value):
+        raise InputError(f"must be {rng.describe()} (got {shown(value)})", source=where, field=fact)
+    return value
+
+
+def current_value(fact: str, profile: WorkloadProfile, latency: LatencyEstimate | None = None) -> Value:
+    """The workload's own value of a variable fact, as the rules see it."""
+    if fact == "model_p95_s":  # measured, else the latency model's estimate
+        if profile.model_p95_s is not None:
+            return profile.model_p95_s
+        return (latency or estimate_latency(profile)[0]).per_call_p95_s
+    if fact == "peak_requests_per_minute":  # never below the monthly average
+        return profile.effective_peak_rpm
+    value: Value = getattr(profile, fact)
+    return value

@@ -1,0 +1,25 @@
+"""What ``advisor rules check`` prints: one line per rule, like a test runner."""
+
+from __future__ import annotations
+
+from advisor.core.rules_check import CheckReport
+
+
+def render_check_report(report: CheckReport) -> str:
+    name = f"rule set {report.ruleset_id} {report.version}" if report.ruleset_id else "rule set"
+    examples = sum(c.examples for c in report.checks)
+    rules = sum(1 for c in report.checks if c.is_rule)
+    lines = [
+        f"checking {name} in {report.path}: {rules} rules, {examples} examples, "
+        f"{report.sample_size} sample profiles"
+    ]
+    for check in report.checks:
+        if check.passed:
+            plural = "" if check.examples == 1 else "s"
+            lines.append(f"PASS {check.name} ({check.examples} example{plural})")
+        else:
+            lines.append(f"FAIL {check.name}: {check.problems[0]}")
+            lines.extend(f"     {problem}" for problem in check.problems[1:])
+        lines.extend(f"WARN {check.name}: {warning}" for warning in check.warnings)
+    lines.append(f"{report.passed} passed, {report.failed} failed")
+    return "\n".join(lines) + "\n"
