@@ -15,15 +15,7 @@ from advisor.core.facts import FACTS
 from advisor.core.decision_map import DecisionMap
 from advisor.core.profile import MODES
 from advisor.views.formatting import money, seconds
-from questionnaire.vocabulary import (
-    AXIS_COLORS,
-    CHOICE_LABELS,
-    MODE_COLORS,
-    MODE_LABELS,
-    fact_label,
-    format_fact,
-    short_choice,
-)
+from questionnaire.vocabulary import AXIS_COLORS, MODE_COLORS, Words, fact_label
 
 
 class Layered(alt.LayerChart):
@@ -53,10 +45,11 @@ def ranking_chart(a: Assessment) -> Layered:
     """Stacked weighted axis scores per mode, best first; the tick is the mode's total."""
     names = {x.id: x.name for x in a.axes}
     weights = {x.id: x.weight for x in a.axes}
-    order = [_mode_row_label(r.mode, r.rank, r.excluded) for r in a.ranking]
+    words = Words(a.rules)
+    order = [_mode_row_label(words, r.mode, r.rank, r.excluded) for r in a.ranking]
     rows = [
         {
-            "mode": _mode_row_label(r.mode, r.rank, r.excluded),
+            "mode": _mode_row_label(words, r.mode, r.rank, r.excluded),
             "axis": names.get(axis, axis),
             "weighted": weights.get(axis, 0) * score,
             "score": score,
@@ -66,7 +59,7 @@ def ranking_chart(a: Assessment) -> Layered:
         for axis, score in r.axis_scores.items()
         if score
     ]
-    totals = [{"mode": _mode_row_label(r.mode, r.rank, r.excluded), "total": r.total} for r in a.ranking]
+    totals = [{"mode": _mode_row_label(words, r.mode, r.rank, r.excluded), "total": r.total} for r in a.ranking]
     y = alt.Y(
         "mode:N",
         sort=order,
@@ -104,8 +97,8 @@ def ranking_chart(a: Assessment) -> Layered:
     return layered(bars, marks, height=44 * len(order) + 110)
 
 
-def _mode_row_label(mode: str, rank: int, excluded: bool) -> str:
-    return f"{rank}. {MODE_LABELS[mode]}" + (" (excluded)" if excluded else "")
+def _mode_row_label(words: Words, mode: str, rank: int, excluded: bool) -> str:
+    return f"{rank}. {words.mode(mode)}" + (" (excluded)" if excluded else "")
 
 
 def cost_chart(a: Assessment) -> Layered:
@@ -163,7 +156,7 @@ def _cost_row_label(a: Assessment, mode: str) -> str:
         tags.append("recommended")
     if mode == a.workload.current_mode:
         tags.append("today")
-    return MODE_LABELS[mode] + (f" ({', '.join(tags)})" if tags else "")
+    return Words(a.rules).mode(mode) + (f" ({', '.join(tags)})" if tags else "")
 
 
 def latency_chart(a: Assessment) -> Layered:
@@ -210,13 +203,13 @@ def _map_scale(fact: str, values: list[Any]) -> tuple[str, list[float]]:
     return "linear", [2 * nums[0] - mids[0], *mids, 2 * nums[-1] - mids[-1]]
 
 
-def map_chart(result: DecisionMap) -> Layered:
+def map_chart(result: DecisionMap, words: Words) -> Layered:
     """Heatmap of the recommended mode; numeric answers on continuous (often log) axes."""
     encodings: dict[str, dict[str, Any]] = {}
     for axis, fact, values in (("x", result.x_fact, result.x_values), ("y", result.y_fact, result.y_values)):
         title = fact_label(fact)
-        if fact in CHOICE_LABELS:
-            labels = [short_choice(fact, v) for v in values]
+        if words.choices(fact) is not None:
+            labels = [words.short_choice(fact, v) for v in values]
             enc = alt.X if axis == "x" else alt.Y
             encodings[axis] = {
                 "kind": "choice",
@@ -242,27 +235,27 @@ def map_chart(result: DecisionMap) -> Layered:
     for j, yv in enumerate(result.y_values):
         for i, xv in enumerate(result.x_values):
             row = {
-                "mode": MODE_LABELS[result.cells[j][i]],
-                "x": _map_value(result.x_fact, xv),
-                "y": _map_value(result.y_fact, yv),
+                "mode": words.mode(result.cells[j][i]),
+                "x": words.format_fact(result.x_fact, xv),
+                "y": words.format_fact(result.y_fact, yv),
             }
             for axis, index, value, fact in (("x", i, xv, result.x_fact), ("y", j, yv, result.y_fact)):
                 info = encodings[axis]
                 if info["kind"] == "choice":
-                    row[f"{axis}_label"] = short_choice(fact, value)
+                    row[f"{axis}_label"] = words.short_choice(fact, value)
                 else:
                     row[f"{axis}0"], row[f"{axis}1"] = info["edges"][index], info["edges"][index + 1]
             rows.append(row)
     here: dict[str, Any] = {
         "what": "your workload",
-        "x": _map_value(result.x_fact, result.current.x),
-        "y": _map_value(result.y_fact, result.current.y),
+        "x": words.format_fact(result.x_fact, result.current.x),
+        "y": words.format_fact(result.y_fact, result.current.y),
     }
     point_enc: dict[str, Any] = {}
     for axis, fact, value in (("x", result.x_fact, result.current.x), ("y", result.y_fact, result.current.y)):
         info = encodings[axis]
         if info["kind"] == "choice":
-            here[f"{axis}_label"] = short_choice(fact, value)
+            here[f"{axis}_label"] = words.short_choice(fact, value)
             point_enc[axis] = info["channel"]
         else:
             here[f"{axis}0"] = float(value)
@@ -271,7 +264,7 @@ def map_chart(result: DecisionMap) -> Layered:
     for axis in ("x", "y"):
         if encodings[axis]["kind"] == "number":
             encode[f"{axis}2"] = encodings[axis]["end"]
-    labels = [MODE_LABELS[m] for m in MODES]
+    labels = [words.mode(m) for m in MODES]
     cells = (
         alt.Chart(frame(rows))
         .mark_rect(stroke="#ffffff", strokeWidth=0.5)
@@ -312,7 +305,3 @@ SECONDS_LABEL = (
     " : datum.value >= 60 ? format(datum.value / 60, '~g') + ' min'"
     " : format(datum.value, '~g') + ' s'"
 )
-
-
-def _map_value(fact: str, value: Any) -> str:
-    return format_fact(fact, value)

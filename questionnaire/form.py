@@ -18,11 +18,11 @@ from advisor.core.profile import MODES
 from advisor.core.rules import RuleSet
 from questionnaire.session import on_provider
 from questionnaire.state import BUDGET_UNITS, md
-from questionnaire.vocabulary import CHOICE_LABELS, FIELD_LABELS, HELP, MODE_LABELS
+from questionnaire.vocabulary import FIELD_LABELS, HELP, Words
 
 
-def _select(field: str, label: str, help_key: str | None = None, **kw: Any) -> None:
-    labels = CHOICE_LABELS[field]
+def _select(words: Words, field: str, label: str, help_key: str | None = None, **kw: Any) -> None:
+    labels = words.choices(field) or {}
     st.selectbox(
         label, list(labels), format_func=labels.__getitem__, key=f"q_{field}", help=HELP[help_key or field], **kw
     )
@@ -66,17 +66,18 @@ def _money_input(where: Any, label: str, key: str, step: float, help_key: str, *
 
 
 def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
+    words = Words(ruleset)
     with st.container(border=True):
         st.markdown("**The feature**")
         st.text_input(FIELD_LABELS["name"], key="q_name", max_chars=200, help=HELP["name"])
         st.text_area(
             FIELD_LABELS["description"], key="q_description", max_chars=5000, height=80, help=HELP["description"]
         )
-        _select("current_mode", FIELD_LABELS["current_mode"])
+        _select(words, "current_mode", FIELD_LABELS["current_mode"])
 
     with st.container(border=True):
         _axis_header(ruleset, 1, "ux_contract", "UX contract")
-        _select("interaction", FIELD_LABELS["interaction"])
+        _select(words, "interaction", FIELD_LABELS["interaction"])
 
     with st.container(border=True):
         _axis_header(ruleset, 2, "latency", "Latency")
@@ -187,7 +188,7 @@ def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
                 a, b = st.columns(2)
                 _money_input(
                     a,
-                    f"{MODE_LABELS[mode]}: infrastructure (USD/month)",
+                    f"{words.mode(mode)}: infrastructure (USD/month)",
                     f"q_infra_{mode}",
                     10.0,
                     "infra",
@@ -195,7 +196,7 @@ def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
                 )
                 _money_input(
                     b,
-                    f"{MODE_LABELS[mode]}: build effort (person-weeks)",
+                    f"{words.mode(mode)}: build effort (person-weeks)",
                     f"q_effort_{mode}",
                     0.5,
                     "effort",
@@ -204,7 +205,7 @@ def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
 
     with st.container(border=True):
         _axis_header(ruleset, 4, "failure_retry", "Failure and audit")
-        _select("side_effects", FIELD_LABELS["side_effects"])
+        _select(words, "side_effects", FIELD_LABELS["side_effects"])
         st.slider(
             FIELD_LABELS["retry_rate"],
             min_value=0.0,
@@ -220,8 +221,8 @@ def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
 
     with st.container(border=True):
         _axis_header(ruleset, 5, "downstream", "Downstream")
-        _select("downstream", FIELD_LABELS["downstream"])
-        _select("output_format", FIELD_LABELS["output_format"])
+        _select(words, "downstream", FIELD_LABELS["downstream"])
+        _select(words, "output_format", FIELD_LABELS["output_format"])
 
 
 def _with_current(options: tuple[str, ...], current: str | None) -> list[str]:

@@ -19,22 +19,15 @@ from advisor.core.variables import VARIABLE_FACTS
 from advisor.core.profile import MODES, WorkloadProfile
 from advisor.core.conditions import op_symbol
 from advisor.core.rules import RuleSet
-from advisor.views.formatting import money, seconds
+from advisor.views.formatting import money, percent, seconds, value
 from questionnaire.charts import cost_chart, latency_chart, map_chart, ranking_chart
 from questionnaire.record import record_tab
 from questionnaire.state import friendly, md
-from questionnaire.vocabulary import (
-    CHOICE_LABELS,
-    FIELD_LABELS,
-    MODE_LABELS,
-    MODE_SHORT,
-    fact_label,
-    format_fact,
-    short_choice,
-)
+from questionnaire.vocabulary import FIELD_LABELS, Words, fact_label
 
 
 def headline(a: Assessment, custom_weights: bool) -> None:
+    words = Words(a.rules)
     rules = {r.id: r for r in a.fired_rules}
     w, lat, cap = a.workload, a.latency, a.capacity
     cost = a.costs[a.recommendation]
@@ -47,7 +40,7 @@ def headline(a: Assessment, custom_weights: bool) -> None:
         if custom_weights:
             badges.append(":violet-badge[your axis priorities]")
         st.markdown("Recommended execution mode &nbsp; " + " ".join(badges))
-        st.markdown(f"# {MODE_LABELS[a.recommendation]}")
+        st.markdown(f"# {md(words.mode(a.recommendation))}")
         st.markdown(md(a.reason))
         if a.decided_by:
             decisive = " · ".join(md(rules[r].title) if r in rules else f"`{r}`" for r in a.decided_by[:4])
@@ -72,7 +65,7 @@ def headline(a: Assessment, custom_weights: bool) -> None:
             cheapest = min(a.costs.values(), key=lambda c: c.total_usd)
             m2.metric(
                 "Cheapest mode",
-                MODE_SHORT[cheapest.mode],
+                words.short(cheapest.mode),
                 delta=money(cheapest.total_usd) + " a month",
                 delta_color="off",
                 delta_arrow="off",
@@ -88,7 +81,7 @@ def headline(a: Assessment, custom_weights: bool) -> None:
         )
         m4.metric(
             "Headroom",
-            _percent(cap.headroom),
+            percent(cap.headroom),
             delta="over the limit" if cap.over_limit else "at peak",
             delta_color="inverse" if cap.over_limit else "off",
             delta_arrow="off",
@@ -96,16 +89,8 @@ def headline(a: Assessment, custom_weights: bool) -> None:
         )
 
 
-def _percent(share: float) -> str:
-    """A share that never rounds to a misleading 0% or 100%."""
-    if 0.99 < share < 1:
-        return "> 99%"
-    if 0 < share < 0.01:
-        return "< 1%"
-    return f"{share:.0%}"
-
-
 def overview_tab(a: Assessment) -> None:
+    words = Words(a.rules)
     st.markdown("##### Ranking")
     st.altair_chart(ranking_chart(a), key="ranking_chart", width="stretch")
     st.caption(
@@ -114,7 +99,7 @@ def overview_tab(a: Assessment) -> None:
     if a.excluded:
         st.markdown("##### Ruled out")
         for e in a.excluded:
-            st.markdown(f"**{MODE_LABELS[e.mode]}**\n" + "\n".join(f"- {md(reason)}" for reason in e.reasons))
+            st.markdown(f"**{md(words.mode(e.mode))}**\n" + "\n".join(f"- {md(reason)}" for reason in e.reasons))
             st.caption("by the rules " + ", ".join(f"`{rule}`" for rule in e.rules))
     if a.patterns:
         st.markdown("##### Pair it with")
@@ -126,10 +111,10 @@ def overview_tab(a: Assessment) -> None:
         lines = []
         for c in a.what_would_change:
             question = FIELD_LABELS.get(c.fact, FACTS[c.fact].description if c.fact in FACTS else c.fact)
-            value = short_choice(c.fact, c.value) if c.fact in CHOICE_LABELS else format_fact(c.fact, c.value)
+            value = words.short_choice(c.fact, c.value) if words.choices(c.fact) else words.format_fact(c.fact, c.value)
             lines.append(
                 f"- If *{md(question.lower() if question[1:2].islower() else question)}* were **{md(value)}**: "
-                f"**{MODE_LABELS[c.new_recommendation]}**. {md(c.because)}"
+                f"**{md(words.mode(c.new_recommendation))}**. {md(c.because)}"
             )
         st.markdown("\n".join(lines))
         st.caption("Each line changes one answer and keeps the rest; the engine re-ran the rules to find it.")
@@ -138,14 +123,14 @@ def overview_tab(a: Assessment) -> None:
 
 
 def cost_tab(a: Assessment) -> None:
-    w, p = a.workload, a.pricing
+    w, p, words = a.workload, a.pricing, Words(a.rules)
     st.markdown(f"##### Monthly cost at {w.requests_per_month:,} requests")
     st.altair_chart(cost_chart(a), key="cost_chart", width="stretch")
     rows = []
     for mode, c in a.costs.items():
         rows.append(
             {
-                "mode": MODE_LABELS[mode],
+                "mode": words.mode(mode),
                 "tokens": c.tokens_usd,
                 "infra": c.infra_usd,
                 "build": c.engineering_usd,
@@ -240,7 +225,7 @@ def latency_tab(a: Assessment) -> None:
 
 
 def risks_tab(a: Assessment) -> None:
-    st.markdown(f"##### Risks of {MODE_LABELS[a.recommendation].lower()} and how to contain them")
+    st.markdown(f"##### Risks of {md(Words(a.rules).mode(a.recommendation).lower())} and how to contain them")
     for r in a.risks:
         with st.container(border=True):
             st.markdown(f"**{md(r.risk)}**")
@@ -273,8 +258,8 @@ def why_tab(a: Assessment) -> None:
                         [
                             {
                                 "fact": c.fact,
-                                "test": f"{op_symbol(c.op)} {_show(c.threshold)}",
-                                "actual": _show(c.actual),
+                                "test": f"{op_symbol(c.op)} {value(c.threshold)}",
+                                "actual": value(c.actual),
                                 "holds": c.passed,
                             }
                             for c in trace.conditions
@@ -291,14 +276,6 @@ def why_tab(a: Assessment) -> None:
     st.caption(
         f"Rule set {md(a.ruleset.id)} {md(a.ruleset.version)} (sha256 {a.ruleset.hash[:12]}), advisor {a.advisor_version}."
     )
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.4g}"
-    if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value))
-    return str(value)
 
 
 def map_tab(profile: WorkloadProfile, ruleset: RuleSet, weights: dict[str, float]) -> None:
@@ -336,10 +313,11 @@ def map_tab(profile: WorkloadProfile, ruleset: RuleSet, weights: dict[str, float
     except AdvisorError as exc:
         st.error(f"The map cannot be drawn: {friendly(exc)}")
         return
-    st.altair_chart(map_chart(result), key="map_chart", width="stretch")
+    words = Words(ruleset)
+    st.altair_chart(map_chart(result, words), key="map_chart", width="stretch")
     counts = {m: sum(row.count(m) for row in result.cells) for m in MODES}
     total = sum(counts.values())
-    st.caption(" · ".join(f"{MODE_SHORT[m]} {counts[m] / total:.0%}" for m in MODES if counts[m]) + " of the grid.")
+    st.caption(" · ".join(f"{words.short(m)} {counts[m] / total:.0%}" for m in MODES if counts[m]) + " of the grid.")
 
 
 TABS = ("Overview", "Cost", "Latency & capacity", "Risks", "Why", "Decision map", "Decision record")

@@ -1,4 +1,5 @@
-"""What the CTO reads instead of field values: labels, colours, help texts and value formats.
+"""What the CTO reads instead of field values: the questions, their help, the colours, and
+the rule set's words for modes and answers (``Words``).
 
 Plain data and string formatting only (no Streamlit), so the state helpers and the charts
 share one wording.
@@ -12,40 +13,65 @@ from typing import Any
 from advisor.core.cost import AMORTISATION_MONTHS, USD_PER_PERSON_WEEK
 from advisor.core.facts import FACTS
 from advisor.core.profile import MODES
-from advisor.views.formatting import money, seconds
+from advisor.core.rules import RuleSet
+from advisor.views.formatting import count, money, percent, seconds
 
-MODE_LABELS = {"sync": "Synchronous", "streaming": "Streaming", "async": "Async job", "batch": "Batch API"}
 MODE_COLORS = {"sync": "#64748b", "streaming": "#2563eb", "async": "#7c3aed", "batch": "#059669"}
 AXIS_COLORS = ["#2563eb", "#7c3aed", "#059669", "#f59e0b", "#db2777", "#64748b", "#0891b2"]
-MODE_SHORT = {"sync": "Sync", "streaming": "Streaming", "async": "Async", "batch": "Batch"}
-CURRENT_LABELS = {None: "Not built yet", **{m: f"{MODE_LABELS[m]} ({m})" for m in MODES}}
-INTERACTION_LABELS = {
-    "chat": "Chat: a person reads as it is written",
-    "inline_edit": "Inline: autocomplete, rewrite, code completion",
-    "request_response": "Click and wait: a person waits for the result",
-    "submit_and_notify": "Submit and notify: the person is told later",
-    "service_call": "Service call: another service waits",
-    "pipeline": "Pipeline: no one waits (bulk, scheduled)",
-}
-DOWNSTREAM_LABELS = {
-    "own_ui": "Our own UI",
-    "internal_service": "An internal service",
-    "external_api": "External API customers",
-    "compliance_critical": "A financial, legal, clinical or compliance system",
-}
-SIDE_EFFECT_LABELS = {
-    "none": "None: it only produces output",
-    "idempotent": "Idempotent: repeating it is harmless",
-    "non_idempotent": "Not idempotent: a repeat sends, charges or writes twice",
-}
-FORMAT_LABELS = {"text": "Text for people", "json": "Structured JSON for software", "embedding": "Embedding vectors"}
-CHOICE_LABELS: dict[str, Mapping[Any, str]] = {
-    "interaction": INTERACTION_LABELS,
-    "downstream": DOWNSTREAM_LABELS,
-    "side_effects": SIDE_EFFECT_LABELS,
-    "output_format": FORMAT_LABELS,
-    "current_mode": CURRENT_LABELS,
-}
+# The answer "how it runs today" when it does not run yet (no mode to name).
+NOT_BUILT = "Not built yet"
+
+
+class Words:
+    """The rule set's vocabulary as the page uses it: the same words the text summary and
+    the decision records read (``modes`` and ``answers`` in ruleset.yaml)."""
+
+    def __init__(self, ruleset: RuleSet):
+        header = ruleset.header
+        self._modes = {str(mode): spec for mode, spec in header.modes.items()}
+        answers = header.answers
+        self._choices: dict[str, Mapping[Any, str]] = {
+            "interaction": {k: v.label for k, v in answers.interaction.items()},
+            "downstream": {k: v.label for k, v in answers.downstream.items()},
+            "side_effects": {k: v.label for k, v in answers.side_effects.items()},
+            "output_format": {k: v.label for k, v in answers.output_format.items()},
+            "current_mode": {None: NOT_BUILT, **{m: f"{self.mode(m)} ({m})" for m in MODES}},
+        }
+
+    def mode(self, mode: str) -> str:
+        """A mode as an option's title: "Streaming response"."""
+        return self._modes[mode].label
+
+    def short(self, mode: str) -> str:
+        """A mode where space is short: "Streaming"."""
+        return self._modes[mode].short
+
+    def choices(self, fact: str) -> Mapping[Any, str] | None:
+        """Value -> label of a choice question (None for a fact that is not a choice)."""
+        return self._choices.get(fact)
+
+    def short_choice(self, fact: str, value: Any) -> str:
+        """A choice's label up to its colon: "Chat", not "Chat: a person reads as it is written"."""
+        return self._choices[fact].get(value, str(value)).split(":")[0]
+
+    def format_fact(self, fact: str, value: Any) -> str:
+        """A fact's value as the page shows it: the choice's label, or the number in its unit."""
+        labels = self._choices.get(fact)
+        if labels is not None:
+            return labels.get(value, str(value))
+        unit = FACTS[fact].unit if fact in FACTS else ""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return str(value)
+        if unit == "s":
+            return seconds(float(value))
+        if unit == "fraction":
+            return percent(float(value))
+        if unit == "USD/month":
+            return money(float(value)) + "/month"
+        if unit:
+            return f"{count(value)} {unit}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.2f} {unit}"
+        return f"{value:g}"
+
 
 # The question each profile field is asked as: error messages name the question, not the key.
 FIELD_LABELS = {
@@ -153,31 +179,7 @@ HELP = {
 }
 
 
-def format_fact(fact: str, value: Any) -> str:
-    """A fact's value as the page shows it: the choice's label, or the number in its unit."""
-    labels = CHOICE_LABELS.get(fact)
-    if labels is not None:
-        return labels.get(value, str(value))
-    unit = FACTS[fact].unit if fact in FACTS else ""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    if unit == "s":
-        return seconds(float(value))
-    if unit == "fraction":
-        return f"{value:.0%}"
-    if unit == "USD/month":
-        return money(float(value)) + "/month"
-    if unit:
-        return f"{value:,.0f} {unit}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.2f} {unit}"
-    return f"{value:g}"
-
-
 def fact_label(fact: str) -> str:
     """The question a fact is asked as, with its unit when it is seconds."""
     label = FIELD_LABELS.get(fact, fact)
     return f"{label} (s)" if fact in FACTS and FACTS[fact].unit == "s" and "(s)" not in label else label
-
-
-def short_choice(fact: str, value: Any) -> str:
-    """A choice's label up to its colon: "Chat", not "Chat: a person reads as it is written"."""
-    return CHOICE_LABELS[fact].get(value, str(value)).split(":")[0]

@@ -65,7 +65,7 @@ def shown_mode(at: AppTest) -> str:
 
 
 def label(mode: str) -> str:
-    return vocabulary.MODE_LABELS[mode]
+    return vocabulary.Words(advisor.load_rules()).mode(mode)
 
 
 def open_tab(at: AppTest, name: str) -> AppTest:
@@ -304,7 +304,10 @@ def test_downloaded_adr_is_the_record_the_cli_writes(at: AppTest, monkeypatch: p
     expected = advisor.render_adr(assessment, template="nygard", status="accepted", date=datetime.date(2026, 3, 4))
     assert seen["download_adr"]["data"] == expected.encode("utf-8")
     assert seen["download_adr"]["file_name"].endswith(".md")
-    assert "Streaming" in expected or "streaming" in expected
+    # The record decides what the headline shows: the same mode, in the rule set's words.
+    chosen = assessment.rules.header.modes[assessment.recommendation]
+    assert f"We will {chosen.verb} (`{assessment.recommendation}`, {chosen.label}), because" in expected
+    assert f"# {chosen.label}" in [m.value for m in at.markdown]
     # The JSON download is exactly what `advisor recommend --format json` prints.
     assert seen["download_json"]["data"] == dump_json(assessment.model_dump(mode="json"))
     # The preview shows the same record.
@@ -478,4 +481,4 @@ def test_every_chart_is_valid_vega_lite(path: Path) -> None:
         ("downstream", "side_effects"),
     ):
         result = decision_map(profile, x, default_values(x, profile, 5), y, default_values(y, profile, 5))
-        charts.map_chart(result).to_dict(validate=True)
+        charts.map_chart(result, vocabulary.Words(assessment.rules)).to_dict(validate=True)

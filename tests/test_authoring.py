@@ -17,34 +17,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor import assess, load_profile, load_rules
-from advisor.core.rules_check import SAMPLE_SIZE, check_rules, sample_profiles
-from advisor.cli import main
+from advisor.core.conditions import compile_condition
 from advisor.core.errors import InputError
 from advisor.core.facts import FACTS
 from advisor.core.files import write_atomic
 from advisor.core.profile import MODES, Downstream, Interaction, OutputFormat, SideEffects
-from advisor.views.rule_docs import describe_condition, rules_docs
-from advisor.core.conditions import compile_condition
 from advisor.core.rules import RULES_ENV, default_rules_dir
+from advisor.core.rules_check import SAMPLE_SIZE, check_rules, sample_profiles
+from advisor.views.rule_docs import describe_condition, rules_docs
+from advisor.views.rules_check import render_check_report
 
-ROOT = Path(__file__).resolve().parent.parent
-BAD = ROOT / "tests/fixtures/bad_rules"
+from .conftest import EXAMPLES, PRICE_DATE, ROOT, make_rule_set, run_cli
+
 COST_FIRST = ROOT / "examples/rules-cost-first"
 SALES_CALLS = COST_FIRST / "workloads/sales-call-summaries.yaml"
 DOCS = ROOT / "docs/rules.md"
-PRICE_DATE = datetime.date(2026, 11, 1)
-
-
-@pytest.fixture(autouse=True)
-def _no_rules_env(monkeypatch):
-    # A developer's own ADVISOR_RULES must not change what these tests check.
-    monkeypatch.delenv(RULES_ENV, raising=False)
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def fail_lines(out: str, rule_id: str) -> list[str]:
@@ -71,16 +58,6 @@ def lint_markdown(path_or_text: Path | str) -> list[str]:
     api = PyMarkdownApi().disable_rule_by_identifier("md013").disable_rule_by_identifier("md024")
     result = api.scan_path(str(path_or_text)) if isinstance(path_or_text, Path) else api.scan_string(path_or_text)
     return [f"{f.line_number}:{f.column_number} {f.rule_id} {f.rule_description}" for f in result.scan_failures]
-
-
-def make_rule_set(folder: Path, rules: list[dict[str, Any]], **header: Any) -> Path:
-    """A complete rule set: the shipped header (optionally changed) and one rule file."""
-    folder.mkdir(parents=True)
-    data = yaml.safe_load((ROOT / "rules/ruleset.yaml").read_text(encoding="utf-8"))
-    data.update(header)
-    (folder / "ruleset.yaml").write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    (folder / "rules.yaml").write_text(yaml.safe_dump({"rules": rules}, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    return folder
 
 
 def rule(rule_id: str, when: dict[str, Any], effect: dict[str, Any], fires: list, does_not_fire: list, **extra: Any):
@@ -124,7 +101,7 @@ def test_rules_check_defaults_to_the_shipped_rule_set(capsys):
 
 def test_the_cost_first_rule_set_passes():
     report = check_rules(COST_FIRST)
-    assert report.ok, report.render()
+    assert report.ok, render_check_report(report)
     assert report.exit_code == 0
     assert report.ruleset_id == "acme-cost-first"
     org = next(c for c in report.checks if c.name == "org-batch-anything-over-10k-usd")
@@ -165,8 +142,8 @@ LINT_CASES = [
 
 
 @pytest.mark.parametrize("case, expected", LINT_CASES, ids=[c for c, _ in LINT_CASES])
-def test_rules_check_catches_each_lint_case(capsys, case, expected):
-    folder = BAD / case
+def test_rules_check_catches_each_lint_case(capsys, bad_rules, case, expected):
+    folder = bad_rules(case)
     code, out, err = run_cli(capsys, "rules", "check", str(folder))
     assert code == 1, out
     assert "Traceback" not in out + err
@@ -183,8 +160,8 @@ def test_rules_check_catches_each_lint_case(capsys, case, expected):
     assert out.splitlines()[-1] == f"1 passed, {failed} failed"
 
 
-def test_a_duplicate_id_names_both_files(capsys):
-    code, out, _ = run_cli(capsys, "rules", "check", str(BAD / "duplicate_ids"))
+def test_a_duplicate_id_names_both_files(capsys, bad_rules):
+    code, out, _ = run_cli(capsys, "rules", "check", bad_rules("duplicate_ids"))
     lines = fail_lines(out, "dup-rule")
     assert code == 1 and len(lines) == 2
     for line in lines:
@@ -192,8 +169,8 @@ def test_a_duplicate_id_names_both_files(capsys):
     assert out.splitlines()[-1] == "1 passed, 2 failed"
 
 
-def test_a_contradiction_names_the_other_rule_and_a_profile_where_both_fire(capsys):
-    _, out, _ = run_cli(capsys, "rules", "check", str(BAD / "contradictory_require"))
+def test_a_contradiction_names_the_other_rule_and_a_profile_where_both_fire(capsys, bad_rules):
+    _, out, _ = run_cli(capsys, "rules", "check", bad_rules("contradictory_require"))
     (line,) = fail_lines(out, "compliance-needs-a-job")
     assert "rule 'clicks-never-queue'" in line and "contradictory_require/rules.yaml" in line
     assert "downstream = compliance_critical" in line and "interaction = request_response" in line
@@ -252,8 +229,8 @@ def test_a_rule_that_fires_on_every_sample_profile_is_a_warning_not_a_failure(ca
     assert out.splitlines()[-1] == "1 passed, 0 failed"
 
 
-def test_broken_yaml_is_a_failed_line_not_a_traceback(capsys):
-    code, out, err = run_cli(capsys, "rules", "check", str(BAD / "bad_yaml"))
+def test_broken_yaml_is_a_failed_line_not_a_traceback(capsys, bad_rules):
+    code, out, err = run_cli(capsys, "rules", "check", bad_rules("bad_yaml"))
     assert code == 1 and "Traceback" not in out + err
     assert re.search(r"^FAIL rules\.yaml: .*bad_yaml/rules\.yaml: not valid YAML \(line \d+", out, re.M)
     assert out.splitlines()[-1] == "0 passed, 1 failed"
@@ -361,11 +338,12 @@ def test_advisor_rules_env_chooses_the_rule_set_for_recommend(capsys, monkeypatc
     assert yaml.safe_load(out)["ruleset"]["id"] == "advisor-default"
 
 
-def test_advisor_rules_env_chooses_the_rule_set_for_rules_check(capsys, monkeypatch):
-    monkeypatch.setenv(RULES_ENV, str(BAD / "never_fires"))
+def test_advisor_rules_env_chooses_the_rule_set_for_rules_check(capsys, monkeypatch, bad_rules):
+    folder = bad_rules("never_fires")
+    monkeypatch.setenv(RULES_ENV, str(folder))
     code, out, _ = run_cli(capsys, "rules", "check")
     assert code == 1
-    assert f"in {BAD / 'never_fires'}:" in out.splitlines()[0]
+    assert f"in {folder}:" in out.splitlines()[0]
     assert "FAIL impossible-window" in out
     # An explicit folder wins over the environment.
     code, out, _ = run_cli(capsys, "rules", "check", str(COST_FIRST))
@@ -504,12 +482,12 @@ def test_a_failed_write_leaves_the_old_page_whole(monkeypatch, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rules.md"]
 
 
-def test_docs_into_a_missing_folder_or_from_a_bad_rule_set_is_an_input_error(capsys, tmp_path):
+def test_docs_into_a_missing_folder_or_from_a_bad_rule_set_is_an_input_error(capsys, tmp_path, bad_rules):
     code, _, err = run_cli(capsys, "rules", "docs", str(default_rules_dir()), "-o", str(tmp_path / "no/such/rules.md"))
     assert code == 2 and "does not exist" in err
     target = tmp_path / "rules.md"
     target.write_text("old page\n")
-    code, _, err = run_cli(capsys, "rules", "docs", str(BAD / "unknown_fact"), "-o", str(target))
+    code, _, err = run_cli(capsys, "rules", "docs", bad_rules("unknown_fact"), "-o", target)
     assert code == 2 and "unknown fact 'latency_budget'" in err
     assert target.read_text() == "old page\n"
 

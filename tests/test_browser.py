@@ -135,7 +135,7 @@ def test_changing_an_answer_updates_the_recommendation(app_url: str, tmp_path: P
             page.locator(".st-key-q_interaction").get_by_role("combobox").click()
             page.get_by_role("option", name="Chat: a person reads as it is written").click()
 
-            expect(headline.locator("h1")).to_have_text("Streaming", timeout=UPDATE_TIMEOUT_MS)
+            expect(headline.locator("h1")).to_have_text("Streaming response", timeout=UPDATE_TIMEOUT_MS)
             _wait_idle(page)
             expect(page.locator('[data-testid="stException"]')).to_have_count(0)
             ARTIFACTS.mkdir(exist_ok=True)

@@ -13,17 +13,15 @@ import pytest
 import advisor
 from advisor.cli import main
 
+from .conftest import run_cli
+
 CHATBOT = "examples/chatbot.yaml"
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_text_summary_names_mode_reasons_sources_costs_and_assumptions(capsys):
-    code, out, err = run(capsys, "recommend", CHATBOT, "--price-date", "2026-11-01")
+    code, out, err = run_cli(capsys, "recommend", CHATBOT, "--price-date", "2026-11-01")
     assert code == 0 and err == ""
     assert out.startswith("Customer chatbot: STREAMING (synchronous contract)")
     assert "Decided by: ux-conversation-streams" in out
@@ -37,7 +35,7 @@ def test_text_summary_names_mode_reasons_sources_costs_and_assumptions(capsys):
 
 
 def test_json_has_the_stable_keys_and_equals_the_api(capsys):
-    code, out, _ = run(capsys, "recommend", CHATBOT, "--format", "json", "--price-date", "2026-11-01")
+    code, out, _ = run_cli(capsys, "recommend", CHATBOT, "--format", "json", "--price-date", "2026-11-01")
     assert code == 0
     data = json.loads(out)
     for key in ("recommendation", "ranking", "excluded", "fired_rules", "latency", "assumptions", "costs",
@@ -56,7 +54,7 @@ def test_same_input_gives_byte_identical_output(capsys):
     outputs = set()
     for _ in range(2):
         for fmt in ("text", "json"):
-            code, out, _ = run(capsys, "recommend", CHATBOT, "--format", fmt, "--price-date", "2026-11-01")
+            code, out, _ = run_cli(capsys, "recommend", CHATBOT, "--format", fmt, "--price-date", "2026-11-01")
             assert code == 0
             outputs.add((fmt, out))
     assert len(outputs) == 2
@@ -79,7 +77,7 @@ def test_bad_price_date_is_a_usage_error(capsys):
 def test_unknown_model_names_the_file_and_close_matches(tmp_path, capsys):
     path = tmp_path / "w.yaml"
     path.write_text(open(CHATBOT).read().replace("gpt-4o-mini", "gpt-4o-mni"))
-    code, out, err = run(capsys, "recommend", str(path))
+    code, out, err = run_cli(capsys, "recommend", str(path))
     assert code == 2 and out == ""
     assert f"{path}: field 'model': unknown model 'gpt-4o-mni'" in err
     assert "gpt-4o-mini" in err
@@ -89,7 +87,7 @@ def test_pricing_override_prices_an_unknown_model(tmp_path, capsys):
     path = tmp_path / "w.yaml"
     text = open(CHATBOT).read().replace("gpt-4o-mini", "our-private-model")
     path.write_text(text + "pricing: {input_per_mtok: 1.0, output_per_mtok: 2.0}\n")
-    code, out, _ = run(capsys, "recommend", str(path), "--format", "json")
+    code, out, _ = run_cli(capsys, "recommend", str(path), "--format", "json")
     assert code == 0
     data = json.loads(out)
     assert data["pricing"]["source"] == "override"
@@ -106,7 +104,7 @@ def test_module_entry_point_and_version():
 def test_every_command_names_the_file_of_an_unknown_model(tmp_path, capsys, argv):
     path = tmp_path / "w.yaml"
     path.write_text(open(CHATBOT).read().replace("gpt-4o-mini", "gpt-4o-mni"))
-    code, out, err = run(capsys, *[a.format(f=path, d=tmp_path / "decisions") for a in argv])
+    code, out, err = run_cli(capsys, *[a.format(f=path, d=tmp_path / "decisions") for a in argv])
     assert code == 2 and out == ""
     assert f"{path}: field 'model': unknown model 'gpt-4o-mni'" in err
     assert not (tmp_path / "decisions").exists() or not any((tmp_path / "decisions").iterdir())
@@ -115,6 +113,6 @@ def test_every_command_names_the_file_of_an_unknown_model(tmp_path, capsys, argv
 def test_review_counts_one_broken_file_in_plain_words(tmp_path, capsys):
     path = tmp_path / "w.yaml"
     path.write_text(open(CHATBOT).read().replace("gpt-4o-mini", "gpt-4o-mni"))
-    code, out, _ = run(capsys, "review", str(path))
+    code, out, _ = run_cli(capsys, "review", str(path))
     assert code == 2
     assert "1 file was not reviewed" in out

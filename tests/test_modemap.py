@@ -14,13 +14,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor import assess, load_profile, load_rules, parse_profile
-from advisor.cli import main
 from advisor.core.errors import InputError
 from advisor.core.facts import FACTS
 from advisor.cli.map import parse_axis
 from advisor.core.decision_map import decision_map, default_values, spaced_values
 from advisor.core.variables import CHOICE_FACTS, NUMERIC_FACTS, VARIABLE_FACTS, field_range
 
+from .conftest import run_cli
 from .strategies import profile_dicts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +29,6 @@ PRICE_DATE = datetime.date(2026, 11, 1)
 GRAY = ROOT / "examples/gray-zone-30s.yaml"
 
 
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @st.composite

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor import MODES, assess, load_rules, parse_profile
-from advisor.cli import main
 from advisor.cli.progress import Progress
 from advisor.views.review import render_review, review, review_row, summarise
 
+from .conftest import run_cli
 from .strategies import profile_dicts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,10 +32,6 @@ PRICE_DATE = "2026-11-01"
 DATE = datetime.date.fromisoformat(PRICE_DATE)
 
 
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write_workload(folder: Path, filename: str, **fields) -> Path:
@@ -76,7 +72,7 @@ def test_totals_are_the_sums_of_the_rows(dicts):
         review_row(assess(parse_profile(d), RULES, price_date=DATE, what_if=False), f"w{i}.yaml", RULES)
         for i, d in enumerate(dicts)
     ]
-    s = summarise(rows, broken_files=0)
+    s = summarise(rows, broken_files=0, ruleset=RULES)
     existing = [r for r in rows if r.current_mode is not None]
     new = [r for r in rows if r.current_mode is None]
     assert s.workloads == len(rows) == sum(s.recommended.values()) == sum(s.current.values())

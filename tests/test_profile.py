@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor import InputError, load_profile, parse_profile
-from advisor.cli import main
 from advisor.core.profile import FIELD_NAMES
 from advisor.core.yamlio import parse_yaml
 
+from .conftest import run_cli
 from .strategies import profile_dicts
 
 BASE = {
@@ -34,10 +34,6 @@ def write(tmp_path: Path, text: str, name: str = "workload.yaml") -> Path:
     return path
 
 
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_defaults_fill_optional_fields():

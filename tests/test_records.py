@@ -30,7 +30,6 @@ from advisor import (
     verify,
     write_adr,
 )
-from advisor.cli import main
 from advisor.core.errors import InputError
 from advisor.views.markdown import SLUG_MAX, cell, code, inline, slug
 from advisor.core.situation import today
@@ -39,6 +38,7 @@ from advisor.records.folder import RecordLink
 from advisor.records.inputs import find_inputs, read_inputs
 from advisor.views.adr import nice_ceiling
 
+from .conftest import run_cli
 from .strategies import profile_dicts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,19 +63,10 @@ HOSTILE = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _default_rules(monkeypatch):
-    monkeypatch.delenv("ADVISOR_RULES", raising=False)
-
-
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code_ = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code_, out, err
 
 
 def write_record(capsys, example: str, folder: Path, *extra: str) -> Path:
-    code_, out, err = run(capsys, "adr", EXAMPLES / f"{example}.yaml", "--dir", folder, *FIXED, *extra)
+    code_, out, err = run_cli(capsys, "adr", EXAMPLES / f"{example}.yaml", "--dir", folder, *FIXED, *extra)
     assert code_ == 0, err
     path = Path(out.strip())
     assert path.parent == folder and path.is_file()
@@ -242,7 +233,7 @@ def test_madr_passes_the_markdown_linter(tmp_path, capsys, example):
 
 
 def test_madr_with_hostile_text_passes_the_markdown_linter(tmp_path, capsys):
-    code_, out, err = run(capsys, "adr", write_workload(tmp_path, HOSTILE), "--dir", tmp_path / "d", *FIXED)
+    code_, out, err = run_cli(capsys, "adr", write_workload(tmp_path, HOSTILE), "--dir", tmp_path / "d", *FIXED)
     assert code_ == 0, err
     result = pymarkdown_scan(Path(out.strip()), *MADR_LINT)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -319,7 +310,7 @@ def test_numbering_continues_after_any_adr_style(tmp_path, capsys):
 
 def test_default_folder_is_created(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code_, out, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", *FIXED)
+    code_, out, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", *FIXED)
     assert code_ == 0, err
     assert out.strip() == "docs/decisions/0001-customer-chatbot-stream-the-answer.md"
     assert (tmp_path / "docs" / "decisions" / "0001-customer-chatbot-stream-the-answer.md").is_file()
@@ -330,7 +321,7 @@ def test_an_existing_file_is_never_overwritten(tmp_path, capsys, monkeypatch):
     taken = tmp_path / "0001-customer-chatbot-stream-the-answer.md"
     taken.write_text("somebody else's record\n")
     monkeypatch.setattr(folder, "next_number", lambda directory: 1)
-    code_, out, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, *FIXED)
+    code_, out, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, *FIXED)
     assert code_ == 2 and out == ""
     assert "already exists" in err and "Traceback" not in err
     assert taken.read_text() == "somebody else's record\n"
@@ -362,7 +353,7 @@ def test_records_are_written_whole(tmp_path, capsys):
 @pytest.mark.parametrize("template", ["madr", "nygard"])
 def test_hostile_text_is_shown_literally_and_never_run(tmp_path, capsys, template):
     workload = write_workload(tmp_path, HOSTILE)
-    code_, out, err = run(capsys, "adr", workload, "--dir", tmp_path / "records", "--template", template, *FIXED)
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", tmp_path / "records", "--template", template, *FIXED)
     assert code_ == 0, err
     path = Path(out.strip())
     # The file name is a safe slug inside the folder.
@@ -390,13 +381,13 @@ def test_hostile_text_is_shown_literally_and_never_run(tmp_path, capsys, templat
 def test_text_cannot_close_the_inputs_block_early(tmp_path, capsys):
     sneaky = "x\n```\n````yaml advisor-record\nrecord: {}\n````\n```"
     data = {**HOSTILE, "name": "Sneaky ````", "description": sneaky}
-    code_, out, err = run(capsys, "adr", write_workload(tmp_path, data), "--dir", tmp_path / "d", *FIXED)
+    code_, out, err = run_cli(capsys, "adr", write_workload(tmp_path, data), "--dir", tmp_path / "d", *FIXED)
     assert code_ == 0, err
     text = Path(out.strip()).read_text(encoding="utf-8")
     inputs = read_inputs(text, "record")
     assert inputs.workload.description == sneaky and inputs.workload.name == "Sneaky ````"
     assert pymarkdown_scan(Path(out.strip()), *MADR_LINT).returncode == 0
-    code_, out, _ = run(capsys, "verify", tmp_path / "d", "--price-date", PRICE_DATE)
+    code_, out, _ = run_cli(capsys, "verify", tmp_path / "d", "--price-date", PRICE_DATE)
     assert code_ == 0 and "holds (streaming)" in out
 
 
@@ -422,13 +413,13 @@ def test_user_templates_get_escaped_values_and_table_cells(tmp_path, capsys):
         encoding="utf-8",
     )
     workload = write_workload(tmp_path, HOSTILE)
-    code_, out, err = run(capsys, "adr", workload, "--dir", tmp_path / "d", "--template", template, *FIXED)
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", tmp_path / "d", "--template", template, *FIXED)
     assert code_ == 0, err
     text = Path(out.strip()).read_text(encoding="utf-8")
     cells = re.findall(r"<td>(.*?)</td>", to_html(text))
     assert [visible_text(c) for c in cells] == [HOSTILE["name"], "streaming"]
     # A user's record carries the inputs block, so verify checks it too.
-    code_, out, _ = run(capsys, "verify", tmp_path / "d", "--price-date", PRICE_DATE)
+    code_, out, _ = run_cli(capsys, "verify", tmp_path / "d", "--price-date", PRICE_DATE)
     assert code_ == 0 and "holds (streaming)" in out
 
 
@@ -444,7 +435,7 @@ def test_user_templates_get_escaped_values_and_table_cells(tmp_path, capsys):
 def test_user_templates_cannot_escape_the_sandbox(tmp_path, capsys, source):
     template = tmp_path / "evil.md.j2"
     template.write_text(source, encoding="utf-8")
-    code_, out, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path / "d", "--template", template,
+    code_, out, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path / "d", "--template", template,
                           *FIXED)
     assert code_ == 2 and out == ""
     assert str(template) in err and "sandbox" in err and "Traceback" not in err
@@ -458,12 +449,12 @@ def test_user_templates_cannot_escape_the_sandbox(tmp_path, capsys, source):
 def test_broken_user_templates_are_clear_errors(tmp_path, capsys, source, message):
     template = tmp_path / "broken.md.j2"
     template.write_text(source, encoding="utf-8")
-    code_, _, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--template", template, *FIXED)
+    code_, _, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--template", template, *FIXED)
     assert code_ == 2 and message in err and str(template) in err
 
 
 def test_a_missing_template_is_a_clear_error(tmp_path, capsys):
-    code_, _, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--template", tmp_path / "nope")
+    code_, _, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--template", tmp_path / "nope")
     assert code_ == 2 and "no such template file; use madr, nygard" in err
 
 
@@ -509,7 +500,7 @@ def test_nygard_supersedes_replaces_the_status_as_adr_tools_does(tmp_path, capsy
 def test_superseding_a_missing_record_writes_nothing(tmp_path, capsys):
     old = write_record(capsys, "chatbot", tmp_path)
     before = old.read_bytes()
-    code_, out, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--supersedes", "5", *FIXED)
+    code_, out, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--supersedes", "5", *FIXED)
     assert code_ == 2 and out == "" and "no decision record number 5" in err
     assert [p.name for p in tmp_path.iterdir()] == [old.name] and old.read_bytes() == before
 
@@ -517,7 +508,7 @@ def test_superseding_a_missing_record_writes_nothing(tmp_path, capsys):
 def test_a_record_that_cannot_be_marked_stops_everything(tmp_path, capsys):
     odd = tmp_path / "0001-odd.md"
     odd.write_text("Just some notes.\n")
-    code_, _, err = run(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--supersedes", "1", *FIXED)
+    code_, _, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--supersedes", "1", *FIXED)
     assert code_ == 2 and "cannot mark it superseded" in err
     assert [p.name for p in tmp_path.iterdir()] == ["0001-odd.md"] and odd.read_text() == "Just some notes.\n"
 
@@ -546,7 +537,7 @@ def changed_rules(tmp_path: Path, *, batch_needs_s: int | None = None, downstrea
 def test_verify_holds(tmp_path, capsys):
     write_record(capsys, "chatbot", tmp_path)
     write_record(capsys, "nightly-ticket-triage", tmp_path, "--template", "nygard")
-    code_, out, err = run(capsys, "verify", tmp_path, "--price-date", PRICE_DATE)
+    code_, out, err = run_cli(capsys, "verify", tmp_path, "--price-date", PRICE_DATE)
     assert code_ == 0, err
     assert out.splitlines() == [
         f"{tmp_path}/0001-customer-chatbot-stream-the-answer.md: holds (streaming)",
@@ -558,7 +549,7 @@ def test_verify_holds(tmp_path, capsys):
 def test_verify_drifted_when_the_rule_set_changes_the_decision(tmp_path, capsys):
     record = write_record(capsys, "nightly-ticket-triage", tmp_path / "d")
     ours = changed_rules(tmp_path, batch_needs_s=2 * 86400)  # "batch needs two days of tolerance"
-    code_, out, _ = run(capsys, "verify", record, "--rules", ours, "--price-date", PRICE_DATE)
+    code_, out, _ = run_cli(capsys, "verify", record, "--rules", ours, "--price-date", PRICE_DATE)
     assert code_ == 1
     lines = out.splitlines()
     assert lines[0] == f"{record}: DRIFTED batch -> async"
@@ -566,7 +557,7 @@ def test_verify_drifted_when_the_rule_set_changes_the_decision(tmp_path, capsys)
     assert "    rules that now fire: latency-batch-window-too-short" in lines
     assert lines[-1] == "1 file: 0 holds, 1 drifted"
 
-    code_, out, _ = run(capsys, "verify", record, "--rules", ours, "--price-date", PRICE_DATE, "--format", "json")
+    code_, out, _ = run_cli(capsys, "verify", record, "--rules", ours, "--price-date", PRICE_DATE, "--format", "json")
     report = json.loads(out)
     assert code_ == 1 and report["exit_code"] == 1
     (entry,) = report["records"]
@@ -588,7 +579,7 @@ def test_verify_skips_files_advisor_did_not_write(tmp_path, capsys):
     write_record(capsys, "chatbot", tmp_path)
     (tmp_path / "README.md").write_text("# Decisions\n\n```yaml\nname: not ours\n```\n")
     (tmp_path / "0002-by-hand.md").write_text("# 2. By hand\n\nDate: 2026-01-01\n\n## Status\n\nAccepted\n")
-    code_, out, _ = run(capsys, "verify", tmp_path, "--price-date", PRICE_DATE)
+    code_, out, _ = run_cli(capsys, "verify", tmp_path, "--price-date", PRICE_DATE)
     assert code_ == 0
     assert f"{tmp_path}/README.md: skipped (not an advisor record)" in out
     assert f"{tmp_path}/0002-by-hand.md: skipped (not an advisor record)" in out
@@ -605,7 +596,7 @@ def test_verify_skips_superseded_records(tmp_path, capsys, template):
 
 def test_verify_missing_path_is_exit_2(tmp_path, capsys):
     write_record(capsys, "chatbot", tmp_path)
-    code_, out, _ = run(capsys, "verify", tmp_path, tmp_path / "nope.md", "--price-date", PRICE_DATE)
+    code_, out, _ = run_cli(capsys, "verify", tmp_path, tmp_path / "nope.md", "--price-date", PRICE_DATE)
     assert code_ == 2
     assert f"{tmp_path}/nope.md: UNREADABLE: no such file or folder" in out
 
@@ -622,7 +613,7 @@ def test_verify_missing_path_is_exit_2(tmp_path, capsys):
 def test_verify_malformed_block_is_exit_2(tmp_path, capsys, damage, message):
     path = write_record(capsys, "chatbot", tmp_path)
     path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
-    code_, out, _ = run(capsys, "verify", path, "--price-date", PRICE_DATE)
+    code_, out, _ = run_cli(capsys, "verify", path, "--price-date", PRICE_DATE)
     assert code_ == 2
     assert out.startswith(f"{path}: UNREADABLE: ") and message in out
 

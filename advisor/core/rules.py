@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import (
     BaseModel,
@@ -28,6 +28,7 @@ from pydantic import (
 
 from .conditions import Check, ConditionError, ConstantLeaves, Leaf, compile_condition
 from .errors import RuleSetError
+from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec
 from .profile import MODES, Mode
 from .resources import shipped_dir
 from .validation import describe_validation_error
@@ -63,24 +64,6 @@ class PatternSpec(BaseModel):
     source: str = Field(min_length=1)
 
 
-class RiskSpec(BaseModel):
-    model_config = _STRICT
-
-    risk: str = Field(min_length=1)
-    mitigation: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-
-
-class ModeSpec(BaseModel):
-    model_config = _STRICT
-
-    name: str = Field(min_length=1)
-    contract: Literal["synchronous", "asynchronous"]
-    summary: str = Field(min_length=1)
-    risks: list[RiskSpec] = ()
-    checklist: list[str] = ()
-
-
 class RuleSetHeader(BaseModel):
     model_config = _STRICT
 
@@ -92,7 +75,10 @@ class RuleSetHeader(BaseModel):
     axes: list[AxisSpec] = Field(min_length=1)
     tie_break: list[Mode]
     modes: dict[Mode, ModeSpec]
-    patterns: list[PatternSpec] = ()
+    answers: Answers
+    patterns: list[PatternSpec] = Field(default_factory=list)
+    migration: Migration
+    review_risks: list[ReviewRiskSpec] = Field(default_factory=list)
     example_base: dict[str, Any]
 
     @field_validator("tie_break")
@@ -110,6 +96,9 @@ class RuleSetHeader(BaseModel):
         pids = [p.id for p in self.patterns]
         if len(set(pids)) != len(pids):
             raise ValueError("pattern ids must be unique")
+        kinds = [r.kind for r in self.review_risks]
+        if len(set(kinds)) != len(kinds):
+            raise ValueError("review risk kinds must be unique")
         missing = [m for m in MODES if m not in self.modes]
         if missing:
             raise ValueError(f"modes: describe every mode; missing {', '.join(missing)}")
@@ -219,7 +208,12 @@ class RuleSet:
     @functools.cached_property
     def waiting_interactions(self) -> frozenset[str]:
         """The interactions in which someone is blocked on the answer (``someone_waiting``)."""
-        return frozenset({"chat", "inline_edit", "request_response", "service_call"})
+        return frozenset(i for i, words in self.header.answers.interaction.items() if words.someone_waiting)
+
+    @functools.cached_property
+    def review_risk_checks(self) -> tuple[tuple[ReviewRiskSpec, Check], ...]:
+        """Each risk ``advisor review`` flags, with its compiled condition (validated at load)."""
+        return tuple((risk, compile_condition(risk.when)) for risk in self.header.review_risks)
 
     @functools.cached_property
     def tie_rank(self) -> dict[str, int]:
@@ -330,6 +324,11 @@ class ExtendingHeader(BaseModel):
     sources: dict[str, str] = Field(default_factory=dict)
     disable: list[str] = Field(default_factory=list)
     example_base: dict[str, Any] | None = None
+    # Policy sections, merged into the base's key by key (a list replaces the base's list).
+    modes: dict[str, Any] | None = None
+    answers: dict[str, Any] | None = None
+    migration: dict[str, Any] | None = None
+    review_risks: list[Any] | None = None
 
     @field_validator("weights")
     @classmethod
@@ -341,6 +340,15 @@ class ExtendingHeader(BaseModel):
 
 
 MAX_EXTENDS_DEPTH = 5
+# The header sections an extending rule set may override in part.
+POLICY_SECTIONS = ("modes", "answers", "migration", "review_risks")
+
+
+def _merge(base: Any, override: Any) -> Any:
+    """``override`` on top of ``base``: mappings key by key, anything else replaced."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        return {**base, **{key: _merge(base.get(key), value) for key, value in override.items()}}
+    return override
 
 
 def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHeader, RuleSet | None]:
@@ -384,6 +392,14 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
                 "example_base": parsed.example_base or base.header.example_base,
             }
         )
+        overrides = {key: value for key in POLICY_SECTIONS if (value := getattr(parsed, key)) is not None}
+        if overrides:
+            merged = _merge(header.model_dump(mode="json", by_alias=True, exclude_none=True), overrides)
+            try:
+                header = RuleSetHeader.model_validate(merged)
+            except ValidationError as exc:
+                path, message = describe_validation_error(exc, RuleSetHeader, noun="key")
+                raise RuleSetError(f"{path}: {message}", source=source) from None
         base = RuleSet(
             header=base.header,
             rules=tuple(r for r in base.rules if r.id not in parsed.disable),

@@ -19,6 +19,7 @@ from pydantic_core import to_jsonable_python
 
 from advisor.core.assessment import Assessment
 from advisor.core.errors import InputError
+from advisor.core.policy import fill
 from advisor.core.profile import MODES
 from advisor.core.situation import today
 from advisor.records.folder import DEFAULT_DIR, RecordLink, write_record
@@ -31,51 +32,18 @@ from .templates import render_shipped, render_user_template
 TEMPLATES = {"madr": "madr.md.j2", "nygard": "nygard.md.j2"}
 STATUSES = ("proposed", "accepted", "rejected", "deprecated")
 
-MODE_LABELS: dict[str, str] = {
-    "sync": "Synchronous call",
-    "streaming": "Streaming response",
-    "async": "Asynchronous job",
-    "batch": "Batch API",
-}
-MODE_VERBS: dict[str, str] = {
-    "sync": "call the model synchronously",
-    "streaming": "stream the answer",
-    "async": "run the model as an asynchronous job",
-    "batch": "send requests through the Batch API",
-}
-MODE_PHRASES: dict[str, str] = {
-    "sync": "a synchronous call",
-    "streaming": "a streaming response",
-    "async": "an asynchronous job",
-    "batch": "batch jobs through the Batch API",
-}
-_INTERACTION = {
-    "chat": "A person converses with the model and reads the answer as it is written.",
-    "inline_edit": "A person edits inline (autocomplete, rewrite) and waits for the suggestion.",
-    "request_response": "A person clicks and waits to read, edit or act on the answer in the same session.",
-    "submit_and_notify": "A person submits the work, gets back to something else and is told when the result is ready.",
-    "service_call": "Another service waits for the whole answer in its own request path.",
-    "pipeline": "No one waits: the work runs in the background (scheduled, bulk or pipeline).",
-}
-_DOWNSTREAM = {
-    "own_ui": "The output is shown in the product's own user interface.",
-    "internal_service": "The output is consumed by an internal service.",
-    "external_api": "The output is returned to external API customers, who build on its contract.",
-    "compliance_critical": "The output feeds a financial, legal or compliance system that needs an audit trail.",
-}
-_SIDE_EFFECTS = {
-    "none": "Repeating a request has no side effect.",
-    "idempotent": "Repeating a request is safe (idempotent).",
-    "non_idempotent": "Repeating a request repeats its side effect (not idempotent), so every retry needs an idempotency key.",
-}
-_OUTPUT = {"text": "prose text", "json": "structured JSON", "embedding": "an embedding vector"}
-_WAITING_USER = {"chat", "inline_edit", "request_response", "submit_and_notify"}
-_MIGRATION_SOURCE = "004_5230b8ac56ced4ba.txt § The migration trap, and how to avoid it"
-
-
 def record_title(assessment: Assessment) -> str:
     """The record's title, plain text: "<workload name>: <what we decided>"."""
-    return f"{assessment.workload.name}: {MODE_VERBS[assessment.recommendation]}"
+    return f"{assessment.workload.name}: {assessment.rules.header.modes[assessment.recommendation].verb}"
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def axes_in_words(n: int) -> str:
+    """"five axes", "one axis": a rule set has as many axes as its header lists."""
+    amount = _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+    return f"{amount} {'axis' if n == 1 else 'axes'}"
 
 
 def _lower_first(text: str) -> str:
@@ -86,8 +54,8 @@ def _lower_first(text: str) -> str:
 
 
 def _workload_words(a: Assessment) -> list[str]:
-    w = a.workload
-    sentences = [_INTERACTION[w.interaction]]
+    w, words = a.workload, a.rules.header.answers
+    sentences = [words.interaction[w.interaction].sentence]
     peak = (
         f", peaking at {count(w.peak_requests_per_minute)} a minute"
         if w.peak_requests_per_minute is not None
@@ -95,7 +63,7 @@ def _workload_words(a: Assessment) -> list[str]:
     )
     sentences.append(
         f"It makes {w.requests_per_month:,} requests a month{peak}; each sends about {w.input_tokens:,} input tokens"
-        f" and receives about {w.output_tokens:,} output tokens of {_OUTPUT[w.output_format]}"
+        f" and receives about {w.output_tokens:,} output tokens of {words.output_format[w.output_format].phrase}"
         f" from {w.provider}/{w.model}."
     )
     chain = ""
@@ -103,19 +71,19 @@ def _workload_words(a: Assessment) -> list[str]:
         chain = f" Each request makes {w.chained_calls} model call{'s' if w.chained_calls > 1 else ''} in sequence"
         chain += f" plus {seconds(w.tool_latency_s)} of tool time." if w.tool_latency_s else "."
     sentences.append(f"The result must be usable within {seconds(w.latency_budget_s)} at p95.{chain}")
-    sentences.append(_DOWNSTREAM[w.downstream])
-    sentences.append(_SIDE_EFFECTS[w.side_effects])
+    sentences.append(words.downstream[w.downstream].sentence)
+    sentences.append(words.side_effects[w.side_effects].sentence)
     if w.current_mode:
-        sentences.append(f"Today it runs as {MODE_PHRASES[w.current_mode]} ({w.current_mode}).")
+        sentences.append(f"Today it runs as {a.rules.header.modes[w.current_mode].phrase} ({w.current_mode}).")
     else:
         sentences.append("It is not built yet.")
     return sentences
 
 
 def _axis_answer(a: Assessment, axis_id: str) -> str:
-    w, lat, cap = a.workload, a.latency, a.capacity
+    w, lat, cap, words = a.workload, a.latency, a.capacity, a.rules.header.answers
     if axis_id == "ux_contract":
-        return _INTERACTION[w.interaction]
+        return words.interaction[w.interaction].sentence
     if axis_id == "latency":
         verdict = "within" if lat.within_budget else "over"
         how = "measured" if lat.measured else "estimated"
@@ -137,9 +105,9 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
             f"; stacked retries multiply calls by {cap.retry_amplification:g} in a storm"
             if cap.retry_amplification > 1 else ""
         )
-        return f"{_SIDE_EFFECTS[w.side_effects]} {percent(w.retry_rate)} of requests are retried{storm}.{audit}"
+        return f"{words.side_effects[w.side_effects].sentence} {percent(w.retry_rate)} of requests are retried{storm}.{audit}"
     if axis_id == "downstream":
-        return _DOWNSTREAM[w.downstream]
+        return words.downstream[w.downstream].sentence
     # An organisation's own axis: its answer is what its rules found.
     titles = [r.title for r in a.fired_rules if r.axis == axis_id]
     return "; ".join(titles) + "." if titles else "No rule on this axis fired for this workload."
@@ -187,7 +155,7 @@ def _options(a: Assessment) -> list[dict[str, Any]]:
         options.append(
             {
                 "mode": r.mode,
-                "label": MODE_LABELS[r.mode],
+                "label": a.rules.header.modes[r.mode].label,
                 "rank": r.rank,
                 "total": r.total,
                 "axis_scores": r.axis_scores,
@@ -203,101 +171,45 @@ def _options(a: Assessment) -> list[dict[str, Any]]:
 
 
 def _migration(a: Assessment) -> dict[str, Any] | None:
-    w = a.workload
+    """The rule set's migration advice for this move, and its effect on the monthly bill."""
+    w, header = a.workload, a.rules.header
     old, new = w.current_mode, a.recommendation
     if old is None or old == new:
         return None
-    new_async = new in ("async", "batch")
-    old_async = old in ("async", "batch")
-    steps = [
-        (
-            f"Version the endpoint, don't mutate it: ship the {new} version as a new endpoint (e.g. /v2) and keep"
-            f" the {old} one (/v1) alive until every consumer has moved. One endpoint that tries to be both usually"
-            " ends up being neither."
-        )
-    ]
-    if new_async and not old_async:
-        steps.append(
-            "Move the downstream consumer first: whatever depends on the synchronous response (billing, workflow"
-            " triggers, other services) must handle a job id and a completion signal (webhook or polling) before"
-            " the producer changes; otherwise the cut-over breaks its business logic."
-        )
-    elif old_async and not new_async:
-        steps.append(
-            "Move the downstream consumer first: consumers that poll for job results or receive webhooks must"
-            " accept the direct response before the job endpoint is retired."
-        )
-    elif new == "streaming":
-        steps.append(
-            "Move the clients first: each client must read Server-Sent Events and handle a partial response,"
-            " or keep calling /v1 until it can."
-        )
-    elif old == "streaming":
-        steps.append("Move the clients first: each client must wait for the whole payload, with a progress indicator.")
-    else:
-        steps.append(
-            "Move the downstream consumer first: it must handle the new completion signal"
-            f" ({'a batch finishing within 24 hours' if new == 'batch' else 'a per-job webhook or poll'})"
-            " before the producer changes."
-        )
-    if new_async and w.side_effects == "non_idempotent":
-        key = "custom_id" if new == "batch" else "an idempotency key per job"
-        steps.append(f"Make retries safe before the first one runs: use {key} so a resubmitted request never repeats its side effect.")
-    if new_async and w.interaction in _WAITING_USER:
-        steps.append(
-            "Treat the UX redesign as part of the migration, not a follow-up: job history, status indicators and"
-            " notifications ship with the change. Async without them feels like the product is broken."
-        )
-    elif new == "batch":
-        steps.append("Schedule the submissions and alert when a batch nears the provider's 24-hour completion window.")
+    move = {
+        "from": old, "to": new, "from_contract": header.modes[old].contract, "to_contract": header.modes[new].contract,
+        "interaction": w.interaction, "side_effects": w.side_effects, "downstream": w.downstream,
+        "output_format": w.output_format,
+    }
+    steps = header.migration.steps_for(move)
     saving = a.costs[new].saving_vs_current_usd
     if saving is not None:
         if saving >= 0:
             steps.append(f"Expected effect on the monthly bill: {money(saving)} a month less than today.")
         else:
             steps.append(f"Expected effect on the monthly bill: {money(-saving)} a month more than today.")
-    return {"from": old, "from_phrase": MODE_PHRASES[old], "to": new, "to_phrase": MODE_PHRASES[new],
-            "steps": steps, "source": _MIGRATION_SOURCE}
+    return {"from": old, "from_phrase": header.modes[old].phrase, "to": new, "to_phrase": header.modes[new].phrase,
+            "steps": steps, "source": header.migration.source}
 
 
 def _confirmation(a: Assessment) -> list[str]:
-    mode, w, lat, cap = a.recommendation, a.workload, a.latency, a.capacity
-    cost = a.costs[mode]
-    budget = seconds(w.latency_budget_s)
-    items: list[str] = []
-    if mode in ("sync", "streaming"):
-        items.append(
-            f"End-to-end p95 latency stays under the {budget} budget (estimate: {seconds(lat.end_to_end_p95_s)});"
-            " alert when it crosses the budget."
-        )
-    else:
-        items.append(
-            f"Time from submission to usable result (queue age plus processing) stays under the {budget} budget at p95."
-        )
-    if mode == "streaming":
-        items.append(
-            f"Time to first token stays near the {seconds(lat.time_to_first_token_s)} estimate, and dropped streams"
-            " stay within the 1-3% that seed 003 reports."
-        )
-    if mode == "sync":
-        items.append("Timeouts stay rare: seed 003 reports 2-5% on long generations; a rising rate means the timeout or the mode is wrong.")
-    if mode == "async":
-        items.append("Queue age (the oldest waiting job) and the size of the dead-letter queue stay flat.")
-    if mode == "batch":
-        items.append(
-            "Batch completion time stays well inside the 24-hour window, and failed requests per batch stay"
-            " within the 1-5% that seed 003 reports; each is resubmitted or dead-lettered."
-        )
-    items.append(
-        f"429 (rate limit) responses stay near zero: peak use was estimated at {count(cap.peak_rpm)} of"
-        f" {count(cap.rpm_limit)} requests/min and {count(cap.peak_tpm)} of {count(cap.tpm_limit)} tokens/min"
-        f" ({percent(cap.headroom)} headroom)."
-    )
-    items.append(
-        f"Cost per 1,000 requests stays near the {money(cost.per_1k_requests_usd)} estimate"
-        f" ({money(cost.total_usd)} a month at {w.requests_per_month:,} requests)."
-    )
-    return items
+    """What to watch in production: the chosen mode's metrics, with this workload's figures."""
+    w, lat, cap = a.workload, a.latency, a.capacity
+    cost = a.costs[a.recommendation]
+    figures = {
+        "budget": seconds(w.latency_budget_s),
+        "end_to_end_p95": seconds(lat.end_to_end_p95_s),
+        "time_to_first_token": seconds(lat.time_to_first_token_s),
+        "peak_rpm": count(cap.peak_rpm),
+        "rpm_limit": count(cap.rpm_limit),
+        "peak_tpm": count(cap.peak_tpm),
+        "tpm_limit": count(cap.tpm_limit),
+        "headroom": percent(cap.headroom),
+        "cost_per_1k": money(cost.per_1k_requests_usd),
+        "monthly_cost": money(cost.total_usd),
+        "requests_per_month": count(w.requests_per_month),
+    }
+    return [fill(text, figures) for text in a.rules.header.modes[a.recommendation].confirmation]
 
 
 def nice_ceiling(top: float) -> float:
@@ -349,6 +261,7 @@ def record_context(
     """Everything a record template may print, as plain data (no methods to reach through)."""
     a = assessment
     mode = a.recommendation
+    modes = a.rules.header.modes
     title = record_title(a)
     return {
         "record": {
@@ -364,12 +277,13 @@ def record_context(
         "workload": a.workload.model_dump(mode="json"),
         "words": _workload_words(a),
         "drivers": _drivers(a),
+        "axes_in_words": axes_in_words(len(a.axes)),
         "options": _options(a),
         "chosen": {
             "mode": mode,
-            "label": MODE_LABELS[mode],
-            "phrase": MODE_PHRASES[mode],
-            "verb": MODE_VERBS[mode],
+            "label": modes[mode].label,
+            "phrase": modes[mode].phrase,
+            "verb": modes[mode].verb,
             "contract": a.contract,
             "reason": a.reason,
             "because": _lower_first(a.reason),
@@ -377,10 +291,10 @@ def record_context(
             "patterns": [p.model_dump(mode="json") for p in a.patterns],
             "excluded": [e.model_dump(mode="json") for e in a.excluded],
         },
-        "mode_labels": MODE_LABELS,
-        "mode_phrases": MODE_PHRASES,
+        "mode_labels": {m: modes[m].label for m in MODES},
+        "mode_phrases": {m: modes[m].phrase for m in MODES},
         "costs": [
-            {**to_jsonable_python(a.costs[m]), "label": MODE_LABELS[m], "chosen": m == mode,
+            {**to_jsonable_python(a.costs[m]), "label": modes[m].label, "chosen": m == mode,
              "current": m == a.workload.current_mode}
             for m in MODES
         ],

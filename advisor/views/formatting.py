@@ -52,3 +52,12 @@ def number(value: float) -> str:
 def signed(value: float) -> str:
     """A score with its sign: "+5", "-10", "+0.5"."""
     return f"{float(value):+g}"
+
+
+def value(item: object) -> str:
+    """Any fact value in a table: numbers to four significant digits, lists joined."""
+    if isinstance(item, float):
+        return f"{item:,.4g}"
+    if isinstance(item, (list, tuple)):
+        return ", ".join(map(str, item))
+    return str(item)

@@ -16,14 +16,15 @@ import os
 import urllib.parse
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from advisor.core.assessment import Assessment, RuleSetInfo, assess
 from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import read_text
+from advisor.core.policy import fill
 from advisor.core.profile import MODES, Mode, load_profile
 from advisor.core.rules import RuleSet, load_rules
 from advisor.core.situation import today
@@ -31,7 +32,7 @@ from advisor.core.version import __version__
 from advisor.records.folder import record_files
 from advisor.records.inputs import read_inputs
 
-from .formatting import money, seconds
+from .formatting import money, percent, seconds
 from .json_output import dump_json
 from .templates import render_shipped
 
@@ -40,23 +41,16 @@ WORKLOAD_SUFFIXES = (".yaml", ".yml")
 TOP_RISKS = 10  # shown in the Markdown summary; JSON lists them all
 _FROZEN = ConfigDict(frozen=True)
 
-RiskKind = Literal["rate_limit", "compliance_on_sync", "budget_missed"]
-# Order of the summary's risk list: money and outages first, then audit, then UX.
-_RISK_ORDER: dict[str, int] = {"rate_limit": 0, "compliance_on_sync": 1, "budget_missed": 2}
-_FLAG = {
-    "rate_limit": "over rate limit",
-    "compliance_on_sync": "compliance flow on a synchronous call",
-    "budget_missed": "misses its p95 budget",
-}
 
 
 class ReviewRisk(BaseModel):
     model_config = _FROZEN
-    kind: RiskKind
+    kind: str  # one of the rule set's review_risks
+    label: str
     workload: str
     file: str
     detail: str
-    severity: float  # rate limit: peak utilisation; budget: p95 / budget; compliance: 1
+    severity: float  # the rule set's severity fact (peak utilisation, p95 / budget), else 1
 
 
 class DecisionLink(BaseModel):
@@ -123,6 +117,14 @@ class Review(BaseModel):
     workloads: list[ReviewRow]
     summary: ReviewSummary
     errors: list[ReviewError]
+    # The rule set it was made with: the report reads its risk kinds. Not serialised.
+    _rules: RuleSet | None = PrivateAttr(default=None)
+
+    @property
+    def rules(self) -> RuleSet:
+        if self._rules is None:
+            raise InputError("this review was not made by advisor.review(); its rule set is unknown")
+        return self._rules
 
 
 # -- finding the files ----------------------------------------------------------------
@@ -184,31 +186,31 @@ def _describe(exc: AdvisorError, file: Path) -> str:
 # -- one row --------------------------------------------------------------------------
 
 
+def _risk_figures(a: Assessment) -> dict[str, str]:
+    """The figures a risk's detail may name (advisor.core.policy.REVIEW_RISK_FIGURES)."""
+    cap, lat = a.capacity, a.latency
+    return {
+        "peak_use": percent(max(cap.rpm_utilisation, cap.tpm_utilisation)),
+        "tighter_limit": "RPM" if cap.rpm_utilisation >= cap.tpm_utilisation else "TPM",
+        "limits_source": cap.limits_source,
+        "current_mode": a.workload.current_mode or "none",
+        "end_to_end_p95": seconds(lat.end_to_end_p95_s),
+        "latency_budget": seconds(lat.latency_budget_s),
+    }
+
+
 def _risks(a: Assessment, file: str, ruleset: RuleSet) -> list[ReviewRisk]:
-    w = a.workload
-    name = w.name
+    """The rule set's review risks that hold for this workload as it runs today."""
     risks: list[ReviewRisk] = []
-    cap = a.capacity
-    if cap.over_limit:
-        use = max(cap.rpm_utilisation, cap.tpm_utilisation)
-        which = "RPM" if cap.rpm_utilisation >= cap.tpm_utilisation else "TPM"
+    figures: dict[str, str] | None = None
+    for spec, check in ruleset.review_risk_checks:
+        if not check(a.facts, []):
+            continue
+        figures = figures or _risk_figures(a)
+        severity = float(a.facts[spec.severity]) if spec.severity else 1.0
         risks.append(ReviewRisk(
-            kind="rate_limit", workload=name, file=file, severity=use,
-            detail=f"peak needs {use:.0%} of the {which} limit ({cap.limits_source})",
-        ))
-    current = w.current_mode
-    synchronous = current is not None and ruleset.header.modes[current].contract == "synchronous"
-    if synchronous and w.downstream == "compliance_critical":
-        risks.append(ReviewRisk(
-            kind="compliance_on_sync", workload=name, file=file, severity=1.0,
-            detail=f"compliance-critical output runs {current} today: no job record, no audit trail",
-        ))
-    # The budget is a risk today only where someone waits on a synchronous call.
-    if synchronous and not a.latency.within_budget:
-        risks.append(ReviewRisk(
-            kind="budget_missed", workload=name, file=file, severity=a.latency.budget_ratio,
-            detail=f"end-to-end p95 {seconds(a.latency.end_to_end_p95_s)} against a "
-            f"{seconds(a.latency.latency_budget_s)} budget, running {current} today",
+            kind=spec.kind, label=spec.label, workload=a.workload.name, file=file, severity=severity,
+            detail=fill(spec.detail, figures),
         ))
     return risks
 
@@ -232,14 +234,15 @@ def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[Decis
         current_monthly_usd=today_cost,
         recommended_monthly_usd=recommended,
         saving_usd_per_month=None if today_cost is None else today_cost - recommended,
-        flags=[_FLAG[r.kind] for r in risks],
+        flags=[r.label for r in risks],
         risks=risks,
         decisions=list(decisions or []),
     )
 
 
-def summarise(rows: Sequence[ReviewRow], broken_files: int) -> ReviewSummary:
-    """Counts, moves, money and risks over the rows; every total is the sum of its rows."""
+def summarise(rows: Sequence[ReviewRow], broken_files: int, ruleset: RuleSet) -> ReviewSummary:
+    """Counts, moves, money and risks over the rows; every total is the sum of its rows.
+    Risks are listed in the rule set's order of its kinds, worst first within a kind."""
     recommended = {m: 0 for m in MODES}
     current = {m: 0 for m in (*MODES, "none")}
     for row in rows:
@@ -255,9 +258,10 @@ def summarise(rows: Sequence[ReviewRow], broken_files: int) -> ReviewSummary:
         for r in rows
         if r.moves and r.current_mode is not None
     ]
+    order = {spec.kind: i for i, spec in enumerate(ruleset.header.review_risks)}
     risks = sorted(
         (risk for r in rows for risk in r.risks),
-        key=lambda k: (_RISK_ORDER[k.kind], -k.severity, k.workload, k.file),
+        key=lambda k: (order[k.kind], -k.severity, k.workload, k.file),
     )
     return ReviewSummary(
         workloads=len(rows),
@@ -312,24 +316,24 @@ def review(
         if progress is not None:
             progress(done, len(files))
     broken = len(errors)
-    return Review(
+    result = Review(
         advisor_version=__version__,
         ruleset=RuleSetInfo(id=ruleset.id, version=ruleset.version, hash=ruleset.content_hash),
         price_date=when,
         decisions_dir=None if decisions_dir is None else str(decisions_dir),
         workloads=rows,
-        summary=summarise(rows, broken),
+        summary=summarise(rows, broken, ruleset),
         errors=errors,
     )
+    result._rules = ruleset
+    return result
 
 
 # -- rendering ------------------------------------------------------------------------
 
 
 def _usd(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"-{money(-value)}" if value < 0 else money(value)
+    return "n/a" if value is None else money(value)
 
 
 def _link_target(path: str, base: Path | None) -> str:
@@ -382,8 +386,9 @@ def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, 
             "existing": s.workloads - s.new_workloads,
             "new_workloads": s.new_workloads,
             "new_monthly": _usd(s.new_monthly_usd),
-            "risks": [{**k.model_dump(), "label": _FLAG[k.kind]} for k in s.risks[:TOP_RISKS]],
+            "risks": [k.model_dump() for k in s.risks[:TOP_RISKS]],
             "more_risks": max(0, len(s.risks) - TOP_RISKS),
+            "none_found": ", ".join(spec.none for spec in r.rules.header.review_risks),
         },
         # The pie's slices: a code block is not Markdown, so nothing in it is escaped.
         "pie": [Markup(f'    "{mode}" : {count}') for mode, count in s.recommended.items() if count],

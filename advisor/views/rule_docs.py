@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from advisor.core.facts import FACTS
+from advisor.core.policy import MoveCondition
 from advisor.core.profile import MODES
 from advisor.core.rules import Rule, RuleSet, load_rules
 
@@ -148,6 +149,9 @@ def ruleset_markdown(ruleset: RuleSet) -> str:
             out += _rule_section(ruleset, rule)
     out += _patterns_section(ruleset)
     out += _modes_section(ruleset)
+    out += _waiting_section(ruleset)
+    out += _migration_section(ruleset)
+    out += _review_risks_section(ruleset)
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
@@ -202,9 +206,14 @@ def _patterns_section(ruleset: RuleSet) -> list[str]:
 
 
 def _modes_section(ruleset: RuleSet) -> list[str]:
-    out = ["## Modes", "", "What each mode promises, what can go wrong with it, and what to build with it.", ""]
+    out = [
+        "## Modes",
+        "",
+        "What each mode promises, what can go wrong with it, what to build with it and what to watch once it runs.",
+        "",
+    ]
     for mode in MODES:
-        spec = ruleset.header.modes[mode]  # type: ignore[index]
+        spec = ruleset.header.modes[mode]
         out += [f"### {_heading(spec.name)} ({code(mode)})", ""]
         out += [f"{inline(spec.summary)} Contract: {spec.contract}.", ""]
         if spec.risks:
@@ -219,7 +228,71 @@ def _modes_section(ruleset: RuleSet) -> list[str]:
             out += ["#### Checklist", ""]
             out += [f"- {inline(item)}" for item in spec.checklist]
             out.append("")
+        out += ["#### What to watch in production", ""]
+        out += [f"- {inline(item)}" for item in spec.confirmation]
+        out.append("")
     return out
+
+
+def _waiting_section(ruleset: RuleSet) -> list[str]:
+    out = [
+        "## Who is waiting",
+        "",
+        f"The fact {code('someone_waiting')} is true for the interactions marked here: a person or a service "
+        "is blocked on the answer.",
+        "",
+        "| Interaction | Someone waiting | In the decision record |",
+        "|---|---|---|",
+    ]
+    for interaction, words in ruleset.header.answers.interaction.items():
+        waiting = "yes" if words.someone_waiting else "no"
+        out.append(f"| {code(interaction)} | {waiting} | {cell(words.sentence)} |")
+    return [*out, ""]
+
+
+def _when_words(when: MoveCondition) -> str:
+    parts = []
+    for name, field in type(when).model_fields.items():
+        allowed = getattr(when, name)
+        if allowed is not None:
+            parts.append(f"{code(field.alias or name)} is {' or '.join(code(v) for v in allowed)}")
+    return " and ".join(parts)
+
+
+def _migration_section(ruleset: RuleSet) -> list[str]:
+    migration = ruleset.header.migration
+    out = [
+        "## Migration advice",
+        "",
+        "When a feature runs in another mode today, its decision record lists the steps whose conditions match "
+        f"the move, in this order. Source: {_source(migration.source, ruleset.header.sources)}.",
+        "",
+    ]
+    for step in migration.steps:
+        condition = _when_words(step.when)
+        out.append(f"1. When {condition}: {inline(step.text)}" if condition else f"1. Always: {inline(step.text)}")
+    return [*out, ""]
+
+
+def _review_risks_section(ruleset: RuleSet) -> list[str]:
+    risks = ruleset.header.review_risks
+    if not risks:
+        return []
+    out = [
+        "## Review risks",
+        "",
+        "What `advisor review` flags in what runs today, in this order; a flag of one kind is ranked by its severity.",
+        "",
+        "| Kind | Flag | When | Severity | Detail |",
+        "|---|---|---|---|---|",
+    ]
+    for risk in risks:
+        severity = code(risk.severity) if risk.severity else "1"
+        out.append(
+            f"| {code(risk.kind)} | {cell(risk.label)} | {_cell_raw(describe_condition(risk.when))} | {severity} | "
+            f"{cell(risk.detail)} |"
+        )
+    return [*out, ""]
 
 
 def rules_docs(rules_dir: str | Path | None = None) -> str:

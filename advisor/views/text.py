@@ -16,7 +16,7 @@ def _wrap(text: str, indent: str = "    ") -> str:
 
 
 def render_text(a: Assessment) -> str:
-    w = a.workload
+    w, modes = a.workload, a.rules.header.modes
     lines: list[str] = []
     add = lines.append
     add(f"{w.name}: {a.recommendation.upper()} ({a.contract} contract)")
@@ -31,7 +31,8 @@ def render_text(a: Assessment) -> str:
             note = f", at {money(-saving)} a month more (its build amortised; today's is already paid)"
         else:
             note = ""
-        add(f"  Today it runs {w.current_mode}: move to {a.recommendation}{note}.")
+        old, new = modes[w.current_mode], modes[a.recommendation]
+        add(f"  Today it runs as {old.phrase} ({w.current_mode}): move to {new.phrase} ({a.recommendation}){note}.")
     add("")
 
     add("Ranking (weighted score; " + ", ".join(f"{x.name} x{x.weight:g}" for x in a.axes) + ")")
@@ -43,7 +44,7 @@ def render_text(a: Assessment) -> str:
         add("")
         add("Excluded")
         for e in a.excluded:
-            add(f"  {e.mode}: {', '.join(e.rules)}")
+            add(f"  {e.mode} ({modes[e.mode].label}): {', '.join(e.rules)}")
     if a.patterns:
         add("")
         add("Complementary patterns")

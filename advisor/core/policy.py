@@ -1,0 +1,230 @@
+"""The rule set's policy beyond its rules, as data in ``ruleset.yaml``: how each mode and each
+answer is worded (one vocabulary for the app, the text summary and the records), who
+counts as waiting, the modes' risks, checklists and confirmation metrics, the migration
+advice, and the risks ``advisor review`` flags.
+
+Texts may name figures in braces (``{budget}``); each section says which it may name, and
+a text naming any other fails when the rule set loads. The views fill them in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .conditions import ConditionError, compile_condition, fact_spec
+from .profile import Downstream, Interaction, Mode, OutputFormat, SideEffects
+
+Contract = Literal["synchronous", "asynchronous"]
+
+_ID = r"^[a-z0-9][a-z0-9_-]{0,79}$"
+_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+# The figures each kind of text may name.
+CONFIRMATION_FIGURES = frozenset({
+    "budget", "end_to_end_p95", "time_to_first_token", "peak_rpm", "rpm_limit", "peak_tpm", "tpm_limit",
+    "headroom", "cost_per_1k", "monthly_cost", "requests_per_month",
+})
+MIGRATION_FIGURES = frozenset({"from", "to"})
+REVIEW_RISK_FIGURES = frozenset({
+    "peak_use", "tighter_limit", "limits_source", "current_mode", "end_to_end_p95", "latency_budget",
+})
+
+
+def placeholders(text: str) -> set[str]:
+    """The figures a text names: ``{budget}`` -> ``budget``."""
+    return set(_PLACEHOLDER.findall(text))
+
+
+def fill(text: str, figures: Mapping[str, str]) -> str:
+    """The text with each named figure written in (the names were checked at load)."""
+    return _PLACEHOLDER.sub(lambda match: figures[match.group(1)], text)
+
+
+def _names_only(text: str, allowed: frozenset[str]) -> str:
+    unknown = placeholders(text) - allowed
+    if unknown:
+        raise ValueError(
+            f"unknown figure {{{sorted(unknown)[0]}}}; a text here may name {', '.join(f'{{{a}}}' for a in sorted(allowed))}"
+        )
+    return text
+
+
+# -- modes ---------------------------------------------------------------------------------
+
+
+class RiskSpec(BaseModel):
+    model_config = _STRICT
+
+    risk: str = Field(min_length=1)
+    mitigation: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class ModeSpec(BaseModel):
+    """A mode: its words, its contract, what can go wrong with it and what to build and watch."""
+
+    model_config = _STRICT
+
+    name: str = Field(min_length=1)  # as the rule set's sentences name it: "Streaming (sync contract)"
+    label: str = Field(min_length=1)  # an option's title in a record and the app: "Streaming response"
+    short: str = Field(min_length=1)  # where space is short (charts, chips): "Streaming"
+    phrase: str = Field(min_length=1)  # inside a sentence: "runs as a streaming response"
+    verb: str = Field(min_length=1)  # what the team will do: "stream the answer"
+    contract: Contract
+    summary: str = Field(min_length=1)
+    risks: list[RiskSpec] = Field(default_factory=list)
+    checklist: list[str] = Field(default_factory=list)
+    confirmation: list[str] = Field(min_length=1)  # what to watch in production
+
+    @field_validator("confirmation")
+    @classmethod
+    def _figures(cls, value: list[str]) -> list[str]:
+        return [_names_only(text, CONFIRMATION_FIGURES) for text in value]
+
+
+# -- answers -------------------------------------------------------------------------------
+
+
+class AnswerWords(BaseModel):
+    model_config = _STRICT
+
+    label: str = Field(min_length=1)  # where it is picked: the questionnaire
+    sentence: str = Field(min_length=1)  # where it is told: the decision record
+
+
+class InteractionWords(AnswerWords):
+    someone_waiting: bool  # a person or a service is blocked on the answer: the fact someone_waiting
+
+
+class FormatWords(BaseModel):
+    model_config = _STRICT
+
+    label: str = Field(min_length=1)
+    phrase: str = Field(min_length=1)  # "output tokens of prose text"
+
+
+def _every(value: Mapping[str, Any], literal: Any, what: str) -> None:
+    missing = [v for v in get_args(literal) if v not in value]
+    if missing:
+        raise ValueError(f"{what}: word every answer; missing {', '.join(missing)}")
+
+
+class Answers(BaseModel):
+    """The words of every answer a workload gives (and who waits, for each interaction)."""
+
+    model_config = _STRICT
+
+    interaction: dict[Interaction, InteractionWords]
+    downstream: dict[Downstream, AnswerWords]
+    side_effects: dict[SideEffects, AnswerWords]
+    output_format: dict[OutputFormat, FormatWords]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Answers:
+        _every(self.interaction, Interaction, "interaction")
+        _every(self.downstream, Downstream, "downstream")
+        _every(self.side_effects, SideEffects, "side_effects")
+        _every(self.output_format, OutputFormat, "output_format")
+        return self
+
+
+# -- migration -----------------------------------------------------------------------------
+
+
+class MoveCondition(BaseModel):
+    """When a migration step applies: every key given matches the move (a list: any of it)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+    from_: list[Mode] | None = Field(default=None, alias="from")
+    to: list[Mode] | None = None
+    from_contract: list[Contract] | None = None
+    to_contract: list[Contract] | None = None
+    interaction: list[Interaction] | None = None
+    side_effects: list[SideEffects] | None = None
+    downstream: list[Downstream] | None = None
+    output_format: list[OutputFormat] | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    def matches(self, move: Mapping[str, str]) -> bool:
+        """``move`` holds from, to, from_contract, to_contract and the workload's answers."""
+        for name, field in type(self).model_fields.items():
+            allowed = getattr(self, name)
+            if allowed is not None and move[field.alias or name] not in allowed:
+                return False
+        return True
+
+
+class MigrationStep(BaseModel):
+    model_config = _STRICT
+
+    when: MoveCondition = Field(default_factory=MoveCondition)
+    text: str = Field(min_length=1)
+
+    @field_validator("text")
+    @classmethod
+    def _figures(cls, value: str) -> str:
+        return _names_only(value, MIGRATION_FIGURES)
+
+
+class Migration(BaseModel):
+    """How to move from the mode a feature runs in today to the recommended one."""
+
+    model_config = _STRICT
+
+    source: str = Field(min_length=1)
+    steps: list[MigrationStep] = Field(min_length=1)
+
+    def steps_for(self, move: Mapping[str, str]) -> list[str]:
+        return [fill(step.text, move) for step in self.steps if step.when.matches(move)]
+
+
+# -- the review's risks --------------------------------------------------------------------
+
+
+class ReviewRiskSpec(BaseModel):
+    """A risk ``advisor review`` flags in what runs today, when its condition holds."""
+
+    model_config = _STRICT
+
+    kind: str = Field(pattern=_ID)
+    label: str = Field(min_length=1)  # the flag on the workload's row
+    none: str = Field(min_length=1)  # the all-clear: "no rate limit exceeded"
+    when: dict[str, Any]
+    severity: str | None = None  # a numeric fact that orders the flags of one kind; none: 1
+    detail: str = Field(min_length=1)
+
+    @field_validator("when")
+    @classmethod
+    def _condition(cls, value: dict[str, Any]) -> dict[str, Any]:
+        try:
+            compile_condition(value)
+        except ConditionError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("severity")
+    @classmethod
+    def _numeric_fact(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                spec = fact_spec(value, "severity")
+            except ConditionError as exc:
+                raise ValueError(exc.message) from None
+            if not spec.numeric:
+                raise ValueError(f"fact '{value}' is a {spec.type}; severity needs a number")
+        return value
+
+    @field_validator("detail")
+    @classmethod
+    def _figures(cls, value: str) -> str:
+        return _names_only(value, REVIEW_RISK_FIGURES)

@@ -1,0 +1,142 @@
+"""Policy is data: who waits, the words of modes and answers, migration advice, what to watch
+in production and the review's risks come from the rule set, are checked when it loads,
+and a rule set that extends the default can change each of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from advisor import RuleSetError, assess, load_profile, load_rules, render_adr, render_review, review
+from advisor.core.situation import situate
+from advisor.views.text import render_text
+from questionnaire.vocabulary import Words
+
+from .conftest import EXAMPLES, PRICE_DATE, make_rule_set
+
+DEFAULT = load_rules()
+EXTENDING = {"id": "acme", "version": "1", "title": "ACME policy", "extends": "default"}
+GRAY = load_profile(EXAMPLES / "gray-zone-30s.yaml")  # runs sync today, moves to async
+
+
+def extending(tmp_path: Path, **sections: Any) -> Path:
+    folder = tmp_path / "acme"
+    folder.mkdir(parents=True)
+    (folder / "ruleset.yaml").write_text(yaml.safe_dump({**EXTENDING, **sections}, sort_keys=False), "utf-8")
+    return folder
+
+
+def test_who_waits_is_the_rule_sets_answer_and_rules_read_it(tmp_path):
+    triage = load_profile(EXAMPLES / "nightly-ticket-triage.yaml")
+    assert situate(triage, DEFAULT, PRICE_DATE).facts["someone_waiting"] is False
+    assert assess(triage, DEFAULT, price_date=PRICE_DATE, what_if=False).recommendation == "batch"
+    # An organisation whose pipelines feed a live dashboard counts them as waiting.
+    acme = load_rules(extending(tmp_path, answers={"interaction": {"pipeline": {"someone_waiting": True}}}))
+    assert acme.waiting_interactions == DEFAULT.waiting_interactions | {"pipeline"}
+    assert situate(triage, acme, PRICE_DATE).facts["someone_waiting"] is True
+    result = assess(triage, acme, price_date=PRICE_DATE, what_if=False)
+    assert "ux-batch-not-for-waiting" in {rule for e in result.excluded for rule in e.rules}
+    assert result.recommendation != "batch"
+
+
+def test_one_vocabulary_for_the_record_the_text_summary_and_the_app(tmp_path):
+    acme = load_rules(extending(tmp_path, modes={"batch": {"label": "Overnight lane", "phrase": "the overnight lane"}}))
+    chat = assess(load_profile(EXAMPLES / "chatbot.yaml"), acme, price_date=PRICE_DATE, what_if=False)
+    assert "- Overnight lane (`batch`)" in render_adr(chat, date=PRICE_DATE)  # an option of the record
+    assert "  batch (Overnight lane): " in render_text(chat)  # excluded, in the text summary
+    assert Words(acme).mode("batch") == "Overnight lane"  # the questionnaire
+    # Words the rule set does not change are inherited.
+    assert acme.header.modes["batch"].verb == DEFAULT.header.modes["batch"].verb
+    answer = "A person waits for a chat reply."
+    acme = load_rules(extending(tmp_path / "2", answers={"interaction": {"chat": {"sentence": answer}}}))
+    chat = assess(load_profile(EXAMPLES / "chatbot.yaml"), acme, price_date=PRICE_DATE, what_if=False)
+    assert answer in render_adr(chat, date=PRICE_DATE)
+
+
+def test_migration_advice_comes_from_the_rule_set(tmp_path):
+    step = "Announce the move from {from} to {to} in the ACME change calendar first."
+    acme = load_rules(extending(tmp_path, migration={"steps": [{"text": step}]}))
+    record = render_adr(assess(GRAY, acme, price_date=PRICE_DATE, what_if=False), date=PRICE_DATE)
+    assert "1. Announce the move from sync to async in the ACME change calendar first." in record
+    assert "Version the endpoint" not in record  # a list replaces the inherited one
+    default = render_adr(assess(GRAY, DEFAULT, price_date=PRICE_DATE, what_if=False), date=PRICE_DATE)
+    assert "1. Version the endpoint, don't mutate it: ship the async version" in default
+    assert "Treat the UX redesign as part of the migration" in default  # a person clicks and waits
+
+
+def test_confirmation_metrics_come_from_the_rule_set_with_the_workloads_figures(tmp_path):
+    watch = ["Queue age stays under {budget}; today's estimate is {monthly_cost} a month."]
+    acme = load_rules(extending(tmp_path, modes={"async": {"confirmation": watch}}))
+    result = assess(GRAY, acme, price_date=PRICE_DATE, what_if=False)
+    assert result.recommendation == "async"
+    record = render_adr(result, date=PRICE_DATE)
+    assert "- Queue age stays under 45.0 s; today's estimate is $" in record
+    assert "dead-letter queue stay flat" not in record
+
+
+def test_review_risks_come_from_the_rule_set(tmp_path):
+    pricey = {
+        "kind": "pricey", "label": "over $100 a month in tokens", "none": "no feature over $100 a month in tokens",
+        "when": {"fact": "monthly_token_cost_usd", "op": "gt", "value": 100},
+        "severity": "monthly_token_cost_usd", "detail": "runs {current_mode} today",
+    }
+    acme = load_rules(extending(tmp_path, review_risks=[pricey]))
+    result = review([EXAMPLES / "chatbot.yaml", EXAMPLES / "gray-zone-30s.yaml"], rules=acme, price_date=PRICE_DATE)
+    flagged = {(k.kind, k.workload) for k in result.summary.risks}
+    assert ("pricey", "Customer chatbot") in flagged
+    assert {k.kind for k in result.summary.risks} == {"pricey"}  # the list replaces the default kinds
+    assert "| over $100 a month in tokens | Customer chatbot |" in render_review(result)
+    quiet = review([EXAMPLES / "nightly-ticket-triage.yaml"], rules=acme, price_date=PRICE_DATE)
+    assert "None found: no feature over $100 a month in tokens." in render_review(quiet)
+
+
+def test_the_record_counts_the_axes_of_its_rule_set(tmp_path):
+    rule = {
+        "id": "chat-streams", "axis": "ux_contract", "title": "Chat streams",
+        "when": {"all": [{"fact": "interaction", "op": "eq", "value": "chat"}]}, "effect": {"scores": {"streaming": 5}},
+        "because": "A person reading as the answer is written is what streaming is for.",
+        "source": "004_5230b8ac56ced4ba.txt § The five axes",
+        "examples": {"fires": [{"interaction": "chat"}], "does_not_fire": [{"interaction": "pipeline"}]},
+    }
+    two = load_rules(make_rule_set(tmp_path / "two", [rule], axes=DEFAULT.header.model_dump()["axes"][:2]))
+    record = render_adr(assess(load_profile(EXAMPLES / "chatbot.yaml"), two, price_date=PRICE_DATE), date=PRICE_DATE)
+    assert "The two axes of the rule set" in record
+    default = render_adr(assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=PRICE_DATE), date=PRICE_DATE)
+    assert "The five axes of the rule set" in default
+
+
+@pytest.mark.parametrize(
+    "sections, fragment",
+    [
+        ({"modes": {"sync": {"confirmation": ["Watch {latency}"]}}}, "modes.sync.confirmation: unknown figure {latency}"),
+        ({"migration": {"steps": [{"text": "Go to {target}"}]}}, "migration.steps.0.text: unknown figure {target}"),
+        ({"migration": {"steps": [{"when": {"to": "fax"}, "text": "x"}]}}, "migration.steps.0.when.to.0"),
+        ({"answers": {"interaction": {"chat": {"someone_waiting": "yes"}}}}, "answers.interaction.chat.someone_waiting"),
+        (
+            {"review_risks": [{"kind": "k", "label": "l", "none": "n", "detail": "d",
+                               "when": {"fact": "monthly_cost", "op": "gt", "value": 1}}]},
+            "unknown fact 'monthly_cost'",
+        ),
+        (
+            {"review_risks": [{"kind": "k", "label": "l", "none": "n", "detail": "d", "severity": "interaction",
+                               "when": {"fact": "over_rate_limit", "op": "eq", "value": True}}]},
+            "severity needs a number",
+        ),
+    ],
+)
+def test_policy_is_checked_when_the_rule_set_loads(tmp_path, sections, fragment):
+    folder = extending(tmp_path, **sections)
+    with pytest.raises(RuleSetError) as info:
+        load_rules(folder)
+    assert str(info.value).startswith(f"{folder / 'ruleset.yaml'}: ")
+    assert fragment in str(info.value)
+
+
+def test_a_standalone_rule_set_words_every_answer(tmp_path):
+    answers = DEFAULT.header.model_dump(mode="json")["answers"]
+    del answers["interaction"]["service_call"]
+    with pytest.raises(RuleSetError, match="interaction: word every answer; missing service_call"):
+        load_rules(make_rule_set(tmp_path / "rs", [], answers=answers))
