@@ -65,7 +65,9 @@ _A_MONTHS = Assumption(
     name="amortisation", value=f"{AMORTISATION_MONTHS} months, straight line", source=_SOURCE_DEFAULTS
 )
 _A_ENGINEERING: dict[Mode, Assumption] = {
-    m: Assumption(name=f"{m} engineering", value=f"{weeks:g} person-weeks ({_WHAT[m]})", source=_SOURCE_EFFORT)
+    m: Assumption(
+        name=f"{m} engineering", value=f"{weeks:g} person-week{'' if weeks == 1 else 's'} ({_WHAT[m]})", source=_SOURCE_EFFORT
+    )
     for m, weeks in ENGINEERING_PERSON_WEEKS.items()
 }
 _A_INFRA: dict[Mode, Assumption] = {
