@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from advisor.core.errors import InputError
 
 EXIT_OK = 0
-EXIT_FINDINGS = 1  # a check found something: a drifted record, a failing rule
 EXIT_INPUT = 2  # unusable input: a bad file, a bad value, a bad rule set
 
 

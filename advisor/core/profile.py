@@ -61,7 +61,7 @@ class RateLimits(BaseModel):
 
 
 class CostOptions(BaseModel):
-    """Overrides of the build-and-run cost defaults (see advisor.cost)."""
+    """Overrides of the build-and-run cost defaults (see advisor.core.cost)."""
 
     model_config = _STRICT
 
