@@ -35,7 +35,14 @@ def test_every_valid_profile_gets_exactly_one_allowed_recommendation(profile):
     # An excluded mode is never recommended, and excluded modes rank last.
     assert result.recommendation not in excluded
     assert [r.excluded for r in result.ranking] == sorted(r.excluded for r in result.ranking)
-    assert result.decided_by or result.fired_rules == [] or result.reason
+    # The headline names its reason: the decisive rule's first sentence, or that nothing spoke against it.
+    fired = {r.id: r for r in result.fired_rules}
+    assert set(result.decided_by) <= set(fired)
+    if result.decided_by:
+        because = " ".join(fired[result.decided_by[0]].because.split())
+        assert because.startswith(result.reason) and result.reason.endswith((".", "!", "?"))
+    else:
+        assert result.reason == f"{RULES.header.modes[result.recommendation].name} scores highest with no rule against it."
 
 
 @settings(max_examples=60, deadline=None)
