@@ -33,7 +33,8 @@ from questionnaire import charts, record, state, views, vocabulary
 from questionnaire.scenarios import read_scenarios
 from tests.strategies import profile_dicts
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT
+
 APP = ROOT / "app.py"
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 DEFAULT = ROOT / "examples" / "support-reply-draft.yaml"

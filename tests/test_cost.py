@@ -24,7 +24,8 @@ from advisor.core.errors import InputError
 from advisor.core.prices import price_card
 from advisor.core.profile import MODES, parse_profile
 
-PRICE_DATE = date(2026, 11, 1)
+from .conftest import PRICE_DATE
+
 # Seed 003, Cost Math: 1K tokens per request at $2.50 per 1M, batch 50% off.
 SEED_003_PRICING = {"input_per_mtok": 2.5, "output_per_mtok": 0.0, "batch_discount": 0.5}
 SEED_003_TABLE = [  # monthly volume, direct = streaming cost, batch cost

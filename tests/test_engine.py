@@ -14,8 +14,9 @@ from advisor.core.engine import evaluate, evaluate_rule
 
 from .strategies import batchable_profile_dicts, profile_dicts
 
+from .conftest import PRICE_DATE
+
 RULES = load_rules()
-PRICE_DATE = datetime.date(2026, 11, 1)
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

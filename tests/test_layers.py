@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT
+
 PACKAGE = ROOT / "advisor"
 
 # What each layer may import from the package (the package root is the lazy facade).

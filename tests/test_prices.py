@@ -10,8 +10,9 @@ from advisor.core.errors import InputError, UnknownModelError
 from advisor.core.prices import PriceCard, TieredRate, price_card
 from advisor.core.profile import Pricing, parse_profile
 
+from .conftest import PRICE_DATE
+
 # genai-prices 0.2.3 records batch variants from 2026-10-14 on.
-PRICE_DATE = date(2026, 11, 1)
 
 BASE = {
     "name": "feature",

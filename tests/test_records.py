@@ -38,11 +38,9 @@ from advisor.records.folder import RecordLink
 from advisor.records.inputs import find_inputs, read_inputs
 from advisor.views.adr import nice_ceiling
 
-from .conftest import run_cli
+from .conftest import EXAMPLES, ROOT, run_cli
 from .strategies import profile_dicts
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 PRICE_DATE = "2026-11-01"
 DATE = "2026-11-23"

@@ -8,7 +8,8 @@ import pytest
 
 from advisor import assess, load_profile
 
-PRICE_DATE = datetime.date(2026, 11, 1)
+from .conftest import PRICE_DATE
+
 
 BASE = {
     "name": "case",

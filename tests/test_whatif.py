@@ -15,9 +15,9 @@ from advisor.core.whatif import what_would_change
 
 from .strategies import profile_dicts
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import PRICE_DATE, ROOT
+
 RULES = load_rules()
-PRICE_DATE = datetime.date(2026, 11, 1)
 
 
 def modified(profile, fact: str, value) -> dict:

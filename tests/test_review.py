@@ -22,10 +22,9 @@ from advisor import MODES, assess, load_rules, parse_profile
 from advisor.cli.progress import Progress
 from advisor.views.review import render_review, review, review_row, summarise
 
-from .conftest import run_cli
+from .conftest import ROOT, run_cli
 from .strategies import profile_dicts
 
-ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "review-examples.md"
 RULES = load_rules()
 PRICE_DATE = "2026-11-01"

@@ -20,12 +20,10 @@ from advisor.cli.map import parse_axis
 from advisor.core.decision_map import decision_map, default_values, spaced_values
 from advisor.core.variables import CHOICE_FACTS, NUMERIC_FACTS, VARIABLE_FACTS, field_range
 
-from .conftest import run_cli
+from .conftest import PRICE_DATE, ROOT, run_cli
 from .strategies import profile_dicts
 
-ROOT = Path(__file__).resolve().parent.parent
 RULES = load_rules()
-PRICE_DATE = datetime.date(2026, 11, 1)
 GRAY = ROOT / "examples/gray-zone-30s.yaml"
 
 
