@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run recommend test bench clean
+.PHONY: run recommend test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +21,22 @@ run: $(STAMP)
 recommend: $(STAMP)
 	$(BIN)/advisor recommend examples/support-reply-draft.yaml
 
-test: $(STAMP)
+# ruff and mypy read their configuration from pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check advisor questionnaire app.py
+	$(BIN)/mypy
+
+# Everything, as CI runs it.
+test: lint
 	$(BIN)/pytest -q -p no:cacheprovider
+
+# The inner loop: everything but the wheel build, the Streamlit app and the browser.
+test-fast: lint
+	$(BIN)/pytest -q -p no:cacheprovider -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_app.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -17,9 +17,9 @@ import streamlit as st
 
 import advisor
 from advisor.core.errors import AdvisorError
-from advisor.views.markdown import slug
 from advisor.core.profile import WorkloadProfile, parse_profile
 from advisor.core.rules import RuleSet
+from advisor.views.markdown import slug
 from questionnaire.form import questions
 from questionnaire.scenarios import Scenario, read_scenarios
 from questionnaire.session import init_session, on_scenario, on_upload, reset_weights, weights_from_state

@@ -63,15 +63,27 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what a type checker and an editor see: the same names, eagerly
-    from advisor.core.assessment import Assessment, assess
-    from advisor.core.decision_map import DecisionMap, decision_map
-    from advisor.core.errors import AdvisorError, InputError, RuleSetError, UnknownModelError
-    from advisor.core.profile import MODES, WorkloadProfile, load_profile, parse_profile
-    from advisor.core.rules import RuleSet, load_rules
-    from advisor.core.rules_check import check_rules
-    from advisor.core.version import __version__
-    from advisor.core.whatif import what_would_change
-    from advisor.records.verify import verify
-    from advisor.views.adr import render_adr, write_adr
-    from advisor.views.review import Review, render_review, review
-    from advisor.views.rule_docs import rules_docs
+    from advisor.core.assessment import Assessment as Assessment
+    from advisor.core.assessment import assess as assess
+    from advisor.core.decision_map import DecisionMap as DecisionMap
+    from advisor.core.decision_map import decision_map as decision_map
+    from advisor.core.errors import AdvisorError as AdvisorError
+    from advisor.core.errors import InputError as InputError
+    from advisor.core.errors import RuleSetError as RuleSetError
+    from advisor.core.errors import UnknownModelError as UnknownModelError
+    from advisor.core.profile import MODES as MODES
+    from advisor.core.profile import WorkloadProfile as WorkloadProfile
+    from advisor.core.profile import load_profile as load_profile
+    from advisor.core.profile import parse_profile as parse_profile
+    from advisor.core.rules import RuleSet as RuleSet
+    from advisor.core.rules import load_rules as load_rules
+    from advisor.core.rules_check import check_rules as check_rules
+    from advisor.core.version import __version__ as __version__
+    from advisor.core.whatif import what_would_change as what_would_change
+    from advisor.records.verify import verify as verify
+    from advisor.views.adr import render_adr as render_adr
+    from advisor.views.adr import write_adr as write_adr
+    from advisor.views.review import Review as Review
+    from advisor.views.review import render_review as render_review
+    from advisor.views.review import review as review
+    from advisor.views.rule_docs import rules_docs as rules_docs

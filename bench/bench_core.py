@@ -13,8 +13,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -23,8 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 import advisor  # noqa: E402
 from advisor.core.assessment import build_assessment  # noqa: E402
-from advisor.core.situation import situate  # noqa: E402
 from advisor.core.engine import evaluate, evaluate_rule  # noqa: E402
+from advisor.core.situation import situate  # noqa: E402
 
 PRICE_DATE = datetime.date(2026, 11, 1)
 EXAMPLE = ROOT / "examples" / "support-reply-draft.yaml"

@@ -6,13 +6,13 @@ Each takes an Assessment (or a DecisionMap) and returns a chart; none draws anyt
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 
 from advisor.core.assessment import Assessment
-from advisor.core.facts import FACTS
 from advisor.core.decision_map import DecisionMap
+from advisor.core.facts import FACTS
 from advisor.core.profile import MODES
 from advisor.views.formatting import money, seconds
 from questionnaire.vocabulary import AXIS_COLORS, MODE_COLORS, Words, fact_label
@@ -188,7 +188,7 @@ def latency_chart(a: Assessment) -> Layered:
     return layered(bar, rule, text, height=115)  # the x axis alone takes ~80 px
 
 
-def _map_scale(fact: str, values: list[Any]) -> tuple[str, list[float]]:
+def _map_scale(fact: str, values: list[Any]) -> tuple[Literal["linear", "log"], list[float]]:
     """Scale type and cell edges of a numeric axis: cells meet halfway between grid values
     (geometrically on a log scale), so the workload's own value lands in the cell that holds it."""
     nums = [float(v) for v in values]
@@ -221,13 +221,13 @@ def map_chart(result: DecisionMap, words: Words) -> Layered:
         else:
             scale_type, edges = _map_scale(fact, values)
             unit = FACTS[fact].unit
-            labels = alt.Axis(labelExpr=SECONDS_LABEL, grid=False) if unit == "s" else alt.Axis(format="~s", grid=False)
+            ticks = alt.Axis(labelExpr=SECONDS_LABEL, grid=False) if unit == "s" else alt.Axis(format="~s", grid=False)
             enc = alt.X if axis == "x" else alt.Y
             encodings[axis] = {
                 "kind": "number",
                 "edges": edges,
                 "channel": enc(
-                    f"{axis}0:Q", title=title, scale=alt.Scale(type=scale_type, nice=False, zero=False), axis=labels
+                    f"{axis}0:Q", title=title, scale=alt.Scale(type=scale_type, nice=False, zero=False), axis=ticks
                 ),
                 "end": (alt.X2 if axis == "x" else alt.Y2)(f"{axis}1:Q"),
             }

@@ -13,9 +13,9 @@ from advisor.core.cost import (
     INFRA_USD_PER_MONTH,
     USD_PER_PERSON_WEEK,
 )
-from advisor.core.variables import field_range
 from advisor.core.profile import MODES
 from advisor.core.rules import RuleSet
+from advisor.core.variables import field_range
 from questionnaire.session import on_provider
 from questionnaire.state import BUDGET_UNITS, md
 from questionnaire.vocabulary import FIELD_LABELS, HELP, Words

@@ -8,11 +8,11 @@ import re
 import streamlit as st
 
 from advisor.core.assessment import Assessment
-from advisor.core.situation import today
-from advisor.views.json_output import dump_json
 from advisor.core.errors import AdvisorError
-from advisor.views.markdown import slug
+from advisor.core.situation import today
 from advisor.views.adr import record_title, render_adr
+from advisor.views.json_output import dump_json
+from advisor.views.markdown import slug
 from questionnaire.state import friendly, md
 
 
@@ -23,14 +23,14 @@ def record_tab(a: Assessment) -> None:
     st.session_state.setdefault("adr_date", today())
     st.session_state.setdefault("adr_view", "Preview")
     c1, c2, c3 = st.columns([3, 2, 2])
-    template = c1.segmented_control(
+    template: str = c1.segmented_control(
         "Format",
         list(ADR_TEMPLATES),
         key="adr_template",
         format_func=ADR_TEMPLATES.__getitem__,
         required=True,
         help="MADR 4 (Markdown Architectural Decision Records) or Nygard's format as adr-tools writes it.",
-    )
+    ) or "madr"  # required=True: never empty
     status = c2.selectbox("Status", ("proposed", "accepted"), key="adr_status", help="Proposed until the team agrees.")
     date = c3.date_input("Date", key="adr_date", help="The date written in the record.")
     adr: str | None = None

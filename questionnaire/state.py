@@ -12,8 +12,8 @@ from typing import Any
 import yaml
 
 from advisor.core.errors import AdvisorError
-from advisor.core.profile import MODES, CostOptions, Pricing, WorkloadProfile, parse_profile
 from advisor.core.files import decode_text
+from advisor.core.profile import MODES, CostOptions, Pricing, WorkloadProfile, parse_profile
 from advisor.core.yamlio import parse_yaml
 from questionnaire.vocabulary import FIELD_LABELS
 
@@ -83,7 +83,7 @@ def _float(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def answers_from_state(state: Mapping[str, Any]) -> dict[str, Any]:
+def answers_from_state(state: Mapping[Any, Any]) -> dict[str, Any]:
     """The workload mapping the answers describe; blank optional answers are left out."""
     answers: dict[str, Any] = {
         "name": state["q_name"],

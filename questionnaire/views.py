@@ -6,19 +6,18 @@ Nothing here decides: every figure is read off the Assessment that ``advisor.ass
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import streamlit as st
 
 import advisor
 from advisor.core.assessment import Assessment
+from advisor.core.conditions import op_symbol
+from advisor.core.decision_map import decision_map, default_values
 from advisor.core.errors import AdvisorError
 from advisor.core.facts import FACTS
-from advisor.core.decision_map import decision_map, default_values
-from advisor.core.variables import VARIABLE_FACTS
 from advisor.core.profile import MODES, WorkloadProfile
-from advisor.core.conditions import op_symbol
 from advisor.core.rules import RuleSet
+from advisor.core.variables import VARIABLE_FACTS
 from advisor.views.formatting import money, percent, seconds, value
 from questionnaire.charts import cost_chart, latency_chart, map_chart, ranking_chart
 from questionnaire.record import record_tab
@@ -169,7 +168,8 @@ def cost_tab(a: Assessment) -> None:
         f"Prices: {md(p.provider)} {md(p.model)} as of {p.price_date} ({md(p.data_version)}); batch prices from the "
         f"{md(p.batch_source)}. Batch saves {p.batch_token_saving_fraction:.0%} of the token bill and breaks even at "
         + (f"{breakeven:,.0f} requests a month." if breakeven is not None else "no volume.")
-        + f" Build effort at {money(p.usd_per_person_week)} per person-week, amortised over {p.amortisation_months} months."
+        + f" Build effort at {money(p.usd_per_person_week)} per person-week,"
+        + f" amortised over {p.amortisation_months} months."
     )
 
 
@@ -179,16 +179,19 @@ def latency_tab(a: Assessment) -> None:
     st.altair_chart(latency_chart(a), key="latency_chart", width="stretch")
     verdict = "fits" if lat.within_budget else "misses"
     st.markdown(
-        f"End-to-end p95 **{seconds(lat.end_to_end_p95_s)}** = {w.chained_calls} x {seconds(lat.per_call_p95_s)} per call"
+        f"End-to-end p95 **{seconds(lat.end_to_end_p95_s)}** = {w.chained_calls} x {seconds(lat.per_call_p95_s)}"
+        " per call"
         f" + {seconds(w.tool_latency_s)} of tools: it **{verdict}** the {seconds(lat.latency_budget_s)} budget"
-        f" ({lat.budget_ratio:.0%} of it). Streaming shows the first words after **{seconds(lat.time_to_first_token_s)}**."
+        f" ({lat.budget_ratio:.0%} of it)."
+        f" Streaming shows the first words after **{seconds(lat.time_to_first_token_s)}**."
     )
     st.caption(
         "Per-call p95 "
         + (
             "as measured."
             if lat.measured
-            else f"estimated: {lat.ttft_s:g} s to first token + {w.output_tokens:,} tokens at {lat.output_tokens_per_s:g} tokens/s."
+            else f"estimated: {lat.ttft_s:g} s to first token + {w.output_tokens:,} tokens"
+            f" at {lat.output_tokens_per_s:g} tokens/s."
         )
     )
     st.markdown("##### Rate limits at peak")
@@ -203,7 +206,8 @@ def latency_tab(a: Assessment) -> None:
     )
     if cap.over_limit:
         st.error(
-            f"Peak traffic exceeds the rate limit ({1 - cap.headroom:.0%} of it): expect 429 errors unless traffic is queued or limits raised."
+            f"Peak traffic exceeds the rate limit ({1 - cap.headroom:.0%} of it):"
+            " expect 429 errors unless traffic is queued or limits raised."
         )
     st.caption(f"Limits: {md(cap.limits_source)}")
     m1, m2, m3 = st.columns(3)
@@ -274,7 +278,8 @@ def why_tab(a: Assessment) -> None:
             width="stretch",
         )
     st.caption(
-        f"Rule set {md(a.ruleset.id)} {md(a.ruleset.version)} (sha256 {a.ruleset.hash[:12]}), advisor {a.advisor_version}."
+        f"Rule set {md(a.ruleset.id)} {md(a.ruleset.version)} (sha256 {a.ruleset.hash[:12]}),"
+        f" advisor {a.advisor_version}."
     )
 
 
@@ -349,7 +354,7 @@ def results(
         "Decision map": lambda: map_tab(profile, ruleset, weights),
         "Decision record": lambda: record_tab(assessment),
     }
-    for label, tab in zip(TABS, tabs):
+    for label, tab in zip(TABS, tabs, strict=True):
         if tab.open:
             with tab:
                 views[label]()

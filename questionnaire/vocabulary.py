@@ -69,7 +69,8 @@ class Words:
         if unit == "USD/month":
             return money(float(value)) + "/month"
         if unit:
-            return f"{count(value)} {unit}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.2f} {unit}"
+            whole = float(value).is_integer() or abs(value) >= 100
+            return f"{count(value)} {unit}" if whole else f"{value:,.2f} {unit}"
         return f"{value:g}"
 
 

@@ -25,10 +25,10 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 import advisor
-from advisor.views.json_output import dump_json
 from advisor.core.decision_map import decision_map, default_values
 from advisor.core.errors import InputError
 from advisor.core.profile import MODES
+from advisor.views.json_output import dump_json
 from questionnaire import charts, record, state, views, vocabulary
 from questionnaire.scenarios import read_scenarios
 from tests.strategies import profile_dicts
@@ -38,6 +38,9 @@ from .conftest import ROOT
 APP = ROOT / "app.py"
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 DEFAULT = ROOT / "examples" / "support-reply-draft.yaml"
+
+# Every test here runs the Streamlit script (AppTest) or imports Streamlit: `make test-fast` skips them.
+pytestmark = pytest.mark.slow
 
 # AppTest has no browser session; Streamlit says so on every run.
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)

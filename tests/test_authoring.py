@@ -4,7 +4,6 @@ custom rule set (examples/rules-cost-first) changes real decisions."""
 
 from __future__ import annotations
 
-import datetime
 import os
 import re
 import shutil
@@ -27,7 +26,7 @@ from advisor.core.rules_check import SAMPLE_SIZE, check_rules, sample_profiles
 from advisor.views.rule_docs import describe_condition, rules_docs
 from advisor.views.rules_check import render_check_report
 
-from .conftest import EXAMPLES, PRICE_DATE, ROOT, make_rule_set, run_cli
+from .conftest import PRICE_DATE, ROOT, make_rule_set, run_cli
 
 COST_FIRST = ROOT / "examples/rules-cost-first"
 SALES_CALLS = COST_FIRST / "workloads/sales-call-summaries.yaml"

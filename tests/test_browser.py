@@ -37,7 +37,7 @@ CHROMIUM_ARGS = [
 START_TIMEOUT_S = 60
 UPDATE_TIMEOUT_MS = 30_000
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _unavailable(reason: str) -> None:

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 import json
 import math
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor import assess, load_profile, load_rules, parse_profile
-from advisor.core.errors import InputError
-from advisor.core.facts import FACTS
 from advisor.cli.map import parse_axis
 from advisor.core.decision_map import decision_map, default_values, spaced_values
+from advisor.core.errors import InputError
+from advisor.core.facts import FACTS
 from advisor.core.variables import CHOICE_FACTS, NUMERIC_FACTS, VARIABLE_FACTS, field_range
 
 from .conftest import PRICE_DATE, ROOT, run_cli

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from advisor import MODES, assess, load_rules, parse_profile
-from advisor.core.situation import situate
 from advisor.core.engine import evaluate, evaluate_rule
-
-from .strategies import batchable_profile_dicts, profile_dicts
+from advisor.core.situation import situate
 
 from .conftest import PRICE_DATE
+from .strategies import batchable_profile_dicts, profile_dicts
 
 RULES = load_rules()
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,6 +13,9 @@ import pytest
 from .conftest import ROOT
 
 
+# Building the wheel takes seconds: `make test-fast` skips this module.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:

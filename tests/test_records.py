@@ -31,12 +31,12 @@ from advisor import (
     write_adr,
 )
 from advisor.core.errors import InputError
-from advisor.views.markdown import SLUG_MAX, cell, code, inline, slug
 from advisor.core.situation import today
 from advisor.records import folder
 from advisor.records.folder import RecordLink
 from advisor.records.inputs import find_inputs, read_inputs
 from advisor.views.adr import nice_ceiling
+from advisor.views.markdown import SLUG_MAX, cell, code, inline, slug
 
 from .conftest import EXAMPLES, ROOT, run_cli
 from .strategies import profile_dicts

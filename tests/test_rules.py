@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from advisor import RuleSetError, assess, load_profile, load_rules
-from advisor.core.rules_check import run_rule_examples
-from advisor.core.engine import evaluate_rule
 from advisor.core.conditions import compile_condition
+from advisor.core.engine import evaluate_rule
 from advisor.core.rules import default_rules_dir
+from advisor.core.rules_check import run_rule_examples
 
 RULESET = load_rules()
 

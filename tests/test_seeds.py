@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
 from advisor import assess, load_profile
 
 from .conftest import PRICE_DATE
-
 
 BASE = {
     "name": "case",

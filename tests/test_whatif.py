@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
 import shutil
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,9 +11,8 @@ from advisor import assess, load_profile, load_rules, parse_profile
 from advisor.core.variables import CHOICE_FACTS, NUMERIC_FACTS, VARIABLE_FACTS, current_value, field_range
 from advisor.core.whatif import what_would_change
 
-from .strategies import profile_dicts
-
 from .conftest import PRICE_DATE, ROOT
+from .strategies import profile_dicts
 
 RULES = load_rules()
 

@@ -12,7 +12,8 @@ def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         description="Validate and lint a rule set and run every rule's examples, like a test runner.",
     )
     parser.add_argument(
-        "dir", nargs="?", default=None, metavar="DIR", help="rule-set folder (default: $ADVISOR_RULES or the shipped set)"
+        "dir", nargs="?", default=None, metavar="DIR",
+        help="rule-set folder (default: $ADVISOR_RULES or the shipped set)",
     )
     parser.set_defaults(handler=run)
 

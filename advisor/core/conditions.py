@@ -10,6 +10,7 @@ short-circuit) so the trace shows each actual value against its threshold.
 from __future__ import annotations
 
 import difflib
+import math
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
@@ -80,7 +81,7 @@ class ConstantLeaves:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) != float("inf")
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _check_scalar(spec: FactSpec, value: Any, path: str) -> None:
@@ -125,8 +126,9 @@ def _compile_leaf(node: dict[str, Any], path: str) -> Check:
         if set(value) != {"fact"}:
             raise ConditionError(f"{path}.value", "a fact reference is written {fact: name}")
         other = fact_spec(value["fact"], f"{path}.value.fact")
-        if op in ("in", "not_in") or other.type != spec.type and not (other.numeric and spec.numeric):
-            raise ConditionError(f"{path}.value", f"cannot compare {spec.type} '{name}' with {other.type} '{other.name}'")
+        if op in ("in", "not_in") or (other.type != spec.type and not (other.numeric and spec.numeric)):
+            message = f"cannot compare {spec.type} '{name}' with {other.type} '{other.name}'"
+            raise ConditionError(f"{path}.value", message)
         other_name = other.name
         compare = _BINARY[op]
 
@@ -154,7 +156,9 @@ def _compile_leaf(node: dict[str, Any], path: str) -> Check:
 def compile_condition(node: Any, path: str = "when") -> Check:
     """Compile a condition tree to a callable; ConditionError names the path of a problem."""
     if not isinstance(node, dict) or not node:
-        raise ConditionError(path, "a condition must be a mapping: {all: [...]}, {any: [...]}, {not: ...} or {fact, op, value}")
+        raise ConditionError(
+            path, "a condition must be a mapping: {all: [...]}, {any: [...]}, {not: ...} or {fact, op, value}"
+        )
     if len(node) == 1 and ("all" in node or "any" in node):
         key = next(iter(node))
         items = node[key]

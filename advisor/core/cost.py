@@ -60,13 +60,17 @@ _WHAT: dict[Mode, str] = {
     "async": "queue, workers, job store, status endpoint, notifications",
     "batch": "JSONL building, submission, polling, custom_id matching, dead-letter path",
 }
-_A_RATE = Assumption(name="engineering cost", value=f"${USD_PER_PERSON_WEEK:,.0f} per person-week", source=_SOURCE_DEFAULTS)
+_A_RATE = Assumption(
+    name="engineering cost", value=f"${USD_PER_PERSON_WEEK:,.0f} per person-week", source=_SOURCE_DEFAULTS
+)
 _A_MONTHS = Assumption(
     name="amortisation", value=f"{AMORTISATION_MONTHS} months, straight line", source=_SOURCE_DEFAULTS
 )
 _A_ENGINEERING: dict[Mode, Assumption] = {
     m: Assumption(
-        name=f"{m} engineering", value=f"{weeks:g} person-week{'' if weeks == 1 else 's'} ({_WHAT[m]})", source=_SOURCE_EFFORT
+        name=f"{m} engineering",
+        value=f"{weeks:g} person-week{'' if weeks == 1 else 's'} ({_WHAT[m]})",
+        source=_SOURCE_EFFORT,
     )
     for m, weeks in ENGINEERING_PERSON_WEEKS.items()
 }
@@ -130,7 +134,7 @@ _DEFAULT_ASSUMPTIONS: tuple[Assumption, ...] = (
 
 def _build_inputs(
     profile: WorkloadProfile,
-) -> tuple[float, int, Mapping[str, float], Mapping[str, float], list[Assumption]]:
+) -> tuple[float, int, Mapping[Mode, float], Mapping[Mode, float], list[Assumption]]:
     """USD per person-week, months, infra and person-weeks per mode, and the defaults used."""
     options = profile.costs
     if options is None:
@@ -146,21 +150,21 @@ def _build_inputs(
     if months is None:
         months = AMORTISATION_MONTHS
         used.append(_A_MONTHS)
-    infra_given: Mapping[str, float] = options.infra_usd_per_month or {}
-    weeks_given: Mapping[str, float] = options.engineering_person_weeks or {}
-    infra: dict[str, float] = {}
-    weeks: dict[str, float] = {}
+    infra_given: Mapping[Mode, float] = options.infra_usd_per_month or {}
+    weeks_given: Mapping[Mode, float] = options.engineering_person_weeks or {}
+    infra: dict[Mode, float] = {}
+    weeks: dict[Mode, float] = {}
     for mode in MODES:
         if mode in infra_given:
             infra[mode] = infra_given[mode]
         else:
-            infra[mode] = INFRA_USD_PER_MONTH[mode]  # type: ignore[index]
-            used.append(_A_INFRA[mode])  # type: ignore[index]
+            infra[mode] = INFRA_USD_PER_MONTH[mode]
+            used.append(_A_INFRA[mode])
         if mode in weeks_given:
             weeks[mode] = weeks_given[mode]
         else:
-            weeks[mode] = ENGINEERING_PERSON_WEEKS[mode]  # type: ignore[index]
-            used.append(_A_ENGINEERING[mode])  # type: ignore[index]
+            weeks[mode] = ENGINEERING_PERSON_WEEKS[mode]
+            used.append(_A_ENGINEERING[mode])
     return rate, months, infra, weeks, used
 
 
@@ -176,13 +180,13 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
     retry = 1 + profile.retry_rate
     requests = profile.requests_per_month
     volume = requests * retry
-    per_request = {"sync": standard, "streaming": standard, "async": standard, "batch": batch}
+    per_request: dict[Mode, float] = {"sync": standard, "streaming": standard, "async": standard, "batch": batch}
     per_week_month = rate / months
 
     # Every input is bounded by the profile's validation, so no sum can overflow or go negative.
-    fixed: dict[str, float] = {}
-    totals: dict[str, float] = {}
-    parts: dict[str, tuple[float, float]] = {}
+    fixed: dict[Mode, float] = {}
+    totals: dict[Mode, float] = {}
+    parts: dict[Mode, tuple[float, float]] = {}
     for m in MODES:
         engineering = weeks[m] * per_week_month
         fixed[m] = infra[m] + engineering
@@ -193,14 +197,16 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
     running_today = parts[today][0] + infra[today] if today else None
     modes = {
         m: ModeCost(
-            mode=m,  # type: ignore[arg-type]
+            mode=m,
             tokens_usd=parts[m][0],
             infra_usd=infra[m],
             engineering_usd=parts[m][1],
             total_usd=totals[m],
             per_1k_requests_usd=totals[m] / requests * 1000 if requests else 0.0,
             engineering_person_weeks=weeks[m],
-            saving_vs_current_usd=None if running_today is None else (0.0 if m == today else running_today - totals[m]),
+            saving_vs_current_usd=(
+                None if running_today is None else (0.0 if m == today else running_today - totals[m])
+            ),
         )
         for m in MODES
     }
@@ -214,8 +220,8 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
     sync_tokens = parts["sync"][0]
     saving = max(0.0, sync_tokens - parts["batch"][0])
     return CostEstimate(
-        modes=modes,  # type: ignore[arg-type]
-        request_tokens_usd=per_request,  # type: ignore[arg-type]
+        modes=modes,
+        request_tokens_usd=per_request,
         batch_token_saving_usd_per_month=saving,
         batch_token_saving_fraction=saving / sync_tokens if sync_tokens > 0 else 0.0,
         batch_breakeven_requests_per_month=breakeven,

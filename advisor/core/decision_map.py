@@ -8,6 +8,7 @@ the rule set at every grid point (the app draws it, ``advisor map`` prints it), 
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -125,7 +126,7 @@ def spaced_values(fact: str, start: float, stop: float, n: int) -> list[Value]:
     for digits in range(3, 17):
         inner = [_round_sig(v, digits) for v in exact]
         points = [float(start), *inner, float(stop)]
-        if all(a < b for a, b in zip(points, points[1:])):
+        if all(a < b for a, b in itertools.pairwise(points)):
             break
     out: list[Value] = []
     last = -math.inf

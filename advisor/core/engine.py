@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
-from .errors import RuleSetError
-from .profile import MODES
 from .conditions import ConditionResult
+from .errors import RuleSetError
+from .profile import MODES, Mode
 from .rules import Rule, RuleSet
 
 
@@ -30,11 +31,11 @@ class Evaluation:
     ruleset: RuleSet
     fired_flags: tuple[bool, ...]  # per rule, in rule-set order
     weights: dict[str, float]
-    axis_scores: dict[str, dict[str, float]]  # mode -> axis -> score
-    totals: dict[str, float]
-    excluded: dict[str, tuple[str, ...]]  # mode -> ids of the rules that excluded it
-    order: tuple[str, ...]  # all modes, best first; excluded modes last
-    recommendation: str
+    axis_scores: dict[Mode, dict[str, float]]  # mode -> axis -> score
+    totals: dict[Mode, float]
+    excluded: dict[Mode, tuple[str, ...]]  # mode -> ids of the rules that excluded it
+    order: tuple[Mode, ...]  # all modes, best first; excluded modes last
+    recommendation: Mode
     decided_by: tuple[str, ...]  # rule ids, most decisive first
     # The raw trace: each shared condition's actual value and result, and the own trace of
     # each rule evaluated by its closure. Expanded per rule only when someone asks.
@@ -51,7 +52,9 @@ class Evaluation:
             if ids is None:
                 trace = self.own_traces[i]
             else:
-                trace = [(leaves[j][0], leaves[j][1], self.leaf_actuals[j], leaves[j][4], self.leaf_passed[j]) for j in ids]
+                trace = [
+                    (leaves[j][0], leaves[j][1], self.leaf_actuals[j], leaves[j][4], self.leaf_passed[j]) for j in ids
+                ]
             outcomes.append(RuleOutcome(rule, self.fired_flags[i], trace))
         return tuple(outcomes)
 
@@ -63,7 +66,7 @@ class Evaluation:
 def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> RuleOutcome:
     """Evaluate one rule with its full condition trace."""
     out: list[ConditionResult] = []
-    return RuleOutcome(rule, rule.check(facts, out), out)  # type: ignore[arg-type]
+    return RuleOutcome(rule, rule.check(facts, out), out)
 
 
 def _fire(
@@ -75,7 +78,7 @@ def _fire(
     leaves, plan = ruleset.leaf_plan
     get = facts.get
     actuals = [get(leaf[0]) for leaf in leaves]
-    passed = [a is not None and leaf[2](a, leaf[3]) for leaf, a in zip(leaves, actuals)]
+    passed = [a is not None and leaf[2](a, leaf[3]) for leaf, a in zip(leaves, actuals, strict=True)]
     failing = {i for i, ok in enumerate(passed) if not ok}
     own_traces: dict[int, list[ConditionResult]] = {}
     rules = ruleset.rules
@@ -83,7 +86,7 @@ def _fire(
     def own_closure(i: int) -> bool:  # a rule with any/not/fact references traces itself
         out: list[ConditionResult] = []
         own_traces[i] = out
-        return rules[i].check(facts, out)  # type: ignore[arg-type]
+        return rules[i].check(facts, out)
 
     flags = [failing.isdisjoint(ids) if ids is not None else own_closure(i) for i, ids in enumerate(plan)]
     return actuals, passed, flags, own_traces
@@ -107,10 +110,10 @@ def evaluate(
 
     actuals, passed, flags, own_traces = _fire(ruleset, facts)
     rules = ruleset.rules
-    fired = [rule for rule, flag in zip(rules, flags) if flag]
+    fired = [rule for rule, flag in zip(rules, flags, strict=True) if flag]
 
     axis_scores = {mode: dict.fromkeys(axes, 0.0) for mode in MODES}
-    excluded: dict[str, list[str]] = {}
+    excluded: dict[Mode, list[str]] = {}
     for rule in fired:
         axis = rule.axis
         for mode, score in rule.scores:
@@ -155,10 +158,10 @@ def evaluate(
 def _decisive_rules(
     fired: list[Rule],
     weights: dict[str, float],
-    winner: str,
-    order: tuple[str, ...],
-    totals: dict[str, float],
-    excluded: dict[str, list[str]],
+    winner: Mode,
+    order: tuple[Mode, ...],
+    totals: dict[Mode, float],
+    excluded: dict[Mode, list[str]],
 ) -> tuple[str, ...]:
     """The rules that made the winner win.
 

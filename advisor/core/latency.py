@@ -45,7 +45,9 @@ _TTFT_ASSUMPTION = {
     for row in MODEL_SPEEDS
 }
 _SPEED_ASSUMPTION = {
-    row: Assumption(name="output speed", value=f"{row.output_tokens_per_s:g} tokens/s ({row.note})", source=SOURCE_SPEED)
+    row: Assumption(
+        name="output speed", value=f"{row.output_tokens_per_s:g} tokens/s ({row.note})", source=SOURCE_SPEED
+    )
     for row in MODEL_SPEEDS
 }
 

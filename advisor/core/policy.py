@@ -48,9 +48,8 @@ def fill(text: str, figures: Mapping[str, str]) -> str:
 def _names_only(text: str, allowed: frozenset[str]) -> str:
     unknown = placeholders(text) - allowed
     if unknown:
-        raise ValueError(
-            f"unknown figure {{{sorted(unknown)[0]}}}; a text here may name {', '.join(f'{{{a}}}' for a in sorted(allowed))}"
-        )
+        named = ", ".join(f"{{{name}}}" for name in sorted(allowed))
+        raise ValueError(f"unknown figure {{{sorted(unknown)[0]}}}; a text here may name {named}")
     return text
 
 
@@ -108,7 +107,7 @@ class FormatWords(BaseModel):
     phrase: str = Field(min_length=1)  # "output tokens of prose text"
 
 
-def _every(value: Mapping[str, Any], literal: Any, what: str) -> None:
+def _every(value: Mapping[Any, Any], literal: Any, what: str) -> None:
     missing = [v for v in get_args(literal) if v not in value]
     if missing:
         raise ValueError(f"{what}: word every answer; missing {', '.join(missing)}")

@@ -225,8 +225,11 @@ def _cap_batch(batch: RateSet, standard: RateSet, assumptions: list[Assumption])
         if not b.never_above(s):
             b = s
             assumptions.append(
-                Assumption(name=f"batch {name.replace('_', ' ')}", value="standard price (catalogue batch price was higher)",
-                           source="genai-prices catalogue")
+                Assumption(
+                    name=f"batch {name.replace('_', ' ')}",
+                    value="standard price (catalogue batch price was higher)",
+                    source="genai-prices catalogue",
+                )
             )
         capped[name] = b
     return RateSet(**capped)
@@ -280,7 +283,8 @@ def price_card(
     else:
         share, assumption = _discount(found_provider.id, None)
         assert assumption is not None
-        assumptions.append(assumption.model_copy(update={"value": assumption.value + "; the catalogue has no batch price for this model on this date"}))
+        gap = "; the catalogue has no batch price for this model on this date"
+        assumptions.append(assumption.model_copy(update={"value": assumption.value + gap}))
         batch = RateSet(
             input=standard.input.scaled(1 - share),
             cached_input=standard.cached_input.scaled(1 - share),

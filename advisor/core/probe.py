@@ -19,7 +19,7 @@ from .variables import Value
 class Decision(NamedTuple):
     mode: Mode
     decided_by: tuple[str, ...]
-    excluded: dict[str, tuple[str, ...]]  # mode -> ids of the rules that excluded it
+    excluded: dict[Mode, tuple[str, ...]]  # mode -> ids of the rules that excluded it
 
 
 class ModeProbe:
@@ -57,7 +57,7 @@ class ModeProbe:
             self._decisions[fired] = decision
         return decision
 
-    def because(self, decision: Decision, previous: str | None = None) -> str:
+    def because(self, decision: Decision, previous: Mode | None = None) -> str:
         """One sentence naming the rule that decides ``decision``: the rule that rules out
         the previous mode when there is one, else the most decisive rule for the new one."""
         modes = self.ruleset.header.modes

@@ -149,7 +149,9 @@ def parse_profile(data: Any, source: str = "workload") -> WorkloadProfile:
     if isinstance(data, WorkloadProfile):
         return data
     if data is None:
-        raise InputError("the workload is empty; expected a mapping of fields such as 'name' and 'interaction'", source=source)
+        raise InputError(
+            "the workload is empty; expected a mapping of fields such as 'name' and 'interaction'", source=source
+        )
     if not isinstance(data, dict):
         raise InputError(
             f"expected a mapping of workload fields, got a {type(data).__name__}", source=source

@@ -89,7 +89,7 @@ class RuleSetHeader(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _unique_and_complete(self) -> "RuleSetHeader":
+    def _unique_and_complete(self) -> RuleSetHeader:
         ids = [a.id for a in self.axes]
         if len(set(ids)) != len(ids):
             raise ValueError("axis ids must be unique")
@@ -112,20 +112,20 @@ class Effect(BaseModel):
     model_config = _STRICT
 
     scores: dict[Mode, float] = Field(default_factory=dict)
-    exclude: list[Mode] = ()
+    exclude: list[Mode] = Field(default_factory=list)
     require: Mode | None = None
-    patterns: list[str] = ()
+    patterns: list[str] = Field(default_factory=list)
 
     @field_validator("scores")
     @classmethod
-    def _bounded(cls, value: dict[str, float]) -> dict[str, float]:
+    def _bounded(cls, value: dict[Mode, float]) -> dict[Mode, float]:
         for mode, score in value.items():
             if not -10 <= score <= 10:
                 raise ValueError(f"score for {mode} must be between -10 and 10 (got {score})")
         return value
 
     @model_validator(mode="after")
-    def _does_something(self) -> "Effect":
+    def _does_something(self) -> Effect:
         if not (self.scores or self.exclude or self.require or self.patterns):
             raise ValueError("an effect needs at least one of scores, exclude, require, patterns")
         if self.require and self.require in self.exclude:
@@ -133,18 +133,18 @@ class Effect(BaseModel):
         return self
 
     @property
-    def excluded_modes(self) -> tuple[str, ...]:
+    def excluded_modes(self) -> tuple[Mode, ...]:
         """Modes this effect rules out; ``require: X`` rules out every other mode."""
         if self.require:
             return tuple(m for m in MODES if m != self.require)
-        return self.exclude
+        return tuple(self.exclude)
 
 
 class Examples(BaseModel):
     model_config = _STRICT
 
-    fires: list[dict[str, Any]] = ()
-    does_not_fire: list[dict[str, Any]] = ()
+    fires: list[dict[str, Any]] = Field(default_factory=list)
+    does_not_fire: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class RuleSpec(BaseModel):
@@ -171,11 +171,11 @@ class Rule:
     # Flattened from the spec once at load, for the evaluation loop.
     id: str = ""
     axis: str = ""
-    scores: tuple[tuple[str, float], ...] = ()
-    excludes: tuple[str, ...] = ()
+    scores: tuple[tuple[Mode, float], ...] = ()
+    excludes: tuple[Mode, ...] = ()
 
     @classmethod
-    def compiled(cls, spec: RuleSpec, check: Check, file: str) -> "Rule":
+    def compiled(cls, spec: RuleSpec, check: Check, file: str) -> Rule:
         effect = spec.effect
         return cls(spec, check, file, spec.id, spec.axis, tuple(effect.scores.items()), tuple(effect.excluded_modes))
 
@@ -409,8 +409,8 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
         )
     else:
         header = parsed
-    for axis in header.axes:
-        check_source(axis.source, header, source, None, f"axes.{axis.id}.source")
+    for spec in header.axes:
+        check_source(spec.source, header, source, None, f"axes.{spec.id}.source")
     return header, base
 
 

@@ -24,6 +24,7 @@ from .profile import (
     MODES,
     Downstream,
     Interaction,
+    Mode,
     OutputFormat,
     SideEffects,
     WorkloadProfile,
@@ -149,7 +150,7 @@ def _sample_models(ruleset: RuleSet) -> list[dict[str, Any]]:
         for overrides in (*rule.spec.examples.fires, *rule.spec.examples.does_not_fire)
     ]
     for data in candidates:
-        combo = {key: data[key] for key in ("provider", "model", "pricing") if key in data}
+        combo: dict[str, Any] = {key: data[key] for key in ("provider", "model", "pricing") if key in data}
         seen.setdefault(json.dumps(combo, sort_keys=True, default=str), combo)
     priceable = []
     for key in sorted(seen):
@@ -361,7 +362,7 @@ class _Probe:
     facts: dict[str, Any]
 
 
-def _minimal_cover(group: list[int], excluded: list[frozenset[str]]) -> tuple[int, ...]:
+def _minimal_cover(group: list[int], excluded: list[frozenset[Mode]]) -> tuple[int, ...]:
     """Drop rules from a group while the rest still exclude every mode."""
     keep = list(group)
     for index in group:
@@ -448,11 +449,11 @@ def _contradictions(
     excluded = [frozenset(rule.spec.effect.excluded_modes) for rule in rules]
     hard = {i for i, modes in enumerate(excluded) if modes}
     found: dict[tuple[int, ...], _Probe] = {}
-    for probe, fired in zip(probes, fired_on):
+    for probe, fired in zip(probes, fired_on, strict=True):
         group = [i for i in fired if i in hard]
         if not group or frozenset().union(*(excluded[i] for i in group)) < _ALL_MODES:
             continue
-        hits = [(i,) for i in group if excluded[i] >= _ALL_MODES]
+        hits: list[tuple[int, ...]] = [(i,) for i in group if excluded[i] >= _ALL_MODES]
         hits += [(a, b) for a, b in combinations(group, 2) if excluded[a] | excluded[b] >= _ALL_MODES]
         for key in hits or [_minimal_cover(group, excluded)]:
             found.setdefault(key, probe)

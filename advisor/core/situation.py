@@ -21,7 +21,7 @@ from .rules import RuleSet
 
 
 def today() -> datetime.date:
-    return datetime.datetime.now(datetime.timezone.utc).date()
+    return datetime.datetime.now(datetime.UTC).date()
 
 
 def derive_facts(

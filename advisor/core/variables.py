@@ -58,14 +58,21 @@ def field_range(name: str) -> FieldRange:
     low, low_open, high, high_open = -math.inf, False, math.inf, False
     for item in field.metadata:
         if isinstance(item, annotated_types.Gt):
-            low, low_open = float(item.gt), True
+            low, low_open = _bound(item.gt), True
         elif isinstance(item, annotated_types.Ge):
-            low, low_open = float(item.ge), False
+            low, low_open = _bound(item.ge), False
         elif isinstance(item, annotated_types.Lt):
-            high, high_open = float(item.lt), True
+            high, high_open = _bound(item.lt), True
         elif isinstance(item, annotated_types.Le):
-            high, high_open = float(item.le), False
+            high, high_open = _bound(item.le), False
     return FieldRange(name, types == {int}, low, low_open, high, high_open)
+
+
+def _bound(value: object) -> float:
+    # WorkloadProfile bounds its numeric fields with numbers only.
+    if not isinstance(value, (int, float)):
+        raise TypeError(f"a numeric field's bound must be a number, not {value!r}")
+    return float(value)
 
 
 def check_variable(fact: str, where: str) -> None:
@@ -94,15 +101,12 @@ def coerce(fact: str, value: Any, where: str = "decision map") -> Value:
     rng = field_range(fact)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise InputError(f"must be {rng.describe()} (got {value!r})", source=where, field=fact)
-    if rng.integer:
-        if value != int(value):
-            raise InputError(f"must be {rng.describe()} (got {value!r})", source=where, field=fact)
-        value = int(value)
-    else:
-        value = float(value)
-    if not rng.contains(value):
-        raise InputError(f"must be {rng.describe()} (got {shown(value)})", source=where, field=fact)
-    return value
+    if rng.integer and value != int(value):
+        raise InputError(f"must be {rng.describe()} (got {value!r})", source=where, field=fact)
+    number: int | float = int(value) if rng.integer else float(value)
+    if not rng.contains(number):
+        raise InputError(f"must be {rng.describe()} (got {shown(number)})", source=where, field=fact)
+    return number
 
 
 def current_value(fact: str, profile: WorkloadProfile, latency: LatencyEstimate | None = None) -> Value:

@@ -47,7 +47,7 @@ class Change(BaseModel):
 def what_would_change(
     profile: WorkloadProfile,
     ruleset: RuleSet,
-    current: str,
+    current: Mode,
     *,
     weights: Mapping[str, float] | None = None,
     price_date: datetime.date | None = None,
@@ -84,7 +84,7 @@ def _raise_floor(rng: FieldRange, floor: float) -> FieldRange:
 
 
 class _Search:
-    def __init__(self, probe: ModeProbe, current: str):
+    def __init__(self, probe: ModeProbe, current: Mode):
         self.probe = probe
         self.current = current
 
@@ -99,7 +99,8 @@ class _Search:
         return decision if decision is not None and decision.mode != self.current else None
 
     def change(self, fact: str, value: Value, decision: Decision) -> Change:
-        return Change(fact=fact, value=value, new_recommendation=decision.mode, because=self.probe.because(decision, self.current))
+        because = self.probe.because(decision, self.current)
+        return Change(fact=fact, value=value, new_recommendation=decision.mode, because=because)
 
     def nearest(self, fact: str, rng: FieldRange, start: float, direction: int) -> Change | None:
         keep = start

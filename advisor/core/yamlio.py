@@ -29,7 +29,7 @@ def parse_yaml(text: str, source: str) -> Any:
                 mark = event.start_mark
                 where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
                 raise InputError(f"YAML aliases (*name) are not allowed in advisor files{where}", source=source)
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - the safe loader, as yaml.safe_load uses
+        return yaml.load(text, Loader=_SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

@@ -95,7 +95,8 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
     if axis_id == "cost_burst":
         sync = a.costs["sync"]
         return (
-            f"{money(sync.tokens_usd)} a month in tokens at standard prices, {percent(a.pricing.batch_token_saving_fraction)}"
+            f"{money(sync.tokens_usd)} a month in tokens at standard prices,"
+            f" {percent(a.pricing.batch_token_saving_fraction)}"
             f" less at batch prices; peak {count(cap.peak_rpm)} requests/min with {percent(cap.headroom)} rate-limit"
             f" headroom{' (over the limit)' if cap.over_limit else ''}."
         )
@@ -105,7 +106,8 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
             f"; stacked retries multiply calls by {cap.retry_amplification:g} in a storm"
             if cap.retry_amplification > 1 else ""
         )
-        return f"{words.side_effects[w.side_effects].sentence} {percent(w.retry_rate)} of requests are retried{storm}.{audit}"
+        repeat = words.side_effects[w.side_effects].sentence
+        return f"{repeat} {percent(w.retry_rate)} of requests are retried{storm}.{audit}"
     if axis_id == "downstream":
         return words.downstream[w.downstream].sentence
     # An organisation's own axis: its answer is what its rules found.

@@ -243,8 +243,8 @@ def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[Decis
 def summarise(rows: Sequence[ReviewRow], broken_files: int, ruleset: RuleSet) -> ReviewSummary:
     """Counts, moves, money and risks over the rows; every total is the sum of its rows.
     Risks are listed in the rule set's order of its kinds, worst first within a kind."""
-    recommended = {m: 0 for m in MODES}
-    current = {m: 0 for m in (*MODES, "none")}
+    recommended = dict.fromkeys(MODES, 0)
+    current = dict.fromkeys((*MODES, "none"), 0)
     for row in rows:
         recommended[row.recommendation] += 1
         current[row.current_mode or "none"] += 1

@@ -81,9 +81,13 @@ def _source(text: str, documents: dict[str, str]) -> str:
     return "; ".join(parts)
 
 
+# What a heading must not end with (markdownlint MD026), the full-width CJK forms included.
+_HEADING_END = ".,;:!\u3002\uff0c\uff1b\uff1a\uff01"
+
+
 def _heading(text: str) -> str:
     """Heading text: inline Markdown without the trailing punctuation linters reject."""
-    return str(inline(text)).rstrip(".,;:!。，；：！") or str(inline(text))
+    return str(inline(text)).rstrip(_HEADING_END) or str(inline(text))
 
 
 def _example(overrides: dict[str, Any]) -> str:

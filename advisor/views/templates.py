@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from advisor.core.errors import AdvisorError, InputError
@@ -86,5 +87,5 @@ def render_user_template(path: str, context: Mapping[str, Any]) -> str:
         raise AdvisorError(f"the template tried something the sandbox does not allow: {exc}", source=path) from None
     except jinja2.UndefinedError as exc:
         raise InputError(f"template uses an undefined value: {exc.message}", source=path) from None
-    except Exception as exc:  # noqa: BLE001 - a user's template is user input: any failure is theirs to fix
+    except Exception as exc:
         raise InputError(f"template failed: {type(exc).__name__}: {exc}", source=path) from None

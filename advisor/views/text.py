@@ -6,7 +6,7 @@ import textwrap
 
 from advisor.core.assessment import Assessment
 
-from .formatting import money, seconds
+from .formatting import money, percent, seconds
 
 WIDTH = 100
 
@@ -63,40 +63,41 @@ def render_text(a: Assessment) -> str:
     add(f"  first visible token when streaming: {seconds(lat.time_to_first_token_s)}")
     add("")
 
-    p = a.pricing
+    pricing = a.pricing
     add(
-        f"Cost per month at {w.requests_per_month:,} requests ({p.provider}/{p.model}, prices as of "
-        f"{p.price_date}, {p.data_version}; batch prices: {p.batch_source})"
+        f"Cost per month at {w.requests_per_month:,} requests ({pricing.provider}/{pricing.model}, prices as of "
+        f"{pricing.price_date}, {pricing.data_version}; batch prices: {pricing.batch_source})"
     )
     add(f"  {'mode':<10} {'tokens':>12} {'infra':>9} {'build/mo':>9} {'total':>12} {'per 1K req':>11}")
-    for mode, c in a.costs.items():
+    for mode, cost in a.costs.items():
         marker = "  <- recommended" if mode == a.recommendation else ""
         add(
-            f"  {mode:<10} {money(c.tokens_usd):>12} {money(c.infra_usd):>9} {money(c.engineering_usd):>9}"
-            f" {money(c.total_usd):>12} {money(c.per_1k_requests_usd):>11}{marker}"
+            f"  {mode:<10} {money(cost.tokens_usd):>12} {money(cost.infra_usd):>9} {money(cost.engineering_usd):>9}"
+            f" {money(cost.total_usd):>12} {money(cost.per_1k_requests_usd):>11}{marker}"
         )
-    breakeven = p.batch_breakeven_requests_per_month
+    breakeven = pricing.batch_breakeven_requests_per_month
     add(
-        f"  build cost amortised over {p.amortisation_months} months at {money(p.usd_per_person_week)}/person-week;"
+        f"  build cost amortised over {pricing.amortisation_months} months"
+        f" at {money(pricing.usd_per_person_week)}/person-week;"
         f" batch breaks even at {f'{breakeven:,.0f} requests/month' if breakeven is not None else 'no volume'}"
     )
     add("")
 
-    c = a.capacity
+    cap = a.capacity
     add("Capacity at peak")
     add(
-        f"  {c.peak_rpm:,.1f} requests/min of {c.rpm_limit:,.0f} RPM, {c.peak_tpm:,.0f} tokens/min of"
-        f" {c.tpm_limit:,.0f} TPM: headroom {c.headroom:.0%}{' (OVER LIMIT)' if c.over_limit else ''}"
+        f"  {cap.peak_rpm:,.1f} requests/min of {cap.rpm_limit:,.0f} RPM, {cap.peak_tpm:,.0f} tokens/min of"
+        f" {cap.tpm_limit:,.0f} TPM: headroom {percent(cap.headroom)}{' (OVER LIMIT)' if cap.over_limit else ''}"
     )
-    add(f"  limits: {c.limits_source}")
-    add(f"  {c.concurrent_connections:,.1f} concurrent connections for sync/streaming (Little's law)")
+    add(f"  limits: {cap.limits_source}")
+    add(f"  {cap.concurrent_connections:,.1f} concurrent connections for sync/streaming (Little's law)")
     add("")
 
     add("Why (rules that fired)")
-    for r in a.fired_rules:
-        add(f"  [{r.axis}] {r.id}: {r.title}")
-        add(_wrap(r.because))
-        add(f"    source: {r.source}")
+    for rule in a.fired_rules:
+        add(f"  [{rule.axis}] {rule.id}: {rule.title}")
+        add(_wrap(rule.because))
+        add(f"    source: {rule.source}")
     if a.what_would_change:
         add("")
         add("What would change the decision")
