@@ -36,6 +36,7 @@ test-fast: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_core.py
+	$(BIN)/python bench/bench_cli.py
 	$(BIN)/python bench/bench_app.py
 
 clean:

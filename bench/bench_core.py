@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 import os
 import platform
-import subprocess
 import sys
 import tempfile
 import time
@@ -106,31 +105,7 @@ def main() -> None:
         else:
             took = best_of(lambda: review([tmp], rules=None, price_date=PRICE_DATE), number=1, repeat=3)
             row("review of 1,000 workloads", took, "s", 2)
-
-    # As a user runs it: byte-code caches allowed (this sandbox disables them by default).
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    exe = [sys.executable, "-m", "advisor.cli"] if not (Path(sys.executable).parent / "advisor").exists() else [
-        str(Path(sys.executable).parent / "advisor")
-    ]
-    start_version = best_of(
-        lambda: subprocess.run([*exe, "--version"], capture_output=True, check=True, env=env), number=1, repeat=5
-    )
-    row("CLI cold start (advisor --version)", start_version, "s", 0.5)
-    start_recommend = best_of(
-        lambda: subprocess.run([*exe, "recommend", str(EXAMPLE), "--format", "json"], capture_output=True,
-                               check=True, env=env),
-        number=1, repeat=5,
-    )
-    row("CLI advisor recommend (cold process)", start_recommend, "s", 2)
-    probe = (
-        "import sys; from advisor.cli import main; main(['recommend', sys.argv[1], '--format', 'json']);"
-        "heavy = sorted(m for m in ('streamlit', 'pandas', 'altair', 'numpy') if m in sys.modules);"
-        "print('HEAVY', ','.join(heavy) or 'none', file=sys.stderr)"
-    )
-    out = subprocess.run([sys.executable, "-c", probe, str(EXAMPLE)], capture_output=True, text=True, env=env)
-    heavy = [line for line in out.stderr.splitlines() if line.startswith("HEAVY")]
-    print(f"  {'heavy modules imported on the CLI path':<44} {heavy[0].split(' ', 1)[1] if heavy else '?':>10}")
-
+    print("  (CLI start-up: bench/bench_cli.py)")
 
 if __name__ == "__main__":
     main()

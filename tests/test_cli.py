@@ -116,3 +116,22 @@ def test_review_counts_one_broken_file_in_plain_words(tmp_path, capsys):
     code, out, _ = run_cli(capsys, "review", str(path))
     assert code == 2
     assert "1 file was not reviewed" in out
+
+
+def test_each_command_loads_only_what_it_needs():
+    """--version loads no library at all; recommend writes no template, so it never loads Jinja2."""
+    probe = (
+        "import sys; from advisor.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pydantic', 'yaml', 'jinja2', 'genai_prices', 'advisor.core.assessment')"
+        " if m in sys.modules), file=sys.stderr)"
+    )
+
+    def loaded(*argv: str) -> str:
+        done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, check=True)
+        return done.stderr.strip().splitlines()[-1]
+
+    assert loaded("--version") == "[]"
+    assert loaded("recommend", CHATBOT, "--format", "json") == (
+        "['advisor.core.assessment', 'genai_prices', 'pydantic', 'yaml']"
+    )

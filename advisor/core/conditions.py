@@ -9,13 +9,13 @@ short-circuit) so the trace shows each actual value against its threshold.
 
 from __future__ import annotations
 
-import difflib
 import math
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from .facts import FACTS, FactSpec
+from .validation import closest
 
 OPERATORS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
 _ORDERING = {"lt", "le", "gt", "ge"}
@@ -101,7 +101,7 @@ def _check_scalar(spec: FactSpec, value: Any, path: str) -> None:
 def fact_spec(name: Any, path: str) -> FactSpec:
     """The declared fact ``name``, or a ConditionError with the closest declared name."""
     if not isinstance(name, str) or name not in FACTS:
-        close = difflib.get_close_matches(str(name), list(FACTS), n=1, cutoff=0.6)
+        close = closest(str(name), list(FACTS))
         hint = f"; did you mean '{close[0]}'?" if close else f"; declared facts: {', '.join(FACTS)}"
         raise ConditionError(path, f"unknown fact {name!r}{hint}")
     return FACTS[name]
@@ -114,7 +114,7 @@ def _compile_leaf(node: dict[str, Any], path: str) -> Check:
     spec = fact_spec(node["fact"], f"{path}.fact")
     op = node["op"]
     if op not in OPERATORS:
-        close = difflib.get_close_matches(str(op), OPERATORS, n=1, cutoff=0.5)
+        close = closest(str(op), list(OPERATORS), cutoff=0.5)
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise ConditionError(f"{path}.op", f"unknown operator {op!r}; {hint}allowed: {', '.join(OPERATORS)}")
     if op in _ORDERING and not spec.numeric:

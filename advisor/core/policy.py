@@ -76,8 +76,8 @@ class ModeSpec(BaseModel):
     verb: str = Field(min_length=1)  # what the team will do: "stream the answer"
     contract: Contract
     summary: str = Field(min_length=1)
-    risks: list[RiskSpec] = Field(default_factory=list)
-    checklist: list[str] = Field(default_factory=list)
+    risks: list[RiskSpec] = []
+    checklist: list[str] = []
     confirmation: list[str] = Field(min_length=1)  # what to watch in production
 
     @field_validator("confirmation")
@@ -166,7 +166,7 @@ class MoveCondition(BaseModel):
 class MigrationStep(BaseModel):
     model_config = _STRICT
 
-    when: MoveCondition = Field(default_factory=MoveCondition)
+    when: MoveCondition = MoveCondition()
     text: str = Field(min_length=1)
 
     @field_validator("text")

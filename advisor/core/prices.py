@@ -9,7 +9,6 @@ recorded as an assumption; so is every other gap that had to be filled.
 from __future__ import annotations
 
 import datetime
-import difflib
 import functools
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from .assumption import Assumption
 from .errors import UnknownModelError
 from .profile import Pricing
+from .validation import closest
 
 if TYPE_CHECKING:  # genai-prices is imported on first use: importing it costs ~0.3 s.
     from genai_prices.data_snapshot import DataSnapshot
@@ -132,7 +132,7 @@ def _names(clause: Any) -> list[str]:
 
 def _close(word: str, candidates: list[str]) -> str:
     unique = list(dict.fromkeys(candidates))
-    found = difflib.get_close_matches(word.lower(), unique, n=_CLOSE_MATCHES, cutoff=0.5)
+    found = closest(word.lower(), unique, n=_CLOSE_MATCHES, cutoff=0.5)
     return ", ".join(found) if found else "none"
 
 

@@ -76,9 +76,9 @@ class RuleSetHeader(BaseModel):
     tie_break: list[Mode]
     modes: dict[Mode, ModeSpec]
     answers: Answers
-    patterns: list[PatternSpec] = Field(default_factory=list)
+    patterns: list[PatternSpec] = []
     migration: Migration
-    review_risks: list[ReviewRiskSpec] = Field(default_factory=list)
+    review_risks: list[ReviewRiskSpec] = []
     example_base: dict[str, Any]
 
     @field_validator("tie_break")
@@ -111,10 +111,10 @@ class RuleSetHeader(BaseModel):
 class Effect(BaseModel):
     model_config = _STRICT
 
-    scores: dict[Mode, float] = Field(default_factory=dict)
-    exclude: list[Mode] = Field(default_factory=list)
+    scores: dict[Mode, float] = {}
+    exclude: list[Mode] = []
     require: Mode | None = None
-    patterns: list[str] = Field(default_factory=list)
+    patterns: list[str] = []
 
     @field_validator("scores")
     @classmethod
@@ -143,8 +143,8 @@ class Effect(BaseModel):
 class Examples(BaseModel):
     model_config = _STRICT
 
-    fires: list[dict[str, Any]] = Field(default_factory=list)
-    does_not_fire: list[dict[str, Any]] = Field(default_factory=list)
+    fires: list[dict[str, Any]] = []
+    does_not_fire: list[dict[str, Any]] = []
 
 
 class RuleSpec(BaseModel):
@@ -157,7 +157,7 @@ class RuleSpec(BaseModel):
     effect: Effect
     because: str = Field(min_length=1)
     source: str = Field(min_length=1)
-    examples: Examples = Field(default_factory=Examples)
+    examples: Examples = Examples()
 
 
 # -- the loaded rule set ------------------------------------------------------------
@@ -313,16 +313,17 @@ class ExtendingHeader(BaseModel):
     """The header of a rule set built on another one: ``extends: default`` (the shipped set)
     or a folder relative to this one. Everything not overridden is inherited."""
 
-    model_config = _STRICT
+    # Built when a rule set first extends another, not at import: most runs never need it.
+    model_config = ConfigDict(**_STRICT, defer_build=True)
 
     id: str = Field(pattern=_ID)
     version: str = Field(min_length=1, max_length=40)
     title: str = Field(min_length=1)
     description: str = ""
     extends: str = Field(min_length=1)
-    weights: dict[str, float] = Field(default_factory=dict)
-    sources: dict[str, str] = Field(default_factory=dict)
-    disable: list[str] = Field(default_factory=list)
+    weights: dict[str, float] = {}
+    sources: dict[str, str] = {}
+    disable: list[str] = []
     example_base: dict[str, Any] | None = None
     # Policy sections, merged into the base's key by key (a list replaces the base's list).
     modes: dict[str, Any] | None = None

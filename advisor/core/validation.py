@@ -6,7 +6,6 @@ first problem the same way: the field's dotted path, what is wrong, what is allo
 
 from __future__ import annotations
 
-import difflib
 import math
 from typing import Any, get_args
 
@@ -30,6 +29,13 @@ def shown(value: Any) -> str:
         return f"{value:.6g}"
     text = repr(value)
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 3] + "..."
+
+
+def closest(word: str, candidates: list[str], *, n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The candidates closest to a misspelt ``word``, for "did you mean ...?" (difflib's ratio)."""
+    import difflib  # only a mistake needs it: kept off the start-up path
+
+    return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -63,7 +69,7 @@ def describe_validation_error(
     given = err.get("input")
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc)
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+        close = closest(str(loc[-1]), allowed)
         hint = f"did you mean '{close[0]}'? " if close else ""
         listed = f"; {hint}allowed {noun}s: {', '.join(allowed)}" if allowed else ""
         message = f"unknown {noun}{listed}"

@@ -5,7 +5,6 @@ restated here), and the workload's own value of each as the rules see it.
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass
 from typing import Any, get_args
@@ -16,7 +15,7 @@ from .errors import InputError
 from .facts import FACTS
 from .latency import LatencyEstimate, estimate_latency
 from .profile import WorkloadProfile
-from .validation import shown
+from .validation import closest, shown
 
 Value = int | float | str
 
@@ -82,7 +81,7 @@ def check_variable(fact: str, where: str) -> None:
     if fact in FACTS:
         message = f"'{fact}' is not an answer the workload can vary; vary one of: {', '.join(VARIABLE_FACTS)}"
     else:
-        close = difflib.get_close_matches(fact, VARIABLE_FACTS, n=1, cutoff=0.6)
+        close = closest(fact, list(VARIABLE_FACTS))
         hint = f"did you mean '{close[0]}'? " if close else ""
         message = f"unknown fact '{fact}'; {hint}facts: {', '.join(VARIABLE_FACTS)}"
     raise InputError(message, source=where)
