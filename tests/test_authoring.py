@@ -403,6 +403,7 @@ def test_the_docs_do_not_depend_on_where_the_rule_set_lives(tmp_path):
 def test_the_docs_pages_pass_markdown_lint():
     assert lint_markdown(DOCS) == []
     assert lint_markdown(ROOT / "docs/custom-rules.md") == []
+    assert lint_markdown(ROOT / "docs/architecture.md") == []
 
 
 def test_the_docs_describe_each_rule_what_why_source_examples():

@@ -8,6 +8,7 @@ checked all the same.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -163,3 +164,17 @@ def test_the_checker_sees_a_cycle_and_a_wrong_way_edge(tmp_path):
     edges = {name: imports_of(path, name, set(modules)) for name, path in modules.items()}
     assert find_cycle(edges) == ["advisor.core.a", "advisor.core.b", "advisor.core.a"]
     assert "advisor.views" in edges["advisor.core.b"]
+
+
+def test_the_architecture_page_names_modules_that_exist():
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(advisor/[\w/]+\.py)`", page))
+    assert len(named) > 20
+    assert [path for path in sorted(named) if not (ROOT / path).is_file()] == []
+    # Every layer's modules appear in the README's layout.
+    layout = (ROOT / "README.md").read_text(encoding="utf-8").split("## Layout", 1)[1]
+    missing = [
+        f"{p.parent.name}/{p.stem}" for p in sorted(PACKAGE.glob("*/*.py"))
+        if p.stem != "__init__" and p.stem != "__main__" and not re.search(rf"\b{p.stem}\b", layout)
+    ]
+    assert missing == []
