@@ -7,7 +7,9 @@ from pathlib import Path
 
 import advisor
 from advisor.core.errors import AdvisorError
+from advisor.core.files import read_text
 from advisor.core.profile import WorkloadProfile
+from advisor.core.yamlio import parse_yaml
 
 DEFAULT_SCENARIO = "support-reply-draft"
 
@@ -26,11 +28,12 @@ def read_scenarios(folder: Path) -> tuple[dict[str, Scenario], tuple[str, ...]]:
     problems: list[str] = []
     for path in sorted(folder.glob("*.yaml")):
         try:
-            profile = advisor.load_profile(path)
+            text = read_text(path, what="YAML file")
+            profile = advisor.parse_profile(parse_yaml(text, str(path)), source=str(path))
         except AdvisorError as exc:
             problems.append(str(exc))
             continue
-        found[path.stem] = Scenario(path.stem, profile.name, _comment_header(path.read_text("utf-8")), profile)
+        found[path.stem] = Scenario(path.stem, profile.name, _comment_header(text), profile)
     return found, tuple(problems)
 
 

@@ -35,6 +35,8 @@ def test_wheel_ships_rules_and_report_templates(wheel):
     assert {f"advisor/rules/{n}" for n in shipped_rules} <= names
     shipped_reports = {p.name for p in (ROOT / "reports").glob("*.j2")}
     assert shipped_reports and {f"advisor/reports/{n}" for n in shipped_reports} <= names
+    # Type checkers read the package's annotations (PEP 561); every layer ships.
+    assert {"advisor/py.typed", "advisor/core/__init__.py", "advisor/cli/__main__.py"} <= names
 
 
 def test_installed_package_runs_from_another_folder(wheel, tmp_path):
