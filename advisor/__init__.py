@@ -40,7 +40,7 @@ _EXPORTS: dict[str, str] = {
     "render_adr": "advisor.views.adr",
     "render_review": "advisor.views.review",
     "review": "advisor.views.review",
-    "rules_docs": "advisor.views.rule_docs",
+    "rules_docs": "advisor.views.rules_docs",
     "verify": "advisor.records.verify",
     "what_would_change": "advisor.core.whatif",
     "write_adr": "advisor.views.adr",
@@ -86,4 +86,4 @@ if TYPE_CHECKING:  # what a type checker and an editor see: the same names, eage
     from advisor.views.review import Review as Review
     from advisor.views.review import render_review as render_review
     from advisor.views.review import review as review
-    from advisor.views.rule_docs import rules_docs as rules_docs
+    from advisor.views.rules_docs import rules_docs as rules_docs

@@ -23,7 +23,7 @@ from advisor.core.files import write_atomic
 from advisor.core.profile import MODES, Downstream, Interaction, OutputFormat, SideEffects
 from advisor.core.rules import RULES_ENV, default_rules_dir
 from advisor.core.rules_check import SAMPLE_SIZE, check_rules, sample_profiles
-from advisor.views.rule_docs import describe_condition, rules_docs
+from advisor.views.rules_docs import describe_condition, rules_docs
 from advisor.views.rules_check import render_check_report
 
 from .conftest import PRICE_DATE, ROOT, make_rule_set, run_cli

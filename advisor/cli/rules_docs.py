@@ -20,7 +20,7 @@ def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 def run(args: argparse.Namespace) -> int:
     from advisor.core.files import write_atomic
-    from advisor.views.rule_docs import rules_docs
+    from advisor.views.rules_docs import rules_docs
 
     text = rules_docs(args.dir)
     if args.output:

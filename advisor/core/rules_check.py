@@ -2,7 +2,7 @@
 
 ``check_rules`` validates a rule-set folder, lints it and runs every rule's examples
 (semgrep's ``ruleid:``/``ok:`` tests), with one result per rule like a test runner
-(printed by advisor.views.rules_check). Its reference page is advisor.views.rule_docs.
+(printed by advisor.views.rules_check). Its reference page is advisor.views.rules_docs.
 """
 
 from __future__ import annotations
