@@ -166,7 +166,8 @@ def cost_tab(a: Assessment) -> None:
     breakeven = p.batch_breakeven_requests_per_month
     st.caption(
         f"Prices: {md(p.provider)} {md(p.model)} as of {p.price_date} ({md(p.data_version)}); batch prices from the "
-        f"{md(p.batch_source)}. Batch saves {p.batch_token_saving_fraction:.0%} of the token bill and breaks even at "
+        f"{md(p.batch_source)}. Batch saves {percent(p.batch_token_saving_fraction)} of the token bill"
+        " and breaks even at "
         + (f"{breakeven:,.0f} requests a month." if breakeven is not None else "no volume.")
         + f" Build effort at {money(p.usd_per_person_week)} per person-week,"
         + f" amortised over {p.amortisation_months} months."
@@ -182,7 +183,7 @@ def latency_tab(a: Assessment) -> None:
         f"End-to-end p95 **{seconds(lat.end_to_end_p95_s)}** = {w.chained_calls} x {seconds(lat.per_call_p95_s)}"
         " per call"
         f" + {seconds(w.tool_latency_s)} of tools: it **{verdict}** the {seconds(lat.latency_budget_s)} budget"
-        f" ({lat.budget_ratio:.0%} of it)."
+        f" ({percent(lat.budget_ratio)} of it)."
         f" Streaming shows the first words after **{seconds(lat.time_to_first_token_s)}**."
     )
     st.caption(
@@ -198,15 +199,15 @@ def latency_tab(a: Assessment) -> None:
     c1, c2 = st.columns(2)
     c1.progress(
         min(1.0, cap.rpm_utilisation),
-        text=f"Requests: {cap.peak_rpm:,.1f} of {cap.rpm_limit:,.0f} per minute ({cap.rpm_utilisation:.0%})",
+        text=f"Requests: {cap.peak_rpm:,.1f} of {cap.rpm_limit:,.0f} per minute ({percent(cap.rpm_utilisation)})",
     )
     c2.progress(
         min(1.0, cap.tpm_utilisation),
-        text=f"Tokens: {cap.peak_tpm:,.0f} of {cap.tpm_limit:,.0f} per minute ({cap.tpm_utilisation:.0%})",
+        text=f"Tokens: {cap.peak_tpm:,.0f} of {cap.tpm_limit:,.0f} per minute ({percent(cap.tpm_utilisation)})",
     )
     if cap.over_limit:
         st.error(
-            f"Peak traffic exceeds the rate limit ({1 - cap.headroom:.0%} of it):"
+            f"Peak traffic exceeds the rate limit ({percent(1 - cap.headroom)} of it):"
             " expect 429 errors unless traffic is queued or limits raised."
         )
     st.caption(f"Limits: {md(cap.limits_source)}")
@@ -322,7 +323,8 @@ def map_tab(profile: WorkloadProfile, ruleset: RuleSet, weights: dict[str, float
     st.altair_chart(map_chart(result, words), key="map_chart", width="stretch")
     counts = {m: sum(row.count(m) for row in result.cells) for m in MODES}
     total = sum(counts.values())
-    st.caption(" · ".join(f"{words.short(m)} {counts[m] / total:.0%}" for m in MODES if counts[m]) + " of the grid.")
+    shares = [f"{words.short(m)} {percent(counts[m] / total)}" for m in MODES if counts[m]]
+    st.caption(" · ".join(shares) + " of the grid.")
 
 
 TABS = ("Overview", "Cost", "Latency & capacity", "Risks", "Why", "Decision map", "Decision record")
