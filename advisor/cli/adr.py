@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 from .common import EXIT_OK, about_file, add_rules_and_price_date, parse_date
 
@@ -11,7 +12,17 @@ examples:
   advisor adr examples/chatbot.yaml
   advisor adr examples/chatbot.yaml --template nygard --dir doc/adr --status accepted
   advisor adr examples/chatbot.yaml --supersedes 3 --date 2026-11-23
+  advisor adr examples/chatbot.yaml --status accepted --decision-makers "Ana Lima, Ben Okafor" \\
+      --consulted "Platform team" --informed "Support leads"
 """
+STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
+
+
+def record_number(text: str) -> int:
+    """A record number as ASCII digits only: no sign, no spaces, no other scripts' digits."""
+    if not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected the number of an existing record, like 3 (got {text!r})")
+    return int(text)
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,13 +39,26 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--template", default="madr", metavar="madr|nygard|PATH",
         help="MADR 4 (default), Nygard as adr-tools writes it, or your own Jinja2 template (sandboxed)",
     )
-    parser.add_argument("--status", choices=("proposed", "accepted"), default="proposed")
+    parser.add_argument("--status", choices=STATUSES, default="proposed", help="MADR status (default: proposed)")
     parser.add_argument(
         "--date", metavar="YYYY-MM-DD", type=parse_date, default=None, help="record date (default: today)"
     )
     parser.add_argument(
-        "--supersedes", metavar="N", type=int, default=None, help="number of the record this one supersedes"
+        "--supersedes", metavar="N", type=record_number, default=None,
+        help="number of the record this one supersedes (an advisor record must be about the same workload)",
     )
+    parser.add_argument(
+        "--force", action="store_true", help="with --supersedes: supersede a record about another workload",
+    )
+    for flag, who in (
+        ("--decision-makers", "everyone involved in the decision"),
+        ("--consulted", "everyone whose opinion was sought"),
+        ("--informed", "everyone kept up to date"),
+    ):
+        parser.add_argument(
+            flag, metavar="NAMES", action="append", default=None,
+            help=f"{who}: names separated by commas, or the option repeated (MADR front matter)",
+        )
     add_rules_and_price_date(parser)
     parser.set_defaults(handler=run)
 
@@ -48,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
     with about_file(args.file):
         result = assess(profile, args.rules, price_date=args.price_date)
     path = write_adr(
-        result, args.dir, template=args.template, status=args.status, date=args.date, supersedes=args.supersedes
+        result, args.dir, template=args.template, status=args.status, date=args.date, supersedes=args.supersedes,
+        force=args.force, decision_makers=args.decision_makers, consulted=args.consulted, informed=args.informed,
     )
     print(path)
     return EXIT_OK

@@ -3,45 +3,93 @@
 from __future__ import annotations
 
 import argparse
+import math
+import re
 import sys
 
 from .common import add_rules_and_price_date
 
 EPILOG = """\
+statuses:
+  holds         today's rules and prices make the same decision; no option's monthly
+                cost moved by more than the tolerance
+  drifted       the decision changed, or an option's monthly cost moved beyond it
+  inconsistent  the text states another decision than its inputs, or the inputs were
+                edited (they no longer match their digest)
+  unverifiable  advisor wrote it, but its inputs are missing, duplicated or invalid
+  (files advisor did not write are skipped; a superseded record whose successor
+  exists is not re-checked)
+
 examples:
-  advisor verify                       # every record in docs/decisions
-  advisor verify doc/adr 0004-chat.md  # folders and files
-  advisor verify --rules ./our-rules   # against your organisation's rule set
+  advisor verify                            # every record in docs/decisions, subfolders too
+  advisor verify doc/adr 0004-chat.md       # folders and files
+  advisor verify --rules ./our-rules        # against your organisation's rule set
+  advisor verify --format github            # annotations on a pull request (GitHub Actions)
+  advisor verify --cost-tolerance 25%       # let monthly costs move by up to 25%
 """
+
+
+def cost_tolerance(text: str) -> float:
+    """``10%`` or ``0.1``: how far an option's monthly cost may move before a record drifts."""
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(%?)\s*", text)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"expected a percentage (10%) or a fraction (0.1), got {text!r}")
+    value = float(match.group(1))
+    if match.group(2):
+        return value / 100
+    if value > 1:
+        raise argparse.ArgumentTypeError(
+            f"{text} as a fraction is more than 100%; write {text}% for a percentage, or a fraction like 0.1"
+        )
+    if not math.isfinite(value):  # pragma: no cover - the pattern admits finite numbers only
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "verify",
         help="re-check recorded decisions against today's rules and prices",
-        description="Re-evaluate every advisor-written decision record from its embedded inputs. "
-        "Exit 0 when all hold, 1 when any drifted, 2 on unreadable input.",
+        description="Re-check every advisor-written decision record (folders are searched with their "
+        "subfolders) from the inputs it embeds. Exit 0 when all hold, 1 when any drifted or is "
+        "inconsistent, 2 when any is unverifiable, a path does not exist, or no record was found.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="*", metavar="DIR|FILE", default=["docs/decisions"])
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format", choices=("text", "json", "github"), default="text",
+        help="text (default), json, or github: workflow-command annotations for GitHub Actions",
+    )
+    parser.add_argument(
+        "--cost-tolerance", metavar="PCT", type=cost_tolerance, default=None,
+        help="how far an option's monthly cost may move before the record drifts: 10%% (default) or 0.1",
+    )
+    parser.add_argument(
+        "--allow-empty", action="store_true",
+        help="exit 0 when the paths hold no advisor record (default: exit 2, the path is probably wrong)",
+    )
     add_rules_and_price_date(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from advisor.records.verify import verify, verify_exit_code
+    from advisor.records.verify import DEFAULT_COST_TOLERANCE, verify, verify_exit_code
 
-    results = verify(args.paths, rules=args.rules, price_date=args.price_date)
-    code = verify_exit_code(results)
+    tolerance = DEFAULT_COST_TOLERANCE if args.cost_tolerance is None else args.cost_tolerance
+    results = verify(args.paths, rules=args.rules, price_date=args.price_date, cost_tolerance=tolerance)
+    code = verify_exit_code(results, allow_empty=args.allow_empty)
     if args.format == "json":
         from advisor.views.json_output import dump_json
+        from advisor.views.verify import verify_json
 
-        payload = {"exit_code": code, "records": [r.model_dump(mode="json") for r in results]}
-        sys.stdout.write(dump_json(payload))
+        sys.stdout.write(dump_json(verify_json(results, code)))
+    elif args.format == "github":
+        from advisor.views.verify import format_github
+
+        sys.stdout.write(format_github(results, allow_empty=args.allow_empty))
     else:
         from advisor.views.verify import format_verify
 
-        sys.stdout.write(format_verify(results))
+        sys.stdout.write(format_verify(results, allow_empty=args.allow_empty))
     return code

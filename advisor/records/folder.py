@@ -1,24 +1,38 @@
 """The decisions folder: ``NNNN-title.md`` files, their numbering, and superseding one
 record by another, as adr-tools does it.
 
-A record is written whole or not at all, with the next free number, and never over an
-existing file; rendering it is the caller's part (advisor.views.adr).
+A record is written whole or not at all, with a number no other record has, and never
+over an existing file. Several ``advisor adr`` runs into one folder at once each get their
+own number: a run reserves a number by creating ``.NNNN.advisor-reserved`` exclusively,
+checks that no record took it meanwhile, writes its record and lets the reservation go;
+when the number is taken it tries the next. Rendering a record is the caller's part
+(advisor.views.adr).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from advisor.core.errors import InputError
+from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import create_exclusive, read_text, write_atomic
+
+from .inputs import claims_advisor, read_inputs
 
 DEFAULT_DIR = "docs/decisions"
 
 _RECORD_FILE = re.compile(r"^(\d+)-.*\.md$")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
+# adr-tools has written both spellings over its versions; both mean the same.
+_SUPERSEDED_LINE = re.compile(r"^Super[sc]eded by (?:\[(\d+)\.[^\]\n]*\]\(([^)\s]+)\)|ADR-(\d+))", re.MULTILINE)
+_FRONT_STATUS = re.compile(r"^status\s*:\s*[\"']?superseded(?:\s+by\s+ADR-0*(\d+))?", re.MULTILINE | re.IGNORECASE)
+# A reservation older than this was left by a run that died; it no longer holds its number.
+STALE_RESERVATION_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -59,10 +73,17 @@ def next_number(directory: str | Path) -> int:
 
 
 def find_record(directory: str | Path, number: int) -> Path:
-    for n, path in record_files(directory):
-        if n == number:
-            return path
-    raise InputError(f"no decision record number {number} (no file {number:04d}-*.md)", source=str(directory))
+    """The one record numbered ``number``; two records with one number is an error."""
+    found = [path for n, path in record_files(directory) if n == number]
+    if not found:
+        raise InputError(f"no decision record number {number} (no file {number:04d}-*.md)", source=str(directory))
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise InputError(
+            f"{len(found)} records are numbered {number} ({names}); give one of them a free number first",
+            source=str(directory),
+        )
+    return found[0]
 
 
 def record_title_line(text: str) -> str | None:
@@ -71,6 +92,16 @@ def record_title_line(text: str) -> str | None:
     for line in body.splitlines():
         if line.startswith("# "):
             return line[2:].strip()
+    return None
+
+
+def title_line_number(text: str) -> int | None:
+    """The line (from 1) of the title, or None."""
+    front = _FRONT_MATTER.match(text)
+    skip = front.group(0).count("\n") if front else 0
+    for i, line in enumerate(text.split("\n")[skip:], start=skip + 1):
+        if line.startswith("# "):
+            return i
     return None
 
 
@@ -109,11 +140,111 @@ def mark_superseded(text: str, by: RecordLink, source: str) -> str:
     return "\n".join([*lines[: start + 1], *section, *lines[end:]])
 
 
-def is_superseded(text: str) -> bool:
+@dataclass(frozen=True)
+class Successor:
+    """The record that a superseded record names: its number and file, where it says them."""
+
+    number: int | None
+    file: str | None
+
+
+def superseded_by(text: str) -> Successor | None:
+    """Whom a record says supersedes it (MADR front matter, or a ``Superseded by`` line in
+    either spelling); None when it does not say it is superseded."""
     front = _FRONT_MATTER.match(text)
-    if front and re.search(r"^status\s*:\s*[\"']?superseded", front.group(1), re.MULTILINE | re.IGNORECASE):
+    status = _FRONT_STATUS.search(front.group(1)) if front else None
+    line = _SUPERSEDED_LINE.search(text)
+    if line is not None:
+        number = line.group(1) or line.group(3)
+        return Successor(number=int(number), file=line.group(2))
+    if status is not None:
+        return Successor(number=int(status.group(1)) if status.group(1) else None, file=None)
+    return None
+
+
+def is_superseded(text: str) -> bool:
+    return superseded_by(text) is not None
+
+
+def successor_exists(record: Path, successor: Successor) -> bool:
+    """Does the record that supersedes ``record`` exist (next to it, by file or by number)?"""
+    is_local = successor.file and not re.match(r"^[a-z][a-z0-9+.-]*:", successor.file, re.IGNORECASE)
+    if is_local and (record.parent / str(successor.file)).is_file():
         return True
-    return re.search(r"^## Status\n(?:(?!##).*\n)*?Superseded by ", text, re.MULTILINE) is not None
+    if successor.number is not None:
+        return any(n == successor.number and p != record for n, p in record_files(record.parent))
+    return False
+
+
+# -- reservations ----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _reservation(path: Path, busy: str) -> Iterator[bool]:
+    """Hold ``path`` (created exclusively) for the duration; yields False when someone else does."""
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            try:
+                age = time.time() - path.stat().st_mtime
+            except FileNotFoundError:
+                continue  # let go just now: try again
+            if age > STALE_RESERVATION_S:
+                path.unlink(missing_ok=True)  # its run died: take it over
+                continue
+            yield False
+            return
+        except OSError as exc:
+            raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(path.parent)) from None
+        os.close(fd)
+        try:
+            yield True
+        finally:
+            path.unlink(missing_ok=True)
+        return
+    raise InputError(busy, source=str(path.parent))
+
+
+# -- superseding -------------------------------------------------------------------------------
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _check_supersedable(path: Path, text: str, number: int, workload: str | None, force: bool) -> None:
+    """Refuse what must not be superseded: an already superseded record, a record about another
+    workload (unless ``force``)."""
+    source = str(path)
+    previous = superseded_by(text)
+    if previous is not None:
+        by = f" by record {previous.number}" if previous.number is not None else ""
+        raise InputError(f"record {number} is already superseded{by}; supersede that one instead", source=source)
+    if workload is None or force:
+        return
+    try:
+        inputs = read_inputs(text, source)
+    except AdvisorError as exc:
+        raise InputError(
+            f"record {number} says advisor wrote it but its inputs cannot be read ({exc.message}), so its workload "
+            "is unknown; pass --force to supersede it anyway",
+            source=source,
+        ) from None
+    if inputs is None:
+        if claims_advisor(text):
+            raise InputError(
+                f"record {number} says advisor wrote it but has no inputs block, so its workload is unknown; "
+                "pass --force to supersede it anyway",
+                source=source,
+            )
+        return  # written by hand or another tool: nothing says which workload it is about
+    if _normal(inputs.workload.name) != _normal(workload):
+        raise InputError(
+            f"record {number} is about {inputs.workload.name!r}, not {workload!r}; "
+            "pass --force to supersede a record about another workload",
+            source=source,
+        )
 
 
 def write_record(
@@ -123,37 +254,77 @@ def write_record(
     title: str,
     render: Callable[[int, RecordLink | None], str],
     supersedes: int | None = None,
+    workload: str | None = None,
+    force: bool = False,
 ) -> Path:
-    """Write a new record as ``NNNN-<stem>.md`` with the next free number; return its path.
+    """Write a new record as ``NNNN-<stem>.md`` with a number no other record has; return its path.
 
     ``render(number, superseded)`` gives the record's text; ``title`` (Markdown) is how
     the record it supersedes links back to it. Never overwrites; the file appears whole
     or not at all. ``supersedes=N`` marks record N as superseded by the new one
-    (rewritten atomically).
+    (rewritten atomically); it must exist, be a regular file, not be superseded already
+    and, when it is an advisor record, be about the same ``workload`` (unless ``force``).
     """
+    if supersedes is not None and (isinstance(supersedes, bool) or not isinstance(supersedes, int) or supersedes < 1):
+        raise InputError(f"must be the number of an existing record, 1 or more (got {supersedes!r})",
+                         field="supersedes")
     folder = Path(directory)
-    old: tuple[Path, str, RecordLink] | None = None
-    if supersedes is not None:
-        old_path = find_record(folder, supersedes)
-        old_text = read_text(old_path)
-        old_title = record_title_line(old_text) or old_path.stem
-        old = (old_path, old_text, RecordLink(supersedes, old_title, old_path.name))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the decisions folder: {exc.strerror or exc}", source=str(folder)) from None
-    number = next_number(folder)
-    path = folder / f"{number:04d}-{stem}.md"
-    text = render(number, old[2] if old else None)
-    marked = None
-    if old:
-        # Checked before anything is written: an old record we cannot mark stops everything.
-        marked = mark_superseded(old[1], RecordLink(number, title, path.name), str(old[0]))
-    create_exclusive(path, text, what="decision record")
-    if old and marked is not None:
-        try:
-            write_atomic(old[0], marked)
-        except InputError as exc:
-            path.unlink(missing_ok=True)
-            raise InputError(f"cannot rewrite the superseded record: {exc.message}", source=str(old[0])) from None
-    return path
+    if supersedes is None:
+        return _write_numbered(folder, stem, title, render, None)
+    old_path = find_record(folder, supersedes)
+    if old_path.is_symlink():
+        raise InputError(
+            f"record {supersedes} is a symbolic link; advisor does not rewrite a linked record "
+            "(supersede the file it points to, in its own folder)",
+            source=str(old_path),
+        )
+    lock = folder / f".{supersedes:04d}.advisor-superseding"
+    busy = f"record {supersedes} is being superseded by another advisor run; try again"
+    with _reservation(lock, busy) as held:
+        if not held:
+            raise InputError(busy, source=str(old_path))
+        old_text = read_text(old_path)  # read under the lock: no other run rewrites it now
+        _check_supersedable(old_path, old_text, supersedes, workload, force)
+        old_title = record_title_line(old_text) or old_path.stem
+        return _write_numbered(folder, stem, title, render, (old_path, old_text, RecordLink(supersedes, old_title,
+                                                                                               old_path.name)))
+
+
+def _write_numbered(
+    folder: Path,
+    stem: str,
+    title: str,
+    render: Callable[[int, RecordLink | None], str],
+    old: tuple[Path, str, RecordLink] | None,
+) -> Path:
+    candidate = 1
+    for _ in range(10_000):
+        number = max(next_number(folder), candidate)
+        candidate = number + 1
+        reserved = folder / f".{number:04d}.advisor-reserved"
+        with _reservation(reserved, f"cannot reserve record number {number}") as held:
+            if not held:
+                continue  # another run holds it: take the next
+            if any(n == number for n, _ in record_files(folder)):
+                continue  # a record took it between our look and our reservation
+            path = folder / f"{number:04d}-{stem}.md"
+            text = render(number, old[2] if old else None)
+            marked = None
+            if old:
+                # Checked before anything is written: an old record we cannot mark stops everything.
+                marked = mark_superseded(old[1], RecordLink(number, title, path.name), str(old[0]))
+            create_exclusive(path, text, what="decision record")
+            if old and marked is not None:
+                try:
+                    write_atomic(old[0], marked)
+                except InputError as exc:
+                    path.unlink(missing_ok=True)
+                    raise InputError(
+                        f"cannot rewrite the superseded record: {exc.message}", source=str(old[0])
+                    ) from None
+            return path
+    raise InputError("found no free record number", source=str(folder))  # pragma: no cover - 10,000 tries

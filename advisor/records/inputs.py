@@ -1,34 +1,226 @@
-"""The inputs a decision record embeds: the exact workload, and how the decision was made
-(advisor version, rule set, weights, prices, fired rules), as YAML in a fenced block whose
-info string is ``yaml advisor-record``. ``advisor verify`` reads it back to re-evaluate
-the record; the record's Markdown around it is a view (advisor.views.adr).
+"""The inputs a decision record embeds, as YAML in one fenced ``yaml`` code block: the exact
+workload, how the decision was made (advisor version, rule set, weights, prices, the rules
+that fired and their thresholds), what it cost, what the record's text states, and a
+digest that seals it all. ``advisor verify`` reads it back to re-check the record; the
+record's Markdown around it is a view (advisor.views.adr).
+
+The block is a plain ``yaml`` fence, which every Markdown renderer (GitHub, markdown-it-py,
+Python-Markdown with or without pymdownx.superfences) shows as one code block; its first
+key, ``advisor-record: 2``, marks it as the record's inputs and gives the format version.
+Records written before version 2 used the info string ``yaml advisor-record`` and no
+digest; they stay readable.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
+import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from advisor.core.assessment import Assessment
 from advisor.core.errors import InputError
-from advisor.core.profile import Mode, WorkloadProfile, parse_profile
+from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
 from advisor.core.validation import describe_validation_error
 from advisor.core.yamlio import parse_yaml
 
-INPUTS_INFO = "yaml advisor-record"  # the info string of the fenced block verify reads
-_COMMENT = "# advisor verify re-evaluates this record from these inputs; edit them and it is no longer this decision.\n"
+FORMAT_KEY = "advisor-record"
+FORMAT_VERSION = 2
+LEGACY_INFO = "yaml advisor-record"  # the info string of version 1 blocks
+_COMMENT = "# advisor verify re-checks this record from these inputs; edit them and it is no longer this decision.\n"
+# A record says advisor wrote it in its reproducibility sentence; a record that says so but
+# has lost its inputs block cannot be verified (and must not pass as "not ours").
+_WRITTEN_BY = re.compile(r"^Written by advisor \S+ with the rule set", re.MULTILINE)
+_MARKER_LINE = re.compile(rf"^{re.escape(FORMAT_KEY)}\s*:", re.MULTILINE)
+_CLAIM = re.compile(rf"^(?:{re.escape(FORMAT_KEY)}: \d|`{{3,}}{re.escape(LEGACY_INFO)}\s*$)", re.MULTILINE)
 
 
-class _NoAliasDumper(yaml.SafeDumper):
-    """advisor's YAML reader refuses aliases; never write one."""
+class _Dumper(yaml.SafeDumper):
+    """advisor's YAML reader refuses aliases: never write one."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+class _Flow(dict[str, Any]):
+    """A mapping written on one line: {a: 1, b: 2}."""
+
+
+class _FlowList(list[Any]):
+    """A list written on one line: [a, b]."""
+
+
+_Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v, flow_style=True))
+_Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True))
+
+
+# -- what a record states ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statement:
+    """What a record's text says the decision is, as Markdown, so verify can hold it to it.
+
+    ``title`` is the H1 (without Nygard's ``N.`` prefix); ``decision`` is how the line that
+    states the choice begins (MADR: ``Chosen option: "Streaming response"``).
+    """
+
+    title: str
+    decision: str
+
+
+# -- the block ------------------------------------------------------------------------------
+
+
+def rule_thresholds(assessment: Assessment) -> dict[str, list[str]]:
+    """Each rule's numeric thresholds as written: ``latency_budget_s lt 300``."""
+    out: dict[str, list[str]] = {}
+    for trace in assessment.trace:
+        numeric = [
+            f"{c.fact} {c.op} {_number(c.threshold)}" for c in trace.conditions
+            if isinstance(c.threshold, (int, float)) and not isinstance(c.threshold, bool)
+        ]
+        if numeric:
+            out[trace.rule] = numeric
+    return out
+
+
+def _number(value: float) -> str:
+    """300, 0.7, 1000000: a threshold as a rule writes it."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
+
+
+def _digest(data: Mapping[str, Any]) -> str:
+    """sha256 of the block's data without the digest, as canonical JSON."""
+    body = {k: v for k, v in data.items() if k != "digest"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=True)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def inputs_data(
+    assessment: Assessment, *, template: str = "custom", statement: Statement | None = None
+) -> dict[str, Any]:
+    """The block as data (what ``inputs_yaml`` writes), its digest included."""
+    a = assessment
+    record: dict[str, Any] = {"advisor_version": a.advisor_version, "template": template}
+    if statement is not None:
+        record["stated"] = {"title": statement.title, "decision": statement.decision}
+    record.update(
+        {
+            "mode": a.recommendation,
+            "ruleset": a.ruleset.model_dump(mode="json"),
+            "weights": {axis.id: axis.weight for axis in a.axes},
+            "prices": {
+                "data_version": a.pricing.data_version,
+                "price_date": a.pricing.price_date.isoformat(),
+                "standard": a.pricing.standard.describe(),
+                "batch": a.pricing.batch.describe(),
+            },
+            # Each option's monthly total (USD), to the cent: verify compares today's with it.
+            "monthly_cost": {m: round(a.costs[m].total_usd, 2) for m in MODES},
+            "fired_rules": [r.id for r in a.fired_rules],
+            "thresholds": rule_thresholds(a),
+        }
+    )
+    data: dict[str, Any] = {
+        FORMAT_KEY: FORMAT_VERSION,
+        "record": record,
+        # The exact inputs, as validated; None means "not given" (the field's default).
+        "workload": a.workload.model_dump(mode="json", exclude_none=True),
+    }
+    data["digest"] = _digest(data)
+    return data
+
+
+def _styled(data: dict[str, Any]) -> dict[str, Any]:
+    """Short leaves on one line each, so the block stays short; the workload as a mapping."""
+    record = dict(data["record"])
+    for key in ("ruleset", "weights", "monthly_cost"):
+        record[key] = _Flow(record[key])
+    record["fired_rules"] = _FlowList(record["fired_rules"])
+    record["thresholds"] = {rule: _FlowList(conds) for rule, conds in record["thresholds"].items()}
+    return {**data, "record": record}
+
+
+def inputs_yaml(
+    assessment: Assessment, *, template: str = "custom", statement: Statement | None = None
+) -> str:
+    """The body of the inputs block: a comment, then the inputs as YAML."""
+    data = _styled(inputs_data(assessment, template=template, statement=statement))
+    return _COMMENT + yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120
+    )
+
+
+# -- finding the block in a record ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fence:
+    """A fenced code block: its info string, its content, and the line it opens on (from 1)."""
+
+    info: str
+    body: str
+    line: int
+    closed: bool
+
+
+_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^\n]*?)[ \t]*$")
+
+
+def fences(text: str) -> list[Fence]:
+    """Every fenced code block of a Markdown text, as CommonMark finds them."""
+    lines = text.split("\n")
+    out: list[Fence] = []
+    i = 0
+    while i < len(lines):
+        match = _OPEN.match(lines[i])
+        if match is None or (match.group(1)[0] == "`" and "`" in match.group(2)):
+            i += 1
+            continue
+        marker, info = match.group(1), match.group(2)
+        close = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+        end = next((j for j in range(i + 1, len(lines)) if close.match(lines[j])), None)
+        body_end = len(lines) if end is None else end
+        body = "\n".join(lines[i + 1 : body_end])
+        out.append(Fence(info=info, body=body + "\n" if body_end > i + 1 else "", line=i + 1, closed=end is not None))
+        i = body_end + 1
+    return out
+
+
+def input_blocks(text: str) -> list[Fence]:
+    """The fenced blocks that hold a record's inputs (any format version)."""
+    return [
+        f for f in fences(text)
+        if f.info == LEGACY_INFO or (f.info.split(" ")[0] in ("yaml", "yml") and _MARKER_LINE.search(f.body))
+    ]
+
+
+def find_inputs(text: str) -> str | None:
+    """The YAML inside a record's inputs block, or None when the text has none."""
+    blocks = input_blocks(text)
+    return blocks[0].body if blocks else None
+
+
+def claims_advisor(text: str) -> bool:
+    """Does the text say advisor wrote it (whether or not its inputs are still there)?"""
+    return bool(_WRITTEN_BY.search(text) or _CLAIM.search(text))
+
+
+# -- reading it back --------------------------------------------------------------------------
+
+
+def _finite_non_negative(value: float, what: str) -> float:
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{what} must be a finite number of at least 0 (got {value})")
+    return value
 
 
 class _StampedRuleSet(BaseModel):
@@ -42,6 +234,14 @@ class _StampedPrices(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
     data_version: str
     price_date: datetime.date
+    standard: str | None = None  # version 2: the rates, as the record printed them
+    batch: str | None = None
+
+
+class _Stated(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: str
+    decision: str
 
 
 class RecordStamp(BaseModel):
@@ -51,71 +251,78 @@ class RecordStamp(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     advisor_version: str
+    template: str | None = None
+    stated: _Stated | None = None
     mode: Mode
     ruleset: _StampedRuleSet
     weights: dict[str, float]
     prices: _StampedPrices
+    monthly_cost: dict[Mode, float] | None = None
     fired_rules: list[str]
+    thresholds: dict[str, list[str]] | None = None
 
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
+        for axis, weight in value.items():
+            _finite_non_negative(weight, f"the weight of {axis}")
+            if weight > 100:
+                raise ValueError(f"the weight of {axis} must be at most 100 (got {weight:g})")
+        return value
 
-def inputs_data(assessment: Assessment) -> dict[str, Any]:
-    a = assessment
-    return {
-        "record": {
-            "advisor_version": a.advisor_version,
-            "mode": a.recommendation,
-            "ruleset": a.ruleset.model_dump(mode="json"),
-            "weights": {axis.id: axis.weight for axis in a.axes},
-            "prices": {"data_version": a.pricing.data_version, "price_date": a.pricing.price_date.isoformat()},
-            "fired_rules": [r.id for r in a.fired_rules],
-        },
-        # The exact inputs, as validated; None means "not given" (the field's default).
-        "workload": a.workload.model_dump(mode="json", exclude_none=True),
-    }
-
-
-def inputs_yaml(assessment: Assessment) -> str:
-    """The body of the inputs block: a comment, then the inputs as YAML."""
-    return _COMMENT + yaml.dump(
-        inputs_data(assessment), Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True,
-        default_flow_style=False, width=120,
-    )
-
-
-_FENCE_OPEN = re.compile(rf"^(`{{3,}}){re.escape(INPUTS_INFO)}[ \t]*$", re.MULTILINE)
-
-
-def find_inputs(text: str) -> str | None:
-    """The YAML inside a record's inputs block, or None when the text has no such block."""
-    match = _FENCE_OPEN.search(text)
-    if match is None:
-        return None
-    ticks = match.group(1)
-    close = re.compile(rf"^{ticks}`*[ \t]*$", re.MULTILINE)
-    end = close.search(text, match.end())
-    if end is None:
-        return ""  # an opened, never closed block: malformed, not absent
-    return text[match.end() + 1 : end.start()]
+    @field_validator("monthly_cost")
+    @classmethod
+    def _costs(cls, value: dict[str, float] | None) -> dict[str, float] | None:
+        for mode, usd in (value or {}).items():
+            _finite_non_negative(usd, f"the monthly cost of {mode}")
+        return value
 
 
 @dataclass(frozen=True)
 class RecordInputs:
     stamp: RecordStamp
     workload: WorkloadProfile
+    version: int  # format version: 1 (no digest, no costs) or 2
+    line: int  # the line the block opens on
+    sealed: bool  # the digest matches the data (always False for version 1, which has none)
 
 
 def read_inputs(text: str, source: str) -> RecordInputs | None:
-    """Parse a record's embedded inputs; None when it is not an advisor record."""
-    block = find_inputs(text)
-    if block is None:
+    """Parse a record's embedded inputs; None when it has no inputs block.
+
+    An InputError names what is wrong: two blocks, a block never closed, YAML that does not
+    parse, a missing or malformed key, a weight that is NaN or negative, an invalid workload.
+    A digest that does not match is not an error here: ``sealed`` says so.
+    """
+    blocks = input_blocks(text)
+    if not blocks:
         return None
-    data = parse_yaml(block, f"{source}: advisor-record block")
+    if len(blocks) > 1:
+        lines = ", ".join(str(b.line) for b in blocks)
+        raise InputError(f"has {len(blocks)} inputs blocks (lines {lines}); a record has exactly one", source=source)
+    block = blocks[0]
+    if not block.closed:
+        raise InputError(f"the inputs block opened on line {block.line} is never closed", source=source)
+    data = parse_yaml(block.body, f"{source}: inputs block (line {block.line})")
     if not isinstance(data, dict) or not isinstance(data.get("record"), dict) or "workload" not in data:
-        raise InputError("the advisor-record block must hold 'record' and 'workload' mappings", source=source)
+        raise InputError("the inputs block must hold 'record' and 'workload' mappings", source=source)
+    version = 1 if block.info == LEGACY_INFO and FORMAT_KEY not in data else data.get(FORMAT_KEY)
+    if version not in (1, FORMAT_VERSION):
+        raise InputError(
+            f"unknown inputs format {FORMAT_KEY}: {version!r} (this advisor reads 1 and {FORMAT_VERSION}); "
+            "a newer advisor wrote it",
+            source=source,
+        )
+    sealed = False
+    if version >= 2:
+        digest = data.get("digest")
+        if not isinstance(digest, str) or not digest.startswith("sha256:"):
+            raise InputError("the inputs block has no digest ('digest: sha256:...')", source=source)
+        sealed = digest == _digest(data)
     try:
         stamp = RecordStamp.model_validate(data["record"])
     except ValidationError as exc:
         field, message = describe_validation_error(exc, RecordStamp, noun="key")
-        raise InputError(f"malformed advisor-record block: {message}", source=source, field=f"record.{field}") from None
-    workload = parse_profile(data["workload"], source=f"{source}: advisor-record workload")
-    return RecordInputs(stamp=stamp, workload=workload)
+        raise InputError(f"malformed inputs block: {message}", source=source, field=f"record.{field}") from None
+    workload = parse_profile(data["workload"], source=f"{source}: inputs block workload")
+    return RecordInputs(stamp=stamp, workload=workload, version=int(version), line=block.line, sealed=sealed)

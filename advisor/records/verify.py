@@ -1,11 +1,28 @@
-"""``advisor verify``: keeping recorded decisions honest. Re-check every advisor record
-against today's rules and prices, from the inputs it embeds: exit 0 when all hold, 1 when
-any drifted, 2 on unreadable input (advisor.views.verify words the results).
+"""``advisor verify``: keeping recorded decisions honest. Each advisor record is re-checked
+from the inputs it embeds and gets one status:
+
+- ``holds``: today's rules and prices make the same decision, and no option's monthly cost
+  moved by more than the tolerance (default 10%).
+- ``drifted``: today's rules or prices change the decision, or move an option's monthly
+  cost by more than the tolerance.
+- ``inconsistent``: the record's text states another decision than its inputs (its title,
+  its chosen option), or the inputs no longer match the digest written with them, or they
+  no longer give the decision the record names under the same rules, prices and advisor.
+- ``unverifiable``: the record says advisor wrote it, but its inputs are missing,
+  duplicated or invalid (a NaN or negative weight included), or cannot be evaluated today.
+
+Files that are not advisor records are ``skipped``; a record superseded by a record that
+exists is ``superseded`` (no longer in force, not re-checked). Exit 0 when every record
+holds, 1 when any drifted or is inconsistent, 2 when any is unverifiable, a path does not
+exist, or no advisor record was found (unless ``allow_empty``). advisor.views.verify words
+the results.
 """
 
 from __future__ import annotations
 
 import datetime
+import math
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -15,112 +32,362 @@ from pydantic import BaseModel, ConfigDict
 from advisor.core.assessment import Assessment, assess
 from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import read_text
-from advisor.core.profile import Mode
+from advisor.core.profile import MODES, Mode
 from advisor.core.rules import RuleSet, load_rules
 
-from .folder import is_superseded
-from .inputs import RecordStamp, read_inputs
+from .folder import record_title_line, successor_exists, superseded_by, title_line_number
+from .inputs import RecordInputs, RecordStamp, claims_advisor, fences, input_blocks, read_inputs, rule_thresholds
 
-VerifyStatus = Literal["holds", "drifted", "skipped", "unreadable"]
+VerifyStatus = Literal["holds", "drifted", "inconsistent", "unverifiable", "superseded", "skipped"]
+DEFAULT_COST_TOLERANCE = 0.10
+# Statuses of records that were re-checked (or should have been): what "empty" counts.
+CHECKED: tuple[VerifyStatus, ...] = ("holds", "drifted", "inconsistent", "unverifiable")
+_FROZEN = ConfigDict(frozen=True)
+_CENT = 0.01
+
+
+class CostChange(BaseModel):
+    """An option's monthly cost, as recorded and today."""
+
+    model_config = _FROZEN
+    mode: Mode
+    recorded_usd: float
+    current_usd: float
+    change: float | None  # (current - recorded) / recorded; None when it was 0
+    beyond_tolerance: bool
+
+
+class PriceChange(BaseModel):
+    """Token prices that moved between the record's price date and today's."""
+
+    model_config = _FROZEN
+    kind: Literal["standard", "batch"]
+    recorded: str
+    current: str
+
+
+class RuleChange(BaseModel):
+    """A rule that fires now and did not then (or the other way round), or whose thresholds moved."""
+
+    model_config = _FROZEN
+    rule: str
+    fired_then: bool
+    fires_now: bool
+    thresholds_then: list[str] | None  # None: the record did not keep them (written before version 2)
+    thresholds_now: list[str]
+    conditions_now: list[str]  # today's facts against today's thresholds: "latency_budget_s 28800 lt 300: no"
 
 
 class VerifyResult(BaseModel):
-    """One record re-checked: does its decision still hold under today's rules and prices?"""
+    """One file re-checked: does its recorded decision still hold under today's rules and prices?"""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _FROZEN
 
     path: str
     status: VerifyStatus
+    line: int | None = None  # where to point a reader (an annotation): the decision, the title, the block
     recorded_mode: Mode | None = None
     current_mode: Mode | None = None
-    changes: list[str] = []  # what differs from when it was written (rules, fired rules, prices)
-    message: str = ""
+    message: str = ""  # why it is inconsistent, unverifiable, skipped or superseded
+    problems: list[str] = []  # every inconsistency found
+    ruleset_then: str | None = None  # "advisor-default 1.0.0 (sha256 1c5dd1b8c4de)" when the rule set changed
+    ruleset_now: str | None = None
+    weight_changes: dict[str, tuple[float | None, float | None]] = {}
+    rule_changes: list[RuleChange] = []
+    price_date_then: datetime.date | None = None
+    price_date_now: datetime.date | None = None
+    price_changes: list[PriceChange] = []
+    cost_changes: list[CostChange] = []
+    cost_tolerance: float = DEFAULT_COST_TOLERANCE
+    advisor_then: str | None = None
+    advisor_now: str | None = None
+    sealed: bool | None = None  # the digest matched; None: an older record without one
+
+
+# -- reading a record ----------------------------------------------------------------------------
+
+
+_NUMBER_PREFIX = re.compile(r"^\d+\.\s+")
+_CHOSEN = re.compile(r'^Chosen option: "(.*?)"', re.MULTILINE)
+_WE_WILL = re.compile(r"^We will .*?\(`(\w+)`", re.MULTILINE)
+
+
+def _line_of(text: str, pattern: re.Pattern[str]) -> int | None:
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _stated_problems(text: str, stamp: RecordStamp, ruleset: RuleSet) -> tuple[list[str], int | None]:
+    """Where the text states another decision than the inputs; and the line of the first."""
+    problems: list[str] = []
+    line: int | None = None
+    title = record_title_line(text)
+    shown_title = _NUMBER_PREFIX.sub("", title) if title is not None else None
+    if stamp.stated is not None:
+        if shown_title != stamp.stated.title:
+            problems.append(
+                f"the title reads {shown_title!r}, but the inputs record the title {stamp.stated.title!r}"
+                if shown_title is not None else f"the title {stamp.stated.title!r} is gone"
+            )
+            line = title_line_number(text)
+        lines = text.split("\n")
+        if not any(row.startswith(stamp.stated.decision) for row in lines):
+            found = _CHOSEN.search(text) or _WE_WILL.search(text)
+            shown = text[found.start():].split("\n")[0] if found else None
+            problems.append(
+                f"the decision reads {shown!r}, but the inputs record {stamp.stated.decision!r} ({stamp.mode})"
+                if shown else f"the line stating the decision ({stamp.stated.decision!r}) is gone"
+            )
+            if line is None:
+                line = text.count("\n", 0, found.start()) + 1 if found else None
+        return problems, line
+    # An older record: hold its title and chosen option to the words of today's rule set.
+    modes = ruleset.header.modes
+    if shown_title is not None:
+        for mode in MODES:
+            if mode != stamp.mode and shown_title.endswith(f": {modes[mode].verb}"):
+                problems.append(f"the title reads {shown_title!r} ({mode}), but the inputs record {stamp.mode}")
+                line = title_line_number(text)
+    chosen = _CHOSEN.search(text)
+    if chosen is not None:
+        named = [m for m in MODES if modes[m].label == chosen.group(1)]
+        if named and named[0] != stamp.mode:
+            problems.append(
+                f"the chosen option is {chosen.group(1)!r} ({named[0]}), but the inputs record {stamp.mode}"
+            )
+            line = line or _line_of(text, _CHOSEN)
+    we_will = _WE_WILL.search(text)
+    if we_will is not None and we_will.group(1) in MODES and we_will.group(1) != stamp.mode:
+        problems.append(f"the decision reads {we_will.group(1)!r}, but the inputs record {stamp.mode}")
+        line = line or _line_of(text, _WE_WILL)
+    return problems, line
+
+
+def _decision_line(text: str, stamp: RecordStamp | None) -> int | None:
+    if stamp is not None and stamp.stated is not None:
+        for i, row in enumerate(text.split("\n"), start=1):
+            if row.startswith(stamp.stated.decision):
+                return i
+    return _line_of(text, _CHOSEN) or _line_of(text, _WE_WILL) or title_line_number(text)
+
+
+# -- comparing then and now --------------------------------------------------------------------
 
 
 def _short(digest: str) -> str:
     return digest[:12]
 
 
-def _changes(stamp: RecordStamp, a: Assessment, ruleset: RuleSet) -> list[str]:
-    out: list[str] = []
-    old = stamp.ruleset
-    if (old.id, old.version, old.hash) != (ruleset.id, ruleset.version, ruleset.content_hash):
-        if (old.id, old.version) == (ruleset.id, ruleset.version):
-            out.append(
-                f"rule set {old.id} {old.version} changed without a new version"
-                f" (sha256 {_short(old.hash)} -> {_short(ruleset.content_hash)})"
+def _number(value: object) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _rule_changes(stamp: RecordStamp, now: Assessment) -> list[RuleChange]:
+    fired_now = {r.id for r in now.fired_rules}
+    fired_then = set(stamp.fired_rules)
+    thresholds_now = rule_thresholds(now)
+    traces = {t.rule: t for t in now.trace}
+    out = []
+    for rule_id in [t.rule for t in now.trace] + sorted(fired_then - set(traces)):
+        then_t = stamp.thresholds.get(rule_id) if stamp.thresholds is not None else None
+        now_t = thresholds_now.get(rule_id, [])
+        firing_changed = (rule_id in fired_now) != (rule_id in fired_then)
+        moved = stamp.thresholds is not None and (then_t or []) != now_t
+        if not firing_changed and not moved:
+            continue
+        trace = traces.get(rule_id)
+        conditions = [
+            f"{c.fact} {_number(c.actual)} {c.op} {_number(c.threshold)}: {'yes' if c.passed else 'no'}"
+            for c in (trace.conditions if trace else [])
+        ]
+        out.append(
+            RuleChange(
+                rule=rule_id, fired_then=rule_id in fired_then, fires_now=rule_id in fired_now,
+                thresholds_then=None if stamp.thresholds is None else (then_t or []),
+                thresholds_now=now_t, conditions_now=conditions,
             )
-        else:
-            out.append(
-                f"rule set {old.id} {old.version} (sha256 {_short(old.hash)}) -> {ruleset.id} {ruleset.version}"
-                f" (sha256 {_short(ruleset.content_hash)})"
-            )
-        now = {axis.id: axis.weight for axis in a.axes}
-        for axis in sorted(set(stamp.weights) | set(now)):
-            before, after = stamp.weights.get(axis), now.get(axis)
-            if before != after:
-                out.append(
-                    f"axis weight {axis}: {'absent' if before is None else f'{before:g}'} -> "
-                    f"{'absent' if after is None else f'{after:g}'}"
-                )
-    fired_now = [r.id for r in a.fired_rules]
-    gone = [r for r in stamp.fired_rules if r not in fired_now]
-    new = [r for r in fired_now if r not in stamp.fired_rules]
-    if gone:
-        out.append(f"rules that no longer fire: {', '.join(gone)}")
-    if new:
-        out.append(f"rules that now fire: {', '.join(new)}")
-    if stamp.prices.price_date != a.pricing.price_date:
-        out.append(f"price date {stamp.prices.price_date} -> {a.pricing.price_date}")
-    if stamp.prices.data_version != a.pricing.data_version:
-        out.append(f"price data {stamp.prices.data_version} -> {a.pricing.data_version}")
-    if stamp.advisor_version != a.advisor_version:
-        out.append(f"advisor {stamp.advisor_version} -> {a.advisor_version}")
+        )
     return out
 
 
+def _cost_changes(recorded: dict[Mode, float], now: Assessment, tolerance: float) -> list[CostChange]:
+    out = []
+    for mode in MODES:
+        if mode not in recorded:
+            continue
+        before, after = recorded[mode], round(now.costs[mode].total_usd, 2)
+        if abs(after - before) < _CENT:
+            continue
+        change = (after - before) / before if before else None
+        out.append(
+            CostChange(mode=mode, recorded_usd=before, current_usd=after, change=change,
+                       beyond_tolerance=change is None or abs(change) > tolerance)
+        )
+    return out
+
+
+def _assess(inputs: RecordInputs, ruleset: RuleSet, same_rules: bool, price_date: datetime.date | None) -> Assessment:
+    # Same rule set: the record's weights are the rule set's or a deliberate override, so
+    # keep them. Changed rule set: its weights are part of what is being re-checked.
+    weights = (
+        {k: v for k, v in inputs.stamp.weights.items() if k in ruleset.weights} if same_rules else None
+    )
+    return assess(inputs.workload, ruleset, weights=weights, price_date=price_date, what_if=False)
+
+
+def verify_one(
+    path: Path,
+    ruleset: RuleSet,
+    price_date: datetime.date | None = None,
+    *,
+    cost_tolerance: float = DEFAULT_COST_TOLERANCE,
+) -> VerifyResult:
+    """Re-check one file (see the module's docstring for what each status means)."""
+    source = str(path)
+    try:
+        text = read_text(path, what="decision record")
+    except InputError as exc:
+        return VerifyResult(path=source, status="unverifiable", message=exc.message)
+    try:
+        inputs = read_inputs(text, source)
+    except InputError as exc:
+        blocks = input_blocks(text) or [f for f in fences(text) if "advisor-record" in f.info]
+        return VerifyResult(
+            path=source, status="unverifiable", line=blocks[-1].line if blocks else None,
+            message=str(exc).removeprefix(f"{source}: "),
+        )
+    successor = superseded_by(text)
+    if inputs is None:
+        if successor is not None and successor_exists(path, successor) and claims_advisor(text):
+            return VerifyResult(path=source, status="superseded", message=f"superseded by record {successor.number}")
+        if claims_advisor(text):
+            return VerifyResult(
+                path=source, status="unverifiable", line=_line_of(text, re.compile(r"^Written by advisor", re.M)),
+                message="says advisor wrote it, but its inputs block is missing: nothing to re-check it against",
+            )
+        return VerifyResult(path=source, status="skipped", message="not an advisor record")
+    stamp = inputs.stamp
+    common = {"path": source, "recorded_mode": stamp.mode, "cost_tolerance": cost_tolerance,
+              "sealed": inputs.sealed if inputs.version >= 2 else None}
+    if successor is not None and successor_exists(path, successor):
+        return VerifyResult(**common, status="superseded", message=f"superseded by record {successor.number}")
+    # A record marked superseded by one that does not exist is still in force.
+    problems: list[str] = []
+    line: int | None = None
+    note = ""
+    if successor is not None:
+        missing = f"record {successor.number}" if successor.number is not None else "a record"
+        note = f"marked superseded by {missing}, which does not exist: checked as a record in force"
+    if inputs.version >= 2 and not inputs.sealed:
+        problems.append("the inputs no longer match the digest written with them: they were edited by hand")
+        line = inputs.line
+    stated, stated_line = _stated_problems(text, stamp, ruleset)
+    problems += stated
+    line = line or stated_line
+
+    same_rules = stamp.ruleset.hash == ruleset.content_hash
+    try:
+        then = _assess(inputs, ruleset, same_rules, stamp.prices.price_date)
+        now = _assess(inputs, ruleset, same_rules, price_date)
+    except AdvisorError as exc:
+        return VerifyResult(
+            **common, status="unverifiable", line=inputs.line,
+            message=f"cannot re-evaluate the embedded inputs today: {exc}",
+        )
+    # Same rules, same prices, same advisor: the inputs must give what the record says.
+    if same_rules and stamp.prices.data_version == then.pricing.data_version and (
+        stamp.advisor_version == then.advisor_version
+    ):
+        if then.recommendation != stamp.mode:
+            problems.append(
+                f"its inputs give {then.recommendation} under the rules and prices it names,"
+                f" but it records {stamp.mode}"
+            )
+        elif stamp.monthly_cost is not None:
+            off = [m for m in MODES if m in stamp.monthly_cost
+                   and abs(round(then.costs[m].total_usd, 2) - stamp.monthly_cost[m]) >= _CENT]
+            if off:
+                problems.append(
+                    "its inputs give other monthly costs than it records under the same prices ("
+                    + ", ".join(off) + ")"
+                )
+        line = line or _decision_line(text, stamp)
+
+    if problems:
+        # What the record states is not what its inputs say: drift against those inputs means nothing.
+        return VerifyResult(
+            **common, status="inconsistent", line=line, current_mode=now.recommendation,
+            message="; ".join([*problems, note] if note else problems), problems=problems,
+        )
+    recorded_costs = stamp.monthly_cost or {m: round(then.costs[m].total_usd, 2) for m in MODES}
+    rates_then = {
+        "standard": stamp.prices.standard or then.pricing.standard.describe(),
+        "batch": stamp.prices.batch or then.pricing.batch.describe(),
+    }
+    rates_now = {"standard": now.pricing.standard.describe(), "batch": now.pricing.batch.describe()}
+    price_changes = [
+        PriceChange(kind=kind, recorded=rates_then[kind], current=rates_now[kind])
+        for kind in ("standard", "batch") if rates_then[kind] != rates_now[kind]
+    ]
+    cost_changes = _cost_changes(recorded_costs, now, cost_tolerance)
+    rule_changes = _rule_changes(stamp, now)
+    old = stamp.ruleset
+    rules_changed = (old.id, old.version, old.hash) != (ruleset.id, ruleset.version, ruleset.content_hash)
+    weights_now = {axis.id: axis.weight for axis in now.axes}
+    weight_changes = {
+        axis: (stamp.weights.get(axis), weights_now.get(axis))
+        for axis in sorted(set(stamp.weights) | set(weights_now))
+        if stamp.weights.get(axis) != weights_now.get(axis)
+    } if rules_changed else {}
+
+    if now.recommendation != stamp.mode or any(c.beyond_tolerance for c in cost_changes):
+        status: VerifyStatus = "drifted"
+        line = _decision_line(text, stamp)
+    else:
+        status = "holds"
+    anything = bool(rules_changed or rule_changes or price_changes or cost_changes)
+    return VerifyResult(
+        **common,
+        status=status,
+        line=line if status != "holds" else None,
+        current_mode=now.recommendation,
+        message=note,
+        ruleset_then=f"{old.id} {old.version} (sha256 {_short(old.hash)})" if rules_changed else None,
+        ruleset_now=f"{ruleset.id} {ruleset.version} (sha256 {_short(ruleset.content_hash)})" if rules_changed
+        else None,
+        weight_changes=weight_changes,
+        rule_changes=rule_changes,
+        price_date_then=stamp.prices.price_date,
+        price_date_now=now.pricing.price_date,
+        price_changes=price_changes,
+        cost_changes=cost_changes,
+        advisor_then=stamp.advisor_version if anything and stamp.advisor_version != now.advisor_version else None,
+        advisor_now=now.advisor_version if anything and stamp.advisor_version != now.advisor_version else None,
+    )
+
+
+# -- folders ---------------------------------------------------------------------------------
+
+
 def _expand(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
-    """(path, exists) for every file to check: folders give their *.md files, sorted."""
+    """(path, exists) for every file to check: folders give their *.md files, subfolders
+    included (MADR's category folders), hidden ones left out; sorted."""
     out: list[tuple[Path, bool]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend((p, True) for p in sorted(path.glob("*.md")) if p.is_file())
+            found = [
+                p for p in path.rglob("*.md")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
+            out.extend((p, True) for p in sorted(found))
         else:
             out.append((path, path.is_file()))
     return out
-
-
-def verify_one(path: Path, ruleset: RuleSet, price_date: datetime.date | None) -> VerifyResult:
-    source = str(path)
-    try:
-        text = read_text(path)
-        inputs = read_inputs(text, source)
-    except InputError as exc:
-        return VerifyResult(path=source, status="unreadable", message=str(exc))
-    if inputs is None:
-        return VerifyResult(path=source, status="skipped", message="not an advisor record")
-    stamp = inputs.stamp
-    if is_superseded(text):
-        return VerifyResult(
-            path=source, status="skipped", recorded_mode=stamp.mode, message="superseded; no longer in force"
-        )
-    # Same rule set: the record's weights are the rule set's or a deliberate override, so
-    # keep them. Changed rule set: its weights are part of what is being re-checked.
-    same_rules = stamp.ruleset.hash == ruleset.content_hash
-    weights = {k: v for k, v in stamp.weights.items() if k in ruleset.weights} if same_rules else None
-    try:
-        now = assess(inputs.workload, ruleset, weights=weights, price_date=price_date, what_if=False)
-    except AdvisorError as exc:
-        return VerifyResult(
-            path=source, status="unreadable", recorded_mode=stamp.mode,
-            message=f"cannot re-evaluate the embedded inputs: {exc}",
-        )
-    status: VerifyStatus = "holds" if now.recommendation == stamp.mode else "drifted"
-    return VerifyResult(
-        path=source, status=status, recorded_mode=stamp.mode, current_mode=now.recommendation,
-        changes=_changes(stamp, now, ruleset),
-    )
 
 
 def verify(
@@ -128,27 +395,41 @@ def verify(
     *,
     rules: RuleSet | str | Path | None = None,
     price_date: datetime.date | None = None,
+    cost_tolerance: float = DEFAULT_COST_TOLERANCE,
 ) -> list[VerifyResult]:
-    """Re-evaluate every advisor record in ``paths`` (folders and files) from its embedded inputs.
+    """Re-check every advisor record in ``paths`` (folders, searched with their subfolders,
+    and files) from its embedded inputs.
 
     Each result says whether the recorded decision holds under ``rules`` (default: the
-    current rule set) and the prices of ``price_date`` (default: today), or why the file
-    was skipped or could not be read. A missing path is an ``unreadable`` result.
+    current rule set) and the prices of ``price_date`` (default: today), with an option's
+    monthly cost allowed to move by ``cost_tolerance`` (a fraction, 0.10 = 10%); or why it
+    is inconsistent or unverifiable, superseded, or skipped. A missing path is an
+    ``unverifiable`` result.
     """
+    if not (isinstance(cost_tolerance, (int, float)) and math.isfinite(cost_tolerance) and cost_tolerance >= 0):
+        raise InputError(f"must be a fraction of at least 0, e.g. 0.1 for 10% (got {cost_tolerance!r})",
+                         field="cost_tolerance")
     if isinstance(paths, (str, Path)):
         paths = [paths]
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     results = []
     for path, exists in _expand(paths):
         if not exists:
-            results.append(VerifyResult(path=str(path), status="unreadable", message="no such file or folder"))
+            results.append(VerifyResult(path=str(path), status="unverifiable", message="no such file or folder"))
         else:
-            results.append(verify_one(path, ruleset, price_date))
+            results.append(verify_one(path, ruleset, price_date, cost_tolerance=cost_tolerance))
     return results
 
 
-def verify_exit_code(results: Sequence[VerifyResult]) -> int:
+def found_nothing(results: Sequence[VerifyResult]) -> bool:
+    """No advisor record at all among the paths (superseded ones count as found)."""
+    return not any(r.status in (*CHECKED, "superseded") for r in results)
+
+
+def verify_exit_code(results: Sequence[VerifyResult], *, allow_empty: bool = False) -> int:
+    """0 when every record holds; 1 when any drifted or is inconsistent; 2 when any is
+    unverifiable, or when no advisor record was found and ``allow_empty`` is False."""
     statuses = {r.status for r in results}
-    if "unreadable" in statuses:
+    if "unverifiable" in statuses or (found_nothing(results) and not allow_empty):
         return 2
-    return 1 if "drifted" in statuses else 0
+    return 1 if statuses & {"drifted", "inconsistent"} else 0

@@ -9,8 +9,10 @@ re-evaluate it later under the rules and prices of the day.
 from __future__ import annotations
 
 import datetime
+import json
 import math
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +25,18 @@ from advisor.core.policy import fill
 from advisor.core.profile import MODES
 from advisor.core.situation import today
 from advisor.records.folder import DEFAULT_DIR, RecordLink, write_record
-from advisor.records.inputs import INPUTS_INFO, inputs_yaml
+from advisor.records.inputs import Statement, inputs_yaml
 
 from . import markdown
 from .formatting import count, money, percent, seconds
 from .templates import render_shipped, render_user_template
 
 TEMPLATES = {"madr": "madr.md.j2", "nygard": "nygard.md.j2"}
-STATUSES = ("proposed", "accepted", "rejected", "deprecated")
+# MADR 4's statuses ("superseded by ADR-NNNN" is what --supersedes writes into the old record).
+STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
+PEOPLE = ("decision_makers", "consulted", "informed")  # MADR's front matter: decision-makers, ...
+_NAME_MAX = 200
+
 
 def record_title(assessment: Assessment) -> str:
     """The record's title, plain text: "<workload name>: <what we decided>"."""
@@ -259,18 +265,32 @@ def record_context(
     status: str = "proposed",
     date: datetime.date | None = None,
     supersedes: RecordLink | None = None,
+    template: str = "custom",
+    decision_makers: list[str] | None = None,
+    consulted: list[str] | None = None,
+    informed: list[str] | None = None,
 ) -> dict[str, Any]:
     """Everything a record template may print, as plain data (no methods to reach through)."""
     a = assessment
     mode = a.recommendation
     modes = a.rules.header.modes
     title = record_title(a)
+    stated = statement(a, template) or statement(a, "madr")
+    assert stated is not None
+    crowd = {"decision_makers": decision_makers or [], "consulted": consulted or [], "informed": informed or []}
     return {
         "record": {
             "number": number if number is not None else 1,
             "title": title,
             "date": (date or today()).isoformat(),
             "status": status,
+            "people": crowd,
+            "people_line": " ".join(
+                f"{label}: {', '.join(crowd[key])}." for key, label in
+                (("decision_makers", "Decision-makers"), ("consulted", "Consulted"), ("informed", "Informed"))
+                if crowd[key]
+            ),
+            "front_matter": {key: _front_matter_list(names) for key, names in crowd.items()},
             "supersedes": None if supersedes is None else {
                 "number": supersedes.number, "title": supersedes.title, "file": supersedes.file,
                 "link": Markup(supersedes.text),
@@ -286,6 +306,7 @@ def record_context(
             "label": modes[mode].label,
             "phrase": modes[mode].phrase,
             "verb": modes[mode].verb,
+            "statement": Markup(stated.decision),
             "contract": a.contract,
             "reason": a.reason,
             "because": _lower_first(a.reason),
@@ -315,16 +336,54 @@ def record_context(
         "advisor_version": a.advisor_version,
         "price_date": a.pricing.price_date.isoformat(),
         "price_data_version": a.pricing.data_version,
-        "inputs_block": inputs_block(a),
+        "inputs_block": inputs_block(a, template),
     }
 
 
-def inputs_block(assessment: Assessment) -> Markup:
+def statement(assessment: Assessment, template: str) -> Statement | None:
+    """What a shipped template states the decision to be, as Markdown: its title (the H1,
+    without Nygard's number) and how the line that states the choice begins. The templates
+    print these very strings; verify holds the record's text to them."""
+    a = assessment
+    title = str(markdown.inline(record_title(a)))
+    mode = a.rules.header.modes[a.recommendation]
+    if template == "madr":
+        return Statement(title=title, decision=f'Chosen option: "{markdown.inline(mode.label)}"')
+    if template == "nygard":
+        verb, code = markdown.inline(mode.verb), markdown.code(a.recommendation)
+        return Statement(title=title, decision=f"We will {verb} ({code}")
+    return None
+
+
+def inputs_block(assessment: Assessment, template: str = "custom") -> Markup:
     """The fenced YAML block that ``advisor verify`` reads back."""
-    body = inputs_yaml(assessment)
+    body = inputs_yaml(
+        assessment, template=template if template in TEMPLATES else "custom", statement=statement(assessment, template)
+    )
     # The fence is longer than any backtick run in the YAML, so no value can close it early.
     ticks = markdown.fence(body)
-    return Markup(f"{ticks}{INPUTS_INFO}\n{body}{ticks}")
+    return Markup(f"{ticks}yaml\n{body}{ticks}")
+
+
+def people(names: Iterable[str] | None, field: str) -> list[str]:
+    """Names for MADR's front matter: each on one line, none empty; "A, B" gives two."""
+    out: list[str] = []
+    for entry in names or ():
+        if not isinstance(entry, str):
+            raise InputError(f"expected names as text (got {type(entry).__name__})", field=field)
+        for name in entry.split(","):
+            name = " ".join(name.split())
+            if not name:
+                continue
+            if len(name) > _NAME_MAX:
+                raise InputError(f"a name is longer than {_NAME_MAX} characters", field=field)
+            out.append(name)
+    return out
+
+
+def _front_matter_list(names: list[str]) -> Markup:
+    """A YAML flow list that any YAML reader parses back to exactly these names."""
+    return Markup(json.dumps(names, ensure_ascii=False))
 
 
 def _as_date(value: datetime.date | str | None) -> datetime.date:
@@ -348,19 +407,30 @@ def render_adr(
     date: datetime.date | str | None = None,
     number: int | None = None,
     supersedes: int | RecordLink | None = None,
+    decision_makers: Iterable[str] | None = None,
+    consulted: Iterable[str] | None = None,
+    informed: Iterable[str] | None = None,
 ) -> str:
     """The decision record of an assessment as Markdown.
 
     ``template`` is ``madr`` (MADR 4), ``nygard`` (as adr-tools writes it) or the path of
-    a Jinja2 template (rendered in a sandbox). ``date`` defaults to today (UTC);
-    ``number`` (Nygard's ``# N. Title``) to 1. Same assessment and arguments, same bytes.
+    a Jinja2 template (rendered in a sandbox). ``status`` is one of MADR's: proposed,
+    accepted, rejected, deprecated, superseded. ``decision_makers``, ``consulted`` and
+    ``informed`` fill MADR's front matter (names; "A, B" is two). ``date`` defaults to
+    today (UTC); ``number`` (Nygard's ``# N. Title``) to 1. Same assessment and arguments,
+    same bytes.
     """
     if status not in STATUSES:
         raise InputError(f"must be one of {', '.join(STATUSES)} (got {status!r})", field="status")
     if number is not None and number < 1:
         raise InputError(f"must be a positive record number (got {number})", field="number")
     link = RecordLink(supersedes) if isinstance(supersedes, int) else supersedes
-    context = record_context(assessment, number=number, status=status, date=_as_date(date), supersedes=link)
+    context = record_context(
+        assessment, number=number, status=status, date=_as_date(date), supersedes=link,
+        template=template if template in TEMPLATES else "custom",
+        decision_makers=people(decision_makers, "decision-makers"), consulted=people(consulted, "consulted"),
+        informed=people(informed, "informed"),
+    )
     if template in TEMPLATES:
         return render_shipped(TEMPLATES[template], context)
     return render_user_template(template, context)
@@ -374,19 +444,28 @@ def write_adr(
     status: str = "proposed",
     date: datetime.date | str | None = None,
     supersedes: int | None = None,
+    force: bool = False,
+    decision_makers: Iterable[str] | None = None,
+    consulted: Iterable[str] | None = None,
+    informed: Iterable[str] | None = None,
 ) -> Path:
-    """Write the record as ``NNNN-title-slug.md`` with the next free number; return its path.
+    """Write the record as ``NNNN-title-slug.md`` with a number no other record has; return its path.
 
-    Never overwrites; the file appears whole or not at all. ``supersedes=N`` marks record
-    N as superseded by the new one (rewritten atomically) and links back to it.
+    Never overwrites; the file appears whole or not at all, and parallel runs into one
+    folder get distinct numbers. ``supersedes=N`` marks record N as superseded by the new
+    one (rewritten atomically) and links back to it; N must be a regular file that is not
+    superseded yet and, when advisor wrote it, about the same workload (``force=True``
+    supersedes a record about another workload).
     """
     title = record_title(assessment)
+    crowd = {"decision_makers": decision_makers, "consulted": consulted, "informed": informed}
 
     def render(number: int, superseded: RecordLink | None) -> str:
         return render_adr(
-            assessment, template=template, status=status, date=date, number=number, supersedes=superseded
+            assessment, template=template, status=status, date=date, number=number, supersedes=superseded, **crowd
         )
 
     return write_record(
-        directory, stem=markdown.slug(title), title=str(markdown.inline(title)), render=render, supersedes=supersedes
+        directory, stem=markdown.slug(title), title=str(markdown.inline(title)), render=render, supersedes=supersedes,
+        workload=assessment.workload.name, force=force,
     )

@@ -1,29 +1,149 @@
-"""What ``advisor verify`` prints: one line per record, its changes, and a count."""
+"""What ``advisor verify`` prints: one line per file, what changed under it, and a count.
+
+Three forms: ``text`` for people, ``json`` for programs, ``github`` for a GitHub Actions
+log, where every record that does not hold becomes an error annotation on its file and
+line (``::error file=...,line=...::``), shown inline on the pull request.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from advisor.records.verify import VerifyResult
+from advisor.records.verify import CHECKED, VerifyResult, found_nothing
+
+from .formatting import money, percent
 
 
-def format_verify(results: Sequence[VerifyResult]) -> str:
+def _change(value: float | None) -> str:
+    return "from nothing" if value is None else f"{'+' if value >= 0 else '-'}{percent(abs(value))}"
+
+
+def describe_changes(r: VerifyResult) -> list[str]:
+    """What differs from when the record was written, one line each (rules, prices, costs)."""
+    out: list[str] = []
+    if r.status == "inconsistent" and len(r.problems) > 1:
+        out += r.problems
+    if r.ruleset_then:
+        out.append(f"rule set {r.ruleset_then} -> {r.ruleset_now}")
+    for axis, (before, after) in r.weight_changes.items():
+        out.append(
+            f"axis weight {axis}: {'absent' if before is None else f'{before:g}'} -> "
+            f"{'absent' if after is None else f'{after:g}'}"
+        )
+    for c in r.rule_changes:
+        if c.fires_now != c.fired_then:
+            what = "now fires" if c.fires_now else "no longer fires"
+            line = f"rule {c.rule} {what}"
+            if c.conditions_now:
+                line += f" ({'; '.join(c.conditions_now)})"
+        else:
+            line = f"rule {c.rule} still {'fires' if c.fires_now else 'does not fire'}"
+        if c.thresholds_then is not None and c.thresholds_then != c.thresholds_now:
+            line += (
+                f"; its threshold moved: {', '.join(c.thresholds_then) or 'none'}"
+                f" -> {', '.join(c.thresholds_now) or 'none'}"
+            )
+        out.append(line)
+    if r.price_changes:
+        out.append(f"prices moved between {r.price_date_then} and {r.price_date_now}:")
+        out += [f"  {p.kind}: {p.recorded} -> {p.current}" for p in r.price_changes]
+    for cost in r.cost_changes:
+        chosen = " (the recorded choice)" if cost.mode == r.recorded_mode else ""
+        beyond = f", beyond the {percent(r.cost_tolerance)} tolerance" if cost.beyond_tolerance else ""
+        out.append(
+            f"monthly cost of {cost.mode}{chosen}: {money(cost.recorded_usd)} -> {money(cost.current_usd)}"
+            f" ({_change(cost.change)}{beyond})"
+        )
+    if r.advisor_then:
+        out.append(f"advisor {r.advisor_then} -> {r.advisor_now}")
+    if r.sealed is None and r.status in CHECKED and r.status != "unverifiable":
+        out.append("written before records carried a digest: a hand edit of its inputs cannot be detected")
+    return out
+
+
+def headline(r: VerifyResult) -> str:
+    """One line: the file and its status."""
+    if r.status == "holds":
+        head = f"holds ({r.current_mode})"
+        if r.message:
+            head += f"; {r.message}"
+        return f"{r.path}: {head}"
+    if r.status == "drifted":
+        if r.current_mode != r.recorded_mode:
+            return f"{r.path}: DRIFTED {r.recorded_mode} -> {r.current_mode}"
+        return f"{r.path}: DRIFTED ({r.recorded_mode} still chosen; monthly costs moved beyond the tolerance)"
+    if r.status == "inconsistent":
+        return f"{r.path}: INCONSISTENT: {r.problems[0] if len(r.problems) == 1 else 'its text and inputs disagree'}"
+    if r.status == "unverifiable":
+        return f"{r.path}: UNVERIFIABLE: {r.message}"
+    return f"{r.path}: {r.status} ({r.message})"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary(results: Sequence[VerifyResult], *, allow_empty: bool = False) -> str:
+    counts = {s: sum(1 for r in results if r.status == s) for s in (*CHECKED, "superseded", "skipped")}
+    checked = sum(counts[s] for s in CHECKED)
+    parts = [f"{_plural(checked, 'record')}: " + ", ".join(f"{counts[s]} {s}" for s in CHECKED)]
+    if counts["superseded"]:
+        parts.append(f"{counts['superseded']} superseded")
+    if counts["skipped"]:
+        parts.append(f"{_plural(counts['skipped'], 'file')} skipped (not advisor records)")
+    line = "; ".join(parts)
+    if found_nothing(results):
+        line += (
+            "; found no advisor record (allowed by --allow-empty)" if allow_empty
+            else "; found no advisor record: check the path, or pass --allow-empty when none is fine"
+        )
+    return line
+
+
+def format_verify(results: Sequence[VerifyResult], *, allow_empty: bool = False) -> str:
     lines = []
     for r in results:
-        if r.status == "holds":
-            head = f"{r.path}: holds ({r.current_mode})"
-        elif r.status == "drifted":
-            head = f"{r.path}: DRIFTED {r.recorded_mode} -> {r.current_mode}"
-        elif r.status == "skipped":
-            head = f"{r.path}: skipped ({r.message})"
-        else:
-            head = f"{r.path}: UNREADABLE: {r.message}"
-        lines.append(head)
-        lines.extend(f"    {change}" for change in r.changes)
-    counts = {s: sum(1 for r in results if r.status == s) for s in ("holds", "drifted", "skipped", "unreadable")}
-    total = len(results)
-    lines.append(
-        f"{total} file{'s' if total != 1 else ''}: "
-        + ", ".join(f"{n} {s}" for s, n in counts.items() if n or s in ("holds", "drifted"))
-    )
+        lines.append(headline(r))
+        lines.extend(f"    {change}" for change in describe_changes(r))
+    lines.append(summary(results, allow_empty=allow_empty))
     return "\n".join(lines) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    """A workflow command's message: %, CR and LF are encoded."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """A workflow command's property value: also ':' and ','."""
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(results: Sequence[VerifyResult], *, allow_empty: bool = False) -> str:
+    """The text report, with an ``::error`` annotation for each record that does not hold."""
+    lines = []
+    for r in results:
+        changes = describe_changes(r)
+        if r.status in ("drifted", "inconsistent", "unverifiable"):
+            where = f"file={_escape_property(r.path)}"
+            if r.line is not None:
+                where += f",line={r.line}"
+            title = _escape_property(f"advisor verify: {r.status}")
+            message = "\n".join([headline(r).removeprefix(f"{r.path}: "), *changes])
+            lines.append(f"::error {where},title={title}::{_escape_data(message)}")
+        else:
+            lines.append(headline(r))
+            lines.extend(f"    {change}" for change in changes)
+    if found_nothing(results) and not allow_empty:
+        lines.append(f"::error title=advisor verify::{_escape_data(summary(results))}")
+    lines.append(summary(results, allow_empty=allow_empty))
+    return "\n".join(lines) + "\n"
+
+
+def verify_json(results: Sequence[VerifyResult], exit_code: int) -> dict[str, Any]:
+    """The JSON report: the exit code and each result, with its changes in words."""
+    return {
+        "exit_code": exit_code,
+        "records": [{**r.model_dump(mode="json"), "changes": describe_changes(r)} for r in results],
+    }

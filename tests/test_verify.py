@@ -1,0 +1,442 @@
+"""`advisor verify`: one honest status per record (holds, drifted, inconsistent,
+unverifiable), its exit codes, folders and subfolders, price noise, and the three formats.
+
+Each test is one way a platform team's CI could be fooled, and what verify says instead.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor import verify
+from advisor.records.inputs import read_inputs
+from advisor.records.verify import verify_exit_code
+
+from .conftest import EXAMPLES, ROOT, run_cli
+from .test_records import PRICE_DATE, write_record, write_workload
+
+LEGACY = ROOT / "tests" / "fixtures" / "records-v1"  # records as advisor 0.1.0 wrote them, before digests
+
+
+def run_verify(capsys, *argv) -> tuple[int, str, str]:
+    return run_cli(capsys, "verify", *argv, "--price-date", PRICE_DATE)
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def changed_rules(tmp_path: Path, *, batch_needs_s: int | None = None, downstream_weight: float | None = None) -> Path:
+    """A copy of the shipped rule set, as an organisation might edit it."""
+    folder = tmp_path / "our-rules"
+    shutil.copytree(ROOT / "rules", folder)
+    header = folder / "ruleset.yaml"
+    text = header.read_text(encoding="utf-8").replace("\nversion: 1.0.0\n", "\nversion: 1.1.0-ours\n")
+    if downstream_weight is not None:
+        text = re.sub(r"(- id: downstream\n    name: .*\n    weight: )[\d.]+", rf"\g<1>{downstream_weight:g}", text)
+    header.write_text(text, encoding="utf-8")
+    if batch_needs_s is not None:
+        latency = folder / "latency.yaml"
+        rules_text = latency.read_text(encoding="utf-8")
+        block = rules_text.split("- id: latency-batch-window-too-short")[1].split("- id:")[0]
+        assert "{fact: latency_budget_s, op: lt, value: 300}" in block
+        latency.write_text(rules_text.replace(block, block.replace("value: 300}", f"value: {batch_needs_s}}}")))
+    return folder
+
+
+# -- holds -------------------------------------------------------------------------------------
+
+
+def test_fresh_records_hold(tmp_path, capsys):
+    write_record(capsys, "chatbot", tmp_path)
+    write_record(capsys, "nightly-ticket-triage", tmp_path, "--template", "nygard")
+    code_, out, err = run_verify(capsys, tmp_path)
+    assert code_ == 0, err
+    assert out.splitlines() == [
+        f"{tmp_path}/0001-customer-chatbot-stream-the-answer.md: holds (streaming)",
+        f"{tmp_path}/0002-nightly-ticket-classification-send-requests-through-the.md: holds (batch)",
+        "2 records: 2 holds, 0 drifted, 0 inconsistent, 0 unverifiable",
+    ]
+
+
+def test_people_may_fill_in_sections(tmp_path, capsys):
+    """MADR expects people to add to a record: notes, links, a filled-in section stay fine."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    edit(path, "## Decision Drivers\n", "## Decision Drivers\n\nDiscussed with support on 2026-11-20.\n\n")
+    path.write_text(path.read_text(encoding="utf-8") + "\n## Notes\n\nSee the load test in INFRA-12.\n")
+    assert run_verify(capsys, path)[0] == 0
+
+
+# -- unverifiable -----------------------------------------------------------------------------
+
+
+def test_a_deleted_inputs_block_is_unverifiable(tmp_path, capsys):
+    path = write_record(capsys, "chatbot", tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("```yaml\n")], encoding="utf-8")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 2
+    assert out.startswith(f"{path}: UNVERIFIABLE: says advisor wrote it, but its inputs block is missing")
+
+
+def test_a_second_contradicting_block_is_unverifiable(tmp_path, capsys):
+    path = write_record(capsys, "chatbot", tmp_path)
+    text = path.read_text(encoding="utf-8")
+    block = text[text.index("```yaml\n"):]
+    path.write_text(text + "\n" + block.replace("mode: streaming", "mode: sync"), encoding="utf-8")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 2
+    assert "UNVERIFIABLE: has 2 inputs blocks (lines " in out and "a record has exactly one" in out
+
+
+@pytest.mark.parametrize("weight", [".nan", "-1.0", ".inf", "101"])
+def test_a_weight_that_is_not_a_weight_is_unverifiable(tmp_path, capsys, weight):
+    path = write_record(capsys, "chatbot", tmp_path)
+    edit(path, "ux_contract: 3.0", f"ux_contract: {weight}")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 2
+    assert "UNVERIFIABLE" in out and "record.weights" in out and "weight of ux_contract" in out
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda t: t.replace("  mode: streaming", "  mode: [streaming"), "not valid YAML"),
+        (lambda t: t.replace("  mode: streaming", "  mode: teleport"), "field 'record.mode'"),
+        (lambda t: t.replace("  interaction: chat", "  interaction: telepathy"), "field 'interaction'"),
+        (lambda t: t[: t.rindex("```")], "is never closed"),
+        (lambda t: t.replace("\ndigest: sha256:", "\nchecksum: sha256:"), "has no digest"),
+        (lambda t: t.replace("advisor-record: 2", "advisor-record: 9"), "a newer advisor wrote it"),
+    ],
+)
+def test_a_malformed_block_is_unverifiable(tmp_path, capsys, damage, message):
+    path = write_record(capsys, "chatbot", tmp_path)
+    path.write_text(damage(path.read_text(encoding="utf-8")), encoding="utf-8")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 2
+    assert out.startswith(f"{path}: UNVERIFIABLE: ") and message in out, out
+
+
+def test_inputs_that_cannot_be_evaluated_today_are_unverifiable(tmp_path, capsys):
+    path = write_record(capsys, "chatbot", tmp_path)
+    edit(path, "  model: gpt-4o-mini", "  model: gpt-retired-9")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 2 and "UNVERIFIABLE: cannot re-evaluate the embedded inputs today" in out
+
+
+# -- inconsistent -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_title_and_choice_edited_to_another_mode_are_inconsistent(tmp_path, capsys, template):
+    path = write_record(capsys, "chatbot", tmp_path, "--template", template)
+    edit(path, "Customer chatbot: stream the answer", "Customer chatbot: call the model synchronously")
+    if template == "madr":
+        edit(path, 'Chosen option: "Streaming response"', 'Chosen option: "Synchronous call"')
+    else:
+        edit(path, "We will stream the answer (`streaming`", "We will call the model synchronously (`sync`")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1
+    head, *details = out.splitlines()
+    assert head == f"{path}: INCONSISTENT: its text and inputs disagree"
+    assert details[0].startswith("    the title reads 'Customer chatbot: call the model synchronously'")
+    assert "the decision reads" in details[1] and "(streaming)" in details[1]
+    # The annotation points at the title.
+    _, annotated, _ = run_verify(capsys, path, "--format", "github")
+    title_line = next(i for i, row in enumerate(path.read_text().split("\n"), 1) if row.startswith("# "))
+    assert f",line={title_line},title=advisor verify%3A inconsistent::" in annotated
+
+
+def test_a_tenfold_volume_is_inconsistent(tmp_path, capsys):
+    path = write_record(capsys, "chatbot", tmp_path)
+    edit(path, "requests_per_month: 400000", "requests_per_month: 4000000")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1
+    assert out.splitlines()[:3] == [
+        f"{path}: INCONSISTENT: its text and inputs disagree",
+        "    the inputs no longer match the digest written with them: they were edited by hand",
+        "    its inputs give other monthly costs than it records under the same prices (sync, streaming, async, batch)",
+    ]
+
+
+def test_a_tenfold_volume_with_a_forged_digest_is_still_inconsistent(tmp_path, capsys):
+    """The record's own cost figures (kept in the block) no longer follow from its inputs."""
+    from advisor.records.inputs import _digest
+
+    path = write_record(capsys, "chatbot", tmp_path)
+    edit(path, "requests_per_month: 400000", "requests_per_month: 4000000")
+    text = path.read_text(encoding="utf-8")
+    body = text[text.index("```yaml\n") + 8 : text.rindex("```")]
+    data = yaml.safe_load(body)
+    path.write_text(text.replace(data["digest"], _digest(data)), encoding="utf-8")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1
+    assert "INCONSISTENT: its inputs give other monthly costs than it records under the same prices" in out
+
+
+def test_an_older_record_edited_to_another_mode_is_inconsistent(tmp_path, capsys):
+    shutil.copytree(LEGACY, tmp_path / "d")
+    path = tmp_path / "d" / "0001-customer-chatbot-stream-the-answer.md"
+    edit(path, 'Chosen option: "Streaming response"', 'Chosen option: "Synchronous call"')
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1
+    assert "INCONSISTENT: the chosen option is 'Synchronous call' (sync), but the inputs record streaming" in out
+
+
+# -- drifted --------------------------------------------------------------------------------------
+
+
+def test_a_rule_set_that_changes_the_decision_drifts(tmp_path, capsys):
+    record = write_record(capsys, "nightly-ticket-triage", tmp_path / "d")
+    ours = changed_rules(tmp_path, batch_needs_s=2 * 86400)  # "batch needs two days of tolerance"
+    code_, out, _ = run_verify(capsys, record, "--rules", ours)
+    assert code_ == 1
+    lines = out.splitlines()
+    assert lines[0] == f"{record}: DRIFTED batch -> async"
+    assert lines[1].startswith("    rule set advisor-default 1.0.0 (sha256 ") and "-> advisor-default 1.1.0-ours" in lines[1]
+    moved = next(line for line in lines if "latency-batch-window-too-short" in line)
+    assert moved == (
+        "    rule latency-batch-window-too-short now fires (latency_budget_s 28800 lt 172800: yes);"
+        " its threshold moved: latency_budget_s lt 300 -> latency_budget_s lt 172800"
+    )
+    assert lines[-1] == "1 record: 0 holds, 1 drifted, 0 inconsistent, 0 unverifiable"
+
+    code_, out, _ = run_verify(capsys, record, "--rules", ours, "--format", "json")
+    report = json.loads(out)
+    assert code_ == 1 and report["exit_code"] == 1
+    (entry,) = report["records"]
+    assert entry["status"] == "drifted"
+    assert (entry["recorded_mode"], entry["current_mode"]) == ("batch", "async")
+    (rule,) = [r for r in entry["rule_changes"] if r["rule"] == "latency-batch-window-too-short"]
+    assert rule["thresholds_then"] == ["latency_budget_s lt 300"]
+    assert rule["thresholds_now"] == ["latency_budget_s lt 172800"]
+    assert any("now fires" in change for change in entry["changes"])
+
+
+def test_changes_that_do_not_flip_the_decision_are_shown(tmp_path, capsys):
+    record = write_record(capsys, "nightly-ticket-triage", tmp_path / "d")
+    ours = changed_rules(tmp_path, downstream_weight=2)
+    (result,) = verify([record], rules=ours, price_date=datetime.date(2026, 12, 1))
+    assert result.status == "holds" and result.current_mode == "batch"
+    assert result.weight_changes == {"downstream": (1.0, 2.0)}
+
+
+def _o3_record(tmp_path: Path, capsys) -> Path:
+    """openai o3 cut its prices by 80% on 2025-06-10; a record from the week before."""
+    data = yaml.safe_load((EXAMPLES / "nightly-ticket-triage.yaml").read_text(encoding="utf-8"))
+    workload = write_workload(tmp_path, {**data, "model": "o3"})
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", tmp_path / "d", "--price-date", "2025-06-01")
+    assert code_ == 0, err
+    return Path(out.strip())
+
+
+def test_a_price_cut_that_keeps_the_decision_still_drifts_with_its_figures(tmp_path, capsys):
+    record = _o3_record(tmp_path, capsys)
+    code_, out, _ = run_cli(capsys, "verify", record, "--price-date", "2025-07-01")
+    assert code_ == 1
+    assert out.splitlines() == [
+        f"{record}: DRIFTED (batch still chosen; monthly costs moved beyond the tolerance)",
+        "    prices moved between 2025-06-01 and 2025-07-01:",
+        "      standard: input $10, cached input $0.5, output $40 per 1M tokens"
+        " -> input $2, cached input $0.5, output $8 per 1M tokens",
+        "      batch: input $5, cached input $0.25, output $20 per 1M tokens"
+        " -> input $1, cached input $0.25, output $4 per 1M tokens",
+        "    monthly cost of sync: $2,451 -> $579 (-76%, beyond the 10% tolerance)",
+        "    monthly cost of streaming: $2,517 -> $645 (-74%, beyond the 10% tolerance)",
+        "    monthly cost of async: $2,723 -> $851 (-69%, beyond the 10% tolerance)",
+        "    monthly cost of batch (the recorded choice): $1,412 -> $476 (-66%, beyond the 10% tolerance)",
+        "1 record: 0 holds, 1 drifted, 0 inconsistent, 0 unverifiable",
+    ]
+
+
+@pytest.mark.parametrize("tolerance, code", [("90%", 0), ("0.9", 0), ("60%", 1), ("0", 1)])
+def test_cost_tolerance(tmp_path, capsys, tolerance, code):
+    record = _o3_record(tmp_path, capsys)
+    code_, out, _ = run_cli(capsys, "verify", record, "--price-date", "2025-07-01", "--cost-tolerance", tolerance)
+    assert code_ == code
+    assert "prices moved between 2025-06-01 and 2025-07-01:" in out  # shown either way
+
+
+@pytest.mark.parametrize("tolerance", ["-5%", "ten", "15", "nan", "1e3%"])
+def test_a_bad_cost_tolerance_is_a_clear_error(capsys, tolerance):
+    with pytest.raises(SystemExit) as exit_:
+        run_cli(capsys, "verify", "--cost-tolerance", tolerance)
+    assert exit_.value.code == 2
+    assert "--cost-tolerance" in capsys.readouterr().err
+
+
+# -- price noise ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "model, written, checked",
+    [
+        ("gpt-4o-mini", "2026-11-01", "2026-11-02"),  # the next day, the same prices
+        ("gpt-4o-mini", "2026-11-01", "2027-02-01"),
+    ],
+)
+def test_no_price_line_unless_prices_moved(tmp_path, capsys, model, written, checked):
+    data = {**yaml.safe_load((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8")), "model": model}
+    workload = write_workload(tmp_path, data)
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", tmp_path / "d", "--price-date", written)
+    assert code_ == 0, err
+    code_, out, _ = run_cli(capsys, "verify", tmp_path / "d", "--price-date", checked)
+    assert code_ == 0
+    assert out.splitlines() == [
+        f"{tmp_path}/d/0001-customer-chatbot-stream-the-answer.md: holds (streaming)",
+        "1 record: 1 holds, 0 drifted, 0 inconsistent, 0 unverifiable",
+    ]
+
+
+# -- superseded --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_superseded_record_counts_only_when_its_successor_exists(tmp_path, capsys, template):
+    first = write_record(capsys, "chatbot", tmp_path, "--template", template)
+    second = write_record(capsys, "chatbot", tmp_path, "--template", template, "--supersedes", "1")
+    results = verify(tmp_path, price_date=datetime.date.fromisoformat(PRICE_DATE))
+    assert [(r.status, r.message) for r in results] == [("superseded", "superseded by record 2"), ("holds", "")]
+    second.unlink()
+    (result,) = verify(tmp_path, price_date=datetime.date.fromisoformat(PRICE_DATE))
+    assert result.path == str(first) and result.status == "holds"
+    assert "marked superseded by record 2, which does not exist" in result.message
+
+
+def test_a_drifted_record_hand_marked_superseded_by_nothing_still_drifts(tmp_path, capsys):
+    record = write_record(capsys, "nightly-ticket-triage", tmp_path / "d")
+    edit(record, "status: proposed", "status: superseded by ADR-0009")
+    ours = changed_rules(tmp_path, batch_needs_s=2 * 86400)
+    code_, out, _ = run_verify(capsys, record, "--rules", ours)
+    assert code_ == 1 and out.startswith(f"{record}: DRIFTED batch -> async")
+
+
+def test_adr_tools_superceded_spelling_counts(tmp_path, capsys):
+    first = write_record(capsys, "chatbot", tmp_path, "--template", "nygard")
+    write_record(capsys, "chatbot", tmp_path, "--template", "nygard")
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text.replace("\nProposed\n", "\nSuperceded by [2. Newer](0002-customer-chatbot-stream-the-answer.md)\n"))
+    (result, _) = verify(tmp_path, price_date=datetime.date.fromisoformat(PRICE_DATE))
+    assert result.status == "superseded"
+
+
+# -- folders, exit codes ----------------------------------------------------------------------------------
+
+
+def test_verify_searches_subfolders_and_reports_what_it_skipped(tmp_path, capsys):
+    write_record(capsys, "chatbot", tmp_path / "frontend")
+    write_record(capsys, "nightly-ticket-triage", tmp_path / "backend" / "jobs")
+    (tmp_path / "README.md").write_text("# Decisions\n\n```yaml\nname: not ours\n```\n")
+    (tmp_path / "0002-by-hand.md").write_text("# 2. By hand\n\nDate: 2026-01-01\n\n## Status\n\nAccepted\n")
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "notes.md").write_text("hidden folders are not records\n")
+    code_, out, _ = run_verify(capsys, tmp_path)
+    assert code_ == 0
+    assert out.splitlines() == [
+        f"{tmp_path}/0002-by-hand.md: skipped (not an advisor record)",
+        f"{tmp_path}/README.md: skipped (not an advisor record)",
+        f"{tmp_path}/backend/jobs/0001-nightly-ticket-classification-send-requests-through-the.md: holds (batch)",
+        f"{tmp_path}/frontend/0001-customer-chatbot-stream-the-answer.md: holds (streaming)",
+        "2 records: 2 holds, 0 drifted, 0 inconsistent, 0 unverifiable; 2 files skipped (not advisor records)",
+    ]
+
+
+@pytest.mark.parametrize("content", [None, "# Decisions\n"])
+def test_an_empty_path_is_exit_2_unless_allowed(tmp_path, capsys, content):
+    if content:
+        (tmp_path / "README.md").write_text(content)
+    code_, out, _ = run_verify(capsys, tmp_path)
+    assert code_ == 2
+    assert out.splitlines()[-1].endswith("found no advisor record: check the path, or pass --allow-empty when none is fine")
+    code_, out, _ = run_verify(capsys, tmp_path, "--allow-empty")
+    assert code_ == 0 and "allowed by --allow-empty" in out
+
+
+def test_a_missing_path_is_exit_2(tmp_path, capsys):
+    write_record(capsys, "chatbot", tmp_path)
+    code_, out, _ = run_verify(capsys, tmp_path, tmp_path / "nope.md")
+    assert code_ == 2
+    assert f"{tmp_path}/nope.md: UNVERIFIABLE: no such file or folder" in out
+
+
+def test_exit_code_is_the_worst_status(tmp_path, capsys):
+    good = write_record(capsys, "chatbot", tmp_path / "a")
+    bad = write_record(capsys, "chatbot", tmp_path / "b")
+    edit(bad, "requests_per_month: 400000", "requests_per_month: 4000000")
+    gone = write_record(capsys, "chatbot", tmp_path / "c")
+    gone.write_text(gone.read_text().split("```yaml\n")[0])
+    day = datetime.date.fromisoformat(PRICE_DATE)
+    assert verify_exit_code(verify([good], price_date=day)) == 0
+    assert verify_exit_code(verify([good, bad], price_date=day)) == 1
+    assert verify_exit_code(verify([good, bad, gone], price_date=day)) == 2
+    assert verify_exit_code([]) == 2 and verify_exit_code([], allow_empty=True) == 0
+
+
+# -- older records ---------------------------------------------------------------------------------------
+
+
+def test_records_written_before_digests_still_verify(tmp_path, capsys):
+    code_, out, _ = run_verify(capsys, LEGACY)
+    assert code_ == 0
+    assert out.count(": holds (") == 2
+    assert out.count("written before records carried a digest") == 2
+    ours = changed_rules(tmp_path, batch_needs_s=2 * 86400)
+    code_, out, _ = run_verify(capsys, LEGACY, "--rules", ours)
+    assert code_ == 1 and "DRIFTED batch -> async" in out
+    # No thresholds were recorded then: the rule that now fires is named with today's figures.
+    assert "rule latency-batch-window-too-short now fires (latency_budget_s 28800 lt 172800: yes)" in out
+
+
+# -- formats -----------------------------------------------------------------------------------------------
+
+
+def test_github_format_annotates_the_file_and_line(tmp_path, capsys):
+    ok = write_record(capsys, "chatbot", tmp_path)
+    record = write_record(capsys, "nightly-ticket-triage", tmp_path)
+    ours = changed_rules(tmp_path / "r", batch_needs_s=2 * 86400)
+    code_, out, _ = run_verify(capsys, tmp_path, "--rules", ours, "--format", "github")
+    assert code_ == 1
+    lines = out.splitlines()
+    assert lines[0] == f"{ok}: holds (streaming)"
+    annotation = next(line for line in lines if line.startswith("::error "))
+    chosen = next(i for i, row in enumerate(record.read_text().split("\n"), 1) if row.startswith("Chosen option:"))
+    prop_path = str(record).replace(":", "%3A").replace(",", "%2C")
+    assert annotation.startswith(f"::error file={prop_path},line={chosen},title=advisor verify%3A drifted::DRIFTED batch")
+    assert "\n" not in annotation and "%0A    " not in annotation and "%0Arule set advisor-default" in annotation
+
+
+def test_github_format_escapes_what_would_break_a_workflow_command():
+    from advisor.records.verify import VerifyResult
+    from advisor.views.verify import format_github
+
+    result = VerifyResult(path="a,b:c.md", status="unverifiable", message="50% off\r\nnext", line=3)
+    out = format_github([result])
+    assert out.splitlines()[0] == "::error file=a%2Cb%3Ac.md,line=3,title=advisor verify%3A unverifiable::UNVERIFIABLE: 50%25 off%0D%0Anext"
+
+
+def test_json_format(tmp_path, capsys):
+    write_record(capsys, "chatbot", tmp_path)
+    code_, out, _ = run_verify(capsys, tmp_path, "--format", "json")
+    report = json.loads(out)
+    assert code_ == 0 and report["exit_code"] == 0
+    (entry,) = report["records"]
+    assert {"path", "status", "line", "recorded_mode", "current_mode", "message", "changes", "cost_changes",
+            "price_changes", "rule_changes", "sealed"} <= set(entry)
+    assert entry["status"] == "holds" and entry["sealed"] is True
+
+
+def test_the_block_is_machine_readable_yaml(tmp_path, capsys):
+    path = write_record(capsys, "chatbot", tmp_path)
+    inputs = read_inputs(path.read_text(encoding="utf-8"), str(path))
+    assert inputs.version == 2 and inputs.sealed
+    assert inputs.stamp.monthly_cost["streaming"] == pytest.approx(350.67)
+    assert inputs.stamp.stated.decision == 'Chosen option: "Streaming response"'
