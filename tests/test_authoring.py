@@ -228,11 +228,13 @@ def test_a_rule_that_fires_on_every_sample_profile_is_a_warning_not_a_failure(ca
     assert out.splitlines()[-1] == "1 passed, 0 failed"
 
 
-def test_broken_yaml_is_a_failed_line_not_a_traceback(capsys, bad_rules):
+def test_broken_yaml_is_a_failed_line_and_unusable_input(capsys, bad_rules):
+    # A file that is not YAML is unusable input (exit 2, as everywhere); a rule that reads
+    # but fails its checks is a finding (exit 1).
     code, out, err = run_cli(capsys, "rules", "check", bad_rules("bad_yaml"))
-    assert code == 1 and "Traceback" not in out + err
+    assert code == 2 and "Traceback" not in out + err
     assert re.search(r"^FAIL rules\.yaml: .*bad_yaml/rules\.yaml: not valid YAML \(line \d+", out, re.M)
-    assert out.splitlines()[-1] == "0 passed, 1 failed"
+    assert out.splitlines()[-1] == "0 passed, 1 failed (1 file was not readable)"
 
 
 def test_a_folder_that_is_not_a_rule_set_fails(capsys, tmp_path):
@@ -458,6 +460,8 @@ def test_docs_are_written_atomically_with_o(capsys, tmp_path):
     target = tmp_path / "rules.md"
     target.write_text("old page\n")
     code, out, err = run_cli(capsys, "rules", "docs", str(default_rules_dir()), "-o", str(target))
+    assert code == 2 and "already exists; pass --force" in err and target.read_text() == "old page\n"
+    code, out, err = run_cli(capsys, "rules", "docs", str(default_rules_dir()), "-o", str(target), "--force")
     assert code == 0 and out == ""
     assert target.read_text(encoding="utf-8") == rules_docs(default_rules_dir())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rules.md"]  # no temp file left behind

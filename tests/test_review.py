@@ -94,8 +94,15 @@ def test_totals_are_the_sums_of_the_rows(dicts):
 def test_examples_rows_match_their_assessments():
     result = review([ROOT / "examples"], rules=RULES, price_date=DATE)
     assert result.errors == []
-    names = sorted(p.name for p in (ROOT / "examples").glob("*.yaml"))
-    assert [Path(r.file).name for r in result.workloads] == names
+    # Subfolders too, but not the rule set's own files (listed as skipped, with why).
+    examples = ROOT / "examples"
+    names = sorted(
+        p.relative_to(examples).as_posix() for p in examples.rglob("*.yaml") if p.parent.name != "rules-cost-first"
+    )
+    assert "rules-cost-first/workloads/sales-call-summaries.yaml" in names
+    assert [Path(r.file).relative_to(examples).as_posix() for r in result.workloads] == names
+    assert {Path(s.file).name for s in result.skipped} == {"org.yaml", "ruleset.yaml"}
+    assert all("rule set" in s.reason for s in result.skipped)
     for row in result.workloads:
         a = assess(parse_profile(yaml.safe_load(Path(row.file).read_text())), RULES, price_date=DATE, what_if=False)
         assert row.recommendation == a.recommendation
@@ -110,7 +117,7 @@ def test_examples_rows_match_their_assessments():
         else:
             assert row.recommended_monthly_usd == row.current_monthly_usd
     s = result.summary
-    assert s.recommended == {"sync": 1, "streaming": 2, "async": 4, "batch": 3}
+    assert s.recommended == {"sync": 1, "streaming": 2, "async": 5, "batch": 3}
     # Seed 000's gray zone and the compliance flow both run sync today and should move.
     moved = {m.name: (m.current_mode, m.recommendation) for m in s.moves}
     assert moved["Thirty-second report"] == ("sync", "async")
@@ -146,7 +153,7 @@ def test_report_shows_the_mode_mix_as_a_mermaid_pie():
     pie = re.search(r"```mermaid\npie title [^\n]+\n((?:    \"\w+\" : \d+\n)+)```", text)
     assert pie, text
     slices = dict(re.findall(r"\"(\w+)\" : (\d+)", pie.group(1)))
-    assert slices == {"sync": "1", "streaming": "2", "async": "4", "batch": "3"}
+    assert slices == {"sync": "1", "streaming": "2", "async": "5", "batch": "3"}
 
 
 def test_broken_file_is_reported_and_the_rest_reviewed(tmp_path, capsys):
@@ -166,7 +173,7 @@ def test_broken_file_is_reported_and_the_rest_reviewed(tmp_path, capsys):
     assert "| Alpha |" in text and "| Delta |" in text and "Hidden" not in text
     assert "2 files were not reviewed" in text
     assert "not valid YAML (line 4, column 1)" in text
-    assert "field 'latency_budget_s': input should be greater than 0 (got -3)" in text
+    assert "field 'latency_budget_s': input should be greater than or equal to 0.01 (got -3)" in text
     lines = err.strip().splitlines()
     assert lines[0].startswith(f"advisor: error: {folder / 'b.yaml'}: not valid YAML")
     assert lines[1].startswith(f"advisor: error: {folder / 'c.yml'}: field 'latency_budget_s'")
@@ -269,7 +276,12 @@ def test_output_is_replaced_whole(tmp_path, capsys):
     report = tmp_path / "out" / "review.md"
     report.parent.mkdir()
     report.write_text("old report\n", encoding="utf-8")
-    code, _, _ = run_cli(capsys, "review", str(tmp_path / "a.yaml"), "-o", str(report), "--price-date", PRICE_DATE)
+    code, _, err = run_cli(capsys, "review", str(tmp_path / "a.yaml"), "-o", str(report), "--price-date", PRICE_DATE)
+    assert code == 2 and "already exists; pass --force" in err
+    assert report.read_text(encoding="utf-8") == "old report\n"
+    code, _, _ = run_cli(
+        capsys, "review", str(tmp_path / "a.yaml"), "-o", str(report), "--force", "--price-date", PRICE_DATE
+    )
     assert code == 0
     assert report.read_text(encoding="utf-8").startswith("# Architecture review: 1 AI feature\n")
     assert sorted(p.name for p in report.parent.iterdir()) == ["review.md"]  # no temporary file left

@@ -32,6 +32,15 @@ def add_rules_and_price_date(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_force(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--force", action="store_true", help=f"{what} (never one of the command's inputs)")
+
+
+def printable(text: str) -> str:
+    """One line for a terminal: control characters (escape sequences, newlines) shown, not obeyed."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 @contextlib.contextmanager
 def about_file(path: str) -> Iterator[None]:
     """Errors about a workload's values (an unknown model...) name the file they came from."""

@@ -6,63 +6,72 @@ import argparse
 import sys
 from pathlib import Path
 
-from advisor.core.errors import InputError
-
-from .common import EXIT_INPUT, EXIT_OK, add_rules_and_price_date
+from .common import EXIT_INPUT, EXIT_OK, add_force, add_rules_and_price_date, printable
 from .progress import Progress
 
 EPILOG = """\
 examples:
   advisor review examples/
-  advisor review workloads/ --decisions docs/decisions -o review.md
-  advisor review a.yaml b.yaml --format json
+  advisor review examples/ --format json
+  advisor review examples/chatbot.yaml examples/gray-zone-30s.yaml -o review.md
+
+Folders are searched with their subfolders for *.yaml and *.yml files (any case); hidden
+files, other files and a rule set's own files (a folder with a ruleset.yaml) are skipped,
+and the report lists each with why. Exit 0 when every file was reviewed, 2 when a file
+could not be read or assessed (the others are still reviewed).
 """
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "review",
-        help="review a portfolio of workloads: mode mix, moves, savings, risks",
+        help="review a portfolio of workloads: mode mix, moves, money, risks",
         description="Assess every workload file and write one architecture-review report.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="+", metavar="DIR|FILE")
     parser.add_argument(
-        "-o", "--output", metavar="FILE", default=None, help="write the report here (default: stdout)"
+        "paths", nargs="+", metavar="DIR|FILE",
+        help="workload files, or folders to search for them (with their subfolders)",
     )
-    parser.add_argument("--format", choices=("md", "json"), default="md")
     parser.add_argument(
-        "--decisions", metavar="DIR", default=None, help="link each workload to its decision records here"
+        "-o", "--output", metavar="FILE", default=None,
+        help="write the report to this new file (default: print it); never over one of the inputs",
+    )
+    add_force(parser, "replace the --output file if it exists")
+    parser.add_argument(
+        "--format", choices=("md", "json"), default="md", help="Markdown report or JSON (default: md)"
+    )
+    parser.add_argument(
+        "--decisions", metavar="DIR", default=None,
+        help="decisions folder: link each workload to its advisor-written decision records there",
+    )
+    parser.add_argument(
+        "--no-recurse", dest="recurse", action="store_false",
+        help="search only the folders given, not their subfolders",
     )
     add_rules_and_price_date(parser)
     parser.set_defaults(handler=run)
 
 
-def _check_output(path: Path) -> None:
-    if path.is_dir():
-        raise InputError("is a folder; give the report's file name", source=str(path), field="--output")
-    if not path.parent.is_dir():
-        raise InputError("the folder to write the report in does not exist", source=str(path), field="--output")
-
-
-def _printable(text: str) -> str:
-    """One line for a terminal: control characters (escape sequences, newlines) shown, not obeyed."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-
-
 def run(args: argparse.Namespace) -> int:
-    from advisor.core.files import write_atomic
-    from advisor.views.review import render_review, review
+    from advisor.core.files import check_output, write_output
+    from advisor.records.folder import record_files
+    from advisor.views.review import render_review, review, workload_files
 
     output = Path(args.output) if args.output else None
+    inputs: list[Path] = []
     if output is not None:
-        _check_output(output)  # before the work, not after it
+        # Before the work, not after it: the report may not replace a file, let alone an input.
+        inputs = workload_files(args.paths, recurse=args.recurse)[0]
+        if args.decisions:
+            inputs += [path for _, path in record_files(args.decisions)]
+        check_output(output, inputs=inputs, force=args.force, what="report")
     bar = Progress()
     try:
         result = review(
             args.paths, rules=args.rules, decisions_dir=args.decisions, price_date=args.price_date,
-            progress=bar.update,
+            progress=bar.update, recurse=args.recurse,
         )
     finally:
         bar.close()
@@ -70,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     if output is None:
         sys.stdout.write(text)
     else:
-        write_atomic(output, text, field="--output")
+        write_output(output, text, inputs=inputs, force=args.force, what="report")
     for error in result.errors:
-        print(f"advisor: error: {_printable(error.file)}: {_printable(error.error)}", file=sys.stderr)
+        print(f"advisor: error: {printable(error.file)}: {printable(error.error)}", file=sys.stderr)
     return EXIT_INPUT if result.errors else EXIT_OK

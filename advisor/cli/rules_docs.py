@@ -4,27 +4,50 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from .common import EXIT_OK
+from .common import EXIT_OK, add_force
+
+EPILOG = """\
+examples:
+  advisor rules docs
+  advisor rules docs examples/rules-cost-first
+  advisor rules docs examples/rules-cost-first -o rules-cost-first.md
+"""
 
 
 def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "docs", help="generate the Markdown reference of a rule set",
         description="Generate a Markdown page documenting every rule: what, why, source, examples.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("dir", nargs="?", default=None, metavar="DIR")
-    parser.add_argument("-o", "--output", metavar="FILE", default=None, help="write here (default: stdout)")
+    parser.add_argument(
+        "dir", nargs="?", default=None, metavar="DIR",
+        help="rule-set folder (default: $ADVISOR_RULES, else the shipped default rule set)",
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", default=None,
+        help="write the page to this new file (default: print it); never over a rule file",
+    )
+    add_force(parser, "replace the --output file if it exists")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from advisor.core.files import write_atomic
-    from advisor.views.rules_docs import rules_docs
+    from advisor.core.files import check_output, write_output
+    from advisor.core.rules import load_rules
+    from advisor.views.rules_docs import ruleset_markdown
 
-    text = rules_docs(args.dir)
+    ruleset = load_rules(args.dir)
+    # Every file of the rule set and of the rule sets it extends is an input.
+    inputs = [path for folder in ruleset.folders for path in sorted(Path(folder).glob("*.yaml"))]
     if args.output:
-        write_atomic(args.output, text)
+        check_output(args.output, inputs=inputs, force=args.force, what="page")
+    text = ruleset_markdown(ruleset)
+    if args.output:
+        write_output(args.output, text, inputs=inputs, force=args.force, what="page")
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

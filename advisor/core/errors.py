@@ -20,7 +20,8 @@ class AdvisorError(Exception):
         if self.source:
             where.append(self.source)
         if self.field:
-            where.append(f"field '{self.field}'")
+            # A command-line option is named as one; anything else is a field of the input.
+            where.append(f"option {self.field}" if self.field.startswith("-") else f"field '{self.field}'")
         prefix = ": ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
 

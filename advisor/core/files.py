@@ -1,48 +1,118 @@
 """Files, read and written safely: the one place the advisor touches the disk.
 
-Reading: a bounded UTF-8 text file, every problem an InputError naming the file.
-Writing: whole or not at all, and never over a record that exists. Every file the advisor
-writes (decision records, review reports, rule docs) goes through a temporary file in the
-target folder, so a crash or a full disk leaves the old file intact and never a
-half-written one.
+Reading: regular files only (a device, a FIFO or a socket is refused before a byte is
+read), at most MAX_FILE_BYTES counted while reading (a size the file system reports can
+be 0 for a device), UTF-8 text; every problem an InputError naming the file.
+
+Writing: whole or not at all. Every file the advisor writes (decision records, review
+reports, rule docs, starter workloads) goes through a temporary file in the target folder
+and an atomic rename, so a crash or a full disk leaves the old file intact and never a
+half-written one. ``write_output`` is what a command's ``-o FILE`` goes through: it never
+replaces an existing file unless forced, never one of the command's own inputs even when
+forced, and never a symbolic link.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import InputError
 
 # Workloads, rule files, records and templates are small; anything bigger is a mistake.
 MAX_FILE_BYTES = 1_000_000
+_CHUNK = 64 * 1024
 
 
 # -- reading ------------------------------------------------------------------------------
 
 
+def link_problem(path: Path) -> str | None:
+    """What is wrong with ``path`` as a symbolic link: dangling, or a loop (else None)."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop this way
+        return "is a symbolic link loop"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a symbolic link loop"
+        return f"is a symbolic link to {os.readlink(path)}, which does not exist"
+    return None
+
+
+def _not_regular(mode: int) -> str:
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return f"is {kind}, not a regular file; advisor reads files only"
+
+
+def _open_error(exc: OSError, path: Path, what: str, missing: str | None) -> str:
+    if exc.errno == errno.ELOOP:
+        return "is a symbolic link loop"
+    if exc.errno in (errno.ENXIO, errno.ENODEV, errno.EOPNOTSUPP):  # a socket, or a device without a driver
+        try:
+            return _not_regular(path.stat().st_mode)
+        except OSError:
+            pass
+    if isinstance(exc, FileNotFoundError):
+        return link_problem(path) or missing or f"no such {what}"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, NotADirectoryError):
+        return missing or f"no such {what} (a part of the path is a file, not a folder)"
+    return f"cannot read {what}: {exc.strerror or exc}"
+
+
+def read_bytes(path: str | Path, *, what: str = "file", missing: str | None = None, field: str | None = None) -> bytes:
+    """The bytes of a regular file of at most MAX_FILE_BYTES.
+
+    Opened without blocking (a FIFO with no writer would wait forever) and checked with
+    ``fstat`` on the open file, so what is read is what was checked. The cap is counted
+    while reading: ``/dev/zero`` or a file that grows cannot make it read more.
+    """
+    path = Path(path)
+    source = str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise InputError(_open_error(exc, path, what, missing), source=source, field=field) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError(f"is a folder, expected a {what}", source=source, field=field)
+        if not stat.S_ISREG(mode):
+            raise InputError(_not_regular(mode), source=source, field=field)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(_CHUNK, MAX_FILE_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror or exc}", source=source, field=field) from None
+    finally:
+        os.close(fd)
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"{what} is larger than {MAX_FILE_BYTES:,} bytes", source=source, field=field)
+    return b"".join(chunks)
+
+
 def read_text(path: str | Path, *, what: str = "file", missing: str | None = None, field: str | None = None) -> str:
-    """The text of a UTF-8 file of at most MAX_FILE_BYTES.
+    """The text of a regular UTF-8 file of at most MAX_FILE_BYTES.
 
     ``what`` names the kind of file in messages ("YAML file", "template"); ``missing``
     replaces the message for a file that does not exist.
     """
-    path = Path(path)
-    source = str(path)
-    try:
-        if path.is_dir():
-            raise InputError(f"is a folder, expected a {what}", source=source, field=field)
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise InputError(f"{what} is larger than {MAX_FILE_BYTES:,} bytes", source=source, field=field)
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(missing or f"no such {what}", source=source, field=field) from None
-    except PermissionError:
-        raise InputError("permission denied", source=source, field=field) from None
-    except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror or exc}", source=source, field=field) from None
-    return decode_text(raw, source, what=what, field=field)
+    raw = read_bytes(path, what=what, missing=missing, field=field)
+    return decode_text(raw, str(path), what=what, field=field)
 
 
 def decode_text(raw: bytes, source: str, *, what: str = "file", field: str | None = None) -> str:
@@ -51,8 +121,26 @@ def decode_text(raw: bytes, source: str, *, what: str = "file", field: str | Non
         raise InputError(f"{what} is larger than {MAX_FILE_BYTES:,} bytes", source=source, field=field)
     try:
         return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{what} is not UTF-8 text", source=source, field=field) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{what} is not UTF-8 text (byte {exc.start + 1:,} is not valid UTF-8)", source=source, field=field
+        ) from None
+
+
+def folder_problem(path: str | Path) -> str | None:
+    """Why ``path`` cannot be used as a folder to read, in words (None when it can)."""
+    path = Path(path)
+    if (link := link_problem(path)) is not None:
+        return link
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such folder"
+    except PermissionError:
+        return "permission denied"
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    return None if stat.S_ISDIR(mode) else "is a file, not a folder"
 
 
 # -- writing ------------------------------------------------------------------------------
@@ -80,14 +168,30 @@ def _write_temp(directory: Path, text: str, mode: int) -> Path:
 
 
 def _check_target(path: Path, field: str | None) -> None:
+    if path.is_symlink():
+        # Replacing the link would turn it into a file; writing through it would change a
+        # file somewhere else. Neither is what the user asked for.
+        target = os.readlink(path)
+        raise InputError(
+            f"is a symbolic link (to {target}); advisor never replaces a link or writes through it: "
+            "give the file's own path or another name",
+            source=str(path), field=field,
+        )
     if path.is_dir():
         raise InputError("is a folder; give a file name", source=str(path), field=field)
-    if not path.parent.is_dir():
-        raise InputError("the folder to write into does not exist", source=str(path), field=field)
+    problem = folder_problem(path.parent if str(path.parent) else ".")
+    if problem is not None:
+        where = path.parent if str(path.parent) else Path(".")
+        if problem == "no such folder":
+            raise InputError(f"the folder to write into ({where}) does not exist", source=str(path), field=field)
+        raise InputError(f"cannot write into {where}: it {problem.removeprefix('is ')}", source=str(path), field=field)
 
 
 def write_atomic(path: str | Path, text: str, *, field: str | None = None) -> None:
-    """Write or replace ``path`` atomically, keeping an existing file's permissions."""
+    """Write or replace ``path`` atomically, keeping an existing file's permissions.
+
+    A symbolic link is never replaced (an InputError says so).
+    """
     target = Path(path)
     _check_target(target, field)
     try:
@@ -105,17 +209,19 @@ def write_atomic(path: str | Path, text: str, *, field: str | None = None) -> No
         raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(target), field=field) from None
 
 
-def create_exclusive(path: str | Path, text: str, *, what: str = "file") -> None:
-    """Create ``path`` whole or not at all; an existing file is never overwritten."""
+def create_exclusive(path: str | Path, text: str, *, what: str = "file", field: str | None = None) -> None:
+    """Create ``path`` whole or not at all; an existing file (or link) is never overwritten."""
     target = Path(path)
-    _check_target(target, None)
-    exists = InputError(f"already exists; a {what} is never overwritten", source=str(target))
+    exists = InputError(f"already exists; a {what} is never overwritten", source=str(target), field=field)
+    if os.path.lexists(target) and not target.is_dir():
+        raise exists
+    _check_target(target, field)
     try:
         temp = _write_temp(target.parent, text, _default_mode())
     except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(target)) from None
+        raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(target), field=field) from None
     try:
-        os.link(temp, target)  # fails if the name exists: exclusive and atomic
+        os.link(temp, target)  # fails if the name exists, even as a dangling link: exclusive and atomic
     except FileExistsError:
         raise exists from None
     except OSError:
@@ -125,5 +231,66 @@ def create_exclusive(path: str | Path, text: str, *, what: str = "file") -> None
                 handle.write(text)
         except FileExistsError:
             raise exists from None
+        except OSError as exc:
+            raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(target), field=field) from None
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def check_output(
+    path: str | Path,
+    *,
+    inputs: Iterable[str | Path] = (),
+    force: bool = False,
+    field: str | None = "--output",
+    what: str = "file",
+) -> None:
+    """Refuse an output path before any work is done (``write_output`` checks again).
+
+    A folder, a symbolic link, a missing folder to write into, one of the command's
+    ``inputs`` (even with ``force``, whatever path names it: a link, ``..``, a hard link),
+    and, without ``force``, anything that already exists.
+    """
+    target = Path(path)
+    _check_target(target, field)
+    mine = _identity(target)
+    if mine is not None:
+        for given in inputs:
+            if _identity(Path(given)) == mine:
+                raise InputError(
+                    f"is one of this command's inputs ({given}); advisor never writes over its input, "
+                    "even with --force",
+                    source=str(target), field=field,
+                )
+    if not force and os.path.lexists(target):
+        raise InputError(f"already exists; pass --force to replace the {what}", source=str(target), field=field)
+
+
+def write_output(
+    path: str | Path,
+    text: str,
+    *,
+    inputs: Iterable[str | Path] = (),
+    force: bool = False,
+    field: str | None = "--output",
+    what: str = "file",
+) -> None:
+    """Write a command's output file, losing nothing a user has (see ``check_output``).
+
+    Through a temporary file and an atomic rename: whole or not at all. Without ``force``
+    the file is created exclusively, so a file that appears meanwhile is kept, not replaced.
+    """
+    inputs = list(inputs)
+    check_output(path, inputs=inputs, force=force, field=field, what=what)
+    if force:
+        write_atomic(path, text, field=field)
+    else:
+        create_exclusive(path, text, what=what, field=field)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from advisor.core.errors import AdvisorError, InputError
-from advisor.core.files import create_exclusive, read_text, write_atomic
+from advisor.core.files import create_exclusive, folder_problem, read_text, write_atomic
 
 from .inputs import claims_advisor, read_inputs
 
@@ -269,6 +269,9 @@ def write_record(
         raise InputError(f"must be the number of an existing record, 1 or more (got {supersedes!r})",
                          field="supersedes")
     folder = Path(directory)
+    problem = folder_problem(folder)
+    if problem is not None and problem != "no such folder":
+        raise InputError(f"cannot write the record: the decisions folder {problem}", source=str(folder))
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

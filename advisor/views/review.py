@@ -23,10 +23,10 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from advisor.core.assessment import Assessment, RuleSetInfo, assess
 from advisor.core.errors import AdvisorError, InputError
-from advisor.core.files import read_text
+from advisor.core.files import folder_problem, link_problem, read_text
 from advisor.core.policy import fill
 from advisor.core.profile import MODES, Mode, load_profile
-from advisor.core.rules import RuleSet, load_rules
+from advisor.core.rules import HEADER_FILE, RuleSet, load_rules
 from advisor.core.situation import today
 from advisor.core.version import __version__
 from advisor.records.folder import record_files
@@ -108,6 +108,14 @@ class ReviewError(BaseModel):
     error: str
 
 
+class ReviewSkip(BaseModel):
+    """A file or folder under the given paths that was not reviewed, and why."""
+
+    model_config = _FROZEN
+    file: str
+    reason: str
+
+
 class Review(BaseModel):
     model_config = _FROZEN
     advisor_version: str
@@ -117,6 +125,7 @@ class Review(BaseModel):
     workloads: list[ReviewRow]
     summary: ReviewSummary
     errors: list[ReviewError]
+    skipped: list[ReviewSkip] = []
     # The rule set it was made with: the report reads its risk kinds. Not serialised.
     _rules: RuleSet | None = PrivateAttr(default=None)
 
@@ -130,37 +139,103 @@ class Review(BaseModel):
 # -- finding the files ----------------------------------------------------------------
 
 
-def workload_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[ReviewError]]:
-    """Workload files in the order given (a folder's own YAML files sorted by name, hidden
-    files skipped, no recursion); a path that does not exist is an error, not a stop."""
-    files: list[Path] = []
-    errors: list[ReviewError] = []
-    seen: set[Path] = set()
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = sorted(
-                (p for p in path.iterdir() if p.suffix in WORKLOAD_SUFFIXES and not p.name.startswith(".")),
-                key=lambda p: p.name,
-            )
-            found = [p for p in found if p.is_file()]
-        elif path.exists():
-            found = [path]
+def _is_workload_name(name: str) -> bool:
+    return name.lower().endswith(WORKLOAD_SUFFIXES)
+
+
+class _Finder:
+    """Walks the given paths: the files to review, and every file passed over with why."""
+
+    def __init__(self, recurse: bool):
+        self.recurse = recurse
+        self.files: list[Path] = []
+        self.skipped: list[ReviewSkip] = []
+        self.errors: list[ReviewError] = []
+        self._seen_files: dict[Path, Path] = {}
+        self._seen_folders: set[Path] = set()
+
+    def skip(self, path: Path, reason: str) -> None:
+        self.skipped.append(ReviewSkip(file=str(path), reason=reason))
+
+    def add(self, path: Path) -> None:
+        key = path.resolve()
+        first = self._seen_files.get(key)
+        if first is not None:
+            self.skip(path, f"the same file as {first}, reviewed once")
+            return
+        self._seen_files[key] = path
+        self.files.append(path)
+
+    def given(self, path: Path) -> None:
+        """A path named on the command line: a folder to search, or a file to review as is."""
+        problem = folder_problem(path)
+        if problem is None:
+            self.folder(path)
+        elif problem == "is a file, not a folder":
+            self.add(path)
         else:
-            errors.append(ReviewError(file=str(path), error="no such file or folder"))
-            continue
-        for file in found:
-            key = file.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(file)
-    return files, errors
+            self.errors.append(ReviewError(file=str(path), error="no such file or folder" if problem ==
+                                           "no such folder" else problem))
+
+    def folder(self, folder: Path) -> None:
+        key = folder.resolve()
+        if key in self._seen_folders:
+            self.skip(folder, "a folder already searched (through a link or given twice)")
+            return
+        self._seen_folders.add(key)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            self.errors.append(ReviewError(file=str(folder), error=f"cannot list the folder: {exc.strerror or exc}"))
+            return
+        rule_set = any(e.name == HEADER_FILE for e in entries)
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith("."):
+                self.skip(path, "hidden folder, not searched" if entry.is_dir() else "hidden file")
+                continue
+            if entry.is_symlink() and (problem := link_problem(path)) is not None:
+                self.skip(path, problem.removeprefix("is "))
+                continue
+            if entry.is_dir():
+                if self.recurse:
+                    self.folder(path)
+                else:
+                    self.skip(path, "a subfolder, not searched (--no-recurse)")
+            elif not _is_workload_name(entry.name):
+                self.skip(path, "not a YAML file (.yaml or .yml)")
+            elif rule_set:
+                self.skip(path, f"part of a rule set (its folder has a {HEADER_FILE}), not a workload")
+            elif not entry.is_file():
+                self.skip(path, "not a regular file")
+            else:
+                self.add(path)
+
+
+def workload_files(
+    paths: Iterable[str | Path], *, recurse: bool = True
+) -> tuple[list[Path], list[ReviewSkip], list[ReviewError]]:
+    """The workload files under ``paths``, every file passed over with why, and the errors.
+
+    A folder gives its ``*.yaml``/``*.yml`` files (any case), sorted by name, and those of
+    its subfolders unless ``recurse`` is off; hidden files and folders, other files and a
+    rule set's own files (a folder with a ruleset.yaml) are skipped, each listed with its
+    reason. A file named on the command line is reviewed whatever its name. A path that
+    does not exist is an error, not a stop.
+    """
+    finder = _Finder(recurse)
+    for given in paths:
+        finder.given(Path(given))
+    return finder.files, finder.skipped, finder.errors
 
 
 def _decision_records(directory: Path) -> tuple[dict[str, list[DecisionLink]], list[ReviewError]]:
     """Advisor-written records of a decisions folder, by the workload name their inputs embed."""
-    if not directory.is_dir():
-        raise InputError("no such decisions folder", source=str(directory), field="--decisions")
+    if (problem := folder_problem(directory)) is not None:
+        raise InputError(
+            "no such decisions folder" if problem == "no such folder" else problem,
+            source=str(directory), field="--decisions",
+        )
     by_name: dict[str, list[DecisionLink]] = {}
     errors: list[ReviewError] = []
     for number, path in record_files(directory):
@@ -288,19 +363,27 @@ def review(
     decisions_dir: str | Path | None = None,
     price_date: datetime.date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    recurse: bool = True,
 ) -> Review:
-    """Assess every workload under ``paths``; broken files are listed in ``errors`` and skipped.
+    """Assess every workload under ``paths``; broken files are listed in ``errors``, files
+    passed over (hidden, not YAML, a rule set's) in ``skipped``, each with why.
 
+    Folders are searched with their subfolders unless ``recurse=False``.
     ``progress(done, total)`` is called after each file (the CLI draws its bar with it).
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     when = price_date or today()
-    files, errors = workload_files(paths)
+    files, skipped, errors = workload_files(paths, recurse=recurse)
     if not files and not errors:
         shown = ", ".join(str(p) for p in paths) or "(no paths)"
-        raise InputError(f"no workload files ({', '.join('*' + s for s in WORKLOAD_SUFFIXES)}) found in {shown}")
+        passed = f"; {len(skipped)} file{'s' if len(skipped) != 1 else ''} skipped: " + "; ".join(
+            f"{s.file} ({s.reason})" for s in skipped[:5]
+        ) + ("; ..." if len(skipped) > 5 else "") if skipped else ""
+        raise InputError(
+            f"no workload files ({', '.join('*' + s for s in WORKLOAD_SUFFIXES)}) found in {shown}{passed}"
+        )
     links: dict[str, list[DecisionLink]] = {}
     if decisions_dir is not None:
         links, record_errors = _decision_records(Path(decisions_dir))
@@ -324,6 +407,7 @@ def review(
         workloads=rows,
         summary=summarise(rows, broken, ruleset),
         errors=errors,
+        skipped=skipped,
     )
     result._rules = ruleset
     return result
@@ -394,6 +478,7 @@ def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, 
         "pie": [Markup(f'    "{mode}" : {count}') for mode, count in s.recommended.items() if count],
         "rows": rows,
         "errors": [e.model_dump() for e in r.errors],
+        "skipped": [e.model_dump() for e in r.skipped],
     }
 
 

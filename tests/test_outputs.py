@@ -1,0 +1,162 @@
+"""Nothing a user has is overwritten or lost: every command that writes a file refuses an
+existing path unless --force, refuses its own inputs even with --force, never replaces a
+symbolic link, and writes whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from advisor.core.errors import InputError
+from advisor.core.files import write_output
+from advisor.core.rules import default_rules_dir
+
+from .conftest import EXAMPLES, PRICE_DATE, run_cli
+
+CHATBOT = EXAMPLES / "chatbot.yaml"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with two workloads and a copy of the default rule set, as the current folder."""
+    shutil.copy(CHATBOT, tmp_path / "chatbot.yaml")
+    shutil.copy(EXAMPLES / "gray-zone-30s.yaml", tmp_path / "gray.yaml")
+    shutil.copytree(default_rules_dir(), tmp_path / "rules")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under ``folder``: a file's bytes, a link's target."""
+    out: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        key = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            out[key] = "-> " + os.readlink(path)
+        elif path.is_file():
+            out[key] = path.read_bytes()
+    return out
+
+
+# The writing commands, each with the file it writes and the inputs it reads.
+WRITERS = {
+    "review": (["review", "chatbot.yaml", "gray.yaml", "--price-date", PRICE_DATE, "-o"], ["chatbot.yaml", "gray.yaml"]),
+    "rules docs": (["rules", "docs", "rules", "-o"], ["rules/ruleset.yaml", "rules/latency.yaml"]),
+    "init": (["init"], []),
+}
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_an_existing_file_is_refused_without_force_and_replaced_with_it(workspace, capsys, command):
+    argv, _ = WRITERS[command]
+    target = workspace / "out.txt"
+    target.write_text("mine\n")
+    code, out, err = run_cli(capsys, *argv, target)
+    assert code == 2 and "already exists; pass --force" in err
+    assert target.read_text() == "mine\n"
+    code, out, err = run_cli(capsys, *argv, target, "--force")
+    assert code == 0, err
+    assert target.read_text() != "mine\n" and len(target.read_text()) > 100
+    assert sorted(p.name for p in workspace.iterdir() if p.name.startswith(".advisor-")) == []  # no temp file
+
+
+@pytest.mark.parametrize("command", [c for c in WRITERS if WRITERS[c][1]])
+def test_an_input_is_refused_even_with_force_whatever_names_it(workspace, capsys, command):
+    argv, inputs = WRITERS[command]
+    before = snapshot(workspace)
+    (workspace / "sub").mkdir()
+    os.symlink(workspace / inputs[0], workspace / "sub" / "link.yaml")  # the link itself is refused too
+    os.link(workspace / inputs[-1], workspace / "hard.yaml")
+    for name in (inputs[0], f"sub/../{inputs[-1]}", "hard.yaml", str(workspace / inputs[0])):
+        code, out, err = run_cli(capsys, *argv, name, "--force")
+        assert code == 2, (name, out, err)
+        assert "is one of this command's inputs" in err and "even with --force" in err
+    after = snapshot(workspace)
+    assert {k: v for k, v in after.items() if k in before} == before
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_symbolic_link_is_never_replaced_nor_written_through(workspace, capsys, command):
+    argv, _ = WRITERS[command]
+    real = workspace / "real.md"
+    real.write_text("the real file\n")
+    (workspace / "link.md").symlink_to(real)
+    (workspace / "dangling.md").symlink_to(workspace / "nowhere.md")
+    for name in ("link.md", "dangling.md"):
+        code, _, err = run_cli(capsys, *argv, name, "--force")
+        assert code == 2 and "is a symbolic link" in err, err
+    assert (workspace / "link.md").is_symlink() and os.readlink(workspace / "link.md") == str(real)
+    assert (workspace / "dangling.md").is_symlink() and not (workspace / "nowhere.md").exists()
+    assert real.read_text() == "the real file\n"
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_folder_or_a_missing_folder_is_refused_before_any_work(workspace, capsys, command):
+    argv, _ = WRITERS[command]
+    (workspace / "folder").mkdir()
+    for name, message in (("folder", "is a folder"), ("missing/out.md", "does not exist")):
+        code, out, err = run_cli(capsys, *argv, name)
+        assert code == 2 and message in err, err
+    assert not (workspace / "missing").exists()
+
+
+def test_adr_never_overwrites_and_explains_a_bad_decisions_folder(workspace, capsys):
+    code, out, _ = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "decisions", "--price-date", PRICE_DATE)
+    assert code == 0
+    first = Path(out.strip())
+    text = first.read_bytes()
+    code, out, _ = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "decisions", "--price-date", PRICE_DATE)
+    assert code == 0 and Path(out.strip()) != first and first.read_bytes() == text  # the next number
+    (workspace / "dangling").symlink_to(workspace / "nowhere")
+    code, _, err = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "dangling")
+    assert code == 2 and "is a symbolic link to" in err and "which does not exist" in err
+    assert "File exists" not in err
+    code, _, err = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "chatbot.yaml")
+    assert code == 2 and "is a file, not a folder" in err
+
+
+def test_init_writes_a_starter_that_recommend_accepts_and_keeps_it(workspace, capsys):
+    code, _, err = run_cli(capsys, "init", "mine.yaml")
+    assert code == 0 and "advisor recommend mine.yaml" in err
+    text = (workspace / "mine.yaml").read_text()
+    assert text.count("\n#") > 20  # commented
+    code, out, err = run_cli(capsys, "recommend", "mine.yaml")
+    assert code == 0 and err == "" and out.startswith("Support reply draft: ")
+    (workspace / "mine.yaml").write_text(text + "current_mode: sync\n")
+    code, _, err = run_cli(capsys, "init", "mine.yaml")
+    assert code == 2 and "already exists" in err
+    assert (workspace / "mine.yaml").read_text().endswith("current_mode: sync\n")
+    code, out, _ = run_cli(capsys, "init", "-")
+    assert code == 0 and out == text
+
+
+def test_a_failed_write_leaves_nothing_behind(workspace, monkeypatch):
+    target = workspace / "report.md"
+    target.write_text("old\n")
+
+    def full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(InputError, match="No space left on device"):
+        write_output(target, "new\n", force=True)
+    assert target.read_text() == "old\n"
+    monkeypatch.setattr(os, "fsync", lambda fd: full(fd, fd))
+    with pytest.raises(InputError, match="No space left on device"):
+        write_output(workspace / "fresh.md", "new\n")
+    assert not (workspace / "fresh.md").exists()
+    assert [p.name for p in workspace.iterdir() if p.name.startswith(".advisor-")] == []
+
+
+def test_the_review_refuses_a_decision_record_it_reads(workspace, capsys):
+    code, out, _ = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "decisions", "--price-date", PRICE_DATE)
+    record = Path(out.strip())
+    before = record.read_bytes()
+    code, _, err = run_cli(
+        capsys, "review", "chatbot.yaml", "--decisions", "decisions", "-o", str(record), "--force"
+    )
+    assert code == 2 and "is one of this command's inputs" in err
+    assert record.read_bytes() == before
