@@ -76,6 +76,7 @@ class Words:
 
 # The question each profile field is asked as: error messages name the question, not the key.
 FIELD_LABELS = {
+    "weights": "Axis priority",
     "name": "Feature name",
     "description": "What it does",
     "current_mode": "How it runs today",

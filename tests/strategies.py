@@ -12,12 +12,14 @@ from typing import Any, get_args
 from hypothesis import strategies as st
 
 from advisor.core.profile import (
+    BIDI_CONTROLS,
     Downstream,
     Interaction,
     Mode,
     OutputFormat,
     SideEffects,
     WorkloadProfile,
+    check_name,
     parse_profile,
 )
 
@@ -33,11 +35,22 @@ MODELS = (
 # A model the catalogue does not know, priced by the workload's own 'pricing'.
 PRIVATE_MODEL = ("acme", "acme-llm-large")
 
-# Names a user might type, including characters that mean something in Markdown and HTML.
-_NAME_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+# Names a user might type, including characters that mean something in Markdown and HTML
+# (never a bidirectional control: the profile refuses those).
+_NAME_ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters=BIDI_CONTROLS)
+
+
+def _is_name(text: str) -> bool:
+    try:
+        check_name(text)
+    except ValueError:
+        return False
+    return True
+
+
 NAMES = st.one_of(
     st.sampled_from(["Customer chatbot", "A | B <b>bold</b> *x* [l](u) `c` #1 \\ &amp;", "Nightly triage"]),
-    st.text(_NAME_ALPHABET, min_size=1, max_size=40).filter(lambda s: s.strip() != ""),
+    st.text(_NAME_ALPHABET, min_size=1, max_size=40).filter(_is_name),
 )
 
 

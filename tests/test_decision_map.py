@@ -122,7 +122,7 @@ def test_spaced_values_keep_the_ends_and_the_bounds(fact, a, b, n):
     [
         ("latency_budget=1:10:5", "did you mean 'latency_budget_s'"),
         ("budget_ratio", "not an answer the workload can vary"),
-        ("latency_budget_s=0:10:5", "START of latency_budget_s must be a number > 0 and <= 2,592,000"),
+        ("latency_budget_s=0:10:5", "START of latency_budget_s must be a number >= 0.01 and <= 2,592,000"),
         ("chained_calls=1:60:5", "STOP of chained_calls must be a whole number >= 1 and <= 50"),
         ("chained_calls=1.5:6:5", "START of chained_calls must be a whole number"),
         ("latency_budget_s=1:10:1", "N must be between 2 and 200"),

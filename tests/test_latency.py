@@ -49,7 +49,7 @@ def test_defaults_come_from_the_model_and_are_reported_as_assumptions():
     calls=st.integers(1, 50),
     tools=st.floats(0, 1000),
     output=st.integers(0, 100_000),
-    tps=st.floats(0.5, 10_000),
+    tps=st.floats(1, 10_000),
     ttft=st.floats(0, 60),
 )
 def test_end_to_end_is_calls_times_per_call_plus_tools(calls, tools, output, tps, ttft):

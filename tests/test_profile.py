@@ -74,7 +74,7 @@ BAD_CASES = [
     (yaml.safe_dump({**BASE}).replace("latency_budget_s: 4", "latency_budget_s: .nan"), "latency_budget_s", "finite"),
     (yaml.safe_dump({**BASE}).replace("latency_budget_s: 4", "latency_budget_s: .inf"), "latency_budget_s", "finite"),
     (yaml.safe_dump({**BASE, "input_tokens": -5}), "input_tokens", "greater than or equal to 0"),
-    (yaml.safe_dump({**BASE, "latency_budget_s": 0}), "latency_budget_s", "greater than 0"),
+    (yaml.safe_dump({**BASE, "latency_budget_s": 0}), "latency_budget_s", "greater than or equal to 0.01"),
     (yaml.safe_dump({**BASE, "cached_input_fraction": 1.5}), "cached_input_fraction", "less than or equal to 1"),
     (yaml.safe_dump({**BASE, "requests_per_month": 10**15}), "requests_per_month", "less than or equal to"),
     (yaml.safe_dump({**BASE, "interaction": "chatbot"}), "interaction", "'chat'"),

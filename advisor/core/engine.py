@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .conditions import ConditionResult
-from .errors import RuleSetError
+from .errors import InputError, RuleSetError
 from .profile import MODES, Mode
-from .rules import Rule, RuleSet
+from .rules import Rule, RuleSet, weights_problem
 
 
 class RuleOutcome(NamedTuple):
@@ -105,8 +105,12 @@ def evaluate(
     if weights:
         unknown = set(weights) - set(w)
         if unknown:
-            raise RuleSetError(f"unknown axis in weights: {', '.join(sorted(unknown))}; axes: {', '.join(axes)}")
+            raise InputError(
+                f"unknown axis in weights: {', '.join(sorted(unknown))}; axes: {', '.join(axes)}", field="weights"
+            )
         w.update(weights)
+        if (problem := weights_problem(w)) is not None:
+            raise InputError(problem, field="weights")
 
     actuals, passed, flags, own_traces = _fire(ruleset, facts)
     rules = ruleset.rules

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from pydantic import (
 
 from .conditions import Check, ConditionError, ConstantLeaves, Leaf, compile_condition
 from .errors import RuleSetError
+from .files import read_bytes
 from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec
 from .profile import MODES, Mode
 from .resources import shipped_dir
@@ -42,6 +45,27 @@ _STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=Tr
 
 
 # -- header -------------------------------------------------------------------------
+
+MAX_WEIGHT = 100.0
+
+
+def weights_problem(weights: Mapping[str, Any]) -> str | None:
+    """What is wrong with a set of axis weights, in words; None when they can rank modes.
+
+    Every weight a finite number from 0 to 100, and at least one above 0: a NaN makes
+    every total NaN, a negative weight turns an axis's argument around, and all zeros
+    leave the tie-break to decide. The one check of every entry point: the API, a rule
+    set's header, the app's sliders and the weights embedded in a decision record.
+    """
+    for axis, weight in weights.items():
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+            return f"the weight of {axis} must be a number (got {weight!r})"
+        if not math.isfinite(weight) or not 0 <= weight <= MAX_WEIGHT:
+            return f"the weight of {axis} must be a finite number from 0 to {MAX_WEIGHT:g} (got {weight!r})"
+    if weights and not any(weight > 0 for weight in weights.values()):
+        return "at least one axis weight must be above 0 (with all at 0 nothing ranks the modes)"
+    return None
+
 
 
 class AxisSpec(BaseModel):
@@ -412,6 +436,8 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
         header = parsed
     for spec in header.axes:
         check_source(spec.source, header, source, None, f"axes.{spec.id}.source")
+    if (problem := weights_problem({a.id: a.weight for a in header.axes})) is not None:
+        raise RuleSetError(f"weights: {problem}", source=source)
     return header, base
 
 
@@ -424,7 +450,7 @@ def _load(directory: Path, chain: tuple[str, ...] = ()) -> RuleSet:
     if base is not None:  # a change in the base rule set changes this one too
         digest.update(base.content_hash.encode() + b"\0")
     for path in files:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(path.name.encode() + b"\0" + read_bytes(path, what="rule file") + b"\0")
     inherited = list(base.rules) if base else []
     seen: dict[str, str] = {rule.id: rule.file for rule in inherited}
     rules: list[Rule] = []

@@ -228,6 +228,7 @@ class RuleCheck:
     examples: int = 0
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    unreadable: bool = False  # the file could not be read as YAML at all: unusable input, not a finding
 
     @property
     def passed(self) -> bool:
@@ -255,7 +256,15 @@ class CheckReport:
         return self.failed == 0
 
     @property
+    def unreadable(self) -> int:
+        return sum(1 for c in self.checks if c.unreadable)
+
+    @property
     def exit_code(self) -> int:
+        """0 when every check passed, 1 when a rule failed one, 2 when a file could not be read
+        (the exit codes of every command: 2 is unusable input)."""
+        if self.unreadable:
+            return 2
         return 0 if self.ok else 1
 
 
@@ -289,15 +298,18 @@ def _diagnose(directory: Path, load_error: Exception) -> tuple[RuleSet | None, l
     header_path = directory / HEADER_FILE
     try:
         header = _load_header(header_path)
-    except (AdvisorError, OSError):
-        return None, [_Entry(None, None, RuleCheck(HEADER_FILE, str(header_path), False, problems=[str(load_error)]))]
+    except (AdvisorError, OSError) as exc:
+        unreadable = not isinstance(exc, RuleSetError)
+        check = RuleCheck(HEADER_FILE, str(header_path), False, problems=[str(load_error)], unreadable=unreadable)
+        return None, [_Entry(None, None, check)]
     entries: list[_Entry] = []
     for path in sorted(p for p in directory.glob("*.yaml") if p.is_file() and p.name != HEADER_FILE):
         file = str(path)
         try:
             data = read_yaml_file(path)
         except AdvisorError as exc:
-            entries.append(_Entry(None, None, RuleCheck(path.name, file, False, problems=[str(exc)])))
+            check = RuleCheck(path.name, file, False, problems=[str(exc)], unreadable=True)
+            entries.append(_Entry(None, None, check))
             continue
         if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
             problem = f"{file}: a rule file holds one key, 'rules', a list of rules"

@@ -1,11 +1,23 @@
-"""Safe YAML reading: ``yaml.safe_load`` semantics, no aliases, bounded size.
+"""Safe YAML reading: ``yaml.safe_load`` semantics, read exactly, bounded.
 
-Workload and rule files never need anchors and aliases; refusing them removes the
-"billion laughs" expansion attack without having to guess a safe expansion limit.
+- Only plain data (``SafeConstructor``), never Python objects.
+- No aliases: workload and rule files never need anchors and aliases, and refusing them
+  removes the "billion laughs" expansion attack without guessing a safe limit.
+- A key written twice in one mapping is an error naming the key and both lines (YAML
+  would silently keep the last one).
+- Numbers in exponent form are numbers, as YAML 1.2 reads them: ``1e6``, ``1.5e3`` and
+  ``2E-3`` (YAML 1.1 reads the first two as text). An exponent form that is a whole
+  number is an integer, so ``requests_per_month: 1e6`` means 1,000,000.
+- An integer too long to convert (Python refuses more than 4,300 digits) reaches
+  validation as a number of the same size, so it gets the field's own "at most ..."
+  error instead of a crash.
 """
 
 from __future__ import annotations
 
+import decimal
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +28,94 @@ from .files import MAX_FILE_BYTES, read_text
 
 # libyaml's parser when PyYAML has it (about 7x faster on a review of many files), with the
 # same SafeConstructor as yaml.safe_load: only plain data, never Python objects.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_INT_TAG = "tag:yaml.org,2002:int"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# YAML 1.2's exponent forms that YAML 1.1 reads as text: no dot, or no sign in the exponent.
+_EXPONENT_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$")
+# Whole numbers in exponent form up to this many digits become integers (1e6 -> 1000000).
+_MAX_WHOLE_DIGITS = 300
+
+
+class HugeInt(int):
+    """An integer literal too long to convert exactly: its sign and order of magnitude.
+
+    It compares like the number it stands for against any bound a field can have, and
+    shows itself as "a 5,000-digit number" in messages.
+    """
+
+    digits: int
+
+    def __new__(cls, negative: bool, digits: int) -> HugeInt:
+        value = 10 ** min(digits - 1, 4_000)
+        self = super().__new__(cls, -value if negative else value)
+        self.digits = digits
+        return self
+
+    def __repr__(self) -> str:
+        sign = "negative " if self < 0 else ""
+        return f"a {sign}{self.digits:,}-digit number"
+
+    __str__ = __repr__
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    source = "YAML"
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        # Before SafeConstructor flattens merge keys and builds the dict (which keeps the last).
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: SafeConstructor reports it
+                continue
+            if first is None:
+                seen[key] = line
+            else:
+                where = f"twice on line {line}" if first == line else f"on lines {first} and {line}"
+                raise InputError(
+                    f"duplicate key {_shown_key(key)} {where}: a key may appear once "
+                    "(YAML would silently keep the last value)",
+                    source=self.source,
+                )
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float | int:
+        value = self.construct_scalar(node)
+        number: float = super().construct_yaml_float(node)
+        text = str(value).replace("_", "").strip()
+        if "e" in text.lower() and ":" not in text and number == number and abs(number) != float("inf"):
+            try:
+                exact = decimal.Decimal(text)
+            except decimal.InvalidOperation:
+                return number
+            if exact == exact.to_integral_value() and exact.adjusted() < _MAX_WHOLE_DIGITS:
+                return int(exact)
+        return number
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        text = str(self.construct_scalar(node)).replace("_", "")
+        digits = text.lstrip("+-")
+        if digits.isdigit() and len(digits) > sys.get_int_max_str_digits() > 0 and not digits.startswith("0"):
+            return HugeInt(text.startswith("-"), len(digits))
+        return super().construct_yaml_int(node)  # type: ignore[no-any-return]
+
+
+def _shown_key(key: Any) -> str:
+    text = repr(key) if not isinstance(key, str) else "'" + key + "'"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_Loader.add_constructor(_FLOAT_TAG, _Loader.construct_yaml_float)
+_Loader.add_constructor(_INT_TAG, _Loader.construct_yaml_int)
+_Loader.add_implicit_resolver(_FLOAT_TAG, _EXPONENT_FLOAT, list("-+0123456789."))
 
 
 def _refuse_aliases(root: yaml.Node | None, source: str) -> None:
@@ -41,7 +140,8 @@ def parse_yaml(text: str, source: str) -> Any:
     """Parse one YAML document from ``text``; ``source`` names it in errors."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
         raise InputError(f"file is larger than {MAX_FILE_BYTES:,} bytes", source=source)
-    loader = _SafeLoader(text)
+    loader = _Loader(text)
+    loader.source = source
     try:
         # One pass: compose the node graph, check it, then build plain data from it.
         root = loader.get_single_node()
@@ -55,6 +155,8 @@ def parse_yaml(text: str, source: str) -> Any:
         raise InputError(f"not valid YAML{where}: {problem}", source=source) from None
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {exc}", source=source) from None
+    except RecursionError:
+        raise InputError("not valid YAML: nested too deeply", source=source) from None
     finally:
         loader.dispose()
 

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from advisor.core.assessment import Assessment
 from advisor.core.errors import InputError
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
+from advisor.core.rules import weights_problem
 from advisor.core.validation import describe_validation_error
 from advisor.core.yamlio import parse_yaml
 
@@ -263,11 +264,10 @@ class RecordStamp(BaseModel):
 
     @field_validator("weights")
     @classmethod
-    def _weights(cls, value: dict[str, float]) -> dict[str, float]:
-        for axis, weight in value.items():
-            _finite_non_negative(weight, f"the weight of {axis}")
-            if weight > 100:
-                raise ValueError(f"the weight of {axis} must be at most 100 (got {weight:g})")
+    def _usable_weights(cls, value: dict[str, float]) -> dict[str, float]:
+        # A NaN or negative weight would make every re-evaluation meaningless.
+        if (problem := weights_problem(value)) is not None:
+            raise ValueError(problem)
         return value
 
     @field_validator("monthly_cost")

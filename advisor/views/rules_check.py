@@ -21,5 +21,8 @@ def render_check_report(report: CheckReport) -> str:
             lines.append(f"FAIL {check.name}: {check.problems[0]}")
             lines.extend(f"     {problem}" for problem in check.problems[1:])
         lines.extend(f"WARN {check.name}: {warning}" for warning in check.warnings)
-    lines.append(f"{report.passed} passed, {report.failed} failed")
+    summary = f"{report.passed} passed, {report.failed} failed"
+    if report.unreadable:
+        summary += f" ({report.unreadable} file{' was' if report.unreadable == 1 else 's were'} not readable)"
+    lines.append(summary)
     return "\n".join(lines) + "\n"

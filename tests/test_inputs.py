@@ -1,0 +1,261 @@
+"""Input is read exactly: repeated keys, exponent numbers, huge integers, what a file is,
+how big it is, names that show what they say, and axis weights that can rank modes."""
+
+from __future__ import annotations
+
+import math
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+import advisor
+from advisor.core.errors import AdvisorError, InputError, RuleSetError
+from advisor.core.files import MAX_FILE_BYTES, read_text
+from advisor.core.profile import BIDI_CONTROLS, parse_profile
+from advisor.core.yamlio import parse_yaml
+from advisor.records.inputs import read_inputs
+
+from .conftest import EXAMPLES, PRICE_DATE, run_cli, write_header
+
+CHATBOT_TEXT = (EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8")
+BASE = yaml.safe_load(CHATBOT_TEXT)
+
+
+def write(tmp_path: Path, text: str, name: str = "w.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- repeated keys --------------------------------------------------------------------
+
+
+def test_a_repeated_key_names_the_key_and_both_lines(tmp_path, capsys):
+    path = write(tmp_path, "latency_budget_s: 3\n" + CHATBOT_TEXT)
+    line = 1 + CHATBOT_TEXT.splitlines().index("latency_budget_s: 2.5") + 1
+    code, out, err = run_cli(capsys, "recommend", path)
+    assert code == 2 and out == ""
+    assert err == (
+        f"advisor: error: {path}: duplicate key 'latency_budget_s' on lines 1 and {line}: a key may appear once "
+        "(YAML would silently keep the last value)\n"
+    )
+
+
+@pytest.mark.parametrize("text", ["{a: 1, a: 2}", "x:\n  a: 1\n  b: 2\n  a: 3\n", "- {k: 1}\n- {k: 1, k: 2}\n"])
+def test_repeated_keys_are_refused_at_any_depth(text):
+    with pytest.raises(InputError, match="duplicate key 'a'|duplicate key 'k'"):
+        parse_yaml(text, "f.yaml")
+
+
+def test_a_repeated_key_in_a_rule_file_or_a_record_block_is_refused(tmp_path):
+    folder = tmp_path / "rs"
+    folder.mkdir()
+    write_header(folder)
+    header = (folder / "ruleset.yaml").read_text(encoding="utf-8")
+    (folder / "ruleset.yaml").write_text(header + "version: 9.9.9\n", encoding="utf-8")
+    with pytest.raises(AdvisorError, match="duplicate key 'version' on lines"):
+        advisor.load_rules(folder)
+    record = "# Title\n\n```yaml advisor-record\nrecord: {}\nrecord: {}\nworkload: {}\n```\n"
+    with pytest.raises(InputError, match="duplicate key 'record' on lines 1 and 2"):
+        read_inputs(record, "0001-x.md")
+
+
+# -- numbers ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "field", "value"),
+    [
+        ("1e6", "requests_per_month", 1_000_000),
+        ("1.5e3", "input_tokens", 1500),
+        ("2E+5", "requests_per_month", 200_000),
+        ("4.5e5", "requests_per_month", 450_000),
+        ("25e-1", "latency_budget_s", 2.5),
+        ("1e-2", "latency_budget_s", 0.01),
+        (".5e1", "latency_budget_s", 5.0),
+        ("1_000", "output_tokens", 1000),
+    ],
+)
+def test_exponent_numbers_are_numbers_wherever_a_number_is_expected(tmp_path, written, field, value):
+    text = CHATBOT_TEXT.replace(f"{field}: {BASE[field]}", f"{field}: {written}")
+    assert text != CHATBOT_TEXT
+    profile = advisor.load_profile(write(tmp_path, text))
+    assert getattr(profile, field) == value
+
+
+def test_an_exponent_number_that_is_not_whole_is_still_refused_where_a_count_is_expected(tmp_path, capsys):
+    path = write(tmp_path, CHATBOT_TEXT.replace("requests_per_month: 400000", "requests_per_month: 1.5e-3"))
+    code, _, err = run_cli(capsys, "recommend", path)
+    assert code == 2 and "field 'requests_per_month': input should be a valid integer (got 0.0015)" in err
+
+
+@pytest.mark.parametrize("sign", ["", "-"])
+def test_a_huge_integer_gets_the_fields_own_error(tmp_path, capsys, sign):
+    path = write(tmp_path, CHATBOT_TEXT.replace("input_tokens: 1500", f"input_tokens: {sign}{'9' * 5000}"))
+    code, out, err = run_cli(capsys, "recommend", path)
+    assert code == 2 and out == "" and "Traceback" not in err
+    bound = "less than or equal to 10000000" if not sign else "greater than or equal to 0"
+    assert f"field 'input_tokens': input should be {bound} (got a {'negative ' if sign else ''}5,000-digit number)" in err
+
+
+@given(st.integers(min_value=-(10**30), max_value=10**30), st.sampled_from(["{}", "{:_}", "{:e}"]))
+def test_any_written_number_reads_as_the_number_it_is(number, form):
+    text = form.format(number)
+    value = parse_yaml(f"x: {text}", "f.yaml")["x"]
+    assert isinstance(value, (int, float)) and not isinstance(value, bool)
+    assert value == pytest.approx(float(text.replace("_", "")), rel=1e-9)
+
+
+# -- what a file is -------------------------------------------------------------------
+
+
+def _run(*argv: str, timeout: float = 10) -> tuple[subprocess.CompletedProcess[str], float]:
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "advisor.cli", *argv], capture_output=True, text=True, timeout=timeout
+    )
+    return done, time.monotonic() - start
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_a_device_fails_fast_with_exit_2(device):
+    if not os.path.exists(device):
+        pytest.skip(f"{device} does not exist here")
+    done, took = _run("recommend", device)
+    assert done.returncode == 2 and took < 5
+    assert done.stderr == f"advisor: error: {device}: is a device, not a regular file; advisor reads files only\n"
+
+
+def test_a_fifo_without_a_writer_fails_fast(tmp_path):
+    fifo = tmp_path / "w.yaml"
+    os.mkfifo(fifo)
+    done, took = _run("recommend", str(fifo))
+    assert done.returncode == 2 and took < 5
+    assert "is a FIFO, not a regular file" in done.stderr
+
+
+def test_a_socket_is_refused(tmp_path):
+    path = tmp_path / "w.yaml"
+    with socket.socket(socket.AF_UNIX) as server:
+        try:
+            server.bind(str(path))
+        except OSError:
+            pytest.skip("no Unix sockets here")
+        with pytest.raises(InputError, match="is a socket, not a regular file"):
+            read_text(path)
+
+
+def test_links_that_lead_nowhere_say_so(tmp_path, capsys):
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    code, _, err = run_cli(capsys, "recommend", tmp_path / "a.yaml")
+    assert code == 2 and err.endswith("a.yaml: is a symbolic link loop\n")
+    code, _, err = run_cli(capsys, "recommend", tmp_path / "gone.yaml")
+    assert code == 2 and err.endswith(f"gone.yaml: is a symbolic link to {tmp_path / 'nowhere.yaml'}, which does not exist\n")
+
+
+def test_the_size_cap_is_counted_while_reading(tmp_path, monkeypatch):
+    big = write(tmp_path, "# " + "x" * MAX_FILE_BYTES + "\n")
+    with pytest.raises(InputError, match="larger than 1,000,000 bytes"):
+        read_text(big)
+    # The size a file system reports is not trusted: a file that says it is empty is read up to the cap.
+    real_fstat = os.fstat
+
+    class Zero:
+        def __init__(self, st: os.stat_result):
+            self.st_mode, self.st_size = st.st_mode, 0
+
+    monkeypatch.setattr(os, "fstat", lambda fd: Zero(real_fstat(fd)))
+    with pytest.raises(InputError, match="larger than 1,000,000 bytes"):
+        read_text(big)
+
+
+def test_text_that_is_not_utf8_names_the_byte(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(InputError, match=r"not UTF-8 text \(byte 10 is not valid UTF-8\)"):
+        read_text(path)
+
+
+# -- names and descriptions -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["   ", "\u200b\u200b", "\u3164", "\u2800", "\u00a0", "\u200d\ufeff", "\u2060"]
+)
+def test_a_name_needs_a_visible_character(name):
+    with pytest.raises(InputError, match="field 'name': must contain a visible character"):
+        parse_profile({**BASE, "name": name})
+
+
+@pytest.mark.parametrize("field", ["name", "description", "model", "provider"])
+@pytest.mark.parametrize("control", sorted(BIDI_CONTROLS))
+def test_bidirectional_controls_are_refused_in_names_and_descriptions(field, control):
+    with pytest.raises(InputError, match=f"field '{field}': must not contain bidirectional control characters"):
+        parse_profile({**BASE, field: f"Invoice {control}gnp.exe"})
+
+
+@pytest.mark.parametrize("name", ["Chat ✓", "Résumé", "订单助手", "A", "1", "🙂", "x\u200by"])
+def test_names_in_any_script_are_accepted(name):
+    assert parse_profile({**BASE, "name": name}).name == name
+
+
+# -- weights -------------------------------------------------------------------------
+
+
+BAD_WEIGHTS = [
+    ({"ux_contract": math.nan}, "the weight of ux_contract must be a finite number from 0 to 100 (got nan)"),
+    ({"latency": math.inf}, "the weight of latency must be a finite number from 0 to 100 (got inf)"),
+    ({"latency": -1.0}, "the weight of latency must be a finite number from 0 to 100 (got -1.0)"),
+    ({"latency": True}, "the weight of latency must be a number (got True)"),
+    ({"ux_contract": 0, "latency": 0, "cost_burst": 0, "failure_retry": 0, "downstream": 0},
+     "at least one axis weight must be above 0"),
+]
+
+
+@pytest.mark.parametrize(("weights", "message"), BAD_WEIGHTS)
+def test_weights_are_finite_non_negative_and_one_positive_in_the_api(weights, message):
+    profile = advisor.load_profile(EXAMPLES / "chatbot.yaml")
+    with pytest.raises(InputError, match="field 'weights': " + message.replace("(", r"\(").replace(")", r"\)")):
+        advisor.assess(profile, weights=weights)
+    with pytest.raises(InputError, match="field 'weights'"):
+        advisor.decision_map(profile, "interaction", ["chat"], "downstream", ["own_ui"], weights=weights)
+
+
+def test_weights_of_a_rule_set_must_rank_something(tmp_path, capsys):
+    folder = tmp_path / "rs"
+    folder.mkdir()
+    (folder / "ruleset.yaml").write_text(
+        "id: all-zero\nversion: '1'\ntitle: Nothing counts\nextends: default\n"
+        "weights: {ux_contract: 0, latency: 0, cost_burst: 0, failure_retry: 0, downstream: 0}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleSetError, match="at least one axis weight must be above 0"):
+        advisor.load_rules(folder)
+    code, _, err = run_cli(capsys, "recommend", EXAMPLES / "chatbot.yaml", "--rules", folder)
+    assert code == 2 and "at least one axis weight must be above 0" in err
+
+
+@pytest.mark.parametrize(("weights", "message"), BAD_WEIGHTS[:3] + BAD_WEIGHTS[4:])
+def test_weights_embedded_in_a_record_are_checked(tmp_path, capsys, weights, message):
+    code, out, _ = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--price-date", PRICE_DATE)
+    record = Path(out.strip())
+    text = record.read_text(encoding="utf-8")
+    block = text.split("```yaml advisor-record\n", 1)[1].split("\n```", 1)[0]
+    data = yaml.safe_load(block)
+    data["record"]["weights"].update(weights)
+    edited = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    record.write_text(text.replace(block, edited.rstrip("\n")), encoding="utf-8")
+    with pytest.raises(InputError, match=message.split(" (got")[0]):
+        read_inputs(record.read_text(encoding="utf-8"), str(record))
+    code, out, _ = run_cli(capsys, "verify", record, "--price-date", PRICE_DATE)
+    assert code == 2 and "UNREADABLE" in out
