@@ -21,7 +21,7 @@ from advisor.core.errors import AdvisorError, InputError, RuleSetError
 from advisor.core.files import MAX_FILE_BYTES, read_text
 from advisor.core.profile import BIDI_CONTROLS, parse_profile
 from advisor.core.yamlio import parse_yaml
-from advisor.records.inputs import read_inputs
+from advisor.records.inputs import find_inputs, read_inputs
 
 from .conftest import EXAMPLES, PRICE_DATE, run_cli, write_header
 
@@ -250,12 +250,13 @@ def test_weights_embedded_in_a_record_are_checked(tmp_path, capsys, weights, mes
     code, out, _ = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--price-date", PRICE_DATE)
     record = Path(out.strip())
     text = record.read_text(encoding="utf-8")
-    block = text.split("```yaml advisor-record\n", 1)[1].split("\n```", 1)[0]
+    block = find_inputs(text)
+    assert block
     data = yaml.safe_load(block)
     data["record"]["weights"].update(weights)
     edited = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    record.write_text(text.replace(block, edited.rstrip("\n")), encoding="utf-8")
+    record.write_text(text.replace(block, edited), encoding="utf-8")
     with pytest.raises(InputError, match=message.split(" (got")[0]):
         read_inputs(record.read_text(encoding="utf-8"), str(record))
     code, out, _ = run_cli(capsys, "verify", record, "--price-date", PRICE_DATE)
-    assert code == 2 and "UNREADABLE" in out
+    assert code == 2 and message.split(" (got")[0] in out
