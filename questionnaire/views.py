@@ -19,6 +19,7 @@ from advisor.core.profile import MODES, WorkloadProfile
 from advisor.core.rules import RuleSet
 from advisor.core.variables import VARIABLE_FACTS
 from advisor.views.formatting import money, percent, seconds, value
+from advisor.views.sources import cite
 from questionnaire.charts import cost_chart, latency_chart, map_chart, ranking_chart
 from questionnaire.record import record_tab
 from questionnaire.state import friendly, md
@@ -104,7 +105,7 @@ def overview_tab(a: Assessment) -> None:
         st.markdown("##### Pair it with")
         for p in a.patterns:
             st.markdown(f"**{md(p.name)}**: {md(p.description)}")
-            st.caption(md(p.source))
+            st.caption(md(cite(p.source, a.rules.header.sources)))
     st.markdown("##### What would change the decision")
     if a.what_would_change:
         lines = []
@@ -166,7 +167,8 @@ def cost_tab(a: Assessment) -> None:
     breakeven = p.batch_breakeven_requests_per_month
     st.caption(
         f"Prices: {md(p.provider)} {md(p.model)} as of {p.price_date} ({md(p.data_version)}); batch prices from the "
-        f"{md(p.batch_source)}. Batch saves {percent(p.batch_token_saving_fraction)} of the token bill"
+        f"{md(cite(p.batch_source, a.rules.header.sources))}."
+        f" Batch saves {percent(p.batch_token_saving_fraction)} of the token bill"
         " and breaks even at "
         + (f"{breakeven:,.0f} requests a month." if breakeven is not None else "no volume.")
         + f" Build effort at {money(p.usd_per_person_week)} per person-week,"
@@ -210,7 +212,7 @@ def latency_tab(a: Assessment) -> None:
             f"Peak traffic exceeds the rate limit ({percent(1 - cap.headroom)} of it):"
             " expect 429 errors unless traffic is queued or limits raised."
         )
-    st.caption(f"Limits: {md(cap.limits_source)}")
+    st.caption(f"Limits: {md(cite(cap.limits_source, a.rules.header.sources))}")
     m1, m2, m3 = st.columns(3)
     m1.metric(
         "Open connections",
@@ -235,7 +237,7 @@ def risks_tab(a: Assessment) -> None:
         with st.container(border=True):
             st.markdown(f"**{md(r.risk)}**")
             st.markdown(md(r.mitigation))
-            st.caption(md(r.source))
+            st.caption(md(cite(r.source, a.rules.header.sources)))
     st.markdown("##### Resilience checklist")
     st.markdown("\n".join(f"- [ ] {md(item)}" for item in a.checklist))
 
@@ -256,7 +258,8 @@ def why_tab(a: Assessment) -> None:
                 effect = ", ".join(f"{m} {s:+g}" for m, s in r.scores.items())
                 if r.exclude:
                     effect += ("; " if effect else "") + "rules out " + ", ".join(r.exclude)
-                st.caption(f"`{r.id}` · effect: {md(effect) or 'patterns only'} · source: {md(r.source)}")
+                source = md(cite(r.source, a.rules.header.sources))
+                st.caption(f"`{r.id}` · effect: {md(effect) or 'patterns only'} · source: {source}")
                 trace = traces.get(r.id)
                 if trace and trace.conditions:
                     st.dataframe(
@@ -274,7 +277,11 @@ def why_tab(a: Assessment) -> None:
                     )
     with st.expander("Assumptions behind the figures"):
         st.dataframe(
-            [{"what": x.name, "value": x.value, "source": x.source} for x in a.assumptions],
+            [
+                {"what": x.name, "value": cite(x.value, a.rules.header.sources),
+                 "source": cite(x.source, a.rules.header.sources)}
+                for x in a.assumptions
+            ],
             hide_index=True,
             width="stretch",
         )

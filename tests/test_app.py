@@ -29,6 +29,7 @@ from advisor.core.decision_map import decision_map, default_values
 from advisor.core.errors import InputError
 from advisor.core.profile import MODES
 from advisor.views.json_output import dump_json
+from advisor.views.sources import cite
 from questionnaire import charts, record, state, views, vocabulary
 from questionnaire.scenarios import read_scenarios
 from tests.strategies import profile_dicts
@@ -38,6 +39,7 @@ from .conftest import ROOT
 APP = ROOT / "app.py"
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 DEFAULT = ROOT / "examples" / "support-reply-draft.yaml"
+SOURCE_KEY = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b|\b[Ss]eeds? \d{3}\b")
 
 # Every test here runs the Streamlit script (AppTest) or imports Streamlit: `make test-fast` skips them.
 pytestmark = pytest.mark.slow
@@ -362,7 +364,20 @@ def test_every_tab_renders(at: AppTest) -> None:
     expected = advisor.assess(advisor.load_profile(DEFAULT))
     assert any(f"{len(expected.fired_rules)} of {len(expected.trace)} rules fired" in m.value for m in at.markdown)
     sources = " ".join(c.value for c in at.caption)
-    assert all(state.md(r.source) in sources for r in expected.fired_rules)
+    titles = expected.rules.header.sources
+    assert all(state.md(cite(r.source, titles)) in sources for r in expected.fired_rules)
+
+
+def test_no_tab_shows_a_source_file_key(at: AppTest) -> None:
+    """Sources are cited by their titles: no hashed seed file name, no "seed 003"."""
+    for tab in views.TABS:
+        open_tab(at, tab)
+        ok(at)
+        shown = " ".join(
+            [m.value for m in at.markdown] + [c.value for c in at.caption]
+            + [json.dumps(d.value.to_dict()) for d in at.dataframe] + [e.label for e in at.expander]
+        )
+        assert not SOURCE_KEY.search(shown), (tab, SOURCE_KEY.search(shown).group(0))
 
 
 def test_decision_map_marks_the_current_workload(at: AppTest) -> None:

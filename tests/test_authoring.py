@@ -419,7 +419,8 @@ def test_the_docs_describe_each_rule_what_why_source_examples():
     assert "- **When:** `someone_waiting` = true and `end_to_end_p95_s` > 5 s\n" in section
     assert "- **Then:** scores async +1 on Latency budget vs model worst case (weight 2); excludes `sync`\n" in section
     assert "- **Why:** When the end-to-end p95 exceeds 5 seconds a blocking call is the wrong contract" in section
-    assert "- **Source:** `004_5230b8ac56ced4ba.txt` § The decision rule, step 2; `002_a8123194d0372aa9.txt` §" in section
+    assert ("- **Source:** Sync vs. Async AI Inference § The decision rule, step 2; When to Skip Real-Time LLM"
+            " Inference § latency tolerance categories") in section
     assert "- **Fires on:**\n  - `{interaction: request_response, model_p95_s: 8}`\n" in section
     assert "- **Does not fire on:**\n  - `{interaction: request_response, model_p95_s: 2}`\n" in section
     for heading in ("## Axes", "## Sources", "## Rules", "## Complementary patterns", "## Modes"):
@@ -437,7 +438,7 @@ def test_the_docs_show_a_custom_rule_sets_weights_and_own_rule():
         "`someone_waiting` = false and `requests_per_month` ≥ 100 requests\n"
     ) in section
     assert "- **Then:** requires `batch` (excludes `sync`, `streaming`, `async`)\n" in section
-    assert "`acme-ai-cost-policy-2026.md` § 3.2 Batch by default above $10K a month" in section
+    assert "ACME AI cost policy 2026 (internal) § 3.2 Batch by default above $10K a month" in section
 
 
 def test_free_text_in_a_rule_set_is_escaped_in_the_docs(tmp_path):

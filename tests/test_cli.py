@@ -25,7 +25,8 @@ def test_text_summary_names_mode_reasons_sources_costs_and_assumptions(capsys):
     assert code == 0 and err == ""
     assert out.startswith("Customer chatbot: STREAMING (synchronous contract)")
     assert "Decided by: ux-conversation-streams" in out
-    assert "source: 004_5230b8ac56ced4ba.txt" in out
+    assert "source: Sync vs. Async AI Inference § The decision rule, step 3" in out
+    assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt|[Ss]eed 0", out), "sources are cited by title"
     # Every figure shows its assumptions: price date, data version, model speed.
     assert "prices as of 2026-11-01" in out and "genai-prices" in out
     assert "output speed: 100 tokens/s" in out

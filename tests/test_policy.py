@@ -4,6 +4,8 @@ and a rule set that extends the default can change each of them."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any
 
@@ -102,10 +104,13 @@ def test_the_record_counts_the_axes_of_its_rule_set(tmp_path):
         "examples": {"fires": [{"interaction": "chat"}], "does_not_fire": [{"interaction": "pipeline"}]},
     }
     two = load_rules(make_rule_set(tmp_path / "two", [rule], axes=DEFAULT.header.model_dump()["axes"][:2]))
-    record = render_adr(assess(load_profile(EXAMPLES / "chatbot.yaml"), two, price_date=PRICE_DATE), date=PRICE_DATE)
-    assert "The two axes of the rule set" in record
-    default = render_adr(assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=PRICE_DATE), date=PRICE_DATE)
-    assert "The five axes of the rule set" in default
+    two_axes = assess(load_profile(EXAMPLES / "chatbot.yaml"), two, price_date=PRICE_DATE)
+    record = render_adr(two_axes, template="nygard", date=PRICE_DATE)
+    assert "The forces, the two axes of the rule set" in record
+    assert len(re.findall(r"^\d\. \*\*", render_adr(two_axes, date=PRICE_DATE), re.MULTILINE)) == 2
+    default = render_adr(assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=PRICE_DATE), template="nygard",
+                         date=PRICE_DATE)
+    assert "The forces, the five axes of the rule set" in default
 
 
 @pytest.mark.parametrize(

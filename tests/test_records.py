@@ -167,9 +167,27 @@ def test_madr_has_front_matter_and_every_section_in_order():
     assert h3.index("Consequences") < h3.index("Confirmation")
     assert 'Chosen option: "Batch API", because no one is on the other end of a blocking connection' in text
     # Every option is considered, and each has its pros and cons.
-    for label in ("Synchronous call", "Streaming response", "Asynchronous job", "Batch API"):
-        assert f"- {label} (`" in text
-        assert f"### {label} (`" in text
+    for label, mode in (("Synchronous call", "sync"), ("Streaming response", "streaming"),
+                        ("Asynchronous job", "async"), ("Batch API", "batch")):
+        assert f"- {label} (`{mode}`): $" in text
+        assert re.search(rf"^### {label}( \((chosen|ruled out)\))?$", text, re.MULTILINE)
+
+
+def body_lines(text: str) -> list[str]:
+    """The record without its front matter and its inputs block: what a board reads."""
+    body = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.DOTALL)
+    return body[: body.index("```yaml\n")].rstrip("\n").split("\n")
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_example_record_reads_in_five_minutes(example, template):
+    text = render_adr(fixed_assessment(example), template=template, date=DATE)
+    assert len(body_lines(text)) <= 120
+    # Detail is said once: no rule's full reason appears twice.
+    a = fixed_assessment(example)
+    for rule in a.fired_rules:
+        assert text.count(" ".join(rule.because.split())[:80]) <= 1, rule.id
 
 
 def test_madr_content_a_cto_needs():
@@ -179,28 +197,61 @@ def test_madr_content_a_cto_needs():
     drivers = re.findall(r"^\d+\. \*\*(.+?)\*\* \(weight ([\d.]+)\)", text, re.MULTILINE)
     assert [name for name, _ in drivers] == [x.name for x in sorted(a.axes, key=lambda x: -x.weight)]
     assert "No one waits: the work runs in the background" in text
-    # Pros and cons come from the fired rules: + score is a pro, - score or exclusion a con.
-    batch = text.split("### Batch API (`batch`)")[1].split("\n### ")[0]
-    assert "- Good, because with hours or overnight it is a background pipeline" in batch
-    assert "- Bad, because providers guarantee batch completion only within 24 hours" in batch
-    streaming = text.split("### Streaming response (`streaming`)")[1].split("\n## ")[0]
+    # Each option argued from the assessment: its rules, its latency against the budget, its cost, its risk.
+    batch = text.split("### Batch API (chosen)")[1].split("\n### ")[0]
+    assert "- Good, because hours or overnight is batch (`latency-overnight`)" in batch
+    assert "- Bad, because results come within the providers' 24-hour batch window" in batch
+    assert "- Bad, because its monthly cost of $260 is an extra cost of $114 a month over the cheapest option" in batch
+    sync = text.split("### Synchronous call\n")[1].split("\n### ")[0]
+    assert "- Good, because it is the cheapest option, at $146 a month" in sync
+    assert "- Bad, because of its main risk: Timeouts on long generations" in sync
+    streaming = text.split("### Streaming response (ruled out)")[1].split("\n## ")[0]
     assert "- Bad, because it is ruled out: streaming only improves perceived latency" in streaming
-    # Cost per mode with the assumptions behind it, and a chart of the totals.
-    assert "| Batch API (`batch`) **chosen** | $17.55 | $20.00 | $222 | $260 | $0.8659 | $225 more |" in text
+    assert "(`ux-no-one-watches-the-stream`)" in streaming
+    # Cost per option with what the figures rest on; against today.
+    assert "| Batch API (chosen) | $17.55 | $20.00 | $222 | $260 | $0.8659 | extra cost $225 |" in text
     assert "in force on 2026-11-01" in text and a.pricing.data_version in text
-    assert "output speed: 100 tokens/s" in text
-    assert "xychart-beta" in text and "bar [146.21, 211.77, 418.43, 259.77]" in text
+    assert "Output speed: 100 tokens/s" in text
     # Latency against the budget; capacity; risks, checklist, migration, confirmation.
     assert "against a budget of 8 h: within budget" in text
     assert "6.9 requests/min of 30,000 RPM" in text
-    assert "Bad, because results arrive in arbitrary order. Mitigation: Match every result by custom_id" in text
-    assert "- [ ] Dead-letter queue for jobs that fail permanently" in text
+    assert "risk: results arrive in arbitrary order. Mitigation: Match every result by custom_id" in text
+    assert "dead-letter queue for jobs that fail permanently" in text
     assert "1. Version the endpoint, don't mutate it" in text
     assert "2. Move the downstream consumer first" in text
     assert "Batch completion time stays well inside the 24-hour window" in text
     assert "Cost per 1,000 requests stays near the $0.8659 estimate" in text
-    # The chosen mode's lifecycle.
-    assert "sequenceDiagram" in text and "match results by custom_id" in text
+    # Every fired rule with its full reason and its source by title, and the sources listed.
+    assert "- `latency-overnight` (decisive): With hours or overnight it is a background pipeline" in text
+    assert "### Sources\n\n- LLM Execution Models (pattern overview)\n" in text
+
+
+def test_a_streaming_record_judges_the_first_token_and_states_the_whole_answer():
+    text = render_adr(fixed_assessment(EXAMPLES / "chatbot.yaml"), date=DATE)
+    assert "- Streaming response (`streaming`): $351 a month; first token 0.50 s, whole answer 4.00 s, within the" \
+           " 2.50 s budget; **chosen**." in text
+    assert "Streamed, the first token comes after 0.50 s, within the budget." in text
+    confirmation = text.split("### Confirmation")[1].split("\n## ")[0]
+    assert "Time to first token stays under the 2.50 s budget at p95 (estimate: 0.50 s)" in confirmation
+    assert "The whole answer takes about 4.00 s at p95" in confirmation
+    assert "End-to-end p95 latency stays under the 2.50 s budget" not in text, "an alert that fires on day one"
+
+
+def test_a_record_whose_estimate_misses_the_budget_says_so_in_its_confirmation():
+    text = render_adr(fixed_assessment(EXAMPLES / "claims-triage-compliance.yaml"), date=DATE)
+    confirmation = text.split("### Confirmation")[1].split("\n## ")[0]
+    assert confirmation.split("\n")[2].startswith("- The estimate already misses the 5.00 s budget")
+    assert "stays under the 5.00 s budget" not in confirmation
+
+
+def test_a_ruled_out_option_that_outscores_the_choice_is_explained():
+    a = fixed_assessment(EXAMPLES / "chatbot.yaml")
+    assert a.rank_of("sync").excluded and a.rank_of("sync").total > a.rank_of("async").total
+    assert a.rank_of("sync").rank > a.rank_of("async").rank
+    text = render_adr(a, date=DATE)
+    assert "A ruled-out option ranks below every option that is not, whatever it scores" in text
+    calm = render_adr(fixed_assessment(EXAMPLES / "claims-triage-compliance.yaml"), date=DATE)
+    assert "A ruled-out option ranks below" not in calm
 
 
 def test_migration_steps_only_when_the_mode_changes():
@@ -208,7 +259,7 @@ def test_migration_steps_only_when_the_mode_changes():
     assert "migration trap" not in chatbot and "Against today" not in chatbot
     data = {**load_profile(EXAMPLES / "chatbot.yaml").model_dump(exclude_none=True), "current_mode": "sync"}
     moved = render_adr(fixed_assessment(data), date=DATE)
-    assert "Today it runs as a synchronous call (`sync`). To move to a streaming response" in moved
+    assert "Today it runs as a synchronous call (`sync`). To move without falling into the migration trap" in moved
     assert "Move the clients first: each client must read Server-Sent Events" in moved
 
 
@@ -596,3 +647,40 @@ def test_records_get_normal_file_permissions(tmp_path):
     finally:
         os.umask(old_umask)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+# -- sources by title -------------------------------------------------------------------------
+
+SOURCE_KEY = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b|\b[Ss]eeds? \d{3}\b")
+
+
+def test_no_output_a_user_reads_cites_a_source_file_key(tmp_path, capsys):
+    """Text, records (both templates), the review and the rule docs cite sources by title."""
+    outputs = []
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        code_, out, _ = run_cli(capsys, "recommend", example, "--price-date", PRICE_DATE)
+        assert code_ == 0
+        outputs.append((f"recommend {example.name}", out))
+        for template in ("madr", "nygard"):
+            text = render_adr(fixed_assessment(example), template=template, date=DATE)
+            outputs.append((f"adr {example.name} {template}", text))
+    code_, out, _ = run_cli(capsys, "review", EXAMPLES, "--price-date", PRICE_DATE)
+    outputs.append(("review", out))
+    for rules in (None, EXAMPLES / "rules-cost-first"):
+        code_, out, _ = run_cli(capsys, "rules", "docs", *([rules] if rules else []))
+        outputs.append((f"rules docs {rules}", out))
+    for name, text in outputs:
+        match = SOURCE_KEY.search(text)
+        assert match is None, f"{name} cites {match.group(0)!r}"
+    chatbot = dict(outputs)["adr chatbot.yaml madr"]
+    assert "(AI API Integration Patterns § Pattern 3 (Batch Processing), When to use)" in chatbot
+
+
+def test_cite_replaces_keys_and_seed_numbers_by_titles():
+    from advisor.views.sources import cite, short_title
+
+    assert cite("003_a5044114f5d4f089.txt § Streaming Failures") == "AI API Integration Patterns § Streaming Failures"
+    assert cite("seed 003's 10,000 is older") == "AI API Integration Patterns's 10,000 is older"
+    assert cite("own-policy.md § 2", {"own-policy.md": "Our AI cost policy: cost first"}) == "Our AI cost policy § 2"
+    assert cite("no key here") == "no key here"
+    assert short_title("LLM Execution Models (pattern overview)") == "LLM Execution Models (pattern overview)"

@@ -234,5 +234,5 @@ def test_the_reason_is_one_sentence_from_the_decisive_rule():
     result = decide_file("examples/chatbot.yaml")
     lead = next(r for r in result.fired_rules if r.id == result.decided_by[0])
     assert " ".join(lead.because.split()).startswith(result.reason)
-    assert result.reason.endswith(".") and "Seed 000" not in result.reason
-    assert "Seed 000" in lead.because  # the reconciliation of the sources stays with the rule
+    assert result.reason.endswith(".") and "MicroSim" not in result.reason
+    assert "The MicroSim files chat" in lead.because  # the reconciliation of the sources stays with the rule

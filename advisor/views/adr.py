@@ -19,16 +19,17 @@ from typing import Any
 from markupsafe import Markup
 from pydantic_core import to_jsonable_python
 
-from advisor.core.assessment import Assessment
+from advisor.core.assessment import Assessment, first_sentence
 from advisor.core.errors import InputError
 from advisor.core.policy import fill
-from advisor.core.profile import MODES
+from advisor.core.profile import MODES, Mode
 from advisor.core.situation import today
 from advisor.records.folder import DEFAULT_DIR, RecordLink, write_record
 from advisor.records.inputs import Statement, inputs_yaml
 
 from . import markdown
 from .formatting import count, money, percent, seconds
+from .sources import cite, cited_titles
 from .templates import render_shipped, render_user_template
 
 TEMPLATES = {"madr": "madr.md.j2", "nygard": "nygard.md.j2"}
@@ -94,10 +95,15 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
         verdict = "within" if lat.within_budget else "over"
         how = "measured" if lat.measured else "estimated"
         tools = f" + {seconds(w.tool_latency_s)} tools" if w.tool_latency_s else ""
-        return (
+        answer = (
             f"End-to-end p95 {seconds(lat.end_to_end_p95_s)} ({w.chained_calls} x {seconds(lat.per_call_p95_s)}"
             f" {how} per call{tools}) against a budget of {seconds(w.latency_budget_s)}: {verdict} budget."
         )
+        if a.recommendation == "streaming":
+            first = lat.time_to_first_token_s
+            where = "within" if first <= w.latency_budget_s else "over"
+            answer += f" Streamed, the first token comes after {seconds(first)}, {where} the budget."
+        return answer
     if axis_id == "cost_burst":
         sync = a.costs["sync"]
         return (
@@ -178,6 +184,162 @@ def _options(a: Assessment) -> list[dict[str, Any]]:
     return options
 
 
+# -- the case for each option, argued from the assessment ------------------------------------
+
+BATCH_WINDOW_S = 24 * 3600  # the completion window the batch APIs guarantee
+
+
+def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
+    """Does this option answer within the budget, and how: a streaming option is judged by
+    its first token (the reader reads along from then on) and says how long the whole
+    answer takes; a batch option by the provider's 24-hour window."""
+    lat, budget = a.latency, a.workload.latency_budget_s
+    e2e, first = lat.end_to_end_p95_s, lat.time_to_first_token_s
+
+    def verdict(value: float) -> str:
+        return f"within the {seconds(budget)} budget" if value <= budget else f"over the {seconds(budget)} budget"
+
+    if mode == "streaming":
+        return first <= budget, (
+            f"its first token comes after {seconds(first)} at p95, {verdict(first)};"
+            f" the whole answer takes {seconds(e2e)}"
+        )
+    if mode == "async":
+        return e2e <= budget, (
+            f"the caller gets a job id at once and the result after about {seconds(e2e)} at p95 plus any queue"
+            f" wait, {verdict(e2e)}"
+        )
+    if mode == "batch":
+        if budget >= BATCH_WINDOW_S:
+            return True, f"results come within the providers' 24-hour batch window, within the {seconds(budget)} budget"
+        return False, (
+            f"results come within the providers' 24-hour batch window (most batches finish within an hour),"
+            f" longer than the {seconds(budget)} budget"
+        )
+    return e2e <= budget, f"the whole answer comes after {seconds(e2e)} at p95, {verdict(e2e)}"
+
+
+def latency_short(a: Assessment, mode: str) -> str:
+    """The latency an option offers, in a few words: "first token 0.50 s, whole answer 4.00 s"."""
+    lat = a.latency
+    if mode == "streaming":
+        return f"first token {seconds(lat.time_to_first_token_s)}, whole answer {seconds(lat.end_to_end_p95_s)}"
+    if mode == "async":
+        return f"result after {seconds(lat.end_to_end_p95_s)} plus queue wait"
+    if mode == "batch":
+        return "results within 24 h"
+    return f"answer after {seconds(lat.end_to_end_p95_s)}"
+
+
+def _phrase(title: str) -> str:
+    """A rule's title inside a sentence: "Compliance-critical output goes async" -> "compliance-critical ..."."""
+    return title[0].lower() + title[1:] if re.match(r"[A-Z][a-z]", title) else title
+
+
+def _first(text: str) -> str:
+    return _lower_first(first_sentence(text))
+
+
+def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
+    """One option argued: its cost, its latency against the budget, the rules for and against
+    it (a ruled-out option names the rule that rules it out), and its main risk."""
+    modes = a.rules.header.modes
+    totals = {m: a.costs[m].total_usd for m in MODES}
+    cheapest = min(MODES, key=lambda m: (totals[m], MODES.index(m)))
+    cost = a.costs[mode]
+    pros: list[Markup] = []
+    cons: list[Markup] = []
+    # Rules first: why the rule set ranks it where it does, the strongest two.
+    ruled_out = [r for r in a.fired_rules if mode in r.exclude]
+    rule_args: list[tuple[bool, Markup]] = []
+    quoted: list[str] = []  # rules whose whole reason this case quotes
+    if ruled_out:
+        if _first(ruled_out[0].because) == _lower_first(" ".join(ruled_out[0].because.split())):
+            quoted.append(ruled_out[0].id)
+        also = "".join(f"; also {markdown.code(r.id)}" for r in ruled_out[1:])
+        rule_args.append((False, Markup(
+            f"it is ruled out: {markdown.inline(_first(ruled_out[0].because))} ({markdown.code(ruled_out[0].id)}{also})"
+        )))
+    scored = sorted(
+        (r for r in a.fired_rules if r.scores.get(mode, 0.0) and mode not in r.exclude),
+        key=lambda r: -abs(r.scores[mode]),
+    )
+    rule_args += [
+        (r.scores[mode] > 0, Markup(f"{markdown.inline(_phrase(r.title))} ({markdown.code(r.id)})"))
+        for r in scored
+    ]
+    # The chosen option's two strongest rules; one for each other option (all are listed under
+    # More Information with their full reasons).
+    for good, line in rule_args[: 2 if mode == a.recommendation else 1]:
+        (pros if good else cons).append(line)
+    # Then the numbers: latency against the budget, the monthly cost against the cheapest and today.
+    within, latency = latency_against_budget(a, mode)
+    (pros if within else cons).append(markdown.inline(latency))
+    if mode == cheapest:
+        pros.append(markdown.inline(f"it is the cheapest option, at {money(cost.total_usd)} a month"))
+    else:
+        extra = cost.total_usd - totals[cheapest]
+        cons.append(markdown.inline(
+            f"its monthly cost of {money(cost.total_usd)} is an extra cost of {money(extra)} a month over the"
+            f" cheapest option ({modes[cheapest].label})"
+        ))
+    # Its main risk (the chosen option's risks are its consequences, each with its mitigation).
+    risks = modes[mode].risks
+    risk = markdown.inline(first_sentence(risks[0].risk)) if mode != a.recommendation and risks else None
+    rank = a.rank_of(mode)
+    if mode == a.recommendation:
+        verdict = "chosen"
+    elif ruled_out:
+        verdict = "ruled out"
+    else:
+        verdict = f"ranked {rank.rank} of {len(a.ranking)}"
+    return {"mode": mode, "label": modes[mode].label, "pros": pros, "cons": cons, "verdict": verdict,
+            "latency": latency, "latency_short": latency_short(a, mode), "within_budget": within,
+            "monthly_cost": cost.total_usd,
+            "cheapest": mode == cheapest, "ruled_out": bool(ruled_out), "rank": rank.rank, "score": rank.total,
+            "quoted": quoted, "risk": risk}
+
+
+def _fired(a: Assessment, quoted: set[str]) -> list[dict[str, Any]]:
+    """Every rule that fired, its full reason said once (``quoted``: already said in full
+    where it argues), its source by title."""
+    sources = a.rules.header.sources
+    return [
+        {"id": r.id, "title": r.title, "axis": r.axis, "because": r.because, "source": cite(r.source, sources),
+         "decisive": r.id in a.decided_by, "quoted": r.id in quoted}
+        for r in a.fired_rules
+    ]
+
+
+# Said elsewhere in the record (the cost note, the capacity line) or not used by it.
+_ASSUMPTIONS_SAID_ELSEWHERE = frozenset(
+    {"prices", "engineering cost", "amortisation", "rate limits", "concurrent connections", "batch file size"}
+)
+
+
+def _key_assumptions(a: Assessment) -> list[str]:
+    """The assumptions behind the figures not said elsewhere in the record, one line each;
+    what is per option in one line, the model's speed in one."""
+    sources = a.rules.header.sources
+    per_mode: dict[str, list[str]] = {"engineering": [], "infrastructure": []}
+    build_source = ""
+    lines: list[str] = []
+    for x in a.assumptions:
+        head = x.name.split(" ", 1)
+        if len(head) == 2 and head[0] in MODES and head[1] in per_mode:
+            per_mode[head[1]].append(f"{head[0]} {x.value.split(' (')[0]}")
+            if head[1] == "engineering":
+                build_source = build_source or cite(x.source, sources)
+            continue
+        if x.name in _ASSUMPTIONS_SAID_ELSEWHERE:
+            continue
+        lines.append(f"{x.name}: {cite(x.value, sources)} ({cite(x.source, sources)})")
+    if per_mode["engineering"]:
+        lines.insert(0, "build effort per option: " + ", ".join(per_mode["engineering"])
+                     + "; infrastructure: " + ", ".join(per_mode["infrastructure"]) + f" ({build_source})")
+    return lines
+
+
 def _migration(a: Assessment) -> dict[str, Any] | None:
     """The rule set's migration advice for this move, and its effect on the monthly bill."""
     w, header = a.workload, a.rules.header
@@ -190,18 +352,17 @@ def _migration(a: Assessment) -> dict[str, Any] | None:
         "output_format": w.output_format,
     }
     steps = header.migration.steps_for(move)
-    saving = a.costs[new].saving_vs_current_usd
-    if saving is not None:
-        if saving >= 0:
-            steps.append(f"Expected effect on the monthly bill: {money(saving)} a month less than today.")
-        else:
-            steps.append(f"Expected effect on the monthly bill: {money(-saving)} a month more than today.")
     return {"from": old, "from_phrase": header.modes[old].phrase, "to": new, "to_phrase": header.modes[new].phrase,
-            "steps": steps, "source": header.migration.source}
+            "steps": steps, "source": cite(header.migration.source, header.sources)}
 
 
 def _confirmation(a: Assessment) -> list[str]:
-    """What to watch in production: the chosen mode's metrics, with this workload's figures."""
+    """What to watch in production: the chosen mode's metrics, with this workload's figures.
+
+    When the estimate itself already misses the budget (not a batch window, which usually
+    finishes early), an alert against the budget would fire from the first day: the record
+    says so and has the team alert against the estimate instead.
+    """
     w, lat, cap = a.workload, a.latency, a.capacity
     cost = a.costs[a.recommendation]
     figures = {
@@ -217,7 +378,16 @@ def _confirmation(a: Assessment) -> list[str]:
         "monthly_cost": money(cost.total_usd),
         "requests_per_month": count(w.requests_per_month),
     }
-    return [fill(text, figures) for text in a.rules.header.modes[a.recommendation].confirmation]
+    texts = a.rules.header.modes[a.recommendation].confirmation
+    within, latency = latency_against_budget(a, a.recommendation)
+    if within or a.recommendation == "batch":
+        return [fill(text, figures) for text in texts]
+    unmet = (
+        f"The estimate already misses the {figures['budget']} budget ({latency}): an alert on the budget would"
+        " fire from the first day. Alert when the measured p95 grows beyond the estimate, and treat the budget as"
+        " unmet until the latency is cut."
+    )
+    return [unmet, *(fill(text, figures) for text in texts if "{budget}" not in text)]
 
 
 def nice_ceiling(top: float) -> float:
@@ -275,9 +445,11 @@ def record_context(
     mode = a.recommendation
     modes = a.rules.header.modes
     title = record_title(a)
+    sources = a.rules.header.sources
     stated = statement(a, template) or statement(a, "madr")
     assert stated is not None
     crowd = {"decision_makers": decision_makers or [], "consulted": consulted or [], "informed": informed or []}
+    cases = [_case(a, r.mode) for r in a.ranking]
     return {
         "record": {
             "number": number if number is not None else 1,
@@ -311,7 +483,7 @@ def record_context(
             "reason": a.reason,
             "because": _lower_first(a.reason),
             "decided_by": list(a.decided_by),
-            "patterns": [p.model_dump(mode="json") for p in a.patterns],
+            "patterns": [{**p.model_dump(mode="json"), "source": cite(p.source, sources)} for p in a.patterns],
             "excluded": [e.model_dump(mode="json") for e in a.excluded],
         },
         "mode_labels": {m: modes[m].label for m in MODES},
@@ -327,7 +499,10 @@ def record_context(
         "latency": to_jsonable_python(a.latency),
         "capacity": to_jsonable_python(a.capacity),
         "lifecycle": _lifecycle(a),
-        "risks": [{**r.model_dump(mode="json"), "because": _lower_first(r.risk)} for r in a.risks],
+        "risks": [
+            {**r.model_dump(mode="json"), "because": _lower_first(r.risk), "source": cite(r.source, sources)}
+            for r in a.risks
+        ],
         "checklist": list(a.checklist),
         "migration": _migration(a),
         "confirmation": _confirmation(a),
@@ -337,6 +512,24 @@ def record_context(
         "price_date": a.pricing.price_date.isoformat(),
         "price_data_version": a.pricing.data_version,
         "inputs_block": inputs_block(a, template),
+        # The case for each option (ranking order), argued from the assessment.
+        "cases": cases,
+        "chosen_case": next(c for c in cases if c["mode"] == mode),
+        # A ruled-out option that scores above one ranked before it: the record says why it still lost.
+        "outscored": any(
+            c["ruled_out"] and c["score"] > other["score"] for c in cases for other in cases if not other["ruled_out"]
+        ),
+        "fired": _fired(a, {rule for c in cases for rule in c["quoted"]}),
+        "key_assumptions": _key_assumptions(a),
+        "assumptions_text": " ".join(f"{x[0].upper()}{x[1:]}." for x in _key_assumptions(a)),
+        "limits_source": cite(a.capacity.limits_source, sources),
+        "batch_source": cite(a.pricing.batch_source, sources),
+        "sources": cited_titles(
+            [r.source for r in a.fired_rules] + [r.source for r in a.risks] + [p.source for p in a.patterns]
+            + [x.source for x in a.assumptions] + [a.capacity.limits_source]
+            + ([a.rules.header.migration.source] if a.workload.current_mode not in (None, mode) else []),
+            sources,
+        ),
     }
 
 

@@ -17,6 +17,7 @@ from advisor.core.rules import Rule, RuleSet, load_rules
 
 from .formatting import number
 from .markdown import cell, code, inline
+from .sources import cite
 
 _SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
 _UNITLESS = {"", "fraction", "ratio"}
@@ -70,15 +71,8 @@ def describe_effect(ruleset: RuleSet, rule: Rule) -> str:
 
 
 def _source(text: str, documents: dict[str, str]) -> str:
-    """Each cited document as code, each section as text: "`004_x.txt` § step 2; `002_y.txt` § ..."."""
-    parts = []
-    for part in " ".join(text.split()).split("; "):
-        document, _, rest = part.partition(" ")
-        if document in documents:
-            parts.append(f"{code(document)} {inline(rest)}".rstrip())
-        else:
-            parts.append(str(inline(part)))
-    return "; ".join(parts)
+    """Each cited document by its title, never its file key: "Sync vs. Async AI Inference § step 2"."""
+    return str(inline(cite(" ".join(text.split()), documents)))
 
 
 # What a heading must not end with (markdownlint MD026), the full-width CJK forms included.
@@ -132,8 +126,7 @@ def ruleset_markdown(ruleset: RuleSet) -> str:
             f"{_cell_raw(_source(axis.source, header.sources))} |"
         )
     out += ["", "## Sources", "", "Every rule cites one of these documents and a section of it.", ""]
-    out += ["| Document | Title |", "|---|---|"]
-    out += [f"| {code(doc)} | {cell(title)} |" for doc, title in header.sources.items()]
+    out += [f"- {inline(title)}" for title in header.sources.values()]
     out += ["", "## Rules", ""]
     out.append(
         "Each rule reads facts about a workload (the answers in its profile and what the advisor "

@@ -7,6 +7,7 @@ import textwrap
 from advisor.core.assessment import Assessment
 
 from .formatting import money, percent, seconds
+from .sources import cite
 
 WIDTH = 100
 
@@ -17,6 +18,7 @@ def _wrap(text: str, indent: str = "    ") -> str:
 
 def render_text(a: Assessment) -> str:
     w, modes = a.workload, a.rules.header.modes
+    sources = a.rules.header.sources
     lines: list[str] = []
     add = lines.append
     add(f"{w.name}: {a.recommendation.upper()} ({a.contract} contract)")
@@ -49,7 +51,7 @@ def render_text(a: Assessment) -> str:
         add("")
         add("Complementary patterns")
         for p in a.patterns:
-            add(f"  {p.name} ({p.source})")
+            add(f"  {p.name} ({cite(p.source, sources)})")
             add(_wrap(p.description))
     add("")
 
@@ -66,7 +68,7 @@ def render_text(a: Assessment) -> str:
     pricing = a.pricing
     add(
         f"Cost per month at {w.requests_per_month:,} requests ({pricing.provider}/{pricing.model}, prices as of "
-        f"{pricing.price_date}, {pricing.data_version}; batch prices: {pricing.batch_source})"
+        f"{pricing.price_date}, {pricing.data_version}; batch prices: {cite(pricing.batch_source, sources)})"
     )
     add(f"  {'mode':<10} {'tokens':>12} {'infra':>9} {'build/mo':>9} {'total':>12} {'per 1K req':>11}")
     for mode, cost in a.costs.items():
@@ -89,7 +91,7 @@ def render_text(a: Assessment) -> str:
         f"  {cap.peak_rpm:,.1f} requests/min of {cap.rpm_limit:,.0f} RPM, {cap.peak_tpm:,.0f} tokens/min of"
         f" {cap.tpm_limit:,.0f} TPM: headroom {percent(cap.headroom)}{' (OVER LIMIT)' if cap.over_limit else ''}"
     )
-    add(f"  limits: {cap.limits_source}")
+    add(f"  limits: {cite(cap.limits_source, sources)}")
     add(f"  {cap.concurrent_connections:,.1f} concurrent connections for sync/streaming (Little's law)")
     add("")
 
@@ -97,7 +99,7 @@ def render_text(a: Assessment) -> str:
     for rule in a.fired_rules:
         add(f"  [{rule.axis}] {rule.id}: {rule.title}")
         add(_wrap(rule.because))
-        add(f"    source: {rule.source}")
+        add(f"    source: {cite(rule.source, sources)}")
     if a.what_would_change:
         add("")
         add("What would change the decision")
@@ -106,7 +108,7 @@ def render_text(a: Assessment) -> str:
     add("")
     add("Assumptions")
     for asm in a.assumptions:
-        add(f"  - {asm.name}: {asm.value} [{asm.source}]")
+        add(f"  - {asm.name}: {cite(asm.value, sources)} [{cite(asm.source, sources)}]")
     add("")
     add(f"Rule set {a.ruleset.id} {a.ruleset.version} (sha256 {a.ruleset.hash[:12]}), advisor {a.advisor_version}")
     return "\n".join(lines) + "\n"
