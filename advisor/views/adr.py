@@ -233,7 +233,7 @@ def latency_short(a: Assessment, mode: str) -> str:
 
 def _phrase(title: str) -> str:
     """A rule's title inside a sentence: "Compliance-critical output goes async" -> "compliance-critical ..."."""
-    return title[0].lower() + title[1:] if re.match(r"[A-Z][a-z]", title) else title
+    return title[0].lower() + title[1:] if re.match(r"[A-Z](?:[a-z]|\s)", title) else title
 
 
 def _first(text: str) -> str:
