@@ -18,7 +18,7 @@ from advisor.core.facts import FACTS
 from advisor.core.profile import MODES, WorkloadProfile
 from advisor.core.rules import RuleSet
 from advisor.core.variables import VARIABLE_FACTS
-from advisor.views.formatting import money, percent, seconds, value
+from advisor.views.formatting import count, money, move_in_words, percent, saving_cell, seconds, times, value
 from advisor.views.sources import cite
 from questionnaire.charts import cost_chart, latency_chart, map_chart, ranking_chart
 from questionnaire.record import record_tab
@@ -49,17 +49,19 @@ def headline(a: Assessment, custom_weights: bool) -> None:
         m1.metric(
             "Monthly cost",
             money(cost.total_usd),
-            help="Tokens, infrastructure and amortised build cost of the recommended mode.",
+            help="The recommended mode's monthly cost: tokens, infrastructure and its build amortised "
+            "(a build that runs today is paid).",
         )
         if w.current_mode and w.current_mode != a.recommendation and cost.saving_vs_current_usd is not None:
             saving = cost.saving_vs_current_usd
             m2.metric(
-                f"Saving vs {w.current_mode}" if saving >= 0 else f"Extra vs {w.current_mode}",
+                "Saving against today" if saving >= 0 else "Extra cost against today",
                 money(abs(saving)),
                 delta=f"{money(abs(saving) * 12)} a year",
                 delta_color="normal" if saving >= 0 else "inverse",
                 delta_arrow="off",
-                help="Today's monthly total minus the recommended mode's, build cost included.",
+                help=f"Today's monthly cost ({w.current_mode}, its build paid) against the recommended mode's "
+                "(its build amortised).",
             )
         else:
             cheapest = min(a.costs.values(), key=lambda c: c.total_usd)
@@ -81,7 +83,7 @@ def headline(a: Assessment, custom_weights: bool) -> None:
         )
         m4.metric(
             "Headroom",
-            percent(cap.headroom),
+            f"{times(1 - cap.headroom)} the limit" if cap.over_limit else percent(cap.headroom),
             delta="over the limit" if cap.over_limit else "at peak",
             delta_color="inverse" if cap.over_limit else "off",
             delta_arrow="off",
@@ -136,7 +138,7 @@ def cost_tab(a: Assessment) -> None:
                 "build": c.engineering_usd,
                 "total": c.total_usd,
                 "per 1K": c.per_1k_requests_usd,
-                "vs today": c.saving_vs_current_usd,
+                "vs today": "today" if mode == w.current_mode else saving_cell(c.saving_vs_current_usd),
             }
         )
     st.dataframe(
@@ -147,20 +149,25 @@ def cost_tab(a: Assessment) -> None:
         column_config={
             "tokens": st.column_config.NumberColumn(format="dollar", help="Token bill per month, retries included."),
             "infra": st.column_config.NumberColumn(format="dollar", help="Infrastructure this mode adds, per month."),
-            "build": st.column_config.NumberColumn(format="dollar", help="One-time build effort, amortised per month."),
-            "total": st.column_config.NumberColumn("total / month", format="dollar"),
-            "per 1K": st.column_config.NumberColumn("per 1K requests", format="dollar"),
-            "vs today": st.column_config.NumberColumn(
-                "saving vs today", format="dollar", help="Today's monthly total minus this mode's; negative costs more."
+            "build": st.column_config.NumberColumn(
+                format="dollar", help="One-time build effort, amortised per month; 0 for today's mode (paid)."
+            ),
+            "total": st.column_config.NumberColumn(
+                "monthly cost", format="dollar", help="Tokens, infrastructure and build, a month."
+            ),
+            "per 1K": st.column_config.NumberColumn(
+                "per 1K requests", format="dollar", help="Monthly cost per 1,000 requests; blank without requests."
+            ),
+            "vs today": st.column_config.TextColumn(
+                "against today", help="What moving to this mode saves (a saving) or adds (an extra cost) a month."
             ),
         },
     )
-    if w.current_mode and w.current_mode != a.recommendation:
-        saving = a.costs[a.recommendation].saving_vs_current_usd or 0.0
-        verdict = "saves" if saving >= 0 else "costs an extra"
+    move = move_in_words(a)
+    if w.current_mode and move is not None:
         st.markdown(
-            f"Moving from **{w.current_mode}** to **{a.recommendation}** {verdict} **{money(abs(saving))} a month** "
-            f"({money(abs(saving) * 12)} a year), build cost included."
+            f"Today it costs **{money(a.costs[w.current_mode].total_usd)} a month** ({w.current_mode}). "
+            f"Moving to **{a.recommendation}**: {md(move)}."
         )
     elif w.current_mode:
         st.markdown(f"It already runs **{w.current_mode}**, the recommended mode: no migration to pay for.")
@@ -169,8 +176,8 @@ def cost_tab(a: Assessment) -> None:
         f"Prices: {md(p.provider)} {md(p.model)} as of {p.price_date} ({md(p.data_version)}); batch prices from the "
         f"{md(cite(p.batch_source, a.rules.header.sources))}."
         f" Batch saves {percent(p.batch_token_saving_fraction)} of the token bill"
-        " and breaks even at "
-        + (f"{breakeven:,.0f} requests a month." if breakeven is not None else "no volume.")
+        " and pays for itself "
+        + (f"from {count(breakeven)} requests a month." if breakeven is not None else "at no volume.")
         + f" Build effort at {money(p.usd_per_person_week)} per person-week,"
         + f" amortised over {p.amortisation_months} months."
     )
@@ -201,11 +208,11 @@ def latency_tab(a: Assessment) -> None:
     c1, c2 = st.columns(2)
     c1.progress(
         min(1.0, cap.rpm_utilisation),
-        text=f"Requests: {cap.peak_rpm:,.1f} of {cap.rpm_limit:,.0f} per minute ({percent(cap.rpm_utilisation)})",
+        text=f"Requests: {count(cap.peak_rpm)} of {count(cap.rpm_limit)} per minute ({percent(cap.rpm_utilisation)})",
     )
     c2.progress(
         min(1.0, cap.tpm_utilisation),
-        text=f"Tokens: {cap.peak_tpm:,.0f} of {cap.tpm_limit:,.0f} per minute ({percent(cap.tpm_utilisation)})",
+        text=f"Tokens: {count(cap.peak_tpm)} of {count(cap.tpm_limit)} per minute ({percent(cap.tpm_utilisation)})",
     )
     if cap.over_limit:
         st.error(
@@ -216,7 +223,7 @@ def latency_tab(a: Assessment) -> None:
     m1, m2, m3 = st.columns(3)
     m1.metric(
         "Open connections",
-        f"{cap.concurrent_connections:,.1f}",
+        count(cap.concurrent_connections),
         help="Sync and streaming hold one connection per request in flight (Little's law).",
     )
     m2.metric(
@@ -226,7 +233,7 @@ def latency_tab(a: Assessment) -> None:
     )
     m3.metric(
         "Calls in a retry storm",
-        f"{cap.retry_amplification:,.0f}",
+        count(cap.retry_amplification),
         help="Calls per request when every layer's retries fire (attempts per layer ^ layers).",
     )
 

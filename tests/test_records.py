@@ -208,7 +208,9 @@ def test_madr_content_a_cto_needs():
     streaming = text.split("### Streaming response (ruled out)")[1].split("\n## ")[0]
     assert "- Bad, because it is ruled out: streaming only improves perceived latency" in streaming
     assert "(`ux-no-one-watches-the-stream`)" in streaming
-    # Cost per option with what the figures rest on; against today.
+    # Cost per option with what the figures rest on; against today. It runs sync today: that
+    # build is paid, and a move is a saving or an extra cost, never a negative saving.
+    assert "| Synchronous call (today) | $35.10 | $0 | paid | $35.10 | $0.1170 | today |" in text
     assert "| Batch API (chosen) | $17.55 | $20.00 | $222 | $260 | $0.8659 | extra cost $225 |" in text
     assert "in force on 2026-11-01" in text and a.pricing.data_version in text
     assert "Output speed: 100 tokens/s" in text

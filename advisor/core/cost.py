@@ -3,7 +3,12 @@
 tokens        = one typical request priced at the mode's rates (tier chosen by its input
                 tokens) x requests_per_month x (1 + retry_rate)
 engineering   = person-weeks x USD per person-week / amortisation months
+                (0 for the mode the feature runs in today: it is built, its build is paid)
 total         = tokens + infrastructure + engineering                    (all per month)
+
+The words every view uses for these figures: a mode's *monthly cost* is its total;
+*today* is the monthly cost of the mode it runs in now; a *saving* is today minus the
+recommended mode's monthly cost when that is positive, an *extra cost* when negative.
 
 Sync, streaming and async pay standard prices; batch pays batch prices. The build-and-run
 defaults below are calibrated so that seed 003's example (1,000 input tokens at $2.50 per
@@ -78,6 +83,14 @@ _A_INFRA: dict[Mode, Assumption] = {
     m: Assumption(name=f"{m} infrastructure", value=f"${INFRA_USD_PER_MONTH[m]:g}/month", source=_SOURCE_DEFAULTS)
     for m in MODES
 }
+_A_BUILT: dict[Mode, Assumption] = {
+    m: Assumption(
+        name=f"{m} build",
+        value="paid already (it runs in this mode today), so its monthly cost is its tokens and infrastructure",
+        source="the workload's current_mode",
+    )
+    for m in MODES
+}
 _A_CACHE_WRITES = Assumption(
     name="prompt cache writes",
     value="not priced: cached input tokens are billed as cache reads only",
@@ -92,13 +105,13 @@ class ModeCost:
     mode: Mode
     tokens_usd: float  # monthly token bill (uncached + cached input + output) x (1 + retry_rate)
     infra_usd: float  # monthly infrastructure for this mode
-    engineering_usd: float  # one-time engineering amortised per month
-    total_usd: float  # tokens + infra + engineering, per month
-    per_1k_requests_usd: float  # total per 1,000 requests (0 when there are no requests)
-    engineering_person_weeks: float
-    # What moving here saves a month: today's running cost (tokens + infrastructure; today's
-    # build is already paid) minus this mode's total. Negative: the move costs more. 0 for
-    # the current mode itself, None without a current mode.
+    engineering_usd: float  # one-time build amortised per month; 0 for the mode it runs in today (built)
+    total_usd: float  # the mode's monthly cost: tokens + infra + engineering
+    per_1k_requests_usd: float | None  # total per 1,000 requests (None when there are no requests)
+    engineering_person_weeks: float  # the build effort of the mode (paid already for today's mode)
+    # What moving here saves a month: today's monthly cost (the current mode's total) minus
+    # this mode's. Negative: the move is an extra cost. 0 for the current mode itself, None
+    # without a current mode.
     saving_vs_current_usd: float | None
 
 
@@ -184,17 +197,20 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
     per_week_month = rate / months
 
     # Every input is bounded by the profile's validation, so no sum can overflow or go negative.
+    # The mode it runs in today is built: its build is paid, so its monthly cost is its tokens
+    # and infrastructure ("today"). Every other mode adds its build, amortised.
+    today = profile.current_mode
+    if today is not None:
+        used.append(_A_BUILT[today])
     fixed: dict[Mode, float] = {}
     totals: dict[Mode, float] = {}
     parts: dict[Mode, tuple[float, float]] = {}
     for m in MODES:
-        engineering = weeks[m] * per_week_month
+        engineering = 0.0 if m == today else weeks[m] * per_week_month
         fixed[m] = infra[m] + engineering
         tokens = per_request[m] * volume
         totals[m] = tokens + fixed[m]
         parts[m] = (tokens, engineering)
-    today = profile.current_mode
-    running_today = parts[today][0] + infra[today] if today else None
     modes = {
         m: ModeCost(
             mode=m,
@@ -202,11 +218,9 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
             infra_usd=infra[m],
             engineering_usd=parts[m][1],
             total_usd=totals[m],
-            per_1k_requests_usd=totals[m] / requests * 1000 if requests else 0.0,
+            per_1k_requests_usd=totals[m] / requests * 1000 if requests else None,
             engineering_person_weeks=weeks[m],
-            saving_vs_current_usd=(
-                None if running_today is None else (0.0 if m == today else running_today - totals[m])
-            ),
+            saving_vs_current_usd=None if today is None else totals[today] - totals[m],
         )
         for m in MODES
     }

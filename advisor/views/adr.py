@@ -28,7 +28,7 @@ from advisor.records.folder import DEFAULT_DIR, RecordLink, write_record
 from advisor.records.inputs import Statement, inputs_yaml
 
 from . import markdown
-from .formatting import count, money, percent, seconds
+from .formatting import count, money, money_or_none, move_in_words, percent, seconds, times
 from .sources import cite, cited_titles
 from .templates import render_shipped, render_user_template
 
@@ -109,8 +109,9 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
         return (
             f"{money(sync.tokens_usd)} a month in tokens at standard prices,"
             f" {percent(a.pricing.batch_token_saving_fraction)}"
-            f" less at batch prices; peak {count(cap.peak_rpm)} requests/min with {percent(cap.headroom)} rate-limit"
-            f" headroom{' (over the limit)' if cap.over_limit else ''}."
+            f" less at batch prices; peak {count(cap.peak_rpm)} requests/min"
+            + (f" is over the rate limits ({times(1 - cap.headroom)} the limit)." if cap.over_limit
+               else f" with {percent(cap.headroom)} rate-limit headroom.")
         )
     if axis_id == "failure_retry":
         audit = " The output needs an audit trail." if w.downstream == "compliance_critical" else ""
@@ -280,7 +281,7 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     else:
         extra = cost.total_usd - totals[cheapest]
         cons.append(markdown.inline(
-            f"its monthly cost of {money(cost.total_usd)} is an extra cost of {money(extra)} a month over the"
+            f"its monthly cost of {money(cost.total_usd)} is {money(extra)} a month more than the"
             f" cheapest option ({modes[cheapest].label})"
         ))
     # Its main risk (the chosen option's risks are its consequences, each with its mitigation).
@@ -352,6 +353,9 @@ def _migration(a: Assessment) -> dict[str, Any] | None:
         "output_format": w.output_format,
     }
     steps = header.migration.steps_for(move)
+    effect = move_in_words(a)
+    if effect is not None:
+        steps.append(f"Expected effect on the monthly bill: {effect}.")
     return {"from": old, "from_phrase": header.modes[old].phrase, "to": new, "to_phrase": header.modes[new].phrase,
             "steps": steps, "source": cite(header.migration.source, header.sources)}
 
@@ -374,7 +378,7 @@ def _confirmation(a: Assessment) -> list[str]:
         "peak_tpm": count(cap.peak_tpm),
         "tpm_limit": count(cap.tpm_limit),
         "headroom": percent(cap.headroom),
-        "cost_per_1k": money(cost.per_1k_requests_usd),
+        "cost_per_1k": money_or_none(cost.per_1k_requests_usd),
         "monthly_cost": money(cost.total_usd),
         "requests_per_month": count(w.requests_per_month),
     }
@@ -388,6 +392,11 @@ def _confirmation(a: Assessment) -> list[str]:
         " unmet until the latency is cut."
     )
     return [unmet, *(fill(text, figures) for text in texts if "{budget}" not in text)]
+
+
+def _plain(value: float) -> str:
+    """A chart bound as Mermaid reads it: digits, never an exponent (2.5e+16)."""
+    return f"{value:.0f}" if value >= 1 else f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def nice_ceiling(top: float) -> float:
@@ -408,7 +417,7 @@ def _chart(a: Assessment) -> dict[str, Any]:
     return {
         "x_axis": Markup(", ".join(MODES)),
         "bars": Markup(", ".join(f"{v:.2f}" for v in values)),
-        "y_max": Markup(f"{nice_ceiling(max(values, default=0.0)):g}"),
+        "y_max": Markup(_plain(nice_ceiling(max(values, default=0.0)))),
         "totals": values,
     }
 

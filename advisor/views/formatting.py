@@ -1,48 +1,127 @@
 """Numbers as people read them: money, durations, shares and counts. Every view (the text
 summary, the decision record, the review, the rule docs, the questionnaire) formats its
 figures here, so a figure reads the same wherever it appears.
+
+Every formatter takes any finite number the advisor can derive and gives a short, exact
+enough figure: never ``inf`` or ``nan``, never scientific notation, never three hundred
+digits. Above a trillion, figures are counted in trillions.
+
+The money vocabulary (the same words in the text summary, the JSON's keys, the decision
+record, the review and the app):
+
+- a mode's **monthly cost**: its tokens, its infrastructure and its build amortised over
+  the amortisation months, a month. The mode a feature runs in today is built: its build
+  is paid, so its monthly cost is its tokens and infrastructure;
+- **today**: the monthly cost of the mode the feature runs in now;
+- a **saving**: today minus the new mode's monthly cost, when that is above 0;
+- an **extra cost**: the new mode's monthly cost minus today, when that is above 0. A
+  negative saving is always printed as an extra cost.
 """
 
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # this module formats numbers; it needs no part of the library to import
+    from advisor.core.assessment import Assessment
+
+_TRILLION = 1e12
+
+
+def _big(value: float) -> str:
+    """A magnitude of a trillion or more, in trillions: "2.5 trillion", "22,000 trillion"."""
+    scaled = value / _TRILLION
+    return f"{scaled:,.0f} trillion" if scaled >= 100 else f"{scaled:.3g} trillion"
+
+
+# Every figure the advisor derives is finite (the profile bounds its inputs, and a property
+# test checks it at the bounds); were one not, a view prints this rather than "inf" or "nan".
+NOT_A_NUMBER = "n/a"
+
 
 def money(value: float) -> str:
-    """US dollars: whole dollars from $100, cents from $1, four decimals below; "-$5.00"."""
+    """US dollars: whole dollars from $100, cents from $1, four decimals below; "-$5.00";
+    a positive amount below $0.0001 is "less than $0.0001", never "$0.0000"."""
+    if not math.isfinite(value):
+        return NOT_A_NUMBER
     if value < 0:
         return "-" + money(-value)
     if value == 0:
         return "$0"
+    if value >= _TRILLION:
+        return "$" + _big(value)
     if value >= 100:
         return f"${value:,.0f}"
     if value >= 1:
         return f"${value:,.2f}"
+    if value < 0.0001:
+        return "less than $0.0001"
     return f"${value:,.4f}"
 
 
+def money_or_none(value: float | None, none: str = "n/a") -> str:
+    """An amount that may not exist (a cost per 1,000 requests at no requests): ``none`` then."""
+    return none if value is None else money(value)
+
+
 def seconds(value: float) -> str:
-    """A duration in the largest unit it reaches: "0.50 s", "12.5 s", "5 min", "8 h"."""
-    if value >= 3600:
-        return f"{value / 3600:g} h"
-    if value >= 60:
-        return f"{value / 60:g} min"
-    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+    """A duration in the largest unit it reaches, to three significant digits: "0.50 s",
+    "12.5 s", "5 min", "1.33 h", "116 days"; under 10 ms in milliseconds."""
+    if not math.isfinite(value):
+        return NOT_A_NUMBER
+    if value < 0:
+        return "-" + seconds(-value)
+    if value == 0:
+        return "0 s"
+    if value < 0.01:
+        return f"{value * 1000:.2g} ms"
+    if value < 10:
+        return f"{value:.2f} s"
+    if value < 60:
+        return f"{value:.1f} s"
+    if value < 3600:
+        return f"{value / 60:.3g} min"
+    if value < 2 * 86_400:
+        return f"{value / 3600:.3g} h"
+    days = value / 86_400
+    return f"{count(days)} days" if days >= 100 else f"{days:.3g} days"
 
 
 def percent(share: float) -> str:
-    """A share as a percentage; a small share never rounds to a misleading 0%."""
+    """A share as a percentage; a small share never rounds to a misleading 0%, and one of
+    ten times or more is said as a multiple ("23x"), not as thousands of per cent."""
+    if not math.isfinite(share):
+        return NOT_A_NUMBER
+    if abs(share) >= 10:
+        return f"{'-' if share < 0 else ''}{count(abs(share))}x"
     if share == 0 or abs(share) >= 0.01:
         return f"{share:.0%}"
     return f"{share:.2%}" if abs(share) >= 0.0001 else "less than 0.01%"
 
 
+def times(ratio: float) -> str:
+    """How many times a limit something is: "1.5x", "23x", "2.5 trillion x"."""
+    if not math.isfinite(ratio):
+        return NOT_A_NUMBER
+    if ratio >= 10:
+        return f"{count(ratio)}x"
+    return f"{ratio:.2g}x"
+
+
 def count(value: float) -> str:
-    """A count or rate: whole with thousands separators, one decimal below 10 when needed."""
-    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"
+    """A count or rate: whole with thousands separators, one decimal below 10 when needed,
+    in trillions from a trillion."""
+    if not math.isfinite(value):
+        return NOT_A_NUMBER
+    if abs(value) >= _TRILLION:
+        return ("-" if value < 0 else "") + _big(abs(value))
+    return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.1f}"
 
 
 def number(value: float) -> str:
     """A threshold as written in a rule: exact, with thousands separators from 10,000."""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
     if isinstance(value, int):
         return f"{value:,}" if abs(value) >= 10_000 else str(value)
@@ -55,9 +134,98 @@ def signed(value: float) -> str:
 
 
 def value(item: object) -> str:
-    """Any fact value in a table: numbers to four significant digits, lists joined."""
+    """Any fact value in a table: numbers to four significant digits (whole with separators
+    from 10,000), lists joined."""
     if isinstance(item, float):
+        if not math.isfinite(item):
+            return NOT_A_NUMBER
+        if abs(item) >= 10_000:
+            return count(item)
+        if item != 0 and abs(item) < 0.0001:
+            return "less than 0.0001" if item > 0 else "more than -0.0001"
         return f"{item:,.4g}"
     if isinstance(item, (list, tuple)):
         return ", ".join(map(str, item))
     return str(item)
+
+
+# -- the money vocabulary ---------------------------------------------------------------
+
+
+def saving_or_extra(saving: float) -> str:
+    """A change against today in words: "a saving of $120 a month", "an extra cost of $991
+    a month" (a negative saving), "no change in monthly cost"."""
+    if saving > 0:
+        return f"a saving of {money(saving)} a month"
+    if saving < 0:
+        return f"an extra cost of {money(-saving)} a month"
+    return "no change in monthly cost"
+
+
+def saving_cell(saving: float | None) -> str:
+    """The same change in a table cell: "saving $120", "extra cost $991", "none", "n/a"."""
+    if saving is None:
+        return "n/a"
+    if saving > 0:
+        return f"saving {money(saving)}"
+    if saving < 0:
+        return f"extra cost {money(-saving)}"
+    return "none"
+
+
+def why_extra_cost(
+    *, build_usd: float, months: int, infra_change_usd: float, tokens_change_usd: float
+) -> str:
+    """Why a move costs more than today, from its parts (each a monthly amount, the new
+    mode's minus today's): the new build amortised, infrastructure, and what tokens save.
+
+    "its build adds $222 a month (amortised over 36 months; today's is paid) and its
+    infrastructure $20, while its tokens save $17.55"
+    """
+    adds: list[str] = []
+    if build_usd > 0:
+        adds.append(f"its build adds {money(build_usd)} a month (amortised over {months} months; today's is paid)")
+    if infra_change_usd > 0:
+        adds.append(f"its infrastructure {money(infra_change_usd)}")
+    if tokens_change_usd > 0:
+        adds.append(f"its tokens {money(tokens_change_usd)}")
+    saves: list[str] = []
+    if infra_change_usd < 0:
+        saves.append(f"its infrastructure saves {money(-infra_change_usd)}")
+    if tokens_change_usd < 0:
+        saves.append(f"its tokens save {money(-tokens_change_usd)}")
+    text = " and ".join(adds) or "it costs the same to run"
+    return f"{text}, while {' and '.join(saves)}" if saves else text
+
+
+def move_in_words(a: Assessment) -> str | None:
+    """What moving from today's mode to the recommended one does to the monthly cost, with
+    why when it rises: "a saving of $120 a month" or "an extra cost of $225 a month: its
+    build adds ...; batch pays for itself from 2,241,216 requests a month". None when
+    there is no move (a new feature, or it stays in its mode)."""
+    today, new = a.workload.current_mode, a.recommendation
+    if today is None or today == new:
+        return None
+    saving = a.costs[new].saving_vs_current_usd or 0.0
+    words = saving_or_extra(saving)
+    if saving >= 0:
+        return words
+    before, after = a.costs[today], a.costs[new]
+    why = why_extra_cost(
+        build_usd=after.engineering_usd,
+        months=a.pricing.amortisation_months,
+        infra_change_usd=after.infra_usd - before.infra_usd,
+        tokens_change_usd=after.tokens_usd - before.tokens_usd,
+    )
+    breakeven = a.pricing.batch_breakeven_requests_per_month
+    if new == "batch" and breakeven is not None:
+        why += f"; batch pays for itself from {count(breakeven)} requests a month"
+    return f"{words}: {why}"
+
+
+def headroom_words(headroom: float, over_limit: bool) -> str:
+    """Rate-limit headroom at peak: "35% headroom", or "over the limit: peak use is 2.5x the
+    limit" (never a negative headroom of thousands of per cent)."""
+    if over_limit:
+        return f"over the limit: peak use is {times(1 - headroom)} the limit"
+    return f"{percent(headroom)} headroom"

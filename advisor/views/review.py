@@ -32,7 +32,7 @@ from advisor.core.version import __version__
 from advisor.records.folder import record_files
 from advisor.records.inputs import read_inputs
 
-from .formatting import money, percent, seconds
+from .formatting import money, move_in_words, percent, saving_cell, saving_or_extra, seconds
 from .json_output import dump_json
 from .templates import render_shipped
 
@@ -68,9 +68,11 @@ class ReviewRow(BaseModel):
     moves: bool  # runs today in another mode than the recommended one
     reason: str
     decided_by: list[str]
-    current_monthly_usd: float | None  # total of the current mode; None for a new feature
-    recommended_monthly_usd: float
-    saving_usd_per_month: float | None  # current - recommended; negative: the move costs more
+    current_monthly_usd: float | None  # today: the current mode's monthly cost; None for a new feature
+    recommended_monthly_usd: float  # the recommended mode's monthly cost
+    saving_usd_per_month: float | None  # today - recommended; negative: an extra cost
+    build_usd_per_month: float  # the recommended mode's build, amortised; 0 when it stays in its mode
+    cost_note: str | None  # a move that costs more than today: why, in words
     flags: list[str]
     risks: list[ReviewRisk]
     decisions: list[DecisionLink]
@@ -95,7 +97,8 @@ class ReviewSummary(BaseModel):
     # Workloads with a current mode: what they cost today, and in the recommended modes.
     monthly_today_usd: float
     monthly_recommended_usd: float
-    saving_usd_per_month: float
+    saving_usd_per_month: float  # today - recommended; negative: an extra cost
+    build_usd_per_month: float  # of it, the new builds of the moves, amortised
     # Workloads without a current mode (new features), in their recommended modes.
     new_workloads: int
     new_monthly_usd: float
@@ -293,10 +296,11 @@ def _risks(a: Assessment, file: str, ruleset: RuleSet) -> list[ReviewRisk]:
 def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[DecisionLink] | None = None) -> ReviewRow:
     w = a.workload
     current = w.current_mode
-    # Today's cost is what keeps it running (its build is paid); a move adds the new build.
-    today_cost = a.costs[current].total_usd - a.costs[current].engineering_usd if current else None
+    # Today is the current mode's monthly cost (its build is paid); a move adds the new build.
+    today_cost = a.costs[current].total_usd if current else None
     moving = current is not None and current != a.recommendation
-    recommended = a.costs[a.recommendation].total_usd if moving or today_cost is None else today_cost
+    chosen = a.costs[a.recommendation]
+    saving = None if today_cost is None else today_cost - chosen.total_usd
     risks = _risks(a, file, ruleset)
     return ReviewRow(
         name=w.name,
@@ -307,8 +311,10 @@ def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[Decis
         reason=a.reason,
         decided_by=list(a.decided_by),
         current_monthly_usd=today_cost,
-        recommended_monthly_usd=recommended,
-        saving_usd_per_month=None if today_cost is None else today_cost - recommended,
+        recommended_monthly_usd=chosen.total_usd,
+        saving_usd_per_month=saving,
+        build_usd_per_month=chosen.engineering_usd if moving or current is None else 0.0,
+        cost_note=move_in_words(a) if saving is not None and saving < 0 else None,
         flags=[r.label for r in risks],
         risks=risks,
         decisions=list(decisions or []),
@@ -347,6 +353,7 @@ def summarise(rows: Sequence[ReviewRow], broken_files: int, ruleset: RuleSet) ->
         monthly_today_usd=today_usd,
         monthly_recommended_usd=after_usd,
         saving_usd_per_month=math.fsum(r.saving_usd_per_month or 0.0 for r in existing),
+        build_usd_per_month=math.fsum(r.build_usd_per_month for r in existing),
         new_workloads=len(new),
         new_monthly_usd=math.fsum(r.recommended_monthly_usd for r in new),
         risks=risks,
@@ -420,6 +427,19 @@ def _usd(value: float | None) -> str:
     return "n/a" if value is None else money(value)
 
 
+def _why_summary(s: ReviewSummary) -> str | None:
+    """Why the moves together cost more than today (None when they do not)."""
+    if s.saving_usd_per_month >= 0:
+        return None
+    running = s.saving_usd_per_month + s.build_usd_per_month  # the change without the new builds
+    why = f"the new builds of the moves, amortised, add {money(s.build_usd_per_month)} a month"
+    if running > 0:
+        return f"{why}, more than running the recommended modes saves ({money(running)} a month)"
+    if running < 0:
+        return f"{why}, and running the recommended modes costs {money(-running)} a month more"
+    return why
+
+
 def _link_target(path: str, base: Path | None) -> str:
     target = Path(path)
     if base is not None:
@@ -441,7 +461,8 @@ def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, 
             "reason": row.reason,
             "today": _usd(row.current_monthly_usd),
             "recommended": _usd(row.recommended_monthly_usd),
-            "saving": _usd(row.saving_usd_per_month),
+            "saving": saving_cell(row.saving_usd_per_month),
+            "cost_note": row.cost_note,
             "flags": row.flags,
             "decisions": Markup(", ".join(
                 f"[{link.number:04d}]({_link_target(link.path, base)})" for link in row.decisions
@@ -461,12 +482,11 @@ def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, 
             "broken_files": s.broken_files,
             "recommended": s.recommended,
             "current": s.current,
-            "moves": [{**m.model_dump(), "saving": _usd(m.saving_usd_per_month)} for m in s.moves],
+            "moves": [{**m.model_dump(), "saving": saving_cell(m.saving_usd_per_month)} for m in s.moves],
             "today": _usd(s.monthly_today_usd),
             "after": _usd(s.monthly_recommended_usd),
-            "saving": _usd(s.saving_usd_per_month),
-            "saves": s.saving_usd_per_month >= 0,
-            "extra": _usd(-s.saving_usd_per_month),
+            "change": saving_or_extra(s.saving_usd_per_month),
+            "why": _why_summary(s),
             "existing": s.workloads - s.new_workloads,
             "new_workloads": s.new_workloads,
             "new_monthly": _usd(s.new_monthly_usd),

@@ -34,11 +34,14 @@ FILTERS = {
     "md": markdown.inline,
     "cell": markdown.cell,
     "code": markdown.code,
-    "usd": lambda value: markdown.inline(formatting.money(float(value))),
+    "usd": lambda value: markdown.inline(formatting.money_or_none(None if value is None else float(value))),
+    "saving": lambda value: markdown.inline(formatting.saving_cell(None if value is None else float(value))),
     "secs": lambda value: markdown.inline(formatting.seconds(float(value))),
     "pct": lambda value: markdown.inline(formatting.percent(float(value))),
     "num": lambda value: markdown.inline(formatting.count(float(value))),
     "signed": lambda value: markdown.inline(formatting.signed(float(value))),
+    # Rate-limit headroom of a capacity (``{{ capacity | headroom }}``): never a negative share.
+    "headroom": lambda cap: markdown.inline(formatting.headroom_words(float(cap["headroom"]), bool(cap["over_limit"]))),
 }
 _OPTIONS: dict[str, Any] = {
     "autoescape": False,  # Markdown, not HTML: _finalize escapes instead

@@ -6,7 +6,7 @@ import textwrap
 
 from advisor.core.assessment import Assessment
 
-from .formatting import money, percent, seconds
+from .formatting import count, money, money_or_none, move_in_words, percent, saving_cell, seconds, times
 from .sources import cite
 
 WIDTH = 100
@@ -25,16 +25,14 @@ def render_text(a: Assessment) -> str:
     add(_wrap(a.reason, "  "))
     if a.decided_by:
         add(f"  Decided by: {', '.join(a.decided_by)}")
-    if w.current_mode and w.current_mode != a.recommendation:
-        saving = a.costs[a.recommendation].saving_vs_current_usd or 0.0
-        if saving > 0:
-            note = f", saving {money(saving)} a month (its build amortised)"
-        elif saving < 0:
-            note = f", at {money(-saving)} a month more (its build amortised; today's is already paid)"
-        else:
-            note = ""
+    move = move_in_words(a)
+    if w.current_mode and move is not None:
         old, new = modes[w.current_mode], modes[a.recommendation]
-        add(f"  Today it runs as {old.phrase} ({w.current_mode}): move to {new.phrase} ({a.recommendation}){note}.")
+        add(_wrap(
+            f"Today it runs as {old.phrase} ({w.current_mode}) at {money(a.costs[w.current_mode].total_usd)} a month:"
+            f" move to {new.phrase} ({a.recommendation}), {move}.",
+            "  ",
+        ))
     add("")
 
     add("Ranking (weighted score; " + ", ".join(f"{x.name} x{x.weight:g}" for x in a.axes) + ")")
@@ -70,29 +68,41 @@ def render_text(a: Assessment) -> str:
         f"Cost per month at {w.requests_per_month:,} requests ({pricing.provider}/{pricing.model}, prices as of "
         f"{pricing.price_date}, {pricing.data_version}; batch prices: {cite(pricing.batch_source, sources)})"
     )
-    add(f"  {'mode':<10} {'tokens':>12} {'infra':>9} {'build/mo':>9} {'total':>12} {'per 1K req':>11}")
+    today = w.current_mode
+    against = "  vs today" if today else ""
+    add(
+        f"  {'mode':<10} {'tokens':>12} {'infra':>9} {'build/mo':>9} {'monthly cost':>13} {'per 1K req':>11}{against}"
+    )
     for mode, cost in a.costs.items():
-        marker = "  <- recommended" if mode == a.recommendation else ""
-        add(
-            f"  {mode:<10} {money(cost.tokens_usd):>12} {money(cost.infra_usd):>9} {money(cost.engineering_usd):>9}"
-            f" {money(cost.total_usd):>12} {money(cost.per_1k_requests_usd):>11}{marker}"
+        build = "paid" if mode == today else money(cost.engineering_usd)
+        line = (
+            f"  {mode:<10} {money(cost.tokens_usd):>12} {money(cost.infra_usd):>9} {build:>9}"
+            f" {money(cost.total_usd):>13} {money_or_none(cost.per_1k_requests_usd):>11}"
         )
+        if today:
+            line += f"  {'today' if mode == today else saving_cell(cost.saving_vs_current_usd):<16}"
+        if mode == a.recommendation:
+            line += "  <- recommended"
+        add(line.rstrip())
     breakeven = pricing.batch_breakeven_requests_per_month
+    paid = f"; {today}'s build is paid (it runs today)" if today else ""
+    pays = f"from {count(breakeven)} requests/month" if breakeven is not None else "at no volume"
     add(
         f"  build cost amortised over {pricing.amortisation_months} months"
-        f" at {money(pricing.usd_per_person_week)}/person-week;"
-        f" batch breaks even at {f'{breakeven:,.0f} requests/month' if breakeven is not None else 'no volume'}"
+        f" at {money(pricing.usd_per_person_week)}/person-week{paid}; batch pays for itself {pays}"
     )
     add("")
 
     cap = a.capacity
     add("Capacity at peak")
+    use = max(cap.rpm_utilisation, cap.tpm_utilisation)
+    state = f"OVER LIMIT: peak use is {times(use)} the limit" if cap.over_limit else f"headroom {percent(cap.headroom)}"
     add(
-        f"  {cap.peak_rpm:,.1f} requests/min of {cap.rpm_limit:,.0f} RPM, {cap.peak_tpm:,.0f} tokens/min of"
-        f" {cap.tpm_limit:,.0f} TPM: headroom {percent(cap.headroom)}{' (OVER LIMIT)' if cap.over_limit else ''}"
+        f"  {count(cap.peak_rpm)} requests/min of {count(cap.rpm_limit)} RPM, {count(cap.peak_tpm)} tokens/min of"
+        f" {count(cap.tpm_limit)} TPM: {state}"
     )
     add(f"  limits: {cite(cap.limits_source, sources)}")
-    add(f"  {cap.concurrent_connections:,.1f} concurrent connections for sync/streaming (Little's law)")
+    add(f"  {count(cap.concurrent_connections)} concurrent connections for sync/streaming (Little's law)")
     add("")
 
     add("Why (rules that fired)")
