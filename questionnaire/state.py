@@ -9,12 +9,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
-
 from advisor.core.errors import AdvisorError
 from advisor.core.files import decode_text
 from advisor.core.profile import MODES, CostOptions, Pricing, WorkloadProfile, parse_profile
-from advisor.core.yamlio import parse_yaml
+from advisor.core.yamlio import dump_yaml, parse_yaml
 from questionnaire.vocabulary import FIELD_LABELS
 
 BUDGET_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86_400}
@@ -141,7 +139,7 @@ def _present(**values: Any) -> dict[str, Any]:
 def answers_yaml(profile: WorkloadProfile) -> str:
     """The answers as a workload file that ``advisor recommend`` and this app read back."""
     data = profile.model_dump(mode="json", exclude_defaults=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return dump_yaml(data, width=100)
 
 
 def read_upload(name: str, content: bytes) -> WorkloadProfile:

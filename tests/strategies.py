@@ -67,7 +67,7 @@ def _pricing() -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
         {"input_per_mtok": price, "output_per_mtok": price},
         optional={
-            "cached_input_per_mtok": st.floats(min_value=0.0, max_value=10.0),
+            "cached_input_per_mtok": st.one_of(st.just(0.0), st.floats(min_value=0.0001, max_value=10.0)),
             "batch_discount": st.sampled_from([0.0, 0.25, 0.5]),
         },
     )

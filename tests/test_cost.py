@@ -183,7 +183,8 @@ def test_modes_in_order_and_json_friendly() -> None:
 
 _CATALOGUE = [("openai", "gpt-4o"), ("openai", "gpt-4o-mini"), ("openai", "text-embedding-3-small"),
               ("anthropic", "claude-sonnet-4-5"), ("anthropic", "claude-haiku-4-5"), ("google", "gemini-2.5-flash")]
-_price = st.floats(min_value=0, max_value=10_000, allow_nan=False)
+# A price is 0 or at least $0.0001 per 1M tokens (the profile refuses the noise between).
+_price = st.one_of(st.just(0.0), st.floats(min_value=0.0001, max_value=10_000, allow_nan=False))
 _pricing = st.fixed_dictionaries(
     {"input_per_mtok": _price, "output_per_mtok": _price},
     optional={"cached_input_per_mtok": _price, "batch_discount": st.floats(min_value=0, max_value=0.99)},

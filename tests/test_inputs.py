@@ -20,7 +20,7 @@ import advisor
 from advisor.core.errors import AdvisorError, InputError, RuleSetError
 from advisor.core.files import MAX_FILE_BYTES, read_text
 from advisor.core.profile import BIDI_CONTROLS, parse_profile
-from advisor.core.yamlio import parse_yaml
+from advisor.core.yamlio import dump_yaml, parse_yaml
 from advisor.records.inputs import find_inputs, read_inputs
 
 from .conftest import EXAMPLES, PRICE_DATE, run_cli, write_header
@@ -260,3 +260,8 @@ def test_weights_embedded_in_a_record_are_checked(tmp_path, capsys, weights, mes
         read_inputs(record.read_text(encoding="utf-8"), str(record))
     code, out, _ = run_cli(capsys, "verify", record, "--price-date", PRICE_DATE)
     assert code == 2 and message.split(" (got")[0] in out
+
+
+@given(st.sampled_from(["1e5", "0E0", ".5e1", "-2.5E+3", "1_000", "0x1F", "1:30", "yes", "~", "1e400"]) | st.text())
+def test_text_that_reads_as_a_number_is_quoted_when_advisor_writes_yaml(text):
+    assert parse_yaml(dump_yaml({"name": text}), "f.yaml") == {"name": text}

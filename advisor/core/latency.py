@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .assumption import Assumption
 from .profile import WorkloadProfile
+from .validation import plain
 
 SOURCE_SPEED = "003_a5044114f5d4f089.txt, Pattern 1 and Pattern 2 tables"
 
@@ -95,7 +96,8 @@ def estimate_latency(profile: WorkloadProfile) -> tuple[LatencyEstimate, list[As
         assumptions.append(
             Assumption(
                 name="per-call p95",
-                value=f"{per_call:.2f} s = {ttft:g} s TTFT + {profile.output_tokens:,} tokens / {tps:g} tok/s",
+                value=f"{per_call:,.2f} s = {plain(ttft)} s TTFT + {profile.output_tokens:,} tokens"
+                f" / {plain(tps)} tok/s",
                 source="estimated: no model_p95_s was given",
             )
         )

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from .assumption import Assumption
 from .errors import UnknownModelError
 from .profile import Pricing
-from .validation import closest
+from .validation import closest, plain
 
 if TYPE_CHECKING:  # genai-prices is imported on first use: importing it costs ~0.3 s.
     from genai_prices.data_snapshot import DataSnapshot
@@ -65,9 +65,9 @@ class TieredRate(BaseModel):
         return all(self.at(n) <= other.at(n) for n in edges)
 
     def describe(self) -> str:
-        text = f"${self.base:g}"
+        text = f"${plain(self.base)}"
         for start, price in self.tiers:
-            text += f" (${price:g} above {start:,} input tokens)"
+            text += f" (${plain(price)} above {start:,} input tokens)"
         return text
 
 

@@ -80,15 +80,29 @@ Name = Annotated[str, AfterValidator(check_name)]
 Text = Annotated[str, AfterValidator(check_text)]
 
 
+# The cheapest price any provider lists is about $0.01 per 1M tokens; below a hundredth of
+# that a price is a typo, and figures built on it would print as noise.
+MIN_PRICE_PER_MTOK = 0.0001
+
+
+def _price(value: float) -> float:
+    if 0 < value < MIN_PRICE_PER_MTOK:
+        raise ValueError(f"must be 0 or at least {MIN_PRICE_PER_MTOK} USD per 1M tokens")
+    return value
+
+
+Price = Annotated[float, Field(ge=0, le=10_000), AfterValidator(_price)]
+
+
 class Pricing(BaseModel):
     """Prices that override the catalogue (private deals, models it lacks). USD per 1M tokens."""
 
     model_config = _STRICT
 
-    input_per_mtok: float = Field(ge=0, le=10_000, description="USD per 1M input tokens")
-    output_per_mtok: float = Field(ge=0, le=10_000, description="USD per 1M output tokens")
-    cached_input_per_mtok: float | None = Field(
-        default=None, ge=0, le=10_000, description="USD per 1M cached input tokens (default: the input price)"
+    input_per_mtok: Price = Field(description="USD per 1M input tokens")
+    output_per_mtok: Price = Field(description="USD per 1M output tokens")
+    cached_input_per_mtok: Price | None = Field(
+        default=None, description="USD per 1M cached input tokens (default: the input price)"
     )
     batch_discount: float | None = Field(
         default=None, ge=0, lt=1,

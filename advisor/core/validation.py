@@ -31,6 +31,19 @@ def shown(value: Any) -> str:
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 3] + "..."
 
 
+def plain(value: float) -> str:
+    """A number as an assumption states it: like ``:g`` (six significant digits, no trailing
+    zeros) but never in exponent form, and at most six decimals: 0.15, 2.5, 0.000001, 2500000."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    if abs(value) >= 1e6:
+        return f"{value:,.0f}".replace(",", "")
+    decimals = min(6, max(0, 5 - math.floor(math.log10(abs(value)))))
+    text = f"{value:.{decimals}f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text in ("", "-0") else text
+
+
 def closest(word: str, candidates: list[str], *, n: int = 1, cutoff: float = 0.6) -> list[str]:
     """The candidates closest to a misspelt ``word``, for "did you mean ...?" (difflib's ratio)."""
     import difflib  # only a mistake needs it: kept off the start-up path

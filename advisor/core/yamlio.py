@@ -118,6 +118,23 @@ _Loader.add_constructor(_INT_TAG, _Loader.construct_yaml_int)
 _Loader.add_implicit_resolver(_FLOAT_TAG, _EXPONENT_FLOAT, list("-+0123456789."))
 
 
+class Dumper(yaml.SafeDumper):
+    """Writes YAML that ``parse_yaml`` reads back as it was: text such as "1e5" is quoted
+    (the reader takes it for a number), and no aliases are written (the reader refuses them)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+Dumper.add_implicit_resolver(_FLOAT_TAG, _EXPONENT_FLOAT, list("-+0123456789."))
+
+
+def dump_yaml(data: Any, **options: Any) -> str:
+    """``data`` as YAML that advisor reads back unchanged (keys in their order, UTF-8 as is)."""
+    settings: dict[str, Any] = {"sort_keys": False, "allow_unicode": True, **options}
+    return yaml.dump(data, Dumper=Dumper, **settings)
+
+
 def _refuse_aliases(root: yaml.Node | None, source: str) -> None:
     """An alias makes two places of the node graph one node: refuse any node met twice."""
     seen: set[int] = set()

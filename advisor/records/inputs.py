@@ -30,7 +30,7 @@ from advisor.core.errors import InputError
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
 from advisor.core.rules import weights_problem
 from advisor.core.validation import describe_validation_error
-from advisor.core.yamlio import parse_yaml
+from advisor.core.yamlio import Dumper, parse_yaml
 
 FORMAT_KEY = "advisor-record"
 FORMAT_VERSION = 2
@@ -43,11 +43,8 @@ _MARKER_LINE = re.compile(rf"^{re.escape(FORMAT_KEY)}\s*:", re.MULTILINE)
 _CLAIM = re.compile(rf"^(?:{re.escape(FORMAT_KEY)}: \d|`{{3,}}{re.escape(LEGACY_INFO)}\s*$)", re.MULTILINE)
 
 
-class _Dumper(yaml.SafeDumper):
-    """advisor's YAML reader refuses aliases: never write one."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
+class _Dumper(Dumper):
+    """advisor's own YAML writer (no aliases, text like "1e5" quoted), with one-line mappings."""
 
 
 class _Flow(dict[str, Any]):

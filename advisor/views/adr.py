@@ -116,7 +116,7 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
     if axis_id == "failure_retry":
         audit = " The output needs an audit trail." if w.downstream == "compliance_critical" else ""
         storm = (
-            f"; stacked retries multiply calls by {cap.retry_amplification:g} in a storm"
+            f"; stacked retries multiply calls by {count(cap.retry_amplification)} in a storm"
             if cap.retry_amplification > 1 else ""
         )
         repeat = words.side_effects[w.side_effects].sentence

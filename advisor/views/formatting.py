@@ -74,6 +74,8 @@ def seconds(value: float) -> str:
         return "-" + seconds(-value)
     if value == 0:
         return "0 s"
+    if value < 0.0001:
+        return "less than 0.1 ms"
     if value < 0.01:
         return f"{value * 1000:.2g} ms"
     if value < 10:

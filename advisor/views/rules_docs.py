@@ -8,12 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from advisor.core.facts import FACTS
 from advisor.core.policy import MoveCondition
 from advisor.core.profile import MODES
 from advisor.core.rules import Rule, RuleSet, load_rules
+from advisor.core.yamlio import dump_yaml
 
 from .formatting import number
 from .markdown import cell, code, inline
@@ -87,7 +86,7 @@ def _heading(text: str) -> str:
 def _example(overrides: dict[str, Any]) -> str:
     if not overrides:
         return "the base profile as it is"
-    flow = yaml.safe_dump(overrides, default_flow_style=True, sort_keys=False, allow_unicode=True, width=1 << 30)
+    flow = dump_yaml(overrides, default_flow_style=True, width=1 << 30)
     return code(flow.strip())
 
 

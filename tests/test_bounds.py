@@ -1,0 +1,172 @@
+"""Output is sane for every input the profile accepts: at the bounds of every field, each
+figure the advisor derives is finite, the JSON is strict (no NaN, no Infinity), and the
+text, the decision record and the review print numbers a person can read."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import re
+from typing import Any, get_args
+
+import annotated_types
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+import advisor
+from advisor.core.profile import MODES, CostOptions, Pricing, RateLimits, WorkloadProfile, parse_profile
+from advisor.records.inputs import find_inputs
+from advisor.views.adr import render_adr
+from advisor.views.formatting import count, money, percent, seconds, value
+from advisor.views.json_output import dump_json
+from advisor.views.review import Review, render_review, review_row, summarise
+from advisor.views.text import render_text
+
+from .conftest import PRICE_DATE
+from .strategies import MODELS, NAMES
+
+RULES = advisor.load_rules()
+TINY = 1e-9
+
+
+def _bounds(model: type[BaseModel], name: str) -> tuple[float, float, bool]:
+    """(lowest, highest, integer) a numeric field of ``model`` accepts."""
+    field = model.model_fields[name]
+    types = {t for t in (field.annotation, *get_args(field.annotation)) if t in (int, float)}
+    low, high = 0.0, 1e6
+    for item in field.metadata:
+        if isinstance(item, annotated_types.Ge):
+            low = float(item.ge)  # type: ignore[arg-type]
+        elif isinstance(item, annotated_types.Gt):
+            low = float(item.gt) + TINY  # type: ignore[arg-type]
+        elif isinstance(item, annotated_types.Le):
+            high = float(item.le)  # type: ignore[arg-type]
+        elif isinstance(item, annotated_types.Lt):
+            high = float(item.lt) - TINY  # type: ignore[arg-type]
+    return low, high, types == {int}
+
+
+def at_bounds(model: type[BaseModel], name: str) -> st.SearchStrategy[Any]:
+    """A field's lowest or highest value, or one just inside, or anything between."""
+    low, high, integer = _bounds(model, name)
+    if integer:
+        return st.one_of(st.sampled_from([int(low), int(high)]), st.integers(int(low), int(high)))
+    inside = [low, high, min(high, low + 1e-6), max(low, high * (1 - 1e-9))]
+    return st.one_of(st.sampled_from(inside), st.floats(low, high, allow_nan=False))
+
+
+NUMERIC = [
+    name for name, f in WorkloadProfile.model_fields.items()
+    if {int, float} & {f.annotation, *get_args(f.annotation)} and name != "name"
+]
+
+
+@st.composite
+def extreme_profiles(draw: st.DrawFn) -> dict[str, Any]:
+    provider, model = draw(st.sampled_from(MODELS))
+    data: dict[str, Any] = {
+        "name": draw(NAMES),
+        "interaction": draw(st.sampled_from(["chat", "request_response", "pipeline", "service_call"])),
+        "provider": provider,
+        "model": model,
+        "downstream": draw(st.sampled_from(["own_ui", "compliance_critical"])),
+    }
+    for name in NUMERIC:
+        required = WorkloadProfile.model_fields[name].is_required()
+        if required or draw(st.booleans()):
+            data[name] = draw(at_bounds(WorkloadProfile, name))
+    if draw(st.booleans()):
+        data["current_mode"] = draw(st.sampled_from(MODES))
+    if draw(st.booleans()):
+        data["rate_limits"] = {k: draw(at_bounds(RateLimits, k)) for k in RateLimits.model_fields}
+    if draw(st.booleans()):
+        data["pricing"] = {
+            k: draw(at_bounds(Pricing, k) if k == "batch_discount" else st.sampled_from([0.0, 0.0001, 10_000.0]))
+            for k in Pricing.model_fields
+        }
+    if draw(st.booleans()):
+        data["costs"] = {
+            "usd_per_person_week": draw(at_bounds(CostOptions, "usd_per_person_week")),
+            "amortisation_months": draw(at_bounds(CostOptions, "amortisation_months")),
+            "infra_usd_per_month": dict.fromkeys(MODES, draw(st.sampled_from([0.0, 1e9]))),
+            "engineering_person_weeks": dict.fromkeys(MODES, draw(st.sampled_from([0.0, 10_000.0]))),
+        }
+    return data
+
+
+def _floats(data: Any) -> list[float]:
+    if isinstance(data, float):
+        return [data]
+    if isinstance(data, dict):
+        return [x for v in data.values() for x in _floats(v)]
+    if isinstance(data, list):
+        return [x for v in data for x in _floats(v)]
+    return []
+
+
+# What a person should never read: inf, nan, scientific notation, a number of 20 digits.
+ABSURD = re.compile(r"\b(inf|nan|Infinity|NaN)\b|(?<![\w.])\d+(?:\.\d+)?[eE][-+]?\d+\b|\d(?:[\d,]){24,}")
+
+
+def absurd(text: str) -> list[str]:
+    return [line.strip()[:200] for line in text.splitlines() if ABSURD.search(_without_inputs(line))]
+
+
+def _without_inputs(line: str) -> str:
+    # The inputs a record embeds are data, written as YAML writes numbers; sha256 digests are hex.
+    return re.sub(r"sha256[ :`]*[0-9a-f]{12,}|[0-9a-f]{64}", "", line)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(extreme_profiles())
+def test_every_figure_is_finite_and_the_json_strict_at_the_bounds(data):
+    profile = parse_profile(data)
+    a = advisor.assess(profile, RULES, price_date=PRICE_DATE)
+    dumped = a.model_dump(mode="json")
+    text = dump_json(dumped)  # allow_nan=False: raises on NaN or Infinity
+    assert json.loads(text, parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}")) == dumped
+    assert all(math.isfinite(x) for x in _floats(dumped))
+    assert absurd(render_text(a)) == []
+    record = render_adr(a, date=datetime.date(2026, 11, 23))
+    block = find_inputs(record)
+    assert block
+    assert absurd(record.replace(block, "")) == []  # the inputs block is data, written as YAML writes numbers
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(extreme_profiles(), min_size=1, max_size=4))
+def test_a_review_of_extreme_workloads_is_readable_and_strict(datas):
+    rows = [
+        review_row(advisor.assess(parse_profile(d), RULES, price_date=PRICE_DATE, what_if=False), f"w{i}.yaml", RULES)
+        for i, d in enumerate(datas)
+    ]
+    summary = summarise(rows, broken_files=0, ruleset=RULES)
+    assert all(math.isfinite(x) for x in _floats(summary.model_dump(mode="json")))
+    r = Review(
+        advisor_version="t", ruleset={"id": RULES.id, "version": RULES.version, "hash": RULES.content_hash},
+        price_date=PRICE_DATE, decisions_dir=None, workloads=rows, summary=summary, errors=[],
+    )
+    r._rules = RULES
+    assert absurd(render_review(r, "md")) == []
+    json.loads(render_review(r, "json"))
+
+
+@pytest.mark.parametrize(
+    ("formatter", "values"),
+    [
+        (money, [0, 1e-9, 0.00005, 0.5, 99.99, 1e11, 2.2e16, -3.5]),
+        (seconds, [0, 1e-4, 0.005, 0.5, 12.5, 300, 4800, 5e7, 1e12]),
+        (percent, [0, 1e-7, 0.004, 0.5, 9.99, 23.0, -2.2e15]),
+        (count, [0, 0.5, 9.5, 1e11, 2.2e15, 1e20, -3e13]),
+        (value, [0.0, 1e-300, 0.5, 123456789.0, 1e20]),
+    ],
+)
+def test_formatters_print_short_figures_for_any_finite_number(formatter, values):
+    for v in values:
+        shown = formatter(v)
+        assert not ABSURD.search(shown), (v, shown)
+        assert len(shown) <= 24, (v, shown)
+    assert formatter(math.inf) == "n/a" and formatter(math.nan) == "n/a"
