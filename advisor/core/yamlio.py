@@ -132,7 +132,8 @@ Dumper.add_implicit_resolver(_FLOAT_TAG, _EXPONENT_FLOAT, list("-+0123456789."))
 def dump_yaml(data: Any, **options: Any) -> str:
     """``data`` as YAML that advisor reads back unchanged (keys in their order, UTF-8 as is)."""
     settings: dict[str, Any] = {"sort_keys": False, "allow_unicode": True, **options}
-    return yaml.dump(data, Dumper=Dumper, **settings)
+    text: str = yaml.dump(data, Dumper=Dumper, **settings)
+    return text
 
 
 def _refuse_aliases(root: yaml.Node | None, source: str) -> None:

@@ -1,0 +1,67 @@
+"""A user's own record template is contained: limits on output, time and memory, and every
+failure is one message naming the template, with nothing written."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from advisor.views import templates
+
+from .conftest import EXAMPLES, PRICE_DATE, run_cli
+
+HOSTILE = {
+    "a huge repetition": ("{{ 'a' * 4000000000 }}", "the sandbox does not allow: a repetition of 4,000,000,000 items"),
+    "a huge power": ("{{ 7 ** 99999999 }}", "the sandbox does not allow: a power with an exponent of 99999999"),
+    "a huge concatenation": (
+        "{% set s = 'ab' * 400000 %}{{ (s + s) | length }}", "a value of more than 1,000,000 characters"
+    ),
+    "loops within loops": (
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "took longer than"
+    ),
+    "endless output": ("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+                       "output is larger than 1,000,000 characters"),
+    "a huge filter result": ("{{ 'x' | center(2000000000) }}", "needs more than 512 MB of memory"),
+    "a huge format on literals": ("{{ '%0999999999d' % 1 }}", "needs more than 512 MB of memory"),
+    "recursion": ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "nests too deeply"),
+    "an attribute game": ("{{ ''.__class__.__mro__ }}", "the sandbox does not allow"),
+    "an undefined value": ("{{ no_such_thing }}", "template uses an undefined value: 'no_such_thing' is undefined"),
+    "bad syntax": ("{% if %}", "template syntax error on line 1"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _quick(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(templates, "TIME_LIMIT_S", 1.0)
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_a_hostile_template_is_one_message_naming_it_and_writes_nothing(tmp_path, capsys, case):
+    source, message = HOSTILE[case]
+    template = tmp_path / "mine.md.j2"
+    template.write_text(source, encoding="utf-8")
+    decisions = tmp_path / "decisions"
+    start = time.monotonic()
+    code, out, err = run_cli(
+        capsys, "adr", EXAMPLES / "chatbot.yaml", "--template", template, "--dir", decisions, "--price-date", PRICE_DATE
+    )
+    assert time.monotonic() - start < 10
+    assert code == 2 and out == ""
+    assert err.startswith(f"advisor: error: {template}: ") and message in err, err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert not decisions.exists() or [p.name for p in decisions.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_a_fair_template_still_renders(tmp_path, capsys):
+    template = tmp_path / "short.md.j2"
+    template.write_text(
+        "# {{ workload.name }}\n\n{% for i in range(3) %}{{ i }} {% endfor %}{{ 'ab' * 3 }} {{ 2 ** 10 }}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(
+        capsys, "adr", EXAMPLES / "chatbot.yaml", "--template", template, "--dir", tmp_path / "d",
+        "--price-date", PRICE_DATE,
+    )
+    assert code == 0, err
+    assert open(out.strip(), encoding="utf-8").read() == "# Customer chatbot\n\n0 1 2 ababab 1024\n"
