@@ -41,8 +41,10 @@ _EXPORTS: dict[str, str] = {
     "render_review": "advisor.views.review",
     "review": "advisor.views.review",
     "rules_docs": "advisor.views.rules_docs",
+    "starter_workload": "advisor.core.profile",
     "verify": "advisor.records.verify",
     "what_would_change": "advisor.core.whatif",
+    "workload_schema": "advisor.core.profile",
     "write_adr": "advisor.views.adr",
 }
 
@@ -75,6 +77,8 @@ if TYPE_CHECKING:  # what a type checker and an editor see: the same names, eage
     from advisor.core.profile import WorkloadProfile as WorkloadProfile
     from advisor.core.profile import load_profile as load_profile
     from advisor.core.profile import parse_profile as parse_profile
+    from advisor.core.profile import starter_workload as starter_workload
+    from advisor.core.profile import workload_schema as workload_schema
     from advisor.core.rules import RuleSet as RuleSet
     from advisor.core.rules import load_rules as load_rules
     from advisor.core.rules_check import check_rules as check_rules

@@ -20,10 +20,26 @@ from advisor.core.version import __version__
 
 from . import adr, init, recommend, review, rules_check, rules_docs, schema, verify
 from . import map as map_command
-from .common import EXIT_INPUT
+from .common import EXIT_INPUT, warn_about_price_date
 
 # Ctrl-C: the shell's convention, 128 + SIGINT.
 EXIT_INTERRUPTED = 130
+
+EPILOG = """\
+examples:
+  advisor init my-feature.yaml
+  advisor recommend examples/chatbot.yaml
+  advisor review examples/
+
+Exit status, the same for every command: 0 done, 1 findings (a record drifted, a rule
+failed its check), 2 unusable input (a bad file, value, option or rule set; nothing is
+written). Run 'advisor COMMAND --help' for the options and examples of each command.
+"""
+RULES_EPILOG = """\
+examples:
+  advisor rules check examples/rules-cost-first
+  advisor rules docs examples/rules-cost-first
+"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,13 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="advisor",
         description="Should an LLM feature call its model sync, streaming, async or batch? And why?",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Run 'advisor COMMAND --help' for the options and examples of each command.",
+        epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"advisor {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in (init, recommend, adr, verify, review, map_command, schema):
         command.add_parser(commands)
-    rules = commands.add_parser("rules", help="check or document a rule set", description="Author a rule set.")
+    rules = commands.add_parser(
+        "rules", help="check or document a rule set", description="Author a rule set: check it, document it.",
+        epilog=RULES_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     actions = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     rules_check.add_parser(actions)
     rules_docs.add_parser(actions)
@@ -48,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
+        warn_about_price_date(args)
         return handler(args)
     except AdvisorError as exc:
         print(f"advisor: error: {exc}", file=sys.stderr)

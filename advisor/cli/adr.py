@@ -11,7 +11,7 @@ EPILOG = """\
 examples:
   advisor adr examples/chatbot.yaml
   advisor adr examples/chatbot.yaml --template nygard --dir doc/adr --status accepted
-  advisor adr examples/chatbot.yaml --supersedes 3 --date 2026-11-23
+  advisor adr examples/chatbot.yaml --supersedes 1 --date 2026-11-23
   advisor adr examples/chatbot.yaml --status accepted --decision-makers "Ana Lima, Ben Okafor" \\
       --consulted "Platform team" --informed "Support leads"
 """

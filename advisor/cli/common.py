@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import sys
 from collections.abc import Iterator
 
 from advisor.core.errors import InputError
@@ -30,6 +31,18 @@ def add_rules_and_price_date(parser: argparse.ArgumentParser) -> None:
         "--price-date", metavar="YYYY-MM-DD", type=parse_date, default=None,
         help="use the prices in force on this date (default: today, UTC)",
     )
+
+
+def warn_about_price_date(args: argparse.Namespace) -> None:
+    """An explicit --price-date outside what the price catalogue knows gets a warning."""
+    when = getattr(args, "price_date", None)
+    if when is None:
+        return
+    from advisor.core.prices import price_date_caveat
+
+    caveat = price_date_caveat(when)
+    if caveat is not None:
+        print(f"advisor: warning: --price-date {caveat}", file=sys.stderr)
 
 
 def add_force(parser: argparse.ArgumentParser, what: str) -> None:

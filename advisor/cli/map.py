@@ -17,8 +17,14 @@ if TYPE_CHECKING:  # the library is imported when the command runs
 
 EPILOG = """\
 examples:
-  advisor map examples/gray-zone-30s.yaml --x latency_budget_s=1:3600:20 --y requests_per_month=100:10000000:20
+  advisor map examples/nightly-ticket-triage.yaml --x latency_budget_s=1:86400:12 --y requests_per_month=50:10000000:8
+  advisor map examples/chatbot.yaml --x interaction --y latency_budget_s=1:600:4
   advisor map examples/chatbot.yaml --x interaction --y downstream --format json
+
+Facts that can vary: latency_budget_s, chained_calls, tool_latency_s, model_p95_s,
+input_tokens, output_tokens, requests_per_month, peak_requests_per_minute (numbers: from
+START to STOP in N points, log-spaced where they span orders of magnitude), interaction,
+output_format, downstream, side_effects (choices: each of their values).
 """
 AXIS_FORMAT = "FACT or FACT=START:STOP:N, e.g. latency_budget_s=1:3600:20"
 
@@ -32,9 +38,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", metavar="FILE", help="workload YAML file")
-    parser.add_argument("--x", required=True, metavar="FACT[=START:STOP:N]", help="first fact and its range")
-    parser.add_argument("--y", required=True, metavar="FACT[=START:STOP:N]", help="second fact and its range")
-    parser.add_argument("--format", choices=("csv", "json"), default="csv")
+    parser.add_argument(
+        "--x", required=True, metavar="FACT[=START:STOP:N]",
+        help="the fact across the columns, and its range (default range: one a CTO would recognise)",
+    )
+    parser.add_argument(
+        "--y", required=True, metavar="FACT[=START:STOP:N]", help="the fact down the rows, and its range"
+    )
+    parser.add_argument(
+        "--format", choices=("csv", "json"), default="csv",
+        help="a CSV grid (default) or JSON with the grid and the workload's own point",
+    )
     add_rules_and_price_date(parser)
     parser.set_defaults(handler=run)
 

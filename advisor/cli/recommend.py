@@ -11,9 +11,12 @@ EPILOG = """\
 examples:
   advisor recommend examples/chatbot.yaml
   advisor recommend examples/nightly-ticket-triage.yaml --format json
-  advisor recommend my-feature.yaml --rules ./our-rules --price-date 2026-11-01
+  advisor recommend examples/rules-cost-first/workloads/sales-call-summaries.yaml \
+      --rules examples/rules-cost-first --price-date 2026-11-01
 
-The JSON output is advisor.assess(profile).model_dump(mode="json").
+The JSON output is advisor.assess(profile).model_dump(mode="json"). Exit 0 with a
+recommendation, 2 when the file or a value in it is unusable (one message naming the file
+and the field).
 """
 
 

@@ -5,15 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 
+EPILOG = """\
+examples:
+  advisor rules check
+  advisor rules check examples/rules-cost-first
+
+Exit 0 when every rule passes, 1 when a rule fails a check or an example (findings), 2
+when a rule file cannot be read at all or the folder does not exist (unusable input).
+"""
+
 
 def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "check", help="validate, lint and run every rule's examples",
         description="Validate and lint a rule set and run every rule's examples, like a test runner.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "dir", nargs="?", default=None, metavar="DIR",
-        help="rule-set folder (default: $ADVISOR_RULES or the shipped set)",
+        help="rule-set folder (default: $ADVISOR_RULES, else the shipped default rule set)",
     )
     parser.set_defaults(handler=run)
 

@@ -22,8 +22,8 @@ statuses:
 
 examples:
   advisor verify                            # every record in docs/decisions, subfolders too
-  advisor verify doc/adr 0004-chat.md       # folders and files
-  advisor verify --rules ./our-rules        # against your organisation's rule set
+  advisor verify docs/decisions doc/adr     # folders and files
+  advisor verify --rules examples/rules-cost-first   # against your organisation's rule set
   advisor verify --format github            # annotations on a pull request (GitHub Actions)
   advisor verify --cost-tolerance 25%       # let monthly costs move by up to 25%
 """
@@ -56,7 +56,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="*", metavar="DIR|FILE", default=["docs/decisions"])
+    parser.add_argument(
+        "paths", nargs="*", metavar="DIR|FILE", default=["docs/decisions"],
+        help="decision records, or folders to search for them (default: docs/decisions)",
+    )
     parser.add_argument(
         "--format", choices=("text", "json", "github"), default="text",
         help="text (default), json, or github: workflow-command annotations for GitHub Actions",

@@ -109,6 +109,48 @@ def _catalogue() -> tuple[DataSnapshot, str]:
     return data_snapshot.get_snapshot(), f"genai-prices {__version__}"
 
 
+@functools.cache
+def catalogue_span() -> tuple[datetime.date, datetime.date]:
+    """The oldest and the newest price change the catalogue records (its dated prices).
+
+    genai-prices records when a price changed, not when a model was released nor when the
+    catalogue was last updated: before the oldest change it has no history, after the
+    newest it knows nothing (a later price change needs a newer genai-prices).
+    """
+    from genai_prices.types import StartDateConstraint
+
+    snapshot, _ = _catalogue()
+    dates = [
+        constraint.start_date
+        for provider in snapshot.providers
+        for model in provider.models
+        for constraint in (
+            *(c.constraint for c in (model.prices if isinstance(model.prices, list) else ())),
+            *(v.constraint for v in (model.price_variants or ())),
+        )
+        if isinstance(constraint, StartDateConstraint)
+    ]
+    today = datetime.datetime.now(datetime.UTC).date()
+    return (min(dates), max(dates)) if dates else (today, today)
+
+
+def price_date_caveat(price_date: datetime.date, model: str = "each model") -> str | None:
+    """Why the catalogue's prices for ``price_date`` may not be the ones in force then."""
+    first, last = catalogue_span()
+    _, version = _catalogue()
+    if price_date < first:
+        return (
+            f"{price_date} is before {first}, the oldest price change {version} records: {model} is priced at its "
+            "oldest listed price, which may not be what was charged then (or the model may not have existed yet)"
+        )
+    if price_date > last:
+        return (
+            f"{price_date} is after {last}, the newest price change {version} records: prices may have changed "
+            "since (a newer genai-prices knows)"
+        )
+    return None
+
+
 def _rate(value: Any) -> TieredRate | None:
     """A genai-prices Decimal or TieredPrices as a TieredRate (None stays None)."""
     if value is None:
@@ -292,6 +334,9 @@ def price_card(
         )
         batch_source = "published discount"
 
+    caveat = price_date_caveat(price_date, found_model.id)
+    if caveat is not None:
+        assumptions.insert(0, Assumption(name="price date", value=caveat, source=f"{version} catalogue"))
     assumptions.insert(
         0,
         Assumption(
