@@ -4,7 +4,8 @@
 - No aliases: workload and rule files never need anchors and aliases, and refusing them
   removes the "billion laughs" expansion attack without guessing a safe limit.
 - A key written twice in one mapping is an error naming the key and both lines (YAML
-  would silently keep the last one).
+  would silently keep the last one); so is a merge key (``<<``), which without aliases
+  can only hide a second value for a key.
 - Numbers in exponent form are numbers, as YAML 1.2 reads them: ``1e6``, ``1.5e3`` and
   ``2E-3`` (YAML 1.1 reads the first two as text). An exponent form that is a whole
   number is an integer, so ``requests_per_month: 1e6`` means 1,000,000.
@@ -68,7 +69,13 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         # Before SafeConstructor flattens merge keys and builds the dict (which keeps the last).
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE_TAG:
+            if key_node.tag == _MERGE_TAG:
+                # Without aliases a merge key only hides a second value for a key: refuse it.
+                raise InputError(
+                    f"merge keys (<<) are not allowed in advisor files (line {key_node.start_mark.line + 1})",
+                    source=self.source,
+                )
+            if not isinstance(key_node, yaml.ScalarNode):
                 continue
             key = self.construct_object(key_node, deep=deep)
             line = key_node.start_mark.line + 1
@@ -166,6 +173,12 @@ def parse_yaml(text: str, source: str) -> Any:
         if "*" in text:  # an alias is written *name: without a star there is none to look for
             _refuse_aliases(root, source)
         return None if root is None else loader.construct_document(root)
+    except yaml.reader.ReaderError as exc:
+        character = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        raise InputError(
+            f"not valid YAML: character {character} at position {exc.position + 1:,} is not allowed ({exc.reason})",
+            source=source,
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

@@ -272,10 +272,30 @@ def write_record(
     problem = folder_problem(folder)
     if problem is not None and problem != "no such folder":
         raise InputError(f"cannot write the record: the decisions folder {problem}", source=str(folder))
+    # The folders this run creates, outermost first: removed again if no record is written.
+    created = [p for p in (folder, *folder.parents) if not os.path.lexists(p)][::-1]
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"cannot create the decisions folder: {exc.strerror or exc}", source=str(folder)) from None
+    try:
+        return _write_record(folder, stem, title, render, supersedes, workload, force)
+    except BaseException:
+        for path in reversed(created):
+            with contextlib.suppress(OSError):
+                path.rmdir()  # only ever an empty folder
+        raise
+
+
+def _write_record(
+    folder: Path,
+    stem: str,
+    title: str,
+    render: Callable[[int, RecordLink | None], str],
+    supersedes: int | None,
+    workload: str | None,
+    force: bool,
+) -> Path:
     if supersedes is None:
         return _write_numbered(folder, stem, title, render, None)
     old_path = find_record(folder, supersedes)
