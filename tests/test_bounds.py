@@ -12,12 +12,13 @@ from typing import Any, get_args
 
 import annotated_types
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
 import advisor
 from advisor.core.profile import MODES, CostOptions, Pricing, RateLimits, WorkloadProfile, parse_profile
+from advisor.core.yamlio import read_yaml_file
 from advisor.records.inputs import find_inputs
 from advisor.views.adr import render_adr
 from advisor.views.formatting import count, money, percent, seconds, value
@@ -25,7 +26,7 @@ from advisor.views.json_output import dump_json
 from advisor.views.review import Review, render_review, review_row, summarise
 from advisor.views.text import render_text
 
-from .conftest import PRICE_DATE
+from .conftest import PRICE_DATE, ROOT
 from .strategies import MODELS, NAMES
 
 RULES = advisor.load_rules()
@@ -120,8 +121,18 @@ def _without_inputs(line: str) -> str:
     return re.sub(r"sha256[ :`]*[0-9a-f]{12,}|[0-9a-f]{64}", "", line)
 
 
+CORNERS = [
+    read_yaml_file(ROOT / "tests" / "hostile" / "workloads" / f"every-field-at-its-{end}.yaml")
+    for end in ("minimum", "maximum", "maximum-estimated")
+]
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(extreme_profiles())
+@example(CORNERS[0])
+@example(CORNERS[1])
+@example(CORNERS[2])
+@example({**CORNERS[2], "pricing": {"input_per_mtok": 0.0001, "output_per_mtok": 0.0001, "batch_discount": 1e-300}})
 def test_every_figure_is_finite_and_the_json_strict_at_the_bounds(data):
     profile = parse_profile(data)
     a = advisor.assess(profile, RULES, price_date=PRICE_DATE)
@@ -157,10 +168,10 @@ def test_a_review_of_extreme_workloads_is_readable_and_strict(datas):
 @pytest.mark.parametrize(
     ("formatter", "values"),
     [
-        (money, [0, 1e-9, 0.00005, 0.5, 99.99, 1e11, 2.2e16, -3.5]),
+        (money, [0, 1e-9, 0.00005, 0.5, 99.99, 1e11, 2.2e16, -3.5, 1e300]),
         (seconds, [0, 1e-4, 0.005, 0.5, 12.5, 300, 4800, 5e7, 1e12]),
         (percent, [0, 1e-7, 0.004, 0.5, 9.99, 23.0, -2.2e15]),
-        (count, [0, 0.5, 9.5, 1e11, 2.2e15, 1e20, -3e13]),
+        (count, [0, 0.5, 9.5, 1e11, 2.2e15, 1e20, -3e13, 1e300]),
         (value, [0.0, 1e-300, 0.5, 123456789.0, 1e20]),
     ],
 )
@@ -168,5 +179,5 @@ def test_formatters_print_short_figures_for_any_finite_number(formatter, values)
     for v in values:
         shown = formatter(v)
         assert not ABSURD.search(shown), (v, shown)
-        assert len(shown) <= 24, (v, shown)
+        assert len(shown) <= 30, (v, shown)
     assert formatter(math.inf) == "n/a" and formatter(math.nan) == "n/a"

@@ -201,9 +201,9 @@ def test_madr_content_a_cto_needs():
     batch = text.split("### Batch API (chosen)")[1].split("\n### ")[0]
     assert "- Good, because hours or overnight is batch (`latency-overnight`)" in batch
     assert "- Bad, because results come within the providers' 24-hour batch window" in batch
-    assert "- Bad, because its monthly cost of $260 is an extra cost of $114 a month over the cheapest option" in batch
+    assert "- Bad, because its monthly cost of $260 is $225 a month more than the cheapest option" in batch
     sync = text.split("### Synchronous call\n")[1].split("\n### ")[0]
-    assert "- Good, because it is the cheapest option, at $146 a month" in sync
+    assert "- Good, because it is the cheapest option, at $35.10 a month" in sync
     assert "- Bad, because of its main risk: Timeouts on long generations" in sync
     streaming = text.split("### Streaming response (ruled out)")[1].split("\n## ")[0]
     assert "- Bad, because it is ruled out: streaming only improves perceived latency" in streaming

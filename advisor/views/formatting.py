@@ -30,8 +30,11 @@ _TRILLION = 1e12
 
 
 def _big(value: float) -> str:
-    """A magnitude of a trillion or more, in trillions: "2.5 trillion", "22,000 trillion"."""
+    """A magnitude of a trillion or more, in trillions: "2.5 trillion", "22,000 trillion";
+    beyond a million trillion no figure means anything to a reader."""
     scaled = value / _TRILLION
+    if scaled >= 1_000_000:
+        return "more than a million trillion"
     return f"{scaled:,.0f} trillion" if scaled >= 100 else f"{scaled:.3g} trillion"
 
 
