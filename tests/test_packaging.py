@@ -37,6 +37,7 @@ def test_wheel_ships_rules_and_report_templates(wheel):
     assert shipped_reports and {f"advisor/reports/{n}" for n in shipped_reports} <= names
     # Type checkers read the package's annotations (PEP 561); every layer ships.
     assert {"advisor/py.typed", "advisor/core/__init__.py", "advisor/cli/__main__.py"} <= names
+    assert "advisor/core/starter.yaml" in names  # what advisor init writes
 
 
 def test_installed_package_runs_from_another_folder(wheel, tmp_path):
