@@ -89,6 +89,10 @@ def headline(a: Assessment, custom_weights: bool) -> None:
             delta_arrow="off",
             help="Share of the tighter of the RPM and TPM limits left at peak traffic.",
         )
+        move = move_in_words(a)
+        if move is not None and (cost.saving_vs_current_usd or 0.0) < 0:
+            # A reason may praise a lower price while the total rises: say why it rises.
+            st.caption(f"Moving from {w.current_mode} to {a.recommendation}: {md(move)}.")
 
 
 def overview_tab(a: Assessment) -> None:

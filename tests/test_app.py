@@ -501,3 +501,20 @@ def test_every_chart_is_valid_vega_lite(path: Path) -> None:
     ):
         result = decision_map(profile, x, default_values(x, profile, 5), y, default_values(y, profile, 5))
         charts.map_chart(result, vocabulary.Words(assessment.rules)).to_dict(validate=True)
+
+
+def test_a_move_that_costs_more_says_so_and_why(at: AppTest) -> None:
+    # Nightly ticket triage runs sync today; batch tokens are half price, the total rises.
+    at.selectbox(key="scenario").set_value("nightly-ticket-triage").run()
+    ok(at)
+    labels = [m.label for m in at.metric]
+    assert "Extra cost against today" in labels and not any("Saving" in x for x in labels)
+    extra = next(m for m in at.metric if m.label == "Extra cost against today")
+    assert extra.value == "$225"
+    why = " ".join(c.value for c in at.caption).replace("\\", "")  # Markdown escapes
+    assert "an extra cost of $225 a month: its build adds $222 a month" in why
+    assert "batch pays for itself from" in why
+    open_tab(at, "Cost")
+    table = next(df for df in at.dataframe if "vs today" in df.value.columns)
+    cells = list(table.value["vs today"])
+    assert "today" in cells and all(c == "today" or c.startswith("extra cost $") for c in cells)
