@@ -416,7 +416,9 @@ def test_the_docs_describe_each_rule_what_why_source_examples():
     for r in ruleset.rules:
         assert f"\n#### `{r.id}`\n" in page
     section = page.split("#### `latency-sync-over-5s`")[1].split("\n#### ")[0]
-    assert "- **When:** `someone_waiting` = true and `end_to_end_p95_s` > 5 s\n" in section
+    assert (
+        "- **When:** `someone_waiting` = true and `end_to_end_p95_s` > 5 s and `latency_budget_s` ≥ 5 s\n" in section
+    )
     assert "- **Then:** scores async +1 on Latency budget vs model worst case (weight 2); excludes `sync`\n" in section
     assert "- **Why:** When the end-to-end p95 exceeds 5 seconds a blocking call is the wrong contract" in section
     assert ("- **Source:** Sync vs. Async AI Inference § The decision rule, step 2; When to Skip Real-Time LLM"

@@ -63,26 +63,69 @@ def test_tpm_limit_can_bind_before_rpm() -> None:
 
 
 def test_within_limits_has_positive_headroom() -> None:
-    capacity = _capacity(peak_requests_per_minute=1000)
-    assert not capacity.over_limit
+    capacity = _capacity(peak_requests_per_minute=1000, tier="tier-5", input_tokens=100, output_tokens=100)
+    assert not capacity.over_limit and capacity.tier == "tier-5"
     assert capacity.headroom == pytest.approx(1 - 0.1)  # 1,000 of GPT-4o Tier 5's 10,000 RPM
 
 
 @pytest.mark.parametrize(
-    ("provider", "model", "rpm", "tpm"),
+    ("provider", "model", "tier", "limits"),
     [
-        ("openai", "gpt-4o", 10_000, 30_000_000),
-        ("openai", "gpt-4o-mini", 30_000, 150_000_000),
-        ("anthropic", "claude-sonnet-4-5", 4_000, 400_000),
-        ("anthropic", "claude-haiku-4-5", 4_000, 400_000),
-        ("google", "gemini-2.5-flash", 2_000, 4_000_000),
-        ("mistral", "mistral-large-latest", 500, 30_000),
+        # Every provider's default tier is its lowest paid one, the same for all its models.
+        ("openai", "gpt-4o", "tier-1", {"rpm_limit": 500, "tpm_limit": 30_000}),
+        ("openai", "gpt-4o-mini", "tier-1", {"rpm_limit": 500, "tpm_limit": 200_000}),
+        ("openai", "gpt-4.1", "tier-1", {"rpm_limit": 500, "tpm_limit": 30_000}),
+        # Anthropic limits input and output tokens separately.
+        ("anthropic", "claude-sonnet-4-5", "start",
+         {"rpm_limit": 1000, "tpm_limit": None, "input_tpm_limit": 2_000_000, "output_tpm_limit": 400_000}),
+        # Gemini limits input tokens only (the last published table).
+        ("google", "gemini-2.5-flash", "tier-1", {"rpm_limit": 1000, "tpm_limit": None, "input_tpm_limit": 1_000_000}),
+        # DeepSeek limits requests in flight.
+        ("deepseek", "deepseek-flash", "default", {"rpm_limit": None, "concurrency_limit": 2500}),
     ],
 )
-def test_published_default_limits(provider: str, model: str, rpm: float, tpm: float) -> None:
+def test_published_default_limits(provider: str, model: str, tier: str, limits: dict[str, Any]) -> None:
     capacity = _capacity(provider=provider, model=model)
-    assert (capacity.rpm_limit, capacity.tpm_limit) == (rpm, tpm)
-    assert "rate limits" in [a.name for a in capacity.assumptions]
+    assert capacity.tier == tier and capacity.limits_known
+    for name, value in limits.items():
+        assert getattr(capacity, name) == value, name
+    names = [a.name for a in capacity.assumptions]
+    assert "rate limits" in names and "account tier" in names
+
+
+def test_unpublished_limits_are_unknown_and_nothing_is_checked() -> None:
+    # Mistral shows each tier's limits only in its console; a model the catalogue lacks has none.
+    for provider, model in (("mistral", "mistral-large-2512"), ("openai", "gpt-3.5-turbo")):
+        capacity = _capacity(provider=provider, model=model, peak_requests_per_minute=1e6)
+        assert not capacity.limits_known and not capacity.over_limit
+        assert capacity.headroom is None and capacity.rpm_limit is None
+        limits = next(a for a in capacity.assumptions if a.name == "rate limits")
+        assert limits.value.startswith("unknown") and "rate_limits" in limits.value
+
+
+def test_anthropic_output_limit_binds_on_output_tokens_only() -> None:
+    # 300 requests/min x 1,000 input tokens = 300,000 of 2,000,000 input TPM (15%), while
+    # 300 x 2,000 output tokens = 600,000 of 400,000 output TPM: over. Applied to input +
+    # output (900,000 of 400,000) it would read 2.25x; it is 1.5x.
+    capacity = _capacity(provider="anthropic", model="claude-sonnet-4-5", peak_requests_per_minute=300,
+                         input_tokens=1000, output_tokens=2000)
+    assert capacity.over_limit
+    assert capacity.tpm_utilisation == pytest.approx(1.5)
+
+
+def test_cached_input_counts_where_the_provider_counts_it() -> None:
+    anthropic = _capacity(provider="anthropic", model="claude-sonnet-4-5", peak_requests_per_minute=100,
+                          input_tokens=10_000, output_tokens=10, cached_input_fraction=0.9)
+    assert anthropic.peak_input_tpm == pytest.approx(100 * 1000)  # cache reads do not count
+    openai = _capacity(peak_requests_per_minute=100, input_tokens=10_000, output_tokens=10, cached_input_fraction=0.9)
+    assert openai.peak_input_tpm == pytest.approx(100 * 10_000)  # "caching does not affect rate limits"
+
+
+def test_a_higher_tier_raises_the_limits() -> None:
+    low = _capacity(peak_requests_per_minute=100)
+    high = _capacity(peak_requests_per_minute=100, tier="tier-3")
+    assert low.over_limit and not high.over_limit
+    assert (high.rpm_limit, high.tpm_limit) == (5000, 800_000)
 
 
 def test_retry_storm_of_seed_002() -> None:
@@ -102,9 +145,13 @@ def test_batch_submissions_for_5m_embeddings_at_openai_limits() -> None:
 def test_batch_limits_per_provider() -> None:
     anthropic = _capacity(provider="anthropic", model="claude-sonnet-4-5")
     assert (anthropic.batch_max_requests, anthropic.batch_max_mb) == (100_000, 256)
-    other = _capacity(provider="mistral", model="mistral-large-latest")
-    assert (other.batch_max_requests, other.batch_max_mb) == (50_000, 200)
-    assert any("OpenAI's figures" in a.value for a in other.assumptions)
+    # Mistral publishes no per-batch cap: none is borrowed from another provider.
+    mistral = _capacity(provider="mistral", model="mistral-large-2512")
+    assert (mistral.batch_max_requests, mistral.batch_max_mb, mistral.batch_submissions_per_month) == (None,) * 3
+    # DeepSeek has no batch API at all.
+    deepseek = _capacity(provider="deepseek", model="deepseek-flash")
+    assert deepseek.batch_submissions_per_month is None
+    assert "batch limits" not in [a.name for a in deepseek.assumptions]
 
 
 def test_zero_traffic() -> None:

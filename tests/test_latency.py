@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor import parse_profile
-from advisor.core.latency import default_speed, estimate_latency
+from advisor import load_rules
+from advisor.core.latency import estimate_latency, model_speed
 
 BASE = {"name": "x", "interaction": "chat", "latency_budget_s": 10, "input_tokens": 100, "output_tokens": 100,
         "requests_per_month": 1000, "model": "gpt-4o"}
@@ -36,8 +37,8 @@ def test_streaming_shows_the_first_token_after_the_earlier_steps_of_a_chain():
 
 def test_defaults_come_from_the_model_and_are_reported_as_assumptions():
     estimate, assumptions = latency(model="gpt-4o-mini")
-    speed = default_speed("gpt-4o-mini")
-    assert estimate.ttft_s == speed.ttft_s and estimate.output_tokens_per_s == speed.output_tokens_per_s
+    speed = model_speed(load_rules().catalogue, "openai", "gpt-4o-mini")
+    assert estimate.ttft_s == speed.ttft_p95_s and estimate.output_tokens_per_s == speed.output_tokens_per_s
     names = {a.name for a in assumptions}
     assert {"time to first token", "output speed", "per-call p95"} <= names
     measured, assumptions = latency(model_p95_s=3.0, ttft_s=0.2)

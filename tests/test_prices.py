@@ -63,7 +63,7 @@ def test_model_without_batch_variant_falls_back_to_published_discount() -> None:
     assert card.batch_source == "published discount"
     assert card.batch.input.at(1000) == pytest.approx(0.5 * card.standard.input.at(1000))
     discount = [a for a in card.assumptions if a.name == "batch discount"]
-    assert discount and "50%" in discount[0].value and "openai" in discount[0].value
+    assert discount and "50%" in discount[0].value and "OpenAI: Batch API guide" in discount[0].source
     # No cache-read price: cached input pays the input price, and says so.
     assert card.standard.cached_input == card.standard.input
     assert "standard cached input" in _names(card)
@@ -113,9 +113,14 @@ def test_pricing_override_prices_an_unknown_model() -> None:
     card = price_card("acme", "in-house-7b", PRICE_DATE, pricing)
     assert (card.source, card.provider, card.model) == ("override", "acme", "in-house-7b")
     assert card.standard.cached_input.at(10) == 1.0  # defaults to the input price
-    assert card.batch_source == "published discount"
-    assert card.batch.output.at(10) == pytest.approx(2.0)
+    # Nobody published acme's batch API: no discount is invented.
+    assert card.batch_source == "none" and not card.batch_available
+    assert card.batch == card.standard
     assert {"cached input", "batch discount"} <= set(_names(card))
+    # The workload can say it has one.
+    stated = price_card("acme", "in-house-7b", PRICE_DATE, Pricing(input_per_mtok=1.0, output_per_mtok=4.0,
+                                                                   batch_discount=0.5))
+    assert stated.batch_available and stated.batch.output.at(10) == pytest.approx(2.0)
 
 
 def test_pricing_override_with_every_field_needs_no_assumption() -> None:

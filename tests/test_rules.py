@@ -65,9 +65,9 @@ BAD_RULES = [
     ("wrong value type", lambda r: r["when"]["all"][1].update(value="five"),
      "when.all[1].value: fact 'end_to_end_p95_s' is a number; value must be a number"),
     ("ordering on an enum", lambda r: r["when"]["all"].append({"fact": "interaction", "op": "gt", "value": "chat"}),
-     "when.all[2].op: 'gt' compares numbers, but fact 'interaction' is a enum"),
+     "when.all[3].op: 'gt' compares numbers, but fact 'interaction' is a enum"),
     ("unknown enum value", lambda r: r["when"]["all"].append({"fact": "interaction", "op": "eq", "value": "chatbot"}),
-     "when.all[2].value: fact 'interaction' allows chat"),
+     "when.all[3].value: fact 'interaction' allows chat"),
     ("unknown mode", lambda r: r["effect"].update(exclude=["realtime"]), "effect.exclude.0"),
     ("missing because", lambda r: r.pop("because"), "because: required key is missing"),
     ("unknown axis", lambda r: r.update(axis="speed"), "axis: unknown axis 'speed'"),
@@ -125,15 +125,16 @@ def test_rules_env_variable_selects_the_rule_set(rules_copy, monkeypatch):
 
 def test_trace_shows_every_condition_with_actual_and_threshold():
     rule = RULESET.rule("latency-sync-over-5s")
-    outcome = evaluate_rule(rule, {"someone_waiting": True, "end_to_end_p95_s": 7.5})
+    outcome = evaluate_rule(rule, {"someone_waiting": True, "end_to_end_p95_s": 7.5, "latency_budget_s": 10})
     assert outcome.fired
     assert outcome.conditions == [
         ("someone_waiting", "eq", True, True, True),
         ("end_to_end_p95_s", "gt", 7.5, 5, True),
+        ("latency_budget_s", "ge", 10, 5, True),
     ]
-    # No short-circuit: a failing first condition still traces the second.
-    outcome = evaluate_rule(rule, {"someone_waiting": False, "end_to_end_p95_s": 2})
-    assert not outcome.fired and len(outcome.conditions) == 2
+    # No short-circuit: a failing first condition still traces the others.
+    outcome = evaluate_rule(rule, {"someone_waiting": False, "end_to_end_p95_s": 2, "latency_budget_s": 10})
+    assert not outcome.fired and len(outcome.conditions) == 3
 
 
 def test_condition_combinators_and_fact_references():

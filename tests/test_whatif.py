@@ -31,13 +31,23 @@ def verify(profile, changes, *, rules=RULES, weights=None) -> None:
         data = modified(profile, change.fact, change.value)
         parse_profile(data)  # a valid profile, never a flip that exists only because it is invalid
         result = assess(data, rules, weights=weights, price_date=PRICE_DATE, what_if=False)
-        assert result.recommendation == change.new_recommendation, change
-        assert change.new_recommendation != current.recommendation
-        # The reason names the rule that rules out today's mode, else the new mode's most decisive rule.
+        assert (result.recommendation, result.feasible) == (change.new_recommendation, change.feasible), change
+        assert (change.new_recommendation, change.feasible) != (current.recommendation, current.feasible)
+        # The reason names the rule the new mode misses when it is not feasible; else the rule that
+        # rules out (or that today's mode misses), else the new mode's most decisive rule.
+        names = rules.header.modes
         ruled_out = next((e.rules[0] for e in result.excluded if e.mode == current.recommendation), None)
-        if ruled_out:
-            assert change.because.startswith(f"{rules.header.modes[current.recommendation].name} is ruled out")
+        missed = next((e.rules[0] for e in result.unmet if e.mode == current.recommendation), None)
+        if not result.feasible:
+            own = next(e.rules[0] for e in result.unmet if e.mode == result.recommendation)
+            assert change.because.startswith(f"{names[result.recommendation].name} misses its contract")
+            assert f"({own})" in change.because
+        elif ruled_out:
+            assert change.because.startswith(f"{names[current.recommendation].name} is ruled out")
             assert f"({ruled_out})" in change.because
+        elif missed:
+            assert change.because.startswith(f"{names[current.recommendation].name} misses its contract")
+            assert f"({missed})" in change.because
         elif result.decided_by:
             assert f"({result.decided_by[0]})" in change.because
         assert change.because.endswith(".")
@@ -98,7 +108,10 @@ def test_chatbot_compliance_goes_async():
     assert result.recommendation == "streaming"
     entry = [c for c in result.what_would_change if c.fact == "downstream" and c.value == "compliance_critical"]
     assert [c.new_recommendation for c in entry] == ["async"]
-    assert "compliance" in entry[0].because.lower()
+    # A job does not make the 3.5 s answer fit the 2.5 s budget: async, not feasible.
+    assert not entry[0].feasible and "(latency-async-misses-budget)" in entry[0].because
+    compliant = assess(modified(profile, "downstream", "compliance_critical"), RULES, price_date=PRICE_DATE)
+    assert "failure-compliance-audit-trail" in compliant.decided_by
     verify(profile, result.what_would_change)
 
 
@@ -114,11 +127,12 @@ def test_estimated_p95_is_the_starting_point():
 
 
 def test_nice_values_when_the_boundary_is_round():
-    """Batch needs a 300 s budget: the entry is the round value just under it, not 299.2341..."""
+    """Batch needs a one-hour budget: the entry is the round value just under it (within 1%),
+    not 3599.2341..."""
     profile = load_profile(ROOT / "examples/nightly-content-audit.yaml")
     changes = what_would_change(profile, RULES, "batch", price_date=PRICE_DATE)
     budget = [c for c in changes if c.fact == "latency_budget_s"]
-    assert [c.value for c in budget][:1] == [299.0]
+    assert [c.value for c in budget][:1] == [3590.0]
     verify(profile, changes)
 
 

@@ -8,7 +8,6 @@ the machine-readable form, with stable keys.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -17,10 +16,12 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from .assumption import Assumption
 from .capacity import Capacity
 from .cost import ModeCost
-from .engine import Evaluation, evaluate
+from .engine import Evaluation, evaluate, first_sentence, reason_text
 from .errors import InputError
 from .latency import LatencyEstimate
+from .levers import Lever, find_levers
 from .prices import RateSet
+from .probe import ModeProbe
 from .profile import MODES, Mode, WorkloadProfile, parse_profile
 from .rules import RuleSet, load_rules
 from .situation import Situation, situate
@@ -52,9 +53,13 @@ class ModeRank(BaseModel):
     total: float
     axis_scores: dict[str, float]
     excluded: bool
+    unmet: bool  # the right contract, but this workload's numbers miss it
 
 
 class Exclusion(BaseModel):
+    """A mode ruled out (``excluded``) or missing its contract (``unmet``): the rules that say
+    so and, per rule, why in one sentence, with this workload's numbers where it has them."""
+
     model_config = _FROZEN
     mode: Mode
     rules: list[str]
@@ -70,6 +75,7 @@ class FiredRule(BaseModel):
     source: str
     scores: dict[str, float]
     exclude: list[Mode]
+    unmet: list[Mode]
     patterns: list[str]
 
 
@@ -114,9 +120,13 @@ class PriceBasis(BaseModel):
     source: str
     price_date: datetime.date
     data_version: str
+    service_tier: str  # the tier whose prices `standard` holds: standard, flex or priority
     standard: RateSet
     batch: RateSet
     batch_source: str
+    batch_available: bool  # False: the provider has no batch API (batch holds standard prices)
+    flex: RateSet | None  # the flex tier's prices, where the model has one
+    flex_source: str | None
     request_tokens_usd: dict[Mode, float]
     batch_token_saving_usd_per_month: float
     batch_token_saving_fraction: float
@@ -135,10 +145,14 @@ class Assessment(BaseModel):
     recommendation: Mode
     contract: Literal["synchronous", "asynchronous"]
     reason: str
+    # Whether the recommended mode meets its contract; when not, one sentence with the numbers.
+    feasible: bool
+    infeasible_reason: str | None
     decided_by: list[str]
     axes: list[AxisInfo]
     ranking: list[ModeRank]
     excluded: list[Exclusion]
+    unmet: list[Exclusion]
     fired_rules: list[FiredRule]
     patterns: list[Pattern]
     latency: LatencyEstimate
@@ -151,6 +165,7 @@ class Assessment(BaseModel):
     facts: dict[str, Any]
     trace: list[RuleTrace]
     what_would_change: list[Change] = []
+    levers: list[Lever] = []
     # The rule set that made it: the views read its wording and policy. Not serialised.
     _rules: RuleSet | None = PrivateAttr(default=None)
 
@@ -166,14 +181,6 @@ class Assessment(BaseModel):
 
 
 # -- the one call -------------------------------------------------------------------
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
-
-
-def first_sentence(text: str) -> str:
-    """The first sentence of a rule's ``because``, on one line."""
-    return _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
 
 
 def assess(
@@ -198,15 +205,21 @@ def assess(
     situation = situate(profile, ruleset, price_date)
     evaluation = evaluate(ruleset, situation.facts, weights)
     changes: list[Change] = []
+    levers: list[Lever] = []
     if what_if:
-        changes = what_would_change(
-            profile, ruleset, evaluation.recommendation, weights=weights, price_date=situation.card.price_date
-        )
-    return build_assessment(ruleset, situation, evaluation, changes)
+        probe = ModeProbe(profile, ruleset, weights=weights, price_date=situation.card.price_date, base=situation)
+        changes = what_would_change(profile, ruleset, evaluation.recommendation, probe=probe,
+                                    feasible=evaluation.feasible)
+        levers = find_levers(probe, evaluation)
+    return build_assessment(ruleset, situation, evaluation, changes, levers)
 
 
 def build_assessment(
-    ruleset: RuleSet, situation: Situation, evaluation: Evaluation, changes: list[Change] | None = None
+    ruleset: RuleSet,
+    situation: Situation,
+    evaluation: Evaluation,
+    changes: list[Change] | None = None,
+    levers: list[Lever] | None = None,
 ) -> Assessment:
     header = ruleset.header
     winner = evaluation.recommendation
@@ -214,6 +227,9 @@ def build_assessment(
     by_id = {rule.id: rule for rule in fired}
 
     excluded_modes = evaluation.excluded
+    # A mode the policy rules out is not also reported as missing its contract.
+    unmet_modes = {m: ids for m, ids in evaluation.unmet.items() if m not in excluded_modes}
+    facts = situation.facts
     ranking = [
         {
             "mode": mode,
@@ -221,18 +237,34 @@ def build_assessment(
             "total": round(evaluation.totals[mode], 6),
             "axis_scores": evaluation.axis_scores[mode],
             "excluded": mode in excluded_modes,
+            "unmet": mode in unmet_modes,
         }
         for i, mode in enumerate(evaluation.order)
     ]
-    excluded = [
-        {
-            "mode": mode,
-            "rules": list(ids),
-            "reasons": [by_id[i].spec.because.strip() for i in ids],
-        }
-        for mode in MODES
-        if (ids := excluded_modes.get(mode))
-    ]
+
+    def ruled_out(modes: Mapping[Mode, tuple[str, ...]], numbers: bool) -> list[dict[str, Any]]:
+        return [
+            {
+                "mode": mode,
+                "rules": list(ids),
+                "reasons": [
+                    reason_text(by_id[i], facts)
+                    if numbers or by_id[i].spec.effect.reason.strip() else by_id[i].spec.because.strip()
+                    for i in ids
+                ],
+            }
+            for mode in MODES
+            if (ids := modes.get(mode))
+        ]
+
+    excluded = ruled_out(excluded_modes, numbers=False)
+    unmet = ruled_out(unmet_modes, numbers=True)
+    infeasible_reason = None
+    if not evaluation.feasible:
+        infeasible_reason = reason_text(by_id[unmet_modes[winner][0]], facts)
+    checklist = list(header.modes[winner].checklist)
+    for rule in fired:
+        checklist.extend(item for item in rule.spec.effect.checklist.get(winner, ()) if item not in checklist)
     patterns: dict[str, dict[str, Any]] = {}
     for rule in fired:
         for pid in rule.spec.effect.patterns:
@@ -262,6 +294,8 @@ def build_assessment(
         "recommendation": winner,
         "contract": mode_spec.contract,
         "reason": reason,
+        "feasible": evaluation.feasible,
+        "infeasible_reason": infeasible_reason,
         "decided_by": list(decisive),
         "axes": [
             {"id": a.id, "name": a.name, "weight": evaluation.weights[a.id], "question": a.question}
@@ -269,11 +303,13 @@ def build_assessment(
         ],
         "ranking": ranking,
         "excluded": excluded,
+        "unmet": unmet,
         "fired_rules": [
             {
                 "id": r.id, "axis": r.spec.axis, "title": r.spec.title, "because": r.spec.because.strip(),
                 "source": r.spec.source, "scores": r.spec.effect.scores,
-                "exclude": list(r.spec.effect.excluded_modes), "patterns": list(r.spec.effect.patterns),
+                "exclude": list(r.spec.effect.excluded_modes), "unmet": list(r.spec.effect.unmet),
+                "patterns": list(r.spec.effect.patterns),
             }
             for r in fired
         ],
@@ -283,7 +319,9 @@ def build_assessment(
         "pricing": {
             "provider": card.provider, "model": card.model, "source": card.source,
             "price_date": card.price_date, "data_version": card.data_version,
-            "standard": card.standard, "batch": card.batch, "batch_source": card.batch_source,
+            "service_tier": card.service_tier, "standard": card.standard, "batch": card.batch,
+            "batch_source": card.batch_source, "batch_available": card.batch_available,
+            "flex": card.flex, "flex_source": card.flex_source,
             "request_tokens_usd": pricing.request_tokens_usd,
             "batch_token_saving_usd_per_month": pricing.batch_token_saving_usd_per_month,
             "batch_token_saving_fraction": pricing.batch_token_saving_fraction,
@@ -293,7 +331,7 @@ def build_assessment(
         },
         "capacity": situation.capacity,
         "risks": [r.model_dump() for r in mode_spec.risks],
-        "checklist": list(mode_spec.checklist),
+        "checklist": checklist,
         "assumptions": situation.assumptions,
         "facts": situation.facts,
         "trace": [
@@ -308,6 +346,7 @@ def build_assessment(
             for o in evaluation.outcomes
         ],
         "what_would_change": changes or [],
+        "levers": levers or [],
     }
     assessment = Assessment.model_validate(data)
     assessment._rules = ruleset

@@ -45,7 +45,7 @@ def op_symbol(op: str) -> str:
 
 
 # C-implemented comparisons: a rule evaluates in about a microsecond.
-_BINARY: dict[str, Callable[[Any, Any], bool]] = {
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
 }
 
@@ -61,7 +61,7 @@ def _not_member(actual: Any, members: frozenset[Any]) -> bool:
 class ConstantLeaves:
     """``all`` over conditions on facts against constants (or one such condition): the
     common shape of a rule, and its hot path. The engine shares these leaves between
-    rules (``RuleSet.leaf_plan``); called directly, it evaluates them in one loop."""
+    rules (``RuleSet.plan``); called directly, it evaluates them in one loop."""
 
     __slots__ = ("leaves",)
 
@@ -130,7 +130,7 @@ def _compile_leaf(node: dict[str, Any], path: str) -> Check:
             message = f"cannot compare {spec.type} '{name}' with {other.type} '{other.name}'"
             raise ConditionError(f"{path}.value", message)
         other_name = other.name
-        compare = _BINARY[op]
+        compare = COMPARISONS[op]
 
         def check_ref(facts: Mapping[str, Any], out: list[ConditionResult], /) -> bool:
             actual = facts.get(name)
@@ -150,7 +150,7 @@ def _compile_leaf(node: dict[str, Any], path: str) -> Check:
         return ConstantLeaves(((name, op, test, frozenset(value), tuple(value)),))
 
     _check_scalar(spec, value, f"{path}.value")
-    return ConstantLeaves(((name, op, _BINARY[op], value, value),))
+    return ConstantLeaves(((name, op, COMPARISONS[op], value, value),))
 
 
 def compile_condition(node: Any, path: str = "when") -> Check:

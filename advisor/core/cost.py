@@ -10,7 +10,10 @@ The words every view uses for these figures: a mode's *monthly cost* is its tota
 *today* is the monthly cost of the mode it runs in now; a *saving* is today minus the
 recommended mode's monthly cost when that is positive, an *extra cost* when negative.
 
-Sync, streaming and async pay standard prices; batch pays batch prices. The build-and-run
+Sync, streaming and async pay the service tier's prices (standard unless the workload
+asks for flex or priority); batch pays batch prices, which are the standard prices where
+the provider has no batch API. Async is also priced on the flex tier where the model has
+one. The build-and-run
 defaults below are calibrated so that seed 003's example (1,000 input tokens at $2.50 per
 1M, batch 50% off) breaks even for batch near 100K requests/month, as seed 003 says.
 Every default that is used is returned as an assumption; the profile's ``costs`` replaces them.
@@ -113,6 +116,9 @@ class ModeCost:
     # this mode's. Negative: the move is an extra cost. 0 for the current mode itself, None
     # without a current mode.
     saving_vs_current_usd: float | None
+    # Async only, where the model has a flex tier: the same total with tokens at flex prices
+    # (flex answers slower and may be unavailable: work a queue can wait for). None elsewhere.
+    flex_total_usd: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +217,10 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
         tokens = per_request[m] * volume
         totals[m] = tokens + fixed[m]
         parts[m] = (tokens, engineering)
+    flex_total: float | None = None
+    if card.flex is not None and card.service_tier == "standard":
+        flex_tokens = request_cost_usd(card.flex, n_in, frac, n_out) * volume
+        flex_total = flex_tokens + fixed["async"]
     modes = {
         m: ModeCost(
             mode=m,
@@ -221,6 +231,7 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
             per_1k_requests_usd=totals[m] / requests * 1000 if requests else None,
             engineering_person_weeks=weeks[m],
             saving_vs_current_usd=None if today is None else totals[today] - totals[m],
+            flex_total_usd=flex_total if m == "async" else None,
         )
         for m in MODES
     }

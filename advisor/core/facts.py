@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from .profile import (
+    MODES,
     Downstream,
     Interaction,
     Mode,
     OutputFormat,
+    ServiceTier,
     SideEffects,
     WorkloadProfile,
 )
@@ -59,6 +61,8 @@ _SPECS: tuple[FactSpec, ...] = (
     ),
     FactSpec("provider", "text", "model provider"),
     FactSpec("model", "text", "model id"),
+    FactSpec("tier", "text", "the account tier whose rate limits apply (absent: the provider has none)"),
+    FactSpec("service_tier", "enum", "the provider's processing tier", allowed=get_args(ServiceTier)),
     FactSpec("retry_rate", "number", "share of requests retried once", "fraction"),
     _enum("downstream", Downstream, "who consumes the output"),
     _enum("side_effects", SideEffects, "what a duplicate request does downstream"),
@@ -70,6 +74,7 @@ _SPECS: tuple[FactSpec, ...] = (
     FactSpec("budget_ratio", "number", "end-to-end p95 / latency budget", "ratio"),
     FactSpec("within_budget", "boolean", "end-to-end p95 fits the latency budget"),
     FactSpec("someone_waiting", "boolean", "a person or a service is blocked on the answer"),
+    FactSpec("model_reasons", "boolean", "the model reasons before it answers (the provider catalogue says so)"),
     FactSpec("burst_factor", "number", "peak rate / monthly average rate", "ratio"),
     # --- derived: cost --------------------------------------------------------------
     FactSpec("monthly_token_cost_usd", "number", "token bill per month at standard prices", "USD/month"),
@@ -83,9 +88,48 @@ _SPECS: tuple[FactSpec, ...] = (
         "batch_breakeven_requests_per_month", "number",
         "volume at which batch's saving pays its extra build and run cost (absent: never)", "requests",
     ),
+    *(
+        FactSpec(f"{mode}_total_usd_per_month", "number",
+                 f"{mode}'s monthly total: tokens, infrastructure, amortised build", "USD/month")
+        for mode in MODES
+    ),
+    FactSpec(
+        "batch_net_saving_vs_sync_contract_usd_per_month", "number",
+        "the cheaper of sync and streaming, minus batch (totals: tokens, infrastructure, amortised build)",
+        "USD/month",
+    ),
+    FactSpec(
+        "batch_net_saving_vs_sync_contract_fraction", "number",
+        "batch's net saving against the cheaper of sync and streaming, as a share of that mode's total", "fraction",
+    ),
+    FactSpec(
+        "batch_net_saving_vs_async_usd_per_month", "number",
+        "async total minus batch total (tokens, infrastructure, amortised build)", "USD/month",
+    ),
+    FactSpec(
+        "batch_net_saving_vs_async_fraction", "number",
+        "batch's net saving against async, as a share of async's total", "fraction",
+    ),
+    FactSpec(
+        "async_extra_cost_usd_per_month", "number",
+        "async total minus the cheaper of sync and streaming (its queue, workers and build)", "USD/month",
+    ),
+    FactSpec(
+        "async_extra_cost_fraction", "number",
+        "async's extra cost as a share of the cheaper of sync and streaming's total", "fraction",
+    ),
+    # --- derived: the provider (catalogue) -------------------------------------------
+    FactSpec("batch_api", "boolean", "the provider has a batch API (provider catalogue)"),
+    FactSpec(
+        "batch_window_s", "number", "the completion window the provider's batch API guarantees (absent: none)", "s",
+    ),
     # --- derived: capacity ----------------------------------------------------------
-    FactSpec("rate_limit_utilisation", "number", "peak use of the tighter of the RPM and TPM limits", "fraction"),
-    FactSpec("over_rate_limit", "boolean", "peak traffic exceeds the provider's rate limits"),
+    FactSpec(
+        "rate_limit_utilisation", "number",
+        "peak use of the tightest rate limit (RPM, tokens, concurrent requests; absent: none known)", "fraction",
+    ),
+    FactSpec("over_rate_limit", "boolean", "peak traffic exceeds the provider's rate limits (absent: none known)"),
+    FactSpec("rate_limits_known", "boolean", "a rate limit is known for this model and tier (catalogue or profile)"),
     FactSpec("concurrent_connections", "number", "open connections sync/streaming need at peak", "connections"),
     FactSpec("retry_amplification", "number", "calls per request when stacked retries all fire", "calls"),
 )
@@ -111,6 +155,7 @@ def profile_facts(profile: WorkloadProfile, waiting: Collection[str]) -> dict[st
         "peak_requests_per_minute": peak,
         "provider": profile.provider,
         "model": profile.model,
+        "service_tier": profile.service_tier,
         "retry_rate": profile.retry_rate,
         "downstream": profile.downstream,
         "side_effects": profile.side_effects,

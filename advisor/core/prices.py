@@ -1,9 +1,10 @@
-"""Token prices per model: standard and batch, from genai-prices or a workload override.
+"""Token prices per model: standard, batch and flex, from genai-prices or a workload override.
 
 A price card holds USD per 1M tokens for uncached input, cached input (cache reads) and
-output, in standard and in batch processing, as in force on one date. Where the catalogue
-has no batch price for a model, the provider's published batch discount is applied and
-recorded as an assumption; so is every other gap that had to be filled.
+output, at the workload's service tier, in batch processing and on the flex tier, as in
+force on one date. Which provider has a batch API, and its discount where the price data
+has no batch price (Bedrock, Azure), comes from the provider catalogue, cited; a provider
+without one gets no discount, never an invented one. Every gap filled is an assumption.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from .assumption import Assumption
-from .errors import UnknownModelError
+from .catalogue import Catalogue
+from .errors import InputError, UnknownModelError
 from .profile import Pricing
+from .provider import batch_offer
 from .validation import closest, plain
 
 if TYPE_CHECKING:  # genai-prices is imported on first use: importing it costs ~0.3 s.
@@ -25,19 +28,9 @@ if TYPE_CHECKING:  # genai-prices is imported on first use: importing it costs ~
 
 _FROZEN = ConfigDict(frozen=True)
 
-# Share taken off every token price by each provider's batch API (all three publish 50%).
-PUBLISHED_BATCH_DISCOUNT: dict[str, float] = {"openai": 0.5, "anthropic": 0.5, "google": 0.5}
-DEFAULT_BATCH_DISCOUNT = 0.5
-BATCH_DISCOUNT_SOURCES: dict[str, str] = {
-    "openai": "https://platform.openai.com/docs/guides/batch (50% lower cost)",
-    "anthropic": "https://docs.anthropic.com/en/docs/build-with-claude/batch-processing (50% of standard prices)",
-    "google": "https://ai.google.dev/gemini-api/docs/batch-mode (50% of the standard cost)",
-}
-DEFAULT_DISCOUNT_SOURCE = (
-    "002_a8123194d0372aa9.txt, The Default That Costs You 50%; 003_a5044114f5d4f089.txt, Pattern 3 "
-    "(50% discount on most providers)"
-)
 _BATCH_CONTEXT = {"processing": "batch"}
+_FLEX_CONTEXT = {"service_tier": "flex"}
+_PRIORITY_CONTEXT = {"service_tier": "priority"}
 _CLOSE_MATCHES = 5
 
 
@@ -85,15 +78,25 @@ class RateSet(BaseModel):
         )
 
 
+BatchSource = Literal["catalogue", "published discount", "override", "none"]
+
+
 class PriceCard(BaseModel):
     model_config = _FROZEN
 
-    provider: str  # catalogue ids as resolved (or as given, for an override)
+    provider: str  # price-data ids as resolved (or as given, for an override)
     model: str
     source: Literal["genai-prices", "override"]
-    standard: RateSet
-    batch: RateSet
-    batch_source: Literal["catalogue", "published discount", "override"]
+    service_tier: str  # the tier `standard` prices: standard, flex or priority
+    standard: RateSet  # what sync, streaming and async pay (at the workload's service tier)
+    batch: RateSet  # the standard prices where there is no batch API: no discount is invented
+    # "catalogue": genai-prices' batch prices; "published discount": the provider's discount
+    # (provider catalogue) applied to standard prices; "override": the workload's; "none":
+    # the provider has no batch API.
+    batch_source: BatchSource
+    batch_available: bool
+    flex: RateSet | None  # the flex tier's prices, where the model has one (async can use it)
+    flex_source: Literal["catalogue", "published discount"] | None
     price_date: datetime.date
     data_version: str  # e.g. "genai-prices 0.2.3"
     assumptions: tuple[Assumption, ...]
@@ -199,13 +202,17 @@ def _find(snapshot: DataSnapshot, provider_id: str, model: str) -> tuple[Provide
         ) from None
 
 
-def _has_batch_variant(provider: Provider, model: ModelInfo, when: datetime.datetime) -> bool:
+def _has_variant(
+    provider: Provider, model: ModelInfo, when: datetime.datetime, context: dict[str, str]
+) -> bool:
+    """True when genai-prices prices the model in this context on this date (an unmatched
+    context silently returns the standard price: never take that for a discount)."""
     # genai-prices ignores request context for a model borrowed from a fallback provider
     # (e.g. Azure serving OpenAI's gpt-4o); so do we.
     if not any(model is m for m in provider.models):
         return False
     for variant in model.price_variants or ():
-        if variant.when != _BATCH_CONTEXT:
+        if variant.when != context:
             continue
         if variant.constraint is not None and not variant.constraint.active(when):
             continue
@@ -215,23 +222,6 @@ def _has_batch_variant(provider: Provider, model: ModelInfo, when: datetime.date
 
 
 # -- building the card -------------------------------------------------------------------
-
-
-def _discount(provider: str, given: float | None) -> tuple[float, Assumption | None]:
-    if given is not None:
-        return given, None
-    key = provider.lower()
-    share = PUBLISHED_BATCH_DISCOUNT.get(key, DEFAULT_BATCH_DISCOUNT)
-    source = BATCH_DISCOUNT_SOURCES.get(key, DEFAULT_DISCOUNT_SOURCE)
-    whose = (
-        f"{provider}'s published batch discount" if key in PUBLISHED_BATCH_DISCOUNT
-        else f"the common batch discount; no published figure recorded for {provider}"
-    )
-    return share, Assumption(
-        name="batch discount",
-        value=f"{share:.0%} off every token price ({whose})",
-        source=source,
-    )
 
 
 def _rate_set(price: ModelPrice, what: str, model: str, assumptions: list[Assumption]) -> RateSet:
@@ -259,8 +249,8 @@ def _rate_set(price: ModelPrice, what: str, model: str, assumptions: list[Assump
     return RateSet(input=input_rate, cached_input=cached, output=output)
 
 
-def _cap_batch(batch: RateSet, standard: RateSet, assumptions: list[Assumption]) -> RateSet:
-    """Batch never costs more than standard: a catalogue row saying so is treated as a data slip."""
+def _cap(batch: RateSet, standard: RateSet, what: str, assumptions: list[Assumption]) -> RateSet:
+    """A discounted tier never costs more than standard: a price row saying so is a data slip."""
     capped = {}
     for name in ("input", "cached_input", "output"):
         b, s = getattr(batch, name), getattr(standard, name)
@@ -268,8 +258,8 @@ def _cap_batch(batch: RateSet, standard: RateSet, assumptions: list[Assumption])
             b = s
             assumptions.append(
                 Assumption(
-                    name=f"batch {name.replace('_', ' ')}",
-                    value="standard price (catalogue batch price was higher)",
+                    name=f"{what} {name.replace('_', ' ')}",
+                    value=f"standard price (the price data's {what} price was higher)",
                     source="genai-prices catalogue",
                 )
             )
@@ -277,7 +267,34 @@ def _cap_batch(batch: RateSet, standard: RateSet, assumptions: list[Assumption])
     return RateSet(**capped)
 
 
-def _override_card(provider: str, model: str, price_date: datetime.date, pricing: Pricing) -> PriceCard:
+def _scaled(rates: RateSet, factor: float) -> RateSet:
+    return RateSet(
+        input=rates.input.scaled(factor), cached_input=rates.cached_input.scaled(factor),
+        output=rates.output.scaled(factor),
+    )
+
+
+def _published_batch(
+    catalogue: Catalogue, provider: str, standard: RateSet, assumptions: list[Assumption], gap: str
+) -> tuple[RateSet, BatchSource, bool]:
+    """Batch prices from the provider's published discount, or none without a batch API."""
+    offer = batch_offer(catalogue, provider)
+    if not offer.available or offer.discount is None:
+        assumptions.append(Assumption(name="batch discount", value=f"none: {offer.reason}", source=offer.source))
+        return standard, "none", False
+    assumptions.append(
+        Assumption(
+            name="batch discount",
+            value=f"{offer.discount:.0%} off every token price (the provider's published batch discount{gap})",
+            source=offer.source,
+        )
+    )
+    return _scaled(standard, 1 - offer.discount), "published discount", True
+
+
+def _override_card(
+    catalogue: Catalogue, provider: str, model: str, price_date: datetime.date, pricing: Pricing, service_tier: str
+) -> PriceCard:
     assumptions: list[Assumption] = []
     input_rate = TieredRate(base=pricing.input_per_mtok)
     if pricing.cached_input_per_mtok is None:
@@ -289,64 +306,132 @@ def _override_card(provider: str, model: str, price_date: datetime.date, pricing
     else:
         cached = TieredRate(base=pricing.cached_input_per_mtok)
     standard = RateSet(input=input_rate, cached_input=cached, output=TieredRate(base=pricing.output_per_mtok))
-    share, assumption = _discount(provider, pricing.batch_discount)
-    if assumption is not None:
-        assumptions.append(assumption)
-    batch = RateSet(
-        input=standard.input.scaled(1 - share),
-        cached_input=standard.cached_input.scaled(1 - share),
-        output=standard.output.scaled(1 - share),
-    )
+    if service_tier != "standard":
+        assumptions.append(
+            Assumption(name="service tier", value=f"the pricing override is the {service_tier} tier's price",
+                       source="workload pricing override")
+        )
+    offer = batch_offer(catalogue, provider)
+    spec = catalogue.provider(provider)
+    batch_source: BatchSource
+    if pricing.batch_discount is not None:
+        if spec is not None and not offer.available:
+            raise InputError(f"{spec.name} has no batch API: {offer.reason} Leave batch_discount out.",
+                             field="pricing.batch_discount")
+        batch, batch_source, available = _scaled(standard, 1 - pricing.batch_discount), "override", True
+    else:
+        batch, batch_source, available = _published_batch(catalogue, provider, standard, assumptions, "")
     return PriceCard(
-        provider=provider, model=model, source="override", standard=standard, batch=batch,
-        batch_source="override" if assumption is None else "published discount",
+        provider=provider, model=model, source="override", service_tier=service_tier, standard=standard,
+        batch=batch, batch_source=batch_source, batch_available=available, flex=None, flex_source=None,
         price_date=price_date, data_version="workload pricing override", assumptions=tuple(assumptions),
     )
 
 
-@functools.lru_cache(maxsize=256)
 def price_card(
-    provider: str, model: str, price_date: datetime.date, pricing: Pricing | None = None
+    provider: str,
+    model: str,
+    price_date: datetime.date,
+    pricing: Pricing | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+    service_tier: str = "standard",
 ) -> PriceCard:
-    """Prices in force on ``price_date`` (00:00 UTC); ``pricing`` replaces the catalogue entirely."""
-    if pricing is not None:
-        return _override_card(provider, model, price_date, pricing)
+    """Prices in force on ``price_date`` (at the provider catalogue's pricing hour, UTC);
+    ``pricing`` replaces the price data entirely."""
+    if catalogue is None:
+        from .rules import load_rules
 
+        catalogue = load_rules().catalogue
+    return _price_card(catalogue, provider, model, price_date, pricing, service_tier)
+
+
+@functools.lru_cache(maxsize=256)
+def _price_card(
+    catalogue: Catalogue,
+    provider: str,
+    model: str,
+    price_date: datetime.date,
+    pricing: Pricing | None,
+    service_tier: str,
+) -> PriceCard:
+    if pricing is not None:
+        return _override_card(catalogue, provider, model, price_date, pricing, service_tier)
+
+    resolved = catalogue.resolve(provider, model)
+    spec = resolved.provider
+    if spec is not None and spec.prices is None:
+        raise UnknownModelError(
+            f"a {spec.name.lower()} has no price list: give 'pricing', your cost per 1M tokens", field="pricing"
+        )
     snapshot, version = _catalogue()
-    found_provider, found_model = _find(snapshot, provider, model)
-    when = datetime.datetime(price_date.year, price_date.month, price_date.day, tzinfo=datetime.UTC)
+    found_provider, found_model = _find(snapshot, spec.prices if spec and spec.prices else provider,
+                                        resolved.prices_model or model)
+    hour = spec.price_at_utc_hour if spec is not None else 0
+    when = datetime.datetime(price_date.year, price_date.month, price_date.day, hour, tzinfo=datetime.UTC)
     assumptions: list[Assumption] = []
     standard = _rate_set(found_model.get_prices(when), "standard", found_model.id, assumptions)
-
-    if _has_batch_variant(found_provider, found_model, when):
-        batch = _rate_set(found_model.get_prices(when, _BATCH_CONTEXT), "batch", found_model.id, assumptions)
-        batch = _cap_batch(batch, standard, assumptions)
-        batch_source: Literal["catalogue", "published discount"] = "catalogue"
-    else:
-        share, assumption = _discount(found_provider.id, None)
-        assert assumption is not None
-        gap = "; the catalogue has no batch price for this model on this date"
-        assumptions.append(assumption.model_copy(update={"value": assumption.value + gap}))
-        batch = RateSet(
-            input=standard.input.scaled(1 - share),
-            cached_input=standard.cached_input.scaled(1 - share),
-            output=standard.output.scaled(1 - share),
+    if hour and spec is not None:
+        assumptions.append(
+            Assumption(name="price hour", value=f"prices at {hour:02d}:00 UTC ({spec.name}'s price depends on "
+                       "the hour; this is its peak rate, an upper bound)", source=catalogue.cite(spec.price_at_source))
         )
-        batch_source = "published discount"
+
+    batch_source: BatchSource
+    if spec is not None and not batch_offer(catalogue, provider).available:
+        batch, batch_source, available = _published_batch(catalogue, provider, standard, assumptions, "")
+    elif _has_variant(found_provider, found_model, when, _BATCH_CONTEXT):
+        batch = _rate_set(found_model.get_prices(when, _BATCH_CONTEXT), "batch", found_model.id, assumptions)
+        batch = _cap(batch, standard, "batch", assumptions)
+        batch_source, available = "catalogue", True
+    else:
+        gap = "; the price data has no batch price for this model on this date"
+        batch, batch_source, available = _published_batch(catalogue, provider, standard, assumptions, gap)
+
+    flex: RateSet | None = None
+    flex_source: Literal["catalogue", "published discount"] | None = None
+    entry = resolved.model
+    if entry is not None and entry.flex and spec is not None and spec.flex is not None:
+        if _has_variant(found_provider, found_model, when, _FLEX_CONTEXT):
+            flex = _rate_set(found_model.get_prices(when, _FLEX_CONTEXT), "flex", found_model.id, assumptions)
+            flex, flex_source = _cap(flex, standard, "flex", assumptions), "catalogue"
+        elif spec.flex.discount is not None:
+            flex, flex_source = _scaled(standard, 1 - spec.flex.discount), "published discount"
+            assumptions.append(
+                Assumption(name="flex discount", value=f"{spec.flex.discount:.0%} off standard prices (the "
+                           "provider's published flex price; the price data has none on this date)",
+                           source=catalogue.cite(spec.flex.source))
+            )
+
+    paid = standard
+    if service_tier == "flex":
+        if flex is None:
+            raise InputError(f"{model} has no flex price on {price_date}", field="service_tier")
+        paid = flex
+    elif service_tier == "priority":
+        if not _has_variant(found_provider, found_model, when, _PRIORITY_CONTEXT):
+            raise InputError(
+                f"the price data ({version}) has no priority price for {found_model.id} on {price_date}; "
+                "give 'pricing' with the price you pay",
+                field="service_tier",
+            )
+        paid = _rate_set(found_model.get_prices(when, _PRIORITY_CONTEXT), "priority", found_model.id, assumptions)
 
     caveat = price_date_caveat(price_date, found_model.id)
     if caveat is not None:
         assumptions.insert(0, Assumption(name="price date", value=caveat, source=f"{version} catalogue"))
+    tier = "" if service_tier == "standard" else f" ({service_tier} tier)"
     assumptions.insert(
         0,
         Assumption(
             name="prices",
-            value=f"{found_provider.id} {found_model.id} on {price_date.isoformat()}: standard {standard.describe()}; "
-            f"batch {batch.describe()}",
+            value=f"{found_provider.id} {found_model.id} on {price_date.isoformat()}{tier}: {paid.describe()}; "
+            f"batch {batch.describe() if available else 'none (no batch API)'}",
             source=f"{version} catalogue" + (" (batch prices)" if batch_source == "catalogue" else ""),
         ),
     )
     return PriceCard(
-        provider=found_provider.id, model=found_model.id, source="genai-prices", standard=standard, batch=batch,
-        batch_source=batch_source, price_date=price_date, data_version=version, assumptions=tuple(assumptions),
+        provider=found_provider.id, model=found_model.id, source="genai-prices", service_tier=service_tier,
+        standard=paid, batch=batch, batch_source=batch_source, batch_available=available, flex=flex,
+        flex_source=flex_source, price_date=price_date, data_version=version, assumptions=tuple(assumptions),
     )

@@ -9,10 +9,10 @@ import datetime
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from .engine import evaluate, fired_flags
+from .engine import cost_comparisons, evaluate, fire_rules, refire_rules
 from .profile import Mode, WorkloadProfile
 from .rules import RuleSet
-from .situation import situate, today
+from .situation import Situation, resituate, situate, today
 from .variables import Value
 
 
@@ -20,6 +20,8 @@ class Decision(NamedTuple):
     mode: Mode
     decided_by: tuple[str, ...]
     excluded: dict[Mode, tuple[str, ...]]  # mode -> ids of the rules that excluded it
+    unmet: dict[Mode, tuple[str, ...]]  # mode -> ids of the rules whose numbers it misses
+    feasible: bool  # the recommended mode meets its contract
 
 
 class ModeProbe:
@@ -37,33 +39,53 @@ class ModeProbe:
         *,
         weights: Mapping[str, float] | None = None,
         price_date: datetime.date | None = None,
+        base: Situation | None = None,
     ):
         self.profile = profile
         self.ruleset = ruleset
         self.weights = dict(weights) if weights else None
         self.price_date = price_date or today()
-        self.base = situate(profile, ruleset, self.price_date)
-        self._decisions: dict[tuple[bool, ...], Decision] = {}
+        self.base = base or situate(profile, ruleset, self.price_date)
+        self._base_fired = fire_rules(ruleset, self.base.facts)
+        self._decisions: dict[tuple[tuple[bool, ...], tuple[bool, ...]], Decision] = {}
 
-    def decide(self, changes: Mapping[str, Value]) -> Decision:
+    def decide(self, changes: Mapping[str, Value | None]) -> Decision:
         """The decision with ``changes`` applied; RuleSetError if every mode is excluded there."""
-        profile = self.profile.model_copy(update=dict(changes)) if changes else self.profile
-        facts = situate(profile, self.ruleset, self.price_date).facts
-        fired = fired_flags(self.ruleset, facts)
-        decision = self._decisions.get(fired)
+        return self.decide_situation(self.situate(changes))
+
+    def situate(self, changes: Mapping[str, Value | None]) -> Situation:
+        if not changes:
+            return self.base
+        return resituate(self.base, self.ruleset, changes)
+
+    def decide_situation(self, situation: Situation) -> Decision:
+        facts = situation.facts
+        fire = refire_rules(self.ruleset, self._base_fired, self.base.facts, facts)
+        fired = tuple(fire.flags)
+        key = (fired, cost_comparisons(self.ruleset, fired, facts))
+        decision = self._decisions.get(key)
         if decision is None:
-            evaluation = evaluate(self.ruleset, facts, self.weights)
-            decision = Decision(evaluation.recommendation, evaluation.decided_by, evaluation.excluded)
-            self._decisions[fired] = decision
+            evaluation = evaluate(self.ruleset, facts, self.weights, precomputed=fire)
+            decision = Decision(
+                evaluation.recommendation, evaluation.decided_by, evaluation.excluded, evaluation.unmet,
+                evaluation.feasible,
+            )
+            self._decisions[key] = decision
         return decision
 
     def because(self, decision: Decision, previous: Mode | None = None) -> str:
         """One sentence naming the rule that decides ``decision``: the rule that rules out
         the previous mode when there is one, else the most decisive rule for the new one."""
         modes = self.ruleset.header.modes
+        if not decision.feasible:
+            rule = self.ruleset.rule(decision.unmet[decision.mode][0]).spec
+            return f"{modes[decision.mode].name} misses its contract: {rule.title.rstrip('.')} ({rule.id})."
         if previous is not None and previous in decision.excluded:
             rule = self.ruleset.rule(decision.excluded[previous][0]).spec
             return f"{modes[previous].name} is ruled out: {rule.title.rstrip('.')} ({rule.id})."
+        if previous is not None and previous in decision.unmet:
+            rule = self.ruleset.rule(decision.unmet[previous][0]).spec
+            return f"{modes[previous].name} misses its contract: {rule.title.rstrip('.')} ({rule.id})."
         if not decision.decided_by:
             return f"{modes[decision.mode].name} scores highest with no rule against it."
         rule = self.ruleset.rule(decision.decided_by[0]).spec

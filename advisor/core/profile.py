@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import InputError
 from .validation import describe_validation_error, shown
@@ -25,6 +25,7 @@ Interaction = Literal[
 ]
 OutputFormat = Literal["text", "json", "embedding"]
 Downstream = Literal["own_ui", "internal_service", "external_api", "compliance_critical"]
+ServiceTier = Literal["standard", "flex", "priority"]
 SideEffects = Literal["none", "idempotent", "non_idempotent"]
 
 # Thirty days of minutes: "a flat month" when no peak rate is given.
@@ -111,14 +112,32 @@ class Pricing(BaseModel):
 
 
 class RateLimits(BaseModel):
-    """The provider's limits for this account and model."""
+    """The provider's limits for this account and model (or a self-hosted model's capacity).
+    Give those the provider sets: input and output tokens separately where it counts them so."""
 
     model_config = _STRICT
 
     # No provider publishes a limit below 1 request or 1,000 tokens a minute; the tops are
     # a hundred times the largest published tier (OpenAI Tier 5: 30,000 RPM, 150M TPM).
-    rpm: float = Field(ge=1, le=10_000_000, description="requests per minute")
-    tpm: float = Field(ge=1_000, le=100_000_000_000, description="tokens per minute (input + output)")
+    # Give the limits the provider sets: input and output tokens apart where it counts them
+    # apart (Anthropic), requests in flight where it limits those (DeepSeek, your own servers).
+    rpm: float | None = Field(default=None, ge=1, le=10_000_000, description="requests per minute")
+    tpm: float | None = Field(
+        default=None, ge=1_000, le=100_000_000_000, description="tokens per minute (input + output)"
+    )
+    input_tpm: float | None = Field(
+        default=None, ge=1_000, le=100_000_000_000, description="input tokens per minute"
+    )
+    output_tpm: float | None = Field(
+        default=None, ge=1_000, le=100_000_000_000, description="output tokens per minute"
+    )
+    concurrency: float | None = Field(default=None, ge=1, le=10_000_000, description="requests in flight at once")
+
+    @model_validator(mode="after")
+    def _some_limit(self) -> RateLimits:
+        if all(getattr(self, name) is None for name in type(self).model_fields):
+            raise ValueError("give at least one of rpm, tpm, input_tpm, output_tpm, concurrency")
+        return self
 
 
 class CostOptions(BaseModel):
@@ -191,6 +210,13 @@ class WorkloadProfile(BaseModel):
     )
     provider: Name = Field(default="openai", min_length=1, max_length=100, description="provider id, e.g. openai")
     model: Name = Field(min_length=1, max_length=200, description="model id as the provider names it, e.g. gpt-4o-mini")
+    tier: Name | None = Field(
+        default=None, min_length=1, max_length=40,
+        description="the account tier whose rate limits apply, e.g. tier-1 (default: the provider's lowest paid tier)",
+    )
+    service_tier: ServiceTier = Field(
+        default="standard", description="the provider's processing tier: standard, flex or priority, where offered"
+    )
     pricing: Pricing | None = Field(default=None, description="your own prices instead of the catalogue's")
     rate_limits: RateLimits | None = Field(default=None, description="your account's limits for this model")
     retry_rate: float = Field(default=0.0, ge=0, le=1, description="extra attempts per model call, 0 to 1")

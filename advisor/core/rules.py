@@ -28,13 +28,16 @@ from pydantic import (
     model_validator,
 )
 
-from .conditions import Check, ConditionError, ConstantLeaves, Leaf, compile_condition
+from .catalogue import CATALOGUE_FILE, Catalogue, CatalogueLayer, build_catalogue, read_catalogue_layer
+from .conditions import Check, ConditionError, compile_condition
 from .errors import RuleSetError
+from .facts import FACTS
 from .files import read_bytes
-from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec
+from .plan import Plan, build_plan
+from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec, placeholders
 from .profile import MODES, Mode
 from .resources import shipped_dir
-from .validation import describe_validation_error
+from .validation import closest, describe_validation_error
 from .yamlio import read_yaml_file
 
 RULES_ENV = "ADVISOR_RULES"
@@ -133,12 +136,38 @@ class RuleSetHeader(BaseModel):
 
 
 class Effect(BaseModel):
+    """What a rule does when it fires.
+
+    ``exclude``/``require``: the policy says these modes are the wrong contract.
+    ``unmet``: the right contract, but this workload's numbers miss it (the recommendation
+    is then the best mode that meets its contract, or, if none does, the best allowed mode,
+    marked not feasible). ``reason``: one sentence with the numbers, naming facts in braces
+    ({time_to_first_token_s}), said where this rule rules a mode out. ``pays_its_way``:
+    such a mode is recommended only where its monthly total is below that of the mode it
+    would replace (the one recommended without it). ``checklist``: items added to the
+    checklist when that mode is recommended.
+    """
+
     model_config = _STRICT
 
     scores: dict[Mode, float] = {}
     exclude: list[Mode] = []
     require: Mode | None = None
+    unmet: list[Mode] = []
+    reason: str = ""
+    pays_its_way: list[Mode] = []
+    checklist: dict[Mode, list[str]] = {}
     patterns: list[str] = []
+
+    @field_validator("reason")
+    @classmethod
+    def _facts_only(cls, value: str) -> str:
+        for name in placeholders(value):
+            if name not in FACTS:
+                close = closest(name, list(FACTS))
+                hint = f"; did you mean {{{close[0]}}}?" if close else ""
+                raise ValueError(f"unknown fact {{{name}}} in the reason{hint}")
+        return value
 
     @field_validator("scores")
     @classmethod
@@ -150,10 +179,15 @@ class Effect(BaseModel):
 
     @model_validator(mode="after")
     def _does_something(self) -> Effect:
-        if not (self.scores or self.exclude or self.require or self.patterns):
-            raise ValueError("an effect needs at least one of scores, exclude, require, patterns")
+        if not (self.scores or self.exclude or self.require or self.unmet or self.pays_its_way or self.patterns
+                or self.checklist):
+            raise ValueError(
+                "an effect needs at least one of scores, exclude, require, unmet, pays_its_way, checklist, patterns"
+            )
         if self.require and self.require in self.exclude:
             raise ValueError(f"cannot both require and exclude {self.require}")
+        if self.unmet and not self.reason.strip():
+            raise ValueError("an 'unmet' effect needs a 'reason': one sentence with the numbers")
         return self
 
     @property
@@ -197,11 +231,16 @@ class Rule:
     axis: str = ""
     scores: tuple[tuple[Mode, float], ...] = ()
     excludes: tuple[Mode, ...] = ()
+    unmets: tuple[Mode, ...] = ()
+    pays: tuple[Mode, ...] = ()
 
     @classmethod
     def compiled(cls, spec: RuleSpec, check: Check, file: str) -> Rule:
         effect = spec.effect
-        return cls(spec, check, file, spec.id, spec.axis, tuple(effect.scores.items()), tuple(effect.excluded_modes))
+        return cls(
+            spec, check, file, spec.id, spec.axis, tuple(effect.scores.items()), tuple(effect.excluded_modes),
+            tuple(effect.unmet), tuple(effect.pays_its_way),
+        )
 
 
 @dataclass(frozen=True)
@@ -211,6 +250,14 @@ class RuleSet:
     path: str
     content_hash: str
     folders: tuple[str, ...] = ()  # this rule set's folder and those of the sets it extends
+    # The provider catalogue's layers, merged in order: the rule set's own catalogue.yaml (or
+    # the shipped one) and, in a rule set extending it, that set's catalogue.yaml on top.
+    catalogue_layers: tuple[CatalogueLayer, ...] = ()
+
+    @functools.cached_property
+    def catalogue(self) -> Catalogue:
+        layers = self.catalogue_layers or shipped_catalogue_layers()
+        return _catalogue_of(layers)
 
     @property
     def id(self) -> str:
@@ -244,27 +291,15 @@ class RuleSet:
         return {mode: i for i, mode in enumerate(self.header.tie_break)}
 
     @functools.cached_property
-    def leaf_plan(self) -> tuple[tuple[Leaf, ...], tuple[tuple[int, ...] | None, ...]]:
-        """The distinct constant conditions of the rule set, and for each rule the indexes
-        of its conditions (None for a rule that needs its own closure: any/not/fact refs).
-        Rules share conditions (``someone_waiting = true`` appears in many), so the engine
-        tests each distinct condition once per evaluation."""
-        index: dict[tuple[str, str, Any], int] = {}
-        leaves: list[Leaf] = []
-        plan: list[tuple[int, ...] | None] = []
-        for rule in self.rules:
-            if not isinstance(rule.check, ConstantLeaves):
-                plan.append(None)
-                continue
-            ids = []
-            for leaf in rule.check.leaves:
-                key = (leaf[0], leaf[1], leaf[4])
-                if key not in index:
-                    index[key] = len(leaves)
-                    leaves.append(leaf)
-                ids.append(index[key])
-            plan.append(tuple(ids))
-        return tuple(leaves), tuple(plan)
+    def pays_its_way(self) -> tuple[tuple[int, Mode], ...]:
+        """(rule index, mode) for each mode a rule says must pay its way."""
+        return tuple((i, mode) for i, rule in enumerate(self.rules) for mode in rule.pays)
+
+    @functools.cached_property
+    def plan(self) -> Plan:
+        """The evaluation plan: each distinct condition tested once, each rule a combination
+        of the results (advisor.core.plan)."""
+        return build_plan(self.rules)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -431,6 +466,7 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
             path=base.path,
             content_hash=base.content_hash,
             folders=base.folders,
+            catalogue_layers=base.catalogue_layers,
         )
     else:
         header = parsed
@@ -455,7 +491,7 @@ def _load(directory: Path, chain: tuple[str, ...] = ()) -> RuleSet:
     seen: dict[str, str] = {rule.id: rule.file for rule in inherited}
     rules: list[Rule] = []
     for path in files:
-        if path.name == HEADER_FILE:
+        if path.name in (HEADER_FILE, CATALOGUE_FILE):
             continue
         for rule in parse_rules(read_yaml_file(path), str(path), header, seen):
             check_source(rule.spec.source, header, rule.file, rule.id, "source")
@@ -463,9 +499,59 @@ def _load(directory: Path, chain: tuple[str, ...] = ()) -> RuleSet:
     if not rules and not inherited:
         raise RuleSetError("the rule set has no rules", source=str(directory))
     folders = (str(directory.resolve()), *(base.folders if base else ()))
-    return RuleSet(
-        header=header, rules=(*inherited, *rules), path=str(directory), content_hash=digest.hexdigest(), folders=folders
+    # The catalogue: a rule set that extends another merges its own catalogue.yaml (if any)
+    # into the base's; one of its own uses its own catalogue.yaml, else the shipped one (and
+    # then a change there changes it too).
+    own = read_catalogue_layer(directory)
+    layers: tuple[CatalogueLayer, ...]
+    if base is not None:
+        below = base.catalogue_layers or shipped_catalogue_layers()
+        layers = (*below, own) if own is not None else below
+    elif own is not None:
+        layers = (own,)
+    else:
+        layers = shipped_catalogue_layers()
+        digest.update(b"shipped catalogue\0" + (default_rules_dir() / CATALOGUE_FILE).read_bytes())
+        folders = (*folders, str(default_rules_dir().resolve()))
+    ruleset = RuleSet(
+        header=header, rules=(*inherited, *rules), path=str(directory), content_hash=digest.hexdigest(),
+        folders=folders, catalogue_layers=layers,
     )
+    ruleset.catalogue  # noqa: B018 - a catalogue error is a loading error, found now
+    return ruleset
+
+
+_SHIPPED_CATALOGUE: dict[str, tuple[CatalogueLayer, ...]] = {}  # file stamp -> the layer read
+
+
+def shipped_catalogue_layers() -> tuple[CatalogueLayer, ...]:
+    """The shipped catalogue's data, read once (again only when the file changes)."""
+    path = default_rules_dir() / CATALOGUE_FILE
+    stat = path.stat()
+    stamp = f"{stat.st_mtime_ns}:{stat.st_size}"
+    hit = _SHIPPED_CATALOGUE.get(stamp)
+    if hit is not None:
+        return hit
+    layer = read_catalogue_layer(default_rules_dir())
+    if layer is None:  # pragma: no cover - the catalogue ships with the rule set
+        raise RuleSetError(f"the shipped rule set has no {CATALOGUE_FILE}", source=str(default_rules_dir()))
+    _SHIPPED_CATALOGUE.clear()
+    _SHIPPED_CATALOGUE[stamp] = (layer,)
+    return (layer,)
+
+
+# Catalogues by the identity of their layers: rule sets built on the same files share one.
+_CATALOGUES: dict[tuple[int, ...], tuple[tuple[CatalogueLayer, ...], Catalogue]] = {}
+
+
+def _catalogue_of(layers: tuple[CatalogueLayer, ...]) -> Catalogue:
+    key = tuple(id(data) for data, _ in layers)
+    hit = _CATALOGUES.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], layers, strict=True)):
+        return hit[1]
+    catalogue = build_catalogue(layers)
+    _CATALOGUES[key] = (layers, catalogue)
+    return catalogue
 
 
 def check_source(source: str, header: RuleSetHeader, file: str, rule_id: str | None, path: str) -> None:

@@ -17,6 +17,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, get_args
 
+from .catalogue import CATALOGUE_FILE
 from .conditions import condition_facts
 from .engine import evaluate_rule
 from .errors import AdvisorError, RuleSetError
@@ -242,6 +243,7 @@ class CheckReport:
     version: str | None
     checks: tuple[RuleCheck, ...]
     sample_size: int
+    catalogue: str | None = None  # what the provider catalogue holds, when it is valid
 
     @property
     def passed(self) -> int:
@@ -492,7 +494,8 @@ def _contradictions(
 def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
     """Validate, lint and run the examples of a rule set; one result per rule.
 
-    Raises RuleSetError only when the folder cannot be read at all; every other problem,
+    Raises RuleSetError when the folder cannot be read at all, or when its provider catalogue
+    is invalid (data, not rules: the error names the file and the key); every other problem,
     including a rule set the loader rejects, is a failed line of the report.
     """
     directory = resolve_rules_dir(rules_dir)
@@ -500,10 +503,19 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
     try:
         loaded = load_rules(directory)
         ruleset: RuleSet | None = loaded
+        catalogue = loaded.catalogue
+        models = sum(len(p.models) for p in catalogue.data.providers.values())
+        catalogue_summary: str | None = (
+            f"{len(catalogue.data.providers)} providers, {models} models, "
+            f"{len(catalogue.data.sources)} sources, every figure cited ({catalogue.path})"
+        )
         entries = [
             _Entry(rule, rule.id, RuleCheck(rule.id, str(directory / Path(rule.file).name))) for rule in loaded.rules
         ]
     except (AdvisorError, OSError) as exc:
+        if isinstance(exc, RuleSetError) and exc.source and Path(exc.source).name == CATALOGUE_FILE:
+            raise  # the catalogue is data, not rules: there is nothing to report rule by rule
+        catalogue_summary = None
         error = exc if isinstance(exc, AdvisorError) else RuleSetError(
             f"cannot read the rule set: {exc.strerror or exc}", source=str(directory)
         )
@@ -522,4 +534,5 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
         version=ruleset.version if ruleset else None,
         checks=tuple(e.check for e in entries),
         sample_size=len(sample),
+        catalogue=catalogue_summary,
     )

@@ -1,12 +1,15 @@
 """A workload's situation: the derived numbers of one profile before any rule runs.
 
 Latency, prices, the cost of each mode, capacity and the facts the rules read, worked out
-once per profile (and once per probe of the what-if search and the decision map).
+once per profile (and once per probe of the what-if search, the levers and the decision
+map), with the provider catalogue of the rule set.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,12 +19,17 @@ from .cost import CostEstimate, estimate_costs
 from .facts import profile_facts
 from .latency import LatencyEstimate, estimate_latency
 from .prices import PriceCard, price_card
-from .profile import WorkloadProfile
+from .profile import MODES, WorkloadProfile
+from .provider import batch_offer, check_service_tier
 from .rules import RuleSet
 
 
 def today() -> datetime.date:
     return datetime.datetime.now(datetime.UTC).date()
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole if whole > 0 else 0.0
 
 
 def derive_facts(
@@ -30,11 +38,16 @@ def derive_facts(
     latency: LatencyEstimate,
     costs: CostEstimate,
     capacity: Capacity,
+    card: PriceCard,
 ) -> dict[str, Any]:
     """Every fact the rules may read (declared in advisor.core.facts)."""
     facts = profile_facts(profile, ruleset.waiting_interactions)
-    sync_cost = costs.modes["sync"]
-    batch_cost = costs.modes["batch"]
+    modes = costs.modes
+    totals = {mode: modes[mode].total_usd for mode in MODES}
+    sync_contract = min(totals["sync"], totals["streaming"])
+    batch_total = totals["batch"]
+    window_h = batch_offer(ruleset.catalogue, profile.provider).window_h or 24.0
+    headroom = capacity.headroom
     facts.update(
         model_p95_s=latency.per_call_p95_s,
         per_call_p95_s=latency.per_call_p95_s,
@@ -42,13 +55,30 @@ def derive_facts(
         time_to_first_token_s=latency.time_to_first_token_s,
         budget_ratio=latency.budget_ratio,
         within_budget=latency.within_budget,
-        monthly_token_cost_usd=sync_cost.tokens_usd,
+        model_reasons=latency.model_reasons,
+        tier=capacity.tier,
+        monthly_token_cost_usd=modes["sync"].tokens_usd,
         batch_saving_usd_per_month=costs.batch_token_saving_usd_per_month,
         batch_saving_fraction=costs.batch_token_saving_fraction,
-        batch_net_saving_usd_per_month=sync_cost.total_usd - batch_cost.total_usd,
+        batch_net_saving_usd_per_month=totals["sync"] - batch_total,
         batch_breakeven_requests_per_month=costs.batch_breakeven_requests_per_month,
-        rate_limit_utilisation=max(capacity.rpm_utilisation, capacity.tpm_utilisation),
-        over_rate_limit=capacity.over_limit,
+        sync_total_usd_per_month=totals["sync"],
+        streaming_total_usd_per_month=totals["streaming"],
+        async_total_usd_per_month=totals["async"],
+        batch_total_usd_per_month=batch_total,
+        batch_net_saving_vs_sync_contract_usd_per_month=sync_contract - batch_total,
+        batch_net_saving_vs_sync_contract_fraction=_share(sync_contract - batch_total, sync_contract),
+        batch_net_saving_vs_async_usd_per_month=totals["async"] - batch_total,
+        batch_net_saving_vs_async_fraction=_share(totals["async"] - batch_total, totals["async"]),
+        async_extra_cost_usd_per_month=totals["async"] - sync_contract,
+        async_extra_cost_fraction=_share(totals["async"] - sync_contract, sync_contract),
+        batch_api=card.batch_available,
+        # A provider the catalogue does not know, with a batch discount of the workload's own:
+        # the 24 hours every source gives for a batch window.
+        batch_window_s=window_h * 3600 if card.batch_available else None,
+        rate_limit_utilisation=None if headroom is None else 1.0 - headroom,
+        over_rate_limit=None if headroom is None else capacity.over_limit,
+        rate_limits_known=headroom is not None,
         concurrent_connections=capacity.concurrent_connections,
         retry_amplification=capacity.retry_amplification,
     )
@@ -70,10 +100,15 @@ class Situation:
 
 def situate(profile: WorkloadProfile, ruleset: RuleSet, price_date: datetime.date | None = None) -> Situation:
     """Latency, prices, costs, capacity and facts for one profile under one rule set."""
-    latency, latency_assumptions = estimate_latency(profile)
-    card = price_card(profile.provider, profile.model, price_date or today(), profile.pricing)
+    catalogue = ruleset.catalogue
+    check_service_tier(catalogue, profile)
+    latency, latency_assumptions = estimate_latency(profile, catalogue)
+    card = price_card(
+        profile.provider, profile.model, price_date or today(), profile.pricing,
+        catalogue=catalogue, service_tier=profile.service_tier,
+    )
     costs = estimate_costs(profile, card)
-    capacity = estimate_capacity(profile, latency)
+    capacity = estimate_capacity(profile, latency, catalogue)
     # costs.assumptions already include the price card's.
     assumptions = [*latency_assumptions, *costs.assumptions, *capacity.assumptions]
     return Situation(
@@ -83,5 +118,72 @@ def situate(profile: WorkloadProfile, ruleset: RuleSet, price_date: datetime.dat
         costs=costs,
         capacity=capacity,
         assumptions=assumptions,
-        facts=derive_facts(profile, ruleset, latency, costs, capacity),
+        facts=derive_facts(profile, ruleset, latency, costs, capacity, card),
+    )
+
+
+# What each figure is worked out from (the profile's fields): a change to others leaves it
+# as it is. The probes of the what-if search and the levers change one or two answers at a
+# time, thousands of times; a test checks that this gives what ``situate`` gives.
+_PRICE_FIELDS = frozenset({"provider", "model", "pricing", "service_tier"})
+_LATENCY_FIELDS = frozenset({
+    "provider", "model", "service_tier", "ttft_s", "output_tokens_per_s", "model_p95_s", "output_tokens",
+    "chained_calls", "tool_latency_s",
+})
+_COST_FIELDS = _PRICE_FIELDS | frozenset({
+    "input_tokens", "cached_input_fraction", "output_tokens", "requests_per_month", "retry_rate", "costs",
+    "current_mode",
+})
+_CAPACITY_FIELDS = _LATENCY_FIELDS | frozenset({
+    "peak_requests_per_minute", "requests_per_month", "input_tokens", "output_tokens", "retry_rate",
+    "rate_limits", "tier", "cached_input_fraction", "attempts_per_layer", "retry_layers",
+})
+
+
+def resituate(base: Situation, ruleset: RuleSet, changes: Mapping[str, Any]) -> Situation:
+    """``base`` with ``changes`` applied, working out again only the figures that depend on
+    them (the same as ``situate`` on the changed profile, with base's price date)."""
+    profile = base.profile.model_copy(update=dict(changes))
+    changed = changes.keys()
+    catalogue = ruleset.catalogue
+    if not changed.isdisjoint(_PRICE_FIELDS):
+        check_service_tier(catalogue, profile)
+    latency_assumptions: list[Assumption] | None = None
+    if not changed.isdisjoint(_LATENCY_FIELDS):
+        latency, latency_assumptions = estimate_latency(profile, catalogue)
+    else:
+        latency = base.latency
+        if "latency_budget_s" in changed:
+            budget, e2e = profile.latency_budget_s, latency.end_to_end_p95_s
+            latency = dataclasses.replace(
+                latency, latency_budget_s=budget, within_budget=e2e <= budget, budget_ratio=e2e / budget
+            )
+    card = base.card
+    if not changed.isdisjoint(_PRICE_FIELDS):
+        card = price_card(
+            profile.provider, profile.model, base.card.price_date, profile.pricing,
+            catalogue=catalogue, service_tier=profile.service_tier,
+        )
+    costs = estimate_costs(profile, card) if not changed.isdisjoint(_COST_FIELDS) else base.costs
+    capacity = (
+        estimate_capacity(profile, latency, catalogue) if not changed.isdisjoint(_CAPACITY_FIELDS) else base.capacity
+    )
+    if latency_assumptions is None and costs is base.costs and capacity is base.capacity:
+        assumptions = base.assumptions
+        if card is base.card:  # only answers and the budget changed: only their facts change
+            facts = {
+                **base.facts, **profile_facts(profile, ruleset.waiting_interactions),
+                "within_budget": latency.within_budget, "budget_ratio": latency.budget_ratio,
+            }
+            return Situation(
+                profile=profile, latency=latency, card=card, costs=costs, capacity=capacity,
+                assumptions=assumptions, facts=facts,
+            )
+    else:
+        if latency_assumptions is None:
+            latency_assumptions = estimate_latency(profile, catalogue)[1]
+        assumptions = [*latency_assumptions, *costs.assumptions, *capacity.assumptions]
+    return Situation(
+        profile=profile, latency=latency, card=card, costs=costs, capacity=capacity, assumptions=assumptions,
+        facts=derive_facts(profile, ruleset, latency, costs, capacity, card),
     )

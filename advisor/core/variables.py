@@ -67,6 +67,28 @@ def field_range(name: str) -> FieldRange:
     return FieldRange(name, types == {int}, low, low_open, high, high_open)
 
 
+# Sizes a real request has at least one of: a flip at zero tokens or zero requests is no
+# change a workload can make (an embedding has no output tokens to change at all).
+_AT_LEAST_ONE = frozenset({"input_tokens", "output_tokens", "requests_per_month"})
+
+
+def realistic_range(fact: str, profile: WorkloadProfile) -> FieldRange | None:
+    """The values of a numeric answer a workload can really take: the field's bounds, with
+    sizes of at least one and a peak never below the monthly average. None: nothing to vary."""
+    rng = field_range(fact)
+    if fact == "output_tokens" and profile.output_format == "embedding":
+        return None
+    floor = rng.low
+    if fact in _AT_LEAST_ONE:
+        floor = max(floor, 1.0)
+    if fact == "peak_requests_per_minute":
+        # Below the monthly average the peak is clamped to it: nothing can change there.
+        floor = max(floor, profile.average_requests_per_minute)
+    if floor <= rng.low:
+        return rng
+    return FieldRange(rng.name, rng.integer, floor, False, rng.high, rng.high_open)
+
+
 def _bound(value: object) -> float:
     # WorkloadProfile bounds its numeric fields with numbers only.
     if not isinstance(value, (int, float)):

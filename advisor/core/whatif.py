@@ -24,7 +24,15 @@ from .errors import RuleSetError
 from .probe import Decision, ModeProbe
 from .profile import Mode, WorkloadProfile
 from .rules import RuleSet
-from .variables import CHOICE_FACTS, NUMERIC_FACTS, FieldRange, Value, choices, current_value, field_range
+from .variables import (
+    CHOICE_FACTS,
+    NUMERIC_FACTS,
+    FieldRange,
+    Value,
+    choices,
+    current_value,
+    realistic_range,
+)
 
 # Cumulative steps away from the start; then one decade at a time to the field's bound.
 _STEPS = (2.0, 4.0, 10.0)
@@ -35,13 +43,15 @@ _FLOAT_FLOOR = 0.01
 
 
 class Change(BaseModel):
-    """Setting ``fact`` to ``value`` gives ``new_recommendation`` (found by re-evaluating)."""
+    """Setting ``fact`` to ``value`` gives ``new_recommendation`` (found by re-evaluating),
+    feasible or not: a change that makes the recommendation miss its contract changes it too."""
 
     model_config = ConfigDict(frozen=True)
     fact: str
     value: Any
     new_recommendation: Mode
     because: str
+    feasible: bool = True
 
 
 def what_would_change(
@@ -51,17 +61,19 @@ def what_would_change(
     *,
     weights: Mapping[str, float] | None = None,
     price_date: datetime.date | None = None,
+    probe: ModeProbe | None = None,
+    feasible: bool = True,
 ) -> list[Change]:
-    """The nearest flips of ``current`` (the workload's recommendation), found by re-evaluating."""
-    probe = ModeProbe(profile, ruleset, weights=weights, price_date=price_date)
-    search = _Search(probe, current)
+    """The nearest flips of ``current`` (the workload's recommendation), found by re-evaluating.
+    Only values inside each answer's realistic range count (no request of zero tokens)."""
+    probe = probe or ModeProbe(profile, ruleset, weights=weights, price_date=price_date)
+    search = _Search(probe, current, feasible)
     changes: list[Change] = []
     for fact in NUMERIC_FACTS:
-        rng = field_range(fact)
+        rng = realistic_range(fact, profile)
+        if rng is None:
+            continue
         start = float(current_value(fact, profile, probe.base.latency))
-        if fact == "peak_requests_per_minute":
-            # Below the monthly average the peak is clamped to it: nothing can change there.
-            rng = _raise_floor(rng, profile.average_requests_per_minute)
         for direction in (-1, 1):
             found = search.nearest(fact, rng, start, direction)
             if found is not None:
@@ -71,22 +83,17 @@ def what_would_change(
         for value in choices(fact):
             if value == own:
                 continue
-            decision = search.decide(fact, value)
-            if decision is not None and decision.mode != current:
+            decision = search.flips(fact, value)
+            if decision is not None:
                 changes.append(search.change(fact, value, decision))
     return changes
 
 
-def _raise_floor(rng: FieldRange, floor: float) -> FieldRange:
-    if floor <= rng.low:
-        return rng
-    return FieldRange(rng.name, rng.integer, floor, False, rng.high, rng.high_open)
-
-
 class _Search:
-    def __init__(self, probe: ModeProbe, current: Mode):
+    def __init__(self, probe: ModeProbe, current: Mode, feasible: bool):
         self.probe = probe
         self.current = current
+        self.feasible = feasible
 
     def decide(self, fact: str, value: Value) -> Decision | None:
         try:
@@ -96,11 +103,14 @@ class _Search:
 
     def flips(self, fact: str, value: Value) -> Decision | None:
         decision = self.decide(fact, value)
-        return decision if decision is not None and decision.mode != self.current else None
+        if decision is None or (decision.mode, decision.feasible) == (self.current, self.feasible):
+            return None
+        return decision
 
     def change(self, fact: str, value: Value, decision: Decision) -> Change:
         because = self.probe.because(decision, self.current)
-        return Change(fact=fact, value=value, new_recommendation=decision.mode, because=because)
+        return Change(fact=fact, value=value, new_recommendation=decision.mode, because=because,
+                      feasible=decision.feasible)
 
     def nearest(self, fact: str, rng: FieldRange, start: float, direction: int) -> Change | None:
         keep = start

@@ -1,0 +1,447 @@
+"""The provider catalogue: what each provider offers and how fast its models answer.
+
+Data, not code (``rules/catalogue.yaml``, cited and dated like the rules): whether a batch
+API exists, its discount and completion window; the flex and priority service tiers; the
+account tiers and each model's rate limits in them; each model's speed and whether it
+reasons before it answers. A rule set may override any part of it with a
+``catalogue.yaml`` of its own, merged into the one it builds on key by key.
+
+Models are matched within one provider by exact name, then a dated snapshot of a name,
+then the longest name-prefix followed by ``-``, ``@`` or ``:`` (see the file's header);
+two models claiming one name at the same step is an error when the catalogue loads.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import RuleSetError
+from .validation import describe_validation_error
+from .yamlio import read_yaml_file
+
+CATALOGUE_FILE = "catalogue.yaml"
+ServiceTier = Literal["standard", "flex", "priority"]
+TokenLimit = Literal["combined", "separate", "input_only", "none"]
+
+_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+_NAME = r"^[a-z0-9][a-z0-9_.:@/-]{0,119}$"
+_DATE_SUFFIX = re.compile(r"(?:-\d{4}-\d{2}-\d{2}|-\d{8}|@\d{8})$")
+_PREFIX_END = "-@:"
+
+Sources = str | list[str]
+
+
+class Source(BaseModel):
+    model_config = _STRICT
+
+    title: str = Field(min_length=1)
+    url: str | None
+    as_of: datetime.date | str
+    kind: Literal["page", "transcription", "read", "measured", "seed"]
+    note: str = ""
+
+
+class Speed(BaseModel):
+    """A model's median speed (p50), as measured; ``ttft_p95_s`` where a p95 was measured too."""
+
+    model_config = _STRICT
+
+    ttft_s: float = Field(gt=0, le=600)
+    ttft_p95_s: float | None = Field(default=None, gt=0, le=600)
+    output_tokens_per_s: float = Field(gt=0, le=100_000)
+    source: Sources
+    note: str = ""
+
+
+class Limits(BaseModel):
+    """One account tier's limits for a model; which keys apply is the provider's token_limit."""
+
+    model_config = _STRICT
+
+    rpm: float | None = Field(default=None, gt=0, le=1e9)
+    tpm: float | None = Field(default=None, gt=0, le=1e12)
+    input_tpm: float | None = Field(default=None, gt=0, le=1e12)
+    output_tpm: float | None = Field(default=None, gt=0, le=1e12)
+    concurrency: float | None = Field(default=None, gt=0, le=1e9)
+
+
+class Match(BaseModel):
+    model_config = _STRICT
+
+    exact: list[str] = []
+    snapshot_of: list[str] = []
+    prefix: list[str] = []
+    not_prefix: list[str] = []
+
+
+class ModelSpec(BaseModel):
+    model_config = _STRICT
+
+    match: Match
+    # The genai-prices id that prices the model: absent, the catalogue's own id; null, the
+    # name the workload gives (for models whose versions or regions price differently).
+    prices: str | None = None
+    output: Literal["text", "embedding"] = "text"
+    reasons: bool  # reasons before it answers, by default: the first visible token waits
+    reasons_source: Sources | None = None
+    speed: Speed | None = None
+    flex: bool = False  # offered on the provider's flex tier
+    # The provider's priority tier guarantees this median output speed (its SLA floor).
+    priority_output_tokens_per_s: float | None = Field(default=None, gt=0, le=100_000)
+    limits: dict[str, Limits] = {}
+    limits_source: Sources | None = None
+
+
+class BatchSpec(BaseModel):
+    model_config = _STRICT
+
+    available: bool
+    discount: float | None = Field(default=None, ge=0, lt=1)  # share off every token price
+    window_h: float | None = Field(default=None, gt=0, le=24 * 30)  # guaranteed (or target) completion
+    usually_within_h: float | None = Field(default=None, gt=0, le=24 * 30)
+    max_requests: int | None = Field(default=None, gt=0, le=10_000_000)
+    max_file_mb: float | None = Field(default=None, gt=0, le=1_000_000)
+    reason: str = ""  # why there is none, when there is none
+    source: Sources
+
+    @model_validator(mode="after")
+    def _complete(self) -> BatchSpec:
+        if self.available and (self.discount is None or self.window_h is None):
+            raise ValueError("a batch API needs its discount and window_h")
+        if not self.available and (self.discount is not None or not self.reason.strip()):
+            raise ValueError("without a batch API: no discount, and a reason saying why")
+        return self
+
+
+class ServiceTierSpec(BaseModel):
+    model_config = _STRICT
+
+    discount: float | None = Field(default=None, ge=0, lt=1)  # flex: share off the standard price
+    note: str = ""
+    source: Sources
+
+
+class ProviderSpec(BaseModel):
+    model_config = _STRICT
+
+    name: str = Field(min_length=1)
+    prices: str | None  # genai-prices provider id; null: no price list (give `pricing`)
+    token_limit: TokenLimit
+    cached_input_counts: bool | None = None  # None: not documented, so counted
+    rate_limits_source: Sources
+    ttft_p95_over_p50: float | None = Field(default=None, ge=1, le=20)
+    ttft_spread_source: Sources | None = None
+    price_at_utc_hour: int = Field(default=0, ge=0, le=23)
+    price_at_source: Sources | None = None
+    tiers: list[str]
+    default_tier: str | None = None
+    tiers_source: Sources
+    tiers_note: str = ""
+    batch: BatchSpec
+    flex: ServiceTierSpec | None = None
+    priority: ServiceTierSpec | None = None
+    any_model: bool = False  # any model name is accepted (self-hosted)
+    models: dict[str, ModelSpec] = {}
+
+
+class LatencySpec(BaseModel):
+    model_config = _STRICT
+
+    ttft_p95_over_p50: float = Field(ge=1, le=20)
+    source: Sources
+    note: str = ""
+
+
+class FallbackSpeed(BaseModel):
+    model_config = _STRICT
+
+    ttft_p95_s: float = Field(gt=0, le=600)
+    output_tokens_per_s: float = Field(gt=0, le=100_000)
+    source: Sources
+    reasoning_ttft_s: float = Field(gt=0, le=3600)
+    reasoning_source: Sources
+
+
+class CatalogueData(BaseModel):
+    model_config = _STRICT
+
+    compiled_on: datetime.date
+    latency: LatencySpec
+    fallback_speed: FallbackSpeed
+    providers: dict[str, ProviderSpec]
+    sources: dict[str, Source]
+
+
+# -- matching -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Index:
+    """One provider's model names, by matching step."""
+
+    exact: dict[str, str]
+    snapshot: dict[str, str]
+    prefixes: tuple[tuple[str, str], ...]  # (prefix, model id), longest first
+    vetoes: dict[str, tuple[str, ...]]
+
+    def find(self, reference: str) -> str | None:
+        ref = reference.lower()
+        found = self.exact.get(ref)
+        if found is not None:
+            return found
+        dated = _DATE_SUFFIX.search(ref)
+        if dated is not None:
+            found = self.snapshot.get(ref[: dated.start()])
+            if found is not None:
+                return found
+        for prefix, model_id in self.prefixes:
+            if ref.startswith(prefix) and (len(ref) == len(prefix) or ref[len(prefix)] in _PREFIX_END):
+                if any(ref.startswith(veto) for veto in self.vetoes.get(model_id, ())):
+                    continue
+                return model_id
+        return None
+
+
+def _index(provider_key: str, provider: ProviderSpec) -> _Index:
+    exact: dict[str, str] = {}
+    snapshot: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    vetoes: dict[str, tuple[str, ...]] = {}
+    for model_id, model in provider.models.items():
+        for step, names, table in (
+            ("exact", model.match.exact, exact),
+            ("snapshot_of", model.match.snapshot_of, snapshot),
+            ("prefix", model.match.prefix, prefixes),
+        ):
+            for name in names:
+                key = name.lower()
+                other = table.get(key)
+                if other is not None and other != model_id:
+                    raise _problem(
+                        f"providers.{provider_key}.models.{model_id}.match.{step}",
+                        f"'{name}' is also claimed by model '{other}': a name matches one model",
+                    )
+                table[key] = model_id
+        vetoes[model_id] = tuple(v.lower() for v in model.match.not_prefix)
+    ordered = tuple(sorted(prefixes.items(), key=lambda item: (-len(item[0]), item[0])))
+    return _Index(exact, snapshot, ordered, vetoes)
+
+
+# -- the loaded catalogue ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedModel:
+    """A workload's provider and model as the catalogue knows them (None: it does not)."""
+
+    provider_key: str
+    provider: ProviderSpec | None
+    model_key: str | None
+    model: ModelSpec | None
+
+    @property
+    def prices_model(self) -> str | None:
+        """The genai-prices id to price with (None: the name the workload gives)."""
+        if self.model is None or self.model_key is None:
+            return None
+        if "prices" in self.model.model_fields_set:
+            return self.model.prices
+        return self.model_key
+
+
+class Catalogue:
+    """A validated catalogue with its model index; lookups are cached (it never changes)."""
+
+    def __init__(self, data: CatalogueData, path: str):
+        self.data = data
+        self.path = path
+        self._indexes = {key: _index(key, spec) for key, spec in data.providers.items()}
+        self._resolved: dict[tuple[str, str], ResolvedModel] = {}
+        self.memo: dict[Any, Any] = {}  # derived figures, cached by the modules that use them
+
+    def __repr__(self) -> str:
+        return f"Catalogue({self.path!r})"
+
+    def provider(self, key: str) -> ProviderSpec | None:
+        return self.data.providers.get(key.lower())
+
+    def resolve(self, provider: str, model: str) -> ResolvedModel:
+        key = (provider, model)
+        hit = self._resolved.get(key)
+        if hit is not None:
+            return hit
+        provider_key = provider.lower()
+        spec = self.data.providers.get(provider_key)
+        model_key = self._indexes[provider_key].find(model) if spec is not None else None
+        resolved = ResolvedModel(
+            provider_key, spec, model_key, spec.models[model_key] if spec is not None and model_key else None
+        )
+        self._resolved[key] = resolved
+        return resolved
+
+    def cite(self, keys: Sources | None) -> str:
+        """The sources named, as a reader checks them: title, date, address."""
+        if keys is None:
+            return "advisor catalogue"
+        return "; ".join(self._cite_one(key) for key in ([keys] if isinstance(keys, str) else keys))
+
+    def _cite_one(self, key: str) -> str:
+        source = self.data.sources[key]
+        when = {"page": "dated", "transcription": "copied", "read": "read", "measured": "measured", "seed": "as of"}
+        text = f"{source.title} ({when[source.kind]} {source.as_of})"
+        return f"{text}: {source.url}" if source.url else text
+
+    def models_of(self, provider: str) -> Iterator[tuple[str, ModelSpec]]:
+        spec = self.provider(provider)
+        if spec is not None:
+            yield from spec.models.items()
+
+
+# -- loading and validation ---------------------------------------------------------------
+
+
+class _Problem(Exception):
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+def _problem(path: str, message: str) -> _Problem:
+    return _Problem(path, message)
+
+
+def _source_keys(value: Sources | None) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+_LIMIT_KEYS: dict[TokenLimit, frozenset[str]] = {
+    "combined": frozenset({"rpm", "tpm", "concurrency"}),
+    "separate": frozenset({"rpm", "input_tpm", "output_tpm", "concurrency"}),
+    "input_only": frozenset({"rpm", "input_tpm", "concurrency"}),
+    "none": frozenset({"concurrency"}),
+}
+
+
+def _check(data: CatalogueData) -> None:
+    """What types cannot say: sources exist, tiers are declared, limits fit the provider's
+    way of counting, names are unambiguous."""
+    known = data.sources
+
+    def cited(path: str, value: Sources | None) -> None:
+        for i, key in enumerate(_source_keys(value)):
+            if key not in known:
+                where = path if isinstance(value, str) else f"{path}[{i}]"
+                raise _problem(where, f"unknown source '{key}'; every source is a key of 'sources'")
+
+    cited("latency.source", data.latency.source)
+    cited("fallback_speed.source", data.fallback_speed.source)
+    cited("fallback_speed.reasoning_source", data.fallback_speed.reasoning_source)
+    for key, provider in data.providers.items():
+        if not re.match(_NAME, key):
+            raise _problem(f"providers.{key}", "a provider id is lower-case letters, digits and - _ .")
+        base = f"providers.{key}"
+        for field in ("rate_limits_source", "ttft_spread_source", "price_at_source", "tiers_source"):
+            cited(f"{base}.{field}", getattr(provider, field))
+        cited(f"{base}.batch.source", provider.batch.source)
+        for tier_name in ("flex", "priority"):
+            tier = getattr(provider, tier_name)
+            if tier is not None:
+                cited(f"{base}.{tier_name}.source", tier.source)
+        if len(set(provider.tiers)) != len(provider.tiers):
+            raise _problem(f"{base}.tiers", "tier ids must be unique")
+        if provider.tiers and provider.default_tier not in provider.tiers:
+            raise _problem(f"{base}.default_tier", f"must be one of the provider's tiers: {', '.join(provider.tiers)}")
+        if not provider.tiers and provider.default_tier is not None:
+            raise _problem(f"{base}.default_tier", "a provider without tiers has no default tier")
+        allowed = _LIMIT_KEYS[provider.token_limit]
+        for model_id, model in provider.models.items():
+            where = f"{base}.models.{model_id}"
+            if not re.match(_NAME, model_id):
+                raise _problem(where, "a model id is lower-case letters, digits and - _ . : @ /")
+            if not (model.match.exact or model.match.snapshot_of or model.match.prefix):
+                raise _problem(f"{where}.match", "a model needs at least one exact, snapshot_of or prefix name")
+            cited(f"{where}.reasons_source", model.reasons_source)
+            cited(f"{where}.limits_source", model.limits_source)
+            if model.speed is not None:
+                cited(f"{where}.speed.source", model.speed.source)
+            if model.flex and (provider.flex is None or provider.flex.discount is None):
+                raise _problem(f"{where}.flex", f"provider '{key}' declares no priced flex tier")
+            if model.priority_output_tokens_per_s is not None and provider.priority is None:
+                raise _problem(f"{where}.priority_output_tokens_per_s", f"provider '{key}' declares no priority tier")
+            if model.limits and model.limits_source is None:
+                raise _problem(f"{where}.limits_source", "limits need their source")
+            for tier, limits in model.limits.items():
+                if tier not in provider.tiers:
+                    raise _problem(
+                        f"{where}.limits.{tier}",
+                        f"unknown tier; {key}'s tiers: {', '.join(provider.tiers) or 'none'}",
+                    )
+                given = {name for name in Limits.model_fields if getattr(limits, name) is not None}
+                wrong = sorted(given - allowed)
+                if wrong:
+                    raise _problem(
+                        f"{where}.limits.{tier}.{wrong[0]}",
+                        f"{key} counts tokens as {provider.token_limit!r}: limits may name "
+                        + ", ".join(sorted(allowed)),
+                    )
+        _index(key, provider)  # raises on an ambiguous name
+
+
+def _merge(base: Any, override: Any) -> Any:
+    """``override`` on top of ``base``: mappings key by key, anything else replaced."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        return {**base, **{key: _merge(base.get(key), value) for key, value in override.items()}}
+    return override
+
+
+def parse_catalogue(data: Any, source: str) -> Catalogue:
+    """Validate catalogue data; a problem is a RuleSetError naming the file and the key."""
+    if not isinstance(data, dict):
+        raise RuleSetError("a catalogue is a mapping (compiled_on, latency, fallback_speed, providers, sources)",
+                           source=source)
+    try:
+        parsed = CatalogueData.model_validate(data)
+        _check(parsed)
+    except ValidationError as exc:
+        path, message = describe_validation_error(exc, CatalogueData, noun="key")
+        raise RuleSetError(f"{path}: {message}", source=source) from None
+    except _Problem as exc:
+        raise RuleSetError(f"{exc.path}: {exc.message}", source=source) from None
+    return Catalogue(parsed, source)
+
+
+CatalogueLayer = tuple[dict[str, Any], str]  # (raw data, the file it came from)
+
+
+def read_catalogue_layer(directory: Path) -> CatalogueLayer | None:
+    """A rule-set folder's own catalogue.yaml as raw data (None when it has none)."""
+    path = directory / CATALOGUE_FILE
+    if not path.is_file():
+        return None
+    data = read_yaml_file(path)
+    if not isinstance(data, dict):
+        raise RuleSetError("a catalogue is a mapping of keys", source=str(path))
+    return data, str(path)
+
+
+def build_catalogue(layers: tuple[CatalogueLayer, ...]) -> Catalogue:
+    """The catalogue of a rule set: the shipped one with each rule set's own on top, in order.
+    Each layer is validated once merged onto those below it, so an error names its file."""
+    merged: dict[str, Any] = {}
+    catalogue: Catalogue | None = None
+    for data, source in layers:
+        merged = _merge(merged, data)
+        catalogue = parse_catalogue(merged, source)
+    if catalogue is None:  # pragma: no cover - the shipped layer is always first
+        raise RuleSetError("no catalogue")
+    return catalogue

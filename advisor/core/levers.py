@@ -1,0 +1,247 @@
+"""Levers: what the architect controls that would make the recommendation feasible, or
+cheaper, each found by re-running the assessment with that one change (never asserted).
+
+- another model of the same provider from the catalogue (faster or cheaper), priced;
+- the provider's priority tier (where the catalogue documents its effect and the price
+  data prices it), and its flex tier for work a queue can wait for;
+- prompt caching of half of each prompt (advisor default: a stable system prompt and
+  instructions ahead of the request's own text; providers cache prompts from 1,024 tokens);
+- the latency budget: the nearest value at which the recommendation is feasible, or a
+  cheaper mode becomes the answer (never a tighter budget);
+- the account tier whose rate limits apply, the next one that holds the peak.
+
+A hard timeout with a fallback answer is a pattern, not a lever: the rule set names it in
+the checklist of an infeasible synchronous contract. No lever sets a size to zero or
+leaves the range the workload's field allows. The most useful come first: feasible, then
+cheapest, then the smallest change.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from .engine import Evaluation
+from .errors import AdvisorError
+from .figures import money, seconds
+from .probe import Decision, ModeProbe
+from .profile import Mode
+from .provider import offered_service_tiers
+from .situation import Situation
+from .variables import field_range
+
+# Levers that change the model: at most this many, the most useful first.
+MAX_MODEL_LEVERS = 3
+# The share of each prompt a cache could serve (advisor default, see the module docstring).
+CACHED_SHARE = 0.5
+# Providers cache prompts from this many tokens (OpenAI and Anthropic both say 1,024).
+MIN_CACHED_PROMPT = 1024
+# The budget search: steps of x2 up to the field's bound, then bisection to 1%.
+_BUDGET_TOLERANCE = 1.01
+# Tie-break among equally useful levers: the smallest, most direct change first.
+_KIND_ORDER = ("latency_budget_s", "model", "service_tier", "tier", "cached_input_fraction")
+
+
+class Lever(BaseModel):
+    """Setting ``changes`` gives ``recommendation``, feasible or not (found by re-running)."""
+
+    model_config = ConfigDict(frozen=True)
+    changes: dict[str, Any]  # field -> value; None: the field falls back to the catalogue's figure
+    recommendation: Mode
+    feasible: bool
+    because: str
+    # The recommended mode's monthly total after the change minus today's recommendation's.
+    cost_change_usd_per_month: float
+
+
+class _Finder:
+    def __init__(self, probe: ModeProbe, evaluation: Evaluation):
+        self.probe = probe
+        self.base = probe.base
+        self.mode = evaluation.recommendation
+        self.feasible = evaluation.feasible
+        self.cost = self.base.costs.modes[self.mode].total_usd
+
+    def run(self, changes: Mapping[str, Any]) -> tuple[Situation, Decision] | None:
+        try:
+            situation = self.probe.situate(changes)
+            return situation, self.probe.decide_situation(situation)
+        except AdvisorError:  # not priceable there, or every mode excluded: no lever
+            return None
+
+    def useful(self, situation: Situation, decision: Decision) -> bool:
+        """Feasible where today is not; or still feasible, and cheaper."""
+        if not decision.feasible:
+            return False
+        if not self.feasible:
+            return True
+        return situation.costs.modes[decision.mode].total_usd < self.cost - 0.005
+
+    def lever(self, changes: Mapping[str, Any], what: str, situation: Situation, decision: Decision) -> Lever:
+        mode = decision.mode
+        after = situation.costs.modes[mode].total_usd
+        delta = after - self.cost
+        lat = situation.latency
+        latency = (
+            f"the first token arrives at {seconds(lat.time_to_first_token_s)} (p95)"
+            if mode == "streaming" else f"the end-to-end p95 is {seconds(lat.end_to_end_p95_s)}"
+        )
+        verdict = "meets its contract" if decision.feasible else "still misses its contract"
+        if abs(delta) < 0.005:
+            cost = "the same cost"
+        else:
+            cost = f"{money(abs(delta))} a month {'less' if delta < 0 else 'more'}"
+        compared = "" if abs(delta) < 0.005 else " than today's recommendation"
+        because = f"With {what}: {mode} {verdict}; {latency}; {cost}{compared}."
+        return Lever(
+            changes=dict(changes), recommendation=mode, feasible=decision.feasible, because=because,
+            cost_change_usd_per_month=round(delta, 6),
+        )
+
+    def consider(self, changes: Mapping[str, Any], what: str) -> Lever | None:
+        outcome = self.run(changes)
+        if outcome is None or not self.useful(*outcome):
+            return None
+        return self.lever(changes, what, *outcome)
+
+
+def _model_levers(finder: _Finder) -> Iterator[Lever]:
+    profile = finder.base.profile
+    if profile.pricing is not None:  # a private price for this model says nothing of another
+        return
+    catalogue = finder.probe.ruleset.catalogue
+    current = catalogue.resolve(profile.provider, profile.model)
+    embedding = profile.output_format == "embedding"
+    # The workload's measurements and limits are of its own model: another model is judged
+    # at the catalogue's figures for it.
+    reset = {name: None for name in ("model_p95_s", "ttft_s", "output_tokens_per_s", "rate_limits")
+             if getattr(profile, name) is not None}
+    # A model that reasons bills reasoning tokens the workload does not state: it is compared
+    # only with another model that reasons, never offered as a cheaper stand-in for one that
+    # does not.
+    reasons = current.model.reasons if current.model is not None else False
+    found: list[Lever] = []
+    for model_id, spec in catalogue.models_of(profile.provider):
+        if model_id == current.model_key or (spec.output == "embedding") != embedding:
+            continue
+        if spec.reasons and not reasons:
+            continue
+        name = (spec.match.exact or spec.match.prefix or spec.match.snapshot_of)[0]
+        changes: dict[str, Any] = {"model": name, **reset}
+        if profile.service_tier not in offered_service_tiers(catalogue, catalogue.resolve(profile.provider, name)):
+            changes["service_tier"] = "standard"
+        lever = finder.consider(changes, name)
+        if lever is not None:
+            found.append(lever)
+    yield from sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
+
+
+def _service_tier_levers(finder: _Finder) -> Iterator[Lever]:
+    profile = finder.base.profile
+    if profile.pricing is not None:
+        return
+    catalogue = finder.probe.ruleset.catalogue
+    offered = offered_service_tiers(catalogue, catalogue.resolve(profile.provider, profile.model))
+    if "priority" in offered and profile.service_tier != "priority" and not finder.feasible:
+        lever = finder.consider({"service_tier": "priority"}, "the priority tier")
+        if lever is not None:
+            yield lever
+    if "flex" in offered and profile.service_tier != "flex":
+        lever = finder.consider({"service_tier": "flex"}, "the flex tier (slower, may be unavailable at times)")
+        if lever is not None and lever.recommendation in ("async", "batch"):
+            yield lever
+
+
+def _caching_lever(finder: _Finder) -> Iterator[Lever]:
+    profile = finder.base.profile
+    if profile.input_tokens < MIN_CACHED_PROMPT or profile.cached_input_fraction >= CACHED_SHARE:
+        return
+    lever = finder.consider({"cached_input_fraction": CACHED_SHARE}, "half of each prompt served from the cache")
+    if lever is not None:
+        yield lever
+
+
+def _tier_lever(finder: _Finder) -> Iterator[Lever]:
+    profile, cap = finder.base.profile, finder.base.capacity
+    if profile.rate_limits is not None or not cap.over_limit or cap.tier is None:
+        return
+    spec = finder.probe.ruleset.catalogue.provider(profile.provider)
+    if spec is None:
+        return
+    higher = spec.tiers[spec.tiers.index(cap.tier) + 1:]
+    for tier in higher:
+        outcome = finder.run({"tier": tier})
+        if outcome is None:
+            continue
+        situation, decision = outcome
+        if situation.capacity.over_limit:
+            continue
+        if finder.useful(situation, decision) or (decision.feasible and decision.mode == finder.mode):
+            yield finder.lever({"tier": tier}, f"account tier {tier}, whose limits hold the peak", situation, decision)
+        return
+
+
+def _nice_up(value: float) -> Iterator[float]:
+    """Round values at or above ``value``, fewest significant digits first."""
+    magnitude = math.floor(math.log10(value))
+    for digits in range(1, 7):
+        quantum = 10.0 ** (magnitude - digits + 1)
+        yield float(f"{math.ceil(value / quantum - 1e-9) * quantum:.12g}")
+    yield value
+
+
+def _budget_lever(finder: _Finder) -> Iterator[Lever]:
+    """The nearest larger budget at which the recommendation is feasible (when it is not),
+    or at which a cheaper mode is (when it is)."""
+    rng = field_range("latency_budget_s")
+    start = finder.base.profile.latency_budget_s
+    costs = finder.base.costs.modes
+    if finder.feasible and not any(cost.total_usd < finder.cost - 0.005 for cost in costs.values()):
+        return  # no mode is cheaper, and a mode's costs do not depend on the budget
+
+    def good(budget: float) -> tuple[Situation, Decision] | None:
+        outcome = finder.run({"latency_budget_s": budget})
+        return outcome if outcome is not None and finder.useful(*outcome) else None
+
+    low, high, found = start, start, None
+    while found is None:
+        if high >= rng.high:
+            return
+        high = min(high * 2, rng.high)
+        found = good(high)
+        if found is None:
+            low = high
+    while high / low > _BUDGET_TOLERANCE:
+        mid = math.sqrt(low * high)
+        outcome = good(mid)
+        if outcome is not None:
+            high, found = mid, outcome
+        else:
+            low = mid
+    for value in _nice_up(high):
+        if value <= start or value > high * _BUDGET_TOLERANCE or not rng.contains(value):
+            continue
+        outcome = good(value)
+        if outcome is not None:
+            changes = {"latency_budget_s": value}
+            yield finder.lever(changes, f"a {seconds(value)} budget", *outcome)
+            return
+    changes = {"latency_budget_s": high}
+    yield finder.lever(changes, f"a {seconds(high)} budget", *found)
+
+
+def _usefulness(lever: Lever) -> tuple[bool, float, int]:
+    kind = next(iter(lever.changes))
+    return (not lever.feasible, round(lever.cost_change_usd_per_month, 2), _KIND_ORDER.index(kind))
+
+
+def find_levers(probe: ModeProbe, evaluation: Evaluation) -> list[Lever]:
+    """The levers of one assessment, most useful first (feasible, cheapest, smallest change)."""
+    finder = _Finder(probe, evaluation)
+    levers: list[Lever] = []
+    for search in (_budget_lever, _model_levers, _service_tier_levers, _tier_lever, _caching_lever):
+        levers.extend(search(finder))
+    return sorted(levers, key=_usefulness)

@@ -1,0 +1,108 @@
+"""What a workload's provider offers it, from the provider catalogue: the account tier whose
+rate limits apply, the service tiers it may ask for, and whether a batch API exists (with
+its discount, window and limits). Asking for what the provider lacks is an error naming
+the field and what the provider offers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .assumption import Assumption
+from .catalogue import Catalogue, ResolvedModel
+from .errors import InputError
+from .profile import WorkloadProfile
+
+
+def account_tier(catalogue: Catalogue, profile: WorkloadProfile) -> tuple[str | None, Assumption | None]:
+    """The tier whose limits apply, and the assumption when it is the provider's default."""
+    key = ("tier", profile.provider, profile.tier)
+    hit: tuple[str | None, Assumption | None] | None = catalogue.memo.get(key)
+    if hit is None:
+        hit = catalogue.memo[key] = _account_tier(catalogue, profile.provider, profile.tier)
+    return hit
+
+
+def _account_tier(catalogue: Catalogue, provider: str, given: str | None) -> tuple[str | None, Assumption | None]:
+    spec = catalogue.provider(provider)
+    if spec is None:
+        if given is not None:
+            raise InputError(
+                f"the provider catalogue has no account tiers for provider '{provider}'; "
+                "leave 'tier' out and give 'rate_limits' for your account",
+                field="tier",
+            )
+        return None, None
+    if given is not None:
+        if given.lower() in spec.tiers:
+            return given.lower(), None
+        allowed = ", ".join(spec.tiers) if spec.tiers else "none (leave it out)"
+        raise InputError(f"unknown tier {given!r} for {spec.name}; allowed: {allowed}", field="tier")
+    if spec.default_tier is None:
+        return None, None
+    note = f" {spec.tiers_note.strip()}" if spec.tiers_note else ""
+    return spec.default_tier, Assumption(
+        name="account tier",
+        value=f"{spec.default_tier} ({spec.name}'s default for every model; set 'tier' for yours).{note}",
+        source=catalogue.cite(spec.tiers_source),
+    )
+
+
+def offered_service_tiers(catalogue: Catalogue, resolved: ResolvedModel) -> tuple[str, ...]:
+    """The service tiers the catalogue documents for this model: standard, then flex and
+    priority where the provider offers them for it."""
+    spec, model = resolved.provider, resolved.model
+    offered = ["standard"]
+    if spec is not None and model is not None:
+        if model.flex and spec.flex is not None:
+            offered.append("flex")
+        if spec.priority is not None and model.priority_output_tokens_per_s is not None:
+            offered.append("priority")
+    return tuple(offered)
+
+
+def check_service_tier(catalogue: Catalogue, profile: WorkloadProfile) -> None:
+    if profile.service_tier == "standard":
+        return
+    resolved = catalogue.resolve(profile.provider, profile.model)
+    offered = offered_service_tiers(catalogue, resolved)
+    if profile.service_tier not in offered:
+        who = f"{profile.model} at {resolved.provider.name}" if resolved.provider else f"provider '{profile.provider}'"
+        raise InputError(
+            f"{who} has no {profile.service_tier} tier in the provider catalogue; offered: {', '.join(offered)}",
+            field="service_tier",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOffer:
+    available: bool
+    discount: float | None  # the provider's published share off every token price
+    window_h: float | None  # the completion window it guarantees (or targets)
+    usually_within_h: float | None
+    max_requests: int | None
+    max_file_mb: float | None
+    reason: str  # why there is none
+    source: str  # cited
+
+
+def batch_offer(catalogue: Catalogue, provider: str) -> BatchOffer:
+    key = ("batch", provider)
+    hit: BatchOffer | None = catalogue.memo.get(key)
+    if hit is None:
+        spec = catalogue.provider(provider)
+        if spec is None:
+            hit = BatchOffer(
+                False, None, None, None, None, None,
+                f"The provider catalogue does not know whether {provider} has a batch API; a 'pricing' override "
+                "with its batch_discount says it has.",
+                "advisor provider catalogue",
+            )
+        else:
+            b = spec.batch
+            hit = BatchOffer(
+                b.available, b.discount, b.window_h, b.usually_within_h, b.max_requests, b.max_file_mb,
+                " ".join(b.reason.split()), catalogue.cite(b.source),
+            )
+        catalogue.memo[key] = hit
+    return hit

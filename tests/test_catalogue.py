@@ -1,0 +1,320 @@
+"""The provider catalogue: data in the rule set, validated at load, matched without
+substring accidents, read by the latency, price and capacity models."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor import assess, load_rules, parse_profile
+from advisor.core.engine import fire_rules, refire_rules
+from advisor.core.errors import InputError, RuleSetError
+from advisor.core.latency import model_speed
+from advisor.core.prices import price_card
+from advisor.core.situation import resituate, situate
+
+from .conftest import PRICE_DATE, SHIPPED_RULES, run_cli
+from .strategies import profile_dicts
+
+RULES = load_rules()
+CATALOGUE = RULES.catalogue
+BASE = {"name": "x", "interaction": "chat", "latency_budget_s": 10, "input_tokens": 500, "output_tokens": 200,
+        "requests_per_month": 10_000, "model": "gpt-4o-mini"}
+
+
+def _copy(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(SHIPPED_RULES, tmp_path / "rules"))
+
+
+def _edit(folder: Path, change: Any) -> None:
+    path = folder / "catalogue.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+# -- matching ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("provider", "reference", "expected"),
+    [
+        ("openai", "gpt-4o", "gpt-4o"),
+        ("openai", "GPT-4o-mini", "gpt-4o-mini"),  # case does not matter
+        ("openai", "gpt-4o-mini-2024-07-18", "gpt-4o-mini"),  # exact snapshot, not gpt-4o
+        ("openai", "gpt-4.1-2025-04-14", "gpt-4.1"),  # a dated snapshot of a name
+        ("openai", "gpt-4.1-mini-2025-04-14", "gpt-4.1-mini"),  # ... of the longer name
+        ("anthropic", "claude-sonnet-4-5-20250929", "claude-sonnet-4-5"),
+        ("google", "gemini-2.5-pro-preview-06-05", "gemini-2.5-pro"),  # a prefix ends at '-'
+        ("google", "gemini-2.5-pro-tts", None),  # vetoed
+        ("google", "gemini-2.5-profound", None),  # a prefix must end at '-', '@', ':' or the end
+        ("aws", "us.anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-sonnet-4-5"),
+        ("openai", "gemini-2.5-flash", None),  # lookups never cross providers
+        ("google", "gpt-4o-mini", None),
+        ("openai", "mini", None),  # no substring accident either way
+        ("openai", "gpt-3.5-turbo", None),  # a model the catalogue lacks
+        ("acme", "gpt-4o", None),  # a provider it lacks
+    ],
+)
+def test_models_match_by_exact_name_snapshot_or_bounded_prefix(provider, reference, expected):
+    assert CATALOGUE.resolve(provider, reference).model_key == expected
+
+
+def test_gemini_is_not_a_mini_model():
+    # The old substring table gave every "gemini" a small model's speed.
+    flash = model_speed(CATALOGUE, "google", "gemini-2.5-flash")
+    mini = model_speed(CATALOGUE, "openai", "gpt-4o-mini")
+    assert flash != mini
+    assert flash.reasons  # thinking is on by default: its first visible token waits
+    assert flash.ttft_p95_s > 10 * mini.ttft_p95_s
+
+
+def test_reasoning_models_wait_for_their_reasoning():
+    o3 = model_speed(CATALOGUE, "openai", "o3")
+    o4_mini = model_speed(CATALOGUE, "openai", "o4-mini")  # no measurement of its own
+    gpt_4o = model_speed(CATALOGUE, "openai", "gpt-4o")
+    assert o3.reasons and o4_mini.reasons and not gpt_4o.reasons
+    assert min(o3.ttft_p95_s, o4_mini.ttft_p95_s) > 20 > gpt_4o.ttft_p95_s
+    assert "reasons before it answers" in o4_mini.ttft_assumption.value
+
+
+def test_speeds_are_medians_made_p95_by_the_measured_spread():
+    gpt_4o = model_speed(CATALOGUE, "openai", "gpt-4o")
+    assert gpt_4o.ttft_p95_s == pytest.approx(0.45 * 1.7)
+    assert "0.45 s median x 1.7" in gpt_4o.ttft_assumption.value
+    assert "jonathanwrede.de" in gpt_4o.ttft_assumption.source and "2026-06-24" in gpt_4o.ttft_assumption.source
+    unknown = model_speed(CATALOGUE, "openai", "gpt-3.5-turbo")
+    assert not unknown.measured and "not a measurement of this model" in unknown.ttft_assumption.value
+
+
+def test_two_models_claiming_one_name_is_an_error_at_load(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder, lambda d: d["providers"]["openai"]["models"]["gpt-4.1"]["match"]["exact"].append("gpt-4o"))
+    with pytest.raises(RuleSetError) as info:
+        load_rules(folder)
+    assert "catalogue.yaml" in str(info.value)
+    assert "providers.openai.models.gpt-4.1.match.exact: 'gpt-4o' is also claimed by model 'gpt-4o'" in str(info.value)
+
+
+# -- validation: bad data names the file and the key, exit 2 -----------------------------
+
+
+BAD_CATALOGUES = [
+    ("wrong type", lambda d: d["providers"]["openai"]["models"]["gpt-4o"]["speed"].update(ttft_s="fast"),
+     "providers.openai.models.gpt-4o.speed.ttft_s: input should be a valid number (got 'fast')"),
+    ("unknown source", lambda d: d["providers"]["openai"]["batch"].update(source="my_memory"),
+     "providers.openai.batch.source: unknown source 'my_memory'"),
+    ("unknown tier", lambda d: d["providers"]["openai"].update(default_tier="tier-9"),
+     "providers.openai.default_tier: must be one of the provider's tiers"),
+    ("limit the provider does not set", lambda d: d["providers"]["anthropic"]["models"]["claude-sonnet-4-5"]["limits"]
+     ["start"].update(tpm=1000),
+     "providers.anthropic.models.claude-sonnet-4-5.limits.start.tpm: anthropic counts tokens as 'separate'"),
+    ("batch discount without a batch API", lambda d: d["providers"]["deepseek"]["batch"].update(discount=0.5),
+     "providers.deepseek.batch: without a batch API: no discount"),
+    ("unknown key", lambda d: d["providers"]["openai"].update(colour="green"), "providers.openai.colour: unknown key"),
+]
+
+
+@pytest.mark.parametrize(("label", "change", "fragment"), BAD_CATALOGUES, ids=[c[0] for c in BAD_CATALOGUES])
+def test_a_bad_catalogue_fails_at_load_naming_file_and_key(tmp_path, capsys, label, change, fragment):
+    folder = _copy(tmp_path)
+    _edit(folder, change)
+    with pytest.raises(RuleSetError) as info:
+        load_rules(folder)
+    assert str(info.value).startswith(str(folder / "catalogue.yaml"))
+    assert fragment in str(info.value)
+    for argv in (("rules", "check", folder), ("recommend", "examples/chatbot.yaml", "--rules", folder)):
+        code, _, err = run_cli(capsys, *argv)
+        assert code == 2 and fragment in err and "Traceback" not in err, argv
+
+
+def test_rules_check_reports_the_catalogue(capsys):
+    code, out, _ = run_cli(capsys, "rules", "check")
+    assert code == 0
+    assert "catalogue: 8 providers" in out and "every figure cited" in out
+
+
+def test_every_source_is_dated_and_every_model_prices():
+    for key, source in CATALOGUE.data.sources.items():
+        assert source.as_of, key
+    for provider, spec in CATALOGUE.data.providers.items():
+        for model, entry in spec.models.items():
+            name = (entry.match.exact or entry.match.prefix)[0]
+            assert CATALOGUE.resolve(provider, name).model_key == model
+            if spec.prices is not None:
+                card = price_card(provider, name, PRICE_DATE, catalogue=CATALOGUE)
+                assert card.standard.input.base > 0, (provider, model)
+
+
+def test_a_rule_set_extending_the_default_overrides_the_catalogue(tmp_path, capsys):
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    (ours / "ruleset.yaml").write_text(
+        "id: ours\nversion: 1.0.0\ntitle: Ours\nextends: default\n", encoding="utf-8"
+    )
+    # Our account measured gpt-4o's first token itself; nothing else changes.
+    (ours / "catalogue.yaml").write_text(
+        yaml.safe_dump({
+            "providers": {"openai": {"models": {"gpt-4o": {"speed": {
+                "ttft_s": 0.3, "ttft_p95_s": 0.5, "output_tokens_per_s": 90, "source": "ours"}}}}},
+            "sources": {"ours": {"title": "Our own traces, October", "url": None, "as_of": "2026-10-31",
+                                 "kind": "measured"}},
+        }),
+        encoding="utf-8",
+    )
+    rules = load_rules(ours)
+    speed = model_speed(rules.catalogue, "openai", "gpt-4o")
+    assert (speed.ttft_p95_s, speed.output_tokens_per_s) == (0.5, 90)
+    assert "Our own traces" in speed.ttft_assumption.source
+    assert model_speed(rules.catalogue, "openai", "gpt-4o-mini") == model_speed(CATALOGUE, "openai", "gpt-4o-mini")
+    assert rules.content_hash != RULES.content_hash
+
+
+# -- what the workload asks for ----------------------------------------------------------
+
+
+def test_the_default_tier_is_the_same_for_every_model_of_a_provider_and_printed():
+    for model in ("gpt-4o", "gpt-4.1", "gpt-4o-mini", "o3"):
+        a = assess({**BASE, "model": model}, RULES, price_date=PRICE_DATE, what_if=False)
+        assert a.capacity.tier == "tier-1"
+        tier = next(x for x in a.assumptions if x.name == "account tier")
+        assert tier.value.startswith("tier-1 (OpenAI's default for every model")
+
+
+def test_an_unknown_tier_names_the_field_and_the_allowed_ids(tmp_path, capsys):
+    with pytest.raises(InputError) as info:
+        assess({**BASE, "tier": "gold"}, RULES, price_date=PRICE_DATE, what_if=False)
+    assert info.value.field == "tier" and "allowed: tier-1, tier-2, tier-3, tier-4, tier-5" in info.value.message
+    path = tmp_path / "w.yaml"
+    path.write_text(yaml.safe_dump({**BASE, "provider": "anthropic", "model": "claude-haiku-4-5", "tier": "tier-2"}))
+    code, _, err = run_cli(capsys, "recommend", path)
+    expected = f"{path}: field 'tier': unknown tier 'tier-2' for Anthropic; allowed: start, build, scale"
+    assert code == 2 and expected in err
+
+
+def test_a_service_tier_the_model_lacks_is_an_error():
+    with pytest.raises(InputError) as info:
+        assess({**BASE, "model": "gpt-4o", "service_tier": "flex"}, RULES, price_date=PRICE_DATE, what_if=False)
+    assert info.value.field == "service_tier" and "offered: standard, priority" in info.value.message
+    with pytest.raises(InputError):
+        assess({**BASE, "provider": "deepseek", "model": "deepseek-flash", "service_tier": "priority"}, RULES,
+               price_date=PRICE_DATE, what_if=False)
+
+
+def test_flex_and_priority_are_priced_from_the_price_data():
+    flex = assess({**BASE, "model": "gpt-5", "service_tier": "flex"}, RULES, price_date=PRICE_DATE, what_if=False)
+    standard = assess({**BASE, "model": "gpt-5"}, RULES, price_date=PRICE_DATE, what_if=False)
+    assert flex.costs["sync"].tokens_usd == pytest.approx(standard.costs["sync"].tokens_usd / 2)
+    # Async is also shown at flex prices where the model has a flex tier.
+    assert standard.costs["async"].flex_total_usd == pytest.approx(
+        standard.costs["async"].total_usd - standard.costs["async"].tokens_usd / 2
+    )
+    assert standard.costs["sync"].flex_total_usd is None
+    priority = assess({**BASE, "model": "gpt-4o", "service_tier": "priority"}, RULES, price_date=PRICE_DATE,
+                      what_if=False)
+    plain = assess({**BASE, "model": "gpt-4o"}, RULES, price_date=PRICE_DATE, what_if=False)
+    assert priority.costs["sync"].tokens_usd == pytest.approx(plain.costs["sync"].tokens_usd * 1.7)
+
+
+def test_before_the_price_data_knew_flex_prices_the_published_discount_is_used():
+    import datetime
+
+    card = price_card("openai", "gpt-5", datetime.date(2026, 6, 1), catalogue=CATALOGUE)
+    assert card.flex_source == "published discount"
+    assert card.flex is not None and card.flex.input.base == pytest.approx(card.standard.input.base / 2)
+
+
+# -- no invented discounts ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("provider", "model"), [("aws", "us.anthropic.claude-sonnet-4-5-20250929-v1:0"),
+                                                 ("azure", "gpt-4.1")])
+def test_bedrock_and_azure_batch_at_their_documented_discount(provider, model):
+    card = price_card(provider, model, PRICE_DATE, catalogue=CATALOGUE)
+    assert card.batch_source == "published discount" and card.batch_available
+    assert card.batch.input.base == pytest.approx(card.standard.input.base / 2)
+    discount = next(a for a in card.assumptions if a.name == "batch discount")
+    assert ("Amazon Bedrock" if provider == "aws" else "Azure OpenAI") in discount.source
+
+
+@pytest.mark.parametrize(("provider", "model", "pricing"), [
+    ("deepseek", "deepseek-flash", None),
+    ("self_hosted", "llama-3.3-70b", {"input_per_mtok": 0.2, "output_per_mtok": 0.2}),
+])
+def test_no_batch_api_means_no_batch_discount(provider, model, pricing):
+    a = assess({**BASE, "interaction": "pipeline", "latency_budget_s": 86400, "provider": provider, "model": model,
+                "pricing": pricing}, RULES, price_date=PRICE_DATE, what_if=False)
+    assert a.recommendation != "batch"
+    assert not a.pricing.batch_available and a.pricing.batch == a.pricing.standard
+    assert a.costs["batch"].tokens_usd == a.costs["sync"].tokens_usd
+    unmet = next(u for u in a.unmet if u.mode == "batch")
+    assert unmet.rules == ["cost-batch-needs-a-batch-api"] and "has no batch API" in unmet.reasons[0]
+
+
+def test_a_batch_discount_for_a_provider_without_a_batch_api_is_an_error():
+    with pytest.raises(InputError) as info:
+        assess({**BASE, "provider": "deepseek", "model": "deepseek-flash",
+                "pricing": {"input_per_mtok": 1, "output_per_mtok": 2, "batch_discount": 0.5}}, RULES,
+               price_date=PRICE_DATE, what_if=False)
+    assert info.value.field == "pricing.batch_discount" and "has no batch API" in info.value.message
+
+
+def test_self_hosted_needs_its_own_prices_and_has_no_provider_limit():
+    with pytest.raises(InputError) as info:
+        assess({**BASE, "provider": "self_hosted", "model": "llama-3.3-70b"}, RULES, price_date=PRICE_DATE)
+    assert info.value.field == "pricing"
+    a = assess({**BASE, "provider": "self_hosted", "model": "llama-3.3-70b", "peak_requests_per_minute": 1e6,
+                "pricing": {"input_per_mtok": 0.2, "output_per_mtok": 0.2}}, RULES, price_date=PRICE_DATE,
+               what_if=False)
+    assert not a.capacity.limits_known and not a.capacity.over_limit
+    assert a.facts["over_rate_limit"] is None
+    # Its capacity is the workload's own.
+    own = assess({**BASE, "provider": "self_hosted", "model": "llama-3.3-70b", "peak_requests_per_minute": 100,
+                  "rate_limits": {"concurrency": 1}, "pricing": {"input_per_mtok": 0.2, "output_per_mtok": 0.2}},
+                 RULES, price_date=PRICE_DATE, what_if=False)
+    assert own.capacity.over_limit
+
+
+def test_deepseek_is_priced_at_its_peak_hour():
+    card = price_card("deepseek", "deepseek-flash", PRICE_DATE, catalogue=CATALOGUE)
+    assert card.standard.input.base == pytest.approx(0.3)  # off-peak is half
+    assert any(a.name == "price hour" and "02:00 UTC" in a.value for a in card.assumptions)
+
+
+# -- the probes' shortcuts give what a fresh assessment gives -----------------------------
+
+_CHANGES = st.one_of(
+    st.fixed_dictionaries({"latency_budget_s": st.floats(0.1, 1e6)}),
+    st.fixed_dictionaries({"interaction": st.sampled_from(["chat", "pipeline", "service_call", "request_response"])}),
+    st.fixed_dictionaries({"model_p95_s": st.floats(0.1, 3000)}),
+    st.fixed_dictionaries({"requests_per_month": st.integers(1, 10**9)}),
+    st.fixed_dictionaries({"peak_requests_per_minute": st.floats(0, 1e6)}),
+    st.fixed_dictionaries({"output_tokens": st.integers(1, 10**5)}),
+    st.fixed_dictionaries({"tier": st.sampled_from(["tier-1", "tier-5"]), "model": st.sampled_from(["gpt-4o", "o3"]),
+                           "provider": st.just("openai")}),
+    st.fixed_dictionaries({"cached_input_fraction": st.floats(0, 1), "downstream": st.just("external_api")}),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=profile_dicts(), changes=_CHANGES)
+def test_resituating_and_refiring_equal_a_fresh_evaluation(data, changes):
+    profile = parse_profile(data)
+    try:
+        base = situate(profile, RULES, PRICE_DATE)
+        fresh = situate(profile.model_copy(update=changes), RULES, PRICE_DATE)
+    except InputError:  # e.g. a tier the provider lacks: nothing to compare
+        return
+    quick = resituate(base, RULES, changes)
+    assert quick.facts == fresh.facts
+    assert (quick.latency, quick.costs, quick.capacity, quick.card) == (fresh.latency, fresh.costs, fresh.capacity,
+                                                                        fresh.card)
+    assert quick.assumptions == fresh.assumptions
+    refired = refire_rules(RULES, fire_rules(RULES, base.facts), base.facts, fresh.facts)
+    assert refired == fire_rules(RULES, fresh.facts)

@@ -1,0 +1,304 @@
+"""Decisions an architect would sign: each cause of a wrong answer, with workloads of our own.
+
+1. a mode forced where none fits; 2. batch where it does not exist or does not pay;
+3. the size of a saving; 4. provider facts, not guesses; 5. monotone where it should be;
+6. levers an architect reaches for; 7. the advisor's own thresholds labelled as its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from advisor import assess, load_rules, parse_profile
+from advisor.core.variables import field_range
+
+from .conftest import PRICE_DATE, SHIPPED_RULES
+from .strategies import profile_dicts
+
+RULES = load_rules()
+WAITING = ("chat", "inline_edit", "request_response", "service_call")
+
+VOICE = {
+    "name": "Voice assistant", "interaction": "chat", "latency_budget_s": 0.7, "input_tokens": 900,
+    "output_tokens": 120, "requests_per_month": 1_500_000, "peak_requests_per_minute": 300,
+    "provider": "openai", "model": "gpt-4o", "tier": "tier-4",
+}
+REWRITER = {
+    "name": "Query rewriter", "interaction": "service_call", "latency_budget_s": 0.4, "input_tokens": 300,
+    "output_tokens": 25, "output_format": "json", "requests_per_month": 3_000_000, "peak_requests_per_minute": 300,
+    "model": "gpt-4o-mini", "downstream": "internal_service", "tier": "tier-3",
+}
+PIPELINE = {
+    "name": "Nightly enrichment", "interaction": "pipeline", "latency_budget_s": 8 * 3600, "input_tokens": 1000,
+    "output_tokens": 150, "output_format": "json", "requests_per_month": 400_000, "model": "gpt-4o-mini",
+    "downstream": "internal_service", "side_effects": "idempotent",
+}
+
+
+def decide(fields: dict[str, Any], **changes: Any):
+    return assess({**fields, **changes}, RULES, price_date=PRICE_DATE)
+
+
+def quick(fields: dict[str, Any], **changes: Any):
+    return assess({**fields, **changes}, RULES, price_date=PRICE_DATE, what_if=False)
+
+
+# -- 1. never async or batch by elimination ------------------------------------------------
+
+
+def test_voice_assistant_streams_but_is_not_feasible_with_gpt_4o():
+    a = decide(VOICE)
+    assert (a.recommendation, a.contract, a.feasible) == ("streaming", "synchronous", False)
+    assert a.infeasible_reason == "The first token arrives at 0.77 s (p95) on gpt-4o, after the 0.70 s budget."
+    assert {"async", "batch"} <= {e.mode for e in a.excluded}
+    # The levers: a faster model of the same provider, or the budget the first token needs.
+    levers = {(tuple(lv.changes.items()), lv.recommendation, lv.feasible) for lv in a.levers}
+    assert ((("model", "gpt-4o-mini"),), "streaming", True) in levers
+    assert (((("latency_budget_s", 0.77),), "streaming", True)) in levers
+    assert a.levers[0].changes == {"model": "gpt-4o-mini"}  # feasible and cheapest first
+    assert "$4,864 a month less" in a.levers[0].because
+    # And a hard timeout with a fallback answer is on the checklist, as a pattern.
+    assert any(item.startswith("A hard timeout on the first token") for item in a.checklist)
+
+
+def test_query_rewriter_is_sync_and_not_feasible_at_400_ms():
+    a = decide(REWRITER)
+    assert (a.recommendation, a.feasible) == ("sync", False)
+    assert a.infeasible_reason == "The end-to-end p95 is 0.64 s on gpt-4o-mini, over the 0.40 s budget."
+    budget = next(lv for lv in a.levers if "latency_budget_s" in lv.changes)
+    assert budget.changes["latency_budget_s"] == pytest.approx(0.65) and budget.feasible
+
+
+def test_a_real_time_budget_over_five_seconds_stays_real_time_with_a_budget_lever():
+    """A click-and-wait that takes 8 s against a 3 s budget: the contract is still real-time
+    (async only changes who waits), so it is not feasible, and the budget lever shows where
+    async becomes the answer."""
+    a = decide(REWRITER, interaction="request_response", model_p95_s=8, latency_budget_s=3)
+    assert a.contract == "synchronous" and not a.feasible
+    budget = next(lv for lv in a.levers if "latency_budget_s" in lv.changes)
+    assert budget.recommendation == "async" and budget.feasible and budget.changes["latency_budget_s"] >= 8
+
+
+def test_a_chain_of_three_under_a_real_time_budget_misses_it():
+    a = quick(REWRITER, interaction="request_response", chained_calls=3, model_p95_s=0.3, latency_budget_s=2)
+    assert a.contract == "synchronous" and not a.feasible
+    assert "3 chained calls have no bounded p95" in (a.infeasible_reason or "")
+
+
+def test_compliance_decides_the_contract_a_feasible_async():
+    a = quick(REWRITER, downstream="compliance_critical", latency_budget_s=3)
+    assert (a.recommendation, a.feasible) == ("async", True)
+    assert "failure-compliance-audit-trail" in a.decided_by
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile_dicts())
+def test_someone_watching_with_a_real_time_budget_never_gets_a_job(data):
+    profile = parse_profile(data)
+    assume(profile.interaction in WAITING and profile.latency_budget_s < 5)
+    assume(profile.downstream != "compliance_critical")
+    a = assess(profile, RULES, price_date=PRICE_DATE, what_if=False)
+    assert a.recommendation in ("sync", "streaming")
+    assert a.feasible == (a.infeasible_reason is None)
+
+
+# -- 2. batch only where it exists, fits its window and pays --------------------------------
+
+
+def test_batch_with_no_discount_is_not_recommended():
+    a = quick(PIPELINE, pricing={"input_per_mtok": 0.15, "output_per_mtok": 0.6, "batch_discount": 0})
+    assert a.recommendation != "batch"
+    assert "cost-batch-needs-a-saving" in next(e.rules for e in a.excluded if e.mode == "batch")
+
+
+def test_a_hundred_requests_a_month_is_a_simple_script():
+    a = quick(PIPELINE, requests_per_month=100)
+    assert a.recommendation == "sync" and a.feasible
+    assert a.costs["batch"].total_usd > 2 * a.costs["sync"].total_usd
+    assert "cost-batch-pays-its-way" in next(e.rules for e in a.excluded if e.mode == "batch")
+
+
+def test_a_nightly_pipeline_keeps_batch_against_its_queue():
+    """Seed 000's nightly ticket triage: batch costs more than a plain script but less than the
+    queue it replaces (async), so batch stays."""
+    a = quick(PIPELINE)
+    assert a.recommendation == "batch"
+    assert a.costs["sync"].total_usd < a.costs["batch"].total_usd < a.costs["async"].total_usd
+
+
+def test_a_ten_minute_freshness_target_is_async_not_batch():
+    a = quick(PIPELINE, latency_budget_s=600)
+    assert a.recommendation == "async"
+    assert "latency-batch-window-too-short" in next(e.rules for e in a.excluded if e.mode == "batch")
+
+
+def test_between_an_hour_and_the_window_batch_carries_the_risk_and_an_alert():
+    a = quick(PIPELINE, latency_budget_s=2 * 3600, requests_per_month=5_000_000, input_tokens=3000)
+    assert a.recommendation == "batch"
+    assert "latency-batch-completion-window" in [r.id for r in a.fired_rules]
+    assert any("guarantees only its completion window" in item for item in a.checklist)
+    whole_day = quick(PIPELINE, latency_budget_s=86400, requests_per_month=5_000_000, input_tokens=3000)
+    assert not any("guarantees only its completion window" in item for item in whole_day.checklist)
+
+
+# -- 3. the size of a saving counts ---------------------------------------------------------
+
+
+def test_a_large_saving_with_a_tolerant_budget_favours_batch():
+    large = quick(PIPELINE, latency_budget_s=86400, requests_per_month=5_000_000, input_tokens=3000)
+    small = quick(PIPELINE, latency_budget_s=86400, requests_per_month=20_000)
+    assert "cost-batch-large-saving" in [r.id for r in large.fired_rules]
+    assert "cost-batch-large-saving" not in [r.id for r in small.fired_rules]
+    assert large.facts["batch_net_saving_vs_sync_contract_usd_per_month"] > 1000
+    assert large.facts["batch_net_saving_vs_async_fraction"] == pytest.approx(
+        1 - large.costs["batch"].total_usd / large.costs["async"].total_usd
+    )
+
+
+def test_the_gray_zone_weighs_what_async_costs_to_build():
+    """A 30-second click-and-wait: async either way, but at low volume its build is most of the
+    bill, which counts against it and puts 'keep the plumbing small' on the checklist."""
+    gray = {**REWRITER, "interaction": "request_response", "latency_budget_s": 45, "model_p95_s": 30,
+            "output_format": "text", "downstream": "own_ui", "peak_requests_per_minute": None}
+    low = quick(gray, requests_per_month=2_000)
+    high = quick(gray, requests_per_month=2_000_000, input_tokens=20_000)
+    assert low.recommendation == high.recommendation == "async"
+    assert "cost-gray-zone-async-build" in [r.id for r in low.fired_rules]
+    assert "cost-gray-zone-async-build" not in [r.id for r in high.fired_rules]
+    assert low.rank_of("async").axis_scores["cost_burst"] < high.rank_of("async").axis_scores["cost_burst"]
+    assert any(item.startswith("Keep the job plumbing small") for item in low.checklist)
+    assert not any(item.startswith("Keep the job plumbing small") for item in high.checklist)
+
+
+# -- 4. provider facts, not guesses ---------------------------------------------------------
+
+
+def test_every_openai_model_is_judged_at_the_same_tier():
+    limits = {m: quick(PIPELINE, model=m).capacity for m in ("gpt-4o", "gpt-4.1", "gpt-4o-mini")}
+    assert {c.tier for c in limits.values()} == {"tier-1"}
+    assert limits["gpt-4o"].tpm_limit == limits["gpt-4.1"].tpm_limit == 30_000
+
+
+def test_anthropic_output_limit_is_not_applied_to_input():
+    a = quick(VOICE, provider="anthropic", model="claude-haiku-4-5", tier="start", input_tokens=4000,
+              output_tokens=100, peak_requests_per_minute=300)
+    assert a.capacity.token_limit == "separate" and not a.capacity.over_limit
+    # 300 x 4,100 = 1.23M tokens/min would be 3x the 400,000 output limit read as combined.
+    assert a.capacity.tpm_utilisation == pytest.approx(300 * 4000 / 2_000_000)
+
+
+# -- 5. monotone where it should be ---------------------------------------------------------
+
+
+def test_the_email_draft_never_moves_to_a_job_as_its_budget_grows():
+    draft = {"name": "Email draft", "interaction": "request_response", "input_tokens": 1200, "output_tokens": 350,
+             "requests_per_month": 50_000, "model": "gpt-4o-mini"}
+    modes = {budget: quick(draft, latency_budget_s=budget).recommendation for budget in (3, 60, 3600)}
+    assert quick(draft, latency_budget_s=60).latency.end_to_end_p95_s == pytest.approx(3.47, abs=0.01)
+    assert modes == {3: "streaming", 60: "sync", 3600: "sync"}
+
+
+@st.composite
+def _waiting(draw: st.DrawFn) -> tuple[dict[str, Any], float, float]:
+    """Someone waiting, and two budgets: the smaller near the wait itself, where sync or
+    streaming is often feasible, the larger anywhere above it."""
+    data = {**draw(profile_dicts()), "interaction": draw(st.sampled_from(WAITING))}
+    # Mostly workloads sync or streaming can serve: no compliance flow, short chains, a
+    # volume the default tier holds (the rest are tried too, less often).
+    if draw(st.integers(0, 4)):
+        data.update(chained_calls=min(data.get("chained_calls", 1), 2), requests_per_month=min(
+            data["requests_per_month"], 100_000))
+        data.pop("peak_requests_per_minute", None)
+        if data.get("downstream") == "compliance_critical":
+            data["downstream"] = "own_ui"
+    latency = quick(data).latency
+    wait = draw(st.sampled_from([latency.end_to_end_p95_s, latency.time_to_first_token_s]))
+    smaller = min(max(0.05, wait * draw(st.floats(1, 4))), 30 * 86400)
+    larger = min(smaller * draw(st.floats(1, 1e5)), 30 * 86400)
+    return data, smaller, larger
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(_waiting())
+def test_a_larger_budget_never_moves_someone_waiting_to_a_job(case):
+    data, smaller, larger = case
+    profile = parse_profile(data)
+    before = assess(profile.model_copy(update={"latency_budget_s": smaller}), RULES, price_date=PRICE_DATE,
+                    what_if=False)
+    assume(before.recommendation in ("sync", "streaming") and before.feasible)
+    after = assess(profile.model_copy(update={"latency_budget_s": larger}), RULES, price_date=PRICE_DATE,
+                   what_if=False)
+    assert after.recommendation in ("sync", "streaming"), (smaller, larger)
+
+
+@st.composite
+def _background(draw: st.DrawFn) -> dict[str, Any]:
+    """No one waiting, an hour or more of budget, some volume: where batch is often right."""
+    data = {**draw(profile_dicts()), "interaction": "pipeline"}
+    data["latency_budget_s"] = draw(st.floats(3600, 10 * 86400))
+    data["requests_per_month"] = draw(st.integers(1_000, 100_000_000))
+    data.pop("model_p95_s", None)
+    data["chained_calls"] = 1
+    return data
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=_background(), budget_factor=st.floats(1, 1000), volume_factor=st.floats(1, 1000))
+def test_once_batch_more_budget_or_more_volume_keeps_batch(data, budget_factor, volume_factor):
+    profile = parse_profile(data)
+    before = assess(profile, RULES, price_date=PRICE_DATE, what_if=False)
+    assume(before.recommendation == "batch")
+    budget = min(profile.latency_budget_s * budget_factor, field_range("latency_budget_s").high)
+    volume = min(int(profile.requests_per_month * volume_factor), int(field_range("requests_per_month").high))
+    for change in ({"latency_budget_s": budget}, {"requests_per_month": volume}):
+        after = assess(profile.model_copy(update=change), RULES, price_date=PRICE_DATE, what_if=False)
+        assert after.recommendation == "batch", change
+
+
+# -- 6. levers ------------------------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile_dicts())
+def test_every_lever_is_real_in_range_and_sorted(data):
+    profile = parse_profile(data)
+    a = assess(profile, RULES, price_date=PRICE_DATE)
+    keys = [(not lv.feasible, round(lv.cost_change_usd_per_month, 2)) for lv in a.levers]
+    assert keys == sorted(keys)
+    for lever in a.levers:
+        changed = profile.model_copy(update=lever.changes)
+        parse_profile(changed.model_dump())  # a valid workload
+        for name, value in lever.changes.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                assert value > 0 and field_range(name).contains(value), lever
+        again = assess(changed, RULES, price_date=PRICE_DATE, what_if=False)
+        assert (again.recommendation, again.feasible) == (lever.recommendation, lever.feasible)
+        delta = again.costs[again.recommendation].total_usd - a.costs[a.recommendation].total_usd
+        assert lever.cost_change_usd_per_month == pytest.approx(delta, abs=1e-6)
+        # Feasible where today is not, or cheaper, or (an account tier) within the limits today exceeds.
+        within = a.capacity.over_limit and not again.capacity.over_limit
+        assert lever.feasible and (not a.feasible or delta < 0 or within)
+    for change in a.what_would_change:
+        if change.fact in ("input_tokens", "output_tokens", "requests_per_month"):
+            assert change.value >= 1, change
+
+
+def test_what_would_change_drops_zero_sized_requests():
+    a = decide(REWRITER)
+    assert not [c for c in a.what_would_change if c.fact == "output_tokens" and c.value == 0]
+
+
+# -- 7. the advisor's own thresholds are labelled -------------------------------------------
+
+
+@pytest.mark.parametrize("rule_id", ["cost-bursty-traffic", "cost-connections-at-peak", "failure-retry-storm",
+                                     "failure-retries-eat-budget", "cost-batch-large-saving",
+                                     "cost-gray-zone-async-build"])
+def test_the_advisors_own_thresholds_say_so(rule_id):
+    rule = RULES.rule(rule_id).spec
+    assert "advisor default" in rule.because and "advisor-default" in rule.source
+    assert (SHIPPED_RULES / "ruleset.yaml").read_text(encoding="utf-8").count("advisor-default:") == 1
