@@ -162,6 +162,15 @@ def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
                 placeholder="published",
                 help=HELP["batch_discount"],
             )
+            a, b = st.columns(2)
+            a.text_input(
+                "Account tier", key="q_tier", placeholder="the provider's default",
+                help="The tier whose rate limits apply, e.g. tier-3 at OpenAI or build at Anthropic.",
+            )
+            b.selectbox(
+                "Service tier", ("standard", "flex", "priority"), key="q_service_tier",
+                help="Flex (cheaper, slower) or priority processing, where the provider offers it for the model.",
+            )
             limited = st.toggle("Use my rate limits", key="q_use_limits", help=HELP["use_limits"])
             a, b = st.columns(2)
             _money_input(a, "Requests per minute (RPM)", "q_rpm", 100.0, "rpm", disabled=not limited)

@@ -61,6 +61,12 @@ def profile_to_state(profile: WorkloadProfile) -> dict[str, Any]:
         "q_use_limits": limits is not None,
         "q_rpm": _float(limits.rpm) if limits else None,
         "q_tpm": _float(limits.tpm) if limits else None,
+        # Limits the form does not ask for yet, kept so a loaded workload loses nothing.
+        "q_input_tpm": _float(limits.input_tpm) if limits else None,
+        "q_output_tpm": _float(limits.output_tpm) if limits else None,
+        "q_concurrency": _float(limits.concurrency) if limits else None,
+        "q_tier": profile.tier or "",
+        "q_service_tier": profile.service_tier,
         "q_usd_per_person_week": _float(costs.usd_per_person_week),
         "q_amortisation_months": costs.amortisation_months,
         "q_retry_rate": float(profile.retry_rate),
@@ -101,6 +107,8 @@ def answers_from_state(state: Mapping[Any, Any]) -> dict[str, Any]:
         "peak_requests_per_minute": state["q_peak_requests_per_minute"],
         "provider": state["q_provider"],
         "model": state["q_model"] or None,
+        "tier": (state.get("q_tier") or "").strip() or None,
+        "service_tier": state.get("q_service_tier") or "standard",
         "retry_rate": state["q_retry_rate"],
         "attempts_per_layer": state["q_attempts_per_layer"],
         "retry_layers": state["q_retry_layers"],
@@ -116,7 +124,10 @@ def answers_from_state(state: Mapping[Any, Any]) -> dict[str, Any]:
             batch_discount=state["q_batch_discount"],
         )
     if state["q_use_limits"]:
-        answers["rate_limits"] = _present(rpm=state["q_rpm"], tpm=state["q_tpm"])
+        answers["rate_limits"] = _present(
+            rpm=state["q_rpm"], tpm=state["q_tpm"], input_tpm=state.get("q_input_tpm"),
+            output_tpm=state.get("q_output_tpm"), concurrency=state.get("q_concurrency"),
+        )
     costs = _present(
         usd_per_person_week=state["q_usd_per_person_week"],
         amortisation_months=state["q_amortisation_months"],

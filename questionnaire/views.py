@@ -18,7 +18,8 @@ from advisor.core.facts import FACTS
 from advisor.core.profile import MODES, WorkloadProfile
 from advisor.core.rules import RuleSet
 from advisor.core.variables import VARIABLE_FACTS
-from advisor.views.formatting import count, money, move_in_words, percent, saving_cell, seconds, times, value
+from advisor.views.formatting import count, money, move_in_words, percent, saving_cell, seconds, value
+from advisor.views.limits import headroom, peak_summary
 from advisor.views.sources import cite
 from questionnaire.charts import cost_chart, latency_chart, map_chart, ranking_chart
 from questionnaire.record import record_tab
@@ -42,6 +43,10 @@ def headline(a: Assessment, custom_weights: bool) -> None:
         st.markdown("Recommended execution mode &nbsp; " + " ".join(badges))
         st.markdown(f"# {md(words.mode(a.recommendation))}")
         st.markdown(md(a.reason))
+        if not a.feasible:
+            st.warning(f"Not feasible as specified: {md(a.infeasible_reason or '')}", icon="⚠️")
+            for lever in a.levers[:3]:
+                st.markdown(f"- {md(lever.because)}")
         if a.decided_by:
             decisive = " · ".join(md(rules[r].title) if r in rules else f"`{r}`" for r in a.decided_by[:4])
             st.caption(f"Decided by: {decisive}")
@@ -83,7 +88,7 @@ def headline(a: Assessment, custom_weights: bool) -> None:
         )
         m4.metric(
             "Headroom",
-            f"{times(1 - cap.headroom)} the limit" if cap.over_limit else percent(cap.headroom),
+            headroom(cap),
             delta="over the limit" if cap.over_limit else "at peak",
             delta_color="inverse" if cap.over_limit else "off",
             delta_arrow="off",
@@ -112,6 +117,17 @@ def overview_tab(a: Assessment) -> None:
         for p in a.patterns:
             st.markdown(f"**{md(p.name)}**: {md(p.description)}")
             st.caption(md(cite(p.source, a.rules.header.sources)))
+    if a.unmet:
+        st.markdown("##### Missing their contract")
+        for e in a.unmet:
+            st.markdown(f"**{md(words.mode(e.mode))}**\n" + "\n".join(f"- {md(reason)}" for reason in e.reasons))
+    if a.levers:
+        st.markdown("##### Levers")
+        st.markdown("\n".join(
+            f"- {', '.join(f'`{md(k)}` = {md(_setting(v))}' for k, v in lever.changes.items())}: {md(lever.because)}"
+            for lever in a.levers
+        ))
+        st.caption("Each lever changes what you control and re-runs the assessment.")
     st.markdown("##### What would change the decision")
     if a.what_would_change:
         lines = []
@@ -209,16 +225,22 @@ def latency_tab(a: Assessment) -> None:
         )
     )
     st.markdown("##### Rate limits at peak")
-    c1, c2 = st.columns(2)
-    c1.progress(
-        min(1.0, cap.rpm_utilisation),
-        text=f"Requests: {count(cap.peak_rpm)} of {count(cap.rpm_limit)} per minute ({percent(cap.rpm_utilisation)})",
-    )
-    c2.progress(
-        min(1.0, cap.tpm_utilisation),
-        text=f"Tokens: {count(cap.peak_tpm)} of {count(cap.tpm_limit)} per minute ({percent(cap.tpm_utilisation)})",
-    )
-    if cap.over_limit:
+    bars = [
+        (use, text)
+        for use, text in (
+            (cap.rpm_utilisation, "Requests"),
+            (cap.tpm_utilisation, "Tokens (tightest token limit)"),
+            (cap.concurrency_utilisation, "Requests in flight"),
+        )
+        if use is not None
+    ]
+    if bars:
+        for column, (use, text) in zip(st.columns(len(bars)), bars, strict=True):
+            column.progress(min(1.0, use), text=f"{text}: {percent(use)} of the limit")
+        st.caption(md(peak_summary(cap)))
+    else:
+        st.info("No rate limit is known for this model and tier: give rate_limits to check peak traffic.")
+    if cap.over_limit and cap.headroom is not None:
         st.error(
             f"Peak traffic exceeds the rate limit ({percent(1 - cap.headroom)} of it):"
             " expect 429 errors unless traffic is queued or limits raised."
@@ -395,3 +417,8 @@ def sanity_notes(profile: WorkloadProfile) -> list[str]:
     if profile.input_tokens == 0 and profile.output_tokens == 0:
         notes.append("A request with no input and no output tokens costs nothing and takes no time.")
     return notes
+
+
+def _setting(value: object) -> str:
+    """A lever's new value; None: the field falls back to the catalogue's figure."""
+    return "the catalogue's figure" if value is None else str(value)

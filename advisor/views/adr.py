@@ -19,7 +19,9 @@ from typing import Any
 from markupsafe import Markup
 from pydantic_core import to_jsonable_python
 
-from advisor.core.assessment import Assessment, first_sentence
+from advisor.core.assessment import Assessment
+from advisor.core.capacity import Capacity
+from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError
 from advisor.core.policy import fill
 from advisor.core.profile import MODES, Mode
@@ -111,6 +113,8 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
             f" {percent(a.pricing.batch_token_saving_fraction)}"
             f" less at batch prices; peak {count(cap.peak_rpm)} requests/min"
             + (f" is over the rate limits ({times(1 - cap.headroom)} the limit)." if cap.over_limit
+               and cap.headroom is not None
+               else " against no known rate limit." if cap.headroom is None
                else f" with {percent(cap.headroom)} rate-limit headroom.")
         )
     if axis_id == "failure_retry":
@@ -147,10 +151,16 @@ def _arguments(a: Assessment, mode: str) -> tuple[list[dict[str, Any]], list[dic
     """Pros and cons of one mode, from the rules that fired: score > 0 is a pro, < 0 or exclusion a con."""
     pros: list[dict[str, Any]] = []
     cons: list[dict[str, Any]] = []
+    # A mode that misses its contract says so first, with the numbers.
+    missed = next((dict(zip(u.rules, u.reasons, strict=True)) for u in a.unmet if u.mode == mode), {})
     for rule in a.fired_rules:
         base = {"rule": rule.id, "title": rule.title, "because": _lower_first(rule.because), "source": rule.source}
         if mode in rule.exclude:
             cons.append({**base, "score": None, "excluded": True})
+            continue
+        if rule.id in missed:
+            cons.append({**base, "because": "it misses its contract: " + _lower_first(missed[rule.id]),
+                         "score": None, "excluded": False, "missed": True})
             continue
         score = rule.scores.get(mode, 0.0)
         if score > 0:
@@ -159,7 +169,7 @@ def _arguments(a: Assessment, mode: str) -> tuple[list[dict[str, Any]], list[dic
             cons.append({**base, "score": score, "excluded": False})
     # Strongest arguments first; the rule set's order breaks ties (sort is stable).
     pros.sort(key=lambda x: -x["score"])
-    cons.sort(key=lambda x: (not x["excluded"], x["score"] or 0.0))
+    cons.sort(key=lambda x: (not (x["excluded"] or x.get("missed")), x["score"] or 0.0))
     return pros, cons
 
 
@@ -187,13 +197,10 @@ def _options(a: Assessment) -> list[dict[str, Any]]:
 
 # -- the case for each option, argued from the assessment ------------------------------------
 
-BATCH_WINDOW_S = 24 * 3600  # the completion window the batch APIs guarantee
-
-
 def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
     """Does this option answer within the budget, and how: a streaming option is judged by
     its first token (the reader reads along from then on) and says how long the whole
-    answer takes; a batch option by the provider's 24-hour window."""
+    answer takes; a batch option by the provider's batch window (the catalogue's)."""
     lat, budget = a.latency, a.workload.latency_budget_s
     e2e, first = lat.end_to_end_p95_s, lat.time_to_first_token_s
 
@@ -211,10 +218,16 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
             f" wait, {verdict(e2e)}"
         )
     if mode == "batch":
-        if budget >= BATCH_WINDOW_S:
-            return True, f"results come within the providers' 24-hour batch window, within the {seconds(budget)} budget"
+        window = a.facts.get("batch_window_s")
+        if not a.pricing.batch_available or window is None:
+            return False, "the provider has no batch API"
+        if budget >= window:
+            return True, (
+                f"results come within the provider's {seconds(window)} batch window,"
+                f" within the {seconds(budget)} budget"
+            )
         return False, (
-            f"results come within the providers' 24-hour batch window (most batches finish within an hour),"
+            f"results come within the provider's {seconds(window)} batch window (most batches finish within an hour),"
             f" longer than the {seconds(budget)} budget"
         )
     return e2e <= budget, f"the whole answer comes after {seconds(e2e)} at p95, {verdict(e2e)}"
@@ -228,7 +241,8 @@ def latency_short(a: Assessment, mode: str) -> str:
     if mode == "async":
         return f"result after {seconds(lat.end_to_end_p95_s)} plus queue wait"
     if mode == "batch":
-        return "results within 24 h"
+        window = a.facts.get("batch_window_s")
+        return f"results within {seconds(window)}" if a.pricing.batch_available and window else "no batch API"
     return f"answer after {seconds(lat.end_to_end_p95_s)}"
 
 
@@ -254,12 +268,18 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     ruled_out = [r for r in a.fired_rules if mode in r.exclude]
     rule_args: list[tuple[bool, Markup]] = []
     quoted: list[str] = []  # rules whose whole reason this case quotes
+    missed = next((u for u in a.unmet if u.mode == mode), None)
     if ruled_out:
         if _first(ruled_out[0].because) == _lower_first(" ".join(ruled_out[0].because.split())):
             quoted.append(ruled_out[0].id)
         also = "".join(f"; also {markdown.code(r.id)}" for r in ruled_out[1:])
         rule_args.append((False, Markup(
             f"it is ruled out: {markdown.inline(_first(ruled_out[0].because))} ({markdown.code(ruled_out[0].id)}{also})"
+        )))
+    elif missed is not None:  # the right contract, but this workload's numbers miss it
+        rule_args.append((False, Markup(
+            f"it misses its contract: {markdown.inline(_lower_first(missed.reasons[0]))}"
+            f" ({markdown.code(missed.rules[0])})"
         )))
     scored = sorted(
         (r for r in a.fired_rules if r.scores.get(mode, 0.0) and mode not in r.exclude),
@@ -292,6 +312,8 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
         verdict = "chosen"
     elif ruled_out:
         verdict = "ruled out"
+    elif missed is not None:
+        verdict = "misses its contract"
     else:
         verdict = f"ranked {rank.rank} of {len(a.ranking)}"
     return {"mode": mode, "label": modes[mode].label, "pros": pros, "cons": cons, "verdict": verdict,
@@ -360,6 +382,13 @@ def _migration(a: Assessment) -> dict[str, Any] | None:
             "steps": steps, "source": cite(header.migration.source, header.sources)}
 
 
+def _token_limits(cap: Capacity) -> str:
+    """The token limits where the provider does not count input and output together."""
+    parts = [f"{count(v)} {what}" for v, what in ((cap.input_tpm_limit, "input"), (cap.output_tpm_limit, "output"))
+             if v is not None]
+    return " + ".join(parts) if parts else "unknown"
+
+
 def _confirmation(a: Assessment) -> list[str]:
     """What to watch in production: the chosen mode's metrics, with this workload's figures.
 
@@ -374,10 +403,10 @@ def _confirmation(a: Assessment) -> list[str]:
         "end_to_end_p95": seconds(lat.end_to_end_p95_s),
         "time_to_first_token": seconds(lat.time_to_first_token_s),
         "peak_rpm": count(cap.peak_rpm),
-        "rpm_limit": count(cap.rpm_limit),
+        "rpm_limit": count(cap.rpm_limit) if cap.rpm_limit is not None else "unknown",
         "peak_tpm": count(cap.peak_tpm),
-        "tpm_limit": count(cap.tpm_limit),
-        "headroom": percent(cap.headroom),
+        "tpm_limit": count(cap.tpm_limit) if cap.tpm_limit is not None else _token_limits(cap),
+        "headroom": percent(cap.headroom) if cap.headroom is not None else "unknown",
         "cost_per_1k": money_or_none(cost.per_1k_requests_usd),
         "monthly_cost": money(cost.total_usd),
         "requests_per_month": count(w.requests_per_month),
@@ -491,6 +520,8 @@ def record_context(
             "contract": a.contract,
             "reason": a.reason,
             "because": _lower_first(a.reason),
+            "feasible": a.feasible,
+            "infeasible_reason": a.infeasible_reason,
             "decided_by": list(a.decided_by),
             "patterns": [{**p.model_dump(mode="json"), "source": cite(p.source, sources)} for p in a.patterns],
             "excluded": [e.model_dump(mode="json") for e in a.excluded],
@@ -516,6 +547,7 @@ def record_context(
         "migration": _migration(a),
         "confirmation": _confirmation(a),
         "what_would_change": [c.model_dump(mode="json") for c in a.what_would_change],
+        "levers": [lever.model_dump(mode="json") for lever in a.levers],
         "ruleset": a.ruleset.model_dump(mode="json"),
         "advisor_version": a.advisor_version,
         "price_date": a.pricing.price_date.isoformat(),

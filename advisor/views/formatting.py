@@ -228,9 +228,12 @@ def move_in_words(a: Assessment) -> str | None:
     return f"{words}: {why}"
 
 
-def headroom_words(headroom: float, over_limit: bool) -> str:
+def headroom_words(headroom: float | None, over_limit: bool) -> str:
     """Rate-limit headroom at peak: "35% headroom", or "over the limit: peak use is 2.5x the
-    limit" (never a negative headroom of thousands of per cent)."""
+    limit" (never a negative headroom of thousands of per cent), or "headroom unknown" when
+    no rate limit is known for the model and tier."""
+    if headroom is None:
+        return "headroom unknown"
     if over_limit:
         return f"over the limit: peak use is {times(1 - headroom)} the limit"
     return f"{percent(headroom)} headroom"

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from advisor.core.assessment import Assessment, RuleSetInfo, assess
+from advisor.core.capacity import Capacity
 from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import folder_problem, link_problem, read_text
 from advisor.core.policy import fill
@@ -264,12 +265,19 @@ def _describe(exc: AdvisorError, file: Path) -> str:
 # -- one row --------------------------------------------------------------------------
 
 
+def _tighter_limit(cap: Capacity) -> str:
+    """The limit that binds first: RPM, TPM or concurrency (the first named when none is known)."""
+    uses = {"RPM": cap.rpm_utilisation, "TPM": cap.tpm_utilisation, "concurrency": cap.concurrency_utilisation}
+    known = {name: use for name, use in uses.items() if use is not None}
+    return max(known, key=lambda name: known[name]) if known else "RPM"
+
+
 def _risk_figures(a: Assessment) -> dict[str, str]:
     """The figures a risk's detail may name (advisor.core.policy.REVIEW_RISK_FIGURES)."""
     cap, lat = a.capacity, a.latency
     return {
-        "peak_use": percent(max(cap.rpm_utilisation, cap.tpm_utilisation)),
-        "tighter_limit": "RPM" if cap.rpm_utilisation >= cap.tpm_utilisation else "TPM",
+        "peak_use": percent(1 - cap.headroom) if cap.headroom is not None else "unknown",
+        "tighter_limit": _tighter_limit(cap),
         "limits_source": cap.limits_source,
         "current_mode": a.workload.current_mode or "none",
         "end_to_end_p95": seconds(lat.end_to_end_p95_s),

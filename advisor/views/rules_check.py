@@ -13,6 +13,8 @@ def render_check_report(report: CheckReport) -> str:
         f"checking {name} in {report.path}: {rules} rules, {examples} examples, "
         f"{report.sample_size} sample profiles"
     ]
+    if report.catalogue:
+        lines.append(f"catalogue: {report.catalogue}")
     for check in report.checks:
         if check.passed:
             plural = "" if check.examples == 1 else "s"

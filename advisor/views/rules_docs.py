@@ -63,6 +63,15 @@ def describe_effect(ruleset: RuleSet, rule: Rule) -> str:
         parts.append(f"requires {code(effect.require)} (excludes {others})")
     elif effect.exclude:
         parts.append(f"excludes {', '.join(code(m) for m in effect.exclude)}")
+    if effect.unmet:
+        parts.append(f"marks {', '.join(code(m) for m in effect.unmet)} as missing its contract (unmet)")
+    if effect.pays_its_way:
+        modes = ", ".join(code(m) for m in effect.pays_its_way)
+        parts.append(f"excludes {modes} where it costs no less a month than the mode it would replace")
+    if effect.reason.strip():
+        parts.append(f"says why as {inline(' '.join(effect.reason.split()))}")
+    for mode, items in effect.checklist.items():
+        parts += [f"adds to the {code(mode)} checklist: {inline(item)}" for item in items]
     for pattern_id in effect.patterns:
         pattern = ruleset.pattern(pattern_id)
         parts.append(f"suggests the pattern {inline(pattern.name)} ({code(pattern_id)})")
@@ -113,8 +122,13 @@ def ruleset_markdown(ruleset: RuleSet) -> str:
         "",
         "Each rule belongs to one axis. A fired rule adds its scores to its axis; a mode's total is "
         "the weighted sum of its axis scores. Hard constraints (excludes, requires) remove modes "
-        "whatever they score. The best-scoring mode left is recommended; equal totals go to the "
-        f"first mode in the tie-break order: {', '.join(code(m) for m in header.tie_break)}.",
+        "whatever they score: the policy says they are the wrong contract. A mode can also miss its "
+        "contract (unmet): the right contract, but this workload's numbers miss it. The best-scoring "
+        "mode that is allowed and meets its contract is recommended; when no allowed mode meets it, "
+        "the best-scoring allowed mode is recommended and marked not feasible, with the reason in "
+        "numbers, never another contract by elimination. A mode a rule says must pay its way is "
+        "recommended only where it costs less a month than the mode it would replace. Equal totals "
+        f"go to the first mode in the tie-break order: {', '.join(code(m) for m in header.tie_break)}.",
         "",
         "| Axis | Id | Weight | Question | Source |",
         "|---|---|---|---|---|",
@@ -143,11 +157,13 @@ def ruleset_markdown(ruleset: RuleSet) -> str:
         out += [f"{len(rules)} rule{plural} on the {code(axis.id)} axis (weight {number(axis.weight)}).", ""]
         for rule in rules:
             out += _rule_section(ruleset, rule)
+    out += _defaults_section(ruleset)
     out += _patterns_section(ruleset)
     out += _modes_section(ruleset)
     out += _waiting_section(ruleset)
     out += _migration_section(ruleset)
     out += _review_risks_section(ruleset)
+    out += _catalogue_section(ruleset)
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
@@ -176,6 +192,63 @@ def _rule_section(ruleset: RuleSet, rule: Rule) -> list[str]:
             out.append(f"- **{label}:** no example")
     out.append("")
     return out
+
+
+ADVISOR_DEFAULT = "advisor-default"
+
+
+def _defaults_section(ruleset: RuleSet) -> list[str]:
+    """The rules whose thresholds are the advisor's own, not a source document's."""
+    own = [r for r in ruleset.rules if ADVISOR_DEFAULT in r.spec.source]
+    if not own:
+        return []
+    out = [
+        "## Advisor defaults",
+        "",
+        "These rules read a threshold of the advisor's own, not one of a source document; each says "
+        "why in its **Why**, and its source names it as an advisor default.",
+        "",
+        "| Rule | Advisor default |",
+        "|---|---|",
+    ]
+    for rule in own:
+        notes = [part.partition(" ")[2].strip(" ()") for part in " ".join(rule.spec.source.split()).split("; ")
+                 if part.startswith(ADVISOR_DEFAULT)]
+        out.append(f"| {code(rule.id)} | {cell('; '.join(n for n in notes if n))} |")
+    return [*out, ""]
+
+
+def _catalogue_section(ruleset: RuleSet) -> list[str]:
+    """What the provider catalogue says of each provider: batch, tiers, service tiers, models."""
+    catalogue = ruleset.catalogue
+    data = catalogue.data
+    out = [
+        "## Provider catalogue",
+        "",
+        f"Provider facts come from the catalogue ({code('catalogue.yaml')}, compiled on {data.compiled_on}); "
+        "every figure cites its source and date, and each assessment prints the ones it used as "
+        "assumptions. Speeds are medians: the first token's p95 is the median times "
+        f"{number(data.latency.ttft_p95_over_p50)} unless a provider or model says otherwise. A model with no "
+        f"speed of its own gets {number(data.fallback_speed.ttft_p95_s)} s to the first token and "
+        f"{number(data.fallback_speed.output_tokens_per_s)} tokens/s; one that reasons before it answers, "
+        f"{number(data.fallback_speed.reasoning_ttft_s)} s (median) to its first visible token.",
+        "",
+        "| Provider | Batch API | Window | Account tiers (default) | Token limits | Service tiers | Models |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for key, spec in data.providers.items():
+        batch = f"{spec.batch.discount:.0%} off" if spec.batch.available and spec.batch.discount is not None else "none"
+        window = f"{number(spec.batch.window_h)} h" if spec.batch.window_h else "-"
+        tiers = ", ".join(code(t) for t in spec.tiers) if spec.tiers else "none"
+        if spec.default_tier:
+            tiers += f" ({code(spec.default_tier)})"
+        service = ", ".join(name for name in ("flex", "priority") if getattr(spec, name) is not None) or "standard"
+        models = ", ".join(code(m) for m in spec.models) or "any (speeds and capacity from the workload)"
+        out.append(
+            f"| {cell(spec.name)} ({code(key)}) | {batch} | {window} | {tiers} | {spec.token_limit} | {service} | "
+            f"{models} |"
+        )
+    return [*out, ""]
 
 
 def _patterns_section(ruleset: RuleSet) -> list[str]:

@@ -42,11 +42,14 @@ FILTERS = {
     "usd": lambda value: markdown.inline(formatting.money_or_none(None if value is None else float(value))),
     "saving": lambda value: markdown.inline(formatting.saving_cell(None if value is None else float(value))),
     "secs": lambda value: markdown.inline(formatting.seconds(float(value))),
-    "pct": lambda value: markdown.inline(formatting.percent(float(value))),
-    "num": lambda value: markdown.inline(formatting.count(float(value))),
+    # A figure the advisor does not know (a rate limit nobody published) reads "unknown".
+    "pct": lambda value: markdown.inline("unknown" if value is None else formatting.percent(float(value))),
+    "num": lambda value: markdown.inline("unknown" if value is None else formatting.count(float(value))),
     "signed": lambda value: markdown.inline(formatting.signed(float(value))),
     # Rate-limit headroom of a capacity (``{{ capacity | headroom }}``): never a negative share.
-    "headroom": lambda cap: markdown.inline(formatting.headroom_words(float(cap["headroom"]), bool(cap["over_limit"]))),
+    "headroom": lambda cap: markdown.inline(
+        formatting.headroom_words(None if cap["headroom"] is None else float(cap["headroom"]), bool(cap["over_limit"]))
+    ),
 }
 _OPTIONS: dict[str, Any] = {
     "autoescape": False,  # Markdown, not HTML: _finalize escapes instead

@@ -6,14 +6,17 @@ import textwrap
 
 from advisor.core.assessment import Assessment
 
-from .formatting import count, money, money_or_none, move_in_words, percent, saving_cell, seconds, times
+from .formatting import count, money, money_or_none, move_in_words, saving_cell, seconds
+from .limits import peak_summary
 from .sources import cite
 
 WIDTH = 100
 
 
 def _wrap(text: str, indent: str = "    ") -> str:
-    return textwrap.fill(" ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=indent)
+    return textwrap.fill(
+        " ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    )
 
 
 def render_text(a: Assessment) -> str:
@@ -23,6 +26,10 @@ def render_text(a: Assessment) -> str:
     add = lines.append
     add(f"{w.name}: {a.recommendation.upper()} ({a.contract} contract)")
     add(_wrap(a.reason, "  "))
+    if a.feasible:
+        add(f"  Feasible: {a.recommendation} meets its contract for this workload.")
+    else:
+        add(_wrap(f"NOT FEASIBLE as specified: {a.infeasible_reason or ''}", "  "))
     if a.decided_by:
         add(f"  Decided by: {', '.join(a.decided_by)}")
     move = move_in_words(a)
@@ -45,6 +52,22 @@ def render_text(a: Assessment) -> str:
         add("Excluded")
         for e in a.excluded:
             add(f"  {e.mode} ({modes[e.mode].label}): {', '.join(e.rules)}")
+    if a.unmet:
+        add("")
+        add("Missing their contract")
+        for e in a.unmet:
+            add(_wrap(f"{e.mode} ({modes[e.mode].label}): {e.reasons[0]} ({', '.join(e.rules)})", "  "))
+    if a.levers:
+        add("")
+        add("Levers (each found by re-running the assessment)")
+        for lever in a.levers:
+            changes = ", ".join(
+                f"{field} = {'the catalogue figure' if value is None else value}"
+                for field, value in lever.changes.items()
+            )
+            feasible = "" if lever.feasible else " (not feasible)"
+            add(f"  {changes} -> {lever.recommendation}{feasible}")
+            add(_wrap(lever.because))
     if a.patterns:
         add("")
         add("Complementary patterns")
@@ -83,7 +106,12 @@ def render_text(a: Assessment) -> str:
             line += f"  {'today' if mode == today else saving_cell(cost.saving_vs_current_usd):<16}"
         if mode == a.recommendation:
             line += "  <- recommended"
+        if mode == "batch" and not pricing.batch_available:
+            line += "  (no batch API: standard prices)"
         add(line.rstrip())
+    flex = a.costs["async"].flex_total_usd
+    if flex is not None:
+        add(f"  async on the flex tier (slower, may be unavailable at times): {money(flex)} a month in total")
     breakeven = pricing.batch_breakeven_requests_per_month
     paid = f"; {today}'s build is paid (it runs today)" if today else ""
     pays = f"from {count(breakeven)} requests/month" if breakeven is not None else "at no volume"
@@ -95,12 +123,7 @@ def render_text(a: Assessment) -> str:
 
     cap = a.capacity
     add("Capacity at peak")
-    use = max(cap.rpm_utilisation, cap.tpm_utilisation)
-    state = f"OVER LIMIT: peak use is {times(use)} the limit" if cap.over_limit else f"headroom {percent(cap.headroom)}"
-    add(
-        f"  {count(cap.peak_rpm)} requests/min of {count(cap.rpm_limit)} RPM, {count(cap.peak_tpm)} tokens/min of"
-        f" {count(cap.tpm_limit)} TPM: {state}"
-    )
+    add(f"  {peak_summary(cap)}")
     add(f"  limits: {cite(cap.limits_source, sources)}")
     add(f"  {count(cap.concurrent_connections)} concurrent connections for sync/streaming (Little's law)")
     add("")
@@ -114,7 +137,8 @@ def render_text(a: Assessment) -> str:
         add("")
         add("What would change the decision")
         for ch in a.what_would_change:
-            add(f"  {ch.fact} = {ch.value} -> {ch.new_recommendation}: {ch.because}")
+            feasible = "" if ch.feasible else " (not feasible)"
+            add(f"  {ch.fact} = {ch.value} -> {ch.new_recommendation}{feasible}: {ch.because}")
     add("")
     add("Assumptions")
     for asm in a.assumptions:

@@ -1,0 +1,41 @@
+"""Rate limits at peak in words, as the text summary, the decision record and the app show
+them: each limit the provider sets (requests, tokens as it counts them, concurrent
+requests) against the peak, or that no limit is known."""
+
+from __future__ import annotations
+
+from advisor.core.capacity import Capacity
+
+from .formatting import count, headroom_words, percent, times
+
+
+def limit_uses(cap: Capacity) -> list[str]:
+    """One phrase per known limit: "1,200 of 5,000 requests/min"."""
+    uses = []
+    if cap.rpm_limit is not None:
+        uses.append(f"{count(cap.peak_rpm)} of {count(cap.rpm_limit)} requests/min")
+    if cap.tpm_limit is not None:
+        uses.append(f"{count(cap.peak_input_tpm + cap.peak_output_tpm)} of {count(cap.tpm_limit)} tokens/min")
+    if cap.input_tpm_limit is not None:
+        uses.append(f"{count(cap.peak_input_tpm)} of {count(cap.input_tpm_limit)} input tokens/min")
+    if cap.output_tpm_limit is not None:
+        uses.append(f"{count(cap.peak_output_tpm)} of {count(cap.output_tpm_limit)} output tokens/min")
+    if cap.concurrency_limit is not None:
+        uses.append(f"{count(cap.concurrent_connections)} of {count(cap.concurrency_limit)} requests in flight")
+    return uses
+
+
+def headroom(cap: Capacity) -> str:
+    """The headroom as a short figure for a metric: "35%", "2.5x the limit" when over it,
+    or "unknown" when no limit is known."""
+    if cap.headroom is None:
+        return "unknown"
+    return f"{times(1 - cap.headroom)} the limit" if cap.over_limit else percent(cap.headroom)
+
+
+def peak_summary(cap: Capacity) -> str:
+    """"40 of 500 requests/min, 80,000 of 200,000 tokens/min: 60% headroom"."""
+    uses = limit_uses(cap)
+    if not uses:
+        return f"{count(cap.peak_rpm)} requests/min at peak; no rate limit known, nothing checked"
+    return f"{', '.join(uses)}: {headroom_words(cap.headroom, cap.over_limit)}"
