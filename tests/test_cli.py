@@ -29,7 +29,8 @@ def test_text_summary_names_mode_reasons_sources_costs_and_assumptions(capsys):
     assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt|[Ss]eed 0", out), "sources are cited by title"
     # Every figure shows its assumptions: price date, data version, model speed.
     assert "prices as of 2026-11-01" in out and "genai-prices" in out
-    assert "output speed: 100 tokens/s" in out
+    assert "output speed: 115 tokens/s, median (gpt-4o-mini)" in out
+    assert "Feasible: streaming meets its contract" in out
     for mode in advisor.MODES:
         assert re.search(rf"^  {mode} +\$[0-9]", out, re.M)  # a cost row per mode
     assert "Rule set advisor-default" in out
@@ -42,7 +43,10 @@ def test_json_has_the_stable_keys_and_equals_the_api(capsys):
     for key in ("recommendation", "ranking", "excluded", "fired_rules", "latency", "assumptions", "costs",
                 "capacity", "what_would_change"):
         assert key in data
-    assert data["latency"]["end_to_end_p95_s"] == pytest.approx(0.5 + 350 / 100)
+    # The catalogue's median first token (0.25 s) times its p95 spread (1.7), then 350 tokens at 115/s.
+    assert data["latency"]["end_to_end_p95_s"] == pytest.approx(0.25 * 1.7 + 350 / 115)
+    assert data["feasible"] is True and data["infeasible_reason"] is None
+    assert isinstance(data["levers"], list) and isinstance(data["unmet"], list)
     assert set(data["costs"]) == set(advisor.MODES)
     for cost in data["costs"].values():
         assert {"tokens_usd", "infra_usd", "engineering_usd", "total_usd", "per_1k_requests_usd"} <= set(cost)

@@ -48,8 +48,8 @@ def changed_rules(tmp_path: Path, *, batch_needs_s: int | None = None, downstrea
         latency = folder / "latency.yaml"
         rules_text = latency.read_text(encoding="utf-8")
         block = rules_text.split("- id: latency-batch-window-too-short")[1].split("- id:")[0]
-        assert "{fact: latency_budget_s, op: lt, value: 300}" in block
-        latency.write_text(rules_text.replace(block, block.replace("value: 300}", f"value: {batch_needs_s}}}")))
+        assert "{fact: latency_budget_s, op: lt, value: 3600}" in block
+        latency.write_text(rules_text.replace(block, block.replace("value: 3600}", f"value: {batch_needs_s}}}")))
     return folder
 
 
