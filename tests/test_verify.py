@@ -206,7 +206,7 @@ def test_a_rule_set_that_changes_the_decision_drifts(tmp_path, capsys):
     moved = next(line for line in lines if "latency-batch-window-too-short" in line)
     assert moved == (
         "    rule latency-batch-window-too-short now fires (latency_budget_s 28800 lt 172800: yes);"
-        " its threshold moved: latency_budget_s lt 300 -> latency_budget_s lt 172800"
+        " its threshold moved: latency_budget_s lt 3600 -> latency_budget_s lt 172800"
     )
     assert lines[-1] == "1 record: 0 holds, 1 drifted, 0 inconsistent, 0 unverifiable"
 
@@ -217,7 +217,7 @@ def test_a_rule_set_that_changes_the_decision_drifts(tmp_path, capsys):
     assert entry["status"] == "drifted"
     assert (entry["recorded_mode"], entry["current_mode"]) == ("batch", "async")
     (rule,) = [r for r in entry["rule_changes"] if r["rule"] == "latency-batch-window-too-short"]
-    assert rule["thresholds_then"] == ["latency_budget_s lt 300"]
+    assert rule["thresholds_then"] == ["latency_budget_s lt 3600"]
     assert rule["thresholds_now"] == ["latency_budget_s lt 172800"]
     assert any("now fires" in change for change in entry["changes"])
 

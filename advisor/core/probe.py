@@ -89,4 +89,6 @@ class ModeProbe:
         if not decision.decided_by:
             return f"{modes[decision.mode].name} scores highest with no rule against it."
         rule = self.ruleset.rule(decision.decided_by[0]).spec
+        if previous == decision.mode:  # the same mode, now meeting its contract
+            return f"{modes[decision.mode].name} meets its contract: {rule.title.rstrip('.')} ({rule.id})."
         return f"{rule.title.rstrip('.')} ({rule.id})."

@@ -269,6 +269,11 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     rule_args: list[tuple[bool, Markup]] = []
     quoted: list[str] = []  # rules whose whole reason this case quotes
     missed = next((u for u in a.unmet if u.mode == mode), None)
+    # A contract missed on latency is said by the latency line below; any other miss (no
+    # batch API, a rate limit) is said here.
+    missed_in_latency = missed is not None and all(
+        rule.axis == "latency" for rule in a.fired_rules if rule.id in missed.rules
+    ) and not latency_against_budget(a, mode)[0]
     if ruled_out:
         if _first(ruled_out[0].because) == _lower_first(" ".join(ruled_out[0].because.split())):
             quoted.append(ruled_out[0].id)
@@ -276,7 +281,7 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
         rule_args.append((False, Markup(
             f"it is ruled out: {markdown.inline(_first(ruled_out[0].because))} ({markdown.code(ruled_out[0].id)}{also})"
         )))
-    elif missed is not None:  # the right contract, but this workload's numbers miss it
+    elif missed is not None and not missed_in_latency:  # right contract, but the numbers miss it
         rule_args.append((False, Markup(
             f"it misses its contract: {markdown.inline(_lower_first(missed.reasons[0]))}"
             f" ({markdown.code(missed.rules[0])})"
@@ -547,7 +552,14 @@ def record_context(
         "migration": _migration(a),
         "confirmation": _confirmation(a),
         "what_would_change": [c.model_dump(mode="json") for c in a.what_would_change],
+        # The levers (what would make it feasible or cheaper) beside the decision; the what-ifs
+        # that change the mode and that no lever already says.
         "levers": [lever.model_dump(mode="json") for lever in a.levers],
+        "what_would_change_unlike_levers": [
+            c.model_dump(mode="json") for c in a.what_would_change
+            if c.new_recommendation != a.recommendation
+            and not any(lever.changes == {c.fact: c.value} for lever in a.levers)
+        ],
         "ruleset": a.ruleset.model_dump(mode="json"),
         "advisor_version": a.advisor_version,
         "price_date": a.pricing.price_date.isoformat(),
