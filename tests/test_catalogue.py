@@ -11,6 +11,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from advisor import assess, load_rules, parse_profile
 from advisor.core.engine import fire_rules, refire_rules
@@ -318,3 +319,35 @@ def test_resituating_and_refiring_equal_a_fresh_evaluation(data, changes):
     assert quick.assumptions == fresh.assumptions
     refired = refire_rules(RULES, fire_rules(RULES, base.facts), base.facts, fresh.facts)
     assert refired == fire_rules(RULES, fresh.facts)
+
+
+def test_the_shipped_catalogue_is_trusted_only_as_validation_would_build_it():
+    """A command builds the shipped catalogue without validating it (start-up time): the
+    objects must be exactly those validation gives, field by field and type by type, and
+    `advisor rules check` still validates it in full."""
+    from advisor.core.catalogue import CatalogueData, trusted_catalogue
+    from advisor.core.rules import shipped_catalogue_layers
+
+    ((data, source),) = shipped_catalogue_layers()
+    validated = CatalogueData.model_validate(data)
+    trusted = trusted_catalogue(data, source).data
+
+    def same(a, b, path="catalogue"):
+        assert type(a) is type(b), path
+        if isinstance(a, BaseModel):
+            assert a.model_fields_set == b.model_fields_set, path
+            for name in type(a).model_fields:
+                same(getattr(a, name), getattr(b, name), f"{path}.{name}")
+        elif isinstance(a, dict):
+            assert a.keys() == b.keys(), path
+            for key in a:
+                same(a[key], b[key], f"{path}.{key}")
+        elif isinstance(a, list):
+            assert len(a) == len(b), path
+            for i, (x, y) in enumerate(zip(a, b, strict=True)):
+                same(x, y, f"{path}[{i}]")
+        else:
+            assert a == b, path
+
+    same(validated, trusted)
+    assert load_rules().catalogue.data == validated

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import advisor
@@ -268,3 +268,51 @@ def test_weights_embedded_in_a_record_are_checked(tmp_path, capsys, weights, mes
 )
 def test_text_that_reads_as_a_number_is_quoted_when_advisor_writes_yaml(text):
     assert parse_yaml(dump_yaml({"name": text}), "f.yaml") == {"name": text}
+
+
+_PLAIN = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**30, 10**30) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20) | st.dates(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PLAIN)
+def test_the_fast_path_builds_what_safeconstructor_builds(data):
+    """parse_yaml builds plain data itself (faster): the same data SafeConstructor builds."""
+    from advisor.core.yamlio import _Loader, dump_yaml, parse_yaml
+
+    text = dump_yaml({"x": data})
+    loader = _Loader(text)
+    try:
+        expected = loader.get_single_data()
+    finally:
+        loader.dispose()
+    assert parse_yaml(text, "t") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 1\nb: {c: 2, c: 3}\n",  # a repeated key in a nested mapping
+        "a: !!set {x, y}\n",  # a tag the fast path leaves to SafeConstructor
+        "? [1, 2]\n: x\n",  # a key that is a list
+        "=: 1\n",  # YAML's value key
+        "a: !!binary aGk=\n",
+    ],
+)
+def test_the_fast_path_leaves_the_rest_to_safeconstructor(text, monkeypatch):
+    """The same data, or the same message, as SafeConstructor's construct_document gives."""
+    from advisor.core.yamlio import _Loader, parse_yaml
+
+    def outcome() -> object:
+        try:
+            return parse_yaml(text, "t")
+        except InputError as exc:
+            return str(exc)
+
+    fast = outcome()
+    monkeypatch.setattr(_Loader, "build", lambda self, node: self.construct_document(node))
+    assert fast == outcome()

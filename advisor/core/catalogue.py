@@ -30,7 +30,10 @@ CATALOGUE_FILE = "catalogue.yaml"
 ServiceTier = Literal["standard", "flex", "priority"]
 TokenLimit = Literal["combined", "separate", "input_only", "none"]
 
-_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+# defer_build: a model builds its validator when it first validates. The shipped catalogue
+# is built without validating (``trusted_catalogue``), so a command that only reads it
+# never pays for building these validators (about 5 ms of start-up).
+_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True, defer_build=True)
 _NAME = r"^[a-z0-9][a-z0-9_.:@/-]{0,119}$"
 _DATE_SUFFIX = re.compile(r"(?:-\d{4}-\d{2}-\d{2}|-\d{8}|@\d{8})$")
 _PREFIX_END = "-@:"
@@ -262,7 +265,7 @@ class Catalogue:
     def __init__(self, data: CatalogueData, path: str):
         self.data = data
         self.path = path
-        self._indexes = {key: _index(key, spec) for key, spec in data.providers.items()}
+        self._indexes: dict[str, _Index] = {}  # built for a provider when first asked
         self._resolved: dict[tuple[str, str], ResolvedModel] = {}
         self.memo: dict[Any, Any] = {}  # derived figures, cached by the modules that use them
 
@@ -279,7 +282,12 @@ class Catalogue:
             return hit
         provider_key = provider.lower()
         spec = self.data.providers.get(provider_key)
-        model_key = self._indexes[provider_key].find(model) if spec is not None else None
+        model_key = None
+        if spec is not None:
+            index = self._indexes.get(provider_key)
+            if index is None:
+                index = self._indexes[provider_key] = _index(provider_key, spec)
+            model_key = index.find(model)
         resolved = ResolvedModel(
             provider_key, spec, model_key, spec.models[model_key] if spec is not None and model_key else None
         )
@@ -432,6 +440,59 @@ def read_catalogue_layer(directory: Path) -> CatalogueLayer | None:
     if not isinstance(data, dict):
         raise RuleSetError("a catalogue is a mapping of keys", source=str(path))
     return data, str(path)
+
+
+def trusted_catalogue(data: dict[str, Any], source: str) -> Catalogue:
+    """The shipped catalogue, built as validation would build it but without validating:
+    the tests and ``advisor rules check`` validate that very file (and check this gives the
+    same objects), so a command need not pay for validating it on every start."""
+    return Catalogue(_construct(CatalogueData, data), source)
+
+
+def _construct(model: type[BaseModel], data: dict[str, Any]) -> Any:
+    converters = _converters(model)
+    # model_construct: the fields set are exactly the keys given, as validating sets them.
+    return model.model_construct(**{name: converters[name](item) for name, item in data.items()})
+
+
+_CONVERTERS: dict[type[BaseModel], dict[str, Any]] = {}
+
+
+def _converters(model: type[BaseModel]) -> dict[str, Any]:
+    found = _CONVERTERS.get(model)
+    if found is None:
+        found = _CONVERTERS[model] = {name: _converter(f.annotation) for name, f in model.model_fields.items()}
+    return found
+
+
+def _same(item: Any) -> Any:
+    return item
+
+
+def _to_float(item: Any) -> Any:
+    return float(item) if type(item) is int else item
+
+
+def _converter(annotation: Any) -> Any:
+    """How the strict model stores a value of ``annotation``: models built, numbers as floats."""
+    if isinstance(annotation, type):
+        if issubclass(annotation, BaseModel):
+            return lambda item, model=annotation: None if item is None else _construct(model, item)
+        return _to_float if annotation is float else _same
+    args: tuple[Any, ...] = tuple(getattr(annotation, "__args__", ()))
+    origin = getattr(annotation, "__origin__", None)
+    if origin is dict:
+        value = _converter(args[1])
+        return _same if value is _same else lambda item: {key: value(v) for key, v in item.items()}
+    if origin is list:
+        value = _converter(args[0])
+        return _same if value is _same else lambda item: [value(v) for v in item]
+    members = [_converter(member) for member in args if member is not type(None)]
+    if all(m is _same for m in members):
+        return _same
+    if len(members) == 1:  # X | None
+        return lambda item, convert=members[0]: None if item is None else convert(item)
+    raise TypeError(f"no trusted converter for {annotation}")  # pragma: no cover - a new field type
 
 
 def build_catalogue(layers: tuple[CatalogueLayer, ...]) -> Catalogue:

@@ -5,41 +5,85 @@ views print the same figures (advisor.views.formatting), which the core cannot i
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .facts import FACTS
 
+# The same rules as advisor.views.formatting (tests/test_bounds.py checks they agree): never
+# inf, nan or scientific notation; from a trillion, figures are counted in trillions.
+_TRILLION = 1e12
+NOT_A_NUMBER = "n/a"
+
+
+def _big(value: float) -> str:
+    scaled = value / _TRILLION
+    if scaled >= 1_000_000:
+        return "more than a million trillion"
+    return f"{scaled:,.0f} trillion" if scaled >= 100 else f"{scaled:.3g} trillion"
+
 
 def seconds(value: float) -> str:
-    """A duration in the largest unit it reaches: "0.50 s", "12.5 s", "5 min", "8 h"."""
-    if value >= 3600:
-        return f"{value / 3600:.3g} h"
-    if value >= 60:
+    """A duration in the largest unit it reaches: "0.50 s", "12.5 s", "5 min", "8 h", "116 days"."""
+    if not math.isfinite(value):
+        return NOT_A_NUMBER
+    if value < 0:
+        return "-" + seconds(-value)
+    if value == 0:
+        return "0 s"
+    if value < 0.0001:
+        return "less than 0.1 ms"
+    if value < 0.01:
+        return f"{value * 1000:.2g} ms"
+    if value < 10:
+        return f"{value:.2f} s"
+    if value < 60:
+        return f"{value:.1f} s"
+    if value < 3600:
         return f"{value / 60:.3g} min"
-    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+    if value < 2 * 86_400:
+        return f"{value / 3600:.3g} h"
+    days = value / 86_400
+    return f"{count(days)} days" if days >= 100 else f"{days:.3g} days"
 
 
 def money(value: float) -> str:
     """US dollars: whole dollars from $100, cents from $1, four decimals below."""
+    if not math.isfinite(value):
+        return NOT_A_NUMBER
     if value < 0:
         return "-" + money(-value)
     if value == 0:
         return "$0"
+    if value >= _TRILLION:
+        return "$" + _big(value)
     if value >= 100:
         return f"${value:,.0f}"
     if value >= 1:
         return f"${value:,.2f}"
+    if value < 0.0001:
+        return "less than $0.0001"
     return f"${value:,.4f}"
 
 
 def percent(share: float) -> str:
+    """A share as a percentage; ten times or more as a multiple ("23x")."""
+    if not math.isfinite(share):
+        return NOT_A_NUMBER
+    if abs(share) >= 10:
+        return f"{'-' if share < 0 else ''}{count(abs(share))}x"
     if share == 0 or abs(share) >= 0.01:
         return f"{share:.0%}"
-    return f"{share:.2%}"
+    return f"{share:.2%}" if abs(share) >= 0.0001 else "less than 0.01%"
 
 
 def count(value: float) -> str:
-    return f"{value:,.0f}" if value >= 10 or value == int(value) else f"{value:,.1f}"
+    """A count or rate: whole with thousands separators, one decimal below 10 when needed."""
+    if not math.isfinite(value):
+        return NOT_A_NUMBER
+    if abs(value) >= _TRILLION:
+        return ("-" if value < 0 else "") + _big(abs(value))
+    return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.1f}"
 
 
 def fact_text(name: str, value: Any) -> str:

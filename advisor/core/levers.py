@@ -53,7 +53,7 @@ class Lever(BaseModel):
     recommendation: Mode
     feasible: bool
     because: str
-    # The recommended mode's monthly total after the change minus today's recommendation's.
+    # The recommended mode's monthly total after the change minus the one as specified.
     cost_change_usd_per_month: float
 
 
@@ -94,7 +94,7 @@ class _Finder:
             cost = "the same cost"
         else:
             cost = f"{money(abs(delta))} a month {'less' if delta < 0 else 'more'}"
-        compared = "" if abs(delta) < 0.005 else " than today's recommendation"
+        compared = "" if abs(delta) < 0.005 else " than as specified"
         because = f"With {what}: {mode} {verdict}; {latency}; {cost}{compared}."
         return Lever(
             changes=dict(changes), recommendation=mode, feasible=decision.feasible, because=because,

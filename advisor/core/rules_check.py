@@ -17,7 +17,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, get_args
 
-from .catalogue import CATALOGUE_FILE
+from .catalogue import CATALOGUE_FILE, build_catalogue
 from .conditions import condition_facts
 from .engine import evaluate_rule
 from .errors import AdvisorError, RuleSetError
@@ -41,6 +41,7 @@ from .rules import (
     parse_rules,
     read_header,
     resolve_rules_dir,
+    shipped_catalogue_layers,
 )
 from .situation import situate
 from .validation import shown
@@ -503,7 +504,8 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
     try:
         loaded = load_rules(directory)
         ruleset: RuleSet | None = loaded
-        catalogue = loaded.catalogue
+        # Validated in full, the shipped catalogue too (a command trusts the shipped file).
+        catalogue = build_catalogue(loaded.catalogue_layers or shipped_catalogue_layers())
         models = sum(len(p.models) for p in catalogue.data.providers.values())
         catalogue_summary: str | None = (
             f"{len(catalogue.data.providers)} providers, {models} models, "

@@ -38,4 +38,6 @@ def peak_summary(cap: Capacity) -> str:
     uses = limit_uses(cap)
     if not uses:
         return f"{count(cap.peak_rpm)} requests/min at peak; no rate limit known, nothing checked"
+    if cap.over_limit and cap.headroom is not None:
+        return f"{', '.join(uses)}: OVER LIMIT: peak use is {times(1 - cap.headroom)} the limit"
     return f"{', '.join(uses)}: {headroom_words(cap.headroom, cap.over_limit)}"

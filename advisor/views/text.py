@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from advisor.core.assessment import Assessment
+from advisor.core.validation import plain
 
 from .formatting import count, money, money_or_none, move_in_words, saving_cell, seconds
 from .limits import peak_summary
@@ -13,10 +15,24 @@ from .sources import cite
 WIDTH = 100
 
 
+# A figure and its unit stay on one line ("0.70 s", "5 min", "8 h"): joined by a character
+# no text contains while the paragraph is wrapped.
+_GLUE = "\x00"
+_UNIT = re.compile(r"(?<=\d) (?=(?:s|ms|min|h|days)\b)")
+
+
 def _wrap(text: str, indent: str = "    ") -> str:
+    glued = _UNIT.sub(_GLUE, " ".join(text.split()))
     return textwrap.fill(
-        " ".join(text.split()), WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
-    )
+        glued, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    ).replace(_GLUE, " ")
+
+
+def _setting(value: object) -> str:
+    """A value a field would be set to, as the user would write it (never in exponent form)."""
+    if isinstance(value, float):
+        return count(value) if abs(value) >= 1e12 else plain(value)
+    return str(value)
 
 
 def render_text(a: Assessment) -> str:
@@ -62,7 +78,7 @@ def render_text(a: Assessment) -> str:
         add("Levers (each found by re-running the assessment)")
         for lever in a.levers:
             changes = ", ".join(
-                f"{field} = {'the catalogue figure' if value is None else value}"
+                f"{field} = {'the catalogue figure' if value is None else _setting(value)}"
                 for field, value in lever.changes.items()
             )
             feasible = "" if lever.feasible else " (not feasible)"
@@ -138,7 +154,7 @@ def render_text(a: Assessment) -> str:
         add("What would change the decision")
         for ch in a.what_would_change:
             feasible = "" if ch.feasible else " (not feasible)"
-            add(f"  {ch.fact} = {ch.value} -> {ch.new_recommendation}{feasible}: {ch.because}")
+            add(f"  {ch.fact} = {_setting(ch.value)} -> {ch.new_recommendation}{feasible}: {ch.because}")
     add("")
     add("Assumptions")
     for asm in a.assumptions:
