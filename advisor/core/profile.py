@@ -8,13 +8,14 @@ an error naming the field and what is allowed, never a silent guess.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import InputError
-from .validation import describe_validation_error, shown
+from .validation import describe_validation_error, describe_validation_errors, shown
 from .yamlio import read_yaml_file
 
 Mode = Literal["sync", "streaming", "async", "batch"]
@@ -266,6 +267,19 @@ def parse_profile(data: Any, source: str = "workload") -> WorkloadProfile:
     except ValidationError as exc:
         field, message = describe_validation_error(exc, WorkloadProfile)
         raise InputError(message, source=source, field=field) from None
+
+
+def profile_problems(data: Mapping[str, Any], source: str = "workload") -> list[InputError]:
+    """Every problem of a workload mapping, each naming its field (none when it is valid):
+    where parse_profile stops at the first, a form marks each question that needs an answer."""
+    try:
+        WorkloadProfile.model_validate(dict(data))
+    except ValidationError as exc:
+        return [
+            InputError(message, source=source, field=field)
+            for field, message in describe_validation_errors(exc, WorkloadProfile)
+        ]
+    return []
 
 
 def load_profile(path: str | Path) -> WorkloadProfile:

@@ -70,12 +70,27 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
 def describe_validation_error(
     exc: ValidationError, model: type[BaseModel], *, noun: str = "field"
 ) -> tuple[str, str]:
-    """Pydantic's first error as (dotted path, plain-English message).
+    """Pydantic's first error as (dotted path, plain-English message), saying how many more
+    there are.
 
     ``noun`` is what the input calls its keys: "field" in a workload, "key" in a rule file.
     """
-    errors = exc.errors(include_url=False)
-    err = errors[0]
+    problems = describe_validation_errors(exc, model, noun=noun)
+    path, message = problems[0]
+    more = len(problems) - 1
+    if more:
+        message += f" [and {more} more problem{'s' if more > 1 else ''}]"
+    return path, message
+
+
+def describe_validation_errors(
+    exc: ValidationError, model: type[BaseModel], *, noun: str = "field"
+) -> list[tuple[str, str]]:
+    """Every one of pydantic's errors as (dotted path, plain-English message), in its order."""
+    return [_describe(err, model, noun) for err in exc.errors(include_url=False)]
+
+
+def _describe(err: Any, model: type[BaseModel], noun: str) -> tuple[str, str]:
     loc = tuple(err["loc"])
     path = ".".join(str(p) for p in loc) or "(document)"
     kind = err["type"]
@@ -97,7 +112,4 @@ def describe_validation_error(
         message = f"{err['ctx']['error']} (got {shown(given)})"
     else:
         message = f"{err['msg'][0].lower()}{err['msg'][1:]} (got {shown(given)})"
-    more = len(errors) - 1
-    if more:
-        message += f" [and {more} more problem{'s' if more > 1 else ''}]"
     return path, message

@@ -237,3 +237,54 @@ def headroom_words(headroom: float | None, over_limit: bool) -> str:
     if over_limit:
         return f"over the limit: peak use is {times(1 - headroom)} the limit"
     return f"{percent(headroom)} headroom"
+
+
+def _bill_change(before: float, after: float) -> str:
+    """A token bill from one mode to another: "its token bill is the same ($275)",
+    "its token bill falls from $35.10 to $17.55"."""
+    if abs(after - before) <= 0.005 * max(abs(before), abs(after), 0.01):
+        return f"its token bill is the same ({money(after)})"
+    return f"its token bill {'falls' if after < before else 'rises'} from {money(before)} to {money(after)}"
+
+
+def tradeoff_in_words(a: Assessment) -> str | None:
+    """One sentence when money and mode seem to disagree: the recommended mode costs more
+    than today's mode, or than a cheaper mode, and why (the token bill, the build amortised,
+    the infrastructure, the batch break-even volume) and why the cheaper one is not chosen.
+    None when the recommended mode is already the cheapest (or costs the same as today).
+
+    "Batch API costs $225 a month more than Synchronous call (today): its token bill falls
+    from $35.10 to $17.55, but its build adds $222 a month (amortised over 36 months) and
+    its infrastructure $20; batch pays for itself only from 2,241,216 requests a month."
+    """
+    modes, new = a.rules.header.modes, a.recommendation
+    today = a.workload.current_mode
+    other = today if today is not None and today != new else min(a.costs, key=lambda m: a.costs[m].total_usd)
+    chosen, compared = a.costs[new], a.costs[other]
+    more = chosen.total_usd - compared.total_usd
+    if other == new or more <= 0.005:
+        return None
+    excluded = {e.mode for e in a.excluded}
+    if other == today:
+        whom = f"{modes[other].label} (today)"
+    elif other in excluded:
+        whom = f"{modes[other].label}, which is ruled out"
+    else:
+        whom = f"{modes[other].label}, which ranks below it on the other axes"
+    parts = []
+    build = chosen.engineering_usd - compared.engineering_usd
+    if build > 0:
+        paid = "; today's is paid" if other == today else ""
+        months = a.pricing.amortisation_months
+        parts.append(f"its build adds {money(build)} a month (amortised over {months} months{paid})")
+    infra = chosen.infra_usd - compared.infra_usd
+    if infra > 0:
+        parts.append(f"its infrastructure {money(infra)}")
+    costs = " and ".join(parts)
+    bill = _bill_change(compared.tokens_usd, chosen.tokens_usd)
+    rises = bill.startswith("its token bill rises")
+    why = f"{bill}{', ' if rises else ', but '}{costs}" if costs else bill
+    breakeven = a.pricing.batch_breakeven_requests_per_month
+    if new == "batch" and breakeven is not None and a.workload.requests_per_month < breakeven:
+        why += f"; batch pays for itself only from {count(breakeven)} requests a month"
+    return f"{modes[new].label} costs {money(more)} a month more than {whom}: {why}."
