@@ -6,6 +6,11 @@ decision records use. Everything a session owns lives in ``st.session_state``; t
 the scenarios and the price catalogue are loaded once per server and never mutated.
 This file is the page; its parts live in the ``questionnaire`` package beside it.
 
+The page: a start row (a worked example, a workload file, the answers as a file), then the
+form beside the verdict card, which stays in view while the form scrolls (on a phone the
+verdict comes first and a one-line verdict bar follows the form), then the details.
+Nothing is fetched from anywhere but this server: no web fonts, no scripts from a CDN.
+
     streamlit run app.py
 """
 
@@ -20,14 +25,23 @@ from advisor.core.errors import AdvisorError
 from advisor.core.profile import WorkloadProfile, parse_profile
 from advisor.core.rules import RuleSet
 from advisor.views.markdown import slug
+from advisor.views.sources import cite
 from questionnaire.form import questions
 from questionnaire.scenarios import Scenario, read_scenarios
-from questionnaire.session import init_session, on_scenario, on_upload, reset_weights, weights_from_state
-from questionnaire.state import answers_from_state, answers_yaml, md
-from questionnaire.views import results
+from questionnaire.session import init_session, on_scenario, on_upload, weights_from_state
+from questionnaire.state import answer_problems, answers_from_state, answers_yaml, md, problems_by_question
+from questionnaire.verdict import Shown, verdict_bar, verdict_card
+from questionnaire.views import details, sanity_notes
 
 ROOT = Path(__file__).resolve().parent
 EXAMPLES_DIR = ROOT / "examples"
+PAGE_CSS = ROOT / "questionnaire" / "page.css"
+# The page icon, drawn here: a named Material icon would be fetched from Google's servers.
+PAGE_ICON = (
+    "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'><rect width='24' height='24' rx='5' fill='#0072B2'/>"
+    "<path d='M6 18V12a4 4 0 0 1 4-4h8M14 4l4 4-4 4M6 18' fill='none' stroke='#fff' stroke-width='2.2'"
+    " stroke-linecap='round' stroke-linejoin='round'/></svg>"
+)
 
 # -- loaded once per server, never mutated ---------------------------------------------------
 
@@ -52,42 +66,40 @@ def load_catalogue() -> dict[str, tuple[str, ...]]:
     return {p.id: tuple(m.id for m in p.models) for p in snapshot.providers}
 
 
-# -- the sidebar: scenarios, files, priorities ------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def load_css() -> str:
+    return PAGE_CSS.read_text(encoding="utf-8")
 
 
-def sidebar(
+# -- the start row: a worked example, a file, the answers as a file ------------------------------
+
+
+def start_row(
     ruleset: RuleSet, scenarios: dict[str, Scenario], problems: tuple[str, ...], profile: WorkloadProfile | None
 ) -> None:
-    with st.sidebar:
-        st.markdown("### Start from")
+    with st.container(horizontal=True, vertical_alignment="bottom", key="start"):
         st.selectbox(
-            "Scenario",
+            "Start from a worked example",
             list(scenarios),
             key="scenario",
             format_func=lambda s: scenarios[s].name,
             placeholder="Your own answers",
             on_change=on_scenario,
             args=(scenarios,),
+            width=340,
             help="Worked cases from the source documents. Choosing one replaces every answer.",
         )
-        chosen = scenarios.get(st.session_state.get("scenario") or "")
-        if chosen and chosen.seed_note:
-            st.caption(md(chosen.seed_note))
-        for problem in problems:
-            st.warning(f"An example could not be loaded: {md(problem)}")
-
-        gen = st.session_state.get("upload_gen", 0)
-        st.file_uploader(
-            "Open a workload file",
-            type=["yaml", "yml"],
-            key=f"upload_{gen}",
-            max_upload_size=1,
-            on_change=on_upload,
-            args=(f"upload_{gen}",),
-            help="A workload YAML file as `advisor recommend` reads it. It replaces every answer.",
-        )
-        if error := st.session_state.get("load_error"):
-            st.error(f"That file was not loaded: {md(error)}")
+        with st.popover("Open a workload file", icon=":material/upload_file:", key="open_file"):
+            gen = st.session_state.get("upload_gen", 0)
+            st.file_uploader(
+                "A workload YAML file",
+                type=["yaml", "yml"],
+                key=f"upload_{gen}",
+                max_upload_size=1,
+                on_change=on_upload,
+                args=(f"upload_{gen}",),
+                help="A workload file as `advisor recommend` reads it. It replaces every answer.",
+            )
         st.download_button(
             "Download answers (YAML)",
             data=(lambda: answers_yaml(profile)) if profile else "",
@@ -97,77 +109,81 @@ def sidebar(
             on_click="ignore",
             icon=":material/download:",
             disabled=profile is None,
-            width="stretch",
             help="Your answers as a workload file: open it here later, or run `advisor recommend` on it."
             if profile
             else "Fix the answers marked in red first.",
         )
-
-        st.markdown("### Axis priority")
-        st.caption("How much each axis counts. The ranking follows; the rule set's defaults come from its authors.")
-        for axis in ruleset.header.axes:
-            top = max(10.0, float(axis.weight) * 2)
-            st.slider(
-                md(axis.name),
-                min_value=0.0,
-                max_value=top,
-                step=0.5,
-                format="%g",
-                key=f"q_w_{axis.id}",
-                help=md(axis.question),
-            )
-        st.button(
-            "Reset priorities",
-            on_click=reset_weights,
-            args=(ruleset,),
-            key="reset_weights",
-            icon=":material/restart_alt:",
+    chosen = scenarios.get(st.session_state.get("scenario") or "")
+    if chosen and chosen.seed_note:
+        st.caption(md(cite(chosen.seed_note, ruleset.header.sources)))
+    for problem in problems:
+        st.warning(f"An example could not be loaded: {md(problem)}")
+    if errors := st.session_state.get("load_errors"):
+        count = f"{len(errors)} problems" if len(errors) > 1 else "a problem"
+        st.error(
+            f"That file was not loaded; it has {count}:\n\n" + "\n".join(f"- {md(e)}" for e in errors),
+            icon=":material/error:",
         )
 
 
 # -- the page ---------------------------------------------------------------------------------------
 
-# Less empty space above the title than Streamlit's default; the record preview's headings
-# sized for a panel, not a page.
-PAGE_STYLE = """<style>
-[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
-.st-key-adr_preview h1 { font-size: 1.6rem; }
-.st-key-adr_preview h2 { font-size: 1.25rem; }
-.st-key-adr_preview h3 { font-size: 1.05rem; }
-</style>"""
-
 
 def main() -> None:
-    st.set_page_config(page_title="Execution-mode advisor", page_icon=":material/alt_route:", layout="wide")
-    st.html(PAGE_STYLE)
+    st.set_page_config(page_title="Execution-mode advisor", page_icon=PAGE_ICON, layout="wide")
+    st.html(f"<style>{load_css()}</style>")
     try:
         ruleset = load_ruleset()
     except AdvisorError as exc:
         st.error(f"The rule set could not be loaded: {md(str(exc))}")
         st.stop()
-    scenarios, problems = load_scenarios()
+    scenarios, scenario_problems = load_scenarios()
     catalogue = load_catalogue()
     init_session(scenarios, ruleset)
 
-    profile: WorkloadProfile | None = None
-    error: AdvisorError | None = None
-    try:
-        profile = parse_profile(answers_from_state(st.session_state), source="")
-    except AdvisorError as exc:
-        error = exc
-    weights = weights_from_state(ruleset)
-    sidebar(ruleset, scenarios, problems, profile)
+    answers_ok, problems = assess_answers(ruleset)
+    shown = answers_ok or st.session_state.get("last_good")
+    if answers_ok is None and shown is not None:
+        shown = Shown(shown.assessment, shown.profile, stale=True, custom_weights=shown.custom_weights)
+    by_question = problems_by_question(problems)
 
     st.markdown("## Execution-mode advisor")
     st.caption(
-        "Should this LLM feature call its model synchronously, stream, run as an async job or go through a "
-        "batch API? Answer for one feature; the recommendation, the money and the reasons follow every answer."
+        "Should this LLM feature call its model synchronously, stream, run as an async job or use a batch API? "
+        "Answer for one feature; the verdict follows every answer."
     )
-    left, right = st.columns([5, 7], gap="large")
-    with left:
-        questions(ruleset, catalogue)
-    with right:
-        results(profile, error, ruleset, weights)
+    start_row(ruleset, scenarios, scenario_problems, answers_ok.profile if answers_ok else None)
+    form, verdict = st.columns([5, 7], gap="large")
+    with verdict:
+        if shown is not None:
+            verdict_card(shown)
+        else:
+            with st.container(border=True, key="verdict"):
+                st.info("The verdict appears once the answers marked in red are complete.")
+    with form:
+        if shown is not None:
+            verdict_bar(shown)
+        questions(ruleset, catalogue, by_question, sanity_notes(answers_ok.profile) if answers_ok else {})
+    if shown is not None:
+        details(shown, ruleset, weights_from_state(ruleset))
+
+
+def assess_answers(ruleset: RuleSet) -> tuple[Shown | None, list[AdvisorError]]:
+    """The verdict on the answers as they stand, or every problem with them. The last good
+    verdict is kept, so a wrong answer never wipes the result off the page."""
+    answers = answers_from_state(st.session_state)
+    try:
+        profile = parse_profile(answers, source="")
+    except AdvisorError as exc:
+        return None, answer_problems(answers) or [exc]
+    weights = weights_from_state(ruleset)
+    try:
+        assessment = advisor.assess(profile, ruleset, weights=weights)
+    except AdvisorError as exc:
+        return None, [exc]
+    shown = Shown(assessment, profile, stale=False, custom_weights=weights != ruleset.weights)
+    st.session_state["last_good"] = shown
+    return shown, []
 
 
 if __name__ == "__main__":

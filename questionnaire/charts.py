@@ -1,153 +1,231 @@
-"""The Altair charts of the result panel: ranking, cost, latency and the decision map.
+"""The charts of the result panel: ranking, cost, latency and the decision map.
 
-Each takes an Assessment (or a DecisionMap) and returns a chart; none draws anything.
+Each takes an Assessment (or a DecisionMap) and returns a Vega-Lite specification, a plain
+mapping that ``st.vega_lite_chart`` draws with the Vega-Lite Streamlit bundles; none draws
+anything. The specs are written as Vega-Lite's own JSON rather than through Altair's
+objects: Altair builds, deep-copies and validates a schema object for every channel on
+every rerun, which cost the page a third of its rerun time for the same JSON. The tests
+validate every spec against Vega-Lite's schema (the one Altair ships).
+
+Every axis has a title with its unit, every category its label, every colour a legend; the
+palettes are colour-blind-safe, and a ruled-out mode is drawn grey and says so.
 """
 
 from __future__ import annotations
 
+import json
+import textwrap
 from itertools import pairwise
 from typing import Any, Literal
-
-import altair as alt
 
 from advisor.core.assessment import Assessment
 from advisor.core.decision_map import DecisionMap
 from advisor.core.facts import FACTS
 from advisor.core.profile import MODES
 from advisor.views.formatting import money, seconds
-from questionnaire.vocabulary import AXIS_COLORS, MODE_COLORS, Words, fact_label
+from questionnaire.vocabulary import AXIS_COLORS, COST_COLORS, MODE_COLORS, RULED_OUT_COLOR, Words, fact_label
+
+Spec = dict[str, Any]
+
+INK = "#111827"
+MUTED = "#6b7280"
 
 
-class Layered(alt.LayerChart):
-    """A layered Altair chart that skips JSON-schema validation when Streamlit serialises it.
+def layered(*layers: Spec, height: int) -> Spec:
+    """Layers drawn over each other; Streamlit makes them as wide as their container."""
+    return {"layer": list(layers), "height": height}
 
-    The specs are fixed by this file (only the data changes), the tests validate every one of
-    them, and validating on each rerun would cost a tenth of a second per chart.
+
+def layer(rows: list[dict[str, Any]], mark: Spec, **encoding: Any) -> Spec:
+    return {"data": {"values": rows}, "mark": mark, "encoding": encoding}
+
+
+def nominal(field: str, **more: Any) -> Spec:
+    return {"field": field, "type": "nominal", **more}
+
+
+def quantitative(field: str, **more: Any) -> Spec:
+    return {"field": field, "type": "quantitative", **more}
+
+
+def legend(**more: Any) -> Spec:
+    return {"orient": "bottom", "symbolType": "square", "labelLimit": 300, "title": None, **more}
+
+
+def _is(label: str) -> str:
+    """A Vega expression testing an axis label (JSON-quoted: the label is the rule set's text)."""
+    return f"datum.value == {json.dumps(label)}"
+
+
+# -- ranking ---------------------------------------------------------------------------------
+
+RULED_OUT = "ruled out (cannot be recommended)"
+
+
+def ranking_chart(a: Assessment) -> Spec:
+    """Stacked weighted axis scores per mode, best first; the tick is the mode's total.
+
+    A ruled-out mode is drawn grey and its row says which rule ruled it out: its score may
+    be high, but it cannot be recommended. The recommended mode's label is bold.
     """
-
-    def to_dict(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        kwargs.setdefault("validate", False)
-        return super().to_dict(*args, **kwargs)
-
-
-def frame(rows: list[dict[str, Any]]) -> Any:
-    """Chart data as a DataFrame: Streamlit ships it as Arrow, and Altair never deep-copies it."""
-    import pandas as pd
-
-    return pd.DataFrame(rows)
-
-
-def layered(*charts: alt.Chart, height: int) -> Layered:
-    return Layered(layer=list(charts)).properties(height=height)
-
-
-def ranking_chart(a: Assessment) -> Layered:
-    """Stacked weighted axis scores per mode, best first; the tick is the mode's total."""
     names = {x.id: x.name for x in a.axes}
     weights = {x.id: x.weight for x in a.axes}
     words = Words(a.rules)
-    order = [_mode_row_label(words, r.mode, r.rank, r.excluded) for r in a.ranking]
+    titles = {r.id: r.title for r in a.fired_rules}
+    ruled_out = {e.mode: e.rules for e in a.excluded}
+    labels = {
+        r.mode: _rank_label(words, r.mode, r.rank, ruled_out.get(r.mode), titles, a.recommendation) for r in a.ranking
+    }
+    order = [labels[r.mode] for r in a.ranking]
     rows = [
         {
-            "mode": _mode_row_label(words, r.mode, r.rank, r.excluded),
+            "mode": labels[r.mode],
+            "name": words.mode(r.mode),
             "axis": names.get(axis, axis),
+            "part": RULED_OUT if r.mode in ruled_out else names.get(axis, axis),
             "weighted": weights.get(axis, 0) * score,
             "score": score,
             "weight": weights.get(axis, 0),
+            "shown": 0.55 if r.mode in ruled_out else 1.0,
         }
         for r in a.ranking
         for axis, score in r.axis_scores.items()
         if score
     ]
-    totals = [{"mode": _mode_row_label(words, r.mode, r.rank, r.excluded), "total": r.total} for r in a.ranking]
-    y = alt.Y(
-        "mode:N",
+    totals = [{"mode": labels[r.mode], "name": words.mode(r.mode), "total": r.total} for r in a.ranking]
+    domain = [x.name for x in a.axes]
+    y = nominal(
+        "mode",
         sort=order,
         title=None,
-        scale=alt.Scale(domain=order, paddingInner=0.3),
-        axis=alt.Axis(labelLimit=220, labelFontSize=13),
+        scale={"domain": order, "paddingInner": 0.35},
+        axis={
+            "labelLimit": 300,
+            "labelFontSize": 13,
+            "labelExpr": "split(datum.label, '|')",
+            "labelFontWeight": {"expr": f"{_is(labels[a.recommendation])} ? 'bold' : 'normal'"},
+            "labelColor": {"expr": f"indexof(datum.value, '|') >= 0 ? '{MUTED}' : '{INK}'"},
+        },
     )
-    bars = (
-        alt.Chart(frame(rows))
-        .mark_bar(cornerRadius=2)
-        .encode(
-            x=alt.X("sum(weighted):Q", title="weighted score (axis score x priority)"),
-            y=y,
-            color=alt.Color(
-                "axis:N",
-                title=None,
-                sort=[x.name for x in a.axes],
-                scale=alt.Scale(domain=[x.name for x in a.axes], range=AXIS_COLORS),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=260),
-            ),
-            tooltip=[
-                alt.Tooltip("mode:N"),
-                alt.Tooltip("axis:N"),
-                alt.Tooltip("score:Q", title="axis score"),
-                alt.Tooltip("weight:Q", title="priority"),
-                alt.Tooltip("weighted:Q", format="+.1f"),
-            ],
-        )
+    bars = layer(
+        rows,
+        {"type": "bar", "cornerRadius": 2},
+        x=quantitative(
+            "weighted",
+            aggregate="sum",
+            title="weighted score (axis score x priority), points",
+            axis={"format": "~g"},
+        ),
+        y=y,
+        color=nominal(
+            "part",
+            sort=[*domain, RULED_OUT],
+            scale={"domain": [*domain, RULED_OUT], "range": [*AXIS_COLORS[: len(domain)], RULED_OUT_COLOR]},
+            legend=legend(columns=2),
+        ),
+        opacity=quantitative("shown", scale=None, legend=None),
+        tooltip=[
+            nominal("name", title="mode"),
+            nominal("axis"),
+            quantitative("score", title="axis score"),
+            quantitative("weight", title="priority"),
+            quantitative("weighted", format="+.1f", title="points"),
+        ],
     )
-    marks = (
-        alt.Chart(frame(totals))
-        .mark_tick(color="#111827", thickness=3)
-        .encode(x=alt.X("total:Q"), y=y, tooltip=[alt.Tooltip("mode:N"), alt.Tooltip("total:Q", format="+.1f")])
+    zero = layer([{"x": 0}], {"type": "rule", "color": MUTED}, x=quantitative("x"))
+    ticks = layer(
+        totals,
+        {"type": "tick", "color": INK, "thickness": 3},
+        x=quantitative("total"),
+        y=y,
+        tooltip=[nominal("name", title="mode"), quantitative("total", format="+.1f", title="total points")],
     )
-    return layered(bars, marks, height=44 * len(order) + 110)
+    lines = sum(label.count("|") + 1 for label in order)
+    return layered(bars, zero, ticks, height=34 * len(order) + 16 * lines + 90)
 
 
-def _mode_row_label(words: Words, mode: str, rank: int, excluded: bool) -> str:
-    return f"{rank}. {words.mode(mode)}" + (" (excluded)" if excluded else "")
+def _rank_label(
+    words: Words, mode: str, rank: int, rules: list[str] | None, titles: dict[str, str], chosen: str
+) -> str:
+    """"1. Synchronous call (recommended)"; a ruled-out mode gets more lines (split at "|")
+    naming the rule that ruled it out."""
+    text = f"{rank}. {words.mode(mode)}"
+    if mode == chosen:
+        return text + " (recommended)"
+    if rules:
+        why = textwrap.wrap(f"ruled out by: {titles.get(rules[0], rules[0]).lower()}", 36)
+        return "|".join([text, *why])
+    return text
 
 
-def cost_chart(a: Assessment) -> Layered:
-    parts = (("Tokens", "tokens_usd"), ("Infrastructure", "infra_usd"), ("Build (amortised)", "engineering_usd"))
+# -- cost ------------------------------------------------------------------------------------
+
+
+COST_PARTS = (("Tokens", "tokens_usd"), ("Infrastructure", "infra_usd"), ("Build (amortised)", "engineering_usd"))
+
+
+def cost_chart(a: Assessment) -> Spec:
+    """Each mode's monthly cost as its parts; the recommended mode's row is bold, a ruled-out
+    mode's is faded and says so."""
     order = [_cost_row_label(a, m) for m in MODES]
+    ruled_out = {e.mode for e in a.excluded}
     rows = [
-        {"mode": _cost_row_label(a, m), "part": part, "usd": getattr(a.costs[m], attr), "order": i}
+        {
+            "mode": _cost_row_label(a, m),
+            "part": part,
+            "usd": getattr(a.costs[m], attr),
+            "order": i,
+            "shown": 0.45 if m in ruled_out else 1.0,
+            "amount": money(getattr(a.costs[m], attr)),
+        }
         for m in MODES
-        for i, (part, attr) in enumerate(parts)
+        for i, (part, attr) in enumerate(COST_PARTS)
     ]
     totals = [
-        {"mode": _cost_row_label(a, m), "total": a.costs[m].total_usd, "label": money(a.costs[m].total_usd)}
+        {
+            "mode": _cost_row_label(a, m),
+            "total": a.costs[m].total_usd,
+            "label": money(a.costs[m].total_usd) + " a month",
+        }
         for m in MODES
     ]
-    y = alt.Y(
-        "mode:N",
+    y = nominal(
+        "mode",
         sort=order,
         title=None,
-        scale=alt.Scale(domain=order, paddingInner=0.3),
-        axis=alt.Axis(labelLimit=240, labelFontSize=13),
+        scale={"domain": order, "paddingInner": 0.3},
+        axis={
+            "labelLimit": 300,
+            "labelFontSize": 13,
+            "labelFontWeight": {"expr": f"{_is(_cost_row_label(a, a.recommendation))} ? 'bold' : 'normal'"},
+        },
     )
-    bars = (
-        alt.Chart(frame(rows))
-        .mark_bar(cornerRadius=2)
-        .encode(
-            x=alt.X(
-                "sum(usd):Q",
-                title="USD per month",
-                axis=alt.Axis(format="$,.0f"),
-                scale=alt.Scale(domainMax=1.18 * max(c.total_usd for c in a.costs.values())),
-            ),
-            order=alt.Order("order:Q"),
-            y=y,
-            color=alt.Color(
-                "part:N",
-                title=None,
-                sort=[p for p, _ in parts],
-                scale=alt.Scale(range=["#2563eb", "#94a3b8", "#f59e0b"]),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            tooltip=[alt.Tooltip("mode:N"), alt.Tooltip("part:N"), alt.Tooltip("usd:Q", format="$,.2f")],
-        )
+    top = max(max(c.total_usd for c in a.costs.values()), 0.01)
+    bars = layer(
+        rows,
+        {"type": "bar", "cornerRadius": 2},
+        x=quantitative(
+            "usd", aggregate="sum", title="USD per month", axis={"format": "$,.0f"}, scale={"domainMax": 1.35 * top}
+        ),
+        y=y,
+        order=quantitative("order"),
+        color=nominal(
+            "part",
+            sort=[p for p, _ in COST_PARTS],
+            scale={"domain": [p for p, _ in COST_PARTS], "range": COST_COLORS},
+            legend=legend(),
+        ),
+        opacity=quantitative("shown", scale=None, legend=None),
+        tooltip=[nominal("mode"), nominal("part"), nominal("amount", title="a month")],
     )
-    labels = (
-        alt.Chart(frame(totals))
-        .mark_text(align="left", dx=4, fontWeight="bold")
-        .encode(x=alt.X("total:Q"), y=y, text=alt.Text("label:N"))
+    labels = layer(
+        totals,
+        {"type": "text", "align": "left", "dx": 4, "fontWeight": "bold"},
+        x=quantitative("total"),
+        y=y,
+        text=nominal("label"),
     )
-    return layered(bars, labels, height=44 * len(order) + 90)
+    return layered(bars, labels, height=46 * len(order) + 90)
 
 
 def _cost_row_label(a: Assessment, mode: str) -> str:
@@ -156,36 +234,57 @@ def _cost_row_label(a: Assessment, mode: str) -> str:
         tags.append("recommended")
     if mode == a.workload.current_mode:
         tags.append("today")
+    if mode in {e.mode for e in a.excluded}:
+        tags.append("ruled out")
     return Words(a.rules).mode(mode) + (f" ({', '.join(tags)})" if tags else "")
 
 
-def latency_chart(a: Assessment) -> Layered:
-    """The end-to-end p95 as its parts, against the budget (dashed, red when missed)."""
+# -- latency ---------------------------------------------------------------------------------
+
+
+def latency_chart(a: Assessment) -> Spec:
+    """The whole answer's p95 as its parts and the first token's p95 as a line, against the
+    budget (dashed; red when the recommended mode misses its contract); labels above."""
     lat, w = a.latency, a.workload
-    rows = [{"what": f"{w.chained_calls} x model call p95", "s": w.chained_calls * lat.per_call_p95_s, "order": 0}]
+    calls = f"{w.chained_calls} model call{'s' if w.chained_calls != 1 else ''} at p95"
+    model_s = w.chained_calls * lat.per_call_p95_s
+    rows = [{"what": calls, "s": model_s, "order": 0, "shown": seconds(model_s)}]
     if w.tool_latency_s:
-        rows.append({"what": "tools", "s": w.tool_latency_s, "order": 1})
-    top = 1.12 * max(lat.latency_budget_s, lat.end_to_end_p95_s)
-    x = alt.X("sum(s):Q", title="seconds at p95", scale=alt.Scale(domain=[0, top], nice=False))
-    bar = (
-        alt.Chart(frame(rows))
-        .mark_bar(cornerRadius=2)
-        .encode(
-            x=x,
-            color=alt.Color("what:N", scale=alt.Scale(range=["#2563eb", "#93c5fd"]), legend=None),
-            order=alt.Order("order:Q"),
-            tooltip=[alt.Tooltip("what:N"), alt.Tooltip("s:Q", format=".2f")],
-        )
+        rows.append({"what": "tools", "s": w.tool_latency_s, "order": 1, "shown": seconds(w.tool_latency_s)})
+    scale = {"domain": [0, 1.15 * max(lat.latency_budget_s, lat.end_to_end_p95_s)], "nice": False}
+    bar = layer(
+        rows,
+        {"type": "bar", "cornerRadius": 2},
+        x=quantitative(
+            "s", aggregate="sum", title="seconds (p95)", scale=scale, axis={"labelExpr": SECONDS_LABEL, "tickCount": 8}
+        ),
+        color=nominal("what", scale={"range": COST_COLORS[:2]}, legend=legend()),
+        order=quantitative("order"),
+        tooltip=[nominal("what"), nominal("shown", title="time")],
     )
-    budget = alt.Chart(frame([{"s": lat.latency_budget_s, "label": f"budget {seconds(lat.latency_budget_s)}"}]))
-    color = "#111827" if lat.within_budget else "#dc2626"
-    rule = budget.mark_rule(color=color, strokeWidth=2, strokeDash=[5, 3]).encode(
-        x=alt.X("s:Q", scale=alt.Scale(domain=[0, top], nice=False))
+    colour = INK if a.feasible else "#dc2626"
+    budget = [{"s": lat.latency_budget_s, "label": f"budget {seconds(lat.latency_budget_s)}"}]
+    dashed = {"type": "rule", "color": colour, "strokeWidth": 2, "strokeDash": [5, 3]}
+    rule = layer(budget, dashed, x=quantitative("s"))
+    text = layer(
+        budget,
+        {"type": "text", "align": "right", "dx": -3, "baseline": "bottom", "y": -5, "color": colour,
+         "fontWeight": "bold"},
+        x=quantitative("s"),
+        text=nominal("label"),
     )
-    text = budget.mark_text(align="right", dx=-5, baseline="top", y=2, color=color, fontWeight="bold").encode(
-        x=alt.X("s:Q"), text=alt.Text("label:N")
+    first = [{"s": lat.time_to_first_token_s, "label": f"first token {seconds(lat.time_to_first_token_s)}"}]
+    tick = layer(first, {"type": "rule", "color": INK, "strokeWidth": 2}, x=quantitative("s"))
+    tick_text = layer(
+        first,
+        {"type": "text", "align": "left", "dx": 3, "baseline": "bottom", "y": -5, "color": "#374151"},
+        x=quantitative("s"),
+        text=nominal("label"),
     )
-    return layered(bar, rule, text, height=115)  # the x axis alone takes ~80 px
+    return layered(bar, rule, text, tick, tick_text, height=210)  # the axis and the legend take ~140 px
+
+
+# -- the decision map -----------------------------------------------------------------------
 
 
 def _map_scale(fact: str, values: list[Any]) -> tuple[Literal["linear", "log"], list[float]]:
@@ -203,105 +302,105 @@ def _map_scale(fact: str, values: list[Any]) -> tuple[Literal["linear", "log"], 
     return "linear", [2 * nums[0] - mids[0], *mids, 2 * nums[-1] - mids[-1]]
 
 
-def map_chart(result: DecisionMap, words: Words) -> Layered:
-    """Heatmap of the recommended mode; numeric answers on continuous (often log) axes."""
-    encodings: dict[str, dict[str, Any]] = {}
+def map_chart(result: DecisionMap, words: Words) -> Spec:
+    """Heatmap of the recommended mode; numeric answers on continuous (often log) axes,
+    choices with every label shown."""
+    channels: dict[str, Spec] = {}
+    ends: dict[str, Spec] = {}
+    edges: dict[str, list[float]] = {}
     for axis, fact, values in (("x", result.x_fact, result.x_values), ("y", result.y_fact, result.y_values)):
-        title = fact_label(fact)
         if words.choices(fact) is not None:
             labels = [words.short_choice(fact, v) for v in values]
-            enc = alt.X if axis == "x" else alt.Y
-            encodings[axis] = {
-                "kind": "choice",
-                "labels": labels,
-                "channel": enc(
-                    f"{axis}_label:N", sort=labels, title=title, axis=alt.Axis(labelAngle=0, labelLimit=140)
-                ),
-            }
+            channels[axis] = nominal(
+                f"{axis}_label",
+                sort=labels,
+                title=fact_label(fact),
+                axis={
+                    # Every category labelled: slanted across when many, never dropped.
+                    "labelAngle": -30 if axis == "x" and len(labels) > 3 else 0,
+                    "labelLimit": 180,
+                    "labelOverlap": False,
+                    "labelFontSize": 12,
+                },
+            )
         else:
-            scale_type, edges = _map_scale(fact, values)
+            scale_type, edges[axis] = _map_scale(fact, values)
             unit = FACTS[fact].unit
-            ticks = alt.Axis(labelExpr=SECONDS_LABEL, grid=False) if unit == "s" else alt.Axis(format="~s", grid=False)
-            enc = alt.X if axis == "x" else alt.Y
-            encodings[axis] = {
-                "kind": "number",
-                "edges": edges,
-                "channel": enc(
-                    f"{axis}0:Q", title=title, scale=alt.Scale(type=scale_type, nice=False, zero=False), axis=ticks
-                ),
-                "end": (alt.X2 if axis == "x" else alt.Y2)(f"{axis}1:Q"),
-            }
+            label = SECONDS_LABEL if unit == "s" else PERCENT_LABEL if unit == "fraction" else COUNT_LABEL
+            channels[axis] = quantitative(
+                f"{axis}0",
+                title=fact_label(fact),
+                scale={"type": scale_type, "nice": False, "zero": False},
+                axis={"labelExpr": label, "grid": False, "labelFontSize": 12},
+            )
+            ends[f"{axis}2"] = {"field": f"{axis}1"}
     rows = []
     for j, yv in enumerate(result.y_values):
         for i, xv in enumerate(result.x_values):
-            row = {
+            row: dict[str, Any] = {
                 "mode": words.mode(result.cells[j][i]),
                 "x": words.format_fact(result.x_fact, xv),
                 "y": words.format_fact(result.y_fact, yv),
             }
             for axis, index, value, fact in (("x", i, xv, result.x_fact), ("y", j, yv, result.y_fact)):
-                info = encodings[axis]
-                if info["kind"] == "choice":
-                    row[f"{axis}_label"] = words.short_choice(fact, value)
+                if axis in edges:
+                    row[f"{axis}0"], row[f"{axis}1"] = edges[axis][index], edges[axis][index + 1]
                 else:
-                    row[f"{axis}0"], row[f"{axis}1"] = info["edges"][index], info["edges"][index + 1]
+                    row[f"{axis}_label"] = words.short_choice(fact, value)
             rows.append(row)
     here: dict[str, Any] = {
         "what": "your workload",
         "x": words.format_fact(result.x_fact, result.current.x),
         "y": words.format_fact(result.y_fact, result.current.y),
     }
-    point_enc: dict[str, Any] = {}
     for axis, fact, value in (("x", result.x_fact, result.current.x), ("y", result.y_fact, result.current.y)):
-        info = encodings[axis]
-        if info["kind"] == "choice":
-            here[f"{axis}_label"] = words.short_choice(fact, value)
-            point_enc[axis] = info["channel"]
-        else:
+        if axis in edges:
             here[f"{axis}0"] = float(value)
-            point_enc[axis] = info["channel"]
-    encode: dict[str, Any] = {"x": encodings["x"]["channel"], "y": encodings["y"]["channel"]}
-    for axis in ("x", "y"):
-        if encodings[axis]["kind"] == "number":
-            encode[f"{axis}2"] = encodings[axis]["end"]
-    labels = [words.mode(m) for m in MODES]
-    cells = (
-        alt.Chart(frame(rows))
-        .mark_rect(stroke="#ffffff", strokeWidth=0.5)
-        .encode(
-            color=alt.Color(
-                "mode:N",
-                title="recommended",
-                scale=alt.Scale(domain=labels, range=[MODE_COLORS[m] for m in MODES]),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            tooltip=[
-                alt.Tooltip("x:N", title=fact_label(result.x_fact)),
-                alt.Tooltip("y:N", title=fact_label(result.y_fact)),
-                alt.Tooltip("mode:N", title="recommended"),
-            ],
-            **encode,
-        )
+        else:
+            here[f"{axis}_label"] = words.short_choice(fact, value)
+    modes = [words.mode(m) for m in MODES]
+    cells = layer(
+        rows,
+        {"type": "rect", "stroke": "#ffffff", "strokeWidth": 0.5},
+        color=nominal(
+            "mode",
+            title="recommended",
+            scale={"domain": modes, "range": [MODE_COLORS[m] for m in MODES]},
+            legend={"orient": "bottom", "symbolType": "square", "labelLimit": 200},
+        ),
+        tooltip=[
+            nominal("x", title=fact_label(result.x_fact)),
+            nominal("y", title=fact_label(result.y_fact)),
+            nominal("mode", title="recommended"),
+        ],
+        **channels,
+        **ends,
     )
-    marker = (
-        alt.Chart(frame([here]))
-        .mark_point(shape="circle", size=260, filled=False, color="#111827", strokeWidth=3)
-        .encode(
-            tooltip=[
-                alt.Tooltip("what:N", title=""),
-                alt.Tooltip("x:N", title=fact_label(result.x_fact)),
-                alt.Tooltip("y:N", title=fact_label(result.y_fact)),
-            ],
-            **point_enc,
-        )
+    marker = layer(
+        [here],
+        {"type": "point", "shape": "circle", "size": 260, "filled": False, "color": INK, "strokeWidth": 3},
+        tooltip=[
+            nominal("what", title=""),
+            nominal("x", title=fact_label(result.x_fact)),
+            nominal("y", title=fact_label(result.y_fact)),
+        ],
+        **channels,
     )
     return layered(cells, marker, height=420)
 
 
-# Axis labels in the unit a person would say: 30 s, 5 min, 8 h, 2 d.
+# Axis labels in the unit a person would say, to three significant digits: 30 s, 5 min,
+# 8 h, 2 d; 20k, 5M, 1B; 25%.
 SECONDS_LABEL = (
-    "datum.value >= 86400 ? format(datum.value / 86400, '~g') + ' d'"
-    " : datum.value >= 3600 ? format(datum.value / 3600, '~g') + ' h'"
-    " : datum.value >= 60 ? format(datum.value / 60, '~g') + ' min'"
-    " : format(datum.value, '~g') + ' s'"
+    "datum.value >= 86400 ? format(datum.value / 86400, '.3~g') + ' d'"
+    " : datum.value >= 3600 ? format(datum.value / 3600, '.3~g') + ' h'"
+    " : datum.value >= 60 ? format(datum.value / 60, '.3~g') + ' min'"
+    " : format(datum.value, '.3~g') + ' s'"
 )
+COUNT_LABEL = (
+    "datum.value >= 1e9 ? format(datum.value / 1e9, '.3~g') + 'B'"
+    " : datum.value >= 1e6 ? format(datum.value / 1e6, '.3~g') + 'M'"
+    " : datum.value >= 1e3 ? format(datum.value / 1e3, '.3~g') + 'k'"
+    " : format(datum.value, '.3~g')"
+)
+PERCENT_LABEL = "format(datum.value, '.0%')"

@@ -1,4 +1,8 @@
-"""The questions, one bordered group per axis; every answer is a widget keyed ``q_<field>``."""
+"""The questions, one bordered group per axis; every answer is a widget keyed ``q_<field>``.
+
+A wrong answer is marked right under its own question, in the question's words; the
+axis priorities sit in an "Advanced" section at the end, each with its default.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +17,22 @@ from advisor.core.cost import (
     INFRA_USD_PER_MONTH,
     USD_PER_PERSON_WEEK,
 )
-from advisor.core.profile import MODES
+from advisor.core.profile import MINUTES_PER_MONTH, MODES
 from advisor.core.rules import RuleSet
 from advisor.core.variables import field_range
-from questionnaire.session import on_provider
+from advisor.views.formatting import count
+from questionnaire.session import on_provider, reset_weights
 from questionnaire.state import BUDGET_UNITS, md
 from questionnaire.vocabulary import FIELD_LABELS, HELP, Words
+
+Problems = dict[str, list[str]]  # question (top-level field) -> its problems, as shown under it
+
+
+def _mark(problems: Problems, *fields: str) -> None:
+    """The problems of these questions, right under them."""
+    for field in fields:
+        for line in problems.get(field, ()):
+            st.error(line, icon=":material/error:")
 
 
 def _select(words: Words, field: str, label: str, help_key: str | None = None, **kw: Any) -> None:
@@ -65,21 +79,55 @@ def _money_input(where: Any, label: str, key: str, step: float, help_key: str, *
     where.number_input(label, min_value=0.0, step=step, format="%g", key=key, help=HELP[help_key], **kw)
 
 
-def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
+def _volume_in_words() -> None:
+    """The monthly volume with its thousands separators and as an average rate: a number
+    input shows 5000000, a person reads 5,000,000."""
+    volume = st.session_state.get("q_requests_per_month")
+    if isinstance(volume, int) and volume >= 10_000:
+        st.caption(f"{count(volume)} requests a month, {count(volume / MINUTES_PER_MONTH)} a minute on average.")
+
+
+def _note(notes: dict[str, str], *fields: str) -> None:
+    for field in fields:
+        if field in notes:
+            st.info(md(notes[field]), icon=":material/info:")
+
+
+# Every question the form marks; a problem naming anything else is shown above the form.
+MARKED = frozenset({
+    "name", "description", "current_mode", "interaction", "latency_budget_s", "chained_calls", "tool_latency_s",
+    "model_p95_s", "ttft_s", "output_tokens_per_s", "requests_per_month", "peak_requests_per_minute", "provider",
+    "model", "input_tokens", "output_tokens", "cached_input_fraction", "pricing", "rate_limits", "costs",
+    "side_effects", "retry_rate", "attempts_per_layer", "retry_layers", "downstream", "output_format", "weights",
+})
+
+
+def questions(
+    ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]], problems: Problems, notes: dict[str, str]
+) -> None:
+    """Every question; ``problems`` marks wrong answers, ``notes`` valid ones that look unmeant."""
     words = Words(ruleset)
-    with st.container(border=True):
+    for field, texts in problems.items():
+        if field not in MARKED:
+            for text in texts:
+                st.error(text, icon=":material/error:")
+    with st.container(border=True, key="q_feature"):
         st.markdown("**The feature**")
         st.text_input(FIELD_LABELS["name"], key="q_name", max_chars=200, help=HELP["name"])
+        _mark(problems, "name")
         st.text_area(
             FIELD_LABELS["description"], key="q_description", max_chars=5000, height=80, help=HELP["description"]
         )
+        _mark(problems, "description")
         _select(words, "current_mode", FIELD_LABELS["current_mode"])
+        _mark(problems, "current_mode")
 
-    with st.container(border=True):
+    with st.container(border=True, key="q_axis_ux"):
         _axis_header(ruleset, 1, "ux_contract", "UX contract")
         _select(words, "interaction", FIELD_LABELS["interaction"])
+        _mark(problems, "interaction")
 
-    with st.container(border=True):
+    with st.container(border=True, key="q_axis_latency"):
         _axis_header(ruleset, 2, "latency", "Latency")
         value, unit = st.columns([3, 2])
         # In the chosen unit, so only "more than zero" applies here; the profile checks the rest.
@@ -87,22 +135,29 @@ def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
             FIELD_LABELS["latency_budget_s"], min_value=0.0, step=1.0, format="%g", key="q_budget", help=HELP["budget"]
         )
         unit.selectbox("Unit", list(BUDGET_UNITS), key="q_budget_unit", help=HELP["budget_unit"])
+        _mark(problems, "latency_budget_s")
         calls, tools = st.columns(2)
         _number(calls, "chained_calls", FIELD_LABELS["chained_calls"], 1)
         _number(tools, "tool_latency_s", "Tool time per request (s)", 0.1)
-        with st.expander("Measured model speed (optional)"):
+        _mark(problems, "chained_calls", "tool_latency_s")
+        speed = ("model_p95_s", "ttft_s", "output_tokens_per_s")
+        with st.expander("Measured model speed (optional)", expanded=any(f in problems for f in speed)):
             _number(st, "model_p95_s", "Measured p95 of one model call (s)", 0.5, placeholder="estimate from the model")
             ttft, tps = st.columns(2)
             _number(ttft, "ttft_s", "Time to first token (s)", 0.1, placeholder="model default")
             _number(tps, "output_tokens_per_s", "Output speed (tokens/s)", 10, placeholder="model default")
+            _mark(problems, *speed)
 
-    with st.container(border=True):
+    with st.container(border=True, key="q_axis_cost"):
         _axis_header(ruleset, 3, "cost_burst", "Volume, tokens and cost")
         volume, peak = st.columns(2)
         _number(volume, "requests_per_month", FIELD_LABELS["requests_per_month"], 1000)
         _number(
             peak, "peak_requests_per_minute", FIELD_LABELS["peak_requests_per_minute"], 10, placeholder="flat month"
         )
+        _mark(problems, "requests_per_month", "peak_requests_per_minute")
+        _volume_in_words()
+        _note(notes, "requests_per_month", "peak_requests_per_minute")
         provider, model = st.columns(2)
         providers = _with_current(tuple(catalogue), st.session_state.get("q_provider"))
         provider.selectbox(
@@ -125,9 +180,14 @@ def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
             placeholder="choose or type a model",
             help=HELP["model"],
         )
+        _mark(problems, "provider", "model")
+        _tiers(ruleset)
+        _mark(problems, "tier", "service_tier")
         tokens_in, tokens_out = st.columns(2)
         _number(tokens_in, "input_tokens", FIELD_LABELS["input_tokens"], 100)
         _number(tokens_out, "output_tokens", FIELD_LABELS["output_tokens"], 50)
+        _mark(problems, "input_tokens", "output_tokens")
+        _note(notes, "input_tokens")
         st.slider(
             FIELD_LABELS["cached_input_fraction"],
             min_value=0.0,
@@ -137,7 +197,9 @@ def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
             key="q_cached_input_fraction",
             help=HELP["cached_input_fraction"],
         )
-        with st.expander("Your own prices and rate limits"):
+        _mark(problems, "cached_input_fraction")
+        own = ("pricing", "rate_limits")  # tier and service tier are asked beside the model
+        with st.expander("Your own prices and rate limits", expanded=any(f in problems for f in own)):
             priced = st.toggle("Use my own prices (USD per 1M tokens)", key="q_use_pricing", help=HELP["use_pricing"])
             a, b = st.columns(2)
             _money_input(a, "Input", "q_input_per_mtok", 0.05, "input_per_mtok", disabled=not priced)
@@ -162,20 +224,12 @@ def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
                 placeholder="published",
                 help=HELP["batch_discount"],
             )
-            a, b = st.columns(2)
-            a.text_input(
-                "Account tier", key="q_tier", placeholder="the provider's default",
-                help="The tier whose rate limits apply, e.g. tier-3 at OpenAI or build at Anthropic.",
-            )
-            b.selectbox(
-                "Service tier", ("standard", "flex", "priority"), key="q_service_tier",
-                help="Flex (cheaper, slower) or priority processing, where the provider offers it for the model.",
-            )
             limited = st.toggle("Use my rate limits", key="q_use_limits", help=HELP["use_limits"])
             a, b = st.columns(2)
             _money_input(a, "Requests per minute (RPM)", "q_rpm", 100.0, "rpm", disabled=not limited)
             _money_input(b, "Tokens per minute (TPM)", "q_tpm", 10_000.0, "tpm", disabled=not limited)
-        with st.expander("Build and run cost (optional)"):
+            _mark(problems, *own)
+        with st.expander("Build and run cost (optional)", expanded="costs" in problems):
             a, b = st.columns(2)
             _money_input(
                 a,
@@ -211,10 +265,12 @@ def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
                     "effort",
                     placeholder=f"{ENGINEERING_PERSON_WEEKS[mode]:g}",
                 )
+            _mark(problems, "costs")
 
-    with st.container(border=True):
+    with st.container(border=True, key="q_axis_failure"):
         _axis_header(ruleset, 4, "failure_retry", "Failure and audit")
         _select(words, "side_effects", FIELD_LABELS["side_effects"])
+        _mark(problems, "side_effects")
         st.slider(
             FIELD_LABELS["retry_rate"],
             min_value=0.0,
@@ -224,14 +280,76 @@ def questions(ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]]) -> None:
             key="q_retry_rate",
             help=HELP["retry_rate"],
         )
+        _mark(problems, "retry_rate")
         a, b = st.columns(2)
         _number(a, "attempts_per_layer", FIELD_LABELS["attempts_per_layer"], 1)
         _number(b, "retry_layers", FIELD_LABELS["retry_layers"], 1)
+        _mark(problems, "attempts_per_layer", "retry_layers")
 
-    with st.container(border=True):
+    with st.container(border=True, key="q_axis_downstream"):
         _axis_header(ruleset, 5, "downstream", "Downstream")
         _select(words, "downstream", FIELD_LABELS["downstream"])
+        _mark(problems, "downstream")
         _select(words, "output_format", FIELD_LABELS["output_format"])
+        _mark(problems, "output_format")
+
+    advanced(ruleset, problems)
+
+
+def advanced(ruleset: RuleSet, problems: Problems) -> None:
+    """How much each axis counts: the rule set's defaults, changed only on purpose."""
+    axes = ruleset.header.axes
+    zero = [axis for axis in axes if not st.session_state.get(f"q_w_{axis.id}")]
+    with st.expander("Advanced: how much each axis counts", expanded=bool(zero) or "weights" in problems,
+                     icon=":material/tune:"):
+        st.caption(
+            "The ranking weighs each axis's score by its priority. The defaults come from the rule set's authors; "
+            "change them to match your organisation's priorities."
+        )
+        for axis in axes:
+            top = max(10.0, float(axis.weight) * 2)
+            st.slider(
+                f"{md(axis.name)} (default {axis.weight:g})",
+                min_value=0.0,
+                max_value=top,
+                step=0.5,
+                format="%g",
+                key=f"q_w_{axis.id}",
+                help=md(axis.question),
+            )
+            if axis in zero:
+                st.warning(f"At 0, *{md(axis.name)}* is ignored: it no longer counts in the ranking.")
+        _mark(problems, "weights")
+        st.button(
+            "Reset to the defaults",
+            on_click=reset_weights,
+            args=(ruleset,),
+            key="reset_weights",
+            icon=":material/restart_alt:",
+        )
+
+
+def _tiers(ruleset: RuleSet) -> None:
+    """The account tier (whose rate limits apply) and the service tier, as the provider's
+    catalogue entry lists them; a value it does not list (from a file) is kept and marked."""
+    provider = ruleset.catalogue.provider(str(st.session_state.get("q_provider") or "").lower())
+    tiers = list(provider.tiers) if provider else []
+    default = provider.default_tier if provider else None
+    offered = ["standard", *(t for t in ("flex", "priority") if provider and getattr(provider, t))]
+    account, service = st.columns(2)
+    account.selectbox(
+        FIELD_LABELS["tier"],
+        _with_current(("", *tiers), st.session_state.get("q_tier")),
+        key="q_tier",
+        format_func=lambda t: t or (f"Default: {default}" if default else "The provider's default"),
+        help=HELP["tier"],
+    )
+    service.selectbox(
+        FIELD_LABELS["service_tier"],
+        _with_current(tuple(offered), st.session_state.get("q_service_tier")),
+        key="q_service_tier",
+        help=HELP["service_tier"],
+    )
 
 
 def _with_current(options: tuple[str, ...], current: str | None) -> list[str]:

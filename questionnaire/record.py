@@ -16,7 +16,7 @@ from advisor.views.markdown import slug
 from questionnaire.state import friendly, md
 
 
-def record_tab(a: Assessment) -> None:
+def record_tab(a: Assessment, stale: bool = False) -> None:
     st.markdown("##### Decision record")
     st.session_state.setdefault("adr_template", "madr")
     st.session_state.setdefault("adr_status", "proposed")
@@ -41,15 +41,15 @@ def record_tab(a: Assessment) -> None:
     d1, d2 = st.columns(2)
     if adr is not None:
         d1.download_button(
-            f"Download the record ({ADR_TEMPLATES[template]})",
+            f"Download this record ({ADR_TEMPLATES[template]})",
             data=adr.encode("utf-8"),
             file_name=f"{slug(record_title(a))}.md",
             mime="text/markdown",
             key="download_adr",
             on_click="ignore",
             icon=":material/description:",
-            type="primary",
             width="stretch",
+            disabled=stale,
             help="Markdown to commit next to the code, e.g. as docs/decisions/NNNN-title.md. "
             "`advisor adr` writes the same record with the next free number.",
         )
@@ -62,6 +62,7 @@ def record_tab(a: Assessment) -> None:
         on_click="ignore",
         icon=":material/data_object:",
         width="stretch",
+        disabled=stale,
         help="Exactly what `advisor recommend --format json` prints for these answers.",
     )
     if adr is None:

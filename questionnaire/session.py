@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from advisor.core.errors import AdvisorError
 from advisor.core.profile import WorkloadProfile, parse_profile
 from advisor.core.rules import RuleSet
 from questionnaire.scenarios import DEFAULT_SCENARIO, Scenario
-from questionnaire.state import profile_to_state, read_upload
+from questionnaire.state import profile_to_state, read_upload, upload_problems
 
 # Widgets of the results tabs are not drawn while their tab is closed; their keys are
 # re-assigned every run so Streamlit keeps the choice.
@@ -24,7 +26,8 @@ def on_scenario(scenarios: dict[str, Scenario]) -> None:
     stem = st.session_state.get("scenario")
     if stem in scenarios:
         apply_profile(scenarios[stem].profile)
-        st.session_state.pop("load_error", None)
+        st.session_state.pop("load_errors", None)
+        st.session_state.pop("undo_answers", None)
         st.toast(f"Loaded the scenario: {scenarios[stem].name}")
 
 
@@ -34,21 +37,49 @@ def on_upload(key: str) -> None:
         return
     try:
         profile = read_upload(upload.name, upload.getvalue())
-    except AdvisorError as exc:
-        st.session_state["load_error"] = str(exc)
+    except AdvisorError:
+        # Every problem, not just the first: the file is fixed in one go.
+        st.session_state["load_errors"] = [str(e) for e in upload_problems(upload.name, upload.getvalue())]
         return
     apply_profile(profile)
-    st.session_state.pop("load_error", None)
+    st.session_state.pop("load_errors", None)
+    st.session_state.pop("undo_answers", None)
     st.session_state["scenario"] = None
     st.session_state["upload_gen"] = st.session_state.get("upload_gen", 0) + 1
     st.toast(f"Loaded {upload.name}")
 
 
 def on_provider(catalogue: dict[str, tuple[str, ...]]) -> None:
-    """A model the new provider does not list is cleared rather than silently kept."""
+    """A model the new provider does not list is cleared rather than silently kept; the
+    tiers go back to the new provider's defaults."""
     models = catalogue.get(st.session_state.get("q_provider") or "")
     if models is not None and st.session_state.get("q_model") not in models:
         st.session_state["q_model"] = None
+    st.session_state["q_tier"] = ""
+    st.session_state["q_service_tier"] = "standard"
+
+
+def try_change(profile: WorkloadProfile, changes: dict[str, Any], label: str) -> None:
+    """"Try it": the answers with one change applied (None: back to the catalogue's figure);
+    the answers before it are kept for "Undo"."""
+    data = profile.model_dump(mode="json")
+    data.update(changes)
+    try:
+        changed = parse_profile(data)
+    except AdvisorError as exc:  # the engine found it valid; a rule set of one's own might not
+        st.toast(f"That change could not be applied: {exc}", icon=":material/error:")
+        return
+    apply_profile(changed)
+    scenario = st.session_state.get("scenario")
+    st.session_state["undo_answers"] = {"profile": profile, "label": label, "scenario": scenario}
+    st.session_state["scenario"] = None  # the answers are no longer the scenario's
+
+
+def undo_change() -> None:
+    undo = st.session_state.pop("undo_answers", None)
+    if undo is not None:
+        apply_profile(undo["profile"])
+        st.session_state["scenario"] = undo["scenario"]
 
 
 def reset_weights(ruleset: RuleSet) -> None:

@@ -5,15 +5,19 @@ Pure functions over plain mappings (no Streamlit), so the round trips are proper
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, get_args
 
-from advisor.core.errors import AdvisorError
+from advisor.core.errors import AdvisorError, UnknownModelError
+from advisor.core.facts import FACTS
 from advisor.core.files import decode_text
-from advisor.core.profile import MODES, CostOptions, Pricing, WorkloadProfile, parse_profile
+from advisor.core.profile import MODES, CostOptions, Pricing, WorkloadProfile, parse_profile, profile_problems
+from advisor.core.variables import field_range
 from advisor.core.yamlio import dump_yaml, parse_yaml
-from questionnaire.vocabulary import FIELD_LABELS
+from advisor.views.formatting import count, percent, seconds
+from questionnaire.vocabulary import FIELD_LABELS, NOT_BUILT, question_label
 
 BUDGET_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86_400}
 
@@ -35,7 +39,7 @@ def profile_to_state(profile: WorkloadProfile) -> dict[str, Any]:
     state: dict[str, Any] = {
         "q_name": profile.name,
         "q_description": profile.description,
-        "q_current_mode": profile.current_mode,
+        "q_current_mode": profile.current_mode or NOT_BUILT,
         "q_interaction": profile.interaction,
         "q_budget": budget,
         "q_budget_unit": unit,
@@ -114,7 +118,7 @@ def answers_from_state(state: Mapping[Any, Any]) -> dict[str, Any]:
         "retry_layers": state["q_retry_layers"],
         "downstream": state["q_downstream"],
         "side_effects": state["q_side_effects"],
-        "current_mode": state["q_current_mode"],
+        "current_mode": None if state["q_current_mode"] == NOT_BUILT else state["q_current_mode"],
     }
     if state["q_use_pricing"]:
         answers["pricing"] = _present(
@@ -158,13 +162,93 @@ def read_upload(name: str, content: bytes) -> WorkloadProfile:
     return parse_profile(parse_yaml(decode_text(content, name), source=name), source=name)
 
 
+def upload_problems(name: str, content: bytes) -> list[AdvisorError]:
+    """Every problem of an uploaded workload file (read_upload stops at the first)."""
+    try:
+        data = parse_yaml(decode_text(content, name), source=name)
+    except AdvisorError as exc:  # unreadable: one problem, the file's
+        return [exc]
+    if not isinstance(data, dict):
+        try:
+            parse_profile(data, source=name)
+        except AdvisorError as exc:
+            return [exc]
+    return list[AdvisorError](profile_problems(data, source=name))
+
+
+def answer_problems(answers: Mapping[str, Any]) -> list[AdvisorError]:
+    """Every problem of the questionnaire's answers, each naming its field."""
+    return list(profile_problems(answers, source=""))
+
+
+def problems_by_question(errors: list[AdvisorError]) -> dict[str, list[str]]:
+    """Each problem as the line shown under its question ("**Feature name**: give the
+    feature a name"), by the question (top-level field) it belongs to."""
+    lines: dict[str, list[str]] = {}
+    for error in errors:
+        named = f"**{md(question_label(error.field))}**: " if error.field else ""
+        lines.setdefault(question_of(error), []).append(named + in_question_words(error))
+    return lines
+
+
+def question_of(error: AdvisorError) -> str:
+    """The question a problem belongs to: its top-level field ("pricing.input_per_mtok" is
+    the own-prices question), or "" when it names none."""
+    return (error.field or "").split(".")[0]
+
+
+def in_question_words(error: AdvisorError) -> str:
+    """A problem as the question it marks words it: what is allowed, in the question's unit
+    ("must be between 10 ms and 30 days"), never a field name or a library's phrasing."""
+    field = error.field or ""
+    top = field.split(".")[0]
+    message = error.message
+    if isinstance(error, UnknownModelError):
+        message = message.replace("close matches: none; ", "").replace(
+            "or give a 'pricing' override", "or turn on *Use my own prices* under *Your own prices and rate limits*"
+        )
+        return md(message).replace("\\*", "*")
+    if field == top and _numeric(top):
+        return f"must be {_bounds(top)}"
+    if message.startswith("string should have at least 1 character"):
+        return {"name": "give the feature a name", "model": "choose or type a model"}.get(top, "cannot be empty")
+    if message == "required field is missing":
+        return "needs an answer"
+    return md(_LIBRARY_WORDS.sub("must be", message))
+
+
+_LIBRARY_WORDS = re.compile(r"^input should be")
+
+
+def _numeric(field: str) -> bool:
+    """A number question (its answer the user typed, shown right above the problem)."""
+    spec = WorkloadProfile.model_fields.get(field)
+    return spec is not None and bool({spec.annotation, *get_args(spec.annotation)} & {int, float})
+
+
+def _bounds(field: str) -> str:
+    """The field's own bounds in its unit: "between 10 ms and 30 days", "at least 0"."""
+    rng = field_range(field)
+    unit = FACTS[field].unit if field in FACTS else ""
+    kind = "a whole number " if rng.integer else ""
+    if math.isinf(rng.high):
+        return f"{kind}{'more than' if rng.low_open else 'at least'} {_in_unit(rng.low, unit)}"
+    return f"{kind}between {_in_unit(rng.low, unit)} and {_in_unit(rng.high, unit)}"
+
+
+def _in_unit(value: float, unit: str) -> str:
+    if unit == "s":
+        return seconds(value)
+    if unit == "fraction":
+        return percent(value)
+    return count(value)
+
+
 def friendly(error: AdvisorError) -> str:
-    """An error as the questionnaire words it: the question first, then what is allowed."""
-    if error.field and not error.source:
-        top = error.field.split(".")[0]
-        label = FIELD_LABELS.get(top)
-        if label:
-            return f"**{label}** (`{error.field}`): {md(error.message)}"
+    """An error as the questionnaire words it: the question first, then what is allowed;
+    an error about a file names the file."""
+    if error.field and not error.source and error.field.split(".")[0] in FIELD_LABELS:
+        return f"**{md(question_label(error.field))}**: {in_question_words(error)}"
     return md(str(error))
 
 

@@ -1,6 +1,9 @@
-"""The result panel: the headline and the tabs, each a view of one Assessment.
+"""The details under the form and the verdict: one tab per question a CTO asks next, and the
+sources by their titles.
 
 Nothing here decides: every figure is read off the Assessment that ``advisor.assess`` returns.
+Plain language first: sources are titles in the "Sources" expander, rule ids appear in the
+Why tab only.
 """
 
 from __future__ import annotations
@@ -9,155 +12,192 @@ from collections.abc import Callable
 
 import streamlit as st
 
-import advisor
 from advisor.core.assessment import Assessment
 from advisor.core.conditions import op_symbol
 from advisor.core.decision_map import decision_map, default_values
 from advisor.core.errors import AdvisorError
-from advisor.core.facts import FACTS
 from advisor.core.profile import MODES, WorkloadProfile
 from advisor.core.rules import RuleSet
 from advisor.core.variables import VARIABLE_FACTS
-from advisor.views.formatting import count, money, move_in_words, percent, saving_cell, seconds, value
-from advisor.views.limits import headroom, peak_summary
-from advisor.views.sources import cite
+from advisor.views.formatting import (
+    count,
+    money,
+    move_in_words,
+    percent,
+    saving_cell,
+    seconds,
+    times,
+    value,
+)
+from advisor.views.limits import peak_summary
+from advisor.views.sources import cite, cited_titles
+from questionnaire import changes, lifecycle
 from questionnaire.charts import cost_chart, latency_chart, map_chart, ranking_chart
+from questionnaire.contract import contract_latency
 from questionnaire.record import record_tab
+from questionnaire.session import try_change
 from questionnaire.state import friendly, md
-from questionnaire.vocabulary import FIELD_LABELS, Words, fact_label
+from questionnaire.verdict import Shown
+from questionnaire.vocabulary import Words, fact_label
+
+TABS = ("Overview", "Modes", "Cost", "Latency & capacity", "Risks", "Why", "Decision map", "Decision record")
 
 
-def headline(a: Assessment, custom_weights: bool) -> None:
-    words = Words(a.rules)
-    rules = {r.id: r for r in a.fired_rules}
-    w, lat, cap = a.workload, a.latency, a.capacity
-    cost = a.costs[a.recommendation]
-    with st.container(border=True, key="headline"):
-        badges = [f":blue-badge[{a.contract} contract]"]
-        if w.current_mode and w.current_mode != a.recommendation:
-            badges.append(f":orange-badge[move from {w.current_mode}]")
-        elif w.current_mode:
-            badges.append(":green-badge[keep the current mode]")
-        if custom_weights:
-            badges.append(":violet-badge[your axis priorities]")
-        st.markdown("Recommended execution mode &nbsp; " + " ".join(badges))
-        st.markdown(f"# {md(words.mode(a.recommendation))}")
-        st.markdown(md(a.reason))
-        if not a.feasible:
-            st.warning(f"Not feasible as specified: {md(a.infeasible_reason or '')}", icon="⚠️")
-            for lever in a.levers[:3]:
-                st.markdown(f"- {md(lever.because)}")
-        if a.decided_by:
-            decisive = " · ".join(md(rules[r].title) if r in rules else f"`{r}`" for r in a.decided_by[:4])
-            st.caption(f"Decided by: {decisive}")
-        m1, m2, m3, m4 = st.columns(4)
-        m1.metric(
-            "Monthly cost",
-            money(cost.total_usd),
-            help="The recommended mode's monthly cost: tokens, infrastructure and its build amortised "
-            "(a build that runs today is paid).",
-        )
-        if w.current_mode and w.current_mode != a.recommendation and cost.saving_vs_current_usd is not None:
-            saving = cost.saving_vs_current_usd
-            m2.metric(
-                "Saving against today" if saving >= 0 else "Extra cost against today",
-                money(abs(saving)),
-                delta=f"{money(abs(saving) * 12)} a year",
-                delta_color="normal" if saving >= 0 else "inverse",
-                delta_arrow="off",
-                help=f"Today's monthly cost ({w.current_mode}, its build paid) against the recommended mode's "
-                "(its build amortised).",
-            )
-        else:
-            cheapest = min(a.costs.values(), key=lambda c: c.total_usd)
-            m2.metric(
-                "Cheapest mode",
-                words.short(cheapest.mode),
-                delta=money(cheapest.total_usd) + " a month",
-                delta_color="off",
-                delta_arrow="off",
-                help="The mode with the lowest monthly total; cost is one axis of five.",
-            )
-        m3.metric(
-            "End-to-end p95",
-            seconds(lat.end_to_end_p95_s),
-            delta=f"budget {seconds(lat.latency_budget_s)}",
-            delta_color="normal" if lat.within_budget else "inverse",
-            delta_arrow="off",
-            help="Chained calls x per-call p95 + tool time, against the latency budget.",
-        )
-        m4.metric(
-            "Headroom",
-            headroom(cap),
-            delta="over the limit" if cap.over_limit else "at peak",
-            delta_color="inverse" if cap.over_limit else "off",
-            delta_arrow="off",
-            help="Share of the tighter of the RPM and TPM limits left at peak traffic.",
-        )
-        move = move_in_words(a)
-        if move is not None and (cost.saving_vs_current_usd or 0.0) < 0:
-            # A reason may praise a lower price while the total rises: say why it rises.
-            st.caption(f"Moving from {w.current_mode} to {a.recommendation}: {md(move)}.")
+def details(shown: Shown, ruleset: RuleSet, weights: dict[str, float]) -> None:
+    a = shown.assessment
+    st.subheader("The details", anchor="details")
+    if shown.stale:
+        st.caption(":orange[Stale:] the details below are from your last complete answers.")
+    tabs = st.tabs(TABS, key="result_tab", on_change="rerun")
+    views: dict[str, Callable[[], None]] = {
+        "Overview": lambda: overview_tab(shown),
+        "Modes": lambda: modes_tab(a),
+        "Cost": lambda: cost_tab(a),
+        "Latency & capacity": lambda: latency_tab(a),
+        "Risks": lambda: risks_tab(a),
+        "Why": lambda: why_tab(a),
+        "Decision map": lambda: map_tab(shown.profile, ruleset, weights),
+        "Decision record": lambda: record_tab(a, shown.stale),
+    }
+    for label, tab in zip(TABS, tabs, strict=True):
+        if tab.open:
+            with tab:
+                views[label]()
+    with st.expander("Sources", icon=":material/menu_book:", key="sources"):
+        sources_list(a)
 
 
-def overview_tab(a: Assessment) -> None:
-    words = Words(a.rules)
-    st.markdown("##### Ranking")
-    st.altair_chart(ranking_chart(a), key="ranking_chart", width="stretch")
+def sources_list(a: Assessment) -> None:
+    """The documents this verdict rests on, by their full titles."""
+    texts = [r.source for r in a.fired_rules] + [r.source for r in a.risks] + [p.source for p in a.patterns]
+    texts += [x.source for x in a.assumptions] + [a.pricing.batch_source, a.capacity.limits_source]
+    titles = cited_titles(texts, a.rules.header.sources)
+    if titles:
+        st.markdown("\n".join(f"- {md(t)}" for t in titles))
     st.caption(
-        " · ".join(f"{r.rank}. **{r.mode}** {r.total:+.1f}" + (" (excluded)" if r.excluded else "") for r in a.ranking)
+        f"Prices: genai-prices ({md(a.pricing.data_version)}), as of {a.price_date}. "
+        "The Why tab shows which source each rule comes from."
+    )
+
+
+# -- Overview --------------------------------------------------------------------------------
+
+
+def overview_tab(shown: Shown) -> None:
+    a = shown.assessment
+    words = Words(a.rules)
+    titles = {r.id: r.title for r in a.fired_rules}
+    st.markdown("##### How the modes rank")
+    st.vega_lite_chart(
+        spec=ranking_chart(a),
+        key="ranking_chart",
+        width="stretch",
+        alt="Each mode's weighted score by axis, best first; ruled-out modes in grey.",
+    )
+    st.caption(
+        " · ".join(
+            f"{r.rank}. {md(words.mode(r.mode))} {r.total:+.1f}" + (" (ruled out)" if r.excluded else "")
+            for r in a.ranking
+        ),
+        help="Each axis's score times its priority, summed; a ruled-out mode cannot be recommended whatever its score.",
     )
     if a.excluded:
         st.markdown("##### Ruled out")
         for e in a.excluded:
-            st.markdown(f"**{md(words.mode(e.mode))}**\n" + "\n".join(f"- {md(reason)}" for reason in e.reasons))
-            st.caption("by the rules " + ", ".join(f"`{rule}`" for rule in e.rules))
+            by = ", ".join(md(titles.get(rule, rule)).lower() for rule in e.rules)
+            st.markdown(f"**{md(words.mode(e.mode))}**, by the rule{'s' if len(e.rules) > 1 else ''}: {by}")
+            st.markdown("\n".join(f"- {md(words.plain(reason))}" for reason in e.reasons))
+    if a.unmet:
+        st.markdown("##### Missing their contract")
+        for u in a.unmet:
+            by = ", ".join(md(titles.get(rule, rule)).lower() for rule in u.rules)
+            st.markdown(f"**{md(words.mode(u.mode))}**, on this workload's numbers: {by}")
+            st.markdown("\n".join(f"- {md(words.plain(reason))}" for reason in u.reasons))
     if a.patterns:
         st.markdown("##### Pair it with")
         for p in a.patterns:
             st.markdown(f"**{md(p.name)}**: {md(p.description)}")
-            st.caption(md(cite(p.source, a.rules.header.sources)))
-    if a.unmet:
-        st.markdown("##### Missing their contract")
-        for e in a.unmet:
-            st.markdown(f"**{md(words.mode(e.mode))}**\n" + "\n".join(f"- {md(reason)}" for reason in e.reasons))
-    if a.levers:
-        st.markdown("##### Levers")
-        st.markdown("\n".join(
-            f"- {', '.join(f'`{md(k)}` = {md(_setting(v))}' for k, v in lever.changes.items())}: {md(lever.because)}"
-            for lever in a.levers
-        ))
-        st.caption("Each lever changes what you control and re-runs the assessment.")
     st.markdown("##### What would change the decision")
-    if a.what_would_change:
-        lines = []
-        for c in a.what_would_change:
-            question = FIELD_LABELS.get(c.fact, FACTS[c.fact].description if c.fact in FACTS else c.fact)
-            value = words.short_choice(c.fact, c.value) if words.choices(c.fact) else words.format_fact(c.fact, c.value)
-            lines.append(
-                f"- If *{md(question.lower() if question[1:2].islower() else question)}* were **{md(value)}**: "
-                f"**{md(words.mode(c.new_recommendation))}**. {md(c.because)}"
-            )
-        st.markdown("\n".join(lines))
-        st.caption("Each line changes one answer and keeps the rest; the engine re-ran the rules to find it.")
-    else:
+    groups = changes.grouped(a, changes.options(a))
+    if not groups:
         st.caption("No single answer within reach changes the recommendation.")
+        return
+    index = 0
+    for group in groups:
+        st.markdown(f":material/arrow_forward: **{md(changes.group_title(words, a, group))}**")
+        reasons: dict[str, list[changes.Option]] = {}
+        for option in group.options:  # one reason often covers several changes: said once
+            reasons.setdefault(option.because, []).append(option)
+        for because, found in reasons.items():
+            st.caption(md(because))
+            for option in found:
+                with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+                    st.markdown(md(option.label), width="content")
+                    st.button(
+                        "Try it",
+                        key=f"try_all_{index}",
+                        on_click=try_change,
+                        args=(shown.profile, option.changes, option.label),
+                        disabled=shown.stale,
+                        type="tertiary",
+                        icon=":material/play_arrow:",
+                    )
+                index += 1
+    st.caption(
+        "Each line changes what it names and keeps every other answer; the advisor re-ran the assessment to find it."
+    )
+
+
+# -- Modes: the four request lifecycles side by side ------------------------------------------------
+
+
+def modes_tab(a: Assessment) -> None:
+    words = Words(a.rules)
+    st.markdown("##### How a request runs in each mode")
+    st.caption(
+        "Client, your service, the queue or batch file, and the model API, with this workload's latency, each "
+        "mode's token price against sync and the engineering it takes. The recommended mode is drawn in its colour; "
+        "a ruled-out mode is hatched grey. The bar on the client's line is the time it waits."
+    )
+    panels = lifecycle.panels(a)
+    for column, panel in zip(st.columns(len(panels), gap="small"), panels, strict=True):
+        with column:
+            st.image(lifecycle.svg(panel), width="stretch", alt=f"{panel.title}: {panel.status_text}")
+            st.caption(md(a.rules.header.modes[panel.mode].summary))
+            judged = contract_latency(a, panel.mode)
+            st.caption(md(judged.sentence[0].upper() + judged.sentence[1:]) + ".")
+    st.caption(
+        f"Latency at p95 from {md(_assumption(a, 'per-call p95') or 'the model speed')}. "
+        f"{md(words.mode('batch'))} results come within the provider's batch window; most finish within an hour."
+    )
+
+
+def _assumption(a: Assessment, name: str) -> str | None:
+    return next((x.value for x in a.assumptions if x.name == name), None)
+
+
+# -- Cost ------------------------------------------------------------------------------------
 
 
 def cost_tab(a: Assessment) -> None:
     w, p, words = a.workload, a.pricing, Words(a.rules)
-    st.markdown(f"##### Monthly cost at {w.requests_per_month:,} requests")
-    st.altair_chart(cost_chart(a), key="cost_chart", width="stretch")
+    st.markdown(f"##### Monthly cost at {count(w.requests_per_month)} requests")
+    st.vega_lite_chart(
+        spec=cost_chart(a),
+        key="cost_chart",
+        width="stretch",
+        alt="Each mode's monthly cost: tokens, infrastructure, build.",
+    )
     rows = []
     for mode, c in a.costs.items():
         rows.append(
             {
                 "mode": words.mode(mode),
-                "tokens": c.tokens_usd,
-                "infra": c.infra_usd,
-                "build": c.engineering_usd,
-                "total": c.total_usd,
-                "per 1K": c.per_1k_requests_usd,
+                "tokens": money(c.tokens_usd),
+                "infra": money(c.infra_usd),
+                "build": "paid" if mode == w.current_mode else money(c.engineering_usd),
+                "total": money(c.total_usd),
+                "per 1K": money(c.per_1k_requests_usd) if c.per_1k_requests_usd is not None else "n/a",
                 "vs today": "today" if mode == w.current_mode else saving_cell(c.saving_vs_current_usd),
             }
         )
@@ -167,16 +207,15 @@ def cost_tab(a: Assessment) -> None:
         width="stretch",
         key="cost_table",
         column_config={
-            "tokens": st.column_config.NumberColumn(format="dollar", help="Token bill per month, retries included."),
-            "infra": st.column_config.NumberColumn(format="dollar", help="Infrastructure this mode adds, per month."),
-            "build": st.column_config.NumberColumn(
-                format="dollar", help="One-time build effort, amortised per month; 0 for today's mode (paid)."
+            "mode": st.column_config.TextColumn("mode"),
+            "tokens": st.column_config.TextColumn("tokens", help="Token bill per month, retries included."),
+            "infra": st.column_config.TextColumn("infrastructure", help="Infrastructure this mode adds, per month."),
+            "build": st.column_config.TextColumn(
+                "build", help="One-time build effort, amortised per month; paid already for today's mode."
             ),
-            "total": st.column_config.NumberColumn(
-                "monthly cost", format="dollar", help="Tokens, infrastructure and build, a month."
-            ),
-            "per 1K": st.column_config.NumberColumn(
-                "per 1K requests", format="dollar", help="Monthly cost per 1,000 requests; blank without requests."
+            "total": st.column_config.TextColumn("monthly cost", help="Tokens, infrastructure and build, a month."),
+            "per 1K": st.column_config.TextColumn(
+                "per 1,000 requests", help="Monthly cost per 1,000 requests; n/a without requests."
             ),
             "vs today": st.column_config.TextColumn(
                 "against today", help="What moving to this mode saves (a saving) or adds (an extra cost) a month."
@@ -186,11 +225,15 @@ def cost_tab(a: Assessment) -> None:
     move = move_in_words(a)
     if w.current_mode and move is not None:
         st.markdown(
-            f"Today it costs **{money(a.costs[w.current_mode].total_usd)} a month** ({w.current_mode}). "
-            f"Moving to **{a.recommendation}**: {md(move)}."
+            f"Today it costs **{money(a.costs[w.current_mode].total_usd)} a month** "
+            f"({md(words.mode(w.current_mode).lower())}). Moving to {md(words.mode(a.recommendation).lower())}: "
+            f"{md(move)}."
         )
     elif w.current_mode:
-        st.markdown(f"It already runs **{w.current_mode}**, the recommended mode: no migration to pay for.")
+        st.markdown(
+            f"It already runs as {md(words.mode(w.current_mode).lower())}, the recommended mode:"
+            " no migration to pay for."
+        )
     breakeven = p.batch_breakeven_requests_per_month
     st.caption(
         f"Prices: {md(p.provider)} {md(p.model)} as of {p.price_date} ({md(p.data_version)}); batch prices from the "
@@ -203,25 +246,38 @@ def cost_tab(a: Assessment) -> None:
     )
 
 
+# -- Latency & capacity ----------------------------------------------------------------------
+
+
 def latency_tab(a: Assessment) -> None:
     lat, w, cap = a.latency, a.workload, a.capacity
+    words = Words(a.rules)
     st.markdown("##### Latency against the budget")
-    st.altair_chart(latency_chart(a), key="latency_chart", width="stretch")
-    verdict = "fits" if lat.within_budget else "misses"
-    st.markdown(
-        f"End-to-end p95 **{seconds(lat.end_to_end_p95_s)}** = {w.chained_calls} x {seconds(lat.per_call_p95_s)}"
-        " per call"
-        f" + {seconds(w.tool_latency_s)} of tools: it **{verdict}** the {seconds(lat.latency_budget_s)} budget"
-        f" ({percent(lat.budget_ratio)} of it)."
-        f" Streaming shows the first words after **{seconds(lat.time_to_first_token_s)}**."
+    st.vega_lite_chart(
+        spec=latency_chart(a),
+        key="latency_chart",
+        width="stretch",
+        alt="The whole answer's p95 and the first token's against the latency budget.",
     )
+    verdict = "fits" if lat.within_budget else "misses"
+    calls = f"{w.chained_calls} call{'s' if w.chained_calls != 1 else ''}"
+    st.markdown(
+        f"The whole answer at p95, **{seconds(lat.end_to_end_p95_s)}** = {calls} x {seconds(lat.per_call_p95_s)}"
+        f" + {seconds(w.tool_latency_s)} of tools: it **{verdict}** the {seconds(lat.latency_budget_s)} budget"
+        f" ({percent(lat.budget_ratio)} of it). Streaming shows the first words after"
+        f" **{seconds(lat.time_to_first_token_s)}**."
+    )
+    for mode in MODES:
+        judged = contract_latency(a, mode)
+        mark = ":green[:material/check:]" if judged.within else ":red[:material/close:]"
+        st.markdown(f"{mark} **{md(words.mode(mode))}**: {md(judged.sentence)}.")
     st.caption(
         "Per-call p95 "
         + (
             "as measured."
             if lat.measured
-            else f"estimated: {lat.ttft_s:g} s to first token + {w.output_tokens:,} tokens"
-            f" at {lat.output_tokens_per_s:g} tokens/s."
+            else f"estimated: {seconds(lat.ttft_s)} to first token + {count(w.output_tokens)} tokens"
+            f" at {count(lat.output_tokens_per_s)} tokens/s."
         )
     )
     st.markdown("##### Rate limits at peak")
@@ -229,33 +285,38 @@ def latency_tab(a: Assessment) -> None:
         (use, text)
         for use, text in (
             (cap.rpm_utilisation, "Requests"),
-            (cap.tpm_utilisation, "Tokens (tightest token limit)"),
+            (cap.tpm_utilisation, "Tokens (the tightest token limit)"),
             (cap.concurrency_utilisation, "Requests in flight"),
         )
         if use is not None
     ]
     if bars:
         for column, (use, text) in zip(st.columns(len(bars)), bars, strict=True):
-            column.progress(min(1.0, use), text=f"{text}: {percent(use)} of the limit")
-        st.caption(md(peak_summary(cap)))
+            column.progress(min(1.0, use), text=f"{text}: {_use(use)}")
+        st.caption(md(peak_summary(cap)[0].upper() + peak_summary(cap)[1:]) + ".")
     else:
-        st.info("No rate limit is known for this model and tier: give rate_limits to check peak traffic.")
+        st.info(
+            "No rate limit is known for this model and tier: give your own under *Your own prices and rate limits* "
+            "to check peak traffic."
+        )
     if cap.over_limit and cap.headroom is not None:
         st.error(
-            f"Peak traffic exceeds the rate limit ({percent(1 - cap.headroom)} of it):"
-            " expect 429 errors unless traffic is queued or limits raised."
+            f"Peak traffic is {times(1 - cap.headroom)} the rate limit: expect 429 errors unless traffic is queued or "
+            "the limits raised."
         )
-    st.caption(f"Limits: {md(cite(cap.limits_source, a.rules.header.sources))}")
+    tier = f" at {md(cap.tier)}" if cap.tier else ""
+    st.caption(f"Limits{tier}: {md(cite(cap.limits_source, a.rules.header.sources))}")
     m1, m2, m3 = st.columns(3)
     m1.metric(
         "Open connections",
         count(cap.concurrent_connections),
         help="Sync and streaming hold one connection per request in flight (Little's law).",
     )
+    batches = cap.batch_submissions_per_month
     m2.metric(
         "Batch files a month",
-        f"{cap.batch_submissions_per_month:,}",
-        help=f"At most {cap.batch_max_requests:,} requests or {cap.batch_max_mb:g} MB per batch.",
+        "n/a" if batches is None else count(batches),
+        help=_batch_caps(cap.batch_max_requests, cap.batch_max_mb),
     )
     m3.metric(
         "Calls in a retry storm",
@@ -264,13 +325,26 @@ def latency_tab(a: Assessment) -> None:
     )
 
 
+def _batch_caps(requests: int | None, megabytes: float | None) -> str:
+    caps = [f"{count(requests)} requests" if requests else "", f"{megabytes:g} MB" if megabytes else ""]
+    listed = " or ".join(c for c in caps if c)
+    return f"At most {listed} per batch." if listed else "No batch API, or no published cap on a batch."
+
+
+def _use(share: float) -> str:
+    """A share of a limit: "35%", or over it "2.3x the limit"."""
+    return f"{times(share)} the limit" if share > 1 else percent(share)
+
+
+# -- Risks and Why ---------------------------------------------------------------------------
+
+
 def risks_tab(a: Assessment) -> None:
     st.markdown(f"##### Risks of {md(Words(a.rules).mode(a.recommendation).lower())} and how to contain them")
     for r in a.risks:
         with st.container(border=True):
             st.markdown(f"**{md(r.risk)}**")
             st.markdown(md(r.mitigation))
-            st.caption(md(cite(r.source, a.rules.header.sources)))
     st.markdown("##### Resilience checklist")
     st.markdown("\n".join(f"- [ ] {md(item)}" for item in a.checklist))
 
@@ -279,6 +353,7 @@ def why_tab(a: Assessment) -> None:
     names = {x.id: x.name for x in a.axes}
     traces = {t.rule: t for t in a.trace}
     st.markdown(f"##### {len(a.fired_rules)} of {len(a.trace)} rules fired")
+    st.caption("Each rule with its id, its effect on the scores and the source it comes from.")
     for axis in a.axes:
         fired = [r for r in a.fired_rules if r.axis == axis.id]
         if not fired:
@@ -311,8 +386,11 @@ def why_tab(a: Assessment) -> None:
     with st.expander("Assumptions behind the figures"):
         st.dataframe(
             [
-                {"what": x.name, "value": cite(x.value, a.rules.header.sources),
-                 "source": cite(x.source, a.rules.header.sources)}
+                {
+                    "what": x.name,
+                    "value": cite(x.value, a.rules.header.sources),
+                    "source": cite(x.source, a.rules.header.sources),
+                }
                 for x in a.assumptions
             ],
             hide_index=True,
@@ -322,6 +400,9 @@ def why_tab(a: Assessment) -> None:
         f"Rule set {md(a.ruleset.id)} {md(a.ruleset.version)} (sha256 {a.ruleset.hash[:12]}),"
         f" advisor {a.advisor_version}."
     )
+
+
+# -- Decision map ----------------------------------------------------------------------------
 
 
 def map_tab(profile: WorkloadProfile, ruleset: RuleSet, weights: dict[str, float]) -> None:
@@ -360,65 +441,33 @@ def map_tab(profile: WorkloadProfile, ruleset: RuleSet, weights: dict[str, float
         st.error(f"The map cannot be drawn: {friendly(exc)}")
         return
     words = Words(ruleset)
-    st.altair_chart(map_chart(result, words), key="map_chart", width="stretch")
+    st.vega_lite_chart(
+        spec=map_chart(result, words),
+        key="map_chart",
+        width="stretch",
+        alt="The recommended mode over two answers; a ring marks this workload.",
+    )
     counts = {m: sum(row.count(m) for row in result.cells) for m in MODES}
     total = sum(counts.values())
-    shares = [f"{words.short(m)} {percent(counts[m] / total)}" for m in MODES if counts[m]]
+    shares = [f"{md(words.mode(m))} {percent(counts[m] / total)}" for m in MODES if counts[m]]
     st.caption(" · ".join(shares) + " of the grid.")
 
 
-TABS = ("Overview", "Cost", "Latency & capacity", "Risks", "Why", "Decision map", "Decision record")
+# -- notes on answers that are valid but probably not meant ---------------------------------------
 
 
-def results(
-    profile: WorkloadProfile | None, error: AdvisorError | None, ruleset: RuleSet, weights: dict[str, float]
-) -> None:
-    if profile is None:
-        st.error(
-            f"The answers are not complete yet. {friendly(error)}" if error else "The answers are not complete yet."
-        )
-        return
-    try:
-        assessment = advisor.assess(profile, ruleset, weights=weights)
-    except AdvisorError as exc:
-        st.error(f"The advisor cannot assess these answers. {friendly(exc)}")
-        return
-    headline(assessment, weights != ruleset.weights)
-    for note in sanity_notes(profile):
-        st.info(note)
-    tabs = st.tabs(TABS, key="result_tab", on_change="rerun")
-    views: dict[str, Callable[[], None]] = {
-        "Overview": lambda: overview_tab(assessment),
-        "Cost": lambda: cost_tab(assessment),
-        "Latency & capacity": lambda: latency_tab(assessment),
-        "Risks": lambda: risks_tab(assessment),
-        "Why": lambda: why_tab(assessment),
-        "Decision map": lambda: map_tab(profile, ruleset, weights),
-        "Decision record": lambda: record_tab(assessment),
-    }
-    for label, tab in zip(TABS, tabs, strict=True):
-        if tab.open:
-            with tab:
-                views[label]()
-
-
-def sanity_notes(profile: WorkloadProfile) -> list[str]:
-    """Answers that are valid but probably not what was meant."""
-    notes = []
+def sanity_notes(profile: WorkloadProfile) -> dict[str, str]:
+    """Answers that are valid but probably not what was meant, by the question they concern."""
+    notes = {}
     peak = profile.peak_requests_per_minute
     average = profile.average_requests_per_minute
     if peak is not None and peak < average:
-        notes.append(
-            f"The peak ({peak:,.1f} a minute) is below the monthly average ({average:,.1f} a minute); "
+        notes["peak_requests_per_minute"] = (
+            f"The peak ({count(peak)} a minute) is below the monthly average ({count(average)} a minute); "
             "the advisor uses the average."
         )
     if profile.requests_per_month == 0:
-        notes.append("With no requests a month, every mode costs only its build and infrastructure.")
+        notes["requests_per_month"] = "With no requests a month, every mode costs only its build and infrastructure."
     if profile.input_tokens == 0 and profile.output_tokens == 0:
-        notes.append("A request with no input and no output tokens costs nothing and takes no time.")
+        notes["input_tokens"] = "A request with no input and no output tokens costs nothing and takes no time."
     return notes
-
-
-def _setting(value: object) -> str:
-    """A lever's new value; None: the field falls back to the catalogue's figure."""
-    return "the catalogue's figure" if value is None else str(value)

@@ -7,6 +7,8 @@ share one wording.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,10 +18,27 @@ from advisor.core.profile import MODES
 from advisor.core.rules import RuleSet
 from advisor.views.formatting import count, money, percent, seconds
 
-MODE_COLORS = {"sync": "#64748b", "streaming": "#2563eb", "async": "#7c3aed", "batch": "#059669"}
-AXIS_COLORS = ["#2563eb", "#7c3aed", "#059669", "#f59e0b", "#db2777", "#64748b", "#0891b2"]
-# The answer "how it runs today" when it does not run yet (no mode to name).
-NOT_BUILT = "Not built yet"
+# Okabe and Ito's colour-blind-safe palette: each mode a distinct hue that stays distinct
+# under the common colour-vision deficiencies (and none of them the grey of "ruled out").
+MODE_COLORS = {"sync": "#E69F00", "streaming": "#0072B2", "async": "#009E73", "batch": "#CC79A7"}
+# Paul Tol's "bright" scheme for the axes, also colour-blind-safe, so that an axis never
+# wears a mode's colour.
+AXIS_COLORS = ["#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#BBBBBB"]
+# The parts of a monthly cost: tokens, infrastructure, the build amortised.
+COST_COLORS = ["#4477AA", "#66CCEE", "#CCBB44"]
+RULED_OUT_COLOR = "#9ca3af"
+# The answer "how it runs today" when it does not run yet: a widget value of its own
+# (a selectbox shows None as no choice at all), None in the workload.
+NOT_BUILT = "not_built"
+NOT_BUILT_LABEL = "Not built yet"
+
+
+@functools.lru_cache(maxsize=8)
+def _rule_ids(ids: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not ids:
+        return None
+    alternatives = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+    return re.compile(rf"\s*\((?:{alternatives})(?:,\s*(?:{alternatives}))*\)")
 
 
 class Words:
@@ -27,6 +46,7 @@ class Words:
     the decision records read (``modes`` and ``answers`` in ruleset.yaml)."""
 
     def __init__(self, ruleset: RuleSet):
+        self._ids = tuple(rule.id for rule in ruleset.rules)
         header = ruleset.header
         self._modes = {str(mode): spec for mode, spec in header.modes.items()}
         answers = header.answers
@@ -35,8 +55,14 @@ class Words:
             "downstream": {k: v.label for k, v in answers.downstream.items()},
             "side_effects": {k: v.label for k, v in answers.side_effects.items()},
             "output_format": {k: v.label for k, v in answers.output_format.items()},
-            "current_mode": {None: NOT_BUILT, **{m: f"{self.mode(m)} ({m})" for m in MODES}},
+            "current_mode": {NOT_BUILT: NOT_BUILT_LABEL, **{m: self.mode(m) for m in MODES}},
         }
+
+    def plain(self, text: str) -> str:
+        """A rule set's sentence without the rule ids it cites in brackets: ids belong to the
+        Why tab; elsewhere a rule is named by its title."""
+        pattern = _rule_ids(self._ids)
+        return pattern.sub("", text) if pattern else text
 
     def mode(self, mode: str) -> str:
         """A mode as an option's title: "Streaming response"."""
@@ -70,9 +96,13 @@ class Words:
             return money(float(value)) + "/month"
         if unit:
             whole = float(value).is_integer() or abs(value) >= 100
+            if value == 1 and unit in _PLURALS:
+                unit = unit[:-1]  # 1 call, 1 token, 1 request
             return f"{count(value)} {unit}" if whole else f"{value:,.2f} {unit}"
         return f"{value:g}"
 
+
+_PLURALS = frozenset({"calls", "tokens", "requests"})
 
 # The question each profile field is asked as: error messages name the question, not the key.
 FIELD_LABELS = {
@@ -97,6 +127,8 @@ FIELD_LABELS = {
     "output_format": "What the model returns",
     "pricing": "Your own prices",
     "rate_limits": "Your rate limits",
+    "tier": "Account tier",
+    "service_tier": "Service tier",
     "costs": "Build and run cost",
     "retry_rate": "Requests retried",
     "attempts_per_layer": "Attempts per layer",
@@ -104,6 +136,32 @@ FIELD_LABELS = {
     "side_effects": "What a repeated request does",
     "downstream": "Who consumes the output",
 }
+
+# The parts of a question that has several answers, as a problem with one of them names it:
+# "Your own prices, input".
+PART_LABELS = {
+    "input_per_mtok": "input",
+    "output_per_mtok": "output",
+    "cached_input_per_mtok": "cached input",
+    "batch_discount": "batch discount",
+    "rpm": "requests per minute",
+    "tpm": "tokens per minute",
+    "input_tpm": "input tokens per minute",
+    "output_tpm": "output tokens per minute",
+    "concurrency": "requests in flight",
+    "usd_per_person_week": "engineer cost per week",
+    "amortisation_months": "months amortised over",
+    "infra_usd_per_month": "infrastructure",
+    "engineering_person_weeks": "build effort",
+}
+
+
+def question_label(field: str) -> str:
+    """The question a (dotted) field is asked as: "Feature name", "Your own prices, input"."""
+    top, *parts = field.split(".")
+    words = [FIELD_LABELS.get(top, top), *(PART_LABELS.get(part, part) for part in parts)]
+    return ", ".join(words)
+
 
 HELP = {
     "name": "A short name for the feature, as your team calls it. It titles the decision record. "
@@ -154,8 +212,12 @@ HELP = {
     "cached_input_per_mtok": "USD per 1 million input tokens read from the prompt cache. Blank: the input price.",
     "batch_discount": "Share taken off every token price in batch, e.g. 0.5 for 50% off. Blank: the provider's "
     "published batch discount.",
-    "use_limits": "Your account's rate limits for this model. Off: the provider's published limits for a high "
-    "tier (listed under Assumptions). Exceeding them at peak means 429 errors and retries.",
+    "use_limits": "Your account's rate limits for this model. Off: the provider's published limits for the account "
+    "tier above (listed under Assumptions). Exceeding them at peak means 429 errors and retries.",
+    "tier": "The account tier whose published rate limits apply: providers raise the limits as an account spends "
+    "more. The default is the provider's lowest paid tier (the provider catalogue's): at OpenAI, *tier-1*.",
+    "service_tier": "How the provider processes the calls: *standard*; *flex*, cheaper and slower where offered; "
+    "*priority*, faster at a premium. Only the tiers this provider offers are listed.",
     "rpm": "Requests per minute your account may send to this model.",
     "tpm": "Tokens per minute (input + output) your account may send to this model.",
     "usd_per_person_week": "Fully loaded cost of one engineer for a week; prices the build effort of each mode. "

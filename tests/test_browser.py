@@ -1,5 +1,10 @@
 """The app in a real browser: Debian's chromium, driven by Playwright, against `streamlit run`.
 
+What only a browser shows: on a phone the verdict comes first and the worked examples need
+no sidebar; on a desktop the verdict stays in view while the form scrolls; the record
+downloads from the verdict card; no request leaves 127.0.0.1. Screenshots go to
+test-artifacts/ (gitignored) for a person to look at.
+
 Mandatory when CI is set (.ci/run installs chromium); elsewhere it skips, saying why, when
 chromium or Playwright is missing. Playwright never downloads a browser here: it drives
 the system's /usr/bin/chromium.
@@ -14,8 +19,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -113,46 +120,139 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
     pytest.fail(f"streamlit did not answer within {START_TIMEOUT_S} s:\n{log.read_text(errors='replace')}")
 
 
-def test_changing_an_answer_updates_the_recommendation(app_url: str, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1440, "height": 900}
 
+
+@pytest.fixture
+def browse(app_url: str, tmp_path: Path) -> Iterator[Callable[[dict[str, int]], Any]]:
+    """Pages on the app in a fresh Chromium profile; every request any of them makes is kept,
+    and the test ends by checking that none left 127.0.0.1."""
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),  # a fresh user-data dir
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1440, "height": 1800},
-        )
-        try:
+        contexts = []
+
+        def open_page(viewport: dict[str, int]) -> Any:
+            context = pw.chromium.launch_persistent_context(
+                str(tmp_path / f"profile-{len(contexts)}"),  # a fresh user-data dir
+                executable_path=str(CHROMIUM),
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport=viewport,
+                accept_downloads=True,
+            )
+            contexts.append(context)
+            context.on("request", lambda request: requests.append(request.url))
             page = context.pages[0] if context.pages else context.new_page()
             page.goto(app_url, wait_until="domcontentloaded")
-            page.wait_for_selector('[data-testid="stApp"]', timeout=UPDATE_TIMEOUT_MS)
-            headline = page.locator(".st-key-headline")
-            expect(headline).to_contain_text("Synchronous", timeout=UPDATE_TIMEOUT_MS)
             _wait_idle(page)
+            return page
 
-            # Who waits for the answer: a person in a chat.
-            page.locator(".st-key-q_interaction").get_by_role("combobox").click()
-            page.get_by_role("option", name="Chat: a person reads as it is written").click()
-
-            expect(headline.locator("h1")).to_have_text("Streaming response", timeout=UPDATE_TIMEOUT_MS)
-            _wait_idle(page)
-            expect(page.locator('[data-testid="stException"]')).to_have_count(0)
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "app.png"), full_page=True)
+        try:
+            yield open_page
         finally:
-            context.close()
-    assert (ARTIFACTS / "app.png").stat().st_size > 10_000
+            for context in contexts:
+                context.close()
+    away = sorted({url for url in requests if urlsplit(url).scheme not in ("data", "blob")
+                   and urlsplit(url).hostname != "127.0.0.1"})
+    assert requests and not away, f"requests left the machine: {away}"
 
 
-def _wait_idle(page: object) -> None:
-    """Until Streamlit's "running" indicator is gone and the charts have drawn."""
+def test_on_a_phone_the_verdict_comes_first_and_the_examples_need_no_sidebar(browse: Any) -> None:
     from playwright.sync_api import expect
 
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=UPDATE_TIMEOUT_MS)  # type: ignore[attr-defined]
-    expect(
-        page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first
-    ).to_be_visible(  # type: ignore[attr-defined]
-        timeout=UPDATE_TIMEOUT_MS
-    )
+    page = browse(PHONE)
+    verdict = page.locator(".st-key-verdict")
+    top = verdict.bounding_box()["y"]
+    assert 0 <= top < PHONE["height"], f"the verdict starts {top:.0f} px down, below the first screen"
+    form = page.locator(".st-key-q_feature").bounding_box()["y"]
+    assert top < form, "the verdict comes before the form"
+    picker = page.locator(".st-key-scenario")
+    expect(picker).to_be_visible()
+    assert picker.bounding_box()["y"] < PHONE["height"]
+    _shot(page, "phone-top.png")
+
+    # Scrolling the form, the one-line verdict bar stays at the top of the screen.
+    page.locator(".st-key-q_axis_downstream").scroll_into_view_if_needed()
+    bar = page.locator(".st-key-verdict_bar").bounding_box()
+    assert bar is not None and 0 <= bar["y"] < 80, bar
+    _shot(page, "phone-form.png")
+
+    # A worked example, picked on the page itself.
+    picker.get_by_role("combobox").click()
+    page.keyboard.type("Nightly ticket")
+    page.keyboard.press("Enter")
+    expect(verdict.locator("h2")).to_have_text("Batch API", timeout=UPDATE_TIMEOUT_MS)
+
+
+def test_on_a_desktop_the_verdict_stays_in_view_while_the_form_scrolls(browse: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = browse(DESKTOP)
+    verdict = page.locator(".st-key-verdict")
+    expect(verdict.locator("h2")).to_have_text("Synchronous call", timeout=UPDATE_TIMEOUT_MS)
+    _shot(page, "desktop-top.png")
+
+    # Scrolled to the last question (what the model returns, in the downstream section).
+    last = page.locator(".st-key-q_output_format")
+    last.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    question = last.bounding_box()
+    assert question is not None and 0 <= question["y"] < DESKTOP["height"], "the last question is on screen"
+    box = verdict.bounding_box()
+    assert box is not None and 0 <= box["y"] < DESKTOP["height"] / 2, box
+    _shot(page, "desktop-last-question.png")
+
+    # Who waits for the answer: a person in a chat. The verdict in view follows.
+    page.locator(".st-key-q_interaction").get_by_role("combobox").click()
+    page.keyboard.type("Chat: a person")
+    page.keyboard.press("Enter")
+    expect(verdict.locator("h2")).to_have_text("Streaming response", timeout=UPDATE_TIMEOUT_MS)
+    _wait_idle(page)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    assert 0 <= verdict.bounding_box()["y"] < DESKTOP["height"] / 2
+    _shot(page, "desktop-streaming.png")
+
+
+def test_the_record_downloads_from_the_verdict_card(browse: Any, tmp_path: Path) -> None:
+    page = browse(DESKTOP)
+    button = page.locator(".st-key-verdict").get_by_role("button", name="Download decision record (MADR 4)")
+    with page.expect_download(timeout=UPDATE_TIMEOUT_MS) as download:
+        button.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    record = saved.read_text("utf-8")
+    assert saved.name == "support-reply-draft-call-the-model-synchronously.md"
+    assert record.startswith("---\nstatus: proposed\n")  # MADR 4's front matter
+    assert "# Support reply draft: call the model synchronously" in record
+
+
+def test_the_modes_tab_shows_the_four_lifecycles_side_by_side(browse: Any) -> None:
+    page = browse(DESKTOP)
+    page.get_by_role("tab", name="Modes").click()
+    _wait_idle(page)
+    diagrams = page.locator('[data-testid="stImage"] img')
+    diagrams.first.wait_for(timeout=UPDATE_TIMEOUT_MS)
+    assert diagrams.count() == 4
+    tops = {round(diagrams.nth(i).bounding_box()["y"]) for i in range(4)}
+    assert len(tops) == 1, "side by side on a desktop"
+    diagrams.first.scroll_into_view_if_needed()
+    _shot(page, "desktop-modes.png")
+
+
+def _shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+    assert (ARTIFACTS / name).stat().st_size > 10_000
+
+
+def _wait_idle(page: Any) -> None:
+    """Until the script has run, Streamlit's "running" indicator is gone and the page has drawn."""
+    from playwright.sync_api import expect
+
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=UPDATE_TIMEOUT_MS)
+    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=UPDATE_TIMEOUT_MS)
+    expect(page.locator(".st-key-verdict")).to_be_visible(timeout=UPDATE_TIMEOUT_MS)
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=UPDATE_TIMEOUT_MS)

@@ -265,10 +265,13 @@ def tradeoff_in_words(a: Assessment) -> str | None:
     if other == new or more <= 0.005:
         return None
     excluded = {e.mode for e in a.excluded}
+    unmet = {u.mode for u in a.unmet}
     if other == today:
         whom = f"{modes[other].label} (today)"
     elif other in excluded:
         whom = f"{modes[other].label}, which is ruled out"
+    elif other in unmet:
+        whom = f"{modes[other].label}, which misses its contract"
     else:
         whom = f"{modes[other].label}, which ranks below it on the other axes"
     parts = []

@@ -1,0 +1,47 @@
+"""The latency each mode's contract is judged on.
+
+A streaming answer is judged by its first token (the reader reads along from then on),
+a batch by the provider's batch window, the others by the whole answer at p95. Whether a
+mode meets its contract is the assessment's to say (``feasible``, ``unmet``): a batch
+window longer than the budget, say, is a risk the rule set weighs, not always a miss.
+Pure functions (no Streamlit): the verdict card, the bar, the charts and the Modes tab
+share them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from advisor.core.assessment import Assessment
+from advisor.views.adr import latency_against_budget
+from advisor.views.formatting import seconds
+
+
+@dataclass(frozen=True)
+class ContractLatency:
+    """The latency a mode's contract promises, against the budget."""
+
+    label: str  # "First token at p95"
+    value: str  # "0.62 s"
+    within: bool
+    sentence: str  # the whole judgement: "its first token comes after 0.62 s at p95, within ..."
+
+
+def contract_latency(a: Assessment, mode: str) -> ContractLatency:
+    """Streaming by its first token, batch by the batch window, the others by the whole answer."""
+    within, sentence = latency_against_budget(a, mode)
+    lat = a.latency
+    if mode == "streaming":
+        return ContractLatency("First token at p95", seconds(lat.time_to_first_token_s), within, sentence)
+    if mode == "batch":
+        window = a.facts.get("batch_window_s")
+        shown = f"within {seconds(window)}" if a.pricing.batch_available and window else "no batch API"
+        return ContractLatency("Results", shown, within, sentence)
+    if mode == "async":
+        return ContractLatency("Result at p95", seconds(lat.end_to_end_p95_s), within, sentence)
+    return ContractLatency("Answer at p95", seconds(lat.end_to_end_p95_s), within, sentence)
+
+
+def unmet_modes(a: Assessment) -> dict[str, list[str]]:
+    """The modes that miss their contract on this workload's numbers, with the rules that say so."""
+    return {u.mode: u.rules for u in a.unmet}

@@ -1,0 +1,217 @@
+"""The verdict: the card that stays in view (key ``verdict``) and, on a phone, the compact
+bar that follows the form (key ``verdict_bar``).
+
+The card says which mode, whether it meets its contract, what it costs a month and how its
+latency sits against the budget (each mode judged on the latency its contract promises:
+the first token for streaming, the whole answer for the others), why, what money and mode
+seem to disagree about, the record to download and what to do next, and the nearest
+changes that would flip it, each with a "Try it" button.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import streamlit as st
+
+from advisor.core.assessment import Assessment
+from advisor.core.profile import WorkloadProfile
+from advisor.records.folder import DEFAULT_DIR
+from advisor.views.adr import record_title
+from advisor.views.formatting import money, saving_or_extra, seconds, tradeoff_in_words
+from advisor.views.limits import headroom, peak_summary
+from advisor.views.markdown import slug
+from advisor.views.sources import cite
+from questionnaire import changes
+from questionnaire.contract import contract_latency
+from questionnaire.record import ADR_TEMPLATES, adr_text
+from questionnaire.session import try_change, undo_change
+from questionnaire.state import md
+from questionnaire.vocabulary import Words
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The assessment the page shows: of the current answers, or, while an answer is wrong,
+    of the last complete ones (``stale``)."""
+
+    assessment: Assessment
+    profile: WorkloadProfile  # what it was made from: "Try it" changes this
+    stale: bool
+    custom_weights: bool
+
+
+def next_step(a: Assessment, stale: bool, feasible: bool) -> str:
+    """One line of what to do next, as Markdown (the file name is a slug: a-z, 0-9 and dashes)."""
+    name = slug(record_title(a))
+    if stale:
+        return "Next: fix the answer marked in red; the record would describe your last complete answers."
+    if not feasible:
+        return (
+            "Next: try a change below that meets the budget, or record the decision with the budget marked unmet."
+        )
+    move = a.workload.current_mode and a.workload.current_mode != a.recommendation
+    then = "plan the migration it lists" if move else "ask the decision-makers to accept it"
+    return f"Next: commit the record as `{DEFAULT_DIR}/NNNN-{name}.md` and {then}."
+
+
+def verdict_card(shown: Shown) -> None:
+    a = shown.assessment
+    words = Words(a.rules)
+    feasible = a.feasible
+    judged = contract_latency(a, a.recommendation)
+    cost = a.costs[a.recommendation]
+    with st.container(border=True, key="verdict"):
+        if shown.stale:
+            st.warning(
+                "**Stale**: these results are from your last complete answers. Fix the answer marked in red to "
+                "update them.",
+                icon=":material/history:",
+            )
+        badges = [
+            ":green-badge[:material/check: meets its contract]" if feasible else ":red-badge[misses its contract]",
+            f":blue-badge[{a.contract} contract]",
+        ]
+        today = a.workload.current_mode
+        if today and today != a.recommendation:
+            badges.append(f":orange-badge[move from {words.short(today).lower()}]")
+        elif today:
+            badges.append(":green-badge[keep the current mode]")
+        if shown.custom_weights:
+            badges.append(":violet-badge[your axis priorities]")
+        st.markdown("Recommended &nbsp; " + " ".join(badges))
+        st.markdown(f"## {md(words.mode(a.recommendation))}")
+        with st.container(horizontal=True, gap="medium", key="verdict_figures"):
+            saving = cost.saving_vs_current_usd
+            moving = today is not None and today != a.recommendation and saving is not None
+            st.metric(
+                "Monthly cost",
+                money(cost.total_usd),
+                delta=(saving_or_extra(saving).replace(" a month", "") if moving and saving is not None else None),
+                delta_color="normal" if (saving or 0) >= 0 else "inverse",
+                delta_arrow="off",
+                width="content",
+                help="Tokens, infrastructure and the build amortised, a month"
+                + (" (today's mode is built: its build is paid)." if today else "."),
+            )
+            st.metric(
+                judged.label,
+                judged.value,
+                delta=f"budget {seconds(a.latency.latency_budget_s)}",
+                # Within the budget, green; a miss that is the verdict's own problem, red; a
+                # window longer than the budget that the verdict accepts as a risk, grey.
+                delta_color="normal" if judged.within else ("inverse" if not feasible else "off"),
+                delta_arrow="off",
+                width="content",
+                help=md(judged.sentence[0].upper() + judged.sentence[1:]) + ".",
+            )
+            cap = a.capacity
+            st.metric(
+                "Rate-limit headroom",
+                headroom(cap),
+                delta=(
+                    "over the limit at peak" if cap.over_limit else "at peak" if cap.limits_known else "no limit known"
+                ),
+                delta_color="inverse" if cap.over_limit else "off",
+                delta_arrow="off",
+                width="content",
+                help=md(f"At peak: {peak_summary(cap)}. Limits: {cite(cap.limits_source, a.rules.header.sources)}."),
+            )
+        if not feasible:
+            st.warning(
+                f"**Not feasible as specified**: {md(words.plain(a.infeasible_reason or ''))}",
+                icon=":material/warning:",
+            )
+        st.markdown(md(words.plain(a.reason)))
+        tradeoff = tradeoff_in_words(a)
+        if tradeoff:
+            st.markdown(f":material/balance: {md(tradeoff)}")
+        _download(a, shown.stale, feasible)
+        _what_would_change(shown)
+        titles = {r.id: r.title for r in a.fired_rules}
+        decided = [md(titles[r]) for r in a.decided_by[:4] if r in titles]
+        st.caption(
+            (f"Decided by: {' · '.join(decided)}. " if decided else "")
+            + "[The reasons, the money and the four modes side by side :material/arrow_downward:](#details)"
+        )
+
+
+def _download(a: Assessment, stale: bool, feasible: bool) -> None:
+    template = st.session_state.get("adr_template") or "madr"
+    status = st.session_state.get("adr_status") or "proposed"
+    date = st.session_state.get("adr_date") or datetime.date.today()
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", key="verdict_record"):
+        _download_button(a, template, status, date, stale)
+        st.caption(next_step(a, stale, feasible), width="stretch")
+
+
+def _download_button(a: Assessment, template: str, status: str, date: datetime.date, stale: bool) -> None:
+    st.download_button(
+        f"Download decision record ({ADR_TEMPLATES[template]})",
+        data=lambda: adr_text(a, template, status, date).encode("utf-8"),
+        file_name=f"{slug(record_title(a))}.md",
+        mime="text/markdown",
+        key="download_record",
+        on_click="ignore",
+        icon=":material/description:",
+        type="primary",
+        disabled=stale,
+        help="The architecture decision record of this verdict, in Markdown, as `advisor adr` writes it. "
+        "Its format, status and date are set in the Decision record tab.",
+    )
+
+
+def _what_would_change(shown: Shown) -> None:
+    a = shown.assessment
+    words = Words(a.rules)
+    undo = st.session_state.get("undo_answers")
+    if undo is not None:
+        st.button(
+            f"Undo: {undo['label']}",
+            key="undo",
+            on_click=undo_change,
+            icon=":material/undo:",
+            type="tertiary",
+            help="Go back to the answers before the last change you tried.",
+        )
+    groups = changes.first(changes.grouped(a, changes.options(a)))
+    if not groups:
+        st.caption("No single answer within reach changes the recommendation.")
+        return
+    st.markdown("**What would change it**")
+    index = 0
+    for group in groups:
+        st.markdown(f":material/arrow_forward: **{md(changes.group_title(words, a, group))}**")
+        for option in group.options:
+            with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"change_{index}"):
+                st.markdown(md(option.label), width="content", help=md(option.because))
+                st.button(
+                    "Try it",
+                    key=f"try_{index}",
+                    on_click=try_change,
+                    args=(shown.profile, option.changes, option.label),
+                    disabled=shown.stale,
+                    type="tertiary",
+                    icon=":material/play_arrow:",
+                    help=f"Set this answer and see the verdict: {md(words.mode(option.mode))}.",
+                )
+            index += 1
+
+
+def verdict_bar(shown: Shown) -> None:
+    """The verdict in one line, for a phone: it stays at the top while the form scrolls."""
+    a = shown.assessment
+    feasible = a.feasible
+    judged = contract_latency(a, a.recommendation)
+    words = Words(a.rules)
+    with st.container(key="verdict_bar"):
+        parts = [
+            f"**{md(words.mode(a.recommendation))}**",
+            "meets its contract" if feasible else ":red[misses its contract]",
+            f"{money(a.costs[a.recommendation].total_usd)} a month",
+            f"{judged.label.lower()} {judged.value} (budget {seconds(a.latency.latency_budget_s)})",
+        ]
+        if shown.stale:
+            parts.insert(0, ":orange[stale]")
+        st.markdown(" · ".join(parts))
