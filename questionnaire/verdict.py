@@ -17,8 +17,7 @@ import streamlit as st
 
 from advisor.core.assessment import Assessment
 from advisor.core.profile import WorkloadProfile
-from advisor.records.folder import DEFAULT_DIR
-from advisor.views.adr import record_title
+from advisor.views.adr import DEFAULT_DIR, record_title
 from advisor.views.formatting import money, saving_or_extra, seconds, tradeoff_in_words
 from advisor.views.limits import headroom, peak_summary
 from advisor.views.markdown import slug

@@ -26,7 +26,8 @@ from advisor.core.errors import InputError
 from advisor.core.policy import fill
 from advisor.core.profile import MODES, Mode
 from advisor.core.situation import today
-from advisor.records.folder import DEFAULT_DIR, RecordLink, write_record
+from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
+from advisor.records.folder import RecordLink, write_record
 from advisor.records.inputs import Statement, inputs_yaml
 
 from . import markdown
