@@ -89,7 +89,7 @@ def start_row(
             width=340,
             help="Worked cases from the source documents. Choosing one replaces every answer.",
         )
-        with st.popover("Open a workload file", icon=":material/upload_file:", key="open_file"):
+        with st.popover("Open a file", icon=":material/upload_file:", key="open_file"):
             gen = st.session_state.get("upload_gen", 0)
             st.file_uploader(
                 "A workload YAML file",
@@ -101,7 +101,7 @@ def start_row(
                 help="A workload file as `advisor recommend` reads it. It replaces every answer.",
             )
         st.download_button(
-            "Download answers (YAML)",
+            "Download answers",
             data=(lambda: answers_yaml(profile)) if profile else "",
             file_name=f"{slug(profile.name) if profile else 'workload'}.yaml",
             mime="application/yaml",
@@ -109,7 +109,7 @@ def start_row(
             on_click="ignore",
             icon=":material/download:",
             disabled=profile is None,
-            help="Your answers as a workload file: open it here later, or run `advisor recommend` on it."
+            help="Your answers as a workload file (YAML): open it here later, or run `advisor recommend` on it."
             if profile
             else "Fix the answers marked in red first.",
         )

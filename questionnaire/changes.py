@@ -17,6 +17,7 @@ from advisor.core.assessment import Assessment
 from advisor.core.facts import FACTS
 from advisor.core.profile import Mode
 from advisor.core.variables import CHOICE_FACTS, VARIABLE_FACTS, current_value
+from advisor.views.formatting import money
 from questionnaire.vocabulary import Words, question_label
 
 # A choice (who waits, who consumes the output) changes what the feature is, not how far a
@@ -51,6 +52,11 @@ def options(a: Assessment) -> list[Option]:
     words = Words(a.rules)
     found = []
     for lever in a.levers:
+        money_change = lever.cost_change_usd_per_month
+        effect = (
+            f", {money(-money_change)} a month less" if money_change < 0
+            else f", {money(money_change)} a month more" if money_change > 0 else ""
+        )
         found.append(
             Option(
                 changes=dict(lever.changes),
@@ -58,7 +64,7 @@ def options(a: Assessment) -> list[Option]:
                 feasible=lever.feasible,
                 because=plain_because(lever.because, a),
                 distance=max((_distance(f, _now(a, f), v) for f, v in lever.changes.items()), default=0.0),
-                label="; ".join(change_label(words, f, v, _now(a, f)) for f, v in lever.changes.items()),
+                label="; ".join(change_label(words, f, v, _now(a, f)) for f, v in lever.changes.items()) + effect,
                 lever=True,
             )
         )
@@ -91,11 +97,11 @@ def grouped(a: Assessment, items: list[Option]) -> list[Group]:
     def weight(key: tuple[Mode, bool]) -> tuple[int, float]:
         mode, feasible = key
         closest = groups[key][0].distance
-        if not a.feasible:
+        if not a.feasible:  # the ways to meet the contract first
             return (0 if feasible else 2, closest)
-        if mode != a.recommendation:
-            return (0 if feasible else 1, closest)
-        return (1 if feasible else 2, closest)
+        if mode != a.recommendation:  # another mode that would meet its contract
+            return (0 if feasible else 3, closest)
+        return (1 if feasible else 2, closest)  # the same mode for less, then what would break it
 
     return [Group(mode, feasible, tuple(groups[(mode, feasible)])) for mode, feasible in sorted(groups, key=weight)]
 

@@ -49,7 +49,11 @@ def quantitative(field: str, **more: Any) -> Spec:
 
 
 def legend(**more: Any) -> Spec:
-    return {"orient": "bottom", "symbolType": "square", "labelLimit": 300, "title": None, **more}
+    """Below the plot, one entry a line: on a phone the plot (and so the legend) starts some
+    170 px in, after the labels, and a row of entries would run off the screen."""
+    return {
+        "orient": "bottom", "direction": "vertical", "symbolType": "square", "labelLimit": 180, "title": None, **more
+    }
 
 
 def _is(label: str) -> str:
@@ -59,7 +63,7 @@ def _is(label: str) -> str:
 
 # -- ranking ---------------------------------------------------------------------------------
 
-RULED_OUT = "ruled out (cannot be recommended)"
+RULED_OUT = "ruled out"
 
 
 def ranking_chart(a: Assessment) -> Spec:
@@ -100,7 +104,7 @@ def ranking_chart(a: Assessment) -> Spec:
         title=None,
         scale={"domain": order, "paddingInner": 0.35},
         axis={
-            "labelLimit": 300,
+            "labelLimit": 180,
             "labelFontSize": 13,
             "labelExpr": "split(datum.label, '|')",
             "labelFontWeight": {"expr": f"{_is(labels[a.recommendation])} ? 'bold' : 'normal'"},
@@ -113,15 +117,15 @@ def ranking_chart(a: Assessment) -> Spec:
         x=quantitative(
             "weighted",
             aggregate="sum",
-            title="weighted score (axis score x priority), points",
-            axis={"format": "~g"},
+            title="points (axis score x priority)",
+            axis={"format": "~f"},
         ),
         y=y,
         color=nominal(
             "part",
             sort=[*domain, RULED_OUT],
             scale={"domain": [*domain, RULED_OUT], "range": [*AXIS_COLORS[: len(domain)], RULED_OUT_COLOR]},
-            legend=legend(columns=2),
+            legend=legend(),
         ),
         opacity=quantitative("shown", scale=None, legend=None),
         tooltip=[
@@ -141,7 +145,7 @@ def ranking_chart(a: Assessment) -> Spec:
         tooltip=[nominal("name", title="mode"), quantitative("total", format="+.1f", title="total points")],
     )
     lines = sum(label.count("|") + 1 for label in order)
-    return layered(bars, zero, ticks, height=34 * len(order) + 16 * lines + 90)
+    return layered(bars, zero, ticks, height=30 * len(order) + 16 * lines + 20 * len(domain) + 110)
 
 
 def _rank_label(
@@ -151,9 +155,9 @@ def _rank_label(
     naming the rule that ruled it out."""
     text = f"{rank}. {words.mode(mode)}"
     if mode == chosen:
-        return text + " (recommended)"
-    if rules:
-        why = textwrap.wrap(f"ruled out by: {titles.get(rules[0], rules[0]).lower()}", 36)
+        return f"{text}|(recommended)"
+    if rules:  # short lines: on a phone the labels share 360 px with the bars
+        why = textwrap.wrap(f"ruled out by: {titles.get(rules[0], rules[0]).lower()}", 24)
         return "|".join([text, *why])
     return text
 
@@ -185,7 +189,7 @@ def cost_chart(a: Assessment) -> Spec:
         {
             "mode": _cost_row_label(a, m),
             "total": a.costs[m].total_usd,
-            "label": money(a.costs[m].total_usd) + " a month",
+            "label": money(a.costs[m].total_usd),
         }
         for m in MODES
     ]
@@ -195,8 +199,9 @@ def cost_chart(a: Assessment) -> Spec:
         title=None,
         scale={"domain": order, "paddingInner": 0.3},
         axis={
-            "labelLimit": 300,
+            "labelLimit": 180,
             "labelFontSize": 13,
+            "labelExpr": "split(datum.label, '|')",
             "labelFontWeight": {"expr": f"{_is(_cost_row_label(a, a.recommendation))} ? 'bold' : 'normal'"},
         },
     )
@@ -225,7 +230,7 @@ def cost_chart(a: Assessment) -> Spec:
         y=y,
         text=nominal("label"),
     )
-    return layered(bars, labels, height=46 * len(order) + 90)
+    return layered(bars, labels, height=52 * len(order) + 90)
 
 
 def _cost_row_label(a: Assessment, mode: str) -> str:
@@ -236,7 +241,7 @@ def _cost_row_label(a: Assessment, mode: str) -> str:
         tags.append("today")
     if mode in {e.mode for e in a.excluded}:
         tags.append("ruled out")
-    return Words(a.rules).mode(mode) + (f" ({', '.join(tags)})" if tags else "")
+    return Words(a.rules).mode(mode) + (f"|({', '.join(tags)})" if tags else "")  # "|": a second line
 
 
 # -- latency ---------------------------------------------------------------------------------
