@@ -8,8 +8,7 @@ together. Each round runs the baseline, ``advisor --version`` and ``advisor reco
 are the medians over the rounds, so a busy moment of the machine hits all three alike.
 Byte-code caches are allowed, as on a user's machine. Goals: ``--version`` under a third of
 the baseline, ``recommend`` at most 1.3 times it, and ``recommend`` never loading Jinja2
-(it writes no template) nor the app's libraries. Like the other benchmarks this is a
-report: it says when a figure misses its goal and never fails the build.
+(it writes no template) nor the app's libraries. It exits 1 when a figure misses its goal.
 """
 
 from __future__ import annotations
@@ -22,8 +21,14 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from harness import Row, print_table  # noqa: E402
+
 EXAMPLE = ROOT / "examples" / "support-reply-draft.yaml"
+BASELINE = "baseline: import pydantic, yaml, jinja2, genai_prices"
 GOALS = {"advisor --version": 1 / 3, "advisor recommend FILE --format json": 1.3}
 MUST_NOT_LOAD = ("jinja2", "streamlit", "pandas", "altair")
 
@@ -51,16 +56,12 @@ def loaded_on_recommend(env: dict[str, str]) -> list[str]:
     return [name for name in last.split(",") if name]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=21, help="interleaved rounds (default: 21)")
-    args = parser.parse_args(argv)
+def measure(rounds: int) -> dict[str, float]:
+    """Median seconds of each command over ``rounds`` interleaved rounds."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     advisor = advisor_command()
     commands = {
-        "baseline: import pydantic, yaml, jinja2, genai_prices": [
-            sys.executable, "-c", "import pydantic, yaml, jinja2, genai_prices"
-        ],
+        BASELINE: [sys.executable, "-c", "import pydantic, yaml, jinja2, genai_prices"],
         "advisor --version": [*advisor, "--version"],
         "advisor recommend FILE --format json": [*advisor, "recommend", str(EXAMPLE), "--format", "json"],
     }
@@ -68,26 +69,32 @@ def main(argv: list[str] | None = None) -> int:
     for command in commands.values():  # warm the byte-code caches and the disk
         timed(command, env)
     times: dict[str, list[float]] = {name: [] for name in names}
-    for round_ in range(args.rounds):
+    for round_ in range(rounds):
         shift = round_ % len(names)
         for name in names[shift:] + names[:shift]:
             times[name].append(timed(commands[name], env))
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    base = medians[names[0]]
-    print(f"CLI start-up, median of {args.rounds} interleaved rounds, each command in a fresh process")
-    print(f"  {names[0]:<52} {base * 1000:7.1f} ms")
-    missed = 0
-    for name in names[1:]:
-        ratio = medians[name] / base
-        goal = GOALS[name]
-        verdict = "ok" if ratio <= goal else "MISSES ITS GOAL"
-        missed += ratio > goal
-        print(f"  {name:<52} {medians[name] * 1000:7.1f} ms  {ratio:5.2f}x the baseline (goal <= {goal:.2f}x) {verdict}")
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def rows(rounds: int) -> list[Row]:
+    medians = measure(rounds)
+    base = medians[BASELINE]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    out = [Row(f"{BASELINE} (fresh process, median of {rounds})", f"{base * 1000:.1f} ms", "", None, None)]
+    for name, goal in GOALS.items():
+        out.append(Row(f"{name} (fresh process)", f"{medians[name] * 1000:.1f} ms",
+                       f"<= {goal:.2f}x the baseline", medians[name] / base, goal))
     loaded = loaded_on_recommend(env)
-    print(f"  {'libraries recommend must not load':<52} {', '.join(loaded) or 'none loaded'}")
-    if missed or loaded:
-        print("  a goal is missed: see docs/architecture.md, start-up")
-    return 0
+    out.append(Row("libraries recommend must not load (jinja2, streamlit, pandas, altair)",
+                   ", ".join(loaded) or "none", "none", float(len(loaded)), 0.0))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=21, help="interleaved rounds (default: 21)")
+    args = parser.parse_args(argv)
+    return 1 if print_table(rows(args.rounds)) else 0
 
 
 if __name__ == "__main__":
