@@ -98,3 +98,37 @@ def test_shared_condition_plan_agrees_with_each_rules_own_closure(profile):
         reference = evaluate_rule(outcome.rule, facts)
         assert outcome.fired == reference.fired
         assert list(outcome.conditions) == list(reference.conditions)
+
+
+# The compiled rule set (the fast path) against each rule's own traced closure.
+_AXES = RULES.axis_ids
+
+
+@settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile_dicts(), st.one_of(st.none(), st.fixed_dictionaries({a: st.sampled_from([0, 0.5, 1, 3, 7.25])
+                                                                     for a in _AXES})))
+def test_the_compiled_rule_set_agrees_with_the_traced_rules(profile, weights):
+    assume(weights is None or any(weights.values()))
+    facts = situate(parse_profile(profile), RULES, PRICE_DATE).facts
+    fast = RULES.evaluate(facts, weights)
+    traced = [rule.check(facts, []) for rule in RULES.rules]
+    assert list(fast.fired_flags) == traced
+    assert [o.fired for o in fast.outcomes] == traced
+    # The same scores, float for float, as adding each fired rule's scores to a table of zeros,
+    # and the same totals as weighting them axis by axis.
+    scores = {mode: dict.fromkeys(_AXES, 0.0) for mode in MODES}
+    excluded: set[str] = set()
+    unmet: set[str] = set()
+    for rule, fired in zip(RULES.rules, traced, strict=True):
+        if fired:
+            for mode, score in rule.scores:
+                scores[mode][rule.axis] += score
+            excluded.update(rule.excludes)
+            unmet.update(rule.unmets)
+    assert fast.axis_scores == scores
+    w = {**RULES.weights, **(weights or {})}
+    assert fast.totals == {mode: sum(w[a] * scores[mode][a] for a in _AXES) for mode in MODES}
+    assert set(fast.unmet) == unmet
+    assert set(fast.excluded) >= excluded
+    assert fast.recommendation not in fast.excluded
+    assert fast.feasible == (fast.recommendation not in unmet)

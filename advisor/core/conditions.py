@@ -200,6 +200,18 @@ def compile_condition(node: Any, path: str = "when") -> Check:
     raise ConditionError(path, f"unknown condition key(s) {keys}; use all, any, not or {{fact, op, value}}")
 
 
+def leaf_paths(node: Any, path: str = "when") -> tuple[str, ...]:
+    """Where each comparison of a (valid) condition sits, in the order its compiled closure
+    traces them: ``when.all[1].not.all[0]`` is the first comparison of the ``all`` under the
+    ``not`` that is the second condition of the rule's ``all``."""
+    if "all" in node or "any" in node:
+        key = "all" if "all" in node else "any"
+        return tuple(p for i, child in enumerate(node[key]) for p in leaf_paths(child, f"{path}.{key}[{i}]"))
+    if "not" in node:
+        return leaf_paths(node["not"], f"{path}.not")
+    return (path,)
+
+
 def condition_facts(node: Any) -> set[str]:
     """The fact names a (valid) condition tree reads."""
     if isinstance(node, dict):

@@ -16,69 +16,171 @@ replace, the one recommended without it; otherwise that rule excludes it.
 from __future__ import annotations
 
 import functools
-import operator
+import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
+from .compiler import Decide
 from .conditions import ConditionResult
 from .errors import InputError, RuleSetError
 from .figures import fact_text
-from .plan import Tree
+from .plan import Plan, Tree
 from .policy import fill
 from .profile import MODES, Mode
-from .rules import Rule, RuleSet, weights_problem
+from .rule import Rule
+
+
+class RuleSet(Protocol):
+    """What the engine reads of a rule set (advisor.core.rules.RuleSet)."""
+
+    @property
+    def rules(self) -> tuple[Rule, ...]: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def weights(self) -> dict[str, float]: ...
+    @property
+    def weight_vector(self) -> tuple[float, ...]: ...
+    @property
+    def axis_ids(self) -> tuple[str, ...]: ...
+    @property
+    def tie_rank(self) -> dict[str, int]: ...
+    @property
+    def pays_its_way(self) -> tuple[tuple[int, Mode], ...]: ...
+    @property
+    def decide(self) -> Decide: ...
+    @property
+    def plan(self) -> Plan: ...
+
+
+MAX_WEIGHT = 100.0
+
+
+def weights_problem(weights: Mapping[str, Any]) -> str | None:
+    """What is wrong with a set of axis weights, in words; None when they can rank modes.
+
+    Every weight a finite number from 0 to 100, and at least one above 0: a NaN makes
+    every total NaN, a negative weight turns an axis's argument around, and all zeros
+    leave the tie-break to decide. The one check of every entry point: the API, a rule
+    set's header, the app's sliders and the weights embedded in a decision record.
+    """
+    for axis, weight in weights.items():
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+            return f"the weight of {axis} must be a number (got {weight!r})"
+        if not math.isfinite(weight) or not 0 <= weight <= MAX_WEIGHT:
+            return f"the weight of {axis} must be a finite number from 0 to {MAX_WEIGHT:g} (got {weight!r})"
+    if weights and not any(weight > 0 for weight in weights.values()):
+        return "at least one axis weight must be above 0 (with all at 0 nothing ranks the modes)"
+    return None
+
+
+
 
 
 class RuleOutcome(NamedTuple):
     rule: Rule
     fired: bool
-    conditions: list[ConditionResult]
+    conditions: list[ConditionResult]  # in the order of the rule's leaves (``rule.paths``)
 
 
-@dataclass(frozen=True)
 class Evaluation:
-    ruleset: RuleSet
-    fired_flags: tuple[bool, ...]  # per rule, in rule-set order
-    weights: dict[str, float]
-    axis_scores: dict[Mode, dict[str, float]]  # mode -> axis -> score
-    totals: dict[Mode, float]
-    excluded: dict[Mode, tuple[str, ...]]  # mode -> ids of the rules that excluded it
-    unmet: dict[Mode, tuple[str, ...]]  # mode -> ids of the rules whose numbers it misses
-    order: tuple[Mode, ...]  # all modes, best first: allowed and met, allowed but unmet, excluded
-    recommendation: Mode
-    feasible: bool  # the recommendation meets its contract
-    decided_by: tuple[str, ...]  # rule ids, most decisive first
-    # The raw trace: each distinct condition's actual value and result, and each comparison
-    # of two facts. Expanded per rule only when someone asks.
-    leaf_actuals: list[Any]
-    leaf_passed: list[bool]
-    ref_values: list[tuple[Any, Any]]
-    ref_passed: list[bool]
+    """What the rule set concluded on some facts: which rules fired, each mode's scores, the
+    ranking, the recommendation and whether it meets its contract.
+
+    The compiled rule set (advisor.core.compiler) works out the fired rules, the scores and
+    the totals; the rest is worked out the first time it is read: the rules behind each
+    exclusion, the decisive rules, and the per-condition trace (``outcomes``), which runs
+    every rule's own closure on the same facts. The facts must not change afterwards.
+    """
+
+    def __init__(
+        self,
+        ruleset: RuleSet,
+        facts: Mapping[str, Any],
+        fired_flags: tuple[bool, ...],
+        weights: dict[str, float],
+        scores: tuple[float, ...],
+        totals: dict[Mode, float],
+        order: tuple[Mode, ...],
+        unpaid: tuple[tuple[Mode, str], ...],
+        is_unmet: tuple[bool, ...],
+    ):
+        self.ruleset = ruleset
+        self.facts = facts
+        self.fired_flags = fired_flags  # per rule, in rule-set order
+        self.weights = weights
+        self._scores = scores
+        self.totals = totals
+        self.order = order  # all modes, best first: allowed and met, allowed but unmet, excluded
+        self.recommendation: Mode = order[0]
+        self.feasible: bool = not is_unmet[MODES.index(order[0])]  # the recommendation meets its contract
+        self._unpaid = unpaid  # (mode, rule id): modes a fired rule excluded because they did not pay their way
+
+    @property
+    def ranking(self) -> tuple[Mode, ...]:
+        """The modes, best first (the same as ``order``)."""
+        return self.order
+
+    @functools.cached_property
+    def axis_scores(self) -> dict[Mode, dict[str, float]]:
+        """Mode -> axis -> score."""
+        axes = self.ruleset.axis_ids
+        n = len(axes)
+        return {mode: dict(zip(axes, self._scores[m * n:(m + 1) * n], strict=True)) for m, mode in enumerate(MODES)}
+
+    @functools.cached_property
+    def fired(self) -> tuple[Rule, ...]:
+        return tuple(rule for rule, fired in zip(self.ruleset.rules, self.fired_flags, strict=True) if fired)
+
+    @property
+    def fired_ids(self) -> tuple[str, ...]:
+        """The ids of the rules that fired, in rule-set order."""
+        return tuple(rule.id for rule in self.fired)
+
+    @functools.cached_property
+    def excluded(self) -> dict[Mode, tuple[str, ...]]:
+        """Mode -> ids of the rules that excluded it."""
+        out: dict[Mode, list[str]] = {}
+        for rule in self.fired:
+            for mode in rule.excludes:
+                out.setdefault(mode, []).append(rule.id)
+        for mode, rule_id in self._unpaid:
+            out.setdefault(mode, []).append(rule_id)
+        return {mode: tuple(ids) for mode, ids in out.items()}
+
+    @functools.cached_property
+    def unmet(self) -> dict[Mode, tuple[str, ...]]:
+        """Mode -> ids of the rules whose numbers it misses."""
+        out: dict[Mode, list[str]] = {}
+        for rule in self.fired:
+            for mode in rule.unmets:
+                out.setdefault(mode, []).append(rule.id)
+        return {mode: tuple(ids) for mode, ids in out.items()}
+
+    @functools.cached_property
+    def decided_by(self) -> tuple[str, ...]:
+        """Rule ids, most decisive first."""
+        return _decisive_rules(
+            list(self.fired), self.weights, self.recommendation, self.order, self.totals, self.excluded, self.unmet
+        )
 
     @functools.cached_property
     def outcomes(self) -> tuple[RuleOutcome, ...]:
-        """Every rule, whether it fired, and each condition: (fact, op, actual, threshold, passed)."""
-        plan = self.ruleset.plan
-        leaves, refs = plan.leaves, plan.refs
+        """Every rule, whether it fired, and each condition: (fact, op, actual, threshold,
+        passed), worked out by the rule's own closure (advisor.core.conditions)."""
+        facts = self.facts
         outcomes = []
-        for i, (rule, rule_plan) in enumerate(zip(self.ruleset.rules, plan.rules, strict=True)):
-            order = rule_plan.order if isinstance(rule_plan, Tree) else tuple((False, j) for j in rule_plan)
+        for rule, fired in zip(self.ruleset.rules, self.fired_flags, strict=True):
             trace: list[ConditionResult] = []
-            for is_ref, j in order:
-                if is_ref:
-                    actual, threshold = self.ref_values[j]
-                    trace.append((refs[j][0], refs[j][1], actual, threshold, self.ref_passed[j]))
-                else:
-                    leaf = leaves[j]
-                    trace.append((leaf[0], leaf[1], self.leaf_actuals[j], leaf[4], self.leaf_passed[j]))
-            outcomes.append(RuleOutcome(rule, self.fired_flags[i], trace))
+            rule.check(facts, trace)
+            outcomes.append(RuleOutcome(rule, fired, trace))
         return tuple(outcomes)
 
     @property
-    def fired(self) -> tuple[Rule, ...]:
-        return tuple(rule for rule, fired in zip(self.ruleset.rules, self.fired_flags, strict=True) if fired)
+    def trace(self) -> tuple[RuleOutcome, ...]:
+        """The per-condition trace (the same as ``outcomes``), worked out when first read."""
+        return self.outcomes
 
 
 def reason_text(rule: Rule, facts: Mapping[str, Any]) -> str:
@@ -203,91 +305,60 @@ def evaluate(
     *,
     precomputed: Fired | None = None,
 ) -> Evaluation:
-    """Evaluate the rule set on ``facts`` (``precomputed``: the rules already fired on them)."""
-    axes = ruleset.axis_ids
-    w = dict(ruleset.weights)
+    """Evaluate the rule set on ``facts`` (``ruleset.evaluate`` is the same call).
+
+    ``precomputed`` is accepted for callers written before the rule set was compiled; the
+    compiled rule set is faster than reusing it."""
     if weights:
+        w = dict(ruleset.weights)
         unknown = set(weights) - set(w)
         if unknown:
             raise InputError(
-                f"unknown axis in weights: {', '.join(sorted(unknown))}; axes: {', '.join(axes)}", field="weights"
+                f"unknown axis in weights: {', '.join(sorted(unknown))}; axes: {', '.join(ruleset.axis_ids)}",
+                field="weights",
             )
         w.update(weights)
         if (problem := weights_problem(w)) is not None:
             raise InputError(problem, field="weights")
-
-    fired_now = precomputed or fire_rules(ruleset, facts)
-    flags = fired_now.flags
-    rules = ruleset.rules
-    fired = [rule for rule, flag in zip(rules, flags, strict=True) if flag]
-
-    axis_scores = {mode: dict.fromkeys(axes, 0.0) for mode in MODES}
-    excluded: dict[Mode, list[str]] = {}
-    unmet: dict[Mode, list[str]] = {}
-    payers: list[tuple[Mode, str]] = []
-    for rule in fired:
-        axis = rule.axis
-        for mode, score in rule.scores:
-            axis_scores[mode][axis] += score
-        for mode in rule.excludes:
-            excluded.setdefault(mode, []).append(rule.id)
-        for mode in rule.unmets:
-            unmet.setdefault(mode, []).append(rule.id)
-        payers.extend((mode, rule.id) for mode in rule.pays)
-
-    weight_vector = [w[a] for a in axes]
-    totals = {mode: sum(map(operator.mul, weight_vector, axis_scores[mode].values())) for mode in MODES}
-    if all(m in excluded for m in MODES):
-        culprits = sorted({rid for ids in excluded.values() for rid in ids})
+        vector: tuple[float, ...] = tuple(w[a] for a in ruleset.axis_ids)
+    else:
+        w = ruleset.weights
+        vector = ruleset.weight_vector
+    flags, scores, sums, is_excluded, is_unmet = ruleset.decide(facts, vector)
+    if all(is_excluded):
+        fired = zip(ruleset.rules, flags, strict=True)
+        culprits = sorted({rule.id for rule, flag in fired if flag and rule.excludes})
         raise RuleSetError(
             f"the rule set excludes every mode for this workload (rules {', '.join(culprits)}); "
             "its hard constraints contradict each other",
             source=ruleset.path,
         )
-    order = _rank(ruleset, totals, excluded, unmet)
-    for mode, rule_id in payers:
-        # It costs at least as much as the mode it would replace (one that meets its contract
-        # as well as it does): that mode is recommended.
-        replaced = order[1]
-        if (
-            order[0] == mode
-            and replaced not in excluded
-            and (replaced not in unmet or mode in unmet)
-            and not _pays(facts, mode, replaced)
-        ):
-            excluded.setdefault(mode, []).append(rule_id)
-            order = _rank(ruleset, totals, excluded, unmet)
-    recommendation = order[0]
-    fired_flags = tuple(flags)
-    decided_by = _decisive_rules(fired, w, recommendation, order, totals, excluded, unmet)
-    return Evaluation(
-        ruleset=ruleset,
-        fired_flags=fired_flags,
-        weights=w,
-        axis_scores=axis_scores,
-        totals=totals,
-        excluded={m: tuple(ids) for m, ids in excluded.items()},
-        unmet={m: tuple(ids) for m, ids in unmet.items()},
-        order=order,
-        recommendation=recommendation,
-        feasible=recommendation not in unmet,
-        decided_by=decided_by,
-        leaf_actuals=fired_now.actuals,
-        leaf_passed=fired_now.passed,
-        ref_values=fired_now.ref_values,
-        ref_passed=fired_now.ref_passed,
-    )
-
-
-def _rank(
-    ruleset: RuleSet, totals: dict[Mode, float], excluded: dict[Mode, list[str]], unmet: dict[Mode, list[str]]
-) -> tuple[Mode, ...]:
-    """Allowed modes that meet their contract first, then allowed modes that miss it, then
-    excluded ones; within each, best total first (rounded: float noise never reorders equal
-    scores), then the rule set's tie-break order."""
+    totals: dict[Mode, float] = dict(zip(MODES, sums, strict=True))
     tie = ruleset.tie_rank
-    rank_key = {m: (m in excluded, m in unmet, -round(totals[m], 9), tie[m]) for m in MODES}
-    return tuple(sorted(MODES, key=rank_key.__getitem__))
+    keys = {
+        mode: (is_excluded[m], is_unmet[m], -round(sums[m], 9), tie[mode]) for m, mode in enumerate(MODES)
+    }
+    order = tuple(sorted(MODES, key=keys.__getitem__))
+    unpaid: tuple[tuple[Mode, str], ...] = ()
+    payers = [(mode, ruleset.rules[i].id) for i, mode in ruleset.pays_its_way if flags[i]]
+    if payers:
+        excluded = list(is_excluded)
+        for mode, rule_id in payers:
+            # It costs at least as much as the mode it would replace (one that meets its
+            # contract as well as it does): that mode is recommended.
+            replaced = order[1]
+            r = MODES.index(replaced)
+            if (
+                order[0] == mode
+                and not excluded[r]
+                and (not is_unmet[r] or is_unmet[MODES.index(mode)])
+                and not _pays(facts, mode, replaced)
+            ):
+                excluded[MODES.index(mode)] = True
+                unpaid += ((mode, rule_id),)
+                keys[mode] = (True, *keys[mode][1:])
+                order = tuple(sorted(MODES, key=keys.__getitem__))
+    return Evaluation(ruleset, facts, flags, dict(w), scores, totals, order, unpaid, is_unmet)
 
 
 def total_cost_fact(mode: str) -> str:
@@ -314,8 +385,8 @@ def _decisive_rules(
     winner: Mode,
     order: tuple[Mode, ...],
     totals: dict[Mode, float],
-    excluded: dict[Mode, list[str]],
-    unmet: dict[Mode, list[str]],
+    excluded: Mapping[Mode, Sequence[str]],
+    unmet: Mapping[Mode, Sequence[str]],
 ) -> tuple[str, ...]:
     """The rules that made the winner win.
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
 import os
 import re
 from collections.abc import Mapping
@@ -36,16 +35,22 @@ from .catalogue import (
     read_catalogue_layer,
     trusted_catalogue,
 )
+from .compiler import Decide, compile_ruleset, decide_source
 from .conditions import Check, ConditionError, compile_condition
+from .engine import MAX_WEIGHT, Evaluation, evaluate, weights_problem
 from .errors import RuleSetError
-from .facts import FACTS
 from .files import read_bytes
 from .plan import Plan, build_plan
-from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec, placeholders
+from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec
 from .profile import MODES, Mode
 from .resources import shipped_dir
-from .validation import closest, describe_validation_error
+from .rule import Effect, Examples, Rule, RuleSpec
+from .validation import describe_validation_error
 from .yamlio import read_yaml_file
+
+__all__ = [
+    "MAX_WEIGHT", "Effect", "Examples", "Rule", "RuleSet", "RuleSpec", "load_rules", "weights_problem",
+]
 
 RULES_ENV = "ADVISOR_RULES"
 HEADER_FILE = "ruleset.yaml"
@@ -55,28 +60,6 @@ _STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=Tr
 
 
 # -- header -------------------------------------------------------------------------
-
-MAX_WEIGHT = 100.0
-
-
-def weights_problem(weights: Mapping[str, Any]) -> str | None:
-    """What is wrong with a set of axis weights, in words; None when they can rank modes.
-
-    Every weight a finite number from 0 to 100, and at least one above 0: a NaN makes
-    every total NaN, a negative weight turns an axis's argument around, and all zeros
-    leave the tie-break to decide. The one check of every entry point: the API, a rule
-    set's header, the app's sliders and the weights embedded in a decision record.
-    """
-    for axis, weight in weights.items():
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)):
-            return f"the weight of {axis} must be a number (got {weight!r})"
-        if not math.isfinite(weight) or not 0 <= weight <= MAX_WEIGHT:
-            return f"the weight of {axis} must be a finite number from 0 to {MAX_WEIGHT:g} (got {weight!r})"
-    if weights and not any(weight > 0 for weight in weights.values()):
-        return "at least one axis weight must be above 0 (with all at 0 nothing ranks the modes)"
-    return None
-
-
 
 class AxisSpec(BaseModel):
     model_config = _STRICT
@@ -139,117 +122,6 @@ class RuleSetHeader(BaseModel):
         return self
 
 
-# -- rules --------------------------------------------------------------------------
-
-
-class Effect(BaseModel):
-    """What a rule does when it fires.
-
-    ``exclude``/``require``: the policy says these modes are the wrong contract.
-    ``unmet``: the right contract, but this workload's numbers miss it (the recommendation
-    is then the best mode that meets its contract, or, if none does, the best allowed mode,
-    marked not feasible). ``reason``: one sentence with the numbers, naming facts in braces
-    ({time_to_first_token_s}), said where this rule rules a mode out. ``pays_its_way``:
-    such a mode is recommended only where its monthly total is below that of the mode it
-    would replace (the one recommended without it). ``checklist``: items added to the
-    checklist when that mode is recommended.
-    """
-
-    model_config = _STRICT
-
-    scores: dict[Mode, float] = {}
-    exclude: list[Mode] = []
-    require: Mode | None = None
-    unmet: list[Mode] = []
-    reason: str = ""
-    pays_its_way: list[Mode] = []
-    checklist: dict[Mode, list[str]] = {}
-    patterns: list[str] = []
-
-    @field_validator("reason")
-    @classmethod
-    def _facts_only(cls, value: str) -> str:
-        for name in placeholders(value):
-            if name not in FACTS:
-                close = closest(name, list(FACTS))
-                hint = f"; did you mean {{{close[0]}}}?" if close else ""
-                raise ValueError(f"unknown fact {{{name}}} in the reason{hint}")
-        return value
-
-    @field_validator("scores")
-    @classmethod
-    def _bounded(cls, value: dict[Mode, float]) -> dict[Mode, float]:
-        for mode, score in value.items():
-            if not -10 <= score <= 10:
-                raise ValueError(f"score for {mode} must be between -10 and 10 (got {score})")
-        return value
-
-    @model_validator(mode="after")
-    def _does_something(self) -> Effect:
-        if not (self.scores or self.exclude or self.require or self.unmet or self.pays_its_way or self.patterns
-                or self.checklist):
-            raise ValueError(
-                "an effect needs at least one of scores, exclude, require, unmet, pays_its_way, checklist, patterns"
-            )
-        if self.require and self.require in self.exclude:
-            raise ValueError(f"cannot both require and exclude {self.require}")
-        if self.unmet and not self.reason.strip():
-            raise ValueError("an 'unmet' effect needs a 'reason': one sentence with the numbers")
-        return self
-
-    @property
-    def excluded_modes(self) -> tuple[Mode, ...]:
-        """Modes this effect rules out; ``require: X`` rules out every other mode."""
-        if self.require:
-            return tuple(m for m in MODES if m != self.require)
-        return tuple(self.exclude)
-
-
-class Examples(BaseModel):
-    model_config = _STRICT
-
-    fires: list[dict[str, Any]] = []
-    does_not_fire: list[dict[str, Any]] = []
-
-
-class RuleSpec(BaseModel):
-    model_config = _STRICT
-
-    id: str = Field(pattern=_ID)
-    axis: str
-    title: str = Field(min_length=1, max_length=120)
-    when: dict[str, Any]
-    effect: Effect
-    because: str = Field(min_length=1)
-    source: str = Field(min_length=1)
-    examples: Examples = Examples()
-
-
-# -- the loaded rule set ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rule:
-    spec: RuleSpec
-    check: Check
-    file: str
-    # Flattened from the spec once at load, for the evaluation loop.
-    id: str = ""
-    axis: str = ""
-    scores: tuple[tuple[Mode, float], ...] = ()
-    excludes: tuple[Mode, ...] = ()
-    unmets: tuple[Mode, ...] = ()
-    pays: tuple[Mode, ...] = ()
-
-    @classmethod
-    def compiled(cls, spec: RuleSpec, check: Check, file: str) -> Rule:
-        effect = spec.effect
-        return cls(
-            spec, check, file, spec.id, spec.axis, tuple(effect.scores.items()), tuple(effect.excluded_modes),
-            tuple(effect.unmet), tuple(effect.pays_its_way),
-        )
-
-
 @dataclass(frozen=True)
 class RuleSet:
     header: RuleSetHeader
@@ -301,6 +173,26 @@ class RuleSet:
     def pays_its_way(self) -> tuple[tuple[int, Mode], ...]:
         """(rule index, mode) for each mode a rule says must pay its way."""
         return tuple((i, mode) for i, rule in enumerate(self.rules) for mode in rule.pays)
+
+    @functools.cached_property
+    def weight_vector(self) -> tuple[float, ...]:
+        """The axes' weights, in axis order."""
+        return tuple(axis.weight for axis in self.header.axes)
+
+    @functools.cached_property
+    def decide(self) -> Decide:
+        """The rule set compiled into one function (advisor.core.compiler)."""
+        return compile_ruleset(self.rules, self.axis_ids)
+
+    @property
+    def source(self) -> str:
+        """The compiled rule set as Python source, to read."""
+        return decide_source(self.rules, self.axis_ids)
+
+    def evaluate(self, facts: Mapping[str, Any], weights: Mapping[str, float] | None = None) -> Evaluation:
+        """Evaluate the rules on ``facts`` (``advisor.facts(profile)``): the recommendation,
+        the ranking, the fired rule ids, and the per-condition trace when first read."""
+        return evaluate(self, facts, weights)
 
     @functools.cached_property
     def plan(self) -> Plan:
