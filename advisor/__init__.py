@@ -5,7 +5,12 @@
     >>> result.recommendation
     'streaming'
 
-The CLI (``advisor recommend``) prints ``result.model_dump(mode="json")``.
+The CLI (``advisor recommend``) prints ``result.model_dump(mode="json")``. The engine
+underneath is public too:
+
+    >>> rules = advisor.load_rules()
+    >>> evaluation = rules.evaluate(advisor.facts(profile))
+    >>> evaluation.recommendation, evaluation.ranking, evaluation.fired_ids, evaluation.trace
 
 The package has layers, each importing only those below it: ``advisor.core`` decides,
 ``advisor.records`` keeps decision-record files, ``advisor.views`` words the results for
@@ -34,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "assess": "advisor.core.assessment",
     "check_rules": "advisor.core.rules_check",
     "decision_map": "advisor.core.decision_map",
+    "facts": "advisor.core.situation",
     "load_profile": "advisor.core.profile",
     "load_rules": "advisor.core.rules",
     "parse_profile": "advisor.core.profile",
@@ -82,6 +88,7 @@ if TYPE_CHECKING:  # what a type checker and an editor see: the same names, eage
     from advisor.core.rules import RuleSet as RuleSet
     from advisor.core.rules import load_rules as load_rules
     from advisor.core.rules_check import check_rules as check_rules
+    from advisor.core.situation import facts as facts
     from advisor.core.version import __version__ as __version__
     from advisor.core.whatif import what_would_change as what_would_change
     from advisor.records.verify import verify as verify

@@ -132,3 +132,51 @@ def test_the_compiled_rule_set_agrees_with_the_traced_rules(profile, weights):
     assert set(fast.excluded) >= excluded
     assert fast.recommendation not in fast.excluded
     assert fast.feasible == (fast.recommendation not in unmet)
+
+
+def test_the_engine_is_public_and_says_what_assess_says():
+    import advisor
+
+    profile = advisor.load_profile("examples/chatbot.yaml")
+    rules = advisor.load_rules()
+    facts = advisor.facts(profile, price_date=PRICE_DATE)
+    assert facts == situate(profile, rules, PRICE_DATE).facts
+    evaluation = rules.evaluate(facts)
+    result = assess(profile, rules, price_date=PRICE_DATE, what_if=False)
+    assert evaluation.recommendation == result.recommendation
+    assert list(evaluation.ranking) == [r.mode for r in result.ranking]
+    assert list(evaluation.fired_ids) == [r.id for r in result.fired_rules]
+    assert [(o.rule.id, o.fired, len(o.conditions)) for o in evaluation.trace] == [
+        (t.rule, t.fired, len(t.conditions)) for t in result.trace
+    ]
+    # Weights reorder the modes as they do in assess().
+    cost_first = {axis: (10 if axis == "cost" else 1) for axis in rules.axis_ids}
+    assert rules.evaluate(facts, cost_first).recommendation == assess(
+        profile, rules, weights=cost_first, price_date=PRICE_DATE, what_if=False
+    ).recommendation
+
+
+def test_text_in_a_rule_stays_data_in_the_compiled_rule_set(tmp_path):
+    from advisor.core.compiler import compile_ruleset, decide_source
+    from advisor.core.conditions import compile_condition
+    from advisor.core.rule import Rule, RuleSpec
+
+    marker = tmp_path / "pwned"
+    hostile = f"x'); open({str(marker)!r}, 'w'); ('"
+    when = {"all": [
+        {"fact": "model", "op": "eq", "value": hostile},
+        {"fact": "provider", "op": "in", "value": ['a"b', "}{", "\\n__import__('os')"]},
+    ]}
+    spec = RuleSpec.model_validate({
+        "id": "hostile-text", "axis": "latency", "title": "t", "when": when,
+        "effect": {"scores": {"sync": 1}}, "because": "b", "source": "s",
+    })
+    rules = [Rule.compiled(spec, compile_condition(spec.when), "rules.yaml")]
+    decide = compile_ruleset(rules, ["latency"])
+    assert decide.__globals__ == {"__builtins__": {}}  # the function can reach nothing
+    fired, scores, *_ = decide({"model": hostile, "provider": "}{"}, (1.0,))
+    assert fired == (True,) and scores[0] == 1.0  # sync's latency score
+    assert decide({"model": "gpt-4o", "provider": "}{"}, (1.0,))[0] == (False,)
+    assert not marker.exists()
+    # The text sits in the function as a constant, quoted.
+    assert repr(hostile) in decide_source(rules, ["latency"])

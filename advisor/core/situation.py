@@ -16,12 +16,13 @@ from typing import Any
 from .assumption import Assumption
 from .capacity import Capacity, estimate_capacity
 from .cost import CostEstimate, estimate_costs
+from .errors import InputError
 from .facts import profile_facts
 from .latency import LatencyEstimate, estimate_latency
 from .prices import PriceCard, price_card
-from .profile import MODES, WorkloadProfile
+from .profile import MODES, WorkloadProfile, parse_profile
 from .provider import batch_offer, check_service_tier
-from .rules import RuleSet
+from .rules import RuleSet, load_rules
 
 
 def today() -> datetime.date:
@@ -120,6 +121,29 @@ def situate(profile: WorkloadProfile, ruleset: RuleSet, price_date: datetime.dat
         assumptions=assumptions,
         facts=derive_facts(profile, ruleset, latency, costs, capacity, card),
     )
+
+
+def facts(
+    profile: WorkloadProfile | Mapping[str, Any],
+    rules: RuleSet | str | None = None,
+    *,
+    price_date: datetime.date | None = None,
+) -> dict[str, Any]:
+    """The facts the rules read for one workload (declared in advisor.core.facts): its own
+    answers, and the latency, costs and capacity worked out from them.
+
+        >>> rules = advisor.load_rules()
+        >>> rules.evaluate(advisor.facts(profile)).recommendation
+        'streaming'
+
+    ``rules`` is a loaded RuleSet or a rule-set folder (default: $ADVISOR_RULES, else the
+    shipped rule set): its provider catalogue and who counts as waiting shape the facts."""
+    if not isinstance(profile, WorkloadProfile):
+        if not isinstance(profile, Mapping):
+            raise InputError(f"expected a workload profile or a mapping, got {type(profile).__name__}")
+        profile = parse_profile(dict(profile))
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    return situate(profile, ruleset, price_date).facts
 
 
 # What each figure is worked out from (the profile's fields): a change to others leaves it
