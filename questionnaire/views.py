@@ -13,7 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from advisor.core.assessment import Assessment
-from advisor.core.conditions import op_symbol
+from advisor.core.conditions import op_symbol, within
 from advisor.core.decision_map import decision_map, default_values
 from advisor.core.errors import AdvisorError
 from advisor.core.profile import MODES, WorkloadProfile
@@ -373,6 +373,8 @@ def why_tab(a: Assessment) -> None:
                     st.dataframe(
                         [
                             {
+                                # Under a not (or one of an any), as the rule combines it.
+                                "within": within(c.path),
                                 "fact": c.fact,
                                 "test": f"{op_symbol(c.op)} {value(c.threshold)}",
                                 "actual": value(c.actual),

@@ -442,3 +442,39 @@ def test_the_block_is_machine_readable_yaml(tmp_path, capsys):
     assert inputs.version == 2 and inputs.sealed
     assert inputs.stamp.monthly_cost["streaming"] == pytest.approx(350.67)
     assert inputs.stamp.stated.decision == 'Chosen option: "Streaming response"'
+
+
+# -- thresholds under a not or an any ------------------------------------------------------------
+
+FLAT = ROOT / "tests" / "fixtures" / "records-flat-thresholds"  # written before thresholds kept not and any
+
+
+def test_a_record_written_before_thresholds_kept_not_and_any_still_holds(tmp_path, capsys):
+    shutil.copytree(FLAT, tmp_path / "d")
+    record = tmp_path / "d" / "0001-customer-chatbot-stream-the-answer.md"
+    assert "latency-chain-over-two: [chained_calls gt 2, latency_budget_s lt 5]" in record.read_text()
+    (result,) = verify([record], price_date=datetime.date.fromisoformat(PRICE_DATE))
+    assert result.status == "holds"
+    assert [c.rule for c in result.rule_changes] == []
+
+
+def test_a_moved_threshold_under_a_not_is_said_as_the_rule_says_it(tmp_path, capsys):
+    shutil.copytree(FLAT, tmp_path / "d")
+    record = tmp_path / "d" / "0001-customer-chatbot-stream-the-answer.md"
+    ours = changed_rules(tmp_path)
+    latency = ours / "latency.yaml"
+    text = latency.read_text(encoding="utf-8")
+    block = text.split("- id: latency-chain-over-two\n")[1].split("- id:")[0]
+    assert "{fact: latency_budget_s, op: lt, value: 5}" in block
+    latency.write_text(text.replace(block, block.replace("op: lt, value: 5}", "op: lt, value: 4}")), encoding="utf-8")
+    (result,) = verify([record], rules=ours, price_date=datetime.date.fromisoformat(PRICE_DATE))
+    (change,) = [c for c in result.rule_changes if c.rule == "latency-chain-over-two"]
+    assert change.thresholds_then == ["chained_calls gt 2", "latency_budget_s lt 5"]
+    assert change.thresholds_now == ["chained_calls gt 2", "not (someone_waiting eq true and latency_budget_s lt 4)"]
+    # A record written now keeps the not, and reads back without a moved threshold.
+    fresh = write_record(capsys, "chatbot", tmp_path / "new")
+    assert "latency-chain-over-two: [chained_calls gt 2, not (someone_waiting eq true and latency_budget_s lt 5)]" in (
+        fresh.read_text()
+    )
+    (now,) = verify([fresh], price_date=datetime.date.fromisoformat(PRICE_DATE))
+    assert now.status == "holds" and now.rule_changes == []

@@ -96,12 +96,17 @@ class Risk(BaseModel):
 
 
 class ConditionTrace(BaseModel):
+    """One comparison of a rule: the fact's value against the threshold, whether it passed,
+    and where it sits in the rule's ``when`` (``when.all[1].not.all[0]``: under a ``not``,
+    so the rule needs it to fail)."""
+
     model_config = _FROZEN
     fact: str
     op: str
     actual: Any
     threshold: Any
     passed: bool
+    path: str = "when"
 
 
 class RuleTrace(BaseModel):
@@ -339,8 +344,8 @@ def build_assessment(
                 "rule": o.rule.id,
                 "fired": o.fired,
                 "conditions": [
-                    {"fact": f, "op": op, "actual": a, "threshold": t, "passed": p}
-                    for (f, op, a, t, p) in o.conditions
+                    {"fact": f, "op": op, "actual": a, "threshold": t, "passed": p, "path": path}
+                    for (f, op, a, t, p), path in zip(o.conditions, o.rule.paths, strict=True)
                 ],
             }
             for o in evaluation.outcomes

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from .facts import FACTS, FactSpec
 from .validation import closest
@@ -224,3 +226,88 @@ def condition_facts(node: Any) -> set[str]:
     if isinstance(node, list):
         return set().union(*(condition_facts(v) for v in node)) if node else set()
     return set()
+
+
+# -- the shape of a rule's trace ------------------------------------------------------------
+
+T = TypeVar("T")
+_SEGMENT = re.compile(r"(all|any)\[(\d+)\]|not")
+
+
+@dataclass(frozen=True)
+class Group(Generic[T]):
+    """Conditions combined as the rule combines them: ``all`` of, ``any`` of, ``not``."""
+
+    kind: Literal["all", "any", "not"]
+    items: tuple[Group[T] | T, ...]
+
+
+def _segments(path: str) -> list[str]:
+    if path != "when" and not path.startswith("when."):
+        raise ValueError(f"not a condition path: {path!r}")
+    return path.split(".")[1:]
+
+
+def _build(entries: list[tuple[list[str], T]]) -> Group[T] | T:
+    segments, item = entries[0]
+    if not segments:
+        return item
+    kind = segments[0].split("[", 1)[0]
+    if kind == "not":
+        return Group("not", (_build([(rest[1:], it) for rest, it in entries]),))
+    if kind not in ("all", "any") or not _SEGMENT.fullmatch(segments[0]):
+        raise ValueError(f"not a condition path segment: {segments[0]!r}")
+    children: dict[str, list[tuple[list[str], T]]] = {}
+    for rest, it in entries:
+        children.setdefault(rest[0], []).append((rest[1:], it))
+    return Group(kind, tuple(_build(child) for child in children.values()))  # type: ignore[arg-type]
+
+
+def conjuncts(items: Sequence[T], paths: Sequence[str]) -> list[Group[T] | T]:
+    """A rule's traced conditions (in trace order, with their ``leaf_paths``) as the parts of
+    its ``when`` that must all hold: each comparison of a top-level ``all`` as it is, and a
+    ``not`` or ``any`` (or an ``all`` inside one) as one group, so that a comparison under a
+    ``not`` is never read as if it stood alone."""
+    if not items:
+        return []
+    root = _build([(_segments(path), item) for item, path in zip(items, paths, strict=True)])
+    if isinstance(root, Group) and root.kind == "all":
+        return list(root.items)
+    return [root]
+
+
+def holds(node: Group[T] | T, passed: Callable[[T], bool]) -> bool:
+    """Whether a group (or one comparison) holds, from its comparisons' results."""
+    if not isinstance(node, Group):
+        return passed(node)
+    if node.kind == "not":
+        return not holds(node.items[0], passed)
+    results = [holds(item, passed) for item in node.items]
+    return all(results) if node.kind == "all" else any(results)
+
+
+def leaves(node: Group[T] | T) -> list[T]:
+    """The comparisons of a group, in order."""
+    if not isinstance(node, Group):
+        return [node]
+    return [leaf for item in node.items for leaf in leaves(item)]
+
+
+def in_words(node: Group[T] | T, leaf: Callable[[T], str], *, nested: bool = False) -> str:
+    """A group written out: ``not (someone_waiting eq true and latency_budget_s lt 5)``;
+    ``leaf`` writes one comparison."""
+    if not isinstance(node, Group):
+        return leaf(node)
+    if node.kind == "not":
+        return f"not ({in_words(node.items[0], leaf)})"
+    joined = f" {'and' if node.kind == 'all' else 'or'} ".join(in_words(i, leaf, nested=True) for i in node.items)
+    return f"({joined})" if nested and len(node.items) > 1 else joined
+
+
+def within(path: str) -> str:
+    """The groups a comparison sits in below the rule's top-level ``all``: ``not``, ``any``,
+    ``any › all``; empty for a comparison the rule needs to hold as it is."""
+    kinds = [segment.split("[", 1)[0] for segment in _segments(path)]
+    if kinds and kinds[0] == "all":
+        kinds = kinds[1:]
+    return " › ".join(kinds)

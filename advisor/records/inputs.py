@@ -25,7 +25,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from advisor.core.assessment import Assessment
+from advisor.core.assessment import Assessment, ConditionTrace
+from advisor.core.conditions import conjuncts, in_words, leaves
 from advisor.core.errors import InputError
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
 from advisor.core.rules import weights_problem
@@ -77,17 +78,46 @@ class Statement:
 # -- the block ------------------------------------------------------------------------------
 
 
-def rule_thresholds(assessment: Assessment) -> dict[str, list[str]]:
-    """Each rule's numeric thresholds as written: ``latency_budget_s lt 300``."""
+def rule_thresholds(assessment: Assessment, *, flat: bool = False) -> dict[str, list[str]]:
+    """Each rule's numeric thresholds as the rule states them: ``latency_budget_s lt 300``
+    for a comparison the rule needs to hold, and a ``not`` or an ``any`` with a number in it
+    written whole, with the comparisons it combines: ``not (someone_waiting eq true and
+    latency_budget_s lt 5)``.
+
+    ``flat``: the numeric comparisons alone, as records wrote them before they kept the
+    ``not`` and ``any`` (verify reads those records against this)."""
     out: dict[str, list[str]] = {}
     for trace in assessment.trace:
-        numeric = [
-            f"{c.fact} {c.op} {_number(c.threshold)}" for c in trace.conditions
-            if isinstance(c.threshold, (int, float)) and not isinstance(c.threshold, bool)
-        ]
-        if numeric:
-            out[trace.rule] = numeric
+        if flat:
+            stated = [_comparison(c) for c in trace.conditions if _numeric(c)]
+        else:
+            parts = conjuncts(trace.conditions, [c.path for c in trace.conditions])
+            stated = [
+                in_words(part, _comparison) for part in parts
+                if any(_numeric(c) for c in leaves(part))
+            ]
+        if stated:
+            out[trace.rule] = stated
     return out
+
+
+def _numeric(c: ConditionTrace) -> bool:
+    return isinstance(c.threshold, (int, float)) and not isinstance(c.threshold, bool)
+
+
+def _comparison(c: ConditionTrace) -> str:
+    return f"{c.fact} {c.op} {_value(c.threshold)}"
+
+
+def _value(value: Any) -> str:
+    """A threshold as a rule writes it: 300, 0.7, true, chat, [chat, inline_edit]."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _number(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return str(value)
 
 
 def _number(value: float) -> str:

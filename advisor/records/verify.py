@@ -29,7 +29,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from advisor.core.assessment import Assessment, assess
+from advisor.core.assessment import Assessment, ConditionTrace, RuleTrace, assess
+from advisor.core.conditions import Group, conjuncts, holds, in_words
 from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import read_text
 from advisor.core.profile import MODES, Mode
@@ -186,24 +187,48 @@ def _number(value: object) -> str:
     return str(value)
 
 
+def _conditions_now(trace: RuleTrace) -> list[str]:
+    """Each part of the rule's ``when`` with today's facts: ``latency_budget_s 28800 lt 300:
+    no``; a ``not`` or ``any`` whole, with its own verdict."""
+
+    def compared(c: ConditionTrace) -> str:
+        return f"{c.fact} {_number(c.actual)} {c.op} {_number(c.threshold)}"
+
+    def marked(c: ConditionTrace) -> str:
+        return f"{compared(c)} ({'yes' if c.passed else 'no'})"
+
+    def passed(c: ConditionTrace) -> bool:
+        return c.passed
+
+    parts = conjuncts(trace.conditions, [c.path for c in trace.conditions])
+    out = []
+    for part in parts:
+        verdict = "yes" if holds(part, passed) else "no"
+        if isinstance(part, Group):
+            out.append(f"{in_words(part, marked)}: {verdict}")
+        else:
+            out.append(f"{compared(part)}: {verdict}")
+    return out
+
+
 def _rule_changes(stamp: RecordStamp, now: Assessment) -> list[RuleChange]:
     fired_now = {r.id for r in now.fired_rules}
     fired_then = set(stamp.fired_rules)
     thresholds_now = rule_thresholds(now)
+    # Records written before thresholds kept a rule's not and any listed its numeric
+    # comparisons alone: the same thresholds, written the old way.
+    flat_now = rule_thresholds(now, flat=True)
     traces = {t.rule: t for t in now.trace}
     out = []
     for rule_id in [t.rule for t in now.trace] + sorted(fired_then - set(traces)):
         then_t = stamp.thresholds.get(rule_id) if stamp.thresholds is not None else None
         now_t = thresholds_now.get(rule_id, [])
         firing_changed = (rule_id in fired_now) != (rule_id in fired_then)
-        moved = stamp.thresholds is not None and (then_t or []) != now_t
+        moved = stamp.thresholds is not None and (then_t or []) not in (now_t, flat_now.get(rule_id, []))
         if not firing_changed and not moved:
             continue
         trace = traces.get(rule_id)
-        conditions = [
-            f"{c.fact} {_number(c.actual)} {c.op} {_number(c.threshold)}: {'yes' if c.passed else 'no'}"
-            for c in (trace.conditions if trace else [])
-        ]
+        conditions = _conditions_now(trace) if trace else []
         out.append(
             RuleChange(
                 rule=rule_id, fired_then=rule_id in fired_then, fires_now=rule_id in fired_now,
