@@ -306,8 +306,8 @@ def in_words(node: Group[T] | T, leaf: Callable[[T], str], *, nested: bool = Fal
 
 def within(path: str) -> str:
     """The groups a comparison sits in below the rule's top-level ``all``: ``not``, ``any``,
-    ``any › all``; empty for a comparison the rule needs to hold as it is."""
+    ``any, all``; empty for a comparison the rule needs to hold as it is."""
     kinds = [segment.split("[", 1)[0] for segment in _segments(path)]
     if kinds and kinds[0] == "all":
         kinds = kinds[1:]
-    return " › ".join(kinds)
+    return ", ".join(kinds)
