@@ -8,10 +8,19 @@ the machine-readable form, with stable keys.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    TypeAdapter,
+    computed_field,
+    model_validator,
+)
 
 from .assumption import Assumption
 from .capacity import Capacity
@@ -168,11 +177,78 @@ class Assessment(BaseModel):
     checklist: list[str]
     assumptions: list[Assumption]
     facts: dict[str, Any]
-    trace: list[RuleTrace]
-    what_would_change: list[Change] = []
-    levers: list[Lever] = []
+    # trace, what_would_change and levers: worked out when first read (below), and in the
+    # JSON after facts, in that order.
+
     # The rule set that made it: the views read its wording and policy. Not serialised.
     _rules: RuleSet | None = PrivateAttr(default=None)
+    # What the trace, the what-if search and the levers are worked out from, when first read.
+    _evaluation: Evaluation | None = PrivateAttr(default=None)
+    _situation: Situation | None = PrivateAttr(default=None)
+    _weights: Mapping[str, float] | None = PrivateAttr(default=None)
+    _trace: list[RuleTrace] | None = PrivateAttr(default=None)
+    _changes: list[Change] | None = PrivateAttr(default=None)
+    _levers: list[Lever] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _with_given(cls, data: Any, handler: ModelWrapValidatorHandler[Assessment]) -> Assessment:
+        """An assessment read back from its JSON keeps the trace, changes and levers it holds."""
+        given = {}
+        if isinstance(data, Mapping) and not _LAZY.isdisjoint(data):
+            data = dict(data)
+            given = {key: data.pop(key) for key in _LAZY if key in data}
+        assessment = handler(data)
+        if given:
+            lists = _lazy_adapters()
+            assessment._trace = lists["trace"].validate_python(given.get("trace", []))
+            assessment._changes = lists["what_would_change"].validate_python(given.get("what_would_change", []))
+            assessment._levers = lists["levers"].validate_python(given.get("levers", []))
+        return assessment
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def trace(self) -> list[RuleTrace]:
+        """Every rule, whether it fired, and each condition: actual value against threshold."""
+        if self._trace is None:
+            self._trace = _trace_of(self._evaluation) if self._evaluation is not None else []
+        return self._trace
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def what_would_change(self) -> list[Change]:
+        """The nearest changes of one answer that change the recommendation (found by
+        re-evaluating), searched when first read."""
+        if self._changes is None:
+            self._search()
+        return self._changes or []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def levers(self) -> list[Lever]:
+        """Changes that make it feasible or cheaper (found by re-running), searched when first read."""
+        if self._levers is None:
+            self._search()
+        return self._levers or []
+
+    def _search(self) -> None:
+        situation, evaluation, ruleset = self._situation, self._evaluation, self._rules
+        if situation is None or evaluation is None or ruleset is None:
+            self._changes, self._levers = [], []
+            return
+        probe = ModeProbe(situation.profile, ruleset, weights=self._weights, price_date=situation.card.price_date,
+                          base=situation)
+        self._changes = what_would_change(situation.profile, ruleset, evaluation.recommendation, probe=probe,
+                                          feasible=evaluation.feasible)
+        self._levers = find_levers(probe, evaluation)
+
+    def __eq__(self, other: object) -> bool:
+        # What it says, whether or not its trace, changes and levers were read yet.
+        if not isinstance(other, Assessment):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def rules(self) -> RuleSet:
@@ -209,14 +285,7 @@ def assess(
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     situation = situate(profile, ruleset, price_date)
     evaluation = evaluate(ruleset, situation.facts, weights)
-    changes: list[Change] = []
-    levers: list[Lever] = []
-    if what_if:
-        probe = ModeProbe(profile, ruleset, weights=weights, price_date=situation.card.price_date, base=situation)
-        changes = what_would_change(profile, ruleset, evaluation.recommendation, probe=probe,
-                                    feasible=evaluation.feasible)
-        levers = find_levers(probe, evaluation)
-    return build_assessment(ruleset, situation, evaluation, changes, levers)
+    return build_assessment(ruleset, situation, evaluation, what_if=what_if, weights=weights)
 
 
 def build_assessment(
@@ -225,7 +294,12 @@ def build_assessment(
     evaluation: Evaluation,
     changes: list[Change] | None = None,
     levers: list[Lever] | None = None,
+    *,
+    what_if: bool = False,
+    weights: Mapping[str, float] | None = None,
 ) -> Assessment:
+    """The Assessment of an evaluation. ``changes`` and ``levers``: already found; else, with
+    ``what_if``, searched when first read (under ``weights``), and without it, none."""
     header = ruleset.header
     winner = evaluation.recommendation
     fired = evaluation.fired
@@ -339,20 +413,40 @@ def build_assessment(
         "checklist": checklist,
         "assumptions": situation.assumptions,
         "facts": situation.facts,
-        "trace": [
-            {
-                "rule": o.rule.id,
-                "fired": o.fired,
-                "conditions": [
-                    {"fact": f, "op": op, "actual": a, "threshold": t, "passed": p, "path": path}
-                    for (f, op, a, t, p), path in zip(o.conditions, o.rule.paths, strict=True)
-                ],
-            }
-            for o in evaluation.outcomes
-        ],
-        "what_would_change": changes or [],
-        "levers": levers or [],
     }
     assessment = Assessment.model_validate(data)
     assessment._rules = ruleset
+    assessment._evaluation = evaluation
+    if changes is not None or levers is not None or not what_if:
+        assessment._changes, assessment._levers = changes or [], levers or []
+    else:
+        assessment._situation = situation
+        assessment._weights = dict(weights) if weights else None
     return assessment
+
+
+# Worked out when first read (Assessment.trace, .what_would_change, .levers).
+_LAZY = frozenset({"trace", "what_would_change", "levers"})
+
+
+@functools.cache
+def _lazy_adapters() -> dict[str, TypeAdapter[Any]]:
+    return {
+        "trace": TypeAdapter(list[RuleTrace]),
+        "what_would_change": TypeAdapter(list[Change]),
+        "levers": TypeAdapter(list[Lever]),
+    }
+
+
+def _trace_of(evaluation: Evaluation) -> list[RuleTrace]:
+    return [
+        RuleTrace(
+            rule=o.rule.id,
+            fired=o.fired,
+            conditions=[
+                ConditionTrace(fact=f, op=op, actual=a, threshold=t, passed=p, path=path)
+                for (f, op, a, t, p), path in zip(o.conditions, o.rule.paths, strict=True)
+            ],
+        )
+        for o in evaluation.outcomes
+    ]
