@@ -106,6 +106,15 @@ def grouped(a: Assessment, items: list[Option]) -> list[Group]:
     return [Group(mode, feasible, tuple(groups[(mode, feasible)])) for mode, feasible in sorted(groups, key=weight)]
 
 
+def useful(a: Assessment, groups: list[Group]) -> list[Group]:
+    """The groups worth the card's room: a verdict that misses its contract shows the ways
+    to meet it; one that meets it leaves out the flips to another mode that would miss its
+    own (the full list, in the details, has them)."""
+    if not a.feasible:
+        return [g for g in groups if g.feasible]
+    return [g for g in groups if g.feasible or g.mode == a.recommendation]
+
+
 def first(groups: list[Group], limit: int = 3) -> list[Group]:
     """At most ``limit`` options in all: one from each group in turn, the groups in order,
     so the card shows as many different outcomes as it can."""

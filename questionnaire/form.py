@@ -341,7 +341,7 @@ def _tiers(ruleset: RuleSet) -> None:
         FIELD_LABELS["tier"],
         _with_current(("", *tiers), st.session_state.get("q_tier")),
         key="q_tier",
-        format_func=lambda t: t or (f"Default: {default}" if default else "The provider's default"),
+        format_func=lambda t: t or (f"Default: {default}" if default and default != "default" else "The default"),
         help=HELP["tier"],
     )
     service.selectbox(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from advisor.core.assessment import Assessment
+from advisor.core.capacity import Capacity
 from advisor.core.profile import WorkloadProfile
 from advisor.views.adr import DEFAULT_DIR, record_title
 from advisor.views.formatting import money, saving_or_extra, seconds, tradeoff_in_words
@@ -48,7 +49,7 @@ def next_step(a: Assessment, stale: bool, feasible: bool) -> str:
         return "Next: fix the answer marked in red; the record would describe your last complete answers."
     if not feasible:
         return (
-            "Next: try a change below that meets the budget, or record the decision with the budget marked unmet."
+            "Next: try a change below that meets the contract, or record the decision as not feasible as specified."
         )
     move = a.workload.current_mode and a.workload.current_mode != a.recommendation
     then = "plan the migration it lists" if move else "ask the decision-makers to accept it"
@@ -109,9 +110,8 @@ def verdict_card(shown: Shown) -> None:
             st.metric(
                 "Rate-limit headroom",
                 headroom(cap),
-                delta=(
-                    "over the limit at peak" if cap.over_limit else "at peak" if cap.limits_known else "no limit known"
-                ),
+                # The tier whose limits are assumed is said where the figure is read.
+                delta=_headroom_note(cap),
                 delta_color="inverse" if cap.over_limit else "off",
                 delta_arrow="off",
                 width="content",
@@ -134,6 +134,14 @@ def verdict_card(shown: Shown) -> None:
             (f"Decided by: {' · '.join(decided)}. " if decided else "")
             + "[The reasons, the money and the four modes side by side :material/arrow_downward:](#details)"
         )
+
+
+def _headroom_note(cap: Capacity) -> str:
+    """"at peak, tier-1"; "over the limit at peak, tier-1"; "no limit known"."""
+    if not cap.limits_known:
+        return "no limit known"
+    where = "over the limit at peak" if cap.over_limit else "at peak"
+    return f"{where}, {cap.tier}" if cap.tier else where
 
 
 def _download(a: Assessment, stale: bool, feasible: bool) -> None:
@@ -174,9 +182,13 @@ def _what_would_change(shown: Shown) -> None:
             type="tertiary",
             help="Go back to the answers before the last change you tried.",
         )
-    groups = changes.first(changes.grouped(a, changes.options(a)))
+    groups = changes.first(changes.useful(a, changes.grouped(a, changes.options(a))))
     if not groups:
-        st.caption("No single answer within reach changes the recommendation.")
+        st.caption(
+            "No change within reach meets the contract; the details list every change the advisor tried."
+            if not a.feasible
+            else "No single answer within reach changes the recommendation."
+        )
         return
     st.markdown("**What would change it**")
     index = 0

@@ -153,6 +153,8 @@ def test_the_verdict_card_holds_mode_feasibility_cost_latency_and_the_record(at:
     assert answer.value == seconds(a.latency.end_to_end_p95_s) and answer.proto.delta == "budget 4.00 s"
     assert answer.proto.color == 1  # green: within the budget
     assert metrics["Rate-limit headroom"].value == headroom(a.capacity)
+    # The assumption the headroom rests on, where it is read: the account tier.
+    assert metrics["Rate-limit headroom"].proto.delta == f"at peak, {a.capacity.tier}"
     # The primary button is in the card, with one line of what to do next.
     (download,) = verdict.get("download_button")
     assert download.proto.label == "Download decision record (MADR 4)" and download.proto.type == "primary"
@@ -211,7 +213,7 @@ def test_what_would_change_shows_at_most_three_grouped_by_mode_and_try_it_applie
     tries = [b for b in verdict.button if b.label == "Try it"]
     assert 1 <= len(tries) <= 3
     a = assessed()
-    groups = changes.first(changes.grouped(a, changes.options(a)))
+    groups = changes.first(changes.useful(a, changes.grouped(a, changes.options(a))))
     heads = [m.value for m in verdict.markdown if m.value.startswith(":material/arrow_forward:")]
     words = vocabulary.Words(a.rules)
     assert heads == [f":material/arrow_forward: **{state.md(changes.group_title(words, a, g))}**" for g in groups]

@@ -14,7 +14,7 @@ from advisor import InputError, load_profile, parse_profile
 from advisor.core.profile import FIELD_NAMES
 from advisor.core.yamlio import parse_yaml
 
-from .conftest import run_cli
+from .conftest import EXAMPLES, run_cli
 from .strategies import profile_dicts
 
 BASE = {
@@ -180,3 +180,18 @@ def test_a_profile_survives_a_round_trip_through_yaml(profile):
     parsed = parse_profile(profile)
     again = parse_profile(parse_yaml(yaml.safe_dump(parsed.model_dump(mode="json", exclude_none=True)), "w.yaml"))
     assert again == parsed
+
+
+def test_every_problem_of_a_workload_is_named_with_its_field():
+    """parse_profile stops at the first problem (and says how many more); a form marks them all."""
+    from advisor.core.profile import profile_problems
+
+    data = {"name": "", "interaction": "telepathy", "latency_budget_s": -1, "model": "gpt-4o-mini"}
+    problems = profile_problems(data, source="w.yaml")
+    assert [p.field for p in problems] == [
+        "name", "interaction", "latency_budget_s", "input_tokens", "output_tokens", "requests_per_month"
+    ]
+    assert all(str(p).startswith(f"w.yaml: field '{p.field}': ") for p in problems)
+    with pytest.raises(InputError, match=r"\[and 5 more problems\]"):
+        parse_profile(data, source="w.yaml")
+    assert profile_problems(yaml.safe_load((EXAMPLES / "chatbot.yaml").read_text("utf-8"))) == []

@@ -1,0 +1,41 @@
+"""The money vocabulary's trade-off sentence: when the recommended mode costs more than
+today's or than a cheaper mode, one sentence says why, from the assessment's own figures."""
+
+from __future__ import annotations
+
+import advisor
+from advisor.views.formatting import money, tradeoff_in_words
+
+from .conftest import EXAMPLES, PRICE_DATE
+
+
+def assessed(name: str, **changes: object) -> advisor.Assessment:
+    profile = advisor.load_profile(EXAMPLES / f"{name}.yaml")
+    return advisor.assess(profile.model_copy(update=changes), price_date=PRICE_DATE)
+
+
+def test_a_move_that_costs_more_names_the_bill_the_build_and_the_break_even() -> None:
+    a = assessed("nightly-ticket-triage")
+    today, batch = a.costs["sync"], a.costs["batch"]
+    sentence = tradeoff_in_words(a)
+    assert sentence is not None
+    assert sentence.startswith(f"Batch API costs {money(batch.total_usd - today.total_usd)} a month more than")
+    assert "Synchronous call (today)" in sentence
+    assert f"its token bill falls from {money(today.tokens_usd)} to {money(batch.tokens_usd)}" in sentence
+    assert f"its build adds {money(batch.engineering_usd)} a month (amortised over 36 months; today's is paid)" in sentence
+    assert "batch pays for itself only from" in sentence and sentence.endswith("requests a month.")
+
+
+def test_a_new_feature_names_the_cheaper_mode_and_why_it_lost() -> None:
+    a = assessed("chatbot")
+    sentence = tradeoff_in_words(a)
+    assert sentence is not None and "than Synchronous call, which misses its contract" in sentence
+    a = assessed("code-completion")
+    assert "than Batch API, which is ruled out: its token bill rises" in (tradeoff_in_words(a) or "")
+
+
+def test_no_sentence_when_the_verdict_is_the_cheapest_or_costs_no_more_than_today() -> None:
+    a = assessed("support-reply-draft")  # sync, and it runs sync today
+    assert a.recommendation == "sync" and tradeoff_in_words(a) is None
+    a = assessed("nightly-content-audit")
+    assert min(a.costs, key=lambda m: a.costs[m].total_usd) == a.recommendation and tradeoff_in_words(a) is None
