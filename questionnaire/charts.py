@@ -315,15 +315,17 @@ def map_chart(result: DecisionMap, words: Words) -> Spec:
     edges: dict[str, list[float]] = {}
     for axis, fact, values in (("x", result.x_fact, result.x_values), ("y", result.y_fact, result.y_values)):
         if words.choices(fact) is not None:
-            labels = [words.short_choice(fact, v) for v in values]
+            labels = [_choice_label(words, fact, v) for v in values]
             channels[axis] = nominal(
                 f"{axis}_label",
                 sort=labels,
                 title=fact_label(fact),
                 axis={
-                    # Every category labelled: slanted across when many, never dropped.
+                    # Every category labelled, whole: slanted across when many, on two
+                    # lines up the side, never dropped for overlapping.
                     "labelAngle": -30 if axis == "x" and len(labels) > 3 else 0,
-                    "labelLimit": 180,
+                    "labelExpr": "split(datum.label, '|')",
+                    "labelLimit": 200,
                     "labelOverlap": False,
                     "labelFontSize": 12,
                 },
@@ -332,11 +334,14 @@ def map_chart(result: DecisionMap, words: Words) -> Spec:
             scale_type, edges[axis] = _map_scale(fact, values)
             unit = FACTS[fact].unit
             label = SECONDS_LABEL if unit == "s" else PERCENT_LABEL if unit == "fraction" else COUNT_LABEL
+            ticks: Spec = {"labelExpr": label, "grid": False, "labelFontSize": 12}
+            if scale_type == "log":  # ticks at values a person would say: 1 s, 5 min, 8 h; 10k, 1M
+                ticks["values"] = _round_ticks(unit, edges[axis][0], edges[axis][-1])
             channels[axis] = quantitative(
                 f"{axis}0",
                 title=fact_label(fact),
                 scale={"type": scale_type, "nice": False, "zero": False},
-                axis={"labelExpr": label, "grid": False, "labelFontSize": 12},
+                axis=ticks,
             )
             ends[f"{axis}2"] = {"field": f"{axis}1"}
     rows = []
@@ -351,7 +356,7 @@ def map_chart(result: DecisionMap, words: Words) -> Spec:
                 if axis in edges:
                     row[f"{axis}0"], row[f"{axis}1"] = edges[axis][index], edges[axis][index + 1]
                 else:
-                    row[f"{axis}_label"] = words.short_choice(fact, value)
+                    row[f"{axis}_label"] = _choice_label(words, fact, value)
             rows.append(row)
     here: dict[str, Any] = {
         "what": "your workload",
@@ -362,7 +367,7 @@ def map_chart(result: DecisionMap, words: Words) -> Spec:
         if axis in edges:
             here[f"{axis}0"] = float(value)
         else:
-            here[f"{axis}_label"] = words.short_choice(fact, value)
+            here[f"{axis}_label"] = _choice_label(words, fact, value)
     modes = [words.mode(m) for m in MODES]
     cells = layer(
         rows,
@@ -392,6 +397,29 @@ def map_chart(result: DecisionMap, words: Words) -> Spec:
         **channels,
     )
     return layered(cells, marker, height=420)
+
+
+def _choice_label(words: Words, fact: str, value: Any) -> str:
+    """A choice's short label, on lines of at most 24 characters ("|" splits them)."""
+    return "|".join(textwrap.wrap(words.short_choice(fact, value), 24)) or str(value)
+
+
+# Durations a person would name, for the ticks of a log axis in seconds.
+_SECOND_TICKS = (
+    0.01, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 1800, 3600, 4 * 3600, 8 * 3600, 86_400, 7 * 86_400, 30 * 86_400,
+)
+
+
+def _round_ticks(unit: str, low: float, high: float) -> list[float]:
+    """Tick values inside [low, high]: round durations, or 1, 3, 10, 30... for counts."""
+    if unit == "s":
+        found = [t for t in _SECOND_TICKS if low <= t <= high]
+    else:
+        found, step = [], 1.0
+        while step <= high:
+            found += [v for v in (step, 3 * step) if low <= v <= high]
+            step *= 10
+    return [float(t) for t in found]
 
 
 # Axis labels in the unit a person would say, to three significant digits: 30 s, 5 min,
