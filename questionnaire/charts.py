@@ -376,7 +376,7 @@ def map_chart(result: DecisionMap, words: Words) -> Spec:
             "mode",
             title="recommended",
             scale={"domain": modes, "range": [MODE_COLORS[m] for m in MODES]},
-            legend={"orient": "bottom", "symbolType": "square", "labelLimit": 200},
+            legend=legend(title="recommended"),
         ),
         tooltip=[
             nominal("x", title=fact_label(result.x_fact)),

@@ -193,9 +193,10 @@ def svg(panel: Panel) -> str:
     badge_fill = {"chosen": colour, "ruled_out": "#e5e7eb", "unmet": "#fde2e1", "allowed": "#f3f4f6"}[panel.status]
     badge_ink = {"chosen": "#ffffff", "ruled_out": "#374151", "unmet": "#991b1b", "allowed": "#374151"}[panel.status]
     # The status as a pill, on two lines when long ("ruled out: <the rule's title>").
-    lines = _wrap(panel.status_text, 46)[:2]
+    # Sized for a wide sans-serif (DejaVu Sans Bold is some 8 px a character at 11 px).
+    lines = _wrap(panel.status_text, 38)[:2]
     pill_h = 8 + 13 * len(lines)
-    pill_w = min(WIDTH - 28, 16 + 7.2 * max(len(line) for line in lines))
+    pill_w = min(WIDTH - 28, 16 + 8 * max(len(line) for line in lines))
     out.append(f"<rect x='14' y='34' width='{pill_w:.0f}' height='{pill_h}' rx='9' fill='{badge_fill}'/>")
     for n, line in enumerate(lines):
         out.append(
