@@ -166,10 +166,12 @@ def modes_tab(a: Assessment) -> None:
             st.caption(md(a.rules.header.modes[panel.mode].summary))
             judged = contract_latency(a, panel.mode)
             st.caption(md(judged.sentence[0].upper() + judged.sentence[1:]) + ".")
-    st.caption(
-        f"Latency at p95 from {md(_assumption(a, 'per-call p95') or 'the model speed')}. "
-        f"{md(words.mode('batch'))} results come within the provider's batch window; most finish within an hour."
+    batch = (
+        f" {md(words.mode('batch'))} results come within the provider's batch window; most finish within an hour."
+        if a.pricing.batch_available
+        else f" {md(a.pricing.provider)} has no batch API: its batch diagram is what this workload cannot use."
     )
+    st.caption(f"Latency at p95 from {md(_assumption(a, 'per-call p95') or 'the model speed')}.{batch}")
 
 
 def _assumption(a: Assessment, name: str) -> str | None:
