@@ -28,15 +28,18 @@ _EXPORTS: dict[str, str] = {
     "MODES": "advisor.core.profile",
     "AdvisorError": "advisor.core.errors",
     "Assessment": "advisor.core.assessment",
+    "Calibration": "advisor.core.calibration",
     "DecisionMap": "advisor.core.decision_map",
     "InputError": "advisor.core.errors",
     "Review": "advisor.views.review",
     "RuleSet": "advisor.core.rules",
     "RuleSetError": "advisor.core.errors",
+    "TraceError": "advisor.core.errors",
     "UnknownModelError": "advisor.core.errors",
     "WorkloadProfile": "advisor.core.profile",
     "__version__": "advisor.core.version",
     "assess": "advisor.core.assessment",
+    "calibrate": "advisor.core.calibration",
     "check_rules": "advisor.core.rules_check",
     "decision_map": "advisor.core.decision_map",
     "facts": "advisor.core.situation",
@@ -73,11 +76,14 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what a type checker and an editor see: the same names, eagerly
     from advisor.core.assessment import Assessment as Assessment
     from advisor.core.assessment import assess as assess
+    from advisor.core.calibration import Calibration as Calibration
+    from advisor.core.calibration import calibrate as calibrate
     from advisor.core.decision_map import DecisionMap as DecisionMap
     from advisor.core.decision_map import decision_map as decision_map
     from advisor.core.errors import AdvisorError as AdvisorError
     from advisor.core.errors import InputError as InputError
     from advisor.core.errors import RuleSetError as RuleSetError
+    from advisor.core.errors import TraceError as TraceError
     from advisor.core.errors import UnknownModelError as UnknownModelError
     from advisor.core.profile import MODES as MODES
     from advisor.core.profile import WorkloadProfile as WorkloadProfile

@@ -1,6 +1,6 @@
 """``make bench``: every benchmark, one table of figure, measurement, goal and ratio.
 
-    .venv/bin/python bench/run.py [--rounds N] [--only engine,assess,kept,review,memory,map,cli,app]
+    .venv/bin/python bench/run.py [--rounds N] [--only engine,assess,kept,review,memory,map,cli,app,calibrate]
 
 Exits 1 when a ratio misses its goal (0 when every goal is met). docs/performance.md says
 what each figure times and how. Takes several minutes: the review figures assess 10,000
@@ -16,11 +16,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_app
+import bench_calibrate
 import bench_cli
 import bench_core
 from harness import machine, print_table
 
-SECTIONS = (*bench_core.SECTIONS, "cli", "app")
+SECTIONS = (*bench_core.SECTIONS, "cli", "app", "calibrate")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_cli.rows(max(args.rounds, 21))
     if "app" in sections:
         rows += bench_app.rows(15)
+    if "calibrate" in sections:
+        rows += bench_calibrate.rows()
     missed = print_table(rows)
     print(f"{missed} goal{'s' if missed != 1 else ''} missed" if missed else "every goal met")
     return 1 if missed else 0

@@ -36,3 +36,18 @@ class RuleSetError(AdvisorError):
 
 class UnknownModelError(InputError):
     """The model is not in the price catalogue and no pricing override was given."""
+
+
+class TraceError(InputError):
+    """A trace export is unreadable, is not OTLP, or cannot be calibrated.
+
+    ``field`` is a place in the file (``line 2: resourceSpans[0].scopeSpans[0].spans[3].traceId``)
+    or an option (``--window-days``); it is printed as it is spelled there.
+    """
+
+    def __str__(self) -> str:
+        where = [part for part in (self.source, self.field) if part]
+        if self.field and self.field.startswith("-"):
+            where[-1] = f"option {self.field}"
+        prefix = ": ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
