@@ -280,8 +280,8 @@ def _iso(ns: int, *, up: bool = False) -> str:
     return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _slug(operation: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", operation.lower()).strip("-")[:40]
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
     return slug or "call"
 
 
@@ -294,6 +294,7 @@ def _step(
     ok = [c for c in calls if not c.failed]
     with_input = [c for c in calls if c.input_tokens is not None]
     with_output = [c for c in calls if c.output_tokens is not None]
+    with_reasoning = [c for c in calls if c.reasoning_tokens is not None]
     with_ttft = [c for c in ok if c.ttft_s is not None]
     speeds = [
         c.output_tokens / (c.duration_s - c.ttft_s)
@@ -328,8 +329,12 @@ def _step(
         "output_tokens": (
             _round_half_up(statistics.median(c.output_tokens or 0 for c in with_output)) if with_output else 0
         ),
-        "reasoning_tokens": (
-            _round_half_up(statistics.median(c.reasoning_tokens or 0 for c in with_output)) if with_output else 0
+        # Only where the traces report reasoning: a step without it leaves the profile's default
+        # (none stated), rather than claiming a measured 0 for a model that reasons.
+        **(
+            {"reasoning_tokens": _round_half_up(statistics.median(c.reasoning_tokens or 0 for c in with_reasoning))}
+            if with_reasoning
+            else {}
         ),
         "cached_input_fraction": round(cached_total / input_total, 3) if input_total else 0.0,
         "tool_latency_s": round(statistics.median(tool_times), 3),
@@ -339,14 +344,15 @@ def _step(
     samples = {
         "input_tokens": len(with_input),
         "output_tokens": len(with_output),
-        "reasoning_tokens": len(with_output),
+        **({"reasoning_tokens": len(with_reasoning)} if with_reasoning else {}),
         "cached_input_fraction": len(with_input),
         "tool_latency_s": len(tool_times),
         "model_p50_s": len(durations),
         "model_p95_s": len(durations),
     }
     if with_ttft:
-        step["ttft_s"] = round(statistics.median(c.ttft_s or 0.0 for c in with_ttft), 3)
+        # A p95, as the profile's ttft_s is (the catalogue's first-token times are p95s too).
+        step["ttft_s"] = round(quantile([c.ttft_s or 0.0 for c in with_ttft], 0.95), 3)
         samples["ttft_s"] = len(with_ttft)
     if speeds:
         step["output_tokens_per_s"] = round(statistics.median(speeds), 1)
@@ -429,9 +435,12 @@ def calibrate_spans(
     streamed_steps = []
     for index in range(len(workload_structure)):
         groups = [r.groups[index] for r in aligned]
-        slug = _slug(groups[0][0].call.operation)
+        # Named after what it calls ("chat-gpt-4o-mini"); a second step of the same kind gets "-2".
+        first_call = groups[0][0].call
+        slug = _slug(f"{first_call.operation} {first_call.model}")
         used_names[slug] += 1
-        step, samples, step_warnings = _step(index, groups, aligned, f"{slug}-{used_names[slug]}", where)
+        name = slug if used_names[slug] == 1 else f"{slug}-{used_names[slug]}"
+        step, samples, step_warnings = _step(index, groups, aligned, name, where)
         steps.append(step)
         step_samples.append(samples)
         warnings.extend(step_warnings)

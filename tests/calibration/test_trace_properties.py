@@ -408,4 +408,4 @@ def test_calibration_is_a_consistent_workload_or_a_clear_error(data: st.DataObje
     for step in workload["steps"]:
         assert 0 <= step["model_p50_s"] <= step["model_p95_s"]
         assert 0 <= step["cached_input_fraction"] <= 1 and step["repeat"] >= 1 and step["tool_latency_s"] >= 0
-        assert min(step["input_tokens"], step["output_tokens"], step["reasoning_tokens"]) >= 0
+        assert min(step["input_tokens"], step["output_tokens"], step.get("reasoning_tokens", 0)) >= 0
