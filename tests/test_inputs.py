@@ -316,3 +316,13 @@ def test_the_fast_path_leaves_the_rest_to_safeconstructor(text, monkeypatch):
     fast = outcome()
     monkeypatch.setattr(_Loader, "build", lambda self, node: self.construct_document(node))
     assert fast == outcome()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(r"\A[-+]?(0|[0-9]{1,22})(\.[0-9]{0,8})?\Z").filter(lambda t: t not in ("+", "-")))
+def test_plain_numbers_read_as_safe_load_reads_them(text):
+    """The reader builds a plain decimal itself (no octal leading zero, no underscore): the
+    same number, of the same type, as yaml.safe_load."""
+    ours = parse_yaml(f"n: {text}\n", "t")["n"]
+    theirs = yaml.safe_load(f"n: {text}\n")["n"]
+    assert (type(ours), ours) == (type(theirs), theirs)

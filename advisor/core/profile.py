@@ -7,6 +7,7 @@ an error naming the field and what is allowed, never a silent guess.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -52,12 +53,21 @@ def _visible(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LNPS" and ch not in _BLANK_LETTERS
 
 
+# Fast paths of the checks below, for the names and ids every workload has: the C0 and C1
+# controls and the line and paragraph separators (categories Cc, Zl, Zp); a visible ASCII
+# character (a letter, digit, punctuation mark or symbol).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ASCII_VISIBLE = re.compile("[!-~]")
+
+
 def check_name(value: str) -> str:
     """A name: one line, with something visible in it, and nothing that reorders the text.
 
     Names land in terminals, file names and Markdown headings: no control characters (an
     escape sequence would repaint a terminal), no line breaks, no bidirectional controls.
     """
+    if value.isascii() and _ASCII_VISIBLE.search(value) and not _CONTROL.search(value):
+        return value  # printable ASCII with a visible character: nothing below can refuse it
     if any(_is_control(ch) for ch in value):
         raise ValueError("must be one line of text (no control characters or line breaks)")
     if any(ch in BIDI_CONTROLS for ch in value):

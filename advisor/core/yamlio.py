@@ -41,6 +41,9 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 # YAML 1.2's exponent forms that YAML 1.1 reads as text: no dot, or no sign in the exponent.
 _EXPONENT_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)[eE][-+]?[0-9]+$")
+# Numbers the fast path builds itself (see _Loader.build).
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\.[0-9]+")
 # Whole numbers in exponent form up to this many digits become integers (1e6 -> 1000000).
 _MAX_WHOLE_DIGITS = 300
 
@@ -145,7 +148,16 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def build(self, node: yaml.Node) -> Any:
         kind = type(node)
         if kind is yaml.ScalarNode:
-            return node.value if node.tag == _STR_TAG else self.construct_object(node, deep=True)
+            tag, text = node.tag, node.value
+            if tag == _STR_TAG:
+                return text
+            # A plain decimal (no leading zero, which YAML 1.1 reads as octal; no underscores,
+            # no exponent) is what int() and float() make of it, as the constructors would.
+            if tag == _INT_TAG and len(text) <= 18 and _PLAIN_INT.fullmatch(text):
+                return int(text)
+            if tag == _FLOAT_TAG and len(text) <= 24 and _PLAIN_FLOAT.fullmatch(text):
+                return float(text)
+            return self.construct_object(node, deep=True)
         if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
             return [self.build(item) for item in node.value]
         if kind is yaml.MappingNode and node.tag == _MAP_TAG:
