@@ -32,6 +32,7 @@ from .levers import Lever, find_levers
 from .prices import RateSet
 from .probe import ModeProbe
 from .profile import MODES, Mode, WorkloadProfile, parse_profile
+from .rule import Rule
 from .rules import RuleSet, load_rules
 from .situation import Situation, situate
 from .version import __version__
@@ -301,6 +302,7 @@ def build_assessment(
     """The Assessment of an evaluation. ``changes`` and ``levers``: already found; else, with
     ``what_if``, searched when first read (under ``weights``), and without it, none."""
     header = ruleset.header
+    shared = _shared(ruleset)
     winner = evaluation.recommendation
     fired = evaluation.fired
     by_id = {rule.id: rule for rule in fired}
@@ -358,16 +360,13 @@ def build_assessment(
             entry["rules"].append(rule.id)
 
     decisive = evaluation.decided_by
-    lead = by_id[decisive[0]] if decisive else None
     mode_spec = header.modes[winner]
-    # The headline is the decisive rule's first sentence; its full `because` (which may go
-    # on to say how the sources were reconciled) stays with the fired rule.
-    reason = first_sentence(lead.spec.because) if lead else f"{mode_spec.name} scores highest with no rule against it."
+    reason = headline_reason(ruleset, evaluation)
     pricing = situation.costs
     card = situation.card
     data = {
         "advisor_version": __version__,
-        "ruleset": {"id": ruleset.id, "version": ruleset.version, "hash": ruleset.content_hash},
+        "ruleset": shared.info,
         "workload": situation.profile,
         "price_date": card.price_date,
         "recommendation": winner,
@@ -376,22 +375,11 @@ def build_assessment(
         "feasible": evaluation.feasible,
         "infeasible_reason": infeasible_reason,
         "decided_by": list(decisive),
-        "axes": [
-            {"id": a.id, "name": a.name, "weight": evaluation.weights[a.id], "question": a.question}
-            for a in header.axes
-        ],
+        "axes": shared.axes(evaluation.weights),
         "ranking": ranking,
         "excluded": excluded,
         "unmet": unmet,
-        "fired_rules": [
-            {
-                "id": r.id, "axis": r.spec.axis, "title": r.spec.title, "because": r.spec.because.strip(),
-                "source": r.spec.source, "scores": r.spec.effect.scores,
-                "exclude": list(r.spec.effect.excluded_modes), "unmet": list(r.spec.effect.unmet),
-                "patterns": list(r.spec.effect.patterns),
-            }
-            for r in fired
-        ],
+        "fired_rules": [shared.fired_rule(r) for r in fired],
         "patterns": list(patterns.values()),
         "latency": situation.latency,
         "costs": pricing.modes,
@@ -409,7 +397,7 @@ def build_assessment(
             "amortisation_months": pricing.amortisation_months,
         },
         "capacity": situation.capacity,
-        "risks": [r.model_dump() for r in mode_spec.risks],
+        "risks": shared.risks(winner),
         "checklist": checklist,
         "assumptions": situation.assumptions,
         "facts": situation.facts,
@@ -423,6 +411,67 @@ def build_assessment(
         assessment._situation = situation
         assessment._weights = dict(weights) if weights else None
     return assessment
+
+
+class _Shared:
+    """The parts of an assessment that depend only on its rule set (and the axes' weights),
+    made once per rule set and shared by its assessments (pydantic keeps a model instance it
+    is given): an assessment kept in a list holds only what is its own, for the garbage
+    collector to scan."""
+
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+        self.info = RuleSetInfo(id=ruleset.id, version=ruleset.version, hash=ruleset.content_hash)
+        self._fired: dict[str, FiredRule] = {}
+        self._risks: dict[Mode, tuple[Risk, ...]] = {}
+        self._axes: dict[tuple[float, ...], tuple[AxisInfo, ...]] = {}
+
+    def fired_rule(self, rule: Rule) -> FiredRule:
+        made = self._fired.get(rule.id)
+        if made is None:
+            spec = rule.spec
+            made = self._fired[rule.id] = FiredRule(
+                id=rule.id, axis=spec.axis, title=spec.title, because=spec.because.strip(), source=spec.source,
+                scores=spec.effect.scores, exclude=list(spec.effect.excluded_modes), unmet=list(spec.effect.unmet),
+                patterns=list(spec.effect.patterns),
+            )
+        return made
+
+    def risks(self, mode: Mode) -> tuple[Risk, ...]:
+        made = self._risks.get(mode)
+        if made is None:
+            made = self._risks[mode] = tuple(
+                Risk.model_validate(r.model_dump()) for r in self.ruleset.header.modes[mode].risks
+            )
+        return made
+
+    def axes(self, weights: Mapping[str, float]) -> tuple[AxisInfo, ...]:
+        key = tuple(weights[a.id] for a in self.ruleset.header.axes)
+        made = self._axes.get(key)
+        if made is None:
+            if len(self._axes) >= 64:  # weights a user tries one after another: keep the latest
+                self._axes.clear()
+            made = self._axes[key] = tuple(
+                AxisInfo(id=a.id, name=a.name, weight=weights[a.id], question=a.question)
+                for a in self.ruleset.header.axes
+            )
+        return made
+
+
+def _shared(ruleset: RuleSet) -> _Shared:
+    shared = ruleset.memo.get("assessment")
+    if shared is None:
+        shared = ruleset.memo["assessment"] = _Shared(ruleset)
+    return shared
+
+
+def headline_reason(ruleset: RuleSet, evaluation: Evaluation) -> str:
+    """Why, in one sentence: the decisive rule's first sentence (its full ``because``, which
+    may go on to say how the sources were reconciled, stays with the fired rule)."""
+    decisive = evaluation.decided_by
+    if decisive:
+        return first_sentence(ruleset.rule(decisive[0]).spec.because)
+    return f"{ruleset.header.modes[evaluation.recommendation].name} scores highest with no rule against it."
 
 
 # Worked out when first read (Assessment.trace, .what_would_change, .levers).

@@ -200,11 +200,18 @@ class RuleSet:
         of the results (advisor.core.plan)."""
         return build_plan(self.rules)
 
+    @functools.cached_property
+    def memo(self) -> dict[str, Any]:
+        """What the layers above work out once from this rule set and share between its
+        results (advisor.core.assessment keeps an assessment's rule-set parts here)."""
+        return {}
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
     def rule(self, rule_id: str) -> Rule:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
+        return self._by_id[rule_id]
 
     def pattern(self, pattern_id: str) -> PatternSpec:
         for pattern in self.header.patterns:
