@@ -319,3 +319,42 @@ def test_review_output_is_deterministic(tmp_path):
         data["summary"]["monthly_today_usd"],
         sum(w["current_monthly_usd"] for w in data["workloads"] if w["current_monthly_usd"] is not None),
     )
+
+
+def test_the_streamed_report_is_the_reviews_report(tmp_path):
+    """`advisor review` writes its report as it is made (JSON a workload at a time, Markdown
+    keeping only each workload's line; a review of 100,000 files keeps no workload): the same
+    bytes as the whole review's report, decision-record links and all."""
+    import shutil
+
+    from advisor import load_profile, write_adr
+    from advisor.core.errors import InputError
+    from advisor.views.review import ReviewRun
+
+    folder = tmp_path / "portfolio"
+    shutil.copytree(ROOT / "examples", folder, ignore=shutil.ignore_patterns("rules-*"))
+    (folder / "broken.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("not a workload\n", encoding="utf-8")
+    decisions = tmp_path / "decisions"
+    decisions.mkdir()
+    assessment = assess(load_profile(folder / "chatbot.yaml"), RULES, price_date=DATE)
+    write_adr(assessment, decisions)
+    cases = [
+        ([folder], {}), ([folder], {"decisions_dir": decisions}), ([folder / "chatbot.yaml"], {}),
+        ([folder / "notes.txt", folder / "missing.yaml"], {}),
+    ]
+    compared = 0
+    for paths, extra in cases:
+        kwargs = {"rules": RULES, "price_date": DATE, **extra}
+        try:
+            whole = review(paths, **kwargs)
+        except InputError:
+            continue
+        streamed = "".join(ReviewRun(paths, **kwargs).json())
+        assert streamed == render_review(whole, "json")
+        json.loads(streamed)
+        for base in (None, tmp_path / "out"):
+            streamed = "".join(ReviewRun(paths, **kwargs).markdown(link_base=base))
+            assert streamed == render_review(whole, "md", link_base=base)
+        compared += 1
+    assert compared == 4

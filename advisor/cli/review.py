@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-from .common import EXIT_INPUT, EXIT_OK, add_force, add_rules_and_price_date, printable
+from .common import EXIT_INPUT, EXIT_OK, add_force, add_rules_and_price_date, printable, started
 from .progress import Progress
 
 EPILOG = """\
@@ -57,7 +58,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from advisor.core.files import check_output, write_output
     from advisor.records.folder import record_files
-    from advisor.views.review import render_review, review, workload_files
+    from advisor.views.review import ReviewRun, workload_files
 
     output = Path(args.output) if args.output else None
     inputs: list[Path] = []
@@ -68,18 +69,34 @@ def run(args: argparse.Namespace) -> int:
             inputs += [path for _, path in record_files(args.decisions)]
         check_output(output, inputs=inputs, force=args.force, what="report")
     bar = Progress()
+    if output is None and args.format == "json" and sys.stdout.isatty():
+        bar.enabled = False  # the report streams to the terminal the bar would draw on
     try:
-        result = review(
+        run = ReviewRun(
             args.paths, rules=args.rules, decisions_dir=args.decisions, price_date=args.price_date,
             progress=bar.update, recurse=args.recurse,
         )
+        started()
+        # Written as it is made: JSON a workload at a time (a review of 100,000 files keeps
+        # none of them); Markdown, whose summary comes first, once every workload's line is.
+        if args.format == "json":
+            text = run.json()
+        else:
+            text = _after(bar, run.markdown(link_base=output.parent if output is not None else None))
+        if output is None:
+            for chunk in text:
+                sys.stdout.write(chunk)
+        else:
+            write_output(output, text, inputs=inputs, force=args.force, what="report")
     finally:
         bar.close()
-    text = render_review(result, args.format, link_base=output.parent if output is not None else None)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_output(output, text, inputs=inputs, force=args.force, what="report")
-    for error in result.errors:
+    for error in run.errors:
         print(f"advisor: error: {printable(error.file)}: {printable(error.error)}", file=sys.stderr)
-    return EXIT_INPUT if result.errors else EXIT_OK
+    return EXIT_INPUT if run.errors else EXIT_OK
+
+
+def _after(bar: Progress, chunks: Iterator[str]) -> Iterator[str]:
+    """The chunks, the progress bar gone before the first of them."""
+    for chunk in chunks:
+        bar.close()
+        yield chunk

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterable
@@ -153,11 +154,15 @@ def _default_mode() -> int:
     return 0o666 & ~umask
 
 
-def _write_temp(directory: Path, text: str, mode: int) -> Path:
+def _write_temp(directory: Path, text: str | Iterable[str], mode: int) -> Path:
     fd, name = tempfile.mkstemp(prefix=".advisor-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            if isinstance(text, str):
+                handle.write(text)
+            else:  # written as it is made: a long report is never held whole
+                for chunk in text:
+                    handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(name, mode)
@@ -187,7 +192,7 @@ def _check_target(path: Path, field: str | None) -> None:
         raise InputError(f"cannot write into {where}: it {problem.removeprefix('is ')}", source=str(path), field=field)
 
 
-def write_atomic(path: str | Path, text: str, *, field: str | None = None) -> None:
+def write_atomic(path: str | Path, text: str | Iterable[str], *, field: str | None = None) -> None:
     """Write or replace ``path`` atomically, keeping an existing file's permissions.
 
     A symbolic link is never replaced (an InputError says so).
@@ -209,7 +214,9 @@ def write_atomic(path: str | Path, text: str, *, field: str | None = None) -> No
         raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(target), field=field) from None
 
 
-def create_exclusive(path: str | Path, text: str, *, what: str = "file", field: str | None = None) -> None:
+def create_exclusive(
+    path: str | Path, text: str | Iterable[str], *, what: str = "file", field: str | None = None
+) -> None:
     """Create ``path`` whole or not at all; an existing file (or link) is never overwritten."""
     target = Path(path)
     exists = InputError(f"already exists; a {what} is never overwritten", source=str(target), field=field)
@@ -227,8 +234,8 @@ def create_exclusive(path: str | Path, text: str, *, what: str = "file", field: 
     except OSError:
         # No hard links on this filesystem: exclusive create, then the same bytes.
         try:
-            with open(target, "x", encoding="utf-8", newline="") as handle:
-                handle.write(text)
+            with open(target, "xb") as handle, open(temp, "rb") as written:
+                shutil.copyfileobj(written, handle)
         except FileExistsError:
             raise exists from None
         except OSError as exc:
@@ -276,7 +283,7 @@ def check_output(
 
 def write_output(
     path: str | Path,
-    text: str,
+    text: str | Iterable[str],
     *,
     inputs: Iterable[str | Path] = (),
     force: bool = False,
@@ -285,7 +292,8 @@ def write_output(
 ) -> None:
     """Write a command's output file, losing nothing a user has (see ``check_output``).
 
-    Through a temporary file and an atomic rename: whole or not at all. Without ``force``
+    ``text`` may come in pieces (a report written as it is made). Through a temporary file
+    and an atomic rename: whole or not at all. Without ``force``
     the file is created exclusively, so a file that appears meanwhile is kept, not replaced.
     """
     inputs = list(inputs)

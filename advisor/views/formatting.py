@@ -24,7 +24,11 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # this module formats numbers; it needs no part of the library to import
+    from collections.abc import Mapping
+
     from advisor.core.assessment import Assessment
+    from advisor.core.cost import ModeCost
+    from advisor.core.profile import Mode
 
 _TRILLION = 1e12
 
@@ -208,21 +212,34 @@ def move_in_words(a: Assessment) -> str | None:
     why when it rises: "a saving of $120 a month" or "an extra cost of $225 a month: its
     build adds ...; batch pays for itself from 2,241,216 requests a month". None when
     there is no move (a new feature, or it stays in its mode)."""
-    today, new = a.workload.current_mode, a.recommendation
+    return move_words(
+        a.workload.current_mode, a.recommendation, a.costs, a.pricing.amortisation_months,
+        a.pricing.batch_breakeven_requests_per_month,
+    )
+
+
+def move_words(
+    today: Mode | None,
+    new: Mode,
+    costs: Mapping[Mode, ModeCost],
+    months: int,
+    breakeven: float | None,
+) -> str | None:
+    """``move_in_words`` from the figures it reads: today's mode, the recommended one, each
+    mode's costs, the months a build is amortised over and batch's break-even volume."""
     if today is None or today == new:
         return None
-    saving = a.costs[new].saving_vs_current_usd or 0.0
+    saving = costs[new].saving_vs_current_usd or 0.0
     words = saving_or_extra(saving)
     if saving >= 0:
         return words
-    before, after = a.costs[today], a.costs[new]
+    before, after = costs[today], costs[new]
     why = why_extra_cost(
         build_usd=after.engineering_usd,
-        months=a.pricing.amortisation_months,
+        months=months,
         infra_change_usd=after.infra_usd - before.infra_usd,
         tokens_change_usd=after.tokens_usd - before.tokens_usd,
     )
-    breakeven = a.pricing.batch_breakeven_requests_per_month
     if new == "batch" and breakeven is not None:
         why += f"; batch pays for itself from {count(breakeven)} requests a month"
     return f"{words}: {why}"

@@ -11,33 +11,38 @@ pie of the mode mix) or JSON. A broken file is listed with its error and skipped
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 import math
 import os
 import urllib.parse
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-from advisor.core.assessment import Assessment, RuleSetInfo, assess
+from advisor.core.assessment import Assessment, RuleSetInfo, headline_reason
 from advisor.core.capacity import Capacity
+from advisor.core.cost import ModeCost
 from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import folder_problem, link_problem, read_text
+from advisor.core.latency import LatencyEstimate
 from advisor.core.policy import fill
-from advisor.core.profile import MODES, Mode, load_profile
+from advisor.core.profile import MODES, Mode, WorkloadProfile, load_profile
 from advisor.core.rules import HEADER_FILE, RuleSet, load_rules
-from advisor.core.situation import today
+from advisor.core.situation import situate, today
 from advisor.core.version import __version__
 from advisor.records.folder import record_files
 from advisor.records.inputs import read_inputs
 
-from .formatting import money, move_in_words, percent, saving_cell, saving_or_extra, seconds
+from .formatting import money, move_words, percent, saving_cell, saving_or_extra, seconds
 from .json_output import dump_json
-from .templates import render_shipped
+from .templates import environment, render_shipped
 
 TEMPLATE = "review.md.j2"
+WORKLOAD_TEMPLATE = "review-workload.md.j2"  # a workload's line of the report
 WORKLOAD_SUFFIXES = (".yaml", ".yml")
 TOP_RISKS = 10  # shown in the Markdown summary; JSON lists them all
 _FROZEN = ConfigDict(frozen=True)
@@ -155,14 +160,16 @@ class _Finder:
         self.files: list[Path] = []
         self.skipped: list[ReviewSkip] = []
         self.errors: list[ReviewError] = []
-        self._seen_files: dict[Path, Path] = {}
+        self._seen_files: dict[Any, Path] = {}
         self._seen_folders: set[Path] = set()
 
     def skip(self, path: Path, reason: str) -> None:
         self.skipped.append(ReviewSkip(file=str(path), reason=reason))
 
-    def add(self, path: Path) -> None:
-        key = path.resolve()
+    def add(self, path: Path, identity: tuple[int, int] | None = None) -> None:
+        # The same file under two names (a link, a path given twice): its device and inode,
+        # from the folder listing where there is one (no path walk per file).
+        key: Any = identity if identity is not None else _identity(path)
         first = self._seen_files.get(key)
         if first is not None:
             self.skip(path, f"the same file as {first}, reviewed once")
@@ -213,7 +220,16 @@ class _Finder:
             elif not entry.is_file():
                 self.skip(path, "not a regular file")
             else:
-                self.add(path)
+                info = entry.stat()
+                self.add(path, (info.st_dev, info.st_ino))
+
+
+def _identity(path: Path) -> tuple[int, int] | Path:
+    try:
+        info = path.stat()
+    except OSError:  # reported when it is read
+        return path.resolve()
+    return info.st_dev, info.st_ino
 
 
 def workload_files(
@@ -272,103 +288,373 @@ def _tighter_limit(cap: Capacity) -> str:
     return max(known, key=lambda name: known[name]) if known else "RPM"
 
 
-def _risk_figures(a: Assessment) -> dict[str, str]:
+def _risk_figures(cap: Capacity, lat: LatencyEstimate, current_mode: Mode | None) -> dict[str, str]:
     """The figures a risk's detail may name (advisor.core.policy.REVIEW_RISK_FIGURES)."""
-    cap, lat = a.capacity, a.latency
     return {
         "peak_use": percent(1 - cap.headroom) if cap.headroom is not None else "unknown",
         "tighter_limit": _tighter_limit(cap),
         "limits_source": cap.limits_source,
-        "current_mode": a.workload.current_mode or "none",
+        "current_mode": current_mode or "none",
         "end_to_end_p95": seconds(lat.end_to_end_p95_s),
         "latency_budget": seconds(lat.latency_budget_s),
     }
 
 
-def _risks(a: Assessment, file: str, ruleset: RuleSet) -> list[ReviewRisk]:
-    """The rule set's review risks that hold for this workload as it runs today."""
-    risks: list[ReviewRisk] = []
+def _risks(
+    facts: Mapping[str, Any], cap: Capacity, lat: LatencyEstimate, workload: WorkloadProfile, file: str,
+    ruleset: RuleSet,
+) -> list[dict[str, Any]]:
+    """The rule set's review risks that hold for this workload as it runs today (as
+    ``ReviewRisk`` data)."""
+    risks: list[dict[str, Any]] = []
     figures: dict[str, str] | None = None
     for spec, check in ruleset.review_risk_checks:
-        if not check(a.facts, []):
+        if not check(facts, []):
             continue
-        figures = figures or _risk_figures(a)
-        severity = float(a.facts[spec.severity]) if spec.severity else 1.0
-        risks.append(ReviewRisk(
-            kind=spec.kind, label=spec.label, workload=a.workload.name, file=file, severity=severity,
-            detail=fill(spec.detail, figures),
-        ))
+        figures = figures or _risk_figures(cap, lat, workload.current_mode)
+        severity = float(facts[spec.severity]) if spec.severity else 1.0
+        risks.append({
+            "kind": spec.kind, "label": spec.label, "workload": workload.name, "file": file,
+            "detail": fill(spec.detail, figures), "severity": severity,
+        })
     return risks
 
 
-def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[DecisionLink] | None = None) -> ReviewRow:
-    w = a.workload
+def _row(
+    w: WorkloadProfile,
+    recommendation: Mode,
+    reason: str,
+    decided_by: Sequence[str],
+    costs: Mapping[Mode, ModeCost],
+    amortisation_months: int,
+    batch_breakeven: float | None,
+    cap: Capacity,
+    lat: LatencyEstimate,
+    facts: Mapping[str, Any],
+    file: str,
+    ruleset: RuleSet,
+    decisions: list[DecisionLink] | None,
+) -> dict[str, Any]:
+    """One workload's row as data: what ``ReviewRow(**row).model_dump(mode="json")`` gives,
+    key for key (a review too large to keep writes it as it is)."""
     current = w.current_mode
     # Today is the current mode's monthly cost (its build is paid); a move adds the new build.
-    today_cost = a.costs[current].total_usd if current else None
-    moving = current is not None and current != a.recommendation
-    chosen = a.costs[a.recommendation]
+    today_cost = costs[current].total_usd if current else None
+    moving = current is not None and current != recommendation
+    chosen = costs[recommendation]
     saving = None if today_cost is None else today_cost - chosen.total_usd
-    risks = _risks(a, file, ruleset)
-    return ReviewRow(
-        name=w.name,
-        file=file,
-        current_mode=current,
-        recommendation=a.recommendation,
-        moves=moving,
-        reason=a.reason,
-        decided_by=list(a.decided_by),
-        current_monthly_usd=today_cost,
-        recommended_monthly_usd=chosen.total_usd,
-        saving_usd_per_month=saving,
-        build_usd_per_month=chosen.engineering_usd if moving or current is None else 0.0,
-        cost_note=move_in_words(a) if saving is not None and saving < 0 else None,
-        flags=[r.label for r in risks],
-        risks=risks,
-        decisions=list(decisions or []),
+    risks = _risks(facts, cap, lat, w, file, ruleset)
+    cost_note = (
+        move_words(current, recommendation, costs, amortisation_months, batch_breakeven)
+        if saving is not None and saving < 0 else None
     )
+    return {
+        "name": w.name,
+        "file": file,
+        "current_mode": current,
+        "recommendation": recommendation,
+        "moves": moving,
+        "reason": reason,
+        "decided_by": list(decided_by),
+        "current_monthly_usd": today_cost,
+        "recommended_monthly_usd": chosen.total_usd,
+        "saving_usd_per_month": saving,
+        "build_usd_per_month": chosen.engineering_usd if moving or current is None else 0.0,
+        "cost_note": cost_note,
+        "flags": [r["label"] for r in risks],
+        "risks": risks,
+        "decisions": [link.model_dump(mode="json") for link in decisions or ()],
+    }
+
+
+def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[DecisionLink] | None = None) -> ReviewRow:
+    """One workload's row, from its assessment."""
+    return ReviewRow.model_validate(_row(
+        a.workload, a.recommendation, a.reason, a.decided_by, a.costs, a.pricing.amortisation_months,
+        a.pricing.batch_breakeven_requests_per_month, a.capacity, a.latency, a.facts, file, ruleset, decisions,
+    ))
+
+
+class _Tally:
+    """What the summary needs of the rows, kept as they go by (a review of 100,000 workloads
+    keeps no row): counts, the amounts to add up, the moves and the risks."""
+
+    def __init__(self, ruleset: RuleSet):
+        self.order = {spec.kind: i for i, spec in enumerate(ruleset.header.review_risks)}
+        self.rows = 0
+        self.recommended = dict.fromkeys(MODES, 0)
+        self.current = dict.fromkeys((*MODES, "none"), 0)
+        self.today: list[float] = []
+        self.after: list[float] = []
+        self.saving: list[float] = []
+        self.build: list[float] = []
+        self.new: list[float] = []
+        self.moves: list[tuple[str, str, Mode, Mode, float]] = []
+        self.risks: list[tuple[str, str, str, str, str, float]] = []
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        """One row, as ``ReviewRow`` data."""
+        self.rows += 1
+        current, recommended = row["current_mode"], row["recommendation"]
+        self.recommended[recommended] += 1
+        self.current[current or "none"] += 1
+        if row["current_monthly_usd"] is not None:
+            self.today.append(row["current_monthly_usd"] or 0.0)
+            self.after.append(row["recommended_monthly_usd"])
+            self.saving.append(row["saving_usd_per_month"] or 0.0)
+            self.build.append(row["build_usd_per_month"])
+        else:
+            self.new.append(row["recommended_monthly_usd"])
+        if row["moves"] and current is not None:
+            self.moves.append((row["name"], row["file"], current, recommended, row["saving_usd_per_month"] or 0.0))
+        self.risks.extend(
+            (r["kind"], r["label"], r["workload"], r["file"], r["detail"], r["severity"]) for r in row["risks"]
+        )
+
+    def head(self, broken_files: int) -> dict[str, Any]:
+        """The summary's fields before its moves, and after them up to its risks."""
+        return {
+            "workloads": self.rows,
+            "broken_files": broken_files,
+            "recommended": self.recommended,
+            "current": {k: v for k, v in self.current.items() if v},
+        }
+
+    def amounts(self) -> dict[str, Any]:
+        return {
+            "monthly_today_usd": math.fsum(self.today),
+            "monthly_recommended_usd": math.fsum(self.after),
+            "saving_usd_per_month": math.fsum(self.saving),
+            "build_usd_per_month": math.fsum(self.build),
+            "new_workloads": len(self.new),
+            "new_monthly_usd": math.fsum(self.new),
+        }
+
+    def sorted_risks(self) -> list[tuple[str, str, str, str, str, float]]:
+        """In the rule set's order of its kinds, worst first within a kind."""
+        order = self.order
+        return sorted(self.risks, key=lambda k: (order[k[0]], -k[5], k[2], k[3]))
+
+    def summary(self, broken_files: int) -> ReviewSummary:
+        return ReviewSummary(
+            **self.head(broken_files),
+            moves=[ReviewMove(**dict(zip(_MOVE_FIELDS, move, strict=True))) for move in self.moves],
+            **self.amounts(),
+            risks=[ReviewRisk(**dict(zip(_RISK_FIELDS, risk, strict=True))) for risk in self.sorted_risks()],
+        )
+
+    def summary_json(self, broken_files: int) -> Iterator[str]:
+        """The summary as ``summary(...).model_dump(mode="json")`` would be written inside the
+        review's JSON, one move and one risk at a time."""
+        yield "{"
+        first = True
+        for key, value in self.head(broken_files).items():
+            yield ("\n    " if first else ",\n    ") + f"{_json(key, 2)}: {_json(value, 2)}"
+            first = False
+        yield ',\n    "moves": '
+        yield from _json_list((dict(zip(_MOVE_FIELDS, move, strict=True)) for move in self.moves), 2)
+        for key, value in self.amounts().items():
+            yield f",\n    {_json(key, 2)}: {_json(value, 2)}"
+        yield ',\n    "risks": '
+        yield from _json_list((dict(zip(_RISK_FIELDS, risk, strict=True)) for risk in self.sorted_risks()), 2)
+        yield "\n  }"
+
+
+_MOVE_FIELDS = tuple(ReviewMove.model_fields)
+_RISK_FIELDS = tuple(ReviewRisk.model_fields)
+assert _MOVE_FIELDS == ("name", "file", "current_mode", "recommendation", "saving_usd_per_month")
+assert _RISK_FIELDS == ("kind", "label", "workload", "file", "detail", "severity")
+
+
+def _json(value: Any, level: int) -> str:
+    """``value`` as ``dump_json`` (json.dumps, indent 2, UTF-8 as is, no NaN) writes it at
+    this depth of the document; the standard library's encoder in Python when it indents,
+    about twice as slow for the rows of a large review."""
+    if isinstance(value, str):
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+        return float.__repr__(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        pad = "\n" + "  " * (level + 1)
+        items = [f"{pad}{_encode_string(key)}: {_json(item, level + 1)}" for key, item in value.items()]
+        return "{" + ",".join(items) + "\n" + "  " * level + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        pad = "\n" + "  " * (level + 1)
+        return "[" + ",".join(pad + _json(item, level + 1) for item in value) + "\n" + "  " * level + "]"
+    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False).replace("\n", "\n" + "  " * level)
+
+
+_encode_string = json.encoder.encode_basestring  # the C one where there is one, as json.dumps uses
+
+
+def _json_list(items: Iterable[Any], level: int) -> Iterator[str]:
+    """A list at this depth, one item at a time."""
+    first = True
+    pad = "\n" + "  " * (level + 1)
+    for item in items:
+        yield ("[" if first else ",") + pad + _json(item, level + 1)
+        first = False
+    yield "[]" if first else "\n" + "  " * level + "]"
 
 
 def summarise(rows: Sequence[ReviewRow], broken_files: int, ruleset: RuleSet) -> ReviewSummary:
     """Counts, moves, money and risks over the rows; every total is the sum of its rows.
     Risks are listed in the rule set's order of its kinds, worst first within a kind."""
-    recommended = dict.fromkeys(MODES, 0)
-    current = dict.fromkeys((*MODES, "none"), 0)
+    tally = _Tally(ruleset)
     for row in rows:
-        recommended[row.recommendation] += 1
-        current[row.current_mode or "none"] += 1
-    existing = [r for r in rows if r.current_monthly_usd is not None]
-    new = [r for r in rows if r.current_monthly_usd is None]
-    today_usd = math.fsum(r.current_monthly_usd or 0.0 for r in existing)
-    after_usd = math.fsum(r.recommended_monthly_usd for r in existing)
-    moves = [
-        ReviewMove(name=r.name, file=r.file, current_mode=r.current_mode, recommendation=r.recommendation,
-                   saving_usd_per_month=r.saving_usd_per_month or 0.0)
-        for r in rows
-        if r.moves and r.current_mode is not None
-    ]
-    order = {spec.kind: i for i, spec in enumerate(ruleset.header.review_risks)}
-    risks = sorted(
-        (risk for r in rows for risk in r.risks),
-        key=lambda k: (order[k.kind], -k.severity, k.workload, k.file),
-    )
-    return ReviewSummary(
-        workloads=len(rows),
-        broken_files=broken_files,
-        recommended=recommended,
-        current={k: v for k, v in current.items() if v},
-        moves=moves,
-        monthly_today_usd=today_usd,
-        monthly_recommended_usd=after_usd,
-        saving_usd_per_month=math.fsum(r.saving_usd_per_month or 0.0 for r in existing),
-        build_usd_per_month=math.fsum(r.build_usd_per_month for r in existing),
-        new_workloads=len(new),
-        new_monthly_usd=math.fsum(r.recommended_monthly_usd for r in new),
-        risks=risks,
-    )
+        tally.add(row.model_dump())
+    return tally.summary(broken_files)
 
 
 # -- the review -----------------------------------------------------------------------
+
+
+class ReviewRun:
+    """One review under way: the files found and the decision records read (an InputError
+    now, before any output, when there is nothing to review); then one row per file, each
+    file read and parsed once and assessed as far as a row needs (no what-if search, no
+    trace), and the files that could not be in ``errors``."""
+
+    def __init__(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        rules: RuleSet | str | None = None,
+        decisions_dir: str | Path | None = None,
+        price_date: datetime.date | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        recurse: bool = True,
+    ):
+        if isinstance(paths, (str, Path)):
+            paths = [paths]
+        self.ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+        self.when = price_date or today()
+        self.decisions_dir = decisions_dir
+        self.progress = progress
+        self.files, self.skipped, self.errors = workload_files(paths, recurse=recurse)
+        if not self.files and not self.errors:
+            shown = ", ".join(str(p) for p in paths) or "(no paths)"
+            skipped = self.skipped
+            passed = f"; {len(skipped)} file{'s' if len(skipped) != 1 else ''} skipped: " + "; ".join(
+                f"{s.file} ({s.reason})" for s in skipped[:5]
+            ) + ("; ..." if len(skipped) > 5 else "") if skipped else ""
+            raise InputError(
+                f"no workload files ({', '.join('*' + s for s in WORKLOAD_SUFFIXES)}) found in {shown}{passed}"
+            )
+        self.links: dict[str, list[DecisionLink]] = {}
+        if decisions_dir is not None:
+            self.links, record_errors = _decision_records(Path(decisions_dir))
+            self.errors.extend(record_errors)
+
+    def rows(self) -> Iterator[dict[str, Any]]:
+        """Each workload's row as ``ReviewRow`` data."""
+        ruleset, when, files = self.ruleset, self.when, self.files
+        for done, file in enumerate(files, 1):
+            try:
+                profile = load_profile(file)
+                situation = situate(profile, ruleset, when)
+                evaluation = ruleset.evaluate(situation.facts)
+                reason = headline_reason(ruleset, evaluation)
+            except AdvisorError as exc:
+                self.errors.append(ReviewError(file=str(file), error=_describe(exc, file)))
+            else:
+                costs = situation.costs
+                yield _row(
+                    profile, evaluation.recommendation, reason, evaluation.decided_by, costs.modes,
+                    costs.amortisation_months, costs.batch_breakeven_requests_per_month, situation.capacity,
+                    situation.latency, situation.facts, str(file), ruleset, self.links.get(profile.name),
+                )
+            if self.progress is not None:
+                self.progress(done, len(files))
+
+    def _head(self) -> dict[str, Any]:
+        ruleset = self.ruleset
+        return {
+            "advisor_version": __version__,
+            "ruleset": RuleSetInfo(id=ruleset.id, version=ruleset.version, hash=ruleset.content_hash),
+            "price_date": self.when,
+            "decisions_dir": None if self.decisions_dir is None else str(self.decisions_dir),
+        }
+
+    def result(self) -> Review:
+        """The whole review, every row kept."""
+        tally = _Tally(self.ruleset)
+        rows = []
+        for row in self.rows():
+            tally.add(row)
+            rows.append(ReviewRow.model_validate(row))
+        result = Review(
+            **self._head(), workloads=rows, summary=tally.summary(len(self.errors)), errors=self.errors,
+            skipped=self.skipped,
+        )
+        result._rules = self.ruleset
+        return result
+
+    def json(self) -> Iterator[str]:
+        """The review's JSON, as ``render_review(self.result(), "json")`` writes it, a row at a
+        time: no row is kept, only what the summary adds up."""
+        head = self._head()
+        head["ruleset"] = head["ruleset"].model_dump(mode="json")
+        head["price_date"] = self.when.isoformat()
+        yield "{"
+        first = True
+        for key, value in head.items():
+            yield ("\n  " if first else ",\n  ") + f"{_json(key, 1)}: {_json(value, 1)}"
+            first = False
+        tally = _Tally(self.ruleset)
+
+        def rows() -> Iterator[dict[str, Any]]:
+            for row in self.rows():
+                tally.add(row)
+                yield row
+
+        yield ',\n  "workloads": '
+        yield from _json_list(rows(), 1)
+        yield ',\n  "summary": '
+        yield from tally.summary_json(len(self.errors))
+        yield ',\n  "errors": ' + _json([e.model_dump(mode="json") for e in self.errors], 1)
+        yield ',\n  "skipped": ' + _json([s.model_dump(mode="json") for s in self.skipped], 1)
+        yield "\n}\n"
+
+    def markdown(self, link_base: str | Path | None = None) -> Iterator[str]:
+        """The review's Markdown, as ``render_review(self.result(), "md", link_base=...)``
+        writes it. The summary comes first in the report but adds up every workload, so each
+        workload's line is made as it is assessed and only the lines are kept (a tenth of
+        the memory of its row), then the report is written a piece at a time."""
+        base = Path(link_base) if link_base is not None else None
+        decisions = self.decisions_dir is not None
+        tally = _Tally(self.ruleset)
+        lines = []
+        for row in self.rows():
+            tally.add(row)
+            lines.append(_workload_line(row, base, decisions))
+        head = self._head()
+        risks = tally.sorted_risks()
+        context = _report_context(
+            head["advisor_version"], head["ruleset"], self.when, head["decisions_dir"], self.ruleset,
+            {**tally.head(len(self.errors)), **tally.amounts()},
+            [dict(zip(_MOVE_FIELDS, move, strict=True)) for move in tally.moves],
+            [dict(zip(_RISK_FIELDS, risk, strict=True)) for risk in risks[:TOP_RISKS]], len(risks),
+        )
+        del risks
+        context["rows"] = lines
+        context["errors"] = [e.model_dump() for e in self.errors]
+        context["skipped"] = [e.model_dump() for e in self.skipped]
+        yield from environment().get_template(TEMPLATE).generate(context)
 
 
 def review(
@@ -385,47 +671,11 @@ def review(
 
     Folders are searched with their subfolders unless ``recurse=False``.
     ``progress(done, total)`` is called after each file (the CLI draws its bar with it).
+    ``ReviewRun(...).json()`` writes the JSON of a review too large to keep, a row at a time.
     """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
-    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    when = price_date or today()
-    files, skipped, errors = workload_files(paths, recurse=recurse)
-    if not files and not errors:
-        shown = ", ".join(str(p) for p in paths) or "(no paths)"
-        passed = f"; {len(skipped)} file{'s' if len(skipped) != 1 else ''} skipped: " + "; ".join(
-            f"{s.file} ({s.reason})" for s in skipped[:5]
-        ) + ("; ..." if len(skipped) > 5 else "") if skipped else ""
-        raise InputError(
-            f"no workload files ({', '.join('*' + s for s in WORKLOAD_SUFFIXES)}) found in {shown}{passed}"
-        )
-    links: dict[str, list[DecisionLink]] = {}
-    if decisions_dir is not None:
-        links, record_errors = _decision_records(Path(decisions_dir))
-        errors.extend(record_errors)
-    rows: list[ReviewRow] = []
-    for done, file in enumerate(files, 1):
-        try:
-            assessment = assess(load_profile(file), ruleset, price_date=when, what_if=False)
-        except AdvisorError as exc:
-            errors.append(ReviewError(file=str(file), error=_describe(exc, file)))
-        else:
-            rows.append(review_row(assessment, str(file), ruleset, links.get(assessment.workload.name)))
-        if progress is not None:
-            progress(done, len(files))
-    broken = len(errors)
-    result = Review(
-        advisor_version=__version__,
-        ruleset=RuleSetInfo(id=ruleset.id, version=ruleset.version, hash=ruleset.content_hash),
-        price_date=when,
-        decisions_dir=None if decisions_dir is None else str(decisions_dir),
-        workloads=rows,
-        summary=summarise(rows, broken, ruleset),
-        errors=errors,
-        skipped=skipped,
-    )
-    result._rules = ruleset
-    return result
+    return ReviewRun(
+        paths, rules=rules, decisions_dir=decisions_dir, price_date=price_date, progress=progress, recurse=recurse
+    ).result()
 
 
 # -- rendering ------------------------------------------------------------------------
@@ -435,12 +685,13 @@ def _usd(value: float | None) -> str:
     return "n/a" if value is None else money(value)
 
 
-def _why_summary(s: ReviewSummary) -> str | None:
-    """Why the moves together cost more than today (None when they do not)."""
-    if s.saving_usd_per_month >= 0:
+def _why_summary(saving: float, build: float) -> str | None:
+    """Why the moves together cost more than today (None when they do not): ``saving`` is
+    the summary's saving a month, ``build`` the new builds' share of it."""
+    if saving >= 0:
         return None
-    running = s.saving_usd_per_month + s.build_usd_per_month  # the change without the new builds
-    why = f"the new builds of the moves, amortised, add {money(s.build_usd_per_month)} a month"
+    running = saving + build  # the change without the new builds
+    why = f"the new builds of the moves, amortised, add {money(build)} a month"
     if running > 0:
         return f"{why}, more than running the recommended modes saves ({money(running)} a month)"
     if running < 0:
@@ -455,58 +706,89 @@ def _link_target(path: str, base: Path | None) -> str:
     return urllib.parse.quote(target.as_posix())
 
 
+def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool) -> Markup:
+    """A workload's line of the report's Workloads table (``ReviewRow`` data in), Markdown
+    already: the template's ``workload_line`` escapes its free text."""
+    cells = {
+        "name": row["name"],
+        "file": row["file"],
+        "current": row["current_mode"] or "new",
+        "recommendation": row["recommendation"],
+        "moves": row["moves"],
+        "reason": row["reason"],
+        "today": _usd(row["current_monthly_usd"]),
+        "recommended": _usd(row["recommended_monthly_usd"]),
+        "cost_note": row["cost_note"],
+        "flags": row["flags"],
+        "decisions": Markup(", ".join(
+            f"[{link['number']:04d}]({_link_target(link['path'], base)})" for link in row["decisions"]
+        ) or "none"),
+    }
+    return Markup(_template_module().workload_line(cells, decisions))
+
+
+@functools.cache
+def _template_module() -> Any:
+    return environment().get_template(WORKLOAD_TEMPLATE).module
+
+
 def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, Any]:
     """What the review template prints; numbers pre-formatted, free text escaped by the template."""
     base = Path(link_base) if link_base is not None else None
+    decisions = r.decisions_dir is not None
     s = r.summary
-    rows = [
-        {
-            "name": row.name,
-            "file": row.file,
-            "current": row.current_mode or "new",
-            "recommendation": row.recommendation,
-            "moves": row.moves,
-            "reason": row.reason,
-            "today": _usd(row.current_monthly_usd),
-            "recommended": _usd(row.recommended_monthly_usd),
-            "saving": saving_cell(row.saving_usd_per_month),
-            "cost_note": row.cost_note,
-            "flags": row.flags,
-            "decisions": Markup(", ".join(
-                f"[{link.number:04d}]({_link_target(link.path, base)})" for link in row.decisions
-            ) or "none"),
-        }
-        for row in r.workloads
-    ]
+    context = _report_context(
+        r.advisor_version, r.ruleset, r.price_date, r.decisions_dir, r.rules,
+        s.model_dump(exclude={"moves", "risks"}), [m.model_dump() for m in s.moves],
+        [k.model_dump() for k in s.risks[:TOP_RISKS]], len(s.risks),
+    )
+    context["rows"] = [_workload_line(row.model_dump(), base, decisions) for row in r.workloads]
+    context["errors"] = [e.model_dump() for e in r.errors]
+    context["skipped"] = [e.model_dump() for e in r.skipped]
+    return context
+
+
+def _report_context(
+    advisor_version: str,
+    ruleset: RuleSetInfo,
+    price_date: datetime.date,
+    decisions_dir: str | None,
+    rules: RuleSet,
+    totals: Mapping[str, Any],
+    moves: Sequence[Mapping[str, Any]],
+    top_risks: Sequence[Mapping[str, Any]],
+    risk_count: int,
+) -> dict[str, Any]:
+    """What the template prints around the workloads' lines: ``totals`` are the summary's
+    counts and amounts (``ReviewSummary`` data without its moves and risks), ``moves`` its
+    moves, ``top_risks`` its first TOP_RISKS risks of ``risk_count`` (``ReviewMove`` and
+    ``ReviewRisk`` data)."""
     return {
         "review": {
-            "advisor_version": r.advisor_version,
-            "price_date": r.price_date.isoformat(),
-            "decisions": r.decisions_dir is not None,
+            "advisor_version": advisor_version,
+            "price_date": price_date.isoformat(),
+            "decisions": decisions_dir is not None,
         },
-        "ruleset": {**r.ruleset.model_dump(), "short_hash": r.ruleset.hash[:12]},
+        "ruleset": {**ruleset.model_dump(), "short_hash": ruleset.hash[:12]},
         "summary": {
-            "workloads": s.workloads,
-            "broken_files": s.broken_files,
-            "recommended": s.recommended,
-            "current": s.current,
-            "moves": [{**m.model_dump(), "saving": saving_cell(m.saving_usd_per_month)} for m in s.moves],
-            "today": _usd(s.monthly_today_usd),
-            "after": _usd(s.monthly_recommended_usd),
-            "change": saving_or_extra(s.saving_usd_per_month),
-            "why": _why_summary(s),
-            "existing": s.workloads - s.new_workloads,
-            "new_workloads": s.new_workloads,
-            "new_monthly": _usd(s.new_monthly_usd),
-            "risks": [k.model_dump() for k in s.risks[:TOP_RISKS]],
-            "more_risks": max(0, len(s.risks) - TOP_RISKS),
-            "none_found": ", ".join(spec.none for spec in r.rules.header.review_risks),
+            "workloads": totals["workloads"],
+            "broken_files": totals["broken_files"],
+            "recommended": totals["recommended"],
+            "current": totals["current"],
+            "moves": [{**m, "saving": saving_cell(m["saving_usd_per_month"])} for m in moves],
+            "today": _usd(totals["monthly_today_usd"]),
+            "after": _usd(totals["monthly_recommended_usd"]),
+            "change": saving_or_extra(totals["saving_usd_per_month"]),
+            "why": _why_summary(totals["saving_usd_per_month"], totals["build_usd_per_month"]),
+            "existing": totals["workloads"] - totals["new_workloads"],
+            "new_workloads": totals["new_workloads"],
+            "new_monthly": _usd(totals["new_monthly_usd"]),
+            "risks": top_risks,
+            "more_risks": max(0, risk_count - TOP_RISKS),
+            "none_found": ", ".join(spec.none for spec in rules.header.review_risks),
         },
         # The pie's slices: a code block is not Markdown, so nothing in it is escaped.
-        "pie": [Markup(f'    "{mode}" : {count}') for mode, count in s.recommended.items() if count],
-        "rows": rows,
-        "errors": [e.model_dump() for e in r.errors],
-        "skipped": [e.model_dump() for e in r.skipped],
+        "pie": [Markup(f'    "{mode}" : {count}') for mode, count in totals["recommended"].items() if count],
     }
 
 
