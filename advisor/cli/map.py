@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from advisor.core.errors import InputError
 
-from .common import EXIT_OK, about_file, add_rules_and_price_date
+from .common import EXIT_OK, about_file, add_rules_and_price_date, started
 
 if TYPE_CHECKING:  # the library is imported when the command runs
     from advisor.core.profile import WorkloadProfile
@@ -100,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
 
     profile = load_profile(args.file)
     ruleset = load_rules(args.rules)
+    started()
     x_fact, xs = parse_axis(args.x, profile, "--x")
     y_fact, ys = parse_axis(args.y, profile, "--y")
     if x_fact == y_fact:

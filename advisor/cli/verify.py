@@ -7,7 +7,7 @@ import math
 import re
 import sys
 
-from .common import add_rules_and_price_date
+from .common import add_rules_and_price_date, started
 
 EPILOG = """\
 statuses:
@@ -77,10 +77,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from advisor.core.rules import load_rules
     from advisor.records.verify import DEFAULT_COST_TOLERANCE, verify, verify_exit_code
 
     tolerance = DEFAULT_COST_TOLERANCE if args.cost_tolerance is None else args.cost_tolerance
-    results = verify(args.paths, rules=args.rules, price_date=args.price_date, cost_tolerance=tolerance)
+    ruleset = load_rules(args.rules)
+    started()
+    results = verify(args.paths, rules=ruleset, price_date=args.price_date, cost_tolerance=tolerance)
     code = verify_exit_code(results, allow_empty=args.allow_empty)
     if args.format == "json":
         from advisor.views.json_output import dump_json
