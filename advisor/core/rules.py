@@ -13,7 +13,7 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,7 +56,7 @@ RULES_ENV = "ADVISOR_RULES"
 HEADER_FILE = "ruleset.yaml"
 
 _ID = r"^[a-z0-9][a-z0-9_-]{0,79}$"
-_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True, defer_build=True)
 
 
 # -- header -------------------------------------------------------------------------
@@ -279,7 +279,7 @@ class ExtendingHeader(BaseModel):
     or a folder relative to this one. Everything not overridden is inherited."""
 
     # Built when a rule set first extends another, not at import: most runs never need it.
-    model_config = ConfigDict(**_STRICT, defer_build=True)
+    model_config = _STRICT
 
     id: str = Field(pattern=_ID)
     version: str = Field(min_length=1, max_length=40)
@@ -475,26 +475,64 @@ def check_source(source: str, header: RuleSetHeader, file: str, rule_id: str | N
         )
 
 
-def _stamp(directory: str) -> str:
-    """What a folder's rule files look like now: names, sizes, modification times."""
-    folder = Path(directory)
-    if not folder.is_dir():
-        return ""
-    return "|".join(f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}" for p in sorted(folder.glob("*.yaml")))
+def _stamp(directory: str) -> tuple[Any, ...]:
+    """What a folder's rule files look like now: the folder's own modification time (a file
+    added, removed or renamed, an editor's save by rename, changes it) and each YAML file's
+    name, modification time and size (an edit in place changes them)."""
+    try:
+        folder = os.stat(directory).st_mtime_ns
+    except OSError:
+        return ()
+    files = sorted(entry.name for entry in os.scandir(directory) if entry.name.endswith(".yaml"))
+    return (folder, *_file_stamps(directory, files))
+
+
+def _file_stamps(directory: str, names: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
+    stamps = []
+    for name in names:
+        try:
+            info = os.stat(os.path.join(directory, name))
+        except OSError:
+            stamps.append((name, -1, -1))
+        else:
+            stamps.append((name, info.st_mtime_ns, info.st_size))
+    return tuple(stamps)
+
+
+def _unchanged(stamp: tuple[Any, ...], directory: str) -> bool:
+    """Whether the folder's rule files are as ``_stamp`` saw them: a ``stat`` of the folder
+    and one of each file it had, no listing."""
+    if not stamp:
+        return not os.path.isdir(directory)
+    try:
+        if os.stat(directory).st_mtime_ns != stamp[0]:
+            return False
+    except OSError:
+        return False
+    return _file_stamps(directory, [name for name, _, _ in stamp[1:]]) == stamp[1:]
 
 
 # folder -> (the stamps of every folder the rule set was built from, the rule set)
-_CACHE: dict[str, tuple[tuple[str, ...], RuleSet]] = {}
+_CACHE: dict[str, tuple[tuple[tuple[Any, ...], ...], RuleSet]] = {}
+
+
+@functools.cache
+def _shipped_key() -> str:
+    """The shipped rule set's folder, resolved once: the package does not move."""
+    return str(default_rules_dir().resolve())
 
 
 def load_rules(rules_dir: str | Path | None = None) -> RuleSet:
     """Load, validate and compile a rule set; cached until one of its files (or those of the
     rule set it extends) changes."""
-    directory = str(resolve_rules_dir(rules_dir).resolve())
+    if rules_dir or os.environ.get(RULES_ENV):
+        directory = str(resolve_rules_dir(rules_dir).resolve())
+    else:
+        directory = _shipped_key()
     hit = _CACHE.get(directory)
     if hit is not None:
         stamps, ruleset = hit
-        if stamps == tuple(_stamp(folder) for folder in ruleset.folders):
+        if all(_unchanged(stamp, folder) for stamp, folder in zip(stamps, ruleset.folders, strict=True)):
             return ruleset
     ruleset = _load(Path(directory))
     _CACHE[directory] = (tuple(_stamp(folder) for folder in ruleset.folders), ruleset)
