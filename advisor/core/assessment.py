@@ -38,7 +38,7 @@ from .situation import Situation, situate
 from .version import __version__
 from .whatif import Change, what_would_change
 
-_FROZEN = ConfigDict(frozen=True)
+_FROZEN = ConfigDict(frozen=True, defer_build=True)
 
 
 class RuleSetInfo(BaseModel):
@@ -183,13 +183,8 @@ class Assessment(BaseModel):
 
     # The rule set that made it: the views read its wording and policy. Not serialised.
     _rules: RuleSet | None = PrivateAttr(default=None)
-    # What the trace, the what-if search and the levers are worked out from, when first read.
-    _evaluation: Evaluation | None = PrivateAttr(default=None)
-    _situation: Situation | None = PrivateAttr(default=None)
-    _weights: Mapping[str, float] | None = PrivateAttr(default=None)
-    _trace: list[RuleTrace] | None = PrivateAttr(default=None)
-    _changes: list[Change] | None = PrivateAttr(default=None)
-    _levers: list[Lever] | None = PrivateAttr(default=None)
+    # The trace, the what-if changes and the levers, and what they are worked out from.
+    _later: _Later | None = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -202,46 +197,46 @@ class Assessment(BaseModel):
         assessment = handler(data)
         if given:
             lists = _lazy_adapters()
-            assessment._trace = lists["trace"].validate_python(given.get("trace", []))
-            assessment._changes = lists["what_would_change"].validate_python(given.get("what_would_change", []))
-            assessment._levers = lists["levers"].validate_python(given.get("levers", []))
+            assessment._later = _Later(
+                trace=lists["trace"].validate_python(given.get("trace", [])),
+                changes=lists["what_would_change"].validate_python(given.get("what_would_change", [])),
+                levers=lists["levers"].validate_python(given.get("levers", [])),
+            )
         return assessment
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def trace(self) -> list[RuleTrace]:
         """Every rule, whether it fired, and each condition: actual value against threshold."""
-        if self._trace is None:
-            self._trace = _trace_of(self._evaluation) if self._evaluation is not None else []
-        return self._trace
+        later = self._later
+        if later is None:
+            return []
+        if later.trace is None:
+            later.trace = _trace_of(later.evaluation) if later.evaluation is not None else []
+        return later.trace
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def what_would_change(self) -> list[Change]:
         """The nearest changes of one answer that change the recommendation (found by
         re-evaluating), searched when first read."""
-        if self._changes is None:
-            self._search()
-        return self._changes or []
+        later = self._later
+        if later is None:
+            return []
+        if later.changes is None:
+            later.search(self._rules)
+        return later.changes or []
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def levers(self) -> list[Lever]:
         """Changes that make it feasible or cheaper (found by re-running), searched when first read."""
-        if self._levers is None:
-            self._search()
-        return self._levers or []
-
-    def _search(self) -> None:
-        situation, evaluation, ruleset = self._situation, self._evaluation, self._rules
-        if situation is None or evaluation is None or ruleset is None:
-            self._changes, self._levers = [], []
-            return
-        probe = ModeProbe(situation.profile, ruleset, weights=self._weights, price_date=situation.card.price_date,
-                          base=situation)
-        self._changes = what_would_change(situation.profile, ruleset, evaluation.recommendation, probe=probe,
-                                          feasible=evaluation.feasible)
-        self._levers = find_levers(probe, evaluation)
+        later = self._later
+        if later is None:
+            return []
+        if later.levers is None:
+            later.search(self._rules)
+        return later.levers or []
 
     def __eq__(self, other: object) -> bool:
         # What it says, whether or not its trace, changes and levers were read yet.
@@ -404,13 +399,46 @@ def build_assessment(
     }
     assessment = Assessment.model_validate(data)
     assessment._rules = ruleset
-    assessment._evaluation = evaluation
     if changes is not None or levers is not None or not what_if:
-        assessment._changes, assessment._levers = changes or [], levers or []
+        assessment._later = _Later(evaluation, changes=changes or [], levers=levers or [])
     else:
-        assessment._situation = situation
-        assessment._weights = dict(weights) if weights else None
+        assessment._later = _Later(evaluation, situation, dict(weights) if weights else None)
     return assessment
+
+
+class _Later:
+    """What an assessment works out when first read (its trace, what would change, its
+    levers), and what from: the evaluation, and for the search, the situation and weights."""
+
+    __slots__ = ("changes", "evaluation", "levers", "situation", "trace", "weights")
+
+    def __init__(
+        self,
+        evaluation: Evaluation | None = None,
+        situation: Situation | None = None,
+        weights: Mapping[str, float] | None = None,
+        *,
+        trace: list[RuleTrace] | None = None,
+        changes: list[Change] | None = None,
+        levers: list[Lever] | None = None,
+    ):
+        self.evaluation = evaluation
+        self.situation = situation
+        self.weights = weights
+        self.trace = trace
+        self.changes = changes
+        self.levers = levers
+
+    def search(self, ruleset: RuleSet | None) -> None:
+        situation, evaluation = self.situation, self.evaluation
+        if situation is None or evaluation is None or ruleset is None:
+            self.changes, self.levers = [], []
+            return
+        probe = ModeProbe(situation.profile, ruleset, weights=self.weights, price_date=situation.card.price_date,
+                          base=situation)
+        self.changes = what_would_change(situation.profile, ruleset, evaluation.recommendation, probe=probe,
+                                         feasible=evaluation.feasible)
+        self.levers = find_levers(probe, evaluation)
 
 
 class _Shared:
