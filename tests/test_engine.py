@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -104,6 +105,7 @@ def test_shared_condition_plan_agrees_with_each_rules_own_closure(profile):
 _AXES = RULES.axis_ids
 
 
+@pytest.mark.slow  # 10,000 workloads: about a minute
 @settings(max_examples=10_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(profile_dicts(), st.one_of(st.none(), st.fixed_dictionaries({a: st.sampled_from([0, 0.5, 1, 3, 7.25])
                                                                      for a in _AXES})))
