@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 class Assumption(BaseModel):
     """Printed next to every figure it affects, so each number can be checked."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     name: str
     value: str

@@ -44,7 +44,7 @@ MIN_POINTS, MAX_POINTS = 2, 200
 
 
 class MapPoint(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     x: int | float | str
     y: int | float | str
 
@@ -52,7 +52,7 @@ class MapPoint(BaseModel):
 class DecisionMap(BaseModel):
     """``cells[j][i]`` is the mode recommended at ``x_values[i]``, ``y_values[j]`` (y-major)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     x_fact: str
     y_fact: str
     x_values: list[int | float | str]

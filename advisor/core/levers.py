@@ -48,7 +48,7 @@ _KIND_ORDER = ("latency_budget_s", "model", "service_tier", "tier", "cached_inpu
 class Lever(BaseModel):
     """Setting ``changes`` gives ``recommendation``, feasible or not (found by re-running)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     changes: dict[str, Any]  # field -> value; None: the field falls back to the catalogue's figure
     recommendation: Mode
     feasible: bool

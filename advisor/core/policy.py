@@ -21,7 +21,7 @@ from .profile import Downstream, Interaction, Mode, OutputFormat, SideEffects
 Contract = Literal["synchronous", "asynchronous"]
 
 _ID = r"^[a-z0-9][a-z0-9_-]{0,79}$"
-_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True, defer_build=True)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 # The figures each kind of text may name.
@@ -138,7 +138,7 @@ class Answers(BaseModel):
 class MoveCondition(BaseModel):
     """When a migration step applies: every key given matches the move (a list: any of it)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True, defer_build=True)
 
     from_: list[Mode] | None = Field(default=None, alias="from")
     to: list[Mode] | None = None

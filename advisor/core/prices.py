@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # genai-prices is imported on first use: importing it costs ~
     from genai_prices.data_snapshot import DataSnapshot
     from genai_prices.types import ModelInfo, ModelPrice, Provider
 
-_FROZEN = ConfigDict(frozen=True)
+_FROZEN = ConfigDict(frozen=True, defer_build=True)
 
 _BATCH_CONTEXT = {"processing": "batch"}
 _FLEX_CONTEXT = {"service_tier": "flex"}

@@ -33,7 +33,7 @@ SideEffects = Literal["none", "idempotent", "non_idempotent"]
 # Thirty days of minutes: "a flat month" when no peak rate is given.
 MINUTES_PER_MONTH = 30 * 24 * 60
 
-_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True, defer_build=True)
 
 
 def _is_control(ch: str) -> bool:

@@ -19,7 +19,7 @@ from .profile import MODES, Mode
 from .validation import closest
 
 _ID = r"^[a-z0-9][a-z0-9_-]{0,79}$"
-_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+_STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True, defer_build=True)
 
 
 class Effect(BaseModel):

@@ -46,7 +46,7 @@ class Change(BaseModel):
     """Setting ``fact`` to ``value`` gives ``new_recommendation`` (found by re-evaluating),
     feasible or not: a change that makes the recommendation miss its contract changes it too."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     fact: str
     value: Any
     new_recommendation: Mode

@@ -252,14 +252,14 @@ def _finite_non_negative(value: float, what: str) -> float:
 
 
 class _StampedRuleSet(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
     id: str
     version: str
     hash: str
 
 
 class _StampedPrices(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
     data_version: str
     price_date: datetime.date
     standard: str | None = None  # version 2: the rates, as the record printed them
@@ -267,7 +267,7 @@ class _StampedPrices(BaseModel):
 
 
 class _Stated(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     title: str
     decision: str
 
@@ -276,7 +276,7 @@ class RecordStamp(BaseModel):
     """What a record says about how it was made (the ``record:`` part of its inputs block)."""
 
     # Unknown keys are ignored so that a newer advisor's records stay readable.
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     advisor_version: str
     template: str | None = None

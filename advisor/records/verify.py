@@ -43,7 +43,7 @@ VerifyStatus = Literal["holds", "drifted", "inconsistent", "unverifiable", "supe
 DEFAULT_COST_TOLERANCE = 0.10
 # Statuses of records that were re-checked (or should have been): what "empty" counts.
 CHECKED: tuple[VerifyStatus, ...] = ("holds", "drifted", "inconsistent", "unverifiable")
-_FROZEN = ConfigDict(frozen=True)
+_FROZEN = ConfigDict(frozen=True, defer_build=True)
 _CENT = 0.01
 
 

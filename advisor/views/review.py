@@ -45,7 +45,7 @@ TEMPLATE = "review.md.j2"
 WORKLOAD_TEMPLATE = "review-workload.md.j2"  # a workload's line of the report
 WORKLOAD_SUFFIXES = (".yaml", ".yml")
 TOP_RISKS = 10  # shown in the Markdown summary; JSON lists them all
-_FROZEN = ConfigDict(frozen=True)
+_FROZEN = ConfigDict(frozen=True, defer_build=True)
 
 
 
