@@ -1,10 +1,11 @@
 """Child process of the kept-assessments benchmark (bench_core.py runs it).
 
-    python bench/kept.py KEEP ROUNDS
+    python bench/kept.py keep|discard COUNT
 
-Keeps KEEP assessments (``advisor.assess`` of the benchmark's workloads, in turn) in a
-list, then times ``advisor.assess(profile)`` over the 100 workloads ROUNDS times, with the
-collector on as a user has it; prints the seconds per call of each round, one per line.
+Calls ``advisor.assess(profile)`` COUNT times over the benchmark's 100 workloads, in turn,
+and either keeps every assessment in a list (as a script or an app that collects them
+does) or lets each go; the cyclic garbage collector on, as a user has it. Prints the
+seconds per call.
 """
 
 from __future__ import annotations
@@ -22,18 +23,19 @@ import advisor
 
 
 def main() -> None:
-    keep, rounds = int(sys.argv[1]), int(sys.argv[2])
+    keep, count = sys.argv[1] == "keep", int(sys.argv[2])
     profiles = [advisor.parse_profile(data) for data in varied_workloads()]
-    kept = [advisor.assess(profiles[i % len(profiles)]) for i in range(keep)]
-    for profile in profiles:  # warm: every price card and cache, as in the kept list
+    for profile in profiles:  # warm: every price card and cache
         advisor.assess(profile)
     gc.collect()
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for profile in profiles:
-            advisor.assess(profile)
-        print((time.perf_counter() - start) / len(profiles), flush=True)
-    assert len(kept) == keep
+    kept = []
+    start = time.perf_counter()
+    for i in range(count):
+        assessment = advisor.assess(profiles[i % len(profiles)])
+        if keep:
+            kept.append(assessment)
+    print((time.perf_counter() - start) / count)
+    assert len(kept) == (count if keep else 0)
 
 
 if __name__ == "__main__":
