@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from advisor import InputError, load_profile, parse_profile
 from advisor.core.profile import FIELD_NAMES
-from advisor.core.yamlio import parse_yaml
+from advisor.core.yamlio import dump_yaml, parse_yaml
 
 from .conftest import EXAMPLES, run_cli
 from .strategies import profile_dicts
@@ -177,8 +177,9 @@ def test_any_text_parses_or_is_a_clear_yaml_error(text):
 @settings(max_examples=100, deadline=None)
 @given(profile_dicts())
 def test_a_profile_survives_a_round_trip_through_yaml(profile):
+    # advisor's own writer: PyYAML's leaves a name like 0E0 bare, which advisor reads as a number.
     parsed = parse_profile(profile)
-    again = parse_profile(parse_yaml(yaml.safe_dump(parsed.model_dump(mode="json", exclude_none=True)), "w.yaml"))
+    again = parse_profile(parse_yaml(dump_yaml(parsed.model_dump(mode="json", exclude_none=True)), "w.yaml"))
     assert again == parsed
 
 
