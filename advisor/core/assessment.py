@@ -212,7 +212,8 @@ class Assessment(BaseModel):
         if later is None:
             return []
         if later.trace is None:
-            later.trace = _trace_of(later.evaluation) if later.evaluation is not None else []
+            ruleset = self._rules
+            later.trace = [] if ruleset is None else _trace_of(evaluate(ruleset, self.facts, later.weights))
         return later.trace
 
     @computed_field  # type: ignore[prop-decorator]
@@ -224,7 +225,7 @@ class Assessment(BaseModel):
         if later is None:
             return []
         if later.changes is None:
-            later.search(self._rules)
+            later.search(self)
         return later.changes or []
 
     @computed_field  # type: ignore[prop-decorator]
@@ -235,7 +236,7 @@ class Assessment(BaseModel):
         if later is None:
             return []
         if later.levers is None:
-            later.search(self._rules)
+            later.search(self)
         return later.levers or []
 
     def __eq__(self, other: object) -> bool:
@@ -307,28 +308,20 @@ def build_assessment(
     unmet_modes = {m: ids for m, ids in evaluation.unmet.items() if m not in excluded_modes}
     facts = situation.facts
     ranking = [
-        {
-            "mode": mode,
-            "rank": i + 1,
-            "total": round(evaluation.totals[mode], 6),
-            "axis_scores": evaluation.axis_scores[mode],
-            "excluded": mode in excluded_modes,
-            "unmet": mode in unmet_modes,
-        }
+        shared.rank(
+            mode, i + 1, round(evaluation.totals[mode], 6), evaluation.axis_scores[mode], mode in excluded_modes,
+            mode in unmet_modes,
+        )
         for i, mode in enumerate(evaluation.order)
     ]
 
-    def ruled_out(modes: Mapping[Mode, tuple[str, ...]], numbers: bool) -> list[dict[str, Any]]:
+    def ruled_out(modes: Mapping[Mode, tuple[str, ...]], numbers: bool) -> list[Exclusion]:
         return [
-            {
-                "mode": mode,
-                "rules": list(ids),
-                "reasons": [
-                    reason_text(by_id[i], facts)
-                    if numbers or by_id[i].spec.effect.reason.strip() else by_id[i].spec.because.strip()
-                    for i in ids
-                ],
-            }
+            shared.exclusion(mode, ids, [
+                reason_text(by_id[i], facts)
+                if numbers or by_id[i].spec.effect.reason.strip() else by_id[i].spec.because.strip()
+                for i in ids
+            ])
             for mode in MODES
             if (ids := modes.get(mode))
         ]
@@ -400,40 +393,41 @@ def build_assessment(
     assessment = Assessment.model_validate(data)
     assessment._rules = ruleset
     if changes is not None or levers is not None or not what_if:
-        assessment._later = _Later(evaluation, changes=changes or [], levers=levers or [])
+        assessment._later = _Later(weights, changes=changes or [], levers=levers or [])
     else:
-        assessment._later = _Later(evaluation, situation, dict(weights) if weights else None)
+        assessment._later = _Later(weights)
     return assessment
 
 
 class _Later:
-    """What an assessment works out when first read (its trace, what would change, its
-    levers), and what from: the evaluation, and for the search, the situation and weights."""
+    """What an assessment works out when first read: its trace, what would change and its
+    levers. They are worked out again from the assessment's own workload, facts and price
+    date under its rule set and weights (the same numbers: ``situate`` and ``evaluate`` are
+    deterministic), so that an assessment kept in a list holds no evaluation and no
+    situation, only what it reports."""
 
-    __slots__ = ("changes", "evaluation", "levers", "situation", "trace", "weights")
+    __slots__ = ("changes", "levers", "trace", "weights")
 
     def __init__(
         self,
-        evaluation: Evaluation | None = None,
-        situation: Situation | None = None,
         weights: Mapping[str, float] | None = None,
         *,
         trace: list[RuleTrace] | None = None,
         changes: list[Change] | None = None,
         levers: list[Lever] | None = None,
     ):
-        self.evaluation = evaluation
-        self.situation = situation
-        self.weights = weights
+        self.weights = dict(weights) if weights else None
         self.trace = trace
         self.changes = changes
         self.levers = levers
 
-    def search(self, ruleset: RuleSet | None) -> None:
-        situation, evaluation = self.situation, self.evaluation
-        if situation is None or evaluation is None or ruleset is None:
+    def search(self, assessment: Assessment) -> None:
+        ruleset = assessment._rules
+        if ruleset is None:
             self.changes, self.levers = [], []
             return
+        situation = situate(assessment.workload, ruleset, assessment.price_date)
+        evaluation = evaluate(ruleset, situation.facts, self.weights)
         probe = ModeProbe(situation.profile, ruleset, weights=self.weights, price_date=situation.card.price_date,
                           base=situation)
         self.changes = what_would_change(situation.profile, ruleset, evaluation.recommendation, probe=probe,
@@ -443,9 +437,10 @@ class _Later:
 
 class _Shared:
     """The parts of an assessment that depend only on its rule set (and the axes' weights),
-    made once per rule set and shared by its assessments (pydantic keeps a model instance it
-    is given): an assessment kept in a list holds only what is its own, for the garbage
-    collector to scan."""
+    made once per rule set, and the rankings and exclusions that repeat between workloads,
+    made once each: shared by the assessments (pydantic keeps a model instance it is given),
+    so that an assessment kept in a list holds only what is its own, for the garbage
+    collector to scan. Like every part of an assessment, they are not to be changed."""
 
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
@@ -453,6 +448,10 @@ class _Shared:
         self._fired: dict[str, FiredRule] = {}
         self._risks: dict[Mode, tuple[Risk, ...]] = {}
         self._axes: dict[tuple[float, ...], tuple[AxisInfo, ...]] = {}
+        # Rankings and exclusions repeat from workload to workload (the same rules fired, the
+        # same numbers): one instance each, up to a bound.
+        self._ranks: dict[tuple[Any, ...], ModeRank] = {}
+        self._exclusions: dict[tuple[Any, ...], Exclusion] = {}
 
     def fired_rule(self, rule: Rule) -> FiredRule:
         made = self._fired.get(rule.id)
@@ -473,6 +472,25 @@ class _Shared:
             )
         return made
 
+    def rank(
+        self, mode: Mode, rank: int, total: float, axis_scores: Mapping[str, float], excluded: bool, unmet: bool
+    ) -> ModeRank:
+        # repr: 0.0 and -0.0 are equal keys but print differently.
+        key = (mode, rank, repr(total), repr(tuple(axis_scores.items())), excluded, unmet)
+        made = self._ranks.get(key)
+        if made is None:
+            made = ModeRank(mode=mode, rank=rank, total=total, axis_scores=axis_scores, excluded=excluded, unmet=unmet)
+            _remember(self._ranks, key, made)
+        return made
+
+    def exclusion(self, mode: Mode, rules: tuple[str, ...], reasons: list[str]) -> Exclusion:
+        key = (mode, rules, tuple(reasons))
+        made = self._exclusions.get(key)
+        if made is None:
+            made = Exclusion(mode=mode, rules=list(rules), reasons=reasons)
+            _remember(self._exclusions, key, made)
+        return made
+
     def axes(self, weights: Mapping[str, float]) -> tuple[AxisInfo, ...]:
         key = tuple(weights[a.id] for a in self.ruleset.header.axes)
         made = self._axes.get(key)
@@ -484,6 +502,15 @@ class _Shared:
                 for a in self.ruleset.header.axes
             )
         return made
+
+
+_REMEMBERED = 4096  # instances of a kind kept per rule set; then the cache starts again
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    if len(cache) >= _REMEMBERED:
+        cache.clear()
+    cache[key] = value
 
 
 def _shared(ruleset: RuleSet) -> _Shared:
