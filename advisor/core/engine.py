@@ -15,11 +15,10 @@ replace, the one recommended without it; otherwise that rule excludes it.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple, Protocol
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from .compiler import Decide
 from .conditions import ConditionResult
@@ -84,6 +83,26 @@ class RuleOutcome(NamedTuple):
     conditions: list[ConditionResult]  # in the order of the rule's leaves (``rule.paths``)
 
 
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):
+    """``functools.cached_property`` without its lock (Python 3.11 takes one on every first
+    read): what it computes is a pure function of the evaluation, so two threads racing
+    would only both compute it."""
+
+    def __init__(self, compute: Callable[[Any], _T]):
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __get__(self, instance: Any, owner: Any = None) -> _T:
+        if instance is None:  # read on the class (help(), documentation tools)
+            return self  # type: ignore[return-value]
+        value = instance.__dict__[self.name] = self.compute(instance)
+        return value
+
+
 class Evaluation:
     """What the rule set concluded on some facts: which rules fired, each mode's scores, the
     ranking, the recommendation and whether it meets its contract.
@@ -122,14 +141,14 @@ class Evaluation:
         """The modes, best first (the same as ``order``)."""
         return self.order
 
-    @functools.cached_property
+    @_once
     def axis_scores(self) -> dict[Mode, dict[str, float]]:
         """Mode -> axis -> score."""
         axes = self.ruleset.axis_ids
         n = len(axes)
         return {mode: dict(zip(axes, self._scores[m * n:(m + 1) * n], strict=True)) for m, mode in enumerate(MODES)}
 
-    @functools.cached_property
+    @_once
     def fired(self) -> tuple[Rule, ...]:
         return tuple(rule for rule, fired in zip(self.ruleset.rules, self.fired_flags, strict=True) if fired)
 
@@ -138,7 +157,7 @@ class Evaluation:
         """The ids of the rules that fired, in rule-set order."""
         return tuple(rule.id for rule in self.fired)
 
-    @functools.cached_property
+    @_once
     def excluded(self) -> dict[Mode, tuple[str, ...]]:
         """Mode -> ids of the rules that excluded it."""
         out: dict[Mode, list[str]] = {}
@@ -149,7 +168,7 @@ class Evaluation:
             out.setdefault(mode, []).append(rule_id)
         return {mode: tuple(ids) for mode, ids in out.items()}
 
-    @functools.cached_property
+    @_once
     def unmet(self) -> dict[Mode, tuple[str, ...]]:
         """Mode -> ids of the rules whose numbers it misses."""
         out: dict[Mode, list[str]] = {}
@@ -158,14 +177,14 @@ class Evaluation:
                 out.setdefault(mode, []).append(rule.id)
         return {mode: tuple(ids) for mode, ids in out.items()}
 
-    @functools.cached_property
+    @_once
     def decided_by(self) -> tuple[str, ...]:
         """Rule ids, most decisive first."""
         return _decisive_rules(
             list(self.fired), self.weights, self.recommendation, self.order, self.totals, self.excluded, self.unmet
         )
 
-    @functools.cached_property
+    @_once
     def outcomes(self) -> tuple[RuleOutcome, ...]:
         """Every rule, whether it fired, and each condition: (fact, op, actual, threshold,
         passed), worked out by the rule's own closure (advisor.core.conditions)."""
@@ -408,7 +427,7 @@ def _decisive_rules(
     for index, rule in enumerate(fired):
         if not rule.scores:
             continue
-        scores = dict(rule.scores)
+        scores = rule.spec.effect.scores
         margin = scores.get(winner, 0.0) - (scores.get(runner_up, 0.0) if runner_up else 0.0)
         margin *= weights[rule.axis]
         if margin > 0:
