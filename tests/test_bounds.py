@@ -17,7 +17,17 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 import advisor
-from advisor.core.profile import MODES, CostOptions, Pricing, RateLimits, WorkloadProfile, parse_profile
+from advisor.core.profile import (
+    MAX_P95_OVER_P50,
+    MODES,
+    SHORTHAND_FIELDS,
+    CostOptions,
+    Pricing,
+    RateLimits,
+    Step,
+    WorkloadProfile,
+    parse_profile,
+)
 from advisor.core.yamlio import read_yaml_file
 from advisor.records.inputs import find_inputs
 from advisor.views.adr import render_adr
@@ -76,9 +86,15 @@ def extreme_profiles(draw: st.DrawFn) -> dict[str, Any]:
         "downstream": draw(st.sampled_from(["own_ui", "compliance_critical"])),
     }
     for name in NUMERIC:
-        required = WorkloadProfile.model_fields[name].is_required()
+        required = WorkloadProfile.model_fields[name].is_required() or name in ("input_tokens", "output_tokens")
         if required or draw(st.booleans()):
             data[name] = draw(at_bounds(WorkloadProfile, name))
+    _ordered_percentiles(data)
+    if draw(st.booleans()):
+        # The same calls as steps at their bounds: one to three of them, one maybe shown.
+        for name in SHORTHAND_FIELDS:
+            data.pop(name, None)
+        data["steps"] = [_step_at_bounds(draw, i) for i in range(draw(st.integers(1, 3)))]
     if draw(st.booleans()):
         data["current_mode"] = draw(st.sampled_from(MODES))
     if draw(st.booleans()):
@@ -96,6 +112,25 @@ def extreme_profiles(draw: st.DrawFn) -> dict[str, Any]:
             "engineering_person_weeks": dict.fromkeys(MODES, draw(st.sampled_from([0.0, 10_000.0]))),
         }
     return data
+
+
+def _ordered_percentiles(data: dict[str, Any]) -> None:
+    """A p50 and a p95 drawn at their bounds, made a valid pair: p50 <= p95 <= 100 x p50."""
+    p50, p95 = data.get("model_p50_s"), data.get("model_p95_s")
+    if p50 is not None and p95 is not None:
+        low, high = sorted((p50, p95))
+        data["model_p50_s"], data["model_p95_s"] = max(low, high / MAX_P95_OVER_P50 * (1 + 1e-9)), high
+
+
+def _step_at_bounds(draw: st.DrawFn, i: int) -> dict[str, Any]:
+    step: dict[str, Any] = {"name": f"step {i}"}
+    for name, field in Step.model_fields.items():
+        if {int, float} & {field.annotation, *get_args(field.annotation)} and (
+            field.is_required() or draw(st.booleans())
+        ):
+            step[name] = draw(at_bounds(Step, name))
+    _ordered_percentiles(step)
+    return step
 
 
 def _floats(data: Any) -> list[float]:

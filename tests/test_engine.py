@@ -59,7 +59,12 @@ def test_same_input_same_output(profile):
 def test_batch_stays_batch_with_a_longer_budget(profile, factor):
     assume(recommend(profile) == "batch")
     longer = {**profile, "latency_budget_s": min(profile["latency_budget_s"] * factor, 30 * 86400)}
-    assert recommend(longer) == "batch"
+    if situate(parse_profile(profile), RULES, PRICE_DATE).facts["over_rate_limit"]:
+        # Batch chosen because the peak's backlog cannot drain in real time within the budget
+        # (the real-time modes miss their contract there) may give way to a queue that drains in time.
+        assert recommend(longer) in ("batch", "async")
+    else:
+        assert recommend(longer) == "batch"
 
 
 @FAST

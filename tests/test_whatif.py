@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from advisor import assess, load_profile, load_rules, parse_profile
+from advisor.core.profile import RateLimits
 from advisor.core.variables import CHOICE_FACTS, NUMERIC_FACTS, VARIABLE_FACTS, current_value, field_range
 from advisor.core.whatif import what_would_change
 
@@ -165,7 +166,11 @@ rules:
         encoding="utf-8",
     )
     rules = load_rules(rules_dir)
-    profile = load_profile(ROOT / "examples/contract-risk-review.yaml").model_copy(update={"chained_calls": 3})
+    # Limits that hold any volume: the only thing that changes at a billion requests is the contradiction.
+    limits = RateLimits(rpm=10_000_000, input_tpm=100_000_000_000, output_tpm=100_000_000_000)
+    profile = load_profile(ROOT / "examples/contract-risk-review.yaml").model_copy(
+        update={"chained_calls": 3, "rate_limits": limits}
+    )
     before = assess(profile, rules, price_date=PRICE_DATE)
     assert before.recommendation == "async"
     volume = [c for c in before.what_would_change if c.fact == "requests_per_month" and c.value > 10_000]

@@ -24,7 +24,7 @@ from pydantic import (
 
 from .assumption import Assumption
 from .capacity import Capacity
-from .cost import ModeCost
+from .cost import ModeCost, StepCost
 from .engine import Evaluation, evaluate, first_sentence, reason_text
 from .errors import InputError
 from .latency import LatencyEstimate
@@ -148,6 +148,9 @@ class PriceBasis(BaseModel):
     batch_breakeven_requests_per_month: float | None
     usd_per_person_week: float
     amortisation_months: int
+    # Each step's share of the token bill, priced with its own model's prices (one entry for
+    # the single-call shorthand); `pricing` above is the shown step's card.
+    steps: list[StepCost] = []
 
 
 class Assessment(BaseModel):
@@ -383,6 +386,7 @@ def build_assessment(
             "batch_breakeven_requests_per_month": pricing.batch_breakeven_requests_per_month,
             "usd_per_person_week": pricing.usd_per_person_week,
             "amortisation_months": pricing.amortisation_months,
+            "steps": list(pricing.steps),
         },
         "capacity": situation.capacity,
         "risks": shared.risks(winner),

@@ -1,18 +1,30 @@
-"""Capacity: rate-limit headroom at peak, open connections, batch submissions, retry storms.
+"""Capacity: rate-limit headroom at peak per model, the backlog a peak builds and how long it
+takes to drain, open connections and async workers, batch submissions, retry storms.
 
+peak calls/min          = peak requests/min x calls per request (each step's repeat), per model
 counted input           = input tokens, less the cached share where the provider does not
                           count cache reads toward its limit (the catalogue says which)
-peak TPM                = peak RPM x (input + output tokens) x (1 + retry_rate)
+peak TPM (a model)      = peak requests/min x its calls' (input + output + reasoning tokens)
+                          x (1 + retry_rate)
 utilisation             = peak use / limit, for each limit the provider sets: RPM; tokens as it
                           counts them (input and output together, separately, or input only);
-                          concurrent requests (retries count against each)
+                          calls in flight (retries count against each); the tightest model's
+                          is the workload's
+sustainable rate        = peak requests/min / the tightest utilisation (when above 1)
+backlog                 = (peak - sustainable rate) x peak_minutes          (requests queued)
+drain time              = backlog / (sustainable rate - monthly average rate)   (0 within limits;
+                          none when the limits are below even the average: it never drains)
 concurrent connections  = peak requests per second x end-to-end p95     (Little's law, L = lambda W)
-batch submissions       = requests / min(request cap, size cap / bytes per request), rounded up
+async workers at peak   = requests per second served at peak x mean request time   (Little's law)
+batch submissions       = per step and run: requests / min(request cap, size cap / bytes per
+                          request), rounded up (each dependent step is its own batch)
 retry amplification     = attempts per layer ** layers                  (seed 002: 3 ** 5 = 243)
 
-The limits are the workload's own ``rate_limits``, else the catalogue's for its model at its
-account tier (the provider's default tier unless it names one). Where neither has a figure
-the limits are unknown and nothing is checked; the assumptions say so.
+The limits of the workload's own model are its ``rate_limits`` where it gives them, else
+the catalogue's at its account tier (the provider's default tier unless it names one); a
+step on another model or provider gets the catalogue's (another provider's at its default
+tier). Where neither has a figure the limits are unknown and nothing is checked; the
+assumptions say so.
 """
 
 from __future__ import annotations
@@ -22,8 +34,9 @@ from typing import TYPE_CHECKING
 
 from .assumption import Assumption
 from .latency import LatencyEstimate
-from .profile import WorkloadProfile
-from .provider import account_tier, batch_offer
+from .profile import DEFAULT_PEAK_MINUTES, WorkloadProfile
+from .provider import account_tier, batch_offer, provider_tier
+from .steps import WorkStep, calls_per_request, work_steps
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
@@ -41,12 +54,48 @@ _A_LITTLE = Assumption(
     value="Little's law with the end-to-end p95 as the time held (conservative: the mean is shorter)",
     source="Little's law, L = lambda x W",
 )
+_A_PEAK_MINUTES = Assumption(
+    name="peak length",
+    value=f"{DEFAULT_PEAK_MINUTES:g} minutes (advisor default: the busy hour traffic engineering sizes capacity for; "
+    "set peak_minutes for yours)",
+    source="advisor default (docs/cost-model.md)",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCapacity:
+    """One model's share of the peak against its own limits."""
+
+    provider: str
+    model: str
+    calls_per_request: int
+    peak_calls_per_minute: float  # peak requests/min x its calls per request (retries not included)
+    peak_tpm: float  # input + output (+ reasoning) tokens a minute, retries included
+    peak_input_tpm: float  # counted input tokens a minute (what the limit counts)
+    peak_output_tpm: float
+    calls_in_flight: float  # its calls under way at once at peak (Little's law, each held for its p95)
+    tier: str | None
+    token_limit: str
+    rpm_limit: float | None
+    tpm_limit: float | None
+    input_tpm_limit: float | None
+    output_tpm_limit: float | None
+    concurrency_limit: float | None
+    rpm_utilisation: float | None
+    tpm_utilisation: float | None
+    concurrency_utilisation: float | None
+    utilisation: float | None  # the tightest of its limits; None: no limit known
+    limits_source: str
 
 
 @dataclass(frozen=True, slots=True)
 class Capacity:
-    peak_rpm: float  # profile.effective_peak_rpm
-    peak_tpm: float  # peak RPM x (input + output tokens) x (1 + retry_rate)
+    """The workload at peak. The limit figures (tier to concurrency_utilisation) are those of
+    the model whose limits are tightest (the only one in a single-model workload); every
+    model's are in ``models``."""
+
+    peak_rpm: float  # profile.effective_peak_rpm: requests a minute
+    peak_tpm: float  # the tightest model's tokens a minute at peak, retries included
     peak_input_tpm: float  # input tokens a minute at peak that count toward the limits
     peak_output_tpm: float
     tier: str | None  # the account tier whose limits apply (None: the provider has none)
@@ -69,6 +118,16 @@ class Capacity:
     batch_submissions_per_month: int | None  # None: no batch API, or no published cap
     retry_amplification: float  # calls per request when every layer's retries fire
     assumptions: tuple[Assumption, ...]
+    peak_calls_per_minute: float = 0.0  # peak requests/min x calls per request, every model
+    model: str = ""  # the model whose limits are tightest (the workload's, when it has one model)
+    model_calls_per_minute: float = 0.0  # its calls a minute at peak (what its RPM limit counts)
+    model_calls_in_flight: float = 0.0  # its calls under way at once at peak (a concurrency limit counts them)
+    models: tuple[ModelCapacity, ...] = ()
+    peak_minutes: float = DEFAULT_PEAK_MINUTES  # how long the peak lasts
+    sustainable_rpm: float | None = None  # requests a minute the limits allow (None: no limit known)
+    backlog_requests: float = 0.0  # requests queued when the peak ends (0 within the limits)
+    drain_time_s: float | None = 0.0  # from the peak's end until the queue is empty; None: never
+    async_workers_at_peak: float = 0.0  # Little's law on the mean request time, at the rate served
 
 
 def batch_submissions(requests: int, input_tokens: int, max_requests: int | None, max_mb: float | None) -> int:
@@ -95,23 +154,23 @@ class _Limits:
     tier: str | None
 
 
-def _catalogue_limits(catalogue: Catalogue, profile: WorkloadProfile) -> _Limits:
-    tier, tier_assumption = account_tier(catalogue, profile)
-    key = ("limits", profile.provider, profile.model, tier)
+def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_tier: str | None) -> _Limits:
+    tier, tier_assumption = provider_tier(catalogue, provider, given_tier)
+    key = ("limits", provider, model_id, tier)
     hit: _Limits | None = catalogue.memo.get(key)
     if hit is not None:
         return hit
-    resolved = catalogue.resolve(profile.provider, profile.model)
+    resolved = catalogue.resolve(provider, model_id)
     spec, model = resolved.provider, resolved.model
     assumptions = [tier_assumption] if tier_assumption else []
-    name = resolved.model_key or profile.model
+    name = resolved.model_key or model_id
     limits = model.limits.get(tier) if model is not None and tier is not None else None
     if spec is None:
-        why = f"the provider catalogue does not know provider '{profile.provider}'"
+        why = f"the provider catalogue does not know provider '{provider}'"
     elif spec.prices is None:
         why = f"a {spec.name.lower()} has no provider limit: its capacity is your own"
     elif model is None:
-        why = f"{profile.model} is not in the provider catalogue"
+        why = f"{model_id} is not in the provider catalogue"
     elif limits is None:
         why = f"{spec.name} publishes no limits for {name} at {tier}"
     else:
@@ -194,64 +253,153 @@ def _batch_assumptions(catalogue: Catalogue, provider: str) -> tuple[Assumption,
     return hit
 
 
+def _model_limits(catalogue: Catalogue, profile: WorkloadProfile, provider: str, model: str) -> _Limits:
+    """The limits of one model of the workload: its own ``rate_limits`` for the workload's
+    model, else the catalogue's (at the workload's tier for its own provider)."""
+    same_provider = provider.lower() == profile.provider.lower()
+    if same_provider and model.lower() == profile.model.lower() and profile.rate_limits is not None:
+        return _profile_limits(catalogue, profile)
+    return _catalogue_limits(catalogue, provider, model, profile.tier if same_provider else None)
+
+
+def _chain_assumption(catalogue: Catalogue, provider: str, calls: int) -> Assumption | None:
+    offer = batch_offer(catalogue, provider)
+    if calls < 2 or not offer.available:
+        return None
+    window = offer.window_h or 24.0
+    return Assumption(
+        name="batch chain",
+        value=f"every model call is a batch request, and each of the {calls} dependent calls of a request waits for "
+        f"the batch before it: up to {calls} x {window:g} h through a Batch API",
+        source=offer.source,
+    )
+
+
 def estimate_capacity(
-    profile: WorkloadProfile, latency: LatencyEstimate, catalogue: Catalogue | None = None
+    profile: WorkloadProfile,
+    latency: LatencyEstimate,
+    catalogue: Catalogue | None = None,
+    steps: tuple[WorkStep, ...] | None = None,
 ) -> Capacity:
     if catalogue is None:
         from .rules import load_rules
 
         catalogue = load_rules().catalogue
+    steps = steps if steps is not None else work_steps(profile)
+    account_tier(catalogue, profile)  # an unknown tier is an error even when no step uses the provider
     retry = 1 + profile.retry_rate
     peak_rpm = profile.effective_peak_rpm
-    peak_tpm = peak_rpm * (profile.input_tokens + profile.output_tokens) * retry
-    limits = _profile_limits(catalogue, profile) if profile.rate_limits is not None else _catalogue_limits(
-        catalogue, profile
-    )
-    counted_input = profile.input_tokens * (1 if limits.cached_input_counts else 1 - profile.cached_input_fraction)
-    peak_input = peak_rpm * counted_input * retry
-    peak_output = peak_rpm * profile.output_tokens * retry
-    connections = peak_rpm / 60.0 * latency.end_to_end_p95_s
+    call_p95 = {s.name: s.call_p95_s for s in latency.steps}
+    groups: dict[tuple[str, str], list[WorkStep]] = {}
+    for step in steps:
+        groups.setdefault((step.provider.lower(), step.model.lower()), []).append(step)
+    shown_key = next((s.provider.lower(), s.model.lower()) for s in steps if s.shown)
 
-    rpm_use = None if limits.rpm is None else peak_rpm * retry / limits.rpm
-    tpm_use: float | None = None
-    for use, limit in (
-        (peak_input + peak_output, limits.tpm), (peak_input, limits.input_tpm), (peak_output, limits.output_tpm)
-    ):
-        if limit is not None and (tpm_use is None or use / limit > tpm_use):
-            tpm_use = use / limit
-    concurrency_use = None if limits.concurrency is None else connections * retry / limits.concurrency
-    worst: float | None = None
-    for share in (rpm_use, tpm_use, concurrency_use):
-        if share is not None and (worst is None or share > worst):
-            worst = share
+    models: list[ModelCapacity] = []
+    limits_of: dict[tuple[str, str], _Limits] = {}
+    for key, members in groups.items():
+        first = members[0]
+        limits = limits_of[key] = _model_limits(catalogue, profile, first.provider, first.model)
+        calls = sum(s.repeat for s in members)
+        counted = sum(
+            s.repeat * s.input_tokens * (1 if limits.cached_input_counts else 1 - s.cached_input_fraction)
+            for s in members
+        )
+        written = sum(s.repeat * s.billed_output_tokens for s in members)
+        everything = sum(s.repeat * (s.input_tokens + s.billed_output_tokens) for s in members)
+        peak_input, peak_output = peak_rpm * counted * retry, peak_rpm * written * retry
+        # Calls in flight at peak (Little's law, each call held for its p95).
+        in_flight = peak_rpm / 60.0 * sum(s.repeat * call_p95.get(s.name, latency.per_call_p95_s) for s in members)
+        rpm_use = None if limits.rpm is None else peak_rpm * calls * retry / limits.rpm
+        tpm_use: float | None = None
+        for use, limit in (
+            (peak_input + peak_output, limits.tpm), (peak_input, limits.input_tpm), (peak_output, limits.output_tpm)
+        ):
+            if limit is not None and (tpm_use is None or use / limit > tpm_use):
+                tpm_use = use / limit
+        concurrency_use = None if limits.concurrency is None else in_flight * retry / limits.concurrency
+        shares = [x for x in (rpm_use, tpm_use, concurrency_use) if x is not None]
+        models.append(
+            ModelCapacity(
+                provider=first.provider, model=first.model, calls_per_request=calls,
+                peak_calls_per_minute=peak_rpm * calls, peak_tpm=peak_rpm * everything * retry,
+                peak_input_tpm=peak_input, peak_output_tpm=peak_output, calls_in_flight=in_flight, tier=limits.tier,
+                token_limit=limits.token_limit, rpm_limit=limits.rpm, tpm_limit=limits.tpm,
+                input_tpm_limit=limits.input_tpm, output_tpm_limit=limits.output_tpm,
+                concurrency_limit=limits.concurrency, rpm_utilisation=rpm_use, tpm_utilisation=tpm_use,
+                concurrency_utilisation=concurrency_use, utilisation=max(shares) if shares else None,
+                limits_source=limits.source,
+            )
+        )
+    known = [m for m in models if m.utilisation is not None]
+    keys = list(groups)
+    binding = max(known, key=lambda m: m.utilisation or 0.0) if known else models[keys.index(shown_key)]
+    worst = binding.utilisation
+    binding_limits = limits_of[keys[models.index(binding)]]
+
+    connections = peak_rpm / 60.0 * latency.end_to_end_p95_s
+    peak_minutes = profile.peak_minutes if profile.peak_minutes is not None else DEFAULT_PEAK_MINUTES
+    sustainable = peak_rpm / worst if worst else None
+    backlog: float = 0.0
+    drain: float | None = 0.0
+    assumptions: list[Assumption] = []
+    if worst is not None and worst > 1 and sustainable is not None:
+        backlog = (peak_rpm - sustainable) * peak_minutes
+        average = profile.average_requests_per_minute
+        drain = backlog / (sustainable - average) * 60.0 if sustainable > average else None
+        if profile.peak_minutes is None:
+            assumptions.append(_A_PEAK_MINUTES)
+    served = min(peak_rpm, sustainable) if sustainable is not None else peak_rpm
+    workers = served / 60.0 * latency.end_to_end_mean_s
 
     offer = batch_offer(catalogue, profile.provider)
     has_caps = offer.available and (offer.max_requests is not None or offer.max_file_mb is not None)
+    seen: set[tuple[str, str]] = set()
+    for m in models:
+        for x in limits_of[(m.provider.lower(), m.model.lower())].assumptions:
+            label = x if len(models) == 1 else x.model_copy(update={"name": f"{x.name} ({m.model})"})
+            if (label.name, label.value) not in seen:
+                seen.add((label.name, label.value))
+                assumptions.append(label)
+    n_calls = calls_per_request(steps)
+    chain = _chain_assumption(catalogue, profile.provider, n_calls)
     return Capacity(
         peak_rpm=peak_rpm,
-        peak_tpm=peak_tpm,
-        peak_input_tpm=peak_input,
-        peak_output_tpm=peak_output,
-        tier=limits.tier,
-        token_limit=limits.token_limit,
-        rpm_limit=limits.rpm,
-        tpm_limit=limits.tpm,
-        input_tpm_limit=limits.input_tpm,
-        output_tpm_limit=limits.output_tpm,
-        concurrency_limit=limits.concurrency,
+        peak_tpm=binding.peak_tpm,
+        peak_input_tpm=binding.peak_input_tpm,
+        peak_output_tpm=binding.peak_output_tpm,
+        tier=binding.tier,
+        token_limit=binding.token_limit,
+        rpm_limit=binding.rpm_limit,
+        tpm_limit=binding.tpm_limit,
+        input_tpm_limit=binding.input_tpm_limit,
+        output_tpm_limit=binding.output_tpm_limit,
+        concurrency_limit=binding.concurrency_limit,
         limits_known=worst is not None,
-        limits_source=limits.source,
-        rpm_utilisation=rpm_use,
-        tpm_utilisation=tpm_use,
-        concurrency_utilisation=concurrency_use,
+        limits_source=binding_limits.source,
+        rpm_utilisation=binding.rpm_utilisation,
+        tpm_utilisation=binding.tpm_utilisation,
+        concurrency_utilisation=binding.concurrency_utilisation,
         headroom=None if worst is None else 1.0 - worst,
         over_limit=worst is not None and worst > 1.0,
         concurrent_connections=connections,
         batch_max_requests=offer.max_requests if offer.available else None,
         batch_max_mb=offer.max_file_mb if offer.available else None,
-        batch_submissions_per_month=batch_submissions(
-            profile.requests_per_month, profile.input_tokens, offer.max_requests, offer.max_file_mb
+        batch_submissions_per_month=sum(
+            s.repeat * batch_submissions(profile.requests_per_month, s.input_tokens, offer.max_requests,
+                                         offer.max_file_mb)
+            for s in steps
         ) if has_caps else None,
         retry_amplification=float(profile.attempts_per_layer) ** profile.retry_layers,
-        assumptions=limits.assumptions + _batch_assumptions(catalogue, profile.provider),
+        assumptions=(*assumptions, *_batch_assumptions(catalogue, profile.provider), *([chain] if chain else [])),
+        peak_calls_per_minute=peak_rpm * n_calls,
+        model=binding.model,
+        model_calls_per_minute=binding.peak_calls_per_minute,
+        model_calls_in_flight=binding.calls_in_flight,
+        models=tuple(models),
+        peak_minutes=peak_minutes,
+        sustainable_rpm=sustainable,
+        backlog_requests=backlog,
+        drain_time_s=drain,
+        async_workers_at_peak=workers,
     )

@@ -1,7 +1,9 @@
 """Monthly cost of each execution mode: token bill, infrastructure, amortised engineering.
 
-tokens        = one typical request priced at the mode's rates (tier chosen by its input
-                tokens) x requests_per_month x (1 + retry_rate)
+tokens        = one typical request priced at the mode's rates x requests_per_month
+                x (1 + retry_rate); a request is the sum of its steps, each call of a step
+                priced with its own model's rates (the tier chosen by the call's input
+                tokens), its reasoning tokens billed as output
 engineering   = person-weeks x USD per person-week / amortisation months
                 (0 for the mode the feature runs in today: it is built, its build is paid)
 total         = tokens + infrastructure + engineering                    (all per month)
@@ -25,10 +27,16 @@ import datetime
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .assumption import Assumption
-from .prices import PriceCard, RateSet
+from .errors import AdvisorError
+from .prices import PriceCard, RateSet, price_card
 from .profile import MODES, Mode, WorkloadProfile
+from .steps import WorkStep, work_steps
+
+if TYPE_CHECKING:
+    from .catalogue import Catalogue
 
 _SOURCE_DEFAULTS = "advisor default (docs/cost-model.md); override with the profile's 'costs'"
 _SOURCE_EFFORT = (
@@ -94,6 +102,11 @@ _A_BUILT: dict[Mode, Assumption] = {
     )
     for m in MODES
 }
+_A_REASONING = Assumption(
+    name="reasoning tokens",
+    value="billed at the output price, on top of the visible output",
+    source="advisor cost model (docs/cost-model.md); providers bill reasoning as output tokens",
+)
 _A_CACHE_WRITES = Assumption(
     name="prompt cache writes",
     value="not priced: cached input tokens are billed as cache reads only",
@@ -122,6 +135,24 @@ class ModeCost:
 
 
 @dataclass(frozen=True, slots=True)
+class StepCost:
+    """One step's share of the token bill: its calls priced with its own model's prices."""
+
+    name: str
+    provider: str  # as the price data names it
+    model: str
+    calls: int  # the step's repeat
+    input_tokens: int  # per call
+    cached_input_fraction: float
+    output_tokens: int  # visible, per call
+    reasoning_tokens: int  # per call, billed as output
+    request_usd: float  # one request's calls of this step at standard prices (the service tier's), no retries
+    batch_request_usd: float  # the same at batch prices (standard where the provider has no batch API)
+    tokens_usd_per_month: dict[Mode, float]  # with retries, at each mode's prices
+    price_source: str  # "genai-prices" or "override"
+
+
+@dataclass(frozen=True, slots=True)
 class CostEstimate:
     modes: dict[Mode, ModeCost]  # sync, streaming, async, batch
     request_tokens_usd: dict[Mode, float]  # one typical request, without retries
@@ -133,6 +164,7 @@ class CostEstimate:
     price_date: datetime.date
     data_version: str
     assumptions: tuple[Assumption, ...]
+    steps: tuple[StepCost, ...] = ()
 
 
 def request_cost_usd(rates: RateSet, input_tokens: int, cached_fraction: float, output_tokens: int) -> float:
@@ -187,18 +219,78 @@ def _build_inputs(
     return rate, months, infra, weeks, used
 
 
-def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
-    """Monthly cost of each mode (the profile has already bounded every override)."""
-    rate, months, infra, weeks, used = _build_inputs(profile)
-    if profile.cached_input_fraction > 0:
-        used.append(_A_CACHE_WRITES)
+def price_step(
+    step: WorkStep, price_date: datetime.date, catalogue: Catalogue | None, service_tier: str
+) -> PriceCard:
+    """The prices of a step's model on ``price_date``; an error names the step's field
+    (``steps.rewrite.model``), or the workload's own for the single-call shorthand."""
+    try:
+        return price_card(step.provider, step.model, price_date, step.pricing, catalogue=catalogue,
+                          service_tier=service_tier)
+    except AdvisorError as exc:
+        if not step.prefix:
+            raise
+        raise type(exc)(exc.message, source=exc.source, field=step.field(exc.field or "model")) from None
 
-    n_in, frac, n_out = profile.input_tokens, profile.cached_input_fraction, profile.output_tokens
-    standard = request_cost_usd(card.standard, n_in, frac, n_out)
-    batch = min(request_cost_usd(card.batch, n_in, frac, n_out), standard)  # cards already ensure it
+
+def _card_assumptions(card: PriceCard, cards: list[PriceCard]) -> tuple[Assumption, ...]:
+    """The shown step's card's assumptions, then each other model's, named after it."""
+    out = list(card.assumptions)
+    seen = {id(card)}
+    for other in cards:
+        if id(other) in seen:
+            continue
+        seen.add(id(other))
+        out += [x.model_copy(update={"name": f"{x.name} ({other.model})"}) for x in other.assumptions]
+    return tuple(out)
+
+
+def estimate_costs(
+    profile: WorkloadProfile,
+    card: PriceCard,
+    *,
+    catalogue: Catalogue | None = None,
+    steps: tuple[WorkStep, ...] | None = None,
+) -> CostEstimate:
+    """Monthly cost of each mode (the profile has already bounded every override). ``card``
+    prices the shown step; every other step is priced with its own model's card."""
+    rate, months, infra, weeks, used = _build_inputs(profile)
+    steps = steps if steps is not None else work_steps(profile)
+    if any(step.cached_input_fraction > 0 for step in steps):
+        used.append(_A_CACHE_WRITES)
+    if any(step.reasoning_tokens for step in steps):
+        used.append(_A_REASONING)
+
     retry = 1 + profile.retry_rate
     requests = profile.requests_per_month
     volume = requests * retry
+    standard = batch = flex_request = 0.0
+    has_flex = False
+    cards: list[PriceCard] = []
+    step_costs: list[StepCost] = []
+    for step in steps:
+        own = card if not step.prefix else price_step(step, card.price_date, catalogue, profile.service_tier)
+        cards.append(own)
+        n_in, frac, n_out = step.input_tokens, step.cached_input_fraction, step.billed_output_tokens
+        one = request_cost_usd(own.standard, n_in, frac, n_out) * step.repeat
+        one_batch = min(request_cost_usd(own.batch, n_in, frac, n_out) * step.repeat, one)
+        standard += one
+        batch += one_batch
+        # Async at flex prices where a step's model has a flex tier (standard for the others).
+        if own.flex is not None and own.service_tier == "standard":
+            has_flex = True
+            flex_request += request_cost_usd(own.flex, n_in, frac, n_out) * step.repeat
+        else:
+            flex_request += one
+        step_costs.append(
+            StepCost(
+                name=step.name, provider=own.provider, model=own.model, calls=step.repeat, input_tokens=n_in,
+                cached_input_fraction=frac, output_tokens=step.output_tokens,
+                reasoning_tokens=step.reasoning_tokens or 0, request_usd=one, batch_request_usd=one_batch,
+                tokens_usd_per_month={m: (one_batch if m == "batch" else one) * volume for m in MODES},
+                price_source=own.source,
+            )
+        )
     per_request: dict[Mode, float] = {"sync": standard, "streaming": standard, "async": standard, "batch": batch}
     per_week_month = rate / months
 
@@ -218,9 +310,8 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
         totals[m] = tokens + fixed[m]
         parts[m] = (tokens, engineering)
     flex_total: float | None = None
-    if card.flex is not None and card.service_tier == "standard":
-        flex_tokens = request_cost_usd(card.flex, n_in, frac, n_out) * volume
-        flex_total = flex_tokens + fixed["async"]
+    if has_flex and profile.service_tier == "standard":
+        flex_total = flex_request * volume + fixed["async"]
     modes = {
         m: ModeCost(
             mode=m,
@@ -254,5 +345,6 @@ def estimate_costs(profile: WorkloadProfile, card: PriceCard) -> CostEstimate:
         amortisation_months=months,
         price_date=card.price_date,
         data_version=card.data_version,
-        assumptions=(*card.assumptions, *used),
+        assumptions=(*_card_assumptions(card, cards), *used),
+        steps=tuple(step_costs),
     )

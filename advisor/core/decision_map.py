@@ -77,8 +77,8 @@ def decision_map(
 ) -> DecisionMap:
     """The recommended mode at every (x, y) of the grid; the rest of the workload unchanged."""
     profile = parse_profile(profile if isinstance(profile, WorkloadProfile) else dict(profile))
-    check_variable(x_fact, "x")
-    check_variable(y_fact, "y")
+    check_variable(x_fact, "x", profile)
+    check_variable(y_fact, "y", profile)
     if x_fact == y_fact:
         raise InputError(f"x and y are both '{x_fact}'; a map needs two different facts")
     xs = [coerce(x_fact, v, "x") for v in x_values]
@@ -141,7 +141,7 @@ def spaced_values(fact: str, start: float, stop: float, n: int) -> list[Value]:
 def default_values(fact: str, profile: WorkloadProfile | None = None, n: int = DEFAULT_POINTS) -> list[Value]:
     """A sensible grid for one fact: every allowed value of a choice; for a number, a
     recognisable range (taking in the workload's own value), log- or linearly spaced."""
-    check_variable(fact, "fact")
+    check_variable(fact, "fact", profile)
     if fact in CHOICE_FACTS:
         return list(choices(fact))
     rng = field_range(fact)

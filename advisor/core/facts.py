@@ -2,6 +2,9 @@
 
 Facts are the profile's own answers plus what the advisor derives from them (latency,
 cost, capacity). A rule that names a fact not declared here fails when the rule set loads.
+
+STEPS_NOTE (below) says how a workload with steps answers the single-call facts; the
+rule reference (docs/rules.md) prints it with the table of facts.
 """
 
 from __future__ import annotations
@@ -20,8 +23,22 @@ from .profile import (
     SideEffects,
     WorkloadProfile,
 )
+from .steps import WorkStep, calls_per_request, shown_step
 
 FactType = Literal["number", "integer", "boolean", "enum", "text"]
+
+STEPS_NOTE = (
+    "A workload that describes its calls as steps answers the single-call facts from them: "
+    "`chained_calls` is its model calls per request (every step's repeat, added up), `tool_latency_s` "
+    "its tool time per request (every run's), `model_p95_s` and `per_call_p95_s` the p95 of one call of "
+    "its slowest step; `input_tokens`, `output_tokens`, `reasoning_tokens` and `cached_input_fraction` "
+    "are those of one call of the shown step, the one whose output a person reads as it appears (the "
+    "output a person reads is that step's visible output); `model` and `provider` name every model and "
+    "provider it uses, in order, joined by ' + '. The single-call fields describe `chained_calls` "
+    "identical calls: their facts are the fields as written, and the same as those of the equivalent "
+    "steps. The latency facts combine every call, tool and retry of a request; the capacity facts "
+    "count every call against its own model's limits, the tightest of them deciding."
+)
 
 
 @dataclass(frozen=True)
@@ -47,30 +64,65 @@ _SPECS: tuple[FactSpec, ...] = (
     # --- answers from the profile --------------------------------------------------
     _enum("interaction", Interaction, "who waits for the answer and how"),
     FactSpec("latency_budget_s", "number", "p95 time by which the result must be usable", "s", user_controlled=True),
-    FactSpec("chained_calls", "integer", "model/tool calls in sequence per request", "calls", user_controlled=True),
-    FactSpec("tool_latency_s", "number", "total tool latency per request", "s", user_controlled=True),
-    FactSpec("model_p95_s", "number", "measured or estimated p95 of one model call", "s", user_controlled=True),
-    FactSpec("input_tokens", "integer", "input tokens per request", "tokens", user_controlled=True),
-    FactSpec("output_tokens", "integer", "output tokens per request", "tokens", user_controlled=True),
-    FactSpec("cached_input_fraction", "number", "share of input tokens read from the prompt cache", "fraction"),
+    FactSpec(
+        "chained_calls", "integer", "model calls in sequence per request (steps: every step's repeat)", "calls",
+        user_controlled=True,
+    ),
+    FactSpec("tool_latency_s", "number", "total tool latency per request (steps: every run's)", "s",
+             user_controlled=True),
+    FactSpec(
+        "model_p95_s", "number", "measured or estimated p95 of one model call (steps: the slowest step's)", "s",
+        user_controlled=True,
+    ),
+    FactSpec("input_tokens", "integer", "input tokens of one call (steps: of the shown step)", "tokens",
+             user_controlled=True),
+    FactSpec(
+        "output_tokens", "integer", "visible output tokens of one call (steps: the shown step's, what a person reads)",
+        "tokens", user_controlled=True,
+    ),
+    FactSpec("reasoning_tokens", "integer", "reasoning tokens of one call of the shown step (0: none stated)",
+             "tokens"),
+    FactSpec(
+        "cached_input_fraction", "number", "share of input tokens read from the prompt cache (steps: the shown "
+        "step's)", "fraction",
+    ),
+    FactSpec("steps", "integer", "steps of a request (1 for the single-call shorthand)", "steps"),
+    FactSpec("input_tokens_per_request", "integer", "input tokens of every call of a request", "tokens"),
+    FactSpec(
+        "output_tokens_per_request", "integer", "output tokens of every call of a request, reasoning included",
+        "tokens",
+    ),
     _enum("output_format", OutputFormat, "what the model returns"),
     FactSpec("requests_per_month", "integer", "requests per month", "requests", user_controlled=True),
     FactSpec(
         "peak_requests_per_minute", "number", "peak request rate (never below the monthly average)", "requests/min",
         user_controlled=True,
     ),
-    FactSpec("provider", "text", "model provider"),
-    FactSpec("model", "text", "model id"),
+    FactSpec("provider", "text", "model provider (steps: each one used, in order, joined by ' + ')"),
+    FactSpec("model", "text", "model id (steps: each one used, in order, joined by ' + ')"),
     FactSpec("tier", "text", "the account tier whose rate limits apply (absent: the provider has none)"),
     FactSpec("service_tier", "enum", "the provider's processing tier", allowed=get_args(ServiceTier)),
-    FactSpec("retry_rate", "number", "share of requests retried once", "fraction"),
+    FactSpec("retry_rate", "number", "extra attempts per model call (one call: the share of requests retried once)",
+             "fraction"),
     _enum("downstream", Downstream, "who consumes the output"),
     _enum("side_effects", SideEffects, "what a duplicate request does downstream"),
     _enum("current_mode", Mode, "mode it runs in today", extra=("none",)),
     # --- derived: latency -----------------------------------------------------------
-    FactSpec("per_call_p95_s", "number", "p95 of one model call (measured, else TTFT + tokens / speed)", "s"),
-    FactSpec("end_to_end_p95_s", "number", "chained calls x per-call p95 + tool latency", "s"),
-    FactSpec("time_to_first_token_s", "number", "when a streaming user first sees output", "s"),
+    FactSpec(
+        "per_call_p95_s", "number", "p95 of one model call (measured, else TTFT + tokens / speed; steps: the "
+        "slowest step's)", "s",
+    ),
+    FactSpec("end_to_end_p50_s", "number", "median time of a whole request: calls, tools, retries", "s"),
+    FactSpec(
+        "end_to_end_p95_s", "number",
+        "p95 time of a whole request: its calls (each step's repeat), tools and retries, combined with "
+        "latency_correlation", "s",
+    ),
+    FactSpec("end_to_end_p99_s", "number", "p99 time of a whole request: the slowest one in a hundred", "s"),
+    FactSpec(
+        "time_to_first_token_s", "number",
+        "p95 time until the shown step's first visible token (every call and tool before it, its reasoning)", "s",
+    ),
     FactSpec("budget_ratio", "number", "end-to-end p95 / latency budget", "ratio"),
     FactSpec("within_budget", "boolean", "end-to-end p95 fits the latency budget"),
     FactSpec("someone_waiting", "boolean", "a person or a service is blocked on the answer"),
@@ -132,6 +184,22 @@ _SPECS: tuple[FactSpec, ...] = (
     FactSpec("rate_limits_known", "boolean", "a rate limit is known for this model and tier (catalogue or profile)"),
     FactSpec("concurrent_connections", "number", "open connections sync/streaming need at peak", "connections"),
     FactSpec("retry_amplification", "number", "calls per request when stacked retries all fire", "calls"),
+    FactSpec("peak_calls_per_minute", "number", "model calls a minute at peak: peak requests x calls per request",
+             "calls/min"),
+    FactSpec(
+        "backlog_requests", "number",
+        "requests queued when the peak ends, beyond what the rate limits let through (0 within the limits)",
+        "requests",
+    ),
+    FactSpec(
+        "drain_time_s", "number",
+        "time from the peak's end until the backlog is worked off (0 within the limits; absent: it never drains)", "s",
+    ),
+    FactSpec("backlog_drains", "boolean", "the backlog a peak builds drains (the limits are above the average rate)"),
+    FactSpec(
+        "async_workers_at_peak", "number", "workers an async design keeps busy at peak (Little's law, mean time)",
+        "workers",
+    ),
 )
 
 FACTS: dict[str, FactSpec] = {spec.name: spec for spec in _SPECS}
@@ -145,16 +213,9 @@ def profile_facts(profile: WorkloadProfile, waiting: Collection[str]) -> dict[st
     return {
         "interaction": profile.interaction,
         "latency_budget_s": profile.latency_budget_s,
-        "chained_calls": profile.chained_calls,
-        "tool_latency_s": profile.tool_latency_s,
-        "input_tokens": profile.input_tokens,
-        "output_tokens": profile.output_tokens,
-        "cached_input_fraction": profile.cached_input_fraction,
         "output_format": profile.output_format,
         "requests_per_month": profile.requests_per_month,
         "peak_requests_per_minute": peak,
-        "provider": profile.provider,
-        "model": profile.model,
         "service_tier": profile.service_tier,
         "retry_rate": profile.retry_rate,
         "downstream": profile.downstream,
@@ -162,5 +223,23 @@ def profile_facts(profile: WorkloadProfile, waiting: Collection[str]) -> dict[st
         "current_mode": profile.current_mode or "none",
         "someone_waiting": profile.interaction in waiting,
         "burst_factor": peak / average if average > 0 else 1.0,
+    }
+
+
+def step_facts(steps: tuple[WorkStep, ...]) -> dict[str, Any]:
+    """The facts a workload's calls answer (the single-call shorthand's are its own fields)."""
+    shown = shown_step(steps)
+    return {
+        "chained_calls": calls_per_request(steps),
+        "tool_latency_s": sum(s.repeat * s.tool_latency_s for s in steps),
+        "input_tokens": shown.input_tokens,
+        "output_tokens": shown.output_tokens,
+        "reasoning_tokens": shown.reasoning_tokens or 0,
+        "cached_input_fraction": shown.cached_input_fraction,
+        "steps": len(steps),
+        "input_tokens_per_request": sum(s.repeat * s.input_tokens for s in steps),
+        "output_tokens_per_request": sum(s.repeat * s.billed_output_tokens for s in steps),
+        "provider": " + ".join(dict.fromkeys(s.provider for s in steps)),
+        "model": " + ".join(dict.fromkeys(s.model for s in steps)),
     }
 

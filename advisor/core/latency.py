@@ -1,31 +1,48 @@
-"""Latency model: per-call p95, end-to-end p95, and time to the first visible token.
+"""Latency model: the time of one request as a distribution, step by step.
 
-per-call p95    = measured ``model_p95_s`` or, when absent, first-token p95 + output tokens / speed
-end-to-end p95  = chained calls x per-call p95 + tool latency            (seed 004, axis 2)
-first token     = (chained calls - 1) x per-call p95 + tool latency + first-token p95
-                  (earlier steps of a chain must finish before the last one can stream)
+one call, estimated   first token p50/p95 = the model's median first-token time (and its p95: the
+                                           median x the catalogue's spread) + reasoning tokens / speed
+                      call p50/p95        = first token p50/p95 + visible output tokens / speed
+one call, measured    model_p50_s and model_p95_s; one of them alone takes the other from the
+                      estimate's ratio; ttft_s (a p95) replaces the first token's estimate
+a request             the sum of its calls (each step's repeat), its tools (each run's tool time,
+                      before its call) and its retries, combined by advisor.core.distribution with
+                      the workload's latency_correlation: end-to-end p50, p95, p99
+first visible token   the same sum up to the shown step's first token: every call before it, every
+                      tool time of the steps up to it, and that call's first token
 
 Speeds come from the provider catalogue (``rules/catalogue.yaml``): each model's measured
 median first-token time and output speed, with their source and date. A median is not a
 p95: the first token's p95 is the median times the catalogue's measured spread (unless the
 model has a measured p95 of its own); output speed stays at its median. A model that
-reasons before it answers waits for its reasoning before the first visible token. A model
-the catalogue has no speed for gets the conservative end of seed 003's ranges. Every
-default used is returned as an assumption; the workload's ``ttft_s`` (a p95) and
-``output_tokens_per_s`` replace them.
+reasons before it answers waits for its reasoning before the first visible token: where the
+catalogue's first-token time includes the reasoning (measured at a benchmark's workload) and
+the workload states its reasoning tokens, the call starts as a call without reasoning does
+(the fallback first token) and the stated reasoning is added. A model the catalogue has no
+speed for gets the conservative end of seed 003's ranges. Every default used is returned as
+an assumption.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .assumption import Assumption
-from .profile import WorkloadProfile
+from .distribution import Z99, Calls, Percentiles, percentiles
+from .profile import DEFAULT_LATENCY_CORRELATION, WorkloadProfile
+from .steps import WorkStep, calls_per_request, work_steps
 from .validation import plain
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
+
+# A retried call waits this long before its next attempt: the first back-off of seed 003's
+# resilient client (1 s, 2 s, 4 s, 8 s).
+RETRY_BACKOFF_S = 1.0
+_SOURCE_MODEL = "advisor latency model (docs/cost-model.md)"
+_SOURCE_RETRY = "003_a5044114f5d4f089.txt § The Resilient Client (retry with exponential backoff: 1s, 2s, 4s, 8s)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +55,13 @@ class ModelSpeed:
     measured: bool  # a measurement of this model (False: a fallback)
     ttft_assumption: Assumption
     speed_assumption: Assumption
+    ttft_p50_s: float = 0.0  # the first token's median
+    # The first-token figures include the model's reasoning (measured at some workload): a
+    # workload that states its reasoning tokens starts from ``start_p50_s``/``start_p95_s``.
+    includes_reasoning: bool = False
+    start_p50_s: float = 0.0
+    start_p95_s: float = 0.0
+    start_assumption: Assumption | None = None
 
 
 def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -> ModelSpeed:
@@ -53,6 +77,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
     if entry is not None and entry.speed is not None:
         speed = entry.speed
         note = f"; {speed.note}" if speed.note else ""
+        median = speed.ttft_s
         if speed.ttft_p95_s is not None:
             ttft, how = speed.ttft_p95_s, f"{speed.ttft_p95_s:g} s at p95, measured ({name}{note})"
             source = catalogue.cite(speed.source)
@@ -66,6 +91,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
             name="output speed", value=f"{tps:g} tokens/s, median ({name})", source=catalogue.cite(speed.source)
         )
     elif reasons:
+        median = fallback.reasoning_ttft_s
         ttft = fallback.reasoning_ttft_s * ratio
         tps, measured = fallback.output_tokens_per_s, False
         ttft_assumption = Assumption(
@@ -82,6 +108,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
         )
     else:
         ttft, tps, measured = fallback.ttft_p95_s, fallback.output_tokens_per_s, False
+        median = ttft / ratio
         why = "not in the provider catalogue" if entry is None else "no measured speed in the provider catalogue"
         ttft_assumption = Assumption(
             name="time to first token",
@@ -102,7 +129,22 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
                 value=f"{tps:g} tokens/s: the priority tier's guaranteed median for {name}",
                 source=catalogue.cite(spec.priority.source) if spec is not None and spec.priority else "catalogue",
             )
-    return ModelSpeed(ttft, tps, reasons, measured, ttft_assumption, speed_assumption)
+    # The catalogue's first token of a model that reasons includes its reasoning (o3's was
+    # measured so; a model without a measurement gets o3's). Stated reasoning tokens are
+    # added to a call that starts as one without reasoning: the fallback's first token.
+    start_p95 = fallback.ttft_p95_s
+    start_assumption = Assumption(
+        name="time to first token",
+        value=f"{start_p95:g} s at p95 before the reasoning ({name}'s measured first token includes reasoning at a "
+        "benchmark's workload; the stated reasoning tokens are added at its output speed instead; the start is the "
+        "slow end of the published range)",
+        source=catalogue.cite(fallback.source),
+    )
+    return ModelSpeed(
+        ttft, tps, reasons, measured, ttft_assumption, speed_assumption, ttft_p50_s=median,
+        includes_reasoning=reasons, start_p50_s=start_p95 / ratio, start_p95_s=start_p95,
+        start_assumption=start_assumption,
+    )
 
 
 def model_speed(catalogue: Catalogue, provider: str, model: str, service_tier: str = "standard") -> ModelSpeed:
@@ -115,67 +157,247 @@ def model_speed(catalogue: Catalogue, provider: str, model: str, service_tier: s
 
 
 @dataclass(frozen=True, slots=True)
-class LatencyEstimate:
-    per_call_p95_s: float
-    end_to_end_p95_s: float
-    time_to_first_token_s: float
-    latency_budget_s: float
-    within_budget: bool
-    budget_ratio: float  # end-to-end p95 / budget; above 1 the budget is missed at p95
-    ttft_s: float  # first-token p95 of one call
+class StepLatency:
+    """One step's calls: one call's time (one attempt, no retry) and where the step sits in a
+    typical request (every call at its median)."""
+
+    name: str
+    provider: str
+    model: str
+    calls: int  # the step's repeat
+    shown: bool  # its output is what the person reads as it appears
+    tool_latency_s: float  # each run's time outside the model, before its call
+    call_p50_s: float
+    call_p95_s: float
+    call_p99_s: float  # extrapolated from the p50 and p95 (lognormal)
+    first_token_p50_s: float  # one call's first visible token (after its reasoning)
+    first_token_p95_s: float
     output_tokens_per_s: float
-    measured: bool  # True when the per-call p95 was measured, not estimated
-    model_reasons: bool  # the model reasons before it answers (the catalogue says so)
+    reasoning_tokens: int  # per call (0: none stated)
+    measured: bool  # the call's time was measured (model_p50_s or model_p95_s)
+    start_s: float  # when the step starts in a typical request
+    duration_s: float  # calls x (tools + call p50): its share of a typical request
+
+
+@dataclass(frozen=True, slots=True)
+class LatencyEstimate:
+    per_call_p95_s: float  # the p95 of one call of the slowest step
+    end_to_end_p95_s: float
+    time_to_first_token_s: float  # p95 until the shown step's first visible token
+    latency_budget_s: float
+    within_budget: bool  # the end-to-end p95 fits the budget
+    budget_ratio: float  # end-to-end p95 / budget; above 1 the budget is missed at p95
+    ttft_s: float  # first-token p95 of one call of the shown step
+    output_tokens_per_s: float  # the shown step's
+    measured: bool  # True when every call's time was measured, not estimated
+    model_reasons: bool  # a model of the workload reasons before it answers (the catalogue says so)
+    end_to_end_p50_s: float = 0.0
+    end_to_end_p99_s: float = 0.0
+    end_to_end_mean_s: float = 0.0  # what a request takes on average (Little's law reads it)
+    time_to_first_token_p50_s: float = 0.0
+    time_to_first_token_p99_s: float = 0.0
+    calls: int = 1  # model calls per request (every step's repeat)
+    latency_correlation: float = DEFAULT_LATENCY_CORRELATION
+    retry_backoff_s: float = RETRY_BACKOFF_S
+    steps: tuple[StepLatency, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _CallTimes:
+    call_p50: float
+    call_p95: float
+    first_p50: float
+    first_p95: float
+    tps: float
+    measured: bool
+
+
+def _call_times(
+    step: WorkStep, speed: ModelSpeed, named: bool, assumptions: list[Assumption], seen: set[tuple[str, str]]
+) -> _CallTimes:
+    """One call of a step: its first token and its whole time, p50 and p95."""
+    suffix = f" ({step.model})" if named else ""
+    reasoning = step.reasoning_tokens
+    tps = step.output_tokens_per_s
+    if tps is None:
+        tps = speed.output_tokens_per_s
+    if step.ttft_s is not None:
+        # A measured first token (a p95) includes whatever reasoning the call does.
+        first_p95 = step.ttft_s
+        first_p50 = first_p95 * (speed.ttft_p50_s / speed.ttft_p95_s) if speed.ttft_p95_s > 0 else first_p95
+    elif reasoning is not None and speed.includes_reasoning:
+        first_p50 = speed.start_p50_s + reasoning / tps
+        first_p95 = speed.start_p95_s + reasoning / tps
+        if speed.start_assumption is not None:
+            _add(assumptions, seen, speed.start_assumption, suffix)
+    else:
+        first_p50 = speed.ttft_p50_s + (reasoning or 0) / tps
+        first_p95 = speed.ttft_p95_s + (reasoning or 0) / tps
+        _add(assumptions, seen, speed.ttft_assumption, suffix)
+    measured = step.model_p50_s is not None or step.model_p95_s is not None
+    if step.output_tokens_per_s is None and not measured:
+        _add(assumptions, seen, speed.speed_assumption, suffix)
+    written = step.output_tokens / tps
+    est_p50, est_p95 = first_p50 + written, first_p95 + written
+    if step.model_p50_s is not None and step.model_p95_s is not None:
+        call_p50, call_p95 = step.model_p50_s, step.model_p95_s
+    elif step.model_p95_s is not None:
+        call_p95 = step.model_p95_s
+        call_p50 = call_p95 * (est_p50 / est_p95) if est_p95 > 0 else call_p95
+    elif step.model_p50_s is not None:
+        call_p50 = step.model_p50_s
+        call_p95 = call_p50 * (est_p95 / est_p50) if est_p50 > 0 else call_p50
+    else:
+        call_p50, call_p95 = est_p50, est_p95
+        what = f"{plain(first_p95)} s to the first token"
+        if reasoning:
+            start = plain(first_p95 - reasoning / tps)
+            what = f"{start} s to start + {reasoning:,} reasoning tokens / {plain(tps)} tok/s"
+        label = "per-call p95" + (f" ({step.name})" if step.prefix else "")
+        assumptions.append(
+            Assumption(
+                name=label,
+                value=f"{call_p95:,.2f} s = {what} + {step.output_tokens:,} tokens / {plain(tps)} tok/s",
+                source="estimated: no model_p95_s was given",
+            )
+        )
+    # A measured call can be quicker than the first-token default: the first token never
+    # comes after the end.
+    return _CallTimes(call_p50, call_p95, min(first_p50, call_p50), min(first_p95, call_p95), tps, measured)
+
+
+def _add(assumptions: list[Assumption], seen: set[tuple[str, str]], assumption: Assumption, suffix: str) -> None:
+    key = (assumption.name + suffix, assumption.value)
+    if key not in seen:
+        seen.add(key)
+        assumptions.append(assumption.model_copy(update={"name": assumption.name + suffix}) if suffix else assumption)
+
+
+def _reasoning_assumptions(steps: tuple[WorkStep, ...], speeds: list[ModelSpeed]) -> list[Assumption]:
+    out: list[Assumption] = []
+    unstated = sorted({s.model for s, speed in zip(steps, speeds, strict=True)
+                       if speed.reasons and s.reasoning_tokens is None})
+    if unstated:
+        which = ", ".join(unstated)
+        out.append(
+            Assumption(
+                name="reasoning tokens",
+                value=f"not given for {which}, which reasons before it answers: none are billed, and the first token "
+                "is the catalogue's (its reasoning at a benchmark's workload); give reasoning_tokens to price them",
+                source="the provider catalogue (reasons); the workload",
+            )
+        )
+    return out
 
 
 def estimate_latency(
-    profile: WorkloadProfile, catalogue: Catalogue | None = None
+    profile: WorkloadProfile,
+    catalogue: Catalogue | None = None,
+    steps: tuple[WorkStep, ...] | None = None,
 ) -> tuple[LatencyEstimate, list[Assumption]]:
     if catalogue is None:
         from .rules import load_rules
 
         catalogue = load_rules().catalogue
-    speed = model_speed(catalogue, profile.provider, profile.model, profile.service_tier)
+    steps = steps if steps is not None else work_steps(profile)
+    named = len({(s.provider, s.model) for s in steps}) > 1
     assumptions: list[Assumption] = []
-    ttft = profile.ttft_s
-    if ttft is None:
-        ttft = speed.ttft_p95_s
-        assumptions.append(speed.ttft_assumption)
-    tps = profile.output_tokens_per_s
-    if tps is None:
-        tps = speed.output_tokens_per_s
-        if profile.model_p95_s is None:
-            assumptions.append(speed.speed_assumption)
+    seen: set[tuple[str, str]] = set()
+    speeds = [model_speed(catalogue, s.provider, s.model, profile.service_tier) for s in steps]
+    times = [_call_times(s, speed, named, assumptions, seen) for s, speed in zip(steps, speeds, strict=True)]
+    assumptions += _reasoning_assumptions(steps, speeds)
 
-    if profile.model_p95_s is not None:
-        per_call = profile.model_p95_s
-        measured = True
-    else:
-        per_call = ttft + profile.output_tokens / tps
-        measured = False
+    rho = profile.latency_correlation if profile.latency_correlation is not None else DEFAULT_LATENCY_CORRELATION
+    rate = profile.retry_rate
+    calls = [Calls(s.repeat, t.call_p50, t.call_p95) for s, t in zip(steps, times, strict=True)]
+    tools = [s.repeat * s.tool_latency_s for s in steps]
+    whole = percentiles(calls, sum(tools), retry_rate=rate, backoff_s=RETRY_BACKOFF_S, correlation=rho)
+    shown = next(i for i, s in enumerate(steps) if s.shown)
+    first = _first_token(steps, times, calls, tools, shown, rate, rho)
+
+    per_call = max(t.call_p95 for t in times)
+    budget = profile.latency_budget_s
+    n_calls = calls_per_request(steps)
+    assumptions.append(_distribution_assumption(profile, n_calls, rho))
+    if rate > 0:
         assumptions.append(
             Assumption(
-                name="per-call p95",
-                value=f"{per_call:,.2f} s = {plain(ttft)} s to the first token + {profile.output_tokens:,} tokens"
-                f" / {plain(tps)} tok/s",
-                source="estimated: no model_p95_s was given",
+                name="retries",
+                value=f"{rate:.0%} of calls are retried once; a retried call adds a whole attempt and a "
+                f"{RETRY_BACKOFF_S:g} s back-off",
+                source=_SOURCE_RETRY,
             )
         )
-    # A measured p95 can be below the first-token default; the first token never comes after the end.
-    ttft = min(ttft, per_call)
-    calls = profile.chained_calls
-    end_to_end = calls * per_call + profile.tool_latency_s
-    first_token = (calls - 1) * per_call + profile.tool_latency_s + ttft
+    start = 0.0
+    step_latency = []
+    for s, t, c in zip(steps, times, calls, strict=True):
+        duration = s.repeat * (s.tool_latency_s + t.call_p50)
+        step_latency.append(
+            StepLatency(
+                name=s.name, provider=s.provider, model=s.model, calls=s.repeat, shown=s.shown,
+                tool_latency_s=s.tool_latency_s, call_p50_s=t.call_p50, call_p95_s=t.call_p95,
+                call_p99_s=t.call_p50 * math.exp(c.sigma * Z99), first_token_p50_s=t.first_p50,
+                first_token_p95_s=t.first_p95, output_tokens_per_s=t.tps, reasoning_tokens=s.reasoning_tokens or 0,
+                measured=t.measured, start_s=start, duration_s=duration,
+            )
+        )
+        start += duration
+    shown_times = times[shown]
     estimate = LatencyEstimate(
         per_call_p95_s=per_call,
-        end_to_end_p95_s=end_to_end,
-        time_to_first_token_s=first_token,
-        latency_budget_s=profile.latency_budget_s,
-        within_budget=end_to_end <= profile.latency_budget_s,
-        budget_ratio=end_to_end / profile.latency_budget_s,
-        ttft_s=ttft,
-        output_tokens_per_s=tps,
-        measured=measured,
-        model_reasons=speed.reasons,
+        end_to_end_p95_s=whole.p95,
+        time_to_first_token_s=first.p95,
+        latency_budget_s=budget,
+        within_budget=whole.p95 <= budget,
+        budget_ratio=whole.p95 / budget,
+        ttft_s=shown_times.first_p95,
+        output_tokens_per_s=shown_times.tps,
+        measured=all(t.measured for t in times),
+        model_reasons=any(speed.reasons for speed in speeds),
+        end_to_end_p50_s=whole.p50,
+        end_to_end_p99_s=whole.p99,
+        end_to_end_mean_s=whole.mean,
+        time_to_first_token_p50_s=first.p50,
+        time_to_first_token_p99_s=first.p99,
+        calls=n_calls,
+        latency_correlation=rho,
+        retry_backoff_s=RETRY_BACKOFF_S,
+        steps=tuple(step_latency),
     )
     return estimate, assumptions
+
+
+def _first_token(
+    steps: tuple[WorkStep, ...],
+    times: list[_CallTimes],
+    calls: list[Calls],
+    tools: list[float],
+    shown: int,
+    rate: float,
+    rho: float,
+) -> Percentiles:
+    """Percentiles of the time until the shown step's first visible token: every call before
+    it (its own earlier runs included), every tool time up to it, and its first token. A
+    retry of the shown call costs a whole attempt before its first token."""
+    step, t = steps[shown], times[shown]
+    before = [*calls[:shown], Calls(step.repeat - 1, t.call_p50, t.call_p95)]
+    first = Calls(1, t.first_p50, t.first_p95)
+    retried = [*before, Calls(1, t.call_p50, t.call_p95)]
+    return percentiles(
+        [*before, first], sum(tools[: shown + 1]), retried=retried, retry_rate=rate, backoff_s=RETRY_BACKOFF_S,
+        correlation=rho,
+    )
+
+
+def _distribution_assumption(profile: WorkloadProfile, calls: int, rho: float) -> Assumption:
+    shape = "each call's time is lognormal through its p50 and p95 (the p99 extrapolated from them)"
+    if calls == 1:
+        return Assumption(name="latency distribution", value=shape, source=_SOURCE_MODEL)
+    if profile.latency_correlation is None:
+        how = (
+            f"{calls} calls slow together (latency_correlation {plain(rho)}, advisor default: the calls of one "
+            "request run seconds apart under the same provider load), so their percentiles add up"
+        )
+    else:
+        how = f"the {calls} calls' latencies correlated at {plain(rho)} (the workload's latency_correlation)"
+    return Assumption(name="latency distribution", value=f"{shape}; {how}", source=_SOURCE_MODEL)

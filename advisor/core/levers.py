@@ -8,7 +8,13 @@ cheaper, each found by re-running the assessment with that one change (never ass
   instructions ahead of the request's own text; providers cache prompts from 1,024 tokens);
 - the latency budget: the nearest value at which the recommendation is feasible, or a
   cheaper mode becomes the answer (never a tighter budget);
-- the account tier whose rate limits apply, the next one that holds the peak.
+- the account tier whose rate limits apply, the next one that holds the peak;
+- a smoother peak: the highest peak rate at which the recommendation meets its contract,
+  where the limits do not hold the peak (the rest of the peak queued or spread out).
+
+A workload with steps changes a step's field, named ``steps.<name>.<field>``: another model
+for its slowest step and for its most expensive one, caching for the step with the largest
+prompt.
 
 A hard timeout with a fallback answer is a pattern, not a lever: the rule set names it in
 the checklist of an infeasible synchronous contract. No lever sets a size to zero or
@@ -26,11 +32,12 @@ from pydantic import BaseModel, ConfigDict
 
 from .engine import Evaluation
 from .errors import AdvisorError
-from .figures import money, seconds
+from .figures import count, money, seconds
 from .probe import Decision, ModeProbe
 from .profile import Mode
-from .provider import offered_service_tiers
+from .provider import offered_service_tiers, provider_tier
 from .situation import Situation
+from .steps import WorkStep
 from .variables import field_range
 
 # Levers that change the model: at most this many, the most useful first.
@@ -42,7 +49,10 @@ MIN_CACHED_PROMPT = 1024
 # The budget search: steps of x2 up to the field's bound, then bisection to 1%.
 _BUDGET_TOLERANCE = 1.01
 # Tie-break among equally useful levers: the smallest, most direct change first.
-_KIND_ORDER = ("latency_budget_s", "model", "service_tier", "tier", "cached_input_fraction")
+_KIND_ORDER = ("latency_budget_s", "model", "service_tier", "tier", "peak_requests_per_minute", "cached_input_fraction")
+# Fields a model's own measurements and limits fill: another model is judged at the
+# catalogue's figures for it.
+_MEASURED = ("model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s")
 
 
 class Lever(BaseModel):
@@ -110,33 +120,62 @@ class _Finder:
 
 def _model_levers(finder: _Finder) -> Iterator[Lever]:
     profile = finder.base.profile
-    if profile.pricing is not None:  # a private price for this model says nothing of another
+    if profile.steps is None:
+        if profile.pricing is not None:  # a private price for this model says nothing of another
+            return
+        reset = {name: None for name in (*_MEASURED, "rate_limits") if getattr(profile, name) is not None}
+        thinking = "reasoning_tokens" if profile.reasoning_tokens is not None else None
+        yield from _models_for(finder, profile.provider, profile.model, "model", reset, "", thinking)
         return
+    # A workload with steps: another model for its slowest step and for its most expensive one.
+    steps = finder.base.steps
+    slow = {s.name: s.calls * (s.call_p95_s + s.tool_latency_s) for s in finder.base.latency.steps}
+    dear = {c.name: c.request_usd for c in finder.base.costs.steps}
+    targets = dict.fromkeys([max(steps, key=lambda s: slow.get(s.name, 0.0)).name,
+                             max(steps, key=lambda s: dear.get(s.name, 0.0)).name])
+    found: list[Lever] = []
+    for name in targets:
+        step = next(s for s in steps if s.name == name)
+        if step.pricing is not None:
+            continue
+        reset = {step.field(f): None for f in _MEASURED if getattr(step, f) is not None}
+        thinking = step.field("reasoning_tokens") if step.reasoning_tokens is not None else None
+        found += _models_for(
+            finder, step.provider, step.model, step.field("model"), reset, f" for the {name} step", thinking
+        )
+    yield from sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
+
+
+def _models_for(
+    finder: _Finder, provider: str, model: str, field: str, reset: dict[str, None], where: str,
+    thinking: str | None = None,
+) -> list[Lever]:
+    """Levers that put another catalogue model of the same provider in ``field``. A model
+    that does not reason states no reasoning tokens (``thinking``, their field, set to 0)."""
+    profile = finder.base.profile
     catalogue = finder.probe.ruleset.catalogue
-    current = catalogue.resolve(profile.provider, profile.model)
+    current = catalogue.resolve(provider, model)
     embedding = profile.output_format == "embedding"
-    # The workload's measurements and limits are of its own model: another model is judged
-    # at the catalogue's figures for it.
-    reset = {name: None for name in ("model_p95_s", "ttft_s", "output_tokens_per_s", "rate_limits")
-             if getattr(profile, name) is not None}
     # A model that reasons bills reasoning tokens the workload does not state: it is compared
     # only with another model that reasons, never offered as a cheaper stand-in for one that
     # does not.
     reasons = current.model.reasons if current.model is not None else False
     found: list[Lever] = []
-    for model_id, spec in catalogue.models_of(profile.provider):
+    for model_id, spec in catalogue.models_of(provider):
         if model_id == current.model_key or (spec.output == "embedding") != embedding:
             continue
         if spec.reasons and not reasons:
             continue
         name = (spec.match.exact or spec.match.prefix or spec.match.snapshot_of)[0]
-        changes: dict[str, Any] = {"model": name, **reset}
-        if profile.service_tier not in offered_service_tiers(catalogue, catalogue.resolve(profile.provider, name)):
+        changes: dict[str, Any] = {field: name, **reset}
+        if thinking is not None and not spec.reasons:
+            changes[thinking] = 0
+        if profile.service_tier not in offered_service_tiers(catalogue, catalogue.resolve(provider, name)):
             changes["service_tier"] = "standard"
-        lever = finder.consider(changes, name)
+        lever = finder.consider(changes, name + where)
         if lever is not None:
             found.append(lever)
-    yield from sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
+    return sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
 
 
 def _service_tier_levers(finder: _Finder) -> Iterator[Lever]:
@@ -156,22 +195,29 @@ def _service_tier_levers(finder: _Finder) -> Iterator[Lever]:
 
 
 def _caching_lever(finder: _Finder) -> Iterator[Lever]:
-    profile = finder.base.profile
-    if profile.input_tokens < MIN_CACHED_PROMPT or profile.cached_input_fraction >= CACHED_SHARE:
+    steps = finder.base.steps
+    candidates = [s for s in steps if s.input_tokens >= MIN_CACHED_PROMPT and s.cached_input_fraction < CACHED_SHARE]
+    if not candidates:
         return
-    lever = finder.consider({"cached_input_fraction": CACHED_SHARE}, "half of each prompt served from the cache")
+    step: WorkStep = max(candidates, key=lambda s: s.repeat * s.input_tokens)
+    where = f" of the {step.name} step" if step.prefix else ""
+    lever = finder.consider(
+        {step.field("cached_input_fraction"): CACHED_SHARE}, f"half of each prompt{where} served from the cache"
+    )
     if lever is not None:
         yield lever
 
 
 def _tier_lever(finder: _Finder) -> Iterator[Lever]:
     profile, cap = finder.base.profile, finder.base.capacity
-    if profile.rate_limits is not None or not cap.over_limit or cap.tier is None:
+    if profile.rate_limits is not None or not cap.over_limit:
         return
-    spec = finder.probe.ruleset.catalogue.provider(profile.provider)
-    if spec is None:
+    catalogue = finder.probe.ruleset.catalogue
+    spec = catalogue.provider(profile.provider)
+    tier = provider_tier(catalogue, profile.provider, profile.tier)[0]
+    if spec is None or tier is None:
         return
-    higher = spec.tiers[spec.tiers.index(cap.tier) + 1:]
+    higher = spec.tiers[spec.tiers.index(tier) + 1:]
     for tier in higher:
         outcome = finder.run({"tier": tier})
         if outcome is None:
@@ -182,6 +228,42 @@ def _tier_lever(finder: _Finder) -> Iterator[Lever]:
         if finder.useful(situation, decision) or (decision.feasible and decision.mode == finder.mode):
             yield finder.lever({"tier": tier}, f"account tier {tier}, whose limits hold the peak", situation, decision)
         return
+
+
+def _peak_lever(finder: _Finder) -> Iterator[Lever]:
+    """The highest peak rate at which the recommendation meets its contract, where the
+    limits do not hold the peak as given: smoothing it (spreading or queueing the rest)."""
+    profile, cap = finder.base.profile, finder.base.capacity
+    if finder.feasible or not cap.over_limit or profile.peak_requests_per_minute is None:
+        return
+    low = profile.average_requests_per_minute
+    high = profile.effective_peak_rpm
+    best = finder.run({"peak_requests_per_minute": low})
+    if best is None or not finder.useful(*best):
+        return
+    found = low
+    while high / max(found, 1e-9) > _BUDGET_TOLERANCE and high - found > 0.01:
+        mid = math.sqrt(max(found, 0.01) * high)
+        outcome = finder.run({"peak_requests_per_minute": mid})
+        if outcome is not None and finder.useful(*outcome):
+            found, best = mid, outcome
+        else:
+            high = mid
+    value = _nice_down(found, low)
+    outcome = finder.run({"peak_requests_per_minute": value})
+    if outcome is not None and finder.useful(*outcome):
+        found, best = value, outcome
+    changes = {"peak_requests_per_minute": found}
+    yield finder.lever(changes, f"a peak smoothed to {count(found)} requests a minute", *best)
+
+
+def _nice_down(value: float, floor: float) -> float:
+    """A round value at or below ``value`` (never below ``floor``), two significant digits."""
+    if value <= 0:
+        return value
+    magnitude = 10.0 ** (math.floor(math.log10(value)) - 1)
+    nice = float(f"{math.floor(value / magnitude + 1e-9) * magnitude:.12g}")
+    return nice if nice >= floor else value
 
 
 def _nice_up(value: float) -> Iterator[float]:
@@ -234,7 +316,7 @@ def _budget_lever(finder: _Finder) -> Iterator[Lever]:
 
 
 def _usefulness(lever: Lever) -> tuple[bool, float, int]:
-    kind = next(iter(lever.changes))
+    kind = next(iter(lever.changes)).rsplit(".", 1)[-1]  # steps.answer.model: a model lever
     return (not lever.feasible, round(lever.cost_change_usd_per_month, 2), _KIND_ORDER.index(kind))
 
 
@@ -242,6 +324,6 @@ def find_levers(probe: ModeProbe, evaluation: Evaluation) -> list[Lever]:
     """The levers of one assessment, most useful first (feasible, cheapest, smallest change)."""
     finder = _Finder(probe, evaluation)
     levers: list[Lever] = []
-    for search in (_budget_lever, _model_levers, _service_tier_levers, _tier_lever, _caching_lever):
+    for search in (_budget_lever, _model_levers, _service_tier_levers, _tier_lever, _peak_lever, _caching_lever):
         levers.extend(search(finder))
     return sorted(levers, key=_usefulness)

@@ -13,7 +13,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from .errors import InputError
 from .validation import describe_validation_error, describe_validation_errors, shown
@@ -170,6 +181,121 @@ class CostOptions(BaseModel):
     )
 
 
+# At most this many model calls per request, all steps and repeats together: a coding agent
+# of 25 steps that loops a few times is well inside it.
+MAX_CALLS_PER_REQUEST = 1_000
+
+
+# A p95 above this many medians is two populations in one figure (cache hits and misses,
+# short and long answers), not one call's spread: they are two steps or two workloads.
+MAX_P95_OVER_P50 = 100
+
+
+def _p95_not_below_p50(value: float | None, info: ValidationInfo) -> float | None:
+    p50 = info.data.get("model_p50_s")
+    if value is not None and p50 is not None:
+        if value < p50:
+            raise ValueError(f"must be at least model_p50_s ({shown(p50)} s): a p95 is never below the median")
+        if value > MAX_P95_OVER_P50 * p50:
+            raise ValueError(
+                f"must be at most {MAX_P95_OVER_P50} times model_p50_s ({shown(p50)} s): a wider spread is two kinds "
+                "of call (e.g. cache hits and misses); describe them as separate steps or workloads"
+            )
+    return value
+
+
+class Step(BaseModel):
+    """One model call of a request, in order (``repeat``: the same call run again, as in an
+    agent loop). Fields left out take the workload's provider and model and the catalogue's
+    speed for it."""
+
+    model_config = _STRICT
+
+    name: Name = Field(min_length=1, max_length=100, description="the step's name, unique in the workload")
+    model: Name | None = Field(
+        default=None, min_length=1, max_length=200, description="model id (default: the workload's model)"
+    )
+    provider: Name | None = Field(
+        default=None, min_length=1, max_length=100, description="provider id (default: the workload's provider)"
+    )
+    input_tokens: int = Field(ge=0, le=10_000_000, description="input tokens of one call of this step")
+    output_tokens: int = Field(
+        ge=0, le=1_000_000, description="visible output tokens of one call (what the next step or the reader gets)"
+    )
+    reasoning_tokens: int | None = Field(
+        default=None, ge=0, le=1_000_000,
+        description="reasoning tokens of one call: billed as output, written before the first visible token "
+        "(default: none billed; the catalogue's first-token time of a reasoning model includes its reasoning)",
+    )
+    cached_input_fraction: float = Field(
+        default=0.0, ge=0, le=1, description="share of input tokens served from the prompt cache, 0 to 1"
+    )
+    tool_latency_s: float = Field(
+        default=0.0, ge=0, le=86_400,
+        description="time outside the model in each run of this step (retrieval, tools), seconds, before its call",
+    )
+    model_p50_s: float | None = Field(
+        default=None, ge=0.01, le=3_600, description="measured median of one call, seconds (default: estimated)"
+    )
+    model_p95_s: float | None = Field(
+        default=None, ge=0.01, le=3_600, description="measured p95 of one call, seconds (default: estimated)"
+    )
+    ttft_s: float | None = Field(
+        default=None, ge=0, le=600,
+        description="measured p95 time to the first visible token of one call, seconds (default: the model's)",
+    )
+    output_tokens_per_s: float | None = Field(
+        default=None, ge=1, le=100_000, description="output speed, tokens per second (default: the model's)"
+    )
+    repeat: int = Field(default=1, ge=1, le=100, description="times the step runs one after another per request")
+    shown: bool | None = Field(
+        default=None,
+        description="true for the step whose output the person reads as it appears (at most one; default the last)",
+    )
+    pricing: Pricing | None = Field(
+        default=None, description="your own prices for this step's model (default: the catalogue's)"
+    )
+
+    @field_validator("model_p95_s")
+    @classmethod
+    def _p95_after_p50(cls, value: float | None, info: ValidationInfo) -> float | None:
+        return _p95_not_below_p50(value, info)
+
+
+def _check_steps(steps: list[Step] | None) -> list[Step] | None:
+    """Names unique, at most one shown, a bounded number of calls."""
+    if steps is None:
+        return None
+    seen: set[str] = set()
+    for step in steps:
+        if step.name in seen:
+            raise ValueError(f"two steps are named {step.name!r}; each step needs a name of its own")
+        seen.add(step.name)
+    shown_steps = [step.name for step in steps if step.shown]
+    if len(shown_steps) > 1:
+        named = " and ".join(repr(name) for name in shown_steps)
+        raise ValueError(f"{named} both have shown: true; at most one step is shown (default: the last)")
+    calls = sum(step.repeat for step in steps)
+    if calls > MAX_CALLS_PER_REQUEST:
+        raise ValueError(
+            f"the steps make {calls:,} model calls per request (each step times its repeat); "
+            f"at most {MAX_CALLS_PER_REQUEST:,}"
+        )
+    return steps
+
+
+# The single-call fields: a workload without `steps` is `chained_calls` identical calls
+# described by these. Giving `steps` and any of them is an error naming both.
+SHORTHAND_FIELDS: tuple[str, ...] = (
+    "input_tokens", "output_tokens", "reasoning_tokens", "chained_calls", "tool_latency_s", "model_p50_s",
+    "model_p95_s", "ttft_s", "output_tokens_per_s", "cached_input_fraction",
+)
+# What `latency_correlation` and `peak_minutes` are when a workload leaves them out
+# (docs/cost-model.md says why).
+DEFAULT_LATENCY_CORRELATION = 1.0
+DEFAULT_PEAK_MINUTES = 60.0
+
+
 class WorkloadProfile(BaseModel):
     """One AI feature, as its owner describes it.
 
@@ -195,6 +321,9 @@ class WorkloadProfile(BaseModel):
     tool_latency_s: float = Field(
         default=0.0, ge=0, le=86_400, description="time spent in tools and retrieval per request, seconds"
     )
+    model_p50_s: float | None = Field(
+        default=None, ge=0.01, le=3_600, description="measured median of one model call, seconds (default: estimated)"
+    )
     model_p95_s: float | None = Field(
         default=None, ge=0.01, le=3_600,
         description="measured p95 of one model call, seconds (default: estimated from ttft_s and output_tokens_per_s)",
@@ -207,9 +336,17 @@ class WorkloadProfile(BaseModel):
     )
 
     # Volume, tokens, cost
-    input_tokens: int = Field(ge=0, le=10_000_000, description="input tokens of one typical request")
-    output_tokens: int = Field(
-        ge=0, le=1_000_000, description="output tokens of one typical request (per call)"
+    input_tokens: int | None = Field(
+        default=None, ge=0, le=10_000_000,
+        description="input tokens of one model call (required unless the workload gives steps)",
+    )
+    output_tokens: int | None = Field(
+        default=None, ge=0, le=1_000_000,
+        description="visible output tokens of one model call (required unless the workload gives steps)",
+    )
+    reasoning_tokens: int | None = Field(
+        default=None, ge=0, le=1_000_000,
+        description="reasoning tokens of one model call: billed as output, written before the first visible token",
     )
     cached_input_fraction: float = Field(
         default=0.0, ge=0, le=1, description="share of input tokens served from the provider's prompt cache, 0 to 1"
@@ -231,15 +368,61 @@ class WorkloadProfile(BaseModel):
     pricing: Pricing | None = Field(default=None, description="your own prices instead of the catalogue's")
     rate_limits: RateLimits | None = Field(default=None, description="your account's limits for this model")
     retry_rate: float = Field(default=0.0, ge=0, le=1, description="extra attempts per model call, 0 to 1")
+    peak_minutes: float | None = Field(
+        default=None, ge=1, le=1_440,
+        description=f"how long the peak lasts, minutes (default {DEFAULT_PEAK_MINUTES:g}: the busy hour)",
+    )
     # Stacked retries (seed 002): attempts at each layer ** layers = calls per request in a storm.
     attempts_per_layer: int = Field(default=1, ge=1, le=10, description="attempts each retrying layer makes")
     retry_layers: int = Field(default=1, ge=1, le=10, description="layers that retry, one above the other")
     costs: CostOptions | None = Field(default=None, description="your own build-and-run cost figures")
 
+    # How the calls of a request are made
+    steps: Annotated[list[Step] | None, AfterValidator(_check_steps)] = Field(
+        default=None, min_length=1, max_length=100,
+        description="the model calls of one request, in order (instead of the single-call fields)",
+    )
+    latency_correlation: float | None = Field(
+        default=None, ge=0, le=1,
+        description=f"correlation between the latencies of a request's calls, 0 to 1 (default "
+        f"{DEFAULT_LATENCY_CORRELATION:g}: slow together)",
+    )
+
     # Failure and downstream
     downstream: Downstream = Field(default="own_ui", description="who consumes the output")
     side_effects: SideEffects = Field(default="none", description="what repeating a request does")
     current_mode: Mode | None = Field(default=None, description="the mode it runs in today, if it runs")
+
+    @field_validator("model_p95_s")
+    @classmethod
+    def _p95_after_p50(cls, value: float | None, info: ValidationInfo) -> float | None:
+        return _p95_not_below_p50(value, info)
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> WorkloadProfile:
+        given = self.model_fields_set
+        if self.steps is not None:
+            both = [name for name in SHORTHAND_FIELDS if name in given]
+            if both:
+                raise ValueError(
+                    f"'steps' and '{both[0]}' are both given: describe the calls either as steps or with the "
+                    "single-call fields, not both"
+                )
+        else:
+            missing = [name for name in ("input_tokens", "output_tokens") if getattr(self, name) is None]
+            if missing:
+                raise ValueError(f"'{missing[0]}' is required (or describe the calls as 'steps')")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _without_unused_shorthand(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A workload with steps is written without the single-call fields' defaults, so that
+        what is written reads back (steps beside those fields is an error)."""
+        data: dict[str, Any] = handler(self)
+        if self.steps is not None:
+            for name in SHORTHAND_FIELDS:
+                data.pop(name, None)
+        return data
 
     @property
     def average_requests_per_minute(self) -> float:
@@ -272,11 +455,45 @@ def parse_profile(data: Any, source: str = "workload") -> WorkloadProfile:
     for key in data:
         if not isinstance(key, str):
             raise InputError(f"field names must be text, got {shown(key)}", source=source)
+    _check_shape(data, source)
     try:
         return WorkloadProfile.model_validate(data)
     except ValidationError as exc:
         field, message = describe_validation_error(exc, WorkloadProfile)
-        raise InputError(message, source=source, field=field) from None
+        raise InputError(message, source=source, field=step_field(field, data.get("steps"))) from None
+
+
+def _check_shape(data: dict[str, Any], source: str) -> None:
+    """The two ways to describe the calls, named by their fields: steps, or the single-call fields."""
+    if data.get("steps") is not None:
+        both = [name for name in SHORTHAND_FIELDS if data.get(name) is not None]
+        if both:
+            raise InputError(
+                f"'steps' and '{both[0]}' are both given: describe the calls either as steps (each step has "
+                "its own tokens, timings and repeat) or with the single-call fields, not both",
+                source=source, field="steps",
+            )
+        return
+    for name in ("input_tokens", "output_tokens"):
+        if data.get(name) is None:
+            raise InputError("required field is missing (or describe the calls as 'steps')", source=source,
+                             field=name)
+
+
+def step_field(path: str, steps: Any) -> str:
+    """A field path with a step's position replaced by its name: 'steps.2.repeat' ->
+    'steps.answer.repeat' ('steps.step 3.repeat' when the step has no usable name)."""
+    parts = path.split(".")
+    if len(parts) < 2 or parts[0] != "steps" or not parts[1].isdigit():
+        return path
+    index = int(parts[1])
+    name = None
+    if isinstance(steps, list) and index < len(steps) and isinstance(steps[index], dict):
+        candidate = steps[index].get("name")
+        if isinstance(candidate, str) and candidate.strip():
+            name = candidate
+    parts[1] = name if name is not None else f"step {index + 1}"
+    return ".".join(parts)
 
 
 def profile_problems(data: Mapping[str, Any], source: str = "workload") -> list[InputError]:

@@ -6,6 +6,7 @@ the field and what the provider offers.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .assumption import Assumption
@@ -16,10 +17,19 @@ from .profile import WorkloadProfile
 
 def account_tier(catalogue: Catalogue, profile: WorkloadProfile) -> tuple[str | None, Assumption | None]:
     """The tier whose limits apply, and the assumption when it is the provider's default."""
-    key = ("tier", profile.provider, profile.tier)
+    return provider_tier(catalogue, profile.provider, profile.tier)
+
+
+def provider_tier(
+    catalogue: Catalogue, provider: str, given: str | None
+) -> tuple[str | None, Assumption | None]:
+    """The tier of ``provider`` whose limits apply (``given``, else its default, with the
+    assumption that says so). A step on another provider than the workload's gets that
+    provider's default tier."""
+    key = ("tier", provider, given)
     hit: tuple[str | None, Assumption | None] | None = catalogue.memo.get(key)
     if hit is None:
-        hit = catalogue.memo[key] = _account_tier(catalogue, profile.provider, profile.tier)
+        hit = catalogue.memo[key] = _account_tier(catalogue, provider, given)
     return hit
 
 
@@ -61,17 +71,24 @@ def offered_service_tiers(catalogue: Catalogue, resolved: ResolvedModel) -> tupl
     return tuple(offered)
 
 
-def check_service_tier(catalogue: Catalogue, profile: WorkloadProfile) -> None:
+def check_service_tier(
+    catalogue: Catalogue, profile: WorkloadProfile, models: Iterable[tuple[str, str, str]] = ()
+) -> None:
+    """The workload's service tier is offered for its model, and for every step's model
+    (``models``: step name, provider, model)."""
     if profile.service_tier == "standard":
         return
-    resolved = catalogue.resolve(profile.provider, profile.model)
-    offered = offered_service_tiers(catalogue, resolved)
-    if profile.service_tier not in offered:
-        who = f"{profile.model} at {resolved.provider.name}" if resolved.provider else f"provider '{profile.provider}'"
-        raise InputError(
-            f"{who} has no {profile.service_tier} tier in the provider catalogue; offered: {', '.join(offered)}",
-            field="service_tier",
-        )
+    for step, provider, model in [*models] or [("", profile.provider, profile.model)]:
+        resolved = catalogue.resolve(provider, model)
+        offered = offered_service_tiers(catalogue, resolved)
+        if profile.service_tier not in offered:
+            who = f"{model} at {resolved.provider.name}" if resolved.provider else f"provider '{provider}'"
+            where = f" (step {step!r})" if step else ""
+            raise InputError(
+                f"{who}{where} has no {profile.service_tier} tier in the provider catalogue; offered: "
+                f"{', '.join(offered)}",
+                field="service_tier",
+            )
 
 
 @dataclass(frozen=True, slots=True)

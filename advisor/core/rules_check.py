@@ -23,6 +23,7 @@ from .engine import evaluate_rule
 from .errors import AdvisorError, RuleSetError
 from .profile import (
     MODES,
+    SHORTHAND_FIELDS,
     Downstream,
     Interaction,
     Mode,
@@ -79,8 +80,13 @@ class _ExampleRun:
 
 
 def example_profile(ruleset: RuleSet, overrides: dict[str, Any]) -> dict[str, Any]:
-    """A rule example: the rule set's example_base with the example's fields on top."""
-    return {**ruleset.header.example_base, **overrides}
+    """A rule example: the rule set's example_base with the example's fields on top (an
+    example that gives steps drops the base's single-call fields)."""
+    base = dict(ruleset.header.example_base)
+    if overrides.get("steps") is not None:
+        for name in SHORTHAND_FIELDS:
+            base.pop(name, None)
+    return {**base, **overrides}
 
 
 def _facts(profile: WorkloadProfile, ruleset: RuleSet) -> dict[str, Any]:
@@ -183,7 +189,7 @@ def sample_profiles(ruleset: RuleSet, size: int = SAMPLE_SIZE, seed: int = SAMPL
     for i in range(size):
         data: dict[str, Any] = {**base, **rng.choice(models), "name": f"sample profile {i}"}
         data.update({name: values[i] for name, values in choices.items()})
-        data["latency_budget_s"] = _round(_log_uniform(rng, 0.5, 7 * 86_400))
+        data["latency_budget_s"] = min(_round(_log_uniform(rng, 0.5, 7 * 86_400)), 7 * 86_400)  # 605,000 > a week
         data["chained_calls"] = 1 if rng.random() < 0.5 else rng.randint(2, 8)
         data["tool_latency_s"] = 0.0 if rng.random() < 0.6 else _round(_log_uniform(rng, 0.05, 120))
         data["model_p95_s"] = None if rng.random() < 0.3 else _round(_log_uniform(rng, 0.2, 600))

@@ -15,14 +15,15 @@ from typing import Any
 
 from .assumption import Assumption
 from .capacity import Capacity, estimate_capacity
-from .cost import CostEstimate, estimate_costs
+from .cost import CostEstimate, estimate_costs, price_step
 from .errors import InputError
-from .facts import profile_facts
+from .facts import profile_facts, step_facts
 from .latency import LatencyEstimate, estimate_latency
-from .prices import PriceCard, price_card
+from .prices import PriceCard
 from .profile import MODES, WorkloadProfile, parse_profile
 from .provider import batch_offer, check_service_tier
 from .rules import RuleSet, load_rules
+from .steps import WorkStep, calls_per_request, shown_step, with_changes, work_steps
 
 
 def today() -> datetime.date:
@@ -35,6 +36,7 @@ def _share(part: float, whole: float) -> float:
 
 def derive_facts(
     profile: WorkloadProfile,
+    steps: tuple[WorkStep, ...],
     ruleset: RuleSet,
     latency: LatencyEstimate,
     costs: CostEstimate,
@@ -43,6 +45,7 @@ def derive_facts(
 ) -> dict[str, Any]:
     """Every fact the rules may read (declared in advisor.core.facts)."""
     facts = profile_facts(profile, ruleset.waiting_interactions)
+    facts.update(step_facts(steps))
     modes = costs.modes
     totals = {mode: modes[mode].total_usd for mode in MODES}
     sync_contract = min(totals["sync"], totals["streaming"])
@@ -52,7 +55,9 @@ def derive_facts(
     facts.update(
         model_p95_s=latency.per_call_p95_s,
         per_call_p95_s=latency.per_call_p95_s,
+        end_to_end_p50_s=latency.end_to_end_p50_s,
         end_to_end_p95_s=latency.end_to_end_p95_s,
+        end_to_end_p99_s=latency.end_to_end_p99_s,
         time_to_first_token_s=latency.time_to_first_token_s,
         budget_ratio=latency.budget_ratio,
         within_budget=latency.within_budget,
@@ -75,13 +80,19 @@ def derive_facts(
         async_extra_cost_fraction=_share(totals["async"] - sync_contract, sync_contract),
         batch_api=card.batch_available,
         # A provider the catalogue does not know, with a batch discount of the workload's own:
-        # the 24 hours every source gives for a batch window.
-        batch_window_s=window_h * 3600 if card.batch_available else None,
+        # the 24 hours every source gives for a batch window. Each dependent call of a chain
+        # waits for the batch before it: one window per call.
+        batch_window_s=window_h * 3600 * calls_per_request(steps) if card.batch_available else None,
         rate_limit_utilisation=None if headroom is None else 1.0 - headroom,
         over_rate_limit=None if headroom is None else capacity.over_limit,
         rate_limits_known=headroom is not None,
         concurrent_connections=capacity.concurrent_connections,
         retry_amplification=capacity.retry_amplification,
+        peak_calls_per_minute=capacity.peak_calls_per_minute,
+        backlog_requests=capacity.backlog_requests,
+        drain_time_s=capacity.drain_time_s,
+        backlog_drains=capacity.drain_time_s is not None,
+        async_workers_at_peak=capacity.async_workers_at_peak,
     )
     return facts
 
@@ -92,24 +103,34 @@ class Situation:
 
     profile: WorkloadProfile
     latency: LatencyEstimate
-    card: PriceCard
+    card: PriceCard  # the shown step's prices
     costs: CostEstimate
     capacity: Capacity
     assumptions: list[Assumption]
     facts: dict[str, Any]
+    steps: tuple[WorkStep, ...] = ()
+
+
+def _card(
+    profile: WorkloadProfile, steps: tuple[WorkStep, ...], ruleset: RuleSet, price_date: datetime.date
+) -> PriceCard:
+    return price_step(shown_step(steps), price_date, ruleset.catalogue, profile.service_tier)
+
+
+def _check_service_tier(ruleset: RuleSet, profile: WorkloadProfile, steps: tuple[WorkStep, ...]) -> None:
+    models = [(s.name, s.provider, s.model) for s in steps] if profile.steps is not None else []
+    check_service_tier(ruleset.catalogue, profile, models)
 
 
 def situate(profile: WorkloadProfile, ruleset: RuleSet, price_date: datetime.date | None = None) -> Situation:
     """Latency, prices, costs, capacity and facts for one profile under one rule set."""
     catalogue = ruleset.catalogue
-    check_service_tier(catalogue, profile)
-    latency, latency_assumptions = estimate_latency(profile, catalogue)
-    card = price_card(
-        profile.provider, profile.model, price_date or today(), profile.pricing,
-        catalogue=catalogue, service_tier=profile.service_tier,
-    )
-    costs = estimate_costs(profile, card)
-    capacity = estimate_capacity(profile, latency, catalogue)
+    steps = work_steps(profile)
+    _check_service_tier(ruleset, profile, steps)
+    latency, latency_assumptions = estimate_latency(profile, catalogue, steps)
+    card = _card(profile, steps, ruleset, price_date or today())
+    costs = estimate_costs(profile, card, catalogue=catalogue, steps=steps)
+    capacity = estimate_capacity(profile, latency, catalogue, steps)
     # costs.assumptions already include the price card's.
     assumptions = [*latency_assumptions, *costs.assumptions, *capacity.assumptions]
     return Situation(
@@ -119,7 +140,8 @@ def situate(profile: WorkloadProfile, ruleset: RuleSet, price_date: datetime.dat
         costs=costs,
         capacity=capacity,
         assumptions=assumptions,
-        facts=derive_facts(profile, ruleset, latency, costs, capacity, card),
+        facts=derive_facts(profile, steps, ruleset, latency, costs, capacity, card),
+        steps=steps,
     )
 
 
@@ -148,33 +170,36 @@ def facts(
 
 # What each figure is worked out from (the profile's fields): a change to others leaves it
 # as it is. The probes of the what-if search and the levers change one or two answers at a
-# time, thousands of times; a test checks that this gives what ``situate`` gives.
-_PRICE_FIELDS = frozenset({"provider", "model", "pricing", "service_tier"})
+# time, thousands of times; a test checks that this gives what ``situate`` gives. A change
+# to a step (``steps.<name>.<field>``) or to the steps changes everything.
+_PRICE_FIELDS = frozenset({"provider", "model", "pricing", "service_tier", "steps"})
 _LATENCY_FIELDS = frozenset({
-    "provider", "model", "service_tier", "ttft_s", "output_tokens_per_s", "model_p95_s", "output_tokens",
-    "chained_calls", "tool_latency_s",
+    "provider", "model", "service_tier", "ttft_s", "output_tokens_per_s", "model_p95_s", "model_p50_s",
+    "output_tokens", "reasoning_tokens", "chained_calls", "tool_latency_s", "retry_rate", "latency_correlation",
+    "steps",
 })
 _COST_FIELDS = _PRICE_FIELDS | frozenset({
-    "input_tokens", "cached_input_fraction", "output_tokens", "requests_per_month", "retry_rate", "costs",
-    "current_mode",
+    "input_tokens", "cached_input_fraction", "output_tokens", "reasoning_tokens", "requests_per_month",
+    "retry_rate", "costs", "current_mode", "chained_calls",
 })
 _CAPACITY_FIELDS = _LATENCY_FIELDS | frozenset({
     "peak_requests_per_minute", "requests_per_month", "input_tokens", "output_tokens", "retry_rate",
-    "rate_limits", "tier", "cached_input_fraction", "attempts_per_layer", "retry_layers",
+    "rate_limits", "tier", "cached_input_fraction", "attempts_per_layer", "retry_layers", "peak_minutes",
 })
 
 
 def resituate(base: Situation, ruleset: RuleSet, changes: Mapping[str, Any]) -> Situation:
     """``base`` with ``changes`` applied, working out again only the figures that depend on
     them (the same as ``situate`` on the changed profile, with base's price date)."""
-    profile = base.profile.model_copy(update=dict(changes))
-    changed = changes.keys()
+    profile = with_changes(base.profile, changes)
+    changed = {"steps" if key.startswith("steps.") else key for key in changes}
     catalogue = ruleset.catalogue
+    steps = work_steps(profile) if not changed.isdisjoint(_COST_FIELDS | _LATENCY_FIELDS) else base.steps
     if not changed.isdisjoint(_PRICE_FIELDS):
-        check_service_tier(catalogue, profile)
+        _check_service_tier(ruleset, profile, steps)
     latency_assumptions: list[Assumption] | None = None
     if not changed.isdisjoint(_LATENCY_FIELDS):
-        latency, latency_assumptions = estimate_latency(profile, catalogue)
+        latency, latency_assumptions = estimate_latency(profile, catalogue, steps)
     else:
         latency = base.latency
         if "latency_budget_s" in changed:
@@ -184,13 +209,14 @@ def resituate(base: Situation, ruleset: RuleSet, changes: Mapping[str, Any]) -> 
             )
     card = base.card
     if not changed.isdisjoint(_PRICE_FIELDS):
-        card = price_card(
-            profile.provider, profile.model, base.card.price_date, profile.pricing,
-            catalogue=catalogue, service_tier=profile.service_tier,
-        )
-    costs = estimate_costs(profile, card) if not changed.isdisjoint(_COST_FIELDS) else base.costs
+        card = _card(profile, steps, ruleset, base.card.price_date)
+    costs = (
+        estimate_costs(profile, card, catalogue=catalogue, steps=steps)
+        if not changed.isdisjoint(_COST_FIELDS) else base.costs
+    )
     capacity = (
-        estimate_capacity(profile, latency, catalogue) if not changed.isdisjoint(_CAPACITY_FIELDS) else base.capacity
+        estimate_capacity(profile, latency, catalogue, steps)
+        if not changed.isdisjoint(_CAPACITY_FIELDS) else base.capacity
     )
     if latency_assumptions is None and costs is base.costs and capacity is base.capacity:
         assumptions = base.assumptions
@@ -201,13 +227,13 @@ def resituate(base: Situation, ruleset: RuleSet, changes: Mapping[str, Any]) -> 
             }
             return Situation(
                 profile=profile, latency=latency, card=card, costs=costs, capacity=capacity,
-                assumptions=assumptions, facts=facts,
+                assumptions=assumptions, facts=facts, steps=steps,
             )
     else:
         if latency_assumptions is None:
-            latency_assumptions = estimate_latency(profile, catalogue)[1]
+            latency_assumptions = estimate_latency(profile, catalogue, steps)[1]
         assumptions = [*latency_assumptions, *costs.assumptions, *capacity.assumptions]
     return Situation(
         profile=profile, latency=latency, card=card, costs=costs, capacity=capacity, assumptions=assumptions,
-        facts=derive_facts(profile, ruleset, latency, costs, capacity, card),
+        facts=derive_facts(profile, steps, ruleset, latency, costs, capacity, card), steps=steps,
     )

@@ -55,10 +55,13 @@ def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Field names of the (nested) model the location points into."""
     current: type[BaseModel] = model
     for part in loc[:-1]:
+        if isinstance(part, int):  # an item of a list of models: the same model
+            continue
         field = current.model_fields.get(str(part))
         if field is None:
             return []
-        for candidate in (field.annotation, *get_args(field.annotation)):
+        for candidate in (field.annotation, *get_args(field.annotation),
+                          *(inner for arg in get_args(field.annotation) for inner in get_args(arg))):
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
                 current = candidate
                 break

@@ -14,7 +14,7 @@ import annotated_types
 from .errors import InputError
 from .facts import FACTS
 from .latency import LatencyEstimate, estimate_latency
-from .profile import WorkloadProfile
+from .profile import SHORTHAND_FIELDS, WorkloadProfile
 from .validation import closest, shown
 
 Value = int | float | str
@@ -78,6 +78,8 @@ def realistic_range(fact: str, profile: WorkloadProfile) -> FieldRange | None:
     rng = field_range(fact)
     if fact == "output_tokens" and profile.output_format == "embedding":
         return None
+    if profile.steps is not None and fact in SHORTHAND_FIELDS:
+        return None  # a single-call field: a workload with steps changes a step instead
     floor = rng.low
     if fact in _AT_LEAST_ONE:
         floor = max(floor, 1.0)
@@ -96,8 +98,15 @@ def _bound(value: object) -> float:
     return float(value)
 
 
-def check_variable(fact: str, where: str) -> None:
+def check_variable(fact: str, where: str, profile: WorkloadProfile | None = None) -> None:
     """An InputError unless ``fact`` is an answer the workload can vary."""
+    if profile is not None and profile.steps is not None and fact in SHORTHAND_FIELDS:
+        others = [f for f in VARIABLE_FACTS if f not in SHORTHAND_FIELDS]
+        raise InputError(
+            f"'{fact}' is a single-call field, and this workload describes its calls as steps; vary one of: "
+            f"{', '.join(others)}",
+            source=where,
+        )
     if fact in VARIABLE_FACTS:
         return
     if fact in FACTS:

@@ -26,13 +26,16 @@ from advisor.core.errors import InputError
 from advisor.core.policy import fill
 from advisor.core.profile import MODES, Mode
 from advisor.core.situation import today
+from advisor.core.validation import plain
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
 from advisor.records.folder import RecordLink, write_record
 from advisor.records.inputs import Statement, inputs_yaml
 
 from . import markdown
 from .formatting import count, money, money_or_none, move_in_words, percent, seconds, times
+from .limits import headroom
 from .sources import cite, cited_titles
+from .steps import distribution_line, gantt, step_rows
 from .templates import render_shipped, render_user_template
 
 TEMPLATES = {"madr": "madr.md.j2", "nygard": "nygard.md.j2"}
@@ -63,6 +66,10 @@ def _lower_first(text: str) -> str:
     return text
 
 
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _workload_words(a: Assessment) -> list[str]:
     w, words = a.workload, a.rules.header.answers
     sentences = [words.interaction[w.interaction].sentence]
@@ -71,15 +78,28 @@ def _workload_words(a: Assessment) -> list[str]:
         if w.peak_requests_per_minute is not None
         else " (no peak rate given: the monthly average is used)"
     )
-    sentences.append(
-        f"It makes {w.requests_per_month:,} requests a month{peak}; each sends about {w.input_tokens:,} input tokens"
-        f" and receives about {w.output_tokens:,} output tokens of {words.output_format[w.output_format].phrase}"
-        f" from {w.provider}/{w.model}."
-    )
     chain = ""
-    if w.chained_calls > 1 or w.tool_latency_s:
-        chain = f" Each request makes {w.chained_calls} model call{'s' if w.chained_calls > 1 else ''} in sequence"
-        chain += f" plus {seconds(w.tool_latency_s)} of tool time." if w.tool_latency_s else "."
+    if w.steps is None:
+        sentences.append(
+            f"It makes {w.requests_per_month:,} requests a month{peak}; each sends about {w.input_tokens or 0:,} input"
+            f" tokens and receives about {w.output_tokens or 0:,} output tokens of"
+            f" {words.output_format[w.output_format].phrase} from {w.provider}/{w.model}."
+        )
+        if w.chained_calls > 1 or w.tool_latency_s:
+            chain = f" Each request makes {w.chained_calls} model call{'s' if w.chained_calls > 1 else ''} in sequence"
+            chain += f" plus {seconds(w.tool_latency_s)} of tool time." if w.tool_latency_s else "."
+    else:
+        steps = a.latency.steps
+        named = ", ".join(
+            f"{markdown.inline(s.name)}{f' x{s.calls}' if s.calls > 1 else ''} ({markdown.inline(s.model)})"
+            for s in steps
+        )
+        shown = next(s for s in steps if s.shown)
+        sentences.append(
+            f"It makes {w.requests_per_month:,} requests a month{peak}; each runs {_plural(len(steps), 'step')} in"
+            f" sequence, {_plural(a.latency.calls, 'model call')} in all: {named}. A person reads the output of"
+            f" {markdown.inline(shown.name)}, {words.output_format[w.output_format].phrase}."
+        )
     sentences.append(f"The result must be usable within {seconds(w.latency_budget_s)} at p95.{chain}")
     sentences.append(words.downstream[w.downstream].sentence)
     sentences.append(words.side_effects[w.side_effects].sentence)
@@ -97,10 +117,16 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
     if axis_id == "latency":
         verdict = "within" if lat.within_budget else "over"
         how = "measured" if lat.measured else "estimated"
-        tools = f" + {seconds(w.tool_latency_s)} tools" if w.tool_latency_s else ""
+        tool_time = sum(s.calls * s.tool_latency_s for s in lat.steps)
+        tools = f" + {seconds(tool_time)} tools" if tool_time else ""
+        spread = f"p50 {seconds(lat.end_to_end_p50_s)}, p99 {seconds(lat.end_to_end_p99_s)}"
+        if w.steps is None:
+            parts = f"{lat.calls} x {seconds(lat.per_call_p95_s)} {how} per call{tools}; {spread}"
+        else:
+            parts = f"{_plural(len(lat.steps), 'step')}, {_plural(lat.calls, 'call')}{tools}; {spread}"
         answer = (
-            f"End-to-end p95 {seconds(lat.end_to_end_p95_s)} ({w.chained_calls} x {seconds(lat.per_call_p95_s)}"
-            f" {how} per call{tools}) against a budget of {seconds(w.latency_budget_s)}: {verdict} budget."
+            f"End-to-end p95 {seconds(lat.end_to_end_p95_s)} ({parts}) against a budget of"
+            f" {seconds(w.latency_budget_s)}: {verdict} budget."
         )
         if a.recommendation == "streaming":
             first = lat.time_to_first_token_s
@@ -222,16 +248,44 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         window = a.facts.get("batch_window_s")
         if not a.pricing.batch_available or window is None:
             return False, "the provider has no batch API"
+        calls = a.latency.calls
+        within = (
+            f"the provider's {seconds(window)} batch window" if calls == 1
+            else f"{seconds(window)}, the provider's batch window for each of {calls} dependent calls"
+        )
         if budget >= window:
-            return True, (
-                f"results come within the provider's {seconds(window)} batch window,"
-                f" within the {seconds(budget)} budget"
-            )
+            return True, f"results come within {within}, within the {seconds(budget)} budget"
         return False, (
-            f"results come within the provider's {seconds(window)} batch window (most batches finish within an hour),"
+            f"results come within {within} (most batches finish within an hour),"
             f" longer than the {seconds(budget)} budget"
         )
     return e2e <= budget, f"the whole answer comes after {seconds(e2e)} at p95, {verdict(e2e)}"
+
+
+def per_request(a: Assessment) -> str:
+    """What one request sends and receives, as the cost note says it."""
+    w = a.workload
+    retried = percent(w.retry_rate)
+    if w.steps is None:
+        cached = percent(w.cached_input_fraction)
+        reasoning = f" (+ {count(w.reasoning_tokens)} reasoning)" if w.reasoning_tokens else ""
+        calls = f" per call, {w.chained_calls} calls" if w.chained_calls > 1 else ""
+        return (
+            f"{count(w.input_tokens or 0)} input tokens ({cached} cached), {count(w.output_tokens or 0)}"
+            f" output{reasoning}{calls}, {retried} retried"
+        )
+    steps = a.pricing.steps
+    total_in = sum(s.calls * s.input_tokens for s in steps)
+    cached = sum(s.calls * s.input_tokens * s.cached_input_fraction for s in steps)
+    total_out = sum(s.calls * s.output_tokens for s in steps)
+    reasoning = sum(s.calls * s.reasoning_tokens for s in steps)
+    share = percent(cached / total_in) if total_in else percent(0)
+    thought = f" (+ {count(reasoning)} reasoning)" if reasoning else ""
+    return (
+        f"{count(total_in)} input tokens ({share} cached), {count(total_out)} output{thought} over"
+        f" {_plural(a.latency.calls, 'call')} of {_plural(len(steps), 'step')}, each at its own model's prices,"
+        f" {retried} retried"
+    )
 
 
 def latency_short(a: Assessment, mode: str) -> str:
@@ -408,11 +462,11 @@ def _confirmation(a: Assessment) -> list[str]:
         "budget": seconds(w.latency_budget_s),
         "end_to_end_p95": seconds(lat.end_to_end_p95_s),
         "time_to_first_token": seconds(lat.time_to_first_token_s),
-        "peak_rpm": count(cap.peak_rpm),
+        "peak_rpm": count(cap.model_calls_per_minute),
         "rpm_limit": count(cap.rpm_limit) if cap.rpm_limit is not None else "unknown",
         "peak_tpm": count(cap.peak_tpm),
         "tpm_limit": count(cap.tpm_limit) if cap.tpm_limit is not None else _token_limits(cap),
-        "headroom": percent(cap.headroom) if cap.headroom is not None else "unknown",
+        "headroom": f"none, {headroom(cap)}" if cap.over_limit else headroom(cap),
         "cost_per_1k": money_or_none(cost.per_1k_requests_usd),
         "monthly_cost": money(cost.total_usd),
         "requests_per_month": count(w.requests_per_month),
@@ -544,6 +598,15 @@ def record_context(
         "assumptions": [x.model_dump(mode="json") for x in a.assumptions],
         "latency": to_jsonable_python(a.latency),
         "capacity": to_jsonable_python(a.capacity),
+        # The steps of a workload that gives them (empty for the single-call shorthand): one row
+        # each, the distribution in a line, a Mermaid Gantt of one request (code: not escaped).
+        "steps": [row.__dict__ | {"name": markdown.cell(row.name), "model": markdown.cell(row.model)}
+                  for row in step_rows(a)] if a.workload.steps is not None else [],
+        "distribution": distribution_line(a),
+        "correlation": plain(a.latency.latency_correlation),
+        "gantt": Markup(chart) if a.workload.steps is not None and (chart := gantt(a)) else None,
+        "per_request": per_request(a),
+        "calls_per_minute": a.capacity.model_calls_per_minute,
         "lifecycle": _lifecycle(a),
         "risks": [
             {**r.model_dump(mode="json"), "because": _lower_first(r.risk), "source": cite(r.source, sources)}
@@ -559,7 +622,9 @@ def record_context(
         "what_would_change_unlike_levers": [
             c.model_dump(mode="json") for c in a.what_would_change
             if c.new_recommendation != a.recommendation
-            and not any(lever.changes == {c.fact: c.value} for lever in a.levers)
+            # A lever that changes the same answer to the same mode already says it.
+            and not any(set(lever.changes) == {c.fact} and lever.recommendation == c.new_recommendation
+                        for lever in a.levers)
         ],
         "ruleset": a.ruleset.model_dump(mode="json"),
         "advisor_version": a.advisor_version,

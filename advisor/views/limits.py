@@ -12,8 +12,9 @@ from .formatting import count, headroom_words, percent, times
 def limit_uses(cap: Capacity) -> list[str]:
     """One phrase per known limit: "1,200 of 5,000 requests/min"."""
     uses = []
+    # A provider counts each model call as a request.
     if cap.rpm_limit is not None:
-        uses.append(f"{count(cap.peak_rpm)} of {count(cap.rpm_limit)} requests/min")
+        uses.append(f"{count(cap.model_calls_per_minute)} of {count(cap.rpm_limit)} requests/min")
     if cap.tpm_limit is not None:
         uses.append(f"{count(cap.peak_input_tpm + cap.peak_output_tpm)} of {count(cap.tpm_limit)} tokens/min")
     if cap.input_tpm_limit is not None:
@@ -21,7 +22,7 @@ def limit_uses(cap: Capacity) -> list[str]:
     if cap.output_tpm_limit is not None:
         uses.append(f"{count(cap.peak_output_tpm)} of {count(cap.output_tpm_limit)} output tokens/min")
     if cap.concurrency_limit is not None:
-        uses.append(f"{count(cap.concurrent_connections)} of {count(cap.concurrency_limit)} requests in flight")
+        uses.append(f"{count(cap.model_calls_in_flight)} of {count(cap.concurrency_limit)} requests in flight")
     return uses
 
 
@@ -34,8 +35,11 @@ def headroom(cap: Capacity) -> str:
 
 
 def peak_summary(cap: Capacity) -> str:
-    """"40 of 500 requests/min, 80,000 of 200,000 tokens/min: 60% headroom"."""
+    """"40 of 500 requests/min, 80,000 of 200,000 tokens/min: 60% headroom"; with more than
+    one model, the one whose limits are tightest is named."""
     uses = limit_uses(cap)
+    if uses and len(cap.models) > 1:
+        uses[0] = f"{cap.model}: {uses[0]}"
     if not uses:
         return f"{count(cap.peak_rpm)} requests/min at peak; no rate limit known, nothing checked"
     if cap.over_limit and cap.headroom is not None:

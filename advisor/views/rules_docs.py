@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from advisor.core.facts import FACTS
+from advisor.core.facts import FACTS, STEPS_NOTE
 from advisor.core.policy import MoveCondition
 from advisor.core.profile import MODES
 from advisor.core.rules import Rule, RuleSet, load_rules
@@ -157,6 +157,7 @@ def ruleset_markdown(ruleset: RuleSet) -> str:
         out += [f"{len(rules)} rule{plural} on the {code(axis.id)} axis (weight {number(axis.weight)}).", ""]
         for rule in rules:
             out += _rule_section(ruleset, rule)
+    out += _facts_section()
     out += _defaults_section(ruleset)
     out += _patterns_section(ruleset)
     out += _modes_section(ruleset)
@@ -167,6 +168,25 @@ def ruleset_markdown(ruleset: RuleSet) -> str:
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
+
+
+def _facts_section() -> list[str]:
+    """Every fact a rule may read (advisor.core.facts), with how steps answer them."""
+    out = [
+        "## Facts",
+        "",
+        "What a rule's condition may read: the workload's own answers and what the advisor derives "
+        "from them. A rule naming any other fact fails when the rule set loads.",
+        "",
+        STEPS_NOTE,  # the core's own text, with its fact names as code spans
+        "",
+        "| Fact | Type | Unit | What it is |",
+        "|---|---|---|---|",
+    ]
+    for spec in FACTS.values():
+        kind = spec.type if not spec.allowed else f"{spec.type}: {', '.join(spec.allowed)}"
+        out.append(f"| {code(spec.name)} | {cell(kind)} | {cell(spec.unit)} | {cell(spec.description)} |")
+    return [*out, ""]
 
 
 def _cell_raw(markdown: str) -> str:

@@ -6,11 +6,13 @@ import re
 import textwrap
 
 from advisor.core.assessment import Assessment
+from advisor.core.capacity import Capacity
 from advisor.core.validation import plain
 
 from .formatting import count, money, money_or_none, move_in_words, saving_cell, seconds
 from .limits import peak_summary
 from .sources import cite
+from .steps import distribution_line, step_rows
 
 WIDTH = 100
 
@@ -33,6 +35,26 @@ def _setting(value: object) -> str:
     if isinstance(value, float):
         return count(value) if abs(value) >= 1e12 else plain(value)
     return str(value)
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def backlog_words(cap: Capacity) -> str:
+    """The backlog a peak builds and how long it takes to drain, or that there is none."""
+    if cap.backlog_requests <= 0:
+        return "backlog at peak: none (the rate limits hold the peak)" if cap.limits_known else (
+            "backlog at peak: unknown (no rate limit known)"
+        )
+    drain = (
+        f"drains {seconds(cap.drain_time_s)} after the peak" if cap.drain_time_s is not None
+        else "never drains: the limits are below even the monthly average rate"
+    )
+    return (
+        f"backlog at peak: {count(cap.backlog_requests)} requests queued after {count(cap.peak_minutes)} min"
+        f" (the limits let {count(cap.sustainable_rpm or 0)} requests/min through); {drain}"
+    )
 
 
 def render_text(a: Assessment) -> str:
@@ -95,11 +117,31 @@ def render_text(a: Assessment) -> str:
     lat = a.latency
     verdict = "within" if lat.within_budget else "OVER"
     add("Latency")
-    add(
-        f"  end-to-end p95 {seconds(lat.end_to_end_p95_s)} = {w.chained_calls} x {seconds(lat.per_call_p95_s)}"
-        f" per call + {seconds(w.tool_latency_s)} tools; budget {seconds(w.latency_budget_s)} ({verdict} budget)"
-    )
+    tools = sum(s.calls * s.tool_latency_s for s in lat.steps)
+    if w.steps is None:
+        add(
+            f"  end-to-end p95 {seconds(lat.end_to_end_p95_s)} = {lat.calls} x {seconds(lat.per_call_p95_s)}"
+            f" per call + {seconds(tools)} tools; budget {seconds(w.latency_budget_s)} ({verdict} budget)"
+        )
+    else:
+        add(
+            f"  end-to-end p95 {seconds(lat.end_to_end_p95_s)}: {plural(len(lat.steps), 'step')},"
+            f" {plural(lat.calls, 'call')},"
+            f" {seconds(tools)} tools; budget {seconds(w.latency_budget_s)} ({verdict} budget)"
+        )
+    add(f"  {distribution_line(a)}")
     add(f"  first visible token when streaming: {seconds(lat.time_to_first_token_s)}")
+    if w.steps is not None:
+        add("  steps (one call of each, p50 / p95; tools per call; tokens per call; tokens a month):")
+        width = max(len(row.name) for row in step_rows(a)) + 2
+        for row in step_rows(a):
+            name = f"{row.name}{' *' if row.shown else ''}"
+            calls = f"{row.calls} call{'s' if row.calls > 1 else ''}"
+            add(
+                f"    {name:<{width}} {row.model}, {calls}: {row.call_p50} / {row.call_p95}, tools {row.tools};"
+                f" {row.tokens}; {row.monthly}"
+            )
+        add("    (* the step whose output the person reads as it appears)")
     add("")
 
     pricing = a.pricing
@@ -139,9 +181,13 @@ def render_text(a: Assessment) -> str:
 
     cap = a.capacity
     add("Capacity at peak")
+    if lat.calls > 1:
+        add(f"  {count(cap.peak_rpm)} requests/min x {lat.calls} calls = {count(cap.peak_calls_per_minute)} calls/min")
     add(f"  {peak_summary(cap)}")
     add(f"  limits: {cite(cap.limits_source, sources)}")
+    add(f"  {backlog_words(cap)}")
     add(f"  {count(cap.concurrent_connections)} concurrent connections for sync/streaming (Little's law)")
+    add(f"  {count(cap.async_workers_at_peak)} async workers busy at peak (Little's law on the mean request time)")
     add("")
 
     add("Why (rules that fired)")

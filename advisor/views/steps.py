@@ -1,0 +1,82 @@
+"""A request's steps as the views show them: one row per step (its model, calls, time and
+cost), the latency distribution in one line, and a Mermaid Gantt of one typical request.
+
+The text summary and the decision record read these; the app reads the same figures from
+the Assessment (``latency.steps``, ``pricing.steps``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from advisor.core.assessment import Assessment
+
+from .formatting import count, money, seconds
+
+
+@dataclass(frozen=True)
+class StepRow:
+    name: str
+    model: str
+    calls: int
+    shown: bool
+    tools: str  # each run's tool time
+    call_p50: str  # one call
+    call_p95: str
+    tokens: str  # per call: "1,200 in, 300 out (+ 2,000 reasoning)"
+    monthly: str  # its tokens a month at standard prices, retries included
+
+
+def step_rows(a: Assessment) -> list[StepRow]:
+    costs = {c.name: c for c in a.pricing.steps}
+    rows = []
+    for s in a.latency.steps:
+        c = costs.get(s.name)
+        tokens = ""
+        if c is not None:
+            tokens = f"{count(c.input_tokens)} in, {count(c.output_tokens)} out"
+            if c.reasoning_tokens:
+                tokens += f" (+ {count(c.reasoning_tokens)} reasoning)"
+        rows.append(
+            StepRow(
+                name=s.name, model=s.model, calls=s.calls, shown=s.shown, tools=seconds(s.tool_latency_s),
+                call_p50=seconds(s.call_p50_s), call_p95=seconds(s.call_p95_s), tokens=tokens,
+                monthly=money(c.tokens_usd_per_month["sync"]) if c is not None else "n/a",
+            )
+        )
+    return rows
+
+
+def distribution_line(a: Assessment) -> str:
+    """"p50 3.29 s, p95 3.47 s, p99 3.54 s end to end; first visible token 0.42 s (p95)"."""
+    lat = a.latency
+    return (
+        f"p50 {seconds(lat.end_to_end_p50_s)}, p95 {seconds(lat.end_to_end_p95_s)}, p99 {seconds(lat.end_to_end_p99_s)}"
+        f" end to end; first visible token {seconds(lat.time_to_first_token_s)} (p95)"
+    )
+
+
+# Characters that end or break a Mermaid task title: its separators, a comment, a fence.
+_MERMAID_UNSAFE = re.compile(r"[:;#%`\\\[\]{}<>\"]")
+
+
+def _task_title(text: str) -> str:
+    return " ".join(_MERMAID_UNSAFE.sub(" ", text).split())[:60] or "step"
+
+
+def gantt(a: Assessment) -> str | None:
+    """A Mermaid Gantt of one typical request (every call at its median), in milliseconds:
+    one bar per step, from its start to its end; None for a request of one call."""
+    steps = a.latency.steps
+    if a.latency.calls < 2:
+        return None
+    total = sum(s.duration_s for s in steps)
+    axis = "%S.%L" if total < 60 else "%M:%S" if total < 3600 else "%H:%M"
+    lines = ["gantt", "    dateFormat x", f"    axisFormat {axis}"]
+    for s in steps:
+        start = round(s.start_s * 1000)
+        end = max(start + 1, round((s.start_s + s.duration_s) * 1000))
+        label = f"{s.name} ({s.model}{' x' + str(s.calls) if s.calls > 1 else ''})"
+        lines.append(f"    {_task_title(label)} : {start}, {end}")
+    return "\n".join(lines)
