@@ -278,7 +278,7 @@ def latency_tab(a: Assessment) -> None:
         + (
             "as measured."
             if lat.measured
-            else f"estimated: {seconds(lat.ttft_s)} to first token + {count(w.output_tokens)} tokens"
+            else f"estimated: {seconds(lat.ttft_s)} to first token + {count(w.output_tokens or 0)} tokens"
             f" at {count(lat.output_tokens_per_s)} tokens/s."
         )
     )

@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from .errors import InputError
-from .validation import describe_validation_error, describe_validation_errors, shown
+from .validation import describe_validation_errors, shown
 from .yamlio import read_yaml_file
 
 Mode = Literal["sync", "streaming", "async", "batch"]
@@ -455,29 +455,31 @@ def parse_profile(data: Any, source: str = "workload") -> WorkloadProfile:
     for key in data:
         if not isinstance(key, str):
             raise InputError(f"field names must be text, got {shown(key)}", source=source)
-    _check_shape(data, source)
     try:
         return WorkloadProfile.model_validate(data)
-    except ValidationError as exc:
-        field, message = describe_validation_error(exc, WorkloadProfile)
-        raise InputError(message, source=source, field=step_field(field, data.get("steps"))) from None
+    except ValidationError:
+        problems = profile_problems(data, source)
+    first = problems[0]
+    more = len(problems) - 1
+    suffix = f" [and {more} more problem{'s' if more > 1 else ''}]" if more else ""
+    raise InputError(first.message + suffix, source=source, field=first.field)
 
 
-def _check_shape(data: dict[str, Any], source: str) -> None:
-    """The two ways to describe the calls, named by their fields: steps, or the single-call fields."""
+def _shape_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, message) for each way the workload mixes or misses the two shapes of its calls."""
     if data.get("steps") is not None:
         both = [name for name in SHORTHAND_FIELDS if data.get(name) is not None]
         if both:
-            raise InputError(
+            return [(
+                "steps",
                 f"'steps' and '{both[0]}' are both given: describe the calls either as steps (each step has "
                 "its own tokens, timings and repeat) or with the single-call fields, not both",
-                source=source, field="steps",
-            )
-        return
-    for name in ("input_tokens", "output_tokens"):
-        if data.get(name) is None:
-            raise InputError("required field is missing (or describe the calls as 'steps')", source=source,
-                             field=name)
+            )]
+        return []
+    return [
+        (name, "required field is missing (or describe the calls as 'steps')")
+        for name in ("input_tokens", "output_tokens") if data.get(name) is None
+    ]
 
 
 def step_field(path: str, steps: Any) -> str:
@@ -499,14 +501,19 @@ def step_field(path: str, steps: Any) -> str:
 def profile_problems(data: Mapping[str, Any], source: str = "workload") -> list[InputError]:
     """Every problem of a workload mapping, each naming its field (none when it is valid):
     where parse_profile stops at the first, a form marks each question that needs an answer."""
+    found = _shape_problems(data)
     try:
         WorkloadProfile.model_validate(dict(data))
     except ValidationError as exc:
-        return [
-            InputError(message, source=source, field=field)
+        found += [
+            (step_field(field, data.get("steps")), message)
             for field, message in describe_validation_errors(exc, WorkloadProfile)
+            # the shape's own check, said once under its field
+            if not (found and field == "(document)")
         ]
-    return []
+    order = {name: i for i, name in enumerate(WorkloadProfile.model_fields)}
+    found.sort(key=lambda problem: order.get(problem[0].split(".")[0], len(order)))
+    return [InputError(message, source=source, field=field) for field, message in found]
 
 
 def load_profile(path: str | Path) -> WorkloadProfile:

@@ -225,6 +225,10 @@ def _rule_changes(stamp: RecordStamp, now: Assessment) -> list[RuleChange]:
         now_t = thresholds_now.get(rule_id, [])
         firing_changed = (rule_id in fired_now) != (rule_id in fired_then)
         moved = stamp.thresholds is not None and (then_t or []) not in (now_t, flat_now.get(rule_id, []))
+        if then_t is None and not firing_changed and rule_id not in fired_now:
+            # No threshold of it in the record and it decides nothing now: a rule added since
+            # (the rule set's new digest says the rules changed), not a threshold that moved.
+            moved = False
         if not firing_changed and not moved:
             continue
         trace = traces.get(rule_id)

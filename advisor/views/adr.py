@@ -276,11 +276,11 @@ def per_request(a: Assessment) -> str:
         )
     steps = a.pricing.steps
     total_in = sum(s.calls * s.input_tokens for s in steps)
-    cached = sum(s.calls * s.input_tokens * s.cached_input_fraction for s in steps)
+    total_cached = sum(s.calls * s.input_tokens * s.cached_input_fraction for s in steps)
     total_out = sum(s.calls * s.output_tokens for s in steps)
-    reasoning = sum(s.calls * s.reasoning_tokens for s in steps)
-    share = percent(cached / total_in) if total_in else percent(0)
-    thought = f" (+ {count(reasoning)} reasoning)" if reasoning else ""
+    total_reasoning = sum(s.calls * s.reasoning_tokens for s in steps)
+    share = percent(total_cached / total_in) if total_in else percent(0)
+    thought = f" (+ {count(total_reasoning)} reasoning)" if total_reasoning else ""
     return (
         f"{count(total_in)} input tokens ({share} cached), {count(total_out)} output{thought} over"
         f" {_plural(a.latency.calls, 'call')} of {_plural(len(steps), 'step')}, each at its own model's prices,"
