@@ -151,6 +151,16 @@ def overview_tab(shown: Shown) -> None:
 # -- Modes: the four request lifecycles side by side ------------------------------------------------
 
 
+def _mode_summary(a: Assessment, mode: str) -> str:
+    """A mode's summary from the rule set, said honestly for a provider without a batch API."""
+    if mode == "batch" and not a.pricing.batch_available:
+        return (
+            f"Requests would be collected into a file and submitted in bulk, but {a.pricing.provider} has no "
+            "batch API: no batch price and no batch window; offline work runs as an async job at standard prices."
+        )
+    return a.rules.header.modes[mode].summary
+
+
 def modes_tab(a: Assessment) -> None:
     words = Words(a.rules)
     st.markdown("##### How a request runs in each mode")
@@ -163,7 +173,7 @@ def modes_tab(a: Assessment) -> None:
     for column, panel in zip(st.columns(len(panels), gap="small"), panels, strict=True):
         with column:
             st.image(lifecycle.svg(panel), width="stretch", alt=f"{panel.title}: {panel.status_text}")
-            st.caption(md(a.rules.header.modes[panel.mode].summary))
+            st.caption(md(_mode_summary(a, panel.mode)))
             judged = contract_latency(a, panel.mode)
             st.caption(md(judged.sentence[0].upper() + judged.sentence[1:]) + ".")
     batch = (

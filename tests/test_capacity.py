@@ -32,7 +32,9 @@ def _capacity(**fields: Any) -> Capacity:
 
 def test_littles_law_connections() -> None:
     # 600 requests/min = 10/s, each held for a 2 s x 3 calls + 1 s tools = 7 s p95: 70 open.
-    capacity = _capacity(peak_requests_per_minute=600, model_p95_s=2.0, chained_calls=3, tool_latency_s=1.0)
+    capacity = _capacity(
+        peak_requests_per_minute=600, model_p95_s=2.0, chained_calls=3, tool_latency_s=1.0, latency_correlation=1
+    )
     assert capacity.concurrent_connections == pytest.approx(70.0)
 
 

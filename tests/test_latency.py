@@ -25,13 +25,13 @@ def test_2000_tokens_at_50_tokens_per_second_is_40_seconds():
 
 
 def test_four_calls_of_1_2_s_plus_2_s_of_tools_is_6_8_seconds():
-    estimate, _ = latency(chained_calls=4, model_p95_s=1.2, tool_latency_s=2)
+    estimate, _ = latency(chained_calls=4, model_p95_s=1.2, tool_latency_s=2, latency_correlation=1)
     assert estimate.end_to_end_p95_s == pytest.approx(6.8)
     assert estimate.measured
 
 
 def test_streaming_shows_the_first_token_after_the_earlier_steps_of_a_chain():
-    estimate, _ = latency(chained_calls=3, model_p95_s=2.0, tool_latency_s=1.0, ttft_s=0.4)
+    estimate, _ = latency(chained_calls=3, model_p95_s=2.0, tool_latency_s=1.0, ttft_s=0.4, latency_correlation=1)
     assert estimate.time_to_first_token_s == pytest.approx(2 * 2.0 + 1.0 + 0.4)
 
 
@@ -55,7 +55,7 @@ def test_defaults_come_from_the_model_and_are_reported_as_assumptions():
 )
 def test_end_to_end_is_calls_times_per_call_plus_tools(calls, tools, output, tps, ttft):
     estimate, _ = latency(chained_calls=calls, tool_latency_s=tools, output_tokens=output,
-                          output_tokens_per_s=tps, ttft_s=ttft)
+                          output_tokens_per_s=tps, ttft_s=ttft, latency_correlation=1)
     assert estimate.per_call_p95_s == pytest.approx(ttft + output / tps)
     assert estimate.end_to_end_p95_s == pytest.approx(calls * estimate.per_call_p95_s + tools)
     assert 0 <= estimate.time_to_first_token_s <= estimate.end_to_end_p95_s + 1e-9

@@ -98,9 +98,13 @@ def _percentiles(
     if not calls:
         return Percentiles(constant, constant, constant, constant)
     retried = tuple(c for c in (retried if retried is not None else calls) if c.count > 0)
+    if retry_rate >= 1:
+        # Every call retried once: each attempt is a call of its own, each back-off a constant.
+        extra = sum(c.count for c in retried)
+        return _percentiles((*calls, *retried), constant + extra * backoff_s, None, 0.0, 0.0, correlation)
     weights = _retries(round(units), retry_rate)
     rho = correlation
-    if len(weights) == 1 and weights[0][0] == 0 and rho >= 1.0:
+    if len(weights) == 1 and weights[0][0] == 0 and (rho >= 1.0 or units == 1):
         # Comonotone: every call at the same quantile, so the percentiles add up exactly
         # (the p95 is the calls' own p95s, to the last digit).
         mean = constant + sum(c.count * c.mean for c in calls)
@@ -110,11 +114,21 @@ def _percentiles(
             constant + sum(c.count * c.p50 * math.exp(c.sigma * Z99) for c in calls),
             mean,
         )
-    moments = _Moments(calls, retried, rho)
+    # A retry is counted as an extra attempt of the slowest call that can be retried: the
+    # conservative end (which call fails is not known), and a request with one more call
+    # never comes out quicker.
+    slowest = max(retried, key=lambda c: (c.mean, c.p95))
+    moments = _Moments(calls, (Calls(1, slowest.p50, slowest.p95),), rho)
     components = [(w, constant + k * backoff_s, moments.fit(k)) for k, w in weights]
     mean = sum(w * (shift + fit.mean) for w, shift, fit in components)
-    p50, p95, p99 = (_mixture_quantile(components, p) for p in PERCENTILES)
+    p50, p95, p99 = (_round(_mixture_quantile(components, p)) for p in PERCENTILES)
     return Percentiles(p50, max(p95, p50), max(p99, p95, p50), mean)
+
+
+def _round(value: float) -> float:
+    """Twelve significant digits: a figure worked out through logarithms and back says 0.765,
+    not 0.7649999999999999 (which a view rounds to 0.76)."""
+    return float(f"{value:.12g}")
 
 
 def _retries(units: int, rate: float) -> list[tuple[int, float]]:
@@ -300,6 +314,11 @@ def _fit(mean: float, var: float, third: float) -> _Fit:
     sigma = math.sqrt(math.log(w))
     scale = math.sqrt(var / ((w - 1) * w))  # e^mu
     shift = mean - scale * math.sqrt(w) if shifted else 0.0
+    if shift < 0:
+        # A time is never negative: where the skew asks for a shift below zero (a sum that
+        # is mostly a few rare, very slow attempts), the unshifted lognormal of the mean and
+        # variance instead.
+        return _fit(mean, var, 0.0)
     return _Fit(shift, math.log(scale), sigma, mean)
 
 

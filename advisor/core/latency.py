@@ -249,21 +249,26 @@ def _call_times(
         call_p95 = call_p50 * (est_p95 / est_p50) if est_p50 > 0 else call_p50
     else:
         call_p50, call_p95 = est_p50, est_p95
-        what = f"{plain(first_p95)} s to the first token"
+        what = f"{_said(first_p95)} s to the first token"
         if reasoning:
-            start = plain(first_p95 - reasoning / tps)
+            start = _said(first_p95 - reasoning / tps)
             what = f"{start} s to start + {reasoning:,} reasoning tokens / {plain(tps)} tok/s"
         label = "per-call p95" + (f" ({step.name})" if step.prefix else "")
         assumptions.append(
             Assumption(
                 name=label,
-                value=f"{call_p95:,.2f} s = {what} + {step.output_tokens:,} tokens / {plain(tps)} tok/s",
+                value=f"{_said(call_p95)} s = {what} + {step.output_tokens:,} tokens / {plain(tps)} tok/s",
                 source="estimated: no model_p95_s was given",
             )
         )
     # A measured call can be quicker than the first-token default: the first token never
     # comes after the end.
     return _CallTimes(call_p50, call_p95, min(first_p50, call_p50), min(first_p95, call_p95), tps, measured)
+
+
+def _said(value: float) -> str:
+    """Seconds to the precision a person says them: 0.43, 4.17, 64.4, 1,250."""
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 100 else f"{value:,.0f}"
 
 
 def _add(assumptions: list[Assumption], seen: set[tuple[str, str]], assumption: Assumption, suffix: str) -> None:
@@ -395,8 +400,9 @@ def _distribution_assumption(profile: WorkloadProfile, calls: int, rho: float) -
         return Assumption(name="latency distribution", value=shape, source=_SOURCE_MODEL)
     if profile.latency_correlation is None:
         how = (
-            f"{calls} calls slow together (latency_correlation {plain(rho)}, advisor default: the calls of one "
-            "request run seconds apart under the same provider load), so their percentiles add up"
+            f"the {calls} calls' latencies correlated at {plain(rho)} (latency_correlation, advisor default: the "
+            "calls of one request share the provider's load of the moment, but each has its own queueing and "
+            "length; 1 would add up their percentiles, 0 treat them as independent)"
         )
     else:
         how = f"the {calls} calls' latencies correlated at {plain(rho)} (the workload's latency_correlation)"

@@ -292,7 +292,10 @@ SHORTHAND_FIELDS: tuple[str, ...] = (
 )
 # What `latency_correlation` and `peak_minutes` are when a workload leaves them out
 # (docs/cost-model.md says why).
-DEFAULT_LATENCY_CORRELATION = 1.0
+# 0.5: the calls of one request share the provider's load of the moment (slow together) but
+# each has its own queueing and length (independent); halfway between the sum of the calls'
+# p95s (1) and independent calls (0). Traces measure it (latency_correlation in the workload).
+DEFAULT_LATENCY_CORRELATION = 0.5
 DEFAULT_PEAK_MINUTES = 60.0
 
 
@@ -385,7 +388,7 @@ class WorkloadProfile(BaseModel):
     latency_correlation: float | None = Field(
         default=None, ge=0, le=1,
         description=f"correlation between the latencies of a request's calls, 0 to 1 (default "
-        f"{DEFAULT_LATENCY_CORRELATION:g}: slow together)",
+        f"{DEFAULT_LATENCY_CORRELATION:g}: they share the provider's load, each has its own queueing)",
     )
 
     # Failure and downstream
@@ -492,7 +495,7 @@ def step_field(path: str, steps: Any) -> str:
     name = None
     if isinstance(steps, list) and index < len(steps) and isinstance(steps[index], dict):
         candidate = steps[index].get("name")
-        if isinstance(candidate, str) and candidate.strip():
+        if isinstance(candidate, str) and candidate.strip() and candidate.isprintable():
             name = candidate
     parts[1] = name if name is not None else f"step {index + 1}"
     return ".".join(parts)

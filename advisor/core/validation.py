@@ -93,9 +93,16 @@ def describe_validation_errors(
     return [_describe(err, model, noun) for err in exc.errors(include_url=False)]
 
 
+def _key(part: Any) -> str:
+    """One part of a field's path, on one line: a key with a line break or another control
+    character is written with escapes ('a\\nb')."""
+    text = str(part)
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+
+
 def _describe(err: Any, model: type[BaseModel], noun: str) -> tuple[str, str]:
     loc = tuple(err["loc"])
-    path = ".".join(str(p) for p in loc) or "(document)"
+    path = ".".join(_key(p) for p in loc) or "(document)"
     kind = err["type"]
     given = err.get("input")
     if kind == "extra_forbidden":
