@@ -16,7 +16,7 @@ from advisor.core.assessment import Assessment
 from advisor.core.conditions import op_symbol, within
 from advisor.core.decision_map import decision_map, default_values
 from advisor.core.errors import AdvisorError
-from advisor.core.profile import MODES, WorkloadProfile
+from advisor.core.profile import MODES, Mode, WorkloadProfile
 from advisor.core.rules import RuleSet
 from advisor.core.variables import VARIABLE_FACTS
 from advisor.views.formatting import (
@@ -151,7 +151,7 @@ def overview_tab(shown: Shown) -> None:
 # -- Modes: the four request lifecycles side by side ------------------------------------------------
 
 
-def _mode_summary(a: Assessment, mode: str) -> str:
+def _mode_summary(a: Assessment, mode: Mode) -> str:
     """A mode's summary from the rule set, said honestly for a provider without a batch API."""
     if mode == "batch" and not a.pricing.batch_available:
         return (

@@ -286,7 +286,7 @@ def estimate_costs(
             StepCost(
                 name=step.name, provider=own.provider, model=own.model, calls=step.repeat, input_tokens=n_in,
                 cached_input_fraction=frac, output_tokens=step.output_tokens,
-                reasoning_tokens=step.reasoning_tokens or 0, request_usd=one, batch_request_usd=one_batch,
+                reasoning_tokens=step.reasoning_tokens, request_usd=one, batch_request_usd=one_batch,
                 tokens_usd_per_month={m: (one_batch if m == "batch" else one) * volume for m in MODES},
                 price_source=own.source,
             )

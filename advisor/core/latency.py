@@ -225,7 +225,7 @@ def _call_times(
         # A measured first token (a p95) includes whatever reasoning the call does.
         first_p95 = step.ttft_s
         first_p50 = first_p95 * (speed.ttft_p50_s / speed.ttft_p95_s) if speed.ttft_p95_s > 0 else first_p95
-    elif reasoning is not None and speed.includes_reasoning:
+    elif reasoning and speed.includes_reasoning:
         first_p50 = speed.start_p50_s + reasoning / tps
         first_p95 = speed.start_p95_s + reasoning / tps
         if speed.start_assumption is not None:
@@ -281,7 +281,7 @@ def _add(assumptions: list[Assumption], seen: set[tuple[str, str]], assumption: 
 def _reasoning_assumptions(steps: tuple[WorkStep, ...], speeds: list[ModelSpeed]) -> list[Assumption]:
     out: list[Assumption] = []
     unstated = sorted({s.model for s, speed in zip(steps, speeds, strict=True)
-                       if speed.reasons and s.reasoning_tokens is None})
+                       if speed.reasons and not s.reasoning_tokens})
     if unstated:
         which = ", ".join(unstated)
         out.append(
@@ -342,7 +342,7 @@ def estimate_latency(
                 name=s.name, provider=s.provider, model=s.model, calls=s.repeat, shown=s.shown,
                 tool_latency_s=s.tool_latency_s, call_p50_s=t.call_p50, call_p95_s=t.call_p95,
                 call_p99_s=t.call_p50 * math.exp(c.sigma * Z99), first_token_p50_s=t.first_p50,
-                first_token_p95_s=t.first_p95, output_tokens_per_s=t.tps, reasoning_tokens=s.reasoning_tokens or 0,
+                first_token_p95_s=t.first_p95, output_tokens_per_s=t.tps, reasoning_tokens=s.reasoning_tokens,
                 measured=t.measured, start_s=start, duration_s=duration,
             )
         )

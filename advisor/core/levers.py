@@ -124,7 +124,7 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
         if profile.pricing is not None:  # a private price for this model says nothing of another
             return
         reset = {name: None for name in (*_MEASURED, "rate_limits") if getattr(profile, name) is not None}
-        thinking = "reasoning_tokens" if profile.reasoning_tokens is not None else None
+        thinking = "reasoning_tokens" if profile.reasoning_tokens else None
         yield from _models_for(finder, profile.provider, profile.model, "model", reset, "", thinking)
         return
     # A workload with steps: another model for its slowest step and for its most expensive one.
@@ -139,7 +139,7 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
         if step.pricing is not None:
             continue
         reset = {step.field(f): None for f in _MEASURED if getattr(step, f) is not None}
-        thinking = step.field("reasoning_tokens") if step.reasoning_tokens is not None else None
+        thinking = step.field("reasoning_tokens") if step.reasoning_tokens else None
         found += _models_for(
             finder, step.provider, step.model, step.field("model"), reset, f" for the {name} step", thinking
         )

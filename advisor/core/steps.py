@@ -31,7 +31,7 @@ class WorkStep:
     model: str
     input_tokens: int
     output_tokens: int  # visible output of one call
-    reasoning_tokens: int | None  # None: not stated (none billed; the catalogue's first token includes them)
+    reasoning_tokens: int  # 0: none stated (none billed; a reasoning model's catalogue first token includes them)
     cached_input_fraction: float
     tool_latency_s: float  # per run, before its model call
     model_p50_s: float | None
@@ -46,7 +46,7 @@ class WorkStep:
     @property
     def billed_output_tokens(self) -> int:
         """Output billed per call: the visible output and the reasoning before it."""
-        return self.output_tokens + (self.reasoning_tokens or 0)
+        return self.output_tokens + self.reasoning_tokens
 
     def field(self, name: str) -> str:
         return f"{self.prefix}{name}"
@@ -60,7 +60,7 @@ def work_steps(profile: WorkloadProfile) -> tuple[WorkStep, ...]:
             WorkStep(
                 name=SHORTHAND_STEP, provider=profile.provider, model=profile.model,
                 input_tokens=profile.input_tokens or 0, output_tokens=profile.output_tokens or 0,
-                reasoning_tokens=profile.reasoning_tokens, cached_input_fraction=profile.cached_input_fraction,
+                reasoning_tokens=profile.reasoning_tokens or 0, cached_input_fraction=profile.cached_input_fraction,
                 tool_latency_s=profile.tool_latency_s / calls, model_p50_s=profile.model_p50_s,
                 model_p95_s=profile.model_p95_s, ttft_s=profile.ttft_s, output_tokens_per_s=profile.output_tokens_per_s,
                 repeat=calls, shown=True, pricing=profile.pricing, prefix="",
