@@ -86,6 +86,7 @@ def derive_facts(
         rate_limit_utilisation=None if headroom is None else 1.0 - headroom,
         over_rate_limit=None if headroom is None else capacity.over_limit,
         rate_limits_known=headroom is not None,
+        rate_limit_model=capacity.model or facts["model"],
         concurrent_connections=capacity.concurrent_connections,
         retry_amplification=capacity.retry_amplification,
         peak_calls_per_minute=capacity.peak_calls_per_minute,

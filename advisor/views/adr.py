@@ -35,7 +35,7 @@ from . import markdown
 from .formatting import count, money, money_or_none, move_in_words, percent, seconds, times
 from .limits import headroom
 from .sources import cite, cited_titles
-from .steps import distribution_line, gantt, step_rows
+from .steps import distribution_line, distribution_rows, gantt, step_rows
 from .templates import render_shipped, render_user_template
 
 TEMPLATES = {"madr": "madr.md.j2", "nygard": "nygard.md.j2"}
@@ -603,6 +603,9 @@ def record_context(
         "steps": [row.__dict__ | {"name": markdown.cell(row.name), "model": markdown.cell(row.model)}
                   for row in step_rows(a)] if a.workload.steps is not None else [],
         "distribution": distribution_line(a),
+        "distribution_rows": [
+            row.__dict__ | {"what": markdown.cell(row.what)} for row in distribution_rows(a)
+        ] if a.workload.steps is not None else [],
         "correlation": plain(a.latency.latency_correlation),
         "gantt": Markup(chart) if a.workload.steps is not None and (chart := gantt(a)) else None,
         "per_request": per_request(a),

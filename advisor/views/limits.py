@@ -4,7 +4,7 @@ requests) against the peak, or that no limit is known."""
 
 from __future__ import annotations
 
-from advisor.core.capacity import Capacity
+from advisor.core.capacity import Capacity, ModelCapacity
 
 from .formatting import count, headroom_words, percent, times
 
@@ -45,3 +45,20 @@ def peak_summary(cap: Capacity) -> str:
     if cap.over_limit and cap.headroom is not None:
         return f"{', '.join(uses)}: OVER LIMIT: peak use is {times(1 - cap.headroom)} the limit"
     return f"{', '.join(uses)}: {headroom_words(cap.headroom, cap.over_limit)}"
+
+
+def model_summary(m: ModelCapacity) -> str:
+    """One model of several at peak against its own limits: "gpt-4.1-mini: 1,200 of 5,000
+    requests/min, 2,898,720 of 4,000,000 tokens/min: 28% headroom"."""
+    uses = []
+    if m.rpm_limit is not None:
+        uses.append(f"{count(m.peak_calls_per_minute)} of {count(m.rpm_limit)} requests/min")
+    if m.tpm_limit is not None:
+        uses.append(f"{count(m.peak_input_tpm + m.peak_output_tpm)} of {count(m.tpm_limit)} tokens/min")
+    if m.input_tpm_limit is not None:
+        uses.append(f"{count(m.peak_input_tpm)} of {count(m.input_tpm_limit)} input tokens/min")
+    if m.output_tpm_limit is not None:
+        uses.append(f"{count(m.peak_output_tpm)} of {count(m.output_tpm_limit)} output tokens/min")
+    if not uses or m.utilisation is None:
+        return f"{m.model}: {count(m.peak_calls_per_minute)} calls/min at peak; no rate limit known"
+    return f"{m.model}: {', '.join(uses)}: {headroom_words(1 - m.utilisation, m.utilisation > 1)}"

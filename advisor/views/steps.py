@@ -24,6 +24,7 @@ class StepRow:
     tools: str  # each run's tool time
     call_p50: str  # one call
     call_p95: str
+    call_p99: str
     tokens: str  # per call: "1,200 in, 300 out (+ 2,000 reasoning)"
     monthly: str  # its tokens a month at standard prices, retries included
 
@@ -41,11 +42,33 @@ def step_rows(a: Assessment) -> list[StepRow]:
         rows.append(
             StepRow(
                 name=s.name, model=s.model, calls=s.calls, shown=s.shown, tools=seconds(s.tool_latency_s),
-                call_p50=seconds(s.call_p50_s), call_p95=seconds(s.call_p95_s), tokens=tokens,
+                call_p50=seconds(s.call_p50_s), call_p95=seconds(s.call_p95_s), call_p99=seconds(s.call_p99_s),
+                tokens=tokens,
                 monthly=money(c.tokens_usd_per_month["sync"]) if c is not None else "n/a",
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class DistributionRow:
+    what: str  # "Whole request", "First visible token (answer)"
+    p50: str
+    p95: str
+    p99: str
+
+
+def distribution_rows(a: Assessment) -> list[DistributionRow]:
+    """The latency distribution of one request: the whole of it, and until the first token a
+    person reads."""
+    lat = a.latency
+    shown = next((s.name for s in lat.steps if s.shown), "")
+    return [
+        DistributionRow("Whole request", seconds(lat.end_to_end_p50_s), seconds(lat.end_to_end_p95_s),
+                        seconds(lat.end_to_end_p99_s)),
+        DistributionRow(f"First visible token ({shown})", seconds(lat.time_to_first_token_p50_s),
+                        seconds(lat.time_to_first_token_s), seconds(lat.time_to_first_token_p99_s)),
+    ]
 
 
 def distribution_line(a: Assessment) -> str:

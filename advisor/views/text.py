@@ -10,7 +10,7 @@ from advisor.core.capacity import Capacity
 from advisor.core.validation import plain
 
 from .formatting import count, money, money_or_none, move_in_words, saving_cell, seconds
-from .limits import peak_summary
+from .limits import model_summary, peak_summary
 from .sources import cite
 from .steps import distribution_line, step_rows
 
@@ -184,6 +184,9 @@ def render_text(a: Assessment) -> str:
     if lat.calls > 1:
         add(f"  {count(cap.peak_rpm)} requests/min x {lat.calls} calls = {count(cap.peak_calls_per_minute)} calls/min")
     add(f"  {peak_summary(cap)}")
+    for other in cap.models if len(cap.models) > 1 else ():
+        if other.model != cap.model:
+            add(f"  {model_summary(other)}")
     add(f"  limits: {cite(cap.limits_source, sources)}")
     add(f"  {backlog_words(cap)}")
     add(f"  {count(cap.concurrent_connections)} concurrent connections for sync/streaming (Little's law)")
