@@ -117,8 +117,8 @@ def _percentiles(
             constant + sum(c.count * c.p50 * math.exp(c.sigma * Z99) for c in calls),
             mean,
         )
-    moments = _Moments(calls, rho)
     slowest = _slowest(retried)
+    moments = _Moments(calls, rho, (slowest, *retried))
     components: list[tuple[float, float, _Fit]] = []
     for k, w in weights:
         if k == 1:
@@ -154,6 +154,8 @@ def _slowest(calls: tuple[Calls, ...]) -> Calls:
     a request with one more call never comes out quicker."""
     p50 = max(c.p50 for c in calls)
     p99 = max(c.p50 * math.exp(c.sigma * Z99) for c in calls)
+    if p50 <= 0:  # calls that take no time (no output, no first token)
+        return Calls(1, 0.0, 0.0)
     return Calls(1, p50, p50 * (p99 / p50) ** (Z95 / Z99))
 
 
@@ -194,7 +196,7 @@ class _Moments:
     with u = e^(rho s_a s_b) - 1 and v = e^(s^2) - 1 (both >= 0), so that no term is a
     difference of large numbers, in units of the largest mean (nothing overflows)."""
 
-    def __init__(self, calls: tuple[Calls, ...], rho: float):
+    def __init__(self, calls: tuple[Calls, ...], rho: float, attempts: tuple[Calls, ...] = ()):
         index: dict[tuple[float, float], int] = {}
         for c in calls:
             index.setdefault((c.p50, c.sigma), len(index))  # sigma: equal spreads merge
@@ -204,7 +206,9 @@ class _Moments:
         for c in calls:
             n[index[c.p50, c.sigma]] += c.count
         means = [p50 * math.exp(s * s / 2) for p50, s in index]
-        self.scale = max(means) if max(means) > 0 else 1.0
+        # The unit: the largest mean of the calls and of the attempts that may be added.
+        largest = max([*means, *(c.mean for c in attempts)])
+        self.scale = largest if largest > 0 else 1.0
         m = [x / self.scale for x in means]
         sig = [s for _, s in index]
         u = [[math.expm1(rho * sig[a] * sig[b]) for b in r] for a in r]

@@ -308,11 +308,20 @@ def _budget_lever(finder: _Finder) -> Iterator[Lever]:
             continue
         outcome = good(value)
         if outcome is not None:
-            changes = {"latency_budget_s": value}
-            yield finder.lever(changes, f"a {seconds(value)} budget", *outcome)
+            yield finder.lever({"latency_budget_s": value}, _budget_words(finder, value, outcome[1]), *outcome)
             return
-    changes = {"latency_budget_s": high}
-    yield finder.lever(changes, f"a {seconds(high)} budget", *found)
+    yield finder.lever({"latency_budget_s": high}, _budget_words(finder, high, found[1]), *found)
+
+
+def _budget_words(finder: _Finder, budget: float, decision: Decision) -> str:
+    """"a 1 h budget"; where the peak's backlog cannot drain in time and batch is the way
+    out, says so: batch for the backlog, under the Batch API's limits of its own."""
+    cap = finder.base.capacity
+    budget_then = finder.base.profile.latency_budget_s
+    backlog = cap.backlog_requests > 0 and (cap.drain_time_s is None or cap.drain_time_s > budget_then)
+    if backlog and decision.mode == "batch":
+        return f"a {seconds(budget)} budget, the peak's backlog through the Batch API (under limits of its own)"
+    return f"a {seconds(budget)} budget"
 
 
 def _usefulness(lever: Lever) -> tuple[bool, float, int]:
