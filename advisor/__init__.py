@@ -40,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     "__version__": "advisor.core.version",
     "assess": "advisor.core.assessment",
     "calibrate": "advisor.core.calibration",
+    "calibrated_workload": "advisor.views.workload_file",
     "check_rules": "advisor.core.rules_check",
     "decision_map": "advisor.core.decision_map",
     "facts": "advisor.core.situation",
@@ -104,3 +105,4 @@ if TYPE_CHECKING:  # what a type checker and an editor see: the same names, eage
     from advisor.views.review import render_review as render_review
     from advisor.views.review import review as review
     from advisor.views.rules_docs import rules_docs as rules_docs
+    from advisor.views.workload_file import calibrated_workload as calibrated_workload

@@ -391,7 +391,11 @@ def build_assessment(
         "capacity": situation.capacity,
         "risks": shared.risks(winner),
         "checklist": checklist,
-        "assumptions": situation.assumptions,
+        # Measured figures say so first: "measured from N traces between A and B".
+        "assumptions": (
+            [situation.profile.evidence.assumption(), *situation.assumptions]
+            if situation.profile.evidence else situation.assumptions
+        ),
         "facts": situation.facts,
     }
     assessment = Assessment.model_validate(data)

@@ -30,15 +30,16 @@ import math
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from .errors import TraceError
-from .genai import KEPT_ATTRIBUTES, ModelCall, is_genai, model_call
+from .genai import KEPT_ATTRIBUTES, PROVIDER_IDS, ModelCall, is_genai, model_call
 from .otlp import Span, printable, read_spans
+from .profile import ANSWERS_TRACES_CANNOT_GIVE, SHORTHAND_FIELDS, check_name
 
 MIN_REQUESTS = 10
 MIN_WINDOW_S = 60.0
@@ -52,12 +53,42 @@ SIMILAR_TOKENS = 100
 MIN_STRUCTURE_SHARE = 0.5  # below this, a warning says the steps describe a minority
 
 
+# The workload fields traces measure, in the order a calibrated file writes them.
+MEASURED_FIELDS = (
+    "provider", "model", "requests_per_month", "peak_requests_per_minute", "retry_rate", "steps", "evidence",
+)
+
+
 @dataclass(frozen=True)
 class Calibration:
     """What the traces say: workload fields, and where each figure came from."""
 
     workload: dict[str, Any]
     provenance: dict[str, Any]
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        """The workload's ``evidence`` field: how many traces and spans, from when to when."""
+        p = self.provenance
+        found = {"traces": p["traces"], "spans": p["spans"], "start": p["start"], "end": p["end"]}
+        return found | ({"root": p["root"]} if p["root"] else {})
+
+    def into(self, base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The measured workload as a mapping of profile fields, ``base``'s answers kept.
+
+        Every field traces measure (``MEASURED_FIELDS``) is replaced, and the single-call
+        fields go (the steps replace them); everything else of ``base`` stays as it is. Without
+        a base, or where the base lacks them, the answers traces can't give are None: the
+        profile refuses the workload, naming them, until they are filled in.
+        """
+        base = dict(base or {})
+        replaced = set(MEASURED_FIELDS) | set(SHORTHAND_FIELDS)
+        kept = {key: value for key, value in base.items() if key not in replaced}
+        answers = {name: kept.pop(name, None) for name in ANSWERS_TRACES_CANNOT_GIVE}
+        name = kept.pop("name", None) or _feature_name(self.provenance["feature"])
+        measured = {**self.workload, "steps": _named_as(self.workload["steps"], base), "evidence": self.evidence}
+        described = {"description": kept.pop("description")} if "description" in kept else {}
+        return {"name": name, **described, **answers, **kept, **{key: measured[key] for key in MEASURED_FIELDS}}
 
     def low_sample_figures(self, threshold: int = LOW_SAMPLE) -> list[tuple[str, int]]:
         """Workload figures measured from fewer than ``threshold`` samples, as (path, n)."""
@@ -66,6 +97,29 @@ class Calibration:
         for i, step in enumerate(samples["steps"]):
             low.extend((f"steps[{i}].{key}", n) for key, n in step.items() if n < threshold)
         return low
+
+
+def _named_as(steps: list[dict[str, Any]], base: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The measured steps, named as the base workload names its own when they are the same
+    calls: as many steps, each on the same model (the base's step names are its answers)."""
+    given = base.get("steps")
+    if not isinstance(given, list) or len(given) != len(steps) or not all(isinstance(s, dict) for s in given):
+        return steps
+    models = [str(s.get("model") or base.get("model") or "").lower() for s in given]
+    names = [s.get("name") for s in given]
+    if models != [s["model"].lower() for s in steps] or not all(isinstance(n, str) and n for n in names):
+        return steps
+    if len(set(names)) != len(names):
+        return steps
+    return [{**step, "name": name} for step, name in zip(steps, names, strict=True)]
+
+
+def _feature_name(root_name: str) -> str:
+    """The root span's name as the workload's name, when it is one a workload takes."""
+    try:
+        return check_name(root_name[:200])
+    except ValueError:
+        return "Calibrated workload"
 
 
 # -- requests -----------------------------------------------------------------------
@@ -475,9 +529,20 @@ def calibrate_spans(
         for s, k in sorted(structures.items(), key=lambda item: (-item[1], order[item[0]]))
         if s != workload_structure
     ]
+    # Provider names as advisor's catalogue spells them; what the traces said is kept.
+    renamed = {}
+    for step in steps:
+        given = step["provider"]
+        step["provider"] = PROVIDER_IDS.get(given.lower(), given)
+        if step["provider"] != given:
+            renamed[given] = step["provider"]
+    workload["provider"] = main["provider"]
+    feature = root or Counter(r.root.name for r in aligned).most_common(1)[0][0]
     provenance = {
         "sources": list(sources),
         "root": root,
+        "feature": feature,
+        "provider_names": renamed,
         "traces": n,
         **counts,
         "start": _iso(first_start),

@@ -51,6 +51,23 @@ CHUNK_EVENTS = frozenset(
     }
 )
 
+# The conventions' provider names (gen_ai.provider.name's well-known values, and gen_ai.system's
+# before it) that differ from the provider ids advisor's catalogue and genai-prices use. Each
+# maps to the provider whose prices and limits apply: Azure OpenAI is Azure's, Gemini through
+# Vertex AI is Google's. A name not listed is kept as the traces spell it (openai, anthropic,
+# deepseek, groq...), and the calibrated file says when advisor does not know it.
+PROVIDER_IDS = {
+    "azure.ai.openai": "azure",
+    "az.ai.openai": "azure",  # the conventions' earlier spelling
+    "gcp.gemini": "google",
+    "gcp.vertex_ai": "google",
+    "gcp.gen_ai": "google",
+    "vertex_ai": "google",
+    "gemini": "google",
+    "aws.bedrock": "aws",
+    "mistral_ai": "mistral",
+}
+
 # Operations that call a model. Agent, tool, workflow, retrieval and memory operations wrap
 # or sit beside model calls; counting them as steps would count a call twice or count a tool.
 MODEL_OPERATIONS = frozenset({"chat", "text_completion", "generate_content", "embeddings"})

@@ -7,6 +7,7 @@ an error naming the field and what is allowed, never a silent guess.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -26,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from .assumption import Assumption
 from .errors import InputError
 from .validation import describe_validation_errors, shown
 from .yamlio import read_yaml_file
@@ -302,6 +304,67 @@ DEFAULT_LATENCY_CORRELATION = 0.5
 DEFAULT_PEAK_MINUTES = 60.0
 
 
+# A moment as calibrate writes it: ISO 8601, UTC, to the second ("2025-03-04T10:00:03Z").
+_UTC_SECOND = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
+
+
+class Evidence(BaseModel):
+    """Where the measured figures come from: the traces `advisor calibrate` read. With it,
+    the assessment says "measured from N traces between A and B" among its assumptions."""
+
+    model_config = _STRICT
+
+    traces: int = Field(ge=1, le=1_000_000_000_000, description="requests (traces) measured")
+    spans: int = Field(ge=0, le=1_000_000_000_000, description="spans read")
+    start: str = Field(pattern=_UTC_SECOND, description="the first request measured, UTC (2025-03-04T10:00:03Z)")
+    end: str = Field(pattern=_UTC_SECOND, description="the end of the last request measured, UTC")
+    root: Name | None = Field(
+        default=None, max_length=200, description="the root span name the traces were chosen by (--root)"
+    )
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _utc_text(cls, value: Any) -> Any:
+        # YAML reads an unquoted 2025-03-04T10:00:03Z as a moment; it is the same moment as text.
+        if isinstance(value, datetime.datetime):
+            if value.tzinfo is None:
+                raise ValueError("give the time zone of the moment (e.g. 2025-03-04T10:00:03Z, Z for UTC)")
+            return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Evidence:
+        if self.end < self.start:  # the fixed format sorts as the moments do
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+    def assumption(self) -> Assumption:
+        chosen = f", root span {self.root!r}" if self.root else ""
+        return Assumption(
+            name="measured",
+            value=f"steps (tokens, call times, first token, tools, repeat), volume, peak and retry rate measured from "
+            f"{self.traces:,} traces between {self.start} and {self.end} ({self.spans:,} spans{chosen})",
+            source="OpenTelemetry traces (advisor calibrate)",
+        )
+
+
+# What only the people who own a feature can say; traces can't tell them. `advisor calibrate`
+# writes them as null with a comment when it has no workload to take them from, and every
+# command that reads the workload names them until they are filled in.
+ANSWERS_TRACES_CANNOT_GIVE: dict[str, str] = {
+    "interaction": "who waits for the answer, and how: chat, inline_edit, request_response, submit_and_notify, "
+    "service_call or pipeline",
+    "latency_budget_s": "the p95 time, in seconds, by which the result must be usable",
+    "downstream": "who consumes the output: own_ui, internal_service, external_api or compliance_critical",
+}
+
+
+def unanswered(data: Mapping[str, Any]) -> list[str]:
+    """The answers traces can't give that a workload mapping leaves null (calibrate's markers)."""
+    return [name for name in ANSWERS_TRACES_CANNOT_GIVE if name in data and data[name] is None]
+
+
+
 class WorkloadProfile(BaseModel):
     """One AI feature, as its owner describes it.
 
@@ -399,6 +462,11 @@ class WorkloadProfile(BaseModel):
     side_effects: SideEffects = Field(default="none", description="what repeating a request does")
     current_mode: Mode | None = Field(default=None, description="the mode it runs in today, if it runs")
 
+    # Provenance
+    evidence: Evidence | None = Field(
+        default=None, description="where the measured figures come from (written by advisor calibrate)"
+    )
+
     @field_validator("model_p95_s")
     @classmethod
     def _p95_after_p50(cls, value: float | None, info: ValidationInfo) -> float | None:
@@ -461,6 +529,14 @@ def parse_profile(data: Any, source: str = "workload") -> WorkloadProfile:
     for key in data:
         if not isinstance(key, str):
             raise InputError(f"field names must be text, got {shown(key)}", source=source)
+    missing = unanswered(data)
+    if missing:
+        others = "; ".join(f"{name} ({ANSWERS_TRACES_CANNOT_GIVE[name]})" for name in missing[1:])
+        raise InputError(
+            f"required answer not filled in yet (marked REQUIRED ANSWER; traces can't tell it): "
+            f"{ANSWERS_TRACES_CANNOT_GIVE[missing[0]]}" + (f"; so are {others}" if others else ""),
+            source=source, field=missing[0],
+        )
     try:
         return WorkloadProfile.model_validate(data)
     except ValidationError:
@@ -517,6 +593,12 @@ def profile_problems(data: Mapping[str, Any], source: str = "workload") -> list[
             # the shape's own check, said once under its field
             if not (found and field == "(document)")
         ]
+    missing = unanswered(data)
+    found = [
+        (field, f"required answer not filled in yet (traces can't tell it): {ANSWERS_TRACES_CANNOT_GIVE[field]}")
+        if field in missing else (field, message)
+        for field, message in found
+    ]
     order = {name: i for i, name in enumerate(WorkloadProfile.model_fields)}
     found.sort(key=lambda problem: order.get(problem[0].split(".")[0], len(order)))
     return [InputError(message, source=source, field=field) for field, message in found]

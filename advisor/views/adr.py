@@ -32,7 +32,7 @@ from advisor.records.folder import RecordLink, write_record
 from advisor.records.inputs import Statement, inputs_yaml
 
 from . import markdown
-from .formatting import count, money, money_or_none, move_in_words, percent, seconds, times
+from .formatting import count, measured_sentence, money, money_or_none, move_in_words, percent, seconds, times
 from .limits import headroom
 from .sources import cite, cited_titles
 from .steps import distribution_line, distribution_rows, gantt, step_rows
@@ -107,6 +107,8 @@ def _workload_words(a: Assessment) -> list[str]:
         sentences.append(f"Today it runs as {a.rules.header.modes[w.current_mode].phrase} ({w.current_mode}).")
     else:
         sentences.append("It is not built yet.")
+    if w.evidence is not None:
+        sentences.append(measured_sentence(w.evidence, markdown.inline))
     return sentences
 
 

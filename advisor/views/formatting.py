@@ -21,6 +21,7 @@ record, the review and the app):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # this module formats numbers; it needs no part of the library to import
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # this module formats numbers; it needs no part of the librar
 
     from advisor.core.assessment import Assessment
     from advisor.core.cost import ModeCost
-    from advisor.core.profile import Mode
+    from advisor.core.profile import Evidence, Mode
 
 _TRILLION = 1e12
 
@@ -308,3 +309,13 @@ def tradeoff_in_words(a: Assessment) -> str | None:
     if new == "batch" and breakeven is not None and a.workload.requests_per_month < breakeven:
         why += f"; batch pays for itself only from {count(breakeven)} requests a month"
     return f"{modes[new].label} costs {money(more)} a month more than {whom}: {why}."
+
+
+def measured_sentence(evidence: Evidence, name: Callable[[str], str] = repr) -> str:
+    """"Measured from 353 traces between A and B (...)": what a calibrated workload rests on.
+    ``name`` shows the root span's name (quoted for text, escaped for Markdown)."""
+    root = f" whose root span is {name(evidence.root)}" if evidence.root else ""
+    return (
+        f"Its steps, volume, peak and retry rate were measured from {evidence.traces:,} OpenTelemetry traces{root}"
+        f" between {evidence.start} and {evidence.end} ({evidence.spans:,} spans), not taken from model defaults."
+    )

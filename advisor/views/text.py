@@ -9,7 +9,7 @@ from advisor.core.assessment import Assessment
 from advisor.core.capacity import Capacity
 from advisor.core.validation import plain
 
-from .formatting import count, money, money_or_none, move_in_words, saving_cell, seconds
+from .formatting import count, measured_sentence, money, money_or_none, move_in_words, saving_cell, seconds
 from .limits import model_summary, peak_summary
 from .sources import cite
 from .steps import distribution_line, step_rows
@@ -130,6 +130,8 @@ def render_text(a: Assessment) -> str:
             f" {seconds(tools)} tools; budget {seconds(w.latency_budget_s)} ({verdict} budget)"
         )
     add(f"  {distribution_line(a)}")
+    if w.evidence is not None:
+        add(_wrap(measured_sentence(w.evidence)))
     add(f"  first visible token when streaming: {seconds(lat.time_to_first_token_s)}")
     if w.steps is not None:
         add("  steps (one call of each, p50 / p95; tools per call; tokens per call; tokens a month):")

@@ -392,3 +392,20 @@ def write_otlp_json(
     data = text.encode()
     path.write_bytes(gzip.compress(data, mtime=0) if compress else data)
     return path
+
+
+def example_export(path: Path) -> Path:
+    """examples/traces/rag-chat.jsonl.gz: half an hour of the RAG chat (about 10 requests a
+    minute, a burst of 40 in minute 12) as the collector's file exporter writes it, gzipped.
+
+        .venv/bin/python -m tests.calibration.simulate examples/traces/rag-chat.jsonl.gz
+    """
+    sim = Simulation(11, service="help-centre")
+    sim.rag_chat(Simulation.arrivals(random.Random(12), per_minute=10, minutes=30, burst_minute=12, burst=40))
+    return write_otlp_json(sim.spans(), path, compress=True)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(example_export(Path(sys.argv[1])))

@@ -164,3 +164,25 @@ def test_same_result_whatever_the_file_layout(hour: Hour, export: Path, tmp_path
 
 def test_deterministic(export: Path) -> None:
     assert calibrate([export], root="support.agent") == calibrate([export], root="support.agent")
+
+
+def test_into_keeps_the_answers_and_the_names_of_the_same_steps(export: Path) -> None:
+    result = calibrate([export], root="rag.chat")
+    base = {
+        "name": "Help chat", "interaction": "chat", "latency_budget_s": 3, "model": "gpt-4o", "tier": "tier-2",
+        "steps": [{"name": "rewrite", "model": "gpt-4o-mini", "input_tokens": 1, "output_tokens": 1},
+                  {"name": "answer", "input_tokens": 1, "output_tokens": 1, "pricing": {"input_per_mtok": 1}}],
+    }
+    merged = result.into(base)
+    assert list(merged)[:5] == ["name", "interaction", "latency_budget_s", "downstream", "tier"]
+    assert (merged["name"], merged["interaction"], merged["downstream"], merged["tier"]) == (
+        "Help chat", "chat", None, "tier-2",
+    )
+    # The same calls (one step each on gpt-4o-mini, then gpt-4o): the base's names, the measured figures.
+    assert [s["name"] for s in merged["steps"]] == ["rewrite", "answer"]
+    assert [{**s, "name": ""} for s in merged["steps"]] == [{**s, "name": ""} for s in result.workload["steps"]]
+    assert merged["evidence"] == result.evidence
+    # Other calls keep the measured names.
+    other = result.into({**base, "steps": [{"name": "only", "input_tokens": 1, "output_tokens": 1}]})
+    assert [s["name"] for s in other["steps"]] == ["chat-gpt-4o-mini", "chat-gpt-4o"]
+    assert result.into(None)["name"] == "rag.chat"

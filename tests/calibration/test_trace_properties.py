@@ -19,6 +19,9 @@ from advisor.core.calibration import calibrate_spans
 from advisor.core.errors import TraceError
 from advisor.core.genai import KEPT_ATTRIBUTES
 from advisor.core.otlp import Span, read_spans
+from advisor.core.profile import ANSWERS_TRACES_CANNOT_GIVE, parse_profile, unanswered
+from advisor.core.yamlio import parse_yaml
+from advisor.views.workload_file import calibrated_workload
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -409,3 +412,17 @@ def test_calibration_is_a_consistent_workload_or_a_clear_error(data: st.DataObje
         assert 0 <= step["model_p50_s"] <= step["model_p95_s"]
         assert 0 <= step["cached_input_fraction"] <= 1 and step["repeat"] >= 1 and step["tool_latency_s"] >= 0
         assert min(step["input_tokens"], step["output_tokens"], step.get("reasoning_tokens", 0)) >= 0
+    # The file calibrate writes reads back as that workload, its answers still to give; or,
+    # when a measured figure is no figure a workload takes, one clear error and no file.
+    try:
+        text = calibrated_workload(result)
+    except TraceError as error:
+        assert "\n" not in str(error) and "the measured steps" in str(error)
+        event("measured, not a workload")
+        return
+    data = parse_yaml(text, "workload.yaml")
+    assert unanswered(data) == list(ANSWERS_TRACES_CANNOT_GIVE)
+    assert all(line.startswith("#") or line == "" or not line.startswith(" ") for line in text.splitlines()[:5])
+    profile = parse_profile({**data, "interaction": "chat", "latency_budget_s": 10, "downstream": "own_ui"})
+    assert [s.name for s in profile.steps or []] == names
+    assert profile.evidence is not None and profile.evidence.traces == result.provenance["traces"]

@@ -1,0 +1,239 @@
+"""A calibrated workload as a YAML file a person reads, fills in and commits.
+
+The comments say what the figures rest on: how many traces, from when to when, which step
+structure they describe, and every figure measured from fewer than 100 samples. The answers
+traces can't give (who waits, the budget, who consumes the output) come from the base
+workload (``--into``) or are written as null and marked REQUIRED ANSWER: every command that
+reads the file names them until they are filled in.
+
+Text from the traces (span and model names) only reaches a comment through ``printable``:
+a name can't end the comment and start a field.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from advisor.core.calibration import LOW_SAMPLE, MEASURED_FIELDS, Calibration
+from advisor.core.errors import InputError, TraceError, UnknownModelError
+from advisor.core.otlp import printable
+from advisor.core.prices import price_card
+from advisor.core.profile import ANSWERS_TRACES_CANNOT_GIVE, MAX_P95_OVER_P50, profile_problems, unanswered
+from advisor.core.yamlio import dump_yaml
+
+# The bounds of the step fields a calibration measures: a figure outside them (an instant
+# span, a stream whose first chunk came at its end) is written at the bound, and the comment
+# says what was measured.
+_BOUNDS = {
+    "model_p50_s": (0.01, 3_600.0),
+    "model_p95_s": (0.01, 3_600.0),
+    "ttft_s": (0.0, 600.0),
+    "output_tokens_per_s": (1.0, 100_000.0),
+    "tool_latency_s": (0.0, 86_400.0),
+}
+
+_WINDOW_UNITS = ((86_400, "days"), (3_600, "hours"), (60, "minutes"))
+
+
+def _window(seconds: float) -> str:
+    for size, unit in _WINDOW_UNITS:
+        if seconds >= 2 * size or size == 60:
+            return f"{seconds / size:,.1f} {unit}"
+    return f"{seconds:,.0f} s"  # pragma: no cover - the loop always returns
+
+
+def _comment_lines(text: str, width: int = 98) -> list[str]:
+    """``text`` as ``#`` lines of at most ``width`` characters."""
+    lines, line = [], "#"
+    for word in text.split():
+        if len(line) + 1 + len(word) > width and line != "#":
+            lines.append(line)
+            line = "#  "
+        line += " " + word
+    lines.append(line)
+    return lines
+
+
+def _clamped(workload: dict[str, Any]) -> dict[tuple[int, str], str]:
+    """Bring figures outside the profile's bounds to them; a note for each, by (step, field)."""
+    notes = {}
+    for i, step in enumerate(workload["steps"]):
+        for key, (low, high) in _BOUNDS.items():
+            value = step.get(key)
+            if value is not None and not low <= value <= high:
+                bound = low if value < low else high
+                notes[(i, key)] = f"measured {value:g}; the profile takes {low:g} to {high:g}"
+                step[key] = bound
+        if step["model_p95_s"] > MAX_P95_OVER_P50 * step["model_p50_s"]:
+            # Two kinds of call in one step (cache hits and misses): the p95 is what a budget
+            # meets; the median would describe neither kind.
+            notes[(i, "model_p95_s")] = (
+                f"over {MAX_P95_OVER_P50} times the median ({step['model_p50_s']:g} s), so the median is left out: "
+                "two kinds of call? describe them as two steps or two workloads"
+            )
+            del step["model_p50_s"]
+    return notes
+
+
+def _unpriced(data: Mapping[str, Any]) -> dict[int, str]:
+    """Steps whose provider and model the price data lacks, with what to do (by step). A
+    step of the workload's own model takes the workload's pricing, when it has one."""
+    found = {}
+    today = datetime.datetime.now(datetime.UTC).date()
+    for i, step in enumerate(data["steps"]):
+        own = (step["provider"], step["model"]) == (data["provider"], data["model"]) and data.get("pricing")
+        if step.get("pricing") is not None or own:
+            continue
+        try:
+            price_card(step["provider"], step["model"], today)
+        except UnknownModelError as exc:
+            found[i] = exc.message
+    return found
+
+
+def _header(calibration: Calibration, base_source: str | None, missing: list[str]) -> list[str]:
+    p = calibration.provenance
+    structure = p["step_structure"]
+    files = ", ".join(printable(s) for s in p["sources"][:3]) + (
+        f" and {len(p['sources']) - 3} more files" if len(p["sources"]) > 3 else ""
+    )
+    chosen = f" whose root span is {printable(p['root'])}" if p["root"] else ""
+    window = (
+        f"a window of {_window(p['window_s'])} given with --window-days"
+        if p["window_from"] == "window_days"
+        else f"{_window(p['window_s'])} of traffic"
+    )
+    lines = ["# A workload measured from OpenTelemetry traces by `advisor calibrate`."]
+    lines += _comment_lines(
+        f"Measured from {p['traces']:,} traces{chosen} between {p['start']} and {p['end']} ({window}); "
+        f"{p['spans']:,} spans read from {files}."
+    )
+    lines += _comment_lines(
+        f"Steps: {structure['steps']}, the calls of {structure['requests']:,} of the {p['traces']:,} requests "
+        f"({structure['share']:.0%}); every request counts for volume, peak and retries."
+    )
+    for other in structure["others"]:
+        lines += _comment_lines(f"Also seen: {other['steps']} ({other['requests']:,} requests).")
+    if p["retries"]:
+        lines += _comment_lines(
+            f"Retries: {p['retries']:,} failed attempts followed by the same call, over {p['samples']['retry_rate']:,} "
+            "calls."
+        )
+    for given, resolved in sorted(p["provider_names"].items()):
+        lines += _comment_lines(f"Provider {printable(given)} in the traces is {resolved} here.")
+    low = calibration.low_sample_figures()
+    if low:
+        names = [step["name"] for step in calibration.workload["steps"]]
+        lines.append(f"# Estimated from fewer than {LOW_SAMPLE} samples (marked below):")
+        lines += [f"#   {_figure(path, names)}: {_samples(path, n)}" for path, n in low]
+    for warning in p["warnings"]:
+        lines += _comment_lines(f"Note: {printable(warning, 300)}")
+    lines.append("#")
+    if missing:
+        lines += _comment_lines(
+            f"Traces can't tell who waits, the budget or who consumes the output: fill in the {len(missing)} REQUIRED "
+            "ANSWERS below (advisor recommend names them until then), or run calibrate again with --into an "
+            "existing workload to keep its answers."
+        )
+    elif base_source:
+        lines += _comment_lines(
+            f"The answers come from {printable(base_source)}; the measured fields below them replace its own."
+        )
+    lines += _comment_lines(
+        "Run calibrate again with --into this file to refresh the measured fields and keep the answers."
+    )
+    return lines
+
+
+def _figure(path: str, names: list[str]) -> str:
+    """"steps[1].model_p95_s" as the profile's errors and levers name it: "steps.answer.model_p95_s"."""
+    if path.startswith("steps["):
+        index, _, field = path[len("steps["):].partition("].")
+        return f"steps.{names[int(index)]}.{field}"
+    return path
+
+
+def _samples(path: str, n: int) -> str:
+    """What a figure's samples are: minutes for the peak, requests for what each request has once."""
+    field = path.rpartition(".")[2]
+    unit = (
+        "minutes observed" if field == "peak_requests_per_minute"
+        else "requests" if field in ("requests_per_month", "tool_latency_s", "repeat")
+        else "calls"
+    )
+    return f"{n:,} {unit if n != 1 else unit.replace('minutes', 'minute').rstrip('s')}"
+
+
+def calibrated_workload(
+    calibration: Calibration, base: Mapping[str, Any] | None = None, *, base_source: str | None = None
+) -> str:
+    """The workload file: ``base``'s answers (``calibration.into``) and the measured fields,
+    with comments. Raises ``TraceError`` when what was measured is not a workload the
+    profile takes (named by field), so nothing is written."""
+    base = dict(base or {})
+    data = calibration.into(base)
+    workload = {**calibration.workload, "steps": [dict(s) for s in calibration.workload["steps"]]}
+    clamps = _clamped(workload)
+    data["steps"] = workload["steps"]
+    missing = unanswered(data)
+    problems = [e for e in profile_problems(data, source="calibrated workload") if e.field not in missing]
+    if problems:
+        # A wrong answer is the base workload's; a measured figure out of bounds, the traces'.
+        first = problems[0]
+        field = first.field or ""
+        if field.split(".")[0] not in MEASURED_FIELDS:
+            raise InputError(first.message, source=base_source or "the base workload", field=field or None)
+        sources = calibration.provenance["sources"]
+        raise TraceError(
+            f"the measured {field} is not one a workload takes: {first.message}",
+            source=", ".join(sources[:3]) + (" ..." if len(sources) > 3 else "") or None,
+        )
+    unpriced = _unpriced(data)
+    samples = calibration.provenance["samples"]
+
+    lines = _header(calibration, base_source, missing)
+    lines.append("")
+    measured_start = False
+    for key, value in data.items():
+        if key in MEASURED_FIELDS and not measured_start:
+            lines += ["", "# Measured from the traces:"]
+            measured_start = True
+        if key in missing:
+            lines.append(f"{key}: null  # REQUIRED ANSWER: {ANSWERS_TRACES_CANNOT_GIVE[key]}")
+            continue
+        if key == "steps":
+            lines += _steps(value, samples["steps"], clamps, unpriced)
+            continue
+        block = dump_yaml({key: value}, width=1000).rstrip("\n").split("\n")
+        n = samples.get(key)
+        if n is not None and n < LOW_SAMPLE:
+            block[0] += f"  # from {_samples(key, n)}"
+        lines += block
+    return "\n".join(lines) + "\n"
+
+
+def _steps(
+    steps: list[dict[str, Any]],
+    samples: list[dict[str, int]],
+    clamps: dict[tuple[int, str], str],
+    unpriced: dict[int, str],
+) -> list[str]:
+    lines = dump_yaml({"steps": steps}, width=1000).rstrip("\n").split("\n")
+    out, index = [], -1
+    for line in lines:
+        if line.startswith("- "):
+            index += 1
+        key = line[2:].split(":", 1)[0] if line.startswith(("- ", "  ")) else ""
+        notes = []
+        if index >= 0 and key:
+            n = samples[index].get(key)
+            if n is not None and n < LOW_SAMPLE:
+                notes.append(f"from {_samples(key, n)}")
+            if (index, key) in clamps:
+                notes.append(clamps[(index, key)])
+            if key == "model" and index in unpriced:
+                notes.append(f"not priced: {printable(unpriced[index], 200)}")
+        out.append(line + (f"  # {'; '.join(notes)}" if notes else ""))
+    return out

@@ -1,0 +1,279 @@
+"""Acceptance, end to end: traces from real instrumentation -> `advisor calibrate` -> the
+workload file a person reads -> `advisor recommend` and `advisor adr`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor.core.calibration import calibrate
+from tests.conftest import run_cli
+
+from .conftest import Hour
+from .simulate import EPOCH_NS, S, Simulation, write_otlp_json
+from .test_calibration import _check_step, _check_volume
+
+ANSWERS = ("interaction", "latency_budget_s", "downstream")
+PRICE_DATE = "2026-11-01"
+
+
+def _read(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _one_error_line(err: str) -> str:
+    assert err.startswith("advisor: error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    return err
+
+
+def test_rag_chat_calibrated_then_recommended(hour: Hour, export: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "rag.yaml"
+    code, _, err = run_cli(capsys, "calibrate", export, "--root", "rag.chat", "-o", out)
+    assert code == 0, err
+    assert err.startswith(f"wrote {out}: 2 steps measured from 1,929 traces between 2025-03-04T10:00:00Z and ")
+    assert "fill in interaction, latency_budget_s, downstream (marked REQUIRED ANSWER)" in err
+
+    text = out.read_text(encoding="utf-8")
+    data = _read(out)
+    # The file holds what the traces say: steps, percentiles within 5%, volume, peak, retries.
+    steps = data["steps"]
+    assert [s["name"] for s in steps] == ["chat-gpt-4o-mini", "chat-gpt-4o"]
+    _check_step(steps[0], hour.rag.steps["rewrite"])
+    _check_step(steps[1], hour.rag.steps["answer"])
+    _check_volume(data, {"traces": data["evidence"]["traces"]}, hour.rag)
+    assert data["evidence"] == {
+        "traces": len(hour.rag.starts_ns), "spans": len(hour.spans), "start": "2025-03-04T10:00:00Z",
+        "end": data["evidence"]["end"], "root": "rag.chat",
+    }
+    # Comments: the sample, the window, the figures from fewer than 100 samples, the answers to give.
+    assert "# Measured from 1,929 traces whose root span is rag.chat between 2025-03-04T10:00:00Z and" in text
+    assert "minutes of traffic" in text
+    assert (
+        "# Estimated from fewer than 100 samples (marked below):\n"
+        "#   peak_requests_per_minute: 60 minutes observed\n#\n"
+    ) in text
+    assert "peak_requests_per_minute: 179  # from 60 minutes observed" in text
+    for name in ANSWERS:
+        assert data[name] is None
+        assert f"\n{name}: null  # REQUIRED ANSWER: " in text
+
+    # Until the answers are filled in, recommend names them: one line, exit 2.
+    code, printed, err = run_cli(capsys, "recommend", out)
+    assert code == 2 and printed == ""
+    assert "field 'interaction': required answer not filled in yet (marked REQUIRED ANSWER" in _one_error_line(err)
+    assert all(name in err for name in ANSWERS)
+
+    # Filled in, the measured workload is assessed, and says it was measured.
+    filled = text.replace("interaction: null", "interaction: chat").replace(
+        "latency_budget_s: null", "latency_budget_s: 12").replace("downstream: null", "downstream: own_ui")
+    out.write_text(filled, encoding="utf-8")
+    code, printed, err = run_cli(capsys, "recommend", out, "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 0, err
+    result = json.loads(printed)
+    measured = result["assumptions"][0]
+    assert measured["name"] == "measured"
+    assert "measured from 1,929 traces between 2025-03-04T10:00:00Z and" in measured["value"]
+    assert [s["name"] for s in result["latency"]["steps"]] == ["chat-gpt-4o-mini", "chat-gpt-4o"]
+    # The measured call times stand instead of the catalogue's estimate of them.
+    assert not any(a["name"].startswith("per-call p95") for a in result["assumptions"])
+    code, printed, _ = run_cli(capsys, "recommend", out, "--price-date", PRICE_DATE)
+    assert "were measured from 1,929 OpenTelemetry traces whose root span is 'rag.chat'" in " ".join(printed.split())
+
+
+def test_into_keeps_the_answers_and_replaces_what_was_measured(export: Path, tmp_path: Path, capsys) -> None:
+    base = tmp_path / "agent.yaml"
+    base.write_text(
+        "name: Support agent\ninteraction: submit_and_notify\nlatency_budget_s: 120\ndownstream: own_ui\n"
+        "side_effects: idempotent\ntier: tier-3\nrequests_per_month: 5\nprovider: openai\nmodel: gpt-4o\n"
+        "input_tokens: 9\noutput_tokens: 9\nchained_calls: 4\nmodel_p95_s: 3\n",
+        encoding="utf-8",
+    )
+    before = base.read_bytes()
+    out = tmp_path / "agent-measured.yaml"
+    code, _, err = run_cli(capsys, "calibrate", export, "--root", "support.agent", "--into", base, "-o", out)
+    assert code == 0, err
+    assert err.endswith(f"next: advisor recommend {out}\n")
+    assert base.read_bytes() == before
+    data = _read(out)
+    measured = calibrate([export], root="support.agent").workload
+    assert {k: data[k] for k in ("name", *ANSWERS, "side_effects", "tier")} == {
+        "name": "Support agent", "interaction": "submit_and_notify", "latency_budget_s": 120,
+        "downstream": "own_ui", "side_effects": "idempotent", "tier": "tier-3",
+    }
+    assert data["steps"] == measured["steps"] and data["requests_per_month"] == measured["requests_per_month"]
+    assert data["model"] == "o3-mini"
+    # The single-call fields went: the steps replace them.
+    assert not {"input_tokens", "output_tokens", "chained_calls", "model_p95_s"} & set(data)
+    assert "REQUIRED ANSWER" not in out.read_text(encoding="utf-8")
+
+    code, printed, err = run_cli(capsys, "recommend", out, "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 0, err
+    result = json.loads(printed)
+    assert result["latency"]["calls"] == 5  # plan, three tool-loop calls, the answer
+    assert result["assumptions"][0]["name"] == "measured"
+
+    # The record says the figures were measured, and embeds the evidence.
+    code, _, err = run_cli(capsys, "adr", out, "--dir", tmp_path / "decisions", "--price-date", PRICE_DATE)
+    assert code == 0, err
+    (record,) = (tmp_path / "decisions").glob("*.md")
+    words = " ".join(record.read_text(encoding="utf-8").split())
+    assert "were measured from 415 OpenTelemetry traces whose root span is support.agent between" in words
+    assert "evidence:" in record.read_text(encoding="utf-8")
+
+
+def test_older_attribute_names_give_the_same_workload(export: Path, legacy_export: Path, tmp_path: Path,
+                                                      capsys) -> None:
+    current, legacy = tmp_path / "current.yaml", tmp_path / "legacy.yaml"
+    assert run_cli(capsys, "calibrate", export, "--root", "rag.chat", "-o", current)[0] == 0
+    assert run_cli(capsys, "calibrate", legacy_export, "--root", "rag.chat", "-o", legacy)[0] == 0
+    assert _read(legacy) == _read(current)
+
+
+def test_dash_prints_the_file(export: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, printed, _ = run_cli(capsys, "calibrate", export, "--root", "rag.chat", "-o", "-")
+    assert code == 0 and printed.startswith("# A workload measured from OpenTelemetry traces")
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- bad input: one line, exit 2, nothing written ------------------------------------------
+
+
+def _rag(path: Path, starts: list[int]) -> Path:
+    sim = Simulation(3)
+    sim.rag_chat(starts)
+    return write_otlp_json(sim.spans(), path)
+
+
+def _every(n: int, seconds: float) -> list[int]:
+    return [EPOCH_NS + round(i * seconds * S) for i in range(n)]
+
+
+def _no_genai(path: Path) -> Path:
+    sim = Simulation(1)
+    for t in _every(20, 10):
+        root = sim.span("GET /health", None, t)
+        root.end(end_time=t + 3000)
+    return write_otlp_json(sim.spans(), path)
+
+
+def _no_root(path: Path) -> Path:
+    sim = Simulation(1)
+    sim.rag_chat(_every(20, 10))
+    spans = [s for s in sim.spans() if s.parent is not None or s.start_time > EPOCH_NS]
+    return write_otlp_json(spans, path)
+
+
+def _skew(path: Path) -> Path:
+    sim = Simulation(1)
+    sim.rag_chat(_every(20, 10))
+    root = sim.span("rag.chat", None, EPOCH_NS + 300 * S)
+    sim.model_call(root, EPOCH_NS + 299 * S, model="gpt-4o", duration_s=1.2, input_tokens=10, output_tokens=5)
+    root.end(end_time=EPOCH_NS + 302 * S)
+    return write_otlp_json(sim.spans(), path)
+
+
+def _yaml(path: Path) -> Path:
+    path.write_text("name: a workload, not traces\n", encoding="utf-8")
+    return path
+
+
+BAD: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "not OTLP": (_yaml, "not an OTLP/JSON trace export (it does not start with '{')"),
+    "no GenAI attributes": (_no_genai, "none of the 20 spans carries GenAI attributes"),
+    "no root": (_no_root, "has no root span (every span names a parent): the export is incomplete"),
+    "clock skew": (_skew, "starts 1.000 s before its parent 'rag.chat'"),
+    "under a minute": (lambda p: _rag(p, _every(30, 1.5)), "calibration needs at least a minute of traffic"),
+    "nine requests": (lambda p: _rag(p, _every(9, 60)), "only 9 requests (traces with a model call); calibration "
+                      "needs at least 10: export a longer window"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_traces(case: str, tmp_path: Path, capsys) -> None:
+    make, message = BAD[case]
+    traces = make(tmp_path / "traces.jsonl")
+    out = tmp_path / "workload.yaml"
+    code, printed, err = run_cli(capsys, "calibrate", traces, "-o", out)
+    assert (code, printed) == (2, "")
+    assert message in _one_error_line(err)
+    assert f"{traces}" in err
+    assert not out.exists()
+
+
+def test_output_is_never_overwritten_without_force(export: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "workload.yaml"
+    out.write_text("mine\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "calibrate", export, "--root", "rag.chat", "-o", out)
+    assert code == 2 and "already exists; pass --force to replace the workload file" in _one_error_line(err)
+    assert out.read_text(encoding="utf-8") == "mine\n"
+    assert run_cli(capsys, "calibrate", export, "--root", "rag.chat", "-o", out, "--force")[0] == 0
+    assert _read(out)["evidence"]["root"] == "rag.chat"
+
+
+def test_into_is_never_the_output(export: Path, tmp_path: Path, capsys) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text("name: x\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "calibrate", export, "--into", base, "-o", base, "--force")
+    assert code == 2 and "is one of this command's inputs" in _one_error_line(err)
+    assert base.read_text(encoding="utf-8") == "name: x\n"
+
+
+@pytest.mark.parametrize(
+    ("into", "message"),
+    [
+        ("missing.yaml", "no such file"),
+        ("list.yaml", "expected a workload (a mapping of fields) to keep the answers of"),
+        ("bad.yaml", "field 'latency_budget_s'"),
+    ],
+)
+def test_a_bad_base_workload(into: str, message: str, export: Path, tmp_path: Path, capsys) -> None:
+    (tmp_path / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
+    (tmp_path / "bad.yaml").write_text("name: x\ninteraction: chat\nlatency_budget_s: -4\n", encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    code, _, err = run_cli(capsys, "calibrate", export, "--root", "rag.chat", "--into", tmp_path / into, "-o", out)
+    assert code == 2 and message in _one_error_line(err)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("days", ["0", "-1", "nan", "inf", "0.0001", "seven"])
+def test_bad_window_days(days: str, export: Path, tmp_path: Path, capsys) -> None:
+    code, _, err = run_cli_exit(capsys, "calibrate", export, "--window-days", days, "-o", tmp_path / "w.yaml")
+    assert code == 2 and "--window-days" in err
+    assert not (tmp_path / "w.yaml").exists()
+
+
+def test_window_days_shorter_than_the_traces(tmp_path: Path, capsys) -> None:
+    traces = _rag(tmp_path / "t.jsonl", _every(20, 600))
+    code, _, err = run_cli(capsys, "calibrate", traces, "--window-days", "0.1", "-o", tmp_path / "w.yaml")
+    assert code == 2
+    assert "option --window-days: the requests span 0.13 days, longer than the window given" in _one_error_line(err)
+
+
+def run_cli_exit(capsys, *argv) -> tuple[int, str, str]:
+    """argparse refuses a bad option value with SystemExit(2) and its usage."""
+    with pytest.raises(SystemExit) as caught:
+        run_cli(capsys, *argv)
+    out, err = capsys.readouterr()
+    return int(caught.value.code or 0), out, err
+
+
+def test_every_figure_from_fewer_than_100_samples_is_commented(tmp_path: Path, capsys) -> None:
+    traces = _rag(tmp_path / "t.jsonl", _every(40, 10))  # 40 requests over 6.5 minutes
+    out = tmp_path / "w.yaml"
+    assert run_cli(capsys, "calibrate", traces, "-o", out)[0] == 0
+    text = out.read_text(encoding="utf-8")
+    header = text.split("\n\n", 1)[0]
+    for line in ("#   requests_per_month: 40 requests", "#   peak_requests_per_minute: 7 minutes observed",
+                 "#   steps.chat-gpt-4o.model_p95_s: 40 calls", "#   steps.chat-gpt-4o.tool_latency_s: 40 requests"):
+        assert line in header, header
+    body = text.split("\n\n", 1)[1]
+    measured = [line for line in body.splitlines() if line.startswith(("  ", "- ")) and ":" in line]
+    assert measured and all("# from 40 " in line for line in measured if not line.lstrip("- ").startswith(
+        ("name:", "model:", "provider:", "shown:", "traces:", "spans:", "start:", "end:", "root:")))
+    assert "requests_per_month: " in body and "# from 40 requests" in body
