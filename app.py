@@ -30,6 +30,7 @@ from questionnaire.form import questions
 from questionnaire.scenarios import Scenario, read_scenarios
 from questionnaire.session import init_session, on_scenario, on_upload, weights_from_state
 from questionnaire.state import answer_problems, answers_from_state, answers_yaml, md, problems_by_question
+from questionnaire.trace_upload import measured_note, trace_uploader, with_evidence
 from questionnaire.verdict import Shown, verdict_bar, verdict_card
 from questionnaire.views import details, sanity_notes
 
@@ -100,6 +101,7 @@ def start_row(
                 args=(f"upload_{gen}",),
                 help="A workload file as `advisor recommend` reads it. It replaces every answer.",
             )
+            trace_uploader()
         st.download_button(
             "Download answers",
             data=(lambda: answers_yaml(profile)) if profile else "",
@@ -153,6 +155,7 @@ def main() -> None:
         "Answer for one feature; the verdict follows every answer."
     )
     start_row(ruleset, scenarios, scenario_problems, answers_ok.profile if answers_ok else None)
+    measured_note(answers_ok.profile if answers_ok else None)
     form, verdict = st.columns([5, 7], gap="large")
     with verdict:
         if shown is not None:
@@ -171,7 +174,7 @@ def main() -> None:
 def assess_answers(ruleset: RuleSet) -> tuple[Shown | None, list[AdvisorError]]:
     """The verdict on the answers as they stand, or every problem with them. The last good
     verdict is kept, so a wrong answer never wipes the result off the page."""
-    answers = answers_from_state(st.session_state)
+    answers = with_evidence(answers_from_state(st.session_state), st.session_state)
     try:
         profile = parse_profile(answers, source="")
     except AdvisorError as exc:

@@ -1,0 +1,72 @@
+"""The questionnaire's trace upload: the same reading and calibration as `advisor calibrate`,
+the measured answers filled in, the person's other answers kept, the verdict marked measured."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import advisor
+from advisor.core.calibration import calibrate
+from questionnaire.state import answers_from_state
+from questionnaire.trace_upload import with_evidence
+from tests.conftest import ROOT
+from tests.test_app import at, ok, texts  # noqa: F401  (at: the fixture)
+
+pytestmark = pytest.mark.slow
+
+# The measured workload is one of steps: the form holds it once the questionnaire edits steps
+# (its step editor is the next change to the questionnaire). Strict: this fails as soon as it
+# works, to be removed then, as in tests/test_app.py.
+_STEPS_PENDING = pytest.mark.xfail(strict=True, reason="the questionnaire does not edit steps yet")
+
+EXPORT = ROOT / "examples" / "traces" / "rag-chat.jsonl.gz"
+
+
+def session_profile(test: AppTest) -> advisor.WorkloadProfile:
+    """The workload the app assesses: the answers, and the evidence while they stand."""
+    return advisor.parse_profile(with_evidence(answers_from_state(test.session_state), test.session_state))
+
+
+def upload_traces(at: AppTest, name: str, content: bytes) -> AppTest:  # noqa: F811
+    (uploader,) = [u for u in at.file_uploader if u.label.startswith("OpenTelemetry traces")]
+    uploader.set_value((name, content, "application/gzip"))
+    return at.run()
+
+
+@_STEPS_PENDING
+def test_a_trace_export_fills_the_measured_answers(at: AppTest) -> None:  # noqa: F811
+    before = session_profile(at)
+    upload_traces(at, "rag-chat.jsonl.gz", EXPORT.read_bytes())
+    ok(at)
+    profile = session_profile(at)
+    measured = calibrate([EXPORT]).workload
+    assert [s.name for s in profile.steps or []] == [s["name"] for s in measured["steps"]]
+    assert profile.requests_per_month == measured["requests_per_month"]
+    assert profile.peak_requests_per_minute == measured["peak_requests_per_minute"]
+    # The answers traces can't give are the person's, as they were.
+    assert (profile.interaction, profile.latency_budget_s, profile.downstream) == (
+        before.interaction, before.latency_budget_s, before.downstream,
+    )
+    assert profile.evidence is not None and profile.evidence.traces == 353
+    assert "were measured from 353 OpenTelemetry traces between 2025-03-04T10:00:03Z" in texts(at)
+
+
+@_STEPS_PENDING
+def test_a_measured_answer_changed_by_hand_is_no_longer_called_measured(at: AppTest) -> None:  # noqa: F811
+    upload_traces(at, "rag-chat.jsonl.gz", EXPORT.read_bytes())
+    at.number_input(key="q_requests_per_month").set_value(1000).run()
+    ok(at)
+    assert session_profile(at).evidence is None
+    assert "OpenTelemetry traces" not in texts(at)
+
+
+def test_a_bad_export_is_one_message_and_the_answers_stay(at: AppTest, tmp_path: Path) -> None:  # noqa: F811
+    before = session_profile(at)
+    upload_traces(at, "metrics.json", b'{"resourceMetrics": []}')
+    assert not at.exception
+    (error,) = at.error
+    assert "metrics.json: line 1: is an OTLP metrics export, not traces" in error.value.replace("\\", "")
+    assert session_profile(at) == before
