@@ -13,7 +13,7 @@ it was measured.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import streamlit as st
@@ -48,13 +48,19 @@ def _fingerprint(answers: Mapping[str, Any]) -> str:
     return json.dumps(measured, sort_keys=True, default=str)
 
 
-def with_evidence(answers: dict[str, Any], state: Mapping[Any, Any]) -> dict[str, Any]:
-    """``answers`` with the evidence of the last trace upload, while its measured answers stand."""
+def with_evidence(answers: Mapping[str, Any], state: MutableMapping[Any, Any]) -> dict[str, Any]:
+    """``answers`` with the evidence they came with, while the measured answers are those it
+    measured: from a trace upload, or from a workload file that carried it (recorded the
+    first time it is seen, when the answers are still the file's)."""
+    given = answers.get("evidence")
     kept = state.get(EVIDENCE)
-    if kept is None or answers.get("evidence") is not None:
-        return answers
+    if given is not None and (kept is None or kept[0] != given):
+        kept = state[EVIDENCE] = (given, _fingerprint(answers))
+    rest = {key: value for key, value in answers.items() if key != "evidence"}
+    if kept is None:
+        return rest
     evidence, fingerprint = kept
-    return {**answers, "evidence": evidence} if _fingerprint(answers) == fingerprint else answers
+    return {**rest, "evidence": evidence} if _fingerprint(rest) == fingerprint else rest
 
 
 def on_trace_upload(key: str) -> None:

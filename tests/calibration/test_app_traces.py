@@ -6,14 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
 
 import advisor
 from advisor.core.calibration import calibrate
+from advisor.views.workload_file import calibrated_workload
 from questionnaire.state import answers_from_state
 from questionnaire.trace_upload import with_evidence
 from tests.conftest import ROOT
-from tests.test_app import at, ok, texts  # noqa: F401  (at: the fixture)
+from tests.test_app import at, ok, texts, upload  # noqa: F401  (at: the fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -70,3 +72,16 @@ def test_a_bad_export_is_one_message_and_the_answers_stay(at: AppTest, tmp_path:
     (error,) = at.error
     assert "metrics.json: line 1: is an OTLP metrics export, not traces" in error.value.replace("\\", "")
     assert session_profile(at) == before
+
+
+@_STEPS_PENDING
+def test_a_calibrated_workload_file_is_measured_until_a_measured_answer_changes(at: AppTest) -> None:  # noqa: F811
+    base = yaml.safe_load((ROOT / "examples" / "rag-chat-rewrite.yaml").read_text(encoding="utf-8"))
+    text = calibrated_workload(calibrate([EXPORT], root="rag.chat"), base)
+    upload(at, "measured.yaml", text.encode("utf-8"))
+    ok(at)
+    evidence = session_profile(at).evidence
+    assert evidence is not None and (evidence.traces, evidence.root) == (353, "rag.chat")
+    assert "were measured from 353 OpenTelemetry traces whose root span is 'rag.chat'" in texts(at)
+    at.number_input(key="q_requests_per_month").set_value(1000).run()
+    assert session_profile(at).evidence is None
