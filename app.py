@@ -166,7 +166,7 @@ def main() -> None:
     with form:
         if shown is not None:
             verdict_bar(shown)
-        questions(ruleset, catalogue, by_question, sanity_notes(answers_ok.profile) if answers_ok else {})
+        questions(ruleset, catalogue, by_question, sanity_notes(answers_ok.profile) if answers_ok else {}, shown)
     if shown is not None:
         details(shown, ruleset, weights_from_state(ruleset))
 

@@ -146,7 +146,16 @@ def group_title(words: Words, a: Assessment, group: Group) -> str:
 
 
 def _now(a: Assessment, field: str) -> Any:
-    """The workload's own answer to a field, as the rules see it where it is one of theirs."""
+    """The workload's own answer to a field, as the rules see it where it is one of theirs;
+    a step's field (steps.<name>.<field>) as the step gives it, its model the workload's
+    where the step leaves it blank."""
+    if field.startswith("steps."):
+        name, _, part = field[len("steps."):].rpartition(".")
+        step = next((s for s in a.workload.steps or () if s.name == name), None)
+        value = getattr(step, part, None) if step is not None else None
+        if value is None and part in ("model", "provider"):
+            value = getattr(a.workload, part)
+        return value
     if field in VARIABLE_FACTS:
         return current_value(field, a.workload, a.latency)
     return getattr(a.workload, field, None)
@@ -177,6 +186,8 @@ def change_label(words: Words, fact: str, value: Any, now: Any) -> str:
 def _shown(words: Words, fact: str, value: Any) -> str:
     if value is None:
         return "the default"
+    if fact.startswith("steps."):  # a step's field reads as the workload's of that name
+        fact = fact.rpartition(".")[2]
     if fact in FACTS or isinstance(value, (int, float)):
         return words.format_fact(fact, value)
     return str(value)

@@ -247,46 +247,167 @@ def _cost_row_label(a: Assessment, mode: str) -> str:
 # -- latency ---------------------------------------------------------------------------------
 
 
+# The rows of the latency chart: one typical request step by step, then the distributions.
+STEPS_ROW = "Steps|(a typical request)"
+ANSWER_ROW = "Whole answer"
+FIRST_ROW = "First visible token"
+LATENCY_ROWS = (STEPS_ROW, ANSWER_ROW, FIRST_ROW)
+# Step segments: the model's share and the tools' (retrieval, APIs) before it.
+SEGMENT_COLORS = {"model call": "#4477AA", "tools": "#CCBB44"}
+# A budget more than this many times the slowest figure is written at the chart's edge
+# rather than drawn: on its true scale the request would be a sliver.
+FAR_BUDGET = 5.0
+
+
 def latency_chart(a: Assessment) -> Spec:
-    """The whole answer's p95 as its parts and the first token's p95 as a line, against the
-    budget (dashed; red when the recommended mode misses its contract); labels above."""
-    lat, w = a.latency, a.workload
-    calls = f"{w.chained_calls} model call{'s' if w.chained_calls != 1 else ''} at p95"
-    model_s = w.chained_calls * lat.per_call_p95_s
-    rows = [{"what": calls, "s": model_s, "order": 0, "shown": seconds(model_s)}]
-    if w.tool_latency_s:
-        rows.append({"what": "tools", "s": w.tool_latency_s, "order": 1, "shown": seconds(w.tool_latency_s)})
-    scale = {"domain": [0, 1.15 * max(lat.latency_budget_s, lat.end_to_end_p95_s)], "nice": False}
-    bar = layer(
-        rows,
-        {"type": "bar", "cornerRadius": 2},
-        x=quantitative(
-            "s", aggregate="sum", title="seconds (p95)", scale=scale, axis={"labelExpr": SECONDS_LABEL, "tickCount": 8}
+    """The latency against the budget: one typical request as its steps (each call at its
+    median, tools before it), then the whole answer's and the first visible token's p50, p95
+    and p99. The row the recommended mode is judged on is drawn in its colour; the budget is
+    a dashed line (red when the verdict misses its contract)."""
+    lat = a.latency
+    budget = lat.latency_budget_s
+    segments = _step_segments(a)
+    typical = max((row["end"] for row in segments), default=0.0)
+    slowest = max(lat.end_to_end_p99_s, lat.time_to_first_token_p99_s, typical, 1e-3)
+    far = budget > FAR_BUDGET * slowest
+    top = 1.25 * slowest if far else 1.15 * max(budget, slowest)
+    scale = {"domain": [0, top], "nice": False}
+    judged = {"streaming": FIRST_ROW, "batch": None}.get(a.recommendation, ANSWER_ROW)
+    y = nominal(
+        "row",
+        title=None,
+        sort=list(LATENCY_ROWS),
+        scale={"domain": list(LATENCY_ROWS), "paddingInner": 0.3},
+        axis={
+            "labelExpr": "split(datum.label, '|')",
+            "labelLimit": 160,
+            "labelFontSize": 12,
+            "labelFontWeight": {"expr": f"{_is(judged)} ? 'bold' : 'normal'"} if judged else "normal",
+        },
+    )
+    x_axis = {"labelExpr": SECONDS_LABEL, "tickCount": 6}
+    bars = layer(
+        segments,
+        {"type": "bar", "stroke": "#ffffff", "strokeWidth": 1.5, "cornerRadius": 1},
+        x=quantitative("start", title="seconds", scale=scale, axis=x_axis),
+        x2={"field": "end"},
+        y=y,
+        color=nominal(
+            "part",
+            scale={"domain": list(SEGMENT_COLORS), "range": list(SEGMENT_COLORS.values())},
+            legend=legend(),
         ),
-        color=nominal("what", scale={"range": COST_COLORS[:2]}, legend=legend()),
-        order=quantitative("order"),
-        tooltip=[nominal("what"), nominal("shown", title="time")],
+        tooltip=[nominal("step"), nominal("part", title="time of"), nominal("shown", title="median")],
+    )
+    names = layer(
+        [row for row in segments if row["label"]],
+        {"type": "text", "align": "center", "baseline": "middle", "color": "#ffffff", "fontSize": 11},
+        x=quantitative("middle"),
+        y=y,
+        text=nominal("label"),
+        # A name only where it fits its segment at the width the chart is drawn (a phone's
+        # segments are a quarter of a desktop's).
+        opacity={
+            "condition": {"test": "scale('x', datum.end) - scale('x', datum.start) > 6.5 * length(datum.label) + 8",
+                          "value": 1},
+            "value": 0,
+        },
+    )
+    spreads = _spreads(a, judged)
+    ranges = layer(
+        [{"row": r["row"], "p50": r["s"], "p99": r["p99"], "ink": r["ink"]} for r in spreads if r["p"] == "p50"],
+        {"type": "rule", "strokeWidth": 2},
+        x=quantitative("p50"),
+        x2={"field": "p99"},
+        y=y,
+        color={"field": "ink", "type": "nominal", "scale": None},
+    )
+    points = layer(
+        spreads,
+        {"type": "point", "filled": True, "opacity": 1},
+        x=quantitative("s"),
+        y=y,
+        shape=nominal("p", scale={"domain": ["p50", "p95", "p99"], "range": ["circle", "diamond", "triangle-right"]},
+                      legend=None),
+        size=nominal("p", scale={"domain": ["p50", "p95", "p99"], "range": [60, 150, 70]}, legend=None),
+        color={"field": "ink", "type": "nominal", "scale": None},
+        tooltip=[nominal("row_name", title=""), nominal("p", title="percentile"), nominal("shown", title="time")],
+    )
+    above = layer(
+        [r for r in spreads if r["p"] == "p95"],
+        {"type": "text", "baseline": "bottom", "dy": -9, "fontSize": 11, "fontWeight": "bold"},
+        x=quantitative("s"),
+        y=y,
+        text=nominal("text"),
+        color={"field": "ink", "type": "nominal", "scale": None},
+    )
+    below = layer(
+        [r for r in spreads if r["p"] != "p95"],
+        {"type": "text", "baseline": "top", "dy": 8, "fontSize": 10, "color": MUTED},
+        x=quantitative("s"),
+        y=y,
+        text=nominal("p"),
     )
     colour = INK if a.feasible else "#dc2626"
-    budget = [{"s": lat.latency_budget_s, "label": f"budget {seconds(lat.latency_budget_s)}"}]
-    dashed = {"type": "rule", "color": colour, "strokeWidth": 2, "strokeDash": [5, 3]}
-    rule = layer(budget, dashed, x=quantitative("s"))
-    text = layer(
-        budget,
-        {"type": "text", "align": "right", "dx": -3, "baseline": "bottom", "y": -5, "color": colour,
-         "fontWeight": "bold"},
-        x=quantitative("s"),
-        text=nominal("label"),
-    )
-    first = [{"s": lat.time_to_first_token_s, "label": f"first token {seconds(lat.time_to_first_token_s)}"}]
-    tick = layer(first, {"type": "rule", "color": INK, "strokeWidth": 2}, x=quantitative("s"))
-    tick_text = layer(
-        first,
-        {"type": "text", "align": "left", "dx": 3, "baseline": "bottom", "y": -5, "color": "#374151"},
-        x=quantitative("s"),
-        text=nominal("label"),
-    )
-    return layered(bar, rule, text, tick, tick_text, height=210)  # the axis and the legend take ~140 px
+    label = f"budget {seconds(budget)}"
+    if far:
+        edge = [{"s": top, "label": f"{label} \u2192"}]  # off the chart, to the right
+        budget_layers = [
+            layer(edge, {"type": "text", "align": "right", "baseline": "bottom", "y": -5, "color": colour,
+                         "fontWeight": "bold"}, x=quantitative("s"), text=nominal("label")),
+        ]
+    else:
+        line = [{"s": budget, "label": label}]
+        budget_layers = [
+            layer(line, {"type": "rule", "color": colour, "strokeWidth": 2, "strokeDash": [5, 3]}, x=quantitative("s")),
+            layer(line, {"type": "text", "align": "right", "dx": -3, "baseline": "bottom", "y": -5, "color": colour,
+                         "fontWeight": "bold"}, x=quantitative("s"), text=nominal("label")),
+        ]
+    # Streamlit fits the whole chart, axis and legend included (~130 px), into the height.
+    return layered(bars, names, ranges, points, above, below, *budget_layers, height=320)
+
+
+def _step_segments(a: Assessment) -> list[dict[str, Any]]:
+    """One typical request's segments: each step's tools, then its calls, at their medians.
+    A step's name is written inside its model segment when the segment is wide enough."""
+    rows = []
+    for s in a.latency.steps:
+        runs = f" \u00d7{s.calls}" if s.calls > 1 else ""
+        tools = s.calls * s.tool_latency_s
+        start = s.start_s
+        for part, length in (("tools", tools), ("model call", s.duration_s - tools)):
+            if length <= 0:
+                continue
+            name = f"{s.name}{runs}"
+            rows.append({
+                "row": STEPS_ROW, "step": name, "part": part, "start": start, "end": start + length,
+                "middle": start + length / 2, "shown": seconds(length),
+                "label": _clip(name, 18) if part == "model call" else "",
+            })
+            start += length
+    return rows
+
+
+def _spreads(a: Assessment, judged: str | None) -> list[dict[str, Any]]:
+    """The p50, p95 and p99 of the whole answer and of the first visible token; the row the
+    recommended mode is judged on in its colour, the other in grey."""
+    lat = a.latency
+    found = []
+    for row, figures in (
+        (ANSWER_ROW, (lat.end_to_end_p50_s, lat.end_to_end_p95_s, lat.end_to_end_p99_s)),
+        (FIRST_ROW, (lat.time_to_first_token_p50_s, lat.time_to_first_token_s, lat.time_to_first_token_p99_s)),
+    ):
+        ink = MODE_COLORS[a.recommendation] if row == judged else (INK if judged is None else MUTED)
+        for p, value in zip(("p50", "p95", "p99"), figures, strict=True):
+            found.append({
+                "row": row, "row_name": row, "p": p, "s": value, "p99": figures[2], "ink": ink,
+                "shown": seconds(value), "text": f"p95 {seconds(value)}",
+            })
+    return found
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 # -- the decision map -----------------------------------------------------------------------

@@ -17,12 +17,14 @@ from advisor.core.cost import (
     INFRA_USD_PER_MONTH,
     USD_PER_PERSON_WEEK,
 )
-from advisor.core.profile import MINUTES_PER_MONTH, MODES
+from advisor.core.profile import DEFAULT_LATENCY_CORRELATION, DEFAULT_PEAK_MINUTES, MINUTES_PER_MONTH, MODES
 from advisor.core.rules import RuleSet
 from advisor.core.variables import field_range
 from advisor.views.formatting import count
-from questionnaire.session import on_provider, reset_weights
+from questionnaire.session import on_provider, on_use_steps, reset_weights
 from questionnaire.state import BUDGET_UNITS, md
+from questionnaire.step_editor import step_editor
+from questionnaire.verdict import Shown
 from questionnaire.vocabulary import FIELD_LABELS, HELP, Words
 
 Problems = dict[str, list[str]]  # question (top-level field) -> its problems, as shown under it
@@ -96,16 +98,22 @@ def _note(notes: dict[str, str], *fields: str) -> None:
 # Every question the form marks; a problem naming anything else is shown above the form.
 MARKED = frozenset({
     "name", "description", "current_mode", "interaction", "latency_budget_s", "chained_calls", "tool_latency_s",
-    "model_p95_s", "ttft_s", "output_tokens_per_s", "requests_per_month", "peak_requests_per_minute", "provider",
-    "model", "input_tokens", "output_tokens", "cached_input_fraction", "pricing", "rate_limits", "costs",
+    "model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s", "latency_correlation", "steps",
+    "requests_per_month", "peak_requests_per_minute", "peak_minutes", "provider", "model", "input_tokens",
+    "output_tokens", "reasoning_tokens", "cached_input_fraction", "pricing", "rate_limits", "costs",
     "side_effects", "retry_rate", "attempts_per_layer", "retry_layers", "downstream", "output_format", "weights",
 })
 
 
 def questions(
-    ruleset: RuleSet, catalogue: dict[str, tuple[str, ...]], problems: Problems, notes: dict[str, str]
+    ruleset: RuleSet,
+    catalogue: dict[str, tuple[str, ...]],
+    problems: Problems,
+    notes: dict[str, str],
+    shown: Shown | None = None,
 ) -> None:
-    """Every question; ``problems`` marks wrong answers, ``notes`` valid ones that look unmeant."""
+    """Every question; ``problems`` marks wrong answers, ``notes`` valid ones that look unmeant,
+    ``shown`` is the verdict the step editor's figures come from."""
     words = Words(ruleset)
     for field, texts in problems.items():
         if field not in MARKED:
@@ -136,16 +144,30 @@ def questions(
         )
         unit.selectbox("Unit", list(BUDGET_UNITS), key="q_budget_unit", help=HELP["budget_unit"])
         _mark(problems, "latency_budget_s")
-        calls, tools = st.columns(2)
-        _number(calls, "chained_calls", FIELD_LABELS["chained_calls"], 1)
-        _number(tools, "tool_latency_s", "Tool time per request (s)", 0.1)
-        _mark(problems, "chained_calls", "tool_latency_s")
-        speed = ("model_p95_s", "ttft_s", "output_tokens_per_s")
-        with st.expander("Measured model speed (optional)", expanded=any(f in problems for f in speed)):
-            _number(st, "model_p95_s", "Measured p95 of one model call (s)", 0.5, placeholder="estimate from the model")
-            ttft, tps = st.columns(2)
-            _number(ttft, "ttft_s", "Time to first token (s)", 0.1, placeholder="model default")
-            _number(tps, "output_tokens_per_s", "Output speed (tokens/s)", 10, placeholder="model default")
+        stepped = st.toggle(
+            "Describe the calls as steps", key="q_use_steps", on_change=on_use_steps, help=HELP["use_steps"]
+        )
+        if stepped:
+            step_editor(problems, shown)
+        else:
+            calls, tools = st.columns(2)
+            _number(calls, "chained_calls", FIELD_LABELS["chained_calls"], 1)
+            _number(tools, "tool_latency_s", "Tool time per request (s)", 0.1)
+            _mark(problems, "chained_calls", "tool_latency_s")
+        speed = ("model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s", "latency_correlation")
+        title = "How the calls' latencies move together (optional)" if stepped else "Measured model speed (optional)"
+        with st.expander(title, expanded=any(f in problems for f in speed)):
+            if not stepped:
+                p50, p95 = st.columns(2)
+                _number(p50, "model_p50_s", "Measured median of one call (s)", 0.5, placeholder="estimated")
+                _number(p95, "model_p95_s", "Measured p95 of one call (s)", 0.5, placeholder="estimated")
+                ttft, tps = st.columns(2)
+                _number(ttft, "ttft_s", "Time to first token (s)", 0.1, placeholder="model default")
+                _number(tps, "output_tokens_per_s", "Output speed (tokens/s)", 10, placeholder="model default")
+            _number(
+                st, "latency_correlation", "Correlation between the calls' latencies (0 to 1)", 0.1,
+                placeholder=f"{DEFAULT_LATENCY_CORRELATION:g}: slow together",
+            )
             _mark(problems, *speed)
 
     with st.container(border=True, key="q_axis_cost"):
@@ -155,7 +177,11 @@ def questions(
         _number(
             peak, "peak_requests_per_minute", FIELD_LABELS["peak_requests_per_minute"], 10, placeholder="flat month"
         )
-        _mark(problems, "requests_per_month", "peak_requests_per_minute")
+        _number(
+            peak, "peak_minutes", FIELD_LABELS["peak_minutes"] + " (minutes)", 5,
+            placeholder=f"{DEFAULT_PEAK_MINUTES:g}: the busy hour",
+        )
+        _mark(problems, "requests_per_month", "peak_requests_per_minute", "peak_minutes")
         _volume_in_words()
         _note(notes, "requests_per_month", "peak_requests_per_minute")
         provider, model = st.columns(2)
@@ -183,21 +209,26 @@ def questions(
         _mark(problems, "provider", "model")
         _tiers(ruleset)
         _mark(problems, "tier", "service_tier")
-        tokens_in, tokens_out = st.columns(2)
-        _number(tokens_in, "input_tokens", FIELD_LABELS["input_tokens"], 100)
-        _number(tokens_out, "output_tokens", FIELD_LABELS["output_tokens"], 50)
-        _mark(problems, "input_tokens", "output_tokens")
-        _note(notes, "input_tokens")
-        st.slider(
-            FIELD_LABELS["cached_input_fraction"],
-            min_value=0.0,
-            max_value=1.0,
-            step=0.01,
-            format="percent",
-            key="q_cached_input_fraction",
-            help=HELP["cached_input_fraction"],
-        )
-        _mark(problems, "cached_input_fraction")
+        if stepped:
+            st.caption("Tokens, reasoning and the prompt cache: per step, in the steps above. The model here is the "
+                       "one a step with a blank model calls.")
+        else:
+            tokens_in, tokens_out = st.columns(2)
+            _number(tokens_in, "input_tokens", FIELD_LABELS["input_tokens"], 100)
+            _number(tokens_out, "output_tokens", FIELD_LABELS["output_tokens"], 50)
+            _number(tokens_in, "reasoning_tokens", FIELD_LABELS["reasoning_tokens"], 100, placeholder="none stated")
+            _mark(problems, "input_tokens", "output_tokens", "reasoning_tokens")
+            _note(notes, "input_tokens")
+            st.slider(
+                FIELD_LABELS["cached_input_fraction"],
+                min_value=0.0,
+                max_value=1.0,
+                step=0.01,
+                format="percent",
+                key="q_cached_input_fraction",
+                help=HELP["cached_input_fraction"],
+            )
+            _mark(problems, "cached_input_fraction")
         own = ("pricing", "rate_limits")  # tier and service tier are asked beside the model
         with st.expander("Your own prices and rate limits", expanded=any(f in problems for f in own)):
             priced = st.toggle("Use my own prices (USD per 1M tokens)", key="q_use_pricing", help=HELP["use_pricing"])

@@ -45,16 +45,16 @@ class Message:
 LIFECYCLES: dict[str, tuple[Message, ...]] = {
     "sync": (
         Message(0, 1, "request"),
-        Message(1, 3, "call, connection held"),
-        Message(3, 1, "whole answer", "answer", reply=True),
+        Message(1, 3, "call, connection held", "calls"),
+        Message(3, 1, "whole answer", "answer_spread", reply=True),
         Message(1, 0, "response", "answer", reply=True),
     ),
     "streaming": (
         Message(0, 1, "request"),
-        Message(1, 3, "call with stream=true"),
-        Message(3, 1, "first token", "first_token", reply=True),
+        Message(1, 3, "call with stream=true", "calls"),
+        Message(3, 1, "first token", "first_token_spread", reply=True),
         Message(1, 0, "tokens (SSE)", "first_token", reply=True),
-        Message(3, 1, "last token", "answer", reply=True),
+        Message(3, 1, "last token", "answer_spread", reply=True),
         Message(1, 0, "done", "answer", reply=True),
     ),
     "async": (
@@ -62,7 +62,7 @@ LIFECYCLES: dict[str, tuple[Message, ...]] = {
         Message(1, 2, "enqueue job"),
         Message(1, 0, "job id", "at_once", reply=True),
         Message(2, 3, "worker calls", "queue"),
-        Message(3, 2, "answer", "answer", reply=True),
+        Message(3, 2, "answer", "answer_spread", reply=True),
         Message(2, 1, "result stored", reply=True),
         Message(1, 0, "notify (webhook)", "result", reply=True),
     ),
@@ -143,13 +143,29 @@ def _title(titles: dict[str, str], rules: list[str]) -> str:
 
 
 def _timings(a: Assessment) -> dict[str, str]:
-    lat = a.latency
+    """The figures under the arrows: the calls a request makes (its steps), the whole answer's
+    and the first token's p50 and p95 where the model answers, the p95 where the client hears,
+    and the queue a peak over the limits builds."""
+    lat, cap = a.latency, a.capacity
     answer = f"p95 {seconds(lat.end_to_end_p95_s)}"
+    steps = len(lat.steps)
+    calls = (
+        f"{steps} steps, {lat.calls} calls in turn" if steps > 1
+        else f"{lat.calls} calls in turn" if lat.calls > 1 else ""
+    )
+    queue = "after the queue wait"
+    if cap.backlog_requests > 0:
+        queue = (  # the peak's backlog, from the peak's end (short: the arrow spans one lane)
+            f"drains in {seconds(cap.drain_time_s)}" if cap.drain_time_s is not None else "never drains"
+        )
     return {
+        "calls": calls,
         "answer": answer,
+        "answer_spread": f"p50 {seconds(lat.end_to_end_p50_s)}, {answer}",
         "first_token": f"p95 {seconds(lat.time_to_first_token_s)}",
+        "first_token_spread": f"p50 {seconds(lat.time_to_first_token_p50_s)}, p95 {seconds(lat.time_to_first_token_s)}",
         "at_once": "at once",
-        "queue": "after the queue wait",
+        "queue": queue,
         "result": f"{answer} + queue wait",
         "window": contract_latency(a, "batch").value,
     }
@@ -240,10 +256,10 @@ def svg(panel: Panel) -> str:
             f"<text x='{middle}' y='{y - 5}' font-size='11' text-anchor='middle' fill='{ink}'>"
             f"{escape(step.text)}</text>"
         )
-        if step.timing:
+        if panel.timings.get(step.timing):
             out.append(
                 f"<text x='{middle}' y='{y + 13}' font-size='10.5' font-weight='700' text-anchor='middle'"
-                f" fill='{ink}'>{escape(panel.timings[step.timing])}</text>"
+                f" fill='{ink}'>{escape(panel.timings.get(step.timing, ''))}</text>"
             )
     y = bottom + 20
     out.append(f"<line x1='14' y1='{bottom + 4}' x2='{WIDTH - 14}' y2='{bottom + 4}' stroke='#e5e7eb'/>")

@@ -9,17 +9,49 @@ import streamlit as st
 from advisor.core.errors import AdvisorError
 from advisor.core.profile import WorkloadProfile, parse_profile
 from advisor.core.rules import RuleSet
+from advisor.core.steps import with_changes
 from questionnaire.scenarios import DEFAULT_SCENARIO, Scenario
-from questionnaire.state import profile_to_state, read_upload, upload_problems
+from questionnaire.state import (
+    STEPS_GENERATION,
+    STEPS_ROWS,
+    profile_to_state,
+    read_upload,
+    step_rows,
+    upload_problems,
+)
+from questionnaire.steps import shorthand_rows
 
 # Widgets of the results tabs are not drawn while their tab is closed; their keys are
 # re-assigned every run so Streamlit keeps the choice.
 TAB_WIDGET_KEYS = ("map_x", "map_y", "map_n", "adr_template", "adr_status", "adr_date", "adr_view")
+# The single-call answers are not drawn while the calls are described as steps: kept the
+# same way, for the switch back.
+SINGLE_CALL_KEYS = (
+    "q_chained_calls", "q_tool_latency_s", "q_input_tokens", "q_output_tokens", "q_reasoning_tokens",
+    "q_cached_input_fraction", "q_model_p50_s", "q_model_p95_s", "q_ttft_s", "q_output_tokens_per_s",
+)
 
 
 def apply_profile(profile: WorkloadProfile) -> None:
     for key, value in profile_to_state(profile).items():
         st.session_state[key] = value
+    _new_step_editor()
+
+
+def _new_step_editor() -> None:
+    """The step editor starts afresh on the rows just loaded (its edits were of the old ones)."""
+    st.session_state[STEPS_GENERATION] = st.session_state.get(STEPS_GENERATION, 0) + 1
+
+
+def on_use_steps() -> None:
+    """Switched to steps with none yet: the single call becomes the first step (the same
+    request, so the verdict does not move until a step is changed). Switched back: the steps
+    as edited are kept for the next switch (a data editor not drawn forgets its edits)."""
+    rows = step_rows(st.session_state)
+    if st.session_state.get("q_use_steps") and not rows:
+        rows = shorthand_rows(st.session_state)
+    st.session_state[STEPS_ROWS] = rows
+    _new_step_editor()
 
 
 def on_scenario(scenarios: dict[str, Scenario]) -> None:
@@ -62,10 +94,8 @@ def on_provider(catalogue: dict[str, tuple[str, ...]]) -> None:
 def try_change(profile: WorkloadProfile, changes: dict[str, Any], label: str) -> None:
     """"Try it": the answers with one change applied (None: back to the catalogue's figure);
     the answers before it are kept for "Undo"."""
-    data = profile.model_dump(mode="json")
-    data.update(changes)
-    try:
-        changed = parse_profile(data)
+    try:  # a step's field is named steps.<name>.<field>
+        changed = parse_profile(with_changes(profile, changes).model_dump(mode="json"))
     except AdvisorError as exc:  # the engine found it valid; a rule set of one's own might not
         st.toast(f"That change could not be applied: {exc}", icon=":material/error:")
         return
@@ -97,7 +127,7 @@ def init_session(scenarios: dict[str, Scenario], ruleset: RuleSet) -> None:
             st.session_state["scenario"] = None
     for axis in ruleset.header.axes:
         st.session_state.setdefault(f"q_w_{axis.id}", float(axis.weight))
-    for key in TAB_WIDGET_KEYS:
+    for key in (*TAB_WIDGET_KEYS, *SINGLE_CALL_KEYS):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
 

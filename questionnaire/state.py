@@ -13,13 +13,35 @@ from typing import Any, get_args
 from advisor.core.errors import AdvisorError, UnknownModelError
 from advisor.core.facts import FACTS
 from advisor.core.files import decode_text
-from advisor.core.profile import MODES, CostOptions, Pricing, WorkloadProfile, parse_profile, profile_problems
+from advisor.core.profile import (
+    MODES,
+    SHORTHAND_FIELDS,
+    CostOptions,
+    Pricing,
+    WorkloadProfile,
+    parse_profile,
+    profile_problems,
+)
 from advisor.core.variables import field_range
 from advisor.core.yamlio import dump_yaml, parse_yaml
 from advisor.views.formatting import count, percent, seconds
+from questionnaire.steps import BY_FIELD, apply_edits, rows_of, steps_of
 from questionnaire.vocabulary import FIELD_LABELS, NOT_BUILT, question_label
 
 BUDGET_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86_400}
+# The step editor's rows as loaded, and its edits since (Streamlit keeps a data editor's
+# edits under its key; a new key, at each load, starts it afresh on new rows).
+STEPS_ROWS = "q_steps"
+STEPS_GENERATION = "q_steps_gen"
+
+
+def steps_editor_key(state: Mapping[Any, Any]) -> str:
+    return f"q_steps_editor_{state.get(STEPS_GENERATION, 0)}"
+
+
+def step_rows(state: Mapping[Any, Any]) -> list[dict[str, Any]]:
+    """The step editor's rows as they stand: the rows loaded, with the editor's edits."""
+    return apply_edits(state.get(STEPS_ROWS) or [], state.get(steps_editor_key(state)))
 
 
 def split_budget(budget_s: float) -> tuple[float, str]:
@@ -36,6 +58,7 @@ def profile_to_state(profile: WorkloadProfile) -> dict[str, Any]:
     budget, unit = split_budget(profile.latency_budget_s)
     pricing = profile.pricing or Pricing(input_per_mtok=0.0, output_per_mtok=0.0)
     limits, costs = profile.rate_limits, profile.costs or CostOptions()
+    calls = _single_call(profile)
     state: dict[str, Any] = {
         "q_name": profile.name,
         "q_description": profile.description,
@@ -43,18 +66,24 @@ def profile_to_state(profile: WorkloadProfile) -> dict[str, Any]:
         "q_interaction": profile.interaction,
         "q_budget": budget,
         "q_budget_unit": unit,
-        "q_chained_calls": profile.chained_calls,
-        "q_tool_latency_s": float(profile.tool_latency_s),
-        "q_model_p95_s": _float(profile.model_p95_s),
-        "q_ttft_s": _float(profile.ttft_s),
-        "q_output_tokens_per_s": _float(profile.output_tokens_per_s),
+        "q_use_steps": profile.steps is not None,
+        STEPS_ROWS: rows_of(profile),
+        "q_chained_calls": calls.chained_calls,
+        "q_tool_latency_s": float(calls.tool_latency_s),
+        "q_model_p50_s": _float(calls.model_p50_s),
+        "q_model_p95_s": _float(calls.model_p95_s),
+        "q_ttft_s": _float(calls.ttft_s),
+        "q_output_tokens_per_s": _float(calls.output_tokens_per_s),
+        "q_latency_correlation": _float(profile.latency_correlation),
         "q_requests_per_month": profile.requests_per_month,
         "q_peak_requests_per_minute": _float(profile.peak_requests_per_minute),
+        "q_peak_minutes": _float(profile.peak_minutes),
         "q_provider": profile.provider,
         "q_model": profile.model,
-        "q_input_tokens": profile.input_tokens,
-        "q_output_tokens": profile.output_tokens,
-        "q_cached_input_fraction": float(profile.cached_input_fraction),
+        "q_input_tokens": calls.input_tokens,
+        "q_output_tokens": calls.output_tokens,
+        "q_reasoning_tokens": calls.reasoning_tokens,
+        "q_cached_input_fraction": float(calls.cached_input_fraction),
         "q_output_format": profile.output_format,
         # Without its own prices the toggle is off and the (disabled) inputs show nothing.
         "q_use_pricing": profile.pricing is not None,
@@ -91,6 +120,31 @@ def _float(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _single_call(profile: WorkloadProfile) -> WorkloadProfile:
+    """The single-call answers: the workload's own, or, for a workload given as steps, its
+    shown step's call, repeated as often as the request calls a model, with all its tool
+    time (where the form starts should the person switch back to one call)."""
+    if profile.steps is None:
+        return profile
+    steps = profile.steps
+    shown = next((s for s in steps if s.shown), steps[-1])
+    calls = sum(s.repeat for s in steps)
+    return profile.model_copy(
+        update={
+            "chained_calls": min(calls, int(field_range("chained_calls").high)),
+            "tool_latency_s": min(sum(s.repeat * s.tool_latency_s for s in steps), field_range("tool_latency_s").high),
+            "input_tokens": shown.input_tokens,
+            "output_tokens": shown.output_tokens,
+            "reasoning_tokens": shown.reasoning_tokens,
+            "cached_input_fraction": shown.cached_input_fraction,
+            "model_p50_s": shown.model_p50_s,
+            "model_p95_s": shown.model_p95_s,
+            "ttft_s": shown.ttft_s,
+            "output_tokens_per_s": shown.output_tokens_per_s,
+        }
+    )
+
+
 def answers_from_state(state: Mapping[Any, Any]) -> dict[str, Any]:
     """The workload mapping the answers describe; blank optional answers are left out."""
     answers: dict[str, Any] = {
@@ -100,15 +154,19 @@ def answers_from_state(state: Mapping[Any, Any]) -> dict[str, Any]:
         "latency_budget_s": _budget_seconds(state["q_budget"], state["q_budget_unit"]),
         "chained_calls": state["q_chained_calls"],
         "tool_latency_s": state["q_tool_latency_s"],
+        "model_p50_s": state.get("q_model_p50_s"),
         "model_p95_s": state["q_model_p95_s"],
         "ttft_s": state["q_ttft_s"],
         "output_tokens_per_s": state["q_output_tokens_per_s"],
         "input_tokens": state["q_input_tokens"],
         "output_tokens": state["q_output_tokens"],
+        "reasoning_tokens": state.get("q_reasoning_tokens"),
         "cached_input_fraction": state["q_cached_input_fraction"],
+        "latency_correlation": state.get("q_latency_correlation"),
         "output_format": state["q_output_format"],
         "requests_per_month": state["q_requests_per_month"],
         "peak_requests_per_minute": state["q_peak_requests_per_minute"],
+        "peak_minutes": state.get("q_peak_minutes"),
         "provider": state["q_provider"],
         "model": state["q_model"] or None,
         "tier": (state.get("q_tier") or "").strip() or None,
@@ -120,6 +178,11 @@ def answers_from_state(state: Mapping[Any, Any]) -> dict[str, Any]:
         "side_effects": state["q_side_effects"],
         "current_mode": None if state["q_current_mode"] == NOT_BUILT else state["q_current_mode"],
     }
+    if state.get("q_use_steps"):
+        # The calls as steps: the single-call answers are kept for the switch back, not sent.
+        for field in SHORTHAND_FIELDS:
+            answers.pop(field, None)
+        answers["steps"] = steps_of(step_rows(state))
     if state["q_use_pricing"]:
         answers["pricing"] = _present(
             input_per_mtok=state["q_input_per_mtok"],
@@ -177,8 +240,9 @@ def upload_problems(name: str, content: bytes) -> list[AdvisorError]:
 
 
 def answer_problems(answers: Mapping[str, Any]) -> list[AdvisorError]:
-    """Every problem of the questionnaire's answers, each naming its field."""
-    return list(profile_problems(answers, source=""))
+    """Every problem of the questionnaire's answers, each naming its field (a step's by the
+    step's name: the grid has no row numbers)."""
+    return list[AdvisorError](profile_problems(answers, source=""))
 
 
 def problems_by_question(errors: list[AdvisorError]) -> dict[str, list[str]]:
@@ -203,6 +267,8 @@ def in_question_words(error: AdvisorError) -> str:
     field = error.field or ""
     top = field.split(".")[0]
     message = error.message
+    if top == "steps":
+        return _step_words(field, message, isinstance(error, UnknownModelError))
     if isinstance(error, UnknownModelError):
         message = message.replace("close matches: none; ", "").replace(
             "or give a 'pricing' override", "or turn on *Use my own prices* under *Your own prices and rate limits*"
@@ -218,6 +284,33 @@ def in_question_words(error: AdvisorError) -> str:
 
 
 _LIBRARY_WORDS = re.compile(r"^input should be")
+_GOT = re.compile(r" \(got .*\)$", re.DOTALL)
+
+
+def _step_words(field: str, message: str, unknown_model: bool) -> str:
+    """A problem with a step, as the step editor words it: the cell's bounds, the steps'
+    own rules, never the list's raw contents."""
+    part = field.rpartition(".")[2]
+    if unknown_model:
+        message = message.replace("close matches: none; ", "").replace(
+            "or give a 'pricing' override", "or type a model the provider lists (blank: the workload's model)"
+        )
+        return md(message)
+    column = BY_FIELD.get(part)
+    if column is not None and column.kind in ("int", "float", "share") and message.startswith("input should be"):
+        low, high = column.bounds()
+        kind = "a whole number " if column.kind == "int" else ""
+        if column.kind == "share":
+            return "must be between 0% and 100%"
+        shown = seconds if part.endswith("_s") else count
+        if high is None:
+            return f"must be {kind}at least {shown(low or 0)}"
+        return f"must be {kind}between {shown(low or 0)} and {shown(high)}"
+    if message.startswith("list should have at least 1 item"):
+        return "add at least one step (or switch off *Describe the calls as steps*)"
+    if message.startswith("string should have at least 1 character") or message == "required field is missing":
+        return "needs an answer"
+    return md(_LIBRARY_WORDS.sub("must be", _GOT.sub("", message)))
 
 
 def _numeric(field: str) -> bool:

@@ -19,7 +19,7 @@ from advisor.core.assessment import Assessment
 from advisor.core.capacity import Capacity
 from advisor.core.profile import WorkloadProfile
 from advisor.views.adr import DEFAULT_DIR, record_title
-from advisor.views.formatting import money, saving_or_extra, seconds, tradeoff_in_words
+from advisor.views.formatting import count, money, saving_or_extra, seconds, tradeoff_in_words
 from advisor.views.limits import headroom, peak_summary
 from advisor.views.markdown import slug
 from advisor.views.sources import cite
@@ -115,7 +115,8 @@ def verdict_card(shown: Shown) -> None:
                 delta_color="inverse" if cap.over_limit else "off",
                 delta_arrow="off",
                 width="content",
-                help=md(f"At peak: {peak_summary(cap)}. Limits: {cite(cap.limits_source, a.rules.header.sources)}."),
+                help=md(f"At peak: {peak_summary(cap)}. {_backlog_sentence(cap)}Limits: "
+                        f"{cite(cap.limits_source, a.rules.header.sources)}."),
             )
         if not feasible:
             st.warning(
@@ -137,11 +138,35 @@ def verdict_card(shown: Shown) -> None:
 
 
 def _headroom_note(cap: Capacity) -> str:
-    """"at peak, tier-1"; "over the limit at peak, tier-1"; "no limit known"."""
+    """"at peak, tier-1"; "no limit known"; over the limits, the backlog the peak builds:
+    "2,237 queued at peak, drains in 14.6 min, tier-3"."""
     if not cap.limits_known:
         return "no limit known"
     where = "over the limit at peak" if cap.over_limit else "at peak"
+    if cap.backlog_requests > 0:
+        where = backlog_in_words(cap)
     return f"{where}, {cap.tier}" if cap.tier else where
+
+
+def _backlog_sentence(cap: Capacity) -> str:
+    """How the backlog comes about, for the headroom's help ("" within the limits)."""
+    if cap.backlog_requests <= 0:
+        return ""
+    after = (
+        f"it drains {seconds(cap.drain_time_s)} after the peak ends" if cap.drain_time_s is not None
+        else "it never drains: the limits are below even the monthly average rate"
+    )
+    return (
+        f"A {seconds(cap.peak_minutes * 60)} peak leaves {count(cap.backlog_requests)} requests queued (the limits let "
+        f"{count(cap.sustainable_rpm or 0)} a minute through); {after}. "
+    )
+
+
+def backlog_in_words(cap: Capacity) -> str:
+    """The backlog a peak over the limits builds: "2,237 queued at peak, drains in 14.6 min"
+    (from the peak's end); "2,237 queued at peak, never drains"."""
+    drains = f"drains in {seconds(cap.drain_time_s)}" if cap.drain_time_s is not None else "never drains"
+    return f"{count(cap.backlog_requests)} queued at peak, {drains}"
 
 
 def _download(a: Assessment, stale: bool, feasible: bool) -> None:
@@ -223,6 +248,8 @@ def verdict_bar(shown: Shown) -> None:
             f"{money(a.costs[a.recommendation].total_usd)} a month",
             f"{judged.label.lower()} {judged.value} (budget {seconds(a.latency.latency_budget_s)})",
         ]
+        if a.capacity.backlog_requests > 0:
+            parts.append(backlog_in_words(a.capacity))
         if shown.stale:
             parts.insert(0, ":orange[stale]")
         st.markdown(" · ".join(parts))

@@ -8,6 +8,7 @@ Why tab only.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import streamlit as st
@@ -16,7 +17,7 @@ from advisor.core.assessment import Assessment
 from advisor.core.conditions import op_symbol, within
 from advisor.core.decision_map import decision_map, default_values
 from advisor.core.errors import AdvisorError
-from advisor.core.profile import MODES, Mode, WorkloadProfile
+from advisor.core.profile import MODES, SHORTHAND_FIELDS, Mode, WorkloadProfile
 from advisor.core.rules import RuleSet
 from advisor.core.variables import VARIABLE_FACTS
 from advisor.views.formatting import (
@@ -246,6 +247,13 @@ def cost_tab(a: Assessment) -> None:
             f"It already runs as {md(words.mode(w.current_mode).lower())}, the recommended mode:"
             " no migration to pay for."
         )
+    if len(p.steps) > 1:
+        bills = ", ".join(f"{md(c.name)} ({md(c.model)}) {money(c.tokens_usd_per_month[a.recommendation])}"
+                          for c in p.steps)
+        st.caption(
+            f"Tokens a month by step, each at its own model's prices ({md(words.mode(a.recommendation).lower())}): "
+            f"{bills}. Each step's time and cost: the Latency & capacity tab."
+        )
     breakeven = p.batch_breakeven_requests_per_month
     st.caption(
         f"Prices: {md(p.provider)} {md(p.model)} as of {p.price_date} ({md(p.data_version)}); batch prices from the "
@@ -269,28 +277,33 @@ def latency_tab(a: Assessment) -> None:
         spec=latency_chart(a),
         key="latency_chart",
         width="stretch",
-        alt="The whole answer's p95 and the first token's against the latency budget.",
+        alt="One typical request step by step, and the whole answer's and the first token's p50, p95 and p99, "
+        "against the latency budget.",
     )
     verdict = "fits" if lat.within_budget else "misses"
-    calls = f"{w.chained_calls} call{'s' if w.chained_calls != 1 else ''}"
+    tools = sum(s.calls * s.tool_latency_s for s in lat.steps)
+    made_of = (
+        f"{len(lat.steps)} steps, {lat.calls} model calls" if w.steps is not None
+        else f"{lat.calls} call{'s' if lat.calls != 1 else ''} of {seconds(lat.per_call_p95_s)} at p95"
+    ) + (f" and {seconds(tools)} of tools" if tools else "")
     st.markdown(
-        f"The whole answer at p95, **{seconds(lat.end_to_end_p95_s)}** = {calls} x {seconds(lat.per_call_p95_s)}"
-        f" + {seconds(w.tool_latency_s)} of tools: it **{verdict}** the {seconds(lat.latency_budget_s)} budget"
-        f" ({percent(lat.budget_ratio)} of it). Streaming shows the first words after"
-        f" **{seconds(lat.time_to_first_token_s)}**."
+        f"The whole answer ({made_of}): p50 **{seconds(lat.end_to_end_p50_s)}**, p95"
+        f" **{seconds(lat.end_to_end_p95_s)}**, p99 **{seconds(lat.end_to_end_p99_s)}**. At p95 it **{verdict}** the"
+        f" {seconds(lat.latency_budget_s)} budget ({percent(lat.budget_ratio)} of it). Streaming shows the first words"
+        f" after **{seconds(lat.time_to_first_token_s)}** at p95 (p50 {seconds(lat.time_to_first_token_p50_s)},"
+        f" p99 {seconds(lat.time_to_first_token_p99_s)})."
     )
     for mode in MODES:
         judged = contract_latency(a, mode)
         mark = ":green[:material/check:]" if judged.within else ":red[:material/close:]"
         st.markdown(f"{mark} **{md(words.mode(mode))}**: {md(judged.sentence)}.")
+    st.markdown("##### Step by step")
+    steps_table(a)
+    shape = _assumption(a, "latency distribution")
     st.caption(
-        "Per-call p95 "
-        + (
-            "as measured."
-            if lat.measured
-            else f"estimated: {seconds(lat.ttft_s)} to first token + {count(w.output_tokens or 0)} tokens"
-            f" at {count(lat.output_tokens_per_s)} tokens/s."
-        )
+        ("Each call as measured. " if lat.measured else "Each call estimated from its model's first token and speed "
+         "(under Assumptions in the Why tab). ")
+        + (f"{md(shape[0].upper() + shape[1:])}." if shape else "")
     )
     st.markdown("##### Rate limits at peak")
     bars = [
@@ -305,7 +318,8 @@ def latency_tab(a: Assessment) -> None:
     if bars:
         for column, (use, text) in zip(st.columns(len(bars)), bars, strict=True):
             column.progress(min(1.0, use), text=f"{text}: {_use(use)}")
-        st.caption(md(peak_summary(cap)[0].upper() + peak_summary(cap)[1:]) + ".")
+        summary = peak_summary(cap)  # "gpt-4.1: 400 of 5,000 requests/min ..." keeps its model id as written
+        st.caption(md(summary if len(cap.models) > 1 else summary[0].upper() + summary[1:]) + ".")
     else:
         st.info(
             "No rate limit is known for this model and tier: give your own under *Your own prices and rate limits* "
@@ -318,6 +332,25 @@ def latency_tab(a: Assessment) -> None:
         )
     tier = f" at {md(cap.tier)}" if cap.tier else ""
     st.caption(f"Limits{tier}: {md(cite(cap.limits_source, a.rules.header.sources))}")
+    b1, b2, b3 = st.columns(3)
+    b1.metric(
+        "Backlog at peak",
+        count(cap.backlog_requests) if cap.limits_known else "unknown",
+        help=f"Requests queued when a {seconds(cap.peak_minutes * 60)} peak ends: the peak rate less what the limits "
+        f"let through ({count(cap.sustainable_rpm or 0)} requests a minute), times the peak's length.",
+    )
+    b2.metric(
+        "Drained after the peak",
+        "at once" if cap.backlog_requests <= 0 else "never" if cap.drain_time_s is None else seconds(cap.drain_time_s),
+        help="How long the queue takes to empty after the peak, at what the limits allow above the monthly average "
+        "rate. An async job's result waits this long at worst.",
+    )
+    b3.metric(
+        "Async workers at peak",
+        count(math.ceil(cap.async_workers_at_peak)),
+        help="Workers an async design keeps busy at peak (Little's law: requests a second served x the mean time "
+        "of a request).",
+    )
     m1, m2, m3 = st.columns(3)
     m1.metric(
         "Open connections",
@@ -334,6 +367,54 @@ def latency_tab(a: Assessment) -> None:
         "Calls in a retry storm",
         count(cap.retry_amplification),
         help="Calls per request when every layer's retries fire (attempts per layer ^ layers).",
+    )
+
+
+def steps_table(a: Assessment) -> None:
+    """One row a step: its model, runs, tools, one call's p50/p95/p99 and first token, its
+    share of a typical request and of the monthly token bill (at the recommended mode's prices)."""
+    costs = {c.name: c for c in a.pricing.steps}
+    total = sum(s.duration_s for s in a.latency.steps) or 1.0
+    rows = []
+    for s in a.latency.steps:
+        cost = costs.get(s.name)
+        tokens = ""
+        if cost is not None:
+            tokens = f"{count(cost.input_tokens)} in, {count(cost.output_tokens)} out"
+            tokens += f" + {count(cost.reasoning_tokens)} reasoning" if cost.reasoning_tokens else ""
+        rows.append({
+            "step": s.name + (" (shown)" if s.shown and len(a.latency.steps) > 1 else ""),
+            "model": s.model,
+            "runs": s.calls,
+            "tools": seconds(s.tool_latency_s),
+            "call": f"{seconds(s.call_p50_s)} / {seconds(s.call_p95_s)} / {seconds(s.call_p99_s)}",
+            "first": seconds(s.first_token_p95_s),
+            "share": f"{seconds(s.duration_s)} ({percent(s.duration_s / total)})",
+            "tokens": tokens,
+            "request": money(cost.request_usd) if cost else "n/a",
+            "month": money(cost.tokens_usd_per_month[a.recommendation]) if cost else "n/a",
+        })
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        key="steps_table",
+        column_config={
+            "step": st.column_config.TextColumn("step", pinned=True, help="Shown: the step the person reads."),
+            "model": st.column_config.TextColumn("model"),
+            "runs": st.column_config.NumberColumn("runs", help="Times the step runs in a request."),
+            "tools": st.column_config.TextColumn("tools", help="Time outside the model in each run, before its call."),
+            "call": st.column_config.TextColumn("one call p50 / p95 / p99", help="One call, no retry."),
+            "first": st.column_config.TextColumn("first token p95", help="One call's first visible token."),
+            "share": st.column_config.TextColumn(
+                "in a typical request", help="Its runs, tools and calls at their medians, and its share."
+            ),
+            "tokens": st.column_config.TextColumn("tokens per call"),
+            "request": st.column_config.TextColumn("per request", help="Its calls of one request, no retry."),
+            "month": st.column_config.TextColumn(
+                "tokens a month", help="At the recommended mode's prices, retries included."
+            ),
+        },
     )
 
 
@@ -425,7 +506,11 @@ def map_tab(profile: WorkloadProfile, ruleset: RuleSet, weights: dict[str, float
         "The recommended mode over two answers you pick, everything else as you answered it. "
         "The ring marks your workload."
     )
-    facts = list(VARIABLE_FACTS)
+    # A workload given as steps varies its steps, not the single-call answers.
+    facts = [f for f in VARIABLE_FACTS if profile.steps is None or f not in SHORTHAND_FIELDS]
+    for key in ("map_x", "map_y"):
+        if st.session_state.get(key) not in (None, *facts):
+            del st.session_state[key]
     st.session_state.setdefault("map_x", "latency_budget_s" if "latency_budget_s" in facts else facts[0])
     st.session_state.setdefault("map_y", "requests_per_month" if "requests_per_month" in facts else facts[-1])
     st.session_state.setdefault("map_n", 20)
@@ -482,6 +567,6 @@ def sanity_notes(profile: WorkloadProfile) -> dict[str, str]:
         )
     if profile.requests_per_month == 0:
         notes["requests_per_month"] = "With no requests a month, every mode costs only its build and infrastructure."
-    if profile.input_tokens == 0 and profile.output_tokens == 0:
+    if profile.steps is None and profile.input_tokens == 0 and profile.output_tokens == 0:
         notes["input_tokens"] = "A request with no input and no output tokens costs nothing and takes no time."
     return notes

@@ -17,6 +17,7 @@ from advisor.core.facts import FACTS
 from advisor.core.profile import MODES
 from advisor.core.rules import RuleSet
 from advisor.views.formatting import count, money, percent, seconds
+from questionnaire.steps import step_label
 
 # Okabe and Ito's colour-blind-safe palette: each mode a distinct hue that stays distinct
 # under the common colour-vision deficiencies (and none of them the grey of "ruled out").
@@ -112,17 +113,22 @@ FIELD_LABELS = {
     "current_mode": "How it runs today",
     "interaction": "Who waits for the answer",
     "latency_budget_s": "Latency budget at p95",
+    "steps": "Steps",
+    "latency_correlation": "How the calls' latencies move together",
     "chained_calls": "Chained calls per request",
     "tool_latency_s": "Tool time per request",
+    "model_p50_s": "Measured median of one model call",
     "model_p95_s": "Measured p95 of one model call",
     "ttft_s": "Time to first token",
     "output_tokens_per_s": "Output speed",
     "requests_per_month": "Requests per month",
     "peak_requests_per_minute": "Peak requests per minute",
+    "peak_minutes": "Peak length",
     "provider": "Provider",
     "model": "Model",
     "input_tokens": "Input tokens per request",
     "output_tokens": "Output tokens per request",
+    "reasoning_tokens": "Reasoning tokens per request",
     "cached_input_fraction": "Input served from the prompt cache",
     "output_format": "What the model returns",
     "pricing": "Your own prices",
@@ -157,7 +163,11 @@ PART_LABELS = {
 
 
 def question_label(field: str) -> str:
-    """The question a (dotted) field is asked as: "Feature name", "Your own prices, input"."""
+    """The question a (dotted) field is asked as: "Feature name", "Your own prices, input",
+    'Step "answer", model'."""
+    named = step_label(field)
+    if named is not None:
+        return named
     top, *parts = field.split(".")
     words = [FIELD_LABELS.get(top, top), *(PART_LABELS.get(part, part) for part in parts)]
     return ", ".join(words)
@@ -184,6 +194,21 @@ HELP = {
     "at p95. Example: a vector search plus a CRM lookup might add 0.8 s.",
     "model_p95_s": "If you have measured it: the p95 duration of one model call under production load. Leave it "
     "blank to estimate it from the model's typical speed (listed under Assumptions). Example: 7.5 s.",
+    "use_steps": "Describe each model call of a request as a step of its own: a query rewrite, then the answer; an "
+    "agent's triage, lookups and reply. Each step has its own model, tokens and tool time, and a step an agent loops "
+    "runs several times. Off: the request is one call (repeated as chained calls), the simple case.",
+    "steps": "One row per step of a request, in order; a step an agent loops runs several times. Type in the empty "
+    "row at the foot to add a step; select a row by its left edge and press Delete to remove it. Blank cells take "
+    "the workload's model and the model's own speed.",
+    "latency_correlation": "How far the calls of one request are slow together, 0 to 1. At 1 (the default) a slow "
+    "call means a slow request: the percentiles add up. At 0 the calls vary independently and the chain's p95 is "
+    "shorter than the sum.",
+    "model_p50_s": "If you have measured it: the median duration of one model call. With the p95 it sets the "
+    "spread of the latency distribution (the p99). Blank: estimated.",
+    "reasoning_tokens": "Tokens a reasoning model (o3, o4-mini...) thinks before its first visible token; billed "
+    "as output. Blank: none stated (a reasoning model's catalogue first token then includes some reasoning).",
+    "peak_minutes": "How long the busiest rate lasts. A peak above the rate limits builds a queue for this long; "
+    "it then has to drain. Blank: 60 minutes (the busy hour).",
     "ttft_s": "Time to first token: how long the model takes to start answering, i.e. what a streaming user waits "
     "before seeing anything. Blank: the model's typical value.",
     "output_tokens_per_s": "How fast the model writes. 50-80 tokens/s is typical of frontier models, small models "

@@ -268,14 +268,7 @@ def test_compliance_critical_downstream_gives_async_and_draws_the_rest_ruled_out
     assert all("|ruled out by:" in row for row in rows[1:])
 
 
-# A workload of steps loads once the questionnaire edits steps (its step editor is the next
-# change to the questionnaire); strict: this fails as soon as they load, to be removed then.
-_STEPS_PENDING = pytest.mark.xfail(strict=True, reason="the questionnaire does not edit steps yet")
-
-
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=_STEPS_PENDING) if "\nsteps:" in p.read_text(encoding="utf-8") else p for p in EXAMPLES
-], ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_each_example_loads_with_its_expected_mode(at: AppTest, path: Path) -> None:
     at.selectbox(key="scenario").set_value(path.stem).run()
     ok(at)
