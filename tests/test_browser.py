@@ -242,6 +242,98 @@ def test_the_modes_tab_shows_the_four_lifecycles_side_by_side(browse: Any) -> No
     _shot(page, "desktop-modes.png")
 
 
+def test_a_step_edited_in_the_grid_moves_the_verdict(browse: Any) -> None:
+    """The step editor for real: a cell typed into, the verdict's cost following it; the
+    latency chart drawn with its steps and percentiles."""
+    from playwright.sync_api import expect
+
+    page = browse(DESKTOP)
+    picker = page.locator(".st-key-scenario")
+    picker.get_by_role("combobox").click()
+    page.keyboard.type("Help-centre chat")
+    page.keyboard.press("Enter")
+    _wait_idle(page)
+    verdict = page.locator(".st-key-verdict")
+    expect(verdict.locator("h2")).to_have_text("Streaming response", timeout=UPDATE_TIMEOUT_MS)
+    grid = page.locator(".st-key-q_axis_latency [data-testid='stDataFrame']").first
+    # The example's steps in a new grid (the old one leaves the page): wait for it, then scroll.
+    expect(grid.locator("#glide-cell-1-0")).to_have_text("rewrite", timeout=UPDATE_TIMEOUT_MS)
+    _wait_idle(page)
+    _scroll_to(page, ".st-key-q_axis_latency [data-testid='stDataFrame']")
+    cost = verdict.locator('[data-testid="stMetricValue"]').first
+    before = cost.inner_text()
+    # The rewrite step's input tokens: the first row's third column, after the row markers
+    # (about 32 px), the step's name and its model (120 px each). The grid is a canvas; its
+    # accessible table says which cell is selected.
+    cell = grid.locator("#glide-cell-3-0")
+    for _ in range(5):  # until the click lands on a grid that stays
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 32 + 240 + 50, box["y"] + 35 + 17)
+        page.wait_for_timeout(300)
+        if cell.get_attribute("aria-selected") == "true":
+            break
+    expect(cell).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")
+    editor = page.locator("#portal input, #portal textarea").first
+    expect(editor).to_be_visible(timeout=UPDATE_TIMEOUT_MS)
+    editor.fill("20000")
+    editor.press("Enter")
+    expect(grid.locator("#glide-cell-3-0")).to_have_text("20000", timeout=UPDATE_TIMEOUT_MS)
+    _wait_idle(page)
+    expect(cost).not_to_have_text(before, timeout=UPDATE_TIMEOUT_MS)
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    _shot(page, "desktop-steps-edited.png")
+
+    page.get_by_role("tab", name="Latency & capacity").click()
+    _wait_idle(page)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    expect(chart.locator("canvas, svg").first).to_be_visible(timeout=UPDATE_TIMEOUT_MS)
+    _scroll_to(page, "[data-testid='stVegaLiteChart']")
+    page.wait_for_timeout(500)
+    _shot(page, "desktop-latency-steps.png")
+
+
+def test_on_a_phone_the_steps_and_their_latency_fit(browse: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = browse(PHONE)
+    page.locator(".st-key-scenario").get_by_role("combobox").click()
+    page.keyboard.type("Ticket resolution")
+    page.keyboard.press("Enter")
+    expect(page.locator(".st-key-verdict h2")).to_have_text("Asynchronous job", timeout=UPDATE_TIMEOUT_MS)
+    grid = page.locator(".st-key-q_axis_latency [data-testid='stDataFrame']").first
+    expect(grid.locator("#glide-cell-1-0")).to_have_text("triage", timeout=UPDATE_TIMEOUT_MS)
+    _wait_idle(page)
+    _scroll_to(page, ".st-key-q_axis_latency [data-testid='stDataFrame']")
+    box = grid.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    _shot(page, "phone-steps.png")
+    # The backlog the peak builds follows the form in the one-line verdict bar.
+    expect(page.locator(".st-key-verdict_bar")).to_contain_text("queued at peak")
+    page.get_by_role("tab", name="Latency & capacity").click()
+    _wait_idle(page)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    expect(chart.locator("canvas, svg").first).to_be_visible(timeout=UPDATE_TIMEOUT_MS)
+    _scroll_to(page, "[data-testid='stVegaLiteChart']")
+    chart_box = chart.bounding_box()
+    assert chart_box is not None and chart_box["x"] + chart_box["width"] <= PHONE["width"] + 1, chart_box
+    _shot(page, "phone-latency-steps.png")
+
+
+def _scroll_to(page: Any, selector: str) -> None:
+    """The element into the middle of the window. A grid or a chart is drawn afresh while
+    the page settles (detaching what a locator had found): found again until it holds."""
+    from playwright.sync_api import Error
+
+    for _ in range(10):
+        try:
+            page.locator(selector).first.evaluate("e => e.scrollIntoView({block: 'center'})", timeout=5_000)
+            break
+        except Error:
+            page.wait_for_timeout(500)
+    page.wait_for_timeout(300)
+
+
 def _shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
