@@ -25,21 +25,28 @@ class ContractLatency:
     value: str  # "0.62 s"
     within: bool
     sentence: str  # the whole judgement: "its first token comes after 0.62 s at p95, within ..."
+    spread: str = ""  # its distribution: "p50 0.40 s, p95 0.62 s, p99 0.71 s" ("" for a batch window)
 
 
 def contract_latency(a: Assessment, mode: str) -> ContractLatency:
     """Streaming by its first token, batch by the batch window, the others by the whole answer."""
     within, sentence = latency_against_budget(a, mode)
     lat = a.latency
+    answer = _spread(lat.end_to_end_p50_s, lat.end_to_end_p95_s, lat.end_to_end_p99_s)
     if mode == "streaming":
-        return ContractLatency("First token at p95", seconds(lat.time_to_first_token_s), within, sentence)
+        first = _spread(lat.time_to_first_token_p50_s, lat.time_to_first_token_s, lat.time_to_first_token_p99_s)
+        return ContractLatency("First token at p95", seconds(lat.time_to_first_token_s), within, sentence, first)
     if mode == "batch":
         window = a.facts.get("batch_window_s")
         shown = f"within {seconds(window)}" if a.pricing.batch_available and window else "no batch API"
         return ContractLatency("Results", shown, within, sentence)
     if mode == "async":
-        return ContractLatency("Result at p95", seconds(lat.end_to_end_p95_s), within, sentence)
-    return ContractLatency("Answer at p95", seconds(lat.end_to_end_p95_s), within, sentence)
+        return ContractLatency("Result at p95", seconds(lat.end_to_end_p95_s), within, sentence, answer)
+    return ContractLatency("Answer at p95", seconds(lat.end_to_end_p95_s), within, sentence, answer)
+
+
+def _spread(p50: float, p95: float, p99: float) -> str:
+    return f"p50 {seconds(p50)}, p95 {seconds(p95)}, p99 {seconds(p99)}"
 
 
 def unmet_modes(a: Assessment) -> dict[str, list[str]]:

@@ -104,7 +104,8 @@ def verdict_card(shown: Shown) -> None:
                 delta_color="normal" if judged.within else ("inverse" if not feasible else "off"),
                 delta_arrow="off",
                 width="content",
-                help=md(judged.sentence[0].upper() + judged.sentence[1:]) + ".",
+                help=md(judged.sentence[0].upper() + judged.sentence[1:]) + "."
+                + (f" {md(judged.spread[0].upper() + judged.spread[1:])}." if judged.spread else ""),
             )
             cap = a.capacity
             st.metric(

@@ -354,6 +354,11 @@ def test_the_card_says_the_backlog_a_peak_builds(at: AppTest) -> None:
 
 def test_the_latency_chart_shows_p50_p95_p99_against_the_budget_and_each_step(at: AppTest) -> None:
     load(at, RAG)
+    lat = advisor.assess(advisor.load_profile(RAG)).latency
+    # The card's latency, with its distribution where it is read.
+    first_help = re.sub(r"\\(.)", r"\1", metric(at, "First token at p95").proto.help)
+    assert (f"P50 {seconds(lat.time_to_first_token_p50_s)}, p95 {seconds(lat.time_to_first_token_s)}, "
+            f"p99 {seconds(lat.time_to_first_token_p99_s)}.") in first_help
     open_tab(at, "Latency & capacity")
     ok(at)
     a = advisor.assess(advisor.load_profile(RAG))
