@@ -166,7 +166,7 @@ def questions(
                 _number(tps, "output_tokens_per_s", "Output speed (tokens/s)", 10, placeholder="model default")
             _number(
                 st, "latency_correlation", "Correlation between the calls' latencies (0 to 1)", 0.1,
-                placeholder=f"{DEFAULT_LATENCY_CORRELATION:g}: slow together",
+                placeholder=f"{DEFAULT_LATENCY_CORRELATION:g}, the advisor's default",
             )
             _mark(problems, *speed)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from advisor.core.cost import AMORTISATION_MONTHS, USD_PER_PERSON_WEEK
 from advisor.core.facts import FACTS
-from advisor.core.profile import MODES
+from advisor.core.profile import DEFAULT_LATENCY_CORRELATION, MODES
 from advisor.core.rules import RuleSet
 from advisor.views.formatting import count, money, percent, seconds
 from questionnaire.steps import step_label
@@ -200,9 +200,9 @@ HELP = {
     "steps": "One row per step of a request, in order; a step an agent loops runs several times. Type in the empty "
     "row at the foot to add a step; select a row by its left edge and press Delete to remove it. Blank cells take "
     "the workload's model and the model's own speed.",
-    "latency_correlation": "How far the calls of one request are slow together, 0 to 1. At 1 (the default) a slow "
-    "call means a slow request: the percentiles add up. At 0 the calls vary independently and the chain's p95 is "
-    "shorter than the sum.",
+    "latency_correlation": "How far the calls of one request are slow together, 0 to 1. At 1 a slow call means a "
+    "slow request: the calls' p95s add up. At 0 they vary independently and the chain's p95 is shorter than the "
+    f"sum. Blank: {DEFAULT_LATENCY_CORRELATION:g}, the advisor's default (docs/cost-model.md says why).",
     "model_p50_s": "If you have measured it: the median duration of one model call. With the p95 it sets the "
     "spread of the latency distribution (the p99). Blank: estimated.",
     "reasoning_tokens": "Tokens a reasoning model (o3, o4-mini...) thinks before its first visible token; billed "
