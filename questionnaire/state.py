@@ -33,6 +33,15 @@ BUDGET_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86_400}
 # edits under its key; a new key, at each load, starts it afresh on new rows).
 STEPS_ROWS = "q_steps"
 STEPS_GENERATION = "q_steps_gen"
+KEPT = "q_kept"
+# The workload fields the form asks about; any other is kept as loaded (KEPT).
+ASKED = frozenset({
+    "name", "description", "interaction", "latency_budget_s", "chained_calls", "tool_latency_s", "model_p50_s",
+    "model_p95_s", "ttft_s", "output_tokens_per_s", "input_tokens", "output_tokens", "reasoning_tokens",
+    "cached_input_fraction", "latency_correlation", "output_format", "requests_per_month", "peak_requests_per_minute",
+    "peak_minutes", "provider", "model", "tier", "service_tier", "retry_rate", "attempts_per_layer", "retry_layers",
+    "downstream", "side_effects", "current_mode", "steps", "pricing", "rate_limits", "costs",
+})
 
 
 def steps_editor_key(state: Mapping[Any, Any]) -> str:
@@ -107,6 +116,11 @@ def profile_to_state(profile: WorkloadProfile) -> dict[str, Any]:
         "q_retry_layers": profile.retry_layers,
         "q_side_effects": profile.side_effects,
         "q_downstream": profile.downstream,
+        # Fields the form does not ask about (a newer release's, say), kept as loaded.
+        KEPT: {
+            field: value for field, value in profile.model_dump(mode="json", exclude_none=True).items()
+            if field not in ASKED
+        },
     }
     infra = costs.infra_usd_per_month or {}
     weeks = costs.engineering_person_weeks or {}
@@ -203,7 +217,7 @@ def answers_from_state(state: Mapping[Any, Any]) -> dict[str, Any]:
     )
     if costs:
         answers["costs"] = costs
-    return _present(**answers)
+    return {**(state.get(KEPT) or {}), **_present(**answers)}
 
 
 def _budget_seconds(value: float | None, unit: str) -> float | None:

@@ -449,3 +449,16 @@ def test_the_step_help_and_columns_say_what_a_blank_cell_means() -> None:
             assert column.blank, column.field
     assert json.dumps([c.field for c in steps.COLUMNS]) == json.dumps(list(steps.FIELDS))
     assert set(steps.FIELDS) <= set(advisor.core.profile.Step.model_fields)
+
+
+def test_the_form_asks_every_workload_field_or_keeps_it_as_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A field the form does not ask about (a newer release's provenance, say) is not lost
+    on the way through the form."""
+    assert set(advisor.WorkloadProfile.model_fields) >= state.ASKED  # no name the profile lacks
+    profile = advisor.load_profile(AGENT).model_copy(update={"latency_correlation": 0.3})
+    assert state.profile_to_state(profile)[state.KEPT] == {}
+    monkeypatch.setattr(state, "ASKED", state.ASKED - {"latency_correlation"})
+    widgets = state.profile_to_state(profile)
+    assert widgets[state.KEPT] == {"latency_correlation": 0.3}
+    widgets["q_latency_correlation"] = None  # as if the form had no such question
+    assert advisor.parse_profile(state.answers_from_state(widgets)) == profile
