@@ -269,14 +269,15 @@ def test_the_editors_edit_record_gives_the_rows_it_shows() -> None:
     assert made[0]["model"] == "gpt-4o-mini"
     assert made[2]["shown"] is True
     # A new row takes Step's own defaults and says nothing it was not told.
-    assert made[3] == {"name": "notify", "input_tokens": 200, "output_tokens": 40, "tool_latency_s": 0.0,
-                       "repeat": 1, "cached_input_fraction": 0.0}
+    assert made[3] == {"name": "notify", "input_tokens": 200, "output_tokens": 40, "reasoning_tokens": 0,
+                       "tool_latency_s": 0.0, "repeat": 1, "cached_input_fraction": 0.0}
     data = yaml.safe_load(AGENT.read_text("utf-8")) | {"steps": made}
     assert advisor.parse_profile(data).steps[-1].name == "notify"  # type: ignore[index]
     # A blank cell is the step's default; a whole number typed as 1200.0 is a whole number.
     assert steps.steps_of([steps.NEW_ROW | {"name": " x ", "model": "  ", "input_tokens": 12.0,
                                             "output_tokens": float("nan")}]) == [
-        {"name": " x ", "input_tokens": 12, "tool_latency_s": 0.0, "repeat": 1, "cached_input_fraction": 0.0}
+        {"name": " x ", "input_tokens": 12, "reasoning_tokens": 0, "tool_latency_s": 0.0, "repeat": 1,
+         "cached_input_fraction": 0.0}
     ]
 
 
@@ -446,6 +447,7 @@ def test_the_step_help_and_columns_say_what_a_blank_cell_means() -> None:
     for column in steps.COLUMNS:
         assert column.label and column.help
         if not column.required and column.field not in ("tool_latency_s", "repeat", "shown", "cached_input_fraction"):
+            # a blank cell means something of its own: say what
             assert column.blank, column.field
     assert json.dumps([c.field for c in steps.COLUMNS]) == json.dumps(list(steps.FIELDS))
     assert set(steps.FIELDS) <= set(advisor.core.profile.Step.model_fields)
@@ -462,3 +464,22 @@ def test_the_form_asks_every_workload_field_or_keeps_it_as_loaded(monkeypatch: p
     assert widgets[state.KEPT] == {"latency_correlation": 0.3}
     widgets["q_latency_correlation"] = None  # as if the form had no such question
     assert advisor.parse_profile(state.answers_from_state(widgets)) == profile
+
+
+@pytest.mark.parametrize("root", ["rag.chat", "support.agent"])
+def test_a_calibrated_workload_round_trips_through_the_form(root: str, tmp_path: Path) -> None:
+    """What `advisor calibrate` measures from traces (steps with measured p50, p95 and first
+    token, repeats, tool time) goes into the form and comes back exactly."""
+    from tests.calibration.conftest import simulate_hour
+    from tests.calibration.simulate import write_otlp_json
+
+    export = write_otlp_json(simulate_hour(7).spans, tmp_path / "traces.jsonl")
+    measured = advisor.calibrate([export], root=root).workload
+    profile = advisor.parse_profile(
+        {"name": root, "interaction": "chat", "latency_budget_s": 5, **measured}
+    )
+    assert profile.steps and any(s.model_p95_s is not None for s in profile.steps)
+    widgets = state.profile_to_state(profile)
+    assert widgets["q_use_steps"] is True
+    assert advisor.parse_profile(state.answers_from_state(widgets)) == profile
+    assert state.read_upload("w.yaml", state.answers_yaml(profile).encode("utf-8")) == profile
