@@ -25,6 +25,7 @@ from streamlit.testing.v1 import AppTest
 import advisor
 from advisor.views.formatting import count, money, seconds
 from questionnaire import changes, charts, lifecycle, state, steps, vocabulary
+from questionnaire.trace_upload import with_evidence
 from tests.strategies import NAMES, profile_dicts
 
 from .conftest import ROOT
@@ -468,18 +469,37 @@ def test_the_form_asks_every_workload_field_or_keeps_it_as_loaded(monkeypatch: p
 
 @pytest.mark.parametrize("root", ["rag.chat", "support.agent"])
 def test_a_calibrated_workload_round_trips_through_the_form(root: str, tmp_path: Path) -> None:
-    """What `advisor calibrate` measures from traces (steps with measured p50, p95 and first
-    token, repeats, tool time) goes into the form and comes back exactly."""
+    """What `advisor calibrate --into` writes from traces (steps with measured p50, p95 and first
+    token, repeats, tool time, and the evidence) goes into the form and comes back exactly."""
     from tests.calibration.conftest import simulate_hour
     from tests.calibration.simulate import write_otlp_json
 
     export = write_otlp_json(simulate_hour(7).spans, tmp_path / "traces.jsonl")
-    measured = advisor.calibrate([export], root=root).workload
-    profile = advisor.parse_profile(
-        {"name": root, "interaction": "chat", "latency_budget_s": 5, **measured}
-    )
+    base = {"name": root, "interaction": "chat", "latency_budget_s": 5, "downstream": "own_ui"}
+    profile = advisor.parse_profile(advisor.calibrate([export], root=root).into(base))
     assert profile.steps and any(s.model_p95_s is not None for s in profile.steps)
+    assert profile.evidence is not None
     widgets = state.profile_to_state(profile)
     assert widgets["q_use_steps"] is True
-    assert advisor.parse_profile(state.answers_from_state(widgets)) == profile
+    # The evidence goes with the measured answers while they stand.
+    assert advisor.parse_profile(with_evidence(state.answers_from_state(widgets), widgets)) == profile
     assert state.read_upload("w.yaml", state.answers_yaml(profile).encode("utf-8")) == profile
+    widgets[state.STEPS_ROWS][0]["input_tokens"] += 1
+    assert advisor.parse_profile(with_evidence(state.answers_from_state(widgets), widgets)).evidence is None
+
+
+def test_a_calibrated_file_opened_says_measured_until_a_step_is_changed(at: AppTest) -> None:
+    base = {"name": "Help chat", "interaction": "chat", "latency_budget_s": 3, "downstream": "own_ui"}
+    export = ROOT / "examples" / "traces" / "rag-chat.jsonl.gz"
+    profile = advisor.parse_profile(advisor.calibrate([export]).into(base))
+    text = state.answers_yaml(profile)
+    at.file_uploader[0].set_value(("measured.yaml", text.encode(), "application/yaml")).run()
+    ok(at)
+    measured = with_evidence(state.answers_from_state(at.session_state), at.session_state)
+    assert advisor.parse_profile(measured) == profile
+    assert "OpenTelemetry traces" in texts(at)
+    edited = rows(at)
+    edited[0]["output_tokens"] += 10
+    set_rows(at, edited)
+    ok(at)
+    assert "OpenTelemetry traces" not in texts(at)

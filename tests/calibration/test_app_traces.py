@@ -19,11 +19,6 @@ from tests.test_app import at, ok, texts, upload  # noqa: F401  (at: the fixture
 
 pytestmark = pytest.mark.slow
 
-# The measured workload is one of steps: the form holds it once the questionnaire edits steps
-# (its step editor is the next change to the questionnaire). Strict: this fails as soon as it
-# works, to be removed then, as in tests/test_app.py.
-_STEPS_PENDING = pytest.mark.xfail(strict=True, reason="the questionnaire does not edit steps yet")
-
 EXPORT = ROOT / "examples" / "traces" / "rag-chat.jsonl.gz"
 
 
@@ -38,7 +33,6 @@ def upload_traces(at: AppTest, name: str, content: bytes) -> AppTest:  # noqa: F
     return at.run()
 
 
-@_STEPS_PENDING
 def test_a_trace_export_fills_the_measured_answers(at: AppTest) -> None:  # noqa: F811
     before = session_profile(at)
     upload_traces(at, "rag-chat.jsonl.gz", EXPORT.read_bytes())
@@ -56,7 +50,6 @@ def test_a_trace_export_fills_the_measured_answers(at: AppTest) -> None:  # noqa
     assert "were measured from 353 OpenTelemetry traces between 2025-03-04T10:00:03Z" in texts(at)
 
 
-@_STEPS_PENDING
 def test_a_measured_answer_changed_by_hand_is_no_longer_called_measured(at: AppTest) -> None:  # noqa: F811
     upload_traces(at, "rag-chat.jsonl.gz", EXPORT.read_bytes())
     at.number_input(key="q_requests_per_month").set_value(1000).run()
@@ -74,7 +67,6 @@ def test_a_bad_export_is_one_message_and_the_answers_stay(at: AppTest, tmp_path:
     assert session_profile(at) == before
 
 
-@_STEPS_PENDING
 def test_a_calibrated_workload_file_is_measured_until_a_measured_answer_changes(at: AppTest) -> None:  # noqa: F811
     base = yaml.safe_load((ROOT / "examples" / "rag-chat-rewrite.yaml").read_text(encoding="utf-8"))
     text = calibrated_workload(calibrate([EXPORT], root="rag.chat"), base)
