@@ -253,6 +253,14 @@ def _batch_assumptions(catalogue: Catalogue, provider: str) -> tuple[Assumption,
     return hit
 
 
+def _batches(requests: int, steps: tuple[WorkStep, ...], max_requests: int | None, max_mb: float | None) -> int:
+    """Batches a month: each step's runs are batches of their own (steps of one size alike)."""
+    runs: dict[int, int] = {}
+    for s in steps:
+        runs[s.input_tokens] = runs.get(s.input_tokens, 0) + s.repeat
+    return sum(n * batch_submissions(requests, tokens, max_requests, max_mb) for tokens, n in runs.items())
+
+
 def _model_limits(catalogue: Catalogue, profile: WorkloadProfile, provider: str, model: str) -> _Limits:
     """The limits of one model of the workload: its own ``rate_limits`` for the workload's
     model, else the catalogue's (at the workload's tier for its own provider)."""
@@ -300,16 +308,17 @@ def estimate_capacity(
     for key, members in groups.items():
         first = members[0]
         limits = limits_of[key] = _model_limits(catalogue, profile, first.provider, first.model)
-        calls = sum(s.repeat for s in members)
-        counted = sum(
-            s.repeat * s.input_tokens * (1 if limits.cached_input_counts else 1 - s.cached_input_fraction)
-            for s in members
-        )
-        written = sum(s.repeat * s.billed_output_tokens for s in members)
-        everything = sum(s.repeat * (s.input_tokens + s.billed_output_tokens) for s in members)
+        calls = 0
+        counted = written = everything = held = 0.0
+        for s in members:  # one pass: an agent's steps are many
+            calls += s.repeat
+            counted += s.repeat * s.input_tokens * (1 if limits.cached_input_counts else 1 - s.cached_input_fraction)
+            written += s.repeat * s.billed_output_tokens
+            everything += s.repeat * (s.input_tokens + s.billed_output_tokens)
+            held += s.repeat * call_p95.get(s.name, latency.per_call_p95_s)
         peak_input, peak_output = peak_rpm * counted * retry, peak_rpm * written * retry
         # Calls in flight at peak (Little's law, each call held for its p95).
-        in_flight = peak_rpm / 60.0 * sum(s.repeat * call_p95.get(s.name, latency.per_call_p95_s) for s in members)
+        in_flight = peak_rpm / 60.0 * held
         rpm_use = None if limits.rpm is None else peak_rpm * calls * retry / limits.rpm
         tpm_use: float | None = None
         for use, limit in (
@@ -385,11 +394,8 @@ def estimate_capacity(
         concurrent_connections=connections,
         batch_max_requests=offer.max_requests if offer.available else None,
         batch_max_mb=offer.max_file_mb if offer.available else None,
-        batch_submissions_per_month=sum(
-            s.repeat * batch_submissions(profile.requests_per_month, s.input_tokens, offer.max_requests,
-                                         offer.max_file_mb)
-            for s in steps
-        ) if has_caps else None,
+        batch_submissions_per_month=_batches(profile.requests_per_month, steps, offer.max_requests, offer.max_file_mb)
+        if has_caps else None,
         retry_amplification=float(profile.attempts_per_layer) ** profile.retry_layers,
         assumptions=(*assumptions, *_batch_assumptions(catalogue, profile.provider), *([chain] if chain else [])),
         peak_calls_per_minute=peak_rpm * n_calls,

@@ -268,18 +268,34 @@ def estimate_costs(
     has_flex = False
     cards: list[PriceCard] = []
     step_costs: list[StepCost] = []
+    # Steps of one model share its card, and steps of the same tokens their prices (an agent's
+    # steps often repeat): each worked out once.
+    own_cards: dict[tuple[str, str, int], PriceCard] = {}
+    prices: dict[tuple[int, int, float, int], tuple[float, float, float | None]] = {}
     for step in steps:
-        own = card if not step.prefix else price_step(step, card.price_date, catalogue, profile.service_tier)
+        if not step.prefix:
+            own = card
+        else:
+            key = (step.provider, step.model, id(step.pricing))
+            own = own_cards.get(key) or own_cards.setdefault(
+                key, price_step(step, card.price_date, catalogue, profile.service_tier)
+            )
         cards.append(own)
         n_in, frac, n_out = step.input_tokens, step.cached_input_fraction, step.billed_output_tokens
-        one = request_cost_usd(own.standard, n_in, frac, n_out) * step.repeat
-        one_batch = min(request_cost_usd(own.batch, n_in, frac, n_out) * step.repeat, one)
+        priced = prices.get((id(own), n_in, frac, n_out))
+        if priced is None:
+            flex = request_cost_usd(own.flex, n_in, frac, n_out) if own.flex is not None else None
+            priced = prices[id(own), n_in, frac, n_out] = (
+                request_cost_usd(own.standard, n_in, frac, n_out), request_cost_usd(own.batch, n_in, frac, n_out), flex
+            )
+        one = priced[0] * step.repeat
+        one_batch = min(priced[1] * step.repeat, one)
         standard += one
         batch += one_batch
         # Async at flex prices where a step's model has a flex tier (standard for the others).
-        if own.flex is not None and own.service_tier == "standard":
+        if priced[2] is not None and own.service_tier == "standard":
             has_flex = True
-            flex_request += request_cost_usd(own.flex, n_in, frac, n_out) * step.repeat
+            flex_request += priced[2] * step.repeat
         else:
             flex_request += one
         step_costs.append(

@@ -214,8 +214,9 @@ class _CallTimes:
 
 def _call_times(
     step: WorkStep, speed: ModelSpeed, named: bool, assumptions: list[Assumption], seen: set[tuple[str, str]]
-) -> _CallTimes:
-    """One call of a step: its first token and its whole time, p50 and p95."""
+) -> tuple[_CallTimes, str | None]:
+    """One call of a step: its first token and its whole time, p50 and p95; and how its p95
+    was estimated (None: measured)."""
     suffix = f" ({step.model})" if named else ""
     reasoning = step.reasoning_tokens
     tps = step.output_tokens_per_s
@@ -247,23 +248,25 @@ def _call_times(
     elif step.model_p50_s is not None:
         call_p50 = step.model_p50_s
         call_p95 = call_p50 * (est_p95 / est_p50) if est_p50 > 0 else call_p50
-    else:
+    estimate = None
+    if step.model_p50_s is None and step.model_p95_s is None:
         call_p50, call_p95 = est_p50, est_p95
         what = f"{_said(first_p95)} s to the first token"
         if reasoning:
             start = _said(first_p95 - reasoning / tps)
             what = f"{start} s to start + {reasoning:,} reasoning tokens / {plain(tps)} tok/s"
-        label = "per-call p95" + (f" ({step.name})" if step.prefix else "")
-        assumptions.append(
-            Assumption(
-                name=label,
-                value=f"{_said(call_p95)} s = {what} + {step.output_tokens:,} tokens / {plain(tps)} tok/s",
-                source="estimated: no model_p95_s was given",
-            )
-        )
+        estimate = f"{_said(call_p95)} s = {what} + {step.output_tokens:,} tokens / {plain(tps)} tok/s"
     # A measured call can be quicker than the first-token default: the first token never
     # comes after the end.
-    return _CallTimes(call_p50, call_p95, min(first_p50, call_p50), min(first_p95, call_p95), tps, measured)
+    times = _CallTimes(call_p50, call_p95, min(first_p50, call_p50), min(first_p95, call_p95), tps, measured)
+    return times, estimate
+
+
+def _steps_named(names: list[str]) -> str:
+    """"answer"; "rewrite, answer"; "step 1, step 2 and 23 more steps"."""
+    if len(names) <= 3:
+        return ", ".join(names)
+    return f"{names[0]}, {names[1]} and {len(names) - 2} more steps"
 
 
 def _said(value: float) -> str:
@@ -309,7 +312,22 @@ def estimate_latency(
     assumptions: list[Assumption] = []
     seen: set[tuple[str, str]] = set()
     speeds = [model_speed(catalogue, s.provider, s.model, profile.service_tier) for s in steps]
-    times = [_call_times(s, speed, named, assumptions, seen) for s, speed in zip(steps, speeds, strict=True)]
+    times: list[_CallTimes] = []
+    # Steps that time alike (an agent's repeated steps) are worked out once.
+    worked: dict[tuple[object, ...], tuple[_CallTimes, str | None]] = {}
+    estimated: dict[str, list[str]] = {}  # how a call's p95 was estimated -> the steps so estimated
+    for s, speed in zip(steps, speeds, strict=True):
+        key = (id(speed), s.model, s.output_tokens, s.reasoning_tokens, s.output_tokens_per_s, s.ttft_s,
+               s.model_p50_s, s.model_p95_s)
+        hit = worked.get(key)
+        if hit is None:
+            hit = worked[key] = _call_times(s, speed, named, assumptions, seen)
+        times.append(hit[0])
+        if hit[1] is not None:
+            estimated.setdefault(hit[1], []).append(s.name if s.prefix else "")
+    for value, names in estimated.items():
+        label = "per-call p95" + (f" ({_steps_named(names)})" if names[0] else "")
+        assumptions.append(Assumption(name=label, value=value, source="estimated: no model_p95_s was given"))
     assumptions += _reasoning_assumptions(steps, speeds)
 
     rho = profile.latency_correlation if profile.latency_correlation is not None else DEFAULT_LATENCY_CORRELATION

@@ -68,14 +68,17 @@ def work_steps(profile: WorkloadProfile) -> tuple[WorkStep, ...]:
         )
     steps = profile.steps
     shown = next((i for i, step in enumerate(steps) if step.shown), len(steps) - 1)
-    return tuple(_work_step(profile, step, i == shown) for i, step in enumerate(steps))
+    own = (profile.provider.lower(), profile.model.lower())
+    return tuple(_work_step(profile, own, step, i == shown) for i, step in enumerate(steps))
 
 
-def _work_step(profile: WorkloadProfile, step: Step, shown: bool) -> WorkStep:
+def _work_step(profile: WorkloadProfile, own: tuple[str, str], step: Step, shown: bool) -> WorkStep:
     provider = step.provider or profile.provider
     model = step.model or profile.model
     pricing = step.pricing
-    if pricing is None and (provider.lower(), model.lower()) == (profile.provider.lower(), profile.model.lower()):
+    if pricing is None and (
+        (step.provider is None and step.model is None) or (provider.lower(), model.lower()) == own
+    ):
         pricing = profile.pricing
     return WorkStep(
         name=step.name, provider=provider, model=model, input_tokens=step.input_tokens,
