@@ -316,7 +316,7 @@ def test_resituating_and_refiring_equal_a_fresh_evaluation(data, changes):
     assert quick.facts == fresh.facts
     assert (quick.latency, quick.costs, quick.capacity, quick.card) == (fresh.latency, fresh.costs, fresh.capacity,
                                                                         fresh.card)
-    assert quick.assumptions == fresh.assumptions
+    assert (quick.assumptions, quick.latency_assumptions) == (fresh.assumptions, fresh.latency_assumptions)
     refired = refire_rules(RULES, fire_rules(RULES, base.facts), base.facts, fresh.facts)
     assert refired == fire_rules(RULES, fresh.facts)
 

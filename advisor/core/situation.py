@@ -110,6 +110,9 @@ class Situation:
     assumptions: list[Assumption]
     facts: dict[str, Any]
     steps: tuple[WorkStep, ...] = ()
+    # The latency's own assumptions (the first of ``assumptions``): a probe that changes no
+    # answer the latency depends on keeps them, instead of working the latency out again.
+    latency_assumptions: tuple[Assumption, ...] = ()
 
 
 def _card(
@@ -143,6 +146,7 @@ def situate(profile: WorkloadProfile, ruleset: RuleSet, price_date: datetime.dat
         assumptions=assumptions,
         facts=derive_facts(profile, steps, ruleset, latency, costs, capacity, card),
         steps=steps,
+        latency_assumptions=tuple(latency_assumptions),
     )
 
 
@@ -228,13 +232,14 @@ def resituate(base: Situation, ruleset: RuleSet, changes: Mapping[str, Any]) -> 
             }
             return Situation(
                 profile=profile, latency=latency, card=card, costs=costs, capacity=capacity,
-                assumptions=assumptions, facts=facts, steps=steps,
+                assumptions=assumptions, facts=facts, steps=steps, latency_assumptions=base.latency_assumptions,
             )
     else:
-        if latency_assumptions is None:
-            latency_assumptions = estimate_latency(profile, catalogue, steps)[1]
+        if latency_assumptions is None:  # the latency's answers are unchanged, and so are its assumptions
+            latency_assumptions = list(base.latency_assumptions)
         assumptions = [*latency_assumptions, *costs.assumptions, *capacity.assumptions]
     return Situation(
         profile=profile, latency=latency, card=card, costs=costs, capacity=capacity, assumptions=assumptions,
         facts=derive_facts(profile, steps, ruleset, latency, costs, capacity, card), steps=steps,
+        latency_assumptions=base.latency_assumptions if latency_assumptions is None else tuple(latency_assumptions),
     )
