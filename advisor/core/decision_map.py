@@ -19,6 +19,7 @@ from .errors import InputError, RuleSetError
 from .probe import ModeProbe
 from .profile import Mode, WorkloadProfile, parse_profile
 from .rules import RuleSet, load_rules
+from .situation import resituate
 from .validation import shown
 from .variables import CHOICE_FACTS, Value, check_variable, choices, coerce, current_value, field_range
 
@@ -89,10 +90,13 @@ def decision_map(
     probe = ModeProbe(profile, ruleset, weights=weights, price_date=price_date)
     cells: list[list[Mode]] = []
     for y in ys:
+        # The row's change worked out once, each cell's on top of it (what resituate gives
+        # for both changes at once): a budget across a row of volumes prices each volume once.
+        row_base = probe.situate({y_fact: y})
         row: list[Mode] = []
         for x in xs:
             try:
-                row.append(probe.decide({x_fact: x, y_fact: y}).mode)
+                row.append(probe.decide_situation(resituate(row_base, ruleset, {x_fact: x})).mode)
             except RuleSetError as exc:
                 where = f"at {x_fact}={shown(x)}, {y_fact}={shown(y)}"
                 raise RuleSetError(f"{where}: {exc.message}", source=exc.source) from None
