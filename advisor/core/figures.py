@@ -1,6 +1,6 @@
 """Figures in the core's own sentences: the reason a mode misses its contract ("The first
 token arrives at 0.77 s...") and the levers ("... $120 a month less"). They read as the
-views print the same figures (advisor.views.formatting), which the core cannot import.
+views print the same figures: advisor.views.formatting takes these formatters from here.
 """
 
 from __future__ import annotations
@@ -10,13 +10,16 @@ from typing import Any
 
 from .facts import FACTS
 
-# The same rules as advisor.views.formatting (tests/test_bounds.py checks they agree): never
-# inf, nan or scientific notation; from a trillion, figures are counted in trillions.
+# Never inf, nan or scientific notation; from a trillion, figures are counted in trillions.
 _TRILLION = 1e12
+# Every figure the advisor derives is finite (the profile bounds its inputs, and a property
+# test checks it at the bounds); were one not, a view prints this rather than "inf" or "nan".
 NOT_A_NUMBER = "n/a"
 
 
 def _big(value: float) -> str:
+    """A magnitude of a trillion or more, in trillions: "2.5 trillion", "22,000 trillion";
+    beyond a million trillion no figure means anything to a reader."""
     scaled = value / _TRILLION
     if scaled >= 1_000_000:
         return "more than a million trillion"
@@ -24,7 +27,8 @@ def _big(value: float) -> str:
 
 
 def seconds(value: float) -> str:
-    """A duration in the largest unit it reaches: "0.50 s", "12.5 s", "5 min", "8 h", "116 days"."""
+    """A duration in the largest unit it reaches, to three significant digits: "0.50 s",
+    "12.5 s", "5 min", "1.33 h", "116 days"; under 10 ms in milliseconds."""
     if not math.isfinite(value):
         return NOT_A_NUMBER
     if value < 0:
@@ -48,7 +52,8 @@ def seconds(value: float) -> str:
 
 
 def money(value: float) -> str:
-    """US dollars: whole dollars from $100, cents from $1, four decimals below."""
+    """US dollars: whole dollars from $100, cents from $1, four decimals below; "-$5.00";
+    a positive amount below $0.0001 is "less than $0.0001", never "$0.0000"."""
     if not math.isfinite(value):
         return NOT_A_NUMBER
     if value < 0:
@@ -67,7 +72,8 @@ def money(value: float) -> str:
 
 
 def percent(share: float) -> str:
-    """A share as a percentage; ten times or more as a multiple ("23x")."""
+    """A share as a percentage; a small share never rounds to a misleading 0%, and one of
+    ten times or more is said as a multiple ("23x"), not as thousands of per cent."""
     if not math.isfinite(share):
         return NOT_A_NUMBER
     if abs(share) >= 10:
@@ -78,7 +84,8 @@ def percent(share: float) -> str:
 
 
 def count(value: float) -> str:
-    """A count or rate: whole with thousands separators, one decimal below 10 when needed."""
+    """A count or rate: whole with thousands separators, one decimal below 10 when needed,
+    in trillions from a trillion."""
     if not math.isfinite(value):
         return NOT_A_NUMBER
     if abs(value) >= _TRILLION:

@@ -24,90 +24,25 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # this module formats numbers; it needs no part of the library to import
+# One set of number formatters for the core's sentences and the views (the core's are the
+# lower layer); the views read them from here.
+from advisor.core.figures import NOT_A_NUMBER as NOT_A_NUMBER
+from advisor.core.figures import count as count
+from advisor.core.figures import money as money
+from advisor.core.figures import percent as percent
+from advisor.core.figures import seconds as seconds
+
+if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from advisor.core.assessment import Assessment
     from advisor.core.cost import ModeCost
     from advisor.core.profile import Evidence, Mode
 
-_TRILLION = 1e12
-
-
-def _big(value: float) -> str:
-    """A magnitude of a trillion or more, in trillions: "2.5 trillion", "22,000 trillion";
-    beyond a million trillion no figure means anything to a reader."""
-    scaled = value / _TRILLION
-    if scaled >= 1_000_000:
-        return "more than a million trillion"
-    return f"{scaled:,.0f} trillion" if scaled >= 100 else f"{scaled:.3g} trillion"
-
-
-# Every figure the advisor derives is finite (the profile bounds its inputs, and a property
-# test checks it at the bounds); were one not, a view prints this rather than "inf" or "nan".
-NOT_A_NUMBER = "n/a"
-
-
-def money(value: float) -> str:
-    """US dollars: whole dollars from $100, cents from $1, four decimals below; "-$5.00";
-    a positive amount below $0.0001 is "less than $0.0001", never "$0.0000"."""
-    if not math.isfinite(value):
-        return NOT_A_NUMBER
-    if value < 0:
-        return "-" + money(-value)
-    if value == 0:
-        return "$0"
-    if value >= _TRILLION:
-        return "$" + _big(value)
-    if value >= 100:
-        return f"${value:,.0f}"
-    if value >= 1:
-        return f"${value:,.2f}"
-    if value < 0.0001:
-        return "less than $0.0001"
-    return f"${value:,.4f}"
-
 
 def money_or_none(value: float | None, none: str = "n/a") -> str:
     """An amount that may not exist (a cost per 1,000 requests at no requests): ``none`` then."""
     return none if value is None else money(value)
-
-
-def seconds(value: float) -> str:
-    """A duration in the largest unit it reaches, to three significant digits: "0.50 s",
-    "12.5 s", "5 min", "1.33 h", "116 days"; under 10 ms in milliseconds."""
-    if not math.isfinite(value):
-        return NOT_A_NUMBER
-    if value < 0:
-        return "-" + seconds(-value)
-    if value == 0:
-        return "0 s"
-    if value < 0.0001:
-        return "less than 0.1 ms"
-    if value < 0.01:
-        return f"{value * 1000:.2g} ms"
-    if value < 10:
-        return f"{value:.2f} s"
-    if value < 60:
-        return f"{value:.1f} s"
-    if value < 3600:
-        return f"{value / 60:.3g} min"
-    if value < 2 * 86_400:
-        return f"{value / 3600:.3g} h"
-    days = value / 86_400
-    return f"{count(days)} days" if days >= 100 else f"{days:.3g} days"
-
-
-def percent(share: float) -> str:
-    """A share as a percentage; a small share never rounds to a misleading 0%, and one of
-    ten times or more is said as a multiple ("23x"), not as thousands of per cent."""
-    if not math.isfinite(share):
-        return NOT_A_NUMBER
-    if abs(share) >= 10:
-        return f"{'-' if share < 0 else ''}{count(abs(share))}x"
-    if share == 0 or abs(share) >= 0.01:
-        return f"{share:.0%}"
-    return f"{share:.2%}" if abs(share) >= 0.0001 else "less than 0.01%"
 
 
 def times(ratio: float) -> str:
@@ -117,16 +52,6 @@ def times(ratio: float) -> str:
     if ratio >= 10:
         return f"{count(ratio)}x"
     return f"{ratio:.2g}x"
-
-
-def count(value: float) -> str:
-    """A count or rate: whole with thousands separators, one decimal below 10 when needed,
-    in trillions from a trillion."""
-    if not math.isfinite(value):
-        return NOT_A_NUMBER
-    if abs(value) >= _TRILLION:
-        return ("-" if value < 0 else "") + _big(abs(value))
-    return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.1f}"
 
 
 def number(value: float) -> str:
