@@ -62,8 +62,7 @@ def _not_member(actual: Any, members: frozenset[Any]) -> bool:
 
 class ConstantLeaves:
     """``all`` over conditions on facts against constants (or one such condition): the
-    common shape of a rule, and its hot path. The engine shares these leaves between
-    rules (``RuleSet.plan``); called directly, it evaluates them in one loop."""
+    common shape of a rule: evaluated in one loop, with each condition's trace."""
 
     __slots__ = ("leaves",)
 

@@ -24,7 +24,6 @@ from .compiler import Decide
 from .conditions import ConditionResult
 from .errors import InputError, RuleSetError
 from .figures import fact_text
-from .plan import Plan, Tree
 from .policy import fill
 from .profile import MODES, Mode
 from .rule import Rule
@@ -49,8 +48,6 @@ class RuleSet(Protocol):
     def pays_its_way(self) -> tuple[tuple[int, Mode], ...]: ...
     @property
     def decide(self) -> Decide: ...
-    @property
-    def plan(self) -> Plan: ...
 
 
 MAX_WEIGHT = 100.0
@@ -237,97 +234,12 @@ def evaluate_rule(rule: Rule, facts: Mapping[str, Any]) -> RuleOutcome:
     return RuleOutcome(rule, rule.check(facts, out), out)
 
 
-class Fired(NamedTuple):
-    """Which rules fire on some facts, with every condition's value and result."""
-
-    actuals: list[Any]
-    passed: list[bool]
-    ref_values: list[tuple[Any, Any]]
-    ref_passed: list[bool]
-    flags: list[bool]
-    failing: int  # a bit per condition on constants that failed (advisor.core.plan)
-
-
-def fire_rules(ruleset: RuleSet, facts: Mapping[str, Any]) -> Fired:
-    """Which rules fire: each distinct condition is tested once (rules share them), then each
-    rule combines the results (advisor.core.plan)."""
-    plan = ruleset.plan
-    get = facts.get
-    actuals = [get(leaf[0]) for leaf in plan.leaves]
-    passed = [a is not None and leaf[2](a, leaf[3]) for leaf, a in zip(plan.leaves, actuals, strict=True)]
-    ref_values = [(get(fact), get(other)) for fact, _, _, other in plan.refs]
-    ref_passed = [
-        a is not None and b is not None and ref[2](a, b) for ref, (a, b) in zip(plan.refs, ref_values, strict=True)
-    ]
-    failing = plan.failing(passed)
-    return Fired(actuals, passed, ref_values, ref_passed, plan.flags(failing, passed, ref_passed), failing)
-
-
-def refire_rules(ruleset: RuleSet, base: Fired, base_facts: Mapping[str, Any], facts: Mapping[str, Any]) -> Fired:
-    """``fire_rules`` on ``facts``, knowing what fired on ``base_facts``: only the conditions on
-    facts that changed, and the rules that read them, are evaluated again (the probes of the
-    what-if search and the levers change one or two answers of one workload at a time)."""
-    plan = ruleset.plan
-    leaves_of_fact = plan.leaves_of_fact
-    changed = [j for name, ids in leaves_of_fact.items() if facts.get(name) != base_facts.get(name) for j in ids]
-    actuals, passed, flags, failing = base.actuals, base.passed, base.flags, base.failing
-    if changed:
-        actuals, passed, flags = list(actuals), list(passed), list(flags)
-        rules_of_leaf, leaves = plan.rules_of_leaf, plan.leaves
-        again: set[int] = set()
-        for j in changed:
-            leaf = leaves[j]
-            actual = facts.get(leaf[0])
-            actuals[j] = actual
-            ok = actual is not None and leaf[2](actual, leaf[3])
-            if ok != passed[j]:
-                passed[j] = ok
-                failing ^= 1 << j
-                again.update(rules_of_leaf[j])
-        get = facts.get
-        ref_values = [(get(fact), get(other)) for fact, _, _, other in plan.refs]
-        ref_passed = [
-            a is not None and b is not None and ref[2](a, b)
-            for ref, (a, b) in zip(plan.refs, ref_values, strict=True)
-        ]
-        if ref_passed != base.ref_passed:
-            again.update(plan.trees)
-        masks = plan.masks
-        for r in again:
-            mask = masks[r]
-            flags[r] = not failing & mask if isinstance(mask, int) else mask.holds(passed, ref_passed)
-        return Fired(actuals, passed, ref_values, ref_passed, flags, failing)
-    get = facts.get
-    ref_values = [(get(fact), get(other)) for fact, _, _, other in plan.refs]
-    ref_passed = [
-        a is not None and b is not None and ref[2](a, b) for ref, (a, b) in zip(plan.refs, ref_values, strict=True)
-    ]
-    if ref_passed != base.ref_passed:
-        flags = list(flags)
-        for r in plan.trees:
-            tree = plan.masks[r]
-            assert isinstance(tree, Tree)
-            flags[r] = tree.holds(passed, ref_passed)
-    return Fired(actuals, passed, ref_values, ref_passed, flags, failing)
-
-
-def fired_flags(ruleset: RuleSet, facts: Mapping[str, Any]) -> tuple[bool, ...]:
-    """Whether each rule fires, in rule-set order. The ranking depends on nothing else but,
-    where a fired rule says a mode must pay its way, on ``cost_comparisons``."""
-    return tuple(fire_rules(ruleset, facts).flags)
-
-
 def evaluate(
     ruleset: RuleSet,
     facts: Mapping[str, Any],
     weights: Mapping[str, float] | None = None,
-    *,
-    precomputed: Fired | None = None,
 ) -> Evaluation:
-    """Evaluate the rule set on ``facts`` (``ruleset.evaluate`` is the same call).
-
-    ``precomputed`` is accepted for callers written before the rule set was compiled; the
-    compiled rule set is faster than reusing it."""
+    """Evaluate the rule set on ``facts`` (``ruleset.evaluate`` is the same call)."""
     if weights:
         w = dict(ruleset.weights)
         unknown = set(weights) - set(w)

@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from .engine import cost_comparisons, evaluate, fire_rules, refire_rules
+from .engine import cost_comparisons, evaluate
 from .profile import Mode, WorkloadProfile
 from .rules import RuleSet
 from .situation import Situation, resituate, situate, today
@@ -28,8 +28,9 @@ class ModeProbe:
     """The recommended mode of one workload with some facts changed.
 
     Each probe situates the modified profile (latency, prices, costs, capacity) and runs
-    every rule's compiled condition. The engine's ranking depends only on which rules
-    fired, so ``evaluate`` runs once per distinct set of fired rules and is reused.
+    the compiled rule set for which rules fire. The engine's ranking depends only on which
+    rules fired (and, where a rule says a mode must pay its way, on the costs), so the full
+    ``evaluate`` runs once per distinct set of fired rules and is reused.
     """
 
     def __init__(
@@ -46,7 +47,6 @@ class ModeProbe:
         self.weights = dict(weights) if weights else None
         self.price_date = price_date or today()
         self.base = base or situate(profile, ruleset, self.price_date)
-        self._base_fired = fire_rules(ruleset, self.base.facts)
         self._decisions: dict[tuple[tuple[bool, ...], tuple[bool, ...]], Decision] = {}
 
     def decide(self, changes: Mapping[str, Value | None]) -> Decision:
@@ -60,12 +60,11 @@ class ModeProbe:
 
     def decide_situation(self, situation: Situation) -> Decision:
         facts = situation.facts
-        fire = refire_rules(self.ruleset, self._base_fired, self.base.facts, facts)
-        fired = tuple(fire.flags)
+        fired = self.ruleset.decide(facts, self.ruleset.weight_vector)[0]
         key = (fired, cost_comparisons(self.ruleset, fired, facts))
         decision = self._decisions.get(key)
         if decision is None:
-            evaluation = evaluate(self.ruleset, facts, self.weights, precomputed=fire)
+            evaluation = evaluate(self.ruleset, facts, self.weights)
             decision = Decision(
                 evaluation.recommendation, evaluation.decided_by, evaluation.excluded, evaluation.unmet,
                 evaluation.feasible,

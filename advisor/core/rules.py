@@ -40,7 +40,6 @@ from .conditions import Check, ConditionError, compile_condition
 from .engine import MAX_WEIGHT, Evaluation, evaluate, weights_problem
 from .errors import RuleSetError
 from .files import read_bytes
-from .plan import Plan, build_plan
 from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec
 from .profile import MODES, Mode
 from .resources import shipped_dir
@@ -193,12 +192,6 @@ class RuleSet:
         """Evaluate the rules on ``facts`` (``advisor.facts(profile)``): the recommendation,
         the ranking, the fired rule ids, and the per-condition trace when first read."""
         return evaluate(self, facts, weights)
-
-    @functools.cached_property
-    def plan(self) -> Plan:
-        """The evaluation plan: each distinct condition tested once, each rule a combination
-        of the results (advisor.core.plan)."""
-        return build_plan(self.rules)
 
     @functools.cached_property
     def memo(self) -> dict[str, Any]:
