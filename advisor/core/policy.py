@@ -9,6 +9,7 @@ a text naming any other fails when the rule set loads. The views fill them in.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from typing import Any, Literal, get_args
@@ -42,7 +43,21 @@ def placeholders(text: str) -> set[str]:
 
 def fill(text: str, figures: Mapping[str, str]) -> str:
     """The text with each named figure written in (the names were checked at load)."""
-    return _PLACEHOLDER.sub(lambda match: figures[match.group(1)], text)
+    literals, names = _pieces(text)
+    if not names:
+        return text
+    out = [literals[0]]
+    for name, literal in zip(names, literals[1:], strict=True):
+        out.append(figures[name])
+        out.append(literal)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=1024)
+def _pieces(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A text split at its figures, once per text: the literals around them and their names."""
+    parts = _PLACEHOLDER.split(text)
+    return tuple(parts[0::2]), tuple(parts[1::2])
 
 
 def _names_only(text: str, allowed: frozenset[str]) -> str:

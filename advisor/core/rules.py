@@ -13,7 +13,7 @@ import functools
 import hashlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -471,38 +471,38 @@ def check_source(source: str, header: RuleSetHeader, file: str, rule_id: str | N
 def _stamp(directory: str) -> tuple[Any, ...]:
     """What a folder's rule files look like now: the folder's own modification time (a file
     added, removed or renamed, an editor's save by rename, changes it) and each YAML file's
-    name, modification time and size (an edit in place changes them)."""
+    path, modification time and size (an edit in place changes them)."""
     try:
         folder = os.stat(directory).st_mtime_ns
     except OSError:
         return ()
-    files = sorted(entry.name for entry in os.scandir(directory) if entry.name.endswith(".yaml"))
-    return (folder, *_file_stamps(directory, files))
+    paths = sorted(entry.path for entry in os.scandir(directory) if entry.name.endswith(".yaml"))
+    return (folder, *(_file_stamp(path) for path in paths))
 
 
-def _file_stamps(directory: str, names: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
-    stamps = []
-    for name in names:
-        try:
-            info = os.stat(os.path.join(directory, name))
-        except OSError:
-            stamps.append((name, -1, -1))
-        else:
-            stamps.append((name, info.st_mtime_ns, info.st_size))
-    return tuple(stamps)
+def _file_stamp(path: str) -> tuple[str, int, int]:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return (path, -1, -1)
+    return (path, info.st_mtime_ns, info.st_size)
 
 
 def _unchanged(stamp: tuple[Any, ...], directory: str) -> bool:
     """Whether the folder's rule files are as ``_stamp`` saw them: a ``stat`` of the folder
-    and one of each file it had, no listing."""
+    and one of each file it had, no listing (this runs on every ``advisor.assess(p)``)."""
     if not stamp:
         return not os.path.isdir(directory)
     try:
         if os.stat(directory).st_mtime_ns != stamp[0]:
             return False
+        for path, mtime, size in stamp[1:]:
+            info = os.stat(path)
+            if info.st_mtime_ns != mtime or info.st_size != size:
+                return False
     except OSError:
         return False
-    return _file_stamps(directory, [name for name, _, _ in stamp[1:]]) == stamp[1:]
+    return True
 
 
 # folder -> (the stamps of every folder the rule set was built from, the rule set)
