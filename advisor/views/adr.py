@@ -550,6 +550,9 @@ def record_context(
     assert stated is not None
     crowd = {"decision_makers": decision_makers or [], "consulted": consulted or [], "informed": informed or []}
     cases = [_case(a, r.mode) for r in a.ranking]
+    key_assumptions = _key_assumptions(a)
+    # The same, each a sentence: the shipped templates list them, one bullet each.
+    assumption_sentences = [f"{x[0].upper()}{x[1:]}." for x in key_assumptions]
     return {
         "record": {
             "number": number if number is not None else 1,
@@ -644,8 +647,9 @@ def record_context(
             c["ruled_out"] and c["score"] > other["score"] for c in cases for other in cases if not other["ruled_out"]
         ),
         "fired": _fired(a, {rule for c in cases for rule in c["quoted"]}),
-        "key_assumptions": _key_assumptions(a),
-        "assumptions_text": " ".join(f"{x[0].upper()}{x[1:]}." for x in _key_assumptions(a)),
+        "key_assumptions": key_assumptions,
+        "assumption_sentences": assumption_sentences,
+        "assumptions_text": " ".join(assumption_sentences),
         "limits_source": cite(a.capacity.limits_source, sources),
         "batch_source": cite(a.pricing.batch_source, sources),
         "sources": cited_titles(
