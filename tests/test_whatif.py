@@ -199,3 +199,34 @@ def test_estimate_above_the_fields_maximum_reports_only_valid_values():
     assert p95, result.what_would_change  # at a few seconds the user can wait again
     verify(profile, result.what_would_change)
     ordered(profile, result.what_would_change)
+
+
+@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+def test_no_change_asks_for_a_request_the_model_cannot_hold(example):
+    """A request's input, output and reasoning share the model's context window: no change
+    suggests a size that does not fit in it (gpt-4o holds 128,000 tokens, not a million)."""
+    from advisor.core.situation import situate
+
+    profile = load_profile(example)
+    window = situate(profile, RULES, PRICE_DATE).card.context_window
+    sizes = ("input_tokens", "output_tokens", "reasoning_tokens")
+    for change in assess(profile, RULES, price_date=PRICE_DATE).what_would_change:
+        if window is not None and change.fact in sizes:
+            request = {name: getattr(profile, name) or 0 for name in sizes} | {change.fact: change.value}
+            assert sum(request.values()) <= window, change
+
+
+def test_the_context_window_bounds_a_size_but_never_below_the_workload_own():
+    from advisor.core.variables import realistic_range
+
+    profile = load_profile(ROOT / "examples/monthly-cron-report.yaml")
+    free = realistic_range("input_tokens", profile)
+    bounded = realistic_range("input_tokens", profile, 128_000)
+    assert free is not None and bounded is not None
+    assert bounded.high == 128_000 - profile.output_tokens - (profile.reasoning_tokens or 0) < free.high
+    assert not bounded.contains(bounded.high + 1) and bounded.contains(profile.input_tokens)
+    # A workload already larger than the window keeps its own value in range (it is what it says).
+    tight = realistic_range("input_tokens", profile, 1_000)
+    assert tight is not None and tight.high == profile.input_tokens
+    # Counts and times are not sizes of a request.
+    assert realistic_range("requests_per_month", profile, 1_000) == realistic_range("requests_per_month", profile)

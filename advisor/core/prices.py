@@ -100,6 +100,9 @@ class PriceCard(BaseModel):
     price_date: datetime.date
     data_version: str  # e.g. "genai-prices 0.2.3"
     assumptions: tuple[Assumption, ...]
+    # The model's context window in tokens, as the price data gives it (None: an override, or
+    # not given): a request's input and output must fit in it.
+    context_window: int | None = None
 
 
 # -- catalogue access ------------------------------------------------------------------
@@ -434,4 +437,5 @@ def _price_card(
         provider=found_provider.id, model=found_model.id, source="genai-prices", service_tier=service_tier,
         standard=paid, batch=batch, batch_source=batch_source, batch_available=available, flex=flex,
         flex_source=flex_source, price_date=price_date, data_version=version, assumptions=tuple(assumptions),
+        context_window=found_model.context_window,
     )

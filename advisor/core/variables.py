@@ -70,11 +70,14 @@ def field_range(name: str) -> FieldRange:
 # Sizes a real request has at least one of: a flip at zero tokens or zero requests is no
 # change a workload can make (an embedding has no output tokens to change at all).
 _AT_LEAST_ONE = frozenset({"input_tokens", "output_tokens", "requests_per_month"})
+# The sizes of one call that share the model's context window.
+_IN_CONTEXT = ("input_tokens", "output_tokens", "reasoning_tokens")
 
 
-def realistic_range(fact: str, profile: WorkloadProfile) -> FieldRange | None:
+def realistic_range(fact: str, profile: WorkloadProfile, context_window: int | None = None) -> FieldRange | None:
     """The values of a numeric answer a workload can really take: the field's bounds, with
-    sizes of at least one and a peak never below the monthly average. None: nothing to vary."""
+    sizes of at least one, a peak never below the monthly average, and a request's tokens
+    within the model's ``context_window`` (when the price data gives it). None: nothing to vary."""
     rng = field_range(fact)
     if fact == "output_tokens" and profile.output_format == "embedding":
         return None
@@ -86,9 +89,18 @@ def realistic_range(fact: str, profile: WorkloadProfile) -> FieldRange | None:
     if fact == "peak_requests_per_minute":
         # Below the monthly average the peak is clamped to it: nothing can change there.
         floor = max(floor, profile.average_requests_per_minute)
-    if floor <= rng.low:
+    ceiling, ceiling_open = rng.high, rng.high_open
+    if context_window is not None and fact in _IN_CONTEXT:
+        # The input, the output and the reasoning of one call share the window: the rest of
+        # the request as it is leaves this much (never below the workload's own value).
+        others = sum(getattr(profile, name) or 0 for name in _IN_CONTEXT if name != fact)
+        room = max(float(context_window - others), float(getattr(profile, fact) or 0), floor)
+        if room < ceiling:
+            ceiling, ceiling_open = room, False
+    if floor <= rng.low and ceiling == rng.high:
         return rng
-    return FieldRange(rng.name, rng.integer, floor, False, rng.high, rng.high_open)
+    low_open = rng.low_open if floor <= rng.low else False
+    return FieldRange(rng.name, rng.integer, floor, low_open, ceiling, ceiling_open)
 
 
 def _bound(value: object) -> float:

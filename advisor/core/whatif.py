@@ -65,12 +65,13 @@ def what_would_change(
     feasible: bool = True,
 ) -> list[Change]:
     """The nearest flips of ``current`` (the workload's recommendation), found by re-evaluating.
-    Only values inside each answer's realistic range count (no request of zero tokens)."""
+    Only values inside each answer's realistic range count (no request of zero tokens, none
+    beyond the model's context window)."""
     probe = probe or ModeProbe(profile, ruleset, weights=weights, price_date=price_date)
     search = _Search(probe, current, feasible)
     changes: list[Change] = []
     for fact in NUMERIC_FACTS:
-        rng = realistic_range(fact, profile)
+        rng = realistic_range(fact, profile, probe.base.card.context_window)
         if rng is None:
             continue
         start = float(current_value(fact, profile, probe.base.latency))
