@@ -245,6 +245,17 @@ def _card_assumptions(card: PriceCard, cards: list[PriceCard]) -> tuple[Assumpti
     return tuple(out)
 
 
+@dataclass(frozen=True, slots=True)
+class _Priced:
+    """One step's calls of one request, priced: what steps of the same model, tokens and runs share."""
+
+    card: PriceCard
+    one: float  # at standard prices (the service tier's)
+    one_batch: float
+    flex: float | None  # at flex prices, where the step's model has a flex tier and the workload is on standard
+    monthly: dict[Mode, float]  # with retries, at each mode's prices
+
+
 def estimate_costs(
     profile: WorkloadProfile,
     card: PriceCard,
@@ -268,43 +279,49 @@ def estimate_costs(
     has_flex = False
     cards: list[PriceCard] = []
     step_costs: list[StepCost] = []
-    # Steps of one model share its card, and steps of the same tokens their prices (an agent's
-    # steps often repeat): each worked out once.
+    # Steps of one model share its card, and steps of the same tokens and runs their cost (an
+    # agent's steps often repeat): each worked out once.
     own_cards: dict[tuple[str, str, int], PriceCard] = {}
-    prices: dict[tuple[int, int, float, int], tuple[float, float, float | None]] = {}
+    alike: dict[tuple[object, ...], _Priced] = {}
     for step in steps:
-        if not step.prefix:
-            own = card
-        else:
-            key = (step.provider, step.model, id(step.pricing))
-            own = own_cards.get(key) or own_cards.setdefault(
-                key, price_step(step, card.price_date, catalogue, profile.service_tier)
-            )
-        cards.append(own)
-        n_in, frac, n_out = step.input_tokens, step.cached_input_fraction, step.billed_output_tokens
-        priced = prices.get((id(own), n_in, frac, n_out))
+        n_in, frac = step.input_tokens, step.cached_input_fraction
+        key = (step.prefix == "", step.provider, step.model, id(step.pricing), n_in, frac, step.output_tokens,
+               step.reasoning_tokens, step.repeat)
+        priced = alike.get(key)
         if priced is None:
-            flex = request_cost_usd(own.flex, n_in, frac, n_out) if own.flex is not None else None
-            priced = prices[id(own), n_in, frac, n_out] = (
-                request_cost_usd(own.standard, n_in, frac, n_out), request_cost_usd(own.batch, n_in, frac, n_out), flex
+            if not step.prefix:
+                own = card
+            else:
+                card_key = (step.provider, step.model, id(step.pricing))
+                own = own_cards.get(card_key) or own_cards.setdefault(
+                    card_key, price_step(step, card.price_date, catalogue, profile.service_tier)
+                )
+            n_out = step.billed_output_tokens
+            one = request_cost_usd(own.standard, n_in, frac, n_out) * step.repeat
+            one_batch = min(request_cost_usd(own.batch, n_in, frac, n_out) * step.repeat, one)
+            # Async at flex prices where a step's model has a flex tier (standard for the others).
+            flex = (
+                request_cost_usd(own.flex, n_in, frac, n_out) * step.repeat
+                if own.flex is not None and own.service_tier == "standard" else None
             )
-        one = priced[0] * step.repeat
-        one_batch = min(priced[1] * step.repeat, one)
+            monthly = {m: (one_batch if m == "batch" else one) * volume for m in MODES}
+            priced = alike[key] = _Priced(own, one, one_batch, flex, monthly)
+        one = priced.one
         standard += one
-        batch += one_batch
-        # Async at flex prices where a step's model has a flex tier (standard for the others).
-        if priced[2] is not None and own.service_tier == "standard":
+        batch += priced.one_batch
+        if priced.flex is not None:
             has_flex = True
-            flex_request += priced[2] * step.repeat
+            flex_request += priced.flex
         else:
             flex_request += one
+        own = priced.card
+        cards.append(own)
         step_costs.append(
             StepCost(
                 name=step.name, provider=own.provider, model=own.model, calls=step.repeat, input_tokens=n_in,
                 cached_input_fraction=frac, output_tokens=step.output_tokens,
-                reasoning_tokens=step.reasoning_tokens, request_usd=one, batch_request_usd=one_batch,
-                tokens_usd_per_month={m: (one_batch if m == "batch" else one) * volume for m in MODES},
-                price_source=own.source,
+                reasoning_tokens=step.reasoning_tokens, request_usd=one, batch_request_usd=priced.one_batch,
+                tokens_usd_per_month=dict(priced.monthly), price_source=own.source,
             )
         )
     per_request: dict[Mode, float] = {"sync": standard, "streaming": standard, "async": standard, "batch": batch}

@@ -36,6 +36,9 @@ PERCENTILES = (0.5, 0.95, 0.99)
 _NEGLIGIBLE = 1e-10
 _STEPS = 200
 _SQRT2 = math.sqrt(2.0)
+# erf(t) is exactly 1.0 in floating point from t = 5.93 on (and -1.0 below -5.93): a margin.
+_SATURATED = 6.5
+_LARGEST_EXP = 709.0  # math.exp overflows above 709.78: no x is that far
 
 
 def sigma_of(p50: float, p95: float) -> float:
@@ -352,15 +355,26 @@ def _mixture_quantile(components: list[tuple[float, float, _Fit]], p: float) -> 
     # bisection so that a mixture of steps (calls of no spread) converges as surely.
     low, high = min(points), max(points)
     # Each component's CDF as erf of its log, inlined: the sum is evaluated a dozen times.
-    smooth = [(w, shift + fit.shift, fit.mu, fit.sigma * _SQRT2) for w, shift, fit in components if fit.sigma > 0]
+    # Beyond |t| = 6.5 erf is exactly -1 or 1 in floating point: a component there adds
+    # exactly 0 or its weight, so it is added without its logarithm (the same sum, bit for bit).
+    smooth = []
+    for w, shift, fit in components:
+        if fit.sigma > 0:
+            at, scale = shift + fit.shift, fit.sigma * _SQRT2
+            top = fit.mu + _SATURATED * scale
+            below = at + math.exp(fit.mu - _SATURATED * scale)
+            above = at + math.exp(top) if top < _LARGEST_EXP else math.inf
+            smooth.append((w, w * 0.5, at, fit.mu, scale, below, above))
     steps = [(w, shift + fit.shift) for w, shift, fit in components if fit.sigma == 0]
     log, erf = math.log, math.erf
 
     def excess(x: float) -> float:
         total = sum(w for w, at in steps if x >= at)
-        for w, at, mu, scale in smooth:
-            if x > at:
-                total += w * 0.5 * (1.0 + erf((log(x - at) - mu) / scale))
+        for w, half, at, mu, scale, below, above in smooth:
+            if x >= above:
+                total += w
+            elif x > below:
+                total += half * (1.0 + erf((log(x - at) - mu) / scale))
         return total - p
 
     f_low, f_high = excess(low), excess(high)

@@ -212,6 +212,17 @@ class _CallTimes:
     measured: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _Timed:
+    """What steps that time alike share: the model's speed, one call's times, its p99 and
+    how its p95 was estimated (None: measured)."""
+
+    speed: ModelSpeed
+    times: _CallTimes
+    estimate: str | None
+    call_p99: float
+
+
 def _call_times(
     step: WorkStep, speed: ModelSpeed, named: bool, assumptions: list[Assumption], seen: set[tuple[str, str]]
 ) -> tuple[_CallTimes, str | None]:
@@ -311,20 +322,33 @@ def estimate_latency(
     named = len({(s.provider, s.model) for s in steps}) > 1
     assumptions: list[Assumption] = []
     seen: set[tuple[str, str]] = set()
-    speeds = [model_speed(catalogue, s.provider, s.model, profile.service_tier) for s in steps]
+    speeds: list[ModelSpeed] = []
     times: list[_CallTimes] = []
-    # Steps that time alike (an agent's repeated steps) are worked out once.
-    worked: dict[tuple[object, ...], tuple[_CallTimes, str | None]] = {}
+    calls: list[Calls] = []
+    call_p99: list[float] = []
+    # Steps that time alike (an agent's repeated steps) are worked out once: their speed,
+    # call times, p99 and the wording of their estimate.
+    worked: dict[tuple[object, ...], _Timed] = {}
+    repeated: dict[tuple[int, int], Calls] = {}  # (id of the timing, repeat) -> the step's calls
     estimated: dict[str, list[str]] = {}  # how a call's p95 was estimated -> the steps so estimated
-    for s, speed in zip(steps, speeds, strict=True):
-        key = (id(speed), s.model, s.output_tokens, s.reasoning_tokens, s.output_tokens_per_s, s.ttft_s,
+    for s in steps:
+        key = (s.provider, s.model, s.output_tokens, s.reasoning_tokens, s.output_tokens_per_s, s.ttft_s,
                s.model_p50_s, s.model_p95_s)
         hit = worked.get(key)
         if hit is None:
-            hit = worked[key] = _call_times(s, speed, named, assumptions, seen)
-        times.append(hit[0])
-        if hit[1] is not None:
-            estimated.setdefault(hit[1], []).append(s.name if s.prefix else "")
+            speed = model_speed(catalogue, s.provider, s.model, profile.service_tier)
+            t, how = _call_times(s, speed, named, assumptions, seen)
+            one = Calls(1, t.call_p50, t.call_p95)
+            hit = worked[key] = _Timed(speed, t, how, t.call_p50 * math.exp(one.sigma * Z99))
+        speeds.append(hit.speed)
+        times.append(hit.times)
+        call_p99.append(hit.call_p99)
+        step_calls = repeated.get((id(hit), s.repeat))
+        if step_calls is None:
+            step_calls = repeated[id(hit), s.repeat] = Calls(s.repeat, hit.times.call_p50, hit.times.call_p95)
+        calls.append(step_calls)
+        if hit.estimate is not None:
+            estimated.setdefault(hit.estimate, []).append(s.name if s.prefix else "")
     for value, names in estimated.items():
         label = "per-call p95" + (f" ({_steps_named(names)})" if names[0] else "")
         assumptions.append(Assumption(name=label, value=value, source="estimated: no model_p95_s was given"))
@@ -332,7 +356,6 @@ def estimate_latency(
 
     rho = profile.latency_correlation if profile.latency_correlation is not None else DEFAULT_LATENCY_CORRELATION
     rate = profile.retry_rate
-    calls = [Calls(s.repeat, t.call_p50, t.call_p95) for s, t in zip(steps, times, strict=True)]
     tools = [s.repeat * s.tool_latency_s for s in steps]
     whole = percentiles(calls, sum(tools), retry_rate=rate, backoff_s=RETRY_BACKOFF_S, correlation=rho)
     shown = next(i for i, s in enumerate(steps) if s.shown)
@@ -353,13 +376,13 @@ def estimate_latency(
         )
     start = 0.0
     step_latency = []
-    for s, t, c in zip(steps, times, calls, strict=True):
+    for s, t, p99 in zip(steps, times, call_p99, strict=True):
         duration = s.repeat * (s.tool_latency_s + t.call_p50)
         step_latency.append(
             StepLatency(
                 name=s.name, provider=s.provider, model=s.model, calls=s.repeat, shown=s.shown,
                 tool_latency_s=s.tool_latency_s, call_p50_s=t.call_p50, call_p95_s=t.call_p95,
-                call_p99_s=t.call_p50 * math.exp(c.sigma * Z99), first_token_p50_s=t.first_p50,
+                call_p99_s=p99, first_token_p50_s=t.first_p50,
                 first_token_p95_s=t.first_p95, output_tokens_per_s=t.tps, reasoning_tokens=s.reasoning_tokens,
                 measured=t.measured, start_s=start, duration_s=duration,
             )

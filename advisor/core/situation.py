@@ -20,7 +20,7 @@ from .errors import InputError
 from .facts import profile_facts, step_facts
 from .latency import LatencyEstimate, estimate_latency
 from .prices import PriceCard
-from .profile import MODES, WorkloadProfile, parse_profile
+from .profile import MODES, SHORTHAND_FIELDS, WorkloadProfile, parse_profile
 from .provider import batch_offer, check_service_tier
 from .rules import RuleSet, load_rules
 from .steps import WorkStep, calls_per_request, shown_step, with_changes, work_steps
@@ -177,6 +177,7 @@ def facts(
 # as it is. The probes of the what-if search and the levers change one or two answers at a
 # time, thousands of times; a test checks that this gives what ``situate`` gives. A change
 # to a step (``steps.<name>.<field>``) or to the steps changes everything.
+_STEP_FIELDS = frozenset({"provider", "model", "pricing", "steps", *SHORTHAND_FIELDS})  # what work_steps reads
 _PRICE_FIELDS = frozenset({"provider", "model", "pricing", "service_tier", "steps"})
 _LATENCY_FIELDS = frozenset({
     "provider", "model", "service_tier", "ttft_s", "output_tokens_per_s", "model_p95_s", "model_p50_s",
@@ -199,7 +200,7 @@ def resituate(base: Situation, ruleset: RuleSet, changes: Mapping[str, Any]) -> 
     profile = with_changes(base.profile, changes)
     changed = {"steps" if key.startswith("steps.") else key for key in changes}
     catalogue = ruleset.catalogue
-    steps = work_steps(profile) if not changed.isdisjoint(_COST_FIELDS | _LATENCY_FIELDS) else base.steps
+    steps = work_steps(profile) if not changed.isdisjoint(_STEP_FIELDS) else base.steps
     if not changed.isdisjoint(_PRICE_FIELDS):
         _check_service_tier(ruleset, profile, steps)
     latency_assumptions: list[Assumption] | None = None
