@@ -134,7 +134,9 @@ class ModeCost:
     flex_total_usd: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, like WorkStep (advisor.core.steps): one per step, per probe, and a frozen
+# dataclass's __init__ costs three times as much. Nothing changes one once it is built.
+@dataclass(slots=True)
 class StepCost:
     """One step's share of the token bill: its calls priced with its own model's prices."""
 

@@ -32,6 +32,7 @@ _NORMAL = NormalDist()
 Z95 = _NORMAL.inv_cdf(0.95)
 Z99 = _NORMAL.inv_cdf(0.99)
 PERCENTILES = (0.5, 0.95, 0.99)
+_Z = {p: _NORMAL.inv_cdf(p) for p in PERCENTILES}
 # Binomial weights below this share of the largest are left out (and the rest renormalised).
 _NEGLIGIBLE = 1e-10
 _STEPS = 200
@@ -135,7 +136,8 @@ def _percentiles(
         else:
             components.append((w, constant + k * backoff_s, moments.fit(k, slowest)))
     mean = sum(w * (shift + fit.mean) for w, shift, fit in components)
-    p50, p95, p99 = (_round(_mixture_quantile(components, p)) for p in PERCENTILES)
+    mixture = _Mixture(components)
+    p50, p95, p99 = (_round(mixture.quantile(p)) for p in PERCENTILES)
     return Percentiles(p50, max(p95, p50), max(p99, p95, p50), mean)
 
 
@@ -165,12 +167,14 @@ def _slowest(calls: tuple[Calls, ...]) -> Calls:
     return Calls(1, p50, p50 * (p99 / p50) ** (Z95 / Z99))
 
 
-def _retries(units: int, rate: float) -> list[tuple[int, float]]:
-    """(k, probability) that k of ``units`` calls are retried, each with probability ``rate``."""
+@functools.lru_cache(maxsize=1024)
+def _retries(units: int, rate: float) -> tuple[tuple[int, float], ...]:
+    """(k, probability) that k of ``units`` calls are retried, each with probability ``rate``
+    (cached: a workload's probes ask for the same few again and again)."""
     if rate <= 0 or units == 0:
-        return [(0, 1.0)]
+        return ((0, 1.0),)
     if rate >= 1:
-        return [(units, 1.0)]
+        return ((units, 1.0),)
     log_r, log_q = math.log(rate), math.log1p(-rate)
 
     def log_pmf(k: int) -> float:
@@ -188,7 +192,7 @@ def _retries(units: int, rate: float) -> list[tuple[int, float]]:
         high += 1
     raw = [(k, math.exp(log_pmf(k) - top)) for k in range(low, high + 1)]
     total = sum(w for _, w in raw)
-    return [(k, w / total) for k, w in raw]
+    return tuple((k, w / total) for k, w in raw)
 
 
 def _dot(x: list[float], y: list[float]) -> float:
@@ -344,58 +348,69 @@ def _fit(mean: float, var: float, third: float) -> _Fit:
     return _Fit(shift, math.log(scale), sigma, mean)
 
 
-def _mixture_quantile(components: list[tuple[float, float, _Fit]], p: float) -> float:
-    z = _NORMAL.inv_cdf(p)
-    points = [shift + fit.quantile(z) for _, shift, fit in components]
-    if len(components) == 1:
-        return points[0]
-    # Every component is at or below p at the least of their quantiles and at or above it at
-    # the largest: the mixture's quantile lies between. Found by the Illinois variant of
-    # false position (a handful of steps where bisection takes forty), every fourth step a
-    # bisection so that a mixture of steps (calls of no spread) converges as surely.
-    low, high = min(points), max(points)
-    # Each component's CDF as erf of its log, inlined: the sum is evaluated a dozen times.
-    # Beyond |t| = 6.5 erf is exactly -1 or 1 in floating point: a component there adds
-    # exactly 0 or its weight, so it is added without its logarithm (the same sum, bit for bit).
-    smooth = []
-    for w, shift, fit in components:
-        if fit.sigma > 0:
-            at, scale = shift + fit.shift, fit.sigma * _SQRT2
-            top = fit.mu + _SATURATED * scale
-            below = at + math.exp(fit.mu - _SATURATED * scale)
-            above = at + math.exp(top) if top < _LARGEST_EXP else math.inf
-            smooth.append((w, w * 0.5, at, fit.mu, scale, below, above))
-    steps = [(w, shift + fit.shift) for w, shift, fit in components if fit.sigma == 0]
-    log, erf = math.log, math.erf
+class _Mixture:
+    """The weighted mixture of shifted lognormals (``components``: weight, shift, fit), its
+    CDF set up once for the percentiles asked of it."""
 
-    def excess(x: float) -> float:
-        total = sum(w for w, at in steps if x >= at)
-        for w, half, at, mu, scale, below, above in smooth:
+    def __init__(self, components: list[tuple[float, float, _Fit]]):
+        self._components = components
+        # Each component's CDF as erf of its log, inlined: the sum is evaluated a dozen times
+        # per percentile. Beyond |t| = 6.5 erf is exactly -1 or 1 in floating point: a
+        # component there adds exactly 0 or its weight, so it is added without its logarithm
+        # (the same sum, bit for bit).
+        smooth = []
+        for w, shift, fit in components:
+            if fit.sigma > 0:
+                at, scale = shift + fit.shift, fit.sigma * _SQRT2
+                top = fit.mu + _SATURATED * scale
+                below = at + math.exp(fit.mu - _SATURATED * scale)
+                above = at + math.exp(top) if top < _LARGEST_EXP else math.inf
+                smooth.append((w, w * 0.5, at, fit.mu, scale, below, above))
+        self._smooth = smooth
+        self._steps = [(w, shift + fit.shift) for w, shift, fit in components if fit.sigma == 0]
+
+    def _cdf(self, x: float) -> float:
+        log, erf = math.log, math.erf
+        total = sum(w for w, at in self._steps if x >= at)
+        for w, half, at, mu, scale, below, above in self._smooth:
             if x >= above:
                 total += w
             elif x > below:
                 total += half * (1.0 + erf((log(x - at) - mu) / scale))
-        return total - p
+        return total
 
-    f_low, f_high = excess(low), excess(high)
-    side = 0
-    for step in range(_STEPS):
-        if high - low <= 1e-10 * high or f_low >= 0 or f_high <= 0:
-            break
-        x = (low * f_high - high * f_low) / (f_high - f_low)
-        if step % 4 == 3 or not low < x < high:
-            x = (low + high) / 2
-        fx = excess(x)
-        if fx < 0:
-            low, f_low = x, fx
-            if side < 0:
-                f_high /= 2
-            side = -1
-        elif fx > 0:
-            high, f_high = x, fx
-            if side > 0:
-                f_low /= 2
-            side = 1
-        else:
-            return x
-    return low if f_low >= 0 else high if f_high <= 0 else (low + high) / 2
+    def quantile(self, p: float) -> float:
+        z = _Z.get(p)
+        if z is None:
+            z = _NORMAL.inv_cdf(p)
+        points = [shift + fit.quantile(z) for _, shift, fit in self._components]
+        if len(points) == 1:
+            return points[0]
+        # Every component is at or below p at the least of their quantiles and at or above it
+        # at the largest: the mixture's quantile lies between. Found by the Illinois variant of
+        # false position (a handful of steps where bisection takes forty), every fourth step a
+        # bisection so that a mixture of steps (calls of no spread) converges as surely.
+        low, high = min(points), max(points)
+        cdf = self._cdf
+        f_low, f_high = cdf(low) - p, cdf(high) - p
+        side = 0
+        for step in range(_STEPS):
+            if high - low <= 1e-10 * high or f_low >= 0 or f_high <= 0:
+                break
+            x = (low * f_high - high * f_low) / (f_high - f_low)
+            if step % 4 == 3 or not low < x < high:
+                x = (low + high) / 2
+            fx = cdf(x) - p
+            if fx < 0:
+                low, f_low = x, fx
+                if side < 0:
+                    f_high /= 2
+                side = -1
+            elif fx > 0:
+                high, f_high = x, fx
+                if side > 0:
+                    f_low /= 2
+                side = 1
+            else:
+                return x
+        return low if f_low >= 0 else high if f_high <= 0 else (low + high) / 2

@@ -156,7 +156,9 @@ def model_speed(catalogue: Catalogue, provider: str, model: str, service_tier: s
     return hit
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, like WorkStep (advisor.core.steps): one per step, per probe, and a frozen
+# dataclass's __init__ costs three times as much. Nothing changes one once it is built.
+@dataclass(slots=True)
 class StepLatency:
     """One step's calls: one call's time (one attempt, no retry) and where the step sits in a
     typical request (every call at its median)."""
