@@ -57,7 +57,6 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from advisor.core.files import check_output, write_output
-    from advisor.records.folder import record_files
     from advisor.views.review import ReviewRun, workload_files
 
     output = Path(args.output) if args.output else None
@@ -66,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
         # Before the work, not after it: the report may not replace a file, let alone an input.
         inputs = workload_files(args.paths, recurse=args.recurse)[0]
         if args.decisions:
+            from advisor.records.folder import record_files
+
             inputs += [path for _, path in record_files(args.decisions)]
         check_output(output, inputs=inputs, force=args.force, what="report")
     bar = Progress()

@@ -42,24 +42,29 @@ Decided = tuple[tuple[bool, ...], tuple[float, ...], tuple[float, ...], tuple[bo
 Decide = Callable[[Mapping[str, Any], Sequence[float]], Decided]
 
 
+# Every node's position: compile() needs one, and the function has no source text to point
+# into. Given as each node is made (ast.fix_missing_locations walks the whole tree after).
+_AT: dict[str, Any] = {"lineno": 1, "col_offset": 0, "end_lineno": 1, "end_col_offset": 0}
+
+
 def _name(identifier: str, store: bool = False) -> ast.Name:
-    return ast.Name(id=identifier, ctx=ast.Store() if store else ast.Load())
+    return ast.Name(id=identifier, ctx=ast.Store() if store else ast.Load(), **_AT)
 
 
 def _const(value: Any) -> ast.Constant:
-    return ast.Constant(value=value)
+    return ast.Constant(value=value, **_AT)
 
 
 def _tuple(items: Sequence[ast.expr]) -> ast.Tuple:
-    return ast.Tuple(elts=list(items), ctx=ast.Load())
+    return ast.Tuple(elts=list(items), ctx=ast.Load(), **_AT)
 
 
 def _assign(target: str, value: ast.expr) -> ast.Assign:
-    return ast.Assign(targets=[_name(target, store=True)], value=value)
+    return ast.Assign(targets=[_name(target, store=True)], value=value, **_AT)
 
 
 def _bool_op(op: ast.boolop, values: list[ast.expr]) -> ast.expr:
-    return values[0] if len(values) == 1 else ast.BoolOp(op=op, values=values)
+    return values[0] if len(values) == 1 else ast.BoolOp(op=op, values=values, **_AT)
 
 
 class _Builder:
@@ -73,7 +78,7 @@ class _Builder:
 
     @staticmethod
     def _present(var: ast.Name) -> ast.Compare:
-        return ast.Compare(left=var, ops=[ast.IsNot()], comparators=[_const(None)])
+        return ast.Compare(left=var, ops=[ast.IsNot()], comparators=[_const(None)], **_AT)
 
     def condition(self, node: Mapping[str, Any]) -> ast.expr:
         """A (validated) condition as one boolean expression."""
@@ -82,7 +87,7 @@ class _Builder:
         if "any" in node:
             return _bool_op(ast.Or(), [self.condition(child) for child in node["any"]])
         if "not" in node:
-            return ast.UnaryOp(op=ast.Not(), operand=self.condition(node["not"]))
+            return ast.UnaryOp(op=ast.Not(), operand=self.condition(node["not"]), **_AT)
         subject = self.fact(node["fact"])
         op, value = node["op"], node["value"]
         checks: list[ast.expr] = []
@@ -96,7 +101,7 @@ class _Builder:
             # != 5 is true and None < 5 raises, so those ask first.
             if op not in ("eq", "in"):
                 checks.append(self._present(subject))
-        checks.append(ast.Compare(left=subject, ops=[_AST_OPS[op]()], comparators=[operand]))
+        checks.append(ast.Compare(left=subject, ops=[_AST_OPS[op]()], comparators=[operand], **_AT))
         return _bool_op(ast.And(), checks)
 
 
@@ -105,9 +110,9 @@ def decide_tree(rules: Sequence[Any], axes: Sequence[str]) -> ast.Module:
     ``spec.when``, ``axis``, ``scores``, ``excludes``, ``unmets``) and the axes in order."""
     builder = _Builder()
     flags = [builder.condition(rule.spec.when) for rule in rules]
-    body: list[ast.stmt] = [_assign("get", ast.Attribute(value=_name("facts"), attr="get", ctx=ast.Load()))]
+    body: list[ast.stmt] = [_assign("get", ast.Attribute(value=_name("facts"), attr="get", ctx=ast.Load(), **_AT))]
     body += [
-        _assign(var, ast.Call(func=_name("get"), args=[_const(name)], keywords=[]))
+        _assign(var, ast.Call(func=_name("get"), args=[_const(name)], keywords=[], **_AT))
         for name, var in builder.locals.items()
     ]
     body += [_assign(f"r{i}", flag) for i, flag in enumerate(flags)]
@@ -121,10 +126,10 @@ def decide_tree(rules: Sequence[Any], axes: Sequence[str]) -> ast.Module:
             continue
         adds: list[ast.stmt] = [
             ast.AugAssign(target=_name(f"s{MODES.index(mode)}_{axis_index[rule.axis]}", store=True), op=ast.Add(),
-                          value=_const(score))
+                          value=_const(score), **_AT)
             for mode, score in rule.scores
         ]
-        body.append(ast.If(test=_name(f"r{i}"), body=adds, orelse=[]))
+        body.append(ast.If(test=_name(f"r{i}"), body=adds, orelse=[], **_AT))
     scores = [
         _name(f"s{m}_{a}") if (m, a) in scored else _const(0.0) for m in range(len(MODES)) for a in range(len(axes))
     ]
@@ -133,9 +138,9 @@ def decide_tree(rules: Sequence[Any], axes: Sequence[str]) -> ast.Module:
         # 0 + w0 * s0 + w1 * s1 + ...: the order and the start of the builtin sum().
         total: ast.expr = _const(0)
         for a in range(len(axes)):
-            weight = ast.Subscript(value=_name("weights"), slice=_const(a), ctx=ast.Load())
-            total = ast.BinOp(left=total, op=ast.Add(), right=ast.BinOp(left=weight, op=ast.Mult(),
-                                                                          right=scores[m * len(axes) + a]))
+            weight = ast.Subscript(value=_name("weights"), slice=_const(a), ctx=ast.Load(), **_AT)
+            product = ast.BinOp(left=weight, op=ast.Mult(), right=scores[m * len(axes) + a], **_AT)
+            total = ast.BinOp(left=total, op=ast.Add(), right=product, **_AT)
         totals.append(total)
 
     def any_of(indexes: list[int]) -> ast.expr:
@@ -147,15 +152,16 @@ def decide_tree(rules: Sequence[Any], axes: Sequence[str]) -> ast.Module:
         _tuple([_name(f"r{i}") for i in range(len(rules))]), _tuple(scores), _tuple(totals), _tuple(excluded),
         _tuple(unmet),
     ])
-    body.append(ast.Return(value=result))
+    body.append(ast.Return(value=result, **_AT))
     arguments = ast.arguments(
-        posonlyargs=[ast.arg(arg="facts"), ast.arg(arg="weights")], args=[], vararg=None, kwonlyargs=[],
+        posonlyargs=[ast.arg(arg="facts", **_AT), ast.arg(arg="weights", **_AT)], args=[], vararg=None, kwonlyargs=[],
         kw_defaults=[], kwarg=None, defaults=[],
     )
     extra: dict[str, Any] = {"type_params": []} if sys.version_info >= (3, 12) else {}
-    function = ast.FunctionDef(name="decide", args=arguments, body=body, decorator_list=[], returns=None, **extra)
-    module = ast.Module(body=[function], type_ignores=[])
-    return ast.fix_missing_locations(module)
+    function = ast.FunctionDef(
+        name="decide", args=arguments, body=body, decorator_list=[], returns=None, **extra, **_AT
+    )
+    return ast.Module(body=[function], type_ignores=[])
 
 
 def compile_ruleset(rules: Sequence[Any], axes: Sequence[str]) -> Decide:

@@ -18,9 +18,8 @@ import os
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from advisor.core.assessment import Assessment, RuleSetInfo, headline_reason
@@ -34,12 +33,13 @@ from advisor.core.profile import MODES, Mode, WorkloadProfile, load_profile
 from advisor.core.rules import HEADER_FILE, RuleSet, load_rules
 from advisor.core.situation import situate, today
 from advisor.core.version import __version__
-from advisor.records.folder import record_files
-from advisor.records.inputs import read_inputs
 
 from .formatting import money, move_words, percent, saving_cell, saving_or_extra, seconds
 from .json_output import dump_json
-from .templates import environment, render_shipped
+
+if TYPE_CHECKING:  # the Markdown report's and the decision records' modules load when used:
+    # a JSON review without --decisions needs neither Jinja2 nor the records' parsers
+    from markupsafe import Markup
 
 TEMPLATE = "review.md.j2"
 WORKLOAD_TEMPLATE = "review-workload.md.j2"  # a workload's line of the report
@@ -256,6 +256,9 @@ def _decision_records(directory: Path) -> tuple[dict[str, list[DecisionLink]], l
             "no such decisions folder" if problem == "no such folder" else problem,
             source=str(directory), field="--decisions",
         )
+    from advisor.records.folder import record_files
+    from advisor.records.inputs import read_inputs
+
     by_name: dict[str, list[DecisionLink]] = {}
     errors: list[ReviewError] = []
     for number, path in record_files(directory):
@@ -654,6 +657,8 @@ class ReviewRun:
         context["rows"] = lines
         context["errors"] = [e.model_dump() for e in self.errors]
         context["skipped"] = [e.model_dump() for e in self.skipped]
+        from .templates import environment
+
         yield from environment().get_template(TEMPLATE).generate(context)
 
 
@@ -709,6 +714,8 @@ def _link_target(path: str, base: Path | None) -> str:
 def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool) -> Markup:
     """A workload's line of the report's Workloads table (``ReviewRow`` data in), Markdown
     already: the template's ``workload_line`` escapes its free text."""
+    from markupsafe import Markup
+
     cells = {
         "name": row["name"],
         "file": row["file"],
@@ -729,6 +736,8 @@ def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool) -
 
 @functools.cache
 def _template_module() -> Any:
+    from .templates import environment
+
     return environment().get_template(WORKLOAD_TEMPLATE).module
 
 
@@ -763,6 +772,8 @@ def _report_context(
     counts and amounts (``ReviewSummary`` data without its moves and risks), ``moves`` its
     moves, ``top_risks`` its first TOP_RISKS risks of ``risk_count`` (``ReviewMove`` and
     ``ReviewRisk`` data)."""
+    from markupsafe import Markup
+
     return {
         "review": {
             "advisor_version": advisor_version,
@@ -802,4 +813,6 @@ def render_review(r: Review, fmt: str = "md", *, link_base: str | Path | None = 
         return dump_json(r.model_dump(mode="json"))
     if fmt != "md":
         raise InputError(f"must be md or json (got {fmt!r})", field="format")
+    from .templates import render_shipped
+
     return render_shipped(TEMPLATE, review_context(r, link_base))
