@@ -15,6 +15,7 @@ replace, the one recommended without it; otherwise that rule excludes it.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -48,6 +49,8 @@ class RuleSet(Protocol):
     def pays_its_way(self) -> tuple[tuple[int, Mode], ...]: ...
     @property
     def decide(self) -> Decide: ...
+    @property
+    def memo(self) -> dict[str, Any]: ...
 
 
 MAX_WEIGHT = 100.0
@@ -81,6 +84,8 @@ class RuleOutcome(NamedTuple):
 
 
 _T = TypeVar("_T")
+# Distinct outcomes (fired rules, weights) whose decisive rules a rule set keeps.
+_KNOWN_DECISIONS = 4096
 
 
 class _once(Generic[_T]):
@@ -177,9 +182,19 @@ class Evaluation:
     @_once
     def decided_by(self) -> tuple[str, ...]:
         """Rule ids, most decisive first."""
-        return _decisive_rules(
-            list(self.fired), self.weights, self.recommendation, self.order, self.totals, self.excluded, self.unmet
-        )
+        # The fired rules, the modes that did not pay their way and the weights decide the
+        # totals, the order and every exclusion: workloads alike share the answer.
+        key = (self.fired_flags, self._unpaid, tuple(self.weights.values()))
+        known: dict[Any, tuple[str, ...]] = self.ruleset.memo.setdefault("decided_by", {})
+        decisive = known.get(key)
+        if decisive is None:
+            decisive = _decisive_rules(
+                list(self.fired), self.weights, self.recommendation, self.order, self.totals, self.excluded,
+                self.unmet,
+            )
+            if len(known) < _KNOWN_DECISIONS:
+                known[key] = decisive
+        return decisive
 
     @_once
     def outcomes(self) -> tuple[RuleOutcome, ...]:
@@ -223,6 +238,7 @@ class _FactWords(dict[str, str]):
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 
 
+@functools.lru_cache(maxsize=1024)  # a rule's words, read again for each workload it decides
 def first_sentence(text: str) -> str:
     """The first sentence of a rule's ``because``, on one line."""
     return _SENTENCE_END.split(" ".join(text.split()), maxsplit=1)[0]
