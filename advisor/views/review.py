@@ -201,7 +201,7 @@ class _Finder:
             return
         rule_set = any(e.name == HEADER_FILE for e in entries)
         for entry in entries:
-            path = Path(entry.path)
+            path = folder / entry.name  # (cheaper than parsing entry.path again)
             if entry.name.startswith("."):
                 self.skip(path, "hidden folder, not searched" if entry.is_dir() else "hidden file")
                 continue
