@@ -371,7 +371,7 @@ class _Mixture:
 
     def _cdf(self, x: float) -> float:
         log, erf = math.log, math.erf
-        total = sum(w for w, at in self._steps if x >= at)
+        total = sum(w for w, at in self._steps if x >= at) if self._steps else 0.0
         for w, half, at, mu, scale, below, above in self._smooth:
             if x >= above:
                 total += w
