@@ -326,12 +326,14 @@ def estimate_latency(
     seen: set[tuple[str, str]] = set()
     speeds: list[ModelSpeed] = []
     times: list[_CallTimes] = []
-    calls: list[Calls] = []
     call_p99: list[float] = []
+    # The request's calls, those that time alike counted together (as the distribution
+    # counts them), and those before the shown step.
+    calls: dict[tuple[float, float], float] = {}
+    before_shown: dict[tuple[float, float], float] = {}
     # Steps that time alike (an agent's repeated steps) are worked out once: their speed,
     # call times, p99 and the wording of their estimate.
     worked: dict[tuple[object, ...], _Timed] = {}
-    repeated: dict[tuple[int, int], Calls] = {}  # (id of the timing, repeat) -> the step's calls
     estimated: dict[str, list[str]] = {}  # how a call's p95 was estimated -> the steps so estimated
     for s in steps:
         key = (s.provider, s.model, s.output_tokens, s.reasoning_tokens, s.output_tokens_per_s, s.ttft_s,
@@ -345,10 +347,10 @@ def estimate_latency(
         speeds.append(hit.speed)
         times.append(hit.times)
         call_p99.append(hit.call_p99)
-        step_calls = repeated.get((id(hit), s.repeat))
-        if step_calls is None:
-            step_calls = repeated[id(hit), s.repeat] = Calls(s.repeat, hit.times.call_p50, hit.times.call_p95)
-        calls.append(step_calls)
+        if s.shown:
+            before_shown = dict(calls)
+        timing = (hit.times.call_p50, hit.times.call_p95)
+        calls[timing] = calls.get(timing, 0.0) + s.repeat
         if hit.estimate is not None:
             estimated.setdefault(hit.estimate, []).append(s.name if s.prefix else "")
     for value, names in estimated.items():
@@ -359,9 +361,9 @@ def estimate_latency(
     rho = profile.latency_correlation if profile.latency_correlation is not None else DEFAULT_LATENCY_CORRELATION
     rate = profile.retry_rate
     tools = [s.repeat * s.tool_latency_s for s in steps]
-    whole = percentiles(calls, sum(tools), retry_rate=rate, backoff_s=RETRY_BACKOFF_S, correlation=rho)
+    whole = percentiles(_calls(calls), sum(tools), retry_rate=rate, backoff_s=RETRY_BACKOFF_S, correlation=rho)
     shown = next(i for i, s in enumerate(steps) if s.shown)
-    first = _first_token(steps, times, calls, tools, shown, rate, rho)
+    first = _first_token(steps, times, _calls(before_shown), tools, shown, rate, rho)
 
     per_call = max(t.call_p95 for t in times)
     budget = profile.latency_budget_s
@@ -415,20 +417,25 @@ def estimate_latency(
     return estimate, assumptions
 
 
+def _calls(counts: dict[tuple[float, float], float]) -> list[Calls]:
+    return [Calls(count, p50, p95) for (p50, p95), count in counts.items()]
+
+
 def _first_token(
     steps: tuple[WorkStep, ...],
     times: list[_CallTimes],
-    calls: list[Calls],
+    before: list[Calls],
     tools: list[float],
     shown: int,
     rate: float,
     rho: float,
 ) -> Percentiles:
     """Percentiles of the time until the shown step's first visible token: every call before
-    it (its own earlier runs included), every tool time up to it, and its first token. A
-    retry of the shown call costs a whole attempt before its first token."""
+    it (``before``: the steps before it; its own earlier runs included here), every tool time
+    up to it, and its first token. A retry of the shown call costs a whole attempt before its
+    first token."""
     step, t = steps[shown], times[shown]
-    before = [*calls[:shown], Calls(step.repeat - 1, t.call_p50, t.call_p95)]
+    before = [*before, Calls(step.repeat - 1, t.call_p50, t.call_p95)]
     first = Calls(1, t.first_p50, t.first_p95)
     retried = [*before, Calls(1, t.call_p50, t.call_p95)]
     return percentiles(
