@@ -253,4 +253,9 @@ def parse_yaml(text: str, source: str) -> Any:
 
 def read_yaml_file(path: str | Path) -> Any:
     """Read and parse a YAML file, turning every I/O problem into an InputError."""
-    return parse_yaml(read_text(path, what="YAML file", missing="no such file"), str(path))
+    return parse_yaml(read_yaml_text(path), str(path))
+
+
+def read_yaml_text(path: str | Path) -> str:
+    """The text of a YAML file, as ``read_yaml_file`` reads it (an InputError when it cannot)."""
+    return read_text(path, what="YAML file", missing="no such file")
