@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.core.distribution import Calls, percentiles, sigma_of
+from advisor.core.distribution import Calls, _Fit, _Mixture, percentiles, sigma_of
 
 # Shapes of requests: one call; a RAG chat (a short rewrite, then the answer); a four-step
 # agent (three small steps and a slow answer); a twelve-call loop of one step.
@@ -148,3 +148,21 @@ def test_at_the_widest_spread_allowed_another_call_lowers_no_percentile_by_more_
     after = percentiles([*calls, Calls(1, 1.0, 10.0)], retry_rate=retry_rate, backoff_s=BACKOFF_S, correlation=rho)
     for x, y in ((before.p50, after.p50), (before.p95, after.p95), (before.p99, after.p99)):
         assert y >= x * 0.99
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    parts=st.lists(
+        st.tuples(st.floats(1e-9, 1), st.floats(0, 100), st.floats(-5, 7), st.floats(0.001, 3)), min_size=1, max_size=12
+    ),
+    x=st.floats(1e-6, 5_000),
+)
+def test_the_mixture_adds_a_saturated_component_exactly_as_its_logarithm_would(parts, x):
+    # A component far from x is added as 0 or its weight without its logarithm: the sum must
+    # be the one the erf of every component gives, to the last bit (the figures stay the same).
+    components = [(w, shift, _Fit(0.0, mu, sigma, 0.0)) for w, shift, mu, sigma in parts]
+    plain = 0.0
+    for w, shift, fit in components:
+        if x > shift:
+            plain += w * 0.5 * (1.0 + math.erf((math.log(x - shift) - fit.mu) / (fit.sigma * math.sqrt(2.0))))
+    assert _Mixture(components)._cdf(x) == plain
