@@ -145,6 +145,14 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             return tag
         return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
 
+    # libyaml's composer calls these around every node; with no path resolvers registered
+    # (advisor adds none) PyYAML's own only check that there are none.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
     def build(self, node: yaml.Node) -> Any:
         kind = type(node)
         if kind is yaml.ScalarNode:
