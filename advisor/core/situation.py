@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .assumption import Assumption
 from .capacity import Capacity, estimate_capacity
 from .cost import CostEstimate, estimate_costs, price_step
-from .errors import InputError
+from .errors import AdvisorError, InputError
 from .facts import profile_facts, step_facts
 from .latency import LatencyEstimate, estimate_latency
 from .prices import PriceCard
@@ -128,26 +128,60 @@ def _check_service_tier(ruleset: RuleSet, profile: WorkloadProfile, steps: tuple
 
 def situate(profile: WorkloadProfile, ruleset: RuleSet, price_date: datetime.date | None = None) -> Situation:
     """Latency, prices, costs, capacity and facts for one profile under one rule set."""
+    (situation,) = situate_each([profile], ruleset, price_date)
+    if isinstance(situation, AdvisorError):
+        raise situation
+    return situation
+
+
+def situate_each(
+    profiles: Sequence[WorkloadProfile], ruleset: RuleSet, price_date: datetime.date | None = None
+) -> list[Situation | AdvisorError]:
+    """``situate`` of each profile, or the AdvisorError that stops it, one step over all the
+    profiles before the next (their latency, then their prices, ...): for a batch of them
+    (advisor review), each step's code stays hot in the processor's caches."""
     catalogue = ruleset.catalogue
-    steps = work_steps(profile)
-    _check_service_tier(ruleset, profile, steps)
-    latency, latency_assumptions = estimate_latency(profile, catalogue, steps)
-    card = _card(profile, steps, ruleset, price_date or today())
-    costs = estimate_costs(profile, card, catalogue=catalogue, steps=steps)
-    capacity = estimate_capacity(profile, latency, catalogue, steps)
-    # costs.assumptions already include the price card's.
-    assumptions = [*latency_assumptions, *costs.assumptions, *capacity.assumptions]
-    return Situation(
-        profile=profile,
-        latency=latency,
-        card=card,
-        costs=costs,
-        capacity=capacity,
-        assumptions=assumptions,
-        facts=derive_facts(profile, steps, ruleset, latency, costs, capacity, card),
-        steps=steps,
-        latency_assumptions=tuple(latency_assumptions),
-    )
+    when = price_date or today()
+    failed: dict[int, AdvisorError] = {}
+
+    def step(work: Callable[[int], Any]) -> list[Any]:
+        """``work(i)`` for each profile not yet stopped by an error (None for those)."""
+        out: list[Any] = []
+        for i in range(len(profiles)):
+            if i in failed:
+                out.append(None)
+                continue
+            try:
+                out.append(work(i))
+            except AdvisorError as exc:
+                failed[i] = exc
+                out.append(None)
+        return out
+
+    steps = step(lambda i: work_steps(profiles[i]))
+    step(lambda i: _check_service_tier(ruleset, profiles[i], steps[i]))
+    latencies = step(lambda i: estimate_latency(profiles[i], catalogue, steps[i]))
+    cards = step(lambda i: _card(profiles[i], steps[i], ruleset, when))
+    costs = step(lambda i: estimate_costs(profiles[i], cards[i], catalogue=catalogue, steps=steps[i]))
+    capacities = step(lambda i: estimate_capacity(profiles[i], latencies[i][0], catalogue, steps[i]))
+
+    def situation(i: int) -> Situation:
+        (latency, latency_assumptions), cost, capacity = latencies[i], costs[i], capacities[i]
+        return Situation(
+            profile=profiles[i],
+            latency=latency,
+            card=cards[i],
+            costs=cost,
+            capacity=capacity,
+            # costs.assumptions already include the price card's.
+            assumptions=[*latency_assumptions, *cost.assumptions, *capacity.assumptions],
+            facts=derive_facts(profiles[i], steps[i], ruleset, latency, cost, capacity, cards[i]),
+            steps=steps[i],
+            latency_assumptions=tuple(latency_assumptions),
+        )
+
+    situations = step(situation)
+    return [failed.get(i, situations[i]) for i in range(len(profiles))]
 
 
 def facts(
