@@ -32,6 +32,7 @@ from advisor.views.formatting import (
 )
 from advisor.views.limits import peak_summary
 from advisor.views.sources import cite, cited_titles
+from advisor.views.steps import tokens_per_call
 from questionnaire import changes, lifecycle
 from questionnaire.charts import cost_chart, latency_chart, map_chart, ranking_chart
 from questionnaire.contract import contract_latency
@@ -378,10 +379,6 @@ def steps_table(a: Assessment) -> None:
     rows = []
     for s in a.latency.steps:
         cost = costs.get(s.name)
-        tokens = ""
-        if cost is not None:
-            tokens = f"{count(cost.input_tokens)} in, {count(cost.output_tokens)} out"
-            tokens += f" + {count(cost.reasoning_tokens)} reasoning" if cost.reasoning_tokens else ""
         rows.append({
             "step": s.name + (" (shown)" if s.shown and len(a.latency.steps) > 1 else ""),
             "model": s.model,
@@ -390,7 +387,7 @@ def steps_table(a: Assessment) -> None:
             "call": f"{seconds(s.call_p50_s)} / {seconds(s.call_p95_s)} / {seconds(s.call_p99_s)}",
             "first": seconds(s.first_token_p95_s),
             "share": f"{seconds(s.duration_s)} ({percent(s.duration_s / total)})",
-            "tokens": tokens,
+            "tokens": tokens_per_call(cost),
             "request": money(cost.request_usd) if cost else "n/a",
             "month": money(cost.tokens_usd_per_month[a.recommendation]) if cost else "n/a",
         })

@@ -9,18 +9,26 @@ from advisor.core.capacity import Capacity, ModelCapacity
 from .formatting import count, headroom_words, percent, times
 
 
-def limit_uses(cap: Capacity) -> list[str]:
-    """One phrase per known limit: "1,200 of 5,000 requests/min"."""
+def _token_and_call_uses(
+    calls_per_minute: float, limits: Capacity | ModelCapacity, input_tpm: float, output_tpm: float
+) -> list[str]:
+    """The phrases of the per-minute limits a whole workload and each of its models share."""
     uses = []
     # A provider counts each model call as a request.
-    if cap.rpm_limit is not None:
-        uses.append(f"{count(cap.model_calls_per_minute)} of {count(cap.rpm_limit)} requests/min")
-    if cap.tpm_limit is not None:
-        uses.append(f"{count(cap.peak_input_tpm + cap.peak_output_tpm)} of {count(cap.tpm_limit)} tokens/min")
-    if cap.input_tpm_limit is not None:
-        uses.append(f"{count(cap.peak_input_tpm)} of {count(cap.input_tpm_limit)} input tokens/min")
-    if cap.output_tpm_limit is not None:
-        uses.append(f"{count(cap.peak_output_tpm)} of {count(cap.output_tpm_limit)} output tokens/min")
+    if limits.rpm_limit is not None:
+        uses.append(f"{count(calls_per_minute)} of {count(limits.rpm_limit)} requests/min")
+    if limits.tpm_limit is not None:
+        uses.append(f"{count(input_tpm + output_tpm)} of {count(limits.tpm_limit)} tokens/min")
+    if limits.input_tpm_limit is not None:
+        uses.append(f"{count(input_tpm)} of {count(limits.input_tpm_limit)} input tokens/min")
+    if limits.output_tpm_limit is not None:
+        uses.append(f"{count(output_tpm)} of {count(limits.output_tpm_limit)} output tokens/min")
+    return uses
+
+
+def limit_uses(cap: Capacity) -> list[str]:
+    """One phrase per known limit: "1,200 of 5,000 requests/min"."""
+    uses = _token_and_call_uses(cap.model_calls_per_minute, cap, cap.peak_input_tpm, cap.peak_output_tpm)
     if cap.concurrency_limit is not None:
         uses.append(f"{count(cap.model_calls_in_flight)} of {count(cap.concurrency_limit)} requests in flight")
     return uses
@@ -50,15 +58,7 @@ def peak_summary(cap: Capacity) -> str:
 def model_summary(m: ModelCapacity) -> str:
     """One model of several at peak against its own limits: "gpt-4.1-mini: 1,200 of 5,000
     requests/min, 2,898,720 of 4,000,000 tokens/min: 28% headroom"."""
-    uses = []
-    if m.rpm_limit is not None:
-        uses.append(f"{count(m.peak_calls_per_minute)} of {count(m.rpm_limit)} requests/min")
-    if m.tpm_limit is not None:
-        uses.append(f"{count(m.peak_input_tpm + m.peak_output_tpm)} of {count(m.tpm_limit)} tokens/min")
-    if m.input_tpm_limit is not None:
-        uses.append(f"{count(m.peak_input_tpm)} of {count(m.input_tpm_limit)} input tokens/min")
-    if m.output_tpm_limit is not None:
-        uses.append(f"{count(m.peak_output_tpm)} of {count(m.output_tpm_limit)} output tokens/min")
+    uses = _token_and_call_uses(m.peak_calls_per_minute, m, m.peak_input_tpm, m.peak_output_tpm)
     if not uses or m.utilisation is None:
         return f"{m.model}: {count(m.peak_calls_per_minute)} calls/min at peak; no rate limit known"
     return f"{m.model}: {', '.join(uses)}: {headroom_words(1 - m.utilisation, m.utilisation > 1)}"

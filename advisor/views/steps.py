@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from advisor.core.assessment import Assessment
+from advisor.core.cost import StepCost
 
 from .formatting import count, money, seconds
 
@@ -29,16 +30,20 @@ class StepRow:
     monthly: str  # its tokens a month at standard prices, retries included
 
 
+def tokens_per_call(cost: StepCost | None) -> str:
+    """One call's tokens: "1,200 in, 300 out (+ 2,000 reasoning)" ("" when not priced)."""
+    if cost is None:
+        return ""
+    tokens = f"{count(cost.input_tokens)} in, {count(cost.output_tokens)} out"
+    return tokens + (f" (+ {count(cost.reasoning_tokens)} reasoning)" if cost.reasoning_tokens else "")
+
+
 def step_rows(a: Assessment) -> list[StepRow]:
     costs = {c.name: c for c in a.pricing.steps}
     rows = []
     for s in a.latency.steps:
         c = costs.get(s.name)
-        tokens = ""
-        if c is not None:
-            tokens = f"{count(c.input_tokens)} in, {count(c.output_tokens)} out"
-            if c.reasoning_tokens:
-                tokens += f" (+ {count(c.reasoning_tokens)} reasoning)"
+        tokens = tokens_per_call(c)
         rows.append(
             StepRow(
                 name=s.name, model=s.model, calls=s.calls, shown=s.shown, tools=seconds(s.tool_latency_s),
