@@ -105,6 +105,28 @@ def test_module_entry_point_and_version():
     assert out.returncode == 0 and out.stdout.startswith("advisor ")
 
 
+def _command(*argv: str, before: str = "") -> subprocess.CompletedProcess[str]:
+    """The ``advisor`` command in a process of its own (``advisor.cli.run``, as the console
+    script runs it), its output read through pipes."""
+    script = f"import sys; {before}; from advisor.cli import run; sys.argv = ['advisor', *sys.argv[1:]]; run()"
+    return subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, timeout=120)
+
+
+def test_the_command_ends_with_its_whole_output_its_status_and_the_exit_handlers_run(tmp_path):
+    # advisor.cli.run skips the interpreter's teardown: what was written still arrives whole,
+    # the status is the command's, and the exit handlers registered in the process still run.
+    handler = "import atexit; atexit.register(lambda: print('exit handler ran', file=sys.stderr))"
+    done = _command("review", "examples", "--format", "json", before=handler)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)  # a truncated buffer would not parse
+    assert len(report["workloads"]) >= 10
+    assert done.stderr.endswith("exit handler ran\n")
+
+    done = _command("recommend", str(tmp_path / "missing.yaml"), before=handler)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == f"advisor: error: {tmp_path / 'missing.yaml'}: no such file\nexit handler ran\n"
+
+
 @pytest.mark.parametrize("argv", [["adr", "{f}", "--dir", "{d}"], ["map", "{f}", "--x", "interaction", "--y", "downstream"]])
 def test_every_command_names_the_file_of_an_unknown_model(tmp_path, capsys, argv):
     path = tmp_path / "w.yaml"
