@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 import subprocess
 import sys
@@ -105,10 +106,13 @@ def test_module_entry_point_and_version():
     assert out.returncode == 0 and out.stdout.startswith("advisor ")
 
 
-def _command(*argv: str, before: str = "") -> subprocess.CompletedProcess[str]:
-    """The ``advisor`` command in a process of its own (``advisor.cli.run``, as the console
-    script runs it), its output read through pipes."""
-    script = f"import sys; {before}; from advisor.cli import run; sys.argv = ['advisor', *sys.argv[1:]]; run()"
+# The ``advisor`` command in a process of its own: ``advisor.cli.run``, as the console script runs it.
+COMMAND = "import sys; {before}; from advisor.cli import run; sys.argv = ['advisor', *sys.argv[1:]]; run()"
+
+
+def _command(*argv: str, before: str = "pass") -> subprocess.CompletedProcess[str]:
+    """The command, its output read through pipes."""
+    script = COMMAND.format(before=before)
     return subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, timeout=120)
 
 
@@ -125,6 +129,22 @@ def test_the_command_ends_with_its_whole_output_its_status_and_the_exit_handlers
     done = _command("recommend", str(tmp_path / "missing.yaml"), before=handler)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == f"advisor: error: {tmp_path / 'missing.yaml'}: no such file\nexit handler ran\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("recommend", CHATBOT, "--format", "json"),  # larger than the stream's buffer: fails in the command
+        ("rules", "check", "examples/rules-cost-first"),  # smaller: fails at the last flush, in advisor.cli.end
+    ],
+)
+def test_output_that_cannot_be_written_is_one_line_and_status_2(argv):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-c", COMMAND.format(before="pass"), *argv], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr == "advisor: error: cannot write the output: No space left on device\n"
 
 
 @pytest.mark.parametrize("argv", [["adr", "{f}", "--dir", "{d}"], ["map", "{f}", "--x", "interaction", "--y", "downstream"]])

@@ -36,7 +36,8 @@ examples:
 
 Exit status, the same for every command: 0 done, 1 findings (a record drifted, a rule
 failed its check), 2 unusable input (a bad file, value, option or rule set; nothing is
-written). Run 'advisor COMMAND --help' for the options and examples of each command.
+written) or output that cannot be written (a full disk). Run 'advisor COMMAND --help' for
+the options and examples of each command.
 """
 RULES_EPILOG = """\
 examples:
@@ -82,6 +83,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (e.g. `| head`); that is not our error.
         sys.stderr.close()
         return 0
+    except OSError as exc:  # what reading and writing files raise is an AdvisorError by now
+        return _cannot_write(exc)
+
+
+def _cannot_write(exc: OSError) -> int:
+    """Writing the output failed (a full disk, a device that refuses it): one line, no traceback."""
+    where = f"{exc.filename}: " if exc.filename else "cannot write the output: "
+    with contextlib.suppress(OSError, ValueError):
+        print(f"advisor: error: {where}{exc.strerror or exc}", file=sys.stderr)
+    return EXIT_INPUT
 
 
 def run() -> NoReturn:
@@ -115,11 +126,22 @@ def end(status: int) -> NoReturn:
     40 ms of CPU of the 280 that ``advisor recommend`` takes, for a process that is ending
     anyway (measured in bench/bench_cli.py). Nothing of advisor's waits for it: every file
     a command writes is closed (and renamed into place) before the command returns, and no
-    command starts a thread or a process. A reader that went away before the last flush
-    loses nothing it was still reading; the command's own status stands.
+    command starts a thread or a process. Output that cannot be written (a full disk) is an
+    error, as anywhere in the command; a reader that went away before the last flush is not
+    (``| head``), and the command's own status stands.
     """
     atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe; a stream closed by main
-            stream.flush()
+    if sys.stdout is not None:  # None: the process was started without one
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            pass
+        except OSError as exc:
+            if status != EXIT_INPUT:  # not reported yet (2: the command has said what failed)
+                status = _cannot_write(exc)
+        except ValueError:  # closed: nothing can be written to it
+            pass
+    if sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):  # closed by main on a broken pipe
+            sys.stderr.flush()
     os._exit(status)
