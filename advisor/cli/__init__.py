@@ -88,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cannot_write(exc: OSError) -> int:
-    """Writing the output failed (a full disk, a device that refuses it): one line, no traceback."""
+    """An operating-system error no command turned into an AdvisorError, in one line, no
+    traceback: in practice the output could not be written (a full disk)."""
     where = f"{exc.filename}: " if exc.filename else "cannot write the output: "
     with contextlib.suppress(OSError, ValueError):
         print(f"advisor: error: {where}{exc.strerror or exc}", file=sys.stderr)
