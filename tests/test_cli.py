@@ -147,6 +147,20 @@ def test_output_that_cannot_be_written_is_one_line_and_status_2(argv):
     assert done.stderr == "advisor: error: cannot write the output: No space left on device\n"
 
 
+def test_a_command_started_without_an_output_says_so(tmp_path):
+    # `>&-`: the process starts with its standard output closed (Python gives it none).
+    def closed(*argv: str) -> subprocess.CompletedProcess[str]:
+        shell = 'exec "$0" "$@" >&-'
+        return subprocess.run(["sh", "-c", shell, sys.executable, "-c", COMMAND.format(before="pass"), *argv],
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+
+    done = closed("recommend", CHATBOT)
+    assert done.returncode == 2
+    assert done.stderr == "advisor: error: cannot write the output: standard output is closed\n"
+    done = closed("init", str(tmp_path / "mine.yaml"))  # writes a file and speaks on stderr only
+    assert done.returncode == 0 and (tmp_path / "mine.yaml").is_file()
+
+
 @pytest.mark.parametrize("argv", [["adr", "{f}", "--dir", "{d}"], ["map", "{f}", "--x", "interaction", "--y", "downstream"]])
 def test_every_command_names_the_file_of_an_unknown_model(tmp_path, capsys, argv):
     path = tmp_path / "w.yaml"

@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import errno
 import gc
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -115,7 +117,17 @@ def run() -> NoReturn:
     (``end``).
     """
     gc.disable()
+    if sys.stdout is None:  # started with its output closed (`>&-`)
+        sys.stdout = _ClosedOutput()
     end(main())
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when the process has none: writing to it fails as writing to a closed
+    descriptor does, and the command says so in one line (status 2) instead of a traceback."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
 
 
 def end(status: int) -> NoReturn:
@@ -132,16 +144,15 @@ def end(status: int) -> NoReturn:
     (``| head``), and the command's own status stands.
     """
     atexit._run_exitfuncs()
-    if sys.stdout is not None:  # None: the process was started without one
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            pass
-        except OSError as exc:
-            if status != EXIT_INPUT:  # not reported yet (2: the command has said what failed)
-                status = _cannot_write(exc)
-        except ValueError:  # closed: nothing can be written to it
-            pass
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    except OSError as exc:
+        if status != EXIT_INPUT:  # not reported yet (2: the command has said what failed)
+            status = _cannot_write(exc)
+    except ValueError:  # closed: nothing can be written to it
+        pass
     if sys.stderr is not None:
         with contextlib.suppress(OSError, ValueError):  # closed by main on a broken pipe
             sys.stderr.flush()
