@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -110,10 +111,15 @@ def test_module_entry_point_and_version():
 COMMAND = "import sys; {before}; from advisor.cli import run; sys.argv = ['advisor', *sys.argv[1:]]; run()"
 
 
-def _command(*argv: str, before: str = "pass") -> subprocess.CompletedProcess[str]:
-    """The command, its output read through pipes."""
-    script = COMMAND.format(before=before)
-    return subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, timeout=120)
+def _command(
+    *argv: str, before: str = "pass", stdout: Any = subprocess.PIPE, closed: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """The command, its stderr read through a pipe, and its stdout too unless given one (a
+    file), or started with it closed (``closed``: ``>&-``)."""
+    line = [sys.executable, "-c", COMMAND.format(before=before), *argv]
+    if closed:
+        line, stdout = ["sh", "-c", 'exec "$0" "$@" >&-', *line], None
+    return subprocess.run(line, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
 
 
 def test_the_command_ends_with_its_whole_output_its_status_and_the_exit_handlers_run(tmp_path):
@@ -141,23 +147,17 @@ def test_the_command_ends_with_its_whole_output_its_status_and_the_exit_handlers
 )
 def test_output_that_cannot_be_written_is_one_line_and_status_2(argv):
     with open("/dev/full", "w") as full:
-        done = subprocess.run([sys.executable, "-c", COMMAND.format(before="pass"), *argv], stdout=full,
-                              stderr=subprocess.PIPE, text=True, timeout=120)
+        done = _command(*argv, stdout=full)
     assert done.returncode == 2
     assert done.stderr == "advisor: error: cannot write the output: No space left on device\n"
 
 
 def test_a_command_started_without_an_output_says_so(tmp_path):
     # `>&-`: the process starts with its standard output closed (Python gives it none).
-    def closed(*argv: str) -> subprocess.CompletedProcess[str]:
-        shell = 'exec "$0" "$@" >&-'
-        return subprocess.run(["sh", "-c", shell, sys.executable, "-c", COMMAND.format(before="pass"), *argv],
-                              stderr=subprocess.PIPE, text=True, timeout=120)
-
-    done = closed("recommend", CHATBOT)
+    done = _command("recommend", CHATBOT, closed=True)
     assert done.returncode == 2
     assert done.stderr == "advisor: error: cannot write the output: standard output is closed\n"
-    done = closed("init", str(tmp_path / "mine.yaml"))  # writes a file and speaks on stderr only
+    done = _command("init", str(tmp_path / "mine.yaml"), closed=True)  # writes a file, speaks on stderr only
     assert done.returncode == 0 and (tmp_path / "mine.yaml").is_file()
 
 
