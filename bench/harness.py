@@ -50,10 +50,12 @@ class Timing:
 
 
 def interleaved(
-    contenders: dict[str, Callable[[], object]], *, units: int, rounds: int, repeat: int = 1
+    contenders: dict[str, Callable[[], object]], *, units: int, rounds: int, repeat: int = 1,
+    before: Callable[[], object] | None = None,
 ) -> Timing:
     """Time each contender (one call does ``units`` units of work) ``repeat`` times per round,
-    in ``rounds`` rounds, rotating the order; seconds per unit."""
+    in ``rounds`` rounds, rotating the order; seconds per unit. ``before`` runs, untimed,
+    before each timed run (e.g. to forget what an earlier run worked out)."""
     names = list(contenders)
     for fn in contenders.values():  # warm caches, imports and the branch predictor
         fn()
@@ -62,6 +64,8 @@ def interleaved(
         shift = round_ % len(names)
         for name in names[shift:] + names[:shift]:
             fn = contenders[name]
+            if before is not None:
+                before()
             gc.collect()
             start = time.perf_counter()
             for _ in range(repeat):
