@@ -30,27 +30,13 @@ sys.path.insert(0, str(HERE))
 
 from floor import floor_function  # noqa: E402
 from harness import Row, interleaved, micro, milli  # noqa: E402
-from workloads import varied_workloads  # noqa: E402
+from workloads import forget_workloads, varied_workloads  # noqa: E402
 
 import advisor  # noqa: E402
 from advisor.core.situation import situate  # noqa: E402
 
 PRICE_DATE = datetime.date(2026, 11, 1)
 SECTIONS = ("engine", "assess", "steps", "kept", "review", "memory", "map")
-
-
-def forget_workloads() -> None:
-    """Forget the latency percentiles worked out for earlier workloads.
-
-    The latency model keeps the percentiles of each set of calls it has worked out (a
-    workload's what-if probes ask for the same ones again and again). The benchmarks run
-    the same 100 workloads round after round, where a user assesses a workload once: each
-    timed run starts with that cache empty, so that every workload is new to it, as it is
-    to a user, while its own probes still share.
-    """
-    from advisor.core.distribution import _percentiles
-
-    _percentiles.cache_clear()
 
 
 def _evaluator(rules: Any) -> Callable[[Mapping[str, Any]], Any]:
