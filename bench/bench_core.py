@@ -191,10 +191,10 @@ def kept_rows(rounds: int) -> list[Row]:
 
 def write_workloads(folder: Path, count: int) -> list[Path]:
     """``count`` workload files: the 100 workloads in turn, each with its own name and volume,
-    and each round of them a few more output tokens than the last, so that no two files have
-    the same latency to work out (a review's workloads are each a feature of their own; an
-    embedding's time does not depend on its size, so those of one model share it, as they
-    do for a user)."""
+    and each round of them a few more output tokens than the last, so that no file copies
+    another's latency (a review's workloads are each a feature of their own). Workloads
+    alike by chance still share it, as a user's would: an embedding's time does not depend
+    on its size, so those of one model and retry rate do."""
     base = varied_workloads()
     paths = []
     for i in range(count):
