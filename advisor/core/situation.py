@@ -11,7 +11,7 @@ import dataclasses
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from .assumption import Assumption
 from .capacity import Capacity, estimate_capacity
@@ -135,19 +135,21 @@ def situate(profile: WorkloadProfile, ruleset: RuleSet, price_date: datetime.dat
 
 
 def situate_each(
-    profiles: Sequence[WorkloadProfile], ruleset: RuleSet, price_date: datetime.date | None = None
+    profiles: Sequence[WorkloadProfile | AdvisorError], ruleset: RuleSet, price_date: datetime.date | None = None
 ) -> list[Situation | AdvisorError]:
     """``situate`` of each profile, or the AdvisorError that stops it, one step over all the
     profiles before the next (their latency, then their prices, ...): for a batch of them
-    (advisor review), each step's code stays hot in the processor's caches."""
+    (advisor review), each step's code stays hot in the processor's caches. An entry that is
+    already an error (an earlier step's, such as reading the file) stays as it is."""
     catalogue = ruleset.catalogue
     when = price_date or today()
-    failed: dict[int, AdvisorError] = {}
+    failed = {i: p for i, p in enumerate(profiles) if isinstance(p, AdvisorError)}
+    workloads = cast("Sequence[WorkloadProfile]", profiles)  # step() never passes a failed entry on
 
     def step(work: Callable[[int], Any]) -> list[Any]:
         """``work(i)`` for each profile not yet stopped by an error (None for those)."""
         out: list[Any] = []
-        for i in range(len(profiles)):
+        for i in range(len(workloads)):
             if i in failed:
                 out.append(None)
                 continue
@@ -158,30 +160,30 @@ def situate_each(
                 out.append(None)
         return out
 
-    steps = step(lambda i: work_steps(profiles[i]))
-    step(lambda i: _check_service_tier(ruleset, profiles[i], steps[i]))
-    latencies = step(lambda i: estimate_latency(profiles[i], catalogue, steps[i]))
-    cards = step(lambda i: _card(profiles[i], steps[i], ruleset, when))
-    costs = step(lambda i: estimate_costs(profiles[i], cards[i], catalogue=catalogue, steps=steps[i]))
-    capacities = step(lambda i: estimate_capacity(profiles[i], latencies[i][0], catalogue, steps[i]))
+    steps = step(lambda i: work_steps(workloads[i]))
+    step(lambda i: _check_service_tier(ruleset, workloads[i], steps[i]))
+    latencies = step(lambda i: estimate_latency(workloads[i], catalogue, steps[i]))
+    cards = step(lambda i: _card(workloads[i], steps[i], ruleset, when))
+    costs = step(lambda i: estimate_costs(workloads[i], cards[i], catalogue=catalogue, steps=steps[i]))
+    capacities = step(lambda i: estimate_capacity(workloads[i], latencies[i][0], catalogue, steps[i]))
 
     def situation(i: int) -> Situation:
         (latency, latency_assumptions), cost, capacity = latencies[i], costs[i], capacities[i]
         return Situation(
-            profile=profiles[i],
+            profile=workloads[i],
             latency=latency,
             card=cards[i],
             costs=cost,
             capacity=capacity,
             # costs.assumptions already include the price card's.
             assumptions=[*latency_assumptions, *cost.assumptions, *capacity.assumptions],
-            facts=derive_facts(profiles[i], steps[i], ruleset, latency, cost, capacity, cards[i]),
+            facts=derive_facts(workloads[i], steps[i], ruleset, latency, cost, capacity, cards[i]),
             steps=steps[i],
             latency_assumptions=tuple(latency_assumptions),
         )
 
     situations = step(situation)
-    return [failed.get(i, situations[i]) for i in range(len(profiles))]
+    return [failed.get(i, situations[i]) for i in range(len(workloads))]
 
 
 def facts(

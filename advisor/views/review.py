@@ -546,13 +546,6 @@ def _each(step: Callable[..., Any], items: Sequence[Any], *more: Sequence[Any]) 
     return out
 
 
-def _situate_each(profiles: Sequence[Any], ruleset: RuleSet, when: datetime.date) -> list[Any]:
-    """``situate_each`` of the profiles that were read; an earlier step's error stays as it is."""
-    read = [profile for profile in profiles if not isinstance(profile, AdvisorError)]
-    situated = iter(situate_each(read, ruleset, when))
-    return [profile if isinstance(profile, AdvisorError) else next(situated) for profile in profiles]
-
-
 class ReviewRun:
     """One review under way: the files found and the decision records read (an InputError
     now, before any output, when there is nothing to review); then one row per file, each
@@ -605,7 +598,7 @@ class ReviewRun:
             # Each file's result at each step, or the error that stopped it (kept to the end).
             texts = _each(read_yaml_text, batch)
             profiles = _each(parse_profile, _each(parse_yaml, texts, names), names)
-            situations = _situate_each(profiles, ruleset, when)
+            situations = situate_each(profiles, ruleset, when)
             evaluations = _each(lambda situation: ruleset.evaluate(situation.facts), situations)
             reasons = _each(lambda evaluation: headline_reason(ruleset, evaluation), evaluations)
             rows = []
