@@ -5,6 +5,9 @@ The CLI prints ``str(error)`` and exits with status 2; nothing else is shown.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 
 class AdvisorError(Exception):
     """Base class of every error caused by input (a file, a value, a rule set)."""
@@ -51,3 +54,20 @@ class TraceError(InputError):
             where[-1] = f"option {self.field}"
         prefix = ": ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+
+def each(step: Callable[..., Any], items: Sequence[Any], *more: Sequence[Any]) -> list[Any]:
+    """``step(item, *the same entry of each of more)`` for each item, or the AdvisorError it
+    raised: a batch's files taken one step at a time (advisor review). An item that is
+    already an error (an earlier step's) stays as it is, so a chain of steps, each given the
+    list the step before it made, keeps each file's first error to the end."""
+    out: list[Any] = []
+    for item, *others in zip(items, *more, strict=True):
+        if isinstance(item, AdvisorError):
+            out.append(item)
+            continue
+        try:
+            out.append(step(item, *others))
+        except AdvisorError as exc:
+            out.append(exc)
+    return out

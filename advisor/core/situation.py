@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from .assumption import Assumption
 from .capacity import Capacity, estimate_capacity
 from .cost import CostEstimate, estimate_costs, price_step
-from .errors import AdvisorError, InputError
+from .errors import AdvisorError, InputError, each
 from .facts import profile_facts, step_facts
 from .latency import LatencyEstimate, estimate_latency
 from .prices import PriceCard
@@ -143,47 +143,40 @@ def situate_each(
     already an error (an earlier step's, such as reading the file) stays as it is."""
     catalogue = ruleset.catalogue
     when = price_date or today()
-    failed = {i: p for i, p in enumerate(profiles) if isinstance(p, AdvisorError)}
-    workloads = cast("Sequence[WorkloadProfile]", profiles)  # step() never passes a failed entry on
 
-    def step(work: Callable[[int], Any]) -> list[Any]:
-        """``work(i)`` for each profile not yet stopped by an error (None for those)."""
-        out: list[Any] = []
-        for i in range(len(workloads)):
-            if i in failed:
-                out.append(None)
-                continue
-            try:
-                out.append(work(i))
-            except AdvisorError as exc:
-                failed[i] = exc
-                out.append(None)
-        return out
+    def checked(profile: WorkloadProfile) -> tuple[WorkStep, ...]:
+        steps = work_steps(profile)
+        _check_service_tier(ruleset, profile, steps)
+        return steps
 
-    steps = step(lambda i: work_steps(workloads[i]))
-    step(lambda i: _check_service_tier(ruleset, workloads[i], steps[i]))
-    latencies = step(lambda i: estimate_latency(workloads[i], catalogue, steps[i]))
-    cards = step(lambda i: _card(workloads[i], steps[i], ruleset, when))
-    costs = step(lambda i: estimate_costs(workloads[i], cards[i], catalogue=catalogue, steps=steps[i]))
-    capacities = step(lambda i: estimate_capacity(workloads[i], latencies[i][0], catalogue, steps[i]))
-
-    def situation(i: int) -> Situation:
-        (latency, latency_assumptions), cost, capacity = latencies[i], costs[i], capacities[i]
+    def situation(
+        capacity: Capacity, profile: WorkloadProfile, steps: tuple[WorkStep, ...],
+        latency: tuple[LatencyEstimate, list[Assumption]], card: PriceCard, cost: CostEstimate,
+    ) -> Situation:
+        estimate, latency_assumptions = latency
         return Situation(
-            profile=workloads[i],
-            latency=latency,
-            card=cards[i],
+            profile=profile,
+            latency=estimate,
+            card=card,
             costs=cost,
             capacity=capacity,
             # costs.assumptions already include the price card's.
             assumptions=[*latency_assumptions, *cost.assumptions, *capacity.assumptions],
-            facts=derive_facts(workloads[i], steps[i], ruleset, latency, cost, capacity, cards[i]),
-            steps=steps[i],
+            facts=derive_facts(profile, steps, ruleset, estimate, cost, capacity, card),
+            steps=steps,
             latency_assumptions=tuple(latency_assumptions),
         )
 
-    situations = step(situation)
-    return [failed.get(i, situations[i]) for i in range(len(workloads))]
+    # Each step is given the list the step before it made (a profile's result so far, or the
+    # error that stopped it), then what else it reads.
+    steps = each(checked, profiles)
+    latencies = each(lambda s, p: estimate_latency(p, catalogue, s), steps, profiles)
+    cards = each(lambda _, p, s: _card(p, s, ruleset, when), latencies, profiles, steps)
+    costs = each(lambda card, p, s: estimate_costs(p, card, catalogue=catalogue, steps=s), cards, profiles, steps)
+    capacities = each(
+        lambda _, p, latency, s: estimate_capacity(p, latency[0], catalogue, s), costs, profiles, latencies, steps
+    )
+    return each(situation, capacities, profiles, steps, latencies, cards, costs)
 
 
 def facts(

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from advisor.core.assessment import Assessment, RuleSetInfo, headline_reason
 from advisor.core.capacity import Capacity
 from advisor.core.cost import ModeCost
-from advisor.core.errors import AdvisorError, InputError
+from advisor.core.errors import AdvisorError, InputError, each
 from advisor.core.files import folder_problem, link_problem, read_text
 from advisor.core.latency import LatencyEstimate
 from advisor.core.policy import fill
@@ -531,21 +531,6 @@ def summarise(rows: Sequence[ReviewRow], broken_files: int, ruleset: RuleSet) ->
 _BATCH = 64
 
 
-def _each(step: Callable[..., Any], items: Sequence[Any], *more: Sequence[Any]) -> list[Any]:
-    """``step(item, *the same item of each of more)`` for each item, or the AdvisorError it
-    raised; an item that is already an error (an earlier step's) stays as it is."""
-    out: list[Any] = []
-    for item, *others in zip(items, *more, strict=True):
-        if isinstance(item, AdvisorError):
-            out.append(item)
-            continue
-        try:
-            out.append(step(item, *others))
-        except AdvisorError as exc:
-            out.append(exc)
-    return out
-
-
 class ReviewRun:
     """One review under way: the files found and the decision records read (an InputError
     now, before any output, when there is nothing to review); then one row per file, each
@@ -596,11 +581,11 @@ class ReviewRun:
             batch = files[start:start + _BATCH]
             names = [str(file) for file in batch]
             # Each file's result at each step, or the error that stopped it (kept to the end).
-            texts = _each(read_yaml_text, batch)
-            profiles = _each(parse_profile, _each(parse_yaml, texts, names), names)
+            texts = each(read_yaml_text, batch)
+            profiles = each(parse_profile, each(parse_yaml, texts, names), names)
             situations = situate_each(profiles, ruleset, when)
-            evaluations = _each(lambda situation: ruleset.evaluate(situation.facts), situations)
-            reasons = _each(lambda evaluation: headline_reason(ruleset, evaluation), evaluations)
+            evaluations = each(lambda situation: ruleset.evaluate(situation.facts), situations)
+            reasons = each(lambda evaluation: headline_reason(ruleset, evaluation), evaluations)
             rows = []
             for done, (file, name, profile, situation, evaluation, reason) in enumerate(
                 zip(batch, names, profiles, situations, evaluations, reasons, strict=True), start + 1
