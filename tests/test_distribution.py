@@ -166,3 +166,31 @@ def test_the_mixture_adds_a_saturated_component_exactly_as_its_logarithm_would(p
         if x > shift:
             plain += w * 0.5 * (1.0 + math.erf((math.log(x - shift) - fit.mu) / (fit.sigma * math.sqrt(2.0))))
     assert _Mixture(components)._cdf(x) == plain
+
+
+def test_a_percentile_where_one_group_of_the_mixture_ends_is_where_their_tails_balance():
+    # Half the requests near 1 s, half near e^2 s, nothing between: the median is where as
+    # many of the first are still running as of the second are done, e^1 by symmetry. The
+    # CDF is 0.5 to the last bit across most of the gap, so a search on it could stop
+    # anywhere there.
+    near, far = _Fit(0.0, 0.0, 0.05, 1.0), _Fit(0.0, 2.0, 0.05, 7.4)
+    mixture = _Mixture([(0.5, 0.0, near), (0.5, 0.0, far)], ends=[1, 2])
+    assert mixture.quantile(0.5) == pytest.approx(math.e, rel=1e-10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    p50=st.floats(0.05, 100),
+    spread=st.floats(1.01, 1.5),
+    retry_rate=st.sampled_from([0.01, 0.05, 0.5]),
+    tools=st.floats(0.1, 600),
+)
+def test_a_constant_time_moves_every_percentile_by_itself_even_where_retries_begin(p50, spread, retry_rate, tools):
+    # A retry rate of 1% (5%, half) puts the p99 (p95, p50) where the requests without a
+    # retry end and those with one begin: a tool's constant time must still add to it exactly,
+    # not move it about the gap between the two.
+    calls = [Calls(1, p50, p50 * spread)]
+    bare = percentiles(calls, retry_rate=retry_rate, backoff_s=BACKOFF_S)
+    moved = percentiles(calls, tools, retry_rate=retry_rate, backoff_s=BACKOFF_S)
+    for x, y in ((bare.p50, moved.p50), (bare.p95, moved.p95), (bare.p99, moved.p99)):
+        assert y - tools == pytest.approx(x, rel=1e-6)
