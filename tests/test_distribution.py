@@ -182,14 +182,17 @@ def test_a_percentile_where_one_group_of_the_mixture_ends_is_where_their_tails_b
 @given(
     p50=st.floats(0.05, 100),
     spread=st.floats(1.01, 1.5),
-    retry_rate=st.sampled_from([0.01, 0.05, 0.5]),
+    # (calls, retry rate): one call at 1% (5%, half) puts the p99 (p95, p50) where the
+    # requests without a retry end and those with one begin; two calls at 10%, the p99
+    # where those with one retry end (0.81 + 0.18).
+    shape=st.sampled_from([(1, 0.01), (1, 0.05), (1, 0.5), (2, 0.1)]),
     tools=st.floats(0.1, 600),
 )
-def test_a_constant_time_moves_every_percentile_by_itself_even_where_retries_begin(p50, spread, retry_rate, tools):
-    # A retry rate of 1% (5%, half) puts the p99 (p95, p50) where the requests without a
-    # retry end and those with one begin: a tool's constant time must still add to it exactly,
-    # not move it about the gap between the two.
-    calls = [Calls(1, p50, p50 * spread)]
+def test_a_constant_time_moves_every_percentile_by_itself_even_where_retries_begin(p50, spread, shape, tools):
+    # A tool's constant time must add to such a percentile exactly, not move it about the
+    # gap between the two groups.
+    count, retry_rate = shape
+    calls = [Calls(count, p50, p50 * spread)]
     bare = percentiles(calls, retry_rate=retry_rate, backoff_s=BACKOFF_S)
     moved = percentiles(calls, tools, retry_rate=retry_rate, backoff_s=BACKOFF_S)
     for x, y in ((bare.p50, moved.p50), (bare.p95, moved.p95), (bare.p99, moved.p99)):

@@ -13,12 +13,12 @@ conservative end, so that one more call never makes a request quicker.
 Conditioned on the number k of retried calls (binomial), the sum of the calls and k extra
 attempts is fitted with a shifted lognormal matching its first three moments, which are
 exact for correlated lognormals. The distribution is the binomial mixture of those fits,
-and a percentile is found by a search on its CDF (where a group of the mixture ends, as a
-retry rate of 1% puts the p99, by where the two groups' tails balance). With correlation 1 and no retries the
-sum is comonotone and its percentiles are exactly the sums of the calls' percentiles. A
-seeded simulation in tests/test_distribution.py checks the closed form at 1, 2, 4 and 12
-steps (within 1% at p50 and p95, 2% at p99, for a p95 up to three medians; the profile
-allows at most ten, where the fit stays within a few percent).
+and a percentile is found by a search on its CDF; one where a group of the mixture ends (a
+retry rate of 1% puts the p99 there) is where the two groups' tails balance. With
+correlation 1 and no retries the sum is comonotone and its percentiles are exactly the sums
+of the calls' percentiles. A seeded simulation in tests/test_distribution.py checks the
+closed form at 1, 2, 4 and 12 steps (within 1% at p50 and p95, 2% at p99, for a p95 up to
+three medians; the profile allows at most ten, where the fit stays within a few percent).
 """
 
 from __future__ import annotations
@@ -450,8 +450,8 @@ class _Mixture:
         with each side's tail worked out on its own, in logarithms). The CDF itself sits
         within a rounding of p all across the gap between the groups, so that a search on it
         stops anywhere in the gap: with a retry rate of 1% and one call of little spread,
-        two searches, equally exact elsewhere, gave p99s up to several times apart. Found by Newton's method on the
-        logarithms' difference, kept within its bracket."""
+        two searches, equally exact elsewhere, gave p99s up to several times apart. Found by
+        Newton's method on the logarithms' difference, kept within its bracket."""
         parts = [
             (math.log(w), shift + fit.shift, fit.mu, fit.sigma * _SQRT2,
              math.log(fit.sigma * _SQRT2 * _SQRT_PI) if fit.sigma > 0 else 0.0)
@@ -508,7 +508,7 @@ def _log_half_erfc(t: float) -> float:
     """log(erfc(t) / 2), the standard normal's tail beyond t * sqrt(2), far into the tail."""
     if t < 25.0:  # erfc(25) is about 1e-273: still a float
         return math.log(math.erfc(t) / 2)
-    # The asymptotic series, to 1e-9 at 25.
+    # The asymptotic series: its next term is under 1e-8 from 25 on.
     return -t * t - math.log(2 * t * _SQRT_PI) + math.log1p(-1 / (2 * t * t) + 3 / (4 * t**4))
 
 
