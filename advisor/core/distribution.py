@@ -368,10 +368,11 @@ class _Mixture:
         self._components = components
         # Where each group but the last ends, and the weight of the groups up to there.
         self._bounds: list[tuple[float, int]] = []
-        total = 0.0
-        for start, end in zip([0, *ends], ends[:-1], strict=False):
+        total, start = 0.0, 0
+        for end in ends[:-1]:
             total += sum(w for w, _, _ in components[start:end])
             self._bounds.append((total, end))
+            start = end
         # Each component's CDF as erf of its log, inlined: the sum is evaluated a dozen times
         # per percentile. Beyond |t| = 6.5 erf is exactly -1 or 1 in floating point: a
         # component there adds exactly 0 or its weight, so it is added without its logarithm
@@ -493,8 +494,9 @@ def _log_tails(
     shares, densities = [], []
     for log_w, at, mu, scale, log_scale in components:
         if scale == 0 or x <= at:
-            # Not started, or a constant time: all or nothing, and no slope.
-            done = x >= at if scale == 0 else False
+            # A constant time (done from its start on) or one not started: all or nothing,
+            # and no slope.
+            done = scale == 0 and x >= at
             shares.append(log_w if done == lower else -inf)
             continue
         lag = log(x - at)
