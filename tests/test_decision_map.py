@@ -202,6 +202,14 @@ def test_map_errors_exit_2_with_one_line(capsys):
     assert code == 2 and "both vary 'interaction'" in err
 
 
+@pytest.mark.parametrize("spec", ["chained_calls", "chained_calls=1:5:3"])
+def test_map_of_a_single_call_field_of_a_workload_with_steps_names_the_option(capsys, spec):
+    code, out, err = run_cli(capsys, "map", str(ROOT / "examples/rag-chat-rewrite.yaml"), "--y", spec,
+                             "--x", "interaction")
+    assert code == 2 and out == ""
+    assert err.startswith("advisor: error: --y: 'chained_calls' is a single-call field"), err
+
+
 def test_variable_facts_are_profile_fields():
     """The map and the what-if search set these on the profile; each must be a field."""
     from advisor.core.profile import WorkloadProfile

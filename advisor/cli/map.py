@@ -60,7 +60,7 @@ def parse_axis(spec: str, profile: WorkloadProfile, option: str) -> tuple[str, l
 
     name, sep, spread = spec.partition("=")
     fact = name.strip()
-    check_variable(fact, option)
+    check_variable(fact, option, profile)
     if not sep:
         return fact, default_values(fact, profile)
     if fact in CHOICE_FACTS:
