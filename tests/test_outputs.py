@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import stat
 from pathlib import Path
 
 import pytest
@@ -101,6 +103,21 @@ def test_a_folder_or_a_missing_folder_is_refused_before_any_work(workspace, caps
         code, out, err = run_cli(capsys, *argv, name)
         assert code == 2 and message in err, err
     assert not (workspace / "missing").exists()
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_fifo_or_a_socket_is_never_replaced_by_a_file(workspace, capsys, command):
+    """As /dev/null would be, run as root: --force replaces files, not what is no file."""
+    argv, _ = WRITERS[command]
+    os.mkfifo(workspace / "fifo.md")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind("sock.md")
+        for name, kind in (("fifo.md", "a FIFO"), ("sock.md", "a socket")):
+            for force in ([], ["--force"]):
+                code, out, err = run_cli(capsys, *argv, name, *force)
+                assert code == 2 and f"is {kind}, not a regular file" in err, err
+        assert stat.S_ISFIFO((workspace / "fifo.md").lstat().st_mode)
+        assert stat.S_ISSOCK((workspace / "sock.md").lstat().st_mode)
 
 
 def test_adr_never_overwrites_and_explains_a_bad_decisions_folder(workspace, capsys):

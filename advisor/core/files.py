@@ -47,9 +47,9 @@ def link_problem(path: Path) -> str | None:
     return None
 
 
-def _not_regular(mode: int) -> str:
+def _not_regular(mode: int, does: str = "reads") -> str:
     kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-    return f"is {kind}, not a regular file; advisor reads files only"
+    return f"is {kind}, not a regular file; advisor {does} files only"
 
 
 def _open_error(exc: OSError, path: Path, what: str, missing: str | None) -> str:
@@ -184,6 +184,14 @@ def _check_target(path: Path, field: str | None) -> None:
         )
     if path.is_dir():
         raise InputError("is a folder; give a file name", source=str(path), field=field)
+    try:
+        mode: int | None = path.lstat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        # A rename over a device, a FIFO or a socket would put a file in its place (run as
+        # root, /dev/null itself).
+        raise InputError(_not_regular(mode, "writes"), source=str(path), field=field)
     problem = folder_problem(path.parent if str(path.parent) else ".")
     if problem is not None:
         where = path.parent if str(path.parent) else Path(".")
