@@ -120,6 +120,20 @@ def test_a_fifo_or_a_socket_is_never_replaced_by_a_file(workspace, capsys, comma
         assert stat.S_ISSOCK((workspace / "sock.md").lstat().st_mode)
 
 
+@pytest.mark.parametrize("command", ["review", "rules docs"])
+def test_a_dash_prints_and_an_empty_name_is_refused(workspace, capsys, command):
+    """As for calibrate and init: -o - prints (no file named "-"); -o "" (an unset variable in
+    a script) is an error, not a report printed where a file was expected."""
+    argv, _ = WRITERS[command]
+    before = snapshot(workspace)
+    code, out, err = run_cli(capsys, *argv, "-")
+    assert code == 0 and out.startswith("#"), err
+    assert not (workspace / "-").exists()
+    code, out, err = run_cli(capsys, *argv, "")
+    assert code == 2 and out == "" and "option --output: is a folder; give a file name" in err, err
+    assert snapshot(workspace) == before
+
+
 def test_adr_never_overwrites_and_explains_a_bad_decisions_folder(workspace, capsys):
     code, out, _ = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "decisions", "--price-date", PRICE_DATE)
     assert code == 0

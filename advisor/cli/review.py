@@ -37,7 +37,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "-o", "--output", metavar="FILE", default=None,
-        help="write the report to this new file (default: print it); never over one of the inputs",
+        help="write the report to this new file (default, or -: print it); never over one of the inputs",
     )
     add_force(parser, "replace the --output file if it exists")
     parser.add_argument(
@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     from advisor.core.files import check_output, write_output
     from advisor.views.review import ReviewRun, workload_files
 
-    output = Path(args.output) if args.output else None
+    # "-" prints, as for calibrate and init; an empty name is refused, not taken for "print it".
+    output = None if args.output in (None, "-") else Path(args.output)
     inputs: list[Path] = []
     if output is not None:
         # Before the work, not after it: the report may not replace a file, let alone an input.

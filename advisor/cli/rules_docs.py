@@ -29,7 +29,7 @@ def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     parser.add_argument(
         "-o", "--output", metavar="FILE", default=None,
-        help="write the page to this new file (default: print it); never over a rule file",
+        help="write the page to this new file (default, or -: print it); never over a rule file",
     )
     add_force(parser, "replace the --output file if it exists")
     parser.set_defaults(handler=run)
@@ -43,10 +43,12 @@ def run(args: argparse.Namespace) -> int:
     ruleset = load_rules(args.dir)
     # Every file of the rule set and of the rule sets it extends is an input.
     inputs = [path for folder in ruleset.folders for path in sorted(Path(folder).glob("*.yaml"))]
-    if args.output:
+    # "-" prints, as for calibrate and init; an empty name is refused, not taken for "print it".
+    to_file = args.output not in (None, "-")
+    if to_file:
         check_output(args.output, inputs=inputs, force=args.force, what="page")
     text = ruleset_markdown(ruleset)
-    if args.output:
+    if to_file:
         write_output(args.output, text, inputs=inputs, force=args.force, what="page")
         print(f"wrote {args.output}", file=sys.stderr)
     else:
