@@ -322,6 +322,25 @@ def test_a_drifted_record_hand_marked_superseded_by_nothing_still_drifts(tmp_pat
     assert code_ == 1 and out.startswith(f"{record}: DRIFTED batch -> async")
 
 
+@pytest.mark.parametrize(
+    ("template", "old", "new"),
+    [
+        ("nygard", "\nProposed\n", "\nSuperseded by [1. Itself]({name})\n"),
+        ("nygard", "\nProposed\n", "\nSuperseded by [9. The readme](../README.md)\n"),
+        ("madr", "status: proposed", "status: superseded by ADR-0001"),
+    ],
+    ids=["by a link to itself", "by a link to a file that is no record", "by its own number"],
+)
+def test_a_record_marked_superseded_by_itself_or_by_no_record_is_still_checked(tmp_path, capsys, template, old, new):
+    (tmp_path / "README.md").write_text("# Our project\n")
+    record = write_record(capsys, "chatbot", tmp_path / "d", "--template", template)
+    edit(record, old, new.format(name=record.name))
+    edit(record, "requests_per_month: 400000", "requests_per_month: 40000000")  # the inputs edited by hand
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 1 and out.startswith(f"{record}: INCONSISTENT"), out
+    assert "no longer match the digest" in out
+
+
 def test_adr_tools_superceded_spelling_counts(tmp_path, capsys):
     first = write_record(capsys, "chatbot", tmp_path, "--template", "nygard")
     write_record(capsys, "chatbot", tmp_path, "--template", "nygard")

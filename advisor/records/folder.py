@@ -166,13 +166,40 @@ def is_superseded(text: str) -> bool:
     return superseded_by(text) is not None
 
 
+def _linked_file(record: Path, successor: Successor) -> Path | None:
+    """The file a successor's link points to, relative to ``record``; None for a URL or no link."""
+    if not successor.file or re.match(r"^[a-z][a-z0-9+.-]*:", successor.file, re.IGNORECASE):
+        return None
+    return record.parent / successor.file
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def supersedes_itself(record: Path, successor: Successor) -> bool:
+    """Does the record name itself as its successor (its own file, or its own number)?"""
+    linked = _linked_file(record, successor)
+    if linked is not None and _same_file(linked, record):
+        return True
+    own = _RECORD_FILE.match(record.name)
+    return linked is None and own is not None and successor.number == int(own.group(1))
+
+
 def successor_exists(record: Path, successor: Successor) -> bool:
-    """Does the record that supersedes ``record`` exist (next to it, by file or by number)?"""
-    is_local = successor.file and not re.match(r"^[a-z][a-z0-9+.-]*:", successor.file, re.IGNORECASE)
-    if is_local and (record.parent / str(successor.file)).is_file():
+    """Does the record that supersedes ``record`` exist (next to it, by file or by number)?
+    Another decision record (``NNNN-*.md``) only: not the record itself, nor any other file."""
+    linked = _linked_file(record, successor)
+    if (
+        linked is not None and linked.is_file() and _RECORD_FILE.match(linked.name)
+        and not _same_file(linked, record)
+    ):
         return True
     if successor.number is not None:
-        return any(n == successor.number and p != record for n, p in record_files(record.parent))
+        return any(n == successor.number and not _same_file(p, record) for n, p in record_files(record.parent))
     return False
 
 

@@ -36,7 +36,7 @@ from advisor.core.files import read_text
 from advisor.core.profile import MODES, Mode
 from advisor.core.rules import RuleSet, load_rules
 
-from .folder import record_title_line, successor_exists, superseded_by, title_line_number
+from .folder import record_title_line, successor_exists, superseded_by, supersedes_itself, title_line_number
 from .inputs import RecordInputs, RecordStamp, claims_advisor, fences, input_blocks, read_inputs, rule_thresholds
 
 VerifyStatus = Literal["holds", "drifted", "inconsistent", "unverifiable", "superseded", "skipped"]
@@ -308,7 +308,9 @@ def verify_one(
     problems: list[str] = []
     line: int | None = None
     note = ""
-    if successor is not None:
+    if successor is not None and supersedes_itself(path, successor):
+        note = "marked superseded by itself: checked as a record in force"
+    elif successor is not None:
         missing = f"record {successor.number}" if successor.number is not None else "a record"
         note = f"marked superseded by {missing}, which does not exist: checked as a record in force"
     if inputs.version >= 2 and not inputs.sealed:
