@@ -129,8 +129,40 @@ def test_a_dash_prints_and_an_empty_name_is_refused(workspace, capsys, command):
     code, out, err = run_cli(capsys, *argv, "-")
     assert code == 0 and out.startswith("#"), err
     assert not (workspace / "-").exists()
-    code, out, err = run_cli(capsys, *argv, "")
-    assert code == 2 and out == "" and "option --output: is a folder; give a file name" in err, err
+    with pytest.raises(SystemExit) as exit_:
+        run_cli(capsys, *argv, "")
+    assert exit_.value.code == 2 and "expected a path, got an empty string" in capsys.readouterr().err
+    assert snapshot(workspace) == before
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["adr", "chatbot.yaml", "--dir", ""],
+        ["adr", "chatbot.yaml", "--template", ""],
+        ["verify", ""],
+        ["review", ""],
+        ["review", "chatbot.yaml", "--decisions", ""],
+        ["recommend", "chatbot.yaml", "--rules", ""],
+        ["recommend", ""],
+        ["map", "", "--x", "interaction", "--y", "downstream"],
+        ["rules", "check", ""],
+        ["rules", "docs", ""],
+        ["calibrate", "", "-o", "out.yaml"],
+        ["calibrate", "traces.jsonl", "--into", "", "-o", "out.yaml"],
+        ["init", ""],
+    ],
+    ids=lambda argv: " ".join(a or "''" for a in argv),
+)
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(workspace, capsys, argv):
+    """An unset variable in a script (--dir "$DIR") must not write a record into the current
+    folder, review or verify the whole of it, or fall back on the default rule set."""
+    before = snapshot(workspace)
+    with pytest.raises(SystemExit) as exit_:
+        run_cli(capsys, *argv)
+    out, err = capsys.readouterr()
+    assert exit_.value.code == 2 and out == ""
+    assert "expected a path, got an empty string" in err, err
     assert snapshot(workspace) == before
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 
-from .common import EXIT_OK, about_file, add_rules_and_price_date, parse_date
+from .common import EXIT_OK, about_file, add_rules_and_price_date, parse_date, path_argument
 
 EPILOG = """\
 examples:
@@ -33,10 +33,12 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE", help="workload YAML file")
-    parser.add_argument("--dir", default="docs/decisions", help="decisions folder (default: docs/decisions)")
+    parser.add_argument("file", metavar="FILE", type=path_argument, help="workload YAML file")
     parser.add_argument(
-        "--template", default="madr", metavar="madr|nygard|PATH",
+        "--dir", type=path_argument, default="docs/decisions", help="decisions folder (default: docs/decisions)"
+    )
+    parser.add_argument(
+        "--template", type=path_argument, default="madr", metavar="madr|nygard|PATH",
         help="MADR 4 (default), Nygard as adr-tools writes it, or your own Jinja2 template (sandboxed)",
     )
     parser.add_argument("--status", choices=STATUSES, default="proposed", help="MADR status (default: proposed)")

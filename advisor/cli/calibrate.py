@@ -6,7 +6,7 @@ import argparse
 import math
 import sys
 
-from .common import EXIT_OK, add_force
+from .common import EXIT_OK, add_force, path_argument
 
 EPILOG = """\
 examples:
@@ -57,15 +57,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "traces", nargs="+", metavar="TRACES",
+        "traces", nargs="+", metavar="TRACES", type=path_argument,
         help="OTLP/JSON trace export files (JSON Lines or one document, gzip or not)",
     )
     parser.add_argument(
-        "-o", "--output", required=True, metavar="WORKLOAD.yaml",
+        "-o", "--output", required=True, metavar="WORKLOAD.yaml", type=path_argument,
         help="the workload file to write (- prints it)",
     )
     parser.add_argument(
-        "--into", metavar="BASE.yaml", default=None,
+        "--into", metavar="BASE.yaml", type=path_argument, default=None,
         help="an existing workload whose answers (who waits, the budget, who consumes the output, tier, "
         "pricing...) are kept while its measured fields are replaced",
     )

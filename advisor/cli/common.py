@@ -23,9 +23,17 @@ def parse_date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
 
 
+def path_argument(text: str) -> str:
+    """A file or folder named on the command line: never empty. An empty name (an unset
+    variable in a script) would otherwise be taken for the current folder, or for no name."""
+    if text == "":
+        raise argparse.ArgumentTypeError("expected a path, got an empty string")
+    return text
+
+
 def add_rules_and_price_date(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--rules", metavar="DIR", default=None,
+        "--rules", metavar="DIR", type=path_argument, default=None,
         help="rule-set folder (default: $ADVISOR_RULES, else the shipped default rule set)",
     )
     parser.add_argument(

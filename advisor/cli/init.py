@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_OK, add_force
+from .common import EXIT_OK, add_force, path_argument
 
 DEFAULT_FILE = "workload.yaml"
 
@@ -30,7 +30,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "file", nargs="?", default=DEFAULT_FILE, metavar="FILE",
+        "file", nargs="?", default=DEFAULT_FILE, metavar="FILE", type=path_argument,
         help=f"the new workload file (default: {DEFAULT_FILE}; - prints it)",
     )
     add_force(parser, "replace FILE if it exists")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from advisor.core.errors import InputError
 
-from .common import EXIT_OK, about_file, add_rules_and_price_date, started
+from .common import EXIT_OK, about_file, add_rules_and_price_date, path_argument, started
 
 if TYPE_CHECKING:  # the library is imported when the command runs
     from advisor.core.profile import WorkloadProfile
@@ -37,7 +37,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE", help="workload YAML file")
+    parser.add_argument("file", metavar="FILE", type=path_argument, help="workload YAML file")
     parser.add_argument(
         "--x", required=True, metavar="FACT[=START:STOP:N]",
         help="the fact across the columns, and its range (default range: one a CTO would recognise)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_OK, about_file, add_rules_and_price_date
+from .common import EXIT_OK, about_file, add_rules_and_price_date, path_argument
 
 EPILOG = """\
 examples:
@@ -28,7 +28,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE", help="workload YAML file")
+    parser.add_argument("file", metavar="FILE", type=path_argument, help="workload YAML file")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     add_rules_and_price_date(parser)
     parser.set_defaults(handler=run)

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from .common import EXIT_INPUT, EXIT_OK, add_force, add_rules_and_price_date, printable, started
+from .common import EXIT_INPUT, EXIT_OK, add_force, add_rules_and_price_date, path_argument, printable, started
 from .progress import Progress
 
 EPILOG = """\
@@ -32,11 +32,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "paths", nargs="+", metavar="DIR|FILE",
+        "paths", nargs="+", metavar="DIR|FILE", type=path_argument,
         help="workload files, or folders to search for them (with their subfolders)",
     )
     parser.add_argument(
-        "-o", "--output", metavar="FILE", default=None,
+        "-o", "--output", metavar="FILE", type=path_argument, default=None,
         help="write the report to this new file (default, or -: print it); never over one of the inputs",
     )
     add_force(parser, "replace the --output file if it exists")
@@ -44,7 +44,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--format", choices=("md", "json"), default="md", help="Markdown report or JSON (default: md)"
     )
     parser.add_argument(
-        "--decisions", metavar="DIR", default=None,
+        "--decisions", metavar="DIR", type=path_argument, default=None,
         help="decisions folder: link each workload to its advisor-written decision records there",
     )
     parser.add_argument(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .common import path_argument
+
 EPILOG = """\
 examples:
   advisor rules check
@@ -23,7 +25,7 @@ def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "dir", nargs="?", default=None, metavar="DIR",
+        "dir", nargs="?", default=None, metavar="DIR", type=path_argument,
         help="rule-set folder (default: $ADVISOR_RULES, else the shipped default rule set)",
     )
     parser.set_defaults(handler=run)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import EXIT_OK, add_force
+from .common import EXIT_OK, add_force, path_argument
 
 EPILOG = """\
 examples:
@@ -24,11 +24,11 @@ def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "dir", nargs="?", default=None, metavar="DIR",
+        "dir", nargs="?", default=None, metavar="DIR", type=path_argument,
         help="rule-set folder (default: $ADVISOR_RULES, else the shipped default rule set)",
     )
     parser.add_argument(
-        "-o", "--output", metavar="FILE", default=None,
+        "-o", "--output", metavar="FILE", type=path_argument, default=None,
         help="write the page to this new file (default, or -: print it); never over a rule file",
     )
     add_force(parser, "replace the --output file if it exists")

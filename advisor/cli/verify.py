@@ -7,7 +7,7 @@ import math
 import re
 import sys
 
-from .common import add_rules_and_price_date, started
+from .common import add_rules_and_price_date, path_argument, started
 
 EPILOG = """\
 statuses:
@@ -57,7 +57,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "paths", nargs="*", metavar="DIR|FILE", default=["docs/decisions"],
+        "paths", nargs="*", metavar="DIR|FILE", type=path_argument, default=["docs/decisions"],
         help="decision records, or folders to search for them (default: docs/decisions)",
     )
     parser.add_argument(
