@@ -97,6 +97,19 @@ def test_an_exponent_number_that_is_not_whole_is_still_refused_where_a_count_is_
     assert code == 2 and "field 'requests_per_month': input should be a valid integer (got 0.0015)" in err
 
 
+@pytest.mark.parametrize("written", ["0100", "-0100", "0_100", "00"])
+def test_a_leading_zero_is_refused_not_read_as_octal(tmp_path, capsys, written):
+    """YAML 1.1 reads 0100 as octal (64 tokens, not 100): nothing guessed, the line named."""
+    path = write(tmp_path, CHATBOT_TEXT.replace("input_tokens: 1500", f"input_tokens: {written}"))
+    code, out, err = run_cli(capsys, "recommend", path)
+    line = CHATBOT_TEXT.split("\n").index("input_tokens: 1500") + 1
+    assert code == 2 and out == ""
+    assert err == (
+        f"advisor: error: {path}: line {line}: {written} has a leading zero, which YAML reads as an octal "
+        "number; write it without the leading zero\n"
+    )
+
+
 @pytest.mark.parametrize("sign", ["", "-"])
 def test_a_huge_integer_gets_the_fields_own_error(tmp_path, capsys, sign):
     path = write(tmp_path, CHATBOT_TEXT.replace("input_tokens: 1500", f"input_tokens: {sign}{'9' * 5000}"))
@@ -322,7 +335,12 @@ def test_the_fast_path_leaves_the_rest_to_safeconstructor(text, monkeypatch):
 @given(st.from_regex(r"\A[-+]?(0|[0-9]{1,22})(\.[0-9]{0,8})?\Z").filter(lambda t: t not in ("+", "-")))
 def test_plain_numbers_read_as_safe_load_reads_them(text):
     """The reader builds a plain decimal itself (no octal leading zero, no underscore): the
-    same number, of the same type, as yaml.safe_load."""
-    ours = parse_yaml(f"n: {text}\n", "t")["n"]
+    same number, of the same type, as yaml.safe_load; an octal leading zero is refused."""
     theirs = yaml.safe_load(f"n: {text}\n")["n"]
+    digits = text.lstrip("+-")
+    if isinstance(theirs, int) and len(digits) > 1 and digits.startswith("0"):
+        with pytest.raises(InputError, match="has a leading zero"):
+            parse_yaml(f"n: {text}\n", "t")
+        return
+    ours = parse_yaml(f"n: {text}\n", "t")["n"]
     assert (type(ours), ours) == (type(theirs), theirs)

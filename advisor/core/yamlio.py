@@ -9,6 +9,8 @@
 - Numbers in exponent form are numbers, as YAML 1.2 reads them: ``1e6``, ``1.5e3`` and
   ``2E-3`` (YAML 1.1 reads the first two as text). An exponent form that is a whole
   number is an integer, so ``requests_per_month: 1e6`` means 1,000,000.
+- An integer with a leading zero (``0100``) is an error: YAML 1.1 reads it as octal (64),
+  YAML 1.2 as decimal (100); which one the writer meant is not for the reader to guess.
 - An integer too long to convert (Python refuses more than 4,300 digits) reaches
   validation as a number of the same size, so it gets the field's own "at most ..."
   error instead of a crash.
@@ -118,6 +120,13 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         text = str(self.construct_scalar(node)).replace("_", "")
         digits = text.lstrip("+-")
+        if len(digits) > 1 and digits.startswith("0") and digits.isdigit():
+            # YAML 1.1 reads 0100 as octal (64); YAML 1.2 as 100. Neither is a guess to make.
+            raise InputError(
+                f"line {node.start_mark.line + 1}: {node.value} has a leading zero, which YAML reads as an octal "
+                "number; write it without the leading zero",
+                source=self.source,
+            )
         if digits.isdigit() and len(digits) > sys.get_int_max_str_digits() > 0 and not digits.startswith("0"):
             return HugeInt(text.startswith("-"), len(digits))
         return super().construct_yaml_int(node)  # type: ignore[no-any-return]
