@@ -97,6 +97,19 @@ def test_an_exponent_number_that_is_not_whole_is_still_refused_where_a_count_is_
     assert code == 2 and "field 'requests_per_month': input should be a valid integer (got 0.0015)" in err
 
 
+@pytest.mark.parametrize(
+    ("written", "got"), [("2026-11-26", "2026-11-26"), ("2026-11-26 10:00:00", "2026-11-26T10:00:00"), ("yes", "true")]
+)
+def test_a_name_yaml_reads_as_a_date_or_a_boolean_is_shown_as_written_with_the_way_out(tmp_path, capsys, written, got):
+    path = write(tmp_path, CHATBOT_TEXT.replace("name: Customer chatbot", f"name: {written}"))
+    code, out, err = run_cli(capsys, "recommend", path)
+    assert code == 2 and out == ""
+    assert err == (
+        f"advisor: error: {path}: field 'name': input should be a valid string (got {got}); "
+        "put it in quotes to give it as text\n"
+    )
+
+
 @pytest.mark.parametrize("written", ["0100", "-0100", "0_100", "00"])
 def test_a_leading_zero_is_refused_not_read_as_octal(tmp_path, capsys, written):
     """YAML 1.1 reads 0100 as octal (64 tokens, not 100): nothing guessed, the line named."""

@@ -6,6 +6,7 @@ first problem the same way: the field's dotted path, what is wrong, what is allo
 
 from __future__ import annotations
 
+import datetime
 import math
 from typing import Any, get_args
 
@@ -27,6 +28,8 @@ def shown(value: Any) -> str:
         return f"{whole:,}" if abs(whole) >= 10_000 else str(whole)
     if isinstance(value, float):
         return f"{value:.6g}"
+    if isinstance(value, (datetime.date, datetime.time)):  # YAML reads 2026-11-26 as a date
+        return value.isoformat()
     text = repr(value)
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 3] + "..."
 
@@ -122,4 +125,7 @@ def _describe(err: Any, model: type[BaseModel], noun: str) -> tuple[str, str]:
         message = f"{err['ctx']['error']} (got {shown(given)})"
     else:
         message = f"{err['msg'][0].lower()}{err['msg'][1:]} (got {shown(given)})"
+    if kind == "string_type" and isinstance(given, (bool, int, float, datetime.date)):
+        # YAML reads yes, 12 or 2026-11-26 as a boolean, a number or a date.
+        message += "; put it in quotes to give it as text"
     return path, message
