@@ -341,6 +341,21 @@ def test_a_record_marked_superseded_by_itself_or_by_no_record_is_still_checked(t
     assert "no longer match the digest" in out
 
 
+def test_records_that_supersede_each_other_in_a_loop_are_all_checked(tmp_path, capsys):
+    """1 superseded by 2 and 2 by 1 leaves no record in force: neither may pass unchecked."""
+    first = write_record(capsys, "chatbot", tmp_path, "--template", "nygard")
+    second = write_record(capsys, "chatbot", tmp_path, "--template", "nygard", "--supersedes", "1")
+    edit(second, "\nProposed\n", f"\nSuperseded by [1. Older]({first.name})\n")
+    edit(second, "requests_per_month: 400000", "requests_per_month: 40000000")  # the inputs edited by hand
+    code_, out, _ = run_verify(capsys, tmp_path)
+    assert code_ == 1, out
+    assert f"{first}: holds (streaming)" in out and f"{second}: INCONSISTENT" in out
+    # Without the loop, the record in force supersedes the one before it again.
+    edit(second, f"Superseded by [1. Older]({first.name})", "Proposed")
+    results = verify(tmp_path, price_date=datetime.date.fromisoformat(PRICE_DATE))
+    assert [r.status for r in results] == ["superseded", "inconsistent"]
+
+
 def test_adr_tools_superceded_spelling_counts(tmp_path, capsys):
     first = write_record(capsys, "chatbot", tmp_path, "--template", "nygard")
     write_record(capsys, "chatbot", tmp_path, "--template", "nygard")

@@ -189,17 +189,41 @@ def supersedes_itself(record: Path, successor: Successor) -> bool:
     return linked is None and own is not None and successor.number == int(own.group(1))
 
 
-def successor_exists(record: Path, successor: Successor) -> bool:
-    """Does the record that supersedes ``record`` exist (next to it, by file or by number)?
+def _successor_file(record: Path, successor: Successor) -> Path | None:
+    """The record that supersedes ``record`` (next to it, by file or by number), or None.
     Another decision record (``NNNN-*.md``) only: not the record itself, nor any other file."""
     linked = _linked_file(record, successor)
     if (
         linked is not None and linked.is_file() and _RECORD_FILE.match(linked.name)
         and not _same_file(linked, record)
     ):
-        return True
+        return linked
     if successor.number is not None:
-        return any(n == successor.number and not _same_file(p, record) for n, p in record_files(record.parent))
+        for n, path in record_files(record.parent):
+            if n == successor.number and not _same_file(path, record):
+                return path
+    return None
+
+
+def successor_exists(record: Path, successor: Successor) -> bool:
+    """Does the record that supersedes ``record`` exist, with a record in force at the end of
+    its chain? Records that supersede each other in a loop leave none in force: each of
+    them is then not superseded."""
+    current = _successor_file(record, successor)
+    if current is None:
+        return False
+    chain = [record]
+    while not any(_same_file(current, earlier) for earlier in chain):
+        try:
+            text = read_text(current)
+        except InputError:
+            return True  # it exists; what is wrong with it is its own result
+        after = superseded_by(text)
+        following = _successor_file(current, after) if after is not None else None
+        if following is None:
+            return True  # ``current`` is in force
+        chain.append(current)
+        current = following
     return False
 
 
