@@ -454,8 +454,10 @@ def why_tab(a: Assessment) -> None:
             with st.expander(f"{r.title}{marker}"):
                 st.markdown(md(r.because))
                 effect = ", ".join(f"{m} {s:+g}" for m, s in r.scores.items())
-                if r.exclude:
-                    effect += ("; " if effect else "") + "rules out " + ", ".join(r.exclude)
+                # Ruled out by its exclude, or because the mode must pay its way and does not.
+                ruled_out = [*r.exclude, *(e.mode for e in a.excluded if r.id in e.rules and e.mode not in r.exclude)]
+                if ruled_out:
+                    effect += ("; " if effect else "") + "rules out " + ", ".join(ruled_out)
                 source = md(cite(r.source, a.rules.header.sources))
                 st.caption(f"`{r.id}` · effect: {md(effect) or 'patterns only'} · source: {source}")
                 trace = traces.get(r.id)

@@ -567,6 +567,16 @@ def test_every_tab_renders(at: AppTest) -> None:
     assert all(state.md(cite(r.source, titles)) in sources for r in expected.fired_rules)
 
 
+def test_why_tab_says_which_mode_a_rule_rules_out_when_it_does_not_pay_its_way(at: AppTest) -> None:
+    """Batch at a hundred calls a month costs more than the script it would replace: the rule
+    that says so rules it out, as its effect in the Why tab says."""
+    at.selectbox(key="scenario").set_value("monthly-cron-report").run()
+    open_tab(at, "Why")
+    ok(at)
+    (effect,) = [c.value for c in at.caption if "`cost-batch-pays-its-way`" in c.value]
+    assert "effect: rules out batch" in effect
+
+
 @pytest.mark.parametrize("stem", ["support-reply-draft", "claims-triage-compliance", "nightly-ticket-triage"])
 def test_plain_language_first(at: AppTest, stem: str) -> None:
     """No hashed source file name anywhere; rule ids only in the Why tab; every number formatted."""

@@ -697,3 +697,22 @@ def test_cite_replaces_keys_and_seed_numbers_by_titles():
     assert cite("own-policy.md § 2", {"own-policy.md": "Our AI cost policy: cost first"}) == "Our AI cost policy § 2"
     assert cite("no key here") == "no key here"
     assert short_title("LLM Execution Models (pattern overview)") == "LLM Execution Models (pattern overview)"
+
+
+# -- what a board member checks: each option's verdict, its reason, its figures -------------
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_an_option_that_does_not_pay_its_way_is_ruled_out_and_says_why(template):
+    """Batch at a hundred calls a month costs more than the simple script it would replace:
+    the rule set rules it out (it outscores the chosen option), and the record says so."""
+    a = fixed_assessment(EXAMPLES / "monthly-cron-report.yaml")
+    assert a.recommendation == "sync" and "batch" in {e.mode for e in a.excluded}
+    text = render_adr(a, template=template, date=DATE)
+    assert re.search(r"^- Batch API \(`batch`\): \$243 a month; .*; \*\*ruled out\*\*\.$", text, re.M)
+    assert "**ranked 3 of 4**" not in text
+    heading = "### Batch API (ruled out)" if template == "madr" else "**Batch API** (ruled out):"
+    assert heading in text
+    assert ("it is ruled out: batch costs $243 a month in all (tokens, infrastructure, its build), no less than"
+            " the mode it would replace (sync $112, async $384). (`cost-batch-pays-its-way`)") in text
+    assert "A ruled-out option ranks below every option that is not, whatever it scores" in text

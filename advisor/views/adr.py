@@ -182,9 +182,11 @@ def _arguments(a: Assessment, mode: str) -> tuple[list[dict[str, Any]], list[dic
     cons: list[dict[str, Any]] = []
     # A mode that misses its contract says so first, with the numbers.
     missed = next((dict(zip(u.rules, u.reasons, strict=True)) for u in a.unmet if u.mode == mode), {})
+    # Ruled out by a rule's exclude, or by one it must pay its way under and does not.
+    ruled_out = next((set(e.rules) for e in a.excluded if e.mode == mode), set())
     for rule in a.fired_rules:
         base = {"rule": rule.id, "title": rule.title, "because": _lower_first(rule.because), "source": rule.source}
-        if mode in rule.exclude:
+        if mode in rule.exclude or rule.id in ruled_out:
             cons.append({**base, "score": None, "excluded": True})
             continue
         if rule.id in missed:
@@ -321,8 +323,12 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     cost = a.costs[mode]
     pros: list[Markup] = []
     cons: list[Markup] = []
-    # Rules first: why the rule set ranks it where it does, the strongest two.
-    ruled_out = [r for r in a.fired_rules if mode in r.exclude]
+    # Rules first: why the rule set ranks it where it does, the strongest two. A mode is ruled
+    # out by a rule's exclude or by a rule it must pay its way under and does not (the
+    # assessment's exclusions hold both, each with its reason).
+    exclusion = next((e for e in a.excluded if e.mode == mode), None)
+    reasons = dict(zip(exclusion.rules, exclusion.reasons, strict=True)) if exclusion else {}
+    ruled_out = [r for r in a.fired_rules if r.id in reasons]
     rule_args: list[tuple[bool, Markup]] = []
     quoted: list[str] = []  # rules whose whole reason this case quotes
     missed = next((u for u in a.unmet if u.mode == mode), None)
@@ -332,11 +338,13 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
         rule.axis == "latency" for rule in a.fired_rules if rule.id in missed.rules
     ) and not latency_against_budget(a, mode)[0]
     if ruled_out:
-        if _first(ruled_out[0].because) == _lower_first(" ".join(ruled_out[0].because.split())):
-            quoted.append(ruled_out[0].id)
+        first = ruled_out[0]
+        reason = " ".join(reasons[first.id].split())
+        if reason == " ".join(first.because.split()) and _first(reason) == _lower_first(reason):
+            quoted.append(first.id)
         also = "".join(f"; also {markdown.code(r.id)}" for r in ruled_out[1:])
         rule_args.append((False, Markup(
-            f"it is ruled out: {markdown.inline(_first(ruled_out[0].because))} ({markdown.code(ruled_out[0].id)}{also})"
+            f"it is ruled out: {markdown.inline(_first(reason))} ({markdown.code(first.id)}{also})"
         )))
     elif missed is not None and not missed_in_latency:  # right contract, but the numbers miss it
         rule_args.append((False, Markup(
