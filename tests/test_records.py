@@ -222,7 +222,7 @@ def test_madr_content_a_cto_needs():
     assert "Output speed: 115 tokens/s, median (gpt-4o-mini)" in text
     # Latency against the budget; capacity; risks, checklist, migration, confirmation.
     assert "against a budget of 8 h: within budget" in text
-    assert "6.9 requests/min of 500 RPM" in text
+    assert "At peak: 6.9 of 500 requests/min, 5,000 of 200,000 tokens/min; 98% headroom" in text
     assert "risk: results arrive in arbitrary order. Mitigation: Match every result by custom_id" in text
     assert "dead-letter queue for jobs that fail permanently" in text
     assert "1. Version the endpoint, don't mutate it" in text
@@ -716,3 +716,28 @@ def test_an_option_that_does_not_pay_its_way_is_ruled_out_and_says_why(template)
     assert ("it is ruled out: batch costs $243 a month in all (tokens, infrastructure, its build), no less than"
             " the mode it would replace (sync $112, async $384). (`cost-batch-pays-its-way`)") in text
     assert "A ruled-out option ranks below every option that is not, whatever it scores" in text
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+@pytest.mark.parametrize(
+    ("example", "peak"),
+    [
+        # Anthropic counts input and output tokens against limits of their own.
+        ("claims-triage-compliance", "At peak (1.9 requests/min x 2 calls = 3.7 calls/min): 3.7 of 1,000 requests/min,"
+         " 14,815 of 2,000,000 input tokens/min, 1,481 of 400,000 output tokens/min; 99% headroom"),
+        # DeepSeek limits requests in flight, not requests or tokens a minute.
+        ("deepseek-catalogue-enrichment", "At peak: 16 of 2,500 requests in flight; 99% headroom"),
+        ("chatbot", "At peak: 60 of 500 requests/min, 111,000 of 200,000 tokens/min; 44% headroom"),
+        ("support-agent-tools", "At peak (400 requests/min x 4 calls = 1,600 calls/min): 400 of 5,000 requests/min,"
+         " 1,815,600 of 800,000 tokens/min on gpt-4.1; over the limit: peak use is 2.3x the limit"),
+    ],
+)
+def test_the_record_states_each_rate_limit_as_the_provider_sets_it(example, peak, template):
+    """A limit the catalogue knows is never 'unknown' in the record, and the peak against it is
+    the text summary's: the cost note and what to watch in production say the same figures."""
+    text = render_adr(fixed_assessment(EXAMPLES / f"{example}.yaml"), template=template, date=DATE)
+    assert f"- {peak} (" in text
+    assert "unknown" not in text
+    (watch,) = [line for line in text.splitlines() if line.startswith("- 429 (rate limit) responses")]
+    uses, _, headroom = peak.split(": ", 1)[1].rpartition("; ")
+    assert f"peak use was estimated at {uses} (headroom: " in watch

@@ -32,8 +32,18 @@ from advisor.records.folder import RecordLink, write_record
 from advisor.records.inputs import Statement, inputs_yaml
 
 from . import markdown
-from .formatting import count, measured_sentence, money, money_or_none, move_in_words, percent, seconds, times
-from .limits import headroom
+from .formatting import (
+    count,
+    headroom_words,
+    measured_sentence,
+    money,
+    money_or_none,
+    move_in_words,
+    percent,
+    seconds,
+    times,
+)
+from .limits import headroom, limits_use
 from .sources import cite, cited_titles
 from .steps import distribution_line, distribution_rows, gantt, step_rows
 from .templates import render_shipped, render_user_template
@@ -459,6 +469,18 @@ def _token_limits(cap: Capacity) -> str:
     return " + ".join(parts) if parts else "unknown"
 
 
+def _peak_use(a: Assessment) -> str:
+    """The peak against every limit the provider sets, as the cost note says it: "At peak
+    (1.9 requests/min x 2 calls = 3.7 calls/min): 3.7 of 1,000 requests/min, ...; 99%
+    headroom" (the text summary's figures, each limit as the provider counts it)."""
+    cap, calls = a.capacity, a.latency.calls
+    chain = (
+        f" ({count(cap.peak_rpm)} requests/min x {calls} calls = {count(cap.peak_calls_per_minute)} calls/min)"
+        if calls > 1 else ""
+    )
+    return f"At peak{chain}: {limits_use(cap)}; {headroom_words(cap.headroom, cap.over_limit)}"
+
+
 def _confirmation(a: Assessment) -> list[str]:
     """What to watch in production: the chosen mode's metrics, with this workload's figures.
 
@@ -476,6 +498,7 @@ def _confirmation(a: Assessment) -> list[str]:
         "rpm_limit": count(cap.rpm_limit) if cap.rpm_limit is not None else "unknown",
         "peak_tpm": count(cap.peak_tpm),
         "tpm_limit": count(cap.tpm_limit) if cap.tpm_limit is not None else _token_limits(cap),
+        "limits_use": limits_use(cap),
         "headroom": f"none, {headroom(cap)}" if cap.over_limit else headroom(cap),
         "cost_per_1k": money_or_none(cost.per_1k_requests_usd),
         "monthly_cost": money(cost.total_usd),
@@ -623,6 +646,7 @@ def record_context(
         "gantt": Markup(chart) if a.workload.steps is not None and (chart := gantt(a)) else None,
         "per_request": per_request(a),
         "calls_per_minute": a.capacity.model_calls_per_minute,
+        "peak_use": _peak_use(a),
         "lifecycle": _lifecycle(a),
         "risks": [
             {**r.model_dump(mode="json"), "because": _lower_first(r.risk), "source": cite(r.source, sources)}

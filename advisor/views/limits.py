@@ -34,6 +34,18 @@ def limit_uses(cap: Capacity) -> list[str]:
     return uses
 
 
+def limits_use(cap: Capacity) -> str:
+    """The peak against each limit the provider sets, as a sentence names it: "3.7 of 1,000
+    requests/min, 14,815 of 2,000,000 input tokens/min, 1,481 of 400,000 output tokens/min",
+    "16 of 2,500 requests in flight"; with more than one model, the one whose limits are
+    tightest is named ("... on gpt-4.1"); "14 requests/min against no known rate limit" when
+    none is known."""
+    uses = limit_uses(cap)
+    if not uses:
+        return f"{count(cap.peak_rpm)} requests/min against no known rate limit"
+    return ", ".join(uses) + (f" on {cap.model}" if len(cap.models) > 1 else "")
+
+
 def headroom(cap: Capacity) -> str:
     """The headroom as a short figure for a metric: "35%", "2.5x the limit" when over it,
     or "unknown" when no limit is known."""
