@@ -257,11 +257,15 @@ def cost_tab(a: Assessment) -> None:
         )
     breakeven = p.batch_breakeven_requests_per_month
     st.caption(
-        f"Prices: {md(p.provider)} {md(p.model)} as of {p.price_date} ({md(p.data_version)}); batch prices from the "
-        f"{md(cite(p.batch_source, a.rules.header.sources))}."
-        f" Batch saves {percent(p.batch_token_saving_fraction)} of the token bill"
-        " and pays for itself "
-        + (f"from {count(breakeven)} requests a month." if breakeven is not None else "at no volume.")
+        f"Prices: {md(p.provider)} {md(p.model)} as of {p.price_date} ({md(p.data_version)})"
+        + (
+            ". The provider has no batch API: batch would run at standard prices and save nothing."
+            if not p.batch_available
+            else f"; batch prices from the {md(cite(p.batch_source, a.rules.header.sources))}."
+            f" Batch saves {percent(p.batch_token_saving_fraction)} of the token bill and "
+            + (f"pays for itself from {count(breakeven)} requests a month." if breakeven is not None
+               else "never pays for itself.")
+        )
         + f" Build effort at {money(p.usd_per_person_week)} per person-week,"
         + f" amortised over {p.amortisation_months} months."
     )

@@ -544,6 +544,15 @@ def test_cost_chart_shows_each_modes_monthly_total(at: AppTest) -> None:
     assert x["title"] == "USD per month" and x["axis"]["format"] == "$,.0f"
 
 
+def test_cost_tab_invents_no_batch_figure_for_a_provider_without_a_batch_api(at: AppTest) -> None:
+    at.selectbox(key="scenario").set_value("deepseek-catalogue-enrichment").run()
+    open_tab(at, "Cost")
+    ok(at)
+    (prices,) = [c.value for c in at.caption if c.value.startswith("Prices: deepseek")]
+    assert "The provider has no batch API: batch would run at standard prices and save nothing." in prices
+    assert "from the none" not in prices and "at no volume" not in prices and "Batch saves" not in prices
+
+
 def test_downloads_are_offered(at: AppTest) -> None:
     assert at.download_button(key="download_answers").label == "Download answers"
     open_tab(at, "Decision record")

@@ -38,6 +38,13 @@ def test_text_summary_names_mode_reasons_sources_costs_and_assumptions(capsys):
     assert "Rule set advisor-default" in out
 
 
+def test_text_summary_says_batch_never_pays_for_itself_without_a_batch_api(capsys):
+    code, out, _ = run_cli(capsys, "recommend", "examples/deepseek-catalogue-enrichment.yaml", "--price-date", "2026-11-01")
+    assert code == 0
+    assert "batch never pays for itself (no batch API: no discount)" in out
+    assert "at no volume" not in out
+
+
 def test_json_has_the_stable_keys_and_equals_the_api(capsys):
     code, out, _ = run_cli(capsys, "recommend", CHATBOT, "--format", "json", "--price-date", "2026-11-01")
     assert code == 0

@@ -741,3 +741,19 @@ def test_the_record_states_each_rate_limit_as_the_provider_sets_it(example, peak
     (watch,) = [line for line in text.splitlines() if line.startswith("- 429 (rate limit) responses")]
     uses, _, headroom = peak.split(": ", 1)[1].rpartition("; ")
     assert f"peak use was estimated at {uses} (headroom: " in watch
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_provider_without_a_batch_api_is_said_so_with_no_invented_batch_figure(template):
+    """DeepSeek has no batch API: the record invents no batch discount, no batch time set against
+    the budget, and no volume at which batch would pay for itself; it says why batch misses."""
+    text = render_adr(fixed_assessment(EXAMPLES / "deepseek-catalogue-enrichment.yaml"), template=template, date=DATE)
+    assert "- Batch API (`batch`): $638 a month; no batch API; **misses its contract**." in text
+    assert "no batch API, over the" not in text
+    assert "0% less at batch prices" not in text and "no batch API, so no batch discount" in text
+    assert "at no volume" not in text
+    assert ("The provider has no batch API: batch would run at standard prices, save nothing and never pay for its"
+            " extra build and run cost.") in text
+    assert "deepseek has no batch API in the provider catalogue" in text
+    # Said once, by the rule that rules on it, not again as the option's timing.
+    assert not re.search(r"^- (Bad, because|Against:) the provider has no batch API$", text, re.M)

@@ -147,10 +147,13 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
         return answer
     if axis_id == "cost_burst":
         sync = a.costs["sync"]
+        batch = (
+            f"{percent(a.pricing.batch_token_saving_fraction)} less at batch prices" if a.pricing.batch_available
+            else "no batch API, so no batch discount"
+        )
         return (
-            f"{money(sync.tokens_usd)} a month in tokens at standard prices,"
-            f" {percent(a.pricing.batch_token_saving_fraction)}"
-            f" less at batch prices; peak {count(cap.peak_rpm)} requests/min"
+            f"{money(sync.tokens_usd)} a month in tokens at standard prices, {batch};"
+            f" peak {count(cap.peak_rpm)} requests/min"
             + (f" is over the rate limits ({times(1 - cap.headroom)} the limit)." if cap.over_limit
                and cap.headroom is not None
                else " against no known rate limit." if cap.headroom is None
@@ -374,8 +377,12 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     for good, line in rule_args[: 2 if mode == a.recommendation else 1]:
         (pros if good else cons).append(line)
     # Then the numbers: latency against the budget, the monthly cost against the cheapest and today.
+    # A Batch API the provider lacks has no time to set against the budget: the rule that
+    # says so is the argument, not a second line saying it again.
     within, latency = latency_against_budget(a, mode)
-    (pros if within else cons).append(markdown.inline(latency))
+    timed = mode != "batch" or (a.pricing.batch_available and a.facts.get("batch_window_s") is not None)
+    if timed or not rule_args:
+        (pros if within else cons).append(markdown.inline(latency))
     if mode == cheapest:
         pros.append(markdown.inline(f"it is the cheapest option, at {money(cost.total_usd)} a month"))
     else:
@@ -398,6 +405,8 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
         verdict = f"ranked {rank.rank} of {len(a.ranking)}"
     return {"mode": mode, "label": modes[mode].label, "pros": pros, "cons": cons, "verdict": verdict,
             "latency": latency, "latency_short": latency_short(a, mode), "within_budget": within,
+            # Whether its time can be set against the budget: a Batch API the provider lacks has none.
+            "timed": timed,
             "monthly_cost": cost.total_usd,
             "cheapest": mode == cheapest, "ruled_out": bool(ruled_out), "rank": rank.rank, "score": rank.total,
             "quoted": quoted, "risk": risk}

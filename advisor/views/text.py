@@ -174,10 +174,13 @@ def render_text(a: Assessment) -> str:
         add(f"  async on the flex tier (slower, may be unavailable at times): {money(flex)} a month in total")
     breakeven = pricing.batch_breakeven_requests_per_month
     paid = f"; {today}'s build is paid (it runs today)" if today else ""
-    pays = f"from {count(breakeven)} requests/month" if breakeven is not None else "at no volume"
+    if breakeven is not None:
+        pays = f"batch pays for itself from {count(breakeven)} requests/month"
+    else:  # no saving a request: at no volume does batch pay back its build
+        pays = "batch never pays for itself" + ("" if pricing.batch_available else " (no batch API: no discount)")
     add(
         f"  build cost amortised over {pricing.amortisation_months} months"
-        f" at {money(pricing.usd_per_person_week)}/person-week{paid}; batch pays for itself {pays}"
+        f" at {money(pricing.usd_per_person_week)}/person-week{paid}; {pays}"
     )
     add("")
 
