@@ -685,6 +685,9 @@ def test_no_output_a_user_reads_cites_a_source_file_key(tmp_path, capsys):
     for name, text in outputs:
         match = SOURCE_KEY.search(text)
         assert match is None, f"{name} cites {match.group(0)!r}"
+        # Nor by the bare number of a document's file key: "a guide to LLM execution models (001)".
+        match = re.search(r"\(00[0-4]\)", text)
+        assert match is None, f"{name} cites {match.group(0)!r}"
     chatbot = dict(outputs)["adr chatbot.yaml madr"]
     assert "AI API Integration Patterns § Pattern 3 (Batch Processing), When to use)" in chatbot
 
