@@ -14,6 +14,7 @@ from questionnaire.scenarios import DEFAULT_SCENARIO, Scenario
 from questionnaire.state import (
     STEPS_GENERATION,
     STEPS_ROWS,
+    md,
     profile_to_state,
     read_upload,
     step_rows,
@@ -60,7 +61,7 @@ def on_scenario(scenarios: dict[str, Scenario]) -> None:
         apply_profile(scenarios[stem].profile)
         st.session_state.pop("load_errors", None)
         st.session_state.pop("undo_answers", None)
-        st.toast(f"Loaded the scenario: {scenarios[stem].name}")
+        st.toast(f"Loaded the scenario: {md(scenarios[stem].name)}")
 
 
 def on_upload(key: str) -> None:
@@ -78,7 +79,7 @@ def on_upload(key: str) -> None:
     st.session_state.pop("undo_answers", None)
     st.session_state["scenario"] = None
     st.session_state["upload_gen"] = st.session_state.get("upload_gen", 0) + 1
-    st.toast(f"Loaded {upload.name}")
+    st.toast(f"Loaded {md(upload.name)}")  # the name is the user's text
 
 
 def on_provider(catalogue: dict[str, tuple[str, ...]]) -> None:
@@ -97,7 +98,7 @@ def try_change(profile: WorkloadProfile, changes: dict[str, Any], label: str) ->
     try:  # a step's field is named steps.<name>.<field>
         changed = parse_profile(with_changes(profile, changes).model_dump(mode="json"))
     except AdvisorError as exc:  # the engine found it valid; a rule set of one's own might not
-        st.toast(f"That change could not be applied: {exc}", icon=":material/error:")
+        st.toast(f"That change could not be applied: {md(str(exc))}", icon=":material/error:")
         return
     apply_profile(changed)
     scenario = st.session_state.get("scenario")

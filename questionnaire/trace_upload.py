@@ -79,7 +79,7 @@ def on_trace_upload(key: str) -> None:
     st.session_state.pop("undo_answers", None)
     st.session_state["scenario"] = None
     st.session_state[UPLOAD_GENERATION] = st.session_state.get(UPLOAD_GENERATION, 0) + 1
-    st.toast(f"Measured from {upload.name}")
+    st.toast(f"Measured from {md(upload.name)}")
 
 
 def trace_uploader() -> None:

@@ -436,6 +436,18 @@ def test_uploading_a_workload_replaces_the_answers(at: AppTest) -> None:
     assert at.selectbox(key="scenario").value is None
 
 
+def test_an_uploaded_files_name_is_shown_as_text(at: AppTest) -> None:
+    # A file's name is the user's text: the toast saying it was loaded shows it, never its markup.
+    name = "**v2** [draft](https:evil.example) :red[final] $x$.yaml"
+    upload(at, name, COMPLETE)
+    ok(at)
+    assert [t.value for t in at.toast] == [f"Loaded {state.md(name)}"]
+    traces = (ROOT / "examples" / "traces" / "rag-chat.jsonl.gz").read_bytes()
+    at.file_uploader[1].set_value(("**night** :red[run].jsonl.gz", traces, "application/gzip")).run()
+    ok(at)
+    assert f"Measured from {state.md('**night** :red[run].jsonl.gz')}" in [t.value for t in at.toast]
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
