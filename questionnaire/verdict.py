@@ -201,7 +201,7 @@ def _what_would_change(shown: Shown) -> None:
     undo = st.session_state.get("undo_answers")
     if undo is not None:
         st.button(
-            f"Undo: {undo['label']}",
+            f"Undo: {md(undo['label'])}",  # a step's name in it is the user's text
             key="undo",
             on_click=undo_change,
             icon=":material/undo:",

@@ -435,6 +435,20 @@ def test_try_it_changes_a_step_and_undo_brings_it_back(at: AppTest) -> None:
     assert session_profile(at) == advisor.load_profile(AGENT)
 
 
+def test_the_undo_button_shows_a_steps_name_as_text(at: AppTest) -> None:
+    # A step's name is the user's text; the change tried names it, and so does "Undo".
+    text = AGENT.read_text("utf-8").replace("  - name: reply\n", "  - name: '**reply** _v2_ $ :red[x]'\n")
+    at.file_uploader[0].set_value(("agent.yaml", text.encode(), "application/yaml")).run()
+    ok(at)
+    a = advisor.assess(advisor.parse_profile(yaml.safe_load(text)))
+    groups = changes.first(changes.useful(a, changes.grouped(a, changes.options(a))))
+    offered = [o for g in groups for o in g.options]
+    index = next(i for i, o in enumerate(offered) if "**reply**" in o.label)
+    at.button(key=f"try_{index}").click().run()
+    ok(at)
+    assert at.button(key="undo").label == f"Undo: {state.md(offered[index].label)}"
+
+
 @pytest.mark.parametrize("path", STEP_EXAMPLES, ids=[p.stem for p in STEP_EXAMPLES])
 def test_every_tab_renders_for_a_steps_workload(at: AppTest, path: Path) -> None:
     load(at, path)
