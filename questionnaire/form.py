@@ -99,7 +99,8 @@ def _note(notes: dict[str, str], *fields: str) -> None:
 MARKED = frozenset({
     "name", "description", "current_mode", "interaction", "latency_budget_s", "chained_calls", "tool_latency_s",
     "model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s", "latency_correlation", "steps",
-    "requests_per_month", "peak_requests_per_minute", "peak_minutes", "provider", "model", "input_tokens",
+    "requests_per_month", "peak_requests_per_minute", "peak_minutes", "provider", "model", "tier", "service_tier",
+    "input_tokens",
     "output_tokens", "reasoning_tokens", "cached_input_fraction", "pricing", "rate_limits", "costs",
     "side_effects", "retry_rate", "attempts_per_layer", "retry_layers", "downstream", "output_format", "weights",
 })

@@ -406,6 +406,22 @@ def test_an_unknown_model_is_marked_at_the_model_question(at: AppTest) -> None:
     assert session_profile(at).pricing is not None
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "label"),
+    [("q_service_tier", "flex", "Service tier"), ("q_tier", "tier-9", "Account tier")],
+)
+def test_a_tier_the_model_lacks_is_marked_once_at_its_question(at: AppTest, key: str, value: str, label: str) -> None:
+    # OpenAI offers flex, but not for gpt-4o-mini; a file may name a tier the provider does not list.
+    if key == "q_tier":
+        upload(at, "tier.yaml", COMPLETE + b"tier: tier-9\n")
+    else:
+        at.selectbox(key=key).set_value(value).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith(f"**{label}**: "), errors
+    assert [e.value for e in block(at, "q_axis_cost").error] == errors  # under the question, not above the form
+
+
 def test_changing_provider_clears_a_model_it_does_not_list(at: AppTest) -> None:
     at.selectbox(key="q_provider").set_value("anthropic").run()
     assert not at.exception
