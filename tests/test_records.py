@@ -452,6 +452,20 @@ def test_hostile_text_is_shown_literally_and_never_run(tmp_path, capsys, templat
     assert inputs.workload.name == HOSTILE["name"] and inputs.workload.description == HOSTILE["description"]
 
 
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_step_names_read_as_typed_in_the_context(template):
+    # The context paragraph names each step: escaped once, so "search & rank" never reads "search &amp; rank".
+    data = yaml.safe_load((EXAMPLES / "support-agent-tools.yaml").read_text("utf-8"))
+    data["steps"][0]["name"] = "search & rank"
+    data["steps"][3]["name"] = "draft *v2* <final> [x]"
+    text = render_adr(fixed_assessment(data), template=template, date=datetime.date.fromisoformat(DATE))
+    paragraph = next(p for p in re.findall(r"<p>(.*?)</p>", to_html(text), re.DOTALL) if "in all:" in p)
+    assert "in all: search & rank (gpt-4.1-mini), " in visible_text(paragraph)
+    assert ", draft *v2* <final> [x] (gpt-4.1). A person reads the output of draft *v2* <final> [x]," in (
+        visible_text(paragraph)
+    )
+
+
 def test_text_cannot_close_the_inputs_block_early(tmp_path, capsys):
     sneaky = "x\n```\n````yaml advisor-record\nrecord: {}\n````\n```"
     data = {**HOSTILE, "name": "Sneaky ````", "description": sneaky}

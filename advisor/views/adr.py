@@ -100,15 +100,13 @@ def _workload_words(a: Assessment) -> list[str]:
             chain += f" plus {seconds(w.tool_latency_s)} of tool time." if w.tool_latency_s else "."
     else:
         steps = a.latency.steps
-        named = ", ".join(
-            f"{markdown.inline(s.name)}{f' x{s.calls}' if s.calls > 1 else ''} ({markdown.inline(s.model)})"
-            for s in steps
-        )
+        # Plain text, as every sentence here: the template escapes the sentences once.
+        named = ", ".join(f"{s.name}{f' x{s.calls}' if s.calls > 1 else ''} ({s.model})" for s in steps)
         shown = next(s for s in steps if s.shown)
         sentences.append(
             f"It makes {w.requests_per_month:,} requests a month{peak}; each runs {_plural(len(steps), 'step')} in"
             f" sequence, {_plural(a.latency.calls, 'model call')} in all: {named}. A person reads the output of"
-            f" {markdown.inline(shown.name)}, {words.output_format[w.output_format].phrase}."
+            f" {shown.name}, {words.output_format[w.output_format].phrase}."
         )
     sentences.append(f"The result must be usable within {seconds(w.latency_budget_s)} at p95.{chain}")
     sentences.append(words.downstream[w.downstream].sentence)
@@ -118,7 +116,7 @@ def _workload_words(a: Assessment) -> list[str]:
     else:
         sentences.append("It is not built yet.")
     if w.evidence is not None:
-        sentences.append(measured_sentence(w.evidence, markdown.inline))
+        sentences.append(measured_sentence(w.evidence, str))
     return sentences
 
 
