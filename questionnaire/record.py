@@ -90,8 +90,9 @@ def adr_text(a: Assessment, template: str, status: str, date: datetime.date) -> 
 
 _FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
-# Streamlit's own Markdown extensions: $maths$ and :colour[text] directives.
-_STREAMLIT_SYNTAX = re.compile(r"(\$|:(?=[a-z-]+\[))")
+# Streamlit's own Markdown extensions: $maths$ and :colour[text] directives (Streamlit reads
+# one even where the record escapes its bracket: "\\[").
+_STREAMLIT_SYNTAX = re.compile(r"(\$|:(?=[a-z-]+\\?\[))")
 
 
 def split_front_matter(text: str) -> tuple[str, str]:

@@ -805,6 +805,16 @@ def test_record_preview_escapes_streamlit_syntax_outside_code_only() -> None:
     assert record.preview_markdown(body) == "Costs \\$156 and \\$4,000 \\:red[x]\n```mermaid\nA-->B: $5\n```"
 
 
+def test_record_preview_shows_a_colour_directive_in_a_name_as_typed(at: AppTest) -> None:
+    # The record escapes the bracket ("\\["); Streamlit still drew a red nothing and dropped ":red".
+    upload(at, "bot.yaml", COMPLETE.replace(b"name: x", b"name: 'Bot :red[x] v2'"))
+    open_tab(at, "Decision record")
+    ok(at)
+    preview = "\n".join(m.value for m in block(at, "adr_preview").markdown)
+    title = next(line for line in preview.splitlines() if line.startswith("# "))
+    assert title == "# Bot \\:red\\[x\\] v2: stream the answer"
+
+
 VEGA_LITE = None
 
 
