@@ -422,6 +422,14 @@ def test_a_tier_the_model_lacks_is_marked_once_at_its_question(at: AppTest, key:
     assert [e.value for e in block(at, "q_axis_cost").error] == errors  # under the question, not above the form
 
 
+def test_rate_limits_turned_on_and_left_blank_ask_for_the_limits_the_form_shows(at: AppTest) -> None:
+    at.toggle(key="q_use_limits").set_value(True).run()
+    assert not at.exception
+    assert [e.value for e in block(at, "q_axis_cost").error] == [
+        "**Your rate limits**: give the requests or the tokens per minute, or switch off *Use my rate limits*"
+    ]
+
+
 def test_changing_provider_clears_a_model_it_does_not_list(at: AppTest) -> None:
     at.selectbox(key="q_provider").set_value("anthropic").run()
     assert not at.exception
