@@ -289,7 +289,10 @@ def in_question_words(error: AdvisorError) -> str:
         )
         return md(message).replace("\\*", "*")
     if field == top and _numeric(top):
-        return f"must be {_bounds(top)}"
+        if message.startswith(("input should be", "must be a finite number")):  # out of its bounds
+            return f"must be {_bounds(top)}"
+        # Within its bounds but not with another answer ("at least model_p50_s"): that answer by its question.
+        message = _FIELD_NAME.sub(lambda m: f"the {FIELD_LABELS[m.group()].lower()}", _GOT.sub("", message))
     if message.startswith("string should have at least 1 character"):
         return {"name": "give the feature a name", "model": "choose or type a model"}.get(top, "cannot be empty")
     if message == "required field is missing":
@@ -300,6 +303,8 @@ def in_question_words(error: AdvisorError) -> str:
 
 
 _LIBRARY_WORDS = re.compile(r"^input should be")
+# A field's name in a message ("model_p50_s"); a plain word ("steps", "model") is left as it is.
+_FIELD_NAME = re.compile(r"\b(?:" + "|".join(sorted((f for f in FIELD_LABELS if "_" in f), key=len)[::-1]) + r")\b")
 _GOT = re.compile(r" \(got .*\)$", re.DOTALL)
 
 

@@ -422,6 +422,17 @@ def test_a_tier_the_model_lacks_is_marked_once_at_its_question(at: AppTest, key:
     assert [e.value for e in block(at, "q_axis_cost").error] == errors  # under the question, not above the form
 
 
+def test_a_measured_p95_below_its_median_says_so(at: AppTest) -> None:
+    # 1 s is within the p95's bounds: what is wrong is that it is below the 5 s median.
+    at.number_input(key="q_model_p50_s").set_value(5.0)
+    at.number_input(key="q_model_p95_s").set_value(1.0).run()
+    assert not at.exception
+    assert [e.value for e in block(at, "q_axis_latency").error] == [
+        "**Measured p95 of one model call**: must be at least the measured median of one model call \\(5 s\\)\\: "
+        "a p95 is never below the median"
+    ]
+
+
 def test_rate_limits_turned_on_and_left_blank_ask_for_the_limits_the_form_shows(at: AppTest) -> None:
     at.toggle(key="q_use_limits").set_value(True).run()
     assert not at.exception
