@@ -98,6 +98,21 @@ def test_an_exponent_number_that_is_not_whole_is_still_refused_where_a_count_is_
 
 
 @pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("pricing: 5", "field 'pricing': must be a mapping of the fields input_per_mtok, output_per_mtok, "
+                       "cached_input_per_mtok, batch_discount (got 5)"),
+        ("rate_limits: [1000]", "field 'rate_limits': must be a mapping of the fields rpm, tpm, input_tpm, "
+                                "output_tpm, concurrency (got [1000])"),
+    ],
+)
+def test_a_group_of_fields_given_a_value_names_the_fields_it_takes(tmp_path, capsys, written, message):
+    code, out, err = run_cli(capsys, "recommend", write(tmp_path, CHATBOT_TEXT + written + "\n"))
+    assert code == 2 and out == ""
+    assert message in err and "instance of" not in err, err
+
+
+@pytest.mark.parametrize(
     ("written", "got"), [("2026-11-26", "2026-11-26"), ("2026-11-26 10:00:00", "2026-11-26T10:00:00"), ("yes", "true")]
 )
 def test_a_name_yaml_reads_as_a_date_or_a_boolean_is_shown_as_written_with_the_way_out(tmp_path, capsys, written, got):

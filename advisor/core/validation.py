@@ -121,6 +121,11 @@ def _describe(err: Any, model: type[BaseModel], noun: str) -> tuple[str, str]:
         message = f"must be one of {expected} (got {shown(given)})"
     elif kind == "finite_number":
         message = f"must be a finite number (got {shown(given)})"
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        # Pydantic says "a valid dictionary or instance of Pricing": the class is not the user's word.
+        allowed = _allowed_keys(model, (*loc, ""))
+        listed = f" of the {noun}s {', '.join(allowed)}" if allowed else ""
+        message = f"must be a mapping{listed} (got {shown(given)})"
     elif kind == "value_error":
         message = f"{err['ctx']['error']} (got {shown(given)})"
     else:
