@@ -106,6 +106,19 @@ def test_missing_rule_set_folder(tmp_path):
         load_rules(tmp_path / "nope")
 
 
+def test_a_rule_set_path_that_is_a_file_says_so(tmp_path, capsys):
+    from advisor.cli import main
+
+    workload = tmp_path / "chatbot.yaml"
+    workload.write_text("name: x\n", encoding="utf-8")
+    for args in (["recommend", "examples/chatbot.yaml", "--rules", str(workload)], ["rules", "check", str(workload)]):
+        assert main(args) == 2
+        assert capsys.readouterr().err == (
+            f"advisor: error: {workload}: is a file, not a rule-set folder: "
+            "give the folder that holds the rule set's YAML files\n"
+        )
+
+
 def test_bad_rules_dir_on_the_cli_exits_2(rules_copy, capsys):
     from advisor.cli import main
 

@@ -376,9 +376,16 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
     return header, base
 
 
+def not_a_folder(directory: Path) -> str:
+    """What is wrong with a rule-set path that is no folder."""
+    if directory.exists():
+        return "is a file, not a rule-set folder: give the folder that holds the rule set's YAML files"
+    return "no such rule-set folder"
+
+
 def _load(directory: Path, chain: tuple[str, ...] = ()) -> RuleSet:
     if not directory.is_dir():
-        raise RuleSetError("no such rule-set folder", source=str(directory))
+        raise RuleSetError(not_a_folder(directory), source=str(directory))
     header, base = read_header(directory, chain)
     files = sorted(p for p in directory.glob("*.yaml") if p.is_file())
     digest = hashlib.sha256()

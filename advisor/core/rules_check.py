@@ -39,6 +39,7 @@ from .rules import (
     RuleSetHeader,
     check_source,
     load_rules,
+    not_a_folder,
     parse_rules,
     read_header,
     resolve_rules_dir,
@@ -288,7 +289,7 @@ def _readable_folder(directory: Path) -> None:
     """A folder that cannot even be listed is an input error (exit 2), not a failed check."""
     try:
         if not directory.is_dir():
-            raise RuleSetError("no such rule-set folder", source=str(directory))
+            raise RuleSetError(not_a_folder(directory), source=str(directory))
         os.listdir(directory)
     except PermissionError:
         raise RuleSetError("cannot read the rule-set folder: permission denied", source=str(directory)) from None
