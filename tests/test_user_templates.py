@@ -28,6 +28,9 @@ HOSTILE = {
     "an attribute game": ("{{ ''.__class__.__mro__ }}", "the sandbox does not allow"),
     "an undefined value": ("{{ no_such_thing }}", "template uses an undefined value: 'no_such_thing' is undefined"),
     "bad syntax": ("{% if %}", "template syntax error on line 1"),
+    "an include": ("# Record\n{% include 'madr.md.j2' %}", "line 2: a template of your own is one file"),
+    "an import": ("{% from 'x.j2' import y %}{{ y }}", "line 1: a template of your own is one file"),
+    "an extends": ("{% extends 'madr.md.j2' %}", "include, import and extends cannot load another template"),
 }
 
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
@@ -127,9 +128,16 @@ def render_user_template(path: str, context: Mapping[str, Any]) -> str:
         missing="no such template file; use madr, nygard or the path of your own Jinja2 template",
     )
     try:
-        sandbox().parse(text)  # syntax only: compiling computes constant expressions, outside the limits
+        tree = sandbox().parse(text)  # syntax only: compiling computes constant expressions, outside the limits
     except jinja2.TemplateSyntaxError as exc:
         raise InputError(f"template syntax error on line {exc.lineno}: {exc.message}", source=path) from None
+    for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+        # The sandbox has no loader: a template of one's own reads no other file.
+        raise InputError(
+            f"line {node.lineno}: a template of your own is one file; include, import and extends "
+            "cannot load another template",
+            source=path,
+        )
     if not hasattr(os, "fork"):  # pragma: no cover - no fork: the sandbox and the output limit only
         status, body = _render_limited(text, context)
     else:
