@@ -419,7 +419,7 @@ def test_the_docs_describe_each_rule_what_why_source_examples():
     assert (
         "- **When:** `someone_waiting` = true and `end_to_end_p95_s` > 5 s and `latency_budget_s` ≥ 5 s\n" in section
     )
-    assert "- **Then:** scores async +1 on Latency budget vs model worst case (weight 2); excludes `sync`\n" in section
+    assert "- **Then:** Scores async +1 on Latency budget vs model worst case (weight 2). Excludes `sync`.\n" in section
     assert "- **Why:** When the end-to-end p95 exceeds 5 seconds a blocking call is the wrong contract" in section
     assert ("- **Source:** Sync vs. Async AI Inference § The decision rule, step 2; When to Skip Real-Time LLM"
             " Inference § latency tolerance categories") in section
@@ -439,7 +439,7 @@ def test_the_docs_show_a_custom_rule_sets_weights_and_own_rule():
         "- **When:** `monthly_token_cost_usd` > 10,000 USD/month and `latency_budget_s` ≥ 3600 s and "
         "`someone_waiting` = false and `requests_per_month` ≥ 100 requests\n"
     ) in section
-    assert "- **Then:** requires `batch` (excludes `sync`, `streaming`, `async`)\n" in section
+    assert "- **Then:** Requires `batch` (excludes `sync`, `streaming` and `async`).\n" in section
     assert "ACME AI cost policy 2026 (internal) § 3.2 Batch by default above $10K a month" in section
 
 
@@ -549,3 +549,21 @@ def test_any_valid_condition_reads_in_plain_words(condition):
         assert f"`{fact}`" in text
     # Every group opened is closed: the words keep the tree's nesting.
     assert text.count("(") == text.count(")")
+
+
+def test_each_rules_effect_reads_as_sentences():
+    """"says why as The end-to-end p95 ... budget.; adds to ..." read as one broken sentence:
+    each part of a rule's effect is a sentence of its own, a capital first, a full stop last."""
+    page = rules_docs(default_rules_dir())
+    thens = [line.removeprefix("- **Then:** ") for line in page.splitlines() if line.startswith("- **Then:** ")]
+    assert len(thens) == len(load_rules(default_rules_dir()).rules)
+    for then in thens:
+        assert then[0].isupper() and then.endswith("."), then
+        assert ".;" not in then and "; adds" not in then and "as The" not in then, then
+        assert ".." not in then, then
+    section = page.split("#### `latency-sync-misses-budget`")[1].split("\n#### ")[0]
+    assert (
+        "- **Then:** Marks `sync` as missing its contract (unmet). Says why: The end-to-end p95 is"
+        " {end_to_end_p95_s} on {model}, over the"
+    ) in section
+    assert ". Adds to the `sync` checklist: A hard timeout at the budget" in section

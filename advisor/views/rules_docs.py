@@ -5,6 +5,7 @@ written twice.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ def describe_condition(node: dict[str, Any], nested: bool = False) -> str:
 
 
 def describe_effect(ruleset: RuleSet, rule: Rule) -> str:
+    """What a rule does, each part a sentence: "Excludes `batch`. Says why: Results are ..."."""
     effect = rule.spec.effect
     parts = []
     if effect.scores:
@@ -59,23 +61,36 @@ def describe_effect(ruleset: RuleSet, rule: Rule) -> str:
         )
         parts.append(f"scores {scores} on {inline(axis.name)} (weight {number(axis.weight)})")
     if effect.require:
-        others = ", ".join(code(m) for m in MODES if m != effect.require)
+        others = _and(code(m) for m in MODES if m != effect.require)
         parts.append(f"requires {code(effect.require)} (excludes {others})")
     elif effect.exclude:
-        parts.append(f"excludes {', '.join(code(m) for m in effect.exclude)}")
+        parts.append(f"excludes {_and(code(m) for m in effect.exclude)}")
     if effect.unmet:
-        parts.append(f"marks {', '.join(code(m) for m in effect.unmet)} as missing its contract (unmet)")
+        their = "its" if len(effect.unmet) == 1 else "their"
+        parts.append(f"marks {_and(code(m) for m in effect.unmet)} as missing {their} contract (unmet)")
     if effect.pays_its_way:
-        modes = ", ".join(code(m) for m in effect.pays_its_way)
+        modes = _and(code(m) for m in effect.pays_its_way)
         parts.append(f"excludes {modes} where it costs no less a month than the mode it would replace")
     if effect.reason.strip():
-        parts.append(f"says why as {inline(' '.join(effect.reason.split()))}")
+        parts.append(f"says why: {inline(' '.join(effect.reason.split()))}")
     for mode, items in effect.checklist.items():
         parts += [f"adds to the {code(mode)} checklist: {inline(item)}" for item in items]
     for pattern_id in effect.patterns:
         pattern = ruleset.pattern(pattern_id)
         parts.append(f"suggests the pattern {inline(pattern.name)} ({code(pattern_id)})")
-    return "; ".join(parts)
+    return " ".join(_sentence(part) for part in parts)
+
+
+def _and(items: Iterable[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    listed = list(items)
+    return listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
+
+
+def _sentence(text: str) -> str:
+    """A part of an effect as a sentence of its own: a capital first, a full stop last."""
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _source(text: str, documents: dict[str, str]) -> str:
