@@ -294,8 +294,8 @@ def latency_tab(a: Assessment) -> None:
     st.markdown(
         f"The whole answer ({made_of}): p50 **{seconds(lat.end_to_end_p50_s)}**, p95"
         f" **{seconds(lat.end_to_end_p95_s)}**, p99 **{seconds(lat.end_to_end_p99_s)}**. At p95 it **{verdict}** the"
-        f" {seconds(lat.latency_budget_s)} budget ({percent(lat.budget_ratio)} of it). Streaming shows the first words"
-        f" after **{seconds(lat.time_to_first_token_s)}** at p95 (p50 {seconds(lat.time_to_first_token_p50_s)},"
+        f" budget of {seconds(lat.latency_budget_s)} ({percent(lat.budget_ratio)} of it). Streaming shows the first"
+        f" words after **{seconds(lat.time_to_first_token_s)}** at p95 (p50 {seconds(lat.time_to_first_token_p50_s)},"
         f" p99 {seconds(lat.time_to_first_token_p99_s)})."
     )
     for mode in MODES:

@@ -913,3 +913,12 @@ def test_answer_problems_are_worded_as_the_questions_ask() -> None:
         "chained_calls": "must be a whole number between 1 and 50",
         "retry_rate": "must be between 0% and 100%",
     }
+
+
+def test_the_latency_tab_names_the_budget_with_its_duration_after_it(at: AppTest) -> None:
+    """"fits the 4.00 s budget" read "the 2 days budget" and "a 18.6 s budget" for other budgets."""
+    open_tab(at, "Latency & capacity")
+    ok(at)
+    shown = " ".join(m.value for m in [*at.markdown, *at.caption])  # sentences, not the metrics' figures
+    assert f"the budget of {seconds(assessed().latency.latency_budget_s)} (" in shown
+    assert not re.search(r"(?<![\w.,-])[0-9][0-9.,]* ?(?:ms|s|min|h|days?) budget\b", shown)

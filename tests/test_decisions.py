@@ -53,7 +53,7 @@ def quick(fields: dict[str, Any], **changes: Any):
 def test_voice_assistant_streams_but_is_not_feasible_with_gpt_4o():
     a = decide(VOICE)
     assert (a.recommendation, a.contract, a.feasible) == ("streaming", "synchronous", False)
-    assert a.infeasible_reason == "The first token arrives at 0.77 s (p95) on gpt-4o, after the 0.70 s budget."
+    assert a.infeasible_reason == "The first token arrives at 0.77 s (p95) on gpt-4o, after the budget of 0.70 s."
     assert {"async", "batch"} <= {e.mode for e in a.excluded}
     # The levers: a faster model of the same provider, or the budget the first token needs.
     levers = {(tuple(lv.changes.items()), lv.recommendation, lv.feasible) for lv in a.levers}
@@ -68,7 +68,7 @@ def test_voice_assistant_streams_but_is_not_feasible_with_gpt_4o():
 def test_query_rewriter_is_sync_and_not_feasible_at_400_ms():
     a = decide(REWRITER)
     assert (a.recommendation, a.feasible) == ("sync", False)
-    assert a.infeasible_reason == "The end-to-end p95 is 0.64 s on gpt-4o-mini, over the 0.40 s budget."
+    assert a.infeasible_reason == "The end-to-end p95 is 0.64 s on gpt-4o-mini, over the budget of 0.40 s."
     budget = next(lv for lv in a.levers if "latency_budget_s" in lv.changes)
     assert budget.changes["latency_budget_s"] == pytest.approx(0.65) and budget.feasible
 

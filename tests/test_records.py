@@ -237,19 +237,19 @@ def test_madr_content_a_cto_needs():
 def test_a_streaming_record_judges_the_first_token_and_states_the_whole_answer():
     text = render_adr(fixed_assessment(EXAMPLES / "chatbot.yaml"), date=DATE)
     assert "- Streaming response (`streaming`): $351 a month; first token 0.42 s, whole answer 3.47 s, within the" \
-           " 2.50 s budget; **chosen**." in text
+           " budget of 2.50 s; **chosen**." in text
     assert "Streamed, the first token comes after 0.42 s, within the budget." in text
     confirmation = text.split("### Confirmation")[1].split("\n## ")[0]
-    assert "Time to first token stays under the 2.50 s budget at p95 (estimate: 0.42 s)" in confirmation
+    assert "Time to first token stays under the budget of 2.50 s at p95 (estimate: 0.42 s)" in confirmation
     assert "The whole answer takes about 3.47 s at p95" in confirmation
-    assert "End-to-end p95 latency stays under the 2.50 s budget" not in text, "an alert that fires on day one"
+    assert "End-to-end p95 latency stays under the budget of 2.50 s" not in text, "an alert that fires on day one"
 
 
 def test_a_record_whose_estimate_misses_the_budget_says_so_in_its_confirmation():
     text = render_adr(fixed_assessment(EXAMPLES / "claims-triage-compliance.yaml"), date=DATE)
     confirmation = text.split("### Confirmation")[1].split("\n## ")[0]
-    assert confirmation.split("\n")[2].startswith("- The estimate already misses the 5.00 s budget")
-    assert "stays under the 5.00 s budget" not in confirmation
+    assert confirmation.split("\n")[2].startswith("- The estimate already misses the budget of 5.00 s")
+    assert "stays under the budget of 5.00 s" not in confirmation
 
 
 def test_a_ruled_out_option_that_outscores_the_choice_is_explained():

@@ -314,14 +314,14 @@ def _budget_lever(finder: _Finder) -> Iterator[Lever]:
 
 
 def _budget_words(finder: _Finder, budget: float, decision: Decision) -> str:
-    """"a 1 h budget"; where the peak's backlog cannot drain in time and batch is the way
+    """"a budget of 1 h"; where the peak's backlog cannot drain in time and batch is the way
     out, says so: batch for the backlog, under the Batch API's limits of its own."""
     cap = finder.base.capacity
     budget_then = finder.base.profile.latency_budget_s
     backlog = cap.backlog_requests > 0 and (cap.drain_time_s is None or cap.drain_time_s > budget_then)
     if backlog and decision.mode == "batch":
-        return f"a {seconds(budget)} budget, the peak's backlog through the Batch API (under limits of its own)"
-    return f"a {seconds(budget)} budget"
+        return f"a budget of {seconds(budget)}, the peak's backlog through the Batch API (under limits of its own)"
+    return f"a budget of {seconds(budget)}"
 
 
 def _usefulness(lever: Lever) -> tuple[bool, float, int]:

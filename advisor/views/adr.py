@@ -247,7 +247,7 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
     e2e, first = lat.end_to_end_p95_s, lat.time_to_first_token_s
 
     def verdict(value: float) -> str:
-        return f"within the {seconds(budget)} budget" if value <= budget else f"over the {seconds(budget)} budget"
+        return f"within the budget of {seconds(budget)}" if value <= budget else f"over the budget of {seconds(budget)}"
 
     if mode == "streaming":
         return first <= budget, (
@@ -269,10 +269,10 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
             else f"{seconds(window)}, the provider's batch window for each of {calls} dependent calls"
         )
         if budget >= window:
-            return True, f"results come within {within}, within the {seconds(budget)} budget"
+            return True, f"results come within {within}, within the budget of {seconds(budget)}"
         return False, (
             f"results come within {within} (most batches finish within an hour),"
-            f" longer than the {seconds(budget)} budget"
+            f" longer than the budget of {seconds(budget)}"
         )
     return e2e <= budget, f"the whole answer comes after {seconds(e2e)} at p95, {verdict(e2e)}"
 
@@ -516,7 +516,7 @@ def _confirmation(a: Assessment) -> list[str]:
     if within or a.recommendation == "batch":
         return [fill(text, figures) for text in texts]
     unmet = (
-        f"The estimate already misses the {figures['budget']} budget ({latency}): an alert on the budget would"
+        f"The estimate already misses the budget of {figures['budget']} ({latency}): an alert on the budget would"
         " fire from the first day. Alert when the measured p95 grows beyond the estimate, and treat the budget as"
         " unmet until the latency is cut."
     )

@@ -1,0 +1,60 @@
+"""What a careful reader notices in the sentences the advisor writes: the decision records
+(MADR and Nygard), the text summary and the review, for every example workload."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from advisor.cli import main
+
+from .conftest import EXAMPLES, PRICE_DATE
+
+FIXED = ["--price-date", PRICE_DATE.isoformat()]
+WORKLOADS = sorted(EXAMPLES.glob("*.yaml"))
+
+# A duration written before "budget" makes its article and its noun depend on the number:
+# "a 18.6 s budget", "a 4 days budget", "the 2 days budget". (A range in a rule's title,
+# "A 5-60 s budget", reads "a five to sixty second budget" and is left alone.)
+DURATION_BUDGET = re.compile(r"(?<![\w.,-])[0-9][0-9.,]* ?(?:ms|s|min|h|days?) (?:real-time )?budget\b")
+
+
+def _run(*argv: object) -> str:
+    """``advisor ARGV...`` in this process; its standard output (a module's fixture has no capsys)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in argv])
+    assert code == 0, err.getvalue()
+    return " ".join(out.getvalue().split())  # the text summary wraps its lines
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Every example's text summary and both records, and the review of them all."""
+    folder = tmp_path_factory.mktemp("records")
+    out: dict[str, str] = {}
+    for path in WORKLOADS:
+        out[f"{path.stem} text"] = _run("recommend", path, *FIXED)
+        for template in ("madr", "nygard"):
+            record = _run("adr", path, "--dir", folder / template, "--template", template, *FIXED,
+                          "--date", "2026-11-23")
+            out[f"{path.stem} {template}"] = " ".join(Path(record).read_text(encoding="utf-8").split())
+    out["review"] = _run("review", *WORKLOADS, *FIXED)
+    return out
+
+
+def test_no_duration_is_written_before_budget(written: dict[str, str]) -> None:
+    found = {name: DURATION_BUDGET.findall(text) for name, text in written.items()}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def test_a_budget_is_named_with_its_duration_after_it(written: dict[str, str]) -> None:
+    """The levers and the considered options still say the budget, in words that read for any duration."""
+    text = written["support-agent-tools text"]
+    assert "With a budget of 4 days: batch meets its contract" in text
+    record = written["chatbot madr"]
+    assert "answer after 3.47 s, over the budget of 2.50 s; **misses its contract**" in record
