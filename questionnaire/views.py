@@ -25,6 +25,8 @@ from advisor.views.formatting import (
     money,
     move_in_words,
     percent,
+    priced_models,
+    prices_of,
     saving_cell,
     seconds,
     times,
@@ -257,7 +259,9 @@ def cost_tab(a: Assessment) -> None:
         )
     breakeven = p.batch_breakeven_requests_per_month
     st.caption(
-        f"Prices: {md(p.provider)} {md(p.model)} as of {p.price_date} ({md(p.data_version)})"
+        # One model as the provider and the model; steps on several, each at its own model's.
+        f"Prices: {md(p.provider) + ' ' + md(p.model) if len(priced_models(p)) == 1 else md(prices_of(p))}"
+        f" as of {p.price_date} ({md(p.data_version)})"
         + (
             ". The provider has no batch API: batch would run at standard prices and save nothing."
             if not p.batch_available

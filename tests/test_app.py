@@ -922,3 +922,12 @@ def test_the_latency_tab_names_the_budget_with_its_duration_after_it(at: AppTest
     shown = " ".join(m.value for m in [*at.markdown, *at.caption])  # sentences, not the metrics' figures
     assert f"the budget of {seconds(assessed().latency.latency_budget_s)} (" in shown
     assert not re.search(r"(?<![\w.,-])[0-9][0-9.,]* ?(?:ms|s|min|h|days?) budget\b", shown)
+
+
+def test_the_cost_tab_names_every_model_the_steps_are_priced_at(at: AppTest) -> None:
+    at.selectbox(key="scenario").set_value("support-agent-tools").run()
+    open_tab(at, "Cost")
+    ok(at)
+    prices = re.sub(r"\\(.)", r"\1", " ".join(c.value for c in at.caption if c.value.startswith("Prices:")))
+    assert "Prices: openai gpt-4.1 as of" not in prices
+    assert "Prices: each step's own model (openai/gpt-4.1-mini and openai/gpt-4.1) as of " in prices

@@ -58,3 +58,18 @@ def test_a_budget_is_named_with_its_duration_after_it(written: dict[str, str]) -
     assert "With a budget of 4 days: batch meets its contract" in text
     record = written["chatbot madr"]
     assert "answer after 3.47 s, over the budget of 2.50 s; **misses its contract**" in record
+
+
+def test_the_prices_are_said_to_be_of_every_model_the_steps_run_on(written: dict[str, str]) -> None:
+    """Three of the agent's four steps run on gpt-4.1-mini: its prices are not 'of openai/gpt-4.1'."""
+    for name in ("support-agent-tools madr", "support-agent-tools nygard"):
+        assert "Prices of openai/gpt-4.1 in force" not in written[name]
+        assert ("Prices of each step's own model (openai/gpt-4.1-mini and openai/gpt-4.1) in force on 2026-11-01"
+                " (genai-prices") in written[name]
+    text = written["support-agent-tools text"]
+    assert "(openai/gpt-4.1, prices as of" not in text
+    assert ("Cost per month at 1,000,000 requests (each step at its own model's prices: openai/gpt-4.1-mini and"
+            " openai/gpt-4.1, as of 2026-11-01, genai-prices") in text
+    # One model: named as before.
+    assert "Prices of openai/gpt-4o-mini in force on 2026-11-01" in written["chatbot madr"]
+    assert "(openai/gpt-4o-mini, prices as of 2026-11-01" in written["chatbot text"]

@@ -40,6 +40,7 @@ from .formatting import (
     money_or_none,
     move_in_words,
     percent,
+    prices_of,
     seconds,
     times,
 )
@@ -691,6 +692,8 @@ def record_context(
         "assumptions_text": " ".join(assumption_sentences),
         "limits_source": cite(a.capacity.limits_source, sources),
         "batch_source": cite(a.pricing.batch_source, sources),
+        # Whose prices: the one model, or each step's own where the steps run on several.
+        "prices_of": prices_of(a.pricing),
         "sources": cited_titles(
             [r.source for r in a.fired_rules] + [r.source for r in a.risks] + [p.source for p in a.patterns]
             + [x.source for x in a.assumptions] + [a.capacity.limits_source]

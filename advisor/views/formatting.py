@@ -35,7 +35,7 @@ from advisor.core.figures import seconds as seconds
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from advisor.core.assessment import Assessment
+    from advisor.core.assessment import Assessment, PriceBasis
     from advisor.core.cost import ModeCost
     from advisor.core.profile import Evidence, Mode
 
@@ -43,6 +43,22 @@ if TYPE_CHECKING:
 def money_or_none(value: float | None, none: str = "n/a") -> str:
     """An amount that may not exist (a cost per 1,000 requests at no requests): ``none`` then."""
     return none if value is None else money(value)
+
+
+def priced_models(pricing: PriceBasis) -> list[str]:
+    """Every model the token bill is priced at, once each in step order: ["openai/gpt-4.1-mini",
+    "openai/gpt-4.1"] for steps on two models; the one model otherwise."""
+    models = [f"{step.provider}/{step.model}" for step in pricing.steps] or [f"{pricing.provider}/{pricing.model}"]
+    return list(dict.fromkeys(models))
+
+
+def prices_of(pricing: PriceBasis) -> str:
+    """Whose prices the costs are at: "openai/gpt-4o-mini", or for steps on several models
+    "each step's own model (openai/gpt-4.1-mini and openai/gpt-4.1)"."""
+    models = priced_models(pricing)
+    if len(models) == 1:
+        return models[0]
+    return f"each step's own model ({', '.join(models[:-1])} and {models[-1]})"
 
 
 def times(ratio: float) -> str:

@@ -9,7 +9,16 @@ from advisor.core.assessment import Assessment
 from advisor.core.capacity import Capacity
 from advisor.core.validation import plain
 
-from .formatting import count, measured_sentence, money, money_or_none, move_in_words, saving_cell, seconds
+from .formatting import (
+    count,
+    measured_sentence,
+    money,
+    money_or_none,
+    move_in_words,
+    priced_models,
+    saving_cell,
+    seconds,
+)
 from .limits import model_summary, peak_summary
 from .sources import cite
 from .steps import distribution_line, step_rows
@@ -147,8 +156,13 @@ def render_text(a: Assessment) -> str:
     add("")
 
     pricing = a.pricing
+    models = priced_models(pricing)
+    whose = (
+        f"{models[0]}, prices" if len(models) == 1
+        else f"each step at its own model's prices: {', '.join(models[:-1])} and {models[-1]},"
+    )
     add(
-        f"Cost per month at {w.requests_per_month:,} requests ({pricing.provider}/{pricing.model}, prices as of "
+        f"Cost per month at {w.requests_per_month:,} requests ({whose} as of "
         f"{pricing.price_date}, {pricing.data_version}; batch prices: {cite(pricing.batch_source, sources)})"
     )
     today = w.current_mode
