@@ -145,3 +145,9 @@ def test_a_standalone_rule_set_words_every_answer(tmp_path):
     del answers["interaction"]["service_call"]
     with pytest.raises(RuleSetError, match="interaction: word every answer; missing service_call"):
         load_rules(make_rule_set(tmp_path / "rs", [], answers=answers))
+
+
+def test_a_confirmation_metric_names_only_its_figures_over_the_limit_too(tmp_path):
+    watch = [{"text": "429s stay near zero at {limits_use}.", "over_limit": "429s come at {peak}."}]
+    with pytest.raises(RuleSetError, match=r"over_limit: .*unknown figure \{peak\}"):
+        load_rules(extending(tmp_path, modes={"async": {"confirmation": watch}}))

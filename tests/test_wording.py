@@ -73,3 +73,31 @@ def test_the_prices_are_said_to_be_of_every_model_the_steps_run_on(written: dict
     # One model: named as before.
     assert "Prices of openai/gpt-4o-mini in force on 2026-11-01" in written["chatbot madr"]
     assert "(openai/gpt-4o-mini, prices as of 2026-11-01" in written["chatbot text"]
+
+
+def _watch(record: str) -> str:
+    """The record's "what to watch" (MADR's Confirmation), whitespace as in ``written``."""
+    return record.split("### Confirmation")[1].split("## Pros and Cons")[0]
+
+
+def test_what_to_watch_does_not_promise_no_429s_when_the_peak_is_over_the_limit(written: dict[str, str]) -> None:
+    """The agent's peak is 2.3x its gpt-4.1 limit: '429 responses stay near zero' would be false from day one."""
+    watch = _watch(written["support-agent-tools madr"])
+    assert "stay near zero" not in watch
+    assert "peak use was estimated at 400 of 5,000 requests/min, 1,815,600 of 800,000 tokens/min on gpt-4.1" in watch
+    assert "2.3x the limit" in watch
+    assert "stay near zero" not in written["support-agent-tools nygard"].split("watch these in production")[1]
+    # Within the limits, the line reads as it did.
+    assert ("429 (rate limit) responses stay near zero: peak use was estimated at 60 of 500 requests/min, 111,000 of"
+            " 200,000 tokens/min (headroom: 44%).") in _watch(written["chatbot madr"])
+
+
+def test_a_real_time_answer_over_the_limit_is_told_to_expect_429s_at_peak(tmp_path: Path) -> None:
+    workload = tmp_path / "busy-chat.yaml"
+    workload.write_text((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8").replace(
+        "peak_requests_per_minute: 60", "peak_requests_per_minute: 2000"), encoding="utf-8")
+    record = " ".join(Path(_run("adr", workload, "--dir", tmp_path / "d", *FIXED).strip()).read_text().split())
+    watch = _watch(record)
+    assert "stay near zero" not in watch
+    assert ("429 (rate limit) responses will come at every peak: peak use was estimated at 2,000 of 500"
+            " requests/min") in watch

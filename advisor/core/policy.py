@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from .conditions import ConditionError, compile_condition, fact_spec
 from .profile import Downstream, Interaction, Mode, OutputFormat, SideEffects
@@ -79,6 +79,32 @@ class RiskSpec(BaseModel):
     source: str = Field(min_length=1)
 
 
+class WatchSpec(BaseModel):
+    """A metric to watch whose truth depends on the rate limits: ``text`` while the estimated
+    peak is within them, ``over_limit`` once it is already over one (the usual line would
+    be false from the first day)."""
+
+    model_config = _STRICT
+
+    text: str = Field(min_length=1)
+    over_limit: str = Field(min_length=1)
+
+    @field_validator("text", "over_limit")
+    @classmethod
+    def _figures(cls, value: str) -> str:
+        return _names_only(value, CONFIRMATION_FIGURES)
+
+    def said(self, over_limit: bool) -> str:
+        return self.over_limit if over_limit else self.text
+
+
+# A confirmation item: a sentence, or a mapping of the two (an error names the one it is read as).
+Watch = Annotated[
+    Annotated[str, Tag("sentence")] | Annotated[WatchSpec, Tag("mapping")],
+    Discriminator(lambda item: "mapping" if isinstance(item, (dict, WatchSpec)) else "sentence"),
+]
+
+
 class ModeSpec(BaseModel):
     """A mode: its words, its contract, what can go wrong with it and what to build and watch."""
 
@@ -93,12 +119,17 @@ class ModeSpec(BaseModel):
     summary: str = Field(min_length=1)
     risks: list[RiskSpec] = []
     checklist: list[str] = []
-    confirmation: list[str] = Field(min_length=1)  # what to watch in production
+    # What to watch in production: a sentence, or one that reads otherwise over the rate limits.
+    confirmation: list[Watch] = Field(min_length=1)
 
     @field_validator("confirmation")
     @classmethod
-    def _figures(cls, value: list[str]) -> list[str]:
-        return [_names_only(text, CONFIRMATION_FIGURES) for text in value]
+    def _figures(cls, value: list[str | WatchSpec]) -> list[str | WatchSpec]:
+        return [_names_only(item, CONFIRMATION_FIGURES) if isinstance(item, str) else item for item in value]
+
+    def watch(self, over_limit: bool) -> list[str]:
+        """The confirmation's sentences as they hold for a peak within the limits or over one."""
+        return [item if isinstance(item, str) else item.said(over_limit) for item in self.confirmation]
 
 
 # -- answers -------------------------------------------------------------------------------

@@ -512,7 +512,7 @@ def _confirmation(a: Assessment) -> list[str]:
         "monthly_cost": money(cost.total_usd),
         "requests_per_month": count(w.requests_per_month),
     }
-    texts = a.rules.header.modes[a.recommendation].confirmation
+    texts = a.rules.header.modes[a.recommendation].watch(cap.over_limit)
     within, latency = latency_against_budget(a, a.recommendation)
     if within or a.recommendation == "batch":
         return [fill(text, figures) for text in texts]

@@ -333,7 +333,12 @@ def _modes_section(ruleset: RuleSet) -> list[str]:
             out += [f"- {inline(item)}" for item in spec.checklist]
             out.append("")
         out += ["#### What to watch in production", ""]
-        out += [f"- {inline(item)}" for item in spec.confirmation]
+        for item in spec.confirmation:
+            if isinstance(item, str):
+                out.append(f"- {inline(item)}")
+            else:
+                over = inline(item.over_limit)
+                out.append(f"- {inline(item.text)} When the peak is already over a rate limit: {over}")
         out.append("")
     return out
 
