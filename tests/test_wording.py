@@ -101,3 +101,51 @@ def test_a_real_time_answer_over_the_limit_is_told_to_expect_429s_at_peak(tmp_pa
     assert "stay near zero" not in watch
     assert ("429 (rate limit) responses will come at every peak: peak use was estimated at 2,000 of 500"
             " requests/min") in watch
+
+
+def _option(record: str, label: str) -> str:
+    """One option's pros and cons in a MADR record (whitespace as in ``written``)."""
+    return record.split(f"### {label}")[1].split(" ### ")[0].split(" ## ")[0]
+
+
+def test_a_pro_of_an_option_argues_for_that_option(written: dict[str, str]) -> None:
+    """'Synchronous call: Good, because conversations and inline edits stream' argued for streaming:
+    a rule that scores a mode below the one it favours says what it finds good in that mode."""
+    for example in ("chatbot", "code-completion"):
+        sync = _option(written[f"{example} madr"], "Synchronous call")
+        assert "Good, because conversations and inline edits stream" not in sync
+        assert ("Good, because it keeps the synchronous contract a conversation needs, the answer whole rather than"
+                " streamed (`ux-conversation-streams`)") in sync
+        streaming = _option(written[f"{example} madr"], "Streaming response")
+        assert "Good, because conversations and inline edits stream (`ux-conversation-streams`)" in streaming
+    nygard = written["chatbot nygard"].split("**Synchronous call**")[1]
+    assert "For: conversations and inline edits stream" not in nygard.split("**")[0]
+
+
+def test_every_runner_up_a_rule_scores_is_argued_in_its_own_words() -> None:
+    """In the default rule set, every mode a rule scores above zero but below the mode it favours
+    has words of its own: the rule's title argues for the favoured mode."""
+    from advisor import load_rules
+
+    for rule in load_rules().rules:
+        scores = rule.spec.effect.scores
+        top = max(scores.values(), default=0)
+        for mode, score in scores.items():
+            if 0 < score < top:
+                assert mode in rule.spec.effect.score_reasons, (rule.id, mode)
+
+
+def test_a_rule_set_without_words_for_a_runner_up_sets_its_score_against_the_favoured_one(tmp_path: Path) -> None:
+    import shutil
+
+    from advisor import assess, load_profile, load_rules, render_adr
+    from advisor.core.rules import default_rules_dir
+
+    own = shutil.copytree(default_rules_dir(), tmp_path / "own")
+    ux = own / "ux_contract.yaml"
+    ux.write_text(re.sub(r"      score_reasons:\n        sync: .*\n", "", ux.read_text(encoding="utf-8")), "utf-8")
+    a = assess(load_profile(EXAMPLES / "chatbot.yaml"), load_rules(own), price_date=PRICE_DATE)
+    sync = " ".join(render_adr(a).split("### Synchronous call")[1].split("### ")[0].split())
+    assert "Good, because conversations and inline edits stream" not in sync
+    assert ('Good, because the rule "Conversations and inline edits stream" scores it +1, against +3 for Streaming'
+            " response (`ux-conversation-streams`)") in sync

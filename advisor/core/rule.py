@@ -32,7 +32,9 @@ class Effect(BaseModel):
     ({time_to_first_token_s}), said where this rule rules a mode out. ``pays_its_way``:
     such a mode is recommended only where its monthly total is below that of the mode it
     would replace (the one recommended without it). ``checklist``: items added to the
-    checklist when that mode is recommended.
+    checklist when that mode is recommended. ``score_reasons``: for a mode the title does
+    not argue for (one scored below the mode the rule favours), the words that say what
+    the rule finds good or bad in it, said as that mode's pro or con.
     """
 
     model_config = _STRICT
@@ -45,6 +47,7 @@ class Effect(BaseModel):
     pays_its_way: list[Mode] = []
     checklist: dict[Mode, list[str]] = {}
     patterns: list[str] = []
+    score_reasons: dict[Mode, str] = {}
 
     @field_validator("reason")
     @classmethod
@@ -73,6 +76,9 @@ class Effect(BaseModel):
             )
         if self.require and self.require in self.exclude:
             raise ValueError(f"cannot both require and exclude {self.require}")
+        unscored = [mode for mode in self.score_reasons if mode not in self.scores]
+        if unscored:
+            raise ValueError(f"score_reasons: {unscored[0]} has no score to give a reason for")
         if self.unmet and not self.reason.strip():
             raise ValueError("an 'unmet' effect needs a 'reason': one sentence with the numbers")
         return self

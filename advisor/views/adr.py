@@ -19,7 +19,7 @@ from typing import Any
 from markupsafe import Markup
 from pydantic_core import to_jsonable_python
 
-from advisor.core.assessment import Assessment
+from advisor.core.assessment import Assessment, FiredRule
 from advisor.core.capacity import Capacity
 from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError
@@ -322,6 +322,23 @@ def _phrase(title: str) -> str:
     return title[0].lower() + title[1:] if re.match(r"[A-Z](?:[a-z]|\s)", title) else title
 
 
+def _scored_because(a: Assessment, rule: FiredRule, mode: Mode) -> str:
+    """Why a rule scores this mode as it does, as the mode's pro or con. The title argues for
+    the mode the rule favours (and against those it scores below zero); a mode it scores
+    above zero but below the favoured one gets the rule's own words for it, or, where the
+    rule set gives none, its score set against the favoured mode's, never the title."""
+    said = a.rules.rule(rule.id).spec.effect.score_reasons.get(mode)
+    if said:
+        return said
+    score = rule.scores[mode]
+    favoured = max((m for m in MODES if m in rule.scores), key=lambda m: (rule.scores[m], -MODES.index(m)))
+    top = rule.scores[favoured]
+    if 0 < score < top:
+        return (f'the rule "{rule.title}" scores it {score:+g}, against {top:+g} for'
+                f" {a.rules.header.modes[favoured].label}")
+    return _phrase(rule.title)
+
+
 def _first(text: str) -> str:
     return _lower_first(first_sentence(text))
 
@@ -368,7 +385,7 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
         key=lambda r: -abs(r.scores[mode]),
     )
     rule_args += [
-        (r.scores[mode] > 0, Markup(f"{markdown.inline(_phrase(r.title))} ({markdown.code(r.id)})"))
+        (r.scores[mode] > 0, Markup(f"{markdown.inline(_scored_because(a, r, mode))} ({markdown.code(r.id)})"))
         for r in scored
     ]
     # The chosen option's two strongest rules; one for each other option (all are listed under

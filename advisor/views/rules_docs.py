@@ -60,6 +60,8 @@ def describe_effect(ruleset: RuleSet, rule: Rule) -> str:
             f"{mode} {effect.scores[mode]:+g}" for mode in MODES if mode in effect.scores
         )
         parts.append(f"scores {scores} on {inline(axis.name)} (weight {number(axis.weight)})")
+    for mode, said in effect.score_reasons.items():
+        parts.append(f"says of {code(mode)}, as its pro or con: {inline(said)}")
     if effect.require:
         others = _and(code(m) for m in MODES if m != effect.require)
         parts.append(f"requires {code(effect.require)} (excludes {others})")
