@@ -59,7 +59,8 @@ def test_a_hostile_template_is_one_message_naming_it_and_writes_nothing(tmp_path
 def test_a_fair_template_still_renders(tmp_path, capsys):
     template = tmp_path / "short.md.j2"
     template.write_text(
-        "# {{ workload.name }}\n\n{% for i in range(3) %}{{ i }} {% endfor %}{{ 'ab' * 3 }} {{ 2 ** 10 }}\n",
+        "# {{ workload.name }}\n\n{% for i in range(3) %}{{ i }} {% endfor %}{{ 'ab' * 3 }} {{ 2 ** 10 }}\n\n"
+        "{{ inputs_block }}\n",
         encoding="utf-8",
     )
     code, out, err = run_cli(
@@ -67,4 +68,29 @@ def test_a_fair_template_still_renders(tmp_path, capsys):
         "--price-date", PRICE_DATE,
     )
     assert code == 0, err
-    assert open(out.strip(), encoding="utf-8").read() == "# Customer chatbot\n\n0 1 2 ababab 1024\n"
+    assert open(out.strip(), encoding="utf-8").read().startswith("# Customer chatbot\n\n0 1 2 ababab 1024\n\n```yaml\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "written"),
+    [
+        ("# {{ workload.name }}\n", "none"),
+        ("# {{ workload.name }}\n> {{ inputs_block }}\n", "none"),
+        ("# {{ workload.name }}\n\n{{ inputs_block }}\n\n{{ inputs_block }}\n", "2"),
+        ("```yaml\nadvisor-record: 2\nrecord: {}\n```\n", "one, changed"),
+    ],
+)
+def test_a_template_that_drops_the_inputs_writes_no_record_verify_would_skip(tmp_path, capsys, source, written):
+    template = tmp_path / "short.md.j2"
+    template.write_text(source, encoding="utf-8")
+    decisions = tmp_path / "d"
+    code, out, err = run_cli(
+        capsys, "adr", EXAMPLES / "chatbot.yaml", "--template", template, "--dir", decisions,
+        "--price-date", PRICE_DATE,
+    )
+    assert code == 2 and out == "" and not decisions.exists()
+    assert err == (
+        f"advisor: error: {template}: the template must write the record's inputs once, as {{{{ inputs_block }}}} "
+        f"gives them (it writes {written}): advisor verify checks a record from them, so no record is written "
+        "without them\n"
+    )

@@ -39,7 +39,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--template", type=path_argument, default="madr", metavar="madr|nygard|PATH",
-        help="MADR 4 (default), Nygard as adr-tools writes it, or your own Jinja2 template (sandboxed)",
+        help=(
+            "MADR 4 (default), Nygard as adr-tools writes it, or your own Jinja2 template (sandboxed; it "
+            "must write {{ inputs_block }} once, for verify)"
+        ),
     )
     parser.add_argument("--status", choices=STATUSES, default="proposed", help="MADR status (default: proposed)")
     parser.add_argument(

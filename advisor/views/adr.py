@@ -29,7 +29,7 @@ from advisor.core.situation import today
 from advisor.core.validation import plain
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
 from advisor.records.folder import RecordLink, write_record
-from advisor.records.inputs import Statement, inputs_yaml
+from advisor.records.inputs import Statement, find_inputs, input_blocks, inputs_yaml
 
 from . import markdown
 from .formatting import (
@@ -794,7 +794,8 @@ def render_adr(
     """The decision record of an assessment as Markdown.
 
     ``template`` is ``madr`` (MADR 4), ``nygard`` (as adr-tools writes it) or the path of
-    a Jinja2 template (rendered in a sandbox). ``status`` is one of MADR's: proposed,
+    a Jinja2 template (rendered in a sandbox; it must write ``{{ inputs_block }}`` once, as
+    given, or the record is refused: verify checks a record from them). ``status`` is one of MADR's: proposed,
     accepted, rejected, deprecated, superseded. ``decision_makers``, ``consulted`` and
     ``informed`` fill MADR's front matter (names; "A, B" is two). ``date`` defaults to
     today (UTC); ``number`` (Nygard's ``# N. Title``) to 1. Same assessment and arguments,
@@ -813,7 +814,17 @@ def render_adr(
     )
     if template in TEMPLATES:
         return render_shipped(TEMPLATES[template], context)
-    return render_user_template(template, context)
+    text = render_user_template(template, context)
+    blocks = input_blocks(text)
+    if len(blocks) != 1 or blocks[0].body != find_inputs(context["inputs_block"]):
+        # verify reads the inputs back; a record without them would be skipped, never checked.
+        written = {0: "none", 1: "one, changed"}.get(len(blocks), str(len(blocks)))
+        raise InputError(
+            f"the template must write the record's inputs once, as {{{{ inputs_block }}}} gives them (it writes "
+            f"{written}): advisor verify checks a record from them, so no record is written without them",
+            source=template,
+        )
+    return text
 
 
 def write_adr(
