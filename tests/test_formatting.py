@@ -4,7 +4,7 @@ today's or than a cheaper mode, one sentence says why, from the assessment's own
 from __future__ import annotations
 
 import advisor
-from advisor.views.formatting import money, tradeoff_in_words
+from advisor.views.formatting import money, percent, tradeoff_in_words
 
 from .conftest import EXAMPLES, PRICE_DATE
 
@@ -39,3 +39,11 @@ def test_no_sentence_when_the_verdict_is_the_cheapest_or_costs_no_more_than_toda
     assert a.recommendation == "sync" and tradeoff_in_words(a) is None
     a = assessed("nightly-content-audit")
     assert min(a.costs, key=lambda m: a.costs[m].total_usd) == a.recommendation and tradeoff_in_words(a) is None
+
+
+def test_figures_beyond_a_trillion_read_as_words_a_reader_can_say() -> None:
+    assert money(2.5e12) == "$2.5 trillion"
+    assert money(3e20) == "more than $1,000,000 trillion"  # was "$more than a million trillion"
+    assert percent(23.4) == "23x"
+    assert percent(1.1e14) == "110 trillion times"  # was "110 trillionx"
+    assert percent(5e18) == "more than a million trillion times"

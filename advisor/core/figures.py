@@ -61,7 +61,8 @@ def money(value: float) -> str:
     if value == 0:
         return "$0"
     if value >= _TRILLION:
-        return "$" + _big(value)
+        big = _big(value)
+        return "more than $1,000,000 trillion" if big.startswith("more than") else "$" + big
     if value >= 100:
         return f"${value:,.0f}"
     if value >= 1:
@@ -77,7 +78,8 @@ def percent(share: float) -> str:
     if not math.isfinite(share):
         return NOT_A_NUMBER
     if abs(share) >= 10:
-        return f"{'-' if share < 0 else ''}{count(abs(share))}x"
+        times = count(abs(share))  # "23x", but "2.5 trillion times", not "2.5 trillionx"
+        return f"{'-' if share < 0 else ''}{times}{' times' if ' ' in times else 'x'}"
     if share == 0 or abs(share) >= 0.01:
         return f"{share:.0%}"
     return f"{share:.2%}" if abs(share) >= 0.0001 else "less than 0.01%"
