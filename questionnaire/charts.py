@@ -267,6 +267,8 @@ def latency_chart(a: Assessment) -> Spec:
     lat = a.latency
     budget = lat.latency_budget_s
     segments = _step_segments(a)
+    # The legend names only the parts drawn: no "tools" where no step waits on one.
+    parts = [p for p in SEGMENT_COLORS if any(row["part"] == p for row in segments)] or list(SEGMENT_COLORS)
     typical = max((row["end"] for row in segments), default=0.0)
     slowest = max(lat.end_to_end_p99_s, lat.time_to_first_token_p99_s, typical, 1e-3)
     far = budget > FAR_BUDGET * slowest
@@ -294,7 +296,7 @@ def latency_chart(a: Assessment) -> Spec:
         y=y,
         color=nominal(
             "part",
-            scale={"domain": list(SEGMENT_COLORS), "range": list(SEGMENT_COLORS.values())},
+            scale={"domain": parts, "range": [SEGMENT_COLORS[p] for p in parts]},
             legend=legend(),
         ),
         tooltip=[nominal("step"), nominal("part", title="time of"), nominal("shown", title="median")],

@@ -404,6 +404,17 @@ def test_a_far_budget_is_written_at_the_charts_edge() -> None:
     assert edge["s"] == top and edge["label"].endswith("\u2192")
 
 
+@pytest.mark.parametrize(
+    ("path", "parts"), [(ROOT / "examples" / "chatbot.yaml", ["model call"]), (RAG, ["model call", "tools"])]
+)
+def test_the_latency_legend_names_only_the_parts_drawn(path, parts) -> None:
+    spec = charts.latency_chart(advisor.assess(advisor.load_profile(path)))
+    valid_vega_lite(spec)
+    color = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert color["domain"] == parts
+    assert color["range"] == [charts.SEGMENT_COLORS[p] for p in parts]
+
+
 def test_the_modes_tab_annotates_each_lifecycle_with_the_steps_and_the_distribution() -> None:
     a = advisor.assess(advisor.load_profile(AGENT))
     lat = a.latency
