@@ -18,6 +18,7 @@ from advisor.core.cost import (
     USD_PER_PERSON_WEEK,
 )
 from advisor.core.profile import DEFAULT_LATENCY_CORRELATION, DEFAULT_PEAK_MINUTES, MINUTES_PER_MONTH, MODES
+from advisor.core.provider import offered_service_tiers
 from advisor.core.rules import RuleSet
 from advisor.core.variables import field_range
 from advisor.views.formatting import count
@@ -364,10 +365,15 @@ def advanced(ruleset: RuleSet, problems: Problems) -> None:
 def _tiers(ruleset: RuleSet) -> None:
     """The account tier (whose rate limits apply) and the service tier, as the provider's
     catalogue entry lists them; a value it does not list (from a file) is kept and marked."""
-    provider = ruleset.catalogue.provider(str(st.session_state.get("q_provider") or "").lower())
+    provider_key = str(st.session_state.get("q_provider") or "").lower()
+    provider = ruleset.catalogue.provider(provider_key)
     tiers = list(provider.tiers) if provider else []
     default = provider.default_tier if provider else None
     offered = ["standard", *(t for t in ("flex", "priority") if provider and getattr(provider, t))]
+    model = st.session_state.get("q_model")
+    if provider and model and not st.session_state.get("q_use_steps"):
+        # Only the tiers the catalogue documents for this model: flex is not every model's.
+        offered = list(offered_service_tiers(ruleset.catalogue, ruleset.catalogue.resolve(provider_key, str(model))))
     account, service = st.columns(2)
     account.selectbox(
         FIELD_LABELS["tier"],

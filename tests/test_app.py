@@ -412,14 +412,22 @@ def test_an_unknown_model_is_marked_at_the_model_question(at: AppTest) -> None:
 )
 def test_a_tier_the_model_lacks_is_marked_once_at_its_question(at: AppTest, key: str, value: str, label: str) -> None:
     # OpenAI offers flex, but not for gpt-4o-mini; a file may name a tier the provider does not list.
-    if key == "q_tier":
-        upload(at, "tier.yaml", COMPLETE + b"tier: tier-9\n")
-    else:
-        at.selectbox(key=key).set_value(value).run()
+    field = key.removeprefix("q_")
+    upload(at, "tier.yaml", COMPLETE + f"{field}: {value}\n".encode())
     assert not at.exception
+    assert at.selectbox(key=key).value == value  # kept from the file, and marked
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and errors[0].startswith(f"**{label}**: "), errors
     assert [e.value for e in block(at, "q_axis_cost").error] == errors  # under the question, not above the form
+
+
+def test_the_service_tier_offers_what_the_catalogue_documents_for_the_model(at: AppTest) -> None:
+    # OpenAI has a flex tier, but not for gpt-4o-mini: the picker does not offer it.
+    assert session_profile(at).model == "gpt-4o-mini"
+    assert "flex" not in at.selectbox(key="q_service_tier").options
+    at.selectbox(key="q_model").set_value("gpt-5-mini").run()
+    assert not at.exception
+    assert "flex" in at.selectbox(key="q_service_tier").options
 
 
 def test_a_measured_p95_below_its_median_says_so(at: AppTest) -> None:
