@@ -18,7 +18,8 @@ retry rate of 1% puts the p99 there) is where the two groups' tails balance. Wit
 correlation 1 and no retries the sum is comonotone and its percentiles are exactly the sums
 of the calls' percentiles. A seeded simulation in tests/test_distribution.py checks the
 closed form at 1, 2, 4 and 12 steps (within 1% at p50 and p95, 2% at p99, for a p95 up to
-three medians; the profile allows at most ten, where the fit stays within a few percent).
+three medians; the profile allows at most ten, where the fit stays within a few percent and
+its median can come out a few percent low: docs/cost-model.md).
 """
 
 from __future__ import annotations
