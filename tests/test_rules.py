@@ -254,3 +254,20 @@ def test_an_extending_rule_set_reloads_when_its_base_changes(tmp_path):
     assert second is not first
     assert second.rule("latency-sync-over-5s").spec.title == "Changed in the base"
     assert second.content_hash != first.content_hash
+
+
+@pytest.mark.parametrize("extends, made", [("../nowhere", None), ("../plain", "folder"), ("../org.yaml", "file")])
+def test_extends_of_no_rule_set_names_the_header_and_what_extends_takes(tmp_path, extends, made):
+    if made == "folder":
+        (tmp_path / "plain").mkdir()
+    elif made == "file":
+        (tmp_path / "org.yaml").write_text("rules: []\n")
+    folder = write_extending_set(tmp_path / "acme", {**EXTENDING, "extends": extends})
+    with pytest.raises(RuleSetError) as info:
+        load_rules(folder)
+    message = str(info.value)
+    # The user wrote the path in ruleset.yaml: the message points there, not at a folder
+    # they never named on the command line.
+    assert message.startswith(f"{folder / 'ruleset.yaml'}: extends: ")
+    assert repr(extends) in message
+    assert "'default'" in message
