@@ -570,7 +570,7 @@ def calibrate_spans(
 
 
 def calibrate(
-    paths: Sequence[str | Path],
+    paths: str | Path | Sequence[str | Path],
     *,
     root: str | None = None,
     window_days: float | None = None,
@@ -580,6 +580,8 @@ def calibrate(
     ``root``: count only traces whose root span has this name. ``window_days``: the export's
     time window, when it is known to be longer than the traces' own spread.
     """
+    if isinstance(paths, (str, Path)):  # one file, as advisor.verify and advisor.review take it
+        paths = [paths] if paths != "" else []
     if not paths:
         raise TraceError("no trace files given")
     spans: list[Span] = []

@@ -186,3 +186,11 @@ def test_into_keeps_the_answers_and_the_names_of_the_same_steps(export: Path) ->
     other = result.into({**base, "steps": [{"name": "only", "input_tokens": 1, "output_tokens": 1}]})
     assert [s["name"] for s in other["steps"]] == ["chat-gpt-4o-mini", "chat-gpt-4o"]
     assert result.into(None)["name"] == "rag.chat"
+
+
+def test_one_path_is_read_as_one_file_as_verify_and_review_take_it(export: Path) -> None:
+    # advisor.verify and advisor.review take a single path as well as a list; calibrate read
+    # a single string character by character ("e: no such file").
+    as_list = calibrate([export], root="rag.chat")
+    assert calibrate(str(export), root="rag.chat") == as_list
+    assert calibrate(export, root="rag.chat") == as_list
