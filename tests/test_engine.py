@@ -188,3 +188,32 @@ def test_text_in_a_rule_stays_data_in_the_compiled_rule_set(tmp_path):
     assert not marker.exists()
     # The text sits in the function as a constant, quoted.
     assert repr(hostile) in decide_source(rules, ["latency"])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"latency_budget_s": "fast"}, "fact 'latency_budget_s' is a number (got 'fast')"),
+        ({"interaction": ["chat"]}, "fact 'interaction' allows chat, "),
+        ({"requests_per_month": "5"}, "fact 'requests_per_month' is an integer (got '5')"),
+    ],
+)
+def test_evaluating_facts_of_the_wrong_type_names_the_fact(change, message):
+    import advisor
+
+    rules = advisor.load_rules()
+    facts = {**advisor.facts(advisor.load_profile("examples/chatbot.yaml"), price_date=PRICE_DATE), **change}
+    with pytest.raises(advisor.InputError) as info:
+        rules.evaluate(facts)
+    assert message in str(info.value) and "advisor.facts(profile)" in str(info.value)
+
+
+@pytest.mark.parametrize("facts", [None, ["interaction"], "chat"])
+def test_evaluating_what_is_not_a_mapping_of_facts_says_what_evaluate_takes(facts):
+    import advisor
+
+    with pytest.raises(advisor.InputError, match=r"field 'facts': expected a mapping of fact name to value"):
+        advisor.load_rules().evaluate(facts)  # type: ignore[arg-type]
+    profile = advisor.load_profile("examples/chatbot.yaml")
+    with pytest.raises(advisor.InputError, match="field 'facts': expected a mapping"):
+        advisor.load_rules().evaluate(profile)  # type: ignore[arg-type]

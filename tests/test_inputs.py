@@ -272,6 +272,26 @@ def test_weights_are_finite_non_negative_and_one_positive_in_the_api(weights, me
         advisor.decision_map(profile, "interaction", ["chat"], "downstream", ["own_ui"], weights=weights)
 
 
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ({1: 2.0}, "axis names must be text (got 1)"),
+        ([("latency", 2.0)], "must be a mapping of axis name to weight"),
+        ([3.0, 1.0], "must be a mapping of axis name to weight"),
+    ],
+)
+def test_weights_that_are_not_axis_names_to_numbers_are_input_errors(weights, message):
+    # A caller's mistake is an InputError naming the argument, not a TypeError from inside.
+    profile = advisor.load_profile(EXAMPLES / "chatbot.yaml")
+    rules = advisor.load_rules()
+    with pytest.raises(InputError, match=f"field 'weights': .*{message.replace('(', '.').replace(')', '.')}"):
+        advisor.assess(profile, weights=weights)
+    with pytest.raises(InputError, match="field 'weights'"):
+        rules.evaluate(advisor.facts(profile), weights)
+    with pytest.raises(InputError, match="field 'weights'"):
+        advisor.decision_map(profile, "interaction", ["chat"], "downstream", ["own_ui"], weights=weights)
+
+
 def test_weights_of_a_rule_set_must_rank_something(tmp_path, capsys):
     folder = tmp_path / "rs"
     folder.mkdir()
@@ -372,3 +392,21 @@ def test_plain_numbers_read_as_safe_load_reads_them(text):
         return
     ours = parse_yaml(f"n: {text}\n", "t")["n"]
     assert (type(ours), ours) == (type(theirs), theirs)
+
+
+# -- the price date a caller gives ----------------------------------------------------
+
+
+@pytest.mark.parametrize("price_date", ["2026-11-01", 20261101, __import__("datetime").datetime(2026, 11, 1, 12)])
+def test_a_price_date_that_is_not_a_date_is_an_input_error_naming_it(tmp_path, price_date):
+    profile = advisor.load_profile(EXAMPLES / "chatbot.yaml")
+    calls = [
+        lambda: advisor.assess(profile, price_date=price_date),
+        lambda: advisor.facts(profile, price_date=price_date),
+        lambda: advisor.decision_map(profile, "interaction", ["chat"], "downstream", ["own_ui"], price_date=price_date),
+        lambda: advisor.review([EXAMPLES / "chatbot.yaml"], price_date=price_date),
+        lambda: advisor.verify([tmp_path], price_date=price_date),
+    ]
+    for call in calls:
+        with pytest.raises(InputError, match=r"field 'price_date': expected a date such as datetime.date\(2026, 11, 1\)"):
+            call()

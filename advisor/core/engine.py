@@ -24,6 +24,7 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 from .compiler import Decide
 from .conditions import ConditionResult
 from .errors import InputError, RuleSetError
+from .facts import FACTS
 from .figures import fact_text
 from .policy import fill
 from .profile import MODES, Mode
@@ -257,8 +258,17 @@ def evaluate(
 ) -> Evaluation:
     """Evaluate the rule set on ``facts`` (``ruleset.evaluate`` is the same call)."""
     if weights:
+        if not isinstance(weights, Mapping):
+            raise InputError(
+                "must be a mapping of axis name to weight, such as {'cost_burst': 2.5} "
+                f"(got {type(weights).__name__})",
+                field="weights",
+            )
         w = dict(ruleset.weights)
         unknown = set(weights) - set(w)
+        if not_text := [axis for axis in unknown if not isinstance(axis, str)]:
+            raise InputError(f"axis names must be text (got {not_text[0]!r}); axes: {', '.join(ruleset.axis_ids)}",
+                             field="weights")
         if unknown:
             raise InputError(
                 f"unknown axis in weights: {', '.join(sorted(unknown))}; axes: {', '.join(ruleset.axis_ids)}",
@@ -271,7 +281,16 @@ def evaluate(
     else:
         w = ruleset.weights
         vector = ruleset.weight_vector
-    flags, scores, sums, is_excluded, is_unmet = ruleset.decide(facts, vector)
+    try:
+        flags, scores, sums, is_excluded, is_unmet = ruleset.decide(facts, vector)
+    except (TypeError, AttributeError):
+        # Facts a caller made by hand (not advisor.facts): say which one is wrong. Checked only
+        # here, once the compiled rules have stumbled, to keep the fast path free of it.
+        problem = _facts_problem(facts)
+        if problem is None:
+            raise
+        raise InputError(f"{problem}; advisor.facts(profile) gives every fact as the rules read it",
+                         field="facts") from None
     if all(is_excluded):
         fired = zip(ruleset.rules, flags, strict=True)
         culprits = sorted({rule.id for rule, flag in fired if flag and rule.excludes})
@@ -306,6 +325,29 @@ def evaluate(
                 keys[mode] = (True, *keys[mode][1:])
                 order = tuple(sorted(MODES, key=keys.__getitem__))
     return Evaluation(ruleset, facts, flags, dict(w), scores, totals, order, unpaid, is_unmet)
+
+
+def _facts_problem(facts: Any) -> str | None:
+    """What is wrong with facts a caller passed to ``evaluate``, in words (None: nothing seen)."""
+    if not isinstance(facts, Mapping):
+        return f"expected a mapping of fact name to value (got {type(facts).__name__})"
+    for name, spec in FACTS.items():
+        value = facts.get(name)
+        if value is None:
+            continue  # a missing fact fails every condition on it (advisor.core.conditions)
+        if spec.numeric:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                article = "an" if spec.type == "integer" else "a"
+                return f"fact '{name}' is {article} {spec.type} (got {value!r})"
+        elif spec.type == "boolean":
+            if not isinstance(value, bool):
+                return f"fact '{name}' is a boolean (got {value!r})"
+        elif spec.type == "enum":
+            if not isinstance(value, str) or value not in spec.allowed:
+                return f"fact '{name}' allows {', '.join(spec.allowed)} (got {value!r})"
+        elif not isinstance(value, str):
+            return f"fact '{name}' is text (got {value!r})"
+    return None
 
 
 def total_cost_fact(mode: str) -> str:

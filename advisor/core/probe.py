@@ -12,7 +12,7 @@ from typing import NamedTuple
 from .engine import cost_comparisons, evaluate
 from .profile import Mode, WorkloadProfile
 from .rules import RuleSet
-from .situation import Situation, resituate, situate, today
+from .situation import Situation, price_date_or_today, resituate, situate
 from .variables import Value
 
 
@@ -44,8 +44,9 @@ class ModeProbe:
     ):
         self.profile = profile
         self.ruleset = ruleset
-        self.weights = dict(weights) if weights else None
-        self.price_date = price_date or today()
+        # A copy of the caller's weights; anything else goes to the engine as given, to be refused.
+        self.weights = dict(weights) if isinstance(weights, Mapping) and weights else weights or None
+        self.price_date = price_date_or_today(price_date)
         self.base = base or situate(profile, ruleset, self.price_date)
         self._decisions: dict[tuple[tuple[bool, ...], tuple[bool, ...]], Decision] = {}
 

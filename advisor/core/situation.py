@@ -30,6 +30,18 @@ def today() -> datetime.date:
     return datetime.datetime.now(datetime.UTC).date()
 
 
+def price_date_or_today(price_date: Any) -> datetime.date:
+    """The date whose prices a caller asked for, else today (UTC). Anything but a date, a
+    datetime included (its hour and zone would be dropped), is the caller's InputError."""
+    if price_date is None:
+        return today()
+    if not isinstance(price_date, datetime.date) or isinstance(price_date, datetime.datetime):
+        raise InputError(
+            f"expected a date such as datetime.date(2026, 11, 1) (got {price_date!r})", field="price_date"
+        )
+    return price_date
+
+
 def _share(part: float, whole: float) -> float:
     return part / whole if whole > 0 else 0.0
 
@@ -142,7 +154,7 @@ def situate_each(
     (advisor review), each step's code stays hot in the processor's caches. An entry that is
     already an error (an earlier step's, such as reading the file) stays as it is."""
     catalogue = ruleset.catalogue
-    when = price_date or today()
+    when = price_date_or_today(price_date)
 
     def checked(profile: WorkloadProfile) -> tuple[WorkStep, ...]:
         steps = work_steps(profile)

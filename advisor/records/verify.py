@@ -35,6 +35,7 @@ from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import read_text
 from advisor.core.profile import MODES, Mode
 from advisor.core.rules import RuleSet, load_rules
+from advisor.core.situation import price_date_or_today
 
 from .folder import record_title_line, successor_exists, superseded_by, supersedes_itself, title_line_number
 from .inputs import RecordInputs, RecordStamp, claims_advisor, fences, input_blocks, read_inputs, rule_thresholds
@@ -440,6 +441,8 @@ def verify(
     if not (isinstance(cost_tolerance, (int, float)) and math.isfinite(cost_tolerance) and cost_tolerance >= 0):
         raise InputError(f"must be a fraction of at least 0, e.g. 0.1 for 10% (got {cost_tolerance!r})",
                          field="cost_tolerance")
+    if price_date is not None:  # the caller's mistake, not any record's: checked before any is read
+        price_date_or_today(price_date)
     if isinstance(paths, (str, Path)):
         paths = [paths]
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)

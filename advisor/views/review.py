@@ -31,7 +31,7 @@ from advisor.core.latency import LatencyEstimate
 from advisor.core.policy import fill
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
 from advisor.core.rules import HEADER_FILE, RuleSet, load_rules
-from advisor.core.situation import situate_each, today
+from advisor.core.situation import price_date_or_today, situate_each
 from advisor.core.version import __version__
 from advisor.core.yamlio import parse_yaml, read_yaml_text
 
@@ -550,7 +550,7 @@ class ReviewRun:
         if isinstance(paths, (str, Path)):
             paths = [paths]
         self.ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
-        self.when = price_date or today()
+        self.when = price_date_or_today(price_date)
         self.decisions_dir = decisions_dir
         self.progress = progress
         self.files, self.skipped, self.errors = workload_files(paths, recurse=recurse)
