@@ -219,3 +219,23 @@ def test_variable_facts_are_profile_fields():
     for fact in NUMERIC_FACTS:
         rng = field_range(fact)
         assert math.isfinite(rng.low) and math.isfinite(rng.high)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((None, "latency_budget_s", [1.0], "requests_per_month", [1000]), "expected a workload profile or a mapping"),
+        (([1], "latency_budget_s", [1.0], "requests_per_month", [1000]), "expected a workload profile or a mapping"),
+        ((GRAY, "latency_budget_s", 5, "requests_per_month", [1000]), "x: expected a list of values (got int)"),
+        ((GRAY, "interaction", "chat", "downstream", ["own_ui"]), "x: expected a list of values (got str)"),
+        ((GRAY, "latency_budget_s", [1.0], "requests_per_month", None), "y: expected a list of values (got NoneType)"),
+        ((GRAY, None, [1.0], "requests_per_month", [1000]), "x: unknown fact None"),
+    ],
+)
+def test_library_callers_get_an_input_error_for_arguments_of_the_wrong_kind(args, message):
+    profile, *rest = args
+    if profile == GRAY:
+        profile = load_profile(GRAY)
+    with pytest.raises(InputError) as info:
+        decision_map(profile, *rest, price_date=PRICE_DATE)
+    assert message in str(info.value)

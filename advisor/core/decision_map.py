@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -77,9 +77,16 @@ def decision_map(
     price_date: datetime.date | None = None,
 ) -> DecisionMap:
     """The recommended mode at every (x, y) of the grid; the rest of the workload unchanged."""
-    profile = parse_profile(profile if isinstance(profile, WorkloadProfile) else dict(profile))
+    if not isinstance(profile, WorkloadProfile):
+        if not isinstance(profile, Mapping):
+            raise InputError(f"expected a workload profile or a mapping, got {type(profile).__name__}")
+        profile = parse_profile(dict(profile))
     check_variable(x_fact, "x", profile)
     check_variable(y_fact, "y", profile)
+    for values, where in ((x_values, "x"), (y_values, "y")):
+        if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+            # A string would be read a character at a time.
+            raise InputError(f"expected a list of values (got {type(values).__name__})", source=where)
     if x_fact == y_fact:
         raise InputError(f"x and y are both '{x_fact}'; a map needs two different facts")
     xs = [coerce(x_fact, v, "x") for v in x_values]

@@ -124,9 +124,9 @@ def check_variable(fact: str, where: str, profile: WorkloadProfile | None = None
     if fact in FACTS:
         message = f"'{fact}' is not an answer the workload can vary; vary one of: {', '.join(VARIABLE_FACTS)}"
     else:
-        close = closest(fact, list(VARIABLE_FACTS))
+        close = closest(fact, list(VARIABLE_FACTS)) if isinstance(fact, str) else []
         hint = f"did you mean '{close[0]}'? " if close else ""
-        message = f"unknown fact '{fact}'; {hint}facts: {', '.join(VARIABLE_FACTS)}"
+        message = f"unknown fact {fact!r}; {hint}facts: {', '.join(VARIABLE_FACTS)}"
     raise InputError(message, source=where)
 
 
