@@ -271,3 +271,28 @@ def test_extends_of_no_rule_set_names_the_header_and_what_extends_takes(tmp_path
     assert message.startswith(f"{folder / 'ruleset.yaml'}: extends: ")
     assert repr(extends) in message
     assert "'default'" in message
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "message"),
+    [
+        ("weights", {"cost_burst": -1}, "weight of cost_burst must be between 0 and 100 (got -1"),
+        ("score", 20, "score for async must be between -10 and 10 (got 20"),
+    ],
+)
+def test_an_out_of_range_weight_or_score_is_shown_once(tmp_path, where, value, message):
+    rule = {
+        "id": "org-async-scores", "axis": "cost_burst", "title": "t",
+        "when": {"fact": "interaction", "op": "eq", "value": "pipeline"},
+        "effect": {"scores": {"async": value if where == "score" else 1}},
+        "because": "b", "source": "acme.md § 1",
+    }
+    header = {**EXTENDING, "sources": {"acme.md": "ACME policy"}}
+    if where == "weights":
+        header["weights"] = value
+    folder = write_extending_set(tmp_path / "acme", header, [rule])
+    with pytest.raises(RuleSetError) as info:
+        load_rules(folder)
+    # The value once, as written; not again as the whole mapping it sits in ("(got {'async': 20})").
+    assert message in str(info.value)
+    assert str(info.value).count("(got") == 1

@@ -127,7 +127,9 @@ def _describe(err: Any, model: type[BaseModel], noun: str) -> tuple[str, str]:
         listed = f" of the {noun}s {', '.join(allowed)}" if allowed else ""
         message = f"must be a mapping{listed} (got {shown(given)})"
     elif kind == "value_error":
-        message = f"{err['ctx']['error']} (got {shown(given)})"
+        message = str(err["ctx"]["error"])
+        if "(got " not in message:  # a check that names the value it refused says it once
+            message += f" (got {shown(given)})"
     else:
         message = f"{err['msg'][0].lower()}{err['msg'][1:]} (got {shown(given)})"
     if kind == "string_type" and isinstance(given, (bool, int, float, datetime.date)):
