@@ -567,3 +567,18 @@ def test_each_rules_effect_reads_as_sentences():
         " {end_to_end_p95_s} on {model}, over the"
     ) in section
     assert ". Adds to the `sync` checklist: A hard timeout at the budget" in section
+
+
+@pytest.mark.parametrize("name", ["org.yml", "ORG.YAML", "org.Yaml"])
+def test_a_rule_file_the_rule_set_does_not_read_is_a_finding(capsys, tmp_path, name):
+    # Only *.yaml files hold rules: a rule file named org.yml was passed over without a
+    # word, and `rules check` said every rule passed, exit 0.
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    shutil.copy(COST_FIRST / "ruleset.yaml", folder / "ruleset.yaml")
+    shutil.copy(COST_FIRST / "org.yaml", folder / name)
+    code, out, _ = run_cli(capsys, "rules", "check", folder)
+    assert code == 1
+    assert "org-batch-anything-over-10k-usd" not in out  # not read: its rule is nowhere
+    assert f"FAIL {name}: {folder / name}: not read: rule files end in .yaml (rename it " in out
+    assert out.rstrip().endswith("1 failed")

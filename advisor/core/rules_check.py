@@ -499,6 +499,18 @@ def _contradictions(
             check.problems.append(f"{check.file}: rule '{rule.id}': {message}")
 
 
+def _unread_files(directory: Path) -> list[_Entry]:
+    """YAML files of the folder that the rule set does not read (only ``*.yaml`` files hold
+    rules): a rule written in ``org.yml`` would otherwise be passed over without a word."""
+    unread = []
+    for path in sorted(directory.iterdir()):
+        suffix = path.suffix
+        if suffix.lower() in (".yaml", ".yml") and suffix != ".yaml" and not path.name.startswith("."):
+            problem = f"{path}: not read: rule files end in .yaml (rename it {path.stem}.yaml)"
+            unread.append(_Entry(None, None, RuleCheck(path.name, str(path), False, problems=[problem])))
+    return unread
+
+
 def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
     """Validate, lint and run the examples of a rule set; one result per rule.
 
@@ -533,6 +545,7 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
         if not any(e.check.problems for e in entries):
             # The loader saw something the per-rule pass cannot: report it as it is.
             entries.append(_Entry(None, None, RuleCheck(directory.name, str(directory), False, problems=[str(error)])))
+    entries.extend(_unread_files(directory))
     sample: list[dict[str, Any]] = []
     if ruleset is not None:
         sample = _sample_facts(ruleset)
