@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from advisor.core.calibration import LOW_SAMPLE, MEASURED_FIELDS, Calibration
@@ -21,7 +22,7 @@ from advisor.core.errors import InputError, TraceError, UnknownModelError
 from advisor.core.otlp import printable
 from advisor.core.prices import price_card
 from advisor.core.profile import ANSWERS_TRACES_CANNOT_GIVE, MAX_P95_OVER_P50, profile_problems, unanswered
-from advisor.core.yamlio import dump_yaml
+from advisor.core.yamlio import dump_yaml, read_yaml_file
 
 # The bounds of the step fields a calibration measures: a figure outside them (an instant
 # span, a stream whose first chunk came at its end) is written at the bound, and the comment
@@ -167,11 +168,21 @@ def _samples(path: str, n: int) -> str:
 
 
 def calibrated_workload(
-    calibration: Calibration, base: Mapping[str, Any] | None = None, *, base_source: str | None = None
+    calibration: Calibration,
+    base: Mapping[str, Any] | str | Path | None = None,
+    *,
+    base_source: str | None = None,
 ) -> str:
     """The workload file: ``base``'s answers (``calibration.into``) and the measured fields,
-    with comments. Raises ``TraceError`` when what was measured is not a workload the
-    profile takes (named by field), so nothing is written."""
+    with comments. ``base`` is a workload file (``advisor calibrate --into BASE``) or its
+    fields. Raises ``TraceError`` when what was measured is not a workload the profile
+    takes (named by field), so nothing is written."""
+    if isinstance(base, (str, Path)):
+        base_source = base_source or str(base)
+        base = read_yaml_file(base)
+    if base is not None and not isinstance(base, Mapping):
+        raise InputError("expected a workload (a mapping of fields) to keep the answers of",
+                         source=base_source or "the base workload")
     base = dict(base or {})
     data = calibration.into(base)
     workload = {**calibration.workload, "steps": [dict(s) for s in calibration.workload["steps"]]}

@@ -277,3 +277,23 @@ def test_every_figure_from_fewer_than_100_samples_is_commented(tmp_path: Path, c
     assert measured and all("# from 40 " in line for line in measured if not line.lstrip("- ").startswith(
         ("name:", "model:", "provider:", "shown:", "traces:", "spans:", "start:", "end:", "root:")))
     assert "requests_per_month: " in body and "# from 40 requests" in body
+
+
+def test_the_api_takes_the_base_workload_as_the_cli_does(export: Path, tmp_path: Path, capsys) -> None:
+    import advisor
+    from advisor.core.errors import InputError
+
+    base = Path(__file__).parents[2] / "examples" / "rag-chat-rewrite.yaml"
+    out = tmp_path / "measured.yaml"
+    code, _, err = run_cli(capsys, "calibrate", export, "--root", "rag.chat", "--into", base, "-o", out)
+    assert code == 0, err
+    measured = advisor.calibrate(export, root="rag.chat")
+    # `--into BASE` mirrors `calibrated_workload(calibration, base)`: a path, or its fields.
+    assert advisor.calibrated_workload(measured, str(base)) == out.read_text(encoding="utf-8")
+    assert advisor.calibrated_workload(measured, base) == out.read_text(encoding="utf-8")
+    assert advisor.calibrated_workload(measured, _read(base), base_source=str(base)) == out.read_text(encoding="utf-8")
+    (tmp_path / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
+    for wrong, where in ((tmp_path / "list.yaml", str(tmp_path / "list.yaml")), (["a"], "the base workload")):
+        with pytest.raises(InputError) as info:
+            advisor.calibrated_workload(measured, wrong)
+        assert str(info.value) == f"{where}: expected a workload (a mapping of fields) to keep the answers of"
