@@ -1,7 +1,8 @@
 """advisor: should an LLM feature call its model sync, streaming, async or batch?
 
     >>> import advisor
-    >>> result = advisor.assess(advisor.load_profile("examples/chatbot.yaml"))
+    >>> profile = advisor.load_profile("examples/chatbot.yaml")
+    >>> result = advisor.assess(profile)
     >>> result.recommendation
     'streaming'
 
@@ -10,7 +11,11 @@ underneath is public too:
 
     >>> rules = advisor.load_rules()
     >>> evaluation = rules.evaluate(advisor.facts(profile))
-    >>> evaluation.recommendation, evaluation.ranking, evaluation.fired_ids, evaluation.trace
+    >>> evaluation.recommendation, evaluation.ranking
+    ('streaming', ('streaming', 'sync', 'async', 'batch'))
+
+``evaluation.fired_ids`` names the rules that fired and ``evaluation.trace`` gives every
+rule with each condition's actual value and threshold.
 
 The package has layers, each importing only those below it: ``advisor.core`` decides,
 ``advisor.records`` keeps decision-record files, ``advisor.views`` words the results for

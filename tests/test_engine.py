@@ -217,3 +217,19 @@ def test_evaluating_what_is_not_a_mapping_of_facts_says_what_evaluate_takes(fact
     profile = advisor.load_profile("examples/chatbot.yaml")
     with pytest.raises(advisor.InputError, match="field 'facts': expected a mapping"):
         advisor.load_rules().evaluate(profile)  # type: ignore[arg-type]
+
+
+def test_the_documented_examples_of_the_library_run_as_written(monkeypatch):
+    import doctest
+
+    import advisor
+
+    from .conftest import ROOT
+
+    monkeypatch.chdir(ROOT)  # the examples open examples/chatbot.yaml
+    for name, doc in (("advisor", advisor.__doc__), ("advisor.facts", advisor.facts.__doc__)):
+        test = doctest.DocTestParser().get_doctest(doc or "", {}, name, None, 0)
+        assert test.examples, f"{name} shows an example"
+        runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+        runner.run(test, out=lambda _: None)
+        assert runner.summarize(verbose=False).failed == 0, name

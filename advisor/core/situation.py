@@ -200,6 +200,8 @@ def facts(
     """The facts the rules read for one workload (declared in advisor.core.facts): its own
     answers, and the latency, costs and capacity worked out from them.
 
+        >>> import advisor
+        >>> profile = advisor.load_profile("examples/chatbot.yaml")
         >>> rules = advisor.load_rules()
         >>> rules.evaluate(advisor.facts(profile)).recommendation
         'streaming'
