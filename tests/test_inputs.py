@@ -410,3 +410,18 @@ def test_a_price_date_that_is_not_a_date_is_an_input_error_naming_it(tmp_path, p
     for call in calls:
         with pytest.raises(InputError, match=r"field 'price_date': expected a date such as datetime.date\(2026, 11, 1\)"):
             call()
+
+
+@pytest.mark.parametrize("wrong", [5, ["rules"], b"rules"])
+def test_a_rule_set_or_a_workload_named_by_something_not_a_path_is_an_input_error(wrong):
+    profile = advisor.load_profile(EXAMPLES / "chatbot.yaml")
+    for call in (
+        lambda: advisor.load_rules(wrong),
+        lambda: advisor.assess(profile, wrong),
+        lambda: advisor.check_rules(wrong),
+        lambda: advisor.rules_docs(wrong),
+    ):
+        with pytest.raises(RuleSetError, match=f"expected the path of a rule-set folder or a loaded RuleSet \\(got {type(wrong).__name__}\\)"):
+            call()
+    with pytest.raises(InputError, match=f"expected the path of a workload file \\(got {type(wrong).__name__}\\)"):
+        advisor.load_profile(wrong)

@@ -8,6 +8,7 @@ an error naming the field and what is allowed, never a silent guess.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -606,6 +607,8 @@ def profile_problems(data: Mapping[str, Any], source: str = "workload") -> list[
 
 def load_profile(path: str | Path) -> WorkloadProfile:
     """Read a workload YAML file and validate it."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise InputError(f"expected the path of a workload file (got {type(path).__name__})")
     return parse_profile(read_yaml_file(path), source=str(path))
 
 

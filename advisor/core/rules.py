@@ -224,6 +224,10 @@ def default_rules_dir() -> Path:
 
 def resolve_rules_dir(rules_dir: str | Path | None = None) -> Path:
     """An explicit folder, else $ADVISOR_RULES, else the shipped default rule set."""
+    if rules_dir is not None and not isinstance(rules_dir, (str, os.PathLike)):
+        raise RuleSetError(
+            f"expected the path of a rule-set folder or a loaded RuleSet (got {type(rules_dir).__name__})"
+        )
     if rules_dir:
         return Path(rules_dir)
     env = os.environ.get(RULES_ENV)
