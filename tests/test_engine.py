@@ -158,8 +158,11 @@ def test_the_engine_is_public_and_says_what_assess_says():
         (t.rule, t.fired, len(t.conditions)) for t in result.trace
     ]
     # Weights reorder the modes as they do in assess().
-    cost_first = {axis: (10 if axis == "cost" else 1) for axis in rules.axis_ids}
-    assert rules.evaluate(facts, cost_first).recommendation == assess(
+    cost_first = {axis: (10 if axis == "cost_burst" else 1) for axis in rules.axis_ids}
+    reweighted = rules.evaluate(facts, cost_first)
+    assert reweighted.weights == cost_first
+    assert reweighted.totals != evaluation.totals
+    assert reweighted.recommendation == assess(
         profile, rules, weights=cost_first, price_date=PRICE_DATE, what_if=False
     ).recommendation
 
