@@ -114,6 +114,15 @@ def test_spaced_values_keep_the_ends_and_the_bounds(fact, a, b, n):
     assert all(rng.contains(v) for v in values)
 
 
+def test_a_range_a_few_floating_point_steps_wide_keeps_both_ends():
+    # 0.01 to 0.01 + 5e-16 in 123 points: no rounding keeps 121 interior values apart, and a
+    # rounded one landed past the end and pushed it out.
+    stop = 0.010000000000000548
+    values = spaced_values("latency_budget_s", 0.01, stop, 123)
+    assert values[0] == 0.01 and values[-1] == stop
+    assert values == sorted(set(values))
+
+
 # -- parsing --option ranges ----------------------------------------------------------
 
 

@@ -139,6 +139,10 @@ def spaced_values(fact: str, start: float, stop: float, n: int) -> list[Value]:
         points = [float(start), *inner, float(stop)]
         if all(a < b for a, b in itertools.pairwise(points)):
             break
+    else:
+        # A range a few floating-point steps wide: the interior values strictly between the ends
+        # (a rounded one could land on or past an end and push it out).
+        points = [float(start), *(v for v in exact if start < v < stop), float(stop)]
     out: list[Value] = []
     last = -math.inf
     for v in points:
