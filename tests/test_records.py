@@ -676,6 +676,24 @@ def test_records_get_normal_file_permissions(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o644
 
 
+def test_writing_never_sets_the_umask_which_every_thread_shares(tmp_path, monkeypatch):
+    from advisor.core.files import write_atomic
+
+    a = assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=datetime.date(2026, 11, 1))
+    old_umask = os.umask(0o027)
+    try:
+        # Setting it to read it would give a file another thread creates meanwhile mode 0666.
+        monkeypatch.setattr(os, "umask", lambda *_: pytest.fail("the umask was set"))
+        path = write_adr(a, tmp_path, date=datetime.date(2026, 11, 23))
+        write_atomic(tmp_path / "review.md", "# Review\n")
+    finally:
+        monkeypatch.undo()
+        os.umask(old_umask)
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert (tmp_path / "review.md").stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
 # -- sources by title -------------------------------------------------------------------------
 
 SOURCE_KEY = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b|\b[Ss]eeds? \d{3}\b")

@@ -18,7 +18,6 @@ import errno
 import os
 import shutil
 import stat
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -147,15 +146,13 @@ def folder_problem(path: str | Path) -> str | None:
 # -- writing ------------------------------------------------------------------------------
 
 
-def _default_mode() -> int:
-    # What open() would give a new file: 0666 less the umask (mkstemp's own is 0600).
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _write_temp(directory: Path, text: str | Iterable[str], mode: int) -> Path:
-    fd, name = tempfile.mkstemp(prefix=".advisor-", suffix=".tmp", dir=directory)
+def _write_temp(directory: Path, text: str | Iterable[str], mode: int | None = None) -> Path:
+    """A new hidden file in ``directory`` holding ``text``, flushed to disk, with ``mode``
+    (None: what open() gives a new file, 0666 less the umask, which the kernel applies; the
+    umask is never read, since reading it means setting it, for every thread at once)."""
+    # A random name (as mkstemp's, whose files are 0600 whatever the umask), created exclusively.
+    name = os.path.join(directory, f".advisor-{os.urandom(12).hex()}.tmp")
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             if isinstance(text, str):
@@ -165,7 +162,8 @@ def _write_temp(directory: Path, text: str | Iterable[str], mode: int) -> Path:
                     handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(name, mode)
+        if mode is not None:
+            os.chmod(name, mode)
     except BaseException:
         os.unlink(name)
         raise
@@ -208,9 +206,9 @@ def write_atomic(path: str | Path, text: str | Iterable[str], *, field: str | No
     target = Path(path)
     _check_target(target, field)
     try:
-        mode = target.stat().st_mode & 0o777
+        mode: int | None = target.stat().st_mode & 0o777
     except FileNotFoundError:
-        mode = _default_mode()
+        mode = None
     try:
         temp = _write_temp(target.parent, text, mode)
         try:
@@ -232,7 +230,7 @@ def create_exclusive(
         raise exists
     _check_target(target, field)
     try:
-        temp = _write_temp(target.parent, text, _default_mode())
+        temp = _write_temp(target.parent, text)
     except OSError as exc:
         raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(target), field=field) from None
     try:
