@@ -215,6 +215,17 @@ def test_three_rules_that_only_together_exclude_every_mode(tmp_path):
         assert "contradictory hard constraints" in check.problems[0]
 
 
+def test_a_failing_examples_trace_writes_values_as_the_rule_file_does(capsys, tmp_path):
+    folder = make_rule_set(
+        tmp_path / "rs",
+        [rule("waiting", {"all": [leaf("someone_waiting", "eq", True)]}, {"scores": {"sync": 1}},
+              [{"interaction": "pipeline"}], [{"interaction": "pipeline"}])],
+    )
+    code, out, _ = run_cli(capsys, "rules", "check", str(folder))
+    assert code == 1
+    assert "(someone_waiting eq true: actual false -> fail)" in out, out  # not Python's True and False
+
+
 def test_a_rule_that_fires_on_every_sample_profile_is_a_warning_not_a_failure(capsys, tmp_path):
     folder = make_rule_set(
         tmp_path / "rs",
@@ -224,6 +235,7 @@ def test_a_rule_that_fires_on_every_sample_profile_is_a_warning_not_a_failure(ca
     code, out, _ = run_cli(capsys, "rules", "check", str(folder))
     assert code == 0, out
     assert "PASS almost-always (2 examples)" in out
+    assert out.splitlines()[0].endswith(": 1 rule, 2 examples, 400 sample profiles")  # not "1 rules"
     assert f"WARN almost-always: {folder}/rules.yaml: fires on every one of the 400 sample profiles" in out
     assert out.splitlines()[-1] == "1 passed, 0 failed"
 

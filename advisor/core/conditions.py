@@ -18,6 +18,7 @@ from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from .facts import FACTS, FactSpec
 from .validation import closest
+from .validation import shown as shown_value
 
 OPERATORS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
 _ORDERING = {"lt", "le", "gt", "ge"}
@@ -85,10 +86,24 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
+_KINDS = {
+    "number": "a number", "integer": "a whole number", "boolean": "true or false", "enum": "a choice", "text": "text",
+}
+
+
+def _kind(spec: FactSpec) -> str:
+    """What a fact is, in words: 'a number', 'a choice (sync, streaming, ...)'."""
+    kind = _KINDS[spec.type]
+    return f"{kind} ({', '.join(spec.allowed)})" if spec.type == "enum" else kind
+
+
 def _check_scalar(spec: FactSpec, value: Any, path: str) -> None:
     if spec.numeric:
         if not _is_number(value):
-            raise ConditionError(path, f"fact '{spec.name}' is a {spec.type}; value must be a number (got {value!r})")
+            finite = "a finite number" if isinstance(value, float) else "a number"
+            raise ConditionError(
+                path, f"fact '{spec.name}' is {_kind(spec)}; value must be {finite} (got {shown_value(value)})"
+            )
     elif spec.type == "boolean":
         if not isinstance(value, bool):
             raise ConditionError(path, f"fact '{spec.name}' is a boolean; value must be true or false (got {value!r})")
@@ -119,7 +134,7 @@ def _compile_leaf(node: dict[str, Any], path: str) -> Check:
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise ConditionError(f"{path}.op", f"unknown operator {op!r}; {hint}allowed: {', '.join(OPERATORS)}")
     if op in _ORDERING and not spec.numeric:
-        raise ConditionError(f"{path}.op", f"'{op}' compares numbers, but fact '{spec.name}' is a {spec.type}")
+        raise ConditionError(f"{path}.op", f"'{op}' compares numbers, but fact '{spec.name}' is {_kind(spec)}")
     value = node["value"]
     name = spec.name
 

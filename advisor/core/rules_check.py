@@ -117,7 +117,7 @@ def _judge(rule: Rule, run: _ExampleRun, file: str) -> ExampleResult:
     if outcome.fired == expect:
         return ExampleResult(rule.id, file, run.kind, run.index, True, "")
     detail = "; ".join(
-        f"{fact} {op} {threshold!r}: actual {actual!r} -> {'pass' if passed else 'fail'}"
+        f"{fact} {op} {shown(threshold)}: actual {shown(actual)} -> {'pass' if passed else 'fail'}"
         for fact, op, actual, threshold, passed in outcome.conditions
     )
     verb = "should fire but did not" if expect else "fired but should not"

@@ -5,13 +5,17 @@ from __future__ import annotations
 from advisor.core.rules_check import CheckReport
 
 
+def _counted(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def render_check_report(report: CheckReport) -> str:
     name = f"rule set {report.ruleset_id} {report.version}" if report.ruleset_id else "rule set"
     examples = sum(c.examples for c in report.checks)
     rules = sum(1 for c in report.checks if c.is_rule)
     lines = [
-        f"checking {name} in {report.path}: {rules} rules, {examples} examples, "
-        f"{report.sample_size} sample profiles"
+        f"checking {name} in {report.path}: {_counted(rules, 'rule')}, {_counted(examples, 'example')}, "
+        f"{_counted(report.sample_size, 'sample profile')}"
     ]
     if report.catalogue:
         lines.append(f"catalogue: {report.catalogue}")
