@@ -94,3 +94,23 @@ def test_a_template_that_drops_the_inputs_writes_no_record_verify_would_skip(tmp
         f"gives them (it writes {written}): advisor verify checks a record from them, so no record is written "
         "without them\n"
     )
+
+
+def test_a_templates_options_give_each_pro_in_words_for_that_option(tmp_path, capsys):
+    # A conversation's rule favours streaming and scores sync a little too: sync's pro must
+    # not be the rule's title, which argues for streaming.
+    template = tmp_path / "pros.md.j2"
+    template.write_text(
+        "{% for o in options %}{% for p in o.pros %}{{ o.mode }}: {{ p.reason }}\n{% endfor %}{% endfor %}\n"
+        "{{ inputs_block }}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(
+        capsys, "adr", EXAMPLES / "chatbot.yaml", "--template", template, "--dir", tmp_path / "d",
+        "--price-date", PRICE_DATE,
+    )
+    assert code == 0, err
+    lines = open(out.strip(), encoding="utf-8").read().split("\n\n")[0].splitlines()
+    sync = [line for line in lines if line.startswith("sync: ")]
+    assert sync and not any("inline edits stream" in line for line in sync), lines
+    assert any(line.startswith("streaming: ") and "stream" in line for line in lines), lines

@@ -188,28 +188,30 @@ def _drivers(a: Assessment) -> list[dict[str, Any]]:
     ]
 
 
-def _arguments(a: Assessment, mode: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _arguments(a: Assessment, mode: Mode) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Pros and cons of one mode, from the rules that fired: score > 0 is a pro, < 0 or exclusion a con."""
     pros: list[dict[str, Any]] = []
     cons: list[dict[str, Any]] = []
     # A mode that misses its contract says so first, with the numbers.
     missed = next((dict(zip(u.rules, u.reasons, strict=True)) for u in a.unmet if u.mode == mode), {})
     # Ruled out by a rule's exclude, or by one it must pay its way under and does not.
-    ruled_out = next((set(e.rules) for e in a.excluded if e.mode == mode), set())
+    ruled_out = next((dict(zip(e.rules, e.reasons, strict=True)) for e in a.excluded if e.mode == mode), {})
     for rule in a.fired_rules:
         base = {"rule": rule.id, "title": rule.title, "because": _lower_first(rule.because), "source": rule.source}
         if mode in rule.exclude or rule.id in ruled_out:
-            cons.append({**base, "score": None, "excluded": True})
+            why = ruled_out.get(rule.id, rule.because)
+            cons.append({**base, "score": None, "excluded": True, "reason": "it is ruled out: " + _first(why)})
             continue
         if rule.id in missed:
-            cons.append({**base, "because": "it misses its contract: " + _lower_first(missed[rule.id]),
-                         "score": None, "excluded": False, "missed": True})
+            because = "it misses its contract: " + _lower_first(missed[rule.id])
+            cons.append({**base, "because": because, "score": None, "excluded": False, "missed": True,
+                         "reason": because})
             continue
         score = rule.scores.get(mode, 0.0)
-        if score > 0:
-            pros.append({**base, "score": score, "excluded": False})
-        elif score < 0:
-            cons.append({**base, "score": score, "excluded": False})
+        if score:
+            # The title argues for the mode the rule favours: "reason" is why it scores this one.
+            argued = {**base, "score": score, "excluded": False, "reason": _scored_because(a, rule, mode)}
+            (pros if score > 0 else cons).append(argued)
     # Strongest arguments first; the rule set's order breaks ties (sort is stable).
     pros.sort(key=lambda x: -x["score"])
     cons.sort(key=lambda x: (not (x["excluded"] or x.get("missed")), x["score"] or 0.0))
