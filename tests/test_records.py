@@ -793,3 +793,26 @@ def test_a_provider_without_a_batch_api_is_said_so_with_no_invented_batch_figure
     assert "deepseek has no batch API in the provider catalogue" in text
     # Said once, by the rule that rules on it, not again as the option's timing.
     assert not re.search(r"^- (Bad, because|Against:) the provider has no batch API$", text, re.M)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"number": "3"}, "field 'number': must be a positive record number (got '3')"),
+        ({"number": True}, "field 'number': must be a positive record number (got True)"),
+        ({"supersedes": "2"}, "field 'supersedes': must be a record number (got '2')"),
+    ],
+)
+def test_a_library_caller_giving_a_record_argument_of_the_wrong_kind_gets_an_input_error(arguments, message):
+    a = assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=datetime.date(2026, 11, 1), what_if=False)
+    with pytest.raises(InputError) as info:
+        render_adr(a, **arguments)
+    assert str(info.value) == message
+
+
+def test_a_record_of_something_other_than_an_assessment_is_an_input_error(tmp_path):
+    a = assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=datetime.date(2026, 11, 1), what_if=False)
+    for call in (lambda: render_adr(a.model_dump()), lambda: write_adr(a.model_dump(), tmp_path)):
+        with pytest.raises(InputError, match=r"expects an Assessment, as advisor.assess\(profile\) returns \(got dict\)"):
+            call()
+    assert list(tmp_path.iterdir()) == []

@@ -781,6 +781,14 @@ def _as_date(value: datetime.date | str | None) -> datetime.date:
         raise InputError(f"expected a date as YYYY-MM-DD, got {value!r}", field="date") from None
 
 
+def _check_assessment(assessment: object) -> None:
+    if not isinstance(assessment, Assessment):
+        raise InputError(
+            f"expects an Assessment, as advisor.assess(profile) returns (got {type(assessment).__name__})",
+            field="assessment",
+        )
+
+
 def render_adr(
     assessment: Assessment,
     *,
@@ -803,10 +811,13 @@ def render_adr(
     today (UTC); ``number`` (Nygard's ``# N. Title``) to 1. Same assessment and arguments,
     same bytes.
     """
+    _check_assessment(assessment)
     if status not in STATUSES:
         raise InputError(f"must be one of {', '.join(STATUSES)} (got {status!r})", field="status")
-    if number is not None and number < 1:
-        raise InputError(f"must be a positive record number (got {number})", field="number")
+    if number is not None and (not isinstance(number, int) or isinstance(number, bool) or number < 1):
+        raise InputError(f"must be a positive record number (got {number!r})", field="number")
+    if isinstance(supersedes, bool) or not isinstance(supersedes, (int, RecordLink, type(None))):
+        raise InputError(f"must be a record number (got {supersedes!r})", field="supersedes")
     link = RecordLink(supersedes) if isinstance(supersedes, int) else supersedes
     context = record_context(
         assessment, number=number, status=status, date=_as_date(date), supersedes=link,
@@ -850,6 +861,7 @@ def write_adr(
     superseded yet and, when advisor wrote it, about the same workload (``force=True``
     supersedes a record about another workload).
     """
+    _check_assessment(assessment)
     title = record_title(assessment)
     crowd = {"decision_makers": decision_makers, "consulted": consulted, "informed": informed}
 
