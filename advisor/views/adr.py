@@ -805,8 +805,8 @@ def render_adr(
 
     ``template`` is ``madr`` (MADR 4), ``nygard`` (as adr-tools writes it) or the path of
     a Jinja2 template (rendered in a sandbox; it must write ``{{ inputs_block }}`` once, as
-    given, or the record is refused: verify checks a record from them). ``status`` is one of MADR's: proposed,
-    accepted, rejected, deprecated, superseded. ``decision_makers``, ``consulted`` and
+    given, or the record is refused: verify checks a record from them). ``status`` is one
+    of MADR's: proposed, accepted, rejected, deprecated, superseded. ``decision_makers``, ``consulted`` and
     ``informed`` fill MADR's front matter (names; "A, B" is two). ``date`` defaults to
     today (UTC); ``number`` (Nygard's ``# N. Title``) to 1. Same assessment and arguments,
     same bytes.
