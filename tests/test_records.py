@@ -694,6 +694,25 @@ def test_writing_never_sets_the_umask_which_every_thread_shares(tmp_path, monkey
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_replacing_a_private_file_never_shows_its_new_text_to_others_while_it_is_written(tmp_path):
+    from advisor.core.files import write_atomic
+
+    private = tmp_path / "review.md"
+    private.write_text("old\n", encoding="utf-8")
+    private.chmod(0o600)
+    seen: list[int] = []
+
+    def chunks():
+        yield "# Review\n"
+        (temp,) = [p for p in tmp_path.iterdir() if p.name.startswith(".advisor-")]
+        seen.append(temp.stat().st_mode & 0o777)
+        yield "more\n"
+
+    write_atomic(private, chunks())
+    assert seen == [0o600] and private.stat().st_mode & 0o777 == 0o600
+    assert private.read_text(encoding="utf-8") == "# Review\nmore\n"
+
+
 # -- sources by title -------------------------------------------------------------------------
 
 SOURCE_KEY = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b|\b[Ss]eeds? \d{3}\b")

@@ -150,9 +150,11 @@ def _write_temp(directory: Path, text: str | Iterable[str], mode: int | None = N
     """A new hidden file in ``directory`` holding ``text``, flushed to disk, with ``mode``
     (None: what open() gives a new file, 0666 less the umask, which the kernel applies; the
     umask is never read, since reading it means setting it, for every thread at once)."""
-    # A random name (as mkstemp's, whose files are 0600 whatever the umask), created exclusively.
+    # A random name (as mkstemp's, whose files are 0600 whatever the umask), created exclusively
+    # and, while it is written, never more open than the file it becomes.
     name = os.path.join(directory, f".advisor-{os.urandom(12).hex()}.tmp")
-    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(name, flags, 0o666 if mode is None else mode)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             if isinstance(text, str):
