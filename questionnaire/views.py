@@ -21,6 +21,7 @@ from advisor.core.profile import MODES, SHORTHAND_FIELDS, Mode, WorkloadProfile
 from advisor.core.rules import RuleSet
 from advisor.core.variables import VARIABLE_FACTS
 from advisor.views.formatting import (
+    batch_prices,
     count,
     money,
     move_in_words,
@@ -265,7 +266,7 @@ def cost_tab(a: Assessment) -> None:
         + (
             ". The provider has no batch API: batch would run at standard prices and save nothing."
             if not p.batch_available
-            else f"; batch prices from the {md(cite(p.batch_source, a.rules.header.sources))}."
+            else f"; {md(batch_prices(p))}."
             f" Batch saves {percent(p.batch_token_saving_fraction)} of the token bill and "
             + (f"pays for itself from {count(breakeven)} requests a month." if breakeven is not None
                else "never pays for itself.")

@@ -47,3 +47,18 @@ def test_figures_beyond_a_trillion_read_as_words_a_reader_can_say() -> None:
     assert percent(23.4) == "23x"
     assert percent(1.1e14) == "110 trillion times"  # was "110 trillionx"
     assert percent(5e18) == "more than a million trillion times"
+
+
+def test_where_the_batch_prices_come_from_reads_as_words_in_every_view() -> None:
+    from advisor.core.profile import Pricing
+    from advisor.views.adr import render_adr
+    from advisor.views.text import render_text
+
+    own = Pricing(input_per_mtok=1.0, output_per_mtok=4.0, batch_discount=0.4)
+    for a, words in (
+        (assessed("chatbot"), "batch prices as genai-prices lists them"),
+        (assessed("chatbot", pricing=own), "batch prices at the workload's own batch discount"),
+    ):
+        assert f"; {words})" in render_text(a)
+        assert f"; {words}." in render_adr(a)
+        assert "batch prices: " not in render_text(a) + render_adr(a)  # was "batch prices: catalogue"

@@ -61,6 +61,20 @@ def prices_of(pricing: PriceBasis) -> str:
     return f"each step's own model ({', '.join(models[:-1])} and {models[-1]})"
 
 
+# Where the batch prices come from, as a sentence says it (PriceBasis.batch_source).
+_BATCH_PRICES = {
+    "catalogue": "batch prices as genai-prices lists them",
+    "published discount": "batch prices at the provider's published batch discount",
+    "override": "batch prices at the workload's own batch discount",
+    "none": "no batch API",
+}
+
+
+def batch_prices(pricing: PriceBasis) -> str:
+    """Where the batch prices come from: "batch prices as genai-prices lists them"."""
+    return _BATCH_PRICES[pricing.batch_source]
+
+
 def times(ratio: float) -> str:
     """How many times a limit something is: "1.5x", "23x", "2.5 trillion x"."""
     if not math.isfinite(ratio):

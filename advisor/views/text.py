@@ -10,6 +10,7 @@ from advisor.core.capacity import Capacity
 from advisor.core.validation import plain
 
 from .formatting import (
+    batch_prices,
     count,
     measured_sentence,
     money,
@@ -163,7 +164,7 @@ def render_text(a: Assessment) -> str:
     )
     add(
         f"Cost per month at {w.requests_per_month:,} requests ({whose} as of "
-        f"{pricing.price_date}, {pricing.data_version}; batch prices: {cite(pricing.batch_source, sources)})"
+        f"{pricing.price_date}, {pricing.data_version}; {batch_prices(pricing)})"
     )
     today = w.current_mode
     against = "  vs today" if today else ""
