@@ -92,6 +92,14 @@ def test_what_to_watch_does_not_promise_no_429s_when_the_peak_is_over_the_limit(
             " 200,000 tokens/min (headroom: 44%).") in _watch(written["chatbot madr"])
 
 
+def test_an_async_queue_over_the_limit_is_watched_for_draining_not_for_staying_flat(written: dict[str, str]) -> None:
+    """Over the limit the queue grows at every peak: its age cannot 'stay flat', it must drain."""
+    watch = _watch(written["support-agent-tools madr"])
+    assert "Queue age (the oldest waiting job) and the size of the dead-letter queue stay flat" not in watch
+    assert ("Queue age (the oldest waiting job) rises at each peak and is back to zero 14.6 min after the peak, as"
+            " estimated; the size of the dead-letter queue stays flat.") in watch
+
+
 def test_a_real_time_answer_over_the_limit_is_told_to_expect_429s_at_peak(tmp_path: Path) -> None:
     workload = tmp_path / "busy-chat.yaml"
     workload.write_text((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8").replace(

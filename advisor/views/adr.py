@@ -531,6 +531,11 @@ def _confirmation(a: Assessment) -> list[str]:
         "cost_per_1k": money_or_none(cost.per_1k_requests_usd),
         "monthly_cost": money(cost.total_usd),
         "requests_per_month": count(w.requests_per_month),
+        # How long the queue a peak builds takes to empty (text.py says the same).
+        "queue_drain": (
+            f"{seconds(cap.drain_time_s)} after the peak" if cap.drain_time_s is not None
+            else "never: the limits are below even the monthly average rate"
+        ),
     }
     texts = a.rules.header.modes[a.recommendation].watch(cap.over_limit)
     within, latency = latency_against_budget(a, a.recommendation)
