@@ -4,6 +4,7 @@ failure is one message naming the template, with nothing written."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -56,19 +57,26 @@ def test_a_hostile_template_is_one_message_naming_it_and_writes_nothing(tmp_path
     assert not decisions.exists() or [p.name for p in decisions.iterdir() if not p.name.startswith(".")] == []
 
 
-def test_a_fair_template_still_renders(tmp_path, capsys):
-    template = tmp_path / "short.md.j2"
-    template.write_text(
-        "# {{ workload.name }}\n\n{% for i in range(3) %}{{ i }} {% endfor %}{{ 'ab' * 3 }} {{ 2 ** 10 }}\n\n"
-        "{{ inputs_block }}\n",
-        encoding="utf-8",
-    )
-    code, out, err = run_cli(
+def record_with(tmp_path, capsys, source: str) -> tuple[int, str, str]:
+    """``advisor adr`` of the chatbot with a template of one's own (tmp_path/mine.md.j2) into
+    tmp_path/d: (exit status, stdout, stderr)."""
+    template = tmp_path / "mine.md.j2"
+    template.write_text(source, encoding="utf-8")
+    return run_cli(
         capsys, "adr", EXAMPLES / "chatbot.yaml", "--template", template, "--dir", tmp_path / "d",
         "--price-date", PRICE_DATE,
     )
+
+
+def test_a_fair_template_still_renders(tmp_path, capsys):
+    code, out, err = record_with(
+        tmp_path, capsys,
+        "# {{ workload.name }}\n\n{% for i in range(3) %}{{ i }} {% endfor %}{{ 'ab' * 3 }} {{ 2 ** 10 }}\n\n"
+        "{{ inputs_block }}\n",
+    )
     assert code == 0, err
-    assert open(out.strip(), encoding="utf-8").read().startswith("# Customer chatbot\n\n0 1 2 ababab 1024\n\n```yaml\n")
+    record = Path(out.strip()).read_text(encoding="utf-8")
+    assert record.startswith("# Customer chatbot\n\n0 1 2 ababab 1024\n\n```yaml\n")
 
 
 @pytest.mark.parametrize(
@@ -81,36 +89,25 @@ def test_a_fair_template_still_renders(tmp_path, capsys):
     ],
 )
 def test_a_template_that_drops_the_inputs_writes_no_record_verify_would_skip(tmp_path, capsys, source, written):
-    template = tmp_path / "short.md.j2"
-    template.write_text(source, encoding="utf-8")
-    decisions = tmp_path / "d"
-    code, out, err = run_cli(
-        capsys, "adr", EXAMPLES / "chatbot.yaml", "--template", template, "--dir", decisions,
-        "--price-date", PRICE_DATE,
-    )
-    assert code == 2 and out == "" and not decisions.exists()
+    code, out, err = record_with(tmp_path, capsys, source)
+    assert code == 2 and out == "" and not (tmp_path / "d").exists()
     assert err == (
-        f"advisor: error: {template}: the template must write the record's inputs once, as {{{{ inputs_block }}}} "
-        f"gives them (it writes {written}): advisor verify checks a record from them, so no record is written "
-        "without them\n"
+        f"advisor: error: {tmp_path / 'mine.md.j2'}: the template must write the record's inputs once, as "
+        f"{{{{ inputs_block }}}} gives them (it writes {written}): advisor verify checks a record from them, "
+        "so no record is written without them\n"
     )
 
 
 def test_a_templates_options_give_each_pro_in_words_for_that_option(tmp_path, capsys):
     # A conversation's rule favours streaming and scores sync a little too: sync's pro must
     # not be the rule's title, which argues for streaming.
-    template = tmp_path / "pros.md.j2"
-    template.write_text(
+    code, out, err = record_with(
+        tmp_path, capsys,
         "{% for o in options %}{% for p in o.pros %}{{ o.mode }}: {{ p.reason }}\n{% endfor %}{% endfor %}\n"
         "{{ inputs_block }}\n",
-        encoding="utf-8",
-    )
-    code, out, err = run_cli(
-        capsys, "adr", EXAMPLES / "chatbot.yaml", "--template", template, "--dir", tmp_path / "d",
-        "--price-date", PRICE_DATE,
     )
     assert code == 0, err
-    lines = open(out.strip(), encoding="utf-8").read().split("\n\n")[0].splitlines()
+    lines = Path(out.strip()).read_text(encoding="utf-8").split("\n\n")[0].splitlines()
     sync = [line for line in lines if line.startswith("sync: ")]
     assert sync and not any("inline edits stream" in line for line in sync), lines
     assert any(line.startswith("streaming: ") and "stream" in line for line in lines), lines
