@@ -337,7 +337,7 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
             raise RuleSetError(f"extends: rule sets extend each other in a loop ({parsed.extends})", source=source)
         if not (target / HEADER_FILE).is_file():
             # Named here, where it was written: the folder alone would point nowhere the user looks.
-            missing = "no such rule-set folder" if not target.is_dir() else f"not a rule set (no {HEADER_FILE})"
+            missing = not_a_folder(target) if not target.is_dir() else f"not a rule set (no {HEADER_FILE})"
             raise RuleSetError(
                 f"extends: {parsed.extends!r}: {missing} ({target}); use 'default' for the shipped rule set "
                 "or the folder of another rule set, relative to this one",
