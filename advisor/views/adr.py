@@ -45,7 +45,7 @@ from .formatting import (
     seconds,
     times,
 )
-from .limits import headroom, limits_use
+from .limits import NEVER_DRAINS, drained, headroom, limits_use
 from .sources import cite, cited_titles
 from .steps import distribution_line, distribution_rows, gantt, step_rows
 from .templates import render_shipped, render_user_template
@@ -531,11 +531,7 @@ def _confirmation(a: Assessment) -> list[str]:
         "cost_per_1k": money_or_none(cost.per_1k_requests_usd),
         "monthly_cost": money(cost.total_usd),
         "requests_per_month": count(w.requests_per_month),
-        # How long the queue a peak builds takes to empty (text.py says the same).
-        "queue_drain": (
-            f"{seconds(cap.drain_time_s)} after the peak" if cap.drain_time_s is not None
-            else "never: the limits are below even the monthly average rate"
-        ),
+        "queue_drain": drained(cap) or f"never: {NEVER_DRAINS}",
     }
     texts = a.rules.header.modes[a.recommendation].watch(cap.over_limit)
     within, latency = latency_against_budget(a, a.recommendation)

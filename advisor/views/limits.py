@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from advisor.core.capacity import Capacity, ModelCapacity
 
-from .formatting import count, headroom_words, percent, times
+from .formatting import count, headroom_words, percent, seconds, times
 
 
 def _token_and_call_uses(
@@ -74,3 +74,11 @@ def model_summary(m: ModelCapacity) -> str:
     if not uses or m.utilisation is None:
         return f"{m.model}: {count(m.peak_calls_per_minute)} calls/min at peak; no rate limit known"
     return f"{m.model}: {', '.join(uses)}: {headroom_words(1 - m.utilisation, m.utilisation > 1)}"
+
+
+NEVER_DRAINS = "the limits are below even the monthly average rate"
+
+
+def drained(cap: Capacity) -> str | None:
+    """When the queue a peak builds is empty again ("14.6 min after the peak"); None: never."""
+    return f"{seconds(cap.drain_time_s)} after the peak" if cap.drain_time_s is not None else None

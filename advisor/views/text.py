@@ -20,7 +20,7 @@ from .formatting import (
     saving_cell,
     seconds,
 )
-from .limits import model_summary, peak_summary
+from .limits import NEVER_DRAINS, drained, model_summary, peak_summary
 from .sources import cite
 from .steps import distribution_line, step_rows
 
@@ -57,10 +57,8 @@ def backlog_words(cap: Capacity) -> str:
         return "backlog at peak: none (the rate limits hold the peak)" if cap.limits_known else (
             "backlog at peak: unknown (no rate limit known)"
         )
-    drain = (
-        f"drains {seconds(cap.drain_time_s)} after the peak" if cap.drain_time_s is not None
-        else "never drains: the limits are below even the monthly average rate"
-    )
+    after = drained(cap)
+    drain = f"drains {after}" if after is not None else f"never drains: {NEVER_DRAINS}"
     return (
         f"backlog at peak: {count(cap.backlog_requests)} requests queued after {count(cap.peak_minutes)} min"
         f" (the limits let {count(cap.sustainable_rpm or 0)} requests/min through); {drain}"
