@@ -17,7 +17,7 @@ import advisor
 MODELS = (
     ("openai", "gpt-4o-mini"), ("openai", "gpt-4o"), ("openai", "gpt-4.1"), ("openai", "o3"),
     ("openai", "text-embedding-3-small"), ("anthropic", "claude-sonnet-4-5"), ("anthropic", "claude-haiku-4-5"),
-    ("google", "gemini-2.5-flash"), ("deepseek", "deepseek-chat"),
+    ("google", "gemini-2.5-flash"), ("deepseek", "deepseek-flash"),
 )
 INTERACTIONS = ("chat", "inline_edit", "request_response", "submit_and_notify", "service_call", "pipeline")
 BUDGETS = (0.5, 1, 2, 2.5, 3, 4, 5, 8, 10, 30, 60, 120, 300, 900, 3600, 7200, 28800, 86400, 172800, 2_592_000)

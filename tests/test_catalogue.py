@@ -3,6 +3,7 @@ substring accidents, read by the latency, price and capacity models."""
 
 from __future__ import annotations
 
+import datetime
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+import advisor
 from advisor import assess, load_rules, parse_profile
 from advisor.core.errors import InputError, RuleSetError
 from advisor.core.latency import model_speed
@@ -23,6 +25,7 @@ from .conftest import PRICE_DATE, SHIPPED_RULES, run_cli
 from .strategies import profile_dicts
 
 RULES = load_rules()
+ONE_DAY = datetime.timedelta(days=1)
 CATALOGUE = RULES.catalogue
 BASE = {"name": "x", "interaction": "chat", "latency_budget_s": 10, "input_tokens": 500, "output_tokens": 200,
         "requests_per_month": 10_000, "model": "gpt-4o-mini"}
@@ -148,7 +151,9 @@ def test_every_source_is_dated_and_every_model_prices():
             name = (entry.match.exact or entry.match.prefix)[0]
             assert CATALOGUE.resolve(provider, name).model_key == model
             if spec.prices is not None:
-                card = price_card(provider, name, PRICE_DATE, catalogue=CATALOGUE)
+                # A model shut down is priced on the last day it answered.
+                day = PRICE_DATE if entry.shutdown is None else min(PRICE_DATE, entry.shutdown.date - ONE_DAY)
+                card = price_card(provider, name, day, catalogue=CATALOGUE)
                 assert card.standard.input.base > 0, (provider, model)
 
 
@@ -285,6 +290,81 @@ def test_deepseek_is_priced_at_its_peak_hour():
     card = price_card("deepseek", "deepseek-flash", PRICE_DATE, catalogue=CATALOGUE)
     assert card.standard.input.base == pytest.approx(0.3)  # off-peak is half
     assert any(a.name == "price hour" and "02:00 UTC" in a.value for a in card.assumptions)
+
+
+# -- a model's lifecycle: shut down, or shutting down ---------------------------------------
+
+TODAY = datetime.date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("provider", "model", "shut_down", "allowed"),
+    [
+        ("deepseek", "deepseek-chat", "2026-07-24", "deepseek-flash, deepseek-v4-pro"),
+        ("deepseek", "deepseek-reasoner", "2026-07-24", "deepseek-flash, deepseek-v4-pro"),
+        ("openai", "o4-mini-2025-04-16", "2026-10-23", "gpt-4o, gpt-4o-mini, gpt-4.1"),
+    ],
+)
+def test_a_model_its_provider_has_shut_down_is_an_error_naming_the_field_and_the_models_that_answer(
+    tmp_path, capsys, provider, model, shut_down, allowed
+):
+    """DeepSeek retired deepseek-chat and deepseek-reasoner on 2026-07-24 and OpenAI shut o4-mini
+    down on 2026-10-23: priced as if they still answered, a workload got a cost (DeepSeek's
+    2025 prices) and a recommendation for a model that fails every request."""
+    path = tmp_path / "w.yaml"
+    path.write_text(yaml.safe_dump({**BASE, "provider": provider, "model": model}))
+    code, out, err = run_cli(capsys, "recommend", path, "--price-date", TODAY.isoformat())
+    assert code == 2 and out == ""
+    assert f"{path}: field 'model': " in err and "Traceback" not in err
+    assert f"shut {model} down on {shut_down}" in err
+    assert allowed in err  # what is allowed: the provider's models that still answer
+
+
+def test_a_shut_down_model_of_a_step_names_the_step():
+    steps = [{"name": "draft", "model": "deepseek-flash", "input_tokens": 100, "output_tokens": 50},
+             {"name": "check", "model": "deepseek-reasoner", "input_tokens": 100, "output_tokens": 50}]
+    workload = {k: v for k, v in BASE.items() if k not in ("input_tokens", "output_tokens", "model")}
+    with pytest.raises(InputError) as info:
+        assess({**workload, "provider": "deepseek", "model": "deepseek-flash", "steps": steps}, RULES,
+               price_date=TODAY, what_if=False)
+    assert info.value.field == "steps.check.model"
+
+
+def test_a_model_shutting_down_is_assessed_and_its_shutdown_date_is_an_assumption_with_its_source():
+    a = assess({**BASE, "model": "gpt-5"}, RULES, price_date=TODAY, what_if=False)
+    (shutdown,) = [x for x in a.assumptions if x.name == "model shutdown"]
+    assert "OpenAI shuts gpt-5 down on 2026-12-11, 15 days after the price date" in shutdown.value
+    assert "OpenAI API deprecations" in shutdown.source and "2026-10-27" in shutdown.source
+    # The record a board reads says it too.
+    assert "Model shutdown: OpenAI shuts gpt-5 down on 2026-12-11" in advisor.render_adr(a)
+
+
+def test_a_price_date_before_the_shutdown_assesses_the_model_as_it_was_and_says_it_is_gone():
+    a = assess({**BASE, "model": "o4-mini"}, RULES, price_date=datetime.date(2026, 10, 1), what_if=False)
+    (shutdown,) = [x for x in a.assumptions if x.name == "model shutdown"]
+    assert "OpenAI shuts o4-mini down on 2026-10-23, 22 days after the price date" in shutdown.value
+
+
+def test_an_active_model_has_no_shutdown_assumption():
+    a = assess({**BASE, "provider": "anthropic", "model": "claude-sonnet-4-6"}, RULES, price_date=TODAY,
+               what_if=False)
+    assert not [x for x in a.assumptions if x.name == "model shutdown"]
+
+
+def test_a_shutdown_names_a_known_source(tmp_path):
+    folder = _copy(tmp_path)
+    _edit(folder, lambda d: d["providers"]["openai"]["models"]["gpt-5"]["shutdown"].update(source="nowhere"))
+    with pytest.raises(RuleSetError, match=r"providers.openai.models.gpt-5.shutdown.source: unknown source 'nowhere'"):
+        load_rules(folder)
+
+
+def test_the_rule_set_documentation_marks_the_models_shut_down_or_shutting_down():
+    from advisor.views.rules_docs import ruleset_markdown
+
+    text = ruleset_markdown(RULES)
+    assert "`o4-mini` (shut down 2026-10-23)" in text
+    assert "`gpt-5` (shuts down 2026-12-11)" in text
+    assert "`claude-sonnet-4-6`," in text  # an active model is listed as it is
 
 
 # -- the probes' shortcuts give what a fresh assessment gives -----------------------------

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from advisor.core.errors import InputError, UnknownModelError
 from advisor.core.prices import PriceCard, TieredRate, price_card
 from advisor.core.profile import Pricing, parse_profile
+from advisor.core.rules import load_rules
 
 from .conftest import PRICE_DATE
+
+ONE_DAY = timedelta(days=1)
 
 # genai-prices 0.2.3 records batch variants from 2026-10-14 on.
 
@@ -125,7 +128,7 @@ def test_pricing_override_prices_an_unknown_model() -> None:
 
 def test_pricing_override_with_every_field_needs_no_assumption() -> None:
     pricing = Pricing(input_per_mtok=3.0, output_per_mtok=15.0, cached_input_per_mtok=0.3, batch_discount=0.4)
-    card = price_card("openai", "gpt-4o", PRICE_DATE, pricing)
+    card = price_card("anthropic", "claude-sonnet-4-6", PRICE_DATE, pricing)
     assert card.source == "override" and card.batch_source == "override"
     assert card.standard.input.at(1) == 3.0  # the catalogue is not consulted
     assert card.batch.cached_input.at(1) == pytest.approx(0.18)
@@ -161,11 +164,15 @@ def test_tiered_rate_cliff() -> None:
 def test_catalogue_batch_prices_never_exceed_standard(provider: str) -> None:
     from genai_prices import data_snapshot
 
+    catalogue = load_rules().catalogue
     models = next(p for p in data_snapshot.get_snapshot().providers if p.id == provider).models
     checked = 0
     for model in models:
+        entry = catalogue.resolve(provider, model.id).model
+        # A model its provider has shut down is priced on the last day it answered.
+        day = PRICE_DATE if entry is None or entry.shutdown is None else min(PRICE_DATE, entry.shutdown.date - ONE_DAY)
         try:
-            card = price_card(provider, model.id, PRICE_DATE)
+            card = price_card(provider, model.id, day)
         except UnknownModelError:  # priced per audio second, page, image...
             continue
         checked += 1

@@ -283,7 +283,7 @@ def test_a_bad_cost_tolerance_is_a_clear_error(capsys, tolerance):
     "model, written, checked",
     [
         ("gpt-4o-mini", "2026-11-01", "2026-11-02"),  # the next day, the same prices
-        ("gpt-4o-mini", "2026-11-01", "2027-02-01"),
+        ("gpt-4o-mini", "2026-11-01", "2027-01-13"),  # the day before OpenAI shuts it down
     ],
 )
 def test_no_price_line_unless_prices_moved(tmp_path, capsys, model, written, checked):
@@ -512,3 +512,12 @@ def test_a_moved_threshold_under_a_not_is_said_as_the_rule_says_it(tmp_path, cap
     )
     (now,) = verify([fresh], price_date=datetime.date.fromisoformat(PRICE_DATE))
     assert now.status == "holds" and now.rule_changes == []
+
+
+def test_a_record_whose_model_its_provider_shut_down_is_unverifiable_and_says_why(tmp_path, capsys):
+    workload = write_workload(tmp_path, yaml.safe_load((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8")))
+    code_, _, err = run_cli(capsys, "adr", workload, "--dir", tmp_path / "d", "--price-date", "2026-11-01")
+    assert code_ == 0, err
+    code_, out, _ = run_cli(capsys, "verify", tmp_path / "d", "--price-date", "2027-01-14")
+    assert code_ == 2
+    assert "UNVERIFIABLE" in out and "OpenAI shut gpt-4o-mini down on 2027-01-14" in out

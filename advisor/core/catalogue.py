@@ -84,6 +84,17 @@ class Match(BaseModel):
     not_prefix: list[str] = []
 
 
+class Shutdown(BaseModel):
+    """The day the provider shuts the model down (announced or past): from it on, every request
+    to it fails."""
+
+    model_config = _STRICT
+
+    date: datetime.date
+    source: Sources
+    note: str = ""
+
+
 class ModelSpec(BaseModel):
     model_config = _STRICT
 
@@ -100,6 +111,7 @@ class ModelSpec(BaseModel):
     priority_output_tokens_per_s: float | None = Field(default=None, gt=0, le=100_000)
     limits: dict[str, Limits] = {}
     limits_source: Sources | None = None
+    shutdown: Shutdown | None = None
 
 
 class BatchSpec(BaseModel):
@@ -382,6 +394,8 @@ def _check(data: CatalogueData) -> None:
             cited(f"{where}.limits_source", model.limits_source)
             if model.speed is not None:
                 cited(f"{where}.speed.source", model.speed.source)
+            if model.shutdown is not None:
+                cited(f"{where}.shutdown.source", model.shutdown.source)
             if model.flex and (provider.flex is None or provider.flex.discount is None):
                 raise _problem(f"{where}.flex", f"provider '{key}' declares no priced flex tier")
             if model.priority_output_tokens_per_s is not None and provider.priority is None:

@@ -19,7 +19,7 @@ from .assumption import Assumption
 from .catalogue import Catalogue
 from .errors import InputError, UnknownModelError
 from .profile import Pricing
-from .provider import batch_offer
+from .provider import batch_offer, model_shutdown
 from .validation import closest, plain
 
 if TYPE_CHECKING:  # genai-prices is imported on first use: importing it costs ~0.3 s.
@@ -358,9 +358,21 @@ def _price_card(
     pricing: Pricing | None,
     service_tier: str,
 ) -> PriceCard:
+    # A model its provider has shut down has no price to pay, override or not.
+    shutdown = model_shutdown(catalogue, provider, model, price_date)
     if pricing is not None:
-        return _override_card(catalogue, provider, model, price_date, pricing, service_tier)
+        card = _override_card(catalogue, provider, model, price_date, pricing, service_tier)
+    else:
+        card = _listed_card(catalogue, provider, model, price_date, service_tier)
+    if shutdown is None:
+        return card
+    return card.model_copy(update={"assumptions": (*card.assumptions, shutdown)})
 
+
+def _listed_card(
+    catalogue: Catalogue, provider: str, model: str, price_date: datetime.date, service_tier: str
+) -> PriceCard:
+    """The prices genai-prices lists, with the provider catalogue's batch and flex facts."""
     resolved = catalogue.resolve(provider, model)
     spec = resolved.provider
     if spec is not None and spec.prices is None:

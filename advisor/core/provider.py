@@ -6,6 +6,7 @@ the field and what the provider offers.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -89,6 +90,35 @@ def check_service_tier(
                 f"{', '.join(offered)}",
                 field="service_tier",
             )
+
+
+def model_shutdown(
+    catalogue: Catalogue, provider: str, model: str, price_date: datetime.date
+) -> Assumption | None:
+    """The model's announced shutdown as an assumption, when it comes after ``price_date``; a
+    model its provider has shut down by then is an InputError naming the models that answer."""
+    resolved = catalogue.resolve(provider, model)
+    spec, entry = resolved.provider, resolved.model
+    if spec is None or entry is None or entry.shutdown is None:
+        return None
+    shutdown = entry.shutdown
+    source = catalogue.cite(shutdown.source)
+    if price_date >= shutdown.date:
+        answering = [key for key, m in spec.models.items() if m.shutdown is None or m.shutdown.date > price_date]
+        raise InputError(
+            f"{spec.name} shut {model} down on {shutdown.date}: every request to it fails [{source}]. "
+            f"{spec.name}'s models in the provider catalogue that answer on {price_date}: "
+            f"{', '.join(answering) or 'none'}; or give a price date before {shutdown.date} to assess it as it was",
+            field="model",
+        )
+    days = (shutdown.date - price_date).days
+    return Assumption(
+        name="model shutdown",
+        value=f"{spec.name} shuts {model} down on {shutdown.date}, {days} day{'' if days == 1 else 's'} after the "
+        "price date: from then every request to it fails, so this decision holds only until the move to a "
+        "current model",
+        source=source,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,10 +5,12 @@ written twice.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from advisor.core.catalogue import ModelSpec
 from advisor.core.facts import FACTS, STEPS_NOTE
 from advisor.core.policy import MoveCondition
 from advisor.core.profile import MODES
@@ -280,12 +282,21 @@ def _catalogue_section(ruleset: RuleSet) -> list[str]:
         if spec.default_tier:
             tiers += f" ({code(spec.default_tier)})"
         service = ", ".join(name for name in ("flex", "priority") if getattr(spec, name) is not None) or "standard"
-        models = ", ".join(code(m) for m in spec.models) or "any (speeds and capacity from the workload)"
+        models = ", ".join(_model(key, m, data.compiled_on) for key, m in spec.models.items())
+        models = models or "any (speeds and capacity from the workload)"
         out.append(
             f"| {cell(spec.name)} ({code(key)}) | {batch} | {window} | {tiers} | {spec.token_limit} | {service} | "
             f"{models} |"
         )
     return [*out, ""]
+
+
+def _model(key: str, model: ModelSpec, compiled_on: datetime.date) -> str:
+    """A model id, with its shutdown as of the catalogue's date where one is announced."""
+    if model.shutdown is None:
+        return code(key)
+    when = model.shutdown.date
+    return f"{code(key)} ({'shut down' if when <= compiled_on else 'shuts down'} {when})"
 
 
 def _patterns_section(ruleset: RuleSet) -> list[str]:
