@@ -30,11 +30,14 @@ pytestmark = pytest.mark.slow
 
 
 def workspace(tmp_path: Path) -> Path:
-    """A copy of the corpus (links kept as links), the examples, a FIFO and a file over 1 MB."""
+    """A copy of the corpus (links kept as links), the examples, a FIFO, a link to a device
+    and a file over 1 MB. The device link is made here, not kept in the repository: an sdist
+    holding a link to an absolute path is refused by pip and `python -m build`."""
     root = tmp_path / "corpus"
     shutil.copytree(CORPUS, root, symlinks=True)
     shutil.copytree(EXAMPLES, root / "examples")
     os.mkfifo(root / "fifo.yaml")
+    (root / "links" / "to-dev-zero.yaml").symlink_to("/dev/zero")
     (root / "too-big.yaml").write_text("# " + "x" * 1_000_000 + "\n", encoding="utf-8")
     return root
 

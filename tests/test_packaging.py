@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT
-
 
 # Building the wheel takes seconds: `make test-fast` skips this module.
 pytestmark = pytest.mark.slow
@@ -58,3 +58,19 @@ def test_installed_package_runs_from_another_folder(wheel, tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert "STREAMING" in run.stdout
+
+
+def test_python_m_build_makes_an_sdist_that_installs_and_a_wheel_from_it(tmp_path):
+    """`python -m build` unpacks its own sdist to build the wheel, as pip does with an sdist: with
+    tarfile's data filter, which refuses a member linking to an absolute path."""
+    out = tmp_path / "dist"
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    (sdist,) = out.glob("advisor-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        archive.extractall(tmp_path / "unpacked", filter="data")
+    (built,) = out.glob("advisor-*.whl")
+    names = set(zipfile.ZipFile(built).namelist())
+    assert {"advisor/rules/ruleset.yaml", "advisor/reports/madr.md.j2", "advisor/core/starter.yaml"} <= names
