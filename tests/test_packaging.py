@@ -52,12 +52,18 @@ def test_installed_package_runs_from_another_folder(wheel, tmp_path):
     assert result.returncode == 0, result.stderr
     module_file, rules_dir = result.stdout.splitlines()
     assert module_file.startswith(str(site)) and rules_dir.startswith(str(site))
-    run = subprocess.run(
-        [sys.executable, "-m", "advisor.cli", "recommend", "w.yaml"], cwd=tmp_path, env=env, capture_output=True,
-        text=True,
+    # `python -m advisor` is the `advisor` command, as `python -m advisor.cli` is.
+    for module in ("advisor.cli", "advisor"):
+        run = subprocess.run(
+            [sys.executable, "-m", module, "recommend", "w.yaml"], cwd=tmp_path, env=env, capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, f"python -m {module}: {run.stderr}"
+        assert "STREAMING" in run.stdout
+    version = subprocess.run(
+        [sys.executable, "-m", "advisor", "--version"], cwd=tmp_path, env=env, capture_output=True, text=True,
     )
-    assert run.returncode == 0, run.stderr
-    assert "STREAMING" in run.stdout
+    assert version.stdout == f"advisor {wheel.name.split('-')[1]}\n", version.stderr
 
 
 def test_python_m_build_makes_an_sdist_that_installs_and_a_wheel_from_it(tmp_path):

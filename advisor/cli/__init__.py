@@ -99,7 +99,7 @@ def _cannot_write(exc: OSError) -> int:
 
 
 def run() -> NoReturn:
-    """The ``advisor`` command (and ``python -m advisor.cli``): one command, then exit.
+    """The ``advisor`` command (and ``python -m advisor``): one command, then exit.
 
     What a command builds first lives to the end (pydantic's validators, genai-prices'
     catalogue, the rule set), and the cyclic garbage collector would scan it again and
