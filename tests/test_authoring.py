@@ -107,6 +107,33 @@ def test_the_cost_first_rule_set_passes():
     assert org.passed and org.examples == 4
 
 
+def acme_first_draft(folder: Path) -> Path:
+    """ACME's first draft of its rule (docs/custom-rules.md): the worked example's rule with
+    only its first two conditions, in ``folder``."""
+    shutil.copytree(COST_FIRST, folder)
+    org = folder / "org.yaml"
+    text = org.read_text(encoding="utf-8")
+    for fact in ("someone_waiting", "requests_per_month"):
+        text, found = re.subn(rf"\n +- \{{fact: {fact}, [^}}]*\}}", "", text)
+        assert found == 1, fact
+    org.write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_failure_names_an_inherited_rule_where_it_is_written(tmp_path, monkeypatch, capsys):
+    """The default rule that clashes with ACME's draft is in the default rule set's files, not
+    in ACME's folder (which has no ux_contract.yaml): every file a failure names exists."""
+    monkeypatch.chdir(tmp_path)
+    acme_first_draft(tmp_path / "our-rules")
+    code, out, _ = run_cli(capsys, "rules", "check", "our-rules")
+    assert code == 1
+    named = set(re.findall(r"[\w./-]+\.yaml\b", out))
+    assert "our-rules/org.yaml" in named
+    assert [name for name in sorted(named) if not Path(name).is_file()] == []
+    inherited = str(default_rules_dir() / "ux_contract.yaml")
+    assert f"rule 'ux-batch-not-for-waiting' ({inherited}) excludes batch" in out
+
+
 # -- rules check: each lint case, seeded in a bad rule set ----------------------------
 
 LINT_CASES = [

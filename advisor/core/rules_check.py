@@ -511,6 +511,13 @@ def _unread_files(directory: Path) -> list[_Entry]:
     return unread
 
 
+def _written_in(file: str, directory: Path) -> str:
+    """Where a rule is written, as a person opens it: a rule of the checked folder under the
+    folder as it was given, an inherited one (``extends``) where its own rule set keeps it."""
+    path = Path(file)
+    return str(directory / path.name) if path.parent == directory.resolve() else file
+
+
 def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
     """Validate, lint and run the examples of a rule set; one result per rule.
 
@@ -531,7 +538,7 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
             f"{len(catalogue.data.sources)} sources, every figure cited ({catalogue.path})"
         )
         entries = [
-            _Entry(rule, rule.id, RuleCheck(rule.id, str(directory / Path(rule.file).name))) for rule in loaded.rules
+            _Entry(rule, rule.id, RuleCheck(rule.id, _written_in(rule.file, directory))) for rule in loaded.rules
         ]
     except (AdvisorError, OSError) as exc:
         if isinstance(exc, RuleSetError) and exc.source and Path(exc.source).name == CATALOGUE_FILE:
