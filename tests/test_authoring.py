@@ -104,20 +104,41 @@ def test_the_cost_first_rule_set_passes():
     assert report.exit_code == 0
     assert report.ruleset_id == "acme-cost-first"
     org = next(c for c in report.checks if c.name == "org-batch-anything-over-10k-usd")
-    assert org.passed and org.examples == 4
+    assert org.passed and org.examples == 5
 
 
 def acme_first_draft(folder: Path) -> Path:
     """ACME's first draft of its rule (docs/custom-rules.md): the worked example's rule with
-    only its first two conditions, in ``folder``."""
+    only its first two conditions and its first three examples, in ``folder``."""
     shutil.copytree(COST_FIRST, folder)
     org = folder / "org.yaml"
     text = org.read_text(encoding="utf-8")
-    for fact in ("someone_waiting", "requests_per_month"):
+    for fact in ("someone_waiting", "requests_per_month", "batch_saving_fraction"):
         text, found = re.subn(rf"\n +- \{{fact: {fact}, [^}}]*\}}", "", text)
         assert found == 1, fact
+    for example in ("someone is waiting", "prices without a batch discount"):
+        text, found = re.subn(rf"\n +# {example}.*\n +- \{{.*\}}", "", text)
+        assert found == 1, example
     org.write_text(text, encoding="utf-8")
     return folder
+
+
+def test_the_first_draft_fails_as_the_docs_show(tmp_path, monkeypatch, capsys):
+    page = (ROOT / "docs" / "custom-rules.md").read_text(encoding="utf-8")
+    shown = re.search(r"```text\n\$ advisor rules check our-rules\n(.*?)```", page, re.DOTALL)
+    assert shown, "docs/custom-rules.md shows the first draft's check"
+    monkeypatch.chdir(tmp_path)
+    acme_first_draft(tmp_path / "our-rules")
+    code, out, _ = run_cli(capsys, "rules", "check", "our-rules")
+    assert code == 1
+    # The page shows the default rule set where a pip install puts it.
+    installed = "/home/acme/.venv/lib/python3.12/site-packages/advisor/rules"
+    printed = out.replace(str(default_rules_dir()), installed).splitlines()
+    position = 0
+    for line in shown.group(1).splitlines():
+        if line != "...":
+            assert line in printed[position:], f"the page shows {line!r}, which rules check does not print (in order)"
+            position = printed.index(line, position) + 1
 
 
 def test_a_failure_names_an_inherited_rule_where_it_is_written(tmp_path, monkeypatch, capsys):
@@ -417,6 +438,16 @@ def test_a_workload_the_two_rule_sets_decide_differently():
     assert custom.ruleset.id == "acme-cost-first"
 
 
+def test_the_organisation_rule_leaves_a_mode_where_batch_saves_nothing():
+    """ACME's rule requires batch; a price without a batch discount rules batch out
+    (cost-batch-needs-a-saving). The two together must not leave the workload without a mode."""
+    data = {**yaml.safe_load(SALES_CALLS.read_text(encoding="utf-8")),
+            "pricing": {"input_per_mtok": 3, "output_per_mtok": 15, "batch_discount": 0}}
+    custom = assess(data, str(COST_FIRST), price_date=PRICE_DATE, what_if=False)
+    assert custom.recommendation == "async"
+    assert "org-batch-anything-over-10k-usd" not in custom.decided_by
+
+
 def test_the_organisation_rule_cites_the_organisation_policy():
     ruleset = load_rules(COST_FIRST)
     org = ruleset.rule("org-batch-anything-over-10k-usd")
@@ -476,7 +507,7 @@ def test_the_docs_show_a_custom_rule_sets_weights_and_own_rule():
     section = page.split("#### `org-batch-anything-over-10k-usd`")[1].split("\n#### ")[0]
     assert (
         "- **When:** `monthly_token_cost_usd` > 10,000 USD/month and `latency_budget_s` ≥ 3600 s and "
-        "`someone_waiting` = false and `requests_per_month` ≥ 100 requests\n"
+        "`someone_waiting` = false and `requests_per_month` ≥ 100 requests and `batch_saving_fraction` > 0\n"
     ) in section
     assert "- **Then:** Requires `batch` (excludes `sync`, `streaming` and `async`).\n" in section
     assert "ACME AI cost policy 2026 (internal) § 3.2 Batch by default above $10K a month" in section
