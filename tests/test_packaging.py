@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -80,3 +81,13 @@ def test_python_m_build_makes_an_sdist_that_installs_and_a_wheel_from_it(tmp_pat
     (built,) = out.glob("advisor-*.whl")
     names = set(zipfile.ZipFile(built).namelist())
     assert {"advisor/rules/ruleset.yaml", "advisor/reports/madr.md.j2", "advisor/core/starter.yaml"} <= names
+
+
+def test_ci_installs_what_a_fresh_debian_lacks():
+    """.ci/run starts from a clean clone on a fresh Debian: `make test` needs make, Python with
+    its venv module (Debian ships it apart, as python3-venv) and git (the pre-commit test), beside
+    the tools the tests drive (adr-tools, chromium)."""
+    script = re.sub(r"\\\n", " ", (ROOT / ".ci" / "run").read_text(encoding="utf-8"))
+    installs = re.findall(r"apt-get install ([^\n]+)", script)
+    packages = {word for line in installs for word in line.split() if not word.startswith(("-", ">"))}
+    assert {"make", "python3", "python3-venv", "git", "adr-tools", "chromium"} <= packages, packages
