@@ -157,3 +157,17 @@ def test_a_rule_set_without_words_for_a_runner_up_sets_its_score_against_the_fav
     assert "Good, because conversations and inline edits stream" not in sync
     assert ('Good, because the rule "Conversations and inline edits stream" scores it +1, against +3 for Streaming'
             " response (`ux-conversation-streams`)") in sync
+
+
+# A source document's file key, or "seed 003" / "Seed 000's": no reader can resolve either.
+SOURCE_KEY = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b|\b[Ss]eeds? \d{3}\b")
+
+
+def test_the_pages_and_examples_a_user_reads_cite_sources_by_title():
+    root = EXAMPLES.parent
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md")), *sorted(EXAMPLES.rglob("*.yaml")),
+             root / "advisor" / "core" / "starter.yaml"]
+    found = {
+        path.relative_to(root).as_posix(): SOURCE_KEY.findall(path.read_text(encoding="utf-8")) for path in pages
+    }
+    assert {page: keys for page, keys in found.items() if keys} == {}
