@@ -118,6 +118,16 @@ def test_every_example_works_as_printed(words, tmp_path, monkeypatch, capsys):
             assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("words", list(PARSERS))
+def test_every_example_reads_as_one_command_a_line(words):
+    """An example continued on the next line shows its backslash: a string without it joins the
+    two lines into one with a run of spaces in the middle."""
+    epilog = PARSERS[words].epilog or ""
+    block = epilog.split("examples:", 1)[-1].split("\n\n", 1)[0]
+    joined = [line for line in block.splitlines() if re.search(r"\S {3,}(?=[^\s#])", line)]
+    assert joined == []
+
+
 def test_the_map_example_shows_more_than_one_mode(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     first = example_lines("map")[0]

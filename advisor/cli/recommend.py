@@ -11,7 +11,7 @@ EPILOG = """\
 examples:
   advisor recommend examples/chatbot.yaml
   advisor recommend examples/nightly-ticket-triage.yaml --format json
-  advisor recommend examples/rules-cost-first/workloads/sales-call-summaries.yaml \
+  advisor recommend examples/rules-cost-first/workloads/sales-call-summaries.yaml \\
       --rules examples/rules-cost-first --price-date 2026-11-01
 
 The JSON output is advisor.assess(profile).model_dump(mode="json"). Exit 0 with a
