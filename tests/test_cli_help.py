@@ -147,6 +147,34 @@ def test_the_map_help_lists_exactly_the_facts_that_vary():
 # -- the README against the CLI ----------------------------------------------------------
 
 
+def command_blocks() -> list[str]:
+    """Every ```sh block of the README and docs/ that runs advisor (not `make`, not a synopsis
+    with placeholders such as TRACES...)."""
+    blocks = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for block in re.findall(r"^ *```sh\n(.*?)^ *```", page.read_text(encoding="utf-8"), re.DOTALL | re.MULTILINE):
+            if "advisor" in block and not block.lstrip().startswith("make") and "..." not in block:
+                blocks.append(block)
+    return blocks
+
+
+@pytest.mark.parametrize("block", command_blocks())
+def test_every_command_block_runs_as_written(block, tmp_path, monkeypatch, capsys):
+    """A reader who copies one block into a project of their own (the examples beside a docs
+    folder) gets no error."""
+    shutil.copytree(EXAMPLES, tmp_path / "examples")
+    (tmp_path / "docs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for line in re.sub(r"\\\n\s*", "", block).splitlines():
+        line = line.strip()
+        if variable := re.match(r"([A-Z_]+)=(\S+) ", line):
+            monkeypatch.setenv(variable.group(1), variable.group(2))
+            line = line[variable.end():]
+        for code, _, err in run_line(line, capsys):
+            assert code == 0, f"{line!r} exited {code}: {err}"
+        monkeypatch.delenv("ADVISOR_RULES", raising=False)
+
+
 def readme_table() -> dict[str, str]:
     """The README's CLI table: command words -> the CLI cell."""
     section = README.split("## The CLI and the Python API", 1)[1].split("\n## ", 1)[0]
