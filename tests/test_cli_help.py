@@ -8,6 +8,8 @@ import argparse
 import re
 import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -173,6 +175,23 @@ def test_every_command_block_runs_as_written(block, tmp_path, monkeypatch, capsy
         for code, _, err in run_line(line, capsys):
             assert code == 0, f"{line!r} exited {code}: {err}"
         monkeypatch.delenv("ADVISOR_RULES", raising=False)
+
+
+@pytest.mark.parametrize("block", re.findall(r"```python\n(.*?)```", README, re.DOTALL))
+def test_the_readmes_python_runs_and_returns_what_its_comments_say(block, tmp_path):
+    """Run as a script in a folder of its own; a line `expr  # 'value'` must give that value."""
+    shown: list[str] = []
+    script = []
+    for line in block.splitlines():
+        said = re.match(r"(\S.*?)\s+# ('.*')$", line)
+        if said:
+            shown.append(said.group(2))
+            line = f"print(repr({said.group(1)}))"
+        script.append(line)
+    (tmp_path / "example.py").write_text("\n".join(script) + "\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == shown
 
 
 def readme_table() -> dict[str, str]:
