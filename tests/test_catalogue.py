@@ -292,6 +292,18 @@ def test_deepseek_is_priced_at_its_peak_hour():
     assert any(a.name == "price hour" and "02:00 UTC" in a.value for a in card.assumptions)
 
 
+def test_deepseeks_legacy_flash_names_get_deepseek_flash_facts():
+    """DeepSeek still accepts deepseek-v4-flash-vision-exp and serves it with DeepSeek-V4.1-Flash
+    at the Flash price: read as an unknown model, it got the fallback speed of a model that does
+    not reason (0.8 s to the first token) and no concurrency limit."""
+    for name in ("deepseek-v4-flash", "deepseek-v4-flash-vision-exp"):
+        assert CATALOGUE.resolve("deepseek", name).model_key == "deepseek-flash", name
+    a = assess({**BASE, "provider": "deepseek", "model": "deepseek-v4-flash-vision-exp"}, RULES,
+               price_date=TODAY, what_if=False)
+    assert a.latency.model_reasons
+    assert a.capacity.concurrency_limit == 2500
+
+
 # -- a model's lifecycle: shut down, or shutting down ---------------------------------------
 
 TODAY = datetime.date(2026, 11, 26)
