@@ -87,8 +87,24 @@ def test_totals_are_the_sums_of_the_rows(dicts):
     assert [m.name for m in s.moves] == [r.name for r in existing if r.current_mode != r.recommendation]
     assert sorted(k.model_dump_json() for k in s.risks) == sorted(k.model_dump_json() for r in rows for k in r.risks)
     for row in rows:
-        assert row.flags == [{"rate_limit": "over rate limit", "compliance_on_sync": "compliance flow on a "
-                              "synchronous call", "budget_missed": "misses its p95 budget"}[k.kind] for k in row.risks]
+        assert row.flags == [{"rate_limit": "over rate limit", "model_shutdown": "model shutting down",
+                              "compliance_on_sync": "compliance flow on a synchronous call",
+                              "budget_missed": "misses its p95 budget"}[k.kind] for k in row.risks]
+
+
+def test_a_workload_on_a_model_its_provider_shuts_down_is_flagged_with_the_days_left(tmp_path):
+    """A platform team reviewing its features learns which run on a model the provider has
+    announced it will shut down: o3 and the GPT-5 family on 2026-12-11, GPT-4o and GPT-4.1 on
+    2027-01-14 (the record said so; the review did not)."""
+    write_workload(tmp_path, "reasoner.yaml", name="Reasoner", model="o3")
+    write_workload(tmp_path, "steady.yaml", name="Steady", provider="anthropic", model="claude-sonnet-4-6")
+    result = review([tmp_path], rules=RULES, price_date=datetime.date(2026, 11, 26))
+    flagged = {r.name: r.flags for r in result.workloads}
+    assert "model shutting down" in flagged["Reasoner"] and "model shutting down" not in flagged["Steady"]
+    (risk,) = [r for r in result.summary.risks if r.kind == "model_shutdown"]
+    assert risk.detail == "the provider shuts o3 down 15 days after the price date: every request to it then fails"
+    assert "no model shutting down" in render_review(review([tmp_path / "steady.yaml"], rules=RULES,
+                                                          price_date=datetime.date(2026, 11, 26)))
 
 
 def test_examples_rows_match_their_assessments():

@@ -173,6 +173,12 @@ _SPECS: tuple[FactSpec, ...] = (
     # --- derived: the provider (catalogue) -------------------------------------------
     FactSpec("batch_api", "boolean", "the provider has a batch API (provider catalogue)"),
     FactSpec(
+        "days_to_model_shutdown", "number",
+        "days from the price date until the provider shuts the model down (steps: the first of the models it uses "
+        "to go; absent: no shutdown announced)", "days",
+    ),
+    FactSpec("shutdown_model", "text", "the model the provider shuts down first (absent: no shutdown announced)"),
+    FactSpec(
         "batch_window_s", "number", "the completion window the provider's batch API guarantees (absent: none)", "s",
     ),
     # --- derived: capacity ----------------------------------------------------------

@@ -121,6 +121,22 @@ def model_shutdown(
     )
 
 
+def first_shutdown(
+    catalogue: Catalogue, models: Iterable[tuple[str, str]], price_date: datetime.date
+) -> tuple[int, str] | None:
+    """Days from ``price_date`` until the first of ``models`` (provider, model) is shut down,
+    and that model's name; None when no shutdown is announced for any of them."""
+    found: tuple[int, str] | None = None
+    for provider, model in models:
+        entry = catalogue.resolve(provider, model).model
+        if entry is None or entry.shutdown is None:
+            continue
+        days = (entry.shutdown.date - price_date).days
+        if found is None or days < found[0]:
+            found = (days, model)
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class BatchOffer:
     available: bool

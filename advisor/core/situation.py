@@ -21,7 +21,7 @@ from .facts import profile_facts, step_facts
 from .latency import LatencyEstimate, estimate_latency
 from .prices import PriceCard
 from .profile import MODES, SHORTHAND_FIELDS, WorkloadProfile, parse_profile
-from .provider import batch_offer, check_service_tier
+from .provider import batch_offer, check_service_tier, first_shutdown
 from .rules import RuleSet, load_rules
 from .steps import WorkStep, calls_per_request, shown_step, with_changes, work_steps
 
@@ -64,6 +64,7 @@ def derive_facts(
     batch_total = totals["batch"]
     window_h = batch_offer(ruleset.catalogue, profile.provider).window_h or 24.0
     headroom = capacity.headroom
+    shutdown = first_shutdown(ruleset.catalogue, ((s.provider, s.model) for s in steps), card.price_date)
     facts.update(
         model_p95_s=latency.per_call_p95_s,
         per_call_p95_s=latency.per_call_p95_s,
@@ -91,6 +92,8 @@ def derive_facts(
         async_extra_cost_usd_per_month=totals["async"] - sync_contract,
         async_extra_cost_fraction=_share(totals["async"] - sync_contract, sync_contract),
         batch_api=card.batch_available,
+        days_to_model_shutdown=None if shutdown is None else shutdown[0],
+        shutdown_model=None if shutdown is None else shutdown[1],
         # A provider the catalogue does not know, with a batch discount of the workload's own:
         # the 24 hours every source gives for a batch window. Each dependent call of a chain
         # waits for the batch before it: one window per call.

@@ -292,9 +292,14 @@ def _tighter_limit(cap: Capacity) -> str:
     return max(known, key=lambda name: known[name]) if known else "RPM"
 
 
-def _risk_figures(cap: Capacity, lat: LatencyEstimate, current_mode: Mode | None) -> dict[str, str]:
+def _risk_figures(
+    cap: Capacity, lat: LatencyEstimate, current_mode: Mode | None, facts: Mapping[str, Any]
+) -> dict[str, str]:
     """The figures a risk's detail may name (advisor.core.policy.REVIEW_RISK_FIGURES)."""
+    days = facts.get("days_to_model_shutdown")
     return {
+        "shutdown_model": facts.get("shutdown_model") or "none",
+        "days_to_shutdown": "no shutdown announced" if days is None else f"{days:g} day{'' if days == 1 else 's'}",
         "peak_use": percent(1 - cap.headroom) if cap.headroom is not None else "unknown",
         "tighter_limit": _tighter_limit(cap),
         "limits_source": cap.limits_source,
@@ -315,7 +320,7 @@ def _risks(
     for spec, check in ruleset.review_risk_checks:
         if not check(facts, []):
             continue
-        figures = figures or _risk_figures(cap, lat, workload.current_mode)
+        figures = figures or _risk_figures(cap, lat, workload.current_mode, facts)
         severity = float(facts[spec.severity]) if spec.severity else 1.0
         risks.append({
             "kind": spec.kind, "label": spec.label, "workload": workload.name, "file": file,
