@@ -357,6 +357,22 @@ def test_a_price_date_before_the_shutdown_assesses_the_model_as_it_was_and_says_
     assert "OpenAI shuts o4-mini down on 2026-10-23, 22 days after the price date" in shutdown.value
 
 
+def test_gemini_2_5_pro_and_flash_shut_down_on_2026_12_01_and_say_what_answers_then():
+    """Google retires gemini-2.5-pro and gemini-2.5-flash on 2026-12-01 and routes their requests
+    to another model at its prices; gemini-2.5-flash-lite stays."""
+    a = assess({**BASE, "provider": "google", "model": "gemini-2.5-pro"}, RULES, price_date=TODAY, what_if=False)
+    (shutdown,) = [x for x in a.assumptions if x.name == "model shutdown"]
+    assert shutdown.value.startswith("Google (Gemini API) shuts gemini-2.5-pro down on 2026-12-01, 5 days after the "
+                                     "price date: from then requests to it are answered by gemini-3.8-flash")
+    assert "Gemini API deprecations" in shutdown.source
+    with pytest.raises(InputError, match="answered by gemini-3.5-flash-lite"):
+        assess({**BASE, "provider": "google", "model": "gemini-2.5-flash"}, RULES,
+               price_date=datetime.date(2026, 12, 1), what_if=False)
+    lite = assess({**BASE, "provider": "google", "model": "gemini-2.5-flash-lite"}, RULES,
+                  price_date=datetime.date(2026, 12, 1), what_if=False)
+    assert not [x for x in lite.assumptions if x.name == "model shutdown"]
+
+
 def test_an_active_model_has_no_shutdown_assumption():
     a = assess({**BASE, "provider": "anthropic", "model": "claude-sonnet-4-6"}, RULES, price_date=TODAY,
                what_if=False)

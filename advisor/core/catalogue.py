@@ -92,7 +92,7 @@ class Shutdown(BaseModel):
 
     date: datetime.date
     source: Sources
-    note: str = ""
+    note: str = ""  # what happens to a request from then, when not "every request to it fails"
 
 
 class ModelSpec(BaseModel):

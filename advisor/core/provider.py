@@ -103,10 +103,11 @@ def model_shutdown(
         return None
     shutdown = entry.shutdown
     source = catalogue.cite(shutdown.source)
+    effect = shutdown.note or "every request to it fails"
     if price_date >= shutdown.date:
         answering = [key for key, m in spec.models.items() if m.shutdown is None or m.shutdown.date > price_date]
         raise InputError(
-            f"{spec.name} shut {model} down on {shutdown.date}: every request to it fails [{source}]. "
+            f"{spec.name} shut {model} down on {shutdown.date}: {effect} [{source}]. "
             f"{spec.name}'s models in the provider catalogue that answer on {price_date}: "
             f"{', '.join(answering) or 'none'}; or give a price date before {shutdown.date} to assess it as it was",
             field="model",
@@ -115,8 +116,7 @@ def model_shutdown(
     return Assumption(
         name="model shutdown",
         value=f"{spec.name} shuts {model} down on {shutdown.date}, {days} day{'' if days == 1 else 's'} after the "
-        "price date: from then every request to it fails, so this decision holds only until the move to a "
-        "current model",
+        f"price date: from then {effect}, so this decision holds only until the move to a current model",
         source=source,
     )
 
