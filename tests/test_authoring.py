@@ -123,6 +123,23 @@ def acme_first_draft(folder: Path) -> Path:
     return folder
 
 
+def test_changing_an_answer_fails_the_inherited_rules_whose_examples_it_changes(tmp_path):
+    """docs/custom-rules.md's policy snippet (pipelines count as waiting): rules check fails the
+    inherited rules whose examples assume no one waits for a pipeline, and only on an example."""
+    page = (ROOT / "docs" / "custom-rules.md").read_text(encoding="utf-8")
+    snippet = next(b for b in re.findall(r"```yaml\n(.*?)```", page, re.DOTALL) if b.startswith("answers:"))
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    header = {"id": "ours", "version": "1.0.0", "title": "Ours", "extends": "default"}
+    (folder / "ruleset.yaml").write_text(yaml.safe_dump(header) + snippet, encoding="utf-8")
+    report = check_rules(folder)
+    failed = [check for check in report.checks if not check.passed]
+    assert report.exit_code == 1 and failed
+    shipped = {rule.id for rule in load_rules(default_rules_dir()).rules}
+    assert {check.name for check in failed} <= shipped
+    assert all("examples." in problem for check in failed for problem in check.problems)
+
+
 def test_the_first_draft_fails_as_the_docs_show(tmp_path, monkeypatch, capsys):
     page = (ROOT / "docs" / "custom-rules.md").read_text(encoding="utf-8")
     shown = re.search(r"```text\n\$ advisor rules check our-rules\n(.*?)```", page, re.DOTALL)
