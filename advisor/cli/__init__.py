@@ -119,6 +119,11 @@ def run() -> NoReturn:
     gc.disable()
     if sys.stdout is None:  # started with its output closed (`>&-`)
         sys.stdout = _ClosedOutput()
+    elif isinstance(sys.stdout, io.TextIOWrapper):
+        # What a command prints is a document (Markdown, JSON, YAML, CSV), in UTF-8 as the
+        # files it writes are, whatever the locale's encoding: the same bytes everywhere,
+        # and no '→' that a Latin-1 or ASCII locale can't encode.
+        sys.stdout.reconfigure(encoding="utf-8")
     end(main())
 
 
