@@ -67,6 +67,12 @@ def _visible(ch: str) -> bool:
     return unicodedata.category(ch)[0] in "LNPS" and ch not in _BLANK_LETTERS
 
 
+# Half of a UTF-16 pair on its own: JSON can spell one ("\ud800"), a Python str can hold
+# one, but no UTF-8 file can, so a record or workload written with it could not be read back.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_UNICODE = "must be Unicode text (a lone surrogate such as \\ud800, half of a UTF-16 pair, is not)"
+
+
 # Fast paths of the checks below, for the names and ids every workload has: the C0 and C1
 # controls and the line and paragraph separators (categories Cc, Zl, Zp); a visible ASCII
 # character (a letter, digit, punctuation mark or symbol).
@@ -82,6 +88,8 @@ def check_name(value: str) -> str:
     """
     if value.isascii() and _ASCII_VISIBLE.search(value) and not _CONTROL.search(value):
         return value  # printable ASCII with a visible character: nothing below can refuse it
+    if _SURROGATE.search(value):
+        raise ValueError(_NOT_UNICODE)
     if any(_is_control(ch) for ch in value):
         raise ValueError("must be one line of text (no control characters or line breaks)")
     if any(ch in BIDI_CONTROLS for ch in value):
@@ -94,6 +102,8 @@ def check_name(value: str) -> str:
 def check_text(value: str) -> str:
     """Free text such as a description: line breaks and tabs allowed, nothing else invisible
     that changes how the text is shown."""
+    if _SURROGATE.search(value):
+        raise ValueError(_NOT_UNICODE)
     if any(_is_control(ch) and ch not in "\n\t" for ch in value):
         raise ValueError("must be text (line breaks and tabs allowed, no other control characters)")
     if any(ch in BIDI_CONTROLS for ch in value):

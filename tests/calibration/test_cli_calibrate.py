@@ -178,6 +178,20 @@ def _skew(path: Path) -> Path:
     return write_otlp_json(sim.spans(), path)
 
 
+def _model_spelled(model: str) -> Callable[[Path], Path]:
+    """The RAG chat whose rewrite step's model is spelled ``model`` (JSON-escaped as written)."""
+
+    def make(path: Path) -> Path:
+        _rag(path, _every(20, 10))
+        text = path.read_text(encoding="utf-8")
+        spelled = text.replace('{"stringValue":"gpt-4o-mini"}', '{"stringValue":"' + model + '"}')
+        path.write_text(spelled, encoding="utf-8")
+        assert path.read_text(encoding="utf-8") != text
+        return path
+
+    return make
+
+
 def _yaml(path: Path) -> Path:
     path.write_text("name: a workload, not traces\n", encoding="utf-8")
     return path
@@ -188,6 +202,10 @@ BAD: dict[str, tuple[Callable[[Path], Path], str]] = {
     "no GenAI attributes": (_no_genai, "none of the 20 spans carries GenAI attributes"),
     "no root": (_no_root, "has no root span (every span names a parent): the export is incomplete"),
     "clock skew": (_skew, "starts 1.000 s before its parent 'rag.chat'"),
+    # JSON can spell a lone surrogate (half of a UTF-16 pair), which no UTF-8 file can hold:
+    # a workload written with it could not be read back.
+    "model not Unicode": (_model_spelled("gpt-4o-mini\\ud800"), "steps.chat-gpt-4o-mini.model is not one a "
+                          "workload takes: must be Unicode text (a lone surrogate"),
     "under a minute": (lambda p: _rag(p, _every(30, 1.5)), "calibration needs at least a minute of traffic"),
     "nine requests": (lambda p: _rag(p, _every(9, 60)), "only 9 requests (traces with a model call); calibration "
                       "needs at least 10: export a longer window"),
