@@ -219,6 +219,22 @@ def test_people_fill_the_front_matter(tmp_path, capsys):
     assert "\nConsulted: Platform team.\n" in nygard.read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        # "José" typed in a Latin-1 terminal: Python reads the byte it can't decode as a lone surrogate.
+        (os.fsdecode(b"Jos\xe9"), "must be Unicode text"),
+        ("Eve\u202e", "must not contain bidirectional control characters"),
+        ("Eve\x1b[2J", "must be one line of text"),
+    ],
+)
+def test_a_name_no_record_can_hold_is_refused(name, message, tmp_path, capsys):
+    code, out, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path / "d", "--consulted", name)
+    assert (code, out) == (2, "")
+    assert err.startswith("advisor: error: field 'consulted': ") and message in err and err.count("\n") == 1
+    assert not (tmp_path / "d").exists()
+
+
 def test_no_people_means_empty_lists(tmp_path, capsys):
     path = write_record(capsys, "chatbot", tmp_path)
     front = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])

@@ -24,7 +24,7 @@ from advisor.core.capacity import Capacity
 from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError
 from advisor.core.policy import fill
-from advisor.core.profile import MODES, Mode
+from advisor.core.profile import MODES, Mode, check_name
 from advisor.core.situation import today
 from advisor.core.validation import plain
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
@@ -751,7 +751,8 @@ def inputs_block(assessment: Assessment, template: str = "custom") -> Markup:
 
 
 def people(names: Iterable[str] | None, field: str) -> list[str]:
-    """Names for MADR's front matter: each on one line, none empty; "A, B" gives two."""
+    """Names for MADR's front matter: each on one line, none empty; "A, B" gives two. Each is
+    a name as a workload's is (nothing that repaints a terminal or reorders what is shown)."""
     out: list[str] = []
     for entry in names or ():
         if not isinstance(entry, str):
@@ -762,7 +763,10 @@ def people(names: Iterable[str] | None, field: str) -> list[str]:
                 continue
             if len(name) > _NAME_MAX:
                 raise InputError(f"a name is longer than {_NAME_MAX} characters", field=field)
-            out.append(name)
+            try:
+                out.append(check_name(name))
+            except ValueError as exc:
+                raise InputError(f"{exc} (got {name!r})", field=field) from None
     return out
 
 
