@@ -51,3 +51,20 @@ def test_output_is_the_same_bytes_in_every_environment(command: str, tmp_path: P
         done = _run(argv, env, cwd or str(tmp_path))
         assert done.returncode == 0, f"{name}: {done.stderr.decode(errors='replace')}"
         assert done.stdout == reference.stdout, f"{name}: the output differs"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in a name")
+def test_a_file_name_that_is_not_utf8_is_written_back_as_its_bytes(tmp_path: Path) -> None:
+    # A workload copied from an older system keeps its Latin-1 name ("café" as c a f 0xE9).
+    # Python hands such a name over with the undecodable byte as a lone surrogate; the
+    # report shows the name as the file system has it, on standard output and in a file.
+    folder = tmp_path / "workloads"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9.yaml")
+    (folder / name).write_bytes((EXAMPLES / "chatbot.yaml").read_bytes())
+    printed = _run(("review", str(folder), *FIXED), {}, str(tmp_path))
+    assert printed.returncode == 0, printed.stderr.decode(errors="replace")
+    assert b"caf\xe9.yaml" in printed.stdout
+    written = _run(("review", str(folder), "-o", "review.md", *FIXED), {}, str(tmp_path))
+    assert written.returncode == 0, written.stderr.decode(errors="replace")
+    assert (tmp_path / "review.md").read_bytes() == printed.stdout

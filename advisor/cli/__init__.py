@@ -122,8 +122,9 @@ def run() -> NoReturn:
     elif isinstance(sys.stdout, io.TextIOWrapper):
         # What a command prints is a document (Markdown, JSON, YAML, CSV), in UTF-8 as the
         # files it writes are, whatever the locale's encoding: the same bytes everywhere,
-        # and no '→' that a Latin-1 or ASCII locale can't encode.
-        sys.stdout.reconfigure(encoding="utf-8")
+        # and no '→' that a Latin-1 or ASCII locale can't encode. A file name that is not
+        # UTF-8 is printed as its own bytes, as in a written file (core.files).
+        sys.stdout.reconfigure(encoding="utf-8", errors="surrogateescape")
     end(main())
 
 

@@ -156,7 +156,9 @@ def _write_temp(directory: Path, text: str | Iterable[str], mode: int | None = N
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(name, flags, 0o666 if mode is None else mode)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        # surrogateescape: a file name that is not UTF-8 (Python holds its undecodable bytes as
+        # lone surrogates) is written back as the bytes the file system has, so a link to it works.
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape", newline="") as handle:
             if isinstance(text, str):
                 handle.write(text)
             else:  # written as it is made: a long report is never held whole
