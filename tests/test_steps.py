@@ -283,6 +283,19 @@ def test_a_step_model_the_catalogue_lacks_names_the_step_and_the_field(tmp_path,
     assert a.pricing.steps[0].request_usd == pytest.approx((600 * 1.0 + 40 * 2.0) / 1e6)
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("model", "m" * 201, "string should have at most 200 characters"),
+        ("provider", "p" * 101, "string should have at most 100 characters"),
+    ],
+)
+def test_a_step_model_or_provider_of_the_wrong_length_says_so_in_characters(tmp_path, capsys, field, value, message):
+    steps = [{**RAG["steps"][0], field: value}, RAG["steps"][1]]
+    err = _bad(tmp_path, capsys, {**RAG, "steps": steps})
+    assert f"field 'steps.rewrite.{field}': {message}" in err
+
+
 @pytest.mark.parametrize("field", ["input_tokens", "output_tokens", "chained_calls", "tool_latency_s",
                                    "model_p95_s", "ttft_s", "output_tokens_per_s", "cached_input_fraction"])
 def test_steps_beside_a_single_call_field_names_both(tmp_path, capsys, field):

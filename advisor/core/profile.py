@@ -30,7 +30,7 @@ from pydantic import (
 
 from .assumption import Assumption
 from .errors import InputError
-from .validation import describe_validation_errors, shown
+from .validation import NOT_UNICODE, describe_validation_errors, shown
 from .yamlio import read_yaml_file
 
 Mode = Literal["sync", "streaming", "async", "batch"]
@@ -70,7 +70,6 @@ def _visible(ch: str) -> bool:
 # Half of a UTF-16 pair on its own: JSON can spell one ("\ud800"), a Python str can hold
 # one, but no UTF-8 file can, so a record or workload written with it could not be read back.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_NOT_UNICODE = "must be Unicode text (a lone surrogate such as \\ud800, half of a UTF-16 pair, is not)"
 
 
 # Fast paths of the checks below, for the names and ids every workload has: the C0 and C1
@@ -89,7 +88,7 @@ def check_name(value: str) -> str:
     if value.isascii() and _ASCII_VISIBLE.search(value) and not _CONTROL.search(value):
         return value  # printable ASCII with a visible character: nothing below can refuse it
     if _SURROGATE.search(value):
-        raise ValueError(_NOT_UNICODE)
+        raise ValueError(NOT_UNICODE)
     if any(_is_control(ch) for ch in value):
         raise ValueError("must be one line of text (no control characters or line breaks)")
     if any(ch in BIDI_CONTROLS for ch in value):
@@ -103,7 +102,7 @@ def check_text(value: str) -> str:
     """Free text such as a description: line breaks and tabs allowed, nothing else invisible
     that changes how the text is shown."""
     if _SURROGATE.search(value):
-        raise ValueError(_NOT_UNICODE)
+        raise ValueError(NOT_UNICODE)
     if any(_is_control(ch) and ch not in "\n\t" for ch in value):
         raise ValueError("must be text (line breaks and tabs allowed, no other control characters)")
     if any(ch in BIDI_CONTROLS for ch in value):
@@ -227,11 +226,13 @@ class Step(BaseModel):
     model_config = _STRICT
 
     name: Name = Field(min_length=1, max_length=100, description="the step's name, unique in the workload")
-    model: Name | None = Field(
-        default=None, min_length=1, max_length=200, description="model id (default: the workload's model)"
+    # The lengths inside the optional type and before the name's check, where pydantic counts
+    # them as a string's characters (outside, it says "items after validation").
+    model: Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_name)] | None = Field(
+        default=None, description="model id (default: the workload's model)"
     )
-    provider: Name | None = Field(
-        default=None, min_length=1, max_length=100, description="provider id (default: the workload's provider)"
+    provider: Annotated[str, Field(min_length=1, max_length=100), AfterValidator(check_name)] | None = Field(
+        default=None, description="provider id (default: the workload's provider)"
     )
     input_tokens: int = Field(ge=0, le=10_000_000, description="input tokens of one call of this step")
     output_tokens: int = Field(
@@ -329,8 +330,8 @@ class Evidence(BaseModel):
     spans: int = Field(ge=0, le=1_000_000_000_000, description="spans read")
     start: str = Field(pattern=_UTC_SECOND, description="the first request measured, UTC (2025-03-04T10:00:03Z)")
     end: str = Field(pattern=_UTC_SECOND, description="the end of the last request measured, UTC")
-    root: Name | None = Field(
-        default=None, max_length=200, description="the root span name the traces were chosen by (--root)"
+    root: Annotated[str, Field(max_length=200), AfterValidator(check_name)] | None = Field(
+        default=None, description="the root span name the traces were chosen by (--root)"
     )
 
     @field_validator("start", "end", mode="before")
@@ -438,8 +439,8 @@ class WorkloadProfile(BaseModel):
     )
     provider: Name = Field(default="openai", min_length=1, max_length=100, description="provider id, e.g. openai")
     model: Name = Field(min_length=1, max_length=200, description="model id as the provider names it, e.g. gpt-4o-mini")
-    tier: Name | None = Field(
-        default=None, min_length=1, max_length=40,
+    tier: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(check_name)] | None = Field(
+        default=None,
         description="the account tier whose rate limits apply, e.g. tier-1 (default: the provider's lowest paid tier)",
     )
     service_tier: ServiceTier = Field(

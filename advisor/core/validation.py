@@ -13,6 +13,8 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 _SHOWN_MAX = 60
+# What a text field says of a lone surrogate (half of a UTF-16 pair), which no UTF-8 file can hold.
+NOT_UNICODE = "must be Unicode text (a lone surrogate such as \\ud800, half of a UTF-16 pair, is not)"
 
 
 def shown(value: Any) -> str:
@@ -119,6 +121,8 @@ def _describe(err: Any, model: type[BaseModel], noun: str) -> tuple[str, str]:
     elif kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         message = f"must be one of {expected} (got {shown(given)})"
+    elif kind == "string_unicode":  # a lone surrogate, as the profile's own text check says it
+        message = f"{NOT_UNICODE} (got {shown(given)})"
     elif kind == "finite_number":
         message = f"must be a finite number (got {shown(given)})"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
