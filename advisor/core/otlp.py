@@ -26,6 +26,7 @@ import io
 import json
 import os
 import stat
+import sys
 import zlib
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
@@ -464,12 +465,43 @@ class _Bounded:
         return data
 
 
-def _json_error(exc: ValueError, source: str, line_offset: int = 0) -> TraceError:
+def _json_error(exc: ValueError, source: str, data: bytes, line_offset: int = 0) -> TraceError:
+    """What is wrong with ``data`` (the file from line ``line_offset + 1``), as json refused it."""
     if isinstance(exc, json.JSONDecodeError):
         return TraceError(
             f"not valid JSON (line {exc.lineno + line_offset}, column {exc.colno}): {exc.msg}", source=source
         )
-    return TraceError("not UTF-8 JSON text", source=source)
+    return TraceError(_text_problem(exc, data, line_offset), source=source)
+
+
+def _text_problem(exc: ValueError, data: bytes, line_offset: int = 0) -> str:
+    """Why json could not read ``data`` as text: a byte that is not UTF-8, where; or a number
+    too long for Python's integers (which no OTLP field holds)."""
+    if isinstance(exc, UnicodeDecodeError):
+        start = exc.start
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line = data.count(b"\n", 0, start) + 1 + line_offset
+        column = len(data[line_start:start].decode("utf-8", "replace")) + 1
+        return (
+            f"not UTF-8 text (line {line}, column {column}: byte 0x{data[start]:02x}); "
+            "OTLP/JSON is UTF-8: convert the file (e.g. iconv -f LATIN1 -t UTF-8)"
+        )
+    return f"holds a number of more than {sys.get_int_max_str_digits():,} digits, which no OTLP field takes"
+
+
+# A byte-order mark, or the zero bytes of ASCII '{' or '[' in UTF-16 without one.
+_UTF16_STARTS = (b"\xff\xfe", b"\xfe\xff", b"{\x00", b"[\x00", b"\x00{", b"\x00[")
+
+
+def _looks_like_text(line: bytes) -> bool:
+    """Whether a file's first line is text (a YAML or CSV file given by mistake), not binary."""
+    try:
+        text = line[:200].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < 196:  # not merely a character cut at the 200th byte
+            return False
+        text = line[: exc.start].decode("utf-8")
+    return all(ch.isprintable() or ch in "\t\r\n" for ch in text)
 
 
 def _documents(reader: _Bounded, source: str) -> Iterator[tuple[str, Any]]:
@@ -484,7 +516,15 @@ def _documents(reader: _Bounded, source: str) -> Iterator[tuple[str, Any]]:
     head = first.lstrip()[:1]
     if first.startswith(b"\xef\xbb\xbf"):
         head = first[3:].lstrip()[:1]
+    if first.startswith(_UTF16_STARTS):
+        raise TraceError(
+            "is UTF-16 text; OTLP/JSON is UTF-8: convert the file (e.g. iconv -f UTF-16 -t UTF-8; "
+            "Windows PowerShell's '>' writes UTF-16)",
+            source=source,
+        )
     if head not in (b"{", b"["):
+        if _looks_like_text(first):
+            raise TraceError("not an OTLP/JSON trace export (it does not start with '{')", source=source)
         raise TraceError(
             "not an OTLP/JSON trace export (it does not start with '{'); binary OTLP protobuf "
             "is not read: configure the file exporter with 'format: json'",
@@ -507,8 +547,10 @@ def _documents(reader: _Bounded, source: str) -> Iterator[tuple[str, Any]]:
             except json.JSONDecodeError as exc:
                 message = f"line {lineno}, column {exc.colno}: not valid JSON: {exc.msg}"
                 raise TraceError(message, source=source) from None
-            except ValueError:
-                raise TraceError(f"line {lineno}: not UTF-8 JSON text", source=source) from None
+            except ValueError as exc:  # not UTF-8, or an integer too long for Python
+                message = _text_problem(exc, line, lineno - 1)
+                where = "" if isinstance(exc, UnicodeDecodeError) else f"line {lineno}: "
+                raise TraceError(where + message, source=source) from None
             yield from _items(f"line {lineno}", value)
         return
     first_line = lineno
@@ -520,11 +562,12 @@ def _documents(reader: _Bounded, source: str) -> Iterator[tuple[str, Any]]:
             source=source,
         )
     try:
-        value = json.loads(first + rest)
+        document = first + rest
+        value = json.loads(document)
     except RecursionError:
         raise TraceError("JSON nested too deeply", source=source) from None
     except ValueError as exc:
-        raise _json_error(exc, source, first_line - 1) from None
+        raise _json_error(exc, source, document, first_line - 1) from None
     yield from _items("", value)
 
 

@@ -48,8 +48,15 @@ def _fails(paths: list[Path], message: str, **options) -> TraceError:
             b'{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "xyz"}]}]}]}',
             'resourceSpans[0].scopeSpans[0].spans[0].traceId: must be 32 hex digits (got "xyz")',
         ),
-        (b'\xff\xfe{"resourceSpans": []}', "not an OTLP/JSON trace export"),
-        (b'{"resourceSpans": [], "x": "\xff"}', "not UTF-8 JSON text"),
+        # Windows PowerShell's '>' writes UTF-16 with a byte-order mark.
+        (b"\xff\xfe" + '{"resourceSpans": []}'.encode("utf-16-le"), "is UTF-16 text; OTLP/JSON is UTF-8"),
+        (b"\xfe\xff" + '{"resourceSpans": []}'.encode("utf-16-be"), "is UTF-16 text; OTLP/JSON is UTF-8"),
+        (b'{"resourceSpans": [], "x": "\xff"}', "not UTF-8 text (line 1, column 29: byte 0xff)"),
+        (b'{"resourceSpans": []}\n{"resourceSpans": [], "x": "caf\xe9"}\n', "not UTF-8 text (line 2, column 32: byte 0xe9)"),
+        (b'{"resourceSpans": [\n], "x": "\xe9"}', "not UTF-8 text (line 2, column 10: byte 0xe9)"),
+        # Python refuses to read an integer of more than 4,300 digits; no OTLP field holds one.
+        (b'{"resourceSpans": [], "x": ' + b"9" * 5000 + b"}\n", "holds a number of more than 4,300 digits"),
+        (b'{"resourceSpans": []}\n{"x": ' + b"9" * 5000 + b"}\n", "line 2: holds a number of more than 4,300 digits"),
         (b"[" * 100_000, "nested too deeply"),
         (b"\x28\xb5\x2f\xfd\x00\x00", "is zstd-compressed; only gzip is read: decompress it first"),
         (b"\x00\x00\x01\x2c\x28\xb5\x2f\xfd\x00", "is the collector file exporter's compressed form"),
@@ -60,6 +67,14 @@ def test_not_an_otlp_trace_export(content: bytes, message: str, tmp_path: Path) 
     path.write_bytes(content)
     error = _fails([path], message)
     assert error.source == str(path)
+
+
+@pytest.mark.parametrize("content", [b"null\n", b"42\n", b'"traces"\n', b"name: a yaml file\n"])
+def test_text_that_is_not_a_json_object_is_not_called_binary(content: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "traces.json"
+    path.write_bytes(content)
+    error = _fails([path], "not an OTLP/JSON trace export (it does not start with '{')")
+    assert "binary" not in str(error)
 
 
 SPAN = {
