@@ -178,14 +178,34 @@ def _seconds(span: Span, value: Any, name: str, scale: float) -> float:
 def _ttft(span: Span) -> float | None:
     name, value = _first(span.attributes, TIME_TO_FIRST_CHUNK_S)
     if value is not None:
-        return _seconds(span, value, name, 1.0)
+        return _within_the_call(span, name, _seconds(span, value, name, 1.0), " (is it in milliseconds?)")
     name, value = _first(span.attributes, TIME_TO_FIRST_CHUNK_MS)
     if value is not None:
-        return _seconds(span, value, name, 1000.0)
-    chunk_times = [when for event, when in span.events if event in CHUNK_EVENTS]
+        return _within_the_call(span, name, _seconds(span, value, name, 1000.0))
+    chunk_times = [(when, event) for event, when in span.events if event in CHUNK_EVENTS]
     if chunk_times:
-        return max(0, min(chunk_times) - span.start_ns) / 1e9
+        when, event = min(chunk_times)
+        return _within_the_call(span, f"the {event} event", max(0, when - span.start_ns) / 1e9)
     return None
+
+
+# A first chunk this far past the span's end is the clock's rounding (SDKs that keep
+# milliseconds), not a chunk after the call: it is read as the end.
+_ROUNDING_S = 0.001
+
+
+def _within_the_call(span: Span, name: str, ttft_s: float, hint: str = "") -> float:
+    """The first-chunk time, which can't come after the call ended (a unit mixed up can)."""
+    duration_s = (span.end_ns - span.start_ns) / 1e9
+    if ttft_s <= duration_s:
+        return ttft_s
+    if ttft_s <= duration_s + _ROUNDING_S:
+        return duration_s
+    raise _bad(
+        span,
+        f"{name} is {ttft_s:g} s, after the call ended ({duration_s:g} s after it started): a first chunk comes "
+        f"before the call ends{hint}",
+    )
 
 
 def _text(span: Span, names: tuple[str, ...]) -> str | None:

@@ -11,6 +11,7 @@ import pytest
 
 from advisor.core.calibration import calibrate
 from advisor.core.errors import TraceError
+from advisor.core.genai import model_call
 from advisor.core.otlp import read_spans
 
 from .simulate import EPOCH_NS, S, Simulation, write_otlp_json
@@ -240,6 +241,37 @@ def test_bad_token_count(tmp_path: Path) -> None:
     root.end(end_time=EPOCH_NS + 10)
     path = write_otlp_json(sim.spans(), tmp_path / "traces.jsonl")
     _fails([path], "gen_ai.usage.input_tokens must be a whole number of tokens, 0 or more (got -3)")
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "message"),
+    [
+        # Milliseconds in an attribute the conventions give in seconds.
+        ("gen_ai.response.time_to_first_chunk", 450.0, "gen_ai.response.time_to_first_chunk is 450 s, after the call "
+         "ended (1.2 s after it started): a first chunk comes before the call ends (is it in milliseconds?)"),
+        ("ai.response.msToFirstChunk", 1500.0, "ai.response.msToFirstChunk is 1.5 s, after the call ended (1.2 s"),
+    ],
+)
+def test_a_first_chunk_after_the_call_ended(attribute: str, value: float, message: str, tmp_path: Path) -> None:
+    sim = Simulation(1)
+    root = sim.span("rag.chat", None, EPOCH_NS)
+    attributes = {"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", attribute: value}
+    sim.span("chat", root, EPOCH_NS + S, attributes=attributes).end(end_time=EPOCH_NS + S + 1_200_000_000)
+    root.end(end_time=EPOCH_NS + 3 * S)
+    path = write_otlp_json(sim.spans(), tmp_path / "traces.jsonl")
+    error = _fails([path], message)
+    assert error.source == f"{path} line 1"
+
+
+def test_a_first_chunk_within_a_millisecond_of_the_end_is_the_end(tmp_path: Path) -> None:
+    # SDKs with millisecond clocks round the first chunk of a one-chunk answer past the end.
+    sim = Simulation(1)
+    root = sim.span("rag.chat", None, EPOCH_NS)
+    attributes = {"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", "ai.response.msToFirstChunk": 1200.4}
+    sim.span("chat", root, EPOCH_NS + S, attributes=attributes).end(end_time=EPOCH_NS + S + 1_200_000_000)
+    root.end(end_time=EPOCH_NS + 3 * S)
+    call = model_call(read_spans(write_otlp_json(sim.spans(), tmp_path / "traces.jsonl"))[0])
+    assert call is not None and call.ttft_s == 1.2
 
 
 def test_trace_without_root(tmp_path: Path) -> None:
