@@ -19,7 +19,7 @@ from harness import Row
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from tests.calibration.simulate import Simulation, write_otlp_json  # noqa: E402
+from tests.calibration.simulate import EPOCH_NS, S, Simulation, write_otlp_json  # noqa: E402
 
 from advisor.core.calibration import calibrate, calibrate_spans  # noqa: E402
 from advisor.core.genai import KEPT_ATTRIBUTES  # noqa: E402
@@ -47,6 +47,28 @@ def large_export(target_spans: int = SPANS, *, compress: bool = False) -> Path:
     return path
 
 
+def deep_export(requests: int = 20, depth: int = 5_000) -> Path:
+    """``requests`` traces of ``depth`` model-call spans each inside the one before (agent
+    frameworks that nest their spans), cached on disk: the wrapper detection's worst case."""
+    path = CACHE / f"traces-deep-{requests}x{depth}.jsonl"
+    if path.exists():
+        return path
+    CACHE.mkdir(exist_ok=True)
+    sim = Simulation(44)
+    attributes = {"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o"}
+    for i in range(requests):
+        start = EPOCH_NS + i * 10 * S
+        layers = [sim.span("ask", None, start)]
+        for level in range(depth - 1):
+            layers.append(sim.span("chat gpt-4o", layers[-1], start + (level + 1) * 1000, attributes=attributes))
+        inner = start + depth * 1000
+        sim.model_call(layers[-1], inner, model="gpt-4o", duration_s=1.0, input_tokens=500, output_tokens=50)
+        for level, span in reversed(list(enumerate(layers))):
+            span.end(end_time=inner + S + (depth - level) * 1000)
+    write_otlp_json(sim.spans(), path)
+    return path
+
+
 def best_of(runs: int, action: Callable[[], object]) -> float:
     times = []
     for _ in range(runs):
@@ -57,7 +79,7 @@ def best_of(runs: int, action: Callable[[], object]) -> float:
 
 
 def rows() -> list[Row]:
-    plain, packed = large_export(), large_export(compress=True)
+    plain, packed, deep = large_export(), large_export(compress=True), deep_export()
     spans = read_spans(plain, attributes=KEPT_ATTRIBUTES)
     n = f"{len(spans):,} spans"
     out = []
@@ -67,6 +89,7 @@ def rows() -> list[Row]:
         (f"calibrate {n}, JSON Lines, every trace", lambda: calibrate([plain])),
         (f"calibrate {n}, gzip ({packed.stat().st_size / 1e6:.1f} MB), --root rag.chat",
          lambda: calibrate([packed], root="rag.chat")),
+        ("calibrate 100,000 spans, 20 traces nested 5,000 deep", lambda: calibrate([deep])),
     ):
         seconds = best_of(3, action)
         out.append(Row(figure, f"{seconds:.2f} s", f"< {BUDGET_S:g} s", seconds / BUDGET_S, 1.0))

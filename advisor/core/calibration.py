@@ -165,13 +165,24 @@ def same_shape(a: ModelCall, b: ModelCall) -> bool:
     )
 
 
-def _ancestors(span: Span, spans: dict[str, Span]) -> Iterable[str]:
-    seen = set()
-    parent = span.parent_id
-    while parent and parent in spans and parent not in seen:  # `seen`: a malformed loop ends
-        seen.add(parent)
-        yield parent
-        parent = spans[parent].parent_id
+def _wrappers(calls: list[ModelCall], spans: dict[str, Span]) -> set[str]:
+    """The model-call spans that wrap another model call (two instrumentations of one call).
+
+    Each span's ancestors are walked once for all the calls: a walk stops at a span an
+    earlier walk passed, whose own ancestors that walk has seen. Spans nested thousands deep
+    cost their number, not its square; ``seen`` also ends a malformed loop of parents.
+    """
+    call_ids = {c.span.span_id for c in calls}
+    wrappers: set[str] = set()
+    seen: set[str] = set()
+    for call in calls:
+        parent = call.span.parent_id
+        while parent and parent in spans and parent not in seen:
+            seen.add(parent)
+            if parent in call_ids:
+                wrappers.add(parent)
+            parent = spans[parent].parent_id
+    return wrappers
 
 
 def _root(spans: dict[str, Span]) -> Span | None:
@@ -275,8 +286,7 @@ def _requests(spans: Iterable[Span], root_name: str | None, where: str | None) -
         _check_skew(trace)
         # Two instrumentations of one call (a framework span around the client span): keep
         # the inner one, which carries what the provider returned.
-        call_ids = {c.span.span_id for c in calls}
-        wrappers = {a for c in calls for a in _ancestors(c.span, trace) if a in call_ids}
+        wrappers = _wrappers(calls, trace)
         calls = [c for c in calls if c.span.span_id not in wrappers]
         requests.append(_build_request(trace_id, root, calls))
 

@@ -194,3 +194,28 @@ def test_one_path_is_read_as_one_file_as_verify_and_review_take_it(export: Path)
     as_list = calibrate([export], root="rag.chat")
     assert calibrate(str(export), root="rag.chat") == as_list
     assert calibrate(export, root="rag.chat") == as_list
+
+
+@pytest.mark.parametrize("depth", [2, 3, 200])
+def test_a_call_recorded_by_nested_instrumentations_counts_once_as_the_innermost(depth: int, tmp_path: Path) -> None:
+    # A framework span around an SDK span around the HTTP client's: each records the call
+    # (model, operation); the innermost has what the provider returned. A deep nesting (an
+    # agent framework's spans inside each other) is still one call.
+    from .simulate import EPOCH_NS, Simulation
+
+    sim = Simulation(5)
+    for i in range(12):
+        start = EPOCH_NS + i * 10 * S
+        root = sim.span("ask", None, start)
+        layers = [root]
+        for level in range(depth - 1):
+            attributes = {"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o"}
+            layers.append(sim.span(f"chat gpt-4o {level}", layers[-1], start + (level + 1) * 1000, attributes=attributes))
+        inner_start = start + depth * 1000
+        sim.model_call(layers[-1], inner_start, model="gpt-4o", duration_s=1.0, input_tokens=500, output_tokens=50)
+        for level, span in reversed(list(enumerate(layers))):
+            span.end(end_time=inner_start + S + (depth - level) * 1000)
+    result = calibrate([write_otlp_json(sim.spans(), tmp_path / "traces.jsonl")])
+    (step,) = result.workload["steps"]
+    assert (step["repeat"], step["input_tokens"], step["output_tokens"]) == (1, 500, 50)
+    assert step["model_p50_s"] == 1.0
