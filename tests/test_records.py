@@ -8,6 +8,7 @@ change to the templates, the rule set or the price data.
 from __future__ import annotations
 
 import datetime
+import errno
 import html
 import json
 import os
@@ -400,6 +401,26 @@ def test_create_exclusive_never_overwrites(tmp_path):
     with pytest.raises(InputError, match="already exists"):
         create_exclusive(taken, "theirs\n", what="decision record")
     assert taken.read_text() == "mine\n" and [p.name for p in tmp_path.iterdir()] == ["0001-x.md"]
+
+
+def test_create_exclusive_without_hard_links_leaves_nothing_when_the_disk_fills(tmp_path, monkeypatch):
+    # A file system without hard links (some network and FUSE mounts) takes the fallback:
+    # create the name exclusively, then copy. A full disk during the copy must not leave
+    # half a record under the record's name.
+    from advisor.core import files
+
+    def no_hard_links(source, target):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    def disk_fills(source, target, *args):
+        target.write(source.read(10))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "link", no_hard_links)
+    monkeypatch.setattr(files.shutil, "copyfileobj", disk_fills)
+    with pytest.raises(InputError, match="No space left on device"):
+        files.create_exclusive(tmp_path / "0001-x.md", "a whole record\n" * 100, what="decision record")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_write_adr_is_the_python_api_of_advisor_adr(tmp_path, capsys):

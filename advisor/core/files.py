@@ -242,14 +242,26 @@ def create_exclusive(
     except FileExistsError:
         raise exists from None
     except OSError:
-        # No hard links on this filesystem: exclusive create, then the same bytes.
+        # No hard links on this filesystem: exclusive create, then the same bytes; a copy that
+        # fails (a full disk) takes the name away again, so no half file is left under it.
         try:
-            with open(target, "xb") as handle, open(temp, "rb") as written:
-                shutil.copyfileobj(written, handle)
+            handle = open(target, "xb")  # noqa: SIM115 - closed below, before the name may go
         except FileExistsError:
             raise exists from None
         except OSError as exc:
             raise InputError(f"cannot write here: {exc.strerror or exc}", source=str(target), field=field) from None
+        try:
+            with handle, open(temp, "rb") as written:
+                shutil.copyfileobj(written, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException as exc:
+            target.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise InputError(
+                    f"cannot write here: {exc.strerror or exc}", source=str(target), field=field
+                ) from None
+            raise
     finally:
         temp.unlink(missing_ok=True)
 
