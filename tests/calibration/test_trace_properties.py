@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from advisor.core.calibration import calibrate_spans
 from advisor.core.errors import TraceError
-from advisor.core.genai import KEPT_ATTRIBUTES
+from advisor.core.genai import KEPT_ATTRIBUTES, PROVIDER_IDS
 from advisor.core.otlp import Span, read_spans
 from advisor.core.profile import ANSWERS_TRACES_CANNOT_GIVE, parse_profile, unanswered
 from advisor.core.yamlio import parse_yaml
@@ -426,3 +426,51 @@ def test_calibration_is_a_consistent_workload_or_a_clear_error(data: st.DataObje
     profile = parse_profile({**data, "interaction": "chat", "latency_budget_s": 10, "downstream": "own_ui"})
     assert [s.name for s in profile.steps or []] == names
     assert profile.evidence is not None and profile.evidence.traces == result.provenance["traces"]
+
+
+# -- text from the traces, into the workload file ------------------------------------------
+
+# Any character, and often one of those that break a file or a terminal: lone surrogates
+# (which JSON can spell), controls, format characters (bidirectional ones), line separators.
+ANY_TEXT = st.text(
+    alphabet=st.characters(exclude_categories=()) | st.characters(categories=["Cs", "Cc", "Cf", "Zl", "Zp"]),
+    max_size=30,
+)
+
+
+@SETTINGS
+@given(field=st.sampled_from(["model", "provider", "root"]), text=ANY_TEXT)
+def test_any_text_from_the_traces_is_written_so_it_reads_back_or_refused_clearly(field: str, text: str) -> None:
+    # The models, providers and root span name land in the workload file, the first step's
+    # only in its step; whatever the traces spell there, the file calibrate writes is UTF-8
+    # that reads back as what was measured, or calibration says in one line why it can't be.
+    given = {"model": "gpt-4o-mini", "provider": "openai", "root": "ask", field: text}
+    spans = []
+    for i in range(12):
+        start = 1_700_000_000 * 10**9 + i * 10 * 10**9
+        trace_id = f"{i + 1:032x}"
+        spans.append(Span(trace_id, "a" * 16, "", given["root"], start, start + 3 * 10**9, 0, {}, (), "f line 1"))
+        for k, (model, provider) in enumerate([(given["model"], given["provider"]), ("gpt-4o", "openai")]):
+            attributes = {
+                "gen_ai.operation.name": "chat",
+                "gen_ai.request.model": model,
+                "gen_ai.provider.name": provider,
+                "gen_ai.usage.input_tokens": 100,
+                "gen_ai.usage.output_tokens": 10,
+            }
+            begin = start + (k + 1) * 10**6 + k * 10**9
+            spans.append(Span(trace_id, f"{k + 1:016x}", "a" * 16, "chat", begin, begin + 10**9, 0, attributes, (), "f"))
+    try:
+        written = calibrated_workload(calibrate_spans(spans, sources=["f"]))
+    except TraceError as error:
+        assert "\n" not in str(error)
+        event(f"error: {error.message[:40]}")
+        return
+    event("written")
+    written.encode("utf-8")  # a file can hold it
+    data = parse_yaml(written, "workload.yaml")
+    step = data["steps"][0]
+    assert step["model"] == given["model"]
+    provider = given["provider"]
+    assert step["provider"] == (PROVIDER_IDS.get(provider.lower(), provider) if provider else "unknown")
+    assert data["name"] in (given["root"], "Calibrated workload")
