@@ -304,6 +304,19 @@ def test_deepseeks_legacy_flash_names_get_deepseek_flash_facts():
     assert a.capacity.concurrency_limit == 2500
 
 
+def test_whether_cached_input_counts_cites_the_page_that_says_so_and_only_where_tokens_are_limited():
+    """'cached input counts toward it' was cited to OpenAI's model pages, which do not say it
+    (the prompt-caching FAQ does), and DeepSeek's concurrency limit, which counts no tokens,
+    carried 'whether cached input counts is not documented: counted'."""
+    a = assess(BASE, RULES, price_date=TODAY, what_if=False)
+    (limits,) = [x for x in a.assumptions if x.name == "rate limits"]
+    assert "cached input counts toward it" in limits.value
+    assert "OpenAI model pages gpt-4o and gpt-4o-mini" in limits.source and "Prompt caching FAQ" in limits.source
+    d = assess({**BASE, "provider": "deepseek", "model": "deepseek-flash"}, RULES, price_date=TODAY, what_if=False)
+    (limits,) = [x for x in d.assumptions if x.name == "rate limits"]
+    assert limits.value == "concurrent requests 2,500 (DeepSeek deepseek-flash, default)"
+
+
 # -- a model's lifecycle: shut down, or shutting down ---------------------------------------
 
 TODAY = datetime.date(2026, 11, 26)

@@ -197,14 +197,23 @@ def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_
             if value is not None
         ]
         label = f"{spec.name} {name}, {tier}"
-        cached = {
-            True: "cached input counts toward it",
-            False: "cached input does not count toward it",
-            None: "whether cached input counts is not documented: counted",
-        }[spec.cached_input_counts]
         source = catalogue.cite(model.limits_source)
+        # Whether cached input counts is said of token limits, by the provider's rate-limit pages.
+        counts_tokens = any(v is not None for v in (limits.tpm, limits.input_tpm, limits.output_tpm))
+        cached = ""
+        cached_source = ""
+        if counts_tokens:
+            cached = "; " + {
+                True: "cached input counts toward it",
+                False: "cached input does not count toward it",
+                None: "whether cached input counts is not documented: counted",
+            }[spec.cached_input_counts]
+            rate_source = catalogue.cite(spec.rate_limits_source)
+            if spec.cached_input_counts is not None and rate_source not in source:
+                cached_source = f"; cached input: {rate_source}"
         assumptions.append(
-            Assumption(name="rate limits", value=f"{', '.join(parts)} ({label}; {cached})", source=source)
+            Assumption(name="rate limits", value=f"{', '.join(parts)} ({label}{cached})",
+                       source=source + cached_source)
         )
         hit = _Limits(
             limits.rpm, limits.tpm, limits.input_tpm, limits.output_tpm, limits.concurrency, spec.token_limit,
