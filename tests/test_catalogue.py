@@ -61,7 +61,7 @@ def _edit(folder: Path, change: Any) -> None:
         ("openai", "gemini-2.5-flash", None),  # lookups never cross providers
         ("google", "gpt-4o-mini", None),
         ("openai", "mini", None),  # no substring accident either way
-        ("openai", "gpt-3.5-turbo", None),  # a model the catalogue lacks
+        ("openai", "gpt-5.4-mini", None),  # a model the catalogue lacks
         ("acme", "gpt-4o", None),  # a provider it lacks
     ],
 )
@@ -328,6 +328,12 @@ TODAY = datetime.date(2026, 11, 26)
         ("deepseek", "deepseek-chat", "2026-07-24", "deepseek-flash, deepseek-v4-pro"),
         ("deepseek", "deepseek-reasoner", "2026-07-24", "deepseek-flash, deepseek-v4-pro"),
         ("openai", "o4-mini-2025-04-16", "2026-10-23", "gpt-4o, gpt-4o-mini, gpt-4.1"),
+        # Retired before: genai-prices still prices them, so they were assessed as if they answered.
+        ("openai", "o3-mini", "2026-10-23", "gpt-4o, gpt-4o-mini, gpt-4.1"),
+        ("openai", "gpt-4.1-nano-2025-04-14", "2026-10-23", "gpt-4o, gpt-4o-mini, gpt-4.1"),
+        ("openai", "gpt-4o-2024-05-13", "2026-10-23", "gpt-4o, gpt-4o-mini, gpt-4.1"),
+        ("anthropic", "claude-sonnet-4-20250514", "2026-06-15", "claude-sonnet-4-5, claude-sonnet-4-6"),
+        ("anthropic", "claude-opus-4-1", "2026-08-05", "claude-sonnet-4-5, claude-sonnet-4-6"),
     ],
 )
 def test_a_model_its_provider_has_shut_down_is_an_error_naming_the_field_and_the_models_that_answer(
