@@ -38,7 +38,8 @@ class RuleSetError(AdvisorError):
 
 
 class UnknownModelError(InputError):
-    """The model is not in the price catalogue and no pricing override was given."""
+    """The model has no price to pay: it is not in the price catalogue and no pricing override
+    was given, or its provider has shut it down."""
 
 
 class TraceError(InputError):

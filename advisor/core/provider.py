@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .assumption import Assumption
 from .catalogue import Catalogue, ResolvedModel
-from .errors import InputError
+from .errors import InputError, UnknownModelError
 from .profile import WorkloadProfile
 
 
@@ -106,7 +106,7 @@ def model_shutdown(
     effect = shutdown.note or "every request to it fails"
     if price_date >= shutdown.date:
         answering = [key for key, m in spec.models.items() if m.shutdown is None or m.shutdown.date > price_date]
-        raise InputError(
+        raise UnknownModelError(
             f"{spec.name} shut {model} down on {shutdown.date}: {effect} [{source}]. "
             f"{spec.name}'s models in the provider catalogue that answer on {price_date}: "
             f"{', '.join(answering) or 'none'}; or give a price date before {shutdown.date} to assess it as it was",

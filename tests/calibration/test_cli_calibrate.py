@@ -19,6 +19,7 @@ from .test_calibration import _check_step, _check_volume
 
 ANSWERS = ("interaction", "latency_budget_s", "downstream")
 PRICE_DATE = "2026-11-01"
+O3_MINI_ANSWERED = "2026-10-15"  # a price date before OpenAI shut o3-mini down
 
 
 def _read(path: Path) -> dict:
@@ -110,15 +111,18 @@ def test_into_keeps_the_answers_and_replaces_what_was_measured(export: Path, tmp
     # The single-call fields went: the steps replace them.
     assert not {"input_tokens", "output_tokens", "chained_calls", "model_p95_s"} & set(data)
     assert "REQUIRED ANSWER" not in out.read_text(encoding="utf-8")
+    # A model its provider has shut down is written as measured, and its step says so.
+    assert 'o3-mini  # not priced: "OpenAI shut o3-mini down on 2026-10-23' in out.read_text(encoding="utf-8")
 
-    code, printed, err = run_cli(capsys, "recommend", out, "--format", "json", "--price-date", PRICE_DATE)
+    # The agent's traces call o3-mini, which OpenAI shut down on 2026-10-23: assessed as it was.
+    code, printed, err = run_cli(capsys, "recommend", out, "--format", "json", "--price-date", O3_MINI_ANSWERED)
     assert code == 0, err
     result = json.loads(printed)
     assert result["latency"]["calls"] == 5  # plan, three tool-loop calls, the answer
     assert result["assumptions"][0]["name"] == "measured"
 
     # The record says the figures were measured, and embeds the evidence.
-    code, _, err = run_cli(capsys, "adr", out, "--dir", tmp_path / "decisions", "--price-date", PRICE_DATE)
+    code, _, err = run_cli(capsys, "adr", out, "--dir", tmp_path / "decisions", "--price-date", O3_MINI_ANSWERED)
     assert code == 0, err
     (record,) = (tmp_path / "decisions").glob("*.md")
     words = " ".join(record.read_text(encoding="utf-8").split())
