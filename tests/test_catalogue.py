@@ -405,6 +405,27 @@ def test_a_shutdown_names_a_known_source(tmp_path):
         load_rules(folder)
 
 
+def test_the_model_levers_never_try_a_model_its_provider_has_shut_down(monkeypatch):
+    """Nine OpenAI models are listed only to be refused: re-running the assessment with each
+    to find a lever is work for nothing (and a lever never names one)."""
+    from advisor.core import levers
+
+    tried: list[str] = []
+    run = levers._Finder.run
+
+    def spy(self, changes):
+        tried.extend(str(v) for k, v in changes.items() if k.endswith("model"))
+        return run(self, changes)
+
+    monkeypatch.setattr(levers._Finder, "run", spy)
+    a = assess({**BASE, "latency_budget_s": 1.0, "output_tokens": 400}, RULES, price_date=TODAY)
+    found = a.levers  # searched when first read
+    assert tried, "no model lever was tried"
+    gone = {"o1", "o3-mini", "gpt-4.1-nano", "gpt-4o-2024-05-13", "gpt-4", "gpt-3.5-turbo", "o4-mini"}
+    assert not gone & set(tried)
+    assert not [lever for lever in found if gone & {str(v) for v in lever.changes.values()}]
+
+
 def test_the_rule_set_documentation_marks_the_models_shut_down_or_shutting_down():
     from advisor.views.rules_docs import ruleset_markdown
 

@@ -161,8 +161,11 @@ def _models_for(
     # does not.
     reasons = current.model.reasons if current.model is not None else False
     found: list[Lever] = []
+    price_date = finder.base.card.price_date
     for model_id, spec in catalogue.models_of(provider):
         if model_id == current.model_key or (spec.output == "embedding") != embedding:
+            continue
+        if spec.shutdown is not None and spec.shutdown.date <= price_date:  # listed only to be refused
             continue
         if spec.reasons and not reasons:
             continue
