@@ -320,6 +320,18 @@ def _events(items: Any, path: str) -> tuple[tuple[str, int], ...]:
     return tuple(events)
 
 
+def _span_time(value: Any) -> int:
+    """A span's start or end. Both are required; 0 is what an unset time is (proto3's JSON
+    leaves it out), and read as 1970 it would stretch the traffic's window over 55 years."""
+    not_recorded = "a time not recorded; a span needs its start and end (nanoseconds since 1970)"
+    if value is None:
+        raise ValueError(f"is missing, {not_recorded}")
+    time = decode_uint(value)
+    if time == 0:
+        raise ValueError(f"is 0, {not_recorded}")
+    return time
+
+
 def _span(obj: Any, path: str, source: str, keep: Container[str] | None) -> Span:
     span = _object(obj, path)
     get = span.get
@@ -338,9 +350,9 @@ def _span(obj: Any, path: str, source: str, keep: Container[str] | None) -> Span
         if parent_id == "0" * 16:
             parent_id = ""
         key = "startTimeUnixNano"
-        start = decode_uint(_field(span, "startTimeUnixNano", "start_time_unix_nano"))
+        start = _span_time(_field(span, "startTimeUnixNano", "start_time_unix_nano"))
         key = "endTimeUnixNano"
-        end = decode_uint(_field(span, "endTimeUnixNano", "end_time_unix_nano"))
+        end = _span_time(_field(span, "endTimeUnixNano", "end_time_unix_nano"))
     except ValueError as exc:
         snake = "".join("_" + c.lower() if c.isupper() else c for c in key)
         raise _Bad(f"{path}.{_spelled(span, key, snake)}", str(exc)) from None

@@ -95,6 +95,10 @@ SPAN = {
         ({"spanId": "eee19b7ec3c1b17"}, "spanId: must be 16 hex digits"),
         ({"parentSpanId": 7}, "parentSpanId: must be a string of 16 hex digits (got a number)"),
         ({"startTimeUnixNano": "-5"}, "startTimeUnixNano: must be a whole number of nanoseconds"),
+        # A time the instrumentation did not record: 0 (which proto3's JSON leaves out), or no field.
+        ({"startTimeUnixNano": "0"}, "startTimeUnixNano: is 0, a time not recorded; a span needs its start and end"),
+        ({"endTimeUnixNano": 0}, "endTimeUnixNano: is 0, a time not recorded; a span needs its start and end"),
+        ({"startTimeUnixNano": None}, "startTimeUnixNano: is missing, a time not recorded; a span needs its start"),
         ({"endTimeUnixNano": 1.5}, "endTimeUnixNano: must be a whole number of nanoseconds"),
         ({"endTimeUnixNano": "1" * 21}, "endTimeUnixNano: must be a whole number of nanoseconds from 0 to 2^64-1"),
         ({"endTimeUnixNano": 2**64}, "endTimeUnixNano: must be a whole number of nanoseconds from 0 to 2^64-1"),
