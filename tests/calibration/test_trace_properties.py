@@ -459,7 +459,8 @@ def test_any_text_from_the_traces_is_written_so_it_reads_back_or_refused_clearly
                 "gen_ai.usage.output_tokens": 10,
             }
             begin = start + (k + 1) * 10**6 + k * 10**9
-            spans.append(Span(trace_id, f"{k + 1:016x}", "a" * 16, "chat", begin, begin + 10**9, 0, attributes, (), "f"))
+            span_id = f"{k + 1:016x}"
+            spans.append(Span(trace_id, span_id, "a" * 16, "chat", begin, begin + 10**9, 0, attributes, (), "f"))
     try:
         written = calibrated_workload(calibrate_spans(spans, sources=["f"]))
     except TraceError as error:
