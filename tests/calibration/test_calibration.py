@@ -210,7 +210,8 @@ def test_a_call_recorded_by_nested_instrumentations_counts_once_as_the_innermost
         layers = [root]
         for level in range(depth - 1):
             attributes = {"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o"}
-            layers.append(sim.span(f"chat gpt-4o {level}", layers[-1], start + (level + 1) * 1000, attributes=attributes))
+            begin = start + (level + 1) * 1000
+            layers.append(sim.span(f"chat gpt-4o {level}", layers[-1], begin, attributes=attributes))
         inner_start = start + depth * 1000
         sim.model_call(layers[-1], inner_start, model="gpt-4o", duration_s=1.0, input_tokens=500, output_tokens=50)
         for level, span in reversed(list(enumerate(layers))):

@@ -53,7 +53,10 @@ def _fails(paths: list[Path], message: str, **options) -> TraceError:
         (b"\xff\xfe" + '{"resourceSpans": []}'.encode("utf-16-le"), "is UTF-16 text; OTLP/JSON is UTF-8"),
         (b"\xfe\xff" + '{"resourceSpans": []}'.encode("utf-16-be"), "is UTF-16 text; OTLP/JSON is UTF-8"),
         (b'{"resourceSpans": [], "x": "\xff"}', "not UTF-8 text (line 1, column 29: byte 0xff)"),
-        (b'{"resourceSpans": []}\n{"resourceSpans": [], "x": "caf\xe9"}\n', "not UTF-8 text (line 2, column 32: byte 0xe9)"),
+        (
+            b'{"resourceSpans": []}\n{"resourceSpans": [], "x": "caf\xe9"}\n',
+            "not UTF-8 text (line 2, column 32: byte 0xe9)",
+        ),
         (b'{"resourceSpans": [\n], "x": "\xe9"}', "not UTF-8 text (line 2, column 10: byte 0xe9)"),
         # Python refuses to read an integer of more than 4,300 digits; no OTLP field holds one.
         (b'{"resourceSpans": [], "x": ' + b"9" * 5000 + b"}\n", "holds a number of more than 4,300 digits"),
@@ -271,7 +274,9 @@ def test_a_first_chunk_within_a_millisecond_of_the_end_is_the_end(tmp_path: Path
     # SDKs with millisecond clocks round the first chunk of a one-chunk answer past the end.
     sim = Simulation(1)
     root = sim.span("rag.chat", None, EPOCH_NS)
-    attributes = {"gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", "ai.response.msToFirstChunk": 1200.4}
+    attributes = {
+        "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", "ai.response.msToFirstChunk": 1200.4
+    }
     sim.span("chat", root, EPOCH_NS + S, attributes=attributes).end(end_time=EPOCH_NS + S + 1_200_000_000)
     root.end(end_time=EPOCH_NS + 3 * S)
     call = model_call(read_spans(write_otlp_json(sim.spans(), tmp_path / "traces.jsonl"))[0])
