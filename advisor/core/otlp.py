@@ -322,13 +322,16 @@ def _events(items: Any, path: str) -> tuple[tuple[str, int], ...]:
 
 def _span_time(value: Any) -> int:
     """A span's start or end. Both are required; 0 is what an unset time is (proto3's JSON
-    leaves it out), and read as 1970 it would stretch the traffic's window over 55 years."""
+    leaves it out), and read as 1970 it would stretch the traffic's window over 55 years;
+    past 2^63 - 1 (the year 2262) it is a signed -1 read as unsigned."""
     not_recorded = "a time not recorded; a span needs its start and end (nanoseconds since 1970)"
     if value is None:
         raise ValueError(f"is missing, {not_recorded}")
     time = decode_uint(value)
     if time == 0:
         raise ValueError(f"is 0, {not_recorded}")
+    if time > _INT64_MAX:  # -1 and its kin, as an SDK's unset time lands in the unsigned field
+        raise ValueError(f"is {time}, after the year 2262: a negative time written as unsigned, {not_recorded}")
     return time
 
 

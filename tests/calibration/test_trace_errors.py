@@ -102,6 +102,9 @@ SPAN = {
         ({"startTimeUnixNano": "0"}, "startTimeUnixNano: is 0, a time not recorded; a span needs its start and end"),
         ({"endTimeUnixNano": 0}, "endTimeUnixNano: is 0, a time not recorded; a span needs its start and end"),
         ({"startTimeUnixNano": None}, "startTimeUnixNano: is missing, a time not recorded; a span needs its start"),
+        # -1 (an unset time in a signed field) written into OTLP's unsigned one.
+        ({"endTimeUnixNano": str(2**64 - 1)}, "endTimeUnixNano: is 18446744073709551615, after the year 2262: a "
+         "negative time written as unsigned, a time not recorded"),
         ({"endTimeUnixNano": 1.5}, "endTimeUnixNano: must be a whole number of nanoseconds"),
         ({"endTimeUnixNano": "1" * 21}, "endTimeUnixNano: must be a whole number of nanoseconds from 0 to 2^64-1"),
         ({"endTimeUnixNano": 2**64}, "endTimeUnixNano: must be a whole number of nanoseconds from 0 to 2^64-1"),
