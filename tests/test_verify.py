@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -402,6 +403,15 @@ def test_a_missing_path_is_exit_2(tmp_path, capsys):
     code_, out, _ = run_verify(capsys, tmp_path, tmp_path / "nope.md")
     assert code_ == 2
     assert f"{tmp_path}/nope.md: UNVERIFIABLE: no such file or folder" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_path_that_is_not_a_file_says_what_it_is(tmp_path, capsys):
+    fifo = tmp_path / "0001-pipe.md"
+    os.mkfifo(fifo)
+    code_, out, _ = run_verify(capsys, fifo)
+    assert code_ == 2
+    assert f"{fifo}: UNVERIFIABLE: is a FIFO, not a regular file" in out
 
 
 def test_exit_code_is_the_worst_status(tmp_path, capsys):

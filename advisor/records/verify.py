@@ -417,8 +417,8 @@ def _expand(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             ]
             out.extend((p, True) for p in sorted(found))
-        else:
-            out.append((path, path.is_file()))
+        else:  # a FIFO or a device exists: reading it says what it is
+            out.append((path, path.exists()))
     return out
 
 
