@@ -256,3 +256,23 @@ def test_token_cost_is_linear_in_volume(fields: dict[str, Any], factor: int) -> 
     for mode in MODES:
         assert many.modes[mode].tokens_usd == pytest.approx(one.modes[mode].tokens_usd * factor)
         assert many.modes[mode].engineering_usd == one.modes[mode].engineering_usd
+
+
+def test_a_model_priced_twice_is_one_set_of_assumptions() -> None:
+    # The questionnaire serves each person from its own thread: two threads pricing one model
+    # at once each build its card, and a step's card is then equal to the shown step's without
+    # being the same object. The record must not list that model's prices twice.
+    profile = parse_profile({
+        "name": "feature", "interaction": "pipeline", "latency_budget_s": 3600, "requests_per_month": 100_000,
+        "model": "gpt-4o",
+        "steps": [
+            {"name": "draft", "model": "gpt-4o-mini", "input_tokens": 800, "output_tokens": 200},
+            {"name": "answer", "input_tokens": 1000, "output_tokens": 300},
+        ],
+    })
+    shown = price_card(profile.provider, "gpt-4o", PRICE_DATE)
+    alone = estimate_costs(profile, shown)
+    twice = estimate_costs(profile, shown.model_copy())
+    assert [a.name for a in twice.assumptions] == [a.name for a in alone.assumptions]
+    names = [a.name for a in alone.assumptions]
+    assert len(names) == len(set(names)) and "prices (gpt-4o-mini)" in names

@@ -236,13 +236,17 @@ def price_step(
 
 
 def _card_assumptions(card: PriceCard, cards: list[PriceCard]) -> tuple[Assumption, ...]:
-    """The shown step's card's assumptions, then each other model's, named after it."""
+    """The shown step's card's assumptions, then each other model's, named after it.
+
+    Cards are told apart by what they say, not by identity: threads pricing one model at
+    once (the questionnaire's sessions) each build an equal card of their own.
+    """
     out = list(card.assumptions)
-    seen = {id(card)}
+    seen = [card]
     for other in cards:
-        if id(other) in seen:
+        if other in seen:
             continue
-        seen.add(id(other))
+        seen.append(other)
         out += [x.model_copy(update={"name": f"{x.name} ({other.model})"}) for x in other.assumptions]
     return tuple(out)
 
