@@ -23,7 +23,7 @@ recommend: $(STAMP)
 
 # ruff and mypy read their configuration from pyproject.toml.
 lint: $(STAMP)
-	$(BIN)/ruff check advisor questionnaire app.py
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 # Everything, as CI runs it.

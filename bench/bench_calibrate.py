@@ -19,11 +19,10 @@ from harness import Row
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from tests.calibration.simulate import EPOCH_NS, S, Simulation, write_otlp_json  # noqa: E402
-
 from advisor.core.calibration import calibrate, calibrate_spans  # noqa: E402
 from advisor.core.genai import KEPT_ATTRIBUTES  # noqa: E402
 from advisor.core.otlp import read_spans  # noqa: E402
+from tests.calibration.simulate import EPOCH_NS, S, Simulation, write_otlp_json  # noqa: E402
 
 CACHE = HERE / ".cache"
 SPANS = 100_000

@@ -23,8 +23,8 @@ from advisor.core.files import write_atomic
 from advisor.core.profile import MODES, Downstream, Interaction, OutputFormat, SideEffects
 from advisor.core.rules import RULES_ENV, default_rules_dir
 from advisor.core.rules_check import SAMPLE_SIZE, check_rules, sample_profiles
-from advisor.views.rules_docs import describe_condition, rules_docs
 from advisor.views.rules_check import render_check_report
+from advisor.views.rules_docs import describe_condition, rules_docs
 
 from .conftest import PRICE_DATE, ROOT, make_rule_set, run_cli
 
@@ -40,7 +40,7 @@ def fail_lines(out: str, rule_id: str) -> list[str]:
     for i, line in enumerate(lines):
         if line.startswith(f"FAIL {rule_id}: "):
             found.append(line)
-            found.extend(l for l in _continuation(lines[i + 1 :]))
+            found.extend(_continuation(lines[i + 1 :]))
     return found
 
 
@@ -81,7 +81,7 @@ def leaf(fact: str, op: str, value: Any) -> dict[str, Any]:
 
 
 def test_the_shipped_rule_set_passes(capsys):
-    code, out, err = run_cli(capsys, "rules", "check", str(default_rules_dir()))
+    code, out, _ = run_cli(capsys, "rules", "check", str(default_rules_dir()))
     ruleset = load_rules(default_rules_dir())
     assert code == 0, out
     lines = out.splitlines()

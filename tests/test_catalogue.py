@@ -384,7 +384,7 @@ def test_gemini_2_5_pro_and_flash_shut_down_on_2026_12_01_and_say_what_answers_t
     assert shutdown.value.startswith("Google (Gemini API) shuts gemini-2.5-pro down on 2026-12-01, 5 days after the "
                                      "price date: from then requests to it are answered by gemini-3.8-flash")
     assert "Gemini API deprecations" in shutdown.source
-    with pytest.raises(InputError, match="answered by gemini-3.5-flash-lite"):
+    with pytest.raises(InputError, match=r"answered by gemini-3\.5-flash-lite"):
         assess({**BASE, "provider": "google", "model": "gemini-2.5-flash"}, RULES,
                price_date=datetime.date(2026, 12, 1), what_if=False)
     lite = assess({**BASE, "provider": "google", "model": "gemini-2.5-flash-lite"}, RULES,

@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -90,7 +91,7 @@ def test_bad_price_date_is_a_usage_error(capsys):
 
 def test_unknown_model_names_the_file_and_close_matches(tmp_path, capsys):
     path = tmp_path / "w.yaml"
-    path.write_text(open(CHATBOT).read().replace("gpt-4o-mini", "gpt-4o-mni"))
+    path.write_text(Path(CHATBOT).read_text().replace("gpt-4o-mini", "gpt-4o-mni"))
     code, out, err = run_cli(capsys, "recommend", str(path))
     assert code == 2 and out == ""
     assert f"{path}: field 'model': unknown model 'gpt-4o-mni'" in err
@@ -99,7 +100,7 @@ def test_unknown_model_names_the_file_and_close_matches(tmp_path, capsys):
 
 def test_pricing_override_prices_an_unknown_model(tmp_path, capsys):
     path = tmp_path / "w.yaml"
-    text = open(CHATBOT).read().replace("gpt-4o-mini", "our-private-model")
+    text = Path(CHATBOT).read_text().replace("gpt-4o-mini", "our-private-model")
     path.write_text(text + "pricing: {input_per_mtok: 1.0, output_per_mtok: 2.0}\n")
     code, out, _ = run_cli(capsys, "recommend", str(path), "--format", "json")
     assert code == 0
@@ -171,7 +172,7 @@ def test_a_command_started_without_an_output_says_so(tmp_path):
 @pytest.mark.parametrize("argv", [["adr", "{f}", "--dir", "{d}"], ["map", "{f}", "--x", "interaction", "--y", "downstream"]])
 def test_every_command_names_the_file_of_an_unknown_model(tmp_path, capsys, argv):
     path = tmp_path / "w.yaml"
-    path.write_text(open(CHATBOT).read().replace("gpt-4o-mini", "gpt-4o-mni"))
+    path.write_text(Path(CHATBOT).read_text().replace("gpt-4o-mini", "gpt-4o-mni"))
     code, out, err = run_cli(capsys, *[a.format(f=path, d=tmp_path / "decisions") for a in argv])
     assert code == 2 and out == ""
     assert f"{path}: field 'model': unknown model 'gpt-4o-mni'" in err
@@ -180,7 +181,7 @@ def test_every_command_names_the_file_of_an_unknown_model(tmp_path, capsys, argv
 
 def test_review_counts_one_broken_file_in_plain_words(tmp_path, capsys):
     path = tmp_path / "w.yaml"
-    path.write_text(open(CHATBOT).read().replace("gpt-4o-mini", "gpt-4o-mni"))
+    path.write_text(Path(CHATBOT).read_text().replace("gpt-4o-mini", "gpt-4o-mni"))
     code, out, _ = run_cli(capsys, "review", str(path))
     assert code == 2
     assert "1 file was not reviewed" in out

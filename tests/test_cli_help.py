@@ -114,7 +114,7 @@ def test_every_example_works_as_printed(words, tmp_path, monkeypatch, capsys):
     for line in SETUP.get(words, []):
         assert [code for code, _, _ in run_line(line, capsys)] == [0]
     for line in example_lines(words):
-        for code, out, err in run_line(line, capsys):
+        for code, _out, err in run_line(line, capsys):
             allowed = (0, 1) if words in MAY_FIND else (0,)
             assert code in allowed, f"{line!r} exited {code}: {err}"
             assert "Traceback" not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import math
 
@@ -85,7 +86,7 @@ def test_default_values_cover_the_workload_and_stay_in_bounds(fact):
 
 def test_default_values_spacing():
     budgets = default_values("latency_budget_s")
-    ratios = [b / a for a, b in zip(budgets, budgets[1:])]
+    ratios = [b / a for a, b in itertools.pairwise(budgets)]
     assert max(ratios) / min(ratios) < 1.05  # log-spaced: a constant ratio, up to rounding
     assert default_values("chained_calls") == list(range(1, 11))  # linear whole numbers
     for fact in CHOICE_FACTS:
@@ -164,7 +165,7 @@ def test_range_spacing():
 
 def test_library_rejects_values_out_of_range():
     profile = load_profile(GRAY)
-    with pytest.raises(InputError, match="chained_calls.*whole number >= 1"):
+    with pytest.raises(InputError, match=r"chained_calls.*whole number >= 1"):
         decision_map(profile, "chained_calls", [0], "interaction", ["chat"], rules=RULES)
     with pytest.raises(InputError, match="must be one of chat"):
         decision_map(profile, "chained_calls", [1], "interaction", ["phone"], rules=RULES)

@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor import parse_profile
-from advisor import load_rules
+from advisor import load_rules, parse_profile
 from advisor.core.latency import estimate_latency, model_speed
 
 BASE = {"name": "x", "interaction": "chat", "latency_budget_s": 10, "input_tokens": 100, "output_tokens": 100,
@@ -41,7 +40,7 @@ def test_defaults_come_from_the_model_and_are_reported_as_assumptions():
     assert estimate.ttft_s == speed.ttft_p95_s and estimate.output_tokens_per_s == speed.output_tokens_per_s
     names = {a.name for a in assumptions}
     assert {"time to first token", "output speed", "per-call p95"} <= names
-    measured, assumptions = latency(model_p95_s=3.0, ttft_s=0.2)
+    _, assumptions = latency(model_p95_s=3.0, ttft_s=0.2)
     assert not {"output speed", "per-call p95", "time to first token"} & {a.name for a in assumptions}
 
 

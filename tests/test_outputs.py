@@ -56,10 +56,10 @@ def test_an_existing_file_is_refused_without_force_and_replaced_with_it(workspac
     argv, _ = WRITERS[command]
     target = workspace / "out.txt"
     target.write_text("mine\n")
-    code, out, err = run_cli(capsys, *argv, target)
+    code, _, err = run_cli(capsys, *argv, target)
     assert code == 2 and "already exists; pass --force" in err
     assert target.read_text() == "mine\n"
-    code, out, err = run_cli(capsys, *argv, target, "--force")
+    code, _, err = run_cli(capsys, *argv, target, "--force")
     assert code == 0, err
     assert target.read_text() != "mine\n" and len(target.read_text()) > 100
     assert sorted(p.name for p in workspace.iterdir() if p.name.startswith(".advisor-")) == []  # no temp file
@@ -100,7 +100,7 @@ def test_a_folder_or_a_missing_folder_is_refused_before_any_work(workspace, caps
     argv, _ = WRITERS[command]
     (workspace / "folder").mkdir()
     for name, message in (("folder", "is a folder"), ("missing/out.md", "does not exist")):
-        code, out, err = run_cli(capsys, *argv, name)
+        code, _, err = run_cli(capsys, *argv, name)
         assert code == 2 and message in err, err
     assert not (workspace / "missing").exists()
 
@@ -114,7 +114,7 @@ def test_a_fifo_or_a_socket_is_never_replaced_by_a_file(workspace, capsys, comma
         sock.bind("sock.md")
         for name, kind in (("fifo.md", "a FIFO"), ("sock.md", "a socket")):
             for force in ([], ["--force"]):
-                code, out, err = run_cli(capsys, *argv, name, *force)
+                code, _, err = run_cli(capsys, *argv, name, *force)
                 assert code == 2 and f"is {kind}, not a regular file" in err, err
         assert stat.S_ISFIFO((workspace / "fifo.md").lstat().st_mode)
         assert stat.S_ISSOCK((workspace / "sock.md").lstat().st_mode)

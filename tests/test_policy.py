@@ -5,7 +5,6 @@ and a rule set that extends the default can change each of them."""
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from typing import Any
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import errno
 import html
-import json
 import os
 import re
 import shutil
@@ -28,7 +27,6 @@ from advisor import (
     load_profile,
     parse_profile,
     render_adr,
-    verify,
     write_adr,
 )
 from advisor.core.errors import InputError
@@ -39,7 +37,7 @@ from advisor.records.inputs import find_inputs, read_inputs
 from advisor.views.adr import nice_ceiling
 from advisor.views.markdown import SLUG_MAX, cell, code, inline, slug
 
-from .conftest import EXAMPLES, ROOT, run_cli
+from .conftest import EXAMPLES, run_cli
 from .strategies import profile_dicts
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -814,7 +812,7 @@ def test_the_record_states_each_rate_limit_as_the_provider_sets_it(example, peak
     assert f"- {peak} (" in text
     assert "unknown" not in text
     (watch,) = [line for line in text.splitlines() if line.startswith("- ") and "peak use was estimated at" in line]
-    uses, _, headroom = peak.split(": ", 1)[1].rpartition("; ")
+    uses, _, _ = peak.split(": ", 1)[1].rpartition("; ")
     # Over the limit the line reads otherwise (no '429s stay near zero'), with the same figures.
     assert f"peak use was estimated at {uses} (headroom: " in watch or f"peak use was estimated at {uses}; headroom: " in watch
 

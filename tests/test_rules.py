@@ -101,7 +101,7 @@ def test_duplicate_rule_ids_are_rejected(rules_copy):
 
 def test_rule_set_without_header(tmp_path):
     (tmp_path / "rules.yaml").write_text("rules: []\n")
-    with pytest.raises(RuleSetError, match="needs a ruleset.yaml"):
+    with pytest.raises(RuleSetError, match=r"needs a ruleset\.yaml"):
         load_rules(tmp_path)
 
 
