@@ -39,6 +39,8 @@ def test_wheel_ships_rules_and_report_templates(wheel):
     # Type checkers read the package's annotations (PEP 561); every layer ships.
     assert {"advisor/py.typed", "advisor/core/__init__.py", "advisor/cli/__main__.py"} <= names
     assert "advisor/core/starter.yaml" in names  # what advisor init writes
+    # The licence the metadata declares travels with the code.
+    assert any(re.fullmatch(r"advisor-[^/]+\.dist-info/licenses/LICENSE", n) for n in names)
 
 
 def test_installed_package_runs_from_another_folder(wheel, tmp_path):
