@@ -76,7 +76,9 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    # The API and the module's own dunders: not this module's helpers (importlib, Any) nor
+    # the layers a lookup has loaded.
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})
 
 
 if TYPE_CHECKING:  # what a type checker and an editor see: the same names, eagerly

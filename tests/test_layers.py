@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+import advisor
+
 from .conftest import ROOT
 
 PACKAGE = ROOT / "advisor"
@@ -180,3 +182,10 @@ def test_the_architecture_page_names_modules_that_exist():
         if p.stem != "__init__" and p.stem != "__main__" and not re.search(rf"\b{p.stem}\b", layout)
     ]
     assert missing == []
+
+
+def test_the_package_lists_its_api_and_nothing_else():
+    assert callable(advisor.assess)  # a lookup loads the layers: they are not the API either
+    listed = set(dir(advisor))
+    assert set(advisor.__all__) <= listed
+    assert sorted(name for name in listed - set(advisor.__all__) if not name.startswith("__")) == []
