@@ -10,6 +10,7 @@ and 100,000 workload files.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -29,6 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds (default: 15)")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"sections, of {', '.join(SECTIONS)}")
     args = parser.parse_args(argv)
+    # "Today" fixed at the prices' date, here and in every process a benchmark starts: the
+    # figures stay put, and a workload's model shut down later does not stop the benchmark.
+    os.environ["ADVISOR_TODAY"] = bench_core.PRICE_DATE.isoformat()
     sections = [s for s in args.only.split(",") if s]
     unknown = set(sections) - set(SECTIONS)
     if unknown:

@@ -8,8 +8,8 @@ import re
 import streamlit as st
 
 from advisor.core.assessment import Assessment
+from advisor.core.clock import today
 from advisor.core.errors import AdvisorError
-from advisor.core.situation import today
 from advisor.views.adr import record_title, render_adr
 from advisor.views.json_output import dump_json
 from advisor.views.markdown import slug

@@ -17,6 +17,7 @@ import streamlit as st
 
 from advisor.core.assessment import Assessment
 from advisor.core.capacity import Capacity
+from advisor.core.clock import today
 from advisor.core.profile import WorkloadProfile
 from advisor.views.adr import DEFAULT_DIR, record_title
 from advisor.views.formatting import count, money, saving_or_extra, seconds, tradeoff_in_words
@@ -173,7 +174,7 @@ def backlog_in_words(cap: Capacity) -> str:
 def _download(a: Assessment, stale: bool, feasible: bool) -> None:
     template = st.session_state.get("adr_template") or "madr"
     status = st.session_state.get("adr_status") or "proposed"
-    date = st.session_state.get("adr_date") or datetime.date.today()
+    date = st.session_state.get("adr_date") or today()
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="verdict_record"):
         _download_button(a, template, status, date, stale)
         st.caption(next_step(a, stale, feasible), width="stretch")

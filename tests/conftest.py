@@ -4,6 +4,7 @@ a CLI runner, and rule sets built for one test (the bad rule sets' headers inclu
 from __future__ import annotations
 
 import datetime
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 import yaml
 
 from advisor.cli import main
+from advisor.core.clock import TODAY_ENV
 from advisor.core.rules import HEADER_FILE, RULES_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +23,11 @@ SHIPPED_RULES = ROOT / "rules"
 BAD_RULES = ROOT / "tests" / "fixtures" / "bad_rules"
 # Prices of a fixed day: every figure a test checks stays put as the catalogue moves on.
 PRICE_DATE = datetime.date(2026, 11, 1)
+# And "today" (a command's default price date, a new record's date) fixed too, for every test
+# and every command a test starts: a model's announced shutdown must not fail the suite on the
+# day it comes.
+TODAY = datetime.date(2026, 11, 26)
+os.environ[TODAY_ENV] = TODAY.isoformat()
 
 
 @pytest.fixture(autouse=True)

@@ -40,7 +40,7 @@ from questionnaire import changes, charts, lifecycle, record, state, views, voca
 from questionnaire.scenarios import read_scenarios
 from tests.strategies import profile_dicts
 
-from .conftest import ROOT
+from .conftest import ROOT, TODAY
 
 APP = ROOT / "app.py"
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -171,7 +171,7 @@ def test_the_record_downloads_from_the_verdict_card_as_madr(at: AppTest, monkeyp
     at.run()
     ok(at)
     a = advisor.assess(session_profile(at), advisor.load_rules())
-    expected = advisor.render_adr(a, template="madr", status="proposed", date=datetime.date.today())
+    expected = advisor.render_adr(a, template="madr", status="proposed", date=TODAY)
     assert seen["download_record"]["data"] == expected.encode("utf-8")
     assert seen["download_record"]["file_name"] == "support-reply-draft-call-the-model-synchronously.md"
 

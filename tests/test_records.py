@@ -29,8 +29,8 @@ from advisor import (
     render_adr,
     write_adr,
 )
+from advisor.core.clock import today
 from advisor.core.errors import InputError
-from advisor.core.situation import today
 from advisor.records import folder
 from advisor.records.folder import RecordLink
 from advisor.records.inputs import find_inputs, read_inputs

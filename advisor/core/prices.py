@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .assumption import Assumption
 from .catalogue import Catalogue
+from .clock import today
 from .errors import InputError, UnknownModelError
 from .profile import Pricing
 from .provider import batch_offer, model_shutdown
@@ -136,8 +137,7 @@ def catalogue_span() -> tuple[datetime.date, datetime.date]:
         )
         if isinstance(constraint, StartDateConstraint)
     ]
-    today = datetime.datetime.now(datetime.UTC).date()
-    return (min(dates), max(dates)) if dates else (today, today)
+    return (min(dates), max(dates)) if dates else (today(), today())
 
 
 def price_date_caveat(price_date: datetime.date, model: str = "each model") -> str | None:

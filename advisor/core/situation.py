@@ -15,6 +15,7 @@ from typing import Any
 
 from .assumption import Assumption
 from .capacity import Capacity, estimate_capacity
+from .clock import today
 from .cost import CostEstimate, estimate_costs, price_step
 from .errors import AdvisorError, InputError, each
 from .facts import profile_facts, step_facts
@@ -24,10 +25,6 @@ from .profile import MODES, SHORTHAND_FIELDS, WorkloadProfile, parse_profile
 from .provider import batch_offer, check_service_tier, first_shutdown
 from .rules import RuleSet, load_rules
 from .steps import WorkStep, calls_per_request, shown_step, with_changes, work_steps
-
-
-def today() -> datetime.date:
-    return datetime.datetime.now(datetime.UTC).date()
 
 
 def price_date_or_today(price_date: Any) -> datetime.date:

@@ -21,11 +21,11 @@ from pydantic_core import to_jsonable_python
 
 from advisor.core.assessment import Assessment, FiredRule
 from advisor.core.capacity import Capacity
+from advisor.core.clock import today
 from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError
 from advisor.core.policy import fill
 from advisor.core.profile import MODES, Mode, check_name
-from advisor.core.situation import today
 from advisor.core.validation import plain
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
 from advisor.records.folder import RecordLink, write_record

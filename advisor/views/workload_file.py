@@ -12,11 +12,11 @@ a name can't end the comment and start a field.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from advisor.core import clock
 from advisor.core.calibration import LOW_SAMPLE, MEASURED_FIELDS, Calibration
 from advisor.core.errors import InputError, TraceError, UnknownModelError
 from advisor.core.otlp import printable
@@ -82,7 +82,7 @@ def _unpriced(data: Mapping[str, Any]) -> dict[int, str]:
     """Steps whose provider and model the price data lacks, with what to do (by step). A
     step of the workload's own model takes the workload's pricing, when it has one."""
     found = {}
-    today = datetime.datetime.now(datetime.UTC).date()
+    today = clock.today()
     for i, step in enumerate(data["steps"]):
         own = (step["provider"], step["model"]) == (data["provider"], data["model"]) and data.get("pricing")
         if step.get("pricing") is not None or own:
