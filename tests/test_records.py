@@ -36,6 +36,7 @@ from advisor.records.folder import RecordLink
 from advisor.records.inputs import find_inputs, read_inputs
 from advisor.views.adr import nice_ceiling
 from advisor.views.markdown import SLUG_MAX, cell, code, inline, slug
+from advisor.views.text import render_text
 
 from .conftest import EXAMPLES, run_cli
 from .strategies import profile_dicts
@@ -242,6 +243,28 @@ def test_a_streaming_record_judges_the_first_token_and_states_the_whole_answer()
     assert "Time to first token stays under the budget of 2.50 s at p95 (estimate: 0.42 s)" in confirmation
     assert "The whole answer takes about 3.47 s at p95" in confirmation
     assert "End-to-end p95 latency stays under the budget of 2.50 s" not in text, "an alert that fires on day one"
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_model_its_provider_will_shut_down_is_the_first_risk_of_the_decision(template):
+    # gpt-4o-mini: OpenAI shuts it down on 2027-01-14, 74 days after the price date.
+    text = render_adr(fixed_assessment(EXAMPLES / "chatbot.yaml"), template=template, date=DATE)
+    consequences = text.split("Consequences\n\n")[1].split("\n\n")[0].splitlines()
+    risk = "OpenAI shuts gpt-4o-mini down on 2027-01-14, 74 days after the price date: from then every request to it fails"
+    first = next(line for line in consequences if "risk" in line.lower())
+    assert risk in first and "Mitigation: Choose its successor and assess the workload on it before that day" in first
+    # Claude Sonnet 4.5 has no announced shutdown: no such risk.
+    other = render_adr(fixed_assessment(EXAMPLES / "contract-risk-review.yaml"), template=template, date=DATE)
+    assert "shuts" not in other.split("Consequences")[1].split("\n## ")[0]
+
+
+def test_the_summary_says_when_the_model_is_retired():
+    text = render_text(fixed_assessment(EXAMPLES / "chatbot.yaml"))
+    head = text.split("\n\n")[0]
+    assert "Model retiring: OpenAI shuts gpt-4o-mini down on 2027-01-14, 74 days after the price date" in " ".join(
+        line.strip() for line in head.splitlines()
+    )
+    assert "Model retiring" not in render_text(fixed_assessment(EXAMPLES / "contract-risk-review.yaml"))
 
 
 def test_a_record_whose_estimate_misses_the_budget_says_so_in_its_confirmation():

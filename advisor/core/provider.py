@@ -92,6 +92,10 @@ def check_service_tier(
             )
 
 
+# The assumption that names a model's announced shutdown; the views raise it to a risk.
+SHUTDOWN = "model shutdown"
+
+
 def model_shutdown(
     catalogue: Catalogue, provider: str, model: str, price_date: datetime.date
 ) -> Assumption | None:
@@ -114,7 +118,7 @@ def model_shutdown(
         )
     days = (shutdown.date - price_date).days
     return Assumption(
-        name="model shutdown",
+        name=SHUTDOWN,
         value=f"{spec.name} shuts {model} down on {shutdown.date}, {days} day{'' if days == 1 else 's'} after the "
         f"price date: from then {effect}, so this decision holds only until the move to a current model",
         source=source,

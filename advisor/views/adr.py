@@ -26,6 +26,7 @@ from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError
 from advisor.core.policy import fill
 from advisor.core.profile import MODES, Mode, check_name
+from advisor.core.provider import SHUTDOWN
 from advisor.core.validation import plain
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
 from advisor.records.folder import RecordLink, write_record
@@ -51,6 +52,10 @@ from .steps import distribution_line, distribution_rows, gantt, step_rows
 from .templates import render_shipped, render_user_template
 
 TEMPLATES = {"madr": "madr.md.j2", "nygard": "nygard.md.j2"}
+RETIRED_MODEL_MITIGATION = (
+    "Choose its successor and assess the workload on it before that day; from then advisor verify reports"
+    " this record as unverifiable."
+)
 # MADR 4's statuses ("superseded by ADR-NNNN" is what --supersedes writes into the old record).
 STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 PEOPLE = ("decision_makers", "consulted", "informed")  # MADR's front matter: decision-makers, ...
@@ -509,6 +514,17 @@ def _peak_use(a: Assessment) -> str:
     return f"At peak{chain}: {limits_use(cap)}; {headroom_words(cap.headroom, cap.over_limit)}"
 
 
+def _shutdown_risks(a: Assessment) -> list[dict[str, str]]:
+    """A model its provider will shut down puts the decision itself at risk: the record says
+    so among its consequences, not only among the assumptions."""
+    sentences = [f"{x.value}." for x in a.assumptions if x.name == SHUTDOWN]
+    sources = [x.source for x in a.assumptions if x.name == SHUTDOWN]
+    return [
+        {"risk": risk, "because": _lower_first(risk), "mitigation": RETIRED_MODEL_MITIGATION, "source": source}
+        for risk, source in zip(sentences, sources, strict=True)
+    ]
+
+
 def _confirmation(a: Assessment) -> list[str]:
     """What to watch in production: the chosen mode's metrics, with this workload's figures.
 
@@ -678,8 +694,9 @@ def record_context(
         "peak_use": _peak_use(a),
         "lifecycle": _lifecycle(a),
         "risks": [
-            {**r.model_dump(mode="json"), "because": _lower_first(r.risk), "source": cite(r.source, sources)}
-            for r in a.risks
+            *_shutdown_risks(a),
+            *({**r.model_dump(mode="json"), "because": _lower_first(r.risk), "source": cite(r.source, sources)}
+              for r in a.risks),
         ],
         "checklist": list(a.checklist),
         "migration": _migration(a),

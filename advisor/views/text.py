@@ -7,6 +7,7 @@ import textwrap
 
 from advisor.core.assessment import Assessment
 from advisor.core.capacity import Capacity
+from advisor.core.provider import SHUTDOWN
 from advisor.core.validation import plain
 
 from .formatting import (
@@ -78,6 +79,9 @@ def render_text(a: Assessment) -> str:
         add(_wrap(f"NOT FEASIBLE as specified: {a.infeasible_reason or ''}", "  "))
     if a.decided_by:
         add(f"  Decided by: {', '.join(a.decided_by)}")
+    for x in a.assumptions:
+        if x.name == SHUTDOWN:
+            add(_wrap(f"Model retiring: {x.value}.", "  "))
     move = move_in_words(a)
     if w.current_mode and move is not None:
         old, new = modes[w.current_mode], modes[a.recommendation]
