@@ -122,6 +122,22 @@ def test_a_hundred_requests_a_month_is_a_simple_script():
     assert "cost-batch-pays-its-way" in next(e.rules for e in a.excluded if e.mode == "batch")
 
 
+def test_a_weekly_script_with_a_long_answer_stays_a_simple_script():
+    """Four calls a month of 40 s each: nothing sits between a script and the provider, so the
+    proxies' 30-60 s timeouts (the timeout cascade) are no argument for a queue, whose worker
+    makes the same call; the script costs a third of the job and simplicity wins."""
+    report = {**PIPELINE, "requests_per_month": 4, "input_tokens": 30_000, "output_tokens": 2_000,
+              "output_format": "text", "model": "gpt-4.1"}
+    a = quick(report)
+    assert a.latency.end_to_end_p95_s > 30
+    assert (a.recommendation, a.feasible) == ("sync", True)
+    assert a.costs["sync"].total_usd < a.costs["async"].total_usd / 3
+    assert "failure-timeout-cascade" not in [r.id for r in a.fired_rules]
+    # Someone waiting on a request of that length still meets the proxies' timeouts.
+    waiting = quick(report, interaction="request_response", latency_budget_s=60)
+    assert "failure-timeout-cascade" in [r.id for r in waiting.fired_rules]
+
+
 def test_a_nightly_pipeline_keeps_batch_against_its_queue():
     """Seed 000's nightly ticket triage: batch costs more than a plain script but less than the
     queue it replaces (async), so batch stays."""
