@@ -190,6 +190,19 @@ def test_the_gray_zone_weighs_what_async_costs_to_build():
     assert not any(item.startswith("Keep the job plumbing small") for item in high.checklist)
 
 
+def test_a_service_waiting_gets_no_progress_stream():
+    """A public API that takes 5-60 s goes async with a fast path; streaming progress to a page
+    is for a person watching, not for another service, which no stream helps."""
+    api = {**REWRITER, "name": "Public summarise API", "latency_budget_s": 20, "input_tokens": 6000,
+           "output_tokens": 600, "output_format": "text", "downstream": "external_api"}
+    a = quick(api)
+    assert a.recommendation == "async" and 5 < a.latency.end_to_end_p95_s <= 60
+    assert "streaming_progress" not in [p.id for p in a.patterns]
+    person = quick(api, interaction="request_response", downstream="own_ui")
+    assert person.recommendation == "async"
+    assert "streaming_progress" in [p.id for p in person.patterns]
+
+
 # -- 4. provider facts, not guesses ---------------------------------------------------------
 
 
