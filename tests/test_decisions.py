@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from advisor import assess, load_rules, parse_profile
+from advisor.core.engine import first_sentence
 from advisor.core.variables import field_range
 
 from .conftest import PRICE_DATE, SHIPPED_RULES
@@ -104,6 +105,26 @@ def test_someone_watching_with_a_real_time_budget_never_gets_a_job(data):
     a = assess(profile, RULES, price_date=PRICE_DATE, what_if=False)
     assert a.recommendation in ("sync", "streaming")
     assert a.feasible == (a.infeasible_reason is None)
+
+
+LEGAL_AGENT = {
+    "name": "Legal research agent", "interaction": "chat", "latency_budget_s": 20, "requests_per_month": 40_000,
+    "peak_requests_per_minute": 20, "provider": "anthropic", "model": "claude-sonnet-4-5", "tier": "build",
+    "steps": [{"name": "plan", "input_tokens": 2000, "output_tokens": 150},
+              {"name": "search", "tool_latency_s": 1.2, "input_tokens": 3000, "output_tokens": 200},
+              {"name": "read cases", "tool_latency_s": 0.5, "input_tokens": 12_000, "output_tokens": 400},
+              {"name": "answer", "input_tokens": 8000, "output_tokens": 700}],
+}
+
+
+def test_an_agent_in_a_chat_pane_is_told_why_in_a_whole_sentence():
+    """Four steps before the answer's first token: a job, and the reason is the decisive rule's
+    first sentence, not its first two words ("Sync vs." of the source's title)."""
+    a = quick(LEGAL_AGENT)
+    assert (a.recommendation, a.decided_by[0]) == ("async", "latency-first-token-over-5s")
+    assert a.reason.startswith("Sync vs. Async AI Inference puts its 5-second rule before its chat rule;")
+    assert a.reason.endswith("(AI API Integration Patterns: chat streams).")
+    assert all(not first_sentence(r.spec.because).endswith(" vs.") for r in RULES.rules)
 
 
 # -- 2. batch only where it exists, fits its window and pays --------------------------------

@@ -236,7 +236,9 @@ class _FactWords(dict[str, str]):
         return fact_text(name, self.facts.get(name))
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
+# A sentence ends at . ! or ? before a capital or a digit, but not at "vs." (the title "Sync
+# vs. Async AI Inference" is cited inside sentences) nor "e.g." or "i.e.".
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)\s+(?=[A-Z0-9])")
 
 
 @functools.lru_cache(maxsize=1024)  # a rule's words, read again for each workload it decides
