@@ -340,6 +340,21 @@ def test_every_lever_is_real_in_range_and_sorted(data):
             assert change.value >= 1, change
 
 
+def test_a_what_if_that_makes_the_answer_feasible_names_the_rule_it_no_longer_misses():
+    """Invoice extraction over its tier's token limit: fewer input tokens let the peak's backlog
+    drain within the budget. The line says so, not the rule that made the contract async."""
+    invoices = {"name": "Invoice extraction", "interaction": "submit_and_notify", "latency_budget_s": 300,
+                "input_tokens": 4000, "output_tokens": 400, "output_format": "json", "requests_per_month": 200_000,
+                "peak_requests_per_minute": 60, "model": "gpt-4.1-mini", "downstream": "internal_service"}
+    a = decide(invoices)
+    assert (a.recommendation, a.feasible) == ("async", False)
+    assert "cost-backlog-misses-budget" in next(u.rules for u in a.unmet if u.mode == "async")
+    fewer = next(c for c in a.what_would_change if c.fact == "input_tokens")
+    assert (fewer.new_recommendation, fewer.feasible) == ("async", True)
+    assert "(cost-backlog-misses-budget)" in fewer.because
+    assert "ux-submit-and-notify" not in fewer.because
+
+
 def test_what_would_change_drops_zero_sized_requests():
     a = decide(REWRITER)
     assert not [c for c in a.what_would_change if c.fact == "output_tokens" and c.value == 0]

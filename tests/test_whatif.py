@@ -35,7 +35,8 @@ def verify(profile, changes, *, rules=RULES, weights=None) -> None:
         assert (result.recommendation, result.feasible) == (change.new_recommendation, change.feasible), change
         assert (change.new_recommendation, change.feasible) != (current.recommendation, current.feasible)
         # The reason names the rule the new mode misses when it is not feasible; else the rule that
-        # rules out (or that today's mode misses), else the new mode's most decisive rule.
+        # rules out (or that today's mode misses), else, for today's mode now meeting its
+        # contract, the rule it no longer misses, else the new mode's most decisive rule.
         names = rules.header.modes
         ruled_out = next((e.rules[0] for e in result.excluded if e.mode == current.recommendation), None)
         missed = next((e.rules[0] for e in result.unmet if e.mode == current.recommendation), None)
@@ -49,6 +50,11 @@ def verify(profile, changes, *, rules=RULES, weights=None) -> None:
         elif missed:
             assert change.because.startswith(f"{names[current.recommendation].name} misses its contract")
             assert f"({missed})" in change.because
+        elif result.recommendation == current.recommendation:
+            # The same mode, now feasible: the rule it missed as specified and misses no more.
+            gone = next(e.rules[0] for e in current.unmet if e.mode == current.recommendation)
+            assert change.because.startswith(f"{names[current.recommendation].name} now meets its contract")
+            assert f"({gone})" in change.because
         elif result.decided_by:
             assert f"({result.decided_by[0]})" in change.because
         assert change.because.endswith(".")

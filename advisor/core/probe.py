@@ -75,7 +75,8 @@ class ModeProbe:
 
     def because(self, decision: Decision, previous: Mode | None = None) -> str:
         """One sentence naming the rule that decides ``decision``: the rule that rules out
-        the previous mode when there is one, else the most decisive rule for the new one."""
+        the previous mode when there is one, the rule it no longer misses when the same mode
+        now meets its contract, else the most decisive rule for the new one."""
         modes = self.ruleset.header.modes
         if not decision.feasible:
             rule = self.ruleset.rule(decision.unmet[decision.mode][0]).spec
@@ -86,9 +87,14 @@ class ModeProbe:
         if previous is not None and previous in decision.unmet:
             rule = self.ruleset.rule(decision.unmet[previous][0]).spec
             return f"{modes[previous].name} misses its contract: {rule.title.rstrip('.')} ({rule.id})."
+        if previous == decision.mode:  # the same mode, now meeting the contract it missed
+            missed = self.decide({}).unmet.get(previous, ())
+            gone = [rule_id for rule_id in missed if rule_id not in decision.unmet.get(previous, ())]
+            if gone:
+                rule = self.ruleset.rule(gone[0]).spec
+                return (f"{modes[previous].name} now meets its contract, which it missed as specified:"
+                        f" {rule.title.rstrip('.')} ({rule.id}).")
         if not decision.decided_by:
             return f"{modes[decision.mode].name} scores highest with no rule against it."
         rule = self.ruleset.rule(decision.decided_by[0]).spec
-        if previous == decision.mode:  # the same mode, now meeting its contract
-            return f"{modes[decision.mode].name} meets its contract: {rule.title.rstrip('.')} ({rule.id})."
         return f"{rule.title.rstrip('.')} ({rule.id})."
