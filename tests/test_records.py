@@ -238,7 +238,7 @@ def test_madr_content_a_cto_needs():
 
 def test_a_streaming_record_judges_the_first_token_and_states_the_whole_answer():
     text = render_adr(fixed_assessment(EXAMPLES / "chatbot.yaml"), date=DATE)
-    assert "- Streaming response (`streaming`): $351 a month; first token 0.42 s, whole answer 3.47 s, within the" \
+    assert "- Streaming response (`streaming`): $351 a month; whole answer 3.47 s, first token 0.42 s, within the" \
            " budget of 2.50 s; **chosen**." in text
     assert "Streamed, the first token comes after 0.42 s, within the budget." in text
     confirmation = text.split("### Confirmation")[1].split("\n## ")[0]

@@ -313,10 +313,12 @@ def per_request(a: Assessment) -> str:
 
 
 def latency_short(a: Assessment, mode: str) -> str:
-    """The latency an option offers, in a few words: "first token 0.50 s, whole answer 4.00 s"."""
+    """The latency an option offers, in a few words: "whole answer 4.00 s, first token 0.50 s".
+    The figure judged against the budget comes last, next to the verdict the record writes
+    after it (a stream is judged by its first token)."""
     lat = a.latency
     if mode == "streaming":
-        return f"first token {seconds(lat.time_to_first_token_s)}, whole answer {seconds(lat.end_to_end_p95_s)}"
+        return f"whole answer {seconds(lat.end_to_end_p95_s)}, first token {seconds(lat.time_to_first_token_s)}"
     if mode == "async":
         return f"result after {seconds(lat.end_to_end_p95_s)} plus queue wait"
     if mode == "batch":
