@@ -78,6 +78,18 @@ def test_within_the_budget_follows_a_figure_that_is_within_it(written: dict[str,
     assert "whole answer 3.47 s, first token 0.42 s, within the budget of 2.50 s" in written["chatbot madr"]
 
 
+def test_a_person_reads_the_shown_step_only_where_a_person_watches(written: dict[str, str]) -> None:
+    """The ticket agent emails its reply (submit and notify): no one reads its last step as it
+    is written, so neither its record nor its summary says so; the help-centre chat's reader does."""
+    for name in ("support-agent-tools madr", "support-agent-tools nygard"):
+        assert "A person reads the output of" not in written[name]
+        assert "The output of reply is the request's result, prose text." in written[name]
+    assert "the step whose output the person reads" not in written["support-agent-tools text"]
+    assert "(* the step whose output is the request's result)" in written["support-agent-tools text"]
+    assert "A person reads the output of answer, prose text." in written["rag-chat-rewrite madr"]
+    assert "(* the step whose output the person reads as it appears)" in written["rag-chat-rewrite text"]
+
+
 def test_the_prices_are_said_to_be_of_every_model_the_steps_run_on(written: dict[str, str]) -> None:
     """Three of the agent's four steps run on gpt-4.1-mini: its prices are not 'of openai/gpt-4.1'."""
     for name in ("support-agent-tools madr", "support-agent-tools nygard"):

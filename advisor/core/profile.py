@@ -39,6 +39,9 @@ MODES: tuple[Mode, ...] = get_args(Mode)
 Interaction = Literal[
     "chat", "inline_edit", "request_response", "submit_and_notify", "service_call", "pipeline"
 ]
+# Where a person watches the answer appear and reads the shown step as it is written; in the
+# others a service, a notification or a pipeline takes the whole result.
+WATCHED: tuple[Interaction, ...] = ("chat", "inline_edit", "request_response")
 OutputFormat = Literal["text", "json", "embedding"]
 Downstream = Literal["own_ui", "internal_service", "external_api", "compliance_critical"]
 ServiceTier = Literal["standard", "flex", "priority"]

@@ -25,7 +25,7 @@ from advisor.core.clock import today
 from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError
 from advisor.core.policy import fill
-from advisor.core.profile import MODES, Mode, check_name
+from advisor.core.profile import MODES, WATCHED, Mode, check_name
 from advisor.core.provider import SHUTDOWN
 from advisor.core.validation import plain
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
@@ -110,10 +110,12 @@ def _workload_words(a: Assessment) -> list[str]:
         # Plain text, as every sentence here: the template escapes the sentences once.
         named = ", ".join(f"{s.name}{f' x{s.calls}' if s.calls > 1 else ''} ({s.model})" for s in steps)
         shown = next(s for s in steps if s.shown)
+        read = (f"A person reads the output of {shown.name}" if w.interaction in WATCHED
+                else f"The output of {shown.name} is the request's result")
         sentences.append(
             f"It makes {w.requests_per_month:,} requests a month{peak}; each runs {_plural(len(steps), 'step')} in"
-            f" sequence, {_plural(a.latency.calls, 'model call')} in all: {named}. A person reads the output of"
-            f" {shown.name}, {words.output_format[w.output_format].phrase}."
+            f" sequence, {_plural(a.latency.calls, 'model call')} in all: {named}. {read},"
+            f" {words.output_format[w.output_format].phrase}."
         )
     sentences.append(f"The result must be usable within {seconds(w.latency_budget_s)} at p95.{chain}")
     sentences.append(words.downstream[w.downstream].sentence)

@@ -7,6 +7,7 @@ import textwrap
 
 from advisor.core.assessment import Assessment
 from advisor.core.capacity import Capacity
+from advisor.core.profile import WATCHED
 from advisor.core.provider import SHUTDOWN
 from advisor.core.validation import plain
 
@@ -155,7 +156,10 @@ def render_text(a: Assessment) -> str:
                 f"    {name:<{width}} {row.model}, {calls}: {row.call_p50} / {row.call_p95}, tools {row.tools};"
                 f" {row.tokens}; {row.monthly}"
             )
-        add("    (* the step whose output the person reads as it appears)")
+        if w.interaction in WATCHED:
+            add("    (* the step whose output the person reads as it appears)")
+        else:
+            add("    (* the step whose output is the request's result)")
     add("")
 
     pricing = a.pricing
