@@ -496,6 +496,24 @@ def test_hostile_text_is_shown_literally_and_never_run(tmp_path, capsys, templat
     assert inputs.workload.name == HOSTILE["name"] and inputs.workload.description == HOSTILE["description"]
 
 
+def test_a_queue_whose_peak_drains_after_the_budget_is_not_called_within_it():
+    """Invoices queued over their tier's token limit: the job takes 6.76 s, but the peak's last
+    invoice waits 21.4 min in the queue first, against 5 min. The chosen option is not feasible,
+    and its line and its consequence say the wait, over the budget, not 'within the budget'."""
+    invoices = {"name": "Invoice extraction", "interaction": "submit_and_notify", "latency_budget_s": 300,
+                "input_tokens": 4000, "output_tokens": 400, "output_format": "json", "requests_per_month": 200_000,
+                "peak_requests_per_minute": 60, "model": "gpt-4.1-mini", "downstream": "internal_service"}
+    a = fixed_assessment(invoices)
+    assert (a.recommendation, a.feasible) == ("async", False) and a.capacity.drain_time_s > 300
+    text = render_adr(a, date=datetime.date.fromisoformat(DATE))
+    assert ("- Asynchronous job (`async`): $831 a month; result after 6.76 s plus up to 21.4 min in the queue"
+            " after a peak, over the budget of 5 min; **chosen**.") in text
+    assert "within the budget of 5 min" not in text.split("## Decision Outcome")[1].split("### Confirmation")[0]
+    # Within the limits the queue adds nothing the estimate knows of.
+    calm = render_adr(fixed_assessment({**invoices, "tier": "tier-2"}), date=datetime.date.fromisoformat(DATE))
+    assert "result after 6.76 s plus queue wait, within the budget of 5 min; **chosen**." in calm
+
+
 @pytest.mark.parametrize("template", ["madr", "nygard"])
 def test_step_names_read_as_typed_in_the_context(template):
     # The context paragraph names each step: escaped once, so "search & rank" never reads "search &amp; rank".
