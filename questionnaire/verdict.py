@@ -19,6 +19,7 @@ from advisor.core.assessment import Assessment
 from advisor.core.capacity import Capacity
 from advisor.core.clock import today
 from advisor.core.profile import WorkloadProfile
+from advisor.core.provider import SHUTDOWN
 from advisor.views.adr import DEFAULT_DIR, record_title
 from advisor.views.formatting import count, money, saving_or_extra, seconds, tradeoff_in_words
 from advisor.views.limits import headroom, peak_summary
@@ -125,6 +126,8 @@ def verdict_card(shown: Shown) -> None:
                 f"**Not feasible as specified**: {md(words.plain(a.infeasible_reason or ''))}",
                 icon=":material/warning:",
             )
+        for retiring in (x for x in a.assumptions if x.name == SHUTDOWN):
+            st.warning(f"**Model retiring**: {md(retiring.value)}.", icon=":material/event_busy:")
         st.markdown(md(words.plain(a.reason)))
         tradeoff = tradeoff_in_words(a)
         if tradeoff:

@@ -470,6 +470,18 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
     return at.run()
 
 
+def test_the_verdict_says_when_the_model_is_being_retired(at: AppTest) -> None:
+    ok(at)  # the default example, on gpt-4o-mini, assessed at today's prices
+    a = advisor.assess(session_profile(at), advisor.load_rules())
+    (retiring,) = [x.value for x in a.assumptions if x.name == "model shutdown"]
+    assert retiring.startswith("OpenAI shuts gpt-4o-mini down on 2027-01-14")
+    assert f"**Model retiring**: {state.md(retiring)}." in [w.value for w in block(at, "verdict").warning]
+    # Claude Sonnet 4.5 has no announced shutdown.
+    upload(at, "review.yaml", (ROOT / "examples" / "contract-risk-review.yaml").read_bytes())
+    ok(at)
+    assert not [w.value for w in block(at, "verdict").warning if "Model retiring" in w.value]
+
+
 def test_uploading_a_workload_replaces_the_answers(at: AppTest) -> None:
     text = (ROOT / "examples" / "chatbot.yaml").read_text("utf-8").replace("Customer chatbot", "Help widget")
     upload(at, "mine.yaml", text.encode())
