@@ -141,6 +141,16 @@ def test_a_real_time_answer_over_the_limit_is_told_to_expect_429s_at_peak(tmp_pa
             " requests/min") in watch
 
 
+def test_the_account_tier_is_named_once(tmp_path: Path) -> None:
+    workload = tmp_path / "busy-chat.yaml"
+    workload.write_text((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8").replace(
+        "peak_requests_per_minute: 60", "peak_requests_per_minute: 2000"), encoding="utf-8")
+    text = _run("recommend", workload, *FIXED)
+    assert "(account tier 'tier-1'): the requests over it get 429s while someone waits" in text
+    assert "With account tier 'tier-3', whose limits hold the peak" in text
+    assert not re.search(r"\btier tier\b", text)
+
+
 def _option(record: str, label: str) -> str:
     """One option's pros and cons in a MADR record (whitespace as in ``written``)."""
     return record.split(f"### {label}")[1].split(" ### ")[0].split(" ## ")[0]

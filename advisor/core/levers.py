@@ -229,7 +229,8 @@ def _tier_lever(finder: _Finder) -> Iterator[Lever]:
         if situation.capacity.over_limit:
             continue
         if finder.useful(situation, decision) or (decision.feasible and decision.mode == finder.mode):
-            yield finder.lever({"tier": tier}, f"account tier {tier}, whose limits hold the peak", situation, decision)
+            what = f"account tier '{tier}', whose limits hold the peak"
+            yield finder.lever({"tier": tier}, what, situation, decision)
         return
 
 
