@@ -264,7 +264,11 @@ def problems_by_question(errors: list[AdvisorError]) -> dict[str, list[str]]:
     feature a name"), by the question (top-level field) it belongs to."""
     lines: dict[str, list[str]] = {}
     for error in errors:
-        named = f"**{md(question_label(error.field))}**: " if error.field else ""
+        # A problem of no question names what it is about (a file, $ADVISOR_TODAY) as the CLI does.
+        named = (
+            f"**{md(question_label(error.field))}**: " if error.field
+            else f"{md(error.source)}: " if error.source else ""
+        )
         lines.setdefault(question_of(error), []).append(named + in_question_words(error))
     return lines
 

@@ -482,6 +482,17 @@ def test_the_verdict_says_when_the_model_is_being_retired(at: AppTest) -> None:
     assert not [w.value for w in block(at, "verdict").warning if "Model retiring" in w.value]
 
 
+def test_a_malformed_advisor_today_is_named_in_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("ADVISOR_TODAY", "26/11/2026")
+    test = AppTest.from_file(str(APP), default_timeout=30)
+    test.run()
+    assert not test.exception, [e.message for e in test.exception]
+    assert [e.value for e in test.error] == [
+        state.md("$ADVISOR_TODAY") + ": " + state.md("expected a date as YYYY-MM-DD, got '26/11/2026'")
+    ]
+
+
 def test_uploading_a_workload_replaces_the_answers(at: AppTest) -> None:
     text = (ROOT / "examples" / "chatbot.yaml").read_text("utf-8").replace("Customer chatbot", "Help widget")
     upload(at, "mine.yaml", text.encode())
