@@ -75,10 +75,10 @@ def verdict_card(shown: Shown) -> None:
             ":green-badge[:material/check: meets its contract]" if feasible else ":red-badge[misses its contract]",
             f":blue-badge[{a.contract} contract]",
         ]
-        today = a.workload.current_mode
-        if today and today != a.recommendation:
-            badges.append(f":orange-badge[move from {words.short(today).lower()}]")
-        elif today:
+        current = a.workload.current_mode
+        if current and current != a.recommendation:
+            badges.append(f":orange-badge[move from {words.short(current).lower()}]")
+        elif current:
             badges.append(":green-badge[keep the current mode]")
         if shown.custom_weights:
             badges.append(":violet-badge[your axis priorities]")
@@ -86,7 +86,7 @@ def verdict_card(shown: Shown) -> None:
         st.markdown(f"## {md(words.mode(a.recommendation))}")
         with st.container(horizontal=True, gap="medium", key="verdict_figures"):
             saving = cost.saving_vs_current_usd
-            moving = today is not None and today != a.recommendation and saving is not None
+            moving = current is not None and current != a.recommendation and saving is not None
             st.metric(
                 "Monthly cost",
                 money(cost.total_usd),
@@ -95,7 +95,7 @@ def verdict_card(shown: Shown) -> None:
                 delta_arrow="off",
                 width="content",
                 help="Tokens, infrastructure and the build amortised, a month"
-                + (" (today's mode is built: its build is paid)." if today else "."),
+                + (" (today's mode is built: its build is paid)." if current else "."),
             )
             st.metric(
                 judged.label,
