@@ -137,7 +137,10 @@ def catalogue_span() -> tuple[datetime.date, datetime.date]:
         )
         if isinstance(constraint, StartDateConstraint)
     ]
-    return (min(dates), max(dates)) if dates else (today(), today())
+    if not dates:
+        day = today()
+        return day, day
+    return min(dates), max(dates)
 
 
 def price_date_caveat(price_date: datetime.date, model: str = "each model") -> str | None:

@@ -537,11 +537,10 @@ def _peak_use(a: Assessment) -> str:
 def _shutdown_risks(a: Assessment) -> list[dict[str, str]]:
     """A model its provider will shut down puts the decision itself at risk: the record says
     so among its consequences, not only among the assumptions."""
-    sentences = [f"{x.value}." for x in a.assumptions if x.name == SHUTDOWN]
-    sources = [x.source for x in a.assumptions if x.name == SHUTDOWN]
     return [
-        {"risk": risk, "because": _lower_first(risk), "mitigation": RETIRED_MODEL_MITIGATION, "source": source}
-        for risk, source in zip(sentences, sources, strict=True)
+        {"risk": f"{x.value}.", "because": _lower_first(f"{x.value}."), "mitigation": RETIRED_MODEL_MITIGATION,
+         "source": x.source}
+        for x in a.assumptions if x.name == SHUTDOWN
     ]
 
 
