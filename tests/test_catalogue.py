@@ -327,11 +327,11 @@ TODAY = datetime.date(2026, 11, 26)
     [
         ("deepseek", "deepseek-chat", "2026-07-24", "deepseek-flash, deepseek-v4-pro"),
         ("deepseek", "deepseek-reasoner", "2026-07-24", "deepseek-flash, deepseek-v4-pro"),
-        ("openai", "o4-mini-2025-04-16", "2026-10-23", "gpt-4o, gpt-4o-mini, gpt-4.1"),
+        ("openai", "o4-mini-2025-04-16", "2026-10-23", "gpt-4o (until 2027-01-14), gpt-4o-mini (until 2027-01-14)"),
         # Retired before: genai-prices still prices them, so they were assessed as if they answered.
-        ("openai", "o3-mini", "2026-10-23", "gpt-4o, gpt-4o-mini, gpt-4.1"),
-        ("openai", "gpt-4.1-nano-2025-04-14", "2026-10-23", "gpt-4o, gpt-4o-mini, gpt-4.1"),
-        ("openai", "gpt-4o-2024-05-13", "2026-10-23", "gpt-4o, gpt-4o-mini, gpt-4.1"),
+        ("openai", "o3-mini", "2026-10-23", "gpt-4o (until 2027-01-14), gpt-4o-mini (until 2027-01-14)"),
+        ("openai", "gpt-4.1-nano-2025-04-14", "2026-10-23", "gpt-4o (until 2027-01-14), gpt-4o-mini (until 2027-01-14)"),
+        ("openai", "gpt-4o-2024-05-13", "2026-10-23", "gpt-4o (until 2027-01-14), gpt-4o-mini (until 2027-01-14)"),
         ("anthropic", "claude-sonnet-4-20250514", "2026-06-15", "claude-sonnet-4-5, claude-sonnet-4-6"),
         ("anthropic", "claude-opus-4-1", "2026-08-05", "claude-sonnet-4-5, claude-sonnet-4-6"),
     ],
@@ -349,6 +349,27 @@ def test_a_model_its_provider_has_shut_down_is_an_error_naming_the_field_and_the
     assert f"{path}: field 'model': " in err and "Traceback" not in err
     assert f"shut {model} down on {shut_down}" in err
     assert allowed in err  # what is allowed: the provider's models that still answer
+
+
+def test_a_shut_down_chat_model_is_never_told_to_move_to_an_embedding_model_nor_silently_to_a_retiring_one():
+    """After 2027-01-14 gpt-4o-mini's refusal offered "text-embedding-3-small,
+    text-embedding-3-large" as the OpenAI models that answer; before it, o4-mini's offered
+    gpt-4o and gpt-4.1 without saying they go seven weeks later."""
+    after = datetime.date(2027, 1, 20)
+    with pytest.raises(InputError) as info:
+        assess({**BASE, "model": "gpt-4o-mini"}, RULES, price_date=after, what_if=False)
+    offered = str(info.value).split(f"answer on {after}: ")[1]
+    assert "embedding" not in offered
+    with pytest.raises(InputError) as info:
+        assess({**BASE, "model": "o4-mini"}, RULES, price_date=TODAY, what_if=False)
+    offered = str(info.value).split(f"answer on {TODAY}: ")[1]
+    assert "embedding" not in offered
+    assert "gpt-4.1 (until 2027-01-14)" in offered and "o3 (until 2026-12-11)" in offered
+    # Those with no shutdown announced come first; the retiring ones latest first.
+    names = [name.split(" (until ")[0] for name in offered.split("; or give")[0].split(", ")]
+    dates = [m.shutdown.date if m.shutdown else datetime.date.max
+             for m in (CATALOGUE.resolve("openai", name).model for name in names) if m is not None]
+    assert dates == sorted(dates, reverse=True) and len(dates) == len(names)
 
 
 def test_a_shut_down_model_of_a_step_names_the_step():

@@ -7,11 +7,11 @@ the field and what the provider offers.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .assumption import Assumption
-from .catalogue import Catalogue, ResolvedModel
+from .catalogue import Catalogue, ModelSpec, ResolvedModel
 from .errors import InputError, UnknownModelError
 from .profile import WorkloadProfile
 
@@ -109,11 +109,11 @@ def model_shutdown(
     source = catalogue.cite(shutdown.source)
     effect = shutdown.note or "every request to it fails"
     if price_date >= shutdown.date:
-        answering = [key for key, m in spec.models.items() if m.shutdown is None or m.shutdown.date > price_date]
         raise UnknownModelError(
             f"{spec.name} shut {model} down on {shutdown.date}: {effect} [{source}]. "
             f"{spec.name}'s models in the provider catalogue that answer on {price_date}: "
-            f"{', '.join(answering) or 'none'}; or give a price date before {shutdown.date} to assess it as it was",
+            f"{', '.join(_answering(spec.models, entry, price_date)) or 'none'}; or give a price date before "
+            f"{shutdown.date} to assess it as it was",
             field="model",
         )
     days = (shutdown.date - price_date).days
@@ -123,6 +123,17 @@ def model_shutdown(
         f"price date: from then {effect}, so this decision holds only until the move to a current model",
         source=source,
     )
+
+
+def _answering(models: Mapping[str, ModelSpec], gone: ModelSpec, day: datetime.date) -> list[str]:
+    """What can replace ``gone`` on ``day``: the provider's models of the same kind (a chat
+    model is not replaced by an embedding model) that still answer, those with no announced
+    shutdown first, then the retiring ones, latest shutdown first, each with its date."""
+    kind = [(key, m) for key, m in models.items() if m.output == gone.output]
+    lasting = [key for key, m in kind if m.shutdown is None]
+    retiring = sorted(((m.shutdown.date, key) for key, m in kind if m.shutdown and m.shutdown.date > day),
+                      key=lambda pair: pair[0], reverse=True)
+    return [*lasting, *(f"{key} (until {date})" for date, key in retiring)]
 
 
 def first_shutdown(
