@@ -61,7 +61,9 @@ def _edit(folder: Path, change: Any) -> None:
         ("openai", "gemini-2.5-flash", None),  # lookups never cross providers
         ("google", "gpt-4o-mini", None),
         ("openai", "mini", None),  # no substring accident either way
-        ("openai", "gpt-5.4-mini", None),  # a model the catalogue lacks
+        ("openai", "gpt-5.4-mini-2026-03-17", "gpt-5.4-mini"),  # not gpt-5.4
+        ("openai", "gpt-5.4-2026-03-05", "gpt-5.4"),
+        ("openai", "gpt-5.4-nano", None),  # a model the catalogue lacks
         ("acme", "gpt-4o", None),  # a provider it lacks
     ],
 )
@@ -445,6 +447,53 @@ def test_the_model_levers_never_try_a_model_its_provider_has_shut_down(monkeypat
     gone = {"o1", "o3-mini", "gpt-4.1-nano", "gpt-4o-2024-05-13", "gpt-4", "gpt-3.5-turbo", "o4-mini"}
     assert not gone & set(tried)
     assert not [lever for lever in found if gone & {str(v) for v in lever.changes.values()}]
+
+
+# OpenAI shuts every chat model above down by 2027-01-14; these answer with no shutdown announced.
+CURRENT_OPENAI = ("gpt-5.4", "gpt-5.4-mini", "gpt-5.5", "gpt-6-luna")
+
+
+@pytest.mark.parametrize("model", CURRENT_OPENAI)
+def test_current_openai_chat_models_resolve_are_priced_and_are_not_retiring(model):
+    a = assess({**BASE, "model": model}, RULES, price_date=TODAY, what_if=False)
+    assert CATALOGUE.resolve("openai", model).model_key == model
+    assert a.costs and all(cost.tokens_usd > 0 for cost in a.costs.values())
+    assert f"openai {model} on {TODAY}: input $" in _assumption(a, "prices")
+    assert not [x for x in a.assumptions if x.name == "model shutdown"]
+    # Still assessed, and still not retiring, on the day the last of the old ones is shut down.
+    later = assess({**BASE, "model": model}, RULES, price_date=datetime.date(2027, 1, 14), what_if=False)
+    assert not [x for x in later.assumptions if x.name == "model shutdown"]
+
+
+def _assumption(a, name):
+    (found,) = [x for x in a.assumptions if x.name == name]
+    return found.value
+
+
+def test_gpt_5_4_answers_without_reasoning_at_its_measured_speed_and_says_where_it_is_from():
+    speed = model_speed(CATALOGUE, "openai", "gpt-5.4")
+    assert not speed.reasons and speed.measured
+    assert speed.ttft_p95_s == pytest.approx(0.397 * 1.7)
+    assert "BridgeBench" in speed.ttft_assumption.source and "2026-11-26" in speed.ttft_assumption.source
+    assert "short factual prompts" in speed.ttft_assumption.value  # the workload it was measured on
+    assert "none (default)" in CATALOGUE.data.sources["openai_model_page_gpt_5_4"].title
+
+
+def test_gpt_5_4_mini_has_no_published_speed_and_says_it_uses_the_fallback():
+    speed = model_speed(CATALOGUE, "openai", "gpt-5.4-mini")
+    assert not speed.reasons and not speed.measured
+    assert "not a measurement of this model" in speed.ttft_assumption.value
+
+
+def test_gpt_5_5_and_gpt_6_luna_reason_by_default_and_gpt_5_5_carries_its_tier_limits():
+    for model in ("gpt-5.5", "gpt-6-luna"):
+        speed = model_speed(CATALOGUE, "openai", model)
+        assert speed.reasons and speed.ttft_p95_s > 20, model
+        assert "reasons before it answers" in speed.ttft_assumption.value
+    a = assess({**BASE, "model": "gpt-5.5", "tier": "tier-3"}, RULES, price_date=TODAY, what_if=False)
+    assert _assumption(a, "rate limits").startswith("RPM 5,000, TPM 2,000,000 (OpenAI gpt-5.5, tier-3")
+    assert "model page gpt-5.5" in next(x for x in a.assumptions if x.name == "rate limits").source
+    assert CATALOGUE.resolve("openai", "gpt-6-luna").model.flex  # Batch and Flex at half price
 
 
 def test_the_rule_set_documentation_marks_the_models_shut_down_or_shutting_down():
