@@ -21,7 +21,7 @@ from advisor.core.latency import model_speed
 from advisor.core.prices import price_card
 from advisor.core.situation import resituate, situate
 
-from .conftest import PRICE_DATE, SHIPPED_RULES, run_cli
+from .conftest import EXAMPLES, PRICE_DATE, SHIPPED_RULES, run_cli
 from .strategies import profile_dicts
 
 RULES = load_rules()
@@ -428,11 +428,15 @@ def test_a_shutdown_names_a_known_source(tmp_path):
         load_rules(folder)
 
 
-def test_the_model_levers_never_try_a_model_its_provider_has_shut_down(monkeypatch):
-    """Nine OpenAI models are listed only to be refused: re-running the assessment with each
-    to find a lever is work for nothing (and a lever never names one)."""
+def test_the_model_levers_never_try_a_model_being_retired(monkeypatch, tmp_path):
+    """Every OpenAI model of the shipped catalogue is shut down or going away: re-running the
+    assessment with one to find a lever is work for nothing, since a lever never names it.
+    gpt-4.1-mini, its shutdown taken out here, is the one model tried."""
     from advisor.core import levers
 
+    folder = _copy(tmp_path)
+    _edit(folder, lambda d: d["providers"]["openai"]["models"]["gpt-4.1-mini"].pop("shutdown"))
+    rules = load_rules(folder)
     tried: list[str] = []
     run = levers._Finder.run
 
@@ -441,12 +445,42 @@ def test_the_model_levers_never_try_a_model_its_provider_has_shut_down(monkeypat
         return run(self, changes)
 
     monkeypatch.setattr(levers._Finder, "run", spy)
-    a = assess({**BASE, "latency_budget_s": 1.0, "output_tokens": 400}, RULES, price_date=TODAY)
+    a = assess({**BASE, "latency_budget_s": 1.0, "output_tokens": 400}, rules, price_date=TODAY)
     found = a.levers  # searched when first read
-    assert tried, "no model lever was tried"
-    gone = {"o1", "o3-mini", "gpt-4.1-nano", "gpt-4o-2024-05-13", "gpt-4", "gpt-3.5-turbo", "o4-mini"}
-    assert not gone & set(tried)
-    assert not [lever for lever in found if gone & {str(v) for v in lever.changes.values()}]
+    assert tried == ["gpt-4.1-mini"]
+    assert {lv.changes["model"] for lv in found if "model" in lv.changes} <= {"gpt-4.1-mini"}
+
+
+def _retiring(rules, provider: str, model: str) -> bool:
+    entry = rules.catalogue.resolve(provider, model).model
+    return entry is not None and entry.shutdown is not None
+
+
+def _model_levers(a) -> list[tuple[str, str]]:
+    return [(k, str(v)) for lever in a.levers for k, v in lever.changes.items() if k.rsplit(".", 1)[-1] == "model"]
+
+
+@pytest.mark.parametrize("example", ["document-summary-button", "gray-zone-30s", "support-agent-tools"])
+def test_a_model_lever_never_proposes_a_model_being_retired(example):
+    """gpt-4o's levers offered gpt-4o-mini, which OpenAI shuts down on 2027-01-14 like gpt-4o,
+    and nothing said so: advice to move to a model that is going away. A lever names only a
+    model with no announced shutdown (a step's model lever too)."""
+    profile = advisor.load_profile(EXAMPLES / f"{example}.yaml")
+    a = assess(profile, RULES, price_date=TODAY)
+    proposed = _model_levers(a)
+    assert not [m for _, m in proposed if _retiring(RULES, profile.provider, m)], proposed
+
+
+def test_a_model_lever_proposes_a_model_with_no_shutdown(tmp_path):
+    """The same workload on a catalogue where gpt-4.1-mini has no shutdown: it is proposed, and
+    the retiring gpt-4o-mini, faster and cheaper, still is not."""
+    folder = _copy(tmp_path)
+    _edit(folder, lambda d: d["providers"]["openai"]["models"]["gpt-4.1-mini"].pop("shutdown"))
+    rules = load_rules(folder)
+    a = assess(advisor.load_profile(EXAMPLES / "document-summary-button.yaml"), rules, price_date=TODAY)
+    proposed = [m for _, m in _model_levers(a)]
+    assert "gpt-4.1-mini" in proposed
+    assert not [m for m in proposed if _retiring(rules, "openai", m)], proposed
 
 
 # OpenAI shuts every chat model above down by 2027-01-14; these answer with no shutdown announced.

@@ -1,7 +1,8 @@
 """Levers: what the architect controls that would make the recommendation feasible, or
 cheaper, each found by re-running the assessment with that one change (never asserted).
 
-- another model of the same provider from the catalogue (faster or cheaper), priced;
+- another model of the same provider from the catalogue (faster or cheaper), priced; never
+  one whose provider has announced its shutdown (a move to it would have to be made again);
 - the provider's priority tier (where the catalogue documents its effect and the price
   data prices it), and its flex tier for work a queue can wait for;
 - prompt caching of half of each prompt (advisor default: a stable system prompt and
@@ -161,11 +162,10 @@ def _models_for(
     # does not.
     reasons = current.model.reasons if current.model is not None else False
     found: list[Lever] = []
-    price_date = finder.base.card.price_date
     for model_id, spec in catalogue.models_of(provider):
         if model_id == current.model_key or (spec.output == "embedding") != embedding:
             continue
-        if spec.shutdown is not None and spec.shutdown.date <= price_date:  # listed only to be refused
+        if spec.shutdown is not None:  # shut down, or going away: advice to move to it would not last
             continue
         if spec.reasons and not reasons:
             continue
