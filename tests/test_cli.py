@@ -65,6 +65,63 @@ def test_json_has_the_stable_keys_and_equals_the_api(capsys):
     assert data == json.loads(json.dumps(api.model_dump(mode="json")))
 
 
+def _cited(data: Any, path: str = "") -> list[tuple[str, str, list[str]]]:
+    """Every citation in a JSON document: (path, its source text, the ids beside it)."""
+    found = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("source", "limits_source") and isinstance(value, str):
+                found.append((f"{path}.{key}", value, data.get(f"{key}_ids")))
+            elif key not in ("sources", "pricing"):  # pricing's sources name kinds: genai-prices, override
+                found += _cited(value, f"{path}.{key}")
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found += _cited(value, f"{path}[{i}]")
+    return found
+
+
+def test_json_names_every_source_it_cites_with_its_title(capsys):
+    """The JSON cited source documents by file key ('004_5230b8ac56ced4ba.txt § The five axes')
+    and catalogue pages only as text, with nothing a script can show or link: beside every
+    source now stand the ids it cites, and one map, keyed by id, gives each one's title, url,
+    date and kind."""
+    code, out, _ = run_cli(capsys, "recommend", "examples/support-reply-draft.yaml", "--format", "json",
+                           "--price-date", "2026-11-01")
+    assert code == 0
+    data = json.loads(out)
+    sources = data["sources"]
+    cited = _cited(data)
+    assert [path for path, _, ids in cited if ids is None] == []
+    used = [i for _, _, ids in cited for i in ids]
+    assert set(used) == set(sources)  # every id cited is in the map, and the map holds no other
+    for entry in sources.values():
+        assert set(entry) == {"title", "url", "as_of", "kind"} and entry["title"]
+    document = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b")
+    for path, text, ids in cited:
+        assert set(document.findall(text)) <= set(ids), path  # every document key in a source is listed
+    axes = next(r for r in data["fired_rules"] if "004_5230b8ac56ced4ba.txt" in r["source"])
+    assert "004_5230b8ac56ced4ba.txt" in axes["source_ids"]
+    assert sources["004_5230b8ac56ced4ba.txt"] == {
+        "title": "Sync vs. Async AI Inference: Pick the Right Model for Your Product", "url": None, "as_of": None,
+        "kind": None,
+    }
+    # A catalogue fact: the page, its address and the day it was read.
+    limits = next(x for x in data["capacity"]["assumptions"] if x["name"] == "rate limits")
+    assert limits["source_ids"][0] == "openai_model_pages_2026_09_24"
+    assert data["capacity"]["limits_source_ids"] == ["openai_model_pages_2026_09_24"]
+    assert sources["openai_model_pages_2026_09_24"] == {
+        "title": "OpenAI model pages gpt-4o and gpt-4o-mini (rate limits per tier), verbatim copies",
+        "url": "https://developers.openai.com/api/docs/models/gpt-4o.md", "as_of": "2026-09-24",
+        "kind": "transcription",
+    }
+    for _, text, ids in cited:
+        for i in ids:
+            if sources[i]["url"]:
+                assert sources[i]["url"] in text  # a catalogue page's id is the page the text cites
+    # Read back through the API, the same document.
+    assert json.loads(json.dumps(advisor.Assessment.model_validate(data).model_dump(mode="json"))) == data
+
+
 def test_same_input_gives_byte_identical_output(capsys):
     outputs = set()
     for _ in range(2):

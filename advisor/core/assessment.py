@@ -24,6 +24,7 @@ from pydantic import (
 
 from .assumption import Assumption
 from .capacity import Capacity
+from .citation import SourceInfo, document_ids, source_map
 from .cost import ModeCost, StepCost
 from .engine import Evaluation, evaluate, first_sentence, reason_text
 from .errors import InputError
@@ -83,6 +84,7 @@ class FiredRule(BaseModel):
     title: str
     because: str
     source: str
+    source_ids: list[str] = []  # the documents ``source`` cites: keys of the assessment's ``sources``
     scores: dict[str, float]
     exclude: list[Mode]
     unmet: list[Mode]
@@ -96,6 +98,7 @@ class Pattern(BaseModel):
     description: str
     source: str
     rules: list[str]
+    source_ids: list[str] = []
 
 
 class Risk(BaseModel):
@@ -103,6 +106,7 @@ class Risk(BaseModel):
     risk: str
     mitigation: str
     source: str
+    source_ids: list[str] = []
 
 
 class ConditionTrace(BaseModel):
@@ -182,22 +186,29 @@ class Assessment(BaseModel):
     assumptions: list[Assumption]
     facts: dict[str, Any]
     # trace, what_would_change and levers: worked out when first read (below), and in the
-    # JSON after facts, in that order.
+    # JSON after facts, in that order; then sources, the documents every source cites.
 
     # The rule set that made it: the views read its wording and policy. Not serialised.
     _rules: RuleSet | None = PrivateAttr(default=None)
     # The trace, the what-if changes and the levers, and what they are worked out from.
     _later: _Later | None = PrivateAttr(default=None)
+    # The documents cited, by id: made when first read (or as read back from the JSON).
+    _sources: dict[str, SourceInfo] | None = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
     def _with_given(cls, data: Any, handler: ModelWrapValidatorHandler[Assessment]) -> Assessment:
         """An assessment read back from its JSON keeps the trace, changes and levers it holds."""
         given = {}
+        sources = None
         if isinstance(data, Mapping) and not _LAZY.isdisjoint(data):
             data = dict(data)
             given = {key: data.pop(key) for key in _LAZY if key in data}
+        if isinstance(data, Mapping) and "sources" in data:
+            data = dict(data)
+            sources = _lazy_adapters()["sources"].validate_python(data.pop("sources"))
         assessment = handler(data)
+        assessment._sources = sources
         if given:
             lists = _lazy_adapters()
             assessment._later = _Later(
@@ -241,6 +252,27 @@ class Assessment(BaseModel):
         if later.levers is None:
             later.search(self)
         return later.levers or []
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def sources(self) -> dict[str, SourceInfo]:
+        """Every document a ``source`` here cites, once, by the id its ``source_ids`` give:
+        its title, and its url, date and kind where the catalogue has them."""
+        if self._sources is None:
+            ruleset = self._rules
+            self._sources = {} if ruleset is None else source_map(
+                self._cited(), _documents(ruleset, self._cited()), ruleset.catalogue
+            )
+        return self._sources
+
+    def _cited(self) -> list[str]:
+        cap = self.capacity
+        groups = [
+            *(r.source_ids for r in self.fired_rules), *(p.source_ids for p in self.patterns),
+            *(r.source_ids for r in self.risks), *(x.source_ids for x in self.assumptions),
+            *(x.source_ids for x in cap.assumptions), cap.limits_source_ids, *(m.limits_source_ids for m in cap.models),
+        ]
+        return list(dict.fromkeys(key for group in groups for key in group))
 
     def __eq__(self, other: object) -> bool:
         # What it says, whether or not its trace, changes and levers were read yet.
@@ -346,7 +378,7 @@ def build_assessment(
             entry = patterns.setdefault(
                 pid,
                 {"id": pid, "name": pattern.name, "description": pattern.description.strip(),
-                 "source": pattern.source, "rules": []},
+                 "source": pattern.source, "rules": [], "source_ids": shared.cited(pattern.source)},
             )
             entry["rules"].append(rule.id)
 
@@ -460,6 +492,14 @@ class _Shared:
         # same numbers): one instance each, up to a bound.
         self._ranks: dict[tuple[Any, ...], ModeRank] = {}
         self._exclusions: dict[tuple[Any, ...], Exclusion] = {}
+        self._cited: dict[str, list[str]] = {}
+
+    def cited(self, source: str) -> list[str]:
+        """The rule set's documents a rule's, pattern's or risk's ``source`` names."""
+        made = self._cited.get(source)
+        if made is None:
+            made = self._cited[source] = list(document_ids(source, self.ruleset.header.sources))
+        return made
 
     def fired_rule(self, rule: Rule) -> FiredRule:
         made = self._fired.get(rule.id)
@@ -467,6 +507,7 @@ class _Shared:
             spec = rule.spec
             made = self._fired[rule.id] = FiredRule(
                 id=rule.id, axis=spec.axis, title=spec.title, because=spec.because.strip(), source=spec.source,
+                source_ids=self.cited(spec.source),
                 scores=spec.effect.scores, exclude=list(spec.effect.excluded_modes), unmet=list(spec.effect.unmet),
                 patterns=list(spec.effect.patterns),
             )
@@ -476,7 +517,8 @@ class _Shared:
         made = self._risks.get(mode)
         if made is None:
             made = self._risks[mode] = tuple(
-                Risk.model_validate(r.model_dump()) for r in self.ruleset.header.modes[mode].risks
+                Risk.model_validate({**r.model_dump(), "source_ids": self.cited(r.source)})
+                for r in self.ruleset.header.modes[mode].risks
             )
         return made
 
@@ -547,7 +589,20 @@ def _lazy_adapters() -> dict[str, TypeAdapter[Any]]:
         "trace": TypeAdapter(list[RuleTrace]),
         "what_would_change": TypeAdapter(list[Change]),
         "levers": TypeAdapter(list[Lever]),
+        "sources": TypeAdapter(dict[str, SourceInfo]),
     }
+
+
+def _documents(ruleset: RuleSet, ids: list[str]) -> dict[str, str]:
+    """The rule set's documents by id, and the shipped rule set's where an id cited is in
+    neither the rule set nor its catalogue (the advisor's own figures cite the shipped
+    documents whatever rule set decides)."""
+    documents = dict(ruleset.header.sources)
+    if all(i in documents or i in ruleset.catalogue.data.sources for i in ids):
+        return documents
+    from .resources import shipped_dir
+
+    return {**load_rules(shipped_dir("rules")).header.sources, **documents}
 
 
 def _trace_of(evaluation: Evaluation) -> list[RuleTrace]:

@@ -13,3 +13,11 @@ class Assumption(BaseModel):
     name: str
     value: str
     source: str
+    # The documents ``source`` cites, by id: keys of the rule set's and the catalogue's
+    # ``sources`` (the assessment's ``sources`` map gives each one's title, url and date).
+    source_ids: tuple[str, ...] = ()
+
+
+def joined_ids(*groups: tuple[str, ...]) -> tuple[str, ...]:
+    """The ids of sources cited together, each once, in order."""
+    return tuple(dict.fromkeys(key for group in groups for key in group))

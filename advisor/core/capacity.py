@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .assumption import Assumption
+from .assumption import Assumption, joined_ids
 from .latency import LatencyEstimate
 from .profile import DEFAULT_PEAK_MINUTES, WorkloadProfile
 from .provider import account_tier, batch_offer, provider_tier
@@ -86,6 +86,7 @@ class ModelCapacity:
     concurrency_utilisation: float | None
     utilisation: float | None  # the tightest of its limits; None: no limit known
     limits_source: str
+    limits_source_ids: tuple[str, ...] = ()  # the documents limits_source cites
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,7 @@ class Capacity:
     backlog_requests: float = 0.0  # requests queued when the peak ends (0 within the limits)
     drain_time_s: float | None = 0.0  # from the peak's end until the queue is empty; None: never
     async_workers_at_peak: float = 0.0  # Little's law on the mean request time, at the rate served
+    limits_source_ids: tuple[str, ...] = ()  # the documents limits_source cites
 
 
 def batch_submissions(requests: int, input_tokens: int, max_requests: int | None, max_mb: float | None) -> int:
@@ -150,6 +152,7 @@ class _Limits:
     token_limit: str
     cached_input_counts: bool
     source: str
+    source_ids: tuple[str, ...]  # the documents ``source`` cites
     assumptions: tuple[Assumption, ...]
     tier: str | None
 
@@ -181,10 +184,11 @@ def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_
                 name="rate limits",
                 value=f"unknown: {why}; give 'rate_limits' to check peak traffic against yours",
                 source=catalogue.cite(spec.rate_limits_source) if spec else "advisor provider catalogue",
+                source_ids=catalogue.ids(spec.rate_limits_source) if spec else (),
             )
         )
         hit = _Limits(None, None, None, None, None, spec.token_limit if spec else "combined", True,
-                      f"none known ({why})", tuple(assumptions), tier)
+                      f"none known ({why})", (), tuple(assumptions), tier)
     else:
         assert spec is not None and model is not None
         counted = spec.cached_input_counts is not False
@@ -197,7 +201,8 @@ def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_
             if value is not None
         ]
         label = f"{spec.name} {name}, {tier}"
-        source = catalogue.cite(model.limits_source)
+        source, source_ids = catalogue.cite(model.limits_source), catalogue.ids(model.limits_source)
+        cached_ids: tuple[str, ...] = ()
         # Whether cached input counts is said of token limits, by the provider's rate-limit pages.
         counts_tokens = any(v is not None for v in (limits.tpm, limits.input_tpm, limits.output_tpm))
         cached = ""
@@ -211,13 +216,14 @@ def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_
             rate_source = catalogue.cite(spec.rate_limits_source)
             if spec.cached_input_counts is not None and rate_source not in source:
                 cached_source = f"; cached input: {rate_source}"
+                cached_ids = catalogue.ids(spec.rate_limits_source)
         assumptions.append(
             Assumption(name="rate limits", value=f"{', '.join(parts)} ({label}{cached})",
-                       source=source + cached_source)
+                       source=source + cached_source, source_ids=joined_ids(source_ids, cached_ids))
         )
         hit = _Limits(
             limits.rpm, limits.tpm, limits.input_tpm, limits.output_tpm, limits.concurrency, spec.token_limit,
-            counted, f"{label}: {source}", tuple(assumptions), tier,
+            counted, f"{label}: {source}", source_ids, tuple(assumptions), tier,
         )
     catalogue.memo[key] = hit
     return hit
@@ -232,7 +238,7 @@ def _profile_limits(catalogue: Catalogue, profile: WorkloadProfile) -> _Limits:
     return _Limits(
         given.rpm, given.tpm, given.input_tpm, given.output_tpm, given.concurrency,
         "separate" if separate and given.tpm is None else "combined",
-        spec is None or spec.cached_input_counts is not False, "profile rate_limits", (), tier,
+        spec is None or spec.cached_input_counts is not False, "profile rate_limits", (), (), tier,
     )
 
 
@@ -251,10 +257,14 @@ def _batch_assumptions(catalogue: Catalogue, provider: str) -> tuple[Assumption,
                     f"{offer.max_file_mb:g} MB" if offer.max_file_mb else "",
                 ) if text
             )
-            assumptions.append(Assumption(name="batch limits", value=f"{caps} per batch", source=offer.source))
+            assumptions.append(
+                Assumption(name="batch limits", value=f"{caps} per batch", source=offer.source,
+                           source_ids=offer.source_ids)
+            )
         else:
             assumptions.append(
-                Assumption(name="batch limits", value="no per-batch cap published", source=offer.source)
+                Assumption(name="batch limits", value="no per-batch cap published", source=offer.source,
+                           source_ids=offer.source_ids)
             )
         assumptions.append(_A_JSONL)
     assumptions.append(_A_LITTLE)
@@ -288,7 +298,7 @@ def _chain_assumption(catalogue: Catalogue, provider: str, calls: int) -> Assump
         name="batch chain",
         value=f"every model call is a batch request, and each of the {calls} dependent calls of a request waits for "
         f"the batch before it: up to {calls} x {window:g} h through a Batch API",
-        source=offer.source,
+        source=offer.source, source_ids=offer.source_ids,
     )
 
 
@@ -346,7 +356,7 @@ def estimate_capacity(
                 input_tpm_limit=limits.input_tpm, output_tpm_limit=limits.output_tpm,
                 concurrency_limit=limits.concurrency, rpm_utilisation=rpm_use, tpm_utilisation=tpm_use,
                 concurrency_utilisation=concurrency_use, utilisation=max(shares) if shares else None,
-                limits_source=limits.source,
+                limits_source=limits.source, limits_source_ids=limits.source_ids,
             )
         )
     known = [m for m in models if m.utilisation is not None]
@@ -395,6 +405,7 @@ def estimate_capacity(
         concurrency_limit=binding.concurrency_limit,
         limits_known=worst is not None,
         limits_source=binding_limits.source,
+        limits_source_ids=binding_limits.source_ids,
         rpm_utilisation=binding.rpm_utilisation,
         tpm_utilisation=binding.tpm_utilisation,
         concurrency_utilisation=binding.concurrency_utilisation,

@@ -312,6 +312,10 @@ class Catalogue:
             return "advisor catalogue"
         return "; ".join(self._cite_one(key) for key in ([keys] if isinstance(keys, str) else keys))
 
+    def ids(self, keys: Sources | None) -> tuple[str, ...]:
+        """The ids of the sources named (what ``cite`` cites), for a reader to look up."""
+        return tuple(_source_keys(keys))
+
     def _cite_one(self, key: str) -> str:
         source = self.data.sources[key]
         when = {"page": "dated", "transcription": "copied", "read": "read", "measured": "measured", "seed": "as of"}

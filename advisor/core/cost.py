@@ -43,6 +43,7 @@ _SOURCE_EFFORT = (
     "advisor default (docs/cost-model.md), ordered by 003_a5044114f5d4f089.txt, Head-to-Head Comparison "
     "(implementation complexity low/medium/high)"
 )
+_SOURCE_EFFORT_IDS = ("003_a5044114f5d4f089.txt",)
 
 # A fully loaded engineer (~$200K a year over 50 working weeks).
 USD_PER_PERSON_WEEK = 4_000.0
@@ -86,7 +87,7 @@ _A_ENGINEERING: dict[Mode, Assumption] = {
     m: Assumption(
         name=f"{m} engineering",
         value=f"{weeks:g} person-week{'' if weeks == 1 else 's'} ({_WHAT[m]})",
-        source=_SOURCE_EFFORT,
+        source=_SOURCE_EFFORT, source_ids=_SOURCE_EFFORT_IDS,
     )
     for m, weeks in ENGINEERING_PERSON_WEEKS.items()
 }

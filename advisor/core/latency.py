@@ -29,7 +29,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .assumption import Assumption
+from .assumption import Assumption, joined_ids
 from .distribution import Z99, Calls, Percentiles, percentiles
 from .profile import DEFAULT_LATENCY_CORRELATION, WorkloadProfile
 from .steps import WorkStep, calls_per_request, work_steps
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 RETRY_BACKOFF_S = 1.0
 _SOURCE_MODEL = "advisor latency model (docs/cost-model.md)"
 _SOURCE_RETRY = "003_a5044114f5d4f089.txt § The Resilient Client (retry with exponential backoff: 1s, 2s, 4s, 8s)"
+_SOURCE_RETRY_IDS = ("003_a5044114f5d4f089.txt",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +81,17 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
         median = speed.ttft_s
         if speed.ttft_p95_s is not None:
             ttft, how = speed.ttft_p95_s, f"{speed.ttft_p95_s:g} s at p95, measured ({name}{note})"
-            source = catalogue.cite(speed.source)
+            source, source_ids = catalogue.cite(speed.source), catalogue.ids(speed.source)
         else:
             ttft = speed.ttft_s * ratio
             how = f"{ttft:.2f} s at p95 = {speed.ttft_s:g} s median x {ratio:g} ({name}{note})"
             source = f"{catalogue.cite(speed.source)}; spread: {catalogue.cite(ratio_source)}"
+            source_ids = joined_ids(catalogue.ids(speed.source), catalogue.ids(ratio_source))
         tps, measured = speed.output_tokens_per_s, True
-        ttft_assumption = Assumption(name="time to first token", value=how, source=source)
+        ttft_assumption = Assumption(name="time to first token", value=how, source=source, source_ids=source_ids)
         speed_assumption = Assumption(
-            name="output speed", value=f"{tps:g} tokens/s, median ({name})", source=catalogue.cite(speed.source)
+            name="output speed", value=f"{tps:g} tokens/s, median ({name})", source=catalogue.cite(speed.source),
+            source_ids=catalogue.ids(speed.source),
         )
     elif reasons:
         median = fallback.reasoning_ttft_s
@@ -100,11 +103,13 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
             "answers and has no measured speed; the first visible token waits for the reasoning (o3's median)",
             source=f"{catalogue.cite(fallback.reasoning_source)}; reasons: {catalogue.cite(entry.reasons_source)}"
             if entry is not None else catalogue.cite(fallback.reasoning_source),
+            source_ids=joined_ids(catalogue.ids(fallback.reasoning_source),
+                               catalogue.ids(entry.reasons_source) if entry is not None else ()),
         )
         speed_assumption = Assumption(
             name="output speed",
             value=f"{tps:g} tokens/s (no measured speed for {name}: the slow end of the published range)",
-            source=catalogue.cite(fallback.source),
+            source=catalogue.cite(fallback.source), source_ids=catalogue.ids(fallback.source),
         )
     else:
         ttft, tps, measured = fallback.ttft_p95_s, fallback.output_tokens_per_s, False
@@ -113,12 +118,12 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
         ttft_assumption = Assumption(
             name="time to first token",
             value=f"{ttft:g} s ({name}: {why}; the slow end of the published range, not a measurement of this model)",
-            source=catalogue.cite(fallback.source),
+            source=catalogue.cite(fallback.source), source_ids=catalogue.ids(fallback.source),
         )
         speed_assumption = Assumption(
             name="output speed",
             value=f"{tps:g} tokens/s ({name}: {why}; the slow end of the published range)",
-            source=catalogue.cite(fallback.source),
+            source=catalogue.cite(fallback.source), source_ids=catalogue.ids(fallback.source),
         )
     if service_tier == "priority" and entry is not None and entry.priority_output_tokens_per_s is not None:
         floor = entry.priority_output_tokens_per_s
@@ -128,6 +133,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
                 name="output speed",
                 value=f"{tps:g} tokens/s: the priority tier's guaranteed median for {name}",
                 source=catalogue.cite(spec.priority.source) if spec is not None and spec.priority else "catalogue",
+                source_ids=catalogue.ids(spec.priority.source) if spec is not None and spec.priority else (),
             )
     # The catalogue's first token of a model that reasons includes its reasoning (o3's was
     # measured so; a model without a measurement gets o3's). Stated reasoning tokens are
@@ -138,7 +144,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
         value=f"{start_p95:g} s at p95 before the reasoning ({name}'s measured first token includes reasoning at a "
         "benchmark's workload; the stated reasoning tokens are added at its output speed instead; the start is the "
         "slow end of the published range)",
-        source=catalogue.cite(fallback.source),
+        source=catalogue.cite(fallback.source), source_ids=catalogue.ids(fallback.source),
     )
     return ModelSpeed(
         ttft, tps, reasons, measured, ttft_assumption, speed_assumption, ttft_p50_s=median,
@@ -375,7 +381,7 @@ def estimate_latency(
                 name="retries",
                 value=f"{rate:.0%} of calls are retried once; a retried call adds a whole attempt and a "
                 f"{RETRY_BACKOFF_S:g} s back-off",
-                source=_SOURCE_RETRY,
+                source=_SOURCE_RETRY, source_ids=_SOURCE_RETRY_IDS,
             )
         )
     start = 0.0

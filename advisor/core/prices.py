@@ -286,13 +286,16 @@ def _published_batch(
     """Batch prices from the provider's published discount, or none without a batch API."""
     offer = batch_offer(catalogue, provider)
     if not offer.available or offer.discount is None:
-        assumptions.append(Assumption(name="batch discount", value=f"none: {offer.reason}", source=offer.source))
+        assumptions.append(
+            Assumption(name="batch discount", value=f"none: {offer.reason}", source=offer.source,
+                       source_ids=offer.source_ids)
+        )
         return standard, "none", False
     assumptions.append(
         Assumption(
             name="batch discount",
             value=f"{offer.discount:.0%} off every token price (the provider's published batch discount{gap})",
-            source=offer.source,
+            source=offer.source, source_ids=offer.source_ids,
         )
     )
     return _scaled(standard, 1 - offer.discount), "published discount", True
@@ -392,7 +395,8 @@ def _listed_card(
     if hour and spec is not None:
         assumptions.append(
             Assumption(name="price hour", value=f"prices at {hour:02d}:00 UTC ({spec.name}'s price depends on "
-                       "the hour; this is its peak rate, an upper bound)", source=catalogue.cite(spec.price_at_source))
+                       "the hour; this is its peak rate, an upper bound)", source=catalogue.cite(spec.price_at_source),
+                       source_ids=catalogue.ids(spec.price_at_source))
         )
 
     batch_source: BatchSource
@@ -418,7 +422,7 @@ def _listed_card(
             assumptions.append(
                 Assumption(name="flex discount", value=f"{spec.flex.discount:.0%} off standard prices (the "
                            "provider's published flex price; the price data has none on this date)",
-                           source=catalogue.cite(spec.flex.source))
+                           source=catalogue.cite(spec.flex.source), source_ids=catalogue.ids(spec.flex.source))
             )
 
     paid = standard

@@ -55,7 +55,7 @@ def _account_tier(catalogue: Catalogue, provider: str, given: str | None) -> tup
     return spec.default_tier, Assumption(
         name="account tier",
         value=f"{spec.default_tier} ({spec.name}'s default for every model; set 'tier' for yours).{note}",
-        source=catalogue.cite(spec.tiers_source),
+        source=catalogue.cite(spec.tiers_source), source_ids=catalogue.ids(spec.tiers_source),
     )
 
 
@@ -121,7 +121,7 @@ def model_shutdown(
         name=SHUTDOWN,
         value=f"{spec.name} shuts {model} down on {shutdown.date}, {days} day{'' if days == 1 else 's'} after the "
         f"price date: from then {effect}, so this decision holds only until the move to a current model",
-        source=source,
+        source=source, source_ids=catalogue.ids(shutdown.source),
     )
 
 
@@ -162,6 +162,7 @@ class BatchOffer:
     max_file_mb: float | None
     reason: str  # why there is none
     source: str  # cited
+    source_ids: tuple[str, ...]
 
 
 def batch_offer(catalogue: Catalogue, provider: str) -> BatchOffer:
@@ -174,13 +175,13 @@ def batch_offer(catalogue: Catalogue, provider: str) -> BatchOffer:
                 False, None, None, None, None, None,
                 f"The provider catalogue does not know whether {provider} has a batch API; a 'pricing' override "
                 "with its batch_discount says it has.",
-                "advisor provider catalogue",
+                "advisor provider catalogue", (),
             )
         else:
             b = spec.batch
             hit = BatchOffer(
                 b.available, b.discount, b.window_h, b.usually_within_h, b.max_requests, b.max_file_mb,
-                " ".join(b.reason.split()), catalogue.cite(b.source),
+                " ".join(b.reason.split()), catalogue.cite(b.source), catalogue.ids(b.source),
             )
         catalogue.memo[key] = hit
     return hit
