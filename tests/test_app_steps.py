@@ -428,6 +428,13 @@ def test_the_modes_tab_annotates_each_lifecycle_with_the_steps_and_the_distribut
     assert f"drains in {seconds(a.capacity.drain_time_s or 0)}" in lifecycle.svg(panels["async"])
 
 
+def _step_change(option: Any) -> tuple[str, str]:
+    """The step and the field an option changes (``steps.<name>.<field>``)."""
+    key = next(k for k in option.changes if k.startswith("steps."))
+    step, field = key.removeprefix("steps.").rsplit(".", 1)
+    return step, field
+
+
 def test_try_it_changes_a_step_and_undo_brings_it_back(at: AppTest) -> None:
     load(at, AGENT)
     a = advisor.assess(advisor.load_profile(AGENT))
@@ -435,11 +442,14 @@ def test_try_it_changes_a_step_and_undo_brings_it_back(at: AppTest) -> None:
     offered = [o for g in groups for o in g.options]
     index = next(i for i, o in enumerate(offered) if any(k.startswith("steps.") for k in o.changes))
     option = offered[index]
-    assert option.label.startswith("Step “reply”, model: gpt-4o-mini (now gpt-4.1)")
+    step, field = _step_change(option)
+    assert option.label.startswith(f"Step “{step}”, ")
     at.button(key=f"try_{index}").click().run()
     ok(at)
-    reply = next(r for r in rows(at) if r["name"] == "reply")
-    assert reply["model"] == "gpt-4o-mini"
+    row = next(r for r in rows(at) if r["name"] == step)
+    assert row[field] == option.changes[f"steps.{step}.{field}"] != getattr(
+        next(s for s in advisor.load_profile(AGENT).steps or () if s.name == step), field
+    )
     assert shown_mode(at) == label(option.mode)
     at.button(key="undo").click().run()
     ok(at)
@@ -448,13 +458,16 @@ def test_try_it_changes_a_step_and_undo_brings_it_back(at: AppTest) -> None:
 
 def test_the_undo_button_shows_a_steps_name_as_text(at: AppTest) -> None:
     # A step's name is the user's text; the change tried names it, and so does "Undo".
-    text = AGENT.read_text("utf-8").replace("  - name: reply\n", "  - name: '**reply** _v2_ $ :red[x]'\n")
+    a = advisor.assess(advisor.load_profile(AGENT))
+    offered = [o for g in changes.first(changes.useful(a, changes.grouped(a, changes.options(a)))) for o in g.options]
+    step, _ = _step_change(next(o for o in offered if any(k.startswith("steps.") for k in o.changes)))
+    text = AGENT.read_text("utf-8").replace(f"  - name: {step}\n", f"  - name: '**{step}** _v2_ $ :red[x]'\n")
     at.file_uploader[0].set_value(("agent.yaml", text.encode(), "application/yaml")).run()
     ok(at)
     a = advisor.assess(advisor.parse_profile(yaml.safe_load(text)))
     groups = changes.first(changes.useful(a, changes.grouped(a, changes.options(a))))
     offered = [o for g in groups for o in g.options]
-    index = next(i for i, o in enumerate(offered) if "**reply**" in o.label)
+    index = next(i for i, o in enumerate(offered) if f"**{step}**" in o.label)
     at.button(key=f"try_{index}").click().run()
     ok(at)
     assert at.button(key="undo").label == f"Undo: {state.md(offered[index].label)}"
