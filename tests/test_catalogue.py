@@ -429,9 +429,9 @@ def test_a_shutdown_names_a_known_source(tmp_path):
 
 
 def test_the_model_levers_never_try_a_model_being_retired(monkeypatch, tmp_path):
-    """Every OpenAI model of the shipped catalogue is shut down or going away: re-running the
+    """Most OpenAI models of the catalogue are shut down or going away: re-running the
     assessment with one to find a lever is work for nothing, since a lever never names it.
-    gpt-4.1-mini, its shutdown taken out here, is the one model tried."""
+    gpt-4.1-mini, its shutdown taken out here, is tried."""
     from advisor.core import levers
 
     folder = _copy(tmp_path)
@@ -447,8 +447,9 @@ def test_the_model_levers_never_try_a_model_being_retired(monkeypatch, tmp_path)
     monkeypatch.setattr(levers._Finder, "run", spy)
     a = assess({**BASE, "latency_budget_s": 1.0, "output_tokens": 400}, rules, price_date=TODAY)
     found = a.levers  # searched when first read
-    assert tried == ["gpt-4.1-mini"]
-    assert {lv.changes["model"] for lv in found if "model" in lv.changes} <= {"gpt-4.1-mini"}
+    assert "gpt-4.1-mini" in tried
+    assert [m for m in tried if _retiring(rules, "openai", m)] == []
+    assert [lv for lv in found if _retiring(rules, "openai", str(lv.changes.get("model", "gpt-4.1-mini")))] == []
 
 
 def _retiring(rules, provider: str, model: str) -> bool:
