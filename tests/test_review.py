@@ -102,7 +102,8 @@ def test_a_workload_on_a_model_its_provider_shuts_down_is_flagged_with_the_days_
     flagged = {r.name: r.flags for r in result.workloads}
     assert "model shutting down" in flagged["Reasoner"] and "model shutting down" not in flagged["Steady"]
     (risk,) = [r for r in result.summary.risks if r.kind == "model_shutdown"]
-    assert risk.detail == "the provider shuts o3 down 15 days after the price date"
+    # The day itself, as the record and the summary say it: "15 days" alone left the reader to count.
+    assert risk.detail == "the provider shuts o3 down on 2026-12-11, 15 days after the price date"
     assert "no model shutting down" in render_review(review([tmp_path / "steady.yaml"], rules=RULES,
                                                           price_date=datetime.date(2026, 11, 26)))
 

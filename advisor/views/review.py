@@ -293,13 +293,15 @@ def _tighter_limit(cap: Capacity) -> str:
 
 
 def _risk_figures(
-    cap: Capacity, lat: LatencyEstimate, current_mode: Mode | None, facts: Mapping[str, Any]
+    cap: Capacity, lat: LatencyEstimate, current_mode: Mode | None, facts: Mapping[str, Any],
+    price_date: datetime.date,
 ) -> dict[str, str]:
     """The figures a risk's detail may name (advisor.core.policy.REVIEW_RISK_FIGURES)."""
     days = facts.get("days_to_model_shutdown")
     return {
         "shutdown_model": facts.get("shutdown_model") or "none",
         "days_to_shutdown": "no shutdown announced" if days is None else f"{days:g} day{'' if days == 1 else 's'}",
+        "shutdown_date": "none announced" if days is None else (price_date + datetime.timedelta(days=days)).isoformat(),
         "peak_use": percent(1 - cap.headroom) if cap.headroom is not None else "unknown",
         "tighter_limit": _tighter_limit(cap),
         "limits_source": cap.limits_source,
@@ -311,7 +313,7 @@ def _risk_figures(
 
 def _risks(
     facts: Mapping[str, Any], cap: Capacity, lat: LatencyEstimate, workload: WorkloadProfile, file: str,
-    ruleset: RuleSet,
+    ruleset: RuleSet, price_date: datetime.date,
 ) -> list[dict[str, Any]]:
     """The rule set's review risks that hold for this workload as it runs today (as
     ``ReviewRisk`` data)."""
@@ -320,7 +322,7 @@ def _risks(
     for spec, check in ruleset.review_risk_checks:
         if not check(facts, []):
             continue
-        figures = figures or _risk_figures(cap, lat, workload.current_mode, facts)
+        figures = figures or _risk_figures(cap, lat, workload.current_mode, facts, price_date)
         severity = float(facts[spec.severity]) if spec.severity else 1.0
         risks.append({
             "kind": spec.kind, "label": spec.label, "workload": workload.name, "file": file,
@@ -343,6 +345,7 @@ def _row(
     file: str,
     ruleset: RuleSet,
     decisions: list[DecisionLink] | None,
+    price_date: datetime.date,
 ) -> dict[str, Any]:
     """One workload's row as data: what ``ReviewRow(**row).model_dump(mode="json")`` gives,
     key for key (a review too large to keep writes it as it is)."""
@@ -352,7 +355,7 @@ def _row(
     moving = current is not None and current != recommendation
     chosen = costs[recommendation]
     saving = None if today_cost is None else today_cost - chosen.total_usd
-    risks = _risks(facts, cap, lat, w, file, ruleset)
+    risks = _risks(facts, cap, lat, w, file, ruleset, price_date)
     cost_note = (
         move_words(current, recommendation, costs, amortisation_months, batch_breakeven)
         if saving is not None and saving < 0 else None
@@ -381,6 +384,7 @@ def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[Decis
     return ReviewRow.model_validate(_row(
         a.workload, a.recommendation, a.reason, a.decided_by, a.costs, a.pricing.amortisation_months,
         a.pricing.batch_breakeven_requests_per_month, a.capacity, a.latency, a.facts, file, ruleset, decisions,
+        a.price_date,
     ))
 
 
@@ -603,6 +607,7 @@ class ReviewRun:
                         profile, evaluation.recommendation, reason, evaluation.decided_by, costs.modes,
                         costs.amortisation_months, costs.batch_breakeven_requests_per_month, situation.capacity,
                         situation.latency, situation.facts, name, ruleset, self.links.get(profile.name),
+                        situation.card.price_date,
                     ))
                 if self.progress is not None:
                     self.progress(done, len(files))
