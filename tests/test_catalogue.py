@@ -531,6 +531,34 @@ def test_gpt_5_5_and_gpt_6_luna_reason_by_default_and_gpt_5_5_carries_its_tier_l
     assert CATALOGUE.resolve("openai", "gpt-6-luna").model.flex  # Batch and Flex at half price
 
 
+def _only_gpt_4_1_mini_unmeasured(data: dict[str, Any]) -> None:
+    """OpenAI with gpt-4o and a gpt-4.1-mini that has no shutdown, no measured speed and no limits."""
+    models = data["providers"]["openai"]["models"]
+    mini = {k: v for k, v in models["gpt-4.1-mini"].items() if k not in ("shutdown", "speed", "limits", "limits_source")}
+    data["providers"]["openai"]["models"] = {"gpt-4o": models["gpt-4o"], "gpt-4.1-mini": mini}
+
+
+def test_a_model_lever_says_what_is_not_known_of_the_model_it_proposes(tmp_path):
+    """A lever to a model the catalogue has no speed or limits for read 'With gpt-5.4-mini: async
+    meets its contract; the end-to-end p95 is 40.8 s', as if measured: its latency is the
+    catalogue's conservative default and its peak goes unchecked, and the lever now says so."""
+    folder = _copy(tmp_path)
+    _edit(folder, _only_gpt_4_1_mini_unmeasured)
+    a = assess(advisor.load_profile(EXAMPLES / "document-summary-button.yaml"), load_rules(folder), price_date=TODAY)
+    (lever,) = [lv for lv in a.levers if "model" in lv.changes]
+    assert lever.because.startswith(
+        "With gpt-4.1-mini (no measured speed: judged at the slow end of the published range; no published rate "
+        "limits at tier-1: its peak is not checked): "
+    ), lever.because
+    # A model measured and with its limits published carries no such words; claude-sonnet-5,
+    # whose speed is not measured, does.
+    measured = assess(advisor.load_profile(EXAMPLES / "contract-risk-review.yaml"), RULES, price_date=TODAY)
+    said = {lv.changes["model"]: lv.because for lv in measured.levers if "model" in lv.changes}
+    assert said["claude-haiku-4-5"].startswith("With claude-haiku-4-5: ")
+    assert said["claude-sonnet-5"].startswith("With claude-sonnet-5 (no measured speed: judged at the slow end of "
+                                              "the published range): ")
+
+
 def test_the_rule_set_documentation_marks_the_models_shut_down_or_shutting_down():
     from advisor.views.rules_docs import ruleset_markdown
 

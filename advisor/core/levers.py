@@ -3,6 +3,7 @@ cheaper, each found by re-running the assessment with that one change (never ass
 
 - another model of the same provider from the catalogue (faster or cheaper), priced; never
   one whose provider has announced its shutdown (a move to it would have to be made again);
+  what the catalogue does not know of it (a measured speed, its rate limits) is said;
 - the provider's priority tier (where the catalogue documents its effect and the price
   data prices it), and its flex tier for work a queue can wait for;
 - prompt caching of half of each prompt (advisor default: a stable system prompt and
@@ -31,6 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from .catalogue import ModelSpec
 from .engine import Evaluation
 from .errors import AdvisorError
 from .figures import count, money, seconds
@@ -175,10 +177,27 @@ def _models_for(
             changes[thinking] = 0
         if profile.service_tier not in offered_service_tiers(catalogue, catalogue.resolve(provider, name)):
             changes["service_tier"] = "standard"
-        lever = finder.consider(changes, name + where)
+        own = provider.lower() == profile.provider.lower()
+        unknown = _unknown_of(spec, provider_tier(catalogue, provider, profile.tier if own else None)[0])
+        lever = finder.consider(changes, name + where + (f" ({unknown})" if unknown else ""))
         if lever is not None:
             found.append(lever)
     return sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
+
+
+def _unknown_of(spec: ModelSpec, tier: str | None) -> str:
+    """What the catalogue does not know of a model a lever proposes, which its figures stand on:
+    a speed not measured, limits not published (the capacity model's rules, in words)."""
+    unknown = []
+    if spec.speed is None:
+        unknown.append(
+            "no measured speed: judged at the catalogue's default for a model that reasons" if spec.reasons
+            else "no measured speed: judged at the slow end of the published range"
+        )
+    if tier is None or tier not in spec.limits:
+        at = f" at {tier}" if tier is not None else ""
+        unknown.append(f"no published rate limits{at}: its peak is not checked")
+    return "; ".join(unknown)
 
 
 def _service_tier_levers(finder: _Finder) -> Iterator[Lever]:
