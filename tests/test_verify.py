@@ -30,6 +30,13 @@ def run_verify(capsys, *argv) -> tuple[int, str, str]:
     return run_cli(capsys, "verify", *argv, "--price-date", PRICE_DATE)
 
 
+def retiring(model: str, day: str, days: int) -> str:
+    """The line under a record whose model OpenAI has announced it will shut down."""
+    return (f"    model retiring: OpenAI shuts {model} down on {day}, {days} day{'' if days == 1 else 's'} after the "
+            "price date: from then every request to it fails, so this decision holds only until the move to a "
+            "current model")
+
+
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} is not in {path.name}"
@@ -64,7 +71,9 @@ def test_fresh_records_hold(tmp_path, capsys):
     assert code_ == 0, err
     assert out.splitlines() == [
         f"{tmp_path}/0001-customer-chatbot-stream-the-answer.md: holds (streaming)",
+        retiring("gpt-4o-mini", "2027-01-14", 74),
         f"{tmp_path}/0002-nightly-ticket-classification-send-requests-through-the.md: holds (batch)",
+        retiring("gpt-4o-mini", "2027-01-14", 74),
         "2 records: 2 holds, 0 drifted, 0 inconsistent, 0 unverifiable",
     ]
 
@@ -257,6 +266,7 @@ def test_a_price_cut_that_keeps_the_decision_still_drifts_with_its_figures(tmp_p
         "    monthly cost of streaming: $2,517 -> $645 (-74%, beyond the 10% tolerance)",
         "    monthly cost of async: $2,723 -> $851 (-69%, beyond the 10% tolerance)",
         "    monthly cost of batch (the recorded choice): $1,412 -> $476 (-66%, beyond the 10% tolerance)",
+        retiring("o3", "2026-12-11", 528),
         "1 record: 0 holds, 1 drifted, 0 inconsistent, 0 unverifiable",
     ]
 
@@ -281,13 +291,13 @@ def test_a_bad_cost_tolerance_is_a_clear_error(capsys, tolerance):
 
 
 @pytest.mark.parametrize(
-    "model, written, checked",
+    "model, written, checked, days",
     [
-        ("gpt-4o-mini", "2026-11-01", "2026-11-02"),  # the next day, the same prices
-        ("gpt-4o-mini", "2026-11-01", "2027-01-13"),  # the day before OpenAI shuts it down
+        ("gpt-4o-mini", "2026-11-01", "2026-11-02", 73),  # the next day, the same prices
+        ("gpt-4o-mini", "2026-11-01", "2027-01-13", 1),  # the day before OpenAI shuts it down
     ],
 )
-def test_no_price_line_unless_prices_moved(tmp_path, capsys, model, written, checked):
+def test_no_price_line_unless_prices_moved(tmp_path, capsys, model, written, checked, days):
     data = {**yaml.safe_load((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8")), "model": model}
     workload = write_workload(tmp_path, data)
     code_, out, err = run_cli(capsys, "adr", workload, "--dir", tmp_path / "d", "--price-date", written)
@@ -296,6 +306,7 @@ def test_no_price_line_unless_prices_moved(tmp_path, capsys, model, written, che
     assert code_ == 0
     assert out.splitlines() == [
         f"{tmp_path}/d/0001-customer-chatbot-stream-the-answer.md: holds (streaming)",
+        retiring(model, "2027-01-14", days),
         "1 record: 1 holds, 0 drifted, 0 inconsistent, 0 unverifiable",
     ]
 
@@ -382,7 +393,9 @@ def test_verify_searches_subfolders_and_reports_what_it_skipped(tmp_path, capsys
         f"{tmp_path}/0002-by-hand.md: skipped (not an advisor record)",
         f"{tmp_path}/README.md: skipped (not an advisor record)",
         f"{tmp_path}/backend/jobs/0001-nightly-ticket-classification-send-requests-through-the.md: holds (batch)",
+        retiring("gpt-4o-mini", "2027-01-14", 74),
         f"{tmp_path}/frontend/0001-customer-chatbot-stream-the-answer.md: holds (streaming)",
+        retiring("gpt-4o-mini", "2027-01-14", 74),
         "2 records: 2 holds, 0 drifted, 0 inconsistent, 0 unverifiable; 2 files skipped (not advisor records)",
     ]
 
@@ -531,3 +544,32 @@ def test_a_record_whose_model_its_provider_shut_down_is_unverifiable_and_says_wh
     code_, out, _ = run_cli(capsys, "verify", tmp_path / "d", "--price-date", "2027-01-14")
     assert code_ == 2
     assert "UNVERIFIABLE" in out and "OpenAI shut gpt-4o-mini down on 2027-01-14" in out
+
+
+RETIRING = retiring("gpt-4o-mini", "2027-01-14", 74).strip()
+
+
+def test_a_record_on_a_model_being_retired_holds_and_says_until_when(tmp_path, capsys):
+    """A record on gpt-4o-mini read 'holds (streaming)' and nothing else, in CI, until the day
+    OpenAI shuts the model down and the record turns unverifiable: the team learns of it on that
+    day. It holds, and says until when; GitHub gets a warning on the file, not an error."""
+    record = write_record(capsys, "chatbot", tmp_path)
+    code_, out, _ = run_verify(capsys, tmp_path)
+    assert code_ == 0
+    assert out.splitlines()[:2] == [f"{record}: holds (streaming)", f"    {RETIRING}"]
+    code_, out, _ = run_verify(capsys, tmp_path, "--format", "json")
+    (entry,) = json.loads(out)["records"]
+    assert code_ == 0 and entry["status"] == "holds" and RETIRING in entry["changes"]
+    assert entry["model_shutdowns"] == [RETIRING.removeprefix("model retiring: ")]
+    code_, out, _ = run_verify(capsys, tmp_path, "--format", "github")
+    prop_path = str(record).replace(":", "%3A").replace(",", "%2C")
+    assert code_ == 0 and f"::warning file={prop_path},title=advisor verify%3A model retiring::{RETIRING}" in out
+    # A model with no shutdown announced: nothing of the kind.
+    steady = {**yaml.safe_load((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8")), "provider": "anthropic",
+              "model": "claude-sonnet-4-6"}
+    code_, _, err = run_cli(capsys, "adr", write_workload(tmp_path, steady), "--dir", tmp_path / "steady",
+                            "--price-date", PRICE_DATE)
+    assert code_ == 0, err
+    code_, out, _ = run_verify(capsys, tmp_path / "steady", "--format", "github")
+    assert code_ == 0 and "retiring" not in out and "::warning" not in out
+

@@ -34,6 +34,7 @@ from advisor.core.conditions import Group, conjuncts, holds, in_words
 from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import read_text
 from advisor.core.profile import MODES, Mode
+from advisor.core.provider import SHUTDOWN
 from advisor.core.rules import RuleSet, load_rules
 from advisor.core.situation import price_date_or_today
 
@@ -104,6 +105,9 @@ class VerifyResult(BaseModel):
     advisor_then: str | None = None
     advisor_now: str | None = None
     sealed: bool | None = None  # the digest matched; None: an older record without one
+    # Each of its models' announced shutdowns, as of today's price date ("OpenAI shuts gpt-4o-mini
+    # down on 2027-01-14, 49 days after the price date: ..."): from that day it is unverifiable.
+    model_shutdowns: list[str] = []
 
 
 # -- reading a record ----------------------------------------------------------------------------
@@ -399,6 +403,7 @@ def verify_one(
         cost_changes=cost_changes,
         advisor_then=stamp.advisor_version if anything and stamp.advisor_version != now.advisor_version else None,
         advisor_now=now.advisor_version if anything and stamp.advisor_version != now.advisor_version else None,
+        model_shutdowns=[x.value for x in now.assumptions if x.name == SHUTDOWN],
     )
 
 

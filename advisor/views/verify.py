@@ -2,7 +2,8 @@
 
 Three forms: ``text`` for people, ``json`` for programs, ``github`` for a GitHub Actions
 log, where every record that does not hold becomes an error annotation on its file and
-line (``::error file=...,line=...::``), shown inline on the pull request.
+line (``::error file=...,line=...::``), shown inline on the pull request, and a record
+whose model is being retired a warning (``::warning file=...::``), before the day it fails.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from typing import Any
 from advisor.records.verify import CHECKED, VerifyResult, found_nothing
 
 from .formatting import money, percent
+
+# A recorded decision that holds until its model goes away: said under it, and a warning on GitHub.
+RETIRING = "model retiring"
 
 
 def _change(value: float | None) -> str:
@@ -59,6 +63,7 @@ def describe_changes(r: VerifyResult) -> list[str]:
         out.append(f"advisor {r.advisor_then} -> {r.advisor_now}")
     if r.sealed is None and r.status in CHECKED and r.status != "unverifiable":
         out.append("written before records carried a digest: a hand edit of its inputs cannot be detected")
+    out += [f"{RETIRING}: {shutdown}" for shutdown in r.model_shutdowns]
     return out
 
 
@@ -135,6 +140,9 @@ def format_github(results: Sequence[VerifyResult], *, allow_empty: bool = False)
         else:
             lines.append(headline(r))
             lines.extend(f"    {change}" for change in changes)
+            for shutdown in r.model_shutdowns:
+                where, title = f"file={_escape_property(r.path)}", _escape_property(f"advisor verify: {RETIRING}")
+                lines.append(f"::warning {where},title={title}::{_escape_data(f'{RETIRING}: {shutdown}')}")
     if found_nothing(results) and not allow_empty:
         lines.append(f"::error title=advisor verify::{_escape_data(summary(results))}")
     lines.append(summary(results, allow_empty=allow_empty))
