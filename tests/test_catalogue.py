@@ -415,6 +415,20 @@ def test_gemini_2_5_pro_and_flash_shut_down_on_2026_12_01_and_say_what_answers_t
     assert not [x for x in lite.assumptions if x.name == "model shutdown"]
 
 
+def test_a_retiring_model_names_what_to_move_to():
+    """'this decision holds only until the move to a current model' named none: a reader had to
+    find out which of the provider's models are not going away too. It names them, of the same
+    kind (chat models for a chat model), from the catalogue."""
+    a = assess(BASE, RULES, price_date=TODAY, what_if=False)
+    (shutdown,) = [x for x in a.assumptions if x.name == "model shutdown"]
+    lasting = [key for key, m in CATALOGUE.models_of("openai") if m.shutdown is None and m.output == "text"]
+    assert lasting and "gpt-5.4" in lasting and "text-embedding-3-small" not in lasting
+    assert shutdown.value.endswith(
+        "so this decision holds only until the move to a current model; OpenAI's with no shutdown announced: "
+        f"{', '.join(lasting)}"
+    ), shutdown.value
+
+
 def test_an_active_model_has_no_shutdown_assumption():
     a = assess({**BASE, "provider": "anthropic", "model": "claude-sonnet-4-6"}, RULES, price_date=TODAY,
                what_if=False)

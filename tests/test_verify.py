@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from advisor import verify
+from advisor import load_rules, verify
 from advisor.records.inputs import read_inputs
 from advisor.records.verify import verify_exit_code
 
@@ -32,9 +32,10 @@ def run_verify(capsys, *argv) -> tuple[int, str, str]:
 
 def retiring(model: str, day: str, days: int) -> str:
     """The line under a record whose model OpenAI has announced it will shut down."""
+    lasting = [key for key, m in load_rules().catalogue.models_of("openai") if m.shutdown is None and m.output == "text"]
     return (f"    model retiring: OpenAI shuts {model} down on {day}, {days} day{'' if days == 1 else 's'} after the "
             "price date: from then every request to it fails, so this decision holds only until the move to a "
-            "current model")
+            f"current model; OpenAI's with no shutdown announced: {', '.join(lasting)}")
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

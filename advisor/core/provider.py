@@ -117,12 +117,19 @@ def model_shutdown(
             field="model",
         )
     days = (shutdown.date - price_date).days
+    lasting = _lasting(spec.models, entry)
+    current = f"; {spec.name}'s with no shutdown announced: {', '.join(lasting)}" if lasting else ""
     return Assumption(
         name=SHUTDOWN,
         value=f"{spec.name} shuts {model} down on {shutdown.date}, {days} day{'' if days == 1 else 's'} after the "
-        f"price date: from then {effect}, so this decision holds only until the move to a current model",
+        f"price date: from then {effect}, so this decision holds only until the move to a current model{current}",
         source=source, source_ids=catalogue.ids(shutdown.source),
     )
+
+
+def _lasting(models: Mapping[str, ModelSpec], gone: ModelSpec) -> list[str]:
+    """The provider's models of the same kind as ``gone`` with no shutdown announced."""
+    return [key for key, m in models.items() if m.output == gone.output and m.shutdown is None]
 
 
 def _answering(models: Mapping[str, ModelSpec], gone: ModelSpec, day: datetime.date) -> list[str]:
@@ -130,7 +137,7 @@ def _answering(models: Mapping[str, ModelSpec], gone: ModelSpec, day: datetime.d
     model is not replaced by an embedding model) that still answer, those with no announced
     shutdown first, then the retiring ones, latest shutdown first, each with its date."""
     kind = [(key, m) for key, m in models.items() if m.output == gone.output]
-    lasting = [key for key, m in kind if m.shutdown is None]
+    lasting = _lasting(models, gone)
     retiring = sorted(((m.shutdown.date, key) for key, m in kind if m.shutdown and m.shutdown.date > day),
                       key=lambda pair: pair[0], reverse=True)
     return [*lasting, *(f"{key} (until {date})" for date, key in retiring)]
