@@ -407,6 +407,10 @@ def test_advisor_rules_env_chooses_the_rule_set_for_recommend(capsys, monkeypatc
     custom = yaml.safe_load(out)
     assert code == 0 and custom["ruleset"]["id"] == "acme-cost-first"
     assert custom["recommendation"] == "batch"
+    # ACME's own document, cited by its rule, has its title in the JSON's sources.
+    (org,) = [r for r in custom["fired_rules"] if r["id"] == "org-batch-anything-over-10k-usd"]
+    assert org["source_ids"] == ["acme-ai-cost-policy-2026.md"]
+    assert custom["sources"]["acme-ai-cost-policy-2026.md"]["title"] == "ACME AI cost policy 2026 (internal)"
 
     # --rules wins over the environment.
     code, out, _ = run_cli(
