@@ -6,17 +6,20 @@ axis priorities sit in an "Advanced" section at the end, each with its default.
 
 from __future__ import annotations
 
+import datetime
 import math
 from typing import Any
 
 import streamlit as st
 
+from advisor.core.clock import today
 from advisor.core.cost import (
     AMORTISATION_MONTHS,
     ENGINEERING_PERSON_WEEKS,
     INFRA_USD_PER_MONTH,
     USD_PER_PERSON_WEEK,
 )
+from advisor.core.errors import InputError
 from advisor.core.profile import DEFAULT_LATENCY_CORRELATION, DEFAULT_PEAK_MINUTES, MINUTES_PER_MONTH, MODES
 from advisor.core.provider import offered_service_tiers
 from advisor.core.rules import RuleSet
@@ -197,13 +200,20 @@ def questions(
             on_change=on_provider,
             args=(catalogue,),
         )
+        provider_key = str(st.session_state.get("q_provider") or "")
+        try:
+            day = today()
+        except InputError:  # a malformed $ADVISOR_TODAY: the page says so; the picker goes by the catalogue's date
+            day = ruleset.catalogue.data.compiled_on
         models = _with_current(
-            catalogue.get(st.session_state.get("q_provider") or "", ()), st.session_state.get("q_model")
+            tuple(m for m in catalogue.get(provider_key, ()) if not _shut_down(ruleset, provider_key, m, day)),
+            st.session_state.get("q_model"),
         )
         model.selectbox(
             FIELD_LABELS["model"],
             models,
             key="q_model",
+            format_func=lambda m: _model_label(ruleset, provider_key, m, day),
             accept_new_options=True,
             placeholder="choose or type a model",
             help=HELP["model"],
@@ -388,6 +398,26 @@ def _tiers(ruleset: RuleSet) -> None:
         key="q_service_tier",
         help=HELP["service_tier"],
     )
+
+
+def _shutdown(ruleset: RuleSet, provider: str, model: str) -> datetime.date | None:
+    entry = ruleset.catalogue.resolve(provider, model).model
+    return entry.shutdown.date if entry is not None and entry.shutdown is not None else None
+
+
+def _shut_down(ruleset: RuleSet, provider: str, model: str, day: datetime.date) -> bool:
+    """A model its provider has shut down by ``day``: not offered (the assessment refuses it)."""
+    when = _shutdown(ruleset, provider, model)
+    return when is not None and when <= day
+
+
+def _model_label(ruleset: RuleSet, provider: str, model: object, day: datetime.date) -> str:
+    """A model as the picker shows it: with its shutdown date where one is announced, as the rule
+    reference marks it ('gpt-4o-mini (shuts down 2027-01-14)')."""
+    when = _shutdown(ruleset, provider, str(model))
+    if when is None:
+        return str(model)
+    return f"{model} ({'shut down' if when <= day else 'shuts down'} {when})"
 
 
 def _with_current(options: tuple[str, ...], current: str | None) -> list[str]:

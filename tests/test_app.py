@@ -449,6 +449,20 @@ def test_rate_limits_turned_on_and_left_blank_ask_for_the_limits_the_form_shows(
     ]
 
 
+def test_the_model_picker_leaves_out_models_shut_down_and_dates_those_retiring(at: AppTest) -> None:
+    """The picker offered o4-mini (shut down by OpenAI on 2026-10-23: choosing it is an error)
+    and gpt-4o-mini with nothing to say it goes on 2027-01-14. A model shut down is not offered;
+    a retiring one says when it goes, as the rule reference does."""
+    box = at.selectbox(key="q_model")
+    assert box.value == "gpt-4o-mini"
+    assert "o4-mini" not in box.options and not [o for o in box.options if o.startswith("o4-mini ")]
+    assert "gpt-4o-mini (shuts down 2027-01-14)" in box.options and "gpt-4o-mini" not in box.options
+    assert "gpt-5.4" in box.options  # no shutdown announced: as it is
+    at.selectbox(key="q_model").set_value("gpt-5.4").run()
+    ok(at)
+    assert session_profile(at).model == "gpt-5.4"
+
+
 def test_changing_provider_clears_a_model_it_does_not_list(at: AppTest) -> None:
     at.selectbox(key="q_provider").set_value("anthropic").run()
     assert not at.exception
