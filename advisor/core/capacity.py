@@ -175,7 +175,7 @@ def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_
     elif model is None:
         why = f"{model_id} is not in the provider catalogue"
     elif limits is None:
-        why = f"{spec.name} publishes no limits for {name} at {tier}"
+        why = f"the provider catalogue has no {spec.name} limits for {name} at {tier}"
     else:
         why = ""
     if limits is None:
