@@ -142,7 +142,7 @@ def _fallback_profile() -> WorkloadProfile:
             "input_tokens": 1000,
             "output_tokens": 200,
             "requests_per_month": 10_000,
-            "model": "gpt-4o-mini",
+            "model": "gpt-5.4",
         }
     )
 

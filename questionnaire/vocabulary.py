@@ -205,8 +205,8 @@ HELP = {
     f"sum. Blank: {DEFAULT_LATENCY_CORRELATION:g}, the advisor's default (docs/cost-model.md says why).",
     "model_p50_s": "If you have measured it: the median duration of one model call. With the p95 it sets the "
     "spread of the latency distribution (the p99). Blank: estimated.",
-    "reasoning_tokens": "Tokens a reasoning model (o3, o4-mini...) thinks before its first visible token; billed "
-    "as output. Blank: none stated (a reasoning model's catalogue first token then includes some reasoning).",
+    "reasoning_tokens": "Tokens a reasoning model (gpt-5.5, gpt-6-luna...) thinks before its first visible token; "
+    "billed as output. Blank: none stated (a reasoning model's catalogue first token then includes some reasoning).",
     "peak_minutes": "How long the busiest rate lasts. A peak above the rate limits builds a queue for this long; "
     "it then has to drain. Blank: 60 minutes (the busy hour).",
     "ttft_s": "Time to first token: how long the model takes to start answering, i.e. what a streaming user waits "
@@ -220,7 +220,7 @@ HELP = {
     "provider": "Who serves the model. Prices and default rate limits come from this provider's published data "
     "(the genai-prices catalogue).",
     "model": "The model id as the provider names it. A model the catalogue does not know needs your own prices "
-    "(below). Example: *gpt-4o-mini*.",
+    "(below). Example: *gpt-5.4*.",
     "input_tokens": "Tokens sent per request: instructions, context, retrieved documents and the user's input; "
     "about 4 characters of English per token. Example: a ticket thread plus instructions is about 1,800 tokens.",
     "output_tokens": "Tokens the model writes per request. Long outputs are slow (2,000 tokens at 50 tokens/s is "

@@ -19,6 +19,9 @@ from advisor.core.rules import HEADER_FILE, RULES_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# Shipped examples as they were on a model its provider is shutting down: fixed inputs for the
+# tests of shutdown behaviour (the examples themselves move to current models).
+RETIRING = ROOT / "tests" / "fixtures" / "retiring"
 SHIPPED_RULES = ROOT / "rules"
 BAD_RULES = ROOT / "tests" / "fixtures" / "bad_rules"
 # Prices of a fixed day: every figure a test checks stays put as the catalogue moves on.

@@ -40,7 +40,7 @@ from questionnaire import changes, charts, lifecycle, record, state, views, voca
 from questionnaire.scenarios import read_scenarios
 from tests.strategies import profile_dicts
 
-from .conftest import ROOT, TODAY
+from .conftest import RETIRING, ROOT, TODAY
 
 APP = ROOT / "app.py"
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -153,8 +153,8 @@ def test_the_verdict_card_holds_mode_feasibility_cost_latency_and_the_record(at:
     assert answer.value == seconds(a.latency.end_to_end_p95_s) and answer.proto.delta == "budget 4.00 s"
     assert answer.proto.color == 1  # green: within the budget
     assert metrics["Rate-limit headroom"].value == headroom(a.capacity)
-    # The assumption the headroom rests on, where it is read: the account tier.
-    assert metrics["Rate-limit headroom"].proto.delta == f"at peak, {a.capacity.tier}"
+    # gpt-5.4's tier limits are not in the catalogue: the card says so rather than a headroom.
+    assert metrics["Rate-limit headroom"].proto.delta == "no limit known"
     # The primary button is in the card, with one line of what to do next.
     (download,) = verdict.get("download_button")
     assert download.proto.label == "Download decision record (MADR 4)" and download.proto.type == "primary"
@@ -164,6 +164,17 @@ def test_the_verdict_card_holds_mode_feasibility_cost_latency_and_the_record(at:
     assert "Synchronous call" in bar and "meets its contract" in bar
     assert f"{money(a.costs['sync'].total_usd)} a month" in bar
     assert f"answer at p95 {seconds(a.latency.end_to_end_p95_s)} (budget 4.00 s)" in bar
+
+
+def test_the_headroom_names_the_account_tier_it_rests_on(at: AppTest) -> None:
+    # The default example on gpt-4o-mini, whose Tier 1 limits the catalogue has.
+    ok(at)
+    upload(at, "draft.yaml", (RETIRING / "support-reply-draft.yaml").read_bytes())
+    ok(at)
+    a = advisor.assess(session_profile(at), advisor.load_rules())
+    metrics = {m.label: m for m in block(at, "verdict").metric}
+    assert metrics["Rate-limit headroom"].value == headroom(a.capacity)
+    assert metrics["Rate-limit headroom"].proto.delta == f"at peak, {a.capacity.tier}"
 
 
 def test_the_record_downloads_from_the_verdict_card_as_madr(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -191,8 +202,8 @@ def test_streaming_is_judged_on_its_first_token(at: AppTest) -> None:
 
 
 def test_money_and_mode_disagreeing_is_explained_in_one_sentence(at: AppTest) -> None:
-    # Nightly ticket triage runs sync today; batch tokens are half price, the total rises.
-    at.selectbox(key="scenario").set_value("nightly-ticket-triage").run()
+    # Nightly ticket triage on gpt-4o-mini runs sync today; batch tokens are half price, the total rises.
+    upload(at, "triage.yaml", (RETIRING / "nightly-ticket-triage.yaml").read_bytes())
     ok(at)
     verdict = texts(block(at, "verdict"))
     assert (
@@ -204,7 +215,8 @@ def test_money_and_mode_disagreeing_is_explained_in_one_sentence(at: AppTest) ->
     assert cost.proto.delta == "an extra cost of $225" and cost.proto.color == 0  # red: costs more than today
     assert "Cheapest mode" not in verdict and "Half price" not in verdict
     # A new feature: the cheaper mode is named, and why it is not chosen.
-    at.selectbox(key="scenario").set_value("chatbot").run()
+    upload(at, "chatbot.yaml", (RETIRING / "chatbot.yaml").read_bytes())
+    ok(at)
     assert "costs $65.56 a month more than Synchronous call, which misses its contract" in texts(block(at, "verdict"))
 
 
@@ -422,10 +434,10 @@ def test_a_tier_the_model_lacks_is_marked_once_at_its_question(at: AppTest, key:
 
 
 def test_the_service_tier_offers_what_the_catalogue_documents_for_the_model(at: AppTest) -> None:
-    # OpenAI has a flex tier, but not for gpt-4o-mini: the picker does not offer it.
-    assert session_profile(at).model == "gpt-4o-mini"
+    # OpenAI has a flex tier, but the catalogue does not document it for gpt-5.4: the picker does not offer it.
+    assert session_profile(at).model == "gpt-5.4"
     assert "flex" not in at.selectbox(key="q_service_tier").options
-    at.selectbox(key="q_model").set_value("gpt-5-mini").run()
+    at.selectbox(key="q_model").set_value("gpt-6-luna").run()
     assert not at.exception
     assert "flex" in at.selectbox(key="q_service_tier").options
 
@@ -454,13 +466,13 @@ def test_the_model_picker_leaves_out_models_shut_down_and_dates_those_retiring(a
     and gpt-4o-mini with nothing to say it goes on 2027-01-14. A model shut down is not offered;
     a retiring one says when it goes, as the rule reference does."""
     box = at.selectbox(key="q_model")
-    assert box.value == "gpt-4o-mini"
+    assert box.value == "gpt-5.4"  # the default example's model: no shutdown announced, as it is
     assert "o4-mini" not in box.options and not [o for o in box.options if o.startswith("o4-mini ")]
     assert "gpt-4o-mini (shuts down 2027-01-14)" in box.options and "gpt-4o-mini" not in box.options
-    assert "gpt-5.4" in box.options  # no shutdown announced: as it is
-    at.selectbox(key="q_model").set_value("gpt-5.4").run()
+    assert "gpt-5.5" in box.options
+    at.selectbox(key="q_model").set_value("gpt-5.5").run()
     ok(at)
-    assert session_profile(at).model == "gpt-5.4"
+    assert session_profile(at).model == "gpt-5.5"
 
 
 def test_changing_provider_clears_a_model_it_does_not_list(at: AppTest) -> None:
@@ -485,7 +497,11 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
 
 
 def test_the_verdict_says_when_the_model_is_being_retired(at: AppTest) -> None:
-    ok(at)  # the default example, on gpt-4o-mini, assessed at today's prices
+    ok(at)  # the default example, on a model with no shutdown announced
+    assert not [w.value for w in block(at, "verdict").warning if "Model retiring" in w.value]
+    # The same workload on gpt-4o-mini, assessed at today's prices.
+    upload(at, "draft.yaml", (RETIRING / "support-reply-draft.yaml").read_bytes())
+    ok(at)
     a = advisor.assess(session_profile(at), advisor.load_rules())
     (retiring,) = [x.value for x in a.assumptions if x.name == "model shutdown"]
     assert retiring.startswith("OpenAI shuts gpt-4o-mini down on 2027-01-14")
@@ -974,5 +990,5 @@ def test_the_cost_tab_names_every_model_the_steps_are_priced_at(at: AppTest) -> 
     open_tab(at, "Cost")
     ok(at)
     prices = re.sub(r"\\(.)", r"\1", " ".join(c.value for c in at.caption if c.value.startswith("Prices:")))
-    assert "Prices: openai gpt-4.1 as of" not in prices
-    assert "Prices: each step's own model (openai/gpt-4.1-mini and openai/gpt-4.1) as of " in prices
+    assert "Prices: openai gpt-5.5 as of" not in prices
+    assert "Prices: each step's own model (openai/gpt-5.4 and openai/gpt-5.5) as of " in prices

@@ -16,7 +16,7 @@ import pytest
 import advisor
 from advisor.cli import main
 
-from .conftest import run_cli
+from .conftest import RETIRING, run_cli
 
 CHATBOT = "examples/chatbot.yaml"
 
@@ -32,7 +32,7 @@ def test_text_summary_names_mode_reasons_sources_costs_and_assumptions(capsys):
     assert not re.search(r"\d{3}_[0-9a-f]{16}\.txt|[Ss]eed 0", out), "sources are cited by title"
     # Every figure shows its assumptions: price date, data version, model speed.
     assert "prices as of 2026-11-01" in out and "genai-prices" in out
-    assert "output speed: 115 tokens/s, median (gpt-4o-mini)" in out
+    assert "output speed: 88 tokens/s, median (gpt-5.4)" in out
     assert "Feasible: streaming meets its contract" in out
     for mode in advisor.MODES:
         assert re.search(rf"^  {mode} +\$[0-9]", out, re.M)  # a cost row per mode
@@ -53,8 +53,8 @@ def test_json_has_the_stable_keys_and_equals_the_api(capsys):
     for key in ("recommendation", "ranking", "excluded", "fired_rules", "latency", "assumptions", "costs",
                 "capacity", "what_would_change"):
         assert key in data
-    # The catalogue's median first token (0.25 s) times its p95 spread (1.7), then 350 tokens at 115/s.
-    assert data["latency"]["end_to_end_p95_s"] == pytest.approx(0.25 * 1.7 + 350 / 115)
+    # The catalogue's median first token (0.397 s) times its p95 spread (1.7), then 350 tokens at 88/s.
+    assert data["latency"]["end_to_end_p95_s"] == pytest.approx(0.397 * 1.7 + 350 / 88)
     assert data["feasible"] is True and data["infeasible_reason"] is None
     assert isinstance(data["levers"], list) and isinstance(data["unmet"], list)
     assert set(data["costs"]) == set(advisor.MODES)
@@ -85,7 +85,8 @@ def test_json_names_every_source_it_cites_with_its_title(capsys):
     and catalogue pages only as text, with nothing a script can show or link: beside every
     source now stand the ids it cites, and one map, keyed by id, gives each one's title, url,
     date and kind."""
-    code, out, _ = run_cli(capsys, "recommend", "examples/support-reply-draft.yaml", "--format", "json",
+    # The default example as it was on gpt-4o-mini, whose rate limits the catalogue cites.
+    code, out, _ = run_cli(capsys, "recommend", RETIRING / "support-reply-draft.yaml", "--format", "json",
                            "--price-date", "2026-11-01")
     assert code == 0
     data = json.loads(out)
@@ -148,11 +149,11 @@ def test_bad_price_date_is_a_usage_error(capsys):
 
 def test_unknown_model_names_the_file_and_close_matches(tmp_path, capsys):
     path = tmp_path / "w.yaml"
-    path.write_text(Path(CHATBOT).read_text().replace("gpt-4o-mini", "gpt-4o-mni"))
+    path.write_text(Path(CHATBOT).read_text().replace("model: gpt-5.4", "model: gpt-5.4-mnii"))
     code, out, err = run_cli(capsys, "recommend", str(path))
     assert code == 2 and out == ""
-    assert f"{path}: field 'model': unknown model 'gpt-4o-mni'" in err
-    assert "gpt-4o-mini" in err
+    assert f"{path}: field 'model': unknown model 'gpt-5.4-mnii'" in err
+    assert "close matches: gpt-5.4-mini" in err
 
 
 def test_pricing_override_prices_an_unknown_model(tmp_path, capsys):
@@ -229,16 +230,16 @@ def test_a_command_started_without_an_output_says_so(tmp_path):
 @pytest.mark.parametrize("argv", [["adr", "{f}", "--dir", "{d}"], ["map", "{f}", "--x", "interaction", "--y", "downstream"]])
 def test_every_command_names_the_file_of_an_unknown_model(tmp_path, capsys, argv):
     path = tmp_path / "w.yaml"
-    path.write_text(Path(CHATBOT).read_text().replace("gpt-4o-mini", "gpt-4o-mni"))
+    path.write_text(Path(CHATBOT).read_text().replace("model: gpt-5.4", "model: gpt-5.4-mnii"))
     code, out, err = run_cli(capsys, *[a.format(f=path, d=tmp_path / "decisions") for a in argv])
     assert code == 2 and out == ""
-    assert f"{path}: field 'model': unknown model 'gpt-4o-mni'" in err
+    assert f"{path}: field 'model': unknown model 'gpt-5.4-mnii'" in err
     assert not (tmp_path / "decisions").exists() or not any((tmp_path / "decisions").iterdir())
 
 
 def test_review_counts_one_broken_file_in_plain_words(tmp_path, capsys):
     path = tmp_path / "w.yaml"
-    path.write_text(Path(CHATBOT).read_text().replace("gpt-4o-mini", "gpt-4o-mni"))
+    path.write_text(Path(CHATBOT).read_text().replace("model: gpt-5.4", "model: gpt-5.4-mnii"))
     code, out, _ = run_cli(capsys, "review", str(path))
     assert code == 2
     assert "1 file was not reviewed" in out

@@ -10,10 +10,10 @@ import pytest
 
 from advisor import load_rules
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, RETIRING, run_cli
 
 CHATBOT = EXAMPLES / "chatbot.yaml"
-O3 = EXAMPLES / "reasoning-contract-check.yaml"  # openai/o3
+O3 = RETIRING / "reasoning-contract-check.yaml"  # openai/o3
 
 
 def test_advisor_today_sets_the_price_date_and_the_records_date(tmp_path, capsys, monkeypatch):

@@ -56,9 +56,11 @@ def test_voice_assistant_streams_but_is_not_feasible_with_gpt_4o():
     assert (a.recommendation, a.contract, a.feasible) == ("streaming", "synchronous", False)
     assert a.infeasible_reason == "The first token arrives at 0.77 s (p95) on gpt-4o, after the budget of 0.70 s."
     assert {"async", "batch"} <= {e.mode for e in a.excluded}
-    # The levers: the budget the first token needs. gpt-4o-mini would be faster, but OpenAI
-    # shuts it down on 2027-01-14 (as gpt-4o): a lever never proposes a model going away.
+    # The levers: a faster current model of the same provider, or the budget the first token
+    # needs. gpt-4o-mini's first token comes sooner, but OpenAI shuts it down on 2027-01-14:
+    # no lever moves the workload to it.
     levers = {(tuple(lv.changes.items()), lv.recommendation, lv.feasible) for lv in a.levers}
+    assert ((("model", "gpt-5.4"),), "streaming", True) in levers
     assert (((("latency_budget_s", 0.77),), "streaming", True)) in levers
     assert not [lv for lv in a.levers if lv.changes.get("model") == "gpt-4o-mini"]
     # And a hard timeout with a fallback answer is on the checklist, as a pattern.

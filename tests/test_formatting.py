@@ -6,11 +6,12 @@ from __future__ import annotations
 import advisor
 from advisor.views.formatting import money, percent, tradeoff_in_words
 
-from .conftest import EXAMPLES, PRICE_DATE
+from .conftest import PRICE_DATE, RETIRING
 
 
 def assessed(name: str, **changes: object) -> advisor.Assessment:
-    profile = advisor.load_profile(EXAMPLES / f"{name}.yaml")
+    # Fixed inputs whose costs have the shape each sentence needs (the examples on gpt-4o-mini).
+    profile = advisor.load_profile(RETIRING / f"{name}.yaml")
     return advisor.assess(profile.model_copy(update=changes), price_date=PRICE_DATE)
 
 

@@ -90,7 +90,7 @@ def test_review_risks_come_from_the_rule_set(tmp_path):
     assert ("pricey", "Customer chatbot") in flagged
     assert {k.kind for k in result.summary.risks} == {"pricey"}  # the list replaces the default kinds
     assert "| over $100 a month in tokens | Customer chatbot |" in render_review(result)
-    quiet = review([EXAMPLES / "nightly-ticket-triage.yaml"], rules=acme, price_date=PRICE_DATE)
+    quiet = review([EXAMPLES / "monthly-cron-report.yaml"], rules=acme, price_date=PRICE_DATE)
     assert "None found: no feature over $100 a month in tokens." in render_review(quiet)
 
 

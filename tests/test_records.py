@@ -38,7 +38,7 @@ from advisor.views.adr import nice_ceiling
 from advisor.views.markdown import SLUG_MAX, cell, code, inline, slug
 from advisor.views.text import render_text
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, RETIRING, run_cli
 from .strategies import profile_dicts
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -199,7 +199,7 @@ def test_every_example_record_reads_in_five_minutes(example, template):
 
 
 def test_madr_content_a_cto_needs():
-    a = fixed_assessment(EXAMPLES / "nightly-ticket-triage.yaml")
+    a = fixed_assessment(RETIRING / "nightly-ticket-triage.yaml")  # the figures below are gpt-4o-mini's
     text = render_adr(a, date=DATE)
     # The five axes as decision drivers, highest weight first, with the workload's answers.
     drivers = re.findall(r"^\d+\. \*\*(.+?)\*\* \(weight ([\d.]+)\)", text, re.MULTILINE)
@@ -237,7 +237,7 @@ def test_madr_content_a_cto_needs():
 
 
 def test_a_streaming_record_judges_the_first_token_and_states_the_whole_answer():
-    text = render_adr(fixed_assessment(EXAMPLES / "chatbot.yaml"), date=DATE)
+    text = render_adr(fixed_assessment(RETIRING / "chatbot.yaml"), date=DATE)  # on gpt-4o-mini
     assert "- Streaming response (`streaming`): $351 a month; whole answer 3.47 s, first token 0.42 s, within the" \
            " budget of 2.50 s; **chosen**." in text
     assert "Streamed, the first token comes after 0.42 s, within the budget." in text
@@ -250,7 +250,7 @@ def test_a_streaming_record_judges_the_first_token_and_states_the_whole_answer()
 @pytest.mark.parametrize("template", ["madr", "nygard"])
 def test_a_model_its_provider_will_shut_down_is_the_first_risk_of_the_decision(template):
     # gpt-4o-mini: OpenAI shuts it down on 2027-01-14, 74 days after the price date.
-    text = render_adr(fixed_assessment(EXAMPLES / "chatbot.yaml"), template=template, date=DATE)
+    text = render_adr(fixed_assessment(RETIRING / "chatbot.yaml"), template=template, date=DATE)
     consequences = text.split("Consequences\n\n")[1].split("\n\n")[0].splitlines()
     risk = "OpenAI shuts gpt-4o-mini down on 2027-01-14, 74 days after the price date: from then every request to it fails"
     first = next(line for line in consequences if "risk" in line.lower())
@@ -261,7 +261,7 @@ def test_a_model_its_provider_will_shut_down_is_the_first_risk_of_the_decision(t
 
 
 def test_the_summary_says_when_the_model_is_retired():
-    text = render_text(fixed_assessment(EXAMPLES / "chatbot.yaml"))
+    text = render_text(fixed_assessment(RETIRING / "chatbot.yaml"))
     head = text.split("\n\n")[0]
     assert "Model retiring: OpenAI shuts gpt-4o-mini down on 2027-01-14, 74 days after the price date" in " ".join(
         line.strip() for line in head.splitlines()
@@ -522,8 +522,8 @@ def test_step_names_read_as_typed_in_the_context(template):
     data["steps"][3]["name"] = "draft *v2* <final> [x]"
     text = render_adr(fixed_assessment(data), template=template, date=datetime.date.fromisoformat(DATE))
     paragraph = next(p for p in re.findall(r"<p>(.*?)</p>", to_html(text), re.DOTALL) if "in all:" in p)
-    assert "in all: search & rank (gpt-4.1-mini), " in visible_text(paragraph)
-    assert ", draft *v2* <final> [x] (gpt-4.1). The output of draft *v2* <final> [x] is the request's result," in (
+    assert "in all: search & rank (gpt-5.4), " in visible_text(paragraph)
+    assert ", draft *v2* <final> [x] (gpt-5.5). The output of draft *v2* <final> [x] is the request's result," in (
         visible_text(paragraph)
     )
 
@@ -830,7 +830,7 @@ def test_an_option_that_does_not_pay_its_way_is_ruled_out_and_says_why(template)
     heading = "### Batch API (ruled out)" if template == "madr" else "**Batch API** (ruled out):"
     assert heading in text
     assert ("it is ruled out: batch costs $243 a month in all (tokens, infrastructure, its build), no less than"
-            " the mode it would replace (sync $112, async $384). (`cost-batch-pays-its-way`)") in text
+            " the mode it would replace (sync $112, async $385). (`cost-batch-pays-its-way`)") in text
     assert "A ruled-out option ranks below every option that is not, whatever it scores" in text
 
 
@@ -843,15 +843,17 @@ def test_an_option_that_does_not_pay_its_way_is_ruled_out_and_says_why(template)
          " 14,815 of 2,000,000 input tokens/min, 1,481 of 400,000 output tokens/min; 99% headroom"),
         # DeepSeek limits requests in flight, not requests or tokens a minute.
         ("deepseek-catalogue-enrichment", "At peak: 16 of 2,500 requests in flight; 99% headroom"),
-        ("chatbot", "At peak: 60 of 500 requests/min, 111,000 of 200,000 tokens/min; 44% headroom"),
-        ("support-agent-tools", "At peak (400 requests/min x 4 calls = 1,600 calls/min): 400 of 5,000 requests/min,"
+        # The examples as they were on gpt-4o-mini, gpt-4.1-mini and gpt-4.1, with published limits.
+        ("retiring/chatbot", "At peak: 60 of 500 requests/min, 111,000 of 200,000 tokens/min; 44% headroom"),
+        ("retiring/support-agent-tools", "At peak (400 requests/min x 4 calls = 1,600 calls/min): 400 of 5,000 requests/min,"
          " 1,815,600 of 800,000 tokens/min on gpt-4.1; over the limit: peak use is 2.3x the limit"),
     ],
 )
 def test_the_record_states_each_rate_limit_as_the_provider_sets_it(example, peak, template):
     """A limit the catalogue knows is never 'unknown' in the record, and the peak against it is
     the text summary's: the cost note and what to watch in production say the same figures."""
-    text = render_adr(fixed_assessment(EXAMPLES / f"{example}.yaml"), template=template, date=DATE)
+    folder, _, name = example.rpartition("/")
+    text = render_adr(fixed_assessment((RETIRING if folder else EXAMPLES) / f"{name}.yaml"), template=template, date=DATE)
     assert f"- {peak} (" in text
     assert "unknown" not in text
     (watch,) = [line for line in text.splitlines() if line.startswith("- ") and "peak use was estimated at" in line]

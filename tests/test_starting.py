@@ -53,7 +53,7 @@ def test_the_schema_refuses_what_the_profile_refuses(change):
 def test_the_starter_is_valid_commented_and_documents_the_limits():
     text = advisor.starter_workload()
     profile = advisor.parse_profile(parse_yaml(text, "starter"))
-    assert profile.model == "gpt-4o-mini"
+    assert profile.model == "gpt-5.4"
     assert "# yaml-language-server: $schema=workload.schema.json" in text
     assert "At most 1 MB" in text and "aliases" in text
     # Every field of the profile is named in the starter, set or commented out.

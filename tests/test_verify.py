@@ -21,6 +21,7 @@ from advisor.records.inputs import read_inputs
 from advisor.records.verify import verify_exit_code
 
 from .conftest import EXAMPLES, ROOT, run_cli
+from .conftest import RETIRING as RETIRING_EXAMPLES
 from .test_records import PRICE_DATE, write_record, write_workload
 
 LEGACY = ROOT / "tests" / "fixtures" / "records-v1"  # records as advisor 0.1.0 wrote them, before digests
@@ -72,9 +73,7 @@ def test_fresh_records_hold(tmp_path, capsys):
     assert code_ == 0, err
     assert out.splitlines() == [
         f"{tmp_path}/0001-customer-chatbot-stream-the-answer.md: holds (streaming)",
-        retiring("gpt-4o-mini", "2027-01-14", 74),
         f"{tmp_path}/0002-nightly-ticket-classification-send-requests-through-the.md: holds (batch)",
-        retiring("gpt-4o-mini", "2027-01-14", 74),
         "2 records: 2 holds, 0 drifted, 0 inconsistent, 0 unverifiable",
     ]
 
@@ -139,7 +138,7 @@ def test_a_malformed_block_is_unverifiable(tmp_path, capsys, damage, message):
 
 def test_inputs_that_cannot_be_evaluated_today_are_unverifiable(tmp_path, capsys):
     path = write_record(capsys, "chatbot", tmp_path)
-    edit(path, "  model: gpt-4o-mini", "  model: gpt-retired-9")
+    edit(path, "  model: gpt-5.4", "  model: gpt-retired-9")
     code_, out, _ = run_verify(capsys, path)
     assert code_ == 2 and "UNVERIFIABLE: cannot re-evaluate the embedded inputs today" in out
 
@@ -394,9 +393,7 @@ def test_verify_searches_subfolders_and_reports_what_it_skipped(tmp_path, capsys
         f"{tmp_path}/0002-by-hand.md: skipped (not an advisor record)",
         f"{tmp_path}/README.md: skipped (not an advisor record)",
         f"{tmp_path}/backend/jobs/0001-nightly-ticket-classification-send-requests-through-the.md: holds (batch)",
-        retiring("gpt-4o-mini", "2027-01-14", 74),
         f"{tmp_path}/frontend/0001-customer-chatbot-stream-the-answer.md: holds (streaming)",
-        retiring("gpt-4o-mini", "2027-01-14", 74),
         "2 records: 2 holds, 0 drifted, 0 inconsistent, 0 unverifiable; 2 files skipped (not advisor records)",
     ]
 
@@ -498,7 +495,7 @@ def test_the_block_is_machine_readable_yaml(tmp_path, capsys):
     path = write_record(capsys, "chatbot", tmp_path)
     inputs = read_inputs(path.read_text(encoding="utf-8"), str(path))
     assert inputs.version == 2 and inputs.sealed
-    assert inputs.stamp.monthly_cost["streaming"] == pytest.approx(350.67)
+    assert inputs.stamp.monthly_cost["streaming"] == pytest.approx(3776.67)  # 400,000 x (1,500 in at $2.50 + 350 out at $15 per 1M) + $10 + $167
     assert inputs.stamp.stated.decision == 'Chosen option: "Streaming response"'
 
 
@@ -539,7 +536,7 @@ def test_a_moved_threshold_under_a_not_is_said_as_the_rule_says_it(tmp_path, cap
 
 
 def test_a_record_whose_model_its_provider_shut_down_is_unverifiable_and_says_why(tmp_path, capsys):
-    workload = write_workload(tmp_path, yaml.safe_load((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8")))
+    workload = write_workload(tmp_path, yaml.safe_load((RETIRING_EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8")))
     code_, _, err = run_cli(capsys, "adr", workload, "--dir", tmp_path / "d", "--price-date", "2026-11-01")
     assert code_ == 0, err
     code_, out, _ = run_cli(capsys, "verify", tmp_path / "d", "--price-date", "2027-01-14")
@@ -554,15 +551,19 @@ def test_a_record_on_a_model_being_retired_holds_and_says_until_when(tmp_path, c
     """A record on gpt-4o-mini read 'holds (streaming)' and nothing else, in CI, until the day
     OpenAI shuts the model down and the record turns unverifiable: the team learns of it on that
     day. It holds, and says until when; GitHub gets a warning on the file, not an error."""
-    record = write_record(capsys, "chatbot", tmp_path)
-    code_, out, _ = run_verify(capsys, tmp_path)
+    # The chatbot example as it was, on gpt-4o-mini.
+    workload = write_workload(tmp_path, yaml.safe_load((RETIRING_EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8")))
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", tmp_path / "d", "--price-date", PRICE_DATE)
+    assert code_ == 0, err
+    record = Path(out.strip())
+    code_, out, _ = run_verify(capsys, tmp_path / "d")
     assert code_ == 0
     assert out.splitlines()[:2] == [f"{record}: holds (streaming)", f"    {RETIRING}"]
-    code_, out, _ = run_verify(capsys, tmp_path, "--format", "json")
+    code_, out, _ = run_verify(capsys, tmp_path / "d", "--format", "json")
     (entry,) = json.loads(out)["records"]
     assert code_ == 0 and entry["status"] == "holds" and RETIRING in entry["changes"]
     assert entry["model_shutdowns"] == [RETIRING.removeprefix("model retiring: ")]
-    code_, out, _ = run_verify(capsys, tmp_path, "--format", "github")
+    code_, out, _ = run_verify(capsys, tmp_path / "d", "--format", "github")
     prop_path = str(record).replace(":", "%3A").replace(",", "%2C")
     assert code_ == 0 and f"::warning file={prop_path},title=advisor verify%3A model retiring::{RETIRING}" in out
     # A model with no shutdown announced: nothing of the kind.

@@ -12,7 +12,7 @@ import pytest
 
 from advisor.cli import main
 
-from .conftest import EXAMPLES, PRICE_DATE
+from .conftest import EXAMPLES, PRICE_DATE, RETIRING
 
 FIXED = ["--price-date", PRICE_DATE.isoformat()]
 WORKLOADS = sorted(EXAMPLES.glob("*.yaml"))
@@ -32,19 +32,30 @@ def _run(*argv: object) -> str:
     return " ".join(out.getvalue().split())  # the text summary wraps its lines
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Every example's text summary and both records, and the review of them all."""
-    folder = tmp_path_factory.mktemp("records")
+def _write(workloads: list[Path], folder: Path) -> dict[str, str]:
     out: dict[str, str] = {}
-    for path in WORKLOADS:
+    for path in workloads:
         out[f"{path.stem} text"] = _run("recommend", path, *FIXED)
         for template in ("madr", "nygard"):
             record = _run("adr", path, "--dir", folder / template, "--template", template, *FIXED,
                           "--date", "2026-11-23")
             out[f"{path.stem} {template}"] = " ".join(Path(record).read_text(encoding="utf-8").split())
-    out["review"] = _run("review", *WORKLOADS, *FIXED)
+    out["review"] = _run("review", *workloads, *FIXED)
     return out
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Every example's text summary and both records, and the review of them all."""
+    return _write(WORKLOADS, tmp_path_factory.mktemp("records"))
+
+
+@pytest.fixture(scope="module")
+def before(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The same, of the examples as they were on gpt-4o-mini, gpt-4.1-mini and gpt-4.1: fixed
+    inputs whose peaks the catalogue checks against published limits (an agent 2.3x over its
+    tier's, a chatbot within it)."""
+    return _write(sorted(RETIRING.glob("*.yaml")), tmp_path_factory.mktemp("before"))
 
 
 def test_no_duration_is_written_before_budget(written: dict[str, str]) -> None:
@@ -52,11 +63,11 @@ def test_no_duration_is_written_before_budget(written: dict[str, str]) -> None:
     assert {name: hits for name, hits in found.items() if hits} == {}
 
 
-def test_a_budget_is_named_with_its_duration_after_it(written: dict[str, str]) -> None:
+def test_a_budget_is_named_with_its_duration_after_it(before: dict[str, str]) -> None:
     """The levers and the considered options still say the budget, in words that read for any duration."""
-    text = written["support-agent-tools text"]
+    text = before["support-agent-tools text"]
     assert "With a budget of 4 days: batch meets its contract" in text
-    record = written["chatbot madr"]
+    record = before["chatbot madr"]
     assert "answer after 3.47 s, over the budget of 2.50 s; **misses its contract**" in record
 
 
@@ -64,7 +75,7 @@ def test_a_budget_is_named_with_its_duration_after_it(written: dict[str, str]) -
 WITHIN_BUDGET = re.compile(r"(\w+) ([0-9.]+) (ms|s|min|h), within the budget of ([0-9.]+) (ms|s|min|h)\b")
 
 
-def test_within_the_budget_follows_a_figure_that_is_within_it(written: dict[str, str]) -> None:
+def test_within_the_budget_follows_a_figure_that_is_within_it(written: dict[str, str], before: dict[str, str]) -> None:
     """The chatbot's stream starts at 0.42 s and ends at 3.47 s against 2.50 s: its option may
     not read "whole answer 3.47 s, within the budget of 2.50 s"; the first token is what fits."""
     unit = {"ms": 0.001, "s": 1, "min": 60, "h": 3600}
@@ -75,7 +86,7 @@ def test_within_the_budget_follows_a_figure_that_is_within_it(written: dict[str,
                      if float(m.group(2)) * unit[m.group(3)] > float(m.group(4)) * unit[m.group(5)]])
     }
     assert wrong == {}
-    assert "whole answer 3.47 s, first token 0.42 s, within the budget of 2.50 s" in written["chatbot madr"]
+    assert "whole answer 3.47 s, first token 0.42 s, within the budget of 2.50 s" in before["chatbot madr"]
 
 
 def test_a_person_reads_the_shown_step_only_where_a_person_watches(written: dict[str, str]) -> None:
@@ -90,19 +101,19 @@ def test_a_person_reads_the_shown_step_only_where_a_person_watches(written: dict
     assert "(* the step whose output the person reads as it appears)" in written["rag-chat-rewrite text"]
 
 
-def test_the_prices_are_said_to_be_of_every_model_the_steps_run_on(written: dict[str, str]) -> None:
+def test_the_prices_are_said_to_be_of_every_model_the_steps_run_on(before: dict[str, str]) -> None:
     """Three of the agent's four steps run on gpt-4.1-mini: its prices are not 'of openai/gpt-4.1'."""
     for name in ("support-agent-tools madr", "support-agent-tools nygard"):
-        assert "Prices of openai/gpt-4.1 in force" not in written[name]
+        assert "Prices of openai/gpt-4.1 in force" not in before[name]
         assert ("Prices of each step's own model (openai/gpt-4.1-mini and openai/gpt-4.1) in force on 2026-11-01"
-                " (genai-prices") in written[name]
-    text = written["support-agent-tools text"]
+                " (genai-prices") in before[name]
+    text = before["support-agent-tools text"]
     assert "(openai/gpt-4.1, prices as of" not in text
     assert ("Cost per month at 1,000,000 requests (each step at its own model's prices: openai/gpt-4.1-mini and"
             " openai/gpt-4.1, as of 2026-11-01, genai-prices") in text
     # One model: named as before.
-    assert "Prices of openai/gpt-4o-mini in force on 2026-11-01" in written["chatbot madr"]
-    assert "(openai/gpt-4o-mini, prices as of 2026-11-01" in written["chatbot text"]
+    assert "Prices of openai/gpt-4o-mini in force on 2026-11-01" in before["chatbot madr"]
+    assert "(openai/gpt-4o-mini, prices as of 2026-11-01" in before["chatbot text"]
 
 
 def _watch(record: str) -> str:
@@ -110,21 +121,21 @@ def _watch(record: str) -> str:
     return record.split("### Confirmation")[1].split("## Pros and Cons")[0]
 
 
-def test_what_to_watch_does_not_promise_no_429s_when_the_peak_is_over_the_limit(written: dict[str, str]) -> None:
+def test_what_to_watch_does_not_promise_no_429s_when_the_peak_is_over_the_limit(before: dict[str, str]) -> None:
     """The agent's peak is 2.3x its gpt-4.1 limit: '429 responses stay near zero' would be false from day one."""
-    watch = _watch(written["support-agent-tools madr"])
+    watch = _watch(before["support-agent-tools madr"])
     assert "stay near zero" not in watch
     assert "peak use was estimated at 400 of 5,000 requests/min, 1,815,600 of 800,000 tokens/min on gpt-4.1" in watch
     assert "2.3x the limit" in watch
-    assert "stay near zero" not in written["support-agent-tools nygard"].split("watch these in production")[1]
+    assert "stay near zero" not in before["support-agent-tools nygard"].split("watch these in production")[1]
     # Within the limits, the line reads as it did.
     assert ("429 (rate limit) responses stay near zero: peak use was estimated at 60 of 500 requests/min, 111,000 of"
-            " 200,000 tokens/min (headroom: 44%).") in _watch(written["chatbot madr"])
+            " 200,000 tokens/min (headroom: 44%).") in _watch(before["chatbot madr"])
 
 
-def test_an_async_queue_over_the_limit_is_watched_for_draining_not_for_staying_flat(written: dict[str, str]) -> None:
+def test_an_async_queue_over_the_limit_is_watched_for_draining_not_for_staying_flat(before: dict[str, str]) -> None:
     """Over the limit the queue grows at every peak: its age cannot 'stay flat', it must drain."""
-    watch = _watch(written["support-agent-tools madr"])
+    watch = _watch(before["support-agent-tools madr"])
     assert "Queue age (the oldest waiting job) and the size of the dead-letter queue stay flat" not in watch
     assert ("Queue age (the oldest waiting job) rises at each peak and is back to zero 14.6 min after the peak, as"
             " estimated; the size of the dead-letter queue stays flat.") in watch
@@ -132,7 +143,7 @@ def test_an_async_queue_over_the_limit_is_watched_for_draining_not_for_staying_f
 
 def test_a_real_time_answer_over_the_limit_is_told_to_expect_429s_at_peak(tmp_path: Path) -> None:
     workload = tmp_path / "busy-chat.yaml"
-    workload.write_text((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8").replace(
+    workload.write_text((RETIRING / "chatbot.yaml").read_text(encoding="utf-8").replace(
         "peak_requests_per_minute: 60", "peak_requests_per_minute: 2000"), encoding="utf-8")
     record = " ".join(Path(_run("adr", workload, "--dir", tmp_path / "d", *FIXED).strip()).read_text().split())
     watch = _watch(record)
@@ -143,7 +154,7 @@ def test_a_real_time_answer_over_the_limit_is_told_to_expect_429s_at_peak(tmp_pa
 
 def test_the_account_tier_is_named_once(tmp_path: Path) -> None:
     workload = tmp_path / "busy-chat.yaml"
-    workload.write_text((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8").replace(
+    workload.write_text((RETIRING / "chatbot.yaml").read_text(encoding="utf-8").replace(
         "peak_requests_per_minute: 60", "peak_requests_per_minute: 2000"), encoding="utf-8")
     text = _run("recommend", workload, *FIXED)
     assert "(account tier 'tier-1'): the requests over it get 429s while someone waits" in text

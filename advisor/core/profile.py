@@ -441,7 +441,7 @@ class WorkloadProfile(BaseModel):
         default=None, ge=0, le=100_000_000, description="requests a minute at peak (default: a flat month)"
     )
     provider: Name = Field(default="openai", min_length=1, max_length=100, description="provider id, e.g. openai")
-    model: Name = Field(min_length=1, max_length=200, description="model id as the provider names it, e.g. gpt-4o-mini")
+    model: Name = Field(min_length=1, max_length=200, description="model id as the provider names it, e.g. gpt-5.4")
     tier: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(check_name)] | None = Field(
         default=None,
         description="the account tier whose rate limits apply, e.g. tier-1 (default: the provider's lowest paid tier)",
