@@ -555,22 +555,23 @@ def _only_gpt_4_1_mini_unmeasured(data: dict[str, Any]) -> None:
 def test_a_model_lever_says_what_is_not_known_of_the_model_it_proposes(tmp_path):
     """A lever to a model the catalogue has no speed or limits for read 'With gpt-5.4-mini: async
     meets its contract; the end-to-end p95 is 40.8 s', as if measured: its latency is the
-    catalogue's conservative default and its peak goes unchecked, and the lever now says so."""
+    catalogue's conservative default and its peak goes unchecked, and the lever now says so
+    (what the catalogue lacks, not that the provider publishes nothing)."""
     folder = _copy(tmp_path)
     _edit(folder, _only_gpt_4_1_mini_unmeasured)
     a = assess(advisor.load_profile(EXAMPLES / "document-summary-button.yaml"), load_rules(folder), price_date=TODAY)
     (lever,) = [lv for lv in a.levers if "model" in lv.changes]
     assert lever.because.startswith(
-        "With gpt-4.1-mini (no measured speed: judged at the slow end of the published range; no published rate "
-        "limits at tier-1: its peak is not checked): "
+        "With gpt-4.1-mini (no measured speed in the provider catalogue: judged at the slow end of the published "
+        "range; no rate limits in the provider catalogue at tier-1: its peak is not checked): "
     ), lever.because
     # A model measured and with its limits published carries no such words; claude-sonnet-5,
     # whose speed is not measured, does.
     measured = assess(advisor.load_profile(EXAMPLES / "contract-risk-review.yaml"), RULES, price_date=TODAY)
     said = {lv.changes["model"]: lv.because for lv in measured.levers if "model" in lv.changes}
     assert said["claude-haiku-4-5"].startswith("With claude-haiku-4-5: ")
-    assert said["claude-sonnet-5"].startswith("With claude-sonnet-5 (no measured speed: judged at the slow end of "
-                                              "the published range): ")
+    assert said["claude-sonnet-5"].startswith("With claude-sonnet-5 (no measured speed in the provider catalogue: "
+                                              "judged at the slow end of the published range): ")
 
 
 def test_the_rule_set_documentation_marks_the_models_shut_down_or_shutting_down():

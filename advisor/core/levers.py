@@ -187,16 +187,17 @@ def _models_for(
 
 def _unknown_of(spec: ModelSpec, tier: str | None) -> str:
     """What the catalogue does not know of a model a lever proposes, which its figures stand on:
-    a speed not measured, limits not published (the capacity model's rules, in words)."""
+    no measured speed, no rate limits at the tier (what the latency and capacity models then assume)."""
     unknown = []
     if spec.speed is None:
         unknown.append(
-            "no measured speed: judged at the catalogue's default for a model that reasons" if spec.reasons
-            else "no measured speed: judged at the slow end of the published range"
+            "no measured speed in the provider catalogue: judged at its default for a model that reasons"
+            if spec.reasons else "no measured speed in the provider catalogue: judged at the slow end of the "
+            "published range"
         )
     if tier is None or tier not in spec.limits:
         at = f" at {tier}" if tier is not None else ""
-        unknown.append(f"no published rate limits{at}: its peak is not checked")
+        unknown.append(f"no rate limits in the provider catalogue{at}: its peak is not checked")
     return "; ".join(unknown)
 
 
