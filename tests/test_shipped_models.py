@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from advisor import load_rules, parse_profile
+from advisor import calibrate, calibrated_workload, load_rules, parse_profile
 from advisor.core.rules_check import example_profile
 from advisor.core.steps import work_steps
 from questionnaire.scenarios import DEFAULT_SCENARIO
@@ -105,6 +105,15 @@ def test_no_documented_command_reads_a_workload_on_a_model_being_shut_down():
         data = _workload(path) if path.is_file() else None
         if data is not None:
             found += [f"{path.relative_to(ROOT)}: {r}" for p, m in _calls(data) if (r := _retiring(p, m))]
+    assert not found
+
+
+@pytest.mark.parametrize("trace", sorted((EXAMPLES / "traces").glob("*.jsonl.gz")), ids=lambda p: p.name)
+def test_a_shipped_trace_calibrates_to_models_not_being_shut_down(trace):
+    # The README calibrates the shipped trace, then recommends and records the workload it writes.
+    written = calibrated_workload(calibrate([trace], root="rag.chat"), EXAMPLES / "rag-chat-rewrite.yaml")
+    data = yaml.safe_load(written)
+    found = [r for p, m in _calls(data) if (r := _retiring(p, m))]
     assert not found
 
 

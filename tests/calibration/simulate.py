@@ -197,8 +197,11 @@ class Simulation:
 
     # -- features ---------------------------------------------------------------------
 
-    def rag_chat(self, starts: Sequence[int], truth: Truth | None = None) -> Truth:
-        """A RAG chat: rewrite the question (small model), retrieve, answer (streamed)."""
+    def rag_chat(
+        self, starts: Sequence[int], truth: Truth | None = None, models: tuple[str, str] = ("gpt-4o-mini", "gpt-4o")
+    ) -> Truth:
+        """A RAG chat: rewrite the question (small model), retrieve, answer (streamed); ``models``
+        are the rewrite's and the answer's."""
         truth = truth or Truth("rag.chat")
         rewrite, answer = truth.steps.setdefault("rewrite", StepTruth()), truth.steps.setdefault("answer", StepTruth())
         for t0 in starts:
@@ -208,7 +211,7 @@ class Simulation:
             t = t0 + round(self._lognormal(0.02, 0.3) * S)
             rewrite.tool_s.append((t - t0) / S)
             inp, out, dur = self._tokens(320, 40, 50), self._tokens(40, 8, 5), self._lognormal(0.55, 0.3)
-            end = self.model_call(root, t, model="gpt-4o-mini", duration_s=dur, input_tokens=inp, output_tokens=out)
+            end = self.model_call(root, t, model=models[0], duration_s=dur, input_tokens=inp, output_tokens=out)
             rewrite.durations_s.append((end - t) / S)
             rewrite.input_tokens.append(inp)
             rewrite.output_tokens.append(out)
@@ -219,14 +222,14 @@ class Simulation:
             retrieval.end(end_time=retrieval_end)
             attempt = retrieval_end + 3_000_000
             answer.tool_s.append((attempt - end) / S)
-            t, retries = self._retried_attempts(root, attempt, "gpt-4o", 0.06)
+            t, retries = self._retried_attempts(root, attempt, models[1], 0.06)
             truth.retries += retries
             inp = self._tokens(2600, 350, 500)
             cached = 1536 if self.rng.random() < 0.5 else 0
             out, ttft, speed = self._tokens(420, 90, 20), self._lognormal(0.45, 0.35), max(20.0, self.rng.gauss(85, 12))
             dur = ttft + out / speed
             end = self.model_call(
-                root, t, model="gpt-4o", duration_s=dur, input_tokens=inp, output_tokens=out, cached=cached, ttft_s=ttft
+                root, t, model=models[1], duration_s=dur, input_tokens=inp, output_tokens=out, cached=cached, ttft_s=ttft
             )
             answer.durations_s.append((end - t) / S)
             answer.input_tokens.append(inp)
@@ -396,12 +399,14 @@ def write_otlp_json(
 
 def example_export(path: Path) -> Path:
     """examples/traces/rag-chat.jsonl.gz: half an hour of the RAG chat (about 10 requests a
-    minute, a burst of 40 in minute 12) as the collector's file exporter writes it, gzipped.
+    minute, a burst of 40 in minute 12) as the collector's file exporter writes it, gzipped; on
+    models OpenAI has announced no shutdown for, as the RAG chat example is.
 
         .venv/bin/python -m tests.calibration.simulate examples/traces/rag-chat.jsonl.gz
     """
     sim = Simulation(11, service="help-centre")
-    sim.rag_chat(Simulation.arrivals(random.Random(12), per_minute=10, minutes=30, burst_minute=12, burst=40))
+    starts = Simulation.arrivals(random.Random(12), per_minute=10, minutes=30, burst_minute=12, burst=40)
+    sim.rag_chat(starts, models=("gpt-5.4-mini", "gpt-5.4"))
     return write_otlp_json(sim.spans(), path, compress=True)
 
 
