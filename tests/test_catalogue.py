@@ -545,6 +545,17 @@ def test_gpt_5_5_and_gpt_6_luna_reason_by_default_and_gpt_5_5_carries_its_tier_l
     assert CATALOGUE.resolve("openai", "gpt-6-luna").model.flex  # Batch and Flex at half price
 
 
+def test_the_account_tier_note_does_not_claim_every_openai_model_publishes_tier_tables():
+    """The tier note printed with every OpenAI workload said 'every model here still publishes
+    Tier 1-5 tables', printed even for gpt-6-luna, whose page tabulates only Build, Launch and
+    Grow and which therefore has no limits in the catalogue."""
+    a = assess({**BASE, "model": "gpt-6-luna"}, RULES, price_date=TODAY, what_if=False)
+    tier = _assumption(a, "account tier")
+    assert "every model here still publishes" not in tier
+    assert "Build, Launch and Grow" in tier and "gpt-6-luna" in tier
+    assert not CATALOGUE.resolve("openai", "gpt-6-luna").model.limits
+
+
 def _only_gpt_4_1_mini_unmeasured(data: dict[str, Any]) -> None:
     """OpenAI with gpt-4o and a gpt-4.1-mini that has no shutdown, no measured speed and no limits."""
     models = data["providers"]["openai"]["models"]
