@@ -206,7 +206,10 @@ def questions(
         except InputError:  # a malformed $ADVISOR_TODAY: the page says so; the picker goes by the catalogue's date
             day = ruleset.catalogue.data.compiled_on
         models = _with_current(
-            tuple(m for m in catalogue.get(provider_key, ()) if not _shut_down(ruleset, provider_key, m, day)),
+            _known_first(
+                ruleset, provider_key,
+                tuple(m for m in catalogue.get(provider_key, ()) if not _shut_down(ruleset, provider_key, m, day)),
+            ),
             st.session_state.get("q_model"),
         )
         model.selectbox(
@@ -409,6 +412,18 @@ def _shut_down(ruleset: RuleSet, provider: str, model: str, day: datetime.date) 
     """A model its provider has shut down by ``day``: not offered (the assessment refuses it)."""
     when = _shutdown(ruleset, provider, model)
     return when is not None and when <= day
+
+
+def _known_first(ruleset: RuleSet, provider: str, models: tuple[str, ...]) -> tuple[str, ...]:
+    """The models the provider catalogue knows (speed, limits, lifecycle) ahead of those only
+    priced, with the retiring ones after those that stay: genai-prices lists OpenAI's models
+    alphabetically, so the picker opened on ada and babbage (shut down in 2024)."""
+    def rank(model: str) -> int:
+        entry = ruleset.catalogue.resolve(provider, model).model
+        if entry is None:
+            return 2
+        return 1 if entry.shutdown is not None else 0
+    return tuple(sorted(models, key=rank))  # stable: each group keeps genai-prices' order
 
 
 def _model_label(ruleset: RuleSet, provider: str, model: object, day: datetime.date) -> str:

@@ -475,6 +475,21 @@ def test_the_model_picker_leaves_out_models_shut_down_and_dates_those_retiring(a
     assert session_profile(at).model == "gpt-5.5"
 
 
+def test_the_model_picker_opens_on_the_models_the_catalogue_knows_not_on_ada(at: AppTest) -> None:
+    """genai-prices lists OpenAI's 100-odd priced models alphabetically, so the picker opened on
+    ada, babbage and babbage-002, long shut down, and the models the advisor has speeds, limits
+    and lifecycles for were scattered among them. Those come first now, the ones that stay ahead
+    of the retiring ones; the rest follow."""
+    options = at.selectbox(key="q_model").options
+    catalogue = advisor.load_rules().catalogue
+    known = [i for i, o in enumerate(options) if catalogue.resolve("openai", o.split(" (")[0]).model is not None]
+    assert known == list(range(len(known)))  # a block at the top
+    retiring = [i for i in known if "(shuts down " in options[i]]
+    assert retiring and retiring == known[-len(retiring):]
+    assert options[0] in ("gpt-5.4", "gpt-5.4-mini", "gpt-5.5", "gpt-6-luna")
+    assert options.index("ada") > known[-1]
+
+
 def test_changing_provider_clears_a_model_it_does_not_list(at: AppTest) -> None:
     at.selectbox(key="q_provider").set_value("anthropic").run()
     assert not at.exception
