@@ -487,7 +487,22 @@ def test_the_model_picker_opens_on_the_models_the_catalogue_knows_not_on_ada(at:
     retiring = [i for i in known if "(shuts down " in options[i]]
     assert retiring and retiring == known[-len(retiring):]
     assert options[0] in ("gpt-5.4", "gpt-5.4-mini", "gpt-5.5", "gpt-6-luna")
-    assert options.index("ada") > known[-1]
+    # Only priced: after them (ada, which opened the list, is shut down and not offered at all).
+    assert options.index("gpt-5.1") > known[-1] and "ada" not in options
+
+
+def test_the_model_picker_leaves_out_models_retired_long_ago_that_the_price_data_still_prices(at: AppTest) -> None:
+    """The picker offered davinci (shut down by OpenAI on 2024-01-04) and claude-3-5-sonnet
+    (retired by Anthropic on 2025-10-28): genai-prices still prices them, and the catalogue did
+    not know them, so choosing one gave a verdict and a cost for a model that fails every request."""
+    options = at.selectbox(key="q_model").options
+    for gone in ("davinci", "ada", "gpt-4-32k", "gpt-4.5-preview", "o1-mini"):
+        assert not [o for o in options if o == gone or o.startswith(f"{gone} ")], gone
+    at.selectbox(key="q_provider").set_value("anthropic").run()
+    options = at.selectbox(key="q_model").options
+    for gone in ("claude-3-5-sonnet", "claude-3-haiku", "claude-2", "claude-v1", "claude-3-7-sonnet-latest"):
+        assert not [o for o in options if o == gone or o.startswith(f"{gone} ")], gone
+    assert "claude-sonnet-4-6" in options  # a model that answers is still offered
 
 
 def test_changing_provider_clears_a_model_it_does_not_list(at: AppTest) -> None:

@@ -353,6 +353,55 @@ def test_a_model_its_provider_has_shut_down_is_an_error_naming_the_field_and_the
     assert allowed in err  # what is allowed: the provider's models that still answer
 
 
+@pytest.mark.parametrize(
+    ("provider", "model", "shut_down", "source"),
+    [
+        ("openai", "davinci", "2024-01-04", "OpenAI API: Deprecations, past deprecations"),
+        ("openai", "text-ada-001", "2024-01-04", "OpenAI API: Deprecations, past deprecations"),
+        ("openai", "gpt-3.5-turbo-0301", "2024-09-13", "OpenAI API: Deprecations, past deprecations"),
+        ("openai", "gpt-4-32k-0613", "2025-06-06", "OpenAI API: Deprecations, past deprecations"),
+        ("openai", "gpt-4.5-preview-2025-02-27", "2025-07-14", "OpenAI API: Deprecations, past deprecations"),
+        ("openai", "davinci-002", "2026-09-28", "OpenAI API: Deprecations, past deprecations"),
+        ("anthropic", "claude-3-5-sonnet", "2025-10-28", "Claude model deprecations (Claude 1"),
+        ("anthropic", "claude-3-5-sonnet-20240620", "2025-10-28", "Claude model deprecations (Claude 1"),
+        ("anthropic", "claude-2.1", "2025-07-21", "Claude model deprecations (Claude 1"),
+        ("anthropic", "claude-3-opus-latest", "2026-01-05", "Claude model deprecations (Claude 1"),
+        ("anthropic", "claude-3-haiku-20240307", "2026-04-20", "Claude model deprecations (Claude 1"),
+    ],
+)
+def test_a_model_retired_long_ago_that_the_price_data_still_prices_is_refused_naming_date_and_source(
+    tmp_path, capsys, provider, model, shut_down, source
+):
+    """genai-prices still prices davinci, claude-3-5-sonnet and many more that their providers
+    shut down long ago; absent from the catalogue, they were assessed as if they answered (at the
+    fallback speed), with a verdict and a monthly cost for a model that fails every request."""
+    path = tmp_path / "w.yaml"
+    path.write_text(yaml.safe_dump({**BASE, "provider": provider, "model": model}))
+    code, out, err = run_cli(capsys, "recommend", path, "--price-date", TODAY.isoformat())
+    assert code == 2 and out == ""
+    assert f"{path}: field 'model': " in err and "Traceback" not in err
+    assert f"shut {model} down on {shut_down}: every request to it fails" in err
+    assert source in err  # the provider's own deprecations page, by title
+
+
+# genai-prices' own names for models their providers retired: the picker offered every one.
+RETIRED_BUT_PRICED = {
+    "openai": ["ada", "babbage", "babbage-002", "curie", "davinci", "davinci-002", "text-davinci-002",
+               "text-davinci-003", "gpt-3.5-turbo-0613", "gpt-3.5-turbo-16k-0613", "gpt-3.5-0301",
+               "gpt-3.5-turbo-1106", "gpt-3.5-turbo-instruct", "gpt-4-32k", "gpt-4-vision-preview",
+               "gpt-4.5-preview", "o1-preview", "o1-mini", "chatgpt-4o-latest"],
+    "anthropic": ["claude-v1", "claude-2", "claude-3-sonnet", "claude-3-opus-latest", "claude-3-haiku",
+                  "claude-3-5-sonnet", "claude-3-5-haiku-latest", "claude-3-7-sonnet-latest"],
+}
+
+
+@pytest.mark.parametrize(("provider", "model"), [(p, m) for p, ms in RETIRED_BUT_PRICED.items() for m in ms])
+def test_the_price_datas_names_for_retired_models_are_refused(provider, model):
+    with pytest.raises(InputError) as info:
+        assess({**BASE, "provider": provider, "model": model}, RULES, price_date=TODAY, what_if=False)
+    assert info.value.field == "model" and f"shut {model} down on " in str(info.value)
+
+
 def test_a_shut_down_chat_model_is_never_told_to_move_to_an_embedding_model_nor_silently_to_a_retiring_one():
     """After 2027-01-14 gpt-4o-mini's refusal offered "text-embedding-3-small,
     text-embedding-3-large" as the OpenAI models that answer; before it, o4-mini's offered
