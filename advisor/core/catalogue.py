@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .assumption import Assumption
 from .errors import RuleSetError
 from .validation import describe_validation_error
 from .yamlio import read_yaml_file
@@ -315,6 +316,10 @@ class Catalogue:
     def ids(self, keys: Sources | None) -> tuple[str, ...]:
         """The ids of the sources named (what ``cite`` cites), for a reader to look up."""
         return tuple(_source_keys(keys))
+
+    def assumption(self, name: str, value: str, keys: Sources | None) -> Assumption:
+        """An assumption that cites these sources: the citation and the ids beside it."""
+        return Assumption(name=name, value=value, source=self.cite(keys), source_ids=self.ids(keys))
 
     def _cite_one(self, key: str) -> str:
         source = self.data.sources[key]

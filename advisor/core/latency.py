@@ -89,10 +89,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
             source_ids = joined_ids(catalogue.ids(speed.source), catalogue.ids(ratio_source))
         tps, measured = speed.output_tokens_per_s, True
         ttft_assumption = Assumption(name="time to first token", value=how, source=source, source_ids=source_ids)
-        speed_assumption = Assumption(
-            name="output speed", value=f"{tps:g} tokens/s, median ({name})", source=catalogue.cite(speed.source),
-            source_ids=catalogue.ids(speed.source),
-        )
+        speed_assumption = catalogue.assumption("output speed", f"{tps:g} tokens/s, median ({name})", speed.source)
     elif reasons:
         median = fallback.reasoning_ttft_s
         ttft = fallback.reasoning_ttft_s * ratio
@@ -106,24 +103,21 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
             source_ids=joined_ids(catalogue.ids(fallback.reasoning_source),
                                catalogue.ids(entry.reasons_source) if entry is not None else ()),
         )
-        speed_assumption = Assumption(
-            name="output speed",
-            value=f"{tps:g} tokens/s (no measured speed for {name}: the slow end of the published range)",
-            source=catalogue.cite(fallback.source), source_ids=catalogue.ids(fallback.source),
+        speed_assumption = catalogue.assumption(
+            "output speed", f"{tps:g} tokens/s (no measured speed for {name}: the slow end of the published range)",
+            fallback.source,
         )
     else:
         ttft, tps, measured = fallback.ttft_p95_s, fallback.output_tokens_per_s, False
         median = ttft / ratio
         why = "not in the provider catalogue" if entry is None else "no measured speed in the provider catalogue"
-        ttft_assumption = Assumption(
-            name="time to first token",
-            value=f"{ttft:g} s ({name}: {why}; the slow end of the published range, not a measurement of this model)",
-            source=catalogue.cite(fallback.source), source_ids=catalogue.ids(fallback.source),
+        ttft_assumption = catalogue.assumption(
+            "time to first token",
+            f"{ttft:g} s ({name}: {why}; the slow end of the published range, not a measurement of this model)",
+            fallback.source,
         )
-        speed_assumption = Assumption(
-            name="output speed",
-            value=f"{tps:g} tokens/s ({name}: {why}; the slow end of the published range)",
-            source=catalogue.cite(fallback.source), source_ids=catalogue.ids(fallback.source),
+        speed_assumption = catalogue.assumption(
+            "output speed", f"{tps:g} tokens/s ({name}: {why}; the slow end of the published range)", fallback.source
         )
     if service_tier == "priority" and entry is not None and entry.priority_output_tokens_per_s is not None:
         floor = entry.priority_output_tokens_per_s
@@ -139,12 +133,12 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
     # measured so; a model without a measurement gets o3's). Stated reasoning tokens are
     # added to a call that starts as one without reasoning: the fallback's first token.
     start_p95 = fallback.ttft_p95_s
-    start_assumption = Assumption(
-        name="time to first token",
-        value=f"{start_p95:g} s at p95 before the reasoning ({name}'s measured first token includes reasoning at a "
+    start_assumption = catalogue.assumption(
+        "time to first token",
+        f"{start_p95:g} s at p95 before the reasoning ({name}'s measured first token includes reasoning at a "
         "benchmark's workload; the stated reasoning tokens are added at its output speed instead; the start is the "
         "slow end of the published range)",
-        source=catalogue.cite(fallback.source), source_ids=catalogue.ids(fallback.source),
+        fallback.source,
     )
     return ModelSpeed(
         ttft, tps, reasons, measured, ttft_assumption, speed_assumption, ttft_p50_s=median,

@@ -394,9 +394,8 @@ def _listed_card(
     standard = _rate_set(found_model.get_prices(when), "standard", found_model.id, assumptions)
     if hour and spec is not None:
         assumptions.append(
-            Assumption(name="price hour", value=f"prices at {hour:02d}:00 UTC ({spec.name}'s price depends on "
-                       "the hour; this is its peak rate, an upper bound)", source=catalogue.cite(spec.price_at_source),
-                       source_ids=catalogue.ids(spec.price_at_source))
+            catalogue.assumption("price hour", f"prices at {hour:02d}:00 UTC ({spec.name}'s price depends on "
+                                 "the hour; this is its peak rate, an upper bound)", spec.price_at_source)
         )
 
     batch_source: BatchSource
@@ -420,9 +419,9 @@ def _listed_card(
         elif spec.flex.discount is not None:
             flex, flex_source = _scaled(standard, 1 - spec.flex.discount), "published discount"
             assumptions.append(
-                Assumption(name="flex discount", value=f"{spec.flex.discount:.0%} off standard prices (the "
-                           "provider's published flex price; the price data has none on this date)",
-                           source=catalogue.cite(spec.flex.source), source_ids=catalogue.ids(spec.flex.source))
+                catalogue.assumption("flex discount", f"{spec.flex.discount:.0%} off standard prices (the "
+                                     "provider's published flex price; the price data has none on this date)",
+                                     spec.flex.source)
             )
 
     paid = standard

@@ -52,10 +52,9 @@ def _account_tier(catalogue: Catalogue, provider: str, given: str | None) -> tup
     if spec.default_tier is None:
         return None, None
     note = f" {spec.tiers_note.strip()}" if spec.tiers_note else ""
-    return spec.default_tier, Assumption(
-        name="account tier",
-        value=f"{spec.default_tier} ({spec.name}'s default for every model; set 'tier' for yours).{note}",
-        source=catalogue.cite(spec.tiers_source), source_ids=catalogue.ids(spec.tiers_source),
+    return spec.default_tier, catalogue.assumption(
+        "account tier", f"{spec.default_tier} ({spec.name}'s default for every model; set 'tier' for yours).{note}",
+        spec.tiers_source,
     )
 
 
