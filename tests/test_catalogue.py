@@ -324,6 +324,17 @@ def test_whether_cached_input_counts_cites_the_page_that_says_so_and_only_where_
 TODAY = datetime.date(2026, 11, 26)
 
 
+def _refusal(tmp_path, capsys, provider: str, model: str) -> str:
+    """`advisor recommend` on a workload on this model, which must be refused: exit 2, nothing
+    on stdout, one message naming the file and the field. Returns the message."""
+    path = tmp_path / "w.yaml"
+    path.write_text(yaml.safe_dump({**BASE, "provider": provider, "model": model}))
+    code, out, err = run_cli(capsys, "recommend", path, "--price-date", TODAY.isoformat())
+    assert code == 2 and out == ""
+    assert f"{path}: field 'model': " in err and "Traceback" not in err
+    return err
+
+
 @pytest.mark.parametrize(
     ("provider", "model", "shut_down", "allowed"),
     [
@@ -344,11 +355,7 @@ def test_a_model_its_provider_has_shut_down_is_an_error_naming_the_field_and_the
     """DeepSeek retired deepseek-chat and deepseek-reasoner on 2026-07-24 and OpenAI shut o4-mini
     down on 2026-10-23: priced as if they still answered, a workload got a cost (DeepSeek's
     2025 prices) and a recommendation for a model that fails every request."""
-    path = tmp_path / "w.yaml"
-    path.write_text(yaml.safe_dump({**BASE, "provider": provider, "model": model}))
-    code, out, err = run_cli(capsys, "recommend", path, "--price-date", TODAY.isoformat())
-    assert code == 2 and out == ""
-    assert f"{path}: field 'model': " in err and "Traceback" not in err
+    err = _refusal(tmp_path, capsys, provider, model)
     assert f"shut {model} down on {shut_down}" in err
     assert allowed in err  # what is allowed: the provider's models that still answer
 
@@ -375,11 +382,7 @@ def test_a_model_retired_long_ago_that_the_price_data_still_prices_is_refused_na
     """genai-prices still prices davinci, claude-3-5-sonnet and many more that their providers
     shut down long ago; absent from the catalogue, they were assessed as if they answered (at the
     fallback speed), with a verdict and a monthly cost for a model that fails every request."""
-    path = tmp_path / "w.yaml"
-    path.write_text(yaml.safe_dump({**BASE, "provider": provider, "model": model}))
-    code, out, err = run_cli(capsys, "recommend", path, "--price-date", TODAY.isoformat())
-    assert code == 2 and out == ""
-    assert f"{path}: field 'model': " in err and "Traceback" not in err
+    err = _refusal(tmp_path, capsys, provider, model)
     assert f"shut {model} down on {shut_down}: every request to it fails" in err
     assert source in err  # the provider's own deprecations page, by title
 
