@@ -139,6 +139,81 @@ def test_a_bad_catalogue_fails_at_load_naming_file_and_key(tmp_path, capsys, lab
         assert code == 2 and fragment in err and "Traceback" not in err, argv
 
 
+def _edit_header(folder: Path, change: Any) -> None:
+    path = folder / "ruleset.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def _refused_everywhere(capsys, folder: Path, tmp_path: Path, fragment: str) -> None:
+    """Every command that loads the rule set exits 2 with one message holding ``fragment``,
+    and writes nothing."""
+    decisions = tmp_path / "decisions"
+    for argv in (
+        ("rules", "check", folder),
+        ("recommend", EXAMPLES / "chatbot.yaml", "--rules", folder),
+        ("adr", EXAMPLES / "chatbot.yaml", "--rules", folder, "--dir", decisions),
+    ):
+        code, out, err = run_cli(capsys, *argv)
+        assert code == 2 and out == "" and "Traceback" not in err, (argv, err)
+        assert fragment in err and len(err.strip().splitlines()) == 1, (argv, err)
+    assert not decisions.exists()
+
+
+def test_a_rule_set_document_id_the_catalogue_already_uses_is_refused(tmp_path, capsys):
+    """An organisation's document keyed like a catalogue source merged the two into one entry
+    of the assessment's ``sources``: a citation of either pointed at one document. The
+    rule set is refused, naming its file, the key and who holds it."""
+    folder = _copy(tmp_path)
+    _edit_header(folder, lambda d: d["sources"].update({"openai_rate_limits_guide": "ACME's notes on our limits"}))
+    with pytest.raises(RuleSetError) as info:
+        load_rules(folder)
+    message = str(info.value)
+    assert message.startswith(f"{folder / 'ruleset.yaml'}: sources.openai_rate_limits_guide: ")
+    assert "taken by the provider catalogue" in message and str(folder / "catalogue.yaml") in message
+    _refused_everywhere(capsys, folder, tmp_path, "sources.openai_rate_limits_guide: ")
+
+
+def test_an_extending_rule_set_may_not_reuse_a_catalogue_id_for_its_own_document(tmp_path, capsys):
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    (ours / "ruleset.yaml").write_text(
+        "id: ours\nversion: 1.0.0\ntitle: Ours\nextends: default\n"
+        "sources:\n  openai_batch_guide: Our batch runbook\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleSetError) as info:
+        load_rules(ours)
+    assert str(info.value).startswith(f"{ours / 'ruleset.yaml'}: sources.openai_batch_guide: ")
+    _refused_everywhere(capsys, ours, tmp_path, "taken by the provider catalogue")
+
+
+def test_a_catalogue_override_may_update_its_sources_but_not_take_a_rule_set_documents_id(tmp_path, capsys):
+    """A rule set's catalogue.yaml overriding a catalogue source (a newer reading of the same
+    page) is the same document, updated; a source it adds under the id of one of the rule
+    set's documents is a second document under one id, refused naming the catalogue file."""
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    (ours / "ruleset.yaml").write_text(
+        "id: ours\nversion: 1.0.0\ntitle: Ours\nextends: default\n", encoding="utf-8"
+    )
+    newer = {"title": "OpenAI rate limits guide", "url": "https://platform.openai.com/docs/guides/rate-limits",
+             "as_of": "2026-11-20", "kind": "page"}
+    (ours / "catalogue.yaml").write_text(yaml.safe_dump({"sources": {"openai_rate_limits_guide": newer}}),
+                                         encoding="utf-8")
+    assert str(load_rules(ours).catalogue.data.sources["openai_rate_limits_guide"].as_of) == "2026-11-20"
+
+    taken = {**newer, "title": "Our own defaults"}
+    (ours / "catalogue.yaml").write_text(yaml.safe_dump({"sources": {"advisor-default": taken}}), encoding="utf-8")
+    with pytest.raises(RuleSetError) as info:
+        load_rules(ours)
+    message = str(info.value)
+    assert message.startswith(f"{ours / 'catalogue.yaml'}: sources.advisor-default: ")
+    assert "rule set" in message and str(SHIPPED_RULES / "ruleset.yaml") in message
+    _refused_everywhere(capsys, ours, tmp_path, "sources.advisor-default: ")
+
+
 def test_rules_check_reports_the_catalogue(capsys):
     code, out, _ = run_cli(capsys, "rules", "check")
     assert code == 0

@@ -37,6 +37,10 @@ class RuleSetError(AdvisorError):
     """A rule set is malformed: unknown fact, operator, value of the wrong type..."""
 
 
+class SourceIdError(RuleSetError):
+    """One id would name two documents: one of the rule set's and one of its provider catalogue's."""
+
+
 class UnknownModelError(InputError):
     """The model has no price to pay: it is not in the price catalogue and no pricing override
     was given, or its provider has shut it down."""

@@ -38,7 +38,7 @@ from .catalogue import (
 from .compiler import Decide, compile_ruleset, decide_source
 from .conditions import Check, ConditionError, compile_condition
 from .engine import MAX_WEIGHT, Evaluation, evaluate, weights_problem
-from .errors import RuleSetError
+from .errors import RuleSetError, SourceIdError
 from .files import read_bytes
 from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec
 from .profile import MODES, Mode
@@ -437,7 +437,39 @@ def _load(directory: Path, chain: tuple[str, ...] = ()) -> RuleSet:
         folders=folders, catalogue_layers=layers,
     )
     ruleset.catalogue  # noqa: B018 - a catalogue error is a loading error, found now
+    _check_source_ids(ruleset, base, own)
     return ruleset
+
+
+def _check_source_ids(ruleset: RuleSet, base: RuleSet | None, own: CatalogueLayer | None) -> None:
+    """An id names one document: the assessment's ``sources`` map is keyed by it, and rules
+    and catalogue facts cite by it. So a document of the rule set (its header's ``sources``)
+    may not take the id of a source of its provider catalogue, nor the other way round. A
+    rule set's own catalogue.yaml may still override a catalogue source under its id (a
+    newer reading of the same page): that is one document, updated."""
+    taken = ruleset.catalogue.data.sources
+    header_file = str(Path(ruleset.path) / HEADER_FILE)
+    for key, title in ruleset.header.sources.items():
+        if key not in taken:
+            continue
+        holder = next(
+            source for data, source in reversed(ruleset.catalogue_layers or shipped_catalogue_layers())
+            if isinstance(data.get("sources"), dict) and key in data["sources"]
+        )
+        if base is not None and key in base.header.sources and own is not None and holder == own[1]:
+            # The document came with the rule set this one extends; its catalogue.yaml added the source.
+            raise SourceIdError(
+                f"sources.{key}: this id is taken by a document of the rule set "
+                f"({Path(base.path) / HEADER_FILE}: {title!r}); an id names one document, so give this "
+                "source another id and cite it by that",
+                source=holder,
+            )
+        raise SourceIdError(
+            f"sources.{key}: this id is taken by the provider catalogue (a source in {holder}: "
+            f"{taken[key].title!r}); an id names one document, so give this document another id "
+            "and cite it by that in the rules",
+            source=header_file,
+        )
 
 
 _SHIPPED_CATALOGUE: dict[str, tuple[CatalogueLayer, ...]] = {}  # file stamp -> the layer read

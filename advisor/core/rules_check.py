@@ -20,7 +20,7 @@ from typing import Any, get_args
 from .catalogue import CATALOGUE_FILE, build_catalogue
 from .conditions import condition_facts
 from .engine import evaluate_rule
-from .errors import AdvisorError, RuleSetError
+from .errors import AdvisorError, RuleSetError, SourceIdError
 from .profile import (
     MODES,
     SHORTHAND_FIELDS,
@@ -543,6 +543,8 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
     except (AdvisorError, OSError) as exc:
         if isinstance(exc, RuleSetError) and exc.source and Path(exc.source).name == CATALOGUE_FILE:
             raise  # the catalogue is data, not rules: there is nothing to report rule by rule
+        if isinstance(exc, SourceIdError):
+            raise  # the rule set and its catalogue give one id two documents: no rule is at fault
         catalogue_summary = None
         error = exc if isinstance(exc, AdvisorError) else RuleSetError(
             f"cannot read the rule set: {exc.strerror or exc}", source=str(directory)
