@@ -234,6 +234,52 @@ def test_json_keys(tmp_path, capsys):
     assert data["price_date"] == PRICE_DATE
 
 
+def test_review_risks_cite_their_documents_by_the_ids_the_assessment_gives(tmp_path, capsys):
+    """The review's rate-limit risk quoted its source as titled text only, while `recommend
+    --format json` gives ids beside every source: a script could not tell which document a
+    flag rests on. Each risk now lists `source_ids`, the ids the workload's assessment gives
+    the same documents, and the review's `sources` map, at the end of the document, gives each
+    cited document once, as the assessment's does."""
+    import shutil
+
+    shutil.copy(ROOT / "examples" / "support-agent-tools.yaml", tmp_path)
+    write_workload(tmp_path, "reasoner.yaml", name="Reasoner", model="o3")  # shut down on 2026-12-11
+    day = "2026-11-26"
+    code, out, _ = run_cli(capsys, "review", tmp_path, "--format", "json", "--price-date", day)
+    assert code == 0
+    data = json.loads(out)
+    # What was there stays, in its place; the map of the documents cited comes last.
+    assert list(data) == ["advisor_version", "ruleset", "price_date", "decisions_dir", "workloads", "summary",
+                          "errors", "skipped", "sources"]
+    rows = {Path(w["file"]).name: w for w in data["workloads"]}
+
+    def assessed(name: str) -> dict:
+        code, out, _ = run_cli(capsys, "recommend", tmp_path / name, "--format", "json", "--price-date", day)
+        assert code == 0
+        return json.loads(out)
+
+    (limit,) = [r for r in rows["support-agent-tools.yaml"]["risks"] if r["kind"] == "rate_limit"]
+    assert list(limit) == ["kind", "label", "workload", "file", "detail", "severity", "source_ids"]
+    agent = assessed("support-agent-tools.yaml")
+    assert limit["source_ids"] == agent["capacity"]["limits_source_ids"] != []
+    (shutdown,) = [r for r in rows["reasoner.yaml"]["risks"] if r["kind"] == "model_shutdown"]
+    reasoner = assessed("reasoner.yaml")
+    (announced,) = [x for x in reasoner["assumptions"] if x["name"] == "model shutdown"]
+    assert shutdown["source_ids"] == announced["source_ids"] != []
+
+    cited = [i for w in data["workloads"] for r in w["risks"] for i in r["source_ids"]]
+    assert set(data["sources"]) == set(cited)  # every id cited resolves, and the map holds no other
+    for i in limit["source_ids"]:
+        assert data["sources"][i] == agent["sources"][i]
+        assert data["sources"][i]["url"] in limit["detail"]  # the page the detail cites
+    for i in shutdown["source_ids"]:
+        assert data["sources"][i] == reasoner["sources"][i]
+    # The summary's risks are the rows' risks, ids and all.
+    assert sorted(map(json.dumps, data["summary"]["risks"])) == sorted(
+        json.dumps(r) for w in data["workloads"] for r in w["risks"]
+    )
+
+
 def test_files_in_the_order_given(tmp_path):
     a = write_workload(tmp_path, "zeta.yaml", name="Zeta")
     folder = tmp_path / "f"

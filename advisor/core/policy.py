@@ -42,6 +42,11 @@ def placeholders(text: str) -> set[str]:
     return set(_PLACEHOLDER.findall(text))
 
 
+def named_in_order(text: str) -> tuple[str, ...]:
+    """The figures a text names, in the order it names them (a name named twice, twice)."""
+    return _pieces(text)[1]
+
+
 def fill(text: str, figures: Mapping[str, str]) -> str:
     """The text with each named figure written in (the names were checked at load)."""
     literals, names = _pieces(text)

@@ -158,6 +158,16 @@ def first_shutdown(
     return found
 
 
+def shutdown_source_ids(catalogue: Catalogue, models: Iterable[tuple[str, str]], model: str) -> tuple[str, ...]:
+    """The ids of the documents that announce ``model``'s shutdown, ``model`` being one of
+    ``models`` (provider, model) as ``first_shutdown`` named it; () when none is announced."""
+    for provider, name in models:
+        entry = catalogue.resolve(provider, name).model
+        if name == model and entry is not None and entry.shutdown is not None:
+            return catalogue.ids(entry.shutdown.source)
+    return ()
+
+
 @dataclass(frozen=True, slots=True)
 class BatchOffer:
     available: bool

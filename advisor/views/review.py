@@ -24,14 +24,17 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from advisor.core.assessment import Assessment, RuleSetInfo, headline_reason
 from advisor.core.capacity import Capacity
+from advisor.core.citation import SourceInfo, source_map
 from advisor.core.cost import ModeCost
 from advisor.core.errors import AdvisorError, InputError, each
 from advisor.core.files import folder_problem, link_problem, read_text
 from advisor.core.latency import LatencyEstimate
-from advisor.core.policy import fill
+from advisor.core.policy import fill, named_in_order
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
+from advisor.core.provider import shutdown_source_ids
 from advisor.core.rules import HEADER_FILE, RuleSet, load_rules
 from advisor.core.situation import price_date_or_today, situate_each
+from advisor.core.steps import work_steps
 from advisor.core.version import __version__
 from advisor.core.yamlio import parse_yaml, read_yaml_text
 
@@ -58,6 +61,9 @@ class ReviewRisk(BaseModel):
     file: str
     detail: str
     severity: float  # the rule set's severity fact (peak utilisation, p95 / budget), else 1
+    # The documents the figures of its detail rest on (rate limits, a shutdown's announcement),
+    # by the ids the assessment gives them: keys of the review's ``sources``.
+    source_ids: list[str] = []
 
 
 class DecisionLink(BaseModel):
@@ -136,6 +142,9 @@ class Review(BaseModel):
     summary: ReviewSummary
     errors: list[ReviewError]
     skipped: list[ReviewSkip] = []
+    # Every document a risk cites, once, by id (as an assessment's ``sources``); last in the
+    # JSON, as it is known once every workload is.
+    sources: dict[str, SourceInfo] = {}
     # The rule set it was made with: the report reads its risk kinds. Not serialised.
     _rules: RuleSet | None = PrivateAttr(default=None)
 
@@ -311,6 +320,27 @@ def _risk_figures(
     }
 
 
+# The figures a risk's detail may name that rest on a cited document: the catalogue's rate
+# limits (and its page, ``limits_source``) and the provider's announcement of a shutdown.
+_LIMIT_FIGURES = frozenset({"peak_use", "tighter_limit", "limits_source"})
+_SHUTDOWN_FIGURES = frozenset({"shutdown_model", "days_to_shutdown", "shutdown_date"})
+
+
+def _risk_source_ids(
+    detail: str, cap: Capacity, workload: WorkloadProfile, facts: Mapping[str, Any], ruleset: RuleSet
+) -> tuple[str, ...]:
+    """The ids of the documents the figures ``detail`` names rest on, in the order it names
+    them: the ids the workload's assessment gives the same documents."""
+    ids: list[str] = []
+    for figure in named_in_order(detail):
+        if figure in _LIMIT_FIGURES:
+            ids.extend(cap.limits_source_ids)
+        elif figure in _SHUTDOWN_FIGURES and facts.get("shutdown_model") is not None:
+            models = ((step.provider, step.model) for step in work_steps(workload))
+            ids.extend(shutdown_source_ids(ruleset.catalogue, models, facts["shutdown_model"]))
+    return tuple(dict.fromkeys(ids))  # most cite nothing: the one empty tuple, nothing kept
+
+
 def _risks(
     facts: Mapping[str, Any], cap: Capacity, lat: LatencyEstimate, workload: WorkloadProfile, file: str,
     ruleset: RuleSet, price_date: datetime.date,
@@ -327,6 +357,7 @@ def _risks(
         risks.append({
             "kind": spec.kind, "label": spec.label, "workload": workload.name, "file": file,
             "detail": fill(spec.detail, figures), "severity": severity,
+            "source_ids": _risk_source_ids(spec.detail, cap, workload, facts, ruleset),
         })
     return risks
 
@@ -393,6 +424,7 @@ class _Tally:
     keeps no row): counts, the amounts to add up, the moves and the risks."""
 
     def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
         self.order = {spec.kind: i for i, spec in enumerate(ruleset.header.review_risks)}
         self.rows = 0
         self.recommended = dict.fromkeys(MODES, 0)
@@ -403,7 +435,8 @@ class _Tally:
         self.build: list[float] = []
         self.new: list[float] = []
         self.moves: list[tuple[str, str, Mode, Mode, float]] = []
-        self.risks: list[tuple[str, str, str, str, str, float]] = []
+        self.risks: list[tuple[str, str, str, str, str, float, Sequence[str]]] = []
+        self.cited: dict[str, None] = {}  # every id a risk cites, once: no more than the documents
 
     def add(self, row: Mapping[str, Any]) -> None:
         """One row, as ``ReviewRow`` data."""
@@ -420,9 +453,11 @@ class _Tally:
             self.new.append(row["recommended_monthly_usd"])
         if row["moves"] and current is not None:
             self.moves.append((row["name"], row["file"], current, recommended, row["saving_usd_per_month"] or 0.0))
-        self.risks.extend(
-            (r["kind"], r["label"], r["workload"], r["file"], r["detail"], r["severity"]) for r in row["risks"]
-        )
+        for r in row["risks"]:
+            self.risks.append(
+                (r["kind"], r["label"], r["workload"], r["file"], r["detail"], r["severity"], r["source_ids"])
+            )
+            self.cited.update(dict.fromkeys(r["source_ids"]))
 
     def head(self, broken_files: int) -> dict[str, Any]:
         """The summary's fields before its moves, and after them up to its risks."""
@@ -443,7 +478,12 @@ class _Tally:
             "new_monthly_usd": math.fsum(self.new),
         }
 
-    def sorted_risks(self) -> list[tuple[str, str, str, str, str, float]]:
+    def sources(self) -> dict[str, SourceInfo]:
+        """The documents the risks cite, by id, as an assessment's ``sources`` gives them."""
+        ruleset = self.ruleset
+        return source_map(self.cited, ruleset.header.sources, ruleset.catalogue)
+
+    def sorted_risks(self) -> list[tuple[str, str, str, str, str, float, Sequence[str]]]:
         """In the rule set's order of its kinds, worst first within a kind."""
         order = self.order
         return sorted(self.risks, key=lambda k: (order[k[0]], -k[5], k[2], k[3]))
@@ -476,7 +516,7 @@ class _Tally:
 _MOVE_FIELDS = tuple(ReviewMove.model_fields)
 _RISK_FIELDS = tuple(ReviewRisk.model_fields)
 assert _MOVE_FIELDS == ("name", "file", "current_mode", "recommendation", "saving_usd_per_month")
-assert _RISK_FIELDS == ("kind", "label", "workload", "file", "detail", "severity")
+assert _RISK_FIELDS == ("kind", "label", "workload", "file", "detail", "severity", "source_ids")
 
 
 def _json(value: Any, level: int) -> str:
@@ -631,7 +671,7 @@ class ReviewRun:
             rows.append(ReviewRow.model_validate(row))
         result = Review(
             **self._head(), workloads=rows, summary=tally.summary(len(self.errors)), errors=self.errors,
-            skipped=self.skipped,
+            skipped=self.skipped, sources=tally.sources(),
         )
         result._rules = self.ruleset
         return result
@@ -660,6 +700,8 @@ class ReviewRun:
         yield from tally.summary_json(len(self.errors))
         yield ',\n  "errors": ' + _json([e.model_dump(mode="json") for e in self.errors], 1)
         yield ',\n  "skipped": ' + _json([s.model_dump(mode="json") for s in self.skipped], 1)
+        sources = {key: info.model_dump(mode="json") for key, info in tally.sources().items()}
+        yield ',\n  "sources": ' + _json(sources, 1)
         yield "\n}\n"
 
     def markdown(self, link_base: str | Path | None = None) -> Iterator[str]:
