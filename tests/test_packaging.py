@@ -1,7 +1,9 @@
-"""A packaged install works outside the repository: rules/ and reports/ ship in the wheel."""
+"""A packaged install works outside the repository: rules/, reports/ and the questionnaire ship
+in the wheel."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -12,7 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+import advisor
+from questionnaire.scenarios import DEFAULT_SCENARIO
+from questionnaire.vocabulary import Words
+
+from .conftest import EXAMPLES, ROOT
 
 # Building the wheel takes seconds: `make test-fast` skips this module.
 pytestmark = pytest.mark.slow
@@ -69,6 +75,55 @@ def test_installed_package_runs_from_another_folder(wheel, tmp_path):
     assert version.stdout == f"advisor {wheel.name.split('-')[1]}\n", version.stderr
 
 
+def test_wheel_ships_the_questionnaire_inside_the_package(wheel):
+    """The page, its parts, the worked examples it opens on and its server settings, under
+    advisor/app/ as at the root of a checkout; nothing else lands in site-packages."""
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    parts = {f"advisor/app/questionnaire/{p.name}" for p in (ROOT / "questionnaire").glob("*.*")}
+    assert "advisor/app/questionnaire/page.css" in parts
+    examples = {f"advisor/app/examples/{p.name}" for p in EXAMPLES.glob("*.yaml")}
+    assert f"advisor/app/examples/{DEFAULT_SCENARIO}.yaml" in examples
+    assert {"advisor/app/app.py", "advisor/app/.streamlit/config.toml"} | parts | examples <= names
+    # The settings `make run` reads, byte for byte: 127.0.0.1, no usage statistics, the theme.
+    assert archive.read("advisor/app/.streamlit/config.toml") == (ROOT / ".streamlit" / "config.toml").read_bytes()
+    # No top-level `questionnaire` or `app.py` beside other packages, no compiled leftovers.
+    assert {n.split("/")[0] for n in names} == {"advisor", f"advisor-{wheel.name.split('-')[1]}.dist-info"}
+    assert [n for n in names if "__pycache__" in n or n.endswith(".pyc")] == []
+
+
+def test_the_shipped_page_opens_on_the_default_example_as_make_run_does(wheel, tmp_path):
+    """The page of the wheel, run outside the repository, reads its parts and worked examples
+    from the wheel and opens on the default example with the verdict `make run` shows."""
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    page = site / "advisor" / "app" / "app.py"
+    probe = f"""
+import json, sys
+sys.path = [p for p in sys.path if p not in ({str(ROOT)!r}, "")]  # the checkout the test venv installs
+sys.path.insert(0, {str(page.parent)!r})  # as `streamlit run` does
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({str(page)!r}, default_timeout=60).run()
+import advisor, questionnaire
+print(json.dumps({{
+    "exceptions": [e.message for e in at.exception], "errors": [e.value for e in at.error],
+    "modules": [advisor.__file__, questionnaire.__file__],
+    "scenario": at.session_state["scenario"], "examples": at.selectbox(key="scenario").options,
+    "titles": [m.value for m in at.markdown if m.value.startswith("## ")],
+}}))
+"""
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(done.stdout.splitlines()[-1])
+    assert shown["exceptions"] == [] and shown["errors"] == []
+    assert all(module.startswith(str(site)) for module in shown["modules"]), shown["modules"]
+    assert shown["scenario"] == DEFAULT_SCENARIO
+    assert len(shown["examples"]) == len(list(EXAMPLES.glob("*.yaml")))
+    expected = advisor.assess(advisor.load_profile(EXAMPLES / f"{DEFAULT_SCENARIO}.yaml"))
+    assert f"## {Words(advisor.load_rules()).mode(expected.recommendation)}" in shown["titles"]
+
+
 def test_python_m_build_makes_an_sdist_that_installs_and_a_wheel_from_it(tmp_path):
     """`python -m build` unpacks its own sdist to build the wheel, as pip does with an sdist: with
     tarfile's data filter, which refuses a member linking to an absolute path."""
@@ -83,6 +138,8 @@ def test_python_m_build_makes_an_sdist_that_installs_and_a_wheel_from_it(tmp_pat
     (built,) = out.glob("advisor-*.whl")
     names = set(zipfile.ZipFile(built).namelist())
     assert {"advisor/rules/ruleset.yaml", "advisor/reports/madr.md.j2", "advisor/core/starter.yaml"} <= names
+    shipped_page = {"app.py", ".streamlit/config.toml", "questionnaire/page.css", f"examples/{DEFAULT_SCENARIO}.yaml"}
+    assert {f"advisor/app/{name}" for name in shipped_page} <= names
 
 
 def test_ci_installs_what_a_fresh_debian_lacks():
