@@ -11,7 +11,8 @@ form beside the verdict card, which stays in view while the form scrolls (on a p
 verdict comes first and a one-line verdict bar follows the form), then the details.
 Nothing is fetched from anywhere but this server: no web fonts, no scripts from a CDN.
 
-    streamlit run app.py
+    streamlit run app.py      # in a checkout (make run)
+    advisor app               # from a packaged install: pip install 'advisor[app]'
 """
 
 from __future__ import annotations

@@ -105,6 +105,9 @@ def run_line(line: str, capsys: pytest.CaptureFixture[str]) -> list[tuple[int, s
 SETUP = {"verify": ["advisor adr examples/chatbot.yaml", "advisor adr examples/gray-zone-30s.yaml --dir doc/adr"]}
 # Exit 1 is a finding (a drifted record, a failed rule), not a broken example.
 MAY_FIND = {"verify", "rules check"}
+# Commands that serve until stopped: their examples are parsed here, and tests/test_app_command.py
+# and tests/test_packaging.py start the server for real.
+SERVES = {"app"}
 
 
 @pytest.mark.parametrize("words", list(PARSERS))
@@ -114,6 +117,10 @@ def test_every_example_works_as_printed(words, tmp_path, monkeypatch, capsys):
     for line in SETUP.get(words, []):
         assert [code for code, _, _ in run_line(line, capsys)] == [0]
     for line in example_lines(words):
+        if words in SERVES:
+            args = build_parser().parse_args(shlex.split(line.split("#", 1)[0])[1:])
+            assert args.handler is PARSERS[words].get_default("handler"), line
+            continue
         for code, _out, err in run_line(line, capsys):
             allowed = (0, 1) if words in MAY_FIND else (0,)
             assert code in allowed, f"{line!r} exited {code}: {err}"

@@ -6,9 +6,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import tarfile
+import time
+import urllib.error
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -90,6 +95,69 @@ def test_wheel_ships_the_questionnaire_inside_the_package(wheel):
     # No top-level `questionnaire` or `app.py` beside other packages, no compiled leftovers.
     assert {n.split("/")[0] for n in names} == {"advisor", f"advisor-{wheel.name.split('-')[1]}.dist-info"}
     assert [n for n in names if "__pycache__" in n or n.endswith(".pyc")] == []
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read()
+
+
+def test_advisor_app_serves_the_questionnaire_from_an_installed_wheel(wheel, tmp_path):
+    """`advisor app` in a folder of a user's own, from the wheel: the shipped page, on 127.0.0.1,
+    without usage statistics, even where that folder's Streamlit settings say otherwise; a
+    SIGTERM to the command stops the server too, and the exit status is Streamlit's."""
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    project = tmp_path / "project"
+    (project / ".streamlit").mkdir(parents=True)
+    (project / ".streamlit" / "config.toml").write_text('[server]\naddress = "0.0.0.0"\n[browser]\ngatherUsageStats = true\n')
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "server.log"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "advisor", "app", "--port", str(port)], cwd=project, env=env, stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    child = None
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, log.read_text(errors="replace")
+            try:
+                assert _get(f"{url}/_stcore/health") == (200, b"ok")
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                assert time.monotonic() < deadline, log.read_text(errors="replace")
+                time.sleep(0.25)
+        status, page = _get(f"{url}/")
+        assert status == 200 and b'<div id="root">' in page
+        (child,) = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        assert str(site / "advisor" / "app" / "app.py").encode() in command
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            status = server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise
+        finally:  # a server the signal did not reach is stopped all the same
+            if child is not None and Path(f"/proc/{child}").exists():
+                os.kill(int(child), signal.SIGKILL)
+    output = log.read_text(errors="replace")
+    assert status == 0, output
+    assert f"URL: http://127.0.0.1:{port}" in output
+    assert "usage statistics" not in output.lower(), output
+    with pytest.raises(urllib.error.URLError):  # the server stopped with the command
+        _get(f"{url}/_stcore/health")
 
 
 def test_the_shipped_page_opens_on_the_default_example_as_make_run_does(wheel, tmp_path):

@@ -23,7 +23,7 @@ from typing import NoReturn
 from advisor.core.errors import AdvisorError
 from advisor.core.version import __version__
 
-from . import adr, calibrate, init, recommend, review, rules_check, rules_docs, schema, verify
+from . import adr, app, calibrate, init, recommend, review, rules_check, rules_docs, schema, verify
 from . import map as map_command
 from .common import EXIT_INPUT, warn_about_price_date
 
@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"advisor {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in (init, calibrate, recommend, adr, verify, review, map_command, schema):
+    for command in (init, calibrate, recommend, adr, verify, review, map_command, schema, app):
         command.add_parser(commands)
     rules = commands.add_parser(
         "rules", help="check or document a rule set", description="Author a rule set: check it, document it.",

@@ -1,7 +1,8 @@
-"""Where the shipped rule set and report templates live.
+"""Where the shipped rule set, report templates and questionnaire live.
 
-In a wheel they sit inside the package (``advisor/rules``, ``advisor/reports``); in a
-checkout they sit beside it (``rules/``, ``reports/``).
+In a wheel they sit inside the package (``advisor/rules``, ``advisor/reports``, and the
+questionnaire under ``advisor/app``); in a checkout they sit beside it (``rules/``,
+``reports/``, ``app.py`` and ``questionnaire/``).
 """
 
 from __future__ import annotations
@@ -16,3 +17,16 @@ def shipped_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"advisor is installed without its '{name}' folder")  # pragma: no cover
+
+
+def questionnaire_page() -> Path:
+    """The questionnaire's page, ``app.py``, with what it reads beside it: its parts
+    (``questionnaire/``), the worked examples (``examples/``) and its server settings
+    (``.streamlit/config.toml``). The wheel keeps them together under ``advisor/app/``,
+    laid out as at the root of a checkout, so that no generic top-level name such as
+    ``questionnaire`` lands in site-packages: ``streamlit run`` puts the page's folder on
+    ``sys.path``, and that is where the page finds its parts."""
+    for folder in (_PACKAGE / "app", _PACKAGE.parent):
+        if (folder / "app.py").is_file() and (folder / "questionnaire").is_dir():
+            return folder / "app.py"
+    raise FileNotFoundError("advisor is installed without its questionnaire (app.py)")  # pragma: no cover

@@ -1,0 +1,63 @@
+"""`advisor app` serves the questionnaire: what it says without Streamlit, its options, and its
+start-up, which loads no Streamlit. The server itself, started from an installed wheel in a
+folder of its own, is tested in tests/test_packaging.py."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from advisor.cli import main
+
+from .conftest import ROOT
+
+MISSING = "advisor: error: the questionnaire needs Streamlit, which is not installed: pip install 'advisor[app]'\n"
+
+
+def advisor_without_streamlit(tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The `advisor` command in a Python where `import streamlit` fails, as after a plain
+    `pip install advisor` without the app extra."""
+    code = "import sys; sys.modules['streamlit'] = None; from advisor.cli import run; run()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_without_streamlit_it_names_the_extra_to_install_and_exits_2(tmp_path):
+    done = advisor_without_streamlit(tmp_path, "app")
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", MISSING)
+
+
+def test_without_streamlit_its_help_still_shows(tmp_path):
+    done = advisor_without_streamlit(tmp_path, "app", "--help")
+    assert done.returncode == 0, done.stderr
+    assert "pip install 'advisor[app]'" in done.stdout
+    assert "--port PORT" in done.stdout
+
+
+def test_the_command_list_names_it(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    assert "app       serve the questionnaire in a browser (needs advisor[app])" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "-1", "http", ""])
+def test_a_port_out_of_range_is_refused(port, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["app", "--port", port])
+    assert exit_.value.code == 2
+    assert f"argument --port: expected a port number from 1 to 65535, got {port!r}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [["--help"], ["app", "--help"]])
+def test_starting_the_command_line_loads_no_streamlit(args):
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "advisor", *args], cwd=ROOT, capture_output=True, text=True,
+    )
+    assert done.returncode == 0
+    loaded = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line]
+    assert "advisor.cli.app" in loaded  # the probe sees the command's own module
+    assert not [name for name in loaded if name.split(".")[0] in {"streamlit", "altair", "pandas"}]
