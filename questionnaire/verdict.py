@@ -22,7 +22,7 @@ from advisor.core.profile import WorkloadProfile
 from advisor.core.provider import SHUTDOWN
 from advisor.views.adr import DEFAULT_DIR, record_title
 from advisor.views.formatting import count, money, saving_or_extra, seconds, tradeoff_in_words
-from advisor.views.limits import headroom, peak_summary
+from advisor.views.limits import headroom, limits_use, peak_summary
 from advisor.views.markdown import slug
 from advisor.views.sources import cite
 from questionnaire import changes
@@ -119,7 +119,8 @@ def verdict_card(shown: Shown) -> None:
                 delta_arrow="off",
                 width="content",
                 help=md(f"At peak: {peak_summary(cap)}. {_backlog_sentence(cap)}Limits: "
-                        f"{cite(cap.limits_source, a.rules.header.sources)}."),
+                        f"{cite(cap.limits_source, a.rules.header.sources)}." if cap.limits_known else
+                        f"At peak: {limits_use(cap)}; nothing checked: {cap.limits_unknown_because}."),
             )
         if not feasible:
             st.warning(

@@ -155,6 +155,11 @@ def test_the_verdict_card_holds_mode_feasibility_cost_latency_and_the_record(at:
     assert metrics["Rate-limit headroom"].value == headroom(a.capacity)
     # gpt-5.4's tier limits are not in the catalogue: the card says so rather than a headroom.
     assert metrics["Rate-limit headroom"].proto.delta == "no limit known"
+    # Its help says why, once: not "At peak: 40 requests/min at peak; ... Limits: none known (...)".
+    assert metrics["Rate-limit headroom"].proto.help == state.md(
+        "At peak: 40 requests/min against no known rate limit; nothing checked: the provider catalogue has no"
+        " OpenAI limits for gpt-5.4 at tier-1."
+    )
     # The primary button is in the card, with one line of what to do next.
     (download,) = verdict.get("download_button")
     assert download.proto.label == "Download decision record (MADR 4)" and download.proto.type == "primary"

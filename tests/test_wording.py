@@ -116,6 +116,24 @@ def test_the_prices_are_said_to_be_of_every_model_the_steps_run_on(before: dict[
     assert "(openai/gpt-4o-mini, prices as of 2026-11-01" in before["chatbot text"]
 
 
+def test_an_unknown_rate_limit_is_said_once_with_why_and_no_nested_parentheses(
+    written: dict[str, str], before: dict[str, str]
+) -> None:
+    """The record read "headroom unknown (none known (the provider catalogue has no OpenAI
+    limits for gpt-5.4 at tier-1))": the why, wrapped twice, after two words saying the same."""
+    for name in ("support-reply-draft madr", "support-reply-draft nygard"):
+        assert ("At peak: 40 requests/min against no known rate limit; headroom unknown: the provider catalogue"
+                " has no OpenAI limits for gpt-5.4 at tier-1.") in written[name]
+    doubled = {name: re.findall(r".{0,60}(?:\(\(|\)\)|\(none known \().{0,60}", text)
+               for name, text in {**written, **before}.items()}
+    assert {name: [hit for hit in hits if "known" in hit] for name, hits in doubled.items()
+            if any("known" in hit for hit in hits)} == {}
+    # A known limit still cites where it comes from, in parentheses.
+    assert ("At peak: 60 of 500 requests/min, 111,000 of 200,000 tokens/min; 44% headroom (OpenAI gpt-4o-mini,"
+            " tier-1: OpenAI model pages gpt-4o and gpt-4o-mini (rate limits per tier), verbatim copies (copied"
+            " 2026-09-24): <https://developers.openai.com/api/docs/models/gpt-4o.md>).") in before["chatbot madr"]
+
+
 def _watch(record: str) -> str:
     """The record's "what to watch" (MADR's Confirmation), whitespace as in ``written``."""
     return record.split("### Confirmation")[1].split("## Pros and Cons")[0]

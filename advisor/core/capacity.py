@@ -131,6 +131,16 @@ class Capacity:
     async_workers_at_peak: float = 0.0  # Little's law on the mean request time, at the rate served
     limits_source_ids: tuple[str, ...] = ()  # the documents limits_source cites
 
+    @property
+    def limits_unknown_because(self) -> str | None:
+        """Why no rate limit is known, as a clause ("the provider catalogue has no OpenAI limits
+        for gpt-5.4 at tier-1"); None when one is."""
+        if self.limits_known:
+            return None
+        head, tail = _NONE_KNOWN.split("{why}")
+        source = self.limits_source
+        return source[len(head):-len(tail)] if source.startswith(head) and source.endswith(tail) else source
+
 
 def batch_submissions(requests: int, input_tokens: int, max_requests: int | None, max_mb: float | None) -> int:
     """Batches a month needs, given the per-batch request count and file size caps."""
@@ -155,6 +165,10 @@ class _Limits:
     source_ids: tuple[str, ...]  # the documents ``source`` cites
     assumptions: tuple[Assumption, ...]
     tier: str | None
+
+
+# The limits' source when none is known: why not (Capacity.limits_unknown_because reads it back).
+_NONE_KNOWN = "none known ({why})"
 
 
 def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_tier: str | None) -> _Limits:
@@ -188,7 +202,7 @@ def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_
             )
         )
         hit = _Limits(None, None, None, None, None, spec.token_limit if spec else "combined", True,
-                      f"none known ({why})", (), tuple(assumptions), tier)
+                      _NONE_KNOWN.format(why=why), (), tuple(assumptions), tier)
     else:
         assert spec is not None and model is not None
         counted = spec.cached_input_counts is not False

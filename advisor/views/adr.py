@@ -748,6 +748,7 @@ def record_context(
         "assumption_sentences": assumption_sentences,
         "assumptions_text": " ".join(assumption_sentences),
         "limits_source": cite(a.capacity.limits_source, sources),
+        "limits_unknown_because": a.capacity.limits_unknown_because,  # None when a limit is known
         "batch_source": cite(a.pricing.batch_source, sources),  # kept for templates of one's own
         "batch_prices": batch_prices(a.pricing),
         # Whose prices: the one model, or each step's own where the steps run on several.
