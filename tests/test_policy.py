@@ -150,3 +150,13 @@ def test_a_confirmation_metric_names_only_its_figures_over_the_limit_too(tmp_pat
     watch = [{"text": "429s stay near zero at {limits_use}.", "over_limit": "429s come at {peak}."}]
     with pytest.raises(RuleSetError, match=r"over_limit: .*unknown figure \{peak\}"):
         load_rules(extending(tmp_path, modes={"async": {"confirmation": watch}}))
+
+
+def test_a_confirmation_metric_names_only_its_figures_against_an_unknown_limit_too(tmp_path):
+    watch = [{"text": "429s stay near zero.", "over_limit": "429s come.", "limit_unknown": "Give {limit_field}."}]
+    with pytest.raises(RuleSetError, match=r"limit_unknown: .*unknown figure \{limit_field\}"):
+        load_rules(extending(tmp_path, modes={"async": {"confirmation": watch}}))
+    # Without its own line for an unknown limit, a metric says its usual one.
+    watch = [{"text": "429s stay near zero.", "over_limit": "429s come."}]
+    spec = load_rules(extending(tmp_path / "two", modes={"async": {"confirmation": watch}})).header.modes["async"]
+    assert spec.watch(over_limit=False, limits_known=False) == ["429s stay near zero."]

@@ -862,6 +862,19 @@ def test_the_record_states_each_rate_limit_as_the_provider_sets_it(example, peak
     assert f"peak use was estimated at {uses} (headroom: " in watch or f"peak use was estimated at {uses}; headroom: " in watch
 
 
+def test_what_to_watch_without_a_known_limit_names_the_fields_the_provider_sets_and_its_page(tmp_path):
+    """Gemini counts input tokens only: the record asks for the limits Google sets, in the fields
+    that state them, and links Google's rate-limit page."""
+    data = yaml.safe_load((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8"))
+    data.update(provider="google", model="gemini-2.5-flash-lite", tier="tier-2")  # no tier-2 limits known
+    path = tmp_path / "gemini-chat.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    text = " ".join(render_adr(fixed_assessment(path), date=DATE).split())
+    assert ("429 (rate limit) responses: nothing was checked, as the provider catalogue has no Google (Gemini API) limits for"
+            " gemini-2.5-flash-lite at tier-2. State your account's limits in the workload as rate_limits.rpm and"
+            " rate_limits.input_tpm (see <https://ai.google.dev/gemini-api/docs/rate-limits>), then record") in text
+
+
 @pytest.mark.parametrize("template", ["madr", "nygard"])
 def test_a_provider_without_a_batch_api_is_said_so_with_no_invented_batch_figure(template):
     """DeepSeek has no batch API: the record invents no batch discount, no batch time set against

@@ -151,6 +151,33 @@ def test_what_to_watch_does_not_promise_no_429s_when_the_peak_is_over_the_limit(
             " 200,000 tokens/min (headroom: 44%).") in _watch(before["chatbot madr"])
 
 
+def test_what_to_watch_on_an_unknown_limit_says_nothing_was_checked_and_how_to_check_it(
+    written: dict[str, str], before: dict[str, str]
+) -> None:
+    """gpt-5.4 has no tier limits in the catalogue, and the record promised "429 (rate limit)
+    responses stay near zero: peak use was estimated at 40 requests/min against no known rate
+    limit (headroom: unknown)": a line checked against nothing. It now says so, names the
+    workload fields that state the account's limits, links the provider's limits page and
+    says what that buys: advisor verify checks the peak against them."""
+    said = (
+        "429 (rate limit) responses: nothing was checked, as the provider catalogue has no OpenAI limits for"
+        " gpt-5.4 at tier-1. State your account's limits in the workload as rate_limits.rpm and rate_limits.tpm"
+        " (see <https://developers.openai.com/api/docs/guides/rate-limits>), then record the decision again so that"
+        " advisor verify checks the estimated peak against them; until then, alert on any 429 response."
+    )
+    record = written["support-reply-draft madr"]
+    assert "stay near zero" not in _watch(record) and said in _watch(record)
+    nygard = written["support-reply-draft nygard"].split("watch these in production")[1]
+    assert "stay near zero" not in nygard and said in nygard
+    # An async job's line too: every record of a model without known limits says it.
+    for name, text in written.items():
+        if name.endswith("madr") and "headroom unknown" in text:
+            assert "nothing was checked" in _watch(text) and "stay near zero" not in _watch(text), name
+    # With a known limit the line reads as it did.
+    assert ("429 (rate limit) responses stay near zero: peak use was estimated at 60 of 500 requests/min, 111,000 of"
+            " 200,000 tokens/min (headroom: 44%).") in _watch(before["chatbot madr"])
+
+
 def test_an_async_queue_over_the_limit_is_watched_for_draining_not_for_staying_flat(before: dict[str, str]) -> None:
     """Over the limit the queue grows at every peak: its age cannot 'stay flat', it must drain."""
     watch = _watch(before["support-agent-tools madr"])

@@ -29,6 +29,7 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 CONFIRMATION_FIGURES = frozenset({
     "budget", "end_to_end_p95", "time_to_first_token", "limits_use", "peak_rpm", "rpm_limit", "peak_tpm",
     "tpm_limit", "headroom", "cost_per_1k", "monthly_cost", "requests_per_month", "queue_drain",
+    "limits_unknown", "limit_fields", "limits_page",
 })
 MIGRATION_FIGURES = frozenset({"from", "to"})
 REVIEW_RISK_FIGURES = frozenset({
@@ -88,19 +89,23 @@ class RiskSpec(BaseModel):
 class WatchSpec(BaseModel):
     """A metric to watch whose truth depends on the rate limits: ``text`` while the estimated
     peak is within them, ``over_limit`` once it is already over one (the usual line would
-    be false from the first day)."""
+    be false from the first day), and ``limit_unknown`` where no limit is known for the model
+    and tier, so that nothing was checked (absent: ``text``)."""
 
     model_config = _STRICT
 
     text: str = Field(min_length=1)
     over_limit: str = Field(min_length=1)
+    limit_unknown: str | None = Field(default=None, min_length=1)
 
-    @field_validator("text", "over_limit")
+    @field_validator("text", "over_limit", "limit_unknown")
     @classmethod
-    def _figures(cls, value: str) -> str:
-        return _names_only(value, CONFIRMATION_FIGURES)
+    def _figures(cls, value: str | None) -> str | None:
+        return value if value is None else _names_only(value, CONFIRMATION_FIGURES)
 
-    def said(self, over_limit: bool) -> str:
+    def said(self, over_limit: bool, limits_known: bool = True) -> str:
+        if not limits_known and self.limit_unknown is not None:
+            return self.limit_unknown
         return self.over_limit if over_limit else self.text
 
 
@@ -133,9 +138,10 @@ class ModeSpec(BaseModel):
     def _figures(cls, value: list[str | WatchSpec]) -> list[str | WatchSpec]:
         return [_names_only(item, CONFIRMATION_FIGURES) if isinstance(item, str) else item for item in value]
 
-    def watch(self, over_limit: bool) -> list[str]:
-        """The confirmation's sentences as they hold for a peak within the limits or over one."""
-        return [item if isinstance(item, str) else item.said(over_limit) for item in self.confirmation]
+    def watch(self, over_limit: bool, limits_known: bool = True) -> list[str]:
+        """The confirmation's sentences as they hold for a peak within the limits, over one,
+        or against no known limit."""
+        return [item if isinstance(item, str) else item.said(over_limit, limits_known) for item in self.confirmation]
 
 
 # -- answers -------------------------------------------------------------------------------

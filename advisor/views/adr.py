@@ -46,7 +46,7 @@ from .formatting import (
     seconds,
     times,
 )
-from .limits import NEVER_DRAINS, drained, headroom, limits_use
+from .limits import NEVER_DRAINS, drained, headroom, limit_fields, limits_page, limits_use
 from .sources import cite, cited_titles
 from .steps import distribution_line, distribution_rows, gantt, step_rows
 from .templates import render_shipped, render_user_template
@@ -567,8 +567,11 @@ def _confirmation(a: Assessment) -> list[str]:
         "monthly_cost": money(cost.total_usd),
         "requests_per_month": count(w.requests_per_month),
         "queue_drain": drained(cap) or f"never: {NEVER_DRAINS}",
+        "limits_unknown": cap.limits_unknown_because or "a limit is known",
+        "limit_fields": limit_fields(cap),
+        "limits_page": limits_page(cap, a.rules.catalogue, w.provider),
     }
-    texts = a.rules.header.modes[a.recommendation].watch(cap.over_limit)
+    texts = a.rules.header.modes[a.recommendation].watch(cap.over_limit, cap.limits_known)
     within, latency = latency_against_budget(a, a.recommendation)
     if within or a.recommendation == "batch":
         return [fill(text, figures) for text in texts]

@@ -5,6 +5,7 @@ requests) against the peak, or that no limit is known."""
 from __future__ import annotations
 
 from advisor.core.capacity import Capacity, ModelCapacity
+from advisor.core.catalogue import Catalogue
 
 from .formatting import count, headroom_words, percent, seconds, times
 
@@ -82,3 +83,34 @@ NEVER_DRAINS = "the limits are below even the monthly average rate"
 def drained(cap: Capacity) -> str | None:
     """When the queue a peak builds is empty again ("14.6 min after the peak"); None: never."""
     return f"{seconds(cap.drain_time_s)} after the peak" if cap.drain_time_s is not None else None
+
+
+# The workload fields that state the limits a provider sets, by how it counts tokens
+# (the catalogue's token_limit; the profile's rate_limits).
+_LIMIT_FIELDS = {
+    "combined": ("rpm", "tpm"),
+    "separate": ("rpm", "input_tpm", "output_tpm"),
+    "input_only": ("rpm", "input_tpm"),
+    "none": ("concurrency",),
+}
+
+
+def limit_fields(cap: Capacity) -> str:
+    """The workload fields in which to state the account's limits for the model whose limits
+    bind, as its provider sets them: "rate_limits.rpm and rate_limits.tpm"."""
+    names = [f"rate_limits.{name}" for name in _LIMIT_FIELDS.get(cap.token_limit, _LIMIT_FIELDS["combined"])]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def limits_page(cap: Capacity, catalogue: Catalogue, provider: str) -> str:
+    """Where the account's limits are found: the address of the provider's rate-limit page in
+    the catalogue, else the provider's documentation (a self-hosted model's: its servers)."""
+    provider = next((m.provider for m in cap.models if m.model == cap.model), provider)
+    spec = catalogue.provider(provider)
+    if spec is None:
+        return "the provider's documentation"
+    for key in catalogue.ids(spec.rate_limits_source):
+        url = catalogue.data.sources[key].url
+        if url:
+            return url
+    return "your own servers' capacity" if spec.prices is None else "the provider's documentation"

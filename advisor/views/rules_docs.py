@@ -351,7 +351,10 @@ def _modes_section(ruleset: RuleSet) -> list[str]:
                 out.append(f"- {inline(item)}")
             else:
                 over = inline(item.over_limit)
-                out.append(f"- {inline(item.text)} When the peak is already over a rate limit: {over}")
+                line = f"- {inline(item.text)} When the peak is already over a rate limit: {over}"
+                if item.limit_unknown is not None:
+                    line += f" When no rate limit is known for the model and tier: {inline(item.limit_unknown)}"
+                out.append(line)
         out.append("")
     return out
 
