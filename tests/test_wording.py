@@ -134,6 +134,25 @@ def test_an_unknown_rate_limit_is_said_once_with_why_and_no_nested_parentheses(
             " 2026-09-24): <https://developers.openai.com/api/docs/models/gpt-4o.md>).") in before["chatbot madr"]
 
 
+def test_the_advisors_own_citations_carry_no_parentheses_of_their_own(
+    written: dict[str, str], before: dict[str, str]
+) -> None:
+    """A record puts each assumption's source in parentheses, and the advisor's own sources had
+    parentheses inside: "(advisor latency model (docs/cost-model.md))", "(advisor default
+    (docs/cost-model.md), ordered by ... (implementation complexity low/medium/high))",
+    "(genai-prices 0.2.3 catalogue (batch prices))"."""
+    nested = re.compile(r"\((?:advisor (?:default|latency model|cost model)|genai-prices \S+ catalogue)[^()]*\(")
+    found = {name: nested.findall(text) for name, text in {**written, **before}.items()}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+    record = written["chatbot madr"]
+    assert "(the p99 extrapolated from them) (advisor latency model, docs/cost-model.md)." in record
+    assert ("(advisor default, docs/cost-model.md; ordered by AI API Integration Patterns § Head-to-Head Comparison,"
+            " implementation complexity low/medium/high).") in record
+    # And a seed's section the advisor cites for its retries.
+    assert ("a 1 s back-off (AI API Integration Patterns § The Resilient Client, retry with exponential backoff: 1s, 2s,"
+            " 4s, 8s).") in written["support-agent-tools madr"]
+
+
 def _watch(record: str) -> str:
     """The record's "what to watch" (MADR's Confirmation), whitespace as in ``written``."""
     return record.split("### Confirmation")[1].split("## Pros and Cons")[0]

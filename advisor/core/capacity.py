@@ -47,7 +47,7 @@ ENVELOPE_BYTES = 300.0  # custom_id, method, url, model, max_tokens and JSON pun
 _A_JSONL = Assumption(
     name="batch file size",
     value=f"{BYTES_PER_TOKEN:g} bytes per input token + {ENVELOPE_BYTES:g} bytes of JSONL envelope per request",
-    source="advisor default (docs/cost-model.md): about 4 characters of English a token",
+    source="advisor default, docs/cost-model.md: about 4 characters of English a token",
 )
 _A_LITTLE = Assumption(
     name="concurrent connections",
@@ -58,7 +58,7 @@ _A_PEAK_MINUTES = Assumption(
     name="peak length",
     value=f"{DEFAULT_PEAK_MINUTES:g} minutes (advisor default: the busy hour traffic engineering sizes capacity for; "
     "set peak_minutes for yours)",
-    source="advisor default (docs/cost-model.md)",
+    source="advisor default, docs/cost-model.md",
 )
 
 

@@ -38,10 +38,10 @@ from .steps import WorkStep, work_steps
 if TYPE_CHECKING:
     from .catalogue import Catalogue
 
-_SOURCE_DEFAULTS = "advisor default (docs/cost-model.md); override with the profile's 'costs'"
+_SOURCE_DEFAULTS = "advisor default, docs/cost-model.md; override with the profile's 'costs'"
 _SOURCE_EFFORT = (
-    "advisor default (docs/cost-model.md), ordered by 003_a5044114f5d4f089.txt, Head-to-Head Comparison "
-    "(implementation complexity low/medium/high)"
+    "advisor default, docs/cost-model.md; ordered by 003_a5044114f5d4f089.txt § Head-to-Head Comparison, "
+    "implementation complexity low/medium/high"
 )
 _SOURCE_EFFORT_IDS = ("003_a5044114f5d4f089.txt",)
 
@@ -106,12 +106,12 @@ _A_BUILT: dict[Mode, Assumption] = {
 _A_REASONING = Assumption(
     name="reasoning tokens",
     value="billed at the output price, on top of the visible output",
-    source="advisor cost model (docs/cost-model.md); providers bill reasoning as output tokens",
+    source="advisor cost model, docs/cost-model.md; providers bill reasoning as output tokens",
 )
 _A_CACHE_WRITES = Assumption(
     name="prompt cache writes",
     value="not priced: cached input tokens are billed as cache reads only",
-    source="advisor cost model (docs/cost-model.md)",
+    source="advisor cost model, docs/cost-model.md",
 )
 
 

@@ -41,8 +41,8 @@ if TYPE_CHECKING:
 # A retried call waits this long before its next attempt: the first back-off of seed 003's
 # resilient client (1 s, 2 s, 4 s, 8 s).
 RETRY_BACKOFF_S = 1.0
-_SOURCE_MODEL = "advisor latency model (docs/cost-model.md)"
-_SOURCE_RETRY = "003_a5044114f5d4f089.txt § The Resilient Client (retry with exponential backoff: 1s, 2s, 4s, 8s)"
+_SOURCE_MODEL = "advisor latency model, docs/cost-model.md"
+_SOURCE_RETRY = "003_a5044114f5d4f089.txt § The Resilient Client, retry with exponential backoff: 1s, 2s, 4s, 8s"
 _SOURCE_RETRY_IDS = ("003_a5044114f5d4f089.txt",)
 
 

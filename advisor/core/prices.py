@@ -448,7 +448,7 @@ def _listed_card(
             name="prices",
             value=f"{found_provider.id} {found_model.id} on {price_date.isoformat()}{tier}: {paid.describe()}; "
             f"batch {batch.describe() if available else 'none (no batch API)'}",
-            source=f"{version} catalogue" + (" (batch prices)" if batch_source == "catalogue" else ""),
+            source=f"{version} catalogue" + (", batch prices included" if batch_source == "catalogue" else ""),
         ),
     )
     return PriceCard(
