@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run recommend test test-fast lint bench clean
+.PHONY: run recommend test test-fast test-floors lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ test: lint
 # The inner loop: everything but the wheel build, the Streamlit app and the browser.
 test-fast: lint
 	$(BIN)/pytest -q -p no:cacheprovider -m "not slow"
+
+# The suite in a fresh venv under /tmp with every runtime dependency (and the app extra) at the
+# floor pyproject.toml declares: the oldest versions pip would let a user keep.
+# Not part of `make test`: it downloads those releases and takes minutes.
+test-floors:
+	$(PYTHON) .ci/floors.py
 
 # Every speed and memory goal, against zen-engine, a straight-line floor, libyaml and the
 # libraries the CLI stands on: one table, exit 1 when a goal is missed (docs/performance.md).
