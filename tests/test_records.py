@@ -580,6 +580,9 @@ def test_user_templates_get_escaped_values_and_table_cells(tmp_path, capsys):
         "{{ ''.__class__.__subclasses__() }}",
         "{{ record.title.format.__globals__ }}",
         "{% for x in drivers %}{{ x.__class__ }}{% endfor %}",
+        # str.format reached through the attr filter reads attributes the sandbox forbids
+        # (Jinja2 before 3.1.6 wrote the class hierarchy into the record, CVE-2025-27516).
+        '{{ "{0.__class__.__mro__}"|attr("format")(workload) }}\n\n{{ inputs_block }}',
     ],
 )
 def test_user_templates_cannot_escape_the_sandbox(tmp_path, capsys, source):
