@@ -145,6 +145,32 @@ def test_examples_rows_match_their_assessments():
     assert ("budget_missed", "Drug interaction check") in kinds
 
 
+def test_a_recommendation_that_misses_its_contract_says_so_as_the_record_does(tmp_path):
+    """The record and `advisor recommend` say NOT FEASIBLE for a mode whose numbers miss its
+    contract; the review's line for that feature says it too, with the same reason, not a
+    plain recommendation an architect would take as working."""
+    for name in ("voice-assistant", "claims-triage-compliance", "chatbot"):
+        path = ROOT / "examples" / f"{name}.yaml"
+        a = assess(parse_profile(yaml.safe_load(path.read_text())), RULES, price_date=DATE, what_if=False)
+        result = review([path], rules=RULES, price_date=DATE)
+        (row,) = result.workloads
+        assert row.feasible == a.feasible
+        assert row.infeasible_reason == a.infeasible_reason
+        line = next(
+            visible(to_html(line)) for line in render_review(result).splitlines()
+            if line.startswith(f"| {a.workload.name} |") and " → " in line
+        )
+        if a.feasible:
+            assert "not feasible" not in line.lower()
+        else:
+            assert f"→ {a.recommendation} (not feasible)" in line
+            assert a.infeasible_reason is not None and a.infeasible_reason in line
+    # The report's other path (the assessment's own row) says the same.
+    voice = ROOT / "examples" / "voice-assistant.yaml"
+    a = assess(parse_profile(yaml.safe_load(voice.read_text())), RULES, price_date=DATE, what_if=False)
+    assert review_row(a, str(voice), RULES).feasible is False
+
+
 # -- the report -----------------------------------------------------------------------
 
 

@@ -363,9 +363,7 @@ def build_assessment(
 
     excluded = ruled_out(excluded_modes, numbers=False)
     unmet = ruled_out(unmet_modes, numbers=True)
-    infeasible_reason = None
-    if not evaluation.feasible:
-        infeasible_reason = reason_text(by_id[unmet_modes[winner][0]], facts)
+    infeasible_reason = infeasible_reason_of(ruleset, evaluation)
     checklist = list(header.modes[winner].checklist)
     for rule in fired:
         checklist.extend(item for item in rule.spec.effect.checklist.get(winner, ()) if item not in checklist)
@@ -568,6 +566,14 @@ def _shared(ruleset: RuleSet) -> _Shared:
     if shared is None:
         shared = ruleset.memo["assessment"] = _Shared(ruleset)
     return shared
+
+
+def infeasible_reason_of(ruleset: RuleSet, evaluation: Evaluation) -> str | None:
+    """Why the recommendation misses its contract, in one sentence with the numbers (the
+    first rule that says so); None when it meets it."""
+    if evaluation.feasible:
+        return None
+    return reason_text(ruleset.rule(evaluation.unmet[evaluation.recommendation][0]), evaluation.facts)
 
 
 def headline_reason(ruleset: RuleSet, evaluation: Evaluation) -> str:

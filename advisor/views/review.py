@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-from advisor.core.assessment import Assessment, RuleSetInfo, headline_reason
+from advisor.core.assessment import Assessment, RuleSetInfo, headline_reason, infeasible_reason_of
 from advisor.core.capacity import Capacity
 from advisor.core.citation import SourceInfo, source_map
 from advisor.core.cost import ModeCost
@@ -80,6 +80,8 @@ class ReviewRow(BaseModel):
     recommendation: Mode
     moves: bool  # runs today in another mode than the recommended one
     reason: str
+    feasible: bool  # the recommended mode meets its contract for this workload's numbers
+    infeasible_reason: str | None  # when it does not: why, in one sentence with the numbers
     decided_by: list[str]
     current_monthly_usd: float | None  # today: the current mode's monthly cost; None for a new feature
     recommended_monthly_usd: float  # the recommended mode's monthly cost
@@ -366,6 +368,7 @@ def _row(
     w: WorkloadProfile,
     recommendation: Mode,
     reason: str,
+    infeasible_reason: str | None,
     decided_by: Sequence[str],
     costs: Mapping[Mode, ModeCost],
     amortisation_months: int,
@@ -398,6 +401,8 @@ def _row(
         "recommendation": recommendation,
         "moves": moving,
         "reason": reason,
+        "feasible": infeasible_reason is None,
+        "infeasible_reason": infeasible_reason,
         "decided_by": list(decided_by),
         "current_monthly_usd": today_cost,
         "recommended_monthly_usd": chosen.total_usd,
@@ -413,9 +418,9 @@ def _row(
 def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[DecisionLink] | None = None) -> ReviewRow:
     """One workload's row, from its assessment."""
     return ReviewRow.model_validate(_row(
-        a.workload, a.recommendation, a.reason, a.decided_by, a.costs, a.pricing.amortisation_months,
-        a.pricing.batch_breakeven_requests_per_month, a.capacity, a.latency, a.facts, file, ruleset, decisions,
-        a.price_date,
+        a.workload, a.recommendation, a.reason, a.infeasible_reason, a.decided_by, a.costs,
+        a.pricing.amortisation_months, a.pricing.batch_breakeven_requests_per_month, a.capacity, a.latency, a.facts,
+        file, ruleset, decisions, a.price_date,
     ))
 
 
@@ -644,7 +649,8 @@ class ReviewRun:
                 else:
                     costs = situation.costs
                     rows.append(_row(
-                        profile, evaluation.recommendation, reason, evaluation.decided_by, costs.modes,
+                        profile, evaluation.recommendation, reason, infeasible_reason_of(ruleset, evaluation),
+                        evaluation.decided_by, costs.modes,
                         costs.amortisation_months, costs.batch_breakeven_requests_per_month, situation.capacity,
                         situation.latency, situation.facts, name, ruleset, self.links.get(profile.name),
                         situation.card.price_date,
@@ -794,6 +800,7 @@ def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool) -
         "recommendation": row["recommendation"],
         "moves": row["moves"],
         "reason": row["reason"],
+        "infeasible_reason": row["infeasible_reason"],
         "today": _usd(row["current_monthly_usd"]),
         "recommended": _usd(row["recommended_monthly_usd"]),
         "cost_note": row["cost_note"],
