@@ -6,7 +6,7 @@ from __future__ import annotations
 import advisor
 from advisor.views.formatting import money, percent, tradeoff_in_words
 
-from .conftest import PRICE_DATE, RETIRING
+from .conftest import EXAMPLES, PRICE_DATE, RETIRING
 
 
 def assessed(name: str, **changes: object) -> advisor.Assessment:
@@ -63,3 +63,21 @@ def test_where_the_batch_prices_come_from_reads_as_words_in_every_view() -> None
         assert f"; {words})" in render_text(a)
         assert f"; {words}." in render_adr(a)
         assert "batch prices: " not in render_text(a) + render_adr(a)  # was "batch prices: catalogue"
+
+
+def test_a_small_rate_never_reads_as_zero() -> None:
+    """A cron job of a hundred calls a month peaks at about 0.002 requests a minute: the text
+    summary and the record said "peak 0.0 requests/min" and "0.0 concurrent connections",
+    which a reader takes for no traffic at all. As money and shares do, a positive figure
+    too small to print says so."""
+    from advisor.views.formatting import count
+
+    assert count(0.0023) == "less than 0.1"
+    assert count(0) == "0" and count(0.05) == "0.1" and count(0.5) == "0.5" and count(12.4) == "12"
+    assert count(-0.5) == "-0.5"
+    a = advisor.assess(advisor.load_profile(EXAMPLES / "monthly-cron-report.yaml"), price_date=PRICE_DATE)
+    from advisor.views.text import render_text
+
+    text = render_text(a)
+    assert " 0.0 " not in text
+    assert "less than 0.1 requests/min at peak" in text
