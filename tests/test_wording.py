@@ -286,3 +286,17 @@ def test_the_pages_and_examples_a_user_reads_cite_sources_by_title():
         path.relative_to(root).as_posix(): SOURCE_KEY.findall(path.read_text(encoding="utf-8")) for path in pages
     }
     assert {page: keys for page, keys in found.items() if keys} == {}
+
+
+def test_a_rule_does_not_say_the_results_land_in_a_database_when_a_person_reads_them(
+    written: dict[str, str],
+) -> None:
+    """The contract risk review is read in the product's own UI, yet its text summary listed
+    among the rules that decided it "Results that land in a database need no real-time call":
+    the rule fires wherever no one waits, whatever reads the output. Its title now says what
+    it tests."""
+    for name, text in written.items():
+        if "The output is shown in the product's own user interface" in text or name.endswith(" text"):
+            assert "land in a database" not in text, name
+    assert ("downstream-database-not-ui: Work no one waits on needs no real-time call"
+            in written["contract-risk-review text"])
