@@ -33,6 +33,8 @@ def contract_latency(a: Assessment, mode: str) -> ContractLatency:
     within, sentence = latency_against_budget(a, mode)
     lat = a.latency
     answer = _spread(lat.end_to_end_p50_s, lat.end_to_end_p95_s, lat.end_to_end_p99_s)
+    if mode == "streaming" and a.workload.output_format == "embedding":
+        return ContractLatency("First token", "none, an embedding does not stream", within, sentence)
     if mode == "streaming":
         first = _spread(lat.time_to_first_token_p50_s, lat.time_to_first_token_s, lat.time_to_first_token_p99_s)
         return ContractLatency("First token at p95", seconds(lat.time_to_first_token_s), within, sentence, first)

@@ -300,3 +300,20 @@ def test_a_rule_does_not_say_the_results_land_in_a_database_when_a_person_reads_
             assert "land in a database" not in text, name
     assert ("downstream-database-not-ui: Work no one waits on needs no real-time call"
             in written["contract-risk-review text"])
+
+
+def test_an_embedding_is_not_argued_for_or_timed_as_a_stream(written: dict[str, str]) -> None:
+    """An embedding cannot stream (ux-embeddings-do-not-stream), yet the corpus embedding's
+    record argued "Good, because its first token comes after 0.80 s at p95" for the streaming
+    option and listed it as "whole answer 0.80 s, first token 0.80 s", and the text summary
+    gave a "first visible token when streaming": a vector has no token to show."""
+    for name in ("rag-corpus-embedding madr", "rag-corpus-embedding nygard", "rag-corpus-embedding text"):
+        text = written[name]
+        assert "its first token comes after" not in text, name
+        assert "first visible token" not in text, name
+        assert "first token 0.80 s" not in text, name
+    assert ("Streaming response (`streaming`): $237 a month; an embedding has no tokens to stream; **ruled out**."
+            in written["rag-corpus-embedding madr"])
+    # A text answer still gives its first token.
+    assert "its first token comes after 0.67 s at p95" in written["chatbot madr"]
+    assert "first visible token when streaming: 0.67 s" in written["chatbot text"]

@@ -260,6 +260,10 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
     def verdict(value: float) -> str:
         return f"within the budget of {seconds(budget)}" if value <= budget else f"over the budget of {seconds(budget)}"
 
+    if mode == "streaming" and a.workload.output_format == "embedding":
+        # A vector has no tokens to show as they come: there is no first token to set against
+        # the budget (the rule that rules streaming out says why).
+        return False, f"an embedding has no tokens to stream: the vector comes whole after {seconds(e2e)} at p95"
     if mode == "streaming":
         return first <= budget, (
             f"its first token comes after {seconds(first)} at p95, {verdict(first)};"
@@ -330,6 +334,8 @@ def latency_short(a: Assessment, mode: str) -> str:
     The figure judged against the budget comes last, next to the verdict the record writes
     after it (a stream is judged by its first token)."""
     lat = a.latency
+    if mode == "streaming" and a.workload.output_format == "embedding":
+        return "an embedding has no tokens to stream"
     if mode == "streaming":
         return f"whole answer {seconds(lat.end_to_end_p95_s)}, first token {seconds(lat.time_to_first_token_s)}"
     if mode == "async":
@@ -424,7 +430,9 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     # A Batch API the provider lacks has no time to set against the budget: the rule that
     # says so is the argument, not a second line saying it again.
     within, latency = latency_against_budget(a, mode)
-    timed = mode != "batch" or (a.pricing.batch_available and a.facts.get("batch_window_s") is not None)
+    timed = (
+        mode != "batch" or (a.pricing.batch_available and a.facts.get("batch_window_s") is not None)
+    ) and not (mode == "streaming" and a.workload.output_format == "embedding")
     if timed or not rule_args:
         (pros if within else cons).append(markdown.inline(latency))
     if mode == cheapest:

@@ -79,10 +79,13 @@ def distribution_rows(a: Assessment) -> list[DistributionRow]:
 def distribution_line(a: Assessment) -> str:
     """"p50 3.29 s, p95 3.47 s, p99 3.54 s end to end; first visible token 0.42 s (p95)"."""
     lat = a.latency
-    return (
+    whole = (
         f"p50 {seconds(lat.end_to_end_p50_s)}, p95 {seconds(lat.end_to_end_p95_s)}, p99 {seconds(lat.end_to_end_p99_s)}"
-        f" end to end; first visible token {seconds(lat.time_to_first_token_s)} (p95)"
+        " end to end"
     )
+    if a.workload.output_format == "embedding":  # a vector: no token a person sees
+        return whole
+    return f"{whole}; first visible token {seconds(lat.time_to_first_token_s)} (p95)"
 
 
 # Characters that end or break a Mermaid task title: its separators, a comment, a fence.
