@@ -335,8 +335,24 @@ def test_no_batch_api_means_no_batch_discount(provider, model, pricing):
     assert a.recommendation != "batch"
     assert not a.pricing.batch_available and a.pricing.batch == a.pricing.standard
     assert a.costs["batch"].tokens_usd == a.costs["sync"].tokens_usd
-    unmet = next(u for u in a.unmet if u.mode == "batch")
-    assert unmet.rules == ["cost-batch-needs-a-batch-api"] and "has no batch API" in unmet.reasons[0]
+    ruled_out = next(e for e in a.excluded if e.mode == "batch")
+    assert ruled_out.rules == ["cost-batch-needs-a-batch-api"] and "has no batch API" in ruled_out.reasons[0]
+    assert all(u.mode != "batch" for u in a.unmet)
+
+
+@pytest.mark.parametrize(("provider", "model", "pricing"), [
+    ("deepseek", "deepseek-flash", None),
+    ("self_hosted", "llama-3.3-70b", {"input_per_mtok": 0.2, "output_per_mtok": 0.2}),
+])
+def test_without_a_batch_api_batch_is_not_the_answer_even_when_every_mode_misses(provider, model, pricing):
+    """A nightly job whose tools alone take longer than its budget: every mode misses. The
+    answer is an async job marked not feasible, with the numbers that miss; never batch, which
+    the provider does not offer, with "no batch API" as the reason it is not feasible."""
+    a = assess({**BASE, "interaction": "pipeline", "latency_budget_s": 28800, "tool_latency_s": 29000,
+                "provider": provider, "model": model, "pricing": pricing}, RULES, price_date=PRICE_DATE,
+               what_if=False)
+    assert (a.recommendation, a.feasible) == ("async", False)
+    assert "batch API" not in (a.infeasible_reason or "") and "8 h" in (a.infeasible_reason or "")
 
 
 def test_a_batch_discount_for_a_provider_without_a_batch_api_is_an_error():

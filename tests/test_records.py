@@ -881,9 +881,9 @@ def test_what_to_watch_without_a_known_limit_names_the_fields_the_provider_sets_
 @pytest.mark.parametrize("template", ["madr", "nygard"])
 def test_a_provider_without_a_batch_api_is_said_so_with_no_invented_batch_figure(template):
     """DeepSeek has no batch API: the record invents no batch discount, no batch time set against
-    the budget, and no volume at which batch would pay for itself; it says why batch misses."""
+    the budget, and no volume at which batch would pay for itself; it says why batch is ruled out."""
     text = render_adr(fixed_assessment(EXAMPLES / "deepseek-catalogue-enrichment.yaml"), template=template, date=DATE)
-    assert "- Batch API (`batch`): $638 a month; no batch API; **misses its contract**." in text
+    assert "- Batch API (`batch`): $638 a month; no batch API; **ruled out**." in text
     assert "no batch API, over the" not in text
     assert "0% less at batch prices" not in text and "no batch API, so no batch discount" in text
     assert "at no volume" not in text
