@@ -36,7 +36,7 @@ def verify(profile, changes, *, rules=RULES, weights=None) -> None:
         assert (change.new_recommendation, change.feasible) != (current.recommendation, current.feasible)
         # The reason names the rule the new mode misses when it is not feasible; else the rule that
         # rules out (or that today's mode misses), else, for today's mode now meeting its
-        # contract, the rule it no longer misses, else the new mode's most decisive rule.
+        # contract, the rule it no longer misses, else the new mode's most decisive rule for it.
         names = rules.header.modes
         ruled_out = next((e.rules[0] for e in result.excluded if e.mode == current.recommendation), None)
         missed = next((e.rules[0] for e in result.unmet if e.mode == current.recommendation), None)
@@ -56,7 +56,14 @@ def verify(profile, changes, *, rules=RULES, weights=None) -> None:
             assert change.because.startswith(f"{names[current.recommendation].name} now meets its contract")
             assert f"({gone})" in change.because
         elif result.decided_by:
-            assert f"({result.decided_by[0]})" in change.because
+            # The first decisive rule that favours the new mode over today's: one that held as
+            # specified too says nothing about the change.
+            favouring = [
+                rule_id for rule_id in result.decided_by
+                if (scores := rules.rule(rule_id).spec.effect.scores).get(result.recommendation, 0.0)
+                > scores.get(current.recommendation, 0.0)
+            ]
+            assert f"({(favouring or result.decided_by)[0]})" in change.because
         assert change.because.endswith(".")
 
 
@@ -236,3 +243,16 @@ def test_the_context_window_bounds_a_size_but_never_below_the_workload_own():
     assert tight is not None and tight.high == profile.input_tokens
     # Counts and times are not sizes of a request.
     assert realistic_range("requests_per_month", profile, 1_000) == realistic_range("requests_per_month", profile)
+
+
+def test_a_change_is_explained_by_what_changed_not_by_what_held_already():
+    # DeepSeek has no batch API, so batch is ruled out as specified and at 990 requests a
+    # month alike; what makes 990 a synchronous call is the small-script rule.
+    profile = load_profile(ROOT / "examples" / "deepseek-catalogue-enrichment.yaml")
+    result = assess(profile, RULES, price_date=PRICE_DATE)
+    assert result.recommendation == "async"
+    small = [c for c in result.what_would_change if c.fact == "requests_per_month" and c.new_recommendation == "sync"]
+    assert small, result.what_would_change
+    assert all(c.because.endswith("(ux-simple-script).") for c in small), small
+    levers = [lever for lever in result.levers if lever.recommendation == "sync"]
+    assert all("cost-batch-needs-a-batch-api" not in lever.because for lever in levers), levers

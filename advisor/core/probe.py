@@ -76,7 +76,8 @@ class ModeProbe:
     def because(self, decision: Decision, previous: Mode | None = None) -> str:
         """One sentence naming the rule that decides ``decision``: the rule that rules out
         the previous mode when there is one, the rule it no longer misses when the same mode
-        now meets its contract, else the most decisive rule for the new one."""
+        now meets its contract, else the most decisive rule that favours the new mode over
+        the previous one."""
         modes = self.ruleset.header.modes
         if not decision.feasible:
             rule = self.ruleset.rule(decision.unmet[decision.mode][0]).spec
@@ -96,5 +97,17 @@ class ModeProbe:
                         f" {rule.title.rstrip('.')} ({rule.id}).")
         if not decision.decided_by:
             return f"{modes[decision.mode].name} scores highest with no rule against it."
-        rule = self.ruleset.rule(decision.decided_by[0]).spec
+        rule = self.ruleset.rule(self._deciding(decision, previous)).spec
         return f"{rule.title.rstrip('.')} ({rule.id})."
+
+    def _deciding(self, decision: Decision, previous: Mode | None) -> str:
+        """The decisive rule that says why the new mode beats the previous one: the first
+        whose scores favour it over the previous mode. The most decisive rule may be one that
+        held as specified too (a provider with no batch API rules batch out either way), which
+        says nothing about the change."""
+        if previous is not None and previous != decision.mode:
+            for rule_id in decision.decided_by:
+                scores = self.ruleset.rule(rule_id).spec.effect.scores
+                if scores.get(decision.mode, 0.0) > scores.get(previous, 0.0):
+                    return rule_id
+        return decision.decided_by[0]
