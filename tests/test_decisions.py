@@ -144,6 +144,17 @@ def test_a_hundred_requests_a_month_is_a_simple_script():
     assert "cost-batch-pays-its-way" in next(e.rules for e in a.excluded if e.mode == "batch")
 
 
+def test_a_small_script_without_a_batch_api_is_told_it_is_a_script():
+    """On DeepSeek (no batch API) a few hundred calls a month are a simple script: the reason
+    given first must not say the work is an async job."""
+    a = quick(PIPELINE, provider="deepseek", model="deepseek-flash", requests_per_month=500)
+    assert (a.recommendation, a.feasible) == ("sync", True)
+    assert a.decided_by[0] == "cost-batch-needs-a-batch-api"
+    assert "no batch API" in a.reason and "async" not in a.reason
+    batch = next(e for e in a.excluded if e.mode == "batch")
+    assert "async" not in batch.reasons[0], batch
+
+
 def test_a_weekly_script_with_a_long_answer_stays_a_simple_script():
     """Four calls a month of 40 s each: nothing sits between a script and the provider, so the
     proxies' 30-60 s timeouts (the timeout cascade) are no argument for a queue, whose worker
