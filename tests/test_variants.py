@@ -1,0 +1,31 @@
+"""The verdicts a user reaches by following the advisor's own advice: an example workload with
+one of its levers or what-would-change entries applied, read as the CTO reads it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from advisor import assess, load_rules
+
+from .conftest import EXAMPLES, PRICE_DATE
+
+RULES = load_rules()
+
+
+def example(name: str, **changes: Any):
+    data = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
+    return assess({**data, **changes}, RULES, price_date=PRICE_DATE, what_if=False)
+
+
+def test_a_queue_that_never_drains_says_so_and_why():
+    """Contract risk review past 1,440,000 requests a month (its what-would-change): the
+    limits let through less than the monthly average, so the queue a peak builds never
+    drains. The reason said the queue would "take unknown to drain"."""
+    a = example("contract-risk-review", requests_per_month=1_500_000)
+    assert (a.recommendation, a.feasible) == ("async", False)
+    assert a.capacity.drain_time_s is None
+    assert "unknown" not in a.infeasible_reason
+    assert "never drains" in a.infeasible_reason
+    assert "cost-backlog-never-drains" in next(u.rules for u in a.unmet if u.mode == "async")
