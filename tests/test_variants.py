@@ -29,3 +29,15 @@ def test_a_queue_that_never_drains_says_so_and_why():
     assert "unknown" not in a.infeasible_reason
     assert "never drains" in a.infeasible_reason
     assert "cost-backlog-never-drains" in next(u.rules for u in a.unmet if u.mode == "async")
+
+
+def test_a_pipeline_with_a_seconds_budget_is_not_headed_by_an_argument_for_async():
+    """The monthly cron report with a budget of 5.2 s (its what-would-change) is a simple
+    script, SYNC. Its headline is the rule that rules batch out, which read "Results needed
+    within minutes to an hour are async work: the user submitted something and walked away":
+    an argument for another mode, for a user this pipeline does not have."""
+    a = example("monthly-cron-report", latency_budget_s=5.2)
+    assert a.recommendation == "sync"
+    assert a.decided_by[0] == "latency-batch-window-too-short"
+    assert "async" not in a.reason and "walked away" not in a.reason
+    assert "batch" in a.reason.lower()
