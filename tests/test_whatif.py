@@ -36,7 +36,7 @@ def verify(profile, changes, *, rules=RULES, weights=None) -> None:
         assert (change.new_recommendation, change.feasible) != (current.recommendation, current.feasible)
         # The reason names the rule the new mode misses when it is not feasible; else the rule that
         # rules out (or that today's mode misses), else, for today's mode now meeting its
-        # contract, the rule it no longer misses, else the new mode's most decisive rule for it.
+        # contract, the rule it no longer misses, else the most decisive rule that favours the new mode.
         names = rules.header.modes
         ruled_out = next((e.rules[0] for e in result.excluded if e.mode == current.recommendation), None)
         missed = next((e.rules[0] for e in result.unmet if e.mode == current.recommendation), None)
@@ -256,3 +256,26 @@ def test_a_change_is_explained_by_what_changed_not_by_what_held_already():
     assert all(c.because.endswith("(ux-simple-script).") for c in small), small
     levers = [lever for lever in result.levers if lever.recommendation == "sync"]
     assert all("cost-batch-needs-a-batch-api" not in lever.because for lever in levers), levers
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+def test_a_budget_lever_and_a_budget_change_to_the_same_mode_name_the_same_budget(path):
+    # Both are found by a bisection to 1% and rounded; the same rounding gives one figure,
+    # not "a budget of 18.6 s" in Levers and "latency_budget_s = 18.5" below it.
+    result = assess(load_profile(path), RULES, price_date=PRICE_DATE)
+    changes = {(c.new_recommendation, c.feasible): c.value for c in result.what_would_change
+               if c.fact == "latency_budget_s"}
+    for lever in result.levers:
+        if set(lever.changes) == {"latency_budget_s"} and (lever.recommendation, lever.feasible) in changes:
+            assert lever.changes["latency_budget_s"] == changes[lever.recommendation, lever.feasible], lever
+
+
+def test_a_duration_is_rounded_in_the_unit_it_is_read_in():
+    # The ticket agent's batch needs 4 days (4 dependent calls, each through a 24-hour
+    # window): "a budget of 4 days" is 345,600 s, rounder than 350,000 s (4.05 days).
+    result = assess(load_profile(ROOT / "examples" / "support-agent-tools.yaml"), RULES, price_date=PRICE_DATE)
+    budgets = [c.value for c in result.what_would_change if c.fact == "latency_budget_s" and c.new_recommendation == "batch"]
+    assert budgets == [345_600.0]
+    lever = next(lv for lv in result.levers if set(lv.changes) == {"latency_budget_s"})
+    assert lever.changes == {"latency_budget_s": 345_600.0}
+    assert lever.because.startswith("With a budget of 4 days: batch meets its contract")

@@ -41,7 +41,8 @@ from .profile import Mode
 from .provider import offered_service_tiers, provider_tier
 from .situation import Situation
 from .steps import WorkStep
-from .variables import field_range
+from .variables import Value, field_range
+from .whatif import nearest_value
 
 # Levers that change the model: at most this many, the most useful first.
 MAX_MODEL_LEVERS = 3
@@ -49,8 +50,8 @@ MAX_MODEL_LEVERS = 3
 CACHED_SHARE = 0.5
 # Providers cache prompts from this many tokens (OpenAI and Anthropic both say 1,024).
 MIN_CACHED_PROMPT = 1024
-# The budget search: steps of x2 up to the field's bound, then bisection to 1%.
-_BUDGET_TOLERANCE = 1.01
+# The peak search: bisection to 1%.
+_PEAK_TOLERANCE = 1.01
 # Tie-break among equally useful levers: the smallest, most direct change first.
 _KIND_ORDER = ("latency_budget_s", "model", "service_tier", "tier", "peak_requests_per_minute", "cached_input_fraction")
 # Fields a model's own measurements and limits fill: another model is judged at the
@@ -266,7 +267,7 @@ def _peak_lever(finder: _Finder) -> Iterator[Lever]:
     if best is None or not finder.useful(*best):
         return
     found = low
-    while high / max(found, 1e-9) > _BUDGET_TOLERANCE and high - found > 0.01:
+    while high / max(found, 1e-9) > _PEAK_TOLERANCE and high - found > 0.01:
         mid = math.sqrt(max(found, 0.01) * high)
         outcome = finder.run({"peak_requests_per_minute": mid})
         if outcome is not None and finder.useful(*outcome):
@@ -290,51 +291,24 @@ def _nice_down(value: float, floor: float) -> float:
     return nice if nice >= floor else value
 
 
-def _nice_up(value: float) -> Iterator[float]:
-    """Round values at or above ``value``, fewest significant digits first."""
-    magnitude = math.floor(math.log10(value))
-    for digits in range(1, 7):
-        quantum = 10.0 ** (magnitude - digits + 1)
-        yield float(f"{math.ceil(value / quantum - 1e-9) * quantum:.12g}")
-    yield value
-
-
 def _budget_lever(finder: _Finder) -> Iterator[Lever]:
     """The nearest larger budget at which the recommendation is feasible (when it is not),
-    or at which a cheaper mode is (when it is)."""
-    rng = field_range("latency_budget_s")
-    start = finder.base.profile.latency_budget_s
+    or at which a cheaper mode is (when it is): found as "what would change" finds a flip,
+    so that the two name the same budget for the same mode."""
     costs = finder.base.costs.modes
     if finder.feasible and not any(cost.total_usd < finder.cost - 0.005 for cost in costs.values()):
         return  # no mode is cheaper, and a mode's costs do not depend on the budget
 
-    def good(budget: float) -> tuple[Situation, Decision] | None:
+    def good(budget: Value) -> tuple[Situation, Decision] | None:
         outcome = finder.run({"latency_budget_s": budget})
         return outcome if outcome is not None and finder.useful(*outcome) else None
 
-    low, high, found = start, start, None
-    while found is None:
-        if high >= rng.high:
-            return
-        high = min(high * 2, rng.high)
-        found = good(high)
-        if found is None:
-            low = high
-    while high / low > _BUDGET_TOLERANCE:
-        mid = math.sqrt(low * high)
-        outcome = good(mid)
-        if outcome is not None:
-            high, found = mid, outcome
-        else:
-            low = mid
-    for value in _nice_up(high):
-        if value <= start or value > high * _BUDGET_TOLERANCE or not rng.contains(value):
-            continue
-        outcome = good(value)
-        if outcome is not None:
-            yield finder.lever({"latency_budget_s": value}, _budget_words(finder, value, outcome[1]), *outcome)
-            return
-    yield finder.lever({"latency_budget_s": high}, _budget_words(finder, high, found[1]), *found)
+    start = finder.base.profile.latency_budget_s
+    found = nearest_value(field_range("latency_budget_s"), start, 1, good)
+    if found is not None:
+        budget, (situation, decision) = found
+        yield finder.lever({"latency_budget_s": budget}, _budget_words(finder, float(budget), decision),
+                           situation, decision)
 
 
 def _budget_words(finder: _Finder, budget: float, decision: Decision) -> str:

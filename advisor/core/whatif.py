@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime
 import itertools
 import math
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from .errors import RuleSetError
+from .facts import FACTS
 from .probe import Decision, ModeProbe
 from .profile import Mode, WorkloadProfile
 from .rules import RuleSet
@@ -40,6 +41,8 @@ _STEPS = (2.0, 4.0, 10.0)
 _TOLERANCE = 1.01
 # Smallest positive value tried for a real-valued fact (10 ms, 0.01 requests/min).
 _FLOAT_FLOOR = 0.01
+
+T = TypeVar("T")
 
 
 class Change(BaseModel):
@@ -114,31 +117,43 @@ class _Search:
                       feasible=decision.feasible)
 
     def nearest(self, fact: str, rng: FieldRange, start: float, direction: int) -> Change | None:
-        keep = start
-        flip: float | None = None
-        for point in _walk(rng, start, direction):
-            if not rng.contains(point):  # e.g. an estimated p95 above the field's maximum
-                keep = point
-                continue
-            if self.flips(fact, _typed(rng, point)):
-                flip = point
-                break
+        found = nearest_value(rng, start, direction, lambda value: self.flips(fact, value))
+        return None if found is None else self.change(fact, *found)
+
+
+def nearest_value(
+    rng: FieldRange, start: float, direction: int, answers: Callable[[Value], T | None]
+) -> tuple[Value, T] | None:
+    """The value nearest ``start`` in ``direction`` (-1 down, 1 up) at which ``answers``
+    gives something (not None), with what it gives there: a walk on a log scale, a bisection
+    of its last step to about 1%, then the roundest value that still answers. Every value
+    returned was evaluated. The levers' budget search asks this too, so that a lever and a
+    change that reach the same mode name the same value."""
+    keep = start
+    flip: float | None = None
+    for point in _walk(rng, start, direction):
+        if not rng.contains(point):  # e.g. an estimated p95 above the field's maximum
             keep = point
-        if flip is None:
-            return None
-        while not _close(rng, keep, flip):
-            mid = _middle(rng, keep, flip)
-            if mid in (keep, flip):
-                break
-            if rng.contains(mid) and self.flips(fact, _typed(rng, mid)):
-                flip = mid
-            else:
-                keep = mid
-        for value in _nice(rng, flip, keep):
-            decision = self.flips(fact, value)
-            if decision is not None:
-                return self.change(fact, value, decision)
-        raise AssertionError("unreachable: the bisection's flip side was evaluated")  # pragma: no cover
+            continue
+        if answers(_typed(rng, point)) is not None:
+            flip = point
+            break
+        keep = point
+    if flip is None:
+        return None
+    while not _close(rng, keep, flip):
+        mid = _middle(rng, keep, flip)
+        if mid in (keep, flip):
+            break
+        if rng.contains(mid) and answers(_typed(rng, mid)) is not None:
+            flip = mid
+        else:
+            keep = mid
+    for value in _nice(rng, flip, keep):
+        outcome = answers(value)
+        if outcome is not None:
+            return value, outcome
+    raise AssertionError("unreachable: the bisection's flip side was evaluated")  # pragma: no cover
 
 
 def _typed(rng: FieldRange, value: float) -> Value:
@@ -188,29 +203,44 @@ def _middle(rng: FieldRange, a: float, b: float) -> float:
 
 def _nice(rng: FieldRange, flip: float, keep: float) -> Iterator[Value]:
     """Round values near the flip side, strictly short of the keeping side and at most the
-    tolerance beyond the flip side, fewest significant digits first; then the flip itself."""
+    tolerance beyond the flip side, fewest significant digits first; then the flip itself.
+    A duration is also rounded in the unit it is read in: 4 days (345,600 s) has one digit
+    there, where 350,000 s has two."""
     lo, hi = min(flip, keep), max(flip, keep)
     tried: set[float] = set()
     if flip != 0:
-        magnitude = math.floor(math.log10(abs(flip)))
+        units = dict.fromkeys((1.0, _shown_unit(rng, flip)))
         for digits in range(1, 7):
-            quantum = 10.0 ** (magnitude - digits + 1)
-            if rng.integer:
-                quantum = max(1.0, quantum)
-            # The multiples of the quantum either side of the flip: towards the keeping side
-            # (nearer the current value), then away from it by at most the tolerance.
-            inner, outer = (math.ceil, math.floor) if flip == lo else (math.floor, math.ceil)
-            for rounding in (inner, outer):
-                candidate = float(f"{rounding(flip / quantum) * quantum:.12g}")  # drop float noise
-                if (
-                    candidate in tried
-                    or not rng.contains(candidate)
-                    or not lo / _TOLERANCE <= candidate <= hi * _TOLERANCE
-                    or (candidate - keep) * (flip - keep) <= 0  # on or past the keeping side
-                ):
-                    continue
-                tried.add(candidate)
-                yield _typed(rng, candidate)
+            for unit in units:
+                quantum = 10.0 ** (math.floor(math.log10(abs(flip / unit))) - digits + 1) * unit
+                if rng.integer:
+                    quantum = max(1.0, quantum)
+                # The multiples of the quantum either side of the flip: towards the keeping
+                # side (nearer the current value), then away from it by at most the tolerance.
+                inner, outer = (math.ceil, math.floor) if flip == lo else (math.floor, math.ceil)
+                for rounding in (inner, outer):
+                    candidate = float(f"{rounding(flip / quantum) * quantum:.12g}")  # drop float noise
+                    if (
+                        candidate in tried
+                        or not rng.contains(candidate)
+                        or not lo / _TOLERANCE <= candidate <= hi * _TOLERANCE
+                        or (candidate - keep) * (flip - keep) <= 0  # on or past the keeping side
+                    ):
+                        continue
+                    tried.add(candidate)
+                    yield _typed(rng, candidate)
     if flip not in tried:
         yield _typed(rng, flip)
+
+
+def _shown_unit(rng: FieldRange, value: float) -> float:
+    """The unit a value of the field is read in: a duration (a fact in seconds) in the
+    largest unit it reaches, as the records write it, so that a round value reads round (a
+    budget of 4 days, not of 350,000 s, which reads 4.05 days); anything else as it is."""
+    spec = FACTS.get(rng.name)
+    if spec is not None and spec.unit == "s":
+        for unit, reached in ((86_400.0, 2 * 86_400.0), (3_600.0, 3_600.0), (60.0, 60.0)):
+            if abs(value) >= reached:
+                return unit
+    return 1.0
 
