@@ -3,11 +3,18 @@ one of its levers or what-would-change entries applied, read as the CTO reads it
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import pytest
 import yaml
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from advisor import assess, load_rules
+from advisor.core.figures import digits_apart, seconds
+from advisor.views.adr import render_adr
+from advisor.views.text import render_text
 
 from .conftest import EXAMPLES, PRICE_DATE
 
@@ -41,3 +48,49 @@ def test_a_pipeline_with_a_seconds_budget_is_not_headed_by_an_argument_for_async
     assert a.decided_by[0] == "latency-batch-window-too-short"
     assert "async" not in a.reason and "walked away" not in a.reason
     assert "batch" in a.reason.lower()
+
+
+# A figure set against the budget, and the budget, in the same words: "0.67 s (p95), after the
+# budget of 0.67 s". The what-would-change search puts a user right at such a flip.
+_SAME_AS_BUDGET = re.compile(
+    r"(\d[\d.,]* (?:ms|s|min|h|days))\b[^.;]{0,80}?(?:over|after|longer than|against) (?:the|a) budget of \1(?![\d.])"
+    r"|p95 (\d[\d.,]* (?:ms|s|min|h|days)) .{0,60}?budget \2 \("
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "changes"),
+    [
+        ("chatbot", {"latency_budget_s": 0.67}),  # first token 0.6749 s
+        ("chatbot", {"tool_latency_s": 1.83}),  # first token 2.5049 s against 2.5 s
+        ("contract-risk-review", {"latency_budget_s": 42.7}),
+        ("contract-risk-review", {"tool_latency_s": 860.0}),  # 900.x s against 15 min
+        ("monthly-cron-report", {"tool_latency_s": 86400.0}),  # 24 h and 5 s against 24 h
+        ("document-summary-button", {"model_p95_s": 60.1}),
+    ],
+)
+def test_a_figure_just_over_its_budget_does_not_read_as_the_budget(name, changes, tmp_path):
+    a = example(name, **changes)
+    assert not a.feasible
+    record = render_adr(a, template="madr")
+    for words in (a.infeasible_reason, render_text(a), record):
+        found = _SAME_AS_BUDGET.search(words)
+        assert found is None, found.group(0)
+
+
+@given(
+    budget=st.floats(0.01, 30 * 86_400),
+    ratio=st.floats(0.98, 1.02).filter(lambda r: abs(r - 1) >= 1e-4),
+)
+def test_a_time_near_its_budget_reads_apart_from_it_and_on_the_right_side(budget, ratio):
+    """Within 2% of the budget, a time and the budget said with the same extra digits never
+    read alike, and the one that is larger reads larger (when both are in the same unit)."""
+    value = budget * ratio
+    assume(value != budget)
+    extra = digits_apart(value, budget)
+    said, limit = seconds(value, extra), seconds(budget, extra)
+    assert said != limit
+    number, unit = said.split(" ", 1)
+    bound, bound_unit = limit.split(" ", 1)
+    if unit == bound_unit:
+        assert (float(number.replace(",", "")) > float(bound.replace(",", ""))) == (value > budget), (said, limit)

@@ -25,8 +25,8 @@ from .compiler import Decide
 from .conditions import ConditionResult
 from .errors import InputError, RuleSetError
 from .facts import FACTS
-from .figures import fact_text
-from .policy import fill
+from .figures import budget_digits, fact_text, seconds
+from .policy import fill, named_in_order
 from .profile import MODES, Mode
 from .rule import Rule
 
@@ -221,16 +221,25 @@ def reason_text(rule: Rule, facts: Mapping[str, Any]) -> str:
     its ``because``."""
     template = rule.spec.effect.reason
     if template.strip():
-        return " ".join(fill(template, _FactWords(facts)).split())
+        return " ".join(fill(template, _FactWords(facts, named_in_order(template))).split())
     return first_sentence(rule.spec.because)
 
 
-class _FactWords(dict[str, str]):
-    """Facts in words, worked out when a reason names them."""
 
-    def __init__(self, facts: Mapping[str, Any]):
+class _FactWords(dict[str, str]):
+    """Facts in words, worked out when a reason names them. Where a reason sets times against
+    the budget, they are said in the digits that tell them apart ("0.675 s ... after the
+    budget of 0.670 s", not "0.67 s ... after the budget of 0.67 s"), as the views say them."""
+
+    def __init__(self, facts: Mapping[str, Any], names: Sequence[str] = ()):
         super().__init__()
         self.facts = facts
+        if "latency_budget_s" not in names or not (extra := budget_digits(facts)):
+            return
+        for name in names:
+            value = facts.get(name)
+            if FACTS[name].unit == "s" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                self[name] = seconds(float(value), extra)
 
     def __missing__(self, name: str) -> str:
         return fact_text(name, self.facts.get(name))

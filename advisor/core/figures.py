@@ -6,6 +6,7 @@ views print the same figures: advisor.views.formatting takes these formatters fr
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from .facts import FACTS
@@ -26,29 +27,64 @@ def _big(value: float) -> str:
     return f"{scaled:,.0f} trillion" if scaled >= 100 else f"{scaled:.3g} trillion"
 
 
-def seconds(value: float) -> str:
+def seconds(value: float, extra: int = 0) -> str:
     """A duration in the largest unit it reaches, to three significant digits: "0.50 s",
-    "12.5 s", "5 min", "1.33 h", "116 days"; under 10 ms in milliseconds."""
+    "12.5 s", "5 min", "1.33 h", "116 days"; under 10 ms in milliseconds. ``extra``: that
+    many digits more (``budget_digits``: to tell a time from the budget it is set against)."""
     if not math.isfinite(value):
         return NOT_A_NUMBER
     if value < 0:
-        return "-" + seconds(-value)
+        return "-" + seconds(-value, extra)
     if value == 0:
         return "0 s"
     if value < 0.0001:
         return "less than 0.1 ms"
     if value < 0.01:
-        return f"{value * 1000:.2g} ms"
+        return f"{value * 1000:.{2 + extra}g} ms"
     if value < 10:
-        return f"{value:.2f} s"
+        return f"{value:.{2 + extra}f} s"
     if value < 60:
-        return f"{value:.1f} s"
+        return f"{value:.{1 + extra}f} s"
     if value < 3600:
-        return f"{value / 60:.3g} min"
+        return f"{value / 60:.{3 + extra}g} min"
     if value < 2 * 86_400:
-        return f"{value / 3600:.3g} h"
+        return f"{value / 3600:.{3 + extra}g} h"
     days = value / 86_400
-    return f"{count(days)} days" if days >= 100 else f"{days:.3g} days"
+    if days >= 100:
+        return f"{count(days)} days" if not extra else f"{days:,.{extra}f} days"
+    return f"{days:.{3 + extra}g} days"
+
+
+# Digits a figure and its budget may need beyond the usual three before they read apart.
+_MAX_EXTRA_DIGITS = 6
+
+
+def digits_apart(value: float, budget: float) -> int:
+    """The digits beyond ``seconds``' three that a duration and the budget it is judged
+    against need to read apart (0 where they already do, or are equal)."""
+    if value == budget or seconds(value) != seconds(budget):
+        return 0
+    for extra in range(1, _MAX_EXTRA_DIGITS + 1):
+        if seconds(value, extra) != seconds(budget, extra):
+            return extra
+    return 0
+
+
+# The times the advisor sets against the latency budget: the whole answer, the first token,
+# the wait for a peak's queue to drain, a batch API's window.
+_TIMES_AGAINST_BUDGET = ("end_to_end_p95_s", "time_to_first_token_s", "drain_time_s", "batch_window_s")
+
+
+def budget_digits(facts: Mapping[str, Any]) -> int:
+    """The digits beyond the usual three that a workload's times need, all of them alike,
+    where one set against the budget would otherwise read as the budget ("0.67 s, after the
+    budget of 0.67 s"); 0 where none would."""
+    budget = facts.get("latency_budget_s")
+    if not isinstance(budget, (int, float)):
+        return 0
+    times = [facts.get(name) for name in _TIMES_AGAINST_BUDGET]
+    numbers = [float(t) for t in times if isinstance(t, (int, float)) and not isinstance(t, bool)]
+    return max((digits_apart(t, float(budget)) for t in numbers), default=0)
 
 
 def money(value: float) -> str:

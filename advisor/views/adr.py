@@ -35,6 +35,7 @@ from advisor.records.inputs import Statement, find_inputs, input_blocks, inputs_
 from . import markdown
 from .formatting import (
     batch_prices,
+    budget_digits,
     count,
     headroom_words,
     measured_sentence,
@@ -138,19 +139,21 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
         how = "measured" if lat.measured else "estimated"
         tool_time = sum(s.calls * s.tool_latency_s for s in lat.steps)
         tools = f" + {seconds(tool_time)} tools" if tool_time else ""
-        spread = f"p50 {seconds(lat.end_to_end_p50_s)}, p99 {seconds(lat.end_to_end_p99_s)}"
+        extra = budget_digits(a.facts)
+        spread = f"p50 {seconds(lat.end_to_end_p50_s, extra)}, p99 {seconds(lat.end_to_end_p99_s, extra)}"
         if w.steps is None:
             parts = f"{lat.calls} x {seconds(lat.per_call_p95_s)} {how} per call{tools}; {spread}"
         else:
             parts = f"{_plural(len(lat.steps), 'step')}, {_plural(lat.calls, 'call')}{tools}; {spread}"
-        answer = (
-            f"End-to-end p95 {seconds(lat.end_to_end_p95_s)} ({parts}) against a budget of"
-            f" {seconds(w.latency_budget_s)}: {verdict} budget."
-        )
+        e2e, budget = seconds(lat.end_to_end_p95_s, extra), seconds(w.latency_budget_s, extra)
+        answer = f"End-to-end p95 {e2e} ({parts}) against a budget of {budget}: {verdict} budget."
         if a.recommendation == "streaming":
             first = lat.time_to_first_token_s
             where = "within" if first <= w.latency_budget_s else "over"
-            answer += f" Streamed, the first token comes after {seconds(first)}, {where} the budget."
+            answer += (
+                f" Streamed, the first token comes after {seconds(first, extra)},"
+                f" {where} the budget."
+            )
         return answer
     if axis_id == "cost_burst":
         sync = a.costs["sync"]
@@ -256,9 +259,14 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
     answer takes; a batch option by the provider's batch window (the catalogue's)."""
     lat, budget = a.latency, a.workload.latency_budget_s
     e2e, first = lat.end_to_end_p95_s, lat.time_to_first_token_s
+    extra = budget_digits(a.facts)
+
+    def judged(value: float) -> str:  # a time set against the budget, in digits that tell the two apart
+        return seconds(value, extra)
 
     def verdict(value: float) -> str:
-        return f"within the budget of {seconds(budget)}" if value <= budget else f"over the budget of {seconds(budget)}"
+        said = judged(budget)
+        return f"within the budget of {said}" if value <= budget else f"over the budget of {said}"
 
     if mode == "streaming" and a.workload.output_format == "embedding":
         # A vector has no tokens to show as they come: there is no first token to set against
@@ -266,8 +274,8 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         return False, f"an embedding has no tokens to stream: the vector comes whole after {seconds(e2e)} at p95"
     if mode == "streaming":
         return first <= budget, (
-            f"its first token comes after {seconds(first)} at p95, {verdict(first)};"
-            f" the whole answer takes {seconds(e2e)}"
+            f"its first token comes after {judged(first)} at p95, {verdict(first)};"
+            f" the whole answer takes {judged(e2e)}"
         )
     if mode == "async":
         drain = a.capacity.drain_time_s
@@ -277,12 +285,14 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
                 f" over the budget of {seconds(budget)}"
             )
         if drain > 0:  # the peak is over the limits: its last request waits for the queue to drain
-            return max(e2e, drain) <= budget, (
-                f"the caller gets a job id at once and the result after about {seconds(e2e)} at p95, the last"
-                f" request of a peak after up to {seconds(drain)} in the queue first, {verdict(max(e2e, drain))}"
+            last = max(e2e, drain)
+            return last <= budget, (
+                f"the caller gets a job id at once and the result after about"
+                f" {judged(e2e)} at p95, the last request of a peak after up to {judged(drain)} in the queue first,"
+                f" {verdict(last)}"
             )
         return e2e <= budget, (
-            f"the caller gets a job id at once and the result after about {seconds(e2e)} at p95 plus any queue"
+            f"the caller gets a job id at once and the result after about {judged(e2e)} at p95 plus any queue"
             f" wait, {verdict(e2e)}"
         )
     if mode == "batch":
@@ -291,16 +301,16 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
             return False, "the provider has no batch API"
         calls = a.latency.calls
         within = (
-            f"the provider's {seconds(window)} batch window" if calls == 1
-            else f"{seconds(window)}, the provider's batch window for each of {calls} dependent calls"
+            f"the provider's {judged(window)} batch window" if calls == 1
+            else f"{judged(window)}, the provider's batch window for each of {calls} dependent calls"
         )
         if budget >= window:
-            return True, f"results come within {within}, within the budget of {seconds(budget)}"
+            return True, f"results come within {within}, within the budget of {judged(budget)}"
         return False, (
             f"results come within {within} (most batches finish within an hour),"
-            f" longer than the budget of {seconds(budget)}"
+            f" longer than the budget of {judged(budget)}"
         )
-    return e2e <= budget, f"the whole answer comes after {seconds(e2e)} at p95, {verdict(e2e)}"
+    return e2e <= budget, f"the whole answer comes after {judged(e2e)} at p95, {verdict(e2e)}"
 
 
 def per_request(a: Assessment) -> str:
@@ -329,26 +339,36 @@ def per_request(a: Assessment) -> str:
     )
 
 
+def budget_beside(a: Assessment) -> str:
+    """The budget in words beside an option's latency, in the record's digits for times."""
+    return seconds(a.workload.latency_budget_s, budget_digits(a.facts))
+
+
 def latency_short(a: Assessment, mode: str) -> str:
     """The latency an option offers, in a few words: "whole answer 4.00 s, first token 0.50 s".
     The figure judged against the budget comes last, next to the verdict the record writes
     after it (a stream is judged by its first token)."""
     lat = a.latency
+    extra = budget_digits(a.facts)
+
+    def said(value: float) -> str:
+        return seconds(value, extra)
+
     if mode == "streaming" and a.workload.output_format == "embedding":
         return "an embedding has no tokens to stream"
     if mode == "streaming":
-        return f"whole answer {seconds(lat.end_to_end_p95_s)}, first token {seconds(lat.time_to_first_token_s)}"
+        return f"whole answer {said(lat.end_to_end_p95_s)}, first token {said(lat.time_to_first_token_s)}"
     if mode == "async":
         drain = a.capacity.drain_time_s
         if drain is None:
-            return f"result after {seconds(lat.end_to_end_p95_s)}, but the queue a peak builds never drains"
+            return f"result after {said(lat.end_to_end_p95_s)}, but the queue a peak builds never drains"
         if drain > 0:
-            return f"result after {seconds(lat.end_to_end_p95_s)} plus up to {seconds(drain)} in the queue after a peak"
-        return f"result after {seconds(lat.end_to_end_p95_s)} plus queue wait"
+            return f"result after {said(lat.end_to_end_p95_s)} plus up to {said(drain)} in the queue after a peak"
+        return f"result after {said(lat.end_to_end_p95_s)} plus queue wait"
     if mode == "batch":
         window = a.facts.get("batch_window_s")
-        return f"results within {seconds(window)}" if a.pricing.batch_available and window else "no batch API"
-    return f"answer after {seconds(lat.end_to_end_p95_s)}"
+        return f"results within {said(window)}" if a.pricing.batch_available and window else "no batch API"
+    return f"answer after {said(lat.end_to_end_p95_s)}"
 
 
 def _phrase(title: str) -> str:
@@ -457,6 +477,7 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
         verdict = f"ranked {rank.rank} of {len(a.ranking)}"
     return {"mode": mode, "label": modes[mode].label, "pros": pros, "cons": cons, "verdict": verdict,
             "latency": latency, "latency_short": latency_short(a, mode), "within_budget": within,
+            "budget": budget_beside(a),
             # Whether its time can be set against the budget: a Batch API the provider lacks has none.
             "timed": timed,
             "monthly_cost": cost.total_usd,
@@ -561,10 +582,11 @@ def _confirmation(a: Assessment) -> list[str]:
     """
     w, lat, cap = a.workload, a.latency, a.capacity
     cost = a.costs[a.recommendation]
+    extra = budget_digits(a.facts)
     figures = {
-        "budget": seconds(w.latency_budget_s),
-        "end_to_end_p95": seconds(lat.end_to_end_p95_s),
-        "time_to_first_token": seconds(lat.time_to_first_token_s),
+        "budget": seconds(w.latency_budget_s, extra),
+        "end_to_end_p95": seconds(lat.end_to_end_p95_s, extra),
+        "time_to_first_token": seconds(lat.time_to_first_token_s, extra),
         "peak_rpm": count(cap.model_calls_per_minute),
         "rpm_limit": count(cap.rpm_limit) if cap.rpm_limit is not None else "unknown",
         "peak_tpm": count(cap.peak_tpm),

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 # One set of number formatters for the core's sentences and the views (the core's are the
 # lower layer); the views read them from here.
 from advisor.core.figures import NOT_A_NUMBER as NOT_A_NUMBER
+from advisor.core.figures import budget_digits as budget_digits
 from advisor.core.figures import count as count
 from advisor.core.figures import money as money
 from advisor.core.figures import percent as percent

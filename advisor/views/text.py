@@ -13,6 +13,7 @@ from advisor.core.validation import plain
 
 from .formatting import (
     batch_prices,
+    budget_digits,
     count,
     measured_sentence,
     money,
@@ -131,16 +132,18 @@ def render_text(a: Assessment) -> str:
     verdict = "within" if lat.within_budget else "OVER"
     add("Latency")
     tools = sum(s.calls * s.tool_latency_s for s in lat.steps)
+    extra = budget_digits(a.facts)  # a time that would read as the budget gets the digits to tell it apart
+    e2e, budget = seconds(lat.end_to_end_p95_s, extra), seconds(w.latency_budget_s, extra)
     if w.steps is None:
         add(
-            f"  end-to-end p95 {seconds(lat.end_to_end_p95_s)} = {lat.calls} x {seconds(lat.per_call_p95_s)}"
-            f" per call + {seconds(tools)} tools; budget {seconds(w.latency_budget_s)} ({verdict} budget)"
+            f"  end-to-end p95 {e2e} = {lat.calls} x {seconds(lat.per_call_p95_s)}"
+            f" per call + {seconds(tools)} tools; budget {budget} ({verdict} budget)"
         )
     else:
         add(
-            f"  end-to-end p95 {seconds(lat.end_to_end_p95_s)}: {plural(len(lat.steps), 'step')},"
+            f"  end-to-end p95 {e2e}: {plural(len(lat.steps), 'step')},"
             f" {plural(lat.calls, 'call')},"
-            f" {seconds(tools)} tools; budget {seconds(w.latency_budget_s)} ({verdict} budget)"
+            f" {seconds(tools)} tools; budget {budget} ({verdict} budget)"
         )
     add(f"  {distribution_line(a)}")
     if w.evidence is not None:
