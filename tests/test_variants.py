@@ -94,3 +94,14 @@ def test_a_time_near_its_budget_reads_apart_from_it_and_on_the_right_side(budget
     bound, bound_unit = limit.split(" ", 1)
     if unit == bound_unit:
         assert (float(number.replace(",", "")) > float(bound.replace(",", ""))) == (value > budget), (said, limit)
+
+
+def test_a_lever_to_batch_says_when_results_come_not_a_call_s_p95():
+    """Support agent tools' budget lever (4 days) moves it to batch. The lever said 'the
+    end-to-end p95 is 25.2 s', a time no batch result comes in: the record judges batch by the
+    provider's window, one per dependent call (here 4 x 24 h)."""
+    data = yaml.safe_load((EXAMPLES / "support-agent-tools.yaml").read_text(encoding="utf-8"))
+    a = assess(data, RULES, price_date=PRICE_DATE)
+    lever = next(lv for lv in a.levers if lv.recommendation == "batch")
+    assert "p95" not in lever.because
+    assert "results come within 4 days, the provider's batch window for each of 4 dependent calls" in lever.because
