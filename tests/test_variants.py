@@ -105,3 +105,13 @@ def test_a_lever_to_batch_says_when_results_come_not_a_call_s_p95():
     lever = next(lv for lv in a.levers if lv.recommendation == "batch")
     assert "p95" not in lever.because
     assert "results come within 4 days, the provider's batch window for each of 4 dependent calls" in lever.because
+
+
+def test_a_peak_exactly_at_the_limit_is_within_it():
+    """Contract risk review at 1,440,000 requests a month (its what-would-change) needs exactly
+    2,000,000 input tokens a minute, the tier's limit. Rounding made it 2,000,000.0000000002:
+    over the limit, 'the peak leaves less than 0.1 requests queued' and the queue never drains."""
+    a = example("contract-risk-review", requests_per_month=1_440_000)
+    assert a.capacity.tpm_utilisation == 1.0
+    assert not a.capacity.over_limit and a.capacity.backlog_requests == 0
+    assert (a.recommendation, a.feasible) == ("async", True)

@@ -29,6 +29,7 @@ assumptions say so.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -316,6 +317,14 @@ def _chain_assumption(catalogue: Catalogue, provider: str, calls: int) -> Assump
     )
 
 
+def _share(use: float, limit: float) -> float:
+    """``use`` as a share of ``limit``; exactly 1 where they differ only by rounding (1,440,000
+    requests a month of 60,000 tokens is 2,000,000 tokens a minute, not 2,000,000.0000000002):
+    a peak at the limit is within it, with no backlog to drain."""
+    share = use / limit
+    return 1.0 if math.isclose(share, 1.0, rel_tol=1e-9) else share
+
+
 def estimate_capacity(
     profile: WorkloadProfile,
     latency: LatencyEstimate,
@@ -352,14 +361,14 @@ def estimate_capacity(
         peak_input, peak_output = peak_rpm * counted * retry, peak_rpm * written * retry
         # Calls in flight at peak (Little's law, each call held for its p95).
         in_flight = peak_rpm / 60.0 * held
-        rpm_use = None if limits.rpm is None else peak_rpm * calls * retry / limits.rpm
+        rpm_use = None if limits.rpm is None else _share(peak_rpm * calls * retry, limits.rpm)
         tpm_use: float | None = None
         for use, limit in (
             (peak_input + peak_output, limits.tpm), (peak_input, limits.input_tpm), (peak_output, limits.output_tpm)
         ):
-            if limit is not None and (tpm_use is None or use / limit > tpm_use):
-                tpm_use = use / limit
-        concurrency_use = None if limits.concurrency is None else in_flight * retry / limits.concurrency
+            if limit is not None and (tpm_use is None or _share(use, limit) > tpm_use):
+                tpm_use = _share(use, limit)
+        concurrency_use = None if limits.concurrency is None else _share(in_flight * retry, limits.concurrency)
         shares = [x for x in (rpm_use, tpm_use, concurrency_use) if x is not None]
         models.append(
             ModelCapacity(
