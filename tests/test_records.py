@@ -236,6 +236,28 @@ def test_madr_content_a_cto_needs():
     assert "\nSources: LLM Execution Models (pattern overview); When to Skip Real-Time" in text
 
 
+def test_a_ruled_out_option_carries_no_risk_of_its_own():
+    """A risk belongs to a mode that can be chosen. The embedding corpus's record argued against
+    streaming, ruled out because an embedding has nothing to stream, with streaming's dropped
+    connections, and every record did the same for every ruled-out option."""
+    text = render_adr(fixed_assessment(EXAMPLES / "rag-corpus-embedding.yaml"), date=DATE)
+    streaming = text.split("### Streaming response (ruled out)")[1].split("\n## ")[0]
+    assert "`ux-embeddings-do-not-stream`" in streaming
+    assert "main risk" not in streaming and "Connection drops mid-stream" not in text
+    # An option that can still be chosen keeps its main risk.
+    sync = text.split("### Synchronous call\n")[1].split("\n### ")[0]
+    assert "- Bad, because of its main risk: Timeouts on long generations" in sync
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        a = fixed_assessment(example)
+        madr, nygard = render_adr(a, date=DATE), render_adr(a, template="nygard", date=DATE)
+        for excluded in a.excluded:
+            label = a.rules.header.modes[excluded.mode].label
+            case = madr.split(f"### {label} (ruled out)")[1].split("\n#")[0]
+            assert "main risk" not in case, (example.stem, excluded.mode)
+            case = nygard.split(f"**{label}** (ruled out):")[1].split("\n**")[0].split("\n## ")[0]
+            assert "- Risk:" not in case, (example.stem, excluded.mode)
+
+
 def test_a_streaming_record_judges_the_first_token_and_states_the_whole_answer():
     text = render_adr(fixed_assessment(RETIRING / "chatbot.yaml"), date=DATE)  # on gpt-4o-mini
     assert "- Streaming response (`streaming`): $351 a month; whole answer 3.47 s, first token 0.42 s, within the" \

@@ -463,9 +463,12 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
             f"its monthly cost of {money(cost.total_usd)} is {money(extra)} a month more than the"
             f" cheapest option ({modes[cheapest].label})"
         ))
-    # Its main risk (the chosen option's risks are its consequences, each with its mitigation).
+    # Its main risk: a risk belongs to an option that can be chosen, so a ruled-out one has none
+    # (the rule that rules it out is the argument). The chosen option's risks are its
+    # consequences, each with its mitigation.
     risks = modes[mode].risks
-    risk = markdown.inline(first_sentence(risks[0].risk)) if mode != a.recommendation and risks else None
+    risk = (markdown.inline(first_sentence(risks[0].risk))
+            if mode != a.recommendation and not ruled_out and risks else None)
     rank = a.rank_of(mode)
     if mode == a.recommendation:
         verdict = "chosen"
