@@ -4,6 +4,7 @@ substring accidents, read by the latency, price and capacity models."""
 from __future__ import annotations
 
 import datetime
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from pydantic import BaseModel
 
 import advisor
 from advisor import assess, load_rules, parse_profile
-from advisor.core.errors import InputError, RuleSetError
+from advisor.core.errors import InputError, RuleSetError, SourceIdError
 from advisor.core.latency import model_speed
 from advisor.core.prices import price_card
 from advisor.core.situation import resituate, situate
@@ -212,6 +213,53 @@ def test_a_catalogue_override_may_update_its_sources_but_not_take_a_rule_set_doc
     assert message.startswith(f"{ours / 'catalogue.yaml'}: sources.advisor-default: ")
     assert "rule set" in message and str(SHIPPED_RULES / "ruleset.yaml") in message
     _refused_everywhere(capsys, ours, tmp_path, "sources.advisor-default: ")
+
+
+def test_the_id_of_a_document_the_advisor_cites_names_that_document_in_every_rule_set(tmp_path, capsys):
+    """The advisor's own figures (each mode's build effort, the retry back-off) cite a document
+    of the shipped rule set whatever rule set decides. A standalone rule set listing its own
+    document under that id made them cite it: "ordered by ACME integration handbook § Head-to-
+    Head Comparison", a section of another document. Refused at load, naming the file, the id
+    and what is allowed; under the shipped title it is the same document, and loads."""
+    key = "003_a5044114f5d4f089.txt"
+    shipped_title = RULES.header.sources[key]
+    folder = _copy(tmp_path)  # a rule set of its own, written from the shipped one
+    _edit_header(folder, lambda d: d.update(id="acme") or d["sources"].update({key: "ACME integration handbook"}))
+    with pytest.raises(SourceIdError) as info:
+        load_rules(folder)
+    message = str(info.value)
+    assert message.startswith(f"{folder / 'ruleset.yaml'}: sources.{key}: ")
+    assert repr(shipped_title) in message and str(SHIPPED_RULES / "ruleset.yaml") in message
+    _refused_everywhere(capsys, folder, tmp_path, f"sources.{key}: ")
+
+    _edit_header(folder, lambda d: d["sources"].update({key: shipped_title}))
+    a = assess(parse_profile({**BASE, "retry_rate": 0.05}), rules=load_rules(folder), price_date=PRICE_DATE)
+    cited = [x for x in a.assumptions if key in x.source_ids]
+    assert {x.name for x in cited} >= {"sync engineering", "retries"}, [x.name for x in cited]
+    assert a.sources[key].title == shipped_title
+
+    # Nor may a rule set extending the default give it another title.
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    (ours / "ruleset.yaml").write_text(
+        f"id: ours\nversion: 1.0.0\ntitle: Ours\nextends: default\nsources:\n  {key}: ACME integration handbook\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceIdError, match=rf"^{re.escape(str(ours / 'ruleset.yaml'))}: sources\.{re.escape(key)}: "):
+        load_rules(ours)
+
+    # Nor a catalogue source, in a rule set that does not list the document itself.
+    alone = _copy(tmp_path / "alone")
+    for path in alone.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        text = "".join(line for line in text.splitlines(keepends=True) if not line.startswith(f"  {key}:"))
+        path.write_text(text.replace(key, "004_5230b8ac56ced4ba.txt"), encoding="utf-8")
+    assert key not in load_rules(alone).header.sources
+    _edit(alone, lambda d: d["sources"].update(
+        {key: {"title": "ACME integration handbook", "url": None, "as_of": "2026-11-01", "kind": "read"}}))
+    with pytest.raises(SourceIdError) as info:
+        load_rules(alone)
+    assert str(info.value).startswith(f"{alone / 'catalogue.yaml'}: sources.{key}: ")
 
 
 def test_rules_check_reports_the_catalogue(capsys):

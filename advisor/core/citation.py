@@ -18,6 +18,12 @@ from pydantic import BaseModel, ConfigDict
 
 from .catalogue import Catalogue
 
+# The shipped rule set's document the advisor's own figures cite (the order of each mode's
+# build effort, the retry back-off), whatever rule set decides. Its id names that document in
+# every rule set: a rule set may list it under its shipped title, not give the id to another.
+INTEGRATION_PATTERNS = "003_a5044114f5d4f089.txt"
+ADVISOR_CITED_DOCUMENTS = (INTEGRATION_PATTERNS,)
+
 
 class SourceInfo(BaseModel):
     """One document as a reader finds it. A rule set's documents have a title only; the

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .assumption import Assumption
+from .citation import INTEGRATION_PATTERNS
 from .errors import AdvisorError
 from .prices import PriceCard, RateSet, price_card
 from .profile import MODES, Mode, WorkloadProfile
@@ -40,10 +41,10 @@ if TYPE_CHECKING:
 
 _SOURCE_DEFAULTS = "advisor default, docs/cost-model.md; override with the profile's 'costs'"
 _SOURCE_EFFORT = (
-    "advisor default, docs/cost-model.md; ordered by 003_a5044114f5d4f089.txt § Head-to-Head Comparison, "
+    f"advisor default, docs/cost-model.md; ordered by {INTEGRATION_PATTERNS} § Head-to-Head Comparison, "
     "implementation complexity low/medium/high"
 )
-_SOURCE_EFFORT_IDS = ("003_a5044114f5d4f089.txt",)
+_SOURCE_EFFORT_IDS = (INTEGRATION_PATTERNS,)
 
 # A fully loaded engineer (~$200K a year over 50 working weeks).
 USD_PER_PERSON_WEEK = 4_000.0

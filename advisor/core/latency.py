@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .assumption import Assumption, joined_ids
+from .citation import INTEGRATION_PATTERNS
 from .distribution import Z99, Calls, Percentiles, percentiles
 from .profile import DEFAULT_LATENCY_CORRELATION, WorkloadProfile
 from .steps import WorkStep, calls_per_request, work_steps
@@ -42,8 +43,8 @@ if TYPE_CHECKING:
 # resilient client (1 s, 2 s, 4 s, 8 s).
 RETRY_BACKOFF_S = 1.0
 _SOURCE_MODEL = "advisor latency model, docs/cost-model.md"
-_SOURCE_RETRY = "003_a5044114f5d4f089.txt § The Resilient Client, retry with exponential backoff: 1s, 2s, 4s, 8s"
-_SOURCE_RETRY_IDS = ("003_a5044114f5d4f089.txt",)
+_SOURCE_RETRY = f"{INTEGRATION_PATTERNS} § The Resilient Client, retry with exponential backoff: 1s, 2s, 4s, 8s"
+_SOURCE_RETRY_IDS = (INTEGRATION_PATTERNS,)
 
 
 @dataclass(frozen=True, slots=True)

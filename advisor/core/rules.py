@@ -35,6 +35,7 @@ from .catalogue import (
     read_catalogue_layer,
     trusted_catalogue,
 )
+from .citation import ADVISOR_CITED_DOCUMENTS
 from .compiler import Decide, compile_ruleset, decide_source
 from .conditions import Check, ConditionError, compile_condition
 from .engine import MAX_WEIGHT, Evaluation, evaluate, weights_problem
@@ -438,6 +439,8 @@ def _load(directory: Path, chain: tuple[str, ...] = ()) -> RuleSet:
     )
     ruleset.catalogue  # noqa: B018 - a catalogue error is a loading error, found now
     _check_source_ids(ruleset, base, own)
+    if not shipped:
+        _check_advisor_documents(ruleset)
     return ruleset
 
 
@@ -470,6 +473,39 @@ def _check_source_ids(ruleset: RuleSet, base: RuleSet | None, own: CatalogueLaye
             "and cite it by that in the rules",
             source=header_file,
         )
+
+
+def _check_advisor_documents(ruleset: RuleSet) -> None:
+    """The advisor's own figures cite documents of the shipped rule set by id, whatever rule
+    set decides (citation.ADVISOR_CITED_DOCUMENTS), and the assessment's ``sources`` map gives
+    one title per id. So in any rule set such an id names that document: the header may list
+    it under its shipped title (a rule set written from the shipped one), and neither the
+    header nor a catalogue.yaml may give it to another document, whose title would then stand
+    under the advisor's citations."""
+    shipped_file = default_rules_dir() / HEADER_FILE
+    shipped = load_rules(default_rules_dir()).header.sources
+    catalogue = ruleset.catalogue.data.sources
+    for key in ADVISOR_CITED_DOCUMENTS:
+        title = ruleset.header.sources.get(key)
+        if title is not None and title != shipped[key]:
+            raise SourceIdError(
+                f"sources.{key}: this id names a document of the shipped rule set ({shipped_file}: "
+                f"{shipped[key]!r}), which the advisor's own figures cite whatever rule set decides; an id "
+                "names one document, so list it under that title or give this document another id and cite "
+                "it by that in the rules",
+                source=str(Path(ruleset.path) / HEADER_FILE),
+            )
+        if title is None and key in catalogue:
+            holder = next(
+                source for data, source in reversed(ruleset.catalogue_layers)
+                if isinstance(data.get("sources"), dict) and key in data["sources"]
+            )
+            raise SourceIdError(
+                f"sources.{key}: this id names a document of the shipped rule set ({shipped_file}: "
+                f"{shipped[key]!r}), which the advisor's own figures cite whatever rule set decides; an id "
+                "names one document, so give this source another id and cite it by that",
+                source=holder,
+            )
 
 
 _SHIPPED_CATALOGUE: dict[str, tuple[CatalogueLayer, ...]] = {}  # file stamp -> the layer read
