@@ -233,7 +233,7 @@ def test_madr_content_a_cto_needs():
     assert "Cost per 1,000 requests stays near the $0.8659 estimate" in text
     # Every fired rule with its full reason and its source by title, and the sources listed.
     assert "- `latency-overnight` (decisive): With hours or overnight it is a background pipeline" in text
-    assert "\nSources: LLM Execution Models (pattern overview); When to Skip Real-Time" in text
+    assert "\nSources: LLM Execution Models: pattern overview; When to Skip Real-Time" in text
 
 
 def test_a_ruled_out_option_carries_no_risk_of_its_own():
@@ -827,7 +827,7 @@ def test_no_output_a_user_reads_cites_a_source_file_key(tmp_path, capsys):
         match = re.search(r"\(00[0-4]\)", text)
         assert match is None, f"{name} cites {match.group(0)!r}"
     chatbot = dict(outputs)["adr chatbot.yaml madr"]
-    assert "AI API Integration Patterns § Pattern 3 (Batch Processing), When to use)" in chatbot
+    assert "AI API Integration Patterns § Pattern 3 — Batch Processing, When to use)" in chatbot
 
 
 def test_cite_replaces_keys_and_seed_numbers_by_titles():

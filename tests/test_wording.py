@@ -9,10 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
+from advisor import load_rules
 from advisor.cli import main
+from advisor.views.sources import cite
 
-from .conftest import EXAMPLES, PRICE_DATE, RETIRING
+from .conftest import EXAMPLES, PRICE_DATE, RETIRING, SHIPPED_RULES
 
 FIXED = ["--price-date", PRICE_DATE.isoformat()]
 WORKLOADS = sorted(EXAMPLES.glob("*.yaml"))
@@ -151,6 +154,55 @@ def test_the_advisors_own_citations_carry_no_parentheses_of_their_own(
     # And a seed's section the advisor cites for its retries.
     assert ("a 1 s back-off (AI API Integration Patterns § The Resilient Client, retry with exponential backoff: 1s, 2s,"
             " 4s, 8s).") in written["support-agent-tools madr"]
+
+
+def _nested(text: str) -> list[str]:
+    """Each parenthesis opened inside another, with what follows it."""
+    depth, found = 0, []
+    for i, char in enumerate(text):
+        if char == "(":
+            if depth:
+                found.append(text[max(i - 60, 0):i + 40])
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+    return found
+
+
+def _sources(data: object) -> list[str]:
+    """Every ``source:`` text in a rule file or header, however deep."""
+    if isinstance(data, dict):
+        own = [data["source"]] if isinstance(data.get("source"), str) else []
+        return own + [s for value in data.values() for s in _sources(value)]
+    if isinstance(data, list):
+        return [s for value in data for s in _sources(value)]
+    return []
+
+
+def test_the_rule_sets_citations_carry_no_parentheses_of_their_own(
+    written: dict[str, str], before: dict[str, str]
+) -> None:
+    """A record cites each rule's sources in parentheses, and the shipped rule set's section
+    names and document titles had parentheses of their own: "(AI API Integration Patterns
+    § Cost Math (1K requests))", "(... § Pattern 3 (Batch Processing), When to use)", "(LLM
+    Execution Models (pattern overview) § Batch Execution (24 hours))"."""
+    header = load_rules().header
+    assert {key: title for key, title in header.sources.items() if re.search(r"[()]", title)} == {}
+    cited = {
+        (path.name, source): cite(source, header.sources)
+        for path in sorted(SHIPPED_RULES.glob("*.yaml")) if path.name != "catalogue.yaml"
+        for source in _sources(yaml.safe_load(path.read_text(encoding="utf-8")))
+    }
+    assert len(cited) > 40
+    assert {where: text for where, text in cited.items() if re.search(r"[()]", text)} == {}
+    # As the records read them: each fired rule's source, in parentheses, and no deeper.
+    for name, text in {**written, **before}.items():
+        if name.endswith("madr"):
+            fired = text.split("### Rules that fired")[1].split("### ")[0]
+            assert _nested(fired) == [], name
+    assert ("(AI API Integration Patterns § Architecture Decision Matrix, Embedding generation)"
+            in written["rag-corpus-embedding madr"])
+    assert "§ Pattern 3 — Batch Processing, When to use)" in written["chatbot madr"]
 
 
 def _watch(record: str) -> str:
