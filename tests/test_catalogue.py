@@ -508,11 +508,11 @@ def test_a_model_its_provider_has_shut_down_is_an_error_naming_the_field_and_the
         ("openai", "gpt-4-32k-0613", "2025-06-06", "OpenAI API: Deprecations, past deprecations"),
         ("openai", "gpt-4.5-preview-2025-02-27", "2025-07-14", "OpenAI API: Deprecations, past deprecations"),
         ("openai", "davinci-002", "2026-09-28", "OpenAI API: Deprecations, past deprecations"),
-        ("anthropic", "claude-3-5-sonnet", "2025-10-28", "Claude model deprecations (Claude 1"),
-        ("anthropic", "claude-3-5-sonnet-20240620", "2025-10-28", "Claude model deprecations (Claude 1"),
-        ("anthropic", "claude-2.1", "2025-07-21", "Claude model deprecations (Claude 1"),
-        ("anthropic", "claude-3-opus-latest", "2026-01-05", "Claude model deprecations (Claude 1"),
-        ("anthropic", "claude-3-haiku-20240307", "2026-04-20", "Claude model deprecations (Claude 1"),
+        ("anthropic", "claude-3-5-sonnet", "2025-10-28", "Claude model deprecations, as copied by claude-wiki"),
+        ("anthropic", "claude-3-5-sonnet-20240620", "2025-10-28", "Claude model deprecations, as copied by claude-wiki"),
+        ("anthropic", "claude-2.1", "2025-07-21", "Claude model deprecations, as copied by claude-wiki"),
+        ("anthropic", "claude-3-opus-latest", "2026-01-05", "Claude model deprecations, as copied by claude-wiki"),
+        ("anthropic", "claude-3-haiku-20240307", "2026-04-20", "Claude model deprecations, as copied by claude-wiki"),
     ],
 )
 def test_a_model_retired_long_ago_that_the_price_data_still_prices_is_refused_naming_date_and_source(
@@ -716,7 +716,7 @@ def test_gpt_5_4_answers_without_reasoning_at_its_measured_speed_and_says_where_
     assert speed.ttft_p95_s == pytest.approx(0.397 * 1.7)
     assert "BridgeBench" in speed.ttft_assumption.source and "2026-11-26" in speed.ttft_assumption.source
     assert "short factual prompts" in speed.ttft_assumption.value  # the workload it was measured on
-    assert "none (default)" in CATALOGUE.data.sources["openai_model_page_gpt_5_4"].title
+    assert "reasoning effort none by default" in CATALOGUE.data.sources["openai_model_page_gpt_5_4"].title
 
 
 def test_gpt_5_4_mini_has_no_published_speed_and_says_it_uses_the_fallback():

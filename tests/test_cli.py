@@ -111,7 +111,7 @@ def test_json_names_every_source_it_cites_with_its_title(capsys):
     assert limits["source_ids"][0] == "openai_model_pages_2026_09_24"
     assert data["capacity"]["limits_source_ids"] == ["openai_model_pages_2026_09_24"]
     assert sources["openai_model_pages_2026_09_24"] == {
-        "title": "OpenAI model pages gpt-4o and gpt-4o-mini (rate limits per tier), verbatim copies",
+        "title": "OpenAI model pages gpt-4o and gpt-4o-mini, verbatim copies — rate limits per tier",
         "url": "https://developers.openai.com/api/docs/models/gpt-4o.md", "as_of": "2026-09-24",
         "kind": "transcription",
     }

@@ -133,8 +133,8 @@ def test_an_unknown_rate_limit_is_said_once_with_why_and_no_nested_parentheses(
             if any("known" in hit for hit in hits)} == {}
     # A known limit still cites where it comes from, in parentheses.
     assert ("At peak: 60 of 500 requests/min, 111,000 of 200,000 tokens/min; 44% headroom (OpenAI gpt-4o-mini,"
-            " tier-1: OpenAI model pages gpt-4o and gpt-4o-mini (rate limits per tier), verbatim copies (copied"
-            " 2026-09-24): <https://developers.openai.com/api/docs/models/gpt-4o.md>).") in before["chatbot madr"]
+            " tier-1: OpenAI model pages gpt-4o and gpt-4o-mini, verbatim copies — rate limits per tier, copied"
+            " 2026-09-24: <https://developers.openai.com/api/docs/models/gpt-4o.md>).") in before["chatbot madr"]
 
 
 def test_the_advisors_own_citations_carry_no_parentheses_of_their_own(
@@ -203,6 +203,25 @@ def test_the_rule_sets_citations_carry_no_parentheses_of_their_own(
     assert ("(AI API Integration Patterns § Architecture Decision Matrix, Embedding generation)"
             in written["rag-corpus-embedding madr"])
     assert "§ Pattern 3 — Batch Processing, When to use)" in written["chatbot madr"]
+
+
+def test_the_catalogues_citations_carry_no_parentheses_of_their_own(
+    written: dict[str, str], before: dict[str, str]
+) -> None:
+    """A record cites each figure's sources in parentheses, and a catalogue citation had
+    parentheses of its own, its title's and its date's: "(OpenAI: Batch API guide (50% lower
+    cost, 24-hour window, ...) (read 2026-11-25): <url>)", "(AI API Integration Patterns: ...
+    (TTFB 200-800 ms; 50-80 tokens/s for frontier models) (as of early 2026))"."""
+    catalogue = load_rules().catalogue
+    cited = {key: catalogue.cite(key) for key in catalogue.data.sources}
+    assert {key: text for key, text in cited.items() if re.search(r"[()]", text)} == {}
+    # No record nests a parenthesis anywhere but in the inputs it ends with (code).
+    for name, text in {**written, **before}.items():
+        if name.endswith(("madr", "nygard")):
+            prose = " ".join(text.split("```")[::2])
+            assert _nested(prose) == [], name
+    assert ("(OpenAI: Batch API guide — 50% lower cost, 24-hour window, 50,000 requests or 200 MB per batch, read"
+            " 2026-11-25: <https://developers.openai.com/api/docs/guides/batch>;") in written["rag-corpus-embedding madr"]
 
 
 def _watch(record: str) -> str:

@@ -324,7 +324,8 @@ class Catalogue:
     def _cite_one(self, key: str) -> str:
         source = self.data.sources[key]
         when = {"page": "dated", "transcription": "copied", "read": "read", "measured": "measured", "seed": "as of"}
-        text = f"{source.title} ({when[source.kind]} {source.as_of})"
+        # No parentheses: a view puts a citation in its own, and they would nest.
+        text = f"{source.title}, {when[source.kind]} {source.as_of}"
         return f"{text}: {source.url}" if source.url else text
 
     def models_of(self, provider: str) -> Iterator[tuple[str, ModelSpec]]:

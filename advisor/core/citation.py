@@ -1,7 +1,7 @@
 """Citations: the documents a source names, by id, and what a reader needs to show each one.
 
 A ``source`` is text (``004_5230b8ac56ced4ba.txt § The five axes, 3``, or a catalogue page
-cited as "title (read date): url"). Beside it, ``source_ids`` lists the documents it cites,
+cited as "title, read date: url"). Beside it, ``source_ids`` lists the documents it cites,
 and the assessment's ``sources`` map gives each one's title, address, date and kind, once
 per assessment however often it is cited. Ids are the keys the rule set and the catalogue
 use: a rule set's documents (its header's ``sources``: file keys such as

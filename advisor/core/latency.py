@@ -306,7 +306,7 @@ def _reasoning_assumptions(steps: tuple[WorkStep, ...], speeds: list[ModelSpeed]
                 name="reasoning tokens",
                 value=f"not given for {which}, which reasons before it answers: none are billed, and the first token "
                 "is the catalogue's (its reasoning at a benchmark's workload); give reasoning_tokens to price them",
-                source="the provider catalogue (reasons); the workload",
+                source="the provider catalogue, which marks the model as reasoning; the workload",
             )
         )
     return out
