@@ -115,3 +115,16 @@ def test_a_peak_exactly_at_the_limit_is_within_it():
     assert a.capacity.tpm_utilisation == 1.0
     assert not a.capacity.over_limit and a.capacity.backlog_requests == 0
     assert (a.recommendation, a.feasible) == ("async", True)
+
+
+def test_the_spread_says_the_p95_as_the_latency_line_does():
+    """The monthly cron report with a day of tool time (its what-would-change): the Latency
+    line says the p95 in the digits that tell it from the budget of 24 h; the lines under it
+    said 'p50 24 h, p95 24 h, p99 24 h' and 'first visible token when streaming: 24 h', a
+    p95 on the budget after all and a first token no earlier than the whole answer."""
+    text = render_text(example("monthly-cron-report", tool_latency_s=86400.0))
+    latency = text.split("\nLatency\n", 1)[1].splitlines()
+    p95 = re.search(r"end-to-end p95 (\S+ h) =", latency[0]).group(1)
+    assert p95 != "24 h" and "budget 24 h (OVER budget)" in latency[0]
+    assert f"p95 {p95}," in latency[1] and " 24 h" not in latency[1]
+    assert latency[2].startswith("  first visible token when streaming: ") and not latency[2].endswith(" 24 h")
