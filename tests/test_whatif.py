@@ -36,8 +36,13 @@ def verify(profile, changes, *, rules=RULES, weights=None) -> None:
         assert (change.new_recommendation, change.feasible) != (current.recommendation, current.feasible)
         # The reason names the rule the new mode misses when it is not feasible; else the rule that
         # rules out (or that today's mode misses), else, for today's mode now meeting its
-        # contract, the rule it no longer misses, else the most decisive rule that favours the new mode.
+        # contract, the rule it no longer misses; for a new mode held back as specified, the rule
+        # that held it back; else the most decisive rule that favours the new mode.
         names = rules.header.modes
+        held_back = {
+            **{e.mode: ("now meets its contract", e.rules[0]) for e in current.unmet},
+            **{e.mode: ("is no longer ruled out", e.rules[0]) for e in current.excluded},
+        }
         ruled_out = next((e.rules[0] for e in result.excluded if e.mode == current.recommendation), None)
         missed = next((e.rules[0] for e in result.unmet if e.mode == current.recommendation), None)
         if not result.feasible:
@@ -55,6 +60,11 @@ def verify(profile, changes, *, rules=RULES, weights=None) -> None:
             gone = next(e.rules[0] for e in current.unmet if e.mode == current.recommendation)
             assert change.because.startswith(f"{names[current.recommendation].name} now meets its contract")
             assert f"({gone})" in change.because
+        elif result.recommendation in held_back:
+            # The new mode was ruled out, or missed its contract, as specified: no longer.
+            words, rule_id = held_back[result.recommendation]
+            assert change.because.startswith(f"{names[result.recommendation].name} {words}"), change
+            assert f"({rule_id})" in change.because
         elif result.decided_by:
             # The first decisive rule that favours the new mode over today's: one that held as
             # specified too says nothing about the change.
@@ -279,3 +289,16 @@ def test_a_duration_is_rounded_in_the_unit_it_is_read_in():
     lever = next(lv for lv in result.levers if set(lv.changes) == {"latency_budget_s"})
     assert lever.changes == {"latency_budget_s": 345_600.0}
     assert lever.because.startswith("With a budget of 4 days: batch meets its contract")
+
+
+def test_a_mode_no_longer_ruled_out_is_explained_by_the_rule_that_ruled_it_out():
+    # The monthly cron job is a simple script because batch does not pay its way at 100
+    # requests; at 1,000 it does. "Background work with no one waiting belongs in batch" held
+    # all along and says nothing of the change.
+    result = assess(load_profile(ROOT / "examples" / "monthly-cron-report.yaml"), RULES, price_date=PRICE_DATE)
+    assert result.recommendation == "sync"
+    volume = next(c for c in result.what_would_change if c.fact == "requests_per_month" and c.value > 100)
+    assert volume.new_recommendation == "batch"
+    assert volume.because == (
+        "Batch API is no longer ruled out: Batch must cost less than the mode it replaces (cost-batch-pays-its-way)."
+    )

@@ -76,8 +76,9 @@ class ModeProbe:
     def because(self, decision: Decision, previous: Mode | None = None) -> str:
         """One sentence naming the rule that decides ``decision``: the rule that rules out
         the previous mode when there is one, the rule it no longer misses when the same mode
-        now meets its contract, else the most decisive rule that favours the new mode over
-        the previous one."""
+        now meets its contract, the rule that no longer rules out (or that it no longer
+        misses) when the new mode was held back as specified, else the most decisive rule
+        that favours the new mode over the previous one."""
         modes = self.ruleset.header.modes
         if not decision.feasible:
             rule = self.ruleset.rule(decision.unmet[decision.mode][0]).spec
@@ -94,6 +95,17 @@ class ModeProbe:
             if gone:
                 rule = self.ruleset.rule(gone[0]).spec
                 return (f"{modes[previous].name} now meets its contract, which it missed as specified:"
+                        f" {rule.title.rstrip('.')} ({rule.id}).")
+        if previous is not None and previous != decision.mode:
+            # A mode ruled out as specified (or missing its contract) and no longer: that is
+            # the change, whatever else scored it well before and after.
+            base = self.decide({})
+            if decision.mode in base.excluded:
+                rule = self.ruleset.rule(base.excluded[decision.mode][0]).spec
+                return f"{modes[decision.mode].name} is no longer ruled out: {rule.title.rstrip('.')} ({rule.id})."
+            if decision.mode in base.unmet:
+                rule = self.ruleset.rule(base.unmet[decision.mode][0]).spec
+                return (f"{modes[decision.mode].name} now meets its contract, which it missed as specified:"
                         f" {rule.title.rstrip('.')} ({rule.id}).")
         if not decision.decided_by:
             return f"{modes[decision.mode].name} scores highest with no rule against it."
