@@ -382,3 +382,13 @@ def test_the_advisors_own_thresholds_say_so(rule_id):
     rule = RULES.rule(rule_id).spec
     assert "advisor default" in rule.because and "advisor-default" in rule.source
     assert (SHIPPED_RULES / "ruleset.yaml").read_text(encoding="utf-8").count("advisor-default:") == 1
+
+
+def test_a_wait_of_exactly_five_seconds_is_not_called_under_five():
+    """The real-time window takes a wait of 5.00 s (the sync-over-5s rule starts above it): its
+    title, quoted wherever it decides, may not say "under 5 seconds"."""
+    a = quick(REWRITER, latency_budget_s=60, model_p95_s=5.0, output_tokens=25)
+    assert a.latency.end_to_end_p95_s == 5.0
+    window = RULES.rule("latency-realtime-window").spec
+    assert "latency-realtime-window" in [r.id for r in a.fired_rules]
+    assert not window.title.lower().startswith("under")
