@@ -531,6 +531,9 @@ def test_a_queue_whose_peak_drains_after_the_budget_is_not_called_within_it():
     assert ("- Asynchronous job (`async`): $831 a month; result after 6.76 s plus up to 21.4 min in the queue"
             " after a peak, over the budget of 5 min; **chosen**.") in text
     assert "within the budget of 5 min" not in text.split("## Decision Outcome")[1].split("### Confirmation")[0]
+    # Its arguments say the miss once, with its numbers: not a second line on the same queue.
+    chosen = text.split("### Asynchronous job (chosen)")[1].split("\n### ")[0]
+    assert chosen.count("21.4 min") == 1 and "873 requests queued" in chosen
     # Within the limits the queue adds nothing the estimate knows of.
     calm = render_adr(fixed_assessment({**invoices, "tier": "tier-2"}), date=datetime.date.fromisoformat(DATE))
     assert "result after 6.76 s plus queue wait, within the budget of 5 min; **chosen**." in calm

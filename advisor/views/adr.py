@@ -453,7 +453,14 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     timed = (
         mode != "batch" or (a.pricing.batch_available and a.facts.get("batch_window_s") is not None)
     ) and not (mode == "streaming" and a.workload.output_format == "embedding")
-    if timed or not rule_args:
+    # A queue whose peak drains after the budget, each call within it, is the miss said above
+    # with its numbers (how many queued, how long they take): the line would say it again.
+    drain = a.capacity.drain_time_s
+    late_only_in_the_queue = (
+        missed is not None and not missed_in_latency and mode == "async" and not within
+        and drain is not None and drain > 0 and a.latency.end_to_end_p95_s <= a.workload.latency_budget_s
+    )
+    if (timed or not rule_args) and not late_only_in_the_queue:
         (pros if within else cons).append(markdown.inline(latency))
     if mode == cheapest:
         pros.append(markdown.inline(f"it is the cheapest option, at {money(cost.total_usd)} a month"))
