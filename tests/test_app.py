@@ -153,12 +153,13 @@ def test_the_verdict_card_holds_mode_feasibility_cost_latency_and_the_record(at:
     assert answer.value == seconds(a.latency.end_to_end_p95_s) and answer.proto.delta == "budget 4.00 s"
     assert answer.proto.color == 1  # green: within the budget
     assert metrics["Rate-limit headroom"].value == headroom(a.capacity)
-    # gpt-5.4's tier limits are not in the catalogue: the card says so rather than a headroom.
-    assert metrics["Rate-limit headroom"].proto.delta == "no limit known"
-    # Its help says why, once: not "At peak: 40 requests/min at peak; ... Limits: none known (...)".
+    # gpt-5.4's peak is checked against its tier's published limits, which the help cites.
+    assert metrics["Rate-limit headroom"].value == "84%"
+    assert metrics["Rate-limit headroom"].proto.delta == "at peak, tier-1"
     assert metrics["Rate-limit headroom"].proto.help == state.md(
-        "At peak: 40 requests/min against no known rate limit; nothing checked: the provider catalogue has no"
-        " OpenAI limits for gpt-5.4 at tier-1."
+        "At peak: 40 of 500 requests/min, 79,200 of 500,000 tokens/min: 84% headroom. Limits: OpenAI gpt-5.4,"
+        " tier-1: OpenAI model page gpt-5.4 — rate limits per tier, read 2026-11-26:"
+        " https://developers.openai.com/api/docs/models/gpt-5.4."
     )
     # The primary button is in the card, with one line of what to do next.
     (download,) = verdict.get("download_button")

@@ -437,9 +437,21 @@ def _step_change(option: Any) -> tuple[str, str]:
     return step, field
 
 
+# The agent at tier-4, whose limits hold its peak: the changes offered first are its steps'
+# (at tier-2 it misses its budget, and the tier, the budget and the peak come first).
+AGENT_AT_TIER_4 = AGENT.read_text("utf-8").replace("\ntier: tier-2\n", "\ntier: tier-4\n")
+
+
+def _upload(at: AppTest, text: str) -> AppTest:
+    at.file_uploader[0].set_value(("agent.yaml", text.encode(), "application/yaml")).run()
+    return ok(at)
+
+
 def test_try_it_changes_a_step_and_undo_brings_it_back(at: AppTest) -> None:
-    load(at, AGENT)
-    a = advisor.assess(advisor.load_profile(AGENT))
+    profile = advisor.parse_profile(yaml.safe_load(AGENT_AT_TIER_4))
+    assert profile.tier == "tier-4"
+    _upload(at, AGENT_AT_TIER_4)
+    a = advisor.assess(profile)
     groups = changes.first(changes.useful(a, changes.grouped(a, changes.options(a))))
     offered = [o for g in groups for o in g.options]
     index = next(i for i, o in enumerate(offered) if any(k.startswith("steps.") for k in o.changes))
@@ -450,22 +462,21 @@ def test_try_it_changes_a_step_and_undo_brings_it_back(at: AppTest) -> None:
     ok(at)
     row = next(r for r in rows(at) if r["name"] == step)
     assert row[field] == option.changes[f"steps.{step}.{field}"] != getattr(
-        next(s for s in advisor.load_profile(AGENT).steps or () if s.name == step), field
+        next(s for s in profile.steps or () if s.name == step), field
     )
     assert shown_mode(at) == label(option.mode)
     at.button(key="undo").click().run()
     ok(at)
-    assert session_profile(at) == advisor.load_profile(AGENT)
+    assert session_profile(at) == profile
 
 
 def test_the_undo_button_shows_a_steps_name_as_text(at: AppTest) -> None:
     # A step's name is the user's text; the change tried names it, and so does "Undo".
-    a = advisor.assess(advisor.load_profile(AGENT))
+    a = advisor.assess(advisor.parse_profile(yaml.safe_load(AGENT_AT_TIER_4)))
     offered = [o for g in changes.first(changes.useful(a, changes.grouped(a, changes.options(a)))) for o in g.options]
     step, _ = _step_change(next(o for o in offered if any(k.startswith("steps.") for k in o.changes)))
-    text = AGENT.read_text("utf-8").replace(f"  - name: {step}\n", f"  - name: '**{step}** _v2_ $ :red[x]'\n")
-    at.file_uploader[0].set_value(("agent.yaml", text.encode(), "application/yaml")).run()
-    ok(at)
+    text = AGENT_AT_TIER_4.replace(f"  - name: {step}\n", f"  - name: '**{step}** _v2_ $ :red[x]'\n")
+    _upload(at, text)
     a = advisor.assess(advisor.parse_profile(yaml.safe_load(text)))
     groups = changes.first(changes.useful(a, changes.grouped(a, changes.options(a))))
     offered = [o for g in groups for o in g.options]

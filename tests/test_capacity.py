@@ -96,8 +96,9 @@ def test_published_default_limits(provider: str, model: str, tier: str, limits: 
 
 
 def test_unpublished_limits_are_unknown_and_nothing_is_checked() -> None:
-    # Mistral shows each tier's limits only in its console; a model the catalogue lacks has none.
-    for provider, model in (("mistral", "mistral-large-2512"), ("openai", "gpt-5.4-mini")):
+    # Mistral shows each tier's limits only in its console; OpenAI tabulates gpt-6-luna's only
+    # in tiers with no published mapping to Tier 1-5.
+    for provider, model in (("mistral", "mistral-large-2512"), ("openai", "gpt-6-luna")):
         capacity = _capacity(provider=provider, model=model, peak_requests_per_minute=1e6)
         assert not capacity.limits_known and not capacity.over_limit
         assert capacity.headroom is None and capacity.rpm_limit is None

@@ -736,6 +736,29 @@ def test_gpt_5_5_and_gpt_6_luna_reason_by_default_and_gpt_5_5_carries_its_tier_l
     assert CATALOGUE.resolve("openai", "gpt-6-luna").model.flex  # Batch and Flex at half price
 
 
+@pytest.mark.parametrize(
+    ("model", "tier", "rpm", "tpm"),
+    [
+        # OpenAI's model pages, Tier 1 and Tier 5 rows (the default tier is Tier 1).
+        ("gpt-5.4", None, 500, 500_000),
+        ("gpt-5.4", "tier-5", 15_000, 40_000_000),
+        ("gpt-5.4-mini", None, 500, 500_000),
+        ("gpt-5.4-mini", "tier-5", 30_000, 180_000_000),
+    ],
+)
+def test_gpt_5_4_and_gpt_5_4_mini_peaks_are_checked_against_their_published_tier_limits(model, tier, rpm, tpm):
+    """The catalogue had no limits for either: a workload on them read 'headroom unknown: the
+    provider catalogue has no OpenAI limits for gpt-5.4 at tier-1', its peak checked against
+    nothing. Their model pages tabulate Tier 1-5, cited with the date they were read."""
+    profile = {**BASE, "model": model, **({"tier": tier} if tier else {})}
+    a = assess(profile, RULES, price_date=TODAY, what_if=False)
+    assert a.capacity.limits_known and a.capacity.headroom is not None
+    assert _assumption(a, "rate limits").startswith(f"RPM {rpm:,}, TPM {tpm:,} (OpenAI {model}, {tier or 'tier-1'}")
+    source = next(x for x in a.assumptions if x.name == "rate limits").source
+    assert source.startswith(f"OpenAI model page {model} — rate limits per tier, read 2026-11-26:"
+                             f" https://developers.openai.com/api/docs/models/{model};")
+
+
 def test_the_account_tier_note_does_not_claim_every_openai_model_publishes_tier_tables():
     """The tier note printed with every OpenAI workload said 'every model here still publishes
     Tier 1-5 tables', printed even for gpt-6-luna, whose page tabulates only Build, Launch and

@@ -39,6 +39,19 @@ def test_text_summary_names_mode_reasons_sources_costs_and_assumptions(capsys):
     assert "Rule set advisor-default" in out
 
 
+def test_text_summary_checks_a_gpt_5_4_peak_against_its_tier_limits_and_says_where_they_are_from(capsys):
+    """The chatbot's peak read 'no rate limit known, nothing checked' and 'limits: none known
+    (the provider catalogue has no OpenAI limits for gpt-5.4 at tier-1)'."""
+    code, out, _ = run_cli(capsys, "recommend", CHATBOT, "--price-date", "2026-11-01")
+    assert code == 0
+    assert "no rate limit known" not in out and "no OpenAI limits" not in out
+    assert re.search(r"^  60 of 500 requests/min, [\d,]+ of 500,000 tokens/min: \d+% headroom$", out, re.M)
+    cited = ("OpenAI model page gpt-5.4 — rate limits per tier, read 2026-11-26:"
+             " https://developers.openai.com/api/docs/models/gpt-5.4")
+    assert f"  limits: OpenAI gpt-5.4, tier-1: {cited}\n" in out
+    assert re.search(r"^  - rate limits: RPM 500, TPM 500,000 \(OpenAI gpt-5.4, tier-1[^)]*\) \[" + re.escape(cited), out, re.M)
+
+
 def test_text_summary_says_batch_never_pays_for_itself_without_a_batch_api(capsys):
     code, out, _ = run_cli(capsys, "recommend", "examples/deepseek-catalogue-enrichment.yaml", "--price-date", "2026-11-01")
     assert code == 0

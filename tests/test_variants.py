@@ -101,7 +101,10 @@ def test_a_lever_to_batch_says_when_results_come_not_a_call_s_p95():
     end-to-end p95 is 25.2 s', a time no batch result comes in: the record judges batch by the
     provider's window, one per dependent call (here 4 x 24 h)."""
     data = yaml.safe_load((EXAMPLES / "support-agent-tools.yaml").read_text(encoding="utf-8"))
-    a = assess(data, RULES, price_date=PRICE_DATE)
+    # At tier-3, where its peak's backlog drains within its budget (at its shipped tier-2 the
+    # budget lever is async's, 23 min).
+    a = assess({**data, "tier": "tier-3"}, RULES, price_date=PRICE_DATE)
+    assert a.feasible
     lever = next(lv for lv in a.levers if lv.recommendation == "batch")
     assert "p95" not in lever.because
     assert "results come within 4 days, the provider's batch window for each of 4 dependent calls" in lever.because

@@ -54,6 +54,18 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+def unlimited(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The default example on gpt-6-luna, whose limits OpenAI tabulates only in its Build,
+    Launch and Grow tiers: a model the provider catalogue has no limits for at tier-1."""
+    folder = tmp_path_factory.mktemp("unlimited")
+    example = (EXAMPLES / "support-reply-draft.yaml").read_text(encoding="utf-8")
+    assert "\nmodel: gpt-5.4\n" in example
+    path = folder / "support-reply-draft.yaml"
+    path.write_text(example.replace("\nmodel: gpt-5.4\n", "\nmodel: gpt-6-luna\n"), encoding="utf-8")
+    return _write([path], folder)
+
+
+@pytest.fixture(scope="module")
 def before(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The same, of the examples as they were on gpt-4o-mini, gpt-4.1-mini and gpt-4.1: fixed
     inputs whose peaks the catalogue checks against published limits (an agent 2.3x over its
@@ -120,21 +132,27 @@ def test_the_prices_are_said_to_be_of_every_model_the_steps_run_on(before: dict[
 
 
 def test_an_unknown_rate_limit_is_said_once_with_why_and_no_nested_parentheses(
-    written: dict[str, str], before: dict[str, str]
+    written: dict[str, str], before: dict[str, str], unlimited: dict[str, str]
 ) -> None:
     """The record read "headroom unknown (none known (the provider catalogue has no OpenAI
     limits for gpt-5.4 at tier-1))": the why, wrapped twice, after two words saying the same."""
     for name in ("support-reply-draft madr", "support-reply-draft nygard"):
         assert ("At peak: 40 requests/min against no known rate limit; headroom unknown: the provider catalogue"
-                " has no OpenAI limits for gpt-5.4 at tier-1.") in written[name]
+                " has no OpenAI limits for gpt-6-luna at tier-1.") in unlimited[name]
     doubled = {name: re.findall(r".{0,60}(?:\(\(|\)\)|\(none known \().{0,60}", text)
-               for name, text in {**written, **before}.items()}
+               for name, text in {**written, **before, **unlimited}.items()}
     assert {name: [hit for hit in hits if "known" in hit] for name, hits in doubled.items()
             if any("known" in hit for hit in hits)} == {}
     # A known limit still cites where it comes from, in parentheses.
     assert ("At peak: 60 of 500 requests/min, 111,000 of 200,000 tokens/min; 44% headroom (OpenAI gpt-4o-mini,"
             " tier-1: OpenAI model pages gpt-4o and gpt-4o-mini, verbatim copies — rate limits per tier, copied"
             " 2026-09-24: <https://developers.openai.com/api/docs/models/gpt-4o.md>).") in before["chatbot madr"]
+    # gpt-5.4, the shipped examples' model, has its published tier limits: its peak is checked.
+    for name in ("support-reply-draft madr", "support-reply-draft nygard"):
+        assert ("At peak: 40 of 500 requests/min, 79,200 of 500,000 tokens/min; 84% headroom (OpenAI gpt-5.4,"
+                " tier-1: OpenAI model page gpt-5.4 — rate limits per tier, read 2026-11-26:"
+                " <https://developers.openai.com/api/docs/models/gpt-5.4>).") in written[name]
+        assert "no OpenAI limits for gpt-5.4" not in written[name]
 
 
 def test_the_advisors_own_citations_carry_no_parentheses_of_their_own(
@@ -242,25 +260,25 @@ def test_what_to_watch_does_not_promise_no_429s_when_the_peak_is_over_the_limit(
 
 
 def test_what_to_watch_on_an_unknown_limit_says_nothing_was_checked_and_how_to_check_it(
-    written: dict[str, str], before: dict[str, str]
+    written: dict[str, str], before: dict[str, str], unlimited: dict[str, str]
 ) -> None:
-    """gpt-5.4 has no tier limits in the catalogue, and the record promised "429 (rate limit)
-    responses stay near zero: peak use was estimated at 40 requests/min against no known rate
-    limit (headroom: unknown)": a line checked against nothing. It now says so, names the
-    workload fields that state the account's limits, links the provider's limits page and
-    says what that buys: advisor verify checks the peak against them."""
+    """A model with no tier limits in the catalogue (gpt-5.4 then, gpt-6-luna now), and the
+    record promised "429 (rate limit) responses stay near zero: peak use was estimated at 40
+    requests/min against no known rate limit (headroom: unknown)": a line checked against
+    nothing. It now says so, names the workload fields that state the account's limits, links
+    the provider's limits page and says what that buys: advisor verify checks the peak against them."""
     said = (
         "429 (rate limit) responses: nothing was checked, as the provider catalogue has no OpenAI limits for"
-        " gpt-5.4 at tier-1. State your account's limits in the workload as rate_limits.rpm and rate_limits.tpm"
+        " gpt-6-luna at tier-1. State your account's limits in the workload as rate_limits.rpm and rate_limits.tpm"
         " (see <https://developers.openai.com/api/docs/guides/rate-limits>), then record the decision again so that"
         " advisor verify checks the estimated peak against them; until then, alert on any 429 response."
     )
-    record = written["support-reply-draft madr"]
+    record = unlimited["support-reply-draft madr"]
     assert "stay near zero" not in _watch(record) and said in _watch(record)
-    nygard = written["support-reply-draft nygard"].split("watch these in production")[1]
+    nygard = unlimited["support-reply-draft nygard"].split("watch these in production")[1]
     assert "stay near zero" not in nygard and said in nygard
     # An async job's line too: every record of a model without known limits says it.
-    for name, text in written.items():
+    for name, text in {**written, **unlimited}.items():
         if name.endswith("madr") and "headroom unknown" in text:
             assert "nothing was checked" in _watch(text) and "stay near zero" not in _watch(text), name
     # With a known limit the line reads as it did.
