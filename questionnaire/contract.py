@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advisor.core.assessment import Assessment
-from advisor.views.adr import latency_against_budget
+from advisor.views.adr import latency_against_budget, streams_nothing
 from advisor.views.formatting import seconds
 
 
@@ -33,7 +33,7 @@ def contract_latency(a: Assessment, mode: str) -> ContractLatency:
     within, sentence = latency_against_budget(a, mode)
     lat = a.latency
     answer = _spread(lat.end_to_end_p50_s, lat.end_to_end_p95_s, lat.end_to_end_p99_s)
-    if mode == "streaming" and a.workload.output_format == "embedding":
+    if streams_nothing(a, mode):
         return ContractLatency("First token", "none, an embedding does not stream", within, sentence)
     if mode == "streaming":
         first = _spread(lat.time_to_first_token_p50_s, lat.time_to_first_token_s, lat.time_to_first_token_p99_s)

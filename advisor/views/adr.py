@@ -253,6 +253,12 @@ def _options(a: Assessment) -> list[dict[str, Any]]:
 
 # -- the case for each option, argued from the assessment ------------------------------------
 
+def streams_nothing(a: Assessment, mode: str) -> bool:
+    """A stream of an embedding: a vector has no tokens to show as they come, so there is no
+    first token to set against the budget (the rule that rules streaming out says why)."""
+    return mode == "streaming" and a.workload.output_format == "embedding"
+
+
 def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
     """Does this option answer within the budget, and how: a streaming option is judged by
     its first token (the reader reads along from then on) and says how long the whole
@@ -268,9 +274,7 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         said = judged(budget)
         return f"within the budget of {said}" if value <= budget else f"over the budget of {said}"
 
-    if mode == "streaming" and a.workload.output_format == "embedding":
-        # A vector has no tokens to show as they come: there is no first token to set against
-        # the budget (the rule that rules streaming out says why).
+    if streams_nothing(a, mode):
         return False, f"an embedding has no tokens to stream: the vector comes whole after {seconds(e2e)} at p95"
     if mode == "streaming":
         return first <= budget, (
@@ -282,7 +286,7 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         if drain is None:  # the limits are below the average rate: the queue only grows
             return False, (
                 f"the caller gets a job id at once, but the queue a peak builds never drains ({NEVER_DRAINS}),"
-                f" over the budget of {seconds(budget)}"
+                f" over the budget of {judged(budget)}"
             )
         if drain > 0:  # the peak is over the limits: its last request waits for the queue to drain
             last = max(e2e, drain)
@@ -354,7 +358,7 @@ def latency_short(a: Assessment, mode: str) -> str:
     def said(value: float) -> str:
         return seconds(value, extra)
 
-    if mode == "streaming" and a.workload.output_format == "embedding":
+    if streams_nothing(a, mode):
         return "an embedding has no tokens to stream"
     if mode == "streaming":
         return f"whole answer {said(lat.end_to_end_p95_s)}, first token {said(lat.time_to_first_token_s)}"
@@ -452,7 +456,7 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     within, latency = latency_against_budget(a, mode)
     timed = (
         mode != "batch" or (a.pricing.batch_available and a.facts.get("batch_window_s") is not None)
-    ) and not (mode == "streaming" and a.workload.output_format == "embedding")
+    ) and not streams_nothing(a, mode)
     # A queue whose peak drains after the budget, each call within it, is the miss said above
     # with its numbers (how many queued, how long they take): the line would say it again.
     drain = a.capacity.drain_time_s
