@@ -225,7 +225,6 @@ def reason_text(rule: Rule, facts: Mapping[str, Any]) -> str:
     return first_sentence(rule.spec.because)
 
 
-
 class _FactWords(dict[str, str]):
     """Facts in words, worked out when a reason names them. Where a reason sets times against
     the budget, they are said in the digits that tell them apart ("0.675 s ... after the

@@ -486,13 +486,15 @@ def _check_advisor_documents(ruleset: RuleSet) -> None:
     shipped = load_rules(default_rules_dir()).header.sources
     catalogue = ruleset.catalogue.data.sources
     for key in ADVISOR_CITED_DOCUMENTS:
+        taken = (
+            f"sources.{key}: this id names a document of the shipped rule set ({shipped_file}: "
+            f"{shipped[key]!r}), which the advisor's own figures cite whatever rule set decides; an id "
+            "names one document, so "
+        )
         title = ruleset.header.sources.get(key)
         if title is not None and title != shipped[key]:
             raise SourceIdError(
-                f"sources.{key}: this id names a document of the shipped rule set ({shipped_file}: "
-                f"{shipped[key]!r}), which the advisor's own figures cite whatever rule set decides; an id "
-                "names one document, so list it under that title or give this document another id and cite "
-                "it by that in the rules",
+                taken + "list it under that title or give this document another id and cite it by that in the rules",
                 source=str(Path(ruleset.path) / HEADER_FILE),
             )
         if title is None and key in catalogue:
@@ -500,12 +502,7 @@ def _check_advisor_documents(ruleset: RuleSet) -> None:
                 source for data, source in reversed(ruleset.catalogue_layers)
                 if isinstance(data.get("sources"), dict) and key in data["sources"]
             )
-            raise SourceIdError(
-                f"sources.{key}: this id names a document of the shipped rule set ({shipped_file}: "
-                f"{shipped[key]!r}), which the advisor's own figures cite whatever rule set decides; an id "
-                "names one document, so give this source another id and cite it by that",
-                source=holder,
-            )
+            raise SourceIdError(taken + "give this source another id and cite it by that", source=holder)
 
 
 _SHIPPED_CATALOGUE: dict[str, tuple[CatalogueLayer, ...]] = {}  # file stamp -> the layer read
