@@ -236,6 +236,15 @@ def test_a_service_waiting_gets_no_progress_stream():
     assert "streaming_progress" in [p.id for p in person.patterns]
 
 
+def test_an_embedding_is_not_streamed_first_because_it_has_nothing_to_stream():
+    """Streaming is ruled out for a bulk embedding twice over; the reason a reader meets first is
+    the one that holds whoever watches: a vector comes in one piece."""
+    a = quick(PIPELINE, output_format="embedding", output_tokens=0, model="text-embedding-3-small")
+    streaming = next(e for e in a.excluded if e.mode == "streaming")
+    assert streaming.rules[:2] == ["ux-embeddings-do-not-stream", "ux-no-one-watches-the-stream"]
+    assert "nothing to stream" in streaming.reasons[0]
+
+
 # -- 4. provider facts, not guesses ---------------------------------------------------------
 
 
