@@ -44,6 +44,16 @@ def test_defaults_come_from_the_model_and_are_reported_as_assumptions():
     assert not {"output speed", "per-call p95", "time to first token"} & {a.name for a in assumptions}
 
 
+def test_an_embedding_assumes_no_output_speed():
+    """An embedding writes no tokens: its record states the time of a call, not a speed nothing
+    is written at, nor a sum with zero tokens in it."""
+    _, assumptions = latency(model="text-embedding-3-small", output_format="embedding", output_tokens=0,
+                             interaction="pipeline", latency_budget_s=86400)
+    by_name = {a.name: a.value for a in assumptions}
+    assert "output speed" not in by_name and "time to first token" in by_name
+    assert by_name["per-call p95"] == "0.80 s = 0.80 s to the first token, with no output tokens to write"
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     calls=st.integers(1, 50),

@@ -250,7 +250,8 @@ def _call_times(
         first_p95 = speed.ttft_p95_s + (reasoning or 0) / tps
         _add(assumptions, seen, speed.ttft_assumption, suffix)
     measured = step.model_p50_s is not None or step.model_p95_s is not None
-    if step.output_tokens_per_s is None and not measured:
+    # An output speed is an assumption only where tokens are written at it (not an embedding's).
+    if step.output_tokens_per_s is None and not measured and (step.output_tokens or reasoning):
         _add(assumptions, seen, speed.speed_assumption, suffix)
     written = step.output_tokens / tps
     est_p50, est_p95 = first_p50 + written, first_p95 + written
@@ -269,7 +270,9 @@ def _call_times(
         if reasoning:
             start = _said(first_p95 - reasoning / tps)
             what = f"{start} s to start + {reasoning:,} reasoning tokens / {plain(tps)} tok/s"
-        estimate = f"{_said(call_p95)} s = {what} + {step.output_tokens:,} tokens / {plain(tps)} tok/s"
+        written_out = (f" + {step.output_tokens:,} tokens / {plain(tps)} tok/s" if step.output_tokens
+                       else "" if reasoning else ", with no output tokens to write")
+        estimate = f"{_said(call_p95)} s = {what}{written_out}"
     # A measured call can be quicker than the first-token default: the first token never
     # comes after the end.
     times = _CallTimes(call_p50, call_p95, min(first_p50, call_p50), min(first_p95, call_p95), tps, measured)
