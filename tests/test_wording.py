@@ -403,6 +403,19 @@ def test_an_embedding_is_not_argued_for_or_timed_as_a_stream(written: dict[str, 
         assert "first token 0.80 s" not in text, name
     assert ("Streaming response (`streaming`): $237 a month; an embedding has no tokens to stream; **ruled out**."
             in written["rag-corpus-embedding madr"])
+    # Nor is it said to be written at an output speed, or timed as a sum with zero tokens in it.
+    for name in ("rag-corpus-embedding madr", "rag-corpus-embedding nygard"):
+        assert "Output speed" not in written[name] and "0 tokens /" not in written[name], name
     # A text answer still gives its first token.
     assert "its first token comes after 0.67 s at p95" in written["chatbot madr"]
     assert "first visible token when streaming: 0.67 s" in written["chatbot text"]
+
+
+def test_a_background_workload_is_not_told_it_is_another_one(written: dict[str, str]) -> None:
+    """The corpus embedding and the ticket triage were told "a nightly content audit is batch
+    async" as the reason for their verdict, in the review's Why column and each record's
+    outcome: the seed's example read as a claim about the workload at hand."""
+    for name, text in written.items():
+        assert "a nightly content audit is batch async" not in text.lower(), name
+    assert ("(bulk, scheduled or background work, such as a nightly content audit): that work is batch async"
+            in written["rag-corpus-embedding text"])
