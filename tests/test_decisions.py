@@ -356,9 +356,28 @@ def test_every_lever_is_real_in_range_and_sorted(data):
         # Feasible where today is not, or cheaper, or (an account tier) within the limits today exceeds.
         within = a.capacity.over_limit and not again.capacity.over_limit
         assert lever.feasible and (not a.feasible or delta < 0 or within)
+        if a.feasible and not within:  # a lever that only saves saves enough to act on
+            assert -delta >= min(0.05 * a.costs[a.recommendation].total_usd, 125), lever
     for change in a.what_would_change:
         if change.fact in ("input_tokens", "output_tokens", "requests_per_month"):
             assert change.value >= 1, change
+
+
+def test_a_lever_that_only_saves_saves_enough_to_act_on():
+    """A monthly report of a few hundred calls was told to switch to gpt-5.4-mini for $0.94 a
+    month, or to cache half its prompt for $0.34: cents inside the estimate's own error, yet
+    written into its decision record as what would make it cheaper. A job whose bill is large
+    enough keeps the same two levers."""
+    report = {**PIPELINE, "model": "gpt-5.4", "input_tokens": 3000, "output_tokens": 400, "output_format": "text",
+              "requests_per_month": 100, "latency_budget_s": 86400}
+    small = decide(report)
+    assert (small.recommendation, small.feasible) == ("sync", True)
+    assert small.levers == []
+    large = decide(report, requests_per_month=60_000)
+    kinds = {next(iter(lever.changes)) for lever in large.levers}
+    assert {"model", "cached_input_fraction"} <= kinds
+    assert all(-lever.cost_change_usd_per_month >= 0.05 * large.costs[large.recommendation].total_usd
+               for lever in large.levers)
 
 
 def test_a_what_if_that_makes_the_answer_feasible_names_the_rule_it_no_longer_misses():

@@ -18,6 +18,13 @@ A workload with steps changes a step's field, named ``steps.<name>.<field>``: an
 for its slowest step and for its most expensive one, caching for the step with the largest
 prompt.
 
+A lever that only saves (the recommendation meets its contract before and after) must save
+at least 5% of the month's total or $125 a month (advisor default). A smaller saving is
+inside the estimate's own error: cost projections assume consistent request sizes, and real
+workloads vary widely in token counts (AI API Integration Patterns § Honest Limitations);
+and $125 a month is where that comparison finds a saving worth an implementation change
+(§ Cost Math, The breakpoint). A model switch or a cache for cents a month is not advice.
+
 A hard timeout with a fallback answer is a pattern, not a lever: the rule set names it in
 the checklist of an infeasible synchronous contract. No lever sets a size to zero or
 leaves the range the workload's field allows. The most useful come first: feasible, then
@@ -46,6 +53,10 @@ from .whatif import nearest_value
 
 # Levers that change the model: at most this many, the most useful first.
 MAX_MODEL_LEVERS = 3
+# A lever that only saves must save this share of the month's total, or this much a month
+# (advisor default, see the module docstring).
+MIN_SAVING_SHARE = 0.05
+MIN_SAVING_USD = 125.0
 # The share of each prompt a cache could serve (advisor default, see the module docstring).
 CACHED_SHARE = 0.5
 # Providers cache prompts from this many tokens (OpenAI and Anthropic both say 1,024).
@@ -87,12 +98,16 @@ class _Finder:
             return None
 
     def useful(self, situation: Situation, decision: Decision) -> bool:
-        """Feasible where today is not; or still feasible, and cheaper."""
+        """Feasible where today is not; or still feasible, and cheaper by enough to act on."""
         if not decision.feasible:
             return False
         if not self.feasible:
             return True
-        return situation.costs.modes[decision.mode].total_usd < self.cost - 0.005
+        return self.worth_saving(self.cost - situation.costs.modes[decision.mode].total_usd)
+
+    def worth_saving(self, saving: float) -> bool:
+        """A saving of this much a month is worth a change (see the module docstring)."""
+        return saving >= max(min(MIN_SAVING_SHARE * self.cost, MIN_SAVING_USD), 0.005)
 
     def lever(self, changes: Mapping[str, Any], what: str, situation: Situation, decision: Decision) -> Lever:
         mode = decision.mode
@@ -303,8 +318,8 @@ def _budget_lever(finder: _Finder) -> Iterator[Lever]:
     or at which a cheaper mode is (when it is): found as "what would change" finds a flip,
     so that the two name the same budget for the same mode."""
     costs = finder.base.costs.modes
-    if finder.feasible and not any(cost.total_usd < finder.cost - 0.005 for cost in costs.values()):
-        return  # no mode is cheaper, and a mode's costs do not depend on the budget
+    if finder.feasible and not any(finder.worth_saving(finder.cost - cost.total_usd) for cost in costs.values()):
+        return  # no mode is cheaper by enough, and a mode's costs do not depend on the budget
 
     def good(budget: Value) -> tuple[Situation, Decision] | None:
         outcome = finder.run({"latency_budget_s": budget})
