@@ -22,7 +22,7 @@ from advisor.core.assessment import Assessment
 from advisor.core.decision_map import DecisionMap
 from advisor.core.facts import FACTS
 from advisor.core.profile import MODES
-from advisor.views.formatting import money, seconds
+from advisor.views.formatting import in_a_sentence, money, seconds
 from questionnaire.vocabulary import AXIS_COLORS, COST_COLORS, MODE_COLORS, RULED_OUT_COLOR, Words, fact_label
 
 Spec = dict[str, Any]
@@ -157,7 +157,7 @@ def _rank_label(
     if mode == chosen:
         return f"{text}|(recommended)"
     if rules:  # short lines: on a phone the labels share 360 px with the bars
-        why = textwrap.wrap(f"ruled out by: {titles.get(rules[0], rules[0]).lower()}", 24)
+        why = textwrap.wrap(f"ruled out by: {in_a_sentence(titles.get(rules[0], rules[0]))}", 24)
         return "|".join([text, *why])
     return text
 

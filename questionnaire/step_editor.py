@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from advisor.core.assessment import Assessment
-from advisor.views.formatting import money, percent, seconds
+from advisor.views.formatting import in_a_sentence, money, percent, seconds
 from questionnaire.state import STEPS_ROWS, md, steps_editor_key
 from questionnaire.steps import COLUMNS, Column
 from questionnaire.verdict import Shown
@@ -118,5 +118,5 @@ def step_figures(a: Assessment, stale: bool) -> None:
     st.caption(
         (":orange[Stale:] from your last complete answers. " if stale else "")
         + f"The whole answer: p50 {seconds(lat.end_to_end_p50_s)}, p95 {seconds(lat.end_to_end_p95_s)}, "
-        f"p99 {seconds(lat.end_to_end_p99_s)}; tokens at {md(words.mode(a.recommendation).lower())} prices."
+        f"p99 {seconds(lat.end_to_end_p99_s)}; tokens at {md(in_a_sentence(words.mode(a.recommendation)))} prices."
     )

@@ -23,6 +23,7 @@ from advisor.core.variables import VARIABLE_FACTS
 from advisor.views.formatting import (
     batch_prices,
     count,
+    in_a_sentence,
     money,
     move_in_words,
     percent,
@@ -109,13 +110,13 @@ def overview_tab(shown: Shown) -> None:
     if a.excluded:
         st.markdown("##### Ruled out")
         for e in a.excluded:
-            by = ", ".join(md(titles.get(rule, rule)).lower() for rule in e.rules)
+            by = ", ".join(md(in_a_sentence(titles.get(rule, rule))) for rule in e.rules)
             st.markdown(f"**{md(words.mode(e.mode))}**, by the rule{'s' if len(e.rules) > 1 else ''}: {by}")
             st.markdown("\n".join(f"- {md(words.plain(reason))}" for reason in e.reasons))
     if a.unmet:
         st.markdown("##### Missing their contract")
         for u in a.unmet:
-            by = ", ".join(md(titles.get(rule, rule)).lower() for rule in u.rules)
+            by = ", ".join(md(in_a_sentence(titles.get(rule, rule))) for rule in u.rules)
             st.markdown(f"**{md(words.mode(u.mode))}**, on this workload's numbers: {by}")
             st.markdown("\n".join(f"- {md(words.plain(reason))}" for reason in u.reasons))
     if a.patterns:
@@ -241,21 +242,22 @@ def cost_tab(a: Assessment) -> None:
     )
     move = move_in_words(a)
     if w.current_mode and move is not None:
+        today, to = (md(in_a_sentence(words.mode(m))) for m in (w.current_mode, a.recommendation))
         st.markdown(
-            f"Today it costs **{money(a.costs[w.current_mode].total_usd)} a month** "
-            f"({md(words.mode(w.current_mode).lower())}). Moving to {md(words.mode(a.recommendation).lower())}: "
+            f"Today it costs **{money(a.costs[w.current_mode].total_usd)} a month** ({today}). Moving to {to}: "
             f"{md(move)}."
         )
     elif w.current_mode:
         st.markdown(
-            f"It already runs as {md(words.mode(w.current_mode).lower())}, the recommended mode:"
+            f"It already runs as {md(in_a_sentence(words.mode(w.current_mode)))}, the recommended mode:"
             " no migration to pay for."
         )
     if len(p.steps) > 1:
         bills = ", ".join(f"{md(c.name)} ({md(c.model)}) {money(c.tokens_usd_per_month[a.recommendation])}"
                           for c in p.steps)
+        prices = md(in_a_sentence(words.mode(a.recommendation)))
         st.caption(
-            f"Tokens a month by step, each at its own model's prices ({md(words.mode(a.recommendation).lower())}): "
+            f"Tokens a month by step, each at its own model's prices ({prices}): "
             f"{bills}. Each step's time and cost: the Latency & capacity tab."
         )
     breakeven = p.batch_breakeven_requests_per_month

@@ -1028,3 +1028,17 @@ def test_the_cost_tab_names_every_model_the_steps_are_priced_at(at: AppTest) -> 
     prices = re.sub(r"\\(.)", r"\1", " ".join(c.value for c in at.caption if c.value.startswith("Prices:")))
     assert "Prices: openai gpt-5.5 as of" not in prices
     assert "Prices: each step's own model (openai/gpt-5.4 and openai/gpt-5.5) as of " in prices
+
+
+def test_names_keep_their_capitals_inside_a_sentence(at: AppTest) -> None:
+    """The overview lowered whole rule titles and mode names to fit them into a sentence:
+    DeepSeek's batch was "ruled out by: batch needs a batch api", and a move "to batch api"."""
+    at.selectbox(key="scenario").set_value("deepseek-catalogue-enrichment").run()
+    ok(at)
+    open_tab(at, "Overview")
+    shown = texts(at)
+    assert "by the rule: batch needs a batch API" in shown
+    assert "batch api" not in shown
+    (spec,) = [s for s in chart_specs(at) if "axis score x priority" in json.dumps(s)]
+    rows = " ".join(spec["layer"][0]["encoding"]["y"]["scale"]["domain"])
+    assert "batch api" not in rows and "batch API" in rows, rows

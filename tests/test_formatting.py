@@ -3,8 +3,12 @@ today's or than a cheaper mode, one sentence says why, from the assessment's own
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 import advisor
-from advisor.views.formatting import money, percent, tradeoff_in_words
+from advisor.views.formatting import in_a_sentence, money, percent, tradeoff_in_words
 
 from .conftest import EXAMPLES, PRICE_DATE, RETIRING
 
@@ -81,3 +85,28 @@ def test_a_small_rate_never_reads_as_zero() -> None:
     text = render_text(a)
     assert " 0.0 " not in text
     assert "less than 0.1 of 500 requests/min" in text  # against gpt-5.4's Tier 1 limit
+
+
+@pytest.mark.parametrize(
+    ("item", "expected"),
+    [
+        ("Retry with exponential backoff", "retry with exponential backoff"),
+        ("A higher account tier", "a higher account tier"),
+        ("Per-request timeout", "per-request timeout"),
+        ("Request/response logging", "request/response logging"),
+        ("Admission, or the overflow through the Batch API", "admission, or the overflow through the Batch API"),
+        ("OpenAI's limits", "OpenAI's limits"),
+        ("SSE parsing", "SSE parsing"),
+        ("Retry-After honoured", "Retry-After honoured"),
+        ("PagerDuty alert on 429s", "PagerDuty alert on 429s"),
+        ("custom_id as the key", "custom_id as the key"),
+        ("429s alert", "429s alert"),
+    ],
+)
+def test_a_list_item_in_a_sentence_lowers_its_first_letter_and_nothing_else(item: str, expected: str) -> None:
+    assert in_a_sentence(item) == expected
+
+
+@given(st.text(min_size=1))
+def test_a_list_item_in_a_sentence_changes_at_most_its_first_letter(item: str) -> None:
+    assert in_a_sentence(item) in (item, item[0].lower() + item[1:])

@@ -419,3 +419,14 @@ def test_a_background_workload_is_not_told_it_is_another_one(written: dict[str, 
         assert "a nightly content audit is batch async" not in text.lower(), name
     assert ("(bulk, scheduled or background work, such as a nightly content audit): that work is batch async"
             in written["rag-corpus-embedding text"])
+
+
+def test_the_build_list_keeps_the_names_in_its_items(written: dict[str, str]) -> None:
+    """The records lowered the whole build list to fit it into a sentence, so the ticket agent
+    was told to send its overflow "through the batch api"; only each item's first letter is
+    lowered now."""
+    for template in ("madr", "nygard"):
+        record = written[f"support-agent-tools {template}"]
+        assert "the overflow through the Batch API (its own limits, half price)" in record, template
+        assert "batch api" not in record, template
+    assert "must be built with: retry with exponential backoff" in written["support-agent-tools madr"]

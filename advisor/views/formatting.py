@@ -41,6 +41,17 @@ if TYPE_CHECKING:
     from advisor.core.profile import Evidence, Mode
 
 
+def in_a_sentence(item: str) -> str:
+    """A list item read inside a sentence: "Retry with backoff" -> "retry with backoff", "A
+    higher tier" -> "a higher tier"; a first word that is a name or an acronym ("OpenAI",
+    "SSE", "Retry-After", a team's "PagerDuty") stays as written, and so does every later word
+    ("the Batch API")."""
+    first = item.split(" ", 1)[0]
+    if first[:1].isupper() and not any(ch.isupper() for ch in first[1:]):
+        return item[0].lower() + item[1:]
+    return item
+
+
 def money_or_none(value: float | None, none: str = "n/a") -> str:
     """An amount that may not exist (a cost per 1,000 requests at no requests): ``none`` then."""
     return none if value is None else money(value)

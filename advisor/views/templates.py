@@ -13,7 +13,7 @@ import os
 import select
 import signal
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import jinja2
@@ -36,8 +36,10 @@ def _finalize(value: Any) -> Any:
     return markdown.inline(value)
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "md": markdown.inline,
+    # A list item inside a sentence: its first letter lowered, names and acronyms kept.
+    "in_a_sentence": formatting.in_a_sentence,
     "cell": markdown.cell,
     "code": markdown.code,
     "usd": lambda value: markdown.inline(formatting.money_or_none(None if value is None else float(value))),
