@@ -49,6 +49,7 @@ class ModeProbe:
         self.price_date = price_date_or_today(price_date)
         self.base = base or situate(profile, ruleset, self.price_date)
         self._decisions: dict[tuple[tuple[bool, ...], tuple[bool, ...]], Decision] = {}
+        self._as_specified: Decision | None = None
 
     def decide(self, changes: Mapping[str, Value | None]) -> Decision:
         """The decision with ``changes`` applied; RuleSetError if every mode is excluded there."""
@@ -73,6 +74,12 @@ class ModeProbe:
             self._decisions[key] = decision
         return decision
 
+    def as_specified(self) -> Decision:
+        """The decision on the workload as given (worked out once: each change is set against it)."""
+        if self._as_specified is None:
+            self._as_specified = self.decide({})
+        return self._as_specified
+
     def because(self, decision: Decision, previous: Mode | None = None) -> str:
         """One sentence naming the rule that decides ``decision``: the rule that rules out
         the previous mode when there is one, the rule it no longer misses when the same mode
@@ -90,7 +97,7 @@ class ModeProbe:
             rule = self.ruleset.rule(decision.unmet[previous][0]).spec
             return f"{modes[previous].name} misses its contract: {rule.title.rstrip('.')} ({rule.id})."
         if previous == decision.mode:  # the same mode, now meeting the contract it missed
-            missed = self.decide({}).unmet.get(previous, ())
+            missed = self.as_specified().unmet.get(previous, ())
             gone = [rule_id for rule_id in missed if rule_id not in decision.unmet.get(previous, ())]
             if gone:
                 rule = self.ruleset.rule(gone[0]).spec
@@ -99,7 +106,7 @@ class ModeProbe:
         if previous is not None and previous != decision.mode:
             # A mode ruled out as specified (or missing its contract) and no longer: that is
             # the change, whatever else scored it well before and after.
-            base = self.decide({})
+            base = self.as_specified()
             if decision.mode in base.excluded:
                 rule = self.ruleset.rule(base.excluded[decision.mode][0]).spec
                 return f"{modes[decision.mode].name} is no longer ruled out: {rule.title.rstrip('.')} ({rule.id})."
