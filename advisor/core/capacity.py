@@ -366,8 +366,10 @@ def estimate_capacity(
         for use, limit in (
             (peak_input + peak_output, limits.tpm), (peak_input, limits.input_tpm), (peak_output, limits.output_tpm)
         ):
-            if limit is not None and (tpm_use is None or _share(use, limit) > tpm_use):
-                tpm_use = _share(use, limit)
+            if limit is not None:
+                share = _share(use, limit)
+                if tpm_use is None or share > tpm_use:
+                    tpm_use = share
         concurrency_use = None if limits.concurrency is None else _share(in_flight * retry, limits.concurrency)
         shares = [x for x in (rpm_use, tpm_use, concurrency_use) if x is not None]
         models.append(
