@@ -27,6 +27,16 @@ def _big(value: float) -> str:
     return f"{scaled:,.0f} trillion" if scaled >= 100 else f"{scaled:.3g} trillion"
 
 
+# The units a duration is written in from a minute on, largest first: (unit, from).
+_DURATION_UNITS = ((86_400.0, 2 * 86_400.0, "days"), (3_600.0, 3_600.0, "h"), (60.0, 60.0, "min"))
+
+
+def duration_unit(value: float) -> float:
+    """The unit, in seconds, that ``seconds`` writes a duration in from a minute on (a day, an
+    hour, a minute); 1 below a minute."""
+    return next((unit for unit, start, _ in _DURATION_UNITS if abs(value) >= start), 1.0)
+
+
 def seconds(value: float, extra: int = 0) -> str:
     """A duration in the largest unit it reaches, to three significant digits: "0.50 s",
     "12.5 s", "5 min", "1.33 h", "116 days"; under 10 ms in milliseconds. ``extra``: that
@@ -45,14 +55,12 @@ def seconds(value: float, extra: int = 0) -> str:
         return f"{value:.{2 + extra}f} s"
     if value < 60:
         return f"{value:.{1 + extra}f} s"
-    if value < 3600:
-        return f"{value / 60:.{3 + extra}g} min"
-    if value < 2 * 86_400:
-        return f"{value / 3600:.{3 + extra}g} h"
-    days = value / 86_400
-    if days >= 100:
-        return f"{count(days)} days" if not extra else f"{days:,.{extra}f} days"
-    return f"{days:.{3 + extra}g} days"
+    unit = duration_unit(value)
+    name = next(name for size, _, name in _DURATION_UNITS if size == unit)
+    amount = value / unit
+    if name == "days" and amount >= 100:
+        return f"{count(amount)} days" if not extra else f"{amount:,.{extra}f} days"
+    return f"{amount:.{3 + extra}g} {name}"
 
 
 # Digits a figure and its budget may need beyond the usual three before they read apart.

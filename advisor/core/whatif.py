@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .errors import RuleSetError
 from .facts import FACTS
+from .figures import duration_unit
 from .probe import Decision, ModeProbe
 from .profile import Mode, WorkloadProfile
 from .rules import RuleSet
@@ -238,9 +239,5 @@ def _shown_unit(rng: FieldRange, value: float) -> float:
     largest unit it reaches, as the records write it, so that a round value reads round (a
     budget of 4 days, not of 350,000 s, which reads 4.05 days); anything else as it is."""
     spec = FACTS.get(rng.name)
-    if spec is not None and spec.unit == "s":
-        for unit, reached in ((86_400.0, 2 * 86_400.0), (3_600.0, 3_600.0), (60.0, 60.0)):
-            if abs(value) >= reached:
-                return unit
-    return 1.0
+    return duration_unit(value) if spec is not None and spec.unit == "s" else 1.0
 
