@@ -77,7 +77,11 @@ def record_tab(a: Assessment, stale: bool = False) -> None:
             front, body = split_front_matter(adr)
             if front:
                 st.caption(" · ".join(md(line) for line in front.splitlines() if line.strip()))
-            st.markdown(preview_markdown(body))
+            for language, text in preview_blocks(body):
+                if language is None:
+                    st.markdown(text)
+                else:
+                    st.code(text, language=language or None, wrap_lines=True)
 
 
 ADR_TEMPLATES = {"madr": "MADR 4", "nygard": "Nygard"}
@@ -93,6 +97,16 @@ _FENCE = re.compile(r"^(`{3,}|~{3,})")
 # Streamlit's own Markdown extensions: $maths$ and :colour[text] directives (Streamlit reads
 # one even where the record escapes its bracket: "\\[").
 _STREAMLIT_SYNTAX = re.compile(r"(\$|:(?=[a-z-]+\\?\[))")
+# Emoji and icon shortcodes, ":rocket:" and ":material/home:". Streamlit draws the emoji of
+# every shortcode in a Markdown text, escaped or not, once its source holds one anywhere (a
+# code block included), and an icon unless the slash after "material" is escaped. So no colon
+# may close a word that a colon opens: "a:b:c" is written "a:b\\:c\\:".
+_SHORTCODE = re.compile(r":([\w+-]+)(?=:)")
+_ICON = re.compile(r":material/")
+# Streamlit's own test for a shortcode in a Markdown source (StreamlitMarkdown, 1.67).
+_EMOJI_SWITCH = re.compile(r":(?!material/|streamlit:)[\w+-][\w_+-]*:")
+# What Markdown shows verbatim, where a backslash would show: code spans and autolinks.
+_VERBATIM = re.compile(r"(`+)(.*?)(?<!`)\1(?!`)|<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
 
 
 def split_front_matter(text: str) -> tuple[str, str]:
@@ -100,20 +114,53 @@ def split_front_matter(text: str) -> tuple[str, str]:
     return (match.group(1), text[match.end() :]) if match else ("", text)
 
 
-def preview_markdown(body: str) -> str:
-    """The record for st.markdown: outside code fences, a dollar is a dollar, not maths."""
-    out, fence = [], ""
+def preview_blocks(body: str) -> list[tuple[str | None, str]]:
+    """The record as the preview draws it, reading as the file does: its prose as Markdown
+    (language None) in which a dollar is a dollar, not maths, and ":rocket:" is text, not an
+    emoji; each fenced code block as code, with its language ("" for none). A code block is
+    not left inside the Markdown, where Streamlit would still read the shortcodes in it."""
+    blocks: list[tuple[str | None, str]] = []
+    prose: list[str] = []
+    code: list[str] = []
+    fence = language = ""
     for line in body.splitlines():
         opened = _FENCE.match(line.lstrip())
         if fence:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = ""
+                blocks.append((language, "\n".join(code)))
+                code, fence = [], ""
+            else:
+                code.append(line)
         elif opened:
-            fence = opened.group(1)
+            if any(p.strip() for p in prose):
+                blocks.append((None, "\n".join(prose).strip("\n")))
+            prose, fence = [], opened.group(1)
+            language = line.lstrip()[len(fence) :].strip().split(" ")[0]
         else:
-            line = _STREAMLIT_SYNTAX.sub(r"\\\1", line)
-        out.append(line)
-    return "\n".join(out)
+            prose.append(_outside_verbatim(line))
+    if fence:  # a block left open runs to the end, as CommonMark reads it
+        blocks.append((language, "\n".join(code)))
+    elif any(p.strip() for p in prose):
+        blocks.append((None, "\n".join(prose).strip("\n")))
+    return blocks
+
+
+def _outside_verbatim(line: str) -> str:
+    parts, last = [], 0
+    for match in _VERBATIM.finditer(line):
+        verbatim = match.group()
+        if _EMOJI_SWITCH.search(verbatim) or _ICON.search(verbatim):
+            # Read by Streamlit even as code (and a backslash would show): plain text instead.
+            verbatim = md(match.group(2) if match.group(1) else match.group(3))
+        parts += [_inert(line[last : match.start()]), verbatim]
+        last = match.end()
+    parts.append(_inert(line[last:]))
+    return "".join(parts)
+
+
+def _inert(text: str) -> str:
+    text = _ICON.sub(r":material\\/", _SHORTCODE.sub(r":\1\\", text))
+    return _STREAMLIT_SYNTAX.sub(r"\\\1", text)
 
 
 def assessment_json(a: Assessment) -> str:

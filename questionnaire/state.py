@@ -370,9 +370,11 @@ def friendly(error: AdvisorError) -> str:
     return md(str(error))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# "/" too: Streamlit draws ":material/home:" as an icon, both colons escaped or not, until
+# the slash is.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:/])")
 
 
 def md(text: str) -> str:
-    """User text made inert in Markdown: no links, emphasis, colours, icons or maths."""
+    """User text made inert in Markdown: no links, emphasis, colours, icons, emoji or maths."""
     return _MD_SPECIAL.sub(r"\\\1", str(text))

@@ -911,14 +911,42 @@ def test_upload_errors_name_the_file() -> None:
 
 
 def test_user_text_is_inert_markdown() -> None:
-    assert state.md("[click](javascript:alert(1)) :red[x] $x$ **b** <b>") == (
-        "\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\:red\\[x\\] \\$x\\$ \\*\\*b\\*\\* \\<b\\>"
+    assert state.md("[click](javascript:alert(1)) :red[x] $x$ **b** <b> :material/home:") == (
+        "\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\:red\\[x\\] \\$x\\$ \\*\\*b\\*\\* \\<b\\> \\:material\\/home\\:"
     )
 
 
+# Streamlit 1.67's front end (StreamlitMarkdown): it turns every ":name:" in a Markdown text
+# into an emoji, escaped or not, once this finds one anywhere in its source; and it rewrites
+# ":material/" into an icon before reading the Markdown at all.
+STREAMLIT_EMOJI_SWITCH = re.compile(r":(?!material/|streamlit:)[\w+-][\w_+-]*:")
+
+
+def draws_a_shortcode(markdown: str) -> bool:
+    return bool(STREAMLIT_EMOJI_SWITCH.search(markdown)) or ":material/" in markdown
+
+
+@given(hs.lists(hs.sampled_from([":", "/", "material", ":material/", "home", "rocket", ":rocket:", "+1",
+                                 "-", "_", " ", "\\", "`", "$", "[", "<", ">", "\n", "```"])
+                | hs.text(max_size=3), max_size=30).map("".join))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+def test_no_user_text_or_record_prose_draws_an_emoji_or_an_icon(text: str) -> None:
+    assert not draws_a_shortcode(state.md(text))
+    assert not any(draws_a_shortcode(t) for language, t in record.preview_blocks(text) if language is None)
+
+
 def test_record_preview_escapes_streamlit_syntax_outside_code_only() -> None:
-    body = "Costs $156 and $4,000 :red[x]\n```mermaid\nA-->B: $5\n```\n"
-    assert record.preview_markdown(body) == "Costs \\$156 and \\$4,000 \\:red[x]\n```mermaid\nA-->B: $5\n```"
+    body = (
+        "# Launch :rocket: :material/home: day\n\nCosts $156 and $4,000 :red[x] at 12:30:45, "
+        "`a:b $5` <https://example.com:8080/a> `x:rocket:y`\n```yaml\nname: 'Launch :rocket: $5'\n```\nAfter.\n"
+    )
+    assert record.preview_blocks(body) == [
+        # A code span that Streamlit would read a shortcode in is shown as plain text.
+        (None, "# Launch :rocket\\: :material\\/home: day\n\nCosts \\$156 and \\$4,000 \\:red[x] at 12:30\\:45, "
+               "`a:b $5` <https://example.com:8080/a> x\\:rocket\\:y"),
+        ("yaml", "name: 'Launch :rocket: $5'"),
+        (None, "After."),
+    ]
 
 
 def test_record_preview_shows_a_colour_directive_in_a_name_as_typed(at: AppTest) -> None:

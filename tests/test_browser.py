@@ -229,6 +229,28 @@ def test_the_record_downloads_from_the_verdict_card(browse: Any, tmp_path: Path)
     assert "# Support reply draft: call the model synchronously" in record
 
 
+def test_a_name_reads_as_typed_in_the_record_preview(browse: Any) -> None:
+    """Shortcodes in a user's text stay text: Streamlit draws ":rocket:" as an emoji wherever
+    its Markdown holds one (the record's inputs block included) and ":material/home:" as an
+    icon, escaped or not."""
+    from playwright.sync_api import expect
+
+    name = "Launch :rocket: :material/home: day"
+    page = browse(DESKTOP)
+    field = page.locator(".st-key-q_name input")
+    field.fill(name)
+    field.press("Enter")
+    _wait_idle(page)
+    page.get_by_role("tab", name="Decision record").click()
+    _wait_idle(page)
+    preview = page.locator(".st-key-adr_preview")
+    expect(preview.locator("h1").first).to_have_text(f"{name}: call the model synchronously",
+                                                     timeout=UPDATE_TIMEOUT_MS)
+    expect(preview.locator('[data-testid="stCode"]')).to_contain_text(f"name: '{name}'")
+    assert "\N{ROCKET}" not in page.content()
+    expect(preview.locator('[data-testid="stIconMaterial"]')).to_have_count(0)
+
+
 def test_the_modes_tab_shows_the_four_lifecycles_side_by_side(browse: Any) -> None:
     page = browse(DESKTOP)
     page.get_by_role("tab", name="Modes").click()
