@@ -91,6 +91,27 @@ def test_a_chain_of_three_under_a_real_time_budget_misses_it():
     assert "3 chained calls have no bounded p95" in (a.infeasible_reason or "")
 
 
+def test_json_that_misses_the_budget_is_not_streamed_into_it():
+    """A two-model chain answering a mobile app in JSON, 0.3 s over its budget: the client
+    parses the whole answer, so streaming it meets the budget no better than sync does. Sync,
+    not feasible, with the levers that close the gap; not streaming as if the first token
+    were the answer."""
+    chain = {**REWRITER, "interaction": "request_response", "latency_budget_s": 4, "requests_per_month": 100_000}
+    del chain["input_tokens"], chain["output_tokens"]
+    chain["steps"] = [
+        {"name": "normalise", "model": "gpt-5.4-mini", "input_tokens": 300, "output_tokens": 60},
+        {"name": "answer", "model": "gpt-5.4", "input_tokens": 1500, "output_tokens": 150},
+    ]
+    a = decide(chain)
+    assert (a.recommendation, a.feasible) == ("sync", False)
+    streaming = next(u for u in a.unmet if u.mode == "streaming")
+    assert streaming.rules == ["latency-json-misses-budget"]
+    assert "usable only once it is whole" in streaming.reasons[0]
+    # The same answer as prose is read as it appears: streaming keeps the contract.
+    prose = decide({**chain, "output_format": "text"})
+    assert (prose.recommendation, prose.feasible) == ("streaming", True)
+
+
 def test_compliance_decides_the_contract_a_feasible_async():
     a = quick(REWRITER, downstream="compliance_critical", latency_budget_s=3)
     assert (a.recommendation, a.feasible) == ("async", True)
