@@ -791,12 +791,13 @@ def test_a_model_lever_says_what_is_not_known_of_the_model_it_proposes(tmp_path)
         "range; no rate limits in the provider catalogue at tier-1: its peak is not checked): "
     ), lever.because
     # A model measured and with its limits published carries no such words; claude-sonnet-5,
-    # whose speed is not measured, does.
+    # whose speed is not measured, does: judged no faster than the measured model it replaces,
+    # whose first token is slower than the default.
     measured = assess(advisor.load_profile(EXAMPLES / "contract-risk-review.yaml"), RULES, price_date=TODAY)
     said = {lv.changes["model"]: lv.because for lv in measured.levers if "model" in lv.changes}
     assert said["claude-haiku-4-5"].startswith("With claude-haiku-4-5: ")
     assert said["claude-sonnet-5"].startswith("With claude-sonnet-5 (no measured speed in the provider catalogue: "
-                                              "judged at the slow end of the published range): ")
+                                              "judged no faster than claude-sonnet-4-5, whose speed is measured): ")
 
 
 def test_the_rule_set_documentation_marks_the_models_shut_down_or_shutting_down():

@@ -384,6 +384,28 @@ def test_every_lever_is_real_in_range_and_sorted(data):
             assert change.value >= 1, change
 
 
+def test_a_model_with_no_measured_speed_is_judged_no_faster_than_the_measured_one_it_replaces():
+    """Autocomplete on claude-haiku-4-5 misses its 0.8 s budget by 0.02 s. The catalogue's
+    default for a model it has no speed for (0.8 s to the first token) is quicker than haiku's
+    measured 0.82 s, so Sonnet 5 and Opus were offered as the fix, at $29,160 and $116,640 a
+    month more: a guess ranked ahead of a measurement. Judged no faster than haiku, neither
+    fixes anything, and only the budget lever is left."""
+    completion = {
+        "name": "IDE completion", "interaction": "inline_edit", "latency_budget_s": 0.8, "input_tokens": 3000,
+        "output_tokens": 48, "requests_per_month": 9_000_000, "provider": "anthropic", "model": "claude-haiku-4-5",
+    }
+    a = decide(completion)
+    assert (a.recommendation, a.feasible) == ("streaming", False)
+    assert [lever.changes for lever in a.levers] == [{"latency_budget_s": 0.82}]
+    # Where the unmeasured model is cheaper, the lever stays, judged at the measured speed.
+    review = decide({**completion, "interaction": "submit_and_notify", "latency_budget_s": 900,
+                     "input_tokens": 70_000, "output_tokens": 3_000, "requests_per_month": 2_000,
+                     "model": "claude-sonnet-4-5"})
+    sonnet = next(lv for lv in review.levers if lv.changes.get("model") == "claude-sonnet-5")
+    assert sonnet.changes["ttft_s"] == pytest.approx(3.06)
+    assert "judged no faster than claude-sonnet-4-5, whose speed is measured" in sonnet.because
+
+
 def test_a_lever_that_only_saves_saves_enough_to_act_on():
     """A monthly report of a few hundred calls was told to switch to gpt-5.4-mini for $0.94 a
     month, or to cache half its prompt for $0.34: cents inside the estimate's own error, yet

@@ -3,7 +3,10 @@ cheaper, each found by re-running the assessment with that one change (never ass
 
 - another model of the same provider from the catalogue (faster or cheaper), priced; never
   one whose provider has announced its shutdown (a move to it would have to be made again);
-  what the catalogue does not know of it (a measured speed, its rate limits) is said;
+  what the catalogue does not know of it (a measured speed, its rate limits) is said, and a
+  model with no measured speed is judged no faster than the measured one it would replace
+  (its default, the slow end of a published range, is quicker than some measured models:
+  a lever would otherwise rank a guess ahead of a measurement);
 - the provider's priority tier (where the catalogue documents its effect and the price
   data prices it), and its flex tier for work a queue can wait for;
 - prompt caching of half of each prompt (advisor default: a stable system prompt and
@@ -43,6 +46,7 @@ from .catalogue import ModelSpec
 from .engine import Evaluation
 from .errors import AdvisorError
 from .figures import count, money, seconds
+from .latency import model_speed
 from .probe import Decision, ModeProbe
 from .profile import Mode
 from .provider import offered_service_tiers, provider_tier
@@ -151,7 +155,8 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
             return
         reset = {name: None for name in (*_MEASURED, "rate_limits") if getattr(profile, name) is not None}
         thinking = "reasoning_tokens" if profile.reasoning_tokens else None
-        yield from _models_for(finder, profile.provider, profile.model, "model", reset, "", thinking)
+        given = (profile.ttft_s, profile.output_tokens_per_s)
+        yield from _models_for(finder, profile.provider, profile.model, "model", reset, "", thinking, given)
         return
     # A workload with steps: another model for its slowest step and for its most expensive one.
     steps = finder.base.steps
@@ -167,20 +172,25 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
         reset = {step.field(f): None for f in _MEASURED if getattr(step, f) is not None}
         thinking = step.field("reasoning_tokens") if step.reasoning_tokens else None
         found += _models_for(
-            finder, step.provider, step.model, step.field("model"), reset, f" for the {name} step", thinking
+            finder, step.provider, step.model, step.field("model"), reset, f" for the {name} step", thinking,
+            (step.ttft_s, step.output_tokens_per_s),
         )
     yield from sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
 
 
 def _models_for(
     finder: _Finder, provider: str, model: str, field: str, reset: dict[str, None], where: str,
-    thinking: str | None = None,
+    thinking: str | None = None, given: tuple[float | None, float | None] = (None, None),
 ) -> list[Lever]:
     """Levers that put another catalogue model of the same provider in ``field``. A model
-    that does not reason states no reasoning tokens (``thinking``, their field, set to 0)."""
+    that does not reason states no reasoning tokens (``thinking``, their field, set to 0).
+    One with no measured speed is judged no faster than the model it replaces where that one's
+    speed is measured (``given``: the workload's own first token and output speed for it)."""
     profile = finder.base.profile
     catalogue = finder.probe.ruleset.catalogue
     current = catalogue.resolve(provider, model)
+    prefix = field[: -len("model")]
+    reference = _measured_speed(finder, provider, model, given)
     embedding = profile.output_format == "embedding"
     # A model that reasons bills reasoning tokens the workload does not state: it is compared
     # only with another model that reasons, never offered as a cheaper stand-in for one that
@@ -200,19 +210,49 @@ def _models_for(
             changes[thinking] = 0
         if profile.service_tier not in offered_service_tiers(catalogue, catalogue.resolve(provider, name)):
             changes["service_tier"] = "standard"
+        slowed = False
+        if spec.speed is None and reference is not None:
+            default = model_speed(catalogue, provider, name, profile.service_tier)
+            first_token, speed = reference
+            if first_token is not None and default.ttft_p95_s < first_token:
+                changes[prefix + "ttft_s"], slowed = first_token, True
+            if speed is not None and default.output_tokens_per_s > speed:
+                changes[prefix + "output_tokens_per_s"], slowed = speed, True
         own = provider.lower() == profile.provider.lower()
-        unknown = _unknown_of(spec, provider_tier(catalogue, provider, profile.tier if own else None)[0])
+        tier = provider_tier(catalogue, provider, profile.tier if own else None)[0]
+        unknown = _unknown_of(spec, tier, (current.model_key or model) if slowed else None)
         lever = finder.consider(changes, name + where + (f" ({unknown})" if unknown else ""))
         if lever is not None:
             found.append(lever)
     return sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
 
 
-def _unknown_of(spec: ModelSpec, tier: str | None) -> str:
+def _measured_speed(
+    finder: _Finder, provider: str, model: str, given: tuple[float | None, float | None]
+) -> tuple[float | None, float | None] | None:
+    """The first token's p95 and the output speed of the model a lever would replace, where
+    measured (by the workload, else by the catalogue); None where neither is. A model that
+    reasons has its reasoning in its first token: no reference for one that does not."""
+    catalogue = finder.probe.ruleset.catalogue
+    resolved = catalogue.resolve(provider, model)
+    speed = None
+    if resolved.model is not None and resolved.model.speed is not None:
+        speed = model_speed(catalogue, provider, model, finder.base.profile.service_tier)
+    first_token = given[0] if given[0] is not None else (
+        speed.ttft_p95_s if speed is not None and not speed.includes_reasoning else None
+    )
+    output = given[1] if given[1] is not None else (speed.output_tokens_per_s if speed is not None else None)
+    return None if first_token is None and output is None else (first_token, output)
+
+
+def _unknown_of(spec: ModelSpec, tier: str | None, no_faster_than: str | None = None) -> str:
     """What the catalogue does not know of a model a lever proposes, which its figures stand on:
     no measured speed, no rate limits at the tier (what the latency and capacity models then assume)."""
     unknown = []
-    if spec.speed is None:
+    if spec.speed is None and no_faster_than is not None:
+        unknown.append(f"no measured speed in the provider catalogue: judged no faster than {no_faster_than}, "
+                       "whose speed is measured")
+    elif spec.speed is None:
         unknown.append(
             "no measured speed in the provider catalogue: judged at its default for a model that reasons"
             if spec.reasons else "no measured speed in the provider catalogue: judged at the slow end of the "
