@@ -183,7 +183,8 @@ HELP = {
     "request/response call is *Synchronous*.",
     "interaction": "Who waits for the answer, and how. This is the dominant axis: someone watching a chat needs "
     "words on screen within a second; a nightly job needs nobody's attention. Example: a help-desk chat is "
-    "*Chat*; classifying yesterday's tickets overnight is *Pipeline*.",
+    "*Chat*; classifying yesterday's tickets overnight is *Pipeline*. A webhook whose sender needs only an "
+    "acknowledgement waits for no answer: *Pipeline*, not *Service call*.",
     "budget": "The p95 time by which the result must be usable: 95 of 100 requests must be done sooner. It is "
     "held against the model's worst case, not its average. Example: 2-3 s for a chat turn, 60 s for a "
     "report someone waits for, 8 hours for a nightly job.",
