@@ -112,6 +112,15 @@ def test_json_that_misses_the_budget_is_not_streamed_into_it():
     assert (prose.recommendation, prose.feasible) == ("streaming", True)
 
 
+def test_a_sync_call_with_side_effects_is_told_to_key_its_retries():
+    """A webhook handler that posts a note back, kept sync: the checklist that tells it to
+    retry with backoff also tells it to make a retry safe first."""
+    a = quick(REWRITER, side_effects="non_idempotent", latency_budget_s=3)
+    assert a.recommendation == "sync"
+    assert any(item.startswith("An idempotency key on every request") for item in a.checklist)
+    assert not any("idempotency key" in item for item in quick(REWRITER, latency_budget_s=3).checklist)
+
+
 def test_compliance_decides_the_contract_a_feasible_async():
     a = quick(REWRITER, downstream="compliance_critical", latency_budget_s=3)
     assert (a.recommendation, a.feasible) == ("async", True)
