@@ -474,6 +474,7 @@ def map_chart(result: DecisionMap, words: Words) -> Spec:
                 "mode": words.mode(result.cells[j][i]),
                 "x": words.format_fact(result.x_fact, xv),
                 "y": words.format_fact(result.y_fact, yv),
+                "contract": "met" if result.feasible[j][i] else "not met: not feasible",
             }
             for axis, index, value, fact in (("x", i, xv, result.x_fact), ("y", j, yv, result.y_fact)):
                 if axis in edges:
@@ -501,10 +502,14 @@ def map_chart(result: DecisionMap, words: Words) -> Spec:
             scale={"domain": modes, "range": [MODE_COLORS[m] for m in MODES]},
             legend=legend(title="recommended"),
         ),
+        # A cell whose mode misses its contract there is pale: the best of what is allowed, not
+        # an answer that works.
+        opacity={"condition": {"test": "datum.contract == 'met'", "value": 1}, "value": 0.35},
         tooltip=[
             nominal("x", title=fact_label(result.x_fact)),
             nominal("y", title=fact_label(result.y_fact)),
             nominal("mode", title="recommended"),
+            nominal("contract", title="its contract"),
         ],
         **channels,
         **ends,

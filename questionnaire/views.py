@@ -559,7 +559,10 @@ def map_tab(profile: WorkloadProfile, ruleset: RuleSet, weights: dict[str, float
     counts = {m: sum(row.count(m) for row in result.cells) for m in MODES}
     total = sum(counts.values())
     shares = [f"{md(words.mode(m))} {percent(counts[m] / total)}" for m in MODES if counts[m]]
-    st.caption(" · ".join(shares) + " of the grid.")
+    missed = sum(row.count(False) for row in result.feasible)
+    pale = (f" Pale cells ({percent(missed / total)}): the best allowed mode misses its contract there, not feasible."
+            if missed else "")
+    st.caption(" · ".join(shares) + " of the grid." + pale)
 
 
 # -- notes on answers that are valid but probably not meant ---------------------------------------

@@ -781,6 +781,11 @@ def test_decision_map_marks_the_current_workload(at: AppTest) -> None:
     assert marker and marker[0]["x0"] == 4.0 and marker[0]["y0"] == 120_000
     colour = spec["layer"][0]["encoding"]["color"]["scale"]
     assert colour["range"] == [vocabulary.MODE_COLORS[m] for m in MODES]
+    # A mode that misses its contract is drawn pale, and the caption says how much of the grid.
+    met = sorted(r["contract"] == "met" for r in cells)
+    assert met == sorted(ok for row in expected.feasible for ok in row) and not all(met)
+    assert spec["layer"][0]["encoding"]["opacity"]["condition"]["test"] == "datum.contract == 'met'"
+    assert any("Pale cells" in c.value for c in at.caption)
 
 
 def test_the_decision_map_labels_every_category(at: AppTest) -> None:

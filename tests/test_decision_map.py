@@ -48,8 +48,9 @@ def test_every_cell_is_the_engines_recommendation(grid):
     for j, y in enumerate(ys):
         for i, x in enumerate(xs):
             data = {**profile.model_dump(), x_fact: x, y_fact: y}
-            expected = assess(data, RULES, price_date=PRICE_DATE, what_if=False).recommendation
-            assert result.cells[j][i] == expected == result.mode_at(x, y)
+            expected = assess(data, RULES, price_date=PRICE_DATE, what_if=False)
+            assert result.cells[j][i] == expected.recommendation == result.mode_at(x, y)
+            assert result.feasible[j][i] == expected.feasible
 
 
 def test_gray_zone_map_shows_the_five_second_line():
@@ -182,10 +183,22 @@ def test_map_csv(capsys):
     )
     assert code == 0, err
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["y\\x", "2.0", "8.0", "32.0"]
+    assert rows[0] == ["interaction \\ model_p95_s", "2.0", "8.0", "32.0"]
     assert rows[1] == ["chat", "streaming", "streaming", "streaming"]
     assert rows[3] == ["request_response", "sync", "async", "async"]
     assert len(rows) == 1 + 6
+
+
+def test_map_csv_marks_a_mode_that_misses_its_contract(capsys):
+    # The chatbot's 2.5 s budget cut to 1 s: a service waiting 1 s on gpt-5.4 gets sync, the
+    # best allowed mode, which misses its contract there, as `advisor recommend` would say.
+    code, out, err = run_cli(capsys, "map", str(ROOT / "examples/chatbot.yaml"), "--x", "interaction",
+                             "--y", "latency_budget_s=1:600:2", "--price-date", "2026-11-01")
+    assert code == 0, err
+    rows = {row[0]: dict(zip(["chat", "inline_edit", "request_response", "submit_and_notify", "service_call",
+                              "pipeline"], row[1:], strict=True)) for row in csv.reader(io.StringIO(out))}
+    assert rows["1.0"]["service_call"] == "sync (not feasible)" and rows["1.0"]["chat"] == "streaming"
+    assert rows["600.0"]["service_call"] == "sync"
 
 
 def test_map_json(capsys):
@@ -195,7 +208,8 @@ def test_map_json(capsys):
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"x_fact", "y_fact", "x_values", "y_values", "cells", "current"}
+    assert set(data) == {"x_fact", "y_fact", "x_values", "y_values", "cells", "feasible", "current"}
+    assert [len(r) for r in data["feasible"]] == [len(r) for r in data["cells"]]
     assert data["current"] == {"x": 45.0, "y": 15000}
     assert data["y_values"] == [100, 10000, 1000000]
     assert len(data["cells"]) == 3 and all(len(r) == 5 for r in data["cells"])

@@ -33,7 +33,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = commands.add_parser(
         "map",
         help="the recommended mode over a grid of two facts",
-        description="Vary two facts of a workload over a grid and print the recommended mode at each point.",
+        description="Vary two facts of a workload over a grid and print the recommended mode at each point,"
+        " marked where it misses its contract: 'sync (not feasible)'.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -51,7 +51,9 @@ class MapPoint(BaseModel):
 
 
 class DecisionMap(BaseModel):
-    """``cells[j][i]`` is the mode recommended at ``x_values[i]``, ``y_values[j]`` (y-major)."""
+    """``cells[j][i]`` is the mode recommended at ``x_values[i]``, ``y_values[j]`` (y-major);
+    ``feasible[j][i]`` whether it meets its contract there (where none does, the map still
+    names the best-scoring allowed mode, as the assessment does, marked not feasible)."""
 
     model_config = ConfigDict(frozen=True, defer_build=True)
     x_fact: str
@@ -59,6 +61,7 @@ class DecisionMap(BaseModel):
     x_values: list[int | float | str]
     y_values: list[int | float | str]
     cells: list[list[Mode]]
+    feasible: list[list[bool]]
     current: MapPoint  # the workload's own values of x_fact and y_fact
 
     def mode_at(self, x: Value, y: Value) -> Mode:
@@ -96,21 +99,28 @@ def decision_map(
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     probe = ModeProbe(profile, ruleset, weights=weights, price_date=price_date)
     cells: list[list[Mode]] = []
+    feasible: list[list[bool]] = []
     for y in ys:
         # The row's change worked out once, each cell's on top of it (what resituate gives
         # for both changes at once): a budget across a row of volumes prices each volume once.
         row_base = probe.situate({y_fact: y})
         row: list[Mode] = []
+        met: list[bool] = []
         for x in xs:
             try:
-                row.append(probe.decide_situation(resituate(row_base, ruleset, {x_fact: x})).mode)
+                decision = probe.decide_situation(resituate(row_base, ruleset, {x_fact: x}))
             except RuleSetError as exc:
                 where = f"at {x_fact}={shown(x)}, {y_fact}={shown(y)}"
                 raise RuleSetError(f"{where}: {exc.message}", source=exc.source) from None
+            row.append(decision.mode)
+            met.append(decision.feasible)
         cells.append(row)
+        feasible.append(met)
     latency = probe.base.latency
     current = MapPoint(x=current_value(x_fact, profile, latency), y=current_value(y_fact, profile, latency))
-    return DecisionMap(x_fact=x_fact, y_fact=y_fact, x_values=xs, y_values=ys, cells=cells, current=current)
+    return DecisionMap(
+        x_fact=x_fact, y_fact=y_fact, x_values=xs, y_values=ys, cells=cells, feasible=feasible, current=current
+    )
 
 
 # -- grids ----------------------------------------------------------------------------
