@@ -419,6 +419,16 @@ def test_a_background_workload_is_not_told_it_is_another_one(written: dict[str, 
         assert "a nightly content audit is batch async" not in text.lower(), name
     assert ("(bulk, scheduled or background work, such as a nightly content audit): that work is batch async"
             in written["rag-corpus-embedding text"])
+    # Nor is a ticket agent handed a 90-page contract, nor a 23-second summary told that users
+    # do not wait 8 seconds, nor a submitted review said to go into a database.
+    for name, text in written.items():
+        flat = " ".join(text.split())
+        assert 'later ("summarize this 90-page contract' not in flat, name
+        assert "do not wait 8 seconds" not in flat, name
+        assert "If the result goes into a database rather" not in flat.replace(
+            "rule of thumb: if the result goes into a database rather", ""), name
+    assert 'notified later (as with "summarize this 90-page contract' in " ".join(
+        written["support-agent-tools text"].split())
 
 
 def test_the_build_list_keeps_the_names_in_its_items(written: dict[str, str]) -> None:
