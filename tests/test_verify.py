@@ -178,6 +178,39 @@ def test_a_tenfold_volume_is_inconsistent(tmp_path, capsys):
     ]
 
 
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        # A date unquoted by hand is read by YAML as a date, which JSON (the digest's form) cannot hold.
+        ("price_date: '2026-11-01'", "price_date: 2026-11-01"),
+        ("  template: madr\n", "  template: madr\n  extra: !!binary aGVsbG8=\n"),
+        ("  template: madr\n", "  template: madr\n  extra: !!set {a: null}\n"),
+        ("  template: madr\n", "  template: madr\n  1: x\n"),
+    ],
+    ids=["unquoted-date", "binary", "set", "number-key"],
+)
+def test_a_hand_edit_json_cannot_hold_is_inconsistent_and_the_others_are_still_checked(tmp_path, capsys, old, new):
+    folder = tmp_path / "decisions"
+    good = write_record(capsys, "chatbot", folder)
+    edited = write_record(capsys, "chatbot", folder)
+    edit(edited, old, new)
+    code_, out, err = run_verify(capsys, folder)
+    assert (code_, err) == (1, "")
+    assert out.splitlines() == [
+        f"{good}: holds (streaming)",
+        f"{edited}: INCONSISTENT: the inputs no longer match the digest written with them: they were edited by hand",
+        "2 records: 1 holds, 0 drifted, 1 inconsistent, 0 unverifiable",
+    ]
+    # The commands that read a decisions folder read it too.
+    code_, _, err = run_cli(capsys, "review", EXAMPLES / "chatbot.yaml", "--decisions", folder,
+                            "--price-date", PRICE_DATE)
+    assert (code_, err) == (0, "")
+    code_, out, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", folder, "--supersedes", "2",
+                              "--price-date", PRICE_DATE)
+    assert code_ == 0 and "Traceback" not in err
+    assert "superseded by ADR-0003" in edited.read_text(encoding="utf-8")
+
+
 def test_a_tenfold_volume_with_a_forged_digest_is_still_inconsistent(tmp_path, capsys):
     """The record's own cost figures (kept in the block) no longer follow from its inputs."""
     from advisor.records.inputs import _digest
