@@ -223,3 +223,41 @@ def test_the_review_refuses_a_decision_record_it_reads(workspace, capsys):
     )
     assert code == 2 and "is one of this command's inputs" in err
     assert record.read_bytes() == before
+
+
+@pytest.fixture
+def nothing_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that names the shipped rule set's own files as an output may not write them if it fails."""
+    from advisor.core import files
+
+    def refuse(path, *args, **kwargs):
+        pytest.fail(f"wrote {path}")
+
+    monkeypatch.setattr(files, "write_atomic", refuse)
+    monkeypatch.setattr(files, "create_exclusive", refuse)
+
+
+@pytest.mark.parametrize("how", ["--rules", "ADVISOR_RULES", "extends", "default"])
+def test_the_review_refuses_a_file_of_the_rule_set_it_reads(workspace, capsys, monkeypatch, nothing_written, how):
+    review = ["review", "chatbot.yaml", "--price-date", PRICE_DATE]
+    if how == "--rules":
+        review += ["--rules", "rules"]
+        target = workspace / "rules" / "latency.yaml"
+    elif how == "ADVISOR_RULES":
+        monkeypatch.setenv("ADVISOR_RULES", "rules")
+        target = workspace / "rules" / "catalogue.yaml"
+    elif how == "extends":  # a file of the rule set it builds on is as much an input
+        shutil.copytree(EXAMPLES / "rules-cost-first", workspace / "ours")
+        header = workspace / "ours" / "ruleset.yaml"
+        header.write_text(header.read_text(encoding="utf-8").replace("extends: default", "extends: ../rules"))
+        review += ["--rules", "ours"]
+        target = workspace / "rules" / "ruleset.yaml"
+    else:
+        target = default_rules_dir() / "latency.yaml"
+    before = snapshot(workspace)
+    shipped = target.read_bytes()
+    code, _, err = run_cli(capsys, *review, "-o", target, "--force")
+    assert code == 2, err
+    assert err == (f"advisor: error: {target}: option --output: is one of this command's inputs ({target}); "
+                   "advisor never writes over its input, even with --force\n")
+    assert snapshot(workspace) == before and target.read_bytes() == shipped

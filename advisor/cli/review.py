@@ -57,14 +57,17 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from advisor.core.files import check_output, write_output
+    from advisor.core.rules import load_rules
     from advisor.views.review import ReviewRun, workload_files
 
     # "-" prints, as for calibrate and init; an empty name is refused, not taken for "print it".
     output = None if args.output in (None, "-") else Path(args.output)
     inputs: list[Path] = []
+    ruleset = load_rules(args.rules)
     if output is not None:
-        # Before the work, not after it: the report may not replace a file, let alone an input.
-        inputs = workload_files(args.paths, recurse=args.recurse)[0]
+        # Before the work, not after it: the report may not replace a file, let alone an input
+        # (a workload, a decision record, a file of the rule set it is judged by).
+        inputs = [*workload_files(args.paths, recurse=args.recurse)[0], *ruleset.files()]
         if args.decisions:
             from advisor.records.folder import record_files
 
@@ -75,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         bar.enabled = False  # the report streams to the terminal the bar would draw on
     try:
         run = ReviewRun(
-            args.paths, rules=args.rules, decisions_dir=args.decisions, price_date=args.price_date,
+            args.paths, rules=ruleset, decisions_dir=args.decisions, price_date=args.price_date,
             progress=bar.update, recurse=args.recurse,
         )
         started()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from .common import EXIT_OK, add_force, path_argument
 
@@ -41,8 +40,7 @@ def run(args: argparse.Namespace) -> int:
     from advisor.views.rules_docs import ruleset_markdown
 
     ruleset = load_rules(args.dir)
-    # Every file of the rule set and of the rule sets it extends is an input.
-    inputs = [path for folder in ruleset.folders for path in sorted(Path(folder).glob("*.yaml"))]
+    inputs = ruleset.files()
     # "-" prints, as for calibrate and init; an empty name is refused, not taken for "print it".
     to_file = args.output not in (None, "-")
     if to_file:

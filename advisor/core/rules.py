@@ -133,6 +133,12 @@ class RuleSet:
     # the shipped one) and, in a rule set extending it, that set's catalogue.yaml on top.
     catalogue_layers: tuple[CatalogueLayer, ...] = ()
 
+    def files(self) -> list[Path]:
+        """Every file the rule set was read from: the YAML files of its folder and of the folders
+        it builds on (the rule sets it extends, the shipped catalogue's). A command's output may
+        never replace one of them (advisor.core.files.check_output)."""
+        return [path for folder in self.folders for path in sorted(Path(folder).glob("*.yaml")) if path.is_file()]
+
     @functools.cached_property
     def catalogue(self) -> Catalogue:
         layers = self.catalogue_layers or shipped_catalogue_layers()
