@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from advisor import load_rules, verify
+from advisor import load_rules, review, verify
 from advisor.records.inputs import read_inputs
 from advisor.records.verify import verify_exit_code
 
@@ -469,6 +469,28 @@ def test_exit_code_is_the_worst_status(tmp_path, capsys):
     assert verify_exit_code(verify([good, bad], price_date=day)) == 1
     assert verify_exit_code(verify([good, bad, gone], price_date=day)) == 2
     assert verify_exit_code([]) == 2 and verify_exit_code([], allow_empty=True) == 0
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_record_with_windows_line_endings_is_read_as_written(tmp_path, capsys, template):
+    """Git for Windows checks records out with CRLF: they hold, their digest too, and can be superseded."""
+    folder = tmp_path / "decisions"
+    path = write_record(capsys, "chatbot", folder, "--template", template)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    code_, out, err = run_verify(capsys, folder)
+    assert (code_, out, err) == (0, f"{path}: holds (streaming)\n1 record: 1 holds, 0 drifted, 0 inconsistent, "
+                                    "0 unverifiable\n", "")
+    day = datetime.date.fromisoformat(PRICE_DATE)
+    assert [r.sealed for r in verify(folder, price_date=day)] == [True]
+    assert [link.number for link in review([EXAMPLES / "chatbot.yaml"], decisions_dir=folder,
+                                          price_date=day).workloads[0].decisions] == [1]
+    code_, out, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", folder, "--supersedes", "1",
+                              "--template", template, "--price-date", PRICE_DATE)
+    assert code_ == 0, err
+    rewritten = path.read_bytes()
+    assert b"Superseded by [2. " in rewritten and rewritten.count(b"\n") == rewritten.count(b"\r\n")
+    code_, out, _ = run_verify(capsys, folder)
+    assert code_ == 0 and out.splitlines()[0] == f"{path}: superseded (superseded by record 2)"
 
 
 # -- older records ---------------------------------------------------------------------------------------

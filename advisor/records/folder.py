@@ -54,6 +54,17 @@ class RecordLink:
         return f"[{title}]({self.file})"
 
 
+def read_record(path: str | Path) -> str:
+    """A decision record's text, with its line endings as advisor writes them (``\n``): a
+    record checked out with CRLF (Git for Windows does by default) reads as written. An
+    InputError when it cannot be read (advisor.core.files.read_text)."""
+    return _lf(read_text(path, what="decision record"))
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n")
+
+
 def record_files(directory: str | Path) -> list[tuple[int, Path]]:
     """(number, path) of every ``NNNN-*.md`` file in the folder, by number, whoever wrote it."""
     folder = Path(directory)
@@ -215,7 +226,7 @@ def successor_exists(record: Path, successor: Successor) -> bool:
     chain = [record]
     while not any(_same_file(current, earlier) for earlier in chain):
         try:
-            text = read_text(current)
+            text = read_record(current)
         except InputError:
             return True  # it exists; what is wrong with it is its own result
         after = superseded_by(text)
@@ -362,8 +373,8 @@ def _write_record(
         if not held:
             raise InputError(busy, source=str(old_path))
         old_text = read_text(old_path)  # read under the lock: no other run rewrites it now
-        _check_supersedable(old_path, old_text, supersedes, workload, force)
-        old_title = record_title_line(old_text) or old_path.stem
+        _check_supersedable(old_path, _lf(old_text), supersedes, workload, force)
+        old_title = record_title_line(_lf(old_text)) or old_path.stem
         return _write_numbered(folder, stem, title, render, (old_path, old_text, RecordLink(supersedes, old_title,
                                                                                                old_path.name)))
 
@@ -390,7 +401,9 @@ def _write_numbered(
             marked = None
             if old:
                 # Checked before anything is written: an old record we cannot mark stops everything.
-                marked = mark_superseded(old[1], RecordLink(number, title, path.name), str(old[0]))
+                marked = mark_superseded(_lf(old[1]), RecordLink(number, title, path.name), str(old[0]))
+                if "\r\n" in old[1]:  # rewritten with the line endings it has
+                    marked = marked.replace("\n", "\r\n")
             create_exclusive(path, text, what="decision record")
             if old and marked is not None:
                 try:

@@ -32,13 +32,19 @@ from pydantic import BaseModel, ConfigDict
 from advisor.core.assessment import Assessment, ConditionTrace, RuleTrace, assess
 from advisor.core.conditions import Group, conjuncts, holds, in_words
 from advisor.core.errors import AdvisorError, InputError
-from advisor.core.files import read_text
 from advisor.core.profile import MODES, Mode
 from advisor.core.provider import SHUTDOWN
 from advisor.core.rules import RuleSet, load_rules
 from advisor.core.situation import price_date_or_today
 
-from .folder import record_title_line, successor_exists, superseded_by, supersedes_itself, title_line_number
+from .folder import (
+    read_record,
+    record_title_line,
+    successor_exists,
+    superseded_by,
+    supersedes_itself,
+    title_line_number,
+)
 from .inputs import RecordInputs, RecordStamp, claims_advisor, fences, input_blocks, read_inputs, rule_thresholds
 
 VerifyStatus = Literal["holds", "drifted", "inconsistent", "unverifiable", "superseded", "skipped"]
@@ -283,7 +289,7 @@ def verify_one(
     """Re-check one file (see the module's docstring for what each status means)."""
     source = str(path)
     try:
-        text = read_text(path, what="decision record")
+        text = read_record(path)
     except InputError as exc:
         return VerifyResult(path=source, status="unverifiable", message=exc.message)
     try:

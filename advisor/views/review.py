@@ -27,7 +27,7 @@ from advisor.core.capacity import Capacity
 from advisor.core.citation import SourceInfo, source_map
 from advisor.core.cost import ModeCost
 from advisor.core.errors import AdvisorError, InputError, each
-from advisor.core.files import folder_problem, link_problem, read_text
+from advisor.core.files import folder_problem, link_problem
 from advisor.core.latency import LatencyEstimate
 from advisor.core.policy import fill, named_in_order
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
@@ -268,14 +268,14 @@ def _decision_records(directory: Path) -> tuple[dict[str, list[DecisionLink]], l
             "no such decisions folder" if problem == "no such folder" else problem,
             source=str(directory), field="--decisions",
         )
-    from advisor.records.folder import record_files
+    from advisor.records.folder import read_record, record_files
     from advisor.records.inputs import read_inputs
 
     by_name: dict[str, list[DecisionLink]] = {}
     errors: list[ReviewError] = []
     for number, path in record_files(directory):
         try:
-            inputs = read_inputs(read_text(path, what="decision record"), str(path))
+            inputs = read_inputs(read_record(path), str(path))
         except AdvisorError as exc:
             errors.append(ReviewError(file=str(path), error=_describe(exc, path)))
             continue
