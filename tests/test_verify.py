@@ -431,6 +431,41 @@ def test_verify_searches_subfolders_and_reports_what_it_skipped(tmp_path, capsys
     ]
 
 
+def test_a_hand_written_record_advisor_cannot_read_is_skipped_and_one_advisor_wrote_is_not(tmp_path, capsys):
+    """Not UTF-8 or over 1 MB: skipped when it does not say advisor wrote it (an ADR in Latin-1, a
+    long one in an adr-tools folder), unverifiable, as before, when it does."""
+    folder = tmp_path / "decisions"
+    good = write_record(capsys, "chatbot", folder)
+    latin = folder / "0002-use-postgres.md"
+    latin.write_bytes(b"# 2. Use Postgres\n\nDate: 2024-01-01\n\n## Status\n\nAccepted\n\nCaf\xe9 orders need one.\n")
+    big = folder / "0003-big.md"
+    big.write_text("# 3. Big\n\n" + "Lorem ipsum dolor sit amet. " * 40_000, encoding="utf-8")
+    skipped = [f"{latin}: skipped (not an advisor record)", f"{big}: skipped (not an advisor record)"]
+    code_, out, err = run_verify(capsys, folder)
+    assert (code_, err) == (0, "")
+    assert out.splitlines() == [
+        f"{good}: holds (streaming)", *skipped,
+        "1 record: 1 holds, 0 drifted, 0 inconsistent, 0 unverifiable; 2 files skipped (not advisor records)",
+    ]
+    code_, _, err = run_cli(capsys, "review", EXAMPLES / "chatbot.yaml", "--decisions", folder,
+                            "--price-date", PRICE_DATE)
+    assert (code_, err) == (0, "")
+    # advisor's own records, re-saved in Latin-1 or UTF-16, or grown past 1 MB (the claim far in).
+    text = good.read_text(encoding="utf-8")
+    latin_bytes = text.replace("A customer", "Un caf\u00e9").encode("latin-1", "replace")
+    (folder / "0004-latin.md").write_bytes(latin_bytes)
+    at = next(i for i, byte in enumerate(latin_bytes) if byte > 127) + 1
+    (folder / "0005-utf16.md").write_text(text, encoding="utf-16")
+    (folder / "0006-grown.md").write_text("x" * 1_100_000 + "\n" + text, encoding="utf-8")
+    code_, out, _ = run_verify(capsys, folder)
+    assert code_ == 2
+    assert out.splitlines()[3:6] == [
+        f"{folder}/0004-latin.md: UNVERIFIABLE: decision record is not UTF-8 text (byte {at} is not valid UTF-8)",
+        f"{folder}/0005-utf16.md: UNVERIFIABLE: decision record is not UTF-8 text (byte 1 is not valid UTF-8)",
+        f"{folder}/0006-grown.md: UNVERIFIABLE: decision record is larger than 1,000,000 bytes",
+    ]
+
+
 @pytest.mark.parametrize("content", [None, "# Decisions\n"])
 def test_an_empty_path_is_exit_2_unless_allowed(tmp_path, capsys, content):
     if content:

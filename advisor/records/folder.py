@@ -11,9 +11,12 @@ when the number is taken it tries the next. Rendering a record is the caller's p
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import io
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -54,11 +57,50 @@ class RecordLink:
         return f"[{title}]({self.file})"
 
 
-def read_record(path: str | Path) -> str:
+def read_record(path: str | Path) -> str | None:
     """A decision record's text, with its line endings as advisor writes them (``\n``): a
-    record checked out with CRLF (Git for Windows does by default) reads as written. An
-    InputError when it cannot be read (advisor.core.files.read_text)."""
-    return _lf(read_text(path, what="decision record"))
+    record checked out with CRLF (Git for Windows does by default) reads as written.
+
+    None for a file that is no record advisor could read (not UTF-8, or larger than
+    MAX_FILE_BYTES) and does not say advisor wrote it: written by hand or by another tool, it
+    is not advisor's to check. One that says so, or cannot be read at all, is an InputError
+    (advisor.core.files.read_text)."""
+    try:
+        return _lf(read_text(path, what="decision record"))
+    except InputError:
+        if _says_advisor_wrote(Path(path)) is False:
+            return None
+        raise
+
+
+# A line that says advisor wrote a record is far shorter; a longer one is read in pieces.
+_LINE_CHARS = 4096
+
+
+def _says_advisor_wrote(path: Path) -> bool | None:
+    """Does a regular file say advisor wrote it (advisor.records.inputs.claims_advisor), read a
+    line at a time from its bytes, whatever its size or encoding? None when it cannot be read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        with open(fd, "rb") as raw:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None  # a FIFO or a device: what read_text said of it stands
+            # A record re-saved as UTF-16 (as Windows PowerShell writes files) still says so.
+            bom = raw.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+            raw.seek(0)
+            with io.TextIOWrapper(raw, encoding="utf-16" if bom else "utf-8", errors="replace") as text:
+                at_line_start = True
+                while line := text.readline(_LINE_CHARS):
+                    if at_line_start and claims_advisor(line):
+                        return True
+                    at_line_start = line.endswith("\n")
+    except OSError:
+        return None
+    return False
 
 
 def _lf(text: str) -> str:
@@ -229,6 +271,8 @@ def successor_exists(record: Path, successor: Successor) -> bool:
             text = read_record(current)
         except InputError:
             return True  # it exists; what is wrong with it is its own result
+        if text is None:
+            return True  # a record written by hand, in force
         after = superseded_by(text)
         following = _successor_file(current, after) if after is not None else None
         if following is None:

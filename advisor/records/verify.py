@@ -292,6 +292,8 @@ def verify_one(
         text = read_record(path)
     except InputError as exc:
         return VerifyResult(path=source, status="unverifiable", message=exc.message)
+    if text is None:
+        return VerifyResult(path=source, status="skipped", message="not an advisor record")
     try:
         inputs = read_inputs(text, source)
     except InputError as exc:

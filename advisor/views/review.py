@@ -275,7 +275,8 @@ def _decision_records(directory: Path) -> tuple[dict[str, list[DecisionLink]], l
     errors: list[ReviewError] = []
     for number, path in record_files(directory):
         try:
-            inputs = read_inputs(read_record(path), str(path))
+            text = read_record(path)
+            inputs = read_inputs(text, str(path)) if text is not None else None
         except AdvisorError as exc:
             errors.append(ReviewError(file=str(path), error=_describe(exc, path)))
             continue
