@@ -6,6 +6,7 @@ import datetime
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -275,3 +276,33 @@ def test_each_command_loads_only_what_it_needs():
     assert loaded("recommend", CHATBOT, "--format", "json") == (
         "['advisor.core.assessment', 'genai_prices', 'pydantic', 'yaml']"
     )
+
+
+# The review's JSON, its first workload written to the report's temporary file, and then the signal.
+SIGNALLED = (
+    "import os, signal; from advisor.views.review import ReviewRun; json = ReviewRun.json\n"
+    "def signalled(self):\n"
+    "    chunks = json(self); yield next(chunks); yield next(chunks)\n"
+    "    os.kill(os.getpid(), signal.{signal}); yield from chunks\n"
+    "ReviewRun.json = signalled"
+)
+
+
+@pytest.mark.parametrize(
+    "name, status, said",
+    [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "stopped by SIGTERM"), ("SIGHUP", 129, "stopped by SIGHUP")],
+)
+def test_a_command_stopped_by_a_signal_leaves_no_file_and_no_temporary_file(tmp_path, capsys, name, status, said):
+    """A cancelled CI job (SIGTERM) or a closed terminal (SIGHUP) cleans up as Ctrl-C does."""
+    if not hasattr(signal, name):
+        pytest.skip(f"no {name} here")
+    out = tmp_path / "out"
+    out.mkdir()
+    done = _command("review", "examples", "--format", "json", "-o", str(out / "r.json"),
+                    before=SIGNALLED.format(signal=name))
+    assert list(out.iterdir()) == []
+    assert (done.returncode, done.stderr) == (status, f"advisor: {said}\n")
+    # Only the command's own process: a caller of main keeps its signals as they were.
+    before = signal.getsignal(signal.SIGTERM)
+    assert run_cli(capsys, "schema")[0] == 0
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -27,8 +27,19 @@ from . import adr, app, calibrate, init, recommend, review, rules_check, rules_d
 from . import map as map_command
 from .common import EXIT_INPUT, warn_about_price_date
 
-# Ctrl-C: the shell's convention, 128 + SIGINT.
+# Ctrl-C: the shell's convention, 128 + SIGINT (and 128 + the signal for SIGTERM and SIGHUP).
 EXIT_INTERRUPTED = 130
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP (a cancelled CI job, a closed terminal), raised where the command is,
+    as Ctrl-C raises KeyboardInterrupt: what it was writing is taken away on the way out.
+    A BaseException, so that no ``except Exception`` takes it for an error of the command."""
+
+    def __init__(self, number: int, name: str):
+        super().__init__(name)
+        self.number = number
+        self.name = name
 
 EPILOG = """\
 examples:
@@ -81,6 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("advisor: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Stopped as exc:
+        with contextlib.suppress(OSError, ValueError):  # a closed terminal may have taken stderr with it
+            print(f"advisor: stopped by {exc.name}", file=sys.stderr)
+        return 128 + exc.number
     except BrokenPipeError:
         # The reader went away (e.g. `| head`); that is not our error.
         sys.stderr.close()
@@ -117,6 +132,7 @@ def run() -> NoReturn:
     (``end``).
     """
     gc.disable()
+    _stop_on_signals()
     if sys.stdout is None:  # started with its output closed (`>&-`)
         sys.stdout = _ClosedOutput()
     elif isinstance(sys.stdout, io.TextIOWrapper):
@@ -126,6 +142,21 @@ def run() -> NoReturn:
         # UTF-8 is printed as its own bytes, as in a written file (core.files).
         sys.stdout.reconfigure(encoding="utf-8", errors="surrogateescape")
     end(main())
+
+
+def _stop_on_signals() -> None:
+    """SIGTERM and SIGHUP raise Stopped, so that they clean up as Ctrl-C does: without this they
+    end the process at once, and a file being written leaves its hidden temporary file behind.
+    The command's process only: ``main``, what a caller in its own process uses, leaves its
+    signals alone."""
+    import signal
+
+    def stop(number: int, frame: object) -> None:
+        raise Stopped(number, signal.Signals(number).name)
+
+    for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
 
 
 class _ClosedOutput(io.TextIOBase):
