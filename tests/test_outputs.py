@@ -261,3 +261,12 @@ def test_the_review_refuses_a_file_of_the_rule_set_it_reads(workspace, capsys, m
     assert err == (f"advisor: error: {target}: option --output: is one of this command's inputs ({target}); "
                    "advisor never writes over its input, even with --force\n")
     assert snapshot(workspace) == before and target.read_bytes() == shipped
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_path_through_a_file_says_the_file_is_no_folder(workspace, capsys, command):
+    argv, _ = WRITERS[command]
+    code, _, err = run_cli(capsys, *argv, "chatbot.yaml/out.md", "--force")
+    assert code == 2
+    assert err.startswith("advisor: error: chatbot.yaml/out.md: ")
+    assert err.endswith(": cannot write into chatbot.yaml: it is a file, not a folder\n"), err

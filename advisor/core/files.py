@@ -199,7 +199,8 @@ def _check_target(path: Path, field: str | None) -> None:
         where = path.parent if str(path.parent) else Path(".")
         if problem == "no such folder":
             raise InputError(f"the folder to write into ({where}) does not exist", source=str(path), field=field)
-        raise InputError(f"cannot write into {where}: it {problem.removeprefix('is ')}", source=str(path), field=field)
+        said = f"it {problem}" if problem.startswith("is ") else problem  # "it is a file", "permission denied"
+        raise InputError(f"cannot write into {where}: {said}", source=str(path), field=field)
 
 
 def write_atomic(path: str | Path, text: str | Iterable[str], *, field: str | None = None) -> None:
