@@ -270,3 +270,18 @@ def test_a_path_through_a_file_says_the_file_is_no_folder(workspace, capsys, com
     assert code == 2
     assert err.startswith("advisor: error: chatbot.yaml/out.md: ")
     assert err.endswith(": cannot write into chatbot.yaml: it is a file, not a folder\n"), err
+
+
+@pytest.mark.parametrize("command", WRITERS)
+def test_a_name_ending_in_a_slash_is_refused_not_written_without_it(workspace, capsys, command):
+    """A trailing slash names a folder: no file is written under the name without it."""
+    argv, _ = WRITERS[command]
+    option = "" if command == "init" else "option --output: "
+    before = snapshot(workspace)
+    for name in ("newdir/", "report.md/"):
+        for force in ([], ["--force"]):
+            code, _, err = run_cli(capsys, *argv, name, *force)
+            assert code == 2
+            assert err == (f"advisor: error: {name}: {option}ends in a slash, so it names a folder; "
+                           "give the name of the file to write\n")
+    assert snapshot(workspace) == before and not (workspace / "newdir").exists()

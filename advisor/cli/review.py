@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             from advisor.records.folder import record_files
 
             inputs += [path for _, path in record_files(args.decisions)]
-        check_output(output, inputs=inputs, force=args.force, what="report")
+        check_output(args.output, inputs=inputs, force=args.force, what="report")  # as given: a trailing '/' too
     bar = Progress()
     if output is None and args.format == "json" and sys.stdout.isatty():
         bar.enabled = False  # the report streams to the terminal the bar would draw on
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
             for chunk in text:
                 sys.stdout.write(chunk)
         else:
-            write_output(output, text, inputs=inputs, force=args.force, what="report")
+            write_output(args.output, text, inputs=inputs, force=args.force, what="report")
     finally:
         bar.close()
     for error in run.errors:

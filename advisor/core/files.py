@@ -174,6 +174,17 @@ def _write_temp(directory: Path, text: str | Iterable[str], mode: int | None = N
     return Path(name)
 
 
+def _file_target(path: str | Path, field: str | None) -> Path:
+    """The path of a file to write. A name that ends in a slash names a folder: Path() would
+    drop the slash and a file would be written under the name without it."""
+    text = os.fspath(path)
+    if text.endswith(tuple(sep for sep in (os.sep, os.altsep) if sep)):
+        raise InputError(
+            "ends in a slash, so it names a folder; give the name of the file to write", source=text, field=field
+        )
+    return Path(text)
+
+
 def _check_target(path: Path, field: str | None) -> None:
     if path.is_symlink():
         # Replacing the link would turn it into a file; writing through it would change a
@@ -208,7 +219,7 @@ def write_atomic(path: str | Path, text: str | Iterable[str], *, field: str | No
 
     A symbolic link is never replaced (an InputError says so).
     """
-    target = Path(path)
+    target = _file_target(path, field)
     _check_target(target, field)
     try:
         mode: int | None = target.stat().st_mode & 0o777
@@ -229,7 +240,7 @@ def create_exclusive(
     path: str | Path, text: str | Iterable[str], *, what: str = "file", field: str | None = None
 ) -> None:
     """Create ``path`` whole or not at all; an existing file (or link) is never overwritten."""
-    target = Path(path)
+    target = _file_target(path, field)
     exists = InputError(f"already exists; a {what} is never overwritten", source=str(target), field=field)
     if os.path.lexists(target) and not target.is_dir():
         raise exists
@@ -289,7 +300,7 @@ def check_output(
     ``inputs`` (even with ``force``, whatever path names it: a link, ``..``, a hard link),
     and, without ``force``, anything that already exists.
     """
-    target = Path(path)
+    target = _file_target(path, field)
     _check_target(target, field)
     mine = _identity(target)
     if mine is not None:
