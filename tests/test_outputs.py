@@ -285,3 +285,20 @@ def test_a_name_ending_in_a_slash_is_refused_not_written_without_it(workspace, c
             assert err == (f"advisor: error: {name}: {option}ends in a slash, so it names a folder; "
                            "give the name of the file to write\n")
     assert snapshot(workspace) == before and not (workspace / "newdir").exists()
+
+
+def test_a_file_that_appears_while_the_output_is_made_is_kept_and_force_is_named(workspace):
+    """Two runs with one -o: the loser keeps the winner's file and is told what --force would do."""
+    target = workspace / "report.md"
+
+    def made_meanwhile():
+        yield "mine\n"
+        target.write_text("the other run's\n")
+        yield "more\n"
+
+    with pytest.raises(InputError) as caught:
+        write_output(target, made_meanwhile(), what="report")
+    assert str(caught.value) == (f"{target}: option --output: already exists (it appeared while this report was "
+                                 "being made); pass --force to replace it")
+    assert target.read_text() == "the other run's\n"
+    assert [p.name for p in workspace.iterdir() if p.name.startswith(".advisor-")] == []

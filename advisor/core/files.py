@@ -237,11 +237,21 @@ def write_atomic(path: str | Path, text: str | Iterable[str], *, field: str | No
 
 
 def create_exclusive(
-    path: str | Path, text: str | Iterable[str], *, what: str = "file", field: str | None = None
+    path: str | Path,
+    text: str | Iterable[str],
+    *,
+    what: str = "file",
+    field: str | None = None,
+    exists_message: str | None = None,
 ) -> None:
-    """Create ``path`` whole or not at all; an existing file (or link) is never overwritten."""
+    """Create ``path`` whole or not at all; an existing file (or link) is never overwritten.
+
+    ``exists_message``: what to say when the file exists (default: that a ``what`` is never
+    overwritten, true of a decision record)."""
     target = _file_target(path, field)
-    exists = InputError(f"already exists; a {what} is never overwritten", source=str(target), field=field)
+    exists = InputError(
+        exists_message or f"already exists; a {what} is never overwritten", source=str(target), field=field
+    )
     if os.path.lexists(target) and not target.is_dir():
         raise exists
     _check_target(target, field)
@@ -335,4 +345,8 @@ def write_output(
     if force:
         write_atomic(path, text, field=field)
     else:
-        create_exclusive(path, text, what=what, field=field)
+        # Checked above: a file there now was made meanwhile (by another run); --force would replace it.
+        create_exclusive(
+            path, text, what=what, field=field,
+            exists_message=f"already exists (it appeared while this {what} was being made); pass --force to replace it",
+        )
