@@ -15,6 +15,7 @@ from typing import Any
 
 from advisor.core.assessment import Assessment
 from advisor.core.facts import FACTS
+from advisor.core.levers import unset_words
 from advisor.core.profile import Mode
 from advisor.core.variables import CHOICE_FACTS, VARIABLE_FACTS, current_value
 from advisor.views.formatting import money
@@ -64,7 +65,7 @@ def options(a: Assessment) -> list[Option]:
                 feasible=lever.feasible,
                 because=plain_because(lever.because, a),
                 distance=max((_distance(f, _now(a, f), v) for f, v in lever.changes.items()), default=0.0),
-                label="; ".join(change_label(words, f, v, _now(a, f)) for f, v in lever.changes.items()) + effect,
+                label="; ".join(_lever_label(words, a, lever.changes, f) for f in lever.changes) + effect,
                 lever=True,
             )
         )
@@ -181,6 +182,17 @@ def change_label(words: Words, fact: str, value: Any, now: Any) -> str:
     if value is None:
         return f"{question}: the default (now {_shown(words, fact, now)})"
     return f"{question}: {_shown(words, fact, value)} (now {_shown(words, fact, now)})"
+
+
+def _lever_label(words: Words, a: Assessment, changes: dict[str, Any], fact: str) -> str:
+    """A lever's change of one answer; a measurement of the model it replaces, left out,
+    says what is used instead: "Measured p95: estimated at the slow end of the published
+    range (now 30 s)"."""
+    now = _now(a, fact)
+    if changes[fact] is not None:
+        return change_label(words, fact, changes[fact], now)
+    used = unset_words(a.rules.catalogue, a.workload, changes, fact)
+    return f"{question_label(fact)}: {used} (now {_shown(words, fact, now)})"
 
 
 def _shown(words: Words, fact: str, value: Any) -> str:

@@ -292,7 +292,7 @@ def test_a_duration_is_rounded_in_the_unit_it_is_read_in():
     assert budgets == [345_600.0]
     lever = next(lv for lv in result.levers if set(lv.changes) == {"latency_budget_s"})
     assert lever.changes == {"latency_budget_s": 345_600.0}
-    assert lever.because.startswith("With a budget of 4 days: batch meets its contract")
+    assert lever.because.startswith("With a budget of 4 days: the recommendation becomes batch, which meets its contract")
 
 
 def test_a_mode_no_longer_ruled_out_is_explained_by_the_rule_that_ruled_it_out():

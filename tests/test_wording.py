@@ -81,7 +81,7 @@ def test_no_duration_is_written_before_budget(written: dict[str, str]) -> None:
 def test_a_budget_is_named_with_its_duration_after_it(before: dict[str, str]) -> None:
     """The levers and the considered options still say the budget, in words that read for any duration."""
     text = before["support-agent-tools text"]
-    assert "With a budget of 4 days: batch meets its contract" in text
+    assert "With a budget of 4 days: the recommendation becomes batch, which meets its contract" in text
     record = before["chatbot madr"]
     assert "answer after 3.47 s, over the budget of 2.50 s; **misses its contract**" in record
 
@@ -440,3 +440,71 @@ def test_the_build_list_keeps_the_names_in_its_items(written: dict[str, str]) ->
         assert "the overflow through the Batch API (its own limits, half price)" in record, template
         assert "batch api" not in record, template
     assert "must be built with: retry with exponential backoff" in written["support-agent-tools madr"]
+
+
+def _assessed(name: str):  # type: ignore[no-untyped-def]
+    from advisor import assess, load_profile
+
+    return assess(load_profile(EXAMPLES / f"{name}.yaml"), load_rules(SHIPPED_RULES), price_date=PRICE_DATE)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_lever_that_moves_the_mode_says_the_recommendation_becomes_it() -> None:
+    """The support reply is sync; gpt-5.4-mini makes it streaming, a new build. "streaming meets
+    its contract" read as if the decision stood; the sentence says the mode changes, in the
+    text and in the record's "What would make it cheaper"."""
+    from advisor import render_adr
+    from advisor.views.text import render_text
+
+    a = _assessed("support-reply-draft")
+    assert a.recommendation == "sync"
+    lever = next(lv for lv in a.levers if lv.changes == {"model": "gpt-5.4-mini"})
+    assert lever.recommendation == "streaming"
+    assert "): the recommendation becomes streaming, which meets its contract; the first token" in lever.because
+    same = next(lv for lv in a.levers if lv.recommendation == "sync")
+    assert ": sync meets its contract;" in same.because  # a lever that keeps the mode says so as before
+    for text in (render_text(a), *(render_adr(a, template=t) for t in ("madr", "nygard"))):
+        assert "the recommendation becomes streaming, which meets its contract" in _one_line(text)
+        assert "): streaming meets its contract" not in _one_line(text)
+
+
+def test_a_model_lever_names_every_other_field_it_changes_in_the_record() -> None:
+    """The clause check's lever to gpt-5.4-mini also sets the verdict step's 2,500 reasoning
+    tokens to 0; the recommend header listed it, the record's sentence did not."""
+    from advisor import render_adr
+
+    a = _assessed("reasoning-contract-check")
+    lever = next(lv for lv in a.levers if lv.changes.get("steps.verdict.model") == "gpt-5.4-mini")
+    assert lever.changes["steps.verdict.reasoning_tokens"] == 0
+    said = "its 2,500 reasoning tokens set to 0, as gpt-5.4-mini does not reason"
+    assert said in lever.because
+    record = _one_line(render_adr(a, template="madr"))
+    assert f"With gpt-5.4-mini for the verdict step (no measured speed in the provider catalogue: judged at the slow end of the published range), {said}:" in record
+
+
+def test_a_lever_says_what_replaces_the_measurement_it_drops() -> None:
+    """The 30-second report's p95 of 30 s is gpt-5.4's; the lever to gpt-5.4-mini drops it. The
+    header said "model_p95_s = the catalogue figure" where the catalogue has no speed for
+    gpt-5.4-mini: the estimate is at the slow end of the published range."""
+    from advisor.core.levers import unset_words
+    from advisor.views.text import render_text
+
+    a = _assessed("gray-zone-30s")
+    text = _one_line(render_text(a))
+    assert "the catalogue figure" not in text
+    assert "model = gpt-5.4-mini, model_p95_s unset (estimated at the slow end of the published range) -> async" in text
+    assert "its call time estimated in place of gpt-5.4's measured p95 of 30.0 s: async meets its contract" in text
+    # The questionnaire's "Try it" option says the same, in the questions' words.
+    from questionnaire import changes
+
+    option = next(o for o in changes.options(a) if o.lever and "model" in o.changes)
+    assert option.label.startswith("Model: gpt-5.4-mini (now gpt-5.4); Measured p95 of one model call: estimated at "
+                                   "the slow end of the published range (now 30.0 s)")
+    # Where the catalogue has the model's speed, the estimate is made from it.
+    catalogue = a.rules.catalogue
+    assert unset_words(catalogue, a.workload, {"model": "gpt-5.4", "model_p95_s": None}, "model_p95_s") == (
+        "estimated from gpt-5.4's speed in the provider catalogue"
+    )

@@ -42,13 +42,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from .catalogue import ModelSpec
+from .catalogue import Catalogue, ModelSpec
 from .engine import Evaluation
 from .errors import AdvisorError
 from .figures import count, money, seconds
 from .latency import model_speed
 from .probe import Decision, ModeProbe
-from .profile import Mode
+from .profile import Mode, WorkloadProfile
 from .provider import offered_service_tiers, provider_tier
 from .situation import Situation
 from .steps import WorkStep
@@ -129,13 +129,17 @@ class _Finder:
             )
         else:
             latency = f"the end-to-end p95 is {seconds(lat.end_to_end_p95_s)}"
-        verdict = "meets its contract" if decision.feasible else "still misses its contract"
+        if mode != self.mode:  # the lever moves the workload to another mode too: said, not implied
+            meets = "meets" if decision.feasible else "misses"
+            verdict = f"the recommendation becomes {mode}, which {meets} its contract"
+        else:
+            verdict = f"{mode} {'meets its contract' if decision.feasible else 'still misses its contract'}"
         if abs(delta) < 0.005:
             cost = "the same cost"
         else:
             cost = f"{money(abs(delta))} a month {'less' if delta < 0 else 'more'}"
         compared = "" if abs(delta) < 0.005 else " than as specified"
-        because = f"With {what}: {mode} {verdict}; {latency}; {cost}{compared}."
+        because = f"With {what}: {verdict}; {latency}; {cost}{compared}."
         return Lever(
             changes=dict(changes), recommendation=mode, feasible=decision.feasible, because=because,
             cost_change_usd_per_month=round(delta, 6),
@@ -156,7 +160,11 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
         reset = {name: None for name in (*_MEASURED, "rate_limits") if getattr(profile, name) is not None}
         thinking = "reasoning_tokens" if profile.reasoning_tokens else None
         given = (profile.ttft_s, profile.output_tokens_per_s)
-        yield from _models_for(finder, profile.provider, profile.model, "model", reset, "", thinking, given)
+        aside = _set_aside(profile.model, {name: getattr(profile, name) for name in reset})
+        yield from _models_for(
+            finder, profile.provider, profile.model, "model", reset, "", thinking, profile.reasoning_tokens or 0, aside,
+            given,
+        )
         return
     # A workload with steps: another model for its slowest step and for its most expensive one.
     steps = finder.base.steps
@@ -171,21 +179,26 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
             continue
         reset = {step.field(f): None for f in _MEASURED if getattr(step, f) is not None}
         thinking = step.field("reasoning_tokens") if step.reasoning_tokens else None
+        aside = _set_aside(step.model, {f: getattr(step, f) for f in _MEASURED if getattr(step, f) is not None})
         found += _models_for(
             finder, step.provider, step.model, step.field("model"), reset, f" for the {name} step", thinking,
-            (step.ttft_s, step.output_tokens_per_s),
+            step.reasoning_tokens, aside, (step.ttft_s, step.output_tokens_per_s),
         )
     yield from sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
 
 
 def _models_for(
     finder: _Finder, provider: str, model: str, field: str, reset: dict[str, None], where: str,
-    thinking: str | None = None, given: tuple[float | None, float | None] = (None, None),
+    thinking: str | None = None, reasoning_tokens: int = 0, aside: str = "",
+    given: tuple[float | None, float | None] = (None, None),
 ) -> list[Lever]:
     """Levers that put another catalogue model of the same provider in ``field``. A model
     that does not reason states no reasoning tokens (``thinking``, their field, set to 0).
-    One with no measured speed is judged no faster than the model it replaces where that one's
-    speed is measured (``given``: the workload's own first token and output speed for it)."""
+    Every other field a lever changes is said in its sentence, as its changes list it: the
+    measurements of the model it replaces (``reset``, in words ``aside``), the reasoning
+    tokens, the service tier. One with no measured speed is judged no faster than the model
+    it replaces where that one's speed is measured (``given``: the workload's own first token
+    and output speed for it)."""
     profile = finder.base.profile
     catalogue = finder.probe.ruleset.catalogue
     current = catalogue.resolve(provider, model)
@@ -206,10 +219,13 @@ def _models_for(
             continue
         name = (spec.match.exact or spec.match.prefix or spec.match.snapshot_of)[0]
         changes: dict[str, Any] = {field: name, **reset}
+        also = [aside] if aside else []
         if thinking is not None and not spec.reasons:
             changes[thinking] = 0
+            also.append(f"its {count(reasoning_tokens)} reasoning tokens set to 0, as {name} does not reason")
         if profile.service_tier not in offered_service_tiers(catalogue, catalogue.resolve(provider, name)):
             changes["service_tier"] = "standard"
+            also.append(f"on the standard tier, as {name} has no {profile.service_tier} tier")
         slowed = False
         if spec.speed is None and reference is not None:
             default = model_speed(catalogue, provider, name, profile.service_tier)
@@ -221,10 +237,59 @@ def _models_for(
         own = provider.lower() == profile.provider.lower()
         tier = provider_tier(catalogue, provider, profile.tier if own else None)[0]
         unknown = _unknown_of(spec, tier, (current.model_key or model) if slowed else None)
-        lever = finder.consider(changes, name + where + (f" ({unknown})" if unknown else ""))
+        what = name + where + (f" ({unknown})" if unknown else "") + "".join(f", {words}" for words in also)
+        lever = finder.consider(changes, what)
         if lever is not None:
             found.append(lever)
     return sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
+
+
+# A measurement of the model a lever replaces, in words: "p95 of 30.0 s".
+_MEASURED_WORDS = {
+    "model_p50_s": "median of {}", "model_p95_s": "p95 of {}", "ttft_s": "first token at {} (p95)",
+    "output_tokens_per_s": "output speed of {} tokens/s",
+}
+
+
+def _set_aside(model: str, given: Mapping[str, Any]) -> str:
+    """What a lever that changes the model no longer uses of the one it replaces: its
+    measured call times ("its call time estimated in place of gpt-5.4's measured p95 of
+    30.0 s"), the workload's own rate limits. Empty when it gave none."""
+    measured = [
+        _MEASURED_WORDS[name].format(count(value) if name == "output_tokens_per_s" else seconds(value))
+        for name, value in given.items() if name in _MEASURED_WORDS
+    ]
+    said = []
+    if measured:
+        joined = measured[0] if len(measured) == 1 else f"{', '.join(measured[:-1])} and {measured[-1]}"
+        said.append(f"its call time estimated in place of {model}'s measured {joined}")
+    if "rate_limits" in given:
+        said.append("the provider catalogue's rate limits in place of the workload's own")
+    return ", ".join(said)
+
+
+def unset_words(catalogue: Catalogue, profile: WorkloadProfile, changes: Mapping[str, Any], field: str) -> str:
+    """What a lever that changes the model uses for a field it leaves unset (``None`` in its
+    changes), as the assessment then fills it in: "estimated from gpt-5.4's speed in the
+    provider catalogue", "estimated at the slow end of the published range" (where the
+    catalogue has no speed for the model), "the provider catalogue's for gpt-5.4"."""
+    prefix, _, name = field.rpartition(".")
+    model_field = f"{prefix}.model" if prefix else "model"
+    step = next((s for s in profile.steps or () if f"steps.{s.name}" == prefix), None) if prefix else None
+    provider = (step.provider if step is not None else None) or profile.provider
+    model = changes.get(model_field) or (step.model if step is not None else None) or profile.model
+    spec = catalogue.resolve(provider, str(model)).model
+    if name == "rate_limits":
+        tier = provider_tier(catalogue, provider, profile.tier)[0]
+        known = spec is not None and tier is not None and tier in spec.limits
+        return f"the provider catalogue's for {model}" if known else "none known: the peak is not checked"
+    if spec is not None and spec.speed is not None:
+        basis = f"{model}'s speed in the provider catalogue"
+        return f"estimated from {basis}" if name in ("model_p50_s", "model_p95_s") else f"from {basis}"
+    basis = "the default for a model that reasons" if spec is not None and spec.reasons else (
+        "the slow end of the published range"
+    )
+    return f"estimated at {basis}" if name in ("model_p50_s", "model_p95_s") else basis
 
 
 def _measured_speed(

@@ -7,6 +7,7 @@ import textwrap
 
 from advisor.core.assessment import Assessment
 from advisor.core.capacity import Capacity
+from advisor.core.levers import unset_words
 from advisor.core.profile import WATCHED
 from advisor.core.provider import SHUTDOWN
 from advisor.core.validation import plain
@@ -114,7 +115,9 @@ def render_text(a: Assessment) -> str:
         add("Levers (each found by re-running the assessment)")
         for lever in a.levers:
             changes = ", ".join(
-                f"{field} = {'the catalogue figure' if value is None else _setting(value)}"
+                f"{field} = {_setting(value)}" if value is not None
+                # a measurement or limit of the model it replaces, left out: what is used instead
+                else f"{field} unset ({unset_words(a.rules.catalogue, w, lever.changes, field)})"
                 for field, value in lever.changes.items()
             )
             feasible = "" if lever.feasible else " (not feasible)"
