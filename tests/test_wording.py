@@ -508,3 +508,28 @@ def test_a_lever_says_what_replaces_the_measurement_it_drops() -> None:
     assert unset_words(catalogue, a.workload, {"model": "gpt-5.4", "model_p95_s": None}, "model_p95_s") == (
         "estimated from gpt-5.4's speed in the provider catalogue"
     )
+
+
+def test_a_request_of_several_calls_says_its_tokens_are_each_calls() -> None:
+    """The drug interaction check bills 2 x (4,000 in, 400 out) a request; its Context read
+    "each sends about 4,000 input tokens ... Each request makes 2 model calls in sequence",
+    as if 4,000 were the request's."""
+    from advisor import render_adr
+
+    a = _assessed("claims-triage-compliance")
+    assert a.workload.chained_calls == 2
+    for template in ("madr", "nygard"):
+        record = _one_line(render_adr(a, template=template))
+        assert ("; each makes 2 model calls in sequence, and each call sends about 4,000 input tokens and receives"
+                " about 400 output tokens of structured JSON from anthropic/claude-sonnet-4-5.") in record, template
+        assert "Each request makes 2 model calls" not in record, template
+    # One call, with tools: the tool time is the request's.
+    one = _one_line(render_adr(_tooled(), template="madr"))
+    assert "Its tools add 1.50 s to each request." in one
+
+
+def _tooled():  # type: ignore[no-untyped-def]
+    from advisor import assess, load_profile
+
+    profile = load_profile(EXAMPLES / "support-reply-draft.yaml")
+    return assess(profile.model_copy(update={"tool_latency_s": 1.5}), load_rules(SHIPPED_RULES), price_date=PRICE_DATE)

@@ -98,14 +98,16 @@ def _workload_words(a: Assessment) -> list[str]:
     )
     chain = ""
     if w.steps is None:
+        # The tokens are a call's: a request of several calls says so before it counts them.
+        who = (f"each makes {w.chained_calls} model calls in sequence, and each call" if w.chained_calls > 1
+               else "each")
         sentences.append(
-            f"It makes {w.requests_per_month:,} requests a month{peak}; each sends about {w.input_tokens or 0:,} input"
+            f"It makes {w.requests_per_month:,} requests a month{peak}; {who} sends about {w.input_tokens or 0:,} input"
             f" tokens and receives about {w.output_tokens or 0:,} output tokens of"
             f" {words.output_format[w.output_format].phrase} from {w.provider}/{w.model}."
         )
-        if w.chained_calls > 1 or w.tool_latency_s:
-            chain = f" Each request makes {w.chained_calls} model call{'s' if w.chained_calls > 1 else ''} in sequence"
-            chain += f" plus {seconds(w.tool_latency_s)} of tool time." if w.tool_latency_s else "."
+        if w.tool_latency_s:
+            chain = f" Its tools add {seconds(w.tool_latency_s)} to each request."
     else:
         steps = a.latency.steps
         # Plain text, as every sentence here: the template escapes the sentences once.
