@@ -533,3 +533,32 @@ def _tooled():  # type: ignore[no-untyped-def]
 
     profile = load_profile(EXAMPLES / "support-reply-draft.yaml")
     return assess(profile.model_copy(update={"tool_latency_s": 1.5}), load_rules(SHIPPED_RULES), price_date=PRICE_DATE)
+
+
+def _with(name: str, **changes: object):  # type: ignore[no-untyped-def]
+    from advisor import assess, load_profile
+
+    profile = load_profile(EXAMPLES / f"{name}.yaml").model_copy(update=changes)
+    return assess(profile, load_rules(SHIPPED_RULES), price_date=PRICE_DATE, what_if=False)
+
+
+def test_a_p95_is_written_as_a_sum_only_where_it_is_one() -> None:
+    """The drug interaction check's two calls of 9.41 s at p95, correlated at 0.5, make 18.5 s,
+    not 18.8 s: "18.5 s = 2 x 9.41 s per call" was no equation. Where the calls are slow
+    together and none is retried, the p95s add up and the "=" stays."""
+    from advisor import render_adr
+    from advisor.views.text import render_text
+
+    a = _assessed("claims-triage-compliance")
+    text = _one_line(render_text(a))
+    assert "end-to-end p95 18.5 s for 2 calls of 9.41 s p95 each (latency correlation 0.5); budget 5.00 s" in text
+    assert "= 2 x" not in text
+    record = _one_line(render_adr(a, template="madr"))
+    assert "End-to-end p95 18.5 s (2 calls of 9.41 s estimated p95 each, latency correlation 0.5; p50 16.3 s" in record
+    assert "2 x 9.41 s" not in record
+    together = _with("claims-triage-compliance", latency_correlation=1.0)
+    assert "end-to-end p95 18.8 s = 2 x 9.41 s per call; budget" in _one_line(render_text(together))
+    # One call is its own p95, unless a retry adds an attempt to some requests.
+    assert "end-to-end p95 2.72 s = 1 x 2.72 s per call; budget 4.00 s" in _one_line(render_text(_assessed("support-reply-draft")))
+    retried = _one_line(render_text(_with("support-reply-draft", retry_rate=0.02)))
+    assert "for 1 call of 2.72 s p95 (2% of calls retried); budget 4.00 s" in retried, retried[:600]

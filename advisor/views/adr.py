@@ -36,6 +36,7 @@ from . import markdown
 from .formatting import (
     batch_prices,
     budget_digits,
+    calls_p95,
     count,
     headroom_words,
     measured_sentence,
@@ -144,7 +145,8 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
         extra = budget_digits(a.facts)
         spread = f"p50 {seconds(lat.end_to_end_p50_s, extra)}, p99 {seconds(lat.end_to_end_p99_s, extra)}"
         if w.steps is None:
-            parts = f"{lat.calls} x {seconds(lat.per_call_p95_s)} {how} per call{tools}; {spread}"
+            _, calls, why = calls_p95(lat, w.retry_rate, how)
+            parts = f"{calls}{f', {why}' if why else ''}; {spread}"
         else:
             parts = f"{_plural(len(lat.steps), 'step')}, {_plural(lat.calls, 'call')}{tools}; {spread}"
         e2e, budget = seconds(lat.end_to_end_p95_s, extra), seconds(w.latency_budget_s, extra)

@@ -32,13 +32,35 @@ from advisor.core.figures import count as count
 from advisor.core.figures import money as money
 from advisor.core.figures import percent as percent
 from advisor.core.figures import seconds as seconds
+from advisor.core.validation import plain
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from advisor.core.assessment import Assessment, PriceBasis
     from advisor.core.cost import ModeCost
+    from advisor.core.latency import LatencyEstimate
     from advisor.core.profile import Evidence, Mode
+
+
+def calls_p95(lat: LatencyEstimate, retry_rate: float, how: str = "") -> tuple[bool, str, str]:
+    """How a request of identical calls (the single-call shorthand) comes to its end-to-end
+    p95: whether it is their sum, the calls (and tools) in words, and what makes it not one.
+
+    The p95 of a sum is the sum of the p95s only when the calls are slow together (a latency
+    correlation of 1) or there is one call, and no call is retried (docs/cost-model.md,
+    Latency): then "1 x 2.72 s per call + 0.40 s tools" is an equation; otherwise "2 calls of
+    9.41 s p95 each" and "latency correlation 0.5", "2% of calls retried". A request without
+    tools says none."""
+    tools = sum(s.calls * s.tool_latency_s for s in lat.steps)
+    per = f"{seconds(lat.per_call_p95_s)}{f' {how}' if how else ''}"
+    if retry_rate == 0 and (lat.calls == 1 or lat.latency_correlation >= 1):
+        return True, f"{lat.calls} x {per} per call" + (f" + {seconds(tools)} tools" if tools else ""), ""
+    calls = f"{lat.calls} call{'s' if lat.calls != 1 else ''} of {per} p95{' each' if lat.calls != 1 else ''}"
+    calls += f" and {seconds(tools)} of tools" if tools else ""
+    why = [f"latency correlation {plain(lat.latency_correlation)}"] if lat.calls != 1 else []
+    why += [f"{percent(retry_rate)} of calls retried"] if retry_rate else []
+    return False, calls, ", ".join(why)
 
 
 def in_a_sentence(item: str) -> str:

@@ -15,6 +15,7 @@ from advisor.core.validation import plain
 from .formatting import (
     batch_prices,
     budget_digits,
+    calls_p95,
     count,
     measured_sentence,
     money,
@@ -138,10 +139,9 @@ def render_text(a: Assessment) -> str:
     extra = budget_digits(a.facts)  # a time that would read as the budget gets the digits to tell it apart
     e2e, budget = seconds(lat.end_to_end_p95_s, extra), seconds(w.latency_budget_s, extra)
     if w.steps is None:
-        add(
-            f"  end-to-end p95 {e2e} = {lat.calls} x {seconds(lat.per_call_p95_s)}"
-            f" per call + {seconds(tools)} tools; budget {budget} ({verdict} budget)"
-        )
+        exact, calls, why = calls_p95(lat, w.retry_rate)
+        made = f"= {calls}" if exact else f"for {calls} ({why})"
+        add(f"  end-to-end p95 {e2e} {made}; budget {budget} ({verdict} budget)")
     else:
         add(
             f"  end-to-end p95 {e2e}: {plural(len(lat.steps), 'step')},"
