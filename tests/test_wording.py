@@ -562,3 +562,15 @@ def test_a_p95_is_written_as_a_sum_only_where_it_is_one() -> None:
     assert "end-to-end p95 2.72 s = 1 x 2.72 s per call; budget 4.00 s" in _one_line(render_text(_assessed("support-reply-draft")))
     retried = _one_line(render_text(_with("support-reply-draft", retry_rate=0.02)))
     assert "for 1 call of 2.72 s p95 (2% of calls retried); budget 4.00 s" in retried, retried[:600]
+
+
+def test_an_embedding_returns_a_vector_not_zero_tokens_of_one() -> None:
+    """The corpus embedding's Context read "receives about 0 output tokens of an embedding vector"."""
+    from advisor import render_adr
+
+    a = _assessed("rag-corpus-embedding")
+    for template in ("madr", "nygard"):
+        record = _one_line(render_adr(a, template=template))
+        assert ("each sends about 600 input tokens and returns one embedding vector from openai/text-embedding-3-small."
+                in record), template
+        assert "0 output tokens" not in record, template

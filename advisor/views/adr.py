@@ -102,10 +102,15 @@ def _workload_words(a: Assessment) -> list[str]:
         # The tokens are a call's: a request of several calls says so before it counts them.
         who = (f"each makes {w.chained_calls} model calls in sequence, and each call" if w.chained_calls > 1
                else "each")
+        # An embedding writes no tokens: it returns a vector, not "about 0 output tokens" of one.
+        receives = (
+            "returns one embedding vector" if w.output_format == "embedding" and not w.output_tokens
+            else f"receives about {w.output_tokens or 0:,} output tokens of"
+            f" {words.output_format[w.output_format].phrase}"
+        )
         sentences.append(
             f"It makes {w.requests_per_month:,} requests a month{peak}; {who} sends about {w.input_tokens or 0:,} input"
-            f" tokens and receives about {w.output_tokens or 0:,} output tokens of"
-            f" {words.output_format[w.output_format].phrase} from {w.provider}/{w.model}."
+            f" tokens and {receives} from {w.provider}/{w.model}."
         )
         if w.tool_latency_s:
             chain = f" Its tools add {seconds(w.tool_latency_s)} to each request."
