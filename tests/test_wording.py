@@ -408,7 +408,18 @@ def test_an_embedding_is_not_argued_for_or_timed_as_a_stream(written: dict[str, 
         assert "Output speed" not in written[name] and "0 tokens /" not in written[name], name
     # A text answer still gives its first token.
     assert "its first token comes after 0.67 s at p95" in written["chatbot madr"]
-    assert "first visible token when streaming: 0.67 s" in written["chatbot text"]
+    assert "end to end; first visible token 0.67 s (p95)" in written["chatbot text"]
+
+
+def test_the_text_says_the_first_visible_token_once() -> None:
+    """The Latency section said "first visible token 0.67 s (p95)" and, on the next line, "first
+    visible token when streaming: 0.67 s": the same figure twice."""
+    from advisor.views.text import render_text
+
+    for name in ("chatbot", "rag-chat-rewrite", "claims-triage-compliance"):
+        text = render_text(_assessed(name))
+        latency = text.split("\nLatency\n", 1)[1].split("\n\n", 1)[0]
+        assert latency.count("first visible token") == 1, (name, latency)
 
 
 def test_a_background_workload_is_not_told_it_is_another_one(written: dict[str, str]) -> None:

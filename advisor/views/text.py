@@ -151,8 +151,6 @@ def render_text(a: Assessment) -> str:
     add(f"  {distribution_line(a)}")
     if w.evidence is not None:
         add(_wrap(measured_sentence(w.evidence)))
-    if w.output_format != "embedding":  # a vector has no token to show as it comes
-        add(f"  first visible token when streaming: {seconds(lat.time_to_first_token_s, extra)}")
     if w.steps is not None:
         add("  steps (one call of each, p50 / p95; tools per call; tokens per call; tokens a month):")
         width = max(len(row.name) for row in step_rows(a)) + 2
