@@ -585,3 +585,19 @@ def test_an_embedding_returns_a_vector_not_zero_tokens_of_one() -> None:
         assert ("each sends about 600 input tokens and returns one embedding vector from openai/text-embedding-3-small."
                 in record), template
         assert "0 output tokens" not in record, template
+
+
+def test_the_text_adds_no_tool_time_where_there_are_no_tools() -> None:
+    """"+ 0 s tools" in every single-call summary, "1 step, 1 call, 0 s tools" and "tools 0 s"
+    in the step lines: a term of nothing. A step with tools still says them."""
+    from advisor.views.text import render_text
+
+    for name in ("chatbot", "reasoning-contract-check", "rag-chat-rewrite", "support-agent-tools"):
+        latency = _one_line(render_text(_assessed(name)).split("\nLatency\n", 1)[1].split("\n\n", 1)[0])
+        assert " 0 s tools" not in latency and "tools 0 s" not in latency, (name, latency)
+    rag = _one_line(render_text(_assessed("rag-chat-rewrite")))
+    assert "end-to-end p95 6.11 s: 2 steps, 2 calls, 0.40 s tools; budget 2.50 s" in rag
+    assert "rewrite gpt-5.4, 1 call: 0.85 s / 1.13 s; 600 in" in rag
+    assert "answer * gpt-5.4, 1 call: 4.37 s / 4.65 s, tools 0.40 s; 3,500 in" in rag
+    assert "end-to-end p95 56.8 s: 1 step, 1 call; budget 1 min" in _one_line(render_text(_assessed("reasoning-contract-check")))
+    assert "end-to-end p95 4.65 s = 1 x 4.65 s per call; budget 2.50 s" in _one_line(render_text(_assessed("chatbot")))

@@ -145,8 +145,8 @@ def render_text(a: Assessment) -> str:
     else:
         add(
             f"  end-to-end p95 {e2e}: {plural(len(lat.steps), 'step')},"
-            f" {plural(lat.calls, 'call')},"
-            f" {seconds(tools)} tools; budget {budget} ({verdict} budget)"
+            f" {plural(lat.calls, 'call')}{f', {seconds(tools)} tools' if tools else ''};"
+            f" budget {budget} ({verdict} budget)"
         )
     add(f"  {distribution_line(a)}")
     if w.evidence is not None:
@@ -154,11 +154,12 @@ def render_text(a: Assessment) -> str:
     if w.steps is not None:
         add("  steps (one call of each, p50 / p95; tools per call; tokens per call; tokens a month):")
         width = max(len(row.name) for row in step_rows(a)) + 2
-        for row in step_rows(a):
+        for row, step in zip(step_rows(a), lat.steps, strict=True):
             name = f"{row.name}{' *' if row.shown else ''}"
             calls = f"{row.calls} call{'s' if row.calls > 1 else ''}"
+            tooled = f", tools {row.tools}" if step.tool_latency_s else ""  # a step without tools says none
             add(
-                f"    {name:<{width}} {row.model}, {calls}: {row.call_p50} / {row.call_p95}, tools {row.tools};"
+                f"    {name:<{width}} {row.model}, {calls}: {row.call_p50} / {row.call_p95}{tooled};"
                 f" {row.tokens}; {row.monthly}"
             )
         if w.interaction in WATCHED:
