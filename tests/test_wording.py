@@ -101,7 +101,7 @@ def test_within_the_budget_follows_a_figure_that_is_within_it(written: dict[str,
                      if float(m.group(2)) * unit[m.group(3)] > float(m.group(4)) * unit[m.group(5)]])
     }
     assert wrong == {}
-    assert "whole answer 3.47 s, first token 0.42 s, within the budget of 2.50 s" in before["chatbot madr"]
+    assert "first token 0.42 s, within the budget of 2.50 s; whole answer 3.47 s;" in before["chatbot madr"]
 
 
 def test_a_person_reads_the_shown_step_only_where_a_person_watches(written: dict[str, str]) -> None:
@@ -601,3 +601,17 @@ def test_the_text_adds_no_tool_time_where_there_are_no_tools() -> None:
     assert "answer * gpt-5.4, 1 call: 4.37 s / 4.65 s, tools 0.40 s; 3,500 in" in rag
     assert "end-to-end p95 56.8 s: 1 step, 1 call; budget 1 min" in _one_line(render_text(_assessed("reasoning-contract-check")))
     assert "end-to-end p95 4.65 s = 1 x 4.65 s per call; budget 2.50 s" in _one_line(render_text(_assessed("chatbot")))
+
+
+def test_a_streams_option_puts_the_budget_beside_the_first_token_it_judges() -> None:
+    """The chatbot's option read "whole answer 4.65 s, first token 0.67 s, within the budget of
+    2.50 s", as if the whole answer were within it: the first token is judged, the whole
+    answer is said after the budget."""
+    from advisor import render_adr
+
+    a = _assessed("chatbot")
+    for template in ("madr", "nygard"):
+        record = _one_line(render_adr(a, template=template))
+        assert ("Streaming response (`streaming`): $3,777 a month; first token 0.67 s, within the budget of 2.50 s;"
+                " whole answer 4.65 s; **chosen**.") in record, template
+        assert "whole answer 4.65 s, first token" not in record, template

@@ -358,9 +358,10 @@ def budget_beside(a: Assessment) -> str:
 
 
 def latency_short(a: Assessment, mode: str) -> str:
-    """The latency an option offers, in a few words: "whole answer 4.00 s, first token 0.50 s".
-    The figure judged against the budget comes last, next to the verdict the record writes
-    after it (a stream is judged by its first token)."""
+    """The latency an option offers, in a few words: "answer after 4.00 s", "first token 0.50 s":
+    the figure judged against the budget, which the record writes next to it ("..., within the
+    budget of 2.50 s"). A stream is judged by its first token; its whole answer is said after
+    the budget (``latency_after``), so that it does not read as the figure within it."""
     lat = a.latency
     extra = budget_digits(a.facts)
 
@@ -370,7 +371,7 @@ def latency_short(a: Assessment, mode: str) -> str:
     if streams_nothing(a, mode):
         return "an embedding has no tokens to stream"
     if mode == "streaming":
-        return f"whole answer {said(lat.end_to_end_p95_s)}, first token {said(lat.time_to_first_token_s)}"
+        return f"first token {said(lat.time_to_first_token_s)}"
     if mode == "async":
         drain = a.capacity.drain_time_s
         if drain is None:
@@ -382,6 +383,14 @@ def latency_short(a: Assessment, mode: str) -> str:
         window = a.facts.get("batch_window_s")
         return f"results within {said(window)}" if a.pricing.batch_available and window else "no batch API"
     return f"answer after {said(lat.end_to_end_p95_s)}"
+
+
+def latency_after(a: Assessment, mode: str) -> str:
+    """What an option's latency says after the budget it is judged against: a stream's whole
+    answer ("whole answer 4.65 s"); "" for the others."""
+    if mode != "streaming" or streams_nothing(a, mode):
+        return ""
+    return f"whole answer {seconds(a.latency.end_to_end_p95_s, budget_digits(a.facts))}"
 
 
 def _phrase(title: str) -> str:
@@ -499,7 +508,8 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     else:
         verdict = f"ranked {rank.rank} of {len(a.ranking)}"
     return {"mode": mode, "label": modes[mode].label, "pros": pros, "cons": cons, "verdict": verdict,
-            "latency": latency, "latency_short": latency_short(a, mode), "within_budget": within,
+            "latency": latency, "latency_short": latency_short(a, mode), "latency_after": latency_after(a, mode),
+            "within_budget": within,
             "budget": budget_beside(a),
             # Whether its time can be set against the budget: a Batch API the provider lacks has none.
             "timed": timed,
