@@ -208,7 +208,8 @@ def test_madr_content_a_cto_needs():
     # Each option argued from the assessment: its rules, its latency against the budget, its cost, its risk.
     batch = text.split("### Batch API (chosen)")[1].split("\n### ")[0]
     assert "- Good, because hours or overnight is batch (`latency-overnight`)" in batch
-    assert "- Bad, because results come within the provider's 24 h batch window" in batch
+    assert ("- Bad, because most batches complete well under an hour, but the provider guarantees results only"
+            " within its window of 24 h, longer than the budget of 8 h") in batch
     assert "- Bad, because its monthly cost of $260 is $225 a month more than the cheapest option" in batch
     sync = text.split("### Synchronous call\n")[1].split("\n### ")[0]
     assert "- Good, because it is the cheapest option, at $35.10 a month" in sync

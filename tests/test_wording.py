@@ -615,3 +615,24 @@ def test_a_streams_option_puts_the_budget_beside_the_first_token_it_judges() -> 
         assert ("Streaming response (`streaming`): $3,777 a month; first token 0.67 s, within the budget of 2.50 s;"
                 " whole answer 4.65 s; **chosen**.") in record, template
         assert "whole answer 4.65 s, first token" not in record, template
+
+
+def test_batch_chosen_with_a_budget_shorter_than_its_window_is_a_risk_said_once(written: dict[str, str]) -> None:
+    """The nightly content audit (8 h budget, a 24 h batch window) read "Feasible: batch meets
+    its contract" in its text and "results within 24 h, over the budget of 8 h; **chosen**" in
+    its record: chosen and over budget at once. The rule set accepts batch from an hour on, as
+    a risk with an alert; every output now says which."""
+    text = " ".join(written["nightly-content-audit text"].split())
+    assert ("Feasible: batch meets its contract for this workload; most batches complete well under an hour, but"
+            " the provider guarantees results only within its window of 24 h, longer than the budget of 8 h (a risk:"
+            " the checklist has an alert") in text
+    assert "as a batch: most batches complete well under an hour" in text
+    for template in ("madr", "nygard"):
+        record = written[f"nightly-content-audit {template}"]
+        assert ("results guaranteed within 24 h, most batches well under an hour, at risk against the budget of 8 h;"
+                " **chosen**") in record, template
+        assert "over the budget of 8 h; **chosen**" not in record, template
+    # A budget too short for a batch at all says the window and the miss, not what most batches take.
+    chat = written["chatbot madr"]
+    assert "results within 24 h, over the budget of 2.50 s; **ruled out**" in chat
+    assert "well under an hour" not in chat

@@ -49,7 +49,7 @@ from .figures import count, money, seconds
 from .latency import model_speed
 from .probe import Decision, ModeProbe
 from .profile import Mode, WorkloadProfile
-from .provider import offered_service_tiers, provider_tier
+from .provider import batch_window_words, offered_service_tiers, provider_tier
 from .situation import Situation
 from .steps import WorkStep
 from .variables import Value, field_range
@@ -122,11 +122,7 @@ class _Finder:
         if mode == "streaming":
             latency = f"the first token arrives at {seconds(lat.time_to_first_token_s)} (p95)"
         elif mode == "batch" and window is not None:  # batch is judged by its window, as the record judges it
-            latency = (
-                f"results come within the provider's batch window of {seconds(window)}" if lat.calls == 1
-                else f"results come within {seconds(window)}, the provider's batch window for each of"
-                f" {lat.calls} dependent calls"
-            )
+            latency = batch_window_words(window, situation.profile.latency_budget_s, lat.calls)
         else:
             latency = f"the end-to-end p95 is {seconds(lat.end_to_end_p95_s)}"
         if mode != self.mode:  # the lever moves the workload to another mode too: said, not implied

@@ -13,7 +13,34 @@ from dataclasses import dataclass
 from .assumption import Assumption
 from .catalogue import Catalogue, ModelSpec, ResolvedModel
 from .errors import InputError, UnknownModelError
+from .figures import seconds
 from .profile import WorkloadProfile
+
+# "In practice, most batches complete well under an hour despite the 24-hour guarantee"
+# (When to Skip Real-Time LLM Inference § Where the Break-Even Actually Is).
+USUAL_BATCH_S = 3600.0
+
+
+def batch_window_words(window_s: float, budget_s: float, calls: int = 1, *, extra: int = 0) -> str:
+    """When a batch's results come, against the budget: within the provider's window, and,
+    where the budget is shorter than the window, that most batches finish well under an hour
+    but only the window is guaranteed (When to Skip Real-Time LLM Inference § Where the
+    Break-Even Actually Is: providers "just won't guarantee faster"). ``extra``: digits a
+    time set against the budget needs to read apart from it (advisor.core.figures)."""
+    window, budget = seconds(window_s, extra), seconds(budget_s, extra)
+    # The window is one per dependent call: 4 days for 4 calls of a 24 h window.
+    within = (f"the provider's batch window of {window}" if calls == 1
+              else f"{window}, the provider's batch window for each of {calls} dependent calls")
+    if budget_s >= window_s:
+        return f"results come within {within}"
+    if budget_s < USUAL_BATCH_S:  # what most batches take is beside the point: it misses too
+        return f"results come within {within}, longer than the budget of {budget}"
+    guaranteed = (f"its window of {window}" if calls == 1
+                  else f"{window}, its window for each of {calls} dependent calls")
+    return (
+        f"most batches complete well under an hour, but the provider guarantees results only within"
+        f" {guaranteed}, longer than the budget of {budget}"
+    )
 
 
 def account_tier(catalogue: Catalogue, profile: WorkloadProfile) -> tuple[str | None, Assumption | None]:

@@ -26,7 +26,7 @@ from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError
 from advisor.core.policy import fill
 from advisor.core.profile import MODES, WATCHED, Mode, check_name
-from advisor.core.provider import SHUTDOWN
+from advisor.core.provider import SHUTDOWN, USUAL_BATCH_S, batch_window_words
 from advisor.core.validation import plain
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
 from advisor.records.folder import RecordLink, write_record
@@ -312,17 +312,10 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         window = a.facts.get("batch_window_s")
         if not a.pricing.batch_available or window is None:
             return False, "the provider has no batch API"
-        calls = a.latency.calls
-        within = (
-            f"the provider's {judged(window)} batch window" if calls == 1
-            else f"{judged(window)}, the provider's batch window for each of {calls} dependent calls"
-        )
+        words = batch_window_words(window, budget, a.latency.calls, extra=extra)
         if budget >= window:
-            return True, f"results come within {within}, within the budget of {judged(budget)}"
-        return False, (
-            f"results come within {within} (most batches finish within an hour),"
-            f" longer than the budget of {judged(budget)}"
-        )
+            return True, f"{words}, within the budget of {judged(budget)}"
+        return False, words
     return e2e <= budget, f"the whole answer comes after {judged(e2e)} at p95, {verdict(e2e)}"
 
 
@@ -381,7 +374,11 @@ def latency_short(a: Assessment, mode: str) -> str:
         return f"result after {said(lat.end_to_end_p95_s)} plus queue wait"
     if mode == "batch":
         window = a.facts.get("batch_window_s")
-        return f"results within {said(window)}" if a.pricing.batch_available and window else "no batch API"
+        if not a.pricing.batch_available or not window:
+            return "no batch API"
+        if window > a.workload.latency_budget_s >= USUAL_BATCH_S:  # guaranteed only within the window
+            return f"results guaranteed within {said(window)}, most batches well under an hour"
+        return f"results within {said(window)}"
     return f"answer after {said(lat.end_to_end_p95_s)}"
 
 
@@ -510,6 +507,8 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     return {"mode": mode, "label": modes[mode].label, "pros": pros, "cons": cons, "verdict": verdict,
             "latency": latency, "latency_short": latency_short(a, mode), "latency_after": latency_after(a, mode),
             "within_budget": within,
+            # Batch the rule set accepts with a budget shorter than its window: a risk, not a miss.
+            "at_risk": mode == "batch" and not within and timed and missed is None and not ruled_out,
             "budget": budget_beside(a),
             # Whether its time can be set against the budget: a Batch API the provider lacks has none.
             "timed": timed,

@@ -32,6 +32,7 @@ from advisor.core.figures import count as count
 from advisor.core.figures import money as money
 from advisor.core.figures import percent as percent
 from advisor.core.figures import seconds as seconds
+from advisor.core.provider import batch_window_words
 from advisor.core.validation import plain
 
 if TYPE_CHECKING:
@@ -61,6 +62,18 @@ def calls_p95(lat: LatencyEstimate, retry_rate: float, how: str = "") -> tuple[b
     why = [f"latency correlation {plain(lat.latency_correlation)}"] if lat.calls != 1 else []
     why += [f"{percent(retry_rate)} of calls retried"] if retry_rate else []
     return False, calls, ", ".join(why)
+
+
+def batch_window_risk(a: Assessment) -> str | None:
+    """Where batch is recommended with a budget shorter than the provider's window (a risk the
+    rule set accepts from an hour on, with an alert on the checklist), the words that say so;
+    else None."""
+    window = a.facts.get("batch_window_s")
+    budget = a.workload.latency_budget_s
+    if a.recommendation != "batch" or not a.pricing.batch_available or window is None or budget >= window:
+        return None
+    words = batch_window_words(window, budget, a.latency.calls, extra=budget_digits(a.facts))
+    return f"{words} (a risk: the checklist has an alert for a batch still running as the budget runs out)"
 
 
 def in_a_sentence(item: str) -> str:

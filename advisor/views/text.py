@@ -9,11 +9,12 @@ from advisor.core.assessment import Assessment
 from advisor.core.capacity import Capacity
 from advisor.core.levers import unset_words
 from advisor.core.profile import WATCHED
-from advisor.core.provider import SHUTDOWN
+from advisor.core.provider import SHUTDOWN, batch_window_words
 from advisor.core.validation import plain
 
 from .formatting import (
     batch_prices,
+    batch_window_risk,
     budget_digits,
     calls_p95,
     count,
@@ -78,7 +79,9 @@ def render_text(a: Assessment) -> str:
     add(f"{w.name}: {a.recommendation.upper()} ({a.contract} contract)")
     add(_wrap(a.reason, "  "))
     if a.feasible:
-        add(f"  Feasible: {a.recommendation} meets its contract for this workload.")
+        feasible = f"Feasible: {a.recommendation} meets its contract for this workload"
+        risk = batch_window_risk(a)
+        add(_wrap(f"{feasible}; {risk}." if risk else f"{feasible}.", "  "))
     else:
         add(_wrap(f"NOT FEASIBLE as specified: {a.infeasible_reason or ''}", "  "))
     if a.decided_by:
@@ -149,6 +152,9 @@ def render_text(a: Assessment) -> str:
             f" budget {budget} ({verdict} budget)"
         )
     add(f"  {distribution_line(a)}")
+    if a.recommendation == "batch" and (window := a.facts.get("batch_window_s")) is not None:
+        # The figures above are a direct call's; a batch's results come by its window.
+        add(_wrap(f"as a batch: {batch_window_words(window, w.latency_budget_s, lat.calls, extra=extra)}", "  "))
     if w.evidence is not None:
         add(_wrap(measured_sentence(w.evidence)))
     if w.steps is not None:
