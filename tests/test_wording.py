@@ -636,3 +636,14 @@ def test_batch_chosen_with_a_budget_shorter_than_its_window_is_a_risk_said_once(
     chat = written["chatbot madr"]
     assert "results within 24 h, over the budget of 2.50 s; **ruled out**" in chat
     assert "well under an hour" not in chat
+
+
+def test_a_record_says_it_is_not_feasible_right_after_what_it_chose(written: dict[str, str]) -> None:
+    """The drug interaction check's record said "Not feasible as specified" after its rules and
+    the sentence on ruled-out options, some 700 characters into its outcome: a board member
+    reading the first lines took the job for a working answer."""
+    for template, chosen in (("madr", 'Chosen option: "Asynchronous job", because'), ("nygard", "We will run the")):
+        record = written[f"claims-triage-compliance {template}"]  # on one line
+        start = record.index(chosen)
+        said = record.index("**Not feasible as specified:**", start)
+        assert said < record.index("Decided by", start) < record.index("What would make it feasible", start), template
