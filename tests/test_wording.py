@@ -647,3 +647,18 @@ def test_a_record_says_it_is_not_feasible_right_after_what_it_chose(written: dic
         start = record.index(chosen)
         said = record.index("**Not feasible as specified:**", start)
         assert said < record.index("Decided by", start) < record.index("What would make it feasible", start), template
+
+
+def test_a_record_says_why_it_chose_a_dearer_mode(written: dict[str, str]) -> None:
+    """The corpus embedding's record chose batch "at half price" while its own cost table put
+    batch $101 a month above a plain synchronous script, and no sentence reconciled the two.
+    Where the choice costs more than today's mode or a cheaper one the policy allows, the
+    outcome now says by how much and why; a mode the policy rules out is no comparison."""
+    for template in ("madr", "nygard"):
+        record = written[f"rag-corpus-embedding {template}"]
+        assert ("Batch API costs $101 a month more than Synchronous call, which ranks below it on the other axes:"
+                " its token bill falls from $60.00 to $30.00, but its build adds $111 a month") in record, template
+        assert "batch pays for itself only from 21,851,852 requests a month" in record, template
+        assert "which is ruled out:" not in written[f"support-reply-draft {template}"], template
+    text = " ".join(written["deepseek-catalogue-enrichment text"].split())
+    assert "Asynchronous job costs $272 a month more than Synchronous call, which ranks below it" in text

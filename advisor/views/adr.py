@@ -47,6 +47,7 @@ from .formatting import (
     prices_of,
     seconds,
     times,
+    tradeoff_in_words,
 )
 from .limits import NEVER_DRAINS, drained, headroom, limit_fields, limits_page, limits_use
 from .sources import cite, cited_titles
@@ -747,6 +748,9 @@ def record_context(
             "because": _lower_first(a.reason),
             "feasible": a.feasible,
             "infeasible_reason": a.infeasible_reason,
+            # Where money and mode seem to disagree (it costs more than today's mode or a
+            # cheaper one), one sentence on why.
+            "tradeoff": tradeoff_in_words(a, allowed_only=True),
             "decided_by": list(a.decided_by),
             "patterns": [{**p.model_dump(mode="json"), "source": cite(p.source, sources)} for p in a.patterns],
             "excluded": [e.model_dump(mode="json") for e in a.excluded],

@@ -267,7 +267,7 @@ def _bill_change(before: float, after: float) -> str:
     return f"its token bill {'falls' if after < before else 'rises'} from {money(before)} to {money(after)}"
 
 
-def tradeoff_in_words(a: Assessment) -> str | None:
+def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | None:
     """One sentence when money and mode seem to disagree: the recommended mode costs more
     than today's mode, or than a cheaper mode, and why (the token bill, the build amortised,
     the infrastructure, the batch break-even volume) and why the cheaper one is not chosen.
@@ -279,12 +279,15 @@ def tradeoff_in_words(a: Assessment) -> str | None:
     """
     modes, new = a.rules.header.modes, a.recommendation
     today = a.workload.current_mode
-    other = today if today is not None and today != new else min(a.costs, key=lambda m: a.costs[m].total_usd)
+    excluded = {e.mode for e in a.excluded}
+    # ``allowed_only``: against a cheaper mode only where the policy allows it (a record need
+    # not say that a chat costs more than the batch it rules out), or today's.
+    cheaper = [m for m in a.costs if not (allowed_only and m in excluded)]
+    other = today if today is not None and today != new else min(cheaper, key=lambda m: a.costs[m].total_usd)
     chosen, compared = a.costs[new], a.costs[other]
     more = chosen.total_usd - compared.total_usd
     if other == new or more <= 0.005:
         return None
-    excluded = {e.mode for e in a.excluded}
     unmet = {u.mode for u in a.unmet}
     if other == today:
         whom = f"{modes[other].label} (today)"

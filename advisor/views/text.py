@@ -25,6 +25,7 @@ from .formatting import (
     priced_models,
     saving_cell,
     seconds,
+    tradeoff_in_words,
 )
 from .limits import NEVER_DRAINS, drained, model_summary, peak_summary
 from .sources import cite
@@ -97,6 +98,8 @@ def render_text(a: Assessment) -> str:
             f" move to {new.phrase} ({a.recommendation}), {move}.",
             "  ",
         ))
+    elif (tradeoff := tradeoff_in_words(a, allowed_only=True)) is not None:  # a dearer mode chosen: why
+        add(_wrap(tradeoff, "  "))
     add("")
 
     add("Ranking (weighted score; " + ", ".join(f"{x.name} x{x.weight:g}" for x in a.axes) + ")")
