@@ -920,6 +920,32 @@ def test_a_provider_without_a_batch_api_is_said_so_with_no_invented_batch_figure
     assert not re.search(r"^- (Bad, because|Against:) the provider has no batch API$", text, re.M)
 
 
+UNPRICED = ("deepseek-flash reasons before it answers and the workload gives no reasoning_tokens; its bill is"
+            " higher by what it reasons")
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_reasoning_model_without_reasoning_tokens_has_its_money_say_they_are_not_priced(template):
+    """deepseek-flash reasons before it answers: its first token waits for the reasoning (o3's
+    median), but with no reasoning_tokens given the bill has none of it. Where the money is
+    shown (the cost driver, the cost section, the text's cost table) it says so, and makes up
+    no number of reasoning tokens; a workload that gives them (gpt-5.5's 2,500) says nothing."""
+    a = fixed_assessment(EXAMPLES / "deepseek-catalogue-enrichment.yaml")
+    text = " ".join(render_adr(a, template=template, date=DATE).split())
+    assert ("**Cost and burst** (weight 1.5): $396 a month in tokens at standard prices, no batch API, so no batch"
+            f" discount; peak 14 requests/min with 99% rate-limit headroom. Reasoning tokens are not priced: {UNPRICED}.")\
+        in text
+    assert f"| $1.06 | **Reasoning tokens are not priced:** {UNPRICED}. Prices of deepseek/deepseek-flash" in text
+    summary = render_text(a)
+    # Under the cost table's heading, before its figures: one note, its later lines hung.
+    note = summary.split("\nCost per month at 600,000 requests", 1)[1].split("\n", 1)[1].split("\n  mode ")[0]
+    first, *later = note.split("\n")
+    assert first.startswith("  reasoning tokens not priced: ") and later and all(x.startswith("    ") for x in later)
+    assert " ".join(note.split()) == f"reasoning tokens not priced: {UNPRICED}"
+    given = fixed_assessment(EXAMPLES / "reasoning-contract-check.yaml")
+    assert "not priced" not in render_adr(given, template=template, date=DATE) + render_text(given)
+
+
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [

@@ -176,6 +176,25 @@ def test_a_recommendation_that_misses_its_contract_says_so_as_the_record_does(tm
     assert review_row(a, str(voice), RULES).feasible is False
 
 
+def test_a_monthly_cost_that_prices_no_reasoning_says_so_in_its_row(tmp_path, capsys):
+    """deepseek-flash reasons before it answers, and the workload gives no reasoning_tokens: the
+    row's monthly costs (today's, its build paid, and the recommended one) leave its reasoning out, and say so;
+    the JSON says it as reasoning_tokens_unpriced. A workload that gives them says nothing."""
+    deepseek = yaml.safe_load((ROOT / "examples" / "deepseek-catalogue-enrichment.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump({**deepseek, "current_mode": "sync"}), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text((ROOT / "examples" / "reasoning-contract-check.yaml").read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    result = review([tmp_path / "a.yaml", tmp_path / "b.yaml"], rules=RULES, price_date=DATE)
+    lines = [visible(to_html(line)) for line in render_review(result).splitlines() if " → " in line]
+    cells = [[cell.strip() for cell in line.split("|")] for line in lines]
+    assert [row[5:7] for row in cells if row[1] == "Product catalogue enrichment"] == [
+        ["$396 (reasoning tokens not priced)", "$779 (reasoning tokens not priced)"]]
+    assert [row[6] for row in cells if row[1] == "Clause risk check"] == ["$2,663"]
+    code, out, _ = run_cli(capsys, "review", str(tmp_path), "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 0
+    assert [w["reasoning_tokens_unpriced"] for w in json.loads(out)["workloads"]] == [True, False]
+
+
 # -- the report -----------------------------------------------------------------------
 
 

@@ -194,6 +194,9 @@ class LatencyEstimate:
     output_tokens_per_s: float  # the shown step's
     measured: bool  # True when every call's time was measured, not estimated
     model_reasons: bool  # a model of the workload reasons before it answers (the catalogue says so)
+    # The models that reason before they answer where the workload gives no reasoning_tokens:
+    # their first token includes the reasoning, but the cost bills none of it (not priced).
+    reasoning_unpriced: tuple[str, ...] = ()
     end_to_end_p50_s: float = 0.0
     end_to_end_p99_s: float = 0.0
     end_to_end_mean_s: float = 0.0  # what a request takes on average (Little's law reads it)
@@ -298,10 +301,13 @@ def _add(assumptions: list[Assumption], seen: set[tuple[str, str]], assumption: 
         assumptions.append(assumption.model_copy(update={"name": assumption.name + suffix}) if suffix else assumption)
 
 
-def _reasoning_assumptions(steps: tuple[WorkStep, ...], speeds: list[ModelSpeed]) -> list[Assumption]:
+def _reasoning_unstated(steps: tuple[WorkStep, ...], speeds: list[ModelSpeed]) -> list[str]:
+    """The models that reason before they answer in a step that gives no reasoning_tokens."""
+    return sorted({s.model for s, speed in zip(steps, speeds, strict=True) if speed.reasons and not s.reasoning_tokens})
+
+
+def _reasoning_assumptions(unstated: list[str]) -> list[Assumption]:
     out: list[Assumption] = []
-    unstated = sorted({s.model for s, speed in zip(steps, speeds, strict=True)
-                       if speed.reasons and not s.reasoning_tokens})
     if unstated:
         which = ", ".join(unstated)
         out.append(
@@ -360,7 +366,8 @@ def estimate_latency(
     for value, names in estimated.items():
         label = "per-call p95" + (f" ({_steps_named(names)})" if names[0] else "")
         assumptions.append(Assumption(name=label, value=value, source="estimated: no model_p95_s was given"))
-    assumptions += _reasoning_assumptions(steps, speeds)
+    unstated = _reasoning_unstated(steps, speeds)
+    assumptions += _reasoning_assumptions(unstated)
 
     rho = profile.latency_correlation if profile.latency_correlation is not None else DEFAULT_LATENCY_CORRELATION
     rate = profile.retry_rate
@@ -408,6 +415,7 @@ def estimate_latency(
         output_tokens_per_s=shown_times.tps,
         measured=all(t.measured for t in times),
         model_reasons=any(speed.reasons for speed in speeds),
+        reasoning_unpriced=tuple(unstated),
         end_to_end_p50_s=whole.p50,
         end_to_end_p99_s=whole.p99,
         end_to_end_mean_s=whole.mean,

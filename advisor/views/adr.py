@@ -45,6 +45,7 @@ from .formatting import (
     move_in_words,
     percent,
     prices_of,
+    reasoning_unpriced,
     seconds,
     times,
     tradeoff_in_words,
@@ -171,6 +172,9 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
             f"{percent(a.pricing.batch_token_saving_fraction)} less at batch prices" if a.pricing.batch_available
             else "no batch API, so no batch discount"
         )
+        unpriced = reasoning_unpriced(lat.reasoning_unpriced)
+        # The latency waits for a reasoning model's reasoning; the token bill has none of it.
+        caveat = f" Reasoning tokens are not priced: {unpriced}." if unpriced else ""
         return (
             f"{money(sync.tokens_usd)} a month in tokens at standard prices, {batch};"
             f" peak {count(cap.peak_rpm)} requests/min"
@@ -178,6 +182,7 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
                and cap.headroom is not None
                else " against no known rate limit." if cap.headroom is None
                else f" with {percent(cap.headroom)} rate-limit headroom.")
+            + caveat
         )
     if axis_id == "failure_retry":
         audit = " The output needs an audit trail." if w.downstream == "compliance_critical" else ""
@@ -778,6 +783,8 @@ def record_context(
         "correlation": plain(a.latency.latency_correlation),
         "gantt": Markup(chart) if a.workload.steps is not None and (chart := gantt(a)) else None,
         "per_request": per_request(a),
+        # Why the token bill leaves out reasoning the latency waits for (None: it does not).
+        "reasoning_unpriced": reasoning_unpriced(a.latency.reasoning_unpriced),
         "calls_per_minute": a.capacity.model_calls_per_minute,
         "peak_use": _peak_use(a),
         "lifecycle": _lifecycle(a),

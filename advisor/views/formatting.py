@@ -108,6 +108,21 @@ def prices_of(pricing: PriceBasis) -> str:
     return f"each step's own model ({', '.join(models[:-1])} and {models[-1]})"
 
 
+def reasoning_unpriced(models: tuple[str, ...] | list[str]) -> str | None:
+    """Why the token bill leaves out reasoning, where it does: "deepseek-flash reasons before
+    it answers and the workload gives no reasoning_tokens; its bill is higher by what it
+    reasons". The latency waits for that reasoning; the cost bills none of it, and no
+    number of reasoning tokens is made up. None when every reasoning model's are given."""
+    if not models:
+        return None
+    if len(models) == 1:
+        return (f"{models[0]} reasons before it answers and the workload gives no reasoning_tokens;"
+                " its bill is higher by what it reasons")
+    names = f"{', '.join(models[:-1])} and {models[-1]}"
+    return (f"{names} reason before they answer and the workload gives them no reasoning_tokens;"
+            " the bill is higher by what they reason")
+
+
 # Where the batch prices come from, as a sentence says it (PriceBasis.batch_source).
 _BATCH_PRICES = {
     "catalogue": "batch prices as genai-prices lists them",

@@ -88,6 +88,9 @@ class ReviewRow(BaseModel):
     saving_usd_per_month: float | None  # today - recommended; negative: an extra cost
     build_usd_per_month: float  # the recommended mode's build, amortised; 0 when it stays in its mode
     cost_note: str | None  # a move that costs more than today: why, in words
+    # A model reasons before it answers and the workload gives no reasoning_tokens: the
+    # monthly costs leave its reasoning out (the bill is higher by what it reasons).
+    reasoning_tokens_unpriced: bool = False
     flags: list[str]
     risks: list[ReviewRisk]
     decisions: list[DecisionLink]
@@ -410,6 +413,7 @@ def _row(
         "saving_usd_per_month": saving,
         "build_usd_per_month": chosen.engineering_usd if moving or current is None else 0.0,
         "cost_note": cost_note,
+        "reasoning_tokens_unpriced": bool(lat.reasoning_unpriced),
         "flags": [r["label"] for r in risks],
         "risks": risks,
         "decisions": [link.model_dump(mode="json") for link in decisions or ()],
@@ -794,6 +798,8 @@ def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool) -
     already: the template's ``workload_line`` escapes its free text."""
     from markupsafe import Markup
 
+    # The monthly costs leave out the reasoning of a model that reasons (no reasoning_tokens given).
+    unpriced = " (reasoning tokens not priced)" if row.get("reasoning_tokens_unpriced") else ""
     cells = {
         "name": row["name"],
         "file": row["file"],
@@ -802,8 +808,8 @@ def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool) -
         "moves": row["moves"],
         "reason": row["reason"],
         "infeasible_reason": row["infeasible_reason"],
-        "today": _usd(row["current_monthly_usd"]),
-        "recommended": _usd(row["recommended_monthly_usd"]),
+        "today": _usd(row["current_monthly_usd"]) + (unpriced if row["current_monthly_usd"] is not None else ""),
+        "recommended": _usd(row["recommended_monthly_usd"]) + unpriced,
         "cost_note": row["cost_note"],
         "flags": row["flags"],
         "decisions": Markup(", ".join(

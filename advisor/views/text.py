@@ -23,6 +23,7 @@ from .formatting import (
     money_or_none,
     move_in_words,
     priced_models,
+    reasoning_unpriced,
     saving_cell,
     seconds,
     tradeoff_in_words,
@@ -40,10 +41,11 @@ _GLUE = "\x00"
 _UNIT = re.compile(r"(?<=\d) (?=(?:s|ms|min|h|days)\b)")
 
 
-def _wrap(text: str, indent: str = "    ") -> str:
+def _wrap(text: str, indent: str = "    ", hang: str = "") -> str:
+    """A paragraph wrapped at WIDTH; ``hang`` indents its later lines further."""
     glued = _UNIT.sub(_GLUE, " ".join(text.split()))
     return textwrap.fill(
-        glued, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        glued, WIDTH, initial_indent=indent, subsequent_indent=indent + hang, break_on_hyphens=False
     ).replace(_GLUE, " ")
 
 
@@ -187,6 +189,9 @@ def render_text(a: Assessment) -> str:
         f"Cost per month at {w.requests_per_month:,} requests ({whose} as of "
         f"{pricing.price_date}, {pricing.data_version}; {batch_prices(pricing)})"
     )
+    unpriced = reasoning_unpriced(lat.reasoning_unpriced)
+    if unpriced is not None:  # the latency waits for the reasoning; the bill below has none of it
+        add(_wrap(f"reasoning tokens not priced: {unpriced}", "  ", hang="  "))
     today = w.current_mode
     against = "  vs today" if today else ""
     add(
