@@ -891,6 +891,32 @@ def test_the_record_states_each_rate_limit_as_the_provider_sets_it(example, peak
     assert f"peak use was estimated at {uses} (headroom: " in watch or f"peak use was estimated at {uses}; headroom: " in watch
 
 
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_every_model_over_its_limits_is_named_worst_first_and_the_limits_are_what_must_change(template):
+    """The ticket agent's peak is 2.9x gpt-5.4's limits and 1.9x gpt-5.5's: the record named only
+    gpt-5.4, so that mending its limits alone read as enough. The cost driver, the cost note and
+    what to watch name both, worst first; and the budget its queue misses is met by changing the
+    limits (a higher tier, a smoother peak; batch's 24-hour window is longer than the budget),
+    not by cutting a latency that is within it."""
+    text = " ".join(render_adr(fixed_assessment(EXAMPLES / "support-agent-tools.yaml"), template=template,
+                               date=DATE).split())
+    gpt_5_4 = "1,200 of 5,000 requests/min, 2,900,880 of 1,000,000 tokens/min on gpt-5.4 (2.9x its limit)"
+    gpt_5_5 = "400 of 5,000 requests/min, 1,938,000 of 1,000,000 tokens/min on gpt-5.5 (1.9x its limit)"
+    assert "peak 400 requests/min is over the rate limits of gpt-5.4 (2.9x its limit) and gpt-5.5 (1.9x its limit)." \
+        in text
+    assert f"- At peak (400 requests/min x 4 calls = 1,600 calls/min): {gpt_5_4} and {gpt_5_5}; 2 models over their" \
+        " limits (" in text
+    assert f"- The peak is over the rate limits (peak use was estimated at {gpt_5_4} and {gpt_5_5}; headroom: none):" \
+        in text
+    assert ("Alert when the measured time from submission to result grows beyond the estimate, and treat the budget as"
+            " unmet until the peak fits the rate limits of gpt-5.4 and gpt-5.5 (a higher account tier or a smoother"
+            " peak): the rate limits, not the model's speed, are the cause.") in text
+    assert "until the latency is cut" not in text
+    # A job too slow for its budget, within its limits, is still told to cut the latency.
+    slow = render_adr(fixed_assessment(EXAMPLES / "claims-triage-compliance.yaml"), template=template, date=DATE)
+    assert "treat the budget as unmet until the latency is cut." in " ".join(slow.split())
+
+
 def test_what_to_watch_without_a_known_limit_names_the_fields_the_provider_sets_and_its_page(tmp_path):
     """Gemini counts input tokens only: the record asks for the limits Google sets, in the fields
     that state them, and links Google's rate-limit page."""

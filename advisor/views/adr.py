@@ -50,7 +50,16 @@ from .formatting import (
     times,
     tradeoff_in_words,
 )
-from .limits import NEVER_DRAINS, drained, headroom, limit_fields, limits_page, limits_use
+from .limits import (
+    NEVER_DRAINS,
+    drained,
+    headroom,
+    limit_fields,
+    limits_page,
+    limits_use,
+    over_limits_named,
+    over_their_limits,
+)
 from .sources import cite, cited_titles
 from .steps import distribution_line, distribution_rows, gantt, step_rows
 from .templates import render_shipped, render_user_template
@@ -178,7 +187,9 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
         return (
             f"{money(sync.tokens_usd)} a month in tokens at standard prices, {batch};"
             f" peak {count(cap.peak_rpm)} requests/min"
-            + (f" is over the rate limits ({times(1 - cap.headroom)} the limit)." if cap.over_limit
+            # Each model over its limits is named, worst first, where the workload runs on several.
+            + (f" is over the rate limits of {over_limits_named(cap)}." if cap.over_limit and len(cap.models) > 1
+               else f" is over the rate limits ({times(1 - cap.headroom)} the limit)." if cap.over_limit
                and cap.headroom is not None
                else " against no known rate limit." if cap.headroom is None
                else f" with {percent(cap.headroom)} rate-limit headroom.")
@@ -598,7 +609,10 @@ def _peak_use(a: Assessment) -> str:
         f" ({count(cap.peak_rpm)} requests/min x {calls} calls = {count(cap.peak_calls_per_minute)} calls/min)"
         if calls > 1 else ""
     )
-    return f"At peak{chain}: {limits_use(cap)}; {headroom_words(cap.headroom, cap.over_limit)}"
+    over = over_their_limits(cap)
+    # Several models over their limits: limits_use names each with how far over it is.
+    state = f"{len(over)} models over their limits" if len(over) > 1 else headroom_words(cap.headroom, cap.over_limit)
+    return f"At peak{chain}: {limits_use(cap)}; {state}"
 
 
 def _shutdown_risks(a: Assessment) -> list[dict[str, str]]:
@@ -630,7 +644,9 @@ def _confirmation(a: Assessment) -> list[str]:
         "peak_tpm": count(cap.peak_tpm),
         "tpm_limit": count(cap.tpm_limit) if cap.tpm_limit is not None else _token_limits(cap),
         "limits_use": limits_use(cap),
-        "headroom": f"none, {headroom(cap)}" if cap.over_limit else headroom(cap),
+        # Several models over their limits: {limits_use} says how far over each is.
+        "headroom": "none" if len(over_their_limits(cap)) > 1 else f"none, {headroom(cap)}" if cap.over_limit
+        else headroom(cap),
         "cost_per_1k": money_or_none(cost.per_1k_requests_usd),
         "monthly_cost": money(cost.total_usd),
         "requests_per_month": count(w.requests_per_month),
@@ -645,10 +661,41 @@ def _confirmation(a: Assessment) -> list[str]:
         return [fill(text, figures) for text in texts]
     unmet = (
         f"The estimate already misses the budget of {figures['budget']} ({latency}): an alert on the budget would"
-        " fire from the first day. Alert when the measured p95 grows beyond the estimate, and treat the budget as"
-        " unmet until the latency is cut."
+        f" fire from the first day. {_until_met(a)}"
     )
     return [unmet, *(fill(text, figures) for text in texts if "{budget}" not in text)]
+
+
+def _until_met(a: Assessment) -> str:
+    """What to alert on while the estimate misses the budget, and what has to change first:
+    the latency where the calls are too slow; the rate limits where the queue a peak builds
+    drains too late (async), with the ways out (a higher tier, a smoother peak, the Batch
+    API for the overflow where its window fits the budget); both where both miss."""
+    w, cap = a.workload, a.capacity
+    budget = w.latency_budget_s
+    slow = a.latency.end_to_end_p95_s > budget
+    drain = cap.drain_time_s
+    queued = a.recommendation == "async" and (drain is None or drain > budget)
+    if not queued:
+        return (
+            "Alert when the measured p95 grows beyond the estimate, and treat the budget as unmet until the latency is"
+            " cut."
+        )
+    over = over_their_limits(cap)
+    whose = f" of {' and '.join(m.model for m in over)}" if len(cap.models) > 1 and over else ""
+    ways = ["a higher account tier" if cap.tier else "higher limits from the provider"]
+    if drain is not None:  # limits below the month's average rate: a smoother peak does not drain the queue
+        ways.append("a smoother peak")
+    window = a.facts.get("batch_window_s")
+    if a.pricing.batch_available and window is not None and window <= budget:  # its results come in time
+        ways.append("the Batch API for the overflow")
+    said = ways[0] if len(ways) == 1 else ", ".join(ways[:-1]) + " or " + ways[-1]
+    fix = f"the peak fits the rate limits{whose} ({said})"
+    cause = "the rate limits, not the model's speed, are the cause" if not slow else "both are the cause"
+    return (
+        f"Alert when the measured time from submission to result grows beyond the estimate, and treat the budget as"
+        f" unmet until {'the latency is cut and ' if slow else ''}{fix}: {cause}."
+    )
 
 
 def _plain(value: float) -> str:

@@ -35,12 +35,38 @@ def limit_uses(cap: Capacity) -> list[str]:
     return uses
 
 
+def over_their_limits(cap: Capacity) -> list[ModelCapacity]:
+    """The models whose peak is over their own limits, worst first (the step order breaks ties)."""
+    over = [m for m in cap.models if m.utilisation is not None and m.utilisation > 1.0]
+    return sorted(over, key=lambda m: -(m.utilisation or 0.0))
+
+
+def over_limits_named(cap: Capacity) -> str:
+    """Each model over its limits, worst first, as a sentence names them: "gpt-5.4 (2.9x its
+    limit) and gpt-5.5 (1.9x its limit)"."""
+    named = [f"{m.model} ({times(m.utilisation or 0.0)} its limit)" for m in over_their_limits(cap)]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def _model_uses(m: ModelCapacity) -> list[str]:
+    uses = _token_and_call_uses(m.peak_calls_per_minute, m, m.peak_input_tpm, m.peak_output_tpm)
+    if m.concurrency_limit is not None:
+        uses.append(f"{count(m.calls_in_flight)} of {count(m.concurrency_limit)} requests in flight")
+    return uses
+
+
 def limits_use(cap: Capacity) -> str:
     """The peak against each limit the provider sets, as a sentence names it: "3.7 of 1,000
     requests/min, 14,815 of 2,000,000 input tokens/min, 1,481 of 400,000 output tokens/min",
     "16 of 2,500 requests in flight"; with more than one model, the one whose limits are
-    tightest is named ("... on gpt-4.1"); "14 requests/min against no known rate limit" when
-    none is known."""
+    tightest is named ("... on gpt-4.1"), and where several are over their limits, each of
+    them, worst first ("... on gpt-5.4 (2.9x its limit) and ... on gpt-5.5 (1.9x its
+    limit)"); "14 requests/min against no known rate limit" when none is known."""
+    over = over_their_limits(cap)
+    if len(over) > 1:
+        return " and ".join(
+            f"{', '.join(_model_uses(m))} on {m.model} ({times(m.utilisation or 0.0)} its limit)" for m in over
+        )
     uses = limit_uses(cap)
     if not uses:
         return f"{count(cap.peak_rpm)} requests/min against no known rate limit"
