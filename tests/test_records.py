@@ -231,7 +231,9 @@ def test_madr_content_a_cto_needs():
     assert "1. Version the endpoint, don't mutate it" in text
     assert "2. Move the downstream consumer first" in text
     assert "Batch completion time stays well inside the 24-hour window" in text
-    assert "Cost per 1,000 requests stays near the $0.8659 estimate" in text
+    assert ("The provider's token bill stays near the estimate of $0.0585 per 1,000 requests ($17.55 a month at"
+            " 300,000 requests); the $260 a month the record counts adds $222 of amortised build and $20.00 of"
+            " infrastructure, which are not on the provider's bill.") in text
     # Every fired rule with its full reason and its source by title, and the sources listed.
     assert "- `latency-overnight` (decisive): With hours or overnight it is a background pipeline" in text
     assert "\nSources: LLM Execution Models: pattern overview; When to Skip Real-Time" in text
@@ -944,6 +946,34 @@ def test_a_provider_without_a_batch_api_is_said_so_with_no_invented_batch_figure
     assert "deepseek has no batch API in the provider catalogue" in text
     # Said once, by the rule that rules on it, not again as the option's timing.
     assert not re.search(r"^- (Bad, because|Against:) the provider has no batch API$", text, re.M)
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_the_cost_to_watch_is_the_token_bill_the_provider_sends(template):
+    """What to watch in production was 'Cost per 1,000 requests stays near the $40.79 estimate',
+    a figure with $333 of amortised build and $50 of infrastructure in it that no provider's bill
+    shows. The metric is the token bill, per 1,000 requests, with the rest named as not on the
+    bill; a workload of 100 requests a month is given its month, not a per-thousand figure."""
+    def watched(example: str) -> str:
+        text = render_adr(fixed_assessment(EXAMPLES / f"{example}.yaml"), template=template, date=DATE)
+        (line,) = [line for line in text.splitlines() if "token bill stays near" in line]
+        return line
+
+    assert watched("claims-triage-compliance") == (
+        "- The provider's token bill stays near the estimate of $36.00 per 1,000 requests ($2,880 a month at 80,000"
+        " requests); the $3,263 a month the record counts adds $333 of amortised build and $50.00 of infrastructure,"
+        " which are not on the provider's bill.")
+    assert watched("monthly-cron-report") == (
+        "- The provider's token bill stays near the estimate of $1.35 a month at 100 requests; the $112 a month the"
+        " record counts adds $111 of amortised build, which is not on the provider's bill.")
+    # A reasoning model's reasoning, not priced, is on the bill all the same.
+    assert watched("deepseek-catalogue-enrichment").startswith(
+        "- The provider's token bill stays near the estimate of $0.6600 per 1,000 requests ($396 a month at 600,000"
+        " requests) plus what deepseek-flash reasons (not priced); the $779 a month")
+    # A mode that runs today, on no infrastructure of its own, has nothing off the bill to name.
+    assert watched("support-reply-draft") == (
+        "- The provider's token bill stays near the estimate of $7.20 per 1,000 requests ($864 a month at 120,000"
+        " requests).")
 
 
 UNPRICED = ("deepseek-flash reasons before it answers and the workload gives no reasoning_tokens; its bill is"

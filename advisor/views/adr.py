@@ -625,6 +625,38 @@ def _shutdown_risks(a: Assessment) -> list[dict[str, str]]:
     ]
 
 
+def _token_cost(a: Assessment) -> str:
+    """What the provider's bill can be checked against: the chosen mode's tokens, per 1,000
+    requests with the month beside it ("$36.00 per 1,000 requests ($2,880 a month at 80,000
+    requests)"), or the month alone under 1,000 requests a month ("$1.35 a month at 100
+    requests"); plus what a reasoning model reasons where it is not priced."""
+    w = a.workload
+    tokens = a.costs[a.recommendation].tokens_usd
+    month = f"{money(tokens)} a month at {count(w.requests_per_month)} requests"
+    said = (
+        f"{money(tokens / w.requests_per_month * 1000)} per 1,000 requests ({month})"
+        if w.requests_per_month >= 1000 else month
+    )
+    unpriced = a.latency.reasoning_unpriced
+    if unpriced:
+        said += f" plus what {' and '.join(unpriced)} {'reasons' if len(unpriced) == 1 else 'reason'} (not priced)"
+    return said
+
+
+def _not_billed(a: Assessment) -> str:
+    """The rest of the chosen mode's monthly cost, which no provider's bill shows: "; the
+    $3,263 a month the record counts adds $333 of amortised build and $50.00 of
+    infrastructure, which are not on the provider's bill"; "" when there is none."""
+    cost = a.costs[a.recommendation]
+    parts = [f"{money(value)} of {what}" for value, what in
+             ((cost.engineering_usd, "amortised build"), (cost.infra_usd, "infrastructure")) if value > 0]
+    if not parts:
+        return ""
+    verb = "is" if len(parts) == 1 else "are"
+    return (f"; the {money(cost.total_usd)} a month the record counts adds {' and '.join(parts)}, which {verb} not"
+            " on the provider's bill")
+
+
 def _confirmation(a: Assessment) -> list[str]:
     """What to watch in production: the chosen mode's metrics, with this workload's figures.
 
@@ -648,6 +680,8 @@ def _confirmation(a: Assessment) -> list[str]:
         "headroom": "none" if len(over_their_limits(cap)) > 1 else f"none, {headroom(cap)}" if cap.over_limit
         else headroom(cap),
         "cost_per_1k": money_or_none(cost.per_1k_requests_usd),
+        "token_cost": _token_cost(a),
+        "not_billed": _not_billed(a),
         "monthly_cost": money(cost.total_usd),
         "requests_per_month": count(w.requests_per_month),
         "queue_drain": drained(cap) or f"never: {NEVER_DRAINS}",
