@@ -61,3 +61,22 @@ def test_starting_the_command_line_loads_no_streamlit(args):
     loaded = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line]
     assert "advisor.cli.app" in loaded  # the probe sees the command's own module
     assert not [name for name in loaded if name.split(".")[0] in {"streamlit", "altair", "pandas"}]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has no SIGHUP")
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_signal_that_stops_the_command_stops_the_server_it_serves(name):
+    """A closed terminal (SIGHUP) or a stopped service (SIGTERM) is passed on to the server,
+    which ends as it is asked, and the command ends with it: the command's own handler
+    (advisor.cli.run) would otherwise end it alone and leave the server running."""
+    server = f"import signal, sys, time; signal.signal(signal.{name}, lambda *a: sys.exit(7)); time.sleep(20)"
+    code = (
+        "import os, signal, sys, threading\n"
+        "from advisor.cli import _stop_on_signals\n"
+        "from advisor.cli.app import serve\n"
+        "_stop_on_signals()\n"
+        f"threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.{name})).start()\n"
+        f"sys.exit(serve([sys.executable, '-c', {server!r}]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 7, done.stderr

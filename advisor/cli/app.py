@@ -107,7 +107,10 @@ def serve(command: list[str]) -> int:
     import subprocess
 
     server = subprocess.Popen(command)
-    with _passed_on(server, (signal.SIGINT, signal.SIGTERM)):
+    # SIGHUP too (a closed terminal; Windows has none): the command's own handler would end
+    # this process and leave the server running.
+    hangup = (signal.SIGHUP,) if hasattr(signal, "SIGHUP") else ()
+    with _passed_on(server, (signal.SIGINT, signal.SIGTERM, *hangup)):
         return server.wait()
 
 
