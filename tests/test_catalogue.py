@@ -615,7 +615,7 @@ def test_a_retiring_model_names_what_to_move_to():
     lasting = [key for key, m in CATALOGUE.models_of("openai") if m.shutdown is None and m.output == "text"]
     assert lasting and "gpt-5.4" in lasting and "text-embedding-3-small" not in lasting
     assert shutdown.value.endswith(
-        "so this decision holds only until the move to a current model; OpenAI's with no shutdown announced: "
+        "so this decision holds only until the move to a current model; OpenAI models with no shutdown announced: "
         f"{', '.join(lasting)}"
     ), shutdown.value
 

@@ -36,7 +36,7 @@ def retiring(model: str, day: str, days: int) -> str:
     lasting = [key for key, m in load_rules().catalogue.models_of("openai") if m.shutdown is None and m.output == "text"]
     return (f"    model retiring: OpenAI shuts {model} down on {day}, {days} day{'' if days == 1 else 's'} after the "
             "price date: from then every request to it fails, so this decision holds only until the move to a "
-            f"current model; OpenAI's with no shutdown announced: {', '.join(lasting)}")
+            f"current model; OpenAI models with no shutdown announced: {', '.join(lasting)}")
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:

@@ -134,9 +134,11 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
     # measured so; a model without a measurement gets o3's). Stated reasoning tokens are
     # added to a call that starts as one without reasoning: the fallback's first token.
     start_p95 = fallback.ttft_p95_s
+    # A measured first token is the model's own; an unmeasured one is o3's, the fallback's.
+    whose = f"{name}'s measured first token" if measured else "the first token it is judged at (o3's median)"
     start_assumption = catalogue.assumption(
         "time to first token",
-        f"{start_p95:g} s at p95 before the reasoning ({name}'s measured first token includes reasoning at a "
+        f"{start_p95:g} s at p95 before the reasoning ({whose} includes reasoning at a "
         "benchmark's workload; the stated reasoning tokens are added at its output speed instead; the start is the "
         "slow end of the published range)",
         fallback.source,

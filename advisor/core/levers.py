@@ -227,9 +227,9 @@ def _models_for(
             default = model_speed(catalogue, provider, name, profile.service_tier)
             first_token, speed = reference
             if first_token is not None and default.ttft_p95_s < first_token:
-                changes[prefix + "ttft_s"], slowed = first_token, True
+                changes[prefix + "ttft_s"], slowed = _three_digits(first_token, up=True), True
             if speed is not None and default.output_tokens_per_s > speed:
-                changes[prefix + "output_tokens_per_s"], slowed = speed, True
+                changes[prefix + "output_tokens_per_s"], slowed = _three_digits(speed, up=False), True
         own = provider.lower() == profile.provider.lower()
         tier = provider_tier(catalogue, provider, profile.tier if own else None)[0]
         unknown = _unknown_of(spec, tier, (current.model_key or model) if slowed else None)
@@ -286,6 +286,15 @@ def unset_words(catalogue: Catalogue, profile: WorkloadProfile, changes: Mapping
         "the slow end of the published range"
     )
     return f"estimated at {basis}" if name in ("model_p50_s", "model_p95_s") else basis
+
+
+def _three_digits(value: float, *, up: bool) -> float:
+    """A figure a lever sets, in the three digits the records print, rounded the slow way
+    (a first token up, an output speed down) so that the model is judged no faster."""
+    if value <= 0:
+        return value
+    quantum = 10.0 ** (math.floor(math.log10(value)) - 2)
+    return float(f"{(math.ceil if up else math.floor)(value / quantum) * quantum:.12g}")
 
 
 def _measured_speed(

@@ -33,14 +33,14 @@ def batch_window_words(window_s: float, budget_s: float, calls: int = 1, *, extr
               else f"{window}, the provider's batch window for each of {calls} dependent calls")
     if budget_s >= window_s:
         return f"results come within {within}"
-    if budget_s < USUAL_BATCH_S:  # what most batches take is beside the point: it misses too
+    if budget_s < USUAL_BATCH_S * calls:  # what most batches take is beside the point: it misses too
         return f"results come within {within}, longer than the budget of {budget}"
+    usually = ("most batches complete well under an hour" if calls == 1
+               else f"its {calls} batches run one after another, most each well under an hour")
     guaranteed = (f"its window of {window}" if calls == 1
                   else f"{window}, its window for each of {calls} dependent calls")
-    return (
-        f"most batches complete well under an hour, but the provider guarantees results only within"
-        f" {guaranteed}, longer than the budget of {budget}"
-    )
+    late = f"longer than the budget of {budget}"
+    return f"{usually}, but the provider guarantees results only within {guaranteed}, {late}"
 
 
 def account_tier(catalogue: Catalogue, profile: WorkloadProfile) -> tuple[str | None, Assumption | None]:
@@ -144,7 +144,7 @@ def model_shutdown(
         )
     days = (shutdown.date - price_date).days
     lasting = _lasting(spec.models, entry)
-    current = f"; {spec.name}'s with no shutdown announced: {', '.join(lasting)}" if lasting else ""
+    current = f"; {spec.name} models with no shutdown announced: {', '.join(lasting)}" if lasting else ""
     return Assumption(
         name=SHUTDOWN,
         value=f"{spec.name} shuts {model} down on {shutdown.date}, {days} day{'' if days == 1 else 's'} after the "

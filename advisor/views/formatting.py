@@ -297,6 +297,8 @@ def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | Non
     excluded = {e.mode for e in a.excluded}
     # ``allowed_only``: against a cheaper mode only where the policy allows it (a record need
     # not say that a chat costs more than the batch it rules out), or today's.
+    if allowed_only and not a.feasible:
+        return None  # the miss is the story: a cheaper mode that misses too explains nothing
     cheaper = [m for m in a.costs if not (allowed_only and m in excluded)]
     other = today if today is not None and today != new else min(cheaper, key=lambda m: a.costs[m].total_usd)
     chosen, compared = a.costs[new], a.costs[other]
@@ -310,6 +312,9 @@ def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | Non
         whom = f"{modes[other].label}, which is ruled out"
     elif other in unmet:
         whom = f"{modes[other].label}, which misses its contract"
+    elif rules := _scoring_below(a, new, other):  # named: the rules that score it below the choice
+        said = rules[0] if len(rules) == 1 else f"{', '.join(rules[:-1])} and {rules[-1]}"
+        whom = f"{modes[other].label}, which {said} score{'s' if len(rules) == 1 else ''} below it"
     else:
         whom = f"{modes[other].label}, which ranks below it on the other axes"
     parts = []
@@ -329,6 +334,18 @@ def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | Non
     if new == "batch" and breakeven is not None and a.workload.requests_per_month < breakeven:
         why += f"; batch pays for itself only from {count(breakeven)} requests a month"
     return f"{modes[new].label} costs {money(more)} a month more than {whom}: {why}."
+
+
+def _scoring_below(a: Assessment, chosen: Mode, other: Mode, most: int = 2) -> list[str]:
+    """The fired rules that score ``other`` furthest below ``chosen`` under the axes' weights,
+    the strongest first (at most ``most``)."""
+    weight = {axis.id: axis.weight for axis in a.axes}
+    gaps = [
+        (-(r.scores.get(chosen, 0.0) - r.scores.get(other, 0.0)) * weight.get(r.axis, 1.0), i, r.id)
+        for i, r in enumerate(a.fired_rules)
+        if r.scores.get(chosen, 0.0) > r.scores.get(other, 0.0)
+    ]
+    return [rule for _, _, rule in sorted(gaps)[:most]]
 
 
 def measured_sentence(evidence: Evidence, name: Callable[[str], str] = repr) -> str:
