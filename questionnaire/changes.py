@@ -18,7 +18,7 @@ from advisor.core.facts import FACTS
 from advisor.core.levers import unset_words
 from advisor.core.profile import Mode
 from advisor.core.variables import CHOICE_FACTS, VARIABLE_FACTS, current_value
-from advisor.views.formatting import money
+from advisor.views.formatting import count, money, seconds
 from questionnaire.vocabulary import Words, question_label
 
 # A choice (who waits, who consumes the output) changes what the feature is, not how far a
@@ -184,11 +184,23 @@ def change_label(words: Words, fact: str, value: Any, now: Any) -> str:
     return f"{question}: {_shown(words, fact, value)} (now {_shown(words, fact, now)})"
 
 
+# What a lever sets for a model with no measured speed (advisor.core.levers), in words.
+_JUDGED_AT = {"ttft_s": "first token", "output_tokens_per_s": "output speed"}
+
+
 def _lever_label(words: Words, a: Assessment, changes: dict[str, Any], fact: str) -> str:
     """A lever's change of one answer; a measurement of the model it replaces, left out,
     says what is used instead: "Measured p95: estimated at the slow end of the published
     range (now 30 s)"."""
     now = _now(a, fact)
+    prefix, _, name = fact.rpartition(".")
+    if changes[fact] is not None and now is None and name in _JUDGED_AT:
+        # A model with no measured speed, judged at the measured one's of the model it replaces.
+        step = next((s for s in a.workload.steps or () if f"steps.{s.name}" == prefix), None) if prefix else None
+        replaced = (step.model if step is not None else None) or a.workload.model
+        value = changes[fact]
+        said = seconds(value) if name == "ttft_s" else f"{count(value)} tokens/s"
+        return f"{question_label(fact)}: {said}, {replaced}'s measured {_JUDGED_AT[name]} (the new model has none)"
     if changes[fact] is not None:
         return change_label(words, fact, changes[fact], now)
     used = unset_words(a.rules.catalogue, a.workload, changes, fact)

@@ -521,6 +521,18 @@ def test_a_lever_says_what_replaces_the_measurement_it_drops() -> None:
     )
 
 
+def test_a_lever_to_an_unmeasured_model_says_whose_speed_it_is_judged_at() -> None:
+    """The contract review's lever to claude-sonnet-5 (no measured speed) sets the first token
+    of claude-sonnet-4-5, which it replaces; the questionnaire's "Try it" read "Time to first
+    token: 3.06 (now the default)", with no unit and no word of whose figure it is."""
+    from questionnaire import changes
+
+    a = _assessed("contract-risk-review")
+    option = next(o for o in changes.options(a) if o.lever and o.changes.get("model") == "claude-sonnet-5")
+    assert option.label.startswith("Model: claude-sonnet-5 (now claude-sonnet-4-5); Time to first token: 3.06 s,"
+                                   " claude-sonnet-4-5's measured first token (the new model has none)")
+
+
 def test_a_request_of_several_calls_says_its_tokens_are_each_calls() -> None:
     """The drug interaction check bills 2 x (4,000 in, 400 out) a request; its Context read
     "each sends about 4,000 input tokens ... Each request makes 2 model calls in sequence",
