@@ -462,10 +462,14 @@ def verify(
     results = []
     for path, exists in _expand(paths):
         if not exists:
-            results.append(VerifyResult(path=str(path), status="unverifiable", message="no such file or folder"))
+            results.append(VerifyResult(path=str(path), status="unverifiable", message=NOT_FOUND))
         else:
             results.append(verify_one(path, ruleset, price_date, cost_tolerance=cost_tolerance))
     return results
+
+
+# A path given that does not exist: unverifiable (exit 2), but no record.
+NOT_FOUND = "no such file or folder"
 
 
 def found_nothing(results: Sequence[VerifyResult]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from advisor.records.verify import CHECKED, VerifyResult, found_nothing
+from advisor.records.verify import CHECKED, NOT_FOUND, VerifyResult, found_nothing
 
 from .formatting import money, percent
 
@@ -90,9 +90,14 @@ def _plural(n: int, word: str) -> str:
 
 
 def summary(results: Sequence[VerifyResult], *, allow_empty: bool = False) -> str:
+    # A path that does not exist is no record: said apart, not counted as an unverifiable one.
+    missing = sum(1 for r in results if r.status == "unverifiable" and r.message == NOT_FOUND)
     counts = {s: sum(1 for r in results if r.status == s) for s in (*CHECKED, "superseded", "skipped")}
+    counts["unverifiable"] -= missing
     checked = sum(counts[s] for s in CHECKED)
     parts = [f"{_plural(checked, 'record')}: " + ", ".join(f"{counts[s]} {s}" for s in CHECKED)]
+    if missing:
+        parts.append(f"{_plural(missing, 'path')} not found")
     if counts["superseded"]:
         parts.append(f"{counts['superseded']} superseded")
     if counts["skipped"]:
