@@ -15,7 +15,7 @@ from typing import Any
 
 from advisor.core.assessment import Assessment
 from advisor.core.facts import FACTS
-from advisor.core.levers import unset_words
+from advisor.core.levers import model_of_field, unset_words
 from advisor.core.profile import Mode
 from advisor.core.variables import CHOICE_FACTS, VARIABLE_FACTS, current_value
 from advisor.views.formatting import count, money, seconds
@@ -193,11 +193,10 @@ def _lever_label(words: Words, a: Assessment, changes: dict[str, Any], fact: str
     says what is used instead: "Measured p95: estimated at the slow end of the published
     range (now 30 s)"."""
     now = _now(a, fact)
-    prefix, _, name = fact.rpartition(".")
+    name = fact.rpartition(".")[2]
     if changes[fact] is not None and now is None and name in _JUDGED_AT:
         # A model with no measured speed, judged at the measured one's of the model it replaces.
-        step = next((s for s in a.workload.steps or () if f"steps.{s.name}" == prefix), None) if prefix else None
-        replaced = (step.model if step is not None else None) or a.workload.model
+        replaced = model_of_field(a.workload, fact)[1]
         value = changes[fact]
         said = seconds(value) if name == "ttft_s" else f"{count(value)} tokens/s"
         return f"{question_label(fact)}: {said}, {replaced}'s measured {_JUDGED_AT[name]} (the new model has none)"

@@ -264,6 +264,15 @@ def _set_aside(model: str, given: Mapping[str, Any]) -> str:
     return ", ".join(said)
 
 
+def model_of_field(profile: WorkloadProfile, field: str) -> tuple[str, str]:
+    """The provider and model the workload names for the call a field belongs to: its step's
+    ("steps.answer.ttft_s"), else the workload's."""
+    prefix = field.rpartition(".")[0]
+    step = next((s for s in profile.steps or () if f"steps.{s.name}" == prefix), None) if prefix else None
+    provider = (step.provider if step is not None else None) or profile.provider
+    return provider, (step.model if step is not None else None) or profile.model
+
+
 def unset_words(catalogue: Catalogue, profile: WorkloadProfile, changes: Mapping[str, Any], field: str) -> str:
     """What a lever that changes the model uses for a field it leaves unset (``None`` in its
     changes), as the assessment then fills it in: "estimated from gpt-5.4's speed in the
@@ -271,9 +280,8 @@ def unset_words(catalogue: Catalogue, profile: WorkloadProfile, changes: Mapping
     catalogue has no speed for the model), "the provider catalogue's for gpt-5.4"."""
     prefix, _, name = field.rpartition(".")
     model_field = f"{prefix}.model" if prefix else "model"
-    step = next((s for s in profile.steps or () if f"steps.{s.name}" == prefix), None) if prefix else None
-    provider = (step.provider if step is not None else None) or profile.provider
-    model = changes.get(model_field) or (step.model if step is not None else None) or profile.model
+    provider, named = model_of_field(profile, field)
+    model = changes.get(model_field) or named
     spec = catalogue.resolve(provider, str(model)).model
     if name == "rate_limits":
         tier = provider_tier(catalogue, provider, profile.tier)[0]
