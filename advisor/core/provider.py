@@ -21,6 +21,12 @@ from .profile import WorkloadProfile
 USUAL_BATCH_S = 3600.0
 
 
+def batch_usually_in_time(window_s: float, budget_s: float, calls: int = 1) -> bool:
+    """A budget shorter than the batch window, but long enough for most batches (one per
+    dependent call, each well under an hour): batch is then a risk, not a miss."""
+    return window_s > budget_s >= USUAL_BATCH_S * calls
+
+
 def batch_window_words(window_s: float, budget_s: float, calls: int = 1, *, extra: int = 0) -> str:
     """When a batch's results come, against the budget: within the provider's window, and,
     where the budget is shorter than the window, that most batches finish well under an hour
@@ -33,7 +39,7 @@ def batch_window_words(window_s: float, budget_s: float, calls: int = 1, *, extr
               else f"{window}, the provider's batch window for each of {calls} dependent calls")
     if budget_s >= window_s:
         return f"results come within {within}"
-    if budget_s < USUAL_BATCH_S * calls:  # what most batches take is beside the point: it misses too
+    if not batch_usually_in_time(window_s, budget_s, calls):  # what most batches take is beside the point
         return f"results come within {within}, longer than the budget of {budget}"
     usually = ("most batches complete well under an hour" if calls == 1
                else f"its {calls} batches run one after another, most each well under an hour")

@@ -26,7 +26,7 @@ from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError
 from advisor.core.policy import fill
 from advisor.core.profile import MODES, WATCHED, Mode, check_name
-from advisor.core.provider import SHUTDOWN, USUAL_BATCH_S, batch_window_words
+from advisor.core.provider import SHUTDOWN, batch_usually_in_time, batch_window_words
 from advisor.core.validation import plain
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
 from advisor.records.folder import RecordLink, write_record
@@ -393,9 +393,7 @@ def latency_short(a: Assessment, mode: str) -> str:
         window = a.facts.get("batch_window_s")
         if not a.pricing.batch_available or not window:
             return "no batch API"
-        # Guaranteed only within the window, most batches (one per dependent call) well under an
-        # hour each: as batch_window_words says it.
-        if window > a.workload.latency_budget_s >= USUAL_BATCH_S * lat.calls:
+        if batch_usually_in_time(window, a.workload.latency_budget_s, lat.calls):  # as batch_window_words says
             return f"results guaranteed within {said(window)}, most batches well under an hour"
         return f"results within {said(window)}"
     return f"answer after {said(lat.end_to_end_p95_s)}"
