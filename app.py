@@ -12,7 +12,7 @@ verdict comes first and a one-line verdict bar follows the form), then the detai
 Nothing is fetched from anywhere but this server: no web fonts, no scripts from a CDN.
 
     streamlit run app.py      # in a checkout (make run)
-    advisor app               # from a packaged install: pip install 'advisor[app]'
+    advisor app               # from a packaged install with the app extra (pip install '.[app]')
 """
 
 from __future__ import annotations

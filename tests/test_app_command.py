@@ -13,7 +13,7 @@ from advisor.cli import main
 
 from .conftest import ROOT
 
-MISSING = "advisor: error: the questionnaire needs Streamlit, which is not installed: pip install 'advisor[app]'\n"
+MISSING = "advisor: error: the questionnaire needs Streamlit, which is not installed: pip install 'streamlit>=1.66,<2'\n"
 
 
 def advisor_without_streamlit(tmp_path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -30,10 +30,21 @@ def test_without_streamlit_it_names_the_extra_to_install_and_exits_2(tmp_path):
     assert (done.returncode, done.stdout, done.stderr) == (2, "", MISSING)
 
 
+def test_the_install_hint_asks_for_what_the_app_extra_does():
+    # A hint that drifted from pyproject.toml would install a Streamlit the app was never run on.
+    import tomllib
+
+    from advisor.cli.app import INSTALL
+
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert INSTALL == f"pip install '{extra['app'][0]}'"
+    assert extra["app"] == [extra["app"][0]]  # Streamlit alone: the hint names all of it
+
+
 def test_without_streamlit_its_help_still_shows(tmp_path):
     done = advisor_without_streamlit(tmp_path, "app", "--help")
     assert done.returncode == 0, done.stderr
-    assert "pip install 'advisor[app]'" in done.stdout
+    assert "pip install 'streamlit>=1.66,<2'" in done.stdout
     assert "--port PORT" in done.stdout
 
 
@@ -41,7 +52,7 @@ def test_the_command_list_names_it(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["--help"])
     assert exit_.value.code == 0
-    assert "app       serve the questionnaire in a browser (needs advisor[app])" in capsys.readouterr().out
+    assert "app       serve the questionnaire in a browser (needs Streamlit)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("port", ["0", "65536", "-1", "http", ""])

@@ -35,11 +35,13 @@ examples:
   advisor app -- --server.headless=false    # any other Streamlit option, after --; this one opens a browser tab
 
 It serves until Ctrl-C, on 127.0.0.1 only and without usage statistics, and prints the
-address to open. It needs Streamlit, which advisor installs with its app extra:
-pip install 'advisor[app]'. The exit status is Streamlit's.
+address to open. It needs Streamlit, which advisor's app extra installs (pip install
+'.[app]' in a checkout) or: pip install 'streamlit>=1.66,<2'. The exit status is Streamlit's.
 """
 
-INSTALL = "pip install 'advisor[app]'"
+# What the app extra asks for (pyproject.toml). Not "pip install 'advisor[app]'": advisor is not on
+# PyPI, and a project of that name there is another one.
+INSTALL = "pip install 'streamlit>=1.66,<2'"
 # The sections of the page's config.toml passed as flags: where the server listens and what
 # it sends home.
 SERVER_SECTIONS = ("server", "browser")
@@ -48,7 +50,7 @@ SERVER_SECTIONS = ("server", "browser")
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "app",
-        help="serve the questionnaire in a browser (needs advisor[app])",
+        help="serve the questionnaire in a browser (needs Streamlit)",
         description="Serve the questionnaire, the Streamlit page that assesses one feature, on 127.0.0.1.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
