@@ -82,6 +82,12 @@ BAD_CASES = [
     (yaml.safe_dump({**BASE, "current_mode": "realtime"}), "current_mode", "'streaming'"),
     (yaml.safe_dump({**BASE, "latency_budget": 4}), "latency_budget", "did you mean 'latency_budget_s'"),
     (yaml.safe_dump({k: v for k, v in BASE.items() if k != "model"}), "model", "required"),
+    # A misspelt required field is named as the mistake it is, not as the field it left missing.
+    (yaml.safe_dump(BASE).replace("latency_budget_s:", "latency_budjet_s:"), "latency_budjet_s",
+     "unknown field; did you mean 'latency_budget_s'?"),
+    (yaml.safe_dump({**{k: v for k, v in BASE.items() if k not in ("input_tokens", "output_tokens")},
+                     "steps": [{"name": "answer", "input_tokens": 10, "output_token": 5}]}),
+     "steps.answer.output_token", "unknown field; did you mean 'output_tokens'?"),
     (yaml.safe_dump({**BASE, "pricing": {"input_per_mtok": -1, "output_per_mtok": 1}}), "pricing.input_per_mtok", "greater than or equal to 0"),
     (yaml.safe_dump({**BASE, "pricing": {"input_per_mtok": 1, "output_per_mtok": 1, "discount": 0.5}}), "pricing.discount", "did you mean 'batch_discount'"),
     (yaml.safe_dump({**BASE, "name": "Chat\x1b[31m red"}), "name", "no control characters"),

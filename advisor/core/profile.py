@@ -30,7 +30,7 @@ from pydantic import (
 
 from .assumption import Assumption
 from .errors import InputError
-from .validation import NOT_UNICODE, describe_validation_errors, shown
+from .validation import NOT_UNICODE, closest, describe_validation_errors, shown
 from .yamlio import read_yaml_file
 
 Mode = Literal["sync", "streaming", "async", "batch"]
@@ -614,8 +614,18 @@ def profile_problems(data: Mapping[str, Any], source: str = "workload") -> list[
         if field in missing else (field, message)
         for field, message in found
     ]
-    order = {name: i for i, name in enumerate(WorkloadProfile.model_fields)}
-    found.sort(key=lambda problem: order.get(problem[0].split(".")[0], len(order)))
+    order = {name: float(i) for i, name in enumerate(WorkloadProfile.model_fields)}
+
+    def place(field: str) -> float:
+        top = field.split(".")[0]
+        if top in order:
+            return order[top]
+        # An unknown field goes just before the field it most likely misspells, so that
+        # "unknown field 'latency_budjet_s'; did you mean ...?" comes before its "missing".
+        meant = closest(top, list(order))
+        return order[meant[0]] - 0.5 if meant else len(order)
+
+    found.sort(key=lambda problem: place(problem[0]))
     return [InputError(message, source=source, field=field) for field, message in found]
 
 

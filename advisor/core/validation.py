@@ -94,8 +94,21 @@ def describe_validation_error(
 def describe_validation_errors(
     exc: ValidationError, model: type[BaseModel], *, noun: str = "field"
 ) -> list[tuple[str, str]]:
-    """Every one of pydantic's errors as (dotted path, plain-English message), in its order."""
-    return [_describe(err, model, noun) for err in exc.errors(include_url=False)]
+    """Every one of pydantic's errors as (dotted path, plain-English message), in its order,
+    except that a misspelt required key comes first: "unknown field 'latency_budjet_s'; did
+    you mean 'latency_budget_s'?" says what went wrong, "'latency_budget_s' is missing" does not."""
+    errors = exc.errors(include_url=False)
+    missing = {tuple(err["loc"]) for err in errors if err["type"] == "missing"}
+
+    def misspelt(err: Any) -> bool:
+        loc = tuple(err["loc"])
+        if err["type"] != "extra_forbidden" or not loc:
+            return False
+        return any((*loc[:-1], key) in missing for key in closest(str(loc[-1]), _allowed_keys(model, loc)))
+
+    if missing:
+        errors = sorted(errors, key=lambda err: not misspelt(err))  # stable: the rest keep their order
+    return [_describe(err, model, noun) for err in errors]
 
 
 def _key(part: Any) -> str:
