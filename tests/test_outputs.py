@@ -5,6 +5,7 @@ symbolic link, and writes whole or not at all."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import stat
@@ -194,6 +195,24 @@ def test_init_writes_a_starter_that_recommend_accepts_and_keeps_it(workspace, ca
     assert (workspace / "mine.yaml").read_text().endswith("current_mode: sync\n")
     code, out, _ = run_cli(capsys, "init", "-")
     assert code == 0 and out == text
+
+
+def test_the_starter_explains_every_field_a_user_writes(workspace, capsys):
+    """Every workload field, its steps' and its cost overrides' fields, is in the starter
+    (evidence is calibrate's to write); its commented cost overrides, uncommented, are valid."""
+    import yaml
+
+    from advisor.core.profile import CostOptions, Step, WorkloadProfile
+
+    run_cli(capsys, "init", "mine.yaml")
+    text = (workspace / "mine.yaml").read_text()
+    named = set(re.findall(r"^#?\s*(?:-\s*)?(\w+):", text, re.MULTILINE))
+    fields = {*WorkloadProfile.model_fields, *Step.model_fields, *CostOptions.model_fields} - {"evidence"}
+    assert fields - named == set()
+    costs = re.search(r"^# costs:\n((?:#   .*\n)+)", text, re.MULTILINE)
+    assert costs is not None
+    block = "".join(line[2:] + "\n" for line in costs.group(1).splitlines())
+    assert CostOptions.model_validate(yaml.safe_load(block)).amortisation_months == 36
 
 
 def test_a_failed_write_leaves_nothing_behind(workspace, monkeypatch):
