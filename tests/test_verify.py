@@ -481,7 +481,7 @@ def test_a_missing_path_is_exit_2(tmp_path, capsys):
     write_record(capsys, "chatbot", tmp_path)
     code_, out, _ = run_verify(capsys, tmp_path, tmp_path / "nope.md")
     assert code_ == 2
-    assert f"{tmp_path}/nope.md: UNVERIFIABLE: no such file or folder" in out
+    assert f"{tmp_path}/nope.md: NOT FOUND (no such file or folder)" in out
     # A path that is not there is said apart, not counted as a record.
     assert out.splitlines()[-1] == "1 record: 1 holds, 0 drifted, 0 inconsistent, 0 unverifiable; 1 path not found"
 

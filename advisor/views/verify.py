@@ -80,6 +80,8 @@ def headline(r: VerifyResult) -> str:
         return f"{r.path}: DRIFTED ({r.recorded_mode} still chosen; monthly costs moved beyond the tolerance)"
     if r.status == "inconsistent":
         return f"{r.path}: INCONSISTENT: {r.problems[0] if len(r.problems) == 1 else 'its text and inputs disagree'}"
+    if r.status == "unverifiable" and r.message == NOT_FOUND:  # no record at all (JSON: unverifiable)
+        return f"{r.path}: NOT FOUND ({NOT_FOUND})"
     if r.status == "unverifiable":
         return f"{r.path}: UNVERIFIABLE: {r.message}"
     return f"{r.path}: {r.status} ({r.message})"
