@@ -419,6 +419,12 @@ def test_advisor_rules_env_chooses_the_rule_set_for_recommend(capsys, monkeypatc
     )
     assert yaml.safe_load(out)["ruleset"]["id"] == "advisor-default"
 
+    # A variable naming a folder that is not there says it is the variable's.
+    monkeypatch.setenv(RULES_ENV, str(COST_FIRST.parent / "nope"))
+    code, out, err = run_cli(capsys, "recommend", str(SALES_CALLS))
+    assert (code, out) == (2, "")
+    assert err == f"advisor: error: {COST_FIRST.parent / 'nope'}: no such rule-set folder (named by $ADVISOR_RULES)\n"
+
 
 def test_advisor_rules_env_chooses_the_rule_set_for_rules_check(capsys, monkeypatch, bad_rules):
     folder = bad_rules("never_fires")

@@ -263,9 +263,10 @@ def test_broken_file_is_reported_and_the_rest_reviewed(tmp_path, capsys):
     assert "not valid YAML (line 4, column 1)" in text
     assert "field 'latency_budget_s': input should be greater than or equal to 0.01 (got -3)" in text
     lines = err.strip().splitlines()
+    assert lines[-1] == f"wrote {report}"  # the report is written, its broken inputs said first
     assert lines[0].startswith(f"advisor: error: {folder / 'b.yaml'}: not valid YAML")
     assert lines[1].startswith(f"advisor: error: {folder / 'c.yml'}: field 'latency_budget_s'")
-    assert len(lines) == 2
+    assert len(lines) == 3
 
 
 def test_json_keys(tmp_path, capsys):

@@ -97,6 +97,8 @@ def run(args: argparse.Namespace) -> int:
         bar.close()
     for error in run.errors:
         print(f"advisor: error: {printable(error.file)}: {printable(error.error)}", file=sys.stderr)
+    if output is not None:
+        print(f"wrote {printable(args.output)}", file=sys.stderr)  # as init, calibrate and rules docs say it
     return EXIT_INPUT if run.errors else EXIT_OK
 
 

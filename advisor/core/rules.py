@@ -238,7 +238,11 @@ def resolve_rules_dir(rules_dir: str | Path | None = None) -> Path:
     if rules_dir:
         return Path(rules_dir)
     env = os.environ.get(RULES_ENV)
-    return Path(env) if env else default_rules_dir()
+    if not env:
+        return default_rules_dir()
+    if not Path(env).is_dir():  # a variable set long ago is easily forgotten: say where the path came from
+        raise RuleSetError(f"{not_a_folder(Path(env))} (named by ${RULES_ENV})", source=env)
+    return Path(env)
 
 
 def parse_rules(
