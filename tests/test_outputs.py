@@ -168,12 +168,14 @@ def test_an_empty_path_is_a_usage_error_not_the_current_folder(workspace, capsys
 
 
 def test_adr_never_overwrites_and_explains_a_bad_decisions_folder(workspace, capsys):
-    code, out, _ = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "decisions", "--price-date", PRICE_DATE)
+    code, out, err = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "decisions", "--price-date", PRICE_DATE)
     assert code == 0
+    assert err == "created the decisions folder decisions: it did not exist\n"  # a typo shows
     first = Path(out.strip())
     text = first.read_bytes()
-    code, out, _ = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "decisions", "--price-date", PRICE_DATE)
+    code, out, err = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "decisions", "--price-date", PRICE_DATE)
     assert code == 0 and Path(out.strip()) != first and first.read_bytes() == text  # the next number
+    assert err == ""
     (workspace / "dangling").symlink_to(workspace / "nowhere")
     code, _, err = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "dangling")
     assert code == 2 and "is a symbolic link to" in err and "which does not exist" in err

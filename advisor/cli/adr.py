@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import sys
 
-from .common import EXIT_OK, about_file, add_rules_and_price_date, parse_date, path_argument
+from .common import EXIT_OK, about_file, add_rules_and_price_date, parse_date, path_argument, printable
 
 EPILOG = """\
 examples:
@@ -76,9 +78,12 @@ def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.file)
     with about_file(args.file):
         result = assess(profile, args.rules, price_date=args.price_date)
+    new_folder = not os.path.lexists(args.dir)
     path = write_adr(
         result, args.dir, template=args.template, status=args.status, date=args.date, supersedes=args.supersedes,
         force=args.force, decision_makers=args.decision_makers, consulted=args.consulted, informed=args.informed,
     )
+    if new_folder:  # a mistyped --dir would otherwise start a second record folder unseen
+        print(f"created the decisions folder {printable(str(args.dir))}: it did not exist", file=sys.stderr)
     print(path)
     return EXIT_OK
