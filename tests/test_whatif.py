@@ -239,6 +239,23 @@ def test_no_change_asks_for_a_request_the_model_cannot_hold(example):
             assert sum(request.values()) <= window, change
 
 
+@pytest.mark.parametrize("example", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+def test_no_change_turns_prose_into_an_embedding_or_back(example):
+    """An IDE completion is never told what it would be as an embedding vector, nor a corpus
+    embedding what it would be as prose: that is another product, not another answer."""
+    profile = load_profile(example)
+    formats = {c.value for c in assess(profile, RULES, price_date=PRICE_DATE).what_would_change
+               if c.fact == "output_format"}
+    assert formats <= ({"embedding"} if profile.output_format == "embedding" else {"text", "json"}) - {
+        profile.output_format}
+
+
+def test_a_prose_workload_is_still_asked_about_json():
+    profile = load_profile(ROOT / "examples/code-completion.yaml")
+    changes = assess(profile, RULES, price_date=PRICE_DATE).what_would_change
+    assert [c.value for c in changes if c.fact == "output_format"] == ["json"]
+
+
 def test_the_context_window_bounds_a_size_but_never_below_the_workload_own():
     from advisor.core.variables import realistic_range
 

@@ -134,6 +134,17 @@ def choices(fact: str) -> tuple[str, ...]:
     return FACTS[fact].allowed
 
 
+def realistic_choices(fact: str, profile: WorkloadProfile) -> tuple[str, ...]:
+    """The answers of a choice a workload can really take. An embedding is another product
+    (another model, no text to read), not another format of this one: a chat is never asked
+    what it would be as an embedding, nor an embedding what it would be as prose."""
+    allowed = choices(fact)
+    if fact == "output_format":
+        embedding = profile.output_format == "embedding"
+        return tuple(value for value in allowed if (value == "embedding") == embedding)
+    return allowed
+
+
 def coerce(fact: str, value: Any, where: str = "decision map") -> Value:
     """A value of the fact's own type and range, or an InputError saying what is allowed."""
     if fact in CHOICE_FACTS:

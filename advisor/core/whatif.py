@@ -5,7 +5,8 @@ For a number (budget, model p95, chained calls, tool latency, tokens, volume, pe
 the search walks away from the workload's value on a log scale (x2, x4, x10, then a decade
 at a time) until the engine recommends another mode, then bisects the last step down to
 about 1% (1 for whole numbers), below first, then above. For a choice (interaction, output
-format, downstream, side effects) every other allowed value is tried. Every reported value
+format, downstream, side effects) every other value the workload can really take is tried
+(text and JSON, never the product an embedding is). Every reported value
 was itself evaluated: a rounded "nice" value is kept only if it really gives the mode
 reported. Points where the rule set excludes every mode count as no flip.
 """
@@ -31,8 +32,8 @@ from .variables import (
     NUMERIC_FACTS,
     FieldRange,
     Value,
-    choices,
     current_value,
+    realistic_choices,
     realistic_range,
 )
 
@@ -85,7 +86,7 @@ def what_would_change(
                 changes.append(found)
     for fact in CHOICE_FACTS:
         own = getattr(profile, fact)
-        for value in choices(fact):
+        for value in realistic_choices(fact, profile):
             if value == own:
                 continue
             decision = search.flips(fact, value)
