@@ -266,6 +266,20 @@ def test_a_service_waiting_gets_no_progress_stream():
     assert "streaming_progress" in [p.id for p in person.patterns]
 
 
+def test_a_burst_weighs_on_streaming_as_on_sync_so_it_never_decides_between_them():
+    """Streaming holds a connection for the peak as sync does (seed 004's "streaming sync"):
+    a tenfold peak argues for a queue, not for streaming over sync."""
+    chat = {**VOICE, "latency_budget_s": 3, "model": "gpt-5.4", "tier": "tier-5", "requests_per_month": 150_000,
+            "peak_requests_per_minute": 150}
+    result = assess(parse_profile(chat), RULES, price_date=PRICE_DATE)
+    assert "cost-bursty-traffic" in [r.id for r in result.fired_rules]
+    assert result.recommendation == "streaming"
+    assert "cost-bursty-traffic" not in result.decided_by
+    ranks = {r.mode: r for r in result.ranking}
+    burst = {m: ranks[m].axis_scores["cost_burst"] for m in ("sync", "streaming")}
+    assert burst["sync"] == burst["streaming"]
+
+
 def test_an_embedding_is_not_streamed_first_because_it_has_nothing_to_stream():
     """Streaming is ruled out for a bulk embedding twice over; the reason a reader meets first is
     the one that holds whoever watches: a vector comes in one piece."""
