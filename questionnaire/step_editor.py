@@ -21,7 +21,7 @@ from questionnaire.vocabulary import HELP, Words
 
 # How the grid holds each kind of cell: nullable, so a blank cell stays blank.
 _DTYPES = {"text": "string", "int": "Int64", "float": "Float64", "share": "Float64", "bool": "boolean"}
-_DEFAULTS = {"reasoning_tokens": 0, "tool_latency_s": 0.0, "repeat": 1, "cached_input_fraction": 0.0, "shown": False}
+_DEFAULTS = {"tool_latency_s": 0.0, "repeat": 1, "cached_input_fraction": 0.0, "shown": False}
 # Pixels: wide enough for each header, so the first columns fit a form's width.
 _WIDTHS = {
     "name": 120, "model": 120, "input_tokens": 100, "output_tokens": 105, "reasoning_tokens": 130,

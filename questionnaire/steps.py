@@ -59,8 +59,8 @@ COLUMNS: tuple[Column, ...] = (
            "Visible tokens one call writes: what the next step or the reader gets."),
     Column("reasoning_tokens", "Reasoning tokens", "int",
            "Tokens a reasoning model thinks before its first visible token; billed as output.",
-           "0 or blank: none stated, none billed; a reasoning model's first token is then the catalogue's, which "
-           "includes some reasoning"),
+           "blank: none stated, none billed; a reasoning model's first token is then the catalogue's, which "
+           "includes some reasoning; 0: no reasoning (thinking off)"),
     Column("tool_latency_s", "Tool time (s)", "float",
            "Time outside the model in each run of this step, before its call: retrieval, a tool, an API."),
     Column("repeat", "Runs", "int", "How many times the step runs one after another in a request, as in an agent "
@@ -83,7 +83,7 @@ FIELDS: tuple[str, ...] = tuple(c.field for c in COLUMNS)
 BY_FIELD: dict[str, Column] = {c.field: c for c in COLUMNS}
 # What a new row starts with where Step has a default of its own.
 NEW_ROW: dict[str, Any] = {c.field: None for c in COLUMNS} | {
-    "reasoning_tokens": 0, "tool_latency_s": 0.0, "repeat": 1, "shown": False, "cached_input_fraction": 0.0,
+    "tool_latency_s": 0.0, "repeat": 1, "shown": False, "cached_input_fraction": 0.0,
 }
 
 Row = dict[str, Any]

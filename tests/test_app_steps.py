@@ -270,14 +270,14 @@ def test_the_editors_edit_record_gives_the_rows_it_shows() -> None:
     assert made[0]["model"] == "gpt-4o-mini"
     assert made[2]["shown"] is True
     # A new row takes Step's own defaults and says nothing it was not told.
-    assert made[3] == {"name": "notify", "input_tokens": 200, "output_tokens": 40, "reasoning_tokens": 0,
+    assert made[3] == {"name": "notify", "input_tokens": 200, "output_tokens": 40,
                        "tool_latency_s": 0.0, "repeat": 1, "cached_input_fraction": 0.0}
     data = yaml.safe_load(AGENT.read_text("utf-8")) | {"steps": made}
     assert advisor.parse_profile(data).steps[-1].name == "notify"  # type: ignore[index]
     # A blank cell is the step's default; a whole number typed as 1200.0 is a whole number.
     assert steps.steps_of([steps.NEW_ROW | {"name": " x ", "model": "  ", "input_tokens": 12.0,
                                             "output_tokens": float("nan")}]) == [
-        {"name": " x ", "input_tokens": 12, "reasoning_tokens": 0, "tool_latency_s": 0.0, "repeat": 1,
+        {"name": " x ", "input_tokens": 12, "tool_latency_s": 0.0, "repeat": 1,
          "cached_input_fraction": 0.0}
     ]
 

@@ -68,3 +68,29 @@ def test_end_to_end_is_calls_times_per_call_plus_tools(calls, tools, output, tps
     assert estimate.per_call_p95_s == pytest.approx(ttft + output / tps)
     assert estimate.end_to_end_p95_s == pytest.approx(calls * estimate.per_call_p95_s + tools)
     assert 0 <= estimate.time_to_first_token_s <= estimate.end_to_end_p95_s + 1e-9
+
+
+# -- reasoning_tokens: 0 stated is no reasoning, not "not given" (review 3, C1) ------------------
+
+
+@pytest.mark.parametrize("shape", ["shorthand", "steps"])
+def test_zero_reasoning_tokens_stated_starts_a_reasoning_model_without_reasoning(shape):
+    def on(**reasoning):
+        if shape == "shorthand":
+            return latency(provider="google", model="gemini-2.5-flash", **reasoning)
+        step = {"name": "rewrite", "input_tokens": 100, "output_tokens": 100, **reasoning}
+        fields = {k: v for k, v in BASE.items() if k not in ("input_tokens", "output_tokens")}
+        return estimate_latency(parse_profile({**fields, "provider": "google", "model": "gemini-2.5-flash",
+                                               "steps": [step]}))
+
+    speed = model_speed(load_rules().catalogue, "google", "gemini-2.5-flash")
+    off, said = on(reasoning_tokens=0)
+    assert off.ttft_s == pytest.approx(speed.start_p95_s)  # the start, nothing added
+    assert off.reasoning_unpriced == ()
+    assert not any(a.name == "reasoning tokens" for a in said)
+    assert any("with no reasoning (reasoning_tokens 0)" in a.value for a in said)
+    # Omitted: the catalogue's first token, which includes the reasoning, and the note that none is priced.
+    unstated, said = on()
+    assert unstated.ttft_s == pytest.approx(speed.ttft_p95_s) and unstated.ttft_s > 10 * off.ttft_s
+    assert unstated.reasoning_unpriced == ("gemini-2.5-flash",)
+    assert any(a.name == "reasoning tokens" and a.value.startswith("not given") for a in said)

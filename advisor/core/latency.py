@@ -18,7 +18,8 @@ model has a measured p95 of its own); output speed stays at its median. A model 
 reasons before it answers waits for its reasoning before the first visible token: where the
 catalogue's first-token time includes the reasoning (measured at a benchmark's workload) and
 the workload states its reasoning tokens, the call starts as a call without reasoning does
-(the fallback first token) and the stated reasoning is added. A model the catalogue has no
+(the fallback first token) and the stated reasoning is added (none where it states 0:
+thinking off). A model the catalogue has no
 speed for gets the conservative end of seed 003's ranges. Every default used is returned as
 an assumption.
 """
@@ -64,6 +65,7 @@ class ModelSpeed:
     start_p50_s: float = 0.0
     start_p95_s: float = 0.0
     start_assumption: Assumption | None = None
+    no_reasoning_assumption: Assumption | None = None  # the start, where the workload states 0 reasoning tokens
 
 
 def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -> ModelSpeed:
@@ -143,10 +145,19 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
         "slow end of the published range)",
         fallback.source,
     )
+    catalogue_first = (f"{name}'s measured first token" if measured
+                       else "the catalogue's first token for it, o3's median,")
+    no_reasoning_assumption = catalogue.assumption(
+        "time to first token",
+        f"{start_p95:g} s at p95: {name} with no reasoning (reasoning_tokens 0), judged as a call without "
+        f"reasoning starts, the slow end of the published range ({catalogue_first} includes reasoning, at a "
+        "benchmark's workload)",
+        fallback.source,
+    )
     return ModelSpeed(
         ttft, tps, reasons, measured, ttft_assumption, speed_assumption, ttft_p50_s=median,
         includes_reasoning=reasons, start_p50_s=start_p95 / ratio, start_p95_s=start_p95,
-        start_assumption=start_assumption,
+        start_assumption=start_assumption, no_reasoning_assumption=no_reasoning_assumption,
     )
 
 
@@ -250,6 +261,12 @@ def _call_times(
         first_p95 = speed.start_p95_s + reasoning / tps
         if speed.start_assumption is not None:
             _add(assumptions, seen, speed.start_assumption, suffix)
+    elif step.reasoning_stated and speed.includes_reasoning:
+        # reasoning_tokens: 0 stated (thinking off): the call starts as one without reasoning
+        # does, and nothing is added; the catalogue's first token includes reasoning it skips.
+        first_p50, first_p95 = speed.start_p50_s, speed.start_p95_s
+        if speed.no_reasoning_assumption is not None:
+            _add(assumptions, seen, speed.no_reasoning_assumption, suffix)
     else:
         first_p50 = speed.ttft_p50_s + (reasoning or 0) / tps
         first_p95 = speed.ttft_p95_s + (reasoning or 0) / tps
@@ -304,8 +321,9 @@ def _add(assumptions: list[Assumption], seen: set[tuple[str, str]], assumption: 
 
 
 def _reasoning_unstated(steps: tuple[WorkStep, ...], speeds: list[ModelSpeed]) -> list[str]:
-    """The models that reason before they answer in a step that gives no reasoning_tokens."""
-    return sorted({s.model for s, speed in zip(steps, speeds, strict=True) if speed.reasons and not s.reasoning_tokens})
+    """The models that reason before they answer in a step that gives no reasoning_tokens (0
+    stated is given: no reasoning)."""
+    return sorted({s.model for s, speed in zip(steps, speeds, strict=True) if speed.reasons and not s.reasoning_stated})
 
 
 def _reasoning_assumptions(unstated: list[str]) -> list[Assumption]:
@@ -348,8 +366,8 @@ def estimate_latency(
     worked: dict[tuple[object, ...], _Timed] = {}
     estimated: dict[str, list[str]] = {}  # how a call's p95 was estimated -> the steps so estimated
     for s in steps:
-        key = (s.provider, s.model, s.output_tokens, s.reasoning_tokens, s.output_tokens_per_s, s.ttft_s,
-               s.model_p50_s, s.model_p95_s)
+        key = (s.provider, s.model, s.output_tokens, s.reasoning_tokens, s.reasoning_stated, s.output_tokens_per_s,
+               s.ttft_s, s.model_p50_s, s.model_p95_s)
         hit = worked.get(key)
         if hit is None:
             speed = model_speed(catalogue, s.provider, s.model, profile.service_tier)

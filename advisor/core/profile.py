@@ -241,11 +241,11 @@ class Step(BaseModel):
     output_tokens: int = Field(
         ge=0, le=1_000_000, description="visible output tokens of one call (what the next step or the reader gets)"
     )
-    reasoning_tokens: int = Field(
-        default=0, ge=0, le=1_000_000,
+    reasoning_tokens: int | None = Field(
+        default=None, ge=0, le=1_000_000,
         description="reasoning tokens of one call: billed as output, written before the first visible token "
-        "(default 0: none stated, none billed; a reasoning model's first token is then the catalogue's, which "
-        "includes its reasoning at a benchmark's workload)",
+        "(default: none stated, none billed, and a reasoning model's first token is the catalogue's, which "
+        "includes its reasoning at a benchmark's workload; 0: no reasoning, thinking off)",
     )
     cached_input_fraction: float = Field(
         default=0.0, ge=0, le=1, description="share of input tokens served from the prompt cache, 0 to 1"

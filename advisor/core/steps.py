@@ -22,7 +22,7 @@ from .profile import SHORTHAND_FIELDS, Pricing, Step, WorkloadProfile
 SHORTHAND_STEP = "call"  # the name the shorthand's one step is shown under
 
 
-# Not frozen: a frozen dataclass's __init__ sets each of its 16 fields through
+# Not frozen: a frozen dataclass's __init__ sets each of its 17 fields through
 # object.__setattr__, three times the cost, and every probe of a workload of 25 steps
 # builds 25 of them. Nothing changes a step once it is built.
 @dataclass(slots=True)
@@ -34,7 +34,10 @@ class WorkStep:
     model: str
     input_tokens: int
     output_tokens: int  # visible output of one call
-    reasoning_tokens: int  # 0: none stated (none billed; a reasoning model's catalogue first token includes them)
+    reasoning_tokens: int  # 0: none, or none stated (reasoning_stated tells them apart)
+    # The workload states reasoning_tokens (0 included: no reasoning, thinking off). Unstated,
+    # none are billed and a reasoning model's catalogue first token includes its reasoning.
+    reasoning_stated: bool
     cached_input_fraction: float
     tool_latency_s: float  # per run, before its model call
     model_p50_s: float | None
@@ -63,7 +66,8 @@ def work_steps(profile: WorkloadProfile) -> tuple[WorkStep, ...]:
             WorkStep(
                 name=SHORTHAND_STEP, provider=profile.provider, model=profile.model,
                 input_tokens=profile.input_tokens or 0, output_tokens=profile.output_tokens or 0,
-                reasoning_tokens=profile.reasoning_tokens or 0, cached_input_fraction=profile.cached_input_fraction,
+                reasoning_tokens=profile.reasoning_tokens or 0, reasoning_stated=profile.reasoning_tokens is not None,
+                cached_input_fraction=profile.cached_input_fraction,
                 tool_latency_s=profile.tool_latency_s / calls, model_p50_s=profile.model_p50_s,
                 model_p95_s=profile.model_p95_s, ttft_s=profile.ttft_s, output_tokens_per_s=profile.output_tokens_per_s,
                 repeat=calls, shown=True, pricing=profile.pricing, prefix="",
@@ -85,7 +89,8 @@ def _work_step(profile: WorkloadProfile, own: tuple[str, str], step: Step, shown
         pricing = profile.pricing
     return WorkStep(
         name=step.name, provider=provider, model=model, input_tokens=step.input_tokens,
-        output_tokens=step.output_tokens, reasoning_tokens=step.reasoning_tokens,
+        output_tokens=step.output_tokens, reasoning_tokens=step.reasoning_tokens or 0,
+        reasoning_stated=step.reasoning_tokens is not None,
         cached_input_fraction=step.cached_input_fraction, tool_latency_s=step.tool_latency_s,
         model_p50_s=step.model_p50_s, model_p95_s=step.model_p95_s, ttft_s=step.ttft_s,
         output_tokens_per_s=step.output_tokens_per_s, repeat=step.repeat, shown=shown, pricing=pricing,
