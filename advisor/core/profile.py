@@ -262,7 +262,7 @@ class Step(BaseModel):
     )
     ttft_s: float | None = Field(
         default=None, ge=0, le=600,
-        description="measured p95 time to the first visible token of one call, seconds (default: the model's)",
+        description="measured p95 of the time to the first visible token of one call, seconds (default: the model's)",
     )
     output_tokens_per_s: float | None = Field(
         default=None, ge=1, le=100_000, description="output speed, tokens per second (default: the model's)"
@@ -413,7 +413,8 @@ class WorkloadProfile(BaseModel):
         description="measured p95 of one model call, seconds (default: estimated from ttft_s and output_tokens_per_s)",
     )
     ttft_s: float | None = Field(
-        default=None, ge=0, le=600, description="time to the first token, seconds (default: the model's)"
+        default=None, ge=0, le=600,
+        description="measured p95 of the time to the first visible token of one call, seconds (default: the model's)",
     )
     output_tokens_per_s: float | None = Field(
         default=None, ge=1, le=100_000, description="output speed, tokens per second (default: the model's)"
