@@ -96,7 +96,8 @@ def test_speeds_are_medians_made_p95_by_the_measured_spread():
     assert "0.45 s median x 1.7" in gpt_4o.ttft_assumption.value
     assert "jonathanwrede.de" in gpt_4o.ttft_assumption.source and "2026-06-24" in gpt_4o.ttft_assumption.source
     unknown = model_speed(CATALOGUE, "openai", "gpt-3.5-turbo")
-    assert not unknown.measured and "not a measurement of this model" in unknown.ttft_assumption.value
+    assert not unknown.measured and "judged no faster than the slowest measured model of OpenAI, gpt-4.1-mini" in (
+        unknown.ttft_assumption.value)
 
 
 def test_two_models_claiming_one_name_is_an_error_at_load(tmp_path):
@@ -719,10 +720,11 @@ def test_gpt_5_4_answers_without_reasoning_at_its_measured_speed_and_says_where_
     assert "reasoning effort none by default" in CATALOGUE.data.sources["openai_model_page_gpt_5_4"].title
 
 
-def test_gpt_5_4_mini_has_no_published_speed_and_says_it_uses_the_fallback():
+def test_gpt_5_4_mini_has_no_published_speed_and_says_what_it_is_judged_at():
     speed = model_speed(CATALOGUE, "openai", "gpt-5.4-mini")
     assert not speed.reasons and not speed.measured
-    assert "not a measurement of this model" in speed.ttft_assumption.value
+    assert "gpt-5.4-mini has no measured speed in the provider catalogue: judged no faster than the slowest " \
+        "measured model of OpenAI, gpt-4.1-mini" in speed.ttft_assumption.value
 
 
 def test_gpt_5_5_and_gpt_6_luna_reason_by_default_and_gpt_5_5_carries_its_tier_limits():
@@ -775,6 +777,8 @@ def _only_gpt_4_1_mini_unmeasured(data: dict[str, Any]) -> None:
     models = data["providers"]["openai"]["models"]
     mini = {k: v for k, v in models["gpt-4.1-mini"].items() if k not in ("shutdown", "speed", "limits", "limits_source")}
     data["providers"]["openai"]["models"] = {"gpt-4o": models["gpt-4o"], "gpt-4.1-mini": mini}
+    for model in data["providers"]["azure"]["models"].values():  # Azure's copies of the models dropped
+        model.pop("speed_of", None)
 
 
 def test_a_model_lever_says_what_is_not_known_of_the_model_it_proposes(tmp_path):
@@ -797,7 +801,8 @@ def test_a_model_lever_says_what_is_not_known_of_the_model_it_proposes(tmp_path)
     said = {lv.changes["model"]: lv.because for lv in measured.levers if "model" in lv.changes}
     assert said["claude-haiku-4-5"].startswith("With claude-haiku-4-5: ")
     assert said["claude-sonnet-5"].startswith("With claude-sonnet-5 (no measured speed in the provider catalogue: "
-                                              "judged no faster than claude-sonnet-4-5, whose speed is measured): ")
+                                              "judged no faster than Anthropic's slowest measured model, "
+                                              "claude-sonnet-4-5): ")
 
 
 def test_the_rule_set_documentation_marks_the_models_shut_down_or_shutting_down():

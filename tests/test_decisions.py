@@ -99,7 +99,9 @@ def test_json_that_misses_the_budget_is_not_streamed_into_it():
     chain = {**REWRITER, "interaction": "request_response", "latency_budget_s": 4, "requests_per_month": 100_000}
     del chain["input_tokens"], chain["output_tokens"]
     chain["steps"] = [
-        {"name": "normalise", "model": "gpt-5.4-mini", "input_tokens": 300, "output_tokens": 60},
+        # Measured: the catalogue has no speed for gpt-5.4-mini.
+        {"name": "normalise", "model": "gpt-5.4-mini", "input_tokens": 300, "output_tokens": 60, "ttft_s": 0.8,
+         "output_tokens_per_s": 50},
         {"name": "answer", "model": "gpt-5.4", "input_tokens": 1500, "output_tokens": 150},
     ]
     a = decide(chain)
@@ -425,7 +427,14 @@ def test_a_model_with_no_measured_speed_is_judged_no_faster_than_the_measured_on
                      "input_tokens": 70_000, "output_tokens": 3_000, "requests_per_month": 2_000,
                      "model": "claude-sonnet-4-5"})
     sonnet = next(lv for lv in review.levers if lv.changes.get("model") == "claude-sonnet-5")
-    assert sonnet.changes["ttft_s"] == pytest.approx(3.06)
+    assert "ttft_s" not in sonnet.changes  # Anthropic's slowest measured model is claude-sonnet-4-5 itself
+    assert "judged no faster than Anthropic's slowest measured model, claude-sonnet-4-5" in sonnet.because
+    # A first token the workload measured, slower still, is kept for the model that replaces it.
+    measured = decide({**completion, "interaction": "submit_and_notify", "latency_budget_s": 900,
+                       "input_tokens": 70_000, "output_tokens": 3_000, "requests_per_month": 2_000,
+                       "model": "claude-sonnet-4-5", "ttft_s": 5.0})
+    sonnet = next(lv for lv in measured.levers if lv.changes.get("model") == "claude-sonnet-5")
+    assert sonnet.changes["ttft_s"] == pytest.approx(5.0)
     assert "judged no faster than claude-sonnet-4-5, whose speed is measured" in sonnet.because
 
 

@@ -470,16 +470,16 @@ def test_a_lever_that_moves_the_mode_says_the_recommendation_becomes_it() -> Non
     from advisor import render_adr
     from advisor.views.text import render_text
 
-    a = _assessed("support-reply-draft")
-    assert a.recommendation == "sync"
-    lever = next(lv for lv in a.levers if lv.changes == {"model": "gpt-5.4-mini"})
-    assert lever.recommendation == "streaming"
-    assert "): the recommendation becomes streaming, which meets its contract; the first token" in lever.because
-    same = next(lv for lv in a.levers if lv.recommendation == "sync")
-    assert ": sync meets its contract;" in same.because  # a lever that keeps the mode says so as before
+    a = _assessed("reasoning-contract-check")
+    assert a.recommendation == "async"
+    lever = next(lv for lv in a.levers if lv.changes.get("steps.verdict.model") == "gpt-5.4")
+    assert lever.recommendation == "sync"
+    assert ": the recommendation becomes sync, which meets its contract; the end-to-end p95" in lever.because
+    same = next(lv for lv in a.levers if lv.recommendation == "async")
+    assert ": async meets its contract;" in same.because  # a lever that keeps the mode says so as before
+    assert "the recommendation becomes sync, which meets its contract" in _one_line(render_text(a))
     for text in (render_text(a), *(render_adr(a, template=t) for t in ("madr", "nygard"))):
-        assert "the recommendation becomes streaming, which meets its contract" in _one_line(text)
-        assert "): streaming meets its contract" not in _one_line(text)
+        assert ": sync meets its contract" not in _one_line(text)
 
 
 def test_a_model_lever_names_every_other_field_it_changes_in_the_record() -> None:
@@ -490,10 +490,10 @@ def test_a_model_lever_names_every_other_field_it_changes_in_the_record() -> Non
     a = _assessed("reasoning-contract-check")
     lever = next(lv for lv in a.levers if lv.changes.get("steps.verdict.model") == "gpt-5.4-mini")
     assert lever.changes["steps.verdict.reasoning_tokens"] == 0
-    said = "its 2,500 reasoning tokens set to 0, as gpt-5.4-mini does not reason"
+    said = "its 2,500 reasoning tokens set to 0, as gpt-5.4-mini answers without reasoning by default"
     assert said in lever.because
     record = _one_line(render_adr(a, template="madr"))
-    assert f"With gpt-5.4-mini for the verdict step (no measured speed in the provider catalogue: judged at the slow end of the published range), {said}:" in record
+    assert f"With gpt-5.4-mini for the verdict step (no measured speed in the provider catalogue: judged no faster than OpenAI's slowest measured model, gpt-4.1-mini), {said}:" in record
 
 
 def test_a_lever_says_what_replaces_the_measurement_it_drops() -> None:
@@ -506,14 +506,15 @@ def test_a_lever_says_what_replaces_the_measurement_it_drops() -> None:
     a = _assessed("gray-zone-30s")
     text = _one_line(render_text(a))
     assert "the catalogue figure" not in text
-    assert "model = gpt-5.4-mini, model_p95_s unset (estimated at the slow end of the published range) -> async" in text
+    assert ("model = gpt-5.4-mini, model_p95_s unset (estimated no faster than the slowest measured model, "
+            "gpt-4.1-mini) -> async") in text
     assert "its call time estimated in place of gpt-5.4's measured p95 of 30.0 s: async meets its contract" in text
     # The questionnaire's "Try it" option says the same, in the questions' words.
     from questionnaire import changes
 
     option = next(o for o in changes.options(a) if o.lever and "model" in o.changes)
-    assert option.label.startswith("Model: gpt-5.4-mini (now gpt-5.4); Measured p95 of one model call: estimated at "
-                                   "the slow end of the published range (now 30.0 s)")
+    assert option.label.startswith("Model: gpt-5.4-mini (now gpt-5.4); Measured p95 of one model call: estimated no "
+                                   "faster than the slowest measured model, gpt-4.1-mini (now 30.0 s)")
     # Where the catalogue has the model's speed, the estimate is made from it.
     catalogue = a.rules.catalogue
     assert unset_words(catalogue, a.workload, {"model": "gpt-5.4", "model_p95_s": None}, "model_p95_s") == (
@@ -529,8 +530,10 @@ def test_a_lever_to_an_unmeasured_model_says_whose_speed_it_is_judged_at() -> No
 
     a = _assessed("contract-risk-review")
     option = next(o for o in changes.options(a) if o.lever and o.changes.get("model") == "claude-sonnet-5")
-    assert option.label.startswith("Model: claude-sonnet-5 (now claude-sonnet-4-5); Time to first token: 3.06 s,"
-                                   " claude-sonnet-4-5's measured first token (the new model has none)")
+    # Judged at Anthropic's slowest measured model, claude-sonnet-4-5 itself: no figure is set,
+    # and the lever says whose speed it stands on.
+    assert option.changes == {"model": "claude-sonnet-5"}
+    assert "judged no faster than Anthropic's slowest measured model, claude-sonnet-4-5" in option.because
 
 
 def test_a_request_of_several_calls_says_its_tokens_are_each_calls() -> None:

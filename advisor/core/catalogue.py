@@ -107,6 +107,9 @@ class ModelSpec(BaseModel):
     reasons: bool  # reasons before it answers, by default: the first visible token waits
     reasons_source: Sources | None = None
     speed: Speed | None = None
+    # The same model served by its maker ("anthropic/claude-sonnet-4-5"): its measured speed
+    # is used where this entry has none of its own.
+    speed_of: str | None = None
     flex: bool = False  # offered on the provider's flex tier
     # The provider's priority tier guarantees this median output speed (its SLA floor).
     priority_output_tokens_per_s: float | None = Field(default=None, gt=0, le=100_000)
@@ -272,6 +275,72 @@ class ResolvedModel:
         return self.model_key
 
 
+@dataclass(frozen=True, slots=True)
+class Slowest:
+    """What a chat model with no measured speed is judged at: no faster than the slowest
+    measured model without reasoning of its provider (else of the whole catalogue), and never
+    faster than ``fallback_speed``. ``*_of`` is the (provider, model) whose figure it is
+    (None: the fallback's), ``*_source`` its sources."""
+
+    ttft_p95_s: float
+    ttft_of: tuple[str, str] | None
+    ttft_how: str  # "1.58 s at p95 = 0.93 s median x 1.7", or the fallback's "0.8 s"
+    ttft_source: tuple[str, ...]
+    output_tokens_per_s: float
+    output_of: tuple[str, str] | None
+    output_source: tuple[str, ...]
+
+
+def measured_p95(data: CatalogueData, provider: ProviderSpec, speed: Speed) -> tuple[float, str, tuple[str, ...]]:
+    """A measured speed's first-token p95, how it was had, and its sources (the spread's too)."""
+    if speed.ttft_p95_s is not None:
+        return speed.ttft_p95_s, f"{speed.ttft_p95_s:g} s at p95, measured", tuple(_source_keys(speed.source))
+    ratio, ratio_source = data.latency.ttft_p95_over_p50, data.latency.source
+    if provider.ttft_p95_over_p50 is not None:
+        ratio, ratio_source = provider.ttft_p95_over_p50, provider.ttft_spread_source or ratio_source
+    p95 = speed.ttft_s * ratio
+    keys = tuple(dict.fromkeys([*_source_keys(speed.source), *_source_keys(ratio_source)]))
+    return p95, f"{p95:.2f} s at p95 = {speed.ttft_s:g} s median x {ratio:g}", keys
+
+
+def _slowest(data: CatalogueData) -> tuple[dict[str, Slowest], Slowest]:
+    """Each provider's Slowest (those with a measured model without reasoning) and the
+    catalogue's. Ties go to the provider and model first in alphabetical order."""
+    firsts: dict[str, list[tuple[float, str, str, str, tuple[str, ...]]]] = {}
+    outputs: dict[str, list[tuple[float, str, str, tuple[str, ...]]]] = {}
+    for provider_key, provider in data.providers.items():
+        for model_key, model in provider.models.items():
+            if model.speed is None or model.reasons or model.output != "text":
+                continue
+            p95, how, keys = measured_p95(data, provider, model.speed)
+            firsts.setdefault(provider_key, []).append((p95, provider_key, model_key, how, keys))
+            outputs.setdefault(provider_key, []).append(
+                (model.speed.output_tokens_per_s, provider_key, model_key, tuple(_source_keys(model.speed.source)))
+            )
+    fallback = data.fallback_speed
+    seed = tuple(_source_keys(fallback.source))
+
+    def pick(first: list[tuple[float, str, str, str, tuple[str, ...]]],
+             output: list[tuple[float, str, str, tuple[str, ...]]]) -> Slowest:
+        p95, fp, fm, how, fkeys = min(first, key=lambda f: (-f[0], f[1], f[2]))
+        tps, op, om, okeys = min(output, key=lambda o: (o[0], o[1], o[2]))
+        slow_first = p95 > fallback.ttft_p95_s
+        slow_output = tps < fallback.output_tokens_per_s
+        return Slowest(
+            p95 if slow_first else fallback.ttft_p95_s, (fp, fm) if slow_first else None,
+            how if slow_first else f"{fallback.ttft_p95_s:g} s", fkeys if slow_first else seed,
+            tps if slow_output else fallback.output_tokens_per_s, (op, om) if slow_output else None,
+            okeys if slow_output else seed,
+        )
+
+    everywhere = (
+        pick([f for fs in firsts.values() for f in fs], [o for os in outputs.values() for o in os]) if firsts
+        else Slowest(fallback.ttft_p95_s, None, f"{fallback.ttft_p95_s:g} s", seed,
+                     fallback.output_tokens_per_s, None, seed)
+    )
+    return {key: pick(firsts[key], outputs[key]) for key in firsts}, everywhere
+
+
 class Catalogue:
     """A validated catalogue with its model index; lookups are cached (it never changes)."""
 
@@ -281,6 +350,27 @@ class Catalogue:
         self._indexes: dict[str, _Index] = {}  # built for a provider when first asked
         self._resolved: dict[tuple[str, str], ResolvedModel] = {}
         self.memo: dict[Any, Any] = {}  # derived figures, cached by the modules that use them
+        self._slowest, self._slowest_anywhere = _slowest(data)
+
+    def slowest(self, provider: str) -> Slowest:
+        """What a chat model of ``provider`` with no measured speed is judged at (see Slowest):
+        its provider's slowest measured model, else the catalogue's slowest."""
+        return self._slowest.get(provider.lower(), self._slowest_anywhere)
+
+    def has_measured(self, provider: str) -> bool:
+        """The provider has a measured model without reasoning (its own Slowest)."""
+        return provider.lower() in self._slowest
+
+    def maker_of(self, model: ModelSpec | None) -> tuple[str, str, ModelSpec] | None:
+        """The maker's entry (provider, model id, spec) whose measured speed a hosted copy
+        takes: where ``model`` names one (``speed_of``), has no speed of its own, and the
+        maker's is measured."""
+        if model is None or model.speed is not None or model.speed_of is None:
+            return None
+        maker_key, _, maker_model = model.speed_of.partition("/")
+        provider = self.data.providers.get(maker_key)
+        target = provider.models.get(maker_model) if provider is not None else None
+        return (maker_key, maker_model, target) if target is not None and target.speed is not None else None
 
     def __repr__(self) -> str:
         return f"Catalogue({self.path!r})"
@@ -404,6 +494,16 @@ def _check(data: CatalogueData) -> None:
             cited(f"{where}.limits_source", model.limits_source)
             if model.speed is not None:
                 cited(f"{where}.speed.source", model.speed.source)
+            if model.speed_of is not None:
+                maker_key, _, maker_model = model.speed_of.partition("/")
+                maker = data.providers.get(maker_key)
+                target = maker.models.get(maker_model) if maker is not None else None
+                if target is None or maker_key == key:
+                    raise _problem(f"{where}.speed_of",
+                                   "names the same model at another provider, as provider/model (a model id of it)")
+                if target.speed_of is not None or target.output != model.output:
+                    raise _problem(f"{where}.speed_of",
+                                   f"'{model.speed_of}' must be the maker's own entry, of the same output")
             if model.shutdown is not None:
                 cited(f"{where}.shutdown.source", model.shutdown.source)
             if model.flex and (provider.flex is None or provider.flex.discount is None):

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .assumption import Assumption, joined_ids
+from .catalogue import measured_p95
 from .citation import INTEGRATION_PATTERNS
 from .distribution import Z99, Calls, Percentiles, percentiles
 from .profile import DEFAULT_LATENCY_CORRELATION, WorkloadProfile
@@ -110,7 +111,42 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
             "output speed", f"{tps:g} tokens/s (no measured speed for {name}: the slow end of the published range)",
             fallback.source,
         )
-    else:
+    elif (maker := catalogue.maker_of(entry)) is not None:
+        # The same model served by its maker, measured there: its host's own speed is unmeasured.
+        maker_key, maker_model, maker_spec = maker
+        maker_provider = data.providers[maker_key]
+        made = maker_spec.speed
+        assert made is not None  # maker_of returns a measured maker
+        ttft, how, source_ids = measured_p95(data, maker_provider, made)
+        median = made.ttft_s
+        tps, measured = made.output_tokens_per_s, True
+        host = spec.name if spec is not None else provider
+        where = f"{maker_model} as measured at {maker_provider.name}; {host}'s own speed is unmeasured"
+        note = f"; {made.note}" if made.note else ""
+        ttft_assumption = catalogue.assumption(
+            "time to first token", f"{how} ({name}: {where}{note})", list(source_ids)
+        )
+        speed_assumption = catalogue.assumption(
+            "output speed", f"{tps:g} tokens/s, median ({name}: {where})", made.source
+        )
+    elif entry is not None and entry.output == "text":
+        # A chat model with no measured speed: no faster than the slowest measured one.
+        slow, own = catalogue.slowest(resolved.provider_key), catalogue.has_measured(resolved.provider_key)
+        ttft, tps, measured = slow.ttft_p95_s, slow.output_tokens_per_s, False
+        median = ttft / ratio
+        host = spec.name if spec is not None else provider
+        unmeasured = f"{name} has no measured speed in the provider catalogue"
+        ttft_assumption = catalogue.assumption(
+            "time to first token",
+            f"{slow.ttft_how} ({unmeasured}: {_no_faster_than(catalogue, slow.ttft_of, host, own)})",
+            list(slow.ttft_source),
+        )
+        speed_assumption = catalogue.assumption(
+            "output speed",
+            f"{tps:g} tokens/s ({unmeasured}: {_no_faster_than(catalogue, slow.output_of, host, own, 'output')})",
+            list(slow.output_source),
+        )
+    else:  # not in the catalogue, or an embedding model: a chat model's speed says nothing of it
         ttft, tps, measured = fallback.ttft_p95_s, fallback.output_tokens_per_s, False
         median = ttft / ratio
         why = "not in the provider catalogue" if entry is None else "no measured speed in the provider catalogue"
@@ -159,6 +195,21 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
         includes_reasoning=reasons, start_p50_s=start_p95 / ratio, start_p95_s=start_p95,
         start_assumption=start_assumption, no_reasoning_assumption=no_reasoning_assumption,
     )
+
+
+def _no_faster_than(catalogue: Catalogue, whose: tuple[str, str] | None, host: str, own: bool,
+                    what: str = "model") -> str:
+    """Whose figure an unmeasured chat model is judged at, in words (``own``: its provider has
+    a measured model)."""
+    figure = "output speed" if what == "output" else "model"
+    if whose is None:
+        among = f"of {host}" if own else "in the provider catalogue"
+        return f"the slow end of the published range, no faster than any measured {figure} {among}"
+    provider = catalogue.data.providers[whose[0]]
+    if own:
+        return f"judged no faster than the slowest measured {figure} of {host}, {whose[1]}"
+    return (f"judged no faster than the slowest measured {figure} in the provider catalogue, {provider.name}'s "
+            f"{whose[1]} ({host} has none measured)")
 
 
 def model_speed(catalogue: Catalogue, provider: str, model: str, service_tier: str = "standard") -> ModelSpeed:

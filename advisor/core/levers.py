@@ -3,10 +3,11 @@ cheaper, each found by re-running the assessment with that one change (never ass
 
 - another model of the same provider from the catalogue (faster or cheaper), priced; never
   one whose provider has announced its shutdown (a move to it would have to be made again);
-  what the catalogue does not know of it (a measured speed, its rate limits) is said, and a
-  model with no measured speed is judged no faster than the measured one it would replace
-  (its default, the slow end of a published range, is quicker than some measured models:
-  a lever would otherwise rank a guess ahead of a measurement);
+  what the catalogue does not know of it (a measured speed, its rate limits) is said. A
+  model with no measured speed is judged as the latency model judges it (its maker's
+  measurement for a hosted copy, else no faster than its provider's slowest measured model),
+  and no faster than the one it would replace where the workload measured that one: a lever
+  never ranks a guess ahead of a measurement;
 - the provider's priority tier (where the catalogue documents its effect and the price
   data prices it), and its flex tier for work a queue can wait for;
 - prompt caching of half of each prompt (advisor default: a stable system prompt and
@@ -218,7 +219,8 @@ def _models_for(
         also = [aside] if aside else []
         if thinking is not None and not spec.reasons:
             changes[thinking] = 0
-            also.append(f"its {count(reasoning_tokens)} reasoning tokens set to 0, as {name} does not reason")
+            also.append(f"its {count(reasoning_tokens)} reasoning tokens set to 0, as {name} answers without "
+                        "reasoning by default")
         if profile.service_tier not in offered_service_tiers(catalogue, catalogue.resolve(provider, name)):
             changes["service_tier"] = "standard"
             also.append(f"on the standard tier, as {name} has no {profile.service_tier} tier")
@@ -232,7 +234,7 @@ def _models_for(
                 changes[prefix + "output_tokens_per_s"], slowed = _three_digits(speed, up=False), True
         own = provider.lower() == profile.provider.lower()
         tier = provider_tier(catalogue, provider, profile.tier if own else None)[0]
-        unknown = _unknown_of(spec, tier, (current.model_key or model) if slowed else None)
+        unknown = _unknown_of(catalogue, provider, spec, tier, (current.model_key or model) if slowed else None)
         what = name + where + (f" ({unknown})" if unknown else "") + "".join(f", {words}" for words in also)
         lever = finder.consider(changes, what)
         if lever is not None:
@@ -290,6 +292,15 @@ def unset_words(catalogue: Catalogue, profile: WorkloadProfile, changes: Mapping
     if spec is not None and spec.speed is not None:
         basis = f"{model}'s speed in the provider catalogue"
         return f"estimated from {basis}" if name in ("model_p50_s", "model_p95_s") else f"from {basis}"
+    if spec is not None and not spec.reasons:
+        maker = catalogue.maker_of(spec)
+        whose = catalogue.slowest(provider).ttft_of if spec.output == "text" else None
+        if maker is not None:
+            basis = f"{maker[1]}'s speed as measured at {catalogue.data.providers[maker[0]].name}"
+            return f"estimated from {basis}" if name in ("model_p50_s", "model_p95_s") else f"from {basis}"
+        if whose is not None:
+            basis = f"no faster than the slowest measured model, {whose[1]}"
+            return f"estimated {basis}" if name in ("model_p50_s", "model_p95_s") else basis
     basis = "the default for a model that reasons" if spec is not None and spec.reasons else (
         "the slow end of the published range"
     )
@@ -323,7 +334,9 @@ def _measured_speed(
     return None if first_token is None and output is None else (first_token, output)
 
 
-def _unknown_of(spec: ModelSpec, tier: str | None, no_faster_than: str | None = None) -> str:
+def _unknown_of(
+    catalogue: Catalogue, provider: str, spec: ModelSpec, tier: str | None, no_faster_than: str | None = None
+) -> str:
     """What the catalogue does not know of a model a lever proposes, which its figures stand on:
     no measured speed, no rate limits at the tier (what the latency and capacity models then assume)."""
     unknown = []
@@ -331,15 +344,33 @@ def _unknown_of(spec: ModelSpec, tier: str | None, no_faster_than: str | None = 
         unknown.append(f"no measured speed in the provider catalogue: judged no faster than {no_faster_than}, "
                        "whose speed is measured")
     elif spec.speed is None:
-        unknown.append(
-            "no measured speed in the provider catalogue: judged at its default for a model that reasons"
-            if spec.reasons else "no measured speed in the provider catalogue: judged at the slow end of the "
-            "published range"
-        )
+        unknown.append(_speed_basis(catalogue, provider, spec))
     if tier is None or tier not in spec.limits:
         at = f" at {tier}" if tier is not None else ""
         unknown.append(f"no rate limits in the provider catalogue{at}: its peak is not checked")
     return "; ".join(unknown)
+
+
+def _speed_basis(catalogue: Catalogue, provider: str, spec: ModelSpec) -> str:
+    """What a catalogue model with no speed of its own is judged at, in a lever's words."""
+    maker = catalogue.maker_of(spec)
+    host = catalogue.provider(provider)
+    host_name = host.name if host is not None else provider
+    if maker is not None:
+        return (f"its speed as measured at {catalogue.data.providers[maker[0]].name} ({maker[1]}); "
+                f"{host_name}'s own is unmeasured")
+    if spec.reasons:
+        return "no measured speed in the provider catalogue: judged at its default for a model that reasons"
+    if spec.output != "text":
+        return "no measured speed in the provider catalogue: judged at the slow end of the published range"
+    whose = catalogue.slowest(provider).ttft_of
+    if whose is None:
+        return "no measured speed in the provider catalogue: judged at the slow end of the published range"
+    if catalogue.has_measured(provider):
+        return f"no measured speed in the provider catalogue: judged no faster than {host_name}'s slowest " \
+               f"measured model, {whose[1]}"
+    return (f"no measured speed in the provider catalogue: judged no faster than its slowest measured model, "
+            f"{catalogue.data.providers[whose[0]].name}'s {whose[1]}")
 
 
 def _service_tier_levers(finder: _Finder) -> Iterator[Lever]:
