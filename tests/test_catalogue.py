@@ -125,6 +125,9 @@ BAD_CATALOGUES = [
     ("batch discount without a batch API", lambda d: d["providers"]["deepseek"]["batch"].update(discount=0.5),
      "providers.deepseek.batch: without a batch API: no discount"),
     ("unknown key", lambda d: d["providers"]["openai"].update(colour="green"), "providers.openai.colour: unknown key"),
+    ("speed_of a model that is not there", lambda d: d["providers"]["aws"]["models"]["anthropic.claude-sonnet-4-5"]
+     .update(speed_of="anthropic/claude-sonnet-9"),
+     "providers.aws.models.anthropic.claude-sonnet-4-5.speed_of: names the same model at another provider"),
 ]
 
 
@@ -875,3 +878,12 @@ def test_the_shipped_catalogue_is_trusted_only_as_validation_would_build_it():
 
     same(validated, trusted)
     assert load_rules().catalogue.data == validated
+
+
+def test_the_default_example_offers_no_unmeasured_model_at_a_speed_faster_than_measured_ones():
+    """support-reply-draft (gpt-5.4, measured) was offered gpt-5.4-mini 'at 0.80 s', the seed's
+    fallback, faster than OpenAI's measured gpt-4.1-mini (1.58 s at p95): review 3, N3."""
+    a = assess(parse_profile(yaml.safe_load((EXAMPLES / "support-reply-draft.yaml").read_text("utf-8"))),
+               price_date=PRICE_DATE)
+    assert not any(lv.changes.get("model") == "gpt-5.4-mini" and lv.feasible and lv.recommendation == "streaming"
+                   for lv in a.levers)

@@ -94,3 +94,44 @@ def test_zero_reasoning_tokens_stated_starts_a_reasoning_model_without_reasoning
     assert unstated.ttft_s == pytest.approx(speed.ttft_p95_s) and unstated.ttft_s > 10 * off.ttft_s
     assert unstated.reasoning_unpriced == ("gemini-2.5-flash",)
     assert any(a.name == "reasoning tokens" and a.value.startswith("not given") for a in said)
+
+
+# -- an unmeasured model is never judged faster than measured ones (review 3, C2 and N3) ---------
+
+
+def test_a_hosted_copy_takes_its_makers_measured_speed():
+    catalogue = load_rules().catalogue
+    bedrock = model_speed(catalogue, "aws", "anthropic.claude-sonnet-4-5")
+    anthropic = model_speed(catalogue, "anthropic", "claude-sonnet-4-5")
+    assert bedrock.ttft_p95_s == pytest.approx(anthropic.ttft_p95_s) == pytest.approx(3.06)
+    assert bedrock.output_tokens_per_s == anthropic.output_tokens_per_s
+    assert "claude-sonnet-4-5 as measured at Anthropic; AWS Bedrock's own speed is unmeasured" in (
+        bedrock.ttft_assumption.value)
+    assert bedrock.ttft_assumption.source_ids == anthropic.ttft_assumption.source_ids
+
+
+def test_an_unmeasured_chat_model_is_no_faster_than_its_providers_slowest_measured_one():
+    catalogue = load_rules().catalogue
+    mini = model_speed(catalogue, "openai", "gpt-5.4-mini")
+    assert mini.ttft_p95_s == pytest.approx(0.93 * 1.7)  # gpt-4.1-mini's, OpenAI's slowest
+    assert mini.output_tokens_per_s == 50  # the seed's, slower than any measured
+    assert "judged no faster than the slowest measured model of OpenAI, gpt-4.1-mini" in mini.ttft_assumption.value
+    lite = model_speed(catalogue, "google", "gemini-2.5-flash-lite")
+    assert lite.ttft_p95_s >= model_speed(catalogue, "google", "gemini-3-flash-preview").ttft_p95_s
+    # A provider with nothing measured: the catalogue's slowest (Anthropic's claude-sonnet-4-5).
+    chat = model_speed(catalogue, "deepseek", "deepseek-chat")
+    assert chat.ttft_p95_s == pytest.approx(3.06) and "Anthropic's claude-sonnet-4-5" in chat.ttft_assumption.value
+    # Every measured chat model of a provider is at least as fast as its unmeasured ones.
+    for provider in ("openai", "anthropic", "google", "azure"):
+        floor = catalogue.slowest(provider)
+        for model_id, spec in catalogue.models_of(provider):
+            if spec.speed is not None and not spec.reasons and spec.output == "text":
+                assert model_speed(catalogue, provider, model_id).ttft_p95_s <= floor.ttft_p95_s + 1e-9
+
+
+def test_embedding_and_reasoning_models_keep_their_defaults():
+    catalogue = load_rules().catalogue
+    embedding = model_speed(catalogue, "openai", "text-embedding-3-small")
+    assert embedding.ttft_p95_s == catalogue.data.fallback_speed.ttft_p95_s
+    reasoning = model_speed(catalogue, "openai", "gpt-5.5")
+    assert reasoning.ttft_p50_s == catalogue.data.fallback_speed.reasoning_ttft_s

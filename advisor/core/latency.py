@@ -19,9 +19,11 @@ reasons before it answers waits for its reasoning before the first visible token
 catalogue's first-token time includes the reasoning (measured at a benchmark's workload) and
 the workload states its reasoning tokens, the call starts as a call without reasoning does
 (the fallback first token) and the stated reasoning is added (none where it states 0:
-thinking off). A model the catalogue has no
-speed for gets the conservative end of seed 003's ranges. Every default used is returned as
-an assumption.
+thinking off). A model with no measured speed takes its maker's where it is a hosted copy
+(``speed_of``); a chat model is otherwise judged no faster than its provider's slowest
+measured model (advisor.core.catalogue.Slowest); an embedding model, or one the catalogue
+lacks, gets the conservative end of seed 003's ranges. Every default used is returned as an
+assumption.
 """
 
 from __future__ import annotations
