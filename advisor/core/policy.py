@@ -87,26 +87,39 @@ class RiskSpec(BaseModel):
 
 
 class WatchSpec(BaseModel):
-    """A metric to watch whose truth depends on the rate limits: ``text`` while the estimated
-    peak is within them, ``over_limit`` once it is already over one (the usual line would
-    be false from the first day), and ``limit_unknown`` where no limit is known for the model
-    and tier, so that nothing was checked (absent: ``text``)."""
+    """A metric to watch whose truth depends on the workload: ``text`` as a rule, and in its
+    place ``over_limit`` once the estimated peak is already over a rate limit (the usual line
+    would be false from the first day); ``limit_unknown`` where no limit is known for the
+    model and tier, so that nothing was checked; ``whole_answer`` where the rules hold a
+    stream to its whole answer, not its first token (a rule that marks it as missing its
+    contract reads the whole answer's time). A variant that is absent says ``text``."""
 
     model_config = _STRICT
 
     text: str = Field(min_length=1)
-    over_limit: str = Field(min_length=1)
+    over_limit: str | None = Field(default=None, min_length=1)
     limit_unknown: str | None = Field(default=None, min_length=1)
+    whole_answer: str | None = Field(default=None, min_length=1)
 
-    @field_validator("text", "over_limit", "limit_unknown")
+    @field_validator("text", "over_limit", "limit_unknown", "whole_answer")
     @classmethod
     def _figures(cls, value: str | None) -> str | None:
         return value if value is None else _names_only(value, CONFIRMATION_FIGURES)
 
-    def said(self, over_limit: bool, limits_known: bool = True) -> str:
+    @model_validator(mode="after")
+    def _a_variant(self) -> WatchSpec:
+        if self.over_limit is None and self.limit_unknown is None and self.whole_answer is None:
+            raise ValueError("a metric with one line is a sentence: give over_limit, limit_unknown or whole_answer")
+        return self
+
+    def said(self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False) -> str:
+        if whole_answer and self.whole_answer is not None:
+            return self.whole_answer
         if not limits_known and self.limit_unknown is not None:
             return self.limit_unknown
-        return self.over_limit if over_limit else self.text
+        if over_limit and self.over_limit is not None:
+            return self.over_limit
+        return self.text
 
 
 # A confirmation item: a sentence, or a mapping of the two (an error names the one it is read as).
@@ -138,10 +151,13 @@ class ModeSpec(BaseModel):
     def _figures(cls, value: list[str | WatchSpec]) -> list[str | WatchSpec]:
         return [_names_only(item, CONFIRMATION_FIGURES) if isinstance(item, str) else item for item in value]
 
-    def watch(self, over_limit: bool, limits_known: bool = True) -> list[str]:
+    def watch(self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False) -> list[str]:
         """The confirmation's sentences as they hold for a peak within the limits, over one,
-        or against no known limit."""
-        return [item if isinstance(item, str) else item.said(over_limit, limits_known) for item in self.confirmation]
+        or against no known limit; and for a stream held to its whole answer."""
+        return [
+            item if isinstance(item, str) else item.said(over_limit, limits_known, whole_answer)
+            for item in self.confirmation
+        ]
 
 
 # -- answers -------------------------------------------------------------------------------

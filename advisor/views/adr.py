@@ -22,6 +22,7 @@ from pydantic_core import to_jsonable_python
 from advisor.core.assessment import Assessment, FiredRule
 from advisor.core.capacity import Capacity
 from advisor.core.clock import today
+from advisor.core.conditions import condition_facts
 from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError
 from advisor.core.policy import fill
@@ -167,7 +168,12 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
             parts = f"{_plural(len(lat.steps), 'step')}, {_plural(lat.calls, 'call')}{tools}; {spread}"
         e2e, budget = seconds(lat.end_to_end_p95_s, extra), seconds(w.latency_budget_s, extra)
         answer = f"End-to-end p95 {e2e} ({parts}) against a budget of {budget}: {verdict} budget."
-        if a.recommendation == "streaming":
+        if held_whole(a, a.recommendation):
+            answer += (
+                f" Streamed, the first token comes after {seconds(lat.time_to_first_token_s, extra)}, but the"
+                " answer is needed whole: the budget holds the whole answer."
+            )
+        elif a.recommendation == "streaming":
             first = lat.time_to_first_token_s
             where = "within" if first <= w.latency_budget_s else "over"
             answer += (
@@ -285,6 +291,25 @@ def streams_nothing(a: Assessment, mode: str) -> bool:
     return mode == "streaming" and a.workload.output_format == "embedding"
 
 
+# The times of the whole answer a rule may read: one that has a stream miss its contract on
+# them holds the stream to its whole answer, not its first token.
+WHOLE_ANSWER_FACTS = frozenset({"end_to_end_p95_s", "within_budget"})
+
+
+def held_whole(a: Assessment, mode: str) -> bool:
+    """Do the rules hold this stream to its whole answer? So they do where a rule that has
+    it miss its contract reads the whole answer's time (the answer is needed whole: prose a
+    person acts on at once, JSON parsed once it is complete), not only its first token. The
+    budget then holds the whole answer, and the record says so wherever it sets the stream
+    against it."""
+    if mode != "streaming":
+        return False
+    missed = next((u for u in a.unmet if u.mode == mode), None)
+    return missed is not None and any(
+        condition_facts(a.rules.rule(rule_id).spec.when) & WHOLE_ANSWER_FACTS for rule_id in missed.rules
+    )
+
+
 def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
     """Does this option answer within the budget, and how: a streaming option is judged by
     its first token (the reader reads along from then on) and says how long the whole
@@ -302,6 +327,11 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
 
     if streams_nothing(a, mode):
         return False, f"an embedding has no tokens to stream: the vector comes whole after {seconds(e2e)} at p95"
+    if held_whole(a, mode):
+        return e2e <= budget, (
+            f"the answer is needed whole and takes {judged(e2e)} at p95, {verdict(e2e)};"
+            f" its first token comes after {judged(first)}"
+        )
     if mode == "streaming":
         return first <= budget, (
             f"its first token comes after {judged(first)} at p95, {verdict(first)};"
@@ -380,6 +410,8 @@ def latency_short(a: Assessment, mode: str) -> str:
 
     if streams_nothing(a, mode):
         return "an embedding has no tokens to stream"
+    if held_whole(a, mode):
+        return f"whole answer {said(lat.end_to_end_p95_s)}"
     if mode == "streaming":
         return f"first token {said(lat.time_to_first_token_s)}"
     if mode == "async":
@@ -404,6 +436,8 @@ def latency_after(a: Assessment, mode: str) -> str:
     answer ("whole answer 4.65 s"); "" for the others."""
     if mode != "streaming" or streams_nothing(a, mode):
         return ""
+    if held_whole(a, mode):  # the whole answer is the figure judged: the first token comes after
+        return f"first token {seconds(a.latency.time_to_first_token_s, budget_digits(a.facts))}"
     return f"whole answer {seconds(a.latency.end_to_end_p95_s, budget_digits(a.facts))}"
 
 
@@ -689,7 +723,9 @@ def _confirmation(a: Assessment) -> list[str]:
         "limit_fields": limit_fields(cap),
         "limits_page": limits_page(cap, a.rules.catalogue, w.provider),
     }
-    texts = a.rules.header.modes[a.recommendation].watch(cap.over_limit, cap.limits_known)
+    texts = a.rules.header.modes[a.recommendation].watch(
+        cap.over_limit, cap.limits_known, held_whole(a, a.recommendation)
+    )
     within, latency = latency_against_budget(a, a.recommendation)
     if within or a.recommendation == "batch":
         return [fill(text, figures) for text in texts]

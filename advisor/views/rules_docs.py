@@ -353,10 +353,13 @@ def _modes_section(ruleset: RuleSet) -> list[str]:
             if isinstance(item, str):
                 out.append(f"- {inline(item)}")
             else:
-                over = inline(item.over_limit)
-                line = f"- {inline(item.text)} When the peak is already over a rate limit: {over}"
+                line = f"- {inline(item.text)}"
+                if item.over_limit is not None:
+                    line += f" When the peak is already over a rate limit: {inline(item.over_limit)}"
                 if item.limit_unknown is not None:
                     line += f" When no rate limit is known for the model and tier: {inline(item.limit_unknown)}"
+                if item.whole_answer is not None:
+                    line += f" When the rules hold the stream to its whole answer: {inline(item.whole_answer)}"
                 out.append(line)
         out.append("")
     return out
