@@ -1,6 +1,7 @@
 """The latency each mode's contract is judged on.
 
-A streaming answer is judged by its first token (the reader reads along from then on),
+A streaming answer is judged by its first token (the reader reads along from then on)
+unless the rules hold it to its whole answer (the answer is needed whole),
 a batch by the provider's batch window, the others by the whole answer at p95. Whether a
 mode meets its contract is the assessment's to say (``feasible``, ``unmet``): a batch
 window longer than the budget, say, is a risk the rule set weighs, not always a miss.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advisor.core.assessment import Assessment
-from advisor.views.adr import latency_against_budget, streams_nothing
+from advisor.views.adr import held_whole, latency_against_budget, streams_nothing
 from advisor.views.formatting import seconds
 
 
@@ -35,6 +36,8 @@ def contract_latency(a: Assessment, mode: str) -> ContractLatency:
     answer = _spread(lat.end_to_end_p50_s, lat.end_to_end_p95_s, lat.end_to_end_p99_s)
     if streams_nothing(a, mode):
         return ContractLatency("First token", "none, an embedding does not stream", within, sentence)
+    if held_whole(a, mode):  # the rules hold this stream to its whole answer
+        return ContractLatency("Whole answer at p95", seconds(lat.end_to_end_p95_s), within, sentence, answer)
     if mode == "streaming":
         first = _spread(lat.time_to_first_token_p50_s, lat.time_to_first_token_s, lat.time_to_first_token_p99_s)
         return ContractLatency("First token at p95", seconds(lat.time_to_first_token_s), within, sentence, first)

@@ -36,7 +36,7 @@ from advisor.views.formatting import (
 )
 from advisor.views.limits import peak_summary
 from advisor.views.sources import cite, cited_titles
-from advisor.views.steps import tokens_per_call
+from advisor.views.steps import first_token_read, tokens_per_call
 from questionnaire import changes, lifecycle
 from questionnaire.charts import cost_chart, latency_chart, map_chart, ranking_chart
 from questionnaire.contract import contract_latency
@@ -301,9 +301,11 @@ def latency_tab(a: Assessment) -> None:
     st.markdown(
         f"The whole answer ({made_of}): p50 **{seconds(lat.end_to_end_p50_s)}**, p95"
         f" **{seconds(lat.end_to_end_p95_s)}**, p99 **{seconds(lat.end_to_end_p99_s)}**. At p95 it **{verdict}** the"
-        f" budget of {seconds(lat.latency_budget_s)} ({percent(lat.budget_ratio)} of it). Streaming shows the first"
-        f" words after **{seconds(lat.time_to_first_token_s)}** at p95 (p50 {seconds(lat.time_to_first_token_p50_s)},"
-        f" p99 {seconds(lat.time_to_first_token_p99_s)})."
+        f" budget of {seconds(lat.latency_budget_s)} ({percent(lat.budget_ratio)} of it)."
+        # The first words mean something only to someone who waits for them (not a pipeline).
+        + (f" Streaming shows the first words after **{seconds(lat.time_to_first_token_s)}** at p95"
+           f" (p50 {seconds(lat.time_to_first_token_p50_s)}, p99 {seconds(lat.time_to_first_token_p99_s)})."
+           if first_token_read(a) else "")
     )
     for mode in MODES:
         judged = contract_latency(a, mode)

@@ -63,3 +63,29 @@ def test_a_chat_stream_is_still_watched_on_its_first_token(tmp_path):
     assert "Time to first token stays under the budget of 3.00 s" in record
     assert "(the budget holds the first token)" in record
     assert "the budget holds the whole answer" not in record
+
+
+# A nightly pipeline of two steps (review 3, W03): no one waits, nothing is shown as it comes.
+NIGHTLY_STEPS = dict(
+    interaction="pipeline", latency_budget_s=21600, requests_per_month=90000, provider="openai",
+    model="gpt-5.4-mini", steps=[
+        {"name": "extract", "input_tokens": 3000, "output_tokens": 400},
+        {"name": "normalise", "input_tokens": 900, "output_tokens": 300},
+    ],
+)
+
+
+def test_a_pipeline_prints_no_first_visible_token(tmp_path):
+    """"first visible token 9.51 s (p95)" was printed for a nightly job no one watches."""
+    nightly = _workload(tmp_path, "nightly", **NIGHTLY_STEPS)
+    text = _run("recommend", nightly, *FIXED)
+    assert "first visible token" not in text.lower()
+    for template in ("madr", "nygard"):
+        record = _record(tmp_path, nightly, template)
+        assert "first visible token" not in record.lower(), template
+        assert "read as it appears" not in record, template
+    # The same steps behind a click: a person waits for the first words, and sees when they come.
+    clicked = _workload(tmp_path, "clicked", **{**NIGHTLY_STEPS, "interaction": "request_response",
+                                                "latency_budget_s": 30})
+    assert "first visible token" in _run("recommend", clicked, *FIXED)
+    assert "First visible token (normalise)" in _record(tmp_path / "clicked", clicked)

@@ -891,7 +891,9 @@ def record_context(
         "capacity": to_jsonable_python(a.capacity),
         # The steps of a workload that gives them (empty for the single-call shorthand): one row
         # each, the distribution in a line, a Mermaid Gantt of one request (code: not escaped).
-        "steps": [row.__dict__ | {"name": markdown.cell(row.name), "model": markdown.cell(row.model)}
+        # "(read as it appears)" marks the step a person reads; a pipeline's result is read by no one as it comes.
+        "steps": [row.__dict__ | {"name": markdown.cell(row.name), "model": markdown.cell(row.model),
+                                  "shown": row.shown and a.workload.interaction in WATCHED}
                   for row in step_rows(a)] if a.workload.steps is not None else [],
         "distribution": distribution_line(a),
         "distribution_rows": [

@@ -63,17 +63,27 @@ class DistributionRow:
     p99: str
 
 
+def first_token_read(a: Assessment) -> bool:
+    """Does the first visible token mean something to a reader? Only where someone waits for
+    the answer (a person, or a service in its request path: the fact ``someone_waiting``) and
+    it has tokens to show: a pipeline or a job told later shows nothing as it is written, and
+    a vector has no token."""
+    return bool(a.facts.get("someone_waiting")) and a.workload.output_format != "embedding"
+
+
 def distribution_rows(a: Assessment) -> list[DistributionRow]:
     """The latency distribution of one request: the whole of it, and until the first token a
-    person reads."""
+    person reads (where someone waits to read it)."""
     lat = a.latency
     shown = next((s.name for s in lat.steps if s.shown), "")
-    return [
+    rows = [
         DistributionRow("Whole request", seconds(lat.end_to_end_p50_s), seconds(lat.end_to_end_p95_s),
                         seconds(lat.end_to_end_p99_s)),
-        DistributionRow(f"First visible token ({shown})", seconds(lat.time_to_first_token_p50_s),
-                        seconds(lat.time_to_first_token_s), seconds(lat.time_to_first_token_p99_s)),
     ]
+    if first_token_read(a):
+        rows.append(DistributionRow(f"First visible token ({shown})", seconds(lat.time_to_first_token_p50_s),
+                                    seconds(lat.time_to_first_token_s), seconds(lat.time_to_first_token_p99_s)))
+    return rows
 
 
 def distribution_line(a: Assessment) -> str:
@@ -85,7 +95,7 @@ def distribution_line(a: Assessment) -> str:
         f"p50 {seconds(lat.end_to_end_p50_s, extra)}, p95 {seconds(lat.end_to_end_p95_s, extra)},"
         f" p99 {seconds(lat.end_to_end_p99_s, extra)} end to end"
     )
-    if a.workload.output_format == "embedding":  # a vector: no token a person sees
+    if not first_token_read(a):  # no one waits to see it, or a vector: no token a person sees
         return whole
     return f"{whole}; first visible token {seconds(lat.time_to_first_token_s, extra)} (p95)"
 
