@@ -89,3 +89,22 @@ def test_a_pipeline_prints_no_first_visible_token(tmp_path):
                                                 "latency_budget_s": 30})
     assert "first visible token" in _run("recommend", clicked, *FIXED)
     assert "First visible token (normalise)" in _record(tmp_path / "clicked", clicked)
+
+
+# A nightly classification of one call each (review 3, N9: report #02).
+NIGHTLY_ONE_CALL = dict(
+    interaction="pipeline", latency_budget_s=21600, input_tokens=1200, output_tokens=20,
+    requests_per_month=300000, provider="openai", model="gpt-5.4-mini", downstream="internal_service",
+)
+
+
+def test_a_one_call_batch_is_not_told_of_dependent_steps(tmp_path):
+    """"a request of dependent steps waits for one batch per step" was printed for one call,
+    and its p95 "within budget" read as if a batch came back in 1.40 s."""
+    record = _record(tmp_path, _workload(tmp_path, "one", **NIGHTLY_ONE_CALL))
+    assert "Chosen option: \"Batch API\"" in record
+    assert "dependent step" not in record
+    assert "within budget as a direct call; as a batch, results come within the provider's window of 24 h" in record
+    chained = _record(tmp_path / "chain", _workload(tmp_path, "chain", **NIGHTLY_STEPS))
+    assert "a request of dependent steps waits for one batch per step" in chained
+    assert "results come within 2 days (the provider's window of 24 h for each of 2 dependent calls)" in chained

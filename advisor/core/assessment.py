@@ -419,7 +419,7 @@ def build_assessment(
             "steps": list(pricing.steps),
         },
         "capacity": situation.capacity,
-        "risks": shared.risks(winner),
+        "risks": shared.risks(winner, situation.latency.calls > 1),
         "checklist": checklist,
         # Measured figures say so first: "measured from N traces between A and B".
         "assumptions": (
@@ -484,7 +484,7 @@ class _Shared:
         self.ruleset = ruleset
         self.info = RuleSetInfo(id=ruleset.id, version=ruleset.version, hash=ruleset.content_hash)
         self._fired: dict[str, FiredRule] = {}
-        self._risks: dict[Mode, tuple[Risk, ...]] = {}
+        self._risks: dict[tuple[Mode, bool], tuple[Risk, ...]] = {}
         self._axes: dict[tuple[float, ...], tuple[AxisInfo, ...]] = {}
         # Rankings and exclusions repeat from workload to workload (the same rules fired, the
         # same numbers): one instance each, up to a bound.
@@ -511,12 +511,14 @@ class _Shared:
             )
         return made
 
-    def risks(self, mode: Mode) -> tuple[Risk, ...]:
-        made = self._risks.get(mode)
+    def risks(self, mode: Mode, chained: bool = False) -> tuple[Risk, ...]:
+        """The mode's risks, as they read for a request of one call or a chain of several."""
+        made = self._risks.get((mode, chained))
         if made is None:
-            made = self._risks[mode] = tuple(
-                Risk.model_validate({**r.model_dump(), "source_ids": self.cited(r.source)})
+            made = self._risks[(mode, chained)] = tuple(
+                Risk(risk=risk, mitigation=mitigation, source=r.source, source_ids=self.cited(r.source))
                 for r in self.ruleset.header.modes[mode].risks
+                for risk, mitigation in [r.said(chained)]
             )
         return made
 

@@ -79,11 +79,23 @@ def _names_only(text: str, allowed: frozenset[str]) -> str:
 
 
 class RiskSpec(BaseModel):
+    """A risk of a mode and its mitigation; ``chained_risk`` and ``chained_mitigation``, where
+    given, are said instead for a request of more than one model call in sequence (a chain or
+    steps), so that a one-call workload is not told of dependent steps it does not have."""
+
     model_config = _STRICT
 
     risk: str = Field(min_length=1)
     mitigation: str = Field(min_length=1)
     source: str = Field(min_length=1)
+    chained_risk: str | None = Field(default=None, min_length=1)
+    chained_mitigation: str | None = Field(default=None, min_length=1)
+
+    def said(self, chained: bool) -> tuple[str, str]:
+        """The risk and its mitigation, as they read for a request of one call or of several."""
+        if not chained:
+            return self.risk, self.mitigation
+        return self.chained_risk or self.risk, self.chained_mitigation or self.mitigation
 
 
 class WatchSpec(BaseModel):

@@ -168,6 +168,16 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
             parts = f"{_plural(len(lat.steps), 'step')}, {_plural(lat.calls, 'call')}{tools}; {spread}"
         e2e, budget = seconds(lat.end_to_end_p95_s, extra), seconds(w.latency_budget_s, extra)
         answer = f"End-to-end p95 {e2e} ({parts}) against a budget of {budget}: {verdict} budget."
+        window = a.facts.get("batch_window_s")
+        if a.recommendation == "batch" and a.pricing.batch_available and window:
+            # The p95 is a direct call's: a batch's results come by the provider's window.
+            within = (f"the provider's window of {seconds(window)}" if lat.calls == 1 else
+                      f"{seconds(window)} (the provider's window of {seconds(window / lat.calls)} for each of"
+                      f" {lat.calls} dependent calls)")
+            answer = (
+                f"End-to-end p95 {e2e} ({parts}) against a budget of {budget}: {verdict} budget as a direct call;"
+                f" as a batch, results come within {within}."
+            )
         if held_whole(a, a.recommendation):
             answer += (
                 f" Streamed, the first token comes after {seconds(lat.time_to_first_token_s, extra)}, but the"

@@ -340,7 +340,9 @@ def _modes_section(ruleset: RuleSet) -> list[str]:
             out += ["#### Risks", ""]
             out += [
                 f"- {inline(r.risk)} **Mitigation:** {inline(r.mitigation)} "
-                f"**Source:** {_source(r.source, ruleset.header.sources)}"
+                + (f"For a request of several calls in sequence: {inline(r.said(True)[0])} **Mitigation:**"
+                   f" {inline(r.said(True)[1])} " if r.said(True) != r.said(False) else "")
+                + f"**Source:** {_source(r.source, ruleset.header.sources)}"
                 for r in spec.risks
             ]
             out.append("")
