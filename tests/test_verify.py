@@ -58,7 +58,7 @@ def changed_rules(tmp_path: Path, *, batch_needs_s: int | None = None, downstrea
         latency = folder / "latency.yaml"
         rules_text = latency.read_text(encoding="utf-8")
         block = rules_text.split("- id: latency-batch-window-too-short")[1].split("- id:")[0]
-        assert "{fact: latency_budget_s, op: lt, value: 3600}" in block
+        assert "{fact: latency_budget_s, op: le, value: 3600}" in block
         latency.write_text(rules_text.replace(block, block.replace("value: 3600}", f"value: {batch_needs_s}}}")))
     return folder
 
@@ -248,8 +248,8 @@ def test_a_rule_set_that_changes_the_decision_drifts(tmp_path, capsys):
     assert lines[1].startswith("    rule set advisor-default 1.0.0 (sha256 ") and "-> advisor-default 1.1.0-ours" in lines[1]
     moved = next(line for line in lines if "latency-batch-window-too-short" in line)
     assert moved == (
-        "    rule latency-batch-window-too-short now fires (latency_budget_s 28800 lt 172800: yes);"
-        " its threshold moved: latency_budget_s lt 3600 -> latency_budget_s lt 172800"
+        "    rule latency-batch-window-too-short now fires (latency_budget_s 28800 le 172800: yes);"
+        " its threshold moved: latency_budget_s le 3600 -> latency_budget_s le 172800"
     )
     assert lines[-1] == "1 record: 0 holds, 1 drifted, 0 inconsistent, 0 unverifiable"
 
@@ -260,8 +260,8 @@ def test_a_rule_set_that_changes_the_decision_drifts(tmp_path, capsys):
     assert entry["status"] == "drifted"
     assert (entry["recorded_mode"], entry["current_mode"]) == ("batch", "async")
     (rule,) = [r for r in entry["rule_changes"] if r["rule"] == "latency-batch-window-too-short"]
-    assert rule["thresholds_then"] == ["latency_budget_s lt 3600"]
-    assert rule["thresholds_now"] == ["latency_budget_s lt 172800"]
+    assert rule["thresholds_then"] == ["latency_budget_s le 3600"]
+    assert rule["thresholds_now"] == ["latency_budget_s le 172800"]
     assert any("now fires" in change for change in entry["changes"])
 
 
@@ -542,7 +542,7 @@ def test_records_written_before_digests_still_verify(tmp_path, capsys):
     code_, out, _ = run_verify(capsys, LEGACY, "--rules", ours)
     assert code_ == 1 and "DRIFTED batch -> async" in out
     # No thresholds were recorded then: the rule that now fires is named with today's figures.
-    assert "rule latency-batch-window-too-short now fires (latency_budget_s 28800 lt 172800: yes)" in out
+    assert "rule latency-batch-window-too-short now fires (latency_budget_s 28800 le 172800: yes)" in out
 
 
 # -- formats -----------------------------------------------------------------------------------------------
@@ -602,7 +602,11 @@ def test_a_record_written_before_thresholds_kept_not_and_any_still_holds(tmp_pat
     assert "latency-chain-over-two: [chained_calls gt 2, latency_budget_s lt 5]" in record.read_text()
     (result,) = verify([record], price_date=datetime.date.fromisoformat(PRICE_DATE))
     assert result.status == "holds"
-    assert [c.rule for c in result.rule_changes] == []
+    # Only the one-hour line moved since (an hour is now "minutes to an hour", no batch): no
+    # rule whose thresholds sit under a not or an any reads back as moved.
+    assert [c.rule for c in result.rule_changes] == [
+        "latency-walked-away", "latency-overnight", "latency-batch-window-too-short", "latency-batch-completion-window",
+    ]
 
 
 def test_a_moved_threshold_under_a_not_is_said_as_the_rule_says_it(tmp_path, capsys):

@@ -151,12 +151,12 @@ def test_estimated_p95_is_the_starting_point():
 
 
 def test_nice_values_when_the_boundary_is_round():
-    """Batch needs a one-hour budget: the entry is the round value just under it (within 1%),
-    not 3599.2341..."""
+    """Batch needs a budget over an hour: the entry is the round value at the line (an hour,
+    where batch is ruled out), not 3600.2341..."""
     profile = load_profile(ROOT / "examples/nightly-content-audit.yaml")
     changes = what_would_change(profile, RULES, "batch", price_date=PRICE_DATE)
     budget = [c for c in changes if c.fact == "latency_budget_s"]
-    assert [c.value for c in budget][:1] == [3590.0]
+    assert [c.value for c in budget][:1] == [3600.0]
     verify(profile, changes)
 
 
@@ -323,3 +323,29 @@ def test_a_mode_no_longer_ruled_out_is_explained_by_the_rule_that_ruled_it_out()
     assert volume.because == (
         "Batch API is no longer ruled out: Batch must cost less than the mode it replaces (cost-batch-pays-its-way)."
     )
+
+
+HOURLY_EMBEDDING = {
+    # An hourly job: each run embeds the previous hour's documents before the next run starts.
+    "name": "Hourly incremental embedding", "interaction": "pipeline", "latency_budget_s": 3600,
+    "input_tokens": 700, "output_tokens": 0, "output_format": "embedding", "requests_per_month": 3_000_000,
+    "provider": "openai", "model": "text-embedding-3-small", "downstream": "internal_service",
+    "side_effects": "idempotent",
+}
+
+
+def test_an_hour_is_minutes_to_an_hour_not_a_batch_window():
+    # Seed 002's categories: "Minutes to an hour ... Async is correct"; batch starts above it.
+    # At exactly an hour batch was "Feasible" against a 24-hour guarantee, and a second less
+    # gave async: one second of budget flipped the mode.
+    at_hour = assess(HOURLY_EMBEDDING, RULES, price_date=PRICE_DATE)
+    under = assess({**HOURLY_EMBEDDING, "latency_budget_s": 3599}, RULES, price_date=PRICE_DATE, what_if=False)
+    assert at_hour.recommendation == under.recommendation == "async"
+    assert {e.mode: e.rules for e in at_hour.excluded}["batch"] == ["latency-batch-window-too-short"]
+    # The lever to batch asks for more than an hour, and says so: never "a budget of 1 h".
+    lever = next(lv for lv in at_hour.levers if lv.recommendation == "batch")
+    assert lever.changes["latency_budget_s"] > 3600
+    assert "a budget of 1 h" not in lever.because and "budget of 1 h;" not in lever.because
+    assert lever.because.startswith("With a budget of 1.003 h: the recommendation becomes batch")
+    two_hours = assess({**HOURLY_EMBEDDING, "latency_budget_s": 7200}, RULES, price_date=PRICE_DATE, what_if=False)
+    assert two_hours.recommendation == "batch"

@@ -46,7 +46,7 @@ from pydantic import BaseModel, ConfigDict
 from .catalogue import Catalogue, ModelSpec
 from .engine import Evaluation
 from .errors import AdvisorError
-from .figures import count, money, seconds
+from .figures import count, digits_apart, duration_unit, money, seconds
 from .latency import model_speed
 from .probe import Decision, ModeProbe
 from .profile import Mode, WorkloadProfile
@@ -123,7 +123,9 @@ class _Finder:
         if mode == "streaming":
             latency = f"the first token arrives at {seconds(lat.time_to_first_token_s)} (p95)"
         elif mode == "batch" and window is not None:  # batch is judged by its window, as the record judges it
-            latency = batch_window_words(window, situation.profile.latency_budget_s, lat.calls)
+            budget = situation.profile.latency_budget_s
+            extra = _budget_extra_digits(budget, self.base.profile.latency_budget_s)
+            latency = batch_window_words(window, budget, lat.calls, extra=extra)
         else:
             latency = f"the end-to-end p95 is {seconds(lat.end_to_end_p95_s)}"
         if mode != self.mode:  # the lever moves the workload to another mode too: said, not implied
@@ -487,10 +489,25 @@ def _budget_words(finder: _Finder, budget: float, decision: Decision) -> str:
     out, says so: batch for the backlog, under the Batch API's limits of its own."""
     cap = finder.base.capacity
     budget_then = finder.base.profile.latency_budget_s
+    words = seconds(budget, _budget_extra_digits(budget, budget_then))
     backlog = cap.backlog_requests > 0 and (cap.drain_time_s is None or cap.drain_time_s > budget_then)
     if backlog and decision.mode == "batch":
-        return f"a budget of {seconds(budget)}, the peak's backlog through the Batch API (under limits of its own)"
-    return f"a budget of {seconds(budget)}"
+        return f"a budget of {words}, the peak's backlog through the Batch API (under limits of its own)"
+    return f"a budget of {words}"
+
+
+def _budget_extra_digits(budget: float, budget_then: float) -> int:
+    """The digits beyond ``seconds``' three that a lever's budget needs: enough to read apart
+    from the budget as specified, and enough not to round onto a line a rule draws (3,610 s is
+    "1.003 h", not "1 h", an hour being a budget batch is not allowed at)."""
+    extra = digits_apart(budget, budget_then)
+    unit = duration_unit(budget)
+    if budget < 60:
+        return extra
+    for more in range(extra, 7):
+        if abs(float(f"{budget / unit:.{3 + more}g}") * unit - budget) <= 0.001 * budget:
+            return more
+    return extra
 
 
 def _usefulness(lever: Lever) -> tuple[bool, float, int]:
