@@ -533,7 +533,7 @@ def test_the_docs_show_a_custom_rule_sets_weights_and_own_rule():
     assert "| Cost and burst | `cost_burst` | 2.5 |" in page
     section = page.split("#### `org-batch-anything-over-10k-usd`")[1].split("\n#### ")[0]
     assert (
-        "- **When:** `monthly_token_cost_usd` > 10,000 USD/month and `latency_budget_s` ≥ 3600 s and "
+        "- **When:** `monthly_token_cost_usd` > 10,000 USD/month and `latency_budget_s` > 3600 s and "
         "`someone_waiting` = false and `requests_per_month` ≥ 100 requests and `batch_saving_fraction` > 0\n"
     ) in section
     assert "- **Then:** Requires `batch` (excludes `sync`, `streaming` and `async`).\n" in section
