@@ -71,6 +71,23 @@ def test_seed_001_sync_for_simple_scripts():
     assert result.recommendation == "sync"
 
 
+def test_seed_001_a_simple_script_with_side_effects_stays_a_script_with_a_key():
+    # A monthly script of 200 calls whose writes are not idempotent. Seed 002: batch needs an
+    # idempotency key (its custom_id) as much as a script does, so the side effect is no reason
+    # to leave a direct call (seed 001: sync for simple scripts; seed 003: 1K requests, direct).
+    # It went to the Batch API at $129 a month more than the script.
+    script = dict(interaction="pipeline", latency_budget_s=86400, input_tokens=5000, output_tokens=600,
+                  requests_per_month=200, provider="anthropic", model="claude-sonnet-4-6",
+                  downstream="internal_service")
+    result = decide(**script, side_effects="non_idempotent")
+    assert result.recommendation == "sync"
+    assert result.recommendation == decide(**script, side_effects="idempotent").recommendation
+    assert any(item.startswith("An idempotency key on every request (the row's or record's id)")
+               for item in result.checklist)
+    # A request someone makes still weighs its side effects: its caller retries it.
+    assert "failure-duplicate-side-effects" in {r.id for r in decide(side_effects="non_idempotent").fired_rules}
+
+
 def test_seed_001_async_for_web_services_is_a_sync_contract_with_an_async_client():
     # Seed 001's "async" is non-blocking I/O (asyncio) under a request/response contract:
     # the caller still waits for the answer, so the contract is synchronous.
