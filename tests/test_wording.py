@@ -683,3 +683,33 @@ def test_a_record_says_why_it_chose_a_dearer_mode(written: dict[str, str]) -> No
     assert "a month more than" not in " ".join(written["voice-assistant text"].split())
     assert "Streaming response costs $65.56 a month more than Synchronous call, which misses its contract" in " ".join(
         written["code-completion text"].split())
+
+
+def test_a_batch_headline_never_says_half_price_beside_a_higher_total():
+    # Dataset labeling of review 1 (#18): batch is recommended over a queue, and costs more
+    # than a synchronous call in all. The headline said "at half price" two lines above
+    # "Batch API costs $124 a month more than Synchronous call": only the tokens are half.
+    from advisor import assess
+
+    labeling = {"name": "labeling", "interaction": "pipeline", "latency_budget_s": 86400, "input_tokens": 800,
+                "output_tokens": 50, "output_format": "json", "requests_per_month": 20_000, "model": "gpt-4o-mini"}
+    result = assess(labeling, price_date=PRICE_DATE, what_if=False)
+    assert result.recommendation == "batch"
+    costs = {m: c.total_usd for m, c in result.costs.items()}
+    assert costs["batch"] > costs["sync"]  # the case the headline must stay true in
+    assert "at half price" not in result.reason
+    assert result.reason.endswith("should run as batch jobs, whose tokens cost about half as much.")
+
+
+def test_batch_limits_are_said_to_be_often_higher_and_unchecked():
+    # Seed 002: batch APIs run under "different, often higher" limits; the catalogue does not
+    # check a batch queue's limits, and the rule said "separate, higher limits".
+    from advisor import assess
+
+    over = {"name": "over", "interaction": "pipeline", "latency_budget_s": 86400, "input_tokens": 2000,
+            "output_tokens": 300, "requests_per_month": 3_000_000, "peak_requests_per_minute": 50_000,
+            "model": "gpt-4o-mini"}
+    result = assess(over, price_date=PRICE_DATE, what_if=False)
+    (rule,) = [r for r in result.fired_rules if r.id == "cost-over-rate-limit"]
+    assert "higher limits" not in rule.because
+    assert "often higher than the real-time ones; the advisor does not check them" in " ".join(rule.because.split())
