@@ -713,3 +713,20 @@ def test_batch_limits_are_said_to_be_often_higher_and_unchecked():
     (rule,) = [r for r in result.fired_rules if r.id == "cost-over-rate-limit"]
     assert "higher limits" not in rule.because
     assert "often higher than the real-time ones; the advisor does not check them" in " ".join(rule.because.split())
+
+
+def test_a_retry_storm_puts_one_retry_layer_on_the_checklist():
+    # Review 3's W09: a refund call with 3 attempts at each of 3 layers (27 calls a request when
+    # degraded). The storm fired, yet the sync checklist only added one more backoff schedule;
+    # seeds 002 (Retry storms) and 003 (the resilient client) say retry at one layer.
+    from advisor import assess
+
+    refund = {"name": "refund", "interaction": "service_call", "latency_budget_s": 5, "input_tokens": 1500,
+              "output_tokens": 80, "output_format": "json", "requests_per_month": 50_000, "model": "gpt-4o-mini",
+              "attempts_per_layer": 3, "retry_layers": 3, "retry_rate": 0.04, "side_effects": "non_idempotent"}
+    result = assess(refund, price_date=PRICE_DATE, what_if=False)
+    assert result.recommendation in ("sync", "streaming")
+    assert "failure-retry-storm" in {r.id for r in result.fired_rules}
+    assert any(item.startswith("Retry at one layer only (switch the others off)") for item in result.checklist)
+    calm = assess({**refund, "retry_layers": 1}, price_date=PRICE_DATE, what_if=False)
+    assert not any(item.startswith("Retry at one layer only") for item in calm.checklist)
