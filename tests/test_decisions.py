@@ -282,6 +282,20 @@ def test_a_burst_weighs_on_streaming_as_on_sync_so_it_never_decides_between_them
     assert burst["sync"] == burst["streaming"]
 
 
+def test_a_latency_miss_on_a_stand_in_speed_says_so_and_asks_for_a_measurement():
+    """gpt-5.4-mini has no measured speed: a miss judged on the stand-in is said to rest on
+    it; given the workload's own p95 the verdict stands on that, and says nothing of it."""
+    moderation = {**REWRITER, "model": "gpt-5.4-mini", "latency_budget_s": 1.5, "output_tokens": 10}
+    a = quick(moderation)
+    assert not a.feasible
+    assert a.infeasible_reason is not None and a.infeasible_reason.endswith(
+        "gpt-5.4-mini has no measured speed, so it is timed at a stand-in (see the assumptions): measure the call "
+        "and give its p95 as model_p95_s (ttft_s for the first token) before acting on this verdict.")
+    measured = quick(moderation, model_p95_s=1.9)
+    assert not measured.feasible and "stand-in" not in (measured.infeasible_reason or "")
+    assert "stand-in" not in (quick(VOICE).infeasible_reason or "")  # gpt-4o is measured
+
+
 def test_an_embedding_is_not_streamed_first_because_it_has_nothing_to_stream():
     """Streaming is ruled out for a bulk embedding twice over; the reason a reader meets first is
     the one that holds whoever watches: a vector comes in one piece."""

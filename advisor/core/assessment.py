@@ -363,7 +363,7 @@ def build_assessment(
 
     excluded = ruled_out(excluded_modes, numbers=False)
     unmet = ruled_out(unmet_modes, numbers=True)
-    infeasible_reason = infeasible_reason_of(ruleset, evaluation)
+    infeasible_reason = infeasible_reason_of(ruleset, evaluation, situation.latency)
     checklist = list(header.modes[winner].checklist)
     for rule in fired:
         checklist.extend(item for item in rule.spec.effect.checklist.get(winner, ()) if item not in checklist)
@@ -570,12 +570,24 @@ def _shared(ruleset: RuleSet) -> _Shared:
     return shared
 
 
-def infeasible_reason_of(ruleset: RuleSet, evaluation: Evaluation) -> str | None:
+def infeasible_reason_of(
+    ruleset: RuleSet, evaluation: Evaluation, latency: LatencyEstimate | None = None
+) -> str | None:
     """Why the recommendation misses its contract, in one sentence with the numbers (the
-    first rule that says so); None when it meets it."""
+    first rule that says so); None when it meets it. A miss on latency by a model timed at a
+    stand-in says so: the verdict is only as good as the speed it assumed."""
     if evaluation.feasible:
         return None
-    return reason_text(ruleset.rule(evaluation.unmet[evaluation.recommendation][0]), evaluation.facts)
+    rule = ruleset.rule(evaluation.unmet[evaluation.recommendation][0])
+    reason = reason_text(rule, evaluation.facts)
+    if latency is not None and latency.stand_ins and rule.spec.axis == "latency":
+        models = " and ".join(latency.stand_ins)
+        have = "has" if len(latency.stand_ins) == 1 else "have"
+        it = "it is" if have == "has" else "they are"
+        reason += (f" {models} {have} no measured speed, so {it} timed at a stand-in (see the assumptions): "
+                   "measure the call and give its p95 as model_p95_s (ttft_s for the first token) "
+                   "before acting on this verdict.")
+    return reason
 
 
 def headline_reason(ruleset: RuleSet, evaluation: Evaluation) -> str:

@@ -263,6 +263,9 @@ class LatencyEstimate:
     # The models that reason before they answer where the workload gives no reasoning_tokens:
     # their first token includes the reasoning, but the cost bills none of it (not priced).
     reasoning_unpriced: tuple[str, ...] = ()
+    # The models timed at a stand-in: no measured speed in the catalogue, and no time of the
+    # workload's own (model_p50_s, model_p95_s, ttft_s). A verdict on their latency rests on it.
+    stand_ins: tuple[str, ...] = ()
     end_to_end_p50_s: float = 0.0
     end_to_end_p99_s: float = 0.0
     end_to_end_mean_s: float = 0.0  # what a request takes on average (Little's law reads it)
@@ -440,6 +443,10 @@ def estimate_latency(
         label = "per-call p95" + (f" ({_steps_named(names)})" if names[0] else "")
         assumptions.append(Assumption(name=label, value=value, source="estimated: no model_p95_s was given"))
     unstated = _reasoning_unstated(steps, speeds)
+    stand_ins = sorted({
+        s.model for s, speed in zip(steps, speeds, strict=True)
+        if not speed.measured and s.model_p50_s is None and s.model_p95_s is None and s.ttft_s is None
+    })
     assumptions += _reasoning_assumptions(unstated)
 
     rho = profile.latency_correlation if profile.latency_correlation is not None else DEFAULT_LATENCY_CORRELATION
@@ -489,6 +496,7 @@ def estimate_latency(
         measured=all(t.measured for t in times),
         model_reasons=any(speed.reasons for speed in speeds),
         reasoning_unpriced=tuple(unstated),
+        stand_ins=tuple(stand_ins),
         end_to_end_p50_s=whole.p50,
         end_to_end_p99_s=whole.p99,
         end_to_end_mean_s=whole.mean,

@@ -654,7 +654,8 @@ class ReviewRun:
                 else:
                     costs = situation.costs
                     rows.append(_row(
-                        profile, evaluation.recommendation, reason, infeasible_reason_of(ruleset, evaluation),
+                        profile, evaluation.recommendation, reason,
+                        infeasible_reason_of(ruleset, evaluation, situation.latency),
                         evaluation.decided_by, costs.modes,
                         costs.amortisation_months, costs.batch_breakeven_requests_per_month, situation.capacity,
                         situation.latency, situation.facts, name, ruleset, self.links.get(profile.name),
