@@ -96,6 +96,18 @@ def test_zero_reasoning_tokens_stated_starts_a_reasoning_model_without_reasoning
     assert any(a.name == "reasoning tokens" and a.value.startswith("not given") for a in said)
 
 
+def test_a_reasoning_model_with_thinking_off_starts_no_sooner_than_an_unmeasured_chat_model():
+    """The start of a call without reasoning was measured for none of these models: gemini-2.5-flash
+    with thinking off is judged as gemini-2.5-flash-lite is, at Google's slowest measured first token."""
+    catalogue = load_rules().catalogue
+    flash = model_speed(catalogue, "google", "gemini-2.5-flash")
+    lite = model_speed(catalogue, "google", "gemini-2.5-flash-lite")
+    assert flash.start_p95_s == pytest.approx(lite.ttft_p95_s) == pytest.approx(catalogue.slowest("google").ttft_p95_s)
+    assert flash.start_p95_s > catalogue.data.fallback_speed.ttft_p95_s
+    assert flash.no_reasoning_assumption is not None
+    assert "gemini-3-flash-preview" in flash.no_reasoning_assumption.value  # whose figure it is
+
+
 # -- an unmeasured model is never judged faster than measured ones (review 3, C2 and N3) ---------
 
 

@@ -614,7 +614,7 @@ def test_the_text_adds_no_tool_time_where_there_are_no_tools() -> None:
     assert "end-to-end p95 6.11 s: 2 steps, 2 calls, 0.40 s tools; budget 2.50 s" in rag
     assert "rewrite gpt-5.4, 1 call: 0.85 s / 1.13 s; 600 in" in rag
     assert "answer * gpt-5.4, 1 call: 4.37 s / 4.65 s, tools 0.40 s; 3,500 in" in rag
-    assert "end-to-end p95 56.8 s: 1 step, 1 call; budget 1 min" in _one_line(render_text(_assessed("reasoning-contract-check")))
+    assert "end-to-end p95 57.6 s: 1 step, 1 call; budget 1 min" in _one_line(render_text(_assessed("reasoning-contract-check")))
     assert "end-to-end p95 4.65 s = 1 x 4.65 s per call; budget 2.50 s" in _one_line(render_text(_assessed("chatbot")))
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .assumption import Assumption, joined_ids
-from .catalogue import measured_p95
+from .catalogue import Sources, measured_p95
 from .citation import INTEGRATION_PATTERNS
 from .distribution import Z99, Calls, Percentiles, percentiles
 from .profile import DEFAULT_LATENCY_CORRELATION, WorkloadProfile
@@ -172,25 +172,35 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
             )
     # The catalogue's first token of a model that reasons includes its reasoning (o3's was
     # measured so; a model without a measurement gets o3's). Stated reasoning tokens are
-    # added to a call that starts as one without reasoning: the fallback's first token.
-    start_p95 = fallback.ttft_p95_s
+    # added to a call that starts as one without reasoning, which nobody measured for it: no
+    # sooner than the slowest measured model of its provider starts (as an unmeasured chat
+    # model is judged), else the fallback's first token.
+    start_sources: Sources
+    if entry is not None:
+        owner = resolved.provider_key or provider
+        start = catalogue.slowest(owner)
+        start_p95, start_sources = start.ttft_p95_s, list(start.ttft_source)
+        host = spec.name if spec is not None else provider
+        start_how = _no_faster_than(catalogue, start.ttft_of, host, catalogue.has_measured(owner))
+    else:
+        start_p95, start_sources = fallback.ttft_p95_s, fallback.source
+        start_how = "the slow end of the published range"
     # A measured first token is the model's own; an unmeasured one is o3's, the fallback's.
     whose = f"{name}'s measured first token" if measured else "the first token it is judged at (o3's median)"
     start_assumption = catalogue.assumption(
         "time to first token",
-        f"{start_p95:g} s at p95 before the reasoning ({whose} includes reasoning at a "
-        "benchmark's workload; the stated reasoning tokens are added at its output speed instead; the start is the "
-        "slow end of the published range)",
-        fallback.source,
+        f"{start_p95:.2f} s at p95 before the reasoning ({whose} includes reasoning at a "
+        f"benchmark's workload; the stated reasoning tokens are added at its output speed instead; the start: "
+        f"{start_how})",
+        start_sources,
     )
     catalogue_first = (f"{name}'s measured first token" if measured
                        else "the catalogue's first token for it, o3's median,")
     no_reasoning_assumption = catalogue.assumption(
         "time to first token",
-        f"{start_p95:g} s at p95: {name} with no reasoning (reasoning_tokens 0), judged as a call without "
-        f"reasoning starts, the slow end of the published range ({catalogue_first} includes reasoning, at a "
-        "benchmark's workload)",
-        fallback.source,
+        f"{start_p95:.2f} s at p95: {name} with no reasoning (reasoning_tokens 0), judged as a call without "
+        f"reasoning starts: {start_how} ({catalogue_first} includes reasoning, at a benchmark's workload)",
+        start_sources,
     )
     return ModelSpeed(
         ttft, tps, reasons, measured, ttft_assumption, speed_assumption, ttft_p50_s=median,
