@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from advisor import MODES, assess, load_rules, parse_profile
+from advisor.core.assessment import speaks_for
 from advisor.core.engine import evaluate, evaluate_rule
 from advisor.core.situation import situate
 
@@ -36,11 +37,15 @@ def test_every_valid_profile_gets_exactly_one_allowed_recommendation(profile):
     # An excluded mode is never recommended, and excluded modes rank last.
     assert result.recommendation not in excluded
     assert [r.excluded for r in result.ranking] == sorted(r.excluded for r in result.ranking)
-    # The headline names its reason: the decisive rule's first sentence, or that nothing spoke against it.
+    # The headline names its reason: the first sentence of the most decisive rule that argues
+    # for the mode chosen (of the most decisive, where none does), or that nothing spoke against it.
     fired = {r.id: r for r in result.fired_rules}
     assert set(result.decided_by) <= set(fired)
     if result.decided_by:
-        because = " ".join(fired[result.decided_by[0]].because.split())
+        winner = result.recommendation
+        arguing = [i for i in result.decided_by if speaks_for(RULES, RULES.rule(i), winner)]
+        lead = arguing[0] if arguing else result.decided_by[0]
+        because = " ".join(fired[lead].because.split())
         assert because.startswith(result.reason) and result.reason.endswith((".", "!", "?"))
     else:
         assert result.reason == f"{RULES.header.modes[result.recommendation].name} scores highest with no rule against it."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor import assess, load_profile
+from advisor.views.text import render_text
 
 from .conftest import PRICE_DATE
 
@@ -257,3 +258,28 @@ def test_the_reason_is_one_sentence_from_the_decisive_rule():
     assert " ".join(lead.because.split()).startswith(result.reason)
     assert result.reason.endswith(".") and "MicroSim" not in result.reason
     assert "The MicroSim files chat" in lead.because  # the reconciliation of the sources stays with the rule
+
+
+def test_the_headline_argues_for_the_chosen_mode_not_against_another():
+    """The line under the verdict says why this mode. A monthly script is decided first by
+    batch not paying its way, an hourly pipeline by batch's window being too long: said under
+    SYNC or ASYNC, those explain why batch lost ("Batch is recommended only where ...",
+    "Results needed within the hour ... cannot wait for a batch API"). ``decided_by`` keeps
+    its order; the headline is its first rule that argues for the mode chosen."""
+    script = decide_file("examples/monthly-cron-report.yaml")
+    verdict, headline = render_text(script).splitlines()[:2]
+    assert verdict.endswith(": SYNC (synchronous contract)")
+    assert script.decided_by == ["cost-batch-pays-its-way", "ux-simple-script"]
+    assert headline.startswith("  A background job of a few hundred calls a month is a simple script: a direct call")
+    hourly = decide(interaction="pipeline", latency_budget_s=3600, requests_per_month=200_000)
+    assert (hourly.recommendation, hourly.decided_by[0]) == ("async", "latency-batch-window-too-short")
+    assert hourly.reason == ("With minutes to an hour (an hour itself included) the user submitted something"
+                             " and walked away: async is correct.")
+    # A rule that keeps the chosen mode's contract speaks for it: "real-time, no choice" for a
+    # call someone waits on, ahead of the rules that score sync up.
+    # (A webhook that posts a comment, which async scores above sync.)
+    watched = decide(interaction="service_call", input_tokens=2000, output_tokens=250, requests_per_month=300_000,
+                     peak_requests_per_minute=300, provider="anthropic", model="claude-sonnet-4-6",
+                     downstream="external_api", side_effects="non_idempotent", retry_rate=0.03)
+    assert (watched.recommendation, watched.decided_by[0]) == ("sync", "latency-realtime-window")
+    assert watched.reason.startswith("Under 5 seconds the user is watching (or a calling service is blocked")

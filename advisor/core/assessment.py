@@ -590,12 +590,42 @@ def infeasible_reason_of(
     return reason
 
 
-def headline_reason(ruleset: RuleSet, evaluation: Evaluation) -> str:
-    """Why, in one sentence: the decisive rule's first sentence (its full ``because``, which
-    may go on to say how the sources were reconciled, stays with the fired rule)."""
+def speaks_for(ruleset: RuleSet, rule: Rule, mode: Mode) -> bool:
+    """Whether a rule argues for this mode, not only against another: it scores the mode
+    above zero and no mode higher (the mode it favours), or it rules out every mode whose
+    contract is not this mode's and leaves this one (a ``require`` of it included): the
+    contract the mode keeps ("Under 5 seconds the user is watching: real-time, no choice"
+    for a synchronous call). A rule that only rules out a mode (a batch window too short,
+    batch not paying its way) or only scores modes down argues against those."""
+    scores = rule.spec.effect.scores
+    if scores.get(mode, 0.0) > 0 and scores[mode] >= max(scores.values()):
+        return True
+    excluded = rule.excludes
+    if not excluded or mode in excluded:
+        return False
+    modes = ruleset.header.modes
+    return all(modes[m].contract == modes[mode].contract for m in MODES if m not in excluded)
+
+
+def headline_rule(ruleset: RuleSet, evaluation: Evaluation) -> str | None:
+    """The decisive rule the headline explains the verdict by: the most decisive that argues
+    for the recommended mode (``speaks_for``), else the most decisive (``decided_by`` keeps
+    its order: a rule that rules out a better-scoring mode stays first there, but said
+    under the verdict it would explain why another mode lost, not why this one won)."""
     decisive = evaluation.decided_by
-    if decisive:
-        return first_sentence(ruleset.rule(decisive[0]).spec.because)
+    winner = evaluation.recommendation
+    for rule_id in decisive:
+        if speaks_for(ruleset, ruleset.rule(rule_id), winner):
+            return rule_id
+    return decisive[0] if decisive else None
+
+
+def headline_reason(ruleset: RuleSet, evaluation: Evaluation) -> str:
+    """Why, in one sentence: the headline rule's first sentence (its full ``because``, which
+    may go on to say how the sources were reconciled, stays with the fired rule)."""
+    rule_id = headline_rule(ruleset, evaluation)
+    if rule_id is not None:
+        return first_sentence(ruleset.rule(rule_id).spec.because)
     return f"{ruleset.header.modes[evaluation.recommendation].name} scores highest with no rule against it."
 
 
