@@ -16,7 +16,7 @@ from advisor.core.cost import AMORTISATION_MONTHS, USD_PER_PERSON_WEEK
 from advisor.core.facts import FACTS
 from advisor.core.profile import DEFAULT_LATENCY_CORRELATION, MODES
 from advisor.core.rules import RuleSet
-from advisor.views.formatting import count, money, percent, seconds
+from advisor.views.formatting import count, money, percent, seconds, times
 from questionnaire.steps import step_label
 
 # Okabe and Ito's colour-blind-safe palette: each mode a distinct hue that stays distinct
@@ -93,6 +93,8 @@ class Words:
             return seconds(float(value))
         if unit == "fraction":
             return percent(float(value))
+        if unit == "times":
+            return times(float(value))
         if unit == "USD/month":
             return money(float(value)) + "/month"
         if unit:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +109,23 @@ def test_a_one_call_batch_is_not_told_of_dependent_steps(tmp_path):
     chained = _record(tmp_path / "chain", _workload(tmp_path, "chain", **NIGHTLY_STEPS))
     assert "a request of dependent steps waits for one batch per step" in chained
     assert "results come within 2 days (the provider's window of 24 h for each of 2 dependent calls)" in chained
+
+
+def test_an_over_limit_workload_says_its_peak_use_as_a_multiple_everywhere(tmp_path: Path) -> None:
+    """One figure, one unit: the line that says why the verdict is not feasible read "needs
+    330% of its rate limit on gpt-5.4" while the capacity lines said "peak use is 3.3x the
+    limit". The JSON keeps the number."""
+    path = _workload(
+        tmp_path, "chain", interaction="request_response", latency_budget_s=4, requests_per_month=150_000,
+        peak_requests_per_minute=1000, provider="openai", model="gpt-5.4", output_format="json",
+        steps=[{"name": "normalise", "model": "gpt-5.4-mini", "input_tokens": 300, "output_tokens": 60},
+               {"name": "answer", "input_tokens": 1500, "output_tokens": 150}],
+        downstream="own_ui",
+    )
+    text = " ".join(_run("recommend", path, *FIXED).split())
+    assert "NOT FEASIBLE as specified: At peak the workload needs 3.3x its rate limit on gpt-5.4" in text
+    assert "OVER LIMIT: peak use is 3.3x the limit" in text
+    assert "%" not in text.split("rate limit on")[0].split("NOT FEASIBLE")[1]
+    assert "330%" not in text + " ".join(_record(tmp_path, path).split())
+    facts = json.loads(_run("recommend", path, "--format", "json", *FIXED))["facts"]
+    assert facts["rate_limit_utilisation"] == 3.3

@@ -184,7 +184,8 @@ _SPECS: tuple[FactSpec, ...] = (
     # --- derived: capacity ----------------------------------------------------------
     FactSpec(
         "rate_limit_utilisation", "number",
-        "peak use of the tightest rate limit (RPM, tokens, concurrent requests; absent: none known)", "fraction",
+        "peak use of the tightest rate limit (RPM, tokens, concurrent requests) as a multiple of it: 0.7 is 70% of"
+        " the limit, 3.3 is 3.3x it (absent: none known)", "times",
     ),
     FactSpec("over_rate_limit", "boolean", "peak traffic exceeds the provider's rate limits (absent: none known)"),
     FactSpec("rate_limits_known", "boolean", "a rate limit is known for this model and tier (catalogue or profile)"),

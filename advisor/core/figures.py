@@ -142,8 +142,17 @@ def count(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.1f}"
 
 
+def times(ratio: float) -> str:
+    """How many times a limit something is: "1.5x", "23x", "2.5 trillion x"."""
+    if not math.isfinite(ratio):
+        return NOT_A_NUMBER
+    if ratio >= 10:
+        return f"{count(ratio)}x"
+    return f"{ratio:.2g}x"
+
+
 def fact_text(name: str, value: Any) -> str:
-    """A fact's value in words, by its unit: seconds, dollars, shares, counts, or as it is."""
+    """A fact's value in words, by its unit: seconds, dollars, shares, multiples ("3.3x"), counts, or as it is."""
     if value is None:
         return "unknown"
     if isinstance(value, bool):
@@ -157,5 +166,7 @@ def fact_text(name: str, value: Any) -> str:
             return money(float(value))
         if unit == "fraction":
             return percent(float(value))
+        if unit == "times":
+            return times(float(value))
         return count(float(value))
     return str(value)

@@ -32,6 +32,7 @@ from advisor.core.figures import count as count
 from advisor.core.figures import money as money
 from advisor.core.figures import percent as percent
 from advisor.core.figures import seconds as seconds
+from advisor.core.figures import times as times
 from advisor.core.provider import batch_window_words
 from advisor.core.validation import plain
 
@@ -135,15 +136,6 @@ _BATCH_PRICES = {
 def batch_prices(pricing: PriceBasis) -> str:
     """Where the batch prices come from: "batch prices as genai-prices lists them"."""
     return _BATCH_PRICES[pricing.batch_source]
-
-
-def times(ratio: float) -> str:
-    """How many times a limit something is: "1.5x", "23x", "2.5 trillion x"."""
-    if not math.isfinite(ratio):
-        return NOT_A_NUMBER
-    if ratio >= 10:
-        return f"{count(ratio)}x"
-    return f"{ratio:.2g}x"
 
 
 def number(value: float) -> str:

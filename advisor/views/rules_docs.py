@@ -22,7 +22,7 @@ from .markdown import cell, code, inline
 from .sources import cite
 
 _SYMBOL = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
-_UNITLESS = {"", "fraction", "ratio"}
+_UNITLESS = {"", "fraction", "ratio", "times"}
 
 
 def _value(fact: str, value: Any) -> str:
