@@ -125,6 +125,12 @@ BAD_CATALOGUES = [
     ("batch discount without a batch API", lambda d: d["providers"]["deepseek"]["batch"].update(discount=0.5),
      "providers.deepseek.batch: without a batch API: no discount"),
     ("unknown key", lambda d: d["providers"]["openai"].update(colour="green"), "providers.openai.colour: unknown key"),
+    ("always_reasons without its source", lambda d: d["providers"]["openai"]["models"]["o3"]
+     .pop("always_reasons_source"),
+     "providers.openai.models.o3.always_reasons_source: always_reasons needs its source"),
+    ("always_reasons on a model that does not reason", lambda d: d["providers"]["openai"]["models"]["gpt-4o"]
+     .update(always_reasons=True, always_reasons_source="azure_reasoning_effort_reference"),
+     "providers.openai.models.gpt-4o.always_reasons: a model that always reasons needs reasons: true"),
     ("speed_of a model that is not there", lambda d: d["providers"]["aws"]["models"]["anthropic.claude-sonnet-4-5"]
      .update(speed_of="anthropic/claude-sonnet-9"),
      "providers.aws.models.anthropic.claude-sonnet-4-5.speed_of: names the same model at another provider"),
@@ -887,3 +893,71 @@ def test_the_default_example_offers_no_unmeasured_model_at_a_speed_faster_than_m
                price_date=PRICE_DATE)
     assert not any(lv.changes.get("model") == "gpt-5.4-mini" and lv.feasible and lv.recommendation == "streaming"
                    for lv in a.levers)
+
+
+# -- a model that cannot turn its reasoning off (review 4, R1) --------------------------------
+
+
+@pytest.mark.parametrize(("provider", "model"), [("google", "gemini-2.5-pro"), ("openai", "o3"),
+                                                 ("openai", "o4-mini"), ("azure", "o3"), ("azure", "o4-mini")])
+def test_models_that_cannot_turn_reasoning_off_say_so_with_a_source(provider, model):
+    spec = CATALOGUE.resolve(provider, model).model
+    assert spec is not None and spec.reasons and spec.always_reasons
+    assert spec.always_reasons_source in CATALOGUE.data.sources
+    # Those that can, or answer without reasoning, do not.
+    for other in ("gemini-2.5-flash", "gemini-2.5-flash-lite"):
+        assert not CATALOGUE.resolve("google", other).model.always_reasons
+
+
+@pytest.mark.parametrize("shape", ["shorthand", "steps"])
+def test_reasoning_tokens_0_on_a_model_that_cannot_stop_reasoning_is_an_input_error(tmp_path, capsys, shape):
+    """gemini-2.5-pro with reasoning_tokens 0 was judged as a call without reasoning (2.10 s,
+    feasible), where it waits 1.6 minutes for its reasoning: now the file is refused."""
+    chat = {**BASE, "provider": "google", "model": "gemini-2.5-pro", "latency_budget_s": 3}
+    if shape == "shorthand":
+        data, field = {**chat, "reasoning_tokens": 0}, "reasoning_tokens"
+    else:
+        step = {"name": "answer", "input_tokens": 500, "output_tokens": 200, "reasoning_tokens": 0}
+        data = {k: v for k, v in chat.items() if k not in ("input_tokens", "output_tokens")} | {"steps": [step]}
+        field = "steps.answer.reasoning_tokens"
+    with pytest.raises(InputError) as info:
+        assess(data, RULES, price_date=PRICE_DATE, what_if=False)
+    assert info.value.field == field
+    assert info.value.message.startswith("gemini-2.5-pro cannot turn its reasoning off (Vercel AI Gateway")
+    path = tmp_path / "w.yaml"
+    path.write_text(yaml.safe_dump(data))
+    code, out, err = run_cli(capsys, "recommend", path)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.startswith(f"advisor: error: {path}: field '{field}': gemini-2.5-pro cannot turn its reasoning off")
+    assert "give the reasoning tokens it writes per call, or leave the field out" in err
+    assert len(err.strip().splitlines()) == 1
+    # The questionnaire shows it under the question it belongs to.
+    from questionnaire.state import problems_by_question
+
+    (question, lines), = problems_by_question([info.value]).items()
+    assert question == field.split(".")[0] and "cannot turn its reasoning off" in lines[0]
+    # A model that can turn it off, and the same model with its reasoning given, are assessed.
+    assess({**data, "model": "gemini-2.5-flash"}, RULES, price_date=PRICE_DATE, what_if=False)
+    if shape == "shorthand":
+        assess({**data, "reasoning_tokens": 500}, RULES, price_date=PRICE_DATE, what_if=False)
+
+
+def test_no_lever_moves_a_workload_with_thinking_off_to_a_model_that_cannot_turn_it_off(monkeypatch):
+    """Azure's gpt-5 with reasoning_tokens 0: o3 and o4-mini (no shutdown announced at Azure)
+    would keep the 0, which they cannot do; the levers never try them."""
+    from advisor.core import levers
+
+    tried: list[dict[str, Any]] = []
+    run = levers._Finder.run
+
+    def spy(self, changes):
+        tried.append(dict(changes))
+        return run(self, changes)
+
+    monkeypatch.setattr(levers._Finder, "run", spy)
+    workload = {**BASE, "provider": "azure", "model": "gpt-5", "reasoning_tokens": 0, "latency_budget_s": 1}
+    assessment = assess(workload, RULES, price_date=PRICE_DATE)
+    assert assessment.levers  # worked out when first read
+    models = {c.get("model") for c in tried}
+    assert models - {None}, "the levers tried no model at all"
+    assert not models & {"o3", "o4-mini"}

@@ -88,7 +88,7 @@ def test_zero_reasoning_tokens_stated_starts_a_reasoning_model_without_reasoning
     assert off.ttft_s == pytest.approx(speed.start_p95_s)  # the start, nothing added
     assert off.reasoning_unpriced == ()
     assert not any(a.name == "reasoning tokens" for a in said)
-    assert any("with no reasoning (reasoning_tokens 0)" in a.value for a in said)
+    assert any("with thinking off (reasoning_tokens 0) starts as a call without reasoning" in a.value for a in said)
     # Omitted: the catalogue's first token, which includes the reasoning, and the note that none is priced.
     unstated, said = on()
     assert unstated.ttft_s == pytest.approx(speed.ttft_p95_s) and unstated.ttft_s > 10 * off.ttft_s
@@ -147,3 +147,58 @@ def test_embedding_and_reasoning_models_keep_their_defaults():
     assert embedding.ttft_p95_s == catalogue.data.fallback_speed.ttft_p95_s
     reasoning = model_speed(catalogue, "openai", "gpt-5.5")
     assert reasoning.ttft_p50_s == catalogue.data.fallback_speed.reasoning_ttft_s
+
+
+def test_the_start_of_a_reasoning_model_is_said_in_one_sentence():
+    """Review 4, R6: "judged as a call without reasoning starts: judged no faster than ... (the
+    catalogue's first token for it, o3's median, includes reasoning ...)" read as if the figure
+    were gemini-3-flash-preview's. Each is one sentence now, its figures unchanged."""
+    catalogue = load_rules().catalogue
+    flash = model_speed(catalogue, "google", "gemini-2.5-flash")
+    assert flash.no_reasoning_assumption is not None and flash.start_assumption is not None
+    assert flash.no_reasoning_assumption.value == (
+        "2.10 s at p95: gemini-2.5-flash with thinking off (reasoning_tokens 0) starts as a call without reasoning; "
+        "nobody measured that start, so it is judged no faster than the slowest measured model of Google (Gemini "
+        "API), gemini-3-flash-preview (the catalogue's figure for gemini-2.5-flash, o3's median, includes reasoning "
+        "and is not used)"
+    )
+    assert flash.start_assumption.value == (
+        "2.10 s at p95 before the reasoning: gemini-2.5-flash starts as a call without reasoning, then writes the "
+        "stated reasoning tokens at its output speed; nobody measured that start, so it is judged no faster than "
+        "the slowest measured model of Google (Gemini API), gemini-3-flash-preview (the catalogue's figure for "
+        "gemini-2.5-flash, o3's median, includes reasoning and is not used)"
+    )
+    o3 = model_speed(catalogue, "openai", "o3")
+    assert o3.start_assumption is not None
+    assert o3.start_assumption.value.endswith(
+        "(o3's measured first token, at a benchmark's workload, includes reasoning and is not used)")
+
+
+# -- a model the catalogue lacks (review 4, R3) -----------------------------------------------
+
+
+@pytest.mark.parametrize(("provider", "model", "sibling"), [
+    ("google", "gemini-3.5-flash-lite", "gemini-2.5-flash-lite"),  # the model advisor's retirement note names
+    ("openai", "gpt-5.4-nano", "gpt-5.4-mini"),
+])
+def test_a_chat_model_the_catalogue_lacks_is_no_faster_than_its_unmeasured_siblings(provider, model, sibling):
+    catalogue = load_rules().catalogue
+    unknown, known = model_speed(catalogue, provider, model), model_speed(catalogue, provider, sibling)
+    slow = catalogue.slowest(provider)
+    assert unknown.ttft_p95_s == pytest.approx(known.ttft_p95_s) == pytest.approx(slow.ttft_p95_s)
+    assert unknown.ttft_p95_s > catalogue.data.fallback_speed.ttft_p95_s
+    assert unknown.output_tokens_per_s == known.output_tokens_per_s and not unknown.measured
+    assert f"({model} is not in the provider catalogue: judged no faster than the slowest measured model of" in (
+        unknown.ttft_assumption.value)
+    estimate, _ = latency(provider=provider, model=model)
+    assert estimate.ttft_s == pytest.approx(slow.ttft_p95_s) and model in estimate.stand_ins
+
+
+def test_an_embedding_or_a_provider_the_catalogue_lacks_keeps_the_fallback():
+    catalogue = load_rules().catalogue
+    fallback = catalogue.data.fallback_speed.ttft_p95_s
+    embedding = model_speed(catalogue, "openai", "text-embedding-4", output_format="embedding")
+    assert embedding.ttft_p95_s == fallback and "not in the provider catalogue" in embedding.ttft_assumption.value
+    # The same name as a chat model is judged as one: the memo keeps the two apart.
+    assert model_speed(catalogue, "openai", "text-embedding-4").ttft_p95_s > fallback
+    assert model_speed(catalogue, "acme", "acme-1").ttft_p95_s == fallback

@@ -106,6 +106,10 @@ class ModelSpec(BaseModel):
     output: Literal["text", "embedding"] = "text"
     reasons: bool  # reasons before it answers, by default: the first visible token waits
     reasons_source: Sources | None = None
+    # It cannot answer without reasoning (no way to turn its thinking off): a workload may
+    # not state reasoning_tokens 0 for it.
+    always_reasons: bool = False
+    always_reasons_source: Sources | None = None
     speed: Speed | None = None
     # The same model served by its maker ("anthropic/claude-sonnet-4-5"): its measured speed
     # is used where this entry has none of its own.
@@ -491,6 +495,13 @@ def _check(data: CatalogueData) -> None:
             if not (model.match.exact or model.match.snapshot_of or model.match.prefix):
                 raise _problem(f"{where}.match", "a model needs at least one exact, snapshot_of or prefix name")
             cited(f"{where}.reasons_source", model.reasons_source)
+            if model.always_reasons and not model.reasons:
+                raise _problem(f"{where}.always_reasons", "a model that always reasons needs reasons: true")
+            if model.always_reasons and model.always_reasons_source is None:
+                raise _problem(f"{where}.always_reasons_source", "always_reasons needs its source")
+            if not model.always_reasons and model.always_reasons_source is not None:
+                raise _problem(f"{where}.always_reasons_source", "a source for always_reasons, which is not set")
+            cited(f"{where}.always_reasons_source", model.always_reasons_source)
             cited(f"{where}.limits_source", model.limits_source)
             if model.speed is not None:
                 cited(f"{where}.speed.source", model.speed.source)

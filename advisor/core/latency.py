@@ -71,7 +71,7 @@ class ModelSpeed:
     no_reasoning_assumption: Assumption | None = None  # the start, where the workload states 0 reasoning tokens
 
 
-def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -> ModelSpeed:
+def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, embedding: bool = False) -> ModelSpeed:
     resolved = catalogue.resolve(provider, model)
     spec, entry = resolved.provider, resolved.model
     data = catalogue.data
@@ -131,13 +131,18 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
         speed_assumption = catalogue.assumption(
             "output speed", f"{tps:g} tokens/s, median ({name}: {where})", made.source
         )
-    elif entry is not None and entry.output == "text":
-        # A chat model with no measured speed: no faster than the slowest measured one.
+    elif (entry is not None and entry.output == "text") or (
+        entry is None and spec is not None and not spec.any_model and not embedding
+    ):
+        # A chat model with no measured speed: no faster than the slowest measured one. So is
+        # a model of a catalogued provider the catalogue does not list, unless the workload
+        # says it is an embedding (a chat model's speed says nothing of one).
         slow, own = catalogue.slowest(resolved.provider_key), catalogue.has_measured(resolved.provider_key)
         ttft, tps, measured = slow.ttft_p95_s, slow.output_tokens_per_s, False
         median = ttft / ratio
         host = spec.name if spec is not None else provider
-        unmeasured = f"{name} has no measured speed in the provider catalogue"
+        unmeasured = (f"{name} has no measured speed in the provider catalogue" if entry is not None
+                      else f"{name} is not in the provider catalogue")
         ttft_assumption = catalogue.assumption(
             "time to first token",
             f"{slow.ttft_how} ({unmeasured}: {_no_faster_than(catalogue, slow.ttft_of, host, own)})",
@@ -148,7 +153,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
             f"{tps:g} tokens/s ({unmeasured}: {_no_faster_than(catalogue, slow.output_of, host, own, 'output')})",
             list(slow.output_source),
         )
-    else:  # not in the catalogue, or an embedding model: a chat model's speed says nothing of it
+    else:  # an embedding model, or a provider not in the catalogue (or self-hosted): the fallback
         ttft, tps, measured = fallback.ttft_p95_s, fallback.output_tokens_per_s, False
         median = ttft / ratio
         why = "not in the provider catalogue" if entry is None else "no measured speed in the provider catalogue"
@@ -185,21 +190,22 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str) -
     else:
         start_p95, start_sources = fallback.ttft_p95_s, fallback.source
         start_how = "the slow end of the published range"
-    # A measured first token is the model's own; an unmeasured one is o3's, the fallback's.
-    whose = f"{name}'s measured first token" if measured else "the first token it is judged at (o3's median)"
+    # How the start is judged, and why the catalogue's first token is not used: a measured
+    # one is the model's own, an unmeasured one o3's (the fallback's); both include reasoning.
+    judged = f"judged at {start_how}" if start_how.startswith("the slow end") else start_how
+    not_used = (f"{name}'s measured first token, at a benchmark's workload, includes reasoning and is not used"
+                if measured else f"the catalogue's figure for {name}, o3's median, includes reasoning and is not used")
     start_assumption = catalogue.assumption(
         "time to first token",
-        f"{start_p95:.2f} s at p95 before the reasoning ({whose} includes reasoning at a "
-        f"benchmark's workload; the stated reasoning tokens are added at its output speed instead; the start: "
-        f"{start_how})",
+        f"{start_p95:.2f} s at p95 before the reasoning: {name} starts as a call without reasoning, then writes "
+        f"the stated reasoning tokens at its output speed; nobody measured that start, so it is {judged} "
+        f"({not_used})",
         start_sources,
     )
-    catalogue_first = (f"{name}'s measured first token" if measured
-                       else "the catalogue's first token for it, o3's median,")
     no_reasoning_assumption = catalogue.assumption(
         "time to first token",
-        f"{start_p95:.2f} s at p95: {name} with no reasoning (reasoning_tokens 0), judged as a call without "
-        f"reasoning starts: {start_how} ({catalogue_first} includes reasoning, at a benchmark's workload)",
+        f"{start_p95:.2f} s at p95: {name} with thinking off (reasoning_tokens 0) starts as a call without "
+        f"reasoning; nobody measured that start, so it is {judged} ({not_used})",
         start_sources,
     )
     return ModelSpeed(
@@ -224,12 +230,16 @@ def _no_faster_than(catalogue: Catalogue, whose: tuple[str, str] | None, host: s
             f"{whose[1]} ({host} has none measured)")
 
 
-def model_speed(catalogue: Catalogue, provider: str, model: str, service_tier: str = "standard") -> ModelSpeed:
-    """The catalogue's speed for a model (cached: a catalogue never changes)."""
-    key = ("speed", provider, model, service_tier)
+def model_speed(
+    catalogue: Catalogue, provider: str, model: str, service_tier: str = "standard", output_format: str = "text"
+) -> ModelSpeed:
+    """The catalogue's speed for a model (cached: a catalogue never changes). The workload's
+    ``output_format`` tells a model the catalogue lacks: an embedding or a chat model."""
+    embedding = output_format == "embedding"
+    key = ("speed", provider, model, service_tier, embedding)
     hit: ModelSpeed | None = catalogue.memo.get(key)
     if hit is None:
-        hit = catalogue.memo[key] = _speed(catalogue, provider, model, service_tier)
+        hit = catalogue.memo[key] = _speed(catalogue, provider, model, service_tier, embedding)
     return hit
 
 
@@ -436,7 +446,7 @@ def estimate_latency(
                s.ttft_s, s.model_p50_s, s.model_p95_s)
         hit = worked.get(key)
         if hit is None:
-            speed = model_speed(catalogue, s.provider, s.model, profile.service_tier)
+            speed = model_speed(catalogue, s.provider, s.model, profile.service_tier, profile.output_format)
             t, how = _call_times(s, speed, named, assumptions, seen)
             one = Calls(1, t.call_p50, t.call_p95)
             hit = worked[key] = _Timed(speed, t, how, t.call_p50 * math.exp(one.sigma * Z99))

@@ -162,7 +162,7 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
         aside = _set_aside(profile.model, {name: getattr(profile, name) for name in reset})
         yield from _models_for(
             finder, profile.provider, profile.model, "model", reset, "", thinking, profile.reasoning_tokens or 0, aside,
-            given,
+            given, thinking_off=profile.reasoning_tokens == 0,
         )
         return
     # A workload with steps: another model for its slowest step and for its most expensive one.
@@ -182,6 +182,7 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
         found += _models_for(
             finder, step.provider, step.model, step.field("model"), reset, f" for the {name} step", thinking,
             step.reasoning_tokens, aside, (step.ttft_s, step.output_tokens_per_s),
+            thinking_off=step.reasoning_stated and not step.reasoning_tokens,
         )
     yield from sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
 
@@ -189,7 +190,7 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
 def _models_for(
     finder: _Finder, provider: str, model: str, field: str, reset: dict[str, None], where: str,
     thinking: str | None = None, reasoning_tokens: int = 0, aside: str = "",
-    given: tuple[float | None, float | None] = (None, None),
+    given: tuple[float | None, float | None] = (None, None), thinking_off: bool = False,
 ) -> list[Lever]:
     """Levers that put another catalogue model of the same provider in ``field``. A model
     that does not reason states no reasoning tokens (``thinking``, their field, set to 0).
@@ -197,7 +198,8 @@ def _models_for(
     measurements of the model it replaces (``reset``, in words ``aside``), the reasoning
     tokens, the service tier. One with no measured speed is judged no faster than the model
     it replaces where that one's speed is measured (``given``: the workload's own first token
-    and output speed for it)."""
+    and output speed for it). With thinking off (reasoning tokens 0 stated), a model that
+    cannot turn its reasoning off is not offered: the 0 would not hold for it."""
     profile = finder.base.profile
     catalogue = finder.probe.ruleset.catalogue
     current = catalogue.resolve(provider, model)
@@ -216,6 +218,8 @@ def _models_for(
             continue
         if spec.reasons and not reasons:
             continue
+        if thinking_off and spec.always_reasons:
+            continue
         name = (spec.match.exact or spec.match.prefix or spec.match.snapshot_of)[0]
         changes: dict[str, Any] = {field: name, **reset}
         also = [aside] if aside else []
@@ -228,7 +232,7 @@ def _models_for(
             also.append(f"on the standard tier, as {name} has no {profile.service_tier} tier")
         slowed = False
         if spec.speed is None and reference is not None:
-            default = model_speed(catalogue, provider, name, profile.service_tier)
+            default = model_speed(catalogue, provider, name, profile.service_tier, profile.output_format)
             first_token, speed = reference
             if first_token is not None and default.ttft_p95_s < first_token:
                 changes[prefix + "ttft_s"], slowed = _three_digits(first_token, up=True), True
@@ -328,7 +332,8 @@ def _measured_speed(
     resolved = catalogue.resolve(provider, model)
     speed = None
     if resolved.model is not None and resolved.model.speed is not None:
-        speed = model_speed(catalogue, provider, model, finder.base.profile.service_tier)
+        speed = model_speed(catalogue, provider, model, finder.base.profile.service_tier,
+                            finder.base.profile.output_format)
     first_token = given[0] if given[0] is not None else (
         speed.ttft_p95_s if speed is not None and not speed.includes_reasoning else None
     )

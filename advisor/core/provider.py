@@ -15,6 +15,7 @@ from .catalogue import Catalogue, ModelSpec, ResolvedModel
 from .errors import InputError, UnknownModelError
 from .figures import seconds
 from .profile import WorkloadProfile
+from .steps import WorkStep
 
 # "In practice, most batches complete well under an hour despite the 24-hour guarantee"
 # (When to Skip Real-Time LLM Inference § Where the Break-Even Actually Is).
@@ -122,6 +123,24 @@ def check_service_tier(
                 f"{', '.join(offered)}",
                 field="service_tier",
             )
+
+
+def check_reasoning_off(catalogue: Catalogue, steps: Iterable[WorkStep]) -> None:
+    """No step states reasoning_tokens 0 (thinking off) for a model that cannot answer
+    without reasoning (``always_reasons`` in the catalogue): that is an InputError naming the
+    step's field and what it may give instead."""
+    for step in steps:
+        if not step.reasoning_stated or step.reasoning_tokens:
+            continue
+        entry = catalogue.resolve(step.provider, step.model).model
+        if entry is None or not entry.always_reasons:
+            continue
+        raise InputError(
+            f"{step.model} cannot turn its reasoning off ({catalogue.cite(entry.always_reasons_source)}), so 0 "
+            "is not possible: give the reasoning tokens it writes per call, or leave the field out (the first "
+            "token is then the catalogue's, reasoning included)",
+            field=step.field("reasoning_tokens"),
+        )
 
 
 # The assumption that names a model's announced shutdown; the views raise it to a risk.

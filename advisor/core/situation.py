@@ -22,7 +22,7 @@ from .facts import profile_facts, step_facts
 from .latency import LatencyEstimate, estimate_latency
 from .prices import PriceCard
 from .profile import MODES, SHORTHAND_FIELDS, WorkloadProfile, parse_profile
-from .provider import batch_offer, check_service_tier, first_shutdown
+from .provider import batch_offer, check_reasoning_off, check_service_tier, first_shutdown
 from .rules import RuleSet, load_rules
 from .steps import WorkStep, calls_per_request, shown_step, with_changes, work_steps
 
@@ -159,6 +159,7 @@ def situate_each(
     def checked(profile: WorkloadProfile) -> tuple[WorkStep, ...]:
         steps = work_steps(profile)
         _check_service_tier(ruleset, profile, steps)
+        check_reasoning_off(catalogue, steps)
         return steps
 
     def situation(
@@ -222,6 +223,7 @@ def facts(
 # to a step (``steps.<name>.<field>``) or to the steps changes everything.
 _STEP_FIELDS = frozenset({"provider", "model", "pricing", "steps", *SHORTHAND_FIELDS})  # what work_steps reads
 _PRICE_FIELDS = frozenset({"provider", "model", "pricing", "service_tier", "steps"})
+_REASONING_FIELDS = frozenset({"provider", "model", "reasoning_tokens", "steps"})  # what check_reasoning_off reads
 _LATENCY_FIELDS = frozenset({
     "provider", "model", "service_tier", "ttft_s", "output_tokens_per_s", "model_p95_s", "model_p50_s",
     "output_tokens", "reasoning_tokens", "chained_calls", "tool_latency_s", "retry_rate", "latency_correlation",
@@ -246,6 +248,8 @@ def resituate(base: Situation, ruleset: RuleSet, changes: Mapping[str, Any]) -> 
     steps = work_steps(profile) if not changed.isdisjoint(_STEP_FIELDS) else base.steps
     if not changed.isdisjoint(_PRICE_FIELDS):
         _check_service_tier(ruleset, profile, steps)
+    if not changed.isdisjoint(_REASONING_FIELDS):
+        check_reasoning_off(catalogue, steps)
     latency_assumptions: list[Assumption] | None = None
     if not changed.isdisjoint(_LATENCY_FIELDS):
         latency, latency_assumptions = estimate_latency(profile, catalogue, steps)
