@@ -269,11 +269,13 @@ def _catalogue_section(ruleset: RuleSet) -> list[str]:
         "assumptions. Speeds are medians: the first token's p95 is the median times "
         f"{number(data.latency.ttft_p95_over_p50)} unless a provider or model says otherwise. A model with no "
         f"speed of its own takes its maker's where it is a hosted copy of a measured model ({code('speed_of')}); "
-        "a chat model is otherwise judged no faster than the slowest measured model of its provider (of the "
-        f"catalogue where its provider has none), and never faster than {number(data.fallback_speed.ttft_p95_s)} s "
-        f"to the first token and {number(data.fallback_speed.output_tokens_per_s)} tokens/s, which an embedding "
-        "model or one the catalogue lacks gets; one that reasons before it answers, "
-        f"{number(data.fallback_speed.reasoning_ttft_s)} s (median) to its first visible token.",
+        "a chat model, listed or not, is otherwise judged no faster than the slowest measured model of its "
+        "provider (of the catalogue where its provider has none), and never faster than "
+        f"{number(data.fallback_speed.ttft_p95_s)} s to the first token and "
+        f"{number(data.fallback_speed.output_tokens_per_s)} tokens/s, which an embedding model or a provider the "
+        "catalogue lacks gets; one that reasons before it answers, "
+        f"{number(data.fallback_speed.reasoning_ttft_s)} s (median) to its first visible token, and one that "
+        f"cannot turn its reasoning off ({code('always_reasons')}) may not state reasoning_tokens 0.",
         "",
         "| Provider | Batch API | Window | Account tiers (default) | Token limits | Service tiers | Models |",
         "|---|---|---|---|---|---|---|",
