@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from advisor.core.assessment import Assessment
+from advisor.core.assessment import Assessment, not_feasible_label
 from advisor.core.capacity import Capacity
 from advisor.core.clock import today
 from advisor.core.profile import WorkloadProfile
@@ -124,7 +124,7 @@ def verdict_card(shown: Shown) -> None:
             )
         if not feasible:
             st.warning(
-                f"**Not feasible as specified**: {md(words.plain(a.infeasible_reason or ''))}",
+                f"**{not_feasible_label(a)}**: {md(words.plain(a.infeasible_reason or ''))}",
                 icon=":material/warning:",
             )
         for retiring in (x for x in a.assumptions if x.name == SHUTDOWN):

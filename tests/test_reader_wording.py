@@ -129,3 +129,46 @@ def test_an_over_limit_workload_says_its_peak_use_as_a_multiple_everywhere(tmp_p
     assert "330%" not in text + " ".join(_record(tmp_path, path).split())
     facts = json.loads(_run("recommend", path, "--format", "json", *FIXED))["facts"]
     assert facts["rate_limit_utilisation"] == 3.3
+
+
+# A moderation call on gpt-5.4-mini, which has no measured speed (review 4, R5 and #13): its
+# miss rests on a stand-in, the slowest measured OpenAI model.
+STAND_IN_MISS = dict(
+    interaction="service_call", latency_budget_s=1.5, input_tokens=300, output_tokens=10, output_format="json",
+    requests_per_month=3_000_000, peak_requests_per_minute=300, provider="openai", model="gpt-5.4-mini",
+    downstream="internal_service", tier="tier-3",
+)
+
+
+def test_a_miss_on_a_stand_in_speed_is_labelled_so_and_measured_before_an_alert(tmp_path: Path) -> None:
+    """"NOT FEASIBLE as specified" read as a measured miss, and the record's Confirmation had
+    "an alert on the budget would fire from the first day ... treat the budget as unmet" from
+    a figure it called a stand-in. The JSON keeps its flag and keys."""
+    path = _workload(tmp_path, "moderation", **STAND_IN_MISS)
+    text = _run("recommend", path, *FIXED)
+    assert "NOT FEASIBLE as specified, on an assumed speed: The end-to-end p95 is" in text
+    assert "(ttft_s for the first token)" in text
+    for template in ("madr", "nygard"):
+        record = _record(tmp_path, path, template)
+        assert "**Not feasible as specified, on an assumed speed:**" in record, template
+        assert "would fire from the first day" not in record and "treat the budget as unmet" not in record, template
+        confirmation = record.split("Confirmation", 1)[1] if template == "madr" else record
+        assert ("- Measure the call's p95 first: the estimate (the whole answer comes after" in confirmation
+                and "rests on a stand-in speed for gpt-5.4-mini, not a measurement, so the budget is unverified, not yet"
+                " unmet. Give the measured p95 as model_p95_s and record the decision again; then alert when the"
+                " end-to-end p95 crosses the budget of 1.50 s." in confirmation), template
+    data = json.loads(_run("recommend", path, "--format", "json", *FIXED))
+    assert data["feasible"] is False and data["latency"]["stand_ins"] == ["gpt-5.4-mini"]
+    # Measured, the same miss is a miss: no stand-in words, the day-one alert stands.
+    measured = _workload(tmp_path, "measured", **STAND_IN_MISS, model_p95_s=1.9)
+    assert "NOT FEASIBLE as specified: The end-to-end p95" in _run("recommend", measured, *FIXED)
+    assert "would fire from the first day" in _record(tmp_path / "m", measured)
+
+
+def test_an_embedding_on_a_stand_in_is_not_asked_for_its_first_token(tmp_path: Path) -> None:
+    path = _workload(tmp_path, "embed", **{**STAND_IN_MISS, "output_format": "embedding", "output_tokens": 0,
+                                          "model": "text-embedding-3-small", "latency_budget_s": 0.3})
+    text = _run("recommend", path, *FIXED)
+    assert "NOT FEASIBLE as specified, on an assumed speed:" in text
+    assert "give its p95 as model_p95_s before acting on this verdict." in text
+    assert "first token" not in text.split("NOT FEASIBLE")[1].split("Decided by")[0]

@@ -580,14 +580,43 @@ def infeasible_reason_of(
         return None
     rule = ruleset.rule(evaluation.unmet[evaluation.recommendation][0])
     reason = reason_text(rule, evaluation.facts)
-    if latency is not None and latency.stand_ins and rule.spec.axis == "latency":
+    if _missed_on_stand_in(ruleset, evaluation, latency):
+        assert latency is not None
         models = " and ".join(latency.stand_ins)
         have = "has" if len(latency.stand_ins) == 1 else "have"
         it = "it is" if have == "has" else "they are"
+        # An embedding has no first token to give: its vector comes whole.
+        first = "" if evaluation.facts.get("output_format") == "embedding" else " (ttft_s for the first token)"
         reason += (f" {models} {have} no measured speed, so {it} timed at a stand-in (see the assumptions): "
-                   "measure the call and give its p95 as model_p95_s (ttft_s for the first token) "
-                   "before acting on this verdict.")
+                   f"measure the call and give its p95 as model_p95_s{first} before acting on this verdict.")
     return reason
+
+
+def _missed_on_stand_in(ruleset: RuleSet, evaluation: Evaluation, latency: LatencyEstimate | None) -> bool:
+    if evaluation.feasible or latency is None or not latency.stand_ins:
+        return False
+    return ruleset.rule(evaluation.unmet[evaluation.recommendation][0]).spec.axis == "latency"
+
+
+# How the verdict is labelled where it misses its contract: as specified, and, where the
+# miss is on latency timed at a stand-in, that the speed it missed on is assumed, not measured.
+NOT_FEASIBLE = "Not feasible as specified"
+NOT_FEASIBLE_ON_STAND_IN = "Not feasible as specified, on an assumed speed"
+
+
+def misses_on_stand_in(a: Assessment) -> bool:
+    """Does the recommendation miss its contract on latency timed at a stand-in (a model with
+    no measured speed, timed at its provider's slowest measured one)? Its verdict is then
+    only as good as that assumed speed: the views say so beside "not feasible"."""
+    if a.feasible or not a.latency.stand_ins:
+        return False
+    missed = next((u for u in a.unmet if u.mode == a.recommendation), None)
+    return missed is not None and bool(missed.rules) and a.rules.rule(missed.rules[0]).spec.axis == "latency"
+
+
+def not_feasible_label(a: Assessment) -> str:
+    """"Not feasible as specified", or, on a stand-in speed, "..., on an assumed speed"."""
+    return NOT_FEASIBLE_ON_STAND_IN if misses_on_stand_in(a) else NOT_FEASIBLE
 
 
 def speaks_for(ruleset: RuleSet, rule: Rule, mode: Mode) -> bool:

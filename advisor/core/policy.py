@@ -29,7 +29,7 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 CONFIRMATION_FIGURES = frozenset({
     "budget", "end_to_end_p95", "time_to_first_token", "limits_use", "peak_rpm", "rpm_limit", "peak_tpm",
     "tpm_limit", "headroom", "cost_per_1k", "monthly_cost", "requests_per_month", "queue_drain",
-    "limits_unknown", "limit_fields", "limits_page", "token_cost", "not_billed",
+    "limits_unknown", "limit_fields", "limits_page", "token_cost", "not_billed", "estimate", "stand_ins",
 })
 MIGRATION_FIGURES = frozenset({"from", "to"})
 REVIEW_RISK_FIGURES = frozenset({
@@ -104,7 +104,9 @@ class WatchSpec(BaseModel):
     would be false from the first day); ``limit_unknown`` where no limit is known for the
     model and tier, so that nothing was checked; ``whole_answer`` where the rules hold a
     stream to its whole answer, not its first token (a rule that marks it as missing its
-    contract reads the whole answer's time). A variant that is absent says ``text``."""
+    contract reads the whole answer's time); ``stand_in`` where the estimate misses the budget
+    on a model with no measured speed, timed at a stand-in (measure first, then alert). A
+    variant that is absent says ``text``."""
 
     model_config = _STRICT
 
@@ -112,19 +114,26 @@ class WatchSpec(BaseModel):
     over_limit: str | None = Field(default=None, min_length=1)
     limit_unknown: str | None = Field(default=None, min_length=1)
     whole_answer: str | None = Field(default=None, min_length=1)
+    stand_in: str | None = Field(default=None, min_length=1)
 
-    @field_validator("text", "over_limit", "limit_unknown", "whole_answer")
+    @field_validator("text", "over_limit", "limit_unknown", "whole_answer", "stand_in")
     @classmethod
     def _figures(cls, value: str | None) -> str | None:
         return value if value is None else _names_only(value, CONFIRMATION_FIGURES)
 
     @model_validator(mode="after")
     def _a_variant(self) -> WatchSpec:
-        if self.over_limit is None and self.limit_unknown is None and self.whole_answer is None:
-            raise ValueError("a metric with one line is a sentence: give over_limit, limit_unknown or whole_answer")
+        if all(v is None for v in (self.over_limit, self.limit_unknown, self.whole_answer, self.stand_in)):
+            raise ValueError(
+                "a metric with one line is a sentence: give over_limit, limit_unknown, whole_answer or stand_in"
+            )
         return self
 
-    def said(self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False) -> str:
+    def said(
+        self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False, stand_in: bool = False
+    ) -> str:
+        if stand_in and self.stand_in is not None:
+            return self.stand_in
         if whole_answer and self.whole_answer is not None:
             return self.whole_answer
         if not limits_known and self.limit_unknown is not None:
@@ -163,11 +172,14 @@ class ModeSpec(BaseModel):
     def _figures(cls, value: list[str | WatchSpec]) -> list[str | WatchSpec]:
         return [_names_only(item, CONFIRMATION_FIGURES) if isinstance(item, str) else item for item in value]
 
-    def watch(self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False) -> list[str]:
+    def watch(
+        self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False, stand_in: bool = False
+    ) -> list[str]:
         """The confirmation's sentences as they hold for a peak within the limits, over one,
-        or against no known limit; and for a stream held to its whole answer."""
+        or against no known limit; for a stream held to its whole answer; and for an estimate
+        that misses the budget on a stand-in speed."""
         return [
-            item if isinstance(item, str) else item.said(over_limit, limits_known, whole_answer)
+            item if isinstance(item, str) else item.said(over_limit, limits_known, whole_answer, stand_in)
             for item in self.confirmation
         ]
 

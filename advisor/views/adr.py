@@ -19,7 +19,7 @@ from typing import Any
 from markupsafe import Markup
 from pydantic_core import to_jsonable_python
 
-from advisor.core.assessment import Assessment, FiredRule
+from advisor.core.assessment import Assessment, FiredRule, misses_on_stand_in, not_feasible_label
 from advisor.core.capacity import Capacity
 from advisor.core.clock import today
 from advisor.core.conditions import condition_facts
@@ -733,17 +733,28 @@ def _confirmation(a: Assessment) -> list[str]:
         "limit_fields": limit_fields(cap),
         "limits_page": limits_page(cap, a.rules.catalogue, w.provider),
     }
-    texts = a.rules.header.modes[a.recommendation].watch(
-        cap.over_limit, cap.limits_known, held_whole(a, a.recommendation)
-    )
     within, latency = latency_against_budget(a, a.recommendation)
-    if within or a.recommendation == "batch":
+    figures["estimate"] = latency
+    figures["stand_ins"] = " and ".join(lat.stand_ins) or "no model"
+    # Over the budget on a stand-in speed (not a queue the rate limits build): the estimate
+    # is an assumption, so the record has the call measured before it has an alert set.
+    stand_in = not within and a.recommendation != "batch" and misses_on_stand_in(a) and not _queued(a)
+    texts = a.rules.header.modes[a.recommendation].watch(
+        cap.over_limit, cap.limits_known, held_whole(a, a.recommendation), stand_in
+    )
+    if within or stand_in or a.recommendation == "batch":
         return [fill(text, figures) for text in texts]
     unmet = (
         f"The estimate already misses the budget of {figures['budget']} ({latency}): an alert on the budget would"
         f" fire from the first day. {_until_met(a)}"
     )
     return [unmet, *(fill(text, figures) for text in texts if "{budget}" not in text)]
+
+
+def _queued(a: Assessment) -> bool:
+    """An async job whose peak builds a queue that drains after the budget (or never)."""
+    drain = a.capacity.drain_time_s
+    return a.recommendation == "async" and (drain is None or drain > a.workload.latency_budget_s)
 
 
 def _until_met(a: Assessment) -> str:
@@ -755,7 +766,7 @@ def _until_met(a: Assessment) -> str:
     budget = w.latency_budget_s
     slow = a.latency.end_to_end_p95_s > budget
     drain = cap.drain_time_s
-    queued = a.recommendation == "async" and (drain is None or drain > budget)
+    queued = _queued(a)
     if not queued:
         return (
             "Alert when the measured p95 grows beyond the estimate, and treat the budget as unmet until the latency is"
@@ -880,6 +891,8 @@ def record_context(
             "because": _lower_first(a.reason),
             "feasible": a.feasible,
             "infeasible_reason": a.infeasible_reason,
+            # "Not feasible as specified", and where the miss is on a stand-in speed, so said.
+            "not_feasible": not_feasible_label(a),
             # Where money and mode seem to disagree (it costs more than today's mode or a
             # cheaper one), one sentence on why.
             "tradeoff": tradeoff_in_words(a, allowed_only=True),

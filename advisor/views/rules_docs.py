@@ -364,6 +364,9 @@ def _modes_section(ruleset: RuleSet) -> list[str]:
                     line += f" When no rate limit is known for the model and tier: {inline(item.limit_unknown)}"
                 if item.whole_answer is not None:
                     line += f" When the rules hold the stream to its whole answer: {inline(item.whole_answer)}"
+                if item.stand_in is not None:
+                    line += (" When the estimate misses the budget on a model with no measured speed (timed at a"
+                             f" stand-in): {inline(item.stand_in)}")
                 out.append(line)
         out.append("")
     return out

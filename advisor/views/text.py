@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from advisor.core.assessment import Assessment
+from advisor.core.assessment import Assessment, not_feasible_label
 from advisor.core.capacity import Capacity
 from advisor.core.levers import unset_words
 from advisor.core.profile import WATCHED
@@ -86,7 +86,8 @@ def render_text(a: Assessment) -> str:
         risk = batch_window_risk(a)
         add(_wrap(f"{feasible}; {risk}." if risk else f"{feasible}.", "  "))
     else:
-        add(_wrap(f"NOT FEASIBLE as specified: {a.infeasible_reason or ''}", "  "))
+        label = not_feasible_label(a).replace("Not feasible", "NOT FEASIBLE", 1)
+        add(_wrap(f"{label}: {a.infeasible_reason or ''}", "  "))
     if a.decided_by:
         add(f"  Decided by: {', '.join(a.decided_by)}")
     for x in a.assumptions:
