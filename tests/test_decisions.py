@@ -303,6 +303,23 @@ def test_a_latency_miss_on_a_stand_in_speed_says_so_and_asks_for_a_measurement()
     assert "stand-in" not in (quick(VOICE).infeasible_reason or "")  # gpt-4o is measured
 
 
+def test_a_model_lever_that_beats_only_a_stand_in_says_to_measure_first():
+    """gpt-5.4-mini is timed at the slowest measured OpenAI model, so the measured gpt-5.4 came
+    out faster and was sold at a dearer price with no caveat (review 4, R2). The lever stays;
+    its sentence says whose speed is a guess. Measured, the miss has no such caveat."""
+    moderation = {**REWRITER, "model": "gpt-5.4-mini", "latency_budget_s": 1.5, "output_tokens": 10,
+                  "requests_per_month": 20_000_000, "peak_requests_per_minute": 2500, "tier": "tier-4"}
+    def levers(fields: dict[str, Any]) -> list[Any]:
+        return assess(fields, RULES, price_date=PRICE_DATE).levers
+
+    lever = next(lv for lv in levers(moderation) if lv.changes.get("model") == "gpt-5.4")
+    assert lever.feasible and lever.cost_change_usd_per_month > 0
+    assert lever.because.endswith(
+        "than as specified (gpt-5.4-mini's own speed is a stand-in: measure it before paying for this).")
+    measured = levers({**moderation, "model_p95_s": 1.9})
+    assert measured and not any("stand-in" in lv.because for lv in measured)
+
+
 def test_an_embedding_is_not_streamed_first_because_it_has_nothing_to_stream():
     """Streaming is ruled out for a bulk embedding twice over; the reason a reader meets first is
     the one that holds whoever watches: a vector comes in one piece."""

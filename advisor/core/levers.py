@@ -244,8 +244,19 @@ def _models_for(
         what = name + where + (f" ({unknown})" if unknown else "") + "".join(f", {words}" for words in also)
         lever = finder.consider(changes, what)
         if lever is not None:
-            found.append(lever)
+            found.append(_against_stand_in(finder, lever, model, spec))
     return sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
+
+
+def _against_stand_in(finder: _Finder, lever: Lever, model: str, spec: ModelSpec) -> Lever:
+    """A lever to a measured model that makes feasible what missed on the replaced model's
+    stand-in speed (its provider's slowest measured model, not its own) may win only by that
+    guess: its sentence says so, and to measure before paying for the move."""
+    if finder.feasible or spec.speed is None or model not in finder.base.latency.stand_ins:
+        return lever
+    act = "paying for this" if lever.cost_change_usd_per_month > 0 else "switching"
+    because = f"{lever.because[:-1]} ({model}'s own speed is a stand-in: measure it before {act})."
+    return lever.model_copy(update={"because": because})
 
 
 # A measurement of the model a lever replaces, in words: "p95 of 30.0 s".
