@@ -320,6 +320,19 @@ def test_a_model_lever_that_beats_only_a_stand_in_says_to_measure_first():
     assert measured and not any("stand-in" in lv.because for lv in measured)
 
 
+def test_a_budget_lever_into_batch_short_of_its_window_is_at_risk_not_met():
+    """Just over an hour a budget lever read "the recommendation becomes batch, which meets its
+    contract; most batches complete well under an hour, but the provider guarantees results
+    only within its window of 24 h" while the record calls such a batch at risk (review 4, R4)."""
+    hourly = {**PIPELINE, "latency_budget_s": 3600, "input_tokens": 1500, "output_tokens": 120,
+              "requests_per_month": 600_000, "peak_requests_per_minute": 20_000, "peak_minutes": 1,
+              "model": "gpt-5.4", "tier": "tier-3"}
+    levers = assess(hourly, RULES, price_date=PRICE_DATE).levers
+    lever = next(lv for lv in levers if lv.recommendation == "batch" and "latency_budget_s" in lv.changes)
+    assert "which is at risk against the budget; most batches complete well under an hour" in lever.because
+    assert "meets its contract" not in lever.because
+
+
 def test_an_embedding_is_not_streamed_first_because_it_has_nothing_to_stream():
     """Streaming is ruled out for a bulk embedding twice over; the reason a reader meets first is
     the one that holds whoever watches: a vector comes in one piece."""

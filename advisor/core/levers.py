@@ -120,6 +120,10 @@ class _Finder:
         delta = after - self.cost
         lat = situation.latency
         window = situation.facts.get("batch_window_s")
+        # A batch whose budget is shorter than its window meets its contract only at a risk,
+        # as the record says it ("at risk against the budget"): most batches come in time.
+        at_risk = (mode == "batch" and decision.feasible and window is not None
+                   and situation.profile.latency_budget_s < window)
         if mode == "streaming":
             latency = f"the first token arrives at {seconds(lat.time_to_first_token_s)} (p95)"
         elif mode == "batch" and window is not None:  # batch is judged by its window, as the record judges it
@@ -128,7 +132,10 @@ class _Finder:
             latency = batch_window_words(window, budget, lat.calls, extra=extra)
         else:
             latency = f"the end-to-end p95 is {seconds(lat.end_to_end_p95_s)}"
-        if mode != self.mode:  # the lever moves the workload to another mode too: said, not implied
+        if at_risk:
+            becomes = f"the recommendation becomes {mode}, which is" if mode != self.mode else f"{mode} is"
+            verdict = f"{becomes} at risk against the budget"
+        elif mode != self.mode:  # the lever moves the workload to another mode too: said, not implied
             meets = "meets" if decision.feasible else "misses"
             verdict = f"the recommendation becomes {mode}, which {meets} its contract"
         else:

@@ -74,7 +74,7 @@ def batch_window_risk(a: Assessment) -> str | None:
     if a.recommendation != "batch" or not a.pricing.batch_available or window is None or budget >= window:
         return None
     words = batch_window_words(window, budget, a.latency.calls, extra=budget_digits(a.facts))
-    return f"{words} (a risk: the checklist has an alert for a batch still running as the budget runs out)"
+    return f"{words} (the checklist has an alert for a batch still running as the budget runs out)"
 
 
 def in_a_sentence(item: str) -> str:

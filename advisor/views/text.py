@@ -82,9 +82,11 @@ def render_text(a: Assessment) -> str:
     add(f"{w.name}: {a.recommendation.upper()} ({a.contract} contract)")
     add(_wrap(a.reason, "  "))
     if a.feasible:
-        feasible = f"Feasible: {a.recommendation} meets its contract for this workload"
         risk = batch_window_risk(a)
-        add(_wrap(f"{feasible}; {risk}." if risk else f"{feasible}.", "  "))
+        if risk:  # as the record says it: a batch whose window outlasts the budget is at risk against it
+            add(_wrap(f"Feasible, but {a.recommendation} is at risk against the budget: {risk}.", "  "))
+        else:
+            add(_wrap(f"Feasible: {a.recommendation} meets its contract for this workload.", "  "))
     else:
         label = not_feasible_label(a).replace("Not feasible", "NOT FEASIBLE", 1)
         add(_wrap(f"{label}: {a.infeasible_reason or ''}", "  "))
