@@ -172,3 +172,12 @@ def test_an_embedding_on_a_stand_in_is_not_asked_for_its_first_token(tmp_path: P
     assert "NOT FEASIBLE as specified, on an assumed speed:" in text
     assert "give its p95 as model_p95_s before acting on this verdict." in text
     assert "first token" not in text.split("NOT FEASIBLE")[1].split("Decided by")[0]
+
+
+def test_a_service_call_is_not_told_of_a_streaming_front_end(tmp_path: Path) -> None:
+    """The batch-backlog pattern goes with sync as with streaming: its name promised a streaming
+    front end to a moderation call another service blocks on."""
+    path = _workload(tmp_path, "moderation", **STAND_IN_MISS)
+    record = _record(tmp_path, path)
+    assert "Batch backlog beside a real-time front end" in record
+    assert "streaming front end" not in record
