@@ -1077,3 +1077,13 @@ def test_names_keep_their_capitals_inside_a_sentence(at: AppTest) -> None:
     (spec,) = [s for s in chart_specs(at) if "axis score x priority" in json.dumps(s)]
     rows = " ".join(spec["layer"][0]["encoding"]["y"]["scale"]["domain"])
     assert "batch api" not in rows and "batch API" in rows, rows
+
+
+def test_a_miss_on_a_stand_in_speed_is_labelled_so_on_the_verdict_card(at: AppTest) -> None:
+    # gpt-5.4-mini has no measured speed: a 1.5 s budget is missed on its stand-in, and the card says so.
+    at.selectbox(key="q_model").set_value("gpt-5.4-mini")
+    at.number_input(key="q_budget").set_value(1.5).run()
+    assert not at.exception
+    card = texts(block(at, "verdict"))
+    assert "Not feasible as specified, on an assumed speed" in card
+    assert "gpt-5.4-mini has no measured speed, so it is timed at a stand-in" in card
