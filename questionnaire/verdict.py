@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from advisor.core.assessment import Assessment, not_feasible_label
+from advisor.core.assessment import Assessment, misses_on_stand_in, not_feasible_label
 from advisor.core.capacity import Capacity
 from advisor.core.clock import today
 from advisor.core.profile import WorkloadProfile
@@ -71,8 +71,14 @@ def verdict_card(shown: Shown) -> None:
                 "update them.",
                 icon=":material/history:",
             )
+        if feasible:
+            contract_badge = ":green-badge[:material/check: meets its contract]"
+        elif misses_on_stand_in(a):  # missed on a speed nobody measured: to measure, not yet a fact
+            contract_badge = ":orange-badge[misses its contract on an assumed speed]"
+        else:
+            contract_badge = ":red-badge[misses its contract]"
         badges = [
-            ":green-badge[:material/check: meets its contract]" if feasible else ":red-badge[misses its contract]",
+            contract_badge,
             f":blue-badge[{a.contract} contract]",
         ]
         current = a.workload.current_mode

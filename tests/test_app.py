@@ -1087,3 +1087,8 @@ def test_a_miss_on_a_stand_in_speed_is_labelled_so_on_the_verdict_card(at: AppTe
     card = texts(block(at, "verdict"))
     assert "Not feasible as specified, on an assumed speed" in card
     assert "gpt-5.4-mini has no measured speed, so it is timed at a stand-in" in card
+    assert ":orange-badge[misses its contract on an assumed speed]" in card
+    # Measured, the same miss is a plain miss.
+    at.number_input(key="q_model_p95_s").set_value(1.9).run()
+    card = texts(block(at, "verdict"))
+    assert ":red-badge[misses its contract]" in card and "assumed speed" not in card
