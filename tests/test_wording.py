@@ -713,7 +713,9 @@ def test_batch_limits_are_said_to_be_often_higher_and_unchecked():
     result = assess(over, price_date=PRICE_DATE, what_if=False)
     (rule,) = [r for r in result.fired_rules if r.id == "cost-over-rate-limit"]
     assert "higher limits" not in rule.because
-    assert "often higher than the real-time ones; the advisor does not check them" in " ".join(rule.because.split())
+    said = " ".join(rule.because.split())
+    assert "often higher than the real-time ones; the advisor does not check the provider's batch queue limits" in said
+    assert "counts the batch files" not in said  # a count only the JSON shows is not said
 
 
 def test_a_retry_storm_puts_one_retry_layer_on_the_checklist():
