@@ -377,15 +377,17 @@ def _unknown_of(
 
 
 def _speed_basis(catalogue: Catalogue, provider: str, spec: ModelSpec) -> str:
-    """What a catalogue model with no speed of its own is judged at, in a lever's words."""
+    """What a catalogue model with no speed of its own is judged at, in a lever's words, in the
+    order the latency model decides it (advisor.core.latency._speed): a model that reasons
+    takes the reasoning default before a maker's speed is looked at."""
+    if spec.reasons:
+        return "no measured speed in the provider catalogue: judged at its default for a model that reasons"
     maker = catalogue.maker_of(spec)
     host = catalogue.provider(provider)
     host_name = host.name if host is not None else provider
     if maker is not None:
         return (f"its speed as measured at {catalogue.data.providers[maker[0]].name} ({maker[1]}); "
                 f"{host_name}'s own is unmeasured")
-    if spec.reasons:
-        return "no measured speed in the provider catalogue: judged at its default for a model that reasons"
     if spec.output != "text":
         return "no measured speed in the provider catalogue: judged at the slow end of the published range"
     whose = catalogue.slowest(provider).ttft_of
