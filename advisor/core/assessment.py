@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import (
@@ -593,9 +593,15 @@ def infeasible_reason_of(
 
 
 def _missed_on_stand_in(ruleset: RuleSet, evaluation: Evaluation, latency: LatencyEstimate | None) -> bool:
-    if evaluation.feasible or latency is None or not latency.stand_ins:
+    if evaluation.feasible or latency is None:
         return False
-    return ruleset.rule(evaluation.unmet[evaluation.recommendation][0]).spec.axis == "latency"
+    return _latency_miss_on_stand_in(ruleset, evaluation.unmet[evaluation.recommendation], latency)
+
+
+def _latency_miss_on_stand_in(ruleset: RuleSet, unmet_by: Sequence[str], latency: LatencyEstimate) -> bool:
+    """The first rule the recommendation misses its contract by reads latency, and a model is
+    timed at a stand-in: the miss is only as good as the speed it assumed."""
+    return bool(latency.stand_ins and unmet_by) and ruleset.rule(unmet_by[0]).spec.axis == "latency"
 
 
 # How the verdict is labelled where it misses its contract: as specified, and, where the
@@ -608,10 +614,10 @@ def misses_on_stand_in(a: Assessment) -> bool:
     """Does the recommendation miss its contract on latency timed at a stand-in (a model with
     no measured speed, timed at its provider's slowest measured one)? Its verdict is then
     only as good as that assumed speed: the views say so beside "not feasible"."""
-    if a.feasible or not a.latency.stand_ins:
+    if a.feasible:
         return False
     missed = next((u for u in a.unmet if u.mode == a.recommendation), None)
-    return missed is not None and bool(missed.rules) and a.rules.rule(missed.rules[0]).spec.axis == "latency"
+    return missed is not None and _latency_miss_on_stand_in(a.rules, missed.rules, a.latency)
 
 
 def not_feasible_label(a: Assessment) -> str:
