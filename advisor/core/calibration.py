@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .catalogue import Catalogue
 from .errors import TraceError
 from .genai import KEPT_ATTRIBUTES, PROVIDER_IDS, ModelCall, is_genai, model_call
 from .otlp import Span, printable, read_spans
@@ -349,16 +350,51 @@ def _slug(text: str) -> str:
     return slug or "call"
 
 
+def _reasoning(
+    calls: list[ModelCall], name: str, always_reasons: bool
+) -> tuple[dict[str, int], dict[str, int], list[str]]:
+    """A step's reasoning_tokens and its sample size (each as a mapping, empty when not
+    stated), with a warning where the figure is not the median of every call.
+
+    Only where the traces report reasoning: a step without it leaves the profile's default
+    (none stated), rather than claiming a measured 0 for a model that reasons. A median of 0
+    states thinking off, which a model that cannot turn its reasoning off (the catalogue's
+    ``always_reasons``) refuses: its figure is then the median of the calls that report some,
+    or, where none does, not stated.
+    """
+    reported = [c.reasoning_tokens or 0 for c in calls if c.reasoning_tokens is not None]
+    if not reported:
+        return {}, {}, []
+    median = _round_half_up(statistics.median(reported))
+    if median or not always_reasons:
+        return {"reasoning_tokens": median}, {"reasoning_tokens": len(reported)}, []
+    model = printable(calls[0].model)
+    some = [tokens for tokens in reported if tokens]
+    zero = len(reported) - len(some)
+    if not some:
+        return {}, {}, [
+            f"step {name}: {model} cannot turn its reasoning off, yet all {zero} of its calls report 0 reasoning "
+            "tokens (which would state thinking off); reasoning_tokens is left out: none is billed and the first "
+            "token is the catalogue's (give the figure if the traces miss it)"
+        ]
+    return {"reasoning_tokens": _round_half_up(statistics.median(some))}, {"reasoning_tokens": len(some)}, [
+        f"step {name}: {model} cannot turn its reasoning off, yet {zero} of its {len(reported)} calls report 0 "
+        f"reasoning tokens (a median of 0 would state thinking off); reasoning_tokens is the median of the "
+        f"{len(some)} calls that report some, so its cost and first token lean high"
+    ]
+
+
 def _step(
-    index: int, groups: list[list[_Call]], requests: list[_Request], name: str, where: str | None
+    index: int, groups: list[list[_Call]], requests: list[_Request], name: str, where: str | None,
+    always_reasons: bool = False,
 ) -> tuple[dict[str, Any], dict[str, int], list[str]]:
-    """One step's figures from its run in each request of the workload's structure."""
+    """One step's figures from its run in each request of the workload's structure;
+    ``always_reasons``: its model cannot turn its reasoning off (see ``_reasoning``)."""
     first = groups[0][0].call
     calls = [item.call for group in groups for item in group]
     ok = [c for c in calls if not c.failed]
     with_input = [c for c in calls if c.input_tokens is not None]
     with_output = [c for c in calls if c.output_tokens is not None]
-    with_reasoning = [c for c in calls if c.reasoning_tokens is not None]
     with_ttft = [c for c in ok if c.ttft_s is not None]
     speeds = [
         c.output_tokens / (c.duration_s - c.ttft_s)
@@ -373,7 +409,7 @@ def _step(
             outside += max(0, item.attempt_start_ns - before)
             before = item.call.end_ns
         tool_times.append(outside / len(group) / 1e9)
-    warnings = []
+    reasoning, reasoning_samples, warnings = _reasoning(calls, name, always_reasons)
     if not ok:
         raise TraceError(
             f"step {name} ({printable(first.operation)} {printable(first.model)}): every call failed in all "
@@ -393,13 +429,7 @@ def _step(
         "output_tokens": (
             _round_half_up(statistics.median(c.output_tokens or 0 for c in with_output)) if with_output else 0
         ),
-        # Only where the traces report reasoning: a step without it leaves the profile's default
-        # (none stated), rather than claiming a measured 0 for a model that reasons.
-        **(
-            {"reasoning_tokens": _round_half_up(statistics.median(c.reasoning_tokens or 0 for c in with_reasoning))}
-            if with_reasoning
-            else {}
-        ),
+        **reasoning,
         "cached_input_fraction": round(cached_total / input_total, 3) if input_total else 0.0,
         "tool_latency_s": round(statistics.median(tool_times), 3),
         "model_p50_s": round(quantile(durations, 0.50), 3),
@@ -408,7 +438,7 @@ def _step(
     samples = {
         "input_tokens": len(with_input),
         "output_tokens": len(with_output),
-        **({"reasoning_tokens": len(with_reasoning)} if with_reasoning else {}),
+        **reasoning_samples,
         "cached_input_fraction": len(with_input),
         "tool_latency_s": len(tool_times),
         "model_p50_s": len(durations),
@@ -436,6 +466,7 @@ def calibrate_spans(
     root: str | None = None,
     window_days: float | None = None,
     sources: Sequence[str] = (),
+    catalogue: Catalogue | None = None,
 ) -> Calibration:
     """Calibrate a workload from spans already read (see ``calibrate``)."""
     where = _where(sources)
@@ -449,6 +480,10 @@ def calibrate_spans(
             f"must be a number of days covering at least a minute (got {window_days!r})", field="window_days"
         )
     requests, counts = _requests(spans, root, where)
+    if catalogue is None:
+        from .rules import load_rules  # the rule set recommend reads by default: $ADVISOR_RULES, else the shipped
+
+        catalogue = load_rules().catalogue
     n = len(requests)
     who = (
         ("request" if n == 1 else "requests")
@@ -504,7 +539,10 @@ def calibrate_spans(
         slug = _slug(f"{first_call.operation} {first_call.model}")
         used_names[slug] += 1
         name = slug if used_names[slug] == 1 else f"{slug}-{used_names[slug]}"
-        step, samples, step_warnings = _step(index, groups, aligned, name, where)
+        provider = PROVIDER_IDS.get(first_call.provider.lower(), first_call.provider)
+        entry = catalogue.resolve(provider, first_call.model).model
+        always_reasons = entry is not None and entry.always_reasons
+        step, samples, step_warnings = _step(index, groups, aligned, name, where, always_reasons)
         steps.append(step)
         step_samples.append(samples)
         warnings.extend(step_warnings)
@@ -584,11 +622,14 @@ def calibrate(
     *,
     root: str | None = None,
     window_days: float | None = None,
+    catalogue: Catalogue | None = None,
 ) -> Calibration:
     """Read OTLP/JSON trace exports and measure a workload from them. Raises ``TraceError``.
 
     ``root``: count only traces whose root span has this name. ``window_days``: the export's
-    time window, when it is known to be longer than the traces' own spread.
+    time window, when it is known to be longer than the traces' own spread. ``catalogue``:
+    the provider catalogue that says which models cannot turn their reasoning off (default:
+    the one of the rule set ``advisor recommend`` reads without ``--rules``).
     """
     if isinstance(paths, (str, Path)):  # one file, as advisor.verify and advisor.review take it
         paths = [paths] if paths != "" else []
@@ -597,4 +638,5 @@ def calibrate(
     spans: list[Span] = []
     for path in paths:
         spans.extend(read_spans(path, attributes=KEPT_ATTRIBUTES))
-    return calibrate_spans(spans, root=root, window_days=window_days, sources=[str(p) for p in paths])
+    return calibrate_spans(spans, root=root, window_days=window_days, sources=[str(p) for p in paths],
+                           catalogue=catalogue)

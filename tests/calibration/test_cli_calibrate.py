@@ -319,3 +319,67 @@ def test_the_api_takes_the_base_workload_as_the_cli_does(export: Path, tmp_path:
         with pytest.raises(InputError) as info:
             advisor.calibrated_workload(measured, wrong)
         assert str(info.value) == f"{where}: expected a workload (a mapping of fields) to keep the answers of"
+
+
+# -- a model that cannot turn its reasoning off ---------------------------------------------
+
+
+def _o3(path: Path, reasoning: list[int]) -> Path:
+    """One o3 call a request, a request a minute; call i reports ``reasoning[i]`` reasoning tokens."""
+    sim = Simulation(5)
+    for i, tokens in enumerate(reasoning):
+        t0 = EPOCH_NS + i * 60 * S
+        root = sim.span("report.summary", None, t0)
+        end = sim.model_call(root, t0 + S // 50, model="o3", duration_s=8.0 + i % 3, input_tokens=1200,
+                             output_tokens=300, reasoning=tokens)
+        root.end(end_time=end + S // 100)
+    return write_otlp_json(sim.spans(), path)
+
+
+@pytest.mark.parametrize(
+    ("reasoning", "written", "note"),
+    [
+        # Most calls report none: the median is 0, which o3 cannot do; the calls that reasoned say how much.
+        ([0] * 12 + [1500, 1700, 1600, 1400, 1800, 1500, 1900, 1300], 1550,
+         "# Note: step chat-o3: o3 cannot turn its reasoning off, yet 12 of its 20 calls report 0 reasoning "
+         "tokens (a median of 0 would state thinking off); reasoning_tokens is the median of the 8 calls that "
+         "report some, so its cost and first token lean high\n"),
+        # None reports any: reasoning_tokens is left unstated, not written as thinking off.
+        ([0] * 20, None,
+         "# Note: step chat-o3: o3 cannot turn its reasoning off, yet all 20 of its calls report 0 reasoning "
+         "tokens (which would state thinking off); reasoning_tokens is left out: none is billed and the first "
+         "token is the catalogue's (give the figure if the traces miss it)\n"),
+    ],
+)
+def test_a_model_that_always_reasons_is_never_written_as_thinking_off(
+    reasoning: list[int], written: int | None, note: str, tmp_path: Path, capsys
+) -> None:
+    traces = _o3(tmp_path / "o3.jsonl", reasoning)
+    out = tmp_path / "o3.yaml"
+    code, _, err = run_cli(capsys, "calibrate", traces, "-o", out)
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    (step,) = _read(out)["steps"]
+    assert step["model"] == "o3" and step.get("reasoning_tokens") == written
+    assert note in text.replace("\n#   ", " ")
+    filled = text.replace("interaction: null", "interaction: submit_and_notify").replace(
+        "latency_budget_s: null", "latency_budget_s: 600").replace("downstream: null", "downstream: own_ui")
+    out.write_text(filled, encoding="utf-8")
+    # The file calibrate wrote is one recommend takes: o3 is not stated as thinking off.
+    code, printed, err = run_cli(capsys, "recommend", out, "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 0, err
+    assert json.loads(printed)["latency"]["steps"][0]["name"] == "chat-o3"
+
+
+def test_a_median_of_zero_is_thinking_off_for_a_model_that_can_turn_it_off(tmp_path: Path, capsys) -> None:
+    sim = Simulation(5)
+    for i in range(20):
+        t0 = EPOCH_NS + i * 60 * S
+        root = sim.span("report.summary", None, t0)
+        end = sim.model_call(root, t0 + S // 50, model="gpt-5.4", duration_s=3.0, input_tokens=1200,
+                             output_tokens=300, reasoning=0 if i < 12 else 900)
+        root.end(end_time=end + S // 100)
+    traces = write_otlp_json(sim.spans(), tmp_path / "t.jsonl")
+    measured = calibrate([traces])
+    assert measured.workload["steps"][0]["reasoning_tokens"] == 0
+    assert not measured.provenance["warnings"]
