@@ -22,7 +22,7 @@ from advisor.core.assessment import Assessment
 from advisor.core.decision_map import DecisionMap
 from advisor.core.facts import FACTS
 from advisor.core.profile import MODES
-from advisor.views.formatting import in_a_sentence, money, seconds
+from advisor.views.formatting import budget_words, in_a_sentence, money, seconds
 from questionnaire.vocabulary import AXIS_COLORS, COST_COLORS, MODE_COLORS, RULED_OUT_COLOR, Words, fact_label
 
 Spec = dict[str, Any]
@@ -351,7 +351,7 @@ def latency_chart(a: Assessment) -> Spec:
         text=nominal("p"),
     )
     colour = INK if a.feasible else "#dc2626"
-    label = f"budget {seconds(budget)}"
+    label = f"budget {budget_words(a, 0)}"
     if far:
         edge = [{"s": top, "label": f"{label} \u2192"}]  # off the chart, to the right
         budget_layers = [

@@ -21,7 +21,7 @@ from advisor.core.clock import today
 from advisor.core.profile import WorkloadProfile
 from advisor.core.provider import SHUTDOWN
 from advisor.views.adr import DEFAULT_DIR, record_title
-from advisor.views.formatting import count, money, saving_or_extra, seconds, tradeoff_in_words
+from advisor.views.formatting import budget_words, count, money, saving_or_extra, seconds, tradeoff_in_words
 from advisor.views.limits import headroom, limits_use, peak_summary
 from advisor.views.markdown import slug
 from advisor.views.sources import cite
@@ -106,7 +106,7 @@ def verdict_card(shown: Shown) -> None:
             st.metric(
                 judged.label,
                 judged.value,
-                delta=f"budget {seconds(a.latency.latency_budget_s)}",
+                delta=f"budget {budget_words(a, 0)}",
                 # Within the budget, green; a miss that is the verdict's own problem, red; a
                 # window longer than the budget that the verdict accepts as a risk, grey.
                 delta_color="normal" if judged.within else ("inverse" if not feasible else "off"),
@@ -258,7 +258,7 @@ def verdict_bar(shown: Shown) -> None:
             f"**{md(words.mode(a.recommendation))}**",
             "meets its contract" if feasible else ":red[misses its contract]",
             f"{money(a.costs[a.recommendation].total_usd)} a month",
-            f"{judged.label.lower()} {judged.value} (budget {seconds(a.latency.latency_budget_s)})",
+            f"{judged.label.lower()} {judged.value} (budget {budget_words(a, 0)})",
         ]
         if a.capacity.backlog_requests > 0:
             parts.append(backlog_in_words(a.capacity))

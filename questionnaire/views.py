@@ -22,6 +22,7 @@ from advisor.core.rules import RuleSet
 from advisor.core.variables import VARIABLE_FACTS
 from advisor.views.formatting import (
     batch_prices,
+    budget_words,
     count,
     in_a_sentence,
     money,
@@ -301,7 +302,7 @@ def latency_tab(a: Assessment) -> None:
     st.markdown(
         f"The whole answer ({made_of}): p50 **{seconds(lat.end_to_end_p50_s)}**, p95"
         f" **{seconds(lat.end_to_end_p95_s)}**, p99 **{seconds(lat.end_to_end_p99_s)}**. At p95 it **{verdict}** the"
-        f" budget of {seconds(lat.latency_budget_s)} ({percent(lat.budget_ratio)} of it)."
+        f" budget of {budget_words(a, 0)} ({percent(lat.budget_ratio)} of it)."
         # The first words mean something only to someone who waits for them (not a pipeline).
         + (f" Streaming shows the first words after **{seconds(lat.time_to_first_token_s)}** at p95"
            f" (p50 {seconds(lat.time_to_first_token_p50_s)}, p99 {seconds(lat.time_to_first_token_p99_s)})."

@@ -16,7 +16,7 @@ from advisor.core.cost import AMORTISATION_MONTHS, USD_PER_PERSON_WEEK
 from advisor.core.facts import FACTS
 from advisor.core.profile import DEFAULT_LATENCY_CORRELATION, MODES
 from advisor.core.rules import RuleSet
-from advisor.views.formatting import count, money, percent, seconds, times
+from advisor.views.formatting import budget_seconds, count, money, percent, seconds, times
 from questionnaire.steps import step_label
 
 # Okabe and Ito's colour-blind-safe palette: each mode a distinct hue that stays distinct
@@ -48,6 +48,7 @@ class Words:
 
     def __init__(self, ruleset: RuleSet):
         self._ids = tuple(rule.id for rule in ruleset.rules)
+        self._budget_lines = ruleset.thresholds("latency_budget_s")
         header = ruleset.header
         self._modes = {str(mode): spec for mode, spec in header.modes.items()}
         answers = header.answers
@@ -89,6 +90,8 @@ class Words:
         unit = FACTS[fact].unit if fact in FACTS else ""
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return str(value)
+        if fact == "latency_budget_s":  # apart from a line the rules draw on it: 3,601 s is not "1 h"
+            return budget_seconds(float(value), 0, self._budget_lines)
         if unit == "s":
             return seconds(float(value))
         if unit == "fraction":

@@ -1092,3 +1092,18 @@ def test_a_miss_on_a_stand_in_speed_is_labelled_so_on_the_verdict_card(at: AppTe
     at.number_input(key="q_model_p95_s").set_value(1.9).run()
     card = texts(block(at, "verdict"))
     assert ":red-badge[misses its contract]" in card and "assumed speed" not in card
+
+
+def test_a_budget_past_the_hour_reads_past_it_on_the_card_and_in_the_try_it_labels(at: AppTest) -> None:
+    # The rules draw the async/batch line at an hour: 3,601 s is batch, and once read "budget 1 h".
+    data = yaml.safe_load((ROOT / "examples" / "nightly-ticket-triage.yaml").read_text(encoding="utf-8"))
+    upload(at, "past.yaml", yaml.safe_dump({**data, "latency_budget_s": 3601}).encode())
+    ok(at)
+    assert shown_mode(at) == label("batch")
+    metrics = {m.label: m for m in block(at, "verdict").metric}
+    assert metrics["Results"].proto.delta == "budget 1.0003 h"
+    assert "(budget 1.0003 h)" in texts(block(at, "verdict_bar"))
+    # With 10 minutes, the lever and the flip to batch offer the first budget past the hour, and read past it.
+    a = advisor.assess({**data, "latency_budget_s": 600})
+    labels = [o.label for o in changes.options(a) if o.mode == "batch" and "latency_budget_s" in o.changes]
+    assert labels and all(text.startswith("Latency budget at p95: 1.003 h (now 10 min)") for text in labels), labels

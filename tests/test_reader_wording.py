@@ -181,3 +181,50 @@ def test_a_service_call_is_not_told_of_a_streaming_front_end(tmp_path: Path) -> 
     record = _record(tmp_path, path)
     assert "Batch backlog beside a real-time front end" in record
     assert "streaming front end" not in record
+
+
+# The nightly ticket triage with a budget a second past the hour: the rules draw the
+# async/batch line at exactly an hour (latency_budget_s le 3600: async; gt 3600: batch).
+PAST_THE_HOUR = dict(
+    interaction="pipeline", latency_budget_s=3601, input_tokens=700, output_tokens=20, output_format="json",
+    requests_per_month=300000, provider="openai", model="gpt-5.4", downstream="internal_service",
+    side_effects="idempotent", current_mode="sync",
+)
+
+
+def test_a_budget_just_past_a_rules_line_never_reads_as_the_line(tmp_path: Path) -> None:
+    """A budget of 3,601 s is judged batch, past the hour the rules still rule batch out at:
+    it once read "budget 1 h" beside the batch verdict. It reads apart from the hour now, in
+    the summary, the record and the reasons; an hour itself still reads "1 h"."""
+    past = _workload(tmp_path, "past", **PAST_THE_HOUR)
+    text = _run("recommend", past, *FIXED)
+    assert "BATCH" in text
+    assert "budget 1.0003 h (within budget)" in text and "longer than the budget of 1.0003 h" in text
+    assert "budget 1 h" not in text and "budget of 1 h" not in text
+    record = _record(tmp_path, past)
+    assert "The result must be usable within 1.0003 h at p95." in record
+    assert "within the budget of 1.0003 h" in record and "budget of 1 h" not in record
+    # On the line, the hour is said as one; async, batch ruled out "within 1 h".
+    on = _workload(tmp_path, "on", **{**PAST_THE_HOUR, "latency_budget_s": 3600})
+    text = _run("recommend", on, *FIXED)
+    assert "ASYNC" in text and "budget 1 h (within budget)" in text
+    # Just under it, the reason that rules batch out does not round up onto the hour ("60 min").
+    under = json.loads(_run("recommend", _workload(tmp_path, "under", **{**PAST_THE_HOUR, "latency_budget_s": 3599.5}),
+                            *FIXED, "--format", "json"))
+    (batch,) = [e for e in under["excluded"] if e["mode"] == "batch"]
+    assert batch["reasons"] == [
+        "Results are needed within 59.99 min; a batch API guarantees only its completion window."
+    ]
+
+
+def test_a_budget_just_under_the_real_time_line_reads_apart_from_it_in_the_review(tmp_path: Path) -> None:
+    """4.999 s is under the rules' 5-second real-time line; the review's risk and the reason
+    once said "a budget of 5.00 s"."""
+    folder = tmp_path / "features"
+    folder.mkdir()
+    _workload(folder, "button", interaction="request_response", latency_budget_s=4.999, input_tokens=500,
+              output_tokens=200, requests_per_month=10000, provider="openai", model="gpt-5.4", model_p95_s=8,
+              downstream="own_ui", side_effects="idempotent", current_mode="sync")
+    report = _run("review", folder, *FIXED)
+    assert "end-to-end p95 8.00 s against a budget of 4.999 s, running sync today" in report
+    assert "over the budget of 4.999 s" in report and "5.00 s" not in report

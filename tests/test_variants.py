@@ -12,7 +12,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from advisor import assess, load_rules
-from advisor.core.figures import digits_apart, seconds
+from advisor.core.conditions import condition_thresholds
+from advisor.core.figures import budget_seconds, digits_apart, seconds
 from advisor.views.adr import render_adr
 from advisor.views.text import render_text
 
@@ -95,6 +96,42 @@ def test_a_time_near_its_budget_reads_apart_from_it_and_on_the_right_side(budget
     bound, bound_unit = limit.split(" ", 1)
     if unit == bound_unit:
         assert (float(number.replace(",", "")) > float(bound.replace(",", ""))) == (value > budget), (said, limit)
+
+
+_UNITS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3_600.0, "days": 86_400.0}
+
+
+def _said(text: str) -> float:
+    """The duration a print says, in seconds: "59.99 min" is 3,599.4."""
+    number, unit = text.split(" ", 1)
+    return float(number.replace(",", "")) * _UNITS[unit]
+
+
+def test_the_lines_a_budget_is_said_apart_from_are_the_rule_sets_own():
+    # The shipped rules: the 5-second real-time window, a minute, an hour (async/batch).
+    assert RULES.thresholds("latency_budget_s") == (5.0, 60.0, 3600.0)
+    # Read from the conditions, not known in advance: another rule set draws its own.
+    when = {"all": [{"fact": "latency_budget_s", "op": "gt", "value": 7200},
+                    {"not": {"fact": "latency_budget_s", "op": "in", "value": [30, 90]}},
+                    {"fact": "latency_budget_s", "op": "lt", "value": {"fact": "batch_window_s"}},
+                    {"fact": "requests_per_month", "op": "ge", "value": 1000}]}
+    assert condition_thresholds(when, "latency_budget_s") == {7200.0, 30.0, 90.0}
+    assert budget_seconds(7201, 0, (7200.0,)) == "2.0003 h" and budget_seconds(7201) == "2 h"
+    assert budget_seconds(7200, 0, (7200.0,)) == "2 h"  # on the line: said as the line
+
+
+@given(
+    line=st.sampled_from(RULES.thresholds("latency_budget_s")),
+    ratio=st.floats(0.98, 1.02).filter(lambda r: abs(r - 1) >= 1e-4),
+)
+def test_a_budget_near_a_rules_line_reads_apart_from_it_and_on_its_side(line, ratio):
+    """A budget within 2% of a line the rules draw on it never reads as the line ("1 h" for
+    3,601 s, or "60 min" for 3,599.5 s), and reads on the side of it that it is on."""
+    budget = line * ratio
+    assume(budget != line)
+    said = budget_seconds(budget, 0, RULES.thresholds("latency_budget_s"))
+    assert _said(said) != line, said
+    assert (_said(said) > line) == (budget > line), (said, line)
 
 
 def test_a_lever_to_batch_says_when_results_come_not_a_call_s_p95():

@@ -342,6 +342,7 @@ def build_assessment(
     # A mode the policy rules out is not also reported as missing its contract.
     unmet_modes = {m: ids for m, ids in evaluation.unmet.items() if m not in excluded_modes}
     facts = situation.facts
+    budget_lines = ruleset.thresholds("latency_budget_s")
     ranking = [
         shared.rank(
             mode, i + 1, round(evaluation.totals[mode], 6), evaluation.axis_scores[mode], mode in excluded_modes,
@@ -353,7 +354,7 @@ def build_assessment(
     def ruled_out(modes: Mapping[Mode, tuple[str, ...]], numbers: bool) -> list[Exclusion]:
         return [
             shared.exclusion(mode, ids, [
-                reason_text(by_id[i], facts)
+                reason_text(by_id[i], facts, budget_lines)
                 if numbers or by_id[i].spec.effect.reason.strip() else by_id[i].spec.because.strip()
                 for i in ids
             ])
@@ -579,7 +580,7 @@ def infeasible_reason_of(
     if evaluation.feasible:
         return None
     rule = ruleset.rule(evaluation.unmet[evaluation.recommendation][0])
-    reason = reason_text(rule, evaluation.facts)
+    reason = reason_text(rule, evaluation.facts, ruleset.thresholds("latency_budget_s"))
     if _missed_on_stand_in(ruleset, evaluation, latency):
         assert latency is not None
         models = " and ".join(latency.stand_ins)

@@ -242,6 +242,23 @@ def condition_facts(node: Any) -> set[str]:
     return set()
 
 
+def condition_thresholds(node: Any, fact: str) -> set[float]:
+    """The numbers a (valid) condition tree compares ``fact`` with: the lines it draws on
+    that fact (``latency_budget_s gt 3600`` draws one at 3,600). A comparison with another
+    fact draws none, and neither does a bool."""
+    if isinstance(node, dict):
+        if "fact" in node and "op" in node:
+            if node["fact"] != fact:
+                return set()
+            value = node.get("value")
+            values = value if isinstance(value, list) else [value]
+            return {float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        return set().union(*(condition_thresholds(v, fact) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(condition_thresholds(v, fact) for v in node)) if node else set()
+    return set()
+
+
 # -- the shape of a rule's trace ------------------------------------------------------------
 
 T = TypeVar("T")

@@ -25,7 +25,7 @@ from .compiler import Decide
 from .conditions import ConditionResult
 from .errors import InputError, RuleSetError
 from .facts import FACTS
-from .figures import budget_digits, fact_text, seconds
+from .figures import budget_digits, budget_seconds, fact_text, seconds
 from .policy import fill, named_in_order
 from .profile import MODES, Mode
 from .rule import Rule
@@ -215,29 +215,37 @@ class Evaluation:
         return self.outcomes
 
 
-def reason_text(rule: Rule, facts: Mapping[str, Any]) -> str:
+def reason_text(rule: Rule, facts: Mapping[str, Any], budget_lines: Sequence[float] = ()) -> str:
     """Why this rule rules a mode out, for this workload: its ``reason`` with the facts'
     values written in ("The first token arrives at 0.77 s..."), else the first sentence of
-    its ``because``."""
+    its ``because``. ``budget_lines``: the rule set's thresholds on the budget, which it is
+    said apart from (``budget_seconds``)."""
     template = rule.spec.effect.reason
     if template.strip():
-        return " ".join(fill(template, _FactWords(facts, named_in_order(template))).split())
+        return " ".join(fill(template, _FactWords(facts, named_in_order(template), budget_lines)).split())
     return first_sentence(rule.spec.because)
 
 
 class _FactWords(dict[str, str]):
     """Facts in words, worked out when a reason names them. Where a reason sets times against
     the budget, they are said in the digits that tell them apart ("0.675 s ... after the
-    budget of 0.670 s", not "0.67 s ... after the budget of 0.67 s"), as the views say them."""
+    budget of 0.670 s", not "0.67 s ... after the budget of 0.67 s"), as the views say them;
+    the budget also in those that tell it from a line a rule draws on it ("1.0003 h", not
+    "1 h", where an hour is the line)."""
 
-    def __init__(self, facts: Mapping[str, Any], names: Sequence[str] = ()):
+    def __init__(self, facts: Mapping[str, Any], names: Sequence[str] = (), budget_lines: Sequence[float] = ()):
         super().__init__()
         self.facts = facts
-        if "latency_budget_s" not in names or not (extra := budget_digits(facts)):
+        if "latency_budget_s" not in names:
             return
+        extra = budget_digits(facts)
         for name in names:
             value = facts.get(name)
-            if FACTS[name].unit == "s" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                continue
+            if name == "latency_budget_s":
+                self[name] = budget_seconds(float(value), extra, budget_lines)
+            elif extra and FACTS[name].unit == "s":
                 self[name] = seconds(float(value), extra)
 
     def __missing__(self, name: str) -> str:

@@ -6,7 +6,8 @@ views print the same figures: advisor.views.formatting takes these formatters fr
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .facts import FACTS
@@ -66,16 +67,48 @@ def seconds(value: float, extra: int = 0) -> str:
 # Digits a figure and its budget may need beyond the usual three before they read apart.
 _MAX_EXTRA_DIGITS = 6
 
+_READ_UNITS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3_600.0, "days": 86_400.0}
+_READ = re.compile(r"(-?)([\d,]*\.?\d+) (ms|s|min|h|days)")
+
+
+def _read_back(text: str) -> float | None:
+    """The duration a ``seconds`` print says, in seconds ("60 min" and "1 h" both say 3,600);
+    None for words that say no single number ("less than 0.1 ms")."""
+    found = _READ.fullmatch(text)
+    if found is None:
+        return None
+    sign, number, unit = found.groups()
+    return (-1 if sign else 1) * float(number.replace(",", "")) * _READ_UNITS[unit]
+
+
+def _read_alike(a: float, b: float, extra: int) -> bool:
+    """Whether two durations print as the same figure with ``extra`` digits: the same words,
+    or words that say the same duration (59.99 min rounds to "60 min", which is "1 h")."""
+    first, second = seconds(a, extra), seconds(b, extra)
+    if first == second:
+        return True
+    said = _read_back(first)
+    return said is not None and said == _read_back(second)
+
 
 def digits_apart(value: float, budget: float) -> int:
     """The digits beyond ``seconds``' three that a duration and the budget it is judged
     against need to read apart (0 where they already do, or are equal)."""
-    if value == budget or seconds(value) != seconds(budget):
+    if value == budget or not _read_alike(value, budget, 0):
         return 0
     for extra in range(1, _MAX_EXTRA_DIGITS + 1):
-        if seconds(value, extra) != seconds(budget, extra):
+        if not _read_alike(value, budget, extra):
             return extra
     return 0
+
+
+def budget_seconds(budget: float, extra: int = 0, lines: Iterable[float] = ()) -> str:
+    """The latency budget in words: in the ``extra`` digits the times set against it are said
+    in (``budget_digits``), and in enough more not to read as a line a rule draws on the
+    budget (``lines``: the rule set's thresholds on ``latency_budget_s``) that it is not on:
+    3,601 s is "1.0003 h", not "1 h", where the rules draw the async/batch line at an hour;
+    an hour itself stays "1 h"."""
+    return seconds(budget, max([extra, *(digits_apart(budget, line) for line in lines)]))
 
 
 # The times the advisor sets against the latency budget: the whole answer, the first token,

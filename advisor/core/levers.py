@@ -94,6 +94,7 @@ class _Finder:
         self.mode = evaluation.recommendation
         self.feasible = evaluation.feasible
         self.cost = self.base.costs.modes[self.mode].total_usd
+        self.budget_lines = probe.ruleset.thresholds("latency_budget_s")
 
     def run(self, changes: Mapping[str, Any]) -> tuple[Situation, Decision] | None:
         try:
@@ -128,7 +129,7 @@ class _Finder:
             latency = f"the first token arrives at {seconds(lat.time_to_first_token_s)} (p95)"
         elif mode == "batch" and window is not None:  # batch is judged by its window, as the record judges it
             budget = situation.profile.latency_budget_s
-            extra = _budget_extra_digits(budget, self.base.profile.latency_budget_s)
+            extra = _budget_extra_digits(budget, self.base.profile.latency_budget_s, self.budget_lines)
             latency = batch_window_words(window, budget, lat.calls, extra=extra)
         else:
             latency = f"the end-to-end p95 is {seconds(lat.end_to_end_p95_s)}"
@@ -514,18 +515,19 @@ def _budget_words(finder: _Finder, budget: float, decision: Decision) -> str:
     out, says so: batch for the backlog, under the Batch API's limits of its own."""
     cap = finder.base.capacity
     budget_then = finder.base.profile.latency_budget_s
-    words = seconds(budget, _budget_extra_digits(budget, budget_then))
+    words = seconds(budget, _budget_extra_digits(budget, budget_then, finder.budget_lines))
     backlog = cap.backlog_requests > 0 and (cap.drain_time_s is None or cap.drain_time_s > budget_then)
     if backlog and decision.mode == "batch":
         return f"a budget of {words}, the peak's backlog through the Batch API (under limits of its own)"
     return f"a budget of {words}"
 
 
-def _budget_extra_digits(budget: float, budget_then: float) -> int:
+def _budget_extra_digits(budget: float, budget_then: float, lines: tuple[float, ...] = ()) -> int:
     """The digits beyond ``seconds``' three that a lever's budget needs: enough to read apart
-    from the budget as specified, and enough not to round onto a line a rule draws (3,610 s is
-    "1.003 h", not "1 h", an hour being a budget batch is not allowed at)."""
-    extra = digits_apart(budget, budget_then)
+    from the budget as specified, enough to be said within 0.1% of itself, and enough not to
+    read as a line a rule draws on the budget (``lines``) that it is not on: 3,610 s is
+    "1.003 h", not "1 h", an hour being a budget batch is not allowed at."""
+    extra = max([digits_apart(budget, budget_then), *(digits_apart(budget, line) for line in lines)])
     unit = duration_unit(budget)
     if budget < 60:
         return extra

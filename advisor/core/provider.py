@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .assumption import Assumption
 from .catalogue import Catalogue, ModelSpec, ResolvedModel
 from .errors import InputError, UnknownModelError
-from .figures import seconds
+from .figures import budget_seconds, seconds
 from .profile import WorkloadProfile
 from .steps import WorkStep
 
@@ -28,13 +28,16 @@ def batch_usually_in_time(window_s: float, budget_s: float, calls: int = 1) -> b
     return window_s > budget_s >= USUAL_BATCH_S * calls
 
 
-def batch_window_words(window_s: float, budget_s: float, calls: int = 1, *, extra: int = 0) -> str:
+def batch_window_words(
+    window_s: float, budget_s: float, calls: int = 1, *, extra: int = 0, lines: Iterable[float] = ()
+) -> str:
     """When a batch's results come, against the budget: within the provider's window, and,
     where the budget is shorter than the window, that most batches finish well under an hour
     but only the window is guaranteed (When to Skip Real-Time LLM Inference § Where the
     Break-Even Actually Is: providers "just won't guarantee faster"). ``extra``: digits a
-    time set against the budget needs to read apart from it (advisor.core.figures)."""
-    window, budget = seconds(window_s, extra), seconds(budget_s, extra)
+    time set against the budget needs to read apart from it (advisor.core.figures); ``lines``:
+    the rule set's thresholds on the budget, which the budget is said apart from."""
+    window, budget = seconds(window_s, extra), budget_seconds(budget_s, extra, lines)
     # The window is one per dependent call: 4 days for 4 calls of a 24 h window.
     within = (f"the provider's batch window of {window}" if calls == 1
               else f"{window}, the provider's batch window for each of {calls} dependent calls")

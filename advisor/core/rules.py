@@ -37,7 +37,7 @@ from .catalogue import (
 )
 from .citation import ADVISOR_CITED_DOCUMENTS
 from .compiler import Decide, compile_ruleset, decide_source
-from .conditions import Check, ConditionError, compile_condition
+from .conditions import Check, ConditionError, compile_condition, condition_thresholds
 from .engine import MAX_WEIGHT, Evaluation, evaluate, weights_problem
 from .errors import RuleSetError, SourceIdError
 from .files import read_bytes
@@ -170,6 +170,16 @@ class RuleSet:
     def review_risk_checks(self) -> tuple[tuple[ReviewRiskSpec, Check], ...]:
         """Each risk ``advisor review`` flags, with its compiled condition (validated at load)."""
         return tuple((risk, compile_condition(risk.when)) for risk in self.header.review_risks)
+
+    def thresholds(self, fact: str) -> tuple[float, ...]:
+        """The numbers the rules (and the review's risks) compare ``fact`` with, in order: the
+        lines they draw on it (``latency_budget_s``: 5 s, a minute, an hour in the shipped set)."""
+        key = f"thresholds {fact}"
+        hit: tuple[float, ...] | None = self.memo.get(key)
+        if hit is None:
+            conditions = [*(rule.spec.when for rule in self.rules), *(r.when for r in self.header.review_risks)]
+            hit = self.memo[key] = tuple(sorted(set().union(*(condition_thresholds(c, fact) for c in conditions))))
+        return hit
 
     @functools.cached_property
     def tie_rank(self) -> dict[str, int]:

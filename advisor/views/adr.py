@@ -37,6 +37,8 @@ from . import markdown
 from .formatting import (
     batch_prices,
     budget_digits,
+    budget_lines,
+    budget_words,
     calls_p95,
     count,
     headroom_words,
@@ -138,7 +140,7 @@ def _workload_words(a: Assessment) -> list[str]:
             f" sequence, {_plural(a.latency.calls, 'model call')} in all: {named}. {read},"
             f" {words.output_format[w.output_format].phrase}."
         )
-    sentences.append(f"The result must be usable within {seconds(w.latency_budget_s)} at p95.{chain}")
+    sentences.append(f"The result must be usable within {budget_words(a, 0)} at p95.{chain}")
     sentences.append(words.downstream[w.downstream].sentence)
     sentences.append(words.side_effects[w.side_effects].sentence)
     if w.current_mode:
@@ -166,7 +168,7 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
             parts = f"{calls}{f', {why}' if why else ''}; {spread}"
         else:
             parts = f"{_plural(len(lat.steps), 'step')}, {_plural(lat.calls, 'call')}{tools}; {spread}"
-        e2e, budget = seconds(lat.end_to_end_p95_s, extra), seconds(w.latency_budget_s, extra)
+        e2e, budget = seconds(lat.end_to_end_p95_s, extra), budget_words(a)
         answer = f"End-to-end p95 {e2e} ({parts}) against a budget of {budget}: {verdict} budget."
         window = a.facts.get("batch_window_s")
         if a.recommendation == "batch" and a.pricing.batch_available and window:
@@ -332,7 +334,7 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         return seconds(value, extra)
 
     def verdict(value: float) -> str:
-        said = judged(budget)
+        said = budget_words(a)
         return f"within the budget of {said}" if value <= budget else f"over the budget of {said}"
 
     if streams_nothing(a, mode):
@@ -352,7 +354,7 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         if drain is None:  # the limits are below the average rate: the queue only grows
             return False, (
                 f"the caller gets a job id at once, but the queue a peak builds never drains ({NEVER_DRAINS}),"
-                f" over the budget of {judged(budget)}"
+                f" over the budget of {budget_words(a)}"
             )
         if drain > 0:  # the peak is over the limits: its last request waits for the queue to drain
             last = max(e2e, drain)
@@ -369,9 +371,9 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         window = a.facts.get("batch_window_s")
         if not a.pricing.batch_available or window is None:
             return False, "the provider has no batch API"
-        words = batch_window_words(window, budget, a.latency.calls, extra=extra)
+        words = batch_window_words(window, budget, a.latency.calls, extra=extra, lines=budget_lines(a))
         if budget >= window:
-            return True, f"{words}, within the budget of {judged(budget)}"
+            return True, f"{words}, within the budget of {budget_words(a)}"
         return False, words
     return e2e <= budget, f"the whole answer comes after {judged(e2e)} at p95, {verdict(e2e)}"
 
@@ -404,7 +406,7 @@ def per_request(a: Assessment) -> str:
 
 def budget_beside(a: Assessment) -> str:
     """The budget in words beside an option's latency, in the record's digits for times."""
-    return seconds(a.workload.latency_budget_s, budget_digits(a.facts))
+    return budget_words(a)
 
 
 def latency_short(a: Assessment, mode: str) -> str:
@@ -712,7 +714,7 @@ def _confirmation(a: Assessment) -> list[str]:
     cost = a.costs[a.recommendation]
     extra = budget_digits(a.facts)
     figures = {
-        "budget": seconds(w.latency_budget_s, extra),
+        "budget": budget_words(a),
         "end_to_end_p95": seconds(lat.end_to_end_p95_s, extra),
         "time_to_first_token": seconds(lat.time_to_first_token_s, extra),
         "peak_rpm": count(cap.model_calls_per_minute),
@@ -825,7 +827,7 @@ def _lifecycle(a: Assessment) -> dict[str, Markup]:
     lat = a.latency
     return {
         "end_to_end": Markup(seconds(lat.end_to_end_p95_s)),
-        "budget": Markup(seconds(lat.latency_budget_s)),
+        "budget": Markup(budget_words(a, 0)),
         "first_token": Markup(seconds(lat.time_to_first_token_s)),
         "standard_cost": Markup("1.0x"),
         "batch_cost": Markup(f"{ratio:.2g}x"),

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 # lower layer); the views read them from here.
 from advisor.core.figures import NOT_A_NUMBER as NOT_A_NUMBER
 from advisor.core.figures import budget_digits as budget_digits
+from advisor.core.figures import budget_seconds as budget_seconds
 from advisor.core.figures import count as count
 from advisor.core.figures import money as money
 from advisor.core.figures import percent as percent
@@ -65,6 +66,22 @@ def calls_p95(lat: LatencyEstimate, retry_rate: float, how: str = "") -> tuple[b
     return False, calls, ", ".join(why)
 
 
+def budget_lines(a: Assessment) -> tuple[float, ...]:
+    """The lines the assessment's rule set draws on the latency budget (its thresholds on
+    ``latency_budget_s``): a budget near one is said apart from it (``budget_words``)."""
+    return a.rules.thresholds("latency_budget_s")
+
+
+def budget_words(a: Assessment, extra: int | None = None) -> str:
+    """The latency budget as every view says it: in the digits the times set against it need
+    (``budget_digits``; ``extra``: that many instead, where no time is set beside it), and in
+    enough more not to read as a line the rules draw on it that it is not on: a budget of
+    3,601 s beside a batch verdict is "1.0003 h", not the "1 h" at which the rules still rule
+    batch out."""
+    digits = budget_digits(a.facts) if extra is None else extra
+    return budget_seconds(a.workload.latency_budget_s, digits, budget_lines(a))
+
+
 def batch_window_risk(a: Assessment) -> str | None:
     """Where batch is recommended with a budget shorter than the provider's window (a risk the
     rule set accepts from an hour on, with an alert on the checklist), the words that say so;
@@ -73,7 +90,7 @@ def batch_window_risk(a: Assessment) -> str | None:
     budget = a.workload.latency_budget_s
     if a.recommendation != "batch" or not a.pricing.batch_available or window is None or budget >= window:
         return None
-    words = batch_window_words(window, budget, a.latency.calls, extra=budget_digits(a.facts))
+    words = batch_window_words(window, budget, a.latency.calls, extra=budget_digits(a.facts), lines=budget_lines(a))
     return f"{words} (the checklist has an alert for a batch still running as the budget runs out)"
 
 

@@ -38,7 +38,16 @@ from advisor.core.steps import work_steps
 from advisor.core.version import __version__
 from advisor.core.yamlio import parse_yaml, read_yaml_text
 
-from .formatting import money, move_words, percent, saving_cell, saving_or_extra, seconds
+from .formatting import (
+    budget_digits,
+    budget_seconds,
+    money,
+    move_words,
+    percent,
+    saving_cell,
+    saving_or_extra,
+    seconds,
+)
 from .json_output import dump_json
 
 if TYPE_CHECKING:  # the Markdown report's and the decision records' modules load when used:
@@ -309,10 +318,13 @@ def _tighter_limit(cap: Capacity) -> str:
 
 def _risk_figures(
     cap: Capacity, lat: LatencyEstimate, current_mode: Mode | None, facts: Mapping[str, Any],
-    price_date: datetime.date,
+    price_date: datetime.date, budget_lines: tuple[float, ...] = (),
 ) -> dict[str, str]:
-    """The figures a risk's detail may name (advisor.core.policy.REVIEW_RISK_FIGURES)."""
+    """The figures a risk's detail may name (advisor.core.policy.REVIEW_RISK_FIGURES); the
+    p95 and the budget in the digits that tell them apart, and the budget apart from the
+    lines the rules draw on it (``budget_seconds``), as the other views say them."""
     days = facts.get("days_to_model_shutdown")
+    extra = budget_digits(facts)
     return {
         "shutdown_model": facts.get("shutdown_model") or "none",
         "days_to_shutdown": "no shutdown announced" if days is None else f"{days:g} day{'' if days == 1 else 's'}",
@@ -321,8 +333,8 @@ def _risk_figures(
         "tighter_limit": _tighter_limit(cap),
         "limits_source": cap.limits_source,
         "current_mode": current_mode or "none",
-        "end_to_end_p95": seconds(lat.end_to_end_p95_s),
-        "latency_budget": seconds(lat.latency_budget_s),
+        "end_to_end_p95": seconds(lat.end_to_end_p95_s, extra),
+        "latency_budget": budget_seconds(lat.latency_budget_s, extra, budget_lines),
     }
 
 
@@ -358,7 +370,9 @@ def _risks(
     for spec, check in ruleset.review_risk_checks:
         if not check(facts, []):
             continue
-        figures = figures or _risk_figures(cap, lat, workload.current_mode, facts, price_date)
+        figures = figures or _risk_figures(
+            cap, lat, workload.current_mode, facts, price_date, ruleset.thresholds("latency_budget_s")
+        )
         severity = float(facts[spec.severity]) if spec.severity else 1.0
         risks.append({
             "kind": spec.kind, "label": spec.label, "workload": workload.name, "file": file,

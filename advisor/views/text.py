@@ -16,6 +16,8 @@ from .formatting import (
     batch_prices,
     batch_window_risk,
     budget_digits,
+    budget_lines,
+    budget_words,
     calls_p95,
     count,
     measured_sentence,
@@ -148,7 +150,7 @@ def render_text(a: Assessment) -> str:
     add("Latency")
     tools = sum(s.calls * s.tool_latency_s for s in lat.steps)
     extra = budget_digits(a.facts)  # a time that would read as the budget gets the digits to tell it apart
-    e2e, budget = seconds(lat.end_to_end_p95_s, extra), seconds(w.latency_budget_s, extra)
+    e2e, budget = seconds(lat.end_to_end_p95_s, extra), budget_words(a)
     if w.steps is None:
         exact, calls, why = calls_p95(lat, w.retry_rate)
         made = f"= {calls}" if exact else f"for {calls} ({why})"
@@ -162,7 +164,8 @@ def render_text(a: Assessment) -> str:
     add(f"  {distribution_line(a)}")
     if a.recommendation == "batch" and (window := a.facts.get("batch_window_s")) is not None:
         # The figures above are a direct call's; a batch's results come by its window.
-        add(_wrap(f"as a batch: {batch_window_words(window, w.latency_budget_s, lat.calls, extra=extra)}", "  "))
+        words = batch_window_words(window, w.latency_budget_s, lat.calls, extra=extra, lines=budget_lines(a))
+        add(_wrap(f"as a batch: {words}", "  "))
     if w.evidence is not None:
         add(_wrap(measured_sentence(w.evidence)))
     if w.steps is not None:
