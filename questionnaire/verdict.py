@@ -136,7 +136,9 @@ def verdict_card(shown: Shown) -> None:
         for retiring in (x for x in a.assumptions if x.name == SHUTDOWN):
             st.warning(f"**Model retiring**: {md(retiring.value)}.", icon=":material/event_busy:")
         st.markdown(md(words.plain(a.reason)))
-        tradeoff = tradeoff_in_words(a)
+        # Against today's mode or a cheaper one the rules leave open, as the summary and the record
+        # say it: a mode the rules rule out is no cheaper option (the Overview tab's "Ruled out" says why).
+        tradeoff = tradeoff_in_words(a, allowed_only=True)
         if tradeoff:
             st.markdown(f":material/balance: {md(tradeoff)}")
         _download(a, shown.stale, feasible)

@@ -36,6 +36,7 @@ from advisor.views.formatting import money, seconds
 from advisor.views.json_output import dump_json
 from advisor.views.limits import headroom
 from advisor.views.sources import cite
+from advisor.views.text import render_text
 from questionnaire import changes, charts, lifecycle, record, state, views, vocabulary
 from questionnaire.scenarios import read_scenarios
 from tests.strategies import profile_dicts
@@ -1107,3 +1108,22 @@ def test_a_budget_past_the_hour_reads_past_it_on_the_card_and_in_the_try_it_labe
     a = advisor.assess({**data, "latency_budget_s": 600})
     labels = [o.label for o in changes.options(a) if o.mode == "batch" and "latency_budget_s" in o.changes]
     assert labels and all(text.startswith("Latency budget at p95: 1.003 h (now 10 min)") for text in labels), labels
+
+
+def test_the_card_weighs_money_against_the_modes_the_rules_leave_open(at: AppTest) -> None:
+    # The opening example is sync; Batch API is $190 a month cheaper but ruled out (someone waits).
+    # The card said "Synchronous call costs $190 a month more than Batch API, which is ruled out",
+    # which the summary and the record do not: a mode the rules rule out is no cheaper option.
+    ok(at)
+    a = assessed()
+    assert min(a.costs, key=lambda m: a.costs[m].total_usd) == "batch" and "batch" in {e.mode for e in a.excluded}
+    assert "a month more than" not in texts(block(at, "verdict"))
+    # The chatbot streams: Batch API (ruled out) is cheapest; the sentence weighs it against
+    # sync, which the rules leave open but which misses its contract, as the summary does.
+    at.selectbox(key="scenario").set_value("chatbot").run()
+    ok(at)
+    verdict = texts(block(at, "verdict"))
+    assert "than Batch API" not in verdict
+    summary = " ".join(render_text(assessed(ROOT / "examples" / "chatbot.yaml")).split())
+    sentence = "Streaming response costs $65.56 a month more than Synchronous call, which misses its contract"
+    assert sentence in verdict and sentence in summary
