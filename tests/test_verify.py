@@ -235,6 +235,109 @@ def test_an_older_record_edited_to_another_mode_is_inconsistent(tmp_path, capsys
     assert "INCONSISTENT: the chosen option is 'Synchronous call' (sync), but the inputs record streaming" in out
 
 
+# -- what a reader sees is what is checked ------------------------------------------------------
+
+MADR_TITLE = "# Customer chatbot: stream the answer"
+MADR_CHOSEN = 'Chosen option: "Streaming response", because'
+NYGARD_CHOSEN = "We will stream the answer (`streaming`, Streaming response), because"
+
+
+@pytest.mark.parametrize(
+    "title, decision",
+    [
+        # The honest lines hidden in HTML comments, a Batch title and decision shown instead.
+        (f"<!--\n{MADR_TITLE}\n-->\n# Customer chatbot: send it through the Batch API",
+         '<!--\nChosen option: "Streaming response"\n-->\nChosen option: "Batch API", because'),
+        # The same, each comment on one line.
+        (f"<!-- {MADR_TITLE} -->\n# Customer chatbot: send it through the Batch API",
+         'Chosen option: "Batch API", because <!-- Chosen option: "Streaming response" -->'),
+        # The honest lines kept in a code block (which shows as code, not as a title or a decision).
+        (f"```text\n{MADR_TITLE}\n```\n\n# Customer chatbot: send it through the Batch API",
+         f'~~~\n{MADR_CHOSEN}\n~~~\n\nChosen option: "Batch API", because'),
+        # A setext title above the honest one, and a decision in a block quote above the honest one.
+        (f"Customer chatbot: send it through the Batch API\n===\n\n{MADR_TITLE}",
+         f'> Chosen option: "Batch API", because it is cheaper.\n\n{MADR_CHOSEN}'),
+    ],
+    ids=["comments", "one-line-comments", "code-blocks", "setext-and-quote"],
+)
+def test_a_decision_hidden_from_the_reader_and_another_shown_is_inconsistent(tmp_path, capsys, title, decision):
+    path = write_record(capsys, "chatbot", tmp_path)
+    edit(path, MADR_TITLE, title)
+    edit(path, MADR_CHOSEN, decision)
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1, out
+    assert out.startswith(f"{path}: INCONSISTENT: ")
+    assert "the title reads 'Customer chatbot: send it through the Batch API'" in out
+    assert """the decision reads 'Chosen option: "Batch API"', but the inputs record""" in out
+
+
+@pytest.mark.parametrize(
+    "template, old, new",
+    [
+        ("madr", MADR_CHOSEN,
+         'Chosen option: "Streaming response" was rejected: we send requests through the Batch API instead, because'),
+        ("madr", MADR_CHOSEN, 'Chosen option: "Streaming response" and then "Batch API", because'),
+        ("nygard", NYGARD_CHOSEN, "We will stream the answer (`streaming`, Batch API), because"),
+        ("nygard", NYGARD_CHOSEN, "We will stream the answer (`streaming`, no: the Batch API instead), because"),
+    ],
+    ids=["madr-rejected", "madr-and-then", "nygard-other-label", "nygard-continued"],
+)
+def test_a_decision_line_that_only_begins_as_recorded_is_inconsistent(tmp_path, capsys, template, old, new):
+    """The whole statement, up to its rationale, is the recorded one: not just its first words."""
+    path = write_record(capsys, "chatbot", tmp_path, "--template", template)
+    edit(path, old, new)
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1, out
+    head = new.removesuffix(", because")
+    assert out.splitlines()[0] == (
+        f"{path}: INCONSISTENT: the decision reads {head!r}, but the inputs record "
+        f"{old.split(', because')[0].split(', Streaming')[0]!r} (streaming)"
+    )
+
+
+def test_a_second_visible_decision_naming_another_option_is_inconsistent(tmp_path, capsys):
+    path = write_record(capsys, "chatbot", tmp_path)
+    path.write_text(path.read_text(encoding="utf-8") + '\nChosen option: "Batch API", because it is cheaper.\n')
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1
+    assert 'INCONSISTENT: line ' in out and "states another decision ('Chosen option: \"Batch API\"')" in out
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_what_people_add_around_the_decision_keeps_it_holding(tmp_path, capsys, template):
+    """Comments, notes, a quoted copy of the decision, prose that says "we will": a record still holds."""
+    path = write_record(capsys, "chatbot", tmp_path, "--template", template)
+    text = path.read_text(encoding="utf-8")
+    chosen = MADR_CHOSEN if template == "madr" else NYGARD_CHOSEN
+    line = next(row for row in text.split("\n") if row.startswith(chosen))
+    text = text.replace("## Context", "<!-- reviewed by the platform team -->\n\n## Context", 1)
+    text += (
+        "\n## Notes\n\nWe will revisit this after the load test.\n\n"
+        f"<!-- {chosen.replace('Streaming response', 'Batch API')} (an old draft) -->\n\n"
+        f"```text\n# Customer chatbot: send it through the Batch API\n```\n\n"
+        f"As agreed:\n\n{line.split(', because')[0]}, because we said so.\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 0, out
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_record_in_another_unicode_form_or_with_a_bom_still_holds(tmp_path, capsys, template):
+    """An editor that saves NFD (macOS) or adds a byte-order mark changes no word a reader sees."""
+    import unicodedata
+
+    workload = write_workload(tmp_path, {**yaml.safe_load((EXAMPLES / "chatbot.yaml").read_text()),
+                                         "name": "Café résumé chatbot"})
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", tmp_path / "d", "--template", template,
+                              "--price-date", PRICE_DATE)
+    assert code_ == 0, err
+    path = Path(out.strip())
+    path.write_text("\ufeff" + unicodedata.normalize("NFD", path.read_text(encoding="utf-8")), encoding="utf-8")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 0, out
+
+
 # -- drifted --------------------------------------------------------------------------------------
 
 

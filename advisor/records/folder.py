@@ -26,13 +26,14 @@ from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import create_exclusive, folder_problem, read_text, write_atomic
 
 from .inputs import claims_advisor, read_inputs
+from .reading import first_heading, front_matter, visible_lines
 
 DEFAULT_DIR = "docs/decisions"
 
 _RECORD_FILE = re.compile(r"^(\d+)-.*\.md$")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 # adr-tools has written both spellings over its versions; both mean the same.
-_SUPERSEDED_LINE = re.compile(r"^Super[sc]eded by (?:\[(\d+)\.[^\]\n]*\]\(([^)\s]+)\)|ADR-(\d+))", re.MULTILINE)
+_SUPERSEDED_LINE = re.compile(r"^Super[sc]eded by (?:\[(\d+)\.[^\]\n]*\]\(([^)\s]+)\)|ADR-(\d+))")
 _FRONT_STATUS = re.compile(r"^status\s*:\s*[\"']?superseded(?:\s+by\s+ADR-0*(\d+))?", re.MULTILINE | re.IGNORECASE)
 # A reservation older than this was left by a run that died; it no longer holds its number.
 STALE_RESERVATION_S = 60.0
@@ -140,22 +141,16 @@ def find_record(directory: str | Path, number: int) -> Path:
 
 
 def record_title_line(text: str) -> str | None:
-    """The first ``# `` heading after any front matter, as adr-tools reads titles."""
-    body = text[m.end():] if (m := _FRONT_MATTER.match(text)) else text
-    for line in body.splitlines():
-        if line.startswith("# "):
-            return line[2:].strip()
-    return None
+    """The record's title: its first level-1 heading a reader sees (after any front matter;
+    not one inside an HTML comment or a code block), as adr-tools reads titles."""
+    heading = first_heading(visible_lines(text))
+    return heading.text if heading is not None else None
 
 
 def title_line_number(text: str) -> int | None:
     """The line (from 1) of the title, or None."""
-    front = _FRONT_MATTER.match(text)
-    skip = front.group(0).count("\n") if front else 0
-    for i, line in enumerate(text.split("\n")[skip:], start=skip + 1):
-        if line.startswith("# "):
-            return i
-    return None
+    heading = first_heading(visible_lines(text))
+    return heading.number if heading is not None else None
 
 
 def mark_superseded(text: str, by: RecordLink, source: str) -> str:
@@ -202,11 +197,12 @@ class Successor:
 
 
 def superseded_by(text: str) -> Successor | None:
-    """Whom a record says supersedes it (MADR front matter, or a ``Superseded by`` line in
-    either spelling); None when it does not say it is superseded."""
-    front = _FRONT_MATTER.match(text)
-    status = _FRONT_STATUS.search(front.group(1)) if front else None
-    line = _SUPERSEDED_LINE.search(text)
+    """Whom a record says supersedes it (MADR front matter, or a visible ``Superseded by`` line
+    in either spelling); None when it does not say it is superseded."""
+    front = front_matter(text)
+    status = _FRONT_STATUS.search(front) if front is not None else None
+    # A line a reader sees: one inside an HTML comment or a code block says nothing.
+    line = next((m for row in visible_lines(text) if (m := _SUPERSEDED_LINE.match(row.text))), None)
     if line is not None:
         number = line.group(1) or line.group(3)
         return Successor(number=int(number), file=line.group(2))

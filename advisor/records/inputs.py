@@ -18,9 +18,10 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -132,6 +133,18 @@ def _digest(data: Mapping[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _normalised(value: Any, form: Literal["NFC", "NFD"]) -> Any:
+    """``value`` with every text in one Unicode form: an editor that re-saves a record in
+    another form (macOS's NFD) changes no character a reader sees, nor the digest's verdict."""
+    if isinstance(value, str):
+        return unicodedata.normalize(form, value)
+    if isinstance(value, dict):
+        return {_normalised(k, form): _normalised(v, form) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalised(v, form) for v in value]
+    return value
+
+
 def inputs_data(
     assessment: Assessment, *, template: str = "custom", statement: Statement | None = None
 ) -> dict[str, Any]:
@@ -203,18 +216,28 @@ class Fence:
 _OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^\n]*?)[ \t]*$")
 
 
+def fence_opening(line: str) -> re.Pattern[str] | None:
+    """When ``line`` opens a fenced code block, the pattern of the line that closes it."""
+    match = _OPEN.match(line)
+    if match is None or (match.group(1)[0] == "`" and "`" in match.group(2)):
+        return None
+    marker = match.group(1)
+    return re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+
+
 def fences(text: str) -> list[Fence]:
     """Every fenced code block of a Markdown text, as CommonMark finds them."""
     lines = text.split("\n")
     out: list[Fence] = []
     i = 0
     while i < len(lines):
-        match = _OPEN.match(lines[i])
-        if match is None or (match.group(1)[0] == "`" and "`" in match.group(2)):
+        close = fence_opening(lines[i])
+        if close is None:
             i += 1
             continue
-        marker, info = match.group(1), match.group(2)
-        close = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+        match = _OPEN.match(lines[i])
+        assert match is not None
+        info = match.group(2)
         end = next((j for j in range(i + 1, len(lines)) if close.match(lines[j])), None)
         body_end = len(lines) if end is None else end
         body = "\n".join(lines[i + 1 : body_end])
@@ -346,7 +369,9 @@ def read_inputs(text: str, source: str) -> RecordInputs | None:
         if not isinstance(digest, str) or not digest.startswith("sha256:"):
             raise InputError("the inputs block has no digest ('digest: sha256:...')", source=source)
         try:
-            sealed = digest == _digest(data)
+            sealed = digest == _digest(data) or any(
+                digest == _digest(_normalised(data, form)) for form in ("NFC", "NFD")
+            )
         except (TypeError, ValueError):
             # advisor writes only what JSON holds (a date as text); a date, bytes, a set or a
             # number key in the block was put there by hand, so it cannot match the digest.

@@ -5,8 +5,9 @@ from the inputs it embeds and gets one status:
   moved by more than the tolerance (default 10%).
 - ``drifted``: today's rules or prices change the decision, or move an option's monthly
   cost by more than the tolerance.
-- ``inconsistent``: the record's text states another decision than its inputs (its title,
-  its chosen option), or the inputs no longer match the digest written with them, or they
+- ``inconsistent``: the record's text, as a reader sees it rendered, states another decision
+  than its inputs (its first visible title, its first visible chosen option, whole up to its
+  rationale, or a further visible decision line), or the inputs no longer match the digest written with them, or they
   no longer give the decision the record names under the same rules, prices and advisor.
 - ``unverifiable``: the record says advisor wrote it, but its inputs are missing,
   duplicated or invalid (a NaN or negative weight included), or cannot be evaluated today.
@@ -21,8 +22,10 @@ the results.
 from __future__ import annotations
 
 import datetime
+import html
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -39,13 +42,12 @@ from advisor.core.situation import price_date_or_today
 
 from .folder import (
     read_record,
-    record_title_line,
     successor_exists,
     superseded_by,
     supersedes_itself,
-    title_line_number,
 )
 from .inputs import RecordInputs, RecordStamp, claims_advisor, fences, input_blocks, read_inputs, rule_thresholds
+from .reading import Line, content, first_heading, same_text, visible_lines
 
 VerifyStatus = Literal["holds", "drifted", "inconsistent", "unverifiable", "superseded", "skipped"]
 DEFAULT_COST_TOLERANCE = 0.10
@@ -120,38 +122,109 @@ class VerifyResult(BaseModel):
 
 
 _NUMBER_PREFIX = re.compile(r"^\d+\.\s+")
-_CHOSEN = re.compile(r'^Chosen option: "(.*?)"', re.MULTILINE)
-_WE_WILL = re.compile(r"^We will .*?\(`(\w+)`", re.MULTILINE)
+_CHOSEN = re.compile(r'^Chosen option: "(.*?)"')
+_WE_WILL = re.compile(r"^We will .*?\(`(\w+)`")
+# How the rationale starts after the stated decision: MADR's '", because', Nygard's
+# ', Label), because' (the line may also end there).
+_MADR_TAIL = re.compile(r"^(?:,\s+because\b.*)?$")
+_NYGARD_TAIL = re.compile(r"^, (.+?)\)(?:,\s+because\b.*)?$")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def _line_of(text: str, pattern: re.Pattern[str]) -> int | None:
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+    for line in visible_lines(text):
+        shown = content(line.text)
+        if shown is not None and pattern.search(shown):
+            return line.number
+    return None
+
+
+def _decision_lines(lines: list[Line]) -> list[Line]:
+    """Every visible line shaped like the one that states a decision ("Chosen option: ...",
+    "We will ... (`mode`"), with its content as a reader sees it start."""
+    out = []
+    for line in lines:
+        shown = content(line.text)
+        if shown is not None and (_CHOSEN.match(shown) or _WE_WILL.match(shown)):
+            out.append(Line(line.number, shown.rstrip()))
+    return out
+
+
+def _stating(line: str) -> str:
+    """The part of a decision line that states the decision: up to its rationale, shortened."""
+    head = re.split(r",\s+because\b", line, maxsplit=1)[0]
+    return head if len(head) <= 120 else head[:117] + "..."
+
+
+def _label(text: str) -> str:
+    """A label as Markdown shows it: without backslash escapes and character references."""
+    return html.unescape(_ESCAPED.sub(r"\1", text)).strip()
+
+
+def _states_decision(line: str, stamp: RecordStamp, ruleset: RuleSet, *, whole: bool) -> bool:
+    """Does a visible decision line say what the record's inputs state (``stamp.stated``)?
+
+    Its start must be the stated text; with ``whole``, so must the rest up to where the
+    rationale starts ("because"): nothing a continuation could turn round ("... was rejected:
+    we chose the Batch API instead")."""
+    assert stamp.stated is not None
+    stated = unicodedata.normalize("NFC", stamp.stated.decision)
+    line = unicodedata.normalize("NFC", line)
+    if not line.startswith(stated):
+        return False
+    tail = line[len(stated):]
+    if not whole:
+        return tail == "" or not tail[0].isalnum()
+    if _MADR_TAIL.match(tail):
+        return stated.startswith("Chosen option:")
+    nygard = _NYGARD_TAIL.match(tail)
+    if nygard is None or not stated.startswith("We will "):
+        return False
+    # Nygard names the option again: ", Streaming response)". Its label under today's rule set;
+    # a record written under another rule set may use another label, never another option's.
+    label = _label(nygard.group(1)).casefold()
+    modes = ruleset.header.modes
+    if label == modes[stamp.mode].label.casefold():
+        return True
+    if stamp.ruleset.hash == ruleset.content_hash or "(" in label or ")" in label:
+        return False
+    return not any(modes[m].label.casefold() in label or m == label for m in MODES if m != stamp.mode)
 
 
 def _stated_problems(text: str, stamp: RecordStamp, ruleset: RuleSet) -> tuple[list[str], int | None]:
-    """Where the text states another decision than the inputs; and the line of the first."""
+    """Where the text a reader sees states another decision than the inputs; and the line of
+    the first. Only what shows counts: the first level-1 heading and the first line stating
+    a decision that are not in an HTML comment or a code block."""
     problems: list[str] = []
     line: int | None = None
-    title = record_title_line(text)
-    shown_title = _NUMBER_PREFIX.sub("", title) if title is not None else None
+    lines = visible_lines(text)
+    heading = first_heading(lines)
+    shown_title = _NUMBER_PREFIX.sub("", heading.text) if heading is not None else None
+    decisions = _decision_lines(lines)
     if stamp.stated is not None:
-        if shown_title != stamp.stated.title:
+        if shown_title is None or not same_text(shown_title, stamp.stated.title):
             problems.append(
                 f"the title reads {shown_title!r}, but the inputs record the title {stamp.stated.title!r}"
                 if shown_title is not None else f"the title {stamp.stated.title!r} is gone"
             )
-            line = title_line_number(text)
-        lines = text.split("\n")
-        if not any(row.startswith(stamp.stated.decision) for row in lines):
-            found = _CHOSEN.search(text) or _WE_WILL.search(text)
-            shown = text[found.start():].split("\n")[0] if found else None
+            line = heading.number if heading is not None else None
+        if not decisions:
+            problems.append(f"the line stating the decision ({stamp.stated.decision!r}) is gone")
+            return problems, line
+        first, *others = decisions
+        if not _states_decision(first.text, stamp, ruleset, whole=True):
             problems.append(
-                f"the decision reads {shown!r}, but the inputs record {stamp.stated.decision!r} ({stamp.mode})"
-                if shown else f"the line stating the decision ({stamp.stated.decision!r}) is gone"
+                f"the decision reads {_stating(first.text)!r},"
+                f" but the inputs record {stamp.stated.decision!r} ({stamp.mode})"
             )
-            if line is None:
-                line = text.count("\n", 0, found.start()) + 1 if found else None
+            line = line or first.number
+        for other in others:
+            if not _states_decision(other.text, stamp, ruleset, whole=False):
+                problems.append(
+                    f"line {other.number} states another decision ({_stating(other.text)!r}), but the inputs record"
+                    f" {stamp.stated.decision!r} ({stamp.mode})"
+                )
+                line = line or other.number
         return problems, line
     # An older record: hold its title and chosen option to the words of today's rule set.
     modes = ruleset.header.modes
@@ -159,28 +232,30 @@ def _stated_problems(text: str, stamp: RecordStamp, ruleset: RuleSet) -> tuple[l
         for mode in MODES:
             if mode != stamp.mode and shown_title.endswith(f": {modes[mode].verb}"):
                 problems.append(f"the title reads {shown_title!r} ({mode}), but the inputs record {stamp.mode}")
-                line = title_line_number(text)
-    chosen = _CHOSEN.search(text)
-    if chosen is not None:
-        named = [m for m in MODES if modes[m].label == chosen.group(1)]
-        if named and named[0] != stamp.mode:
-            problems.append(
-                f"the chosen option is {chosen.group(1)!r} ({named[0]}), but the inputs record {stamp.mode}"
-            )
-            line = line or _line_of(text, _CHOSEN)
-    we_will = _WE_WILL.search(text)
-    if we_will is not None and we_will.group(1) in MODES and we_will.group(1) != stamp.mode:
-        problems.append(f"the decision reads {we_will.group(1)!r}, but the inputs record {stamp.mode}")
-        line = line or _line_of(text, _WE_WILL)
+                line = heading.number if heading is not None else None
+    for decision in decisions:
+        chosen = _CHOSEN.match(decision.text)
+        if chosen is not None:
+            named = [m for m in MODES if modes[m].label == _label(chosen.group(1))]
+            if named and named[0] != stamp.mode:
+                problems.append(
+                    f"the chosen option is {chosen.group(1)!r} ({named[0]}), but the inputs record {stamp.mode}"
+                )
+                line = line or decision.number
+        we_will = _WE_WILL.match(decision.text)
+        if we_will is not None and we_will.group(1) in MODES and we_will.group(1) != stamp.mode:
+            problems.append(f"the decision reads {we_will.group(1)!r}, but the inputs record {stamp.mode}")
+            line = line or decision.number
     return problems, line
 
 
 def _decision_line(text: str, stamp: RecordStamp | None) -> int | None:
-    if stamp is not None and stamp.stated is not None:
-        for i, row in enumerate(text.split("\n"), start=1):
-            if row.startswith(stamp.stated.decision):
-                return i
-    return _line_of(text, _CHOSEN) or _line_of(text, _WE_WILL) or title_line_number(text)
+    lines = visible_lines(text)
+    decisions = _decision_lines(lines)
+    if decisions:
+        return decisions[0].number
+    heading = first_heading(lines)
+    return heading.number if heading is not None else None
 
 
 # -- comparing then and now --------------------------------------------------------------------
@@ -308,7 +383,7 @@ def verify_one(
             return VerifyResult(path=source, status="superseded", message=f"superseded by record {successor.number}")
         if claims_advisor(text):
             return VerifyResult(
-                path=source, status="unverifiable", line=_line_of(text, re.compile(r"^Written by advisor", re.M)),
+                path=source, status="unverifiable", line=_line_of(text, re.compile(r"^Written by advisor")),
                 message="says advisor wrote it, but its inputs block is missing: nothing to re-check it against",
             )
         return VerifyResult(path=source, status="skipped", message="not an advisor record")
