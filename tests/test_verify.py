@@ -648,6 +648,54 @@ def test_records_written_before_digests_still_verify(tmp_path, capsys):
     assert "rule latency-batch-window-too-short now fires (latency_budget_s 28800 le 172800: yes)" in out
 
 
+def downgrade(path: Path, *, strip_format_2_keys: bool = False) -> None:
+    """A format-2 record rewritten by hand as one from before digests: the fence's info string,
+    no advisor-record key, no digest, no stated text (and, optionally, none of the other keys
+    only format 2 writes)."""
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("```yaml\n", "```yaml advisor-record\n", 1).replace("advisor-record: 2\n", "")
+    text = re.sub(r"\ndigest: sha256:[0-9a-f]+\n", "\n", text)
+    text = re.sub(r"  stated:\n    title: .*\n    decision: .*\n", "", text)
+    if strip_format_2_keys:
+        text = re.sub(r"  template: .*\n|  monthly_cost: .*\n|    (standard|batch): .*\n(      .*\n)?", "", text)
+        text = re.sub(r"  thresholds:\n(    .*\n)+", "", text)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_a_record_downgraded_by_hand_to_the_format_without_a_digest_is_inconsistent(tmp_path, capsys):
+    """Taking the digest out (and the stated text with it) is an edit of the inputs like any other."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    downgrade(path)
+    edit(path, "  downstream: own_ui\n", "  downstream: internal_service\n")
+    edit(path, "# Customer chatbot: stream the answer", "# Customer chatbot: use the Batch API overnight")
+    edit(path, 'Chosen option: "Streaming response"', 'Chosen option: "Batch API, overnight"')
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1, out
+    assert out.splitlines() == [
+        f"{path}: INCONSISTENT: its inputs block has no digest, as records written before digests, but it holds "
+        "what only records with a digest hold (record.template, record.monthly_cost, record.thresholds, "
+        "record.prices.standard, record.prices.batch): the digest was taken out by hand",
+        "1 record: 0 holds, 0 drifted, 1 inconsistent, 0 unverifiable",
+    ]
+    code_, out, _ = run_verify(capsys, path, "--format", "github")
+    assert code_ == 1 and out.startswith(f"::error file={path},line=")
+
+
+def test_a_record_downgraded_whole_but_naming_a_later_advisor_is_inconsistent(tmp_path, capsys):
+    path = write_record(capsys, "chatbot", tmp_path)
+    downgrade(path, strip_format_2_keys=True)
+    day = datetime.date.fromisoformat(PRICE_DATE)
+    (result,) = verify(path, price_date=day)
+    assert result.status == "holds" and result.sealed is None  # as advisor 0.1.0 wrote it: nothing says otherwise
+    edit(path, "  advisor_version: 0.1.0", "  advisor_version: 0.2.0")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1
+    assert out.splitlines()[0] == (
+        f"{path}: INCONSISTENT: its inputs block has no digest, as records written before digests, but it names "
+        "advisor 0.2.0, which has only ever written records with a digest: the digest was taken out by hand"
+    )
+
+
 # -- formats -----------------------------------------------------------------------------------------------
 
 

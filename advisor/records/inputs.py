@@ -1,14 +1,16 @@
 """The inputs a decision record embeds, as YAML in one fenced ``yaml`` code block: the exact
 workload, how the decision was made (advisor version, rule set, weights, prices, the rules
 that fired and their thresholds), what it cost, what the record's text states, and a
-digest that seals it all. ``advisor verify`` reads it back to re-check the record; the
-record's Markdown around it is a view (advisor.views.adr).
+digest of it all (an unkeyed SHA-256: it catches an edit made by mistake, not a forger, who
+can recompute it; review in git is what guards a record). ``advisor verify`` reads it back to
+re-check the record; the record's Markdown around it is a view (advisor.views.adr).
 
 The block is a plain ``yaml`` fence, which every Markdown renderer (GitHub, markdown-it-py,
 Python-Markdown with or without pymdownx.superfences) shows as one code block; its first
 key, ``advisor-record: 2``, marks it as the record's inputs and gives the format version.
 Records written before version 2 used the info string ``yaml advisor-record`` and no
-digest; they stay readable.
+digest; they stay readable, but a version-1 block that names a later advisor or holds a key
+only version 2 writes is a version-2 block whose digest was taken out (``downgraded``).
 """
 
 from __future__ import annotations
@@ -37,7 +39,21 @@ from advisor.core.yamlio import Dumper, parse_yaml
 FORMAT_KEY = "advisor-record"
 FORMAT_VERSION = 2
 LEGACY_INFO = "yaml advisor-record"  # the info string of version 1 blocks
-_COMMENT = "# advisor verify re-checks this record from these inputs; edit them and it is no longer this decision.\n"
+# Format 1 (no digest) was written by advisor 0.1.0 from 2026-11-23 until format 2 replaced it
+# on 2026-11-25 (commit 1f23f40), installed ("0.1.0") or run from a checkout without package
+# metadata ("0.0.0+checkout"), and held these keys only. A format-1 block that names another
+# advisor or holds a key only format 2 writes had its digest taken out by hand.
+LEGACY_WRITERS = ("0.1.0", "0.0.0+checkout")
+_LEGACY_KEYS = {
+    "": {"record", "workload"},
+    "record": {"advisor_version", "mode", "ruleset", "weights", "prices", "fired_rules"},
+    "record.prices": {"data_version", "price_date"},
+}
+# The digest is SHA-256 with no key: it shows an edit made by mistake, not one made on purpose.
+_COMMENT = (
+    "# advisor verify re-checks this record from these inputs. The digest catches careless edits,"
+    " not deliberate ones (anyone can recompute it): review changes to this block as code.\n"
+)
 # A record says advisor wrote it in its reproducibility sentence; a record that says so but
 # has lost its inputs block cannot be verified (and must not pass as "not ours").
 _WRITTEN_BY = re.compile(r"^Written by advisor \S+ with the rule set", re.MULTILINE)
@@ -335,6 +351,28 @@ class RecordInputs:
     version: int  # format version: 1 (no digest, no costs) or 2
     line: int  # the line the block opens on
     sealed: bool  # the digest matches the data (always False for version 1, which has none)
+    # Version 1 only: why it cannot be a block advisor wrote before digests (it names an advisor
+    # that writes format 2, or holds keys only format 2 writes); None when it can be.
+    downgraded: str | None = None
+
+
+def _downgrade(data: dict[str, Any]) -> str | None:
+    """Why a format-1 block (no digest) cannot be one that a format-1 advisor wrote, or None."""
+    record = data["record"]
+    version = record.get("advisor_version")
+    if isinstance(version, str) and version not in LEGACY_WRITERS:
+        return f"it names advisor {version}, which has only ever written records with a digest"
+    prices = record.get("prices")
+    parts: list[tuple[str, Any]] = [("", data), ("record", record)]
+    if isinstance(prices, dict):
+        parts.append(("record.prices", prices))
+    extra = [
+        f"{where}.{key}" if where else str(key)
+        for where, mapping in parts for key in mapping if key not in _LEGACY_KEYS[where]
+    ]
+    if extra:
+        return f"it holds what only records with a digest hold ({', '.join(extra)})"
+    return None
 
 
 def read_inputs(text: str, source: str) -> RecordInputs | None:
@@ -382,4 +420,7 @@ def read_inputs(text: str, source: str) -> RecordInputs | None:
         field, message = describe_validation_error(exc, RecordStamp, noun="key")
         raise InputError(f"malformed inputs block: {message}", source=source, field=f"record.{field}") from None
     workload = parse_profile(data["workload"], source=f"{source}: inputs block workload")
-    return RecordInputs(stamp=stamp, workload=workload, version=int(version), line=block.line, sealed=sealed)
+    return RecordInputs(
+        stamp=stamp, workload=workload, version=int(version), line=block.line, sealed=sealed,
+        downgraded=_downgrade(data) if version == 1 else None,
+    )

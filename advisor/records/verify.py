@@ -389,7 +389,7 @@ def verify_one(
         return VerifyResult(path=source, status="skipped", message="not an advisor record")
     stamp = inputs.stamp
     common = {"path": source, "recorded_mode": stamp.mode, "cost_tolerance": cost_tolerance,
-              "sealed": inputs.sealed if inputs.version >= 2 else None}
+              "sealed": inputs.sealed if inputs.version >= 2 or inputs.downgraded else None}
     if successor is not None and successor_exists(path, successor):
         return VerifyResult(**common, status="superseded", message=f"superseded by record {successor.number}")
     # A record marked superseded by one that does not exist is still in force.
@@ -403,6 +403,12 @@ def verify_one(
         note = f"marked superseded by {missing}, which does not exist: checked as a record in force"
     if inputs.version >= 2 and not inputs.sealed:
         problems.append("the inputs no longer match the digest written with them: they were edited by hand")
+        line = inputs.line
+    if inputs.downgraded is not None:
+        problems.append(
+            f"its inputs block has no digest, as records written before digests, but {inputs.downgraded}:"
+            " the digest was taken out by hand"
+        )
         line = inputs.line
     stated, stated_line = _stated_problems(text, stamp, ruleset)
     problems += stated
