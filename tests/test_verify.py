@@ -504,6 +504,53 @@ def test_records_that_supersede_each_other_in_a_loop_are_all_checked(tmp_path, c
     assert [r.status for r in results] == ["superseded", "inconsistent"]
 
 
+@pytest.mark.parametrize(
+    "successor",
+    ["hello\n", "", "Some notes, no title.\n\n<!--\n# 2. Hidden title\n-->\n", b"\xff\xfe# 2. not UTF-8\n"],
+    ids=["a-note", "empty", "title-in-a-comment", "unreadable"],
+)
+def test_a_drifted_record_marked_superseded_by_a_file_that_is_no_record_still_drifts(tmp_path, capsys, successor):
+    folder = tmp_path / "d"
+    record = write_record(capsys, "nightly-ticket-triage", folder)
+    edit(record, "status: proposed", "status: superseded by ADR-0002")
+    note = folder / "0002-x.md"
+    if isinstance(successor, bytes):
+        note.write_bytes(successor)
+    else:
+        note.write_text(successor, encoding="utf-8")
+    ours = changed_rules(tmp_path, batch_needs_s=2 * 86400)
+    code_, out, _ = run_verify(capsys, folder, "--rules", ours)
+    assert code_ == 1, out
+    lines = out.splitlines()
+    assert lines[0] == f"{record}: DRIFTED batch -> async"
+    assert lines[1] == ("    marked superseded by record 2 (0002-x.md), which is no decision record (it has no title and "
+                        "advisor did not write it): checked as a record in force")
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_superseded_line_hidden_from_the_reader_does_not_retire_a_record(tmp_path, capsys, template):
+    folder = tmp_path / "d"
+    record = write_record(capsys, "nightly-ticket-triage", folder, "--template", template)
+    write_record(capsys, "nightly-ticket-triage", folder, "--template", template)  # record 2 exists
+    ours = changed_rules(tmp_path, batch_needs_s=2 * 86400)
+    for hidden in ("<!--\nSuperseded by ADR-0002\n-->\n", "```\nSuperseded by ADR-0002\n```\n"):
+        record.write_text(record.read_text(encoding="utf-8") + hidden, encoding="utf-8")
+        code_, out, _ = run_verify(capsys, record, "--rules", ours)
+        assert code_ == 1 and out.startswith(f"{record}: DRIFTED batch -> async"), out
+
+
+def test_a_record_written_by_hand_with_a_title_supersedes(tmp_path, capsys):
+    """adr-tools or a person may write the successor: a title is what makes it a record."""
+    folder = tmp_path / "d"
+    record = write_record(capsys, "nightly-ticket-triage", folder)
+    edit(record, "status: proposed", "status: superseded by ADR-0002")
+    (folder / "0002-use-a-queue.md").write_text("# 2. Use a queue\n\nDate: 2026-11-30\n\n## Status\n\nAccepted\n")
+    ours = changed_rules(tmp_path, batch_needs_s=2 * 86400)
+    code_, out, _ = run_verify(capsys, folder, "--rules", ours)
+    assert code_ == 0, out
+    assert out.splitlines()[0] == f"{record}: superseded (superseded by record 2)"
+
+
 def test_adr_tools_superceded_spelling_counts(tmp_path, capsys):
     first = write_record(capsys, "chatbot", tmp_path, "--template", "nygard")
     write_record(capsys, "chatbot", tmp_path, "--template", "nygard")

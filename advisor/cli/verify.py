@@ -17,8 +17,9 @@ statuses:
   inconsistent  the text states another decision than its inputs, or the inputs were
                 edited (they no longer match their digest)
   unverifiable  advisor wrote it, but its inputs are missing, duplicated or invalid
-  (files advisor did not write are skipped; a superseded record whose successor
-  exists is not re-checked)
+  (files advisor did not write are skipped; a record visibly marked superseded is
+  not re-checked when its successor exists and is a decision record: advisor's, or
+  one with a title)
 
 examples:
   advisor verify                            # every record in docs/decisions, subfolders too

@@ -254,12 +254,33 @@ def _successor_file(record: Path, successor: Successor) -> Path | None:
     return None
 
 
+def _is_record(path: Path) -> bool:
+    """Is the file a decision record that can supersede another: one advisor wrote (its inputs,
+    or its claim to be advisor's, whatever is wrong with it), or one written by hand or by
+    another tool with a title a reader sees? A note ("hello"), an empty file, or a file advisor
+    cannot read that does not say advisor wrote it, is not."""
+    try:
+        text = read_record(path)
+    except InputError:
+        return True  # it says advisor wrote it: what is wrong with it is its own result
+    if text is None:
+        return False
+    return claims_advisor(text) or bool((record_title_line(text) or "").strip())
+
+
+def successor_not_a_record(record: Path, successor: Successor) -> Path | None:
+    """The file ``record`` names as its successor when it exists but is no decision record."""
+    current = _successor_file(record, successor)
+    return current if current is not None and not _is_record(current) else None
+
+
 def successor_exists(record: Path, successor: Successor) -> bool:
-    """Does the record that supersedes ``record`` exist, with a record in force at the end of
-    its chain? Records that supersede each other in a loop leave none in force: each of
+    """Does the record that supersedes ``record`` exist, as a decision record (advisor's, or
+    one with a title: not any file named ``NNNN-*.md``), with a record in force at the end
+    of its chain? Records that supersede each other in a loop leave none in force: each of
     them is then not superseded."""
     current = _successor_file(record, successor)
-    if current is None:
+    if current is None or not _is_record(current):
         return False
     chain = [record]
     while not any(_same_file(current, earlier) for earlier in chain):
@@ -267,11 +288,11 @@ def successor_exists(record: Path, successor: Successor) -> bool:
             text = read_record(current)
         except InputError:
             return True  # it exists; what is wrong with it is its own result
-        if text is None:
-            return True  # a record written by hand, in force
+        if text is None:  # pragma: no cover - _is_record said it is a record
+            return True
         after = superseded_by(text)
         following = _successor_file(current, after) if after is not None else None
-        if following is None:
+        if following is None or not _is_record(following):
             return True  # ``current`` is in force
         chain.append(current)
         current = following

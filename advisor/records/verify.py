@@ -12,8 +12,9 @@ from the inputs it embeds and gets one status:
 - ``unverifiable``: the record says advisor wrote it, but its inputs are missing,
   duplicated or invalid (a NaN or negative weight included), or cannot be evaluated today.
 
-Files that are not advisor records are ``skipped``; a record superseded by a record that
-exists is ``superseded`` (no longer in force, not re-checked). Exit 0 when every record
+Files that are not advisor records are ``skipped``; a record visibly marked superseded by a
+decision record that exists (advisor's, or one with a title) is ``superseded`` (no longer in
+force, not re-checked). Exit 0 when every record
 holds, 1 when any drifted or is inconsistent, 2 when any is unverifiable, a path does not
 exist, or no advisor record was found (unless ``allow_empty``). advisor.views.verify words
 the results.
@@ -43,6 +44,7 @@ from advisor.core.situation import price_date_or_today
 from .folder import (
     read_record,
     successor_exists,
+    successor_not_a_record,
     superseded_by,
     supersedes_itself,
 )
@@ -399,8 +401,12 @@ def verify_one(
     if successor is not None and supersedes_itself(path, successor):
         note = "marked superseded by itself: checked as a record in force"
     elif successor is not None:
-        missing = f"record {successor.number}" if successor.number is not None else "a record"
-        note = f"marked superseded by {missing}, which does not exist: checked as a record in force"
+        named = f"record {successor.number}" if successor.number is not None else "a record"
+        if (not_record := successor_not_a_record(path, successor)) is not None:
+            note = (f"marked superseded by {named} ({not_record.name}), which is no decision record (it has no "
+                    "title and advisor did not write it): checked as a record in force")
+        else:
+            note = f"marked superseded by {named}, which does not exist: checked as a record in force"
     if inputs.version >= 2 and not inputs.sealed:
         problems.append("the inputs no longer match the digest written with them: they were edited by hand")
         line = inputs.line

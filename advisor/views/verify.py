@@ -26,6 +26,8 @@ def _change(value: float | None) -> str:
 def describe_changes(r: VerifyResult) -> list[str]:
     """What differs from when the record was written, one line each (rules, prices, costs)."""
     out: list[str] = []
+    if r.status == "drifted" and r.message:  # a note on how it was checked (a superseded mark that does not count)
+        out.append(r.message)
     if r.status == "inconsistent" and len(r.problems) > 1:
         out += r.problems
     if r.ruleset_then:
