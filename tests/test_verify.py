@@ -573,11 +573,39 @@ def test_verify_searches_subfolders_and_reports_what_it_skipped(tmp_path, capsys
     code_, out, _ = run_verify(capsys, tmp_path)
     assert code_ == 0
     assert out.splitlines() == [
+        f"{tmp_path}/.github: skipped (hidden folder, not searched)",
         f"{tmp_path}/0002-by-hand.md: skipped (not an advisor record)",
         f"{tmp_path}/README.md: skipped (not an advisor record)",
         f"{tmp_path}/backend/jobs/0001-nightly-ticket-classification-send-requests-through-the.md: holds (batch)",
         f"{tmp_path}/frontend/0001-customer-chatbot-stream-the-answer.md: holds (streaming)",
-        "2 records: 2 holds, 0 drifted, 0 inconsistent, 0 unverifiable; 2 files skipped (not advisor records)",
+        "2 records: 2 holds, 0 drifted, 0 inconsistent, 0 unverifiable; 2 files skipped (not advisor records); "
+        "1 hidden folder not searched",
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_verify_finds_records_in_any_markdown_spelling_and_through_linked_folders(tmp_path, capsys):
+    """A record saved as .MD or .markdown, or kept in a folder linked in, is checked, not passed
+    over in silence; a link back up the tree is said once, not walked for ever."""
+    folder = tmp_path / "decisions"
+    upper = write_record(capsys, "nightly-ticket-triage", folder)
+    upper = upper.rename(upper.with_name("0001-a.MD"))
+    long = write_record(capsys, "nightly-ticket-triage", folder)
+    long = long.rename(long.with_name("0002-b.markdown"))
+    elsewhere = write_record(capsys, "nightly-ticket-triage", tmp_path / "elsewhere")
+    (folder / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    (folder / "diagram.png").write_bytes(b"\x89PNG")
+    ours = changed_rules(tmp_path, batch_needs_s=2 * 86400)
+    code_, out, _ = run_verify(capsys, folder, "--rules", ours)
+    assert code_ == 1
+    heads = [line for line in out.splitlines() if not line.startswith(" ")]
+    assert heads == [
+        f"{upper}: DRIFTED batch -> async",
+        f"{long}: DRIFTED batch -> async",
+        f"{folder}/linked/{elsewhere.name}: DRIFTED batch -> async",
+        f"{folder}/loop: skipped (a folder already searched (through a link or given twice))",
+        "3 records: 0 holds, 3 drifted, 0 inconsistent, 0 unverifiable; 1 other path passed over (said above)",
     ]
 
 

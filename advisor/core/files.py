@@ -143,6 +143,105 @@ def folder_problem(path: str | Path) -> str | None:
     return None if stat.S_ISDIR(mode) else "is a file, not a folder"
 
 
+# -- finding files in folders ---------------------------------------------------------------
+
+# Why a folder was not searched: a hidden one (.git, .github); verify and review say so.
+HIDDEN_FOLDER = "hidden folder, not searched"
+
+
+class FileFinder:
+    """Walks the given paths: the files wanted, and every file passed over with why.
+
+    A folder is searched in name order, with its subfolders unless ``recurse`` is off; a
+    symbolic link to a folder is followed, and each folder is searched once (a link back up
+    the tree, or a folder given twice, is said, not walked again). Hidden files and folders
+    are passed over; so are dangling links and link loops. The same file reached under two
+    names is taken once. ``wanted`` says why a file of a folder is not taken (None: take it);
+    a file named directly is always taken. A path that does not exist, or a folder that
+    cannot be listed, is an error, not a stop.
+    """
+
+    # How a second name of a file already taken is said: "the same file as X, <once>".
+    once = "taken once"
+
+    def __init__(self, recurse: bool = True):
+        self.recurse = recurse
+        self.files: list[Path] = []
+        self.skipped: list[tuple[Path, str]] = []
+        self.errors: list[tuple[Path, str]] = []
+        self._seen_files: dict[object, Path] = {}
+        self._seen_folders: set[Path] = set()
+
+    def wanted(self, name: str, folder_names: frozenset[str]) -> str | None:
+        """Why a file called ``name`` in a folder holding ``folder_names`` is not taken, or None."""
+        return None
+
+    def skip(self, path: Path, reason: str) -> None:
+        self.skipped.append((path, reason))
+
+    def add(self, path: Path, identity: tuple[int, int] | None = None) -> None:
+        # The same file under two names (a link, a path given twice): its device and inode,
+        # from the folder listing where there is one (no path walk per file).
+        key: object = identity if identity is not None else _file_key(path)
+        first = self._seen_files.get(key)
+        if first is not None:
+            self.skip(path, f"the same file as {first}, {self.once}")
+            return
+        self._seen_files[key] = path
+        self.files.append(path)
+
+    def given(self, path: Path) -> None:
+        """A path named on the command line: a folder to search, or a file to take as is."""
+        problem = folder_problem(path)
+        if problem is None:
+            self.folder(path)
+        elif problem == "is a file, not a folder":
+            self.add(path)
+        else:
+            self.errors.append((path, "no such file or folder" if problem == "no such folder" else problem))
+
+    def folder(self, folder: Path) -> None:
+        key = folder.resolve()
+        if key in self._seen_folders:
+            self.skip(folder, "a folder already searched (through a link or given twice)")
+            return
+        self._seen_folders.add(key)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            self.errors.append((folder, f"cannot list the folder: {exc.strerror or exc}"))
+            return
+        names = frozenset(e.name for e in entries)
+        for entry in entries:
+            path = folder / entry.name  # (cheaper than parsing entry.path again)
+            if entry.name.startswith("."):
+                self.skip(path, HIDDEN_FOLDER if entry.is_dir() else "hidden file")
+                continue
+            if entry.is_symlink() and (problem := link_problem(path)) is not None:
+                self.skip(path, problem.removeprefix("is "))
+                continue
+            if entry.is_dir():
+                if self.recurse:
+                    self.folder(path)
+                else:
+                    self.skip(path, "a subfolder, not searched (--no-recurse)")
+            elif (reason := self.wanted(entry.name, names)) is not None:
+                self.skip(path, reason)
+            elif not entry.is_file():
+                self.skip(path, "not a regular file")
+            else:
+                info = entry.stat()
+                self.add(path, (info.st_dev, info.st_ino))
+
+
+def _file_key(path: Path) -> tuple[int, int] | Path:
+    try:
+        info = path.stat()
+    except OSError:  # reported when it is read
+        return path.resolve()
+    return info.st_dev, info.st_ino
+
+
 # -- writing ------------------------------------------------------------------------------
 
 

@@ -36,6 +36,7 @@ from pydantic import BaseModel, ConfigDict
 from advisor.core.assessment import Assessment, ConditionTrace, RuleTrace, assess
 from advisor.core.conditions import Group, conjuncts, holds, in_words
 from advisor.core.errors import AdvisorError, InputError
+from advisor.core.files import FileFinder
 from advisor.core.profile import MODES, Mode
 from advisor.core.provider import SHUTDOWN
 from advisor.core.rules import RuleSet, load_rules
@@ -370,7 +371,7 @@ def verify_one(
     except InputError as exc:
         return VerifyResult(path=source, status="unverifiable", message=exc.message)
     if text is None:
-        return VerifyResult(path=source, status="skipped", message="not an advisor record")
+        return VerifyResult(path=source, status="skipped", message=NOT_A_RECORD)
     try:
         inputs = read_inputs(text, source)
     except InputError as exc:
@@ -388,7 +389,7 @@ def verify_one(
                 path=source, status="unverifiable", line=_line_of(text, re.compile(r"^Written by advisor")),
                 message="says advisor wrote it, but its inputs block is missing: nothing to re-check it against",
             )
-        return VerifyResult(path=source, status="skipped", message="not an advisor record")
+        return VerifyResult(path=source, status="skipped", message=NOT_A_RECORD)
     stamp = inputs.stamp
     common = {"path": source, "recorded_mode": stamp.mode, "cost_tolerance": cost_tolerance,
               "sealed": inputs.sealed if inputs.version >= 2 or inputs.downgraded else None}
@@ -505,20 +506,44 @@ def verify_one(
 # -- folders ---------------------------------------------------------------------------------
 
 
-def _expand(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
-    """(path, exists) for every file to check: folders give their *.md files, subfolders
-    included (MADR's category folders), hidden ones left out; sorted."""
-    out: list[tuple[Path, bool]] = []
+# What verify reads in a folder: Markdown files, whatever the case of their extension.
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+NOT_MARKDOWN = "not a Markdown file (.md or .markdown)"
+NOT_A_RECORD = "not an advisor record"
+
+
+class _RecordFinder(FileFinder):
+    """Markdown files (advisor.core.files.FileFinder: subfolders and linked folders searched,
+    hidden folders not)."""
+
+    once = "checked once"
+
+    def wanted(self, name: str, folder_names: frozenset[str]) -> str | None:
+        return None if name.lower().endswith(MARKDOWN_SUFFIXES) else NOT_MARKDOWN
+
+
+def _expand(paths: Iterable[str | Path]) -> list[VerifyResult | Path]:
+    """Every file to check, path by path as given, a folder's in name order (subfolders
+    included, as MADR's category folders); and, as results, what was passed over that a
+    reader should know of: a hidden folder, a broken link, a second name of one file, a path
+    that is not there. Other files (images, hidden files such as advisor's reservations) are
+    left unsaid."""
+    finder = _RecordFinder()
+    out: list[VerifyResult | Path] = []
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = [
-                p for p in path.rglob("*.md")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            ]
-            out.extend((p, True) for p in sorted(found))
-        else:  # a FIFO or a device exists: reading it says what it is
-            out.append((path, path.exists()))
+        counts = len(finder.files), len(finder.skipped), len(finder.errors)
+        finder.given(Path(raw))
+        found: list[tuple[Path, VerifyResult | Path]] = [(p, p) for p in finder.files[counts[0]:]]
+        found += [
+            (path, VerifyResult(path=str(path), status="skipped", message=reason))
+            for path, reason in finder.skipped[counts[1]:] if reason not in (NOT_MARKDOWN, "hidden file")
+        ]
+        found += [
+            (path, VerifyResult(path=str(path), status="unverifiable",
+                                message=NOT_FOUND if error == "no such file or folder" else error))
+            for path, error in finder.errors[counts[2]:]
+        ]
+        out += [item for _, item in sorted(found, key=lambda pair: pair[0].parts)]
     return out
 
 
@@ -546,13 +571,10 @@ def verify(
     if isinstance(paths, (str, Path)):
         paths = [paths]
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    results = []
-    for path, exists in _expand(paths):
-        if not exists:
-            results.append(VerifyResult(path=str(path), status="unverifiable", message=NOT_FOUND))
-        else:
-            results.append(verify_one(path, ruleset, price_date, cost_tolerance=cost_tolerance))
-    return results
+    return [
+        item if isinstance(item, VerifyResult) else verify_one(item, ruleset, price_date, cost_tolerance=cost_tolerance)
+        for item in _expand(paths)
+    ]
 
 
 # A path given that does not exist: unverifiable (exit 2), but no record.

@@ -27,7 +27,7 @@ from advisor.core.capacity import Capacity
 from advisor.core.citation import SourceInfo, source_map
 from advisor.core.cost import ModeCost
 from advisor.core.errors import AdvisorError, InputError, each
-from advisor.core.files import folder_problem, link_problem
+from advisor.core.files import FileFinder, folder_problem
 from advisor.core.latency import LatencyEstimate
 from advisor.core.policy import fill, named_in_order
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
@@ -176,84 +176,18 @@ def _is_workload_name(name: str) -> bool:
     return name.lower().endswith(WORKLOAD_SUFFIXES)
 
 
-class _Finder:
-    """Walks the given paths: the files to review, and every file passed over with why."""
+class _Finder(FileFinder):
+    """The workload files of the given paths (advisor.core.files.FileFinder): YAML files,
+    not a rule set's own."""
 
-    def __init__(self, recurse: bool):
-        self.recurse = recurse
-        self.files: list[Path] = []
-        self.skipped: list[ReviewSkip] = []
-        self.errors: list[ReviewError] = []
-        self._seen_files: dict[Any, Path] = {}
-        self._seen_folders: set[Path] = set()
+    once = "reviewed once"
 
-    def skip(self, path: Path, reason: str) -> None:
-        self.skipped.append(ReviewSkip(file=str(path), reason=reason))
-
-    def add(self, path: Path, identity: tuple[int, int] | None = None) -> None:
-        # The same file under two names (a link, a path given twice): its device and inode,
-        # from the folder listing where there is one (no path walk per file).
-        key: Any = identity if identity is not None else _identity(path)
-        first = self._seen_files.get(key)
-        if first is not None:
-            self.skip(path, f"the same file as {first}, reviewed once")
-            return
-        self._seen_files[key] = path
-        self.files.append(path)
-
-    def given(self, path: Path) -> None:
-        """A path named on the command line: a folder to search, or a file to review as is."""
-        problem = folder_problem(path)
-        if problem is None:
-            self.folder(path)
-        elif problem == "is a file, not a folder":
-            self.add(path)
-        else:
-            self.errors.append(ReviewError(file=str(path), error="no such file or folder" if problem ==
-                                           "no such folder" else problem))
-
-    def folder(self, folder: Path) -> None:
-        key = folder.resolve()
-        if key in self._seen_folders:
-            self.skip(folder, "a folder already searched (through a link or given twice)")
-            return
-        self._seen_folders.add(key)
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError as exc:
-            self.errors.append(ReviewError(file=str(folder), error=f"cannot list the folder: {exc.strerror or exc}"))
-            return
-        rule_set = any(e.name == HEADER_FILE for e in entries)
-        for entry in entries:
-            path = folder / entry.name  # (cheaper than parsing entry.path again)
-            if entry.name.startswith("."):
-                self.skip(path, "hidden folder, not searched" if entry.is_dir() else "hidden file")
-                continue
-            if entry.is_symlink() and (problem := link_problem(path)) is not None:
-                self.skip(path, problem.removeprefix("is "))
-                continue
-            if entry.is_dir():
-                if self.recurse:
-                    self.folder(path)
-                else:
-                    self.skip(path, "a subfolder, not searched (--no-recurse)")
-            elif not _is_workload_name(entry.name):
-                self.skip(path, "not a YAML file (.yaml or .yml)")
-            elif rule_set:
-                self.skip(path, f"part of a rule set (its folder has a {HEADER_FILE}), not a workload")
-            elif not entry.is_file():
-                self.skip(path, "not a regular file")
-            else:
-                info = entry.stat()
-                self.add(path, (info.st_dev, info.st_ino))
-
-
-def _identity(path: Path) -> tuple[int, int] | Path:
-    try:
-        info = path.stat()
-    except OSError:  # reported when it is read
-        return path.resolve()
-    return info.st_dev, info.st_ino
+    def wanted(self, name: str, folder_names: frozenset[str]) -> str | None:
+        if not _is_workload_name(name):
+            return "not a YAML file (.yaml or .yml)"
+        if HEADER_FILE in folder_names:
+            return f"part of a rule set (its folder has a {HEADER_FILE}), not a workload"
+        return None
 
 
 def workload_files(
@@ -270,7 +204,11 @@ def workload_files(
     finder = _Finder(recurse)
     for given in paths:
         finder.given(Path(given))
-    return finder.files, finder.skipped, finder.errors
+    return (
+        finder.files,
+        [ReviewSkip(file=str(path), reason=reason) for path, reason in finder.skipped],
+        [ReviewError(file=str(path), error=error) for path, error in finder.errors],
+    )
 
 
 def _decision_records(directory: Path) -> tuple[dict[str, list[DecisionLink]], list[ReviewError]]:

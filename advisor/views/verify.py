@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from advisor.records.verify import CHECKED, NOT_FOUND, VerifyResult, found_nothing
+from advisor.core.files import HIDDEN_FOLDER
+from advisor.records.verify import CHECKED, NOT_A_RECORD, NOT_FOUND, VerifyResult, found_nothing
 
 from .formatting import money, percent
 
@@ -104,8 +105,15 @@ def summary(results: Sequence[VerifyResult], *, allow_empty: bool = False) -> st
         parts.append(f"{_plural(missing, 'path')} not found")
     if counts["superseded"]:
         parts.append(f"{counts['superseded']} superseded")
-    if counts["skipped"]:
-        parts.append(f"{_plural(counts['skipped'], 'file')} skipped (not advisor records)")
+    not_records = sum(1 for r in results if r.status == "skipped" and r.message == NOT_A_RECORD)
+    hidden = sum(1 for r in results if r.status == "skipped" and r.message == HIDDEN_FOLDER)
+    others = counts["skipped"] - not_records - hidden
+    if not_records:
+        parts.append(f"{_plural(not_records, 'file')} skipped (not advisor records)")
+    if hidden:
+        parts.append(f"{_plural(hidden, 'hidden folder')} not searched")
+    if others:
+        parts.append(f"{_plural(others, 'other path')} passed over (said above)")
     line = "; ".join(parts)
     if found_nothing(results):
         line += (
