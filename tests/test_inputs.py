@@ -125,6 +125,23 @@ def test_a_name_yaml_reads_as_a_date_or_a_boolean_is_shown_as_written_with_the_w
     )
 
 
+@pytest.mark.parametrize(
+    ("field", "old", "written", "value"),
+    [("input_tokens", "1500", "1:30", "90"), ("latency_budget_s", "2.5", "1:00:00", "3600"),
+     ("latency_budget_s", "2.5", "1:30.5", "90.5"), ("input_tokens", "1500", "-1:30", "-90")],
+)
+def test_a_base_60_number_is_refused_not_read_in_base_60(tmp_path, capsys, field, old, written, value):
+    """YAML 1.1 reads 1:30 as 90 (base 60), YAML 1.2 as text: nothing guessed, the field named."""
+    path = write(tmp_path, CHATBOT_TEXT.replace(f"{field}: {old}", f"{field}: {written}"))
+    code, out, err = run_cli(capsys, "recommend", path)
+    line = CHATBOT_TEXT.split("\n").index(f"{field}: {old}") + 1
+    assert code == 2 and out == ""
+    assert err == (
+        f"advisor: error: {path}: field '{field}': line {line}: {written} is a base-60 number in YAML 1.1 ({value}) "
+        f"and text in YAML 1.2; write {value} for the number, or quote it for text\n"
+    )
+
+
 @pytest.mark.parametrize("written", ["0100", "-0100", "0_100", "00"])
 def test_a_leading_zero_is_refused_not_read_as_octal(tmp_path, capsys, written):
     """YAML 1.1 reads 0100 as octal (64 tokens, not 100): nothing guessed, the line named."""

@@ -11,6 +11,8 @@
   number is an integer, so ``requests_per_month: 1e6`` means 1,000,000.
 - An integer with a leading zero (``0100``) is an error: YAML 1.1 reads it as octal (64),
   YAML 1.2 as decimal (100); which one the writer meant is not for the reader to guess.
+  So is a number with colons (``1:30``, ``1:00:00``): YAML 1.1 reads it in base 60 (90,
+  3600), YAML 1.2 as text.
 - An integer too long to convert (Python refuses more than 4,300 digits) reaches
   validation as a number of the same size, so it gets the field's own "at most ..."
   error instead of a crash.
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 from .errors import InputError
 from .files import MAX_FILE_BYTES, read_text
@@ -78,7 +81,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         # Before SafeConstructor flattens merge keys and builds the dict (which keeps the last).
         seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
+        for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
                 # Without aliases a merge key only hides a second value for a key: refuse it.
                 raise InputError(
@@ -88,6 +91,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
             key = self.construct_object(key_node, deep=deep)
+            self.refuse_base_60(value_node, key)
             line = key_node.start_mark.line + 1
             try:
                 first = seen.get(key)
@@ -104,7 +108,22 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 )
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
+    def refuse_base_60(self, node: yaml.Node, key: Any = None) -> None:
+        """YAML 1.1 reads 1:30 as a base-60 number (90), YAML 1.2 as text: refuse it, as a
+        leading zero, naming the line, the field when known, and what to write."""
+        if not (isinstance(node, yaml.ScalarNode) and node.tag in (_INT_TAG, _FLOAT_TAG) and ":" in node.value):
+            return
+        as_number = (SafeConstructor.construct_yaml_int if node.tag == _INT_TAG else
+                     SafeConstructor.construct_yaml_float)(self, node)
+        shown = _number_text(as_number)
+        raise InputError(
+            f"line {node.start_mark.line + 1}: {node.value} is a base-60 number in YAML 1.1 ({shown}) and text in "
+            f"YAML 1.2; write {shown} for the number, or quote it for text",
+            source=self.source, field=key if isinstance(key, str) else None,
+        )
+
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float | int:
+        self.refuse_base_60(node)
         value = self.construct_scalar(node)
         number: float = super().construct_yaml_float(node)
         text = str(value).replace("_", "").strip()
@@ -118,6 +137,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         return number
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        self.refuse_base_60(node)
         text = str(self.construct_scalar(node)).replace("_", "")
         digits = text.lstrip("+-")
         if len(digits) > 1 and digits.startswith("0") and digits.isdigit():
@@ -187,8 +207,17 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 except TypeError:  # pragma: no cover - scalar keys are hashable
                     unique = False
                 if unique:
+                    for key, (_, v) in zip(keys, pairs, strict=True):
+                        self.refuse_base_60(v, key)
                     return {key: self.build(v) for key, (_, v) in zip(keys, pairs, strict=True)}
         return self.construct_object(node, deep=True)  # the general path: its checks and errors
+
+
+def _number_text(value: float) -> str:
+    """90, 3600, 90.5: a number as one would write it in the file."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
 
 
 def _shown_key(key: Any) -> str:
