@@ -6,6 +6,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,7 +18,7 @@ import pytest
 import advisor
 from advisor.cli import main
 
-from .conftest import RETIRING, run_cli
+from .conftest import EXAMPLES, RETIRING, run_cli
 
 CHATBOT = "examples/chatbot.yaml"
 
@@ -306,3 +307,40 @@ def test_a_command_stopped_by_a_signal_leaves_no_file_and_no_temporary_file(tmp_
     before = signal.getsignal(signal.SIGTERM)
     assert run_cli(capsys, "schema")[0] == 0
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+# -- file names that would steer a terminal ------------------------------------------------------
+
+# A file name may hold an escape sequence: colour (ESC [ 31 m) or a terminal title (ESC ] 0 ; ... BEL).
+COLOUR, TITLE = "a\x1b[31mRED\x1b[0m", "b\x1b]0;title\x07"
+
+
+def _raw_control(text: str) -> bool:
+    return any(not ch.isprintable() and ch != "\n" for ch in text)
+
+
+def test_a_file_name_with_control_characters_is_shown_not_obeyed(tmp_path, capsys):
+    """Every message that names a file shows its control characters escaped, as review's already did."""
+    from .test_records import write_record
+
+    bad = tmp_path / f"{TITLE}.yaml"
+    bad.write_text("name: x\n", encoding="utf-8")
+    code_, out, err = run_cli(capsys, "recommend", bad)
+    assert code_ == 2 and not _raw_control(err) and "b\\x1b]0;title\\x07.yaml" in err
+
+    code_, _, err = run_cli(capsys, "init", tmp_path / f"{COLOUR}.yaml")
+    assert code_ == 0 and not _raw_control(err) and "a\\x1b[31mRED\\x1b[0m.yaml" in err
+
+    folder = tmp_path / "decisions"
+    record = write_record(capsys, "chatbot", folder)
+    record.rename(folder / f"0001-{TITLE}.md")
+    (folder / f"0002-{TITLE}.md").write_text("hello\n", encoding="utf-8")
+    for form in ("text", "github"):
+        code_, out, _ = run_cli(capsys, "verify", folder, "--format", form, "--price-date", "2026-11-01")
+        assert code_ == 0 and not _raw_control(out) and "0001-b\\x1b]0;title\\x07.md" in out, out
+
+    shutil.copy(EXAMPLES / "chatbot.yaml", tmp_path / f"{COLOUR}-chat.yaml")
+    code_, out, err = run_cli(capsys, "review", tmp_path / f"{COLOUR}-chat.yaml", tmp_path / f"{TITLE}.yaml",
+                              "--price-date", "2026-11-01")
+    assert not _raw_control(out) and not _raw_control(err), out
+    assert "a\\x1b[31mRED\\x1b[0m-chat.yaml" in out

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from advisor.core.errors import AdvisorError
+from advisor.core.terminal import printable
 from advisor.core.version import __version__
 
 from . import adr, app, calibrate, init, recommend, review, rules_check, rules_docs, schema, verify
@@ -87,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         warn_about_price_date(args)
         return handler(args)
     except AdvisorError as exc:
-        print(f"advisor: error: {exc}", file=sys.stderr)
+        print(f"advisor: error: {printable(str(exc))}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("advisor: interrupted", file=sys.stderr)
@@ -107,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _cannot_write(exc: OSError) -> int:
     """An operating-system error no command turned into an AdvisorError, in one line, no
     traceback: in practice the output could not be written (a full disk)."""
-    where = f"{exc.filename}: " if exc.filename else "cannot write the output: "
+    where = f"{printable(str(exc.filename))}: " if exc.filename else "cannot write the output: "
     with contextlib.suppress(OSError, ValueError):
         print(f"advisor: error: {where}{exc.strerror or exc}", file=sys.stderr)
     return EXIT_INPUT

@@ -85,5 +85,5 @@ def run(args: argparse.Namespace) -> int:
     )
     if new_folder:  # a mistyped --dir would otherwise start a second record folder unseen
         print(f"created the decisions folder {printable(str(args.dir))}: it did not exist", file=sys.stderr)
-    print(path)
+    print(printable(str(path)))
     return EXIT_OK

@@ -6,7 +6,7 @@ import argparse
 import math
 import sys
 
-from .common import EXIT_OK, add_force, path_argument
+from .common import EXIT_OK, add_force, path_argument, printable
 
 EPILOG = """\
 examples:
@@ -115,12 +115,12 @@ def run(args: argparse.Namespace) -> int:
     steps = len(result.workload["steps"])
     missing = unanswered(result.into(base))
     then = (
-        f"fill in {', '.join(missing)} (marked REQUIRED ANSWER), then: advisor recommend {args.output}"
-        if missing else f"next: advisor recommend {args.output}"
+        f"fill in {', '.join(missing)} (marked REQUIRED ANSWER), then: advisor recommend {printable(args.output)}"
+        if missing else f"next: advisor recommend {printable(args.output)}"
     )
     print(
-        f"wrote {args.output}: {steps} step{'s' if steps != 1 else ''} measured from {p['traces']:,} traces between "
-        f"{p['start']} and {p['end']}; {then}",
+        f"wrote {printable(args.output)}: {steps} step{'s' if steps != 1 else ''} measured from {p['traces']:,} "
+        f"traces between {p['start']} and {p['end']}; {then}",
         file=sys.stderr,
     )
     return EXIT_OK

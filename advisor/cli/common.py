@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 
 from advisor.core.errors import InputError
+from advisor.core.terminal import printable as printable
 
 EXIT_OK = 0
 EXIT_INPUT = 2  # unusable input: a bad file, a bad value, a bad rule set
@@ -56,11 +57,6 @@ def warn_about_price_date(args: argparse.Namespace) -> None:
 
 def add_force(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--force", action="store_true", help=f"{what} (never one of the command's inputs)")
-
-
-def printable(text: str) -> str:
-    """One line for a terminal: control characters (escape sequences, newlines) shown, not obeyed."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 @contextlib.contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_OK, add_force, path_argument
+from .common import EXIT_OK, add_force, path_argument, printable
 
 DEFAULT_FILE = "workload.yaml"
 
@@ -46,5 +46,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     write_output(args.file, text, force=args.force, field=None, what="workload file")
-    print(f"wrote {args.file}; fill it in, then: advisor recommend {args.file}", file=sys.stderr)
+    shown = printable(args.file)
+    print(f"wrote {shown}; fill it in, then: advisor recommend {shown}", file=sys.stderr)
     return EXIT_OK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_OK, add_force, path_argument
+from .common import EXIT_OK, add_force, path_argument, printable
 
 EPILOG = """\
 examples:
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     text = ruleset_markdown(ruleset)
     if to_file:
         write_output(args.output, text, inputs=inputs, force=args.force, what="page")
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(f"wrote {printable(args.output)}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK

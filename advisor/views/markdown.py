@@ -15,6 +15,8 @@ import unicodedata
 
 from markupsafe import Markup
 
+from advisor.core.terminal import printable
+
 # Characters that start or end Markdown inline syntax: emphasis, code, links, images,
 # strikethrough. Escaped wherever they appear ("_" only where it could delimit emphasis).
 _INLINE_SPECIAL = re.compile(r"[\\`*\[\]~]|(?<![^\W_])_|_(?![^\W_])")
@@ -67,8 +69,10 @@ def cell(value: object) -> Markup:
 
 
 def code(value: object) -> Markup:
-    """Any value as an inline code span: shown verbatim, whatever backticks it holds."""
-    text = _WHITESPACE.sub(" ", "" if value is None else str(value)).strip()
+    """Any value as an inline code span: shown verbatim, whatever backticks it holds (a control
+    character as its escape: ``\x1b``, never raw)."""
+    # A control character (a file name's escape sequence) is shown as its escape, never written raw.
+    text = printable(_WHITESPACE.sub(" ", "" if value is None else str(value)).strip())
     ticks = fence(text, minimum=1)
     # A space pads content that starts or ends with a backtick (CommonMark strips one each side).
     pad = " " if text.startswith("`") or text.endswith("`") else ""

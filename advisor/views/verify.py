@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from advisor.core.files import HIDDEN_FOLDER
+from advisor.core.terminal import printable
 from advisor.records.verify import CHECKED, NOT_A_RECORD, NOT_FOUND, VerifyResult, found_nothing
 
 from .formatting import money, percent
@@ -129,7 +130,7 @@ def format_verify(results: Sequence[VerifyResult], *, allow_empty: bool = False)
         lines.append(headline(r))
         lines.extend(f"    {change}" for change in describe_changes(r))
     lines.append(summary(results, allow_empty=allow_empty))
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def _escape_data(text: str) -> str:
@@ -163,7 +164,8 @@ def format_github(results: Sequence[VerifyResult], *, allow_empty: bool = False)
     if found_nothing(results) and not allow_empty:
         lines.append(f"::error title=advisor verify::{_escape_data(summary(results))}")
     lines.append(summary(results, allow_empty=allow_empty))
-    return "\n".join(lines) + "\n"
+    # A file name's escape sequence is shown, not obeyed, by the terminal or the log viewer.
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def verify_json(results: Sequence[VerifyResult], exit_code: int) -> dict[str, Any]:
