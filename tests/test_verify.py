@@ -771,6 +771,22 @@ def test_a_record_downgraded_whole_but_naming_a_later_advisor_is_inconsistent(tm
     )
 
 
+def test_a_record_from_a_template_of_ones_own_says_its_text_is_not_checked(tmp_path, capsys):
+    """No stated text is recorded for such a template: verify says what it could not check."""
+    template = tmp_path / "ours.md.j2"
+    template.write_text("# Customer chatbot: send it through the Batch API\n\nWe chose the Batch API.\n\n"
+                        "{{ inputs_block }}\n", encoding="utf-8")
+    path = write_record(capsys, "chatbot", tmp_path / "d", "--template", str(template))
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 0
+    assert out.splitlines()[:2] == [
+        f"{path}: holds (streaming)",
+        "    written with a template of its own: its inputs are checked, not what its text says",
+    ]
+    code_, out, _ = run_verify(capsys, path, "--format", "json")
+    assert json.loads(out)["records"][0]["text_unchecked"] is True
+
+
 # -- formats -----------------------------------------------------------------------------------------------
 
 

@@ -15,11 +15,18 @@ statuses:
                 cost moved by more than the tolerance
   drifted       the decision changed, or an option's monthly cost moved beyond it
   inconsistent  the text states another decision than its inputs, or the inputs were
-                edited (they no longer match their digest)
+                edited (they no longer match their digest, or it was taken out)
   unverifiable  advisor wrote it, but its inputs are missing, duplicated or invalid
   (files advisor did not write are skipped; a record visibly marked superseded is
   not re-checked when its successor exists and is a decision record: advisor's, or
   one with a title)
+
+what it checks:
+  the inputs each record embeds, as they were when it was written, against today's
+  rules and prices. It does not read the workload file a record came from: when the
+  workload changes, write a new record with `advisor adr FILE --supersedes N`.
+  A record written with a template of your own has no stated text: only its inputs
+  are checked (said under it).
 
 examples:
   advisor verify                            # every record in docs/decisions, subfolders too

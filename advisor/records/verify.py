@@ -116,6 +116,9 @@ class VerifyResult(BaseModel):
     advisor_then: str | None = None
     advisor_now: str | None = None
     sealed: bool | None = None  # the digest matched; None: an older record without one
+    # Written with a template of one's own: no stated text was recorded, so only the inputs are
+    # re-checked, not what the record's text says.
+    text_unchecked: bool = False
     # Each of its models' announced shutdowns, as of today's price date ("OpenAI shuts gpt-4o-mini
     # down on 2027-01-14, 49 days after the price date: ..."): from that day it is unverifiable.
     model_shutdowns: list[str] = []
@@ -392,7 +395,8 @@ def verify_one(
         return VerifyResult(path=source, status="skipped", message=NOT_A_RECORD)
     stamp = inputs.stamp
     common = {"path": source, "recorded_mode": stamp.mode, "cost_tolerance": cost_tolerance,
-              "sealed": inputs.sealed if inputs.version >= 2 or inputs.downgraded else None}
+              "sealed": inputs.sealed if inputs.version >= 2 or inputs.downgraded else None,
+              "text_unchecked": inputs.version >= 2 and stamp.stated is None}
     if successor is not None and successor_exists(path, successor):
         return VerifyResult(**common, status="superseded", message=f"superseded by record {successor.number}")
     # A record marked superseded by one that does not exist is still in force.

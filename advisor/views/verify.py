@@ -19,6 +19,8 @@ from .formatting import money, percent
 
 # A recorded decision that holds until its model goes away: said under it, and a warning on GitHub.
 RETIRING = "model retiring"
+# Under a record a template of one's own wrote: what verify could not hold it to.
+CUSTOM_TEMPLATE = "written with a template of its own: its inputs are checked, not what its text says"
 
 
 def _change(value: float | None) -> str:
@@ -67,6 +69,8 @@ def describe_changes(r: VerifyResult) -> list[str]:
         out.append(f"advisor {r.advisor_then} -> {r.advisor_now}")
     if r.sealed is None and r.status in CHECKED and r.status != "unverifiable":
         out.append("written before records carried a digest: a hand edit of its inputs cannot be detected")
+    if r.text_unchecked and r.status in ("holds", "drifted"):
+        out.append(CUSTOM_TEMPLATE)
     out += [f"{RETIRING}: {shutdown}" for shutdown in r.model_shutdowns]
     return out
 
