@@ -47,6 +47,38 @@ def printable(text: str, limit: int = 80) -> str:
     return json.dumps(text if len(text) <= limit else text[: limit - 3] + "...", ensure_ascii=True)
 
 
+class _DuplicateKey(Exception):  # not a ValueError: never taken for a parse failure
+    """A key written twice in one JSON object (json keeps the last one without a word)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when a key appears twice, as a YAML input's is."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return value
+
+
+def _loads(text: bytes) -> Any:
+    return json.loads(text, object_pairs_hook=_json_object)
+
+
+def _duplicate(exc: _DuplicateKey, where: str, source: str) -> TraceError:
+    return TraceError(
+        f"{where}duplicate key {printable(exc.key)!r} in one object: a key may appear once "
+        "(a JSON reader would silently keep the last value)",
+        source=source,
+    )
+
+
 # Decompressed bytes read from one file. A collector file exporter rotates well below this
 # (its default rotation is 100 MiB); the bound keeps a gzip bomb from filling memory.
 MAX_FILE_BYTES = 1 << 30
@@ -546,9 +578,11 @@ def _documents(reader: _Bounded, source: str) -> Iterator[tuple[str, Any]]:
             source=source,
         )
     try:
-        value = json.loads(first)
+        value = _loads(first)
     except (ValueError, RecursionError):
         value = None
+    except _DuplicateKey as exc:
+        raise _duplicate(exc, f"line {lineno}: ", source) from None
     if value is not None:  # JSON Lines: this line was a whole value
         yield from _items(f"line {lineno}", value)
         while line := reader.readline():
@@ -556,7 +590,9 @@ def _documents(reader: _Bounded, source: str) -> Iterator[tuple[str, Any]]:
             if not line.strip():
                 continue
             try:
-                value = json.loads(line)
+                value = _loads(line)
+            except _DuplicateKey as exc:
+                raise _duplicate(exc, f"line {lineno}: ", source) from None
             except RecursionError:
                 raise TraceError(f"line {lineno}: JSON nested too deeply", source=source) from None
             except json.JSONDecodeError as exc:
@@ -578,7 +614,9 @@ def _documents(reader: _Bounded, source: str) -> Iterator[tuple[str, Any]]:
         )
     try:
         document = first + rest
-        value = json.loads(document)
+        value = _loads(document)
+    except _DuplicateKey as exc:
+        raise _duplicate(exc, "", source) from None
     except RecursionError:
         raise TraceError("JSON nested too deeply", source=source) from None
     except ValueError as exc:

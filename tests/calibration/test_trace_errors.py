@@ -361,3 +361,20 @@ def test_text_from_the_file_is_escaped_in_messages(tmp_path: Path) -> None:
     path = write_otlp_json(sim.spans(), tmp_path / "traces.jsonl")
     error = _fails([path], "span '\"chat\\n\\u001b[2Jxxx")
     assert "\x1b" not in str(error) and len(str(error)) < 400
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # One line: a JSON Lines export; a whole document written over several lines.
+        (b'{"resourceSpans": [], "resourceSpans": [{}]}\n', "line 1: duplicate key 'resourceSpans' in one object"),
+        (b'{\n  "resourceSpans": [],\n  "resourceSpans": [{}]\n}\n', "duplicate key 'resourceSpans' in one object"),
+        (b'{"resourceSpans": [{"resource": {}, "resource": {}}]}\n', "line 1: duplicate key 'resource' in one object"),
+    ],
+)
+def test_a_key_written_twice_is_refused_as_in_yaml(content: bytes, message: str, tmp_path: Path) -> None:
+    """json keeps the last of two values without a word; the trace reader, like the YAML one, refuses."""
+    path = tmp_path / "traces.json"
+    path.write_bytes(content)
+    error = _fails([path], message)
+    assert str(error).startswith(f"{path}: ") and "a key may appear once" in str(error)
