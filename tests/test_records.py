@@ -31,7 +31,7 @@ from advisor import (
 )
 from advisor.core.clock import today
 from advisor.core.errors import InputError
-from advisor.core.terminal import printable
+from advisor.core.terminal import controls_escaped
 from advisor.records import folder
 from advisor.records.folder import RecordLink
 from advisor.records.inputs import find_inputs, read_inputs
@@ -726,7 +726,7 @@ def test_a_code_span_shows_any_text_verbatim(text):
     """Verbatim, but a control character (a file name's escape sequence) as its escape."""
     page = to_html(f"x {code(text)} y\n")
     (inner,) = re.findall(r"<code>(.*?)</code>", page, re.DOTALL)
-    assert html.unescape(inner) == printable(" ".join(text.split()))
+    assert html.unescape(inner) == controls_escaped(" ".join(text.split()))
 
 
 @given(st.one_of(_TEXT, st.text(max_size=300), st.sampled_from(["../../etc/passwd", "", "!!!", "é" * 80])))

@@ -15,7 +15,7 @@ import unicodedata
 
 from markupsafe import Markup
 
-from advisor.core.terminal import printable
+from advisor.core.terminal import controls_escaped
 
 # Characters that start or end Markdown inline syntax: emphasis, code, links, images,
 # strikethrough. Escaped wherever they appear ("_" only where it could delimit emphasis).
@@ -72,7 +72,7 @@ def code(value: object) -> Markup:
     """Any value as an inline code span: shown verbatim, whatever backticks it holds (a control
     character as its escape: ``\x1b``, never raw)."""
     # A control character (a file name's escape sequence) is shown as its escape, never written raw.
-    text = printable(_WHITESPACE.sub(" ", "" if value is None else str(value)).strip())
+    text = controls_escaped(_WHITESPACE.sub(" ", "" if value is None else str(value)).strip())
     ticks = fence(text, minimum=1)
     # A space pads content that starts or ends with a backtick (CommonMark strips one each side).
     pad = " " if text.startswith("`") or text.endswith("`") else ""
