@@ -240,6 +240,23 @@ def test_madr_content_a_cto_needs():
     assert "\nSources: LLM Execution Models: pattern overview; When to Skip Real-Time" in text
 
 
+def test_an_option_left_open_is_priced_against_the_cheapest_open_one():
+    # The support reply: batch is the cheapest option but ruled out for someone waiting. The
+    # chosen sync is the cheapest the rules leave open (as the trade-off sentence compares),
+    # not "$190 a month more than the Batch API" it rules out; batch still says it is cheapest.
+    a = fixed_assessment(EXAMPLES / "support-reply-draft.yaml")
+    text = render_adr(a, date=DATE)
+    sync = text.split("### Synchronous call (chosen)")[1].split("\n### ")[0]
+    assert "- Good, because it is the cheapest option the rules leave open, at $864 a month" in sync
+    assert "Batch API" not in sync
+    streaming = text.split("### Streaming response")[1].split("\n### ")[0]
+    assert ("- Bad, because its monthly cost of $1,041 is $177 a month more than the cheapest option the"
+            " rules leave open (Synchronous call)") in streaming
+    batch = text.split("### Batch API (ruled out)")[1].split("\n### ")[0]
+    assert "- Good, because it is the cheapest option, at $674 a month" in batch
+
+
+
 def test_a_ruled_out_option_carries_no_risk_of_its_own():
     """A risk belongs to a mode that can be chosen. The embedding corpus's record argued against
     streaming, ruled out because an embedding has nothing to stream, with streaming's dropped

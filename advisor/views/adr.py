@@ -544,13 +544,20 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     )
     if (timed or not rule_args) and not late_only_in_the_queue:
         (pros if within else cons).append(markdown.inline(latency))
-    if mode == cheapest:
-        pros.append(markdown.inline(f"it is the cheapest option, at {money(cost.total_usd)} a month"))
+    # An option the rules leave open is priced against the cheapest open one, as the record's
+    # trade-off sentence is: a chat need not be told it costs more than the batch ruled out.
+    excluded = {e.mode for e in a.excluded}
+    against, which = cheapest, "cheapest option"
+    if mode not in excluded and cheapest in excluded:
+        against = min((m for m in MODES if m not in excluded), key=lambda m: (totals[m], MODES.index(m)))
+        which = "cheapest option the rules leave open"
+    if mode == against:
+        pros.append(markdown.inline(f"it is the {which}, at {money(cost.total_usd)} a month"))
     else:
-        extra = cost.total_usd - totals[cheapest]
+        extra = cost.total_usd - totals[against]
         cons.append(markdown.inline(
             f"its monthly cost of {money(cost.total_usd)} is {money(extra)} a month more than the"
-            f" cheapest option ({modes[cheapest].label})"
+            f" {which} ({modes[against].label})"
         ))
     # Its main risk: a risk belongs to an option that can be chosen, so a ruled-out one has none
     # (the rule that rules it out is the argument). The chosen option's risks are its
