@@ -21,7 +21,16 @@ from advisor.core.clock import today
 from advisor.core.profile import WorkloadProfile
 from advisor.core.provider import SHUTDOWN
 from advisor.views.adr import DEFAULT_DIR, record_title
-from advisor.views.formatting import budget_words, count, money, saving_or_extra, seconds, tradeoff_in_words
+from advisor.views.formatting import (
+    AT_RISK,
+    at_risk_sentence,
+    budget_words,
+    count,
+    money,
+    saving_or_extra,
+    seconds,
+    tradeoff_in_words,
+)
 from advisor.views.limits import headroom, limits_use, peak_summary
 from advisor.views.markdown import slug
 from advisor.views.sources import cite
@@ -71,7 +80,11 @@ def verdict_card(shown: Shown) -> None:
                 "update them.",
                 icon=":material/history:",
             )
-        if feasible:
+        # Feasible, but a batch whose window outlasts the budget: at risk, as the summary says it.
+        at_risk = at_risk_sentence(a)
+        if at_risk:
+            contract_badge = f":orange-badge[:material/schedule: {AT_RISK}]"
+        elif feasible:
             contract_badge = ":green-badge[:material/check: meets its contract]"
         elif misses_on_stand_in(a):  # missed on a speed nobody measured: to measure, not yet a fact
             contract_badge = ":orange-badge[misses its contract on an assumed speed]"
@@ -133,6 +146,8 @@ def verdict_card(shown: Shown) -> None:
                 f"**{not_feasible_label(a)}**: {md(words.plain(a.infeasible_reason or ''))}",
                 icon=":material/warning:",
             )
+        if at_risk:
+            st.warning(md(at_risk), icon=":material/schedule:")
         for retiring in (x for x in a.assumptions if x.name == SHUTDOWN):
             st.warning(f"**Model retiring**: {md(retiring.value)}.", icon=":material/event_busy:")
         st.markdown(md(words.plain(a.reason)))
@@ -258,7 +273,8 @@ def verdict_bar(shown: Shown) -> None:
     with st.container(key="verdict_bar"):
         parts = [
             f"**{md(words.mode(a.recommendation))}**",
-            "meets its contract" if feasible else ":red[misses its contract]",
+            f":orange[{AT_RISK}]" if at_risk_sentence(a) else "meets its contract" if feasible
+            else ":red[misses its contract]",
             f"{money(a.costs[a.recommendation].total_usd)} a month",
             f"{judged.label.lower()} {judged.value} (budget {budget_words(a, 0)})",
         ]

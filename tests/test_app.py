@@ -32,6 +32,7 @@ import advisor
 from advisor.core.decision_map import decision_map, default_values
 from advisor.core.errors import InputError
 from advisor.core.profile import MODES
+from advisor.views import formatting
 from advisor.views.formatting import money, seconds
 from advisor.views.json_output import dump_json
 from advisor.views.limits import headroom
@@ -1127,3 +1128,24 @@ def test_the_card_weighs_money_against_the_modes_the_rules_leave_open(at: AppTes
     summary = " ".join(render_text(assessed(ROOT / "examples" / "chatbot.yaml")).split())
     sentence = "Streaming response costs $65.56 a month more than Synchronous call, which misses its contract"
     assert sentence in verdict and sentence in summary
+
+
+def test_a_batch_whose_window_outlasts_the_budget_is_at_risk_on_the_card_as_in_the_summary(at: AppTest) -> None:
+    # The nightly triage: batch, a 24 h window against a budget of hours. The summary says
+    # "Feasible, but batch is at risk against the budget: ..."; the card said "meets its contract".
+    at.selectbox(key="scenario").set_value("nightly-ticket-triage").run()
+    ok(at)
+    a = assessed(ROOT / "examples" / "nightly-ticket-triage.yaml")
+    sentence = formatting.at_risk_sentence(a)
+    assert sentence and sentence.startswith("Feasible, but batch is at risk against the budget: ")
+    assert sentence in " ".join(render_text(a).split())
+    card = texts(block(at, "verdict"))
+    assert ":orange-badge[:material/schedule: at risk against the budget]" in card
+    assert "meets its contract" not in card
+    assert sentence in card
+    assert "at risk against the budget" in texts(block(at, "verdict_bar"))
+    # Within its window the same batch meets its contract, and the card says so.
+    at.number_input(key="q_budget").set_value(48).run()
+    assert at.selectbox(key="q_budget_unit").value == "hours"
+    card = texts(block(at, "verdict"))
+    assert ":green-badge[:material/check: meets its contract]" in card and "at risk" not in card

@@ -94,6 +94,19 @@ def batch_window_risk(a: Assessment) -> str | None:
     return f"{words} (the checklist has an alert for a batch still running as the budget runs out)"
 
 
+# What a feasible verdict is called where its batch window outlasts the budget: the summary,
+# the record's options and the questionnaire's card all use these words.
+AT_RISK = "at risk against the budget"
+
+
+def at_risk_sentence(a: Assessment) -> str | None:
+    """"Feasible, but batch is at risk against the budget: ..." where a feasible batch's window
+    outlasts the budget (``batch_window_risk``), as the text summary and the verdict card say
+    it; else None."""
+    risk = batch_window_risk(a) if a.feasible else None
+    return None if risk is None else f"Feasible, but {a.recommendation} is {AT_RISK}: {risk}."
+
+
 def in_a_sentence(item: str) -> str:
     """A list item read inside a sentence: "Retry with backoff" -> "retry with backoff", "A
     higher tier" -> "a higher tier"; a first word that is a name or an acronym ("OpenAI",

@@ -13,8 +13,8 @@ from advisor.core.provider import SHUTDOWN, batch_window_words
 from advisor.core.validation import plain
 
 from .formatting import (
+    at_risk_sentence,
     batch_prices,
-    batch_window_risk,
     budget_digits,
     budget_lines,
     budget_words,
@@ -84,9 +84,9 @@ def render_text(a: Assessment) -> str:
     add(f"{w.name}: {a.recommendation.upper()} ({a.contract} contract)")
     add(_wrap(a.reason, "  "))
     if a.feasible:
-        risk = batch_window_risk(a)
-        if risk:  # as the record says it: a batch whose window outlasts the budget is at risk against it
-            add(_wrap(f"Feasible, but {a.recommendation} is at risk against the budget: {risk}.", "  "))
+        at_risk = at_risk_sentence(a)
+        if at_risk:  # as the record says it: a batch whose window outlasts the budget is at risk against it
+            add(_wrap(at_risk, "  "))
         else:
             add(_wrap(f"Feasible: {a.recommendation} meets its contract for this workload.", "  "))
     else:
