@@ -7,7 +7,6 @@ axis priorities sit in an "Advanced" section at the end, each with its default.
 from __future__ import annotations
 
 import datetime
-import math
 from typing import Any
 
 import streamlit as st
@@ -56,33 +55,20 @@ def _axis_header(ruleset: RuleSet, index: int, axis_id: str, fallback: str) -> N
 
 
 def _number(where: Any, field: str, label: str, step: float, **kw: Any) -> None:
-    """A number question whose bounds are WorkloadProfile's own (never restated here)."""
-    bounds = field_range(field)
-    low = bounds.low if math.isfinite(bounds.low) else None
-    high = bounds.high if math.isfinite(bounds.high) else None
-    if bounds.integer:
-        where.number_input(
-            label, min_value=_int(low), max_value=_int(high), step=int(step), key=f"q_{field}", help=HELP[field], **kw
-        )
+    """A number question whose bounds are WorkloadProfile's own, checked there (never restated
+    here): a widget given min_value or max_value drops a value outside them in the browser,
+    silently, and the verdict would stay on the old one, unmarked. Without them every value
+    reaches the profile, which marks it under its question in the question's words and labels
+    the verdict stale. An integer field keeps whole-number steps."""
+    if field_range(field).integer:
+        where.number_input(label, step=int(step), key=f"q_{field}", help=HELP[field], **kw)
     else:
-        where.number_input(
-            label,
-            min_value=low,
-            max_value=high,
-            step=float(step),
-            format="%g",
-            key=f"q_{field}",
-            help=HELP[field],
-            **kw,
-        )
-
-
-def _int(value: float | None) -> int | None:
-    return None if value is None else int(value)
+        where.number_input(label, step=float(step), format="%g", key=f"q_{field}", help=HELP[field], **kw)
 
 
 def _money_input(where: Any, label: str, key: str, step: float, help_key: str, **kw: Any) -> None:
-    where.number_input(label, min_value=0.0, step=step, format="%g", key=key, help=HELP[help_key], **kw)
+    """An amount the profile bounds (prices, limits, costs): unbounded here, as ``_number``."""
+    where.number_input(label, step=step, format="%g", key=key, help=HELP[help_key], **kw)
 
 
 def _volume_in_words() -> None:
@@ -143,10 +129,8 @@ def questions(
     with st.container(border=True, key="q_axis_latency"):
         _axis_header(ruleset, 2, "latency", "Latency")
         value, unit = st.columns([3, 2])
-        # In the chosen unit, so only "more than zero" applies here; the profile checks the rest.
-        value.number_input(
-            FIELD_LABELS["latency_budget_s"], min_value=0.0, step=1.0, format="%g", key="q_budget", help=HELP["budget"]
-        )
+        # In the chosen unit; unbounded, as _number: the profile checks it in seconds and says what is allowed.
+        value.number_input(FIELD_LABELS["latency_budget_s"], step=1.0, format="%g", key="q_budget", help=HELP["budget"])
         unit.selectbox("Unit", list(BUDGET_UNITS), key="q_budget_unit", help=HELP["budget_unit"])
         _mark(problems, "latency_budget_s")
         stepped = st.toggle(
@@ -261,8 +245,6 @@ def questions(
             )
             b.number_input(
                 "Batch discount (share)",
-                min_value=0.0,
-                max_value=0.99,
                 step=0.05,
                 format="%g",
                 key="q_batch_discount",
@@ -287,7 +269,6 @@ def questions(
             )
             b.number_input(
                 "Amortised over (months)",
-                min_value=1,
                 step=1,
                 key="q_amortisation_months",
                 placeholder=str(AMORTISATION_MONTHS),

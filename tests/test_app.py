@@ -403,6 +403,32 @@ def test_a_zero_latency_budget_says_what_is_allowed_in_seconds(at: AppTest) -> N
     ]
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "group", "expected"),
+    [
+        ("q_requests_per_month", -5, "q_axis_cost", "**Requests per month**: must be a whole number between 0 and "
+         "100,000,000,000"),
+        ("q_requests_per_month", 999_999_999_999_999, "q_axis_cost", "**Requests per month**: must be a whole number "
+         "between 0 and 100,000,000,000"),
+        ("q_chained_calls", 0, "q_axis_latency", "**Chained calls per request**: must be a whole number between 1 and 50"),
+        ("q_budget", -3.0, "q_axis_latency", "**Latency budget at p95**: must be between 0.01 s and 30 days"),
+        ("q_usd_per_person_week", -5.0, "q_axis_cost", "**Build and run cost, engineer cost per week**: must be "
+         "greater than or equal to 0 \\(got \\-5\\)"),
+    ],
+)
+def test_a_number_outside_its_bounds_reaches_the_profile_and_is_marked(
+    at: AppTest, key: str, value: float, group: str, expected: str
+) -> None:
+    # A widget with min_value/max_value dropped such a value silently (in the browser, and in
+    # AppTest back to its default): the verdict stayed on the old answer, neither marked nor stale.
+    at.number_input(key=key).set_value(value).run()
+    assert not at.exception
+    assert at.number_input(key=key).value == value  # kept as typed, not reset
+    assert [e.value for e in block(at, group).error] == [expected]
+    assert shown_mode(at) == label("sync") and "Stale" in texts(block(at, "verdict"))
+    assert "stale" in texts(block(at, "verdict_bar"))
+
+
 def test_several_wrong_answers_are_each_marked(at: AppTest) -> None:
     at.text_input(key="q_name").set_value("")
     at.toggle(key="q_use_pricing").set_value(True).run()  # own prices on, none given yet
