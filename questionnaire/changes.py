@@ -49,7 +49,7 @@ class Group:
 
 
 def options(a: Assessment) -> list[Option]:
-    """The levers and the single-answer flips, closest first."""
+    """The levers and the single-answer flips, closest first; a flip a lever already makes, once."""
     words = Words(a.rules)
     found = []
     for lever in a.levers:
@@ -69,7 +69,12 @@ def options(a: Assessment) -> list[Option]:
                 lever=True,
             )
         )
+    # A flip the levers already offer (the same answers, to the same mode, meeting its contract
+    # or not) is offered once, as the lever: it carries the money effect.
+    offered = [(o.changes, o.mode, o.feasible) for o in found]
     for change in a.what_would_change:
+        if ({change.fact: change.value}, change.new_recommendation, change.feasible) in offered:
+            continue
         now = _now(a, change.fact)
         found.append(
             Option(

@@ -1175,3 +1175,32 @@ def test_a_batch_whose_window_outlasts_the_budget_is_at_risk_on_the_card_as_in_t
     assert at.selectbox(key="q_budget_unit").value == "hours"
     card = texts(block(at, "verdict"))
     assert ":green-badge[:material/check: meets its contract]" in card and "at risk" not in card
+
+
+REFUND_AGENT = {
+    "name": "Refund agent", "interaction": "request_response", "latency_budget_s": 10, "chained_calls": 4,
+    "tool_latency_s": 2, "input_tokens": 3000, "output_tokens": 250, "requests_per_month": 50_000,
+    "peak_requests_per_minute": 30, "provider": "anthropic", "model": "claude-sonnet-4-5",
+    "side_effects": "non_idempotent", "downstream": "own_ui",
+}
+
+
+def test_a_change_both_a_lever_and_a_flip_is_offered_once_as_the_lever(at: AppTest) -> None:
+    # The refund agent misses its 10 s budget: the budget at which a job meets its contract is
+    # both a lever and a flip the assessment found. The card listed it twice, two "Try it" buttons.
+    a = advisor.assess(REFUND_AGENT)
+    lever = next(lv for lv in a.levers if set(lv.changes) == {"latency_budget_s"})
+    assert any(
+        {c.fact: c.value} == lever.changes and c.new_recommendation == lever.recommendation
+        and c.feasible == lever.feasible for c in a.what_would_change
+    )
+    found = changes.options(a)
+    keys = [(o.changes, o.mode, o.feasible) for o in found]
+    assert all(keys.count(key) == 1 for key in keys), keys
+    kept = [o for o in found if o.changes == lever.changes and o.mode == lever.recommendation]
+    assert [o.lever for o in kept] == [True]  # the lever, with its money effect
+    upload(at, "refund.yaml", yaml.safe_dump(REFUND_AGENT).encode())
+    ok(at)
+    shown = [re.sub(r"\\(.)", r"\1", m.value) for m in block(at, "verdict").markdown]
+    rows = [row for row in shown if row.startswith("Latency budget at p95:")]
+    assert len(rows) == len(set(rows)) == 1, rows
