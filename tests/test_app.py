@@ -1204,3 +1204,17 @@ def test_a_change_both_a_lever_and_a_flip_is_offered_once_as_the_lever(at: AppTe
     shown = [re.sub(r"\\(.)", r"\1", m.value) for m in block(at, "verdict").markdown]
     rows = [row for row in shown if row.startswith("Latency budget at p95:")]
     assert len(rows) == len(set(rows)) == 1, rows
+
+
+def test_the_contract_badge_says_what_the_contract_promises(at: AppTest) -> None:
+    # "synchronous contract" under a "Streaming response" verdict read as a contradiction: the
+    # term stays (the CLI prints it), with what it promises the caller.
+    at.selectbox(key="scenario").set_value("chatbot").run()
+    ok(at)
+    assert shown_mode(at) == label("streaming")
+    badges = next(m for m in block(at, "verdict").markdown if m.value.startswith("Recommended"))
+    assert ":blue-badge[synchronous contract: the caller holds the connection]" in badges.value
+    assert "token by token (a streaming response)" in badges.proto.help
+    at.selectbox(key="scenario").set_value("nightly-ticket-triage").run()
+    assert ":blue-badge[asynchronous contract: the result comes later]" in texts(block(at, "verdict"))
+    assert "(asynchronous contract)" in render_text(assessed(ROOT / "examples" / "nightly-ticket-triage.yaml"))
