@@ -39,7 +39,7 @@ from questionnaire.contract import contract_latency
 from questionnaire.record import ADR_TEMPLATES, adr_text
 from questionnaire.session import try_change, undo_change
 from questionnaire.state import md
-from questionnaire.vocabulary import CONTRACT_HELP, CONTRACT_WORDS, Words
+from questionnaire.vocabulary import CONTRACT_WORDS, Words
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def verdict_card(shown: Shown) -> None:
             badges.append(":green-badge[keep the current mode]")
         if shown.custom_weights:
             badges.append(":violet-badge[your axis priorities]")
-        st.markdown("Recommended &nbsp; " + " ".join(badges), help=CONTRACT_HELP)
+        st.markdown("Recommended &nbsp; " + " ".join(badges))
         st.markdown(f"## {md(words.mode(a.recommendation))}")
         with st.container(horizontal=True, gap="medium", key="verdict_figures"):
             saving = cost.saving_vs_current_usd

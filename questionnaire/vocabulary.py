@@ -33,18 +33,13 @@ RULED_OUT_COLOR = "#9ca3af"
 NOT_BUILT = "not_built"
 NOT_BUILT_LABEL = "Not built yet"
 # The contract a mode keeps (ruleset.yaml's ``contract``, as `advisor recommend` prints it:
-# "STREAMING (synchronous contract)"), said with what it promises the caller, in the modes'
-# own summaries' terms: a streaming verdict keeps a synchronous contract, which alone read
-# like a contradiction.
+# "STREAMING (synchronous contract)"; "sync contract" as the rule set names streaming's),
+# said with what it promises the caller, short enough for a badge beside two others: a
+# streaming verdict keeps a synchronous contract, which alone read like a contradiction.
 CONTRACT_WORDS = {
-    "synchronous": "synchronous contract: the caller holds the connection",
-    "asynchronous": "asynchronous contract: the result comes later",
+    "synchronous": "sync contract: the caller waits",
+    "asynchronous": "async contract: the result comes later",
 }
-CONTRACT_HELP = (
-    "What the caller is promised. Synchronous: it holds the connection open until the answer, whole (a "
-    "synchronous call) or token by token (a streaming response). Asynchronous: it gets a job id (or hands in a "
-    "batch file) at once and is told, or polls, when the result is ready."
-)
 
 
 @functools.lru_cache(maxsize=8)

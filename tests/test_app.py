@@ -1213,8 +1213,7 @@ def test_the_contract_badge_says_what_the_contract_promises(at: AppTest) -> None
     ok(at)
     assert shown_mode(at) == label("streaming")
     badges = next(m for m in block(at, "verdict").markdown if m.value.startswith("Recommended"))
-    assert ":blue-badge[synchronous contract: the caller holds the connection]" in badges.value
-    assert "token by token (a streaming response)" in badges.proto.help
+    assert ":blue-badge[sync contract: the caller waits]" in badges.value
     at.selectbox(key="scenario").set_value("nightly-ticket-triage").run()
-    assert ":blue-badge[asynchronous contract: the result comes later]" in texts(block(at, "verdict"))
+    assert ":blue-badge[async contract: the result comes later]" in texts(block(at, "verdict"))
     assert "(asynchronous contract)" in render_text(assessed(ROOT / "examples" / "nightly-ticket-triage.yaml"))
