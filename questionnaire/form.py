@@ -59,16 +59,20 @@ def _number(where: Any, field: str, label: str, step: float, **kw: Any) -> None:
     here): a widget given min_value or max_value drops a value outside them in the browser,
     silently, and the verdict would stay on the old one, unmarked. Without them every value
     reaches the profile, which marks it under its question in the question's words and labels
-    the verdict stale. An integer field keeps whole-number steps."""
+    the verdict stale. An integer field keeps whole-number steps.
+
+    ``value=None`` (the answer itself is in the session state): a field emptied is None, an
+    optional answer left blank ("estimated"), a required one "needs an answer"; with a
+    default, Streamlit put its default (the minimum) in an emptied field, as if typed."""
     if field_range(field).integer:
-        where.number_input(label, step=int(step), key=f"q_{field}", help=HELP[field], **kw)
+        where.number_input(label, value=None, step=int(step), key=f"q_{field}", help=HELP[field], **kw)
     else:
-        where.number_input(label, step=float(step), format="%g", key=f"q_{field}", help=HELP[field], **kw)
+        where.number_input(label, value=None, step=float(step), format="%g", key=f"q_{field}", help=HELP[field], **kw)
 
 
 def _money_input(where: Any, label: str, key: str, step: float, help_key: str, **kw: Any) -> None:
     """An amount the profile bounds (prices, limits, costs): unbounded here, as ``_number``."""
-    where.number_input(label, step=step, format="%g", key=key, help=HELP[help_key], **kw)
+    where.number_input(label, value=None, step=step, format="%g", key=key, help=HELP[help_key], **kw)
 
 
 def _volume_in_words() -> None:
@@ -130,7 +134,9 @@ def questions(
         _axis_header(ruleset, 2, "latency", "Latency")
         value, unit = st.columns([3, 2])
         # In the chosen unit; unbounded, as _number: the profile checks it in seconds and says what is allowed.
-        value.number_input(FIELD_LABELS["latency_budget_s"], step=1.0, format="%g", key="q_budget", help=HELP["budget"])
+        value.number_input(
+            FIELD_LABELS["latency_budget_s"], value=None, step=1.0, format="%g", key="q_budget", help=HELP["budget"]
+        )
         unit.selectbox("Unit", list(BUDGET_UNITS), key="q_budget_unit", help=HELP["budget_unit"])
         _mark(problems, "latency_budget_s")
         stepped = st.toggle(
@@ -245,6 +251,7 @@ def questions(
             )
             b.number_input(
                 "Batch discount (share)",
+                value=None,
                 step=0.05,
                 format="%g",
                 key="q_batch_discount",
@@ -269,6 +276,7 @@ def questions(
             )
             b.number_input(
                 "Amortised over (months)",
+                value=None,
                 step=1,
                 key="q_amortisation_months",
                 placeholder=str(AMORTISATION_MONTHS),

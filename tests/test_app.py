@@ -1217,3 +1217,18 @@ def test_the_contract_badge_says_what_the_contract_promises(at: AppTest) -> None
     at.selectbox(key="scenario").set_value("nightly-ticket-triage").run()
     assert ":blue-badge[async contract: the result comes later]" in texts(block(at, "verdict"))
     assert "(asynchronous contract)" in render_text(assessed(ROOT / "examples" / "nightly-ticket-triage.yaml"))
+
+
+def test_an_emptied_number_is_a_blank_answer_not_the_fields_minimum(at: AppTest) -> None:
+    # An emptied field took the widget's default, its minimum, as if typed: a measured p95
+    # typed and then deleted became 0.01 s, a measurement nobody made.
+    at.number_input(key="q_model_p95_s").set_value(2.0).run()
+    assert "2.00 s" in texts(block(at, "verdict"))
+    at.number_input(key="q_model_p95_s").set_value(None).run()
+    ok(at)
+    assert at.number_input(key="q_model_p95_s").value is None
+    assert session_profile(at).model_p95_s is None  # estimated again
+    assert "Stale" not in texts(block(at, "verdict")) and "2.72 s" in texts(block(at, "verdict"))
+    at.number_input(key="q_requests_per_month").set_value(None).run()  # a required answer, emptied
+    assert [e.value for e in block(at, "q_axis_cost").error] == ["**Requests per month**: needs an answer"]
+    assert "Stale" in texts(block(at, "verdict"))
