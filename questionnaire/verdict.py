@@ -27,6 +27,8 @@ from advisor.views.formatting import (
     budget_words,
     count,
     money,
+    priced_models,
+    prices_of,
     saving_or_extra,
     seconds,
     tradeoff_in_words,
@@ -141,6 +143,8 @@ def verdict_card(shown: Shown) -> None:
                         f"{cite(cap.limits_source, a.rules.header.sources)}." if cap.limits_known else
                         f"At peak: {limits_use(cap)}; nothing checked: {cap.limits_unknown_because}."),
             )
+        basis, basis_help = figures_basis(a)
+        st.caption(md(basis), help=md(basis_help) if basis_help else None)
         if not feasible:
             st.warning(
                 f"**{not_feasible_label(a)}**: {md(words.plain(a.infeasible_reason or ''))}",
@@ -164,6 +168,38 @@ def verdict_card(shown: Shown) -> None:
             (f"Decided by: {' · '.join(decided)}. " if decided else "")
             + "[The reasons, the money and the four modes side by side :material/arrow_downward:](#details)"
         )
+
+
+# The assumptions that say a latency was estimated from a model's speed as the catalogue gives it.
+_PUBLISHED_SPEED = ("time to first token", "output speed")
+
+
+def figures_basis(a: Assessment) -> tuple[str, str]:
+    """What the card's figures rest on, in one line, read off the assessment: whose prices, of
+    which day, from where (as the text summary's cost line says them); and whether the latency
+    was measured, estimated from the model's published speed, from speeds given, or at a
+    stand-in's. With it, the assumptions behind the latency estimate, for its help ("" when
+    measured)."""
+    p, lat = a.pricing, a.latency
+    models = priced_models(p)
+    whose = models[0] if len(models) == 1 else f"{len(models)} models"
+    prices = f"{whose} at your own prices" if p.source == "override" else (
+        f"{whose} prices of {p.price_date}, {p.data_version}")
+    if lat.measured:
+        latency = "p95 from measured call times"
+    elif lat.stand_ins:  # which model, and what it is timed at, in the help
+        latency = "p95 estimated at a stand-in speed"
+    elif any(x.name.startswith(_PUBLISHED_SPEED) for x in a.assumptions):
+        latency = "p95 estimated from published speed"
+    else:
+        latency = "p95 estimated from the speeds given"
+    why = [f"{x.name}: {x.value}" for x in a.assumptions
+           if x.name.startswith(("per-call p95", *_PUBLISHED_SPEED))]
+    if lat.stand_ins:
+        why.insert(0, f"{' and '.join(lat.stand_ins)}: no measured speed, timed at a stand-in")
+    if len(models) > 1:
+        why.insert(0, f"prices of {prices_of(p)}")
+    return f"{prices} · {latency}", "; ".join(why)
 
 
 def _headroom_note(cap: Capacity) -> str:

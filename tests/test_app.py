@@ -1219,6 +1219,26 @@ def test_the_contract_badge_says_what_the_contract_promises(at: AppTest) -> None
     assert "(asynchronous contract)" in render_text(assessed(ROOT / "examples" / "nightly-ticket-triage.yaml"))
 
 
+def test_the_cards_figures_name_their_prices_and_how_the_latency_was_had(at: AppTest) -> None:
+    # The card gave $864 and 2.72 s with no model, price date, price source or word that the
+    # p95 was estimated: one line under the figures says them, read off the assessment.
+    ok(at)
+    a = assessed()
+    pricing = a.pricing
+    line = f"openai/gpt-5.4 prices of {pricing.price_date}, {pricing.data_version} · p95 estimated from published speed"
+    assert pricing.data_version.startswith("genai-prices ")
+    captions = {re.sub(r"\\(.)", r"\1", c.value): c for c in block(at, "verdict").caption}
+    assert line in captions
+    assert "per-call p95: 2.72 s = 0.67 s to the first token" in captions[line].proto.help.replace("\\", "")
+    at.number_input(key="q_model_p95_s").set_value(2.0).run()
+    assert "openai/gpt-5.4 prices of" in texts(block(at, "verdict"))
+    assert "· p95 from measured call times" in texts(block(at, "verdict"))
+    at.number_input(key="q_model_p95_s").set_value(None)
+    at.selectbox(key="q_model").set_value("gpt-5.4-mini").run()  # no measured speed: timed at a stand-in
+    assert "openai/gpt-5.4-mini prices of" in texts(block(at, "verdict"))
+    assert "· p95 estimated at a stand-in speed" in texts(block(at, "verdict"))
+
+
 def test_an_emptied_number_is_a_blank_answer_not_the_fields_minimum(at: AppTest) -> None:
     # An emptied field took the widget's default, its minimum, as if typed: a measured p95
     # typed and then deleted became 0.01 s, a measurement nobody made.
