@@ -223,7 +223,7 @@ def questions(
             _number(tokens_out, "output_tokens", FIELD_LABELS["output_tokens"], 50)
             _number(tokens_in, "reasoning_tokens", FIELD_LABELS["reasoning_tokens"], 100, placeholder="none stated")
             _mark(problems, "input_tokens", "output_tokens", "reasoning_tokens")
-            _note(notes, "input_tokens")
+            _note(notes, "input_tokens", "output_tokens")
             st.slider(
                 FIELD_LABELS["cached_input_fraction"],
                 min_value=0.0,

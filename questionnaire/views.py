@@ -585,4 +585,11 @@ def sanity_notes(profile: WorkloadProfile) -> dict[str, str]:
         notes["requests_per_month"] = "With no requests a month, every mode costs only its build and infrastructure."
     if profile.steps is None and profile.input_tokens == 0 and profile.output_tokens == 0:
         notes["input_tokens"] = "A request with no input and no output tokens costs nothing and takes no time."
+    elif profile.steps is None and profile.output_tokens == 0 and profile.output_format != "embedding":
+        # Valid (a call that only classifies by its first token), but a text or JSON answer
+        # of nothing is more often an answer not yet filled in.
+        notes["output_tokens"] = (
+            "No output tokens: the answer is its first token alone, so its time is the first token's and its bill "
+            "the input's. Give the tokens a typical answer has."
+        )
     return notes

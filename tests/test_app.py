@@ -1252,3 +1252,18 @@ def test_an_emptied_number_is_a_blank_answer_not_the_fields_minimum(at: AppTest)
     at.number_input(key="q_requests_per_month").set_value(None).run()  # a required answer, emptied
     assert [e.value for e in block(at, "q_axis_cost").error] == ["**Requests per month**: needs an answer"]
     assert "Stale" in texts(block(at, "verdict"))
+
+
+def test_answers_valid_but_likely_unmeant_get_a_note_at_their_question(at: AppTest) -> None:
+    # No output tokens for a text answer: valid, but the p95 is then the first token's alone.
+    at.number_input(key="q_output_tokens").set_value(0).run()
+    ok(at)
+    notes = [i.value.replace("\\", "") for i in block(at, "q_axis_cost").info]
+    assert any(n.startswith("No output tokens: the answer is its first token alone") for n in notes), notes
+    assert "Stale" not in texts(block(at, "verdict"))  # a note, not an error
+    at.selectbox(key="q_output_format").set_value("embedding").run()  # an embedding writes no tokens
+    assert not any("No output tokens" in i.value for i in block(at, "q_axis_cost").info)
+    # A peak below the monthly average (2.8 a minute): the advisor uses the average, and says so.
+    at.number_input(key="q_peak_requests_per_minute").set_value(0.0).run()
+    notes = [i.value.replace("\\", "") for i in block(at, "q_axis_cost").info]
+    assert "The peak (0 a minute) is below the monthly average (2.8 a minute); the advisor uses the average." in notes
