@@ -150,7 +150,7 @@ def main() -> None:
         shown = Shown(shown.assessment, shown.profile, stale=True, custom_weights=shown.custom_weights)
     by_question = problems_by_question(problems)
 
-    st.markdown("## Execution-mode advisor")
+    st.markdown("# Execution-mode advisor")  # the page's one h1; the form's groups, the verdict and the details are h2
     st.caption(
         "Should this LLM feature call its model synchronously, stream, run as an async job or use a batch API? "
         "Answer for one feature; the verdict follows every answer."

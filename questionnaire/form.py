@@ -49,7 +49,8 @@ def _select(words: Words, field: str, label: str, help_key: str | None = None, *
 
 def _axis_header(ruleset: RuleSet, index: int, axis_id: str, fallback: str) -> None:
     axis = next((a for a in ruleset.header.axes if a.id == axis_id), None)
-    st.markdown(f"**{index} · {md(axis.name if axis else fallback)}**")
+    # A heading (h2, under the page's h1), not a bold line: a screen reader jumps between the axes.
+    st.header(f"{index} · {md(axis.name if axis else fallback)}", anchor=False)
     if axis:
         st.caption(md(axis.question))
 
@@ -115,7 +116,7 @@ def questions(
             for text in texts:
                 st.error(text, icon=":material/error:")
     with st.container(border=True, key="q_feature"):
-        st.markdown("**The feature**")
+        st.header("The feature", anchor=False)
         st.text_input(FIELD_LABELS["name"], key="q_name", max_chars=200, help=HELP["name"])
         _mark(problems, "name")
         st.text_area(

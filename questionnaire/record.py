@@ -17,7 +17,7 @@ from questionnaire.state import friendly, md
 
 
 def record_tab(a: Assessment, stale: bool = False) -> None:
-    st.markdown("##### Decision record")
+    st.markdown("### Decision record")
     st.session_state.setdefault("adr_template", "madr")
     st.session_state.setdefault("adr_status", "proposed")
     st.session_state.setdefault("adr_date", today())

@@ -52,7 +52,7 @@ TABS = ("Overview", "Modes", "Cost", "Latency & capacity", "Risks", "Why", "Deci
 
 def details(shown: Shown, ruleset: RuleSet, weights: dict[str, float]) -> None:
     a = shown.assessment
-    st.subheader("The details", anchor="details")
+    st.header("The details", anchor="details")
     if shown.stale:
         st.caption(":orange[Stale:] the details below are from your last complete answers.")
     tabs = st.tabs(TABS, key="result_tab", on_change="rerun")
@@ -94,7 +94,7 @@ def overview_tab(shown: Shown) -> None:
     a = shown.assessment
     words = Words(a.rules)
     titles = {r.id: r.title for r in a.fired_rules}
-    st.markdown("##### How the modes rank")
+    st.markdown("### How the modes rank")
     st.vega_lite_chart(
         spec=ranking_chart(a),
         key="ranking_chart",
@@ -109,22 +109,22 @@ def overview_tab(shown: Shown) -> None:
         help="Each axis's score times its priority, summed; a ruled-out mode cannot be recommended whatever its score.",
     )
     if a.excluded:
-        st.markdown("##### Ruled out")
+        st.markdown("### Ruled out")
         for e in a.excluded:
             by = ", ".join(md(in_a_sentence(titles.get(rule, rule))) for rule in e.rules)
             st.markdown(f"**{md(words.mode(e.mode))}**, by the rule{'s' if len(e.rules) > 1 else ''}: {by}")
             st.markdown("\n".join(f"- {md(words.plain(reason))}" for reason in e.reasons))
     if a.unmet:
-        st.markdown("##### Missing their contract")
+        st.markdown("### Missing their contract")
         for u in a.unmet:
             by = ", ".join(md(in_a_sentence(titles.get(rule, rule))) for rule in u.rules)
             st.markdown(f"**{md(words.mode(u.mode))}**, on this workload's numbers: {by}")
             st.markdown("\n".join(f"- {md(words.plain(reason))}" for reason in u.reasons))
     if a.patterns:
-        st.markdown("##### Pair it with")
+        st.markdown("### Pair it with")
         for p in a.patterns:
             st.markdown(f"**{md(p.name)}**: {md(p.description)}")
-    st.markdown("##### What would change the decision")
+    st.markdown("### What would change the decision")
     groups = changes.grouped(a, changes.options(a))
     if not groups:
         st.caption("No single answer within reach changes the recommendation.")
@@ -170,7 +170,7 @@ def _mode_summary(a: Assessment, mode: Mode) -> str:
 
 def modes_tab(a: Assessment) -> None:
     words = Words(a.rules)
-    st.markdown("##### How a request runs in each mode")
+    st.markdown("### How a request runs in each mode")
     st.caption(
         "Client, your service, the queue or batch file, and the model API, with this workload's latency, each "
         "mode's token price against sync and the engineering it takes. The recommended mode is drawn in its colour; "
@@ -200,7 +200,7 @@ def _assumption(a: Assessment, name: str) -> str | None:
 
 def cost_tab(a: Assessment) -> None:
     w, p, words = a.workload, a.pricing, Words(a.rules)
-    st.markdown(f"##### Monthly cost at {count(w.requests_per_month)} requests")
+    st.markdown(f"### Monthly cost at {count(w.requests_per_month)} requests")
     st.vega_lite_chart(
         spec=cost_chart(a),
         key="cost_chart",
@@ -285,7 +285,7 @@ def cost_tab(a: Assessment) -> None:
 def latency_tab(a: Assessment) -> None:
     lat, w, cap = a.latency, a.workload, a.capacity
     words = Words(a.rules)
-    st.markdown("##### Latency against the budget")
+    st.markdown("### Latency against the budget")
     st.vega_lite_chart(
         spec=latency_chart(a),
         key="latency_chart",
@@ -312,7 +312,7 @@ def latency_tab(a: Assessment) -> None:
         judged = contract_latency(a, mode)
         mark = ":green[:material/check:]" if judged.within else ":red[:material/close:]"
         st.markdown(f"{mark} **{md(words.mode(mode))}**: {md(judged.sentence)}.")
-    st.markdown("##### Step by step")
+    st.markdown("### Step by step")
     steps_table(a)
     shape = _assumption(a, "latency distribution")
     st.caption(
@@ -320,7 +320,7 @@ def latency_tab(a: Assessment) -> None:
          "(under Assumptions in the Why tab). ")
         + (f"{md(shape[0].upper() + shape[1:])}." if shape else "")
     )
-    st.markdown("##### Rate limits at peak")
+    st.markdown("### Rate limits at peak")
     bars = [
         (use, text)
         for use, text in (
@@ -444,19 +444,19 @@ def _use(share: float) -> str:
 
 
 def risks_tab(a: Assessment) -> None:
-    st.markdown(f"##### Risks of {md(Words(a.rules).mode(a.recommendation).lower())} and how to contain them")
+    st.markdown(f"### Risks of {md(Words(a.rules).mode(a.recommendation).lower())} and how to contain them")
     for r in a.risks:
         with st.container(border=True):
             st.markdown(f"**{md(r.risk)}**")
             st.markdown(md(r.mitigation))
-    st.markdown("##### Resilience checklist")
+    st.markdown("### Resilience checklist")
     st.markdown("\n".join(f"- [ ] {md(item)}" for item in a.checklist))
 
 
 def why_tab(a: Assessment) -> None:
     names = {x.id: x.name for x in a.axes}
     traces = {t.rule: t for t in a.trace}
-    st.markdown(f"##### {len(a.fired_rules)} of {len(a.trace)} rules fired")
+    st.markdown(f"### {len(a.fired_rules)} of {len(a.trace)} rules fired")
     st.caption("Each rule with its id, its effect on the scores and the source it comes from.")
     for axis in a.axes:
         fired = [r for r in a.fired_rules if r.axis == axis.id]
@@ -514,7 +514,7 @@ def why_tab(a: Assessment) -> None:
 
 
 def map_tab(profile: WorkloadProfile, ruleset: RuleSet, weights: dict[str, float]) -> None:
-    st.markdown("##### Where each mode wins")
+    st.markdown("### Where each mode wins")
     st.caption(
         "The recommended mode over two answers you pick, everything else as you answered it. "
         "The ring marks your workload."

@@ -15,6 +15,7 @@ import logging
 import re
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -1267,3 +1268,36 @@ def test_answers_valid_but_likely_unmeant_get_a_note_at_their_question(at: AppTe
     at.number_input(key="q_peak_requests_per_minute").set_value(0.0).run()
     notes = [i.value.replace("\\", "") for i in block(at, "q_axis_cost").info]
     assert "The peak (0 a minute) is below the monthly average (2.8 a minute); the advisor uses the average." in notes
+
+
+def heading_levels(at: AppTest) -> list[tuple[int, str]]:
+    """The page's own headings in page order, as (level, text): st.title/header/subheader and
+    Markdown headings; the record preview's are the record's (a document of its own)."""
+    found: list[tuple[int, str]] = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if isinstance(node, Block) and str(getattr(proto, "id", "")).endswith("-adr_preview"):
+            return
+        if getattr(node, "type", None) in ("title", "header", "subheader"):
+            found.append((int(node.tag[1]), node.value))
+        elif getattr(node, "type", None) == "markdown" and (m := re.match(r"(#{1,6}) (.*)", node.value)):
+            found.append((len(m.group(1)), m.group(2)))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return found
+
+
+def test_the_form_groups_are_headings_and_no_level_is_skipped(at: AppTest) -> None:
+    # The five axes were bold paragraphs: a screen reader could not jump between them. And the
+    # outline went h2 (page), h2, h3 (details), h5 (each tab's sections).
+    for tab in ("Overview", "Cost", "Latency & capacity", "Risks", "Why", "Decision map", "Decision record"):
+        levels = heading_levels(open_tab(at, tab))
+        assert levels[0] == (1, "Execution-mode advisor") and [lv for lv, _ in levels].count(1) == 1
+        assert all(b - a <= 1 for (a, _), (b, _) in pairwise(levels)), levels
+    groups = [text for level, text in levels if level == 2]
+    axes = [f"{i} · {axis.name}" for i, axis in enumerate(advisor.load_rules().header.axes, 1)]
+    assert groups[: len(axes) + 1] == ["The feature", *axes]
+    assert not [m.value for m in at.markdown if m.value.startswith("**1 · ")]
