@@ -56,6 +56,29 @@ def legend(**more: Any) -> Spec:
     }
 
 
+# A legend's labels wrap at this many characters (a rule set's axis name runs to 34): below the
+# plot on a phone there are some 180 px for them, and a cut name ("Latency budget vs model wo…")
+# says less than two lines.
+LEGEND_WRAP = 24
+
+
+def wrapped_labels(labels: list[str], width: int = LEGEND_WRAP) -> Spec:
+    """A legend's ``labelExpr`` that writes each label longer than ``width`` on several lines
+    (the labels JSON-quoted: they are the rule set's text); {} when all are short."""
+    expr = "datum.label"
+    for text in labels:
+        lines = textwrap.wrap(text, width)
+        if len(lines) > 1:
+            expr = f"datum.label == {json.dumps(text)} ? {json.dumps(lines)} : {expr}"
+    return {} if expr == "datum.label" else {"labelExpr": expr}
+
+
+# The ticks of a value axis: about one per 80 px of plot, so that a phone's narrow plot does
+# not crowd them ("-15 -10"), and the last label flush with the axis's end, not cut at the edge.
+def value_ticks(**more: Any) -> Spec:
+    return {"tickCount": {"expr": "min(8, ceil(width / 80))"}, "labelFlush": True, **more}
+
+
 def _is(label: str) -> str:
     """A Vega expression testing an axis label (JSON-quoted: the label is the rule set's text)."""
     return f"datum.value == {json.dumps(label)}"
@@ -118,14 +141,14 @@ def ranking_chart(a: Assessment) -> Spec:
             "weighted",
             aggregate="sum",
             title="points (axis score x priority)",
-            axis={"format": "~f"},
+            axis=value_ticks(format="~f"),
         ),
         y=y,
         color=nominal(
             "part",
             sort=[*domain, RULED_OUT],
             scale={"domain": [*domain, RULED_OUT], "range": [*AXIS_COLORS[: len(domain)], RULED_OUT_COLOR]},
-            legend=legend(),
+            legend=legend(**wrapped_labels([*domain, RULED_OUT])),
         ),
         opacity=quantitative("shown", scale=None, legend=None),
         tooltip=[
@@ -210,7 +233,8 @@ def cost_chart(a: Assessment) -> Spec:
         rows,
         {"type": "bar", "cornerRadius": 2},
         x=quantitative(
-            "usd", aggregate="sum", title="USD per month", axis={"format": "$,.0f"}, scale={"domainMax": 1.35 * top}
+            "usd", aggregate="sum", title="USD per month", axis=value_ticks(format="$,.0f"),
+            scale={"domainMax": 1.35 * top},
         ),
         y=y,
         order=quantitative("order"),
@@ -287,7 +311,7 @@ def latency_chart(a: Assessment) -> Spec:
             "labelFontWeight": {"expr": f"{_is(judged)} ? 'bold' : 'normal'"} if judged else "normal",
         },
     )
-    x_axis = {"labelExpr": SECONDS_LABEL, "tickCount": 6}
+    x_axis = value_ticks(labelExpr=SECONDS_LABEL)
     bars = layer(
         segments,
         {"type": "bar", "stroke": "#ffffff", "strokeWidth": 1.5, "cornerRadius": 1},
@@ -457,7 +481,7 @@ def map_chart(result: DecisionMap, words: Words) -> Spec:
             scale_type, edges[axis] = _map_scale(fact, values)
             unit = FACTS[fact].unit
             label = SECONDS_LABEL if unit == "s" else PERCENT_LABEL if unit == "fraction" else COUNT_LABEL
-            ticks: Spec = {"labelExpr": label, "grid": False, "labelFontSize": 12}
+            ticks: Spec = {"labelExpr": label, "grid": False, "labelFontSize": 12, "labelFlush": True}
             if scale_type == "log":  # ticks at values a person would say: 1 s, 5 min, 8 h; 10k, 1M
                 ticks["values"] = _round_ticks(unit, edges[axis][0], edges[axis][-1])
             channels[axis] = quantitative(

@@ -211,11 +211,12 @@ def cost_tab(a: Assessment) -> None:
     for mode, c in a.costs.items():
         rows.append(
             {
+                # The monthly cost next to the mode: on a phone the table shows two or three columns.
                 "mode": words.mode(mode),
+                "total": money(c.total_usd),
                 "tokens": money(c.tokens_usd),
                 "infra": money(c.infra_usd),
                 "build": "paid" if mode == w.current_mode else money(c.engineering_usd),
-                "total": money(c.total_usd),
                 "per 1K": money(c.per_1k_requests_usd) if c.per_1k_requests_usd is not None else "n/a",
                 "vs today": "today" if mode == w.current_mode else saving_cell(c.saving_vs_current_usd),
             }
@@ -226,13 +227,13 @@ def cost_tab(a: Assessment) -> None:
         width="stretch",
         key="cost_table",
         column_config={
-            "mode": st.column_config.TextColumn("mode"),
+            "mode": st.column_config.TextColumn("mode", pinned=True),
+            "total": st.column_config.TextColumn("monthly cost", help="Tokens, infrastructure and build, a month."),
             "tokens": st.column_config.TextColumn("tokens", help="Token bill per month, retries included."),
             "infra": st.column_config.TextColumn("infrastructure", help="Infrastructure this mode adds, per month."),
             "build": st.column_config.TextColumn(
                 "build", help="One-time build effort, amortised per month; paid already for today's mode."
             ),
-            "total": st.column_config.TextColumn("monthly cost", help="Tokens, infrastructure and build, a month."),
             "per 1K": st.column_config.TextColumn(
                 "per 1,000 requests", help="Monthly cost per 1,000 requests; n/a without requests."
             ),

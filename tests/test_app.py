@@ -15,6 +15,7 @@ import logging
 import re
 import subprocess
 import sys
+import textwrap
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -1301,3 +1302,26 @@ def test_the_form_groups_are_headings_and_no_level_is_skipped(at: AppTest) -> No
     axes = [f"{i} · {axis.name}" for i, axis in enumerate(advisor.load_rules().header.axes, 1)]
     assert groups[: len(axes) + 1] == ["The feature", *axes]
     assert not [m.value for m in at.markdown if m.value.startswith("**1 · ")]
+
+
+def test_the_charts_name_the_axes_whole_and_keep_their_last_tick_in_view(at: AppTest) -> None:
+    # The ranking's legend cut "Latency budget vs model wo…" (a 180 px label limit, kept for a
+    # phone): its long names are written on lines of at most 24 characters instead.
+    a = assessed()
+    spec = charts.ranking_chart(a)
+    legend = spec["layer"][0]["encoding"]["color"]["legend"]
+    for axis in a.axes:
+        lines = textwrap.wrap(axis.name, charts.LEGEND_WRAP)
+        assert all(len(line) <= 24 for line in lines)
+        if len(lines) > 1:
+            assert json.dumps(lines) in legend["labelExpr"], axis.name
+    assert json.dumps(["Latency budget vs model", "worst case"]) in legend["labelExpr"]
+    # The value axes: the last label flush with the plot's end (the cost chart's "$80,000" was
+    # cut at 390 px), fewer ticks on a narrow plot.
+    for chart in (charts.ranking_chart(a), charts.cost_chart(a), charts.latency_chart(a)):
+        axis = chart["layer"][0]["encoding"]["x"]["axis"]
+        assert axis["labelFlush"] is True and "width" in axis["tickCount"]["expr"]
+    # The cost table: the monthly cost right after the mode (on a phone the rest is off-screen).
+    open_tab(at, "Cost")
+    tables = [d.value for d in at.dataframe if "per 1K" in d.value.columns]
+    assert [list(t.columns)[:2] for t in tables] == [["mode", "total"]]
