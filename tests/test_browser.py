@@ -370,3 +370,25 @@ def _wait_idle(page: Any) -> None:
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=UPDATE_TIMEOUT_MS)
     expect(page.locator(".st-key-verdict")).to_be_visible(timeout=UPDATE_TIMEOUT_MS)
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=UPDATE_TIMEOUT_MS)
+
+
+def test_on_a_phone_every_tab_is_in_view_and_a_number_out_of_bounds_is_marked(browse: Any) -> None:
+    from playwright.sync_api import expect
+
+    page = browse(PHONE)
+    # The tab strip ran off the screen's right edge ("W>"): the map and the record out of sight.
+    tabs = page.locator('[data-testid="stTabs"] [role="tab"]')
+    assert tabs.count() == 8
+    for i in range(tabs.count()):
+        box = tabs.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (
+            tabs.nth(i).inner_text(), box)
+    # A number input's min_value made the browser drop -5 silently; the profile marks it now.
+    field = page.get_by_role("spinbutton", name="Requests per month", exact=True)
+    field.fill("-5")
+    field.press("Enter")
+    expect(page.locator(".st-key-q_axis_cost [data-testid='stAlertContentError']")).to_contain_text(
+        "must be a whole number between 0 and 100,000,000,000", timeout=UPDATE_TIMEOUT_MS
+    )
+    expect(page.locator(".st-key-verdict")).to_contain_text("Stale")
+    _shot(page, "phone-out-of-bounds.png")
