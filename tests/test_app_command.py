@@ -91,3 +91,12 @@ def test_a_signal_that_stops_the_command_stops_the_server_it_serves(name):
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30)
     assert done.returncode == 7, done.stderr
+
+
+def test_the_served_page_keeps_the_code_it_started_with():
+    """A server left running across a `git pull` must not reload some modules under objects
+    cached from the old ones (the page showed an AttributeError traceback until restarted):
+    both `make run` and `advisor app` serve without Streamlit's file watcher."""
+    from advisor.cli.app import server_flags
+
+    assert "--server.fileWatcherType=none" in server_flags(ROOT / "app.py")
