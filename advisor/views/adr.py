@@ -492,6 +492,7 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     # out by a rule's exclude or by a rule it must pay its way under and does not (the
     # assessment's exclusions hold both, each with its reason).
     exclusion = next((e for e in a.excluded if e.mode == mode), None)
+    excluded_modes = {e.mode for e in a.excluded}
     reasons = dict(zip(exclusion.rules, exclusion.reasons, strict=True)) if exclusion else {}
     ruled_out = [r for r in a.fired_rules if r.id in reasons]
     rule_args: list[tuple[bool, Markup]] = []
@@ -544,20 +545,35 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     )
     if (timed or not rule_args) and not late_only_in_the_queue:
         (pros if within else cons).append(markdown.inline(latency))
-    # An option the rules leave open is priced against the cheapest open one, as the record's
-    # trade-off sentence is: a chat need not be told it costs more than the batch ruled out.
-    excluded = {e.mode for e in a.excluded}
-    against, which = cheapest, "cheapest option"
-    if mode not in excluded and cheapest in excluded:
-        against = min((m for m in MODES if m not in excluded), key=lambda m: (totals[m], MODES.index(m)))
-        which = "cheapest option the rules leave open"
-    if mode == against:
-        pros.append(markdown.inline(f"it is the {which}, at {money(cost.total_usd)} a month"))
-    else:
-        extra = cost.total_usd - totals[against]
+    # Money as an argument. The chosen option, and any other that meets its contract, is priced
+    # against the cheapest option that meets its contract (a chat is not told it costs more
+    # than the batch it rules out); where nothing does, the chosen one against the cheapest the
+    # rules leave open. An option that cannot be chosen as it stands (ruled out, or missing its
+    # contract) is priced against the chosen one: what accepting it would save or cost.
+    unmet = {u.mode for u in a.unmet}
+    chosen = a.recommendation
+    viable = [m for m in MODES if m not in excluded_modes and m not in unmet]
+    if mode == chosen or (mode in viable and chosen in viable):
+        pool, which = (viable, "cheapest option that meets its contract") if chosen in viable else (
+            [m for m in MODES if m not in excluded_modes] or list(MODES), "cheapest option the rules leave open")
+        against = min(pool, key=lambda m: (totals[m], MODES.index(m)))
+        which = "cheapest option" if against == cheapest else which
+        if mode == against and len(pool) > 1:
+            pros.append(markdown.inline(f"it is the {which}, at {money(cost.total_usd)} a month"))
+        elif mode != against:
+            cons.append(markdown.inline(
+                f"its monthly cost of {money(cost.total_usd)} is {money(cost.total_usd - totals[against])}"
+                f" a month more than the {which} ({modes[against].label})"
+            ))
+    elif (gap := totals[chosen] - cost.total_usd) > 0.005:
+        pros.append(markdown.inline(
+            f"it would cost {money(gap)} a month less than the chosen {modes[chosen].label}"
+            f" ({money(cost.total_usd)} against {money(totals[chosen])})"
+        ))
+    elif gap < -0.005:
         cons.append(markdown.inline(
-            f"its monthly cost of {money(cost.total_usd)} is {money(extra)} a month more than the"
-            f" {which} ({modes[against].label})"
+            f"it would cost {money(-gap)} a month more than the chosen {modes[chosen].label}"
+            f" ({money(cost.total_usd)} against {money(totals[chosen])})"
         ))
     # Its main risk: a risk belongs to an option that can be chosen, so a ruled-out one has none
     # (the rule that rules it out is the argument). The chosen option's risks are its
