@@ -35,6 +35,7 @@ from advisor.core.terminal import controls_escaped
 from advisor.records import folder
 from advisor.records.folder import RecordLink
 from advisor.records.inputs import find_inputs, read_inputs
+from advisor.records.workload import recorded_path
 from advisor.views.adr import nice_ceiling
 from advisor.views.markdown import SLUG_MAX, cell, code, inline, slug
 from advisor.views.text import render_text
@@ -123,9 +124,31 @@ def pymarkdown_scan(path: Path, *options: str) -> subprocess.CompletedProcess:
 # -- golden files and determinism ---------------------------------------------------------
 
 
+def repository(tmp_path: Path, *examples: str) -> Path:
+    """A repository of one's own: the examples as workload files, and an empty decisions folder
+    beside them (a record names its workload file from there: ../../examples/NAME.yaml)."""
+    (tmp_path / "examples").mkdir(parents=True)
+    for example in examples:
+        shutil.copyfile(EXAMPLES / f"{example}.yaml", tmp_path / "examples" / f"{example}.yaml")
+    (tmp_path / "docs" / "decisions").mkdir(parents=True)
+    return tmp_path
+
+
+def write_record_in(capsys, repo: Path, example: str, *extra: str) -> Path:
+    """``advisor adr examples/EXAMPLE.yaml`` in ``repo``, into its docs/decisions."""
+    folder = repo / "docs" / "decisions"
+    code_, out, err = run_cli(capsys, "adr", repo / "examples" / f"{example}.yaml", "--dir", folder, *FIXED, *extra)
+    assert code_ == 0, err
+    path = Path(out.strip())
+    assert path.parent == folder and path.is_file()
+    return path
+
+
 @pytest.mark.parametrize("example, template", GOLDEN_CASES)
 def test_golden_files(tmp_path, capsys, example, template):
-    path = write_record(capsys, example, tmp_path, "--template", template)
+    # Written from a repository's examples/ into its docs/decisions/: the path the record names
+    # is the same wherever the test runs.
+    path = write_record_in(capsys, repository(tmp_path, example), example, "--template", template)
     golden = GOLDEN / f"{example}.{template}.md"
     if os.environ.get("ADVISOR_UPDATE_GOLDEN") == "1":
         golden.parent.mkdir(exist_ok=True)
@@ -682,7 +705,8 @@ def test_madr_supersedes_links_both_ways(tmp_path, capsys):
     assert f"Supersedes [1. Customer chatbot: stream the answer]({old.name})" in new_text
     # Everything else in the old record is untouched.
     assert old_text.split("## Context and Problem Statement")[1] == render_adr(
-        fixed_assessment(EXAMPLES / "chatbot.yaml"), date=DATE
+        fixed_assessment(EXAMPLES / "chatbot.yaml"), date=DATE,
+        workload_file=recorded_path(EXAMPLES / "chatbot.yaml", tmp_path),
     ).split("## Context and Problem Statement")[1]
     assert pymarkdown_scan(old, *MADR_LINT).returncode == 0
 

@@ -732,7 +732,7 @@ def downgrade(path: Path, *, strip_format_2_keys: bool = False) -> None:
     text = re.sub(r"\ndigest: sha256:[0-9a-f]+\n", "\n", text)
     text = re.sub(r"  stated:\n    title: .*\n    decision: .*\n", "", text)
     if strip_format_2_keys:
-        text = re.sub(r"  template: .*\n|  monthly_cost: .*\n|    (standard|batch): .*\n(      .*\n)?", "", text)
+        text = re.sub(r"  template: .*\n|  workload_file: .*\n|  monthly_cost: .*\n|    (standard|batch): .*\n(      .*\n)?", "", text)
         text = re.sub(r"  thresholds:\n(    .*\n)+", "", text)
     path.write_text(text, encoding="utf-8")
 
@@ -748,8 +748,8 @@ def test_a_record_downgraded_by_hand_to_the_format_without_a_digest_is_inconsist
     assert code_ == 1, out
     assert out.splitlines() == [
         f"{path}: INCONSISTENT: its inputs block has no digest, as records written before digests, but it holds "
-        "what only records with a digest hold (record.template, record.monthly_cost, record.thresholds, "
-        "record.prices.standard, record.prices.batch): the digest was taken out by hand",
+        "what only records with a digest hold (record.template, record.workload_file, record.monthly_cost, "
+        "record.thresholds, record.prices.standard, record.prices.batch): the digest was taken out by hand",
         "1 record: 0 holds, 0 drifted, 1 inconsistent, 0 unverifiable",
     ]
     code_, out, _ = run_verify(capsys, path, "--format", "github")

@@ -31,7 +31,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = commands.add_parser(
         "adr",
         help="write a decision record (MADR or Nygard) for one workload",
-        description="Assess a workload and write its architecture decision record as NNNN-title-slug.md.",
+        description="Assess a workload and write its architecture decision record as NNNN-title-slug.md. The "
+        "record names FILE relative to its folder, so that advisor verify also checks it against the file as "
+        "it is then.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -73,7 +75,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from advisor.core.assessment import assess
     from advisor.core.profile import load_profile
-    from advisor.views.adr import write_adr
+    from advisor.views.adr import workload_file_named, write_adr
 
     profile = load_profile(args.file)
     with about_file(args.file):
@@ -82,8 +84,15 @@ def run(args: argparse.Namespace) -> int:
     path = write_adr(
         result, args.dir, template=args.template, status=args.status, date=args.date, supersedes=args.supersedes,
         force=args.force, decision_makers=args.decision_makers, consulted=args.consulted, informed=args.informed,
+        workload_file=args.file,
     )
     if new_folder:  # a mistyped --dir would otherwise start a second record folder unseen
         print(f"created the decisions folder {printable(str(args.dir))}: it did not exist", file=sys.stderr)
+    if not workload_file_named(args.file, path.parent):
+        print(
+            f"the record does not name its workload file {printable(str(args.file))}: no relative path leads to it "
+            "from the decisions folder, so advisor verify checks the record's own inputs only",
+            file=sys.stderr,
+        )
     print(printable(str(path)))
     return EXIT_OK

@@ -36,6 +36,8 @@ from advisor.core.rules import weights_problem
 from advisor.core.validation import describe_validation_error
 from advisor.core.yamlio import Dumper, parse_yaml
 
+from .workload import recorded_path_problem
+
 FORMAT_KEY = "advisor-record"
 FORMAT_VERSION = 2
 LEGACY_INFO = "yaml advisor-record"  # the info string of version 1 blocks
@@ -162,11 +164,22 @@ def _normalised(value: Any, form: Literal["NFC", "NFD"]) -> Any:
 
 
 def inputs_data(
-    assessment: Assessment, *, template: str = "custom", statement: Statement | None = None
+    assessment: Assessment,
+    *,
+    template: str = "custom",
+    statement: Statement | None = None,
+    workload_file: str | None = None,
 ) -> dict[str, Any]:
-    """The block as data (what ``inputs_yaml`` writes), its digest included."""
+    """The block as data (what ``inputs_yaml`` writes), its digest included.
+
+    ``workload_file``: the path of the workload file it was written from, relative to the
+    folder the record goes into (advisor.records.workload.recorded_path); verify reads it."""
     a = assessment
     record: dict[str, Any] = {"advisor_version": a.advisor_version, "template": template}
+    if workload_file is not None:
+        if (problem := recorded_path_problem(workload_file)) is not None:
+            raise InputError(f"{problem} (got {workload_file!r})", field="workload_file")
+        record["workload_file"] = workload_file
     if statement is not None:
         record["stated"] = {"title": statement.title, "decision": statement.decision}
     record.update(
@@ -207,10 +220,14 @@ def _styled(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def inputs_yaml(
-    assessment: Assessment, *, template: str = "custom", statement: Statement | None = None
+    assessment: Assessment,
+    *,
+    template: str = "custom",
+    statement: Statement | None = None,
+    workload_file: str | None = None,
 ) -> str:
     """The body of the inputs block: a comment, then the inputs as YAML."""
-    data = _styled(inputs_data(assessment, template=template, statement=statement))
+    data = _styled(inputs_data(assessment, template=template, statement=statement, workload_file=workload_file))
     return _COMMENT + yaml.dump(
         data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=120
     )
@@ -319,6 +336,9 @@ class RecordStamp(BaseModel):
 
     advisor_version: str
     template: str | None = None
+    # The workload file it was written from, relative to the record's folder; None: not from a file
+    # (the questionnaire's download), or written before records named it.
+    workload_file: str | None = None
     stated: _Stated | None = None
     mode: Mode
     ruleset: _StampedRuleSet
@@ -334,6 +354,13 @@ class RecordStamp(BaseModel):
         # A NaN or negative weight would make every re-evaluation meaningless.
         if (problem := weights_problem(value)) is not None:
             raise ValueError(problem)
+        return value
+
+    @field_validator("workload_file")
+    @classmethod
+    def _relative_path(cls, value: str | None) -> str | None:
+        if value is not None and (problem := recorded_path_problem(value)) is not None:
+            raise ValueError(f"the workload file's path {problem}")
         return value
 
     @field_validator("monthly_cost")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import math
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,12 +27,13 @@ from advisor.core.conditions import condition_facts
 from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError
 from advisor.core.policy import fill
-from advisor.core.profile import MODES, WATCHED, Mode, check_name
+from advisor.core.profile import MODES, WATCHED, Mode, check_name, load_profile
 from advisor.core.provider import SHUTDOWN, batch_usually_in_time, batch_window_words
 from advisor.core.validation import plain
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
 from advisor.records.folder import RecordLink, write_record
 from advisor.records.inputs import Statement, find_inputs, input_blocks, inputs_yaml
+from advisor.records.workload import changed_fields, recorded_path, workload_data
 
 from . import markdown
 from .formatting import (
@@ -868,6 +870,7 @@ def record_context(
     decision_makers: list[str] | None = None,
     consulted: list[str] | None = None,
     informed: list[str] | None = None,
+    workload_file: str | None = None,
 ) -> dict[str, Any]:
     """Everything a record template may print, as plain data (no methods to reach through)."""
     a = assessment
@@ -978,7 +981,9 @@ def record_context(
         "advisor_version": a.advisor_version,
         "price_date": a.pricing.price_date.isoformat(),
         "price_data_version": a.pricing.data_version,
-        "inputs_block": inputs_block(a, template),
+        "inputs_block": inputs_block(a, template, workload_file),
+        # The workload file it was written from, relative to the record's folder (None: not from a file).
+        "workload_file": workload_file,
         # The case for each option (ranking order), argued from the assessment.
         "cases": cases,
         "chosen_case": next(c for c in cases if c["mode"] == mode),
@@ -1020,10 +1025,11 @@ def statement(assessment: Assessment, template: str) -> Statement | None:
     return None
 
 
-def inputs_block(assessment: Assessment, template: str = "custom") -> Markup:
+def inputs_block(assessment: Assessment, template: str = "custom", workload_file: str | None = None) -> Markup:
     """The fenced YAML block that ``advisor verify`` reads back."""
     body = inputs_yaml(
-        assessment, template=template if template in TEMPLATES else "custom", statement=statement(assessment, template)
+        assessment, template=template if template in TEMPLATES else "custom", statement=statement(assessment, template),
+        workload_file=workload_file,
     )
     # The fence is longer than any backtick run in the YAML, so no value can close it early.
     ticks = markdown.fence(body)
@@ -1068,6 +1074,29 @@ def _as_date(value: datetime.date | str | None) -> datetime.date:
         raise InputError(f"expected a date as YYYY-MM-DD, got {value!r}", field="date") from None
 
 
+def _check_workload_file(assessment: Assessment, workload_file: object) -> None:
+    """The workload file must hold the workload assessed, or the record would drift at once."""
+    if not isinstance(workload_file, (str, os.PathLike)):
+        raise InputError(
+            f"expected the path of the workload file (got {type(workload_file).__name__})", field="workload_file"
+        )
+    on_file = workload_data(load_profile(Path(workload_file)))
+    assessed = workload_data(assessment.workload)
+    if on_file != assessed:
+        fields = ", ".join(field for field, _, _ in changed_fields(assessed, on_file))
+        raise InputError(
+            f"does not hold the workload assessed (it differs in {fields}): assess the file, then record it",
+            source=str(workload_file), field="workload_file",
+        )
+
+
+def workload_file_named(workload_file: str | os.PathLike[str], directory: str | Path) -> bool:
+    """Does a record written into ``directory`` name ``workload_file``? It does unless no
+    relative path leads from the folder to the file (Windows: another drive; a file name
+    that is not UTF-8 text)."""
+    return recorded_path(workload_file, directory) is not None
+
+
 def _check_assessment(assessment: object) -> None:
     if not isinstance(assessment, Assessment):
         raise InputError(
@@ -1087,6 +1116,7 @@ def render_adr(
     decision_makers: Iterable[str] | None = None,
     consulted: Iterable[str] | None = None,
     informed: Iterable[str] | None = None,
+    workload_file: str | None = None,
 ) -> str:
     """The decision record of an assessment as Markdown.
 
@@ -1095,8 +1125,10 @@ def render_adr(
     given, or the record is refused: verify checks a record from them). ``status`` is one
     of MADR's: proposed, accepted, rejected, deprecated, superseded. ``decision_makers``, ``consulted`` and
     ``informed`` fill MADR's front matter (names; "A, B" is two). ``date`` defaults to
-    today (UTC); ``number`` (Nygard's ``# N. Title``) to 1. Same assessment and arguments,
-    same bytes.
+    today (UTC); ``number`` (Nygard's ``# N. Title``) to 1. ``workload_file`` is the path of
+    the workload file the assessment came from as the record names it: relative to the folder
+    the record goes into, with ``/`` separators (``write_adr`` works it out from the file's
+    path); verify then reads that file too. Same assessment and arguments, same bytes.
     """
     _check_assessment(assessment)
     if status not in STATUSES:
@@ -1105,12 +1137,17 @@ def render_adr(
         raise InputError(f"must be a positive record number (got {number!r})", field="number")
     if isinstance(supersedes, bool) or not isinstance(supersedes, (int, RecordLink, type(None))):
         raise InputError(f"must be a record number (got {supersedes!r})", field="supersedes")
+    if workload_file is not None and not isinstance(workload_file, str):
+        raise InputError(
+            f"must be a path relative to the record's folder, as text (got {type(workload_file).__name__})",
+            field="workload_file",
+        )
     link = RecordLink(supersedes) if isinstance(supersedes, int) else supersedes
     context = record_context(
         assessment, number=number, status=status, date=_as_date(date), supersedes=link,
         template=template if template in TEMPLATES else "custom",
         decision_makers=people(decision_makers, "decision-makers"), consulted=people(consulted, "consulted"),
-        informed=people(informed, "informed"),
+        informed=people(informed, "informed"), workload_file=workload_file,
     )
     if template in TEMPLATES:
         return render_shipped(TEMPLATES[template], context)
@@ -1139,6 +1176,7 @@ def write_adr(
     decision_makers: Iterable[str] | None = None,
     consulted: Iterable[str] | None = None,
     informed: Iterable[str] | None = None,
+    workload_file: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Write the record as ``NNNN-title-slug.md`` with a number no other record has; return its path.
 
@@ -1147,14 +1185,25 @@ def write_adr(
     one (rewritten atomically) and links back to it; N must be a regular file that is not
     superseded yet and, when advisor wrote it, about the same workload (``force=True``
     supersedes a record about another workload).
+
+    ``workload_file``: the workload file the assessment came from (``advisor adr FILE``'s
+    FILE). It must hold the assessed workload; the record names it relative to its folder,
+    so that ``advisor verify`` checks the record against the file as it is then. Without it
+    (or when no relative path leads to it: see ``workload_file_named``) the record names
+    no file and verify checks its own inputs only.
     """
     _check_assessment(assessment)
     title = record_title(assessment)
     crowd = {"decision_makers": decision_makers, "consulted": consulted, "informed": informed}
+    if workload_file is not None:
+        _check_workload_file(assessment, workload_file)
 
     def render(number: int, superseded: RecordLink | None) -> str:
+        # Worked out once the folder exists, from its real path: where the record really goes.
+        named = None if workload_file is None else recorded_path(workload_file, directory)
         return render_adr(
-            assessment, template=template, status=status, date=date, number=number, supersedes=superseded, **crowd
+            assessment, template=template, status=status, date=date, number=number, supersedes=superseded,
+            workload_file=named, **crowd,
         )
 
     return write_record(
