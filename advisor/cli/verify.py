@@ -16,17 +16,23 @@ statuses:
   drifted       the decision changed, or an option's monthly cost moved beyond it
   inconsistent  the text states another decision than its inputs, or the inputs were
                 edited (they no longer match their digest, or it was taken out)
-  unverifiable  advisor wrote it, but its inputs are missing, duplicated or invalid
+  unverifiable  advisor wrote it, but its inputs are missing, duplicated or invalid,
+                or the workload file it names is no valid workload
   (files advisor did not write are skipped; a record visibly marked superseded is
   not re-checked when its successor exists and is a decision record: advisor's, or
   one with a title)
 
 what it checks:
   the inputs each record embeds, as they were when it was written, against today's
-  rules and prices. It does not read the workload file a record came from: when the
-  workload changes, write a new record with `advisor adr FILE --supersedes N`.
-  A record written with a template of your own has no stated text: only its inputs
-  are checked (said under it).
+  rules and prices; and the workload file the record names (`advisor adr FILE`
+  records FILE's path relative to the record). When that file holds another workload
+  (comments and layout aside), the record is judged against the file: drifted when
+  the decision or a monthly cost moves, with the fields that changed; holds, with
+  them noted, when not. A file that is not there is noted (a warning with --format
+  github) and the record's own inputs are checked; a file that is no valid workload
+  makes the record unverifiable. To bring a record up to date, write a new one with
+  `advisor adr FILE --supersedes N`. A record written with a template of your own
+  has no stated text: only its inputs are checked (said under it).
 
 examples:
   advisor verify                            # every record in docs/decisions, subfolders too

@@ -25,11 +25,12 @@ from __future__ import annotations
 import datetime
 import html
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -37,7 +38,7 @@ from advisor.core.assessment import Assessment, ConditionTrace, RuleTrace, asses
 from advisor.core.conditions import Group, conjuncts, holds, in_words
 from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import FileFinder
-from advisor.core.profile import MODES, Mode
+from advisor.core.profile import MODES, Mode, WorkloadProfile, load_profile
 from advisor.core.provider import SHUTDOWN
 from advisor.core.rules import RuleSet, load_rules
 from advisor.core.situation import price_date_or_today
@@ -51,6 +52,7 @@ from .folder import (
 )
 from .inputs import RecordInputs, RecordStamp, claims_advisor, fences, input_blocks, read_inputs, rule_thresholds
 from .reading import Line, content, first_heading, same_text, visible_lines
+from .workload import changed_fields, workload_data, workload_path
 
 VerifyStatus = Literal["holds", "drifted", "inconsistent", "unverifiable", "superseded", "skipped"]
 DEFAULT_COST_TOLERANCE = 0.10
@@ -92,6 +94,20 @@ class RuleChange(BaseModel):
     conditions_now: list[str]  # today's facts against today's thresholds: "latency_budget_s 28800 lt 300: no"
 
 
+class WorkloadChange(BaseModel):
+    """A field of the workload that differs between the record's inputs and its workload file."""
+
+    model_config = _FROZEN
+    field: str  # as the workload file spells it: "model", "steps[1].output_tokens", "pricing.input_per_mtok"
+    recorded: Any  # None: not given
+    current: Any
+
+
+# What verify found at the workload file a record names: the same workload as the record's
+# inputs, another one, no file there, or a file that is no valid workload.
+WorkloadFileState = Literal["unchanged", "changed", "missing", "invalid"]
+
+
 class VerifyResult(BaseModel):
     """One file re-checked: does its recorded decision still hold under today's rules and prices?"""
 
@@ -122,6 +138,11 @@ class VerifyResult(BaseModel):
     # Each of its models' announced shutdowns, as of today's price date ("OpenAI shuts gpt-4o-mini
     # down on 2027-01-14, 49 days after the price date: ..."): from that day it is unverifiable.
     model_shutdowns: list[str] = []
+    # The workload file the record names, relative to the record's folder (None: it names none);
+    # what verify found there; and, when it holds another workload, the fields that changed.
+    workload_file: str | None = None
+    workload_file_state: WorkloadFileState | None = None
+    workload_changes: list[WorkloadChange] = []
 
 
 # -- reading a record ----------------------------------------------------------------------------
@@ -303,13 +324,17 @@ def _conditions_now(trace: RuleTrace) -> list[str]:
     return out
 
 
-def _rule_changes(stamp: RecordStamp, now: Assessment) -> list[RuleChange]:
+def _rule_changes(stamp: RecordStamp, now: Assessment, rules_now: Assessment | None = None) -> list[RuleChange]:
+    """The rules that fire now and did not then, or the other way round, in ``now``; and those
+    whose thresholds moved, in ``rules_now`` (default ``now``): the recorded workload under
+    today's rules, where ``now`` is a changed workload file's, whose own budget moves
+    thresholds the rules did not."""
     fired_now = {r.id for r in now.fired_rules}
     fired_then = set(stamp.fired_rules)
-    thresholds_now = rule_thresholds(now)
+    thresholds_now = rule_thresholds(rules_now or now)
     # Records written before thresholds kept a rule's not and any listed its numeric
     # comparisons alone: the same thresholds, written the old way.
-    flat_now = rule_thresholds(now, flat=True)
+    flat_now = rule_thresholds(rules_now or now, flat=True)
     traces = {t.rule: t for t in now.trace}
     out = []
     for rule_id in [t.rule for t in now.trace] + sorted(fired_then - set(traces)):
@@ -351,13 +376,38 @@ def _cost_changes(recorded: dict[Mode, float], now: Assessment, tolerance: float
     return out
 
 
-def _assess(inputs: RecordInputs, ruleset: RuleSet, same_rules: bool, price_date: datetime.date | None) -> Assessment:
+def _assess(
+    inputs: RecordInputs,
+    ruleset: RuleSet,
+    same_rules: bool,
+    price_date: datetime.date | None,
+    workload: WorkloadProfile | None = None,
+) -> Assessment:
+    """The record's workload (or ``workload``, its file's) assessed with its weights."""
     # Same rule set: the record's weights are the rule set's or a deliberate override, so
     # keep them. Changed rule set: its weights are part of what is being re-checked.
     weights = (
         {k: v for k, v in inputs.stamp.weights.items() if k in ruleset.weights} if same_rules else None
     )
-    return assess(inputs.workload, ruleset, weights=weights, price_date=price_date, what_if=False)
+    return assess(workload or inputs.workload, ruleset, weights=weights, price_date=price_date, what_if=False)
+
+
+def _workload_file(path: Path, recorded: str) -> WorkloadProfile | InputError | None:
+    """The workload in the file a record names (``recorded``, from the record's folder); None
+    when no file is there; the InputError ``advisor recommend`` would give for a file that is
+    no valid workload, naming the file as the record does."""
+    where = workload_path(path, recorded)
+    if not os.path.exists(where):  # a link to nothing is no file either
+        return None
+    try:
+        return load_profile(where)
+    except InputError as exc:
+        return _naming(exc, recorded)
+
+
+def _naming(exc: AdvisorError, recorded: str) -> InputError:
+    """``exc`` about the workload file, named as the record names it."""
+    return InputError(exc.message, source=recorded, field=exc.field)
 
 
 def verify_one(
@@ -396,7 +446,7 @@ def verify_one(
     stamp = inputs.stamp
     common = {"path": source, "recorded_mode": stamp.mode, "cost_tolerance": cost_tolerance,
               "sealed": inputs.sealed if inputs.version >= 2 or inputs.downgraded else None,
-              "text_unchecked": inputs.version >= 2 and stamp.stated is None}
+              "text_unchecked": inputs.version >= 2 and stamp.stated is None, "workload_file": stamp.workload_file}
     if successor is not None and successor_exists(path, successor):
         return VerifyResult(**common, status="superseded", message=f"superseded by record {successor.number}")
     # A record marked superseded by one that does not exist is still in force.
@@ -426,13 +476,19 @@ def verify_one(
     line = line or stated_line
 
     same_rules = stamp.ruleset.hash == ruleset.content_hash
+    # The recorded workload today: when that fails (its model shut down) a changed workload file may
+    # still be judged.
+    then: Assessment | None = None
+    recorded_now: Assessment | AdvisorError
     try:
         then = _assess(inputs, ruleset, same_rules, stamp.prices.price_date)
-        now = _assess(inputs, ruleset, same_rules, price_date)
+        recorded_now = _assess(inputs, ruleset, same_rules, price_date)
     except AdvisorError as exc:
+        recorded_now = exc
+    if then is None or (isinstance(recorded_now, AdvisorError) and (problems or stamp.workload_file is None)):
         return VerifyResult(
             **common, status="unverifiable", line=inputs.line,
-            message=f"cannot re-evaluate the embedded inputs today: {exc}",
+            message=f"cannot re-evaluate the embedded inputs today: {recorded_now}",
         )
     # Same rules, same prices, same advisor: the inputs must give what the record says.
     if same_rules and stamp.prices.data_version == then.pricing.data_version and (
@@ -454,23 +510,65 @@ def verify_one(
         line = line or _decision_line(text, stamp)
 
     if problems:
-        # What the record states is not what its inputs say: drift against those inputs means nothing.
+        # What the record states is not what its inputs say: drift against those inputs means nothing,
+        # and the workload file it names may be an edit of its own: it is not read.
+        assert isinstance(recorded_now, Assessment)
         return VerifyResult(
-            **common, status="inconsistent", line=line, current_mode=now.recommendation,
+            **common, status="inconsistent", line=line, current_mode=recorded_now.recommendation,
             message="; ".join([*problems, note] if note else problems), problems=problems,
+        )
+    # The workload file the record names, as it is now: the record is judged against it when it
+    # holds another workload than the one recorded.
+    now = recorded_now
+    changes: list[WorkloadChange] = []
+    file_state: WorkloadFileState | None = None
+    if stamp.workload_file is not None:
+        found = _workload_file(path, stamp.workload_file)
+        if isinstance(found, InputError):
+            return VerifyResult(
+                **common, workload_file_state="invalid", status="unverifiable", line=inputs.line,
+                message=f"its workload file {found}",
+            )
+        if found is None:
+            file_state = "missing"
+        elif workload_data(found) == workload_data(inputs.workload):
+            file_state = "unchanged"
+        else:
+            file_state = "changed"
+            changes = [
+                WorkloadChange(field=field, recorded=before, current=after)
+                for field, before, after in changed_fields(workload_data(inputs.workload), workload_data(found))
+            ]
+            try:
+                now = _assess(inputs, ruleset, same_rules, price_date, found)
+            except AdvisorError as exc:  # what `advisor recommend` says of the file (an unknown model)
+                return VerifyResult(
+                    **common, workload_file_state="invalid", status="unverifiable", line=inputs.line,
+                    message=f"its workload file {exc if exc.source else _naming(exc, stamp.workload_file)}",
+                )
+    if isinstance(now, AdvisorError):  # the embedded inputs cannot be assessed today, nor any file instead
+        return VerifyResult(
+            **common, workload_file_state=file_state, status="unverifiable", line=inputs.line,
+            message=f"cannot re-evaluate the embedded inputs today: {now}",
         )
     recorded_costs = stamp.monthly_cost or {m: round(then.costs[m].total_usd, 2) for m in MODES}
     rates_then = {
         "standard": stamp.prices.standard or then.pricing.standard.describe(),
         "batch": stamp.prices.batch or then.pricing.batch.describe(),
     }
-    rates_now = {"standard": now.pricing.standard.describe(), "batch": now.pricing.batch.describe()}
+    # The prices of the recorded workload's model(s), then and today: what the catalogue moved, not
+    # what a changed workload file moved (its changes say that).
+    priced = recorded_now if isinstance(recorded_now, Assessment) else None
+    rates_now = (
+        {"standard": priced.pricing.standard.describe(), "batch": priced.pricing.batch.describe()}
+        if priced is not None else rates_then
+    )
     price_changes = [
         PriceChange(kind=kind, recorded=rates_then[kind], current=rates_now[kind])
         for kind in ("standard", "batch") if rates_then[kind] != rates_now[kind]
     ]
     cost_changes = _cost_changes(recorded_costs, now, cost_tolerance)
-    rule_changes = _rule_changes(stamp, now)
+    rule_changes = _rule_changes(stamp, now, priced)
     old = stamp.ruleset
     rules_changed = (old.id, old.version, old.hash) != (ruleset.id, ruleset.version, ruleset.content_hash)
     weights_now = {axis.id: axis.weight for axis in now.axes}
@@ -485,7 +583,7 @@ def verify_one(
         line = _decision_line(text, stamp)
     else:
         status = "holds"
-    anything = bool(rules_changed or rule_changes or price_changes or cost_changes)
+    anything = bool(rules_changed or rule_changes or price_changes or cost_changes or changes)
     return VerifyResult(
         **common,
         status=status,
@@ -504,6 +602,8 @@ def verify_one(
         advisor_then=stamp.advisor_version if anything and stamp.advisor_version != now.advisor_version else None,
         advisor_now=now.advisor_version if anything and stamp.advisor_version != now.advisor_version else None,
         model_shutdowns=[x.value for x in now.assumptions if x.name == SHUTDOWN],
+        workload_file_state=file_state,
+        workload_changes=changes,
     )
 
 

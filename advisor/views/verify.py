@@ -3,7 +3,8 @@
 Three forms: ``text`` for people, ``json`` for programs, ``github`` for a GitHub Actions
 log, where every record that does not hold becomes an error annotation on its file and
 line (``::error file=...,line=...::``), shown inline on the pull request, and a record
-whose model is being retired a warning (``::warning file=...::``), before the day it fails.
+whose model is being retired a warning (``::warning file=...::``), before the day it fails;
+so is a record that holds though its workload file is not there or holds another workload.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from advisor.core.files import HIDDEN_FOLDER
 from advisor.core.terminal import printable
 from advisor.records.verify import CHECKED, NOT_A_RECORD, NOT_FOUND, VerifyResult, found_nothing
+from advisor.records.workload import shown
 
 from .formatting import money, percent
 
@@ -23,6 +25,28 @@ RETIRING = "model retiring"
 CUSTOM_TEMPLATE = "written with a template of its own: its inputs are checked, not what its text says"
 
 
+# Under a record that holds against a workload file that changed since it was written.
+STALE_FIGURES = (
+    "the decision and monthly costs still hold, but the record's figures come from the workload as it was:"
+    " record it again with advisor adr FILE --supersedes N"
+)
+
+
+def workload_file_notes(r: VerifyResult) -> list[str]:
+    """What verify says of the workload file a record names, when there is something to say:
+    that it is not there, or that it holds another workload (and, for a record that holds all
+    the same, that its figures are from before). Nothing when the file holds the recorded
+    workload, or the record names none."""
+    if r.workload_file is None:
+        return []
+    if r.workload_file_state == "missing":
+        return [f"its workload file {r.workload_file} is not there: the record's own inputs are checked"]
+    if r.workload_file_state != "changed":
+        return []
+    changed = "; ".join(f"{c.field} {shown(c.recorded)} -> {shown(c.current)}" for c in r.workload_changes)
+    return [f"the workload changed since the record: {changed}", *([STALE_FIGURES] if r.status == "holds" else [])]
+
+
 def _change(value: float | None) -> str:
     return "from nothing" if value is None else f"{'+' if value >= 0 else '-'}{percent(abs(value))}"
 
@@ -30,6 +54,8 @@ def _change(value: float | None) -> str:
 def describe_changes(r: VerifyResult) -> list[str]:
     """What differs from when the record was written, one line each (rules, prices, costs)."""
     out: list[str] = []
+    if r.status in ("holds", "drifted"):
+        out += workload_file_notes(r)
     if r.status == "drifted" and r.message:  # a note on how it was checked (a superseded mark that does not count)
         out.append(r.message)
     if r.status == "inconsistent" and len(r.problems) > 1:
@@ -165,6 +191,11 @@ def format_github(results: Sequence[VerifyResult], *, allow_empty: bool = False)
             for shutdown in r.model_shutdowns:
                 where, title = f"file={_escape_property(r.path)}", _escape_property(f"advisor verify: {RETIRING}")
                 lines.append(f"::warning {where},title={title}::{_escape_data(f'{RETIRING}: {shutdown}')}")
+            if r.status == "holds" and (notes := workload_file_notes(r)):
+                # Not there, or another workload than recorded: the record holds, but on what?
+                where = f"file={_escape_property(r.path)}"
+                title = _escape_property(f"advisor verify: workload file {r.workload_file_state}")
+                lines.append(f"::warning {where},title={title}::{_escape_data(chr(10).join(notes))}")
     if found_nothing(results) and not allow_empty:
         lines.append(f"::error title=advisor verify::{_escape_data(summary(results))}")
     lines.append(summary(results, allow_empty=allow_empty))
