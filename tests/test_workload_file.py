@@ -1,0 +1,321 @@
+"""A record and the workload file it was written from: `advisor adr FILE` names the file
+(relative to the record's folder, under the digest), and `advisor verify` holds the record to
+the file as it is now.
+
+Each test is a way a team's CI could be fooled: the workload file edited (another model, ten
+times the traffic) without a new record, and the old record still reading "holds".
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor import InputError, assess, load_profile, render_adr, verify, write_adr
+
+from .conftest import EXAMPLES, run_cli
+from .test_records import DATE, FIXED, PRICE_DATE
+from .test_verify import edit, run_verify
+
+KEY = "  workload_file: ../../workloads/chat.yaml\n"
+DRIFT = ("    the workload changed since the record: requests_per_month 400,000 -> 4,000,000;"
+         " model gpt-5.4 -> gpt-5.4-mini")
+STALE = ("    the decision and monthly costs still hold, but the record's figures come from the workload as it was:"
+         " record it again with advisor adr FILE --supersedes N")
+MISSING = "    its workload file ../../workloads/chat.yaml is not there: the record's own inputs are checked"
+
+
+def repo(root: Path) -> Path:
+    """A repository: workloads/chat.yaml (the chatbot example) and docs/decisions/ to record it in."""
+    (root / "workloads").mkdir(parents=True)
+    shutil.copyfile(EXAMPLES / "chatbot.yaml", root / "workloads" / "chat.yaml")
+    return root
+
+
+def adr(capsys, workload: Path, folder: Path, *extra: str) -> Path:
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", folder, *FIXED, *extra)
+    assert code_ == 0, err
+    return Path(out.strip())
+
+
+@pytest.fixture
+def recorded(tmp_path, capsys) -> tuple[Path, Path]:
+    """(the workload file, the record written from it with `advisor adr FILE --dir D`)."""
+    root = repo(tmp_path / "repo")
+    workload = root / "workloads" / "chat.yaml"
+    return workload, adr(capsys, workload, root / "docs" / "decisions")
+
+
+def headline(record: Path, status: str = "holds (streaming)") -> str:
+    return f"{record}: {status}"
+
+
+SUMMARY_HOLDS = "1 record: 1 holds, 0 drifted, 0 inconsistent, 0 unverifiable"
+
+
+# -- what adr writes -------------------------------------------------------------------------------
+
+
+def test_a_record_names_its_workload_file_from_its_own_folder_whatever_the_working_folder(
+    tmp_path, capsys, monkeypatch, recorded
+):
+    workload, record = recorded
+    text = record.read_text(encoding="utf-8")
+    assert KEY in text
+    assert "from its workload file `../../workloads/chat.yaml` (relative to this record) once that changes:" in text
+    # Run from inside the repository, with relative paths: the same record, byte for byte.
+    monkeypatch.chdir(workload.parent)
+    again = adr(capsys, Path("chat.yaml"), Path("../docs/other"))
+    assert again.read_bytes() == text.encode("utf-8")
+    # The Python API, as the README's table has it: the same record.
+    a = assess(load_profile(workload), price_date=datetime.date.fromisoformat(PRICE_DATE))
+    api = write_adr(a, tmp_path / "repo" / "docs" / "api", date=DATE, workload_file=workload)
+    assert api.read_bytes() == text.encode("utf-8")
+
+
+def test_a_record_names_a_linked_folder_by_where_it_is_and_a_linked_file_as_the_link(tmp_path, capsys):
+    root = repo(tmp_path / "repo")
+    (tmp_path / "through").symlink_to(root)  # a repository reached through a link
+    record = adr(capsys, tmp_path / "through" / "workloads" / "chat.yaml", tmp_path / "through" / "docs" / "decisions")
+    assert KEY in record.read_text(encoding="utf-8")
+    (root / "workloads" / "current.yaml").symlink_to("chat.yaml")  # the link is what the repository holds
+    record = adr(capsys, root / "workloads" / "current.yaml", root / "docs" / "decisions")
+    assert "  workload_file: ../../workloads/current.yaml\n" in record.read_text(encoding="utf-8")
+    code_, out, _ = run_verify(capsys, root / "docs" / "decisions")
+    assert code_ == 0 and out.splitlines()[-1] == "2 records: 2 holds, 0 drifted, 0 inconsistent, 0 unverifiable"
+
+
+def test_write_adr_refuses_a_workload_file_that_is_not_the_assessed_workload(tmp_path):
+    root = repo(tmp_path)
+    a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), price_date=datetime.date.fromisoformat(PRICE_DATE))
+    with pytest.raises(InputError, match=r"does not hold the workload assessed \(it differs in name, .*interaction"):
+        write_adr(a, root / "docs", workload_file=root / "workloads" / "chat.yaml")
+    assert not (root / "docs").exists()
+
+
+def test_a_record_from_the_questionnaire_names_no_file_and_verifies_as_before(tmp_path, capsys):
+    """The questionnaire's download (render_adr, as questionnaire/record.py calls it) has no file."""
+    a = assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=datetime.date.fromisoformat(PRICE_DATE))
+    text = render_adr(a, date=DATE)
+    assert "workload_file" not in text and "from its workload file" not in text
+    record = tmp_path / "0001-customer-chatbot-stream-the-answer.md"
+    record.write_text(text, encoding="utf-8")
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 0 and out.splitlines() == [headline(record), SUMMARY_HOLDS]
+    code_, out, _ = run_verify(capsys, record, "--format", "json")
+    (entry,) = json.loads(out)["records"]
+    assert (entry["workload_file"], entry["workload_file_state"], entry["workload_changes"]) == (None, None, [])
+
+
+def test_the_workload_files_path_is_under_the_digest(capsys, recorded):
+    _, record = recorded
+    edit(record, KEY, "  workload_file: ../../workloads/other.yaml\n")
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 1
+    assert out.splitlines()[0] == (
+        f"{record}: INCONSISTENT: the inputs no longer match the digest written with them: they were edited by hand"
+    )
+
+
+# -- what verify says ------------------------------------------------------------------------------
+
+
+def test_an_unchanged_workload_file_holds_as_before(capsys, recorded):
+    _, record = recorded
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 0 and out.splitlines() == [headline(record), SUMMARY_HOLDS]
+    code_, out, _ = run_verify(capsys, record, "--format", "json")
+    (entry,) = json.loads(out)["records"]
+    assert entry["workload_file"] == "../../workloads/chat.yaml"
+    assert entry["workload_file_state"] == "unchanged" and entry["workload_changes"] == [] and entry["changes"] == []
+
+
+def test_a_reformatted_workload_file_is_the_same_workload(capsys, recorded):
+    """Comments, key order, quoting and how a number is written are not the workload."""
+    workload, record = recorded
+    data = yaml.safe_load(workload.read_text(encoding="utf-8"))
+    lines = [f"{key}: {json.dumps(value)}  # {key}" for key, value in reversed(data.items())]
+    text = "# rewritten by hand\n\n" + "\n".join(lines) + "\n"
+    workload.write_text(text.replace("400000", "400_000").replace("2.5", "2.50"), encoding="utf-8")
+    assert load_profile(workload).model_dump() == load_profile(EXAMPLES / "chatbot.yaml").model_dump()
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 0 and out.splitlines() == [headline(record), SUMMARY_HOLDS]
+    (result,) = verify(record, price_date=datetime.date.fromisoformat(PRICE_DATE))
+    assert result.workload_file_state == "unchanged"  # read, and found the same
+
+
+def test_a_workload_file_with_another_model_and_ten_times_the_traffic_drifts(capsys, recorded):
+    workload, record = recorded
+    edit(workload, "model: gpt-5.4", "model: gpt-5.4-mini")
+    edit(workload, "requests_per_month: 400000", "requests_per_month: 4000000")
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 1
+    lines = out.splitlines()
+    assert lines[:2] == [
+        headline(record, "DRIFTED (streaming still chosen; monthly costs moved beyond the tolerance)"), DRIFT,
+    ]
+    assert "    monthly cost of streaming (the recorded choice): $3,777 -> $10,977 (+191%, beyond the 10% tolerance)" \
+        in lines
+    # The prices of the recorded model did not move: no price line for the model that changed.
+    assert not any("prices moved" in line for line in lines)
+    code_, out, _ = run_verify(capsys, record, "--format", "json")
+    (entry,) = json.loads(out)["records"]
+    assert entry["status"] == "drifted" and entry["workload_file_state"] == "changed"
+    assert entry["workload_changes"] == [
+        {"field": "requests_per_month", "recorded": 400000, "current": 4000000},
+        {"field": "model", "recorded": "gpt-5.4", "current": "gpt-5.4-mini"},
+    ]
+    assert entry["changes"][0] == DRIFT.strip()
+    code_, out, _ = run_verify(capsys, record, "--format", "github")
+    assert code_ == 1 and out.startswith(f"::error file={record},line=")
+    assert DRIFT.strip() in out
+
+
+def test_a_workload_file_that_now_needs_another_mode_drifts_to_it(capsys, recorded):
+    workload, record = recorded
+    edit(workload, "interaction: chat", "interaction: pipeline")
+    edit(workload, "latency_budget_s: 2.5", "latency_budget_s: 86400")
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 1
+    assert out.splitlines()[:2] == [
+        headline(record, "DRIFTED streaming -> batch"),
+        "    the workload changed since the record: interaction chat -> pipeline; latency_budget_s 2.5 -> 86,400",
+    ]
+
+
+def test_a_changed_workload_file_that_keeps_the_decision_and_costs_holds_with_a_note(capsys, recorded):
+    workload, record = recorded
+    edit(workload, "latency_budget_s: 2.5", "latency_budget_s: 3")
+    edit(workload, "\ndescription: A customer asks questions in the help widget and reads the answer as it appears.",
+         "\ndescription: Questions in the help widget.")
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 0
+    assert out.splitlines() == [
+        headline(record),
+        "    the workload changed since the record: description 'A customer asks questions in the help...'"
+        " -> 'Questions in the help widget.'; latency_budget_s 2.5 -> 3",
+        STALE,
+        SUMMARY_HOLDS,
+    ]
+    code_, out, _ = run_verify(capsys, record, "--format", "github")
+    assert code_ == 0
+    assert f"::warning file={record},title=advisor verify%3A workload file changed::the workload changed" in out
+
+
+def test_a_workload_file_moved_away_is_noted_and_the_record_holds(capsys, recorded):
+    workload, record = recorded
+    workload.rename(workload.with_name("moved.yaml"))
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 0 and out.splitlines() == [headline(record), MISSING, SUMMARY_HOLDS]
+    code_, out, _ = run_verify(capsys, record, "--format", "github")
+    assert code_ == 0
+    assert (f"::warning file={record},title=advisor verify%3A workload file missing::{MISSING.strip()}"
+            in out.splitlines())
+    code_, out, _ = run_verify(capsys, record, "--format", "json")
+    (entry,) = json.loads(out)["records"]
+    assert entry["status"] == "holds" and entry["workload_file_state"] == "missing"
+    # A link to nothing is no file either.
+    workload.symlink_to("nowhere.yaml")
+    assert run_verify(capsys, record)[1].splitlines() == [headline(record), MISSING, SUMMARY_HOLDS]
+
+
+@pytest.mark.parametrize("broken, message", [
+    ("name: x\nmodel: [1\n", "not valid YAML (line 3, column 1): did not find expected ',' or ']'"),
+    (None, "field 'requests_per_month': input should be greater than or equal to 0 (got -5)"),
+    ("unknown model", "field 'model': unknown model 'nope-1' for provider 'openai'"),
+])
+def test_a_workload_file_that_is_no_valid_workload_makes_the_record_unverifiable(capsys, recorded, broken, message):
+    workload, record = recorded
+    if broken is None:
+        edit(workload, "requests_per_month: 400000", "requests_per_month: -5")
+    elif broken == "unknown model":
+        edit(workload, "model: gpt-5.4", "model: nope-1")
+    else:
+        workload.write_text(broken, encoding="utf-8")
+    # What `advisor recommend` says of the file...
+    code_, _, err = run_cli(capsys, "recommend", workload)
+    assert code_ == 2 and err.startswith(f"advisor: error: {workload}: {message}")
+    said = err.strip().removeprefix(f"advisor: error: {workload}: ")
+    # ...verify says under the record, naming the file as the record does.
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 2
+    assert out.splitlines() == [
+        f"{record}: UNVERIFIABLE: its workload file ../../workloads/chat.yaml: {said}",
+        "1 record: 0 holds, 0 drifted, 0 inconsistent, 1 unverifiable",
+    ]
+    (result,) = verify(record, price_date=datetime.date.fromisoformat(PRICE_DATE))
+    assert result.status == "unverifiable" and result.workload_file_state == "invalid"
+
+
+def test_a_copied_repository_checks_its_own_workload_file(tmp_path, capsys, recorded):
+    """A fresh clone elsewhere: the record finds the clone's workload file, not the original's."""
+    _, record = recorded
+    clone = tmp_path / "elsewhere" / "clone"
+    shutil.copytree(tmp_path / "repo", clone, symlinks=True)
+    copied = clone / record.relative_to(tmp_path / "repo")
+    assert run_verify(capsys, copied)[1].splitlines() == [headline(copied), SUMMARY_HOLDS]
+    edit(clone / "workloads" / "chat.yaml", "model: gpt-5.4", "model: gpt-5.4-mini")
+    edit(clone / "workloads" / "chat.yaml", "requests_per_month: 400000", "requests_per_month: 4000000")
+    code_, out, _ = run_verify(capsys, copied)
+    assert code_ == 1 and out.splitlines()[1] == DRIFT
+    assert run_verify(capsys, record)[0] == 0  # the original is untouched
+    # The record found through a linked folder still names the file from its real folder.
+    (tmp_path / "link").symlink_to(clone / "docs")
+    code_, out, _ = run_verify(capsys, tmp_path / "link" / "decisions")
+    assert code_ == 1 and out.splitlines()[1] == DRIFT
+
+
+def test_recording_the_edited_workload_again_supersedes_the_stale_record(tmp_path, capsys, recorded):
+    workload, record = recorded
+    edit(workload, "model: gpt-5.4", "model: gpt-5.4-mini")
+    edit(workload, "requests_per_month: 400000", "requests_per_month: 4000000")
+    assert run_verify(capsys, record.parent)[0] == 1
+    new = adr(capsys, workload, record.parent, "--supersedes", "1")
+    code_, out, _ = run_verify(capsys, record.parent)
+    assert code_ == 0
+    assert out.splitlines() == [
+        f"{record}: superseded (superseded by record 2)",
+        headline(new),
+        "1 record: 1 holds, 0 drifted, 0 inconsistent, 0 unverifiable; 1 superseded",
+    ]
+    # Another workload still cannot supersede it unless forced.
+    code_, _, err = run_cli(capsys, "adr", EXAMPLES / "nightly-ticket-triage.yaml", "--dir", record.parent,
+                            "--supersedes", "2", *FIXED)
+    assert code_ == 2 and "record 2 is about 'Customer chatbot', not 'Nightly ticket classification'" in err
+
+
+def test_a_workload_file_name_is_shown_never_obeyed(tmp_path, capsys):
+    root = tmp_path / "repo"
+    (root / "workloads").mkdir(parents=True)
+    workload = root / "workloads" / "chat\x1b[2J.yaml"
+    shutil.copyfile(EXAMPLES / "chatbot.yaml", workload)
+    record = adr(capsys, workload, root / "docs" / "decisions")
+    text = record.read_text(encoding="utf-8")
+    assert "`../../workloads/chat\\x1b[2J.yaml`" in text and "\x1b" not in text.split("```yaml")[0]
+    assert '  workload_file: "../../workloads/chat\\e[2J.yaml"\n' in text
+    workload.unlink()
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 0 and "\x1b" not in out
+    assert "    its workload file ../../workloads/chat\\x1b[2J.yaml is not there" in out
+
+
+def test_no_relative_path_no_key_and_the_command_says_so(tmp_path, capsys, monkeypatch):
+    """Windows has no relative path to another drive; a record then names no file, and says
+    nothing it cannot keep."""
+    root = repo(tmp_path)
+
+    def no_path(path, start=os.curdir):
+        raise ValueError("path is on mount 'D:', start on mount 'C:'")
+
+    monkeypatch.setattr(os.path, "relpath", no_path)
+    code_, out, err = run_cli(capsys, "adr", root / "workloads" / "chat.yaml", "--dir", root / "docs", *FIXED)
+    assert code_ == 0
+    assert "the record does not name its workload file" in err and "checks the record's own inputs only" in err
+    text = Path(out.strip()).read_text(encoding="utf-8")
+    assert "workload_file" not in text and "from its workload file" not in text
