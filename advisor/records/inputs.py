@@ -1,5 +1,6 @@
 """The inputs a decision record embeds, as YAML in one fenced ``yaml`` code block: the exact
-workload, how the decision was made (advisor version, rule set, weights, prices, the rules
+workload (and, when it came from a file, that file's path from the record's folder: see
+advisor.records.workload), how the decision was made (advisor version, rule set, weights, prices, the rules
 that fired and their thresholds), what it cost, what the record's text states, and a
 digest of it all (an unkeyed SHA-256: it catches an edit made by mistake, not a forger, who
 can recompute it; review in git is what guards a record). ``advisor verify`` reads it back to

@@ -10,7 +10,14 @@ from the inputs it embeds and gets one status:
   rationale, or a further visible decision line), or the inputs no longer match the digest written with them, or they
   no longer give the decision the record names under the same rules, prices and advisor.
 - ``unverifiable``: the record says advisor wrote it, but its inputs are missing,
-  duplicated or invalid (a NaN or negative weight included), or cannot be evaluated today.
+  duplicated or invalid (a NaN or negative weight included), or cannot be evaluated today;
+  or the workload file it names is no valid workload.
+
+A record that names the workload file it was written from (``record.workload_file``) is held
+to that file as it is now: when the file holds another workload than the embedded one
+(compared as validated data), the file's workload is assessed and the record judged against
+it, with the fields that changed; a file that is not there is noted, and the record's own
+inputs are checked.
 
 Files that are not advisor records are ``skipped``; a record visibly marked superseded by a
 decision record that exists (advisor's, or one with a title) is ``superseded`` (no longer in
