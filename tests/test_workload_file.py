@@ -19,7 +19,7 @@ import yaml
 
 from advisor import InputError, assess, load_profile, render_adr, verify, write_adr
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, RETIRING, run_cli
 from .test_records import DATE, FIXED, PRICE_DATE
 from .test_verify import edit, run_verify
 
@@ -319,3 +319,30 @@ def test_no_relative_path_no_key_and_the_command_says_so(tmp_path, capsys, monke
     assert "the record does not name its workload file" in err and "checks the record's own inputs only" in err
     text = Path(out.strip()).read_text(encoding="utf-8")
     assert "workload_file" not in text and "from its workload file" not in text
+
+
+def test_a_file_name_that_is_not_utf8_is_not_named(tmp_path, capsys):
+    """A record holds text: a Latin-1 file name has no path a record can keep."""
+    root = repo(tmp_path)
+    workload = root / "workloads" / os.fsdecode(b"chat-\xe9.yaml")
+    shutil.copyfile(EXAMPLES / "chatbot.yaml", workload)
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", root / "docs", *FIXED)
+    assert code_ == 0 and "the record does not name its workload file" in err
+    assert "workload_file" not in Path(out.strip()).read_text(encoding="utf-8")
+
+
+def test_a_workload_moved_off_a_model_shut_down_is_judged_from_its_file(tmp_path, capsys):
+    """The record's own model is gone (its inputs cannot be assessed today), but the team moved
+    the workload file to a current model: the record is judged against the file, and drifts."""
+    root = tmp_path / "repo"
+    (root / "workloads").mkdir(parents=True)
+    workload = root / "workloads" / "chat.yaml"
+    shutil.copyfile(RETIRING / "chatbot.yaml", workload)  # on gpt-4o-mini, shut down on 2027-01-14
+    record = adr(capsys, workload, root / "docs" / "decisions")
+    after = ["--price-date", "2027-02-01"]
+    code_, out, _ = run_cli(capsys, "verify", record, *after)
+    assert code_ == 2 and "cannot re-evaluate the embedded inputs today" in out
+    edit(workload, "model: gpt-4o-mini", "model: gpt-5.4-mini")
+    code_, out, _ = run_cli(capsys, "verify", record, *after)
+    assert code_ == 1
+    assert out.splitlines()[1] == "    the workload changed since the record: model gpt-4o-mini -> gpt-5.4-mini"

@@ -13,12 +13,14 @@ against the real folder of the record file.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from advisor.core.profile import WorkloadProfile
 
+_DRIVE = re.compile(r"[A-Za-z]:[/\\]")  # C:/ or C:\: absolute on Windows
 _TEXT_MAX = 40  # a changed text longer than this is shortened in a change line
 
 
@@ -44,7 +46,7 @@ def recorded_path_problem(text: str) -> str | None:
         return "is empty"
     if "\x00" in text:
         return "holds a NUL character"
-    if text.startswith("/") or (len(text) > 1 and text[1] == ":"):
+    if text.startswith(("/", "\\")) or _DRIVE.match(text):
         return "must be relative to the record's folder, not absolute"
     try:
         text.encode("utf-8")
