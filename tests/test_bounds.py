@@ -150,8 +150,15 @@ ABSURD = re.compile(r"\b(inf|nan|Infinity|NaN)\b|(?<![\w.])\d+(?:\.\d+)?[eE][-+]
 def absurd(text: str, *names: str) -> list[str]:
     """Lines with a figure no one should read; ``names`` (a workload's own name) are not figures."""
     for name in names:
-        text = text.replace(name, "")
+        # Replaced by a word character, not removed: a name "o" taken out of "gpt-5-nano" would
+        # leave "gpt-5-nan", a NaN no one wrote.
+        text = text.replace(name, "_")
     return [line.strip()[:200] for line in text.splitlines() if ABSURD.search(_without_inputs(line))]
+
+
+def test_a_workload_name_taken_out_of_the_text_makes_no_figure():
+    assert absurd("on gpt-5-nano at $0.05", "o") == []
+    assert absurd("a figure of nan", "x") != []
 
 
 def _without_inputs(line: str) -> str:
