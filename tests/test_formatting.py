@@ -110,3 +110,21 @@ def test_a_list_item_in_a_sentence_lowers_its_first_letter_and_nothing_else(item
 @given(st.text(min_size=1))
 def test_a_list_item_in_a_sentence_changes_at_most_its_first_letter(item: str) -> None:
     assert in_a_sentence(item) in (item, item[0].lower() + item[1:])
+
+
+@pytest.mark.parametrize(
+    ("ratio", "said"), [(1.0416, "1.04x"), (1.00001, "1.00001x"), (1.0, "1x"), (0.996, "0.996x"), (3.3, "3.3x"), (2.54, "2.5x")]
+)
+def test_a_multiple_of_a_limit_never_reads_as_the_limit_itself(ratio, said):
+    # A peak 4% over the limit printed "OVER LIMIT: peak use is 1x the limit".
+    from advisor.core.figures import times
+
+    assert times(ratio) == said
+
+
+@given(st.floats(min_value=0.5, max_value=9.99, allow_nan=False).filter(lambda r: abs(r - 1) >= 1e-5))
+def test_a_multiple_other_than_one_is_never_said_as_one(ratio):
+    # (to six significant digits: closer to 1 than 1e-5 it is said as 1)
+    from advisor.core.figures import times
+
+    assert times(ratio) != "1x"

@@ -181,7 +181,14 @@ def times(ratio: float) -> str:
         return NOT_A_NUMBER
     if ratio >= 10:
         return f"{count(ratio)}x"
-    return f"{ratio:.2g}x"
+    # More digits where two would say "1x" of a ratio that is not 1: 4% over a limit is
+    # "1.04x", not "1x", which reads as exactly at it.
+    text = f"{ratio:.2g}"
+    for digits in range(3, 7):
+        if ratio == 1 or float(text) != 1:
+            break
+        text = f"{ratio:.{digits}g}"
+    return f"{text}x"
 
 
 def fact_text(name: str, value: Any) -> str:
