@@ -599,7 +599,7 @@ def test_step_names_read_as_typed_in_the_context(template):
     text = render_adr(fixed_assessment(data), template=template, date=datetime.date.fromisoformat(DATE))
     paragraph = next(p for p in re.findall(r"<p>(.*?)</p>", to_html(text), re.DOTALL) if "in all:" in p)
     assert "in all: search & rank (gpt-5.4), " in visible_text(paragraph)
-    assert ", draft *v2* <final> [x] (gpt-5.5). The output of draft *v2* <final> [x] is the request's result," in (
+    assert ", draft *v2* <final> [x] (gpt-5.5). The output of the step 'draft *v2* <final> [x]' is the request's result:" in (
         visible_text(paragraph)
     )
 

@@ -109,10 +109,10 @@ def test_a_person_reads_the_shown_step_only_where_a_person_watches(written: dict
     is written, so neither its record nor its summary says so; the help-centre chat's reader does."""
     for name in ("support-agent-tools madr", "support-agent-tools nygard"):
         assert "A person reads the output of" not in written[name]
-        assert "The output of reply is the request's result, prose text." in written[name]
+        assert "The output of the step 'reply' is the request's result: prose text." in written[name]
     assert "the step whose output the person reads" not in written["support-agent-tools text"]
     assert "(* the step whose output is the request's result)" in written["support-agent-tools text"]
-    assert "A person reads the output of answer, prose text." in written["rag-chat-rewrite madr"]
+    assert "A person reads the output of the step 'answer': prose text." in written["rag-chat-rewrite madr"]
     assert "(* the step whose output the person reads as it appears)" in written["rag-chat-rewrite text"]
 
 

@@ -135,11 +135,11 @@ def _workload_words(a: Assessment) -> list[str]:
         # Plain text, as every sentence here: the template escapes the sentences once.
         named = ", ".join(f"{s.name}{f' x{s.calls}' if s.calls > 1 else ''} ({s.model})" for s in steps)
         shown = next(s for s in steps if s.shown)
-        read = (f"A person reads the output of {shown.name}" if w.interaction in WATCHED
-                else f"The output of {shown.name} is the request's result")
+        read = (f"A person reads the output of the step '{shown.name}'" if w.interaction in WATCHED
+                else f"The output of the step '{shown.name}' is the request's result")
         sentences.append(
             f"It makes {w.requests_per_month:,} requests a month{peak}; each runs {_plural(len(steps), 'step')} in"
-            f" sequence, {_plural(a.latency.calls, 'model call')} in all: {named}. {read},"
+            f" sequence, {_plural(a.latency.calls, 'model call')} in all: {named}. {read}:"
             f" {words.output_format[w.output_format].phrase}."
         )
     sentences.append(f"The result must be usable within {budget_words(a, 0)} at p95.{chain}")
