@@ -1073,3 +1073,13 @@ def test_a_record_of_something_other_than_an_assessment_is_an_input_error(tmp_pa
         with pytest.raises(InputError, match=r"expects an Assessment, as advisor.assess\(profile\) returns \(got dict\)"):
             call()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_decision_names_a_lever_that_changes_the_mode_when_the_first_two_do_not():
+    # The reasoning contract check: two model swaps keep it a job, the third lever (gpt-5.4
+    # without reasoning) makes it a 4 s sync call. The summary lists all three; the record named
+    # only the first two, and a board never saw the one that changes the decision.
+    a = fixed_assessment(EXAMPLES / "reasoning-contract-check.yaml")
+    assert [lever.recommendation for lever in a.levers[:2]] == ["async", "async"]
+    outcome = render_adr(a, date=DATE).split("## Decision Outcome")[1].split("\n### ")[0]
+    assert "the recommendation becomes sync, which meets its contract; the end-to-end p95 is 4.08 s" in outcome

@@ -26,6 +26,7 @@ from advisor.core.clock import today
 from advisor.core.conditions import condition_facts
 from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError
+from advisor.core.levers import Lever
 from advisor.core.policy import fill
 from advisor.core.profile import MODES, WATCHED, Mode, check_name, load_profile
 from advisor.core.provider import SHUTDOWN, batch_usually_in_time, batch_window_words
@@ -605,6 +606,16 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
             "quoted": quoted, "risk": risk}
 
 
+def _levers_shown(a: Assessment, most: int = 2) -> list[Lever]:
+    """The levers the decision names: the first ``most`` (the largest effect first), and the
+    first that changes the mode where none of those does (a lever that makes a reasoning step a
+    4 s sync call matters more to a board than a third model swap that keeps it a job)."""
+    shown = list(a.levers[:most])
+    if all(lever.recommendation == a.recommendation for lever in shown):
+        shown += [lever for lever in a.levers[most:] if lever.recommendation != a.recommendation][:1]
+    return shown
+
+
 def _fired(a: Assessment, quoted: set[str]) -> list[dict[str, Any]]:
     """Every rule that fired, its full reason said once (``quoted``: already said in full
     where it argues), its source by title."""
@@ -970,6 +981,7 @@ def record_context(
         # The levers (what would make it feasible or cheaper) beside the decision; the what-ifs
         # that change the mode and that no lever already says.
         "levers": [lever.model_dump(mode="json") for lever in a.levers],
+        "levers_shown": [lever.model_dump(mode="json") for lever in _levers_shown(a)],
         "what_would_change_unlike_levers": [
             c.model_dump(mode="json") for c in a.what_would_change
             if c.new_recommendation != a.recommendation
