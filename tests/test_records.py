@@ -1083,3 +1083,15 @@ def test_the_decision_names_a_lever_that_changes_the_mode_when_the_first_two_do_
     assert [lever.recommendation for lever in a.levers[:2]] == ["async", "async"]
     outcome = render_adr(a, date=DATE).split("## Decision Outcome")[1].split("\n### ")[0]
     assert "the recommendation becomes sync, which meets its contract; the end-to-end p95 is 4.08 s" in outcome
+
+
+def test_a_lever_to_another_model_says_its_answers_are_not_judged():
+    # A board read "With claude-haiku-4-5: async meets its contract" for a legal review as
+    # "equivalent": a model lever is judged on speed, price and limits only, and says so once.
+    note = "a lever to another model is judged on its speed, price and limits, not on its answers"
+    swap = fixed_assessment(EXAMPLES / "reasoning-contract-check.yaml")
+    assert note in " ".join(render_text(swap).split())
+    assert note in render_adr(swap, date=DATE).split("## Decision Outcome")[1].split("\n### ")[0]
+    cache_only = fixed_assessment(EXAMPLES / "support-reply-draft.yaml")
+    assert all("model" not in field for lever in cache_only.levers for field in lever.changes)
+    assert note not in " ".join(render_text(cache_only).split()) and note not in render_adr(cache_only, date=DATE)

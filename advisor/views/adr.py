@@ -45,6 +45,7 @@ from .formatting import (
     calls_p95,
     count,
     headroom_words,
+    levers_note,
     measured_sentence,
     money,
     money_or_none,
@@ -982,6 +983,7 @@ def record_context(
         # that change the mode and that no lever already says.
         "levers": [lever.model_dump(mode="json") for lever in a.levers],
         "levers_shown": [lever.model_dump(mode="json") for lever in _levers_shown(a)],
+        "levers_note": levers_note(_levers_shown(a)),
         "what_would_change_unlike_levers": [
             c.model_dump(mode="json") for c in a.what_would_change
             if c.new_recommendation != a.recommendation

@@ -38,11 +38,12 @@ from advisor.core.provider import batch_window_words
 from advisor.core.validation import plain
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from advisor.core.assessment import Assessment, PriceBasis
     from advisor.core.cost import ModeCost
     from advisor.core.latency import LatencyEstimate
+    from advisor.core.levers import Lever
     from advisor.core.profile import Evidence, Mode
 
 
@@ -105,6 +106,17 @@ def at_risk_sentence(a: Assessment) -> str | None:
     it; else None."""
     risk = batch_window_risk(a) if a.feasible else None
     return None if risk is None else f"Feasible, but {a.recommendation} is {AT_RISK}: {risk}."
+
+
+def levers_note(levers: Iterable[Lever]) -> str:
+    """What the levers rest on, said once before them: each was found by re-running the
+    assessment, and a lever that swaps the model is judged on speed, price and limits alone,
+    not on the quality of its answers."""
+    swaps = any(field == "model" or field.endswith(".model") for lever in levers for field in lever.changes)
+    return "each found by re-running the assessment" + (
+        "; a lever to another model is judged on its speed, price and limits, not on its answers:"
+        " evaluate them before switching" if swaps else ""
+    )
 
 
 def in_a_sentence(item: str) -> str:

@@ -20,6 +20,7 @@ from .formatting import (
     budget_words,
     calls_p95,
     count,
+    levers_note,
     measured_sentence,
     money,
     money_or_none,
@@ -126,7 +127,7 @@ def render_text(a: Assessment) -> str:
             add(_wrap(f"{e.mode} ({modes[e.mode].label}): {e.reasons[0]} ({', '.join(e.rules)})", "  "))
     if a.levers:
         add("")
-        add("Levers (each found by re-running the assessment)")
+        add(_wrap(f"Levers ({levers_note(a.levers)})", ""))
         for lever in a.levers:
             changes = ", ".join(
                 f"{field} = {_setting(value)}" if value is not None
