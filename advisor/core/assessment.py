@@ -33,6 +33,7 @@ from .levers import Lever, find_levers
 from .prices import RateSet
 from .probe import ModeProbe
 from .profile import MODES, Mode, WorkloadProfile, parse_profile
+from .provider import typical_batch_assumption
 from .rule import Rule
 from .rules import RuleSet, load_rules
 from .situation import Situation, situate
@@ -423,10 +424,10 @@ def build_assessment(
         "risks": shared.risks(winner, situation.latency.calls > 1),
         "checklist": checklist,
         # Measured figures say so first: "measured from N traces between A and B".
-        "assumptions": (
-            [situation.profile.evidence.assumption(), *situation.assumptions]
-            if situation.profile.evidence else situation.assumptions
-        ),
+        "assumptions": [
+            *([situation.profile.evidence.assumption()] if situation.profile.evidence else []),
+            *situation.assumptions, *_typical_batch(ruleset, situation),
+        ],
         "facts": situation.facts,
     }
     assessment = Assessment.model_validate(data)
@@ -677,6 +678,16 @@ def _lazy_adapters() -> dict[str, TypeAdapter[Any]]:
         "levers": TypeAdapter(list[Lever]),
         "sources": TypeAdapter(dict[str, SourceInfo]),
     }
+
+
+def _typical_batch(ruleset: RuleSet, situation: Situation) -> list[Assumption]:
+    """What most batches take, where the batch option's words lean on it (provider.py)."""
+    profile = situation.profile
+    found = typical_batch_assumption(
+        ruleset.catalogue, profile.provider, situation.facts.get("batch_window_s"), profile.latency_budget_s,
+        situation.latency.calls,
+    )
+    return [found] if found is not None else []
 
 
 def _documents(ruleset: RuleSet, ids: list[str]) -> dict[str, str]:

@@ -22,7 +22,9 @@ from .catalogue import Catalogue
 # build effort, the retry back-off), whatever rule set decides. Its id names that document in
 # every rule set: a rule set may list it under its shipped title, not give the id to another.
 INTEGRATION_PATTERNS = "003_a5044114f5d4f089.txt"
-ADVISOR_CITED_DOCUMENTS = (INTEGRATION_PATTERNS,)
+# When to Skip Real-Time LLM Inference: what most batches take where the provider says nothing.
+SKIP_REAL_TIME = "002_a8123194d0372aa9.txt"
+ADVISOR_CITED_DOCUMENTS = (SKIP_REAL_TIME, INTEGRATION_PATTERNS)
 
 
 class SourceInfo(BaseModel):

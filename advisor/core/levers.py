@@ -50,7 +50,7 @@ from .figures import count, digits_apart, duration_unit, money, seconds
 from .latency import model_speed
 from .probe import Decision, ModeProbe
 from .profile import Mode, WorkloadProfile
-from .provider import batch_window_words, offered_service_tiers, provider_tier
+from .provider import batch_window_words, offered_service_tiers, provider_tier, usual_batch_s
 from .situation import Situation
 from .steps import WorkStep
 from .variables import Value, field_range
@@ -130,7 +130,8 @@ class _Finder:
         elif mode == "batch" and window is not None:  # batch is judged by its window, as the record judges it
             budget = situation.profile.latency_budget_s
             extra = _budget_extra_digits(budget, self.base.profile.latency_budget_s, self.budget_lines)
-            latency = batch_window_words(window, budget, lat.calls, extra=extra)
+            usual = usual_batch_s(self.probe.ruleset.catalogue, situation.profile.provider)
+            latency = batch_window_words(window, budget, lat.calls, extra=extra, usual_s=usual)
         else:
             latency = f"the end-to-end p95 is {seconds(lat.end_to_end_p95_s)}"
         if at_risk:

@@ -12,41 +12,96 @@ from dataclasses import dataclass
 
 from .assumption import Assumption
 from .catalogue import Catalogue, ModelSpec, ResolvedModel
+from .citation import SKIP_REAL_TIME
 from .errors import InputError, UnknownModelError
 from .figures import budget_seconds, seconds
 from .profile import WorkloadProfile
 from .steps import WorkStep
 
 # "In practice, most batches complete well under an hour despite the 24-hour guarantee"
-# (When to Skip Real-Time LLM Inference § Where the Break-Even Actually Is).
+# (When to Skip Real-Time LLM Inference § Where the Break-Even Actually Is): the general
+# statement, for a provider whose own figure (the catalogue's usually_within_h) is unknown.
 USUAL_BATCH_S = 3600.0
+USUAL_BATCH_SOURCE = f"{SKIP_REAL_TIME} § Where the Break-Even Actually Is"
+# The assumption that says what typical batch completion is taken to be, and from where.
+TYPICAL_BATCH = "typical batch completion"
 
 
-def batch_usually_in_time(window_s: float, budget_s: float, calls: int = 1) -> bool:
+def batch_usually_in_time(
+    window_s: float, budget_s: float, calls: int = 1, *, usual_s: float | None = None
+) -> bool:
     """A budget shorter than the batch window, but long enough for most batches (one per
-    dependent call, each well under an hour): batch is then a risk, not a miss."""
-    return window_s > budget_s >= USUAL_BATCH_S * calls
+    dependent call, each within ``usual_s``: the provider's own figure where the catalogue
+    has one, else well under an hour): batch is then a risk, not a miss."""
+    return window_s > budget_s >= (usual_s or USUAL_BATCH_S) * calls
+
+
+def usual_batch_s(catalogue: Catalogue, provider: str) -> float | None:
+    """The time the provider says most of its batches finish within (the catalogue's
+    ``usually_within_h``), in seconds; None where it publishes none."""
+    offer = batch_offer(catalogue, provider)
+    return offer.usually_within_h * 3600.0 if offer.available and offer.usually_within_h else None
+
+
+def usually_words(usual_s: float | None, calls: int = 1) -> str:
+    """What most batches take: the provider's own figure ("most batches finish in under 1 h"),
+    else the general statement ("most batches complete well under an hour")."""
+    if usual_s is None:
+        return ("most batches complete well under an hour" if calls == 1
+                else f"its {calls} batches run one after another, most each well under an hour")
+    return (f"most batches finish in under {seconds(usual_s)}" if calls == 1
+            else f"its {calls} batches run one after another, most each in under {seconds(usual_s)}")
+
+
+def typical_batch_assumption(
+    catalogue: Catalogue, provider: str, window_s: float | None, budget_s: float, calls: int = 1
+) -> Assumption | None:
+    """Where the record leans on what most batches take (a budget shorter than the batch
+    window but long enough for most batches: "at risk", not missed), what that is taken to
+    be and from where: the provider's own figure with its catalogue source, else the general
+    statement of When to Skip Real-Time LLM Inference. None where nothing leans on it."""
+    usual = usual_batch_s(catalogue, provider)
+    if window_s is None or not batch_usually_in_time(window_s, budget_s, calls, usual_s=usual):
+        return None
+    spec = catalogue.provider(provider)
+    name = spec.name if spec is not None else provider
+    window = seconds(window_s / calls)
+    if usual is not None:
+        offer = batch_offer(catalogue, provider)
+        return Assumption(
+            name=TYPICAL_BATCH,
+            value=f"{usually_words(usual)} ({name}'s own figure); only its window of {window} is guaranteed",
+            source=offer.source, source_ids=offer.source_ids,
+        )
+    return Assumption(
+        name=TYPICAL_BATCH,
+        value=f"{usually_words(None)}, a general statement across providers: {name} publishes no typical completion"
+        f" time in the provider catalogue, and guarantees only its window of {window}",
+        source=USUAL_BATCH_SOURCE, source_ids=(SKIP_REAL_TIME,),
+    )
 
 
 def batch_window_words(
-    window_s: float, budget_s: float, calls: int = 1, *, extra: int = 0, lines: Iterable[float] = ()
+    window_s: float, budget_s: float, calls: int = 1, *, extra: int = 0, lines: Iterable[float] = (),
+    usual_s: float | None = None,
 ) -> str:
     """When a batch's results come, against the budget: within the provider's window, and,
     where the budget is shorter than the window, that most batches finish well under an hour
     but only the window is guaranteed (When to Skip Real-Time LLM Inference § Where the
     Break-Even Actually Is: providers "just won't guarantee faster"). ``extra``: digits a
     time set against the budget needs to read apart from it (advisor.core.figures); ``lines``:
-    the rule set's thresholds on the budget, which the budget is said apart from."""
+    the rule set's thresholds on the budget, which the budget is said apart from; ``usual_s``:
+    what the provider says most of its batches take (usual_batch_s), None for the general
+    statement."""
     window, budget = seconds(window_s, extra), budget_seconds(budget_s, extra, lines)
     # The window is one per dependent call: 4 days for 4 calls of a 24 h window.
     within = (f"the provider's batch window of {window}" if calls == 1
               else f"{window}, the provider's batch window for each of {calls} dependent calls")
     if budget_s >= window_s:
         return f"results come within {within}"
-    if not batch_usually_in_time(window_s, budget_s, calls):  # what most batches take is beside the point
+    if not batch_usually_in_time(window_s, budget_s, calls, usual_s=usual_s):  # what most take is beside the point
         return f"results come within {within}, longer than the budget of {budget}"
-    usually = ("most batches complete well under an hour" if calls == 1
-               else f"its {calls} batches run one after another, most each well under an hour")
+    usually = usually_words(usual_s, calls)
     guaranteed = (f"its window of {window}" if calls == 1
                   else f"{window}, its window for each of {calls} dependent calls")
     late = f"longer than the budget of {budget}"

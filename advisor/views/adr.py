@@ -56,6 +56,7 @@ from .formatting import (
     seconds,
     times,
     tradeoff_in_words,
+    usual_batch,
 )
 from .limits import (
     NEVER_DRAINS,
@@ -375,7 +376,8 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         window = a.facts.get("batch_window_s")
         if not a.pricing.batch_available or window is None:
             return False, "the provider has no batch API"
-        words = batch_window_words(window, budget, a.latency.calls, extra=extra, lines=budget_lines(a))
+        words = batch_window_words(window, budget, a.latency.calls, extra=extra, lines=budget_lines(a),
+                                   usual_s=usual_batch(a))
         if budget >= window:
             return True, f"{words}, within the budget of {budget_words(a)}"
         return False, words
@@ -441,8 +443,10 @@ def latency_short(a: Assessment, mode: str) -> str:
         window = a.facts.get("batch_window_s")
         if not a.pricing.batch_available or not window:
             return "no batch API"
-        if batch_usually_in_time(window, a.workload.latency_budget_s, lat.calls):  # as batch_window_words says
-            return f"results guaranteed within {said(window)}, most batches well under an hour"
+        usual = usual_batch(a)
+        if batch_usually_in_time(window, a.workload.latency_budget_s, lat.calls, usual_s=usual):  # as its words say
+            most = "most batches well under an hour" if usual is None else f"most batches in under {seconds(usual)}"
+            return f"results guaranteed within {said(window)}, {most}"
         return f"results within {said(window)}"
     return f"answer after {said(lat.end_to_end_p95_s)}"
 

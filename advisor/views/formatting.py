@@ -34,7 +34,7 @@ from advisor.core.figures import money as money
 from advisor.core.figures import percent as percent
 from advisor.core.figures import seconds as seconds
 from advisor.core.figures import times as times
-from advisor.core.provider import batch_window_words
+from advisor.core.provider import batch_window_words, usual_batch_s
 from advisor.core.validation import plain
 
 if TYPE_CHECKING:
@@ -91,8 +91,15 @@ def batch_window_risk(a: Assessment) -> str | None:
     budget = a.workload.latency_budget_s
     if a.recommendation != "batch" or not a.pricing.batch_available or window is None or budget >= window:
         return None
-    words = batch_window_words(window, budget, a.latency.calls, extra=budget_digits(a.facts), lines=budget_lines(a))
+    words = batch_window_words(window, budget, a.latency.calls, extra=budget_digits(a.facts), lines=budget_lines(a),
+                               usual_s=usual_batch(a))
     return f"{words} (the checklist has an alert for a batch still running as the budget runs out)"
+
+
+def usual_batch(a: Assessment) -> float | None:
+    """What the provider says most of its batches take, in seconds (None: it publishes
+    nothing, and the general statement stands, with its source among the assumptions)."""
+    return usual_batch_s(a.rules.catalogue, a.workload.provider)
 
 
 # What a feasible verdict is called where its batch window outlasts the budget: the summary,

@@ -30,6 +30,7 @@ from .formatting import (
     saving_cell,
     seconds,
     tradeoff_in_words,
+    usual_batch,
 )
 from .limits import NEVER_DRAINS, drained, model_summary, peak_summary
 from .sources import cite
@@ -165,7 +166,8 @@ def render_text(a: Assessment) -> str:
     add(f"  {distribution_line(a)}")
     if a.recommendation == "batch" and (window := a.facts.get("batch_window_s")) is not None:
         # The figures above are a direct call's; a batch's results come by its window.
-        words = batch_window_words(window, w.latency_budget_s, lat.calls, extra=extra, lines=budget_lines(a))
+        words = batch_window_words(window, w.latency_budget_s, lat.calls, extra=extra, lines=budget_lines(a),
+                                   usual_s=usual_batch(a))
         add(_wrap(f"as a batch: {words}", "  "))
     if w.evidence is not None:
         add(_wrap(measured_sentence(w.evidence)))
