@@ -33,7 +33,7 @@ from advisor.views.formatting import (
     seconds,
     tradeoff_in_words,
 )
-from advisor.views.limits import headroom, limits_use, peak_summary
+from advisor.views.limits import at_peak, headroom, limits_use, peak_summary
 from advisor.views.markdown import slug
 from advisor.views.sources import cite
 from questionnaire import changes
@@ -131,6 +131,7 @@ def verdict_card(shown: Shown) -> None:
                 + (f" {md(judged.spread[0].upper() + judged.spread[1:])}." if judged.spread else ""),
             )
             cap = a.capacity
+            where = at_peak(cap)[0].upper() + at_peak(cap)[1:]  # no peak given: the monthly average, said so
             st.metric(
                 "Rate-limit headroom",
                 headroom(cap),
@@ -139,9 +140,9 @@ def verdict_card(shown: Shown) -> None:
                 delta_color="inverse" if cap.over_limit else "off",
                 delta_arrow="off",
                 width="content",
-                help=md(f"At peak: {peak_summary(cap)}. {_backlog_sentence(cap)}Limits: "
+                help=md(f"{where}: {peak_summary(cap)}. {_backlog_sentence(cap)}Limits: "
                         f"{cite(cap.limits_source, a.rules.header.sources)}." if cap.limits_known else
-                        f"At peak: {limits_use(cap)}; nothing checked: {cap.limits_unknown_because}."),
+                        f"{where}: {limits_use(cap)}; nothing checked: {cap.limits_unknown_because}."),
             )
         basis, basis_help = figures_basis(a)
         st.caption(md(basis), help=md(basis_help) if basis_help else None)
@@ -207,7 +208,7 @@ def _headroom_note(cap: Capacity) -> str:
     "2,237 queued at peak, drains in 14.6 min, tier-3"."""
     if not cap.limits_known:
         return "no limit known"
-    where = "over the limit at peak" if cap.over_limit else "at peak"
+    where = ("over the limit " if cap.over_limit else "") + at_peak(cap)
     if cap.backlog_requests > 0:
         where = backlog_in_words(cap)
     return f"{where}, {cap.tier}" if cap.tier else where

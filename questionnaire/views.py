@@ -35,7 +35,7 @@ from advisor.views.formatting import (
     times,
     value,
 )
-from advisor.views.limits import peak_summary
+from advisor.views.limits import at_peak, peak_summary
 from advisor.views.sources import cite, cited_titles
 from advisor.views.steps import first_token_read, tokens_per_call
 from questionnaire import changes, lifecycle
@@ -321,7 +321,7 @@ def latency_tab(a: Assessment) -> None:
          "(under Assumptions in the Why tab). ")
         + (f"{md(shape[0].upper() + shape[1:])}." if shape else "")
     )
-    st.markdown("### Rate limits at peak")
+    st.markdown(f"### Rate limits {at_peak(cap)}")
     bars = [
         (use, text)
         for use, text in (

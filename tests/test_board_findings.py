@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import pytest
 import yaml
@@ -81,3 +82,62 @@ def test_no_typical_batch_assumption_where_nothing_leans_on_it():
         assert "well under an hour" not in _flat(render_adr(a, date=DATE)).split("## Decision Outcome")[0]
     chat = assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=PRICE_DATE)
     assert "typical batch completion" not in [x.name for x in chat.assumptions]
+
+
+# -- M16: a monthly average is not printed as a peak ----------------------------------------
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_with_no_peak_given_the_record_says_the_monthly_average_not_a_peak(template):
+    a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), price_date=PRICE_DATE)
+    assert a.workload.peak_requests_per_minute is None and not a.capacity.peak_given
+    record = _flat(render_adr(a, template=template, date=DATE))
+    assert ("50% less at batch prices; at the monthly average of 6.9 requests/min (no peak given) with 99% rate-limit"
+            " headroom.") in record
+    assert ("peak use was estimated at 6.9 of 500 requests/min, 5,000 of 500,000 tokens/min at the monthly average,"
+            " as no peak was given (headroom: 99%)") in record
+    assert "- At the monthly average (no peak given): 6.9 of 500 requests/min, 5,000 of 500,000 tokens/min;" \
+        " 99% headroom" in record
+    assert "peak 6.9 requests/min" not in record and "At peak" not in record
+    # The figures themselves do not change.
+    assert a.capacity.peak_rpm == pytest.approx(300_000 / (30 * 24 * 60), rel=0.01)
+
+
+def test_with_no_peak_given_the_text_summary_heads_its_capacity_lines_with_the_average():
+    a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), price_date=PRICE_DATE)
+    summary = render_text(a)
+    assert "Capacity at the monthly average (no peak given)\n  6.9 of 500 requests/min" in summary
+    assert "Capacity at peak" not in summary
+
+
+def test_a_given_peak_is_still_called_a_peak():
+    a = _assess("nightly-ticket-triage", peak_requests_per_minute=60)
+    assert a.capacity.peak_given
+    record = _flat(render_adr(a, date=DATE))
+    assert "50% less at batch prices; peak 60 requests/min with" in record
+    assert "- At peak: 60 of 500 requests/min" in record and "no peak given" not in record
+    assert "Capacity at peak\n" in render_text(a)
+    assert json.loads(a.model_dump_json())["capacity"]["peak_given"] is True
+
+
+@pytest.mark.slow
+def test_the_questionnaire_calls_a_monthly_average_no_peak(monkeypatch):
+    """The headroom metric and the latency tab's rate-limit heading say "at the monthly
+    average (no peak given)" where the workload gives no peak, as the record does."""
+    from streamlit.testing.v1 import AppTest
+
+    from .test_app import APP, ROOT, block, ok, open_tab, texts
+
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.run()
+    at.selectbox(key="scenario").set_value("nightly-ticket-triage").run()
+    ok(at)
+    metric = {m.label: m for m in block(at, "verdict").metric}["Rate-limit headroom"]
+    assert metric.proto.delta == "at the monthly average (no peak given), tier-1"
+    help_text = re.sub(r"\\(.)", r"\1", metric.proto.help)  # Markdown escapes undone
+    assert help_text.startswith("At the monthly average (no peak given): 6.9 of 500 requests/min")
+    open_tab(at, "Latency & capacity")
+    ok(at)
+    shown = texts(at)
+    assert "Rate limits at the monthly average (no peak given)" in shown and "Rate limits at peak" not in shown

@@ -249,7 +249,9 @@ def test_madr_content_a_cto_needs():
     assert "Output speed: 115 tokens/s, median (gpt-4o-mini)" in text
     # Latency against the budget; capacity; risks, checklist, migration, confirmation.
     assert "against a budget of 8 h: within budget" in text
-    assert "At peak: 6.9 of 500 requests/min, 5,000 of 200,000 tokens/min; 98% headroom" in text
+    # No peak given: the figures are the monthly average's, and the record says so (board M16).
+    assert "At the monthly average (no peak given): 6.9 of 500 requests/min, 5,000 of 200,000 tokens/min; 98%" \
+        " headroom" in text
     assert "risk: results arrive in arbitrary order. Mitigation: Match every result by custom_id" in text
     assert "dead-letter queue for jobs that fail permanently" in text
     assert "1. Version the endpoint, don't mutate it" in text
@@ -920,10 +922,13 @@ def test_an_option_that_does_not_pay_its_way_is_ruled_out_and_says_why(template)
     ("example", "peak"),
     [
         # Anthropic counts input and output tokens against limits of their own.
-        ("claims-triage-compliance", "At peak (1.9 requests/min x 2 calls = 3.7 calls/min): 3.7 of 1,000 requests/min,"
-         " 14,815 of 2,000,000 input tokens/min, 1,481 of 400,000 output tokens/min; 99% headroom"),
+        # Neither gives a peak: the figures are the monthly average's, and the record says so.
+        ("claims-triage-compliance", "At the monthly average (no peak given; 1.9 requests/min x 2 calls = 3.7"
+         " calls/min): 3.7 of 1,000 requests/min, 14,815 of 2,000,000 input tokens/min, 1,481 of 400,000 output"
+         " tokens/min; 99% headroom"),
         # DeepSeek limits requests in flight, not requests or tokens a minute.
-        ("deepseek-catalogue-enrichment", "At peak: 16 of 2,500 requests in flight; 99% headroom"),
+        ("deepseek-catalogue-enrichment", "At the monthly average (no peak given): 16 of 2,500 requests in flight; 99%"
+         " headroom"),
         # The examples as they were on gpt-4o-mini, gpt-4.1-mini and gpt-4.1, with published limits.
         ("retiring/chatbot", "At peak: 60 of 500 requests/min, 111,000 of 200,000 tokens/min; 44% headroom"),
         ("retiring/support-agent-tools", "At peak (400 requests/min x 4 calls = 1,600 calls/min): 400 of 5,000 requests/min,"
@@ -939,6 +944,8 @@ def test_the_record_states_each_rate_limit_as_the_provider_sets_it(example, peak
     assert "unknown" not in text
     (watch,) = [line for line in text.splitlines() if line.startswith("- ") and "peak use was estimated at" in line]
     uses, _, _ = peak.split(": ", 1)[1].rpartition("; ")
+    if not peak.startswith("At peak"):
+        uses += " at the monthly average, as no peak was given"
     # Over the limit the line reads otherwise (no '429s stay near zero'), with the same figures.
     assert f"peak use was estimated at {uses} (headroom: " in watch or f"peak use was estimated at {uses}; headroom: " in watch
 
@@ -1039,7 +1046,7 @@ def test_a_reasoning_model_without_reasoning_tokens_has_its_money_say_they_are_n
     a = fixed_assessment(EXAMPLES / "deepseek-catalogue-enrichment.yaml")
     text = " ".join(render_adr(a, template=template, date=DATE).split())
     assert ("**Cost and burst** (weight 1.5): $396 a month in tokens at standard prices, no batch API, so no batch"
-            f" discount; peak 14 requests/min with 99% rate-limit headroom. Reasoning tokens are not priced: {UNPRICED}.")\
+            f" discount; at the monthly average of 14 requests/min (no peak given) with 99% rate-limit headroom. Reasoning tokens are not priced: {UNPRICED}.")\
         in text
     assert f"| $1.06 | **Reasoning tokens are not priced:** {UNPRICED}. Prices of deepseek/deepseek-flash" in text
     summary = render_text(a)

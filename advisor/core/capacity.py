@@ -131,6 +131,9 @@ class Capacity:
     drain_time_s: float | None = 0.0  # from the peak's end until the queue is empty; None: never
     async_workers_at_peak: float = 0.0  # Little's law on the mean request time, at the rate served
     limits_source_ids: tuple[str, ...] = ()  # the documents limits_source cites
+    # False: the workload gives no peak_requests_per_minute, so every "peak" figure above is the
+    # monthly average rate (the views say so, not "peak").
+    peak_given: bool = True
 
     @property
     def limits_unknown_because(self) -> str | None:
@@ -453,4 +456,5 @@ def estimate_capacity(
         backlog_requests=backlog,
         drain_time_s=drain,
         async_workers_at_peak=workers,
+        peak_given=profile.peak_requests_per_minute is not None,
     )

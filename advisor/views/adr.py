@@ -209,7 +209,8 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
         caveat = f" Reasoning tokens are not priced: {unpriced}." if unpriced else ""
         return (
             f"{money(sync.tokens_usd)} a month in tokens at standard prices, {batch};"
-            f" peak {count(cap.peak_rpm)} requests/min"
+            + (f" peak {count(cap.peak_rpm)} requests/min" if cap.peak_given
+               else f" at the monthly average of {count(cap.peak_rpm)} requests/min (no peak given)")
             # Each model over its limits is named, worst first, where the workload runs on several.
             + (f" is over the rate limits of {over_limits_named(cap)}." if cap.over_limit and len(cap.models) > 1
                else f" is over the rate limits ({times(1 - cap.headroom)} the limit)." if cap.over_limit
@@ -693,13 +694,17 @@ def _peak_use(a: Assessment) -> str:
     headroom" (the text summary's figures, each limit as the provider counts it)."""
     cap, calls = a.capacity, a.latency.calls
     chain = (
-        f" ({count(cap.peak_rpm)} requests/min x {calls} calls = {count(cap.peak_calls_per_minute)} calls/min)"
+        f"{count(cap.peak_rpm)} requests/min x {calls} calls = {count(cap.peak_calls_per_minute)} calls/min"
         if calls > 1 else ""
+    )
+    # No peak given: the figures are the monthly average's, and the line says so.
+    where = "At peak" + (f" ({chain})" if chain else "") if cap.peak_given else (
+        "At the monthly average (no peak given" + (f"; {chain}" if chain else "") + ")"
     )
     over = over_their_limits(cap)
     # Several models over their limits: limits_use names each with how far over it is.
     state = f"{len(over)} models over their limits" if len(over) > 1 else headroom_words(cap.headroom, cap.over_limit)
-    return f"At peak{chain}: {limits_use(cap)}; {state}"
+    return f"{where}: {limits_use(cap)}; {state}"
 
 
 def _shutdown_risks(a: Assessment) -> list[dict[str, str]]:
@@ -762,7 +767,9 @@ def _confirmation(a: Assessment) -> list[str]:
         "rpm_limit": count(cap.rpm_limit) if cap.rpm_limit is not None else "unknown",
         "peak_tpm": count(cap.peak_tpm),
         "tpm_limit": count(cap.tpm_limit) if cap.tpm_limit is not None else _token_limits(cap),
-        "limits_use": limits_use(cap),
+        # The rule set says "peak use was estimated at {limits_use}": with no peak given, the
+        # figures are the monthly average's, and they say so.
+        "limits_use": limits_use(cap) + ("" if cap.peak_given else " at the monthly average, as no peak was given"),
         # Several models over their limits: {limits_use} says how far over each is.
         "headroom": "none" if len(over_their_limits(cap)) > 1 else f"none, {headroom(cap)}" if cap.over_limit
         else headroom(cap),

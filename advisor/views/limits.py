@@ -27,6 +27,12 @@ def _token_and_call_uses(
     return uses
 
 
+def at_peak(cap: Capacity) -> str:
+    """Where the figures are taken: "at peak", or, where the workload gives no peak rate, "at
+    the monthly average (no peak given)": the figures are the average's, not a peak's."""
+    return "at peak" if cap.peak_given else "at the monthly average (no peak given)"
+
+
 def limit_uses(cap: Capacity) -> list[str]:
     """One phrase per known limit: "1,200 of 5,000 requests/min"."""
     uses = _token_and_call_uses(cap.model_calls_per_minute, cap, cap.peak_input_tpm, cap.peak_output_tpm)
@@ -88,7 +94,7 @@ def peak_summary(cap: Capacity) -> str:
     if uses and len(cap.models) > 1:
         uses[0] = f"{cap.model}: {uses[0]}"
     if not uses:
-        return f"{count(cap.peak_rpm)} requests/min at peak; no rate limit known, nothing checked"
+        return f"{count(cap.peak_rpm)} requests/min {at_peak(cap)}; no rate limit known, nothing checked"
     if cap.over_limit and cap.headroom is not None:
         return f"{', '.join(uses)}: OVER LIMIT: peak use is {times(1 - cap.headroom)} the limit"
     return f"{', '.join(uses)}: {headroom_words(cap.headroom, cap.over_limit)}"

@@ -32,7 +32,7 @@ from .formatting import (
     tradeoff_in_words,
     usual_batch,
 )
-from .limits import NEVER_DRAINS, drained, model_summary, peak_summary
+from .limits import NEVER_DRAINS, at_peak, drained, model_summary, peak_summary
 from .sources import cite
 from .steps import distribution_line, step_rows
 
@@ -235,7 +235,7 @@ def render_text(a: Assessment) -> str:
     add("")
 
     cap = a.capacity
-    add("Capacity at peak")
+    add(f"Capacity {at_peak(cap)}")
     if lat.calls > 1:
         add(f"  {count(cap.peak_rpm)} requests/min x {lat.calls} calls = {count(cap.peak_calls_per_minute)} calls/min")
     add(f"  {peak_summary(cap)}")
