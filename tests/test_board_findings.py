@@ -141,3 +141,51 @@ def test_the_questionnaire_calls_a_monthly_average_no_peak(monkeypatch):
     ok(at)
     shown = texts(at)
     assert "Rate limits at the monthly average (no peak given)" in shown and "Rate limits at peak" not in shown
+
+
+# -- M19: the chosen option's saving is a good consequence ----------------------------------
+
+
+def _consequences(record: str) -> list[str]:
+    section = record.split("### Consequences\n", 1)[1].split("\n### ", 1)[0]
+    return [line for line in section.splitlines() if line.startswith("- ")]
+
+
+def test_a_batch_record_with_no_mode_today_leads_its_consequences_with_the_saving():
+    a = assess(load_profile(EXAMPLES / "nightly-content-audit.yaml"), price_date=PRICE_DATE)
+    lines = _consequences(render_adr(a, date=DATE))
+    assert lines[0] == (
+        "- Good, because it costs $229 a month less than a synchronous call, the cheapest other option that meets its"
+        " contract ($602 against $831), with its build amortised over 36 months: its build, $4,000 more than a"
+        " synchronous call's, pays back in 12 months."
+    )
+    assert sum(line.startswith("- Good, because it costs") for line in lines) == 1
+
+
+@pytest.mark.parametrize(("template", "prefix"), [("madr", "- Good, because "), ("nygard", "- Saving: ")])
+def test_a_move_from_today_says_its_saving_rests_on_the_amortised_build(template, prefix):
+    """nightly-ticket-triage saves $65.28 a month against today's sync only with batch's
+    $8,000 build spread over 36 months: the line says so, and how long the build takes to
+    pay back."""
+    a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), price_date=PRICE_DATE)
+    record = render_adr(a, template=template, date=DATE)
+    line = (f"{prefix}it costs $65.28 a month less than today's synchronous call ($550 against $615), with its build"
+            " amortised over 36 months: its $8,000 build pays back in 28 months.")
+    assert line in record.splitlines()
+
+
+def test_no_saving_line_where_the_chosen_option_costs_more_or_is_today_s():
+    chat = assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=PRICE_DATE)  # streaming, dearer than sync
+    assert not any("Good, because it costs" in line for line in _consequences(render_adr(chat, date=DATE)))
+    kept = _assess("nightly-ticket-triage", current_mode="batch")  # already batch: nothing to save
+    assert kept.recommendation == "batch"
+    assert "Good, because it costs" not in render_adr(kept, date=DATE)
+
+
+def test_a_saving_with_no_extra_build_says_no_amortisation():
+    """monthly-cron-report's sync costs less than async with less to build: its saving does
+    not rest on the amortisation, and the line does not mention it."""
+    a = assess(load_profile(EXAMPLES / "monthly-cron-report.yaml"), price_date=PRICE_DATE)
+    (line,) = [x for x in _consequences(render_adr(a, date=DATE)) if "Good, because it costs" in x]
+    assert line == ("- Good, because it costs $272 a month less than an asynchronous job, the cheapest other option"
+                    " that meets its contract ($112 against $385).")

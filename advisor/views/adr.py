@@ -681,6 +681,49 @@ def _migration(a: Assessment) -> dict[str, Any] | None:
             "steps": steps, "source": cite(header.migration.source, header.sources)}
 
 
+def _saving(a: Assessment) -> str | None:
+    """The chosen option's cost advantage, as a good consequence, where it has one: what it
+    saves a month against today's mode, or, with no mode today, against the cheapest other
+    option that meets its contract; with the amortisation where the saving rests on a build
+    spread over months (how long the build takes to pay back). None: no saving.
+
+    "it costs $65.28 a month less than today's synchronous call ($550 against $615), with its
+    build amortised over 36 months: its $8,000 build pays back in 28 months"."""
+    mode, today, modes = a.recommendation, a.workload.current_mode, a.rules.header.modes
+    if today is not None:
+        if today == mode:
+            return None
+        other = today
+    else:
+        ruled = {e.mode for e in a.excluded} | {u.mode for u in a.unmet}
+        others = [r.mode for r in a.ranking if r.mode != mode and r.mode not in ruled]
+        if not others:
+            return None
+        other = min(others, key=lambda m: (a.costs[m].total_usd, others.index(m)))
+    chosen, compared = a.costs[mode], a.costs[other]
+    saving = compared.total_usd - chosen.total_usd
+    if saving < 0.005:
+        return None
+    label = modes[other].label
+    noun = label[0].lower() + label[1:]
+    whom = f"today's {noun}" if other == today else f"a {noun}, the cheapest other option that meets its contract"
+    if other != today and noun[0] in "aeiou":
+        whom = "an" + whom[1:]
+    said = (f"it costs {money(saving)} a month less than {whom} ({money(chosen.total_usd)} against"
+            f" {money(compared.total_usd)})")
+    # The saving rests on the build spread over months where the chosen option takes more to
+    # build than the one it is set against (today's build is paid): how long it takes to pay back.
+    months = a.pricing.amortisation_months
+    build = (chosen.engineering_usd - compared.engineering_usd) * months
+    running = (compared.tokens_usd + compared.infra_usd) - (chosen.tokens_usd + chosen.infra_usd)
+    if build > 0.5 and running > 0:
+        what = (f"its {money(build)} build" if other == today
+                else f"its build, {money(build)} more than {whom.split(',')[0]}'s,")
+        said += (f", with its build amortised over {months} months: {what} pays back in"
+                 f" {math.ceil(build / running - 1e-9)} months")
+    return said
+
+
 def _token_limits(cap: Capacity) -> str:
     """The token limits where the provider does not count input and output together."""
     parts = [f"{count(v)} {what}" for v, what in ((cap.input_tpm_limit, "input"), (cap.output_tpm_limit, "output"))
@@ -947,6 +990,8 @@ def record_context(
             # Where money and mode seem to disagree (it costs more than today's mode or a
             # cheaper one), one sentence on why.
             "tradeoff": tradeoff_in_words(a, allowed_only=True),
+            # Its cost advantage, a good consequence (None: it has none).
+            "saving": _saving(a),
             "decided_by": list(a.decided_by),
             "patterns": [{**p.model_dump(mode="json"), "source": cite(p.source, sources)} for p in a.patterns],
             "excluded": [e.model_dump(mode="json") for e in a.excluded],
