@@ -1,6 +1,6 @@
-"""What the board's read of the example records found, as a reader sees it fixed: a provider
-claim about batches carries its source (M10), an average is not printed as a peak (M16), and
-a chosen option's saving is among its good consequences (M19)."""
+"""What a record claims, as a review board reads it: a claim about how long batches take
+carries its source, a monthly average is not printed as a peak, and a chosen option's saving
+is among its good consequences."""
 
 from __future__ import annotations
 
