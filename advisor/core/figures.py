@@ -81,6 +81,11 @@ def _read_back(text: str) -> float | None:
     return (-1 if sign else 1) * float(number.replace(",", "")) * _READ_UNITS[unit]
 
 
+# Two durations further apart than this share of the smaller never print alike: a print keeps
+# at least two significant digits, so two that do are within about 10% of each other.
+_APART = 0.25
+
+
 def _read_alike(a: float, b: float, extra: int) -> bool:
     """Whether two durations print as the same figure with ``extra`` digits: the same words,
     or words that say the same duration (59.99 min rounds to "60 min", which is "1 h")."""
@@ -94,7 +99,9 @@ def _read_alike(a: float, b: float, extra: int) -> bool:
 def digits_apart(value: float, budget: float) -> int:
     """The digits beyond ``seconds``' three that a duration and the budget it is judged
     against need to read apart (0 where they already do, or are equal)."""
-    if value == budget or not _read_alike(value, budget, 0):
+    if value == budget or abs(value - budget) > _APART * min(abs(value), abs(budget)):
+        return 0  # too far apart to print alike: no need to print and read them back
+    if not _read_alike(value, budget, 0):
         return 0
     for extra in range(1, _MAX_EXTRA_DIGITS + 1):
         if not _read_alike(value, budget, extra):
