@@ -488,6 +488,11 @@ def _first(text: str) -> str:
     return _lower_first(first_sentence(text))
 
 
+def _choosable(a: Assessment) -> set[Mode]:
+    """The modes that can be chosen as they stand: neither ruled out nor missing their contract."""
+    return set(MODES) - {e.mode for e in a.excluded} - {u.mode for u in a.unmet}
+
+
 def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     """One option argued: its cost, its latency against the budget, the rules for and against
     it (a ruled-out option names the rule that rules it out), and its main risk."""
@@ -559,9 +564,8 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     # than the batch it rules out); where nothing does, the chosen one against the cheapest the
     # rules leave open. An option that cannot be chosen as it stands (ruled out, or missing its
     # contract) is priced against the chosen one: what accepting it would save or cost.
-    unmet = {u.mode for u in a.unmet}
     chosen = a.recommendation
-    viable = [m for m in MODES if m not in excluded_modes and m not in unmet]
+    viable = [m for m in MODES if m in _choosable(a)]
     if mode == chosen or (mode in viable and chosen in viable):
         pool, which = (viable, "cheapest option that meets its contract") if chosen in viable else (
             [m for m in MODES if m not in excluded_modes] or list(MODES), "cheapest option the rules leave open")
@@ -695,8 +699,8 @@ def _saving(a: Assessment) -> str | None:
             return None
         other = today
     else:
-        ruled = {e.mode for e in a.excluded} | {u.mode for u in a.unmet}
-        others = [r.mode for r in a.ranking if r.mode != mode and r.mode not in ruled]
+        choosable = _choosable(a)
+        others = [r.mode for r in a.ranking if r.mode != mode and r.mode in choosable]
         if not others:
             return None
         other = min(others, key=lambda m: (a.costs[m].total_usd, others.index(m)))
@@ -948,6 +952,7 @@ def record_context(
     assert stated is not None
     crowd = {"decision_makers": decision_makers or [], "consulted": consulted or [], "informed": informed or []}
     cases = [_case(a, r.mode) for r in a.ranking]
+    levers_shown = _levers_shown(a)
     key_assumptions = _key_assumptions(a)
     # The same, each a sentence: the shipped templates list them, one bullet each.
     assumption_sentences = [f"{x[0].upper()}{x[1:]}." for x in key_assumptions]
@@ -1038,8 +1043,8 @@ def record_context(
         # The levers (what would make it feasible or cheaper) beside the decision; the what-ifs
         # that change the mode and that no lever already says.
         "levers": [lever.model_dump(mode="json") for lever in a.levers],
-        "levers_shown": [lever.model_dump(mode="json") for lever in _levers_shown(a)],
-        "levers_note": levers_note(_levers_shown(a)),
+        "levers_shown": [lever.model_dump(mode="json") for lever in levers_shown],
+        "levers_note": levers_note(levers_shown),
         "what_would_change_unlike_levers": [
             c.model_dump(mode="json") for c in a.what_would_change
             if c.new_recommendation != a.recommendation
