@@ -947,6 +947,19 @@ def test_upload_errors_name_the_file() -> None:
     ]
 
 
+def test_an_uploaded_count_too_big_for_any_integer_is_told_its_range() -> None:
+    """1e308 (a float: YAML reads no 309-digit integer from an exponent) in a count: the
+    upload names the range, as the CLI does, not "a valid integer"."""
+    content = (
+        b"name: a\ninteraction: chat\nlatency_budget_s: 1\ninput_tokens: 1\noutput_tokens: 1\n"
+        b"requests_per_month: 1e308\nmodel: gpt-4o-mini\ncosts:\n  amortisation_months: .inf\n"
+    )
+    assert [str(e) for e in state.upload_problems("w.yaml", content)] == [
+        "w.yaml: field 'requests_per_month': input should be less than or equal to 100000000000 (got 1e+308)",
+        "w.yaml: field 'costs.amortisation_months': input should be less than or equal to 120 (got inf)",
+    ]
+
+
 def test_user_text_is_inert_markdown() -> None:
     assert state.md("[click](javascript:alert(1)) :red[x] $x$ **b** <b> :material/home:") == (
         "\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\:red\\[x\\] \\$x\\$ \\*\\*b\\*\\* \\<b\\> \\:material\\/home\\:"

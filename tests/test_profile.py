@@ -202,3 +202,86 @@ def test_every_problem_of_a_workload_is_named_with_its_field():
     with pytest.raises(InputError, match=r"\[and 5 more problems\]"):
         parse_profile(data, source="w.yaml")
     assert profile_problems(yaml.safe_load((EXAMPLES / "chatbot.yaml").read_text("utf-8"))) == []
+
+
+# -- a number too big for a count -----------------------------------------------------------
+
+def _integer_fields() -> list[tuple[str, dict, str]]:
+    """(field, a valid workload with the field set to "VALUE", the field's path in messages)
+    for every integer field of a workload: its own, a step's, the costs' and the evidence's."""
+    from advisor.core.profile import CostOptions, Evidence, Step, WorkloadProfile
+
+    def integer(model, name):
+        annotation = model.model_fields[name].annotation
+        return annotation in (int, int | None)
+
+    steps_base = {k: v for k, v in BASE.items() if k not in ("input_tokens", "output_tokens")}
+    evidence = {"traces": 10, "spans": 30, "start": "2026-01-01T00:00:00Z", "end": "2026-01-02T00:00:00Z"}
+    within = {
+        WorkloadProfile: lambda name: ({**BASE, name: "VALUE"}, name),
+        Step: lambda name: (
+            {**steps_base, "steps": [{"name": "answer", "input_tokens": 10, "output_tokens": 5, name: "VALUE"}]},
+            f"steps.answer.{name}",
+        ),
+        CostOptions: lambda name: ({**BASE, "costs": {name: "VALUE"}}, f"costs.{name}"),
+        Evidence: lambda name: ({**BASE, "evidence": {**evidence, name: "VALUE"}}, f"evidence.{name}"),
+    }
+    found = [
+        (name, *within[model](name)) for model in within for name in model.model_fields if integer(model, name)
+    ]
+    assert len(found) >= 12  # the workload's counts, a step's, the amortisation, the traces and spans
+    return found
+
+
+def _with(data: dict, value: object) -> dict:
+    """``data`` with its "VALUE" placeholder replaced by ``value``."""
+    if isinstance(data, dict):
+        return {k: _with(v, value) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_with(v, value) for v in data]
+    return value if data == "VALUE" else data
+
+
+@pytest.mark.parametrize(("field", "data", "path"), [pytest.param(*case, id=case[2]) for case in _integer_fields()])
+@pytest.mark.parametrize(
+    ("written", "value", "whole"),
+    [pytest.param("1e308", 1e308, 10**400, id="1e308"), pytest.param(".inf", float("inf"), 10**400, id="inf"),
+     pytest.param("-1e308", -1e308, -(10**400), id="-1e308"),
+     pytest.param("-.inf", float("-inf"), -(10**400), id="-inf")],
+)
+def test_a_count_too_big_for_any_integer_gets_its_range_not_a_valid_integer(
+    tmp_path, field, data, path, written, value, whole
+):
+    """1e308 (which YAML keeps as a float: no integer of 309 digits is read from an exponent)
+    and inf are refused for their size, as 1e12 is, naming what is allowed: in a file, in the
+    API and in the questionnaire (which checks its answers with profile_problems)."""
+    from advisor.core.profile import profile_problems
+
+    # What the field says of an integer as far out: its own range, worded by pydantic.
+    [as_integer] = [p for p in profile_problems(_with(data, whole)) if p.field == path]
+    bound = as_integer.message.rsplit(" (got ", 1)[0]
+    assert bound.startswith("input should be ") and "valid integer" not in bound
+    expected = f"field '{path}': {bound} (got {written.replace('.inf', 'inf').replace('1e308', '1e+308')})"
+
+    text = yaml.safe_dump(_with(data, "VALUE"), sort_keys=False).replace("VALUE", written)
+    with pytest.raises(InputError) as from_file:
+        load_profile(write(tmp_path, text))
+    assert expected in str(from_file.value)
+    with pytest.raises(InputError) as from_api:
+        parse_profile(_with(data, value))
+    assert expected in str(from_api.value)
+    [in_form] = [str(p) for p in profile_problems(_with(data, value)) if p.field == path]
+    assert in_form.endswith(expected)
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("1.5", "input should be a valid integer (got 1.5)"),  # a fraction: not whole, whatever its size
+    ("1e12", "input should be less than or equal to 100000000000 (got 1,000,000,000,000)"),
+    ("1e308", "input should be less than or equal to 100000000000 (got 1e+308)"),
+    ("100.0", "input should be a valid integer (got 100)"),  # inside the range: refused for its type, as before
+])
+def test_a_float_for_a_count_is_told_its_range_only_when_outside_it(tmp_path, written, message):
+    text = yaml.safe_dump(BASE).replace("requests_per_month: 120000", f"requests_per_month: {written}")
+    with pytest.raises(InputError) as caught:
+        load_profile(write(tmp_path, text))
+    assert str(caught.value).endswith(f"field 'requests_per_month': {message}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Callable
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
@@ -56,23 +57,58 @@ def closest(word: str, candidates: list[str], *, n: int = 1, cutoff: float = 0.6
     return difflib.get_close_matches(word, candidates, n=n, cutoff=cutoff)
 
 
-def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the (nested) model the location points into."""
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The (nested) model a location points into (None where it leaves the models)."""
     current: type[BaseModel] = model
     for part in loc[:-1]:
         if isinstance(part, int):  # an item of a list of models: the same model
             continue
         field = current.model_fields.get(str(part))
         if field is None:
-            return []
+            return None
         for candidate in (field.annotation, *get_args(field.annotation),
                           *(inner for arg in get_args(field.annotation) for inner in get_args(arg))):
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
                 current = candidate
                 break
         else:
-            return []
-    return list(current.model_fields)
+            return None
+    return current
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the (nested) model the location points into."""
+    current = _model_at(model, loc)
+    return list(current.model_fields) if current is not None else []
+
+
+# The bounds a field can have (Field(ge=...) and the rest: annotated_types' Ge, Gt, Le, Lt,
+# each holding its bound under its own name), as pydantic words each, and whether a value keeps it.
+_BOUNDS: tuple[tuple[str, str, Callable[[float, float], bool]], ...] = (
+    ("ge", "greater than or equal to", lambda value, bound: value >= bound),
+    ("gt", "greater than", lambda value, bound: value > bound),
+    ("le", "less than or equal to", lambda value, bound: value <= bound),
+    ("lt", "less than", lambda value, bound: value < bound),
+)
+
+
+def _out_of_range(model: type[BaseModel], loc: tuple[Any, ...], value: Any) -> str | None:
+    """The field's range message for a float a count refuses that is a whole number (1e308,
+    which YAML keeps as a float) or an infinity outside the field's bounds, as pydantic says
+    it of an integer there: "input should be less than or equal to 50". None for a fraction
+    (refused for not being whole) and for a number inside the bounds."""
+    if not (isinstance(value, float) and (math.isinf(value) or value.is_integer())):
+        return None
+    current = _model_at(model, loc)
+    field = current.model_fields.get(str(loc[-1])) if current is not None and loc else None
+    if field is None:
+        return None
+    for constraint in field.metadata:
+        for name, words, holds in _BOUNDS:
+            bound = getattr(constraint, name, None)
+            if isinstance(bound, (int, float)) and not isinstance(bound, bool) and not holds(value, bound):
+                return f"input should be {words} {bound}"
+    return None
 
 
 def describe_validation_error(
@@ -136,6 +172,9 @@ def _describe(err: Any, model: type[BaseModel], noun: str) -> tuple[str, str]:
         message = f"must be one of {expected} (got {shown(given)})"
     elif kind == "string_unicode":  # a lone surrogate, as the profile's own text check says it
         message = f"{NOT_UNICODE} (got {shown(given)})"
+    elif kind == "int_type" and (bound := _out_of_range(model, loc, given)):
+        # 1e308 or inf for a count is refused for its size, as 1e12 is, not as "not an integer".
+        message = f"{bound} (got {shown(given)})"
     elif kind == "finite_number":
         message = f"must be a finite number (got {shown(given)})"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
