@@ -3,12 +3,15 @@ today's or than a cheaper mode, one sentence says why, from the assessment's own
 
 from __future__ import annotations
 
+import math
+
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import advisor
-from advisor.views.formatting import in_a_sentence, money, percent, tradeoff_in_words
+from advisor.core.cost import ModeCost
+from advisor.views.formatting import in_a_sentence, money, percent, rounding_note, tradeoff_in_words
 
 from .conftest import EXAMPLES, PRICE_DATE, RETIRING
 
@@ -128,3 +131,90 @@ def test_a_multiple_other_than_one_is_never_said_as_one(ratio):
     from advisor.core.figures import times
 
     assert times(ratio) != "1x"
+
+
+# -- money: rounded half up, and a cost table whose rows do not add up says why --------------
+
+def _half_up_oracle(value: float) -> str:
+    """What money() prints, from the float's exact value as a fraction (no Decimal): the
+    nearest multiple of its step, a half rounded up, with thousands separators."""
+    from fractions import Fraction
+
+    decimals = 0 if value >= 100 else 2 if value >= 1 else 4
+    steps = math.floor(Fraction(value) * 10**decimals + Fraction(1, 2))  # exact: no float arithmetic
+    whole, part = divmod(steps, 10**decimals)
+    return f"${whole:,}" + (f".{part:0{decimals}d}" if decimals else "")
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    (652.5, "$653"), (100.5, "$101"), (101.5, "$102"),  # halves at whole dollars: up, never to even
+    (1.125, "$1.13"), (1.375, "$1.38"),  # halves at cents (exact in binary)
+    (0.03125, "$0.0313"), (0.09375, "$0.0938"),  # halves at four decimals (exact in binary)
+    # Not halves: the float 2.675 is 2.67499999..., 1.005 is 1.00499999..., 0.00015 is 0.000149999...
+    (2.675, "$2.67"), (1.005, "$1.00"), (0.00015, "$0.0001"),
+    (-652.5, "-$653"), (0, "$0"), (0.00009, "less than $0.0001"), (1_234_567.5, "$1,234,568"),
+])
+def test_money_rounds_a_half_up_at_every_step_it_prints(value: float, said: str) -> None:
+    """f"{x:,.0f}" rounds a half to even: $652.50 of tokens printed as $652, and a row of
+    the cost table missed its total by $1 (board review K2)."""
+    assert money(value) == said
+
+
+@settings(max_examples=500)
+@given(st.one_of(
+    st.floats(min_value=0.0001, max_value=1e12, exclude_max=True),
+    st.integers(min_value=7, max_value=64 * 10**12 - 1).map(lambda n: n / 64),  # halves at every step, exactly
+))
+def test_money_is_the_exact_value_of_the_float_rounded_half_up(value: float) -> None:
+    """Half up of a binary float: its exact decimal value (Decimal(x), not Decimal(str(x)))
+    rounded to the step money() prints in, a half away from zero."""
+    assert money(value) == _half_up_oracle(value)
+    assert money(-value) == "-" + _half_up_oracle(value)
+
+
+def _cost(tokens: float, infra: float, build: float) -> ModeCost:
+    return ModeCost(mode="sync", tokens_usd=tokens, infra_usd=infra, engineering_usd=build,
+                    total_usd=tokens + infra + build, per_1k_requests_usd=None, engineering_person_weeks=1,
+                    saving_vs_current_usd=None)
+
+
+def test_a_cost_row_that_misses_its_sum_by_a_rounding_is_said_once() -> None:
+    note = "Each figure is rounded on its own, so a row can differ from its sum by $1."
+    # The contract review's rows: $653 + $0 + $111 is its $764 (763.61) now that a half rounds
+    # up, but $653 + $10.00 + $167 is $830, where the row's 829.17 is $829.
+    assert rounding_note([_cost(652.5, 0, 4000 / 36)]) is None
+    assert rounding_note([_cost(652.5, 10, 6000 / 36)]) == note
+    assert rounding_note([_cost(652.5, 0, 4000 / 36), _cost(652.5, 10, 6000 / 36)]) == note
+    assert rounding_note([_cost(326.25, 20, 8000 / 36)]) is None  # $326 + $20.00 + $222 = $568
+    assert rounding_note([_cost(100.2, 100.2, 0)]) is None  # $100 + $100 = $200, and 200.4 is $200
+    assert rounding_note([_cost(100.4, 100.4, 0)]) == note  # $100 + $100 = $200, but 200.8 is $201
+    assert rounding_note([_cost(1.004, 1.004, 1.004)]) == (  # $1.00 three times, $3.01 in all
+        "Each figure is rounded on its own, so a row can differ from its sum by $0.01."
+    )
+    assert rounding_note([_cost(60.004, 40.001, 0)]) is None  # $60.00 + $40.00 = 100.005: $100
+    assert rounding_note([_cost(2e12, 1, 1)]) is None  # in trillions: words no one adds up
+
+
+def test_the_contract_review_cost_table_says_its_rows_are_rounded_on_their_own() -> None:
+    """The board's figures: tokens $652.50 printed $652 beside a monthly cost of $764. Now
+    $653; and the streaming row, $653 + $10.00 + $167 against $829, has the note under the table."""
+    from advisor.views.adr import render_adr
+    from advisor.views.text import render_text
+
+    a = advisor.assess(advisor.load_profile(EXAMPLES / "contract-risk-review.yaml"), price_date=PRICE_DATE)
+    sync = a.costs["sync"]
+    assert sync.tokens_usd == 652.5 and money(sync.tokens_usd) == "$653" and money(sync.total_usd) == "$764"
+    note = "Each figure is rounded on its own, so a row can differ from its sum by $1."
+    text = render_text(a)
+    assert "  sync               $653        $0      $111          $764" in text
+    assert "  streaming          $653    $10.00      $167          $829" in text
+    table = text[text.index("  mode "):text.index("build cost amortised")]
+    assert table.count(note) == 1 and table.rstrip().endswith(note)  # under the rows
+    for template in ("madr", "nygard"):
+        record = render_adr(a, template=template)
+        assert "| Synchronous call | $653 | $0 | $111 | $764 | $255 |" in record
+        assert f"| $189 |\n\n{note}\n\nPrices of " in record  # under the table, once
+        assert record.count(note) == 1
+    # A workload whose rows add up as shown says nothing of it.
+    chatbot = advisor.assess(advisor.load_profile(EXAMPLES / "chatbot.yaml"), price_date=PRICE_DATE)
+    assert "rounded on its own" not in render_text(chatbot) + render_adr(chatbot)

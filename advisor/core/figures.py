@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from .facts import FACTS
@@ -135,9 +136,40 @@ def budget_digits(facts: Mapping[str, Any]) -> int:
     return max((digits_apart(t, float(budget)) for t in numbers), default=0)
 
 
+# The steps money() prints an amount in, by its size: whole dollars from $100, cents from $1,
+# four decimals below.
+_WHOLE_DOLLARS, _CENTS, _BASIS_POINTS = Decimal(1), Decimal("0.01"), Decimal("0.0001")
+# Enough digits for any amount money() prints exactly (under a trillion, to four decimals),
+# whatever the thread's own decimal context is.
+_EXACT = Context(prec=40)
+
+
+def money_step(value: float) -> Decimal:
+    """The step money() prints a (finite, non-negative) amount in: $1, $0.01 or $0.0001."""
+    return _WHOLE_DOLLARS if value >= 100 else _CENTS if value >= 1 else _BASIS_POINTS
+
+
+def round_half_up(value: float | Decimal, step: Decimal) -> Decimal:
+    """``value`` to a multiple of ``step``, a half rounded away from zero ($652.50 is $653),
+    from the float's exact decimal value: 2.675 is 2.67499999999999982236431605997495353221893310546875
+    as a float, so it is $2.67, as the figure it holds says, not $2.68."""
+    return Decimal(value).quantize(step, rounding=ROUND_HALF_UP, context=_EXACT)
+
+
+def money_shown(value: float) -> Decimal | None:
+    """The amount ``money`` prints, exactly ($652.50 prints as $653: 653); None where it prints
+    words ("n/a", "less than $0.0001", trillions)."""
+    if not math.isfinite(value) or value >= _TRILLION or value <= -_TRILLION or 0 < abs(value) < 0.0001:
+        return None
+    if value < 0:
+        return -round_half_up(-value, money_step(-value))
+    return round_half_up(value, money_step(value))
+
+
 def money(value: float) -> str:
-    """US dollars: whole dollars from $100, cents from $1, four decimals below; "-$5.00";
-    a positive amount below $0.0001 is "less than $0.0001", never "$0.0000"."""
+    """US dollars: whole dollars from $100, cents from $1, four decimals below, each rounded
+    half up ($652.50 is "$653"; a float's exact value decides: see ``round_half_up``);
+    "-$5.00"; a positive amount below $0.0001 is "less than $0.0001", never "$0.0000"."""
     if not math.isfinite(value):
         return NOT_A_NUMBER
     if value < 0:
@@ -147,13 +179,10 @@ def money(value: float) -> str:
     if value >= _TRILLION:
         big = _big(value)
         return "more than $1,000,000 trillion" if big.startswith("more than") else "$" + big
-    if value >= 100:
-        return f"${value:,.0f}"
-    if value >= 1:
-        return f"${value:,.2f}"
     if value < 0.0001:
         return "less than $0.0001"
-    return f"${value:,.4f}"
+    step = money_step(value)
+    return f"${round_half_up(value, step):,f}"
 
 
 def percent(share: float) -> str:

@@ -53,6 +53,7 @@ from .formatting import (
     percent,
     prices_of,
     reasoning_unpriced,
+    rounding_note,
     seconds,
     times,
     tradeoff_in_words,
@@ -1008,6 +1009,8 @@ def record_context(
              "current": m == a.workload.current_mode}
             for m in MODES
         ],
+        # The line under the cost table where a row's figures as shown miss its total (None: none does).
+        "rounding_note": rounding_note(a.costs[m] for m in MODES),
         "chart": _chart(a),
         "pricing": a.pricing.model_dump(mode="json"),
         "assumptions": [x.model_dump(mode="json") for x in a.assumptions],

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 # One set of number formatters for the core's sentences and the views (the core's are the
@@ -31,6 +32,7 @@ from advisor.core.figures import budget_digits as budget_digits
 from advisor.core.figures import budget_seconds as budget_seconds
 from advisor.core.figures import count as count
 from advisor.core.figures import money as money
+from advisor.core.figures import money_shown, money_step, round_half_up
 from advisor.core.figures import percent as percent
 from advisor.core.figures import seconds as seconds
 from advisor.core.figures import times as times
@@ -140,6 +142,26 @@ def in_a_sentence(item: str) -> str:
 def money_or_none(value: float | None, none: str = "n/a") -> str:
     """An amount that may not exist (a cost per 1,000 requests at no requests): ``none`` then."""
     return none if value is None else money(value)
+
+
+def rounding_note(costs: Iterable[ModeCost]) -> str | None:
+    """The line under a cost table where a row's figures as shown (tokens, infrastructure,
+    build a month) do not add up to its monthly cost as shown, each having been rounded on
+    its own ($652.50 + $0 + $111.11 shows as $653 + $0 + $111, and its $763.61 as $764):
+    "Each figure is rounded on its own, so a row can differ from its sum by $1." None where
+    every row adds up (and for figures shown in words, which no one adds)."""
+    largest = Decimal(0)
+    for cost in costs:
+        parts = [money_shown(v) for v in (cost.tokens_usd, cost.infra_usd, cost.engineering_usd)]
+        total = money_shown(cost.total_usd)
+        if total is None or any(part is None for part in parts):
+            continue
+        # The sum a reader makes of the parts, to the step the monthly cost is shown in.
+        added = round_half_up(sum(part for part in parts if part is not None), money_step(abs(cost.total_usd)))
+        largest = max(largest, abs(added - total))
+    if not largest:
+        return None
+    return f"Each figure is rounded on its own, so a row can differ from its sum by ${largest.normalize():f}."
 
 
 def priced_models(pricing: PriceBasis) -> list[str]:

@@ -27,6 +27,7 @@ from .formatting import (
     move_in_words,
     priced_models,
     reasoning_unpriced,
+    rounding_note,
     saving_cell,
     seconds,
     tradeoff_in_words,
@@ -219,6 +220,9 @@ def render_text(a: Assessment) -> str:
         if mode == "batch" and not pricing.batch_available:
             line += "  (no batch API: standard prices)"
         add(line.rstrip())
+    rounded = rounding_note(a.costs.values())
+    if rounded is not None:  # a row whose figures as shown miss its total by a rounding
+        add(f"  {rounded}")
     flex = a.costs["async"].flex_total_usd
     if flex is not None:
         add(f"  async on the flex tier (slower, may be unavailable at times): {money(flex)} a month in total")
