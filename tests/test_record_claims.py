@@ -84,6 +84,60 @@ def test_no_typical_batch_assumption_where_nothing_leans_on_it():
     assert "typical batch completion" not in [x.name for x in chat.assumptions]
 
 
+@pytest.mark.parametrize(("changes", "claim"), [
+    ({}, "most batches complete well under an hour (a general statement across providers, When to Skip Real-Time"
+         " LLM Inference; OpenAI publishes no typical completion time), but the provider guarantees results only"
+         " within its window of 24 h"),
+    ({"provider": "anthropic", "model": "claude-sonnet-4-5"},
+     "most batches finish in under 1 h (Anthropic's own figure), but the provider guarantees results only within its"
+     " window of 24 h"),
+])
+def test_a_lever_whose_budget_leans_on_what_most_batches_take_says_where_that_comes_from(
+    capsys, tmp_path, changes, claim
+):
+    """Half an hour's budget leans on nothing, so the assessment has no "typical batch
+    completion" assumption; its budget lever, to just over an hour, lands batch at risk and
+    said "most batches complete well under an hour" with no source. It says whose figure."""
+    from .conftest import run_cli
+
+    a = _assess("nightly-content-audit", latency_budget_s=1800, **changes)
+    assert "typical batch completion" not in [x.name for x in a.assumptions]
+    (lever,) = [lv for lv in a.levers if lv.changes == {"latency_budget_s": 3610.0}]
+    assert lever.recommendation == "batch" and "which is at risk against the budget; " + claim in lever.because
+    assert "002_a8123194d0372aa9.txt" not in lever.because
+    assert _flat(lever.because) in _flat(render_text(a))
+    # The JSON's levers, as `advisor recommend FILE --format json` writes them.
+    data = yaml.safe_load((EXAMPLES / "nightly-content-audit.yaml").read_text(encoding="utf-8"))
+    path = tmp_path / "w.yaml"
+    path.write_text(yaml.safe_dump({**data, "latency_budget_s": 1800, **changes}), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "recommend", str(path), "--format", "json", "--price-date", "2026-11-01")
+    assert code == 0 and any(claim in lv["because"] for lv in json.loads(out)["levers"])
+
+
+def test_a_lever_leaves_the_source_to_the_assumption_where_the_workload_leans_on_it_too():
+    """Eight hours' budget leans on what most batches take: the record's assumptions say
+    where it comes from, and a lever that says it again does not repeat the source."""
+    a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), price_date=PRICE_DATE)
+    assert "typical batch completion" in [x.name for x in a.assumptions]
+    (lever,) = [lv for lv in a.levers if "most batches" in lv.because]
+    assert "most batches complete well under an hour, but the provider guarantees" in lever.because
+
+
+def test_a_lever_names_the_general_statements_document_whatever_rule_set_decides():
+    """A rule set that lists none of the shipped documents still has the advisor's own figures
+    cite them: the lever takes the title from the shipped rule set."""
+    import dataclasses
+
+    from advisor.core.citation import SKIP_REAL_TIME
+    from advisor.core.rules import advisor_document_title, load_rules
+
+    shipped = load_rules()
+    assert advisor_document_title(shipped, SKIP_REAL_TIME).startswith("When to Skip Real-Time LLM Inference: ")
+    header = shipped.header.model_copy(update={"sources": {"own.txt": "Our own policy"}})
+    bare = dataclasses.replace(shipped, header=header)
+    assert advisor_document_title(bare, SKIP_REAL_TIME) == advisor_document_title(shipped, SKIP_REAL_TIME)
+
+
 # -- M16: a monthly average is not printed as a peak ----------------------------------------
 
 

@@ -27,6 +27,13 @@ SKIP_REAL_TIME = "002_a8123194d0372aa9.txt"
 ADVISOR_CITED_DOCUMENTS = (SKIP_REAL_TIME, INTEGRATION_PATTERNS)
 
 
+def short_title(title: str) -> str:
+    """A title without its subtitle: "AI API Integration Patterns: Direct Call vs ..." becomes
+    "AI API Integration Patterns"."""
+    head, sep, _ = title.partition(": ")
+    return head if sep and len(head) >= 12 else title
+
+
 class SourceInfo(BaseModel):
     """One document as a reader finds it. A rule set's documents have a title only; the
     catalogue's have their address (None: none public), the date they were read, copied or

@@ -44,13 +44,22 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from .catalogue import Catalogue, ModelSpec
+from .citation import SKIP_REAL_TIME, short_title
 from .engine import Evaluation
 from .errors import AdvisorError
 from .figures import count, digits_apart, duration_unit, money, seconds
 from .latency import model_speed
 from .probe import Decision, ModeProbe
 from .profile import Mode, WorkloadProfile
-from .provider import batch_window_words, offered_service_tiers, provider_tier, usual_batch_s
+from .provider import (
+    batch_window_words,
+    offered_service_tiers,
+    provider_tier,
+    typical_batch_assumption,
+    typical_batch_source,
+    usual_batch_s,
+)
+from .rules import advisor_document_title
 from .situation import Situation
 from .steps import WorkStep
 from .variables import Value, field_range
@@ -95,6 +104,14 @@ class _Finder:
         self.feasible = evaluation.feasible
         self.cost = self.base.costs.modes[self.mode].total_usd
         self.budget_lines = probe.ruleset.thresholds("latency_budget_s")
+        # Whether the assessment states what most batches take, with its source, among its
+        # assumptions (where the workload's own budget leans on it): a lever that leans on it
+        # too then leaves the source to the assumption, and otherwise says it in brief.
+        profile = self.base.profile
+        self.typical_batch_stated = typical_batch_assumption(
+            probe.ruleset.catalogue, profile.provider, self.base.facts.get("batch_window_s"),
+            profile.latency_budget_s, self.base.latency.calls,
+        ) is not None
 
     def run(self, changes: Mapping[str, Any]) -> tuple[Situation, Decision] | None:
         try:
@@ -130,8 +147,13 @@ class _Finder:
         elif mode == "batch" and window is not None:  # batch is judged by its window, as the record judges it
             budget = situation.profile.latency_budget_s
             extra = _budget_extra_digits(budget, self.base.profile.latency_budget_s, self.budget_lines)
-            usual = usual_batch_s(self.probe.ruleset.catalogue, situation.profile.provider)
-            latency = batch_window_words(window, budget, lat.calls, extra=extra, usual_s=usual)
+            catalogue, provider = self.probe.ruleset.catalogue, situation.profile.provider
+            usual = usual_batch_s(catalogue, provider)
+            source = None
+            if not self.typical_batch_stated:  # the lever's budget leans on it, the workload's does not
+                general = short_title(advisor_document_title(self.probe.ruleset, SKIP_REAL_TIME))
+                source = typical_batch_source(catalogue, provider, general)
+            latency = batch_window_words(window, budget, lat.calls, extra=extra, usual_s=usual, usual_source=source)
         else:
             latency = f"the end-to-end p95 is {seconds(lat.end_to_end_p95_s)}"
         if at_risk:

@@ -53,6 +53,23 @@ def usually_words(usual_s: float | None, calls: int = 1) -> str:
             else f"its {calls} batches run one after another, most each in under {seconds(usual_s)}")
 
 
+# Where what most batches take comes from, in the words the assumption and a lever share.
+_GENERAL_STATEMENT = "a general statement across providers"
+
+
+def _own_figure(name: str) -> str:
+    return f"{name}'s own figure"
+
+
+def _publishes_none(name: str) -> str:
+    return f"{name} publishes no typical completion time"
+
+
+def _provider_name(catalogue: Catalogue, provider: str) -> str:
+    spec = catalogue.provider(provider)
+    return spec.name if spec is not None else provider
+
+
 def typical_batch_assumption(
     catalogue: Catalogue, provider: str, window_s: float | None, budget_s: float, calls: int = 1
 ) -> Assumption | None:
@@ -63,27 +80,38 @@ def typical_batch_assumption(
     usual = usual_batch_s(catalogue, provider)
     if window_s is None or not batch_usually_in_time(window_s, budget_s, calls, usual_s=usual):
         return None
-    spec = catalogue.provider(provider)
-    name = spec.name if spec is not None else provider
+    name = _provider_name(catalogue, provider)
     window = seconds(window_s / calls)
     if usual is not None:
         offer = batch_offer(catalogue, provider)
         return Assumption(
             name=TYPICAL_BATCH,
-            value=f"{usually_words(usual)} ({name}'s own figure); only its window of {window} is guaranteed",
+            value=f"{usually_words(usual)} ({_own_figure(name)}); only its window of {window} is guaranteed",
             source=offer.source, source_ids=offer.source_ids,
         )
     return Assumption(
         name=TYPICAL_BATCH,
-        value=f"{usually_words(None)}, a general statement across providers: {name} publishes no typical completion"
-        f" time in the provider catalogue, and guarantees only its window of {window}",
+        value=f"{usually_words(None)}, {_GENERAL_STATEMENT}: {_publishes_none(name)} in the provider catalogue, and "
+        f"guarantees only its window of {window}",
         source=USUAL_BATCH_SOURCE, source_ids=(SKIP_REAL_TIME,),
     )
 
 
+def typical_batch_source(catalogue: Catalogue, provider: str, general: str) -> str:
+    """Where what most batches take comes from, in brief, for a sentence that says it with no
+    "typical batch completion" assumption beside it (a lever's budget, not the workload's):
+    "Anthropic's own figure"; "a general statement across providers, When to Skip Real-Time
+    LLM Inference; OpenAI publishes no typical completion time" (``general``: the title of
+    the document the general statement is from)."""
+    name = _provider_name(catalogue, provider)
+    if usual_batch_s(catalogue, provider) is not None:
+        return _own_figure(name)
+    return f"{_GENERAL_STATEMENT}, {general}; {_publishes_none(name)}"
+
+
 def batch_window_words(
     window_s: float, budget_s: float, calls: int = 1, *, extra: int = 0, lines: Iterable[float] = (),
-    usual_s: float | None = None,
+    usual_s: float | None = None, usual_source: str | None = None,
 ) -> str:
     """When a batch's results come, against the budget: within the provider's window, and,
     where the budget is shorter than the window, that most batches finish well under an hour
@@ -92,7 +120,8 @@ def batch_window_words(
     time set against the budget needs to read apart from it (advisor.core.figures); ``lines``:
     the rule set's thresholds on the budget, which the budget is said apart from; ``usual_s``:
     what the provider says most of its batches take (usual_batch_s), None for the general
-    statement."""
+    statement; ``usual_source``: where that comes from, in brackets after it, where no
+    assumption beside the words says it (typical_batch_source)."""
     window, budget = seconds(window_s, extra), budget_seconds(budget_s, extra, lines)
     # The window is one per dependent call: 4 days for 4 calls of a 24 h window.
     within = (f"the provider's batch window of {window}" if calls == 1
@@ -101,7 +130,7 @@ def batch_window_words(
         return f"results come within {within}"
     if not batch_usually_in_time(window_s, budget_s, calls, usual_s=usual_s):  # what most take is beside the point
         return f"results come within {within}, longer than the budget of {budget}"
-    usually = usually_words(usual_s, calls)
+    usually = usually_words(usual_s, calls) + (f" ({usual_source})" if usual_source else "")
     guaranteed = (f"its window of {window}" if calls == 1
                   else f"{window}, its window for each of {calls} dependent calls")
     late = f"longer than the budget of {budget}"

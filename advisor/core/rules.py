@@ -525,6 +525,14 @@ def _check_advisor_documents(ruleset: RuleSet) -> None:
             raise SourceIdError(taken + "give this source another id and cite it by that", source=holder)
 
 
+def advisor_document_title(ruleset: RuleSet, key: str) -> str:
+    """The title of a document the advisor's own figures cite (citation.ADVISOR_CITED_DOCUMENTS),
+    whatever rule set decides: the rule set's, which is the shipped one's (checked as it is
+    loaded), or the shipped rule set's where it lists none."""
+    title = ruleset.header.sources.get(key)
+    return title if title is not None else load_rules(default_rules_dir()).header.sources[key]
+
+
 _SHIPPED_CATALOGUE: dict[str, tuple[CatalogueLayer, ...]] = {}  # file stamp -> the layer read
 
 

@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Mapping
 
+from advisor.core.citation import short_title as short_title
 from advisor.core.resources import shipped_dir
 from advisor.core.rules import load_rules
 
@@ -23,13 +24,6 @@ _SEED = re.compile(r"\b[Ss]eeds? (\d{3})\b")
 @functools.lru_cache(maxsize=1)
 def shipped_sources() -> dict[str, str]:
     return dict(load_rules(shipped_dir("rules")).header.sources)
-
-
-def short_title(title: str) -> str:
-    """A title without its subtitle: "AI API Integration Patterns: Direct Call vs ..." becomes
-    "AI API Integration Patterns"."""
-    head, sep, _ = title.partition(": ")
-    return head if sep and len(head) >= 12 else title
 
 
 def _documents(sources: Mapping[str, str] | None) -> dict[str, str]:
