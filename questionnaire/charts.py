@@ -22,7 +22,7 @@ from advisor.core.assessment import Assessment
 from advisor.core.decision_map import DecisionMap
 from advisor.core.facts import FACTS
 from advisor.core.profile import MODES
-from advisor.views.formatting import budget_words, in_a_sentence, money, seconds
+from advisor.views.formatting import budget_digits, budget_words, in_a_sentence, money, seconds
 from questionnaire.vocabulary import AXIS_COLORS, COST_COLORS, MODE_COLORS, RULED_OUT_COLOR, Words, fact_label
 
 Spec = dict[str, Any]
@@ -375,7 +375,7 @@ def latency_chart(a: Assessment) -> Spec:
         text=nominal("p"),
     )
     colour = INK if a.feasible else "#dc2626"
-    label = f"budget {budget_words(a, 0)}"
+    label = f"budget {budget_words(a)}"
     if far:
         edge = [{"s": top, "label": f"{label} \u2192"}]  # off the chart, to the right
         budget_layers = [
@@ -418,6 +418,7 @@ def _spreads(a: Assessment, judged: str | None) -> list[dict[str, Any]]:
     """The p50, p95 and p99 of the whole answer and of the first visible token; the row the
     recommended mode is judged on in its colour, the other in grey."""
     lat = a.latency
+    extra = budget_digits(a.facts)  # as the card and the summary say them beside the budget
     found = []
     for row, figures in (
         (ANSWER_ROW, (lat.end_to_end_p50_s, lat.end_to_end_p95_s, lat.end_to_end_p99_s)),
@@ -427,7 +428,7 @@ def _spreads(a: Assessment, judged: str | None) -> list[dict[str, Any]]:
         for p, value in zip(("p50", "p95", "p99"), figures, strict=True):
             found.append({
                 "row": row, "row_name": row, "p": p, "s": value, "p99": figures[2], "ink": ink,
-                "shown": seconds(value), "text": f"p95 {seconds(value)}",
+                "shown": seconds(value, extra), "text": f"p95 {seconds(value, extra)}",
             })
     return found
 

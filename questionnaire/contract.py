@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from advisor.core.assessment import Assessment
 from advisor.views.adr import held_whole, latency_against_budget, streams_nothing
-from advisor.views.formatting import seconds
+from advisor.views.formatting import budget_digits, seconds
 
 
 @dataclass(frozen=True)
@@ -30,28 +30,31 @@ class ContractLatency:
 
 
 def contract_latency(a: Assessment, mode: str) -> ContractLatency:
-    """Streaming by its first token, batch by the batch window, the others by the whole answer."""
+    """Streaming by its first token, batch by the batch window, the others by the whole answer;
+    in the digits the summary and the record say the times in (``budget_digits``), so that a
+    p95 of 2.503 s against a budget of 2.5 s reads "2.503 s", not the budget's "2.50 s"."""
     within, sentence = latency_against_budget(a, mode)
     lat = a.latency
-    answer = _spread(lat.end_to_end_p50_s, lat.end_to_end_p95_s, lat.end_to_end_p99_s)
+    extra = budget_digits(a.facts)
+    answer = _spread(lat.end_to_end_p50_s, lat.end_to_end_p95_s, lat.end_to_end_p99_s, extra)
     if streams_nothing(a, mode):
         return ContractLatency("First token", "none, an embedding does not stream", within, sentence)
     if held_whole(a, mode):  # the rules hold this stream to its whole answer
-        return ContractLatency("Whole answer at p95", seconds(lat.end_to_end_p95_s), within, sentence, answer)
+        return ContractLatency("Whole answer at p95", seconds(lat.end_to_end_p95_s, extra), within, sentence, answer)
     if mode == "streaming":
-        first = _spread(lat.time_to_first_token_p50_s, lat.time_to_first_token_s, lat.time_to_first_token_p99_s)
-        return ContractLatency("First token at p95", seconds(lat.time_to_first_token_s), within, sentence, first)
+        first = _spread(lat.time_to_first_token_p50_s, lat.time_to_first_token_s, lat.time_to_first_token_p99_s, extra)
+        return ContractLatency("First token at p95", seconds(lat.time_to_first_token_s, extra), within, sentence, first)
     if mode == "batch":
         window = a.facts.get("batch_window_s")
-        shown = f"within {seconds(window)}" if a.pricing.batch_available and window else "no batch API"
+        shown = f"within {seconds(window, extra)}" if a.pricing.batch_available and window else "no batch API"
         return ContractLatency("Results", shown, within, sentence)
     if mode == "async":
-        return ContractLatency("Result at p95", seconds(lat.end_to_end_p95_s), within, sentence, answer)
-    return ContractLatency("Answer at p95", seconds(lat.end_to_end_p95_s), within, sentence, answer)
+        return ContractLatency("Result at p95", seconds(lat.end_to_end_p95_s, extra), within, sentence, answer)
+    return ContractLatency("Answer at p95", seconds(lat.end_to_end_p95_s, extra), within, sentence, answer)
 
 
-def _spread(p50: float, p95: float, p99: float) -> str:
-    return f"p50 {seconds(p50)}, p95 {seconds(p95)}, p99 {seconds(p99)}"
+def _spread(p50: float, p95: float, p99: float, extra: int) -> str:
+    return f"p50 {seconds(p50, extra)}, p95 {seconds(p95, extra)}, p99 {seconds(p99, extra)}"
 
 
 def unmet_modes(a: Assessment) -> dict[str, list[str]]:

@@ -121,7 +121,7 @@ def verdict_card(shown: Shown) -> None:
             st.metric(
                 judged.label,
                 judged.value,
-                delta=f"budget {budget_words(a, 0)}",
+                delta=f"budget {budget_words(a)}",
                 # Within the budget, green; a miss that is the verdict's own problem, red; a
                 # window longer than the budget that the verdict accepts as a risk, grey.
                 delta_color="normal" if judged.within else ("inverse" if not feasible else "off"),
@@ -313,7 +313,7 @@ def verdict_bar(shown: Shown) -> None:
             f":orange[{AT_RISK}]" if at_risk_sentence(a) else "meets its contract" if feasible
             else ":red[misses its contract]",
             f"{money(a.costs[a.recommendation].total_usd)} a month",
-            f"{judged.label.lower()} {judged.value} (budget {budget_words(a, 0)})",
+            f"{judged.label.lower()} {judged.value} (budget {budget_words(a)})",
         ]
         if a.capacity.backlog_requests > 0:
             parts.append(backlog_in_words(a.capacity))

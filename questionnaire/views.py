@@ -22,6 +22,7 @@ from advisor.core.rules import RuleSet
 from advisor.core.variables import VARIABLE_FACTS
 from advisor.views.formatting import (
     batch_prices,
+    budget_digits,
     budget_words,
     count,
     in_a_sentence,
@@ -300,13 +301,15 @@ def latency_tab(a: Assessment) -> None:
         f"{len(lat.steps)} steps, {lat.calls} model calls" if w.steps is not None
         else f"{lat.calls} call{'s' if lat.calls != 1 else ''} of {seconds(lat.per_call_p95_s)} at p95"
     ) + (f" and {seconds(tools)} of tools" if tools else "")
+    extra = budget_digits(a.facts)  # a time that would read as the budget, in the digits that tell them apart
     st.markdown(
-        f"The whole answer ({made_of}): p50 **{seconds(lat.end_to_end_p50_s)}**, p95"
-        f" **{seconds(lat.end_to_end_p95_s)}**, p99 **{seconds(lat.end_to_end_p99_s)}**. At p95 it **{verdict}** the"
-        f" budget of {budget_words(a, 0)} ({percent(lat.budget_ratio)} of it)."
+        f"The whole answer ({made_of}): p50 **{seconds(lat.end_to_end_p50_s, extra)}**, p95"
+        f" **{seconds(lat.end_to_end_p95_s, extra)}**, p99 **{seconds(lat.end_to_end_p99_s, extra)}**. At p95 it"
+        f" **{verdict}** the budget of {budget_words(a)} ({percent(lat.budget_ratio)} of it)."
         # The first words mean something only to someone who waits for them (not a pipeline).
-        + (f" Streaming shows the first words after **{seconds(lat.time_to_first_token_s)}** at p95"
-           f" (p50 {seconds(lat.time_to_first_token_p50_s)}, p99 {seconds(lat.time_to_first_token_p99_s)})."
+        + (f" Streaming shows the first words after **{seconds(lat.time_to_first_token_s, extra)}** at p95"
+           f" (p50 {seconds(lat.time_to_first_token_p50_s, extra)},"
+           f" p99 {seconds(lat.time_to_first_token_p99_s, extra)})."
            if first_token_read(a) else "")
     )
     for mode in MODES:

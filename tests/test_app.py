@@ -1152,6 +1152,33 @@ def test_a_budget_past_the_hour_reads_past_it_on_the_card_and_in_the_try_it_labe
     assert labels and all(text.startswith("Latency budget at p95: 1.003 h (now 10 min)") for text in labels), labels
 
 
+def test_a_time_that_would_read_as_the_budget_has_the_summarys_digits_on_the_card(at: AppTest) -> None:
+    """A p95 of 2.503 s against a budget of 2.5 s read "2.50 s" against "budget 2.50 s", in red,
+    on the card; the summary and the record say "2.503 s" and "2.500 s" (budget_digits)."""
+    from advisor.views.text import render_text
+
+    data = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
+    data.update(output_format="json", latency_budget_s=2.5, model_p50_s=2.0, model_p95_s=2.503)
+    upload(at, "near.yaml", yaml.safe_dump(data).encode())
+    ok(at)
+    a = advisor.assess(data)
+    assert a.recommendation == "sync" and not a.feasible and a.latency.end_to_end_p95_s == pytest.approx(2.503)
+    assert seconds(a.latency.end_to_end_p95_s) == seconds(a.latency.latency_budget_s) == "2.50 s"  # the defect
+    summary = render_text(a)
+    assert "end-to-end p95 2.503 s" in summary and "budget 2.500 s (OVER budget)" in summary
+    answer = {m.label: m for m in block(at, "verdict").metric}["Answer at p95"]
+    assert (answer.value, answer.proto.delta) == ("2.503 s", "budget 2.500 s")
+    assert answer.proto.color == 0  # red: the verdict misses (Streamlit's "inverse")
+    assert "P50 2.000 s, p95 2.503 s, p99 2.747 s." in answer.proto.help.replace("\\", "")
+    assert "answer at p95 2.503 s (budget 2.500 s)" in texts(block(at, "verdict_bar"))
+    open_tab(at, "Latency & capacity")
+    ok(at)
+    shown = texts(at)
+    assert "p95 **2.503 s**" in shown and "the budget of 2.500 s" in shown
+    spec = next(s for s in chart_specs(at) if any(r.get("label") == "budget 2.500 s" for r in rows_of(s)))
+    assert any(r.get("text") == "p95 2.503 s" for r in rows_of(spec))
+
+
 def test_the_card_weighs_money_against_the_modes_the_rules_leave_open(at: AppTest) -> None:
     # The opening example is sync; Batch API is $190 a month cheaper but ruled out (someone waits).
     # The card said "Synchronous call costs $190 a month more than Batch API, which is ruled out",
