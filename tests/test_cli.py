@@ -261,11 +261,13 @@ def test_review_counts_one_broken_file_in_plain_words(tmp_path, capsys):
 
 
 def test_each_command_loads_only_what_it_needs():
-    """--version loads no library at all; recommend writes no template, so it never loads Jinja2."""
+    """--version loads no library at all; recommend writes no template, so it never loads Jinja2, and
+    reads no record, so it never loads markdown-it-py."""
     probe = (
         "import sys; from advisor.cli import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('pydantic', 'yaml', 'jinja2', 'genai_prices', 'advisor.core.assessment')"
+        "print(sorted(m for m in ('pydantic', 'yaml', 'jinja2', 'genai_prices', 'markdown_it',"
+        " 'advisor.core.assessment')"
         " if m in sys.modules), file=sys.stderr)"
     )
 

@@ -1,42 +1,59 @@
 """A decision record as a reader sees it rendered: what verify holds to the inputs.
 
-A Markdown renderer hides HTML comments (``<!-- ... -->``) and shows fenced code as code,
-not as headings or paragraphs; front matter is metadata. So the record's title is its first
-*visible* level-1 heading, and the line that states its decision is the first *visible*
-line of that shape: a copy inside a comment or a code block is not what anyone reads.
+The record is parsed as CommonMark (markdown-it-py; GitHub renders CommonMark), so what it
+shows is what a renderer shows: front matter is metadata; HTML blocks and inline HTML
+(comments included) show nothing; code (fenced, indented, in a block quote or a list item,
+or a code span) is code, not a heading or a paragraph. The record's title is its first
+*visible* level-1 heading, and its decision is stated by a visible *paragraph*: what a
+formatter hard-wraps over several lines still reads as one.
 
-A leading byte-order mark is ignored; container markers (a block quote's ``>``, a list
-item's bullet) are looked through, since a heading or a line inside them still shows.
+A heading's or a paragraph's text, as shown (:func:`rendered`), is its inline content with
+character references and backslash escapes decoded, emphasis and link markers and inline
+HTML dropped, code spans kept with their backticks, and every run of whitespace (a soft line
+break, a no-break space) one space. A leading byte-order mark is ignored.
+
+markdown-it-py is imported only when a record is read: ``advisor recommend`` never loads it.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .inputs import fence_opening
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
-_COMMENT_OPEN = "<!--"
-_COMMENT_CLOSE = "-->"
-# A block quote's ">" or a list item's marker, up to three spaces in (CommonMark).
-_CONTAINER = re.compile(r"^ {0,3}(?:>[ \t]?|[-+*][ \t]+|\d{1,9}[.)][ \t]+)")
-# An ATX heading of level 1: "# Title", optional closing hashes, up to three spaces in.
-_ATX_H1 = re.compile(r"^#(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-# A setext underline of level 1 ("===") under a paragraph line.
-_SETEXT_H1 = re.compile(r"^=+[ \t]*$")
-# Four spaces (or a tab) in: an indented code block, shown as code.
-_CODE_INDENT = re.compile(r"^(?: {4}|\t| {0,3}\t)")
+# The inline HTML a reader never sees as text: a comment.
+_COMMENT = "<!--"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading or a paragraph a reader sees: its first line in the file (from 1), its level
+    (1-6 for a heading, 0 for a paragraph), its inline Markdown as written (the lines joined
+    with a space, without container markers or indentation) and its text as shown."""
+
+    number: int
+    level: int
+    text: str
+    shown: str
 
 
 @dataclass(frozen=True)
 class Line:
-    """One line a reader sees: its number in the file (from 1) and its text, with what an HTML
-    comment hid on it taken out."""
+    """One line of a visible heading or paragraph: its number in the file (from 1), its inline
+    Markdown as written (without block-quote or list markers, indentation, or what an inline
+    HTML comment hides on it), and the block it belongs to."""
 
     number: int
     text: str
+    block: Block
 
 
 def front_matter(text: str) -> str | None:
@@ -45,78 +62,88 @@ def front_matter(text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def visible_lines(text: str) -> list[Line]:
-    """The lines a rendered record shows as text: not its front matter, not what an HTML
-    comment hides (a comment never closed hides the rest, as CommonMark has it), not the
-    inside of a fenced code block (nor its fences)."""
+@functools.cache
+def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # only when a record is read: not on `advisor recommend`'s path
+
+    return MarkdownIt("commonmark")
+
+
+def _shown(children: Sequence[Token]) -> str:
+    parts: list[str] = []
+    for child in children:  # an image's alt text is its children's, not read
+        if child.type == "text":
+            parts.append(child.content)
+        elif child.type == "code_inline":
+            parts.append(f"{child.markup}{child.content}{child.markup}")
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        # emphasis, link and inline HTML tokens show no text of their own
+    return " ".join("".join(parts).split())
+
+
+def rendered(inline: str) -> str:
+    """Inline Markdown (a title, a decision, as advisor writes them) as a reader sees it shown:
+    the same text :class:`Block` ``shown`` holds for a heading or paragraph written so."""
+    tokens = _parser().parseInline(inline)
+    return _shown(tokens[0].children or []) if tokens else ""
+
+
+def _source_lines(inline: Token) -> list[str]:
+    """The inline content's lines as written, with each inline HTML comment blanked (its line
+    breaks kept, so lines stay where they are in the file)."""
+    source = inline.content
+    cursor = 0
+    for child in inline.children or []:
+        if child.type == "html_inline" and child.content.startswith(_COMMENT):
+            at = source.find(child.content, cursor)
+            if at >= 0:
+                blank = "\n" * child.content.count("\n")
+                source = source[:at] + blank + source[at + len(child.content):]
+                cursor = at + len(blank)
+    return [row.strip() for row in source.split("\n")]
+
+
+@functools.lru_cache(maxsize=16)
+def _read(text: str) -> tuple[Line, ...]:
     body = text.removeprefix("\ufeff")
-    rows = body.split("\n")
-    start = 0
-    if (front := _FRONT_MATTER.match(body)) is not None:
-        start = front.group(0).count("\n")
+    if (front := _FRONT_MATTER.match(body)) is not None:  # kept as blank lines: line numbers stay
+        body = "\n" * front.group(0).count("\n") + body[front.end():]
+    tokens = _parser().parse(body)
     out: list[Line] = []
-    in_comment = False
-    fence: re.Pattern[str] | None = None
-    for number in range(start + 1, len(rows) + 1):
-        row = rows[number - 1]
-        if fence is not None:
-            if fence.match(row):
-                fence = None
+    for index, token in enumerate(tokens):
+        if token.type not in ("heading_open", "paragraph_open") or token.map is None:
             continue
-        if not in_comment and (close := fence_opening(row)) is not None:
-            fence = close
-            continue
-        shown: list[str] = []
-        rest = row
-        while rest:
-            if in_comment:
-                end = rest.find(_COMMENT_CLOSE)
-                if end < 0:
-                    rest = ""
-                    break
-                rest = rest[end + len(_COMMENT_CLOSE):]
-                in_comment = False
-            else:
-                begin = rest.find(_COMMENT_OPEN)
-                if begin < 0:
-                    shown.append(rest)
-                    break
-                shown.append(rest[:begin])
-                rest = rest[begin + len(_COMMENT_OPEN):]
-                in_comment = True
-        if in_comment and not "".join(shown).strip():
-            continue  # a line that is all comment shows nothing
-        if not in_comment or shown:
-            out.append(Line(number, "".join(shown)))
-    return out
+        inline = tokens[index + 1]
+        level = int(token.tag[1]) if token.type == "heading_open" else 0
+        rows = _source_lines(inline)
+        start = token.map[0] + 1
+        source = " ".join(row for row in rows if row) if level else "\n".join(rows)
+        block = Block(start, level, source, _shown(inline.children or []))
+        out += [Line(start + offset, row, block) for offset, row in enumerate(rows)]
+    return tuple(out)
 
 
-def content(text: str) -> str | None:
-    """A line's content as a reader sees it start: without block-quote and list-item markers
-    and the (up to three spaces of) indent before it; None for a line of indented code."""
-    while (match := _CONTAINER.match(text)) is not None:
-        text = text[match.end():]
-    if _CODE_INDENT.match(text):
-        return None
-    return text.lstrip(" ")
+def visible_lines(text: str) -> list[Line]:
+    """The lines of every heading and paragraph a rendered record shows, in order: not its
+    front matter, not an HTML block or comment, not code (nor a code block's fences)."""
+    return list(_read(text))
 
 
-def first_heading(lines: list[Line]) -> Line | None:
-    """The first visible level-1 heading (ATX ``# Title`` or a setext ``===`` underline), its
-    text without the markers; None when the record shows none."""
-    previous: tuple[int, str] | None = None
-    for line in lines:
-        shown = content(line.text)
-        if shown is None:
-            previous = None
-            continue
-        match = _ATX_H1.match(shown)
-        if match is not None:
-            return Line(line.number, (match.group(1) or "").strip())
-        if _SETEXT_H1.match(shown) and previous is not None:
-            return Line(previous[0], previous[1].strip())
-        previous = (line.number, shown) if shown.strip() else None
-    return None
+def visible_blocks(text: str) -> list[Block]:
+    """Every heading and paragraph a rendered record shows, in order."""
+    blocks: list[Block] = []
+    for line in _read(text):
+        if not blocks or blocks[-1] is not line.block:
+            blocks.append(line.block)
+    return blocks
+
+
+def first_heading(lines: Iterable[Line]) -> Block | None:
+    """The first visible level-1 heading (ATX ``# Title`` or a setext ``===`` underline): its
+    first line, its text as written without the markers, and as shown; None when the record
+    shows none."""
+    return next((line.block for line in lines if line.block.level == 1), None)
 
 
 def same_text(a: str, b: str) -> bool:

@@ -30,7 +30,6 @@ the results.
 from __future__ import annotations
 
 import datetime
-import html
 import math
 import os
 import re
@@ -58,7 +57,7 @@ from .folder import (
     supersedes_itself,
 )
 from .inputs import RecordInputs, RecordStamp, claims_advisor, fences, input_blocks, read_inputs, rule_thresholds
-from .reading import Line, content, first_heading, same_text, visible_lines
+from .reading import Block, first_heading, rendered, same_text, visible_blocks, visible_lines
 from .workload import changed_fields, workload_data, workload_path
 
 VerifyStatus = Literal["holds", "drifted", "inconsistent", "unverifiable", "superseded", "skipped"]
@@ -156,57 +155,60 @@ class VerifyResult(BaseModel):
 
 
 _NUMBER_PREFIX = re.compile(r"^\d+\.\s+")
-_CHOSEN = re.compile(r'^Chosen option: "(.*?)"')
+# A paragraph that states a decision, as shown (whitespace collapsed, emphasis dropped): MADR's
+# 'Chosen option: "Label"' (any quotes, or none) and Nygard's 'We will ... (`mode`'.
+_CHOSEN = re.compile(r"^Chosen option:\s*(.*)", re.IGNORECASE)
+_QUOTED = re.compile(r'^["\u201c\u201d\u201e](.*?)["\u201c\u201d\u201e]')
 _WE_WILL = re.compile(r"^We will .*?\(`(\w+)`")
+# Straight and curly double quotes say the same.
+_STRAIGHT = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"'})
 # How the rationale starts after the stated decision: MADR's '", because', Nygard's
-# ', Label), because' (the line may also end there).
+# ', Label), because' (the paragraph may also end there).
 _MADR_TAIL = re.compile(r"^(?:,\s+because\b.*)?$")
 _NYGARD_TAIL = re.compile(r"^, (.+?)\)(?:,\s+because\b.*)?$")
-_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def _line_of(text: str, pattern: re.Pattern[str]) -> int | None:
-    for line in visible_lines(text):
-        shown = content(line.text)
-        if shown is not None and pattern.search(shown):
-            return line.number
-    return None
+    return next((line.number for line in visible_lines(text) if pattern.search(line.text)), None)
 
 
-def _decision_lines(lines: list[Line]) -> list[Line]:
-    """Every visible line shaped like the one that states a decision ("Chosen option: ...",
-    "We will ... (`mode`"), with its content as a reader sees it start."""
-    out = []
-    for line in lines:
-        shown = content(line.text)
-        if shown is not None and (_CHOSEN.match(shown) or _WE_WILL.match(shown)):
-            out.append(Line(line.number, shown.rstrip()))
-    return out
+def _chosen(shown: str) -> str | None:
+    """The option a MADR decision names ('Chosen option: "Label", because'), in whatever quotes
+    (or none: up to the first comma); None when ``shown`` is no such decision."""
+    chosen = _CHOSEN.match(shown)
+    if chosen is None:
+        return None
+    quoted = _QUOTED.match(chosen.group(1))
+    return (quoted.group(1) if quoted else chosen.group(1).split(",")[0]).strip()
+
+
+def _decisions(blocks: list[Block]) -> list[Block]:
+    """Every visible paragraph shaped like the one that states a decision ("Chosen option: ...",
+    "We will ... (`mode`")."""
+    return [b for b in blocks if b.level == 0 and (_CHOSEN.match(b.shown) or _WE_WILL.match(b.shown))]
 
 
 def _stating(line: str) -> str:
-    """The part of a decision line that states the decision: up to its rationale, shortened."""
+    """The part of a decision that states it: up to its rationale, shortened."""
     head = re.split(r",\s+because\b", line, maxsplit=1)[0]
     return head if len(head) <= 120 else head[:117] + "..."
 
 
-def _label(text: str) -> str:
-    """A label as Markdown shows it: without backslash escapes and character references."""
-    return html.unescape(_ESCAPED.sub(r"\1", text)).strip()
+def _states_decision(shown: str, stamp: RecordStamp, ruleset: RuleSet, *, whole: bool) -> bool:
+    """Does a visible decision paragraph (as shown) say what the record's inputs state
+    (``stamp.stated``, shown the same way)?
 
-
-def _states_decision(line: str, stamp: RecordStamp, ruleset: RuleSet, *, whole: bool) -> bool:
-    """Does a visible decision line say what the record's inputs state (``stamp.stated``)?
-
-    Its start must be the stated text; with ``whole``, so must the rest up to where the
-    rationale starts ("because"): nothing a continuation could turn round ("... was rejected:
-    we chose the Batch API instead")."""
+    With ``whole``, it must be the stated text up to where the rationale starts ("because"):
+    nothing a continuation could turn round ("... was rejected: we chose the Batch API
+    instead"). Otherwise it must name the same option (a further mention of the decision)."""
     assert stamp.stated is not None
-    stated = unicodedata.normalize("NFC", stamp.stated.decision)
-    line = unicodedata.normalize("NFC", line)
-    if not line.startswith(stated):
+    stated = unicodedata.normalize("NFC", rendered(stamp.stated.decision)).translate(_STRAIGHT)
+    shown = unicodedata.normalize("NFC", shown).translate(_STRAIGHT)
+    if not whole and (named := _chosen(shown)) is not None:
+        return named == _chosen(stated)
+    if not shown.startswith(stated):
         return False
-    tail = line[len(stated):]
+    tail = shown[len(stated):]
     if not whole:
         return tail == "" or not tail[0].isalnum()
     if _MADR_TAIL.match(tail):
@@ -216,7 +218,7 @@ def _states_decision(line: str, stamp: RecordStamp, ruleset: RuleSet, *, whole: 
         return False
     # Nygard names the option again: ", Streaming response)". Its label under today's rule set;
     # a record written under another rule set may use another label, never another option's.
-    label = _label(nygard.group(1)).casefold()
+    label = nygard.group(1).strip().casefold()
     modes = ruleset.header.modes
     if label == modes[stamp.mode].label.casefold():
         return True
@@ -227,16 +229,16 @@ def _states_decision(line: str, stamp: RecordStamp, ruleset: RuleSet, *, whole: 
 
 def _stated_problems(text: str, stamp: RecordStamp, ruleset: RuleSet) -> tuple[list[str], int | None]:
     """Where the text a reader sees states another decision than the inputs; and the line of
-    the first. Only what shows counts: the first level-1 heading and the first line stating
-    a decision that are not in an HTML comment or a code block."""
+    the first. Only what shows counts: the first level-1 heading and the first paragraph stating
+    a decision that are not in an HTML comment or block or in code, compared as rendered."""
     problems: list[str] = []
     line: int | None = None
-    lines = visible_lines(text)
-    heading = first_heading(lines)
-    shown_title = _NUMBER_PREFIX.sub("", heading.text) if heading is not None else None
-    decisions = _decision_lines(lines)
+    heading = first_heading(visible_lines(text))
+    shown_title = _NUMBER_PREFIX.sub("", heading.shown) if heading is not None else None
+    decisions = _decisions(visible_blocks(text))
     if stamp.stated is not None:
-        if shown_title is None or not same_text(shown_title, stamp.stated.title):
+        title = rendered(stamp.stated.title)
+        if shown_title is None or not same_text(shown_title, title):
             problems.append(
                 f"the title reads {shown_title!r}, but the inputs record the title {stamp.stated.title!r}"
                 if shown_title is not None else f"the title {stamp.stated.title!r} is gone"
@@ -246,16 +248,16 @@ def _stated_problems(text: str, stamp: RecordStamp, ruleset: RuleSet) -> tuple[l
             problems.append(f"the line stating the decision ({stamp.stated.decision!r}) is gone")
             return problems, line
         first, *others = decisions
-        if not _states_decision(first.text, stamp, ruleset, whole=True):
+        if not _states_decision(first.shown, stamp, ruleset, whole=True):
             problems.append(
-                f"the decision reads {_stating(first.text)!r},"
+                f"the decision reads {_stating(first.shown)!r},"
                 f" but the inputs record {stamp.stated.decision!r} ({stamp.mode})"
             )
             line = line or first.number
         for other in others:
-            if not _states_decision(other.text, stamp, ruleset, whole=False):
+            if not _states_decision(other.shown, stamp, ruleset, whole=False):
                 problems.append(
-                    f"line {other.number} states another decision ({_stating(other.text)!r}), but the inputs record"
+                    f"line {other.number} states another decision ({_stating(other.shown)!r}), but the inputs record"
                     f" {stamp.stated.decision!r} ({stamp.mode})"
                 )
                 line = line or other.number
@@ -268,15 +270,15 @@ def _stated_problems(text: str, stamp: RecordStamp, ruleset: RuleSet) -> tuple[l
                 problems.append(f"the title reads {shown_title!r} ({mode}), but the inputs record {stamp.mode}")
                 line = heading.number if heading is not None else None
     for decision in decisions:
-        chosen = _CHOSEN.match(decision.text)
+        chosen = _chosen(decision.shown)
         if chosen is not None:
-            named = [m for m in MODES if modes[m].label == _label(chosen.group(1))]
+            named = [m for m in MODES if modes[m].label == chosen]
             if named and named[0] != stamp.mode:
                 problems.append(
-                    f"the chosen option is {chosen.group(1)!r} ({named[0]}), but the inputs record {stamp.mode}"
+                    f"the chosen option is {chosen!r} ({named[0]}), but the inputs record {stamp.mode}"
                 )
                 line = line or decision.number
-        we_will = _WE_WILL.match(decision.text)
+        we_will = _WE_WILL.match(decision.shown)
         if we_will is not None and we_will.group(1) in MODES and we_will.group(1) != stamp.mode:
             problems.append(f"the decision reads {we_will.group(1)!r}, but the inputs record {stamp.mode}")
             line = line or decision.number
@@ -284,11 +286,10 @@ def _stated_problems(text: str, stamp: RecordStamp, ruleset: RuleSet) -> tuple[l
 
 
 def _decision_line(text: str, stamp: RecordStamp | None) -> int | None:
-    lines = visible_lines(text)
-    decisions = _decision_lines(lines)
+    decisions = _decisions(visible_blocks(text))
     if decisions:
         return decisions[0].number
-    heading = first_heading(lines)
+    heading = first_heading(visible_lines(text))
     return heading.number if heading is not None else None
 
 
