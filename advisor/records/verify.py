@@ -6,9 +6,10 @@ from the inputs it embeds and gets one status:
 - ``drifted``: today's rules or prices change the decision, or move an option's monthly
   cost by more than the tolerance.
 - ``inconsistent``: the record's text, as a reader sees it rendered, states another decision
-  than its inputs (its first visible title, its first visible chosen option, whole up to its
-  rationale, or a further visible decision line), or the inputs no longer match the digest written with them, or they
-  no longer give the decision the record names under the same rules, prices and advisor.
+  than its inputs (its first visible title, its first visible paragraph stating the decision,
+  whole up to its rationale, or a further visible decision paragraph), or the inputs no longer
+  match the digest written with them, or they no longer give the decision the record names
+  under the same rules, prices and advisor.
 - ``unverifiable``: the record says advisor wrote it, but its inputs are missing,
   duplicated or invalid (a NaN or negative weight included), or cannot be evaluated today;
   or the workload file it names is no valid workload.
