@@ -90,6 +90,41 @@ def test_a_list_items_indented_paragraph_is_text_not_code(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
+    "block",
+    [f"<div>\n{CLAIM}\n</div>", f"<p>{CLAIM}</p>", f"<div>\n<!-- a note -->\n<b>{CLAIM}</b>\n</div>"],
+    ids=["div", "p", "div-with-comment"],
+)
+def test_a_decision_written_in_an_html_block_is_read(tmp_path, capsys, block):
+    """A renderer shows the text between an HTML block's tags: a decision written there is one."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    after_decision(path, block)
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1, out
+    assert """states another decision ('Chosen option: "Batch API"')""" in out
+
+
+def test_a_title_written_as_an_html_heading_is_the_title(tmp_path, capsys):
+    """An ``<h1>`` above the record's own title is the first title a reader sees."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    edit(path, f"{MADR_TITLE}\n", f"<h1>Customer chatbot: send it through the Batch API</h1>\n\n{MADR_TITLE}\n")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1, out
+    assert "the title reads 'Customer chatbot: send it through the Batch API'" in out
+
+
+@pytest.mark.parametrize(
+    "block",
+    [f"<!--\n{CLAIM}\n-->", f"<script>\n{CLAIM}\n</script>", "<details>\n<summary>Review notes</summary>\n</details>"],
+    ids=["comment", "script", "details"],
+)
+def test_what_an_html_block_does_not_show_is_not_read(tmp_path, capsys, block):
+    path = write_record(capsys, "chatbot", tmp_path)
+    after_decision(path, block)
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 0, out
+
+
+@pytest.mark.parametrize(
     "claim",
     [CLAIM.replace("Chosen option", "Chosen  option"),
      CLAIM.replace('"Batch API"', "\u201cBatch API\u201d"),
@@ -236,8 +271,9 @@ def _alarm(signum, frame):  # pragma: no cover - only when reading hangs
 @pytest.mark.parametrize(
     "text",
     ["# a" + " " * 200_000 + "b\n", "# Notes\n\n```a" + " " * 200_000 + "b\n",
-     "# Notes\n\n" + "<!-- " * 40_000 + "\n", "# Notes\n\n" + "`" * 200_000 + "\n"],
-    ids=["heading", "fence", "comments", "backticks"],
+     "# Notes\n\n" + "<!-- " * 40_000 + "\n", "# Notes\n\n" + "`" * 200_000 + "\n",
+     "# Notes\n\n<div>\n" + "<!--<script" * 20_000 + "\n", "# Notes\n\n<div>\n" + "<a " * 60_000 + "\n"],
+    ids=["heading", "fence", "comments", "backticks", "html-comments", "html-tags"],
 )
 def test_a_long_line_is_read_in_linear_time(text):
     """Finding 10: a 200 KB line does not make reading backtrack (it took minutes); the alarm only

@@ -1,9 +1,10 @@
 """A decision record as a reader sees it rendered: what verify holds to the inputs.
 
 The record is parsed as CommonMark (markdown-it-py; GitHub renders CommonMark), so what it
-shows is what a renderer shows: front matter is metadata; HTML blocks and inline HTML
-(comments included) show nothing; code (fenced, indented, in a block quote or a list item,
-or a code span) is code, not a heading or a paragraph. The record's title is its first
+shows is what a renderer shows: front matter is metadata; HTML comments and inline HTML
+tags show nothing; code (fenced, indented, in a block quote or a list item,
+or a code span) is code, not a heading or a paragraph; the text a raw HTML block shows between
+its tags (``<p>``, ``<h1>``) is read as a paragraph or a heading. The record's title is its first
 *visible* level-1 heading, and its decision is stated by a visible *paragraph*: what a
 formatter hard-wraps over several lines still reads as one.
 
@@ -31,6 +32,14 @@ if TYPE_CHECKING:
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 # The inline HTML a reader never sees as text: a comment.
 _COMMENT = "<!--"
+# In an HTML block, what a renderer shows no text of: comments (one never closed runs to the
+# block's end), and the insides of script, style and template elements; and the tags
+# themselves. Each pattern is linear: no group is both lazy and followed by a fallible tail.
+_HTML_HIDDEN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|template)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE
+)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>?")
+_HTML_HEADING = re.compile(r"\s*<h([1-6])\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,24 @@ def _source_lines(inline: Token) -> list[str]:
     return [row.strip() for row in source.split("\n")]
 
 
+def _html_block(token: Token) -> list[Line]:
+    """What a raw HTML block (``<p>``, ``<div>``, ``<h1>``...) shows as text, as lines of one
+    block: a renderer shows the text between the tags, so a decision or a title written in HTML
+    is read like one written in Markdown (a heading where the block opens with ``<hN>``)."""
+    import html
+
+    assert token.map is not None
+    content = _HTML_HIDDEN.sub(lambda m: "\n" * m.group(0).count("\n"), token.content)
+    heading = _HTML_HEADING.match(content)
+    rows = [" ".join(html.unescape(_HTML_TAG.sub(" ", row)).split()) for row in content.split("\n")]
+    shown = " ".join(row for row in rows if row)
+    if not shown:
+        return []
+    start = token.map[0] + 1
+    block = Block(start, int(heading.group(1)) if heading else 0, shown, shown)
+    return [Line(start + offset, row, block) for offset, row in enumerate(rows)]
+
+
 @functools.lru_cache(maxsize=16)
 def _read(text: str) -> tuple[Line, ...]:
     body = text.removeprefix("\ufeff")
@@ -112,6 +139,9 @@ def _read(text: str) -> tuple[Line, ...]:
     tokens = _parser().parse(body)
     out: list[Line] = []
     for index, token in enumerate(tokens):
+        if token.type == "html_block" and token.map is not None:
+            out += _html_block(token)
+            continue
         if token.type not in ("heading_open", "paragraph_open") or token.map is None:
             continue
         inline = tokens[index + 1]
