@@ -442,3 +442,24 @@ def test_a_rule_set_or_a_workload_named_by_something_not_a_path_is_an_input_erro
             call()
     with pytest.raises(InputError, match=f"expected the path of a workload file \\(got {type(wrong).__name__}\\)"):
         advisor.load_profile(wrong)
+
+
+def test_a_long_line_after_a_fence_is_read_in_linear_time(tmp_path):
+    """A fence line followed by a long run of spaces that does not end the line backtracked
+    quadratically (30 KB took 10 s): 200 KB is read, in and out of an advisor record."""
+    from advisor.records.folder import _has_link
+    from advisor.records.inputs import fence_opening, fences
+
+    line = "```a" + " " * 200_000 + "b"
+    assert fence_opening(line) is not None
+    text = f"# Notes\n\n{line}\nadvisor-record: 2\n"  # the marker: the fences are parsed
+    (fence,) = fences(text)
+    assert fence.info == line[3:] and not fence.closed
+    assert read_inputs(text, "notes.md") is None
+    assert fence_opening("```  yaml advisor-record \t") is not None
+    assert fences("``` yaml x \t\n```\n")[0].info == "yaml x"
+    assert not _has_link("[" * 100_000 + "](" * 100_000)
+    assert _has_link("Amended by [2. X](0002-x.md)  ") and not _has_link("  [2. X](0002-x.md)")
+    (tmp_path / "notes.md").write_text(f"# Notes\n\n{line}\n", encoding="utf-8")
+    (result,) = advisor.verify(tmp_path)
+    assert result.status == "skipped"

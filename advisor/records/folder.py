@@ -181,11 +181,22 @@ def mark_superseded(text: str, by: RecordLink, source: str) -> str:
             "has neither front matter nor a '## Status' section; cannot mark it superseded", source=source
         ) from None
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("##")), len(lines))
-    kept = [line for line in lines[start + 1 : end] if re.match(r"^\S.*\[.*\]\(.*\)\s*$", line)]
+    kept = [line for line in lines[start + 1 : end] if _has_link(line)]
     section = [""]
     for line in [*kept, f"Superseded by {by.text}"]:
         section += [line, ""]
     return "\n".join([*lines[: start + 1], *section, *lines[end:]])
+
+
+def _has_link(line: str) -> bool:
+    """Does a line (not indented) end in a Markdown link, ``... [text](target)``? Checked with
+    ``find``, not a pattern of three ``.*``, which backtracks on a long line of brackets."""
+    text = line.rstrip()
+    if not text or text[0].isspace() or not text.endswith(")"):
+        return False
+    opened = text.find("[")
+    closed = text.find("](", opened + 1) if opened >= 0 else -1
+    return closed >= 0 and closed + 2 < len(text)
 
 
 @dataclass(frozen=True)

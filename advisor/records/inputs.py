@@ -247,7 +247,14 @@ class Fence:
     closed: bool
 
 
-_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*([^\n]*?)[ \t]*$")
+# The fence and the rest of the line, matched possessively: no backtracking, so a long line
+# costs its length (a lazy info string followed by ``[ \t]*$`` backtracked quadratically on a
+# run of spaces that does not end the line). The info string is the rest, stripped.
+_OPEN = re.compile(r"^ {0,3}(`{3,}+|~{3,}+)([^\n]*+)$")
+
+
+def _info(match: re.Match[str]) -> str:
+    return match.group(2).strip(" \t")
 
 
 def fence_opening(line: str) -> re.Pattern[str] | None:
@@ -256,7 +263,7 @@ def fence_opening(line: str) -> re.Pattern[str] | None:
     if match is None or (match.group(1)[0] == "`" and "`" in match.group(2)):
         return None
     marker = match.group(1)
-    return re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}[ \t]*$")
+    return re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}+[ \t]*+$")
 
 
 def fences(text: str) -> list[Fence]:
@@ -271,7 +278,7 @@ def fences(text: str) -> list[Fence]:
             continue
         match = _OPEN.match(lines[i])
         assert match is not None
-        info = match.group(2)
+        info = _info(match)
         end = next((j for j in range(i + 1, len(lines)) if close.match(lines[j])), None)
         body_end = len(lines) if end is None else end
         body = "\n".join(lines[i + 1 : body_end])
@@ -282,6 +289,8 @@ def fences(text: str) -> list[Fence]:
 
 def input_blocks(text: str) -> list[Fence]:
     """The fenced blocks that hold a record's inputs (any format version)."""
+    if FORMAT_KEY not in text:  # both kinds of block say it: a text that does not has none
+        return []
     return [
         f for f in fences(text)
         if f.info == LEGACY_INFO or (f.info.split(" ")[0] in ("yaml", "yml") and _MARKER_LINE.search(f.body))
