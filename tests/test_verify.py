@@ -27,6 +27,14 @@ from .test_records import PRICE_DATE, write_record, write_workload
 LEGACY = ROOT / "tests" / "fixtures" / "records-v1"  # records as advisor 0.1.0 wrote them, before digests
 
 
+@pytest.fixture(autouse=True)
+def _in_a_repository(tmp_path: Path) -> None:
+    """Each test works in a repository of its own, as a team does: a record reads its workload file
+    only inside the git work tree that holds it (here a ``.git`` file, as a worktree has; a hidden
+    file verify does not list)."""
+    (tmp_path / ".git").write_text("gitdir: elsewhere\n", encoding="utf-8")
+
+
 def run_verify(capsys, *argv) -> tuple[int, str, str]:
     return run_cli(capsys, "verify", *argv, "--price-date", PRICE_DATE)
 
@@ -748,7 +756,7 @@ def test_a_record_downgraded_by_hand_to_the_format_without_a_digest_is_inconsist
     assert code_ == 1, out
     assert out.splitlines() == [
         f"{path}: INCONSISTENT: its inputs block has no digest, as records written before digests, but it holds "
-        "what only records with a digest hold (record.template, record.workload_file, record.monthly_cost, "
+        "what only records with a digest hold (record.template, record.monthly_cost, "
         "record.thresholds, record.prices.standard, record.prices.batch): the digest was taken out by hand",
         "1 record: 0 holds, 0 drifted, 1 inconsistent, 0 unverifiable",
     ]

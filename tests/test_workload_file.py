@@ -31,6 +31,14 @@ STALE = ("    the decision and monthly costs still hold, but the record's figure
 MISSING = "    its workload file ../../workloads/chat.yaml is not there: the record's own inputs are checked"
 
 
+@pytest.fixture(autouse=True)
+def _in_a_repository(tmp_path: Path) -> None:
+    """Each test works in a repository of its own, as a team does: a record reads its workload file
+    only inside the git work tree that holds it (here a ``.git`` file, as a worktree has; a hidden
+    file verify does not list)."""
+    (tmp_path / ".git").write_text("gitdir: elsewhere\n", encoding="utf-8")
+
+
 def repo(root: Path) -> Path:
     """A repository: workloads/chat.yaml (the chatbot example) and docs/decisions/ to record it in."""
     (root / "workloads").mkdir(parents=True)
@@ -346,3 +354,87 @@ def test_a_workload_moved_off_a_model_shut_down_is_judged_from_its_file(tmp_path
     code_, out, _ = run_cli(capsys, "verify", record, *after)
     assert code_ == 1
     assert out.splitlines()[1] == "    the workload changed since the record: model gpt-4o-mini -> gpt-5.4-mini"
+
+
+# -- only inside the repository -------------------------------------------------------------------
+
+
+def reseal(record: Path) -> None:
+    """Recompute the digest after editing the inputs block, as anyone can."""
+    from advisor.records.inputs import _digest, find_inputs
+
+    text = record.read_text(encoding="utf-8")
+    data = yaml.safe_load(find_inputs(text) or "")
+    record.write_text(text.replace(data["digest"], _digest(data)), encoding="utf-8")
+
+
+OUTSIDE = ("    it names a workload file outside the repository ({}): not read; the record's own inputs are"
+           " checked")
+
+
+def test_a_decisions_folder_moved_up_does_not_read_a_file_beside_the_repository(tmp_path, capsys, recorded):
+    """docs/decisions renamed to adr/: ../../workloads/chat.yaml now leads beside the repository,
+    where another project's file is not this record's workload."""
+    _, record = recorded
+    root = tmp_path / "repo"
+    (root / ".git").mkdir()
+    beside = tmp_path / "workloads"
+    beside.mkdir()
+    (beside / "chat.yaml").write_text(
+        (root / "workloads" / "chat.yaml").read_text(encoding="utf-8").replace("model: gpt-5.4", "model: gpt-5.4-mini"),
+        encoding="utf-8",
+    )
+    (root / "docs" / "decisions").rename(root / "adr")
+    moved = root / "adr" / record.name
+    code_, out, _ = run_verify(capsys, root / "adr")
+    assert code_ == 0 and out.splitlines() == [
+        headline(moved), OUTSIDE.format("../../workloads/chat.yaml"), SUMMARY_HOLDS
+    ]
+    code_, out, _ = run_verify(capsys, root / "adr", "--format", "json")
+    (entry,) = json.loads(out)["records"]
+    assert (entry["status"], entry["workload_file_state"], entry["workload_changes"]) == ("holds", "outside", [])
+
+
+@pytest.mark.parametrize("named", ["../../../../../../../../../../etc/passwd", "../../../secret.yaml", "../../link.yaml"])
+def test_a_record_naming_a_file_outside_the_repository_never_reads_it(tmp_path, capsys, recorded, named):
+    _, record = recorded
+    root = tmp_path / "repo"
+    (root / ".git").mkdir()
+    (tmp_path / "secret.yaml").write_text("name: x\nmodel: sk-proj-SECRETKEY9876\n", encoding="utf-8")
+    (root / "link.yaml").symlink_to(tmp_path / "secret.yaml")  # inside, but leads out
+    edit(record, KEY, f"  workload_file: {named}\n")
+    reseal(record)
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 0 and out.splitlines()[1] == OUTSIDE.format(named)
+    assert "SECRET" not in out and "root:" not in out
+
+
+def test_adr_names_no_workload_file_outside_the_repository_nor_a_device(tmp_path, capsys):
+    root = repo(tmp_path / "repo")
+    (root / ".git").mkdir()
+    (tmp_path / "outside.yaml").write_bytes((root / "workloads" / "chat.yaml").read_bytes())
+    (root / "workloads" / "linked.yaml").symlink_to(tmp_path / "outside.yaml")
+    (root / "docs" / "decisions").mkdir(parents=True)
+    fd = os.open(root / "workloads" / "chat.yaml", os.O_RDONLY)
+    try:
+        for workload, why in [
+            (tmp_path / "outside.yaml", f"it is outside the repository that holds the decisions folder ({root})"),
+            (root / "workloads" / "linked.yaml", f"it is outside the repository that holds the decisions folder ({root})"),
+            (Path(f"/dev/fd/{fd}"), "it is no regular file (a device, a FIFO, or a file under /dev or /proc)"),
+            (Path(f"/proc/self/fd/{fd}"), "it is no regular file (a device, a FIFO, or a file under /dev or /proc)"),
+        ]:
+            code_, out, err = run_cli(capsys, "adr", workload, "--dir", root / "docs" / "decisions", *FIXED)
+            assert code_ == 0, err
+            assert "workload_file" not in Path(out.strip()).read_text(encoding="utf-8")
+            assert err == (f"the record does not name its workload file {workload}: {why}, so advisor verify checks"
+                           " the record's own inputs only\n")
+    finally:
+        os.close(fd)
+
+
+def test_with_no_git_the_folder_searched_bounds_the_workload_file(tmp_path, capsys):
+    root = repo(tmp_path / "plain")
+    (tmp_path / ".git").unlink()  # no repository at all
+    record = adr(capsys, root / "workloads" / "chat.yaml", root / "docs" / "decisions")
+    assert run_verify(capsys, root)[1].splitlines() == [headline(record), SUMMARY_HOLDS]
+    assert run_verify(capsys, root / "docs")[1].splitlines()[1] == OUTSIDE.format("../../workloads/chat.yaml")

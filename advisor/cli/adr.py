@@ -75,7 +75,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from advisor.core.assessment import assess
     from advisor.core.profile import load_profile
-    from advisor.views.adr import workload_file_named, write_adr
+    from advisor.records.workload import recorded_path_refusal
+    from advisor.views.adr import write_adr
 
     profile = load_profile(args.file)
     with about_file(args.file):
@@ -88,10 +89,10 @@ def run(args: argparse.Namespace) -> int:
     )
     if new_folder:  # a mistyped --dir would otherwise start a second record folder unseen
         print(f"created the decisions folder {printable(str(args.dir))}: it did not exist", file=sys.stderr)
-    if not workload_file_named(args.file, path.parent):
+    if (refusal := recorded_path_refusal(args.file, path.parent)) is not None:
         print(
-            f"the record does not name its workload file {printable(str(args.file))}: no relative path leads to it "
-            "from the decisions folder, so advisor verify checks the record's own inputs only",
+            f"the record does not name its workload file {printable(str(args.file))}: {printable(refusal)}, "
+            "so advisor verify checks the record's own inputs only",
             file=sys.stderr,
         )
     print(printable(str(path)))

@@ -28,8 +28,10 @@ what it checks:
   records FILE's path relative to the record). When that file holds another workload
   (comments and layout aside), the record is judged against the file: drifted when
   the decision or a monthly cost moves, with the fields that changed; holds, with
-  them noted, when not. A file that is not there is noted (a warning with --format
-  github) and the record's own inputs are checked; a file that is no valid workload
+  them noted, when not. A file that is not there, or a path outside the repository
+  (the git work tree that holds the record; with none, the folder searched), is noted
+  (a warning with --format github), never read, and the record's own inputs are
+  checked; a file that is no valid workload
   makes the record unverifiable. To bring a record up to date, write a new one with
   `advisor adr FILE --supersedes N`. A record written with a template of your own
   has no stated text: only its inputs are checked (said under it).

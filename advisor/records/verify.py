@@ -18,7 +18,8 @@ A record that names the workload file it was written from (``record.workload_fil
 to that file as it is now: when the file holds another workload than the embedded one
 (compared as validated data), the file's workload is assessed and the record judged against
 it, with the fields that changed; a file that is not there is noted, and the record's own
-inputs are checked.
+inputs are checked. So is a path that leads out of the repository that holds the record
+(advisor.records.workload.workload_bound): that file is never opened.
 
 Files that are not advisor records are ``skipped``; a record visibly marked superseded by a
 decision record that exists (advisor's, or one with a title) is ``superseded`` (no longer in
@@ -59,7 +60,7 @@ from .folder import (
 )
 from .inputs import RecordInputs, RecordStamp, claims_advisor, fences, input_blocks, read_inputs, rule_thresholds
 from .reading import Block, first_heading, rendered, same_text, visible_blocks, visible_lines
-from .workload import changed_fields, workload_data, workload_path
+from .workload import changed_fields, within_bound, workload_bound, workload_data, workload_path
 
 VerifyStatus = Literal["holds", "drifted", "inconsistent", "unverifiable", "superseded", "skipped"]
 DEFAULT_COST_TOLERANCE = 0.10
@@ -111,8 +112,9 @@ class WorkloadChange(BaseModel):
 
 
 # What verify found at the workload file a record names: the same workload as the record's
-# inputs, another one, no file there, or a file that is no valid workload.
-WorkloadFileState = Literal["unchanged", "changed", "missing", "invalid"]
+# inputs, another one, no file there, a file that is no valid workload, or a path that leads out
+# of the repository that holds the record (not read: checked as "missing" is).
+WorkloadFileState = Literal["unchanged", "changed", "missing", "invalid", "outside"]
 
 
 class VerifyResult(BaseModel):
@@ -401,11 +403,20 @@ def _assess(
     return assess(workload or inputs.workload, ruleset, weights=weights, price_date=price_date, what_if=False)
 
 
-def _workload_file(path: Path, recorded: str) -> WorkloadProfile | InputError | None:
+_OUTSIDE: Literal["outside"] = "outside"
+
+
+def _workload_file(
+    path: Path, recorded: str, searched: Path | None = None
+) -> WorkloadProfile | InputError | Literal["outside"] | None:
     """The workload in the file a record names (``recorded``, from the record's folder); None
-    when no file is there; the InputError ``advisor recommend`` would give for a file that is
-    no valid workload, naming the file as the record does."""
+    when no file is there; ``"outside"``, never opened, when the path (or the file it links to)
+    lies outside the repository that holds the record (``workload_bound``); the InputError
+    ``advisor recommend`` would give for a file that is no valid workload, naming the file as
+    the record does."""
     where = workload_path(path, recorded)
+    if not within_bound(where, workload_bound(path, searched)):
+        return _OUTSIDE
     if not os.path.exists(where):  # a link to nothing is no file either
         return None
     try:
@@ -425,8 +436,12 @@ def verify_one(
     price_date: datetime.date | None = None,
     *,
     cost_tolerance: float = DEFAULT_COST_TOLERANCE,
+    searched: Path | None = None,
 ) -> VerifyResult:
-    """Re-check one file (see the module's docstring for what each status means)."""
+    """Re-check one file (see the module's docstring for what each status means).
+
+    ``searched``: the path verify was asked to search that found it; a record in no git work
+    tree reads a workload file only inside it (default: the working folder)."""
     source = str(path)
     try:
         text = read_record(path)
@@ -532,14 +547,14 @@ def verify_one(
     changes: list[WorkloadChange] = []
     file_state: WorkloadFileState | None = None
     if stamp.workload_file is not None:
-        found = _workload_file(path, stamp.workload_file)
+        found = _workload_file(path, stamp.workload_file, searched)
         if isinstance(found, InputError):
             return VerifyResult(
                 **common, workload_file_state="invalid", status="unverifiable", line=inputs.line,
                 message=f"its workload file {found}",
             )
-        if found is None:
-            file_state = "missing"
+        if found is None or isinstance(found, str):
+            file_state = "missing" if found is None else "outside"
         elif workload_data(found) == workload_data(inputs.workload):
             file_state = "unchanged"
         else:
@@ -635,18 +650,20 @@ class _RecordFinder(FileFinder):
         return None if name.lower().endswith(MARKDOWN_SUFFIXES) else NOT_MARKDOWN
 
 
-def _expand(paths: Iterable[str | Path]) -> list[VerifyResult | Path]:
+def _expand(paths: Iterable[str | Path]) -> list[VerifyResult | tuple[Path, Path]]:
     """Every file to check, path by path as given, a folder's in name order (subfolders
     included, as MADR's category folders); and, as results, what was passed over that a
     reader should know of: a hidden folder, a broken link, a second name of one file, a path
     that is not there. Other files (images, hidden files such as advisor's reservations) are
-    left unsaid."""
+    left unsaid. A file comes with the path given that found it."""
     finder = _RecordFinder()
-    out: list[VerifyResult | Path] = []
+    out: list[VerifyResult | tuple[Path, Path]] = []
     for raw in paths:
         counts = len(finder.files), len(finder.skipped), len(finder.errors)
         finder.given(Path(raw))
-        found: list[tuple[Path, VerifyResult | Path]] = [(p, p) for p in finder.files[counts[0]:]]
+        found: list[tuple[Path, VerifyResult | tuple[Path, Path]]] = [
+            (p, (p, Path(raw))) for p in finder.files[counts[0]:]
+        ]
         found += [
             (path, VerifyResult(path=str(path), status="skipped", message=reason))
             for path, reason in finder.skipped[counts[1]:] if reason not in (NOT_MARKDOWN, "hidden file")
@@ -685,7 +702,8 @@ def verify(
         paths = [paths]
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     return [
-        item if isinstance(item, VerifyResult) else verify_one(item, ruleset, price_date, cost_tolerance=cost_tolerance)
+        item if isinstance(item, VerifyResult)
+        else verify_one(item[0], ruleset, price_date, cost_tolerance=cost_tolerance, searched=item[1])
         for item in _expand(paths)
     ]
 

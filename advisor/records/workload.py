@@ -8,12 +8,21 @@ repository is cloned and whatever folder a command runs from. Both ends are reso
 through a linked folder is named by where it is, and a workload that is itself a link is
 named as the link, which is what the repository holds. ``advisor verify`` resolves the path
 against the real folder of the record file.
+
+A record names, and verify reads, only a regular file inside the repository that holds the
+record: the git work tree around the record's real folder (its nearest folder with a ``.git``
+folder or file), both where the path leads and, when that is a link, the file it links to.
+So a decisions folder moved to another depth, or a record edited to name ``/etc/passwd`` or
+``/proc/self/environ``, does not make verify read a file from outside. A record in no git work
+tree is bounded by the folder verify was asked to search instead. ``advisor adr`` names no
+device, FIFO or file under ``/dev`` or ``/proc`` (``advisor adr /dev/stdin < FILE``).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,20 +33,65 @@ _DRIVE = re.compile(r"[A-Za-z]:[/\\]")  # C:/ or C:\: absolute on Windows
 _TEXT_MAX = 40  # a changed text longer than this is shortened in a change line
 
 
-def recorded_path(workload_file: str | os.PathLike[str], folder: str | os.PathLike[str]) -> str | None:
-    """``workload_file``'s path relative to ``folder``, with ``/`` separators; None when no
-    path leads from one to the other that a record can hold (Windows: another drive; a file
-    name that is not UTF-8 text)."""
+# Where the operating system shows devices, processes and their open files as files.
+_SPECIAL_FOLDERS = ("/dev", "/proc", "/sys")
+NO_RELATIVE_PATH = "no relative path leads to it from the decisions folder"
+
+
+def work_tree(path: str | os.PathLike[str]) -> Path | None:
+    """The git work tree that holds ``path``: the nearest of its real folders with a ``.git``
+    entry (a folder; or a file, as in a worktree or a submodule); None when there is none."""
+    here = Path(os.path.realpath(path))
+    for folder in (here, *here.parents):
+        if os.path.lexists(folder / ".git"):
+            return folder
+    return None
+
+
+def inside(path: str | os.PathLike[str], folder: str | os.PathLike[str]) -> bool:
+    """Is ``path`` (absolute, normalised) ``folder`` or in it?"""
+    try:
+        return os.path.commonpath([os.fspath(path), os.fspath(folder)]) == os.fspath(folder)
+    except ValueError:  # another drive, or one relative and one absolute
+        return False
+
+
+def _special(path: str) -> bool:
+    return os.name == "posix" and any(inside(path, folder) for folder in _SPECIAL_FOLDERS)
+
+
+def recorded_path_refusal(workload_file: str | os.PathLike[str], folder: str | os.PathLike[str]) -> str | None:
+    """Why a record written into ``folder`` cannot name ``workload_file`` (None: it can):
+    no relative path leads there (Windows: another drive; a file name that is not UTF-8 text),
+    it is no regular file (a device, a FIFO, a file under /dev or /proc), or it lies outside
+    the repository (git work tree) that holds the folder."""
     workload = Path(workload_file)
     try:
+        real_folder = os.path.realpath(folder)
         where = os.path.join(os.path.realpath(workload.parent), workload.name)
-        relative = os.path.relpath(where, os.path.realpath(folder))
+        real = os.path.realpath(where)
+        relative = os.path.relpath(where, real_folder)
+        regular = stat.S_ISREG(os.stat(real).st_mode)
     except (OSError, ValueError):
+        return NO_RELATIVE_PATH
+    if recorded_path_problem(relative.replace(os.sep, "/")) is not None:
+        return NO_RELATIVE_PATH
+    if not regular or _special(where) or _special(real):
+        return "it is no regular file (a device, a FIFO, or a file under /dev or /proc)"
+    root = work_tree(real_folder)
+    if root is not None and not (inside(where, root) and inside(real, root)):
+        return f"it is outside the repository that holds the decisions folder ({root})"
+    return None
+
+
+def recorded_path(workload_file: str | os.PathLike[str], folder: str | os.PathLike[str]) -> str | None:
+    """``workload_file``'s path relative to ``folder``, with ``/`` separators; None when a
+    record cannot name it (``recorded_path_refusal`` says why)."""
+    if recorded_path_refusal(workload_file, folder) is not None:
         return None
-    relative = relative.replace(os.sep, "/")
-    if recorded_path_problem(relative) is not None:
-        return None
-    return relative
+    workload = Path(workload_file)
+    where = os.path.join(os.path.realpath(workload.parent), workload.name)
+    return os.path.relpath(where, os.path.realpath(folder)).replace(os.sep, "/")
 
 
 def recorded_path_problem(text: str) -> str | None:
@@ -59,6 +113,29 @@ def workload_path(record: str | os.PathLike[str], recorded: str) -> Path:
     """Where the workload file a record names is: ``recorded`` from the real folder of the record."""
     folder = os.path.dirname(os.path.realpath(record))
     return Path(os.path.normpath(os.path.join(folder, *recorded.split("/"))))
+
+
+def workload_bound(record: str | os.PathLike[str], searched: str | os.PathLike[str] | None = None) -> Path:
+    """The folder a record's workload file must lie in to be read: the git work tree that holds
+    the record (``work_tree`` of its real folder); in none, ``searched`` (the folder verify was
+    asked to search; a file's own folder), or the working folder."""
+    root = work_tree(os.path.dirname(os.path.realpath(record)))
+    if root is not None:
+        return root
+    if searched is None:
+        return Path(os.path.realpath(os.getcwd()))
+    real = os.path.realpath(searched)
+    return Path(real if os.path.isdir(real) else os.path.dirname(real))
+
+
+def within_bound(where: str | os.PathLike[str], bound: str | os.PathLike[str]) -> bool:
+    """Does the workload file at ``where`` (``workload_path``) lie in ``bound``, and so does the
+    file it links to when it is a link? Nothing is opened to find out."""
+    try:
+        real = os.path.realpath(where)
+    except (OSError, ValueError):  # pragma: no cover - realpath does not raise on POSIX
+        return False
+    return inside(os.fspath(where), bound) and inside(real, bound)
 
 
 # -- what changed ------------------------------------------------------------------------------

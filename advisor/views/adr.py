@@ -1171,7 +1171,8 @@ def _check_workload_file(assessment: Assessment, workload_file: object) -> None:
 def workload_file_named(workload_file: str | os.PathLike[str], directory: str | Path) -> bool:
     """Does a record written into ``directory`` name ``workload_file``? It does unless no
     relative path leads from the folder to the file (Windows: another drive; a file name
-    that is not UTF-8 text)."""
+    that is not UTF-8 text), or the file is no regular file inside the repository that holds
+    the folder (advisor.records.workload.recorded_path_refusal)."""
     return recorded_path(workload_file, directory) is not None
 
 

@@ -41,6 +41,11 @@ def workload_file_notes(r: VerifyResult) -> list[str]:
         return []
     if r.workload_file_state == "missing":
         return [f"its workload file {r.workload_file} is not there: the record's own inputs are checked"]
+    if r.workload_file_state == "outside":
+        return [
+            f"it names a workload file outside the repository ({r.workload_file}): not read; the record's own"
+            " inputs are checked"
+        ]
     if r.workload_file_state != "changed":
         return []
     changed = "; ".join(f"{c.field} {shown(c.recorded)} -> {shown(c.current)}" for c in r.workload_changes)
