@@ -240,3 +240,33 @@ def test_no_people_means_empty_lists(tmp_path, capsys):
     front = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
     assert (front["decision-makers"], front["consulted"], front["informed"]) == ([], [], [])
     assert not re.search(r"^Decision-makers:", path.read_text(), re.MULTILINE)
+
+
+def test_every_markdown_name_with_a_number_holds_it(tmp_path, capsys):
+    """verify reads .MD and .markdown records: adr numbers past them, and past a link (even one to
+    nothing) or a folder with such a name, which hold their number as well."""
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    (folder / "0001-use-postgres.MD").write_text("---\nstatus: accepted\n---\n\n# Use Postgres\n", encoding="utf-8")
+    assert write_record(capsys, "chatbot", folder).name.startswith("0002-")
+    (folder / "0003-queue.Markdown").write_text("# Use a queue\n", encoding="utf-8")
+    (folder / "0004-gone.md").symlink_to("nowhere.md")
+    (folder / "0005-a-folder.md").mkdir()
+    assert write_record(capsys, "chatbot", folder).name.startswith("0006-")
+    assert find_record(folder, 3).name == "0003-queue.Markdown"
+    # --supersedes finds the .MD record, and verify sees its successor.
+    code_, _, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", folder, "--supersedes", "1", *FIXED)
+    assert code_ == 0, err
+    assert is_superseded((folder / "0001-use-postgres.MD").read_text(encoding="utf-8"))
+
+
+def test_a_successor_named_markdown_counts(tmp_path, capsys):
+    from advisor.records.folder import successor_exists, superseded_by
+
+    old = write_record(capsys, "chatbot", tmp_path)
+    (tmp_path / "0003-x.markdown").write_text("# Use the Batch API\n", encoding="utf-8")
+    old.write_text(old.read_text(encoding="utf-8").replace(
+        "# Customer chatbot: stream the answer\n",
+        "# Customer chatbot: stream the answer\n\nSuperseded by [3. X](0003-x.markdown)\n", 1), encoding="utf-8")
+    successor = superseded_by(old.read_text(encoding="utf-8"))
+    assert successor is not None and successor_exists(old, successor)

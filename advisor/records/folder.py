@@ -1,7 +1,8 @@
 """The decisions folder: ``NNNN-title.md`` files, their numbering, and superseding one
 record by another, as adr-tools does it.
 
-A record is written whole or not at all, with a number no other record has, and never
+A record is written whole or not at all, with a number no other record has (any
+``NNNN-*.md`` or ``.markdown`` name, in any case, holds its number), and never
 over an existing file. Several ``advisor adr`` runs into one folder at once each get their
 own number: a run reserves a number by creating ``.NNNN.advisor-reserved`` exclusively,
 checks that no record took it meanwhile, writes its record and lets the reservation go;
@@ -30,7 +31,8 @@ from .reading import first_heading, front_matter, visible_lines
 
 DEFAULT_DIR = "docs/decisions"
 
-_RECORD_FILE = re.compile(r"^(\d+)-.*\.md$")
+# A record's name: a number, a dash, and a Markdown suffix in any case (verify reads them all).
+_RECORD_FILE = re.compile(r"^(\d+)-.*\.(?:md|markdown)$", re.IGNORECASE | re.DOTALL)
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 # adr-tools has written both spellings over its versions; both mean the same.
 _SUPERSEDED_LINE = re.compile(r"^Super[sc]eded by (?:\[(\d+)\.[^\]\n]*\]\(([^)\s]+)\)|ADR-(\d+))")
@@ -109,20 +111,23 @@ def _lf(text: str) -> str:
 
 
 def record_files(directory: str | Path) -> list[tuple[int, Path]]:
-    """(number, path) of every ``NNNN-*.md`` file in the folder, by number, whoever wrote it."""
+    """(number, path) of every ``NNNN-*.md`` or ``.markdown`` name in the folder (any case), by
+    number, whoever wrote it: a file, a link (even one to nothing) or a folder, since each holds
+    its number."""
     folder = Path(directory)
     if not folder.is_dir():
         return []
     found = []
     for entry in folder.iterdir():
         match = _RECORD_FILE.match(entry.name)
-        if match and entry.is_file():
+        if match:
             found.append((int(match.group(1)), entry))
     return sorted(found, key=lambda x: (x[0], x[1].name))
 
 
 def next_number(directory: str | Path) -> int:
-    """One more than the highest ``NNNN-*.md`` in the folder, whichever tool wrote it."""
+    """One more than the highest ``NNNN-*.md`` (or ``.markdown``, any case) in the folder,
+    whichever tool wrote it."""
     return max((n for n, _ in record_files(directory)), default=0) + 1
 
 
@@ -260,7 +265,7 @@ def _successor_file(record: Path, successor: Successor) -> Path | None:
         return linked
     if successor.number is not None:
         for n, path in record_files(record.parent):
-            if n == successor.number and not _same_file(path, record):
+            if n == successor.number and path.is_file() and not _same_file(path, record):
                 return path
     return None
 
