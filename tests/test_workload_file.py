@@ -438,3 +438,30 @@ def test_with_no_git_the_folder_searched_bounds_the_workload_file(tmp_path, caps
     record = adr(capsys, root / "workloads" / "chat.yaml", root / "docs" / "decisions")
     assert run_verify(capsys, root)[1].splitlines() == [headline(record), SUMMARY_HOLDS]
     assert run_verify(capsys, root / "docs")[1].splitlines()[1] == OUTSIDE.format("../../workloads/chat.yaml")
+
+
+# -- what counts as a change ------------------------------------------------------------------------
+
+
+def test_a_text_restyled_to_drop_its_final_line_break_is_the_same_workload(tmp_path, capsys):
+    """``description: >`` to ``>-`` changes only the text's final line break: layout, not the workload."""
+    root = tmp_path / "repo"
+    (root / "workloads").mkdir(parents=True)
+    workload = root / "workloads" / "contract.yaml"
+    shutil.copyfile(EXAMPLES / "contract-risk-review.yaml", workload)
+    record = adr(capsys, workload, root / "docs" / "decisions")
+    edit(workload, "description: >\n", "description: >-\n")
+    code_, out, _ = run_verify(capsys, record, "--format", "json")
+    (entry,) = json.loads(out)["records"]
+    assert code_ == 0 and (entry["workload_file_state"], entry["changes"]) == ("unchanged", [])
+
+
+def test_two_long_texts_that_start_alike_are_shown_where_they_differ(capsys, recorded):
+    workload, record = recorded
+    edit(workload, "reads the answer as it appears", "reads the reply as it appears")
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 0
+    assert out.splitlines()[1] == (
+        "    the workload changed since the record: description at character 60: '...d reads the answer as it"
+        " appears.' -> '...d reads the reply as it appears.'"
+    )

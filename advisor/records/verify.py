@@ -60,7 +60,7 @@ from .folder import (
 )
 from .inputs import RecordInputs, RecordStamp, claims_advisor, fences, input_blocks, read_inputs, rule_thresholds
 from .reading import Block, first_heading, rendered, same_text, visible_blocks, visible_lines
-from .workload import changed_fields, within_bound, workload_bound, workload_data, workload_path
+from .workload import changed_fields, compared_data, within_bound, workload_bound, workload_path
 
 VerifyStatus = Literal["holds", "drifted", "inconsistent", "unverifiable", "superseded", "skipped"]
 DEFAULT_COST_TOLERANCE = 0.10
@@ -555,13 +555,13 @@ def verify_one(
             )
         if found is None or isinstance(found, str):
             file_state = "missing" if found is None else "outside"
-        elif workload_data(found) == workload_data(inputs.workload):
+        elif compared_data(found) == compared_data(inputs.workload):
             file_state = "unchanged"
         else:
             file_state = "changed"
             changes = [
                 WorkloadChange(field=field, recorded=before, current=after)
-                for field, before, after in changed_fields(workload_data(inputs.workload), workload_data(found))
+                for field, before, after in changed_fields(compared_data(inputs.workload), compared_data(found))
             ]
             try:
                 now = _assess(inputs, ruleset, same_rules, price_date, found)

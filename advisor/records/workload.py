@@ -148,6 +148,24 @@ def workload_data(workload: WorkloadProfile) -> dict[str, Any]:
     return workload.model_dump(mode="json", exclude_none=True)
 
 
+def compared_data(workload: WorkloadProfile) -> dict[str, Any]:
+    """``workload_data`` as verify compares a workload file with a record's inputs: a text's
+    trailing whitespace is layout too (``description: >`` and ``>-`` differ only in a final line
+    break). For the comparison only: the data a record embeds, and its digest, are unchanged."""
+    data: dict[str, Any] = _rstripped(workload_data(workload))
+    return data
+
+
+def _rstripped(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.rstrip()
+    if isinstance(value, dict):
+        return {k: _rstripped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rstripped(v) for v in value]
+    return value
+
+
 def changed_fields(then: Any, now: Any, at: str = "") -> Iterator[tuple[str, Any, Any]]:
     """(field, recorded, current) for every leaf that differs, by dotted path (``steps[1].model``);
     a field that is not given is None."""
@@ -161,6 +179,29 @@ def changed_fields(then: Any, now: Any, at: str = "") -> Iterator[tuple[str, Any
         return
     if then != now:  # both validated: a field has one type in each
         yield at, then, now
+
+
+def change_line(field: str, recorded: Any, current: Any) -> str:
+    """One changed field in words: ``model gpt-5.4 -> gpt-5.4-mini``. Two long texts that start
+    alike are shown around where they first differ: ``description at character 58: '...the
+    help widget...' -> '...the help page...'``."""
+    if isinstance(recorded, str) and isinstance(current, str) and max(len(recorded), len(current)) > _TEXT_MAX:
+        at = next((i for i, (a, b) in enumerate(zip(recorded, current, strict=False)) if a != b),
+                  min(len(recorded), len(current)))
+        if at >= _TEXT_MAX - 3 - _TEXT_BEFORE:  # the shortened texts would not show it
+            start = at - _TEXT_BEFORE
+            return (f"{field} at character {at + 1}: {_window(recorded, start)} -> {_window(current, start)}")
+    return f"{field} {shown(recorded)} -> {shown(current)}"
+
+
+_TEXT_BEFORE = 12  # characters shown before the first difference of two long texts
+
+
+def _window(text: str, start: int) -> str:
+    """``text`` from ``start``, shortened, with ``...`` where it was cut."""
+    part = text[start : start + _TEXT_MAX - 6]
+    end = "..." if start + len(part) < len(text) else ""
+    return repr("..." + part + end)
 
 
 def shown(value: Any) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from advisor.core.files import HIDDEN_FOLDER
 from advisor.core.terminal import printable
 from advisor.records.verify import CHECKED, NOT_A_RECORD, NOT_FOUND, VerifyResult, found_nothing
-from advisor.records.workload import shown
+from advisor.records.workload import change_line
 
 from .formatting import money, percent
 
@@ -48,7 +48,7 @@ def workload_file_notes(r: VerifyResult) -> list[str]:
         ]
     if r.workload_file_state != "changed":
         return []
-    changed = "; ".join(f"{c.field} {shown(c.recorded)} -> {shown(c.current)}" for c in r.workload_changes)
+    changed = "; ".join(change_line(c.field, c.recorded, c.current) for c in r.workload_changes)
     return [f"the workload changed since the record: {changed}", *([STALE_FIGURES] if r.status == "holds" else [])]
 
 
