@@ -28,7 +28,9 @@ DRIFT = ("    the workload changed since the record: requests_per_month 400,000 
          " model gpt-5.4 -> gpt-5.4-mini")
 STALE = ("    the decision and monthly costs still hold, but the record's figures come from the workload as it was:"
          " record it again with advisor adr FILE --supersedes N")
-MISSING = "    its workload file ../../workloads/chat.yaml is not there: the record's own inputs are checked"
+FIX = "if the file moved, record it again from there: advisor adr <new path> --supersedes 1"
+MISSING = f"    its workload file ../../workloads/chat.yaml is not there: the record's own inputs are checked; {FIX}"
+SUMMARY_ALONE = "1 record: 1 holds (1 without its workload file), 0 drifted, 0 inconsistent, 0 unverifiable"
 
 
 @pytest.fixture(autouse=True)
@@ -220,17 +222,19 @@ def test_a_workload_file_moved_away_is_noted_and_the_record_holds(capsys, record
     workload, record = recorded
     workload.rename(workload.with_name("moved.yaml"))
     code_, out, _ = run_verify(capsys, record)
-    assert code_ == 0 and out.splitlines() == [headline(record), MISSING, SUMMARY_HOLDS]
+    assert code_ == 0 and out.splitlines() == [headline(record), MISSING, SUMMARY_ALONE]
     code_, out, _ = run_verify(capsys, record, "--format", "github")
     assert code_ == 0
     assert (f"::warning file={record},title=advisor verify%3A workload file missing::{MISSING.strip()}"
             in out.splitlines())
+    assert out.splitlines()[-1] == SUMMARY_ALONE  # not read as a clean pass, in any format
     code_, out, _ = run_verify(capsys, record, "--format", "json")
     (entry,) = json.loads(out)["records"]
     assert entry["status"] == "holds" and entry["workload_file_state"] == "missing"
+    assert entry["changes"] == [MISSING.strip()]
     # A link to nothing is no file either.
     workload.symlink_to("nowhere.yaml")
-    assert run_verify(capsys, record)[1].splitlines() == [headline(record), MISSING, SUMMARY_HOLDS]
+    assert run_verify(capsys, record)[1].splitlines() == [headline(record), MISSING, SUMMARY_ALONE]
 
 
 @pytest.mark.parametrize("broken, message", [
@@ -369,7 +373,7 @@ def reseal(record: Path) -> None:
 
 
 OUTSIDE = ("    it names a workload file outside the repository ({}): not read; the record's own inputs are"
-           " checked")
+           f" checked; {FIX}")
 
 
 def test_a_decisions_folder_moved_up_does_not_read_a_file_beside_the_repository(tmp_path, capsys, recorded):
@@ -388,7 +392,7 @@ def test_a_decisions_folder_moved_up_does_not_read_a_file_beside_the_repository(
     moved = root / "adr" / record.name
     code_, out, _ = run_verify(capsys, root / "adr")
     assert code_ == 0 and out.splitlines() == [
-        headline(moved), OUTSIDE.format("../../workloads/chat.yaml"), SUMMARY_HOLDS
+        headline(moved), OUTSIDE.format("../../workloads/chat.yaml"), SUMMARY_ALONE
     ]
     code_, out, _ = run_verify(capsys, root / "adr", "--format", "json")
     (entry,) = json.loads(out)["records"]

@@ -9,7 +9,9 @@ so is a record that holds though its workload file is not there or holds another
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any
 
 from advisor.core.files import HIDDEN_FOLDER
@@ -40,16 +42,27 @@ def workload_file_notes(r: VerifyResult) -> list[str]:
     if r.workload_file is None:
         return []
     if r.workload_file_state == "missing":
-        return [f"its workload file {r.workload_file} is not there: the record's own inputs are checked"]
+        return [f"its workload file {r.workload_file} is not there: the record's own inputs are checked; {_fix(r)}"]
     if r.workload_file_state == "outside":
         return [
             f"it names a workload file outside the repository ({r.workload_file}): not read; the record's own"
-            " inputs are checked"
+            f" inputs are checked; {_fix(r)}"
         ]
     if r.workload_file_state != "changed":
         return []
     changed = "; ".join(change_line(c.field, c.recorded, c.current) for c in r.workload_changes)
     return [f"the workload changed since the record: {changed}", *([STALE_FIGURES] if r.status == "holds" else [])]
+
+
+_NUMBERED = re.compile(r"^0*(\d+)-")
+WITHOUT_FILE = ("missing", "outside")  # the workload file states under which a record is checked alone
+
+
+def _fix(r: VerifyResult) -> str:
+    """How a record whose workload file moved is brought back to it: a new record, from the file."""
+    number = _NUMBERED.match(PurePath(r.path).name)
+    return (f"if the file moved, record it again from there: advisor adr <new path> --supersedes "
+            f"{number.group(1) if number else 'N'}")
 
 
 def _change(value: float | None) -> str:
@@ -136,7 +149,12 @@ def summary(results: Sequence[VerifyResult], *, allow_empty: bool = False) -> st
     counts = {s: sum(1 for r in results if r.status == s) for s in (*CHECKED, "superseded", "skipped")}
     counts["unverifiable"] -= missing
     checked = sum(counts[s] for s in CHECKED)
-    parts = [f"{_plural(checked, 'record')}: " + ", ".join(f"{counts[s]} {s}" for s in CHECKED)]
+    # A record that holds without its workload file holds on its own inputs alone: said, not a clean pass.
+    alone = sum(1 for r in results if r.status == "holds" and r.workload_file_state in WITHOUT_FILE)
+    said = {s: f"{counts[s]} {s}" for s in CHECKED}
+    if alone:
+        said["holds"] += f" ({alone} without its workload file)"
+    parts = [f"{_plural(checked, 'record')}: " + ", ".join(said[s] for s in CHECKED)]
     if missing:
         parts.append(f"{_plural(missing, 'path')} not found")
     if counts["superseded"]:
