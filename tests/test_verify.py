@@ -764,12 +764,31 @@ def test_a_record_downgraded_by_hand_to_the_format_without_a_digest_is_inconsist
     assert code_ == 1 and out.startswith(f"::error file={path},line=")
 
 
-def test_a_record_downgraded_whole_but_naming_a_later_advisor_is_inconsistent(tmp_path, capsys):
+def test_a_record_downgraded_whole_is_inconsistent_by_its_rule_set_or_its_advisor(tmp_path, capsys):
+    """Today's advisor is 0.1.0 too, so the version says nothing yet; the shipped rule set's hash
+    does: it has changed since the days records had no digest."""
     path = write_record(capsys, "chatbot", tmp_path)
     downgrade(path, strip_format_2_keys=True)
     day = datetime.date.fromisoformat(PRICE_DATE)
     (result,) = verify(path, price_date=day)
-    assert result.status == "holds" and result.sealed is None  # as advisor 0.1.0 wrote it: nothing says otherwise
+    current = load_rules().content_hash
+    assert result.status == "inconsistent" and result.problems == [
+        "its inputs block has no digest, as records written before digests, but it names the shipped rule set "
+        f"advisor-default as it has been only since records carried a digest (sha256 {current[:12]}): the digest "
+        "was taken out by hand"
+    ]
+    # With a hash the shipped rule set had then, nothing says otherwise: as advisor 0.1.0 wrote it.
+    then = "1c5dd1b8c4defb3a222943129855473466d89a917a184aa61bbed53832dc1ae7"
+    edit(path, current, then)
+    (result,) = verify(path, price_date=day)
+    assert result.status in ("holds", "drifted") and result.sealed is None
+    # A rule set of one's own (another id) is not judged by its hash.
+    edit(path, "id: advisor-default", "id: our-rules")
+    edit(path, then, "cafe" * 16)
+    (result,) = verify(path, price_date=day)
+    assert result.status in ("holds", "drifted") and result.sealed is None
+    edit(path, "id: our-rules", "id: advisor-default")
+    edit(path, "cafe" * 16, then)
     edit(path, "  advisor_version: 0.1.0", "  advisor_version: 0.2.0")
     code_, out, _ = run_verify(capsys, path)
     assert code_ == 1

@@ -10,8 +10,12 @@ The block is a plain ``yaml`` fence, which every Markdown renderer (GitHub, mark
 Python-Markdown with or without pymdownx.superfences) shows as one code block; its first
 key, ``advisor-record: 2``, marks it as the record's inputs and gives the format version.
 Records written before version 2 used the info string ``yaml advisor-record`` and no
-digest; they stay readable, but a version-1 block that names a later advisor or holds a key
-only version 2 writes is a version-2 block whose digest was taken out (``downgraded``).
+digest; they stay readable, but a version-1 block that no version-1 writer could have written
+is a version-2 block whose digest was taken out (``downgraded``): one that names the shipped
+rule set with a hash it did not have then, names an advisor other than the one that wrote
+version 1, or holds a key only version 2 writes. Today's advisor has the same version number
+(0.1.0) as the one that wrote version 1, so the version alone catches nothing yet; a block
+downgraded whole from a record written with a rule set of one's own is not caught.
 """
 
 from __future__ import annotations
@@ -45,8 +49,23 @@ LEGACY_INFO = "yaml advisor-record"  # the info string of version 1 blocks
 # Format 1 (no digest) was written by advisor 0.1.0 from 2026-11-23 until format 2 replaced it
 # on 2026-11-25 (commit 1f23f40), installed ("0.1.0") or run from a checkout without package
 # metadata ("0.0.0+checkout"), and held these keys only. A format-1 block that names another
-# advisor or holds a key only format 2 writes had its digest taken out by hand.
+# advisor or holds a key only format 2 writes had its digest taken out by hand. (Today's advisor
+# is "0.1.0" too: the version catches nothing until it moves; the rule set's hash below does.)
 LEGACY_WRITERS = ("0.1.0", "0.0.0+checkout")
+# The shipped rule set's content hashes over the days advisor wrote format 1. Made from git
+# history: for each of the 60 commits of `git rev-list 61435fb^..1f23f40^` (61435fb wrote the
+# first format-1 record; 1f23f40 brought format 2), `git archive C advisor rules` and
+# `load_rules().content_hash` from that tree (advisor.rules before the package was split into
+# advisor.core). A format-1 block naming the shipped rule set (its id) with any other hash was
+# written later; a rule set of one's own (another id) is not judged. The one way an honest
+# format-1 block fails this: written in those days with an edited copy of the shipped rules that
+# kept the shipped id. (A date says nothing: --date and --price-date took any date then.)
+SHIPPED_RULESET_ID = "advisor-default"
+FORMAT_1_RULESET_HASHES = frozenset({
+    "6dc8c3cb9281101eaa95d49309b7eebdbd8708b17fadf0038d9627e4fc4b28bf",  # 2026-11-23 13:46 (61435fb)
+    "091fb64039647ca119d96f6f65be23703cebec5f7b256643cc484aa8e28e2a65",  # 2026-11-23 14:17
+    "1c5dd1b8c4defb3a222943129855473466d89a917a184aa61bbed53832dc1ae7",  # 2026-11-25 22:59
+})
 _LEGACY_KEYS = {
     "": {"record", "workload"},
     "record": {"advisor_version", "mode", "ruleset", "weights", "prices", "fired_rules"},
@@ -409,6 +428,12 @@ def _downgrade(data: dict[str, Any]) -> str | None:
     ]
     if extra:
         return f"it holds what only records with a digest hold ({', '.join(extra)})"
+    ruleset = record.get("ruleset")
+    if isinstance(ruleset, dict) and ruleset.get("id") == SHIPPED_RULESET_ID:
+        digest = ruleset.get("hash")
+        if isinstance(digest, str) and digest not in FORMAT_1_RULESET_HASHES:
+            return (f"it names the shipped rule set {SHIPPED_RULESET_ID} as it has been only since records carried"
+                    f" a digest (sha256 {digest[:12]})")
     return None
 
 
