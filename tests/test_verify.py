@@ -556,7 +556,31 @@ def test_a_record_written_by_hand_with_a_title_supersedes(tmp_path, capsys):
     ours = changed_rules(tmp_path, batch_needs_s=2 * 86400)
     code_, out, _ = run_verify(capsys, folder, "--rules", ours)
     assert code_ == 0, out
-    assert out.splitlines()[0] == f"{record}: superseded (superseded by record 2)"
+    assert out.splitlines()[0] == (
+        f"{record}: superseded (superseded by record 2, a record advisor did not write: not re-checked)"
+    )
+
+
+def test_a_successor_about_another_workload_does_not_retire_a_record(tmp_path, capsys):
+    """Any file with a title silenced a drifted record; now a successor advisor wrote must be about
+    the same workload (as adr --supersedes insists), and one it did not write is said as such."""
+    folder = tmp_path / "d"
+    record = write_record(capsys, "nightly-ticket-triage", folder)
+    other = write_record(capsys, "chatbot", folder)  # record 2, about the chatbot
+    edit(record, "# Nightly ticket", f"Superseded by [2. X]({other.name})\n\n# Nightly ticket")
+    ours = changed_rules(tmp_path, batch_needs_s=2 * 86400)
+    code_, out, _ = run_verify(capsys, record, "--rules", ours)
+    assert code_ == 1 and out.startswith(f"{record}: DRIFTED batch -> async"), out
+    assert ("    marked superseded by record 2, which is about another workload ('Customer chatbot'): checked as a"
+            " record in force") in out.splitlines()
+    # A note with a title, by hand: it retires the record, said as not re-checked, with the status it keeps.
+    (folder / "0099-scratch.md").write_text("# Scratch\n", encoding="utf-8")
+    edit(record, f"Superseded by [2. X]({other.name})", "Superseded by [99. Scratch](0099-scratch.md)")
+    code_, out, _ = run_verify(capsys, record, "--rules", ours)
+    assert code_ == 0 and out.splitlines()[0] == (
+        f"{record}: superseded (superseded by record 99, a record advisor did not write: not re-checked; its front"
+        " matter still says status: proposed)"
+    )
 
 
 def test_adr_tools_superceded_spelling_counts(tmp_path, capsys):

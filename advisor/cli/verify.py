@@ -19,8 +19,8 @@ statuses:
   unverifiable  advisor wrote it, but its inputs are missing, duplicated or invalid,
                 or the workload file it names is no valid workload
   (files advisor did not write are skipped; a record visibly marked superseded is
-  not re-checked when its successor exists and is a decision record: advisor's, or
-  one with a title)
+  not re-checked when its successor exists and is a decision record: advisor's about
+  the same workload, or one with a title)
 
 what it checks:
   the inputs each record embeds, as they were when it was written, against today's

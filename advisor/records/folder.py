@@ -284,6 +284,48 @@ def _is_record(path: Path) -> bool:
     return claims_advisor(text) or bool((record_title_line(text) or "").strip())
 
 
+def successor_about_another_workload(record: Path, successor: Successor, workload: str) -> str | None:
+    """The workload the record that supersedes ``record`` is about, when advisor wrote it about
+    another one than ``workload`` (compared as ``advisor adr --supersedes`` compares them); None
+    otherwise (the same workload, a record advisor did not write, or one it cannot read)."""
+    current = _successor_file(record, successor)
+    if current is None:
+        return None
+    try:
+        text = read_record(current)
+        inputs = read_inputs(text, str(current)) if text is not None else None
+    except AdvisorError:
+        return None  # what is wrong with it is its own result
+    if inputs is None or _normal(inputs.workload.name) == _normal(workload):
+        return None
+    return inputs.workload.name
+
+
+def successor_written_by_advisor(record: Path, successor: Successor) -> bool:
+    """Does the record that supersedes ``record`` say advisor wrote it (its inputs, or its claim)?"""
+    current = _successor_file(record, successor)
+    if current is None:
+        return False
+    try:
+        text = read_record(current)
+    except InputError:
+        return True  # it says advisor wrote it, or cannot be read at all: its own result says
+    return text is not None and claims_advisor(text)
+
+
+_STATUS_LINE = re.compile(r"^status[ \t]*:[ \t]*([^\n]*)", re.MULTILINE | re.IGNORECASE)
+
+
+def status_not_superseded(text: str) -> str | None:
+    """The front matter's ``status:`` when it does not say superseded (a record marked superseded
+    by a visible line, whose front matter still says ``proposed``); None when it does, or has none."""
+    front = front_matter(text)
+    if front is None or _FRONT_STATUS.search(front):
+        return None
+    status = _STATUS_LINE.search(front)
+    return status.group(1).strip() if status is not None else None
+
+
 def successor_not_a_record(record: Path, successor: Successor) -> Path | None:
     """The file ``record`` names as its successor when it exists but is no decision record."""
     current = _successor_file(record, successor)

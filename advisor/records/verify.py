@@ -22,8 +22,8 @@ inputs are checked. So is a path that leads out of the repository that holds the
 (advisor.records.workload.workload_bound): that file is never opened.
 
 Files that are not advisor records are ``skipped``; a record visibly marked superseded by a
-decision record that exists (advisor's, or one with a title) is ``superseded`` (no longer in
-force, not re-checked). Exit 0 when every record
+decision record that exists (advisor's about the same workload, or one with a title, which is
+said as a record advisor did not write) is ``superseded`` (no longer in force, not re-checked). Exit 0 when every record
 holds, 1 when any drifted or is inconsistent, 2 when any is unverifiable, a path does not
 exist, or no advisor record was found (unless ``allow_empty``). advisor.views.verify words
 the results.
@@ -53,8 +53,11 @@ from advisor.core.situation import price_date_or_today
 
 from .folder import (
     read_record,
+    status_not_superseded,
+    successor_about_another_workload,
     successor_exists,
     successor_not_a_record,
+    successor_written_by_advisor,
     superseded_by,
     supersedes_itself,
 )
@@ -471,13 +474,25 @@ def verify_one(
     common = {"path": source, "recorded_mode": stamp.mode, "cost_tolerance": cost_tolerance,
               "sealed": inputs.sealed if inputs.version >= 2 or inputs.downgraded else None,
               "text_unchecked": inputs.version >= 2 and stamp.stated is None, "workload_file": stamp.workload_file}
-    if successor is not None and successor_exists(path, successor):
-        return VerifyResult(**common, status="superseded", message=f"superseded by record {successor.number}")
+    # A successor advisor wrote about another workload does not retire it (advisor adr --supersedes
+    # would have refused it without --force).
+    other = successor_about_another_workload(path, successor, inputs.workload.name) if successor else None
+    if successor is not None and other is None and successor_exists(path, successor):
+        message = f"superseded by record {successor.number}"
+        if not successor_written_by_advisor(path, successor):
+            message += ", a record advisor did not write: not re-checked"
+        if (front_status := status_not_superseded(text)) is not None:
+            message += f"; its front matter still says status: {front_status}"
+        return VerifyResult(**common, status="superseded", message=message)
     # A record marked superseded by one that does not exist is still in force.
     problems: list[str] = []
     line: int | None = None
     note = ""
-    if successor is not None and supersedes_itself(path, successor):
+    if successor is not None and other is not None:
+        named = f"record {successor.number}" if successor.number is not None else "a record"
+        note = (f"marked superseded by {named}, which is about another workload ({other!r}): checked as a record "
+                "in force")
+    elif successor is not None and supersedes_itself(path, successor):
         note = "marked superseded by itself: checked as a record in force"
     elif successor is not None:
         named = f"record {successor.number}" if successor.number is not None else "a record"
