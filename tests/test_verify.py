@@ -964,3 +964,15 @@ def test_a_record_on_a_model_being_retired_holds_and_says_until_when(tmp_path, c
     code_, out, _ = run_verify(capsys, tmp_path / "steady", "--format", "github")
     assert code_ == 0 and "retiring" not in out and "::warning" not in out
 
+
+
+def test_broken_links_verify_would_never_read_are_not_listed(tmp_path, capsys):
+    write_record(capsys, "chatbot", tmp_path)
+    (tmp_path / "dangling.yaml").symlink_to("/nonexistent")
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
+    (tmp_path / "gone.md").symlink_to("nowhere.md")  # a record that is not there: said
+    (tmp_path / "gone-folder").symlink_to("nowhere")  # no suffix: may have been a folder, said
+    _, out, _ = run_verify(capsys, tmp_path)
+    skipped = [line for line in out.splitlines() if ": skipped" in line]
+    assert [line.split(": skipped")[0] for line in skipped] == [str(tmp_path / "gone-folder"), str(tmp_path / "gone.md")]
+    assert out.splitlines()[-1].endswith("2 other paths passed over (said above)")

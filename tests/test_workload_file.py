@@ -469,3 +469,15 @@ def test_two_long_texts_that_start_alike_are_shown_where_they_differ(capsys, rec
         "    the workload changed since the record: description at character 60: '...d reads the answer as it"
         " appears.' -> '...d reads the reply as it appears.'"
     )
+
+
+def test_a_very_long_workload_path_is_shortened_where_a_message_names_it(capsys, recorded):
+    _, record = recorded
+    named = "../" * 3000 + "chat.yaml"
+    edit(record, KEY, f"  workload_file: {named}\n")
+    reseal(record)
+    _, out, _ = run_verify(capsys, record, "--format", "json")
+    (entry,) = json.loads(out)["records"]
+    assert entry["workload_file"] == named  # as the record names it
+    (note,) = entry["changes"]
+    assert len(note) < 400 and ("../" * 19 + "...") in note and note.count("chat.yaml") == 1

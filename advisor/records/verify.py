@@ -63,7 +63,7 @@ from .folder import (
 )
 from .inputs import RecordInputs, RecordStamp, claims_advisor, fences, input_blocks, read_inputs, rule_thresholds
 from .reading import Block, first_heading, rendered, same_text, visible_blocks, visible_lines
-from .workload import changed_fields, compared_data, within_bound, workload_bound, workload_path
+from .workload import changed_fields, compared_data, shown_path, within_bound, workload_bound, workload_path
 
 VerifyStatus = Literal["holds", "drifted", "inconsistent", "unverifiable", "superseded", "skipped"]
 DEFAULT_COST_TOLERANCE = 0.10
@@ -430,7 +430,7 @@ def _workload_file(
 
 def _naming(exc: AdvisorError, recorded: str) -> InputError:
     """``exc`` about the workload file, named as the record names it."""
-    return InputError(exc.message, source=recorded, field=exc.field)
+    return InputError(exc.message, source=shown_path(recorded), field=exc.field)
 
 
 def verify_one(
@@ -665,6 +665,14 @@ class _RecordFinder(FileFinder):
         return None if name.lower().endswith(MARKDOWN_SUFFIXES) else NOT_MARKDOWN
 
 
+def _named_other_than_markdown(path: Path) -> bool:
+    """Is ``path`` no folder, named with a suffix other than a Markdown one (a broken
+    ``workloads/x.yaml`` link, which verify would never read)? A name with no suffix may be a
+    folder's: a broken link by that name is still said."""
+    suffix = path.suffix.lower()
+    return bool(suffix) and suffix not in MARKDOWN_SUFFIXES and not path.is_dir()
+
+
 def _expand(paths: Iterable[str | Path]) -> list[VerifyResult | tuple[Path, Path]]:
     """Every file to check, path by path as given, a folder's in name order (subfolders
     included, as MADR's category folders); and, as results, what was passed over that a
@@ -681,7 +689,8 @@ def _expand(paths: Iterable[str | Path]) -> list[VerifyResult | tuple[Path, Path
         ]
         found += [
             (path, VerifyResult(path=str(path), status="skipped", message=reason))
-            for path, reason in finder.skipped[counts[1]:] if reason not in (NOT_MARKDOWN, "hidden file")
+            for path, reason in finder.skipped[counts[1]:]
+            if reason not in (NOT_MARKDOWN, "hidden file") and not _named_other_than_markdown(path)
         ]
         found += [
             (path, VerifyResult(path=str(path), status="unverifiable",

@@ -109,6 +109,18 @@ def recorded_path_problem(text: str) -> str | None:
     return None
 
 
+_PATH_SHOWN = 120  # a longer recorded path is shortened in the middle where a message names it
+
+
+def shown_path(recorded: str) -> str:
+    """A recorded path as a message names it: whole, or, when longer than 120 characters, its
+    start and its end with ``...`` between (``../../../...../../etc/passwd``)."""
+    if len(recorded) <= _PATH_SHOWN:
+        return recorded
+    keep = (_PATH_SHOWN - 3) // 2
+    return recorded[:keep] + "..." + recorded[-keep:]
+
+
 def workload_path(record: str | os.PathLike[str], recorded: str) -> Path:
     """Where the workload file a record names is: ``recorded`` from the real folder of the record."""
     folder = os.path.dirname(os.path.realpath(record))

@@ -17,7 +17,7 @@ from typing import Any
 from advisor.core.files import HIDDEN_FOLDER
 from advisor.core.terminal import printable
 from advisor.records.verify import CHECKED, NOT_A_RECORD, NOT_FOUND, VerifyResult, found_nothing
-from advisor.records.workload import change_line
+from advisor.records.workload import change_line, shown_path
 
 from .formatting import money, percent
 
@@ -42,11 +42,14 @@ def workload_file_notes(r: VerifyResult) -> list[str]:
     if r.workload_file is None:
         return []
     if r.workload_file_state == "missing":
-        return [f"its workload file {r.workload_file} is not there: the record's own inputs are checked; {_fix(r)}"]
+        return [
+            f"its workload file {shown_path(r.workload_file)} is not there: the record's own inputs are checked;"
+            f" {_fix(r)}"
+        ]
     if r.workload_file_state == "outside":
         return [
-            f"it names a workload file outside the repository ({r.workload_file}): not read; the record's own"
-            f" inputs are checked; {_fix(r)}"
+            f"it names a workload file outside the repository ({shown_path(r.workload_file)}): not read; the"
+            f" record's own inputs are checked; {_fix(r)}"
         ]
     if r.workload_file_state != "changed":
         return []
