@@ -444,6 +444,20 @@ def test_with_no_git_the_folder_searched_bounds_the_workload_file(tmp_path, caps
     assert run_verify(capsys, root / "docs")[1].splitlines()[1] == OUTSIDE.format("../../workloads/chat.yaml")
 
 
+def test_with_no_git_the_working_folder_bounds_the_workload_file_of_a_record_in_it(tmp_path, capsys, monkeypatch):
+    """A copy without its .git (a container image, an export), verified from its top as CI runs
+    it: the records' folder is searched, and their workload files beside it are read."""
+    root = repo(tmp_path / "plain")
+    (tmp_path / ".git").unlink()
+    record = adr(capsys, root / "workloads" / "chat.yaml", root / "docs" / "decisions")
+    edit(root / "workloads" / "chat.yaml", "requests_per_month: 400000", "requests_per_month: 4000000")
+    monkeypatch.chdir(root)
+    code_, out, _ = run_verify(capsys, Path("docs"))
+    assert code_ == 1 and out.startswith(f"{Path('docs') / record.relative_to(root / 'docs')}: DRIFTED"), out
+    monkeypatch.chdir(root / "docs")  # a workload file above the working folder is not read
+    assert run_verify(capsys, Path("decisions"))[1].splitlines()[1] == OUTSIDE.format("../../workloads/chat.yaml")
+
+
 # -- what counts as a change ------------------------------------------------------------------------
 
 

@@ -444,7 +444,7 @@ def verify_one(
     """Re-check one file (see the module's docstring for what each status means).
 
     ``searched``: the path verify was asked to search that found it; a record in no git work
-    tree reads a workload file only inside it (default: the working folder)."""
+    tree, and not in the working folder, reads a workload file only inside it (``workload_bound``)."""
     source = str(path)
     try:
         text = read_record(path)

@@ -129,13 +129,16 @@ def workload_path(record: str | os.PathLike[str], recorded: str) -> Path:
 
 def workload_bound(record: str | os.PathLike[str], searched: str | os.PathLike[str] | None = None) -> Path:
     """The folder a record's workload file must lie in to be read: the git work tree that holds
-    the record (``work_tree`` of its real folder); in none, ``searched`` (the folder verify was
-    asked to search; a file's own folder), or the working folder."""
-    root = work_tree(os.path.dirname(os.path.realpath(record)))
+    the record (``work_tree`` of its real folder); in none (a copy without its ``.git``), the
+    working folder where it holds the record (a CI job runs at the repository's top), else
+    ``searched`` (the folder verify was asked to search; a file's own folder)."""
+    real_record = os.path.realpath(record)
+    root = work_tree(os.path.dirname(real_record))
     if root is not None:
         return root
-    if searched is None:
-        return Path(os.path.realpath(os.getcwd()))
+    here = os.path.realpath(os.getcwd())
+    if searched is None or inside(real_record, here):
+        return Path(here)
     real = os.path.realpath(searched)
     return Path(real if os.path.isdir(real) else os.path.dirname(real))
 
