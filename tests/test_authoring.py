@@ -314,11 +314,14 @@ def test_broken_yaml_is_a_failed_line_and_unusable_input(capsys, bad_rules):
     assert out.splitlines()[-1] == "0 passed, 1 failed (1 file was not readable)"
 
 
-def test_a_folder_that_is_not_a_rule_set_fails(capsys, tmp_path):
+def test_a_folder_that_is_not_a_rule_set_is_an_input_error(capsys, tmp_path):
+    # A wrong path (examples/ for examples/rules-cost-first) is unusable input, exit 2 as
+    # `recommend --rules` says it, not a rule that failed (exit 1).
     (tmp_path / "notes.yaml").write_text("rules: []\n")
-    code, out, _ = run_cli(capsys, "rules", "check", str(tmp_path))
-    assert code == 1
-    assert "FAIL ruleset.yaml: " in out and "needs a ruleset.yaml" in out
+    code, out, err = run_cli(capsys, "rules", "check", str(tmp_path))
+    assert code == 2 and out == ""
+    assert err == f"advisor: error: {tmp_path}: a rule set needs a ruleset.yaml (id, version, axes, modes)\n"
+    assert run_cli(capsys, "recommend", SALES_CALLS, "--rules", tmp_path)[2] == err
 
 
 def test_a_missing_folder_is_an_input_error(capsys, tmp_path):

@@ -13,7 +13,8 @@ examples:
   advisor rules check examples/rules-cost-first
 
 Exit 0 when every rule passes, 1 when a rule fails a check or an example (findings), 2
-when a rule file cannot be read at all or the folder does not exist (unusable input).
+when a rule file cannot be read at all, or the folder does not exist or holds no
+ruleset.yaml (unusable input).
 """
 
 

@@ -339,8 +339,7 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
     """The effective header of a rule-set folder and, when it extends another, that base."""
     header_path = directory / HEADER_FILE
     source = str(header_path)
-    if not header_path.is_file():
-        raise RuleSetError(f"a rule set needs a {HEADER_FILE} (id, version, axes, modes)", source=str(directory))
+    require_header(directory)
     data = read_yaml_file(header_path)
     if not isinstance(data, dict):
         raise RuleSetError("expected a mapping", source=source)
@@ -407,6 +406,12 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
     if (problem := weights_problem({a.id: a.weight for a in header.axes})) is not None:
         raise RuleSetError(f"weights: {problem}", source=source)
     return header, base
+
+
+def require_header(directory: Path) -> None:
+    """A folder without a ruleset.yaml is no rule set at all: unusable input, for every command."""
+    if not (directory / HEADER_FILE).is_file():
+        raise RuleSetError(f"a rule set needs a {HEADER_FILE} (id, version, axes, modes)", source=str(directory))
 
 
 def not_a_folder(directory: Path) -> str:

@@ -42,6 +42,7 @@ from .rules import (
     not_a_folder,
     parse_rules,
     read_header,
+    require_header,
     resolve_rules_dir,
     shipped_catalogue_layers,
 )
@@ -521,12 +522,14 @@ def _written_in(file: str, directory: Path) -> str:
 def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
     """Validate, lint and run the examples of a rule set; one result per rule.
 
-    Raises RuleSetError when the folder cannot be read at all, or when its provider catalogue
-    is invalid (data, not rules: the error names the file and the key); every other problem,
-    including a rule set the loader rejects, is a failed line of the report.
+    Raises RuleSetError when the folder cannot be read at all or holds no ruleset.yaml (it is
+    no rule set), or when its provider catalogue is invalid (data, not rules: the error names
+    the file and the key); every other problem, including a rule set the loader rejects, is a
+    failed line of the report.
     """
     directory = resolve_rules_dir(rules_dir)
     _readable_folder(directory)
+    require_header(directory)  # no rule set to check (a wrong path): unusable input, not a failed rule
     try:
         loaded = load_rules(directory)
         ruleset: RuleSet | None = loaded
