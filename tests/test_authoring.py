@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from advisor import assess, load_profile, load_rules
 from advisor.core.conditions import compile_condition
-from advisor.core.errors import InputError
+from advisor.core.errors import InputError, RuleSetError
 from advisor.core.facts import FACTS
 from advisor.core.files import write_atomic
 from advisor.core.profile import MODES, Downstream, Interaction, OutputFormat, SideEffects
@@ -26,7 +26,7 @@ from advisor.core.rules_check import SAMPLE_SIZE, check_rules, sample_profiles
 from advisor.views.rules_check import render_check_report
 from advisor.views.rules_docs import describe_condition, rules_docs
 
-from .conftest import PRICE_DATE, ROOT, make_rule_set, run_cli
+from .conftest import PRICE_DATE, ROOT, SHIPPED_RULES, make_rule_set, run_cli
 
 COST_FIRST = ROOT / "examples/rules-cost-first"
 SALES_CALLS = COST_FIRST / "workloads/sales-call-summaries.yaml"
@@ -667,6 +667,35 @@ def test_each_rules_effect_reads_as_sentences():
         " {end_to_end_p95_s} on {model}, over the"
     ) in section
     assert ". Adds to the `sync` checklist: A hard timeout at the budget" in section
+
+
+@pytest.mark.parametrize("name", ["org.yml", "ORG.YAML"])
+def test_a_rule_set_with_a_rule_file_it_would_not_read_is_refused(capsys, tmp_path, name):
+    # recommend said ASYNC (the default rules' answer, not ACME's BATCH), exit 0, without a
+    # word: org.yml was passed over. Every command that loads the rule set refuses it now.
+    folder = tmp_path / "acme"
+    folder.mkdir()
+    shutil.copy(COST_FIRST / "ruleset.yaml", folder / "ruleset.yaml")
+    shutil.copy(COST_FIRST / "org.yaml", folder / name)
+    stem = Path(name).stem
+    expected = (f"advisor: error: {folder / name}: rule files end in .yaml, and this one would not be read: "
+                f"rename it {stem}.yaml\n")
+    for command in ("recommend", "adr", "review", "map"):
+        argv = [command, SALES_CALLS, "--rules", folder, "--price-date", PRICE_DATE.isoformat()]
+        extra = {"adr": ["--dir", tmp_path / "d"], "map": ["--x", "interaction", "--y", "downstream"]}
+        code, out, err = run_cli(capsys, *argv, *extra.get(command, []))
+        assert (code, out, err) == (2, "", expected), command
+    assert run_cli(capsys, "verify", tmp_path, "--rules", folder)[:3:2] == (2, expected)
+    assert run_cli(capsys, "rules", "docs", folder)[:3:2] == (2, expected)
+    with pytest.raises(RuleSetError, match=r"rule files end in \.yaml"):
+        load_rules(folder)
+    (folder / name).rename(folder / f"{stem}.yaml")
+    assert load_rules(folder).rule("org-batch-anything-over-10k-usd")
+
+
+def test_the_shipped_rule_sets_have_no_rule_file_they_would_not_read():
+    for folder in (SHIPPED_RULES, COST_FIRST):
+        assert [p.name for p in folder.iterdir() if p.suffix.lower() in (".yml", ".yaml") and p.suffix != ".yaml"] == []
 
 
 @pytest.mark.parametrize("name", ["org.yml", "ORG.YAML", "org.Yaml"])

@@ -421,10 +421,27 @@ def not_a_folder(directory: Path) -> str:
     return "no such rule-set folder"
 
 
-def _load(directory: Path, chain: tuple[str, ...] = ()) -> RuleSet:
+def misnamed_rule_files(directory: Path) -> list[Path]:
+    """The YAML files of a rule-set folder that no command reads: only ``*.yaml`` files hold
+    rules, so a rule written in ``org.yml`` (or ``ORG.YAML``) would be passed over without a word."""
+    return [
+        path for path in sorted(directory.iterdir())
+        if path.suffix.lower() in (".yaml", ".yml") and path.suffix != ".yaml" and not path.name.startswith(".")
+        and path.is_file()
+    ]
+
+
+def _load(directory: Path, chain: tuple[str, ...] = (), *, misnamed_ok: bool = False) -> RuleSet:
     if not directory.is_dir():
         raise RuleSetError(not_a_folder(directory), source=str(directory))
     header, base = read_header(directory, chain)
+    if not misnamed_ok and (misnamed := misnamed_rule_files(directory)):
+        # Refused, not skipped: a rule set without one of its files decides otherwise, unseen.
+        path = misnamed[0]
+        raise RuleSetError(
+            f"rule files end in .yaml, and this one would not be read: rename it {path.stem}.yaml",
+            source=str(path),
+        )
     files = sorted(p for p in directory.glob("*.yaml") if p.is_file())
     digest = hashlib.sha256()
     if base is not None:  # a change in the base rule set changes this one too
@@ -630,6 +647,12 @@ _CACHE: dict[str, tuple[tuple[tuple[Any, ...], ...], RuleSet]] = {}
 def _shipped_key() -> str:
     """The shipped rule set's folder, resolved once: the package does not move."""
     return str(default_rules_dir().resolve())
+
+
+def load_rules_to_check(directory: Path) -> RuleSet:
+    """The rule set of a folder as ``advisor rules check`` reads it: not cached, and with its
+    misnamed rule files passed over, since the check reports each of them as a finding."""
+    return _load(directory.resolve(), misnamed_ok=True)
 
 
 def load_rules(rules_dir: str | Path | None = None) -> RuleSet:

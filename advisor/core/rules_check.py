@@ -38,7 +38,8 @@ from .rules import (
     RuleSet,
     RuleSetHeader,
     check_source,
-    load_rules,
+    load_rules_to_check,
+    misnamed_rule_files,
     not_a_folder,
     parse_rules,
     read_header,
@@ -504,11 +505,9 @@ def _unread_files(directory: Path) -> list[_Entry]:
     """YAML files of the folder that the rule set does not read (only ``*.yaml`` files hold
     rules): a rule written in ``org.yml`` would otherwise be passed over without a word."""
     unread = []
-    for path in sorted(directory.iterdir()):
-        suffix = path.suffix
-        if suffix.lower() in (".yaml", ".yml") and suffix != ".yaml" and not path.name.startswith("."):
-            problem = f"{path}: not read: rule files end in .yaml (rename it {path.stem}.yaml)"
-            unread.append(_Entry(None, None, RuleCheck(path.name, str(path), False, problems=[problem])))
+    for path in misnamed_rule_files(directory):
+        problem = f"{path}: not read: rule files end in .yaml (rename it {path.stem}.yaml)"
+        unread.append(_Entry(None, None, RuleCheck(path.name, str(path), False, problems=[problem])))
     return unread
 
 
@@ -531,7 +530,7 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
     _readable_folder(directory)
     require_header(directory)  # no rule set to check (a wrong path): unusable input, not a failed rule
     try:
-        loaded = load_rules(directory)
+        loaded = load_rules_to_check(directory)
         ruleset: RuleSet | None = loaded
         # Validated in full, the shipped catalogue too (a command trusts the shipped file).
         catalogue = build_catalogue(loaded.catalogue_layers or shipped_catalogue_layers())
