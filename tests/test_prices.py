@@ -98,6 +98,28 @@ def test_unknown_model_lists_close_matches() -> None:
     assert isinstance(error, InputError)
 
 
+def test_a_model_named_without_its_date_and_version_is_offered_the_ids_that_price_it_first() -> None:
+    # Bedrock's anthropic.claude-sonnet-4-5, as the docs name it: the catalogue knows it by
+    # prefix but the price data prices only the dated ids, and the close matches, by spelling
+    # alone, left every 4-5 id out. No such id exists on Bedrock: it is refused, not guessed.
+    with pytest.raises(UnknownModelError) as info:
+        price_card("aws", "anthropic.claude-sonnet-4-5", PRICE_DATE)
+    matches = str(info.value).split("close matches: ")[1].split("; ")[0].split(", ")
+    assert matches[:2] == ["anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-sonnet-4-5-20250929"]
+    assert len(matches) == 5  # the spelling's close matches after them
+    for model in matches[:2]:
+        assert price_card("aws", model, PRICE_DATE).model == "regional.anthropic.claude-sonnet-4-5-20250929-v1:0"
+
+
+def test_only_a_date_or_a_version_after_the_name_makes_a_longer_id_come_first() -> None:
+    with pytest.raises(UnknownModelError) as info:
+        price_card("openai", "gpt-4o-mini-2024", PRICE_DATE)
+    assert "close matches: gpt-4o-mini-2024-07-18, " in str(info.value)
+    with pytest.raises(UnknownModelError) as info:
+        price_card("openai", "o4", PRICE_DATE)  # o4-mini is another model, not o4 with a version
+    assert "o4-mini" not in str(info.value).split("close matches: ")[1].split(", ")[0]
+
+
 def test_unknown_provider_lists_close_providers() -> None:
     with pytest.raises(UnknownModelError) as info:
         price_card("opneai", "gpt-4o", PRICE_DATE)

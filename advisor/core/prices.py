@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -33,6 +35,9 @@ _BATCH_CONTEXT = {"processing": "batch"}
 _FLEX_CONTEXT = {"service_tier": "flex"}
 _PRIORITY_CONTEXT = {"service_tier": "priority"}
 _CLOSE_MATCHES = 5
+# What a provider appends to a model's name to make the id it is called by: a date, a
+# version or both (anthropic.claude-sonnet-4-5 -> anthropic.claude-sonnet-4-5-20250929-v1:0).
+_VERSION_SUFFIX = re.compile(r"(?:[-@:._]v?\d[\d.]*)+")
 
 
 class TieredRate(BaseModel):
@@ -181,13 +186,40 @@ def _names(clause: Any) -> list[str]:
     return [name for sub in nested for name in _names(sub)]
 
 
-def _close(word: str, candidates: list[str]) -> str:
+def _close(word: str, candidates: list[str], first: Sequence[str] = ()) -> str:
+    """``first``, then the candidates spelt most like ``word``: five at most."""
     unique = list(dict.fromkeys(candidates))
-    found = closest(word.lower(), unique, n=_CLOSE_MATCHES, cutoff=0.5)
-    return ", ".join(found) if found else "none"
+    found = list(dict.fromkeys([*first, *closest(word.lower(), unique, n=_CLOSE_MATCHES, cutoff=0.5)]))
+    return ", ".join(found[:_CLOSE_MATCHES]) if found else "none"
 
 
-def _find(snapshot: DataSnapshot, provider_id: str, model: str) -> tuple[Provider, ModelInfo]:
+def _longer_ids(
+    snapshot: DataSnapshot, provider: Provider, model: str, candidates: Sequence[str]
+) -> list[str]:
+    """The ids among ``candidates`` that are ``model`` with a date or version after it and
+    that the price data prices: a name as a provider's docs say it (Bedrock's
+    anthropic.claude-sonnet-4-5) is not the id it is called and priced by, and no spelling
+    likeness puts that id among the close matches."""
+    typed = model.lower()
+    found = []
+    for name in dict.fromkeys(candidates):
+        rest = name.lower().removeprefix(typed)
+        if rest == name.lower() or not _VERSION_SUFFIX.fullmatch(rest):
+            continue
+        try:
+            snapshot.find_provider_model(name, provider, None, None)
+        except LookupError:
+            continue
+        found.append(name)
+    return found
+
+
+def _find(
+    snapshot: DataSnapshot, provider_id: str, model: str, known: Sequence[str] = ()
+) -> tuple[Provider, ModelInfo]:
+    """The price data's provider and model; ``known``: the ids the provider catalogue gives
+    the provider's models, offered first (with the price data's own) where one is the model
+    given with a date or version after it."""
     try:
         provider = snapshot.find_provider(None, provider_id, None)
     except LookupError:
@@ -201,8 +233,9 @@ def _find(snapshot: DataSnapshot, provider_id: str, model: str) -> tuple[Provide
         return snapshot.find_provider_model(model, provider, None, None)
     except LookupError:
         names = [n for m in provider.models for n in (m.id, *_names(m.match))]
+        longer = _longer_ids(snapshot, provider, model, [*known, *names])
         raise UnknownModelError(
-            f"unknown model '{model}' for provider '{provider.id}'; close matches: {_close(model, names)}; "
+            f"unknown model '{model}' for provider '{provider.id}'; close matches: {_close(model, names, longer)}; "
             "or give a 'pricing' override",
             field="model",
         ) from None
@@ -386,8 +419,9 @@ def _listed_card(
             f"a {spec.name.lower()} has no price list: give 'pricing', your cost per 1M tokens", field="pricing"
         )
     snapshot, version = _catalogue()
+    known = [name for entry in spec.models.values() for name in entry.match.exact] if spec is not None else []
     found_provider, found_model = _find(snapshot, spec.prices if spec and spec.prices else provider,
-                                        resolved.prices_model or model)
+                                        resolved.prices_model or model, known)
     hour = spec.price_at_utc_hour if spec is not None else 0
     when = datetime.datetime(price_date.year, price_date.month, price_date.day, hour, tzinfo=datetime.UTC)
     assumptions: list[Assumption] = []
