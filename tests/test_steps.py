@@ -133,6 +133,71 @@ def test_the_rag_chat_streams_its_first_token_after_the_rewrite_and_the_search()
     assert a.capacity.peak_calls_per_minute == 120
 
 
+# A workload as `advisor calibrate` measures the RAG chat: the rewrite on gpt-5.4-mini (no
+# measured speed in the catalogue) timed whole from its spans, the answer read as it appears.
+MEASURED_REWRITE = {
+    "name": "measured rag chat", "interaction": "chat", "latency_budget_s": 2.5, "downstream": "own_ui",
+    "provider": "openai", "model": "gpt-5.4", "tier": "tier-2", "requests_per_month": 500_000,
+    "peak_requests_per_minute": 49,
+    "steps": [
+        {"name": "rewrite", "model": "gpt-5.4-mini", "input_tokens": 316, "output_tokens": 41,
+         "model_p50_s": 0.54, "model_p95_s": 0.851},
+        {"name": "answer", "input_tokens": 2595, "output_tokens": 423, "model_p50_s": 5.442,
+         "model_p95_s": 7.879, "ttft_s": 0.776, "output_tokens_per_s": 85.5, "shown": True},
+    ],
+}
+
+
+def _first_token_assumptions(a) -> list[str]:
+    return [x.name for x in a.assumptions if x.name.startswith("time to first token")]
+
+
+def test_a_first_token_no_figure_reads_is_no_assumption():
+    # The rewrite's stand-in first token (1.58 s at p95) was listed under a call measured
+    # whole at 0.85 s: nothing reads the first token of a call timed whole whose output no
+    # one watches. Leaving it out changes no figure.
+    a = decide(MEASURED_REWRITE)
+    assert _first_token_assumptions(a) == [] and a.latency.stand_ins == ()
+    rewrite = a.latency.steps[0]
+    assert (rewrite.first_token_p50_s, rewrite.first_token_p95_s) == (0.54, 0.851)  # the call's end
+    with_ttft = json.loads(json.dumps(MEASURED_REWRITE))
+    with_ttft["steps"][0]["ttft_s"] = 0.3
+    b = decide(with_ttft)
+    assert (b.latency.end_to_end_p95_s, b.latency.time_to_first_token_s) == (
+        a.latency.end_to_end_p95_s, a.latency.time_to_first_token_s)
+    assert b.costs == a.costs and b.assumptions == a.assumptions
+
+
+@pytest.mark.parametrize("change", [
+    {"model_p50_s": None},  # the median is estimated from the first token
+    {"model_p50_s": 4.0, "model_p95_s": 6.0},  # the stand-in comes before the measured end: the step's first token
+    {"shown": True},  # the person reads it: the first visible token
+])
+def test_a_first_token_a_figure_reads_stays_an_assumption(change):
+    data = json.loads(json.dumps(MEASURED_REWRITE))
+    step = {**data["steps"][0], **change}
+    data["steps"] = [{k: v for k, v in step.items() if v is not None}, data["steps"][1]]
+    if change.get("shown"):
+        data["steps"][1].pop("shown")
+    a = decide(data)
+    assert _first_token_assumptions(a) == ["time to first token (gpt-5.4-mini)"]
+
+
+def test_every_model_timed_at_a_stand_in_has_its_first_token_assumption():
+    unmeasured = {**MEASURED_REWRITE, "steps": [
+        {"name": "rewrite", "model": "gpt-5.4-mini", "input_tokens": 316, "output_tokens": 41},
+        MEASURED_REWRITE["steps"][1],
+    ]}
+    assert decide(unmeasured).latency.stand_ins == ("gpt-5.4-mini",)
+    for data in (MEASURED_REWRITE, unmeasured, RAG, AGENT, REASONING, *(
+        yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(EXAMPLES.glob("*.yaml"))
+    )):
+        a = decide(data)
+        names = {x.name for x in a.assumptions}
+        for model in a.latency.stand_ins:  # named by model where the workload has more than one
+            assert names & {"time to first token", f"time to first token ({model})"}, (data["name"], model)
+
+
 def test_a_chain_in_batch_waits_one_window_per_dependent_call():
     a = decide(AGENT)
     assert a.facts["batch_window_s"] == 4 * 24 * 3600

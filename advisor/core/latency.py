@@ -328,6 +328,7 @@ def _call_times(
     tps = step.output_tokens_per_s
     if tps is None:
         tps = speed.output_tokens_per_s
+    first_token: Assumption | None = None  # what the first token was taken from, if not the step's own ttft_s
     if step.ttft_s is not None:
         # A measured first token (a p95) includes whatever reasoning the call does.
         first_p95 = step.ttft_s
@@ -335,22 +336,17 @@ def _call_times(
     elif reasoning and speed.includes_reasoning:
         first_p50 = speed.start_p50_s + reasoning / tps
         first_p95 = speed.start_p95_s + reasoning / tps
-        if speed.start_assumption is not None:
-            _add(assumptions, seen, speed.start_assumption, suffix)
+        first_token = speed.start_assumption
     elif step.reasoning_stated and speed.includes_reasoning:
         # reasoning_tokens: 0 stated (thinking off): the call starts as one without reasoning
         # does, and nothing is added; the catalogue's first token includes reasoning it skips.
         first_p50, first_p95 = speed.start_p50_s, speed.start_p95_s
-        if speed.no_reasoning_assumption is not None:
-            _add(assumptions, seen, speed.no_reasoning_assumption, suffix)
+        first_token = speed.no_reasoning_assumption
     else:
         first_p50 = speed.ttft_p50_s + (reasoning or 0) / tps
         first_p95 = speed.ttft_p95_s + (reasoning or 0) / tps
-        _add(assumptions, seen, speed.ttft_assumption, suffix)
+        first_token = speed.ttft_assumption
     measured = step.model_p50_s is not None or step.model_p95_s is not None
-    # An output speed is an assumption only where tokens are written at it (not an embedding's).
-    if step.output_tokens_per_s is None and not measured and (step.output_tokens or reasoning):
-        _add(assumptions, seen, speed.speed_assumption, suffix)
     written = step.output_tokens / tps
     est_p50, est_p95 = first_p50 + written, first_p95 + written
     if step.model_p50_s is not None and step.model_p95_s is not None:
@@ -374,6 +370,18 @@ def _call_times(
     # A measured call can be quicker than the first-token default: the first token never
     # comes after the end.
     times = _CallTimes(call_p50, call_p95, min(first_p50, call_p50), min(first_p95, call_p95), tps, measured)
+    # The first token is an assumption only where a figure reads it: the wait until the person
+    # sees something (the step they read), a call time estimated from it, or the step's own
+    # first token where the call's measured end does not cut it short. A step whose whole
+    # call was measured, and whose output no one reads as it appears, reads it nowhere.
+    timed = step.model_p50_s is not None and step.model_p95_s is not None
+    if first_token is not None and (
+        step.shown or not timed or first_p50 < call_p50 or first_p95 < call_p95
+    ):
+        _add(assumptions, seen, first_token, suffix)
+    # An output speed is an assumption only where tokens are written at it (not an embedding's).
+    if step.output_tokens_per_s is None and not measured and (step.output_tokens or reasoning):
+        _add(assumptions, seen, speed.speed_assumption, suffix)
     return times, estimate
 
 
@@ -443,7 +451,7 @@ def estimate_latency(
     estimated: dict[str, list[str]] = {}  # how a call's p95 was estimated -> the steps so estimated
     for s in steps:
         key = (s.provider, s.model, s.output_tokens, s.reasoning_tokens, s.reasoning_stated, s.output_tokens_per_s,
-               s.ttft_s, s.model_p50_s, s.model_p95_s)
+               s.ttft_s, s.model_p50_s, s.model_p95_s, s.shown)
         hit = worked.get(key)
         if hit is None:
             speed = model_speed(catalogue, s.provider, s.model, profile.service_tier, profile.output_format)
