@@ -3,6 +3,7 @@ how big it is, names that show what they say, and axis weights that can rank mod
 
 from __future__ import annotations
 
+import datetime
 import math
 import os
 import socket
@@ -414,19 +415,58 @@ def test_plain_numbers_read_as_safe_load_reads_them(text):
 # -- the price date a caller gives ----------------------------------------------------
 
 
-@pytest.mark.parametrize("price_date", ["2026-11-01", 20261101, __import__("datetime").datetime(2026, 11, 1, 12)])
-def test_a_price_date_that_is_not_a_date_is_an_input_error_naming_it(tmp_path, price_date):
+def _dated_calls(tmp_path, when, into="d"):
+    """Every API call that takes a date, given ``when`` (write_adr writes into ``into``)."""
     profile = advisor.load_profile(EXAMPLES / "chatbot.yaml")
-    calls = [
-        lambda: advisor.assess(profile, price_date=price_date),
-        lambda: advisor.facts(profile, price_date=price_date),
-        lambda: advisor.decision_map(profile, "interaction", ["chat"], "downstream", ["own_ui"], price_date=price_date),
-        lambda: advisor.review([EXAMPLES / "chatbot.yaml"], price_date=price_date),
-        lambda: advisor.verify([tmp_path], price_date=price_date),
-    ]
-    for call in calls:
-        with pytest.raises(InputError, match=r"field 'price_date': expected a date such as datetime.date\(2026, 11, 1\)"):
+    return {
+        "assess": lambda: advisor.assess(profile, price_date=when, what_if=False),
+        "facts": lambda: advisor.facts(profile, price_date=when),
+        "decision_map": lambda: advisor.decision_map(
+            profile, "interaction", ["chat"], "downstream", ["own_ui"], price_date=when
+        ),
+        "review": lambda: advisor.review([EXAMPLES / "chatbot.yaml"], price_date=when),
+        "verify": lambda: advisor.verify([tmp_path], price_date=when),
+        "write_adr": lambda: advisor.write_adr(
+            advisor.assess(profile, price_date=datetime.date(2026, 11, 1), what_if=False), tmp_path / into, date=when
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        (20261101, "expected a date as YYYY-MM-DD or a datetime.date, got 20261101"),
+        (datetime.datetime(2026, 11, 1, 12), "expected a date as YYYY-MM-DD or a datetime.date, got datetime.datetime("),
+        ("2026-13-01", "expected a date as YYYY-MM-DD, got '2026-13-01'"),
+        ("1 Nov 2026", "expected a date as YYYY-MM-DD, got '1 Nov 2026'"),
+    ],
+)
+def test_a_date_that_is_not_a_date_is_an_input_error_worded_alike_everywhere(tmp_path, when, message):
+    for name, call in _dated_calls(tmp_path, when).items():
+        if name == "write_adr" and isinstance(when, datetime.datetime):
+            continue  # a record is dated by the day: a datetime gives its day
+        field = "date" if name == "write_adr" else "price_date"
+        with pytest.raises(InputError) as info:
             call()
+        assert str(info.value).startswith(f"field '{field}': {message}"), name
+
+
+def test_a_date_may_be_given_as_text_as_on_the_command_line(tmp_path):
+    # assess(price_date="2026-11-01") was refused while write_adr(date=...) and the CLI's
+    # --price-date took the same text.
+    as_text = _dated_calls(tmp_path, "2026-11-01", "text")
+    as_date = _dated_calls(tmp_path, datetime.date(2026, 11, 1), "date")
+    assert as_text["write_adr"]().name == as_date["write_adr"]().name == "0001-customer-chatbot-stream-the-answer.md"
+    assert "date: 2026-11-01" in (tmp_path / "text" / "0001-customer-chatbot-stream-the-answer.md").read_text(encoding="utf-8")
+    for name in ("assess", "facts", "decision_map", "review", "verify"):
+        a, b = as_text[name](), as_date[name]()
+        if name == "review":
+            a, b = advisor.render_review(a, "json"), advisor.render_review(b, "json")
+        elif name == "assess":
+            a, b = a.model_dump(mode="json"), b.model_dump(mode="json")
+        assert a == b, name
+    assert as_text["assess"]().price_date == datetime.date(2026, 11, 1)
+    assert [r.status for r in as_text["verify"]()] == ["holds", "holds"]
 
 
 @pytest.mark.parametrize("wrong", [5, ["rules"], b"rules"])

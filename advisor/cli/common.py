@@ -10,6 +10,7 @@ import gc
 import sys
 from collections.abc import Iterator
 
+from advisor.core.clock import as_date
 from advisor.core.errors import InputError
 from advisor.core.terminal import printable as printable
 
@@ -18,10 +19,11 @@ EXIT_INPUT = 2  # unusable input: a bad file, a bad value, a bad rule set
 
 
 def parse_date(text: str) -> datetime.date:
+    """A date option, read as the library reads a date (``core.clock.as_date``)."""
     try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+        return as_date(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
 
 
 def path_argument(text: str) -> str:

@@ -302,14 +302,16 @@ def assess(
     rules: RuleSet | str | None = None,
     *,
     weights: Mapping[str, float] | None = None,
-    price_date: datetime.date | None = None,
+    price_date: datetime.date | str | None = None,
     what_if: bool = True,
 ) -> Assessment:
     """Assess one workload: the recommended mode, the ranking, the reasons, the money.
 
     ``rules`` is a loaded RuleSet or a rule-set folder (default: $ADVISOR_RULES, else the
-    shipped rule set); ``weights`` reweights the axes; ``what_if=False`` skips the search
-    for what would change the decision (the costly part, not needed in bulk reviews).
+    shipped rule set); ``weights`` reweights the axes; ``price_date`` picks the prices in
+    force that day (a datetime.date or text YYYY-MM-DD; default: today, UTC);
+    ``what_if=False`` skips the search for what would change the decision (the costly part,
+    not needed in bulk reviews).
     """
     if not isinstance(profile, WorkloadProfile):
         if not isinstance(profile, Mapping):

@@ -21,7 +21,22 @@ def today() -> datetime.date:
     fixed = os.environ.get(TODAY_ENV)
     if not fixed:  # unset or empty: the clock's
         return datetime.datetime.now(datetime.UTC).date()
-    try:
-        return datetime.date.fromisoformat(fixed)
-    except ValueError:
-        raise InputError(f"expected a date as YYYY-MM-DD, got {fixed!r}", source=f"${TODAY_ENV}") from None
+    return as_date(fixed, source=f"${TODAY_ENV}")
+
+
+def as_date(value: object, *, field: str | None = None, source: str | None = None) -> datetime.date:
+    """A date as advisor takes one, on the command line, in $ADVISOR_TODAY and in the Python
+    API alike: text YYYY-MM-DD, or a ``datetime.date``. Not a ``datetime``: its hour and zone
+    would be dropped unseen (prices change at an hour, UTC). Anything else is an InputError
+    naming ``field`` (or ``source``), worded the same wherever a date is taken."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+        raise InputError(f"expected a date as YYYY-MM-DD, got {value!r}", field=field, source=source)
+    raise InputError(
+        f"expected a date as YYYY-MM-DD or a datetime.date, got {value!r}", field=field, source=source
+    )

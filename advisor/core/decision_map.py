@@ -77,7 +77,7 @@ def decision_map(
     *,
     rules: RuleSet | str | None = None,
     weights: Mapping[str, float] | None = None,
-    price_date: datetime.date | None = None,
+    price_date: datetime.date | str | None = None,
 ) -> DecisionMap:
     """The recommended mode at every (x, y) of the grid; the rest of the workload unchanged."""
     if not isinstance(profile, WorkloadProfile):

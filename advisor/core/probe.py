@@ -39,7 +39,7 @@ class ModeProbe:
         ruleset: RuleSet,
         *,
         weights: Mapping[str, float] | None = None,
-        price_date: datetime.date | None = None,
+        price_date: datetime.date | str | None = None,
         base: Situation | None = None,
     ):
         self.profile = profile

@@ -15,7 +15,7 @@ from typing import Any
 
 from .assumption import Assumption
 from .capacity import Capacity, estimate_capacity
-from .clock import today
+from .clock import as_date, today
 from .cost import CostEstimate, estimate_costs, price_step
 from .errors import AdvisorError, InputError, each
 from .facts import profile_facts, step_facts
@@ -28,15 +28,12 @@ from .steps import WorkStep, calls_per_request, shown_step, with_changes, work_s
 
 
 def price_date_or_today(price_date: Any) -> datetime.date:
-    """The date whose prices a caller asked for, else today (UTC). Anything but a date, a
-    datetime included (its hour and zone would be dropped), is the caller's InputError."""
+    """The date whose prices a caller asked for (a datetime.date or text YYYY-MM-DD, as the
+    CLI's --price-date), else today (UTC). Anything else, a datetime included (its hour and
+    zone would be dropped), is the caller's InputError."""
     if price_date is None:
         return today()
-    if not isinstance(price_date, datetime.date) or isinstance(price_date, datetime.datetime):
-        raise InputError(
-            f"expected a date such as datetime.date(2026, 11, 1) (got {price_date!r})", field="price_date"
-        )
-    return price_date
+    return as_date(price_date, field="price_date")
 
 
 def _share(part: float, whole: float) -> float:
@@ -138,7 +135,7 @@ def _check_service_tier(ruleset: RuleSet, profile: WorkloadProfile, steps: tuple
     check_service_tier(ruleset.catalogue, profile, models)
 
 
-def situate(profile: WorkloadProfile, ruleset: RuleSet, price_date: datetime.date | None = None) -> Situation:
+def situate(profile: WorkloadProfile, ruleset: RuleSet, price_date: datetime.date | str | None = None) -> Situation:
     """Latency, prices, costs, capacity and facts for one profile under one rule set."""
     (situation,) = situate_each([profile], ruleset, price_date)
     if isinstance(situation, AdvisorError):
@@ -147,7 +144,7 @@ def situate(profile: WorkloadProfile, ruleset: RuleSet, price_date: datetime.dat
 
 
 def situate_each(
-    profiles: Sequence[WorkloadProfile | AdvisorError], ruleset: RuleSet, price_date: datetime.date | None = None
+    profiles: Sequence[WorkloadProfile | AdvisorError], ruleset: RuleSet, price_date: datetime.date | str | None = None
 ) -> list[Situation | AdvisorError]:
     """``situate`` of each profile, or the AdvisorError that stops it, one step over all the
     profiles before the next (their latency, then their prices, ...): for a batch of them
@@ -196,7 +193,7 @@ def facts(
     profile: WorkloadProfile | Mapping[str, Any],
     rules: RuleSet | str | None = None,
     *,
-    price_date: datetime.date | None = None,
+    price_date: datetime.date | str | None = None,
 ) -> dict[str, Any]:
     """The facts the rules read for one workload (declared in advisor.core.facts): its own
     answers, and the latency, costs and capacity worked out from them.

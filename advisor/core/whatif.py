@@ -65,7 +65,7 @@ def what_would_change(
     current: Mode,
     *,
     weights: Mapping[str, float] | None = None,
-    price_date: datetime.date | None = None,
+    price_date: datetime.date | str | None = None,
     probe: ModeProbe | None = None,
     feasible: bool = True,
 ) -> list[Change]:

@@ -705,23 +705,23 @@ def verify(
     paths: str | Path | Sequence[str | Path],
     *,
     rules: RuleSet | str | Path | None = None,
-    price_date: datetime.date | None = None,
+    price_date: datetime.date | str | None = None,
     cost_tolerance: float = DEFAULT_COST_TOLERANCE,
 ) -> list[VerifyResult]:
     """Re-check every advisor record in ``paths`` (folders, searched with their subfolders,
     and files) from its embedded inputs.
 
     Each result says whether the recorded decision holds under ``rules`` (default: the
-    current rule set) and the prices of ``price_date`` (default: today), with an option's
-    monthly cost allowed to move by ``cost_tolerance`` (a fraction, 0.10 = 10%); or why it
-    is inconsistent or unverifiable, superseded, or skipped. A missing path is an
-    ``unverifiable`` result.
+    current rule set) and the prices of ``price_date`` (a datetime.date or text YYYY-MM-DD;
+    default: today), with an option's monthly cost allowed to move by ``cost_tolerance`` (a
+    fraction, 0.10 = 10%); or why it is inconsistent or unverifiable, superseded, or
+    skipped. A missing path is an ``unverifiable`` result.
     """
     if not (isinstance(cost_tolerance, (int, float)) and math.isfinite(cost_tolerance) and cost_tolerance >= 0):
         raise InputError(f"must be a fraction of at least 0, e.g. 0.1 for 10% (got {cost_tolerance!r})",
                          field="cost_tolerance")
     if price_date is not None:  # the caller's mistake, not any record's: checked before any is read
-        price_date_or_today(price_date)
+        price_date = price_date_or_today(price_date)
     if isinstance(paths, (str, Path)):
         paths = [paths]
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)

@@ -22,7 +22,7 @@ from pydantic_core import to_jsonable_python
 
 from advisor.core.assessment import Assessment, FiredRule, misses_on_stand_in, not_feasible_label
 from advisor.core.capacity import Capacity
-from advisor.core.clock import today
+from advisor.core.clock import as_date, today
 from advisor.core.conditions import condition_facts
 from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError
@@ -1140,16 +1140,13 @@ def _front_matter_list(names: list[str]) -> Markup:
 
 
 def _as_date(value: datetime.date | str | None) -> datetime.date:
+    """A record's date: a datetime.date or text YYYY-MM-DD (``core.clock.as_date``, as every
+    date advisor takes), else today; a datetime gives its day (a record is dated by the day)."""
     if value is None:
         return today()
     if isinstance(value, datetime.datetime):
         return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise InputError(f"expected a date as YYYY-MM-DD, got {value!r}", field="date") from None
+    return as_date(value, field="date")
 
 
 def _check_workload_file(assessment: Assessment, workload_file: object) -> None:

@@ -554,7 +554,7 @@ class ReviewRun:
         *,
         rules: RuleSet | str | None = None,
         decisions_dir: str | Path | None = None,
-        price_date: datetime.date | None = None,
+        price_date: datetime.date | str | None = None,
         progress: Callable[[int, int], None] | None = None,
         recurse: bool = True,
     ):
@@ -702,7 +702,7 @@ def review(
     *,
     rules: RuleSet | str | None = None,
     decisions_dir: str | Path | None = None,
-    price_date: datetime.date | None = None,
+    price_date: datetime.date | str | None = None,
     progress: Callable[[int, int], None] | None = None,
     recurse: bool = True,
 ) -> Review:
