@@ -40,7 +40,7 @@ from .catalogue import Catalogue
 from .errors import TraceError
 from .genai import KEPT_ATTRIBUTES, PROVIDER_IDS, ModelCall, is_genai, model_call
 from .otlp import Span, printable, read_spans
-from .profile import ANSWERS_TRACES_CANNOT_GIVE, SHORTHAND_FIELDS, check_name
+from .profile import ANSWERS_TRACES_CANNOT_GIVE, SHORTHAND_FIELDS, WorkloadProfile, check_name
 
 MIN_REQUESTS = 10
 MIN_WINDOW_S = 60.0
@@ -74,15 +74,16 @@ class Calibration:
         found = {"traces": p["traces"], "spans": p["spans"], "start": p["start"], "end": p["end"]}
         return found | ({"root": p["root"]} if p["root"] else {})
 
-    def into(self, base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def into(self, base: Mapping[str, Any] | WorkloadProfile | None = None) -> dict[str, Any]:
         """The measured workload as a mapping of profile fields, ``base``'s answers kept.
 
-        Every field traces measure (``MEASURED_FIELDS``) is replaced, and the single-call
-        fields go (the steps replace them); everything else of ``base`` stays as it is. Without
-        a base, or where the base lacks them, the answers traces can't give are None: the
-        profile refuses the workload, naming them, until they are filled in.
+        ``base`` is a workload's fields (a mapping) or a loaded WorkloadProfile (the fields
+        its file gave). Every field traces measure (``MEASURED_FIELDS``) is replaced, and the
+        single-call fields go (the steps replace them); everything else of ``base`` stays as
+        it is. Without a base, or where the base lacks them, the answers traces can't give are
+        None: the profile refuses the workload, naming them, until they are filled in.
         """
-        base = dict(base or {})
+        base = workload_fields(base)
         replaced = set(MEASURED_FIELDS) | set(SHORTHAND_FIELDS)
         kept = {key: value for key, value in base.items() if key not in replaced}
         answers = {name: kept.pop(name, None) for name in ANSWERS_TRACES_CANNOT_GIVE}
@@ -98,6 +99,14 @@ class Calibration:
         for i, step in enumerate(samples["steps"]):
             low.extend((f"steps[{i}].{key}", n) for key, n in step.items() if n < threshold)
         return low
+
+
+def workload_fields(base: Mapping[str, Any] | WorkloadProfile | None) -> dict[str, Any]:
+    """A base workload as the fields a file gives: a WorkloadProfile's as its file wrote
+    them (none of the defaults it left out), a mapping's as they are."""
+    if isinstance(base, WorkloadProfile):
+        return base.model_dump(mode="json", exclude_unset=True)
+    return dict(base or {})
 
 
 def _named_as(steps: list[dict[str, Any]], base: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -17,11 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from advisor.core import clock
-from advisor.core.calibration import LOW_SAMPLE, MEASURED_FIELDS, Calibration
+from advisor.core.calibration import LOW_SAMPLE, MEASURED_FIELDS, Calibration, workload_fields
 from advisor.core.errors import InputError, TraceError, UnknownModelError
 from advisor.core.otlp import printable
 from advisor.core.prices import price_card
-from advisor.core.profile import ANSWERS_TRACES_CANNOT_GIVE, MAX_P95_OVER_P50, profile_problems, unanswered
+from advisor.core.profile import (
+    ANSWERS_TRACES_CANNOT_GIVE,
+    MAX_P95_OVER_P50,
+    WorkloadProfile,
+    profile_problems,
+    unanswered,
+)
 from advisor.core.yamlio import dump_yaml, read_yaml_file
 
 # The bounds of the step fields a calibration measures: a figure outside them (an instant
@@ -169,21 +175,23 @@ def _samples(path: str, n: int) -> str:
 
 def calibrated_workload(
     calibration: Calibration,
-    base: Mapping[str, Any] | str | Path | None = None,
+    base: Mapping[str, Any] | WorkloadProfile | str | Path | None = None,
     *,
     base_source: str | None = None,
 ) -> str:
     """The workload file: ``base``'s answers (``calibration.into``) and the measured fields,
-    with comments. ``base`` is a workload file (``advisor calibrate --into BASE``) or its
-    fields. Raises ``TraceError`` when what was measured is not a workload the profile
-    takes (named by field), so nothing is written."""
+    with comments. ``base`` is the path of a workload file (``advisor calibrate --into
+    BASE``), its fields (a mapping), or a loaded WorkloadProfile (``advisor.load_profile``);
+    None: no answers yet, each written as a REQUIRED ANSWER. ``base_source`` names it in the
+    file's comments and in errors (a path names itself). Raises ``TraceError`` when what was
+    measured is not a workload the profile takes (named by field), so nothing is written."""
     if isinstance(base, (str, Path)):
         base_source = base_source or str(base)
         base = read_yaml_file(base)
-    if base is not None and not isinstance(base, Mapping):
+    if base is not None and not isinstance(base, (Mapping, WorkloadProfile)):
         raise InputError("expected a workload (a mapping of fields) to keep the answers of",
                          source=base_source or "the base workload")
-    base = dict(base or {})
+    base = workload_fields(base)
     data = calibration.into(base)
     workload = {**calibration.workload, "steps": [dict(s) for s in calibration.workload["steps"]]}
     clamps = _clamped(workload)

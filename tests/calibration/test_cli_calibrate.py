@@ -314,6 +314,10 @@ def test_the_api_takes_the_base_workload_as_the_cli_does(export: Path, tmp_path:
     assert advisor.calibrated_workload(measured, str(base)) == out.read_text(encoding="utf-8")
     assert advisor.calibrated_workload(measured, base) == out.read_text(encoding="utf-8")
     assert advisor.calibrated_workload(measured, _read(base), base_source=str(base)) == out.read_text(encoding="utf-8")
+    # A loaded workload too, as Calibration.into takes it: the fields its file gave, no defaults.
+    loaded = advisor.load_profile(base)
+    assert advisor.calibrated_workload(measured, loaded, base_source=str(base)) == out.read_text(encoding="utf-8")
+    assert measured.into(loaded) == measured.into(_read(base))
     (tmp_path / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
     for wrong, where in ((tmp_path / "list.yaml", str(tmp_path / "list.yaml")), (["a"], "the base workload")):
         with pytest.raises(InputError) as info:
