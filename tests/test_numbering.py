@@ -24,7 +24,7 @@ from advisor.core.errors import InputError
 from advisor.records.folder import find_record, is_superseded
 from advisor.records.inputs import read_inputs
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, PRICE_DATE, run_cli
 from .test_records import FIXED, write_record
 
 WORKLOADS = sorted(EXAMPLES.glob("*.yaml"))
@@ -127,6 +127,19 @@ def test_supersedes_refuses_a_record_about_another_workload_unless_forced(tmp_pa
     assert [p.name for p in tmp_path.iterdir()] == [old.name] and old.read_bytes() == before
     new = write_record(capsys, "nightly-ticket-triage", tmp_path, "--supersedes", "1", "--force")
     assert is_superseded(old.read_text(encoding="utf-8")) and new.name.startswith("0002-")
+
+
+def test_force_without_supersedes_is_refused_before_any_record_is_written(tmp_path, capsys):
+    # `adr FILE --force` wrote the next record as if --force meant nothing; elsewhere --force
+    # replaces a file, so it read as "overwrite the record".
+    code_, out, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--force", *FIXED)
+    assert (code_, out) == (2, "")
+    assert err == "advisor: error: --force only applies with --supersedes (a record is never overwritten)\n"
+    assert list(tmp_path.iterdir()) == []
+    assessment = assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=PRICE_DATE, what_if=False)
+    with pytest.raises(InputError, match=r"^field 'force': only applies with supersedes"):
+        write_adr(assessment, tmp_path, force=True)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_hand_written_record_can_be_superseded(tmp_path, capsys):

@@ -57,7 +57,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="number of the record this one supersedes (an advisor record must be about the same workload)",
     )
     parser.add_argument(
-        "--force", action="store_true", help="with --supersedes: supersede a record about another workload",
+        "--force", action="store_true",
+        help="only with --supersedes: supersede a record about another workload (a record is never overwritten)",
     )
     for flag, who in (
         ("--decision-makers", "everyone involved in the decision"),
@@ -74,10 +75,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from advisor.core.assessment import assess
+    from advisor.core.errors import InputError
     from advisor.core.profile import load_profile
     from advisor.records.workload import recorded_path_refusal
     from advisor.views.adr import write_adr
 
+    if args.force and args.supersedes is None:
+        # Elsewhere --force replaces a file: here it would be taken to overwrite a record.
+        raise InputError("--force only applies with --supersedes (a record is never overwritten)")
     profile = load_profile(args.file)
     with about_file(args.file):
         result = assess(profile, args.rules, price_date=args.price_date)

@@ -1259,8 +1259,8 @@ def write_adr(
     Never overwrites; the file appears whole or not at all, and parallel runs into one
     folder get distinct numbers. ``supersedes=N`` marks record N as superseded by the new
     one (rewritten atomically) and links back to it; N must be a regular file that is not
-    superseded yet and, when advisor wrote it, about the same workload (``force=True``
-    supersedes a record about another workload).
+    superseded yet and, when advisor wrote it, about the same workload (``force=True``, only
+    with ``supersedes``, supersedes a record about another workload; it never overwrites).
 
     ``workload_file``: the workload file the assessment came from (``advisor adr FILE``'s
     FILE). It must hold the assessed workload; the record names it relative to its folder,
@@ -1269,6 +1269,8 @@ def write_adr(
     no file and verify checks its own inputs only.
     """
     _check_assessment(assessment)
+    if force and supersedes is None:
+        raise InputError("only applies with supersedes (a record is never overwritten)", field="force")
     title = record_title(assessment)
     crowd = {"decision_makers": decision_makers, "consulted": consulted, "informed": informed}
     if workload_file is not None:
