@@ -137,6 +137,36 @@ def test_every_example_reads_as_one_command_a_line(words):
     assert joined == []
 
 
+@pytest.mark.parametrize("words", LEAVES)
+def test_an_unknown_option_is_reported_by_its_command_with_the_option_it_misspells(words, capsys):
+    # `advisor recommend f.yaml --pricedate ...` printed `usage: advisor [-h] [--version]
+    # COMMAND ...` and no suggestion: argparse reports what a command leaves over at the top.
+    argv = shlex.split(example_lines(words)[0].split("#", 1)[0])[1:]
+    misspelt = "--pricedate" if "--price-date" in options(words) else "--hepl"
+    meant = "--price-date" if misspelt == "--pricedate" else "--help"
+    extra = f"{misspelt}=2026-11-01"  # the value joined: a word of its own could be taken for a FILE or DIR
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, extra])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: advisor {words} "), err
+    assert err.endswith(f"\nadvisor {words}: error: unrecognized arguments: {extra} (did you mean {meant}?)\n"), err
+
+
+def test_an_argument_too_many_is_reported_by_its_command_and_one_before_it_by_the_top_level(capsys):
+    for argv, usage, error in (
+        (["recommend", "a.yaml", "--pricedate", "2026-11-01"], "usage: advisor recommend ",
+         "advisor recommend: error: unrecognized arguments: --pricedate 2026-11-01 (did you mean --price-date?)\n"),
+        (["recommend", "a.yaml", "b.yaml"], "usage: advisor recommend ",
+         "advisor recommend: error: unrecognized arguments: b.yaml\n"),
+        (["--bogus", "recommend", "a.yaml"], "usage: advisor [-h]", "advisor: error: unrecognized arguments: --bogus\n"),
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        err = capsys.readouterr().err
+        assert exit_.value.code == 2 and err.startswith(usage) and err.endswith(error), err
+
+
 def test_the_map_example_shows_more_than_one_mode(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
     first = example_lines("map")[0]

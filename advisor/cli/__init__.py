@@ -60,15 +60,50 @@ examples:
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class Parser(argparse.ArgumentParser):
+    """The top-level parser, which knows each command's own parser (``commands``: "recommend",
+    "rules check"...) to report what that command does not take."""
+
+    commands: dict[str, argparse.ArgumentParser]
+
+    def refuse_unknown(self, argv: Sequence[str], args: argparse.Namespace, unknown: list[str]) -> NoReturn:
+        """Arguments no parser took: reported by the command they were given to, with its usage
+        and the option each unknown one most likely misspells. (argparse reports them at the
+        top level, with the top level's usage, as if they had been given to ``advisor``.)"""
+        import difflib  # only a mistake needs it: kept off the start-up path
+
+        words = [args.command, *([args.rules_command] if args.command == "rules" else [])]
+        command = self.commands.get(" ".join(words))
+        before = argv[: argv.index(words[0])] if words[0] in argv else []
+        if command is None or any(word in unknown for word in before):  # given to `advisor` itself
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        options = sorted(command._option_string_actions)
+        hints = []
+        for word in unknown:
+            if word.startswith("-") and len(word) > 1 and not word[1:2].isdigit():
+                given = word.split("=", 1)[0]
+                close = difflib.get_close_matches(given, options, n=1, cutoff=0.6)
+                if close:
+                    hints.append((given, close[0]))
+        hint = ""
+        if len(hints) == 1:
+            hint = f" (did you mean {hints[0][1]}?)"
+        elif hints:
+            hint = " (did you mean " + ", ".join(f"{meant} for {given}" for given, meant in hints) + "?)"
+        command.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
+
+
+def build_parser() -> Parser:
+    parser = Parser(
         prog="advisor",
         description="Should an LLM feature call its model sync, streaming, async or batch? And why?",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"advisor {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=argparse.ArgumentParser
+    )
     for command in (init, calibrate, recommend, adr, verify, review, map_command, schema, app):
         command.add_parser(commands)
     rules = commands.add_parser(
@@ -78,11 +113,19 @@ def build_parser() -> argparse.ArgumentParser:
     actions = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
     rules_check.add_parser(actions)
     rules_docs.add_parser(actions)
+    parser.commands = {
+        **{name: sub for name, sub in commands.choices.items() if name != "rules"},
+        **{f"rules {name}": sub for name, sub in actions.choices.items()},
+    }
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    args, unknown = parser.parse_known_args(words)
+    if unknown:
+        parser.refuse_unknown(words, args, unknown)
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
         warn_about_price_date(args)
