@@ -189,6 +189,45 @@ def test_a_profile_survives_a_round_trip_through_yaml(profile):
     assert again == parsed
 
 
+def _chatbot() -> dict:
+    return yaml.safe_load((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_missing_required_field_is_named_in_the_first_message(tmp_path, capsys):
+    # `name: x` alone said "field 'interaction': required field is missing [and 5 more
+    # problems]": six runs to learn the six required fields.
+    path = tmp_path / "w.yaml"
+    path.write_text("name: x\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "recommend", path)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"advisor: error: {path}: required fields are missing: interaction, latency_budget_s, input_tokens, "
+        "output_tokens, requests_per_month, model (or describe the calls as 'steps' instead of input_tokens and "
+        "output_tokens)\n"
+    )
+    # A step's missing fields are named by the step; the other problems stay as they were, counted.
+    with pytest.raises(InputError) as info:
+        parse_profile({"name": "x", "interaction": "chat", "steps": [{"name": "a"}], "model": "m",
+                       "downstream": "telepathy"}, source="w.yaml")
+    assert str(info.value) == (
+        "w.yaml: required fields are missing: latency_budget_s, requests_per_month, steps.a.input_tokens, "
+        "steps.a.output_tokens [and 1 more problem]"
+    )
+    with pytest.raises(InputError) as info:
+        one_call = {k: v for k, v in _chatbot().items() if k not in ("input_tokens", "output_tokens")}
+        parse_profile({**one_call, "steps": [{"name": "a", "input_tokens": 5, "output_tokens": 5}, {"name": "b"}]},
+                      source="w.yaml")
+    assert str(info.value) == "w.yaml: field 'steps.b': required fields are missing: input_tokens, output_tokens"
+    # One missing field, or a missing field after another problem: as before.
+    chatbot = _chatbot()
+    del chatbot["model"]
+    with pytest.raises(InputError, match=r"^w\.yaml: field 'model': required field is missing$"):
+        parse_profile(chatbot, source="w.yaml")
+    with pytest.raises(InputError, match=r"^w\.yaml: field 'latency_budget_s': input should be .*\[and 2 more"):
+        parse_profile({"name": "x", "interaction": "chat", "latency_budget_s": -1, "input_tokens": 5,
+                       "output_tokens": 5}, source="w.yaml")
+
+
 def test_every_problem_of_a_workload_is_named_with_its_field():
     """parse_profile stops at the first problem (and says how many more); a form marks them all."""
     from advisor.core.profile import profile_problems

@@ -558,9 +558,26 @@ def parse_profile(data: Any, source: str = "workload") -> WorkloadProfile:
     except ValidationError:
         problems = profile_problems(data, source)
     first = problems[0]
+    absent = [p for p in problems if p.message.startswith(_MISSING)]
+    if first in absent and len(absent) > 1:
+        # Every missing field at once: a file written by hand would otherwise take a run each.
+        # Named under the part of their paths they share (one step's fields under the step).
+        paths = [str(p.field).split(".") for p in absent]
+        shared: list[str] = []
+        while all(len(path) > len(shared) + 1 and path[len(shared)] == paths[0][len(shared)] for path in paths):
+            shared.append(paths[0][len(shared)])
+        names = ", ".join(".".join(path[len(shared):]) for path in paths)
+        shape = [str(p.field) for p in absent if p.message != _MISSING]
+        steps = f" (or describe the calls as 'steps' instead of {' and '.join(shape)})" if shape else ""
+        first = InputError(f"required fields are missing: {names}{steps}", source=source,
+                           field=".".join(shared) or None)
+        problems = [first, *(p for p in problems if p not in absent)]
     more = len(problems) - 1
     suffix = f" [and {more} more problem{'s' if more > 1 else ''}]" if more else ""
     raise InputError(first.message + suffix, source=source, field=first.field)
+
+
+_MISSING = "required field is missing"
 
 
 def _shape_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
