@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from advisor import MODES, assess, load_rules, parse_profile
 from advisor.cli.progress import Progress
+from advisor.core.errors import InputError
 from advisor.views.review import render_review, review, review_row, summarise
 
 from .conftest import ROOT, run_cli
@@ -345,6 +346,24 @@ def test_nothing_to_review(tmp_path, capsys):
     code, out, err = run_cli(capsys, "review", str(tmp_path))
     assert code == 2 and out == ""
     assert "no workload files (*.yaml, *.yml) found in" in err
+
+
+@pytest.mark.parametrize("output", [[], ["--format", "json"], ["-o", "r.md"]])
+def test_a_path_that_does_not_exist_is_one_line_as_an_empty_folder_is(tmp_path, capsys, monkeypatch, output):
+    # `review nothere` printed a whole empty report ("0 AI features", "Files not reviewed:
+    # nothere") where `review emptydir` printed one line.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "emptydir").mkdir()
+    for paths, line in (
+        (["nothere"], "found in nothere; nothere: no such file or folder"),
+        (["nothere", "emptydir"], "found in nothere, emptydir; nothere: no such file or folder"),
+    ):
+        code, out, err = run_cli(capsys, "review", *paths, *output)
+        assert (code, out) == (2, "")
+        assert err == f"advisor: error: no workload files (*.yaml, *.yml) {line}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["emptydir"]
+    with pytest.raises(InputError, match="nothere: no such file or folder"):
+        review(["nothere"], rules=RULES, price_date=DATE)
 
 
 # -- decision records -----------------------------------------------------------------

@@ -565,14 +565,18 @@ class ReviewRun:
         self.decisions_dir = decisions_dir
         self.progress = progress
         self.files, self.skipped, self.errors = workload_files(paths, recurse=recurse)
-        if not self.files and not self.errors:
+        if not self.files:
+            # Nothing to review (no such path, an empty folder): one line, not an empty report.
             shown = ", ".join(str(p) for p in paths) or "(no paths)"
             skipped = self.skipped
             passed = f"; {len(skipped)} file{'s' if len(skipped) != 1 else ''} skipped: " + "; ".join(
                 f"{s.file} ({s.reason})" for s in skipped[:5]
             ) + ("; ..." if len(skipped) > 5 else "") if skipped else ""
+            wrong = "".join(f"; {e.file}: {e.error}" for e in self.errors[:5]) + (
+                "; ..." if len(self.errors) > 5 else ""
+            )
             raise InputError(
-                f"no workload files ({', '.join('*' + s for s in WORKLOAD_SUFFIXES)}) found in {shown}{passed}"
+                f"no workload files ({', '.join('*' + s for s in WORKLOAD_SUFFIXES)}) found in {shown}{wrong}{passed}"
             )
         self.links: dict[str, list[DecisionLink]] = {}
         if decisions_dir is not None:
@@ -707,7 +711,9 @@ def review(
     recurse: bool = True,
 ) -> Review:
     """Assess every workload under ``paths``; broken files are listed in ``errors``, files
-    passed over (hidden, not YAML, a rule set's) in ``skipped``, each with why.
+    passed over (hidden, not YAML, a rule set's) in ``skipped``, each with why. No workload
+    file at all under ``paths`` (an empty folder, a path that does not exist) is an
+    InputError that names each path's problem.
 
     Folders are searched with their subfolders unless ``recurse=False``.
     ``progress(done, total)`` is called after each file (the CLI draws its bar with it).
