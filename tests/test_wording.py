@@ -15,7 +15,7 @@ from advisor import load_rules
 from advisor.cli import main
 from advisor.views.sources import cite
 
-from .conftest import EXAMPLES, PRICE_DATE, RETIRING, SHIPPED_RULES
+from .conftest import EXAMPLES, PRICE_DATE, RETIRING, SHIPPED_RULES, run_cli
 
 FIXED = ["--price-date", PRICE_DATE.isoformat()]
 WORKLOADS = sorted(EXAMPLES.glob("*.yaml"))
@@ -409,6 +409,18 @@ def test_an_embedding_is_not_argued_for_or_timed_as_a_stream(written: dict[str, 
     # A text answer still gives its first token.
     assert "its first token comes after 0.67 s at p95" in written["chatbot madr"]
     assert "end to end; first visible token 0.67 s (p95)" in written["chatbot text"]
+
+
+@pytest.mark.parametrize("workload", [*WORKLOADS, *sorted((EXAMPLES / "rules-cost-first" / "workloads").glob("*.yaml"))],
+                         ids=lambda path: path.stem)
+def test_no_line_of_the_text_ends_in_spaces(workload: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An excluded mode with no scores ended its ranking line in spaces:
+    '  4. streaming     +0.0  EXCLUDED  '."""
+    code, text, _ = run_cli(capsys, "recommend", workload, *FIXED)
+    assert code == 0
+    assert [line for line in text.splitlines() if line != line.rstrip()] == []
+    if workload.stem == "monthly-cron-report":
+        assert "\n  4. streaming     +0.0  EXCLUDED\n" in text
 
 
 def test_the_text_says_the_first_visible_token_once() -> None:

@@ -116,7 +116,7 @@ def render_text(a: Assessment) -> str:
     for r in a.ranking:
         scores = "  ".join(f"{axis}={score:+g}" for axis, score in r.axis_scores.items() if score)
         flag = "  EXCLUDED" if r.excluded else ""
-        add(f"  {r.rank}. {r.mode:<10} {r.total:+7.1f}{flag}  {scores}")
+        add(f"  {r.rank}. {r.mode:<10} {r.total:+7.1f}{flag}  {scores}".rstrip())  # no scores: nothing after
     if a.excluded:
         add("")
         add("Excluded")
