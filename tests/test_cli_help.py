@@ -137,6 +137,25 @@ def test_every_example_reads_as_one_command_a_line(words):
     assert joined == []
 
 
+def _help(words: str, option: str) -> str:
+    (action,) = [a for a in PARSERS[words]._actions if option in a.option_strings]
+    return action.help or ""
+
+
+def test_the_help_says_alike_what_alike_options_do():
+    # "(default, or -: print it)" read as a riddle; --y kept quiet about the default range
+    # --x gave; adr --status sets Nygard's Status too, not only MADR's.
+    printed = [words for words in LEAVES if "-o" in options(words) and PARSERS[words].get_default("output") is None
+               and not any(a.required for a in PARSERS[words]._actions if "-o" in a.option_strings)]
+    assert sorted(printed) == ["review", "rules docs"]
+    for words in printed:
+        assert "(default: print it; - also prints it)" in _help(words, "-o"), words
+    assert _help("map", "--x").endswith("(default range: one a CTO would recognise)")
+    assert _help("map", "--y").endswith("(default range: one a CTO would recognise)")
+    assert "MADR" in _help("adr", "--status") and "Nygard" in _help("adr", "--status")
+    assert _help("adr", "--force").startswith("only with --supersedes")
+
+
 @pytest.mark.parametrize("words", LEAVES)
 def test_an_unknown_option_is_reported_by_its_command_with_the_option_it_misspells(words, capsys):
     # `advisor recommend f.yaml --pricedate ...` printed `usage: advisor [-h] [--version]

@@ -686,7 +686,22 @@ def test_broken_user_templates_are_clear_errors(tmp_path, capsys, source, messag
 
 def test_a_missing_template_is_a_clear_error(tmp_path, capsys):
     code_, _, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", tmp_path, "--template", tmp_path / "nope")
-    assert code_ == 2 and "no such template file; use madr, nygard" in err
+    assert code_ == 2 and err == (
+        f"advisor: error: {tmp_path / 'nope'}: option --template: no such template file; use madr or nygard (the "
+        "shipped templates, named in lower case) or the path of your own Jinja2 template\n"
+    )
+
+
+def test_a_shipped_template_named_in_capitals_is_told_names_are_case_sensitive(tmp_path, capsys, monkeypatch):
+    # `--template NYGARD` said only "no such template file".
+    monkeypatch.chdir(tmp_path)
+    code_, out, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", "d", "--template", "NYGARD", *FIXED)
+    assert (code_, out) == (2, "")
+    assert err.startswith(
+        "advisor: error: NYGARD: option --template: no such template file; did you mean nygard? Template names are "
+        "case-sensitive: use madr or nygard"
+    ), err
+    assert not (tmp_path / "d").exists()
 
 
 def test_render_adr_rejects_an_unknown_status():

@@ -48,7 +48,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "must write {{ inputs_block }} once, for verify)"
         ),
     )
-    parser.add_argument("--status", choices=STATUSES, default="proposed", help="MADR status (default: proposed)")
+    parser.add_argument(
+        "--status", choices=STATUSES, default="proposed",
+        help="the record's status, in MADR's front matter or Nygard's Status section (default: proposed)",
+    )
     parser.add_argument(
         "--date", metavar="YYYY-MM-DD", type=parse_date, default=None, help="record date (default: today)"
     )

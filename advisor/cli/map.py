@@ -44,7 +44,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="the fact across the columns, and its range (default range: one a CTO would recognise)",
     )
     parser.add_argument(
-        "--y", required=True, metavar="FACT[=START:STOP:N]", help="the fact down the rows, and its range"
+        "--y", required=True, metavar="FACT[=START:STOP:N]",
+        help="the fact down the rows, and its range (default range: one a CTO would recognise)",
     )
     parser.add_argument(
         "--format", choices=("csv", "json"), default="csv",

@@ -37,7 +37,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "-o", "--output", metavar="FILE", type=path_argument, default=None,
-        help="write the report to this new file (default, or -: print it); never over one of the inputs",
+        help="write the report to this new file (default: print it; - also prints it); never over one of the inputs",
     )
     add_force(parser, "replace the --output file if it exists")
     parser.add_argument(

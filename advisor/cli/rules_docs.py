@@ -28,7 +28,7 @@ def add_parser(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     )
     parser.add_argument(
         "-o", "--output", metavar="FILE", type=path_argument, default=None,
-        help="write the page to this new file (default, or -: print it); never over a rule file",
+        help="write the page to this new file (default: print it; - also prints it); never over a rule file",
     )
     add_force(parser, "replace the --output file if it exists")
     parser.set_defaults(handler=run)

@@ -1227,7 +1227,7 @@ def render_adr(
     )
     if template in TEMPLATES:
         return render_shipped(TEMPLATES[template], context)
-    text = render_user_template(template, context)
+    text = render_user_template(template, context, tuple(TEMPLATES))
     blocks = input_blocks(text)
     if len(blocks) != 1 or blocks[0].body != find_inputs(context["inputs_block"]):
         # verify reads the inputs back; a record without them would be skipped, never checked.

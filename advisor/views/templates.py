@@ -13,7 +13,7 @@ import os
 import select
 import signal
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import jinja2
@@ -117,7 +117,7 @@ def render_shipped(name: str, context: Mapping[str, Any]) -> str:
     return environment().get_template(name).render(context)
 
 
-def render_user_template(path: str, context: Mapping[str, Any]) -> str:
+def render_user_template(path: str, context: Mapping[str, Any], shipped: Sequence[str] = ("madr", "nygard")) -> str:
     """Render a user's own template file in the sandbox, within limits; every failure names
     the template.
 
@@ -125,10 +125,14 @@ def render_user_template(path: str, context: Mapping[str, Any]) -> str:
     a time limit of TIME_LIMIT_S and an output limit of MAX_OUTPUT_CHARS: a loop of loops,
     a runaway value or an endless output ends in an InputError, never a hang.
     """
-    text = read_text(
-        path, what="template", field="--template",
-        missing="no such template file; use madr, nygard or the path of your own Jinja2 template",
-    )
+    names = " or ".join(shipped)
+    use = f"use {names} (the shipped templates, named in lower case) or the path of your own Jinja2 template"
+    meant = str(path).lower()
+    if meant in shipped:  # NYGARD, Madr: a shipped template's name in another case
+        missing = f"no such template file; did you mean {meant}? Template names are case-sensitive: {use}"
+    else:
+        missing = f"no such template file; {use}"
+    text = read_text(path, what="template", field="--template", missing=missing)
     try:
         tree = sandbox().parse(text)  # syntax only: compiling computes constant expressions, outside the limits
     except jinja2.TemplateSyntaxError as exc:
