@@ -218,3 +218,18 @@ def test_the_contract_review_cost_table_says_its_rows_are_rounded_on_their_own()
     # A workload whose rows add up as shown says nothing of it.
     chatbot = advisor.assess(advisor.load_profile(EXAMPLES / "chatbot.yaml"), price_date=PRICE_DATE)
     assert "rounded on its own" not in render_text(chatbot) + render_adr(chatbot)
+
+
+def test_a_p95_said_apart_from_the_budget_is_the_sum_of_terms_said_alike() -> None:
+    """A p95 of 2.503 s against a budget of 2.5 s prints with the digits that tell them apart;
+    the sum it is made of printed "= 1 x 2.50 s per call", an equation that did not hold as read."""
+    from advisor.views.adr import render_adr
+    from advisor.views.text import render_text
+
+    data = advisor.load_profile(EXAMPLES / "support-reply-draft.yaml").model_dump(exclude_none=True)
+    data.update(output_format="json", latency_budget_s=2.5, model_p50_s=2.0, model_p95_s=2.503)
+    a = advisor.assess(data, price_date=PRICE_DATE)
+    assert "end-to-end p95 2.503 s = 1 x 2.503 s per call; budget 2.500 s (OVER budget)" in render_text(a)
+    assert "End-to-end p95 2.503 s (1 x 2.503 s measured per call;" in " ".join(render_adr(a).split())
+    far = advisor.assess({**data, "latency_budget_s": 10}, price_date=PRICE_DATE)
+    assert "end-to-end p95 2.50 s = 1 x 2.50 s per call; budget 10.0 s" in render_text(far)

@@ -170,7 +170,7 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
         extra = budget_digits(a.facts)
         spread = f"p50 {seconds(lat.end_to_end_p50_s, extra)}, p99 {seconds(lat.end_to_end_p99_s, extra)}"
         if w.steps is None:
-            _, calls, why = calls_p95(lat, w.retry_rate, how)
+            _, calls, why = calls_p95(lat, w.retry_rate, how, extra)
             parts = f"{calls}{f', {why}' if why else ''}; {spread}"
         else:
             parts = f"{_plural(len(lat.steps), 'step')}, {_plural(lat.calls, 'call')}{tools}; {spread}"

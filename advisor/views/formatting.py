@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from advisor.core.profile import Evidence, Mode
 
 
-def calls_p95(lat: LatencyEstimate, retry_rate: float, how: str = "") -> tuple[bool, str, str]:
+def calls_p95(lat: LatencyEstimate, retry_rate: float, how: str = "", extra: int = 0) -> tuple[bool, str, str]:
     """How a request of identical calls (the single-call shorthand) comes to its end-to-end
     p95: whether it is their sum, the calls (and tools) in words, and what makes it not one.
 
@@ -57,11 +57,13 @@ def calls_p95(lat: LatencyEstimate, retry_rate: float, how: str = "") -> tuple[b
     correlation of 1) or there is one call, and no call is retried (docs/cost-model.md,
     Latency): then "1 x 2.72 s per call + 0.40 s tools" is an equation; otherwise "2 calls of
     9.41 s p95 each" and "latency correlation 0.5", "2% of calls retried". A request without
-    tools says none."""
+    tools says none. ``extra``: the digits the end-to-end p95 is printed in beside the budget
+    (``budget_digits``), which the terms of the sum are printed in too, so that "2.503 s = 1 x
+    2.503 s per call" reads as the equation it is."""
     tools = sum(s.calls * s.tool_latency_s for s in lat.steps)
-    per = f"{seconds(lat.per_call_p95_s)}{f' {how}' if how else ''}"
+    per = f"{seconds(lat.per_call_p95_s, extra)}{f' {how}' if how else ''}"
     if retry_rate == 0 and (lat.calls == 1 or lat.latency_correlation >= 1):
-        return True, f"{lat.calls} x {per} per call" + (f" + {seconds(tools)} tools" if tools else ""), ""
+        return True, f"{lat.calls} x {per} per call" + (f" + {seconds(tools, extra)} tools" if tools else ""), ""
     calls = f"{lat.calls} call{'s' if lat.calls != 1 else ''} of {per} p95{' each' if lat.calls != 1 else ''}"
     calls += f" and {seconds(tools)} of tools" if tools else ""
     why = [f"latency correlation {plain(lat.latency_correlation)}"] if lat.calls != 1 else []

@@ -155,7 +155,7 @@ def render_text(a: Assessment) -> str:
     extra = budget_digits(a.facts)  # a time that would read as the budget gets the digits to tell it apart
     e2e, budget = seconds(lat.end_to_end_p95_s, extra), budget_words(a)
     if w.steps is None:
-        exact, calls, why = calls_p95(lat, w.retry_rate)
+        exact, calls, why = calls_p95(lat, w.retry_rate, extra=extra)
         made = f"= {calls}" if exact else f"for {calls} ({why})"
         add(f"  end-to-end p95 {e2e} {made}; budget {budget} ({verdict} budget)")
     else:
