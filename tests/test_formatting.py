@@ -233,3 +233,25 @@ def test_a_p95_said_apart_from_the_budget_is_the_sum_of_terms_said_alike() -> No
     assert "End-to-end p95 2.503 s (1 x 2.503 s measured per call;" in " ".join(render_adr(a).split())
     far = advisor.assess({**data, "latency_budget_s": 10}, price_date=PRICE_DATE)
     assert "end-to-end p95 2.50 s = 1 x 2.50 s per call; budget 10.0 s" in render_text(far)
+
+
+def test_a_rule_weighing_for_options_that_miss_their_contracts_says_they_cannot_be_chosen() -> None:
+    """An in-app help answer of 800 tokens against a 2 s budget: click-and-wait weighs for sync
+    and streaming, which both miss their contracts (not ruled out: the rules want them, the
+    numbers miss); a rule that did not decide says so, and the deciding ones come first."""
+    from advisor.views.formatting import decisive_first, rule_role
+
+    a = advisor.assess({
+        "name": "In-app help answer", "interaction": "request_response", "latency_budget_s": 2,
+        "input_tokens": 3000, "output_tokens": 800, "requests_per_month": 200_000, "peak_requests_per_minute": 40,
+        "provider": "openai", "model": "gpt-5.4", "tier": "tier-2",
+    }, price_date=PRICE_DATE)
+    assert {u.mode for u in a.unmet} >= {"sync", "streaming"} and not a.feasible
+    roles = {r.id: rule_role(a, r) for r in a.fired_rules}
+    assert roles["ux-click-and-wait"] == (
+        "weighed for Synchronous call and Streaming response, which cannot be chosen as they stand;"
+        " against Asynchronous job"
+    )
+    ordered = [r.id for r in decisive_first(a)]
+    assert ordered[: len(a.decided_by)] == [r.id for r in a.fired_rules if r.id in a.decided_by]
+    assert {roles[i] for i in a.decided_by} == {"decisive"}

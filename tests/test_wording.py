@@ -387,7 +387,7 @@ def test_a_rule_does_not_say_the_results_land_in_a_database_when_a_person_reads_
     for name, text in written.items():
         if "The output is shown in the product's own user interface" in text or name.endswith(" text"):
             assert "land in a database" not in text, name
-    assert ("downstream-database-not-ui: Work no one waits on needs no real-time call"
+    assert ("downstream-database-not-ui (decisive): Work no one waits on needs no real-time call"
             in written["contract-risk-review text"])
 
 
@@ -745,3 +745,20 @@ def test_a_retry_storm_puts_one_retry_layer_on_the_checklist():
     assert any(item.startswith("Retry at one layer only (switch the others off)") for item in result.checklist)
     calm = assess({**refund, "retry_layers": 1}, price_date=PRICE_DATE, what_if=False)
     assert not any(item.startswith("Retry at one layer only") for item in calm.checklist)
+
+
+def test_each_rule_that_fired_says_what_it_did_the_deciding_ones_first(written: dict[str, str]) -> None:
+    """A board read every fired rule as an argument for the record's choice: the chatbot's record
+    (streaming) listed `cost-batch-pays-for-itself` ("it is money left on the table") without a
+    word that Batch API is ruled out, and the rule that decided it came sixth of seven."""
+    fired = written["chatbot madr"].split("### Rules that fired ")[1].split(" ### ")[0]
+    assert fired.startswith("- `ux-conversation-streams` (decisive): ")
+    assert " - `cost-batch-pays-for-itself` (weighed for Batch API, which is ruled out): " in fired
+    assert " - `latency-sync-misses-budget` (Synchronous call misses its contract): " in fired
+    assert " - `ux-batch-not-for-waiting` (rules out Batch API): " in fired
+    nygard = written["nightly-ticket-triage nygard"].split("Rules that fired: ")[1]
+    assert ("- `cost-batch-pays-its-way` (recommends Batch API only where it costs less than the mode it would"
+            " replace): ") in nygard
+    why = written["chatbot text"].split("Why (rules that fired) ")[1]
+    assert why.startswith("[ux_contract] ux-conversation-streams (decisive): ")
+    assert " [cost_burst] cost-batch-pays-for-itself (weighed for Batch API, which is ruled out): " in why

@@ -44,6 +44,7 @@ from .formatting import (
     budget_words,
     calls_p95,
     count,
+    decisive_first,
     headroom_words,
     levers_note,
     measured_sentence,
@@ -54,6 +55,7 @@ from .formatting import (
     prices_of,
     reasoning_unpriced,
     rounding_note,
+    rule_role,
     seconds,
     times,
     tradeoff_in_words,
@@ -628,13 +630,15 @@ def _levers_shown(a: Assessment, most: int = 2) -> list[Lever]:
 
 
 def _fired(a: Assessment, quoted: set[str]) -> list[dict[str, Any]]:
-    """Every rule that fired, its full reason said once (``quoted``: already said in full
-    where it argues), its source by title."""
+    """Every rule that fired, the decisive ones first, each with what it did to the options
+    (``role``), its full reason said once (``quoted``: already said in full where it argues),
+    its source by title."""
     sources = a.rules.header.sources
+    ordered = decisive_first(a)
     return [
         {"id": r.id, "title": r.title, "axis": r.axis, "because": r.because, "source": cite(r.source, sources),
-         "decisive": r.id in a.decided_by, "quoted": r.id in quoted}
-        for r in a.fired_rules
+         "decisive": r.id in a.decided_by, "role": rule_role(a, r), "quoted": r.id in quoted}
+        for r in ordered
     ]
 
 

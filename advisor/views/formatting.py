@@ -36,13 +36,14 @@ from advisor.core.figures import money_shown, money_step, round_half_up
 from advisor.core.figures import percent as percent
 from advisor.core.figures import seconds as seconds
 from advisor.core.figures import times as times
+from advisor.core.profile import MODES
 from advisor.core.provider import batch_window_words, usual_batch_s
 from advisor.core.validation import plain
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from advisor.core.assessment import Assessment, PriceBasis
+    from advisor.core.assessment import Assessment, FiredRule, PriceBasis
     from advisor.core.cost import ModeCost
     from advisor.core.latency import LatencyEstimate
     from advisor.core.levers import Lever
@@ -421,3 +422,50 @@ def measured_sentence(evidence: Evidence, name: Callable[[str], str] = repr) -> 
         f"Its steps, volume, peak and retry rate were measured from {evidence.traces:,} OpenTelemetry traces{root}"
         f" between {evidence.start} and {evidence.end} ({evidence.spans:,} spans), not taken from model defaults."
     )
+
+
+def _listed(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def rule_role(a: Assessment, rule: FiredRule) -> str:
+    """What a rule that fired did to the options, in a few words: "decisive"; else what it
+    ruled out, which option it found missing its contract, and which it weighed for and
+    against, so that a rule arguing for an option the record rejects reads as such ("weighed
+    for Batch API, which is ruled out")."""
+    if rule.id in a.decided_by:
+        return "decisive"
+    modes = a.rules.header.modes
+    excluded = {e.mode for e in a.excluded}
+    choosable = set(MODES) - excluded - {u.mode for u in a.unmet}
+    parts: list[str] = []
+    if rule.exclude:
+        parts.append("rules out " + _listed([modes[m].label for m in rule.exclude]))
+    if rule.unmet:
+        missing = [modes[m].label for m in rule.unmet]
+        parts.append(_listed(missing) + (" misses its contract" if len(missing) == 1 else " miss their contracts"))
+    favoured = [m for m in MODES if rule.scores.get(m, 0.0) > 0 and m not in rule.exclude]
+    disfavoured = [m for m in MODES if rule.scores.get(m, 0.0) < 0 and m not in rule.exclude]
+    if favoured:
+        words = "weighed for " + _listed([modes[m].label for m in favoured])
+        one = len(favoured) == 1
+        if all(m in excluded for m in favoured):
+            words += ", which is ruled out" if one else ", which are ruled out"
+        elif not choosable.intersection(favoured):  # some only miss their contract
+            words += ", which cannot be chosen as it stands" if one else ", which cannot be chosen as they stand"
+        parts.append(words)
+    if disfavoured:
+        parts.append(("against " if favoured else "weighed against ") + _listed([modes[m].label for m in disfavoured]))
+    effect = a.rules.rule(rule.id).spec.effect
+    for m in effect.pays_its_way:
+        parts.append(f"recommends {modes[m].label} only where it costs less than the mode it would replace")
+    if not parts and effect.checklist:
+        parts.append("adds to the checklist of " + _listed([modes[m].label for m in effect.checklist]))
+    if not parts and rule.patterns:
+        parts.append("suggests a pattern")
+    return "; ".join(parts) or "changes no score"
+
+
+def decisive_first(a: Assessment) -> list[FiredRule]:
+    """The rules that fired, those that decided first, the rest in the order they fired."""
+    return sorted(a.fired_rules, key=lambda r: r.id not in a.decided_by)

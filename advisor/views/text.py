@@ -20,6 +20,7 @@ from .formatting import (
     budget_words,
     calls_p95,
     count,
+    decisive_first,
     levers_note,
     measured_sentence,
     money,
@@ -28,6 +29,7 @@ from .formatting import (
     priced_models,
     reasoning_unpriced,
     rounding_note,
+    rule_role,
     saving_cell,
     seconds,
     tradeoff_in_words,
@@ -253,8 +255,8 @@ def render_text(a: Assessment) -> str:
     add("")
 
     add("Why (rules that fired)")
-    for rule in a.fired_rules:
-        add(f"  [{rule.axis}] {rule.id}: {rule.title}")
+    for rule in decisive_first(a):
+        add(f"  [{rule.axis}] {rule.id} ({rule_role(a, rule)}): {rule.title}")
         add(_wrap(rule.because))
         add(f"    source: {cite(rule.source, sources)}")
     if a.what_would_change:
