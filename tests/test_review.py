@@ -90,12 +90,27 @@ def test_totals_are_the_sums_of_the_rows(dicts):
     assert s.saving_usd_per_month == pytest.approx(sum(r.saving_usd_per_month for r in existing), rel=1e-12, abs=1e-9)
     assert s.new_workloads == len(new)
     assert s.new_monthly_usd == pytest.approx(sum(r.recommended_monthly_usd for r in new), rel=1e-12, abs=1e-9)
-    assert [m.name for m in s.moves] == [r.name for r in existing if r.current_mode != r.recommendation]
+    # The moves, largest saving first, then the extra costs, the smallest first.
+    moving = [r for r in existing if r.current_mode != r.recommendation]
+    assert sorted(m.name for m in s.moves) == sorted(r.name for r in moving)
+    assert [m.saving_usd_per_month for m in s.moves] == sorted((m.saving_usd_per_month for m in s.moves), reverse=True)
+    assert s.not_feasible == {mode: sum(r.recommendation == mode and not r.feasible for r in rows) for mode in MODES}
+    for mode in MODES:
+        assert s.already_in_mode[mode] + s.moving_in[mode] + sum(
+            r.recommendation == mode for r in new
+        ) == s.recommended[mode]
+    assert s.required_moves_saving_usd_per_month + s.other_moves_saving_usd_per_month == pytest.approx(
+        sum(m.saving_usd_per_month for m in s.moves), rel=1e-12, abs=1e-9
+    )
     assert sorted(k.model_dump_json() for k in s.risks) == sorted(k.model_dump_json() for r in rows for k in r.risks)
     for row in rows:
         assert row.flags == [{"rate_limit": "over rate limit", "model_shutdown": "model shutting down",
                               "compliance_on_sync": "compliance flow on a synchronous call",
-                              "budget_missed": "misses its p95 budget"}[k.kind] for k in row.risks]
+                              "budget_missed": "misses its p95 budget",
+                              "not_feasible": "not feasible as specified",
+                              "batch_at_risk": "batch at risk against the budget"}[k.kind] for k in row.risks]
+        assert row.feasible == all(k.kind != "not_feasible" for k in row.risks)
+        assert row.at_risk == any(k.kind == "batch_at_risk" for k in row.risks)
 
 
 def test_a_workload_on_a_model_its_provider_shuts_down_is_flagged_with_the_days_left(tmp_path):
@@ -223,9 +238,10 @@ def test_the_summary_says_which_features_its_totals_are_of(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     code, out, _ = run_cli(capsys, "review", "examples", "--price-date", PRICE_DATE)
     assert code == 0
-    assert "**3 of 5** features running today should change mode.\nThe 5 features running today cost $17,279" in out
+    assert "**3 of 5** features running today should change mode.\n" in out
+    assert "\nThe 5 features running today cost $17,279" in out
     assert "Together they cost" not in out
-    moves = re.findall(r"^\| [^|]+ \| `[^`]+` \| \w+ \| \w+ \| (extra cost|saving) \$([\d.]+) \|$", out, re.M)
+    moves = re.findall(r"^\| [^|]+ \| `[^`]+` \| \w+ \| [^|]+ \| (extra cost|saving) \$([\d.]+) \| [^|]+ \|$", out, re.M)
     # Two moves cost $383 more each; the nightly triage's move to batch saves $65.28 on gpt-5.4.
     assert sorted(moves) == [("extra cost", "383"), ("extra cost", "383"), ("saving", "65.28")]
     assert "an extra cost of $701 a month" in out
@@ -302,7 +318,7 @@ def test_review_risks_cite_their_documents_by_the_ids_the_assessment_gives(tmp_p
     data = json.loads(out)
     # What was there stays, in its place; the map of the documents cited comes last.
     assert list(data) == ["advisor_version", "ruleset", "price_date", "decisions_dir", "workloads", "summary",
-                          "errors", "skipped", "sources"]
+                          "errors", "skipped", "unmatched_decisions", "sources"]
     rows = {Path(w["file"]).name: w for w in data["workloads"]}
 
     def assessed(name: str) -> dict:
@@ -311,7 +327,8 @@ def test_review_risks_cite_their_documents_by_the_ids_the_assessment_gives(tmp_p
         return json.loads(out)
 
     (limit,) = [r for r in rows["support-agent-tools.yaml"]["risks"] if r["kind"] == "rate_limit"]
-    assert list(limit) == ["kind", "label", "workload", "file", "detail", "severity", "source_ids"]
+    assert list(limit) == ["kind", "label", "workload", "file", "detail", "severity", "source_ids", "live",
+                           "removed_by_recommendation"]
     agent = assessed("support-agent-tools.yaml")
     assert limit["source_ids"] == agent["capacity"]["limits_source_ids"] != []
     (shutdown,) = [r for r in rows["reasoner.yaml"]["risks"] if r["kind"] == "model_shutdown"]
@@ -387,7 +404,9 @@ def test_links_to_matching_decision_records(tmp_path, capsys):
     assert code == 0, err
     text = report.read_text(encoding="utf-8")
     records = sorted(p.name for p in decisions.glob("000[12]-*.md"))
-    assert f"[0001](../docs/decisions/{records[0]}), [0002](../docs/decisions/{records[1]})" in text
+    # Each record with what `advisor verify` says of it today.
+    assert re.search(rf"\[0001\]\(\.\./docs/decisions/{records[0]}\) holds[^|]*; \[0002\]\(\.\./docs/decisions/"
+                     rf"{records[1]}\) holds", text)
     other = next(line for line in text.splitlines() if line.startswith("| Other feature |"))
     assert other.endswith("| none |")
     data = review([folder], rules=RULES, decisions_dir=decisions, price_date=DATE)
@@ -512,3 +531,94 @@ def test_the_streamed_report_is_the_reviews_report(tmp_path):
             assert streamed == render_review(whole, "md", link_base=base)
         compared += 1
     assert compared == 4
+
+
+def test_records_are_linked_by_the_workload_file_they_name_with_what_verify_says(tmp_path, capsys, monkeypatch):
+    """An architect's review linked record 0008 to both "IDE inline code completion" rows (two
+    files, one name), lost a renamed feature's record, and said nothing of a drifted record:
+    a record is now linked by the workload file it names, resolved to its real path, with its
+    status as `advisor verify` judges it; one that names no file is matched by name, saying so;
+    one that matches no reviewed workload is listed."""
+    import shutil
+
+    from advisor import load_profile, write_adr
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "workloads"
+    folder.mkdir()
+    first = write_workload(folder, "a.yaml", name="Same name")
+    write_workload(folder, "b.yaml", name="Same name")
+    gone = write_workload(folder, "gone.yaml", name="Retired")
+    shutil.copy(ROOT / "examples" / "support-reply-draft.yaml", folder / "draft.yaml")
+    decisions = tmp_path / "docs" / "decisions"
+    for path in (first, gone, folder / "draft.yaml"):
+        assert run_cli(capsys, "adr", str(path), "--dir", str(decisions), "--price-date", PRICE_DATE,
+                       "--date", PRICE_DATE)[0] == 0
+    write_adr(assess(load_profile(folder / "b.yaml"), RULES, price_date=DATE), decisions)  # names no file
+    gone.unlink()
+    # The feature is renamed and its volume grows tenfold: its record drifts.
+    draft = yaml.safe_load((folder / "draft.yaml").read_text(encoding="utf-8"))
+    draft.update(name="Support reply draft (renamed)", requests_per_month=draft["requests_per_month"] * 10)
+    (folder / "draft.yaml").write_text(yaml.safe_dump(draft), encoding="utf-8")
+    result = review([folder], rules=RULES, decisions_dir=decisions, price_date=DATE)
+    links = {Path(row.file).name: [(d.number, d.matched_by, d.status) for d in row.decisions] for row in result.workloads}
+    assert links["a.yaml"] == [(1, "file", "holds"), (4, "name", "holds")]
+    assert links["b.yaml"] == [(4, "name", "holds")]  # 0001 names a.yaml, not b.yaml
+    assert links["draft.yaml"] == [(3, "file", "drifted")]
+    (drifted,) = result.workloads[2].decisions
+    assert drifted.note == "sync costs $864 -> $8,640 a month"
+    assert [d.number for d in result.unmatched_decisions] == [2]
+    assert result.summary.decision_records == {"holds": 3, "drifted": 1}
+    assert result.summary.features_without_record == 0
+    text = render_review(result)
+    assert "4 decision records: 3 hold, 1 drifted (as `advisor verify` judges them today); 0 features have no record;" \
+        " 1 record matches no reviewed workload" in text
+    assert "drifted: sync costs $864 -&gt; $8,640 a month" in text
+    assert "(matched by name: the record names no workload file)" in text
+    assert "## Decision records without a reviewed workload" in text
+    assert render_review(review([folder], rules=RULES, price_date=DATE), "json").count("unmatched_decisions") == 1
+
+
+def test_the_summary_says_what_misses_its_contract_what_is_at_risk_and_what_the_totals_rest_on(tmp_path):
+    """The review dropped recommend's "batch is at risk against the budget", never counted the
+    features that miss their contract as specified, and gave its totals without the builds they
+    amortise or the reasoning they leave out (architect review F3-F7)."""
+    import shutil
+
+    for name in ("nightly-ticket-triage.yaml", "voice-assistant.yaml", "gray-zone-30s.yaml",
+                 "support-reply-draft.yaml", "claims-triage-compliance.yaml"):
+        shutil.copy(ROOT / "examples" / name, tmp_path)
+    result = review([tmp_path], rules=RULES, price_date=DATE)
+    rows = {Path(r.file).name: r for r in result.workloads}
+    triage, voice = rows["nightly-ticket-triage.yaml"], rows["voice-assistant.yaml"]
+    assert triage.recommendation == "batch" and triage.feasible and triage.at_risk
+    assert "longer than the budget" in (triage.at_risk_reason or "")
+    assert "batch at risk against the budget" in triage.flags
+    assert not voice.feasible and "not feasible as specified" in voice.flags
+    s = result.summary
+    assert s.at_risk == 1
+    assert sum(s.not_feasible.values()) == sum(not r.feasible for r in result.workloads) > 0
+    assert s.new_not_feasible_monthly_usd == pytest.approx(
+        sum(r.recommended_monthly_usd for r in result.workloads if r.current_mode is None and not r.feasible)
+    )
+    # The builds: a month, and up front at the cost model's rate over its months.
+    assert s.amortisation_months == [36] and s.usd_per_person_week == [4000.0]
+    assert s.build_upfront_usd == pytest.approx(s.build_usd_per_month * 36)
+    moves = {Path(m.file).name: m for m in s.moves}
+    assert moves["nightly-ticket-triage.yaml"].reason == "cost" and moves["nightly-ticket-triage.yaml"].at_risk
+    assert moves["claims-triage-compliance.yaml"].required
+    assert moves["claims-triage-compliance.yaml"].reason == "required: Compliance-critical output goes async"
+    assert s.moves[0].saving_usd_per_month == max(m.saving_usd_per_month for m in s.moves)
+    # Live risks before planned ones, each saying whether the recommendation removes it.
+    lives = [k.live for k in s.risks]
+    assert lives == sorted(lives, reverse=True) and any(lives) and not all(lives)
+    (compliance,) = [k for k in s.risks if k.kind == "compliance_on_sync"]
+    assert compliance.removed_by_recommendation is True
+    text = render_review(result)
+    assert "features miss their contract in their recommended mode as specified" in text
+    assert "1 batch recommendation is at risk against the budget" in text
+    assert "| sync | batch (batch at risk against the budget) |" in text
+    assert "of engineering up front amortised over 36 months at $4,000 a person-week" in text
+    assert "| Recommended mode | Features | Already running in it | Moving in from another mode |" in text
+    assert "see the JSON report" not in text

@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-from advisor.core.assessment import Assessment, RuleSetInfo, headline_reason, infeasible_reason_of
+from advisor.core.assessment import (
+    Assessment,
+    RuleSetInfo,
+    _latency_miss_on_stand_in,
+    _missed_on_stand_in,
+    headline_reason,
+    infeasible_reason_of,
+)
 from advisor.core.capacity import Capacity
 from advisor.core.citation import SourceInfo, source_map
 from advisor.core.cost import ModeCost
@@ -31,7 +38,7 @@ from advisor.core.files import FileFinder, folder_problem
 from advisor.core.latency import LatencyEstimate
 from advisor.core.policy import fill, named_in_order
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
-from advisor.core.provider import shutdown_source_ids
+from advisor.core.provider import batch_window_words, shutdown_source_ids, usual_batch_s
 from advisor.core.rules import HEADER_FILE, RuleSet, load_rules
 from advisor.core.situation import price_date_or_today, situate_each
 from advisor.core.steps import work_steps
@@ -50,14 +57,18 @@ from .formatting import (
 )
 from .json_output import dump_json
 
+if TYPE_CHECKING:
+    from advisor.core.engine import Evaluation
 if TYPE_CHECKING:  # the Markdown report's and the decision records' modules load when used:
     # a JSON review without --decisions needs neither Jinja2 nor the records' parsers
     from markupsafe import Markup
 
+    from advisor.records.verify import VerifyResult
+
 TEMPLATE = "review.md.j2"
 WORKLOAD_TEMPLATE = "review-workload.md.j2"  # a workload's line of the report
 WORKLOAD_SUFFIXES = (".yaml", ".yml")
-TOP_RISKS = 10  # shown in the Markdown summary; JSON lists them all
+TOP_RISKS = 50  # shown in the Markdown summary (every one, up to this many); JSON lists them all
 _FROZEN = ConfigDict(frozen=True, defer_build=True)
 
 
@@ -73,12 +84,23 @@ class ReviewRisk(BaseModel):
     # The documents the figures of its detail rest on (rate limits, a shutdown's announcement),
     # by the ids the assessment gives them: keys of the review's ``sources``.
     source_ids: list[str] = []
+    # The feature runs today (a current mode): a live risk, not a planned one.
+    live: bool = False
+    # Whether moving to the recommended mode removes it (None: not known for this kind).
+    removed_by_recommendation: bool | None = None
 
 
 class DecisionLink(BaseModel):
     model_config = _FROZEN
     number: int
     path: str
+    # How it was tied to the workload: "file" (the workload file the record names is this
+    # row's file) or "name" (the record names no file: matched by the feature's name).
+    matched_by: str = "file"
+    # Whether it still holds against today's rules and prices, as ``advisor verify`` judges it:
+    # holds, drifted, inconsistent, unverifiable or superseded; and why, in a few words.
+    status: str | None = None
+    note: str | None = None
 
 
 class ReviewRow(BaseModel):
@@ -103,6 +125,22 @@ class ReviewRow(BaseModel):
     flags: list[str]
     risks: list[ReviewRisk]
     decisions: list[DecisionLink]
+    # A feasible batch whose budget is shorter than the provider's window: it meets its
+    # contract only if the batch comes in before the window ends ("at risk against the budget").
+    at_risk: bool = False
+    at_risk_reason: str | None = None
+    # Not feasible on a latency figure of a model timed at a stand-in: measure it first.
+    not_feasible_on_stand_in: bool = False
+    # The build counted in build_usd_per_month, up front (person-weeks x the rate), and the
+    # cost model's figures it is amortised with.
+    build_upfront_usd: float = 0.0
+    amortisation_months: int = 0
+    usd_per_person_week: float = 0.0
+    # A move's deciding reason in a few words ("required: <rule>", "contract: <rule>", "cost",
+    # "preferred: <rule>"), and whether the rules require it (they rule today's mode out or
+    # today's mode misses its contract). None / False when it does not move.
+    move_reason: str | None = None
+    move_required: bool = False
 
 
 class ReviewMove(BaseModel):
@@ -112,6 +150,10 @@ class ReviewMove(BaseModel):
     current_mode: Mode
     recommendation: Mode
     saving_usd_per_month: float
+    feasible: bool = True
+    at_risk: bool = False
+    reason: str = ""
+    required: bool = False
 
 
 class ReviewSummary(BaseModel):
@@ -130,6 +172,33 @@ class ReviewSummary(BaseModel):
     new_workloads: int
     new_monthly_usd: float
     risks: list[ReviewRisk]
+    # Per recommended mode: features already running in it, features moving into it from
+    # another mode, and features whose recommended mode misses its contract as specified.
+    already_in_mode: dict[Mode, int] = {}
+    moving_in: dict[Mode, int] = {}
+    not_feasible: dict[Mode, int] = {}
+    not_feasible_on_stand_in: int = 0  # of them, missed on a stand-in speed: measure first
+    at_risk: int = 0  # feasible batches whose window outlasts the budget
+    # Features running today whose reasoning is not priced (their costs are a floor).
+    reasoning_unpriced: int = 0
+    build_upfront_usd: float = 0.0  # the moves' new builds, up front
+    # The moves the rules require (today's mode ruled out or missing its contract) and the others.
+    required_moves: int = 0
+    required_moves_saving_usd_per_month: float = 0.0
+    other_moves_saving_usd_per_month: float = 0.0
+    # New features: not feasible as specified (count, monthly cost), reasoning not priced,
+    # and their builds (a month, amortised; up front).
+    new_not_feasible: int = 0
+    new_not_feasible_monthly_usd: float = 0.0
+    new_reasoning_unpriced: int = 0
+    new_build_usd_per_month: float = 0.0
+    new_build_upfront_usd: float = 0.0
+    # The cost model's figures the builds are amortised with (each distinct one, sorted).
+    amortisation_months: list[int] = []
+    usd_per_person_week: list[float] = []
+    # With a decisions folder: its advisor records by verify status, and the features with none.
+    decision_records: dict[str, int] | None = None
+    features_without_record: int | None = None
 
 
 class ReviewError(BaseModel):
@@ -156,6 +225,9 @@ class Review(BaseModel):
     summary: ReviewSummary
     errors: list[ReviewError]
     skipped: list[ReviewSkip] = []
+    # With a decisions folder: its advisor records that match no reviewed workload (the file
+    # they name was not reviewed, or, naming none, no feature has their name).
+    unmatched_decisions: list[DecisionLink] = []
     # Every document a risk cites, once, by id (as an assessment's ``sources``); last in the
     # JSON, as it is known once every workload is.
     sources: dict[str, SourceInfo] = {}
@@ -211,29 +283,85 @@ def workload_files(
     )
 
 
-def _decision_records(directory: Path) -> tuple[dict[str, list[DecisionLink]], list[ReviewError]]:
-    """Advisor-written records of a decisions folder, by the workload name their inputs embed."""
-    if (problem := folder_problem(directory)) is not None:
-        raise InputError(
-            "no such decisions folder" if problem == "no such folder" else problem,
-            source=str(directory), field="--decisions",
-        )
-    from advisor.records.folder import read_record, record_files
-    from advisor.records.inputs import read_inputs
+class _Records:
+    """The advisor-written records of a decisions folder, each verified once (as ``advisor
+    verify`` does), found by the real path of the workload file they name, or, naming none,
+    by the feature's name; and which of them a reviewed workload was linked to."""
 
-    by_name: dict[str, list[DecisionLink]] = {}
-    errors: list[ReviewError] = []
-    for number, path in record_files(directory):
-        try:
-            text = read_record(path)
-            inputs = read_inputs(text, str(path)) if text is not None else None
-        except AdvisorError as exc:
-            errors.append(ReviewError(file=str(path), error=_describe(exc, path)))
-            continue
-        if inputs is None:  # written by hand or another tool: no embedded workload to match
-            continue
-        by_name.setdefault(inputs.workload.name, []).append(DecisionLink(number=number, path=str(path)))
-    return by_name, errors
+    def __init__(self, directory: Path, ruleset: RuleSet, price_date: datetime.date):
+        if (problem := folder_problem(directory)) is not None:
+            raise InputError(
+                "no such decisions folder" if problem == "no such folder" else problem,
+                source=str(directory), field="--decisions",
+            )
+        from advisor.records.folder import read_record, record_files
+        from advisor.records.inputs import read_inputs
+        from advisor.records.verify import verify_one
+        from advisor.records.workload import workload_path
+
+        self.by_file: dict[str, list[DecisionLink]] = {}
+        self.by_name: dict[str, list[DecisionLink]] = {}
+        self.all: list[DecisionLink] = []
+        self.linked: set[int] = set()  # indexes in ``all`` of the records a workload was linked to
+        self.errors: list[ReviewError] = []
+        for number, path in record_files(directory):
+            try:
+                text = read_record(path)
+                inputs = read_inputs(text, str(path)) if text is not None else None
+            except AdvisorError as exc:
+                self.errors.append(ReviewError(file=str(path), error=_describe(exc, path)))
+                continue
+            if inputs is None:  # written by hand or another tool: no embedded workload to match
+                continue
+            result = verify_one(path, ruleset, price_date, searched=directory)
+            recorded = inputs.stamp.workload_file
+            link = DecisionLink(
+                number=number, path=str(path), matched_by="name" if recorded is None else "file",
+                status=result.status, note=_verify_note(result),
+            )
+            self.all.append(link)
+            if recorded is None:
+                self.by_name.setdefault(inputs.workload.name, []).append(link)
+            else:
+                self.by_file.setdefault(os.path.realpath(workload_path(path, recorded)), []).append(link)
+        self.index = {id(link): i for i, link in enumerate(self.all)}
+
+    def links(self, file: str, name: str) -> list[DecisionLink]:
+        """The records of the workload in ``file`` named ``name``: by the file they name, then,
+        for records that name none, by the name."""
+        found = [*self.by_file.get(os.path.realpath(file), ()), *self.by_name.get(name, ())]
+        self.linked.update(self.index[id(link)] for link in found)
+        return found
+
+    def unmatched(self) -> list[DecisionLink]:
+        return [link for i, link in enumerate(self.all) if i not in self.linked]
+
+    def statuses(self) -> dict[str, int]:
+        """How many records have each status, in verify's order of them."""
+        order = ("holds", "drifted", "inconsistent", "unverifiable", "superseded")
+        counts = {status: sum(link.status == status for link in self.all) for status in order}
+        return {status: count for status, count in counts.items() if count}
+
+
+def _verify_note(result: VerifyResult) -> str | None:
+    """What verify found, in a few words: the decision or the cost that moved, the problem."""
+    if result.status == "drifted":
+        if result.current_mode != result.recorded_mode:
+            return f"decision {result.recorded_mode} -> {result.current_mode}"
+        moved = [c for c in result.cost_changes if c.beyond_tolerance]
+        chosen = [c for c in moved if c.mode == result.recorded_mode] or moved[:1]
+        return "; ".join(
+            f"{c.mode} costs {money(c.recorded_usd)} -> {money(c.current_usd)} a month" for c in chosen
+        ) or None
+    if result.status == "inconsistent":
+        return result.problems[0] if result.problems else result.message or None
+    if result.status in ("unverifiable", "superseded"):
+        return result.message or None
+    if result.workload_file_state == "missing":
+        return "its workload file is not there: checked from its own inputs"
+    if result.workload_file_state == "outside":
+        return "its workload file lies outside the repository that holds it: checked from its own inputs"
+    return result.message or None
 
 
 def _describe(exc: AdvisorError, file: Path) -> str:
@@ -320,6 +448,43 @@ def _risks(
     return risks
 
 
+# Risks the review adds to the rule set's: the recommendation misses its contract as specified,
+# and a feasible batch whose window outlasts the budget. Listed before the rule set's last kind
+# (a shutdown to come), after its kinds of today.
+NOT_FEASIBLE = ("not_feasible", "not feasible as specified")
+AT_RISK = ("batch_at_risk", "batch at risk against the budget")
+
+
+def _removed(kind: str, recommendation: Mode, feasible: bool) -> bool | None:
+    """Does moving to the recommended mode remove a risk of this kind (None: not known)?"""
+    if kind == "rate_limit":  # a queue or a batch, draining in time, takes the peak
+        return feasible and recommendation in ("async", "batch")
+    if kind == "compliance_on_sync":
+        return recommendation not in ("sync", "streaming")
+    if kind == "budget_missed":
+        return feasible
+    if kind in ("model_shutdown", NOT_FEASIBLE[0], AT_RISK[0]):
+        return False
+    return None
+
+
+def _move_reason(
+    ruleset: RuleSet, current: Mode, saving: float, ruled_out_by: Sequence[str], unmet_by: Sequence[str],
+    decided_by: Sequence[str],
+) -> tuple[str, bool]:
+    """A move's deciding reason in a few words, and whether the rules require it: a rule rules
+    today's mode out (not for its cost) or today's mode misses its contract."""
+    for rule_id in ruled_out_by:
+        rule = ruleset.rule(rule_id)
+        if current in rule.excludes:
+            return f"required: {rule.spec.title}", True
+    if unmet_by:
+        return f"contract: {ruleset.rule(unmet_by[0]).spec.title}", True
+    if saving > 0:
+        return "cost", False
+    return (f"preferred: {ruleset.rule(decided_by[0]).spec.title}" if decided_by else "preferred"), False
+
+
 def _row(
     w: WorkloadProfile,
     recommendation: Mode,
@@ -336,20 +501,47 @@ def _row(
     ruleset: RuleSet,
     decisions: list[DecisionLink] | None,
     price_date: datetime.date,
+    usd_per_person_week: float = 0.0,
+    on_stand_in: bool = False,
+    why_not_current: Callable[[], tuple[Sequence[str], Sequence[str]]] | None = None,
 ) -> dict[str, Any]:
     """One workload's row as data: what ``ReviewRow(**row).model_dump(mode="json")`` gives,
-    key for key (a review too large to keep writes it as it is)."""
+    key for key (a review too large to keep writes it as it is). ``why_not_current``: the
+    rules that rule today's mode out and those it misses its contract by, asked only of a move."""
     current = w.current_mode
     # Today is the current mode's monthly cost (its build is paid); a move adds the new build.
     today_cost = costs[current].total_usd if current else None
     moving = current is not None and current != recommendation
     chosen = costs[recommendation]
     saving = None if today_cost is None else today_cost - chosen.total_usd
+    feasible = infeasible_reason is None
     risks = _risks(facts, cap, lat, w, file, ruleset, price_date)
+    # A feasible batch whose window outlasts the budget (as recommend says it: at risk).
+    window = facts.get("batch_window_s")
+    at_risk_reason = None
+    if recommendation == "batch" and feasible and window is not None and w.latency_budget_s < window:
+        at_risk_reason = batch_window_words(
+            window, w.latency_budget_s, lat.calls, extra=budget_digits(facts),
+            lines=ruleset.thresholds("latency_budget_s"), usual_s=usual_batch_s(ruleset.catalogue, w.provider),
+        )
+    added = [(NOT_FEASIBLE, infeasible_reason), (AT_RISK, at_risk_reason)]
+    for (kind, label), detail in added:
+        if detail is not None:
+            risks.append({"kind": kind, "label": label, "workload": w.name, "file": file, "detail": detail,
+                          "severity": 1.0, "source_ids": ()})
+    for risk in risks:
+        risk["live"] = current is not None
+        risk["removed_by_recommendation"] = _removed(risk["kind"], recommendation, feasible)
     cost_note = (
         move_words(current, recommendation, costs, amortisation_months, batch_breakeven)
         if saving is not None and saving < 0 else None
     )
+    build = chosen.engineering_usd if moving or current is None else 0.0
+    move_reason, required = None, False
+    if moving and why_not_current is not None:
+        assert current is not None
+        ruled_out_by, unmet_by = why_not_current()
+        move_reason, required = _move_reason(ruleset, current, saving or 0.0, ruled_out_by, unmet_by, decided_by)
     return {
         "name": w.name,
         "file": file,
@@ -357,27 +549,51 @@ def _row(
         "recommendation": recommendation,
         "moves": moving,
         "reason": reason,
-        "feasible": infeasible_reason is None,
+        "feasible": feasible,
         "infeasible_reason": infeasible_reason,
         "decided_by": list(decided_by),
         "current_monthly_usd": today_cost,
         "recommended_monthly_usd": chosen.total_usd,
         "saving_usd_per_month": saving,
-        "build_usd_per_month": chosen.engineering_usd if moving or current is None else 0.0,
+        "build_usd_per_month": build,
         "cost_note": cost_note,
         "reasoning_tokens_unpriced": bool(lat.reasoning_unpriced),
         "flags": [r["label"] for r in risks],
         "risks": risks,
         "decisions": [link.model_dump(mode="json") for link in decisions or ()],
+        "at_risk": at_risk_reason is not None,
+        "at_risk_reason": at_risk_reason,
+        "not_feasible_on_stand_in": on_stand_in,
+        "build_upfront_usd": chosen.engineering_person_weeks * usd_per_person_week if build else 0.0,
+        "amortisation_months": amortisation_months,
+        "usd_per_person_week": usd_per_person_week,
+        "move_reason": move_reason,
+        "move_required": required,
     }
+
+
+def _why_not(evaluation: Evaluation, mode: Mode | None) -> tuple[Sequence[str], Sequence[str]]:
+    """The rules that rule ``mode`` out, and those it misses its contract by."""
+    if mode is None:
+        return (), ()
+    return evaluation.excluded.get(mode, ()), evaluation.unmet.get(mode, ())
 
 
 def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[DecisionLink] | None = None) -> ReviewRow:
     """One workload's row, from its assessment."""
+    current = a.workload.current_mode
+
+    def why_not_current() -> tuple[list[str], list[str]]:
+        ruled_out = [rule for x in a.excluded if x.mode == current for rule in x.rules]
+        unmet = [rule for x in a.unmet if x.mode == current for rule in x.rules]
+        return ruled_out, unmet
+
+    unmet_by = [rule for x in a.unmet if x.mode == a.recommendation for rule in x.rules]
+    on_stand_in = not a.feasible and _latency_miss_on_stand_in(ruleset, unmet_by, a.latency)
     return ReviewRow.model_validate(_row(
         a.workload, a.recommendation, a.reason, a.infeasible_reason, a.decided_by, a.costs,
         a.pricing.amortisation_months, a.pricing.batch_breakeven_requests_per_month, a.capacity, a.latency, a.facts,
-        file, ruleset, decisions, a.price_date,
+        file, ruleset, decisions, a.price_date, a.pricing.usd_per_person_week, on_stand_in, why_not_current,
     ))
 
 
@@ -385,19 +601,40 @@ class _Tally:
     """What the summary needs of the rows, kept as they go by (a review of 100,000 workloads
     keeps no row): counts, the amounts to add up, the moves and the risks."""
 
-    def __init__(self, ruleset: RuleSet):
+    def __init__(self, ruleset: RuleSet, records: _Records | None = None):
         self.ruleset = ruleset
-        self.order = {spec.kind: i for i, spec in enumerate(ruleset.header.review_risks)}
+        self.records = records
+        kinds = [spec.kind for spec in ruleset.header.review_risks]
+        # The review's own kinds go before a shutdown to come (the rule set's last, not of today).
+        at = kinds.index("model_shutdown") if "model_shutdown" in kinds else len(kinds)
+        kinds[at:at] = [NOT_FEASIBLE[0], AT_RISK[0]]
+        self.order = {kind: i for i, kind in enumerate(kinds)}
         self.rows = 0
         self.recommended = dict.fromkeys(MODES, 0)
         self.current = dict.fromkeys((*MODES, "none"), 0)
+        self.already = dict.fromkeys(MODES, 0)
+        self.moving_in = dict.fromkeys(MODES, 0)
+        self.not_feasible = dict.fromkeys(MODES, 0)
+        self.stand_in = 0
+        self.at_risk = 0
+        self.unpriced = 0
+        self.new_unpriced = 0
+        self.unrecorded = 0
         self.today: list[float] = []
         self.after: list[float] = []
         self.saving: list[float] = []
         self.build: list[float] = []
+        self.upfront: list[float] = []
+        self.required: list[float] = []
+        self.other: list[float] = []
         self.new: list[float] = []
-        self.moves: list[tuple[str, str, Mode, Mode, float]] = []
-        self.risks: list[tuple[str, str, str, str, str, float, Sequence[str]]] = []
+        self.new_not_feasible: list[float] = []
+        self.new_build: list[float] = []
+        self.new_upfront: list[float] = []
+        self.months: set[int] = set()
+        self.rates: set[float] = set()
+        self.moves: list[tuple[Any, ...]] = []
+        self.risks: list[tuple[Any, ...]] = []
         self.cited: dict[str, None] = {}  # every id a risk cites, once: no more than the documents
 
     def add(self, row: Mapping[str, Any]) -> None:
@@ -406,19 +643,47 @@ class _Tally:
         current, recommended = row["current_mode"], row["recommendation"]
         self.recommended[recommended] += 1
         self.current[current or "none"] += 1
+        if current == recommended:
+            self.already[recommended] += 1
+        elif current is not None:
+            self.moving_in[recommended] += 1
+        if not row["feasible"]:
+            self.not_feasible[recommended] += 1
+            self.stand_in += bool(row.get("not_feasible_on_stand_in"))
+        self.at_risk += bool(row.get("at_risk"))
+        unpriced = bool(row.get("reasoning_tokens_unpriced"))
+        if row.get("build_usd_per_month"):
+            self.months.add(row.get("amortisation_months", 0))
+            self.rates.add(row.get("usd_per_person_week", 0.0))
         if row["current_monthly_usd"] is not None:
             self.today.append(row["current_monthly_usd"] or 0.0)
             self.after.append(row["recommended_monthly_usd"])
             self.saving.append(row["saving_usd_per_month"] or 0.0)
             self.build.append(row["build_usd_per_month"])
+            self.upfront.append(row.get("build_upfront_usd", 0.0))
+            self.unpriced += unpriced
         else:
             self.new.append(row["recommended_monthly_usd"])
+            self.new_build.append(row["build_usd_per_month"])
+            self.new_upfront.append(row.get("build_upfront_usd", 0.0))
+            self.new_unpriced += unpriced
+            if not row["feasible"]:
+                self.new_not_feasible.append(row["recommended_monthly_usd"])
         if row["moves"] and current is not None:
-            self.moves.append((row["name"], row["file"], current, recommended, row["saving_usd_per_month"] or 0.0))
+            saving = row["saving_usd_per_month"] or 0.0
+            required = bool(row.get("move_required"))
+            (self.required if required else self.other).append(saving)
+            self.moves.append((
+                row["name"], row["file"], current, recommended, saving, row["feasible"], bool(row.get("at_risk")),
+                row.get("move_reason") or "", required,
+            ))
+        if self.records is not None and not row["decisions"]:
+            self.unrecorded += 1
         for r in row["risks"]:
-            self.risks.append(
-                (r["kind"], r["label"], r["workload"], r["file"], r["detail"], r["severity"], r["source_ids"])
-            )
+            self.risks.append((
+                r["kind"], r["label"], r["workload"], r["file"], r["detail"], r["severity"], r["source_ids"],
+                r.get("live", False), r.get("removed_by_recommendation"),
+            ))
             self.cited.update(dict.fromkeys(r["source_ids"]))
 
     def head(self, broken_files: int) -> dict[str, Any]:
@@ -440,22 +705,55 @@ class _Tally:
             "new_monthly_usd": math.fsum(self.new),
         }
 
+    def tail(self) -> dict[str, Any]:
+        """The summary's fields after its risks."""
+        records = self.records
+        return {
+            "already_in_mode": self.already,
+            "moving_in": self.moving_in,
+            "not_feasible": self.not_feasible,
+            "not_feasible_on_stand_in": self.stand_in,
+            "at_risk": self.at_risk,
+            "reasoning_unpriced": self.unpriced,
+            "build_upfront_usd": math.fsum(self.upfront),
+            "required_moves": len(self.required),
+            "required_moves_saving_usd_per_month": math.fsum(self.required),
+            "other_moves_saving_usd_per_month": math.fsum(self.other),
+            "new_not_feasible": len(self.new_not_feasible),
+            "new_not_feasible_monthly_usd": math.fsum(self.new_not_feasible),
+            "new_reasoning_unpriced": self.new_unpriced,
+            "new_build_usd_per_month": math.fsum(self.new_build),
+            "new_build_upfront_usd": math.fsum(self.new_upfront),
+            "amortisation_months": sorted(self.months),
+            "usd_per_person_week": sorted(self.rates),
+            "decision_records": None if records is None else records.statuses(),
+            "features_without_record": None if records is None else self.unrecorded,
+        }
+
     def sources(self) -> dict[str, SourceInfo]:
         """The documents the risks cite, by id, as an assessment's ``sources`` gives them."""
         ruleset = self.ruleset
         return source_map(self.cited, ruleset.header.sources, ruleset.catalogue)
 
-    def sorted_risks(self) -> list[tuple[str, str, str, str, str, float, Sequence[str]]]:
-        """In the rule set's order of its kinds, worst first within a kind."""
+    def sorted_risks(self) -> list[tuple[Any, ...]]:
+        """Live risks (a feature running today) before planned ones; then in the order of their
+        kinds (the rule set's, the review's own before a shutdown to come), worst first within a
+        kind."""
         order = self.order
-        return sorted(self.risks, key=lambda k: (order[k[0]], -k[5], k[2], k[3]))
+        last = len(order)
+        return sorted(self.risks, key=lambda k: (not k[7], order.get(k[0], last), -k[5], k[2], k[3]))
+
+    def sorted_moves(self) -> list[tuple[Any, ...]]:
+        """The largest saving first, then the extra costs, the smallest first."""
+        return sorted(self.moves, key=lambda m: (-m[4], m[0], m[1]))
 
     def summary(self, broken_files: int) -> ReviewSummary:
         return ReviewSummary(
             **self.head(broken_files),
-            moves=[ReviewMove(**dict(zip(_MOVE_FIELDS, move, strict=True))) for move in self.moves],
+            moves=[ReviewMove(**dict(zip(_MOVE_FIELDS, move, strict=True))) for move in self.sorted_moves()],
             **self.amounts(),
             risks=[ReviewRisk(**dict(zip(_RISK_FIELDS, risk, strict=True))) for risk in self.sorted_risks()],
+            **self.tail(),
         )
 
     def summary_json(self, broken_files: int) -> Iterator[str]:
@@ -467,18 +765,25 @@ class _Tally:
             yield ("\n    " if first else ",\n    ") + f"{_json(key, 2)}: {_json(value, 2)}"
             first = False
         yield ',\n    "moves": '
-        yield from _json_list((dict(zip(_MOVE_FIELDS, move, strict=True)) for move in self.moves), 2)
+        yield from _json_list((dict(zip(_MOVE_FIELDS, move, strict=True)) for move in self.sorted_moves()), 2)
         for key, value in self.amounts().items():
             yield f",\n    {_json(key, 2)}: {_json(value, 2)}"
         yield ',\n    "risks": '
         yield from _json_list((dict(zip(_RISK_FIELDS, risk, strict=True)) for risk in self.sorted_risks()), 2)
+        for key, value in self.tail().items():
+            yield f",\n    {_json(key, 2)}: {_json(value, 2)}"
         yield "\n  }"
 
 
 _MOVE_FIELDS = tuple(ReviewMove.model_fields)
 _RISK_FIELDS = tuple(ReviewRisk.model_fields)
-assert _MOVE_FIELDS == ("name", "file", "current_mode", "recommendation", "saving_usd_per_month")
-assert _RISK_FIELDS == ("kind", "label", "workload", "file", "detail", "severity", "source_ids")
+assert _MOVE_FIELDS == (
+    "name", "file", "current_mode", "recommendation", "saving_usd_per_month", "feasible", "at_risk", "reason",
+    "required",
+)
+assert _RISK_FIELDS == (
+    "kind", "label", "workload", "file", "detail", "severity", "source_ids", "live", "removed_by_recommendation",
+)
 
 
 def _json(value: Any, level: int) -> str:
@@ -578,10 +883,10 @@ class ReviewRun:
             raise InputError(
                 f"no workload files ({', '.join('*' + s for s in WORKLOAD_SUFFIXES)}) found in {shown}{wrong}{passed}"
             )
-        self.links: dict[str, list[DecisionLink]] = {}
+        self.records: _Records | None = None
         if decisions_dir is not None:
-            self.links, record_errors = _decision_records(Path(decisions_dir))
-            self.errors.extend(record_errors)
+            self.records = _Records(Path(decisions_dir), self.ruleset, self.when)
+            self.errors.extend(self.records.errors)
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """Each workload's row as ``ReviewRow`` data, in the order of the files.
@@ -614,8 +919,11 @@ class ReviewRun:
                         infeasible_reason_of(ruleset, evaluation, situation.latency),
                         evaluation.decided_by, costs.modes,
                         costs.amortisation_months, costs.batch_breakeven_requests_per_month, situation.capacity,
-                        situation.latency, situation.facts, name, ruleset, self.links.get(profile.name),
-                        situation.card.price_date,
+                        situation.latency, situation.facts, name, ruleset,
+                        self.records.links(name, profile.name) if self.records is not None else None,
+                        situation.card.price_date, costs.usd_per_person_week,
+                        _missed_on_stand_in(ruleset, evaluation, situation.latency),
+                        functools.partial(_why_not, evaluation, profile.current_mode),
                     ))
                 if self.progress is not None:
                     self.progress(done, len(files))
@@ -632,17 +940,20 @@ class ReviewRun:
 
     def result(self) -> Review:
         """The whole review, every row kept."""
-        tally = _Tally(self.ruleset)
+        tally = _Tally(self.ruleset, self.records)
         rows = []
         for row in self.rows():
             tally.add(row)
             rows.append(ReviewRow.model_validate(row))
         result = Review(
             **self._head(), workloads=rows, summary=tally.summary(len(self.errors)), errors=self.errors,
-            skipped=self.skipped, sources=tally.sources(),
+            skipped=self.skipped, unmatched_decisions=self._unmatched(), sources=tally.sources(),
         )
         result._rules = self.ruleset
         return result
+
+    def _unmatched(self) -> list[DecisionLink]:
+        return self.records.unmatched() if self.records is not None else []
 
     def json(self) -> Iterator[str]:
         """The review's JSON, as ``render_review(self.result(), "json")`` writes it, a row at a
@@ -655,7 +966,7 @@ class ReviewRun:
         for key, value in head.items():
             yield ("\n  " if first else ",\n  ") + f"{_json(key, 1)}: {_json(value, 1)}"
             first = False
-        tally = _Tally(self.ruleset)
+        tally = _Tally(self.ruleset, self.records)
 
         def rows() -> Iterator[dict[str, Any]]:
             for row in self.rows():
@@ -668,6 +979,7 @@ class ReviewRun:
         yield from tally.summary_json(len(self.errors))
         yield ',\n  "errors": ' + _json([e.model_dump(mode="json") for e in self.errors], 1)
         yield ',\n  "skipped": ' + _json([s.model_dump(mode="json") for s in self.skipped], 1)
+        yield ',\n  "unmatched_decisions": ' + _json([d.model_dump(mode="json") for d in self._unmatched()], 1)
         sources = {key: info.model_dump(mode="json") for key, info in tally.sources().items()}
         yield ',\n  "sources": ' + _json(sources, 1)
         yield "\n}\n"
@@ -679,7 +991,7 @@ class ReviewRun:
         the memory of its row), then the report is written a piece at a time."""
         base = Path(link_base) if link_base is not None else None
         decisions = self.decisions_dir is not None
-        tally = _Tally(self.ruleset)
+        tally = _Tally(self.ruleset, self.records)
         lines = []
         for row in self.rows():
             tally.add(row)
@@ -688,9 +1000,10 @@ class ReviewRun:
         risks = tally.sorted_risks()
         context = _report_context(
             head["advisor_version"], head["ruleset"], self.when, head["decisions_dir"], self.ruleset,
-            {**tally.head(len(self.errors)), **tally.amounts()},
-            [dict(zip(_MOVE_FIELDS, move, strict=True)) for move in tally.moves],
+            {**tally.head(len(self.errors)), **tally.amounts(), **tally.tail()},
+            [dict(zip(_MOVE_FIELDS, move, strict=True)) for move in tally.sorted_moves()],
             [dict(zip(_RISK_FIELDS, risk, strict=True)) for risk in risks[:TOP_RISKS]], len(risks),
+            [_decision_cell(d.model_dump(), base) for d in self._unmatched()],
         )
         del risks
         context["rows"] = lines
@@ -771,11 +1084,26 @@ def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool) -
         "recommended": _usd(row["recommended_monthly_usd"]) + unpriced,
         "cost_note": row["cost_note"],
         "flags": row["flags"],
-        "decisions": Markup(", ".join(
-            f"[{link['number']:04d}]({_link_target(link['path'], base)})" for link in row["decisions"]
-        ) or "none"),
+        "decisions": Markup("; ".join(_decision_cell(link, base) for link in row["decisions"]) or "none"),
+        "at_risk_reason": row.get("at_risk_reason"),
     }
     return Markup(_template_module().workload_line(cells, decisions))
+
+
+def _decision_cell(link: Mapping[str, Any], base: Path | None) -> Markup:
+    """A record's link with what verify says of it ("[0007](...) drifted: decision batch ->
+    async"), Markdown already, its free text escaped for a table cell."""
+    from markupsafe import Markup
+
+    from .markdown import cell
+
+    words = link.get("status") or ""
+    if link.get("note"):
+        words += f": {link['note']}"
+    if link.get("matched_by") == "name":
+        words += " (matched by name: the record names no workload file)"
+    shown = f"[{link['number']:04d}]({_link_target(link['path'], base)})"
+    return Markup(shown + (" " + str(cell(words.strip())) if words.strip() else ""))
 
 
 @functools.cache
@@ -794,6 +1122,7 @@ def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, 
         r.advisor_version, r.ruleset, r.price_date, r.decisions_dir, r.rules,
         s.model_dump(exclude={"moves", "risks"}), [m.model_dump() for m in s.moves],
         [k.model_dump() for k in s.risks[:TOP_RISKS]], len(s.risks),
+        [_decision_cell(d.model_dump(), base) for d in r.unmatched_decisions],
     )
     context["rows"] = [_workload_line(row.model_dump(), base, decisions) for row in r.workloads]
     context["errors"] = [e.model_dump() for e in r.errors]
@@ -811,6 +1140,7 @@ def _report_context(
     moves: Sequence[Mapping[str, Any]],
     top_risks: Sequence[Mapping[str, Any]],
     risk_count: int,
+    unmatched: Sequence[Markup] = (),
 ) -> dict[str, Any]:
     """What the template prints around the workloads' lines: ``totals`` are the summary's
     counts and amounts (``ReviewSummary`` data without its moves and risks), ``moves`` its
@@ -818,6 +1148,15 @@ def _report_context(
     ``ReviewRisk`` data)."""
     from markupsafe import Markup
 
+    existing = totals["workloads"] - totals["new_workloads"]
+    months, rates = totals.get("amortisation_months", []), totals.get("usd_per_person_week", [])
+    amortised = (
+        f"{months[0]} months" if len(months) == 1 else "each workload's months (" + ", ".join(map(str, months)) + ")"
+    ) if months else ""
+    rate = (
+        f"{money(rates[0])} a person-week" if len(rates) == 1 else "each workload's rate a person-week"
+    ) if rates else ""
+    records = totals.get("decision_records")
     return {
         "review": {
             "advisor_version": advisor_version,
@@ -831,11 +1170,47 @@ def _report_context(
             "recommended": totals["recommended"],
             "current": totals["current"],
             "moves": [{**m, "saving": saving_cell(m["saving_usd_per_month"])} for m in moves],
+            "modes": [
+                {"mode": mode, "count": count, "already": totals.get("already_in_mode", {}).get(mode, 0),
+                 "moving_in": totals.get("moving_in", {}).get(mode, 0),
+                 "new": count - totals.get("already_in_mode", {}).get(mode, 0)
+                 - totals.get("moving_in", {}).get(mode, 0),
+                 "not_feasible": totals.get("not_feasible", {}).get(mode, 0)}
+                for mode, count in totals["recommended"].items()
+            ],
+            "not_feasible": sum(totals.get("not_feasible", {}).values()),
+            "stand_in": totals.get("not_feasible_on_stand_in", 0),
+            "at_risk": totals.get("at_risk", 0),
+            "unpriced": totals.get("reasoning_unpriced", 0),
+            "new_unpriced": totals.get("new_reasoning_unpriced", 0),
+            "build": _usd(totals["build_usd_per_month"]),
+            "build_usd": totals["build_usd_per_month"],
+            "upfront": _usd(totals.get("build_upfront_usd", 0.0)),
+            "required_moves": totals.get("required_moves", 0),
+            "required_change": saving_or_extra(totals.get("required_moves_saving_usd_per_month", 0.0)),
+            "other_moves": len(moves) - totals.get("required_moves", 0),
+            "other_change": saving_or_extra(totals.get("other_moves_saving_usd_per_month", 0.0)),
+            "new_not_feasible": totals.get("new_not_feasible", 0),
+            "new_not_feasible_monthly": _usd(totals.get("new_not_feasible_monthly_usd", 0.0)),
+            "new_build": _usd(totals.get("new_build_usd_per_month", 0.0)),
+            "new_build_usd": totals.get("new_build_usd_per_month", 0.0),
+            "new_upfront": _usd(totals.get("new_build_upfront_usd", 0.0)),
+            "amortised": amortised,
+            "rate": rate,
+            "records": None if records is None else {
+                "total": sum(records.values()),
+                "counts": ", ".join(
+                    f"{count} {'hold' if status == 'holds' else status}" for status, count in records.items()
+                ),
+                "without": totals.get("features_without_record"),
+                "unmatched": len(unmatched),
+            },
+            "unmatched": unmatched,
             "today": _usd(totals["monthly_today_usd"]),
             "after": _usd(totals["monthly_recommended_usd"]),
             "change": saving_or_extra(totals["saving_usd_per_month"]),
             "why": _why_summary(totals["saving_usd_per_month"], totals["build_usd_per_month"]),
-            "existing": totals["workloads"] - totals["new_workloads"],
+            "existing": existing,
             "new_workloads": totals["new_workloads"],
             "new_monthly": _usd(totals["new_monthly_usd"]),
             "risks": top_risks,
