@@ -584,7 +584,7 @@ def infeasible_reason_of(
         return None
     rule = ruleset.rule(evaluation.unmet[evaluation.recommendation][0])
     reason = reason_text(rule, evaluation.facts, ruleset.thresholds("latency_budget_s"))
-    if _missed_on_stand_in(ruleset, evaluation, latency):
+    if missed_on_stand_in(ruleset, evaluation, latency):
         assert latency is not None
         models = " and ".join(latency.stand_ins)
         have = "has" if len(latency.stand_ins) == 1 else "have"
@@ -596,13 +596,13 @@ def infeasible_reason_of(
     return reason
 
 
-def _missed_on_stand_in(ruleset: RuleSet, evaluation: Evaluation, latency: LatencyEstimate | None) -> bool:
+def missed_on_stand_in(ruleset: RuleSet, evaluation: Evaluation, latency: LatencyEstimate | None) -> bool:
     if evaluation.feasible or latency is None:
         return False
-    return _latency_miss_on_stand_in(ruleset, evaluation.unmet[evaluation.recommendation], latency)
+    return latency_miss_on_stand_in(ruleset, evaluation.unmet[evaluation.recommendation], latency)
 
 
-def _latency_miss_on_stand_in(ruleset: RuleSet, unmet_by: Sequence[str], latency: LatencyEstimate) -> bool:
+def latency_miss_on_stand_in(ruleset: RuleSet, unmet_by: Sequence[str], latency: LatencyEstimate) -> bool:
     """The first rule the recommendation misses its contract by reads latency, and a model is
     timed at a stand-in: the miss is only as good as the speed it assumed."""
     return bool(latency.stand_ins and unmet_by) and ruleset.rule(unmet_by[0]).spec.axis == "latency"
@@ -621,7 +621,7 @@ def misses_on_stand_in(a: Assessment) -> bool:
     if a.feasible:
         return False
     missed = next((u for u in a.unmet if u.mode == a.recommendation), None)
-    return missed is not None and _latency_miss_on_stand_in(a.rules, missed.rules, a.latency)
+    return missed is not None and latency_miss_on_stand_in(a.rules, missed.rules, a.latency)
 
 
 def not_feasible_label(a: Assessment) -> str:

@@ -25,10 +25,10 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from advisor.core.assessment import (
     Assessment,
     RuleSetInfo,
-    _latency_miss_on_stand_in,
-    _missed_on_stand_in,
     headline_reason,
     infeasible_reason_of,
+    latency_miss_on_stand_in,
+    missed_on_stand_in,
 )
 from advisor.core.capacity import Capacity
 from advisor.core.citation import SourceInfo, source_map
@@ -589,7 +589,7 @@ def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[Decis
         return ruled_out, unmet
 
     unmet_by = [rule for x in a.unmet if x.mode == a.recommendation for rule in x.rules]
-    on_stand_in = not a.feasible and _latency_miss_on_stand_in(ruleset, unmet_by, a.latency)
+    on_stand_in = not a.feasible and latency_miss_on_stand_in(ruleset, unmet_by, a.latency)
     return ReviewRow.model_validate(_row(
         a.workload, a.recommendation, a.reason, a.infeasible_reason, a.decided_by, a.costs,
         a.pricing.amortisation_months, a.pricing.batch_breakeven_requests_per_month, a.capacity, a.latency, a.facts,
@@ -922,7 +922,7 @@ class ReviewRun:
                         situation.latency, situation.facts, name, ruleset,
                         self.records.links(name, profile.name) if self.records is not None else None,
                         situation.card.price_date, costs.usd_per_person_week,
-                        _missed_on_stand_in(ruleset, evaluation, situation.latency),
+                        missed_on_stand_in(ruleset, evaluation, situation.latency),
                         functools.partial(_why_not, evaluation, profile.current_mode),
                     ))
                 if self.progress is not None:
