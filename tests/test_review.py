@@ -622,3 +622,19 @@ def test_the_summary_says_what_misses_its_contract_what_is_at_risk_and_what_the_
     assert "of engineering up front amortised over 36 months at $4,000 a person-week" in text
     assert "| Recommended mode | Features | Already running in it | Moving in from another mode |" in text
     assert "see the JSON report" not in text
+
+
+def test_a_move_the_rules_prefer_gives_the_rule_that_weighs_for_the_new_mode(tmp_path):
+    """A nightly classification with half an hour to finish moves from sync to async. Its move
+    was put down to "No batch within an hour", the first rule that decided, which rules batch
+    out and says nothing for async over sync."""
+    workload = {
+        "name": "Nightly support ticket classification", "interaction": "pipeline", "latency_budget_s": 1800,
+        "input_tokens": 900, "output_tokens": 30, "output_format": "json", "requests_per_month": 300_000,
+        "provider": "openai", "model": "gpt-5.4-mini", "downstream": "internal_service",
+        "side_effects": "idempotent", "current_mode": "sync",
+    }
+    (tmp_path / "nightly.yaml").write_text(yaml.safe_dump(workload), encoding="utf-8")
+    (row,) = review([tmp_path], rules=RULES, price_date=DATE).workloads
+    assert (row.current_mode, row.recommendation) == ("sync", "async")
+    assert row.move_reason == "preferred: Minutes to an hour is async"

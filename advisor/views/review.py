@@ -470,10 +470,12 @@ def _removed(kind: str, recommendation: Mode, feasible: bool) -> bool | None:
 
 def _move_reason(
     ruleset: RuleSet, current: Mode, saving: float, ruled_out_by: Sequence[str], unmet_by: Sequence[str],
-    decided_by: Sequence[str],
+    decided_by: Sequence[str], recommendation: Mode,
 ) -> tuple[str, bool]:
     """A move's deciding reason in a few words, and whether the rules require it: a rule rules
-    today's mode out (not for its cost) or today's mode misses its contract."""
+    today's mode out (not for its cost) or today's mode misses its contract. Otherwise the
+    first deciding rule that weighs the recommended mode above today's (not one that decided
+    by ruling a third mode out)."""
     for rule_id in ruled_out_by:
         rule = ruleset.rule(rule_id)
         if current in rule.excludes:
@@ -482,7 +484,14 @@ def _move_reason(
         return f"contract: {ruleset.rule(unmet_by[0]).spec.title}", True
     if saving > 0:
         return "cost", False
-    return (f"preferred: {ruleset.rule(decided_by[0]).spec.title}" if decided_by else "preferred"), False
+    weighing = [(rule_id, ruleset.rule(rule_id).spec.effect.scores) for rule_id in decided_by]
+    above = [(rule_id, scores) for rule_id, scores in weighing
+             if scores.get(recommendation, 0.0) > scores.get(current, 0.0)]
+    # A rule whose own favourite is the recommended mode says it best; else one that at least
+    # weighs it above today's.
+    best = next((rule_id for rule_id, scores in above if max(scores.values()) == scores[recommendation]),
+                above[0][0] if above else None)
+    return (f"preferred: {ruleset.rule(best).spec.title}" if best else "preferred by the rules' scores"), False
 
 
 def _row(
@@ -541,7 +550,8 @@ def _row(
     if moving and why_not_current is not None:
         assert current is not None
         ruled_out_by, unmet_by = why_not_current()
-        move_reason, required = _move_reason(ruleset, current, saving or 0.0, ruled_out_by, unmet_by, decided_by)
+        move_reason, required = _move_reason(ruleset, current, saving or 0.0, ruled_out_by, unmet_by, decided_by,
+                                               recommendation)
     return {
         "name": w.name,
         "file": file,
