@@ -261,7 +261,8 @@ def test_madr_content_a_cto_needs():
             " 300,000 requests); the $260 a month the record counts adds $222 of amortised build and $20.00 of"
             " infrastructure, which are not on the provider's bill.") in text
     # Every fired rule with its full reason and its source by title, and the sources listed.
-    assert "- `latency-overnight` (decisive): With hours or overnight it is a background pipeline" in text
+    assert ("- `latency-overnight` (decisive: weighed for Asynchronous job and Batch API): With hours or overnight"
+            " it is a background pipeline") in text
     assert "\nSources: LLM Execution Models: pattern overview; When to Skip Real-Time" in text
 
 

@@ -387,7 +387,8 @@ def test_a_rule_does_not_say_the_results_land_in_a_database_when_a_person_reads_
     for name, text in written.items():
         if "The output is shown in the product's own user interface" in text or name.endswith(" text"):
             assert "land in a database" not in text, name
-    assert ("downstream-database-not-ui (decisive): Work no one waits on needs no real-time call"
+    assert ("downstream-database-not-ui (decisive: weighed for Asynchronous job and for Batch API, which is ruled"
+            " out; against Synchronous call): Work no one waits on needs no real-time call"
             in written["contract-risk-review text"])
 
 
@@ -750,15 +751,23 @@ def test_a_retry_storm_puts_one_retry_layer_on_the_checklist():
 def test_each_rule_that_fired_says_what_it_did_the_deciding_ones_first(written: dict[str, str]) -> None:
     """A board read every fired rule as an argument for the record's choice: the chatbot's record
     (streaming) listed `cost-batch-pays-for-itself` ("it is money left on the table") without a
-    word that Batch API is ruled out, and the rule that decided it came sixth of seven."""
+    word that Batch API is ruled out, and the rule that decided it came sixth of seven. A second
+    read found "(decisive)" hid what a deciding rule did, a rule quoted above had no role, and a
+    mode both ruled out and missing its contract was said to miss it."""
     fired = written["chatbot madr"].split("### Rules that fired ")[1].split(" ### ")[0]
-    assert fired.startswith("- `ux-conversation-streams` (decisive): ")
+    assert fired.startswith("- `ux-conversation-streams` (decisive: weighed for Streaming response and for"
+                            " Synchronous call, which misses its contract; against Asynchronous job and Batch API): ")
     assert " - `cost-batch-pays-for-itself` (weighed for Batch API, which is ruled out): " in fired
     assert " - `latency-sync-misses-budget` (Synchronous call misses its contract): " in fired
     assert " - `ux-batch-not-for-waiting` (rules out Batch API): " in fired
+    assert " - `latency-async-misses-budget` (no effect on this decision): " in fired  # both ruled out already
     nygard = written["nightly-ticket-triage nygard"].split("Rules that fired: ")[1]
-    assert ("- `cost-batch-pays-its-way` (recommends Batch API only where it costs less than the mode it would"
-            " replace): ") in nygard
+    assert nygard.startswith("- `ux-no-one-waiting` (decisive: weighed for Asynchronous job and Batch API;")
+    assert "- `cost-batch-pays-its-way` (finds that Batch API costs less than the mode it would replace): " in nygard
+    assert "- `ux-no-one-watches-the-stream` (rules out Streaming response): quoted in full above (" in nygard
     why = written["chatbot text"].split("Why (rules that fired) ")[1]
-    assert why.startswith("[ux_contract] ux-conversation-streams (decisive): ")
+    assert why.startswith("[ux_contract] ux-conversation-streams (decisive: weighed for ")
     assert " [cost_burst] cost-batch-pays-for-itself (weighed for Batch API, which is ruled out): " in why
+    ruled_out = written["contract-risk-review madr"].split("### Rules that fired ")[1].split(" ### ")[0]
+    assert ("`cost-batch-pays-its-way` (rules out Batch API: it costs no less than the mode it would replace)"
+            not in ruled_out)  # batch is ruled out by other rules there: this one did nothing

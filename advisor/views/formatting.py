@@ -429,43 +429,65 @@ def _listed(labels: list[str]) -> str:
 
 
 def rule_role(a: Assessment, rule: FiredRule) -> str:
-    """What a rule that fired did to the options, in a few words: "decisive"; else what it
-    ruled out, which option it found missing its contract, and which it weighed for and
-    against, so that a rule arguing for an option the record rejects reads as such ("weighed
-    for Batch API, which is ruled out")."""
-    if rule.id in a.decided_by:
-        return "decisive"
+    """What a rule that fired did to the options, in a few words, as the record presents them:
+    what it ruled out, which option it found missing its contract (one no other rule ruled out),
+    which it weighed for and against, each option the record cannot choose so marked ("weighed
+    for Batch API, which is ruled out"), whether a mode it makes pay its way did, the pattern it
+    suggests where the record shows it; and "decisive" before all that for a rule that decided."""
     modes = a.rules.header.modes
     excluded = {e.mode for e in a.excluded}
-    choosable = set(MODES) - excluded - {u.mode for u in a.unmet}
+    unmet = {u.mode for u in a.unmet} - excluded  # a mode that is both is presented as ruled out
+
+    def state(mode: Mode) -> str | None:
+        return "ruled out" if mode in excluded else "misses its contract" if mode in unmet else None
+
+    def weighed(chosen: list[Mode]) -> str:
+        """The options a rule weighed for: those the record can choose first, then those that
+        miss their contract, then those ruled out, each group said once ("Streaming response
+        and for Synchronous call, which misses its contract")."""
+        phrases = []
+        for which, one, more in ((None, "", ""), ("misses its contract", ", which misses its contract",
+                                                    ", which miss their contracts"),
+                                 ("ruled out", ", which is ruled out", ", which are ruled out")):
+            labels = [modes[m].label for m in chosen if state(m) == which]
+            if labels:
+                phrases.append(_listed(labels) + (one if len(labels) == 1 else more))
+        if len(phrases) == 1:
+            return phrases[0]
+        last = ", and for " if len(phrases) > 2 or ", which" in phrases[0] else " and for "  # a clause closes first
+        return ", for ".join(phrases[:-1]) + last + phrases[-1]
+
     parts: list[str] = []
     if rule.exclude:
         parts.append("rules out " + _listed([modes[m].label for m in rule.exclude]))
-    if rule.unmet:
-        missing = [modes[m].label for m in rule.unmet]
+    missing = [modes[m].label for m in rule.unmet if m in unmet]
+    if missing:
         parts.append(_listed(missing) + (" misses its contract" if len(missing) == 1 else " miss their contracts"))
     favoured = [m for m in MODES if rule.scores.get(m, 0.0) > 0 and m not in rule.exclude]
     disfavoured = [m for m in MODES if rule.scores.get(m, 0.0) < 0 and m not in rule.exclude]
     if favoured:
-        words = "weighed for " + _listed([modes[m].label for m in favoured])
-        one = len(favoured) == 1
-        if all(m in excluded for m in favoured):
-            words += ", which is ruled out" if one else ", which are ruled out"
-        elif not choosable.intersection(favoured):  # some only miss their contract
-            words += ", which cannot be chosen as it stands" if one else ", which cannot be chosen as they stand"
-        parts.append(words)
+        parts.append("weighed for " + weighed(favoured))
     if disfavoured:
         parts.append(("against " if favoured else "weighed against ") + _listed([modes[m].label for m in disfavoured]))
     effect = a.rules.rule(rule.id).spec.effect
     for m in effect.pays_its_way:
-        parts.append(f"recommends {modes[m].label} only where it costs less than the mode it would replace")
-    if not parts and effect.checklist:
-        parts.append("adds to the checklist of " + _listed([modes[m].label for m in effect.checklist]))
-    if not parts and rule.patterns:
-        parts.append("suggests a pattern")
-    return "; ".join(parts) or "changes no score"
+        if any(m == e.mode and rule.id in e.rules for e in a.excluded):
+            parts.append(f"rules out {modes[m].label}: it costs no less than the mode it would replace")
+        elif m not in excluded:
+            parts.append(f"finds that {modes[m].label} costs less than the mode it would replace")
+    if a.recommendation in effect.checklist:
+        parts.append(f"adds to the checklist of {modes[a.recommendation].label}")
+    shown = [p.name for p in a.patterns if rule.id in p.rules]
+    if shown:
+        parts.append("suggests " + _listed(shown))
+    what = "; ".join(parts)
+    if rule.id in a.decided_by:
+        return f"decisive: {what}" if what else "decisive"
+    return what or "no effect on this decision"
 
 
 def decisive_first(a: Assessment) -> list[FiredRule]:
-    """The rules that fired, those that decided first, the rest in the order they fired."""
-    return sorted(a.fired_rules, key=lambda r: r.id not in a.decided_by)
+    """The rules that fired: those that decided first, in the order the decision names them,
+    then the rest in the order they fired."""
+    order = {rule_id: index for index, rule_id in enumerate(a.decided_by)}
+    return sorted(a.fired_rules, key=lambda r: order.get(r.id, len(order)))
