@@ -231,6 +231,10 @@ def test_a_p95_said_apart_from_the_budget_is_the_sum_of_terms_said_alike() -> No
     a = advisor.assess(data, price_date=PRICE_DATE)
     assert "end-to-end p95 2.503 s = 1 x 2.503 s per call; budget 2.500 s (OVER budget)" in render_text(a)
     assert "End-to-end p95 2.503 s (1 x 2.503 s measured per call;" in " ".join(render_adr(a).split())
+    # The lever that makes it feasible sets its p95 beside the budget as specified too (was "2.50 s").
+    assert [lever.because for lever in a.levers if lever.changes == {"latency_budget_s": 2.51}] == [
+        "With a budget of 2.51 s: sync meets its contract; the end-to-end p95 is 2.503 s; the same cost."
+    ]
     far = advisor.assess({**data, "latency_budget_s": 10}, price_date=PRICE_DATE)
     assert "end-to-end p95 2.50 s = 1 x 2.50 s per call; budget 10.0 s" in render_text(far)
 

@@ -142,8 +142,15 @@ class _Finder:
         # as the record says it ("at risk against the budget"): most batches come in time.
         at_risk = (mode == "batch" and decision.feasible and window is not None
                    and situation.profile.latency_budget_s < window)
+        # A time set beside the budget, the lever's or the one as specified, gets the digits to
+        # read apart from both: "2.503 s" against a budget of 2.500 s, not "2.50 s".
+        budgets = (situation.profile.latency_budget_s, self.base.profile.latency_budget_s)
+
+        def beside_budget(value: float) -> str:
+            return seconds(value, max(digits_apart(value, budget) for budget in budgets))
+
         if mode == "streaming":
-            latency = f"the first token arrives at {seconds(lat.time_to_first_token_s)} (p95)"
+            latency = f"the first token arrives at {beside_budget(lat.time_to_first_token_s)} (p95)"
         elif mode == "batch" and window is not None:  # batch is judged by its window, as the record judges it
             budget = situation.profile.latency_budget_s
             extra = _budget_extra_digits(budget, self.base.profile.latency_budget_s, self.budget_lines)
@@ -155,7 +162,7 @@ class _Finder:
                 source = typical_batch_source(catalogue, provider, general)
             latency = batch_window_words(window, budget, lat.calls, extra=extra, usual_s=usual, usual_source=source)
         else:
-            latency = f"the end-to-end p95 is {seconds(lat.end_to_end_p95_s)}"
+            latency = f"the end-to-end p95 is {beside_budget(lat.end_to_end_p95_s)}"
         if at_risk:
             becomes = f"the recommendation becomes {mode}, which is" if mode != self.mode else f"{mode} is"
             verdict = f"{becomes} at risk against the budget"
