@@ -261,3 +261,16 @@ def test_a_rule_weighing_for_options_that_miss_their_contracts_says_so() -> None
     # Async and batch are ruled out by other rules: that they also miss their contracts changes nothing.
     assert roles["latency-async-misses-budget"] == "no effect on this decision"
     assert [r.id for r in decisive_first(a)][: len(a.decided_by)] == list(a.decided_by)
+
+
+@pytest.mark.parametrize(
+    ("reason", "after_because"),
+    [("User-facing text generation beyond 500 tokens should stream", "user-facing text generation"),
+     ("The user is conversing", "the user is conversing"), ("OpenAI says", "OpenAI says"), ("GPT-5 is", "GPT-5 is"),
+     ("Gemini-2.5 is", "Gemini-2.5 is"), ("UX first", "UX first")],
+)
+def test_a_reason_after_because_starts_in_lower_case_unless_it_starts_with_a_name(reason, after_because) -> None:
+    """A record read "because User-facing text generation beyond 500 tokens should stream"."""
+    from advisor.views.adr import _lower_first
+
+    assert _lower_first(reason).startswith(after_because)

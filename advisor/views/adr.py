@@ -101,8 +101,9 @@ def axes_in_words(n: int) -> str:
 
 
 def _lower_first(text: str) -> str:
-    """"The user..." -> "the user..." after "because"; "UX ..." and "OpenAI ..." stay as they are."""
-    if re.match(r"[A-Z][a-z]*\b(?![-'/.])", text) and not re.match(r"[A-Z][a-z]*[A-Z]", text):
+    """"The user..." -> "the user..." and "User-facing..." -> "user-facing..." after "because";
+    "UX ...", "OpenAI ..." and "GPT-5 ..." stay as they are."""
+    if re.match(r"[A-Z][a-z]*\b(?!['/.]|-[^a-z])", text) and not re.match(r"[A-Z][a-z]*[A-Z]", text):
         return text[0].lower() + text[1:]
     return text
 
