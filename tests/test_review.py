@@ -638,3 +638,46 @@ def test_a_move_the_rules_prefer_gives_the_rule_that_weighs_for_the_new_mode(tmp
     (row,) = review([tmp_path], rules=RULES, price_date=DATE).workloads
     assert (row.current_mode, row.recommendation) == ("sync", "async")
     assert row.move_reason == "preferred: Minutes to an hour is async"
+
+
+def test_the_report_says_what_its_figures_rest_on(tmp_path, capsys):
+    """The header gave only the price date: not the price data, the amortisation, the account
+    tiers the rate limits are at, how each p95 was come by, nor what is left unpriced, which
+    recommend says of each feature (architect review F10). Counted over the features, in
+    Markdown and JSON."""
+    write_workload(tmp_path, "a.yaml", name="Published speed")  # gpt-5.4 at OpenAI's default tier
+    write_workload(tmp_path, "b.yaml", name="Stand-in speed", model="gpt-5.4-mini", tier="tier-3")
+    write_workload(tmp_path, "c.yaml", name="Measured", model_p95_s=1.2, cached_input_fraction=0.5,
+                   costs={"amortisation_months": 24, "usd_per_person_week": 5000})
+    write_workload(tmp_path, "d.yaml", name="Anthropic", provider="anthropic", model="claude-haiku-4-5")
+    write_workload(tmp_path, "e.yaml", name="Own limits", rate_limits={"rpm": 1000, "tpm": 1_000_000})
+    result = review([tmp_path], rules=RULES, price_date=DATE)
+    rows = {r.name: r for r in result.workloads}
+    assert [rows[n].p95_basis for n in ("Published speed", "Stand-in speed", "Measured")] == [
+        "estimated", "stand_in", "measured"]
+    assert rows["Anthropic"].rate_limit_tiers == ["Anthropic start"]
+    assert rows["Measured"].cache_writes_unpriced and not rows["Published speed"].cache_writes_unpriced
+    from genai_prices import __version__ as prices_version
+
+    basis = result.summary.basis
+    assert basis.price_data == {f"genai-prices {prices_version}": 5}
+    assert [(a.months, a.usd_per_person_week, a.features) for a in basis.amortisation] == [
+        (36, 4000.0, 4), (24, 5000.0, 1)]
+    assert basis.rate_limit_tiers == {"OpenAI tier-1": 2, "Anthropic start": 1, "OpenAI tier-3": 1,
+                                      "the workload's own": 1}
+    assert basis.p95 == {"measured": 1, "estimated": 3, "stand_in": 1}
+    assert basis.unpriced == {"reasoning": 0, "prompt_cache_writes": 1}
+    text = render_review(result)
+    header = text.split("## Summary", 1)[0]
+    assert "**What the figures rest on.** Prices from genai-prices " in header
+    assert "as of 2026-11-01; batch prices as genai-prices lists them. Builds" in header
+    assert "Builds amortised over 36 months at $4,000 a person-week for 4 features, 24 months at $5,000" \
+        " a person-week for 1, as the cost model states them." in header
+    assert "Rate limits at OpenAI tier-1 for 2 features, Anthropic start for 1, OpenAI tier-3 for 1," \
+        " the workload's own for 1." in header
+    assert "The p95 is estimated from published speeds for 3 features, timed at a stand-in speed for 1," \
+        " measured (given by the workload) for 1." in header
+    assert "Not priced: the prompt-cache writes of 1 feature (cached input is billed as cache reads only)." in header
+    code, out, _ = run_cli(capsys, "review", str(tmp_path), "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 0
+    assert json.loads(out)["summary"]["basis"] == result.summary.basis.model_dump(mode="json")

@@ -173,6 +173,8 @@ class _Limits:
 
 # The limits' source when none is known: why not (Capacity.limits_unknown_because reads it back).
 _NONE_KNOWN = "none known ({why})"
+# The limits' source when the workload gives its own (``rate_limits``).
+PROFILE_LIMITS = "profile rate_limits"
 
 
 def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_tier: str | None) -> _Limits:
@@ -256,7 +258,7 @@ def _profile_limits(catalogue: Catalogue, profile: WorkloadProfile) -> _Limits:
     return _Limits(
         given.rpm, given.tpm, given.input_tpm, given.output_tpm, given.concurrency,
         "separate" if separate and given.tpm is None else "combined",
-        spec is None or spec.cached_input_counts is not False, "profile rate_limits", (), (), tier,
+        spec is None or spec.cached_input_counts is not False, PROFILE_LIMITS, (), (), tier,
     )
 
 

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .assumption import Assumption
 from .citation import INTEGRATION_PATTERNS
@@ -171,6 +171,13 @@ class CostEstimate:
     steps: tuple[StepCost, ...] = ()
 
 
+def cache_writes_unpriced(steps: Iterable[Any]) -> bool:
+    """Whether the cost model leaves prompt-cache writes out of these steps' bill: a step
+    reads part of its input from the cache (``cached_input_fraction`` above 0), which is billed
+    as cache reads only. ``steps``: work steps or their costs (``StepCost``)."""
+    return any(step.cached_input_fraction > 0 for step in steps)
+
+
 def request_cost_usd(rates: RateSet, input_tokens: int, cached_fraction: float, output_tokens: int) -> float:
     """Token cost of one request; the request's input size picks the tier for every rate."""
     cached = input_tokens * cached_fraction
@@ -275,7 +282,7 @@ def estimate_costs(
     prices the shown step; every other step is priced with its own model's card."""
     rate, months, infra, weeks, used = _build_inputs(profile)
     steps = steps if steps is not None else work_steps(profile)
-    if any(step.cached_input_fraction > 0 for step in steps):
+    if cache_writes_unpriced(steps):
         used.append(_A_CACHE_WRITES)
     if any(step.reasoning_tokens for step in steps):
         used.append(_A_REASONING)

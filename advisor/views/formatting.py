@@ -209,7 +209,12 @@ _BATCH_PRICES = {
 
 def batch_prices(pricing: PriceBasis) -> str:
     """Where the batch prices come from: "batch prices as genai-prices lists them"."""
-    return _BATCH_PRICES[pricing.batch_source]
+    return batch_source_words(pricing.batch_source)
+
+
+def batch_source_words(source: str) -> str:
+    """A ``batch_source`` (catalogue, published discount, override, none) in words."""
+    return _BATCH_PRICES.get(source, f"batch prices: {source}")
 
 
 def number(value: float) -> str:

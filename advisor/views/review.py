@@ -30,9 +30,10 @@ from advisor.core.assessment import (
     latency_miss_on_stand_in,
     missed_on_stand_in,
 )
-from advisor.core.capacity import Capacity
+from advisor.core.capacity import PROFILE_LIMITS, Capacity
+from advisor.core.catalogue import Catalogue
 from advisor.core.citation import SourceInfo, source_map
-from advisor.core.cost import ModeCost
+from advisor.core.cost import ModeCost, cache_writes_unpriced
 from advisor.core.errors import AdvisorError, InputError, each
 from advisor.core.files import FileFinder, folder_problem
 from advisor.core.latency import LatencyEstimate
@@ -46,6 +47,7 @@ from advisor.core.version import __version__
 from advisor.core.yamlio import parse_yaml, read_yaml_text
 
 from .formatting import (
+    batch_source_words,
     budget_digits,
     budget_seconds,
     money,
@@ -141,6 +143,18 @@ class ReviewRow(BaseModel):
     # today's mode misses its contract). None / False when it does not move.
     move_reason: str | None = None
     move_required: bool = False
+    # What its figures rest on: the price data its prices are from, as recommend says it
+    # ("genai-prices 0.2.3", "workload pricing override"), where its batch prices come from
+    # (catalogue, published discount, override, none), how its p95 was come by ("measured":
+    # every call's time given; "stand_in": a model timed at a stand-in speed; "estimated":
+    # from speeds, published or given), the rate limits its peak is checked against (each
+    # model's provider and account tier, "the workload's own", "none known"), and whether
+    # the cost model leaves its prompt-cache writes unpriced (cached input billed as reads).
+    price_data: str = ""
+    batch_prices: str = ""
+    p95_basis: str = "estimated"
+    rate_limit_tiers: list[str] = []
+    cache_writes_unpriced: bool = False
 
 
 class ReviewMove(BaseModel):
@@ -154,6 +168,28 @@ class ReviewMove(BaseModel):
     at_risk: bool = False
     reason: str = ""
     required: bool = False
+
+
+class ReviewAmortisation(BaseModel):
+    model_config = _FROZEN
+    months: int
+    usd_per_person_week: float
+    features: int
+
+
+class ReviewBasis(BaseModel):
+    """What the review's figures rest on, counted over its workloads (each count a number of
+    features; the most common first)."""
+
+    model_config = _FROZEN
+    price_data: dict[str, int] = {}  # "genai-prices 0.2.3", "workload pricing override"
+    batch_prices: dict[str, int] = {}  # catalogue, published discount, override, none
+    amortisation: list[ReviewAmortisation] = []  # the cost model's months and rate a person-week
+    # The rate limits the peaks are checked against: "<provider> <tier>", "the workload's own",
+    # "none known" (a feature on models of two providers counts under each).
+    rate_limit_tiers: dict[str, int] = {}
+    p95: dict[str, int] = {}  # measured, estimated (from speeds), stand_in (a stand-in speed)
+    unpriced: dict[str, int] = {}  # reasoning, prompt_cache_writes: features whose bill leaves it out
 
 
 class ReviewSummary(BaseModel):
@@ -199,6 +235,7 @@ class ReviewSummary(BaseModel):
     # With a decisions folder: its advisor records by verify status, and the features with none.
     decision_records: dict[str, int] | None = None
     features_without_record: int | None = None
+    basis: ReviewBasis = ReviewBasis()
 
 
 class ReviewError(BaseModel):
@@ -513,10 +550,14 @@ def _row(
     usd_per_person_week: float = 0.0,
     on_stand_in: bool = False,
     why_not_current: Callable[[], tuple[Sequence[str], Sequence[str]]] | None = None,
+    *,
+    price_basis: tuple[str, str, bool] = ("", "", False),
 ) -> dict[str, Any]:
     """One workload's row as data: what ``ReviewRow(**row).model_dump(mode="json")`` gives,
     key for key (a review too large to keep writes it as it is). ``why_not_current``: the
-    rules that rule today's mode out and those it misses its contract by, asked only of a move."""
+    rules that rule today's mode out and those it misses its contract by, asked only of a move.
+    ``price_basis``: the price data, where the batch prices come from, and whether prompt-cache
+    writes are left unpriced."""
     current = w.current_mode
     # Today is the current mode's monthly cost (its build is paid); a move adds the new build.
     today_cost = costs[current].total_usd if current else None
@@ -579,7 +620,39 @@ def _row(
         "usd_per_person_week": usd_per_person_week,
         "move_reason": move_reason,
         "move_required": required,
+        "price_data": price_basis[0],
+        "batch_prices": price_basis[1],
+        "p95_basis": _p95_basis(lat),
+        "rate_limit_tiers": _limit_tiers(cap, ruleset.catalogue),
+        "cache_writes_unpriced": price_basis[2],
     }
+
+
+def _p95_basis(lat: LatencyEstimate) -> str:
+    """How the p95 was come by: "stand_in" (a model timed at a stand-in speed: no measured
+    speed, no time given), "measured" (every call's time given), else "estimated" (from the
+    models' speeds, published or given)."""
+    if lat.stand_ins:
+        return "stand_in"
+    return "measured" if lat.measured else "estimated"
+
+
+def _limit_tiers(cap: Capacity, catalogue: Catalogue) -> list[str]:
+    """The rate limits the peak is checked against, once each: "OpenAI tier-1" (the provider
+    catalogue's at that account tier), "the workload's own" or "none known"."""
+    labels: list[str] = []
+    for m in cap.models:
+        if m.limits_source == PROFILE_LIMITS:
+            label = "the workload's own"
+        elif m.utilisation is None:
+            label = "none known"
+        else:
+            spec = catalogue.provider(m.provider)
+            name = spec.name if spec is not None else m.provider
+            label = f"{name} {m.tier}" if m.tier else name
+        if label not in labels:
+            labels.append(label)
+    return labels
 
 
 def _why_not(evaluation: Evaluation, mode: Mode | None) -> tuple[Sequence[str], Sequence[str]]:
@@ -604,6 +677,7 @@ def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[Decis
         a.workload, a.recommendation, a.reason, a.infeasible_reason, a.decided_by, a.costs,
         a.pricing.amortisation_months, a.pricing.batch_breakeven_requests_per_month, a.capacity, a.latency, a.facts,
         file, ruleset, decisions, a.price_date, a.pricing.usd_per_person_week, on_stand_in, why_not_current,
+        price_basis=(a.pricing.data_version, a.pricing.batch_source, cache_writes_unpriced(a.pricing.steps)),
     ))
 
 
@@ -646,6 +720,13 @@ class _Tally:
         self.moves: list[tuple[Any, ...]] = []
         self.risks: list[tuple[Any, ...]] = []
         self.cited: dict[str, None] = {}  # every id a risk cites, once: no more than the documents
+        # What the figures rest on (ReviewBasis), counted: a few distinct keys, not a row each.
+        self.price_data: dict[str, int] = {}
+        self.batch_prices: dict[str, int] = {}
+        self.amortisation: dict[tuple[int, float], int] = {}
+        self.limit_tiers: dict[str, int] = {}
+        self.p95 = {"measured": 0, "estimated": 0, "stand_in": 0}
+        self.cache_writes = 0
 
     def add(self, row: Mapping[str, Any]) -> None:
         """One row, as ``ReviewRow`` data."""
@@ -662,6 +743,17 @@ class _Tally:
             self.stand_in += bool(row.get("not_feasible_on_stand_in"))
         self.at_risk += bool(row.get("at_risk"))
         unpriced = bool(row.get("reasoning_tokens_unpriced"))
+        for counts, key in ((self.price_data, row.get("price_data")), (self.batch_prices, row.get("batch_prices"))):
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+        used = (row.get("amortisation_months", 0), row.get("usd_per_person_week", 0.0))
+        self.amortisation[used] = self.amortisation.get(used, 0) + 1
+        for label in row.get("rate_limit_tiers", ()):
+            self.limit_tiers[label] = self.limit_tiers.get(label, 0) + 1
+        basis = row.get("p95_basis")
+        if basis in self.p95:
+            self.p95[basis] += 1
+        self.cache_writes += bool(row.get("cache_writes_unpriced"))
         if row.get("build_usd_per_month"):
             self.months.add(row.get("amortisation_months", 0))
             self.rates.add(row.get("usd_per_person_week", 0.0))
@@ -738,6 +830,21 @@ class _Tally:
             "usd_per_person_week": sorted(self.rates),
             "decision_records": None if records is None else records.statuses(),
             "features_without_record": None if records is None else self.unrecorded,
+            "basis": self.basis(),
+        }
+
+    def basis(self) -> dict[str, Any]:
+        """What the figures rest on, as ``ReviewBasis`` data: each count most common first."""
+        return {
+            "price_data": _most_first(self.price_data),
+            "batch_prices": _most_first(self.batch_prices),
+            "amortisation": [
+                {"months": months, "usd_per_person_week": rate, "features": n}
+                for (months, rate), n in sorted(self.amortisation.items(), key=lambda item: (-item[1], item[0]))
+            ],
+            "rate_limit_tiers": _most_first(self.limit_tiers),
+            "p95": dict(self.p95),
+            "unpriced": {"reasoning": self.unpriced + self.new_unpriced, "prompt_cache_writes": self.cache_writes},
         }
 
     def sources(self) -> dict[str, SourceInfo]:
@@ -783,6 +890,11 @@ class _Tally:
         for key, value in self.tail().items():
             yield f",\n    {_json(key, 2)}: {_json(value, 2)}"
         yield "\n  }"
+
+
+def _most_first(counts: Mapping[str, int]) -> dict[str, int]:
+    """Counts, the largest first, then by key (a stable order, whatever order they came in)."""
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 _MOVE_FIELDS = tuple(ReviewMove.model_fields)
@@ -934,6 +1046,8 @@ class ReviewRun:
                         situation.card.price_date, costs.usd_per_person_week,
                         missed_on_stand_in(ruleset, evaluation, situation.latency),
                         functools.partial(_why_not, evaluation, profile.current_mode),
+                        price_basis=(costs.data_version, situation.card.batch_source,
+                                     cache_writes_unpriced(costs.steps)),
                     ))
                 if self.progress is not None:
                     self.progress(done, len(files))
@@ -1168,6 +1282,7 @@ def _report_context(
     ) if rates else ""
     records = totals.get("decision_records")
     return {
+        "basis": _basis_sentences(totals.get("basis") or {}, totals["workloads"], price_date),
         "review": {
             "advisor_version": advisor_version,
             "price_date": price_date.isoformat(),
@@ -1230,6 +1345,69 @@ def _report_context(
         # The pie's slices: a code block is not Markdown, so nothing in it is escaped.
         "pie": [Markup(f'    "{mode}" : {count}') for mode, count in totals["recommended"].items() if count],
     }
+
+
+def _for_each(counts: Mapping[str, int], total: int, words: Callable[[str, int], str] | None = None) -> str:
+    """"OpenAI tier-1 for 12 features, Anthropic start for 3"; the one key alone where it
+    holds for every feature. ``words(key, i)``: the key as the i-th item says it."""
+    say = words or (lambda key, _: key)
+    if len(counts) == 1 and next(iter(counts.values())) == total:
+        return say(next(iter(counts)), 0)
+    return ", ".join(
+        f"{say(key, i)} for {n}{(' feature' if n == 1 else ' features') if i == 0 else ''}"
+        for i, (key, n) in enumerate(counts.items())
+    )
+
+
+def _batch_words(source: str, i: int) -> str:
+    words = batch_source_words(source)
+    return words if i == 0 else words.removeprefix("batch prices ")
+
+
+# How each p95 was come by (ReviewBasis.p95), as the report says it.
+_P95_WORDS = {
+    "estimated": "estimated from published speeds",
+    "stand_in": "timed at a stand-in speed",
+    "measured": "measured (given by the workload)",
+}
+
+
+def _basis_sentences(basis: Mapping[str, Any], total: int, price_date: datetime.date) -> list[str]:
+    """What the figures rest on, in a few sentences (``ReviewBasis`` data): the price data,
+    the cost model's amortisation, the rate limits' tiers, how each p95 was come by and what
+    is left unpriced."""
+    sentences: list[str] = []
+    if basis.get("price_data"):
+        prices = f"Prices from {_for_each(basis['price_data'], total)} as of {price_date.isoformat()}"
+        if basis.get("batch_prices"):
+            prices += f"; {_for_each(basis['batch_prices'], total, _batch_words)}"
+        sentences.append(prices + ".")
+    if basis.get("amortisation"):
+        builds = {f"{a['months']} months at {money(a['usd_per_person_week'])} a person-week": a["features"]
+                  for a in basis["amortisation"]}
+        sentences.append(f"Builds amortised over {_for_each(builds, total)}, as the cost model states them.")
+    if basis.get("rate_limit_tiers"):
+        sentences.append(f"Rate limits at {_for_each(basis['rate_limit_tiers'], total)}.")
+    counted = basis.get("p95", {})
+    p95 = {key: counted[key] for key in _P95_WORDS if counted.get(key)}
+    if p95:
+        sentences.append(f"The p95 is {_for_each(p95, total, lambda key, _: _P95_WORDS[key])}.")
+        if "stand_in" in p95:
+            sentences.append("A model with no measured speed is timed at a stand-in: measure it before acting"
+                             " on a verdict that rests on it.")
+    unpriced = basis.get("unpriced", {})
+    left_out = [
+        f"{what} of {n} feature{'' if n == 1 else 's'} ({why})"
+        for what, why, n in (
+            ("the reasoning", "no reasoning_tokens given", unpriced.get("reasoning", 0)),
+            ("the prompt-cache writes", "cached input is billed as cache reads only",
+             unpriced.get("prompt_cache_writes", 0)),
+        )
+        if n
+    ]
+    if left_out:
+        sentences.append(f"Not priced: {' and '.join(left_out)}.")
+    return sentences
 
 
 def render_review(r: Review, fmt: str = "md", *, link_base: str | Path | None = None) -> str:
