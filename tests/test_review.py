@@ -681,3 +681,30 @@ def test_the_report_says_what_its_figures_rest_on(tmp_path, capsys):
     code, out, _ = run_cli(capsys, "review", str(tmp_path), "--format", "json", "--price-date", PRICE_DATE)
     assert code == 0
     assert json.loads(out)["summary"]["basis"] == result.summary.basis.model_dump(mode="json")
+
+
+def test_feature_names_used_by_more_than_one_file_are_named_in_the_summary(tmp_path, capsys, monkeypatch):
+    """Two "Drug interaction check" rows in Top risks could not be told apart by name: the
+    summary says which names more than one file uses, and with which files; the JSON lists
+    every one (architect review F11)."""
+    import advisor.views.review as review_module
+
+    odd = "Promo | *bold* <b>x</b>"
+    for filename, name in (("a.yaml", "Same"), ("b.yaml", "Unique"), ("c.yaml", "Same"), ("d.yaml", odd),
+                           ("e.yaml", odd), ("f.yaml", "Same")):
+        write_workload(tmp_path, filename, name=name)
+    result = review([tmp_path], rules=RULES, price_date=DATE)
+    assert [(d.name, [Path(f).name for f in d.files]) for d in result.summary.duplicate_names] == [
+        (odd, ["d.yaml", "e.yaml"]), ("Same", ["a.yaml", "c.yaml", "f.yaml"])]
+    text = render_review(result)
+    line = next(line for line in text.splitlines() if "used by more than one file" in line)
+    assert line.startswith("2 feature names are used by more than one file (the File columns tell them apart): ")
+    assert f"`{tmp_path / 'a.yaml'}`, `{tmp_path / 'c.yaml'}`, `{tmp_path / 'f.yaml'}`" in line
+    assert visible(to_html(line)).count(odd) == 1
+    monkeypatch.setattr(review_module, "DUPLICATES_SHOWN", 1)
+    assert "; and 1 more, each listed in the JSON report's summary." in render_review(result)
+    code, out, _ = run_cli(capsys, "review", str(tmp_path / "b.yaml"), str(tmp_path / "a.yaml"), "--format", "json",
+                           "--price-date", PRICE_DATE)
+    assert code == 0
+    assert json.loads(out)["summary"]["duplicate_names"] == []
+    assert "used by more than one file" not in render_review(review([tmp_path / "a.yaml"], rules=RULES, price_date=DATE))

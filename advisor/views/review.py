@@ -71,6 +71,7 @@ TEMPLATE = "review.md.j2"
 WORKLOAD_TEMPLATE = "review-workload.md.j2"  # a workload's line of the report
 WORKLOAD_SUFFIXES = (".yaml", ".yml")
 TOP_RISKS = 50  # shown in the Markdown summary (every one, up to this many); JSON lists them all
+DUPLICATES_SHOWN = 20  # feature names used by more than one file, named in the Markdown summary
 _FROZEN = ConfigDict(frozen=True, defer_build=True)
 
 
@@ -192,6 +193,12 @@ class ReviewBasis(BaseModel):
     unpriced: dict[str, int] = {}  # reasoning, prompt_cache_writes: features whose bill leaves it out
 
 
+class ReviewDuplicate(BaseModel):
+    model_config = _FROZEN
+    name: str
+    files: list[str]
+
+
 class ReviewSummary(BaseModel):
     model_config = _FROZEN
     workloads: int
@@ -236,6 +243,9 @@ class ReviewSummary(BaseModel):
     decision_records: dict[str, int] | None = None
     features_without_record: int | None = None
     basis: ReviewBasis = ReviewBasis()
+    # Feature names used by more than one file (a name says which feature only with its
+    # file): each name, sorted, with its files in the order reviewed.
+    duplicate_names: list[ReviewDuplicate] = []
 
 
 class ReviewError(BaseModel):
@@ -727,6 +737,10 @@ class _Tally:
         self.limit_tiers: dict[str, int] = {}
         self.p95 = {"measured": 0, "estimated": 0, "stand_in": 0}
         self.cache_writes = 0
+        # Each feature name's first file (the file's string is the one the file list keeps),
+        # and the files of a name used more than once.
+        self.names: dict[str, str] = {}
+        self.duplicates: dict[str, list[str]] = {}
 
     def add(self, row: Mapping[str, Any]) -> None:
         """One row, as ``ReviewRow`` data."""
@@ -754,6 +768,9 @@ class _Tally:
         if basis in self.p95:
             self.p95[basis] += 1
         self.cache_writes += bool(row.get("cache_writes_unpriced"))
+        first = self.names.setdefault(row["name"], row["file"])
+        if first != row["file"]:
+            self.duplicates.setdefault(row["name"], [first]).append(row["file"])
         if row.get("build_usd_per_month"):
             self.months.add(row.get("amortisation_months", 0))
             self.rates.add(row.get("usd_per_person_week", 0.0))
@@ -831,6 +848,7 @@ class _Tally:
             "decision_records": None if records is None else records.statuses(),
             "features_without_record": None if records is None else self.unrecorded,
             "basis": self.basis(),
+            "duplicate_names": [{"name": name, "files": files} for name, files in sorted(self.duplicates.items())],
         }
 
     def basis(self) -> dict[str, Any]:
@@ -1331,6 +1349,8 @@ def _report_context(
                 "unmatched": len(unmatched),
             },
             "unmatched": unmatched,
+            "duplicates": totals.get("duplicate_names", [])[:DUPLICATES_SHOWN],
+            "duplicate_count": len(totals.get("duplicate_names", [])),
             "today": _usd(totals["monthly_today_usd"]),
             "after": _usd(totals["monthly_recommended_usd"]),
             "change": saving_or_extra(totals["saving_usd_per_month"]),
