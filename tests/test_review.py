@@ -708,3 +708,23 @@ def test_feature_names_used_by_more_than_one_file_are_named_in_the_summary(tmp_p
     assert code == 0
     assert json.loads(out)["summary"]["duplicate_names"] == []
     assert "used by more than one file" not in render_review(review([tmp_path / "a.yaml"], rules=RULES, price_date=DATE))
+
+
+def test_the_moves_say_so_when_their_rounded_rows_do_not_add_up_to_the_total(tmp_path):
+    """Six moves of "extra cost $383" and a saving of $7,048 add up to $4,815 where the summary
+    said $4,813, the sum of the exact figures (6 x $383.33): the table now says its rows are
+    rounded on their own, and only where a reader's sum would differ (architect review F15)."""
+    import shutil
+
+    note = "Each row is rounded on its own; the total is of the exact figures."
+    shutil.copy(ROOT / "examples" / "gray-zone-30s.yaml", tmp_path / "a.yaml")
+    one = render_review(review([tmp_path], rules=RULES, price_date=DATE))
+    assert "| extra cost $383 |" in one and "an extra cost of $383 a month" in one
+    assert note not in one
+    shutil.copy(ROOT / "examples" / "claims-triage-compliance.yaml", tmp_path / "b.yaml")
+    result = review([tmp_path], rules=RULES, price_date=DATE)
+    two = render_review(result)
+    # Two rows of $383 each; the total of the exact figures is $767.
+    assert two.count("| extra cost $383 |") == 2 and "an extra cost of $767 a month" in two
+    after = two.split("| Why it moves |", 1)[1].split("\n\n", 1)[1]
+    assert after.startswith(note + "\n")

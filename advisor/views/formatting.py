@@ -153,18 +153,25 @@ def rounding_note(costs: Iterable[ModeCost]) -> str | None:
     its own ($652.50 + $0 + $111.11 shows as $653 + $0 + $111, and its $763.61 as $764):
     "Each figure is rounded on its own, so a row can differ from its sum by $1." None where
     every row adds up (and for figures shown in words, which no one adds)."""
-    largest = Decimal(0)
-    for cost in costs:
-        parts = [money_shown(v) for v in (cost.tokens_usd, cost.infra_usd, cost.engineering_usd)]
-        total = money_shown(cost.total_usd)
-        if total is None or any(part is None for part in parts):
-            continue
-        # The sum a reader makes of the parts, to the step the monthly cost is shown in.
-        added = round_half_up(sum(part for part in parts if part is not None), money_step(abs(cost.total_usd)))
-        largest = max(largest, abs(added - total))
+    largest = max(
+        (rounding_gap((cost.tokens_usd, cost.infra_usd, cost.engineering_usd), cost.total_usd) for cost in costs),
+        default=Decimal(0),
+    )
     if not largest:
         return None
     return f"Each figure is rounded on its own, so a row can differ from its sum by ${largest.normalize():f}."
+
+
+def rounding_gap(parts: Iterable[float], total: float) -> Decimal:
+    """How far the sum a reader makes of ``parts`` as ``money`` shows them (each rounded on its
+    own, signs kept) is from ``total`` as shown, to the step the total is shown in: 0 where
+    they agree, or where a figure is shown in words, which no one adds."""
+    shown = [money_shown(part) for part in parts]
+    stated = money_shown(total)
+    if stated is None or any(part is None for part in shown):
+        return Decimal(0)
+    added = round_half_up(sum(part for part in shown if part is not None), money_step(abs(total)))
+    return abs(added - stated)
 
 
 def priced_models(pricing: PriceBasis) -> list[str]:

@@ -53,6 +53,7 @@ from .formatting import (
     money,
     move_words,
     percent,
+    rounding_gap,
     saving_cell,
     saving_or_extra,
     seconds,
@@ -1299,6 +1300,17 @@ def _report_context(
         f"{money(rates[0])} a person-week" if len(rates) == 1 else "each workload's rate a person-week"
     ) if rates else ""
     records = totals.get("decision_records")
+    # The moves' rows as a reader adds them up, against the totals the summary states (of the
+    # exact figures): the whole change, and its required and other shares where both are said.
+    savings = [m["saving_usd_per_month"] for m in moves]
+    sums = [(savings, totals["saving_usd_per_month"])]
+    if 0 < totals.get("required_moves", 0) < len(moves):
+        sums += [
+            ([m["saving_usd_per_month"] for m in moves if m.get("required")],
+             totals.get("required_moves_saving_usd_per_month", 0.0)),
+            ([m["saving_usd_per_month"] for m in moves if not m.get("required")],
+             totals.get("other_moves_saving_usd_per_month", 0.0)),
+        ]
     return {
         "basis": _basis_sentences(totals.get("basis") or {}, totals["workloads"], price_date),
         "review": {
@@ -1313,6 +1325,7 @@ def _report_context(
             "recommended": totals["recommended"],
             "current": totals["current"],
             "moves": [{**m, "saving": saving_cell(m["saving_usd_per_month"])} for m in moves],
+            "moves_rounded": bool(moves) and any(rounding_gap(rows, total) for rows, total in sums),
             "modes": [
                 {"mode": mode, "count": count, "already": totals.get("already_in_mode", {}).get(mode, 0),
                  "moving_in": totals.get("moving_in", {}).get(mode, 0),
