@@ -340,7 +340,7 @@ def test_review_risks_cite_their_documents_by_the_ids_the_assessment_gives(tmp_p
     assert set(data["sources"]) == set(cited)  # every id cited resolves, and the map holds no other
     for i in limit["source_ids"]:
         assert data["sources"][i] == agent["sources"][i]
-        assert data["sources"][i]["url"] in limit["detail"]  # the page the detail cites
+        assert data["sources"][i]["url"] not in limit["detail"]  # cited by its id, not in the detail
     for i in shutdown["source_ids"]:
         assert data["sources"][i] == reasoner["sources"][i]
     # The summary's risks are the rows' risks, ids and all.
@@ -728,3 +728,35 @@ def test_the_moves_say_so_when_their_rounded_rows_do_not_add_up_to_the_total(tmp
     assert two.count("| extra cost $383 |") == 2 and "an extra cost of $767 a month" in two
     after = two.split("| Why it moves |", 1)[1].split("\n\n", 1)[1]
     assert after.startswith(note + "\n")
+
+
+def test_a_rate_limit_risk_says_its_use_as_a_multiple_and_cites_its_page_once(tmp_path):
+    """Top risks read "peak needs 20x of the RPM limit (... <https://...>)" beside "peak needs
+    330% of the TPM limit (...)": two units, and the whole citation of the limits page in
+    each cell. The detail now says "2.9x the TPM limit" and whose limits at which tier; the
+    page is cited once, in the report's Sources, by a number in the cell (architect review F14)."""
+    import shutil
+
+    shutil.copy(ROOT / "examples" / "support-agent-tools.yaml", tmp_path)
+    write_workload(tmp_path, "reasoner.yaml", name="Reasoner", model="o3")  # shut down on 2026-12-11
+    result = review([tmp_path], rules=RULES, price_date=DATE)
+    (limit,) = [k for k in result.summary.risks if k.kind == "rate_limit" and k.workload == "Ticket resolution agent"]
+    assert limit.detail == "peak needs 2.9x the TPM limit (OpenAI gpt-5.4, tier-2)"
+    text = render_review(result)
+    risks = text.split("### Top risks", 1)[1].split("## Workloads", 1)[0]
+    sources = list(result.sources.values())
+    # Numbered in the order of the review's sources: o3's limits, gpt-5.4's, o3's shutdown (two).
+    assert sources[1].url == "https://developers.openai.com/api/docs/models/gpt-5.4"
+    assert "| peak needs 3.7x the TPM limit (OpenAI o3, tier-1) [1] |" in risks
+    assert "| peak needs 2.9x the TPM limit (OpenAI gpt-5.4, tier-2) [2] |" in risks
+    assert "after the price date [3, 4] |" in risks
+    assert "http" not in risks and "%" not in risks
+    assert "A number in brackets is a document the figures rest on: see [Sources](#sources)." in risks
+    listed = text.split("\n## Sources\n", 1)[1]
+    assert f"\n2. {sources[1].title}, read {sources[1].as_of}: <{sources[1].url}>\n" in listed
+    assert listed.count("\n4. ") == 1 and "\n5. " not in listed
+    # A review whose risks cite nothing has no Sources.
+    (tmp_path / "quiet").mkdir()
+    quiet = write_workload(tmp_path / "quiet", "q.yaml", name="Quiet", current_mode="sync")
+    plain = render_review(review([quiet], rules=RULES, price_date=DATE))
+    assert "| Risk |" in plain and "## Sources" not in plain and "[Sources]" not in plain

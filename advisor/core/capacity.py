@@ -177,6 +177,17 @@ _NONE_KNOWN = "none known ({why})"
 PROFILE_LIMITS = "profile rate_limits"
 
 
+def limits_label(limits_source: str) -> str:
+    """The limits a peak is checked against, without the citation of the page they are read
+    from (a ``limits_source`` of a Capacity or a ModelCapacity): "OpenAI gpt-5.4, tier-1" for
+    the catalogue's at an account tier, "the workload's rate_limits", or why none is known."""
+    if limits_source == PROFILE_LIMITS:
+        return "the workload's rate_limits"
+    if limits_source.startswith(_NONE_KNOWN.split("{why}")[0]):
+        return limits_source
+    return limits_source.split(": ", 1)[0]  # "{provider} {model}, {tier}: {its page}" (_catalogue_limits)
+
+
 def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_tier: str | None) -> _Limits:
     tier, tier_assumption = provider_tier(catalogue, provider, given_tier)
     key = ("limits", provider, model_id, tier)

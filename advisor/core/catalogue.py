@@ -38,6 +38,8 @@ _STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=Tr
 _NAME = r"^[a-z0-9][a-z0-9_.:@/-]{0,119}$"
 _DATE_SUFFIX = re.compile(r"(?:-\d{4}-\d{2}-\d{2}|-\d{8}|@\d{8})$")
 _PREFIX_END = "-@:"
+# How a source's date is said, by its kind: "read 2026-11-26", "copied 2026-08-12".
+CITED_AS = {"page": "dated", "transcription": "copied", "read": "read", "measured": "measured", "seed": "as of"}
 
 Sources = str | list[str]
 
@@ -417,9 +419,8 @@ class Catalogue:
 
     def _cite_one(self, key: str) -> str:
         source = self.data.sources[key]
-        when = {"page": "dated", "transcription": "copied", "read": "read", "measured": "measured", "seed": "as of"}
         # No parentheses: a view puts a citation in its own, and they would nest.
-        text = f"{source.title}, {when[source.kind]} {source.as_of}"
+        text = f"{source.title}, {CITED_AS[source.kind]} {source.as_of}"
         return f"{text}: {source.url}" if source.url else text
 
     def models_of(self, provider: str) -> Iterator[tuple[str, ModelSpec]]:

@@ -30,8 +30,8 @@ from advisor.core.assessment import (
     latency_miss_on_stand_in,
     missed_on_stand_in,
 )
-from advisor.core.capacity import PROFILE_LIMITS, Capacity
-from advisor.core.catalogue import Catalogue
+from advisor.core.capacity import PROFILE_LIMITS, Capacity, limits_label
+from advisor.core.catalogue import CITED_AS, Catalogue
 from advisor.core.citation import SourceInfo, source_map
 from advisor.core.cost import ModeCost, cache_writes_unpriced
 from advisor.core.errors import AdvisorError, InputError, each
@@ -57,6 +57,7 @@ from .formatting import (
     saving_cell,
     saving_or_extra,
     seconds,
+    times,
 )
 from .json_output import dump_json
 
@@ -444,8 +445,11 @@ def _risk_figures(
         "days_to_shutdown": "no shutdown announced" if days is None else f"{days:g} day{'' if days == 1 else 's'}",
         "shutdown_date": "none announced" if days is None else (price_date + datetime.timedelta(days=days)).isoformat(),
         "peak_use": percent(1 - cap.headroom) if cap.headroom is not None else "unknown",
+        # The same use as a multiple ("3.3x"), as recommend and the record say it.
+        "peak_times": times(1 - cap.headroom) if cap.headroom is not None else "unknown",
         "tighter_limit": _tighter_limit(cap),
         "limits_source": cap.limits_source,
+        "limits": limits_label(cap.limits_source),  # whose limits at which tier, not the page they cite
         "current_mode": current_mode or "none",
         "end_to_end_p95": seconds(lat.end_to_end_p95_s, extra),
         "latency_budget": budget_seconds(lat.latency_budget_s, extra, budget_lines),
@@ -454,7 +458,7 @@ def _risk_figures(
 
 # The figures a risk's detail may name that rest on a cited document: the catalogue's rate
 # limits (and its page, ``limits_source``) and the provider's announcement of a shutdown.
-_LIMIT_FIGURES = frozenset({"peak_use", "tighter_limit", "limits_source"})
+_LIMIT_FIGURES = frozenset({"peak_use", "peak_times", "tighter_limit", "limits_source", "limits"})
 _SHUTDOWN_FIGURES = frozenset({"shutdown_model", "days_to_shutdown", "shutdown_date"})
 
 
@@ -1146,7 +1150,7 @@ class ReviewRun:
             {**tally.head(len(self.errors)), **tally.amounts(), **tally.tail()},
             [dict(zip(_MOVE_FIELDS, move, strict=True)) for move in tally.sorted_moves()],
             [dict(zip(_RISK_FIELDS, risk, strict=True)) for risk in risks[:TOP_RISKS]], len(risks),
-            [_decision_cell(d.model_dump(), base) for d in self._unmatched()],
+            [_decision_cell(d.model_dump(), base) for d in self._unmatched()], tally.sources(),
         )
         del risks
         context["rows"] = lines
@@ -1265,7 +1269,7 @@ def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, 
         r.advisor_version, r.ruleset, r.price_date, r.decisions_dir, r.rules,
         s.model_dump(exclude={"moves", "risks"}), [m.model_dump() for m in s.moves],
         [k.model_dump() for k in s.risks[:TOP_RISKS]], len(s.risks),
-        [_decision_cell(d.model_dump(), base) for d in r.unmatched_decisions],
+        [_decision_cell(d.model_dump(), base) for d in r.unmatched_decisions], r.sources,
     )
     context["rows"] = [_workload_line(row.model_dump(), base, decisions) for row in r.workloads]
     context["errors"] = [e.model_dump() for e in r.errors]
@@ -1284,6 +1288,7 @@ def _report_context(
     top_risks: Sequence[Mapping[str, Any]],
     risk_count: int,
     unmatched: Sequence[Markup] = (),
+    sources: Mapping[str, SourceInfo] | None = None,
 ) -> dict[str, Any]:
     """What the template prints around the workloads' lines: ``totals`` are the summary's
     counts and amounts (``ReviewSummary`` data without its moves and risks), ``moves`` its
@@ -1300,6 +1305,9 @@ def _report_context(
         f"{money(rates[0])} a person-week" if len(rates) == 1 else "each workload's rate a person-week"
     ) if rates else ""
     records = totals.get("decision_records")
+    # Every document a risk cites, once, numbered: a risk's detail gives the numbers.
+    cited = list((sources or {}).items())
+    numbers = {key: n for n, (key, _) in enumerate(cited, 1)}
     # The moves' rows as a reader adds them up, against the totals the summary states (of the
     # exact figures): the whole change, and its required and other shares where both are said.
     savings = [m["saving_usd_per_month"] for m in moves]
@@ -1371,13 +1379,26 @@ def _report_context(
             "existing": existing,
             "new_workloads": totals["new_workloads"],
             "new_monthly": _usd(totals["new_monthly_usd"]),
-            "risks": top_risks,
+            "risks": [
+                {**k, "refs": ", ".join(str(numbers[i]) for i in k.get("source_ids", ()) if i in numbers)}
+                for k in top_risks
+            ],
             "more_risks": max(0, risk_count - TOP_RISKS),
             "none_found": ", ".join(spec.none for spec in rules.header.review_risks),
         },
+        "sources": [_source_words(info) for _, info in cited],
         # The pie's slices: a code block is not Markdown, so nothing in it is escaped.
         "pie": [Markup(f'    "{mode}" : {count}') for mode, count in totals["recommended"].items() if count],
     }
+
+
+def _source_words(info: SourceInfo) -> str:
+    """A document as a reader checks it, as the catalogue cites it: "OpenAI: Rate limits,
+    read 2026-11-25: https://..."; a rule set's document by its title."""
+    text = info.title
+    if info.as_of:
+        text += f", {CITED_AS.get(info.kind or '', 'as of')} {info.as_of}"
+    return f"{text}: {info.url}" if info.url else text
 
 
 def _for_each(counts: Mapping[str, int], total: int, words: Callable[[str, int], str] | None = None) -> str:
