@@ -760,3 +760,39 @@ def test_a_rate_limit_risk_says_its_use_as_a_multiple_and_cites_its_page_once(tm
     quiet = write_workload(tmp_path / "quiet", "q.yaml", name="Quiet", current_mode="sync")
     plain = render_review(review([quiet], rules=RULES, price_date=DATE))
     assert "| Risk |" in plain and "## Sources" not in plain and "[Sources]" not in plain
+
+
+def test_the_why_column_gives_the_rules_title_and_its_text_once_below_the_table(tmp_path, capsys):
+    """The Workloads table's Why cells repeated the same 400-character rule sentence dozens of
+    times. A cell gives the headline rule's title, then what is particular to the row (not
+    feasible, at risk, the move's extra cost); each rule's sentence is said once, in "Why, in
+    full". The JSON's reason is unchanged (architect review F13)."""
+    import shutil
+
+    for name in ("nightly-ticket-triage.yaml", "nightly-content-audit.yaml", "voice-assistant.yaml",
+                 "gray-zone-30s.yaml"):
+        shutil.copy(ROOT / "examples" / name, tmp_path)
+    result = review([tmp_path], rules=RULES, price_date=DATE)
+    rows = {Path(r.file).name: r for r in result.workloads}
+    triage, audit = rows["nightly-ticket-triage.yaml"], rows["nightly-content-audit.yaml"]
+    assert triage.headline_rule == audit.headline_rule == "ux-no-one-waiting"
+    rule = RULES.rule("ux-no-one-waiting")
+    assert triage.reason == audit.reason and triage.reason.startswith("No one is on the other end")
+    text = render_review(result)
+    table, below = text.split("## Workloads", 1)[1].split("### Why, in full", 1)
+    cells = {Path(c[1].strip("` ")).name: c[3].strip()
+             for c in (line.split(" | ") for line in table.splitlines() if " → " in line)}
+    assert cells["nightly-content-audit.yaml"].startswith(f"{rule.spec.title}. Batch is at risk against the budget: ")
+    assert cells["voice-assistant.yaml"].startswith("Conversations and inline edits stream. Not feasible as specified: ")
+    assert cells["gray-zone-30s.yaml"].endswith(". (The move is an extra cost of $383 a month: its build adds $333 a"
+                                                " month (amortised over 36 months; today's is paid) and its"
+                                                " infrastructure $50.00.)")
+    assert triage.reason not in table
+    assert text.count(triage.reason) == 1
+    assert f"- **{rule.spec.title}** (`ux-no-one-waiting`): {triage.reason}\n" in below
+    items = [line for line in below.splitlines() if line.startswith("- **")]
+    assert len(items) == len({r.headline_rule for r in result.workloads}) == 3
+    code, out, _ = run_cli(capsys, "review", str(tmp_path), "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 0
+    assert [(w["reason"], w["headline_rule"]) for w in json.loads(out)["workloads"]] == [
+        (r.reason, r.headline_rule) for r in result.workloads]

@@ -651,21 +651,29 @@ def headline_rule(ruleset: RuleSet, evaluation: Evaluation) -> str | None:
     for the recommended mode (``speaks_for``), else the most decisive (``decided_by`` keeps
     its order: a rule that rules out a better-scoring mode stays first there, but said
     under the verdict it would explain why another mode lost, not why this one won)."""
-    decisive = evaluation.decided_by
-    winner = evaluation.recommendation
+    return headline_rule_of(ruleset, evaluation.decided_by, evaluation.recommendation)
+
+
+def headline_rule_of(ruleset: RuleSet, decisive: Sequence[str], winner: Mode) -> str | None:
+    """``headline_rule`` from the deciding rules (in their order) and the recommended mode."""
     for rule_id in decisive:
         if speaks_for(ruleset, ruleset.rule(rule_id), winner):
             return rule_id
     return decisive[0] if decisive else None
 
 
+def headline(ruleset: RuleSet, evaluation: Evaluation) -> tuple[str | None, str]:
+    """The headline rule (None: no rule decided) and ``headline_reason``, worked out once."""
+    rule_id = headline_rule(ruleset, evaluation)
+    if rule_id is not None:
+        return rule_id, first_sentence(ruleset.rule(rule_id).spec.because)
+    return None, f"{ruleset.header.modes[evaluation.recommendation].name} scores highest with no rule against it."
+
+
 def headline_reason(ruleset: RuleSet, evaluation: Evaluation) -> str:
     """Why, in one sentence: the headline rule's first sentence (its full ``because``, which
     may go on to say how the sources were reconciled, stays with the fired rule)."""
-    rule_id = headline_rule(ruleset, evaluation)
-    if rule_id is not None:
-        return first_sentence(ruleset.rule(rule_id).spec.because)
-    return f"{ruleset.header.modes[evaluation.recommendation].name} scores highest with no rule against it."
+    return headline(ruleset, evaluation)[1]
 
 
 # Worked out when first read (Assessment.trace, .what_would_change, .levers).

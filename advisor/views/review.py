@@ -25,7 +25,8 @@ from pydantic import BaseModel, ConfigDict, PrivateAttr
 from advisor.core.assessment import (
     Assessment,
     RuleSetInfo,
-    headline_reason,
+    headline,
+    headline_rule_of,
     infeasible_reason_of,
     latency_miss_on_stand_in,
     missed_on_stand_in,
@@ -158,6 +159,8 @@ class ReviewRow(BaseModel):
     p95_basis: str = "estimated"
     rate_limit_tiers: list[str] = []
     cache_writes_unpriced: bool = False
+    # The rule ``reason`` is the first sentence of (its headline rule; None: no rule decided).
+    headline_rule: str | None = None
 
 
 class ReviewMove(BaseModel):
@@ -567,6 +570,7 @@ def _row(
     why_not_current: Callable[[], tuple[Sequence[str], Sequence[str]]] | None = None,
     *,
     price_basis: tuple[str, str, bool] = ("", "", False),
+    headline_rule: str | None = None,
 ) -> dict[str, Any]:
     """One workload's row as data: what ``ReviewRow(**row).model_dump(mode="json")`` gives,
     key for key (a review too large to keep writes it as it is). ``why_not_current``: the
@@ -640,6 +644,7 @@ def _row(
         "p95_basis": _p95_basis(lat),
         "rate_limit_tiers": _limit_tiers(cap, ruleset.catalogue),
         "cache_writes_unpriced": price_basis[2],
+        "headline_rule": headline_rule,
     }
 
 
@@ -693,6 +698,7 @@ def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[Decis
         a.pricing.amortisation_months, a.pricing.batch_breakeven_requests_per_month, a.capacity, a.latency, a.facts,
         file, ruleset, decisions, a.price_date, a.pricing.usd_per_person_week, on_stand_in, why_not_current,
         price_basis=(a.pricing.data_version, a.pricing.batch_source, cache_writes_unpriced(a.pricing.steps)),
+        headline_rule=headline_rule_of(ruleset, a.decided_by, a.recommendation),
     ))
 
 
@@ -1050,17 +1056,17 @@ class ReviewRun:
             profiles = each(parse_profile, each(parse_yaml, texts, names), names)
             situations = situate_each(profiles, ruleset, when)
             evaluations = each(lambda situation: ruleset.evaluate(situation.facts), situations)
-            reasons = each(lambda evaluation: headline_reason(ruleset, evaluation), evaluations)
+            heads = each(lambda evaluation: headline(ruleset, evaluation), evaluations)
             rows = []
-            for done, (file, name, profile, situation, evaluation, reason) in enumerate(
-                zip(batch, names, profiles, situations, evaluations, reasons, strict=True), start + 1
+            for done, (file, name, profile, situation, evaluation, head) in enumerate(
+                zip(batch, names, profiles, situations, evaluations, heads, strict=True), start + 1
             ):
-                if isinstance(reason, AdvisorError):
-                    self.errors.append(ReviewError(file=name, error=_describe(reason, file)))
+                if isinstance(head, AdvisorError):
+                    self.errors.append(ReviewError(file=name, error=_describe(head, file)))
                 else:
                     costs = situation.costs
                     rows.append(_row(
-                        profile, evaluation.recommendation, reason,
+                        profile, evaluation.recommendation, head[1],
                         infeasible_reason_of(ruleset, evaluation, situation.latency),
                         evaluation.decided_by, costs.modes,
                         costs.amortisation_months, costs.batch_breakeven_requests_per_month, situation.capacity,
@@ -1071,6 +1077,7 @@ class ReviewRun:
                         functools.partial(_why_not, evaluation, profile.current_mode),
                         price_basis=(costs.data_version, situation.card.batch_source,
                                      cache_writes_unpriced(costs.steps)),
+                        headline_rule=head[0],
                     ))
                 if self.progress is not None:
                     self.progress(done, len(files))
@@ -1140,9 +1147,12 @@ class ReviewRun:
         decisions = self.decisions_dir is not None
         tally = _Tally(self.ruleset, self.records)
         lines = []
+        why: dict[str, str] = {}  # each headline rule's reason, once (no more than the rules)
         for row in self.rows():
             tally.add(row)
-            lines.append(_workload_line(row, base, decisions))
+            lines.append(_workload_line(row, base, decisions, self.ruleset))
+            if row["headline_rule"] is not None:
+                why.setdefault(row["headline_rule"], row["reason"])
         head = self._head()
         risks = tally.sorted_risks()
         context = _report_context(
@@ -1154,6 +1164,7 @@ class ReviewRun:
         )
         del risks
         context["rows"] = lines
+        context["why"] = _why_in_full(why, self.ruleset)
         context["errors"] = [e.model_dump() for e in self.errors]
         context["skipped"] = [e.model_dump() for e in self.skipped]
         from .templates import environment
@@ -1212,9 +1223,30 @@ def _link_target(path: str, base: Path | None) -> str:
     return urllib.parse.quote(target.as_posix())
 
 
-def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool) -> Markup:
+def _rule_title(ruleset: RuleSet, rule_id: str) -> str:
+    try:
+        return ruleset.rule(rule_id).spec.title
+    except KeyError:  # a row made under another rule set: its id says which rule
+        return rule_id
+
+
+def _as_sentence(title: str) -> str:
+    """A rule's title as the first sentence of a cell: "Minutes to an hour is async."."""
+    return title if title.endswith((".", "!", "?")) else title + "."
+
+
+def _why_in_full(why: Mapping[str, str], ruleset: RuleSet) -> list[dict[str, str]]:
+    """Each headline rule of the Workloads table, once, in the order the table first gives
+    it: its title, its id and its reason in full (what the rows' ``reason`` says)."""
+    return [
+        {"title": _rule_title(ruleset, rule_id), "id": rule_id, "reason": reason} for rule_id, reason in why.items()
+    ]
+
+
+def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool, ruleset: RuleSet) -> Markup:
     """A workload's line of the report's Workloads table (``ReviewRow`` data in), Markdown
-    already: the template's ``workload_line`` escapes its free text."""
+    already: the template's ``workload_line`` escapes its free text. Its Why is the headline
+    rule's title, its text given once below the table (``_why_in_full``)."""
     from markupsafe import Markup
 
     # The monthly costs leave out the reasoning of a model that reasons (no reasoning_tokens given).
@@ -1225,7 +1257,9 @@ def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool) -
         "current": row["current_mode"] or "new",
         "recommendation": row["recommendation"],
         "moves": row["moves"],
-        "reason": row["reason"],
+        "reason": row["reason"] if row.get("headline_rule") is None else _as_sentence(
+            _rule_title(ruleset, row["headline_rule"])
+        ),
         "infeasible_reason": row["infeasible_reason"],
         "today": _usd(row["current_monthly_usd"]) + (unpriced if row["current_monthly_usd"] is not None else ""),
         "recommended": _usd(row["recommended_monthly_usd"]) + unpriced,
@@ -1271,7 +1305,12 @@ def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, 
         [k.model_dump() for k in s.risks[:TOP_RISKS]], len(s.risks),
         [_decision_cell(d.model_dump(), base) for d in r.unmatched_decisions], r.sources,
     )
-    context["rows"] = [_workload_line(row.model_dump(), base, decisions) for row in r.workloads]
+    context["rows"] = [_workload_line(row.model_dump(), base, decisions, r.rules) for row in r.workloads]
+    why: dict[str, str] = {}
+    for row in r.workloads:
+        if row.headline_rule is not None:
+            why.setdefault(row.headline_rule, row.reason)
+    context["why"] = _why_in_full(why, r.rules)
     context["errors"] = [e.model_dump() for e in r.errors]
     context["skipped"] = [e.model_dump() for e in r.skipped]
     return context
