@@ -62,12 +62,11 @@ from .formatting import (
 )
 from .json_output import dump_json
 
-if TYPE_CHECKING:
-    from advisor.core.engine import Evaluation
 if TYPE_CHECKING:  # the Markdown report's and the decision records' modules load when used:
     # a JSON review without --decisions needs neither Jinja2 nor the records' parsers
     from markupsafe import Markup
 
+    from advisor.core.engine import Evaluation
     from advisor.records.verify import VerifyResult
 
 TEMPLATE = "review.md.j2"
