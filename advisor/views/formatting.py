@@ -485,7 +485,7 @@ def rule_role(a: Assessment, rule: FiredRule) -> str:
     for m in effect.pays_its_way:
         if any(m == e.mode and rule.id in e.rules for e in a.excluded):
             parts.append(f"rules out {modes[m].label}: it costs no less than the mode it would replace")
-        elif m not in excluded:
+        elif m == a.recommendation:  # checked only where it would be recommended: it paid its way
             parts.append(f"finds that {modes[m].label} costs less than the mode it would replace")
     if a.recommendation in effect.checklist:
         parts.append(f"adds to the checklist of {modes[a.recommendation].label}")
