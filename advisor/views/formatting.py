@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 # One set of number formatters for the core's sentences and the views (the core's are the
 # lower layer); the views read them from here.
@@ -88,16 +88,28 @@ def budget_words(a: Assessment, extra: int | None = None) -> str:
     return budget_seconds(a.workload.latency_budget_s, digits, budget_lines(a))
 
 
+def window_outlasts_budget(
+    recommendation: Mode, facts: Mapping[str, Any], budget: float, calls: int, lines: tuple[float, ...],
+    usual_s: float | None,
+) -> str | None:
+    """Where batch is recommended with a budget shorter than the provider's window (the fact
+    ``batch_window_s``, absent where there is no batch API), the words that say when its results
+    come against the budget; else None. An assessment's views (``batch_window_risk``) and the
+    review's rows, which keep no assessment, both say it so."""
+    window = facts.get("batch_window_s")
+    if recommendation != "batch" or window is None or budget >= window:
+        return None
+    return batch_window_words(window, budget, calls, extra=budget_digits(facts), lines=lines, usual_s=usual_s)
+
+
 def batch_window_risk(a: Assessment) -> str | None:
     """Where batch is recommended with a budget shorter than the provider's window (a risk the
     rule set accepts from an hour on, with an alert on the checklist), the words that say so;
     else None."""
-    window = a.facts.get("batch_window_s")
-    budget = a.workload.latency_budget_s
-    if a.recommendation != "batch" or not a.pricing.batch_available or window is None or budget >= window:
+    words = window_outlasts_budget(a.recommendation, a.facts, a.workload.latency_budget_s, a.latency.calls,
+                                   budget_lines(a), usual_batch(a))
+    if words is None:
         return None
-    words = batch_window_words(window, budget, a.latency.calls, extra=budget_digits(a.facts), lines=budget_lines(a),
-                               usual_s=usual_batch(a))
     return f"{words} (the checklist has an alert for a batch still running as the budget runs out)"
 
 
@@ -436,8 +448,10 @@ def measured_sentence(evidence: Evidence, name: Callable[[str], str] = repr) -> 
     )
 
 
-def _listed(labels: list[str]) -> str:
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+def listed(items: Iterable[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    named = list(items)
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
 def rule_role(a: Assessment, rule: FiredRule) -> str:
@@ -463,7 +477,7 @@ def rule_role(a: Assessment, rule: FiredRule) -> str:
                                  ("ruled out", ", which is ruled out", ", which are ruled out")):
             labels = [modes[m].label for m in chosen if state(m) == which]
             if labels:
-                phrases.append(_listed(labels) + (one if len(labels) == 1 else more))
+                phrases.append(listed(labels) + (one if len(labels) == 1 else more))
         if len(phrases) == 1:
             return phrases[0]
         last = ", and for " if len(phrases) > 2 or ", which" in phrases[0] else " and for "  # a clause closes first
@@ -471,16 +485,16 @@ def rule_role(a: Assessment, rule: FiredRule) -> str:
 
     parts: list[str] = []
     if rule.exclude:
-        parts.append("rules out " + _listed([modes[m].label for m in rule.exclude]))
+        parts.append("rules out " + listed([modes[m].label for m in rule.exclude]))
     missing = [modes[m].label for m in rule.unmet if m in unmet]
     if missing:
-        parts.append(_listed(missing) + (" misses its contract" if len(missing) == 1 else " miss their contracts"))
+        parts.append(listed(missing) + (" misses its contract" if len(missing) == 1 else " miss their contracts"))
     favoured = [m for m in MODES if rule.scores.get(m, 0.0) > 0 and m not in rule.exclude]
     disfavoured = [m for m in MODES if rule.scores.get(m, 0.0) < 0 and m not in rule.exclude]
     if favoured:
         parts.append("weighed for " + weighed(favoured))
     if disfavoured:
-        parts.append(("against " if favoured else "weighed against ") + _listed([modes[m].label for m in disfavoured]))
+        parts.append(("against " if favoured else "weighed against ") + listed([modes[m].label for m in disfavoured]))
     effect = a.rules.rule(rule.id).spec.effect
     for m in effect.pays_its_way:
         if any(m == e.mode and rule.id in e.rules for e in a.excluded):
@@ -491,7 +505,7 @@ def rule_role(a: Assessment, rule: FiredRule) -> str:
         parts.append(f"adds to the checklist of {modes[a.recommendation].label}")
     shown = [p.name for p in a.patterns if rule.id in p.rules]
     if shown:
-        parts.append("suggests " + _listed(shown))
+        parts.append("suggests " + listed(shown))
     what = "; ".join(parts)
     if rule.id in a.decided_by:
         return f"decisive: {what}" if what else "decisive"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from advisor.core.capacity import Capacity, ModelCapacity
 from advisor.core.catalogue import Catalogue
 
-from .formatting import count, headroom_words, percent, seconds, times
+from .formatting import count, headroom_words, listed, percent, seconds, times
 
 
 def _token_and_call_uses(
@@ -50,8 +50,7 @@ def over_their_limits(cap: Capacity) -> list[ModelCapacity]:
 def over_limits_named(cap: Capacity) -> str:
     """Each model over its limits, worst first, as a sentence names them: "gpt-5.4 (2.9x its
     limit) and gpt-5.5 (1.9x its limit)"."""
-    named = [f"{m.model} ({times(m.utilisation or 0.0)} its limit)" for m in over_their_limits(cap)]
-    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return listed(f"{m.model} ({times(m.utilisation or 0.0)} its limit)" for m in over_their_limits(cap))
 
 
 def _model_uses(m: ModelCapacity) -> list[str]:
@@ -130,8 +129,7 @@ _LIMIT_FIELDS = {
 def limit_fields(cap: Capacity) -> str:
     """The workload fields in which to state the account's limits for the model whose limits
     bind, as its provider sets them: "rate_limits.rpm and rate_limits.tpm"."""
-    names = [f"rate_limits.{name}" for name in _LIMIT_FIELDS.get(cap.token_limit, _LIMIT_FIELDS["combined"])]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return listed(f"rate_limits.{name}" for name in _LIMIT_FIELDS.get(cap.token_limit, _LIMIT_FIELDS["combined"]))
 
 
 def limits_page(cap: Capacity, catalogue: Catalogue, provider: str) -> str:

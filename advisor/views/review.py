@@ -40,13 +40,14 @@ from advisor.core.files import FileFinder, folder_problem
 from advisor.core.latency import LatencyEstimate
 from advisor.core.policy import fill, named_in_order
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
-from advisor.core.provider import batch_window_words, shutdown_source_ids, usual_batch_s
+from advisor.core.provider import shutdown_source_ids, usual_batch_s
 from advisor.core.rules import HEADER_FILE, RuleSet, load_rules
 from advisor.core.situation import price_date_or_today, situate_each
 from advisor.core.steps import work_steps
 from advisor.core.version import __version__
 from advisor.core.yamlio import parse_yaml, read_yaml_text
 
+from .formatting import AT_RISK as AT_RISK_WORDS
 from .formatting import (
     batch_source_words,
     budget_digits,
@@ -59,6 +60,7 @@ from .formatting import (
     saving_or_extra,
     seconds,
     times,
+    window_outlasts_budget,
 )
 from .json_output import dump_json
 
@@ -506,7 +508,7 @@ def _risks(
 # and a feasible batch whose window outlasts the budget. Listed before the rule set's last kind
 # (a shutdown to come), after its kinds of today.
 NOT_FEASIBLE = ("not_feasible", "not feasible as specified")
-AT_RISK = ("batch_at_risk", "batch at risk against the budget")
+AT_RISK = ("batch_at_risk", f"batch {AT_RISK_WORDS}")
 
 
 def _removed(kind: str, recommendation: Mode, feasible: bool) -> bool | None:
@@ -585,13 +587,10 @@ def _row(
     feasible = infeasible_reason is None
     risks = _risks(facts, cap, lat, w, file, ruleset, price_date)
     # A feasible batch whose window outlasts the budget (as recommend says it: at risk).
-    window = facts.get("batch_window_s")
-    at_risk_reason = None
-    if recommendation == "batch" and feasible and window is not None and w.latency_budget_s < window:
-        at_risk_reason = batch_window_words(
-            window, w.latency_budget_s, lat.calls, extra=budget_digits(facts),
-            lines=ruleset.thresholds("latency_budget_s"), usual_s=usual_batch_s(ruleset.catalogue, w.provider),
-        )
+    at_risk_reason = window_outlasts_budget(
+        recommendation, facts, w.latency_budget_s, lat.calls, ruleset.thresholds("latency_budget_s"),
+        usual_batch_s(ruleset.catalogue, w.provider),
+    ) if feasible else None
     added = [(NOT_FEASIBLE, infeasible_reason), (AT_RISK, at_risk_reason)]
     for (kind, label), detail in added:
         if detail is not None:

@@ -6,7 +6,6 @@ written twice.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from advisor.core.profile import MODES
 from advisor.core.rules import Rule, RuleSet, load_rules
 from advisor.core.yamlio import dump_yaml
 
-from .formatting import number
+from .formatting import listed, number
 from .markdown import cell, code, inline
 from .sources import cite
 
@@ -65,15 +64,15 @@ def describe_effect(ruleset: RuleSet, rule: Rule) -> str:
     for mode, said in effect.score_reasons.items():
         parts.append(f"says of {code(mode)}, as its pro or con: {inline(said)}")
     if effect.require:
-        others = _and(code(m) for m in MODES if m != effect.require)
+        others = listed(code(m) for m in MODES if m != effect.require)
         parts.append(f"requires {code(effect.require)} (excludes {others})")
     elif effect.exclude:
-        parts.append(f"excludes {_and(code(m) for m in effect.exclude)}")
+        parts.append(f"excludes {listed(code(m) for m in effect.exclude)}")
     if effect.unmet:
         their = "its" if len(effect.unmet) == 1 else "their"
-        parts.append(f"marks {_and(code(m) for m in effect.unmet)} as missing {their} contract (unmet)")
+        parts.append(f"marks {listed(code(m) for m in effect.unmet)} as missing {their} contract (unmet)")
     if effect.pays_its_way:
-        modes = _and(code(m) for m in effect.pays_its_way)
+        modes = listed(code(m) for m in effect.pays_its_way)
         parts.append(f"excludes {modes} where it costs no less a month than the mode it would replace")
     if effect.reason.strip():
         parts.append(f"says why: {inline(' '.join(effect.reason.split()))}")
@@ -83,12 +82,6 @@ def describe_effect(ruleset: RuleSet, rule: Rule) -> str:
         pattern = ruleset.pattern(pattern_id)
         parts.append(f"suggests the pattern {inline(pattern.name)} ({code(pattern_id)})")
     return " ".join(_sentence(part) for part in parts)
-
-
-def _and(items: Iterable[str]) -> str:
-    """"a", "a and b", "a, b and c"."""
-    listed = list(items)
-    return listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
 
 
 def _sentence(text: str) -> str:
