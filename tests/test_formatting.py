@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 import advisor
 from advisor.core.cost import ModeCost
-from advisor.views.formatting import in_a_sentence, money, percent, rounding_note, tradeoff_in_words
+from advisor.views.formatting import (
+    difference_as_shown,
+    in_a_sentence,
+    money,
+    percent,
+    rounding_note,
+    tradeoff_in_words,
+)
 
 from .conftest import EXAMPLES, PRICE_DATE, RETIRING
 
@@ -193,6 +200,26 @@ def test_a_cost_row_that_misses_its_sum_by_a_rounding_is_said_once() -> None:
     )
     assert rounding_note([_cost(60.004, 40.001, 0)]) is None  # $60.00 + $40.00 = 100.005: $100
     assert rounding_note([_cost(2e12, 1, 1)]) is None  # in trillions: words no one adds up
+
+
+def test_a_difference_between_two_amounts_is_the_one_a_reader_works_out_from_them() -> None:
+    """The board read "saving $65.28" beside $550 and $615: a difference is of the amounts as
+    shown, unless they show alike (then the exact one, which is still a difference)."""
+    assert difference_as_shown(615.28, 550.0) == 65.0 and money(difference_as_shown(615.28, 550.0)) == "$65.00"
+    assert difference_as_shown(324.2, 147.51) == 176.0  # "$324" less "$148"
+    assert difference_as_shown(120.3, 95.5) == 24.5  # "$120" less "$95.50"
+    assert difference_as_shown(615.28, 615.1) == pytest.approx(0.18)  # both "$615"
+    assert difference_as_shown(550.0, 615.28) == -65.0  # an extra cost
+    assert difference_as_shown(2e12, 1.0) == 2e12 - 1.0  # in trillions: words, the exact figure
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.floats(0, 1e13, allow_nan=False), st.floats(0, 1e13, allow_nan=False))
+def test_a_difference_as_shown_never_turns_a_saving_into_an_extra_cost(first: float, second: float) -> None:
+    """Rounding each amount on its own may shrink a difference to the figures' step, never
+    flip its sign or make one where there is none."""
+    shown = difference_as_shown(first, second)
+    assert (shown > 0) == (first > second) and (shown < 0) == (first < second)
 
 
 def test_the_contract_review_cost_table_says_its_rows_are_rounded_on_their_own() -> None:

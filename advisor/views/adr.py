@@ -45,6 +45,7 @@ from .formatting import (
     calls_p95,
     count,
     decisive_first,
+    difference_as_shown,
     headroom_words,
     levers_note,
     measured_sentence,
@@ -697,7 +698,7 @@ def _saving(a: Assessment) -> str | None:
     option that meets its contract; with the amortisation where the saving rests on a build
     spread over months (how long the build takes to pay back). None: no saving.
 
-    "it costs $65.28 a month less than today's synchronous call ($550 against $615), with its
+    "it costs $65 a month less than today's synchronous call ($550 against $615), with its
     build amortised over 36 months: its $8,000 build pays back in 28 months"."""
     mode, today, modes = a.recommendation, a.workload.current_mode, a.rules.header.modes
     if today is not None:
@@ -719,7 +720,9 @@ def _saving(a: Assessment) -> str | None:
     whom = f"today's {noun}" if other == today else f"a {noun}, the cheapest other option that meets its contract"
     if other != today and noun[0] in "aeiou":
         whom = "an" + whom[1:]
-    said = (f"it costs {money(saving)} a month less than {whom} ({money(chosen.total_usd)} against"
+    # The saving as the reader works it out from the two amounts shown beside it.
+    shown = difference_as_shown(compared.total_usd, chosen.total_usd)
+    said = (f"it costs {money(shown)} a month less than {whom} ({money(chosen.total_usd)} against"
             f" {money(compared.total_usd)})")
     # The saving rests on the build spread over months where the chosen option takes more to
     # build than the one it is set against (today's build is paid): how long it takes to pay back.
@@ -1011,7 +1014,10 @@ def record_context(
         "mode_phrases": {m: modes[m].phrase for m in MODES},
         "costs": [
             {**to_jsonable_python(a.costs[m]), "label": modes[m].label, "chosen": m == mode,
-             "current": m == a.workload.current_mode}
+             "current": m == a.workload.current_mode,
+             # Against today as a reader works it out from the two monthly costs shown.
+             "saving_as_shown_usd": None if a.workload.current_mode is None else difference_as_shown(
+                 a.costs[a.workload.current_mode].total_usd, a.costs[m].total_usd)}
             for m in MODES
         ],
         # The line under the cost table where a row's figures as shown miss its total (None: none does).

@@ -279,6 +279,17 @@ def saving_or_extra(saving: float) -> str:
     return "no change in monthly cost"
 
 
+def difference_as_shown(first: float, second: float) -> float:
+    """``first - second`` as a reader works it out from the two amounts as ``money`` shows
+    them: $615.28 less $550 is $65, as "$615" less "$550" reads, not $65.28, and $324 less
+    $147.51 ($148) is $176. The exact difference where either amount is shown in words, or
+    where the two show alike but differ (a difference below the figures' step is still one)."""
+    shown_first, shown_second = money_shown(first), money_shown(second)
+    if shown_first is None or shown_second is None or shown_first == shown_second:
+        return first - second
+    return float(shown_first - shown_second)
+
+
 def saving_cell(saving: float | None) -> str:
     """The same change in a table cell: "saving $120", "extra cost $991", "none", "n/a"."""
     if saving is None:
@@ -337,7 +348,8 @@ def move_words(
     mode's costs, the months a build is amortised over and batch's break-even volume."""
     if today is None or today == new:
         return None
-    saving = costs[new].saving_vs_current_usd or 0.0
+    # As the reader works it out from the two monthly costs shown beside it.
+    saving = difference_as_shown(costs[today].total_usd, costs[new].total_usd)
     words = saving_or_extra(saving)
     if saving >= 0:
         return words

@@ -21,6 +21,7 @@ from .formatting import (
     calls_p95,
     count,
     decisive_first,
+    difference_as_shown,
     levers_note,
     measured_sentence,
     money,
@@ -216,7 +217,8 @@ def render_text(a: Assessment) -> str:
             f" {money(cost.total_usd):>13} {money_or_none(cost.per_1k_requests_usd):>11}"
         )
         if today:
-            line += f"  {'today' if mode == today else saving_cell(cost.saving_vs_current_usd):<16}"
+            against_today = difference_as_shown(a.costs[today].total_usd, cost.total_usd)
+            line += f"  {'today' if mode == today else saving_cell(against_today):<16}"
         if mode == a.recommendation:
             line += "  <- recommended"
         if mode == "batch" and not pricing.batch_available:
