@@ -343,10 +343,12 @@ def test_an_hour_is_minutes_to_an_hour_not_a_batch_window():
     under = assess({**HOURLY_EMBEDDING, "latency_budget_s": 3599}, RULES, price_date=PRICE_DATE, what_if=False)
     assert at_hour.recommendation == under.recommendation == "async"
     assert {e.mode: e.rules for e in at_hour.excluded}["batch"] == ["latency-batch-window-too-short"]
-    # The lever to batch asks for more than an hour, and says so: never "a budget of 1 h".
+    # The flip to batch is just over an hour, and says so: never "a budget of 1 h"; the lever
+    # to batch asks for the window the provider guarantees.
+    flip = next(c for c in at_hour.what_would_change if c.fact == "latency_budget_s" and c.new_recommendation == "batch")
+    assert 3600 < flip.value < 3700
     lever = next(lv for lv in at_hour.levers if lv.recommendation == "batch")
-    assert lever.changes["latency_budget_s"] > 3600
-    assert "a budget of 1 h" not in lever.because and "budget of 1 h;" not in lever.because
-    assert lever.because.startswith("With a budget of 1.003 h: the recommendation becomes batch")
+    assert lever.changes["latency_budget_s"] == 86_400
+    assert lever.because.startswith("With a budget of 24 h: the recommendation becomes batch, which meets its contract")
     two_hours = assess({**HOURLY_EMBEDDING, "latency_budget_s": 7200}, RULES, price_date=PRICE_DATE, what_if=False)
     assert two_hours.recommendation == "batch"

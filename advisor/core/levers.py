@@ -13,7 +13,8 @@ cheaper, each found by re-running the assessment with that one change (never ass
 - prompt caching of half of each prompt (advisor default: a stable system prompt and
   instructions ahead of the request's own text; providers cache prompts from 1,024 tokens);
 - the latency budget: the nearest value at which the recommendation is feasible, or a
-  cheaper mode becomes the answer (never a tighter budget);
+  cheaper mode becomes the answer (never a tighter budget); batch at its window, the
+  provider's guarantee, not at a budget it would only usually meet;
 - the account tier whose rate limits apply, the next one that holds the peak;
 - a smoother peak: the highest peak rate at which the recommendation meets its contract,
   where the limits do not hold the peak (the rest of the peak queued or spread out).
@@ -523,7 +524,8 @@ def _nice_down(value: float, floor: float) -> float:
 def _budget_lever(finder: _Finder) -> Iterator[Lever]:
     """The nearest larger budget at which the recommendation is feasible (when it is not),
     or at which a cheaper mode is (when it is): found as "what would change" finds a flip,
-    so that the two name the same budget for the same mode."""
+    so that the two name the same budget for the same mode; but batch, where that budget is
+    shorter than its window, at the window itself (the provider's guarantee)."""
     costs = finder.base.costs.modes
     if finder.feasible and not any(finder.worth_saving(finder.cost - cost.total_usd) for cost in costs.values()):
         return  # no mode is cheaper by enough, and a mode's costs do not depend on the budget
@@ -536,6 +538,15 @@ def _budget_lever(finder: _Finder) -> Iterator[Lever]:
     found = nearest_value(field_range("latency_budget_s"), start, 1, good)
     if found is not None:
         budget, (situation, decision) = found
+        # Batch with a budget shorter than its window is at risk of a late result: as advice,
+        # a budget seconds past the hour would have a team take the saving on "most batches
+        # come in time". It is offered at its window, which the provider guarantees, where it
+        # is still the answer ("what would change" still names the flip itself).
+        window = situation.facts.get("batch_window_s")
+        if decision.mode == "batch" and window is not None and float(budget) < window:
+            guaranteed = good(window)
+            if guaranteed is not None and guaranteed[1].mode == "batch":
+                budget, (situation, decision) = window, guaranteed
         yield finder.lever({"latency_budget_s": budget}, _budget_words(finder, float(budget), decision),
                            situation, decision)
 
