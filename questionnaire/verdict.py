@@ -26,6 +26,7 @@ from advisor.views.formatting import (
     at_risk_sentence,
     budget_words,
     count,
+    larger,
     money,
     priced_models,
     prices_of,
@@ -111,7 +112,10 @@ def verdict_card(shown: Shown) -> None:
             st.metric(
                 "Monthly cost",
                 money(cost.total_usd),
-                delta=(saving_or_extra(saving).replace(" a month", "") if moving and saving is not None else None),
+                delta=(
+                    saving_or_extra(saving, larger(a.costs[current].total_usd, cost.total_usd)).replace(" a month", "")
+                    if moving and saving is not None and current is not None else None
+                ),
                 delta_color="normal" if (saving or 0) >= 0 else "inverse",
                 delta_arrow="off",
                 width="content",

@@ -227,7 +227,7 @@ def test_money_and_mode_disagreeing_is_explained_in_one_sentence(at: AppTest) ->
     # A new feature: the cheaper mode is named, and why it is not chosen.
     upload(at, "chatbot.yaml", (RETIRING / "chatbot.yaml").read_bytes())
     ok(at)
-    assert "costs $65.56 a month more than Synchronous call, which misses its contract" in texts(block(at, "verdict"))
+    assert "costs $66 a month more than Synchronous call, which misses its contract" in texts(block(at, "verdict"))
 
 
 def test_what_would_change_shows_at_most_three_grouped_by_mode_and_try_it_applies_one(at: AppTest) -> None:
@@ -1196,7 +1196,7 @@ def test_the_card_weighs_money_against_the_modes_the_rules_leave_open(at: AppTes
     verdict = texts(block(at, "verdict"))
     assert "than Batch API" not in verdict
     summary = " ".join(render_text(assessed(ROOT / "examples" / "chatbot.yaml")).split())
-    sentence = "Streaming response costs $65.56 a month more than Synchronous call, which misses its contract"
+    sentence = "Streaming response costs $66 a month more than Synchronous call, which misses its contract"
     assert sentence in verdict and sentence in summary
 
 

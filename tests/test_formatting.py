@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 import advisor
 from advisor.core.cost import ModeCost
 from advisor.views.formatting import (
-    difference_as_shown,
     in_a_sentence,
     money,
     percent,
     rounding_note,
+    saving_cell,
+    saving_or_extra,
     tradeoff_in_words,
 )
 
@@ -202,24 +203,40 @@ def test_a_cost_row_that_misses_its_sum_by_a_rounding_is_said_once() -> None:
     assert rounding_note([_cost(2e12, 1, 1)]) is None  # in trillions: words no one adds up
 
 
-def test_a_difference_between_two_amounts_is_the_one_a_reader_works_out_from_them() -> None:
-    """The board read "saving $65.28" beside $550 and $615: a difference is of the amounts as
-    shown, unless they show alike (then the exact one, which is still a difference)."""
-    assert difference_as_shown(615.28, 550.0) == 65.0 and money(difference_as_shown(615.28, 550.0)) == "$65.00"
-    assert difference_as_shown(324.2, 147.51) == 176.0  # "$324" less "$148"
-    assert difference_as_shown(120.3, 95.5) == 24.5  # "$120" less "$95.50"
-    assert difference_as_shown(615.28, 615.1) == pytest.approx(0.18)  # both "$615"
-    assert difference_as_shown(550.0, 615.28) == -65.0  # an extra cost
-    assert difference_as_shown(2e12, 1.0) == 2e12 - 1.0  # in trillions: words, the exact figure
+def test_a_difference_is_said_in_the_step_of_the_amounts_it_is_taken_between() -> None:
+    """The board read "saving $65.28" beside $550 and $615: a figure finer than the two it
+    comes from. It is "$65"; one difference reads alike in every view (the card, the record,
+    the text), each rounding the exact figure in the step of the larger amount."""
+    assert money(65.28, like=615.28) == "$65" and money(65.28) == "$65.28"
+    assert money(-206.67, like=3983.0) == "-$207"
+    assert money(24.8, like=120.3) == "$25" and money(24.8, like=95.5) == "$24.80"
+    assert money(0.18, like=615.28) == money(0.18) == "$0.1800"  # never "$0" for a difference that is one
+    assert money(2e12, like=1.0) == money(2e12) and money(5.0, like=2e12) == "$5.00"  # trillions: words
+    assert saving_cell(65.28, 615.28) == "saving $65" and saving_or_extra(-206.67, 3983.0).startswith(
+        "an extra cost of $207")
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.floats(0, 1e13, allow_nan=False), st.floats(0, 1e13, allow_nan=False))
-def test_a_difference_as_shown_never_turns_a_saving_into_an_extra_cost(first: float, second: float) -> None:
-    """Rounding each amount on its own may shrink a difference to the figures' step, never
-    flip its sign or make one where there is none."""
-    shown = difference_as_shown(first, second)
-    assert (shown > 0) == (first > second) and (shown < 0) == (first < second)
+@given(st.floats(-1e13, 1e13, allow_nan=False), st.floats(0, 1e13, allow_nan=False))
+def test_an_amount_said_beside_another_keeps_its_sign_and_is_never_zero(value: float, like: float) -> None:
+    """Rounding in a coarser step may lose a difference's cents, never flip its sign nor show
+    a difference that exists as "$0"."""
+    said = money(value, like)
+    assert said.startswith("-") == (value < 0 and said != money(0.0))
+    assert (said == "$0") == (value == 0)
+
+
+def test_the_rounding_note_covers_a_saving_that_misses_the_difference_of_the_costs_shown() -> None:
+    """$3,983 against today's $3,777 is "extra cost $207" (206.67 exactly): the note under the
+    cost table says a saving can differ from the difference of the two costs by $1."""
+    today = _cost(3776.6, 0, 0)  # $3,777
+    assert rounding_note([today, _cost(3983.3, 0, 0)], today) == (  # 206.7 said $207; $3,983 less $3,777 is 206
+        "Each figure is rounded on its own, so a saving against today can differ from the difference of the two"
+        " monthly costs by $1.")
+    assert rounding_note([today, _cost(3982.6, 0, 0)], today) is None  # 206 said, 206 as read
+    assert rounding_note([today, _cost(652.5, 10, 6000 / 36)], today) == (
+        "Each figure is rounded on its own, so a row can differ from its sum, and a saving from the difference of"
+        " the two monthly costs, by $1.")
 
 
 def test_the_contract_review_cost_table_says_its_rows_are_rounded_on_their_own() -> None:

@@ -211,12 +211,12 @@ def test_a_batch_record_with_no_mode_today_leads_its_consequences_with_the_savin
 
 @pytest.mark.parametrize(("template", "prefix"), [("madr", "- Good, because "), ("nygard", "- Saving: ")])
 def test_a_move_from_today_says_its_saving_rests_on_the_amortised_build(template, prefix):
-    """nightly-ticket-triage saves $65 a month against today's sync ($615.28 shown as $615) only with batch's
+    """nightly-ticket-triage saves $65.28 a month (said "$65", in the step of $615 and $550) against today's sync only with batch's
     $8,000 build spread over 36 months: the line says so, and how long the build takes to
     pay back."""
     a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), price_date=PRICE_DATE)
     record = render_adr(a, template=template, date=DATE)
-    line = (f"{prefix}it costs $65.00 a month less than today's synchronous call ($550 against $615), with its build"
+    line = (f"{prefix}it costs $65 a month less than today's synchronous call ($550 against $615), with its build"
             " amortised over 36 months: its $8,000 build pays back in 28 months.")
     assert line in record.splitlines()
 
@@ -234,5 +234,5 @@ def test_a_saving_with_no_extra_build_says_no_amortisation():
     not rest on the amortisation, and the line does not mention it."""
     a = assess(load_profile(EXAMPLES / "monthly-cron-report.yaml"), price_date=PRICE_DATE)
     (line,) = [x for x in _consequences(render_adr(a, date=DATE)) if "Good, because it costs" in x]
-    assert line == ("- Good, because it costs $273 a month less than an asynchronous job, the cheapest other option"
+    assert line == ("- Good, because it costs $272 a month less than an asynchronous job, the cheapest other option"
                     " that meets its contract ($112 against $385).")

@@ -285,7 +285,7 @@ def test_money_argues_against_options_that_can_be_chosen():
     # it is what the choice would save if its miss were accepted.
     text = render_adr(fixed_assessment(EXAMPLES / "chatbot.yaml"), date=DATE)
     sync = text.split("### Synchronous call")[1].split("\n### ")[0]
-    assert ("- Good, because it would cost $65.56 a month less than the chosen Streaming response"
+    assert ("- Good, because it would cost $66 a month less than the chosen Streaming response"
             " ($3,711 against $3,777)") in sync
     assert "cheapest" not in text.split("## Pros and Cons of the Options")[1].split("### Cost per month")[0]
 

@@ -695,7 +695,7 @@ def test_a_record_says_why_it_chose_a_dearer_mode(written: dict[str, str]) -> No
             " downstream-database-not-ui score below it") in text
     # Where the choice misses its contract too, a cheaper mode that misses explains nothing.
     assert "a month more than" not in " ".join(written["voice-assistant text"].split())
-    assert "Streaming response costs $65.56 a month more than Synchronous call, which misses its contract" in " ".join(
+    assert "Streaming response costs $66 a month more than Synchronous call, which misses its contract" in " ".join(
         written["code-completion text"].split())
 
 

@@ -156,24 +156,40 @@ def round_half_up(value: float | Decimal, step: Decimal) -> Decimal:
     return Decimal(value).quantize(step, rounding=ROUND_HALF_UP, context=_EXACT)
 
 
-def money_shown(value: float) -> Decimal | None:
+def money_shown(value: float, like: float = 0.0) -> Decimal | None:
     """The amount ``money`` prints, exactly ($652.50 prints as $653: 653); None where it prints
-    words ("n/a", "less than $0.0001", trillions)."""
+    words ("n/a", "less than $0.0001", trillions). ``like`` as for ``money``."""
     if not math.isfinite(value) or value >= _TRILLION or value <= -_TRILLION or 0 < abs(value) < 0.0001:
         return None
     if value < 0:
-        return -round_half_up(-value, money_step(-value))
-    return round_half_up(value, money_step(value))
+        shown = money_shown(-value, like)
+        return None if shown is None else -shown
+    coarse = _coarse(value, like)
+    return coarse if coarse else round_half_up(value, money_step(value))
 
 
-def money(value: float) -> str:
+def _coarse(value: float, like: float) -> Decimal | None:
+    """A positive ``value`` in the step of ``like`` where that is coarser (see ``money``); None
+    where there is no ``like``, or where the value would round to nothing in its step."""
+    if not like or not math.isfinite(like) or abs(like) >= _TRILLION:
+        return None
+    return round_half_up(value, money_step(max(value, abs(like)))) or None
+
+
+def money(value: float, like: float = 0.0) -> str:
     """US dollars: whole dollars from $100, cents from $1, four decimals below, each rounded
     half up ($652.50 is "$653"; a float's exact value decides: see ``round_half_up``);
-    "-$5.00"; a positive amount below $0.0001 is "less than $0.0001", never "$0.0000"."""
+    "-$5.00"; a positive amount below $0.0001 is "less than $0.0001", never "$0.0000".
+
+    ``like``: an amount the value is read beside, whose step it is shown in where that is
+    coarser: a difference of $65.28 between $615 and $550 is "$65", not "$65.28" (a figure
+    finer than the two it comes from), unless that would show a difference as "$0"."""
     if not math.isfinite(value):
         return NOT_A_NUMBER
     if value < 0:
-        return "-" + money(-value)
+        return "-" + money(-value, like)
+    if value < _TRILLION and (coarse := _coarse(value, like)):
+        return f"${coarse:,f}"
     if value == 0:
         return "$0"
     if value >= _TRILLION:

@@ -45,8 +45,8 @@ from .formatting import (
     calls_p95,
     count,
     decisive_first,
-    difference_as_shown,
     headroom_words,
+    larger,
     levers_note,
     measured_sentence,
     money,
@@ -580,17 +580,20 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
             pros.append(markdown.inline(f"it is the {which}, at {money(cost.total_usd)} a month"))
         elif mode != against:
             cons.append(markdown.inline(
-                f"its monthly cost of {money(cost.total_usd)} is {money(cost.total_usd - totals[against])}"
+                f"its monthly cost of {money(cost.total_usd)} is"
+                f" {money(cost.total_usd - totals[against], larger(cost.total_usd, totals[against]))}"
                 f" a month more than the {which} ({modes[against].label})"
             ))
     elif (gap := totals[chosen] - cost.total_usd) > 0.005:
         pros.append(markdown.inline(
-            f"it would cost {money(gap)} a month less than the chosen {modes[chosen].label}"
+            f"it would cost {money(gap, larger(cost.total_usd, totals[chosen]))} a month less than the chosen"
+            f" {modes[chosen].label}"
             f" ({money(cost.total_usd)} against {money(totals[chosen])})"
         ))
     elif gap < -0.005:
         cons.append(markdown.inline(
-            f"it would cost {money(-gap)} a month more than the chosen {modes[chosen].label}"
+            f"it would cost {money(-gap, larger(cost.total_usd, totals[chosen]))} a month more than the chosen"
+            f" {modes[chosen].label}"
             f" ({money(cost.total_usd)} against {money(totals[chosen])})"
         ))
     # Its main risk: a risk belongs to an option that can be chosen, so a ruled-out one has none
@@ -720,9 +723,8 @@ def _saving(a: Assessment) -> str | None:
     whom = f"today's {noun}" if other == today else f"a {noun}, the cheapest other option that meets its contract"
     if other != today and noun[0] in "aeiou":
         whom = "an" + whom[1:]
-    # The saving as the reader works it out from the two amounts shown beside it.
-    shown = difference_as_shown(compared.total_usd, chosen.total_usd)
-    said = (f"it costs {money(shown)} a month less than {whom} ({money(chosen.total_usd)} against"
+    shown = money(saving, larger(compared.total_usd, chosen.total_usd))  # "$65", as $615 less $550
+    said = (f"it costs {shown} a month less than {whom} ({money(chosen.total_usd)} against"
             f" {money(compared.total_usd)})")
     # The saving rests on the build spread over months where the chosen option takes more to
     # build than the one it is set against (today's build is paid): how long it takes to pay back.
@@ -1015,13 +1017,14 @@ def record_context(
         "costs": [
             {**to_jsonable_python(a.costs[m]), "label": modes[m].label, "chosen": m == mode,
              "current": m == a.workload.current_mode,
-             # Against today as a reader works it out from the two monthly costs shown.
-             "saving_as_shown_usd": None if a.workload.current_mode is None else difference_as_shown(
+             # The larger of the two monthly costs the saving against today is the difference of.
+             "saving_like_usd": None if a.workload.current_mode is None else larger(
                  a.costs[a.workload.current_mode].total_usd, a.costs[m].total_usd)}
             for m in MODES
         ],
         # The line under the cost table where a row's figures as shown miss its total (None: none does).
-        "rounding_note": rounding_note(a.costs[m] for m in MODES),
+        "rounding_note": rounding_note((a.costs[m] for m in MODES),
+                                       None if a.workload.current_mode is None else a.costs[a.workload.current_mode]),
         "chart": _chart(a),
         "pricing": a.pricing.model_dump(mode="json"),
         "assumptions": [x.model_dump(mode="json") for x in a.assumptions],

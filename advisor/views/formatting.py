@@ -159,19 +159,40 @@ def money_or_none(value: float | None, none: str = "n/a") -> str:
     return none if value is None else money(value)
 
 
-def rounding_note(costs: Iterable[ModeCost]) -> str | None:
+def rounding_note(costs: Iterable[ModeCost], today: ModeCost | None = None) -> str | None:
     """The line under a cost table where a row's figures as shown (tokens, infrastructure,
     build a month) do not add up to its monthly cost as shown, each having been rounded on
     its own ($652.50 + $0 + $111.11 shows as $653 + $0 + $111, and its $763.61 as $764):
-    "Each figure is rounded on its own, so a row can differ from its sum by $1." None where
-    every row adds up (and for figures shown in words, which no one adds)."""
-    largest = max(
+    "Each figure is rounded on its own, so a row can differ from its sum by $1." With
+    ``today`` (the cost of today's mode), the same for the column against today: a saving of
+    $206.67 shows as $207 beside $3,983 and $3,777. None where every figure adds up (and for
+    figures shown in words, which no one adds)."""
+    costs = list(costs)
+    rows = max(
         (rounding_gap((cost.tokens_usd, cost.infra_usd, cost.engineering_usd), cost.total_usd) for cost in costs),
         default=Decimal(0),
     )
+    savings = Decimal(0) if today is None else max(
+        (_saving_gap(today.total_usd, cost.total_usd) for cost in costs if cost is not today),
+        default=Decimal(0),
+    )
+    largest = max(rows, savings)
     if not largest:
         return None
-    return f"Each figure is rounded on its own, so a row can differ from its sum by ${largest.normalize():f}."
+    what = ("a row can differ from its sum, and a saving from the difference of the two monthly costs,"
+            if rows and savings else "a row can differ from its sum" if rows
+            else "a saving against today can differ from the difference of the two monthly costs")
+    return f"Each figure is rounded on its own, so {what} by ${largest.normalize():f}."
+
+
+def _saving_gap(today_usd: float, row_usd: float) -> Decimal:
+    """How far a saving against today as shown (in the step of the larger cost) is from the
+    difference a reader makes of the two monthly costs as shown: 0 where they agree."""
+    said = money_shown(today_usd - row_usd, larger(today_usd, row_usd))
+    before, after = money_shown(today_usd), money_shown(row_usd)
+    if said is None or before is None or after is None:
+        return Decimal(0)
+    return abs(said - (before - after))
 
 
 def rounding_gap(parts: Iterable[float], total: float) -> Decimal:
@@ -269,36 +290,31 @@ def value(item: object) -> str:
 # -- the money vocabulary ---------------------------------------------------------------
 
 
-def saving_or_extra(saving: float) -> str:
+def saving_or_extra(saving: float, like: float = 0.0) -> str:
     """A change against today in words: "a saving of $120 a month", "an extra cost of $991
-    a month" (a negative saving), "no change in monthly cost"."""
+    a month" (a negative saving), "no change in monthly cost"; ``like``: the larger of the two
+    monthly costs it is the difference of, whose step it is shown in (see ``money``)."""
     if saving > 0:
-        return f"a saving of {money(saving)} a month"
+        return f"a saving of {money(saving, like)} a month"
     if saving < 0:
-        return f"an extra cost of {money(-saving)} a month"
+        return f"an extra cost of {money(-saving, like)} a month"
     return "no change in monthly cost"
 
 
-def difference_as_shown(first: float, second: float) -> float:
-    """``first - second`` as a reader works it out from the two amounts as ``money`` shows
-    them: $615.28 less $550 is $65, as "$615" less "$550" reads, not $65.28, and $324 less
-    $147.51 ($148) is $176. The exact difference where either amount is shown in words, or
-    where the two show alike but differ (a difference below the figures' step is still one)."""
-    shown_first, shown_second = money_shown(first), money_shown(second)
-    if shown_first is None or shown_second is None or shown_first == shown_second:
-        return first - second
-    return float(shown_first - shown_second)
-
-
-def saving_cell(saving: float | None) -> str:
+def saving_cell(saving: float | None, like: float = 0.0) -> str:
     """The same change in a table cell: "saving $120", "extra cost $991", "none", "n/a"."""
     if saving is None:
         return "n/a"
     if saving > 0:
-        return f"saving {money(saving)}"
+        return f"saving {money(saving, like)}"
     if saving < 0:
-        return f"extra cost {money(-saving)}"
+        return f"extra cost {money(-saving, like)}"
     return "none"
+
+
+def larger(*amounts: float) -> float:
+    """The largest of the amounts a difference is taken between: the ``like`` of ``money``."""
+    return max(abs(amount) for amount in amounts)
 
 
 def why_extra_cost(
@@ -348,9 +364,9 @@ def move_words(
     mode's costs, the months a build is amortised over and batch's break-even volume."""
     if today is None or today == new:
         return None
-    # As the reader works it out from the two monthly costs shown beside it.
-    saving = difference_as_shown(costs[today].total_usd, costs[new].total_usd)
-    words = saving_or_extra(saving)
+    saving = costs[new].saving_vs_current_usd or 0.0
+    # In the step of the two monthly costs it is the difference of: "$65", not "$65.28".
+    words = saving_or_extra(saving, larger(costs[today].total_usd, costs[new].total_usd))
     if saving >= 0:
         return words
     before, after = costs[today], costs[new]
@@ -435,7 +451,8 @@ def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | Non
     breakeven = a.pricing.batch_breakeven_requests_per_month
     if new == "batch" and breakeven is not None and a.workload.requests_per_month < breakeven:
         why += f"; batch pays for itself only from {count(breakeven)} requests a month"
-    return f"{modes[new].label} costs {money(more)} a month more than {whom}: {why}."
+    more_said = money(more, larger(chosen.total_usd, compared.total_usd))  # "$66" between $3,777 and $3,711
+    return f"{modes[new].label} costs {more_said} a month more than {whom}: {why}."
 
 
 def _scoring_below(a: Assessment, chosen: Mode, other: Mode, most: int = 2) -> list[str]:

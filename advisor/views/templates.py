@@ -43,7 +43,10 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "cell": markdown.cell,
     "code": markdown.code,
     "usd": lambda value: markdown.inline(formatting.money_or_none(None if value is None else float(value))),
-    "saving": lambda value: markdown.inline(formatting.saving_cell(None if value is None else float(value))),
+    # A saving against today, in the step of the larger of the two monthly costs (``like``).
+    "saving": lambda value, like=0.0: markdown.inline(
+        formatting.saving_cell(None if value is None else float(value), float(like or 0.0))
+    ),
     "secs": lambda value: markdown.inline(formatting.seconds(float(value))),
     # A figure the advisor does not know (a rate limit nobody published) reads "unknown".
     "pct": lambda value: markdown.inline("unknown" if value is None else formatting.percent(float(value))),

@@ -21,7 +21,7 @@ from .formatting import (
     calls_p95,
     count,
     decisive_first,
-    difference_as_shown,
+    larger,
     levers_note,
     measured_sentence,
     money,
@@ -217,14 +217,14 @@ def render_text(a: Assessment) -> str:
             f" {money(cost.total_usd):>13} {money_or_none(cost.per_1k_requests_usd):>11}"
         )
         if today:
-            against_today = difference_as_shown(a.costs[today].total_usd, cost.total_usd)
-            line += f"  {'today' if mode == today else saving_cell(against_today):<16}"
+            against = saving_cell(cost.saving_vs_current_usd, larger(a.costs[today].total_usd, cost.total_usd))
+            line += f"  {'today' if mode == today else against:<16}"
         if mode == a.recommendation:
             line += "  <- recommended"
         if mode == "batch" and not pricing.batch_available:
             line += "  (no batch API: standard prices)"
         add(line.rstrip())
-    rounded = rounding_note(a.costs.values())
+    rounded = rounding_note(a.costs.values(), None if today is None else a.costs[today])
     if rounded is not None:  # a row whose figures as shown miss its total by a rounding
         add(f"  {rounded}")
     flex = a.costs["async"].flex_total_usd
