@@ -317,8 +317,9 @@ def test_review_risks_cite_their_documents_by_the_ids_the_assessment_gives(tmp_p
     assert code == 0
     data = json.loads(out)
     # What was there stays, in its place; the map of the documents cited comes last.
-    assert list(data) == ["advisor_version", "ruleset", "price_date", "decisions_dir", "workloads", "summary",
-                          "errors", "skipped", "unmatched_decisions", "sources"]
+    assert list(data) == ["advisor_version", "ruleset", "price_date", "decisions_dir", "decisions_dirs",
+                          "decisions_dirs_without_records", "workloads", "summary", "errors", "skipped",
+                          "unmatched_decisions", "sources"]
     rows = {Path(w["file"]).name: w for w in data["workloads"]}
 
     def assessed(name: str) -> dict:
@@ -578,6 +579,92 @@ def test_records_are_linked_by_the_workload_file_they_name_with_what_verify_says
     assert "(matched by name: the record names no workload file)" in text
     assert "## Decision records without a reviewed workload" in text
     assert render_review(review([folder], rules=RULES, price_date=DATE), "json").count("unmatched_decisions") == 1
+
+
+def _monorepo(tmp_path: Path, capsys) -> Path:
+    """A repository with a decisions folder per service (services/*/docs/decisions), each
+    service's workloads recorded there, as a platform team lays it out."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    services = tmp_path / "services"
+    for service, names in (("support", ("Customer chatbot", "Reply draft")), ("search", ("Query intent",))):
+        workloads = services / service / "workloads"
+        workloads.mkdir(parents=True)
+        for i, name in enumerate(names):
+            path = write_workload(workloads, f"w{i}.yaml", name=name)
+            assert run_cli(capsys, "adr", path, "--dir", services / service / "docs" / "decisions",
+                           "--price-date", PRICE_DATE, "--date", PRICE_DATE)[0] == 0
+    return services
+
+
+def test_decisions_are_searched_with_their_subfolders_and_given_more_than_once(tmp_path, capsys, monkeypatch):
+    """Platform pass W3: `review services --decisions services` said "0 decision records ... 3
+    features have no record" in a monorepo with a decisions folder per service, and a second
+    --decisions silently replaced the first. A decisions folder is now searched as `advisor
+    verify` searches it (subfolders too), and --decisions may be given more than once."""
+    services = _monorepo(tmp_path, capsys)
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, "review", "services", "--decisions", "services", "--format", "json",
+                             "--price-date", PRICE_DATE)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["summary"]["decision_records"] == {"holds": 3}
+    assert data["summary"]["features_without_record"] == 0
+    assert data["decisions_dir"] == "services" and data["decisions_dirs"] == ["services"]
+    assert all(len(w["decisions"]) == 1 for w in data["workloads"])
+    # Given twice: both folders' records, not the last folder's only.
+    support, search = (f"services/{s}/docs/decisions" for s in ("support", "search"))
+    code, out, err = run_cli(capsys, "review", "services", "--decisions", support, "--decisions", search,
+                             "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["summary"]["decision_records"] == {"holds": 3}
+    assert data["summary"]["features_without_record"] == 0
+    assert data["decisions_dir"] == support and data["decisions_dirs"] == [support, search]
+    # A folder inside another one given: each record once.
+    code, out, err = run_cli(capsys, "review", "services", "--decisions", "services", "--decisions", support,
+                             "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["summary"]["decision_records"] == {"holds": 3}
+    assert [len(w["decisions"]) for w in data["workloads"]] == [1, 1, 1]
+    assert data["decisions_dirs_without_records"] == []
+    # A record found in a subfolder is an input: the report never writes over it.
+    (record,) = (services / "search" / "docs" / "decisions").glob("0001-*.md")
+    code, _, err = run_cli(capsys, "review", "services", "--decisions", "services", "-o", record, "--force")
+    assert code == 2 and "is one of this command's inputs" in err
+    # The Python API: one path as before, or a list of them.
+    one = review([services], rules=RULES, decisions_dir=services, price_date=DATE)
+    both = review([services], rules=RULES, decisions_dir=[tmp_path / support, tmp_path / search], price_date=DATE)
+    for result in (one, both):
+        assert result.summary.decision_records == {"holds": 3} and result.summary.features_without_record == 0
+    assert one.decisions_dir == str(services) and one.decisions_dirs == [str(services)]
+    assert both.decisions_dirs == [str(tmp_path / support), str(tmp_path / search)]
+    assert review([services], rules=RULES, price_date=DATE).decisions_dirs == []
+
+
+def test_a_decisions_folder_without_a_record_is_said(tmp_path, capsys, monkeypatch):
+    """Platform pass W3: a decisions folder with no advisor record in it gave "0 decision
+    records" and nothing more, as if the features had none: the report now says which
+    folder holds no record."""
+    _monorepo(tmp_path, capsys)
+    monkeypatch.chdir(tmp_path)
+    empty = Path("docs") / "adr"
+    empty.mkdir(parents=True)
+    (empty / "README.md").write_text("# Decisions\n\nWritten by hand.\n", encoding="utf-8")
+    support = "services/support/docs/decisions"
+    code, out, err = run_cli(capsys, "review", "services", "--decisions", support, "--decisions", empty,
+                             "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["decisions_dirs_without_records"] == [str(empty)]
+    assert data["summary"]["decision_records"] == {"holds": 2}
+    code, out, err = run_cli(capsys, "review", "services", "--decisions", support, "--decisions", empty,
+                             "--price-date", PRICE_DATE)
+    assert code == 0, err
+    assert "The decisions folder `docs/adr` holds no advisor decision record (searched with its subfolders)." in out
+    result = review(["services"], rules=RULES, decisions_dir=[support], price_date=DATE)
+    assert result.decisions_dirs_without_records == []
+    assert "holds no advisor decision record" not in render_review(result)
 
 
 def test_the_summary_says_what_misses_its_contract_what_is_at_risk_and_what_the_totals_rest_on(tmp_path):

@@ -44,8 +44,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--format", choices=("md", "json"), default="md", help="Markdown report or JSON (default: md)"
     )
     parser.add_argument(
-        "--decisions", metavar="DIR", type=path_argument, default=None,
-        help="decisions folder: link each workload to its advisor-written decision records there",
+        "--decisions", metavar="DIR", type=path_argument, default=None, action="append",
+        help="decisions folder, searched with its subfolders as advisor verify searches it: link each "
+        "workload to its advisor-written decision records there (give it again for another folder)",
     )
     parser.add_argument(
         "--no-recurse", dest="recurse", action="store_false",
@@ -68,10 +69,6 @@ def run(args: argparse.Namespace) -> int:
         # Before the work, not after it: the report may not replace a file, let alone an input
         # (a workload, a decision record, a file of the rule set it is judged by).
         inputs = [*workload_files(args.paths, recurse=args.recurse)[0], *ruleset.files()]
-        if args.decisions:
-            from advisor.records.folder import record_files
-
-            inputs += [path for _, path in record_files(args.decisions)]
         check_output(args.output, inputs=inputs, force=args.force, what="report")  # as given: a trailing '/' too
     bar = Progress()
     if output is None and args.format == "json" and sys.stdout.isatty():
@@ -81,6 +78,10 @@ def run(args: argparse.Namespace) -> int:
             args.paths, rules=ruleset, decisions_dir=args.decisions, price_date=args.price_date,
             progress=bar.update, recurse=args.recurse,
         )
+        if output is not None and run.records is not None:
+            # The decision records are known once found (in subfolders too): none may be replaced.
+            inputs += run.records.read
+            check_output(args.output, inputs=inputs, force=args.force, what="report")
         started()
         # Written as it is made: JSON a workload at a time (a review of 100,000 files keeps
         # none of them); Markdown, whose summary comes first, once every workload's line is.

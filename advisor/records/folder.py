@@ -125,6 +125,12 @@ def record_files(directory: str | Path) -> list[tuple[int, Path]]:
     return sorted(found, key=lambda x: (x[0], x[1].name))
 
 
+def record_number(path: str | Path) -> int | None:
+    """The number a record's file name gives it (``0007-title.md``: 7), or None."""
+    match = _RECORD_FILE.match(Path(path).name)
+    return int(match.group(1)) if match else None
+
+
 def next_number(directory: str | Path) -> int:
     """One more than the highest ``NNNN-*.md`` (or ``.markdown``, any case) in the folder,
     whichever tool wrote it."""

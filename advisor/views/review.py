@@ -99,7 +99,7 @@ class ReviewRisk(BaseModel):
 
 class DecisionLink(BaseModel):
     model_config = _FROZEN
-    number: int
+    number: int | None  # the number its file name gives it (None: its name gives none)
     path: str
     # How it was tied to the workload: "file" (the workload file the record names is this
     # row's file) or "name" (the record names no file: matched by the feature's name).
@@ -273,7 +273,11 @@ class Review(BaseModel):
     advisor_version: str
     ruleset: RuleSetInfo
     price_date: datetime.date
+    # The decisions folder given (the first, when several are: every one in ``decisions_dirs``).
     decisions_dir: str | None
+    decisions_dirs: list[str] = []
+    # The decisions folders given that hold no advisor record, even in their subfolders.
+    decisions_dirs_without_records: list[str] = []
     workloads: list[ReviewRow]
     summary: ReviewSummary
     errors: list[ReviewError]
@@ -337,19 +341,21 @@ def workload_files(
 
 
 class _Records:
-    """The advisor-written records of a decisions folder, each verified once (as ``advisor
-    verify`` does), found by the real path of the workload file they name, or, naming none,
-    by the feature's name; and which of them a reviewed workload was linked to."""
+    """The advisor-written records of the decisions folders, found and verified as ``advisor
+    verify`` finds and verifies them (each folder with its subfolders; a record reached from
+    two folders given, once), matched by the real path of the workload file they name, or,
+    naming none, by the feature's name; and which of them a reviewed workload was linked to."""
 
-    def __init__(self, directory: Path, ruleset: RuleSet, price_date: datetime.date):
-        if (problem := folder_problem(directory)) is not None:
-            raise InputError(
-                "no such decisions folder" if problem == "no such folder" else problem,
-                source=str(directory), field="--decisions",
-            )
-        from advisor.records.folder import read_record, record_files
+    def __init__(self, directories: Sequence[Path], ruleset: RuleSet, price_date: datetime.date):
+        for directory in directories:
+            if (problem := folder_problem(directory)) is not None:
+                raise InputError(
+                    "no such decisions folder" if problem == "no such folder" else problem,
+                    source=str(directory), field="--decisions",
+                )
+        from advisor.records.folder import read_record, record_number
         from advisor.records.inputs import read_inputs
-        from advisor.records.verify import verify_one
+        from advisor.records.verify import NOT_A_RECORD, found_nothing, verify
         from advisor.records.workload import workload_path
 
         self.by_file: dict[str, list[DecisionLink]] = {}
@@ -357,26 +363,42 @@ class _Records:
         self.all: list[DecisionLink] = []
         self.linked: set[int] = set()  # indexes in ``all`` of the records a workload was linked to
         self.errors: list[ReviewError] = []
-        for number, path in record_files(directory):
-            try:
-                text = read_record(path)
-                inputs = read_inputs(text, str(path)) if text is not None else None
-            except AdvisorError as exc:
-                self.errors.append(ReviewError(file=str(path), error=_describe(exc, path)))
-                continue
-            if inputs is None:  # written by hand or another tool: no embedded workload to match
-                continue
-            result = verify_one(path, ruleset, price_date, searched=directory)
-            recorded = inputs.stamp.workload_file
-            link = DecisionLink(
-                number=number, path=str(path), matched_by="name" if recorded is None else "file",
-                status=result.status, note=_verify_note(result),
-            )
-            self.all.append(link)
-            if recorded is None:
-                self.by_name.setdefault(inputs.workload.name, []).append(link)
-            else:
-                self.by_file.setdefault(os.path.realpath(workload_path(path, recorded)), []).append(link)
+        self.read: list[Path] = []  # every Markdown file verify read there: a report never replaces one
+        self.empty: list[str] = []  # the folders, as given, that hold no advisor record
+        seen: set[str] = set()
+        for directory in directories:
+            results = verify([directory], rules=ruleset, price_date=price_date)
+            if found_nothing(results):
+                self.empty.append(str(directory))
+            for result in results:
+                path = Path(result.path)
+                if result.status == "skipped":
+                    if result.message == NOT_A_RECORD:
+                        self.read.append(path)
+                    continue  # passed over (a hidden folder, a broken link), or no advisor record
+                self.read.append(path)
+                real = os.path.realpath(path)
+                if real in seen:
+                    continue  # reached from an earlier folder given (one inside another)
+                seen.add(real)
+                try:
+                    text = read_record(path)
+                    inputs = read_inputs(text, str(path)) if text is not None else None
+                except AdvisorError as exc:
+                    self.errors.append(ReviewError(file=str(path), error=_describe(exc, path)))
+                    continue
+                if inputs is None:  # says advisor wrote it, but no embedded workload to match
+                    continue
+                recorded = inputs.stamp.workload_file
+                link = DecisionLink(
+                    number=record_number(path), path=str(path), matched_by="name" if recorded is None else "file",
+                    status=result.status, note=_verify_note(result),
+                )
+                self.all.append(link)
+                if recorded is None:
+                    self.by_name.setdefault(inputs.workload.name, []).append(link)
+                else:
+                    self.by_file.setdefault(os.path.realpath(workload_path(path, recorded)), []).append(link)
         self.index = {id(link): i for i, link in enumerate(self.all)}
 
     def links(self, file: str, name: str) -> list[DecisionLink]:
@@ -1007,7 +1029,7 @@ class ReviewRun:
         paths: Sequence[str | Path],
         *,
         rules: RuleSet | str | None = None,
-        decisions_dir: str | Path | None = None,
+        decisions_dir: str | Path | Sequence[str | Path] | None = None,
         price_date: datetime.date | str | None = None,
         progress: Callable[[int, int], None] | None = None,
         recurse: bool = True,
@@ -1016,7 +1038,12 @@ class ReviewRun:
             paths = [paths]
         self.ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
         self.when = price_date_or_today(price_date)
-        self.decisions_dir = decisions_dir
+        # One decisions folder or several (--decisions given more than once), each as given.
+        folders = [] if decisions_dir is None else (
+            [decisions_dir] if isinstance(decisions_dir, (str, Path)) else list(decisions_dir)
+        )
+        self.decisions_dirs = [str(folder) for folder in folders]
+        self.decisions_dir = self.decisions_dirs[0] if folders else None
         self.progress = progress
         self.files, self.skipped, self.errors = workload_files(paths, recurse=recurse)
         if not self.files:
@@ -1033,8 +1060,8 @@ class ReviewRun:
                 f"no workload files ({', '.join('*' + s for s in WORKLOAD_SUFFIXES)}) found in {shown}{wrong}{passed}"
             )
         self.records: _Records | None = None
-        if decisions_dir is not None:
-            self.records = _Records(Path(decisions_dir), self.ruleset, self.when)
+        if folders:
+            self.records = _Records([Path(folder) for folder in folders], self.ruleset, self.when)
             self.errors.extend(self.records.errors)
 
     def rows(self) -> Iterator[dict[str, Any]]:
@@ -1087,7 +1114,9 @@ class ReviewRun:
             "advisor_version": __version__,
             "ruleset": RuleSetInfo(id=ruleset.id, version=ruleset.version, hash=ruleset.content_hash),
             "price_date": self.when,
-            "decisions_dir": None if self.decisions_dir is None else str(self.decisions_dir),
+            "decisions_dir": self.decisions_dir,
+            "decisions_dirs": self.decisions_dirs,
+            "decisions_dirs_without_records": self.records.empty if self.records is not None else [],
         }
 
     def result(self) -> Review:
@@ -1159,6 +1188,7 @@ class ReviewRun:
             [dict(zip(_MOVE_FIELDS, move, strict=True)) for move in tally.sorted_moves()],
             [dict(zip(_RISK_FIELDS, risk, strict=True)) for risk in risks[:TOP_RISKS]], len(risks),
             [_decision_cell(d.model_dump(), base) for d in self._unmatched()], tally.sources(),
+            head["decisions_dirs_without_records"],
         )
         del risks
         context["rows"] = lines
@@ -1174,7 +1204,7 @@ def review(
     paths: Sequence[str | Path],
     *,
     rules: RuleSet | str | None = None,
-    decisions_dir: str | Path | None = None,
+    decisions_dir: str | Path | Sequence[str | Path] | None = None,
     price_date: datetime.date | str | None = None,
     progress: Callable[[int, int], None] | None = None,
     recurse: bool = True,
@@ -1184,7 +1214,9 @@ def review(
     file at all under ``paths`` (an empty folder, a path that does not exist) is an
     InputError that names each path's problem.
 
-    Folders are searched with their subfolders unless ``recurse=False``.
+    Folders are searched with their subfolders unless ``recurse=False``. ``decisions_dir``
+    (one folder, or a list of them) links each workload to its advisor records there, found
+    as ``advisor verify`` finds them (subfolders too).
     ``progress(done, total)`` is called after each file (the CLI draws its bar with it).
     ``ReviewRun(...).json()`` writes the JSON of a review too large to keep, a row at a time.
     """
@@ -1281,7 +1313,12 @@ def _decision_cell(link: Mapping[str, Any], base: Path | None) -> Markup:
         words += f": {link['note']}"
     if link.get("matched_by") == "name":
         words += " (matched by name: the record names no workload file)"
-    shown = f"[{link['number']:04d}]({_link_target(link['path'], base)})"
+    from .markdown import inline
+
+    # A record is shown by its number; one whose file name gives none, by that name.
+    number = link["number"]
+    label = inline(Path(link["path"]).name) if number is None else f"{number:04d}"
+    shown = f"[{label}]({_link_target(link['path'], base)})"
     return Markup(shown + (" " + str(cell(words.strip())) if words.strip() else ""))
 
 
@@ -1302,6 +1339,7 @@ def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, 
         s.model_dump(exclude={"moves", "risks"}), [m.model_dump() for m in s.moves],
         [k.model_dump() for k in s.risks[:TOP_RISKS]], len(s.risks),
         [_decision_cell(d.model_dump(), base) for d in r.unmatched_decisions], r.sources,
+        r.decisions_dirs_without_records,
     )
     context["rows"] = [_workload_line(row.model_dump(), base, decisions, r.rules) for row in r.workloads]
     why: dict[str, str] = {}
@@ -1326,6 +1364,7 @@ def _report_context(
     risk_count: int,
     unmatched: Sequence[Markup] = (),
     sources: Mapping[str, SourceInfo] | None = None,
+    empty_decisions: Sequence[str] = (),
 ) -> dict[str, Any]:
     """What the template prints around the workloads' lines: ``totals`` are the summary's
     counts and amounts (``ReviewSummary`` data without its moves and risks), ``moves`` its
@@ -1405,6 +1444,7 @@ def _report_context(
                 ),
                 "without": totals.get("features_without_record"),
                 "unmatched": len(unmatched),
+                "empty": list(empty_decisions),
             },
             "unmatched": unmatched,
             "duplicates": totals.get("duplicate_names", [])[:DUPLICATES_SHOWN],
