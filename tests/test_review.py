@@ -667,6 +667,45 @@ def test_a_decisions_folder_without_a_record_is_said(tmp_path, capsys, monkeypat
     assert "holds no advisor decision record" not in render_review(result)
 
 
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_records_no_longer_in_force_are_not_listed_without_a_workload(tmp_path, capsys, monkeypatch, template):
+    """Platform pass K8: a record superseded after its workload file was renamed was listed
+    under "Decision records without a reviewed workload", as was a deprecated one whose feature
+    is gone: retired records, not a gap. Only records in force are listed there (all are
+    still counted, by status). MADR says a status in its front matter, Nygard in a section."""
+    import shutil
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "workloads"
+    folder.mkdir()
+    decisions = tmp_path / "docs" / "decisions"
+
+    def adr(path: Path, *extra: str) -> None:
+        assert run_cli(capsys, "adr", path, "--dir", decisions, "--template", template, "--price-date", PRICE_DATE,
+                       "--date", PRICE_DATE, *extra)[0] == 0
+
+    old = write_workload(folder, "chat.yaml", name="Customer chatbot")
+    gone = write_workload(folder, "gone.yaml", name="Retired feature")
+    kept = write_workload(folder, "kept.yaml", name="Feature in force")
+    adr(old)
+    adr(gone, "--status", "deprecated")
+    adr(kept, "--status", "accepted")
+    # The workload is renamed and recorded again from its new name, superseding record 1.
+    new = folder / "support-chat.yaml"
+    shutil.move(old, new)
+    adr(new, "--supersedes", "1")
+    gone.unlink()
+    kept.unlink()
+    result = review([folder], rules=RULES, decisions_dir=decisions, price_date=DATE)
+    assert [d.number for d in result.unmatched_decisions] == [3]  # in force, its workload not reviewed
+    assert result.summary.decision_records == {"holds": 3, "superseded": 1}
+    text = render_review(result)
+    assert "1 record matches no reviewed workload" in text
+    listed = text.split("## Decision records without a reviewed workload")[1]
+    assert "0003-feature-in-force" in listed and "0001-" not in listed and "0002-" not in listed
+
+
 def test_the_summary_says_what_misses_its_contract_what_is_at_risk_and_what_the_totals_rest_on(tmp_path):
     """The review dropped recommend's "batch is at risk against the budget", never counted the
     features that miss their contract as specified, and gave its totals without the builds they

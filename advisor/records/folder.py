@@ -27,7 +27,7 @@ from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import create_exclusive, folder_problem, read_text, write_atomic
 
 from .inputs import claims_advisor, read_inputs
-from .reading import first_heading, front_matter, visible_lines
+from .reading import first_heading, front_matter, visible_blocks, visible_lines
 
 DEFAULT_DIR = "docs/decisions"
 
@@ -330,6 +330,34 @@ def status_not_superseded(text: str) -> str | None:
         return None
     status = _STATUS_LINE.search(front)
     return status.group(1).strip() if status is not None else None
+
+
+# The statuses a record gives itself that say it is no longer in force (MADR's words; adr-tools'
+# Nygard records use the same). A superseded record is told by whom it names (``superseded_by``).
+RETIRED_STATUSES = ("rejected", "deprecated")
+
+
+def record_status(text: str) -> str | None:
+    """The status a record gives itself, in lower case: its front matter's ``status:`` (MADR),
+    else the first paragraph of its ``## Status`` section (Nygard, as adr-tools writes it);
+    None when it gives none."""
+    front = front_matter(text)
+    if front is not None and (line := _STATUS_LINE.search(front)) is not None:
+        return line.group(1).strip().strip("\"'").strip().lower() or None
+    blocks = visible_blocks(text)
+    for i, block in enumerate(blocks):
+        if block.level == 2 and block.shown.strip().casefold() == "status":
+            following = blocks[i + 1] if i + 1 < len(blocks) else None
+            if following is None or following.level:
+                return None  # an empty section
+            return following.shown.strip().lower() or None
+    return None
+
+
+def is_retired(text: str) -> bool:
+    """Does the record say it is rejected or deprecated (RETIRED_STATUSES)?"""
+    status = record_status(text)
+    return status is not None and status.split(maxsplit=1)[0].rstrip(".") in RETIRED_STATUSES
 
 
 def successor_not_a_record(record: Path, successor: Successor) -> Path | None:

@@ -282,8 +282,9 @@ class Review(BaseModel):
     summary: ReviewSummary
     errors: list[ReviewError]
     skipped: list[ReviewSkip] = []
-    # With a decisions folder: its advisor records that match no reviewed workload (the file
-    # they name was not reviewed, or, naming none, no feature has their name).
+    # With decisions folders: their advisor records in force (not superseded, rejected or
+    # deprecated) that match no reviewed workload (the file they name was not reviewed, or,
+    # naming none, no feature has their name).
     unmatched_decisions: list[DecisionLink] = []
     # Every document a risk cites, once, by id (as an assessment's ``sources``); last in the
     # JSON, as it is known once every workload is.
@@ -353,7 +354,7 @@ class _Records:
                     "no such decisions folder" if problem == "no such folder" else problem,
                     source=str(directory), field="--decisions",
                 )
-        from advisor.records.folder import read_record, record_number
+        from advisor.records.folder import is_retired, read_record, record_number
         from advisor.records.inputs import read_inputs
         from advisor.records.verify import NOT_A_RECORD, found_nothing, verify
         from advisor.records.workload import workload_path
@@ -362,6 +363,8 @@ class _Records:
         self.by_name: dict[str, list[DecisionLink]] = {}
         self.all: list[DecisionLink] = []
         self.linked: set[int] = set()  # indexes in ``all`` of the records a workload was linked to
+        # Indexes in ``all`` of the records no longer in force: superseded, rejected or deprecated.
+        self.retired: set[int] = set()
         self.errors: list[ReviewError] = []
         self.read: list[Path] = []  # every Markdown file verify read there: a report never replaces one
         self.empty: list[str] = []  # the folders, as given, that hold no advisor record
@@ -387,13 +390,15 @@ class _Records:
                 except AdvisorError as exc:
                     self.errors.append(ReviewError(file=str(path), error=_describe(exc, path)))
                     continue
-                if inputs is None:  # says advisor wrote it, but no embedded workload to match
+                if text is None or inputs is None:  # says advisor wrote it, but no embedded workload to match
                     continue
                 recorded = inputs.stamp.workload_file
                 link = DecisionLink(
                     number=record_number(path), path=str(path), matched_by="name" if recorded is None else "file",
                     status=result.status, note=_verify_note(result),
                 )
+                if result.status == "superseded" or is_retired(text):
+                    self.retired.add(len(self.all))
                 self.all.append(link)
                 if recorded is None:
                     self.by_name.setdefault(inputs.workload.name, []).append(link)
@@ -409,7 +414,9 @@ class _Records:
         return found
 
     def unmatched(self) -> list[DecisionLink]:
-        return [link for i, link in enumerate(self.all) if i not in self.linked]
+        """The records in force that no reviewed workload was linked to: a retired record
+        (superseded, rejected, deprecated) whose workload is gone or renamed is no gap."""
+        return [link for i, link in enumerate(self.all) if i not in self.linked and i not in self.retired]
 
     def statuses(self) -> dict[str, int]:
         """How many records have each status, in verify's order of them."""
