@@ -139,9 +139,10 @@ def test_examples_rows_match_their_assessments():
     )
     assert "rules-cost-first/workloads/sales-call-summaries.yaml" in names
     assert [Path(r.file).relative_to(examples).as_posix() for r in result.workloads] == names
-    # The trace export `advisor calibrate` reads is listed too: not a workload.
-    assert {Path(s.file).name for s in result.skipped} == {"org.yaml", "ruleset.yaml", "rag-chat.jsonl.gz"}
-    assert all("rule set" in s.reason for s in result.skipped if s.file.endswith(".yaml"))
+    # The trace export `advisor calibrate` reads is not YAML: counted, not listed.
+    assert {Path(s.file).name for s in result.skipped} == {"org.yaml", "ruleset.yaml"}
+    assert all("rule set" in s.reason for s in result.skipped)
+    assert result.skipped_not_yaml == 1
     for row in result.workloads:
         a = assess(parse_profile(yaml.safe_load(Path(row.file).read_text())), RULES, price_date=DATE, what_if=False)
         assert row.recommendation == a.recommendation
@@ -319,7 +320,7 @@ def test_review_risks_cite_their_documents_by_the_ids_the_assessment_gives(tmp_p
     # What was there stays, in its place; the map of the documents cited comes last.
     assert list(data) == ["advisor_version", "ruleset", "price_date", "decisions_dir", "decisions_dirs",
                           "decisions_dirs_without_records", "workloads", "summary", "errors", "skipped",
-                          "unmatched_decisions", "sources"]
+                          "skipped_not_yaml", "unmatched_decisions", "sources"]
     rows = {Path(w["file"]).name: w for w in data["workloads"]}
 
     def assessed(name: str) -> dict:
@@ -382,6 +383,43 @@ def test_a_path_that_does_not_exist_is_one_line_as_an_empty_folder_is(tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["emptydir"]
     with pytest.raises(InputError, match="nothere: no such file or folder"):
         review(["nothere"], rules=RULES, price_date=DATE)
+
+
+def test_files_that_are_not_yaml_are_counted_not_listed(tmp_path, capsys, monkeypatch):
+    """Platform pass K4: `review services` listed every decision record, trace and README of a
+    monorepo as "skipped: not a YAML file", which buried what "Files skipped" is for: a file
+    that might have been meant as a workload and was not reviewed. A file that is not YAML
+    (a hidden one too) is now counted, not listed; a YAML file passed over still is, with why,
+    and so is one that fails to load (under "Files not reviewed")."""
+    monkeypatch.chdir(tmp_path)
+    write_workload(tmp_path, "a.yaml", name="A")
+    (tmp_path / "broken.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    (tmp_path / "README.md").write_text("# Workloads\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("*.tmp\n", encoding="utf-8")
+    (tmp_path / ".draft.yaml").write_text("name: Draft\n", encoding="utf-8")
+    decisions = tmp_path / "docs" / "decisions"
+    decisions.mkdir(parents=True)
+    for n in range(1, 4):
+        (decisions / f"{n:04d}-record.md").write_text(f"# {n}. A record\n", encoding="utf-8")
+    result = review([tmp_path], rules=RULES, price_date=DATE)
+    assert [(Path(s.file).name, s.reason) for s in result.skipped] == [(".draft.yaml", "hidden file")]
+    assert result.skipped_not_yaml == 5  # README.md, .gitignore and the three records
+    assert [Path(e.file).name for e in result.errors] == ["broken.yaml"]
+    code, out, _ = run_cli(capsys, "review", ".", "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 2
+    data = json.loads(out)
+    assert [s["file"] for s in data["skipped"]] == [".draft.yaml"] and data["skipped_not_yaml"] == 5
+    assert list(data)[list(data).index("skipped") + 1] == "skipped_not_yaml"
+    code, out, _ = run_cli(capsys, "review", ".", "--price-date", PRICE_DATE)
+    assert "0001-record.md" not in out and "README.md" not in out
+    assert "1 file was skipped as not a workload: see [Files skipped](#files-skipped). 5 other files are not YAML" \
+        " (.yaml or .yml) and were not read." in out
+    assert "| `.draft.yaml` | hidden file |" in out
+    # Nothing but files that are not YAML: the error says how many.
+    only = tmp_path / "docs"
+    code, out, err = run_cli(capsys, "review", only)
+    assert (code, out) == (2, "")
+    assert err == f"advisor: error: no workload files (*.yaml, *.yml) found in {only}; 3 files that are not YAML\n"
 
 
 # -- decision records -----------------------------------------------------------------

@@ -282,6 +282,8 @@ class Review(BaseModel):
     summary: ReviewSummary
     errors: list[ReviewError]
     skipped: list[ReviewSkip] = []
+    # How many files in the folders searched are not YAML (hidden ones too): counted, not listed.
+    skipped_not_yaml: int = 0
     # With decisions folders: their advisor records in force (not superseded, rejected or
     # deprecated) that match no reviewed workload (the file they name was not reviewed, or,
     # naming none, no feature has their name).
@@ -306,6 +308,9 @@ def _is_workload_name(name: str) -> bool:
     return name.lower().endswith(WORKLOAD_SUFFIXES)
 
 
+NOT_YAML = "not a YAML file (.yaml or .yml)"
+
+
 class _Finder(FileFinder):
     """The workload files of the given paths (advisor.core.files.FileFinder): YAML files,
     not a rule set's own."""
@@ -314,7 +319,7 @@ class _Finder(FileFinder):
 
     def wanted(self, name: str, folder_names: frozenset[str]) -> str | None:
         if not _is_workload_name(name):
-            return "not a YAML file (.yaml or .yml)"
+            return NOT_YAML
         if HEADER_FILE in folder_names:
             return f"part of a rule set (its folder has a {HEADER_FILE}), not a workload"
         return None
@@ -322,23 +327,28 @@ class _Finder(FileFinder):
 
 def workload_files(
     paths: Iterable[str | Path], *, recurse: bool = True
-) -> tuple[list[Path], list[ReviewSkip], list[ReviewError]]:
-    """The workload files under ``paths``, every file passed over with why, and the errors.
+) -> tuple[list[Path], list[ReviewSkip], list[ReviewError], int]:
+    """The workload files under ``paths``, the files passed over that might have been meant
+    as workloads with why, the errors, and how many files were passed over as not YAML.
 
     A folder gives its ``*.yaml``/``*.yml`` files (any case), sorted by name, and those of
     its subfolders unless ``recurse`` is off; hidden files and folders, other files and a
-    rule set's own files (a folder with a ruleset.yaml) are skipped, each listed with its
-    reason. A file named on the command line is reviewed whatever its name. A path that
-    does not exist is an error, not a stop.
+    rule set's own files (a folder with a ruleset.yaml) are skipped. Each is listed with its
+    reason but a file that is not YAML, hidden or not (a README, a decision record, a trace):
+    those are only counted, as no one meant them as workloads, and a folder of code or
+    Markdown next to the workloads would bury the rest. A file named on the command line is
+    reviewed whatever its name. A path that does not exist is an error, not a stop.
     """
     finder = _Finder(recurse)
     for given in paths:
         finder.given(Path(given))
-    return (
-        finder.files,
-        [ReviewSkip(file=str(path), reason=reason) for path, reason in finder.skipped],
-        [ReviewError(file=str(path), error=error) for path, error in finder.errors],
-    )
+    skipped, not_yaml = [], 0
+    for path, reason in finder.skipped:
+        if reason == NOT_YAML or (reason == "hidden file" and not _is_workload_name(path.name)):
+            not_yaml += 1
+        else:
+            skipped.append(ReviewSkip(file=str(path), reason=reason))
+    return finder.files, skipped, [ReviewError(file=str(path), error=error) for path, error in finder.errors], not_yaml
 
 
 class _Records:
@@ -1052,14 +1062,18 @@ class ReviewRun:
         self.decisions_dirs = [str(folder) for folder in folders]
         self.decisions_dir = self.decisions_dirs[0] if folders else None
         self.progress = progress
-        self.files, self.skipped, self.errors = workload_files(paths, recurse=recurse)
+        self.files, self.skipped, self.errors, self.skipped_not_yaml = workload_files(paths, recurse=recurse)
         if not self.files:
             # Nothing to review (no such path, an empty folder): one line, not an empty report.
             shown = ", ".join(str(p) for p in paths) or "(no paths)"
-            skipped = self.skipped
+            skipped, other = self.skipped, self.skipped_not_yaml
             passed = f"; {len(skipped)} file{'s' if len(skipped) != 1 else ''} skipped: " + "; ".join(
                 f"{s.file} ({s.reason})" for s in skipped[:5]
             ) + ("; ..." if len(skipped) > 5 else "") if skipped else ""
+            if other:
+                passed += f"; {other}{' other' if skipped else ''} file{'s' if other != 1 else ''} that " + (
+                    "is not YAML" if other == 1 else "are not YAML"
+                )
             wrong = "".join(f"; {e.file}: {e.error}" for e in self.errors[:5]) + (
                 "; ..." if len(self.errors) > 5 else ""
             )
@@ -1135,7 +1149,8 @@ class ReviewRun:
             rows.append(ReviewRow.model_validate(row))
         result = Review(
             **self._head(), workloads=rows, summary=tally.summary(len(self.errors)), errors=self.errors,
-            skipped=self.skipped, unmatched_decisions=self._unmatched(), sources=tally.sources(),
+            skipped=self.skipped, skipped_not_yaml=self.skipped_not_yaml, unmatched_decisions=self._unmatched(),
+            sources=tally.sources(),
         )
         result._rules = self.ruleset
         return result
@@ -1167,6 +1182,7 @@ class ReviewRun:
         yield from tally.summary_json(len(self.errors))
         yield ',\n  "errors": ' + _json([e.model_dump(mode="json") for e in self.errors], 1)
         yield ',\n  "skipped": ' + _json([s.model_dump(mode="json") for s in self.skipped], 1)
+        yield ',\n  "skipped_not_yaml": ' + _json(self.skipped_not_yaml, 1)
         yield ',\n  "unmatched_decisions": ' + _json([d.model_dump(mode="json") for d in self._unmatched()], 1)
         sources = {key: info.model_dump(mode="json") for key, info in tally.sources().items()}
         yield ',\n  "sources": ' + _json(sources, 1)
@@ -1202,6 +1218,7 @@ class ReviewRun:
         context["why"] = _why_in_full(why, self.ruleset)
         context["errors"] = [e.model_dump() for e in self.errors]
         context["skipped"] = [e.model_dump() for e in self.skipped]
+        context["skipped_not_yaml"] = self.skipped_not_yaml
         from .templates import environment
 
         yield from environment().get_template(TEMPLATE).generate(context)
@@ -1217,7 +1234,8 @@ def review(
     recurse: bool = True,
 ) -> Review:
     """Assess every workload under ``paths``; broken files are listed in ``errors``, files
-    passed over (hidden, not YAML, a rule set's) in ``skipped``, each with why. No workload
+    passed over (hidden, a rule set's) in ``skipped``, each with why, and those that are not
+    YAML counted in ``skipped_not_yaml``. No workload
     file at all under ``paths`` (an empty folder, a path that does not exist) is an
     InputError that names each path's problem.
 
@@ -1356,6 +1374,7 @@ def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, 
     context["why"] = _why_in_full(why, r.rules)
     context["errors"] = [e.model_dump() for e in r.errors]
     context["skipped"] = [e.model_dump() for e in r.skipped]
+    context["skipped_not_yaml"] = r.skipped_not_yaml
     return context
 
 
