@@ -497,6 +497,32 @@ def test_a_record_marked_superseded_by_itself_or_by_no_record_is_still_checked(t
     assert "no longer match the digest" in out
 
 
+@pytest.mark.parametrize("template, old, new", [
+    ("madr", "\nstatus: accepted\n", "\nstatus: {}\n"),
+    ("nygard", "## Status\n\nAccepted\n", "## Status\n\n{}\n"),
+])
+@pytest.mark.parametrize("status", ["deprecated", "rejected"])
+def test_a_deprecated_or_rejected_record_is_not_in_force(tmp_path, capsys, template, old, new, status):
+    """Retired by its own status, as a superseded record is by its successor: not re-checked, and
+    no failure in CI when what it decided drifts."""
+    workload = write_workload(tmp_path, yaml.safe_load((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8")))
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", tmp_path / "d", "--template", template,
+                              "--status", "accepted", "--price-date", PRICE_DATE)
+    assert code_ == 0, err
+    record = Path(out.strip())
+    edit(workload, "requests_per_month: 400000", "requests_per_month: 4000000")  # ten times the traffic
+    assert run_verify(capsys, record)[0] == 1  # in force, it drifts
+    edit(record, old, new.format(status.capitalize() if template == "nygard" else status))
+    code_, out, _ = run_verify(capsys, tmp_path / "d")
+    assert code_ == 0, out
+    assert out.splitlines() == [
+        f"{record}: {status} (not in force: not re-checked)",
+        f"0 records: 0 holds, 0 drifted, 0 inconsistent, 0 unverifiable; 1 {status}",
+    ]
+    (result,) = verify(record, price_date=PRICE_DATE)
+    assert result.status == status
+
+
 def test_records_that_supersede_each_other_in_a_loop_are_all_checked(tmp_path, capsys):
     """1 superseded by 2 and 2 by 1 leaves no record in force: neither may pass unchecked."""
     first = write_record(capsys, "chatbot", tmp_path, "--template", "nygard")

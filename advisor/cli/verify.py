@@ -20,7 +20,8 @@ statuses:
                 or the workload file it names is no valid workload
   (files advisor did not write are skipped; a record visibly marked superseded is
   not re-checked when its successor exists and is a decision record: advisor's about
-  the same workload, or one with a title)
+  the same workload, or one with a title; nor is one whose status says deprecated or
+  rejected: neither is in force)
 
 what it checks:
   the inputs each record embeds, as they were when it was written, against today's

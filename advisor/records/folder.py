@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import create_exclusive, folder_problem, read_text, write_atomic
@@ -332,32 +333,35 @@ def status_not_superseded(text: str) -> str | None:
     return status.group(1).strip() if status is not None else None
 
 
-# The statuses a record gives itself that say it is no longer in force (MADR's words; adr-tools'
-# Nygard records use the same). A superseded record is told by whom it names (``superseded_by``).
-RETIRED_STATUSES = ("rejected", "deprecated")
+# The statuses that retire a record of itself (MADR's, and Nygard's as adr-tools writes them):
+# no longer in force, as a superseded record is not, whatever its inputs say today.
+Retired = Literal["deprecated", "rejected"]
+_RETIRED_WORD = re.compile(r"^[\"']?(deprecated|rejected)\b", re.IGNORECASE)
 
 
-def record_status(text: str) -> str | None:
-    """The status a record gives itself, in lower case: its front matter's ``status:`` (MADR),
-    else the first paragraph of its ``## Status`` section (Nygard, as adr-tools writes it);
-    None when it gives none."""
+def retired_status(text: str) -> Retired | None:
+    """``deprecated`` or ``rejected`` when the record's status says so where a reader sees it:
+    its front matter's ``status:`` (MADR) or, with no status there, the first paragraph of its
+    ``## Status`` section (Nygard, ``Deprecated``); None for any other status, or none."""
     front = front_matter(text)
-    if front is not None and (line := _STATUS_LINE.search(front)) is not None:
-        return line.group(1).strip().strip("\"'").strip().lower() or None
-    blocks = visible_blocks(text)
-    for i, block in enumerate(blocks):
-        if block.level == 2 and block.shown.strip().casefold() == "status":
-            following = blocks[i + 1] if i + 1 < len(blocks) else None
-            if following is None or following.level:
-                return None  # an empty section
-            return following.shown.strip().lower() or None
-    return None
+    status = _STATUS_LINE.search(front) if front is not None else None
+    if status is not None:
+        said = status.group(1).strip()
+    else:
+        blocks = visible_blocks(text)
+        at = next((i for i, b in enumerate(blocks) if b.level == 2 and b.shown.strip().casefold() == "status"), None)
+        if at is None or at + 1 >= len(blocks) or blocks[at + 1].level != 0:
+            return None
+        said = blocks[at + 1].shown
+    word = _RETIRED_WORD.match(said)
+    if word is None:
+        return None
+    return "deprecated" if word.group(1).lower() == "deprecated" else "rejected"
 
 
 def is_retired(text: str) -> bool:
-    """Does the record say it is rejected or deprecated (RETIRED_STATUSES)?"""
-    status = record_status(text)
-    return status is not None and status.split(maxsplit=1)[0].rstrip(".") in RETIRED_STATUSES
+    """Does the record say it is rejected or deprecated (no longer in force of itself)?"""
+    return retired_status(text) is not None
 
 
 def successor_not_a_record(record: Path, successor: Successor) -> Path | None:

@@ -23,10 +23,11 @@ inputs are checked. So is a path that leads out of the repository that holds the
 
 Files that are not advisor records are ``skipped``; a record visibly marked superseded by a
 decision record that exists (advisor's about the same workload, or one with a title, which is
-said as a record advisor did not write) is ``superseded`` (no longer in force, not re-checked). Exit 0 when every record
-holds, 1 when any drifted or is inconsistent, 2 when any is unverifiable, a path does not
-exist, or no advisor record was found (unless ``allow_empty``). advisor.views.verify words
-the results.
+said as a record advisor did not write) is ``superseded`` (no longer in force, not re-checked);
+so is a record whose own status says ``deprecated`` or ``rejected`` (MADR's front matter,
+Nygard's Status section), which gets that status. Exit 0 when every record holds, 1 when any
+drifted or is inconsistent, 2 when any is unverifiable, a path does not exist, or no advisor
+record was found (unless ``allow_empty``). advisor.views.verify words the results.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from advisor.core.situation import price_date_or_today
 
 from .folder import (
     read_record,
+    retired_status,
     status_not_superseded,
     successor_about_another_workload,
     successor_exists,
@@ -65,10 +67,14 @@ from .inputs import RecordInputs, RecordStamp, claims_advisor, fences, input_blo
 from .reading import Block, first_heading, rendered, same_text, visible_blocks, visible_lines
 from .workload import changed_fields, compared_data, shown_path, within_bound, workload_bound, workload_path
 
-VerifyStatus = Literal["holds", "drifted", "inconsistent", "unverifiable", "superseded", "skipped"]
+VerifyStatus = Literal[
+    "holds", "drifted", "inconsistent", "unverifiable", "superseded", "deprecated", "rejected", "skipped"
+]
 DEFAULT_COST_TOLERANCE = 0.10
 # Statuses of records that were re-checked (or should have been): what "empty" counts.
 CHECKED: tuple[VerifyStatus, ...] = ("holds", "drifted", "inconsistent", "unverifiable")
+# Records found but not in force, not re-checked: retired by a successor, or by their own status.
+NOT_IN_FORCE: tuple[VerifyStatus, ...] = ("superseded", "deprecated", "rejected")
 _FROZEN = ConfigDict(frozen=True, defer_build=True)
 _CENT = 0.01
 
@@ -390,6 +396,10 @@ def _cost_changes(recorded: dict[Mode, float], now: Assessment, tolerance: float
     return out
 
 
+# Under a record whose own status retires it (deprecated, rejected).
+RETIRED = "not in force: not re-checked"
+
+
 def _assess(
     inputs: RecordInputs,
     ruleset: RuleSet,
@@ -464,6 +474,8 @@ def verify_one(
     if inputs is None:
         if successor is not None and successor_exists(path, successor) and claims_advisor(text):
             return VerifyResult(path=source, status="superseded", message=f"superseded by record {successor.number}")
+        if claims_advisor(text) and (retired := retired_status(text)) is not None:
+            return VerifyResult(path=source, status=retired, message=RETIRED)
         if claims_advisor(text):
             return VerifyResult(
                 path=source, status="unverifiable", line=_line_of(text, re.compile(r"^Written by advisor")),
@@ -484,6 +496,9 @@ def verify_one(
         if (front_status := status_not_superseded(text)) is not None:
             message += f"; its front matter still says status: {front_status}"
         return VerifyResult(**common, status="superseded", message=message)
+    # Its own status says it is no longer in force (MADR's front matter, Nygard's Status section).
+    if (retired := retired_status(text)) is not None:
+        return VerifyResult(**common, status=retired, message=RETIRED)
     # A record marked superseded by one that does not exist is still in force.
     problems: list[str] = []
     line: int | None = None
@@ -737,8 +752,9 @@ NOT_FOUND = "no such file or folder"
 
 
 def found_nothing(results: Sequence[VerifyResult]) -> bool:
-    """No advisor record at all among the paths (superseded ones count as found)."""
-    return not any(r.status in (*CHECKED, "superseded") for r in results)
+    """No advisor record at all among the paths (superseded, deprecated and rejected ones count as
+    found)."""
+    return not any(r.status in (*CHECKED, *NOT_IN_FORCE) for r in results)
 
 
 def verify_exit_code(results: Sequence[VerifyResult], *, allow_empty: bool = False) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 from advisor.core.files import HIDDEN_FOLDER
 from advisor.core.terminal import printable
-from advisor.records.verify import CHECKED, NOT_A_RECORD, NOT_FOUND, VerifyResult, found_nothing
+from advisor.records.verify import CHECKED, NOT_A_RECORD, NOT_FOUND, NOT_IN_FORCE, VerifyResult, found_nothing
 from advisor.records.workload import change_line, shown_path
 
 from .formatting import money, percent
@@ -149,7 +149,7 @@ def _plural(n: int, word: str) -> str:
 def summary(results: Sequence[VerifyResult], *, allow_empty: bool = False) -> str:
     # A path that does not exist is no record: said apart, not counted as an unverifiable one.
     missing = sum(1 for r in results if r.status == "unverifiable" and r.message == NOT_FOUND)
-    counts = {s: sum(1 for r in results if r.status == s) for s in (*CHECKED, "superseded", "skipped")}
+    counts = {s: sum(1 for r in results if r.status == s) for s in (*CHECKED, *NOT_IN_FORCE, "skipped")}
     counts["unverifiable"] -= missing
     checked = sum(counts[s] for s in CHECKED)
     # A record that holds without its workload file holds on its own inputs alone: said, not a clean pass.
@@ -160,8 +160,7 @@ def summary(results: Sequence[VerifyResult], *, allow_empty: bool = False) -> st
     parts = [f"{_plural(checked, 'record')}: " + ", ".join(said[s] for s in CHECKED)]
     if missing:
         parts.append(f"{_plural(missing, 'path')} not found")
-    if counts["superseded"]:
-        parts.append(f"{counts['superseded']} superseded")
+    parts += [f"{counts[s]} {s}" for s in NOT_IN_FORCE if counts[s]]
     not_records = sum(1 for r in results if r.status == "skipped" and r.message == NOT_A_RECORD)
     hidden = sum(1 for r in results if r.status == "skipped" and r.message == HIDDEN_FOLDER)
     others = counts["skipped"] - not_records - hidden
