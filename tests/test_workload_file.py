@@ -495,3 +495,58 @@ def test_a_very_long_workload_path_is_shortened_where_a_message_names_it(capsys,
     assert entry["workload_file"] == named  # as the record names it
     (note,) = entry["changes"]
     assert len(note) < 400 and ("../" * 19 + "...") in note and note.count("chat.yaml") == 1
+
+
+# -- the recorded mode meets its contract, or no longer does -----------------------------------------
+
+
+def infeasible_reason(workload: Path) -> str:
+    """Why `advisor recommend` says the workload's decision is not feasible as specified."""
+    reason = assess(load_profile(workload), price_date=datetime.date.fromisoformat(PRICE_DATE)).infeasible_reason
+    assert reason is not None
+    return reason
+
+
+def test_a_budget_cut_below_the_first_token_drifts_though_the_mode_is_the_same(capsys, recorded):
+    """The record's central claim, that streaming meets its contract, is false once the budget is
+    cut below the first token: the same mode, but not the decision the record describes."""
+    workload, record = recorded
+    edit(workload, "latency_budget_s: 2.5", "latency_budget_s: 0.3")
+    reason = infeasible_reason(workload)
+    assert reason.startswith("The first token arrives at ")
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 1
+    assert out.splitlines()[:3] == [
+        headline(record, "DRIFTED (streaming still chosen, but not feasible as specified now)"),
+        f"    not feasible as specified now: {reason}",
+        "    the workload changed since the record: latency_budget_s 2.5 -> 0.3",
+    ]
+    code_, out, _ = run_verify(capsys, record, "--format", "json")
+    (entry,) = json.loads(out)["records"]
+    assert (entry["status"], entry["recorded_mode"], entry["current_mode"]) == ("drifted", "streaming", "streaming")
+    assert (entry["recorded_feasible"], entry["current_feasible"]) == (True, False)
+    assert entry["current_infeasible_reason"] == reason
+    assert f"not feasible as specified now: {reason}" in entry["changes"]
+    code_, out, _ = run_verify(capsys, record, "--format", "github")
+    annotation = next(line for line in out.splitlines() if line.startswith("::error "))
+    assert "title=advisor verify%3A drifted::DRIFTED (streaming still chosen, but not feasible" in annotation
+    assert f"%0Anot feasible as specified now: {reason}" in annotation
+
+
+def test_a_record_of_a_decision_not_feasible_drifts_when_it_becomes_feasible(tmp_path, capsys):
+    root = repo(tmp_path / "repo")
+    workload = root / "workloads" / "chat.yaml"
+    edit(workload, "latency_budget_s: 2.5", "latency_budget_s: 0.3")
+    record = adr(capsys, workload, root / "docs" / "decisions")
+    assert "Not feasible as specified" in record.read_text(encoding="utf-8")
+    assert run_verify(capsys, record)[0] == 0  # not feasible then, not feasible now: it holds as written
+    edit(workload, "latency_budget_s: 0.3", "latency_budget_s: 2.5")
+    code_, out, _ = run_verify(capsys, record)
+    assert code_ == 1
+    assert out.splitlines()[:2] == [
+        headline(record, "DRIFTED (streaming still chosen, and feasible now, which the record says it was not)"),
+        "    streaming now meets its contract: the record says it was not feasible as specified",
+    ]
+    (result,) = verify(record, price_date=PRICE_DATE)
+    assert (result.recorded_feasible, result.current_feasible, result.current_infeasible_reason) == (False, True, None)
+

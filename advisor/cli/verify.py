@@ -13,7 +13,8 @@ EPILOG = """\
 statuses:
   holds         today's rules and prices make the same decision; no option's monthly
                 cost moved by more than the tolerance
-  drifted       the decision changed, or an option's monthly cost moved beyond it
+  drifted       the decision changed, or the chosen mode stopped meeting its contract
+                (or started to), or an option's monthly cost moved beyond the tolerance
   inconsistent  the text states another decision than its inputs, or the inputs were
                 edited (they no longer match their digest, or it was taken out)
   unverifiable  advisor wrote it, but its inputs are missing, duplicated or invalid,

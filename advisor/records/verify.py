@@ -3,7 +3,8 @@ from the inputs it embeds and gets one status:
 
 - ``holds``: today's rules and prices make the same decision, and no option's monthly cost
   moved by more than the tolerance (default 10%).
-- ``drifted``: today's rules or prices change the decision, or move an option's monthly
+- ``drifted``: today's rules or prices change the decision, or whether the recorded mode meets
+  its contract (feasible then, not feasible now, or the reverse), or move an option's monthly
   cost by more than the tolerance.
 - ``inconsistent``: the record's text, as a reader sees it rendered, states another decision
   than its inputs (its first visible title, its first visible paragraph stating the decision,
@@ -161,6 +162,12 @@ class VerifyResult(BaseModel):
     workload_file: str | None = None
     workload_file_state: WorkloadFileState | None = None
     workload_changes: list[WorkloadChange] = []
+    # Whether the recorded mode met its contract when the record was written (from the rules that
+    # fired then, as the rule set in use defines them), and whether today's decision meets it, with
+    # why not (the reason `advisor recommend` gives). None where the record was not re-checked.
+    recorded_feasible: bool | None = None
+    current_feasible: bool | None = None
+    current_infeasible_reason: str | None = None
 
 
 # -- reading a record ----------------------------------------------------------------------------
@@ -394,6 +401,15 @@ def _cost_changes(recorded: dict[Mode, float], now: Assessment, tolerance: float
                        beyond_tolerance=change is None or abs(change) > tolerance)
         )
     return out
+
+
+def _recorded_feasible(stamp: RecordStamp, ruleset: RuleSet) -> bool:
+    """Did the recorded mode meet its contract when the record was written? Not when a rule that
+    fired then says this workload's numbers miss that mode's contract (its ``unmet``), as the rule
+    set in use defines the rule: the record keeps which rules fired, not what each of them did.
+    Exact under the same rule set; a rule the rule set in use does not have counts for nothing."""
+    rules = {rule.id: rule for rule in ruleset.rules}
+    return not any(stamp.mode in rules[i].unmets for i in stamp.fired_rules if i in rules)
 
 
 # Under a record whose own status retires it (deprecated, rejected).
@@ -632,7 +648,14 @@ def verify_one(
         if stamp.weights.get(axis) != weights_now.get(axis)
     } if rules_changed else {}
 
-    if now.recommendation != stamp.mode or any(c.beyond_tolerance for c in cost_changes):
+    # Whether the recorded mode meets its contract: the record's central claim. The same mode, no
+    # longer feasible (a budget cut below the first token), is a decision that no longer holds.
+    recorded_feasible = _recorded_feasible(stamp, ruleset)
+    feasibility_changed = now.recommendation == stamp.mode and now.feasible != recorded_feasible
+    if (
+        now.recommendation != stamp.mode or feasibility_changed
+        or any(c.beyond_tolerance for c in cost_changes)
+    ):
         status: VerifyStatus = "drifted"
         line = _decision_line(text, stamp)
     else:
@@ -658,6 +681,9 @@ def verify_one(
         model_shutdowns=[x.value for x in now.assumptions if x.name == SHUTDOWN],
         workload_file_state=file_state,
         workload_changes=changes,
+        recorded_feasible=recorded_feasible,
+        current_feasible=now.feasible,
+        current_infeasible_reason=now.infeasible_reason,
     )
 
 

@@ -34,6 +34,26 @@ STALE_FIGURES = (
 )
 
 
+def feasibility_line(r: VerifyResult) -> str | None:
+    """Whether today's decision meets its contract, where that is news: the recorded mode met it and
+    no longer does (or the reverse), or another mode is chosen now and misses it."""
+    if r.current_feasible is None or r.recorded_feasible is None:
+        return None
+    if not r.current_feasible and (r.recorded_feasible or r.current_mode != r.recorded_mode):
+        return f"not feasible as specified now: {r.current_infeasible_reason or 'its contract is missed'}"
+    if r.current_feasible and not r.recorded_feasible and r.current_mode == r.recorded_mode:
+        return f"{r.current_mode} now meets its contract: the record says it was not feasible as specified"
+    return None
+
+
+def feasibility_changed(r: VerifyResult) -> bool:
+    """The recorded mode is still chosen, and whether it meets its contract changed."""
+    return (
+        r.current_mode == r.recorded_mode and r.current_feasible is not None and r.recorded_feasible is not None
+        and r.current_feasible != r.recorded_feasible
+    )
+
+
 def workload_file_notes(r: VerifyResult) -> list[str]:
     """What verify says of the workload file a record names, when there is something to say:
     that it is not there, or that it holds another workload (and, for a record that holds all
@@ -75,6 +95,8 @@ def _change(value: float | None) -> str:
 def describe_changes(r: VerifyResult) -> list[str]:
     """What differs from when the record was written, one line each (rules, prices, costs)."""
     out: list[str] = []
+    if r.status == "drifted" and (feasibility := feasibility_line(r)) is not None:
+        out.append(feasibility)
     if r.status in ("holds", "drifted"):
         out += workload_file_notes(r)
     if r.status == "drifted" and r.message:  # a note on how it was checked (a superseded mark that does not count)
@@ -132,6 +154,12 @@ def headline(r: VerifyResult) -> str:
     if r.status == "drifted":
         if r.current_mode != r.recorded_mode:
             return f"{r.path}: DRIFTED {r.recorded_mode} -> {r.current_mode}"
+        costs = any(c.beyond_tolerance for c in r.cost_changes)
+        if feasibility_changed(r):
+            what = ("but not feasible as specified now" if not r.current_feasible
+                    else "and feasible now, which the record says it was not")
+            moved = "; monthly costs moved beyond the tolerance" if costs else ""
+            return f"{r.path}: DRIFTED ({r.recorded_mode} still chosen, {what}{moved})"
         return f"{r.path}: DRIFTED ({r.recorded_mode} still chosen; monthly costs moved beyond the tolerance)"
     if r.status == "inconsistent":
         return f"{r.path}: INCONSISTENT: {r.problems[0] if len(r.problems) == 1 else 'its text and inputs disagree'}"
