@@ -384,6 +384,43 @@ def test_changes_that_do_not_flip_the_decision_are_shown(tmp_path, capsys):
     assert result.weight_changes == {"downstream": (1.0, 2.0)}
 
 
+def org_rules(tmp_path: Path) -> Path:
+    """An organisation's rule set under its own id: the shipped one, with latency-batch-window-too-short
+    replaced by a copy of its own (globex-batch-window)."""
+    folder = tmp_path / "globex-rules"
+    shutil.copytree(ROOT / "rules", folder)
+    edit(folder / "ruleset.yaml", "\nid: advisor-default\n", "\nid: globex-platform\n")
+    edit(folder / "latency.yaml", "- id: latency-batch-window-too-short\n", "- id: globex-batch-window\n")
+    return folder
+
+
+def test_records_of_another_rule_set_verified_without_it_say_so_first_with_the_fix(tmp_path, capsys):
+    record = write_record(capsys, "chatbot", tmp_path / "d", "--rules", org_rules(tmp_path))
+    assert run_verify(capsys, record, "--rules", tmp_path / "globex-rules")[0] == 0
+    code_, out, _ = run_verify(capsys, record)  # CI that forgot --rules
+    assert code_ == 0  # the same decision: it holds, but says with which rule set it was checked
+    lines = out.splitlines()
+    assert lines[:3] == [
+        f"{record}: holds (streaming)",
+        "    written with globex-platform 1.0.0; verified with advisor-default 1.0.0: pass --rules DIR or set"
+        " ADVISOR_RULES",
+        f"    rule set globex-platform 1.0.0 (sha256 {lines[2].split('sha256 ')[1][:12]}) -> advisor-default 1.0.0"
+        f" (sha256 {load_rules().content_hash[:12]})",
+    ]
+    # A rule one side has and the other has not is said so, not as a threshold that moved from or to nothing.
+    assert lines[3:5] == [
+        "    rule latency-batch-window-too-short now fires (latency_budget_s 2.5 le 3600: yes): a rule the record's"
+        " rule set did not have",
+        "    rule globex-batch-window no longer fires: a rule the rule set in use does not have",
+    ]
+    _, out, _ = run_verify(capsys, record, "--format", "json")
+    (entry,) = json.loads(out)["records"]
+    assert entry["ruleset_id_changed"] is True
+    assert {r["rule"]: r["only_in"] for r in entry["rule_changes"]} == {
+        "latency-batch-window-too-short": "current", "globex-batch-window": "recorded",
+    }
+
+
 def _o3_record(tmp_path: Path, capsys) -> Path:
     """openai o3 cut its prices by 80% on 2025-06-10; a record from the week before."""
     data = yaml.safe_load((EXAMPLES / "nightly-ticket-triage.yaml").read_text(encoding="utf-8"))

@@ -35,8 +35,10 @@ what it checks:
   (a warning with --format github), never read, and the record's own inputs are
   checked; a file that is no valid workload
   makes the record unverifiable. To bring a record up to date, write a new one with
-  `advisor adr FILE --supersedes N`. A record written with a template of your own
-  has no stated text: only its inputs are checked (said under it).
+  `advisor adr FILE --supersedes N`. Records written with your own rule set are
+  verified with it: --rules DIR or ADVISOR_RULES (said first under each record when
+  the ids differ). A record written with a template of your own has no stated text:
+  only its inputs are checked (said under it).
 
 examples:
   advisor verify                            # every record in docs/decisions, subfolders too

@@ -110,6 +110,10 @@ class RuleChange(BaseModel):
     thresholds_then: list[str] | None  # None: the record did not keep them (written before version 2)
     thresholds_now: list[str]
     conditions_now: list[str]  # today's facts against today's thresholds: "latency_budget_s 28800 lt 300: no"
+    # A rule one side's rule set has and the other's does not: "recorded" (only the record's rule
+    # set had it), "current" (only the rule set verify runs with has it); None: both, as far as
+    # the record tells (it keeps the rules that fired and those with a numeric threshold).
+    only_in: Literal["recorded", "current"] | None = None
 
 
 class WorkloadChange(BaseModel):
@@ -168,6 +172,9 @@ class VerifyResult(BaseModel):
     recorded_feasible: bool | None = None
     current_feasible: bool | None = None
     current_infeasible_reason: str | None = None
+    # The record was written with a rule set of another id than the one verify ran with (a rule set
+    # of one's own, and verify run without --rules): its changes are mostly that.
+    ruleset_id_changed: bool = False
 
 
 # -- reading a record ----------------------------------------------------------------------------
@@ -377,11 +384,18 @@ def _rule_changes(stamp: RecordStamp, now: Assessment, rules_now: Assessment | N
             continue
         trace = traces.get(rule_id)
         conditions = _conditions_now(trace) if trace else []
+        only_in: Literal["recorded", "current"] | None = None
+        if trace is None:
+            only_in = "recorded"  # it fired then, and today's rule set has no rule by that id
+        elif stamp.thresholds is not None and then_t is None and now_t and rule_id not in fired_then:
+            # The record keeps every rule's numeric thresholds: one with a threshold today that the
+            # record does not name, and that did not fire then, was not in its rule set.
+            only_in = "current"
         out.append(
             RuleChange(
                 rule=rule_id, fired_then=rule_id in fired_then, fires_now=rule_id in fired_now,
                 thresholds_then=None if stamp.thresholds is None else (then_t or []),
-                thresholds_now=now_t, conditions_now=conditions,
+                thresholds_now=now_t, conditions_now=conditions, only_in=only_in,
             )
         )
     return out
@@ -660,6 +674,7 @@ def verify_one(
         line = _decision_line(text, stamp)
     else:
         status = "holds"
+    ruleset_id_changed = old.id != ruleset.id
     anything = bool(rules_changed or rule_changes or price_changes or cost_changes or changes)
     return VerifyResult(
         **common,
@@ -684,6 +699,7 @@ def verify_one(
         recorded_feasible=recorded_feasible,
         current_feasible=now.feasible,
         current_infeasible_reason=now.infeasible_reason,
+        ruleset_id_changed=ruleset_id_changed,
     )
 
 

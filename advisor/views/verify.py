@@ -15,6 +15,7 @@ from pathlib import PurePath
 from typing import Any
 
 from advisor.core.files import HIDDEN_FOLDER
+from advisor.core.rules import RULES_ENV
 from advisor.core.terminal import printable
 from advisor.records.verify import CHECKED, NOT_A_RECORD, NOT_FOUND, NOT_IN_FORCE, VerifyResult, found_nothing
 from advisor.records.workload import change_line, shown_path
@@ -32,6 +33,15 @@ STALE_FIGURES = (
     "the decision and monthly costs still hold, but the record's figures come from the workload as it was:"
     " record it again with advisor adr FILE --supersedes N"
 )
+
+
+def ruleset_line(r: VerifyResult) -> str | None:
+    """Under a record written with a rule set of another id than the one verify ran with: which two,
+    and how to verify with the record's own (said first: its other changes mostly follow from it)."""
+    if not r.ruleset_id_changed or r.ruleset_then is None or r.ruleset_now is None:
+        return None
+    then, now = (name.split(" (sha256 ")[0] for name in (r.ruleset_then, r.ruleset_now))
+    return f"written with {then}; verified with {now}: pass --rules DIR or set {RULES_ENV}"
 
 
 def feasibility_line(r: VerifyResult) -> str | None:
@@ -95,6 +105,8 @@ def _change(value: float | None) -> str:
 def describe_changes(r: VerifyResult) -> list[str]:
     """What differs from when the record was written, one line each (rules, prices, costs)."""
     out: list[str] = []
+    if (rules := ruleset_line(r)) is not None:
+        out.append(rules)
     if r.status == "drifted" and (feasibility := feasibility_line(r)) is not None:
         out.append(feasibility)
     if r.status in ("holds", "drifted"):
@@ -118,7 +130,11 @@ def describe_changes(r: VerifyResult) -> list[str]:
                 line += f" ({'; '.join(c.conditions_now)})"
         else:
             line = f"rule {c.rule} still {'fires' if c.fires_now else 'does not fire'}"
-        if c.thresholds_then is not None and c.thresholds_then != c.thresholds_now:
+        if c.only_in == "current":
+            line += ": a rule the record's rule set did not have"
+        elif c.only_in == "recorded":
+            line += ": a rule the rule set in use does not have"
+        elif c.thresholds_then is not None and c.thresholds_then != c.thresholds_now:
             line += (
                 f"; its threshold moved: {', '.join(c.thresholds_then) or 'none'}"
                 f" -> {', '.join(c.thresholds_now) or 'none'}"
