@@ -415,7 +415,7 @@ def test_records_of_another_rule_set_verified_without_it_say_so_first_with_the_f
     ]
     _, out, _ = run_verify(capsys, record, "--format", "json")
     (entry,) = json.loads(out)["records"]
-    assert entry["ruleset_id_changed"] is True
+    assert entry["ruleset_id_changed"] is True and entry["next_step"] is None
     assert {r["rule"]: r["only_in"] for r in entry["rule_changes"]} == {
         "latency-batch-window-too-short": "current", "globex-batch-window": "recorded",
     }
@@ -448,6 +448,9 @@ def test_a_price_cut_that_keeps_the_decision_still_drifts_with_its_figures(tmp_p
         "    monthly cost of async: $2,723 -> $851 (-69%, beyond the 10% tolerance)",
         "    monthly cost of batch (the recorded choice): $1,412 -> $476 (-66%, beyond the 10% tolerance)",
         retiring("o3", "2026-12-11", 528),
+        # What to do about it, with the record's own file, folder and number.
+        "    to record it again from its workload file and retire this record:"
+        f" advisor adr {tmp_path / 'workload.yaml'} --dir {record.parent} --supersedes 1",
         "1 record: 0 holds, 1 drifted, 0 inconsistent, 0 unverifiable",
     ]
 

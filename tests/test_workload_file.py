@@ -19,7 +19,7 @@ import yaml
 
 from advisor import InputError, assess, load_profile, render_adr, verify, write_adr
 
-from .conftest import EXAMPLES, RETIRING, run_cli
+from .conftest import EXAMPLES, RETIRING, ROOT, run_cli
 from .test_records import DATE, FIXED, PRICE_DATE
 from .test_verify import edit, run_verify
 
@@ -27,9 +27,16 @@ KEY = "  workload_file: ../../workloads/chat.yaml\n"
 DRIFT = ("    the workload changed since the record: requests_per_month 400,000 -> 4,000,000;"
          " model gpt-5.4 -> gpt-5.4-mini")
 STALE = ("    the decision and monthly costs still hold, but the record's figures come from the workload as it was:"
-         " record it again with advisor adr FILE --supersedes N")
-FIX = "if the file moved, record it again from there: advisor adr <new path> --supersedes 1"
-MISSING = f"    its workload file ../../workloads/chat.yaml is not there: the record's own inputs are checked; {FIX}"
+         " record it again with advisor adr {} --dir {} --supersedes 1")
+
+
+def fix(record: Path | str) -> str:
+    """How a record whose workload file is not there is brought back to it: its folder and number."""
+    return f"if the file moved, record it again from there: advisor adr <new path> --dir {Path(record).parent} --supersedes 1"
+
+
+def missing(record: Path) -> str:
+    return f"    its workload file ../../workloads/chat.yaml is not there: the record's own inputs are checked; {fix(record)}"
 SUMMARY_ALONE = "1 record: 1 holds (1 without its workload file), 0 drifted, 0 inconsistent, 0 unverifiable"
 
 
@@ -210,7 +217,7 @@ def test_a_changed_workload_file_that_keeps_the_decision_and_costs_holds_with_a_
         headline(record),
         "    the workload changed since the record: description 'A customer asks questions in the help...'"
         " -> 'Questions in the help widget.'; latency_budget_s 2.5 -> 3",
-        STALE,
+        STALE.format(workload, record.parent),
         SUMMARY_HOLDS,
     ]
     code_, out, _ = run_verify(capsys, record, "--format", "github")
@@ -222,19 +229,20 @@ def test_a_workload_file_moved_away_is_noted_and_the_record_holds(capsys, record
     workload, record = recorded
     workload.rename(workload.with_name("moved.yaml"))
     code_, out, _ = run_verify(capsys, record)
-    assert code_ == 0 and out.splitlines() == [headline(record), MISSING, SUMMARY_ALONE]
+    assert code_ == 0 and out.splitlines() == [headline(record), missing(record), SUMMARY_ALONE]
     code_, out, _ = run_verify(capsys, record, "--format", "github")
     assert code_ == 0
-    assert (f"::warning file={record},title=advisor verify%3A workload file missing::{MISSING.strip()}"
+    assert (f"::warning file={record},title=advisor verify%3A workload file missing::{missing(record).strip()}"
             in out.splitlines())
     assert out.splitlines()[-1] == SUMMARY_ALONE  # not read as a clean pass, in any format
     code_, out, _ = run_verify(capsys, record, "--format", "json")
     (entry,) = json.loads(out)["records"]
     assert entry["status"] == "holds" and entry["workload_file_state"] == "missing"
-    assert entry["changes"] == [MISSING.strip()]
+    assert entry["changes"] == [missing(record).strip()]
+    assert entry["next_step"] == f"advisor adr <new path> --dir {record.parent} --supersedes 1"
     # A link to nothing is no file either.
     workload.symlink_to("nowhere.yaml")
-    assert run_verify(capsys, record)[1].splitlines() == [headline(record), MISSING, SUMMARY_ALONE]
+    assert run_verify(capsys, record)[1].splitlines() == [headline(record), missing(record), SUMMARY_ALONE]
 
 
 @pytest.mark.parametrize("broken, message", [
@@ -372,8 +380,9 @@ def reseal(record: Path) -> None:
     record.write_text(text.replace(data["digest"], _digest(data)), encoding="utf-8")
 
 
-OUTSIDE = ("    it names a workload file outside the repository ({}): not read; the record's own inputs are"
-           f" checked; {FIX}")
+def outside(named: str, record: Path | str) -> str:
+    return (f"    it names a workload file outside the repository ({named}): not read; the record's own inputs are"
+            f" checked; {fix(record)}")
 
 
 def test_a_decisions_folder_moved_up_does_not_read_a_file_beside_the_repository(tmp_path, capsys, recorded):
@@ -392,7 +401,7 @@ def test_a_decisions_folder_moved_up_does_not_read_a_file_beside_the_repository(
     moved = root / "adr" / record.name
     code_, out, _ = run_verify(capsys, root / "adr")
     assert code_ == 0 and out.splitlines() == [
-        headline(moved), OUTSIDE.format("../../workloads/chat.yaml"), SUMMARY_ALONE
+        headline(moved), outside("../../workloads/chat.yaml", moved), SUMMARY_ALONE
     ]
     code_, out, _ = run_verify(capsys, root / "adr", "--format", "json")
     (entry,) = json.loads(out)["records"]
@@ -409,7 +418,7 @@ def test_a_record_naming_a_file_outside_the_repository_never_reads_it(tmp_path, 
     edit(record, KEY, f"  workload_file: {named}\n")
     reseal(record)
     code_, out, _ = run_verify(capsys, record)
-    assert code_ == 0 and out.splitlines()[1] == OUTSIDE.format(named)
+    assert code_ == 0 and out.splitlines()[1] == outside(named, record)
     assert "SECRET" not in out and "root:" not in out
 
 
@@ -441,7 +450,7 @@ def test_with_no_git_the_folder_searched_bounds_the_workload_file(tmp_path, caps
     (tmp_path / ".git").unlink()  # no repository at all
     record = adr(capsys, root / "workloads" / "chat.yaml", root / "docs" / "decisions")
     assert run_verify(capsys, root)[1].splitlines() == [headline(record), SUMMARY_HOLDS]
-    assert run_verify(capsys, root / "docs")[1].splitlines()[1] == OUTSIDE.format("../../workloads/chat.yaml")
+    assert run_verify(capsys, root / "docs")[1].splitlines()[1] == outside("../../workloads/chat.yaml", record)
 
 
 def test_with_no_git_the_working_folder_bounds_the_workload_file_of_a_record_in_it(tmp_path, capsys, monkeypatch):
@@ -455,7 +464,9 @@ def test_with_no_git_the_working_folder_bounds_the_workload_file_of_a_record_in_
     code_, out, _ = run_verify(capsys, Path("docs"))
     assert code_ == 1 and out.startswith(f"{Path('docs') / record.relative_to(root / 'docs')}: DRIFTED"), out
     monkeypatch.chdir(root / "docs")  # a workload file above the working folder is not read
-    assert run_verify(capsys, Path("decisions"))[1].splitlines()[1] == OUTSIDE.format("../../workloads/chat.yaml")
+    assert run_verify(capsys, Path("decisions"))[1].splitlines()[1] == outside(
+        "../../workloads/chat.yaml", Path("decisions") / record.name
+    )
 
 
 # -- what counts as a change ------------------------------------------------------------------------
@@ -521,11 +532,17 @@ def test_a_budget_cut_below_the_first_token_drifts_though_the_mode_is_the_same(c
         f"    not feasible as specified now: {reason}",
         "    the workload changed since the record: latency_budget_s 2.5 -> 0.3",
     ]
+    # The next step, with the record's own file, folder and number.
+    assert out.splitlines()[-2] == (
+        "    to record it again from its workload file and retire this record:"
+        f" advisor adr {workload} --dir {record.parent} --supersedes 1"
+    )
     code_, out, _ = run_verify(capsys, record, "--format", "json")
     (entry,) = json.loads(out)["records"]
     assert (entry["status"], entry["recorded_mode"], entry["current_mode"]) == ("drifted", "streaming", "streaming")
     assert (entry["recorded_feasible"], entry["current_feasible"]) == (True, False)
     assert entry["current_infeasible_reason"] == reason
+    assert entry["next_step"] == f"advisor adr {workload} --dir {record.parent} --supersedes 1"
     assert f"not feasible as specified now: {reason}" in entry["changes"]
     code_, out, _ = run_verify(capsys, record, "--format", "github")
     annotation = next(line for line in out.splitlines() if line.startswith("::error "))
@@ -549,4 +566,30 @@ def test_a_record_of_a_decision_not_feasible_drifts_when_it_becomes_feasible(tmp
     ]
     (result,) = verify(record, price_date=PRICE_DATE)
     assert (result.recorded_feasible, result.current_feasible, result.current_infeasible_reason) == (False, True, None)
+
+
+def test_the_next_step_is_said_from_the_working_folder_with_the_rule_set_in_use(tmp_path, capsys, monkeypatch):
+    """Run from the repository's top, as CI runs it: the command names the file, the folder and the
+    rule set as that folder sees them, and leaves out adr's defaults."""
+    root = repo(tmp_path / "repo")
+    ours = root / "our-rules"
+    shutil.copytree(ROOT / "rules", ours)
+    workload = root / "workloads" / "chat.yaml"
+    adr(capsys, workload, root / "docs" / "decisions", "--rules", ours)
+    edit(workload, "requests_per_month: 400000", "requests_per_month: 4000000")
+    monkeypatch.chdir(root)
+    code_, out, _ = run_verify(capsys, "--rules", "our-rules")
+    assert code_ == 1
+    assert out.splitlines()[-2] == (
+        "    to record it again from its workload file and retire this record:"
+        " advisor adr workloads/chat.yaml --rules our-rules --supersedes 1"
+    )
+    # And under a record that holds against a changed file, the same command, not FILE and N.
+    edit(workload, "requests_per_month: 4000000", "requests_per_month: 410000")
+    code_, out, _ = run_verify(capsys, "--rules", "our-rules")
+    assert code_ == 0
+    assert out.splitlines()[2] == (
+        "    the decision and monthly costs still hold, but the record's figures come from the workload as it was:"
+        " record it again with advisor adr workloads/chat.yaml --rules our-rules --supersedes 1"
+    )
 

@@ -29,16 +29,17 @@ what it checks:
   rules and prices; and the workload file the record names (`advisor adr FILE`
   records FILE's path relative to the record). When that file holds another workload
   (comments and layout aside), the record is judged against the file: drifted when
-  the decision or a monthly cost moves, with the fields that changed; holds, with
-  them noted, when not. A file that is not there, or a path outside the repository
-  (the git work tree that holds the record; with none, the folder searched), is noted
-  (a warning with --format github), never read, and the record's own inputs are
-  checked; a file that is no valid workload
-  makes the record unverifiable. To bring a record up to date, write a new one with
-  `advisor adr FILE --supersedes N`. Records written with your own rule set are
-  verified with it: --rules DIR or ADVISOR_RULES (said first under each record when
-  the ids differ). A record written with a template of your own has no stated text:
-  only its inputs are checked (said under it).
+  the decision, whether it meets its contract, or a monthly cost moves, with the
+  fields that changed; holds, with them noted, when not. A file that is not there, or
+  a path outside the repository (the git work tree that holds the record; with none,
+  the folder searched), is noted (a warning with --format github), never read, and
+  the record's own inputs are checked; a file that is no valid workload makes the
+  record unverifiable. To bring a record up to date, write a new one with
+  `advisor adr FILE --supersedes N` (printed under a drifted record, with its
+  values). Records written with your own rule set are verified with it: --rules DIR
+  or ADVISOR_RULES (said first under each record when the ids differ). A record
+  written with a template of your own has no stated text: only its inputs are
+  checked (said under it).
 
 examples:
   advisor verify                            # every record in docs/decisions, subfolders too

@@ -37,6 +37,7 @@ import datetime
 import math
 import os
 import re
+import shlex
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -50,10 +51,11 @@ from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import FileFinder
 from advisor.core.profile import MODES, Mode, WorkloadProfile, load_profile
 from advisor.core.provider import SHUTDOWN
-from advisor.core.rules import RuleSet, load_rules
+from advisor.core.rules import RuleSet, default_rules_dir, load_rules
 from advisor.core.situation import price_date_or_today
 
 from .folder import (
+    DEFAULT_DIR,
     read_record,
     retired_status,
     status_not_superseded,
@@ -175,6 +177,11 @@ class VerifyResult(BaseModel):
     # The record was written with a rule set of another id than the one verify ran with (a rule set
     # of one's own, and verify run without --rules): its changes are mostly that.
     ruleset_id_changed: bool = False
+    # The command that records the decision again from its workload file and retires this record
+    # ("advisor adr workloads/chat.yaml --supersedes 4"), where the record is drifted, or holds
+    # against a workload file that changed or is not there; FILE or <new path> where verify does
+    # not know the file. None otherwise, and where the rule set's id changed (pass --rules first).
+    next_step: str | None = None
 
 
 # -- reading a record ----------------------------------------------------------------------------
@@ -426,6 +433,55 @@ def _recorded_feasible(stamp: RecordStamp, ruleset: RuleSet) -> bool:
     return not any(stamp.mode in rules[i].unmets for i in stamp.fired_rules if i in rules)
 
 
+_NUMBERED = re.compile(r"^0*(\d+)-")
+
+
+def _from_here(path: str | os.PathLike[str]) -> str:
+    """An absolute path as a command run from the working folder gives it: relative when it lies
+    in the working folder, else whole."""
+    here = os.path.realpath(os.getcwd())
+    real = os.fspath(path)
+    return os.path.relpath(real, here) if within_bound(real, here) else real
+
+
+def _workload_from_here(path: Path, recorded: str) -> str:
+    """The workload file a record names, as a command run from the working folder names it: by the
+    way the record was reached (``services/support/docs/decisions/../../workloads/chat.yaml``,
+    tidied) where that leads to it, else from where it really is."""
+    real = workload_path(path, recorded)
+    reached = os.path.normpath(os.path.join(os.path.dirname(str(path)), *recorded.split("/")))
+    try:
+        if os.path.samefile(reached, real):
+            return reached
+    except OSError:
+        pass
+    return str(real) if path.is_absolute() else _from_here(real)
+
+
+def next_step(
+    path: Path, workload_file: str | None, state: WorkloadFileState | None, ruleset: RuleSet
+) -> str:
+    """The command that writes the record again from its workload file and retires this one:
+    ``advisor adr <file> [--dir <its folder>] [--rules <the rule set>] --supersedes <its number>``.
+    The folder is said unless it is adr's default (docs/decisions, from the working folder), the
+    rule set unless it is the shipped one; ``FILE`` where the record names no workload file,
+    ``<new path>`` where it is not there (or is not read), ``N`` where its name has no number."""
+    if workload_file is None:
+        file = "FILE"
+    elif state in ("missing", "outside"):
+        file = "<new path>"
+    else:
+        file = shlex.quote(_workload_from_here(path, workload_file))
+    parts = ["advisor", "adr", file]
+    folder = os.path.dirname(str(path)) or "."
+    if os.path.normpath(folder) != os.path.normpath(DEFAULT_DIR):
+        parts += ["--dir", shlex.quote(folder)]
+    if Path(ruleset.path).resolve() != default_rules_dir().resolve():
+        parts += ["--rules", shlex.quote(_from_here(ruleset.path))]
+    number = _NUMBERED.match(path.name)
+    return " ".join([*parts, "--supersedes", number.group(1) if number else "N"])
+
+
 # Under a record whose own status retires it (deprecated, rejected).
 RETIRED = "not in force: not re-checked"
 
@@ -675,6 +731,11 @@ def verify_one(
     else:
         status = "holds"
     ruleset_id_changed = old.id != ruleset.id
+    step = (
+        next_step(path, stamp.workload_file, file_state, ruleset)
+        if not ruleset_id_changed and (status == "drifted" or file_state in ("changed", "missing", "outside"))
+        else None
+    )
     anything = bool(rules_changed or rule_changes or price_changes or cost_changes or changes)
     return VerifyResult(
         **common,
@@ -700,6 +761,7 @@ def verify_one(
         current_feasible=now.feasible,
         current_infeasible_reason=now.infeasible_reason,
         ruleset_id_changed=ruleset_id_changed,
+        next_step=step,
     )
 
 

@@ -28,11 +28,19 @@ RETIRING = "model retiring"
 CUSTOM_TEMPLATE = "written with a template of its own: its inputs are checked, not what its text says"
 
 
-# Under a record that holds against a workload file that changed since it was written.
+# Under a record that holds against a workload file that changed since it was written (with the
+# command that records it again, from its file, where verify knows it: ``stale_figures``).
 STALE_FIGURES = (
     "the decision and monthly costs still hold, but the record's figures come from the workload as it was:"
     " record it again with advisor adr FILE --supersedes N"
 )
+
+
+def stale_figures(r: VerifyResult) -> str:
+    """STALE_FIGURES, with the real command where verify knows it."""
+    if r.next_step is None:
+        return STALE_FIGURES
+    return STALE_FIGURES.replace("advisor adr FILE --supersedes N", r.next_step)
 
 
 def ruleset_line(r: VerifyResult) -> str | None:
@@ -84,7 +92,7 @@ def workload_file_notes(r: VerifyResult) -> list[str]:
     if r.workload_file_state != "changed":
         return []
     changed = "; ".join(change_line(c.field, c.recorded, c.current) for c in r.workload_changes)
-    return [f"the workload changed since the record: {changed}", *([STALE_FIGURES] if r.status == "holds" else [])]
+    return [f"the workload changed since the record: {changed}", *([stale_figures(r)] if r.status == "holds" else [])]
 
 
 _NUMBERED = re.compile(r"^0*(\d+)-")
@@ -93,6 +101,8 @@ WITHOUT_FILE = ("missing", "outside")  # the workload file states under which a 
 
 def _fix(r: VerifyResult) -> str:
     """How a record whose workload file moved is brought back to it: a new record, from the file."""
+    if r.next_step is not None:
+        return f"if the file moved, record it again from there: {r.next_step}"
     number = _NUMBERED.match(PurePath(r.path).name)
     return (f"if the file moved, record it again from there: advisor adr <new path> --supersedes "
             f"{number.group(1) if number else 'N'}")
@@ -157,6 +167,9 @@ def describe_changes(r: VerifyResult) -> list[str]:
     if r.text_unchecked and r.status in ("holds", "drifted"):
         out.append(CUSTOM_TEMPLATE)
     out += [f"{RETIRING}: {shutdown}" for shutdown in r.model_shutdowns]
+    if r.status == "drifted" and r.next_step is not None and r.workload_file_state not in WITHOUT_FILE:
+        # (without its file, the note on the file already says it, with <new path>)
+        out.append(f"to record it again from its workload file and retire this record: {r.next_step}")
     return out
 
 
