@@ -593,3 +593,27 @@ def test_the_next_step_is_said_from_the_working_folder_with_the_rule_set_in_use(
         " record it again with advisor adr workloads/chat.yaml --rules our-rules --supersedes 1"
     )
 
+
+# -- a second record about one workload file -------------------------------------------------------------
+
+
+def test_adr_writes_a_second_record_about_a_file_and_names_the_one_in_force(tmp_path, capsys):
+    root = repo(tmp_path / "repo")
+    workload, folder = root / "workloads" / "chat.yaml", root / "docs" / "decisions"
+    adr(capsys, workload, folder)  # 1, superseded by 2
+    adr(capsys, workload, folder, "--supersedes", "1")  # 2, in force
+    other = adr(capsys, workload, folder, "--status", "deprecated")  # 3, retired by its own status
+    assert other.name.startswith("0003-")
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", folder, *FIXED)
+    assert code_ == 0
+    written = Path(out.strip())
+    assert written.name.startswith("0004-") and written.is_file()  # written all the same: never refused
+    assert err == (f"record 2 is about this workload file: pass --supersedes 2 to replace it (remove {written.name}"
+                   " and run again with it); as written, both are in force\n")
+    # Superseding the one in force says nothing more; nor does a record about another file.
+    written.unlink()
+    code_, _, err = run_cli(capsys, "adr", workload, "--dir", folder, "--supersedes", "2", *FIXED)
+    assert code_ == 0 and err == ""
+    shutil.copyfile(workload, root / "workloads" / "other.yaml")
+    code_, _, err = run_cli(capsys, "adr", root / "workloads" / "other.yaml", "--dir", folder, *FIXED)
+    assert code_ == 0 and err == ""

@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from advisor.core.assessment import assess
     from advisor.core.errors import InputError
     from advisor.core.profile import load_profile
+    from advisor.records.folder import in_force_about
     from advisor.records.workload import recorded_path_refusal
     from advisor.views.adr import write_adr
 
@@ -90,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
     with about_file(args.file):
         result = assess(profile, args.rules, price_date=args.price_date)
     new_folder = not os.path.lexists(args.dir)
+    # Records in force about the same file: a second one beside them is allowed (it may be wanted),
+    # but said, with how to replace one instead. (The one it supersedes is retired by this run.)
+    in_force = [n for n in in_force_about(args.dir, args.file) if n != args.supersedes] if not new_folder else []
     path = write_adr(
         result, args.dir, template=args.template, status=args.status, date=args.date, supersedes=args.supersedes,
         force=args.force, decision_makers=args.decision_makers, consulted=args.consulted, informed=args.informed,
@@ -101,6 +105,12 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"the record does not name its workload file {printable(str(args.file))}: {printable(refusal)}, "
             "so advisor verify checks the record's own inputs only",
+            file=sys.stderr,
+        )
+    for number in in_force:
+        print(
+            f"record {number} is about this workload file: pass --supersedes {number} to replace it (remove "
+            f"{printable(path.name)} and run again with it); as written, both are in force",
             file=sys.stderr,
         )
     print(printable(str(path)))

@@ -29,6 +29,7 @@ from advisor.core.files import create_exclusive, folder_problem, read_text, writ
 
 from .inputs import claims_advisor, read_inputs
 from .reading import first_heading, front_matter, visible_blocks, visible_lines
+from .workload import workload_path
 
 DEFAULT_DIR = "docs/decisions"
 
@@ -362,6 +363,32 @@ def retired_status(text: str) -> Retired | None:
 def is_retired(text: str) -> bool:
     """Does the record say it is rejected or deprecated (no longer in force of itself)?"""
     return retired_status(text) is not None
+
+
+def in_force_about(directory: str | Path, workload_file: str | os.PathLike[str]) -> list[int]:
+    """The numbers of the advisor records in ``directory`` (not its subfolders) that are in force
+    and name ``workload_file`` (the same file, whatever path reaches it): not superseded by a record
+    that exists, not deprecated, not rejected. What ``advisor adr`` says before a second record in
+    force about one file is written beside them."""
+    target = os.path.realpath(workload_file)
+    found = []
+    for number, path in record_files(directory):
+        if not path.is_file():
+            continue
+        try:
+            text = read_record(path)
+            inputs = read_inputs(text, str(path)) if text is not None else None
+        except AdvisorError:
+            continue  # what is wrong with it is verify's to say
+        if inputs is None or inputs.stamp.workload_file is None or text is None:
+            continue
+        if os.path.realpath(workload_path(path, inputs.stamp.workload_file)) != target:
+            continue
+        successor = superseded_by(text)
+        if (successor is not None and successor_exists(path, successor)) or retired_status(text) is not None:
+            continue
+        found.append(number)
+    return found
 
 
 def successor_not_a_record(record: Path, successor: Successor) -> Path | None:
