@@ -92,6 +92,22 @@ def expected_block(text: str) -> str:
 # -- pre-commit ---------------------------------------------------------------------------------------
 
 
+def test_the_verify_hook_runs_on_a_record_a_workload_or_a_rule_file_and_checks_the_records_folder():
+    """A commit that changes only a workload file or the rule set is the drift the hook exists to
+    catch: it runs on YAML files too, and verifies the records folder (not the files committed,
+    which are no records)."""
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    hook = hooks["advisor-verify"]
+    assert hook["pass_filenames"] is False and hook["entry"] == "advisor verify --allow-empty"
+    assert "args" not in hook  # verify's own default, docs/decisions; a config's args replace it
+    files = re.compile(hook["files"])
+    for name in ("docs/decisions/0001-chat.md", "doc/adr/0002-x.MARKDOWN", "workloads/chat.yaml",
+                 "services/support/workloads/chat.YML", "our-rules/latency.yaml"):
+        assert files.search(name), name
+    for name in ("app.py", "README.rst", "workloads/chat.yaml.bak"):
+        assert not files.search(name), name
+
+
 def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
 
@@ -129,8 +145,11 @@ def test_pre_commit_hooks_run_with_try_repo(tmp_path, capsys):
     _git(scratch, "config", "user.email", "ci@example.com")
     _git(scratch, "config", "user.name", "CI")
     decisions = scratch / "docs" / "decisions"
-    # Written with today's prices (no --price-date), so that it holds today.
-    code_, _, err = run_cli(capsys, "adr", EXAMPLES / "chatbot.yaml", "--dir", decisions)
+    workload = scratch / "workloads" / "chat.yaml"
+    workload.parent.mkdir()
+    shutil.copyfile(EXAMPLES / "chatbot.yaml", workload)
+    # Written with today's prices (no --price-date), so that it holds today; it names its workload file.
+    code_, _, err = run_cli(capsys, "adr", workload, "--dir", decisions)
     assert code_ == 0, err
     (decisions / "README.md").write_text("# Decisions\n\nWritten by advisor; see below.\n")
     shutil.copytree(ROOT / "rules", scratch / "our-rules")
@@ -142,9 +161,10 @@ def test_pre_commit_hooks_run_with_try_repo(tmp_path, capsys):
 
     source = _snapshot_of_this_tree(tmp_path / "advisor")
 
-    def try_repo(*hook: str) -> subprocess.CompletedProcess[str]:
+    def try_repo(*hook: str, files: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+        which = ["--files", *files] if files else ["--all-files"]
         return subprocess.run(
-            [sys.executable, "-m", "pre_commit", "try-repo", str(source), *hook, "--all-files"],
+            [sys.executable, "-m", "pre_commit", "try-repo", str(source), *hook, *which],
             cwd=scratch, env=env, capture_output=True, text=True, timeout=900, check=False,
         )
 
@@ -152,6 +172,18 @@ def test_pre_commit_hooks_run_with_try_repo(tmp_path, capsys):
     assert both.returncode == 0, both.stdout + both.stderr
     assert re.search(r"advisor verify \(recorded decisions still hold\)\.+Passed", both.stdout), both.stdout
     assert re.search(r"advisor rules check\.+Passed", both.stdout), both.stdout
+
+    # A commit that changes only a workload file (ten times the traffic) runs the verify hook, which
+    # re-checks the records (not the files committed): the record of that workload drifts.
+    workload.write_text(workload.read_text().replace("requests_per_month: 400000", "requests_per_month: 4000000"))
+    drifted = try_repo("advisor-verify", files=("workloads/chat.yaml",))
+    assert drifted.returncode == 1, drifted.stdout + drifted.stderr
+    assert "DRIFTED" in drifted.stdout and "requests_per_month 400,000 -> 4,000,000" in drifted.stdout
+    shutil.copyfile(EXAMPLES / "chatbot.yaml", workload)
+    # A commit of a file that is no record, workload or rule file does not run it.
+    (scratch / "app.py").write_text("print('hello')\n")
+    skipped = try_repo("advisor-verify", files=("app.py",))
+    assert skipped.returncode == 0 and "Skipped" in skipped.stdout, skipped.stdout
 
     # A hand edit of a record's inputs fails the verify hook, naming the record.
     (path,) = decisions.glob("0001-*.md")
