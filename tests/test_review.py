@@ -737,7 +737,7 @@ def test_records_no_longer_in_force_are_not_listed_without_a_workload(tmp_path, 
     kept.unlink()
     result = review([folder], rules=RULES, decisions_dir=decisions, price_date=DATE)
     assert [d.number for d in result.unmatched_decisions] == [3]  # in force, its workload not reviewed
-    assert result.summary.decision_records == {"holds": 3, "superseded": 1}
+    assert result.summary.decision_records == {"holds": 2, "superseded": 1, "deprecated": 1}
     text = render_review(result)
     assert "1 record matches no reviewed workload" in text
     listed = text.split("## Decision records without a reviewed workload")[1]

@@ -407,7 +407,7 @@ class _Records:
                     number=record_number(path), path=str(path), matched_by="name" if recorded is None else "file",
                     status=result.status, note=_verify_note(result),
                 )
-                if result.status == "superseded" or is_retired(text):
+                if result.status in ("superseded", "deprecated", "rejected") or is_retired(text):
                     self.retired.add(len(self.all))
                 self.all.append(link)
                 if recorded is None:
@@ -430,7 +430,7 @@ class _Records:
 
     def statuses(self) -> dict[str, int]:
         """How many records have each status, in verify's order of them."""
-        order = ("holds", "drifted", "inconsistent", "unverifiable", "superseded")
+        order = ("holds", "drifted", "inconsistent", "unverifiable", "superseded", "deprecated", "rejected")
         counts = {status: sum(link.status == status for link in self.all) for status in order}
         return {status: count for status, count in counts.items() if count}
 
@@ -440,6 +440,8 @@ def _verify_note(result: VerifyResult) -> str | None:
     if result.status == "drifted":
         if result.current_mode != result.recorded_mode:
             return f"decision {result.recorded_mode} -> {result.current_mode}"
+        if result.current_infeasible_reason is not None and result.recorded_feasible:
+            return f"{result.recorded_mode} no longer meets its contract: {result.current_infeasible_reason}"
         moved = [c for c in result.cost_changes if c.beyond_tolerance]
         chosen = [c for c in moved if c.mode == result.recorded_mode] or moved[:1]
         return "; ".join(
@@ -447,7 +449,7 @@ def _verify_note(result: VerifyResult) -> str | None:
         ) or None
     if result.status == "inconsistent":
         return result.problems[0] if result.problems else result.message or None
-    if result.status in ("unverifiable", "superseded"):
+    if result.status in ("unverifiable", "superseded", "deprecated", "rejected"):
         return result.message or None
     if result.workload_file_state == "missing":
         return "its workload file is not there: checked from its own inputs"
