@@ -136,17 +136,21 @@ def verdict_card(shown: Shown) -> None:
             )
             cap = a.capacity
             where = at_peak(cap)[0].upper() + at_peak(cap)[1:]  # no peak given: the monthly average, said so
+            # A batch runs under limits of its own, which nothing checks: the real-time limits are
+            # said as what they are, greyed, never a red backlog beside "meets its contract".
+            batch = a.recommendation == "batch"
             st.metric(
-                "Rate-limit headroom",
+                "Real-time rate limits" if batch else "Rate-limit headroom",
                 headroom(cap),
                 # The tier whose limits are assumed is said where the figure is read.
-                delta=_headroom_note(cap),
-                delta_color="inverse" if cap.over_limit else "off",
+                delta=BATCH_LIMITS_NOTE if batch else _headroom_note(cap),
+                delta_color="inverse" if cap.over_limit and not batch else "off",
                 delta_arrow="off",
                 width="content",
-                help=md(f"{where}: {peak_summary(cap)}. {_backlog_sentence(cap)}Limits: "
-                        f"{cite(cap.limits_source, a.rules.header.sources)}." if cap.limits_known else
-                        f"{where}: {limits_use(cap)}; nothing checked: {cap.limits_unknown_because}."),
+                help=md((BATCH_LIMITS_HELP if batch else "") + (
+                    f"{where}: {peak_summary(cap)}. {_backlog_sentence(cap)}Limits: "
+                    f"{cite(cap.limits_source, a.rules.header.sources)}." if cap.limits_known else
+                    f"{where}: {limits_use(cap)}; nothing checked: {cap.limits_unknown_because}.")),
             )
         basis, basis_help = figures_basis(a)
         st.caption(md(basis), help=md(basis_help) if basis_help else None)
@@ -205,6 +209,15 @@ def figures_basis(a: Assessment) -> tuple[str, str]:
     if len(models) > 1:
         why.insert(0, f"prices of {prices_of(p)}")
     return f"{prices} · {latency}", "; ".join(why)
+
+
+# A batch verdict's headroom figure is the real-time limits', which a batch does not run under.
+BATCH_LIMITS_NOTE = "batch runs under limits of its own, not checked"
+BATCH_LIMITS_HELP = (
+    "The Batch API runs under limits of its own (per-batch caps and queued tokens), which the advisor does not "
+    "check; the figure is the real-time limits, which bind only calls made outside the batch. Watch for batches "
+    "the provider rejects or lets expire. "
+)
 
 
 def _headroom_note(cap: Capacity) -> str:
@@ -319,7 +332,7 @@ def verdict_bar(shown: Shown) -> None:
             f"{money(a.costs[a.recommendation].total_usd)} a month",
             f"{judged.label.lower()} {judged.value} (budget {budget_words(a)})",
         ]
-        if a.capacity.backlog_requests > 0:
+        if a.capacity.backlog_requests > 0 and a.recommendation != "batch":  # batch: limits of its own
             parts.append(backlog_in_words(a.capacity))
         if shown.stale:
             parts.insert(0, ":orange[stale]")

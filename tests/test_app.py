@@ -1367,3 +1367,45 @@ def test_the_charts_name_the_axes_whole_and_keep_their_last_tick_in_view(at: App
     open_tab(at, "Cost")
     tables = [d.value for d in at.dataframe if "per 1K" in d.value.columns]
     assert [list(t.columns)[:2] for t in tables] == [["mode", "total"]]
+
+
+# -- the CTO's second read (questionnaire-ux-2) -------------------------------------------
+
+# Feature B of the review: a nightly extraction on gpt-5.4-mini, sync today, batch recommended.
+NIGHTLY_INVOICES = {
+    "name": "Nightly invoice extraction", "interaction": "pipeline", "latency_budget_s": 30 * 3600,
+    "input_tokens": 3500, "output_tokens": 600, "output_format": "json", "requests_per_month": 4_500_000,
+    "peak_requests_per_minute": 2000.0, "peak_minutes": 75.0, "model": "gpt-5.4-mini",
+    "downstream": "internal_service", "side_effects": "idempotent", "current_mode": "sync",
+}
+# Feature A: a chat assistant whose peak is 1.8x its rate limit.
+IN_APP_ASSISTANT = {
+    "name": "In-app assistant", "interaction": "chat", "latency_budget_s": 2.0, "input_tokens": 6000,
+    "output_tokens": 500, "requests_per_month": 2_000_000, "peak_requests_per_minute": 3000.0,
+    "peak_minutes": 30.0, "provider": "anthropic", "model": "claude-sonnet-4-6", "tier": "scale",
+}
+
+
+
+def test_a_batch_verdict_greys_the_real_time_limits_it_does_not_run_under(at: AppTest) -> None:
+    # The card read "✓ meets its contract" beside a red "140,854 queued at peak, drains in 5.5 days":
+    # the real-time limits, which a batch does not run under.
+    a = advisor.assess(NIGHTLY_INVOICES)
+    assert a.recommendation == "batch" and a.feasible and a.capacity.backlog_requests > 0
+    upload(at, "b.yaml", yaml.safe_dump(NIGHTLY_INVOICES).encode())
+    ok(at)
+    card = block(at, "verdict")
+    metrics = {m.label: m for m in card.metric}
+    assert "Rate-limit headroom" not in metrics
+    limits = metrics["Real-time rate limits"]
+    assert limits.value == headroom(a.capacity)
+    assert limits.proto.delta == "batch runs under limits of its own, not checked"
+    assert limits.proto.color == 2  # grey, not red
+    assert limits.proto.help.startswith("The Batch API runs under limits of its own")
+    assert "queued at peak" not in texts(card)
+    assert "queued at peak" not in texts(block(at, "verdict_bar"))
+    # A real-time verdict over its limits keeps its red backlog.
+    upload(at, "a.yaml", yaml.safe_dump(IN_APP_ASSISTANT).encode())
+    ok(at)
+    headroom_metric = next(m for m in block(at, "verdict").metric if m.label == "Rate-limit headroom")
+    assert "queued at peak" in headroom_metric.proto.delta and headroom_metric.proto.color == 0
