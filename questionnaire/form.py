@@ -84,6 +84,29 @@ def _volume_in_words() -> None:
         st.caption(f"{count(volume)} requests a month, {count(volume / MINUTES_PER_MONTH)} a minute on average.")
 
 
+def tokens_a_request(calls: Any, tokens_in: Any, tokens_out: Any, reasoning: Any) -> str:
+    """The tokens of one request when it makes several calls: the token answers are one
+    call's (as WorkloadProfile defines them), the bill is the request's. "" with one call or
+    a blank answer. "(times) 3 chained calls = 27,000 input and 1,200 output tokens a request"."""
+    if not isinstance(calls, int) or calls < 2 or not isinstance(tokens_in, int) or not isinstance(tokens_out, int):
+        return ""
+    thinking = f" (+ {count(calls * reasoning)} reasoning)" if isinstance(reasoning, int) and reasoning else ""
+    return (
+        f"\u00d7 {calls} chained calls = {count(calls * tokens_in)} input and {count(calls * tokens_out)} output "
+        f"tokens{thinking} a request."
+    )
+
+
+def _tokens_a_request() -> None:
+    state = st.session_state
+    said = tokens_a_request(
+        state.get("q_chained_calls"), state.get("q_input_tokens"), state.get("q_output_tokens"),
+        state.get("q_reasoning_tokens"),
+    )
+    if said:
+        st.caption(said, help="The token answers are one call's; every chained call sends and writes them.")
+
+
 def _note(notes: dict[str, str], *fields: str) -> None:
     for field in fields:
         if field in notes:
@@ -224,6 +247,7 @@ def questions(
             _number(tokens_out, "output_tokens", FIELD_LABELS["output_tokens"], 50)
             _number(tokens_in, "reasoning_tokens", FIELD_LABELS["reasoning_tokens"], 100, placeholder="none stated")
             _mark(problems, "input_tokens", "output_tokens", "reasoning_tokens")
+            _tokens_a_request()
             _note(notes, "input_tokens", "output_tokens")
             st.slider(
                 FIELD_LABELS["cached_input_fraction"],

@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from advisor.core.assessment import Assessment
-from advisor.views.formatting import in_a_sentence, money, percent, seconds
+from advisor.views.formatting import count, in_a_sentence, money, percent, seconds
 from questionnaire.state import STEPS_ROWS, md, steps_editor_key
 from questionnaire.steps import COLUMNS, Column
 from questionnaire.verdict import Shown
@@ -119,4 +119,23 @@ def step_figures(a: Assessment, stale: bool) -> None:
         (":orange[Stale:] from your last complete answers. " if stale else "")
         + f"The whole answer: p50 {seconds(lat.end_to_end_p50_s)}, p95 {seconds(lat.end_to_end_p95_s)}, "
         f"p99 {seconds(lat.end_to_end_p99_s)}; tokens at {md(in_a_sentence(words.mode(a.recommendation)))} prices."
+        + request_tokens(a)
+    )
+
+
+def request_tokens(a: Assessment) -> str:
+    """The tokens of one request over its calls, where it makes more than one: a step's
+    tokens are one call's, and it runs its "Runs" times (" A request: 3 calls, 27,000 input
+    and 1,200 output tokens.")."""
+    steps = a.pricing.steps
+    calls = sum(c.calls for c in steps)
+    if calls < 2:
+        return ""
+    tokens_in = sum(c.calls * c.input_tokens for c in steps)
+    tokens_out = sum(c.calls * c.output_tokens for c in steps)
+    reasoning = sum(c.calls * c.reasoning_tokens for c in steps)
+    thinking = f" (+ {count(reasoning)} reasoning)" if reasoning else ""
+    return (
+        f" A request: {count(calls)} calls, {count(tokens_in)} input and {count(tokens_out)} output tokens{thinking} "
+        "(a step's tokens are one call's, times its runs)."
     )

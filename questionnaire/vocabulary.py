@@ -139,9 +139,9 @@ FIELD_LABELS = {
     "peak_minutes": "Peak length",
     "provider": "Provider",
     "model": "Model",
-    "input_tokens": "Input tokens per request",
-    "output_tokens": "Output tokens per request",
-    "reasoning_tokens": "Reasoning tokens per request",
+    "input_tokens": "Input tokens per call",
+    "output_tokens": "Output tokens per call",
+    "reasoning_tokens": "Reasoning tokens per call",
     "cached_input_fraction": "Input served from the prompt cache",
     "output_format": "What the model returns",
     "pricing": "Your own prices",
@@ -235,10 +235,13 @@ HELP = {
     "(the genai-prices catalogue).",
     "model": "The model id as the provider names it. A model the catalogue does not know needs your own prices "
     "(below). Example: *gpt-5.4*.",
-    "input_tokens": "Tokens sent per request: instructions, context, retrieved documents and the user's input; "
-    "about 4 characters of English per token. Example: a ticket thread plus instructions is about 1,800 tokens.",
-    "output_tokens": "Tokens the model writes per request. Long outputs are slow (2,000 tokens at 50 tokens/s is "
-    "40 s) and cost several times more per token than input. Example: a short reply is about 180 tokens.",
+    "input_tokens": "Tokens sent in one model call: instructions, context, retrieved documents and the user's "
+    "input; about 4 characters of English per token. With several chained calls, each call's: a request sends it "
+    "once per call (the line under the tokens gives the request's total). Example: a ticket thread plus "
+    "instructions is about 1,800 tokens.",
+    "output_tokens": "Tokens the model writes in one call; with several chained calls, each call's. Long outputs "
+    "are slow (2,000 tokens at 50 tokens/s is 40 s) and cost several times more per token than input. Example: a "
+    "short reply is about 180 tokens.",
     "cached_input_fraction": "Share of input tokens served from the provider's prompt cache (a shared system prompt "
     "or document prefix); cached tokens are billed at a discount. Example: a 1,200-token system prompt in a "
     "1,800-token request is about 65%.",

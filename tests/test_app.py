@@ -1409,3 +1409,22 @@ def test_a_batch_verdict_greys_the_real_time_limits_it_does_not_run_under(at: Ap
     ok(at)
     headroom_metric = next(m for m in block(at, "verdict").metric if m.label == "Rate-limit headroom")
     assert "queued at peak" in headroom_metric.proto.delta and headroom_metric.proto.color == 0
+
+
+
+def test_the_token_answers_say_they_are_one_calls_and_what_a_request_of_several_sends(at: AppTest) -> None:
+    # "Input tokens per request" was one call's: 3 chained calls billed 3 x 9,000 tokens, unsaid.
+    assert at.number_input(key="q_input_tokens").label == "Input tokens per call"
+    assert at.number_input(key="q_output_tokens").label == "Output tokens per call"
+    assert "one model call" in at.number_input(key="q_input_tokens").help
+    assert not [c for c in at.caption if "chained calls =" in c.value]  # one call: nothing to multiply
+    at.number_input(key="q_chained_calls").set_value(3).run()
+    ok(at)
+    assert "\u00d7 3 chained calls = 5,400 input and 540 output tokens a request." in [c.value for c in at.caption]
+    # The steps say it too: a step's tokens are one call's, times its runs.
+    at.toggle(key="q_use_steps").set_value(True).run()
+    ok(at)
+    assert any(
+        "A request: 3 calls, 5,400 input and 540 output tokens (a step's tokens are one call's, times its runs)."
+        in c.value for c in at.caption
+    )
