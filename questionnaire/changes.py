@@ -24,6 +24,15 @@ from questionnaire.vocabulary import Words, question_label
 # A choice (who waits, who consumes the output) changes what the feature is, not how far a
 # number moves: it counts as further than any number within a factor of e^3 (about 20x).
 _CHOICE_DISTANCE = 3.0
+# A number moved more than 100 times (4,500,000 requests a month to 99) is a what-if, not an
+# action: the card leaves it out; the details list it.
+_ACTION_DISTANCE = math.log(100)
+# Two values of one number within a quarter of each other toward one outcome are one change.
+_NEAR = math.log(1.25)
+# A measured speed: a flip of it is what a measurement would show, not a change anyone makes
+# (nobody makes their model slower). Larger is slower, but for the output speed.
+_SPEEDS = ("model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s")
+_FASTER_WHEN_LARGER = ("output_tokens_per_s",)
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,8 @@ class Option:
     distance: float  # how far from today's answers (0: none); sorts closest first
     label: str  # the change in the questions' words: "Latency budget at p95: 2.29 s (now 4.00 s)"
     lever: bool  # a lever (what you control: model, tier, cache, budget) rather than a flip of one answer
+    cost_change: float | None = None  # a lever's effect on the monthly cost (USD); None for a flip
+    action: bool = True  # something a CTO would do; the card's "Try it" list leaves out the rest
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,8 @@ class Group:
 
 
 def options(a: Assessment) -> list[Option]:
-    """The levers and the single-answer flips, closest first; a flip a lever already makes, once."""
+    """The levers and the single-answer flips, closest first; a flip a lever already makes, once;
+    a number moved the same way toward the same outcome, once (the lever where there is one)."""
     words = Words(a.rules)
     found = []
     for lever in a.levers:
@@ -67,6 +79,7 @@ def options(a: Assessment) -> list[Option]:
                 distance=max((_distance(f, _now(a, f), v) for f, v in lever.changes.items()), default=0.0),
                 label="; ".join(_lever_label(words, a, lever.changes, f) for f in lever.changes) + effect,
                 lever=True,
+                cost_change=money_change,
             )
         )
     # A flip the levers already offer (the same answers, to the same mode, meeting its contract
@@ -76,18 +89,110 @@ def options(a: Assessment) -> list[Option]:
         if ({change.fact: change.value}, change.new_recommendation, change.feasible) in offered:
             continue
         now = _now(a, change.fact)
+        distance = _distance(change.fact, now, change.value)
+        speed = _is_speed(change.fact)
         found.append(
             Option(
                 changes={change.fact: change.value},
                 mode=change.new_recommendation,
                 feasible=change.feasible,
                 because=plain_because(change.because, a),
-                distance=_distance(change.fact, now, change.value),
-                label=change_label(words, change.fact, change.value, now),
+                distance=distance,
+                label=(
+                    measured_label(words, change.fact, change.value, now, estimated=_estimated(a, change.fact))
+                    if speed else change_label(words, change.fact, change.value, now)
+                ),
                 lever=False,
+                action=distance <= _ACTION_DISTANCE and not (speed and _slower(change.fact, now, change.value)),
             )
         )
-    return sorted(found, key=lambda o: o.distance)
+    return _merged(sorted(found, key=lambda o: o.distance), a)
+
+
+def _merged(found: list[Option], a: Assessment) -> list[Option]:
+    """One option per number moved the same way, to about the same value, toward the same
+    outcome: "Peak requests per minute: 1,660" (the flip) and "1,600" (the lever, with its
+    money effect) are one change. The lever is kept, as what a CTO acts on; else the closest.
+    Values further apart are each their own (a budget just past the hour, where batch is at
+    risk, and the provider's 24 h window, which it guarantees); so is every choice."""
+    out: list[Option] = []
+    for option in found:
+        key = _direction(option, a)
+        held = next(
+            (o for o in out if key is not None and _direction(o, a) == key and _near(o, option)), None
+        )
+        if held is None:
+            out.append(option)
+        elif option.lever and not held.lever:
+            out[out.index(held)] = option
+    return sorted(out, key=lambda o: o.distance)
+
+
+def _near(one: Option, other: Option) -> bool:
+    """Whether two options move the same numbers to within a quarter of each other."""
+    return all(
+        abs(math.log(max(abs(float(v)), 1e-9) / max(abs(float(other.changes[f])), 1e-9))) <= _NEAR
+        for f, v in one.changes.items()
+    )
+
+
+def _direction(option: Option, a: Assessment) -> tuple[Any, ...] | None:
+    """The fields an option moves and which way, with where it leads; None where a value is
+    not a number moved (a choice, a model, back to the default)."""
+    moves = []
+    for field, new in sorted(option.changes.items()):
+        now = _now(a, field)
+        number = (int, float)
+        if field in CHOICE_FACTS or isinstance(new, bool) or not isinstance(new, number) or not isinstance(now, number):
+            return None
+        moves.append((field, (new > now) - (new < now)))
+    return (tuple(moves), option.mode, option.feasible)
+
+
+def _is_speed(field: str) -> bool:
+    return field.rpartition(".")[2] in _SPEEDS
+
+
+def _slower(field: str, now: Any, new: Any) -> bool:
+    if not isinstance(now, (int, float)) or not isinstance(new, (int, float)):
+        return False
+    return new < now if field.rpartition(".")[2] in _FASTER_WHEN_LARGER else new > now
+
+
+def _estimated(a: Assessment, field: str) -> bool:
+    """Whether the workload leaves this speed to the estimate (no measured figure given)."""
+    if field.startswith("steps."):
+        name, _, part = field[len("steps."):].rpartition(".")
+        step = next((s for s in a.workload.steps or () if s.name == name), None)
+        return step is None or getattr(step, part, None) is None
+    return getattr(a.workload, field, None) is None
+
+
+def measured_label(words: Words, fact: str, value: Any, now: Any, *, estimated: bool) -> str:
+    """A measured speed at which the verdict flips, as a what-if, not a change to make:
+    "Measured p95 of one model call: if you measure 4.01 s (now 2.72 s, estimated)"."""
+    if value is None or now is None:
+        return change_label(words, fact, value, now)
+    return (
+        f"{question_label(fact)}: if you measure {_shown(words, fact, value)} "
+        f"(now {_shown(words, fact, now)}{', estimated' if estimated else ''})"
+    )
+
+
+def card(a: Assessment, limit: int = 3) -> list[Group]:
+    """The changes the verdict card offers: actions only, the groups worth its room, at most
+    ``limit``, always with the cheapest lever that meets the contract where there is one."""
+    found = [o for o in options(a) if o.action]
+    return first(useful(a, grouped(a, found)), limit, keep=cheapest(a, found))
+
+
+def cheapest(a: Assessment, found: list[Option]) -> Option | None:
+    """The lever that meets the contract for the least money a month: any, when the verdict
+    misses its contract; one that saves money, when it meets it."""
+    levers = [o for o in found if o.lever and o.feasible and o.cost_change is not None]
+    if a.feasible:
+        levers = [o for o in levers if (o.cost_change or 0.0) < 0]
+    return min(levers, key=lambda o: (o.cost_change, o.distance), default=None)
 
 
 def grouped(a: Assessment, items: list[Option]) -> list[Group]:
@@ -121,21 +226,31 @@ def useful(a: Assessment, groups: list[Group]) -> list[Group]:
     return [g for g in groups if g.feasible or g.mode == a.recommendation]
 
 
-def first(groups: list[Group], limit: int = 3) -> list[Group]:
+def first(groups: list[Group], limit: int = 3, keep: Option | None = None) -> list[Group]:
     """At most ``limit`` options in all: one from each group in turn, the groups in order,
-    so the card shows as many different outcomes as it can."""
+    so the card shows as many different outcomes as it can. ``keep``, where a group holds it,
+    is among them: in place of the last one taken if there is no room."""
     taken: dict[int, list[Option]] = {i: [] for i in range(len(groups))}
+    order: list[tuple[int, Option]] = []
     left, depth = limit, 0
     while left > 0:
         added = False
         for i, group in enumerate(groups):
             if left > 0 and depth < len(group.options):
                 taken[i].append(group.options[depth])
+                order.append((i, group.options[depth]))
                 left -= 1
                 added = True
         if not added:
             break
         depth += 1
+    home = next((i for i, g in enumerate(groups) if any(o is keep for o in g.options)), None)
+    if keep is not None and home is not None and not any(o is keep for _, o in order):
+        if len(order) >= limit:
+            i, dropped = order.pop()
+            taken[i] = [o for o in taken[i] if o is not dropped]
+        place = [id(o) for o in groups[home].options]
+        taken[home] = sorted([*taken[home], keep], key=lambda o: place.index(id(o)))
     return [Group(g.mode, g.feasible, tuple(taken[i])) for i, g in enumerate(groups) if taken[i]]
 
 

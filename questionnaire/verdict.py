@@ -290,7 +290,7 @@ def _what_would_change(shown: Shown) -> None:
             type="tertiary",
             help="Go back to the answers before the last change you tried.",
         )
-    groups = changes.first(changes.useful(a, changes.grouped(a, changes.options(a))))
+    groups = changes.card(a)
     if not groups:
         st.caption(
             "No change within reach meets the contract; the details list every change the advisor tried."

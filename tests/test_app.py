@@ -235,7 +235,7 @@ def test_what_would_change_shows_at_most_three_grouped_by_mode_and_try_it_applie
     tries = [b for b in verdict.button if b.label == "Try it"]
     assert 1 <= len(tries) <= 3
     a = assessed()
-    groups = changes.first(changes.useful(a, changes.grouped(a, changes.options(a))))
+    groups = changes.card(a)
     heads = [m.value for m in verdict.markdown if m.value.startswith(":material/arrow_forward:")]
     words = vocabulary.Words(a.rules)
     assert heads == [f":material/arrow_forward: **{state.md(changes.group_title(words, a, g))}**" for g in groups]
@@ -1428,3 +1428,57 @@ def test_the_token_answers_say_they_are_one_calls_and_what_a_request_of_several_
         "A request: 3 calls, 5,400 input and 540 output tokens (a step's tokens are one call's, times its runs)."
         in c.value for c in at.caption
     )
+
+
+
+def card_rows(at: AppTest) -> list[str]:
+    """The card's "Try it" lines as read."""
+    return [re.sub(r"\\(.)", r"\1", m.value) for m in block(at, "verdict").markdown if m.proto.help]
+
+
+
+def test_the_card_merges_one_number_moved_toward_one_mode_and_shows_the_cheapest_lever(at: AppTest) -> None:
+    # The card listed "Peak requests per minute: 1,660" and "1,600" to the same streaming, and
+    # left the prompt cache, $16,200 a month less, to the details tab.
+    a = advisor.assess(IN_APP_ASSISTANT)
+    assert not a.feasible
+    peaks = [o for o in changes.options(a) if set(o.changes) == {"peak_requests_per_minute"} and o.feasible]
+    assert [o.lever for o in peaks] == [True]  # the lever is kept: what a CTO acts on, with its money
+    upload(at, "a.yaml", yaml.safe_dump(IN_APP_ASSISTANT).encode())
+    ok(at)
+    rows = card_rows(at)
+    assert len([r for r in rows if r.startswith("Peak requests per minute:")]) == 1, rows
+    cheapest = changes.cheapest(a, changes.options(a))
+    assert cheapest is not None and "cache" in cheapest.label
+    assert cheapest.label in rows
+
+
+
+def test_the_cheapest_lever_that_meets_the_contract_takes_the_last_place_when_the_card_is_full() -> None:
+    def option(label: str, distance: float, lever: bool = False, cost: float | None = None) -> changes.Option:
+        return changes.Option({label: 1}, "streaming", True, "", distance, label, lever, cost)
+
+    near = [option(f"near {i}", i / 10) for i in range(3)]
+    cache = option("cache", 3.0, lever=True, cost=-16_200)
+    groups = [changes.Group("streaming", True, (*near, cache))]
+    assert [o.label for g in changes.first(groups) for o in g.options] == ["near 0", "near 1", "near 2"]
+    kept = changes.first(groups, keep=cache)
+    assert [o.label for g in kept for o in g.options] == ["near 0", "near 1", "cache"]
+
+
+
+def test_the_card_offers_actions_and_words_a_measured_speed_as_a_what_if(at: AppTest) -> None:
+    # "Requests per month: 99 (now 4,500,000)" to reach async, and "Measured p95 of one model
+    # call: 4.01 s (now 2.72 s)" where 2.72 s is an estimate: neither is something a CTO does.
+    upload(at, "b.yaml", yaml.safe_dump(NIGHTLY_INVOICES).encode())
+    ok(at)
+    assert not [r for r in card_rows(at) if r.startswith("Requests per month")]
+    at.selectbox(key="scenario").set_value("support-reply-draft").run()
+    ok(at)
+    assert not [r for r in card_rows(at) if r.startswith("Measured")]
+    a = assessed()
+    speed = next(o for o in changes.options(a) if "model_p95_s" in o.changes)
+    assert not speed.action
+    assert speed.label == "Measured p95 of one model call: if you measure 4.01 s (now 2.72 s, estimated)"
+    open_tab(at, "Overview")  # the details keep it, as a what-if
+    assert speed.label in texts(at)

@@ -452,7 +452,7 @@ def test_try_it_changes_a_step_and_undo_brings_it_back(at: AppTest) -> None:
     assert profile.tier == "tier-4"
     _upload(at, AGENT_AT_TIER_4)
     a = advisor.assess(profile)
-    groups = changes.first(changes.useful(a, changes.grouped(a, changes.options(a))))
+    groups = changes.card(a)
     offered = [o for g in groups for o in g.options]
     index = next(i for i, o in enumerate(offered) if any(k.startswith("steps.") for k in o.changes))
     option = offered[index]
@@ -473,12 +473,12 @@ def test_try_it_changes_a_step_and_undo_brings_it_back(at: AppTest) -> None:
 def test_the_undo_button_shows_a_steps_name_as_text(at: AppTest) -> None:
     # A step's name is the user's text; the change tried names it, and so does "Undo".
     a = advisor.assess(advisor.parse_profile(yaml.safe_load(AGENT_AT_TIER_4)))
-    offered = [o for g in changes.first(changes.useful(a, changes.grouped(a, changes.options(a)))) for o in g.options]
+    offered = [o for g in changes.card(a) for o in g.options]
     step, _ = _step_change(next(o for o in offered if any(k.startswith("steps.") for k in o.changes)))
     text = AGENT_AT_TIER_4.replace(f"  - name: {step}\n", f"  - name: '**{step}** _v2_ $ :red[x]'\n")
     _upload(at, text)
     a = advisor.assess(advisor.parse_profile(yaml.safe_load(text)))
-    groups = changes.first(changes.useful(a, changes.grouped(a, changes.options(a))))
+    groups = changes.card(a)
     offered = [o for g in groups for o in g.options]
     index = next(i for i, o in enumerate(offered) if f"**{step}**" in o.label)
     at.button(key=f"try_{index}").click().run()
