@@ -111,10 +111,19 @@ def overview_tab(shown: Shown) -> None:
     )
     if a.excluded:
         st.markdown("### Ruled out")
+        said: dict[str, str] = {}  # a reason printed once, by the mode it was printed under
         for e in a.excluded:
             by = ", ".join(md(in_a_sentence(titles.get(rule, rule))) for rule in e.rules)
             st.markdown(f"**{md(words.mode(e.mode))}**, by the rule{'s' if len(e.rules) > 1 else ''}: {by}")
-            st.markdown("\n".join(f"- {md(words.plain(reason))}" for reason in e.reasons))
+            lines = []
+            for reason in e.reasons:
+                text = words.plain(reason)
+                if text in said:  # one rule often rules out two modes: its long text once
+                    lines.append(f"- The same reason as for {md(in_a_sentence(said[text]))}, above.")
+                else:
+                    said[text] = words.mode(e.mode)
+                    lines.append(f"- {md(text)}")
+            st.markdown("\n".join(lines))
     if a.unmet:
         st.markdown("### Missing their contract")
         for u in a.unmet:

@@ -1482,3 +1482,12 @@ def test_the_card_offers_actions_and_words_a_measured_speed_as_a_what_if(at: App
     assert speed.label == "Measured p95 of one model call: if you measure 4.01 s (now 2.72 s, estimated)"
     open_tab(at, "Overview")  # the details keep it, as a what-if
     assert speed.label in texts(at)
+
+
+
+def test_a_rule_that_rules_out_two_modes_is_said_once(at: AppTest) -> None:
+    open_tab(at, "Overview")
+    ok(at)
+    shown = texts(at)
+    assert shown.count("Under 5 seconds the user is watching") == 1
+    assert "The same reason as for asynchronous job, above." in shown
