@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
@@ -33,9 +35,15 @@ def record_tab(a: Assessment, stale: bool = False) -> None:
     ) or "madr"  # required=True: never empty
     status = c2.selectbox("Status", ("proposed", "accepted"), key="adr_status", help="Proposed until the team agrees.")
     date = c3.date_input("Date", key="adr_date", help="The date written in the record.")
+    people = st.columns(3)
+    for column, (field, label, help_text) in zip(people, PEOPLE, strict=True):
+        column.text_input(
+            label, key=f"adr_{field}", max_chars=500, placeholder="names, separated by commas",
+            help=f"{help_text} Optional; the record names them (MADR in its front matter).",
+        )
     adr: str | None = None
     try:
-        adr = adr_text(a, template, status, date)
+        adr = adr_text(a, template, status, date, **record_people(st.session_state))
     except AdvisorError as exc:
         st.error(f"The record cannot be written: {friendly(exc)}")
     d1, d2 = st.columns(2)
@@ -85,11 +93,36 @@ def record_tab(a: Assessment, stale: bool = False) -> None:
 
 
 ADR_TEMPLATES = {"madr": "MADR 4", "nygard": "Nygard"}
+# The record's people (MADR's front matter), as `advisor adr --decision-makers ...` takes them.
+PEOPLE = (
+    ("decision_makers", "Decision-makers", "Everyone involved in the decision: who accepts it."),
+    ("consulted", "Consulted", "Everyone whose opinion was sought."),
+    ("informed", "Informed", "Everyone kept up to date."),
+)
 
 
-def adr_text(a: Assessment, template: str, status: str, date: datetime.date) -> str:
+def record_people(state: Mapping[Any, Any]) -> dict[str, list[str]]:
+    """The names typed in the Decision record tab, as ``render_adr`` takes them ("A, B" is
+    two names; render_adr splits and checks them)."""
+    typed = {field: state.get(f"adr_{field}") for field, _, _ in PEOPLE}
+    return {field: [text] for field, text in typed.items() if isinstance(text, str) and text.strip()}
+
+
+def adr_text(
+    a: Assessment,
+    template: str,
+    status: str,
+    date: datetime.date,
+    *,
+    decision_makers: list[str] | None = None,
+    consulted: list[str] | None = None,
+    informed: list[str] | None = None,
+) -> str:
     """The record as the CLI writes it: the same function, the same arguments."""
-    return render_adr(a, template=template, status=status, date=date)
+    return render_adr(
+        a, template=template, status=status, date=date,
+        decision_makers=decision_makers, consulted=consulted, informed=informed,
+    )
 
 
 _FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)

@@ -24,7 +24,10 @@ from questionnaire.steps import shorthand_rows
 
 # Widgets of the results tabs are not drawn while their tab is closed; their keys are
 # re-assigned every run so Streamlit keeps the choice.
-TAB_WIDGET_KEYS = ("map_x", "map_y", "map_n", "adr_template", "adr_status", "adr_date", "adr_view")
+TAB_WIDGET_KEYS = (
+    "map_x", "map_y", "map_n", "adr_template", "adr_status", "adr_date", "adr_view",
+    "adr_decision_makers", "adr_consulted", "adr_informed",
+)
 # The single-call answers are not drawn while the calls are described as steps: kept the
 # same way, for the switch back.
 SINGLE_CALL_KEYS = (

@@ -39,7 +39,7 @@ from advisor.views.markdown import slug
 from advisor.views.sources import cite
 from questionnaire import changes
 from questionnaire.contract import contract_latency
-from questionnaire.record import ADR_TEMPLATES, adr_text
+from questionnaire.record import ADR_TEMPLATES, adr_text, record_people
 from questionnaire.session import try_change, undo_change
 from questionnaire.state import md
 from questionnaire.vocabulary import CONTRACT_WORDS, Words
@@ -256,15 +256,18 @@ def _download(a: Assessment, stale: bool, feasible: bool) -> None:
     template = st.session_state.get("adr_template") or "madr"
     status = st.session_state.get("adr_status") or "proposed"
     date = st.session_state.get("adr_date") or today()
+    people = record_people(st.session_state)
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="verdict_record"):
-        _download_button(a, template, status, date, stale)
+        _download_button(a, template, status, date, stale, people)
         st.caption(next_step(a, stale, feasible), width="stretch")
 
 
-def _download_button(a: Assessment, template: str, status: str, date: datetime.date, stale: bool) -> None:
+def _download_button(
+    a: Assessment, template: str, status: str, date: datetime.date, stale: bool, people: dict[str, list[str]]
+) -> None:
     st.download_button(
         f"Download decision record ({ADR_TEMPLATES[template]})",
-        data=lambda: adr_text(a, template, status, date).encode("utf-8"),
+        data=lambda: adr_text(a, template, status, date, **people).encode("utf-8"),
         file_name=f"{slug(record_title(a))}.md",
         mime="text/markdown",
         key="download_record",

@@ -1491,3 +1491,26 @@ def test_a_rule_that_rules_out_two_modes_is_said_once(at: AppTest) -> None:
     shown = texts(at)
     assert shown.count("Under 5 seconds the user is watching") == 1
     assert "The same reason as for asynchronous job, above." in shown
+
+
+
+def test_the_record_names_its_decision_makers_consulted_and_informed(
+    at: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = captured_downloads(monkeypatch)
+    open_tab(at, "Decision record")
+    at.text_input(key="adr_decision_makers").input("Ana Lima, Ben Okafor")
+    at.text_input(key="adr_consulted").input("Platform team")
+    at.text_input(key="adr_informed").input("Support leads").run()
+    ok(at)
+    a = advisor.assess(session_profile(at), advisor.load_rules())
+    expected = advisor.render_adr(
+        a, template="madr", status="proposed", date=TODAY, decision_makers=["Ana Lima", "Ben Okafor"],
+        consulted=["Platform team"], informed=["Support leads"],
+    )
+    assert 'decision-makers: ["Ana Lima", "Ben Okafor"]' in expected
+    assert seen["download_adr"]["data"] == expected.encode("utf-8")
+    # The card's button writes the same record, with the tab closed too.
+    open_tab(at, "Cost")
+    ok(at)
+    assert seen["download_record"]["data"] == expected.encode("utf-8")
