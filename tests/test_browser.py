@@ -229,6 +229,25 @@ def test_the_record_downloads_from_the_verdict_card(browse: Any, tmp_path: Path)
     assert "# Support reply draft: call the model synchronously" in record
 
 
+def test_a_card_taller_than_the_window_fades_where_it_is_cut(browse: Any) -> None:
+    # At 1280 the sticky card scrolls inside itself; its last lines were cut mid-line, no cue.
+    page = browse({"width": 1280, "height": 640})
+    page.locator(".st-key-q_axis_latency").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    edge = page.evaluate(
+        """() => {
+            const box = document.querySelector('.st-key-verdict').closest('[data-testid="stLayoutWrapper"]');
+            const fade = getComputedStyle(box, '::after');
+            return {over: box.scrollHeight - box.clientHeight, position: fade.position, content: fade.content,
+                    image: fade.backgroundImage, scrolled: getComputedStyle(box).backgroundImage};
+        }"""
+    )
+    assert edge["over"] > 0, "the card fits the window: nothing to cue"
+    assert edge["position"] == "sticky" and edge["content"] != "none", edge
+    assert "linear-gradient" in edge["image"] and "radial-gradient" in edge["scrolled"], edge
+    _shot(page, "desktop-card-cut.png")
+
+
 def test_a_name_reads_as_typed_in_the_record_preview(browse: Any) -> None:
     """Shortcodes in a user's text stay text: Streamlit draws ":rocket:" as an emoji wherever
     its Markdown holds one (the record's inputs block included) and ":material/home:" as an
