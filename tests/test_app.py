@@ -1386,6 +1386,10 @@ IN_APP_ASSISTANT = {
 }
 
 
+def card_rows(at: AppTest) -> list[str]:
+    """The card's "Try it" lines as read."""
+    return [re.sub(r"\\(.)", r"\1", m.value) for m in block(at, "verdict").markdown if m.proto.help]
+
 
 def test_a_batch_verdict_greys_the_real_time_limits_it_does_not_run_under(at: AppTest) -> None:
     # The card read "✓ meets its contract" beside a red "140,854 queued at peak, drains in 5.5 days":
@@ -1411,7 +1415,6 @@ def test_a_batch_verdict_greys_the_real_time_limits_it_does_not_run_under(at: Ap
     assert "queued at peak" in headroom_metric.proto.delta and headroom_metric.proto.color == 0
 
 
-
 def test_the_token_answers_say_they_are_one_calls_and_what_a_request_of_several_sends(at: AppTest) -> None:
     # "Input tokens per request" was one call's: 3 chained calls billed 3 x 9,000 tokens, unsaid.
     assert at.number_input(key="q_input_tokens").label == "Input tokens per call"
@@ -1430,13 +1433,6 @@ def test_the_token_answers_say_they_are_one_calls_and_what_a_request_of_several_
     )
 
 
-
-def card_rows(at: AppTest) -> list[str]:
-    """The card's "Try it" lines as read."""
-    return [re.sub(r"\\(.)", r"\1", m.value) for m in block(at, "verdict").markdown if m.proto.help]
-
-
-
 def test_the_card_merges_one_number_moved_toward_one_mode_and_shows_the_cheapest_lever(at: AppTest) -> None:
     # The card listed "Peak requests per minute: 1,660" and "1,600" to the same streaming, and
     # left the prompt cache, $16,200 a month less, to the details tab.
@@ -1453,7 +1449,6 @@ def test_the_card_merges_one_number_moved_toward_one_mode_and_shows_the_cheapest
     assert cheapest.label in rows
 
 
-
 def test_the_cheapest_lever_that_meets_the_contract_takes_the_last_place_when_the_card_is_full() -> None:
     def option(label: str, distance: float, lever: bool = False, cost: float | None = None) -> changes.Option:
         return changes.Option({label: 1}, "streaming", True, "", distance, label, lever, cost)
@@ -1464,7 +1459,6 @@ def test_the_cheapest_lever_that_meets_the_contract_takes_the_last_place_when_th
     assert [o.label for g in changes.first(groups) for o in g.options] == ["near 0", "near 1", "near 2"]
     kept = changes.first(groups, keep=cache)
     assert [o.label for g in kept for o in g.options] == ["near 0", "near 1", "cache"]
-
 
 
 def test_the_card_offers_actions_and_words_a_measured_speed_as_a_what_if(at: AppTest) -> None:
@@ -1484,14 +1478,12 @@ def test_the_card_offers_actions_and_words_a_measured_speed_as_a_what_if(at: App
     assert speed.label in texts(at)
 
 
-
 def test_a_rule_that_rules_out_two_modes_is_said_once(at: AppTest) -> None:
     open_tab(at, "Overview")
     ok(at)
     shown = texts(at)
     assert shown.count("Under 5 seconds the user is watching") == 1
     assert "The same reason as for asynchronous job, above." in shown
-
 
 
 def test_the_record_names_its_decision_makers_consulted_and_informed(
@@ -1514,7 +1506,6 @@ def test_the_record_names_its_decision_makers_consulted_and_informed(
     open_tab(at, "Cost")
     ok(at)
     assert seen["download_record"]["data"] == expected.encode("utf-8")
-
 
 
 def test_a_record_that_fails_to_write_says_so_on_the_card(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
