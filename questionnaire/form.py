@@ -104,7 +104,7 @@ def _tokens_a_request() -> None:
         state.get("q_reasoning_tokens"),
     )
     if said:
-        st.caption(said, help="The token answers are one call's; every chained call sends and writes them.")
+        st.caption(said)  # the fields' help says they are one call's
 
 
 def _note(notes: dict[str, str], *fields: str) -> None:
