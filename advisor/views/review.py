@@ -52,6 +52,7 @@ from .formatting import (
     batch_source_words,
     budget_digits,
     budget_seconds,
+    larger,
     money,
     move_words,
     percent,
@@ -175,6 +176,9 @@ class ReviewMove(BaseModel):
     at_risk: bool = False
     reason: str = ""
     required: bool = False
+    # The two monthly costs the saving is the difference of (the report says it in their step).
+    current_monthly_usd: float = 0.0
+    recommended_monthly_usd: float = 0.0
 
 
 class ReviewAmortisation(BaseModel):
@@ -433,6 +437,12 @@ class _Records:
         order = ("holds", "drifted", "inconsistent", "unverifiable", "superseded", "deprecated", "rejected")
         counts = {status: sum(link.status == status for link in self.all) for status in order}
         return {status: count for status, count in counts.items() if count}
+
+
+def _compared(move: Mapping[str, Any]) -> float:
+    """The larger of the two monthly costs a move's saving is the difference of (0 in a review
+    written before they were kept): the step its cell says the saving in."""
+    return larger(move.get("current_monthly_usd") or 0.0, move.get("recommended_monthly_usd") or 0.0)
 
 
 def _verify_note(result: VerifyResult) -> str | None:
@@ -844,7 +854,7 @@ class _Tally:
             (self.required if required else self.other).append(saving)
             self.moves.append((
                 row["name"], row["file"], current, recommended, saving, row["feasible"], bool(row.get("at_risk")),
-                row.get("move_reason") or "", required,
+                row.get("move_reason") or "", required, row["current_monthly_usd"], row["recommended_monthly_usd"],
             ))
         if self.records is not None and not row["decisions"]:
             self.unrecorded += 1
@@ -969,7 +979,7 @@ _MOVE_FIELDS = tuple(ReviewMove.model_fields)
 _RISK_FIELDS = tuple(ReviewRisk.model_fields)
 assert _MOVE_FIELDS == (
     "name", "file", "current_mode", "recommendation", "saving_usd_per_month", "feasible", "at_risk", "reason",
-    "required",
+    "required", "current_monthly_usd", "recommended_monthly_usd",
 )
 assert _RISK_FIELDS == (
     "kind", "label", "workload", "file", "detail", "severity", "source_ids", "live", "removed_by_recommendation",
@@ -1414,14 +1424,12 @@ def _report_context(
     numbers = {key: n for n, (key, _) in enumerate(cited, 1)}
     # The moves' rows as a reader adds them up, against the totals the summary states (of the
     # exact figures): the whole change, and its required and other shares where both are said.
-    savings = [m["saving_usd_per_month"] for m in moves]
-    sums = [(savings, totals["saving_usd_per_month"])]
+    # Each row as its cell says it: in the step of the two monthly costs it is the difference of.
+    sums = [(moves, totals["saving_usd_per_month"])]
     if 0 < totals.get("required_moves", 0) < len(moves):
         sums += [
-            ([m["saving_usd_per_month"] for m in moves if m.get("required")],
-             totals.get("required_moves_saving_usd_per_month", 0.0)),
-            ([m["saving_usd_per_month"] for m in moves if not m.get("required")],
-             totals.get("other_moves_saving_usd_per_month", 0.0)),
+            ([m for m in moves if m.get("required")], totals.get("required_moves_saving_usd_per_month", 0.0)),
+            ([m for m in moves if not m.get("required")], totals.get("other_moves_saving_usd_per_month", 0.0)),
         ]
     return {
         "basis": _basis_sentences(totals.get("basis") or {}, totals["workloads"], price_date),
@@ -1436,8 +1444,11 @@ def _report_context(
             "broken_files": totals["broken_files"],
             "recommended": totals["recommended"],
             "current": totals["current"],
-            "moves": [{**m, "saving": saving_cell(m["saving_usd_per_month"])} for m in moves],
-            "moves_rounded": bool(moves) and any(rounding_gap(rows, total) for rows, total in sums),
+            "moves": [{**m, "saving": saving_cell(m["saving_usd_per_month"], _compared(m))} for m in moves],
+            "moves_rounded": bool(moves) and any(
+                rounding_gap([m["saving_usd_per_month"] for m in rows], total, [_compared(m) for m in rows])
+                for rows, total in sums
+            ),
             "modes": [
                 {"mode": mode, "count": count, "already": totals.get("already_in_mode", {}).get(mode, 0),
                  "moving_in": totals.get("moving_in", {}).get(mode, 0),
