@@ -311,7 +311,110 @@ def test_broken_yaml_is_a_failed_line_and_unusable_input(capsys, bad_rules):
     code, out, err = run_cli(capsys, "rules", "check", bad_rules("bad_yaml"))
     assert code == 2 and "Traceback" not in out + err
     assert re.search(r"^FAIL rules\.yaml: .*bad_yaml/rules\.yaml: not valid YAML \(line \d+", out, re.M)
-    assert out.splitlines()[-1] == "0 passed, 1 failed (1 file was not readable)"
+    assert out.splitlines()[-1] == "not checked: the rule set does not load (1 problem above); no rule was run"
+
+
+def _acme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of ACME's rule set (it extends the default), given as a relative path."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(COST_FIRST, tmp_path / "acme")
+    return Path("acme")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+UNLOADABLE = [
+    # (case, the file at fault, what its line says)
+    ("rule-for-rules", "zz.yaml", "a rule file holds one key, 'rules', a list of rules; found 'rule'; did you mean 'rules'?"),
+    ("not-yaml", "zz.yaml", "not valid YAML (line"),
+    ("extends-nowhere", "ruleset.yaml", "extends: '../nope': no such rule-set folder (nope); use 'default'"),
+    ("disable-typo", "ruleset.yaml", "disable[0]: no rule 'cost-bursty-trafic' in default; did you mean 'cost-bursty-traffic'?"),
+    ("weight-typo", "ruleset.yaml", "weights.cost_bursts: unknown axis; did you mean 'cost_burst'? axes: cost_burst,"),
+]
+
+
+@pytest.mark.parametrize("case, file, message", UNLOADABLE, ids=[c for c, _, _ in UNLOADABLE])
+def test_a_rule_set_that_does_not_load_is_unusable_input_with_no_rule_passed(
+    capsys, tmp_path, monkeypatch, case, file, message
+):
+    # These exited 1 ("0 passed, 1 failed", PASS for the rules read before the fault, the
+    # folder's name as the label, an absolute path) while recommend --rules exits 2 on them.
+    folder = _acme(tmp_path, monkeypatch)
+    if case == "rule-for-rules":
+        (folder / "zz.yaml").write_text("rule:\n  - id: org-extra\n", encoding="utf-8")
+    elif case == "not-yaml":
+        (folder / "zz.yaml").write_text("rules: [\n", encoding="utf-8")
+    elif case == "extends-nowhere":
+        _edit(folder / "ruleset.yaml", "extends: default", "extends: ../nope")
+    elif case == "disable-typo":
+        _edit(folder / "ruleset.yaml", "extends: default", "extends: default\ndisable: [cost-bursty-trafic]")
+    else:
+        _edit(folder / "ruleset.yaml", "cost_burst: 2.5", "cost_bursts: 2.5")
+    code, out, err = run_cli(capsys, "rules", "check", folder)
+    assert code == 2 and err == "", out + err
+    lines = out.splitlines()
+    assert lines[0].endswith("in acme: it does not load"), lines[0]
+    assert not [line for line in lines if line.startswith("PASS")], out
+    assert "passed" not in out and str(tmp_path) not in out  # paths as given, relative here
+    (fail,) = [line for line in lines if line.startswith("FAIL")]
+    assert fail.startswith(f"FAIL {file}: acme/{file}: ") and message in fail, fail
+    assert lines[-1] == "not checked: the rule set does not load (1 problem above); no rule was run"
+    assert run_cli(capsys, "recommend", SALES_CALLS, "--rules", folder)[0] == 2
+
+
+def test_a_duplicate_id_in_one_file_is_one_failure_with_both_lines(capsys, tmp_path, monkeypatch):
+    folder = _acme(tmp_path, monkeypatch)
+    org = folder / "org.yaml"
+    text = org.read_text(encoding="utf-8")
+    rule_text = text[text.index("  - id: org-batch-anything-over-10k-usd"):]
+    org.write_text(text.rstrip("\n") + "\n" + rule_text, encoding="utf-8")
+    first, second = (i + 1 for i, line in enumerate(org.read_text().splitlines())
+                     if line == "  - id: org-batch-anything-over-10k-usd")
+    code, out, _ = run_cli(capsys, "rules", "check", folder)
+    assert code == 1
+    (line,) = fail_lines(out, "org-batch-anything-over-10k-usd")
+    assert line == (
+        "FAIL org-batch-anything-over-10k-usd: acme/org.yaml: duplicate rule id 'org-batch-anything-over-10k-usd' "
+        f"(defined more than once in this file, lines {first} and {second})"
+    )
+    assert out.splitlines()[-1].endswith(" passed, 1 failed")
+    code, _, err = run_cli(capsys, "recommend", SALES_CALLS, "--rules", folder)
+    assert code == 2 and f"defined more than once in this file, lines {first} and {second}" in err
+
+
+def test_an_inherited_id_taken_again_fails_that_rule_and_runs_the_rest(capsys, tmp_path, monkeypatch):
+    # The FAIL line's label was the folder ("FAIL acme: ..."), and the rule set's own rules
+    # printed PASS although the inherited ones were never run.
+    folder = _acme(tmp_path, monkeypatch)
+    _edit(folder / "org.yaml", "id: org-batch-anything-over-10k-usd", "id: cost-bursty-traffic")
+    code, out, _ = run_cli(capsys, "rules", "check", folder)
+    assert code == 1
+    (line,) = fail_lines(out, "cost-bursty-traffic")
+    inherited = default_rules_dir() / "cost_burst.yaml"
+    assert line.startswith(f"FAIL cost-bursty-traffic: acme/org.yaml: duplicate rule id 'cost-bursty-traffic' "
+                           f"(also in {inherited}, a rule this rule set inherits: to replace it, list its id under "
+                           "disable: in ruleset.yaml)"), line
+    assert not re.search(r"^FAIL acme:", out, re.M)
+    shipped = len(load_rules(default_rules_dir()).rules)
+    assert out.splitlines()[-1] == f"{shipped} passed, 1 failed"  # every inherited rule was run
+    # Disabled, the id is free for the organisation's own version of the rule.
+    _edit(folder / "ruleset.yaml", "extends: default", "extends: default\ndisable: [cost-bursty-traffic]")
+    assert run_cli(capsys, "rules", "check", folder)[0] == 0
+
+
+def test_a_source_not_listed_lists_the_sources_and_the_closest(capsys, tmp_path, monkeypatch):
+    folder = _acme(tmp_path, monkeypatch)
+    _edit(folder / "org.yaml", "source: acme-ai-cost-policy-2026.md", "source: acme-ai-cost-policy-2025.md")
+    code, out, _ = run_cli(capsys, "rules", "check", folder)
+    assert code == 1
+    (line,) = fail_lines(out, "org-batch-anything-over-10k-usd")
+    assert ("(got 'acme-ai-cost-policy-2025.md'); did you mean 'acme-ai-cost-policy-2026.md'? listed: "
+            "000_1af0566c9c22d7a8.txt, ") in line
+    assert line.endswith(", acme-ai-cost-policy-2026.md"), line
 
 
 def test_a_folder_that_is_not_a_rule_set_is_an_input_error(capsys, tmp_path):

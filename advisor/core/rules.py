@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -45,7 +46,7 @@ from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec
 from .profile import MODES, Mode
 from .resources import shipped_dir
 from .rule import Effect, Examples, Rule, RuleSpec
-from .validation import describe_validation_error
+from .validation import closest, describe_validation_error
 from .yamlio import read_yaml_file
 
 __all__ = [
@@ -255,11 +256,62 @@ def resolve_rules_dir(rules_dir: str | Path | None = None) -> Path:
     return Path(env)
 
 
+def rule_file_shape_problem(data: Any) -> str | None:
+    """What is wrong with a rule file's top level (None when it is ``rules:``, a list): the
+    key found instead, with the closest one, as every other error names what it found."""
+    if isinstance(data, dict) and set(data) == {"rules"} and isinstance(data["rules"], list):
+        return None
+    problem = "a rule file holds one key, 'rules', a list of rules"
+    if data is None:
+        return f"{problem}; this file is empty"
+    if not isinstance(data, dict):
+        return f"{problem}; this file holds a {'list' if isinstance(data, list) else type(data).__name__}"
+    if "rules" in data and not isinstance(data["rules"], list):
+        return f"{problem}; 'rules' here is not a list"
+    other = [str(key) for key in data if key != "rules"]
+    hint = ""
+    if "rules" not in data and len(other) == 1 and (close := closest(other[0], ["rules"])):
+        hint = f"; did you mean '{close[0]}'?"
+    found = ", ".join(repr(key) for key in other)
+    return f"{problem}; found {found}{hint}"
+
+
+def rule_id_lines(file: str | Path, rule_id: str) -> list[int]:
+    """The lines (1-based) where ``rules[i].id`` is ``rule_id`` in a rule file; read again
+    only to word a duplicate id, so an unreadable file gives no lines rather than an error."""
+    try:
+        root = yaml.compose(Path(file).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeError, yaml.YAMLError):
+        return []
+    lines: list[int] = []
+    if not isinstance(root, yaml.MappingNode):
+        return lines
+    for key, value in root.value:
+        if getattr(key, "value", None) != "rules" or not isinstance(value, yaml.SequenceNode):
+            continue
+        for item in value.value:
+            if not isinstance(item, yaml.MappingNode):
+                continue
+            for k, v in item.value:
+                if getattr(k, "value", None) == "id" and getattr(v, "value", None) == rule_id:
+                    lines.append(v.start_mark.line + 1)
+    return lines
+
+
+def duplicate_in_file(file: str | Path, rule_id: str) -> str:
+    """How a rule id defined more than once in one file is said: with the lines where it can."""
+    lines = rule_id_lines(file, rule_id)
+    if len(lines) < 2:
+        return "defined more than once in this file"
+    shown = ", ".join(str(n) for n in lines[:-1]) + f" and {lines[-1]}"
+    return f"defined more than once in this file, lines {shown}"
+
+
 def parse_rules(
     data: Any, file: str, header: RuleSetHeader, seen: dict[str, str]
 ) -> list[Rule]:
-    if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
-        raise RuleSetError("a rule file holds one key, 'rules', a list of rules", source=file)
+    if (shape := rule_file_shape_problem(data)) is not None:
+        raise RuleSetError(shape, source=file)
     axes = {a.id for a in header.axes}
     pattern_ids = {p.id for p in header.patterns}
     rules: list[Rule] = []
@@ -274,7 +326,8 @@ def parse_rules(
             path, message = describe_validation_error(exc, RuleSpec, noun="key")
             raise _rule_error(file, label, path, message) from None
         if spec.id in seen:
-            raise _rule_error(file, spec.id, "id", f"duplicate rule id (also in {seen[spec.id]})")
+            where = duplicate_in_file(file, spec.id) if seen[spec.id] == file else f"also in {seen[spec.id]}"
+            raise _rule_error(file, spec.id, "id", f"duplicate rule id ({where})")
         if spec.axis not in axes:
             raise _rule_error(file, spec.id, "axis", f"unknown axis {spec.axis!r}; allowed: {', '.join(sorted(axes))}")
         for i, pattern in enumerate(spec.effect.patterns):
@@ -357,9 +410,11 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
             raise RuleSetError(f"extends: rule sets extend each other in a loop ({parsed.extends})", source=source)
         if not (target / HEADER_FILE).is_file():
             # Named here, where it was written: the folder alone would point nowhere the user looks.
+            # Shown as the rule set's own path was given (relative stays relative).
             missing = not_a_folder(target) if not target.is_dir() else f"not a rule set (no {HEADER_FILE})"
+            shown_target = os.path.normpath(directory / parsed.extends)
             raise RuleSetError(
-                f"extends: {parsed.extends!r}: {missing} ({target}); use 'default' for the shipped rule set "
+                f"extends: {parsed.extends!r}: {missing} ({shown_target}); use 'default' for the shipped rule set "
                 "or the folder of another rule set, relative to this one",
                 source=source,
             )
@@ -367,11 +422,17 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
         axes = {a.id for a in base.header.axes}
         for axis in parsed.weights:
             if axis not in axes:
-                raise RuleSetError(f"weights.{axis}: unknown axis; axes: {', '.join(sorted(axes))}", source=source)
+                close = closest(axis, sorted(axes))
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                raise RuleSetError(
+                    f"weights.{axis}: unknown axis; {hint}axes: {', '.join(sorted(axes))}", source=source
+                )
         base_ids = {r.id for r in base.rules}
         for i, rule_id in enumerate(parsed.disable):
             if rule_id not in base_ids:
-                raise RuleSetError(f"disable[{i}]: no rule {rule_id!r} in {parsed.extends}", source=source)
+                close = closest(rule_id, sorted(base_ids))
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                raise RuleSetError(f"disable[{i}]: no rule {rule_id!r} in {parsed.extends}{hint}", source=source)
         header = base.header.model_copy(
             update={
                 "id": parsed.id,
@@ -597,8 +658,13 @@ def check_source(source: str, header: RuleSetHeader, file: str, rule_id: str | N
     """A source starts with a file named in the header's ``sources``."""
     document = re.split(r"[\s,§]", source, maxsplit=1)[0]
     if document not in header.sources:
+        listed = list(header.sources)
+        close = closest(document, listed)
+        hint = f"did you mean '{close[0]}'? " if close else ""
         raise _rule_error(
-            file, rule_id, path, f"source must start with a document listed under 'sources' (got {document!r})"
+            file, rule_id, path,
+            f"source must start with a document listed under 'sources' (got {document!r}); "
+            f"{hint}listed: {', '.join(listed)}",
         )
 
 

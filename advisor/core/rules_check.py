@@ -38,6 +38,7 @@ from .rules import (
     RuleSet,
     RuleSetHeader,
     check_source,
+    duplicate_in_file,
     load_rules_to_check,
     misnamed_rule_files,
     not_a_folder,
@@ -45,6 +46,7 @@ from .rules import (
     read_header,
     require_header,
     resolve_rules_dir,
+    rule_file_shape_problem,
     shipped_catalogue_layers,
 )
 from .situation import situate
@@ -240,6 +242,9 @@ class RuleCheck:
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     unreadable: bool = False  # the file could not be read as YAML at all: unusable input, not a finding
+    # The problem keeps the rule set from loading at all (its ruleset.yaml, a file that is no
+    # list of rules, a file that is no YAML): no rule could be run, so it is unusable input too.
+    blocks_loading: bool = False
 
     @property
     def passed(self) -> bool:
@@ -272,10 +277,17 @@ class CheckReport:
         return sum(1 for c in self.checks if c.unreadable)
 
     @property
+    def loaded(self) -> bool:
+        """Whether the rule set loaded, so that its rules were run: not when its header, a rule
+        file's shape or a file's YAML is at fault (``checks`` then holds only the problems)."""
+        return not any(c.unreadable or c.blocks_loading for c in self.checks)
+
+    @property
     def exit_code(self) -> int:
-        """0 when every check passed, 1 when a rule failed one, 2 when a file could not be read
-        (the exit codes of every command: 2 is unusable input)."""
-        if self.unreadable:
+        """0 when every check passed, 1 when a rule failed one, 2 when the rule set could not be
+        loaded at all (the exit codes of every command: 2 is unusable input, as `recommend
+        --rules` exits on the same rule set)."""
+        if not self.loaded:
             return 2
         return 0 if self.ok else 1
 
@@ -299,23 +311,25 @@ def _readable_folder(directory: Path) -> None:
         raise RuleSetError(f"cannot read the rule-set folder: {exc.strerror or exc}", source=str(directory)) from None
 
 
-def _load_header(path: Path) -> RuleSetHeader:
-    header, _ = read_header(path.parent)
-    return header
-
-
-def _diagnose(directory: Path, load_error: Exception) -> tuple[RuleSet | None, list[_Entry]]:
+def _diagnose(directory: Path, load_error: Exception) -> tuple[RuleSetHeader | None, RuleSet | None, list[_Entry]]:
     """The loader stops at the first problem; a check reports every rule. Validate each
-    rule on its own, with the loader's own parser, so every message is the loader's."""
+    rule on its own, with the loader's own parser, so every message is the loader's; the
+    rules a rule set inherits (``extends``) are run with its own, as when it loads. Paths are
+    the folder's as it was given (the loader's are resolved)."""
     header_path = directory / HEADER_FILE
     try:
-        header = _load_header(header_path)
+        header, base = read_header(directory)
     except (AdvisorError, OSError) as exc:
         unreadable = not isinstance(exc, RuleSetError)
-        check = RuleCheck(HEADER_FILE, str(header_path), False, problems=[str(load_error)], unreadable=unreadable)
-        return None, [_Entry(None, None, check)]
-    entries: list[_Entry] = []
-    for path in sorted(p for p in directory.glob("*.yaml") if p.is_file() and p.name != HEADER_FILE):
+        problem = str(exc) if isinstance(exc, AdvisorError) else str(load_error)
+        check = RuleCheck(
+            HEADER_FILE, str(header_path), False, problems=[problem], unreadable=unreadable, blocks_loading=True
+        )
+        return None, None, [_Entry(None, None, check)]
+    entries = [_Entry(rule, rule.id, RuleCheck(rule.id, rule.file)) for rule in (base.rules if base else ())]
+    inherited = len(entries)
+    files = (p for p in directory.glob("*.yaml") if p.is_file() and p.name not in (HEADER_FILE, CATALOGUE_FILE))
+    for path in sorted(files):
         file = str(path)
         try:
             data = read_yaml_file(path)
@@ -323,9 +337,9 @@ def _diagnose(directory: Path, load_error: Exception) -> tuple[RuleSet | None, l
             check = RuleCheck(path.name, file, False, problems=[str(exc)], unreadable=True)
             entries.append(_Entry(None, None, check))
             continue
-        if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
-            problem = f"{file}: a rule file holds one key, 'rules', a list of rules"
-            entries.append(_Entry(None, None, RuleCheck(path.name, file, False, problems=[problem])))
+        if (shape := rule_file_shape_problem(data)) is not None:
+            check = RuleCheck(path.name, file, False, problems=[f"{file}: {shape}"], blocks_loading=True)
+            entries.append(_Entry(None, None, check))
             continue
         for index, raw in enumerate(data["rules"]):
             raw_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
@@ -341,27 +355,46 @@ def _diagnose(directory: Path, load_error: Exception) -> tuple[RuleSet | None, l
                     check.problems.append(str(exc))
                     rule = None
             entries.append(_Entry(rule, raw_id, check))
+    entries = _flag_duplicates(entries, inherited)
     valid = tuple(e.rule for e in entries if e.rule is not None)
     ruleset = RuleSet(header=header, rules=valid, path=str(directory), content_hash="") if valid else None
-    return ruleset, entries
+    return header, ruleset, entries
 
 
-def _flag_duplicates(entries: list[_Entry]) -> None:
+def _flag_duplicates(entries: list[_Entry], inherited: int = 0) -> list[_Entry]:
+    """Fail each rule whose id another rule has: one line per file that defines it (with the
+    lines of a file that defines it more than once), none for an inherited rule, whose own
+    rule set is not at fault. The first ``inherited`` entries are the inherited rules."""
     files: dict[str, list[str]] = {}
     for entry in entries:
         if entry.raw_id:
             files.setdefault(entry.raw_id, []).append(entry.check.file)
+    inherited_files = {id(e): e.check.file for e in entries[:inherited]}
+    kept: list[_Entry] = []
+    said: set[tuple[str, str]] = set()
     for entry in entries:
         where = files.get(entry.raw_id or "", [])
-        if len(where) < 2:
+        if len(where) < 2 or id(entry) in inherited_files or entry.raw_id is None:
+            kept.append(entry)
             continue
-        others = list(where)
-        others.remove(entry.check.file)
-        if entry.check.file in others:
-            also = f"defined more than once in {entry.check.file}"
-        else:
-            also = f"also in {', '.join(dict.fromkeys(others))}"
-        entry.check.problems.insert(0, f"{entry.check.file}: duplicate rule id '{entry.raw_id}' ({also})")
+        key = (entry.raw_id, entry.check.file)
+        if key in said:  # a second definition in the same file: its line is the first one's
+            continue
+        said.add(key)
+        others = [f for f in dict.fromkeys(where) if f != entry.check.file]
+        parts = [duplicate_in_file(entry.check.file, entry.raw_id)] if where.count(entry.check.file) > 1 else []
+        own = [f for f in others if f not in inherited_files.values()]
+        base = [f for f in others if f in inherited_files.values()]
+        if own:
+            parts.append(f"also in {', '.join(own)}")
+        if base:
+            parts.append(
+                f"also in {', '.join(base)}, a rule this rule set inherits: to replace it, list its id under "
+                f"disable: in {HEADER_FILE}"
+            )
+        entry.check.problems.insert(0, f"{entry.check.file}: duplicate rule id '{entry.raw_id}' ({'; '.join(parts)})")
+        kept.append(entry)
+    return kept
 
 
 def _effect_words(rule: Rule) -> str:
@@ -524,7 +557,9 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
     Raises RuleSetError when the folder cannot be read at all or holds no ruleset.yaml (it is
     no rule set), or when its provider catalogue is invalid (data, not rules: the error names
     the file and the key); every other problem, including a rule set the loader rejects, is a
-    failed line of the report.
+    failed line of the report. A rule set that does not load at all (its header, a file that is
+    not YAML or holds no list of rules) runs no rule: the report holds only its problems, and
+    ``loaded`` is false (exit 2).
     """
     directory = resolve_rules_dir(rules_dir)
     _readable_folder(directory)
@@ -551,11 +586,22 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
         error = exc if isinstance(exc, AdvisorError) else RuleSetError(
             f"cannot read the rule set: {exc.strerror or exc}", source=str(directory)
         )
-        ruleset, entries = _diagnose(directory, error)
-        _flag_duplicates(entries)
+        header, ruleset, entries = _diagnose(directory, error)
         if not any(e.check.problems for e in entries):
-            # The loader saw something the per-rule pass cannot: report it as it is.
-            entries.append(_Entry(None, None, RuleCheck(directory.name, str(directory), False, problems=[str(error)])))
+            # The loader saw something the per-rule pass cannot: report it as it is, under the
+            # name of the file it names, in the folder as it was given.
+            where = Path(error.source) if isinstance(error, AdvisorError) and error.source else directory
+            message = str(error).replace(str(directory.resolve()), str(directory))
+            check = RuleCheck(where.name, _written_in(str(where), directory), False, problems=[message],
+                              blocks_loading=True)
+            entries.append(_Entry(None, None, check))
+        if any(e.check.unreadable or e.check.blocks_loading for e in entries):
+            # The rule set does not load: none of its rules was run with the others, so no rule
+            # passed. Only the problems are reported (with the rules that failed on their own).
+            entries = [e for e in entries if e.check.problems]
+            ruleset = None
+    else:
+        header = loaded.header
     entries.extend(_unread_files(directory))
     sample: list[dict[str, Any]] = []
     if ruleset is not None:
@@ -563,8 +609,8 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
         _lint(ruleset, entries, sample)
     return CheckReport(
         path=str(directory),
-        ruleset_id=ruleset.id if ruleset else None,
-        version=ruleset.version if ruleset else None,
+        ruleset_id=header.id if header else None,
+        version=header.version if header else None,
         checks=tuple(e.check for e in entries),
         sample_size=len(sample),
         catalogue=catalogue_summary,
