@@ -814,3 +814,88 @@ def test_a_rule_file_the_rule_set_does_not_read_is_a_finding(capsys, tmp_path, n
     assert "org-batch-anything-over-10k-usd" not in out  # not read: its rule is nowhere
     assert f"FAIL {name}: {folder / name}: not read: rule files end in .yaml (rename it " in out
     assert out.rstrip().endswith("1 failed")
+
+
+# -- docs/custom-rules.md: changing an inherited rule, and which rule is the stated reason --
+
+CUSTOM_RULES = ROOT / "docs/custom-rules.md"
+
+
+def _section(heading: str) -> str:
+    text = CUSTOM_RULES.read_text(encoding="utf-8")
+    assert f"\n### {heading}\n" in text, heading
+    return re.split(r"\n#{2,3} ", text.split(f"\n### {heading}\n", 1)[1], maxsplit=1)[0]
+
+
+def _yaml_blocks(section: str) -> list[str]:
+    return re.findall(r"```yaml\n(.*?)```", section, re.S)
+
+
+def test_the_docs_show_how_to_change_an_inherited_threshold(capsys, tmp_path):
+    header, rules = _yaml_blocks(_section("Change an inherited rule"))
+    folder = tmp_path / "our-rules"
+    folder.mkdir()
+    (folder / "ruleset.yaml").write_text(header, encoding="utf-8")
+    (folder / "volume.yaml").write_text(rules, encoding="utf-8")
+    code, out, _ = run_cli(capsys, "rules", "check", folder)
+    assert code == 0, out
+    ruleset = load_rules(folder)
+    ids = {r.id for r in ruleset.rules}
+    assert "cost-batch-needs-volume" not in ids and "our-batch-needs-volume" in ids
+    # The copy draws the line where the docs say: 400 requests a month rule out batch now.
+    base = {"name": "t", "interaction": "pipeline", "latency_budget_s": 86400, "input_tokens": 1000,
+            "output_tokens": 200, "provider": "openai", "model": "gpt-5.4-mini", "requests_per_month": 400}
+    from advisor.core.profile import parse_profile
+
+    assessment = assess(parse_profile(base), folder, price_date=PRICE_DATE)
+    assert "our-batch-needs-volume" in [r.id for r in assessment.fired_rules]
+    assert assessment.recommendation != "batch"
+    shipped = assess(parse_profile(base), default_rules_dir(), price_date=PRICE_DATE)
+    assert {"our-batch-needs-volume", "cost-batch-needs-volume"}.isdisjoint(r.id for r in shipped.fired_rules)
+
+
+def test_the_docs_say_how_the_stated_reason_is_chosen(tmp_path):
+    """An exclude-only rule that decides is listed under "Decided by" but another rule, which
+    argues for the chosen mode, is the stated reason (the platform team's query intent);
+    scoring the chosen mode, as the docs show, makes it the reason where no rule before it
+    under "Decided by" argues for that mode, and not where one does (an extending set)."""
+    section = _section("Which rule is the stated reason")
+    assert "argues *for* the recommended mode" in section and "`contract`" in section
+    (effect,) = _yaml_blocks(section)
+    documented = yaml.safe_load(effect)["effect"]
+    assert documented == {"exclude": ["sync"], "scores": {"streaming": 1}}
+    org = rule(
+        "org-no-sync-at-high-peak", {"all": [leaf("peak_requests_per_minute", "gt", 1000),
+                                             leaf("interaction", "eq", "request_response")]},
+        {"exclude": ["sync"], "scores": {"async": 1}},
+        [{"interaction": "request_response", "requests_per_month": 5000000, "peak_requests_per_minute": 2000}],
+        [{"interaction": "request_response", "requests_per_month": 100000, "peak_requests_per_minute": 50}],
+        axis="cost_burst",
+    )
+    workload = {"name": "query intent", "interaction": "request_response", "latency_budget_s": 1.5,
+                "input_tokens": 300, "output_tokens": 10, "model_p95_s": 0.9, "ttft_s": 0.4,
+                "output_format": "json", "requests_per_month": 60_000_000, "peak_requests_per_minute": 4000,
+                "provider": "openai", "model": "gpt-5.4-mini", "tier": "tier-5",
+                "downstream": "internal_service", "current_mode": "sync"}
+    from advisor.core.profile import parse_profile
+
+    realtime = "Under 5 seconds the user is watching (or a calling service is blocked in its request path): " \
+               "real-time, no choice."
+
+    def verdict(folder: Path, effect_of_rule: dict[str, Any]) -> tuple[str, list[str], str]:
+        # "a-peak.yaml": before the default's files by name, as a copy of the default reads them.
+        (folder / "a-peak.yaml").write_text(
+            yaml.safe_dump({"rules": [{**org, "effect": effect_of_rule}]}, sort_keys=False), encoding="utf-8"
+        )
+        a = assess(parse_profile(workload), folder, price_date=PRICE_DATE)
+        assert a.recommendation == "streaming" and "org-no-sync-at-high-peak" in a.decided_by
+        return a.reason
+
+    # A copy of the default rule set (standalone): the rule is first under "Decided by".
+    copy = shutil.copytree(default_rules_dir(), tmp_path / "copy")
+    assert verdict(copy, org["effect"]) == realtime  # only excludes sync: never the reason
+    assert verdict(copy, documented) == org["because"]  # scores streaming: the reason
+    # Extending the default: latency-realtime-window (inherited, so earlier) argues for streaming.
+    extending = shutil.copytree(COST_FIRST, tmp_path / "extending")
+    org["source"] = "acme-ai-cost-policy-2026.md § 4"
+    assert verdict(extending, documented) == realtime
