@@ -428,7 +428,7 @@ def build_assessment(
         # Measured figures say so first: "measured from N traces between A and B".
         "assumptions": [
             *([situation.profile.evidence.assumption()] if situation.profile.evidence else []),
-            *situation.assumptions, *_typical_batch(ruleset, situation),
+            *_peak_below_average(situation.profile), *situation.assumptions, *_typical_batch(ruleset, situation),
         ],
         "facts": situation.facts,
     }
@@ -688,6 +688,24 @@ def _lazy_adapters() -> dict[str, TypeAdapter[Any]]:
         "levers": TypeAdapter(list[Lever]),
         "sources": TypeAdapter(dict[str, SourceInfo]),
     }
+
+
+def _rate(per_minute: float) -> str:
+    return f"{per_minute:,.0f}" if per_minute >= 100 else f"{per_minute:.3g}"
+
+
+def _peak_below_average(profile: WorkloadProfile) -> list[Assumption]:
+    """A peak given below the month's average is raised to the average (``effective_peak_rpm``,
+    docs/cost-model.md): said, since every peak figure and rule then uses the average."""
+    given, average = profile.peak_requests_per_minute, profile.average_requests_per_minute
+    if given is None or given >= average:
+        return []
+    return [Assumption(
+        name="peak",
+        value=f"{_rate(given)} requests a minute given, below the month's average of {_rate(average)}: "
+        "the average is used",
+        source="advisor default, docs/cost-model.md: a peak is never below the month's average",
+    )]
 
 
 def _typical_batch(ruleset: RuleSet, situation: Situation) -> list[Assumption]:
