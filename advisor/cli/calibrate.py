@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 
 from .common import EXIT_OK, add_force, path_argument, printable
@@ -33,7 +34,9 @@ The traces are read with Python's own json module, not protobuf's JSON mapping: 
 the collector's hex trace ids that the mapping silently misreads as base64, accepts fields
 newer OTLP versions add, is 5x faster, and needs no extra package (docs/calibration.md).
 
-Nothing is written on an error (exit 2); -o never replaces a file without --force.
+Nothing is written on an error (exit 2); -o never replaces a file without --force. To
+refresh a calibrated workload, name it twice: --into FILE -o FILE --force reads its answers,
+then replaces it whole (through a temporary file and a rename).
 """
 
 
@@ -45,6 +48,14 @@ def _days(text: str) -> float:
     if not math.isfinite(value) or value * 86_400 < 60 or value > 3_650:
         raise argparse.ArgumentTypeError(f"expected a number of days from one minute (0.0007) to 3650, got {text!r}")
     return value
+
+
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name one existing file (a link, ``..`` or a hard link included)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -89,8 +100,16 @@ def run(args: argparse.Namespace) -> int:
     from advisor.core.yamlio import read_yaml_file
     from advisor.views.workload_file import calibrated_workload
 
-    inputs = [*args.traces, *([args.into] if args.into else [])]
     to_stdout = args.output == "-"
+    # -o onto the --into file is the refresh the calibrated file's header describes: the
+    # answers are read first, then the file is replaced whole (with --force, as any -o).
+    refresh = args.into is not None and not to_stdout and _same_file(args.output, args.into)
+    inputs = [*args.traces, *([args.into] if args.into and not refresh else [])]
+    if refresh and not args.force:
+        raise InputError(
+            "is the --into workload: pass --force to refresh it in place (its answers are kept)",
+            source=str(args.output), field="--output",
+        )
     if not to_stdout:  # refused before the traces are read: a wrong -o costs nothing
         check_output(args.output, inputs=inputs, force=args.force, what="workload file")
     base = None

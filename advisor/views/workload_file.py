@@ -28,7 +28,8 @@ from advisor.core.profile import (
     profile_problems,
     unanswered,
 )
-from advisor.core.yamlio import dump_yaml, read_yaml_file
+from advisor.core.yamlio import Dumper as _Dumper
+from advisor.core.yamlio import dump_yaml, parse_yaml, read_yaml_file
 
 # The bounds of the step fields a calibration measures: a figure outside them (an instant
 # span, a stream whose first chunk came at its end) is written at the bound, and the comment
@@ -149,7 +150,8 @@ def _header(calibration: Calibration, base_source: str | None, missing: list[str
             f"The answers come from {printable(base_source)}; the measured fields below them replace its own."
         )
     lines += _comment_lines(
-        "Run calibrate again with --into this file to refresh the measured fields and keep the answers."
+        "To refresh the measured fields and keep the answers, run calibrate again with --into this file "
+        "-o this file --force."
     )
     return lines
 
@@ -225,12 +227,39 @@ def calibrated_workload(
         if key == "steps":
             lines += _steps(value, samples["steps"], clamps, unpriced)
             continue
-        block = dump_yaml({key: value}, width=1000).rstrip("\n").split("\n")
+        text = _block_text(key, value) if isinstance(value, str) and "\n" in value else None
+        block = (text or dump_yaml({key: value}, width=1000)).rstrip("\n").split("\n")
         n = samples.get(key)
         if n is not None and n < LOW_SAMPLE:
             block[0] += f"  # from {_samples(key, n)}"
         lines += block
     return "\n".join(lines) + "\n"
+
+
+def _block_text(key: str, value: str) -> str | None:
+    """A text of several lines (a folded ``description: >``) as a folded block again (wrapped
+    at 90, each line break a blank line, as it is written), not the quoted string with
+    ``\\n`` escapes the dumper writes. None where the block would not read back as the same
+    text (trailing spaces, say): then the quoted string."""
+    import yaml
+
+    style = ">"
+
+    class _Block(_Dumper):
+        pass
+
+    def text(dumper: _Dumper, data: str) -> yaml.Node:  # the key stays plain
+        if "\n" not in data:
+            return dumper.represent_str(data)
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+    _Block.add_representer(str, text)
+    dumped: str = yaml.dump({key: value}, Dumper=_Block, sort_keys=False, allow_unicode=True, width=90)
+    try:
+        same = parse_yaml(dumped, key) == {key: value}
+    except InputError:
+        same = False
+    return dumped if same and dumped.startswith(f"{key}: {style}") else None
 
 
 def _steps(

@@ -238,12 +238,70 @@ def test_output_is_never_overwritten_without_force(export: Path, tmp_path: Path,
     assert _read(out)["evidence"]["root"] == "rag.chat"
 
 
-def test_into_is_never_the_output(export: Path, tmp_path: Path, capsys) -> None:
-    base = tmp_path / "base.yaml"
-    base.write_text("name: x\n", encoding="utf-8")
-    code, _, err = run_cli(capsys, "calibrate", export, "--into", base, "-o", base, "--force")
+def test_a_trace_file_is_never_the_output(export: Path, tmp_path: Path, capsys) -> None:
+    traces = tmp_path / "traces.jsonl"
+    traces.write_bytes(export.read_bytes())
+    code, _, err = run_cli(capsys, "calibrate", traces, "--root", "rag.chat", "-o", traces, "--force")
     assert code == 2 and "is one of this command's inputs" in _one_error_line(err)
-    assert base.read_text(encoding="utf-8") == "name: x\n"
+    assert traces.read_bytes() == export.read_bytes()
+
+
+RAG_CHAT_BASE = """\
+# Our RAG chat: the answers a trace cannot give.
+name: Help-centre chat with retrieval
+description: >
+  A customer asks a question in the help widget. The model first rewrites it into a search
+  query, the help-centre index returns five passages, and the answer streams from them.
+
+  Second paragraph: who owns it.
+interaction: chat
+latency_budget_s: 2.5
+downstream: own_ui
+side_effects: none
+tier: tier-2
+input_tokens: 600
+output_tokens: 40
+provider: openai
+model: gpt-5.4
+"""
+
+
+def test_the_refresh_writes_the_into_file_in_place(export: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    """The calibrated file's header says to refresh it with --into this file: -o onto the
+    --into file was refused even with --force. It is the refresh now (with --force), written
+    whole through a temporary file, and a folded description stays a folded block."""
+    workload = tmp_path / "rag-chat.yaml"
+    workload.write_text(RAG_CHAT_BASE, encoding="utf-8")
+    argv = ["calibrate", export, "--root", "rag.chat", "--into", workload, "-o", workload]
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2 and "is the --into workload: pass --force to refresh it in place" in _one_error_line(err)
+    assert workload.read_text(encoding="utf-8") == RAG_CHAT_BASE
+
+    from advisor.core import files
+
+    replaced: list[tuple[str, str]] = []
+    real_replace = files.os.replace
+
+    def spy(src, dst):  # the file is replaced by a rename of a whole temporary file
+        replaced.append((str(src), str(dst)))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(files.os, "replace", spy)
+    code, _, err = run_cli(capsys, *argv, "--force")
+    assert code == 0, err
+    assert [dst for _, dst in replaced] == [str(workload)] and replaced[0][0] != str(workload)
+    text = workload.read_text(encoding="utf-8")
+    data = _read(workload)
+    assert data["description"] == yaml.safe_load(RAG_CHAT_BASE)["description"]
+    assert "description: >\n  A customer asks a question in the help widget." in text
+    assert "\\n" not in text and "'" not in text.split("description:", 1)[1].split("\n")[0]
+    assert {key: data[key] for key in ANSWERS} == {"interaction": "chat", "latency_budget_s": 2.5, "downstream": "own_ui"}
+    assert data["evidence"]["root"] == "rag.chat" and "input_tokens" not in data
+    header = " ".join(line.lstrip("#").strip() for line in text.splitlines() if line.startswith("#"))
+    assert "run calibrate again with --into this file -o this file --force." in header
+    # Again: the loop is stable, the file the same.
+    assert run_cli(capsys, *argv, "--force")[0] == 0
+    assert workload.read_text(encoding="utf-8") == text
 
 
 @pytest.mark.parametrize(
