@@ -591,9 +591,9 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
             # The loader saw something the per-rule pass cannot: report it as it is, under the
             # name of the file it names, in the folder as it was given.
             where = Path(error.source) if isinstance(error, AdvisorError) and error.source else directory
+            file = str(directory) if where.resolve() == directory.resolve() else _written_in(str(where), directory)
             message = str(error).replace(str(directory.resolve()), str(directory))
-            check = RuleCheck(where.name, _written_in(str(where), directory), False, problems=[message],
-                              blocks_loading=True)
+            check = RuleCheck(where.name, file, False, problems=[message], blocks_loading=True)
             entries.append(_Entry(None, None, check))
         if any(e.check.unreadable or e.check.blocks_loading for e in entries):
             # The rule set does not load: none of its rules was run with the others, so no rule
