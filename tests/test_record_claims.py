@@ -157,6 +157,19 @@ def test_with_no_peak_given_the_text_summary_heads_its_capacity_lines_with_the_a
     assert "Capacity at peak" not in summary
 
 
+def test_with_no_peak_given_no_capacity_line_of_the_text_summary_says_peak():
+    """F9 (review 5): under "Capacity at the monthly average (no peak given)" the backlog
+    and the async workers were still "at peak"; the words follow the heading."""
+    a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), price_date=PRICE_DATE)
+    block = render_text(a).split("Capacity at the monthly average (no peak given)\n", 1)[1].split("\n\n", 1)[0]
+    assert "at peak" not in block
+    assert "  backlog at the monthly average: none (the rate limits hold it)" in block
+    assert "async workers busy at the monthly average (Little's law on the mean request time)" in block
+    peaked = render_text(_assess("nightly-ticket-triage", peak_requests_per_minute=60))
+    assert "backlog at peak: none (the rate limits hold the peak)" in peaked
+    assert "async workers busy at peak" in peaked
+
+
 def test_a_given_peak_is_still_called_a_peak():
     a = _assess("nightly-ticket-triage", peak_requests_per_minute=60)
     assert a.capacity.peak_given

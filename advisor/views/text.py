@@ -69,15 +69,18 @@ def plural(n: int, noun: str) -> str:
 
 
 def backlog_words(cap: Capacity) -> str:
-    """The backlog a peak builds and how long it takes to drain, or that there is none."""
+    """The backlog a peak builds and how long it takes to drain, or that there is none. With
+    no peak given the figures are the monthly average's, and the words say so, as the
+    heading above them does."""
+    where, what = ("at peak", "the peak") if cap.peak_given else ("at the monthly average", "it")
     if cap.backlog_requests <= 0:
-        return "backlog at peak: none (the rate limits hold the peak)" if cap.limits_known else (
-            "backlog at peak: unknown (no rate limit known)"
+        return f"backlog {where}: none (the rate limits hold {what})" if cap.limits_known else (
+            f"backlog {where}: unknown (no rate limit known)"
         )
     after = drained(cap)
     drain = f"drains {after}" if after is not None else f"never drains: {NEVER_DRAINS}"
     return (
-        f"backlog at peak: {count(cap.backlog_requests)} requests queued after {count(cap.peak_minutes)} min"
+        f"backlog {where}: {count(cap.backlog_requests)} requests queued after {count(cap.peak_minutes)} min"
         f" (the limits let {count(cap.sustainable_rpm or 0)} requests/min through); {drain}"
     )
 
@@ -253,7 +256,8 @@ def render_text(a: Assessment) -> str:
     add(f"  limits: {cite(cap.limits_source, sources)}")
     add(f"  {backlog_words(cap)}")
     add(f"  {count(cap.concurrent_connections)} concurrent connections for sync/streaming (Little's law)")
-    add(f"  {count(cap.async_workers_at_peak)} async workers busy at peak (Little's law on the mean request time)")
+    busy = "at peak" if cap.peak_given else "at the monthly average"
+    add(f"  {count(cap.async_workers_at_peak)} async workers busy {busy} (Little's law on the mean request time)")
     add("")
 
     add("Why (rules that fired)")
