@@ -297,6 +297,28 @@ def test_a_budget_lever_and_a_budget_change_to_the_same_mode_name_the_same_budge
             assert lever.changes["latency_budget_s"] == changes[lever.recommendation, lever.feasible], lever
 
 
+LIVE_AGENT_ASSIST = {
+    # Review 5's Y02: 9,000 requests a minute at peak, over tier-4's 4M tokens a minute, which
+    # let about 2,128 a minute through.
+    "name": "Live agent assist", "interaction": "request_response", "latency_budget_s": 2.0,
+    "input_tokens": 1800, "output_tokens": 80, "output_format": "json", "requests_per_month": 15_000_000,
+    "peak_requests_per_minute": 9000, "provider": "openai", "model": "gpt-5.4", "tier": "tier-4",
+    "downstream": "own_ui",
+}
+
+
+def test_a_peak_lever_and_a_peak_change_to_the_same_mode_name_the_same_peak():
+    """F10 (review 5): the lever said 2,100 (rounded down to two digits) where "what would
+    change" said 2,120 for the same flip; one search gives one figure."""
+    result = assess(parse_profile(LIVE_AGENT_ASSIST), RULES, price_date=PRICE_DATE)
+    assert (result.recommendation, result.feasible) == ("sync", False)
+    change = next(c for c in result.what_would_change
+                  if c.fact == "peak_requests_per_minute" and (c.new_recommendation, c.feasible) == ("sync", True))
+    lever = next(lv for lv in result.levers if set(lv.changes) == {"peak_requests_per_minute"})
+    assert lever.changes["peak_requests_per_minute"] == change.value == 2120
+    assert lever.because.startswith("With a peak smoothed to 2,120 requests a minute: sync meets its contract")
+
+
 def test_a_duration_is_rounded_in_the_unit_it_is_read_in():
     # The ticket agent's batch needs 4 days (4 dependent calls, each through a 24-hour
     # window): "a budget of 4 days" is 345,600 s, rounder than 350,000 s (4.05 days). At

@@ -63,7 +63,7 @@ from .provider import (
 from .rules import advisor_document_title
 from .situation import Situation
 from .steps import WorkStep
-from .variables import Value, field_range
+from .variables import Value, field_range, realistic_range
 from .whatif import nearest_value
 
 # Levers that change the model: at most this many, the most useful first.
@@ -76,8 +76,6 @@ MIN_SAVING_USD = 125.0
 CACHED_SHARE = 0.5
 # Providers cache prompts from this many tokens (OpenAI and Anthropic both say 1,024).
 MIN_CACHED_PROMPT = 1024
-# The peak search: bisection to 1%.
-_PEAK_TOLERANCE = 1.01
 # Tie-break among equally useful levers: the smallest, most direct change first.
 _KIND_ORDER = ("latency_budget_s", "model", "service_tier", "tier", "peak_requests_per_minute", "cached_input_fraction")
 # Fields a model's own measurements and limits fill: another model is judged at the
@@ -487,38 +485,25 @@ def _tier_lever(finder: _Finder) -> Iterator[Lever]:
 
 def _peak_lever(finder: _Finder) -> Iterator[Lever]:
     """The highest peak rate at which the recommendation meets its contract, where the
-    limits do not hold the peak as given: smoothing it (spreading or queueing the rest)."""
+    limits do not hold the peak as given: smoothing it (spreading or queueing the rest).
+    Found as "what would change" finds a flip (advisor.core.whatif.nearest_value), so that
+    the two name the same peak for the same flip, not a round value beside a precise one."""
     profile, cap = finder.base.profile, finder.base.capacity
     if finder.feasible or not cap.over_limit or profile.peak_requests_per_minute is None:
         return
-    low = profile.average_requests_per_minute
-    high = profile.effective_peak_rpm
-    best = finder.run({"peak_requests_per_minute": low})
-    if best is None or not finder.useful(*best):
+    rng = realistic_range("peak_requests_per_minute", profile)
+    if rng is None:
         return
-    found = low
-    while high / max(found, 1e-9) > _PEAK_TOLERANCE and high - found > 0.01:
-        mid = math.sqrt(max(found, 0.01) * high)
-        outcome = finder.run({"peak_requests_per_minute": mid})
-        if outcome is not None and finder.useful(*outcome):
-            found, best = mid, outcome
-        else:
-            high = mid
-    value = _nice_down(found, low)
-    outcome = finder.run({"peak_requests_per_minute": value})
-    if outcome is not None and finder.useful(*outcome):
-        found, best = value, outcome
-    changes = {"peak_requests_per_minute": found}
-    yield finder.lever(changes, f"a peak smoothed to {count(found)} requests a minute", *best)
 
+    def good(peak: Value) -> tuple[Situation, Decision] | None:
+        outcome = finder.run({"peak_requests_per_minute": peak})
+        return outcome if outcome is not None and finder.useful(*outcome) else None
 
-def _nice_down(value: float, floor: float) -> float:
-    """A round value at or below ``value`` (never below ``floor``), two significant digits."""
-    if value <= 0:
-        return value
-    magnitude = 10.0 ** (math.floor(math.log10(value)) - 1)
-    nice = float(f"{math.floor(value / magnitude + 1e-9) * magnitude:.12g}")
-    return nice if nice >= floor else value
+    found = nearest_value(rng, profile.effective_peak_rpm, -1, good)
+    if found is not None:
+        peak, outcome = found
+        yield finder.lever({"peak_requests_per_minute": peak},
+                           f"a peak smoothed to {count(float(peak))} requests a minute", *outcome)
 
 
 def _budget_lever(finder: _Finder) -> Iterator[Lever]:
