@@ -319,6 +319,40 @@ def test_a_peak_lever_and_a_peak_change_to_the_same_mode_name_the_same_peak():
     assert lever.because.startswith("With a peak smoothed to 2,120 requests a minute: sync meets its contract")
 
 
+SEO_REWRITE = {
+    # Review 5's Y04: a batch that meets its contract, with a real-time peak over tier-3.
+    "name": "SEO rewrite", "interaction": "pipeline", "latency_budget_s": 86400, "input_tokens": 1500,
+    "output_tokens": 250, "output_format": "json", "requests_per_month": 2_000_000,
+    "peak_requests_per_minute": 20_000, "peak_minutes": 100, "provider": "openai", "model": "gpt-5.4-mini",
+    "tier": "tier-3", "downstream": "internal_service", "side_effects": "idempotent",
+}
+TRANSLATION = {
+    # Review 5's Y11: async meets its 4-h contract, its peak's backlog draining in 52.7 min.
+    "name": "Translation", "interaction": "submit_and_notify", "latency_budget_s": 14400, "input_tokens": 3000,
+    "output_tokens": 3200, "requests_per_month": 300_000, "peak_requests_per_minute": 600, "provider": "openai",
+    "model": "gpt-5.4", "tier": "tier-3", "downstream": "external_api", "side_effects": "idempotent",
+}
+
+
+def test_a_tier_lever_that_changes_nothing_is_not_offered_and_one_that_removes_a_backlog_says_so():
+    """F7 (review 5): a higher tier for a batch that meets its contract at the same cost
+    changed nothing (a batch runs under limits of its own); for async it removes the
+    peak's backlog, which the lever now says."""
+    batch = assess(parse_profile(SEO_REWRITE), RULES, price_date=PRICE_DATE)
+    assert (batch.recommendation, batch.feasible) == ("batch", True) and batch.capacity.over_limit
+    assert not [lv for lv in batch.levers if "tier" in lv.changes], batch.levers
+    queue = assess(parse_profile(TRANSLATION), RULES, price_date=PRICE_DATE)
+    assert (queue.recommendation, queue.feasible) == ("async", True) and queue.capacity.backlog_requests > 0
+    lever = next(lv for lv in queue.levers if set(lv.changes) == {"tier"})
+    assert lever.because.startswith(
+        "With account tier 'tier-4', whose limits hold the peak (no backlog at peak, where 16,645 requests queue and"
+        " drain in 52.7 min as specified): async meets its contract")
+    for result in (batch, queue):  # every lever changes the mode, the verdict or the cost, or says what it removes
+        for lv in result.levers:
+            assert (lv.recommendation != result.recommendation or lv.feasible != result.feasible
+                    or abs(lv.cost_change_usd_per_month) >= 0.005 or "no backlog" in lv.because), lv
+
+
 def test_a_duration_is_rounded_in_the_unit_it_is_read_in():
     # The ticket agent's batch needs 4 days (4 dependent calls, each through a 24-hour
     # window): "a budget of 4 days" is 345,600 s, rounder than 350,000 s (4.05 days). At

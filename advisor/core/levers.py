@@ -15,7 +15,9 @@ cheaper, each found by re-running the assessment with that one change (never ass
 - the latency budget: the nearest value at which the recommendation is feasible, or a
   cheaper mode becomes the answer (never a tighter budget); batch at its window, the
   provider's guarantee, not at a budget it would only usually meet;
-- the account tier whose rate limits apply, the next one that holds the peak;
+- the account tier whose rate limits apply, the next one that holds the peak (at the same
+  mode and cost only where it removes the peak's backlog, which it says; never for a batch,
+  which runs under limits of its own);
 - a smoother peak: the highest peak rate at which the recommendation meets its contract,
   where the limits do not hold the peak (the rest of the peak queued or spread out).
 
@@ -477,10 +479,26 @@ def _tier_lever(finder: _Finder) -> Iterator[Lever]:
         situation, decision = outcome
         if situation.capacity.over_limit:
             continue
-        if finder.useful(situation, decision) or (decision.feasible and decision.mode == finder.mode):
-            what = f"account tier '{tier}', whose limits hold the peak"
+        what = f"account tier '{tier}', whose limits hold the peak"
+        if finder.useful(situation, decision):
             yield finder.lever({"tier": tier}, what, situation, decision)
+        elif decision.feasible and decision.mode == finder.mode and (removed := _backlog_removed(finder)):
+            # The same mode, met at the same cost: worth a lever only for the backlog it
+            # removes, which it says. A batch runs under its own limits: a tier removes nothing.
+            yield finder.lever({"tier": tier}, f"{what} ({removed})", situation, decision)
         return
+
+
+def _backlog_removed(finder: _Finder) -> str:
+    """The backlog a peak builds as specified, which limits that hold the peak remove, in
+    words ("no backlog at peak, where 1,234 requests queue and drain in 52.7 min as
+    specified"); "" where there is none, or where the recommendation is a batch, which the
+    real-time limits do not hold up."""
+    cap = finder.base.capacity
+    if finder.mode == "batch" or cap.backlog_requests <= 0:
+        return ""
+    drain = f" and drain in {seconds(cap.drain_time_s)}" if cap.drain_time_s is not None else ""
+    return f"no backlog at peak, where {count(cap.backlog_requests)} requests queue{drain} as specified"
 
 
 def _peak_lever(finder: _Finder) -> Iterator[Lever]:
