@@ -249,3 +249,44 @@ def test_a_saving_with_no_extra_build_says_no_amortisation():
     (line,) = [x for x in _consequences(render_adr(a, date=DATE)) if "Good, because it costs" in x]
     assert line == ("- Good, because it costs $272 a month less than an asynchronous job, the cheapest other option"
                     " that meets its contract ($112 against $385).")
+
+
+# -- F5 (review 5): a batch of many files says how many, and that its queue is not checked --
+
+
+EMBEDDINGS_BACKFILL = {
+    "name": "Embeddings backfill", "interaction": "pipeline", "latency_budget_s": 604800, "input_tokens": 450,
+    "output_tokens": 0, "output_format": "embedding", "requests_per_month": 40_000_000, "provider": "openai",
+    "model": "text-embedding-3-small", "tier": "tier-3", "downstream": "internal_service",
+    "side_effects": "idempotent",
+}
+
+
+def test_a_batch_of_many_files_says_how_many_and_that_its_queue_limit_is_not_checked():
+    """40M embeddings were "Feasible" with no word of the 800 batch files they take nor of
+    the provider's batch queue limit, which nothing checks (the caveat lived only in
+    cost-over-rate-limit's text)."""
+    a = assess(parse_profile(EMBEDDINGS_BACKFILL), price_date=PRICE_DATE)
+    assert (a.recommendation, a.feasible, a.capacity.batch_submissions_per_month) == ("batch", True, 800)
+    queue = next(x for x in a.assumptions if x.name == "batch queue")
+    assert queue.value.startswith("not checked: a provider caps what one account tier may have queued in its batches")
+    assert "developers.openai.com/api/docs/guides/batch" in queue.source
+    text = render_text(a)
+    assert "  batch: 800 batches a month (50,000 requests or 200 MB each); its batch queue limit is not checked" in text
+    assert "  - batch queue: not checked" in text
+    for template in ("madr", "nygard"):
+        record = _flat(render_adr(a, template=template, date=DATE))
+        assert ("within the budget of 7 days; 800 batches a month (50,000 requests or 200 MB each), its batch queue"
+                " limit not checked; **chosen**.") in record
+        assert "Batch queue: not checked: a provider caps" in record
+
+
+def test_a_chat_says_nothing_of_a_batch_queue_and_one_batch_no_count():
+    chat = assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=PRICE_DATE)
+    assert chat.recommendation != "batch"
+    assert not [x for x in chat.assumptions if x.name == "batch queue"]
+    assert "batch queue" not in render_text(chat)
+    small = assess(parse_profile({**EMBEDDINGS_BACKFILL, "requests_per_month": 40_000}), price_date=PRICE_DATE)
+    assert (small.recommendation, small.capacity.batch_submissions_per_month) == ("batch", 1)
+    assert "batches a month" not in render_text(small) and "batches a month" not in render_adr(small, date=DATE)
+    assert "  batch: its batch queue limit is not checked (see the assumptions)" in render_text(small)

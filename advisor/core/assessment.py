@@ -33,7 +33,7 @@ from .levers import Lever, find_levers
 from .prices import RateSet
 from .probe import ModeProbe
 from .profile import MODES, Mode, WorkloadProfile, parse_profile
-from .provider import typical_batch_assumption
+from .provider import batch_queue_assumption, typical_batch_assumption
 from .rule import Rule
 from .rules import RuleSet, load_rules
 from .situation import Situation, situate
@@ -429,6 +429,7 @@ def build_assessment(
         "assumptions": [
             *([situation.profile.evidence.assumption()] if situation.profile.evidence else []),
             *_peak_below_average(situation.profile), *situation.assumptions, *_typical_batch(ruleset, situation),
+            *_batch_queue(ruleset, situation, winner),
         ],
         "facts": situation.facts,
     }
@@ -715,6 +716,12 @@ def _typical_batch(ruleset: RuleSet, situation: Situation) -> list[Assumption]:
         ruleset.catalogue, profile.provider, situation.facts.get("batch_window_s"), profile.latency_budget_s,
         situation.latency.calls,
     )
+    return [found] if found is not None else []
+
+
+def _batch_queue(ruleset: RuleSet, situation: Situation, winner: Mode) -> list[Assumption]:
+    """A batch recommendation leans on the provider's batch queue, which is not checked."""
+    found = batch_queue_assumption(ruleset.catalogue, situation.profile.provider) if winner == "batch" else None
     return [found] if found is not None else []
 
 

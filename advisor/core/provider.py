@@ -340,3 +340,28 @@ def batch_offer(catalogue: Catalogue, provider: str) -> BatchOffer:
             )
         catalogue.memo[key] = hit
     return hit
+
+
+def batch_queue_assumption(catalogue: Catalogue, provider: str) -> Assumption | None:
+    """That the provider's batch queue limit (what one account tier may have queued in its
+    batches at once) is not checked: the provider catalogue holds no such figure, so a batch
+    recommendation says so beside the per-batch limits it does check, with the provider's
+    batch documentation as the place to read it. None: no batch API in the catalogue."""
+    key = ("batch queue", provider)
+    if key in catalogue.memo:
+        hit: Assumption | None = catalogue.memo[key]
+        return hit
+    offer = batch_offer(catalogue, provider)
+    spec = catalogue.provider(provider)
+    hit = None
+    if offer.available and spec is not None:
+        hit = Assumption(
+            name="batch queue",
+            value=f"not checked: a provider caps what one account tier may have queued in its batches at once "
+            f"(its batch queue limit, in tokens or requests), and the provider catalogue holds no such figure for "
+            f"{spec.name}; confirm your tier's before counting on the batch window, as work beyond it waits for "
+            "earlier batches to finish",
+            source=offer.source, source_ids=offer.source_ids,
+        )
+    catalogue.memo[key] = hit
+    return hit

@@ -64,6 +64,7 @@ from .formatting import (
 )
 from .limits import (
     NEVER_DRAINS,
+    batch_files,
     drained,
     headroom,
     limit_fields,
@@ -459,7 +460,14 @@ def latency_short(a: Assessment, mode: str) -> str:
 
 def latency_after(a: Assessment, mode: str) -> str:
     """What an option's latency says after the budget it is judged against: a stream's whole
-    answer ("whole answer 4.65 s"); "" for the others."""
+    answer ("whole answer 4.65 s"); a batch's number of batches a month where more than one
+    ("800 batches a month (50,000 requests or 200 MB each)") unless it is ruled out, and, chosen, that its batch
+    queue limit is not checked (the assumptions say so with the source); "" for the others."""
+    if mode == "batch" and a.pricing.batch_available:
+        # A ruled-out batch is argued by the rule that rules it out, not by its files.
+        files = batch_files(a.capacity) if all(e.mode != mode for e in a.excluded) else ""
+        unchecked = "its batch queue limit not checked" if a.recommendation == "batch" else ""
+        return ", ".join(part for part in (files, unchecked) if part)
     if mode != "streaming" or streams_nothing(a, mode):
         return ""
     if held_whole(a, mode):  # the whole answer is the figure judged: the first token comes after

@@ -144,3 +144,17 @@ def limits_page(cap: Capacity, catalogue: Catalogue, provider: str) -> str:
         if url:
             return url
     return "your own servers' capacity" if spec.prices is None else "the provider's documentation"
+
+
+def batch_files(cap: Capacity) -> str:
+    """How many batches a month's requests take at the provider's per-batch limits, where
+    more than one: "800 batches a month (50,000 requests or 200 MB each)"; "" otherwise (no
+    batch API, no published cap, or one batch holds the month)."""
+    n = cap.batch_submissions_per_month
+    if n is None or n <= 1:
+        return ""
+    caps = " or ".join(text for text in (
+        f"{cap.batch_max_requests:,} requests" if cap.batch_max_requests else "",
+        f"{cap.batch_max_mb:g} MB" if cap.batch_max_mb else "",
+    ) if text)
+    return f"{n:,} batches a month ({caps} each)"

@@ -36,7 +36,7 @@ from .formatting import (
     tradeoff_in_words,
     usual_batch,
 )
-from .limits import NEVER_DRAINS, at_peak, drained, model_summary, peak_summary
+from .limits import NEVER_DRAINS, at_peak, batch_files, drained, model_summary, peak_summary
 from .sources import cite
 from .steps import distribution_line, step_rows
 
@@ -258,6 +258,11 @@ def render_text(a: Assessment) -> str:
     add(f"  {count(cap.concurrent_connections)} concurrent connections for sync/streaming (Little's law)")
     busy = "at peak" if cap.peak_given else "at the monthly average"
     add(f"  {count(cap.async_workers_at_peak)} async workers busy {busy} (Little's law on the mean request time)")
+    if a.recommendation == "batch" and a.pricing.batch_available:
+        # The batch's own limits: how many batches the month takes, and the queue, not checked.
+        files = batch_files(cap)
+        queue = "its batch queue limit is not checked (see the assumptions)"
+        add(_wrap(f"batch: {files}; {queue}" if files else f"batch: {queue}", "  "))
     add("")
 
     add("Why (rules that fired)")
