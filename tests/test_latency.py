@@ -141,6 +141,43 @@ def test_an_unmeasured_chat_model_is_no_faster_than_its_providers_slowest_measur
                 assert model_speed(catalogue, provider, model_id).ttft_p95_s <= floor.ttft_p95_s + 1e-9
 
 
+def test_mistral_small_is_timed_at_its_own_measurement_through_openrouter():
+    """F3 (review 5): the catalogue held Mistral Small's measured first token (p50 2,735 ms,
+    p95 10,852 ms) and used only its spread; the model was timed at Sonnet 4.5's 3.06 s as
+    "none measured". The measurement is its own now, said to be through OpenRouter."""
+    catalogue = load_rules().catalogue
+    small = model_speed(catalogue, "mistral", "mistral-small-latest")
+    assert small.measured
+    assert (small.ttft_p50_s, small.ttft_p95_s) == (2.735, 10.852)
+    assert "measured through OpenRouter, not Mistral's own API" in small.ttft_assumption.value
+    assert "jonathanwrede.de" in small.ttft_assumption.source
+    chat = parse_profile({
+        "name": "Mistral chat", "interaction": "chat", "latency_budget_s": 4.0, "input_tokens": 1200,
+        "output_tokens": 300, "requests_per_month": 300_000, "provider": "mistral", "model": "mistral-small-latest",
+        "downstream": "own_ui",
+    })
+    estimate, _ = estimate_latency(chat, catalogue)
+    assert estimate.stand_ins == () and estimate.time_to_first_token_s == pytest.approx(10.852, rel=0.01)
+    # A router's measurement stands in for its own provider's unmeasured models, not another's.
+    assert catalogue.slowest("mistral").ttft_of == ("mistral", "mistral-small-latest")
+    assert catalogue.slowest("aws").ttft_of == ("anthropic", "claude-sonnet-4-5")
+
+
+def test_an_unmeasured_model_is_no_faster_than_its_stand_in_at_the_median_either():
+    """F3 (review 5): the median was the stand-in's p95 over the model's own provider's
+    spread (Sonnet 4.5's 3.06 s / Mistral's 4.0 = 0.77 s), faster than the stand-in's own
+    median (1.8 s). It is the stand-in's median now."""
+    catalogue = load_rules().catalogue
+    for provider, model in (("mistral", "mistral-medium-latest"), ("aws", "anthropic.claude-sonnet-5-5"),
+                            ("openai", "gpt-5.4-mini"), ("google", "gemini-2.5-flash-lite")):
+        speed = model_speed(catalogue, provider, model)
+        slow = catalogue.slowest(provider)
+        assert not speed.measured and slow.ttft_p50_s is not None
+        assert speed.ttft_p50_s >= slow.ttft_p50_s - 1e-9, (provider, model)
+        assert speed.ttft_p95_s >= slow.ttft_p95_s - 1e-9, (provider, model)
+    assert model_speed(catalogue, "mistral", "mistral-medium-latest").ttft_p50_s == 2.735
+
+
 def test_embedding_and_reasoning_models_keep_their_defaults():
     catalogue = load_rules().catalogue
     embedding = model_speed(catalogue, "openai", "text-embedding-3-small")

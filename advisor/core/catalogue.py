@@ -64,6 +64,11 @@ class Speed(BaseModel):
     output_tokens_per_s: float = Field(gt=0, le=100_000)
     source: Sources
     note: str = ""
+    # The service it was measured through where not the provider's own API (a router such as
+    # OpenRouter, whose routing the figures include): the provider's own unmeasured models are
+    # judged no faster than it, but no other provider's model is (a router's figures say
+    # nothing of another provider's serving).
+    via: str = ""
 
 
 class Limits(BaseModel):
@@ -295,6 +300,9 @@ class Slowest:
     output_tokens_per_s: float
     output_of: tuple[str, str] | None
     output_source: tuple[str, ...]
+    # The first token's median of the model whose p95 it is (None: the fallback's, which has
+    # no median of its own): an unmeasured model is no faster than it at the median either.
+    ttft_p50_s: float | None = None
 
 
 def measured_p95(data: CatalogueData, provider: ProviderSpec, speed: Speed) -> tuple[float, str, tuple[str, ...]]:
@@ -312,23 +320,26 @@ def measured_p95(data: CatalogueData, provider: ProviderSpec, speed: Speed) -> t
 def _slowest(data: CatalogueData) -> tuple[dict[str, Slowest], Slowest]:
     """Each provider's Slowest (those with a measured model without reasoning) and the
     catalogue's. Ties go to the provider and model first in alphabetical order."""
-    firsts: dict[str, list[tuple[float, str, str, str, tuple[str, ...]]]] = {}
+    firsts: dict[str, list[tuple[float, str, str, str, tuple[str, ...], float]]] = {}
     outputs: dict[str, list[tuple[float, str, str, tuple[str, ...]]]] = {}
+    routed: set[tuple[str, str]] = set()  # measured through a router: no stand-in for another provider
     for provider_key, provider in data.providers.items():
         for model_key, model in provider.models.items():
             if model.speed is None or model.reasons or model.output != "text":
                 continue
             p95, how, keys = measured_p95(data, provider, model.speed)
-            firsts.setdefault(provider_key, []).append((p95, provider_key, model_key, how, keys))
+            firsts.setdefault(provider_key, []).append((p95, provider_key, model_key, how, keys, model.speed.ttft_s))
             outputs.setdefault(provider_key, []).append(
                 (model.speed.output_tokens_per_s, provider_key, model_key, tuple(_source_keys(model.speed.source)))
             )
+            if model.speed.via:
+                routed.add((provider_key, model_key))
     fallback = data.fallback_speed
     seed = tuple(_source_keys(fallback.source))
 
-    def pick(first: list[tuple[float, str, str, str, tuple[str, ...]]],
+    def pick(first: list[tuple[float, str, str, str, tuple[str, ...], float]],
              output: list[tuple[float, str, str, tuple[str, ...]]]) -> Slowest:
-        p95, fp, fm, how, fkeys = min(first, key=lambda f: (-f[0], f[1], f[2]))
+        p95, fp, fm, how, fkeys, p50 = min(first, key=lambda f: (-f[0], f[1], f[2]))
         tps, op, om, okeys = min(output, key=lambda o: (o[0], o[1], o[2]))
         slow_first = p95 > fallback.ttft_p95_s
         slow_output = tps < fallback.output_tokens_per_s
@@ -336,11 +347,12 @@ def _slowest(data: CatalogueData) -> tuple[dict[str, Slowest], Slowest]:
             p95 if slow_first else fallback.ttft_p95_s, (fp, fm) if slow_first else None,
             how if slow_first else f"{fallback.ttft_p95_s:g} s", fkeys if slow_first else seed,
             tps if slow_output else fallback.output_tokens_per_s, (op, om) if slow_output else None,
-            okeys if slow_output else seed,
+            okeys if slow_output else seed, p50 if slow_first else None,
         )
 
+    anywhere = [f for fs in firsts.values() for f in fs if (f[1], f[2]) not in routed]
     everywhere = (
-        pick([f for fs in firsts.values() for f in fs], [o for os in outputs.values() for o in os]) if firsts
+        pick(anywhere, [o for os in outputs.values() for o in os if (o[1], o[2]) not in routed]) if anywhere
         else Slowest(fallback.ttft_p95_s, None, f"{fallback.ttft_p95_s:g} s", seed,
                      fallback.output_tokens_per_s, None, seed)
     )

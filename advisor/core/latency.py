@@ -139,7 +139,9 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, e
         # says it is an embedding (a chat model's speed says nothing of one).
         slow, own = catalogue.slowest(resolved.provider_key), catalogue.has_measured(resolved.provider_key)
         ttft, tps, measured = slow.ttft_p95_s, slow.output_tokens_per_s, False
-        median = ttft / ratio
+        # Timed at the stand-in at its median too: its p95 over this provider's spread could be
+        # quicker than the stand-in's own median, which "no faster than" rules out.
+        median = slow.ttft_p50_s if slow.ttft_p50_s is not None else ttft / ratio
         host = spec.name if spec is not None else provider
         unmeasured = (f"{name} has no measured speed in the provider catalogue" if entry is not None
                       else f"{name} is not in the provider catalogue")
@@ -185,10 +187,13 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, e
         owner = resolved.provider_key or provider
         start = catalogue.slowest(owner)
         start_p95, start_sources = start.ttft_p95_s, list(start.ttft_source)
+        # No faster than the stand-in at the median either (its own, not its p95 over this spread).
+        start_p50 = start.ttft_p50_s if start.ttft_p50_s is not None else start_p95 / ratio
         host = spec.name if spec is not None else provider
         start_how = _no_faster_than(catalogue, start.ttft_of, host, catalogue.has_measured(owner))
     else:
         start_p95, start_sources = fallback.ttft_p95_s, fallback.source
+        start_p50 = start_p95 / ratio
         start_how = "the slow end of the published range"
     # How the start is judged, and why the catalogue's first token is not used: a measured
     # one is the model's own, an unmeasured one o3's (the fallback's); both include reasoning.
@@ -210,7 +215,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, e
     )
     return ModelSpeed(
         ttft, tps, reasons, measured, ttft_assumption, speed_assumption, ttft_p50_s=median,
-        includes_reasoning=reasons, start_p50_s=start_p95 / ratio, start_p95_s=start_p95,
+        includes_reasoning=reasons, start_p50_s=start_p50, start_p95_s=start_p95,
         start_assumption=start_assumption, no_reasoning_assumption=no_reasoning_assumption,
     )
 
