@@ -290,3 +290,30 @@ def test_a_chat_says_nothing_of_a_batch_queue_and_one_batch_no_count():
     assert (small.recommendation, small.capacity.batch_submissions_per_month) == ("batch", 1)
     assert "batches a month" not in render_text(small) and "batches a month" not in render_adr(small, date=DATE)
     assert "  batch: its batch queue limit is not checked (see the assumptions)" in render_text(small)
+
+
+# -- F3 (review 5): a feasible verdict on a stand-in speed says so, as a missed one does -----
+
+
+MINI_CHAT = {
+    "name": "Help chat", "interaction": "chat", "latency_budget_s": 4.0, "input_tokens": 1500,
+    "output_tokens": 300, "requests_per_month": 300_000, "provider": "openai", "model": "gpt-5.4-mini",
+    "downstream": "own_ui",
+}
+
+
+def test_a_feasible_verdict_on_a_stand_in_speed_says_so_under_the_verdict():
+    a = assess(parse_profile(MINI_CHAT), price_date=PRICE_DATE)
+    assert (a.recommendation, a.feasible, a.latency.stand_ins) == ("streaming", True, ("gpt-5.4-mini",))
+    said = ("gpt-5.4-mini has no measured speed, so it is timed at a stand-in (see the assumptions): measure the"
+            " call and give its p95 as model_p95_s (ttft_s for the first token) before acting on this verdict.")
+    text = " ".join(render_text(a).split())
+    assert f"Feasible on an assumed speed: streaming meets its contract for this workload, but {said}" in text
+    assert "Feasible: streaming meets its contract" not in text
+    for template in ("madr", "nygard"):
+        record = _flat(render_adr(a, template=template, date=DATE))
+        assert f"this is what streaming was built for. **Feasible on an assumed speed:** {said}" in record
+    # A measured model's verdict says nothing of a stand-in.
+    measured = assess(parse_profile({**MINI_CHAT, "model": "gpt-4.1-mini"}), price_date=PRICE_DATE)
+    assert measured.feasible and not measured.latency.stand_ins
+    assert "assumed speed" not in render_text(measured) and "assumed speed" not in render_adr(measured, date=DATE)

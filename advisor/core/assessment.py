@@ -587,14 +587,35 @@ def infeasible_reason_of(
     reason = reason_text(rule, evaluation.facts, ruleset.thresholds("latency_budget_s"))
     if missed_on_stand_in(ruleset, evaluation, latency):
         assert latency is not None
-        models = " and ".join(latency.stand_ins)
-        have = "has" if len(latency.stand_ins) == 1 else "have"
-        it = "it is" if have == "has" else "they are"
-        # An embedding has no first token to give: its vector comes whole.
-        first = "" if evaluation.facts.get("output_format") == "embedding" else " (ttft_s for the first token)"
-        reason += (f" {models} {have} no measured speed, so {it} timed at a stand-in (see the assumptions): "
-                   f"measure the call and give its p95 as model_p95_s{first} before acting on this verdict.")
+        reason += " " + _timed_at_a_stand_in(latency, evaluation.facts.get("output_format"))
     return reason
+
+
+def _timed_at_a_stand_in(latency: LatencyEstimate, output_format: object) -> str:
+    """"gpt-5.4-mini has no measured speed, so it is timed at a stand-in (see the
+    assumptions): measure the call and give its p95 as model_p95_s (ttft_s for the first
+    token) before acting on this verdict." """
+    models = " and ".join(latency.stand_ins)
+    have = "has" if len(latency.stand_ins) == 1 else "have"
+    it = "it is" if have == "has" else "they are"
+    # An embedding has no first token to give: its vector comes whole.
+    first = "" if output_format == "embedding" else " (ttft_s for the first token)"
+    return (f"{models} {have} no measured speed, so {it} timed at a stand-in (see the assumptions): "
+            f"measure the call and give its p95 as model_p95_s{first} before acting on this verdict.")
+
+
+# How a verdict that meets its contract on a stand-in speed is labelled.
+FEASIBLE_ON_STAND_IN = "Feasible on an assumed speed"
+
+
+def feasible_on_stand_in(a: Assessment) -> str | None:
+    """Where the recommendation meets its contract on the latency of a model timed at a
+    stand-in (no measured speed: its provider's slowest measured model), why the verdict is
+    only as good as that speed, as the not-feasible one says it; None otherwise. A batch is
+    judged by its window, which no model speed moves."""
+    if not a.feasible or not a.latency.stand_ins or a.recommendation == "batch":
+        return None
+    return _timed_at_a_stand_in(a.latency, a.workload.output_format)
 
 
 def missed_on_stand_in(ruleset: RuleSet, evaluation: Evaluation, latency: LatencyEstimate | None) -> bool:

@@ -20,7 +20,14 @@ from typing import Any
 from markupsafe import Markup
 from pydantic_core import to_jsonable_python
 
-from advisor.core.assessment import Assessment, FiredRule, misses_on_stand_in, not_feasible_label
+from advisor.core.assessment import (
+    FEASIBLE_ON_STAND_IN,
+    Assessment,
+    FiredRule,
+    feasible_on_stand_in,
+    misses_on_stand_in,
+    not_feasible_label,
+)
 from advisor.core.capacity import Capacity
 from advisor.core.clock import as_date, today
 from advisor.core.conditions import condition_facts
@@ -1011,6 +1018,10 @@ def record_context(
             "infeasible_reason": a.infeasible_reason,
             # "Not feasible as specified", and where the miss is on a stand-in speed, so said.
             "not_feasible": not_feasible_label(a),
+            # Where it meets its contract on a model timed at a stand-in: why that is only as
+            # good as the assumed speed (None: it does not rest on one).
+            "stand_in": feasible_on_stand_in(a),
+            "feasible_on_stand_in": FEASIBLE_ON_STAND_IN,
             # Where money and mode seem to disagree (it costs more than today's mode or a
             # cheaper one), one sentence on why.
             "tradeoff": tradeoff_in_words(a, allowed_only=True),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from advisor.core.assessment import Assessment, not_feasible_label
+from advisor.core.assessment import FEASIBLE_ON_STAND_IN, Assessment, feasible_on_stand_in, not_feasible_label
 from advisor.core.capacity import Capacity
 from advisor.core.levers import unset_words
 from advisor.core.profile import WATCHED
@@ -96,6 +96,9 @@ def render_text(a: Assessment) -> str:
         at_risk = at_risk_sentence(a)
         if at_risk:  # as the record says it: a batch whose window outlasts the budget is at risk against it
             add(_wrap(at_risk, "  "))
+        elif stand_in := feasible_on_stand_in(a):  # as the not-feasible verdict says it: the speed is assumed
+            add(_wrap(f"{FEASIBLE_ON_STAND_IN}: {a.recommendation} meets its contract for this workload, but "
+                      f"{stand_in}", "  "))
         else:
             add(_wrap(f"Feasible: {a.recommendation} meets its contract for this workload.", "  "))
     else:
