@@ -150,6 +150,7 @@ def test_mistral_small_is_timed_at_its_own_measurement_through_openrouter():
     assert small.measured
     assert (small.ttft_p50_s, small.ttft_p95_s) == (2.735, 10.852)
     assert "measured through OpenRouter, not Mistral's own API" in small.ttft_assumption.value
+    assert "measured through OpenRouter" in small.speed_assumption.value
     assert "jonathanwrede.de" in small.ttft_assumption.source
     chat = parse_profile({
         "name": "Mistral chat", "interaction": "chat", "latency_budget_s": 4.0, "input_tokens": 1200,

@@ -95,7 +95,10 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, e
             source_ids = joined_ids(catalogue.ids(speed.source), catalogue.ids(ratio_source))
         tps, measured = speed.output_tokens_per_s, True
         ttft_assumption = Assumption(name="time to first token", value=how, source=source, source_ids=source_ids)
-        speed_assumption = catalogue.assumption("output speed", f"{tps:g} tokens/s, median ({name})", speed.source)
+        # Measured through a router: the output speed is said to be its too, with the note.
+        routed = "" if not speed.via else f"; {speed.note}" if speed.note else f"; measured through {speed.via}"
+        speed_assumption = catalogue.assumption("output speed", f"{tps:g} tokens/s, median ({name}{routed})",
+                                                speed.source)
     elif reasons:
         median = fallback.reasoning_ttft_s
         ttft = fallback.reasoning_ttft_s * ratio
