@@ -175,7 +175,7 @@ def test_adr_never_overwrites_and_explains_a_bad_decisions_folder(workspace, cap
     text = first.read_bytes()
     code, out, err = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "decisions", "--price-date", PRICE_DATE)
     assert code == 0 and Path(out.strip()) != first and first.read_bytes() == text  # the next number
-    assert err == ""
+    assert err.startswith("record 1 is about this workload file: pass --supersedes 1")  # both in force: said
     (workspace / "dangling").symlink_to(workspace / "nowhere")
     code, _, err = run_cli(capsys, "adr", "chatbot.yaml", "--dir", "dangling")
     assert code == 2 and "is a symbolic link to" in err and "which does not exist" in err

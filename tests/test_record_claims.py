@@ -153,7 +153,7 @@ def test_with_no_peak_given_the_record_says_the_monthly_average_not_a_peak(templ
 def test_with_no_peak_given_the_text_summary_heads_its_capacity_lines_with_the_average():
     a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), price_date=PRICE_DATE)
     summary = render_text(a)
-    assert "Capacity at the monthly average (no peak given)\n  6.9 of 500 requests/min" in summary
+    assert "Capacity at the monthly average (no peak given)\n  real-time limits (batch runs under its own): 6.9 of 500 requests/min" in summary
     assert "Capacity at peak" not in summary
 
 
@@ -163,7 +163,7 @@ def test_with_no_peak_given_no_capacity_line_of_the_text_summary_says_peak():
     a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), price_date=PRICE_DATE)
     block = render_text(a).split("Capacity at the monthly average (no peak given)\n", 1)[1].split("\n\n", 1)[0]
     assert "at peak" not in block
-    assert "  backlog at the monthly average: none (the rate limits hold it)" in block
+    assert "  real-time backlog at the monthly average: none (the rate limits hold it)" in block
     assert "async workers busy at the monthly average (Little's law on the mean request time)" in block
     peaked = render_text(_assess("nightly-ticket-triage", peak_requests_per_minute=60))
     assert "backlog at peak: none (the rate limits hold the peak)" in peaked
@@ -193,10 +193,12 @@ def test_the_questionnaire_calls_a_monthly_average_no_peak(monkeypatch):
     at.run()
     at.selectbox(key="scenario").set_value("nightly-ticket-triage").run()
     ok(at)
-    metric = {m.label: m for m in block(at, "verdict").metric}["Rate-limit headroom"]
-    assert metric.proto.delta == "at the monthly average (no peak given), tier-1"
+    # A batch's card calls the figure the real-time limits (batch runs under its own); its help
+    # says what they are taken at.
+    metric = {m.label: m for m in block(at, "verdict").metric}["Real-time rate limits"]
     help_text = re.sub(r"\\(.)", r"\1", metric.proto.help)  # Markdown escapes undone
-    assert help_text.startswith("At the monthly average (no peak given): 6.9 of 500 requests/min")
+    assert "At the monthly average (no peak given): 6.9 of 500 requests/min" in help_text
+    assert "at peak" not in help_text
     open_tab(at, "Latency & capacity")
     ok(at)
     shown = texts(at)
@@ -290,6 +292,20 @@ def test_a_chat_says_nothing_of_a_batch_queue_and_one_batch_no_count():
     assert (small.recommendation, small.capacity.batch_submissions_per_month) == ("batch", 1)
     assert "batches a month" not in render_text(small) and "batches a month" not in render_adr(small, date=DATE)
     assert "  batch: its batch queue limit is not checked (see the assumptions)" in render_text(small)
+
+
+def test_a_batch_recommendation_says_the_real_time_limits_it_is_over_are_not_its_own():
+    """A nightly batch at 20,000 requests a minute read "OVER LIMIT: peak use is 8.8x the limit"
+    and "backlog at peak: ... drains 13.2 h" beside "Feasible" (review 5, Y04; the CTO's second
+    read, item 2): those are the real-time limits, which a batch does not run under."""
+    burst = {**EMBEDDINGS_BACKFILL, "peak_requests_per_minute": 200_000, "peak_minutes": 10}
+    a = assess(parse_profile(burst), price_date=PRICE_DATE)
+    assert (a.recommendation, a.feasible, a.capacity.over_limit) == ("batch", True, True)
+    text = render_text(a)
+    assert "\n  real-time limits (batch runs under its own): 200,000 of " in text
+    assert "\n  real-time backlog at peak: " in text
+    chat = render_text(assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=PRICE_DATE))
+    assert "real-time" not in chat.split("Capacity", 1)[1].split("Why", 1)[0]
 
 
 # -- F3 (review 5): a feasible verdict on a stand-in speed says so, as a missed one does -----

@@ -252,12 +252,15 @@ def render_text(a: Assessment) -> str:
     add(f"Capacity {at_peak(cap)}")
     if lat.calls > 1:
         add(f"  {count(cap.peak_rpm)} requests/min x {lat.calls} calls = {count(cap.peak_calls_per_minute)} calls/min")
-    add(f"  {peak_summary(cap)}")
+    # A batch runs under limits of its own: the real-time limits are said as such, not as a
+    # limit the recommendation is over.
+    real_time = "real-time limits (batch runs under its own): " if a.recommendation == "batch" else ""
+    add(f"  {real_time}{peak_summary(cap)}")
     for other in cap.models if len(cap.models) > 1 else ():
         if other.model != cap.model:
             add(f"  {model_summary(other)}")
     add(f"  limits: {cite(cap.limits_source, sources)}")
-    add(f"  {backlog_words(cap)}")
+    add(f"  {'real-time ' if real_time else ''}{backlog_words(cap)}")
     add(f"  {count(cap.concurrent_connections)} concurrent connections for sync/streaming (Little's law)")
     busy = "at peak" if cap.peak_given else "at the monthly average"
     add(f"  {count(cap.async_workers_at_peak)} async workers busy {busy} (Little's law on the mean request time)")
