@@ -28,6 +28,7 @@ from .citation import SourceInfo, document_ids, source_map
 from .cost import ModeCost, StepCost
 from .engine import Evaluation, evaluate, first_sentence, reason_text
 from .errors import InputError
+from .figures import count
 from .latency import LatencyEstimate
 from .levers import Lever, find_levers
 from .prices import RateSet
@@ -712,10 +713,6 @@ def _lazy_adapters() -> dict[str, TypeAdapter[Any]]:
     }
 
 
-def _rate(per_minute: float) -> str:
-    return f"{per_minute:,.0f}" if per_minute >= 100 else f"{per_minute:.3g}"
-
-
 def _peak_below_average(profile: WorkloadProfile) -> list[Assumption]:
     """A peak given below the month's average is raised to the average (``effective_peak_rpm``,
     docs/cost-model.md): said, since every peak figure and rule then uses the average."""
@@ -724,7 +721,7 @@ def _peak_below_average(profile: WorkloadProfile) -> list[Assumption]:
         return []
     return [Assumption(
         name="peak",
-        value=f"{_rate(given)} requests a minute given, below the month's average of {_rate(average)}: "
+        value=f"{count(given)} requests a minute given, below the month's average of {count(average)}: "
         "the average is used",
         source="advisor default, docs/cost-model.md: a peak is never below the month's average",
     )]
