@@ -14,6 +14,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from advisor import assess, load_profile, load_rules
 from advisor.core.conditions import compile_condition
@@ -659,6 +660,35 @@ def test_free_text_in_a_rule_set_is_escaped_in_the_docs(tmp_path):
     assert "<script>" not in page and "[link](javascript" not in page
     assert "&lt;script&gt;" in page
     assert "- **When:** `interaction` = `chat` or not (`chained_calls` ≤ 2 calls)\n" in page
+    assert lint_markdown(page) == []
+
+
+def _table_cells(page: str, first_cell: str) -> list[str]:
+    """The cells of the table row starting with ``first_cell``, split where GFM splits them
+    (at each pipe not escaped with a backslash, inside a code span too)."""
+    row = next(line for line in page.splitlines() if line.startswith(f"| {first_cell}"))
+    return re.split(r"(?<!\\)\|", row)[1:-1]
+
+
+def test_a_pipe_in_the_version_or_a_tier_name_cannot_break_the_docs_tables(tmp_path):
+    # The version and tier names are shown as code spans in table cells: a "|" inside one still
+    # splits the cell (GFM), and what follows it would be raw HTML. Escaped as the review's File cells.
+    folder = tmp_path / "rs"
+    folder.mkdir()
+    evil = "<img src=x onerror=a()>|`x`"
+    (folder / "ruleset.yaml").write_text(
+        yaml.safe_dump({"id": "w9", "version": evil, "title": "t", "extends": "default"}), encoding="utf-8"
+    )
+    tier = "t|<img src=x onerror=a()>"
+    provider = {"name": "ACME | y", "prices": None, "token_limit": "none", "rate_limits_source": "advisor_catalogue",
+                "tiers": [tier], "default_tier": tier, "tiers_source": "advisor_catalogue",
+                "batch": {"available": False, "reason": "none", "source": "advisor_catalogue"}, "any_model": True}
+    (folder / "catalogue.yaml").write_text(yaml.safe_dump({"providers": {"acme": provider}}), encoding="utf-8")
+    page = rules_docs(folder)
+    assert len(_table_cells(page, "Version")) == 2
+    assert len(_table_cells(page, "ACME")) == 7
+    html = MarkdownIt("commonmark").enable("table").render(page)
+    assert "<img" not in html and "&lt;img src=x onerror=a()&gt;|`x`" in html
     assert lint_markdown(page) == []
 
 

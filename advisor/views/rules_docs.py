@@ -121,9 +121,9 @@ def ruleset_markdown(ruleset: RuleSet) -> str:
         "",
         "| Rule set | |",
         "|---|---|",
-        f"| Id | {code(header.id)} |",
-        f"| Version | {code(header.version)} |",
-        f"| Content hash (SHA-256 of the rule files) | {code(ruleset.content_hash)} |",
+        f"| Id | {_code_cell(header.id)} |",
+        f"| Version | {_code_cell(header.version)} |",
+        f"| Content hash (SHA-256 of the rule files) | {_code_cell(ruleset.content_hash)} |",
         f"| Rules | {len(ruleset.rules)} |",
         "",
     ]
@@ -147,7 +147,7 @@ def ruleset_markdown(ruleset: RuleSet) -> str:
     ]
     for axis in header.axes:
         out.append(
-            f"| {cell(axis.name)} | {code(axis.id)} | {number(axis.weight)} | {cell(axis.question)} | "
+            f"| {cell(axis.name)} | {_code_cell(axis.id)} | {number(axis.weight)} | {cell(axis.question)} | "
             f"{_cell_raw(_source(axis.source, header.sources))} |"
         )
     out += ["", "## Sources", "", "Every rule cites one of these documents and a section of it.", ""]
@@ -197,13 +197,19 @@ def _facts_section() -> list[str]:
     ]
     for spec in FACTS.values():
         kind = spec.type if not spec.allowed else f"{spec.type}: {', '.join(spec.allowed)}"
-        out.append(f"| {code(spec.name)} | {cell(kind)} | {cell(spec.unit)} | {cell(spec.description)} |")
+        out.append(f"| {_code_cell(spec.name)} | {cell(kind)} | {cell(spec.unit)} | {cell(spec.description)} |")
     return [*out, ""]
 
 
 def _cell_raw(markdown: str) -> str:
-    """Already-rendered Markdown placed in a table cell: escape the pipes only."""
+    """Already-rendered Markdown placed in a table cell: escape the pipes only (inside a code
+    span too: a ``|`` splits a GFM table's cell wherever it stands)."""
     return markdown.replace("|", "\\|")
+
+
+def _code_cell(value: object) -> str:
+    """A value as a code span in a table cell, its pipes escaped like the review's File cells."""
+    return _cell_raw(code(value))
 
 
 def _rule_section(ruleset: RuleSet, rule: Rule) -> list[str]:
@@ -246,7 +252,7 @@ def _defaults_section(ruleset: RuleSet) -> list[str]:
     for rule in own:
         notes = [part.partition(" ")[2].strip(" ()") for part in " ".join(rule.spec.source.split()).split("; ")
                  if part.startswith(ADVISOR_DEFAULT)]
-        out.append(f"| {code(rule.id)} | {cell('; '.join(n for n in notes if n))} |")
+        out.append(f"| {_code_cell(rule.id)} | {cell('; '.join(n for n in notes if n))} |")
     return [*out, ""]
 
 
@@ -283,8 +289,8 @@ def _catalogue_section(ruleset: RuleSet) -> list[str]:
         models = ", ".join(_model(key, m, data.compiled_on) for key, m in spec.models.items())
         models = models or "any (speeds and capacity from the workload)"
         out.append(
-            f"| {cell(spec.name)} ({code(key)}) | {batch} | {window} | {tiers} | {spec.token_limit} | {service} | "
-            f"{models} |"
+            f"| {cell(spec.name)} ({_code_cell(key)}) | {batch} | {window} | {_cell_raw(tiers)} | "
+            f"{cell(spec.token_limit)} | {service} | {_cell_raw(models)} |"
         )
     return [*out, ""]
 
@@ -377,7 +383,7 @@ def _waiting_section(ruleset: RuleSet) -> list[str]:
     ]
     for interaction, words in ruleset.header.answers.interaction.items():
         waiting = "yes" if words.someone_waiting else "no"
-        out.append(f"| {code(interaction)} | {waiting} | {cell(words.sentence)} |")
+        out.append(f"| {_code_cell(interaction)} | {waiting} | {cell(words.sentence)} |")
     return [*out, ""]
 
 
@@ -418,10 +424,10 @@ def _review_risks_section(ruleset: RuleSet) -> list[str]:
         "|---|---|---|---|---|",
     ]
     for risk in risks:
-        severity = code(risk.severity) if risk.severity else "1"
+        severity = _code_cell(risk.severity) if risk.severity else "1"
         out.append(
-            f"| {code(risk.kind)} | {cell(risk.label)} | {_cell_raw(describe_condition(risk.when))} | {severity} | "
-            f"{cell(risk.detail)} |"
+            f"| {_code_cell(risk.kind)} | {cell(risk.label)} | {_cell_raw(describe_condition(risk.when))} | "
+            f"{severity} | {cell(risk.detail)} |"
         )
     return [*out, ""]
 
