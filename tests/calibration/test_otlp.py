@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from google.protobuf import json_format
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
 from opentelemetry.trace import StatusCode
 
 from advisor.core.errors import InputError, TraceError
-from advisor.core.otlp import STATUS_ERROR, STATUS_OK, STATUS_UNSET, parse_export, parse_request, read_spans
+from advisor.core.otlp import (
+    STATUS_ERROR,
+    STATUS_OK,
+    STATUS_UNSET,
+    _Bounded,
+    parse_export,
+    parse_request,
+    read_spans,
+)
 
 from .conftest import Hour
 from .simulate import request_json
@@ -138,6 +149,55 @@ def test_accepted_forms(text: str, tmp_path: Path) -> None:
     _check_one(read_spans(path))
     path.write_bytes(gzip.compress(text.encode()))
     _check_one(read_spans(path))
+
+
+def test_blank_lines_are_skipped_a_block_at_a_time(tmp_path: Path) -> None:
+    # A 100 KB gzip of 100 MB of newlines took 107 s, read one line at a time: now a read per
+    # 64 KB block. (The count of reads is the test, not the time.)
+    blank = 8 << 20
+    text = b"\n" * blank + json.dumps(_request([SPAN])).encode() + b"\n" + b" \r\n" * (blank // 3)
+    reader = _Bounded(io.BytesIO(text), len(text), "t.jsonl", compressed=False)
+    first, lines = reader.next_line()
+    assert lines == blank + 1 and first.startswith(b'{"resourceSpans"')
+    assert reader.next_line() == (b"", blank // 3)
+    assert reader.reads <= len(text) // (1 << 16) + 3
+    path = tmp_path / "t.jsonl.gz"
+    path.write_bytes(gzip.compress(text, compresslevel=1))
+    _check_one(read_spans(path))
+    # A file of nothing but blank lines is empty, said once the whole file was read.
+    path.write_bytes(gzip.compress(b"\n" * blank, compresslevel=1))
+    with pytest.raises(TraceError, match="is empty: no trace data"):
+        read_spans(path)
+
+
+_LINE_PARTS = st.sampled_from([b"\n", b"\r\n", b" ", b"\t", b"\x0b", b"{}", b'{"a": 1}', b"x" * 70_000])
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(_LINE_PARTS, max_size=40), limit_over=st.integers(0, 2))
+def test_the_next_line_is_what_reading_line_by_line_gives(parts: list[bytes], limit_over: int) -> None:
+    """next_line() gives the lines a line-at-a-time reader gives, skipping the blank ones, with
+    the same line numbers, and fails on the same size limit."""
+    data = b"".join(parts)
+    expected = [(line, number) for number, line in enumerate(io.BytesIO(data), 1) if line.strip()]
+    limit = max(0, len(data) - 1 + limit_over)
+    reader = _Bounded(io.BytesIO(data), limit, "t.jsonl", compressed=False)
+    got, number = [], 0
+    try:
+        while True:
+            line, read = reader.next_line()
+            if not line:
+                break
+            number += read
+            got.append((line, number))
+    except TraceError as exc:
+        assert limit < len(data) and "is larger than" in str(exc)
+        return
+    assert limit >= len(data)
+    # Each line whole, but for whitespace before it that began in an earlier block.
+    assert [n for _, n in got] == [n for _, n in expected]
+    assert all(whole.endswith(line) and line.lstrip() == whole.lstrip()
+               for (line, _), (whole, _) in zip(got, expected, strict=True))
 
 
 def test_base64_ids_and_snake_case(tmp_path: Path) -> None:
