@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from advisor.core.profile import (
     BIDI_CONTROLS,
+    DEFAULT_PEAK_MINUTES,
     Downstream,
     Interaction,
     Mode,
@@ -62,15 +63,17 @@ def _log_floats(low: float, high: float) -> st.SearchStrategy[float]:
     )
 
 
-def _pricing() -> st.SearchStrategy[dict[str, Any]]:
+@st.composite
+def _pricing(draw: st.DrawFn) -> dict[str, Any]:
     price = st.floats(min_value=0.01, max_value=100.0)
-    return st.fixed_dictionaries(
+    pricing = draw(st.fixed_dictionaries(
         {"input_per_mtok": price, "output_per_mtok": price},
-        optional={
-            "cached_input_per_mtok": st.one_of(st.just(0.0), st.floats(min_value=0.0001, max_value=10.0)),
-            "batch_discount": st.sampled_from([0.0, 0.25, 0.5]),
-        },
-    )
+        optional={"batch_discount": st.sampled_from([0.0, 0.25, 0.5])},
+    ))
+    if draw(st.booleans()):  # a cached read is never dearer than an uncached one
+        ceiling = min(10.0, pricing["input_per_mtok"])
+        pricing["cached_input_per_mtok"] = draw(st.one_of(st.just(0.0), st.floats(min_value=0.0001, max_value=ceiling)))
+    return pricing
 
 
 def _rate_limits() -> st.SearchStrategy[dict[str, float]]:
@@ -122,6 +125,17 @@ def profile_dicts(draw: st.DrawFn) -> dict:
         profile["output_tokens_per_s"] = draw(st.sampled_from([20.0, 50.0, 150.0, 1000.0]))
     if draw(st.integers(0, 3)) == 0:
         profile["rate_limits"] = draw(_rate_limits())
+    return _consistent(profile)
+
+
+def _consistent(profile: dict) -> dict:
+    """``profile`` with the figures the profile checks against each other made to agree: the
+    first token within the call's p95, the peak hour (the default peak_minutes) within the month."""
+    if "ttft_s" in profile and "model_p95_s" in profile:
+        profile["ttft_s"] = min(profile["ttft_s"], profile["model_p95_s"])
+    if "peak_requests_per_minute" in profile:
+        most = float(profile["requests_per_month"] // round(DEFAULT_PEAK_MINUTES))
+        profile["peak_requests_per_minute"] = min(profile["peak_requests_per_minute"], most)
     return profile
 
 
@@ -138,4 +152,4 @@ def batchable_profile_dicts(draw: st.DrawFn) -> dict:
     profile["latency_budget_s"] = draw(_log_floats(300, 30 * 86400))
     profile["requests_per_month"] = draw(st.integers(100, 1_000_000_000))
     profile["chained_calls"] = draw(st.integers(1, 3))
-    return profile
+    return _consistent(profile)

@@ -55,6 +55,78 @@ def test_peak_never_below_the_monthly_average():
     assert profile.effective_peak_rpm == pytest.approx(120000 / 43200)
 
 
+# -- figures that contradict each other are refused, naming both fields ------------------
+
+_SECONDS = st.floats(min_value=0.01, max_value=600)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ttft=_SECONDS, p95=_SECONDS, in_a_step=st.booleans())
+def test_a_first_token_after_the_calls_p95_is_refused(ttft, p95, in_a_step):
+    # ttft_s 3 with model_p95_s 2.4 was clamped to 2.4 without a word: feasible against a 2.5 s budget.
+    timings = {"ttft_s": ttft, "model_p95_s": p95}
+    if in_a_step:
+        data = {**BASE, "steps": [{"name": "answer", "input_tokens": 10, "output_tokens": 10, **timings}]}
+        del data["input_tokens"], data["output_tokens"]
+    else:
+        data = {**BASE, **timings}
+    if ttft <= p95:
+        parse_profile(data)
+        return
+    with pytest.raises(InputError) as caught:
+        parse_profile(data)
+    assert caught.value.field == ("steps.answer.ttft_s" if in_a_step else "ttft_s")
+    assert "must be at most model_p95_s" in caught.value.message
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    month=st.one_of(st.just(0), st.integers(0, 10_000_000)),
+    peak=st.floats(min_value=0, max_value=100_000),
+    minutes=st.one_of(st.none(), st.floats(min_value=1, max_value=1_440)),
+)
+def test_a_peak_bigger_than_the_whole_month_is_refused(month, peak, minutes):
+    data = {**BASE, "requests_per_month": month, "peak_requests_per_minute": peak}
+    if minutes is not None:
+        data["peak_minutes"] = minutes
+    in_peak = peak * (60 if minutes is None else minutes)
+    if in_peak <= month:
+        parse_profile(data)
+        return
+    with pytest.raises(InputError) as caught:
+        parse_profile(data)
+    assert caught.value.field == "peak_requests_per_minute"
+    message = caught.value.message
+    assert "more than requests_per_month" in message and "peak_minutes" in message
+
+
+def test_the_peak_message_says_the_figures(tmp_path, capsys):
+    text = (EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data.update(requests_per_month=100, peak_requests_per_minute=400, peak_minutes=10)
+    path = write(tmp_path, yaml.safe_dump(data))
+    code, out, err = run_cli(capsys, "recommend", str(path))
+    assert code == 2 and out == ""
+    assert err == (
+        f"advisor: error: {path}: field 'peak_requests_per_minute': is more than the whole month holds: for "
+        "peak_minutes (10) it makes 4000 requests, more than requests_per_month (100); lower it or peak_minutes, "
+        "or raise requests_per_month (got 400 a minute)\n"
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(price=st.floats(min_value=0.01, max_value=100), cached=st.floats(min_value=0.01, max_value=100))
+def test_a_cached_input_price_above_the_input_price_is_refused(price, cached):
+    pricing = {"input_per_mtok": price, "output_per_mtok": 1, "cached_input_per_mtok": cached}
+    data = {**BASE, "pricing": pricing}
+    if cached <= price:
+        parse_profile(data)
+        return
+    with pytest.raises(InputError, match="must be at most input_per_mtok") as caught:
+        parse_profile(data)
+    assert caught.value.field == "pricing.cached_input_per_mtok"
+
+
 def test_every_example_file_is_valid():
     examples = sorted(Path("examples").glob("*.yaml"))
     assert len(examples) >= 8

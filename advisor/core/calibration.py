@@ -40,7 +40,7 @@ from .catalogue import Catalogue
 from .errors import TraceError
 from .genai import KEPT_ATTRIBUTES, PROVIDER_IDS, ModelCall, is_genai, model_call
 from .otlp import Span, printable, read_spans
-from .profile import ANSWERS_TRACES_CANNOT_GIVE, SHORTHAND_FIELDS, WorkloadProfile, check_name
+from .profile import ANSWERS_TRACES_CANNOT_GIVE, DEFAULT_PEAK_MINUTES, SHORTHAND_FIELDS, WorkloadProfile, check_name
 
 MIN_REQUESTS = 10
 MIN_WINDOW_S = 60.0
@@ -54,9 +54,11 @@ SIMILAR_TOKENS = 100
 MIN_STRUCTURE_SHARE = 0.5  # below this, a warning says the steps describe a minority
 
 
-# The workload fields traces measure, in the order a calibrated file writes them.
+# The workload fields traces measure, in the order a calibrated file writes them (peak_minutes
+# only where the traffic is too sparse for the default hour's peak; see _peak_within_month).
 MEASURED_FIELDS = (
-    "provider", "model", "requests_per_month", "peak_requests_per_minute", "retry_rate", "steps", "evidence",
+    "provider", "model", "requests_per_month", "peak_requests_per_minute", "peak_minutes", "retry_rate", "steps",
+    "evidence",
 )
 
 
@@ -84,13 +86,15 @@ class Calibration:
         None: the profile refuses the workload, naming them, until they are filled in.
         """
         base = workload_fields(base)
-        replaced = set(MEASURED_FIELDS) | set(SHORTHAND_FIELDS)
+        measured = {**self.workload, "steps": _named_as(self.workload["steps"], base), "evidence": self.evidence}
+        # A field traces measure only sometimes (peak_minutes) is the base's where they did not.
+        replaced = {key for key in MEASURED_FIELDS if key in measured} | set(SHORTHAND_FIELDS)
         kept = {key: value for key, value in base.items() if key not in replaced}
         answers = {name: kept.pop(name, None) for name in ANSWERS_TRACES_CANNOT_GIVE}
         name = kept.pop("name", None) or _feature_name(self.provenance["feature"])
-        measured = {**self.workload, "steps": _named_as(self.workload["steps"], base), "evidence": self.evidence}
         described = {"description": kept.pop("description")} if "description" in kept else {}
-        return {"name": name, **described, **answers, **kept, **{key: measured[key] for key in MEASURED_FIELDS}}
+        return {"name": name, **described, **answers, **kept,
+                **{key: measured[key] for key in MEASURED_FIELDS if key in measured}}
 
     def low_sample_figures(self, threshold: int = LOW_SAMPLE) -> list[tuple[str, int]]:
         """Workload figures measured from fewer than ``threshold`` samples, as (path, n)."""
@@ -581,6 +585,7 @@ def calibrate_spans(
         "peak_requests_per_minute": max(per_minute.values()),
         "retry_rate": round(min(1.0, retries / counted_calls), 4),
     }
+    warnings += _peak_within_month(workload)
     others = [
         {"steps": _describe(s), "requests": k}
         for s, k in sorted(structures.items(), key=lambda item: (-item[1], order[item[0]]))
@@ -624,6 +629,25 @@ def calibrate_spans(
         "warnings": warnings,
     }
     return Calibration(workload=workload, provenance=provenance)
+
+
+def _peak_within_month(workload: dict[str, Any]) -> list[str]:
+    """Sparse traffic (a few requests a day) has a busiest minute that an hour's peak (the
+    profile's default peak_minutes) would make bigger than the whole month, which the profile
+    refuses: the peak then lasts as many minutes as the month holds (at least one), and a month
+    that cannot hold even that minute (a window longer than a month) is raised to it."""
+    peak, month = workload["peak_requests_per_minute"], workload["requests_per_month"]
+    if peak * DEFAULT_PEAK_MINUTES <= month:
+        return []
+    if month < peak:
+        workload["requests_per_month"] = peak
+        workload["peak_minutes"] = 1
+        return [
+            f"the busiest minute ({peak:,} requests) holds more than an average month ({month:,}): "
+            f"requests_per_month is {peak:,}, the peak one minute"
+        ]
+    workload["peak_minutes"] = max(1.0, math.floor(month / peak * 100) / 100)
+    return []
 
 
 def calibrate(

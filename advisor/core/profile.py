@@ -27,6 +27,7 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .assumption import Assumption
 from .errors import InputError
@@ -147,6 +148,17 @@ class Pricing(BaseModel):
         description="share taken off every token price in batch, e.g. 0.5 (default: the provider's published one)",
     )
 
+    @field_validator("cached_input_per_mtok")
+    @classmethod
+    def _cached_not_dearer(cls, value: float | None, info: ValidationInfo) -> float | None:
+        price = info.data.get("input_per_mtok")
+        if value is not None and price is not None and value > price:
+            raise ValueError(
+                f"must be at most input_per_mtok ({shown(price)} USD per 1M tokens): a cached read is never dearer "
+                f"than an uncached one (got {shown(value)})"
+            )
+        return value
+
 
 class RateLimits(BaseModel):
     """The provider's limits for this account and model (or a self-hosted model's capacity).
@@ -221,6 +233,16 @@ def _p95_not_below_p50(value: float | None, info: ValidationInfo) -> float | Non
     return value
 
 
+def _ttft_not_above_p95(value: float | None, info: ValidationInfo) -> float | None:
+    p95 = info.data.get("model_p95_s")
+    if value is not None and p95 is not None and value > p95:
+        raise ValueError(
+            f"must be at most model_p95_s ({shown(p95)} s): the first token comes before the call ends, so its "
+            f"p95 is never above the call's (got {shown(value)})"
+        )
+    return value
+
+
 class Step(BaseModel):
     """One model call of a request, in order (``repeat``: the same call run again, as in an
     agent loop). Fields left out take the workload's provider and model and the catalogue's
@@ -280,6 +302,11 @@ class Step(BaseModel):
     @classmethod
     def _p95_after_p50(cls, value: float | None, info: ValidationInfo) -> float | None:
         return _p95_not_below_p50(value, info)
+
+    @field_validator("ttft_s")
+    @classmethod
+    def _ttft_within_p95(cls, value: float | None, info: ValidationInfo) -> float | None:
+        return _ttft_not_above_p95(value, info)
 
 
 def _check_steps(steps: list[Step] | None) -> list[Step] | None:
@@ -488,6 +515,11 @@ class WorkloadProfile(BaseModel):
     def _p95_after_p50(cls, value: float | None, info: ValidationInfo) -> float | None:
         return _p95_not_below_p50(value, info)
 
+    @field_validator("ttft_s")
+    @classmethod
+    def _ttft_within_p95(cls, value: float | None, info: ValidationInfo) -> float | None:
+        return _ttft_not_above_p95(value, info)
+
     @model_validator(mode="after")
     def _one_shape(self) -> WorkloadProfile:
         given = self.model_fields_set
@@ -502,6 +534,28 @@ class WorkloadProfile(BaseModel):
             missing = [name for name in ("input_tokens", "output_tokens") if getattr(self, name) is None]
             if missing:
                 raise ValueError(f"'{missing[0]}' is required (or describe the calls as 'steps')")
+        return self
+
+    @model_validator(mode="after")
+    def _peak_within_month(self) -> WorkloadProfile:
+        peak = self.peak_requests_per_minute
+        if peak is None or peak <= 0:
+            return self
+        minutes = self.peak_minutes if self.peak_minutes is not None else DEFAULT_PEAK_MINUTES
+        in_peak = peak * minutes
+        if in_peak > self.requests_per_month:
+            lasting = f"peak_minutes ({shown(minutes)}{'' if self.peak_minutes is not None else ', the default'})"
+            message = (
+                f"is more than the whole month holds: for {lasting} it makes {shown(round(in_peak))} requests, "
+                f"more than requests_per_month ({shown(self.requests_per_month)}); lower it or peak_minutes, or "
+                f"raise requests_per_month (got {shown(peak)} a minute)"
+            )
+            # Named under the peak's own field (a model check alone would name the whole document).
+            error = PydanticCustomError("value_error", "{error}", {"error": message})
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [InitErrorDetails(type=error, loc=("peak_requests_per_minute",), input=peak)],
+            )
         return self
 
     @model_serializer(mode="wrap")

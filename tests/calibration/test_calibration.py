@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from advisor import calibrated_workload, parse_profile
 from advisor.core.calibration import DAYS_PER_MONTH, calibrate, quantile
+from advisor.core.yamlio import parse_yaml
 
 from .conftest import Hour
-from .simulate import S, StepTruth, Truth, write_otlp_json
+from .simulate import EPOCH_NS, S, Simulation, StepTruth, Truth, write_otlp_json
 
 
 def _half_up(value: float) -> int:
@@ -160,6 +162,31 @@ def test_same_result_whatever_the_file_layout(hour: Hour, export: Path, tmp_path
     assert calibrate([second, first], root="rag.chat").workload == reference
     twice = calibrate([export, export], root="rag.chat")
     assert twice.workload == reference and twice.provenance["duplicate_spans"] == len(hour.spans)
+
+
+@pytest.mark.parametrize(
+    ("window_days", "month", "peak_minutes"),
+    [(None, 129, 43.0), (3, 100, 33.33), (365, 3, 1)],  # 10 requests, 3 in one minute
+)
+def test_sparse_traffic_gives_a_peak_the_month_holds(tmp_path: Path, window_days, month, peak_minutes) -> None:
+    # Ten requests over a day or a year: the busiest minute for the default hour would be more
+    # than the whole month, which the profile refuses. The peak lasts what the month holds.
+    sim = Simulation(2)
+    spread = [EPOCH_NS + i * 3 * 86_400 * S // 10 for i in range(8)]  # over 2.1 days (or the window given)
+    sim.rag_chat([*spread, spread[-1] + S, spread[-1] + 2 * S])
+    path = write_otlp_json(sim.spans(), tmp_path / "sparse.jsonl")
+    result = calibrate([path], root="rag.chat", window_days=window_days)
+    workload = result.workload
+    assert workload["peak_requests_per_minute"] == 3
+    assert (workload["requests_per_month"], workload["peak_minutes"]) == (month, peak_minutes)
+    base = {"name": "x", "interaction": "chat", "latency_budget_s": 5, "side_effects": "none", "downstream": "own_ui"}
+    text = calibrated_workload(result, base)
+    assert parse_profile(parse_yaml(text, "w.yaml")).peak_minutes == peak_minutes
+    said = [w for w in result.provenance["warnings"] if "busiest minute" in w]
+    assert said == ([] if window_days != 365 else [
+        "the busiest minute (3 requests) holds more than an average month (1): requests_per_month is 3, the peak "
+        "one minute"
+    ])
 
 
 def test_deterministic(export: Path) -> None:
