@@ -250,6 +250,15 @@ def _where(sources: Sequence[str]) -> str | None:
     return f"{sources[0]} and {len(sources) - 1} other files"
 
 
+def _differs(a: Span, b: Span) -> str | None:
+    """What differs between two copies of one span (the same ids), in words; None when they
+    are the same span (where each was read from aside)."""
+    for name in ("parent_id", "name", "start_ns", "end_ns", "status", "attributes", "events"):
+        if getattr(a, name) != getattr(b, name):
+            return {"parent_id": "parent span", "start_ns": "start time", "end_ns": "end time"}.get(name, name)
+    return None
+
+
 def _requests(spans: Iterable[Span], root_name: str | None, where: str | None) -> tuple[list[_Request], dict[str, Any]]:
     traces: dict[str, dict[str, Span]] = {}
     duplicates = 0
@@ -257,7 +266,17 @@ def _requests(spans: Iterable[Span], root_name: str | None, where: str | None) -
     for span in spans:
         total += 1
         trace = traces.setdefault(span.trace_id, {})
-        if span.span_id in trace:
+        kept = trace.get(span.span_id)
+        if kept is not None:
+            differs = _differs(kept, span)
+            if differs:
+                # Two versions of one span: which is right is not for the order of the files to decide.
+                raise TraceError(
+                    f"span {span.span_id} of trace {span.trace_id} is in {kept.source} and in {span.source}, "
+                    f"and the two differ in their {differs}; a span exported twice must be the same span: "
+                    "give one of the two exports",
+                    source=where,
+                )
             duplicates += 1  # the same span exported twice, or a file given twice
             continue
         trace[span.span_id] = span

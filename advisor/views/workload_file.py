@@ -116,7 +116,9 @@ def _header(calibration: Calibration, base_source: str | None, missing: list[str
     lines = ["# A workload measured from OpenTelemetry traces by `advisor calibrate`."]
     lines += _comment_lines(
         f"Measured from {p['traces']:,} traces{chosen} between {p['start']} and {p['end']} ({window}); "
-        f"{p['spans']:,} spans read from {files}."
+        f"{p['spans']:,} spans read from {files}"
+        + (f" ({p['duplicate_spans']:,} exact duplicate span{'s' if p['duplicate_spans'] > 1 else ''} dropped)."
+           if p.get("duplicate_spans") else ".")
     )
     lines += _comment_lines(
         f"Steps: {structure['steps']}, the calls of {structure['requests']:,} of the {p['traces']:,} requests "

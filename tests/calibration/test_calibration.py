@@ -10,6 +10,7 @@ import pytest
 
 from advisor import calibrated_workload, parse_profile
 from advisor.core.calibration import DAYS_PER_MONTH, calibrate, quantile
+from advisor.core.errors import TraceError
 from advisor.core.yamlio import parse_yaml
 
 from .conftest import Hour
@@ -162,6 +163,28 @@ def test_same_result_whatever_the_file_layout(hour: Hour, export: Path, tmp_path
     assert calibrate([second, first], root="rag.chat").workload == reference
     twice = calibrate([export, export], root="rag.chat")
     assert twice.workload == reference and twice.provenance["duplicate_spans"] == len(hour.spans)
+
+
+def test_the_same_span_with_other_content_is_refused_whatever_the_order(export: Path, tmp_path: Path) -> None:
+    # Two exports of the same span ids that disagree (every token count prefixed by 9): the first
+    # file given won, so the order of the arguments decided input_tokens (316 or 9316).
+    changed = tmp_path / "changed.jsonl"
+    text = export.read_text()
+    assert '"intValue":"' in text
+    changed.write_text(text.replace('"intValue":"', '"intValue":"9'))
+    for files in ([export, changed], [changed, export]):
+        with pytest.raises(TraceError) as caught:
+            calibrate(files, root="rag.chat")
+        message = str(caught.value)
+        assert f"is in {files[0]} line " in message and f" and in {files[1]} line " in message
+        assert "the two differ in their attributes" in message and "span " in message
+
+
+def test_the_header_says_how_many_exact_duplicates_were_dropped(hour: Hour, export: Path) -> None:
+    text = calibrated_workload(calibrate([export, export], root="rag.chat"))
+    header = " ".join(line.lstrip("# ") for line in text.split("\n#\n")[0].splitlines())
+    assert f"spans read from {export}, {export} ({len(hour.spans):,} exact duplicate spans dropped)." in header
+    assert "duplicate" not in calibrated_workload(calibrate([export], root="rag.chat"))
 
 
 @pytest.mark.parametrize(
