@@ -1078,9 +1078,13 @@ def test_a_reasoning_model_without_reasoning_tokens_has_its_money_say_they_are_n
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"number": "3"}, "field 'number': must be a positive record number (got '3')"),
-        ({"number": True}, "field 'number': must be a positive record number (got True)"),
-        ({"supersedes": "2"}, "field 'supersedes': must be a record number (got '2')"),
+        ({"number": "3"}, "field 'number': must be a record number from 1 to 999,999,999 (got '3')"),
+        ({"number": True}, "field 'number': must be a record number from 1 to 999,999,999 (got True)"),
+        ({"number": 10**30}, f"field 'number': must be a record number from 1 to 999,999,999 (got {10**30})"),
+        ({"supersedes": "2"}, "field 'supersedes': must be a record number from 1 to 999,999,999 (got '2')"),
+        # "Supersedes -3. ADR--003" was rendered, where write_adr refuses it
+        ({"supersedes": -3}, "field 'supersedes': must be a record number from 1 to 999,999,999 (got -3)"),
+        ({"supersedes": 0}, "field 'supersedes': must be a record number from 1 to 999,999,999 (got 0)"),
     ],
 )
 def test_a_library_caller_giving_a_record_argument_of_the_wrong_kind_gets_an_input_error(arguments, message):

@@ -301,6 +301,18 @@ def evaluate(
         vector = ruleset.weight_vector
     try:
         flags, scores, sums, is_excluded, is_unmet = ruleset.decide(facts, vector)
+        # A fact left out would fail every condition on it unseen (evaluate({}) was "sync"). An
+        # absent fact is there as None (advisor.facts); advisor's own facts, as many as there are
+        # facts, skip the set operation, so that the fast path keeps its speed (a mapping that
+        # leaves out as many facts as it adds other keys is not caught).
+        if len(facts) != _FACT_COUNT and not facts.keys() >= _FACT_NAMES:
+            missing = [name for name in FACTS if name not in facts]
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            raise InputError(
+                f"facts missing: {', '.join(missing[:5])}{more}; advisor.facts(profile) gives every fact as the rules "
+                "read it (an absent one as None)",
+                field="facts",
+            )
     except (TypeError, AttributeError):
         # Facts a caller made by hand (not advisor.facts): say which one is wrong. Checked only
         # here, once the compiled rules have stumbled, to keep the fast path free of it.
@@ -343,6 +355,10 @@ def evaluate(
                 keys[mode] = (True, *keys[mode][1:])
                 order = tuple(sorted(MODES, key=keys.__getitem__))
     return Evaluation(ruleset, facts, flags, dict(w), scores, totals, order, unpaid, is_unmet)
+
+
+_FACT_NAMES = frozenset(FACTS)
+_FACT_COUNT = len(_FACT_NAMES)
 
 
 def _facts_problem(facts: Any) -> str | None:

@@ -1151,6 +1151,8 @@ def people(names: Iterable[str] | None, field: str) -> list[str]:
     """Names for MADR's front matter: each on one line, none empty; "A, B" gives two. Each is
     a name as a workload's is (nothing that repaints a terminal or reorders what is shown)."""
     out: list[str] = []
+    if isinstance(names, str):  # "Ana Lima, Ben Okafor", as --decision-makers takes them: two names, not letters
+        names = [names]
     for entry in names or ():
         if not isinstance(entry, str):
             raise InputError(f"expected names as text (got {type(entry).__name__})", field=field)
@@ -1214,6 +1216,10 @@ def _check_assessment(assessment: object) -> None:
         )
 
 
+# A record's number, as a file name's NNNN: a folder of a billion records is no folder.
+MAX_RECORD_NUMBER = 999_999_999
+
+
 def render_adr(
     assessment: Assessment,
     *,
@@ -1242,10 +1248,11 @@ def render_adr(
     _check_assessment(assessment)
     if status not in STATUSES:
         raise InputError(f"must be one of {', '.join(STATUSES)} (got {status!r})", field="status")
-    if number is not None and (not isinstance(number, int) or isinstance(number, bool) or number < 1):
-        raise InputError(f"must be a positive record number (got {number!r})", field="number")
-    if isinstance(supersedes, bool) or not isinstance(supersedes, (int, RecordLink, type(None))):
-        raise InputError(f"must be a record number (got {supersedes!r})", field="supersedes")
+    for field, value in (("number", number), ("supersedes", supersedes)):
+        if value is None or (isinstance(value, RecordLink) and field == "supersedes"):
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_RECORD_NUMBER:
+            raise InputError(f"must be a record number from 1 to {MAX_RECORD_NUMBER:,} (got {value!r})", field=field)
     if workload_file is not None and not isinstance(workload_file, str):
         raise InputError(
             f"must be a path relative to the record's folder, as text (got {type(workload_file).__name__})",
