@@ -27,6 +27,7 @@ Definitions (docs/calibration.md explains each choice):
 from __future__ import annotations
 
 import math
+import os
 import re
 import statistics
 from collections import Counter
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue import Catalogue
-from .errors import TraceError
+from .errors import TraceError, check_paths, check_type
 from .genai import KEPT_ATTRIBUTES, PROVIDER_IDS, ModelCall, is_genai, model_call
 from .otlp import Span, printable, read_spans
 from .profile import ANSWERS_TRACES_CANNOT_GIVE, DEFAULT_PEAK_MINUTES, SHORTHAND_FIELDS, WorkloadProfile, check_name
@@ -683,7 +684,10 @@ def calibrate(
     the provider catalogue that says which models cannot turn their reasoning off (default:
     the one of the rule set ``advisor recommend`` reads without ``--rules``).
     """
-    if isinstance(paths, (str, Path)):  # one file, as advisor.verify and advisor.review take it
+    if paths is not None:  # None: no trace files, said below
+        paths = check_paths(paths, "paths", "the path of a trace export")
+    check_type(root, (str, type(None)), "root", "the name of the root span, as text")
+    if isinstance(paths, (str, os.PathLike)):  # one file, as advisor.verify and advisor.review take it
         paths = [paths] if paths != "" else []
     if not paths:
         raise TraceError("no trace files given")

@@ -5,7 +5,8 @@ The CLI prints ``str(error)`` and exits with status 2; nothing else is shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 
@@ -59,6 +60,31 @@ class TraceError(InputError):
             where[-1] = f"option {self.field}"
         prefix = ": ".join(where)
         return f"{prefix}: {self.message}" if prefix else self.message
+
+
+def check_type(value: object, kinds: type | tuple[type, ...], parameter: str, allowed: str) -> None:
+    """A value given to the Python API of the wrong type is an InputError naming the parameter
+    and what it takes ("field 'directory': must be the path of a folder (got int)"), not a
+    TypeError or AttributeError from deep inside. A bool is no number."""
+    kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+    if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
+        return
+    raise InputError(f"must be {allowed} (got {type(value).__name__})", field=parameter)
+
+
+def check_paths(value: object, parameter: str, allowed: str) -> Any:
+    """``value`` if it is one path (text or a path object), else a list of the paths it holds
+    (any iterable of them); anything else is an InputError naming the parameter."""
+    if isinstance(value, (str, os.PathLike)):
+        return value
+    if isinstance(value, Iterable) and not isinstance(value, (bytes, bytearray, dict)):
+        paths = list(value)
+        wrong = [p for p in paths if not isinstance(p, (str, os.PathLike))]
+        if not wrong:
+            return paths
+        raise InputError(f"must be {allowed} or a list of them (got a {type(value).__name__} holding a "
+                         f"{type(wrong[0]).__name__})", field=parameter)
+    raise InputError(f"must be {allowed} or a list of them (got {type(value).__name__})", field=parameter)
 
 
 def each(step: Callable[..., Any], items: Sequence[Any], *more: Sequence[Any]) -> list[Any]:

@@ -21,11 +21,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import RuleSetError
+from .errors import InputError, RuleSetError, check_type
 from .facts import FACTS
 from .figures import duration_unit
 from .probe import Decision, ModeProbe
-from .profile import Mode, WorkloadProfile
+from .profile import MODES, Mode, WorkloadProfile
 from .rules import RuleSet
 from .variables import (
     CHOICE_FACTS,
@@ -72,6 +72,10 @@ def what_would_change(
     """The nearest flips of ``current`` (the workload's recommendation), found by re-evaluating.
     Only values inside each answer's realistic range count (no request of zero tokens, none
     beyond the model's context window)."""
+    check_type(profile, WorkloadProfile, "profile", "a WorkloadProfile, as advisor.load_profile(...) returns")
+    check_type(ruleset, RuleSet, "ruleset", "a RuleSet, as advisor.load_rules() returns")
+    if current not in MODES:  # a mode of none would "flip" to the workload's own recommendation
+        raise InputError(f"must be one of {', '.join(MODES)} (got {current!r})", field="current")
     probe = probe or ModeProbe(profile, ruleset, weights=weights, price_date=price_date)
     search = _Search(probe, current, feasible)
     changes: list[Change] = []

@@ -47,7 +47,7 @@ from pydantic import BaseModel, ConfigDict
 
 from advisor.core.assessment import Assessment, ConditionTrace, RuleTrace, assess
 from advisor.core.conditions import Group, conjuncts, holds, in_words
-from advisor.core.errors import AdvisorError, InputError
+from advisor.core.errors import AdvisorError, InputError, check_paths
 from advisor.core.files import FileFinder
 from advisor.core.profile import MODES, Mode, WorkloadProfile, load_profile
 from advisor.core.provider import SHUTDOWN
@@ -841,7 +841,8 @@ def verify(
                          field="cost_tolerance")
     if price_date is not None:  # the caller's mistake, not any record's: checked before any is read
         price_date = price_date_or_today(price_date)
-    if isinstance(paths, (str, Path)):
+    paths = check_paths(paths, "paths", "the path of a decision record or folder")
+    if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     return [

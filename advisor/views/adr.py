@@ -32,7 +32,7 @@ from advisor.core.capacity import Capacity
 from advisor.core.clock import as_date, today
 from advisor.core.conditions import condition_facts
 from advisor.core.engine import first_sentence
-from advisor.core.errors import InputError
+from advisor.core.errors import InputError, check_type
 from advisor.core.levers import Lever
 from advisor.core.policy import fill
 from advisor.core.profile import MODES, WATCHED, Mode, check_name, load_profile
@@ -1309,6 +1309,7 @@ def write_adr(
     no file and verify checks its own inputs only.
     """
     _check_assessment(assessment)
+    check_type(directory, (str, os.PathLike), "directory", "the path of the decisions folder")
     if force and supersedes is None:
         raise InputError("only applies with supersedes (a record is never overwritten)", field="force")
     title = record_title(assessment)

@@ -35,7 +35,7 @@ from advisor.core.capacity import PROFILE_LIMITS, Capacity, limits_label
 from advisor.core.catalogue import CITED_AS, Catalogue
 from advisor.core.citation import SourceInfo, source_map
 from advisor.core.cost import ModeCost, cache_writes_unpriced
-from advisor.core.errors import AdvisorError, InputError, each
+from advisor.core.errors import AdvisorError, InputError, check_paths, check_type, each
 from advisor.core.files import FileFinder, folder_problem
 from advisor.core.latency import LatencyEstimate
 from advisor.core.policy import fill, named_in_order
@@ -1257,6 +1257,8 @@ def review(
     ``progress(done, total)`` is called after each file (the CLI draws its bar with it).
     ``ReviewRun(...).json()`` writes the JSON of a review too large to keep, a row at a time.
     """
+    paths = check_paths(paths, "paths", "the path of a workload file or folder")
+    check_type(decisions_dir, (str, os.PathLike, type(None)), "decisions_dir", "the path of the decisions folder")
     return ReviewRun(
         paths, rules=rules, decisions_dir=decisions_dir, price_date=price_date, progress=progress, recurse=recurse
     ).result()
@@ -1586,6 +1588,7 @@ def render_review(r: Review, fmt: str = "md", *, link_base: str | Path | None = 
     ``link_base`` is the folder the Markdown will be read from: decision-record links are
     made relative to it (default: the paths as found).
     """
+    check_type(r, Review, "r", "a Review, as advisor.review(...) returns")
     if fmt == "json":
         return dump_json(r.model_dump(mode="json"))
     if fmt != "md":

@@ -18,7 +18,7 @@ from typing import Any
 
 from advisor.core import clock
 from advisor.core.calibration import LOW_SAMPLE, MEASURED_FIELDS, Calibration, workload_fields
-from advisor.core.errors import InputError, TraceError, UnknownModelError
+from advisor.core.errors import InputError, TraceError, UnknownModelError, check_type
 from advisor.core.otlp import printable
 from advisor.core.prices import price_card
 from advisor.core.profile import (
@@ -189,6 +189,7 @@ def calibrated_workload(
     None: no answers yet, each written as a REQUIRED ANSWER. ``base_source`` names it in the
     file's comments and in errors (a path names itself). Raises ``TraceError`` when what was
     measured is not a workload the profile takes (named by field), so nothing is written."""
+    check_type(calibration, Calibration, "calibration", "a Calibration, as advisor.calibrate(...) returns")
     if isinstance(base, (str, Path)):
         base_source = base_source or str(base)
         base = read_yaml_file(base)
