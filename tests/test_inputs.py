@@ -95,7 +95,7 @@ def test_exponent_numbers_are_numbers_wherever_a_number_is_expected(tmp_path, wr
 def test_an_exponent_number_that_is_not_whole_is_still_refused_where_a_count_is_expected(tmp_path, capsys):
     path = write(tmp_path, CHATBOT_TEXT.replace("requests_per_month: 400000", "requests_per_month: 1.5e-3"))
     code, _, err = run_cli(capsys, "recommend", path)
-    assert code == 2 and "field 'requests_per_month': input should be a valid integer (got 0.0015)" in err
+    assert code == 2 and "field 'requests_per_month': must be a whole number (got 0.0015)" in err
 
 
 @pytest.mark.parametrize(

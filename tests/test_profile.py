@@ -141,7 +141,7 @@ BAD_CASES = [
     ("- a\n- b\n", None, "got a list"),
     ("just a string\n", None, "got a str"),
     (yaml.safe_dump({**BASE, "latency_budget_s": "fast"}), "latency_budget_s", "number"),
-    (yaml.safe_dump({**BASE, "requests_per_month": 1.5}), "requests_per_month", "integer"),
+    (yaml.safe_dump({**BASE, "requests_per_month": 1.5}), "requests_per_month", "whole number"),
     (yaml.safe_dump({**BASE, "chained_calls": True}), "chained_calls", "integer"),
     (yaml.safe_dump({**BASE}).replace("latency_budget_s: 4", "latency_budget_s: .nan"), "latency_budget_s", "finite"),
     (yaml.safe_dump({**BASE}).replace("latency_budget_s: 4", "latency_budget_s: .inf"), "latency_budget_s", "finite"),
@@ -388,10 +388,13 @@ def test_a_count_too_big_for_any_integer_gets_its_range_not_a_valid_integer(
 
 
 @pytest.mark.parametrize(("written", "message"), [
-    ("1.5", "input should be a valid integer (got 1.5)"),  # a fraction: not whole, whatever its size
+    ("1.5", "must be a whole number (got 1.5)"),  # a fraction: not whole, whatever its size
     ("1e12", "input should be less than or equal to 100000000000 (got 1,000,000,000,000)"),
     ("1e308", "input should be less than or equal to 100000000000 (got 1e+308)"),
-    ("100.0", "input should be a valid integer (got 100)"),  # inside the range: refused for its type, as before
+    # Inside the range: refused for its type, and shown as written ("(got 100)" looked valid).
+    ("100.0", "must be a whole number (got 100.0)"),
+    ("1000.", "must be a whole number (got 1000.0)"),
+    ("250000.0", "must be a whole number (got 250,000.0)"),
 ])
 def test_a_float_for_a_count_is_told_its_range_only_when_outside_it(tmp_path, written, message):
     text = yaml.safe_dump(BASE).replace("requests_per_month: 120000", f"requests_per_month: {written}")

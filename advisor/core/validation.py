@@ -37,6 +37,12 @@ def shown(value: Any) -> str:
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 3] + "..."
 
 
+def _as_float(value: float) -> str:
+    """A float as written with its point where it is whole (1000.0, 100,000.0), else as ``shown``."""
+    text = shown(value)
+    return f"{text}.0" if value.is_integer() and text.lstrip("-").replace(",", "").isdigit() else text
+
+
 def plain(value: float) -> str:
     """A number as an assumption states it: like ``:g`` (six significant digits, no trailing
     zeros) but never in exponent form, and at most six decimals: 0.15, 2.5, 0.000001, 2500000."""
@@ -175,6 +181,9 @@ def _describe(err: Any, model: type[BaseModel], noun: str) -> tuple[str, str]:
     elif kind == "int_type" and (bound := _out_of_range(model, loc, given)):
         # 1e308 or inf for a count is refused for its size, as 1e12 is, not as "not an integer".
         message = f"{bound} (got {shown(given)})"
+    elif kind == "int_type" and isinstance(given, float):
+        # "(got 1000)" for 1000.0 showed a value that looks valid: a float is shown as one.
+        message = f"must be a whole number (got {_as_float(given)})"
     elif kind == "finite_number":
         message = f"must be a finite number (got {shown(given)})"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
