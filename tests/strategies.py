@@ -125,10 +125,10 @@ def profile_dicts(draw: st.DrawFn) -> dict:
         profile["output_tokens_per_s"] = draw(st.sampled_from([20.0, 50.0, 150.0, 1000.0]))
     if draw(st.integers(0, 3)) == 0:
         profile["rate_limits"] = draw(_rate_limits())
-    return _consistent(profile)
+    return consistent(profile)
 
 
-def _consistent(profile: dict) -> dict:
+def consistent(profile: dict) -> dict:
     """``profile`` with the figures the profile checks against each other made to agree: the
     first token within the call's p95, the peak hour (the default peak_minutes) within the month."""
     if "ttft_s" in profile and "model_p95_s" in profile:
@@ -152,4 +152,4 @@ def batchable_profile_dicts(draw: st.DrawFn) -> dict:
     profile["latency_budget_s"] = draw(_log_floats(300, 30 * 86400))
     profile["requests_per_month"] = draw(st.integers(100, 1_000_000_000))
     profile["chained_calls"] = draw(st.integers(1, 3))
-    return _consistent(profile)
+    return consistent(profile)

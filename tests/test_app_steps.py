@@ -153,6 +153,8 @@ def steps_profiles(draw: hs.DrawFn) -> advisor.WorkloadProfile:
         for field, strategy in optional.items():
             if draw(hs.booleans()):
                 step[field] = draw(strategy)
+        if "ttft_s" in step and "model_p95_s" in step:  # the first token comes within the call
+            step["ttft_s"] = min(step["ttft_s"], step["model_p95_s"])
         if i == shown_at:
             step["shown"] = True
         elif draw(hs.integers(0, 4)) == 0:
@@ -162,7 +164,10 @@ def steps_profiles(draw: hs.DrawFn) -> advisor.WorkloadProfile:
     if draw(hs.booleans()):
         data["latency_correlation"] = draw(hs.floats(0, 1))
     if draw(hs.booleans()):
-        data["peak_minutes"] = draw(hs.floats(1, 1_440))
+        minutes = draw(hs.floats(1, 1_440))
+        if data.get("peak_requests_per_minute"):  # a peak the month holds (it holds an hour's)
+            minutes = min(minutes, max(1.0, data["requests_per_month"] / data["peak_requests_per_minute"] * 0.999))
+        data["peak_minutes"] = minutes
     return advisor.parse_profile(data)
 
 

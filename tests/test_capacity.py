@@ -99,7 +99,8 @@ def test_unpublished_limits_are_unknown_and_nothing_is_checked() -> None:
     # Mistral shows each tier's limits only in its console; OpenAI tabulates gpt-6-luna's only
     # in tiers with no published mapping to Tier 1-5.
     for provider, model in (("mistral", "mistral-large-2512"), ("openai", "gpt-6-luna")):
-        capacity = _capacity(provider=provider, model=model, peak_requests_per_minute=1e6)
+        capacity = _capacity(provider=provider, model=model, peak_requests_per_minute=1e6,
+                             requests_per_month=60_000_000)  # a month that holds the peak hour
         assert not capacity.limits_known and not capacity.over_limit
         assert capacity.headroom is None and capacity.rpm_limit is None
         limits = next(a for a in capacity.assumptions if a.name == "rate limits")

@@ -426,7 +426,8 @@ def test_self_hosted_needs_its_own_prices_and_has_no_provider_limit():
         assess({**BASE, "provider": "self_hosted", "model": "llama-3.3-70b"}, RULES, price_date=PRICE_DATE)
     assert info.value.field == "pricing"
     a = assess({**BASE, "provider": "self_hosted", "model": "llama-3.3-70b", "peak_requests_per_minute": 1e6,
-                "pricing": {"input_per_mtok": 0.2, "output_per_mtok": 0.2}}, RULES, price_date=PRICE_DATE,
+                "requests_per_month": 60_000_000, "pricing": {"input_per_mtok": 0.2, "output_per_mtok": 0.2}},
+               RULES, price_date=PRICE_DATE,
                what_if=False)
     assert not a.capacity.limits_known and not a.capacity.over_limit
     assert a.facts["over_rate_limit"] is None

@@ -188,6 +188,9 @@ _price = st.one_of(st.just(0.0), st.floats(min_value=0.0001, max_value=10_000, a
 _pricing = st.fixed_dictionaries(
     {"input_per_mtok": _price, "output_per_mtok": _price},
     optional={"cached_input_per_mtok": _price, "batch_discount": st.floats(min_value=0, max_value=0.99)},
+).map(  # a cached read is never dearer than an uncached one (the profile refuses it)
+    lambda p: {**p, "cached_input_per_mtok": min(p["cached_input_per_mtok"], p["input_per_mtok"])}
+    if "cached_input_per_mtok" in p else p
 )
 _costs = st.fixed_dictionaries(
     {},

@@ -18,7 +18,7 @@ from advisor.core.engine import first_sentence
 from advisor.core.variables import field_range
 
 from .conftest import PRICE_DATE, SHIPPED_RULES
-from .strategies import profile_dicts
+from .strategies import consistent, profile_dicts
 
 RULES = load_rules()
 WAITING = ("chat", "inline_edit", "request_response", "service_call")
@@ -416,7 +416,7 @@ def _background(draw: st.DrawFn) -> dict[str, Any]:
     data["requests_per_month"] = draw(st.integers(1_000, 100_000_000))
     data.pop("model_p95_s", None)
     data["chained_calls"] = 1
-    return data
+    return consistent(data)  # the peak within the month drawn
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -546,7 +546,7 @@ class WorkloadProfile(BaseModel):
         if in_peak > self.requests_per_month:
             lasting = f"peak_minutes ({shown(minutes)}{'' if self.peak_minutes is not None else ', the default'})"
             message = (
-                f"is more than the whole month holds: for {lasting} it makes {shown(round(in_peak))} requests, "
+                f"is more than the whole month holds: for {lasting} it makes {shown(in_peak)} requests, "
                 f"more than requests_per_month ({shown(self.requests_per_month)}); lower it or peak_minutes, or "
                 f"raise requests_per_month (got {shown(peak)} a minute)"
             )

@@ -76,5 +76,5 @@ def test_a_calibrated_workload_file_is_measured_until_a_measured_answer_changes(
     evidence = session_profile(at).evidence
     assert evidence is not None and (evidence.traces, evidence.root) == (353, "rag.chat")
     assert "were measured from 353 OpenTelemetry traces whose root span is 'rag.chat'" in texts(at)
-    at.number_input(key="q_requests_per_month").set_value(1000).run()
+    at.number_input(key="q_requests_per_month").set_value(100_000).run()  # a month that holds the peak hour
     assert session_profile(at).evidence is None
