@@ -929,3 +929,24 @@ def test_the_docs_say_how_the_stated_reason_is_chosen(tmp_path):
     extending = shutil.copytree(COST_FIRST, tmp_path / "extending")
     org["source"] = "acme-ai-cost-policy-2026.md § 4"
     assert verdict(extending, documented) == realtime
+
+
+def test_a_variable_naming_a_folder_that_is_no_rule_set_says_it_is_the_variables(capsys, tmp_path, monkeypatch):
+    # ADVISOR_RULES=/ said "/: a rule set needs a ruleset.yaml", naming no variable.
+    monkeypatch.setenv(RULES_ENV, str(tmp_path))
+    code, out, err = run_cli(capsys, "recommend", str(SALES_CALLS))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"advisor: error: {tmp_path}: a rule set needs a ruleset.yaml (id, version, axes, modes) "
+        "(named by $ADVISOR_RULES)\n"
+    )
+
+
+def test_an_id_is_told_its_form_in_words_not_as_a_pattern(tmp_path):
+    folder = make_rule_set(tmp_path / "rs", [], id="Our Rules")
+    with pytest.raises(RuleSetError) as caught:
+        load_rules(folder)
+    assert caught.value.message.endswith(
+        "id: must be an id of lower-case letters, digits, '-' and '_', starting with a letter or digit, at most 80 "
+        "characters (like cost-burst) (got 'Our Rules')"
+    )

@@ -401,3 +401,40 @@ def test_a_float_for_a_count_is_told_its_range_only_when_outside_it(tmp_path, wr
     with pytest.raises(InputError) as caught:
         load_profile(write(tmp_path, text))
     assert str(caught.value).endswith(f"field 'requests_per_month': {message}")
+
+
+# -- messages say what is allowed in words, not as a pattern or a Python repr ---------------
+
+_STEP = {"name": "a", "input_tokens": 1, "output_tokens": 1}
+_STEPS = {key: value for key, value in BASE.items() if key not in ("input_tokens", "output_tokens")}
+
+
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [
+        ([{**_STEP, "name": f"s{i}"} for i in range(101)], "field 'steps': must have at most 100 items (got 101)"),
+        ([], "field 'steps': must have at least 1 item (got 0)"),
+        ([_STEP, _STEP], "field 'steps': two steps are named 'a'; each step needs a name of its own"),
+        ([{**_STEP, "shown": True}, {**_STEP, "name": "b", "shown": True}],
+         "field 'steps': 'a' and 'b' both have shown: true; at most one step is shown (default: the last)"),
+    ],
+)
+def test_a_list_of_steps_is_told_what_is_wrong_in_words(steps, message):
+    # "list should have at most 100 items after validation, not 101"; "(got [{'name': 'triage', ...".
+    with pytest.raises(InputError) as caught:
+        parse_profile({**_STEPS, "steps": steps})
+    assert str(caught.value) == f"workload: {message}"
+
+
+_EVIDENCE = {"traces": 10, "spans": 20, "start": "2026-11-01T00:00:00Z", "end": "2026-11-02T00:00:00Z"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.sampled_from(["2026-11-01", "2026-11-01T00:00:00", "2026-11-01 00:00:00Z"])))
+def test_a_time_in_the_evidence_is_said_as_a_time_not_a_pattern(start):
+    try:
+        parse_profile({**BASE, "evidence": {**_EVIDENCE, "start": start}})
+    except InputError as exc:
+        assert "pattern" not in exc.message and "\\d" not in exc.message
+        if exc.field == "evidence.start" and "before" not in exc.message:
+            assert exc.message.startswith("must be a UTC time like 2026-11-01T00:00:00Z (got ")

@@ -111,3 +111,12 @@ def test_a_templates_options_give_each_pro_in_words_for_that_option(tmp_path, ca
     sync = [line for line in lines if line.startswith("sync: ")]
     assert sync and not any("inline edits stream" in line for line in sync), lines
     assert any(line.startswith("streaming: ") and "stream" in line for line in lines), lines
+
+
+def test_a_byte_order_mark_before_the_inputs_is_no_part_of_the_record(tmp_path, capsys):
+    # An editor's BOM right before {{ inputs_block }} hid the fence: "it writes none".
+    code, out, err = record_with(tmp_path, capsys, "\ufeff{{ inputs_block }}\n")
+    assert code == 0, err
+    record = Path(out.strip()).read_bytes()
+    assert record.startswith(b"```yaml\n")
+    assert run_cli(capsys, "verify", out.strip())[0] == 0

@@ -733,6 +733,12 @@ def load_rules(rules_dir: str | Path | None = None) -> RuleSet:
         stamps, ruleset = hit
         if all(_unchanged(stamp, folder) for stamp, folder in zip(stamps, ruleset.folders, strict=True)):
             return ruleset
-    ruleset = _load(Path(directory))
+    try:
+        ruleset = _load(Path(directory))
+    except RuleSetError as exc:
+        if rules_dir or exc.source != directory or "$" in exc.message:
+            raise
+        # The folder itself is no rule set: a variable set long ago is easily forgotten.
+        raise RuleSetError(f"{exc.message} (named by ${RULES_ENV})", source=exc.source, field=exc.field) from None
     _CACHE[directory] = (tuple(_stamp(folder) for folder in ruleset.folders), ruleset)
     return ruleset

@@ -37,6 +37,14 @@ def shown(value: Any) -> str:
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 3] + "..."
 
 
+# The patterns of advisor's fields, in words: a regular expression is no message.
+PATTERN_WORDS = {
+    r"^[a-z0-9][a-z0-9_-]{0,79}$": "an id of lower-case letters, digits, '-' and '_', starting with a letter or "
+    "digit, at most 80 characters (like cost-burst)",
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$": "a UTC time like 2026-11-01T00:00:00Z",
+}
+
+
 def _as_float(value: float) -> str:
     """A float as written with its point where it is whole (1000.0, 100,000.0), else as ``shown``."""
     text = shown(value)
@@ -181,6 +189,15 @@ def _describe(err: Any, model: type[BaseModel], noun: str) -> tuple[str, str]:
     elif kind == "int_type" and (bound := _out_of_range(model, loc, given)):
         # 1e308 or inf for a count is refused for its size, as 1e12 is, not as "not an integer".
         message = f"{bound} (got {shown(given)})"
+    elif kind == "string_pattern_mismatch" and (words := PATTERN_WORDS.get(err.get("ctx", {}).get("pattern"))):
+        message = f"must be {words} (got {shown(given)})"
+    elif kind in ("too_long", "too_short") and "actual_length" in err.get("ctx", {}):
+        # Pydantic says "list should have at most 100 items after validation, not 101".
+        ctx = err["ctx"]
+        most = kind == "too_long"
+        bound = ctx["max_length"] if most else ctx["min_length"]
+        items = "item" if bound == 1 else "items"
+        message = f"must have at {'most' if most else 'least'} {bound:,} {items} (got {ctx['actual_length']:,})"
     elif kind == "int_type" and isinstance(given, float):
         # "(got 1000)" for 1000.0 showed a value that looks valid: a float is shown as one.
         message = f"must be a whole number (got {_as_float(given)})"
@@ -193,7 +210,9 @@ def _describe(err: Any, model: type[BaseModel], noun: str) -> tuple[str, str]:
         message = f"must be a mapping{listed} (got {shown(given)})"
     elif kind == "value_error":
         message = str(err["ctx"]["error"])
-        if "(got " not in message:  # a check that names the value it refused says it once
+        # A check that names the value it refused says it once; a list's or a mapping's check
+        # (two steps of one name) names what is wrong in it, not its Python repr.
+        if "(got " not in message and not isinstance(given, (list, dict)):
             message += f" (got {shown(given)})"
     else:
         message = f"{err['msg'][0].lower()}{err['msg'][1:]} (got {shown(given)})"

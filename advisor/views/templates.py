@@ -135,7 +135,9 @@ def render_user_template(path: str, context: Mapping[str, Any], shipped: Sequenc
         missing = f"no such template file; did you mean {meant}? Template names are case-sensitive: {use}"
     else:
         missing = f"no such template file; {use}"
-    text = read_text(path, what="template", field="--template", missing=missing)
+    # A byte-order mark is how an editor marked the file UTF-8, not text the record starts with
+    # (before {{ inputs_block }}, it hid the fence that verify reads back).
+    text = read_text(path, what="template", field="--template", missing=missing).removeprefix("\ufeff")
     try:
         tree = sandbox().parse(text)  # syntax only: compiling computes constant expressions, outside the limits
     except jinja2.TemplateSyntaxError as exc:
