@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 import advisor
 from advisor.core.profile import (
+    DEFAULT_PEAK_MINUTES,
     MAX_P95_OVER_P50,
     MODES,
     SHORTHAND_FIELDS,
@@ -104,6 +105,12 @@ def extreme_profiles(draw: st.DrawFn) -> dict[str, Any]:
             k: draw(at_bounds(Pricing, k) if k == "batch_discount" else st.sampled_from([0.0, 0.0001, 10_000.0]))
             for k in Pricing.model_fields
         }
+        # A cached read is never dearer than an uncached one.
+        data["pricing"]["cached_input_per_mtok"] = min(data["pricing"]["cached_input_per_mtok"],
+                                                       data["pricing"]["input_per_mtok"])
+    if data.get("peak_requests_per_minute"):  # a peak the month holds, for as long as it lasts
+        minutes = data.get("peak_minutes") or DEFAULT_PEAK_MINUTES
+        data["peak_requests_per_minute"] = min(data["peak_requests_per_minute"], data["requests_per_month"] / minutes)
     if draw(st.booleans()):
         data["costs"] = {
             "usd_per_person_week": draw(at_bounds(CostOptions, "usd_per_person_week")),
@@ -115,11 +122,14 @@ def extreme_profiles(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def _ordered_percentiles(data: dict[str, Any]) -> None:
-    """A p50 and a p95 drawn at their bounds, made a valid pair: p50 <= p95 <= 100 x p50."""
+    """A p50 and a p95 drawn at their bounds, made a valid pair: p50 <= p95 <= 100 x p50; and
+    the first token within the call's p95."""
     p50, p95 = data.get("model_p50_s"), data.get("model_p95_s")
     if p50 is not None and p95 is not None:
         low, high = sorted((p50, p95))
         data["model_p50_s"], data["model_p95_s"] = max(low, high / MAX_P95_OVER_P50 * (1 + 1e-9)), high
+    if data.get("ttft_s") is not None and data.get("model_p95_s") is not None:
+        data["ttft_s"] = min(data["ttft_s"], data["model_p95_s"])
 
 
 def _step_at_bounds(draw: st.DrawFn, i: int) -> dict[str, Any]:

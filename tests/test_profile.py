@@ -89,8 +89,7 @@ def test_a_peak_bigger_than_the_whole_month_is_refused(month, peak, minutes):
     data = {**BASE, "requests_per_month": month, "peak_requests_per_minute": peak}
     if minutes is not None:
         data["peak_minutes"] = minutes
-    in_peak = peak * (60 if minutes is None else minutes)
-    if in_peak <= month:
+    if peak <= month / (60 if minutes is None else minutes):
         parse_profile(data)
         return
     with pytest.raises(InputError) as caught:

@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ModelWrapValidatorHandler,
     SerializerFunctionWrapHandler,
     ValidationError,
     ValidationInfo,
@@ -536,27 +537,32 @@ class WorkloadProfile(BaseModel):
                 raise ValueError(f"'{missing[0]}' is required (or describe the calls as 'steps')")
         return self
 
-    @model_validator(mode="after")
-    def _peak_within_month(self) -> WorkloadProfile:
-        peak = self.peak_requests_per_minute
+    @model_validator(mode="wrap")
+    @classmethod
+    def _peak_within_month(cls, data: Any, handler: ModelWrapValidatorHandler[WorkloadProfile]) -> WorkloadProfile:
+        """A peak the month holds. Checked where a workload is read, not where advisor passes on
+        a profile it has (an "after" check would run again there): a decision map's cell or a
+        what-if is a variation of a workload, read as it is."""
+        profile = handler(data)
+        if isinstance(data, WorkloadProfile):
+            return profile
+        peak = profile.peak_requests_per_minute
         if peak is None or peak <= 0:
-            return self
-        minutes = self.peak_minutes if self.peak_minutes is not None else DEFAULT_PEAK_MINUTES
-        in_peak = peak * minutes
-        if in_peak > self.requests_per_month:
-            lasting = f"peak_minutes ({shown(minutes)}{'' if self.peak_minutes is not None else ', the default'})"
+            return profile
+        minutes = profile.peak_minutes if profile.peak_minutes is not None else DEFAULT_PEAK_MINUTES
+        if peak > profile.requests_per_month / minutes:  # as realistic_range bounds the what-if search
+            lasting = f"peak_minutes ({shown(minutes)}{'' if profile.peak_minutes is not None else ', the default'})"
             message = (
-                f"is more than the whole month holds: for {lasting} it makes {shown(in_peak)} requests, "
-                f"more than requests_per_month ({shown(self.requests_per_month)}); lower it or peak_minutes, or "
+                f"is more than the whole month holds: for {lasting} it makes {shown(peak * minutes)} requests, "
+                f"more than requests_per_month ({shown(profile.requests_per_month)}); lower it or peak_minutes, or "
                 f"raise requests_per_month (got {shown(peak)} a minute)"
             )
             # Named under the peak's own field (a model check alone would name the whole document).
             error = PydanticCustomError("value_error", "{error}", {"error": message})
             raise ValidationError.from_exception_data(
-                type(self).__name__,
-                [InitErrorDetails(type=error, loc=("peak_requests_per_minute",), input=peak)],
+                cls.__name__, [InitErrorDetails(type=error, loc=("peak_requests_per_minute",), input=peak)]
             )
-        return self
+        return profile
 
     @model_serializer(mode="wrap")
     def _without_unused_shorthand(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

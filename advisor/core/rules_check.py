@@ -199,6 +199,8 @@ def sample_profiles(ruleset: RuleSet, size: int = SAMPLE_SIZE, seed: int = SAMPL
         data["tool_latency_s"] = 0.0 if rng.random() < 0.6 else _round(_log_uniform(rng, 0.05, 120))
         data["model_p95_s"] = None if rng.random() < 0.3 else _round(_log_uniform(rng, 0.2, 600))
         data["ttft_s"] = None if rng.random() < 0.7 else _round(_log_uniform(rng, 0.1, 30))
+        if data["ttft_s"] is not None and data["model_p95_s"] is not None:  # the first token comes within the call
+            data["ttft_s"] = min(data["ttft_s"], data["model_p95_s"])
         data["input_tokens"] = int(_log_uniform(rng, 10, 500_000))
         embedding = data["output_format"] == "embedding"
         data["output_tokens"] = 0 if embedding else int(_log_uniform(rng, 1, 16_000))

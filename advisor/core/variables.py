@@ -14,7 +14,7 @@ import annotated_types
 from .errors import InputError
 from .facts import FACTS
 from .latency import LatencyEstimate, estimate_latency
-from .profile import SHORTHAND_FIELDS, WorkloadProfile
+from .profile import DEFAULT_PEAK_MINUTES, SHORTHAND_FIELDS, WorkloadProfile
 from .validation import closest, shown
 
 Value = int | float | str
@@ -90,6 +90,17 @@ def realistic_range(fact: str, profile: WorkloadProfile, context_window: int | N
         # Below the monthly average the peak is clamped to it: nothing can change there.
         floor = max(floor, profile.average_requests_per_minute)
     ceiling, ceiling_open = rng.high, rng.high_open
+    # Figures the profile checks against each other stay within each other: the first token
+    # within the call's p95, a peak the month holds (as long as the peak lasts).
+    minutes = profile.peak_minutes if profile.peak_minutes is not None else DEFAULT_PEAK_MINUTES
+    if fact == "model_p95_s" and profile.ttft_s is not None:
+        floor = max(floor, profile.ttft_s)
+    if fact == "peak_requests_per_minute" and profile.requests_per_month / minutes < ceiling:
+        ceiling, ceiling_open = max(profile.requests_per_month / minutes, floor), False
+    if fact == "requests_per_month" and profile.peak_requests_per_minute:
+        holds = math.ceil(profile.peak_requests_per_minute * minutes)
+        holds += profile.peak_requests_per_minute > holds / minutes  # a product rounded down
+        floor = max(floor, float(holds))
     if context_window is not None and fact in _IN_CONTEXT:
         # The input, the output and the reasoning of one call share the window: the rest of
         # the request as it is leaves this much (never below the workload's own value).
