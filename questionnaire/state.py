@@ -331,7 +331,7 @@ def _step_words(field: str, message: str, unknown_model: bool) -> str:
         if high is None:
             return f"must be {kind}at least {shown(low or 0)}"
         return f"must be {kind}between {shown(low or 0)} and {shown(high)}"
-    if message.startswith("list should have at least 1 item"):
+    if message.startswith("must have at least 1 item"):
         return "add at least one step (or switch off *Describe the calls as steps*)"
     if message.startswith("string should have at least 1 character") or message == "required field is missing":
         return "needs an answer"
