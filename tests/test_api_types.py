@@ -52,7 +52,7 @@ def assessment(profile: advisor.WorkloadProfile) -> advisor.Assessment:
         (lambda a, p, r: advisor.review([123]),
          "field 'paths': must be the path of a workload file or folder or a list of them (got a list holding a int)"),
         (lambda a, p, r: advisor.review([EXAMPLES / "chatbot.yaml"], decisions_dir=5),
-         "field 'decisions_dir': must be the path of the decisions folder (got int)"),
+         "field 'decisions_dir': must be the path of a decisions folder or a list of them (got int)"),
         (lambda a, p, r: advisor.render_review(None),
          "field 'r': must be a Review, as advisor.review(...) returns (got NoneType)"),
         (lambda a, p, r: advisor.verify(None),

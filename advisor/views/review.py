@@ -1258,7 +1258,8 @@ def review(
     ``ReviewRun(...).json()`` writes the JSON of a review too large to keep, a row at a time.
     """
     paths = check_paths(paths, "paths", "the path of a workload file or folder")
-    check_type(decisions_dir, (str, os.PathLike, type(None)), "decisions_dir", "the path of the decisions folder")
+    if decisions_dir is not None:
+        decisions_dir = check_paths(decisions_dir, "decisions_dir", "the path of a decisions folder")
     return ReviewRun(
         paths, rules=rules, decisions_dir=decisions_dir, price_date=price_date, progress=progress, recurse=recurse
     ).result()
