@@ -191,8 +191,10 @@ rules:
     rules = load_rules(rules_dir)
     # Limits that hold any volume: the only thing that changes at a billion requests is the contradiction.
     limits = RateLimits(rpm=10_000_000, input_tpm=100_000_000_000, output_tpm=100_000_000_000)
+    # Someone waits on the chain (the chain rule leaves a chain no one waits on, within its
+    # budget, to the other rules).
     profile = load_profile(ROOT / "examples/contract-risk-review.yaml").model_copy(
-        update={"chained_calls": 3, "rate_limits": limits}
+        update={"chained_calls": 3, "rate_limits": limits, "interaction": "request_response"}
     )
     before = assess(profile, rules, price_date=PRICE_DATE)
     assert before.recommendation == "async"
