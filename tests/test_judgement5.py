@@ -34,6 +34,42 @@ def excluded_by(a, mode: str) -> set[str]:
     return {rule for e in a.excluded if e.mode == mode for rule in e.rules}
 
 
+# -- F1: a weekly script's 2 a.m. burst does not make it a Batch API job ---------------------
+
+
+def test_a_weekly_script_stays_a_script_once_its_burst_over_the_limit_is_described():
+    plain = decide("Y10-weekly-analytics-narrative")
+    assert (plain.recommendation, plain.feasible) == ("sync", True)
+    # 200 requests in one minute, 2x the input TPM: the backlog drains 1 min after the peak,
+    # against a budget of 7 h. The rate limit decides nothing; a script that backs off is right.
+    a = decide("probe-Y10-peak200")
+    assert (a.recommendation, a.feasible) == ("sync", True)
+    assert a.facts["over_rate_limit"] is True and a.facts["drain_budget_ratio"] < 0.01
+    assert "cost-over-rate-limit" not in fired(a) and "cost-rate-limit-tight" not in fired(a)
+    assert "cost-peak-drains-within-budget" in fired(a)
+    assert "cost-batch-pays-its-way" in excluded_by(a, "batch")
+    assert a.decided_by[:2] == ["cost-batch-pays-its-way", "ux-simple-script"]
+    assert any(item.startswith("Back off on a 429 and honour its Retry-After") for item in a.checklist)
+
+
+def test_a_weekly_script_under_its_limit_at_80_percent_stays_a_script():
+    a = decide("probe-Y10-peak80")
+    assert a.facts["over_rate_limit"] is False and a.facts["drain_budget_ratio"] == 0
+    assert (a.recommendation, a.feasible) == ("sync", True)
+    assert "cost-rate-limit-tight" not in fired(a)
+
+
+def test_the_rate_limit_rules_still_count_where_the_backlog_takes_a_real_share_of_the_budget():
+    # The same burst against a 5-minute budget: 1 min of drain is a fifth of it.
+    short = decide("probe-Y10-peak200", latency_budget_s=300)
+    assert short.facts["drain_budget_ratio"] > 0.1
+    assert {"cost-over-rate-limit", "cost-rate-limit-tight"} <= fired(short)
+    assert "cost-peak-drains-within-budget" not in fired(short)
+    # Someone waiting at the limit: the penalties stand whatever the drain.
+    chat = decide("probe-Y10-peak200", interaction="chat", latency_budget_s=30, output_tokens=300)
+    assert {"cost-over-rate-limit", "cost-rate-limit-tight"} <= fired(chat)
+
+
 # -- F2: a fixed three-call chain no one waits on is not "unbounded" -------------------------
 
 
@@ -52,3 +88,14 @@ def test_a_chain_someone_waits_on_or_one_over_its_budget_still_goes_async():
     over = decide("probe-Y10-chain3", latency_budget_s=10)
     assert over.facts["within_budget"] is False
     assert "latency-chain-over-two" in fired(over)
+
+
+# -- F8: no "batch runs under its own limits" where there is no batch ------------------------
+
+
+def test_a_self_hosted_headline_does_not_promise_a_batch_api():
+    a = decide("Y20-selfhosted-log-narrative")
+    assert a.recommendation == "async"
+    assert "cost-batch-needs-a-batch-api" in excluded_by(a, "batch")
+    assert "and batch runs under its own limits" not in a.reason
+    assert a.reason.endswith("(and a Batch API, where the provider has one, runs under limits of its own).")

@@ -961,9 +961,12 @@ def test_a_record_written_before_thresholds_kept_not_and_any_still_holds(tmp_pat
     assert "latency-chain-over-two: [chained_calls gt 2, latency_budget_s lt 5]" in record.read_text()
     (result,) = verify([record], price_date=datetime.date.fromisoformat(PRICE_DATE))
     assert result.status == "holds"
-    # Only the one-hour line moved since (an hour is now "minutes to an hour", no batch): no
-    # rule whose thresholds sit under a not or an any reads back as moved.
+    # Only the one-hour line moved since (an hour is now "minutes to an hour", no batch), and
+    # the 70% line gained a condition (not where no one waits and the peak drains within a
+    # tenth of the budget): no rule whose thresholds sit under a not or an any reads back as
+    # moved without a change of its own.
     assert [c.rule for c in result.rule_changes] == [
+        "cost-rate-limit-tight",
         "latency-walked-away", "latency-overnight", "latency-batch-window-too-short", "latency-batch-completion-window",
     ]
 

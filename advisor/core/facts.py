@@ -205,6 +205,11 @@ _SPECS: tuple[FactSpec, ...] = (
     ),
     FactSpec("backlog_drains", "boolean", "the backlog a peak builds drains (the limits are above the average rate)"),
     FactSpec(
+        "drain_budget_ratio", "number",
+        "drain time / latency budget: the share of the budget the peak's backlog takes to work off (0 within the"
+        " limits; absent: it never drains)", "ratio",
+    ),
+    FactSpec(
         "async_workers_at_peak", "number", "workers an async design keeps busy at peak (Little's law, mean time)",
         "workers",
     ),

@@ -40,6 +40,11 @@ def _share(part: float, whole: float) -> float:
     return part / whole if whole > 0 else 0.0
 
 
+def _drain_ratio(capacity: Capacity, budget: float) -> float | None:
+    """The share of the budget a peak's backlog takes to drain (None: it never drains)."""
+    return None if capacity.drain_time_s is None else capacity.drain_time_s / budget
+
+
 def derive_facts(
     profile: WorkloadProfile,
     steps: tuple[WorkStep, ...],
@@ -102,6 +107,7 @@ def derive_facts(
         backlog_requests=capacity.backlog_requests,
         drain_time_s=capacity.drain_time_s,
         backlog_drains=capacity.drain_time_s is not None,
+        drain_budget_ratio=_drain_ratio(capacity, profile.latency_budget_s),
         async_workers_at_peak=capacity.async_workers_at_peak,
     )
     return facts
@@ -274,6 +280,7 @@ def resituate(base: Situation, ruleset: RuleSet, changes: Mapping[str, Any]) -> 
             facts = {
                 **base.facts, **profile_facts(profile, ruleset.waiting_interactions),
                 "within_budget": latency.within_budget, "budget_ratio": latency.budget_ratio,
+                "drain_budget_ratio": _drain_ratio(capacity, profile.latency_budget_s),
             }
             return Situation(
                 profile=profile, latency=latency, card=card, costs=costs, capacity=capacity,
