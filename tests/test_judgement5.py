@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from advisor import assess, load_rules
+from advisor.core.profile import WorkloadProfile
 
 from .conftest import PRICE_DATE
 
@@ -88,6 +89,30 @@ def test_a_chain_someone_waits_on_or_one_over_its_budget_still_goes_async():
     over = decide("probe-Y10-chain3", latency_budget_s=10)
     assert over.facts["within_budget"] is False
     assert "latency-chain-over-two" in fired(over)
+
+
+# -- F4: external_api is the customers of your own API, not an API you post to ---------------
+
+
+def test_a_bot_posting_to_githubs_api_is_not_told_about_its_public_api():
+    a = decide("Y17-pr-review-bot")
+    assert (a.recommendation, a.feasible) == ("async", True)
+    assert "downstream-public-api-lockin" not in fired(a)
+    assert "public API" not in a.reason
+    assert a.reason.startswith("With minutes to an hour")
+
+
+def test_a_public_api_whose_callers_wait_keeps_the_lock_in_argument_and_says_what_it_read():
+    a = decide("Y17-pr-review-bot", interaction="service_call", latency_budget_s=30)
+    assert "downstream-public-api-lockin" in fired(a)
+    (rule,) = [r for r in a.fired_rules if r.id == "downstream-public-api-lockin"]
+    assert rule.because.startswith("The answer is returned to external API customers while their call waits")
+
+
+def test_the_schema_says_what_external_api_means():
+    description = WorkloadProfile.model_json_schema()["properties"]["downstream"]["description"]
+    assert "external_api (the customers of your own API, who build on its contract;" in description
+    assert "someone else's API is a side effect" in description
 
 
 # -- F8: no "batch runs under its own limits" where there is no batch ------------------------

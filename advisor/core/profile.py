@@ -398,7 +398,8 @@ ANSWERS_TRACES_CANNOT_GIVE: dict[str, str] = {
     "interaction": "who waits for the answer, and how: chat, inline_edit, request_response, submit_and_notify, "
     "service_call or pipeline",
     "latency_budget_s": "the p95 time, in seconds, by which the result must be usable",
-    "downstream": "who consumes the output: own_ui, internal_service, external_api or compliance_critical",
+    "downstream": "who consumes the output: own_ui, internal_service, external_api (customers of your own API) or "
+    "compliance_critical",
 }
 
 
@@ -502,7 +503,13 @@ class WorkloadProfile(BaseModel):
     )
 
     # Failure and downstream
-    downstream: Downstream = Field(default="own_ui", description="who consumes the output")
+    downstream: Downstream = Field(
+        default="own_ui",
+        description="who consumes the output: own_ui (your product's own interface), internal_service (another "
+        "service of yours), external_api (the customers of your own API, who build on its contract; output posted "
+        "to someone else's API is a side effect, see side_effects) or compliance_critical (a financial, legal or "
+        "compliance system)",
+    )
     side_effects: SideEffects = Field(default="none", description="what repeating a request does")
     current_mode: Mode | None = Field(default=None, description="the mode it runs in today, if it runs")
 
