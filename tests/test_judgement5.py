@@ -115,6 +115,25 @@ def test_the_schema_says_what_external_api_means():
     assert "someone else's API is a side effect" in description
 
 
+# -- F6: inline JSON is parsed whole, so it is plain sync -------------------------------------
+
+
+def test_inline_json_that_fits_its_budget_is_plain_sync():
+    a = decide("probe-Y18-json-fits")
+    assert (a.recommendation, a.feasible) == ("sync", True)
+    assert "downstream-own-ui-fast-json" in fired(a) and "ux-conversation-streams" not in fired(a)
+
+
+def test_inline_json_type_ahead_over_its_budget_is_sync_not_feasible():
+    a = decide("Y18-typeahead-search")
+    assert (a.recommendation, a.feasible) == ("sync", False)
+
+
+def test_inline_text_still_streams():
+    a = decide("probe-Y18-json-fits", output_format="text")
+    assert a.recommendation == "streaming" and "ux-conversation-streams" in fired(a)
+
+
 # -- F8: no "batch runs under its own limits" where there is no batch ------------------------
 
 
