@@ -485,6 +485,7 @@ def _open_regular(path: Path, source: str) -> int:
 # time, a file of blank lines (a 100 KB gzip of 100 MB of them) would take minutes.
 _BLOCK_BYTES = 1 << 16
 _NOT_BLANK = re.compile(rb"[^ \t\n\r\x0b\x0c]")  # what bytes.strip() keeps
+_BLANK_BYTES = frozenset(b" \t\n\r\x0b\x0c")
 
 
 class _Bounded:
@@ -511,6 +512,13 @@ class _Bounded:
     def next_line(self) -> tuple[bytes, int]:
         """The next line holding more than whitespace (without the whitespace before it; b""
         at the end), and how many lines were read to reach it, that line included."""
+        # The usual case first: a line that starts where the last one ended, whole in the block.
+        at, ahead = self.at, self.ahead
+        if at < len(ahead) and ahead[at] not in _BLANK_BYTES:
+            end = ahead.find(b"\n", at)
+            if end >= 0:
+                self.at = end + 1
+                return ahead[at : end + 1], 1
         lines = 0
         while True:
             found = _NOT_BLANK.search(self.ahead, self.at)
