@@ -333,3 +333,11 @@ def test_a_feasible_verdict_on_a_stand_in_speed_says_so_under_the_verdict():
     measured = assess(parse_profile({**MINI_CHAT, "model": "gpt-4.1-mini"}), price_date=PRICE_DATE)
     assert measured.feasible and not measured.latency.stand_ins
     assert "assumed speed" not in render_text(measured) and "assumed speed" not in render_adr(measured, date=DATE)
+
+
+def test_a_build_that_pays_back_in_a_month_says_one_month():
+    """The CTO's second read: "its $8,000 build pays back in 1 months"."""
+    a = _assess("nightly-ticket-triage", requests_per_month=10_000_000)
+    assert (a.workload.current_mode, a.recommendation) == ("sync", "batch")
+    record = render_adr(a, date=DATE)
+    assert "pays back in 1 month." in record and "1 months" not in record

@@ -749,8 +749,9 @@ def _saving(a: Assessment) -> str | None:
     if build > 0.5 and running > 0:
         what = (f"its {money(build)} build" if other == today
                 else f"its build, {money(build)} more than {whom.split(',')[0]}'s,")
+        payback = math.ceil(build / running - 1e-9)
         said += (f", with its build amortised over {months} months: {what} pays back in"
-                 f" {math.ceil(build / running - 1e-9)} months")
+                 f" {payback} month{'' if payback == 1 else 's'}")
     return said
 
 
