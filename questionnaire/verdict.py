@@ -18,7 +18,6 @@ import streamlit as st
 from advisor.core.assessment import Assessment, misses_on_stand_in, not_feasible_label
 from advisor.core.capacity import Capacity
 from advisor.core.clock import today
-from advisor.core.errors import AdvisorError
 from advisor.core.profile import WorkloadProfile
 from advisor.core.provider import SHUTDOWN
 from advisor.views.adr import DEFAULT_DIR, record_title
@@ -42,7 +41,7 @@ from questionnaire import changes
 from questionnaire.contract import contract_latency
 from questionnaire.record import ADR_TEMPLATES, adr_text, record_people
 from questionnaire.session import try_change, undo_change
-from questionnaire.state import friendly, md
+from questionnaire.state import md
 from questionnaire.vocabulary import CONTRACT_WORDS, Words
 
 
@@ -261,30 +260,6 @@ def _download(a: Assessment, stale: bool, feasible: bool) -> None:
     with st.container(horizontal=True, vertical_alignment="center", gap="small", key="verdict_record"):
         _download_button(a, template, status, date, stale, people)
         st.caption(next_step(a, stale, feasible), width="stretch")
-    failed = st.session_state.pop(RECORD_FAILED, None)
-    if failed:
-        st.error(failed, icon=":material/error:")
-
-
-# What the last click on "Download decision record" could not write, for the card to say.
-RECORD_FAILED = "record_failed"
-
-
-def check_record(
-    a: Assessment, template: str, status: str, date: datetime.date, people: dict[str, list[str]]
-) -> None:
-    """On a click of the card's download: the record is written when the browser asks for it,
-    where a failure reaches nobody (Streamlit's own note under the button is gone in 5 s). The
-    click reruns the page, this first: it writes the record too and keeps why it failed."""
-    try:
-        adr_text(a, template, status, date, **people)
-    except AdvisorError as exc:
-        st.session_state[RECORD_FAILED] = f"The decision record could not be written: {friendly(exc)}"
-    except Exception as exc:  # a bug, or the code changed under a running server: said, not silent
-        st.session_state[RECORD_FAILED] = (
-            f"The decision record could not be written ({md(type(exc).__name__)}: {md(str(exc))}). Reload the page "
-            "and try again; if it fails again, `advisor adr` on the downloaded answers writes the same record."
-        )
 
 
 def _download_button(
@@ -296,8 +271,7 @@ def _download_button(
         file_name=f"{slug(record_title(a))}.md",
         mime="text/markdown",
         key="download_record",
-        on_click=check_record,
-        args=(a, template, status, date, people),
+        on_click="ignore",
         icon=":material/description:",
         type="primary",
         disabled=stale,
