@@ -152,13 +152,8 @@ class Pricing(BaseModel):
     @field_validator("cached_input_per_mtok")
     @classmethod
     def _cached_not_dearer(cls, value: float | None, info: ValidationInfo) -> float | None:
-        price = info.data.get("input_per_mtok")
-        if value is not None and price is not None and value > price:
-            raise ValueError(
-                f"must be at most input_per_mtok ({shown(price)} USD per 1M tokens): a cached read is never dearer "
-                f"than an uncached one (got {shown(value)})"
-            )
-        return value
+        return _not_above(value, info, "input_per_mtok", "USD per 1M tokens",
+                          "a cached read is never dearer than an uncached one")
 
 
 class RateLimits(BaseModel):
@@ -234,14 +229,18 @@ def _p95_not_below_p50(value: float | None, info: ValidationInfo) -> float | Non
     return value
 
 
-def _ttft_not_above_p95(value: float | None, info: ValidationInfo) -> float | None:
-    p95 = info.data.get("model_p95_s")
-    if value is not None and p95 is not None and value > p95:
-        raise ValueError(
-            f"must be at most model_p95_s ({shown(p95)} s): the first token comes before the call ends, so its "
-            f"p95 is never above the call's (got {shown(value)})"
-        )
+def _not_above(value: float | None, info: ValidationInfo, partner: str, unit: str, why: str) -> float | None:
+    """``value`` where it is at most the field ``partner`` (checked before it), else an error
+    naming the partner, its value and why the two cannot be so."""
+    bound = info.data.get(partner)
+    if value is not None and bound is not None and value > bound:
+        raise ValueError(f"must be at most {partner} ({shown(bound)} {unit}): {why} (got {shown(value)})")
     return value
+
+
+def _ttft_not_above_p95(value: float | None, info: ValidationInfo) -> float | None:
+    return _not_above(value, info, "model_p95_s", "s",
+                      "the first token comes before the call ends, so its p95 is never above the call's")
 
 
 class Step(BaseModel):

@@ -360,11 +360,6 @@ def retired_status(text: str) -> Retired | None:
     return "deprecated" if word.group(1).lower() == "deprecated" else "rejected"
 
 
-def is_retired(text: str) -> bool:
-    """Does the record say it is rejected or deprecated (no longer in force of itself)?"""
-    return retired_status(text) is not None
-
-
 def in_force_about(directory: str | Path, workload_file: str | os.PathLike[str]) -> list[int]:
     """The numbers of the advisor records in ``directory`` (not its subfolders) that are in force
     and name ``workload_file`` (the same file, whatever path reaches it): not superseded by a record

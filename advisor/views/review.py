@@ -368,9 +368,9 @@ class _Records:
                     "no such decisions folder" if problem == "no such folder" else problem,
                     source=str(directory), field="--decisions",
                 )
-        from advisor.records.folder import is_retired, read_record, record_number
+        from advisor.records.folder import read_record, record_number
         from advisor.records.inputs import read_inputs
-        from advisor.records.verify import NOT_A_RECORD, found_nothing, verify
+        from advisor.records.verify import NOT_A_RECORD, NOT_IN_FORCE, found_nothing, verify
         from advisor.records.workload import workload_path
 
         self.by_file: dict[str, list[DecisionLink]] = {}
@@ -411,7 +411,7 @@ class _Records:
                     number=record_number(path), path=str(path), matched_by="name" if recorded is None else "file",
                     status=result.status, note=_verify_note(result),
                 )
-                if result.status in ("superseded", "deprecated", "rejected") or is_retired(text):
+                if result.status in NOT_IN_FORCE:  # verify reads a record's own status too
                     self.retired.add(len(self.all))
                 self.all.append(link)
                 if recorded is None:
@@ -434,7 +434,9 @@ class _Records:
 
     def statuses(self) -> dict[str, int]:
         """How many records have each status, in verify's order of them."""
-        order = ("holds", "drifted", "inconsistent", "unverifiable", "superseded", "deprecated", "rejected")
+        from advisor.records.verify import CHECKED, NOT_IN_FORCE
+
+        order = (*CHECKED, *NOT_IN_FORCE)
         counts = {status: sum(link.status == status for link in self.all) for status in order}
         return {status: count for status, count in counts.items() if count}
 
@@ -459,7 +461,9 @@ def _verify_note(result: VerifyResult) -> str | None:
         ) or None
     if result.status == "inconsistent":
         return result.problems[0] if result.problems else result.message or None
-    if result.status in ("unverifiable", "superseded", "deprecated", "rejected"):
+    from advisor.records.verify import NOT_IN_FORCE
+
+    if result.status == "unverifiable" or result.status in NOT_IN_FORCE:
         return result.message or None
     if result.workload_file_state == "missing":
         return "its workload file is not there: checked from its own inputs"
