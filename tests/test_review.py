@@ -320,7 +320,7 @@ def test_review_risks_cite_their_documents_by_the_ids_the_assessment_gives(tmp_p
     # What was there stays, in its place; the map of the documents cited comes last.
     assert list(data) == ["advisor_version", "ruleset", "price_date", "decisions_dir", "decisions_dirs",
                           "decisions_dirs_without_records", "workloads", "summary", "errors", "skipped",
-                          "skipped_not_yaml", "unmatched_decisions", "sources"]
+                          "skipped_not_yaml", "unmatched_decisions", "several_records_in_force", "sources"]
     rows = {Path(w["file"]).name: w for w in data["workloads"]}
 
     def assessed(name: str) -> dict:

@@ -617,3 +617,65 @@ def test_adr_writes_a_second_record_about_a_file_and_names_the_one_in_force(tmp_
     shutil.copyfile(workload, root / "workloads" / "other.yaml")
     code_, _, err = run_cli(capsys, "adr", root / "workloads" / "other.yaml", "--dir", folder, *FIXED)
     assert code_ == 0 and err == ""
+
+
+def test_verify_and_review_say_two_records_in_force_about_one_file_and_how_to_retire_the_older(tmp_path, capsys):
+    root = repo(tmp_path / "repo")
+    workload, folder = root / "workloads" / "chat.yaml", root / "docs" / "decisions"
+    adr(capsys, workload, folder)  # 1, superseded by 2: not in force
+    adr(capsys, workload, folder, "--supersedes", "1")  # 2
+    adr(capsys, workload, folder, "--status", "deprecated")  # 3, retired by its own status
+    newest = adr(capsys, workload, folder)  # 4: 2 and 4 are in force
+    older = next(folder.glob("0002-*.md"))
+    shutil.copyfile(workload, root / "workloads" / "other.yaml")
+    adr(capsys, root / "workloads" / "other.yaml", folder)  # 5, alone about its file
+    said = (f"records 2 and 4 in {folder} are both in force about {workload}: retire the older, record 2: mark it"
+            " superseded by record 4 (MADR: 'status: superseded by ADR-0004' in its front matter; Nygard:"
+            " 'Superseded by ADR-0004' as its status), or set its status to deprecated")
+    code_, out, _ = run_verify(capsys, folder)
+    # Each record holds on its own: said, one line before the count, and CI is not failed for it.
+    assert code_ == 0 and out.splitlines()[-2:] == [
+        said, "3 records: 3 holds, 0 drifted, 0 inconsistent, 0 unverifiable; 1 superseded; 1 deprecated"
+    ]
+    code_, out, _ = run_verify(capsys, folder, "--format", "json")
+    assert code_ == 0 and json.loads(out)["several_records_in_force"] == [
+        {"workload_file": str(workload), "records": [str(older), str(newest)], "older": [str(older)], "fix": said}
+    ]
+    code_, out, _ = run_verify(capsys, folder, "--format", "github")
+    assert code_ == 0 and (f"::warning file={older},title=advisor verify%3A two records in force::{said}"
+                           in out.splitlines())
+    # The review says it under its count of the records, and in its JSON.
+    code_, out, _ = run_cli(capsys, "review", root / "workloads", "--decisions", folder, "--price-date", PRICE_DATE)
+    assert code_ == 0 and f"\n\nR{said[1:]}.\n" in out.replace("\\_", "_")  # (Markdown: "_" escaped)
+    code_, out, _ = run_cli(capsys, "review", root / "workloads", "--decisions", folder, "--format", "json",
+                            "--price-date", PRICE_DATE)
+    assert code_ == 0 and [s["older"] for s in json.loads(out)["several_records_in_force"]] == [[str(older)]]
+    # Marked superseded by the newest, as the line says, the older is retired and nothing is said.
+    edit(older, "status: proposed", "status: superseded by ADR-0004")
+    code_, out, _ = run_verify(capsys, folder)
+    assert code_ == 0 and f"{older}: superseded (superseded by record 4)" in out and "in force about" not in out
+    code_, out, _ = run_verify(capsys, folder, "--format", "json")
+    assert json.loads(out)["several_records_in_force"] == []
+
+
+def test_two_nygard_records_in_force_and_the_status_line_that_retires_the_older(tmp_path, capsys):
+    root = repo(tmp_path / "repo")
+    workload, folder = root / "workloads" / "chat.yaml", root / "docs" / "decisions"
+    older = adr(capsys, workload, folder, "--template", "nygard")
+    adr(capsys, workload, folder, "--template", "nygard")
+    code_, out, _ = run_verify(capsys, folder)
+    assert code_ == 0 and "'Superseded by ADR-0002' as its status" in out
+    edit(older, "## Status\n\nProposed\n", "## Status\n\nSuperseded by ADR-0002\n")
+    code_, out, _ = run_verify(capsys, folder)
+    assert code_ == 0 and f"{older}: superseded (superseded by record 2)" in out and "in force about" not in out
+
+
+def test_records_in_two_folders_about_one_file_are_said_and_deprecated_is_the_way_out(tmp_path, capsys):
+    root = repo(tmp_path / "repo")
+    workload = root / "workloads" / "chat.yaml"
+    first = adr(capsys, workload, root / "docs" / "decisions")
+    second = adr(capsys, workload, root / "services" / "chat" / "decisions")
+    code_, out, _ = run_verify(capsys, root / "docs", root / "services")
+    assert code_ == 0 and (f"{first} and {second} are both in force about {workload}: retire each one no longer"
+                           " meant (records in different folders cannot supersede each other): set its status to"
+                           " deprecated") in out

@@ -39,7 +39,8 @@ what it checks:
   values). Records written with your own rule set are verified with it: --rules DIR
   or ADVISOR_RULES (said first under each record when the ids differ). A record
   written with a template of your own has no stated text: only its inputs are
-  checked (said under it).
+  checked (said under it). Two or more records in force about one workload file
+  are said in one line, with how to retire the older; the exit status is theirs.
 
 examples:
   advisor verify                            # every record in docs/decisions, subfolders too

@@ -57,6 +57,7 @@ from advisor.core.situation import price_date_or_today
 from .folder import (
     DEFAULT_DIR,
     read_record,
+    record_number,
     retired_status,
     status_not_superseded,
     successor_about_another_workload,
@@ -850,6 +851,72 @@ def verify(
         else verify_one(item[0], ruleset, price_date, cost_tolerance=cost_tolerance, searched=item[1])
         for item in _expand(paths)
     ]
+
+
+
+class SeveralInForce(BaseModel):
+    """Two or more records in force (not superseded, deprecated or rejected) that name one workload
+    file: an inconsistency a team resolves by retiring all but one of them."""
+
+    model_config = _FROZEN
+    workload_file: str  # as a command run from the working folder names it
+    records: list[str]  # their paths, as verify gives them: by folder, then by number
+    # The older ones, to retire: every one but the highest number in their folder; empty where
+    # they lie in different folders (numbers of two folders say nothing of which is older).
+    older: list[str]
+    fix: str  # one line: the records, the file, and how to retire the older
+
+
+def _named(paths: Sequence[Path]) -> str:
+    """"records 4 and 5" (by number; a file name where it has none)."""
+    names = [f"{n}" if (n := record_number(p)) is not None else p.name for p in paths]
+    said = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"record{'s' if len(names) > 1 else ''} {said}"
+
+
+def several_in_force(results: Sequence[VerifyResult]) -> list[SeveralInForce]:
+    """Each workload file that two or more records in force name (the same file, whatever path
+    reaches it), with the records and how to retire the older: mark them superseded by the newest
+    (a record's status, MADR's front matter or Nygard's Status section), or deprecated. Not
+    ``advisor adr FILE --supersedes N``: that writes a third record and leaves two in force."""
+    by_file: dict[str, list[VerifyResult]] = {}
+    seen: set[str] = set()
+    for r in results:
+        if r.status not in CHECKED or r.workload_file is None:
+            continue
+        real = os.path.realpath(r.path)
+        if real in seen:
+            continue
+        seen.add(real)
+        by_file.setdefault(os.path.realpath(workload_path(r.path, r.workload_file)), []).append(r)
+    out = []
+    for group in by_file.values():
+        if len(group) < 2:
+            continue
+        paths = sorted((Path(r.path) for r in group), key=lambda p: (str(p.parent), record_number(p) or 0, p.name))
+        file = _workload_from_here(paths[0], group[0].workload_file or "")
+        folders = {os.path.realpath(p.parent) for p in paths}
+        if len(folders) == 1:
+            older, newest = paths[:-1], paths[-1]
+            number = record_number(newest)
+            ref = f"ADR-{number:04d}" if number is not None else newest.name
+            fix = (
+                f"{_named(paths)} in {paths[0].parent} are {'both' if len(paths) == 2 else 'all'} in force about"
+                f" {file}: retire the older, {_named(older)}: mark {'it' if len(older) == 1 else 'each'} superseded by"
+                f" {_named([newest])} (MADR: 'status: superseded by {ref}' in its front matter; Nygard:"
+                f" 'Superseded by {ref}' as its status), or set its status to deprecated"
+            )
+        else:
+            older = []
+            fix = (
+                f"{', '.join(map(str, paths[:-1]))} and {paths[-1]} are {'both' if len(paths) == 2 else 'all'} in"
+                f" force about {file}: retire each one no"
+                " longer meant (records in different folders cannot supersede each other): set its status to"
+                " deprecated"
+            )
+        out.append(SeveralInForce(workload_file=file, records=[str(p) for p in paths],
+                                  older=[str(p) for p in older], fix=fix))
+    return sorted(out, key=lambda s: s.workload_file)
 
 
 # A path given that does not exist: unverifiable (exit 2), but no record.

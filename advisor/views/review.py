@@ -111,6 +111,17 @@ class DecisionLink(BaseModel):
     note: str | None = None
 
 
+class SeveralRecordsInForce(BaseModel):
+    """A workload file that two or more records in force name (``advisor verify`` says the same:
+    advisor.records.verify.several_in_force): the records, the older ones, and how to retire them."""
+
+    model_config = _FROZEN
+    workload_file: str
+    records: list[str]
+    older: list[str]
+    fix: str
+
+
 class ReviewRow(BaseModel):
     model_config = _FROZEN
     name: str
@@ -292,6 +303,8 @@ class Review(BaseModel):
     # deprecated) that match no reviewed workload (the file they name was not reviewed, or,
     # naming none, no feature has their name).
     unmatched_decisions: list[DecisionLink] = []
+    # With decisions folders: each workload file that two or more of their records in force name.
+    several_records_in_force: list[SeveralRecordsInForce] = []
     # Every document a risk cites, once, by id (as an assessment's ``sources``); last in the
     # JSON, as it is known once every workload is.
     sources: dict[str, SourceInfo] = {}
@@ -370,7 +383,7 @@ class _Records:
                 )
         from advisor.records.folder import read_record, record_number
         from advisor.records.inputs import read_inputs
-        from advisor.records.verify import NOT_A_RECORD, NOT_IN_FORCE, found_nothing, verify
+        from advisor.records.verify import NOT_A_RECORD, NOT_IN_FORCE, found_nothing, several_in_force, verify
         from advisor.records.workload import workload_path
 
         self.by_file: dict[str, list[DecisionLink]] = {}
@@ -383,6 +396,7 @@ class _Records:
         self.read: list[Path] = []  # every Markdown file verify read there: a report never replaces one
         self.empty: list[str] = []  # the folders, as given, that hold no advisor record
         seen: set[str] = set()
+        every: list[VerifyResult] = []  # each record once, from every folder: for several_in_force
         for directory in directories:
             results = verify([directory], rules=ruleset, price_date=price_date)
             if found_nothing(results):
@@ -398,6 +412,7 @@ class _Records:
                 if real in seen:
                     continue  # reached from an earlier folder given (one inside another)
                 seen.add(real)
+                every.append(result)
                 try:
                     text = read_record(path)
                     inputs = read_inputs(text, str(path)) if text is not None else None
@@ -419,6 +434,7 @@ class _Records:
                 else:
                     self.by_file.setdefault(os.path.realpath(workload_path(path, recorded)), []).append(link)
         self.index = {id(link): i for i, link in enumerate(self.all)}
+        self.several = [SeveralRecordsInForce(**found.model_dump()) for found in several_in_force(every)]
 
     def links(self, file: str, name: str) -> list[DecisionLink]:
         """The records of the workload in ``file`` named ``name``: by the file they name, then,
@@ -1166,13 +1182,16 @@ class ReviewRun:
         result = Review(
             **self._head(), workloads=rows, summary=tally.summary(len(self.errors)), errors=self.errors,
             skipped=self.skipped, skipped_not_yaml=self.skipped_not_yaml, unmatched_decisions=self._unmatched(),
-            sources=tally.sources(),
+            several_records_in_force=self._several(), sources=tally.sources(),
         )
         result._rules = self.ruleset
         return result
 
     def _unmatched(self) -> list[DecisionLink]:
         return self.records.unmatched() if self.records is not None else []
+
+    def _several(self) -> list[SeveralRecordsInForce]:
+        return self.records.several if self.records is not None else []
 
     def json(self) -> Iterator[str]:
         """The review's JSON, as ``render_review(self.result(), "json")`` writes it, a row at a
@@ -1200,6 +1219,7 @@ class ReviewRun:
         yield ',\n  "skipped": ' + _json([s.model_dump(mode="json") for s in self.skipped], 1)
         yield ',\n  "skipped_not_yaml": ' + _json(self.skipped_not_yaml, 1)
         yield ',\n  "unmatched_decisions": ' + _json([d.model_dump(mode="json") for d in self._unmatched()], 1)
+        yield ',\n  "several_records_in_force": ' + _json([d.model_dump(mode="json") for d in self._several()], 1)
         sources = {key: info.model_dump(mode="json") for key, info in tally.sources().items()}
         yield ',\n  "sources": ' + _json(sources, 1)
         yield "\n}\n"
@@ -1227,7 +1247,7 @@ class ReviewRun:
             [dict(zip(_MOVE_FIELDS, move, strict=True)) for move in tally.sorted_moves()],
             [dict(zip(_RISK_FIELDS, risk, strict=True)) for risk in risks[:TOP_RISKS]], len(risks),
             [_decision_cell(d.model_dump(), base) for d in self._unmatched()], tally.sources(),
-            head["decisions_dirs_without_records"],
+            head["decisions_dirs_without_records"], [d.fix for d in self._several()],
         )
         del risks
         context["rows"] = lines
@@ -1383,7 +1403,7 @@ def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, 
         s.model_dump(exclude={"moves", "risks"}), [m.model_dump() for m in s.moves],
         [k.model_dump() for k in s.risks[:TOP_RISKS]], len(s.risks),
         [_decision_cell(d.model_dump(), base) for d in r.unmatched_decisions], r.sources,
-        r.decisions_dirs_without_records,
+        r.decisions_dirs_without_records, [d.fix for d in r.several_records_in_force],
     )
     context["rows"] = [_workload_line(row.model_dump(), base, decisions, r.rules) for row in r.workloads]
     why: dict[str, str] = {}
@@ -1410,6 +1430,7 @@ def _report_context(
     unmatched: Sequence[Markup] = (),
     sources: Mapping[str, SourceInfo] | None = None,
     empty_decisions: Sequence[str] = (),
+    several_in_force: Sequence[str] = (),
 ) -> dict[str, Any]:
     """What the template prints around the workloads' lines: ``totals`` are the summary's
     counts and amounts (``ReviewSummary`` data without its moves and risks), ``moves`` its
@@ -1491,6 +1512,8 @@ def _report_context(
                 "without": totals.get("features_without_record"),
                 "unmatched": len(unmatched),
                 "empty": list(empty_decisions),
+                # Two or more records in force about one workload file: each fix, a line.
+                "several": [fix[:1].upper() + fix[1:] for fix in several_in_force],
             },
             "unmatched": unmatched,
             "duplicates": totals.get("duplicate_names", [])[:DUPLICATES_SHOWN],

@@ -17,7 +17,15 @@ from typing import Any
 from advisor.core.files import HIDDEN_FOLDER
 from advisor.core.rules import RULES_ENV
 from advisor.core.terminal import printable
-from advisor.records.verify import CHECKED, NOT_A_RECORD, NOT_FOUND, NOT_IN_FORCE, VerifyResult, found_nothing
+from advisor.records.verify import (
+    CHECKED,
+    NOT_A_RECORD,
+    NOT_FOUND,
+    NOT_IN_FORCE,
+    VerifyResult,
+    found_nothing,
+    several_in_force,
+)
 from advisor.records.workload import change_line, shown_path
 
 from .formatting import money, percent
@@ -241,6 +249,9 @@ def format_verify(results: Sequence[VerifyResult], *, allow_empty: bool = False)
     for r in results:
         lines.append(headline(r))
         lines.extend(f"    {change}" for change in describe_changes(r))
+    # Two records in force about one workload file: each holds on its own, but a reader cannot
+    # tell which decision stands. Said, not failed (see several_in_force).
+    lines += [s.fix for s in several_in_force(results)]
     lines.append(summary(results, allow_empty=allow_empty))
     return "\n".join(printable(line) for line in lines) + "\n"
 
@@ -278,6 +289,10 @@ def format_github(results: Sequence[VerifyResult], *, allow_empty: bool = False)
                 where = f"file={_escape_property(r.path)}"
                 title = _escape_property(f"advisor verify: workload file {r.workload_file_state}")
                 lines.append(f"::warning {where},title={title}::{_escape_data(chr(10).join(notes))}")
+    for several in several_in_force(results):  # a warning on the record to retire (or the first)
+        where = f"file={_escape_property((several.older or several.records)[0])}"
+        title = _escape_property("advisor verify: two records in force")
+        lines.append(f"::warning {where},title={title}::{_escape_data(several.fix)}")
     if found_nothing(results) and not allow_empty:
         lines.append(f"::error title=advisor verify::{_escape_data(summary(results))}")
     lines.append(summary(results, allow_empty=allow_empty))
@@ -290,4 +305,6 @@ def verify_json(results: Sequence[VerifyResult], exit_code: int) -> dict[str, An
     return {
         "exit_code": exit_code,
         "records": [{**r.model_dump(mode="json"), "changes": describe_changes(r)} for r in results],
+        # Workload files that two or more records in force name: {workload_file, records, older, fix}.
+        "several_records_in_force": [s.model_dump(mode="json") for s in several_in_force(results)],
     }
