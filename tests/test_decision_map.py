@@ -217,7 +217,7 @@ def test_map_json(capsys):
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"x_fact", "y_fact", "x_values", "y_values", "cells", "feasible", "current"}
+    assert set(data) == {"x_fact", "y_fact", "x_values", "y_values", "cells", "feasible", "current", "raised_peaks"}
     assert [len(r) for r in data["feasible"]] == [len(r) for r in data["cells"]]
     assert data["current"] == {"x": 45.0, "y": 15000}
     assert data["y_values"] == [100, 10000, 1000000]

@@ -3,6 +3,7 @@ the assessment says so among its assumptions, which text, records and JSON show.
 
 from __future__ import annotations
 
+import csv
 import json
 from typing import Any
 
@@ -58,3 +59,28 @@ def test_text_json_and_the_record_show_it(capsys, tmp_path):
     code, _, _ = run_cli(capsys, "adr", workload, "--dir", tmp_path / "decisions", *date)
     (record,) = (tmp_path / "decisions").glob("*.md")
     assert code == 0 and f"- Peak: {SAID} (advisor default" in record.read_text(encoding="utf-8")
+
+
+def test_the_records_workload_sentence_states_the_peak_used(capsys, tmp_path):
+    workload = tmp_path / "query-intent.yaml"
+    workload.write_text(yaml.safe_dump({**QUERY_INTENT, "peak_requests_per_minute": 100}), encoding="utf-8")
+    code, _, _ = run_cli(capsys, "adr", workload, "--dir", tmp_path / "decisions", "--price-date", PRICE_DATE.isoformat())
+    (record,) = (tmp_path / "decisions").glob("*.md")
+    text = record.read_text(encoding="utf-8")
+    assert code == 0 and ("It makes 60,000,000 requests a month, peaking at 1,389 a minute, the month's average (the"
+                          " peak given, 100 a minute, is below it); each sends") in text
+    assert "peaking at 100 a minute" not in text
+
+
+def test_a_map_cell_evaluated_at_a_raised_peak_says_the_peak_used(capsys, tmp_path):
+    workload = tmp_path / "query-intent.yaml"
+    workload.write_text(yaml.safe_dump({**QUERY_INTENT, "peak_requests_per_minute": 4000}), encoding="utf-8")
+    axes = ["--x", "peak_requests_per_minute=100:4000:2", "--y", "requests_per_month=100000:60000000:2"]
+    code, out, _ = run_cli(capsys, "map", workload, *axes, "--price-date", PRICE_DATE.isoformat())
+    rows = list(csv.reader(out.splitlines()))
+    # 100 a minute at 60M requests a month is the map at the month's average, 1,389: the cell says so; at
+    # 100,000 a month (an average of 2.3) and at 4,000 a minute, the peak is as labelled.
+    assert code == 0 and rows[1][1:] == ["sync", "sync"]
+    assert rows[2][1:] == ["sync (peak raised to 1,389)", "sync"]
+    code, out, _ = run_cli(capsys, "map", workload, *axes, "--format", "json", "--price-date", PRICE_DATE.isoformat())
+    assert code == 0 and json.loads(out)["raised_peaks"] == [[None, None], [pytest.approx(60_000_000 / 43_200), None]]

@@ -34,7 +34,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "map",
         help="the recommended mode over a grid of two facts",
         description="Vary two facts of a workload over a grid and print the recommended mode at each point,"
-        " marked where it misses its contract: 'sync (not feasible)'.",
+        " marked where it misses its contract: 'sync (not feasible)', and where a peak given below the"
+        " month's average was raised to it: 'sync (peak raised to 1,389)'.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -125,9 +125,12 @@ def _workload_words(a: Assessment) -> list[str]:
     w, words = a.workload, a.rules.header.answers
     sentences = [words.interaction[w.interaction].sentence]
     peak = (
-        f", peaking at {count(w.peak_requests_per_minute)} a minute"
-        if w.peak_requests_per_minute is not None
-        else " (no peak rate given: the monthly average is used)"
+        " (no peak rate given: the monthly average is used)" if w.peak_requests_per_minute is None
+        # A peak given below the month's average is raised to it (docs/cost-model.md): the peak used is said.
+        else f", peaking at {count(w.average_requests_per_minute)} a minute, the month's average (the peak given,"
+        f" {count(w.peak_requests_per_minute)} a minute, is below it)"
+        if w.peak_requests_per_minute < w.average_requests_per_minute
+        else f", peaking at {count(w.peak_requests_per_minute)} a minute"
     )
     chain = ""
     if w.steps is None:
