@@ -566,10 +566,54 @@ def test_hostile_text_is_shown_literally_and_never_run(tmp_path, capsys, templat
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "Injected heading" not in "".join(re.findall(r"<h\d>.*?</h\d>", page))
     assert 'href="javascript' not in page
-    assert "{% if true %}rendered{% endif %} # Injected heading [click](javascript:alert(1)) | x" in visible_text(page)
+    # Its two paragraphs stay two (each escaped): the second's "#" is no heading.
+    assert "{% if true %}rendered{% endif %}\n# Injected heading [click](javascript:alert(1)) | x" in visible_text(page)
     # The exact inputs are kept verbatim for verify.
     inputs = read_inputs(text, str(path))
     assert inputs.workload.name == HOSTILE["name"] and inputs.workload.description == HOSTILE["description"]
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_descriptions_paragraphs_stay_paragraphs_each_escaped(tmp_path, capsys, template):
+    description = ("Agents draft a reply\nfrom the ticket.\n\n  \n# Then <b>a person</b> edits it [here](javascript:x)."
+                   "\n\n1. It is sent.")
+    data = {**HOSTILE, "name": "Reply draft", "description": description}
+    code_, out, err = run_cli(capsys, "adr", write_workload(tmp_path, data), "--dir", tmp_path / "d", "--template",
+                              template, *FIXED)
+    assert code_ == 0, err
+    record = Path(out.strip())
+    text = record.read_text(encoding="utf-8")
+    assert ("**Reply draft.** Agents draft a reply from the ticket.\n\n\\# Then &lt;b&gt;a person&lt;/b&gt; edits it"
+            " \\[here\\](javascript:x).\n\n1\\. It is sent. A person converses") in text
+    # Three paragraphs a reader sees as typed: no heading, no HTML, no link, no list.
+    shown = [visible_text(p) for p in re.findall(r"<p>(.*?)</p>", to_html(text), re.DOTALL)]
+    at = shown.index("Reply draft. Agents draft a reply from the ticket.")
+    assert shown[at + 1] == "# Then <b>a person</b> edits it [here](javascript:x)."
+    assert shown[at + 2].startswith("1. It is sent. A person converses")
+    page = to_html(text)
+    assert "<h1>Then" not in page and "<li>It is sent" not in page and 'href="javascript' not in page
+    code_, out, _ = run_cli(capsys, "verify", tmp_path / "d", "--price-date", PRICE_DATE)
+    assert code_ == 0 and "holds (streaming)" in out
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+@pytest.mark.parametrize("own_word", [
+    'Chosen option: "Batch API", because it is cheap.', "We will send it through a Batch API (`batch`, Batch API).",
+    "Superseded by ADR-0009", "**Chosen option: batch**",
+])
+def test_a_description_paragraph_that_reads_as_the_records_own_word_is_not_set_apart(
+    tmp_path, capsys, template, own_word
+):
+    # Set apart, it would be read as the record's decision (inconsistent) or a superseded mark.
+    data = {**HOSTILE, "name": "Reply draft", "description": f"Agents draft a reply.\n\nThey edit it.\n\n{own_word}"}
+    code_, out, err = run_cli(capsys, "adr", write_workload(tmp_path, data), "--dir", tmp_path / "d", "--template",
+                              template, *FIXED)
+    assert code_ == 0, err
+    shown = [visible_text(p) for p in re.findall(r"<p>(.*?)</p>", to_html(Path(out.strip()).read_text("utf-8")))]
+    at = shown.index("Reply draft. Agents draft a reply.")
+    assert shown[at + 1].startswith(f"They edit it. {own_word} A person converses")
+    code_, out, _ = run_cli(capsys, "verify", tmp_path / "d", "--price-date", PRICE_DATE)
+    assert code_ == 0 and "holds (streaming)" in out
 
 
 def test_a_queue_whose_peak_drains_after_the_budget_is_not_called_within_it():

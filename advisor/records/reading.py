@@ -176,6 +176,23 @@ def first_heading(lines: Iterable[Line]) -> Block | None:
     return next((line.block for line in lines if line.block.level == 1), None)
 
 
+# How a paragraph starts that a reader of a record takes as the record's own word: its decision
+# (verify's "Chosen option: ..." and "We will ... (`mode`"), a superseded mark (advisor.records.folder:
+# "Superseded by ADR-3", either spelling), advisor's signature ("Written by advisor ...",
+# "advisor-record: 2"). Matched loosely (any case, after any punctuation): a false match costs a
+# paragraph break, a missed one a record that no longer verifies.
+_OWN_WORD = re.compile(
+    r"^\W*(?:chosen\s+option|we\s+will|super[sc]eded\s+by|supersedes|written\s+by\s+advisor|advisor-record)",
+    re.IGNORECASE,
+)
+
+
+def reads_as_the_records_own(text: str) -> bool:
+    """Would a paragraph of free text (a description) that starts with ``text`` be read as
+    something the record says of itself? Such a paragraph is not set apart in a record."""
+    return _OWN_WORD.match(text) is not None
+
+
 def same_text(a: str, b: str) -> bool:
     """The same text to a reader: Unicode's canonical forms (NFC, NFD) of it are one."""
     return unicodedata.normalize("NFC", a) == unicodedata.normalize("NFC", b)

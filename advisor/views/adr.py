@@ -41,6 +41,7 @@ from advisor.core.validation import plain
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
 from advisor.records.folder import RecordLink, write_record
 from advisor.records.inputs import Statement, find_inputs, input_blocks, inputs_yaml
+from advisor.records.reading import reads_as_the_records_own
 from advisor.records.workload import changed_fields, recorded_path, workload_data
 
 from . import markdown
@@ -1005,6 +1006,11 @@ def record_context(
             },
         },
         "workload": a.workload.model_dump(mode="json"),
+        # The description's paragraphs, Markdown-escaped, a blank line between them (a paragraph a
+        # reader of the record would take as its own word, "Chosen option: ...", joins the one before).
+        "description": markdown.paragraphs(
+            a.workload.description, apart=lambda text: not reads_as_the_records_own(text)
+        ),
         "words": _workload_words(a),
         "drivers": _drivers(a),
         "axes_in_words": axes_in_words(len(a.axes)),

@@ -3,7 +3,8 @@
 A workload's name, a description, a model id or a rule's reason can hold anything:
 ``<script>``, ``[a link](javascript:...)``, ``| pipes |``, ``# headings``, ``{{ 7*7 }}``.
 ``inline`` makes any text render as exactly that text (CommonMark backslash escapes and
-HTML entities), on one line; ``cell`` also escapes the table-cell separator. ``fence``
+HTML entities), on one line; ``paragraphs`` does it for each paragraph of a text; ``cell``
+also escapes the table-cell separator. ``fence``
 picks a code fence that no content can close early. ``slug`` makes a file-name fragment
 that cannot leave its folder.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from markupsafe import Markup
 
@@ -52,6 +54,28 @@ def inline(value: object) -> Markup:
     parts.append(_escape_text(text[last:]))
     out = "".join(parts)
     return Markup(_BLOCK_START.sub(_escape_block_start, out, count=1))
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+
+
+def paragraphs(value: object, *, apart: Callable[[str], bool] = lambda text: True) -> Markup:
+    """Free text as Markdown paragraphs that render as itself: each paragraph (text between blank
+    lines) made ``inline``, one blank line between them; a single line break inside one is a
+    space. A paragraph for which ``apart(its text, whitespace collapsed)`` is false joins the one
+    before it, with a space (a record keeps apart none that would read as its own statement)."""
+    if value is None:
+        return Markup("")
+    kept: list[str] = []
+    for part in _BLANK_LINE.split(str(value)):
+        text = _WHITESPACE.sub(" ", part).strip()
+        if not text:
+            continue
+        if kept and not apart(text):
+            kept[-1] += " " + text
+        else:
+            kept.append(text)
+    return Markup("\n\n".join(str(inline(text)) for text in kept))
 
 
 def _escape_block_start(match: re.Match[str]) -> str:
