@@ -189,9 +189,13 @@ def test_a_workload_file_with_another_model_and_ten_times_the_traffic_drifts(cap
         {"field": "model", "recorded": "gpt-5.4", "current": "gpt-5.4-mini"},
     ]
     assert entry["changes"][0] == DRIFT.strip()
+    # On GitHub the annotation goes on the workload file's changed line, where the pull request shows
+    # the change (the record is often not in its diff), from the repository's top; it names the record.
     code_, out, _ = run_verify(capsys, record, "--format", "github")
-    assert code_ == 1 and out.startswith(f"::error file={record},line=")
-    assert DRIFT.strip() in out
+    assert code_ == 1 and out.startswith(
+        f"::error file=repo/workloads/chat.yaml,line=10,title=advisor verify%3A drifted::{headline(record, 'DRIFTED')}"
+    )
+    assert DRIFT.strip() in out and f"file={record}" not in out
 
 
 def test_a_workload_file_that_now_needs_another_mode_drifts_to_it(capsys, recorded):
@@ -222,7 +226,8 @@ def test_a_changed_workload_file_that_keeps_the_decision_and_costs_holds_with_a_
     ]
     code_, out, _ = run_verify(capsys, record, "--format", "github")
     assert code_ == 0
-    assert f"::warning file={record},title=advisor verify%3A workload file changed::the workload changed" in out
+    assert ("::warning file=repo/workloads/chat.yaml,line=5,title=advisor verify%3A workload file changed::"
+            f"{headline(record)}%0Athe workload changed") in out
 
 
 def test_a_workload_file_moved_away_is_noted_and_the_record_holds(capsys, recorded):
@@ -546,7 +551,7 @@ def test_a_budget_cut_below_the_first_token_drifts_though_the_mode_is_the_same(c
     assert f"not feasible as specified now: {reason}" in entry["changes"]
     code_, out, _ = run_verify(capsys, record, "--format", "github")
     annotation = next(line for line in out.splitlines() if line.startswith("::error "))
-    assert "title=advisor verify%3A drifted::DRIFTED (streaming still chosen, but not feasible" in annotation
+    assert f"title=advisor verify%3A drifted::{record}: DRIFTED (streaming still chosen, but not feasible" in annotation
     assert f"%0Anot feasible as specified now: {reason}" in annotation
 
 
@@ -679,3 +684,13 @@ def test_records_in_two_folders_about_one_file_are_said_and_deprecated_is_the_wa
     assert code_ == 0 and (f"{first} and {second} are both in force about {workload}: retire each one no longer"
                            " meant (records in different folders cannot supersede each other): set its status to"
                            " deprecated") in out
+
+
+def test_the_workload_files_annotation_is_named_from_the_top_of_the_records_repository(tmp_path, capsys):
+    # Wherever verify runs from: a pull request names its files from the repository's top.
+    workload = repo(tmp_path / "repo") / "workloads" / "chat.yaml"
+    record = adr(capsys, workload, tmp_path / "repo" / "docs" / "decisions")
+    (tmp_path / "repo" / ".git").mkdir()  # the repository is now repo/ (the record's path is inside it)
+    edit(workload, "requests_per_month: 400000", "requests_per_month: 4000000")
+    code_, out, _ = run_verify(capsys, record, "--format", "github")
+    assert code_ == 1 and out.startswith("::error file=workloads/chat.yaml,line=10,")

@@ -69,7 +69,15 @@ from .folder import (
 )
 from .inputs import RecordInputs, RecordStamp, claims_advisor, fences, input_blocks, read_inputs, rule_thresholds
 from .reading import Block, first_heading, rendered, same_text, visible_blocks, visible_lines
-from .workload import changed_fields, compared_data, shown_path, within_bound, workload_bound, workload_path
+from .workload import (
+    changed_fields,
+    compared_data,
+    shown_path,
+    within_bound,
+    work_tree,
+    workload_bound,
+    workload_path,
+)
 
 VerifyStatus = Literal[
     "holds", "drifted", "inconsistent", "unverifiable", "superseded", "deprecated", "rejected", "skipped"
@@ -481,6 +489,33 @@ def next_step(
         parts += ["--rules", shlex.quote(_from_here(ruleset.path))]
     number = _NUMBERED.match(path.name)
     return " ".join([*parts, "--supersedes", number.group(1) if number else "N"])
+
+
+_KEY = re.compile(r"^([A-Za-z_]\w*)")
+
+
+def changed_workload_file(r: VerifyResult) -> tuple[str, int | None] | None:
+    """Where a change to the workload file a record names is seen in a pull request: the file, as
+    a path from the top of the repository that holds the record (a pull request's paths; with no
+    repository, from the working folder), and the line of the first changed field's top-level key
+    (None where the file writes it otherwise, as a flow mapping). None when the file did not
+    change, or does not lie there: no path an annotation could name."""
+    if r.workload_file is None or r.workload_file_state != "changed":
+        return None
+    here = str(work_tree(os.path.dirname(os.path.realpath(r.path))) or os.path.realpath(os.getcwd()))
+    where = workload_path(r.path, r.workload_file)
+    if not within_bound(where, here):
+        return None
+    line = None
+    key = _KEY.match(r.workload_changes[0].field) if r.workload_changes else None
+    if key is not None:
+        try:
+            with open(where, encoding="utf-8", errors="replace") as text:
+                starts = re.compile(rf"^['\"]?{re.escape(key.group(1))}['\"]?\s*:")
+                line = next((n for n, row in enumerate(text, 1) if starts.match(row)), None)
+        except OSError:
+            pass
+    return Path(os.path.relpath(where, here)).as_posix(), line
 
 
 # Under a record whose own status retires it (deprecated, rejected).

@@ -5,6 +5,8 @@ log, where every record that does not hold becomes an error annotation on its fi
 line (``::error file=...,line=...::``), shown inline on the pull request, and a record
 whose model is being retired a warning (``::warning file=...::``), before the day it fails;
 so is a record that holds though its workload file is not there or holds another workload.
+A record judged against its changed workload file is annotated on that file, at the changed
+field's line, naming the record: the pull request changed the file, often not the record.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from advisor.records.verify import (
     NOT_FOUND,
     NOT_IN_FORCE,
     VerifyResult,
+    changed_workload_file,
     found_nothing,
     several_in_force,
 )
@@ -271,12 +274,17 @@ def format_github(results: Sequence[VerifyResult], *, allow_empty: bool = False)
     lines = []
     for r in results:
         changes = describe_changes(r)
+        # A record judged against its changed workload file: the annotation goes where the pull
+        # request changed it (the record is often not in the diff), and names the record.
+        changed = changed_workload_file(r) if r.status in ("drifted", "holds") else None
         if r.status in ("drifted", "inconsistent", "unverifiable"):
-            where = f"file={_escape_property(r.path)}"
-            if r.line is not None:
-                where += f",line={r.line}"
+            where, line = (r.path, r.line) if changed is None else changed
+            where = f"file={_escape_property(where)}"
+            if line is not None:
+                where += f",line={line}"
             title = _escape_property(f"advisor verify: {r.status}")
-            message = "\n".join([headline(r).removeprefix(f"{r.path}: "), *changes])
+            head = headline(r) if changed is not None else headline(r).removeprefix(f"{r.path}: ")
+            message = "\n".join([head, *changes])
             lines.append(f"::error {where},title={title}::{_escape_data(message)}")
         else:
             lines.append(headline(r))
@@ -286,7 +294,10 @@ def format_github(results: Sequence[VerifyResult], *, allow_empty: bool = False)
                 lines.append(f"::warning {where},title={title}::{_escape_data(f'{RETIRING}: {shutdown}')}")
             if r.status == "holds" and (notes := workload_file_notes(r)):
                 # Not there, or another workload than recorded: the record holds, but on what?
-                where = f"file={_escape_property(r.path)}"
+                where = f"file={_escape_property(r.path if changed is None else changed[0])}"
+                if changed is not None:  # on the workload file: which record it is about
+                    where += f",line={changed[1]}" if changed[1] is not None else ""
+                    notes = [headline(r), *notes]
                 title = _escape_property(f"advisor verify: workload file {r.workload_file_state}")
                 lines.append(f"::warning {where},title={title}::{_escape_data(chr(10).join(notes))}")
     for several in several_in_force(results):  # a warning on the record to retire (or the first)
