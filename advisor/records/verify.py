@@ -28,7 +28,9 @@ said as a record advisor did not write) is ``superseded`` (no longer in force, n
 so is a record whose own status says ``deprecated`` or ``rejected`` (MADR's front matter,
 Nygard's Status section), which gets that status. Exit 0 when every record holds, 1 when any
 drifted or is inconsistent, 2 when any is unverifiable, a path does not exist, or no advisor
-record was found (unless ``allow_empty``). advisor.views.verify words the results.
+record was found (unless ``allow_empty``). Two or more records in force that name one workload
+file (``several_in_force``) are said, not failed: each is judged on its own. advisor.views.verify
+words the results.
 """
 
 from __future__ import annotations
