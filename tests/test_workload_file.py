@@ -680,10 +680,10 @@ def test_records_in_two_folders_about_one_file_are_said_and_deprecated_is_the_wa
     workload = root / "workloads" / "chat.yaml"
     first = adr(capsys, workload, root / "docs" / "decisions")
     second = adr(capsys, workload, root / "services" / "chat" / "decisions")
-    code_, out, _ = run_verify(capsys, root / "docs", root / "services")
+    code_, out, _ = run_verify(capsys, root / "services", root / "docs")  # (the later folder first)
     assert code_ == 0 and (f"{first} and {second} are both in force about {workload}: retire each one no longer"
-                           " meant (records in different folders cannot supersede each other): set its status to"
-                           " deprecated") in out
+                           " meant (records in different folders, or not numbered, cannot supersede each other): set"
+                           " its status to deprecated") in out
 
 
 def test_the_workload_files_annotation_is_named_from_the_top_of_the_records_repository(tmp_path, capsys):

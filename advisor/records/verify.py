@@ -890,7 +890,6 @@ def verify(
     ]
 
 
-
 class SeveralInForce(BaseModel):
     """Two or more records in force (not superseded, deprecated or rejected) that name one workload
     file: an inconsistency a team resolves by retiring all but one of them."""
@@ -899,7 +898,8 @@ class SeveralInForce(BaseModel):
     workload_file: str  # as a command run from the working folder names it
     records: list[str]  # their paths, as verify gives them: by folder, then by number
     # The older ones, to retire: every one but the highest number in their folder; empty where
-    # they lie in different folders (numbers of two folders say nothing of which is older).
+    # they lie in different folders (numbers of two folders say nothing of which is older), or
+    # one has no number.
     older: list[str]
     fix: str  # one line: the records, the file, and how to retire the older
 
@@ -930,13 +930,13 @@ def several_in_force(results: Sequence[VerifyResult]) -> list[SeveralInForce]:
     for group in by_file.values():
         if len(group) < 2:
             continue
-        paths = sorted((Path(r.path) for r in group), key=lambda p: (str(p.parent), record_number(p) or 0, p.name))
+        group = sorted(group, key=lambda r: (str(Path(r.path).parent), record_number(r.path) or 0, r.path))
+        paths = [Path(r.path) for r in group]
         file = _workload_from_here(paths[0], group[0].workload_file or "")
-        folders = {os.path.realpath(p.parent) for p in paths}
-        if len(folders) == 1:
+        # One folder, numbered: the newest is the highest number, and the others can name it.
+        if len({os.path.realpath(p.parent) for p in paths}) == 1 and all(record_number(p) for p in paths):
             older, newest = paths[:-1], paths[-1]
-            number = record_number(newest)
-            ref = f"ADR-{number:04d}" if number is not None else newest.name
+            ref = f"ADR-{record_number(newest) or 0:04d}"
             fix = (
                 f"{_named(paths)} in {paths[0].parent} are {'both' if len(paths) == 2 else 'all'} in force about"
                 f" {file}: retire the older, {_named(older)}: mark {'it' if len(older) == 1 else 'each'} superseded by"
@@ -948,8 +948,8 @@ def several_in_force(results: Sequence[VerifyResult]) -> list[SeveralInForce]:
             fix = (
                 f"{', '.join(map(str, paths[:-1]))} and {paths[-1]} are {'both' if len(paths) == 2 else 'all'} in"
                 f" force about {file}: retire each one no"
-                " longer meant (records in different folders cannot supersede each other): set its status to"
-                " deprecated"
+                " longer meant (records in different folders, or not numbered, cannot supersede each other): set"
+                " its status to deprecated"
             )
         out.append(SeveralInForce(workload_file=file, records=[str(p) for p in paths],
                                   older=[str(p) for p in older], fix=fix))
