@@ -68,6 +68,31 @@ def test_migration_advice_comes_from_the_rule_set(tmp_path):
     assert "Treat the UX redesign as part of the migration" in default  # a person clicks and waits
 
 
+def test_a_risk_is_said_only_for_the_workloads_its_when_names_wherever_risks_are_shown(tmp_path):
+    """One selection for the assessment's risks (its JSON, the questionnaire's Risks tab), the
+    record's consequences and another option's main risk in the record."""
+    source = "004_5230b8ac56ced4ba.txt § What sync is actually bad at"
+    risks = [
+        {"when": {"interaction": "pipeline"}, "risk": "Only a pipeline's.", "mitigation": "Watch it.",
+         "source": source},
+        {"risk": "Everyone's.", "mitigation": "Watch it too.", "source": source},
+    ]
+    acme = load_rules(extending(tmp_path, modes={"sync": {"risks": risks}}))
+    cron = assess(load_profile(EXAMPLES / "monthly-cron-report.yaml"), acme, price_date=PRICE_DATE, what_if=False)
+    assert cron.recommendation == "sync"
+    assert [r["risk"] for r in cron.model_dump(mode="json")["risks"]] == ["Only a pipeline's.", "Everyone's."]
+    assert "- Bad, because of a risk: only a pipeline's. Mitigation: Watch it." in render_adr(cron, date=PRICE_DATE)
+    reply = assess(load_profile(EXAMPLES / "support-reply-draft.yaml"), acme, price_date=PRICE_DATE, what_if=False)
+    assert reply.recommendation == "sync"
+    assert [r["risk"] for r in reply.model_dump(mode="json")["risks"]] == ["Everyone's."]
+    assert "pipeline's" not in render_adr(reply, date=PRICE_DATE)
+    # Where sync is an option, not the choice, its main risk is the first said for the workload.
+    triage = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), acme, price_date=PRICE_DATE, what_if=False)
+    assert "- Bad, because of its main risk: Only a pipeline's." in render_adr(triage, date=PRICE_DATE)
+    chat = assess(load_profile(EXAMPLES / "chatbot.yaml"), acme, price_date=PRICE_DATE, what_if=False)
+    assert "- Bad, because of its main risk: Everyone's." in render_adr(chat, date=PRICE_DATE)
+
+
 def test_confirmation_metrics_come_from_the_rule_set_with_the_workloads_figures(tmp_path):
     watch = ["Queue age stays under {budget}; today's estimate is {monthly_cost} a month."]
     acme = load_rules(extending(tmp_path, modes={"async": {"confirmation": watch}}))
@@ -118,6 +143,21 @@ def test_the_record_counts_the_axes_of_its_rule_set(tmp_path):
         ({"modes": {"sync": {"confirmation": ["Watch {latency}"]}}}, "modes.sync.confirmation: unknown figure {latency}"),
         ({"migration": {"steps": [{"text": "Go to {target}"}]}}, "migration.steps.0.text: unknown figure {target}"),
         ({"migration": {"steps": [{"when": {"to": "fax"}, "text": "x"}]}}, "migration.steps.0.when.to.0"),
+        # The keys as written: a step's `from`, not the Python name behind it.
+        ({"migration": {"steps": [{"when": {"form": "sync"}, "text": "x"}]}},
+         "migration.steps.0.when.form: unknown key; did you mean 'from'? allowed keys: from, to,"),
+        # A risk's `when` reads the workload's answers, not the move.
+        (
+            {"modes": {"async": {"risks": [{"when": {"to": "batch"}, "risk": "r", "mitigation": "m",
+                                            "source": "004_5230b8ac56ced4ba.txt"}]}}},
+            "modes.async.risks.0.when.to: unknown key; allowed keys: interaction, side_effects, downstream,"
+            " output_format",
+        ),
+        (
+            {"modes": {"sync": {"risks": [{"when": {"interaction": ["chat", "phone"]}, "risk": "r", "mitigation": "m",
+                                           "source": "004_5230b8ac56ced4ba.txt"}]}}},
+            "modes.sync.risks.0.when.interaction.1: must be one of 'chat', 'inline_edit'",
+        ),
         ({"answers": {"interaction": {"chat": {"someone_waiting": "yes"}}}}, "answers.interaction.chat.someone_waiting"),
         (
             {"review_risks": [{"kind": "k", "label": "l", "none": "n", "detail": "d",

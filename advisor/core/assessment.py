@@ -31,6 +31,7 @@ from .errors import InputError
 from .figures import count
 from .latency import LatencyEstimate
 from .levers import Lever, find_levers
+from .policy import answers_of
 from .prices import RateSet
 from .probe import ModeProbe
 from .profile import MODES, Mode, WorkloadProfile, parse_profile
@@ -294,6 +295,13 @@ class Assessment(BaseModel):
     def rank_of(self, mode: str) -> ModeRank:
         return next(r for r in self.ranking if r.mode == mode)
 
+    def risks_of(self, mode: Mode) -> tuple[Risk, ...]:
+        """The risks of any mode said for this workload, chosen as ``risks`` is for the
+        recommended one (the record names another option's main risk from them)."""
+        if mode == self.recommendation:
+            return tuple(self.risks)
+        return _shared(self.rules).risks(mode, self.latency.calls > 1, answers_of(self.workload))
+
 
 # -- the one call -------------------------------------------------------------------
 
@@ -424,7 +432,7 @@ def build_assessment(
             "steps": list(pricing.steps),
         },
         "capacity": situation.capacity,
-        "risks": shared.risks(winner, situation.latency.calls > 1),
+        "risks": shared.risks(winner, situation.latency.calls > 1, answers_of(situation.profile)),
         "checklist": checklist,
         # Measured figures say so first: "measured from N traces between A and B".
         "assumptions": [
@@ -490,7 +498,7 @@ class _Shared:
         self.ruleset = ruleset
         self.info = RuleSetInfo(id=ruleset.id, version=ruleset.version, hash=ruleset.content_hash)
         self._fired: dict[str, FiredRule] = {}
-        self._risks: dict[tuple[Mode, bool], tuple[Risk, ...]] = {}
+        self._risks: dict[tuple[Any, ...], tuple[Risk, ...]] = {}
         self._axes: dict[tuple[float, ...], tuple[AxisInfo, ...]] = {}
         # Rankings and exclusions repeat from workload to workload (the same rules fired, the
         # same numbers): one instance each, up to a bound.
@@ -517,13 +525,15 @@ class _Shared:
             )
         return made
 
-    def risks(self, mode: Mode, chained: bool = False) -> tuple[Risk, ...]:
-        """The mode's risks, as they read for a request of one call or a chain of several."""
-        made = self._risks.get((mode, chained))
+    def risks(self, mode: Mode, chained: bool, answers: Mapping[str, str]) -> tuple[Risk, ...]:
+        """The mode's risks said for a workload with these answers (the rule set's ``when``),
+        as they read for a request of one call or a chain of several."""
+        key = (mode, chained, *answers.values())
+        made = self._risks.get(key)
         if made is None:
-            made = self._risks[(mode, chained)] = tuple(
+            made = self._risks[key] = tuple(
                 Risk(risk=risk, mitigation=mitigation, source=r.source, source_ids=self.cited(r.source))
-                for r in self.ruleset.header.modes[mode].risks
+                for r in self.ruleset.header.modes[mode].risks_for(answers)
                 for risk, mitigation in [r.said(chained)]
             )
         return made

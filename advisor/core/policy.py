@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from .conditions import ConditionError, compile_condition, fact_spec
-from .profile import Downstream, Interaction, Mode, OutputFormat, SideEffects
+from .profile import Downstream, Interaction, Mode, OutputFormat, SideEffects, WorkloadProfile
 
 Contract = Literal["synchronous", "asynchronous"]
 
@@ -78,13 +78,54 @@ def _names_only(text: str, allowed: frozenset[str]) -> str:
 # -- modes ---------------------------------------------------------------------------------
 
 
+class _Condition(BaseModel):
+    """A condition on a workload's answers (and, for a migration step, on the move): every key
+    given matches (a list: any of it); no key, always. The one matcher of risks and migration
+    steps, so that both read the answers the same way."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True, defer_build=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    def matches(self, values: Mapping[str, str]) -> bool:
+        """``values`` holds the workload's answers (and, for a move, from, to and the contracts)."""
+        for name, field in type(self).model_fields.items():
+            allowed = getattr(self, name)
+            if allowed is not None and values[field.alias or name] not in allowed:
+                return False
+        return True
+
+
+class AnswerCondition(_Condition):
+    """When a mode's risk applies: the workload's answers, in the words of the migration steps."""
+
+    interaction: list[Interaction] | None = None
+    side_effects: list[SideEffects] | None = None
+    downstream: list[Downstream] | None = None
+    output_format: list[OutputFormat] | None = None
+
+
+def answers_of(workload: WorkloadProfile) -> dict[str, str]:
+    """The answers a risk's or a migration step's ``when`` reads, from a workload profile."""
+    return {
+        "interaction": workload.interaction, "side_effects": workload.side_effects,
+        "downstream": workload.downstream, "output_format": workload.output_format,
+    }
+
+
 class RiskSpec(BaseModel):
     """A risk of a mode and its mitigation; ``chained_risk`` and ``chained_mitigation``, where
     given, are said instead for a request of more than one model call in sequence (a chain or
-    steps), so that a one-call workload is not told of dependent steps it does not have."""
+    steps), so that a one-call workload is not told of dependent steps it does not have.
+    ``when``: the workloads it is said for (a pipeline has no endpoint to version, nor a
+    person to notify); without it, every workload."""
 
     model_config = _STRICT
 
+    when: AnswerCondition = AnswerCondition()
     risk: str = Field(min_length=1)
     mitigation: str = Field(min_length=1)
     source: str = Field(min_length=1)
@@ -172,6 +213,10 @@ class ModeSpec(BaseModel):
     def _figures(cls, value: list[str | WatchSpec]) -> list[str | WatchSpec]:
         return [_names_only(item, CONFIRMATION_FIGURES) if isinstance(item, str) else item for item in value]
 
+    def risks_for(self, answers: Mapping[str, str]) -> list[RiskSpec]:
+        """The risks said for a workload with these answers (``answers_of``), in the rule set's order."""
+        return [risk for risk in self.risks if risk.when.matches(answers)]
+
     def watch(
         self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False, stand_in: bool = False
     ) -> list[str]:
@@ -233,10 +278,8 @@ class Answers(BaseModel):
 # -- migration -----------------------------------------------------------------------------
 
 
-class MoveCondition(BaseModel):
+class MoveCondition(_Condition):
     """When a migration step applies: every key given matches the move (a list: any of it)."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True, defer_build=True)
 
     from_: list[Mode] | None = Field(default=None, alias="from")
     to: list[Mode] | None = None
@@ -247,25 +290,16 @@ class MoveCondition(BaseModel):
     downstream: list[Downstream] | None = None
     output_format: list[OutputFormat] | None = None
 
-    @field_validator("*", mode="before")
-    @classmethod
-    def _one_or_many(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else value
-
-    def matches(self, move: Mapping[str, str]) -> bool:
-        """``move`` holds from, to, from_contract, to_contract and the workload's answers."""
-        for name, field in type(self).model_fields.items():
-            allowed = getattr(self, name)
-            if allowed is not None and move[field.alias or name] not in allowed:
-                return False
-        return True
-
 
 class MigrationStep(BaseModel):
+    """A step of the move; ``source``: the document it comes from where that is not the
+    migration's own (a step for a scheduled job draws on the batch pipeline's seed)."""
+
     model_config = _STRICT
 
     when: MoveCondition = MoveCondition()
     text: str = Field(min_length=1)
+    source: str | None = Field(default=None, min_length=1)
 
     @field_validator("text")
     @classmethod
@@ -283,6 +317,11 @@ class Migration(BaseModel):
 
     def steps_for(self, move: Mapping[str, str]) -> list[str]:
         return [fill(step.text, move) for step in self.steps if step.when.matches(move)]
+
+    def sources_for(self, move: Mapping[str, str]) -> list[str]:
+        """The documents the steps for this move come from: the migration's, then each step's own."""
+        own = [step.source for step in self.steps if step.source is not None and step.when.matches(move)]
+        return [self.source, *own]
 
 
 # -- the review's risks --------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Callable
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -74,12 +74,15 @@ def closest(word: str, candidates: list[str], *, n: int = 1, cutoff: float = 0.6
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The (nested) model a location points into (None where it leaves the models)."""
     current: type[BaseModel] = model
+    keyed = False  # the last field maps keys to models (a rule set's modes): the next part is a key
     for part in loc[:-1]:
-        if isinstance(part, int):  # an item of a list of models: the same model
+        if isinstance(part, int) or keyed:  # an item of a list or a mapping of models: the same model
+            keyed = False
             continue
         field = current.model_fields.get(str(part))
         if field is None:
             return None
+        keyed = get_origin(field.annotation) is dict
         for candidate in (field.annotation, *get_args(field.annotation),
                           *(inner for arg in get_args(field.annotation) for inner in get_args(arg))):
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
@@ -91,9 +94,10 @@ def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] |
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
-    """Field names of the (nested) model the location points into."""
+    """Keys of the (nested) model the location points into, as they are written (a field's alias:
+    a migration step's ``from``, not ``from_``)."""
     current = _model_at(model, loc)
-    return list(current.model_fields) if current is not None else []
+    return [field.alias or name for name, field in current.model_fields.items()] if current is not None else []
 
 
 # The bounds a field can have (Field(ge=...) and the rest: annotated_types' Ge, Gt, Le, Lt,

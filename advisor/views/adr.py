@@ -34,7 +34,7 @@ from advisor.core.conditions import condition_facts
 from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError, check_type
 from advisor.core.levers import Lever
-from advisor.core.policy import fill
+from advisor.core.policy import answers_of, fill
 from advisor.core.profile import MODES, WATCHED, Mode, check_name, load_profile
 from advisor.core.provider import SHUTDOWN, batch_usually_in_time, batch_window_words
 from advisor.core.validation import plain
@@ -618,7 +618,7 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     # Its main risk: a risk belongs to an option that can be chosen, so a ruled-out one has none
     # (the rule that rules it out is the argument). The chosen option's risks are its
     # consequences, each with its mitigation.
-    risks = modes[mode].risks
+    risks = a.risks_of(mode)
     risk = (markdown.inline(first_sentence(risks[0].risk))
             if mode != a.recommendation and not ruled_out and risks else None)
     rank = a.rank_of(mode)
@@ -703,15 +703,15 @@ def _migration(a: Assessment) -> dict[str, Any] | None:
         return None
     move = {
         "from": old, "to": new, "from_contract": header.modes[old].contract, "to_contract": header.modes[new].contract,
-        "interaction": w.interaction, "side_effects": w.side_effects, "downstream": w.downstream,
-        "output_format": w.output_format,
+        **answers_of(w),
     }
     steps = header.migration.steps_for(move)
     effect = move_in_words(a)
     if effect is not None:
         steps.append(f"Expected effect on the monthly bill: {effect}.")
     return {"from": old, "from_phrase": header.modes[old].phrase, "to": new, "to_phrase": header.modes[new].phrase,
-            "steps": steps, "source": cite(header.migration.source, header.sources)}
+            "steps": steps, "source": cite(header.migration.source, header.sources),
+            "sources": header.migration.sources_for(move)}
 
 
 def _saving(a: Assessment) -> str | None:
@@ -984,6 +984,7 @@ def record_context(
     crowd = {"decision_makers": decision_makers or [], "consulted": consulted or [], "informed": informed or []}
     cases = [_case(a, r.mode) for r in a.ranking]
     levers_shown = _levers_shown(a)
+    migration = _migration(a)
     key_assumptions = _key_assumptions(a)
     # The same, each a sentence: the shipped templates list them, one bullet each.
     assumption_sentences = [f"{x[0].upper()}{x[1:]}." for x in key_assumptions]
@@ -1083,7 +1084,7 @@ def record_context(
               for r in a.risks),
         ],
         "checklist": list(a.checklist),
-        "migration": _migration(a),
+        "migration": migration,
         "confirmation": _confirmation(a),
         "what_would_change": [c.model_dump(mode="json") for c in a.what_would_change],
         # The levers (what would make it feasible or cheaper) beside the decision; the what-ifs
@@ -1125,7 +1126,7 @@ def record_context(
         "sources": cited_titles(
             [r.source for r in a.fired_rules] + [r.source for r in a.risks] + [p.source for p in a.patterns]
             + [x.source for x in a.assumptions] + [a.capacity.limits_source]
-            + ([a.rules.header.migration.source] if a.workload.current_mode not in (None, mode) else []),
+            + (migration["sources"] if migration is not None else []),
             sources,
         ),
     }

@@ -11,7 +11,7 @@ from typing import Any
 
 from advisor.core.catalogue import ModelSpec
 from advisor.core.facts import FACTS, STEPS_NOTE
-from advisor.core.policy import MoveCondition
+from advisor.core.policy import AnswerCondition, MoveCondition
 from advisor.core.profile import MODES
 from advisor.core.rules import Rule, RuleSet, load_rules
 from advisor.core.yamlio import dump_yaml
@@ -330,7 +330,8 @@ def _modes_section(ruleset: RuleSet) -> list[str]:
     out = [
         "## Modes",
         "",
-        "What each mode promises, what can go wrong with it, what to build with it and what to watch once it runs.",
+        "What each mode promises, what can go wrong with it (a risk given a condition is said only for the "
+        "workloads whose answers match it), what to build with it and what to watch once it runs.",
         "",
     ]
     for mode in MODES:
@@ -340,7 +341,9 @@ def _modes_section(ruleset: RuleSet) -> list[str]:
         if spec.risks:
             out += ["#### Risks", ""]
             out += [
-                f"- {inline(r.risk)} **Mitigation:** {inline(r.mitigation)} "
+                "- "
+                + (f"When {condition}: " if (condition := _when_words(r.when)) else "")
+                + f"{inline(r.risk)} **Mitigation:** {inline(r.mitigation)} "
                 + (f"For a request of several calls in sequence: {inline(r.said(True)[0])} **Mitigation:**"
                    f" {inline(r.said(True)[1])} " if r.said(True) != r.said(False) else "")
                 + f"**Source:** {_source(r.source, ruleset.header.sources)}"
@@ -387,7 +390,7 @@ def _waiting_section(ruleset: RuleSet) -> list[str]:
     return [*out, ""]
 
 
-def _when_words(when: MoveCondition) -> str:
+def _when_words(when: AnswerCondition | MoveCondition) -> str:
     parts = []
     for name, field in type(when).model_fields.items():
         allowed = getattr(when, name)
@@ -407,7 +410,10 @@ def _migration_section(ruleset: RuleSet) -> list[str]:
     ]
     for step in migration.steps:
         condition = _when_words(step.when)
-        out.append(f"1. When {condition}: {inline(step.text)}" if condition else f"1. Always: {inline(step.text)}")
+        line = f"1. When {condition}: {inline(step.text)}" if condition else f"1. Always: {inline(step.text)}"
+        if step.source is not None:
+            line += f" **Source:** {_source(step.source, ruleset.header.sources)}"
+        out.append(line)
     return [*out, ""]
 
 
