@@ -68,6 +68,62 @@ def test_migration_advice_comes_from_the_rule_set(tmp_path):
     assert "Treat the UX redesign as part of the migration" in default  # a person clicks and waits
 
 
+def _moved(example: str, **changes: Any) -> str:
+    """The MADR record of an example workload with some answers changed."""
+    data = {**load_profile(EXAMPLES / f"{example}.yaml").model_dump(exclude_none=True), **changes}
+    return render_adr(assess(data, DEFAULT, price_date=PRICE_DATE, what_if=False), date=PRICE_DATE)
+
+
+def test_a_scheduled_job_is_switched_not_versioned_as_an_endpoint():
+    """Board M15: the nightly ticket triage, a cron job, was told to ship its batch version as a
+    new endpoint (/v2) and to move the consumers of its synchronous response first; no one
+    calls it. A feature a person or a service calls keeps the endpoint's versioning."""
+    triage = _moved("nightly-ticket-triage")  # runs sync today, moves to batch
+    assert "/v2" not in triage and "Version the endpoint" not in triage
+    assert "whatever depends on the synchronous response" not in triage
+    assert ("1. Switch the scheduled job's calls to batch submission plus a result collector: the job compiles its"
+            " requests into a batch, each with a custom_id, and submits it;") in triage
+    assert "Keep the sync path until the first batches are reconciled against it" in triage
+    assert "2. Schedule the submissions and alert when a batch nears" in triage
+    # A pipeline moved to a queue of jobs gets the step for jobs.
+    enrichment = _moved("deepseek-catalogue-enrichment", current_mode="sync")
+    assert "1. Switch the scheduled job's calls to job submission plus a result collector" in enrichment
+    assert "/v2" not in enrichment
+    # Submitted by a person who is told later, there is an endpoint to version.
+    called = _moved("nightly-ticket-triage", interaction="submit_and_notify")
+    assert "1. Version the endpoint, don't mutate it: ship the async version as a new endpoint (e.g. /v2)" in called
+    assert "Switch the scheduled job's calls" not in called
+    chat = _moved("chatbot", current_mode="sync")
+    assert "1. Version the endpoint, don't mutate it: ship the streaming version as a new endpoint (e.g. /v2)" in chat
+
+
+def test_an_async_job_is_told_the_risks_of_the_people_and_services_it_reaches():
+    """Board M15: a nightly pipeline's async record said the product feels broken without job
+    history and notifications, and that its webhooks need retries; no one is shown its jobs and
+    nothing is delivered by webhook. A person told later of a contract review hears both."""
+    enrichment = assess(load_profile(EXAMPLES / "deepseek-catalogue-enrichment.yaml"), DEFAULT,
+                        price_date=PRICE_DATE, what_if=False)
+    assert enrichment.recommendation == "async"
+    said = [r.risk for r in enrichment.risks]
+    assert [r.split(":")[0] for r in said] == ["Real infrastructure", "Runaway cost goes unnoticed without explicit"
+                                               " monitoring"]
+    record = render_adr(enrichment, date=PRICE_DATE)
+    assert "feels broken" not in record and "Webhooks need retries" not in record
+    assert "11 days" not in record  # an anecdote its source gives no source for
+    review = assess(load_profile(EXAMPLES / "contract-risk-review.yaml"), DEFAULT, price_date=PRICE_DATE,
+                    what_if=False)
+    assert review.recommendation == "async"
+    record = render_adr(review, date=PRICE_DATE)
+    assert "- Bad, because of a risk: without job history, status indicators and notifications the product" in record
+    assert "- Bad, because of a risk: webhooks need retries on delivery failure" in record
+    # A synchronous cron script has no endpoint to lock in; a click-and-wait reply does.
+    cron = assess(load_profile(EXAMPLES / "monthly-cron-report.yaml"), DEFAULT, price_date=PRICE_DATE, what_if=False)
+    reply = assess(load_profile(EXAMPLES / "support-reply-draft.yaml"), DEFAULT, price_date=PRICE_DATE, what_if=False)
+    assert cron.recommendation == reply.recommendation == "sync"
+    assert not any("endpoint" in r.risk for r in cron.risks)
+    assert any(r.risk.startswith("Once the endpoint is in a public API") for r in reply.risks)
+
+
 def test_a_risk_is_said_only_for_the_workloads_its_when_names_wherever_risks_are_shown(tmp_path):
     """One selection for the assessment's risks (its JSON, the questionnaire's Risks tab), the
     record's consequences and another option's main risk in the record."""
