@@ -109,10 +109,10 @@ def test_a_person_reads_the_shown_step_only_where_a_person_watches(written: dict
     is written, so neither its record nor its summary says so; the help-centre chat's reader does."""
     for name in ("support-agent-tools madr", "support-agent-tools nygard"):
         assert "A person reads the output of" not in written[name]
-        assert "The output of the step 'reply' is the request's result: prose text." in written[name]
+        assert "The output of the step 'reply' is the request's result: text." in written[name]
     assert "the step whose output the person reads" not in written["support-agent-tools text"]
     assert "(* the step whose output is the request's result)" in written["support-agent-tools text"]
-    assert "A person reads the output of the step 'answer': prose text." in written["rag-chat-rewrite madr"]
+    assert "A person reads the output of the step 'answer': text." in written["rag-chat-rewrite madr"]
     assert "(* the step whose output the person reads as it appears)" in written["rag-chat-rewrite text"]
 
 
@@ -326,7 +326,7 @@ def test_a_pro_of_an_option_argues_for_that_option(written: dict[str, str]) -> N
     for example in ("chatbot", "code-completion"):
         sync = _option(written[f"{example} madr"], "Synchronous call")
         assert "Good, because conversations and inline edits stream" not in sync
-        assert ("Good, because it keeps the synchronous contract a conversation needs, the answer whole rather than"
+        assert ("Good, because it keeps the synchronous contract a conversation or an inline edit needs, the answer whole rather than"
                 " streamed (`ux-conversation-streams`)") in sync
         streaming = _option(written[f"{example} madr"], "Streaming response")
         assert "Good, because conversations and inline edits stream (`ux-conversation-streams`)" in streaming
@@ -385,7 +385,7 @@ def test_a_rule_does_not_say_the_results_land_in_a_database_when_a_person_reads_
     the rule fires wherever no one waits, whatever reads the output. Its title now says what
     it tests."""
     for name, text in written.items():
-        if "The output is shown in the product's own user interface" in text or name.endswith(" text"):
+        if "The output goes to the product's own user interface" in text or name.endswith(" text"):
             assert "land in a database" not in text, name
     assert ("downstream-database-not-ui (decisive: weighed for Asynchronous job and for Batch API, which is ruled"
             " out; against Synchronous call): Work no one waits on needs no real-time call"
@@ -772,3 +772,17 @@ def test_each_rule_that_fired_says_what_it_did_the_deciding_ones_first(written: 
     ruled_out = written["contract-risk-review madr"].split("### Rules that fired ")[1].split(" ### ")[0]
     assert ("`cost-batch-pays-its-way` (rules out Batch API: it costs no less than the mode it would replace)"
             not in ruled_out)  # batch is ruled out by other rules there: this one did nothing
+
+
+def test_the_context_says_no_prose_or_reading_that_code_or_speech_contradicts(written: dict[str, str]) -> None:
+    """Board M15: the code completion's record said "about 40 output tokens of prose text" and
+    "the synchronous contract a conversation needs"; the voice assistant's said a person "reads
+    the answer as it is written" and the output "is shown" in the UI, of an answer spoken."""
+    for name in ("voice-assistant madr", "voice-assistant nygard"):
+        assert "A person converses with the model and follows the answer as it comes." in written[name]
+        assert "reads the answer as it is written" not in written[name]
+        assert "The output goes to the product's own user interface." in written[name]
+    for name in ("code-completion madr", "code-completion nygard"):
+        assert "about 40 output tokens of text from" in written[name]
+        assert "tokens of prose text" not in written[name]
+        assert "the synchronous contract a conversation or an inline edit needs" in written[name]

@@ -247,7 +247,7 @@ class FormatWords(BaseModel):
     model_config = _STRICT
 
     label: str = Field(min_length=1)
-    phrase: str = Field(min_length=1)  # "output tokens of prose text"
+    phrase: str = Field(min_length=1)  # "output tokens of structured JSON"
 
 
 def _every(value: Mapping[Any, Any], literal: Any, what: str) -> None:
