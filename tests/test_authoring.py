@@ -625,8 +625,8 @@ def test_the_docs_describe_each_rule_what_why_source_examples():
     )
     assert "- **Then:** Scores async +1 on Latency budget vs model worst case (weight 2). Excludes `sync`.\n" in section
     assert "- **Why:** When the end-to-end p95 exceeds 5 seconds a blocking call is the wrong contract" in section
-    assert ("- **Source:** Sync vs. Async AI Inference § The decision rule, step 2; When to Skip Real-Time LLM"
-            " Inference § latency tolerance categories") in section
+    assert ("- **Source:** Sync vs. Async AI Inference § The decision rule, step 2 and FAQ, a longer timeout; When to"
+            " Skip Real-Time LLM Inference § latency tolerance categories") in section
     assert "- **Fires on:**\n  - `{interaction: request_response, model_p95_s: 8}`\n" in section
     assert "- **Does not fire on:**\n  - `{interaction: request_response, model_p95_s: 2}`\n" in section
     for heading in ("## Axes", "## Sources", "## Rules", "## Complementary patterns", "## Modes"):

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from advisor import assess, load_rules
+from advisor.views.text import render_text
 
 from .conftest import PRICE_DATE
 
@@ -75,3 +76,21 @@ def test_text_no_person_reads_or_whose_first_token_is_late_stays_sync():
         a = decide("Z15-5s-boundary-a", **changes)
         assert RULE not in fired(a), changes
         assert a.recommendation == "sync", changes
+
+
+# -- A5: a calling service over 5 s is not told about a person at a button -------------------
+
+
+def test_a_service_call_over_5_s_is_given_a_reason_that_speaks_of_a_calling_service():
+    a = decide("probe-Z20-current-sync")
+    assert a.recommendation == "async" and a.decided_by[0] == "latency-sync-over-5s"
+    assert "staring at a button" not in a.reason and "users do not" not in a.reason
+    assert "a calling service holds its connection open behind a long timeout" in a.reason
+    headline = " ".join(render_text(a).split("\n  Feasible")[0].split())
+    assert "staring at a button" not in headline and "calling service" in headline
+
+
+def test_a_person_over_5_s_is_still_told_about_the_wait():
+    a = decide("Z15-5s-boundary-b")
+    assert a.reason.startswith("When the end-to-end p95 exceeds 5 seconds a blocking call is the wrong contract")
+    assert "a person does not sit watching a screen that long" in a.reason
