@@ -65,6 +65,33 @@ def test_figures_beyond_a_trillion_read_as_words_a_reader_can_say() -> None:
     assert percent(5e18) == "more than a million trillion times"
 
 
+
+def test_a_multiple_of_a_trillion_or_more_reads_as_times_not_trillionx() -> None:
+    from advisor.core.figures import times
+
+    assert times(23.4) == "23x"
+    assert times(1.12e12) == "1.12 trillion times"  # was "1.12 trillionx"
+    assert times(5e18) == "more than a million trillion times"
+
+
+def test_a_workload_a_trillion_times_over_its_limit_says_so_in_words(capsys, tmp_path) -> None:
+    # Red team 2, F10: "At peak the workload needs 1.12 trillionx its rate limit".
+    from .conftest import run_cli
+
+    workload = tmp_path / "huge.yaml"
+    workload.write_text(
+        "name: Huge\ninteraction: submit_and_notify\nlatency_budget_s: 2592000\n"
+        "input_tokens: 10000000\noutput_tokens: 100000\nrequests_per_month: 100000000000\n"
+        "peak_requests_per_minute: 100000000\npeak_minutes: 10\nprovider: openai\nmodel: gpt-5.4\n"
+        "rate_limits: {rpm: 1000, tpm: 1000}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(capsys, "recommend", workload, "--price-date", PRICE_DATE.isoformat())
+    assert (code, err) == (0, "")
+    assert "trillionx" not in out
+    assert "needs 1.01 trillion times its rate limit on gpt-5.4" in " ".join(out.split())
+    assert "OVER LIMIT: peak use is 1.01 trillion times the limit" in out
+
 def test_where_the_batch_prices_come_from_reads_as_words_in_every_view() -> None:
     from advisor.core.profile import Pricing
     from advisor.views.adr import render_adr

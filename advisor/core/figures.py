@@ -201,14 +201,19 @@ def money(value: float, like: float = 0.0) -> str:
     return f"${round_half_up(value, step):,f}"
 
 
+def _multiple(figure: str) -> str:
+    """A figure as a multiple: "23x" after digits, but "2.5 trillion times", never
+    "2.5 trillionx", after a figure that ends in a word."""
+    return f"{figure} times" if " " in figure else f"{figure}x"
+
+
 def percent(share: float) -> str:
     """A share as a percentage; a small share never rounds to a misleading 0%, and one of
     ten times or more is said as a multiple ("23x"), not as thousands of per cent."""
     if not math.isfinite(share):
         return NOT_A_NUMBER
     if abs(share) >= 10:
-        times = count(abs(share))  # "23x", but "2.5 trillion times", not "2.5 trillionx"
-        return f"{'-' if share < 0 else ''}{times}{' times' if ' ' in times else 'x'}"
+        return ("-" if share < 0 else "") + _multiple(count(abs(share)))
     if share == 0 or abs(share) >= 0.01:
         return f"{share:.0%}"
     return f"{share:.2%}" if abs(share) >= 0.0001 else "less than 0.01%"
@@ -228,11 +233,11 @@ def count(value: float) -> str:
 
 
 def times(ratio: float) -> str:
-    """How many times a limit something is: "1.5x", "23x", "2.5 trillion x"."""
+    """How many times a limit something is: "1.5x", "23x", "2.5 trillion times"."""
     if not math.isfinite(ratio):
         return NOT_A_NUMBER
     if ratio >= 10:
-        return f"{count(ratio)}x"
+        return _multiple(count(ratio))
     # More digits where two would say "1x" of a ratio that is not 1: 4% over a limit is
     # "1.04x", not "1x", which reads as exactly at it.
     text = f"{ratio:.2g}"
