@@ -132,3 +132,23 @@ def test_any_junk_as_a_path_argument_is_an_advisor_error(value, tmp_path_factory
                  lambda: advisor.review([folder], decisions_dir=value)):
         with contextlib.suppress(AdvisorError):
             call()
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        # Red team 2, F10: the message was three lines ("x", "```", "# injected: no such file").
+        (lambda a, d: advisor.write_adr(a, d, workload_file="x\n```\n# injected"),
+         "x\\n```\\n# injected: no such file"),
+        (lambda a, d: advisor.load_profile("a\rb\x1b[2J.yaml"), "a\\rb\\x1b[2J.yaml: no such file"),
+        (lambda a, d: advisor.review([d / "w\nx.yaml"]), None),
+        (lambda a, d: advisor.load_rules(d / "rules\n# x"), None),
+    ],
+)
+def test_a_value_quoted_in_an_error_is_shown_on_one_line(call, message, assessment, tmp_path):
+    with pytest.raises(AdvisorError) as caught:
+        call(assessment, tmp_path)
+    text = str(caught.value)
+    assert text.isprintable(), text  # no line break, no escape sequence a terminal or log would obey
+    assert message is None or text == message
+    assert str(caught.value.args[0]) == text  # the same one line, however the error is printed

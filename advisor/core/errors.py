@@ -9,6 +9,8 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from .terminal import printable
+
 
 class AdvisorError(Exception):
     """Base class of every error caused by input (a file, a value, a rule set)."""
@@ -26,8 +28,15 @@ class AdvisorError(Exception):
         if self.field:
             # A command-line option is named as one; anything else is a field of the input.
             where.append(f"option {self.field}" if self.field.startswith("-") else f"field '{self.field}'")
-        prefix = ": ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        return _one_line(where, self.message)
+
+
+def _one_line(where: list[str], message: str) -> str:
+    """The message after where it happened, on one line: a value quoted from the input (a
+    path or a name given to the Python API with a line break in it) is shown with its control
+    characters escaped, as the CLI prints it, never as a message of several lines."""
+    text = f"{': '.join(where)}: {message}" if where else message
+    return text if text.isprintable() else printable(text)
 
 
 class InputError(AdvisorError):
@@ -58,8 +67,7 @@ class TraceError(InputError):
         where = [part for part in (self.source, self.field) if part]
         if self.field and self.field.startswith("-"):
             where[-1] = f"option {self.field}"
-        prefix = ": ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        return _one_line(where, self.message)
 
 
 def check_type(value: object, kinds: type | tuple[type, ...], parameter: str, allowed: str) -> None:
