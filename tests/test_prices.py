@@ -120,6 +120,31 @@ def test_only_a_date_or_a_version_after_the_name_makes_a_longer_id_come_first() 
     assert "o4-mini" not in str(info.value).split("close matches: ")[1].split(", ")[0]
 
 
+
+def _close_matches(provider: str, model: str) -> list[str]:
+    with pytest.raises(UnknownModelError) as info:
+        price_card(provider, model, PRICE_DATE)
+    return str(info.value).split("close matches: ")[1].split("; ")[0].split(", ")
+
+
+def test_an_unknown_model_is_offered_models_that_answer_not_retired_azure_or_fine_tune_names() -> None:
+    # questionnaire-ux-2, item 12: gpt-9-turbo was offered gpt-4-turbo, gpt-35-turbo,
+    # gpt-3.5-turbo, gpt-35-turbo-16k and ft:gpt-3.5-turbo: two models shut down before the
+    # price date, Azure's spellings and a fine-tune's id, none of them in the model list.
+    offered = _close_matches("openai", "gpt-9-turbo")
+    assert len(offered) == 5
+    for name in offered:
+        assert "35" not in name and not name.startswith("ft:"), offered
+        price_card("openai", name, PRICE_DATE)  # each one prices, and is not shut down then
+    assert "o1" not in _close_matches("openai", "o4")  # shut down on 2026-10-23
+    assert "gpt-5-4-mini" not in _close_matches("openai", "gpt-5.4-mnii")  # the model list's own id, not an alias
+    assert _close_matches("openai", "gpt-5.4-mnii")[0] == "gpt-5.4-mini"
+    # The provider catalogue's names come with them: Azure prices gpt-4.1 through OpenAI's entry.
+    assert _close_matches("azure", "gpt-4.11")[0] == "gpt-4.1"  # was "close matches: none"
+    # Where every close name is of a model shut down by the price date, better those than none.
+    assert _close_matches("openai", "davinci-003")[:2] == ["davinci-002", "text-davinci-003"]
+
+
 def test_unknown_provider_lists_close_providers() -> None:
     with pytest.raises(UnknownModelError) as info:
         price_card("opneai", "gpt-4o", PRICE_DATE)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -38,6 +38,9 @@ _CLOSE_MATCHES = 5
 # What a provider appends to a model's name to make the id it is called by: a date, a
 # version or both (anthropic.claude-sonnet-4-5 -> anthropic.claude-sonnet-4-5-20250929-v1:0).
 _VERSION_SUFFIX = re.compile(r"(?:[-@:._]v?\d[\d.]*)+")
+# A fine-tune's id (ft:gpt-3.5-turbo, gpt-4o-mini-2024-07-18.ft-...): the price data's
+# pattern for someone's own fine-tune, no model to point a reader to.
+_FINE_TUNE = re.compile(r"^ft:|\.ft-")
 
 
 class TieredRate(BaseModel):
@@ -186,11 +189,63 @@ def _names(clause: Any) -> list[str]:
     return [name for sub in nested for name in _names(sub)]
 
 
-def _close(word: str, candidates: list[str], first: Sequence[str] = ()) -> str:
-    """``first``, then the candidates spelt most like ``word``: five at most."""
-    unique = list(dict.fromkeys(candidates))
-    found = list(dict.fromkeys([*first, *closest(word.lower(), unique, n=_CLOSE_MATCHES, cutoff=0.5)]))
+def _close(
+    word: str, candidates: list[str], first: Sequence[str] = (), preferred: Sequence[Sequence[str]] = ()
+) -> str:
+    """``first``, then the candidates spelt most like ``word``: five at most. With ``preferred``
+    (lists of candidates, the best first), the close ones of each list in turn fill the five,
+    and ``candidates`` are searched only when none of them has a close one."""
+    found = list(first)
+    for pool in preferred:
+        found += closest(word.lower(), list(dict.fromkeys(pool)), n=_CLOSE_MATCHES, cutoff=0.5)
+    if len(found) == len(first):
+        found += closest(word.lower(), list(dict.fromkeys(candidates)), n=_CLOSE_MATCHES, cutoff=0.5)
+    found = list(dict.fromkeys(found))
     return ", ".join(found[:_CLOSE_MATCHES]) if found else "none"
+
+
+def _offered(
+    catalogue: Catalogue, provider: str, price_date: datetime.date, snapshot: DataSnapshot, prices_provider: str
+) -> tuple[list[str], frozenset[str]]:
+    """What an unknown model's close matches offer first, and what only when nothing else is
+    close (questionnaire-ux-2, item 12: gpt-9-turbo was offered gpt-4-turbo, gpt-35-turbo,
+    gpt-3.5-turbo, gpt-35-turbo-16k and ft:gpt-3.5-turbo, none of them in the model list).
+
+    First: the provider catalogue's names of the models that still answer on ``price_date``.
+    Last: a name of a model shut down by then (or of a price-data model the catalogue knows
+    only as shut down: its other snapshots and aliases), Azure's spelling of another name of
+    the same model without its dot (gpt-35-turbo for gpt-3.5-turbo), a fine-tune's id."""
+    def state(name: str) -> bool | None:  # True: shut down by the price date; False: answers; None: unknown
+        entry = catalogue.resolve(provider, name).model
+        if entry is None:
+            return None
+        return entry.shutdown is not None and entry.shutdown.date <= price_date
+
+    try:
+        priced_by = snapshot.find_provider(None, prices_provider, None)
+    except LookupError:  # the provider is unknown: its own message says so, with no models to offer
+        return [], frozenset()
+    last: set[str] = set()
+    for m in priced_by.models:
+        names = (m.id, *_names(m.match))
+        states = {state(n) for n in names}
+        gone = True in states and False not in states
+        dotless = {n.replace(".", "") for n in names if "." in n}
+        last.update(n for n in names if gone or state(n) or n in dotless or _FINE_TUNE.search(n))
+
+    def prices(name: str) -> bool:
+        try:
+            snapshot.find_provider_model(name, priced_by, None, None)
+        except LookupError:
+            return False
+        return True
+
+    answering = [
+        name for _, entry in catalogue.models_of(provider)
+        if entry.shutdown is None or entry.shutdown.date > price_date
+        for name in entry.match.exact
+    ]
+    return [name for name in answering if prices(name)], frozenset(last)
 
 
 def _longer_ids(
@@ -215,11 +270,17 @@ def _longer_ids(
 
 
 def _find(
-    snapshot: DataSnapshot, provider_id: str, model: str, known: Sequence[str] = ()
+    snapshot: DataSnapshot,
+    provider_id: str,
+    model: str,
+    known: Sequence[str] = (),
+    offered: Callable[[], tuple[Sequence[str], Collection[str]]] = lambda: ((), frozenset()),
 ) -> tuple[Provider, ModelInfo]:
     """The price data's provider and model; ``known``: the ids the provider catalogue gives
     the provider's models, offered first (with the price data's own) where one is the model
-    given with a date or version after it."""
+    given with a date or version after it. ``offered`` (``_offered``, asked only for a name
+    that is wrong): the names an unknown model's close matches offer first, and those they
+    offer only when no other is close."""
     try:
         provider = snapshot.find_provider(None, provider_id, None)
     except LookupError:
@@ -234,9 +295,14 @@ def _find(
     except LookupError:
         names = [n for m in provider.models for n in (m.id, *_names(m.match))]
         longer = _longer_ids(snapshot, provider, model, [*known, *names])
+        # The catalogue's models that answer and the price data's own ids (the model list's),
+        # then their other names; a retired model, an Azure spelling, a fine-tune only if no other is close.
+        first, last = offered()
+        ids = [m.id for m in provider.models if m.id not in last]
+        pools = ([*first, *ids], [n for n in names if n not in last])
         raise UnknownModelError(
-            f"unknown model '{model}' for provider '{provider.id}'; close matches: {_close(model, names, longer)}; "
-            "or give a 'pricing' override",
+            f"unknown model '{model}' for provider '{provider.id}'; close matches: "
+            f"{_close(model, names, longer, pools)}; or give a 'pricing' override",
             field="model",
         ) from None
 
@@ -420,8 +486,11 @@ def _listed_card(
         )
     snapshot, version = _catalogue()
     known = [name for entry in spec.models.values() for name in entry.match.exact] if spec is not None else []
-    found_provider, found_model = _find(snapshot, spec.prices if spec and spec.prices else provider,
-                                        resolved.prices_model or model, known)
+    prices_provider, priced_as = (spec.prices if spec and spec.prices else provider), resolved.prices_model or model
+    found_provider, found_model = _find(
+        snapshot, prices_provider, priced_as, known,
+        lambda: _offered(catalogue, provider, price_date, snapshot, prices_provider),
+    )
     hour = spec.price_at_utc_hour if spec is not None else 0
     when = datetime.datetime(price_date.year, price_date.month, price_date.day, hour, tzinfo=datetime.UTC)
     assumptions: list[Assumption] = []
