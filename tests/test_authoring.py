@@ -832,18 +832,24 @@ def test_the_shipped_rule_sets_have_no_rule_file_they_would_not_read():
 
 
 @pytest.mark.parametrize("name", ["org.yml", "ORG.YAML", "org.Yaml"])
-def test_a_rule_file_the_rule_set_does_not_read_is_a_finding(capsys, tmp_path, name):
+def test_a_rule_file_the_rule_set_does_not_read_makes_rules_check_refuse_it_as_recommend_does(capsys, tmp_path, name):
     # Only *.yaml files hold rules: a rule file named org.yml was passed over without a
-    # word, and `rules check` said every rule passed, exit 0.
+    # word, and `rules check` said every rule passed, exit 0; then it was a finding (exit 1)
+    # while recommend refused the same rule set (exit 2) (platform pass).
     folder = tmp_path / "acme"
     folder.mkdir()
     shutil.copy(COST_FIRST / "ruleset.yaml", folder / "ruleset.yaml")
     shutil.copy(COST_FIRST / "org.yaml", folder / name)
+    refused = run_cli(capsys, "recommend", SALES_CALLS, "--rules", folder, "--price-date", PRICE_DATE.isoformat())
+    message = refused[2].removeprefix("advisor: error: ").rstrip("\n")
     code, out, _ = run_cli(capsys, "rules", "check", folder)
-    assert code == 1
-    assert "org-batch-anything-over-10k-usd" not in out  # not read: its rule is nowhere
-    assert f"FAIL {name}: {folder / name}: not read: rule files end in .yaml (rename it " in out
-    assert out.rstrip().endswith("1 failed")
+    assert (code, refused[0]) == (2, 2)
+    assert out.splitlines() == [
+        f"checking rule set acme-cost-first 1.0.0 in {folder}: it does not load",
+        f"FAIL {name}: {message}",  # recommend's own words
+        "not checked: the rule set does not load (1 problem above); no rule was run",
+    ]
+    assert "PASS" not in out  # none of its rules was run with the others, so none is said to pass
 
 
 # -- docs/custom-rules.md: changing an inherited rule, and which rule is the stated reason --

@@ -14,9 +14,9 @@ examples:
 
 Exit 0 when every rule passes, 1 when a rule fails a check or an example (findings), 2
 when the rule set cannot be loaded at all (unusable input, as for recommend --rules): a
-file that is not YAML or holds no list of rules, a ruleset.yaml whose header, extends,
-disable or weights are wrong, a folder that does not exist or holds no ruleset.yaml. No
-rule is run then, and only the problems are listed.
+file that is not YAML or holds no list of rules, a rule file not named *.yaml (org.yml), a
+ruleset.yaml whose header, extends, disable or weights are wrong, a folder that does not
+exist or holds no ruleset.yaml. No rule is run then, and only the problems are listed.
 """
 
 

@@ -482,6 +482,11 @@ def not_a_folder(directory: Path) -> str:
     return "no such rule-set folder"
 
 
+def misnamed_refusal(path: Path) -> str:
+    """Why a rule set with a misnamed rule file does not load, as every command says it."""
+    return f"rule files end in .yaml, and this one would not be read: rename it {path.stem}.yaml"
+
+
 def misnamed_rule_files(directory: Path) -> list[Path]:
     """The YAML files of a rule-set folder that no command reads: only ``*.yaml`` files hold
     rules, so a rule written in ``org.yml`` (or ``ORG.YAML``) would be passed over without a word."""
@@ -498,11 +503,7 @@ def _load(directory: Path, chain: tuple[str, ...] = (), *, misnamed_ok: bool = F
     header, base = read_header(directory, chain)
     if not misnamed_ok and (misnamed := misnamed_rule_files(directory)):
         # Refused, not skipped: a rule set without one of its files decides otherwise, unseen.
-        path = misnamed[0]
-        raise RuleSetError(
-            f"rule files end in .yaml, and this one would not be read: rename it {path.stem}.yaml",
-            source=str(path),
-        )
+        raise RuleSetError(misnamed_refusal(misnamed[0]), source=str(misnamed[0]))
     files = sorted(p for p in directory.glob("*.yaml") if p.is_file())
     digest = hashlib.sha256()
     if base is not None:  # a change in the base rule set changes this one too
@@ -717,7 +718,8 @@ def _shipped_key() -> str:
 
 def load_rules_to_check(directory: Path) -> RuleSet:
     """The rule set of a folder as ``advisor rules check`` reads it: not cached, and with its
-    misnamed rule files passed over, since the check reports each of them as a finding."""
+    misnamed rule files passed over, since the check reports each of them (with every other
+    problem) before it refuses the rule set as the loader does."""
     return _load(directory.resolve(), misnamed_ok=True)
 
 

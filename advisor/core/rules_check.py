@@ -40,6 +40,7 @@ from .rules import (
     check_source,
     duplicate_in_file,
     load_rules_to_check,
+    misnamed_refusal,
     misnamed_rule_files,
     not_a_folder,
     parse_rules,
@@ -281,7 +282,7 @@ class CheckReport:
     @property
     def loaded(self) -> bool:
         """Whether the rule set loaded, so that its rules were run: not when its header, a rule
-        file's shape or a file's YAML is at fault (``checks`` then holds only the problems)."""
+        file's shape or name or a file's YAML is at fault (``checks`` then holds only the problems)."""
         return not any(c.unreadable or c.blocks_loading for c in self.checks)
 
     @property
@@ -538,12 +539,15 @@ def _contradictions(
 
 def _unread_files(directory: Path) -> list[_Entry]:
     """YAML files of the folder that the rule set does not read (only ``*.yaml`` files hold
-    rules): a rule written in ``org.yml`` would otherwise be passed over without a word."""
-    unread = []
-    for path in misnamed_rule_files(directory):
-        problem = f"{path}: not read: rule files end in .yaml (rename it {path.stem}.yaml)"
-        unread.append(_Entry(None, None, RuleCheck(path.name, str(path), False, problems=[problem])))
-    return unread
+    rules): every command refuses the rule set for one, so it does not load here either, and
+    each is said as recommend says it (platform pass: the check called it a finding, exit 1,
+    where recommend refused the same rule set, exit 2)."""
+    return [
+        _Entry(None, None, RuleCheck(
+            path.name, str(path), False, problems=[f"{path}: {misnamed_refusal(path)}"], blocks_loading=True
+        ))
+        for path in misnamed_rule_files(directory)
+    ]
 
 
 def _written_in(file: str, directory: Path) -> str:
@@ -560,8 +564,8 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
     no rule set), or when its provider catalogue is invalid (data, not rules: the error names
     the file and the key); every other problem, including a rule set the loader rejects, is a
     failed line of the report. A rule set that does not load at all (its header, a file that is
-    not YAML or holds no list of rules) runs no rule: the report holds only its problems, and
-    ``loaded`` is false (exit 2).
+    not YAML or holds no list of rules, a rule file not named ``*.yaml``) runs no rule: the
+    report holds only its problems, and ``loaded`` is false (exit 2).
     """
     directory = resolve_rules_dir(rules_dir)
     _readable_folder(directory)
@@ -604,7 +608,10 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
             ruleset = None
     else:
         header = loaded.header
-    entries.extend(_unread_files(directory))
+    if unread := _unread_files(directory):
+        # The rule set does not load (as above): only the problems are reported, with these files.
+        entries = [e for e in entries if e.check.problems] + unread
+        ruleset, catalogue_summary = None, None
     sample: list[dict[str, Any]] = []
     if ruleset is not None:
         sample = _sample_facts(ruleset)
