@@ -463,12 +463,24 @@ def test_cost_tolerance(tmp_path, capsys, tolerance, code):
     assert "prices moved between 2025-06-01 and 2025-07-01:" in out  # shown either way
 
 
-@pytest.mark.parametrize("tolerance", ["-5%", "ten", "15", "nan", "1e3%"])
+@pytest.mark.parametrize("tolerance", ["-5%", "ten", "15", "nan", "1e3%", "9" * 400 + "%", "9" * 400])
 def test_a_bad_cost_tolerance_is_a_clear_error(capsys, tolerance):
+    # 400 nines were read as infinity and refused only later, as "field 'cost_tolerance': must
+    # be a fraction of at least 0 (got inf)": neither the option nor what was typed.
     with pytest.raises(SystemExit) as exit_:
         run_cli(capsys, "verify", "--cost-tolerance", tolerance)
     assert exit_.value.code == 2
-    assert "--cost-tolerance" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "argument --cost-tolerance: " in err and "inf" not in err
+    assert len(err.splitlines()[-1]) < 200  # one readable line, never the 400 digits back
+
+
+def test_the_help_says_what_a_cost_tolerance_over_100_percent_does(capsys):
+    # No ceiling at 100%: a cost can rise by more (+191% above), so 300% still means something.
+    with pytest.raises(SystemExit):
+        run_cli(capsys, "verify", "--help")
+    out = " ".join(capsys.readouterr().out.split())
+    assert "10% (default) or 0.1; above 100% it limits only rises (a cost falls by 100% at most)" in out
 
 
 # -- price noise ------------------------------------------------------------------------------------

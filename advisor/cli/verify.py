@@ -52,19 +52,26 @@ examples:
 
 
 def cost_tolerance(text: str) -> float:
-    """``10%`` or ``0.1``: how far an option's monthly cost may move before a record drifts."""
+    """``10%`` or ``0.1``: how far an option's monthly cost may move before a record drifts.
+
+    No ceiling: a cost falls by 100% at most but can rise by any multiple, so 300% still
+    means something (a cost may quadruple and the record holds); only a number too long to
+    hold (400 nines: infinity) means nothing, and is refused here, by the option's name."""
     match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?|\.[0-9]+)\s*(%?)\s*", text)
     if match is None:
         raise argparse.ArgumentTypeError(f"expected a percentage (10%) or a fraction (0.1), got {text!r}")
     value = float(match.group(1))
+    if not math.isfinite(value / 100):
+        raise argparse.ArgumentTypeError(
+            f"a number of {len(match.group(1)):,} digits is too large to be a tolerance; "
+            "give a percentage such as 10% or 300%"
+        )
     if match.group(2):
         return value / 100
     if value > 1:
         raise argparse.ArgumentTypeError(
             f"{text} as a fraction is more than 100%; write {text}% for a percentage, or a fraction like 0.1"
         )
-    if not math.isfinite(value):  # pragma: no cover - the pattern admits finite numbers only
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
     return value
 
 
@@ -90,7 +97,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--cost-tolerance", metavar="PCT", type=cost_tolerance, default=None,
-        help="how far an option's monthly cost may move before the record drifts: 10%% (default) or 0.1",
+        help="how far an option's monthly cost may move before the record drifts: 10%% (default) or 0.1; "
+        "above 100%% it limits only rises (a cost falls by 100%% at most)",
     )
     parser.add_argument(
         "--allow-empty", action="store_true",
