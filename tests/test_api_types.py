@@ -152,3 +152,49 @@ def test_a_value_quoted_in_an_error_is_shown_on_one_line(call, message, assessme
     assert text.isprintable(), text  # no line break, no escape sequence a terminal or log would obey
     assert message is None or text == message
     assert str(caught.value.args[0]) == text  # the same one line, however the error is printed
+
+
+_PUBLIC = {
+    "assess": lambda p: advisor.assess(p, price_date=PRICE_DATE, what_if=False),
+    "facts": lambda p: advisor.facts(p, price_date=PRICE_DATE),
+    "decision_map": lambda p: advisor.decision_map(p, "latency_budget_s", [1.0, 10.0], "interaction", ["chat"],
+                                                  price_date=PRICE_DATE),
+    "what_would_change": lambda p: advisor.what_would_change(p, advisor.load_rules(), "streaming",
+                                                             price_date=PRICE_DATE),
+}
+
+
+@pytest.mark.parametrize("call", _PUBLIC.values(), ids=_PUBLIC.keys())
+@pytest.mark.parametrize(
+    ("update", "field", "words"),
+    [
+        ({"ttft_s": 10.0, "model_p95_s": 1.0}, "ttft_s", "must be at most model_p95_s (1 s)"),
+        ({"peak_requests_per_minute": 1e6, "requests_per_month": 1000}, "peak_requests_per_minute",
+         "is more than the whole month holds"),
+        ({"requests_per_month": -5}, "requests_per_month", "greater than or equal to 0 (got -5)"),
+    ],
+)
+def test_a_profile_changed_with_model_copy_is_read_again_by_the_public_functions(profile, call, update, field, words):
+    # model_copy validates nothing: a first token ten times the call's p95, a peak no month
+    # holds, a negative volume were assessed as if they made sense.
+    with pytest.raises(InputError) as caught:
+        call(profile.model_copy(update=update))
+    assert caught.value.field == field and words in caught.value.message
+    assert "model_copy(update=...) validates nothing" in str(caught.value)
+
+
+def test_a_cached_price_above_the_input_price_set_by_model_copy_is_refused(profile):
+    pricing = advisor.parse_profile(
+        {**profile.model_dump(exclude_unset=True), "pricing": {"input_per_mtok": 1.0, "output_per_mtok": 2.0}}
+    ).pricing
+    assert pricing is not None
+    dearer = profile.model_copy(update={"pricing": pricing.model_copy(update={"cached_input_per_mtok": 5.0})})
+    with pytest.raises(InputError, match=r"field 'pricing\.cached_input_per_mtok': must be at most input_per_mtok"):
+        advisor.assess(dearer, price_date=PRICE_DATE, what_if=False)
+    # A copy that agrees with itself is assessed as the same workload read from a file.
+    changed = profile.model_copy(update={"requests_per_month": 12_345})
+    again = advisor.parse_profile({**profile.model_dump(exclude_unset=True), "requests_per_month": 12_345})
+    assert changed == again
+    assert advisor.assess(changed, price_date=PRICE_DATE, what_if=False).model_dump() == (
+        advisor.assess(again, price_date=PRICE_DATE, what_if=False).model_dump()
+    )

@@ -34,7 +34,7 @@ from .levers import Lever, find_levers
 from .policy import answers_of
 from .prices import RateSet
 from .probe import ModeProbe
-from .profile import MODES, Mode, WorkloadProfile, parse_profile
+from .profile import MODES, Mode, WorkloadProfile, as_read, parse_profile
 from .provider import batch_queue_assumption, typical_batch_assumption
 from .rule import Rule
 from .rules import RuleSet, load_rules
@@ -326,6 +326,8 @@ def assess(
         if not isinstance(profile, Mapping):
             raise InputError(f"expected a workload profile or a mapping, got {type(profile).__name__}")
         profile = parse_profile(dict(profile))
+    else:
+        profile = as_read(profile)
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     situation = situate(profile, ruleset, price_date)
     evaluation = evaluate(ruleset, situation.facts, weights)

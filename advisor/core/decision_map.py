@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .errors import InputError, RuleSetError
 from .probe import ModeProbe
-from .profile import Mode, WorkloadProfile, parse_profile
+from .profile import Mode, WorkloadProfile, as_read, parse_profile
 from .rules import RuleSet, load_rules
 from .situation import resituate
 from .validation import shown
@@ -88,6 +88,7 @@ def decision_map(
         if not isinstance(profile, Mapping):
             raise InputError(f"expected a workload profile or a mapping, got {type(profile).__name__}")
         profile = parse_profile(dict(profile))
+    profile = as_read(profile)  # the map's cells are variations of it, read as they are; it is the user's
     check_variable(x_fact, "x", profile)
     check_variable(y_fact, "y", profile)
     for values, where in ((x_values, "x"), (y_values, "y")):

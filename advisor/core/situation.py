@@ -21,7 +21,7 @@ from .errors import AdvisorError, InputError, each
 from .facts import profile_facts, step_facts
 from .latency import LatencyEstimate, estimate_latency
 from .prices import PriceCard
-from .profile import MODES, SHORTHAND_FIELDS, WorkloadProfile, parse_profile
+from .profile import MODES, SHORTHAND_FIELDS, WorkloadProfile, as_read, parse_profile
 from .provider import batch_offer, check_reasoning_off, check_service_tier, first_shutdown
 from .rules import RuleSet, load_rules
 from .steps import WorkStep, calls_per_request, shown_step, with_changes, work_steps
@@ -217,7 +217,7 @@ def facts(
             raise InputError(f"expected a workload profile or a mapping, got {type(profile).__name__}")
         profile = parse_profile(dict(profile))
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    return situate(profile, ruleset, price_date).facts
+    return situate(as_read(profile), ruleset, price_date).facts
 
 
 # What each figure is worked out from (the profile's fields): a change to others leaves it

@@ -25,7 +25,7 @@ from .errors import InputError, RuleSetError, check_type
 from .facts import FACTS
 from .figures import duration_unit
 from .probe import Decision, ModeProbe
-from .profile import MODES, Mode, WorkloadProfile
+from .profile import MODES, Mode, WorkloadProfile, as_read
 from .rules import RuleSet
 from .variables import (
     CHOICE_FACTS,
@@ -76,6 +76,7 @@ def what_would_change(
     check_type(ruleset, RuleSet, "ruleset", "a RuleSet, as advisor.load_rules() returns")
     if current not in MODES:  # a mode of none would "flip" to the workload's own recommendation
         raise InputError(f"must be one of {', '.join(MODES)} (got {current!r})", field="current")
+    profile = as_read(profile)
     probe = probe or ModeProbe(profile, ruleset, weights=weights, price_date=price_date)
     search = _Search(probe, current, feasible)
     changes: list[Change] = []
