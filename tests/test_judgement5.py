@@ -12,7 +12,7 @@ import yaml
 from advisor import assess, load_rules
 from advisor.core.profile import WorkloadProfile
 
-from .conftest import PRICE_DATE
+from .conftest import EXAMPLES, PRICE_DATE, RETIRING
 
 RULES = load_rules()
 HERE = Path(__file__).resolve().parent / "fixtures" / "judgement-5"
@@ -89,6 +89,22 @@ def test_a_chain_someone_waits_on_or_one_over_its_budget_still_goes_async():
     over = decide("probe-Y10-chain3", latency_budget_s=10)
     assert over.facts["within_budget"] is False
     assert "latency-chain-over-two" in fired(over)
+
+
+def test_the_support_agent_example_says_what_decides_its_chain():
+    # Its comment still said the four chained calls made it async ("more than two chained
+    # calls"), which the rule set no longer decides for a chain no one waits on (closing note).
+    for path in (EXAMPLES / "support-agent-tools.yaml", RETIRING / "support-agent-tools.yaml"):
+        text = path.read_text(encoding="utf-8")
+        comment = " ".join(line.lstrip("# ") for line in text.splitlines() if line.startswith("#"))
+        assert "more than two chained calls)" not in comment
+        a = assess(yaml.safe_load(text), RULES, price_date=PRICE_DATE)
+        said = "latency-chain-over-two rules sync out for a chain of more than two calls someone waits on"
+        assert said in comment and "so it does not fire" in comment
+        assert "latency-chain-over-two" not in fired(a) and a.facts["someone_waiting"] is False
+        assert a.facts["within_budget"] is True and a.facts["latency_budget_s"] == 900  # "the 15-minute budget"
+        assert "the contract is a job's (ux-submit-and-notify)" in comment
+        assert a.recommendation == "async" and "ux-submit-and-notify" in a.decided_by
 
 
 # -- F4: external_api is the customers of your own API, not an API you post to ---------------
