@@ -1473,7 +1473,7 @@ def test_the_card_offers_actions_and_words_a_measured_speed_as_a_what_if(at: App
     a = assessed()
     speed = next(o for o in changes.options(a) if "model_p95_s" in o.changes)
     assert not speed.action
-    assert speed.label == "Measured p95 of one model call: if you measure 4.01 s (now 2.72 s, estimated)"
+    assert speed.label == "Measured p95 of one model call: if you measure 3.01 s (now 2.72 s, estimated)"
     open_tab(at, "Overview")  # the details keep it, as a what-if
     assert speed.label in texts(at)
 
