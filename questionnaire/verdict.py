@@ -19,7 +19,6 @@ from advisor.core.assessment import Assessment, misses_on_stand_in, not_feasible
 from advisor.core.capacity import Capacity
 from advisor.core.clock import today
 from advisor.core.profile import WorkloadProfile
-from advisor.core.provider import SHUTDOWN
 from advisor.views.adr import DEFAULT_DIR, record_title
 from advisor.views.formatting import (
     AT_RISK,
@@ -30,6 +29,7 @@ from advisor.views.formatting import (
     money,
     priced_models,
     prices_of,
+    retiring,
     saving_or_extra,
     seconds,
     tradeoff_in_words,
@@ -161,8 +161,8 @@ def verdict_card(shown: Shown) -> None:
             )
         if at_risk:
             st.warning(md(at_risk), icon=":material/schedule:")
-        for retiring in (x for x in a.assumptions if x.name == SHUTDOWN):
-            st.warning(f"**Model retiring**: {md(retiring.value)}.", icon=":material/event_busy:")
+        for said in retiring(a):  # as the summary's headline and the record's decision say it
+            st.warning(f"**Model retiring**: {md(said)}", icon=":material/event_busy:")
         st.markdown(md(words.plain(a.reason)))
         # Against today's mode or a cheaper one the rules leave open, as the summary and the record
         # say it: a mode the rules rule out is no cheaper option (the Overview tab's "Ruled out" says why).

@@ -573,7 +573,11 @@ def test_the_verdict_says_when_the_model_is_being_retired(at: AppTest) -> None:
     a = advisor.assess(session_profile(at), advisor.load_rules())
     (retiring,) = [x.value for x in a.assumptions if x.name == "model shutdown"]
     assert retiring.startswith("OpenAI shuts gpt-4o-mini down on 2027-01-14")
-    assert f"**Model retiring**: {state.md(retiring)}." in [w.value for w in block(at, "verdict").warning]
+    # As the summary's headline and the record's decision say it: the shutdown, then the money.
+    money = " The monthly costs bill gpt-4o-mini's calls at its own prices for the whole month; those prices hold only" \
+            " until 2027-01-14."
+    said = f"**Model retiring**: {state.md(retiring + '.' + money)}"
+    assert said in [w.value for w in block(at, "verdict").warning]
     # Claude Sonnet 4.5 has no announced shutdown.
     upload(at, "review.yaml", (ROOT / "examples" / "contract-risk-review.yaml").read_bytes())
     ok(at)

@@ -265,6 +265,34 @@ def model_shutdown(
     )
 
 
+def retiring_models(
+    catalogue: Catalogue, models: Iterable[tuple[str, str]], price_date: datetime.date
+) -> list[str]:
+    """Each announced shutdown of ``models`` (provider, model; each said once), as the text
+    summary's headline and the record's decision say it: the shutdown as its assumption says
+    it (the date, what then becomes of a request: the model that answers it, where the
+    provider names one), then what it means for the money: every monthly cost bills the
+    model's calls at its own prices for a whole month, which hold only until that day.
+
+    The same rule as the headline's and the review's: every shutdown announced after the
+    price date, however far off (one on or before it is refused where the prices are read)."""
+    said: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for provider, model in models:
+        if (provider, model) in seen:
+            continue
+        seen.add((provider, model))
+        shutdown = model_shutdown(catalogue, provider, model, price_date)
+        entry = catalogue.resolve(provider, model).model
+        if shutdown is None or entry is None or entry.shutdown is None:
+            continue
+        said.append(
+            f"{shutdown.value[:1].upper()}{shutdown.value[1:]}. The monthly costs bill {model}'s calls at its own"
+            f" prices for the whole month; those prices hold only until {entry.shutdown.date}."
+        )
+    return said
+
+
 def _lasting(models: Mapping[str, ModelSpec], gone: ModelSpec) -> list[str]:
     """The provider's models of the same kind as ``gone`` with no shutdown announced."""
     return [key for key, m in models.items() if m.output == gone.output and m.shutdown is None]

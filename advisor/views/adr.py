@@ -63,6 +63,7 @@ from .formatting import (
     percent,
     prices_of,
     reasoning_unpriced,
+    retiring,
     rounding_note,
     rule_role,
     seconds,
@@ -788,9 +789,11 @@ def _peak_use(a: Assessment) -> str:
 def _shutdown_risks(a: Assessment) -> list[dict[str, str]]:
     """A model its provider will shut down puts the decision itself at risk: the record says
     so among its consequences, not only among the assumptions."""
+    # It starts with the provider's name ("Google (Gemini API) shuts ..."), which "because"
+    # does not lower-case as it does a common noun; a name written in lower case starts with a capital.
     return [
-        {"risk": f"{x.value}.", "because": _lower_first(f"{x.value}."), "mitigation": RETIRED_MODEL_MITIGATION,
-         "source": x.source}
+        {"risk": f"{x.value}.", "because": f"{x.value[:1].upper()}{x.value[1:]}.",
+         "mitigation": RETIRED_MODEL_MITIGATION, "source": x.source}
         for x in a.assumptions if x.name == SHUTDOWN
     ]
 
@@ -1033,6 +1036,10 @@ def record_context(
             # good as the assumed speed (None: it does not rest on one).
             "stand_in": feasible_on_stand_in(a),
             "feasible_on_stand_in": FEASIBLE_ON_STAND_IN,
+            # Each model of the workload its provider will shut down: the date, what then becomes
+            # of a request, and that the costs hold only until then (the text summary's
+            # "Model retiring" headline, said where the board reads the decision).
+            "retiring": retiring(a),
             # Where money and mode seem to disagree (it costs more than today's mode or a
             # cheaper one), one sentence on why.
             "tradeoff": tradeoff_in_words(a, allowed_only=True),

@@ -37,7 +37,7 @@ from advisor.core.figures import percent as percent
 from advisor.core.figures import seconds as seconds
 from advisor.core.figures import times as times
 from advisor.core.profile import MODES
-from advisor.core.provider import batch_window_words, usual_batch_s
+from advisor.core.provider import batch_window_words, retiring_models, usual_batch_s
 from advisor.core.validation import plain
 
 if TYPE_CHECKING:
@@ -70,6 +70,15 @@ def calls_p95(lat: LatencyEstimate, retry_rate: float, how: str = "", extra: int
     why = [f"latency correlation {plain(lat.latency_correlation)}"] if lat.calls != 1 else []
     why += [f"{percent(retry_rate)} of calls retried"] if retry_rate else []
     return False, calls, ", ".join(why)
+
+
+def retiring(a: Assessment) -> list[str]:
+    """Each model of the workload its provider has announced it will shut down, in a
+    sentence or two: the date, what then becomes of a request, and that the monthly costs
+    price the model's calls for a whole month at prices that hold only until then
+    (``core.provider.retiring_models``). The text summary's headline, the record's decision
+    and the questionnaire's card say the same."""
+    return retiring_models(a.rules.catalogue, ((s.provider, s.model) for s in a.latency.steps), a.price_date)
 
 
 def budget_lines(a: Assessment) -> tuple[float, ...]:

@@ -9,7 +9,7 @@ from advisor.core.assessment import FEASIBLE_ON_STAND_IN, Assessment, feasible_o
 from advisor.core.capacity import Capacity
 from advisor.core.levers import unset_words
 from advisor.core.profile import WATCHED
-from advisor.core.provider import SHUTDOWN, batch_window_words
+from advisor.core.provider import batch_window_words
 from advisor.core.validation import plain
 
 from .formatting import (
@@ -29,6 +29,7 @@ from .formatting import (
     move_in_words,
     priced_models,
     reasoning_unpriced,
+    retiring,
     rounding_note,
     rule_role,
     saving_cell,
@@ -106,9 +107,8 @@ def render_text(a: Assessment) -> str:
         add(_wrap(f"{label}: {a.infeasible_reason or ''}", "  "))
     if a.decided_by:
         add(f"  Decided by: {', '.join(a.decided_by)}")
-    for x in a.assumptions:
-        if x.name == SHUTDOWN:
-            add(_wrap(f"Model retiring: {x.value}.", "  "))
+    for said in retiring(a):
+        add(_wrap(f"Model retiring: {said}", "  "))
     move = move_in_words(a)
     if w.current_mode and move is not None:
         old, new = modes[w.current_mode], modes[a.recommendation]

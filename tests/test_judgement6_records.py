@@ -1,0 +1,92 @@
+"""The sixth judgement review's workloads (redteam-judgement-6): the wording of its records
+and verdicts that it found wrong, on the architect's own files (tests/fixtures/judgement-6),
+assessed at the review's price date: a model shut down in 4 days said where the board reads
+the decision (A6)."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from advisor import assess, load_rules, render_adr
+from advisor.views.text import render_text
+
+RULES = load_rules()
+HERE = Path(__file__).resolve().parent / "fixtures" / "judgement-6"
+REVIEWED = datetime.date(2026, 11, 27)  # the review's --price-date
+DATE = "2026-11-27"
+
+
+def fields(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((HERE / f"{name}.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def decide(name: str, **changes: Any):
+    return assess({**fields(name), **changes}, RULES, price_date=REVIEWED)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def decision(record: str, template: str) -> str:
+    """The paragraph that states the decision: MADR's Decision Outcome, Nygard's Decision."""
+    if template == "madr":
+        return flat(record.split("## Decision Outcome\n")[1].split("### Consequences")[0])
+    return flat(record.split("## Decision\n")[1].split("\n**")[0])
+
+
+def driver(record: str, name: str) -> str:
+    (line,) = [line for line in record.splitlines() if f"**{name}**" in line]
+    return line
+
+
+# -- A6: a model shut down soon is in the decision, with what it means for the money ---------
+
+SHUTDOWN = (
+    "**Model retiring:** Google (Gemini API) shuts gemini-2.5-flash down on 2026-12-01, 4 days after the price"
+    " date: from then requests to it are answered by gemini-3.5-flash-lite, at that model's prices, so this decision"
+    " holds only until the move to a current model;"
+)
+MONEY = (
+    "The monthly costs bill gemini-2.5-flash's calls at its own prices for the whole month; those prices hold only"
+    " until 2026-12-01."
+)
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_model_shut_down_in_four_days_is_said_in_the_decision_with_its_date_and_its_cost(template):
+    record = render_adr(decide("Z18-gemini25-flash-enrichment"), template=template, date=DATE)
+    said = decision(record, template)
+    assert SHUTDOWN in said and MONEY in said
+    # Before the rules that decided it: where the board reads, not after the levers.
+    assert said.index("**Model retiring:**") < said.index("Decided by")
+    # The risk among the consequences starts with the provider's name, as a sentence does.
+    if template == "madr":
+        assert "- Bad, because of a risk: Google (Gemini API) shuts gemini-2.5-flash down on 2026-12-01" in record
+        assert "because of a risk: google" not in record
+    else:
+        assert "- Risk: Google (Gemini API) shuts gemini-2.5-flash down on 2026-12-01" in record
+
+
+def test_the_decision_says_a_shutdown_by_the_headlines_rule_however_far_off():
+    # The text summary's headline says every shutdown announced after the price date; the
+    # record's decision says the same, with the same words: gpt-4.1-mini's, 48 days off.
+    a = decide("Z03-moderation-in-request-path")
+    head = flat(render_text(a).split("\n\n")[0])
+    money = ("The monthly costs bill gpt-4.1-mini's calls at its own prices for the whole month; those prices hold"
+             " only until 2027-01-14.")
+    assert "Model retiring: OpenAI shuts gpt-4.1-mini down on 2027-01-14, 48 days after the price date" in head
+    assert money in head
+    for template in ("madr", "nygard"):
+        said = decision(render_adr(a, template=template, date=DATE), template)
+        assert "**Model retiring:** OpenAI shuts gpt-4.1-mini down on 2027-01-14, 48 days after" in said
+        assert money in said
+    # A model with no shutdown announced (claude-sonnet-4-5): nothing said.
+    calm = decide("Z17-refund-agent-background")
+    assert "Model retiring" not in render_adr(calm, date=DATE) + render_text(calm)
