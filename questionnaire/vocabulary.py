@@ -149,7 +149,7 @@ FIELD_LABELS = {
     "tier": "Account tier",
     "service_tier": "Service tier",
     "costs": "Build and run cost",
-    "retry_rate": "Requests retried",
+    "retry_rate": "Calls retried",
     "attempts_per_layer": "Attempts per layer",
     "retry_layers": "Layers that retry",
     "side_effects": "What a repeated request does",
@@ -270,8 +270,10 @@ HELP = {
     "default, shown as the placeholder.",
     "effort": "One-time build effort for this mode, in person-weeks. Blank: the advisor's default, shown as the "
     "placeholder.",
-    "retry_rate": "Share of requests that fail once and are retried (timeouts, 429s, 5xx). Retries add tokens to "
-    "the bill and load on the rate limit. Example: 2%.",
+    "retry_rate": "Share of model calls that fail once and are retried (timeouts, 429s, 5xx). Each call of a "
+    "request is retried on its own, so more requests see a retry: at 2% of calls, a request of 5 calls sees "
+    "at least one about 10% of the time. Retries add tokens to the bill and load on the rate limit. "
+    "Example: 2%.",
     "attempts_per_layer": "Attempts each layer of your stack makes before giving up (client, gateway, worker). "
     "Stacked retries multiply: 3 attempts at 5 layers is 243 calls for one request.",
     "retry_layers": "How many layers of the call path retry on their own. Example: the SDK, your API client and a "

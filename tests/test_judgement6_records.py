@@ -1,7 +1,7 @@
 """The sixth judgement review's workloads (redteam-judgement-6): the wording of its records
 and verdicts that it found wrong, on the architect's own files (tests/fixtures/judgement-6),
 assessed at the review's price date: a model shut down in 4 days said where the board reads
-the decision (A6)."""
+the decision (A6), a retry rate said as the share of calls it is (A7)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from advisor import assess, load_rules, render_adr
+from advisor.views.formatting import retries_in_words
 from advisor.views.text import render_text
 
 RULES = load_rules()
@@ -90,3 +91,41 @@ def test_the_decision_says_a_shutdown_by_the_headlines_rule_however_far_off():
     # A model with no shutdown announced (claude-sonnet-4-5): nothing said.
     calm = decide("Z17-refund-agent-background")
     assert "Model retiring" not in render_adr(calm, date=DATE) + render_text(calm)
+
+
+# -- A7: a retry rate is a share of calls; a request of several calls sees more retries -----
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_the_retry_driver_says_calls_as_the_assumption_does_and_the_requests_that_see_one(template):
+    a = decide("Z17-refund-agent-background")  # 5 calls a request, retry_rate 0.03
+    assert a.latency.calls == 5
+    record = render_adr(a, template=template, date=DATE)
+    line = driver(record, "Failure modes and retry semantics")
+    assert ("3% of calls are retried once; about 14% of requests (1 - 0.97^5, over 5 calls each) see at least one"
+            " retry.") in line
+    assert "of requests are retried" not in record
+    # The assumption and the cost note say calls too.
+    assert "Retries: 3% of calls are retried once; a retried call adds a whole attempt" in record
+    assert "over 5 calls of 3 steps, each at its own model's prices, 3% of calls retried." in record
+    # One call a request: a call's share is the request's, and nothing more is said.
+    one = decide("Z18-gemini25-flash-enrichment", retry_rate=0.03)
+    line = driver(render_adr(one, template=template, date=DATE), "Failure modes and retry semantics")
+    assert line.endswith("3% of calls are retried once.") and "requests (" not in line
+
+
+def test_the_share_of_requests_that_see_a_retry_is_worked_out_over_the_calls():
+    assert retries_in_words(0.0, 5) == "0% of calls are retried"
+    assert retries_in_words(0.02, 1) == "2% of calls are retried once"
+    assert retries_in_words(0.02, 5).endswith("about 10% of requests (1 - 0.98^5, over 5 calls each) see at least one"
+                                              " retry")
+    assert "about 100% of requests (1 - 0^3," in retries_in_words(1.0, 3)
+
+
+def test_the_questionnaire_asks_for_the_share_of_calls_retried():
+    from questionnaire.vocabulary import FIELD_LABELS, HELP
+
+    assert FIELD_LABELS["retry_rate"] == "Calls retried"
+    assert HELP["retry_rate"].startswith("Share of model calls that fail once and are retried")
+    # Its example is the formula the record uses: 1 - 0.98^5 is about 10%.
+    assert "at 2% of calls, a request of 5 calls sees at least one about 10% of the time" in HELP["retry_rate"]

@@ -64,6 +64,7 @@ from .formatting import (
     prices_of,
     reasoning_unpriced,
     retiring,
+    retries_in_words,
     rounding_note,
     rule_role,
     seconds,
@@ -244,7 +245,7 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
             if cap.retry_amplification > 1 else ""
         )
         repeat = words.side_effects[w.side_effects].sentence
-        return f"{repeat} {percent(w.retry_rate)} of requests are retried{storm}.{audit}"
+        return f"{repeat} {retries_in_words(w.retry_rate, lat.calls)}{storm}.{audit}"
     if axis_id == "downstream":
         return words.downstream[w.downstream].sentence
     # An organisation's own axis: its answer is what its rules found.
@@ -406,7 +407,7 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
 def per_request(a: Assessment) -> str:
     """What one request sends and receives, as the cost note says it."""
     w = a.workload
-    retried = percent(w.retry_rate)
+    retried = f"{percent(w.retry_rate)} of calls"
     if w.steps is None:
         cached = percent(w.cached_input_fraction)
         reasoning = f" (+ {count(w.reasoning_tokens)} reasoning)" if w.reasoning_tokens else ""

@@ -81,6 +81,22 @@ def retiring(a: Assessment) -> list[str]:
     return retiring_models(a.rules.catalogue, ((s.provider, s.model) for s in a.latency.steps), a.price_date)
 
 
+def retries_in_words(retry_rate: float, calls: int) -> str:
+    """The retry rate as the workload states it and the cost and latency models read it, a
+    share of calls, each retried once: "3% of calls are retried once". A request of several
+    calls adds the share of requests that see at least one retry, 1 - (1 - rate)^calls over the
+    calls the latency model counts ("about 14% of requests (1 - 0.97^5, over 5 calls each) see
+    at least one retry"): an idempotency key has to cover that many requests, not 3%."""
+    if not retry_rate:
+        return "0% of calls are retried"
+    said = f"{percent(retry_rate)} of calls are retried once"
+    if calls > 1:
+        requests = 1 - (1 - min(retry_rate, 1.0)) ** calls
+        said += (f"; about {percent(requests)} of requests (1 - {1 - min(retry_rate, 1.0):.4g}^{calls}, over"
+                 f" {calls:,} calls each) see at least one retry")
+    return said
+
+
 def budget_lines(a: Assessment) -> tuple[float, ...]:
     """The lines the assessment's rule set draws on the latency budget (its thresholds on
     ``latency_budget_s``): a budget near one is said apart from it (``budget_words``)."""
