@@ -1,7 +1,8 @@
 """The sixth judgement review's workloads (redteam-judgement-6): the wording of its records
 and verdicts that it found wrong, on the architect's own files (tests/fixtures/judgement-6),
 assessed at the review's price date: a model shut down in 4 days said where the board reads
-the decision (A6), a retry rate said as the share of calls it is (A7)."""
+the decision (A6), a retry rate said as the share of calls it is (A7), DeepSeek's peak rate
+said as the price the bill is at (A8)."""
 
 from __future__ import annotations
 
@@ -129,3 +130,29 @@ def test_the_questionnaire_asks_for_the_share_of_calls_retried():
     assert HELP["retry_rate"].startswith("Share of model calls that fail once and are retried")
     # Its example is the formula the record uses: 1 - 0.98^5 is about 10%.
     assert "at 2% of calls, a request of 5 calls sees at least one about 10% of the time" in HELP["retry_rate"]
+
+
+# -- A8: DeepSeek's peak rate is said as the price the token bill is at ---------------------
+
+PEAK = "DeepSeek's peak rate (its price at 02:00 UTC, an upper bound: calls made off-peak bill less)"
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_bill_at_deepseeks_peak_rate_says_so_where_it_is_given_and_watched(template):
+    record = render_adr(decide("Z10-deepseek-nightly-summaries"), template=template, date=DATE)
+    assert f"$2,880 a month in tokens at {PEAK}, no batch API" in driver(record, "Cost and burst")
+    assert "at standard prices" not in driver(record, "Cost and burst")
+    (watched,) = [line for line in record.splitlines() if "token bill stays near" in line]
+    assert f"($2,880 a month at 1,000,000 requests) at {PEAK} plus what deepseek-flash reasons" in watched
+    # No off-peak figure is made up: the bill is priced at one hour.
+    assert "$1,440" not in record
+
+
+def test_a_bill_at_prices_of_the_workloads_own_or_of_a_service_tier_says_whose():
+    # The workload's own prices depend on no hour: standard prices, no peak rate.
+    own = decide("Z10-deepseek-nightly-summaries", pricing={"input_per_mtok": 0.3, "output_per_mtok": 1.2})
+    line = driver(render_adr(own, date=DATE), "Cost and burst")
+    assert "in tokens at standard prices, no batch API" in line and "peak rate" not in line
+    # The flex tier's prices are flex prices, not standard ones.
+    flex = decide("Z18-gemini25-flash-enrichment", provider="openai", model="gpt-5-mini", service_tier="flex")
+    assert "a month in tokens at flex prices," in driver(render_adr(flex, date=DATE), "Cost and burst")

@@ -1087,9 +1087,12 @@ def test_the_cost_to_watch_is_the_token_bill_the_provider_sends(template):
         "- The provider's token bill stays near the estimate of $1.35 a month at 100 requests; the $112 a month the"
         " record counts adds $111 of amortised build, which is not on the provider's bill.")
     # A reasoning model's reasoning, not priced, is on the bill all the same.
+    # DeepSeek's price depends on the hour: the estimate is its peak rate, and the line says so
+    # (a nightly job that runs off-peak bills less than the figure it is told to watch).
     assert watched("deepseek-catalogue-enrichment").startswith(
         "- The provider's token bill stays near the estimate of $0.6600 per 1,000 requests ($396 a month at 600,000"
-        " requests) plus what deepseek-flash reasons (not priced); the $779 a month")
+        " requests) at DeepSeek's peak rate (its price at 02:00 UTC, an upper bound: calls made off-peak bill less)"
+        " plus what deepseek-flash reasons (not priced); the $779 a month")
     # A mode that runs today, on no infrastructure of its own, has nothing off the bill to name.
     assert watched("support-reply-draft") == (
         "- The provider's token bill stays near the estimate of $7.20 per 1,000 requests ($864 a month at 120,000"
@@ -1108,7 +1111,8 @@ def test_a_reasoning_model_without_reasoning_tokens_has_its_money_say_they_are_n
     no number of reasoning tokens; a workload that gives them (gpt-5.5's 2,500) says nothing."""
     a = fixed_assessment(EXAMPLES / "deepseek-catalogue-enrichment.yaml")
     text = " ".join(render_adr(a, template=template, date=DATE).split())
-    assert ("**Cost and burst** (weight 1.5): $396 a month in tokens at standard prices, no batch API, so no batch"
+    assert ("**Cost and burst** (weight 1.5): $396 a month in tokens at DeepSeek's peak rate (its price at 02:00 UTC,"
+            " an upper bound: calls made off-peak bill less), no batch API, so no batch"
             f" discount; at the monthly average of 14 requests/min (no peak given) with 99% rate-limit headroom. Reasoning tokens are not priced: {UNPRICED}.")\
         in text
     assert f"| $1.06 | **Reasoning tokens are not priced:** {UNPRICED}. Prices of deepseek/deepseek-flash" in text

@@ -454,6 +454,17 @@ def price_card(
     return _price_card(catalogue, provider, model, price_date, pricing, service_tier)
 
 
+def peak_hour(catalogue: Catalogue, provider: str, pricing: Pricing | None) -> tuple[str, int] | None:
+    """Where a model's price depends on the hour (DeepSeek), the provider's name and the UTC
+    hour it is priced at, which the provider catalogue sets at its peak: the figures are an
+    upper bound, and calls made off-peak bill less. None where the price is the same all day,
+    or the workload gives its own (``pricing``), which no hour changes."""
+    spec = catalogue.provider(provider)
+    if pricing is not None or spec is None or not spec.price_at_utc_hour:
+        return None
+    return spec.name, spec.price_at_utc_hour
+
+
 @functools.lru_cache(maxsize=256)
 def _price_card(
     catalogue: Catalogue,

@@ -60,6 +60,7 @@ from .formatting import (
     money,
     money_or_none,
     move_in_words,
+    peak_rate,
     percent,
     prices_of,
     reasoning_unpriced,
@@ -69,6 +70,7 @@ from .formatting import (
     rule_role,
     seconds,
     times,
+    token_prices,
     tradeoff_in_words,
     usual_batch,
 )
@@ -227,7 +229,7 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
         # The latency waits for a reasoning model's reasoning; the token bill has none of it.
         caveat = f" Reasoning tokens are not priced: {unpriced}." if unpriced else ""
         return (
-            f"{money(sync.tokens_usd)} a month in tokens at standard prices, {batch};"
+            f"{money(sync.tokens_usd)} a month in tokens at {token_prices(a)}, {batch};"
             + (f" peak {count(cap.peak_rpm)} requests/min" if cap.peak_given
                else f" at the monthly average of {count(cap.peak_rpm)} requests/min (no peak given)")
             # Each model over its limits is named, worst first, where the workload runs on several.
@@ -811,6 +813,9 @@ def _token_cost(a: Assessment) -> str:
         f"{money(tokens / w.requests_per_month * 1000)} per 1,000 requests ({month})"
         if w.requests_per_month >= 1000 else month
     )
+    peak = peak_rate(a)
+    if peak is not None:  # priced at one hour, the dearest: the bill is at most this
+        said += f" at {peak}"
     unpriced = a.latency.reasoning_unpriced
     if unpriced:
         said += f" plus what {' and '.join(unpriced)} {'reasons' if len(unpriced) == 1 else 'reason'} (not priced)"

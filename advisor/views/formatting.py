@@ -36,8 +36,10 @@ from advisor.core.figures import money_shown, money_step, round_half_up
 from advisor.core.figures import percent as percent
 from advisor.core.figures import seconds as seconds
 from advisor.core.figures import times as times
+from advisor.core.prices import peak_hour
 from advisor.core.profile import MODES
 from advisor.core.provider import batch_window_words, retiring_models, usual_batch_s
+from advisor.core.steps import work_steps
 from advisor.core.validation import plain
 
 if TYPE_CHECKING:
@@ -95,6 +97,38 @@ def retries_in_words(retry_rate: float, calls: int) -> str:
         said += (f"; about {percent(requests)} of requests (1 - {1 - min(retry_rate, 1.0):.4g}^{calls}, over"
                  f" {calls:,} calls each) see at least one retry")
     return said
+
+
+def peak_rate(a: Assessment) -> str | None:
+    """Where a provider's price depends on the hour, which price the token bill is at: its
+    peak rate, the hour the provider catalogue prices it at, an upper bound ("DeepSeek's peak
+    rate (its price at 02:00 UTC, an upper bound: calls made off-peak bill less)"); None where
+    no step's price depends on the hour. No off-peak figure is given: the bill is priced at one
+    hour, and the hours a workload runs are not known."""
+    peaks = list(dict.fromkeys(
+        hit for step in work_steps(a.workload)
+        if (hit := peak_hour(a.rules.catalogue, step.provider, step.pricing)) is not None
+    ))
+    if not peaks:
+        return None
+    return " and ".join(
+        f"{name}'s peak rate (its price at {hour:02d}:00 UTC, an upper bound: calls made off-peak bill less)"
+        for name, hour in peaks
+    )
+
+
+def token_prices(a: Assessment) -> str:
+    """The prices the token bill is at, as the record's cost driver says it: "standard
+    prices", the service tier's ("flex prices"), or a peak rate where the price depends on
+    the hour (``peak_rate``), beside the others' where only some steps' does."""
+    tier = a.workload.service_tier
+    said = "standard prices" if tier == "standard" else f"{tier} prices"
+    peak = peak_rate(a)
+    if peak is None:
+        return said
+    everywhere = all(peak_hour(a.rules.catalogue, step.provider, step.pricing) is not None
+                     for step in work_steps(a.workload))
+    return peak if everywhere else f"{said}, {peak}"
 
 
 def budget_lines(a: Assessment) -> tuple[float, ...]:
