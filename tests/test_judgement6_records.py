@@ -2,7 +2,8 @@
 and verdicts that it found wrong, on the architect's own files (tests/fixtures/judgement-6),
 assessed at the review's price date: a model shut down in 4 days said where the board reads
 the decision (A6), a retry rate said as the share of calls it is (A7), DeepSeek's peak rate
-said as the price the bill is at (A8)."""
+said as the price the bill is at (A8), and a miss on a speed measured under other conditions
+(A3) or on a chat model's stand-in for an embedding (A4) said as such."""
 
 from __future__ import annotations
 
@@ -156,3 +157,36 @@ def test_a_bill_at_prices_of_the_workloads_own_or_of_a_service_tier_says_whose()
     # The flex tier's prices are flex prices, not standard ones.
     flex = decide("Z18-gemini25-flash-enrichment", provider="openai", model="gpt-5-mini", service_tier="flex")
     assert "a month in tokens at flex prices," in driver(render_adr(flex, date=DATE), "Cost and burst")
+
+
+# -- A3 and A4: a miss on a speed measured under other conditions, or on a chat stand-in -----
+
+BENCHMARK = (
+    "The speed of gpt-4.1-mini (measured with 10,000 input tokens) is a benchmark's, not this call's (see the"
+    " assumptions): measure the call and give its p95 as model_p95_s (ttft_s for the first token) before acting on"
+    " this verdict."
+)
+
+
+def test_a_miss_on_a_benchmarks_speed_says_the_benchmark_measured_another_call():
+    a = decide("Z03-moderation-in-request-path")  # 300 input tokens; gpt-4.1-mini measured with 10,000
+    assert not a.feasible and a.latency.benchmarked == ("gpt-4.1-mini (measured with 10,000 input tokens)",)
+    assert a.infeasible_reason is not None and a.infeasible_reason.endswith(BENCHMARK)
+    assert BENCHMARK in flat(render_text(a).split("\n\n")[0])
+    assert BENCHMARK in decision(render_adr(a, date=DATE), "madr")
+    assert a.model_dump(mode="json")["latency"]["benchmarked"] == ["gpt-4.1-mini (measured with 10,000 input tokens)"]
+    # The call measured: its own time, nothing to caveat.
+    measured = decide("Z03-moderation-in-request-path", model_p95_s=1.5)
+    assert not measured.feasible and "benchmark" not in (measured.infeasible_reason or "")
+    # Within the budget: only a miss is said so (no threshold on how unlike the benchmark's call).
+    met = decide("Z03-moderation-in-request-path", latency_budget_s=5)
+    assert met.feasible and "benchmark" not in render_text(met).split("\n\n")[0]
+
+
+def test_an_embedding_timed_at_a_stand_in_says_the_stand_in_is_a_generating_models():
+    a = decide("Z05-query-embedding")
+    assert not a.feasible and a.latency.stand_ins == ("text-embedding-3-small",)
+    assert a.infeasible_reason is not None
+    assert ("text-embedding-3-small has no measured speed, so it is timed at a stand-in taken from text-generating"
+            " models (see the assumptions): measure the call and give its p95 as model_p95_s before acting on this"
+            " verdict.") in a.infeasible_reason

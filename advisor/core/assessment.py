@@ -601,7 +601,21 @@ def infeasible_reason_of(
     if missed_on_stand_in(ruleset, evaluation, latency):
         assert latency is not None
         reason += " " + _timed_at_a_stand_in(latency, evaluation.facts.get("output_format"))
+    if latency is not None and latency_miss_on_benchmark(ruleset, evaluation.unmet[evaluation.recommendation], latency):
+        reason += " " + _timed_at_a_benchmark(latency, evaluation.facts.get("output_format"))
     return reason
+
+
+def _timed_at_a_benchmark(latency: LatencyEstimate, output_format: object) -> str:
+    """"The speed of gpt-4.1-mini is a benchmark's (measured with 10,000 input tokens), not
+    this call's (see the assumptions): measure the call ..." Said beside a miss on latency, as
+    a stand-in's is, for every speed the catalogue says was measured under stated conditions:
+    no threshold on how unlike this call they are (the catalogue states them in words)."""
+    models = " and ".join(latency.benchmarked)
+    whose = "a benchmark's" if len(latency.benchmarked) == 1 else "benchmarks'"
+    first = "" if output_format == "embedding" else " (ttft_s for the first token)"
+    return (f"The speed of {models} is {whose}, not this call's (see the assumptions): measure the call and give "
+            f"its p95 as model_p95_s{first} before acting on this verdict.")
 
 
 def _timed_at_a_stand_in(latency: LatencyEstimate, output_format: object) -> str:
@@ -613,7 +627,9 @@ def _timed_at_a_stand_in(latency: LatencyEstimate, output_format: object) -> str
     it = "it is" if have == "has" else "they are"
     # An embedding has no first token to give: its vector comes whole.
     first = "" if output_format == "embedding" else " (ttft_s for the first token)"
-    return (f"{models} {have} no measured speed, so {it} timed at a stand-in (see the assumptions): "
+    # An embedding model is timed at a generating model's range (seed 003's): it says so.
+    what = " taken from text-generating models" if output_format == "embedding" else ""
+    return (f"{models} {have} no measured speed, so {it} timed at a stand-in{what} (see the assumptions): "
             f"measure the call and give its p95 as model_p95_s{first} before acting on this verdict.")
 
 
@@ -635,6 +651,13 @@ def missed_on_stand_in(ruleset: RuleSet, evaluation: Evaluation, latency: Latenc
     if evaluation.feasible or latency is None:
         return False
     return latency_miss_on_stand_in(ruleset, evaluation.unmet[evaluation.recommendation], latency)
+
+
+def latency_miss_on_benchmark(ruleset: RuleSet, unmet_by: Sequence[str], latency: LatencyEstimate) -> bool:
+    """The first rule the recommendation misses its contract by reads latency, and a model is
+    timed at a speed measured under conditions the catalogue states (a benchmark's prompt
+    size): the miss is only as good as that benchmark is like this call."""
+    return bool(latency.benchmarked and unmet_by) and ruleset.rule(unmet_by[0]).spec.axis == "latency"
 
 
 def latency_miss_on_stand_in(ruleset: RuleSet, unmet_by: Sequence[str], latency: LatencyEstimate) -> bool:

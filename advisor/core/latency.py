@@ -69,6 +69,9 @@ class ModelSpeed:
     start_p95_s: float = 0.0
     start_assumption: Assumption | None = None
     no_reasoning_assumption: Assumption | None = None  # the start, where the workload states 0 reasoning tokens
+    # How the measured speed was measured, where the catalogue says ("measured with 10,000
+    # input tokens"): a call unlike the benchmark's may take another time ("" for none said).
+    conditions: str = ""
 
 
 def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, embedding: bool = False) -> ModelSpeed:
@@ -81,6 +84,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, e
     name = resolved.model_key or model
     reasons = entry.reasons if entry is not None else False
     fallback = data.fallback_speed
+    conditions = ""
     if entry is not None and entry.speed is not None:
         speed = entry.speed
         note = f"; {speed.note}" if speed.note else ""
@@ -93,7 +97,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, e
             how = f"{ttft:.2f} s at p95 = {speed.ttft_s:g} s median x {ratio:g} ({name}{note})"
             source = f"{catalogue.cite(speed.source)}; spread: {catalogue.cite(ratio_source)}"
             source_ids = joined_ids(catalogue.ids(speed.source), catalogue.ids(ratio_source))
-        tps, measured = speed.output_tokens_per_s, True
+        tps, measured, conditions = speed.output_tokens_per_s, True, speed.note
         ttft_assumption = Assumption(name="time to first token", value=how, source=source, source_ids=source_ids)
         # Measured through a router: the output speed is said to be its too, with the note.
         routed = "" if not speed.via else f"; {speed.note}" if speed.note else f"; measured through {speed.via}"
@@ -124,7 +128,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, e
         assert made is not None  # maker_of returns a measured maker
         ttft, how, source_ids = measured_p95(data, maker_provider, made)
         median = made.ttft_s
-        tps, measured = made.output_tokens_per_s, True
+        tps, measured, conditions = made.output_tokens_per_s, True, made.note
         host = spec.name if spec is not None else provider
         where = f"{maker_model} as measured at {maker_provider.name}; {host}'s own speed is unmeasured"
         note = f"; {made.note}" if made.note else ""
@@ -219,7 +223,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, e
     return ModelSpeed(
         ttft, tps, reasons, measured, ttft_assumption, speed_assumption, ttft_p50_s=median,
         includes_reasoning=reasons, start_p50_s=start_p50, start_p95_s=start_p95,
-        start_assumption=start_assumption, no_reasoning_assumption=no_reasoning_assumption,
+        start_assumption=start_assumption, no_reasoning_assumption=no_reasoning_assumption, conditions=conditions,
     )
 
 
@@ -294,6 +298,10 @@ class LatencyEstimate:
     # The models timed at a stand-in: no measured speed in the catalogue, and no time of the
     # workload's own (model_p50_s, model_p95_s, ttft_s). A verdict on their latency rests on it.
     stand_ins: tuple[str, ...] = ()
+    # The models timed at a measured speed the catalogue says was measured under stated
+    # conditions, with them ("gpt-4.1-mini (measured with 10,000 input tokens)"), where the
+    # workload gives no time of its own: a call unlike the benchmark's may take another time.
+    benchmarked: tuple[str, ...] = ()
     end_to_end_p50_s: float = 0.0
     end_to_end_p99_s: float = 0.0
     end_to_end_mean_s: float = 0.0  # what a request takes on average (Little's law reads it)
@@ -483,6 +491,11 @@ def estimate_latency(
         s.model for s, speed in zip(steps, speeds, strict=True)
         if not speed.measured and s.model_p50_s is None and s.model_p95_s is None and s.ttft_s is None
     })
+    benchmarked = sorted({
+        f"{s.model} ({speed.conditions})" for s, speed in zip(steps, speeds, strict=True)
+        if speed.measured and speed.conditions and s.model_p50_s is None and s.model_p95_s is None
+        and s.ttft_s is None
+    })
     assumptions += _reasoning_assumptions(unstated)
 
     rho = profile.latency_correlation if profile.latency_correlation is not None else DEFAULT_LATENCY_CORRELATION
@@ -533,6 +546,7 @@ def estimate_latency(
         model_reasons=any(speed.reasons for speed in speeds),
         reasoning_unpriced=tuple(unstated),
         stand_ins=tuple(stand_ins),
+        benchmarked=tuple(benchmarked),
         end_to_end_p50_s=whole.p50,
         end_to_end_p99_s=whole.p99,
         end_to_end_mean_s=whole.mean,
