@@ -255,6 +255,33 @@ def model_speed(
     return hit
 
 
+@dataclass(frozen=True, slots=True)
+class ImpliedReasoning:
+    """The reasoning tokens one call writes as the latency times it, where a model reasons and
+    the workload gives no reasoning_tokens: the first token's median, measured with reasoning,
+    less the median start of a call without it (the start stated reasoning is added to), at the
+    output speed. The figure the bill leaves out (advisor.core.cost.unpriced_reasoning)."""
+
+    tokens_per_call: int
+    first_token_p50_s: float  # the catalogue's first-token median, its reasoning included
+    start_p50_s: float  # the median start of a call without reasoning
+    output_tokens_per_s: float
+
+
+def implied_reasoning(speed: ModelSpeed, output_tokens_per_s: float) -> ImpliedReasoning | None:
+    """The reasoning tokens a call of a model that reasons writes before its first token, as
+    the latency times it without a stated figure: stated, N tokens put its first token at the
+    start plus N / speed (``_call_times``); unstated, at the catalogue's median, which is that
+    start plus (median - start) x speed tokens. Whole tokens, rounded half up. None where the
+    model does not reason or the median leaves no time for reasoning."""
+    if not speed.includes_reasoning:
+        return None
+    tokens = math.floor((speed.ttft_p50_s - speed.start_p50_s) * output_tokens_per_s + 0.5)
+    if tokens <= 0:
+        return None
+    return ImpliedReasoning(tokens, speed.ttft_p50_s, speed.start_p50_s, output_tokens_per_s)
+
+
 # Not frozen, like WorkStep (advisor.core.steps): one per step, per probe, and a frozen
 # dataclass's __init__ costs three times as much. Nothing changes one once it is built.
 @dataclass(slots=True)
@@ -278,6 +305,9 @@ class StepLatency:
     measured: bool  # the call's time was measured (model_p50_s or model_p95_s)
     start_s: float  # when the step starts in a typical request
     duration_s: float  # calls x (tools + call p50): its share of a typical request
+    # A model that reasons, no reasoning_tokens given and no time of the workload's own: the
+    # reasoning its first token is timed with, which the bill leaves out. None elsewhere.
+    implied_reasoning: ImpliedReasoning | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -520,15 +550,23 @@ def estimate_latency(
         )
     start = 0.0
     step_latency = []
-    for s, t, p99 in zip(steps, times, call_p99, strict=True):
+    for s, t, p99, speed in zip(steps, times, call_p99, speeds, strict=True):
         duration = s.repeat * (s.tool_latency_s + t.call_p50)
+        # Only where the reasoning is not priced (rare): a step of a model that reasons, with
+        # no reasoning_tokens and no time of the workload's own (a measured first token or
+        # call includes the reasoning at this workload: no count is worked back from it).
+        implied = (
+            implied_reasoning(speed, t.tps)
+            if unstated and speed.reasons and not s.reasoning_stated and not t.measured and s.ttft_s is None
+            else None
+        )
         step_latency.append(
             StepLatency(
                 name=s.name, provider=s.provider, model=s.model, calls=s.repeat, shown=s.shown,
                 tool_latency_s=s.tool_latency_s, call_p50_s=t.call_p50, call_p95_s=t.call_p95,
                 call_p99_s=p99, first_token_p50_s=t.first_p50,
                 first_token_p95_s=t.first_p95, output_tokens_per_s=t.tps, reasoning_tokens=s.reasoning_tokens,
-                measured=t.measured, start_s=start, duration_s=duration,
+                measured=t.measured, start_s=start, duration_s=duration, implied_reasoning=implied,
             )
         )
         start += duration
