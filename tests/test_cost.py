@@ -279,3 +279,89 @@ def test_a_model_priced_twice_is_one_set_of_assumptions() -> None:
     assert [a.name for a in twice.assumptions] == [a.name for a in alone.assumptions]
     names = [a.name for a in alone.assumptions]
     assert len(names) == len(set(names)) and "prices (gpt-4o-mini)" in names
+
+
+# -- reasoning the latency times but the bill leaves out (board M2) -----------------------
+
+
+def _assess_example(name: str, **changes: Any):
+    import yaml
+
+    from advisor import assess
+
+    from .conftest import EXAMPLES
+
+    data = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
+    return assess(parse_profile({**data, **changes}), price_date=PRICE_DATE, what_if=False)
+
+
+def test_unpriced_reasoning_is_what_the_latency_assumes_at_the_output_price():
+    """deepseek-flash reasons, and the workload gives no reasoning_tokens: its first token is timed
+    at o3's median, 22.99 s with reasoning, where a call without reasoning starts at 1.8 s (the
+    slowest measured start, as DeepSeek has none measured); at 50 tokens/s that is (22.99 - 1.8) x
+    50 = 1,059.5, 1,060 tokens a call, and at $1.20 per million output tokens, 600,000 requests a
+    month, $763.20. The priced figures stay as they are; the JSON says both figures."""
+    a = _assess_example("deepseek-catalogue-enrichment")
+    (step,) = a.latency.steps
+    assert step.implied_reasoning is not None
+    assert (step.implied_reasoning.tokens_per_call, step.implied_reasoning.first_token_p50_s,
+            step.implied_reasoning.start_p50_s, step.implied_reasoning.output_tokens_per_s) == (1060, 22.99, 1.8, 50)
+    (unpriced,) = a.pricing.unpriced_reasoning
+    assert unpriced.implied_reasoning_tokens_per_call == 1060 and unpriced.output_usd_per_mtok == pytest.approx(1.2)
+    assert unpriced.usd_per_month == pytest.approx(dict.fromkeys(MODES, 1060 * 600_000 * 1.2 / 1e6))  # no batch API
+    assert a.pricing.unpriced_reasoning_usd_per_month == pytest.approx(dict.fromkeys(MODES, 763.2))
+    assert a.costs["sync"].tokens_usd == pytest.approx(396)  # not in the bill: no golden cost changes
+    data = json.loads(a.model_dump_json())
+    assert data["latency"]["steps"][0]["implied_reasoning"]["tokens_per_call"] == 1060
+    assert data["pricing"]["unpriced_reasoning"][0]["implied_reasoning_tokens_per_call"] == 1060
+    assert data["pricing"]["unpriced_reasoning_usd_per_month"]["async"] == pytest.approx(763.2)
+    # What it would add is what the cost model bills for that many reasoning tokens given.
+    given = _assess_example("deepseek-catalogue-enrichment", reasoning_tokens=1060)
+    for mode in MODES:
+        assert given.costs[mode].tokens_usd - a.costs[mode].tokens_usd == pytest.approx(unpriced.usd_per_month[mode])
+
+
+@pytest.mark.parametrize(("example", "changes"), [
+    ("reasoning-contract-check", {}),  # gpt-5.5's reasoning_tokens given: priced
+    ("deepseek-catalogue-enrichment", {"reasoning_tokens": 0}),  # thinking off
+    ("chatbot", {}),  # a model that does not reason
+    # A measured first token or call includes the reasoning at this workload: no count is
+    # worked back from it through a start nobody measured.
+    ("deepseek-catalogue-enrichment", {"ttft_s": 30}),
+    ("deepseek-catalogue-enrichment", {"model_p95_s": 40}),
+])
+def test_no_implied_reasoning_where_it_is_priced_absent_or_measured(example, changes):
+    a = _assess_example(example, **changes)
+    assert all(step.implied_reasoning is None for step in a.latency.steps)
+    assert a.pricing.unpriced_reasoning == [] and a.pricing.unpriced_reasoning_usd_per_month is None
+    data = json.loads(a.model_dump_json())
+    assert data["pricing"]["unpriced_reasoning"] == [] and data["pricing"]["unpriced_reasoning_usd_per_month"] is None
+
+
+def test_unpriced_reasoning_of_several_steps_sums_per_step():
+    """Two steps of two reasoning models, neither given reasoning_tokens: each step's at its own
+    model's speed and prices, its runs counted; the month's is their sum, each mode's (o3 has a
+    batch price, DeepSeek none)."""
+    from advisor import assess
+
+    a = assess(parse_profile({
+        "name": "two reasoners", "interaction": "pipeline", "latency_budget_s": 28800,
+        "requests_per_month": 100_000, "provider": "openai", "model": "o3", "downstream": "internal_service",
+        "steps": [
+            {"name": "plan", "provider": "deepseek", "model": "deepseek-flash", "input_tokens": 1000,
+             "output_tokens": 200, "repeat": 2},
+            {"name": "answer", "input_tokens": 2000, "output_tokens": 300},
+        ],
+    }), price_date=PRICE_DATE, what_if=False)
+    plan, answer = a.pricing.unpriced_reasoning
+    # plan: (22.99 - 1.8) x 50 = 1,059.5 -> 1,060 a call, 2 calls, $1.20: $254.40.
+    # answer: o3, measured: (22.99 - 0.93) x 108.1 = 2,384.7 -> 2,385 a call, $8.00: $1,908.
+    assert (plan.step, plan.calls, plan.implied_reasoning_tokens_per_call) == ("plan", 2, 1060)
+    assert (answer.step, answer.calls, answer.implied_reasoning_tokens_per_call) == ("answer", 1, 2385)
+    assert plan.usd_per_month["sync"] == pytest.approx(1060 * 2 * 100_000 * 1.2 / 1e6)
+    assert answer.usd_per_month["sync"] == pytest.approx(2385 * 100_000 * 8 / 1e6)
+    total = a.pricing.unpriced_reasoning_usd_per_month
+    assert total is not None
+    assert total["sync"] == pytest.approx(254.4 + 1908)
+    assert total["batch"] == pytest.approx(254.4 + 2385 * 100_000 * answer.batch_output_usd_per_mtok / 1e6)
+    assert answer.batch_output_usd_per_mtok < answer.output_usd_per_mtok

@@ -25,7 +25,7 @@ from pydantic import (
 from .assumption import Assumption
 from .capacity import Capacity
 from .citation import SourceInfo, document_ids, source_map
-from .cost import ModeCost, StepCost
+from .cost import ModeCost, StepCost, UnpricedReasoning, unpriced_reasoning, unpriced_reasoning_usd
 from .engine import Evaluation, evaluate, first_sentence, reason_text
 from .errors import InputError
 from .figures import count
@@ -39,6 +39,7 @@ from .provider import batch_queue_assumption, typical_batch_assumption
 from .rule import Rule
 from .rules import RuleSet, load_rules
 from .situation import Situation, situate
+from .steps import work_steps
 from .version import __version__
 from .whatif import Change, what_would_change
 
@@ -158,6 +159,11 @@ class PriceBasis(BaseModel):
     # Each step's share of the token bill, priced with its own model's prices (one entry for
     # the single-call shorthand); `pricing` above is the shown step's card.
     steps: list[StepCost] = []
+    # A model that reasons with no reasoning_tokens given: each step's reasoning as the latency
+    # times it, and what it would add a month at the output price (not in any figure above);
+    # the sum over the steps, each mode's. Empty and None where the bill leaves nothing out.
+    unpriced_reasoning: list[UnpricedReasoning] = []
+    unpriced_reasoning_usd_per_month: dict[Mode, float] | None = None
 
 
 class Assessment(BaseModel):
@@ -400,6 +406,11 @@ def build_assessment(
     reason = headline_reason(ruleset, evaluation)
     pricing = situation.costs
     card = situation.card
+    # Worked out only where a reasoning model's reasoning is left out of the bill (rare).
+    unpriced = unpriced_reasoning(
+        situation.profile, situation.steps or work_steps(situation.profile), situation.latency, card,
+        ruleset.catalogue,
+    ) if situation.latency.reasoning_unpriced else ()
     data = {
         "advisor_version": __version__,
         "ruleset": shared.info,
@@ -432,6 +443,8 @@ def build_assessment(
             "usd_per_person_week": pricing.usd_per_person_week,
             "amortisation_months": pricing.amortisation_months,
             "steps": list(pricing.steps),
+            "unpriced_reasoning": list(unpriced),
+            "unpriced_reasoning_usd_per_month": unpriced_reasoning_usd(unpriced),
         },
         "capacity": situation.capacity,
         "risks": shared.risks(winner, situation.latency.calls > 1, answers_of(situation.profile)),

@@ -38,6 +38,7 @@ from .steps import WorkStep, work_steps
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
+    from .latency import LatencyEstimate
 
 _SOURCE_DEFAULTS = "advisor default, docs/cost-model.md; override with the profile's 'costs'"
 _SOURCE_EFFORT = (
@@ -169,6 +170,69 @@ class CostEstimate:
     data_version: str
     assumptions: tuple[Assumption, ...]
     steps: tuple[StepCost, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class UnpricedReasoning:
+    """One step's reasoning that the latency waits for and the bill leaves out (a model that
+    reasons, no reasoning_tokens given): the tokens a call writes as the latency times them
+    (advisor.core.latency.implied_reasoning), and what they would add a month at its output
+    price. Not in the token bill: no priced figure changes."""
+
+    step: str
+    provider: str  # as the price data names it
+    model: str
+    calls: int  # the step's repeat
+    implied_reasoning_tokens_per_call: int
+    first_token_p50_s: float  # the first token's median, its reasoning included
+    start_p50_s: float  # the median start of a call without reasoning
+    output_tokens_per_s: float
+    output_usd_per_mtok: float  # what sync, streaming and async pay (the service tier's), at the step's input size
+    batch_output_usd_per_mtok: float  # what batch pays (the standard price where the provider has no batch API)
+    usd_per_month: dict[Mode, float]  # with retries, at each mode's prices
+
+
+def unpriced_reasoning(
+    profile: WorkloadProfile,
+    steps: tuple[WorkStep, ...],
+    latency: LatencyEstimate,
+    card: PriceCard,
+    catalogue: Catalogue | None = None,
+) -> tuple[UnpricedReasoning, ...]:
+    """Each step whose reasoning the latency times but the bill leaves out, priced as the cost
+    model would price that many reasoning tokens given as ``reasoning_tokens`` (output tokens at
+    the step's model's output price, each mode's, with retries). ``card`` prices the shown step;
+    ``steps`` and ``latency`` are the same workload's. Empty where nothing is left out: read only
+    where ``latency.reasoning_unpriced`` names a model."""
+    if not latency.reasoning_unpriced:
+        return ()
+    volume = profile.requests_per_month * (1 + profile.retry_rate)
+    out: list[UnpricedReasoning] = []
+    for step, timed in zip(steps, latency.steps, strict=True):
+        implied = timed.implied_reasoning
+        if implied is None:
+            continue
+        own = card if not step.prefix else price_step(step, card.price_date, catalogue, profile.service_tier)
+        rate = own.standard.output.at(step.input_tokens)
+        batch_rate = min(own.batch.output.at(step.input_tokens), rate)
+        tokens = implied.tokens_per_call * step.repeat
+        monthly = {m: tokens * (batch_rate if m == "batch" else rate) / 1_000_000 * volume for m in MODES}
+        out.append(UnpricedReasoning(
+            step=step.name, provider=own.provider, model=own.model, calls=step.repeat,
+            implied_reasoning_tokens_per_call=implied.tokens_per_call, first_token_p50_s=implied.first_token_p50_s,
+            start_p50_s=implied.start_p50_s, output_tokens_per_s=implied.output_tokens_per_s,
+            output_usd_per_mtok=rate, batch_output_usd_per_mtok=batch_rate, usd_per_month=monthly,
+        ))
+    return tuple(out)
+
+
+def unpriced_reasoning_usd(unpriced: Iterable[UnpricedReasoning]) -> dict[Mode, float] | None:
+    """What the steps' unpriced reasoning would add a month, each mode's, summed over the
+    steps; None where no step's is worked out."""
+    listed = list(unpriced)
+    if not listed:
+        return None
+    return {m: sum(u.usd_per_month[m] for u in listed) for m in MODES}
 
 
 def cache_writes_unpriced(steps: Iterable[Any]) -> bool:
