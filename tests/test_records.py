@@ -1099,16 +1099,24 @@ def test_the_cost_to_watch_is_the_token_bill_the_provider_sends(template):
         " requests).")
 
 
+# The reasoning the latency itself is timed with, by hand: deepseek-flash's first token is o3's
+# median, 22.99 s with reasoning; a call without reasoning starts at 1.8 s (the slowest measured
+# start, claude-sonnet-4-5's, as DeepSeek has none measured); at 50 tokens/s that is
+# (22.99 - 1.8) x 50 = 1,059.5, about 1,060 tokens a call, and 1,060 x 600,000 x $1.20 / 1M = $763.20.
+IMPLIED = ("The latency assumes about 1,060 reasoning tokens a call (the first token's median, 22.99 s with"
+           " reasoning, less 1.8 s to start without it, at 50 tokens/s), which would add about $763 a month at"
+           " $1.20 per million output tokens; give reasoning_tokens to price them")
 UNPRICED = ("deepseek-flash reasons before it answers and the workload gives no reasoning_tokens; its bill is"
-            " higher by what it reasons")
+            f" higher by what it reasons. {IMPLIED}")
 
 
 @pytest.mark.parametrize("template", ["madr", "nygard"])
 def test_a_reasoning_model_without_reasoning_tokens_has_its_money_say_they_are_not_priced(template):
     """deepseek-flash reasons before it answers: its first token waits for the reasoning (o3's
     median), but with no reasoning_tokens given the bill has none of it. Where the money is
-    shown (the cost driver, the cost section, the text's cost table) it says so, and makes up
-    no number of reasoning tokens; a workload that gives them (gpt-5.5's 2,500) says nothing."""
+    shown (the cost driver, the cost section, the text's cost table) it says so, with the reasoning
+    the latency itself assumes and what it would add a month (the priced figures stay as they
+    are); a workload that gives them (gpt-5.5's 2,500) says nothing."""
     a = fixed_assessment(EXAMPLES / "deepseek-catalogue-enrichment.yaml")
     text = " ".join(render_adr(a, template=template, date=DATE).split())
     assert ("**Cost and burst** (weight 1.5): $396 a month in tokens at DeepSeek's peak rate (its price at 02:00 UTC,"

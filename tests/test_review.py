@@ -195,8 +195,9 @@ def test_a_recommendation_that_misses_its_contract_says_so_as_the_record_does(tm
 
 def test_a_monthly_cost_that_prices_no_reasoning_says_so_in_its_row(tmp_path, capsys):
     """deepseek-flash reasons before it answers, and the workload gives no reasoning_tokens: the
-    row's monthly costs (today's, its build paid, and the recommended one) leave its reasoning out, and say so;
-    the JSON says it as reasoning_tokens_unpriced. A workload that gives them says nothing."""
+    row's monthly costs (today's, its build paid, and the recommended one) leave its reasoning out, and say so,
+    with what the reasoning the latency assumes would add; the JSON says it as reasoning_tokens_unpriced and
+    the two amounts. A workload that gives them says nothing."""
     deepseek = yaml.safe_load((ROOT / "examples" / "deepseek-catalogue-enrichment.yaml").read_text(encoding="utf-8"))
     (tmp_path / "a.yaml").write_text(yaml.safe_dump({**deepseek, "current_mode": "sync"}), encoding="utf-8")
     (tmp_path / "b.yaml").write_text((ROOT / "examples" / "reasoning-contract-check.yaml").read_text(encoding="utf-8"),
@@ -205,11 +206,21 @@ def test_a_monthly_cost_that_prices_no_reasoning_says_so_in_its_row(tmp_path, ca
     lines = [visible(to_html(line)) for line in render_review(result).splitlines() if " → " in line]
     cells = [[cell.strip() for cell in line.split("|")] for line in lines]
     assert [row[5:7] for row in cells if row[1] == "Product catalogue enrichment"] == [
-        ["$396 (reasoning tokens not priced)", "$779 (reasoning tokens not priced)"]]
+        ["$396 (reasoning tokens not priced: about $763 more)", "$779 (reasoning tokens not priced: about $763 more)"]]
     assert [row[6] for row in cells if row[1] == "Clause risk check"] == ["$2,663"]
     code, out, _ = run_cli(capsys, "review", str(tmp_path), "--format", "json", "--price-date", PRICE_DATE)
     assert code == 0
-    assert [w["reasoning_tokens_unpriced"] for w in json.loads(out)["workloads"]] == [True, False]
+    rows = json.loads(out)["workloads"]
+    assert [w["reasoning_tokens_unpriced"] for w in rows] == [True, False]
+    # What the reasoning the latency assumes would add: 1,060 tokens a call ((22.99 s - 1.8 s) x 50
+    # tokens/s) x 600,000 requests at $1.20 per million output tokens, today's mode and the recommended one.
+    assert [(w["current_reasoning_unpriced_usd"], w["recommended_reasoning_unpriced_usd"]) for w in rows] == [
+        (pytest.approx(763.2), pytest.approx(763.2)), (None, None)]
+    # The report's other path (the assessment's own row) says the same.
+    a = assess(parse_profile(yaml.safe_load((tmp_path / "a.yaml").read_text())), RULES, price_date=DATE, what_if=False)
+    row = review_row(a, "a.yaml", RULES)
+    assert (row.current_reasoning_unpriced_usd, row.recommended_reasoning_unpriced_usd) == (
+        pytest.approx(763.2), pytest.approx(763.2))
 
 
 # -- the report -----------------------------------------------------------------------

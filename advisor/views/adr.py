@@ -225,7 +225,7 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
             f"{percent(a.pricing.batch_token_saving_fraction)} less at batch prices" if a.pricing.batch_available
             else "no batch API, so no batch discount"
         )
-        unpriced = reasoning_unpriced(lat.reasoning_unpriced)
+        unpriced = reasoning_unpriced(lat.reasoning_unpriced, a.pricing.unpriced_reasoning)
         # The latency waits for a reasoning model's reasoning; the token bill has none of it.
         caveat = f" Reasoning tokens are not priced: {unpriced}." if unpriced else ""
         return (
@@ -1087,7 +1087,7 @@ def record_context(
         "gantt": Markup(chart) if a.workload.steps is not None and (chart := gantt(a)) else None,
         "per_request": per_request(a),
         # Why the token bill leaves out reasoning the latency waits for (None: it does not).
-        "reasoning_unpriced": reasoning_unpriced(a.latency.reasoning_unpriced),
+        "reasoning_unpriced": reasoning_unpriced(a.latency.reasoning_unpriced, a.pricing.unpriced_reasoning),
         "calls_per_minute": a.capacity.model_calls_per_minute,
         "peak_use": _peak_use(a),
         "lifecycle": _lifecycle(a),

@@ -21,7 +21,7 @@ record, the review and the app):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from advisor.core.assessment import Assessment, FiredRule, PriceBasis
-    from advisor.core.cost import ModeCost
+    from advisor.core.cost import ModeCost, UnpricedReasoning
     from advisor.core.latency import LatencyEstimate
     from advisor.core.levers import Lever
     from advisor.core.profile import Evidence, Mode
@@ -285,19 +285,64 @@ def prices_of(pricing: PriceBasis) -> str:
     return f"each step's own model ({', '.join(models[:-1])} and {models[-1]})"
 
 
-def reasoning_unpriced(models: tuple[str, ...] | list[str]) -> str | None:
+def reasoning_unpriced(
+    models: tuple[str, ...] | list[str], implied: Sequence[UnpricedReasoning] = ()
+) -> str | None:
     """Why the token bill leaves out reasoning, where it does: "deepseek-flash reasons before
     it answers and the workload gives no reasoning_tokens; its bill is higher by what it
-    reasons". The latency waits for that reasoning; the cost bills none of it, and no
-    number of reasoning tokens is made up. None when every reasoning model's are given."""
+    reasons". The latency waits for that reasoning; the cost bills none of it. ``implied``
+    (the assessment's ``pricing.unpriced_reasoning``): the reasoning the latency itself is
+    timed with, said with what it would add a month (``implied_reasoning_words``); the priced
+    figures stay as they are. None when every reasoning model's are given."""
     if not models:
         return None
     if len(models) == 1:
-        return (f"{models[0]} reasons before it answers and the workload gives no reasoning_tokens;"
+        said = (f"{models[0]} reasons before it answers and the workload gives no reasoning_tokens;"
                 " its bill is higher by what it reasons")
-    names = f"{', '.join(models[:-1])} and {models[-1]}"
-    return (f"{names} reason before they answer and the workload gives them no reasoning_tokens;"
-            " the bill is higher by what they reason")
+    else:
+        names = f"{', '.join(models[:-1])} and {models[-1]}"
+        said = (f"{names} reason before they answer and the workload gives them no reasoning_tokens;"
+                " the bill is higher by what they reason")
+    words = implied_reasoning_words(implied)
+    return f"{said}. {words}" if words else said
+
+
+def _implied_how(u: UnpricedReasoning) -> str:
+    """How one step's implied count is worked out, in its figures."""
+    return (f"the first token's median, {plain(u.first_token_p50_s)} s with reasoning, less {plain(u.start_p50_s)} s"
+            f" to start without it, at {plain(u.output_tokens_per_s)} tokens/s")
+
+
+def implied_reasoning_words(implied: Sequence[UnpricedReasoning]) -> str | None:
+    """The reasoning the latency assumes where the bill has none, as a sentence: "The latency
+    assumes about 1,060 reasoning tokens a call (the first token's median, 22.99 s with
+    reasoning, less 1.8 s to start without it, at 50 tokens/s), which would add about $763 a
+    month at $1.20 per million output tokens; give reasoning_tokens to price them". At the
+    prices sync, streaming and async pay, and at batch prices too where they differ; for
+    several steps, each step's and their sum. None where no step's is worked out."""
+    if not implied:
+        return None
+    total = sum(u.usd_per_month["sync"] for u in implied)
+    batch = sum(u.usd_per_month["batch"] for u in implied)
+    if len(implied) == 1:
+        (u,) = implied
+        runs = f" ({count(u.calls)} calls a request)" if u.calls > 1 else ""
+        tokens = count(u.implied_reasoning_tokens_per_call)
+        assumes = f"about {tokens} reasoning tokens a call{runs} ({_implied_how(u)})"
+        price = f"at {money(u.output_usd_per_mtok)} per million output tokens"
+        at_batch = f" ({money(batch)} at batch prices)" if money(batch) != money(total) else ""
+        return (f"The latency assumes {assumes}, which would add about {money(total)} a month {price}{at_batch};"
+                " give reasoning_tokens to price them")
+    parts = []
+    for u in implied:
+        runs = f", {count(u.calls)} calls a request" if u.calls > 1 else ""
+        parts.append(f"about {count(u.implied_reasoning_tokens_per_call)} a call of {u.step} ({u.model}{runs}:"
+                     f" {_implied_how(u)}; about {money(u.usd_per_month['sync'])} a month at"
+                     f" {money(u.output_usd_per_mtok)} per million output tokens)")
+    listed = f"{', '.join(parts[:-1])} and {parts[-1]}"
+    at_batch = f" ({money(batch)} at batch prices)" if money(batch) != money(total) else ""
+    return (f"The latency assumes reasoning tokens of {listed}, which would add about {money(total)} a month"
+            f"{at_batch}; give reasoning_tokens to price them")
 
 
 # Where the batch prices come from, as a sentence says it (PriceBasis.batch_source).

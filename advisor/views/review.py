@@ -34,7 +34,7 @@ from advisor.core.assessment import (
 from advisor.core.capacity import PROFILE_LIMITS, Capacity, limits_label
 from advisor.core.catalogue import CITED_AS, Catalogue
 from advisor.core.citation import SourceInfo, source_map
-from advisor.core.cost import ModeCost, cache_writes_unpriced
+from advisor.core.cost import ModeCost, UnpricedReasoning, cache_writes_unpriced, unpriced_reasoning
 from advisor.core.errors import AdvisorError, InputError, check_paths, check_type, each
 from advisor.core.files import FileFinder, folder_problem
 from advisor.core.latency import LatencyEstimate
@@ -141,6 +141,11 @@ class ReviewRow(BaseModel):
     # A model reasons before it answers and the workload gives no reasoning_tokens: the
     # monthly costs leave its reasoning out (the bill is higher by what it reasons).
     reasoning_tokens_unpriced: bool = False
+    # What that reasoning would add a month, as the latency times it (about so many reasoning
+    # tokens a call, at the output price), today's mode and the recommended one; None where it
+    # is not worked out (priced, or the model's time measured).
+    current_reasoning_unpriced_usd: float | None = None
+    recommended_reasoning_unpriced_usd: float | None = None
     flags: list[str]
     risks: list[ReviewRisk]
     decisions: list[DecisionLink]
@@ -643,6 +648,7 @@ def _row(
     *,
     price_basis: tuple[str, str, bool] = ("", "", False),
     headline_rule: str | None = None,
+    unpriced: Sequence[UnpricedReasoning] = (),
 ) -> dict[str, Any]:
     """One workload's row as data: what ``ReviewRow(**row).model_dump(mode="json")`` gives,
     key for key (a review too large to keep writes it as it is). ``why_not_current``: the
@@ -697,6 +703,10 @@ def _row(
         "build_usd_per_month": build,
         "cost_note": cost_note,
         "reasoning_tokens_unpriced": bool(lat.reasoning_unpriced),
+        "current_reasoning_unpriced_usd": None if current is None or not unpriced
+        else sum(u.usd_per_month[current] for u in unpriced),
+        "recommended_reasoning_unpriced_usd": sum(u.usd_per_month[recommendation] for u in unpriced)
+        if unpriced else None,
         "flags": [r["label"] for r in risks],
         "risks": risks,
         "decisions": [link.model_dump(mode="json") for link in decisions or ()],
@@ -768,6 +778,7 @@ def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[Decis
         file, ruleset, decisions, a.price_date, a.pricing.usd_per_person_week, on_stand_in, why_not_current,
         price_basis=(a.pricing.data_version, a.pricing.batch_source, cache_writes_unpriced(a.pricing.steps)),
         headline_rule=headline_rule_of(ruleset, a.decided_by, a.recommendation),
+        unpriced=a.pricing.unpriced_reasoning,
     ))
 
 
@@ -1156,6 +1167,10 @@ class ReviewRun:
                         price_basis=(costs.data_version, situation.card.batch_source,
                                      cache_writes_unpriced(costs.steps)),
                         headline_rule=head[0],
+                        # Worked out only where a reasoning model's reasoning is left out (rare).
+                        unpriced=unpriced_reasoning(profile, situation.steps, situation.latency, situation.card,
+                                                    ruleset.catalogue) if situation.latency.reasoning_unpriced
+                        else (),
                     ))
                 if self.progress is not None:
                     self.progress(done, len(files))
@@ -1344,7 +1359,13 @@ def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool, r
     from markupsafe import Markup
 
     # The monthly costs leave out the reasoning of a model that reasons (no reasoning_tokens given).
-    unpriced = " (reasoning tokens not priced)" if row.get("reasoning_tokens_unpriced") else ""
+    def unpriced(amount: float | None) -> str:
+        if not row.get("reasoning_tokens_unpriced"):
+            return ""
+        # What the latency's own reasoning would add, where it is worked out.
+        more = f": about {money(amount)} more" if amount is not None else ""
+        return f" (reasoning tokens not priced{more})"
+
     cells = {
         "name": row["name"],
         "file": row["file"],
@@ -1355,8 +1376,9 @@ def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool, r
             _rule_title(ruleset, row["headline_rule"])
         ),
         "infeasible_reason": row["infeasible_reason"],
-        "today": _usd(row["current_monthly_usd"]) + (unpriced if row["current_monthly_usd"] is not None else ""),
-        "recommended": _usd(row["recommended_monthly_usd"]) + unpriced,
+        "today": _usd(row["current_monthly_usd"]) + (
+            unpriced(row.get("current_reasoning_unpriced_usd")) if row["current_monthly_usd"] is not None else ""),
+        "recommended": _usd(row["recommended_monthly_usd"]) + unpriced(row.get("recommended_reasoning_unpriced_usd")),
         "cost_note": row["cost_note"],
         "flags": row["flags"],
         "decisions": Markup("; ".join(_decision_cell(link, base) for link in row["decisions"]) or "none"),

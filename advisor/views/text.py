@@ -208,7 +208,7 @@ def render_text(a: Assessment) -> str:
         f"Cost per month at {w.requests_per_month:,} requests ({whose} as of "
         f"{pricing.price_date}, {pricing.data_version}; {batch_prices(pricing)})"
     )
-    unpriced = reasoning_unpriced(lat.reasoning_unpriced)
+    unpriced = reasoning_unpriced(lat.reasoning_unpriced, a.pricing.unpriced_reasoning)
     if unpriced is not None:  # the latency waits for the reasoning; the bill below has none of it
         add(_wrap(f"reasoning tokens not priced: {unpriced}", "  ", hang="  "))
     today = w.current_mode
