@@ -121,7 +121,11 @@ def test_the_share_of_requests_that_see_a_retry_is_worked_out_over_the_calls():
     assert retries_in_words(0.02, 1) == "2% of calls are retried once"
     assert retries_in_words(0.02, 5).endswith("about 10% of requests (1 - 0.98^5, over 5 calls each) see at least one"
                                               " retry")
-    assert "about 100% of requests (1 - 0^3," in retries_in_words(1.0, 3)
+    # At or near every call, every request: never "about 100%", and no working in exponent form.
+    assert retries_in_words(1.0, 3).endswith("; every request sees at least one retry")
+    assert retries_in_words(1 - 1e-9, 2).endswith("; nearly every request (over 2 calls each) sees at least one retry")
+    assert retries_in_words(0.9, 3).endswith("; nearly every request (1 - 0.1^3, over 3 calls each) sees at least one"
+                                             " retry")
 
 
 def test_the_questionnaire_asks_for_the_share_of_calls_retried():

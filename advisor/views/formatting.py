@@ -93,9 +93,17 @@ def retries_in_words(retry_rate: float, calls: int) -> str:
         return "0% of calls are retried"
     said = f"{percent(retry_rate)} of calls are retried once"
     if calls > 1:
-        requests = 1 - (1 - min(retry_rate, 1.0)) ** calls
-        said += (f"; about {percent(requests)} of requests (1 - {1 - min(retry_rate, 1.0):.4g}^{calls}, over"
-                 f" {calls:,} calls each) see at least one retry")
+        kept = 1 - min(retry_rate, 1.0)
+        requests = 1 - kept**calls
+        # The working is shown where its base reads as a plain decimal (0.97, not 1e-09).
+        base = f"{kept:.4g}"
+        working = f"1 - {base}^{calls}, over {calls:,} calls each" if "e" not in base else f"over {calls:,} calls each"
+        if kept == 0:
+            said += "; every request sees at least one retry"
+        elif requests >= 0.995:  # "about 100%" would read as every one
+            said += f"; nearly every request ({working}) sees at least one retry"
+        else:
+            said += f"; about {percent(requests)} of requests ({working}) see at least one retry"
     return said
 
 
