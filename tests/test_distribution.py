@@ -108,8 +108,12 @@ _calls = st.builds(
     st.floats(0.01, 600),
     st.floats(1.0, 3.0),
 )
+# Retry rates near the common ones, but none whose no-retry share for one call is exactly 0.5, 0.95
+# or 0.99: there a percentile sits on a flat stretch of the distribution (a call without spread, 1%
+# retried, has every time from its own to its retried one as its p99), it is not unique, and a
+# property comparing two of them would compare two arbitrary points of that stretch.
 _request = dict(
-    rho=st.floats(0, 1), retry_rate=st.sampled_from([0.0, 0.01, 0.05, 0.2, 0.5, 1.0]), tools=st.floats(0, 3600)
+    rho=st.floats(0, 1), retry_rate=st.sampled_from([0.0, 0.011, 0.052, 0.2, 0.47, 1.0]), tools=st.floats(0, 3600)
 )
 
 
