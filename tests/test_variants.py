@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from hypothesis import assume, given
+from hypothesis import example as shown_case
 from hypothesis import strategies as st
 
 from advisor import assess, load_rules
@@ -84,6 +85,7 @@ def test_a_figure_just_over_its_budget_does_not_read_as_the_budget(name, changes
     value=st.floats(0, 40 * 86_400, allow_nan=False),
     ratio=st.one_of(st.floats(0.5, 2.0), st.floats(0.7, 1.3), st.floats(0.95, 1.05)),
 )
+@shown_case(value=0.015625, ratio=1.5)  # 15.6 and 23.4 ms, half apart, both print "0.02 s"
 def test_the_shortcut_for_times_far_apart_gives_what_printing_them_gives(value, ratio):
     """digits_apart skips printing two times more than a quarter apart: it must give what
     printing them and reading them back gives (0, as they never print alike)."""

@@ -100,8 +100,12 @@ def _read_alike(a: float, b: float, extra: int) -> bool:
 def digits_apart(value: float, budget: float) -> int:
     """The digits beyond ``seconds``' three that a duration and the budget it is judged
     against need to read apart (0 where they already do, or are equal)."""
-    if value == budget or abs(value - budget) > _APART * min(abs(value), abs(budget)):
-        return 0  # too far apart to print alike: no need to print and read them back
+    if value == budget:
+        return 0
+    # Too far apart to print alike: no need to print and read them back. Not from 10 to 100 ms,
+    # which print in hundredths of a second, one digit: 15.6 and 23.4 ms both read "0.02 s".
+    if abs(value - budget) > _APART * min(abs(value), abs(budget)) and min(abs(value), abs(budget)) >= 0.1:
+        return 0
     if not _read_alike(value, budget, 0):
         return 0
     for extra in range(1, _MAX_EXTRA_DIGITS + 1):
