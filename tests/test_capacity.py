@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 
 from advisor.core.capacity import Capacity, batch_submissions, estimate_capacity
 from advisor.core.latency import estimate_latency
-from advisor.core.profile import MINUTES_PER_MONTH, parse_profile
+from advisor.core.profile import MINUTES_PER_MONTH, load_profile, parse_profile
+from advisor.core.steps import work_steps
+
+from .conftest import EXAMPLES
 
 
 def _capacity(**fields: Any) -> Capacity:
@@ -175,3 +178,80 @@ def test_batch_submissions_cover_every_request(requests: int, tokens: int, max_r
     batches = batch_submissions(requests, tokens, max_requests, max_mb)
     assert batches * max_requests >= requests
     assert batches >= 0 and (batches > 0) == (requests > 0)
+
+
+def test_the_worst_wait_is_the_peak_s_last_request_s_and_the_queue_drains_later() -> None:
+    # By hand: 300 requests a minute for 10 minutes where the limits let 100 through (1 call,
+    # no retries, 100 RPM), against a monthly average of 50 a minute. 2,000 requests queue;
+    # first in first out the peak's last request waits for the 2,000 ahead of it served at
+    # 100 a minute: 20 min. The queue empties at 100 - 50 = 50 a minute net of the arrivals
+    # behind it: 40 min after the peak.
+    capacity = _capacity(
+        requests_per_month=MINUTES_PER_MONTH * 50, peak_requests_per_minute=300, peak_minutes=10,
+        rate_limits={"rpm": 100, "tpm": 1e11},
+    )
+    assert capacity.sustainable_rpm == pytest.approx(100)
+    assert capacity.backlog_requests == pytest.approx(2_000)
+    assert capacity.peak_worst_wait_s == pytest.approx(20 * 60)
+    assert capacity.drain_time_s == pytest.approx(40 * 60)
+
+
+def test_the_ticket_agent_s_last_request_waits_19_min_where_the_queue_drains_in_22_8() -> None:
+    # Board read 3, N7: the ticket resolution agent's peak leaves 2,621 requests queued behind
+    # gpt-5.4's limits (137.9 a minute through, 23.1 the month's average): the last waits
+    # 2,621 / 137.9 = 19.0 min; the queue is empty 2,621 / (137.9 - 23.1) = 22.8 min after.
+    profile = load_profile(EXAMPLES / "support-agent-tools.yaml")
+    latency, _ = estimate_latency(profile)
+    capacity = estimate_capacity(profile, latency, steps=work_steps(profile))
+    assert round(capacity.backlog_requests) == 2_621 and capacity.sustainable_rpm == pytest.approx(137.9, abs=0.05)
+    assert capacity.peak_worst_wait_s == pytest.approx(19.0 * 60, abs=3)
+    assert capacity.drain_time_s == pytest.approx(22.8 * 60, abs=3)
+
+
+def test_a_queue_that_never_drains_has_no_worst_wait() -> None:
+    # The limits let 100 a minute through, below the month's average of 150: every later
+    # request waits longer than the one before, without bound.
+    capacity = _capacity(
+        requests_per_month=MINUTES_PER_MONTH * 150, peak_requests_per_minute=300, peak_minutes=10,
+        rate_limits={"rpm": 100, "tpm": 1e11},
+    )
+    assert capacity.backlog_requests > 0
+    assert capacity.drain_time_s is None and capacity.peak_worst_wait_s is None
+
+
+@st.composite
+def _peaks(draw: st.DrawFn) -> dict[str, Any]:
+    """A one-call workload of given limits (RPM binding), its peak over or under them."""
+    average = draw(st.floats(0.0, 5_000.0))
+    rpm = draw(st.one_of(st.sampled_from([60.0, 500.0, 10_000.0]), st.floats(1.0, 20_000.0)))
+    peak = draw(st.floats(max(average, 0.01), 50_000.0))
+    requests = max(1, math.ceil(average * MINUTES_PER_MONTH))
+    minutes = draw(st.floats(1.0, 720.0))  # twice as long is still within a day
+    minutes = max(1.0, min(minutes, requests / peak / 2))  # the month holds the peak, doubled too
+    if peak * minutes * 2 > requests:
+        requests = math.ceil(peak * minutes * 2)
+    return {
+        "requests_per_month": requests, "peak_requests_per_minute": peak, "peak_minutes": minutes,
+        "rate_limits": {"rpm": rpm, "tpm": 1e11},
+    }
+
+
+@settings(max_examples=200, deadline=None)
+@given(fields=_peaks())
+def test_the_worst_wait_is_at_most_the_drain_time_and_grows_with_the_backlog(fields: dict[str, Any]) -> None:
+    capacity = _capacity(**fields)
+    wait, drain = capacity.peak_worst_wait_s, capacity.drain_time_s
+    if capacity.backlog_requests <= 0:  # within the limits: no queue, no wait
+        assert wait == 0 and drain == 0
+        return
+    if drain is None:  # the limits below the month's average: the queue only grows
+        assert wait is None
+        return
+    assert wait is not None and capacity.sustainable_rpm is not None
+    assert 0 < wait <= drain
+    # First in first out: the backlog ahead of the last request, at the rate the limits allow.
+    assert wait == pytest.approx(capacity.backlog_requests / capacity.sustainable_rpm * 60)
+    # A peak twice as long leaves twice the backlog, and its last request waits twice as long.
+    longer = _capacity(**{**fields, "peak_minutes": fields["peak_minutes"] * 2})
+    assert longer.backlog_requests == pytest.approx(2 * capacity.backlog_requests)
+    assert longer.peak_worst_wait_s == pytest.approx(2 * wait)

@@ -13,7 +13,12 @@ utilisation             = peak use / limit, for each limit the provider sets: RP
 sustainable rate        = peak requests/min / the tightest utilisation (when above 1)
 backlog                 = (peak - sustainable rate) x peak_minutes          (requests queued)
 drain time              = backlog / (sustainable rate - monthly average rate)   (0 within limits;
-                          none when the limits are below even the average: it never drains)
+                          none when the limits are below even the average: it never drains):
+                          when the queue is empty again, later arrivals counted
+worst wait              = backlog / sustainable rate   (first in first out: the peak's last
+                          request waits for the backlog ahead of it, served at the limits'
+                          rate; later arrivals queue behind it and wait less; none where the
+                          queue never drains)
 concurrent connections  = peak requests per second x end-to-end p95     (Little's law, L = lambda W)
 async workers at peak   = requests per second served at peak x mean request time   (Little's law)
 batch submissions       = per step and run: requests / min(request cap, size cap / bytes per
@@ -129,6 +134,9 @@ class Capacity:
     sustainable_rpm: float | None = None  # requests a minute the limits allow (None: no limit known)
     backlog_requests: float = 0.0  # requests queued when the peak ends (0 within the limits)
     drain_time_s: float | None = 0.0  # from the peak's end until the queue is empty; None: never
+    # The longest a request waits in the queue (first in first out: the peak's last, behind the
+    # backlog served at the sustainable rate); at most the drain time; None where that is.
+    peak_worst_wait_s: float | None = 0.0
     async_workers_at_peak: float = 0.0  # Little's law on the mean request time, at the rate served
     limits_source_ids: tuple[str, ...] = ()  # the documents limits_source cites
     # False: the workload gives no peak_requests_per_minute, so every "peak" figure above is the
@@ -411,11 +419,15 @@ def estimate_capacity(
     sustainable = peak_rpm / worst if worst else None
     backlog: float = 0.0
     drain: float | None = 0.0
+    wait: float | None = 0.0
     assumptions: list[Assumption] = []
     if worst is not None and worst > 1 and sustainable is not None:
         backlog = (peak_rpm - sustainable) * peak_minutes
         average = profile.average_requests_per_minute
         drain = backlog / (sustainable - average) * 60.0 if sustainable > average else None
+        # First in first out, the peak's last request is served once the backlog ahead of it
+        # is, at the rate the limits allow; what arrives after it queues behind it.
+        wait = backlog / sustainable * 60.0 if drain is not None else None
         if profile.peak_minutes is None:
             assumptions.append(_A_PEAK_MINUTES)
     served = min(peak_rpm, sustainable) if sustainable is not None else peak_rpm
@@ -468,6 +480,7 @@ def estimate_capacity(
         sustainable_rpm=sustainable,
         backlog_requests=backlog,
         drain_time_s=drain,
+        peak_worst_wait_s=wait,
         async_workers_at_peak=workers,
         peak_given=profile.peak_requests_per_minute is not None,
     )

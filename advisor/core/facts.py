@@ -203,6 +203,12 @@ _SPECS: tuple[FactSpec, ...] = (
         "drain_time_s", "number",
         "time from the peak's end until the backlog is worked off (0 within the limits; absent: it never drains)", "s",
     ),
+    FactSpec(
+        "peak_worst_wait_s", "number",
+        "the longest a request waits in the queue a peak builds, first in first out: the peak's last request, behind"
+        " the backlog served at the rate the limits allow (backlog / that rate; later arrivals wait less; at most"
+        " drain_time_s; 0 within the limits; absent: the queue never drains)", "s",
+    ),
     FactSpec("backlog_drains", "boolean", "the backlog a peak builds drains (the limits are above the average rate)"),
     FactSpec(
         "drain_budget_ratio", "number",

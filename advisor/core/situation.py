@@ -106,6 +106,7 @@ def derive_facts(
         peak_calls_per_minute=capacity.peak_calls_per_minute,
         backlog_requests=capacity.backlog_requests,
         drain_time_s=capacity.drain_time_s,
+        peak_worst_wait_s=capacity.peak_worst_wait_s,
         backlog_drains=capacity.drain_time_s is not None,
         drain_budget_ratio=_drain_ratio(capacity, profile.latency_budget_s),
         async_workers_at_peak=capacity.async_workers_at_peak,
