@@ -158,7 +158,7 @@ def test_a_lever_to_batch_says_when_results_come_not_a_call_s_p95():
     provider's window, one per dependent call (here 4 x 24 h)."""
     data = yaml.safe_load((EXAMPLES / "support-agent-tools.yaml").read_text(encoding="utf-8"))
     # At tier-3, where its peak's backlog drains within its budget (at its shipped tier-2 the
-    # budget lever is async's, 23 min), and with replies safe to repeat (the shipped agent
+    # budget lever is async's, 19.17 min), and with replies safe to repeat (the shipped agent
     # emails them, which keeps it a job with an idempotency key whatever the budget).
     a = assess({**data, "tier": "tier-3", "side_effects": "idempotent"}, RULES, price_date=PRICE_DATE)
     assert a.feasible

@@ -359,7 +359,7 @@ def test_a_duration_is_rounded_in_the_unit_it_is_read_in():
     # The ticket agent's batch needs 4 days (4 dependent calls, each through a 24-hour
     # window): "a budget of 4 days" is 345,600 s, rounder than 350,000 s (4.05 days). At
     # tier-3, where its peak's backlog drains within its budget and batch is what a larger
-    # budget buys (at its shipped tier-2 the budget that matters is async's, 23 min), with
+    # budget buys (at its shipped tier-2 the budget that matters is async's, 19.17 min), with
     # replies safe to repeat (the shipped agent emails them, which keeps it a job).
     agent = load_profile(ROOT / "examples" / "support-agent-tools.yaml")
     result = assess(agent.model_copy(update={"tier": "tier-3", "side_effects": "idempotent"}), RULES, price_date=PRICE_DATE)

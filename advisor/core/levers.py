@@ -555,12 +555,14 @@ def _budget_lever(finder: _Finder) -> Iterator[Lever]:
 
 
 def _budget_words(finder: _Finder, budget: float, decision: Decision) -> str:
-    """"a budget of 1 h"; where the peak's backlog cannot drain in time and batch is the way
-    out, says so: batch for the backlog, under the Batch API's limits of its own."""
+    """"a budget of 1 h"; where the peak's backlog keeps its last request past the budget (or
+    never drains) and batch is the way out, says so: batch for the backlog, under the Batch
+    API's limits of its own."""
     cap = finder.base.capacity
     budget_then = finder.base.profile.latency_budget_s
     words = seconds(budget, _budget_extra_digits(budget, budget_then, finder.budget_lines))
-    backlog = cap.backlog_requests > 0 and (cap.drain_time_s is None or cap.drain_time_s > budget_then)
+    wait = cap.peak_worst_wait_s
+    backlog = cap.backlog_requests > 0 and (wait is None or wait > budget_then)
     if backlog and decision.mode == "batch":
         return f"a budget of {words}, the peak's backlog through the Batch API (under limits of its own)"
     return f"a budget of {words}"

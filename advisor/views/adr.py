@@ -377,17 +377,17 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
             f" the whole answer takes {judged(e2e)}"
         )
     if mode == "async":
-        drain = a.capacity.drain_time_s
-        if drain is None:  # the limits are below the average rate: the queue only grows
+        wait = a.capacity.peak_worst_wait_s
+        if wait is None:  # the limits are below the average rate: the queue only grows
             return False, (
                 f"the caller gets a job id at once, but the queue a peak builds never drains ({NEVER_DRAINS}),"
                 f" over the budget of {budget_words(a)}"
             )
-        if drain > 0:  # the peak is over the limits: its last request waits for the queue to drain
-            last = max(e2e, drain)
+        if wait > 0:  # the peak is over the limits: its last request waits for the backlog ahead of it
+            last = max(e2e, wait)
             return last <= budget, (
                 f"the caller gets a job id at once and the result after about"
-                f" {judged(e2e)} at p95, the last request of a peak after up to {judged(drain)} in the queue first,"
+                f" {judged(e2e)} at p95, the last request of a peak after up to {judged(wait)} in the queue first,"
                 f" {verdict(last)}"
             )
         return e2e <= budget, (
@@ -455,11 +455,11 @@ def latency_short(a: Assessment, mode: str) -> str:
     if mode == "streaming":
         return f"first token {said(lat.time_to_first_token_s)}"
     if mode == "async":
-        drain = a.capacity.drain_time_s
-        if drain is None:
+        wait = a.capacity.peak_worst_wait_s
+        if wait is None:
             return f"result after {said(lat.end_to_end_p95_s)}, but the queue a peak builds never drains"
-        if drain > 0:
-            return f"result after {said(lat.end_to_end_p95_s)} plus up to {said(drain)} in the queue after a peak"
+        if wait > 0:  # the longest wait: the peak's last request's
+            return f"result after {said(lat.end_to_end_p95_s)} plus up to {said(wait)} in the queue after a peak"
         return f"result after {said(lat.end_to_end_p95_s)} plus queue wait"
     if mode == "batch":
         window = a.facts.get("batch_window_s")
@@ -578,12 +578,13 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     timed = (
         mode != "batch" or (a.pricing.batch_available and a.facts.get("batch_window_s") is not None)
     ) and not streams_nothing(a, mode)
-    # A queue whose peak drains after the budget, each call within it, is the miss said above
-    # with its numbers (how many queued, how long they take): the line would say it again.
-    drain = a.capacity.drain_time_s
+    # A queue whose peak's last request waits past the budget, each call within it, is the miss
+    # said above with its numbers (how many queued, how long the last waits): the line would say
+    # it again.
+    wait = a.capacity.peak_worst_wait_s
     late_only_in_the_queue = (
         missed is not None and not missed_in_latency and mode == "async" and not within
-        and drain is not None and drain > 0 and a.latency.end_to_end_p95_s <= a.workload.latency_budget_s
+        and wait is not None and wait > 0 and a.latency.end_to_end_p95_s <= a.workload.latency_budget_s
     )
     if (timed or not rule_args) and not late_only_in_the_queue:
         (pros if within else cons).append(markdown.inline(latency))
@@ -889,16 +890,18 @@ def _confirmation(a: Assessment) -> list[str]:
 
 
 def _queued(a: Assessment) -> bool:
-    """An async job whose peak builds a queue that drains after the budget (or never)."""
-    drain = a.capacity.drain_time_s
-    return a.recommendation == "async" and (drain is None or drain > a.workload.latency_budget_s)
+    """An async job whose peak builds a queue whose last request waits past the budget (or
+    that never drains), as cost-backlog-misses-budget and cost-backlog-never-drains read it."""
+    wait = a.capacity.peak_worst_wait_s
+    return a.recommendation == "async" and (wait is None or wait > a.workload.latency_budget_s)
 
 
 def _until_met(a: Assessment) -> str:
     """What to alert on while the estimate misses the budget, and what has to change first:
     the latency where the calls are too slow; the rate limits where the queue a peak builds
-    drains too late (async), with the ways out (a higher tier, a smoother peak, the Batch
-    API for the overflow where its window fits the budget); both where both miss."""
+    keeps its last request past the budget (async), with the ways out (a higher tier, a
+    smoother peak, the Batch API for the overflow where its window fits the budget); both
+    where both miss."""
     w, cap = a.workload, a.capacity
     budget = w.latency_budget_s
     slow = a.latency.end_to_end_p95_s > budget
