@@ -235,8 +235,10 @@ def _backlog_sentence(cap: Capacity) -> str:
     """How the backlog comes about, for the headroom's help ("" within the limits)."""
     if cap.backlog_requests <= 0:
         return ""
+    wait = cap.peak_worst_wait_s
     after = (
-        f"it drains {seconds(cap.drain_time_s)} after the peak ends" if cap.drain_time_s is not None
+        f"the last of them waits {seconds(wait)} (first in first out), and the queue drains"
+        f" {seconds(cap.drain_time_s)} after the peak ends" if cap.drain_time_s is not None and wait is not None
         else "it never drains: the limits are below even the monthly average rate"
     )
     return (

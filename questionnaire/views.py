@@ -371,7 +371,10 @@ def latency_tab(a: Assessment) -> None:
         "Drained after the peak",
         "at once" if cap.backlog_requests <= 0 else "never" if cap.drain_time_s is None else seconds(cap.drain_time_s),
         help="How long the queue takes to empty after the peak, at what the limits allow above the monthly average "
-        "rate. An async job's result waits this long at worst.",
+        "rate. A request waits less: first in first out, the longest wait is the peak's last request's, "
+        + (f"{seconds(cap.peak_worst_wait_s)}, " if cap.backlog_requests > 0 and cap.peak_worst_wait_s is not None
+           else "")
+        + "the backlog ahead of it served at the rate the limits allow; what arrives later waits behind it.",
     )
     b3.metric(
         "Async workers at peak",

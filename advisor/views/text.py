@@ -70,16 +70,20 @@ def plural(n: int, noun: str) -> str:
 
 
 def backlog_words(cap: Capacity) -> str:
-    """The backlog a peak builds and how long it takes to drain, or that there is none. With
-    no peak given the figures are the monthly average's, and the words say so, as the
-    heading above them does."""
+    """The backlog a peak builds, how long its last request waits (first in first out) and when
+    the queue is empty again, or that there is none. With no peak given the figures are the
+    monthly average's, and the words say so, as the heading above them does."""
     where, what = ("at peak", "the peak") if cap.peak_given else ("at the monthly average", "it")
     if cap.backlog_requests <= 0:
         return f"backlog {where}: none (the rate limits hold {what})" if cap.limits_known else (
             f"backlog {where}: unknown (no rate limit known)"
         )
     after = drained(cap)
-    drain = f"drains {after}" if after is not None else f"never drains: {NEVER_DRAINS}"
+    wait = cap.peak_worst_wait_s
+    drain = (
+        f"the last of them waits {seconds(wait)} (first in first out), and the queue drains {after}"
+        if after is not None and wait is not None else f"never drains: {NEVER_DRAINS}"
+    )
     return (
         f"backlog {where}: {count(cap.backlog_requests)} requests queued after {count(cap.peak_minutes)} min"
         f" (the limits let {count(cap.sustainable_rpm or 0)} requests/min through); {drain}"
