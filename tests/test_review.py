@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from advisor import MODES, assess, load_rules, parse_profile
 from advisor.cli.progress import Progress
+from advisor.core.assessment import feasible_on_stand_in, misses_on_stand_in
 from advisor.core.errors import InputError
 from advisor.views.review import render_review, review, review_row, summarise
 
@@ -68,10 +69,8 @@ def visible(fragment: str) -> str:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(profile_dicts(), max_size=6))
 def test_totals_are_the_sums_of_the_rows(dicts):
-    rows = [
-        review_row(assess(parse_profile(d), RULES, price_date=DATE, what_if=False), f"w{i}.yaml", RULES)
-        for i, d in enumerate(dicts)
-    ]
+    assessments = [assess(parse_profile(d), RULES, price_date=DATE, what_if=False) for d in dicts]
+    rows = [review_row(a, f"w{i}.yaml", RULES) for i, a in enumerate(assessments)]
     s = summarise(rows, broken_files=0, ruleset=RULES)
     existing = [r for r in rows if r.current_mode is not None]
     new = [r for r in rows if r.current_mode is None]
@@ -103,12 +102,30 @@ def test_totals_are_the_sums_of_the_rows(dicts):
         sum(m.saving_usd_per_month for m in s.moves), rel=1e-12, abs=1e-9
     )
     assert sorted(k.model_dump_json() for k in s.risks) == sorted(k.model_dump_json() for r in rows for k in r.risks)
-    for row in rows:
-        assert row.flags == [{"rate_limit": "over rate limit", "model_shutdown": "model shutting down",
-                              "compliance_on_sync": "compliance flow on a synchronous call",
-                              "budget_missed": "misses its p95 budget",
-                              "not_feasible": "not feasible as specified",
-                              "batch_at_risk": "batch at risk against the budget"}[k.kind] for k in row.risks]
+    for a, row in zip(assessments, rows, strict=True):
+        # The verdict rests on a speed no one measured where recommend says so.
+        assumed = "stand_in" if feasible_on_stand_in(a) or misses_on_stand_in(a) else None
+        if assumed is None and not a.feasible and "The speed of " in (a.infeasible_reason or ""):
+            assumed = "benchmark"
+        assert row.verdict_on_assumed_speed == assumed
+        # Its flags are its risks' labels, the verdict's own words in place of "p95 on an assumed
+        # speed" where the verdict rests on it.
+        flags = []
+        for k in row.risks:
+            if k.kind == "assumed_speed" and assumed == "stand_in":
+                continue
+            flags.append({"rate_limit": "over rate limit", "model_shutdown": "model shutting down",
+                          "compliance_on_sync": "compliance flow on a synchronous call",
+                          "budget_missed": "misses its p95 budget",
+                          "assumed_speed": "p95 on an assumed speed",
+                          "not_feasible": "not feasible as specified",
+                          "batch_at_risk": "batch at risk against the budget"}[k.kind])
+            if k.kind == "not_feasible" and assumed:
+                flags.append({"stand_in": "on an assumed speed", "benchmark": "on a benchmark's speed"}[assumed])
+        if a.feasible and assumed:
+            flags.append("feasible on an assumed speed")
+        assert row.flags == flags
+        assert any(k.kind == "assumed_speed" for k in row.risks) == bool(a.latency.stand_ins)
         assert row.feasible == all(k.kind != "not_feasible" for k in row.risks)
         assert row.at_risk == any(k.kind == "batch_at_risk" for k in row.risks)
 
@@ -971,3 +988,56 @@ def test_the_why_column_gives_the_rules_title_and_its_text_once_below_the_table(
     assert code == 0
     assert [(w["reason"], w["headline_rule"]) for w in json.loads(out)["workloads"]] == [
         (r.reason, r.headline_rule) for r in result.workloads]
+
+
+def test_a_verdict_on_a_speed_no_one_measured_is_flagged_on_its_row_and_in_the_top_risks(tmp_path, capsys):
+    """The review's header said that some p95s are timed at a stand-in speed, but no row said which
+    verdicts rest on one (board read 3, N6): the row says it in recommend's words ("Feasible on an
+    assumed speed", "NOT FEASIBLE as specified, on an assumed speed" or at a benchmark's speed), the
+    JSON as verdict_on_assumed_speed, and the rule set's last review risk lists every p95 timed at
+    a stand-in under Top risks, after the risks of today and a shutdown to come."""
+    import shutil
+
+    for name in ("reasoning-contract-check.yaml", "rag-corpus-embedding.yaml", "voice-assistant.yaml",
+                 "claims-triage-compliance.yaml", "chatbot.yaml"):
+        shutil.copy(ROOT / "examples" / name, tmp_path)
+    result = review([tmp_path], rules=RULES, price_date=DATE)
+    rows = {Path(r.file).stem: r for r in result.workloads}
+    clause, rag, voice = rows["reasoning-contract-check"], rows["rag-corpus-embedding"], rows["voice-assistant"]
+    code, out, err = run_cli(capsys, "recommend", str(ROOT / "examples" / "reasoning-contract-check.yaml"),
+                             "--price-date", PRICE_DATE)
+    assert code == 0, err
+    assert "Feasible on an assumed speed: async meets its contract" in out
+    assert clause.feasible and clause.verdict_on_assumed_speed == "stand_in"
+    assert clause.flags == ["feasible on an assumed speed"]
+    # A batch is judged by its window, which no speed moves: recommend says "Feasible", the row
+    # says only that its p95 is assumed.
+    assert rag.recommendation == "batch" and rag.verdict_on_assumed_speed is None
+    assert rag.flags == ["p95 on an assumed speed"]
+    # A miss on latency at a benchmark's speed: the flag follows "not feasible as specified".
+    assert voice.verdict_on_assumed_speed == "benchmark"
+    assert voice.flags == ["not feasible as specified", "on a benchmark's speed"]
+    for name in ("chatbot", "claims-triage-compliance"):
+        assert rows[name].verdict_on_assumed_speed is None
+        assert not any("assumed" in flag for flag in rows[name].flags)
+    # Top risks: each p95 on a stand-in, last, said with its model and its p95.
+    risks = [(k.kind, k.workload) for k in result.summary.risks]
+    speed = [k for k in result.summary.risks if k.kind == "assumed_speed"]
+    assert {k.workload for k in speed} == {"Clause risk check", "RAG corpus embedding"}
+    assert risks[-len(speed):] == [(k.kind, k.workload) for k in speed]
+    assert all(k.removed_by_recommendation is False and not k.live for k in speed)
+    assert "no measured speed for gpt-5.5: the end-to-end p95 of" in speed[0].detail
+    text = render_review(result)
+    clause_line = next(line for line in text.splitlines() if line.startswith("| Clause risk check |") and " → " in line)
+    assert clause_line.endswith("| feasible on an assumed speed |")
+    voice_line = next(line for line in text.splitlines() if line.startswith("| In-car voice assistant |")
+                      and " → " in line)
+    assert voice_line.endswith("| not feasible as specified, on a benchmark's speed |")
+    assert "| p95 on an assumed speed | Clause risk check |" in text
+    assert "the Flags column marks each such feature" in text
+    # The JSON row has the key, streamed as kept.
+    code, out, err = run_cli(capsys, "review", str(tmp_path), "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 0, err
+    by_name = {w["name"]: w for w in json.loads(out)["workloads"]}
+    assert by_name["Clause risk check"]["verdict_on_assumed_speed"] == "stand_in"
+    assert by_name["Customer chatbot"]["verdict_on_assumed_speed"] is None

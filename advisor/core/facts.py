@@ -127,6 +127,11 @@ _SPECS: tuple[FactSpec, ...] = (
     FactSpec("within_budget", "boolean", "end-to-end p95 fits the latency budget"),
     FactSpec("someone_waiting", "boolean", "a person or a service is blocked on the answer"),
     FactSpec("model_reasons", "boolean", "the model reasons before it answers (the provider catalogue says so)"),
+    FactSpec(
+        "speed_assumed", "boolean",
+        "a model is timed at a stand-in speed: no measured speed in the provider catalogue and no time of the "
+        "workload's own (model_p50_s, model_p95_s, ttft_s); the latency facts rest on an assumed speed",
+    ),
     FactSpec("burst_factor", "number", "peak rate / monthly average rate", "ratio"),
     # --- derived: cost --------------------------------------------------------------
     FactSpec("monthly_token_cost_usd", "number", "token bill per month at standard prices", "USD/month"),

@@ -34,7 +34,7 @@ CONFIRMATION_FIGURES = frozenset({
 MIGRATION_FIGURES = frozenset({"from", "to"})
 REVIEW_RISK_FIGURES = frozenset({
     "peak_use", "peak_times", "tighter_limit", "limits_source", "limits", "current_mode", "end_to_end_p95",
-    "latency_budget", "shutdown_model", "days_to_shutdown", "shutdown_date",
+    "latency_budget", "shutdown_model", "days_to_shutdown", "shutdown_date", "stand_ins",
 })
 
 

@@ -74,6 +74,7 @@ def derive_facts(
         budget_ratio=latency.budget_ratio,
         within_budget=latency.within_budget,
         model_reasons=latency.model_reasons,
+        speed_assumed=bool(latency.stand_ins),
         tier=capacity.tier,
         monthly_token_cost_usd=modes["sync"].tokens_usd,
         batch_saving_usd_per_month=costs.batch_token_saving_usd_per_month,

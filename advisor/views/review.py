@@ -18,7 +18,7 @@ import os
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
@@ -28,6 +28,7 @@ from advisor.core.assessment import (
     headline,
     headline_rule_of,
     infeasible_reason_of,
+    latency_miss_on_benchmark,
     latency_miss_on_stand_in,
     missed_on_stand_in,
 )
@@ -155,6 +156,11 @@ class ReviewRow(BaseModel):
     at_risk_reason: str | None = None
     # Not feasible on a latency figure of a model timed at a stand-in: measure it first.
     not_feasible_on_stand_in: bool = False
+    # The verdict (feasible or not) rests on a speed no one measured for this call, as recommend
+    # says it: "stand_in" (a model timed at a stand-in: "Feasible on an assumed speed", "NOT
+    # FEASIBLE as specified, on an assumed speed"), "benchmark" (a miss on latency at a speed the
+    # catalogue says was measured under conditions of its own); None: it does not.
+    verdict_on_assumed_speed: Literal["stand_in", "benchmark"] | None = None
     # The build counted in build_usd_per_month, up front (person-weeks x the rate), and the
     # cost model's figures it is amortised with.
     build_upfront_usd: float = 0.0
@@ -533,6 +539,7 @@ def _risk_figures(
         "current_mode": current_mode or "none",
         "end_to_end_p95": seconds(lat.end_to_end_p95_s, extra),
         "latency_budget": budget_seconds(lat.latency_budget_s, extra, budget_lines),
+        "stand_ins": " and ".join(lat.stand_ins) or "no model",
     }
 
 
@@ -585,6 +592,14 @@ def _risks(
 # (a shutdown to come), after its kinds of today.
 NOT_FEASIBLE = ("not_feasible", "not feasible as specified")
 AT_RISK = ("batch_at_risk", f"batch {AT_RISK_WORDS}")
+# The rule set's risk of a p95 timed at a stand-in speed (rules/ruleset.yaml). Where the
+# verdict rests on it (as recommend says: a feasible sync, streaming or async, or a miss on
+# latency), the row's flag is the verdict's own words instead of its label.
+ASSUMED_SPEED = "assumed_speed"
+FEASIBLE_ON_ASSUMED_SPEED = "feasible on an assumed speed"  # recommend: "Feasible on an assumed speed"
+# Said right after "not feasible as specified", as recommend says "NOT FEASIBLE as specified, on an
+# assumed speed"; a benchmark's speed as the miss's reason says it ("is a benchmark's, not this call's").
+ON_SPEED = {"stand_in": "on an assumed speed", "benchmark": "on a benchmark's speed"}
 
 
 def _removed(kind: str, recommendation: Mode, feasible: bool) -> bool | None:
@@ -595,7 +610,7 @@ def _removed(kind: str, recommendation: Mode, feasible: bool) -> bool | None:
         return recommendation not in ("sync", "streaming")
     if kind == "budget_missed":
         return feasible
-    if kind in ("model_shutdown", NOT_FEASIBLE[0], AT_RISK[0]):
+    if kind in ("model_shutdown", ASSUMED_SPEED, NOT_FEASIBLE[0], AT_RISK[0]):
         return False
     return None
 
@@ -649,12 +664,14 @@ def _row(
     price_basis: tuple[str, str, bool] = ("", "", False),
     headline_rule: str | None = None,
     unpriced: Sequence[UnpricedReasoning] = (),
+    on_benchmark: bool = False,
 ) -> dict[str, Any]:
     """One workload's row as data: what ``ReviewRow(**row).model_dump(mode="json")`` gives,
     key for key (a review too large to keep writes it as it is). ``why_not_current``: the
     rules that rule today's mode out and those it misses its contract by, asked only of a move.
     ``price_basis``: the price data, where the batch prices come from, and whether prompt-cache
-    writes are left unpriced."""
+    writes are left unpriced. ``on_stand_in`` / ``on_benchmark``: the recommendation misses its
+    contract on latency timed at a stand-in / at a benchmark's speed."""
     current = w.current_mode
     # Today is the current mode's monthly cost (its build is paid); a move adds the new build.
     today_cost = costs[current].total_usd if current else None
@@ -681,6 +698,13 @@ def _row(
         if saving is not None and saving < 0 else None
     )
     build = chosen.engineering_usd if moving or current is None else 0.0
+    # The verdict rests on a speed no one measured for this call, as recommend says it: a feasible
+    # recommendation timed at a stand-in (not batch: judged by its window, which no speed moves),
+    # or a miss on latency at a stand-in's or a benchmark's speed.
+    assumed: Literal["stand_in", "benchmark"] | None = (
+        "stand_in" if on_stand_in or (feasible and lat.stand_ins and recommendation != "batch")
+        else "benchmark" if on_benchmark and not feasible else None
+    )
     move_reason, required = None, False
     if moving and why_not_current is not None:
         assert current is not None
@@ -707,12 +731,13 @@ def _row(
         else sum(u.usd_per_month[current] for u in unpriced),
         "recommended_reasoning_unpriced_usd": sum(u.usd_per_month[recommendation] for u in unpriced)
         if unpriced else None,
-        "flags": [r["label"] for r in risks],
+        "flags": _flags(risks, feasible, assumed),
         "risks": risks,
         "decisions": [link.model_dump(mode="json") for link in decisions or ()],
         "at_risk": at_risk_reason is not None,
         "at_risk_reason": at_risk_reason,
         "not_feasible_on_stand_in": on_stand_in,
+        "verdict_on_assumed_speed": assumed,
         "build_upfront_usd": chosen.engineering_person_weeks * usd_per_person_week if build else 0.0,
         "amortisation_months": amortisation_months,
         "usd_per_person_week": usd_per_person_week,
@@ -725,6 +750,23 @@ def _row(
         "cache_writes_unpriced": price_basis[2],
         "headline_rule": headline_rule,
     }
+
+
+def _flags(risks: Sequence[Mapping[str, Any]], feasible: bool, assumed: str | None) -> list[str]:
+    """The row's flags: its risks' labels, a verdict that rests on a speed no one measured for
+    this call said in the verdict's words ("feasible on an assumed speed"; "not feasible as
+    specified" followed by "on an assumed speed" or "on a benchmark's speed"), where the rule
+    set's "p95 on an assumed speed" would say less."""
+    flags: list[str] = []
+    for r in risks:
+        if r["kind"] == ASSUMED_SPEED and assumed == "stand_in":
+            continue
+        flags.append(r["label"])
+        if r["kind"] == NOT_FEASIBLE[0] and assumed is not None:
+            flags.append(ON_SPEED[assumed])
+    if feasible and assumed == "stand_in":
+        flags.append(FEASIBLE_ON_ASSUMED_SPEED)
+    return flags
 
 
 def _p95_basis(lat: LatencyEstimate) -> str:
@@ -772,13 +814,14 @@ def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[Decis
 
     unmet_by = [rule for x in a.unmet if x.mode == a.recommendation for rule in x.rules]
     on_stand_in = not a.feasible and latency_miss_on_stand_in(ruleset, unmet_by, a.latency)
+    on_benchmark = not a.feasible and latency_miss_on_benchmark(ruleset, unmet_by, a.latency)
     return ReviewRow.model_validate(_row(
         a.workload, a.recommendation, a.reason, a.infeasible_reason, a.decided_by, a.costs,
         a.pricing.amortisation_months, a.pricing.batch_breakeven_requests_per_month, a.capacity, a.latency, a.facts,
         file, ruleset, decisions, a.price_date, a.pricing.usd_per_person_week, on_stand_in, why_not_current,
         price_basis=(a.pricing.data_version, a.pricing.batch_source, cache_writes_unpriced(a.pricing.steps)),
         headline_rule=headline_rule_of(ruleset, a.decided_by, a.recommendation),
-        unpriced=a.pricing.unpriced_reasoning,
+        unpriced=a.pricing.unpriced_reasoning, on_benchmark=on_benchmark,
     ))
 
 
@@ -1171,6 +1214,8 @@ class ReviewRun:
                         unpriced=unpriced_reasoning(profile, situation.steps, situation.latency, situation.card,
                                                     ruleset.catalogue) if situation.latency.reasoning_unpriced
                         else (),
+                        on_benchmark=not evaluation.feasible and latency_miss_on_benchmark(
+                            ruleset, evaluation.unmet[evaluation.recommendation], situation.latency),
                     ))
                 if self.progress is not None:
                     self.progress(done, len(files))
@@ -1616,7 +1661,8 @@ def _basis_sentences(basis: Mapping[str, Any], total: int, price_date: datetime.
         sentences.append(f"The p95 is {_for_each(p95, total, lambda key, _: _P95_WORDS[key])}.")
         if "stand_in" in p95:
             sentences.append("A model with no measured speed is timed at a stand-in: measure it before acting"
-                             " on a verdict that rests on it.")
+                             " on a verdict that rests on it (the Flags column marks each such feature: \"on an"
+                             " assumed speed\").")
     unpriced = basis.get("unpriced", {})
     left_out = [
         f"{what} of {n} feature{'' if n == 1 else 's'} ({why})"
