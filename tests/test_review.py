@@ -1041,3 +1041,55 @@ def test_a_verdict_on_a_speed_no_one_measured_is_flagged_on_its_row_and_in_the_t
     by_name = {w["name"]: w for w in json.loads(out)["workloads"]}
     assert by_name["Clause risk check"]["verdict_on_assumed_speed"] == "stand_in"
     assert by_name["Customer chatbot"]["verdict_on_assumed_speed"] is None
+
+
+def test_a_workload_whose_folder_holds_another_rule_set_says_so_and_keeps_the_reviews_rule_set(
+    tmp_path, capsys, monkeypatch
+):
+    """The review of the examples read rules-cost-first/workloads/sales-call-summaries.yaml with
+    advisor-default, though its folder's rule set (acme-cost-first) decides otherwise, and said
+    nothing (board read 3, N5). The review keeps one rule set for every workload, and says, on the
+    row, in its JSON and in the header, which rule set the folder holds and how to use it; with
+    that rule set given, nothing is said."""
+    monkeypatch.chdir(ROOT)
+    result = review(["examples"], rules=RULES, price_date=DATE)
+    held = [r for r in result.workloads if r.folder_ruleset is not None]
+    assert [Path(r.file).name for r in held] == ["sales-call-summaries.yaml"]
+    (sales,) = held
+    assert sales.folder_ruleset.model_dump() == {"path": "examples/rules-cost-first", "id": "acme-cost-first"}
+    assert "assessed with advisor-default; its folder holds rule set acme-cost-first" in sales.flags
+    # Assessed as the review's rule set decides, not switched: a review judges under one policy.
+    a = assess(parse_profile(yaml.safe_load(Path(sales.file).read_text())), RULES, price_date=DATE, what_if=False)
+    assert sales.recommendation == a.recommendation and result.ruleset.id == "advisor-default"
+    assert [f.model_dump() for f in result.summary.folder_rulesets] == [
+        {"path": "examples/rules-cost-first", "id": "acme-cost-first", "workloads": 1}
+    ]
+    text = render_review(result)
+    assert ("**1 feature under `examples/rules-cost-first` was assessed with `advisor-default`, though that folder"
+            " holds the rule set `acme-cost-first`**, which may decide otherwise: pass"
+            " `--rules examples/rules-cost-first` to review it under that rule set.") in text
+    # The streamed report and JSON say the same.
+    code, out, err = run_cli(capsys, "review", "examples", "--price-date", PRICE_DATE)
+    assert code == 0, err
+    assert out == text
+    code, out, err = run_cli(capsys, "review", "examples", "--format", "json", "--price-date", PRICE_DATE)
+    assert code == 0, err
+    rows = {Path(w["file"]).name: w for w in json.loads(out)["workloads"]}
+    assert rows["sales-call-summaries.yaml"]["folder_ruleset"]["id"] == "acme-cost-first"
+    assert rows["chatbot.yaml"]["folder_ruleset"] is None
+    # Under the folder's own rule set, nothing to say.
+    cost_first = load_rules(ROOT / "examples" / "rules-cost-first")
+    result = review(["examples"], rules=cost_first, price_date=DATE)
+    assert all(r.folder_ruleset is None for r in result.workloads) and result.summary.folder_rulesets == []
+    assert "though that folder holds" not in render_review(result)
+    # A folder above the one given counts, found from the file as given (an absolute path stays one);
+    # a rule set whose id cannot be read is named by its folder.
+    team = tmp_path / "team"
+    (team / "features" / "a").mkdir(parents=True)
+    (team / "ruleset.yaml").write_text("title: no id here\n", encoding="utf-8")
+    write_workload(team / "features" / "a", "one.yaml", name="One")
+    write_workload(team / "features" / "a", "two.yaml", name="Two")
+    result = review([team / "features"], rules=RULES, price_date=DATE)
+    assert [r.folder_ruleset.model_dump() for r in result.workloads] == [{"path": str(team), "id": None}] * 2
+    assert result.workloads[0].flags[-1] == f"assessed with advisor-default; its folder holds another rule set ({team})"
+    assert "**2 features under" in render_review(result)

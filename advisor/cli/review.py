@@ -18,7 +18,9 @@ examples:
 
 Folders are searched with their subfolders for *.yaml and *.yml files (any case); hidden
 files, other files and a rule set's own files (a folder with a ruleset.yaml) are skipped,
-and the report lists each with why, but only counts the files that are not YAML. Exit 0
+and the report lists each with why, but only counts the files that are not YAML. Every
+workload is assessed with one rule set (--rules, else the default); one under a folder that
+holds a rule set of its own is flagged, with the --rules that would use it. Exit 0
 when every file was reviewed, 2 when a file could not be read or assessed (the others are
 still reviewed).
 """

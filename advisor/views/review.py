@@ -123,6 +123,24 @@ class SeveralRecordsInForce(BaseModel):
     fix: str
 
 
+class FolderRuleSet(BaseModel):
+    """A rule set of its own held by a workload's folder or a folder above it (the nearest one
+    with a ruleset.yaml), not the one the review assessed the workload with."""
+
+    model_config = _FROZEN
+    path: str  # the folder that holds it, as the workload's file is given (relative or absolute)
+    id: str | None  # its id, as its ruleset.yaml says it (None: it says none that can be read)
+
+
+class ReviewFolderRuleSets(BaseModel):
+    """The workloads assessed under the review's rule set though their folder holds another."""
+
+    model_config = _FROZEN
+    path: str
+    id: str | None
+    workloads: int
+
+
 class ReviewRow(BaseModel):
     model_config = _FROZEN
     name: str
@@ -185,6 +203,9 @@ class ReviewRow(BaseModel):
     cache_writes_unpriced: bool = False
     # The rule ``reason`` is the first sentence of (its headline rule; None: no rule decided).
     headline_rule: str | None = None
+    # Its folder (or one above it) holds a rule set other than the one it was assessed with,
+    # which may decide otherwise: said, not switched to (a review judges under one policy).
+    folder_ruleset: FolderRuleSet | None = None
 
 
 class ReviewMove(BaseModel):
@@ -278,6 +299,9 @@ class ReviewSummary(BaseModel):
     # Feature names used by more than one file (a name says which feature only with its
     # file): each name, sorted, with its files in the order reviewed.
     duplicate_names: list[ReviewDuplicate] = []
+    # The folders holding a rule set other than the review's, with how many workloads under
+    # each were assessed with the review's all the same (by folder).
+    folder_rulesets: list[ReviewFolderRuleSets] = []
 
 
 class ReviewError(BaseModel):
@@ -377,6 +401,71 @@ def workload_files(
         else:
             skipped.append(ReviewSkip(file=str(path), reason=reason))
     return finder.files, skipped, [ReviewError(file=str(path), error=error) for path, error in finder.errors], not_yaml
+
+
+class _FolderRules:
+    """The rule set a workload file's folder holds, or the nearest folder above it (a folder with
+    a ruleset.yaml, as the walk skips a rule set's own files), where it is not the rule set the
+    review assesses with: looked up once a folder (its string as the file gives it), each folder
+    above it once, and each such rule set's id read once."""
+
+    def __init__(self, ruleset: RuleSet):
+        self.used = os.path.realpath(ruleset.path)
+        self.folders: dict[str, FolderRuleSet | None] = {}
+        self.above: dict[str, str | None] = {}  # an absolute folder -> the nearest one with a rule set
+        self.ids: dict[str, str | None] = {}
+
+    def of(self, file: str) -> FolderRuleSet | None:
+        folder = os.path.dirname(file)
+        try:
+            return self.folders[folder]
+        except KeyError:
+            pass
+        found = self._holder(os.path.abspath(folder or "."))
+        held = None
+        if found is not None and os.path.realpath(found) != self.used:
+            if found not in self.ids:
+                self.ids[found] = _ruleset_id(found)
+            held = FolderRuleSet(path=found if os.path.isabs(file) else os.path.relpath(found), id=self.ids[found])
+        self.folders[folder] = held
+        return held
+
+    def _holder(self, folder: str) -> str | None:
+        """The nearest folder from ``folder`` up that holds a ruleset.yaml (None: none does)."""
+        passed: list[str] = []
+        found: str | None = None
+        while True:
+            if folder in self.above:
+                found = self.above[folder]
+                break
+            passed.append(folder)
+            if os.path.isfile(os.path.join(folder, HEADER_FILE)):
+                found = folder
+                break
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+        for each_folder in passed:
+            self.above[each_folder] = found
+        return found
+
+
+def _ruleset_id(folder: str) -> str | None:
+    """The id a rule set's ruleset.yaml gives (None where it cannot be read or gives none)."""
+    path = os.path.join(folder, HEADER_FILE)
+    try:
+        data = parse_yaml(read_yaml_text(path), path)
+    except AdvisorError:
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value else None
+
+
+def folder_rules_flag(used: str, held: FolderRuleSet) -> str:
+    """A row's flag: "assessed with advisor-default; its folder holds rule set acme-cost-first"."""
+    which = f"rule set {held.id}" if held.id else f"another rule set ({held.path})"
+    return f"assessed with {used}; its folder holds {which}"
 
 
 class _Records:
@@ -665,13 +754,15 @@ def _row(
     headline_rule: str | None = None,
     unpriced: Sequence[UnpricedReasoning] = (),
     on_benchmark: bool = False,
+    folder_rules: FolderRuleSet | None = None,
 ) -> dict[str, Any]:
     """One workload's row as data: what ``ReviewRow(**row).model_dump(mode="json")`` gives,
     key for key (a review too large to keep writes it as it is). ``why_not_current``: the
     rules that rule today's mode out and those it misses its contract by, asked only of a move.
     ``price_basis``: the price data, where the batch prices come from, and whether prompt-cache
     writes are left unpriced. ``on_stand_in`` / ``on_benchmark``: the recommendation misses its
-    contract on latency timed at a stand-in / at a benchmark's speed."""
+    contract on latency timed at a stand-in / at a benchmark's speed. ``folder_rules``: the rule
+    set its folder holds, where it is not ``ruleset``."""
     current = w.current_mode
     # Today is the current mode's monthly cost (its build is paid); a move adds the new build.
     today_cost = costs[current].total_usd if current else None
@@ -731,7 +822,9 @@ def _row(
         else sum(u.usd_per_month[current] for u in unpriced),
         "recommended_reasoning_unpriced_usd": sum(u.usd_per_month[recommendation] for u in unpriced)
         if unpriced else None,
-        "flags": _flags(risks, feasible, assumed),
+        "flags": _flags(risks, feasible, assumed) + (
+            [folder_rules_flag(ruleset.id, folder_rules)] if folder_rules is not None else []
+        ),
         "risks": risks,
         "decisions": [link.model_dump(mode="json") for link in decisions or ()],
         "at_risk": at_risk_reason is not None,
@@ -749,6 +842,7 @@ def _row(
         "rate_limit_tiers": _limit_tiers(cap, ruleset.catalogue),
         "cache_writes_unpriced": price_basis[2],
         "headline_rule": headline_rule,
+        "folder_ruleset": None if folder_rules is None else folder_rules.model_dump(),
     }
 
 
@@ -822,6 +916,7 @@ def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[Decis
         price_basis=(a.pricing.data_version, a.pricing.batch_source, cache_writes_unpriced(a.pricing.steps)),
         headline_rule=headline_rule_of(ruleset, a.decided_by, a.recommendation),
         unpriced=a.pricing.unpriced_reasoning, on_benchmark=on_benchmark,
+        folder_rules=_FolderRules(ruleset).of(file),
     ))
 
 
@@ -875,6 +970,8 @@ class _Tally:
         # and the files of a name used more than once.
         self.names: dict[str, str] = {}
         self.duplicates: dict[str, list[str]] = {}
+        # The rule sets of their own the workloads' folders hold, by folder: its id and how many.
+        self.folder_rules: dict[str, tuple[str | None, int]] = {}
 
     def add(self, row: Mapping[str, Any]) -> None:
         """One row, as ``ReviewRow`` data."""
@@ -902,6 +999,10 @@ class _Tally:
         if basis in self.p95:
             self.p95[basis] += 1
         self.cache_writes += bool(row.get("cache_writes_unpriced"))
+        held = row.get("folder_ruleset")
+        if held is not None:
+            count = self.folder_rules.get(held["path"], (None, 0))[1]
+            self.folder_rules[held["path"]] = (held["id"], count + 1)
         first = self.names.setdefault(row["name"], row["file"])
         if first != row["file"]:
             self.duplicates.setdefault(row["name"], [first]).append(row["file"])
@@ -983,6 +1084,9 @@ class _Tally:
             "features_without_record": None if records is None else self.unrecorded,
             "basis": self.basis(),
             "duplicate_names": [{"name": name, "files": files} for name, files in sorted(self.duplicates.items())],
+            "folder_rulesets": [
+                {"path": path, "id": held, "workloads": n} for path, (held, n) in sorted(self.folder_rules.items())
+            ],
         }
 
     def basis(self) -> dict[str, Any]:
@@ -1180,6 +1284,7 @@ class ReviewRun:
         one file start to finish. Each step is the one ``load_profile`` and ``assess`` take.
         """
         ruleset, when, files = self.ruleset, self.when, self.files
+        folder_rules = _FolderRules(ruleset)
         for start in range(0, len(files), _BATCH):
             batch = files[start:start + _BATCH]
             names = [str(file) for file in batch]
@@ -1216,6 +1321,7 @@ class ReviewRun:
                         else (),
                         on_benchmark=not evaluation.feasible and latency_miss_on_benchmark(
                             ruleset, evaluation.unmet[evaluation.recommendation], situation.latency),
+                        folder_rules=folder_rules.of(name),
                     ))
                 if self.progress is not None:
                     self.progress(done, len(files))
@@ -1584,6 +1690,7 @@ def _report_context(
             },
             "unmatched": unmatched,
             "duplicates": totals.get("duplicate_names", [])[:DUPLICATES_SHOWN],
+            "folder_rulesets": totals.get("folder_rulesets", []),
             "duplicate_count": len(totals.get("duplicate_names", [])),
             "today": _usd(totals["monthly_today_usd"]),
             "after": _usd(totals["monthly_recommended_usd"]),
