@@ -213,10 +213,12 @@ def _consequences(record: str) -> list[str]:
     return [line for line in section.splitlines() if line.startswith("- ")]
 
 
-def test_a_batch_record_with_no_mode_today_leads_its_consequences_with_the_saving():
+def test_a_batch_record_with_no_mode_today_lists_the_saving_after_its_budget():
+    # The chosen option against its budget comes first (here at risk: board read 3, N2), then the saving.
     a = assess(load_profile(EXAMPLES / "nightly-content-audit.yaml"), price_date=PRICE_DATE)
     lines = _consequences(render_adr(a, date=DATE))
-    assert lines[0] == (
+    assert lines[0].startswith("- Bad, because most batches complete well under an hour, but the provider guarantees")
+    assert lines[1] == (
         "- Good, because it costs $229 a month less than a synchronous call, the cheapest other option that meets its"
         " contract ($602 against $831), with its build amortised over 36 months: its build, $4,000 more than a"
         " synchronous call's, pays back in 12 months."

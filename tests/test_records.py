@@ -1186,3 +1186,39 @@ def test_a_lever_to_another_model_says_its_answers_are_not_judged():
     cache_only = fixed_assessment(EXAMPLES / "support-reply-draft.yaml")
     assert all("model" not in field for lever in cache_only.levers for field in lever.changes)
     assert note not in " ".join(render_text(cache_only).split()) and note not in render_adr(cache_only, date=DATE)
+
+
+# -- Consequences tell the whole trade-off (board read 3) ------------------------------------
+
+def _consequences(text: str, template: str) -> str:
+    if template == "madr":
+        return text.split("### Consequences")[1].split("### Confirmation")[0]
+    return text.split("## Consequences")[1].split("To confirm the decision")[0]
+
+
+@pytest.mark.parametrize("example, madr_line, nygard_line", [
+    # The clinical check: async misses its 5 s budget. Nygard's Consequences opened with a risk.
+    ("claims-triage-compliance",
+     "- Bad, because the caller gets a job id at once and the result after about 18.5 s at p95 plus any queue wait,"
+     " over the budget of 5.00 s.",
+     "- Misses its budget: the caller gets a job id at once and the result after about 18.5 s at p95 plus any queue"
+     " wait, over the budget of 5.00 s."),
+    # The nightly triage: batch's 24 h window against an 8 h budget, at risk.
+    ("nightly-ticket-triage",
+     "- Bad, because most batches complete well under an hour, but the provider guarantees results only within its"
+     " window of 24 h, longer than the budget of 8 h.",
+     "- At risk against its budget: most batches complete well under an hour, but the provider guarantees results"
+     " only within its window of 24 h, longer than the budget of 8 h."),
+    ("support-reply-draft",
+     "- Good, because the whole answer comes after 2.72 s at p95, within the budget of 4.00 s.",
+     "- Meets its budget: the whole answer comes after 2.72 s at p95, within the budget of 4.00 s."),
+])
+def test_consequences_open_with_the_chosen_option_against_its_budget_in_both_templates(example, madr_line, nygard_line):
+    """Board read 3, N2: MADR's Consequences said the chosen option misses its budget (or is at
+    risk against it); Nygard's left it out, so its reader never learned it. Both open with it,
+    from one function."""
+    a = fixed_assessment(EXAMPLES / f"{example}.yaml")
+    madr = _consequences(render_adr(a, date=DATE), "madr")
+    nygard = _consequences(render_adr(a, template="nygard", date=DATE), "nygard")
+    assert madr.strip().splitlines()[0] == madr_line
+    assert nygard.strip().splitlines()[0] == nygard_line

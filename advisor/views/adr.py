@@ -764,6 +764,21 @@ def _saving(a: Assessment) -> str | None:
     return said
 
 
+# How the chosen option stands against its budget, as Nygard's Consequences label it (MADR
+# says Good or Bad): the same sentence follows in both.
+CONTRACT_LABELS = {"within": "Meets its budget", "at_risk": "At risk against its budget", "over": "Misses its budget"}
+
+
+def contract_consequence(case: dict[str, Any]) -> dict[str, Any]:
+    """The chosen option's first consequence, in both shipped templates: whether it meets, is
+    at risk against or misses its budget, and how ("the caller gets a job id at once and the
+    result after about 18.5 s at p95 plus any queue wait, over the budget of 5.00 s"), from
+    its case (``_case``): MADR's "Bad, because ...", Nygard's "Misses its budget: ..."."""
+    state = "within" if case["within_budget"] else "at_risk" if case["at_risk"] else "over"
+    return {"good": bool(case["within_budget"]), "state": state, "label": CONTRACT_LABELS[state],
+            "said": case["latency"]}
+
+
 def _token_limits(cap: Capacity) -> str:
     """The token limits where the provider does not count input and output together."""
     parts = [f"{count(v)} {what}" for v, what in ((cap.input_tpm_limit, "input"), (cap.output_tpm_limit, "output"))
@@ -995,6 +1010,7 @@ def record_context(
     assert stated is not None
     crowd = {"decision_makers": decision_makers or [], "consulted": consulted or [], "informed": informed or []}
     cases = [_case(a, r.mode) for r in a.ranking]
+    chosen_case = next(c for c in cases if c["mode"] == mode)
     levers_shown = _levers_shown(a)
     migration = _migration(a)
     key_assumptions = _key_assumptions(a)
@@ -1124,7 +1140,9 @@ def record_context(
         "workload_file": workload_file,
         # The case for each option (ranking order), argued from the assessment.
         "cases": cases,
-        "chosen_case": next(c for c in cases if c["mode"] == mode),
+        "chosen_case": chosen_case,
+        # The chosen option against its budget: the first consequence in either template.
+        "contract_consequence": contract_consequence(chosen_case),
         # A ruled-out option that scores above one ranked before it: the record says why it still lost.
         "outscored": any(
             c["ruled_out"] and c["score"] > other["score"] for c in cases for other in cases if not other["ruled_out"]
