@@ -1222,3 +1222,38 @@ def test_consequences_open_with_the_chosen_option_against_its_budget_in_both_tem
     nygard = _consequences(render_adr(a, template="nygard", date=DATE), "nygard")
     assert madr.strip().splitlines()[0] == madr_line
     assert nygard.strip().splitlines()[0] == nygard_line
+
+
+@pytest.mark.parametrize("example, madr_line, nygard_line, said", [
+    # No mode today: batch costs more than a synchronous call that also meets its contract
+    # (the Decision's trade-off says the same $101).
+    ("rag-corpus-embedding",
+     "- Bad, because it costs $101 a month more than a synchronous call, the cheapest other option that meets its"
+     " contract ($272 against $171).",
+     "- Extra cost: it costs $101 a month more than a synchronous call, the cheapest other option that meets its"
+     " contract ($272 against $171).",
+     "Batch API costs $101 a month more than Synchronous call"),
+    # A move from today's mode that costs more: against today's, as the Decision says it.
+    ("gray-zone-30s",
+     "- Bad, because it costs $383 a month more than today's synchronous call ($878 against $495).",
+     "- Extra cost: it costs $383 a month more than today's synchronous call ($878 against $495).",
+     "Asynchronous job costs $383 a month more than Synchronous call (today)"),
+])
+def test_consequences_say_an_extra_cost_as_they_say_a_saving(example, madr_line, nygard_line, said):
+    """Board read 3, N3: the Consequences listed a saving ("Good, because it costs $65 a month
+    less") but never an extra cost, though the Decision said "costs $101 a month more"."""
+    a = fixed_assessment(EXAMPLES / f"{example}.yaml")
+    madr, nygard = render_adr(a, date=DATE), render_adr(a, template="nygard", date=DATE)
+    assert madr_line in _consequences(madr, "madr").splitlines()
+    assert nygard_line in _consequences(nygard, "nygard").splitlines()
+    assert said in madr.split("## Decision Outcome")[1].split("### Consequences")[0]
+    assert "Good, because it costs" not in madr and "Saving:" not in nygard
+
+
+def test_a_workload_that_stays_in_its_mode_is_weighed_against_the_cheapest_other_option():
+    # The support reply stays sync: against today's mode there is nothing to say, so it is set
+    # against the cheapest other option that meets its contract, as a new feature is.
+    a = fixed_assessment(EXAMPLES / "support-reply-draft.yaml")
+    assert a.workload.current_mode == a.recommendation == "sync"
+    assert ("- Good, because it costs $177 a month less than a streaming response, the cheapest other option that"
+            " meets its contract ($864 against $1,041).") in _consequences(render_adr(a, date=DATE), "madr")

@@ -719,37 +719,37 @@ def _migration(a: Assessment) -> dict[str, Any] | None:
             "sources": header.migration.sources_for(move)}
 
 
-def _saving(a: Assessment) -> str | None:
-    """The chosen option's cost advantage, as a good consequence, where it has one: what it
-    saves a month against today's mode, or, with no mode today, against the cheapest other
-    option that meets its contract; with the amortisation where the saving rests on a build
-    spread over months (how long the build takes to pay back). None: no saving.
-
-    "it costs $65 a month less than today's synchronous call ($550 against $615), with its
-    build amortised over 36 months: its $8,000 build pays back in 28 months"."""
+def _money_against(a: Assessment) -> tuple[float, str] | None:
+    """What the chosen option costs a month against the option it is weighed against, and
+    that option in words: today's mode where it moves from one, else the cheapest other option
+    that meets its contract (None: there is none, or the costs are the same). Positive: it
+    costs less (a saving); negative: more."""
     mode, today, modes = a.recommendation, a.workload.current_mode, a.rules.header.modes
-    if today is not None:
-        if today == mode:
-            return None
-        other = today
-    else:
-        choosable = _choosable(a)
-        others = [r.mode for r in a.ranking if r.mode != mode and r.mode in choosable]
-        if not others:
-            return None
+    choosable = _choosable(a)
+    others = [r.mode for r in a.ranking if r.mode != mode and r.mode in choosable]
+    if today is not None and today != mode:
+        other: Mode = today
+    elif others:
         other = min(others, key=lambda m: (a.costs[m].total_usd, others.index(m)))
+    else:
+        return None
     chosen, compared = a.costs[mode], a.costs[other]
-    saving = compared.total_usd - chosen.total_usd
-    if saving < 0.005:
+    difference = compared.total_usd - chosen.total_usd
+    if abs(difference) < 0.005:
         return None
     label = modes[other].label
     noun = label[0].lower() + label[1:]
-    whom = f"today's {noun}" if other == today else f"a {noun}, the cheapest other option that meets its contract"
+    # "other" only where the chosen option meets its contract too.
+    cheapest = f"the cheapest {'other ' if mode in choosable else ''}option that meets its contract"
+    whom = f"today's {noun}" if other == today else f"a {noun}, {cheapest}"
     if other != today and noun[0] in "aeiou":
         whom = "an" + whom[1:]
-    shown = money(saving, larger(compared.total_usd, chosen.total_usd))  # "$65", as $615 less $550
-    said = (f"it costs {shown} a month less than {whom} ({money(chosen.total_usd)} against"
-            f" {money(compared.total_usd)})")
+    # "$65", as $615 less $550: in the step of the larger of the two (the Decision's trade-off says the same).
+    shown = money(abs(difference), larger(compared.total_usd, chosen.total_usd))
+    said = (f"it costs {shown} a month {'less' if difference > 0 else 'more'} than {whom}"
+            f" ({money(chosen.total_usd)} against {money(compared.total_usd)})")
+    if difference < 0:
+        return difference, said
     # The saving rests on the build spread over months where the chosen option takes more to
     # build than the one it is set against (today's build is paid): how long it takes to pay back.
     months = a.pricing.amortisation_months
@@ -761,7 +761,28 @@ def _saving(a: Assessment) -> str | None:
         payback = math.ceil(build / running - 1e-9)
         said += (f", with its build amortised over {months} months: {what} pays back in"
                  f" {payback} month{'' if payback == 1 else 's'}")
-    return said
+    return difference, said
+
+
+def _saving(a: Assessment) -> str | None:
+    """The chosen option's cost advantage, as a good consequence, where it has one: what it
+    saves a month against today's mode, or, where it stays in it or there is none, against the
+    cheapest other option that meets its contract; with the amortisation where the saving
+    rests on a build spread over months (how long the build takes to pay back). None: no saving.
+
+    "it costs $65 a month less than today's synchronous call ($550 against $615), with its
+    build amortised over 36 months: its $8,000 build pays back in 28 months"."""
+    against = _money_against(a)
+    return against[1] if against is not None and against[0] > 0 else None
+
+
+def _extra_cost(a: Assessment) -> str | None:
+    """The chosen option's extra cost, as a bad consequence, against the same option a saving
+    is set against (see ``_saving``), in the same words: "it costs $101 a month more than a
+    synchronous call, the cheapest other option that meets its contract ($272 against $171)".
+    None: it costs no more."""
+    against = _money_against(a)
+    return against[1] if against is not None and against[0] < 0 else None
 
 
 # How the chosen option stands against its budget, as Nygard's Consequences label it (MADR
@@ -1070,6 +1091,8 @@ def record_context(
             "tradeoff": tradeoff_in_words(a, allowed_only=True),
             # Its cost advantage, a good consequence (None: it has none).
             "saving": _saving(a),
+            # Its extra cost against the same option, a bad consequence (None: it costs no more).
+            "extra_cost": _extra_cost(a),
             "decided_by": list(a.decided_by),
             "patterns": [{**p.model_dump(mode="json"), "source": cite(p.source, sources)} for p in a.patterns],
             "excluded": [e.model_dump(mode="json") for e in a.excluded],
