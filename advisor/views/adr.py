@@ -590,17 +590,41 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
         (pros if within else cons).append(markdown.inline(latency))
     # Money as an argument. The chosen option, and any other that meets its contract, is priced
     # against the cheapest option that meets its contract (a chat is not told it costs more
-    # than the batch it rules out); where nothing does, the chosen one against the cheapest the
-    # rules leave open. An option that cannot be chosen as it stands (ruled out, or missing its
-    # contract) is priced against the chosen one: what accepting it would save or cost.
+    # than the batch it rules out). A chosen option that misses its contract where no option
+    # meets it is not "the cheapest option the rules leave open" (a reader takes that for an
+    # acceptable choice): a cheaper one the rules leave open is named with its own miss, and
+    # the cheapest of them says nothing of its price. An option that cannot be chosen as it
+    # stands (ruled out, or missing its contract) is priced against the chosen one: what
+    # accepting it would save or cost.
     chosen = a.recommendation
     viable = [m for m in MODES if m in _choosable(a)]
-    if mode == chosen or (mode in viable and chosen in viable):
-        pool, which = (viable, "cheapest option that meets its contract") if chosen in viable else (
-            [m for m in MODES if m not in excluded_modes] or list(MODES), "cheapest option the rules leave open")
-        against = min(pool, key=lambda m: (totals[m], MODES.index(m)))
-        which = "cheapest option" if against == cheapest else which
-        if mode == against and len(pool) > 1:
+    if mode == chosen and viable and chosen not in viable:  # another option meets it: the chosen is priced against that
+        against = min(viable, key=lambda m: (totals[m], MODES.index(m)))
+        if totals[mode] - totals[against] > 0.005:
+            cons.append(markdown.inline(
+                f"its monthly cost of {money(cost.total_usd)} is"
+                f" {money(cost.total_usd - totals[against], larger(cost.total_usd, totals[against]))}"
+                f" a month more than the cheapest option that meets its contract ({modes[against].label})"
+            ))
+    elif mode == chosen and chosen not in viable:  # none meets its contract
+        open_ = sorted((m for m in MODES if m not in excluded_modes and m != mode),
+                       key=lambda m: (totals[m], MODES.index(m)))
+        cheaper = open_[0] if open_ else None
+        if cheaper is not None and totals[mode] - totals[cheaper] > 0.005:
+            unmet = next((u for u in a.unmet if u.mode == cheaper), None)
+            # Its own miss, said once where it is the chosen one's too (a queue both wait in).
+            why = ("" if unmet is None or not unmet.reasons
+                   else ", for the same reason" if missed is not None and unmet.reasons[0] in missed.reasons
+                   else f" ({_first(unmet.reasons[0]).rstrip('.')})")
+            cons.append(markdown.inline(
+                f"its monthly cost of {money(cost.total_usd)} is"
+                f" {money(cost.total_usd - totals[cheaper], larger(cost.total_usd, totals[cheaper]))}"
+                f" a month more than {modes[cheaper].label}, which is cheaper but also misses its contract{why}"
+            ))
+    elif mode == chosen or (mode in viable and chosen in viable):
+        against = min(viable, key=lambda m: (totals[m], MODES.index(m)))
+        which = "cheapest option" if against == cheapest else "cheapest option that meets its contract"
+        if mode == against and len(viable) > 1:
             pros.append(markdown.inline(f"it is the {which}, at {money(cost.total_usd)} a month"))
         elif mode != against:
             cons.append(markdown.inline(
