@@ -391,7 +391,7 @@ def latency_tab(a: Assessment) -> None:
     batches = cap.batch_submissions_per_month
     m2.metric(
         "Batch files a month",
-        "n/a" if batches is None else count(batches),
+        "n/a" if batches is None else f"at least {count(batches)}",
         help=_batch_caps(cap.batch_max_requests, cap.batch_max_mb),
     )
     m3.metric(
@@ -448,7 +448,10 @@ def steps_table(a: Assessment) -> None:
 def _batch_caps(requests: int | None, megabytes: float | None) -> str:
     caps = [f"{count(requests)} requests" if requests else "", f"{megabytes:g} MB" if megabytes else ""]
     listed = " or ".join(c for c in caps if c)
-    return f"At most {listed} per batch." if listed else "No batch API, or no published cap on a batch."
+    return (
+        f"At most {listed} per batch: the month's requests packed that full. The workload states no schedule; one"
+        " that runs more often takes more (one a night is 30)."
+    ) if listed else "No batch API, or no published cap on a batch."
 
 
 def _use(share: float) -> str:

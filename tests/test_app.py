@@ -1225,6 +1225,17 @@ def test_a_batch_whose_window_outlasts_the_budget_is_at_risk_on_the_card_as_in_t
     assert ":green-badge[:material/check: meets its contract]" in card and "at risk" not in card
 
 
+def test_the_batch_count_is_the_least_the_month_takes(at: AppTest) -> None:
+    # The nightly triage runs every night; its 6 batches are the month packed to 50,000 requests
+    # a batch (board read 3, N1): the capacity tab says "at least", and its help why.
+    at.selectbox(key="scenario").set_value("nightly-ticket-triage").run()
+    open_tab(at, "Latency & capacity")
+    ok(at)
+    metric = {m.label: m for m in at.metric}["Batch files a month"]
+    assert metric.value == "at least 6"
+    assert "one that runs more often takes more (one a night is 30)" in metric.proto.help
+
+
 REFUND_AGENT = {
     "name": "Refund agent", "interaction": "request_response", "latency_budget_s": 10, "chained_calls": 4,
     "tool_latency_s": 2, "input_tokens": 3000, "output_tokens": 250, "requests_per_month": 50_000,

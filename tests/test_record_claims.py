@@ -280,11 +280,12 @@ def test_a_batch_of_many_files_says_how_many_and_that_its_queue_limit_is_not_che
     assert queue.value.startswith("not checked: a provider caps what one account tier may have queued in its batches")
     assert "developers.openai.com/api/docs/guides/batch" in queue.source
     text = render_text(a)
-    assert "  batch: 800 batches a month (50,000 requests or 200 MB each); its batch queue limit is not checked" in text
+    assert ("batch: at least 800 batches a month (50,000 requests or 200 MB each); its batch queue limit is not"
+            " checked") in _flat(text)
     assert "  - batch queue: not checked" in text
     for template in ("madr", "nygard"):
         record = _flat(render_adr(a, template=template, date=DATE))
-        assert ("within the budget of 7 days; 800 batches a month (50,000 requests or 200 MB each), its batch queue"
+        assert ("within the budget of 7 days; at least 800 batches a month (50,000 requests or 200 MB each), its batch queue"
                 " limit not checked; **chosen**.") in record
         assert "Batch queue: not checked: a provider caps" in record
 
@@ -347,3 +348,18 @@ def test_a_build_that_pays_back_in_a_month_says_one_month():
     assert (a.workload.current_mode, a.recommendation) == ("sync", "batch")
     record = render_adr(a, date=DATE)
     assert "pays back in 1 month." in record and "1 months" not in record
+
+
+def test_a_batch_count_is_said_as_the_least_the_month_takes():
+    """Board read 3, N1: the nightly triage's "6 batches a month (50,000 requests or 200 MB
+    each)" is the month packed to the caps, where the description says it runs every night.
+    The workload states no schedule, so the count is said as the least it is, and under 30 (one
+    a night) that a schedule that runs more often takes more: in the record, the text and the card."""
+    a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), price_date=PRICE_DATE)
+    said = ("at least 6 batches a month (50,000 requests or 200 MB each; more if it runs more often, e.g. one a"
+            " night)")
+    for template in ("madr", "nygard"):
+        assert f"at risk against the budget of 8 h; {said}, its batch queue limit not checked" in _flat(
+            render_adr(a, template=template, date=DATE))
+    assert f"batch: {said}; its batch queue limit is not checked" in _flat(render_text(a))
+    assert "; 6 batches a month" not in _flat(render_adr(a, date=DATE))

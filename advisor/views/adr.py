@@ -475,9 +475,10 @@ def latency_short(a: Assessment, mode: str) -> str:
 
 def latency_after(a: Assessment, mode: str) -> str:
     """What an option's latency says after the budget it is judged against: a stream's whole
-    answer ("whole answer 4.65 s"); a batch's number of batches a month where more than one
-    ("800 batches a month (50,000 requests or 200 MB each)") unless it is ruled out, and, chosen, that its batch
-    queue limit is not checked (the assumptions say so with the source); "" for the others."""
+    answer ("whole answer 4.65 s"); a batch's number of batches a month, at the least, where
+    more than one ("at least 800 batches a month (50,000 requests or 200 MB each)") unless it is
+    ruled out, and, chosen, that its batch queue limit is not checked (the assumptions say so
+    with the source); "" for the others."""
     if mode == "batch" and a.pricing.batch_available:
         # A ruled-out batch is argued by the rule that rules it out, not by its files.
         files = batch_files(a.capacity) if all(e.mode != mode for e in a.excluded) else ""

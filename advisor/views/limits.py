@@ -146,10 +146,18 @@ def limits_page(cap: Capacity, catalogue: Catalogue, provider: str) -> str:
     return "your own servers' capacity" if spec.prices is None else "the provider's documentation"
 
 
+# A schedule that submits this often, or more, takes more batches than the month's requests
+# packed to the per-batch caps: one a night.
+NIGHTLY_BATCHES = 30
+
+
 def batch_files(cap: Capacity) -> str:
-    """How many batches a month's requests take at the provider's per-batch limits, where
-    more than one: "800 batches a month (50,000 requests or 200 MB each)"; "" otherwise (no
-    batch API, no published cap, or one batch holds the month)."""
+    """How many batches a month's requests take at the least, packed to the provider's
+    per-batch limits, where more than one: "at least 800 batches a month (50,000 requests or
+    200 MB each)"; a workload states no schedule, so where a nightly run would take more, it
+    says so: "at least 6 batches a month (50,000 requests or 200 MB each; more if it runs more
+    often, e.g. one a night)". "" otherwise (no batch API, no published cap, or one batch
+    holds the month)."""
     n = cap.batch_submissions_per_month
     if n is None or n <= 1:
         return ""
@@ -157,4 +165,5 @@ def batch_files(cap: Capacity) -> str:
         f"{cap.batch_max_requests:,} requests" if cap.batch_max_requests else "",
         f"{cap.batch_max_mb:g} MB" if cap.batch_max_mb else "",
     ) if text)
-    return f"{n:,} batches a month ({caps} each)"
+    more = "; more if it runs more often, e.g. one a night" if n < NIGHTLY_BATCHES else ""
+    return f"at least {n:,} batches a month ({caps} each{more})"
