@@ -363,3 +363,20 @@ def test_a_batch_count_is_said_as_the_least_the_month_takes():
             render_adr(a, template=template, date=DATE))
     assert f"batch: {said}; its batch queue limit is not checked" in _flat(render_text(a))
     assert "; 6 batches a month" not in _flat(render_adr(a, date=DATE))
+
+
+def test_a_request_of_several_calls_is_set_against_a_requests_limit_as_calls():
+    """Board read 3, N13: the clinical check makes 1.9 requests/min x 2 calls, and the record
+    said "3.7 of 1,000 requests/min": a provider's requests per minute count API calls, so the
+    3.7 are calls, and the record, the confirmation and the text say so alike."""
+    a = assess(load_profile(EXAMPLES / "claims-triage-compliance.yaml"), price_date=PRICE_DATE)
+    said = "3.7 calls of 1,000 requests/min (the limit counts each API call)"
+    for template in ("madr", "nygard"):
+        record = _flat(render_adr(a, template=template, date=DATE))
+        assert f"3.7 calls/min): {said}," in record
+        assert f"peak use was estimated at {said}," in record
+        assert "3.7 of 1,000" not in record
+    assert said in _flat(render_text(a))
+    # One call a request: its requests are its calls, said as before.
+    one = assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=PRICE_DATE)
+    assert "calls of" not in render_text(one) and "each API call" not in render_adr(one, date=DATE)

@@ -992,8 +992,8 @@ def test_an_option_that_does_not_pay_its_way_is_ruled_out_and_says_why(template)
         # Anthropic counts input and output tokens against limits of their own.
         # Neither gives a peak: the figures are the monthly average's, and the record says so.
         ("claims-triage-compliance", "At the monthly average (no peak given; 1.9 requests/min x 2 calls = 3.7"
-         " calls/min): 3.7 of 1,000 requests/min, 14,815 of 2,000,000 input tokens/min, 1,481 of 400,000 output"
-         " tokens/min; 99% headroom"),
+         " calls/min): 3.7 calls of 1,000 requests/min (the limit counts each API call), 14,815 of 2,000,000 input"
+         " tokens/min, 1,481 of 400,000 output tokens/min; 99% headroom"),
         # DeepSeek limits requests in flight, not requests or tokens a minute.
         ("deepseek-catalogue-enrichment", "At the monthly average (no peak given): 16 of 2,500 requests in flight; 99%"
          " headroom"),
@@ -1027,7 +1027,9 @@ def test_every_model_over_its_limits_is_named_worst_first_and_the_limits_are_wha
     not by cutting a latency that is within it."""
     text = " ".join(render_adr(fixed_assessment(EXAMPLES / "support-agent-tools.yaml"), template=template,
                                date=DATE).split())
-    gpt_5_4 = "1,200 of 5,000 requests/min, 2,900,880 of 1,000,000 tokens/min on gpt-5.4 (2.9x its limit)"
+    # gpt-5.4 answers 3 calls of each request: its figure is calls (board read 3, N13); gpt-5.5 one.
+    gpt_5_4 = ("1,200 calls of 5,000 requests/min (the limit counts each API call), 2,900,880 of 1,000,000 tokens/min"
+               " on gpt-5.4 (2.9x its limit)")
     gpt_5_5 = "400 of 5,000 requests/min, 1,938,000 of 1,000,000 tokens/min on gpt-5.5 (1.9x its limit)"
     assert "peak 400 requests/min is over the rate limits of gpt-5.4 (2.9x its limit) and gpt-5.5 (1.9x its limit)." \
         in text

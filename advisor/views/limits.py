@@ -9,15 +9,24 @@ from advisor.core.catalogue import Catalogue
 
 from .formatting import count, headroom_words, listed, percent, seconds, times
 
+# A provider's "requests per minute" counts API calls: where a workload's request makes more
+# than one call to the model, the figure set against it is calls, and says so.
+EACH_CALL = "the limit counts each API call"
+
 
 def _token_and_call_uses(
-    calls_per_minute: float, limits: Capacity | ModelCapacity, input_tpm: float, output_tpm: float
+    calls_per_minute: float, limits: Capacity | ModelCapacity, input_tpm: float, output_tpm: float,
+    calls_per_request: int = 1,
 ) -> list[str]:
-    """The phrases of the per-minute limits a whole workload and each of its models share."""
+    """The phrases of the per-minute limits a whole workload and each of its models share:
+    "1,200 of 5,000 requests/min", or where a request makes several calls to the model, "3.7
+    calls of 1,000 requests/min (the limit counts each API call)"."""
     uses = []
     # A provider counts each model call as a request.
     if limits.rpm_limit is not None:
-        uses.append(f"{count(calls_per_minute)} of {count(limits.rpm_limit)} requests/min")
+        calls = f"{count(calls_per_minute)}{' calls' if calls_per_request > 1 else ''}"
+        each = f" ({EACH_CALL})" if calls_per_request > 1 else ""
+        uses.append(f"{calls} of {count(limits.rpm_limit)} requests/min{each}")
     if limits.tpm_limit is not None:
         uses.append(f"{count(input_tpm + output_tpm)} of {count(limits.tpm_limit)} tokens/min")
     if limits.input_tpm_limit is not None:
@@ -35,7 +44,8 @@ def at_peak(cap: Capacity) -> str:
 
 def limit_uses(cap: Capacity) -> list[str]:
     """One phrase per known limit: "1,200 of 5,000 requests/min"."""
-    uses = _token_and_call_uses(cap.model_calls_per_minute, cap, cap.peak_input_tpm, cap.peak_output_tpm)
+    calls = next((m.calls_per_request for m in cap.models if m.model == cap.model), 1)
+    uses = _token_and_call_uses(cap.model_calls_per_minute, cap, cap.peak_input_tpm, cap.peak_output_tpm, calls)
     if cap.concurrency_limit is not None:
         uses.append(f"{count(cap.model_calls_in_flight)} of {count(cap.concurrency_limit)} requests in flight")
     return uses
@@ -54,7 +64,7 @@ def over_limits_named(cap: Capacity) -> str:
 
 
 def _model_uses(m: ModelCapacity) -> list[str]:
-    uses = _token_and_call_uses(m.peak_calls_per_minute, m, m.peak_input_tpm, m.peak_output_tpm)
+    uses = _token_and_call_uses(m.peak_calls_per_minute, m, m.peak_input_tpm, m.peak_output_tpm, m.calls_per_request)
     if m.concurrency_limit is not None:
         uses.append(f"{count(m.calls_in_flight)} of {count(m.concurrency_limit)} requests in flight")
     return uses
@@ -102,7 +112,7 @@ def peak_summary(cap: Capacity) -> str:
 def model_summary(m: ModelCapacity) -> str:
     """One model of several at peak against its own limits: "gpt-4.1-mini: 1,200 of 5,000
     requests/min, 2,898,720 of 4,000,000 tokens/min: 28% headroom"."""
-    uses = _token_and_call_uses(m.peak_calls_per_minute, m, m.peak_input_tpm, m.peak_output_tpm)
+    uses = _token_and_call_uses(m.peak_calls_per_minute, m, m.peak_input_tpm, m.peak_output_tpm, m.calls_per_request)
     if not uses or m.utilisation is None:
         return f"{m.model}: {count(m.peak_calls_per_minute)} calls/min at peak; no rate limit known"
     return f"{m.model}: {', '.join(uses)}: {headroom_words(1 - m.utilisation, m.utilisation > 1)}"
