@@ -141,8 +141,12 @@ def test_with_no_peak_given_the_record_says_the_monthly_average_not_a_peak(templ
     record = _flat(render_adr(a, template=template, date=DATE))
     assert ("50% less at batch prices; at the monthly average of 6.9 requests/min (no peak given) with 99% rate-limit"
             " headroom.") in record
-    assert ("peak use was estimated at 6.9 of 500 requests/min, 5,000 of 500,000 tokens/min at the monthly average,"
-            " as no peak was given (headroom: 99%)") in record
+    # A batch is not told to watch the real-time limits (board read 3, N11); an async job is, at the average.
+    claims = _flat(render_adr(assess(load_profile(EXAMPLES / "claims-triage-compliance.yaml"), price_date=PRICE_DATE),
+                              template=template, date=DATE))
+    assert ("peak use was estimated at 3.7 calls of 1,000 requests/min (the limit counts each API call), 14,815 of"
+            " 2,000,000 input tokens/min, 1,481 of 400,000 output tokens/min at the monthly average, as no peak was"
+            " given (headroom: 99%)") in claims
     assert "- At the monthly average (no peak given): 6.9 of 500 requests/min, 5,000 of 500,000 tokens/min;" \
         " 99% headroom" in record
     assert "peak 6.9 requests/min" not in record and "At peak" not in record
@@ -380,3 +384,20 @@ def test_a_request_of_several_calls_is_set_against_a_requests_limit_as_calls():
     # One call a request: its requests are its calls, said as before.
     one = assess(load_profile(EXAMPLES / "chatbot.yaml"), price_date=PRICE_DATE)
     assert "calls of" not in render_text(one) and "each API call" not in render_adr(one, date=DATE)
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_batch_is_not_told_to_watch_429s_against_the_real_time_limits(template):
+    """Board read 3, N11: the nightly triage's batch was told "429 (rate limit) responses stay
+    near zero: peak use was estimated at 6.9 of 500 requests/min", limits its batches do not run
+    under. It is told what its over-limit and unknown-limit variants already said, and of the
+    batch queue limit, which nothing checks."""
+    a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), price_date=PRICE_DATE)
+    assert a.recommendation == "batch" and a.capacity.limits_known and not a.capacity.over_limit
+    record = _flat(render_adr(a, template=template, date=DATE))
+    watch = record.split("Confirmation")[1] if template == "madr" else record.split("watch these in production")[1]
+    watch = watch.split("Pros and Cons")[0].split("Cost per month")[0]
+    assert ("- The Batch API runs under limits of its own, not the real-time per-minute limits: watch for batches the"
+            " provider rejects or lets expire, not for 429 responses, and keep what is queued within the account's"
+            " batch queue limit (tokens enqueued at once), which advisor does not check.") in watch
+    assert "stay near zero" not in watch and "requests/min" not in watch
