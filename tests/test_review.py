@@ -1093,3 +1093,18 @@ def test_a_workload_whose_folder_holds_another_rule_set_says_so_and_keeps_the_re
     assert [r.folder_ruleset.model_dump() for r in result.workloads] == [{"path": str(team), "id": None}] * 2
     assert result.workloads[0].flags[-1] == f"assessed with advisor-default; its folder holds another rule set ({team})"
     assert "**2 features under" in render_review(result)
+
+
+def test_the_summary_says_the_moves_changes_as_the_records_say_a_saving(capsys, monkeypatch):
+    """Board read 2 C2, still in the review at read 3: the nightly triage's move was "a saving of
+    $65.28 a month" in the summary where its record and its row say "$65" (a difference of two
+    monthly costs, said in the step of the larger). The JSON keeps the exact figure."""
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run_cli(capsys, "review", "examples", "--price-date", PRICE_DATE)
+    assert code == 0
+    assert "the other 1: a saving of $65 a month." in out and "$65.28" not in out
+    assert "an extra cost of $767 a month" in out
+    code, out, _ = run_cli(capsys, "review", "examples", "--price-date", PRICE_DATE, "--format", "json")
+    assert code == 0
+    summary = json.loads(out)["summary"]
+    assert round(summary["other_moves_saving_usd_per_month"], 2) == 65.28

@@ -262,18 +262,21 @@ def _saving_gap(today_usd: float, row_usd: float) -> Decimal:
     return abs(said - (before - after))
 
 
-def rounding_gap(parts: Iterable[float], total: float, likes: Iterable[float] | None = None) -> Decimal:
+def rounding_gap(
+    parts: Iterable[float], total: float, likes: Iterable[float] | None = None, total_like: float = 0.0
+) -> Decimal:
     """How far the sum a reader makes of ``parts`` as ``money`` shows them (each rounded on its
-    own, signs kept; in the step of its ``likes`` entry where given) is from ``total`` as shown,
-    to the step the total is shown in: 0 where they agree, or where a figure is shown in words,
-    which no one adds."""
+    own, signs kept; in the step of its ``likes`` entry where given) is from ``total`` as shown
+    (in the step of ``total_like`` where given), to the step the total is shown in: 0 where they
+    agree, or where a figure is shown in words, which no one adds."""
     parts = list(parts)
     steps = list(likes) if likes is not None else [0.0] * len(parts)
     shown = [money_shown(part, like) for part, like in zip(parts, steps, strict=True)]
-    stated = money_shown(total)
+    stated = money_shown(total, total_like)
     if stated is None or any(part is None for part in shown):
         return Decimal(0)
-    added = round_half_up(sum(part for part in shown if part is not None), money_step(abs(total)))
+    step = money_step(max(abs(total), abs(total_like))) if total_like else money_step(abs(total))
+    added = round_half_up(sum(part for part in shown if part is not None), step)
     return abs(added - stated)
 
 

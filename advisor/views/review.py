@@ -563,6 +563,15 @@ def _compared(move: Mapping[str, Any]) -> float:
     return larger(move.get("current_monthly_usd") or 0.0, move.get("recommended_monthly_usd") or 0.0)
 
 
+def _compared_sum(moves: Iterable[Mapping[str, Any]]) -> float:
+    """The larger of the two monthly costs some moves' saving together is the difference of
+    (what they cost today, and in their recommended modes): the step the summary says it in,
+    as a record says a saving ("$65", not "$65.28", between $615 and $550)."""
+    moves = list(moves)
+    return larger(math.fsum(m.get("current_monthly_usd") or 0.0 for m in moves),
+                  math.fsum(m.get("recommended_monthly_usd") or 0.0 for m in moves))
+
+
 def _verify_note(result: VerifyResult) -> str | None:
     """What verify found, in a few words: the decision or the cost that moved, the problem."""
     if result.status == "drifted":
@@ -1626,11 +1635,15 @@ def _report_context(
     # The moves' rows as a reader adds them up, against the totals the summary states (of the
     # exact figures): the whole change, and its required and other shares where both are said.
     # Each row as its cell says it: in the step of the two monthly costs it is the difference of.
-    sums = [(moves, totals["saving_usd_per_month"])]
+    # Each total in the step of the larger of the two monthly costs it is the difference of, as the summary says it.
+    required = [m for m in moves if m.get("required")]
+    other = [m for m in moves if not m.get("required")]
+    change_like = larger(totals["monthly_today_usd"], totals["monthly_recommended_usd"])
+    sums = [(moves, totals["saving_usd_per_month"], change_like)]
     if 0 < totals.get("required_moves", 0) < len(moves):
         sums += [
-            ([m for m in moves if m.get("required")], totals.get("required_moves_saving_usd_per_month", 0.0)),
-            ([m for m in moves if not m.get("required")], totals.get("other_moves_saving_usd_per_month", 0.0)),
+            (required, totals.get("required_moves_saving_usd_per_month", 0.0), _compared_sum(required)),
+            (other, totals.get("other_moves_saving_usd_per_month", 0.0), _compared_sum(other)),
         ]
     return {
         "basis": _basis_sentences(totals.get("basis") or {}, totals["workloads"], price_date),
@@ -1647,8 +1660,8 @@ def _report_context(
             "current": totals["current"],
             "moves": [{**m, "saving": saving_cell(m["saving_usd_per_month"], _compared(m))} for m in moves],
             "moves_rounded": bool(moves) and any(
-                rounding_gap([m["saving_usd_per_month"] for m in rows], total, [_compared(m) for m in rows])
-                for rows, total in sums
+                rounding_gap([m["saving_usd_per_month"] for m in rows], total, [_compared(m) for m in rows], like)
+                for rows, total, like in sums
             ),
             "modes": [
                 {"mode": mode, "count": count, "already": totals.get("already_in_mode", {}).get(mode, 0),
@@ -1667,9 +1680,10 @@ def _report_context(
             "build_usd": totals["build_usd_per_month"],
             "upfront": _usd(totals.get("build_upfront_usd", 0.0)),
             "required_moves": totals.get("required_moves", 0),
-            "required_change": saving_or_extra(totals.get("required_moves_saving_usd_per_month", 0.0)),
+            "required_change": saving_or_extra(totals.get("required_moves_saving_usd_per_month", 0.0),
+                                               _compared_sum(required)),
             "other_moves": len(moves) - totals.get("required_moves", 0),
-            "other_change": saving_or_extra(totals.get("other_moves_saving_usd_per_month", 0.0)),
+            "other_change": saving_or_extra(totals.get("other_moves_saving_usd_per_month", 0.0), _compared_sum(other)),
             "new_not_feasible": totals.get("new_not_feasible", 0),
             "new_not_feasible_monthly": _usd(totals.get("new_not_feasible_monthly_usd", 0.0)),
             "new_build": _usd(totals.get("new_build_usd_per_month", 0.0)),
@@ -1694,7 +1708,7 @@ def _report_context(
             "duplicate_count": len(totals.get("duplicate_names", [])),
             "today": _usd(totals["monthly_today_usd"]),
             "after": _usd(totals["monthly_recommended_usd"]),
-            "change": saving_or_extra(totals["saving_usd_per_month"]),
+            "change": saving_or_extra(totals["saving_usd_per_month"], change_like),
             "why": _why_summary(totals["saving_usd_per_month"], totals["build_usd_per_month"]),
             "existing": existing,
             "new_workloads": totals["new_workloads"],
