@@ -102,9 +102,11 @@ def digits_apart(value: float, budget: float) -> int:
     against need to read apart (0 where they already do, or are equal)."""
     if value == budget:
         return 0
-    # Too far apart to print alike: no need to print and read them back. Not from 10 to 100 ms,
-    # which print in hundredths of a second, one digit: 15.6 and 23.4 ms both read "0.02 s".
-    if abs(value - budget) > _APART * min(abs(value), abs(budget)) and min(abs(value), abs(budget)) >= 0.1:
+    # Too far apart to print alike: no need to print and read them back. Not where the smaller
+    # is from 10 to 100 ms, printed in hundredths of a second, one digit: 15.6 and 23.4 ms both
+    # read "0.02 s" (every other range prints at least two digits, a step of at most 10%).
+    smaller = min(abs(value), abs(budget))
+    if abs(value - budget) > _APART * smaller and not 0.01 <= smaller < 0.1:
         return 0
     if not _read_alike(value, budget, 0):
         return 0
