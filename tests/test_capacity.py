@@ -228,8 +228,8 @@ def _peaks(draw: st.DrawFn) -> dict[str, Any]:
     requests = max(1, math.ceil(average * MINUTES_PER_MONTH))
     minutes = draw(st.floats(1.0, 720.0))  # twice as long is still within a day
     minutes = max(1.0, min(minutes, requests / peak / 2))  # the month holds the peak, doubled too
-    if peak * minutes * 2 > requests:
-        requests = math.ceil(peak * minutes * 2)
+    # One request to spare: peak x minutes x 2 can round a hair above a month it equals.
+    requests = max(requests, math.ceil(peak * minutes * 2) + 1)
     return {
         "requests_per_month": requests, "peak_requests_per_minute": peak, "peak_minutes": minutes,
         "rate_limits": {"rpm": rpm, "tpm": 1e11},
