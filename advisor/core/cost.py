@@ -172,7 +172,8 @@ class CostEstimate:
     steps: tuple[StepCost, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, as StepCost: one per step of a reasoning model, and nothing changes one once built.
+@dataclass(slots=True)
 class UnpricedReasoning:
     """One step's reasoning that the latency waits for and the bill leaves out (a model that
     reasons, no reasoning_tokens given): the tokens a call writes as the latency times them
@@ -208,11 +209,18 @@ def unpriced_reasoning(
         return ()
     volume = profile.requests_per_month * (1 + profile.retry_rate)
     out: list[UnpricedReasoning] = []
+    cards: dict[tuple[str, str, int], PriceCard] = {}  # steps of one model share its card
     for step, timed in zip(steps, latency.steps, strict=True):
         implied = timed.implied_reasoning
         if implied is None:
             continue
-        own = card if not step.prefix else price_step(step, card.price_date, catalogue, profile.service_tier)
+        if not step.prefix:
+            own = card
+        else:
+            key = (step.provider, step.model, id(step.pricing))
+            own = cards.get(key) or cards.setdefault(
+                key, price_step(step, card.price_date, catalogue, profile.service_tier)
+            )
         rate = own.standard.output.at(step.input_tokens)
         batch_rate = min(own.batch.output.at(step.input_tokens), rate)
         tokens = implied.tokens_per_call * step.repeat
