@@ -209,18 +209,12 @@ def unpriced_reasoning(
         return ()
     volume = profile.requests_per_month * (1 + profile.retry_rate)
     out: list[UnpricedReasoning] = []
-    cards: dict[tuple[str, str, int], PriceCard] = {}  # steps of one model share its card
+    cards: dict[tuple[str, str, int], PriceCard] = {}
     for step, timed in zip(steps, latency.steps, strict=True):
         implied = timed.implied_reasoning
         if implied is None:
             continue
-        if not step.prefix:
-            own = card
-        else:
-            key = (step.provider, step.model, id(step.pricing))
-            own = cards.get(key) or cards.setdefault(
-                key, price_step(step, card.price_date, catalogue, profile.service_tier)
-            )
+        own = step_card(step, card, cards, catalogue, profile.service_tier)
         rate = own.standard.output.at(step.input_tokens)
         batch_rate = min(own.batch.output.at(step.input_tokens), rate)
         tokens = implied.tokens_per_call * step.repeat
@@ -316,6 +310,24 @@ def price_step(
         raise type(exc)(exc.message, source=exc.source, field=step.field(exc.field or "model")) from None
 
 
+def step_card(
+    step: WorkStep,
+    card: PriceCard,
+    cards: dict[tuple[str, str, int], PriceCard],
+    catalogue: Catalogue | None,
+    service_tier: str,
+) -> PriceCard:
+    """A step's prices: ``card`` for the workload's own model (the shorthand), else its model's,
+    priced once per model and kept in ``cards`` (steps of one model share their card)."""
+    if not step.prefix:
+        return card
+    key = (step.provider, step.model, id(step.pricing))
+    own = cards.get(key)
+    if own is None:
+        own = cards[key] = price_step(step, card.price_date, catalogue, service_tier)
+    return own
+
+
 def _card_assumptions(card: PriceCard, cards: list[PriceCard]) -> tuple[Assumption, ...]:
     """The shown step's card's assumptions, then each other model's, named after it.
 
@@ -376,13 +388,7 @@ def estimate_costs(
                step.reasoning_tokens, step.repeat)
         priced = alike.get(key)
         if priced is None:
-            if not step.prefix:
-                own = card
-            else:
-                card_key = (step.provider, step.model, id(step.pricing))
-                own = own_cards.get(card_key) or own_cards.setdefault(
-                    card_key, price_step(step, card.price_date, catalogue, profile.service_tier)
-                )
+            own = step_card(step, card, own_cards, catalogue, profile.service_tier)
             n_out = step.billed_output_tokens
             one = request_cost_usd(own.standard, n_in, frac, n_out) * step.repeat
             one_batch = min(request_cost_usd(own.batch, n_in, frac, n_out) * step.repeat, one)
