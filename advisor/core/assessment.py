@@ -25,12 +25,12 @@ from pydantic import (
 from .assumption import Assumption
 from .capacity import Capacity
 from .citation import SourceInfo, document_ids, source_map
-from .cost import ModeCost, StepCost, UnpricedReasoning, unpriced_reasoning, unpriced_reasoning_usd
+from .cost import ModeCost, OffPeakHours, StepCost, UnpricedReasoning, unpriced_reasoning, unpriced_reasoning_usd
 from .engine import Evaluation, evaluate, first_sentence, reason_text
 from .errors import InputError
 from .figures import count
 from .latency import LatencyEstimate
-from .levers import Lever, find_levers
+from .levers import Lever, OffPeakLever, find_levers, off_peak_lever
 from .policy import answers_of
 from .prices import RateSet
 from .probe import ModeProbe
@@ -164,6 +164,12 @@ class PriceBasis(BaseModel):
     # the sum over the steps, each mode's. Empty and None where the bill leaves nothing out.
     unpriced_reasoning: list[UnpricedReasoning] = []
     unpriced_reasoning_usd_per_month: dict[Mode, float] | None = None
+    # Where a step's price depends on the hour (DeepSeek): the hours of the day a request costs
+    # least in, read from the price data, and the shown step's prices in them (None where its
+    # own price is the same all day). The figures above stay at the hour the catalogue prices
+    # at (its peak rate, an upper bound); each mode's off_peak_total_usd is the month there.
+    off_peak: OffPeakHours | None = None
+    off_peak_rates: RateSet | None = None
 
 
 class Assessment(BaseModel):
@@ -194,6 +200,9 @@ class Assessment(BaseModel):
     checklist: list[str]
     assumptions: list[Assumption]
     facts: dict[str, Any]
+    # The recommended mode run in the off-peak hours of a provider priced by the hour, where
+    # its calls can be scheduled into them (advisor.core.levers.off_peak_lever); else None.
+    off_peak: OffPeakLever | None = None
     # trace, what_would_change and levers: worked out when first read (below), and in the
     # JSON after facts, in that order; then sources, the documents every source cites.
 
@@ -445,6 +454,9 @@ def build_assessment(
             "steps": list(pricing.steps),
             "unpriced_reasoning": list(unpriced),
             "unpriced_reasoning_usd_per_month": unpriced_reasoning_usd(unpriced),
+            "off_peak": pricing.off_peak,
+            "off_peak_rates": (card.rates_at(pricing.off_peak.at_s)
+                               if pricing.off_peak is not None and card.hourly is not None else None),
         },
         "capacity": situation.capacity,
         "risks": shared.risks(winner, situation.latency.calls > 1, answers_of(situation.profile)),
@@ -456,6 +468,7 @@ def build_assessment(
             *_batch_queue(ruleset, situation, winner),
         ],
         "facts": situation.facts,
+        "off_peak": off_peak_lever(situation, winner, evaluation.feasible, ruleset.catalogue),
     }
     assessment = Assessment.model_validate(data)
     assessment._rules = ruleset

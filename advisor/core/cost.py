@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from .assumption import Assumption
 from .citation import INTEGRATION_PATTERNS
 from .errors import AdvisorError
-from .prices import PriceCard, RateSet, price_card
+from .prices import DAY_S, PriceCard, RateSet, price_card
 from .profile import MODES, Mode, WorkloadProfile
 from .steps import WorkStep, work_steps
 
@@ -135,6 +135,27 @@ class ModeCost:
     # Async only, where the model has a flex tier: the same total with tokens at flex prices
     # (flex answers slower and may be unavailable: work a queue can wait for). None elsewhere.
     flex_total_usd: float | None = None
+    # Async, and batch where no step's provider has a batch API (its calls are your own), where
+    # a step's price depends on the hour (DeepSeek's peak hours): the same total with the tokens
+    # at the prices of the cheapest hours of the day (``CostEstimate.off_peak``); None elsewhere.
+    # A job can be scheduled into them; the build and infrastructure stay.
+    off_peak_total_usd: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OffPeakHours:
+    """The hours of the day (UTC) in which a request's tokens cost least, where a step's model
+    is priced by the time of day and those hours are cheaper than the hour it is priced at
+    (the provider catalogue's, its peak): read from the price data, never assumed."""
+
+    windows_utc: tuple[str, ...]  # "10:00-01:00": each stretch of the cheapest hours, the longest first
+    providers: tuple[str, ...]  # the providers (the workload's names) of the steps priced by the hour
+    at_s: int  # a second of the day (UTC) in them: the longest one's start
+    request_tokens_usd: float  # one request's tokens in those hours (no retries), as request_tokens_usd prices them
+    tokens_usd_per_month: float  # the month's token bill in those hours, with retries
+    # The longest stretch of the day outside them: the most a piece of work arriving at its
+    # start waits for them.
+    longest_wait_s: float
 
 
 # Not frozen, like WorkStep (advisor.core.steps): one per step, per probe, and a frozen
@@ -170,6 +191,7 @@ class CostEstimate:
     data_version: str
     assumptions: tuple[Assumption, ...]
     steps: tuple[StepCost, ...] = ()
+    off_peak: OffPeakHours | None = None
 
 
 # Not frozen, as StepCost: one per step of a reasoning model, and nothing changes one once built.
@@ -378,6 +400,8 @@ def estimate_costs(
     has_flex = False
     cards: list[PriceCard] = []
     step_costs: list[StepCost] = []
+    # Each step's calls as its card prices them, for the hours of the day its price depends on.
+    calls: list[tuple[PriceCard, WorkStep]] = []
     # Steps of one model share its card, and steps of the same tokens and runs their cost (an
     # agent's steps often repeat): each worked out once.
     own_cards: dict[tuple[str, str, int], PriceCard] = {}
@@ -409,6 +433,7 @@ def estimate_costs(
             flex_request += one
         own = priced.card
         cards.append(own)
+        calls.append((own, step))
         step_costs.append(
             StepCost(
                 name=step.name, provider=own.provider, model=own.model, calls=step.repeat, input_tokens=n_in,
@@ -438,6 +463,12 @@ def estimate_costs(
     flex_total: float | None = None
     if has_flex and profile.service_tier == "standard":
         flex_total = flex_request * volume + fixed["async"]
+    off_peak = _off_peak_hours(calls, standard, volume)
+    off_peak_total: dict[Mode, float] = {}
+    if off_peak is not None:
+        off_peak_total["async"] = off_peak.tokens_usd_per_month + fixed["async"]
+        if not any(card.batch_available for card, _ in calls):  # no batch API: the batch's calls are your own
+            off_peak_total["batch"] = off_peak.tokens_usd_per_month + fixed["batch"]
     modes = {
         m: ModeCost(
             mode=m,
@@ -449,6 +480,7 @@ def estimate_costs(
             engineering_person_weeks=weeks[m],
             saving_vs_current_usd=None if today is None else totals[today] - totals[m],
             flex_total_usd=flex_total if m == "async" else None,
+            off_peak_total_usd=off_peak_total.get(m),
         )
         for m in MODES
     }
@@ -473,4 +505,64 @@ def estimate_costs(
         data_version=card.data_version,
         assumptions=(*_card_assumptions(card, cards), *used),
         steps=tuple(step_costs),
+        off_peak=off_peak,
+    )
+
+
+def _clock(second: int) -> str:
+    """A second of the day as a UTC clock time: "16:30" ("16:30:15" where it has seconds)."""
+    second %= DAY_S
+    hours, rest = divmod(second, 3600)
+    minutes, seconds_ = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}" + (f":{seconds_:02d}" if seconds_ else "")
+
+
+def _off_peak_hours(
+    calls: Iterable[tuple[PriceCard, WorkStep]], standard: float, volume: float
+) -> OffPeakHours | None:
+    """The hours of the day in which one request's tokens cost least, where a step's price
+    depends on the hour and those hours cost less than ``standard`` (a request at the hour
+    each card is priced at). Every step is priced at the same moment (a request's calls run
+    together), at the edges all its cards' prices change at; the cheapest stretches, merged
+    across midnight, are its windows. None where the price is the same all day."""
+    calls = list(calls)
+    edges = sorted({0} | {start for card, _ in calls for start, _ in card.hourly or ()})
+    if len(edges) == 1:
+        return None
+    # One request's tokens from each edge to the next: each step at its card's prices then.
+    stretches = [
+        (start, end, sum(request_cost_usd(card.rates_at(start), step.input_tokens, step.cached_input_fraction,
+                                          step.billed_output_tokens) * step.repeat for card, step in calls))
+        for start, end in zip(edges, [*edges[1:], DAY_S], strict=True)
+    ]
+    cheapest = min(cost for _, _, cost in stretches)
+    # Cheaper than the priced hour by more than a rounding: else there is nothing to schedule for.
+    if not cheapest < standard * (1 - 1e-9):
+        return None
+    cheap = [cost <= cheapest * (1 + 1e-9) for _, _, cost in stretches]
+    windows: list[list[int]] = []  # [start, end] seconds, end past DAY_S where it runs over midnight
+    for (start, end, _), low in zip(stretches, cheap, strict=True):
+        if not low:
+            continue
+        if windows and windows[-1][1] == start:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    if len(windows) > 1 and windows[0][0] == 0 and windows[-1][1] == DAY_S:  # one stretch over midnight
+        first = windows.pop(0)
+        windows[-1][1] = DAY_S + first[1]
+    # The gaps between them, round the day: the longest is the most a piece of work waits.
+    ordered = sorted(windows)
+    gaps = [
+        (ordered[(i + 1) % len(ordered)][0] + (DAY_S if i + 1 == len(ordered) else 0)) - ordered[i][1]
+        for i in range(len(ordered))
+    ]
+    ordered_longest = sorted(windows, key=lambda w: (-(w[1] - w[0]), w[0]))
+    return OffPeakHours(
+        windows_utc=tuple(f"{_clock(start)}-{_clock(end)}" for start, end in ordered_longest),
+        providers=tuple(dict.fromkeys(step.provider for card, step in calls if card.hourly is not None)),
+        at_s=ordered_longest[0][0],
+        request_tokens_usd=cheapest,
+        tokens_usd_per_month=cheapest * volume,
+        longest_wait_s=float(max(gaps)),
     )

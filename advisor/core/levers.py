@@ -595,3 +595,75 @@ def find_levers(probe: ModeProbe, evaluation: Evaluation) -> list[Lever]:
     for search in (_budget_lever, _model_levers, _service_tier_levers, _tier_lever, _peak_lever, _caching_lever):
         levers.extend(search(finder))
     return sorted(levers, key=_usefulness)
+
+
+# -- off-peak hours -----------------------------------------------------------------------
+
+# Modes whose calls can be scheduled: a job of your own (and a batch of your own calls where
+# the provider has no batch API) runs when its queue says, not when a person asks.
+_SCHEDULABLE: tuple[Mode, ...] = ("async", "batch")
+
+
+class OffPeakLever(BaseModel):
+    """Running the recommended mode's calls in the hours of the day its prices are lowest
+    (DeepSeek's off-peak hours), read from the price data: the same cost model, the tokens at
+    those hours' prices, the build and infrastructure unchanged. Not a change of the workload
+    (no field says when its calls run), so not among ``levers``: priced, not re-run."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+    mode: Mode
+    providers: list[str]  # whose prices depend on the hour, as the provider catalogue names them
+    windows_utc: list[str]  # "10:00-01:00", the longest first
+    total_usd: float  # the mode's monthly total in those hours
+    cost_change_usd_per_month: float  # negative: what it saves against the figures as priced (the peak rate)
+    longest_wait_s: float  # the most a piece of work arriving outside them waits for them
+    because: str
+
+
+def off_peak_words(providers: list[str], windows: list[str] | tuple[str, ...]) -> str:
+    """"DeepSeek's off-peak hours (10:00-01:00 and 04:00-06:00 UTC)"."""
+    whose = " and ".join(f"{name}'s" for name in providers) if providers else "the"
+    hours = windows[0] if len(windows) == 1 else f"{', '.join(windows[:-1])} and {windows[-1]}"
+    return f"{whose} off-peak hours ({hours} UTC)"
+
+
+def provider_names(catalogue: Catalogue, providers: tuple[str, ...] | list[str]) -> list[str]:
+    """The workload's provider keys as the provider catalogue names them ("DeepSeek")."""
+    return list(dict.fromkeys(
+        spec.name if (spec := catalogue.provider(key)) is not None else key for key in providers
+    ))
+
+
+def off_peak_lever(situation: Situation, mode: Mode, feasible: bool, catalogue: Catalogue) -> OffPeakLever | None:
+    """The off-peak hours as a lever for the recommended mode, where its calls can be scheduled
+    into them: no one waits on the answer (``someone_waiting`` false), the mode is a job
+    (async, or a batch of your own calls), it meets its contract, and work arriving at the
+    start of the longest stretch outside them still meets the budget after waiting for them
+    (the end-to-end p95 after the wait). The saving must be worth a change, as a lever's
+    (``MIN_SAVING_SHARE``, ``MIN_SAVING_USD``). None elsewhere: a chat a person waits on
+    is answered at the hour it is asked."""
+    hours = situation.costs.off_peak
+    cost = situation.costs.modes[mode]
+    if (hours is None or cost.off_peak_total_usd is None or mode not in _SCHEDULABLE or not feasible
+            or situation.facts.get("someone_waiting", True)):
+        return None
+    budget = situation.profile.latency_budget_s
+    done = hours.longest_wait_s + situation.latency.end_to_end_p95_s
+    if done > budget:
+        return None
+    delta = cost.off_peak_total_usd - cost.total_usd
+    if -delta < max(min(MIN_SAVING_SHARE * cost.total_usd, MIN_SAVING_USD), 0.005):
+        return None
+    providers = provider_names(catalogue, hours.providers)
+    where = off_peak_words(providers, hours.windows_utc)
+    because = (
+        f"Run in {where}: {money(-delta)} a month less than at the peak rate ({money(cost.off_peak_total_usd)} a "
+        "month: the tokens at those hours' prices in the price data, the build and infrastructure unchanged); "
+        f"a {mode} job scheduled into them meets its budget of {seconds(budget)}: work that arrives outside them "
+        f"waits at most {seconds(hours.longest_wait_s)} and is done in {seconds(done)} at p95."
+    )
+    return OffPeakLever(
+        mode=mode, providers=providers, windows_utc=list(hours.windows_utc), total_usd=cost.off_peak_total_usd,
+        cost_change_usd_per_month=round(delta, 6), longest_wait_s=hours.longest_wait_s, because=because,
+    )
+

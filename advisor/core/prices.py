@@ -112,6 +112,18 @@ class PriceCard(BaseModel):
     # The model's context window in tokens, as the price data gives it (None: an override, or
     # not given): a request's input and output must fit in it.
     context_window: int | None = None
+    # Where the price data prices the model by the time of day (DeepSeek's peak and off-peak
+    # hours), its standard prices through the day on the price date: (the second of the day,
+    # UTC, a price starts at; its prices), from 0 in order, each until the next. None where the
+    # price is the same all day, on another service tier, or for an override.
+    hourly: tuple[tuple[int, RateSet], ...] | None = None
+
+    def rates_at(self, second: int) -> RateSet:
+        """The standard prices in force at ``second`` of the day (UTC): ``standard`` where
+        the price is the same all day."""
+        if self.hourly is None:
+            return self.standard
+        return next(rates for start, rates in reversed(self.hourly) if start <= second)
 
 
 # -- catalogue access ------------------------------------------------------------------
@@ -454,6 +466,42 @@ def price_card(
     return _price_card(catalogue, provider, model, price_date, pricing, service_tier)
 
 
+# A day in seconds: the price data's time-of-day prices repeat every day, in UTC.
+DAY_S = 86_400
+
+
+def _second_of_day(value: datetime.time) -> int:
+    """A time of day as the second of the day in UTC (a naive time is UTC, as genai-prices reads it)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.UTC)
+    moment = datetime.datetime.combine(datetime.date(1970, 1, 1), value).astimezone(datetime.UTC)
+    return moment.hour * 3600 + moment.minute * 60 + moment.second
+
+
+def _hourly(model: ModelInfo, day: datetime.date) -> tuple[tuple[int, RateSet], ...] | None:
+    """A model's standard prices through ``day`` where the price data prices it by the time of
+    day (conditional prices with a time-of-day constraint: DeepSeek's peak hours): each price
+    from the second it starts, read from the price data at each edge its constraints draw.
+    None where no constraint depends on the time of day, or the prices are the same all day."""
+    from genai_prices.types import TimeOfDateConstraint
+
+    conditions = model.prices if isinstance(model.prices, list) else ()
+    edges = {0}
+    for condition in conditions:
+        constraint = condition.constraint
+        if isinstance(constraint, TimeOfDateConstraint):
+            edges.update(_second_of_day(t) for t in (constraint.start_time, constraint.end_time))
+    if len(edges) == 1:
+        return None
+    midnight = datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
+    hourly: list[tuple[int, RateSet]] = []
+    for start in sorted(edges):
+        rates = _rate_set(model.get_prices(midnight + datetime.timedelta(seconds=start)), "standard", model.id, [])
+        if not hourly or hourly[-1][1] != rates:
+            hourly.append((start, rates))
+    return tuple(hourly) if len(hourly) > 1 else None
+
+
 def peak_hour(catalogue: Catalogue, provider: str, pricing: Pricing | None) -> tuple[str, int] | None:
     """Where a model's price depends on the hour (DeepSeek), the provider's name and the UTC
     hour it is priced at, which the provider catalogue sets at its peak: the figures are an
@@ -570,4 +618,5 @@ def _listed_card(
         standard=paid, batch=batch, batch_source=batch_source, batch_available=available, flex=flex,
         flex_source=flex_source, price_date=price_date, data_version=version, assumptions=tuple(assumptions),
         context_window=found_model.context_window,
+        hourly=_hourly(found_model, price_date) if service_tier == "standard" else None,
     )
