@@ -28,6 +28,7 @@ from advisor.views.formatting import (
     in_a_sentence,
     money,
     move_in_words,
+    off_peak_note,
     percent,
     priced_models,
     prices_of,
@@ -264,6 +265,13 @@ def cost_tab(a: Assessment) -> None:
             f"It already runs as {md(in_a_sentence(words.mode(w.current_mode)))}, the recommended mode:"
             " no migration to pay for."
         )
+    # A provider priced by the hour (DeepSeek): the job run in its off-peak hours, where it can be
+    # scheduled into them (the largest saving there may be), and those hours' prices.
+    if a.off_peak is not None:
+        st.markdown(f"**Off-peak hours:** {md(a.off_peak.because)}")
+    off_peak = off_peak_note(a, words.mode)
+    if off_peak is not None:
+        st.caption(md(off_peak))
     if len(p.steps) > 1:
         bills = ", ".join(f"{md(c.name)} ({md(c.model)}) {money(c.tokens_usd_per_month[a.recommendation])}"
                           for c in p.steps)

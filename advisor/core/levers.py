@@ -659,7 +659,7 @@ def off_peak_lever(situation: Situation, mode: Mode, feasible: bool, catalogue: 
     because = (
         f"Run in {where}: {money(-delta)} a month less than at the peak rate ({money(cost.off_peak_total_usd)} a "
         "month: the tokens at those hours' prices in the price data, the build and infrastructure unchanged); "
-        f"a {mode} job scheduled into them meets its budget of {seconds(budget)}: work that arrives outside them "
+        f"the {mode} job scheduled into them meets its budget of {seconds(budget)}: work that arrives outside them "
         f"waits at most {seconds(hours.longest_wait_s)} and is done in {seconds(done)} at p95."
     )
     return OffPeakLever(

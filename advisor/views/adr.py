@@ -60,6 +60,7 @@ from .formatting import (
     money,
     money_or_none,
     move_in_words,
+    off_peak_note,
     peak_rate,
     percent,
     prices_of,
@@ -1155,6 +1156,8 @@ def record_context(
         "per_request": per_request(a),
         # Why the token bill leaves out reasoning the latency waits for (None: it does not).
         "reasoning_unpriced": reasoning_unpriced(a.latency.reasoning_unpriced, a.pricing.unpriced_reasoning),
+        # Where a price depends on the hour: the off-peak hours, their prices and a job's month there.
+        "off_peak_note": off_peak_note(a, lambda m: a.rules.header.modes[m].label),
         "calls_per_minute": a.capacity.model_calls_per_minute,
         "peak_use": _peak_use(a),
         "lifecycle": _lifecycle(a),
@@ -1172,6 +1175,9 @@ def record_context(
         "levers": [lever.model_dump(mode="json") for lever in a.levers],
         "levers_shown": [lever.model_dump(mode="json") for lever in levers_shown],
         "levers_note": levers_note(levers_shown),
+        # The recommended mode run in a provider's off-peak hours, where it can be scheduled
+        # into them (a sentence, said before the levers; None: no such hours, or no job).
+        "off_peak": a.off_peak.because if a.off_peak is not None else None,
         "what_would_change_unlike_levers": [
             c.model_dump(mode="json") for c in a.what_would_change
             if c.new_recommendation != a.recommendation

@@ -36,6 +36,7 @@ from advisor.core.figures import money_shown, money_step, round_half_up
 from advisor.core.figures import percent as percent
 from advisor.core.figures import seconds as seconds
 from advisor.core.figures import times as times
+from advisor.core.levers import off_peak_words, provider_names
 from advisor.core.prices import peak_hour
 from advisor.core.profile import MODES
 from advisor.core.provider import batch_window_words, retiring_models, usual_batch_s
@@ -111,8 +112,9 @@ def peak_rate(a: Assessment) -> str | None:
     """Where a provider's price depends on the hour, which price the token bill is at: its
     peak rate, the hour the provider catalogue prices it at, an upper bound ("DeepSeek's peak
     rate (its price at 02:00 UTC, an upper bound: calls made off-peak bill less)"); None where
-    no step's price depends on the hour. No off-peak figure is given: the bill is priced at one
-    hour, and the hours a workload runs are not known."""
+    no step's price depends on the hour. The bill is priced at one hour, as the hours a workload
+    runs are not known: the off-peak hours and their month are said beside it (``off_peak_note``),
+    and as a lever where a job can be scheduled into them (Assessment.off_peak)."""
     peaks = list(dict.fromkeys(
         hit for step in work_steps(a.workload)
         if (hit := peak_hour(a.rules.catalogue, step.provider, step.pricing)) is not None
@@ -123,6 +125,36 @@ def peak_rate(a: Assessment) -> str | None:
         f"{name}'s peak rate (its price at {hour:02d}:00 UTC, an upper bound: calls made off-peak bill less)"
         for name, hour in peaks
     )
+
+
+def off_peak_note(a: Assessment, label: Callable[[Mode], str] = str) -> str | None:
+    """Where a step's price depends on the hour and some hours cost less than the figures'
+    peak rate, those hours and what they bill, read from the price data: "DeepSeek's
+    off-peak hours (10:00-01:00 and 04:00-06:00 UTC) bill deepseek-flash at input $0.15,
+    cached input $0.003, output $0.6 per 1M tokens; the figures above are at its peak rate,
+    an upper bound. Scheduled into them: async $1,823 a month (...)." Where someone
+    waits on the answer, the calls run when they are asked: the month lies between the two,
+    and no job is priced. ``label`` names a mode (the record's "Asynchronous job"). None where
+    no hour is cheaper."""
+    hours = a.pricing.off_peak
+    if hours is None:
+        return None
+    where = off_peak_words(provider_names(a.rules.catalogue, hours.providers), hours.windows_utc)
+    rates = a.pricing.off_peak_rates
+    said = f"{where[0].upper()}{where[1:]}"
+    said += f" bill {a.pricing.model} at {rates.describe()}" if rates is not None else " bill less"
+    said += "; the figures above are at the peak rate, an upper bound."
+    if a.facts.get("someone_waiting", True):
+        return said + (" Calls a person or a service waits on run when they are asked: the month lies between the"
+                       f" peak rate's figures and {money(hours.tokens_usd_per_month)} of tokens, all of them off-peak.")
+    excluded = {e.mode for e in a.excluded}
+    jobs = [(mode, cost.off_peak_total_usd) for mode, cost in a.costs.items()
+            if cost.off_peak_total_usd is not None and mode not in excluded]
+    if not jobs:
+        return said
+    return said + " Scheduled into them: " + ", ".join(
+        f"{in_a_sentence(label(mode))} {money(total)} a month" for mode, total in jobs
+    ) + " (the tokens at those hours' prices, the build and infrastructure unchanged)."
 
 
 def token_prices(a: Assessment) -> str:

@@ -27,6 +27,7 @@ from .formatting import (
     money,
     money_or_none,
     move_in_words,
+    off_peak_note,
     priced_models,
     reasoning_unpriced,
     retiring,
@@ -140,6 +141,11 @@ def render_text(a: Assessment) -> str:
         add("Missing their contract")
         for e in a.unmet:
             add(_wrap(f"{e.mode} ({modes[e.mode].label}): {e.reasons[0]} ({', '.join(e.rules)})", "  "))
+    if a.off_peak is not None:  # priced in the off-peak hours, not re-run: said apart from the levers
+        add("")
+        add("Off-peak hours (the same cost model, the tokens at those hours' prices)")
+        add(f"  {', '.join(a.off_peak.windows_utc)} UTC -> {a.off_peak.mode}")
+        add(_wrap(a.off_peak.because))
     if a.levers:
         add("")
         add(_wrap(f"Levers ({levers_note(a.levers)})", ""))
@@ -240,6 +246,9 @@ def render_text(a: Assessment) -> str:
     flex = a.costs["async"].flex_total_usd
     if flex is not None:
         add(f"  async on the flex tier (slower, may be unavailable at times): {money(flex)} a month in total")
+    off_peak = off_peak_note(a)
+    if off_peak is not None:
+        add(_wrap(off_peak, "  ", hang="  "))
     breakeven = pricing.batch_breakeven_requests_per_month
     paid = f"; {today}'s build is paid (it runs today)" if today else ""
     if breakeven is not None:
