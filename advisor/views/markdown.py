@@ -23,7 +23,10 @@ from advisor.core.terminal import controls_escaped
 # strikethrough. Escaped wherever they appear ("_" only where it could delimit emphasis).
 _INLINE_SPECIAL = re.compile(r"[\\`*\[\]~]|(?<![^\W_])_|_(?![^\W_])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-_HTML_RE = re.compile(r"[&<>]")
+# "&" only where CommonMark could read it as the start of a character reference ("&amp;",
+# "&#38;", "&#x26;"): before a letter, a digit or "#", and at the end of a piece of text,
+# whatever a template puts after it. Elsewhere ("Models & Pricing") it is text as written.
+_HTML_RE = re.compile(r"&(?=[A-Za-z0-9#]|\Z)|[<>]")
 # At the start of a line these open a block: ATX heading, bullet or ordered list item,
 # setext underline or thematic break. (A block quote's ">" is already an entity.)
 _BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|[-+](?=\s|$)|\d{1,9}[.)](?=\s|$)|=+\s*$|-+\s*$)")
