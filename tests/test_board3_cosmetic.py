@@ -7,15 +7,19 @@ the difference they explain ("$66 a month more ... its build adds $55.56") (K1).
 from __future__ import annotations
 
 import datetime
+import json
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor import assess, load_profile, load_rules, render_adr
 from advisor.records.reading import rendered
+from advisor.views.formatting import setting
 from advisor.views.markdown import cell, inline
+from advisor.views.text import render_text
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, run_cli
 
 RULES = load_rules()
 PRICE_DATE = datetime.date(2026, 11, 27)  # the board read's date
@@ -57,3 +61,37 @@ _ENTITYISH = st.text(st.sampled_from(list("&#;xX0123456789abcdefampquotAZ \\`*_[
 def test_text_with_ampersands_renders_as_itself(text):
     expected = " ".join(text.split())
     assert rendered(str(inline(text))) == expected
+
+
+# -- K3: a what-if value as the workload file writes it ---------------------------------------
+
+
+def test_a_setting_reads_as_written_in_the_workload_file():
+    assert setting(3600.0, "latency_budget_s") == "3600 (1 h)"
+    assert setting(28800.0, "tool_latency_s") == "28800 (8 h)"
+    assert setting(1380.0, "latency_budget_s") == "1380 (23 min)"
+    assert setting(5.0, "model_p95_s") == "5" and setting(18.5, "latency_budget_s") == "18.5"
+    assert setting(175000.0, "output_tokens") == "175000" and setting(990, "requests_per_month") == "990"
+    assert setting("submit_and_notify", "interaction") == "submit_and_notify"
+
+
+def test_the_record_the_text_and_the_json_say_the_budget_flip_alike():
+    a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), RULES, price_date=PRICE_DATE)
+    for template in ("madr", "nygard"):
+        text = render_adr(a, template=template, date=DATE)
+        assert "- `latency_budget_s` = 3600 (1 h): an asynchronous job." in text
+        assert "3600.0" not in text
+    summary = render_text(a)
+    assert "  latency_budget_s = 3600 (1 h) -> async:" in summary
+    assert "  tool_latency_s = 28800 (8 h) -> batch (not feasible):" in summary
+    # The JSON keeps its numbers as they are.
+    (flip,) = [c for c in a.model_dump(mode="json")["what_would_change"] if c["fact"] == "latency_budget_s"]
+    assert flip["value"] == 3600.0 and json.dumps(flip["value"]) == "3600.0"
+
+
+def test_recommend_prints_the_value_as_written(capsys):
+    code_, out, err = run_cli(
+        capsys, "recommend", EXAMPLES / "nightly-ticket-triage.yaml", "--price-date", PRICE_DATE.isoformat()
+    )
+    assert code_ == 0, err
+    assert re.search(r"^  latency_budget_s = 3600 \(1 h\) -> async", out, re.MULTILINE)

@@ -52,6 +52,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "pct": lambda value: markdown.inline("unknown" if value is None else formatting.percent(float(value))),
     "num": lambda value: markdown.inline("unknown" if value is None else formatting.count(float(value))),
     "signed": lambda value: markdown.inline(formatting.signed(float(value))),
+    # A value a field would be set to, as its user writes it: ``{{ c.value | setting(c.fact) }}``.
+    "setting": lambda value, field="": markdown.inline(formatting.setting(value, str(field))),
     # Rate-limit headroom of a capacity (``{{ capacity | headroom }}``): never a negative share.
     "headroom": lambda cap: markdown.inline(
         formatting.headroom_words(None if cap["headroom"] is None else float(cap["headroom"]), bool(cap["over_limit"]))

@@ -10,7 +10,6 @@ from advisor.core.capacity import Capacity
 from advisor.core.levers import unset_words
 from advisor.core.profile import WATCHED
 from advisor.core.provider import batch_window_words
-from advisor.core.validation import plain
 
 from .formatting import (
     at_risk_sentence,
@@ -35,6 +34,7 @@ from .formatting import (
     rule_role,
     saving_cell,
     seconds,
+    setting,
     tradeoff_in_words,
     usual_batch,
 )
@@ -57,13 +57,6 @@ def _wrap(text: str, indent: str = "    ", hang: str = "") -> str:
     return textwrap.fill(
         glued, WIDTH, initial_indent=indent, subsequent_indent=indent + hang, break_on_hyphens=False
     ).replace(_GLUE, " ")
-
-
-def _setting(value: object) -> str:
-    """A value a field would be set to, as the user would write it (never in exponent form)."""
-    if isinstance(value, float):
-        return count(value) if abs(value) >= 1e12 else plain(value)
-    return str(value)
 
 
 def plural(n: int, noun: str) -> str:
@@ -151,7 +144,7 @@ def render_text(a: Assessment) -> str:
         add(_wrap(f"Levers ({levers_note(a.levers)})", ""))
         for lever in a.levers:
             changes = ", ".join(
-                f"{field} = {_setting(value)}" if value is not None
+                f"{field} = {setting(value, field)}" if value is not None
                 # a measurement or limit of the model it replaces, left out: what is used instead
                 else f"{field} unset ({unset_words(a.rules.catalogue, w, lever.changes, field)})"
                 for field, value in lever.changes.items()
@@ -294,7 +287,7 @@ def render_text(a: Assessment) -> str:
         add("What would change the decision")
         for ch in a.what_would_change:
             feasible = "" if ch.feasible else " (not feasible)"
-            add(f"  {ch.fact} = {_setting(ch.value)} -> {ch.new_recommendation}{feasible}: {ch.because}")
+            add(f"  {ch.fact} = {setting(ch.value, ch.fact)} -> {ch.new_recommendation}{feasible}: {ch.because}")
     add("")
     add("Assumptions")
     for asm in a.assumptions:
