@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from advisor import assess, load_profile, load_rules, render_adr
 from advisor.records.reading import rendered
-from advisor.views.formatting import setting
+from advisor.views.formatting import setting, why_extra_cost
 from advisor.views.markdown import cell, inline
 from advisor.views.text import render_text
 
@@ -95,3 +95,31 @@ def test_recommend_prints_the_value_as_written(capsys):
     )
     assert code_ == 0, err
     assert re.search(r"^  latency_budget_s = 3600 \(1 h\) -> async", out, re.MULTILINE)
+
+
+# -- K1: the parts of a difference in the difference's step -----------------------------------
+
+
+def test_the_parts_of_a_difference_are_said_in_its_step():
+    """0001: "costs $66 a month more ... its build adds $55.56 a month ... and its infrastructure
+    $10.00": the $66 is in the step of the two monthly costs ($3,777 and $3,711); so are the
+    parts that explain it."""
+    text = " ".join(record("chatbot").split())
+    assert (
+        "Streaming response costs $66 a month more than Synchronous call, which misses its contract: its token bill"
+        " is the same ($3,600), but its build adds $56 a month (amortised over 36 months) and its"
+        " infrastructure $10."
+    ) in text
+    assert "$55.56" not in text
+
+
+def test_why_a_move_costs_more_is_said_in_the_step_of_its_costs():
+    words = why_extra_cost(build_usd=222.22, months=36, infra_change_usd=20.0, tokens_change_usd=-17.55, like=260.0)
+    assert words == (
+        "its build adds $222 a month (amortised over 36 months; today's is paid) and its infrastructure $20,"
+        " while its tokens save $18"
+    )
+    # Never "$0" for a part that is not nothing.
+    assert "its infrastructure $0.4000" in why_extra_cost(
+        build_usd=0.0, months=36, infra_change_usd=0.4, tokens_change_usd=0.0, like=3000.0
+    )

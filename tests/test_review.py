@@ -978,7 +978,7 @@ def test_the_why_column_gives_the_rules_title_and_its_text_once_below_the_table(
     assert cells["voice-assistant.yaml"].startswith("Conversations and inline edits stream. Not feasible as specified: ")
     assert cells["gray-zone-30s.yaml"].endswith(". (The move is an extra cost of $383 a month: its build adds $333 a"
                                                 " month (amortised over 36 months; today's is paid) and its"
-                                                " infrastructure $50.00.)")
+                                                " infrastructure $50.)")
     assert triage.reason not in table
     assert text.count(triage.reason) == 1
     assert f"- **{rule.spec.title}** (`ux-no-one-waiting`): {triage.reason}\n" in below

@@ -480,26 +480,29 @@ def larger(*amounts: float) -> float:
 
 
 def why_extra_cost(
-    *, build_usd: float, months: int, infra_change_usd: float, tokens_change_usd: float
+    *, build_usd: float, months: int, infra_change_usd: float, tokens_change_usd: float, like: float = 0.0
 ) -> str:
     """Why a move costs more than today, from its parts (each a monthly amount, the new
     mode's minus today's): the new build amortised, infrastructure, and what tokens save.
+    ``like``: the larger of the two monthly costs, whose step the parts are said in, as the
+    extra cost they explain is (``money``'s ``like``).
 
     "its build adds $222 a month (amortised over 36 months; today's is paid) and its
-    infrastructure $20, while its tokens save $17.55"
+    infrastructure $20, while its tokens save $18"
     """
     adds: list[str] = []
     if build_usd > 0:
-        adds.append(f"its build adds {money(build_usd)} a month (amortised over {months} months; today's is paid)")
+        amortised = f"amortised over {months} months; today's is paid"
+        adds.append(f"its build adds {money(build_usd, like)} a month ({amortised})")
     if infra_change_usd > 0:
-        adds.append(f"its infrastructure {money(infra_change_usd)}")
+        adds.append(f"its infrastructure {money(infra_change_usd, like)}")
     if tokens_change_usd > 0:
-        adds.append(f"its tokens {money(tokens_change_usd)}")
+        adds.append(f"its tokens {money(tokens_change_usd, like)}")
     saves: list[str] = []
     if infra_change_usd < 0:
-        saves.append(f"its infrastructure saves {money(-infra_change_usd)}")
+        saves.append(f"its infrastructure saves {money(-infra_change_usd, like)}")
     if tokens_change_usd < 0:
-        saves.append(f"its tokens save {money(-tokens_change_usd)}")
+        saves.append(f"its tokens save {money(-tokens_change_usd, like)}")
     text = " and ".join(adds) or "it costs the same to run"
     return f"{text}, while {' and '.join(saves)}" if saves else text
 
@@ -528,7 +531,8 @@ def move_words(
         return None
     saving = costs[new].saving_vs_current_usd or 0.0
     # In the step of the two monthly costs it is the difference of: "$65", not "$65.28".
-    words = saving_or_extra(saving, larger(costs[today].total_usd, costs[new].total_usd))
+    like = larger(costs[today].total_usd, costs[new].total_usd)
+    words = saving_or_extra(saving, like)
     if saving >= 0:
         return words
     before, after = costs[today], costs[new]
@@ -537,6 +541,7 @@ def move_words(
         months=months,
         infra_change_usd=after.infra_usd - before.infra_usd,
         tokens_change_usd=after.tokens_usd - before.tokens_usd,
+        like=like,
     )
     if new == "batch" and breakeven is not None:
         why += f"; batch pays for itself from {count(breakeven)} requests a month"
@@ -597,15 +602,18 @@ def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | Non
         whom = f"{modes[other].label}, which {said} score{'s' if len(rules) == 1 else ''} below it"
     else:
         whom = f"{modes[other].label}, which ranks below it on the other axes"
+    # The parts of the difference in its step: "$66 a month more ... its build adds $56 a month
+    # and its infrastructure $10", not "$55.56" and "$10.00" beside "$66".
+    like = larger(chosen.total_usd, compared.total_usd)
     parts = []
     build = chosen.engineering_usd - compared.engineering_usd
     if build > 0:
         paid = "; today's is paid" if other == today else ""
         months = a.pricing.amortisation_months
-        parts.append(f"its build adds {money(build)} a month (amortised over {months} months{paid})")
+        parts.append(f"its build adds {money(build, like)} a month (amortised over {months} months{paid})")
     infra = chosen.infra_usd - compared.infra_usd
     if infra > 0:
-        parts.append(f"its infrastructure {money(infra)}")
+        parts.append(f"its infrastructure {money(infra, like)}")
     costs = " and ".join(parts)
     bill = _bill_change(compared.tokens_usd, chosen.tokens_usd)
     rises = bill.startswith("its token bill rises")
@@ -613,7 +621,7 @@ def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | Non
     breakeven = a.pricing.batch_breakeven_requests_per_month
     if new == "batch" and breakeven is not None and a.workload.requests_per_month < breakeven:
         why += f"; batch pays for itself only from {count(breakeven)} requests a month"
-    more_said = money(more, larger(chosen.total_usd, compared.total_usd))  # "$66" between $3,777 and $3,711
+    more_said = money(more, like)  # "$66" between $3,777 and $3,711
     return f"{modes[new].label} costs {more_said} a month more than {whom}: {why}."
 
 
