@@ -31,6 +31,34 @@ def record(example: str, template: str = "madr") -> str:
     return render_adr(a, template=template, date=DATE)
 
 
+# -- M18: the Sonnet 4.5 speed's source says what the page is -------------------------------
+
+
+def test_the_sonnet_speed_cites_the_opus_page_as_the_page_it_is():
+    """The page at .../claude-opus-4-5/speed-analysis is the Opus 4.5 speed analysis; it gives
+    Sonnet 4.5's Artificial Analysis figures beside Opus's (63 tokens/s, 1.80 s): the label
+    names the page and the figures taken from it, not a "Claude Sonnet 4.5 speed" page."""
+    source = RULES.catalogue.data.sources["aa_sonnet_4_5_via_lattice"]
+    assert source.url == "https://lattice.uptownhr.com/claude-opus-4-5/speed-analysis"
+    assert source.title.startswith("Claude Opus 4.5 speed analysis, lattice.uptownhr.com")
+    assert "Claude Sonnet 4.5 figures" in source.title
+    speed = RULES.catalogue.data.providers["anthropic"].models["claude-sonnet-4-5"].speed
+    assert speed is not None and (speed.ttft_s, speed.output_tokens_per_s) == (1.80, 63)
+    text = record("claims-triage-compliance")
+    assert "(Claude Opus 4.5 speed analysis, lattice.uptownhr.com — its Claude Sonnet 4.5 figures, from" in text
+    assert "Claude Sonnet 4.5 speed, lattice" not in text
+
+
+def test_the_tier_transcription_names_the_page_it_copies():
+    """"OpenAI usage tiers ..., as transcribed by API Commons, copied 2026-05-22: <OpenAI's URL>"
+    did not say which page of OpenAI's the address is; the title now names it."""
+    text = record("chatbot")
+    assert (
+        "(OpenAI: Rate limits — usage tiers and their qualifications, as transcribed by API Commons,"
+        " copied 2026-05-22: <https://platform.openai.com/docs/guides/rate-limits>)"
+    ) in " ".join(text.split())
+
+
 # -- K10: "&" is text; only what could start a character reference is escaped ----------------
 
 
