@@ -127,6 +127,11 @@ class ModelSpec(BaseModel):
     limits: dict[str, Limits] = {}
     limits_source: Sources | None = None
     shutdown: Shutdown | None = None
+    # The most tokens one response can hold, its reasoning included (the provider's "max
+    # output tokens"); null where no source gives it. What would change the decision never
+    # offers an output beyond it: no request to this model could return one.
+    max_output_tokens: int | None = Field(default=None, gt=0, le=100_000_000)
+    max_output_source: Sources | None = None
 
 
 class BatchSpec(BaseModel):
@@ -536,6 +541,10 @@ def _check(data: CatalogueData) -> None:
                 raise _problem(f"{where}.priority_output_tokens_per_s", f"provider '{key}' declares no priority tier")
             if model.limits and model.limits_source is None:
                 raise _problem(f"{where}.limits_source", "limits need their source")
+            if (model.max_output_tokens is None) != (model.max_output_source is None):
+                raise _problem(f"{where}.max_output_source",
+                               "max_output_tokens needs its source, and a source its max_output_tokens")
+            cited(f"{where}.max_output_source", model.max_output_source)
             for tier, limits in model.limits.items():
                 if tier not in provider.tiers:
                     raise _problem(

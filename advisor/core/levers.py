@@ -20,6 +20,10 @@ cheaper, each found by re-running the assessment with that one change (never ass
   which runs under limits of its own);
 - a smoother peak: the highest peak rate at which the recommendation meets its contract,
   where the limits do not hold the peak (the rest of the peak queued or spread out).
+- a faster model: where the recommendation (a whole answer, not a stream) misses its
+  contract and no model of the catalogue makes it meet it, the slowest call (its p95) at
+  which it would, at the prices of the model as specified (the speed to look for, in another
+  model or another host).
 
 A workload with steps changes a step's field, named ``steps.<name>.<field>``: another model
 for its slowest step and for its most expensive one, caching for the step with the largest
@@ -65,7 +69,7 @@ from .provider import (
 from .rules import advisor_document_title
 from .situation import Situation
 from .steps import WorkStep
-from .variables import Value, field_range, realistic_range
+from .variables import Value, current_value, field_range, realistic_range
 from .whatif import nearest_value
 
 # Levers that change the model: at most this many, the most useful first.
@@ -79,7 +83,10 @@ CACHED_SHARE = 0.5
 # Providers cache prompts from this many tokens (OpenAI and Anthropic both say 1,024).
 MIN_CACHED_PROMPT = 1024
 # Tie-break among equally useful levers: the smallest, most direct change first.
-_KIND_ORDER = ("latency_budget_s", "model", "service_tier", "tier", "peak_requests_per_minute", "cached_input_fraction")
+_KIND_ORDER = (
+    "latency_budget_s", "model", "service_tier", "tier", "peak_requests_per_minute", "cached_input_fraction",
+    "model_p95_s",
+)
 # Fields a model's own measurements and limits fill: another model is judged at the
 # catalogue's figures for it.
 _MEASURED = ("model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s")
@@ -524,6 +531,45 @@ def _peak_lever(finder: _Finder) -> Iterator[Lever]:
                            f"a peak smoothed to {count(float(peak))} requests a minute", *outcome)
 
 
+def _speed_lever(finder: _Finder, found: list[Lever]) -> Iterator[Lever]:
+    """The slowest model call (its p95) at which the recommendation meets its contract, where
+    it does not and no lever to another model of the catalogue makes it: the speed a model
+    would need, at the prices of the one as specified. Found as "what would change" finds a
+    flip (advisor.core.whatif.nearest_value), so that the two name the same p95. A workload
+    with steps has no one call time to change (its what-if does not vary it either). Nor a
+    stream, whose contract is its first token: a whole call as fast as the budget would be
+    more than it needs (its what-if still names that call time, as the engine found it)."""
+    profile = finder.base.profile
+    if finder.feasible or profile.steps is not None or finder.mode == "streaming":
+        return
+    if any(lever.feasible and "model" in lever.changes for lever in found):
+        return  # a model of the catalogue makes it: that model, not a speed, is the advice
+    rng = realistic_range("model_p95_s", profile)
+    if rng is None:
+        return
+    start = float(current_value("model_p95_s", profile, finder.base.latency))
+
+    def good(p95: Value) -> tuple[Situation, Decision] | None:
+        outcome = finder.run({"model_p95_s": p95})
+        return outcome if outcome is not None and finder.useful(*outcome) else None
+
+    outcome = nearest_value(rng, start, -1, good)
+    if outcome is None:
+        return
+    p95, (situation, decision) = outcome
+    basis = "measured" if profile.model_p95_s is not None else "estimated"
+    catalogue = finder.probe.ruleset.catalogue
+    host = catalogue.provider(profile.provider)
+    # Said only where the model levers looked: the same provider's current models (none with
+    # a private price, which says nothing of another model).
+    none_do = "" if profile.pricing is not None or host is None else (
+        f"; none of {host.name}'s current models in the provider catalogue makes it feasible"
+    )
+    what = (f"a model that answers each call within {seconds(float(p95), digits_apart(float(p95), start))} "
+            f"at p95, at {profile.model}'s prices ({profile.model}: {seconds(start)}, {basis}{none_do})")
+    yield finder.lever({"model_p95_s": p95}, what, situation, decision)
+
+
 def _budget_lever(finder: _Finder) -> Iterator[Lever]:
     """The nearest larger budget at which the recommendation is feasible (when it is not),
     or at which a cheaper mode is (when it is): found as "what would change" finds a flip,
@@ -594,6 +640,7 @@ def find_levers(probe: ModeProbe, evaluation: Evaluation) -> list[Lever]:
     levers: list[Lever] = []
     for search in (_budget_lever, _model_levers, _service_tier_levers, _tier_lever, _peak_lever, _caching_lever):
         levers.extend(search(finder))
+    levers.extend(_speed_lever(finder, levers))
     return sorted(levers, key=_usefulness)
 
 

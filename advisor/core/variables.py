@@ -72,12 +72,18 @@ def field_range(name: str) -> FieldRange:
 _AT_LEAST_ONE = frozenset({"input_tokens", "output_tokens", "requests_per_month"})
 # The sizes of one call that share the model's context window.
 _IN_CONTEXT = ("input_tokens", "output_tokens", "reasoning_tokens")
+# The sizes of one call that share the model's maximum output (one response).
+_IN_ONE_RESPONSE = ("output_tokens", "reasoning_tokens")
 
 
-def realistic_range(fact: str, profile: WorkloadProfile, context_window: int | None = None) -> FieldRange | None:
+def realistic_range(
+    fact: str, profile: WorkloadProfile, context_window: int | None = None, max_output: int | None = None
+) -> FieldRange | None:
     """The values of a numeric answer a workload can really take: the field's bounds, with
-    sizes of at least one, a peak never below the monthly average, and a request's tokens
-    within the model's ``context_window`` (when the price data gives it). None: nothing to vary."""
+    sizes of at least one, a peak never below the monthly average, a request's tokens within
+    the model's ``context_window`` (when the price data gives it), and its output and reasoning
+    within the model's ``max_output`` tokens for one response (when the provider catalogue
+    gives it: no request could return more). None: nothing to vary."""
     rng = field_range(fact)
     if fact == "output_tokens" and profile.output_format == "embedding":
         return None
@@ -106,6 +112,12 @@ def realistic_range(fact: str, profile: WorkloadProfile, context_window: int | N
         # the request as it is leaves this much (never below the workload's own value).
         others = sum(getattr(profile, name) or 0 for name in _IN_CONTEXT if name != fact)
         room = max(float(context_window - others), float(getattr(profile, fact) or 0), floor)
+        if room < ceiling:
+            ceiling, ceiling_open = room, False
+    if max_output is not None and fact in _IN_ONE_RESPONSE:
+        # The visible output and the reasoning of one call share the response's maximum.
+        others = sum(getattr(profile, name) or 0 for name in _IN_ONE_RESPONSE if name != fact)
+        room = max(float(max_output - others), float(getattr(profile, fact) or 0), floor)
         if room < ceiling:
             ceiling, ceiling_open = room, False
     if floor <= rng.low and ceiling == rng.high:

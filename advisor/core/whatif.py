@@ -71,7 +71,8 @@ def what_would_change(
 ) -> list[Change]:
     """The nearest flips of ``current`` (the workload's recommendation), found by re-evaluating.
     Only values inside each answer's realistic range count (no request of zero tokens, none
-    beyond the model's context window)."""
+    beyond the model's context window, no output beyond its maximum output where the provider
+    catalogue gives it)."""
     check_type(profile, WorkloadProfile, "profile", "a WorkloadProfile, as advisor.load_profile(...) returns")
     check_type(ruleset, RuleSet, "ruleset", "a RuleSet, as advisor.load_rules() returns")
     if current not in MODES:  # a mode of none would "flip" to the workload's own recommendation
@@ -80,8 +81,11 @@ def what_would_change(
     probe = probe or ModeProbe(profile, ruleset, weights=weights, price_date=price_date)
     search = _Search(probe, current, feasible)
     changes: list[Change] = []
+    # The model's maximum output, where the provider catalogue gives it: no flip beyond it.
+    spec = ruleset.catalogue.resolve(profile.provider, profile.model).model if profile.steps is None else None
+    max_output = spec.max_output_tokens if spec is not None else None
     for fact in NUMERIC_FACTS:
-        rng = realistic_range(fact, profile, probe.base.card.context_window)
+        rng = realistic_range(fact, profile, probe.base.card.context_window, max_output)
         if rng is None:
             continue
         start = float(current_value(fact, profile, probe.base.latency))

@@ -38,6 +38,7 @@ from advisor.core.policy import answers_of, fill
 from advisor.core.profile import MODES, WATCHED, Mode, check_name, load_profile
 from advisor.core.provider import SHUTDOWN, batch_usually_in_time, batch_window_words
 from advisor.core.validation import plain
+from advisor.core.whatif import Change
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
 from advisor.records.folder import RecordLink, write_record
 from advisor.records.inputs import Statement, find_inputs, input_blocks, inputs_yaml
@@ -684,6 +685,20 @@ def _levers_shown(a: Assessment, most: int = 2) -> list[Lever]:
     return shown
 
 
+def _changes_unlike_levers(a: Assessment) -> list[Change]:
+    """The what-ifs a record lists beside its levers: those that change the mode, and, where
+    the recommendation misses its contract, those that make it meet it (a way out is worth
+    as much as a flip); not one a lever already says (the same answer to the same mode). Where
+    it misses, the ways to meet it come first, each list in the what-if's own order."""
+    found = [
+        c for c in a.what_would_change
+        if (c.new_recommendation != a.recommendation or (c.feasible and not a.feasible))
+        and not any(set(lever.changes) == {c.fact} and lever.recommendation == c.new_recommendation
+                    for lever in a.levers)
+    ]
+    return sorted(found, key=lambda c: not a.feasible and not c.feasible)
+
+
 def _fired(a: Assessment, quoted: set[str]) -> list[dict[str, Any]]:
     """Every rule that fired, the decisive ones first, each with what it did to the options
     (``role``), its full reason said once (``quoted``: already said in full where it argues),
@@ -1171,20 +1186,15 @@ def record_context(
         "confirmation": _confirmation(a),
         "what_would_change": [c.model_dump(mode="json") for c in a.what_would_change],
         # The levers (what would make it feasible or cheaper) beside the decision; the what-ifs
-        # that change the mode and that no lever already says.
+        # that change the mode, or make a recommendation that misses its contract meet it, and
+        # that no lever already says.
         "levers": [lever.model_dump(mode="json") for lever in a.levers],
         "levers_shown": [lever.model_dump(mode="json") for lever in levers_shown],
         "levers_note": levers_note(levers_shown),
         # The recommended mode run in a provider's off-peak hours, where it can be scheduled
         # into them (a sentence, said before the levers; None: no such hours, or no job).
         "off_peak": a.off_peak.because if a.off_peak is not None else None,
-        "what_would_change_unlike_levers": [
-            c.model_dump(mode="json") for c in a.what_would_change
-            if c.new_recommendation != a.recommendation
-            # A lever that changes the same answer to the same mode already says it.
-            and not any(set(lever.changes) == {c.fact} and lever.recommendation == c.new_recommendation
-                        for lever in a.levers)
-        ],
+        "what_would_change_unlike_levers": [c.model_dump(mode="json") for c in _changes_unlike_levers(a)],
         "ruleset": a.ruleset.model_dump(mode="json"),
         "advisor_version": a.advisor_version,
         "price_date": a.pricing.price_date.isoformat(),

@@ -1,0 +1,133 @@
+"""Board read 3, M8: the record's ways out are the engine's.
+
+- M8: a record whose recommendation misses its contract offers the ways to meet it that the
+  engine found (the claims check: a faster model's p95, not only a budget of 18.5 s); a
+  change no model can make (output tokens beyond the model's maximum output, where the
+  provider catalogue gives it) is not offered; the nearest flip it then hides comes back
+  (the monthly summary: 1,000 requests a month -> batch).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from advisor import assess, load_profile, load_rules, render_adr
+from advisor.core.errors import RuleSetError
+from advisor.core.variables import realistic_range
+
+from .conftest import EXAMPLES, PRICE_DATE, SHIPPED_RULES
+
+RULES = load_rules()
+DATE = "2026-11-27"
+
+
+def _assess(example: str):
+    return assess(load_profile(EXAMPLES / f"{example}.yaml"), RULES, price_date=PRICE_DATE)
+
+
+def _record(example: str, template: str = "madr") -> str:
+    return render_adr(_assess(example), template=template, date=DATE)
+
+
+def _section(record: str, heading: str) -> str:
+    """The text under a heading, to the next heading of any level."""
+    match = re.search(rf"^#+ {re.escape(heading)}\n(.*?)(?=^#|\Z)", record, re.S | re.M)
+    return match.group(1) if match else ""
+
+
+def _decision_outcome(record: str) -> str:
+    return _section(record, "Decision Outcome")
+
+
+# -- M8: a change no model can make is not offered -----------------------------------------
+
+
+def test_no_flip_offers_more_output_than_gpt_5_4_can_return():
+    a = _assess("monthly-cron-report")  # gpt-5.4: at most 128,000 output tokens a response
+    assert RULES.catalogue.resolve("openai", "gpt-5.4").model.max_output_tokens == 128_000
+    outputs = [c.value for c in a.what_would_change if c.fact == "output_tokens"]
+    assert all(value <= 128_000 for value in outputs), outputs
+
+
+def test_the_monthly_summary_record_names_the_near_flip_not_an_impossible_output():
+    what_if = _section(_record("monthly-cron-report"), "What would change the decision")
+    assert "`output_tokens` = 175000" not in what_if  # before: listed, though no model returns it
+    assert "`requests_per_month` = 1000: batch jobs through the Batch API" in what_if  # before: hidden
+
+
+def test_output_and_reasoning_share_the_models_maximum_output():
+    profile = load_profile(EXAMPLES / "monthly-cron-report.yaml").model_copy(update={"reasoning_tokens": 8_000})
+    output = realistic_range("output_tokens", profile, 1_050_000, 128_000)
+    reasoning = realistic_range("reasoning_tokens", profile, 1_050_000, 128_000)
+    assert output is not None and output.high == 120_000
+    assert reasoning is not None and reasoning.high == 128_000 - 400
+    # A workload already larger keeps its own value; without a known maximum only the window bounds it.
+    big = profile.model_copy(update={"output_tokens": 200_000, "reasoning_tokens": None})
+    assert realistic_range("output_tokens", big, 1_050_000, 128_000).high == 200_000
+    assert realistic_range("output_tokens", profile, 200_000).high == 200_000 - 3_000 - 8_000
+
+
+def test_a_maximum_output_needs_its_source(tmp_path: Path):
+    import shutil
+
+    folder = Path(shutil.copytree(SHIPPED_RULES, tmp_path / "rules"))
+    path = folder / "catalogue.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["providers"]["openai"]["models"]["gpt-5.4"]["max_output_source"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleSetError, match="max_output_source"):
+        load_rules(folder)
+
+
+# -- M8: an infeasible record offers the engine's ways to meet its contract ---------------
+
+
+def test_the_claims_check_offers_the_model_speed_the_what_if_found_not_only_a_budget():
+    a = _assess("claims-triage-compliance")
+    assert not a.feasible and a.recommendation == "async"
+    speed = next(c for c in a.what_would_change if c.fact == "model_p95_s")
+    assert speed.new_recommendation == "async" and speed.feasible
+    lever = next(lever for lever in a.levers if set(lever.changes) == {"model_p95_s"})
+    assert lever.changes["model_p95_s"] == speed.value  # the lever and the what-if name one figure
+    assert lever.feasible
+
+    outcome = _decision_outcome(_record("claims-triage-compliance"))
+    ways = outcome.split("What would make it feasible", 1)[1]
+    assert "With a budget of 18.5 s" in ways  # still offered, no longer the only way
+    assert f"With a model that answers each call within {speed.value} s at p95" in ways
+    assert "claude-sonnet-4-5: 9.41 s, estimated" in ways  # how far the model as specified is
+    assert "none of Anthropic's current models in the provider catalogue makes it feasible" in ways
+    assert "async meets its contract; the end-to-end p95 is 4.99 s" in ways
+
+
+def test_nygard_offers_the_same_ways_out():
+    outcome = _record("claims-triage-compliance", "nygard")
+    assert "With a budget of 18.5 s" in outcome
+    assert "With a model that answers each call within 2.54 s at p95" in outcome
+
+
+def test_no_speed_lever_where_a_catalogue_model_is_the_way_out_or_the_contract_is_a_stream():
+    # The voice assistant streams: its contract is the first token, not the whole call.
+    voice = _assess("voice-assistant")
+    assert not voice.feasible and voice.recommendation == "streaming"
+    assert not any("model_p95_s" in lever.changes for lever in voice.levers)
+    # Feasible records get no speed lever at all.
+    assert not any("model_p95_s" in lever.changes for lever in _assess("monthly-cron-report").levers)
+
+
+def test_a_stream_that_misses_lists_the_engines_way_to_meet_it_first():
+    what_if = _section(_record("voice-assistant"), "What would change the decision")
+    items = [line for line in what_if.splitlines() if line.startswith("- ")]
+    # Before: only flips of the mode were listed (here to modes that miss too); the what-if's
+    # way to meet the contract was dropped as "the same mode".
+    assert items[0].startswith("- `model_p95_s` = 0.5: a streaming response.")
+    assert "now meets its contract" in items[0]
+
+
+def test_the_records_are_byte_identical_when_rendered_again():
+    for example in ("claims-triage-compliance", "nightly-ticket-triage", "monthly-cron-report"):
+        assert _record(example) == _record(example)
