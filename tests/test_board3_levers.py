@@ -1,10 +1,14 @@
-"""Board read 3, M8: the record's ways out are the engine's.
+"""Board read 3, M8 and N8: the record's ways out are the engine's, and its headline reason
+for batch states the net saving.
 
 - M8: a record whose recommendation misses its contract offers the ways to meet it that the
   engine found (the claims check: a faster model's p95, not only a budget of 18.5 s); a
   change no model can make (output tokens beyond the model's maximum output, where the
   provider catalogue gives it) is not offered; the nearest flip it then hides comes back
   (the monthly summary: 1,000 requests a month -> batch).
+- N8: where batch is chosen for its token discount ("whose tokens cost about half as much"),
+  the Decision Outcome says what it saves net of its build (the nightly triage: $65 a month,
+  11%, paid back in 28 months).
 """
 
 from __future__ import annotations
@@ -126,6 +130,29 @@ def test_a_stream_that_misses_lists_the_engines_way_to_meet_it_first():
     # way to meet the contract was dropped as "the same mode".
     assert items[0].startswith("- `model_p95_s` = 0.5: a streaming response.")
     assert "now meets its contract" in items[0]
+
+
+# -- N8: the headline reason for batch states the net saving -------------------------------
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_the_batch_decision_states_the_net_saving_beside_half_the_token_price(template):
+    record = _record("nightly-ticket-triage", template)
+    heading = "Decision Outcome" if template == "madr" else "Decision"
+    outcome = _section(record, heading)
+    assert "whose tokens cost about half as much" in outcome  # the rule's text is policy: it stays
+    assert ("Net of its build and running costs, Batch API saves $65 a month (11%) against today's "
+            "synchronous call: its token bill falls from $615 to $308, and its $8,000 build pays back "
+            "in 28 months.") in outcome
+    # Said before the rules that decided it, right after the reason it qualifies.
+    assert outcome.index("half as much") < outcome.index("Net of its build") < outcome.index("Decided by")
+
+
+def test_no_net_saving_sentence_where_batch_costs_more_or_batch_is_not_chosen():
+    # The corpus embedding: batch costs more, which the trade-off sentence already says.
+    embedding = _decision_outcome(_record("rag-corpus-embedding"))
+    assert "a month more than" in embedding and "Net of its build" not in embedding
+    assert "Net of its build" not in _decision_outcome(_record("monthly-cron-report"))
 
 
 def test_the_records_are_byte_identical_when_rendered_again():

@@ -48,6 +48,7 @@ from advisor.records.workload import changed_fields, recorded_path, workload_dat
 from . import markdown
 from .formatting import (
     batch_prices,
+    bill_change,
     budget_digits,
     budget_lines,
     budget_words,
@@ -760,6 +761,49 @@ def _migration(a: Assessment) -> dict[str, Any] | None:
             "sources": header.migration.sources_for(move)}
 
 
+def _weighed_against(a: Assessment) -> Mode | None:
+    """The option the chosen one's money is weighed against: today's mode where it moves from
+    one, else the cheapest other option that meets its contract (None: there is none)."""
+    mode, today = a.recommendation, a.workload.current_mode
+    choosable = _choosable(a)
+    others = [r.mode for r in a.ranking if r.mode != mode and r.mode in choosable]
+    if today is not None and today != mode:
+        return today
+    if others:
+        return min(others, key=lambda m: (a.costs[m].total_usd, others.index(m)))
+    return None
+
+
+def _net_saving(a: Assessment) -> str | None:
+    """Where batch is chosen and saves, the saving net of its build and running costs, beside
+    the decisive reason, whose rules speak of batch's token discount ("whose tokens cost about
+    half as much"): the total saving and its share, the token bill, and how long its build takes
+    to pay back. "Net of its build and running costs, Batch API saves $65 a month (11%) against
+    today's synchronous call: its token bill falls from $575 to $288, and its $8,000 build pays
+    back in 28 months." None elsewhere: where batch costs more, the trade-off sentence says so."""
+    if a.recommendation != "batch" or (other := _weighed_against(a)) is None:
+        return None
+    against = _money_against(a)
+    if against is None or against[0] <= 0:
+        return None
+    modes, months = a.rules.header.modes, a.pricing.amortisation_months
+    chosen, compared = a.costs[a.recommendation], a.costs[other]
+    difference = against[0]
+    noun = modes[other].label[0].lower() + modes[other].label[1:]
+    whom = f"today's {noun}" if other == a.workload.current_mode else f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+    shown = money(difference, larger(compared.total_usd, chosen.total_usd))
+    said = (f"Net of its build and running costs, {modes[a.recommendation].label} saves {shown} a month"
+            f" ({percent(difference / compared.total_usd)}) against {whom}: "
+            f"{bill_change(compared.tokens_usd, chosen.tokens_usd)}")
+    build = (chosen.engineering_usd - compared.engineering_usd) * months
+    running = (compared.tokens_usd + compared.infra_usd) - (chosen.tokens_usd + chosen.infra_usd)
+    if build > 0.5 and running > 0:
+        payback = math.ceil(build / running - 1e-9)
+        what = f"its {money(build)} build" if other == a.workload.current_mode else f"its build ({money(build)} more)"
+        said += f", and {what} pays back in {payback} month{'' if payback == 1 else 's'}"
+    return said + "."
+
+
 def _money_against(a: Assessment) -> tuple[float, str] | None:
     """What the chosen option costs a month against the option it is weighed against, and
     that option in words: today's mode where it moves from one, else the cheapest other option
@@ -767,12 +811,8 @@ def _money_against(a: Assessment) -> tuple[float, str] | None:
     costs less (a saving); negative: more."""
     mode, today, modes = a.recommendation, a.workload.current_mode, a.rules.header.modes
     choosable = _choosable(a)
-    others = [r.mode for r in a.ranking if r.mode != mode and r.mode in choosable]
-    if today is not None and today != mode:
-        other: Mode = today
-    elif others:
-        other = min(others, key=lambda m: (a.costs[m].total_usd, others.index(m)))
-    else:
+    other = _weighed_against(a)
+    if other is None:
         return None
     chosen, compared = a.costs[mode], a.costs[other]
     difference = compared.total_usd - chosen.total_usd
@@ -1130,6 +1170,9 @@ def record_context(
             # Where money and mode seem to disagree (it costs more than today's mode or a
             # cheaper one), one sentence on why.
             "tradeoff": tradeoff_in_words(a, allowed_only=True),
+            # Where batch is chosen and saves: the saving net of its build, beside a reason that
+            # speaks of its token discount (None elsewhere).
+            "net_saving": _net_saving(a),
             # Its cost advantage, a good consequence (None: it has none).
             "saving": _saving(a),
             # Its extra cost against the same option, a bad consequence (None: it costs no more).

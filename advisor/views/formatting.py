@@ -559,7 +559,7 @@ def headroom_words(headroom: float | None, over_limit: bool) -> str:
     return f"{percent(headroom)} headroom"
 
 
-def _bill_change(before: float, after: float) -> str:
+def bill_change(before: float, after: float) -> str:
     """A token bill from one mode to another: "its token bill is the same ($275)",
     "its token bill falls from $35.10 to $17.55"."""
     if abs(after - before) <= 0.005 * max(abs(before), abs(after), 0.01):
@@ -615,7 +615,7 @@ def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | Non
     if infra > 0:
         parts.append(f"its infrastructure {money(infra, like)}")
     costs = " and ".join(parts)
-    bill = _bill_change(compared.tokens_usd, chosen.tokens_usd)
+    bill = bill_change(compared.tokens_usd, chosen.tokens_usd)
     rises = bill.startswith("its token bill rises")
     why = f"{bill}{', ' if rises else ', but '}{costs}" if costs else bill
     breakeven = a.pricing.batch_breakeven_requests_per_month
