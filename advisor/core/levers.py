@@ -290,7 +290,7 @@ def _models_for(
         what = name + where + (f" ({unknown})" if unknown else "") + "".join(f", {words}" for words in also)
         lever = finder.consider(changes, what)
         if lever is not None:
-            found.append(_against_stand_in(finder, lever, model, spec))
+            found.append(_another_space(_against_stand_in(finder, lever, model, spec), model, embedding))
     return sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
 
 
@@ -310,6 +310,21 @@ _MEASURED_WORDS = {
     "model_p50_s": "median of {}", "model_p95_s": "p95 of {}", "ttft_s": "first token at {} (p95)",
     "output_tokens_per_s": "output speed of {} tokens/s",
 }
+
+
+def _another_space(lever: Lever, model: str, embedding: bool) -> Lever:
+    """A lever to another embedding model says what its figure leaves out: the vectors of one
+    embedding model lie in a space of their own (often of another dimension), so they cannot be
+    mixed with those ``model`` already wrote to the index. The move re-embeds the whole corpus,
+    once, and the lever prices only the calls the workload makes (its changed chunks)."""
+    if not embedding:
+        return lever
+    because = (
+        f"{lever.because} Its vectors cannot be mixed with the ones {model} already stored (another embedding"
+        " space, often of another dimension): switching means re-embedding the whole corpus and re-checking"
+        " retrieval, a one-off cost this figure leaves out."
+    )
+    return lever.model_copy(update={"because": because})
 
 
 def _set_aside(model: str, given: Mapping[str, Any]) -> str:

@@ -1233,7 +1233,7 @@ def record_context(
         # that no lever already says.
         "levers": [lever.model_dump(mode="json") for lever in a.levers],
         "levers_shown": [lever.model_dump(mode="json") for lever in levers_shown],
-        "levers_note": levers_note(levers_shown),
+        "levers_note": levers_note(levers_shown, a.workload.output_format == "embedding"),
         # The recommended mode run in a provider's off-peak hours, where it can be scheduled
         # into them (a sentence, said before the levers; None: no such hours, or no job).
         "off_peak": a.off_peak.because if a.off_peak is not None else None,

@@ -231,11 +231,19 @@ def at_risk_sentence(a: Assessment) -> str | None:
     return None if risk is None else f"Feasible, but {a.recommendation} is {AT_RISK}: {risk}."
 
 
-def levers_note(levers: Iterable[Lever]) -> str:
+def levers_note(levers: Iterable[Lever], embedding: bool = False) -> str:
     """What the levers rest on, said once before them: each was found by re-running the
     assessment, and a lever that swaps the model is judged on speed, price and limits alone,
-    not on the quality of its answers."""
+    not on the quality of its answers. ``embedding``: the workload returns embedding vectors,
+    whose model cannot change without re-embedding what is already stored (its own index of
+    vectors of one model), which no lever's figure counts."""
     swaps = any(field == "model" or field.endswith(".model") for lever in levers for field in lever.changes)
+    if swaps and embedding:
+        return (
+            "each found by re-running the assessment; a lever to another embedding model is judged on its speed,"
+            " price and limits, not on its retrieval quality, and its vectors cannot join those already stored:"
+            " evaluate it, and count re-embedding the whole corpus, before switching"
+        )
     return "each found by re-running the assessment" + (
         "; a lever to another model is judged on its speed, price and limits, not on its answers:"
         " evaluate them before switching" if swaps else ""

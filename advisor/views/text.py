@@ -141,7 +141,7 @@ def render_text(a: Assessment) -> str:
         add(_wrap(a.off_peak.because))
     if a.levers:
         add("")
-        add(_wrap(f"Levers ({levers_note(a.levers)})", ""))
+        add(_wrap(f"Levers ({levers_note(a.levers, a.workload.output_format == 'embedding')})", ""))
         for lever in a.levers:
             changes = ", ".join(
                 f"{field} = {setting(value, field)}" if value is not None
