@@ -25,10 +25,18 @@ from pydantic import (
 from .assumption import Assumption
 from .capacity import Capacity
 from .citation import SourceInfo, document_ids, source_map
-from .cost import ModeCost, OffPeakHours, StepCost, UnpricedReasoning, unpriced_reasoning, unpriced_reasoning_usd
+from .cost import (
+    BatchCacheHitsRisk,
+    ModeCost,
+    OffPeakHours,
+    StepCost,
+    UnpricedReasoning,
+    unpriced_reasoning,
+    unpriced_reasoning_usd,
+)
 from .engine import Evaluation, evaluate, first_sentence, reason_text
 from .errors import InputError
-from .figures import count
+from .figures import count, money, percent
 from .latency import LatencyEstimate
 from .levers import Lever, OffPeakLever, find_levers, off_peak_lever
 from .policy import answers_of
@@ -170,6 +178,12 @@ class PriceBasis(BaseModel):
     # at (its peak rate, an upper bound); each mode's off_peak_total_usd is the month there.
     off_peak: OffPeakHours | None = None
     off_peak_rates: RateSet | None = None
+    # On the flex tier: sync's, streaming's and async's token bill if flex refused every call and
+    # each fell back to the standard tier, at its prices (None: not on flex, or not known).
+    fallback_tokens_usd_per_month: float | None = None
+    # Where batch's bill assumes a prompt-cache hit rate its provider provides inside a batch on a
+    # best-effort basis only: the range it states, and batch's bill at its low end (None: not so).
+    batch_cache_hits: BatchCacheHitsRisk | None = None
 
 
 class Assessment(BaseModel):
@@ -457,10 +471,13 @@ def build_assessment(
             "off_peak": pricing.off_peak,
             "off_peak_rates": (card.rates_at(pricing.off_peak.at_s)
                                if pricing.off_peak is not None and card.hourly is not None else None),
+            "fallback_tokens_usd_per_month": pricing.fallback_tokens_usd,
+            "batch_cache_hits": pricing.batch_cache,
         },
         "capacity": situation.capacity,
-        "risks": shared.risks(winner, situation.latency.calls > 1, answers_of(situation.profile)),
-        "checklist": checklist,
+        "risks": [*shared.risks(winner, situation.latency.calls > 1, answers_of(situation.profile)),
+                  *_batch_cache_risk(pricing.batch_cache, winner)],
+        "checklist": [*checklist, *_batch_cache_checklist(pricing.batch_cache, winner, checklist)],
         # Measured figures say so first: "measured from N traces between A and B".
         "assumptions": [
             *([situation.profile.evidence.assumption()] if situation.profile.evidence else []),
@@ -772,6 +789,45 @@ def _lazy_adapters() -> dict[str, TypeAdapter[Any]]:
         "levers": TypeAdapter(list[Lever]),
         "sources": TypeAdapter(dict[str, SourceInfo]),
     }
+
+
+def _hit_rate(hits: BatchCacheHitsRisk) -> str:
+    """The hit rate a batch's is measured against: the workload's ("92%"), or each step's."""
+    return "each step's cached share" if hits.cached_input_fraction is None else percent(hits.cached_input_fraction)
+
+
+def _batch_cache_risk(hits: BatchCacheHitsRisk | None, winner: Mode) -> list[Risk]:
+    """Batch recommended where its bill assumes a prompt-cache hit rate its provider provides
+    inside a batch on a best-effort basis only: the range the provider states, the bill at its
+    low end, and how to find out (the provider catalogue's batch cache_hits)."""
+    if hits is None or winner != "batch":
+        return []
+    field = f"{hits.usage_field} " if hits.usage_field else "the cache reads "
+    below = (
+        f"; if it stays below {percent(hits.breakeven_fraction)}, where batch's tokens cost what a synchronous"
+        " call's do, assess the workload again with the measured rate as cached_input_fraction"
+        if hits.breakeven_fraction is not None else ""
+    )
+    return [Risk(
+        risk=f"Prompt-cache hits inside a batch are best-effort at {hits.provider} (typically "
+        f"{percent(hits.low)} to {percent(hits.high)}), and batch's token bill of {money(hits.batch_tokens_usd)} a "
+        f"month assumes the {_hit_rate(hits)} of real time: at {percent(hits.low)}, its tokens would cost "
+        f"{hits.at_low_words()}.",
+        mitigation=f"Measure the hit rate of each batch ({field}over all input tokens) from the first one"
+        f"{below}.",
+        source=hits.source, source_ids=list(hits.source_ids),
+    )]
+
+
+def _batch_cache_checklist(hits: BatchCacheHitsRisk | None, winner: Mode, checklist: list[str]) -> list[str]:
+    """What to build where batch's bill leans on prompt-cache hits inside a batch: the provider's
+    advice for more of them, and the hit rate of each batch, logged."""
+    if hits is None or winner != "batch":
+        return []
+    advice = f"{hits.advice} ({hits.provider}'s advice for more hits); " if hits.advice else ""
+    field = hits.usage_field or "the cache reads"
+    item = f"Prompt caching inside batches: {advice}log {field} per batch against its input tokens"
+    return [] if item in checklist else [item]
 
 
 def _peak_below_average(profile: WorkloadProfile) -> list[Assumption]:

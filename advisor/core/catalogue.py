@@ -134,6 +134,27 @@ class ModelSpec(BaseModel):
     max_output_source: Sources | None = None
 
 
+class BatchCacheHits(BaseModel):
+    """Prompt-cache hits inside a batch, as the provider states them where it does not promise
+    the hit rate of real-time calls: the range its users typically see (``low`` to ``high``, a
+    share of the cacheable input read from the cache), the usage field that counts a call's
+    cache reads, and its advice for more hits."""
+
+    model_config = _STRICT
+
+    low: float = Field(ge=0, le=1)
+    high: float = Field(ge=0, le=1)
+    usage_field: str = ""  # the field of a call's usage that counts the input tokens read from the cache
+    advice: str = ""  # the provider's advice for more hits inside a batch, in a phrase
+    source: Sources
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "BatchCacheHits":
+        if self.low > self.high:
+            raise ValueError("low must not be above high")
+        return self
+
+
 class BatchSpec(BaseModel):
     model_config = _STRICT
 
@@ -145,6 +166,9 @@ class BatchSpec(BaseModel):
     max_file_mb: float | None = Field(default=None, gt=0, le=1_000_000)
     reason: str = ""  # why there is none, when there is none
     source: Sources
+    # Where the provider provides prompt-cache hits inside a batch on a best-effort basis only:
+    # the range it states (None: it states none, and the real-time hit rate is assumed to hold).
+    cache_hits: BatchCacheHits | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> "BatchSpec":
@@ -160,6 +184,9 @@ class ServiceTierSpec(BaseModel):
 
     discount: float | None = Field(default=None, ge=0, lt=1)  # flex: share off the standard price
     note: str = ""
+    # What the tier answers when it lacks capacity to take a call, in the provider's words
+    # (flex: '429 "Resource Unavailable"'), and whether such a refusal is billed.
+    refusal: str = ""
     source: Sources
 
 
@@ -495,6 +522,8 @@ def _check(data: CatalogueData) -> None:
         for field in ("rate_limits_source", "ttft_spread_source", "price_at_source", "tiers_source"):
             cited(f"{base}.{field}", getattr(provider, field))
         cited(f"{base}.batch.source", provider.batch.source)
+        if provider.batch.cache_hits is not None:
+            cited(f"{base}.batch.cache_hits.source", provider.batch.cache_hits.source)
         for tier_name in ("flex", "priority"):
             tier = getattr(provider, tier_name)
             if tier is not None:

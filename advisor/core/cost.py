@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from .assumption import Assumption
 from .citation import INTEGRATION_PATTERNS
 from .errors import AdvisorError
+from .figures import money, percent
 from .prices import DAY_S, PriceCard, RateSet, price_card
 from .profile import MODES, Mode, WorkloadProfile
 from .steps import WorkStep, work_steps
@@ -192,6 +193,60 @@ class CostEstimate:
     assumptions: tuple[Assumption, ...]
     steps: tuple[StepCost, ...] = ()
     off_peak: OffPeakHours | None = None
+    # On the flex tier: the token bill of sync, streaming and async if every call were refused by
+    # flex and fell back to the standard tier, at its prices (with retries); None elsewhere, or
+    # where a step's standard price is not known (a pricing override of the flex price).
+    fallback_tokens_usd: float | None = None
+    # Where batch's bill assumes a prompt-cache hit rate its provider does not promise inside a
+    # batch (the provider catalogue's batch cache_hits): what it would be at the low end it states.
+    batch_cache: BatchCacheHitsRisk | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchCacheHitsRisk:
+    """Batch's token bill priced at the workload's prompt-cache hit rate, which its provider
+    provides inside a batch on a best-effort basis only (the provider catalogue's ``cache_hits``):
+    the range it states and the bill at its low end, against sync's at the workload's rate."""
+
+    provider: str  # the provider's name, as the catalogue gives it
+    low: float  # the low end of the hit rates the provider says its users see in a batch
+    high: float
+    cached_input_fraction: float | None  # the workload's, where every step it concerns has the same
+    batch_tokens_usd: float  # batch's monthly token bill as priced, at the workload's hit rate
+    low_tokens_usd: float  # the same with no more than the low end of each such step's input cached
+    sync_tokens_usd: float  # sync's monthly token bill, at the workload's hit rate (real time)
+    # The hit rate inside a batch below which batch's tokens cost more than sync's (None: at none
+    # from 0 to the workload's own, or the steps differ in their rates).
+    breakeven_fraction: float | None
+    usage_field: str  # the usage field that counts a call's cache reads ("" where not given)
+    advice: str
+    source: str  # cited
+    source_ids: tuple[str, ...]
+
+    def assumption(self) -> Assumption:
+        """What the batch row of the cost table assumes, said beside it: the hit rate holds inside
+        a batch, which the provider does not promise, and the bill at its stated low end."""
+        rate = f"{percent(self.cached_input_fraction)} of input" if self.cached_input_fraction is not None \
+            else "each step's share of input"
+        return Assumption(
+            name="batch prompt caching",
+            value=f"batch's token bill of {money(self.batch_tokens_usd)} a month assumes {rate} is read from the "
+            f"prompt cache inside a batch, as in real time; {self.provider} provides cache hits in a batch on a "
+            f"best-effort basis only, typically {percent(self.low)} to {percent(self.high)}: at {percent(self.low)}, "
+            f"batch's tokens would cost {self.at_low_words()}",
+            source=self.source, source_ids=self.source_ids,
+        )
+
+    def at_low_words(self) -> str:
+        """Batch's tokens at the low end against sync's: "$4,406 a month, more than a synchronous
+        call's $2,282: batch would then save nothing on tokens" or "$62.50 a month, still $37.50
+        less than a synchronous call's $100"."""
+        low, sync = self.low_tokens_usd, self.sync_tokens_usd
+        if low >= sync:
+            return (f"{money(low)} a month, more than a synchronous call's {money(sync)}: batch would then save "
+                    "nothing on tokens")
+        return f"{money(low)} a month, still {money(sync - low, max(low, sync))} less than a synchronous call's " \
+            f"{money(sync)}"
 
 
 # Not frozen, as StepCost: one per step of a reasoning model, and nothing changes one once built.
@@ -398,6 +453,12 @@ def estimate_costs(
     volume = requests * retry
     standard = batch = flex_request = 0.0
     has_flex = False
+    # On the flex tier, each call's price should flex refuse it and the standard tier answer it.
+    fallback: float | None = 0.0 if profile.service_tier == "flex" else None
+    # Batch's request at the low end of the cache hits its provider states inside a batch, for
+    # the steps whose own rate is above it (``hits``: the range, of the first such step's provider).
+    batch_low = 0.0
+    hits: tuple[str, Any, set[float]] | None = None
     cards: list[PriceCard] = []
     step_costs: list[StepCost] = []
     # Each step's calls as its card prices them, for the hours of the day its price depends on.
@@ -426,6 +487,19 @@ def estimate_costs(
         one = priced.one
         standard += one
         batch += priced.one_batch
+        stated = _batch_cache_hits(catalogue, step.provider) if catalogue is not None and frac > 0 else None
+        if stated is not None and frac > stated[1].low and (hits is None or hits[1] is stated[1]):
+            own, low = priced.card, stated[1].low
+            n_out = step.billed_output_tokens
+            batch_low += min(request_cost_usd(own.batch, n_in, low, n_out), request_cost_usd(own.standard, n_in, low,
+                                                                                             n_out)) * step.repeat
+            hits = (stated[0], stated[1], (hits[2] if hits is not None else set()) | {frac})
+        else:
+            batch_low += priced.one_batch
+        if fallback is not None:
+            rates = priced.card.fallback
+            fallback = None if rates is None else fallback + request_cost_usd(
+                rates, n_in, frac, step.billed_output_tokens) * step.repeat
         if priced.flex is not None:
             has_flex = True
             flex_request += priced.flex
@@ -493,6 +567,24 @@ def estimate_costs(
             breakeven = None
     sync_tokens = parts["sync"][0]
     saving = max(0.0, sync_tokens - parts["batch"][0])
+    batch_cache = None
+    if hits is not None and catalogue is not None:
+        name, range_, fractions = hits
+        shared = next(iter(fractions)) if len(fractions) == 1 else None
+        batch_tokens, low_tokens = parts["batch"][0], batch_low * volume
+        crossing: float | None = None
+        if shared is not None and shared > range_.low and low_tokens > batch_tokens:
+            # The bill is linear in the hit rate: where the line crosses sync's bill.
+            slope = (batch_tokens - low_tokens) / (shared - range_.low)
+            crossing = shared + (sync_tokens - batch_tokens) / slope
+            crossing = crossing if 0 < crossing < shared else None
+        batch_cache = BatchCacheHitsRisk(
+            provider=name, low=range_.low, high=range_.high, cached_input_fraction=shared,
+            batch_tokens_usd=batch_tokens, low_tokens_usd=low_tokens, sync_tokens_usd=sync_tokens,
+            breakeven_fraction=crossing, usage_field=range_.usage_field, advice=" ".join(range_.advice.split()),
+            source=catalogue.cite(range_.source), source_ids=catalogue.ids(range_.source),
+        )
+        used.append(batch_cache.assumption())
     return CostEstimate(
         modes=modes,
         request_tokens_usd=per_request,
@@ -506,6 +598,8 @@ def estimate_costs(
         assumptions=(*_card_assumptions(card, cards), *used),
         steps=tuple(step_costs),
         off_peak=off_peak,
+        fallback_tokens_usd=None if fallback is None else fallback * volume,
+        batch_cache=batch_cache,
     )
 
 
@@ -566,3 +660,12 @@ def _off_peak_hours(
         tokens_usd_per_month=cheapest * volume,
         longest_wait_s=float(max(gaps)),
     )
+
+
+def _batch_cache_hits(catalogue: Catalogue, provider: str) -> tuple[str, Any] | None:
+    """The provider's name and the cache hits it states inside a batch (the provider
+    catalogue's batch ``cache_hits``), where it has a batch API and states them; else None."""
+    spec = catalogue.provider(provider)
+    if spec is None or not spec.batch.available or spec.batch.cache_hits is None:
+        return None
+    return spec.name, spec.batch.cache_hits

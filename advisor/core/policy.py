@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from .conditions import ConditionError, compile_condition, fact_spec
-from .profile import Downstream, Interaction, Mode, OutputFormat, SideEffects, WorkloadProfile
+from .profile import Downstream, Interaction, Mode, OutputFormat, ServiceTier, SideEffects, WorkloadProfile
 
 Contract = Literal["synchronous", "asynchronous"]
 
@@ -30,6 +30,7 @@ CONFIRMATION_FIGURES = frozenset({
     "budget", "end_to_end_p95", "time_to_first_token", "limits_use", "peak_rpm", "rpm_limit", "peak_tpm",
     "tpm_limit", "headroom", "cost_per_1k", "monthly_cost", "requests_per_month", "queue_drain",
     "limits_unknown", "limit_fields", "limits_page", "token_cost", "not_billed", "estimate", "stand_ins",
+    "flex_refusal", "fallback_token_cost",
 })
 MIGRATION_FIGURES = frozenset({"from", "to"})
 REVIEW_RISK_FIGURES = frozenset({
@@ -100,12 +101,14 @@ class _Condition(BaseModel):
 
 
 class AnswerCondition(_Condition):
-    """When a mode's risk applies: the workload's answers, in the words of the migration steps."""
+    """When a mode's risk applies: the workload's answers, in the words of the migration steps,
+    and the provider's service tier it runs on (the flex tier refuses calls at times)."""
 
     interaction: list[Interaction] | None = None
     side_effects: list[SideEffects] | None = None
     downstream: list[Downstream] | None = None
     output_format: list[OutputFormat] | None = None
+    service_tier: list[ServiceTier] | None = None
 
 
 def answers_of(workload: WorkloadProfile) -> dict[str, str]:
@@ -113,6 +116,7 @@ def answers_of(workload: WorkloadProfile) -> dict[str, str]:
     return {
         "interaction": workload.interaction, "side_effects": workload.side_effects,
         "downstream": workload.downstream, "output_format": workload.output_format,
+        "service_tier": workload.service_tier,
     }
 
 
@@ -146,8 +150,10 @@ class WatchSpec(BaseModel):
     model and tier, so that nothing was checked; ``whole_answer`` where the rules hold a
     stream to its whole answer, not its first token (a rule that marks it as missing its
     contract reads the whole answer's time); ``stand_in`` where the estimate misses the budget
-    on a model with no measured speed, timed at a stand-in (measure first, then alert). A
-    variant that is absent says ``text``."""
+    on a model with no measured speed, timed at a stand-in (measure first, then alert); ``flex``
+    where the workload runs on the provider's flex tier, which refuses calls when it lacks
+    capacity (a 429 there is expected, not a rate limit), said wherever a rate limit is known,
+    within it or over it. A variant that is absent says ``text``."""
 
     model_config = _STRICT
 
@@ -156,22 +162,24 @@ class WatchSpec(BaseModel):
     limit_unknown: str | None = Field(default=None, min_length=1)
     whole_answer: str | None = Field(default=None, min_length=1)
     stand_in: str | None = Field(default=None, min_length=1)
+    flex: str | None = Field(default=None, min_length=1)
 
-    @field_validator("text", "over_limit", "limit_unknown", "whole_answer", "stand_in")
+    @field_validator("text", "over_limit", "limit_unknown", "whole_answer", "stand_in", "flex")
     @classmethod
     def _figures(cls, value: str | None) -> str | None:
         return value if value is None else _names_only(value, CONFIRMATION_FIGURES)
 
     @model_validator(mode="after")
     def _a_variant(self) -> WatchSpec:
-        if all(v is None for v in (self.over_limit, self.limit_unknown, self.whole_answer, self.stand_in)):
+        if all(v is None for v in (self.over_limit, self.limit_unknown, self.whole_answer, self.stand_in, self.flex)):
             raise ValueError(
-                "a metric with one line is a sentence: give over_limit, limit_unknown, whole_answer or stand_in"
+                "a metric with one line is a sentence: give over_limit, limit_unknown, whole_answer, stand_in or flex"
             )
         return self
 
     def said(
-        self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False, stand_in: bool = False
+        self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False, stand_in: bool = False,
+        flex: bool = False,
     ) -> str:
         if stand_in and self.stand_in is not None:
             return self.stand_in
@@ -179,6 +187,8 @@ class WatchSpec(BaseModel):
             return self.whole_answer
         if not limits_known and self.limit_unknown is not None:
             return self.limit_unknown
+        if flex and self.flex is not None:
+            return self.flex
         if over_limit and self.over_limit is not None:
             return self.over_limit
         return self.text
@@ -218,13 +228,14 @@ class ModeSpec(BaseModel):
         return [risk for risk in self.risks if risk.when.matches(answers)]
 
     def watch(
-        self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False, stand_in: bool = False
+        self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False, stand_in: bool = False,
+        flex: bool = False,
     ) -> list[str]:
         """The confirmation's sentences as they hold for a peak within the limits, over one,
-        or against no known limit; for a stream held to its whole answer; and for an estimate
-        that misses the budget on a stand-in speed."""
+        or against no known limit; for a stream held to its whole answer; for an estimate
+        that misses the budget on a stand-in speed; and on the flex service tier."""
         return [
-            item if isinstance(item, str) else item.said(over_limit, limits_known, whole_answer, stand_in)
+            item if isinstance(item, str) else item.said(over_limit, limits_known, whole_answer, stand_in, flex)
             for item in self.confirmation
         ]
 

@@ -124,6 +124,9 @@ class PriceCard(BaseModel):
         if self.hourly is None:
             return self.standard
         return next(rates for start, rates in reversed(self.hourly) if start <= second)
+    # The standard tier's prices where the workload pays the flex tier's: what a call that flex
+    # refuses, and that falls back to the standard tier, pays (None: standard is paid, or unknown).
+    fallback: RateSet | None = None
 
 
 # -- catalogue access ------------------------------------------------------------------
@@ -619,4 +622,5 @@ def _listed_card(
         flex_source=flex_source, price_date=price_date, data_version=version, assumptions=tuple(assumptions),
         context_window=found_model.context_window,
         hourly=_hourly(found_model, price_date) if service_tier == "standard" else None,
+        fallback=standard if service_tier == "flex" else None,
     )

@@ -924,13 +924,7 @@ def _token_cost(a: Assessment) -> str:
     requests with the month beside it ("$36.00 per 1,000 requests ($2,880 a month at 80,000
     requests)"), or the month alone under 1,000 requests a month ("$1.35 a month at 100
     requests"); plus what a reasoning model reasons where it is not priced."""
-    w = a.workload
-    tokens = a.costs[a.recommendation].tokens_usd
-    month = f"{money(tokens)} a month at {count(w.requests_per_month)} requests"
-    said = (
-        f"{money(tokens / w.requests_per_month * 1000)} per 1,000 requests ({month})"
-        if w.requests_per_month >= 1000 else month
-    )
+    said = _bill_words(a, a.costs[a.recommendation].tokens_usd)
     peak = peak_rate(a)
     if peak is not None:  # priced at one hour, the dearest: the bill is at most this
         said += f" at {peak}"
@@ -938,6 +932,32 @@ def _token_cost(a: Assessment) -> str:
     if unpriced:
         said += f" plus what {' and '.join(unpriced)} {'reasons' if len(unpriced) == 1 else 'reason'} (not priced)"
     return said
+
+
+def _bill_words(a: Assessment, tokens: float) -> str:
+    """A monthly token bill as the confirmation says it: per 1,000 requests with the month
+    beside it ("$36.00 per 1,000 requests ($2,880 a month at 80,000 requests)"), or the month
+    alone under 1,000 requests a month ("$1.35 a month at 100 requests")."""
+    w = a.workload
+    month = f"{money(tokens)} a month at {count(w.requests_per_month)} requests"
+    return (
+        f"{money(tokens / w.requests_per_month * 1000)} per 1,000 requests ({month})"
+        if w.requests_per_month >= 1000 else month
+    )
+
+
+def _flex_refusal(a: Assessment) -> str:
+    """What the flex tier answers when it lacks capacity, in the provider's words from the
+    provider catalogue ('429 "Resource Unavailable" (not charged)'); "a 429" where it gives none."""
+    spec = a.rules.catalogue.provider(a.workload.provider)
+    refusal = spec.flex.refusal.strip() if spec is not None and spec.flex is not None else ""
+    return refusal or "a 429"
+
+
+def _fallback_token_cost(a: Assessment) -> str:
+    """The token bill at the standard tier's prices, should every call on flex fall back to it."""
+    fallback = a.pricing.fallback_tokens_usd_per_month
+    return "unknown (no standard price is known here)" if fallback is None else _bill_words(a, fallback)
 
 
 def _not_billed(a: Assessment) -> str:
@@ -987,6 +1007,8 @@ def _confirmation(a: Assessment) -> list[str]:
         "limits_unknown": cap.limits_unknown_because or "a limit is known",
         "limit_fields": limit_fields(cap),
         "limits_page": limits_page(cap, a.rules.catalogue, w.provider),
+        "flex_refusal": _flex_refusal(a),
+        "fallback_token_cost": _fallback_token_cost(a),
     }
     within, latency = latency_against_budget(a, a.recommendation)
     figures["estimate"] = latency
@@ -995,15 +1017,38 @@ def _confirmation(a: Assessment) -> list[str]:
     # is an assumption, so the record has the call measured before it has an alert set.
     stand_in = not within and a.recommendation != "batch" and misses_on_stand_in(a) and not _queued(a)
     texts = a.rules.header.modes[a.recommendation].watch(
-        cap.over_limit, cap.limits_known, held_whole(a, a.recommendation), stand_in
+        cap.over_limit, cap.limits_known, held_whole(a, a.recommendation), stand_in, w.service_tier == "flex"
     )
     if within or stand_in or a.recommendation == "batch":
-        return [fill(text, figures) for text in texts]
+        return _with_cache_hits(a, texts, [fill(text, figures) for text in texts])
     unmet = (
         f"The estimate already misses the budget of {figures['budget']} ({latency}): an alert on the budget would"
         f" fire from the first day. {_until_met(a)}"
     )
     return [unmet, *(fill(text, figures) for text in texts if "{budget}" not in text)]
+
+
+def _with_cache_hits(a: Assessment, texts: list[str], said: list[str]) -> list[str]:
+    """A batch whose bill assumes a prompt-cache hit rate its provider provides inside a batch
+    on a best-effort basis only: the hit rate of each batch is watched, next to the token bill
+    (before the line that names it), against the low end the provider states and, where there
+    is one, the rate below which batch's tokens cost what a synchronous call's do."""
+    hits = a.pricing.batch_cache_hits
+    if hits is None or a.recommendation != "batch":
+        return said
+    assumed = ("each step's cached share" if hits.cached_input_fraction is None
+               else f"the {percent(hits.cached_input_fraction)}")
+    field = hits.usage_field or "the tokens read from the cache"
+    line = (
+        f"Prompt-cache hits inside each batch stay near {assumed} the estimate assumes ({field} over all input tokens,"
+        f" per batch): {hits.provider} provides them on a best-effort basis only, typically {percent(hits.low)} to"
+        f" {percent(hits.high)}, and at {percent(hits.low)} batch's tokens would cost {hits.at_low_words()}"
+    )
+    if hits.breakeven_fraction is not None:
+        line += (f"; alert when a batch's hit rate falls below {percent(hits.breakeven_fraction)}, where batch's"
+                 " tokens cost what a synchronous call's do")
+    at = next((i for i, text in enumerate(texts) if "{token_cost}" in text), len(said))
+    return [*said[:at], f"{line}.", *said[at:]]
 
 
 def _queued(a: Assessment) -> bool:

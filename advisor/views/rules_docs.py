@@ -369,6 +369,8 @@ def _modes_section(ruleset: RuleSet) -> list[str]:
                 if item.stand_in is not None:
                     line += (" When the estimate misses the budget on a model with no measured speed (timed at a"
                              f" stand-in): {inline(item.stand_in)}")
+                if item.flex is not None:
+                    line += f" On the flex service tier: {inline(item.flex)}"
                 out.append(line)
         out.append("")
     return out

@@ -27,6 +27,7 @@ from .formatting import (
     money_or_none,
     move_in_words,
     off_peak_note,
+    percent,
     priced_models,
     reasoning_unpriced,
     retiring,
@@ -242,6 +243,15 @@ def render_text(a: Assessment) -> str:
     off_peak = off_peak_note(a)
     if off_peak is not None:
         add(_wrap(off_peak, "  ", hang="  "))
+    fallback = pricing.fallback_tokens_usd_per_month
+    if fallback is not None:  # flex refuses calls at times: each that falls back pays the standard price
+        add(_wrap(f"on the flex tier, which refuses calls when it lacks capacity: {money(fallback)} a month in tokens"
+                  " at standard prices if every call falls back to the standard tier", "  "))
+    hits = pricing.batch_cache_hits
+    if hits is not None:  # its provider does not promise the workload's hit rate inside a batch
+        add(_wrap(f"batch's tokens at {percent(hits.low)} of input cached, the low end of the cache hits"
+                  f" {hits.provider} provides in a batch (best-effort, typically {percent(hits.low)} to"
+                  f" {percent(hits.high)}): {hits.at_low_words()}", "  "))
     breakeven = pricing.batch_breakeven_requests_per_month
     paid = f"; {today}'s build is paid (it runs today)" if today else ""
     if breakeven is not None:
