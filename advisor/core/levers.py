@@ -26,8 +26,10 @@ cheaper, each found by re-running the assessment with that one change (never ass
   model or another host).
 
 A workload with steps changes a step's field, named ``steps.<name>.<field>``: another model
-for its slowest step and for its most expensive one, caching for the step with the largest
-prompt.
+for its slowest step and for its most expensive one, and, where the recommendation is a
+stream whose first token misses the budget, for the step that adds most to that first token
+(a router before the answer: its whole call comes first); caching for the step with the
+largest prompt.
 
 A lever that only saves (the recommendation meets its contract before and after) must save
 at least 5% of the month's total or $125 a month (advisor default). A smaller saving is
@@ -211,12 +213,14 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
             given, thinking_off=profile.reasoning_tokens == 0,
         )
         return
-    # A workload with steps: another model for its slowest step and for its most expensive one.
+    # A workload with steps: another model for its slowest step and for its most expensive one,
+    # and for the step that adds most to a stream's first token where that misses the budget.
     steps = finder.base.steps
     slow = {s.name: s.calls * (s.call_p95_s + s.tool_latency_s) for s in finder.base.latency.steps}
     dear = {c.name: c.request_usd for c in finder.base.costs.steps}
     targets = dict.fromkeys([max(steps, key=lambda s: slow.get(s.name, 0.0)).name,
-                             max(steps, key=lambda s: dear.get(s.name, 0.0)).name])
+                             max(steps, key=lambda s: dear.get(s.name, 0.0)).name,
+                             *_first_token_step(finder)])
     found: list[Lever] = []
     for name in targets:
         step = next(s for s in steps if s.name == name)
@@ -231,6 +235,27 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
             thinking_off=step.reasoning_stated and not step.reasoning_tokens,
         )
     yield from sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
+
+
+def _first_token_step(finder: _Finder) -> list[str]:
+    """The step that adds most to the first visible token's p95, where the recommendation is
+    a stream whose first token misses the budget: the one figure it misses, and the only part
+    of the request that figure counts (every call before the shown step, the tools up to it,
+    the shown step's earlier runs and its first token; nothing after it). A step before the
+    stream (a router, a rewrite) can weigh more there than the answer, which is the slowest
+    and dearest step by its whole call. Its name in a list (empty elsewhere); the first of
+    equals, as the slowest step is chosen, so steps that time alike add no probe."""
+    lat = finder.base.latency
+    if finder.feasible or finder.mode != "streaming" or lat.time_to_first_token_s <= lat.latency_budget_s:
+        return []
+    weights: dict[str, float] = {}
+    for step in lat.steps:
+        if step.shown:
+            weights[step.name] = (step.calls * step.tool_latency_s + (step.calls - 1) * step.call_p95_s
+                                  + step.first_token_p95_s)
+            break
+        weights[step.name] = step.calls * (step.tool_latency_s + step.call_p95_s)
+    return [max(weights, key=weights.__getitem__)] if weights else []
 
 
 def _models_for(
