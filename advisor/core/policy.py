@@ -213,6 +213,11 @@ class ModeSpec(BaseModel):
     verb: str = Field(min_length=1)  # what the team will do: "stream the answer"
     contract: Contract
     summary: str = Field(min_length=1)
+    # The mode whose build this mode's contains (the shipped set: every mode is built on the
+    # synchronous call's resilient client). A team that runs either has built that one, so a
+    # move between them pays only the rest of the new mode's build (advisor.core.cost).
+    # None: it contains no other mode's build, and a move to it pays the whole of it.
+    builds_on: Mode | None = None
     risks: list[RiskSpec] = []
     checklist: list[str] = []
     # What to watch in production: a sentence, or one that reads otherwise over the rate limits.

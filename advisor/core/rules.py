@@ -120,6 +120,15 @@ class RuleSetHeader(BaseModel):
         missing = [m for m in MODES if m not in self.modes]
         if missing:
             raise ValueError(f"modes: describe every mode; missing {', '.join(missing)}")
+        for mode, spec in self.modes.items():
+            seen = [mode]
+            base = spec.builds_on
+            while base is not None:
+                if base in seen:
+                    chain = " -> ".join([*seen, base])
+                    raise ValueError(f"modes.{mode}.builds_on: the builds contain each other in a loop ({chain})")
+                seen.append(base)
+                base = self.modes[base].builds_on
         return self
 
 
@@ -181,6 +190,12 @@ class RuleSet:
             conditions = [*(rule.spec.when for rule in self.rules), *(r.when for r in self.header.review_risks)]
             hit = self.memo[key] = tuple(sorted(set().union(*(condition_thresholds(c, fact) for c in conditions))))
         return hit
+
+    @functools.cached_property
+    def builds_on(self) -> dict[Mode, Mode | None]:
+        """Mode -> the mode whose build its build contains (``builds_on`` in the rule set's
+        modes; None: none), which a move between two modes does not pay again."""
+        return {mode: self.header.modes[mode].builds_on for mode in MODES}
 
     @functools.cached_property
     def tie_rank(self) -> dict[str, int]:

@@ -338,6 +338,9 @@ def _modes_section(ruleset: RuleSet) -> list[str]:
         spec = ruleset.header.modes[mode]
         out += [f"### {_heading(spec.name)} ({code(mode)})", ""]
         out += [f"{inline(spec.summary)} Contract: {spec.contract}.", ""]
+        if spec.builds_on is not None:  # what a move to it does not pay again (docs/cost-model.md)
+            out += [f"Its build contains {code(spec.builds_on)}'s: a move to it from a mode that holds that build "
+                    "pays only the rest of its own.", ""]
         if spec.risks:
             out += ["#### Risks", ""]
             out += [
