@@ -5,7 +5,10 @@ tokens        = one typical request priced at the mode's rates x requests_per_mo
                 priced with its own model's rates (the tier chosen by the call's input
                 tokens), its reasoning tokens billed as output
 engineering   = person-weeks x USD per person-week / amortisation months
-                (0 for the mode the feature runs in today: it is built, its build is paid)
+                (0 for the mode the feature runs in today: it is built, its build is paid;
+                for another mode, only the part of its build today's does not contain:
+                every mode's build holds the synchronous call's resilient client, which a
+                move does not pay again; ``move_build``)
 total         = tokens + infrastructure + engineering                    (all per month)
 
 The words every view uses for these figures: a mode's *monthly cost* is its total;
@@ -106,6 +109,23 @@ _A_BUILT: dict[Mode, Assumption] = {
     )
     for m in MODES
 }
+
+
+def _reused_assumption(today: Mode, reused: list[Mode], weeks: Mapping[Mode, float]) -> Assumption:
+    """What a move does not pay again: "sync's build (1 person-week), which today's async
+    build contains: another mode counts only what its build adds to it"."""
+    def held(base: Mode) -> str:
+        said = f"{base}'s build ({weeks[base]:g} person-week{'' if weeks[base] == 1 else 's'})"
+        return said + (", built today" if base == today else f", which today's {today} build contains")
+    return Assumption(
+        name="build of a move",
+        value=f"{'; '.join(held(base) for base in reused)}: another mode counts only what its build adds to it",
+        source=(f"the rule set's builds_on, docs/cost-model.md; every mode is built on the resilient client of "
+                f"{INTEGRATION_PATTERNS} § The Resilient Client, its production minimum"),
+        source_ids=(INTEGRATION_PATTERNS,),
+    )
+
+
 _A_REASONING = Assumption(
     name="reasoning tokens",
     value="billed at the output price, on top of the visible output",
@@ -125,7 +145,9 @@ class ModeCost:
     mode: Mode
     tokens_usd: float  # monthly token bill (uncached + cached input + output) x (1 + retry_rate)
     infra_usd: float  # monthly infrastructure for this mode
-    engineering_usd: float  # one-time build amortised per month; 0 for the mode it runs in today (built)
+    # One-time build amortised per month; 0 for the mode it runs in today (built), and for
+    # another mode the part of its build that today's does not contain (``move_build``).
+    engineering_usd: float
     total_usd: float  # the mode's monthly cost: tokens + infra + engineering
     per_1k_requests_usd: float | None  # total per 1,000 requests (None when there are no requests)
     engineering_person_weeks: float  # the build effort of the mode (paid already for today's mode)
@@ -141,6 +163,14 @@ class ModeCost:
     # at the prices of the cheapest hours of the day (``CostEstimate.off_peak``); None elsewhere.
     # A job can be scheduled into them; the build and infrastructure stay.
     off_peak_total_usd: float | None = None
+    # The person-weeks engineering_usd amortises: the mode's whole build for a new feature, 0
+    # for today's mode, and for a move the part of its build that today's does not contain.
+    # None only in a ModeCost built by hand (engineering_person_weeks, whole).
+    engineering_person_weeks_charged: float | None = None
+    # For a move: the mode whose build today's build and this one's both contain (the shipped
+    # rule set: sync, the resilient client), which the move does not pay again. None for a new
+    # feature, for today's mode, and where the two share no build.
+    build_reused: Mode | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,6 +403,40 @@ def _build_inputs(
     return rate, months, infra, weeks, used
 
 
+def _built_within(mode: Mode, builds_on: Mapping[Mode, Mode | None]) -> list[Mode]:
+    """``mode`` and the modes its build contains, nearest first (sync's, for streaming)."""
+    out = [mode]
+    base = builds_on.get(mode)
+    while base is not None and base not in out:  # the rule set refuses a loop; a hand-made map may not
+        out.append(base)
+        base = builds_on.get(base)
+    return out
+
+
+def move_build(
+    weeks: Mapping[Mode, float], today: Mode | None, mode: Mode, builds_on: Mapping[Mode, Mode | None]
+) -> tuple[float, Mode | None]:
+    """The person-weeks of ``mode``'s build that a feature running in ``today``'s mode pays to
+    move to it, and the mode whose build the two share, which it does not pay again.
+
+    A new feature (no ``today``) pays the whole build; the mode it runs in today nothing (it
+    is built). A move pays the new mode's build less that of the nearest mode both builds
+    contain (``builds_on``, from the rule set: every shipped mode is built on sync's resilient
+    client): sync -> streaming pays 1.5 - 1.0 = 0.5 person-week, async -> sync nothing. Each
+    figure is the workload's own where it overrides one (``costs.engineering_person_weeks``);
+    a build given below the one it contains adds nothing (never a negative build). Without a
+    shared build the move pays the whole of it, as the rule set's modes say nothing of one."""
+    if today is None:
+        return weeks[mode], None
+    if mode == today:
+        return 0.0, None
+    held = _built_within(today, builds_on)
+    shared = next((m for m in _built_within(mode, builds_on) if m in held), None)
+    if shared is None:
+        return weeks[mode], None
+    return max(0.0, weeks[mode] - weeks[shared]), shared
+
+
 def price_step(
     step: WorkStep, price_date: datetime.date, catalogue: Catalogue | None, service_tier: str
 ) -> PriceCard:
@@ -438,9 +502,12 @@ def estimate_costs(
     *,
     catalogue: Catalogue | None = None,
     steps: tuple[WorkStep, ...] | None = None,
+    builds_on: Mapping[Mode, Mode | None] | None = None,
 ) -> CostEstimate:
     """Monthly cost of each mode (the profile has already bounded every override). ``card``
-    prices the shown step; every other step is priced with its own model's card."""
+    prices the shown step; every other step is priced with its own model's card. ``builds_on``:
+    the mode whose build each mode's contains (the rule set's ``RuleSet.builds_on``), which a
+    move from today's mode does not pay again (``move_build``); without it, none."""
     rate, months, infra, weeks, used = _build_inputs(profile)
     steps = steps if steps is not None else work_steps(profile)
     if cache_writes_unpriced(steps):
@@ -521,19 +588,26 @@ def estimate_costs(
 
     # Every input is bounded by the profile's validation, so no sum can overflow or go negative.
     # The mode it runs in today is built: its build is paid, so its monthly cost is its tokens
-    # and infrastructure ("today"). Every other mode adds its build, amortised.
+    # and infrastructure ("today"). Every other mode adds its build, amortised: for a move, only
+    # the part of it that today's build does not already contain (move_build).
     today = profile.current_mode
     if today is not None:
         used.append(_A_BUILT[today])
+    shared_builds = builds_on or {}
     fixed: dict[Mode, float] = {}
     totals: dict[Mode, float] = {}
     parts: dict[Mode, tuple[float, float]] = {}
+    charged: dict[Mode, tuple[float, Mode | None]] = {}
     for m in MODES:
-        engineering = 0.0 if m == today else weeks[m] * per_week_month
+        charged[m] = move_build(weeks, today, m, shared_builds)
+        engineering = charged[m][0] * per_week_month
         fixed[m] = infra[m] + engineering
         tokens = per_request[m] * volume
         totals[m] = tokens + fixed[m]
         parts[m] = (tokens, engineering)
+    reused = sorted({base for _, base in charged.values() if base is not None}, key=MODES.index)
+    if today is not None and reused:
+        used.append(_reused_assumption(today, reused, weeks))
     flex_total: float | None = None
     if has_flex and profile.service_tier == "standard":
         flex_total = flex_request * volume + fixed["async"]
@@ -555,6 +629,8 @@ def estimate_costs(
             saving_vs_current_usd=None if today is None else totals[today] - totals[m],
             flex_total_usd=flex_total if m == "async" else None,
             off_peak_total_usd=off_peak_total.get(m),
+            engineering_person_weeks_charged=charged[m][0],
+            build_reused=charged[m][1],
         )
         for m in MODES
     }

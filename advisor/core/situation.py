@@ -190,7 +190,11 @@ def situate_each(
     steps = each(checked, profiles)
     latencies = each(lambda s, p: estimate_latency(p, catalogue, s), steps, profiles)
     cards = each(lambda _, p, s: _card(p, s, ruleset, when), latencies, profiles, steps)
-    costs = each(lambda card, p, s: estimate_costs(p, card, catalogue=catalogue, steps=s), cards, profiles, steps)
+    builds_on = ruleset.builds_on
+    costs = each(
+        lambda card, p, s: estimate_costs(p, card, catalogue=catalogue, steps=s, builds_on=builds_on),
+        cards, profiles, steps,
+    )
     capacities = each(
         lambda _, p, latency, s: estimate_capacity(p, latency[0], catalogue, s), costs, profiles, latencies, steps
     )
@@ -269,7 +273,7 @@ def resituate(base: Situation, ruleset: RuleSet, changes: Mapping[str, Any]) -> 
     if not changed.isdisjoint(_PRICE_FIELDS):
         card = _card(profile, steps, ruleset, base.card.price_date)
     costs = (
-        estimate_costs(profile, card, catalogue=catalogue, steps=steps)
+        estimate_costs(profile, card, catalogue=catalogue, steps=steps, builds_on=ruleset.builds_on)
         if not changed.isdisjoint(_COST_FIELDS) else base.costs
     )
     capacity = (
