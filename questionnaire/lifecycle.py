@@ -115,11 +115,14 @@ def panels(a: Assessment) -> list[Panel]:
             status, text = "allowed", f"ranked {a.rank_of(mode).rank} of {len(MODES)}"
         ratio = a.pricing.request_tokens_usd[mode] / sync_request if sync_request else 1.0
         weeks = cost.engineering_person_weeks
-        build = (
-            "built already"
-            if mode == a.workload.current_mode
-            else f"build {weeks:g} person-week{'s' if weeks != 1 else ''}"
-        )
+        charged = cost.engineering_person_weeks_charged
+        if mode == a.workload.current_mode:
+            build = "built already"
+        elif cost.build_reused is not None and charged is not None:  # a move: what it adds to today's build
+            build = ("built already, within today's" if charged == 0
+                     else f"build {charged:g} person-week{'s' if charged != 1 else ''} on today's")
+        else:
+            build = f"build {weeks:g} person-week{'s' if weeks != 1 else ''}"
         found.append(
             Panel(
                 mode=mode,

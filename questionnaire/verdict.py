@@ -120,7 +120,9 @@ def verdict_card(shown: Shown) -> None:
                 delta_arrow="off",
                 width="content",
                 help="Tokens, infrastructure and the build amortised, a month"
-                + (" (today's mode is built: its build is paid)." if current else "."),
+                + (" (today's mode is built: its build is paid" + (
+                    ", and a move pays only what its build adds to it)."
+                    if any(c.build_reused is not None for c in a.costs.values()) else ").") if current else "."),
             )
             st.metric(
                 judged.label,

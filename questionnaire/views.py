@@ -243,7 +243,9 @@ def cost_tab(a: Assessment) -> None:
             "tokens": st.column_config.TextColumn("tokens", help="Token bill per month, retries included."),
             "infra": st.column_config.TextColumn("infrastructure", help="Infrastructure this mode adds, per month."),
             "build": st.column_config.TextColumn(
-                "build", help="One-time build effort, amortised per month; paid already for today's mode."
+                "build",
+                help="One-time build effort, amortised per month; paid already for today's mode, and for"
+                " another only what its build adds to today's.",
             ),
             "per 1K": st.column_config.TextColumn(
                 "per 1,000 requests", help="Monthly cost per 1,000 requests; n/a without requests."

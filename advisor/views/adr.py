@@ -837,7 +837,8 @@ def _money_against(a: Assessment) -> tuple[float, str] | None:
     build = (chosen.engineering_usd - compared.engineering_usd) * months
     running = (compared.tokens_usd + compared.infra_usd) - (chosen.tokens_usd + chosen.infra_usd)
     if build > 0.5 and running > 0:
-        what = (f"its {money(build)} build" if other == today
+        what = (f"its {money(build)} build" if other == today and chosen.build_reused is None
+                else f"the {money(build)} its build adds to today's" if other == today
                 else f"its build, {money(build)} more than {whom.split(',')[0]}'s,")
         payback = math.ceil(build / running - 1e-9)
         said += (f", with its build amortised over {months} months: {what} pays back in"
@@ -851,8 +852,8 @@ def _saving(a: Assessment) -> str | None:
     cheapest other option that meets its contract; with the amortisation where the saving
     rests on a build spread over months (how long the build takes to pay back). None: no saving.
 
-    "it costs $65 a month less than today's synchronous call ($550 against $615), with its
-    build amortised over 36 months: its $8,000 build pays back in 28 months"."""
+    "it costs $176 a month less than today's synchronous call ($439 against $615), with its
+    build amortised over 36 months: the $4,000 its build adds to today's pays back in 14 months"."""
     against = _money_against(a)
     return against[1] if against is not None and against[0] > 0 else None
 

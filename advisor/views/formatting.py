@@ -11,7 +11,8 @@ record, the review and the app):
 
 - a mode's **monthly cost**: its tokens, its infrastructure and its build amortised over
   the amortisation months, a month. The mode a feature runs in today is built: its build
-  is paid, so its monthly cost is its tokens and infrastructure;
+  is paid, so its monthly cost is its tokens and infrastructure; another mode's build counts
+  only what it adds to today's (advisor.core.cost.move_build: the resilient client is built);
 - **today**: the monthly cost of the mode the feature runs in now;
 - a **saving**: today minus the new mode's monthly cost, when that is above 0;
 - an **extra cost**: the new mode's monthly cost minus today, when that is above 0. A
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from advisor.core.cost import ModeCost, UnpricedReasoning
     from advisor.core.latency import LatencyEstimate
     from advisor.core.levers import Lever
+    from advisor.core.policy import ModeSpec
     from advisor.core.profile import Evidence, Mode
 
 
@@ -487,21 +489,55 @@ def larger(*amounts: float) -> float:
     return max(abs(amount) for amount in amounts)
 
 
+def person_weeks(weeks: float) -> str:
+    """A build effort: "0.5 person-week", "1 person-week", "2.25 person-weeks"."""
+    shown = f"{round(weeks, 2):,.2f}".rstrip("0").rstrip(".")
+    return f"{shown} person-week{'' if weeks <= 1 else 's'}"
+
+
+def _mode_noun(mode: Mode, modes: Mapping[Mode, ModeSpec] | None) -> str:
+    """A mode inside a sentence, by its label as the records say it: "synchronous call"."""
+    if modes is None:
+        return mode
+    label = modes[mode].label
+    return label[0].lower() + label[1:]
+
+
+def build_charged_words(
+    cost: ModeCost, today: Mode, months: int, modes: Mapping[Mode, ModeSpec] | None = None
+) -> str:
+    """What a move's build charges, for the parenthesis after "its build adds $X a month":
+    the part of the new mode's build that today's does not contain, where the two share one
+    (advisor.core.cost.move_build), else its whole build, today's being paid.
+
+    "the 0.5 person-week that the streaming response adds to today's synchronous call, amortised
+    over 36 months"; "amortised over 36 months; today's is paid"."""
+    base, weeks = cost.build_reused, cost.engineering_person_weeks_charged
+    if base is None or weeks is None:
+        return f"amortised over {months} months; today's is paid"
+    held = (f"today's {_mode_noun(base, modes)}" if base == today
+            else f"the {_mode_noun(base, modes)} within today's {_mode_noun(today, modes)}")
+    return (f"the {person_weeks(weeks)} that the {_mode_noun(cost.mode, modes)} adds to {held},"
+            f" amortised over {months} months")
+
+
 def why_extra_cost(
-    *, build_usd: float, months: int, infra_change_usd: float, tokens_change_usd: float, like: float = 0.0
+    *, build_usd: float, months: int, infra_change_usd: float, tokens_change_usd: float, like: float = 0.0,
+    build_said: str | None = None,
 ) -> str:
     """Why a move costs more than today, from its parts (each a monthly amount, the new
     mode's minus today's): the new build amortised, infrastructure, and what tokens save.
     ``like``: the larger of the two monthly costs, whose step the parts are said in, as the
-    extra cost they explain is (``money``'s ``like``).
+    extra cost they explain is (``money``'s ``like``). ``build_said``: what the build's figure
+    is (``build_charged_words``), in its parenthesis.
 
     "its build adds $222 a month (amortised over 36 months; today's is paid) and its
     infrastructure $20, while its tokens save $18"
     """
     adds: list[str] = []
     if build_usd > 0:
-        amortised = f"amortised over {months} months; today's is paid"
-        adds.append(f"its build adds {money(build_usd, like)} a month ({amortised})")
+        said = build_said or f"amortised over {months} months; today's is paid"
+        adds.append(f"its build adds {money(build_usd, like)} a month ({said})")
     if infra_change_usd > 0:
         adds.append(f"its infrastructure {money(infra_change_usd, like)}")
     if tokens_change_usd > 0:
@@ -522,7 +558,7 @@ def move_in_words(a: Assessment) -> str | None:
     there is no move (a new feature, or it stays in its mode)."""
     return move_words(
         a.workload.current_mode, a.recommendation, a.costs, a.pricing.amortisation_months,
-        a.pricing.batch_breakeven_requests_per_month,
+        a.pricing.batch_breakeven_requests_per_month, modes=a.rules.header.modes,
     )
 
 
@@ -532,9 +568,12 @@ def move_words(
     costs: Mapping[Mode, ModeCost],
     months: int,
     breakeven: float | None,
+    *,
+    modes: Mapping[Mode, ModeSpec] | None = None,
 ) -> str | None:
     """``move_in_words`` from the figures it reads: today's mode, the recommended one, each
-    mode's costs, the months a build is amortised over and batch's break-even volume."""
+    mode's costs, the months a build is amortised over and batch's break-even volume;
+    ``modes``, the rule set's, name the modes in the build's words (else their ids)."""
     if today is None or today == new:
         return None
     saving = costs[new].saving_vs_current_usd or 0.0
@@ -550,6 +589,7 @@ def move_words(
         infra_change_usd=after.infra_usd - before.infra_usd,
         tokens_change_usd=after.tokens_usd - before.tokens_usd,
         like=like,
+        build_said=build_charged_words(after, today, months, modes),
     )
     if new == "batch" and breakeven is not None:
         why += f"; batch pays for itself from {count(breakeven)} requests a month"
@@ -616,9 +656,10 @@ def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | Non
     parts = []
     build = chosen.engineering_usd - compared.engineering_usd
     if build > 0:
-        paid = "; today's is paid" if other == today else ""
         months = a.pricing.amortisation_months
-        parts.append(f"its build adds {money(build, like)} a month (amortised over {months} months{paid})")
+        said = (build_charged_words(chosen, other, months, modes) if other == today and today is not None
+                else f"amortised over {months} months")
+        parts.append(f"its build adds {money(build, like)} a month ({said})")
     infra = chosen.infra_usd - compared.infra_usd
     if infra > 0:
         parts.append(f"its infrastructure {money(infra, like)}")

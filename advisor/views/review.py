@@ -773,7 +773,8 @@ def _row(
     contract on latency timed at a stand-in / at a benchmark's speed. ``folder_rules``: the rule
     set its folder holds, where it is not ``ruleset``."""
     current = w.current_mode
-    # Today is the current mode's monthly cost (its build is paid); a move adds the new build.
+    # Today is the current mode's monthly cost (its build is paid); a move adds what the new
+    # mode's build adds to today's (advisor.core.cost.move_build).
     today_cost = costs[current].total_usd if current else None
     moving = current is not None and current != recommendation
     chosen = costs[recommendation]
@@ -794,7 +795,8 @@ def _row(
         risk["live"] = current is not None
         risk["removed_by_recommendation"] = _removed(risk["kind"], recommendation, feasible)
     cost_note = (
-        move_words(current, recommendation, costs, amortisation_months, batch_breakeven)
+        move_words(current, recommendation, costs, amortisation_months, batch_breakeven,
+                   modes=ruleset.header.modes)
         if saving is not None and saving < 0 else None
     )
     build = chosen.engineering_usd if moving or current is None else 0.0
@@ -840,7 +842,7 @@ def _row(
         "at_risk_reason": at_risk_reason,
         "not_feasible_on_stand_in": on_stand_in,
         "verdict_on_assumed_speed": assumed,
-        "build_upfront_usd": chosen.engineering_person_weeks * usd_per_person_week if build else 0.0,
+        "build_upfront_usd": _charged_weeks(chosen) * usd_per_person_week if build else 0.0,
         "amortisation_months": amortisation_months,
         "usd_per_person_week": usd_per_person_week,
         "move_reason": move_reason,
@@ -853,6 +855,12 @@ def _row(
         "headline_rule": headline_rule,
         "folder_ruleset": None if folder_rules is None else folder_rules.model_dump(),
     }
+
+
+def _charged_weeks(cost: ModeCost) -> float:
+    """The person-weeks a mode's monthly cost charges (a move: what its build adds to today's)."""
+    charged = cost.engineering_person_weeks_charged
+    return cost.engineering_person_weeks if charged is None else charged
 
 
 def _flags(risks: Sequence[Mapping[str, Any]], feasible: bool, assumed: str | None) -> list[str]:

@@ -254,6 +254,10 @@ def render_text(a: Assessment) -> str:
                   f" {percent(hits.high)}): {hits.at_low_words()}", "  "))
     breakeven = pricing.batch_breakeven_requests_per_month
     paid = f"; {today}'s build is paid (it runs today)" if today else ""
+    reused = next((cost.build_reused for cost in a.costs.values() if cost.build_reused is not None), None)
+    if today and reused is not None:  # a move pays only what its build adds (advisor.core.cost.move_build)
+        paid += (", and another mode counts only what its build adds to " +
+                 ("it" if reused == today else f"the {reused} build within it"))
     if breakeven is not None:
         pays = f"batch pays for itself from {count(breakeven)} requests/month"
     else:  # no saving a request: at no volume does batch pay back its build
