@@ -38,7 +38,9 @@ def test_a_move_that_costs_more_names_the_bill_the_build_and_the_break_even() ->
     assert sentence.startswith(f"Batch API costs {money(batch.total_usd - today.total_usd)} a month more than")
     assert "Synchronous call (today)" in sentence
     assert f"its token bill falls from {money(today.tokens_usd)} to {money(batch.tokens_usd)}" in sentence
-    assert f"its build adds {money(batch.engineering_usd)} a month (amortised over 36 months; today's is paid)" in sentence
+    # The build of the move: what batch adds to today's resilient client (docs/cost-model.md, Against today).
+    assert (f"its build adds {money(batch.engineering_usd)} a month (the 1 person-week that the batch API adds to"
+            " today's synchronous call, amortised over 36 months)") in sentence
     assert "batch pays for itself only from" in sentence and sentence.endswith("requests a month.")
 
 

@@ -234,7 +234,7 @@ def test_madr_content_a_cto_needs():
     assert "- Good, because hours or overnight is batch (`latency-overnight`)" in batch
     assert ("- Bad, because most batches complete well under an hour, but the provider guarantees results only"
             " within its window of 24 h, longer than the budget of 8 h") in batch
-    assert "- Bad, because its monthly cost of $260 is $225 a month more than the cheapest option" in batch
+    assert "- Bad, because its monthly cost of $149 is $114 a month more than the cheapest option" in batch
     sync = text.split("### Synchronous call\n")[1].split("\n### ")[0]
     assert "- Good, because it is the cheapest option, at $35.10 a month" in sync
     assert "- Bad, because of its main risk: Timeouts on long generations" in sync
@@ -244,7 +244,7 @@ def test_madr_content_a_cto_needs():
     # Cost per option with what the figures rest on; against today. It runs sync today: that
     # build is paid, and a move is a saving or an extra cost, never a negative saving.
     assert "| Synchronous call (today) | $35.10 | $0 | paid | $35.10 | $0.1170 | today |" in text
-    assert "| Batch API (chosen) | $17.55 | $20.00 | $222 | $260 | $0.8659 | extra cost $225 |" in text
+    assert "| Batch API (chosen) | $17.55 | $20.00 | $111 | $149 | $0.4955 | extra cost $114 |" in text
     assert "in force on 2026-11-01" in text and a.pricing.data_version in text
     assert "Output speed: 115 tokens/s, median (gpt-4o-mini)" in text
     # Latency against the budget; capacity; risks, checklist, migration, confirmation.
@@ -259,7 +259,7 @@ def test_madr_content_a_cto_needs():
     assert "2. Schedule the submissions and alert when a batch nears" in text
     assert "Batch completion time stays well inside the 24-hour window" in text
     assert ("The provider's token bill stays near the estimate of $0.0585 per 1,000 requests ($17.55 a month at"
-            " 300,000 requests); the $260 a month the record counts adds $222 of amortised build and $20.00 of"
+            " 300,000 requests); the $149 a month the record counts adds $111 of amortised build and $20.00 of"
             " infrastructure, which are not on the provider's bill.") in text
     # Every fired rule with its full reason and its source by title, and the sources listed.
     assert ("- `latency-overnight` (decisive: weighed for Asynchronous job and Batch API): With hours or overnight"
@@ -278,10 +278,10 @@ def test_money_argues_against_options_that_can_be_chosen():
     assert "- Good, because it is the cheapest option that meets its contract, at $864 a month" in sync
     assert "Batch API" not in sync
     streaming = text.split("### Streaming response")[1].split("\n### ")[0]
-    assert ("- Bad, because its monthly cost of $1,041 is $177 a month more than the cheapest option that"
+    assert ("- Bad, because its monthly cost of $930 is $66 a month more than the cheapest option that"
             " meets its contract (Synchronous call)") in streaming
     batch = text.split("### Batch API (ruled out)")[1].split("\n### ")[0]
-    assert "- Good, because it would cost $190 a month less than the chosen Synchronous call ($674 against $864)" in batch
+    assert "- Good, because it would cost $301 a month less than the chosen Synchronous call ($563 against $864)" in batch
     # The chatbot: sync misses its 2.5 s budget. It is no "cheapest option the rules leave open";
     # it is what the choice would save if its miss were accepted.
     text = render_adr(fixed_assessment(EXAMPLES / "chatbot.yaml"), date=DATE)
@@ -1088,7 +1088,7 @@ def test_the_cost_to_watch_is_the_token_bill_the_provider_sends(template):
 
     assert watched("claims-triage-compliance") == (
         "- The provider's token bill stays near the estimate of $36.00 per 1,000 requests ($2,880 a month at 80,000"
-        " requests); the $3,263 a month the record counts adds $333 of amortised build and $50.00 of infrastructure,"
+        " requests); the $3,152 a month the record counts adds $222 of amortised build and $50.00 of infrastructure,"
         " which are not on the provider's bill.")
     assert watched("monthly-cron-report") == (
         "- The provider's token bill stays near the estimate of $1.35 a month at 100 requests; the $112 a month the"
@@ -1237,9 +1237,9 @@ def test_consequences_open_with_the_chosen_option_against_its_budget_in_both_tem
      "Batch API costs $101 a month more than Synchronous call"),
     # A move from today's mode that costs more: against today's, as the Decision says it.
     ("gray-zone-30s",
-     "- Bad, because it costs $383 a month more than today's synchronous call ($878 against $495).",
-     "- Extra cost: it costs $383 a month more than today's synchronous call ($878 against $495).",
-     "Asynchronous job costs $383 a month more than Synchronous call (today)"),
+     "- Bad, because it costs $272 a month more than today's synchronous call ($767 against $495).",
+     "- Extra cost: it costs $272 a month more than today's synchronous call ($767 against $495).",
+     "Asynchronous job costs $272 a month more than Synchronous call (today)"),
 ])
 def test_consequences_say_an_extra_cost_as_they_say_a_saving(example, madr_line, nygard_line, said):
     """Board read 3, N3: the Consequences listed a saving ("Good, because it costs $65 a month
@@ -1257,8 +1257,8 @@ def test_a_workload_that_stays_in_its_mode_is_weighed_against_the_cheapest_other
     # against the cheapest other option that meets its contract, as a new feature is.
     a = fixed_assessment(EXAMPLES / "support-reply-draft.yaml")
     assert a.workload.current_mode == a.recommendation == "sync"
-    assert ("- Good, because it costs $177 a month less than a streaming response, the cheapest other option that"
-            " meets its contract ($864 against $1,041).") in _consequences(render_adr(a, date=DATE), "madr")
+    assert ("- Good, because it costs $66 a month less than a streaming response, the cheapest other option that"
+            " meets its contract ($864 against $930).") in _consequences(render_adr(a, date=DATE), "madr")
 
 
 def test_an_option_that_misses_its_contract_is_not_called_one_the_rules_leave_open():

@@ -223,7 +223,7 @@ def test_a_monthly_cost_that_prices_no_reasoning_says_so_in_its_row(tmp_path, ca
     lines = [visible(to_html(line)) for line in render_review(result).splitlines() if " → " in line]
     cells = [[cell.strip() for cell in line.split("|")] for line in lines]
     assert [row[5:7] for row in cells if row[1] == "Product catalogue enrichment"] == [
-        ["$396 (reasoning tokens not priced: about $763 more)", "$779 (reasoning tokens not priced: about $763 more)"]]
+        ["$396 (reasoning tokens not priced: about $763 more)", "$668 (reasoning tokens not priced: about $763 more)"]]
     assert [row[6] for row in cells if row[1] == "Clause risk check"] == ["$2,663"]
     code, out, _ = run_cli(capsys, "review", str(tmp_path), "--format", "json", "--price-date", PRICE_DATE)
     assert code == 0
@@ -271,9 +271,10 @@ def test_the_summary_says_which_features_its_totals_are_of(capsys, monkeypatch):
     assert "\nThe 5 features running today cost $17,279" in out
     assert "Together they cost" not in out
     moves = re.findall(r"^\| [^|]+ \| `[^`]+` \| \w+ \| [^|]+ \| (extra cost|saving) \$([\d.]+) \| [^|]+ \|$", out, re.M)
-    # Two moves cost $383 more each; the nightly triage's move to batch saves $65.28 on gpt-5.4 ("$65" between $615 and $550).
-    assert sorted(moves) == [("extra cost", "383"), ("extra cost", "383"), ("saving", "65")]
-    assert "an extra cost of $701 a month" in out
+    # Two moves cost $272 more each (async's build less the client built today); the nightly triage's move to
+    # batch saves $176.39 on gpt-5.4 ("$176" between $615 and $439).
+    assert sorted(moves) == [("extra cost", "272"), ("extra cost", "272"), ("saving", "176")]
+    assert "an extra cost of $368 a month" in out
     code, out, _ = run_cli(capsys, "review", "examples/chatbot.yaml", "--price-date", PRICE_DATE)
     assert code == 0
     assert "No feature runs today (none gives a current mode)." in out
@@ -911,14 +912,19 @@ def test_the_moves_say_so_when_their_rounded_rows_do_not_add_up_to_the_total(tmp
     note = "Each row is rounded on its own; the total is of the exact figures."
     shutil.copy(ROOT / "examples" / "gray-zone-30s.yaml", tmp_path / "a.yaml")
     one = render_review(review([tmp_path], rules=RULES, price_date=DATE))
-    assert "| extra cost $383 |" in one and "an extra cost of $383 a month" in one
+    assert "| extra cost $272 |" in one and "an extra cost of $272 a month" in one
     assert note not in one
     shutil.copy(ROOT / "examples" / "claims-triage-compliance.yaml", tmp_path / "b.yaml")
+    two = render_review(review([tmp_path], rules=RULES, price_date=DATE))
+    # Two rows of $272 each ($272.22, async's build less the client built today): $544 either way.
+    assert two.count("| extra cost $272 |") == 2 and "an extra cost of $544 a month" in two
+    assert note not in two
+    shutil.copy(ROOT / "examples" / "gray-zone-30s.yaml", tmp_path / "c.yaml")
     result = review([tmp_path], rules=RULES, price_date=DATE)
-    two = render_review(result)
-    # Two rows of $383 each; the total of the exact figures is $767.
-    assert two.count("| extra cost $383 |") == 2 and "an extra cost of $767 a month" in two
-    after = two.split("| Why it moves |", 1)[1].split("\n\n", 1)[1]
+    three = render_review(result)
+    # Three rows of $272 each; the total of the exact figures is $817.
+    assert three.count("| extra cost $272 |") == 3 and "an extra cost of $817 a month" in three
+    after = three.split("| Why it moves |", 1)[1].split("\n\n", 1)[1]
     assert after.startswith(note + "\n")
 
 
@@ -976,8 +982,9 @@ def test_the_why_column_gives_the_rules_title_and_its_text_once_below_the_table(
              for c in (line.split(" | ") for line in table.splitlines() if " → " in line)}
     assert cells["nightly-content-audit.yaml"].startswith(f"{rule.spec.title}. Batch is at risk against the budget: ")
     assert cells["voice-assistant.yaml"].startswith("Conversations and inline edits stream. Not feasible as specified: ")
-    assert cells["gray-zone-30s.yaml"].endswith(". (The move is an extra cost of $383 a month: its build adds $333 a"
-                                                " month (amortised over 36 months; today's is paid) and its"
+    assert cells["gray-zone-30s.yaml"].endswith(". (The move is an extra cost of $272 a month: its build adds $222 a"
+                                                " month (the 2 person-weeks that the asynchronous job adds to today's"
+                                                " synchronous call, amortised over 36 months) and its"
                                                 " infrastructure $50.)")
     assert triage.reason not in table
     assert text.count(triage.reason) == 1
@@ -1098,13 +1105,14 @@ def test_a_workload_whose_folder_holds_another_rule_set_says_so_and_keeps_the_re
 def test_the_summary_says_the_moves_changes_as_the_records_say_a_saving(capsys, monkeypatch):
     """Board read 2 C2, still in the review at read 3: the nightly triage's move was "a saving of
     $65.28 a month" in the summary where its record and its row say "$65" (a difference of two
-    monthly costs, said in the step of the larger). The JSON keeps the exact figure."""
+    monthly costs, said in the step of the larger). The JSON keeps the exact figure. (The move
+    now pays only what batch's build adds to today's client: $176.39, "$176".)"""
     monkeypatch.chdir(ROOT)
     code, out, _ = run_cli(capsys, "review", "examples", "--price-date", PRICE_DATE)
     assert code == 0
-    assert "the other 1: a saving of $65 a month." in out and "$65.28" not in out
-    assert "an extra cost of $767 a month" in out
+    assert "the other 1: a saving of $176 a month." in out and "$176.39" not in out
+    assert "an extra cost of $544 a month" in out
     code, out, _ = run_cli(capsys, "review", "examples", "--price-date", PRICE_DATE, "--format", "json")
     assert code == 0
     summary = json.loads(out)["summary"]
-    assert round(summary["other_moves_saving_usd_per_month"], 2) == 65.28
+    assert round(summary["other_moves_saving_usd_per_month"], 2) == 176.39
