@@ -73,7 +73,8 @@ def test_sync_to_streaming_pays_what_streaming_adds_not_the_client_again() -> No
 def test_the_move_says_what_its_build_charges() -> None:
     a = _assess(CHAT)
     said = move_in_words(a) or ""
-    assert ("its build adds $55.56 a month (the 0.5 person-week that the streaming response adds to today's"
+    # "$56": the parts of an extra cost are said in its step ($66, as $1,596 less $1,530).
+    assert ("its build adds $56 a month (the 0.5 person-week that the streaming response adds to today's"
             " synchronous call, amortised over 36 months)") in said
     assert "today's is paid" not in said
     assert "the 0.5 person-week that the streaming response adds" in (tradeoff_in_words(a) or "")

@@ -780,7 +780,8 @@ def _net_saving(a: Assessment) -> str | None:
     half as much"): the total saving and its share, the token bill, and how long its build takes
     to pay back. "Net of its build and running costs, Batch API saves $65 a month (11%) against
     today's synchronous call: its token bill falls from $575 to $288, and its $8,000 build pays
-    back in 28 months." None elsewhere: where batch costs more, the trade-off sentence says so."""
+    back in 28 months" (for a move that reuses today's build: "the $4,000 its build adds to
+    today's pays back in 14 months"). None elsewhere: where batch costs more, the trade-off sentence says so."""
     if a.recommendation != "batch" or (other := _weighed_against(a)) is None:
         return None
     against = _money_against(a)
@@ -799,7 +800,9 @@ def _net_saving(a: Assessment) -> str | None:
     running = (compared.tokens_usd + compared.infra_usd) - (chosen.tokens_usd + chosen.infra_usd)
     if build > 0.5 and running > 0:
         payback = math.ceil(build / running - 1e-9)
-        what = f"its {money(build)} build" if other == a.workload.current_mode else f"its build ({money(build)} more)"
+        what = (f"its {money(build)} build" if other == a.workload.current_mode and chosen.build_reused is None
+                else f"the {money(build)} its build adds to today's" if other == a.workload.current_mode
+                else f"its build ({money(build)} more)")
         said += f", and {what} pays back in {payback} month{'' if payback == 1 else 's'}"
     return said + "."
 
