@@ -278,8 +278,9 @@ def test_a_service_waiting_gets_no_progress_stream():
 def test_a_burst_weighs_on_streaming_as_on_sync_so_it_never_decides_between_them():
     """Streaming holds a connection for the peak as sync does (seed 004's "streaming sync"):
     a tenfold peak argues for a queue, not for streaming over sync."""
+    # The peak comes near the limits (150 of 200 requests a minute): a burst far below them decides nothing.
     chat = {**VOICE, "latency_budget_s": 3, "model": "gpt-5.4", "tier": "tier-5", "requests_per_month": 150_000,
-            "peak_requests_per_minute": 150}
+            "peak_requests_per_minute": 150, "rate_limits": {"rpm": 200}}
     result = assess(parse_profile(chat), RULES, price_date=PRICE_DATE)
     assert "cost-bursty-traffic" in [r.id for r in result.fired_rules]
     assert result.recommendation == "streaming"

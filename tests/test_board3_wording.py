@@ -1,0 +1,107 @@
+"""Four items of the third board read of the records (board-read-3.md, its re-check table),
+each still present on its examples and red-team workloads: a burst far below the rate
+limits decided a clause check and consoled a voice caller with a queue (M13); an async
+result was "within the budget" beside a queue wait it never counted (M21); a rule that
+favours streaming was a good of the synchronous call (C4); a refund agent was told its
+verdict "as with" a 90-page contract (M14)."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from advisor import assess, load_rules, render_adr
+
+RULES = load_rules()
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+PRICED = datetime.date(2026, 11, 27)  # the board's --date and price date
+BURST = "cost-bursty-traffic"
+
+# rt/0005 of the board read: the red team's voice agent (redteam-judgement-6, Z19).
+VOICE_AGENT: dict[str, Any] = {
+    "name": "Voice order-status agent",
+    "description": "A caller asks where the order is; a small model routes, the order API is called, and the reply"
+    " is spoken as it streams.",
+    "interaction": "chat", "latency_budget_s": 1.5, "requests_per_month": 600_000, "peak_requests_per_minute": 200,
+    "provider": "openai", "model": "gpt-4.1-mini", "tier": "tier-3", "downstream": "own_ui",
+    "steps": [
+        {"name": "route", "model": "gpt-4.1-mini", "input_tokens": 500, "output_tokens": 20},
+        {"name": "reply", "tool_latency_s": 0.3, "input_tokens": 1200, "output_tokens": 120},
+    ],
+}
+
+
+def example(name: str, **changes: Any) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
+    return {**data, **changes}
+
+
+def decide(fields: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return assess(fields, RULES, price_date=PRICED)
+
+
+def record(fields: dict[str, Any], template: str = "madr") -> str:
+    return render_adr(decide(fields), template=template, date=PRICED)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def option(text: str, label: str) -> str:
+    """One option's Pros and Cons (MADR), on one line."""
+    return flat(text.split(f"### {label}")[1].split("\n### ")[0].split("\n## ")[0])
+
+
+def outcome(text: str) -> str:
+    return flat(text.split("## Decision Outcome\n")[1].split("### Consequences")[0])
+
+
+# -- M13: a burst counts only where it comes near the limits --------------------------------
+
+
+def test_a_burst_with_most_of_the_limits_to_spare_decides_nothing() -> None:
+    """The clause check peaks at 10 requests a minute, 21.6 times its average, with 91% of its
+    limits to spare: cost-bursty-traffic was among the four rules that decided it, and its
+    title the async option's first good. The verdict (async, on the latency rules) stays."""
+    a = decide(example("reasoning-contract-check"))
+    assert a.facts["burst_factor"] >= 10 and a.facts["rate_limit_utilisation"] < 0.3
+    assert (a.recommendation, a.feasible) == ("async", True)
+    assert BURST not in [r.id for r in a.fired_rules]
+    assert a.decided_by == ["latency-blocking-wait-over-5s", "latency-sync-over-5s", "failure-timeout-cascade"]
+    text = render_adr(a, date=PRICED)
+    assert "bursty traffic is absorbed by a queue" not in text.lower()
+    assert f"`{BURST}`" not in outcome(text)
+
+
+def test_a_voice_caller_is_not_offered_a_queue_as_its_con() -> None:
+    """The voice agent (9% of its limits at peak) read "Bad, because bursty traffic is absorbed
+    by a queue" under the stream it chose and the call beside it: no consolation to a caller."""
+    a = decide(VOICE_AGENT)
+    assert a.recommendation == "streaming" and a.facts["rate_limit_utilisation"] < 0.1
+    assert BURST not in [r.id for r in a.fired_rules]
+    assert "absorbed by a queue" not in render_adr(a, date=PRICED)
+
+
+def test_a_burst_near_the_limits_still_counts_and_says_what_it_costs_a_stream() -> None:
+    """Near the limits (80% of an account's 500 requests a minute) the burst still weighs on
+    both real-time options alike; where no limit is known it weighs as before. The con it
+    gives a stream or a call is the connection each holds, not the queue it lacks."""
+    tight = decide({**VOICE_AGENT, "rate_limits": {"rpm": 500}})
+    assert tight.facts["rate_limit_utilisation"] >= 0.7 and BURST in [r.id for r in tight.fired_rules]
+    assert tight.recommendation == "streaming"
+    scores = {r.mode: r.axis_scores["cost_burst"] for r in tight.ranking}
+    assert scores["sync"] == scores["streaming"]
+    unchecked = {**VOICE_AGENT, "model": "gpt-6-luna", "tier": "tier-1"}
+    unchecked.pop("steps")
+    unchecked.update(input_tokens=1200, output_tokens=120)
+    a = decide(unchecked)
+    assert a.facts["rate_limits_known"] is False and BURST in [r.id for r in a.fired_rules]
+    chosen = option(render_adr(a, date=PRICED), "Streaming response (chosen)")
+    assert ("Bad, because a stream holds its connection until the answer is done, as a synchronous call does, so a"
+            " peak ten times the average must be provisioned for, or requests turned away at the door"
+            f" (`{BURST}`)") in chosen
+    assert "queue" not in chosen
