@@ -105,3 +105,22 @@ def test_a_burst_near_the_limits_still_counts_and_says_what_it_costs_a_stream() 
             " peak ten times the average must be provisioned for, or requests turned away at the door"
             f" (`{BURST}`)") in chosen
     assert "queue" not in chosen
+
+
+# -- the same input, the same record, whatever was assessed before it ------------------------
+
+
+def test_a_record_says_its_default_tier_whatever_was_assessed_before() -> None:
+    """A workload that names tier-1 on a model without limits there, and whose levers try
+    gpt-5.4 at tier-1, left the catalogue's memo of gpt-5.4's tier-1 limits without the
+    "account tier" assumption: the chatbot's record, written next in the same process (the
+    app, a review, a test run), lost its line on the default tier."""
+    chatbot = example("chatbot")
+    assert "tier" not in chatbot
+    memo = RULES.catalogue.memo  # a cache of figures: emptied, the order of the two is this test's own
+    memo.clear()
+    fresh = record(chatbot)
+    assert "- Account tier: tier-1 (OpenAI's default for every model; set 'tier' for yours)." in fresh
+    memo.clear()
+    record(example("reasoning-contract-check", model="gpt-6-luna", tier="tier-1"))
+    assert record(chatbot) == fresh

@@ -198,7 +198,10 @@ def limits_label(limits_source: str) -> str:
 
 def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_tier: str | None) -> _Limits:
     tier, tier_assumption = provider_tier(catalogue, provider, given_tier)
-    key = ("limits", provider, model_id, tier)
+    # Whether the tier was given belongs in the key: the limits are the same, but only a tier
+    # left to the provider's default is said as an assumption (keyed on the tier alone, a
+    # workload that named tier-1 left the next one at the default without its "account tier").
+    key = ("limits", provider, model_id, tier, given_tier is None)
     hit: _Limits | None = catalogue.memo.get(key)
     if hit is not None:
         return hit
