@@ -107,6 +107,38 @@ def test_a_burst_near_the_limits_still_counts_and_says_what_it_costs_a_stream() 
     assert "queue" not in chosen
 
 
+# -- M21: an async result within the budget says what the queue may take --------------------
+
+
+def test_a_queued_result_is_within_the_budget_only_if_the_queue_leaves_it_time() -> None:
+    """0013 read "result after 57.6 s plus queue wait, within the budget of 1 min": the check
+    was of the call alone. The record now says what the call leaves the queue (1 min less
+    the 57.6 s it says), and why the limits add no backlog at this peak."""
+    text = record(example("reasoning-contract-check"))
+    assert ("- Asynchronous job (`async`): $2,663 a month; result after 57.6 s once a worker takes the job, within"
+            " the budget of 1 min; 2.40 s to spare for the queue; **chosen**.") in text
+    said = ("the caller gets a job id at once and the result about 57.6 s at p95 after a worker takes the job:"
+            " within the budget of 1 min if it waits no more than 2.40 s for one (the peak builds no backlog at the"
+            " rate limits)")
+    assert f"- Good, because {said}." in text  # the first consequence
+    assert "plus queue wait, within" not in text and "plus any queue wait, within" not in text
+    nygard = record(example("reasoning-contract-check"), "nygard")
+    assert f"- Meets its budget: {said}." in nygard
+
+
+def test_a_queue_says_what_its_time_rests_on_or_adds_to_a_miss() -> None:
+    """Where no rate limit is known, nothing says the peak builds no backlog; where no peak is
+    given, the month's average is what was checked. Over the budget on the call alone, the
+    queue's wait only adds to the miss, said as before."""
+    unknown = record(example("reasoning-contract-check", model="gpt-6-luna", tier="tier-1"))
+    assert "if it waits no more than 2.40 s for one (no rate limits are known to check the peak against)" in unknown
+    summary = record(example("document-summary-button"))
+    assert "(the monthly average rate, no peak given, builds no backlog at the rate limits)" in summary
+    over = record(example("reasoning-contract-check", latency_budget_s=30))
+    assert "result after 57.6 s plus queue wait, over the budget of 30.0 s" in over
+    assert "to spare for the queue" not in over
+
+
 # -- the same input, the same record, whatever was assessed before it ------------------------
 
 

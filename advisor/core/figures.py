@@ -82,6 +82,14 @@ def _read_back(text: str) -> float | None:
     return (-1 if sign else 1) * float(number.replace(",", "")) * _READ_UNITS[unit]
 
 
+def as_said(value: float, extra: int = 0) -> float:
+    """The duration ``seconds`` says, read back in seconds (57.58 s is said "57.6 s"): what a
+    reader computes with (the budget less a said p95 is the budget less 57.6 s, not 57.58 s).
+    The value itself where the words say no single number."""
+    said = _read_back(seconds(value, extra))
+    return value if said is None else said
+
+
 # Two durations further apart than this share of the smaller never print alike: a print keeps
 # at least two significant digits, so two that do are within about 10% of each other.
 _APART = 0.25

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 # One set of number formatters for the core's sentences and the views (the core's are the
 # lower layer); the views read them from here.
 from advisor.core.figures import NOT_A_NUMBER as NOT_A_NUMBER
+from advisor.core.figures import as_said as as_said
 from advisor.core.figures import budget_digits as budget_digits
 from advisor.core.figures import budget_seconds as budget_seconds
 from advisor.core.figures import count as count
