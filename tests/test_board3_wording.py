@@ -11,6 +11,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from advisor import assess, load_rules, render_adr
@@ -137,6 +138,33 @@ def test_a_queue_says_what_its_time_rests_on_or_adds_to_a_miss() -> None:
     over = record(example("reasoning-contract-check", latency_budget_s=30))
     assert "result after 57.6 s plus queue wait, over the budget of 30.0 s" in over
     assert "to spare for the queue" not in over
+
+
+# -- C4: a rule that favours another open option is no good of this one ---------------------
+
+
+@pytest.mark.parametrize("name", ["chatbot", "code-completion", "rag-chat-rewrite", "voice-assistant"])
+def test_the_rule_that_favours_the_stream_is_not_a_good_of_the_call(name: str) -> None:
+    """0001, 0003, 0011 and 0016: the synchronous call read "Good, because it keeps the
+    synchronous contract a conversation ... needs, the answer whole rather than streamed
+    (`ux-conversation-streams`)", the rule that decides for streaming."""
+    said = ("it keeps the synchronous contract a conversation or an inline edit needs, but answers whole rather than"
+            " streamed (`ux-conversation-streams`, which favours Streaming response)")
+    sync = option(record(example(name)), "Synchronous call")
+    assert f"Neutral, because {said}" in sync
+    assert "Good, because it keeps the synchronous contract" not in sync
+    nygard = flat(record(example(name), "nygard").split("**Synchronous call**")[1].split("\n**")[0])
+    assert f"- Neutral: {said}" in nygard and "For: it keeps the synchronous contract" not in nygard
+
+
+def test_a_runner_up_is_neutral_only_while_the_option_the_rule_favours_is_open() -> None:
+    """Where the favoured option is ruled out, the runner-up is the best the rule finds open,
+    and its words stay a good of it: DeepSeek has no batch API, so latency-overnight's words
+    for the job are the job's good; the chat's stream is open, so the call's are neutral."""
+    job = option(record(example("deepseek-catalogue-enrichment")), "Asynchronous job (chosen)")
+    assert "Good, because hours or overnight leave time for a job too, at full price (`latency-overnight`)" in job
+    sync = option(record(example("chatbot")), "Synchronous call")
+    assert "Neutral, because it keeps the synchronous contract" in sync
 
 
 # -- the same input, the same record, whatever was assessed before it ------------------------

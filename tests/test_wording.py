@@ -326,8 +326,10 @@ def test_a_pro_of_an_option_argues_for_that_option(written: dict[str, str]) -> N
     for example in ("chatbot", "code-completion"):
         sync = _option(written[f"{example} madr"], "Synchronous call")
         assert "Good, because conversations and inline edits stream" not in sync
-        assert ("Good, because it keeps the synchronous contract a conversation or an inline edit needs, the answer whole rather than"
-                " streamed (`ux-conversation-streams`)") in sync
+        # Nor as a good of sync: the rule favours the stream, which is open (board read 3, C4).
+        assert ("Neutral, because it keeps the synchronous contract a conversation or an inline edit needs, but answers"
+                " whole rather than streamed (`ux-conversation-streams`, which favours Streaming response)") in sync
+        assert "(`ux-conversation-streams`)" not in sync.split("Neutral")[0]
         streaming = _option(written[f"{example} madr"], "Streaming response")
         assert "Good, because conversations and inline edits stream (`ux-conversation-streams`)" in streaming
     nygard = written["chatbot nygard"].split("**Synchronous call**")[1]
@@ -359,7 +361,7 @@ def test_a_rule_set_without_words_for_a_runner_up_sets_its_score_against_the_fav
     a = assess(load_profile(EXAMPLES / "chatbot.yaml"), load_rules(own), price_date=PRICE_DATE)
     sync = " ".join(render_adr(a).split("### Synchronous call")[1].split("### ")[0].split())
     assert "Good, because conversations and inline edits stream" not in sync
-    assert ('Good, because the rule "Conversations and inline edits stream" scores it +1, against +3 for Streaming'
+    assert ('Neutral, because the rule "Conversations and inline edits stream" scores it +1, against +3 for Streaming'
             " response (`ux-conversation-streams`)") in sync
 
 

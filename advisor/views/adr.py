@@ -553,6 +553,23 @@ def _scored_because(a: Assessment, rule: FiredRule, mode: Mode) -> str:
     return _phrase(rule.title)
 
 
+def _preferred_over(a: Assessment, rule: FiredRule, mode: Mode, ruled_out: set[Mode]) -> Mode | None:
+    """The mode a rule favours over this one, where it scores this one above zero but below
+    that mode and that mode is still an option (not ruled out): the rule then weighs for
+    another option, and its score for this one is no good of it ("it keeps the synchronous
+    contract a conversation needs" is said of a synchronous call beside the stream the rule
+    favours, not as its pro). None: the rule's score is a plain pro or con of this mode (it
+    scores it highest, below zero, or the mode it favours is ruled out, which leaves this
+    one the best the rule finds open)."""
+    score = rule.scores.get(mode, 0.0)
+    if score <= 0:
+        return None
+    better = [m for m in MODES if rule.scores.get(m, 0.0) > score and m not in ruled_out]
+    if not better:
+        return None
+    return max(better, key=lambda m: (rule.scores[m], -MODES.index(m)))
+
+
 def _first(text: str) -> str:
     return _lower_first(first_sentence(text))
 
@@ -578,7 +595,7 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     excluded_modes = {e.mode for e in a.excluded}
     reasons = dict(zip(exclusion.rules, exclusion.reasons, strict=True)) if exclusion else {}
     ruled_out = [r for r in a.fired_rules if r.id in reasons]
-    rule_args: list[tuple[bool, Markup]] = []
+    rule_args: list[tuple[bool | None, Markup]] = []  # True: a pro; False: a con; None: neutral
     quoted: list[str] = []  # rules whose whole reason this case quotes
     missed = next((u for u in a.unmet if u.mode == mode), None)
     # A contract missed on latency is said by the latency line below; any other miss (no
@@ -604,14 +621,23 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
         (r for r in a.fired_rules if r.scores.get(mode, 0.0) and mode not in r.exclude),
         key=lambda r: -abs(r.scores[mode]),
     )
-    rule_args += [
-        (r.scores[mode] > 0, Markup(f"{markdown.inline(_scored_because(a, r, mode))} ({markdown.code(r.id)})"))
-        for r in scored
-    ]
+    for r in scored:
+        said = markdown.inline(_scored_because(a, r, mode))
+        preferred = _preferred_over(a, r, mode, excluded_modes)
+        if preferred is None:
+            rule_args.append((r.scores[mode] > 0, Markup(f"{said} ({markdown.code(r.id)})")))
+        elif a.rules.rule(r.id).spec.effect.score_reasons.get(mode):  # its own words: name the mode it favours
+            rule_args.append((None, Markup(
+                f"{said} ({markdown.code(r.id)}, which favours {markdown.inline(modes[preferred].label)})"
+            )))
+        else:  # the score set against the favoured mode's says which
+            rule_args.append((None, Markup(f"{said} ({markdown.code(r.id)})")))
     # The chosen option's two strongest rules; one for each other option (all are listed under
-    # More Information with their full reasons).
+    # More Information with their full reasons). A rule that scores the option above zero but
+    # favours another option still open is neither for nor against it: neutral.
+    neutral: list[Markup] = []
     for good, line in rule_args[: 2 if mode == a.recommendation else 1]:
-        (pros if good else cons).append(line)
+        (neutral if good is None else pros if good else cons).append(line)
     # Then the numbers: latency against the budget, the monthly cost against the cheapest and today.
     # A Batch API the provider lacks has no time to set against the budget: the rule that
     # says so is the argument, not a second line saying it again.
@@ -700,7 +726,8 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
         verdict = "misses its contract"
     else:
         verdict = f"ranked {rank.rank} of {len(a.ranking)}"
-    return {"mode": mode, "label": modes[mode].label, "pros": pros, "cons": cons, "verdict": verdict,
+    return {"mode": mode, "label": modes[mode].label, "pros": pros, "neutral": neutral, "cons": cons,
+            "verdict": verdict,
             "latency": latency, "latency_short": latency_short(a, mode), "latency_after": latency_after(a, mode),
             "within_budget": within,
             # Batch the rule set accepts with a budget shorter than its window: a risk, not a miss.
