@@ -33,6 +33,8 @@ VOICE_AGENT: dict[str, Any] = {
         {"name": "reply", "tool_latency_s": 0.3, "input_tokens": 1200, "output_tokens": 120},
     ],
 }
+# rt/0004 of the board read: the refund agent that works in the background (Z17).
+REFUND_AGENT = Path(__file__).resolve().parent / "fixtures" / "judgement-6" / "Z17-refund-agent-background.yaml"
 
 
 def example(name: str, **changes: Any) -> dict[str, Any]:
@@ -165,6 +167,25 @@ def test_a_runner_up_is_neutral_only_while_the_option_the_rule_favours_is_open()
     assert "Good, because hours or overnight leave time for a job too, at full price (`latency-overnight`)" in job
     sync = option(record(example("chatbot")), "Synchronous call")
     assert "Neutral, because it keeps the synchronous contract" in sync
+
+
+# -- M14: the source's example is not a claim about the workload -----------------------------
+
+
+def test_a_refund_agent_is_not_told_it_is_a_contract_review() -> None:
+    """rt/0004: "because the user gets back to work and wants to be notified later (as with
+    "summarize this 90-page contract and flag risks")". The reason is the rule's first
+    sentence; the example is the source's, in the rule's full reason."""
+    fields: dict[str, Any] = yaml.safe_load(REFUND_AGENT.read_text(encoding="utf-8"))
+    text = record(fields)
+    assert ('Chosen option: "Asynchronous job", because the user gets back to work and wants to be notified later,'
+            " so the contract is asynchronous: a job id now, the result later.") in outcome(text)
+    assert "90-page" not in outcome(text)
+    fired = flat(text.split("### Rules that fired")[1])
+    assert ("a job id now, the result later. The source's example of such a job is \"summarize this 90-page contract"
+            " and flag risks\".") in fired
+    summary = decide(fields)
+    assert "90-page" not in summary.reason
 
 
 # -- the same input, the same record, whatever was assessed before it ------------------------

@@ -453,7 +453,7 @@ def test_a_background_workload_is_not_told_it_is_another_one(written: dict[str, 
         assert "do not wait 8 seconds" not in flat, name
         assert "If the result goes into a database rather" not in flat.replace(
             "rule of thumb: if the result goes into a database rather", ""), name
-    assert 'notified later (as with "summarize this 90-page contract' in " ".join(
+    assert 'The source\'s example of such a job is "summarize this 90-page contract' in " ".join(
         written["support-agent-tools text"].split())
 
 
