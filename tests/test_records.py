@@ -641,10 +641,12 @@ def test_a_queue_whose_peak_drains_after_the_budget_is_not_called_within_it():
     chosen = text.split("### Asynchronous job (chosen)")[1].split("\n### ")[0]
     assert chosen.count("19.2 min") == 1 and "873 requests queued" in chosen
     # Within the limits the queue adds nothing the estimate knows of: the budget holds if the
-    # wait for a worker stays within what the call leaves of it (board read 3, M21).
+    # wait for a worker stays within what the call leaves of it (board read 3, M21); a call of
+    # 6.76 s leaves most of 5 min, so no figure is put on the spare (the clause check's 2.40 s of
+    # 1 min is: tests/test_board3_wording.py).
     calm = render_adr(fixed_assessment({**invoices, "tier": "tier-2"}), date=datetime.date.fromisoformat(DATE))
-    assert ("result after 6.76 s once a worker takes the job, within the budget of 5 min; 4.89 min to spare for the"
-            " queue; **chosen**.") in calm
+    assert "result after 6.76 s once a worker takes the job, within the budget of 5 min; **chosen**." in calm
+    assert "to spare for the queue" not in calm
 
 
 @pytest.mark.parametrize("template", ["madr", "nygard"])
