@@ -217,12 +217,13 @@ def test_money_and_mode_disagreeing_is_explained_in_one_sentence(at: AppTest) ->
     ok(at)
     verdict = texts(block(at, "verdict"))
     assert (
-        "Batch API costs $225 a month more than Synchronous call (today): its token bill falls from $35.10 to $17.55, "
-        "but its build adds $222 a month (amortised over 36 months; today's is paid) and its infrastructure $20.00; "
-        "batch pays for itself only from 4,140,551 requests a month." in verdict
+        "Batch API costs $114 a month more than Synchronous call (today): its token bill falls from $35.10 to $17.55, "
+        "but its build adds $111 a month (the 1 person-week that the batch API adds to today's synchronous call, "
+        "amortised over 36 months) and its infrastructure $20; batch pays for itself only from 2,241,216 requests a"
+        " month." in verdict
     )
     cost = next(m for m in block(at, "verdict").metric if m.label == "Monthly cost")
-    assert cost.proto.delta == "an extra cost of $225" and cost.proto.color == 0  # red: costs more than today
+    assert cost.proto.delta == "an extra cost of $114" and cost.proto.color == 0  # red: costs more than today
     assert "Cheapest mode" not in verdict and "Half price" not in verdict
     # A new feature: the cheaper mode is named, and why it is not chosen.
     upload(at, "chatbot.yaml", (RETIRING / "chatbot.yaml").read_bytes())

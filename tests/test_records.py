@@ -302,7 +302,7 @@ def test_a_ruled_out_option_carries_no_risk_of_its_own():
     # An option that can still be chosen keeps its main risk: for an embedding, which has no long
     # generation to time out, the rate limits (board M15).
     sync = text.split("### Synchronous call\n")[1].split("\n### ")[0]
-    assert "- Bad, because of its main risk: Rate limits (429) and overload (529) under bursts" in sync
+    assert "- Bad, because of its main risk: Rate limits (429) and overload errors (5xx; Anthropic's 529) under bursts" in sync
     assert "Timeouts on long generations" not in text
     for example in sorted(EXAMPLES.glob("*.yaml")):
         a = fixed_assessment(example)

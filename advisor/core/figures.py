@@ -186,10 +186,16 @@ def money_shown(value: float, like: float = 0.0) -> Decimal | None:
 
 def _coarse(value: float, like: float) -> Decimal | None:
     """A positive ``value`` in the step of ``like`` where that is coarser (see ``money``); None
-    where there is no ``like``, or where the value would round to nothing in its step."""
+    where there is no ``like``, or where the value would round to nothing in its step.
+
+    From the value as it prints in its own step, the figure a reader sees beside it: tokens of
+    $97.50 (the float 97.4999999999) save "$98" in whole dollars, not "$97"."""
     if not like or not math.isfinite(like) or abs(like) >= _TRILLION:
         return None
-    return round_half_up(value, money_step(max(value, abs(like)))) or None
+    step = money_step(max(value, abs(like)))
+    own = money_step(value)
+    shown = round_half_up(value, own) if own < step else value
+    return round_half_up(shown, step) or None
 
 
 def money(value: float, like: float = 0.0) -> str:
