@@ -100,6 +100,25 @@ def percentiles(
     )
 
 
+def share_above(
+    limit: float,
+    calls: Sequence[Calls],
+    constant: float = 0.0,
+    *,
+    retried: Sequence[Calls] | None = None,
+    retry_rate: float = 0.0,
+    backoff_s: float = 0.0,
+    correlation: float = 1.0,
+) -> float:
+    """The share of requests that take longer than ``limit`` seconds: one minus the CDF at
+    ``limit`` of the distribution whose percentiles ``percentiles`` gives for the same
+    arguments (more than 5% where its p95 is above the limit, more than 1% where its p99 is)."""
+    return _share_above(
+        limit, tuple(_merged(tuple(calls))), constant,
+        tuple(_merged(tuple(retried))) if retried is not None else None, retry_rate, backoff_s, correlation,
+    )
+
+
 @functools.lru_cache(maxsize=4096)
 def _percentiles(
     calls: tuple[Calls, ...],
@@ -109,6 +128,77 @@ def _percentiles(
     backoff_s: float,
     correlation: float,
 ) -> Percentiles:
+    built = _distribution(calls, constant, retried, retry_rate, backoff_s, correlation)
+    if isinstance(built, Percentiles):
+        return built
+    if isinstance(built, _Comonotone):
+        return built.percentiles
+    mixture, mean = built
+    p50, p95, p99 = (_round(mixture.quantile(p)) for p in PERCENTILES)
+    return Percentiles(p50, max(p95, p50), max(p99, p95, p50), mean)
+
+
+def _share_above(
+    limit: float,
+    calls: tuple[Calls, ...],
+    constant: float,
+    retried: tuple[Calls, ...] | None,
+    retry_rate: float,
+    backoff_s: float,
+    correlation: float,
+) -> float:
+    built = _distribution(calls, constant, retried, retry_rate, backoff_s, correlation)
+    if isinstance(built, _Comonotone):
+        return built.share_above(limit)
+    if isinstance(built, Percentiles):  # no calls: the constant alone
+        return 1.0 if built.p50 > limit else 0.0
+    mixture, _ = built
+    return min(1.0, max(0.0, 1.0 - mixture.cdf(limit)))
+
+
+class _Comonotone:
+    """Calls all at the same quantile (each a lognormal): their percentiles add up exactly,
+    and the share above a time is where the sum of their quantiles reaches it."""
+
+    __slots__ = ("constant", "percentiles", "terms")
+
+    def __init__(self, percentiles: Percentiles, terms: tuple[tuple[float, float], ...], constant: float):
+        self.percentiles = percentiles
+        self.terms = terms  # (count x p50, sigma) of each kind of call
+        self.constant = constant
+
+    def at(self, z: float) -> float:
+        return self.constant + sum(scale * math.exp(min(sigma * z, _LARGEST_EXP)) for scale, sigma in self.terms)
+
+    def share_above(self, limit: float) -> float:
+        if all(sigma == 0 for _, sigma in self.terms):
+            return 1.0 if self.at(0.0) > limit else 0.0
+        low, high = -40.0, 40.0  # beyond: a share below 1e-300 either way
+        if self.at(low) > limit:
+            return 1.0
+        if self.at(high) <= limit:
+            return 0.0
+        for _ in range(_STEPS):  # bisection on the increasing sum: z where it reaches the limit
+            mid = (low + high) / 2
+            if self.at(mid) > limit:
+                high = mid
+            else:
+                low = mid
+            if high - low <= 1e-12:
+                break
+        return 1.0 - _NORMAL.cdf((low + high) / 2)
+
+
+def _distribution(
+    calls: tuple[Calls, ...],
+    constant: float,
+    retried: tuple[Calls, ...] | None,
+    retry_rate: float,
+    backoff_s: float,
+    correlation: float,
+) -> Percentiles | _Comonotone | tuple[_Mixture, float]:
+    """The distribution of ``constant`` + the calls: its percentiles where they are exact
+    (no call, or comonotone calls: a ``_Comonotone``), else the mixture and its mean."""
     calls = tuple(c for c in calls if c.count > 0)
     units = sum(c.count for c in calls)
     if not calls:
@@ -117,18 +207,22 @@ def _percentiles(
     if retry_rate >= 1:
         # Every call retried once: each attempt is a call of its own, each back-off a constant.
         extra = sum(c.count for c in retried)
-        return _percentiles((*calls, *retried), constant + extra * backoff_s, None, 0.0, 0.0, correlation)
+        return _distribution((*calls, *retried), constant + extra * backoff_s, None, 0.0, 0.0, correlation)
     weights = _retries(round(units), retry_rate)
     rho = correlation
     if len(weights) == 1 and weights[0][0] == 0 and (rho >= 1.0 or units == 1):
         # Comonotone: every call at the same quantile, so the percentiles add up exactly
         # (the p95 is the calls' own p95s, to the last digit).
         mean = constant + sum(c.count * c.mean for c in calls)
-        return Percentiles(
-            constant + sum(c.count * c.p50 for c in calls),
-            constant + sum(c.count * c.p95 for c in calls),
-            constant + sum(c.count * c.p50 * math.exp(c.sigma * Z99) for c in calls),
-            mean,
+        return _Comonotone(
+            Percentiles(
+                constant + sum(c.count * c.p50 for c in calls),
+                constant + sum(c.count * c.p95 for c in calls),
+                constant + sum(c.count * c.p50 * math.exp(c.sigma * Z99) for c in calls),
+                mean,
+            ),
+            tuple((c.count * c.p50, c.sigma) for c in calls),
+            constant,
         )
     slowest = _slowest(retried)
     moments = _Moments(calls, rho, (slowest, *retried))
@@ -144,9 +238,7 @@ def _percentiles(
             components.append((w, constant + k * backoff_s, moments.fit(k, slowest)))
         ends.append(len(components))
     mean = sum(w * (shift + fit.mean) for w, shift, fit in components)
-    mixture = _Mixture(components, ends)
-    p50, p95, p99 = (_round(mixture.quantile(p)) for p in PERCENTILES)
-    return Percentiles(p50, max(p95, p50), max(p99, p95, p50), mean)
+    return _Mixture(components, ends), mean
 
 
 def _round(value: float) -> float:
@@ -388,6 +480,10 @@ class _Mixture:
                 smooth.append((w, w * 0.5, at, fit.mu, scale, below, above))
         self._smooth = smooth
         self._steps = [(w, shift + fit.shift) for w, shift, fit in components if fit.sigma == 0]
+
+    def cdf(self, x: float) -> float:
+        """The share of requests done by ``x`` seconds."""
+        return self._cdf(x)
 
     def _cdf(self, x: float) -> float:
         log, erf = math.log, math.erf

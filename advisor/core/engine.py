@@ -25,7 +25,7 @@ from .compiler import Decide
 from .conditions import ConditionResult
 from .errors import InputError, RuleSetError
 from .facts import FACTS
-from .figures import budget_digits, budget_seconds, fact_text, seconds
+from .figures import budget_digits, budget_seconds, digits_apart, fact_text, seconds
 from .policy import fill, named_in_order
 from .profile import MODES, Mode
 from .rule import Rule
@@ -236,6 +236,8 @@ class _FactWords(dict[str, str]):
     def __init__(self, facts: Mapping[str, Any], names: Sequence[str] = (), budget_lines: Sequence[float] = ()):
         super().__init__()
         self.facts = facts
+        if "caller_timeout_s" in names and "latency_budget_s" not in names:
+            self._apart_from("caller_timeout_s", names)
         if "latency_budget_s" not in names:
             return
         extra = budget_digits(facts)
@@ -247,6 +249,22 @@ class _FactWords(dict[str, str]):
                 self[name] = budget_seconds(float(value), extra, budget_lines)
             elif extra and FACTS[name].unit == "s":
                 self[name] = seconds(float(value), extra)
+
+    def _apart_from(self, line: str, names: Sequence[str]) -> None:
+        """The times a reason sets against ``line`` (the caller's timeout) in the digits that
+        tell them apart from it ("9.996 s ... gives up after 10.000 s", not "10.00 s ... 10.0 s")."""
+        limit = self.facts.get(line)
+        if not isinstance(limit, (int, float)) or isinstance(limit, bool):
+            return
+        times = {
+            name: float(value) for name in names
+            if FACTS[name].unit == "s" and isinstance(value := self.facts.get(name), (int, float))
+            and not isinstance(value, bool)
+        }
+        extra = max((digits_apart(value, float(limit)) for value in times.values()), default=0)
+        if extra:
+            for name, value in times.items():
+                self[name] = seconds(value, extra)
 
     def __missing__(self, name: str) -> str:
         return fact_text(name, self.facts.get(name))

@@ -124,6 +124,17 @@ _SPECS: tuple[FactSpec, ...] = (
         "p95 time until the shown step's first visible token (every call and tool before it, its reasoning)", "s",
     ),
     FactSpec("budget_ratio", "number", "end-to-end p95 / latency budget", "ratio"),
+    FactSpec(
+        "caller_timeout_s", "number",
+        "the timeout of whoever holds the connection open: a webhook sender, a client, a gateway or load balancer "
+        "(absent: none stated)", "s",
+    ),
+    FactSpec(
+        "caller_cut_off_share", "number",
+        "share of requests whose whole answer comes after the caller's timeout, from the end-to-end latency "
+        "distribution: cut off where the call holds the connection (sync, streaming); a job or a batch "
+        "acknowledges at once (absent: no caller's timeout stated)", "fraction",
+    ),
     FactSpec("within_budget", "boolean", "end-to-end p95 fits the latency budget"),
     FactSpec("someone_waiting", "boolean", "a person or a service is blocked on the answer"),
     FactSpec("model_reasons", "boolean", "the model reasons before it answers (the provider catalogue says so)"),

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from .assumption import Assumption, joined_ids
 from .catalogue import Sources, measured_p95
 from .citation import INTEGRATION_PATTERNS
-from .distribution import Z99, Calls, Percentiles, percentiles
+from .distribution import Z99, Calls, Percentiles, percentiles, share_above
 from .profile import DEFAULT_LATENCY_CORRELATION, WorkloadProfile
 from .steps import WorkStep, calls_per_request, work_steps
 from .validation import plain
@@ -596,6 +596,22 @@ def estimate_latency(
         steps=tuple(step_latency),
     )
     return estimate, assumptions
+
+
+def share_after(latency: LatencyEstimate, retry_rate: float, limit_s: float) -> float:
+    """The share of requests whose whole answer comes after ``limit_s`` seconds (a caller's
+    timeout): from the same distribution as the end-to-end p50, p95 and p99 (its calls, each
+    step's repeat, its tools and its retries, with the latency correlation), so that it is
+    above 5% exactly where the end-to-end p95 is above the limit."""
+    calls: dict[tuple[float, float], float] = {}
+    for s in latency.steps:
+        timing = (s.call_p50_s, s.call_p95_s)
+        calls[timing] = calls.get(timing, 0.0) + s.calls
+    tools = sum([s.calls * s.tool_latency_s for s in latency.steps])
+    return share_above(
+        limit_s, _calls(calls), tools, retry_rate=retry_rate, backoff_s=latency.retry_backoff_s,
+        correlation=latency.latency_correlation,
+    )
 
 
 def _calls(counts: dict[tuple[float, float], float]) -> list[Calls]:

@@ -446,6 +446,12 @@ class WorkloadProfile(BaseModel):
     latency_budget_s: float = Field(
         ge=0.01, le=30 * 86_400, description="p95 time by which the result must be usable, seconds (10 ms to 30 days)"
     )
+    caller_timeout_s: float | None = Field(
+        default=None, ge=0.01, le=86_400,
+        description="the timeout of whoever holds the connection open: a webhook sender, a client, a gateway or "
+        "load balancer, seconds (10 ms to a day; default: none stated). A synchronous call or a stream must "
+        "answer whole within it; a job or a batch acknowledges at once",
+    )
     chained_calls: int = Field(default=1, ge=1, le=50, description="model calls made one after another per request")
     tool_latency_s: float = Field(
         default=0.0, ge=0, le=86_400, description="time spent in tools and retrieval per request, seconds"
@@ -594,8 +600,13 @@ class WorkloadProfile(BaseModel):
     @model_serializer(mode="wrap")
     def _without_unused_shorthand(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """A workload with steps is written without the single-call fields' defaults, so that
-        what is written reads back (steps beside those fields is an error)."""
+        what is written reads back (steps beside those fields is an error); a workload that
+        states no caller's timeout, without the field."""
         data: dict[str, Any] = handler(self)
+        # Optional and newer than the workloads written without it: written only where given,
+        # so that a workload without it is written (and its JSON and records say it) as before.
+        if data.get("caller_timeout_s", 0) is None:
+            del data["caller_timeout_s"]
         if self.steps is not None:
             for name in SHORTHAND_FIELDS:
                 data.pop(name, None)

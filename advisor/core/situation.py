@@ -19,7 +19,7 @@ from .clock import as_date, today
 from .cost import CostEstimate, estimate_costs, price_step
 from .errors import AdvisorError, InputError, each
 from .facts import profile_facts, step_facts
-from .latency import LatencyEstimate, estimate_latency
+from .latency import LatencyEstimate, estimate_latency, share_after
 from .prices import PriceCard
 from .profile import MODES, SHORTHAND_FIELDS, WorkloadProfile, as_read, parse_profile
 from .provider import batch_offer, check_reasoning_off, check_service_tier, first_shutdown
@@ -43,6 +43,15 @@ def _share(part: float, whole: float) -> float:
 def _drain_ratio(capacity: Capacity, budget: float) -> float | None:
     """The share of the budget a peak's backlog takes to drain (None: it never drains)."""
     return None if capacity.drain_time_s is None else capacity.drain_time_s / budget
+
+
+def caller_facts(profile: WorkloadProfile, latency: LatencyEstimate) -> dict[str, float | None]:
+    """The caller's timeout and the share of requests whose whole answer comes after it
+    (both None where the workload states no timeout)."""
+    timeout = profile.caller_timeout_s
+    if timeout is None:
+        return {"caller_timeout_s": None, "caller_cut_off_share": None}
+    return {"caller_timeout_s": timeout, "caller_cut_off_share": share_after(latency, profile.retry_rate, timeout)}
 
 
 def derive_facts(
@@ -72,6 +81,7 @@ def derive_facts(
         end_to_end_p99_s=latency.end_to_end_p99_s,
         time_to_first_token_s=latency.time_to_first_token_s,
         budget_ratio=latency.budget_ratio,
+        **caller_facts(profile, latency),
         within_budget=latency.within_budget,
         model_reasons=latency.model_reasons,
         speed_assumed=bool(latency.stand_ins),
@@ -288,6 +298,8 @@ def resituate(base: Situation, ruleset: RuleSet, changes: Mapping[str, Any]) -> 
                 "within_budget": latency.within_budget, "budget_ratio": latency.budget_ratio,
                 "drain_budget_ratio": _drain_ratio(capacity, profile.latency_budget_s),
             }
+            if "caller_timeout_s" in changed:
+                facts.update(caller_facts(profile, latency))
             return Situation(
                 profile=profile, latency=latency, card=card, costs=costs, capacity=capacity,
                 assumptions=assumptions, facts=facts, steps=steps, latency_assumptions=base.latency_assumptions,
