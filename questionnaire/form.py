@@ -115,7 +115,8 @@ def _note(notes: dict[str, str], *fields: str) -> None:
 
 # Every question the form marks; a problem naming anything else is shown above the form.
 MARKED = frozenset({
-    "name", "description", "current_mode", "interaction", "latency_budget_s", "chained_calls", "tool_latency_s",
+    "name", "description", "current_mode", "interaction", "latency_budget_s", "caller_timeout_s", "chained_calls",
+    "tool_latency_s",
     "model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s", "latency_correlation", "steps",
     "requests_per_month", "peak_requests_per_minute", "peak_minutes", "provider", "model", "tier", "service_tier",
     "input_tokens",
@@ -163,6 +164,10 @@ def questions(
         )
         unit.selectbox("Unit", list(BUDGET_UNITS), key="q_budget_unit", help=HELP["budget_unit"])
         _mark(problems, "latency_budget_s")
+        _number(
+            st, "caller_timeout_s", FIELD_LABELS["caller_timeout_s"] + " (s, optional)", 1.0, placeholder="none stated"
+        )
+        _mark(problems, "caller_timeout_s")
         stepped = st.toggle(
             "Describe the calls as steps", key="q_use_steps", on_change=on_use_steps, help=HELP["use_steps"]
         )

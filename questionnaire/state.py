@@ -36,8 +36,8 @@ STEPS_GENERATION = "q_steps_gen"
 KEPT = "q_kept"
 # The workload fields the form asks about; any other is kept as loaded (KEPT).
 ASKED = frozenset({
-    "name", "description", "interaction", "latency_budget_s", "chained_calls", "tool_latency_s", "model_p50_s",
-    "model_p95_s", "ttft_s", "output_tokens_per_s", "input_tokens", "output_tokens", "reasoning_tokens",
+    "name", "description", "interaction", "latency_budget_s", "caller_timeout_s", "chained_calls", "tool_latency_s",
+    "model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s", "input_tokens", "output_tokens", "reasoning_tokens",
     "cached_input_fraction", "latency_correlation", "output_format", "requests_per_month", "peak_requests_per_minute",
     "peak_minutes", "provider", "model", "tier", "service_tier", "retry_rate", "attempts_per_layer", "retry_layers",
     "downstream", "side_effects", "current_mode", "steps", "pricing", "rate_limits", "costs",
@@ -75,6 +75,7 @@ def profile_to_state(profile: WorkloadProfile) -> dict[str, Any]:
         "q_interaction": profile.interaction,
         "q_budget": budget,
         "q_budget_unit": unit,
+        "q_caller_timeout_s": _float(profile.caller_timeout_s),
         "q_use_steps": profile.steps is not None,
         STEPS_ROWS: rows_of(profile),
         "q_chained_calls": calls.chained_calls,
@@ -166,6 +167,7 @@ def answers_from_state(state: Mapping[Any, Any]) -> dict[str, Any]:
         "description": state["q_description"],
         "interaction": state["q_interaction"],
         "latency_budget_s": _budget_seconds(state["q_budget"], state["q_budget_unit"]),
+        "caller_timeout_s": state.get("q_caller_timeout_s"),
         "chained_calls": state["q_chained_calls"],
         "tool_latency_s": state["q_tool_latency_s"],
         "model_p50_s": state.get("q_model_p50_s"),

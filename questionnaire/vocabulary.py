@@ -126,6 +126,7 @@ FIELD_LABELS = {
     "current_mode": "How it runs today",
     "interaction": "Who waits for the answer",
     "latency_budget_s": "Latency budget at p95",
+    "caller_timeout_s": "Caller's timeout",
     "steps": "Steps",
     "latency_correlation": "How the calls' latencies move together",
     "chained_calls": "Chained calls per request",
@@ -202,6 +203,11 @@ HELP = {
     "held against the model's worst case, not its average. Example: 2-3 s for a chat turn, 60 s for a "
     "report someone waits for, 8 hours for a nightly job.",
     "budget_unit": "The unit of the latency budget.",
+    "caller_timeout_s": "The timeout of whoever holds the connection open, in seconds: a webhook sender, a client, "
+    "a gateway or load balancer. It is not the budget (when the result is wanted): past it the caller drops the "
+    "connection, and a synchronous call or a stream still running is cut off, its answer lost. A job or a batch "
+    "acknowledges at once, so it is not bound by it. Example: GitHub gives up on a webhook delivery after 10 s; "
+    "load balancers often stop at 30 or 60 s. Blank: none stated.",
     "chained_calls": "Model or tool calls that must run one after another to answer one request; each adds its "
     "full p95. Example: retrieve, draft, then check is 3 chained calls.",
     "tool_latency_s": "Total time per request spent in tools (database lookups, search, other APIs), in seconds "

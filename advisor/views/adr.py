@@ -53,8 +53,12 @@ from .formatting import (
     budget_digits,
     budget_lines,
     budget_words,
+    caller_timeout,
+    caller_timeout_line,
+    caller_timeout_seconds,
     calls_p95,
     count,
+    cut_off_share,
     decisive_first,
     headroom_words,
     larger,
@@ -171,6 +175,11 @@ def _workload_words(a: Assessment) -> list[str]:
             f" {words.output_format[w.output_format].phrase}."
         )
     sentences.append(f"The result must be usable within {budget_words(a, 0)} at p95.{chain}")
+    if caller_timeout(a) is not None:
+        sentences.append(
+            f"Whoever holds the connection open (the caller: a webhook sender, a client, a gateway or a load"
+            f" balancer) gives up after {caller_timeout_seconds(a)}."
+        )
     sentences.append(words.downstream[w.downstream].sentence)
     sentences.append(words.side_effects[w.side_effects].sentence)
     if w.current_mode:
@@ -222,6 +231,8 @@ def _axis_answer(a: Assessment, axis_id: str) -> str:
                 f" Streamed, the first token comes after {seconds(first, extra)},"
                 f" {where} the budget."
             )
+        if caller := caller_timeout_line(a):
+            answer += f" {caller}"
         return answer
     if axis_id == "cost_burst":
         sync = a.costs["sync"]
@@ -382,34 +393,38 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         )
     if mode == "async":
         wait = a.capacity.peak_worst_wait_s
+        # Where the caller's timeout is stated: a job id comes at once, before it gives up.
+        acknowledged = f", within its timeout of {caller_timeout_seconds(a)}," if caller_timeout(a) else ""
         if wait is None:  # the limits are below the average rate: the queue only grows
             return False, (
-                f"the caller gets a job id at once, but the queue a peak builds never drains ({NEVER_DRAINS}),"
-                f" over the budget of {budget_words(a)}"
+                f"the caller gets a job id at once{acknowledged.rstrip(',')}, but the queue a peak builds never"
+                f" drains ({NEVER_DRAINS}), over the budget of {budget_words(a)}"
             )
         if wait > 0:  # the peak is over the limits: its last request waits for the backlog ahead of it
             last = max(e2e, wait)
             return last <= budget, (
-                f"the caller gets a job id at once and the result after about"
+                f"the caller gets a job id at once{acknowledged} and the result after about"
                 f" {judged(e2e)} at p95, the last request of a peak after up to {judged(wait)} in the queue first,"
                 f" {verdict(last)}"
             )
         spare = _queue_spare(a)
         if spare is None:
             return False, (
-                f"the caller gets a job id at once and the result after about {judged(e2e)} at p95 plus any queue"
-                f" wait, {verdict(e2e)}"
+                f"the caller gets a job id at once{acknowledged} and the result after about {judged(e2e)} at p95 plus"
+                f" any queue wait, {verdict(e2e)}"
             )
         # Within the budget only if the queue adds no more than the rest of it: said, with what the
         # limits say of the queue at peak, not as a wait the record cannot put a figure on. Where the
         # call takes under half the budget, the rest is no constraint worth a figure.
         if not _spare_is_tight(a, spare):
             return True, (
-                f"the caller gets a job id at once and the result about {judged(e2e)} at p95 after a worker takes"
+                f"the caller gets a job id at once{acknowledged} and the result about {judged(e2e)} at p95 after a"
+                f" worker takes"
                 f" the job, {verdict(e2e)} ({_no_backlog(a)})"
             )
         return True, (
-            f"the caller gets a job id at once and the result about {judged(e2e)} at p95 after a worker takes the"
+            f"the caller gets a job id at once{acknowledged} and the result about {judged(e2e)} at p95 after a worker"
+            f" takes the"
             f" job: {verdict(e2e)} if it waits no more than {judged(spare)} for one ({_no_backlog(a)})"
         )
     if mode == "batch":
@@ -533,16 +548,32 @@ def latency_after(a: Assessment, mode: str) -> str:
         files = batch_files(a.capacity) if all(e.mode != mode for e in a.excluded) else ""
         unchecked = "its batch queue limit not checked" if a.recommendation == "batch" else ""
         return ", ".join(part for part in (files, unchecked) if part)
+    cut_off = _cut_off_after(a, mode)
     if mode == "async":
         spare = _queue_spare(a)
-        if spare is None or not _spare_is_tight(a, spare):
-            return ""
-        return f"{seconds(spare, budget_digits(a.facts))} to spare for the queue"
+        tight = "" if spare is None or not _spare_is_tight(a, spare) else (
+            f"{seconds(spare, budget_digits(a.facts))} to spare for the queue")
+        return ", ".join(part for part in (tight, cut_off) if part)
     if mode != "streaming" or streams_nothing(a, mode):
-        return ""
+        return cut_off
     if held_whole(a, mode):  # the whole answer is the figure judged: the first token comes after
-        return f"first token {seconds(a.latency.time_to_first_token_s, budget_digits(a.facts))}"
-    return f"whole answer {seconds(a.latency.end_to_end_p95_s, budget_digits(a.facts))}"
+        said = f"first token {seconds(a.latency.time_to_first_token_s, budget_digits(a.facts))}"
+    else:
+        said = f"whole answer {seconds(a.latency.end_to_end_p95_s, budget_digits(a.facts))}"
+    return f"{said}, {cut_off}" if cut_off else said
+
+
+def _cut_off_after(a: Assessment, mode: str) -> str:
+    """What the caller's timeout, where stated, does to an option: the share of a held
+    connection's calls it cuts off (sync, streaming), or that a job acknowledges within it."""
+    stated = caller_timeout(a)
+    if stated is None or streams_nothing(a, mode):
+        return ""
+    if mode in ("sync", "streaming"):
+        return f"{cut_off_share(stated[1])} cut off by the caller's timeout of {caller_timeout_seconds(a)}"
+    if mode == "async":
+        return f"job id at once, within the caller's timeout of {caller_timeout_seconds(a)}"
+    return ""
 
 
 def _phrase(title: str) -> str:

@@ -33,8 +33,8 @@ from advisor.core.figures import as_said as as_said
 from advisor.core.figures import budget_digits as budget_digits
 from advisor.core.figures import budget_seconds as budget_seconds
 from advisor.core.figures import count as count
+from advisor.core.figures import digits_apart, money_shown, money_step, round_half_up
 from advisor.core.figures import money as money
-from advisor.core.figures import money_shown, money_step, round_half_up
 from advisor.core.figures import percent as percent
 from advisor.core.figures import seconds as seconds
 from advisor.core.figures import times as times
@@ -766,3 +766,52 @@ def decisive_first(a: Assessment) -> list[FiredRule]:
     then the rest in the order they fired."""
     order = {rule_id: index for index, rule_id in enumerate(a.decided_by)}
     return sorted(a.fired_rules, key=lambda r: order.get(r.id, len(order)))
+
+
+# -- the caller's timeout ---------------------------------------------------------------------
+
+def caller_timeout(a: Assessment) -> tuple[float, float] | None:
+    """The caller's timeout and the share of requests whose whole answer comes after it, where
+    the workload states one (the facts ``caller_timeout_s`` and ``caller_cut_off_share``)."""
+    timeout, share = a.facts.get("caller_timeout_s"), a.facts.get("caller_cut_off_share")
+    if not isinstance(timeout, (int, float)) or not isinstance(share, (int, float)):
+        return None
+    return float(timeout), float(share)
+
+
+def caller_timeout_seconds(a: Assessment) -> str:
+    """The caller's timeout in words, in the digits that tell it from the end-to-end p95 and p99
+    set beside it ("" where none is stated)."""
+    stated = caller_timeout(a)
+    if stated is None:
+        return ""
+    return seconds(stated[0], caller_timeout_digits(a))
+
+
+def caller_timeout_digits(a: Assessment) -> int:
+    """The digits beyond the usual three that the end-to-end p95 and p99 need to read apart
+    from the caller's timeout (0 where none is stated)."""
+    stated = caller_timeout(a)
+    if stated is None:
+        return 0
+    lat = a.latency
+    return max(digits_apart(lat.end_to_end_p95_s, stated[0]), digits_apart(lat.end_to_end_p99_s, stated[0]))
+
+
+def cut_off_share(share: float) -> str:
+    """The share of calls a caller's timeout cuts off, in words: "about 5%", "fewer than 0.01%"."""
+    return f"about {percent(share)}" if share >= 0.0001 else "fewer than 0.01%"
+
+
+def caller_timeout_line(a: Assessment) -> str:
+    """What the caller's timeout does to each mode, in one sentence ("" where none is stated):
+    a call that holds the connection (sync, streaming) is cut off after it; a job or a batch
+    acknowledges at once."""
+    stated = caller_timeout(a)
+    if stated is None:
+        return ""
+    return (
+        f"The caller gives up after {caller_timeout_seconds(a)}: {cut_off_share(stated[1])} of calls would be cut"
+        " off where the call holds the connection until the whole answer comes (sync, streaming); a job or a batch"
+        " acknowledges at once, so the caller's timeout does not bind it."
+    )

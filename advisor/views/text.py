@@ -17,6 +17,7 @@ from .formatting import (
     budget_digits,
     budget_lines,
     budget_words,
+    caller_timeout_line,
     calls_p95,
     count,
     decisive_first,
@@ -178,6 +179,8 @@ def render_text(a: Assessment) -> str:
             f" budget {budget} ({verdict} budget)"
         )
     add(f"  {distribution_line(a)}")
+    if caller := caller_timeout_line(a):
+        add(_wrap(caller[0].lower() + caller[1:], "  ", "  "))
     if a.recommendation == "batch" and (window := a.facts.get("batch_window_s")) is not None:
         # The figures above are a direct call's; a batch's results come by its window.
         words = batch_window_words(window, w.latency_budget_s, lat.calls, extra=extra, lines=budget_lines(a),
