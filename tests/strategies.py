@@ -125,6 +125,9 @@ def profile_dicts(draw: st.DrawFn) -> dict:
         profile["output_tokens_per_s"] = draw(st.sampled_from([20.0, 50.0, 150.0, 1000.0]))
     if draw(st.integers(0, 3)) == 0:
         profile["rate_limits"] = draw(_rate_limits())
+    if draw(st.integers(0, 3)) == 0:
+        # A webhook sender's 10 s, a gateway's 29 s, a load balancer's 60 s, or anything between.
+        profile["caller_timeout_s"] = draw(_log_floats(0.5, 3600))
     return consistent(profile)
 
 
