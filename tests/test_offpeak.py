@@ -112,7 +112,7 @@ def test_the_nightly_digests_get_the_off_peak_lever_priced_by_the_same_cost_mode
     assert record.index(said) < record.index("What would make it cheaper")
     assert (f"DeepSeek's off-peak hours ({hours} UTC) bill deepseek-flash at input $0.15, cached input"
             " $0.003, output $0.6 per 1M tokens; the figures above are at the peak rate, an upper bound."
-            " Scheduled into them: asynchronous job $1,823 a month") in record
+            " Scheduled into them: synchronous call $1,551 a month, asynchronous job $1,823 a month") in record
     # The priced figures stay at the peak rate, an upper bound.
     assert "| $2,880 | $50.00 | $333 | $3,263 |" in record
     nygard = " ".join(render_adr(a, template="nygard", date=DATE).split())
@@ -126,7 +126,9 @@ def test_the_example_on_deepseek_says_its_off_peak_hours():
     data = json.loads(to_json(a))
     assert data["off_peak"]["windows_utc"] == list(a.pricing.off_peak.windows_utc)
     assert data["costs"]["async"]["off_peak_total_usd"] == pytest.approx(a.off_peak.total_usd)
-    assert data["costs"]["sync"]["off_peak_total_usd"] is None  # a call someone waits on is made when asked
+    # No one waits: a sync script can be started in the hours too (board read 4, P3); a stream serves a person.
+    assert data["costs"]["sync"]["off_peak_total_usd"] is not None
+    assert data["costs"]["streaming"]["off_peak_total_usd"] is None
     assert data["pricing"]["off_peak"]["tokens_usd_per_month"] < data["costs"]["async"]["tokens_usd"]
 
 

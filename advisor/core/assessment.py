@@ -432,7 +432,7 @@ def build_assessment(
     # Worked out only where a reasoning model's reasoning is left out of the bill (rare).
     unpriced = unpriced_reasoning(
         situation.profile, situation.steps or work_steps(situation.profile), situation.latency, card,
-        ruleset.catalogue,
+        ruleset.catalogue, pricing.off_peak.at_s if pricing.off_peak is not None else None,
     ) if situation.latency.reasoning_unpriced else ()
     data = {
         "advisor_version": __version__,
@@ -803,10 +803,10 @@ def _batch_cache_risk(hits: BatchCacheHitsRisk | None, winner: Mode) -> list[Ris
     if hits is None or winner != "batch":
         return []
     field = f"{hits.usage_field} " if hits.usage_field else "the cache reads "
+    where = hits.below_words()
     below = (
-        f"; if it stays below {percent(hits.breakeven_fraction)}, where batch's tokens cost what a synchronous"
-        " call's do, assess the workload again with the measured rate as cached_input_fraction"
-        if hits.breakeven_fraction is not None else ""
+        f"; if it stays below {where}, assess the workload again with the measured rate as cached_input_fraction"
+        if where is not None else ""
     )
     return [Risk(
         risk=f"Prompt-cache hits inside a batch are best-effort at {hits.provider} (typically "

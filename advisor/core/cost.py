@@ -158,10 +158,11 @@ class ModeCost:
     # Async only, where the model has a flex tier: the same total with tokens at flex prices
     # (flex answers slower and may be unavailable: work a queue can wait for). None elsewhere.
     flex_total_usd: float | None = None
-    # Async, and batch where no step's provider has a batch API (its calls are your own), where
-    # a step's price depends on the hour (DeepSeek's peak hours): the same total with the tokens
-    # at the prices of the cheapest hours of the day (``CostEstimate.off_peak``); None elsewhere.
-    # A job can be scheduled into them; the build and infrastructure stay.
+    # Sync, async, and batch where no step's provider has a batch API (its calls are your own),
+    # where a step's price depends on the hour (DeepSeek's peak hours): the same total with the
+    # tokens at the prices of the cheapest hours of the day (``CostEstimate.off_peak``); None
+    # elsewhere (streaming serves a person watching). A job, or a script no one waits on, can be
+    # scheduled into them; the build and infrastructure stay.
     off_peak_total_usd: float | None = None
     # The person-weeks engineering_usd amortises: the mode's whole build for a new feature, 0
     # for today's mode, and for a move the part of its build that today's does not contain.
@@ -252,6 +253,14 @@ class BatchCacheHitsRisk:
     advice: str
     source: str  # cited
     source_ids: tuple[str, ...]
+    # The same against the totals, build and infrastructure included: sync's monthly cost, batch's
+    # build and infrastructure a month (not on the provider's bill), and the hit rate inside a batch
+    # below which batch costs more than sync in all (None: at none from 0 to the workload's own, or
+    # the steps differ in their rates). Above ``breakeven_fraction`` where batch's build and
+    # infrastructure cost more than sync's: between the two, batch's tokens save less than they add.
+    sync_total_usd: float | None = None
+    batch_fixed_usd: float | None = None
+    total_breakeven_fraction: float | None = None
 
     def assumption(self) -> Assumption:
         """What the batch row of the cost table assumes, said beside it: the hit rate holds inside
@@ -278,6 +287,27 @@ class BatchCacheHitsRisk:
         return f"{money(low)} a month, still {money(sync - low, max(low, sync))} less than a synchronous call's " \
             f"{money(sync)}"
 
+    def below_words(self) -> str | None:
+        """The hit rate to alert below, and why: where batch costs what a synchronous call does
+        in all, its build and infrastructure included, with the rate at which its tokens alone do
+        beside it: "73%, where batch costs what a synchronous call does in all, its build and
+        infrastructure included (its tokens alone cost what a synchronous call's do at 70%)". The
+        token break-even alone where there is no total one; None where there is neither."""
+        tokens, whole = self.breakeven_fraction, self.total_breakeven_fraction
+        if whole is None:
+            return None if tokens is None else (f"{percent(tokens)}, where batch's tokens cost what a synchronous "
+                                                "call's do")
+        said = (f"{percent(whole)}, where batch costs what a synchronous call does in all, its build and"
+                " infrastructure included")
+        if tokens is not None and percent(tokens) != percent(whole):
+            said += f" (its tokens alone cost what a synchronous call's do at {percent(tokens)})"
+        return said
+
+    def low_total_usd(self) -> float | None:
+        """Batch's monthly cost at the low end of the hit rates, its build and infrastructure
+        included (None in a risk built without them)."""
+        return None if self.batch_fixed_usd is None else self.low_tokens_usd + self.batch_fixed_usd
+
 
 # Not frozen, as StepCost: one per step of a reasoning model, and nothing changes one once built.
 @dataclass(slots=True)
@@ -298,6 +328,11 @@ class UnpricedReasoning:
     output_usd_per_mtok: float  # what sync, streaming and async pay (the service tier's), at the step's input size
     batch_output_usd_per_mtok: float  # what batch pays (the standard price where the provider has no batch API)
     usd_per_month: dict[Mode, float]  # with retries, at each mode's prices
+    # Where the step's price depends on the hour and the off-peak hours are given: its output
+    # price in them (the price data's, not a share of the peak's), and what the reasoning would
+    # add a month at it, for the calls scheduled into them (with retries). None elsewhere.
+    off_peak_output_usd_per_mtok: float | None = None
+    off_peak_usd_per_month: float | None = None
 
 
 def unpriced_reasoning(
@@ -306,12 +341,14 @@ def unpriced_reasoning(
     latency: LatencyEstimate,
     card: PriceCard,
     catalogue: Catalogue | None = None,
+    off_peak_at_s: int | None = None,
 ) -> tuple[UnpricedReasoning, ...]:
     """Each step whose reasoning the latency times but the bill leaves out, priced as the cost
     model would price that many reasoning tokens given as ``reasoning_tokens`` (output tokens at
     the step's model's output price, each mode's, with retries). ``card`` prices the shown step;
-    ``steps`` and ``latency`` are the same workload's. Empty where nothing is left out: read only
-    where ``latency.reasoning_unpriced`` names a model."""
+    ``steps`` and ``latency`` are the same workload's. ``off_peak_at_s``: a second of the day in
+    the off-peak hours (``OffPeakHours.at_s``), where the same is priced at a step's prices then.
+    Empty where nothing is left out: read only where ``latency.reasoning_unpriced`` names a model."""
     if not latency.reasoning_unpriced:
         return ()
     volume = profile.requests_per_month * (1 + profile.retry_rate)
@@ -326,11 +363,15 @@ def unpriced_reasoning(
         batch_rate = min(own.batch.output.at(step.input_tokens), rate)
         tokens = implied.tokens_per_call * step.repeat
         monthly = {m: tokens * (batch_rate if m == "batch" else rate) / 1_000_000 * volume for m in MODES}
+        off_rate = (own.rates_at(off_peak_at_s).output.at(step.input_tokens)
+                    if off_peak_at_s is not None and own.hourly is not None else None)
         out.append(UnpricedReasoning(
             step=step.name, provider=own.provider, model=own.model, calls=step.repeat,
             implied_reasoning_tokens_per_call=implied.tokens_per_call, first_token_p50_s=implied.first_token_p50_s,
             start_p50_s=implied.start_p50_s, output_tokens_per_s=implied.output_tokens_per_s,
             output_usd_per_mtok=rate, batch_output_usd_per_mtok=batch_rate, usd_per_month=monthly,
+            off_peak_output_usd_per_mtok=off_rate,
+            off_peak_usd_per_month=None if off_rate is None else tokens * off_rate / 1_000_000 * volume,
         ))
     return tuple(out)
 
@@ -614,6 +655,9 @@ def estimate_costs(
     off_peak = _off_peak_hours(calls, standard, volume)
     off_peak_total: dict[Mode, float] = {}
     if off_peak is not None:
+        # Where no one waits on the answer, a synchronous script (a cron job, a pipeline's step) can
+        # be started in them as well as a job: not streaming, which serves a person watching.
+        off_peak_total["sync"] = off_peak.tokens_usd_per_month + fixed["sync"]
         off_peak_total["async"] = off_peak.tokens_usd_per_month + fixed["async"]
         if not any(card.batch_available for card, _ in calls):  # no batch API: the batch's calls are your own
             off_peak_total["batch"] = off_peak.tokens_usd_per_month + fixed["batch"]
@@ -649,16 +693,20 @@ def estimate_costs(
         shared = next(iter(fractions)) if len(fractions) == 1 else None
         batch_tokens, low_tokens = parts["batch"][0], batch_low * volume
         crossing: float | None = None
+        whole: float | None = None  # the same against sync's total, batch's build and infrastructure on top
         if shared is not None and shared > range_.low and low_tokens > batch_tokens:
             # The bill is linear in the hit rate: where the line crosses sync's bill.
             slope = (batch_tokens - low_tokens) / (shared - range_.low)
             crossing = shared + (sync_tokens - batch_tokens) / slope
             crossing = crossing if 0 < crossing < shared else None
+            whole = shared + (totals["sync"] - totals["batch"]) / slope
+            whole = whole if 0 < whole < shared else None
         batch_cache = BatchCacheHitsRisk(
             provider=name, low=range_.low, high=range_.high, cached_input_fraction=shared,
             batch_tokens_usd=batch_tokens, low_tokens_usd=low_tokens, sync_tokens_usd=sync_tokens,
             breakeven_fraction=crossing, usage_field=range_.usage_field, advice=" ".join(range_.advice.split()),
             source=catalogue.cite(range_.source), source_ids=catalogue.ids(range_.source),
+            sync_total_usd=totals["sync"], batch_fixed_usd=fixed["batch"], total_breakeven_fraction=whole,
         )
         used.append(batch_cache.assumption())
     return CostEstimate(

@@ -41,7 +41,7 @@ from .steps import WorkStep, calls_per_request, work_steps
 from .validation import plain
 
 if TYPE_CHECKING:
-    from .catalogue import Catalogue
+    from .catalogue import Catalogue, ProviderSpec
 
 # A retried call waits this long before its next attempt: the first back-off of seed 003's
 # resilient client (1 s, 2 s, 4 s, 8 s).
@@ -456,6 +456,33 @@ def _reasoning_unstated(steps: tuple[WorkStep, ...], speeds: list[ModelSpeed]) -
     return sorted({s.model for s, speed in zip(steps, speeds, strict=True) if speed.reasons and not s.reasoning_stated})
 
 
+def _flex_latency_assumption(catalogue: Catalogue, steps: tuple[WorkStep, ...] | list[WorkStep]) -> list[Assumption]:
+    """On the flex tier, where a call's time is estimated (no model_p95_s of the workload's own):
+    the estimate is the standard tier's, as the provider catalogue holds no flex latency figure;
+    its flex tier is only said to answer slower (OpenAI's Flex processing guide)."""
+    specs: list[ProviderSpec] = []
+    for s in steps:
+        spec = catalogue.resolve(s.provider, s.model).provider
+        if spec is not None and spec.flex is not None and all(spec is not seen for seen in specs):
+            specs.append(spec)
+    if not specs:
+        return []
+    names = " and ".join(spec.name for spec in specs)
+    sources = [key for spec in specs if spec.flex is not None for key in _keys(spec.flex.source)]
+    return [catalogue.assumption(
+        "flex tier latency",
+        f"not modelled: the p95 is the standard tier's; {names} says its flex tier answers slower, with no"
+        " figure for how much, and the provider catalogue holds no flex latency (measure the calls on flex and"
+        " give model_p95_s)",
+        list(dict.fromkeys(sources)),
+    )]
+
+
+def _keys(source: Sources) -> list[str]:
+    """A catalogue entry's source keys as a list (one key or several)."""
+    return [source] if isinstance(source, str) else list(source)
+
+
 def _reasoning_assumptions(unstated: list[str]) -> list[Assumption]:
     out: list[Assumption] = []
     if unstated:
@@ -539,6 +566,8 @@ def estimate_latency(
     budget = profile.latency_budget_s
     n_calls = calls_per_request(steps)
     assumptions.append(_distribution_assumption(profile, n_calls, rho))
+    if profile.service_tier == "flex" and estimated:
+        assumptions += _flex_latency_assumption(catalogue, steps)
     if rate > 0:
         assumptions.append(
             Assumption(

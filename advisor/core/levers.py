@@ -686,9 +686,13 @@ def find_levers(probe: ModeProbe, evaluation: Evaluation) -> list[Lever]:
 
 # -- off-peak hours -----------------------------------------------------------------------
 
-# Modes whose calls can be scheduled: a job of your own (and a batch of your own calls where
-# the provider has no batch API) runs when its queue says, not when a person asks.
-_SCHEDULABLE: tuple[Mode, ...] = ("async", "batch")
+# Modes whose calls can be scheduled where no one waits on the answer: a job of your own (and a
+# batch of your own calls where the provider has no batch API) runs when its queue says, and a
+# synchronous script (a pipeline's step, a cron job) when it is started, not when a person asks.
+# Not streaming, which serves a person watching the answer appear.
+_SCHEDULABLE: tuple[Mode, ...] = ("sync", "async", "batch")
+# What each such mode is, as the lever names it.
+_SCHEDULED_AS: dict[Mode, str] = {"sync": "sync script", "async": "async job", "batch": "batch job"}
 
 
 class OffPeakLever(BaseModel):
@@ -723,8 +727,8 @@ def provider_names(catalogue: Catalogue, providers: tuple[str, ...] | list[str])
 
 def off_peak_lever(situation: Situation, mode: Mode, feasible: bool, catalogue: Catalogue) -> OffPeakLever | None:
     """The off-peak hours as a lever for the recommended mode, where its calls can be scheduled
-    into them: no one waits on the answer (``someone_waiting`` false), the mode is a job
-    (async, or a batch of your own calls), it meets its contract, and work arriving at the
+    into them: no one waits on the answer (``someone_waiting`` false), the mode is a script or a
+    job (sync, async, or a batch of your own calls), it meets its contract, and work arriving at the
     start of the longest stretch outside them still meets the budget after waiting for them
     (the end-to-end p95 after the wait). The saving must be worth a change, as a lever's
     (``MIN_SAVING_SHARE``, ``MIN_SAVING_USD``). None elsewhere: a chat a person waits on
@@ -746,8 +750,8 @@ def off_peak_lever(situation: Situation, mode: Mode, feasible: bool, catalogue: 
     because = (
         f"Run in {where}: {money(-delta)} a month less than at the peak rate ({money(cost.off_peak_total_usd)} a "
         "month: the tokens at those hours' prices in the price data, the build and infrastructure unchanged); "
-        f"the {mode} job scheduled into them meets its budget of {seconds(budget)}: work that arrives outside them "
-        f"waits at most {seconds(hours.longest_wait_s)} and is done in {seconds(done)} at p95."
+        f"the {_SCHEDULED_AS[mode]} scheduled into them meets its budget of {seconds(budget)}: work that arrives"
+        f" outside them waits at most {seconds(hours.longest_wait_s)} and is done in {seconds(done)} at p95."
     )
     return OffPeakLever(
         mode=mode, providers=providers, windows_utc=list(hours.windows_utc), total_usd=cost.off_peak_total_usd,

@@ -31,6 +31,7 @@ from advisor.core.assessment import (
 from advisor.core.capacity import Capacity
 from advisor.core.clock import as_date, today
 from advisor.core.conditions import condition_facts
+from advisor.core.cost import ModeCost
 from advisor.core.engine import first_sentence
 from advisor.core.errors import InputError, check_type
 from advisor.core.levers import Lever
@@ -903,7 +904,7 @@ def _net_saving(a: Assessment) -> str | None:
     whom = f"today's {noun}" if other == a.workload.current_mode else f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
     shown = money(difference, larger(compared.total_usd, chosen.total_usd))
     said = (f"Net of its build and running costs, {modes[a.recommendation].label} saves {shown} a month"
-            f" ({percent(difference / compared.total_usd)}) against {whom}: "
+            f" ({percent(difference / compared.total_usd)}) against {whom}{_cache_hits_hedge(a, compared, whom)}: "
             f"{bill_change(compared.tokens_usd, chosen.tokens_usd)}")
     build = (chosen.engineering_usd - compared.engineering_usd) * months
     running = (compared.tokens_usd + compared.infra_usd) - (chosen.tokens_usd + chosen.infra_usd)
@@ -914,6 +915,28 @@ def _net_saving(a: Assessment) -> str | None:
                 else f"its build ({money(build)} more)")
         said += f", and {what} pays back in {payback} month{'' if payback == 1 else 's'}"
     return said + "."
+
+
+def _cache_hits_hedge(a: Assessment, compared: ModeCost, whom: str) -> str:
+    """Where batch's saving assumes a prompt-cache hit rate its provider provides inside a batch
+    on a best-effort basis only (``pricing.batch_cache_hits``), the condition the saving holds on
+    and what batch costs against ``compared`` (``whom``, in words) in all at the low end of the
+    range the provider states: " if batches keep the 92% cache hits real time gets (Anthropic
+    provides them best-effort, 30-98%, and at 30% batch would cost $2,254 a month more than a
+    synchronous call in all)". Empty elsewhere."""
+    hits = a.pricing.batch_cache_hits
+    low_total = None if hits is None else hits.low_total_usd()
+    if hits is None or low_total is None:
+        return ""
+    kept = ("each step's cache hits" if hits.cached_input_fraction is None
+            else f"the {percent(hits.cached_input_fraction)} cache hits")
+    low, high = percent(hits.low), percent(hits.high)
+    change = low_total - compared.total_usd
+    shown = money(abs(change), larger(low_total, compared.total_usd))
+    at_low = (f"batch would cost {shown} a month more than {whom} in all" if change > 0
+              else f"batch would still save {shown} a month against {whom} in all")
+    return (f" if batches keep {kept} real time gets ({hits.provider} provides them best-effort,"
+            f" {low.removesuffix('%')}-{high}, and at {low} {at_low})")
 
 
 def _money_against(a: Assessment) -> tuple[float, str] | None:
@@ -1145,7 +1168,8 @@ def _with_cache_hits(a: Assessment, texts: list[str], said: list[str]) -> list[s
     """A batch whose bill assumes a prompt-cache hit rate its provider provides inside a batch
     on a best-effort basis only: the hit rate of each batch is watched, next to the token bill
     (before the line that names it), against the low end the provider states and, where there
-    is one, the rate below which batch's tokens cost what a synchronous call's do."""
+    is one, the rate below which batch costs what a synchronous call does in all (and, beside it,
+    the rate at which its tokens alone do: BatchCacheHitsRisk.below_words)."""
     hits = a.pricing.batch_cache_hits
     if hits is None or a.recommendation != "batch":
         return said
@@ -1157,9 +1181,9 @@ def _with_cache_hits(a: Assessment, texts: list[str], said: list[str]) -> list[s
         f" per batch): {hits.provider} provides them on a best-effort basis only, typically {percent(hits.low)} to"
         f" {percent(hits.high)}, and at {percent(hits.low)} batch's tokens would cost {hits.at_low_words()}"
     )
-    if hits.breakeven_fraction is not None:
-        line += (f"; alert when a batch's hit rate falls below {percent(hits.breakeven_fraction)}, where batch's"
-                 " tokens cost what a synchronous call's do")
+    where = hits.below_words()
+    if where is not None:
+        line += f"; alert when a batch's hit rate falls below {where}"
     at = next((i for i, text in enumerate(texts) if "{token_cost}" in text), len(said))
     return [*said[:at], f"{line}.", *said[at:]]
 

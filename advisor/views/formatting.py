@@ -147,17 +147,36 @@ def off_peak_note(a: Assessment, label: Callable[[Mode], str] = str) -> str | No
     said = f"{where[0].upper()}{where[1:]}"
     said += f" bill {a.pricing.model} at {rates.describe()}" if rates is not None else " bill less"
     said += "; the figures above are at the peak rate, an upper bound."
+    reasoning = _off_peak_reasoning(a.pricing.unpriced_reasoning)
     if a.facts.get("someone_waiting", True):
         return said + (" Calls a person or a service waits on run when they are asked: the month lies between the"
-                       f" peak rate's figures and {money(hours.tokens_usd_per_month)} of tokens, all of them off-peak.")
+                       f" peak rate's figures and {money(hours.tokens_usd_per_month)} of tokens, all of them"
+                       f" off-peak.{reasoning}")
     excluded = {e.mode for e in a.excluded}
     jobs = [(mode, cost.off_peak_total_usd) for mode, cost in a.costs.items()
             if cost.off_peak_total_usd is not None and mode not in excluded]
     if not jobs:
-        return said
+        return said + reasoning
     return said + " Scheduled into them: " + ", ".join(
         f"{in_a_sentence(label(mode))} {money(total)} a month" for mode, total in jobs
-    ) + " (the tokens at those hours' prices, the build and infrastructure unchanged)."
+    ) + f" (the tokens at those hours' prices, the build and infrastructure unchanged).{reasoning}"
+
+
+def _off_peak_reasoning(unpriced: Sequence[UnpricedReasoning]) -> str:
+    """The reasoning the bill leaves out, in the off-peak hours, where a step's is priced there
+    (``UnpricedReasoning.off_peak_usd_per_month``): " The reasoning the bill leaves out would add
+    about $382 a month in those hours, at $0.6 per million output tokens (about $763 at the peak
+    rate)." Empty elsewhere. Priced at the price data's rates in those hours, not assumed a share
+    of the peak's."""
+    if not any(u.off_peak_usd_per_month is not None for u in unpriced):
+        return ""
+    off = sum(u.off_peak_usd_per_month if u.off_peak_usd_per_month is not None else u.usd_per_month["sync"]
+              for u in unpriced)
+    peak = sum(u.usd_per_month["sync"] for u in unpriced)
+    rate = (f", at ${plain(unpriced[0].off_peak_output_usd_per_mtok)} per million output tokens"
+            if len(unpriced) == 1 and unpriced[0].off_peak_output_usd_per_mtok is not None else "")
+    return (f" The reasoning the bill leaves out would add about {money(off)} a month in those hours{rate}"
+            f" (about {money(peak)} at the peak rate).")
 
 
 def token_prices(a: Assessment) -> str:
