@@ -315,19 +315,49 @@ def _models_for(
         what = name + where + (f" ({unknown})" if unknown else "") + "".join(f", {words}" for words in also)
         lever = finder.consider(changes, what)
         if lever is not None:
-            found.append(_another_space(_against_stand_in(finder, lever, model, spec), model, embedding))
+            lever = _against_stand_in(finder, lever, model, spec, provider, where)
+            found.append(_another_space(lever, model, embedding))
     return sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
 
 
-def _against_stand_in(finder: _Finder, lever: Lever, model: str, spec: ModelSpec) -> Lever:
+def _against_stand_in(
+    finder: _Finder, lever: Lever, model: str, spec: ModelSpec, provider: str = "", where: str = ""
+) -> Lever:
     """A lever to a measured model that makes feasible what missed on the replaced model's
     stand-in speed (its provider's slowest measured model, not its own) may win only by that
-    guess: its sentence says so, and to measure before paying for the move."""
+    guess. Its sentence leads with the measurement, then gives the lever: "gpt-5.4-mini is
+    timed at a stand-in, gpt-4.1-mini's 0.93 s median first token, not at its own speed, so
+    the route step's lateness may be an artefact: measure gpt-5.4-mini before paying for
+    this. With gpt-5.4 for the route step: ..." (board read 4, P6: the caveat after the price
+    read as "pay $9,400 a year for a bigger router"). ``where``: " for the route step" on a
+    workload with steps, "" for a single call."""
     if finder.feasible or spec.speed is None or model not in finder.base.latency.stand_ins:
         return lever
     act = "paying for this" if lever.cost_change_usd_per_month > 0 else "switching"
-    because = f"{lever.because[:-1]} ({model}'s own speed is a stand-in: measure it before {act})."
+    whose = _stand_in_figure(finder.probe.ruleset.catalogue, provider, model) if provider else None
+    timed = f"timed at a stand-in, {whose}, not at its own speed" if whose else "timed at a stand-in speed, not its own"
+    step = where.removeprefix(" for the ")
+    late = f"the {step}'s lateness" if step != where else "its lateness"
+    because = (f"{model} is {timed}, so {late} may be an artefact: measure {model} before {act}. "
+               f"{lever.because}")
     return lever.model_copy(update={"because": because})
+
+
+def _stand_in_figure(catalogue: Catalogue, provider: str, model: str) -> str | None:
+    """Whose first token a chat model with no measured speed is timed at, in words
+    ("gpt-4.1-mini's 0.93 s median first token"): its provider's slowest measured model (see
+    advisor.core.latency). None where it is timed otherwise (a model that reasons, at o3's
+    median; a hosted copy, at its maker's; the published range's slow end)."""
+    resolved = catalogue.resolve(provider, model)
+    entry = resolved.model
+    if entry is None or entry.reasons or entry.output != "text" or entry.speed is not None:
+        return None
+    if catalogue.maker_of(entry) is not None:
+        return None
+    slow = catalogue.slowest(resolved.provider_key or provider)
+    if slow.ttft_of is None or slow.ttft_p50_s is None:
+        return None
+    return f"{slow.ttft_of[1]}'s {seconds(slow.ttft_p50_s)} median first token"
 
 
 # A measurement of the model a lever replaces, in words: "p95 of 30.0 s".
