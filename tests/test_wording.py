@@ -767,7 +767,8 @@ def test_each_rule_that_fired_says_what_it_did_the_deciding_ones_first(written: 
     assert " - `latency-async-misses-budget` (no effect on this decision): " in fired  # both ruled out already
     nygard = written["nightly-ticket-triage nygard"].split("Rules that fired: ")[1]
     assert nygard.startswith("- `ux-no-one-waiting` (decisive: weighed for Asynchronous job and Batch API;")
-    assert "- `cost-batch-pays-its-way` (finds that Batch API costs less than the mode it would replace): " in nygard
+    assert ("- `cost-batch-pays-its-way` (finds that Batch API costs less than Asynchronous job, the mode the rules"
+            " would choose without it, at $439 a month against $887): ") in nygard
     assert "- `ux-no-one-watches-the-stream` (rules out Streaming response): quoted in full above (" in nygard
     why = written["chatbot text"].split("Why (rules that fired) ")[1]
     assert why.startswith("[ux_contract] ux-conversation-streams (decisive: weighed for ")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from .compiler import Decide
@@ -127,6 +127,7 @@ class Evaluation:
         order: tuple[Mode, ...],
         unpaid: tuple[tuple[Mode, str], ...],
         is_unmet: tuple[bool, ...],
+        weighed: tuple[tuple[Mode, Mode], ...] = (),
     ):
         self.ruleset = ruleset
         self.facts = facts
@@ -138,6 +139,9 @@ class Evaluation:
         self.recommendation: Mode = order[0]
         self.feasible: bool = not is_unmet[MODES.index(order[0])]  # the recommendation meets its contract
         self._unpaid = unpaid  # (mode, rule id): modes a fired rule excluded because they did not pay their way
+        # (mode, the mode it would replace): each cost a rule that says a mode must pay its way
+        # weighed, paid or not (see replaced_mode).
+        self.weighed = weighed
 
     @property
     def ranking(self) -> tuple[Mode, ...]:
@@ -354,25 +358,24 @@ def evaluate(
     }
     order = tuple(sorted(MODES, key=keys.__getitem__))
     unpaid: tuple[tuple[Mode, str], ...] = ()
+    weighed: tuple[tuple[Mode, Mode], ...] = ()
     payers = [(mode, ruleset.rules[i].id) for i, mode in ruleset.pays_its_way if flags[i]]
     if payers:
         excluded = list(is_excluded)
+        unmet_modes = {m for m, flag in zip(MODES, is_unmet, strict=True) if flag}
         for mode, rule_id in payers:
             # It costs at least as much as the mode it would replace (one that meets its
             # contract as well as it does): that mode is recommended.
-            replaced = order[1]
-            r = MODES.index(replaced)
-            if (
-                order[0] == mode
-                and not excluded[r]
-                and (not is_unmet[r] or is_unmet[MODES.index(mode)])
-                and not _pays(facts, mode, replaced)
-            ):
+            ruled_out = {m for m, flag in zip(MODES, excluded, strict=True) if flag}
+            replaced = replaced_mode(order, mode, ruled_out, unmet_modes)
+            if replaced is not None:
+                weighed += ((mode, replaced),)
+            if replaced is not None and not _pays(facts, mode, replaced):
                 excluded[MODES.index(mode)] = True
                 unpaid += ((mode, rule_id),)
                 keys[mode] = (True, *keys[mode][1:])
                 order = tuple(sorted(MODES, key=keys.__getitem__))
-    return Evaluation(ruleset, facts, flags, dict(w), scores, totals, order, unpaid, is_unmet)
+    return Evaluation(ruleset, facts, flags, dict(w), scores, totals, order, unpaid, is_unmet, weighed)
 
 
 _FACT_NAMES = frozenset(FACTS)
@@ -400,6 +403,22 @@ def _facts_problem(facts: Any) -> str | None:
         elif not isinstance(value, str):
             return f"fact '{name}' is text (got {value!r})"
     return None
+
+
+def replaced_mode(
+    order: Sequence[Mode], mode: Mode, excluded: Container[Mode], unmet: Container[Mode]
+) -> Mode | None:
+    """The mode ``mode`` would replace, whose monthly total a rule that says it must pay its
+    way weighs it against: the one the rules rank next, the one they would choose without it
+    (async for a nightly pipeline, sync for a simple script). None where ``mode`` does not
+    rank first, or where the next one is ruled out, or misses its contract where ``mode``
+    meets its own: no cost is weighed then. ``order``: every mode, best first."""
+    if len(order) < 2 or order[0] != mode:
+        return None
+    replaced = order[1]
+    if replaced in excluded or (replaced in unmet and mode not in unmet):
+        return None
+    return replaced
 
 
 def total_cost_fact(mode: str) -> str:

@@ -6,10 +6,11 @@ probe the engine thousands of times through this.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from .engine import cost_comparisons, evaluate
+from .engine import cost_comparisons, evaluate, total_cost_fact
+from .figures import money
 from .profile import Mode, WorkloadProfile
 from .rules import RuleSet
 from .situation import Situation, price_date_or_today, resituate, situate
@@ -22,6 +23,9 @@ class Decision(NamedTuple):
     excluded: dict[Mode, tuple[str, ...]]  # mode -> ids of the rules that excluded it
     unmet: dict[Mode, tuple[str, ...]]  # mode -> ids of the rules whose numbers it misses
     feasible: bool  # the recommended mode meets its contract
+    # (mode, the mode it would replace): the costs weighed for a mode that must pay its way
+    # (advisor.core.engine.replaced_mode). The same for every situation of one cache key.
+    weighed: tuple[tuple[Mode, Mode], ...] = ()
 
 
 class ModeProbe:
@@ -69,7 +73,7 @@ class ModeProbe:
             evaluation = evaluate(self.ruleset, facts, self.weights)
             decision = Decision(
                 evaluation.recommendation, evaluation.decided_by, evaluation.excluded, evaluation.unmet,
-                evaluation.feasible,
+                evaluation.feasible, evaluation.weighed,
             )
             self._decisions[key] = decision
         return decision
@@ -80,19 +84,25 @@ class ModeProbe:
             self._as_specified = self.decide({})
         return self._as_specified
 
-    def because(self, decision: Decision, previous: Mode | None = None) -> str:
+    def because(
+        self, decision: Decision, previous: Mode | None = None, changes: Mapping[str, Value | None] | None = None
+    ) -> str:
         """One sentence naming the rule that decides ``decision``: the rule that rules out
         the previous mode when there is one, the rule it no longer misses when the same mode
         now meets its contract, the rule that no longer rules out (or that it no longer
         misses) when the new mode was held back as specified, else the most decisive rule
-        that favours the new mode over the previous one."""
+        that favours the new mode over the previous one. Where that rule says a mode must pay
+        its way, the sentence names the mode its cost was weighed against and both monthly
+        totals, at ``changes`` (the decision's own: board read 4, P1, where "the mode it
+        replaces" read as today's)."""
         modes = self.ruleset.header.modes
         if not decision.feasible:
             rule = self.ruleset.rule(decision.unmet[decision.mode][0]).spec
             return f"{modes[decision.mode].name} misses its contract: {rule.title.rstrip('.')} ({rule.id})."
         if previous is not None and previous in decision.excluded:
             rule = self.ruleset.rule(decision.excluded[previous][0]).spec
-            return f"{modes[previous].name} is ruled out: {rule.title.rstrip('.')} ({rule.id})."
+            weighed = self._weighed(decision, previous, rule.effect.pays_its_way, changes)
+            return f"{modes[previous].name} is ruled out: {rule.title.rstrip('.')} ({rule.id}){weighed}."
         if previous is not None and previous in decision.unmet:
             rule = self.ruleset.rule(decision.unmet[previous][0]).spec
             return f"{modes[previous].name} misses its contract: {rule.title.rstrip('.')} ({rule.id})."
@@ -109,7 +119,9 @@ class ModeProbe:
             base = self.as_specified()
             if decision.mode in base.excluded:
                 rule = self.ruleset.rule(base.excluded[decision.mode][0]).spec
-                return f"{modes[decision.mode].name} is no longer ruled out: {rule.title.rstrip('.')} ({rule.id})."
+                weighed = self._weighed(decision, decision.mode, rule.effect.pays_its_way, changes, previous)
+                return (f"{modes[decision.mode].name} is no longer ruled out: {rule.title.rstrip('.')}"
+                        f" ({rule.id}){weighed}.")
             if decision.mode in base.unmet:
                 rule = self.ruleset.rule(base.unmet[decision.mode][0]).spec
                 return (f"{modes[decision.mode].name} now meets its contract, which it missed as specified:"
@@ -118,6 +130,31 @@ class ModeProbe:
             return f"{modes[decision.mode].name} scores highest with no rule against it."
         rule = self.ruleset.rule(self._deciding(decision, previous)).spec
         return f"{rule.title.rstrip('.')} ({rule.id})."
+
+    def _weighed(
+        self, decision: Decision, mode: Mode, payers: Sequence[Mode], changes: Mapping[str, Value | None] | None,
+        previous: Mode | None = None,
+    ) -> str:
+        """Which mode ``mode``'s cost was weighed against and the two monthly totals, in words
+        (", the one the rules would choose without it; here that is Synchronous call, at
+        $23.21 a month against Batch API's $142"), where a rule that says ``mode`` must pay its
+        way weighed it; and ``previous`` (the recommendation as specified) where it is another
+        mode and costs less. Empty elsewhere, and where no ``changes`` are given."""
+        against = next((other for paid, other in decision.weighed if paid == mode), None)
+        if changes is None or mode not in payers or against is None:
+            return ""
+        facts = self.situate(changes).facts
+        cost, other = facts.get(total_cost_fact(mode)), facts.get(total_cost_fact(against))
+        if cost is None or other is None:
+            return ""
+        names = self.ruleset.header.modes
+        words = (f", the one the rules would choose without it; here that is {names[against].label},"
+                 f" at {money(other)} a month against {names[mode].label}'s {money(cost)}")
+        if previous is not None and previous not in (mode, against):
+            own = facts.get(total_cost_fact(previous))
+            if own is not None and own < cost:
+                words += f" ({names[previous].label}, recommended as specified, costs {money(own)} there)"
+        return words
 
     def _deciding(self, decision: Decision, previous: Mode | None) -> str:
         """The decisive rule that says why the new mode beats the previous one: the first

@@ -123,7 +123,7 @@ class _Search:
         return decision
 
     def change(self, fact: str, value: Value, decision: Decision) -> Change:
-        because = self.probe.because(decision, self.current)
+        because = self.probe.because(decision, self.current, {fact: value})
         return Change(fact=fact, value=value, new_recommendation=decision.mode, because=because,
                       feasible=decision.feasible)
 

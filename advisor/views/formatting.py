@@ -38,6 +38,7 @@ from advisor.core.figures import money as money
 from advisor.core.figures import percent as percent
 from advisor.core.figures import seconds as seconds
 from advisor.core.figures import times as times
+from advisor.core.engine import replaced_mode, total_cost_fact
 from advisor.core.levers import off_peak_words, provider_names
 from advisor.core.prices import peak_hour
 from advisor.core.profile import MODES
@@ -766,9 +767,16 @@ def rule_role(a: Assessment, rule: FiredRule) -> str:
     effect = a.rules.rule(rule.id).spec.effect
     for m in effect.pays_its_way:
         if any(m == e.mode and rule.id in e.rules for e in a.excluded):
-            parts.append(f"rules out {modes[m].label}: it costs no less than the mode it would replace")
+            # The mode it would have replaced is the one recommended in its place.
+            weighed = _weighed_against(a, m, a.recommendation)
+            parts.append(f"rules out {modes[m].label}: it costs no less than {weighed}")
         elif m == a.recommendation:  # checked only where it would be recommended: it paid its way
-            parts.append(f"finds that {modes[m].label} costs less than the mode it would replace")
+            ranked = [r.mode for r in sorted(a.ranking, key=lambda r: r.rank)]
+            against = replaced_mode(ranked, m, {e.mode for e in a.excluded}, {e.mode for e in a.unmet})
+            if against is None:
+                parts.append(f"weighs no cost: no mode {modes[m].label} would replace meets its contract as it does")
+            else:
+                parts.append(f"finds that {modes[m].label} costs less than {_weighed_against(a, m, against)}")
     if a.recommendation in effect.checklist:
         parts.append(f"adds to the checklist of {modes[a.recommendation].label}")
     shown = [p.name for p in a.patterns if rule.id in p.rules]
@@ -778,6 +786,25 @@ def rule_role(a: Assessment, rule: FiredRule) -> str:
     if rule.id in a.decided_by:
         return f"decisive: {what}" if what else "decisive"
     return what or "no effect on this decision"
+
+
+def _weighed_against(a: Assessment, mode: str, against: str) -> str:
+    """The mode a rule that says ``mode`` must pay its way weighed it against, with both
+    monthly totals, and today's mode where it is another and costs less ("Asynchronous job,
+    the mode the rules would choose without it, at $143 a month against $296, though more than
+    today's Synchronous call at $23.40"): "the mode it would replace" read as today's (board
+    read 4, P1)."""
+    modes = a.rules.header.modes
+    cost, other = a.facts.get(total_cost_fact(mode)), a.facts.get(total_cost_fact(against))
+    words = f"{modes[against].label}, the mode the rules would choose without it"
+    if cost is None or other is None:
+        return words
+    words += f", at {money(cost)} a month against {money(other)}"
+    today = a.workload.current_mode
+    own = a.facts.get(total_cost_fact(today)) if today is not None and today not in (mode, against) else None
+    if today is not None and own is not None and own < cost:
+        words += f", though more than today's {modes[today].label} at {money(own)}"
+    return words
 
 
 def decisive_first(a: Assessment) -> list[FiredRule]:
