@@ -865,7 +865,11 @@ def _migration(a: Assessment) -> dict[str, Any] | None:
     steps = header.migration.steps_for(move)
     effect = move_in_words(a)
     if effect is not None:
-        steps.append(f"Expected effect on the monthly bill: {effect}.")
+        # The bill prices what the new mode's build adds, not the move's own work (board read 4,
+        # P5: "a saving of $50 a month" read as free beside a new endpoint version to ship).
+        above = " (the steps above)" if steps else ""
+        built = "no build is added, and " if a.costs[new].engineering_usd == 0 else "beyond the new mode's build, "
+        steps.append(f"Expected effect on the monthly bill: {effect}; {built}the migration itself{above} is not priced.")
     return {"from": old, "from_phrase": header.modes[old].phrase, "to": new, "to_phrase": header.modes[new].phrase,
             "steps": steps, "source": cite(header.migration.source, header.sources),
             "sources": header.migration.sources_for(move)}
