@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any
 
 from advisor import assess, load_profile, load_rules, render_adr

@@ -869,7 +869,8 @@ def _migration(a: Assessment) -> dict[str, Any] | None:
         # P5: "a saving of $50 a month" read as free beside a new endpoint version to ship).
         above = " (the steps above)" if steps else ""
         built = "no build is added, and " if a.costs[new].engineering_usd == 0 else "beyond the new mode's build, "
-        steps.append(f"Expected effect on the monthly bill: {effect}; {built}the migration itself{above} is not priced.")
+        steps.append(f"Expected effect on the monthly bill: {effect}; {built}the migration itself{above}"
+                     " is not priced.")
     return {"from": old, "from_phrase": header.modes[old].phrase, "to": new, "to_phrase": header.modes[new].phrase,
             "steps": steps, "source": cite(header.migration.source, header.sources),
             "sources": header.migration.sources_for(move)}

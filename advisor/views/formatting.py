@@ -26,6 +26,8 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from advisor.core.engine import replaced_mode, total_cost_fact
+
 # One set of number formatters for the core's sentences and the views (the core's are the
 # lower layer); the views read them from here.
 from advisor.core.figures import NOT_A_NUMBER as NOT_A_NUMBER
@@ -38,7 +40,6 @@ from advisor.core.figures import money as money
 from advisor.core.figures import percent as percent
 from advisor.core.figures import seconds as seconds
 from advisor.core.figures import times as times
-from advisor.core.engine import replaced_mode, total_cost_fact
 from advisor.core.levers import off_peak_words, provider_names
 from advisor.core.prices import peak_hour
 from advisor.core.profile import MODES
@@ -768,8 +769,8 @@ def rule_role(a: Assessment, rule: FiredRule) -> str:
     for m in effect.pays_its_way:
         if any(m == e.mode and rule.id in e.rules for e in a.excluded):
             # The mode it would have replaced is the one recommended in its place.
-            weighed = _weighed_against(a, m, a.recommendation)
-            parts.append(f"rules out {modes[m].label}: it costs no less than {weighed}")
+            instead = _weighed_against(a, m, a.recommendation)
+            parts.append(f"rules out {modes[m].label}: it costs no less than {instead}")
         elif m == a.recommendation:  # checked only where it would be recommended: it paid its way
             ranked = [r.mode for r in sorted(a.ranking, key=lambda r: r.rank)]
             against = replaced_mode(ranked, m, {e.mode for e in a.excluded}, {e.mode for e in a.unmet})
@@ -788,7 +789,7 @@ def rule_role(a: Assessment, rule: FiredRule) -> str:
     return what or "no effect on this decision"
 
 
-def _weighed_against(a: Assessment, mode: str, against: str) -> str:
+def _weighed_against(a: Assessment, mode: Mode, against: Mode) -> str:
     """The mode a rule that says ``mode`` must pay its way weighed it against, with both
     monthly totals, and today's mode where it is another and costs less ("Asynchronous job,
     the mode the rules would choose without it, at $143 a month against $296, though more than
