@@ -27,6 +27,7 @@ Every default that is used is returned as an assumption; the profile's ``costs``
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -114,12 +115,22 @@ _A_BUILT: dict[Mode, Assumption] = {
 def _reused_assumption(today: Mode, reused: list[Mode], weeks: Mapping[Mode, float]) -> Assumption:
     """What a move does not pay again: "sync's build (1 person-week), which today's async
     build contains: another mode counts only what its build adds to it"."""
-    def held(base: Mode) -> str:
-        said = f"{base}'s build ({weeks[base]:g} person-week{'' if weeks[base] == 1 else 's'})"
+    return _reused_said(today, tuple((base, weeks[base]) for base in reused))
+
+
+# One Assumption per (today's mode, the builds it holds): shared by every workload that moves from
+# the same one, as the other assumptions are (an assessment keeps it, and a kept one should not
+# bring objects of its own for the collector to scan).
+@functools.lru_cache(maxsize=64)
+def _reused_said(today: Mode, held_weeks: tuple[tuple[Mode, float], ...]) -> Assumption:
+    def held(base: Mode, weeks: float) -> str:
+        said = f"{base}'s build ({weeks:g} person-week{'' if weeks == 1 else 's'})"
         return said + (", built today" if base == today else f", which today's {today} build contains")
+    reused = held_weeks
     return Assumption(
         name="build of a move",
-        value=f"{'; '.join(held(base) for base in reused)}: another mode counts only what its build adds to it",
+        value=f"{'; '.join(held(base, weeks) for base, weeks in reused)}: another mode counts only what its build adds"
+        " to it",
         source=(f"the rule set's builds_on, docs/cost-model.md; every mode is built on the resilient client of "
                 f"{INTEGRATION_PATTERNS} § The Resilient Client, its production minimum"),
         source_ids=(INTEGRATION_PATTERNS,),
@@ -567,10 +578,12 @@ def estimate_costs(
     # the steps whose own rate is above it (``hits``: the range, of the first such step's provider).
     batch_low = 0.0
     hits: tuple[str, Any, set[float]] | None = None
+    stated_hits: dict[str, tuple[str, Any] | None] = {}  # each provider's, looked up once
     cards: list[PriceCard] = []
     step_costs: list[StepCost] = []
     # Each step's calls as its card prices them, for the hours of the day its price depends on.
     calls: list[tuple[PriceCard, WorkStep]] = []
+    hourly = False  # a step's price depends on the hour: only then are the off-peak hours looked for
     # Steps of one model share its card, and steps of the same tokens and runs their cost (an
     # agent's steps often repeat): each worked out once.
     own_cards: dict[tuple[str, str, int], PriceCard] = {}
@@ -595,7 +608,11 @@ def estimate_costs(
         one = priced.one
         standard += one
         batch += priced.one_batch
-        stated = _batch_cache_hits(catalogue, step.provider) if catalogue is not None and frac > 0 else None
+        stated = None
+        if catalogue is not None and frac > 0:
+            if step.provider not in stated_hits:
+                stated_hits[step.provider] = _batch_cache_hits(catalogue, step.provider)
+            stated = stated_hits[step.provider]
         if stated is not None and frac > stated[1].low and (hits is None or hits[1] is stated[1]):
             own, low = priced.card, stated[1].low
             n_out = step.billed_output_tokens
@@ -616,6 +633,7 @@ def estimate_costs(
         own = priced.card
         cards.append(own)
         calls.append((own, step))
+        hourly = hourly or own.hourly is not None
         step_costs.append(
             StepCost(
                 name=step.name, provider=own.provider, model=own.model, calls=step.repeat, input_tokens=n_in,
@@ -640,19 +658,20 @@ def estimate_costs(
     parts: dict[Mode, tuple[float, float]] = {}
     charged: dict[Mode, tuple[float, Mode | None]] = {}
     for m in MODES:
-        charged[m] = move_build(weeks, today, m, shared_builds)
+        charged[m] = (weeks[m], None) if today is None else move_build(weeks, today, m, shared_builds)
         engineering = charged[m][0] * per_week_month
         fixed[m] = infra[m] + engineering
         tokens = per_request[m] * volume
         totals[m] = tokens + fixed[m]
         parts[m] = (tokens, engineering)
-    reused = sorted({base for _, base in charged.values() if base is not None}, key=MODES.index)
-    if today is not None and reused:
-        used.append(_reused_assumption(today, reused, weeks))
+    if today is not None:
+        reused = sorted({base for _, base in charged.values() if base is not None}, key=MODES.index)
+        if reused:
+            used.append(_reused_assumption(today, reused, weeks))
     flex_total: float | None = None
     if has_flex and profile.service_tier == "standard":
         flex_total = flex_request * volume + fixed["async"]
-    off_peak = _off_peak_hours(calls, standard, volume)
+    off_peak = _off_peak_hours(calls, standard, volume) if hourly else None
     off_peak_total: dict[Mode, float] = {}
     if off_peak is not None:
         # Where no one waits on the answer, a synchronous script (a cron job, a pipeline's step) can
@@ -747,12 +766,21 @@ def _off_peak_hours(
     edges = sorted({0} | {start for card, _ in calls for start, _ in card.hourly or ()})
     if len(edges) == 1:
         return None
-    # One request's tokens from each edge to the next: each step at its card's prices then.
-    stretches = [
-        (start, end, sum(request_cost_usd(card.rates_at(start), step.input_tokens, step.cached_input_fraction,
-                                          step.billed_output_tokens) * step.repeat for card, step in calls))
-        for start, end in zip(edges, [*edges[1:], DAY_S], strict=True)
-    ]
+    # One request's tokens from each edge to the next: each step at its card's prices then,
+    # summed in the steps' order; steps alike (an agent's repeated calls) priced once an edge.
+    stretches = []
+    for start, end in zip(edges, [*edges[1:], DAY_S], strict=True):
+        alike: dict[tuple[int, int, float, int, int], float] = {}
+        total = 0.0
+        for card, step in calls:
+            key = (id(card), step.input_tokens, step.cached_input_fraction, step.billed_output_tokens, step.repeat)
+            cost = alike.get(key)
+            if cost is None:
+                cost = alike[key] = request_cost_usd(
+                    card.rates_at(start), step.input_tokens, step.cached_input_fraction, step.billed_output_tokens
+                ) * step.repeat
+            total += cost
+        stretches.append((start, end, total))
     cheapest = min(cost for _, _, cost in stretches)
     # Cheaper than the priced hour by more than a rounding: else there is nothing to schedule for.
     if not cheapest < standard * (1 - 1e-9):

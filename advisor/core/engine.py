@@ -362,12 +362,15 @@ def evaluate(
     payers = [(mode, ruleset.rules[i].id) for i, mode in ruleset.pays_its_way if flags[i]]
     if payers:
         excluded = list(is_excluded)
-        unmet_modes = {m for m, flag in zip(MODES, is_unmet, strict=True) if flag}
         for mode, rule_id in payers:
             # It costs at least as much as the mode it would replace (one that meets its
-            # contract as well as it does): that mode is recommended.
-            ruled_out = {m for m, flag in zip(MODES, excluded, strict=True) if flag}
-            replaced = replaced_mode(order, mode, ruled_out, unmet_modes)
+            # contract as well as it does): that mode is recommended. The mode it would replace
+            # is replaced_mode's, worked out here from the flags without building its sets.
+            replaced: Mode | None = order[1] if order[0] == mode else None
+            if replaced is not None:
+                r = MODES.index(replaced)
+                if excluded[r] or (is_unmet[r] and not is_unmet[MODES.index(mode)]):
+                    replaced = None
             if replaced is not None:
                 weighed += ((mode, replaced),)
             if replaced is not None and not _pays(facts, mode, replaced):
