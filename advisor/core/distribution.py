@@ -113,10 +113,16 @@ def share_above(
     """The share of requests that take longer than ``limit`` seconds: one minus the CDF at
     ``limit`` of the distribution whose percentiles ``percentiles`` gives for the same
     arguments (more than 5% where its p95 is above the limit, more than 1% where its p99 is)."""
-    return _share_above(
-        limit, tuple(_merged(tuple(calls))), constant,
+    built = _distribution(
+        tuple(_merged(tuple(calls))), constant,
         tuple(_merged(tuple(retried))) if retried is not None else None, retry_rate, backoff_s, correlation,
     )
+    if isinstance(built, _Comonotone):
+        return built.share_above(limit)
+    if isinstance(built, Percentiles):  # no calls: the constant alone
+        return 1.0 if built.p50 > limit else 0.0
+    mixture, _ = built
+    return min(1.0, max(0.0, 1.0 - mixture.cdf(limit)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -136,24 +142,6 @@ def _percentiles(
     mixture, mean = built
     p50, p95, p99 = (_round(mixture.quantile(p)) for p in PERCENTILES)
     return Percentiles(p50, max(p95, p50), max(p99, p95, p50), mean)
-
-
-def _share_above(
-    limit: float,
-    calls: tuple[Calls, ...],
-    constant: float,
-    retried: tuple[Calls, ...] | None,
-    retry_rate: float,
-    backoff_s: float,
-    correlation: float,
-) -> float:
-    built = _distribution(calls, constant, retried, retry_rate, backoff_s, correlation)
-    if isinstance(built, _Comonotone):
-        return built.share_above(limit)
-    if isinstance(built, Percentiles):  # no calls: the constant alone
-        return 1.0 if built.p50 > limit else 0.0
-    mixture, _ = built
-    return min(1.0, max(0.0, 1.0 - mixture.cdf(limit)))
 
 
 class _Comonotone:
