@@ -911,15 +911,31 @@ def _net_saving(a: Assessment) -> str | None:
     said = (f"Net of its build and running costs, {modes[a.recommendation].label} saves {shown} a month"
             f" ({percent(difference / compared.total_usd)}) against {whom}{_cache_hits_hedge(a, compared, whom)}: "
             f"{bill_change(compared.tokens_usd, chosen.tokens_usd)}")
+    payback = _payback(chosen, compared, months)
+    if payback is not None:
+        build, months_back = payback
+        what = (_build_against_today(chosen, build) if other == a.workload.current_mode
+                else f"its build ({money(build)} more)")
+        said += f", and {what} pays back in {months_back} month{'' if months_back == 1 else 's'}"
+    return said + "."
+
+
+def _payback(chosen: ModeCost, compared: ModeCost, months: int) -> tuple[float, int] | None:
+    """What the chosen option's build costs beyond the compared one's (amortised over
+    ``months``), and the months its lower running cost takes to pay that back; None where it
+    takes no more to build, or does not run cheaper."""
     build = (chosen.engineering_usd - compared.engineering_usd) * months
     running = (compared.tokens_usd + compared.infra_usd) - (chosen.tokens_usd + chosen.infra_usd)
     if build > 0.5 and running > 0:
-        payback = math.ceil(build / running - 1e-9)
-        what = (f"its {money(build)} build" if other == a.workload.current_mode and chosen.build_reused is None
-                else f"the {money(build)} its build adds to today's" if other == a.workload.current_mode
-                else f"its build ({money(build)} more)")
-        said += f", and {what} pays back in {payback} month{'' if payback == 1 else 's'}"
-    return said + "."
+        return build, math.ceil(build / running - 1e-9)
+    return None
+
+
+def _build_against_today(chosen: ModeCost, build: float) -> str:
+    """The build a move from today's mode pays: its whole build, or, where it reuses today's,
+    what it adds to it."""
+    return (f"its {money(build)} build" if chosen.build_reused is None
+            else f"the {money(build)} its build adds to today's")
 
 
 def _cache_hits_hedge(a: Assessment, compared: ModeCost, whom: str) -> str:
@@ -974,15 +990,13 @@ def _money_against(a: Assessment) -> tuple[float, str] | None:
     # The saving rests on the build spread over months where the chosen option takes more to
     # build than the one it is set against (today's build is paid): how long it takes to pay back.
     months = a.pricing.amortisation_months
-    build = (chosen.engineering_usd - compared.engineering_usd) * months
-    running = (compared.tokens_usd + compared.infra_usd) - (chosen.tokens_usd + chosen.infra_usd)
-    if build > 0.5 and running > 0:
-        what = (f"its {money(build)} build" if other == today and chosen.build_reused is None
-                else f"the {money(build)} its build adds to today's" if other == today
+    payback = _payback(chosen, compared, months)
+    if payback is not None:
+        build, months_back = payback
+        what = (_build_against_today(chosen, build) if other == today
                 else f"its build, {money(build)} more than {whom.split(',')[0]}'s,")
-        payback = math.ceil(build / running - 1e-9)
         said += (f", with its build amortised over {months} months: {what} pays back in"
-                 f" {payback} month{'' if payback == 1 else 's'}")
+                 f" {months_back} month{'' if months_back == 1 else 's'}")
     return difference, said
 
 
