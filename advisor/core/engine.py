@@ -364,13 +364,8 @@ def evaluate(
         excluded = list(is_excluded)
         for mode, rule_id in payers:
             # It costs at least as much as the mode it would replace (one that meets its
-            # contract as well as it does): that mode is recommended. The mode it would replace
-            # is replaced_mode's, worked out here from the flags without building its sets.
-            replaced: Mode | None = order[1] if order[0] == mode else None
-            if replaced is not None:
-                r = MODES.index(replaced)
-                if excluded[r] or (is_unmet[r] and not is_unmet[MODES.index(mode)]):
-                    replaced = None
+            # contract as well as it does): that mode is recommended.
+            replaced = replaced_mode(order, mode, _ModeFlags(excluded), _ModeFlags(is_unmet))
             if replaced is not None:
                 weighed += ((mode, replaced),)
             if replaced is not None and not _pays(facts, mode, replaced):
@@ -406,6 +401,19 @@ def _facts_problem(facts: Any) -> str | None:
         elif not isinstance(value, str):
             return f"fact '{name}' is text (got {value!r})"
     return None
+
+
+class _ModeFlags:
+    """Per-mode flags (in MODES order) read as the modes they flag: ``mode in flags``, with no
+    set built for each rule that says a mode must pay its way."""
+
+    __slots__ = ("flags",)
+
+    def __init__(self, flags: Sequence[bool]):
+        self.flags = flags
+
+    def __contains__(self, mode: object) -> bool:
+        return bool(self.flags[MODES.index(mode)])
 
 
 def replaced_mode(
