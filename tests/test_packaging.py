@@ -205,7 +205,8 @@ def test_python_m_build_makes_an_sdist_that_installs_and_a_wheel_from_it(tmp_pat
         archive.extractall(tmp_path / "unpacked", filter="data")
     (built,) = out.glob("advisor-*.whl")
     names = set(zipfile.ZipFile(built).namelist())
-    assert {"advisor/rules/ruleset.yaml", "advisor/reports/madr.md.j2", "advisor/core/starter.yaml"} <= names
+    assert {"advisor/rules/ruleset.yaml", "advisor/reports/madr.md.j2", "advisor/core/starter.yaml",
+            "advisor/core/preparsed.jsonl"} <= names
     shipped_page = {"app.py", ".streamlit/config.toml", "questionnaire/page.css", f"examples/{DEFAULT_SCENARIO}.yaml"}
     assert {f"advisor/app/{name}" for name in shipped_page} <= names
 

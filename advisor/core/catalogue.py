@@ -24,8 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .assumption import Assumption
 from .errors import RuleSetError
+from .preparsed import read_rule_file
 from .validation import describe_validation_error
-from .yamlio import read_yaml_file
 
 CATALOGUE_FILE = "catalogue.yaml"
 ServiceTier = Literal["standard", "flex", "priority"]
@@ -622,7 +622,7 @@ def read_catalogue_layer(directory: Path) -> CatalogueLayer | None:
     path = directory / CATALOGUE_FILE
     if not path.is_file():
         return None
-    data = read_yaml_file(path)
+    data = read_rule_file(path)
     if not isinstance(data, dict):
         raise RuleSetError("a catalogue is a mapping of keys", source=str(path))
     return data, str(path)

@@ -43,11 +43,11 @@ from .engine import MAX_WEIGHT, Evaluation, evaluate, weights_problem
 from .errors import RuleSetError, SourceIdError
 from .files import read_bytes
 from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec
+from .preparsed import read_rule_file
 from .profile import MODES, Mode
 from .resources import shipped_dir
 from .rule import Effect, Examples, Rule, RuleSpec
 from .validation import closest, describe_validation_error
-from .yamlio import read_yaml_file
 
 __all__ = [
     "MAX_WEIGHT", "Effect", "Examples", "Rule", "RuleSet", "RuleSpec", "load_rules", "weights_problem",
@@ -408,7 +408,7 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
     header_path = directory / HEADER_FILE
     source = str(header_path)
     require_header(directory)
-    data = read_yaml_file(header_path)
+    data = read_rule_file(header_path)
     if not isinstance(data, dict):
         raise RuleSetError("expected a mapping", source=source)
     model = ExtendingHeader if "extends" in data else RuleSetHeader
@@ -531,7 +531,7 @@ def _load(directory: Path, chain: tuple[str, ...] = (), *, misnamed_ok: bool = F
     for path in files:
         if path.name in (HEADER_FILE, CATALOGUE_FILE):
             continue
-        for rule in parse_rules(read_yaml_file(path), str(path), header, seen):
+        for rule in parse_rules(read_rule_file(path), str(path), header, seen):
             check_source(rule.spec.source, header, rule.file, rule.id, "source")
             rules.append(rule)
     if not rules and not inherited:
