@@ -16,6 +16,7 @@ from typing import Any
 
 from advisor import assess, load_profile, load_rules, render_adr
 from advisor.core.cost import ModeCost
+from advisor.views.formatting import rounding_note
 
 from .conftest import EXAMPLES
 
@@ -35,6 +36,34 @@ def _record(workload: Any, template: str = "madr") -> str:
 def _cost(total: float) -> ModeCost:
     return ModeCost(mode="sync", tokens_usd=total, infra_usd=0.0, engineering_usd=0.0, total_usd=total,
                     per_1k_requests_usd=None, engineering_person_weeks=1.0, saving_vs_current_usd=None)
+
+
+# -- P7: the rounding note covers a difference said beside its two costs
+
+
+def test_the_note_under_0008s_table_covers_the_saving_beside_its_two_costs() -> None:
+    """madr/0008 (examples/monthly-cron-report.yaml): sync at $111.85 is said to cost "$272 a month
+    less" than async at $384.81, shown as $112 and $385 (a reader makes $273). The note said only
+    that a row can differ from its sum."""
+    record = _record(load_profile(EXAMPLES / "monthly-cron-report.yaml"))
+    assert ("it costs $272 a month less than an asynchronous job, the cheapest other option that meets its"
+            " contract ($112 against $385)") in record
+    assert FULL_NOTE in record
+    assert "so a row can differ from its sum by $1." not in record
+
+
+def test_the_note_counts_a_difference_against_the_chosen_option_without_today() -> None:
+    """No mode today, no row off. $112.46 against $384.50 (0008's shape): the difference, $272.04,
+    is said "$272" beside "$112" and "$385", where a reader makes $273. $111.85 against $384.81:
+    $272.96 is said "$273", as read; nothing to say."""
+    chosen, async_ = _cost(112.46), _cost(384.50)
+    assert rounding_note([chosen, async_], pairs=[(chosen, async_)]) == (
+        "Each figure is rounded on its own, so a saving can differ from the difference of the two monthly costs"
+        " by $1."
+    )
+    assert rounding_note([chosen, async_]) is None  # no difference said beside them: nothing to read
+    chosen, async_ = _cost(111.85), _cost(384.81)
+    assert rounding_note([chosen, async_], pairs=[(chosen, async_)]) is None
 
 
 # -- P3: DeepSeek's batch caveat

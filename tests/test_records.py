@@ -1134,7 +1134,10 @@ def test_a_reasoning_model_without_reasoning_tokens_has_its_money_say_they_are_n
             " an upper bound: calls made off-peak bill less), no batch API, so no batch"
             f" discount; at the monthly average of 14 requests/min (no peak given) with 99% rate-limit headroom. Reasoning tokens are not priced: {UNPRICED}.")\
         in text
-    assert f"| $1.06 | **Reasoning tokens are not priced:** {UNPRICED}. Prices of deepseek/deepseek-flash" in text
+    # The note under the table first: $207 a month less is said beside $573 and $779 (a reader makes $206).
+    assert ("| $1.06 | Each figure is rounded on its own, so a saving can differ from the difference of the two"
+            f" monthly costs by $1. **Reasoning tokens are not priced:** {UNPRICED}. Prices of deepseek/deepseek-flash"
+            ) in text
     summary = render_text(a)
     # Under the cost table's heading, before its figures: one note, its later lines hung.
     note = summary.split("\nCost per month at 600,000 requests", 1)[1].split("\n", 1)[1].split("\n  mode ")[0]

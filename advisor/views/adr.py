@@ -711,9 +711,11 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     # accepting it would save or cost.
     chosen = a.recommendation
     viable = [m for m in MODES if m in _choosable(a)]
+    priced_against: Mode | None = None  # the option a difference is said against, beside both costs or in the table
     if mode == chosen and viable and chosen not in viable:  # another option meets it: the chosen is priced against that
         against = min(viable, key=lambda m: (totals[m], MODES.index(m)))
         if totals[mode] - totals[against] > 0.005:
+            priced_against = against
             cons.append(markdown.inline(
                 f"its monthly cost of {money(cost.total_usd)} is"
                 f" {money(cost.total_usd - totals[against], larger(cost.total_usd, totals[against]))}"
@@ -724,6 +726,7 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
                        key=lambda m: (totals[m], MODES.index(m)))
         cheaper = open_[0] if open_ else None
         if cheaper is not None and totals[mode] - totals[cheaper] > 0.005:
+            priced_against = cheaper
             unmet = next((u for u in a.unmet if u.mode == cheaper), None)
             # Its own miss, said once where it is the chosen one's too (a queue both wait in).
             why = ("" if unmet is None or not unmet.reasons
@@ -740,18 +743,21 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
         if mode == against and len(viable) > 1:
             pros.append(markdown.inline(f"it is the {which}, at {money(cost.total_usd)} a month"))
         elif mode != against:
+            priced_against = against
             cons.append(markdown.inline(
                 f"its monthly cost of {money(cost.total_usd)} is"
                 f" {money(cost.total_usd - totals[against], larger(cost.total_usd, totals[against]))}"
                 f" a month more than the {which} ({modes[against].label})"
             ))
     elif (gap := totals[chosen] - cost.total_usd) > 0.005:
+        priced_against = chosen
         pros.append(markdown.inline(
             f"it would cost {money(gap, larger(cost.total_usd, totals[chosen]))} a month less than the chosen"
             f" {modes[chosen].label}"
             f" ({money(cost.total_usd)} against {money(totals[chosen])})"
         ))
     elif gap < -0.005:
+        priced_against = chosen
         cons.append(markdown.inline(
             f"it would cost {money(-gap, larger(cost.total_usd, totals[chosen]))} a month more than the chosen"
             f" {modes[chosen].label}"
@@ -782,6 +788,8 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
             # Whether its time can be set against the budget: a Batch API the provider lacks has none.
             "timed": timed,
             "monthly_cost": cost.total_usd,
+            # The option its monthly cost is set against ("$272 a month more than ..."); None: none.
+            "priced_against": priced_against,
             "cheapest": mode == cheapest, "ruled_out": bool(ruled_out), "rank": rank.rank, "score": rank.total,
             "quoted": quoted, "risk": risk}
 
@@ -1394,7 +1402,9 @@ def record_context(
         ],
         # The line under the cost table where a row's figures as shown miss its total (None: none does).
         "rounding_note": rounding_note((a.costs[m] for m in MODES),
-                                       None if a.workload.current_mode is None else a.costs[a.workload.current_mode]),
+                                       None if a.workload.current_mode is None else a.costs[a.workload.current_mode],
+                                       [(a.costs[c["mode"]], a.costs[c["priced_against"]])
+                                        for c in cases if c["priced_against"] is not None]),
         "chart": _chart(a),
         "pricing": a.pricing.model_dump(mode="json"),
         "assumptions": [x.model_dump(mode="json") for x in a.assumptions],

@@ -302,35 +302,43 @@ def money_or_none(value: float | None, none: str = "n/a") -> str:
     return none if value is None else money(value)
 
 
-def rounding_note(costs: Iterable[ModeCost], today: ModeCost | None = None) -> str | None:
+def rounding_note(costs: Iterable[ModeCost], today: ModeCost | None = None,
+                  pairs: Iterable[tuple[ModeCost, ModeCost]] = ()) -> str | None:
     """The line under a cost table where a row's figures as shown (tokens, infrastructure,
     build a month) do not add up to its monthly cost as shown, each having been rounded on
     its own ($652.50 + $0 + $111.11 shows as $653 + $0 + $111, and its $763.61 as $764):
     "Each figure is rounded on its own, so a row can differ from its sum by $1." With
     ``today`` (the cost of today's mode), the same for the column against today: a saving of
-    $206.67 shows as $207 beside $3,983 and $3,777. None where every figure adds up (and for
-    figures shown in words, which no one adds)."""
+    $206.67 shows as $207 beside $3,983 and $3,777. With ``pairs`` (two rows whose difference
+    the text says: an option against the chosen one, or against the cheapest that meets its
+    contract), the same for each: "$272 a month less ... ($112 against $385)", where $385 less
+    $112 is $273. None where every figure adds up (and for figures shown in words, which no one
+    adds)."""
     costs = list(costs)
     rows = max(
         (rounding_gap((cost.tokens_usd, cost.infra_usd, cost.engineering_usd), cost.total_usd) for cost in costs),
         default=Decimal(0),
     )
-    savings = Decimal(0) if today is None else max(
+    against_today = Decimal(0) if today is None else max(
         (_saving_gap(today.total_usd, cost.total_usd) for cost in costs if cost is not today),
         default=Decimal(0),
     )
+    against_others = max((_saving_gap(one.total_usd, other.total_usd) for one, other in pairs), default=Decimal(0))
+    savings = max(against_today, against_others)
     largest = max(rows, savings)
     if not largest:
         return None
     what = ("a row can differ from its sum, and a saving from the difference of the two monthly costs,"
             if rows and savings else "a row can differ from its sum" if rows
+            else "a saving can differ from the difference of the two monthly costs" if against_others
             else "a saving against today can differ from the difference of the two monthly costs")
     return f"Each figure is rounded on its own, so {what} by ${largest.normalize():f}."
 
 
 def _saving_gap(today_usd: float, row_usd: float) -> Decimal:
-    """How far a saving against today as shown (in the step of the larger cost) is from the
-    difference a reader makes of the two monthly costs as shown: 0 where they agree."""
+    """How far a saving against today (or against any cost a row is set against) as shown, in
+    the step of the larger cost, is from the difference a reader makes of the two monthly costs
+    as shown: 0 where they agree."""
     said = money_shown(today_usd - row_usd, larger(today_usd, row_usd))
     before, after = money_shown(today_usd), money_shown(row_usd)
     if said is None or before is None or after is None:
@@ -637,6 +645,23 @@ def bill_change(before: float, after: float) -> str:
     return f"its token bill {'falls' if after < before else 'rises'} from {money(before)} to {money(after)}"
 
 
+def tradeoff_against(a: Assessment, *, allowed_only: bool = False) -> Mode | None:
+    """The mode ``tradeoff_in_words`` sets the recommended one against: today's, else the
+    cheapest (``allowed_only``: of those the policy allows); None where it says nothing (the
+    recommended mode costs no more)."""
+    today, new = a.workload.current_mode, a.recommendation
+    excluded = {e.mode for e in a.excluded}
+    # ``allowed_only``: against a cheaper mode only where the policy allows it (a record need
+    # not say that a chat costs more than the batch it rules out), or today's.
+    if allowed_only and not a.feasible:
+        return None  # the miss is the story: a cheaper mode that misses too explains nothing
+    cheaper = [m for m in a.costs if not (allowed_only and m in excluded)]
+    other = today if today is not None and today != new else min(cheaper, key=lambda m: a.costs[m].total_usd)
+    if other == new or a.costs[new].total_usd - a.costs[other].total_usd <= 0.005:
+        return None
+    return other
+
+
 def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | None:
     """One sentence when money and mode seem to disagree: the recommended mode costs more
     than today's mode, or than a cheaper mode, and why (the token bill, the build amortised,
@@ -650,16 +675,11 @@ def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | Non
     modes, new = a.rules.header.modes, a.recommendation
     today = a.workload.current_mode
     excluded = {e.mode for e in a.excluded}
-    # ``allowed_only``: against a cheaper mode only where the policy allows it (a record need
-    # not say that a chat costs more than the batch it rules out), or today's.
-    if allowed_only and not a.feasible:
-        return None  # the miss is the story: a cheaper mode that misses too explains nothing
-    cheaper = [m for m in a.costs if not (allowed_only and m in excluded)]
-    other = today if today is not None and today != new else min(cheaper, key=lambda m: a.costs[m].total_usd)
+    other = tradeoff_against(a, allowed_only=allowed_only)
+    if other is None:
+        return None
     chosen, compared = a.costs[new], a.costs[other]
     more = chosen.total_usd - compared.total_usd
-    if other == new or more <= 0.005:
-        return None
     unmet = {u.mode for u in a.unmet}
     if other == today:
         whom = f"{modes[other].label} (today)"

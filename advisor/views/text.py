@@ -7,6 +7,7 @@ import textwrap
 
 from advisor.core.assessment import FEASIBLE_ON_STAND_IN, Assessment, feasible_on_stand_in, not_feasible_label
 from advisor.core.capacity import Capacity
+from advisor.core.cost import ModeCost
 from advisor.core.levers import unset_words
 from advisor.core.profile import WATCHED
 from advisor.core.provider import batch_window_words
@@ -37,6 +38,7 @@ from .formatting import (
     saving_cell,
     seconds,
     setting,
+    tradeoff_against,
     tradeoff_in_words,
     usual_batch,
 )
@@ -110,6 +112,7 @@ def render_text(a: Assessment) -> str:
     for said in retiring(a):
         add(_wrap(f"Model retiring: {said}", "  "))
     move = move_in_words(a)
+    set_against: list[tuple[ModeCost, ModeCost]] = []
     if w.current_mode and move is not None:
         old, new = modes[w.current_mode], modes[a.recommendation]
         add(_wrap(
@@ -119,6 +122,9 @@ def render_text(a: Assessment) -> str:
         ))
     elif (tradeoff := tradeoff_in_words(a, allowed_only=True)) is not None:  # a dearer mode chosen: why
         add(_wrap(tradeoff, "  "))
+        # The difference it says: the note under the cost table covers it.
+        if (traded := tradeoff_against(a, allowed_only=True)) is not None:
+            set_against.append((a.costs[a.recommendation], a.costs[traded]))
     add("")
 
     add("Ranking (weighted score; " + ", ".join(f"{x.name} x{x.weight:g}" for x in a.axes) + ")")
@@ -237,7 +243,7 @@ def render_text(a: Assessment) -> str:
         if mode == "batch" and not pricing.batch_available:
             line += "  (no batch API: standard prices)"
         add(line.rstrip())
-    rounded = rounding_note(a.costs.values(), None if today is None else a.costs[today])
+    rounded = rounding_note(a.costs.values(), None if today is None else a.costs[today], set_against)
     if rounded is not None:  # a row whose figures as shown miss its total by a rounding
         add(f"  {rounded}")
     flex = a.costs["async"].flex_total_usd
