@@ -14,11 +14,14 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+import pytest
+
 from advisor import assess, load_profile, load_rules, render_adr
 from advisor.core.cost import ModeCost
 from advisor.views.formatting import rounding_note
 
 from .conftest import EXAMPLES
+from .test_provider_caveats import CACHED_BATCH
 
 RULES = load_rules()
 PRICE_DATE = datetime.date(2026, 11, 27)
@@ -74,3 +77,21 @@ def test_deepseeks_caveat_does_not_tie_its_off_peak_hours_to_a_queued_job() -> N
     assert "which a scheduled async job can use" not in record
     assert ("DeepSeek's API has no batch endpoint, so there is no batch discount; every call made in its off-peak"
             " hours is billed at half price, a script scheduled into them as well as a job.") in record
+
+
+# -- P2: the Consequences' saving hedged as the Decision Outcome is
+
+
+@pytest.mark.parametrize(("template", "label"), [("madr", "Good, because"), ("nygard", "Saving:")])
+def test_j10s_saving_among_the_consequences_carries_the_cache_hit_hedge(template: str, label: str) -> None:
+    hedge = ("if batches keep the 92% cache hits real time gets (Anthropic provides them best-effort, 30-98%, and at"
+             " 30% batch would cost $2,254 a month more than a synchronous call in all)")
+    record = _record(CACHED_BATCH, template)
+    assert f"saves $1,010 a month (42%) against a synchronous call {hedge}" in record  # the headline, as it was
+    assert (f"{label} it costs $1,010 a month less than a synchronous call, the cheapest other option that meets"
+            f" its contract ($1,383 against $2,394) {hedge}, with its build amortised over 36 months") in record
+
+
+def test_a_batch_saving_without_a_prompt_cache_is_not_hedged() -> None:
+    record = _record({**CACHED_BATCH, "cached_input_fraction": 0})
+    assert "best-effort" not in record.split("### Consequences")[1].split("### Confirmation")[0]

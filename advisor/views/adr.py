@@ -947,12 +947,15 @@ def _build_against_today(chosen: ModeCost, build: float) -> str:
 
 
 def _cache_hits_hedge(a: Assessment, compared: ModeCost, whom: str) -> str:
-    """Where batch's saving assumes a prompt-cache hit rate its provider provides inside a batch
-    on a best-effort basis only (``pricing.batch_cache_hits``), the condition the saving holds on
-    and what batch costs against ``compared`` (``whom``, in words) in all at the low end of the
-    range the provider states: " if batches keep the 92% cache hits real time gets (Anthropic
-    provides them best-effort, 30-98%, and at 30% batch would cost $2,254 a month more than a
-    synchronous call in all)". Empty elsewhere."""
+    """Where batch is chosen and its saving assumes a prompt-cache hit rate its provider provides
+    inside a batch on a best-effort basis only (``pricing.batch_cache_hits``), the condition the
+    saving holds on and what batch costs against ``compared`` (``whom``, in words) in all at the
+    low end of the range the provider states: " if batches keep the 92% cache hits real time gets
+    (Anthropic provides them best-effort, 30-98%, and at 30% batch would cost $2,254 a month more
+    than a synchronous call in all)". Empty elsewhere. The Decision Outcome's net saving and the
+    saving among the Consequences both say it."""
+    if a.recommendation != "batch":
+        return ""
     hits = a.pricing.batch_cache_hits
     low_total = None if hits is None else hits.low_total_usd()
     if hits is None or low_total is None:
@@ -995,6 +998,8 @@ def _money_against(a: Assessment) -> tuple[float, str] | None:
             f" ({money(chosen.total_usd)} against {money(compared.total_usd)})")
     if difference < 0:
         return difference, said
+    # The condition the saving holds on, as the Decision Outcome says it (batch's cache hits).
+    said += _cache_hits_hedge(a, compared, whom.split(",")[0])
     # The saving rests on the build spread over months where the chosen option takes more to
     # build than the one it is set against (today's build is paid): how long it takes to pay back.
     months = a.pricing.amortisation_months
