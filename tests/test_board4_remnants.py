@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from advisor import assess, load_profile, load_rules, render_adr
 from advisor.core.cost import ModeCost
 from advisor.views.formatting import rounding_note
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, run_cli
 from .test_provider_caveats import CACHED_BATCH
 
 RULES = load_rules()
@@ -67,6 +68,43 @@ def test_the_note_counts_a_difference_against_the_chosen_option_without_today() 
     assert rounding_note([chosen, async_]) is None  # no difference said beside them: nothing to read
     chosen, async_ = _cost(111.85), _cost(384.81)
     assert rounding_note([chosen, async_], pairs=[(chosen, async_)]) is None
+
+
+# -- P3: the review's row with the off-peak month
+
+
+def test_the_review_row_gives_the_off_peak_month_in_markdown_and_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """The board's review row read "$779 (reasoning tokens not priced: about $763 more)" and never
+    said the off-peak hours, where the async job bills $581 a month."""
+    code, out, err = run_cli(capsys, "review", DEEPSEEK, *FIXED)
+    assert code == 0, err
+    assert ("| $779 (reasoning tokens not priced: about $763 more); $581 in DeepSeek's off-peak hours |") in out
+    code, out, err = run_cli(capsys, "review", DEEPSEEK, "--format", "json", *FIXED)
+    assert code == 0, err
+    row = json.loads(out)["workloads"][0]
+    assert row["recommendation"] == "async"
+    assert row["recommended_off_peak"] == {
+        "monthly_usd": pytest.approx(581.3333, abs=0.01), "providers": ["DeepSeek"],
+        "windows_utc": ["10:00-01:00", "04:00-06:00"],
+    }
+    # The peak figures stay where they were, under their names.
+    assert row["recommended_monthly_usd"] == pytest.approx(779.3333, abs=0.01)
+    assert row["recommended_reasoning_unpriced_usd"] == pytest.approx(763.2, abs=0.01)
+
+
+def test_a_review_row_a_person_waits_on_has_no_off_peak_month(
+    capsys: pytest.CaptureFixture[str], tmp_path: Any
+) -> None:
+    """A chat on DeepSeek is answered when it is asked: no month in the off-peak hours is offered."""
+    chat = tmp_path / "deepseek-chat.yaml"
+    chat.write_text(DEEPSEEK.read_text().replace("interaction: pipeline", "interaction: chat")
+                    .replace("latency_budget_s: 28800", "latency_budget_s: 120"))
+    code, out, err = run_cli(capsys, "review", chat, "--format", "json", *FIXED)
+    assert code == 0, err
+    row = json.loads(out)["workloads"][0]
+    assert row["recommended_off_peak"] is None
+    code, out, err = run_cli(capsys, "review", chat, *FIXED)
+    assert "off-peak" not in out
 
 
 # -- P3: DeepSeek's batch caveat

@@ -223,7 +223,8 @@ def test_a_monthly_cost_that_prices_no_reasoning_says_so_in_its_row(tmp_path, ca
     lines = [visible(to_html(line)) for line in render_review(result).splitlines() if " → " in line]
     cells = [[cell.strip() for cell in line.split("|")] for line in lines]
     assert [row[5:7] for row in cells if row[1] == "Product catalogue enrichment"] == [
-        ["$396 (reasoning tokens not priced: about $763 more)", "$668 (reasoning tokens not priced: about $763 more)"]]
+        ["$396 (reasoning tokens not priced: about $763 more)",
+         "$668 (reasoning tokens not priced: about $763 more); $470 in DeepSeek's off-peak hours"]]
     assert [row[6] for row in cells if row[1] == "Clause risk check"] == ["$2,663"]
     code, out, _ = run_cli(capsys, "review", str(tmp_path), "--format", "json", "--price-date", PRICE_DATE)
     assert code == 0

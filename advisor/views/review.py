@@ -35,10 +35,11 @@ from advisor.core.assessment import (
 from advisor.core.capacity import PROFILE_LIMITS, Capacity, limits_label
 from advisor.core.catalogue import CITED_AS, Catalogue
 from advisor.core.citation import SourceInfo, source_map
-from advisor.core.cost import ModeCost, UnpricedReasoning, cache_writes_unpriced, unpriced_reasoning
+from advisor.core.cost import ModeCost, OffPeakHours, UnpricedReasoning, cache_writes_unpriced, unpriced_reasoning
 from advisor.core.errors import AdvisorError, InputError, check_paths, check_type, each
 from advisor.core.files import FileFinder, folder_problem
 from advisor.core.latency import LatencyEstimate
+from advisor.core.levers import provider_names
 from advisor.core.policy import fill, named_in_order
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
 from advisor.core.provider import shutdown_source_ids, usual_batch_s
@@ -165,6 +166,10 @@ class ReviewRow(BaseModel):
     # is not worked out (priced, or the model's time measured).
     current_reasoning_unpriced_usd: float | None = None
     recommended_reasoning_unpriced_usd: float | None = None
+    # Where the price depends on the hour, no one waits on the answer and the recommended mode
+    # can be scheduled into the cheapest hours (a script, a job): its month there (the record's
+    # cost note, "Scheduled into them"); None elsewhere. The monthly costs stay at the peak rate.
+    recommended_off_peak: ReviewOffPeak | None = None
     flags: list[str]
     risks: list[ReviewRisk]
     decisions: list[DecisionLink]
@@ -206,6 +211,16 @@ class ReviewRow(BaseModel):
     # Its folder (or one above it) holds a rule set other than the one it was assessed with,
     # which may decide otherwise: said, not switched to (a review judges under one policy).
     folder_ruleset: FolderRuleSet | None = None
+
+
+class ReviewOffPeak(BaseModel):
+    """The recommended mode's month in its providers' off-peak hours: the tokens at those
+    hours' prices, the build and infrastructure unchanged (``ModeCost.off_peak_total_usd``)."""
+
+    model_config = _FROZEN
+    monthly_usd: float
+    providers: list[str]  # as the provider catalogue names them ("DeepSeek")
+    windows_utc: list[str]  # "10:00-01:00", the longest first
 
 
 class ReviewMove(BaseModel):
@@ -764,6 +779,7 @@ def _row(
     unpriced: Sequence[UnpricedReasoning] = (),
     on_benchmark: bool = False,
     folder_rules: FolderRuleSet | None = None,
+    off_peak: OffPeakHours | None = None,
 ) -> dict[str, Any]:
     """One workload's row as data: what ``ReviewRow(**row).model_dump(mode="json")`` gives,
     key for key (a review too large to keep writes it as it is). ``why_not_current``: the
@@ -771,7 +787,8 @@ def _row(
     ``price_basis``: the price data, where the batch prices come from, and whether prompt-cache
     writes are left unpriced. ``on_stand_in`` / ``on_benchmark``: the recommendation misses its
     contract on latency timed at a stand-in / at a benchmark's speed. ``folder_rules``: the rule
-    set its folder holds, where it is not ``ruleset``."""
+    set its folder holds, where it is not ``ruleset``. ``off_peak``: the hours its price is lowest
+    in, where it depends on the hour."""
     current = w.current_mode
     # Today is the current mode's monthly cost (its build is paid); a move adds what the new
     # mode's build adds to today's (advisor.core.cost.move_build).
@@ -833,6 +850,7 @@ def _row(
         else sum(u.usd_per_month[current] for u in unpriced),
         "recommended_reasoning_unpriced_usd": sum(u.usd_per_month[recommendation] for u in unpriced)
         if unpriced else None,
+        "recommended_off_peak": _off_peak(off_peak, chosen, facts, ruleset),
         "flags": _flags(risks, feasible, assumed) + (
             [folder_rules_flag(ruleset.id, folder_rules)] if folder_rules is not None else []
         ),
@@ -855,6 +873,18 @@ def _row(
         "headline_rule": headline_rule,
         "folder_ruleset": None if folder_rules is None else folder_rules.model_dump(),
     }
+
+
+def _off_peak(hours: OffPeakHours | None, chosen: ModeCost, facts: Mapping[str, Any],
+              ruleset: RuleSet) -> dict[str, Any] | None:
+    """The recommended mode's month in the off-peak hours, as the record's cost note gives it
+    ("Scheduled into them"): where no one waits on the answer and the mode can be scheduled
+    (its ``off_peak_total_usd``). None elsewhere: a call someone waits on runs when asked."""
+    if hours is None or chosen.off_peak_total_usd is None or facts.get("someone_waiting", True):
+        return None
+    return {"monthly_usd": chosen.off_peak_total_usd,
+            "providers": provider_names(ruleset.catalogue, hours.providers),
+            "windows_utc": list(hours.windows_utc)}
 
 
 def _charged_weeks(cost: ModeCost) -> float:
@@ -933,7 +963,7 @@ def review_row(a: Assessment, file: str, ruleset: RuleSet, decisions: list[Decis
         price_basis=(a.pricing.data_version, a.pricing.batch_source, cache_writes_unpriced(a.pricing.steps)),
         headline_rule=headline_rule_of(ruleset, a.decided_by, a.recommendation),
         unpriced=a.pricing.unpriced_reasoning, on_benchmark=on_benchmark,
-        folder_rules=_FolderRules(ruleset).of(file),
+        folder_rules=_FolderRules(ruleset).of(file), off_peak=a.pricing.off_peak,
     ))
 
 
@@ -1338,7 +1368,7 @@ class ReviewRun:
                         else (),
                         on_benchmark=not evaluation.feasible and latency_miss_on_benchmark(
                             ruleset, evaluation.unmet[evaluation.recommendation], situation.latency),
-                        folder_rules=folder_rules.of(name),
+                        folder_rules=folder_rules.of(name), off_peak=costs.off_peak,
                     ))
                 if self.progress is not None:
                     self.progress(done, len(files))
@@ -1547,12 +1577,22 @@ def _workload_line(row: Mapping[str, Any], base: Path | None, decisions: bool, r
         "today": _usd(row["current_monthly_usd"]) + (
             unpriced(row.get("current_reasoning_unpriced_usd")) if row["current_monthly_usd"] is not None else ""),
         "recommended": _usd(row["recommended_monthly_usd"]) + unpriced(row.get("recommended_reasoning_unpriced_usd")),
+        "off_peak": _off_peak_words(row.get("recommended_off_peak")),
         "cost_note": row["cost_note"],
         "flags": row["flags"],
         "decisions": Markup("; ".join(_decision_cell(link, base) for link in row["decisions"]) or "none"),
         "at_risk_reason": row.get("at_risk_reason"),
     }
     return Markup(_template_module().workload_line(cells, decisions))
+
+
+def _off_peak_words(off_peak: Mapping[str, Any] | None) -> str | None:
+    """The recommended month in the off-peak hours, said after the peak rate's figure: "$581 in
+    DeepSeek's off-peak hours". None where there is none."""
+    if not off_peak:
+        return None
+    whose = " and ".join(f"{name}'s" for name in off_peak["providers"]) or "the"
+    return f"{_usd(off_peak['monthly_usd'])} in {whose} off-peak hours"
 
 
 def _decision_cell(link: Mapping[str, Any], base: Path | None) -> Markup:
