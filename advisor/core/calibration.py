@@ -42,6 +42,7 @@ from .errors import TraceError, check_paths, check_type
 from .genai import KEPT_ATTRIBUTES, PROVIDER_IDS, ModelCall, is_genai, model_call
 from .otlp import Span, printable, read_spans
 from .profile import ANSWERS_TRACES_CANNOT_GIVE, DEFAULT_PEAK_MINUTES, SHORTHAND_FIELDS, WorkloadProfile, check_name
+from .value_class import value_class
 
 MIN_REQUESTS = 10
 MIN_WINDOW_S = 60.0
@@ -63,7 +64,7 @@ MEASURED_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
+@value_class
 class Calibration:
     """What the traces say: workload fields, and where each figure came from."""
 

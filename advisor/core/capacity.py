@@ -35,7 +35,6 @@ assumptions say so.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .assumption import Assumption, joined_ids
@@ -43,6 +42,7 @@ from .latency import LatencyEstimate
 from .profile import DEFAULT_PEAK_MINUTES, WorkloadProfile
 from .provider import account_tier, batch_offer, provider_tier
 from .steps import WorkStep, calls_per_request, work_steps
+from .value_class import value_class
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
@@ -68,7 +68,7 @@ _A_PEAK_MINUTES = Assumption(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class ModelCapacity:
     """One model's share of the peak against its own limits."""
 
@@ -95,7 +95,7 @@ class ModelCapacity:
     limits_source_ids: tuple[str, ...] = ()  # the documents limits_source cites
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class Capacity:
     """The workload at peak. The limit figures (tier to concurrency_utilisation) are those of
     the model whose limits are tightest (the only one in a single-model workload); every
@@ -164,7 +164,7 @@ def batch_submissions(requests: int, input_tokens: int, max_requests: int | None
     return -(-requests // per_batch)  # ceiling division, exact for big ints
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class _Limits:
     rpm: float | None
     tpm: float | None

@@ -16,7 +16,6 @@ two models claiming one name at the same step is an error when the catalogue loa
 import datetime
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -26,6 +25,7 @@ from .assumption import Assumption
 from .errors import RuleSetError
 from .preparsed import read_rule_file
 from .validation import describe_validation_error
+from .value_class import value_class
 
 CATALOGUE_FILE = "catalogue.yaml"
 ServiceTier = Literal["standard", "flex", "priority"]
@@ -244,7 +244,7 @@ class CatalogueData(BaseModel):
 # -- matching -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@value_class
 class _Index:
     """One provider's model names, by matching step."""
 
@@ -299,7 +299,7 @@ def _index(provider_key: str, provider: ProviderSpec) -> _Index:
 # -- the loaded catalogue ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class ResolvedModel:
     """A workload's provider and model as the catalogue knows them (None: it does not)."""
 
@@ -318,7 +318,7 @@ class ResolvedModel:
         return self.model_key
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class Slowest:
     """What a chat model with no measured speed is judged at: no faster than the slowest
     measured model without reasoning of its provider (else of the whole catalogue), and never

@@ -13,12 +13,12 @@ import math
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from .facts import FACTS, FactSpec
 from .validation import closest
 from .validation import shown as shown_value
+from .value_class import value_class
 
 OPERATORS: tuple[str, ...] = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
 _ORDERING = {"lt", "le", "gt", "ge"}
@@ -265,7 +265,7 @@ T = TypeVar("T")
 _SEGMENT = re.compile(r"(all|any)\[(\d+)\]|not")
 
 
-@dataclass(frozen=True)
+@value_class
 class Group(Generic[T]):
     """Conditions combined as the rule combines them: ``all`` of, ``any`` of, ``not``."""
 

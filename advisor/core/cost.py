@@ -40,6 +40,7 @@ from .figures import money, percent
 from .prices import DAY_S, PriceCard, RateSet, price_card
 from .profile import MODES, Mode, WorkloadProfile
 from .steps import WorkStep, work_steps
+from .value_class import value_class
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue
@@ -149,9 +150,9 @@ _A_CACHE_WRITES = Assumption(
 )
 
 
-# Plain frozen dataclasses: built on every assessment (and thousands of times for a
-# decision map), they cost a fraction of a validated model; pydantic serialises them.
-@dataclass(frozen=True, slots=True)
+# Value classes (plain dataclasses, frozen to mypy): built on every assessment (and thousands of
+# times for a decision map), they cost a fraction of a validated model; pydantic serialises them.
+@value_class(slots=True)
 class ModeCost:
     mode: Mode
     tokens_usd: float  # monthly token bill (uncached + cached input + output) x (1 + retry_rate)
@@ -185,7 +186,7 @@ class ModeCost:
     build_reused: Mode | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class OffPeakHours:
     """The hours of the day (UTC) in which a request's tokens cost least, where a step's model
     is priced by the time of day and those hours are cheaper than the hour it is priced at
@@ -221,7 +222,7 @@ class StepCost:
     price_source: str  # "genai-prices" or "override"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class CostEstimate:
     modes: dict[Mode, ModeCost]  # sync, streaming, async, batch
     request_tokens_usd: dict[Mode, float]  # one typical request, without retries
@@ -244,7 +245,7 @@ class CostEstimate:
     batch_cache: BatchCacheHitsRisk | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class BatchCacheHitsRisk:
     """Batch's token bill priced at the workload's prompt-cache hit rate, which its provider
     provides inside a batch on a best-effort basis only (the provider catalogue's ``cache_hits``):
@@ -537,7 +538,7 @@ def _card_assumptions(card: PriceCard, cards: list[PriceCard]) -> tuple[Assumpti
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class _Priced:
     """One step's calls of one request, priced: what steps of the same model, tokens and runs share."""
 

@@ -31,6 +31,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
+from .value_class import value_class
+
 _NORMAL = NormalDist()
 Z95 = _NORMAL.inv_cdf(0.95)
 Z99 = _NORMAL.inv_cdf(0.99)
@@ -53,7 +55,7 @@ def sigma_of(p50: float, p95: float) -> float:
     return math.log(p95 / p50) / Z95 if p95 > p50 > 0 else 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class Calls:
     """``count`` calls whose time is lognormal through a median ``p50`` and a ``p95``."""
 
@@ -71,7 +73,7 @@ class Calls:
         return self.p50 * math.exp(sigma * sigma / 2)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class Percentiles:
     p50: float
     p95: float

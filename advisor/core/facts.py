@@ -10,7 +10,6 @@ rule reference (docs/rules.md) prints it with the table of facts.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
 from .profile import (
@@ -24,6 +23,7 @@ from .profile import (
     WorkloadProfile,
 )
 from .steps import WorkStep, calls_per_request, shown_step
+from .value_class import value_class
 
 FactType = Literal["number", "integer", "boolean", "enum", "text"]
 
@@ -41,7 +41,7 @@ STEPS_NOTE = (
 )
 
 
-@dataclass(frozen=True)
+@value_class
 class FactSpec:
     name: str
     type: FactType

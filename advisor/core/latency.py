@@ -39,6 +39,7 @@ from .distribution import Z99, Calls, Percentiles, percentiles, share_above
 from .profile import DEFAULT_LATENCY_CORRELATION, WorkloadProfile
 from .steps import WorkStep, calls_per_request, work_steps
 from .validation import plain
+from .value_class import value_class
 
 if TYPE_CHECKING:
     from .catalogue import Catalogue, ProviderSpec
@@ -51,7 +52,7 @@ _SOURCE_RETRY = f"{INTEGRATION_PATTERNS} § The Resilient Client, retry with exp
 _SOURCE_RETRY_IDS = (INTEGRATION_PATTERNS,)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class ModelSpeed:
     """The speed the latency model uses for one model when the workload gives none."""
 
@@ -255,7 +256,7 @@ def model_speed(
     return hit
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class ImpliedReasoning:
     """The reasoning tokens one call writes as the latency times it, where a model reasons and
     the workload gives no reasoning_tokens: the first token's median, measured with reasoning,
@@ -310,7 +311,7 @@ class StepLatency:
     implied_reasoning: ImpliedReasoning | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class LatencyEstimate:
     per_call_p95_s: float  # the p95 of one call of the slowest step
     end_to_end_p95_s: float
@@ -343,7 +344,7 @@ class LatencyEstimate:
     steps: tuple[StepLatency, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class _CallTimes:
     call_p50: float
     call_p95: float
@@ -353,7 +354,7 @@ class _CallTimes:
     measured: bool
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class _Timed:
     """What steps that time alike share: the model's speed, one call's times, its p99 and
     how its p95 was estimated (None: measured)."""

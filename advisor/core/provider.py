@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from .assumption import Assumption
 from .catalogue import Catalogue, ModelSpec, ResolvedModel
@@ -17,6 +16,7 @@ from .errors import InputError, UnknownModelError
 from .figures import budget_seconds, seconds
 from .profile import WorkloadProfile
 from .steps import WorkStep
+from .value_class import value_class
 
 # "In practice, most batches complete well under an hour despite the 24-hour guarantee"
 # (When to Skip Real-Time LLM Inference § Where the Break-Even Actually Is): the general
@@ -335,7 +335,7 @@ def shutdown_source_ids(catalogue: Catalogue, models: Iterable[tuple[str, str]],
     return ()
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(slots=True)
 class BatchOffer:
     available: bool
     discount: float | None  # the provider's published share off every token price

@@ -7,7 +7,6 @@ A rule set (advisor.core.rules) loads and validates the rules of its files; the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -17,6 +16,7 @@ from .facts import FACTS
 from .policy import placeholders
 from .profile import MODES, Mode
 from .validation import closest
+from .value_class import value_class
 
 _ID = r"^[a-z0-9][a-z0-9_-]{0,79}$"
 _STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True, defer_build=True)
@@ -111,7 +111,7 @@ class RuleSpec(BaseModel):
     examples: Examples = Examples()
 
 
-@dataclass(frozen=True)
+@value_class
 class Rule:
     """A validated rule with its compiled condition: ``check(facts, trace)`` tells whether it
     fires and appends one (fact, op, actual, threshold, passed) per condition to ``trace``,

@@ -14,7 +14,6 @@ import hashlib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +47,7 @@ from .profile import MODES, Mode
 from .resources import shipped_dir
 from .rule import Effect, Examples, Rule, RuleSpec
 from .validation import closest, describe_validation_error
+from .value_class import value_class
 
 __all__ = [
     "MAX_WEIGHT", "Effect", "Examples", "Rule", "RuleSet", "RuleSpec", "load_rules", "weights_problem",
@@ -132,7 +132,7 @@ class RuleSetHeader(BaseModel):
         return self
 
 
-@dataclass(frozen=True)
+@value_class
 class RuleSet:
     header: RuleSetHeader
     rules: tuple[Rule, ...]

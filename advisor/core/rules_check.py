@@ -52,6 +52,7 @@ from .rules import (
 )
 from .situation import situate
 from .validation import shown
+from .value_class import value_class
 from .yamlio import read_yaml_file
 
 # Examples are priced on a fixed date so that a rule's examples never drift with the calendar.
@@ -67,7 +68,7 @@ _ALL_MODES = frozenset(MODES)
 # -- examples -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@value_class
 class ExampleResult:
     rule: str
     file: str
@@ -77,7 +78,7 @@ class ExampleResult:
     message: str  # why it failed (empty when it passed)
 
 
-@dataclass(frozen=True)
+@value_class
 class _ExampleRun:
     kind: str
     index: int
@@ -254,7 +255,7 @@ class RuleCheck:
         return not self.problems
 
 
-@dataclass(frozen=True)
+@value_class
 class CheckReport:
     path: str
     ruleset_id: str | None
@@ -416,7 +417,7 @@ def _facts_note(facts: dict[str, Any], names: set[str]) -> str:
     return ", ".join(f"{name} = {_as_written(facts.get(name))}" for name in sorted(names))
 
 
-@dataclass(frozen=True)
+@value_class
 class _Probe:
     label: str
     facts: dict[str, Any]

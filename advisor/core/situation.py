@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from .assumption import Assumption
@@ -25,6 +24,7 @@ from .profile import MODES, SHORTHAND_FIELDS, WorkloadProfile, as_read, parse_pr
 from .provider import batch_offer, check_reasoning_off, check_service_tier, first_shutdown
 from .rules import RuleSet, load_rules
 from .steps import WorkStep, calls_per_request, shown_step, with_changes, work_steps
+from .value_class import value_class
 
 
 def price_date_or_today(price_date: Any) -> datetime.date:
@@ -125,7 +125,7 @@ def derive_facts(
     return facts
 
 
-@dataclass(frozen=True)
+@value_class
 class Situation:
     """The derived numbers of one profile before any rule runs (cheap to recompute)."""
 

@@ -6,7 +6,6 @@ restated here), and the workload's own value of each as the rules see it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, get_args
 
 import annotated_types
@@ -16,6 +15,7 @@ from .facts import FACTS
 from .latency import LatencyEstimate, estimate_latency
 from .profile import DEFAULT_PEAK_MINUTES, SHORTHAND_FIELDS, WorkloadProfile
 from .validation import closest, shown
+from .value_class import value_class
 
 Value = int | float | str
 
@@ -27,7 +27,7 @@ CHOICE_FACTS: tuple[str, ...] = tuple(s.name for s in _VARIABLE if s.type == "en
 VARIABLE_FACTS: tuple[str, ...] = NUMERIC_FACTS + CHOICE_FACTS
 
 
-@dataclass(frozen=True)
+@value_class
 class FieldRange:
     """The values WorkloadProfile accepts for one numeric field."""
 

@@ -20,12 +20,12 @@ import re
 import stat
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import create_exclusive, folder_problem, read_text, write_atomic
+from advisor.core.value_class import value_class
 
 from .inputs import claims_advisor, read_inputs
 from .reading import first_heading, front_matter, visible_blocks, visible_lines
@@ -43,7 +43,7 @@ _FRONT_STATUS = re.compile(r"^status\s*:\s*[\"']?superseded(?:\s+by\s+ADR-0*(\d+
 STALE_RESERVATION_S = 60.0
 
 
-@dataclass(frozen=True)
+@value_class
 class RecordLink:
     """Another record: its number, its title as Markdown, its file name (same folder)."""
 
@@ -212,7 +212,7 @@ def _has_link(line: str) -> bool:
     return closed >= 0 and closed + 2 < len(text)
 
 
-@dataclass(frozen=True)
+@value_class
 class Successor:
     """The record that a superseded record names: its number and file, where it says them."""
 

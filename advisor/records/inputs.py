@@ -27,7 +27,6 @@ import math
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 import yaml
@@ -39,6 +38,7 @@ from advisor.core.errors import InputError
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
 from advisor.core.rules import weights_problem
 from advisor.core.validation import describe_validation_error
+from advisor.core.value_class import value_class
 from advisor.core.yamlio import Dumper, parse_yaml
 
 from .workload import recorded_path_problem
@@ -102,7 +102,7 @@ _Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence("tag:yaml.o
 # -- what a record states ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@value_class
 class Statement:
     """What a record's text says the decision is, as Markdown, so verify can hold it to it.
 
@@ -256,7 +256,7 @@ def inputs_yaml(
 # -- finding the block in a record ----------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@value_class
 class Fence:
     """A fenced code block: its info string, its content, and the line it opens on (from 1)."""
 
@@ -400,7 +400,7 @@ class RecordStamp(BaseModel):
         return value
 
 
-@dataclass(frozen=True)
+@value_class
 class RecordInputs:
     stamp: RecordStamp
     workload: WorkloadProfile

@@ -22,8 +22,9 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from advisor.core.value_class import value_class
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -42,7 +43,7 @@ _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>?")
 _HTML_HEADING = re.compile(r"\s*<h([1-6])\b", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@value_class
 class Block:
     """A heading or a paragraph a reader sees: its first line in the file (from 1), its level
     (1-6 for a heading, 0 for a paragraph), its inline Markdown as written (the lines joined
@@ -54,7 +55,7 @@ class Block:
     shown: str
 
 
-@dataclass(frozen=True)
+@value_class
 class Line:
     """One line of a visible heading or paragraph: its number in the file (from 1), its inline
     Markdown as written (without block-quote or list markers, indentation, or what an inline

@@ -8,15 +8,15 @@ the Assessment (``latency.steps``, ``pricing.steps``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from advisor.core.assessment import Assessment
 from advisor.core.cost import StepCost
+from advisor.core.value_class import value_class
 
 from .formatting import budget_digits, count, money, seconds
 
 
-@dataclass(frozen=True)
+@value_class
 class StepRow:
     name: str
     model: str
@@ -55,7 +55,7 @@ def step_rows(a: Assessment) -> list[StepRow]:
     return rows
 
 
-@dataclass(frozen=True)
+@value_class
 class DistributionRow:
     what: str  # "Whole request", "First visible token (answer)"
     p50: str
