@@ -222,6 +222,11 @@ def _nice(rng: FieldRange, flip: float, keep: float) -> Iterator[Value]:
     if flip != 0:
         units = dict.fromkeys((1.0, _shown_unit(rng, flip)))
         for digits in range(1, 7):
+            # As round in either unit, a whole number of the unit it is read in first: a
+            # budget of 24 h (86,400 s) before 87,000 s (24.2 h), both of two digits, where
+            # the line is a 24-hour batch window; otherwise the order above.
+            round_here: list[float] = []
+            shown = _shown_unit(rng, flip)
             for unit in units:
                 quantum = 10.0 ** (math.floor(math.log10(abs(flip / unit))) - digits + 1) * unit
                 if rng.integer:
@@ -239,7 +244,9 @@ def _nice(rng: FieldRange, flip: float, keep: float) -> Iterator[Value]:
                     ):
                         continue
                     tried.add(candidate)
-                    yield _typed(rng, candidate)
+                    round_here.append(candidate)
+            for candidate in sorted(round_here, key=lambda value: shown == 1.0 or value % shown != 0):
+                yield _typed(rng, candidate)
     if flip not in tried:
         yield _typed(rng, flip)
 
