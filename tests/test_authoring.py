@@ -114,7 +114,7 @@ def acme_first_draft(folder: Path) -> Path:
     shutil.copytree(COST_FIRST, folder)
     org = folder / "org.yaml"
     text = org.read_text(encoding="utf-8")
-    for fact in ("someone_waiting", "requests_per_month", "batch_saving_fraction"):
+    for fact in ("someone_waiting", "requests_per_month", "batch_saving_fraction", "downstream"):
         text, found = re.subn(rf"\n +- \{{fact: {fact}, [^}}]*\}}", "", text)
         assert found == 1, fact
     for example in ("someone is waiting", "prices without a batch discount"):
@@ -641,7 +641,8 @@ def test_the_docs_show_a_custom_rule_sets_weights_and_own_rule():
     section = page.split("#### `org-batch-anything-over-10k-usd`")[1].split("\n#### ")[0]
     assert (
         "- **When:** `monthly_token_cost_usd` > 10,000 USD/month and `latency_budget_s` > 3600 s and "
-        "`someone_waiting` = false and `requests_per_month` ≥ 100 requests and `batch_saving_fraction` > 0\n"
+        "`someone_waiting` = false and `requests_per_month` ≥ 100 requests and `batch_saving_fraction` > 0"
+        " and `downstream` ≠ `compliance_critical`\n"
     ) in section
     assert "- **Then:** Requires `batch` (excludes `sync`, `streaming` and `async`).\n" in section
     assert "ACME AI cost policy 2026 (internal) § 3.2 Batch by default above $10K a month" in section
