@@ -20,6 +20,8 @@ from advisor import assess, load_rules, parse_profile
 from advisor.core.errors import InputError
 from advisor.core.latency import model_speed
 from advisor.core.profile import SHORTHAND_FIELDS
+from advisor.core.situation import situate
+from advisor.core.steps import work_steps
 from advisor.records.verify import verify
 
 from .conftest import EXAMPLES, PRICE_DATE, RETIRING, ROOT, run_cli
@@ -70,6 +72,39 @@ def test_the_agents_cost_is_genai_prices_own_price_of_each_step():
     # The single-call reading (the reply's model and tokens, once) would have said a third of it.
     one_call = genai_price("gpt-4.1", 4000, 0.5, 450) * 1_000_000 * 1.02
     assert a.costs["sync"].tokens_usd > 1.3 * one_call
+
+
+def test_each_field_of_a_step_reaches_its_work_step_latency_and_cost_by_name():
+    # work_steps, the latency and the cost build their per-step objects from positional
+    # arguments: each field must land under its own name.
+    data = {k: v for k, v in AGENT.items() if k not in SHORTHAND_FIELDS}
+    data["steps"] = [
+        {"name": "plan", "input_tokens": 1_234, "output_tokens": 56, "reasoning_tokens": 78, "repeat": 3,
+         "cached_input_fraction": 0.25, "tool_latency_s": 0.125, "model_p50_s": 1.5, "model_p95_s": 2.75,
+         "ttft_s": 0.625, "output_tokens_per_s": 91.0},
+        {"name": "answer", "input_tokens": 2_000, "output_tokens": 300, "shown": True},
+    ]
+    profile = parse_profile(data)
+    plan, answer = work_steps(profile)
+    assert (plan.name, plan.provider, plan.model, plan.input_tokens, plan.output_tokens, plan.reasoning_tokens,
+            plan.reasoning_stated, plan.cached_input_fraction, plan.tool_latency_s, plan.model_p50_s,
+            plan.model_p95_s, plan.ttft_s, plan.output_tokens_per_s, plan.repeat, plan.shown, plan.prefix) == (
+        "plan", profile.provider, profile.model, 1_234, 56, 78, True, 0.25, 0.125, 1.5, 2.75, 0.625, 91.0, 3, False,
+        "steps.plan.")
+    assert (answer.reasoning_tokens, answer.reasoning_stated, answer.repeat, answer.shown) == (0, False, 1, True)
+    result = situate(profile, RULES, PRICE_DATE)
+    timed = result.latency.steps[0]
+    assert (timed.name, timed.calls, timed.shown, timed.tool_latency_s, timed.call_p50_s, timed.call_p95_s,
+            timed.first_token_p95_s, timed.output_tokens_per_s, timed.reasoning_tokens, timed.measured,
+            timed.start_s, timed.duration_s) == ("plan", 3, False, 0.125, 1.5, 2.75, 0.625, 91.0, 78, True, 0.0,
+                                                 3 * (0.125 + 1.5))
+    assert result.latency.steps[1].start_s == timed.duration_s
+    priced = result.costs.steps[0]
+    assert (priced.name, priced.model, priced.calls, priced.input_tokens, priced.cached_input_fraction,
+            priced.output_tokens, priced.reasoning_tokens) == ("plan", profile.model, 3, 1_234, 0.25, 56, 78)
+    assert priced.tokens_usd_per_month["sync"] == pytest.approx(
+        priced.request_usd * profile.requests_per_month * (1 + profile.retry_rate), rel=1e-12)
+    assert priced.batch_request_usd < priced.request_usd
 
 
 def test_peak_calls_are_requests_times_calls_checked_per_model():

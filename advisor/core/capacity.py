@@ -368,9 +368,16 @@ def estimate_capacity(
     peak_rpm = profile.effective_peak_rpm
     call_p95 = {s.name: s.call_p95_s for s in latency.steps}
     groups: dict[tuple[str, str], list[WorkStep]] = {}
+    lowered: dict[tuple[str, str], tuple[str, str]] = {}  # each (provider, model) as named, in lower case
+    shown_key = ("", "")  # the shown step's (work_steps shows exactly one)
     for step in steps:
-        groups.setdefault((step.provider.lower(), step.model.lower()), []).append(step)
-    shown_key = next((s.provider.lower(), s.model.lower()) for s in steps if s.shown)
+        named = (step.provider, step.model)
+        key = lowered.get(named)
+        if key is None:
+            key = lowered[named] = (step.provider.lower(), step.model.lower())
+        groups.setdefault(key, []).append(step)
+        if step.shown:
+            shown_key = key
 
     models: list[ModelCapacity] = []
     limits_of: dict[tuple[str, str], _Limits] = {}
@@ -379,12 +386,14 @@ def estimate_capacity(
         limits = limits_of[key] = _model_limits(catalogue, profile, first.provider, first.model)
         calls = 0
         counted = written = everything = held = 0.0
+        cached_counts, per_call = limits.cached_input_counts, latency.per_call_p95_s
         for s in members:  # one pass: an agent's steps are many
-            calls += s.repeat
-            counted += s.repeat * s.input_tokens * (1 if limits.cached_input_counts else 1 - s.cached_input_fraction)
-            written += s.repeat * s.billed_output_tokens
-            everything += s.repeat * (s.input_tokens + s.billed_output_tokens)
-            held += s.repeat * call_p95.get(s.name, latency.per_call_p95_s)
+            repeat, billed = s.repeat, s.billed_output_tokens
+            calls += repeat
+            counted += repeat * s.input_tokens * (1 if cached_counts else 1 - s.cached_input_fraction)
+            written += repeat * billed
+            everything += repeat * (s.input_tokens + billed)
+            held += repeat * call_p95.get(s.name, per_call)
         peak_input, peak_output = peak_rpm * counted * retry, peak_rpm * written * retry
         # Calls in flight at peak (Little's law, each call held for its p95).
         in_flight = peak_rpm / 60.0 * held

@@ -366,24 +366,31 @@ def unpriced_reasoning(
     volume = profile.requests_per_month * (1 + profile.retry_rate)
     out: list[UnpricedReasoning] = []
     cards: dict[tuple[str, str, int], PriceCard] = {}
+    # Steps of the same card, input size, runs and reasoning are priced alike: once.
+    alike: dict[tuple[int, int, int, int], tuple[float, float, dict[Mode, float], float | None, float | None]] = {}
     for step, timed in zip(steps, latency.steps, strict=True):
         implied = timed.implied_reasoning
         if implied is None:
             continue
         own = step_card(step, card, cards, catalogue, profile.service_tier)
-        rate = own.standard.output.at(step.input_tokens)
-        batch_rate = min(own.batch.output.at(step.input_tokens), rate)
-        tokens = implied.tokens_per_call * step.repeat
-        monthly = {m: tokens * (batch_rate if m == "batch" else rate) / 1_000_000 * volume for m in MODES}
-        off_rate = (own.rates_at(off_peak_at_s).output.at(step.input_tokens)
-                    if off_peak_at_s is not None and own.hourly is not None else None)
+        key = (id(own), step.input_tokens, step.repeat, implied.tokens_per_call)  # own is kept in cards or is card
+        priced = alike.get(key)
+        if priced is None:
+            rate = own.standard.output.at(step.input_tokens)
+            batch_rate = min(own.batch.output.at(step.input_tokens), rate)
+            tokens = implied.tokens_per_call * step.repeat
+            monthly = {m: tokens * (batch_rate if m == "batch" else rate) / 1_000_000 * volume for m in MODES}
+            off_rate = (own.rates_at(off_peak_at_s).output.at(step.input_tokens)
+                        if off_peak_at_s is not None and own.hourly is not None else None)
+            off_monthly = None if off_rate is None else tokens * off_rate / 1_000_000 * volume
+            priced = alike[key] = (rate, batch_rate, monthly, off_rate, off_monthly)
+        rate, batch_rate, monthly, off_rate, off_monthly = priced
         out.append(UnpricedReasoning(
             step=step.name, provider=own.provider, model=own.model, calls=step.repeat,
             implied_reasoning_tokens_per_call=implied.tokens_per_call, first_token_p50_s=implied.first_token_p50_s,
             start_p50_s=implied.start_p50_s, output_tokens_per_s=implied.output_tokens_per_s,
-            output_usd_per_mtok=rate, batch_output_usd_per_mtok=batch_rate, usd_per_month=monthly,
-            off_peak_output_usd_per_mtok=off_rate,
-            off_peak_usd_per_month=None if off_rate is None else tokens * off_rate / 1_000_000 * volume,
+            output_usd_per_mtok=rate, batch_output_usd_per_mtok=batch_rate, usd_per_month=dict(monthly),
+            off_peak_output_usd_per_mtok=off_rate, off_peak_usd_per_month=off_monthly,
         ))
     return tuple(out)
 
@@ -635,12 +642,11 @@ def estimate_costs(
         cards.append(own)
         calls.append((own, step))
         hourly = hourly or own.hourly is not None
+        # Built from its fields in their order: a call with 12 keywords costs twice as much.
         step_costs.append(
             StepCost(
-                name=step.name, provider=own.provider, model=own.model, calls=step.repeat, input_tokens=n_in,
-                cached_input_fraction=frac, output_tokens=step.output_tokens,
-                reasoning_tokens=step.reasoning_tokens, request_usd=one, batch_request_usd=priced.one_batch,
-                tokens_usd_per_month=dict(priced.monthly), price_source=own.source,
+                step.name, own.provider, own.model, step.repeat, n_in, frac, step.output_tokens,
+                step.reasoning_tokens, one, priced.one_batch, dict(priced.monthly), own.source,
             )
         )
     per_request: dict[Mode, float] = {"sync": standard, "streaming": standard, "async": standard, "batch": batch}

@@ -266,15 +266,15 @@ def step_facts(steps: tuple[WorkStep, ...]) -> dict[str, Any]:
     shown = shown_step(steps)
     return {
         "chained_calls": calls_per_request(steps),
-        "tool_latency_s": sum(s.repeat * s.tool_latency_s for s in steps),
+        "tool_latency_s": sum([s.repeat * s.tool_latency_s for s in steps]),
         "input_tokens": shown.input_tokens,
         "output_tokens": shown.output_tokens,
         "reasoning_tokens": shown.reasoning_tokens or 0,
         "cached_input_fraction": shown.cached_input_fraction,
         "steps": len(steps),
-        "input_tokens_per_request": sum(s.repeat * s.input_tokens for s in steps),
-        "output_tokens_per_request": sum(s.repeat * s.billed_output_tokens for s in steps),
-        "provider": " + ".join(dict.fromkeys(s.provider for s in steps)),
-        "model": " + ".join(dict.fromkeys(s.model for s in steps)),
+        "input_tokens_per_request": sum([s.repeat * s.input_tokens for s in steps]),
+        "output_tokens_per_request": sum([s.repeat * s.billed_output_tokens for s in steps]),
+        "provider": " + ".join(dict.fromkeys([s.provider for s in steps])),
+        "model": " + ".join(dict.fromkeys([s.model for s in steps])),
     }
 

@@ -29,6 +29,7 @@ assumption.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -363,6 +364,7 @@ class _Timed:
     times: _CallTimes
     estimate: str | None
     call_p99: float
+    step: WorkStep  # the first step so timed: what the others share with it
 
 
 def _call_times(
@@ -451,10 +453,10 @@ def _add(assumptions: list[Assumption], seen: set[tuple[str, str]], assumption: 
         assumptions.append(assumption.model_copy(update={"name": assumption.name + suffix}) if suffix else assumption)
 
 
-def _reasoning_unstated(steps: tuple[WorkStep, ...], speeds: list[ModelSpeed]) -> list[str]:
+def _reasoning_unstated(timed: Iterable[_Timed]) -> list[str]:
     """The models that reason before they answer in a step that gives no reasoning_tokens (0
     stated is given: no reasoning)."""
-    return sorted({s.model for s, speed in zip(steps, speeds, strict=True) if speed.reasons and not s.reasoning_stated})
+    return sorted({t.step.model for t in timed if t.speed.reasons and not t.step.reasoning_stated})
 
 
 def _flex_latency_assumption(catalogue: Catalogue, steps: tuple[WorkStep, ...] | list[WorkStep]) -> list[Assumption]:
@@ -512,18 +514,18 @@ def estimate_latency(
     named = len({(s.provider, s.model) for s in steps}) > 1
     assumptions: list[Assumption] = []
     seen: set[tuple[str, str]] = set()
-    speeds: list[ModelSpeed] = []
-    times: list[_CallTimes] = []
-    call_p99: list[float] = []
+    timed: list[_Timed] = []  # each step's
     # The request's calls, those that time alike counted together (as the distribution
     # counts them), and those before the shown step.
     calls: dict[tuple[float, float], float] = {}
     before_shown: dict[tuple[float, float], float] = {}
     # Steps that time alike (an agent's repeated steps) are worked out once: their speed,
-    # call times, p99 and the wording of their estimate.
+    # call times, p99 and the wording of their estimate; what is read of the steps' speeds
+    # and times below, once for each such kind of step.
     worked: dict[tuple[object, ...], _Timed] = {}
     estimated: dict[str, list[str]] = {}  # how a call's p95 was estimated -> the steps so estimated
-    for s in steps:
+    shown = 0
+    for i, s in enumerate(steps):
         key = (s.provider, s.model, s.output_tokens, s.reasoning_tokens, s.reasoning_stated, s.output_tokens_per_s,
                s.ttft_s, s.model_p50_s, s.model_p95_s, s.shown)
         hit = worked.get(key)
@@ -531,12 +533,11 @@ def estimate_latency(
             speed = model_speed(catalogue, s.provider, s.model, profile.service_tier, profile.output_format)
             t, how = _call_times(s, speed, named, assumptions, seen)
             one = Calls(1, t.call_p50, t.call_p95)
-            hit = worked[key] = _Timed(speed, t, how, t.call_p50 * math.exp(one.sigma * Z99))
-        speeds.append(hit.speed)
-        times.append(hit.times)
-        call_p99.append(hit.call_p99)
+            hit = worked[key] = _Timed(speed, t, how, t.call_p50 * math.exp(one.sigma * Z99), s)
+        timed.append(hit)
         if s.shown:
             before_shown = dict(calls)
+            shown = i
         timing = (hit.times.call_p50, hit.times.call_p95)
         calls[timing] = calls.get(timing, 0.0) + s.repeat
         if hit.estimate is not None:
@@ -544,15 +545,16 @@ def estimate_latency(
     for value, names in estimated.items():
         label = "per-call p95" + (f" ({_steps_named(names)})" if names[0] else "")
         assumptions.append(Assumption(name=label, value=value, source="estimated: no model_p95_s was given"))
-    unstated = _reasoning_unstated(steps, speeds)
+    kinds = worked.values()
+    unstated = _reasoning_unstated(kinds)
     stand_ins = sorted({
-        s.model for s, speed in zip(steps, speeds, strict=True)
-        if not speed.measured and s.model_p50_s is None and s.model_p95_s is None and s.ttft_s is None
+        k.step.model for k in kinds
+        if not k.speed.measured and k.step.model_p50_s is None and k.step.model_p95_s is None and k.step.ttft_s is None
     })
     benchmarked = sorted({
-        f"{s.model} ({speed.conditions})" for s, speed in zip(steps, speeds, strict=True)
-        if speed.measured and speed.conditions and s.model_p50_s is None and s.model_p95_s is None
-        and s.ttft_s is None
+        f"{k.step.model} ({k.speed.conditions})" for k in kinds
+        if k.speed.measured and k.speed.conditions and k.step.model_p50_s is None and k.step.model_p95_s is None
+        and k.step.ttft_s is None
     })
     assumptions += _reasoning_assumptions(unstated)
 
@@ -560,10 +562,9 @@ def estimate_latency(
     rate = profile.retry_rate
     tools = [s.repeat * s.tool_latency_s for s in steps]
     whole = percentiles(_calls(calls), sum(tools), retry_rate=rate, backoff_s=RETRY_BACKOFF_S, correlation=rho)
-    shown = next(i for i, s in enumerate(steps) if s.shown)
-    first = _first_token(steps, times, _calls(before_shown), tools, shown, rate, rho)
+    first = _first_token(steps, timed[shown].times, _calls(before_shown), tools, shown, rate, rho)
 
-    per_call = max(t.call_p95 for t in times)
+    per_call = max(k.times.call_p95 for k in kinds)
     budget = profile.latency_budget_s
     n_calls = calls_per_request(steps)
     assumptions.append(_distribution_assumption(profile, n_calls, rho))
@@ -580,27 +581,28 @@ def estimate_latency(
         )
     start = 0.0
     step_latency = []
-    for s, t, p99, speed in zip(steps, times, call_p99, speeds, strict=True):
+    # Only where the reasoning is not priced (rare): a step of a model that reasons, with no
+    # reasoning_tokens and no time of the workload's own (a measured first token or call
+    # includes the reasoning at this workload: no count is worked back from it). Each kind
+    # of step's, shared by its steps.
+    implied: dict[int, ImpliedReasoning | None] = {
+        id(k): implied_reasoning(k.speed, k.times.tps)
+        for k in kinds
+        if k.speed.reasons and not k.step.reasoning_stated and not k.times.measured and k.step.ttft_s is None
+    } if unstated else {}
+    for s, k in zip(steps, timed, strict=True):
+        t = k.times
         duration = s.repeat * (s.tool_latency_s + t.call_p50)
-        # Only where the reasoning is not priced (rare): a step of a model that reasons, with
-        # no reasoning_tokens and no time of the workload's own (a measured first token or
-        # call includes the reasoning at this workload: no count is worked back from it).
-        implied = (
-            implied_reasoning(speed, t.tps)
-            if unstated and speed.reasons and not s.reasoning_stated and not t.measured and s.ttft_s is None
-            else None
-        )
+        # Built from its fields in their order: a call with 17 keywords costs twice as much.
         step_latency.append(
             StepLatency(
-                name=s.name, provider=s.provider, model=s.model, calls=s.repeat, shown=s.shown,
-                tool_latency_s=s.tool_latency_s, call_p50_s=t.call_p50, call_p95_s=t.call_p95,
-                call_p99_s=p99, first_token_p50_s=t.first_p50,
-                first_token_p95_s=t.first_p95, output_tokens_per_s=t.tps, reasoning_tokens=s.reasoning_tokens,
-                measured=t.measured, start_s=start, duration_s=duration, implied_reasoning=implied,
+                s.name, s.provider, s.model, s.repeat, s.shown, s.tool_latency_s, t.call_p50, t.call_p95,
+                k.call_p99, t.first_p50, t.first_p95, t.tps, s.reasoning_tokens, t.measured, start, duration,
+                implied.get(id(k)) if implied else None,
             )
         )
         start += duration
-    shown_times = times[shown]
+    shown_times = timed[shown].times
     estimate = LatencyEstimate(
         per_call_p95_s=per_call,
         end_to_end_p95_s=whole.p95,
@@ -610,8 +612,8 @@ def estimate_latency(
         budget_ratio=whole.p95 / budget,
         ttft_s=shown_times.first_p95,
         output_tokens_per_s=shown_times.tps,
-        measured=all(t.measured for t in times),
-        model_reasons=any(speed.reasons for speed in speeds),
+        measured=all(k.times.measured for k in kinds),
+        model_reasons=any(k.speed.reasons for k in kinds),
         reasoning_unpriced=tuple(unstated),
         stand_ins=tuple(stand_ins),
         benchmarked=tuple(benchmarked),
@@ -650,7 +652,7 @@ def _calls(counts: dict[tuple[float, float], float]) -> list[Calls]:
 
 def _first_token(
     steps: tuple[WorkStep, ...],
-    times: list[_CallTimes],
+    t: _CallTimes,
     before: list[Calls],
     tools: list[float],
     shown: int,
@@ -661,7 +663,7 @@ def _first_token(
     it (``before``: the steps before it; its own earlier runs included here), every tool time
     up to it, and its first token. A retry of the shown call costs a whole attempt before its
     first token."""
-    step, t = steps[shown], times[shown]
+    step = steps[shown]
     before = [*before, Calls(step.repeat - 1, t.call_p50, t.call_p95)]
     first = Calls(1, t.first_p50, t.first_p95)
     retried = [*before, Calls(1, t.call_p50, t.call_p95)]

@@ -72,7 +72,8 @@ def derive_facts(
     batch_total = totals["batch"]
     window_h = batch_offer(ruleset.catalogue, profile.provider).window_h or 24.0
     headroom = capacity.headroom
-    shutdown = first_shutdown(ruleset.catalogue, ((s.provider, s.model) for s in steps), card.price_date)
+    # Each model once (the first of equal days is the first model named, as before).
+    shutdown = first_shutdown(ruleset.catalogue, dict.fromkeys([(s.provider, s.model) for s in steps]), card.price_date)
     facts.update(
         model_p95_s=latency.per_call_p95_s,
         per_call_p95_s=latency.per_call_p95_s,
@@ -149,6 +150,8 @@ def _card(
 
 
 def _check_service_tier(ruleset: RuleSet, profile: WorkloadProfile, steps: tuple[WorkStep, ...]) -> None:
+    if profile.service_tier == "standard":  # offered for every model: nothing to check
+        return
     models = [(s.name, s.provider, s.model) for s in steps] if profile.steps is not None else []
     check_service_tier(ruleset.catalogue, profile, models)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InputError
-from .profile import SHORTHAND_FIELDS, Pricing, Step, WorkloadProfile
+from .profile import SHORTHAND_FIELDS, Pricing, WorkloadProfile
 
 SHORTHAND_STEP = "call"  # the name the shorthand's one step is shown under
 
@@ -75,35 +75,36 @@ def work_steps(profile: WorkloadProfile) -> tuple[WorkStep, ...]:
         )
     steps = profile.steps
     shown = next((i for i, step in enumerate(steps) if step.shown), len(steps) - 1)
-    own = (profile.provider.lower(), profile.model.lower())
-    return tuple(_work_step(profile, own, step, i == shown) for i, step in enumerate(steps))
-
-
-def _work_step(profile: WorkloadProfile, own: tuple[str, str], step: Step, shown: bool) -> WorkStep:
-    provider = step.provider or profile.provider
-    model = step.model or profile.model
-    pricing = step.pricing
-    if pricing is None and (
-        (step.provider is None and step.model is None) or (provider.lower(), model.lower()) == own
-    ):
-        pricing = profile.pricing
-    return WorkStep(
-        name=step.name, provider=provider, model=model, input_tokens=step.input_tokens,
-        output_tokens=step.output_tokens, reasoning_tokens=step.reasoning_tokens or 0,
-        reasoning_stated=step.reasoning_tokens is not None,
-        cached_input_fraction=step.cached_input_fraction, tool_latency_s=step.tool_latency_s,
-        model_p50_s=step.model_p50_s, model_p95_s=step.model_p95_s, ttft_s=step.ttft_s,
-        output_tokens_per_s=step.output_tokens_per_s, repeat=step.repeat, shown=shown, pricing=pricing,
-        prefix=f"steps.{step.name}.",
-    )
+    workload_provider, workload_model, workload_pricing = profile.provider, profile.model, profile.pricing
+    own = (workload_provider.lower(), workload_model.lower())
+    out = []
+    # One loop, each WorkStep built from its fields in their order (a call with 17 keywords
+    # costs twice as much, and an agent's workload has many steps).
+    for i, step in enumerate(steps):
+        provider, model, pricing, reasoning = step.provider, step.model, step.pricing, step.reasoning_tokens
+        if pricing is None and (
+            (provider is None and model is None)
+            or ((provider or workload_provider).lower(), (model or workload_model).lower()) == own
+        ):
+            pricing = workload_pricing
+        out.append(WorkStep(
+            step.name, provider or workload_provider, model or workload_model, step.input_tokens,
+            step.output_tokens, reasoning or 0, reasoning is not None, step.cached_input_fraction,
+            step.tool_latency_s, step.model_p50_s, step.model_p95_s, step.ttft_s, step.output_tokens_per_s,
+            step.repeat, i == shown, pricing, f"steps.{step.name}.",
+        ))
+    return tuple(out)
 
 
 def shown_step(steps: tuple[WorkStep, ...]) -> WorkStep:
-    return next(step for step in steps if step.shown)
+    for step in steps:  # a loop, not a generator's frame: an agent's shown step is often its last
+        if step.shown:
+            return step
+    raise StopIteration  # as next() would: work_steps shows exactly one
 
 
 def calls_per_request(steps: tuple[WorkStep, ...]) -> int:
-    return sum(step.repeat for step in steps)
+    return sum([step.repeat for step in steps])
 
 
 # -- changing a workload -------------------------------------------------------------------
