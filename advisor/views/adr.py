@@ -989,9 +989,8 @@ def _money_against(a: Assessment) -> tuple[float, str] | None:
     noun = label[0].lower() + label[1:]
     # "other" only where the chosen option meets its contract too.
     cheapest = f"the cheapest {'other ' if mode in choosable else ''}option that meets its contract"
-    whom = f"today's {noun}" if other == today else f"a {noun}, {cheapest}"
-    if other != today and noun[0] in "aeiou":
-        whom = "an" + whom[1:]
+    named = f"today's {noun}" if other == today else f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+    whom = named if other == today else f"{named}, {cheapest}"
     # "$65", as $615 less $550: in the step of the larger of the two (the Decision's trade-off says the same).
     shown = money(abs(difference), larger(compared.total_usd, chosen.total_usd))
     said = (f"it costs {shown} a month {'less' if difference > 0 else 'more'} than {whom}"
@@ -999,7 +998,7 @@ def _money_against(a: Assessment) -> tuple[float, str] | None:
     if difference < 0:
         return difference, said
     # The condition the saving holds on, as the Decision Outcome says it (batch's cache hits).
-    said += _cache_hits_hedge(a, compared, whom.split(",")[0])
+    said += _cache_hits_hedge(a, compared, named)
     # The saving rests on the build spread over months where the chosen option takes more to
     # build than the one it is set against (today's build is paid): how long it takes to pay back.
     months = a.pricing.amortisation_months
