@@ -95,11 +95,8 @@ def percentiles(
     ``retried`` is what an extra attempt costs, one entry per call with the same total count
     (default: the calls themselves); a retry also adds ``backoff_s``.
     """
-    # Calls that time alike (an agent's repeated steps) count together: the same sum.
-    return _percentiles(
-        tuple(_merged(tuple(calls))), constant, tuple(_merged(tuple(retried))) if retried is not None else None,
-        retry_rate, backoff_s, correlation,
-    )
+    merged, merged_retried = _counted_together(calls, retried)
+    return _percentiles(merged, constant, merged_retried, retry_rate, backoff_s, correlation)
 
 
 def share_above(
@@ -115,10 +112,8 @@ def share_above(
     """The share of requests that take longer than ``limit`` seconds: one minus the CDF at
     ``limit`` of the distribution whose percentiles ``percentiles`` gives for the same
     arguments (more than 5% where its p95 is above the limit, more than 1% where its p99 is)."""
-    built = _distribution(
-        tuple(_merged(tuple(calls))), constant,
-        tuple(_merged(tuple(retried))) if retried is not None else None, retry_rate, backoff_s, correlation,
-    )
+    merged, merged_retried = _counted_together(calls, retried)
+    built = _distribution(merged, constant, merged_retried, retry_rate, backoff_s, correlation)
     if isinstance(built, _Comonotone):
         return built.share_above(limit)
     if isinstance(built, Percentiles):  # no calls: the constant alone
@@ -235,6 +230,14 @@ def _round(value: float) -> float:
     """Twelve significant digits: a figure worked out through logarithms and back says 0.765,
     not 0.7649999999999999 (which a view rounds to 0.76)."""
     return float(f"{value:.12g}")
+
+
+def _counted_together(
+    calls: Sequence[Calls], retried: Sequence[Calls] | None
+) -> tuple[tuple[Calls, ...], tuple[Calls, ...] | None]:
+    """The calls, and the retried ones, with calls that time alike (an agent's repeated steps)
+    counted together: the same sum, and the same key for the cache of percentiles."""
+    return tuple(_merged(tuple(calls))), None if retried is None else tuple(_merged(tuple(retried)))
 
 
 def _merged(calls: tuple[Calls, ...]) -> list[Calls]:

@@ -36,7 +36,12 @@ _lines: dict[str, str] | None = None  # sha256 -> the JSON of that file's data, 
 def read_rule_file(path: str | Path) -> Any:
     """What ``read_yaml_file(path)`` returns, and with its errors, taken from the shipped
     rule set's parsed copy when the file's bytes are exactly those of a shipped file."""
-    raw = read_bytes(path, what="YAML file", missing="no such file")
+    return parse_rule_bytes(read_bytes(path, what="YAML file", missing="no such file"), path)
+
+
+def parse_rule_bytes(raw: bytes, path: str | Path) -> Any:
+    """``read_rule_file`` of bytes already read (the loader reads each file once, for the
+    rule set's hash and its rules alike)."""
     text = _entries().get(hashlib.sha256(raw).hexdigest())
     if text is not None:
         try:

@@ -42,7 +42,7 @@ from .engine import MAX_WEIGHT, Evaluation, evaluate, weights_problem
 from .errors import RuleSetError, SourceIdError
 from .files import read_bytes
 from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec
-from .preparsed import read_rule_file
+from .preparsed import parse_rule_bytes, read_rule_file
 from .profile import MODES, Mode
 from .resources import shipped_dir
 from .rule import Effect, Examples, Rule, RuleSpec
@@ -523,15 +523,16 @@ def _load(directory: Path, chain: tuple[str, ...] = (), *, misnamed_ok: bool = F
     digest = hashlib.sha256()
     if base is not None:  # a change in the base rule set changes this one too
         digest.update(base.content_hash.encode() + b"\0")
-    for path in files:
-        digest.update(path.name.encode() + b"\0" + read_bytes(path, what="rule file") + b"\0")
+    content = {path: read_bytes(path, what="rule file") for path in files}
+    for path, raw in content.items():
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
     inherited = list(base.rules) if base else []
     seen: dict[str, str] = {rule.id: rule.file for rule in inherited}
     rules: list[Rule] = []
     for path in files:
         if path.name in (HEADER_FILE, CATALOGUE_FILE):
             continue
-        for rule in parse_rules(read_rule_file(path), str(path), header, seen):
+        for rule in parse_rules(parse_rule_bytes(content[path], path), str(path), header, seen):
             check_source(rule.spec.source, header, rule.file, rule.id, "source")
             rules.append(rule)
     if not rules and not inherited:
