@@ -108,13 +108,25 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 )
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # PyYAML's constructors raise plain Python errors for a value its tag cannot make: a date
+        # that is no date (2026-02-30, read as a timestamp unquoted), an explicit !!int abc, a
+        # !!bool maybe, a !!set of a list. Each becomes a YAML error naming the line.
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(None, None, _unreadable(node, exc), node.start_mark) from None
+
     def refuse_base_60(self, node: yaml.Node, key: Any = None) -> None:
         """YAML 1.1 reads 1:30 as a base-60 number (90), YAML 1.2 as text: refuse it, as a
         leading zero, naming the line, the field when known, and what to write."""
         if not (isinstance(node, yaml.ScalarNode) and node.tag in (_INT_TAG, _FLOAT_TAG) and ":" in node.value):
             return
-        as_number = (SafeConstructor.construct_yaml_int if node.tag == _INT_TAG else
-                     SafeConstructor.construct_yaml_float)(self, node)
+        try:
+            as_number = (SafeConstructor.construct_yaml_int if node.tag == _INT_TAG else
+                         SafeConstructor.construct_yaml_float)(self, node)
+        except ValueError as exc:  # !!int 1:x: no number in any base
+            raise yaml.constructor.ConstructorError(None, None, _unreadable(node, exc), node.start_mark) from None
         shown = _number_text(as_number)
         raise InputError(
             f"line {node.start_mark.line + 1}: {node.value} is a base-60 number in YAML 1.1 ({shown}) and text in "
@@ -218,6 +230,21 @@ def _number_text(value: float) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value)
+
+
+def _unreadable(node: yaml.Node, exc: Exception) -> str:
+    """Why a value cannot be made into what its tag says: the value, the tag, the reason."""
+    tag = str(node.tag).rsplit(":", 1)[-1]
+    if isinstance(node, yaml.ScalarNode):
+        value = str(node.value)
+        shown = repr(value if len(value) <= 60 else value[:57] + "...")
+    else:
+        shown = "a list" if isinstance(node, yaml.SequenceNode) else "a mapping"
+    reason = f" ({exc})" if isinstance(exc, (ValueError, OverflowError)) and str(exc) else ""
+    if tag == "timestamp" and node.tag == "tag:yaml.org,2002:timestamp" and isinstance(node, yaml.ScalarNode):
+        return (f"{shown} reads as a date, but is not one{reason}; write a real date, "
+                "or quote it to give it as text")
+    return f"{shown} cannot be read as !!{tag}{reason}"
 
 
 def _shown_key(key: Any) -> str:

@@ -1,0 +1,81 @@
+"""Red-team round 3 on bad input: each test is a defect found, asserted as the user sees it
+(one message naming the file, exit status 2, no traceback, nothing written)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import advisor
+from advisor.core.yamlio import parse_yaml
+
+from .conftest import EXAMPLES, run_cli
+
+CHATBOT = EXAMPLES / "chatbot.yaml"
+
+
+def _with_name(tmp_path: Path, value: str) -> Path:
+    text = re.sub(r"(?m)^name: .*$", lambda _: f"name: {value}", CHATBOT.read_text(encoding="utf-8"), count=1)
+    path = tmp_path / "w.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- a value its YAML tag cannot make --------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("2026-02-30", "'2026-02-30' reads as a date, but is not one (day is out of range for month)"),
+    ("2026-13-01", "'2026-13-01' reads as a date, but is not one (month must be in 1..12)"),
+    ("2026-11-01T25:00:00", "reads as a date, but is not one (hour must be in 0..23)"),
+    ("!!int abc", "'abc' cannot be read as !!int"),
+    ("!!float abc", "'abc' cannot be read as !!float"),
+    ("!!bool maybe", "'maybe' cannot be read as !!bool"),
+    ("!!int 1:x", "'1:x' cannot be read as !!int"),
+    ("!!int ''", "'' cannot be read as !!int"),
+    ("!!set [1]", "a list cannot be read as !!set"),
+])
+def test_a_value_its_tag_cannot_make_is_one_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str, said: str
+) -> None:
+    path = _with_name(tmp_path, value)
+    code, out, err = run_cli(capsys, "recommend", path)
+    assert code == 2
+    assert out == ""
+    assert err.startswith(f"advisor: error: {path}: not valid YAML (line 4, column 7): ")
+    assert said in err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_an_impossible_date_in_a_records_inputs_is_unverifiable_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    decisions = tmp_path / "decisions"
+    assert run_cli(capsys, "adr", CHATBOT, "--dir", decisions)[0] == 0
+    record = next(decisions.glob("0001-*.md"))
+    text = record.read_text(encoding="utf-8")
+    assert "price_date: '" in text
+    record.write_text(re.sub(r"price_date: '[0-9-]+'", "price_date: 2026-02-30", text, count=1), encoding="utf-8")
+    code, out, err = run_cli(capsys, "verify", decisions)
+    assert code == 2
+    assert "UNVERIFIABLE" in out and "'2026-02-30' reads as a date, but is not one" in out
+    assert "Traceback" not in err
+
+
+def test_an_impossible_date_in_a_rule_file_is_a_rule_set_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "ruleset.yaml").write_text("id: mine\nversion: 1.0.0\ntitle: Mine\nextends: default\n", encoding="utf-8")
+    (rules / "org.yaml").write_text("rules:\n  - id: x\n    when: {fact: requests_per_month, op: gt, value: 2026-02-30}\n",
+                                    encoding="utf-8")
+    code, out, err = run_cli(capsys, "recommend", CHATBOT, "--rules", rules)
+    assert code == 2 and out == ""
+    assert "org.yaml: not valid YAML (line 3" in err and "reads as a date, but is not one" in err
+
+
+def test_parse_yaml_raises_input_error_for_an_impossible_date() -> None:
+    with pytest.raises(advisor.InputError, match=r"reads as a date, but is not one"):
+        parse_yaml("when: 2026-02-30\n", "x.yaml")
