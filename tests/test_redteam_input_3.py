@@ -79,3 +79,50 @@ def test_an_impossible_date_in_a_rule_file_is_a_rule_set_error(
 def test_parse_yaml_raises_input_error_for_an_impossible_date() -> None:
     with pytest.raises(advisor.InputError, match=r"reads as a date, but is not one"):
         parse_yaml("when: 2026-02-30\n", "x.yaml")
+
+
+# -- an integer beyond a float's range ------------------------------------------------------
+
+BIG = 10**400  # math.isfinite(BIG) raises OverflowError; repr() of 10**5000 raises ValueError
+HUGE = 10**5000
+
+
+def test_a_rule_threshold_beyond_a_floats_range_is_a_rule_set_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "ruleset.yaml").write_text("id: mine\nversion: 1.0.0\ntitle: Mine\nextends: default\n", encoding="utf-8")
+    (rules / "org.yaml").write_text(
+        "rules:\n  - id: x\n    axis: cost_burst\n    title: T\n"
+        f"    when: {{fact: requests_per_month, op: gt, value: {BIG}}}\n"
+        "    effect: {scores: {sync: 1}}\n    because: b\n    source: advisor-default\n",
+        encoding="utf-8",
+    )
+    # rules check reports a rule that does not load as a failed rule (exit 1), as it does any other
+    for argv, status in ((("recommend", CHATBOT, "--rules", rules), 2), (("rules", "check", rules), 1)):
+        code, out, err = run_cli(capsys, *argv)
+        assert code == status, argv
+        assert "Traceback" not in out + err
+        assert "value must be a finite number (got 1000000" in out + err
+
+
+@pytest.mark.parametrize("value", [BIG, HUGE, -HUGE], ids=["400-digits", "5001-digits", "negative"])
+def test_the_python_api_refuses_an_absurd_integer_with_an_input_error(tmp_path: Path, value: int) -> None:
+    profile = advisor.load_profile(CHATBOT)
+    assessment = advisor.assess(profile)
+    calls = [
+        lambda: advisor.parse_profile({**profile.model_dump(exclude_none=True), "requests_per_month": value}),
+        lambda: advisor.decision_map(profile, "requests_per_month", [1, value], "latency_budget_s", [1, 2]),
+        lambda: advisor.verify([tmp_path], cost_tolerance=value),
+        lambda: advisor.write_adr(assessment, tmp_path / "decisions", supersedes=value),
+        lambda: advisor.render_adr(assessment, number=value),
+        lambda: advisor.what_would_change(profile, advisor.load_rules(), value),  # type: ignore[arg-type]
+        lambda: advisor.load_rules().evaluate(advisor.facts(profile), weights={"latency": value}),
+        lambda: advisor.calibrate([EXAMPLES / "traces" / "rag-chat.jsonl.gz"], root="rag.chat", window_days=value),
+    ]
+    for call in calls:
+        with pytest.raises(advisor.InputError) as caught:
+            call()
+        assert "digits" in str(caught.value) or "1000000" in str(caught.value)
+    assert not (tmp_path / "decisions").exists()

@@ -42,6 +42,8 @@ from .errors import TraceError, check_paths, check_type
 from .genai import KEPT_ATTRIBUTES, PROVIDER_IDS, ModelCall, is_genai, model_call
 from .otlp import Span, printable, read_spans
 from .profile import ANSWERS_TRACES_CANNOT_GIVE, DEFAULT_PEAK_MINUTES, SHORTHAND_FIELDS, WorkloadProfile, check_name
+from .validation import finite_number
+from .validation import given as quoted
 from .value_class import value_class
 
 MIN_REQUESTS = 10
@@ -505,13 +507,11 @@ def calibrate_spans(
     """Calibrate a workload from spans already read (see ``calibrate``)."""
     where = _where(sources)
     if window_days is not None and (
-        isinstance(window_days, bool)
-        or not isinstance(window_days, (int, float))
-        or not math.isfinite(window_days)
+        not finite_number(window_days)
         or window_days * 86_400 < MIN_WINDOW_S
     ):
         raise TraceError(
-            f"must be a number of days covering at least a minute (got {window_days!r})", field="window_days"
+            f"must be a number of days covering at least a minute (got {quoted(window_days)})", field="window_days"
         )
     requests, counts = _requests(spans, root, where)
     if catalogue is None:

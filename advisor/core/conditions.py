@@ -9,14 +9,13 @@ short-circuit) so the trace shows each actual value against its threshold.
 
 from __future__ import annotations
 
-import math
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from .facts import FACTS, FactSpec
-from .validation import closest
+from .validation import closest, finite_number
 from .validation import shown as shown_value
 from .value_class import value_class
 
@@ -83,7 +82,7 @@ class ConstantLeaves:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    return finite_number(value)
 
 
 _KINDS = {
@@ -100,7 +99,8 @@ def _kind(spec: FactSpec) -> str:
 def _check_scalar(spec: FactSpec, value: Any, path: str) -> None:
     if spec.numeric:
         if not _is_number(value):
-            finite = "a finite number" if isinstance(value, float) else "a number"
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            finite = "a finite number" if number else "a number"
             raise ConditionError(
                 path, f"fact '{spec.name}' is {_kind(spec)}; value must be {finite} (got {shown_value(value)})"
             )

@@ -16,7 +16,6 @@ replace, the one recommended without it; otherwise that rule excludes it.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections.abc import Callable, Container, Mapping, Sequence
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
@@ -29,6 +28,7 @@ from .figures import budget_digits, budget_seconds, digits_apart, fact_text, sec
 from .policy import fill, named_in_order
 from .profile import MODES, Mode
 from .rule import Rule
+from .validation import finite_number, given
 
 
 class RuleSet(Protocol):
@@ -68,8 +68,8 @@ def weights_problem(weights: Mapping[str, Any]) -> str | None:
     for axis, weight in weights.items():
         if isinstance(weight, bool) or not isinstance(weight, (int, float)):
             return f"the weight of {axis} must be a number (got {weight!r})"
-        if not math.isfinite(weight) or not 0 <= weight <= MAX_WEIGHT:
-            return f"the weight of {axis} must be a finite number from 0 to {MAX_WEIGHT:g} (got {weight!r})"
+        if not finite_number(weight) or not 0 <= weight <= MAX_WEIGHT:
+            return f"the weight of {axis} must be a finite number from 0 to {MAX_WEIGHT:g} (got {given(weight)})"
     if weights and not any(weight > 0 for weight in weights.values()):
         return "at least one axis weight must be above 0 (with all at 0 nothing ranks the modes)"
     return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import sys
 from collections.abc import Callable
 from typing import Any, get_args, get_origin
 
@@ -16,6 +17,24 @@ from pydantic import BaseModel, ValidationError
 _SHOWN_MAX = 60
 # What a text field says of a lone surrogate (half of a UTF-16 pair), which no UTF-8 file can hold.
 NOT_UNICODE = "must be Unicode text (a lone surrogate such as \\ud800, half of a UTF-16 pair, is not)"
+
+
+def finite_number(value: Any) -> bool:
+    """A number a figure can be made of: an int or a float, not a bool, not NaN or infinite,
+    and no int beyond a float's range (math.isfinite raises on one; it cannot become a figure)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value) if isinstance(value, float) else abs(value) <= sys.float_info.max
+
+
+def given(value: Any) -> str:
+    """``repr(value)``, as a message quotes what a Python caller gave; an int of more than
+    Python's 4,300 digits, which repr() refuses, in words."""
+    try:
+        return repr(value)
+    except ValueError:
+        digits = int(abs(value).bit_length() * math.log10(2)) + 1
+        return f"a {'negative ' if value < 0 else ''}number of about {digits:,} digits"
 
 
 def shown(value: Any) -> str:
@@ -33,7 +52,7 @@ def shown(value: Any) -> str:
         return f"{value:.6g}"
     if isinstance(value, (datetime.date, datetime.time)):  # YAML reads 2026-11-26 as a date
         return value.isoformat()
-    text = repr(value)
+    text = given(value)
     return text if len(text) <= _SHOWN_MAX else text[: _SHOWN_MAX - 3] + "..."
 
 

@@ -14,7 +14,7 @@ from .errors import InputError
 from .facts import FACTS
 from .latency import LatencyEstimate, estimate_latency
 from .profile import DEFAULT_PEAK_MINUTES, SHORTHAND_FIELDS, WorkloadProfile
-from .validation import closest, shown
+from .validation import closest, finite_number, given, shown
 from .value_class import value_class
 
 Value = int | float | str
@@ -175,8 +175,8 @@ def coerce(fact: str, value: Any, where: str = "decision map") -> Value:
             raise InputError(f"must be one of {', '.join(choices(fact))} (got {value!r})", source=where, field=fact)
         return str(value)
     rng = field_range(fact)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(f"must be {rng.describe()} (got {value!r})", source=where, field=fact)
+    if not finite_number(value):
+        raise InputError(f"must be {rng.describe()} (got {given(value)})", source=where, field=fact)
     if rng.integer and value != int(value):
         raise InputError(f"must be {rng.describe()} (got {value!r})", source=where, field=fact)
     number: int | float = int(value) if rng.integer else float(value)

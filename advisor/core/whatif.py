@@ -27,6 +27,7 @@ from .figures import duration_unit
 from .probe import Decision, ModeProbe
 from .profile import MODES, Mode, WorkloadProfile, as_read
 from .rules import RuleSet
+from .validation import given
 from .variables import (
     CHOICE_FACTS,
     NUMERIC_FACTS,
@@ -76,7 +77,7 @@ def what_would_change(
     check_type(profile, WorkloadProfile, "profile", "a WorkloadProfile, as advisor.load_profile(...) returns")
     check_type(ruleset, RuleSet, "ruleset", "a RuleSet, as advisor.load_rules() returns")
     if current not in MODES:  # a mode of none would "flip" to the workload's own recommendation
-        raise InputError(f"must be one of {', '.join(MODES)} (got {current!r})", field="current")
+        raise InputError(f"must be one of {', '.join(MODES)} (got {given(current)})", field="current")
     profile = as_read(profile)
     probe = probe or ModeProbe(profile, ruleset, weights=weights, price_date=price_date)
     search = _Search(probe, current, feasible)

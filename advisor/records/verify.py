@@ -36,7 +36,6 @@ words the results.
 from __future__ import annotations
 
 import datetime
-import math
 import os
 import re
 import shlex
@@ -55,6 +54,7 @@ from advisor.core.profile import MODES, Mode, WorkloadProfile, load_profile
 from advisor.core.provider import SHUTDOWN
 from advisor.core.rules import RuleSet, default_rules_dir, load_rules
 from advisor.core.situation import price_date_or_today
+from advisor.core.validation import finite_number, given
 
 from .folder import (
     DEFAULT_DIR,
@@ -874,8 +874,8 @@ def verify(
     fraction, 0.10 = 10%); or why it is inconsistent or unverifiable, superseded, or
     skipped. A missing path is an ``unverifiable`` result.
     """
-    if not (isinstance(cost_tolerance, (int, float)) and math.isfinite(cost_tolerance) and cost_tolerance >= 0):
-        raise InputError(f"must be a fraction of at least 0, e.g. 0.1 for 10% (got {cost_tolerance!r})",
+    if not (finite_number(cost_tolerance) and cost_tolerance >= 0):
+        raise InputError(f"must be a fraction of at least 0, e.g. 0.1 for 10% (got {given(cost_tolerance)})",
                          field="cost_tolerance")
     if price_date is not None:  # the caller's mistake, not any record's: checked before any is read
         price_date = price_date_or_today(price_date)

@@ -38,7 +38,7 @@ from advisor.core.levers import Lever
 from advisor.core.policy import answers_of, fill
 from advisor.core.profile import MODES, WATCHED, Mode, check_name, load_profile
 from advisor.core.provider import SHUTDOWN, batch_usually_in_time, batch_window_words
-from advisor.core.validation import plain
+from advisor.core.validation import given, plain
 from advisor.core.whatif import Change
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
 from advisor.records.folder import RecordLink, write_record
@@ -1619,7 +1619,9 @@ def render_adr(
         if value is None or (isinstance(value, RecordLink) and field == "supersedes"):
             continue
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_RECORD_NUMBER:
-            raise InputError(f"must be a record number from 1 to {MAX_RECORD_NUMBER:,} (got {value!r})", field=field)
+            raise InputError(
+                f"must be a record number from 1 to {MAX_RECORD_NUMBER:,} (got {given(value)})", field=field
+            )
     if workload_file is not None and not isinstance(workload_file, str):
         raise InputError(
             f"must be a path relative to the record's folder, as text (got {type(workload_file).__name__})",
@@ -1679,6 +1681,12 @@ def write_adr(
     check_type(directory, (str, os.PathLike), "directory", "the path of the decisions folder")
     if force and supersedes is None:
         raise InputError("only applies with supersedes (a record is never overwritten)", field="force")
+    if supersedes is not None and (
+        isinstance(supersedes, bool) or not isinstance(supersedes, int) or not 1 <= supersedes <= MAX_RECORD_NUMBER
+    ):
+        raise InputError(
+            f"must be a record number from 1 to {MAX_RECORD_NUMBER:,} (got {given(supersedes)})", field="supersedes"
+        )
     title = record_title(assessment)
     crowd = {"decision_makers": decision_makers, "consulted": consulted, "informed": informed}
     if workload_file is not None:
