@@ -126,3 +126,21 @@ def test_the_python_api_refuses_an_absurd_integer_with_an_input_error(tmp_path: 
             call()
         assert "digits" in str(caught.value) or "1000000" in str(caught.value)
     assert not (tmp_path / "decisions").exists()
+
+
+# -- a trace's doubleValue beyond a double's range -------------------------------------------
+
+def test_a_trace_double_beyond_a_doubles_range_is_a_trace_error_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gzip
+
+    text = gzip.decompress((EXAMPLES / "traces" / "rag-chat.jsonl.gz").read_bytes()).decode("utf-8")
+    first = '"doubleValue":0.5079950326505669'
+    assert first in text
+    trace = tmp_path / "t.jsonl"
+    trace.write_text(text.replace(first, f'"doubleValue":{BIG}', 1), encoding="utf-8")
+    code, out, err = run_cli(capsys, "calibrate", trace, "--root", "rag.chat", "-o", tmp_path / "w.yaml")
+    assert code == 2 and out == ""
+    assert "gen_ai.response.time_to_first_chunk must be a number of seconds, 0 or more (got inf)" in err
+    assert "Traceback" not in err and not (tmp_path / "w.yaml").exists()

@@ -236,6 +236,10 @@ _SPECIAL_DOUBLES = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": 
 
 
 def _double(value: Any) -> float:
+    if type(value) is int and not -sys.float_info.max <= value <= sys.float_info.max:
+        # Beyond a double's range: the infinity "1e400" as text (below) or any JSON reader makes
+        # of it, which the figures then refuse by name, rather than float()'s OverflowError.
+        return float("inf") if value > 0 else float("-inf")
     if type(value) in (int, float):
         return float(value)
     if type(value) is str:
