@@ -144,3 +144,45 @@ def test_a_trace_double_beyond_a_doubles_range_is_a_trace_error_not_a_crash(
     assert code == 2 and out == ""
     assert "gen_ai.response.time_to_first_chunk must be a number of seconds, 0 or more (got inf)" in err
     assert "Traceback" not in err and not (tmp_path / "w.yaml").exists()
+
+
+# -- a rule file that is not a regular file ---------------------------------------------------
+
+def _rule_set_with(tmp_path: Path, name: str, make: str) -> Path:
+    import os
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(EXAMPLES / "rules-cost-first", rules, ignore=shutil.ignore_patterns("workloads"))
+    target = rules / name
+    target.unlink(missing_ok=True)
+    if make == "folder":
+        target.mkdir()
+    elif make == "fifo":
+        os.mkfifo(target)
+    elif make == "broken link":
+        target.symlink_to("gone.yaml")
+    else:
+        target.symlink_to(target.name)  # a link to itself: a loop
+    return rules
+
+
+@pytest.mark.parametrize("name", ["org.yaml", "catalogue.yaml"])
+@pytest.mark.parametrize(("make", "said"), [
+    ("folder", "is a folder, expected a rule file"),
+    ("fifo", "is a FIFO, not a regular file"),
+    ("broken link", "is a symbolic link to gone.yaml, which does not exist"),
+    ("loop", "is a symbolic link loop"),
+])
+def test_a_rule_file_that_is_no_regular_file_is_refused_not_passed_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, make: str, said: str
+) -> None:
+    # Passed over, the organisation's rules (or its catalogue) would silently not apply.
+    rules = _rule_set_with(tmp_path, name, make)
+    for argv in (("recommend", CHATBOT, "--rules", rules), ("rules", "docs", rules), ("rules", "check", rules)):
+        code, out, err = run_cli(capsys, *argv)
+        assert code == 2, argv
+        assert f"{rules / name}: {said}" in out + err
+        assert "Traceback" not in out + err
+    with pytest.raises(advisor.AdvisorError, match=said):
+        advisor.load_rules(rules)

@@ -14,6 +14,7 @@ two models claiming one name at the same step is an error when the catalogue loa
 # No `from __future__ import annotations` here: pydantic would have to evaluate every
 # annotation string of these models when the module loads, a few milliseconds of start-up.
 import datetime
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -620,7 +621,7 @@ CatalogueLayer = tuple[dict[str, Any], str]  # (raw data, the file it came from)
 def read_catalogue_layer(directory: Path) -> CatalogueLayer | None:
     """A rule-set folder's own catalogue.yaml as raw data (None when it has none)."""
     path = directory / CATALOGUE_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # one that is there but no file (a broken link) is read, and refused
         return None
     data = read_rule_file(path)
     if not isinstance(data, dict):

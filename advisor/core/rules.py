@@ -519,7 +519,9 @@ def _load(directory: Path, chain: tuple[str, ...] = (), *, misnamed_ok: bool = F
     if not misnamed_ok and (misnamed := misnamed_rule_files(directory)):
         # Refused, not skipped: a rule set without one of its files decides otherwise, unseen.
         raise RuleSetError(misnamed_refusal(misnamed[0]), source=str(misnamed[0]))
-    files = sorted(p for p in directory.glob("*.yaml") if p.is_file())
+    # Every *.yaml entry, not only the regular files: a rule file that is a folder, a FIFO or a
+    # broken link is refused by read_bytes, naming it, rather than passed over without a word.
+    files = sorted(directory.glob("*.yaml"))
     digest = hashlib.sha256()
     if base is not None:  # a change in the base rule set changes this one too
         digest.update(base.content_hash.encode() + b"\0")

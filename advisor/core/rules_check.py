@@ -598,7 +598,9 @@ def check_rules(rules_dir: str | Path | None = None) -> CheckReport:
             # The loader saw something the per-rule pass cannot: report it as it is, under the
             # name of the file it names, in the folder as it was given.
             where = Path(error.source) if isinstance(error, AdvisorError) and error.source else directory
-            file = str(directory) if where.resolve() == directory.resolve() else _written_in(str(where), directory)
+            # os.path.realpath, not Path.resolve: a rule file that is a link loop is what the error names
+            same = os.path.realpath(where) == os.path.realpath(directory)
+            file = str(directory) if same else _written_in(str(where), directory)
             message = str(error).replace(str(directory.resolve()), str(directory))
             check = RuleCheck(where.name, file, False, problems=[message], blocks_loading=True)
             entries.append(_Entry(None, None, check))
