@@ -186,3 +186,31 @@ def test_a_rule_file_that_is_no_regular_file_is_refused_not_passed_over(
         assert "Traceback" not in out + err
     with pytest.raises(advisor.AdvisorError, match=said):
         advisor.load_rules(rules)
+
+
+# -- numbers in options: ASCII, no digit separator, as every other option reads them ----------
+
+@pytest.mark.parametrize(("argv", "said"), [
+    (("map", CHATBOT, "--x", "latency_budget_s=1:20:\u0663", "--y", "requests_per_month"),
+     "N must be a whole number of points (got '\u0663')"),
+    (("map", CHATBOT, "--x", "latency_budget_s=1_0:20:3", "--y", "requests_per_month"),
+     "START must be a number (got '1_0')"),
+    (("calibrate", EXAMPLES / "traces" / "rag-chat.jsonl.gz", "--window-days", "1_0", "-o", "-"),
+     "argument --window-days: expected a number of days, got '1_0'"),
+    (("calibrate", EXAMPLES / "traces" / "rag-chat.jsonl.gz", "--window-days", "\u0663", "-o", "-"),
+     "argument --window-days: expected a number of days, got '\u0663'"),
+    (("app", "--port", "\u00b2"), "argument --port: expected a port number from 1 to 65535, got '\u00b2'"),
+    (("app", "--port", "\uff18\uff15\uff10\uff11"), "argument --port: expected a port number from 1 to 65535"),
+])
+def test_a_number_option_takes_ascii_digits_only(
+    capsys: pytest.CaptureFixture[str], argv: tuple[object, ...], said: str
+) -> None:
+    from advisor.cli import main
+
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:  # argparse's own refusal
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    assert said in err and "Traceback" not in err

@@ -7,7 +7,7 @@ import math
 import os
 import sys
 
-from .common import EXIT_OK, add_force, path_argument, printable
+from .common import EXIT_OK, add_force, path_argument, plain_float, printable
 
 EPILOG = """\
 examples:
@@ -42,7 +42,7 @@ then replaces it whole (through a temporary file and a rename).
 
 def _days(text: str) -> float:
     try:
-        value = float(text)
+        value = plain_float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of days, got {text!r}") from None
     if not math.isfinite(value) or value * 86_400 < 60 or value > 3_650:

@@ -26,6 +26,23 @@ def parse_date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(exc.message) from None
 
 
+def plain_float(text: str) -> float:
+    """``float(text)`` for a number written in ASCII with no digit separator; float() alone
+    also reads ``1_0`` as 10 and Arabic-Indic or full-width digits, which no file or other
+    option of advisor takes. ValueError otherwise, as float() raises it."""
+    if not text.isascii() or "_" in text:
+        raise ValueError(f"not a plain number: {text!r}")
+    return float(text)
+
+
+def plain_count(text: str) -> int:
+    """``int(text)`` for ASCII digits only (int() also takes ``1_0``, ``٣`` and ``+3``)."""
+    stripped = text.strip()
+    if not (stripped.isascii() and stripped.isdigit()):
+        raise ValueError(f"not a whole number: {text!r}")
+    return int(stripped)
+
+
 def path_argument(text: str) -> str:
     """A file or folder named on the command line: never empty. An empty name (an unset
     variable in a script) would otherwise be taken for the current folder, or for no name."""

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from advisor.core.errors import InputError
 
-from .common import EXIT_OK, about_file, add_rules_and_price_date, path_argument, started
+from .common import EXIT_OK, about_file, add_rules_and_price_date, path_argument, plain_count, plain_float, started
 
 if TYPE_CHECKING:  # the library is imported when the command runs
     from advisor.core.profile import WorkloadProfile
@@ -77,7 +77,7 @@ def parse_axis(spec: str, profile: WorkloadProfile, option: str) -> tuple[str, l
     bounds: list[float] = []
     for label, text in zip(("START", "STOP"), parts[:2], strict=True):
         try:
-            number = float(text)
+            number = plain_float(text)
         except ValueError:
             message = f"{label} must be a number (got {text!r}); expected {AXIS_FORMAT}"
             raise InputError(message, source=option) from None
@@ -85,7 +85,7 @@ def parse_axis(spec: str, profile: WorkloadProfile, option: str) -> tuple[str, l
             raise InputError(f"{label} of {fact} must be {rng.describe()} (got {text.strip()})", source=option)
         bounds.append(number)
     try:
-        n = int(parts[2])
+        n = plain_count(parts[2])
     except ValueError:
         raise InputError(f"N must be a whole number of points (got {parts[2]!r})", source=option) from None
     if not MIN_POINTS <= n <= MAX_POINTS:
