@@ -5,6 +5,9 @@
   against a 2 s budget, which no higher tier cures; the voice assistant's 429s and nothing of
   its first token at 39.1 s against 1 s. The reason now says the latency miss too, and the
   stand-in speed it rests on.
+- A rule whose title states the problem, not the remedy, was quoted as the pro of the mode it
+  scores up: "Good, because calls over 30 s trip proxy timeouts" of an asynchronous job. Such
+  rules now give the pro in their own words (score_reasons).
 """
 
 from __future__ import annotations
@@ -72,3 +75,37 @@ def test_a_miss_on_latency_alone_is_said_once_as_before() -> None:
     assert reason.startswith("The work takes 4.58 s at p95 on gpt-5.4-mini")
     assert "Within the rate limits" not in reason
     assert reason.count("has no measured speed") == 1
+
+
+# A research agent of three steps, 32.7 s at p95: failure-timeout-cascade scores async up.
+RESEARCH_AGENT: dict[str, Any] = {
+    "name": "Research agent", "interaction": "chat", "latency_budget_s": 8, "requests_per_month": 60000,
+    "peak_requests_per_minute": 40, "provider": "anthropic", "model": "claude-sonnet-4-5", "downstream": "own_ui",
+    "current_mode": "sync",
+    "steps": [
+        {"name": "plan", "model": "claude-haiku-4-5", "input_tokens": 800, "output_tokens": 120},
+        {"name": "search", "tool_latency_s": 1.2, "repeat": 3, "input_tokens": 1500, "output_tokens": 80},
+        {"name": "answer", "input_tokens": 9000, "output_tokens": 700, "shown": True},
+    ],
+}
+
+
+def test_a_job_is_not_praised_for_the_problem_it_avoids() -> None:
+    record = _record(RESEARCH_AGENT)
+    assert "Good, because calls over 30 s trip proxy timeouts" not in record
+    assert ("Good, because a job answers at once with its id, so no proxy holds a connection open through a "
+            "call over 30 s (`failure-timeout-cascade`)") in record
+
+
+def test_every_rule_that_scores_a_mode_up_under_a_problem_title_says_its_pro_in_words() -> None:
+    problems = {
+        "failure-timeout-cascade": ["async"], "failure-retry-storm": ["async"],
+        "cost-connections-at-peak": ["async", "batch"], "cost-rate-limit-tight": ["async", "batch"],
+        "downstream-internal-critical-path": ["async"],
+    }
+    for rule_id, modes in problems.items():
+        effect = RULES.rule(rule_id).spec.effect
+        for mode in modes:
+            said = effect.score_reasons.get(mode, "")
+            assert said and said[0].islower(), (rule_id, mode)
+            assert RULES.rule(rule_id).spec.title.lower() not in said.lower()

@@ -33,8 +33,10 @@ class Effect(BaseModel):
     such a mode is recommended only where its monthly total is below that of the mode it
     would replace (the one recommended without it). ``checklist``: items added to the
     checklist when that mode is recommended. ``score_reasons``: for a mode the title does
-    not argue for (one scored below the mode the rule favours), the words that say what
-    the rule finds good or bad in it, said as that mode's pro or con.
+    not argue for (one scored below the mode the rule favours, or a mode scored up by a
+    title that states the problem, not the remedy: "Calls over 30 s trip proxy timeouts"
+    is no pro of a job), the words that say what the rule finds good or bad in it, said as
+    that mode's pro or con.
     """
 
     model_config = _STRICT
