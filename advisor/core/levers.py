@@ -14,7 +14,12 @@ cheaper, each found by re-running the assessment with that one change (never ass
   instructions ahead of the request's own text; providers cache prompts from 1,024 tokens);
 - the latency budget: the nearest value at which the recommendation is feasible, or a
   cheaper mode becomes the answer (never a tighter budget); batch at its window, the
-  provider's guarantee, not at a budget it would only usually meet;
+  provider's guarantee, not at a budget it would only usually meet; where someone waits on
+  the answer (a person at the screen, a service in its request path), no budget past a
+  minute: "5-60 seconds: User is waiting but will tolerate it", and past that "User
+  submitted something and walked away" (When to Skip Real-Time § Where the Break-Even
+  Actually Is), another feature, not a setting of this one ("what would change" still
+  names the flip);
 - the account tier whose rate limits apply, the next one that holds the peak (at the same
   mode and cost only where it removes the peak's backlog, which it says; never for a batch,
   which runs under limits of its own);
@@ -92,6 +97,11 @@ _KIND_ORDER = (
 # Fields a model's own measurements and limits fill: another model is judged at the
 # catalogue's figures for it.
 _MEASURED = ("model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s")
+
+
+# The longest a waiting person or service is asked to wait by a budget lever (seed 002: "5-60
+# seconds: User is waiting but will tolerate it"; beyond, the user "walked away").
+WAITED_AT_MOST_S = 60.0
 
 
 class Lever(BaseModel):
@@ -655,6 +665,8 @@ def _budget_lever(finder: _Finder) -> Iterator[Lever]:
 
     start = finder.base.profile.latency_budget_s
     found = nearest_value(field_range("latency_budget_s"), start, 1, good)
+    if found is not None and finder.base.facts.get("someone_waiting") and float(found[0]) > WAITED_AT_MOST_S:
+        return  # no one waits that long: the lever would be another feature (the module's docstring)
     if found is not None:
         budget, (situation, decision) = found
         # Batch with a budget shorter than its window is at risk of a late result: as advice,
