@@ -35,7 +35,7 @@ from .cost import (
     unpriced_reasoning,
     unpriced_reasoning_usd,
 )
-from .engine import Evaluation, evaluate, first_sentence, reason_text
+from .engine import Evaluation, Reasons, evaluate, first_sentence, reason_text
 from .errors import InputError
 from .figures import count, money, percent
 from .latency import LatencyEstimate
@@ -395,10 +395,13 @@ def build_assessment(
         for i, mode in enumerate(evaluation.order)
     ]
 
+    # Each rule's reason once, however many modes it rules out (and the contract it misses).
+    reasons = Reasons(facts, budget_lines)
+
     def ruled_out(modes: Mapping[Mode, tuple[str, ...]], numbers: bool) -> list[Exclusion]:
         return [
             shared.exclusion(mode, ids, [
-                reason_text(by_id[i], facts, budget_lines)
+                reasons(by_id[i])
                 if numbers or by_id[i].spec.effect.reason.strip() else by_id[i].spec.because.strip()
                 for i in ids
             ])
@@ -408,7 +411,9 @@ def build_assessment(
 
     excluded = ruled_out(excluded_modes, numbers=False)
     unmet = ruled_out(unmet_modes, numbers=True)
-    infeasible_reason = infeasible_reason_of(ruleset, evaluation, situation.latency)
+    infeasible_reason = infeasible_reason_of(
+        ruleset, evaluation, situation.latency, reasons if evaluation.facts is facts else None
+    )
     checklist = list(header.modes[winner].checklist)
     for rule in fired:
         checklist.extend(item for item in rule.spec.effect.checklist.get(winner, ()) if item not in checklist)
@@ -633,23 +638,28 @@ def _shared(ruleset: RuleSet) -> _Shared:
 
 
 def infeasible_reason_of(
-    ruleset: RuleSet, evaluation: Evaluation, latency: LatencyEstimate | None = None
+    ruleset: RuleSet, evaluation: Evaluation, latency: LatencyEstimate | None = None, reasons: Reasons | None = None
 ) -> str | None:
     """Why the recommendation misses its contract, in one sentence with the numbers (the
     first rule that says so); None when it meets it. A miss on latency by a model timed at a
-    stand-in says so: the verdict is only as good as the speed it assumed."""
+    stand-in says so: the verdict is only as good as the speed it assumed. ``reasons``: the
+    reasons already written for the evaluation's facts under the rule set's budget lines."""
     if evaluation.feasible:
         return None
     unmet_by = evaluation.unmet[evaluation.recommendation]
     budget_lines = ruleset.thresholds("latency_budget_s")
-    reason = reason_text(ruleset.rule(unmet_by[0]), evaluation.facts, budget_lines)
+
+    def written(rule_id: str) -> str:
+        rule = ruleset.rule(rule_id)
+        return reason_text(rule, evaluation.facts, budget_lines) if reasons is None else reasons(rule)
+
+    reason = written(unmet_by[0])
     # A miss at the rate limits said first would hide a miss on latency that no higher tier
     # or smoother peak cures ("needs 1.8x its rate limit" beside a 4.58 s job against 2 s):
     # the first miss on latency is said as well, and the speed it rests on.
     on_latency = [r for r in unmet_by if ruleset.rule(r).spec.axis == "latency"]
     if on_latency and on_latency[0] != unmet_by[0]:
-        also = reason_text(ruleset.rule(on_latency[0]), evaluation.facts, budget_lines)
-        reason += " Within the rate limits it would still miss the budget: " + _lower_first(also)
+        reason += " Within the rate limits it would still miss the budget: " + _lower_first(written(on_latency[0]))
     if latency is not None and on_latency and latency_miss_on_stand_in(ruleset, on_latency, latency):
         reason += " " + _timed_at_a_stand_in(latency, evaluation.facts.get("output_format"))
     if latency is not None and on_latency and latency_miss_on_benchmark(ruleset, on_latency, latency):

@@ -224,10 +224,49 @@ def reason_text(rule: Rule, facts: Mapping[str, Any], budget_lines: Sequence[flo
     values written in ("The first token arrives at 0.77 s..."), else the first sentence of
     its ``because``. ``budget_lines``: the rule set's thresholds on the budget, which it is
     said apart from (``budget_seconds``)."""
+    return _reason_text(rule, facts, budget_lines, None)
+
+
+def _reason_text(
+    rule: Rule, facts: Mapping[str, Any], budget_lines: Sequence[float], reasons: Reasons | None
+) -> str:
     template = rule.spec.effect.reason
     if template.strip():
-        return " ".join(fill(template, _FactWords(facts, named_in_order(template), budget_lines)).split())
+        return " ".join(fill(template, _FactWords(facts, named_in_order(template), budget_lines, reasons)).split())
     return first_sentence(rule.spec.because)
+
+
+class Reasons:
+    """``reason_text`` of one workload's facts, each rule's worked out once: an assessment says
+    a rule's reason for each mode it rules out, and again as why the recommendation misses its
+    contract (about a third of its reasons repeat one already written); the digits its times
+    need against the budget (``budget_digits``), and the budget said in them, once for all its
+    reasons. The texts are those ``reason_text`` writes."""
+
+    def __init__(self, facts: Mapping[str, Any], budget_lines: Sequence[float] = ()):
+        self.facts = facts
+        self.budget_lines = budget_lines
+        self._texts: dict[str, str] = {}
+        self._extra: int | None = None
+        self._budget: str | None = None
+
+    def __call__(self, rule: Rule) -> str:
+        text = self._texts.get(rule.id)
+        if text is None:
+            text = self._texts[rule.id] = _reason_text(rule, self.facts, self.budget_lines, self)
+        return text
+
+    def extra(self) -> int:
+        """``budget_digits`` of the facts."""
+        if self._extra is None:
+            self._extra = budget_digits(self.facts)
+        return self._extra
+
+    def budget(self, value: float) -> str:
+        """The budget (``value``, the facts' own) in words, as ``_FactWords`` says it."""
+        if self._budget is None:
+            self._budget = budget_seconds(value, self.extra(), self.budget_lines)
+        return self._budget
 
 
 class _FactWords(dict[str, str]):
@@ -237,20 +276,24 @@ class _FactWords(dict[str, str]):
     the budget also in those that tell it from a line a rule draws on it ("1.0003 h", not
     "1 h", where an hour is the line)."""
 
-    def __init__(self, facts: Mapping[str, Any], names: Sequence[str] = (), budget_lines: Sequence[float] = ()):
+    def __init__(
+        self, facts: Mapping[str, Any], names: Sequence[str] = (), budget_lines: Sequence[float] = (),
+        reasons: Reasons | None = None,
+    ):
         super().__init__()
         self.facts = facts
         if "caller_timeout_s" in names and "latency_budget_s" not in names:
             self._apart_from("caller_timeout_s", names)
         if "latency_budget_s" not in names:
             return
-        extra = budget_digits(facts)
+        extra = budget_digits(facts) if reasons is None else reasons.extra()
         for name in names:
             value = facts.get(name)
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 continue
             if name == "latency_budget_s":
-                self[name] = budget_seconds(float(value), extra, budget_lines)
+                self[name] = (budget_seconds(float(value), extra, budget_lines) if reasons is None
+                              else reasons.budget(float(value)))
             elif extra and FACTS[name].unit == "s":
                 self[name] = seconds(float(value), extra)
 
