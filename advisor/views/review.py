@@ -630,30 +630,63 @@ def _tighter_limit(cap: Capacity) -> str:
     return max(known, key=lambda name: known[name]) if known else "RPM"
 
 
-def _risk_figures(
-    cap: Capacity, lat: LatencyEstimate, current_mode: Mode | None, facts: Mapping[str, Any],
-    price_date: datetime.date, budget_lines: tuple[float, ...] = (),
-) -> dict[str, str]:
+class _RiskFigures(dict[str, str]):
     """The figures a risk's detail may name (advisor.core.policy.REVIEW_RISK_FIGURES); the
     p95 and the budget in the digits that tell them apart, and the budget apart from the
-    lines the rules draw on it (``budget_seconds``), as the other views say them."""
-    days = facts.get("days_to_model_shutdown")
-    extra = budget_digits(facts)
-    return {
-        "shutdown_model": facts.get("shutdown_model") or "none",
-        "days_to_shutdown": "no shutdown announced" if days is None else f"{days:g} day{'' if days == 1 else 's'}",
-        "shutdown_date": "none announced" if days is None else (price_date + datetime.timedelta(days=days)).isoformat(),
-        "peak_use": percent(1 - cap.headroom) if cap.headroom is not None else "unknown",
-        # The same use as a multiple ("3.3x"), as recommend and the record say it.
-        "peak_times": times(1 - cap.headroom) if cap.headroom is not None else "unknown",
-        "tighter_limit": _tighter_limit(cap),
-        "limits_source": cap.limits_source,
-        "limits": limits_label(cap.limits_source),  # whose limits at which tier, not the page they cite
-        "current_mode": current_mode or "none",
-        "end_to_end_p95": seconds(lat.end_to_end_p95_s, extra),
-        "latency_budget": budget_seconds(lat.latency_budget_s, extra, budget_lines),
-        "stand_ins": " and ".join(lat.stand_ins) or "no model",
-    }
+    lines the rules draw on it (``budget_seconds``), as the other views say them.
+
+    Each is worked out when a detail first names it: a row's risks name a few of them (a
+    speed assumed names the models and the p95), and working out all twelve for each row
+    with a risk took about a twentieth of the review's time a file."""
+
+    def __init__(
+        self, cap: Capacity, lat: LatencyEstimate, current_mode: Mode | None, facts: Mapping[str, Any],
+        price_date: datetime.date, budget_lines: tuple[float, ...] = (),
+    ):
+        super().__init__()
+        self.cap, self.lat, self.current_mode, self.facts = cap, lat, current_mode, facts
+        self.price_date, self.budget_lines = price_date, budget_lines
+        self.digits: int | None = None
+
+    def __missing__(self, name: str) -> str:
+        value = self[name] = self._figure(name)
+        return value
+
+    def _figure(self, name: str) -> str:
+        cap, lat, facts = self.cap, self.lat, self.facts
+        days = facts.get("days_to_model_shutdown")
+        if name == "shutdown_model":
+            return facts.get("shutdown_model") or "none"
+        if name == "days_to_shutdown":
+            return "no shutdown announced" if days is None else f"{days:g} day{'' if days == 1 else 's'}"
+        if name == "shutdown_date":
+            return "none announced" if days is None else (self.price_date + datetime.timedelta(days=days)).isoformat()
+        if name == "peak_use":
+            return percent(1 - cap.headroom) if cap.headroom is not None else "unknown"
+        if name == "peak_times":
+            # The same use as a multiple ("3.3x"), as recommend and the record say it.
+            return times(1 - cap.headroom) if cap.headroom is not None else "unknown"
+        if name == "tighter_limit":
+            return _tighter_limit(cap)
+        if name == "limits_source":
+            return cap.limits_source
+        if name == "limits":
+            return limits_label(cap.limits_source)  # whose limits at which tier, not the page they cite
+        if name == "current_mode":
+            return self.current_mode or "none"
+        if name == "end_to_end_p95":
+            return seconds(lat.end_to_end_p95_s, self._extra())
+        if name == "latency_budget":
+            return budget_seconds(lat.latency_budget_s, self._extra(), self.budget_lines)
+        if name == "stand_ins":
+            return " and ".join(lat.stand_ins) or "no model"
+        raise KeyError(name)
+
+    def _extra(self) -> int:
+        """``budget_digits`` of the facts, for the p95 and the budget alike."""
+        if self.digits is None:
+            self.digits = budget_digits(self.facts)
+        return self.digits
 
 
 # The figures a risk's detail may name that rest on a cited document: the catalogue's rate
@@ -684,13 +717,14 @@ def _risks(
     """The rule set's review risks that hold for this workload as it runs today (as
     ``ReviewRisk`` data)."""
     risks: list[dict[str, Any]] = []
-    figures: dict[str, str] | None = None
+    figures: _RiskFigures | None = None
     for spec, check in ruleset.review_risk_checks:
         if not check(facts, []):
             continue
-        figures = figures or _risk_figures(
-            cap, lat, workload.current_mode, facts, price_date, ruleset.thresholds("latency_budget_s")
-        )
+        if figures is None:
+            figures = _RiskFigures(
+                cap, lat, workload.current_mode, facts, price_date, ruleset.thresholds("latency_budget_s")
+            )
         severity = float(facts[spec.severity]) if spec.severity else 1.0
         risks.append({
             "kind": spec.kind, "label": spec.label, "workload": workload.name, "file": file,
