@@ -127,7 +127,9 @@ def verdict_card(shown: Shown) -> None:
             st.metric(
                 judged.label,
                 judged.value,
-                delta=f"budget {budget_words(a)}",
+                # A job whose result is in time but whose peak queue is not says the queue, or a red
+                # "budget 15 min" beside "25.7 s" reads as a contradiction.
+                delta=(f"{judged.queue}, " if judged.queue else "") + f"budget {budget_words(a)}",
                 # Within the budget, green; a miss that is the verdict's own problem, red; a
                 # window longer than the budget that the verdict accepts as a risk, grey.
                 delta_color="normal" if judged.within else ("inverse" if not feasible else "off"),
