@@ -6,6 +6,8 @@ Every expectation comes from ``advisor.assess`` on the same answers or from the 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -68,3 +70,19 @@ def test_a_job_within_its_budget_and_its_queue_shows_the_budget_alone(at: AppTes
     at.selectbox(key="q_tier").set_value("tier-5").run()
     ok(at)
     assert card_metric(at, "Result at p95") == "budget 15 min"
+
+
+# -- the worked examples' captions -----------------------------------------------------------
+
+
+def test_no_worked_examples_caption_names_a_rule_by_its_id(at: AppTest) -> None:
+    # The picker's caption is the example file's comment: the ticket agent's read "the contract
+    # is a job's (ux-submit-and-notify)" and "latency-chain-over-two rules sync out"; on the page
+    # a rule is named by its title (the ids belong to the Why tab).
+    ids = [rule.id for rule in advisor.load_rules().rules]
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        load(at, path.stem)
+        caption = " ".join(c.value for c in at.caption)
+        assert path.stem == "support-reply-draft" or caption, path.stem
+        named = [rule for rule in ids if re.search(rf"(?<![\w-]){re.escape(rule)}(?![\w-])", caption)]
+        assert not named, (path.stem, named)
