@@ -267,7 +267,9 @@ def group_title(words: Words, a: Assessment, group: Group) -> str:
 
 
 def _now(a: Assessment, field: str) -> Any:
-    """The workload's own answer to a field, as the rules see it where it is one of theirs;
+    """The workload's own answer to a field, as the rules see it where it is one of theirs
+    (an account tier left blank, the provider's default the limits were read at: "tier-1", not
+    "the default");
     a step's field (steps.<name>.<field>) as the step gives it, its model the workload's
     where the step leaves it blank."""
     if field.startswith("steps."):
@@ -279,6 +281,8 @@ def _now(a: Assessment, field: str) -> Any:
         return value
     if field in VARIABLE_FACTS:
         return current_value(field, a.workload, a.latency)
+    if field == "tier" and a.workload.tier is None:  # left blank: the provider's default, as the form names it
+        return a.capacity.tier
     return getattr(a.workload, field, None)
 
 

@@ -86,3 +86,29 @@ def test_no_worked_examples_caption_names_a_rule_by_its_id(at: AppTest) -> None:
         assert path.stem == "support-reply-draft" or caption, path.stem
         named = [rule for rule in ids if re.search(rf"(?<![\w-]){re.escape(rule)}(?![\w-])", caption)]
         assert not named, (path.stem, named)
+
+
+# -- a lever's "now" -------------------------------------------------------------------------
+
+
+def test_a_tier_lever_says_the_tier_a_blank_answer_stands_for(at: AppTest) -> None:
+    # With the account tier left at the provider's default, the card offered "Account tier:
+    # tier-5 (now the default)", beside a headroom chip that says "tier-1".
+    # A compliance-critical nightly screening job, built from the default example's answers.
+    at.selectbox(key="q_interaction").set_value("pipeline").run()
+    at.selectbox(key="q_budget_unit").set_value("hours").run()
+    at.number_input(key="q_budget").set_value(6).run()
+    at.number_input(key="q_requests_per_month").set_value(9_000_000).run()
+    at.number_input(key="q_peak_requests_per_minute").set_value(5_000).run()
+    at.number_input(key="q_peak_minutes").set_value(60).run()
+    at.selectbox(key="q_downstream").set_value("compliance_critical").run()
+    at.selectbox(key="q_model").set_value("gpt-5.4-mini").run()
+    at.number_input(key="q_input_tokens").set_value(4_000).run()
+    at.number_input(key="q_output_tokens").set_value(300).run()
+    ok(at)
+    assert at.session_state["q_tier"] in ("", None)
+    shown = [re.sub(r"\\(.)", r"\1", m.value) for m in block(at, "verdict").markdown]
+    lines = [line for line in shown if line.startswith("Account tier:")]
+    assert lines, shown
+    assert all(line.endswith("(now tier-1)") for line in lines), lines
+    assert "the default" not in " ".join(lines)
