@@ -303,6 +303,8 @@ def in_question_words(error: AdvisorError) -> str:
         return {"name": "give the feature a name", "model": "choose or type a model"}.get(top, "cannot be empty")
     if message == "required field is missing":
         return "needs an answer"
+    if message.startswith("required field is missing (or describe the calls as 'steps'"):  # the file's words
+        return "needs an answer (or switch on *Describe the calls as steps*)"
     if top == "rate_limits" and message.startswith("give at least one of"):  # the form asks for two of them
         return "give the requests or the tokens per minute, or switch off *Use my rate limits*"
     return md(_LIBRARY_WORDS.sub("must be", message))

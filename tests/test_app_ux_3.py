@@ -112,3 +112,17 @@ def test_a_tier_lever_says_the_tier_a_blank_answer_stands_for(at: AppTest) -> No
     assert lines, shown
     assert all(line.endswith("(now tier-1)") for line in lines), lines
     assert "the default" not in " ".join(lines)
+
+
+# -- a blank answer in the form's words ------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["q_input_tokens", "q_output_tokens"])
+def test_a_blank_token_answer_asks_in_the_forms_words_not_the_files(at: AppTest, key: str) -> None:
+    # It read "required field is missing (or describe the calls as 'steps')": a workload file's
+    # key, where the form has a switch "Describe the calls as steps" and says "needs an answer".
+    at.number_input(key=key).set_value(None).run()
+    assert not at.exception
+    said = " ".join(e.value for e in at.error)
+    assert "needs an answer (or switch on *Describe the calls as steps*)" in said, said
+    assert "required field" not in said and "'steps'" not in said
