@@ -183,6 +183,7 @@ def verdict_card(shown: Shown) -> None:
         )
 
 
+POSSESSIVE = "'"  # "3 models' prices"
 # The assumptions that say a latency was estimated from a model's speed as the catalogue gives it.
 _PUBLISHED_SPEED = ("time to first token", "output speed")
 
@@ -195,9 +196,12 @@ def figures_basis(a: Assessment) -> tuple[str, str]:
     measured)."""
     p, lat = a.pricing, a.latency
     models = priced_models(p)
-    whose = models[0] if len(models) == 1 else f"{len(models)} models"
+    # Steps on two models name both ("openai/gpt-5.4 and openai/gpt-5.5 prices of ..."), as the
+    # text summary's cost line does; more are counted ("3 models' prices"), the help names them.
+    plural = len(models) > 2
+    whose = f"{len(models)} models" if plural else " and ".join(models)
     prices = f"{whose} at your own prices" if p.source == "override" else (
-        f"{whose} prices of {p.price_date}, {p.data_version}")
+        f"{whose}{POSSESSIVE if plural else ''} prices of {p.price_date}, {p.data_version}")
     if lat.measured:
         latency = "p95 from measured call times"
     elif lat.stand_ins:  # which model, and what it is timed at, in the help
@@ -210,7 +214,7 @@ def figures_basis(a: Assessment) -> tuple[str, str]:
            if x.name.startswith(("per-call p95", *_PUBLISHED_SPEED))]
     if lat.stand_ins:
         why.insert(0, f"{' and '.join(lat.stand_ins)}: no measured speed, timed at a stand-in")
-    if len(models) > 1:
+    if plural:
         why.insert(0, f"prices of {prices_of(p)}")
     return f"{prices} · {latency}", "; ".join(why)
 

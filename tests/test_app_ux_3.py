@@ -126,3 +126,16 @@ def test_a_blank_token_answer_asks_in_the_forms_words_not_the_files(at: AppTest,
     said = " ".join(e.value for e in at.error)
     assert "needs an answer (or switch on *Describe the calls as steps*)" in said, said
     assert "required field" not in said and "'steps'" not in said
+
+
+# -- what the figures rest on ----------------------------------------------------------------
+
+
+def test_the_card_names_both_models_a_two_model_agent_is_priced_at(at: AppTest) -> None:
+    # It read "2 models prices of 2026-11-27", naming neither; the text summary names both.
+    load(at, "support-agent-tools")
+    basis = [c.value for c in block(at, "verdict").caption if "prices of" in c.value]
+    assert len(basis) == 1, basis
+    line = re.sub(r"\\(.)", r"\1", basis[0])
+    assert line.startswith("openai/gpt-5.4 and openai/gpt-5.5 prices of "), line
+    assert "2 models" not in line
