@@ -28,7 +28,7 @@ from advisor.core.rules import RuleSet
 from advisor.views.markdown import slug
 from advisor.views.sources import cite
 from questionnaire.form import questions
-from questionnaire.scenarios import Scenario, read_scenarios
+from questionnaire.scenarios import Scenario, example_note, read_scenarios
 from questionnaire.session import init_session, on_scenario, on_upload, weights_from_state
 from questionnaire.state import answer_problems, answers_from_state, answers_yaml, md, problems_by_question
 from questionnaire.trace_upload import measured_note, trace_uploader, with_evidence
@@ -118,7 +118,13 @@ def start_row(
         )
     chosen = scenarios.get(st.session_state.get("scenario") or "")
     if chosen and chosen.seed_note:
-        st.caption(md(cite(chosen.seed_note, ruleset.header.sources)))
+        # A long note (the ticket agent's runs to 1,100 characters, 17 lines on a phone, where it
+        # pushed the verdict below the first screen) shows its first sentence; the rest folds away.
+        first, rest = example_note(chosen.seed_note)
+        st.caption(md(cite(first, ruleset.header.sources)))
+        if rest:
+            with st.expander("More about this example", key="example_note"):
+                st.caption(md(cite(rest, ruleset.header.sources)))
     for problem in problems:
         st.warning(f"An example could not be loaded: {md(problem)}")
     if errors := st.session_state.get("load_errors"):

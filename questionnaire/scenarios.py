@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,3 +45,17 @@ def _comment_header(text: str) -> str:
             break
         lines.append(line.lstrip("#").strip())
     return " ".join(lines)
+
+
+# A note longer than this shows its first sentence, the rest on request.
+NOTE_SHOWN = 300
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+
+
+def example_note(note: str) -> tuple[str, str]:
+    """A worked example's note as the page shows it: whole where it is short; else its first
+    sentence and the rest ("" where there is no sentence to break after)."""
+    if len(note) <= NOTE_SHOWN:
+        return note, ""
+    parts = _SENTENCE_END.split(note, maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (note, "")

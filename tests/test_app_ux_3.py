@@ -139,3 +139,28 @@ def test_the_card_names_both_models_a_two_model_agent_is_priced_at(at: AppTest) 
     line = re.sub(r"\\(.)", r"\1", basis[0])
     assert line.startswith("openai/gpt-5.4 and openai/gpt-5.5 prices of "), line
     assert "2 models" not in line
+
+
+def test_a_long_example_note_shows_its_first_sentence_and_folds_the_rest(at: AppTest) -> None:
+    # The ticket agent's note ran to 17 lines on a phone, between the picker and the verdict.
+    load(at, "support-agent-tools")
+    plain = [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption]
+    note = [c for c in plain if c.startswith("A support agent that works a ticket")]
+    assert len(note) == 1 and note[0].endswith("so the contract is a job's."), note
+    more = [e for e in at.expander if e.label == "More about this example"]
+    assert len(more) == 1
+    folded = re.sub(r"\\(.)", r"\1", " ".join(c.value for c in more[0].caption))
+    assert folded.startswith("Its four chained calls do not decide that alone"), folded
+    load(at, "chatbot")  # a short note stays whole, with nothing to unfold
+    assert not [e for e in at.expander if e.label == "More about this example"]
+
+
+def test_every_example_note_is_shown_whole_between_its_caption_and_its_fold() -> None:
+    from questionnaire.scenarios import NOTE_SHOWN, example_note, read_scenarios
+
+    found, problems = read_scenarios(EXAMPLES)
+    assert not problems
+    for scenario in found.values():
+        first, rest = example_note(scenario.seed_note)
+        assert f"{first} {rest}".strip() == scenario.seed_note
+        assert len(first) <= NOTE_SHOWN or not rest, scenario.stem
