@@ -99,11 +99,14 @@ def test_the_support_agent_example_says_what_decides_its_chain():
         comment = " ".join(line.lstrip("# ") for line in text.splitlines() if line.startswith("#"))
         assert "more than two chained calls)" not in comment
         a = assess(yaml.safe_load(text), RULES, price_date=PRICE_DATE)
-        said = "latency-chain-over-two rules sync out for a chain of more than two calls someone waits on"
-        assert said in comment and "so it does not fire" in comment
+        # The example's comment says it in words (the questionnaire shows it under the example
+        # picker, where a rule id means nothing); the fixture's copy by the rule's id.
+        said = ("the rule that more than two chained calls go async rules sync out only where someone waits on the chain",
+                "latency-chain-over-two rules sync out for a chain of more than two calls someone waits on")
+        assert any(words in comment for words in said) and "so it does not fire" in comment
         assert "latency-chain-over-two" not in fired(a) and a.facts["someone_waiting"] is False
         assert a.facts["within_budget"] is True and a.facts["latency_budget_s"] == 900  # "the 15-minute budget"
-        assert "the contract is a job's (ux-submit-and-notify)" in comment
+        assert "the contract is a job's" in comment
         assert a.recommendation == "async" and "ux-submit-and-notify" in a.decided_by
 
 
