@@ -66,10 +66,14 @@ def test_the_calibrate_figures_quoted_are_the_latest_runs():
     every = _one(rows, "calibrate 101,906 spans, JSON Lines, every trace")
     assert f"`--root rag.chat` in {gzip}, against a goal of 10 s" in page("README.md")
     calibration = page("docs/calibration.md")
-    assert f"the gzip case, the slowest, took {gzip}, and every trace {every}" in calibration
     slowest = max(float(v.split()[0]) for k, v in rows.items()
                   if k.startswith("calibrate 101,906 spans") and not k.endswith(" (ratio)"))
-    assert float(gzip.split()[0]) == slowest, "calibration.md calls the gzip case the slowest"
+    assert slowest in (float(gzip.split()[0]), float(every.split()[0])), "the page calls one of its two the slowest"
+    # Which of the two is the slower moves from run to run: the page names the one that was.
+    if float(gzip.split()[0]) == slowest:
+        assert f"the gzip case, the slowest, took {gzip}, and every trace {every}" in calibration
+    else:
+        assert f"every trace, the slowest, took {every}, and the gzip case {gzip}" in calibration
 
 
 def test_every_key_of_the_review_json_is_named_in_the_readme(capsys):
