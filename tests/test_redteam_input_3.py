@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -186,6 +187,21 @@ def test_a_rule_file_that_is_no_regular_file_is_refused_not_passed_over(
         assert "Traceback" not in out + err
     with pytest.raises(advisor.AdvisorError, match=said):
         advisor.load_rules(rules)
+
+
+def test_an_editors_lock_beside_a_rule_file_being_edited_is_passed_over(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Emacs links .#org.yaml to "user@host.pid" (no such file) while org.yaml has unsaved changes:
+    # the rule set must still load, and decide as it does without the lock.
+    rules = tmp_path / "rules"
+    shutil.copytree(EXAMPLES / "rules-cost-first", rules, ignore=shutil.ignore_patterns("workloads"))
+    without = advisor.assess(advisor.load_profile(CHATBOT), advisor.load_rules(rules)).recommendation
+    (rules / ".#org.yaml").symlink_to("ana@laptop.4242:1700000000")
+    assert advisor.assess(advisor.load_profile(CHATBOT), advisor.load_rules(rules)).recommendation == without
+    for argv in (("recommend", CHATBOT, "--rules", rules), ("rules", "check", rules)):
+        code, _out, err = run_cli(capsys, *argv)
+        assert code == 0, (argv, err)
 
 
 # -- numbers in options: ASCII, no digit separator, as every other option reads them ----------

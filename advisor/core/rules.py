@@ -521,7 +521,9 @@ def _load(directory: Path, chain: tuple[str, ...] = (), *, misnamed_ok: bool = F
         raise RuleSetError(misnamed_refusal(misnamed[0]), source=str(misnamed[0]))
     # Every *.yaml entry, not only the regular files: a rule file that is a folder, a FIFO or a
     # broken link is refused by read_bytes, naming it, rather than passed over without a word.
-    files = sorted(directory.glob("*.yaml"))
+    # But not an editor's lock beside a file being edited (Emacs links .#latency.yaml to no file
+    # while latency.yaml has unsaved changes): a hidden entry that is no file is passed over.
+    files = sorted(p for p in directory.glob("*.yaml") if p.is_file() or not p.name.startswith("."))
     digest = hashlib.sha256()
     if base is not None:  # a change in the base rule set changes this one too
         digest.update(base.content_hash.encode() + b"\0")
