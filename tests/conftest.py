@@ -8,7 +8,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -16,6 +16,9 @@ import yaml
 from advisor.cli import main
 from advisor.core.clock import TODAY_ENV
 from advisor.core.rules import HEADER_FILE, RULES_ENV
+
+if TYPE_CHECKING:  # Streamlit is imported by the app's tests only
+    from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -64,6 +67,18 @@ def make_rule_set(folder: Path, rules: list[dict[str, Any]], **header: Any) -> P
     text = yaml.safe_dump({"rules": rules}, sort_keys=False, allow_unicode=True)
     (folder / "rules.yaml").write_text(text, encoding="utf-8")
     return folder
+
+
+@pytest.fixture
+def at(monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The questionnaire (app.py) run once in AppTest, from the project's root: Streamlit reads
+    .streamlit/config.toml from there. Streamlit is imported here, by the app's tests only."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.chdir(ROOT)
+    test = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    test.run()
+    return test
 
 
 @pytest.fixture

@@ -58,14 +58,6 @@ pytestmark = pytest.mark.slow
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
 
 
-@pytest.fixture
-def at(monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from here
-    test = AppTest.from_file(str(APP), default_timeout=30)
-    test.run()
-    return test
-
-
 def ok(at: AppTest) -> AppTest:
     """The run raised nothing and showed no error box."""
     assert not at.exception, [e.message for e in at.exception]

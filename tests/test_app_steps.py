@@ -30,7 +30,6 @@ from tests.strategies import NAMES, profile_dicts
 
 from .conftest import RETIRING, ROOT
 from .test_app import (
-    APP,
     SETTINGS,
     block,
     chart_specs,
@@ -46,13 +45,6 @@ from .test_app import (
 
 pytestmark = pytest.mark.slow
 
-
-@pytest.fixture
-def at(monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.chdir(ROOT)
-    test = AppTest.from_file(str(APP), default_timeout=30)
-    test.run()
-    return test
 
 RAG = ROOT / "examples" / "rag-chat-rewrite.yaml"
 AGENT = ROOT / "examples" / "support-agent-tools.yaml"

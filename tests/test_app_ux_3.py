@@ -15,19 +15,11 @@ import advisor
 from advisor.views.formatting import budget_digits, seconds
 
 from .conftest import ROOT
-from .test_app import APP, block, ok
+from .test_app import block, ok
 
 pytestmark = pytest.mark.slow
 
 EXAMPLES = ROOT / "examples"
-
-
-@pytest.fixture
-def at(monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.chdir(ROOT)
-    test = AppTest.from_file(str(APP), default_timeout=30)
-    test.run()
-    return test
 
 
 def load(at: AppTest, stem: str) -> AppTest:
