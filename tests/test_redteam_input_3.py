@@ -64,14 +64,21 @@ def test_an_impossible_date_in_a_records_inputs_is_unverifiable_not_a_crash(
     assert "Traceback" not in err
 
 
-def test_an_impossible_date_in_a_rule_file_is_a_rule_set_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _extending_default(tmp_path: Path, org_yaml: str) -> Path:
+    """A rule set of one's own on top of the shipped one, its rules in org.yaml."""
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "ruleset.yaml").write_text("id: mine\nversion: 1.0.0\ntitle: Mine\nextends: default\n", encoding="utf-8")
-    (rules / "org.yaml").write_text("rules:\n  - id: x\n    when: {fact: requests_per_month, op: gt, value: 2026-02-30}\n",
-                                    encoding="utf-8")
+    (rules / "org.yaml").write_text(org_yaml, encoding="utf-8")
+    return rules
+
+
+def test_an_impossible_date_in_a_rule_file_is_a_rule_set_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = _extending_default(
+        tmp_path, "rules:\n  - id: x\n    when: {fact: requests_per_month, op: gt, value: 2026-02-30}\n"
+    )
     code, out, err = run_cli(capsys, "recommend", CHATBOT, "--rules", rules)
     assert code == 2 and out == ""
     assert "org.yaml: not valid YAML (line 3" in err and "reads as a date, but is not one" in err
@@ -91,14 +98,11 @@ HUGE = 10**5000
 def test_a_rule_threshold_beyond_a_floats_range_is_a_rule_set_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    (rules / "ruleset.yaml").write_text("id: mine\nversion: 1.0.0\ntitle: Mine\nextends: default\n", encoding="utf-8")
-    (rules / "org.yaml").write_text(
+    rules = _extending_default(
+        tmp_path,
         "rules:\n  - id: x\n    axis: cost_burst\n    title: T\n"
         f"    when: {{fact: requests_per_month, op: gt, value: {BIG}}}\n"
         "    effect: {scores: {sync: 1}}\n    because: b\n    source: advisor-default\n",
-        encoding="utf-8",
     )
     # rules check reports a rule that does not load as a failed rule (exit 1), as it does any other
     for argv, status in ((("recommend", CHATBOT, "--rules", rules), 2), (("rules", "check", rules), 1)):
