@@ -81,10 +81,6 @@ class ConstantLeaves:
         return result
 
 
-def _is_number(value: Any) -> bool:
-    return finite_number(value)
-
-
 _KINDS = {
     "number": "a number", "integer": "a whole number", "boolean": "true or false", "enum": "a choice", "text": "text",
 }
@@ -98,7 +94,7 @@ def _kind(spec: FactSpec) -> str:
 
 def _check_scalar(spec: FactSpec, value: Any, path: str) -> None:
     if spec.numeric:
-        if not _is_number(value):
+        if not finite_number(value):
             number = isinstance(value, (int, float)) and not isinstance(value, bool)
             finite = "a finite number" if number else "a number"
             raise ConditionError(
