@@ -1587,6 +1587,11 @@ def _check_assessment(assessment: object) -> None:
 MAX_RECORD_NUMBER = 999_999_999
 
 
+def _check_record_number(value: object, field: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_RECORD_NUMBER:
+        raise InputError(f"must be a record number from 1 to {MAX_RECORD_NUMBER:,} (got {given(value)})", field=field)
+
+
 def render_adr(
     assessment: Assessment,
     *,
@@ -1618,10 +1623,7 @@ def render_adr(
     for field, value in (("number", number), ("supersedes", supersedes)):
         if value is None or (isinstance(value, RecordLink) and field == "supersedes"):
             continue
-        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_RECORD_NUMBER:
-            raise InputError(
-                f"must be a record number from 1 to {MAX_RECORD_NUMBER:,} (got {given(value)})", field=field
-            )
+        _check_record_number(value, field)
     if workload_file is not None and not isinstance(workload_file, str):
         raise InputError(
             f"must be a path relative to the record's folder, as text (got {type(workload_file).__name__})",
@@ -1681,12 +1683,8 @@ def write_adr(
     check_type(directory, (str, os.PathLike), "directory", "the path of the decisions folder")
     if force and supersedes is None:
         raise InputError("only applies with supersedes (a record is never overwritten)", field="force")
-    if supersedes is not None and (
-        isinstance(supersedes, bool) or not isinstance(supersedes, int) or not 1 <= supersedes <= MAX_RECORD_NUMBER
-    ):
-        raise InputError(
-            f"must be a record number from 1 to {MAX_RECORD_NUMBER:,} (got {given(supersedes)})", field="supersedes"
-        )
+    if supersedes is not None:
+        _check_record_number(supersedes, "supersedes")
     title = record_title(assessment)
     crowd = {"decision_makers": decision_makers, "consulted": consulted, "informed": informed}
     if workload_file is not None:
