@@ -15,7 +15,7 @@ from advisor.views.workload_file import calibrated_workload
 from questionnaire.state import answers_from_state
 from questionnaire.trace_upload import with_evidence
 from tests.conftest import ROOT
-from tests.test_app import at, ok, texts, upload  # noqa: F401  (at: the fixture)
+from tests.test_app import ok, texts, upload
 
 pytestmark = pytest.mark.slow
 
@@ -27,13 +27,13 @@ def session_profile(test: AppTest) -> advisor.WorkloadProfile:
     return advisor.parse_profile(with_evidence(answers_from_state(test.session_state), test.session_state))
 
 
-def upload_traces(at: AppTest, name: str, content: bytes) -> AppTest:  # noqa: F811
+def upload_traces(at: AppTest, name: str, content: bytes) -> AppTest:
     (uploader,) = [u for u in at.file_uploader if u.label.startswith("OpenTelemetry traces")]
     uploader.set_value((name, content, "application/gzip"))
     return at.run()
 
 
-def test_a_trace_export_fills_the_measured_answers(at: AppTest) -> None:  # noqa: F811
+def test_a_trace_export_fills_the_measured_answers(at: AppTest) -> None:
     before = session_profile(at)
     upload_traces(at, "rag-chat.jsonl.gz", EXPORT.read_bytes())
     ok(at)
@@ -50,7 +50,7 @@ def test_a_trace_export_fills_the_measured_answers(at: AppTest) -> None:  # noqa
     assert "were measured from 353 OpenTelemetry traces between 2025-03-04T10:00:03Z" in texts(at)
 
 
-def test_a_measured_answer_changed_by_hand_is_no_longer_called_measured(at: AppTest) -> None:  # noqa: F811
+def test_a_measured_answer_changed_by_hand_is_no_longer_called_measured(at: AppTest) -> None:
     upload_traces(at, "rag-chat.jsonl.gz", EXPORT.read_bytes())
     # (measured: 508,408 a month, a peak of 49 a minute, which an hour's peak of 2,940 must fit in)
     at.number_input(key="q_requests_per_month").set_value(100_000).run()
@@ -59,7 +59,7 @@ def test_a_measured_answer_changed_by_hand_is_no_longer_called_measured(at: AppT
     assert "OpenTelemetry traces" not in texts(at)
 
 
-def test_a_bad_export_is_one_message_and_the_answers_stay(at: AppTest, tmp_path: Path) -> None:  # noqa: F811
+def test_a_bad_export_is_one_message_and_the_answers_stay(at: AppTest, tmp_path: Path) -> None:
     before = session_profile(at)
     upload_traces(at, "metrics.json", b'{"resourceMetrics": []}')
     assert not at.exception
@@ -68,7 +68,7 @@ def test_a_bad_export_is_one_message_and_the_answers_stay(at: AppTest, tmp_path:
     assert session_profile(at) == before
 
 
-def test_a_calibrated_workload_file_is_measured_until_a_measured_answer_changes(at: AppTest) -> None:  # noqa: F811
+def test_a_calibrated_workload_file_is_measured_until_a_measured_answer_changes(at: AppTest) -> None:
     base = yaml.safe_load((ROOT / "examples" / "rag-chat-rewrite.yaml").read_text(encoding="utf-8"))
     text = calibrated_workload(calibrate([EXPORT], root="rag.chat"), base)
     upload(at, "measured.yaml", text.encode("utf-8"))
