@@ -191,7 +191,8 @@ HELP = {
     "name": "A short name for the feature, as your team calls it. It titles the decision record. "
     "Example: *Support reply draft*.",
     "description": "One or two sentences on what the feature does and for whom; it becomes the context of "
-    "the decision record. Example: *An agent clicks Draft reply and edits the suggestion before sending.*",
+    "the decision record. Example: *An agent clicks Draft reply and edits the suggestion before sending.* "
+    "A blank line starts a new paragraph; a single line break is a space, as in Markdown.",
     "current_mode": "How the feature calls the model today, if it is built. The advisor prices the move from "
     "this mode and the record describes the migration. Example: a first version shipped as a plain "
     "request/response call is *Synchronous*.",

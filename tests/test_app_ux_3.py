@@ -15,7 +15,7 @@ import advisor
 from advisor.views.formatting import budget_digits, seconds
 
 from .conftest import ROOT
-from .test_app import block, ok
+from .test_app import block, captured_downloads, ok, open_tab
 
 pytestmark = pytest.mark.slow
 
@@ -156,3 +156,21 @@ def test_every_example_note_is_shown_whole_between_its_caption_and_its_fold() ->
         first, rest = example_note(scenario.seed_note)
         assert f"{first} {rest}".strip() == scenario.seed_note
         assert len(first) <= NOTE_SHOWN or not rest, scenario.stem
+
+
+# -- the description's paragraphs ------------------------------------------------------------
+
+
+def test_the_form_says_how_to_write_a_description_of_two_paragraphs_and_the_record_keeps_them(
+    at: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A reader typed two paragraphs a single Enter apart and found one in the record: a single
+    # line break is a space in Markdown. The field's help now says a blank line starts one.
+    field = at.text_area(key="q_description")
+    assert "A blank line starts a new paragraph" in field.help
+    seen = captured_downloads(monkeypatch)
+    field.set_value("Agents draft replies.\n\nA lead approves each one.").run()
+    open_tab(at, "Decision record")
+    ok(at)
+    record = seen["download_adr"]["data"].decode("utf-8")
+    assert "Agents draft replies.\n\nA lead approves each one." in record
