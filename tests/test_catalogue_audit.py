@@ -122,3 +122,15 @@ def test_flex_is_half_price_at_openai():
     spec = CATALOGUE.provider("openai")
     assert spec is not None
     assert spec.flex is not None and spec.flex.discount == 0.5
+
+
+@pytest.mark.parametrize("model", ["gpt-5.4", "gpt-5.5"])
+def test_gpt_5_4_and_gpt_5_5_are_offered_at_flex_for_half_the_standard_price(capsys, tmp_path, model):
+    # OpenAI's flex guide calls both with service_tier "flex" in its examples, and genai-prices
+    # prices both on the flex tier at half the standard rates; the catalogue used to refuse it.
+    standard = _recommend(capsys, tmp_path, {**CHAT, "model": model})
+    flex = _recommend(capsys, tmp_path, {**CHAT, "model": model, "service_tier": "flex"})
+    assert flex["pricing"]["service_tier"] == "flex"
+    assert flex["costs"]["sync"]["tokens_usd"] == pytest.approx(standard["costs"]["sync"]["tokens_usd"] / 2)
+    # A job that can wait is also shown at flex prices where the model has a flex tier.
+    assert standard["costs"]["async"]["flex_total_usd"] is not None
