@@ -369,6 +369,41 @@ def _rate_set(price: ModelPrice, what: str, model: str, assumptions: list[Assump
     return RateSet(input=input_rate, cached_input=cached, output=output)
 
 
+# The per-token prices genai-prices lists for media, beside the text ones: (field, words, the text
+# rate's field). A workload's tokens are priced as text; these say what audio, images or video cost.
+_MEDIA_RATES = (
+    ("input_audio_mtok", "audio input", "input_mtok"),
+    ("output_audio_mtok", "audio output", "output_mtok"),
+    ("input_image_mtok", "image input", "input_mtok"),
+    ("output_image_mtok", "image output", "output_mtok"),
+    ("input_video_mtok", "video input", "input_mtok"),
+    ("output_video_mtok", "video output", "output_mtok"),
+)
+
+
+def _media_assumption(price: ModelPrice, standard: RateSet, model: str, source: str) -> Assumption | None:
+    """That the workload's tokens are billed at the text prices, where the price data lists other
+    prices for the model's audio, image or video tokens (gemini-2.5-flash: audio input $1 against
+    text $0.3; gpt-realtime: audio $32 in and $64 out against $4 and $16): a request that sends
+    or returns them costs more (or less) than the bill shows. None: no such price differs."""
+    text = {"input_mtok": standard.input, "output_mtok": standard.output}
+    listed = []
+    for field, words, against in _MEDIA_RATES:
+        rate = _rate(getattr(price, field, None))
+        if rate is not None and rate != text[against]:
+            listed.append(f"{words} at {rate.describe()}")
+    if not listed:
+        return None
+    return Assumption(
+        name="audio, image and video tokens",
+        value=f"billed as text (input {standard.input.describe()}, output {standard.output.describe()} per 1M "
+        f"tokens), but {model} bills {', '.join(listed[:-1]) + ' and ' if len(listed) > 1 else ''}{listed[-1]} "
+        "per 1M tokens: where its requests send or return them, give a 'pricing' override at the price the "
+        "request's mix of tokens pays",
+        source=source,
+    )
+
+
 def _cap(batch: RateSet, standard: RateSet, what: str, assumptions: list[Assumption]) -> RateSet:
     """A discounted tier never costs more than standard: a price row saying so is a data slip."""
     capped = {}
@@ -557,6 +592,9 @@ def _listed_card(
     when = datetime.datetime(price_date.year, price_date.month, price_date.day, hour, tzinfo=datetime.UTC)
     assumptions: list[Assumption] = []
     standard = _rate_set(found_model.get_prices(when), "standard", found_model.id, assumptions)
+    media = _media_assumption(found_model.get_prices(when), standard, found_model.id, f"{version} catalogue")
+    if media is not None:
+        assumptions.append(media)
     if hour and spec is not None:
         assumptions.append(
             catalogue.assumption("price hour", f"prices at {hour:02d}:00 UTC ({spec.name}'s price depends on "
