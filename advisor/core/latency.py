@@ -48,6 +48,10 @@ if TYPE_CHECKING:
 # A retried call waits this long before its next attempt: the first back-off of seed 003's
 # resilient client (1 s, 2 s, 4 s, 8 s).
 RETRY_BACKOFF_S = 1.0
+# A call's input from which its time is said not to be timed (advisor default): the speeds are
+# measured on prompts of at most about 10,000 tokens, and the estimate does not grow with the
+# input, where reading a long prompt before the first token takes seconds.
+LONG_PROMPT_TOKENS = 32_000
 _SOURCE_MODEL = "advisor latency model, docs/cost-model.md"
 _SOURCE_RETRY = f"{INTEGRATION_PATTERNS} § The Resilient Client, retry with exponential backoff: 1s, 2s, 4s, 8s"
 _SOURCE_RETRY_IDS = (INTEGRATION_PATTERNS,)
@@ -434,6 +438,28 @@ def _call_times(
     return times, estimate
 
 
+def _long_prompt_assumption(steps: tuple[WorkStep, ...] | list[WorkStep]) -> Assumption | None:
+    """That a call's estimated time does not grow with its input, where a step sends a long prompt
+    and the workload gives no time of its own for it: its first token is the benchmark's (a short
+    prompt's) however much the model reads first. None: no such step."""
+    long = [
+        s for s in steps
+        if s.input_tokens >= LONG_PROMPT_TOKENS and s.model_p50_s is None and s.model_p95_s is None and s.ttft_s is None
+    ]
+    if not long:
+        return None
+    named = [s.name for s in long if s.prefix]
+    return Assumption(
+        name="long prompt" + (f" ({_steps_named(named)})" if named else ""),
+        value=f"not timed: the estimate takes the model's first token from prompts far shorter than this call's "
+        f"{max(s.input_tokens for s in long):,} input tokens and does not grow with the input, but the model reads "
+        "every uncached input token before it writes the first: a long prompt's first token can come many seconds "
+        "later (fewer with prompt caching); measure the call and give ttft_s and model_p95_s before relying on a "
+        "time within the budget",
+        source=f"{_SOURCE_MODEL}; advisor default, {LONG_PROMPT_TOKENS:,} input tokens",
+    )
+
+
 def _steps_named(names: list[str]) -> str:
     """"answer"; "rewrite, answer"; "step 1, step 2 and 23 more steps"."""
     if len(names) <= 3:
@@ -557,6 +583,9 @@ def estimate_latency(
         and k.step.ttft_s is None
     })
     assumptions += _reasoning_assumptions(unstated)
+    long = _long_prompt_assumption(steps)
+    if long is not None:
+        assumptions.append(long)
 
     rho = profile.latency_correlation if profile.latency_correlation is not None else DEFAULT_LATENCY_CORRELATION
     rate = profile.retry_rate
