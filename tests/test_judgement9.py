@@ -116,3 +116,21 @@ def test_the_long_step_of_an_agent_is_named():
     a = assess(steps, RULES, price_date=PRICE_DATE, what_if=False)
     assert [x.name for x in a.assumptions if x.name.startswith("long prompt")] == ["long prompt (answer)"]
     assert "this call's 120,000 input tokens" in long_prompt(a)[0]
+
+
+# -- a model lever never offers a model whose context window the call does not fit ----------
+
+
+def test_a_250k_token_chat_is_not_offered_a_200k_window_model():
+    big = {**REPO_CHAT, "name": "Whole-repo chat, 250K", "input_tokens": 250000}
+    a = assess(big, RULES, price_date=PRICE_DATE)
+    offered = [lever.changes.get("model") for lever in a.levers]
+    # claude-haiku-4-5's window is 200,000 tokens (the price data's): every call of 250,700
+    # tokens would be refused, so its "$24,900 a month less" cannot be had.
+    assert "claude-haiku-4-5" not in offered
+    assert "claude-haiku-4-5" not in render_text(a)
+
+
+def test_a_call_that_fits_the_window_is_still_offered_it():
+    a = assess(REPO_CHAT, RULES, price_date=PRICE_DATE)  # 150,700 tokens a call
+    assert "claude-haiku-4-5" in [lever.changes.get("model") for lever in a.levers]

@@ -63,6 +63,7 @@ from .engine import Evaluation
 from .errors import AdvisorError
 from .figures import count, digits_apart, duration_unit, money, seconds
 from .latency import model_speed
+from .prices import price_card
 from .probe import Decision, ModeProbe
 from .profile import Mode, WorkloadProfile
 from .provider import (
@@ -221,6 +222,7 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
         yield from _models_for(
             finder, profile.provider, profile.model, "model", reset, "", thinking, profile.reasoning_tokens or 0, aside,
             given, thinking_off=profile.reasoning_tokens == 0,
+            call_tokens=(profile.input_tokens or 0) + (profile.output_tokens or 0),
         )
         return
     # A workload with steps: another model for its slowest step and for its most expensive one,
@@ -243,6 +245,7 @@ def _model_levers(finder: _Finder) -> Iterator[Lever]:
             finder, step.provider, step.model, step.field("model"), reset, f" for the {name} step", thinking,
             step.reasoning_tokens, aside, (step.ttft_s, step.output_tokens_per_s),
             thinking_off=step.reasoning_stated and not step.reasoning_tokens,
+            call_tokens=step.input_tokens + step.output_tokens,
         )
     yield from sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
 
@@ -271,7 +274,7 @@ def _first_token_step(finder: _Finder) -> list[str]:
 def _models_for(
     finder: _Finder, provider: str, model: str, field: str, reset: dict[str, None], where: str,
     thinking: str | None = None, reasoning_tokens: int = 0, aside: str = "",
-    given: tuple[float | None, float | None] = (None, None), thinking_off: bool = False,
+    given: tuple[float | None, float | None] = (None, None), thinking_off: bool = False, call_tokens: int = 0,
 ) -> list[Lever]:
     """Levers that put another catalogue model of the same provider in ``field``. A model
     that does not reason states no reasoning tokens (``thinking``, their field, set to 0).
@@ -280,7 +283,9 @@ def _models_for(
     tokens, the service tier. One with no measured speed is judged no faster than the model
     it replaces where that one's speed is measured (``given``: the workload's own first token
     and output speed for it). With thinking off (reasoning tokens 0 stated), a model that
-    cannot turn its reasoning off is not offered: the 0 would not hold for it."""
+    cannot turn its reasoning off is not offered: the 0 would not hold for it. Nor is a model
+    whose context window (in the price data) is smaller than one call's tokens (``call_tokens``,
+    its input and visible output, with the reasoning it keeps): it would refuse every call."""
     profile = finder.base.profile
     catalogue = finder.probe.ruleset.catalogue
     current = catalogue.resolve(provider, model)
@@ -302,6 +307,9 @@ def _models_for(
         if thinking_off and spec.always_reasons:
             continue
         name = (spec.match.exact or spec.match.prefix or spec.match.snapshot_of)[0]
+        kept = 0 if thinking is not None and not spec.reasons else reasoning_tokens
+        if _window_too_small(finder, provider, name, call_tokens + kept):
+            continue
         changes: dict[str, Any] = {field: name, **reset}
         also = [aside] if aside else []
         if thinking is not None and not spec.reasons:
@@ -328,6 +336,18 @@ def _models_for(
             lever = _against_stand_in(finder, lever, model, spec, provider, where)
             found.append(_another_space(lever, model, embedding))
     return sorted(found, key=_usefulness)[:MAX_MODEL_LEVERS]
+
+
+def _window_too_small(finder: _Finder, provider: str, model: str, tokens: int) -> bool:
+    """True where the price data gives ``model`` a context window smaller than ``tokens`` (one
+    call's input, output and reasoning): a lever to it would refuse every call (a 250,000-token
+    prompt on claude-haiku-4-5, whose window is 200,000). False where no window is known."""
+    try:
+        window = price_card(provider, model, finder.base.card.price_date, catalogue=finder.probe.ruleset.catalogue,
+                            ).context_window
+    except AdvisorError:  # not priceable: the lever's own run says so
+        return False
+    return window is not None and tokens > window
 
 
 def _against_stand_in(
