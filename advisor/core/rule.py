@@ -35,7 +35,8 @@ class Effect(BaseModel):
     checklist when that mode is recommended. ``score_reasons``: for a mode the title does
     not argue for (one scored below the mode the rule favours, or a mode scored up by a
     title that states the problem, not the remedy: "Calls over 30 s trip proxy timeouts"
-    is no pro of a job), the words that say what the rule finds good or bad in it, said as
+    is no pro of a job, or a mode scored down by a title that gives advice, not a finding:
+    "weigh what async costs to build" is no con), the words that say what the rule finds good or bad in it, said as
     that mode's pro or con.
     """
 
