@@ -19,6 +19,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from advisor import assess, load_rules, render_adr
+from advisor.views.text import render_text
 
 RULES = load_rules()
 PRICE_DATE = datetime.date(2026, 11, 27)
@@ -92,3 +93,28 @@ def test_the_gray_zone_con_says_what_it_finds_not_what_to_do() -> None:
     costs = {mode: cost.total_usd for mode, cost in a.costs.items()}
     assert round(costs["async"], 2) == 663.16 and round(costs["sync"], 2) == 390.94
     assert costs["async"] / costs["sync"] - 1 >= 0.5
+
+
+# A new enrichment job no one waits on, on a model with no batch API: async is chosen over a
+# cheaper synchronous call, which the rules score lower.
+ENRICHMENT: dict[str, Any] = {
+    "name": "Product catalogue enrichment", "interaction": "pipeline", "latency_budget_s": 28800,
+    "input_tokens": 1200, "output_tokens": 250, "output_format": "json", "requests_per_month": 600000,
+    "provider": "deepseek", "model": "deepseek-flash", "downstream": "internal_service",
+    "side_effects": "idempotent",
+}
+
+
+def test_a_dearer_choice_says_in_words_why_the_cheaper_mode_scores_lower() -> None:
+    """The outcome read "…more than Synchronous call, which ux-no-one-waiting and
+    downstream-database-not-ui score below it": rule ids where a board reads a reason."""
+    a = assess(ENRICHMENT, RULES, price_date=PRICE_DATE)
+    assert a.recommendation == "async"
+    said = ("Asynchronous job costs $272 a month more than Synchronous call, which scores lower because"
+            " background work with no one waiting belongs in batch and work no one waits on needs no"
+            " real-time call: its token bill is the same ($396)")
+    for template in ("madr", "nygard"):
+        outcome = _section(ENRICHMENT, template)
+        assert said in " ".join(outcome.split()), template
+        assert "score below it" not in outcome and "ux-no-one-waiting and" not in outcome
+    assert said in " ".join(render_text(a).split())

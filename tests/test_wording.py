@@ -689,14 +689,15 @@ def test_a_record_says_why_it_chose_a_dearer_mode(written: dict[str, str]) -> No
     outcome now says by how much and why; a mode the policy rules out is no comparison."""
     for template in ("madr", "nygard"):
         record = written[f"rag-corpus-embedding {template}"]
-        assert ("Batch API costs $101 a month more than Synchronous call, which ux-no-one-waiting and"
-                " latency-overnight score below it: its token bill falls from $60.00 to $30.00, but its build adds"
-                " $111 a month") in record, template
+        assert ("Batch API costs $101 a month more than Synchronous call, which scores lower because background"
+                " work with no one waiting belongs in batch and hours or overnight is batch: its token bill falls"
+                " from $60.00 to $30.00, but its build adds $111 a month") in record, template
         assert "batch pays for itself only from 21,851,852 requests a month" in record, template
         assert "which is ruled out:" not in written[f"support-reply-draft {template}"], template
     text = " ".join(written["deepseek-catalogue-enrichment text"].split())
-    assert ("Asynchronous job costs $272 a month more than Synchronous call, which ux-no-one-waiting and"
-            " downstream-database-not-ui score below it") in text
+    assert ("Asynchronous job costs $272 a month more than Synchronous call, which scores lower because"
+            " background work with no one waiting belongs in batch and work no one waits on needs no real-time"
+            " call") in text
     # Where the choice misses its contract too, a cheaper mode that misses explains nothing.
     assert "a month more than" not in " ".join(written["voice-assistant text"].split())
     assert "Streaming response costs $66 a month more than Synchronous call, which misses its contract" in " ".join(

@@ -687,9 +687,10 @@ def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | Non
         whom = f"{modes[other].label}, which is ruled out"
     elif other in unmet:
         whom = f"{modes[other].label}, which misses its contract"
-    elif rules := _scoring_below(a, new, other):  # named: the rules that score it below the choice
-        said = rules[0] if len(rules) == 1 else f"{', '.join(rules[:-1])} and {rules[-1]}"
-        whom = f"{modes[other].label}, which {said} score{'s' if len(rules) == 1 else ''} below it"
+    elif rules := _scoring_below(a, new, other):  # the rules that score it below the choice, in words
+        titles = {r.id: in_a_sentence(r.title.rstrip(".")) for r in a.fired_rules}
+        said = " and ".join(titles[rule] for rule in rules)
+        whom = f"{modes[other].label}, which scores lower because {said}"
     else:
         whom = f"{modes[other].label}, which ranks below it on the other axes"
     # The parts of the difference in its step: "$66 a month more ... its build adds $56 a month
