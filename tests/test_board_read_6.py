@@ -57,15 +57,18 @@ def test_the_levers_are_a_list_under_the_decision_not_a_run_on_paragraph() -> No
         assert "With a budget of" not in paragraph
         bullets = rest.strip().split("\n")
         assert bullets == [line for line in bullets if line.startswith("- ")], template
-        assert len(bullets) == 2
+        # One bullet a lever: the budget, the priority tier (its speed floor, from the catalogue),
+        # and the bigger model.
+        assert len(bullets) == len(a.levers) == 3
         assert bullets[0] == "- With a budget of 8.60 s: async meets its contract; the end-to-end p95 is 8.58 s; the same cost."
+        assert bullets[1].startswith("- With the priority tier: async meets its contract;")
         # The stand-in caveat sits with the bigger model it warns about, not after the budget.
-        assert bullets[1].startswith("- gpt-5.4-mini is timed at a stand-in")
-        assert "With gpt-5.4: the recommendation becomes streaming" in bullets[1]
-        assert "$706 a month more than as specified." in bullets[1]
-        # A reader's renderer shows a list of two inside the decision.
+        assert bullets[2].startswith("- gpt-5.4-mini is timed at a stand-in")
+        assert "With gpt-5.4: the recommendation becomes streaming" in bullets[2]
+        assert "$706 a month more than as specified." in bullets[2]
+        # A reader's renderer shows a list of three inside the decision.
         html = MarkdownIt("commonmark").render(section)
-        assert html.count("<li>") == 2 and html.count("<ul>") == 1, template
+        assert html.count("<li>") == 3 and html.count("<ul>") == 1, template
 
 
 def test_a_decision_without_levers_ends_its_paragraph_cleanly() -> None:
