@@ -1,12 +1,15 @@
 """A decision record as a reader sees it rendered: what verify holds to the inputs.
 
-The record is parsed as CommonMark (markdown-it-py; GitHub renders CommonMark), so what it
-shows is what a renderer shows: front matter is metadata; HTML comments and inline HTML
-tags show nothing; code (fenced, indented, in a block quote or a list item,
-or a code span) is code, not a heading or a paragraph; the text a raw HTML block shows between
-its tags (``<p>``, ``<h1>``) is read as a paragraph or a heading. The record's title is its first
-*visible* level-1 heading, and its decision is stated by a visible *paragraph*: what a
-formatter hard-wraps over several lines still reads as one.
+The record is parsed as GitHub renders it (markdown-it-py: CommonMark, with GitHub's tables
+and ``~~strikethrough~~``), so what it shows is what a renderer shows: front matter is
+metadata; HTML comments and inline HTML tags show nothing; struck-out text (``~~...~~``,
+``<del>``, ``<s>``, ``<strike>``, inline or around whole blocks) is withdrawn, not stated, and
+an element marked ``hidden`` shows nothing; a table's cell reads as a paragraph; code (fenced,
+indented, in a block quote or a list item, or a code span) is code, not a heading or a
+paragraph; the text a raw HTML block shows between its tags (``<p>``, ``<h1>``) is read as a
+paragraph or a heading. The record's title is its first *visible* level-1 heading, and its
+decision is stated by a visible *paragraph*: what a formatter hard-wraps over several lines
+still reads as one.
 
 A heading's or a paragraph's text, as shown (:func:`rendered`), is its inline content with
 character references and backslash escapes decoded, emphasis and link markers and inline
@@ -22,7 +25,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from advisor.core.value_class import value_class
 
@@ -39,6 +42,43 @@ _COMMENT = "<!--"
 _HTML_HIDDEN = re.compile(
     r"<!--.*?(?:-->|\Z)|<(script|style|template)\b.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE
 )
+# What a reader takes as withdrawn, not stated: struck-out text (GitHub's ``~~...~~`` is the
+# ``s`` token); and an element marked ``hidden``, which a browser does not show. Such an
+# element's text is not read, in a paragraph or across the blocks it wraps.
+_STRUCK = frozenset({"del", "s", "strike"})
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
+_HIDDEN_ATTRIBUTE = re.compile(r"\shidden(?:\s|=|/|$)", re.IGNORECASE)
+
+
+def _withdrawing(name: str, attributes: str) -> bool:
+    """Does an opening tag strike out or hide what it wraps?"""
+    return name.lower() in _STRUCK or _HIDDEN_ATTRIBUTE.search(attributes) is not None
+
+
+class _Withdrawn:
+    """The elements open at a point of the record that strike out or hide what they wrap, as a
+    stack of [name, how many of the same name opened inside it]; fed each tag in order."""
+
+    def __init__(self) -> None:
+        self.open: list[list[Any]] = []
+
+    def feed(self, html: str) -> None:
+        for tag in _TAG.finditer(_HTML_HIDDEN.sub("", html)):
+            closing, name, attributes = tag.group(1) == "/", tag.group(2).lower(), tag.group(3)
+            if closing:
+                if self.open and self.open[-1][0] == name:
+                    if self.open[-1][1]:
+                        self.open[-1][1] -= 1
+                    else:
+                        self.open.pop()
+            elif not attributes.rstrip().endswith("/"):
+                if _withdrawing(name, attributes):
+                    self.open.append([name, 0])
+                elif self.open and self.open[-1][0] == name:
+                    self.open[-1][1] += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.open)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>?")
 _HTML_HEADING = re.compile(r"\s*<h([1-6])\b", re.IGNORECASE)
 
@@ -76,13 +116,23 @@ def front_matter(text: str) -> str | None:
 def _parser() -> MarkdownIt:
     from markdown_it import MarkdownIt  # only when a record is read: not on `advisor recommend`'s path
 
-    return MarkdownIt("commonmark")
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
 def _shown(children: Sequence[Token]) -> str:
     parts: list[str] = []
+    withdrawn = _Withdrawn()  # struck-out or hidden text is not what the paragraph states
     for child in children:  # an image's alt text is its children's, not read
-        if child.type == "text":
+        if child.type == "s_open":
+            withdrawn.open.append(["~~", 0])
+        elif child.type == "s_close":
+            if withdrawn.open and withdrawn.open[-1][0] == "~~":
+                withdrawn.open.pop()
+        elif child.type == "html_inline":
+            withdrawn.feed(child.content)
+        elif withdrawn:
+            continue
+        elif child.type == "text":
             parts.append(child.content)
         elif child.type == "code_inline":
             parts.append(f"{child.markup}{child.content}{child.markup}")
@@ -122,6 +172,7 @@ def _html_block(token: Token) -> list[Line]:
 
     assert token.map is not None
     content = _HTML_HIDDEN.sub(lambda m: "\n" * m.group(0).count("\n"), token.content)
+    content = _withdrawn_html(content)
     heading = _HTML_HEADING.match(content)
     rows = [" ".join(html.unescape(_HTML_TAG.sub(" ", row)).split()) for row in content.split("\n")]
     shown = " ".join(row for row in rows if row)
@@ -132,6 +183,24 @@ def _html_block(token: Token) -> list[Line]:
     return [Line(start + offset, row, block) for offset, row in enumerate(rows)]
 
 
+def _withdrawn_html(content: str) -> str:
+    """An HTML block's content with what its struck-out or hidden elements wrap blanked (line
+    breaks kept): from such an element's opening tag to its closing tag, or the block's end."""
+    out: list[str] = []
+    withdrawn = _Withdrawn()
+    cursor = 0
+    for tag in _TAG.finditer(content):
+        before = content[cursor:tag.start()]
+        out.append("\n" * before.count("\n") if withdrawn else before)
+        was = bool(withdrawn)
+        withdrawn.feed(tag.group(0))
+        out.append(" " if was or withdrawn else tag.group(0))
+        cursor = tag.end()
+    rest = content[cursor:]
+    out.append("\n" * rest.count("\n") if withdrawn else rest)
+    return "".join(out)
+
+
 @functools.lru_cache(maxsize=16)
 def _read(text: str) -> tuple[Line, ...]:
     body = text.removeprefix("\ufeff")
@@ -139,13 +208,25 @@ def _read(text: str) -> tuple[Line, ...]:
         body = "\n" * front.group(0).count("\n") + body[front.end():]
     tokens = _parser().parse(body)
     out: list[Line] = []
+    # HTML blocks that open a struck-out or hidden element (``<del>``, ``<div hidden>``) on a line
+    # of their own wrap the Markdown blocks up to the one that closes it: those are not read.
+    withdrawn = _Withdrawn()
     for index, token in enumerate(tokens):
         if token.type == "html_block" and token.map is not None:
-            out += _html_block(token)
+            if not withdrawn:
+                out += _html_block(token)
+            withdrawn.feed(token.content)
             continue
-        if token.type not in ("heading_open", "paragraph_open") or token.map is None:
+        if withdrawn:
+            continue
+        cell = token.type in ("th_open", "td_open")  # a table's cell reads as a paragraph
+        if not cell and (token.type not in ("heading_open", "paragraph_open") or token.map is None):
             continue
         inline = tokens[index + 1]
+        if cell and inline.map is None:
+            continue
+        token = inline if cell else token
+        assert token.map is not None
         level = int(token.tag[1]) if token.type == "heading_open" else 0
         rows = _source_lines(inline)
         start = token.map[0] + 1

@@ -227,9 +227,12 @@ def _chosen(shown: str) -> str | None:
 
 
 def _decisions(blocks: list[Block]) -> list[Block]:
-    """Every visible paragraph shaped like the one that states a decision ("Chosen option: ...",
-    "We will ... (`mode`")."""
-    return [b for b in blocks if b.level == 0 and (_CHOSEN.match(b.shown) or _WE_WILL.match(b.shown))]
+    """Every visible paragraph (a table's cell included) or heading shaped like the one that
+    states a decision ("Chosen option: ...", "We will ... (`mode`"): a reader takes
+    '### Chosen option: "Batch API"' as a decision too. Not the title (the first level-1
+    heading), which is held to its own words."""
+    title = next((b for b in blocks if b.level == 1), None)
+    return [b for b in blocks if b is not title and (_CHOSEN.match(b.shown) or _WE_WILL.match(b.shown))]
 
 
 def _stating(line: str) -> str:

@@ -1,0 +1,86 @@
+"""Red team, round 3 of ``advisor verify``: what a reader sees struck out, hidden, in a heading or
+in a table is read as a reader reads it; a record under any of GitHub's Markdown extensions, or
+with classic Mac OS line endings, is still checked; a loop of successors is said as one.
+
+Each forged record edits only the text of an honest record: its inputs and digest still match.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .test_reading import CLAIM, after_decision
+from .test_records import write_record
+from .test_verify import MADR_CHOSEN, MADR_TITLE, edit, run_verify
+
+FORGED_TITLE = "# Customer chatbot: send it through the Batch API"
+OVERRULED = "**Decision:** the review board overruled streaming: Batch API, overnight."
+
+
+@pytest.fixture(autouse=True)
+def _in_a_repository(tmp_path: Path) -> None:
+    """A repository of its own, as in tests/test_verify.py."""
+    (tmp_path / ".git").write_text("gitdir: elsewhere\n", encoding="utf-8")
+
+
+def strike(path: Path, opening: str, closing: str) -> None:
+    """The honest title and decision struck out inline, a forged title and decision beside them."""
+    text = path.read_text(encoding="utf-8")
+    start = text.index(MADR_CHOSEN)
+    end = text.index("\n", start)
+    text = text[:start] + opening + text[start:end] + closing + "\n\n" + OVERRULED + text[end:]
+    text = text.replace(f"{MADR_TITLE}\n", f"# {opening}{MADR_TITLE[2:]}{closing}\n\n#{FORGED_TITLE}\n", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("opening, closing", [("<del>", "</del>"), ("<s>", "</s>"), ("<strike>", "</strike>")])
+def test_a_title_and_decision_struck_out_inline_are_not_stated(tmp_path, capsys, opening, closing):
+    """A reader takes struck-out words as withdrawn: the record states no title and no decision
+    (it held, exit 0, while the only words not struck out chose the Batch API)."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    strike(path, opening, closing)
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1, out
+    assert out.startswith(f"{path}: INCONSISTENT: ")
+    assert """the line stating the decision ('Chosen option: "Streaming response"') is gone""" in out
+
+
+@pytest.mark.parametrize(
+    "opening, closing", [("<del>", "</del>"), ("<div hidden>", "</div>")], ids=["struck", "hidden"]
+)
+def test_a_decision_wrapped_in_a_struck_or_hidden_element_is_not_stated(tmp_path, capsys, opening, closing):
+    """An HTML element on lines of its own wraps the Markdown blocks up to its closing tag: the
+    decision inside ``<del>`` shows struck out, inside ``<div hidden>`` not at all."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    edit(path, "## Decision Outcome\n", f"## Decision Outcome\n\n{opening}\n")
+    edit(path, "### Consequences\n", f"{closing}\n\n{OVERRULED}\n\n### Consequences\n")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1, out
+    assert "the line stating the decision" in out and "is gone" in out
+
+
+def test_a_struck_out_word_elsewhere_in_a_record_still_holds(tmp_path, capsys):
+    """Struck-out words and a table a team adds below the decision are theirs: the record holds."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    after_decision(path, "~~Revisit in Q3~~ Revisited on 2026-11-20: no change.\n\n| Review | Outcome |\n|---|---|\n"
+                         "| 2026-11-20 | kept streaming |")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 0, out
+    assert out.startswith(f"{path}: holds (streaming)")
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [f"### {CLAIM}", f"| {CLAIM} |\n|---|", f"| Review | Outcome |\n|---|---|\n| 2026-11-20 | {CLAIM} |"],
+    ids=["heading", "table-header", "table-cell"],
+)
+def test_a_decision_in_a_heading_or_a_table_is_a_decision(tmp_path, capsys, claim):
+    """'### Chosen option: "Batch API"' reads as a decision, and so does a table's cell (GitHub
+    renders tables): it held, exit 0."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    after_decision(path, claim)
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1, out
+    assert """states another decision ('Chosen option: "Batch API"')""" in out
