@@ -84,3 +84,27 @@ def test_a_decision_in_a_heading_or_a_table_is_a_decision(tmp_path, capsys, clai
     code_, out, _ = run_verify(capsys, path)
     assert code_ == 1, out
     assert """states another decision ('Chosen option: "Batch API"')""" in out
+
+
+@pytest.mark.parametrize("suffix", [".mkdn", ".mdown", ".mkd", ".mdwn", ".MDX"])
+def test_a_record_under_any_of_githubs_markdown_extensions_is_checked(tmp_path, capsys, suffix):
+    """GitHub renders 0001-x.mkdn as Markdown: verify found no record in the folder (or, beside
+    another record, said nothing of it, exit 0), and adr gave the next record its number."""
+    folder = tmp_path / "d"
+    path = write_record(capsys, "chatbot", folder)
+    renamed = path.with_suffix(suffix)
+    path.rename(renamed)
+    code_, out, _ = run_verify(capsys, folder)
+    assert code_ == 0, out
+    assert out.startswith(f"{renamed}: holds (streaming)")
+    following = write_record(capsys, "nightly-ticket-triage", folder)
+    assert following.name.startswith("0002-"), following
+
+
+def test_a_record_with_classic_mac_line_endings_still_holds(tmp_path, capsys):
+    """A lone CR is a line ending to CommonMark and GitHub: the record was 'not an advisor record'."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 0, out
+    assert out.startswith(f"{path}: holds (streaming)")

@@ -80,7 +80,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "verify",
         help="re-check recorded decisions against today's rules and prices",
         description="Re-check every advisor-written decision record (folders are searched with their "
-        "subfolders and linked folders for .md and .markdown files in any case; hidden folders such as "
+        "subfolders and linked folders for Markdown files (.md, .markdown, .mdown, .mkdn, .mkd, .mdwn, .mdx) "
+        "in any case; hidden folders such as "
         ".git are not searched, and each is listed) from the inputs it embeds. Exit 0 when all hold, "
         "1 when any drifted or is inconsistent, 2 when any is unverifiable, a path does not exist, "
         "or no record was found.",

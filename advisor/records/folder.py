@@ -2,9 +2,9 @@
 record by another, as adr-tools does it.
 
 A record is written whole or not at all, with a number no other record has (any
-``NNNN-*.md`` or ``.markdown`` name, in any case, holds its number), and never
-over an existing file. Several ``advisor adr`` runs into one folder at once each get their
-own number: a run reserves a number by creating ``.NNNN.advisor-reserved`` exclusively,
+``NNNN-*.md`` or ``.markdown`` name, or another of GitHub's Markdown extensions, in any case,
+holds its number), and never over an existing file. Several ``advisor adr`` runs into one
+folder at once each get their own number: a run reserves a number by creating ``.NNNN.advisor-reserved`` exclusively,
 checks that no record took it meanwhile, writes its record and lets the reservation go;
 when the number is taken it tries the next. Rendering a record is the caller's part
 (advisor.views.adr).
@@ -34,7 +34,8 @@ from .workload import workload_path
 DEFAULT_DIR = "docs/decisions"
 
 # A record's name: a number, a dash, and a Markdown suffix in any case (verify reads them all).
-_RECORD_FILE = re.compile(r"^(\d+)-.*\.(?:md|markdown)$", re.IGNORECASE | re.DOTALL)
+# Every extension verify reads (advisor.records.verify.MARKDOWN_SUFFIXES, GitHub's Markdown ones).
+_RECORD_FILE = re.compile(r"^(\d+)-.*\.(?:md|markdown|mdown|mkdn|mkd|mdwn|mdx)$", re.IGNORECASE | re.DOTALL)
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 # adr-tools has written both spellings over its versions; both mean the same.
 _SUPERSEDED_LINE = re.compile(r"^Super[sc]eded by (?:\[(\d+)\.[^\]\n]*\]\(([^)\s]+)\)|ADR-(\d+))")
@@ -109,13 +110,15 @@ def _says_advisor_wrote(path: Path) -> bool | None:
 
 
 def _lf(text: str) -> str:
-    return text.replace("\r\n", "\n")
+    """Line endings as advisor writes them: CRLF (Windows) and a lone CR (classic Mac OS, which
+    CommonMark and GitHub also read as a line ending) each one ``\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def record_files(directory: str | Path) -> list[tuple[int, Path]]:
-    """(number, path) of every ``NNNN-*.md`` or ``.markdown`` name in the folder (any case), by
-    number, whoever wrote it: a file, a link (even one to nothing) or a folder, since each holds
-    its number."""
+    """(number, path) of every ``NNNN-*.md``, ``.markdown`` (or another Markdown extension) name
+    in the folder (any case), by number, whoever wrote it: a file, a link (even one to nothing)
+    or a folder, since each holds its number."""
     folder = Path(directory)
     if not folder.is_dir():
         return []

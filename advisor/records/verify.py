@@ -809,9 +809,11 @@ def verify_one(
 # -- folders ---------------------------------------------------------------------------------
 
 
-# What verify reads in a folder: Markdown files, whatever the case of their extension.
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-NOT_MARKDOWN = "not a Markdown file (.md or .markdown)"
+# What verify reads in a folder: Markdown files, whatever the case of their extension; every
+# extension GitHub renders as Markdown (github-markup's md, mkdn?, mdwn, mdown, markdown, mdx), so a
+# record renamed 0001-x.mkdn still reads as a record on GitHub and is still checked.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", ".mdx")
+NOT_MARKDOWN = "not a Markdown file (.md, .markdown, .mdown, .mkdn, .mkd, .mdwn or .mdx)"
 NOT_A_RECORD = "not an advisor record"
 
 
