@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import run_cli
 from .test_reading import CLAIM, after_decision
-from .test_records import write_record
+from .test_records import PRICE_DATE, write_record
 from .test_verify import MADR_CHOSEN, MADR_TITLE, edit, run_verify
 
 FORGED_TITLE = "# Customer chatbot: send it through the Batch API"
@@ -108,3 +109,21 @@ def test_a_record_with_classic_mac_line_endings_still_holds(tmp_path, capsys):
     code_, out, _ = run_verify(capsys, path)
     assert code_ == 0, out
     assert out.startswith(f"{path}: holds (streaming)")
+
+
+@pytest.mark.parametrize("retiring", ["deprecated", "rejected", "superseded by ADR-0002"])
+def test_of_two_status_keys_the_one_a_reader_sees_counts(tmp_path, capsys, retiring):
+    """GitHub shows the front matter as YAML reads it: of two ``status:`` keys the last ('accepted').
+    verify took the first, so a record in force was retired and never re-checked (exit 0)."""
+    folder = tmp_path / "d"
+    path = write_record(capsys, "chatbot", folder)
+    (folder / "0002-use-a-queue.md").write_text("# 2. Use a queue\n", encoding="utf-8")
+    edit(path, "status: proposed\n", f"status: {retiring}\ndate: 2026-11-01\nstatus: accepted\n")
+    code_, out, _ = run_verify(capsys, path)
+    assert out.startswith(f"{path}: holds (streaming)"), out
+    assert code_ == 0
+    edit(path, "status: accepted\n", "status: proposed\n")
+    edit(path, f"status: {retiring}\n", "status: accepted\n")
+    edit(path, "status: proposed\n", f"status: {retiring}\n")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 0 and out.split(":")[1].split()[0] in ("deprecated", "rejected", "superseded"), out

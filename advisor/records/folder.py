@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import io
 import os
 import re
@@ -39,7 +40,8 @@ _RECORD_FILE = re.compile(r"^(\d+)-.*\.(?:md|markdown|mdown|mkdn|mkd|mdwn|mdx)$"
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 # adr-tools has written both spellings over its versions; both mean the same.
 _SUPERSEDED_LINE = re.compile(r"^Super[sc]eded by (?:\[(\d+)\.[^\]\n]*\]\(([^)\s]+)\)|ADR-(\d+))")
-_FRONT_STATUS = re.compile(r"^status\s*:\s*[\"']?superseded(?:\s+by\s+ADR-0*(\d+))?", re.MULTILINE | re.IGNORECASE)
+# A front matter's status (its value, as YAML reads it) that says superseded.
+_FRONT_STATUS = re.compile(r"^[\"']?superseded(?:\s+by\s+ADR-0*(\d+))?", re.IGNORECASE)
 # A reservation older than this was left by a run that died; it no longer holds its number.
 STALE_RESERVATION_S = 60.0
 
@@ -226,8 +228,8 @@ class Successor:
 def superseded_by(text: str) -> Successor | None:
     """Whom a record says supersedes it (MADR front matter, or a visible ``Superseded by`` line
     in either spelling); None when it does not say it is superseded."""
-    front = front_matter(text)
-    status = _FRONT_STATUS.search(front) if front is not None else None
+    said = front_status(text)
+    status = _FRONT_STATUS.match(said) if said is not None else None
     # A line a reader sees: one inside an HTML comment or a code block says nothing.
     line = next((m for row in visible_lines(text) if (m := _SUPERSEDED_LINE.match(row.text))), None)
     if line is not None:
@@ -327,14 +329,37 @@ def successor_written_by_advisor(record: Path, successor: Successor) -> bool:
 _STATUS_LINE = re.compile(r"^status[ \t]*:[ \t]*([^\n]*)", re.MULTILINE | re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=16)
+def _front_status(front: str) -> str | None:
+    import yaml
+
+    try:
+        data = yaml.safe_load(front)
+    except yaml.YAMLError:
+        data = None
+    if isinstance(data, dict):
+        value = data.get("status")
+        return None if value is None or isinstance(value, (dict, list)) else str(value).strip()
+    # No mapping YAML reads: the last status line, as a YAML reader takes the last of a key.
+    lines = _STATUS_LINE.findall(front)
+    return lines[-1].strip() if lines else None
+
+
+def front_status(text: str) -> str | None:
+    """The front matter's ``status`` as a reader of it sees it: as YAML reads it (GitHub shows the
+    front matter as a table), so of two ``status:`` keys the last, not the first a search meets;
+    None when it has none (or no front matter)."""
+    front = front_matter(text)
+    return _front_status(front) if front is not None else None
+
+
 def status_not_superseded(text: str) -> str | None:
     """The front matter's ``status:`` when it does not say superseded (a record marked superseded
     by a visible line, whose front matter still says ``proposed``); None when it does, or has none."""
-    front = front_matter(text)
-    if front is None or _FRONT_STATUS.search(front):
+    status = front_status(text)
+    if status is None or _FRONT_STATUS.match(status):
         return None
-    status = _STATUS_LINE.search(front)
-    return status.group(1).strip() if status is not None else None
+    return status
 
 
 # The statuses that retire a record of itself (MADR's, and Nygard's as adr-tools writes them):
@@ -347,10 +372,9 @@ def retired_status(text: str) -> Retired | None:
     """``deprecated`` or ``rejected`` when the record's status says so where a reader sees it:
     its front matter's ``status:`` (MADR) or, with no status there, the first paragraph of its
     ``## Status`` section (Nygard, ``Deprecated``); None for any other status, or none."""
-    front = front_matter(text)
-    status = _STATUS_LINE.search(front) if front is not None else None
+    status = front_status(text)
     if status is not None:
-        said = status.group(1).strip()
+        said = status
     else:
         blocks = visible_blocks(text)
         at = next((i for i, b in enumerate(blocks) if b.level == 2 and b.shown.strip().casefold() == "status"), None)
