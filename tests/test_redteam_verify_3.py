@@ -111,6 +111,24 @@ def test_a_record_with_classic_mac_line_endings_still_holds(tmp_path, capsys):
     assert out.startswith(f"{path}: holds (streaming)")
 
 
+def test_records_that_supersede_each_other_in_a_loop_are_said_as_a_loop(tmp_path, capsys):
+    """1 superseded by 2 and 2 by 1: both are in force and checked, and the note says why (it said
+    'record 2, which does not exist' beside the file 0002-...)."""
+    folder = tmp_path / "d"
+    first = write_record(capsys, "chatbot", folder)
+    code_, out, err = run_cli(capsys, "adr", Path(__file__).parent.parent / "examples" / "chatbot.yaml",
+                              "--dir", folder, "--price-date", PRICE_DATE, "--date", PRICE_DATE, "--supersedes", "1")
+    assert code_ == 0, err
+    second = Path(out.strip())
+    edit(second, "status: proposed", "status: superseded by ADR-0001")
+    code_, out, _ = run_verify(capsys, folder)
+    assert code_ == 0, out
+    assert "which does not exist" not in out
+    for path, other in ((first, 2), (second, 1)):
+        assert (f"{path}: holds (streaming); marked superseded by record {other}, whose chain of successors leads"
+                " back to this record, so none of them is in force: checked as a record in force") in out
+
+
 @pytest.mark.parametrize("retiring", ["deprecated", "rejected", "superseded by ADR-0002"])
 def test_of_two_status_keys_the_one_a_reader_sees_counts(tmp_path, capsys, retiring):
     """GitHub shows the front matter as YAML reads it: of two ``status:`` keys the last ('accepted').

@@ -419,6 +419,14 @@ def successor_not_a_record(record: Path, successor: Successor) -> Path | None:
     return current if current is not None and not _is_record(current) else None
 
 
+def successor_in_a_loop(record: Path, successor: Successor) -> bool:
+    """Is the record that supersedes ``record`` a decision record whose chain of successors leads
+    back round (1 superseded by 2, 2 by 1), so that none of them is in force? (It exists: only the
+    loop keeps it from retiring ``record``.)"""
+    current = _successor_file(record, successor)
+    return current is not None and _is_record(current) and not successor_exists(record, successor)
+
+
 def successor_exists(record: Path, successor: Successor) -> bool:
     """Does the record that supersedes ``record`` exist, as a decision record (advisor's, or
     one with a title: not any file named ``NNNN-*.md``), with a record in force at the end

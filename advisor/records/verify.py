@@ -64,6 +64,7 @@ from .folder import (
     status_not_superseded,
     successor_about_another_workload,
     successor_exists,
+    successor_in_a_loop,
     successor_not_a_record,
     successor_written_by_advisor,
     superseded_by,
@@ -638,7 +639,10 @@ def verify_one(
         note = "marked superseded by itself: checked as a record in force"
     elif successor is not None:
         named = f"record {successor.number}" if successor.number is not None else "a record"
-        if (not_record := successor_not_a_record(path, successor)) is not None:
+        if successor_in_a_loop(path, successor):
+            note = (f"marked superseded by {named}, whose chain of successors leads back to this record, so none"
+                    " of them is in force: checked as a record in force")
+        elif (not_record := successor_not_a_record(path, successor)) is not None:
             note = (f"marked superseded by {named} ({not_record.name}), which is no decision record (it has no "
                     "title and advisor did not write it): checked as a record in force")
         else:
