@@ -145,3 +145,26 @@ def test_of_two_status_keys_the_one_a_reader_sees_counts(tmp_path, capsys, retir
     edit(path, "status: proposed\n", f"status: {retiring}\n")
     code_, out, _ = run_verify(capsys, path)
     assert code_ == 0 and out.split(":")[1].split()[0] in ("deprecated", "rejected", "superseded"), out
+
+
+@pytest.mark.parametrize(
+    "claim", [f"> [!IMPORTANT]\n> {CLAIM}", f"See the review[^1].\n\n[^1]: {CLAIM}"], ids=["alert", "footnote"]
+)
+def test_a_decision_in_a_github_alert_or_footnote_is_a_decision(tmp_path, capsys, claim):
+    """GitHub shows '> [!IMPORTANT]' as a box titled Important over the decision, and '[^1]: ...' as
+    a footnote: the words a reader sees start 'Chosen option: "Batch API"' (it held, exit 0)."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    after_decision(path, claim)
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1, out
+    assert """states another decision ('Chosen option: "Batch API"')""" in out
+
+
+def test_an_images_alt_text_is_read_as_shown(tmp_path, capsys):
+    """A browser shows an image's alt text where it does not load: the decision read
+    'Chosen option: "Streaming response" was rejected: we chose the Batch API' and held."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    edit(path, MADR_CHOSEN, 'Chosen option: "Streaming response"![ was rejected: we chose the Batch API](no.png), because')
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1, out
+    assert """the decision reads 'Chosen option: "Streaming response"was rejected: we chose the Batch API'""" in out

@@ -13,7 +13,9 @@ still reads as one.
 
 A heading's or a paragraph's text, as shown (:func:`rendered`), is its inline content with
 character references and backslash escapes decoded, emphasis and link markers and inline
-HTML dropped, code spans kept with their backticks, and every run of whitespace (a soft line
+HTML dropped, an image's alt text kept (a browser shows it where the image does not load), code
+spans kept with their backticks, a paragraph's GitHub alert or footnote label ("[!NOTE]",
+"[^1]:") dropped, and every run of whitespace (a soft line
 break, a no-break space) one space. A leading byte-order mark is ignored.
 
 markdown-it-py is imported only when a record is read: ``advisor recommend`` never loads it.
@@ -79,6 +81,10 @@ class _Withdrawn:
 
     def __bool__(self) -> bool:
         return bool(self.open)
+# What GitHub shows in place of a paragraph's first words: an alert's ("> [!IMPORTANT]", a
+# coloured box titled Important, its text below) and a footnote's label ("[^1]: ...", the
+# footnote's text at the page's foot). The paragraph reads from after it.
+_GITHUB_MARKER = re.compile(r"^(?:\[!(?:note|tip|important|warning|caution)\]|\[\^[^\]\s]+\]:)\s*", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>?")
 _HTML_HEADING = re.compile(r"\s*<h([1-6])\b", re.IGNORECASE)
 
@@ -122,7 +128,11 @@ def _parser() -> MarkdownIt:
 def _shown(children: Sequence[Token]) -> str:
     parts: list[str] = []
     withdrawn = _Withdrawn()  # struck-out or hidden text is not what the paragraph states
-    for child in children:  # an image's alt text is its children's, not read
+    for child in children:
+        if child.type == "image":  # a browser shows its alt text where the image does not load
+            if not withdrawn:
+                parts.append(_shown(child.children or []))
+            continue
         if child.type == "s_open":
             withdrawn.open.append(["~~", 0])
         elif child.type == "s_close":
@@ -231,7 +241,8 @@ def _read(text: str) -> tuple[Line, ...]:
         rows = _source_lines(inline)
         start = token.map[0] + 1
         source = " ".join(row for row in rows if row) if level else "\n".join(rows)
-        block = Block(start, level, source, _shown(inline.children or []))
+        shown = _shown(inline.children or [])
+        block = Block(start, level, source, shown if level else _GITHUB_MARKER.sub("", shown, count=1))
         out += [Line(start + offset, row, block) for offset, row in enumerate(rows)]
     return tuple(out)
 
