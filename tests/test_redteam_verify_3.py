@@ -168,3 +168,35 @@ def test_an_images_alt_text_is_read_as_shown(tmp_path, capsys):
     code_, out, _ = run_verify(capsys, path)
     assert code_ == 1, out
     assert """the decision reads 'Chosen option: "Streaming response"was rejected: we chose the Batch API'""" in out
+
+
+@pytest.mark.parametrize(
+    "signature, key",
+    [
+        ("Drafted with advisor", "advisor_record: 2"),
+        ("Written by\u00a0advisor", "\ufeffadvisor-record: 2"),
+        ("Written by advisor", "Advisor-Record: 2"),
+        ("**Written by\u200b advisor", "advisor record: 2"),
+    ],
+    ids=["renamed-key", "invisible-characters", "key-case", "signature-zero-width"],
+)
+def test_a_record_whose_signature_is_respelled_is_still_advisors(tmp_path, capsys, signature, key):
+    """A record still reads as advisor's when its signature and its block's key are respelled
+    (a no-break space, a zero-width character, "_" for "-"): it was 'skipped (not an advisor
+    record)', exit 0, so a drifted record went quiet. It is unverifiable."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    edit(path, "Written by advisor", signature)
+    edit(path, "advisor-record: 2", key)
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 2, out
+    assert out.startswith(f"{path}: UNVERIFIABLE: says advisor wrote it, but its inputs block is missing")
+
+
+def test_a_record_written_by_hand_is_still_not_advisors(tmp_path, capsys):
+    """The looser reading of the signature does not claim a team's own record."""
+    path = tmp_path / "0001-use-postgres.md"
+    path.write_text("# Use Postgres\n\nWritten by advisor team members, with the rule set of our guild.\n\n"
+                    "```yaml\nadvisor: ana\nrecord: kept\n```\n", encoding="utf-8")
+    code_, out, _ = run_verify(capsys, path, "--allow-empty")
+    assert code_ == 0, out
+    assert out.startswith(f"{path}: skipped (not an advisor record)")

@@ -322,9 +322,32 @@ def find_inputs(text: str) -> str | None:
     return blocks[0].body if blocks else None
 
 
+# Characters a reader does not see (zero-width spaces and joiners, a byte-order mark inside the
+# text, a soft hyphen, bidirectional marks): an advisor record's signature is one with or without them.
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0xFEFF]
+)
+# The signature as a reader reads it, however it is spelled: any case, any whitespace (a no-break
+# space), markup around it ("**Written by advisor**"), and the block's key with "_" or " " for "-".
+_WRITTEN_BY_LOOSE = re.compile(
+    r"^[^\w\n]*written\s+by\s+advisor\s+\S+\s+with\s+the\s+rule\s+set", re.MULTILINE | re.IGNORECASE
+)
+_CLAIM_LOOSE = re.compile(
+    rf"^[^\w\n]*advisor[^\S\n]*(?:[_-][^\S\n]*)?record[^\S\n]*:[^\S\n]*\d|^`{{3,}}[^\S\n]*{re.escape(LEGACY_INFO)}[^\S\n]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
 def claims_advisor(text: str) -> bool:
-    """Does the text say advisor wrote it (whether or not its inputs are still there)?"""
-    return bool(_WRITTEN_BY.search(text) or _CLAIM.search(text))
+    """Does the text say advisor wrote it (whether or not its inputs are still there)? As a reader
+    reads it: its signature ("Written by advisor ... with the rule set") or its inputs block's
+    key ("advisor-record: 2") edited by a character no one sees, a no-break space, another case or
+    "_" for "-" still says so, so such an edit makes the record unverifiable, not "not an advisor
+    record" (skipped, exit 0)."""
+    if _WRITTEN_BY.search(text) or _CLAIM.search(text):
+        return True
+    seen = text.translate(_INVISIBLE)
+    return bool(_WRITTEN_BY_LOOSE.search(seen) or _CLAIM_LOOSE.search(seen))
 
 
 # -- reading it back --------------------------------------------------------------------------
