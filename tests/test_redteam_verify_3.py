@@ -200,3 +200,13 @@ def test_a_record_written_by_hand_is_still_not_advisors(tmp_path, capsys):
     code_, out, _ = run_verify(capsys, path, "--allow-empty")
     assert code_ == 0, out
     assert out.startswith(f"{path}: skipped (not an advisor record)")
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "&shy;", "\u2060"], ids=["zero-width-space", "soft-hyphen", "word-joiner"])
+def test_a_further_decision_spelled_with_an_invisible_character_is_read(tmp_path, capsys, hidden):
+    """'C<zero-width space>hosen option: "Batch API"' reads as 'Chosen option: "Batch API"' (it held, exit 0)."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    after_decision(path, f"C{hidden}{CLAIM[1:]}")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1, out
+    assert """states another decision ('Chosen option: "Batch API"')""" in out

@@ -41,6 +41,7 @@ from advisor.core.validation import describe_validation_error
 from advisor.core.value_class import value_class
 from advisor.core.yamlio import Dumper, parse_yaml
 
+from .reading import INVISIBLE
 from .workload import recorded_path_problem
 
 FORMAT_KEY = "advisor-record"
@@ -322,11 +323,6 @@ def find_inputs(text: str) -> str | None:
     return blocks[0].body if blocks else None
 
 
-# Characters a reader does not see (zero-width spaces and joiners, a byte-order mark inside the
-# text, a soft hyphen, bidirectional marks): an advisor record's signature is one with or without them.
-_INVISIBLE = dict.fromkeys(
-    [0x00AD, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0xFEFF]
-)
 # The signature as a reader reads it, however it is spelled: any case, any whitespace (a no-break
 # space), markup around it ("**Written by advisor**"), and the block's key with "_" or " " for "-".
 _WRITTEN_BY_LOOSE = re.compile(
@@ -346,7 +342,7 @@ def claims_advisor(text: str) -> bool:
     record" (skipped, exit 0)."""
     if _WRITTEN_BY.search(text) or _CLAIM.search(text):
         return True
-    seen = text.translate(_INVISIBLE)
+    seen = text.translate(INVISIBLE)
     return bool(_WRITTEN_BY_LOOSE.search(seen) or _CLAIM_LOOSE.search(seen))
 
 

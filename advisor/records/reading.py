@@ -81,6 +81,11 @@ class _Withdrawn:
 
     def __bool__(self) -> bool:
         return bool(self.open)
+# Characters a reader does not see (zero-width spaces and joiners, a byte-order mark inside the
+# text, a soft hyphen, bidirectional marks): "C\u200bhosen option" reads as "Chosen option".
+INVISIBLE = dict.fromkeys(
+    [0x00AD, *range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2060, 0x2065), *range(0x2066, 0x206A), 0xFEFF]
+)
 # What GitHub shows in place of a paragraph's first words: an alert's ("> [!IMPORTANT]", a
 # coloured box titled Important, its text below) and a footnote's label ("[^1]: ...", the
 # footnote's text at the page's foot). The paragraph reads from after it.
@@ -149,7 +154,7 @@ def _shown(children: Sequence[Token]) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         # emphasis, link and inline HTML tokens show no text of their own
-    return " ".join("".join(parts).split())
+    return " ".join("".join(parts).translate(INVISIBLE).split())
 
 
 def rendered(inline: str) -> str:
