@@ -210,3 +210,14 @@ def test_a_further_decision_spelled_with_an_invisible_character_is_read(tmp_path
     code_, out, _ = run_verify(capsys, path)
     assert code_ == 1, out
     assert """states another decision ('Chosen option: "Batch API"')""" in out
+
+
+@pytest.mark.parametrize("first", ["\u0421", "\uff23"], ids=["cyrillic-es", "fullwidth-c"])
+def test_a_further_decision_spelled_with_a_lookalike_letter_is_read(tmp_path, capsys, first):
+    """'Chosen option: "Batch API"' with a Cyrillic capital Es (or a fullwidth C) for its C reads as a
+    decision (it held, exit 0)."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    after_decision(path, f"{first}{CLAIM[1:]}")
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 1, out
+    assert "states another decision" in out and 'hosen option: "Batch API"' in out

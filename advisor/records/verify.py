@@ -227,13 +227,32 @@ def _chosen(shown: str) -> str | None:
     return (quoted.group(1) if quoted else chosen.group(1).split(",")[0]).strip()
 
 
+# Letters that look like ASCII ones (Cyrillic, Greek): "Chosen option" with a Cyrillic capital Es
+# (U+0421) for its C reads as "Chosen option". Folded, with NFKC (fullwidth letters), only to find
+# what reads as a decision.
+_LOOKALIKE = str.maketrans(
+    "\u0410\u0412\u0421\u0415\u041d\u0406\u0408\u041a\u041c\u041e\u0420\u0405\u0422\u0425\u0423\u0430"
+    "\u0435\u043e\u0440\u0441\u0445\u0443\u0456\u0458\u0455\u0501\u04bb\u051d\u0391\u0392\u0395\u0397"
+    "\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a7\u03a5\u0396\u03bf\u03b9\u03bd\u03b1",
+    "ABCEHIJKMOPSTXYaeopcxyijsdhwABEHIKMNOPTXYZoiva",
+)
+
+
+def _reads_as(shown: str) -> str:
+    """The text as its letters read, lookalikes folded to ASCII."""
+    return unicodedata.normalize("NFKC", shown).translate(_LOOKALIKE)
+
+
 def _decisions(blocks: list[Block]) -> list[Block]:
     """Every visible paragraph (a table's cell included) or heading shaped like the one that
     states a decision ("Chosen option: ...", "We will ... (`mode`"): a reader takes
     '### Chosen option: "Batch API"' as a decision too. Not the title (the first level-1
     heading), which is held to its own words."""
     title = next((b for b in blocks if b.level == 1), None)
-    return [b for b in blocks if b is not title and (_CHOSEN.match(b.shown) or _WE_WILL.match(b.shown))]
+    return [
+        b for b in blocks
+        if b is not title and (_CHOSEN.match(_reads_as(b.shown)) or _WE_WILL.match(_reads_as(b.shown)))
+    ]
 
 
 def _stating(line: str) -> str:
