@@ -221,3 +221,13 @@ def test_a_further_decision_spelled_with_a_lookalike_letter_is_read(tmp_path, ca
     code_, out, _ = run_verify(capsys, path)
     assert code_ == 1, out
     assert "states another decision" in out and 'hosen option: "Batch API"' in out
+
+
+def test_a_hidden_image_hides_nothing_after_it(tmp_path, capsys):
+    """An element with no content (``<img hidden>``, ``<br hidden>``) wraps nothing: the decision after
+    it still shows, and the record holds."""
+    path = write_record(capsys, "chatbot", tmp_path)
+    edit(path, "## Decision Outcome\n", '## Decision Outcome\n\n<img src="board.png" hidden>\n<br hidden>\n')
+    code_, out, _ = run_verify(capsys, path)
+    assert code_ == 0, out
+    assert out.startswith(f"{path}: holds (streaming)")

@@ -49,6 +49,10 @@ _HTML_HIDDEN = re.compile(
 # element's text is not read, in a paragraph or across the blocks it wraps.
 _STRUCK = frozenset({"del", "s", "strike"})
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
+# Elements with no content and no closing tag: hidden or not, they wrap nothing.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
 _HIDDEN_ATTRIBUTE = re.compile(r"\shidden(?:\s|=|/|$)", re.IGNORECASE)
 
 
@@ -73,7 +77,7 @@ class _Withdrawn:
                         self.open[-1][1] -= 1
                     else:
                         self.open.pop()
-            elif not attributes.rstrip().endswith("/"):
+            elif not attributes.rstrip().endswith("/") and name not in _VOID:
                 if _withdrawing(name, attributes):
                     self.open.append([name, 0])
                 elif self.open and self.open[-1][0] == name:
