@@ -177,8 +177,9 @@ def test_an_images_alt_text_is_read_as_shown(tmp_path, capsys):
         ("Written by\u00a0advisor", "\ufeffadvisor-record: 2"),
         ("Written by advisor", "Advisor-Record: 2"),
         ("**Written by\u200b advisor", "advisor record: 2"),
+        ("Drafted with a tool", "adv1sor-record: 2"),
     ],
-    ids=["renamed-key", "invisible-characters", "key-case", "signature-zero-width"],
+    ids=["renamed-key", "invisible-characters", "key-case", "signature-zero-width", "only-the-digest-left"],
 )
 def test_a_record_whose_signature_is_respelled_is_still_advisors(tmp_path, capsys, signature, key):
     """A record still reads as advisor's when its signature and its block's key are respelled

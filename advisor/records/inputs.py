@@ -333,17 +333,20 @@ _CLAIM_LOOSE = re.compile(
     re.MULTILINE | re.IGNORECASE,
 )
 
+# The digest line of a block with one: no record written by hand has it.
+_DIGEST_LINE = re.compile(r"^[^\S\n]*digest[^\S\n]*:[^\S\n]*sha256:[0-9a-f]{64}\b", re.MULTILINE | re.IGNORECASE)
+
 
 def claims_advisor(text: str) -> bool:
     """Does the text say advisor wrote it (whether or not its inputs are still there)? As a reader
-    reads it: its signature ("Written by advisor ... with the rule set") or its inputs block's
-    key ("advisor-record: 2") edited by a character no one sees, a no-break space, another case or
-    "_" for "-" still says so, so such an edit makes the record unverifiable, not "not an advisor
-    record" (skipped, exit 0)."""
+    reads it: its signature ("Written by advisor ... with the rule set") or its inputs block's key
+    ("advisor-record: 2") edited by a character no one sees, a no-break space, another case or "_"
+    for "-" still says so, as does its block's digest line ("digest: sha256:..."); so such an edit
+    makes the record unverifiable, not "not an advisor record" (skipped, exit 0)."""
     if _WRITTEN_BY.search(text) or _CLAIM.search(text):
         return True
     seen = text.translate(INVISIBLE)
-    return bool(_WRITTEN_BY_LOOSE.search(seen) or _CLAIM_LOOSE.search(seen))
+    return bool(_WRITTEN_BY_LOOSE.search(seen) or _CLAIM_LOOSE.search(seen) or _DIGEST_LINE.search(seen))
 
 
 # -- reading it back --------------------------------------------------------------------------
