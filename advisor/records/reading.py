@@ -85,6 +85,8 @@ class _Withdrawn:
 
     def __bool__(self) -> bool:
         return bool(self.open)
+
+
 # Characters a reader does not see (zero-width spaces and joiners, a byte-order mark inside the
 # text, a soft hyphen, bidirectional marks): "C\u200bhosen option" reads as "Chosen option".
 INVISIBLE = dict.fromkeys(
