@@ -214,12 +214,27 @@ class ProviderSpec(BaseModel):
     models: dict[str, ModelSpec] = {}
 
 
+class PromptReading(BaseModel):
+    """How fast a model reads its prompt before the first token, uncached and cached (tokens
+    a second), and the prompt length the catalogue's speeds were measured with: a call that
+    sends more waits for the tokens beyond it."""
+
+    model_config = _STRICT
+
+    input_tokens_per_s: float = Field(gt=0, le=10_000_000)
+    cached_input_tokens_per_s: float = Field(gt=0, le=10_000_000)
+    measured_prompt_tokens: int = Field(ge=0, le=10_000_000)
+    source: Sources
+    note: str = ""
+
+
 class LatencySpec(BaseModel):
     model_config = _STRICT
 
     ttft_p95_over_p50: float = Field(ge=1, le=20)
     source: Sources
     note: str = ""
+    prompt_reading: PromptReading
 
 
 class FallbackSpeed(BaseModel):
@@ -514,6 +529,7 @@ def _check(data: CatalogueData) -> None:
                 raise _problem(where, f"unknown source '{key}'; every source is a key of 'sources'")
 
     cited("latency.source", data.latency.source)
+    cited("latency.prompt_reading.source", data.latency.prompt_reading.source)
     cited("fallback_speed.source", data.fallback_speed.source)
     cited("fallback_speed.reasoning_source", data.fallback_speed.reasoning_source)
     for key, provider in data.providers.items():

@@ -43,15 +43,11 @@ from .validation import plain
 from .value_class import value_class
 
 if TYPE_CHECKING:
-    from .catalogue import Catalogue, ProviderSpec
+    from .catalogue import Catalogue, PromptReading, ProviderSpec
 
 # A retried call waits this long before its next attempt: the first back-off of seed 003's
 # resilient client (1 s, 2 s, 4 s, 8 s).
 RETRY_BACKOFF_S = 1.0
-# A call's input from which its time is said not to be timed (advisor default): the speeds are
-# measured on prompts of at most about 10,000 tokens, and the estimate does not grow with the
-# input, where reading a long prompt before the first token takes seconds.
-LONG_PROMPT_TOKENS = 32_000
 _SOURCE_MODEL = "advisor latency model, docs/cost-model.md"
 _SOURCE_RETRY = f"{INTEGRATION_PATTERNS} § The Resilient Client, retry with exponential backoff: 1s, 2s, 4s, 8s"
 _SOURCE_RETRY_IDS = (INTEGRATION_PATTERNS,)
@@ -371,11 +367,45 @@ class _Timed:
     step: WorkStep  # the first step so timed: what the others share with it
 
 
+def prompt_reading_s(step: WorkStep, reading: PromptReading) -> float:
+    """The seconds a call waits for its first token beyond the catalogue's, to read a prompt
+    longer than the one its speeds were measured with: its uncached input at the uncached rate
+    and its cached input at the cached rate, less the measured prompt at the uncached rate
+    (never below 0). Only for a call whose first token the workload does not give (ttft_s),
+    not an embedding's; a measured call (model_p50_s, model_p95_s) is never made longer."""
+    cached = step.input_tokens * step.cached_input_fraction
+    rate = reading.input_tokens_per_s
+    extra = ((step.input_tokens - cached) / rate + cached / reading.cached_input_tokens_per_s
+             - reading.measured_prompt_tokens / rate)
+    return extra if extra > 0 else 0.0
+
+
+def _prompt_reading_value(step: WorkStep, extra: float, reading: PromptReading) -> str:
+    cached = f" ({step.cached_input_fraction:.0%} cached)" if step.cached_input_fraction else ""
+    uncached, cached_rate = _rate(reading.input_tokens_per_s), _rate(reading.cached_input_tokens_per_s)
+    rates = f"{uncached} tokens/s"
+    if step.cached_input_fraction:
+        rates = f"{uncached} tokens/s uncached and {cached_rate} cached"
+    measured = step.model_p50_s is not None or step.model_p95_s is not None
+    ask = "give the call's measured ttft_s" if measured else "measure the call and give ttft_s and model_p95_s"
+    return (
+        f"+{_said(extra)} s to the first token: {step.input_tokens:,} input tokens{cached} read at {rates}, beyond "
+        f"the {reading.measured_prompt_tokens:,} the model's speed is measured with; {ask}"
+    )
+
+
+def _rate(tokens_per_s: float) -> str:
+    """A reading rate as a person says it: 8,500; 41,667; 12.5."""
+    return f"{tokens_per_s:,.0f}" if tokens_per_s >= 100 else plain(tokens_per_s)
+
+
 def _call_times(
-    step: WorkStep, speed: ModelSpeed, named: bool, assumptions: list[Assumption], seen: set[tuple[str, str]]
+    step: WorkStep, speed: ModelSpeed, named: bool, assumptions: list[Assumption], seen: set[tuple[str, str]],
+    reading_s: float = 0.0,
 ) -> tuple[_CallTimes, str | None]:
     """One call of a step: its first token and its whole time, p50 and p95; and how its p95
-    was estimated (None: measured)."""
+    was estimated (None: measured). ``reading_s``: the seconds its prompt adds to an
+    estimated first token (``prompt_reading_s``)."""
     suffix = f" ({step.model})" if named else ""
     reasoning = step.reasoning_tokens
     tps = step.output_tokens_per_s
@@ -399,6 +429,9 @@ def _call_times(
         first_p50 = speed.ttft_p50_s + (reasoning or 0) / tps
         first_p95 = speed.ttft_p95_s + (reasoning or 0) / tps
         first_token = speed.ttft_assumption
+    if reading_s:
+        first_p50 += reading_s
+        first_p95 += reading_s
     measured = step.model_p50_s is not None or step.model_p95_s is not None
     written = step.output_tokens / tps
     est_p50, est_p95 = first_p50 + written, first_p95 + written
@@ -436,28 +469,6 @@ def _call_times(
     if step.output_tokens_per_s is None and not measured and (step.output_tokens or reasoning):
         _add(assumptions, seen, speed.speed_assumption, suffix)
     return times, estimate
-
-
-def _long_prompt_assumption(steps: tuple[WorkStep, ...] | list[WorkStep]) -> Assumption | None:
-    """That a call's estimated time does not grow with its input, where a step sends a long prompt
-    and the workload gives no time of its own for it: its first token is the benchmark's (a short
-    prompt's) however much the model reads first. None: no such step."""
-    long = [
-        s for s in steps
-        if s.input_tokens >= LONG_PROMPT_TOKENS and s.model_p50_s is None and s.model_p95_s is None and s.ttft_s is None
-    ]
-    if not long:
-        return None
-    named = [s.name for s in long if s.prefix]
-    return Assumption(
-        name="long prompt" + (f" ({_steps_named(named)})" if named else ""),
-        value=f"not timed: the estimate takes the model's first token from prompts far shorter than this call's "
-        f"{max(s.input_tokens for s in long):,} input tokens and does not grow with the input, but the model reads "
-        "every uncached input token before it writes the first: a long prompt's first token can come many seconds "
-        "later (fewer with prompt caching); measure the call and give ttft_s and model_p95_s before relying on a "
-        "time within the budget",
-        source=f"{_SOURCE_MODEL}; advisor default, {LONG_PROMPT_TOKENS:,} input tokens",
-    )
 
 
 def _steps_named(names: list[str]) -> str:
@@ -551,15 +562,26 @@ def estimate_latency(
     worked: dict[tuple[object, ...], _Timed] = {}
     estimated: dict[str, list[str]] = {}  # how a call's p95 was estimated -> the steps so estimated
     shown = 0
+    # A long prompt's reading, where the call is estimated (not an embedding's): the seconds
+    # it adds to the first token -> the steps so read (named: where the workload has steps).
+    reading = catalogue.data.latency.prompt_reading
+    embedding = profile.output_format == "embedding"
+    read: dict[str, list[str]] = {}
     for i, s in enumerate(steps):
+        # A measured first token includes the prompt; a measured call (no ttft_s) includes it in
+        # its end, but its first token is still the catalogue's, which comes after the prompt.
+        extra = 0.0 if embedding or s.ttft_s is not None else prompt_reading_s(s, reading)
         key = (s.provider, s.model, s.output_tokens, s.reasoning_tokens, s.reasoning_stated, s.output_tokens_per_s,
-               s.ttft_s, s.model_p50_s, s.model_p95_s, s.shown)
+               s.ttft_s, s.model_p50_s, s.model_p95_s, s.shown, extra)
         hit = worked.get(key)
         if hit is None:
             speed = model_speed(catalogue, s.provider, s.model, profile.service_tier, profile.output_format)
-            t, how = _call_times(s, speed, named, assumptions, seen)
+            t, how = _call_times(s, speed, named, assumptions, seen, extra)
             one = Calls(1, t.call_p50, t.call_p95)
             hit = worked[key] = _Timed(speed, t, how, t.call_p50 * math.exp(one.sigma * Z99), s)
+        # Said where a figure reads the first token (as its own assumption is, _call_times).
+        if extra and (s.shown or not hit.times.measured or hit.times.first_p95 < hit.times.call_p95):
+            read.setdefault(_prompt_reading_value(s, extra, reading), []).append(s.name if s.prefix else "")
         timed.append(hit)
         if s.shown:
             before_shown = dict(calls)
@@ -583,9 +605,9 @@ def estimate_latency(
         and k.step.ttft_s is None
     })
     assumptions += _reasoning_assumptions(unstated)
-    long = _long_prompt_assumption(steps)
-    if long is not None:
-        assumptions.append(long)
+    for value, names in read.items():
+        label = "prompt reading" + (f" ({_steps_named(names)})" if names[0] else "")
+        assumptions.append(catalogue.assumption(label, value, reading.source))
 
     rho = profile.latency_correlation if profile.latency_correlation is not None else DEFAULT_LATENCY_CORRELATION
     rate = profile.retry_rate
