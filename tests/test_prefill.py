@@ -159,3 +159,32 @@ def test_steps_that_read_alike_share_and_those_that_do_not_are_told_apart():
     # draft: 50,000 tokens beyond the 10,000 at 8,500/s; the route's short prompt adds nothing.
     assert draft.first_token_p95_s - route.first_token_p95_s == pytest.approx(50000 / 8500, abs=0.01)
     assert answer.first_token_p95_s < draft.first_token_p95_s  # 85% cached reads faster
+
+
+@pytest.mark.parametrize("changes", [
+    {"input_tokens": 40000},
+    {"cached_input_fraction": 0.5},
+    {"input_tokens": 5000, "cached_input_fraction": 0.0},
+])
+def test_a_probe_that_changes_the_prompt_times_it_again(changes):
+    # The what-if search and the levers re-run the latency only for the fields it reads: the
+    # prompt's size and cache share are among them now (advisor.core.situation).
+    from advisor.core.situation import resituate, situate
+
+    profile = parse_profile(REPO_CHAT)
+    moved = resituate(situate(profile, RULES, PRICE_DATE), RULES, changes)
+    fresh = situate(profile.model_copy(update=changes), RULES, PRICE_DATE)
+    assert moved.latency == fresh.latency
+    assert moved.facts == fresh.facts
+
+
+def test_caching_a_long_prompt_is_a_lever_that_starts_the_stream_in_time():
+    a = assess({**REPO_CHAT, "input_tokens": 40000, "cached_input_fraction": 0.0}, RULES, price_date=PRICE_DATE)
+    assert (a.recommendation, a.feasible) == ("streaming", False)  # 1.26 s + 30,000 / 8,500 = 4.79 s
+    [lever] = [lv for lv in a.levers if "cached_input_fraction" in lv.changes]
+    assert lever.feasible
+    assert lever.because.startswith("With half of each prompt served from the cache: streaming meets its contract; "
+                                    "the first token arrives at 2.91 s (p95)")
+    # And the what-if names the prompt size at which it would: 23,000 tokens beyond the 10,000.
+    [change] = [c for c in a.what_would_change if c.fact == "input_tokens"]
+    assert (change.value, change.new_recommendation, change.feasible) == (33000, "streaming", True)

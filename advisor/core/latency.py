@@ -2,9 +2,13 @@
 
 one call, estimated   first token p50/p95 = the model's median first-token time (and its p95: the
                                            median x the catalogue's spread) + reasoning tokens / speed
+                                           + the prompt's reading beyond the catalogue's measured
+                                           prompt (``prompt_reading_s``; not an embedding's)
                       call p50/p95        = first token p50/p95 + visible output tokens / speed
 one call, measured    model_p50_s and model_p95_s; one of them alone takes the other from the
-                      estimate's ratio; ttft_s (a p95) replaces the first token's estimate
+                      estimate's ratio; ttft_s (a p95) replaces the first token's estimate, its
+                      prompt's reading included (a measured call's first token, without ttft_s,
+                      is the estimate's, the prompt read, never past the call's end)
 a request             the sum of its calls (each step's repeat), its tools (each run's tool time,
                       before its call) and its retries, combined by advisor.core.distribution with
                       the workload's latency_correlation: end-to-end p50, p95, p99

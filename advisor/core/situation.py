@@ -249,7 +249,7 @@ _REASONING_FIELDS = frozenset({"provider", "model", "reasoning_tokens", "steps"}
 _LATENCY_FIELDS = frozenset({
     "provider", "model", "service_tier", "ttft_s", "output_tokens_per_s", "model_p95_s", "model_p50_s",
     "output_tokens", "reasoning_tokens", "chained_calls", "tool_latency_s", "retry_rate", "latency_correlation",
-    "steps",
+    "steps", "input_tokens", "cached_input_fraction", "output_format",  # the prompt's reading (not an embedding's)
 })
 _COST_FIELDS = _PRICE_FIELDS | frozenset({
     "input_tokens", "cached_input_fraction", "output_tokens", "reasoning_tokens", "requests_per_month",

@@ -260,13 +260,18 @@ def _catalogue_section(ruleset: RuleSet) -> list[str]:
     """What the provider catalogue says of each provider: batch, tiers, service tiers, models."""
     catalogue = ruleset.catalogue
     data = catalogue.data
+    reading = data.latency.prompt_reading
     out = [
         "## Provider catalogue",
         "",
         f"Provider facts come from the catalogue ({code('catalogue.yaml')}, compiled on {data.compiled_on}); "
         "every figure cites its source and date, and each assessment prints the ones it used as "
         "assumptions. Speeds are medians: the first token's p95 is the median times "
-        f"{number(data.latency.ttft_p95_over_p50)} unless a provider or model says otherwise. A model with no "
+        f"{number(data.latency.ttft_p95_over_p50)} unless a provider or model says otherwise. Speeds are measured "
+        f"with prompts of at most {reading.measured_prompt_tokens:,} input tokens: a call's first token waits for "
+        f"the input beyond them, read at {reading.input_tokens_per_s:,g} tokens/s "
+        f"({reading.cached_input_tokens_per_s:,g} cached), unless the workload gives its first token (ttft_s). "
+        "A model with no "
         f"speed of its own takes its maker's where it is a hosted copy of a measured model ({code('speed_of')}); "
         "a chat model, listed or not, is otherwise judged no faster than the slowest measured model of its "
         "provider (of the catalogue where its provider has none), and never faster than "
