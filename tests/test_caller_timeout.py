@@ -2,7 +2,7 @@
 sender, a client, a gateway or a load balancer) gives up after it, apart from the budget (when
 the result is wanted). A synchronous call or a stream still running then is cut off; a job or a
 batch acknowledges at once (red-team judgement 7, B7: a GitHub webhook that gives up after 10 s,
-a review that takes 9.99 s at p95)."""
+a review of 18,000 input tokens that takes 10.9 s at p95, its prompt's reading included)."""
 
 from __future__ import annotations
 
@@ -62,16 +62,27 @@ def test_a_webhook_sender_that_gives_up_at_10_s_leaves_sync_short_of_its_contrac
     assert a.recommendation == "async" and a.feasible
     (sync,) = [u for u in a.unmet if u.mode == "sync"]
     assert sync.rules == [RULE]
-    # The p95 is just inside the timeout: about one delivery in twenty is cut off all the same.
-    assert a.latency.end_to_end_p95_s < 10 < a.latency.end_to_end_p99_s
-    assert 0.04 < a.facts["caller_cut_off_share"] < 0.05
+    # The median review is past the timeout (its 18,000-token prompt read first): most
+    # deliveries are cut off.
+    assert 10 < a.latency.end_to_end_p95_s
+    assert 0.86 < a.facts["caller_cut_off_share"] < 0.88
     assert sync.reasons == [
-        "The caller gives up after 10.0 s, and the whole answer takes 9.99 s at p95 (19.8 s at p99) on "
-        "claude-sonnet-4-6: about 5% of calls would be cut off before it comes."
+        "The caller gives up after 10.0 s, and the whole answer takes 10.9 s at p95 (21.7 s at p99) on "
+        "claude-sonnet-4-6: about 87% of calls would be cut off before it comes."
     ]
     assert a.rank_of("sync").rank == 2 and RULE in a.decided_by
     # A job acknowledges at once: the checklist says to, before any model work.
     assert any(item.startswith("Acknowledge before the caller gives up") for item in a.checklist)
+    # A p95 just inside the timeout: about one delivery in twenty-five is cut off all the same.
+    inside = assessed({**PR_BOT, "caller_timeout_s": 11})
+    assert inside.recommendation == "async" and inside.feasible
+    assert inside.latency.end_to_end_p95_s < 11 < inside.latency.end_to_end_p99_s
+    assert 0.03 < inside.facts["caller_cut_off_share"] < 0.05
+    (sync,) = [u for u in inside.unmet if u.mode == "sync"]
+    assert sync.reasons == [
+        "The caller gives up after 11.0 s, and the whole answer takes 10.9 s at p95 (21.7 s at p99) on "
+        "claude-sonnet-4-6: about 4% of calls would be cut off before it comes."
+    ]
 
 
 def test_a_stream_is_cut_off_too_where_its_whole_answer_outlasts_the_caller():
@@ -165,7 +176,7 @@ def test_recommend_and_the_record_say_what_the_timeout_cuts_off(tmp_path, capsys
     code, out, _ = run_cli(capsys, "recommend", path, "--price-date", PRICE_DATE)
     assert code == 0
     flat = " ".join(out.split())
-    assert "the caller gives up after 10.0 s: about 5% of calls would be cut off" in flat
+    assert "the caller gives up after 10.0 s: about 87% of calls would be cut off" in flat
     assert "sync (Synchronous call): The caller gives up after 10.0 s" in flat
     code, out, _ = run_cli(capsys, "recommend", write(tmp_path, PR_BOT, "no-timeout.yaml"), "--price-date", PRICE_DATE)
     assert code == 0 and "gives up after" not in out and "cut off" not in out
@@ -174,7 +185,7 @@ def test_recommend_and_the_record_say_what_the_timeout_cuts_off(tmp_path, capsys
     assert code == 0, err
     record = Path(out.strip()).read_text(encoding="utf-8")
     assert "gives up after 10.0 s." in record
-    assert ("Synchronous call (`sync`): $1,144 a month; answer after 9.99 s, within the budget of 5 min; about 5% cut "
+    assert ("Synchronous call (`sync`): $1,144 a month; answer after 10.9 s, within the budget of 5 min; about 87% cut "
             "off by the caller's timeout of 10.0 s; **misses its contract**.") in record
     assert "the caller gets a job id at once, within its timeout of 10.0 s, and the result" in record
     assert "caller_timeout_s: 10" in record  # the inputs block holds the workload, timeout included
