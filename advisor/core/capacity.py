@@ -19,6 +19,10 @@ worst wait              = backlog / sustainable rate   (first in first out: the 
                           request waits for the backlog ahead of it, served at the limits'
                           rate; later arrivals queue behind it and wait less; none where the
                           queue never drains)
+request too large       = one call's tokens, as a token limit counts them, more than that
+                          per-minute limit: the provider's bucket never holds them, so it
+                          refuses every such call, however the peak is spread: the limits let
+                          0 requests/min through, the whole peak queues and never drains
 concurrent connections  = peak requests per second x end-to-end p95     (Little's law, L = lambda W)
 async workers at peak   = requests per second served at peak x mean request time   (Little's law)
 batch submissions       = per step and run: requests / min(request cap, size cap / bytes per
@@ -34,6 +38,7 @@ assumptions say so.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import TYPE_CHECKING
 
@@ -142,6 +147,35 @@ class Capacity:
     # False: the workload gives no peak_requests_per_minute, so every "peak" figure above is the
     # monthly average rate (the views say so, not "peak").
     peak_given: bool = True
+    # Where one call counts more tokens than a per-minute token limit of its model (the binding
+    # one) allows, so that the provider refuses every such call at this tier: the tokens it
+    # counts, and which limit ("tpm", "input_tpm" or "output_tpm"); None where every call fits.
+    refused_call_tokens: float | None = None
+    refused_limit: str | None = None
+    refused_step: str = ""  # the step whose call is refused, where a request makes more than one call
+
+    @property
+    def refused_limit_value(self) -> float | None:
+        """The per-minute token limit one call is larger than (None: every call fits)."""
+        return None if self.refused_limit is None else getattr(self, f"{self.refused_limit}_limit")
+
+    @property
+    def refused_words(self) -> str | None:
+        """Why the provider refuses every request, as a clause: "one request's 603,000 tokens are
+        more than the 500,000 tokens/min tier-1 allows"; None where every call fits."""
+        limit = self.refused_limit_value
+        if self.refused_call_tokens is None or self.refused_limit is None or limit is None:
+            return None
+        kind = {"tpm": "tokens", "input_tpm": "input tokens", "output_tpm": "output tokens"}[self.refused_limit]
+        who = f"one call of step '{self.refused_step}'" if self.refused_step else "one request"
+        where = (
+            "the workload's rate_limits allow" if self.limits_source == PROFILE_LIMITS
+            else f"{self.tier} allows" if self.tier else "the limits allow"
+        )
+        return (
+            f"{who}'s {self.refused_call_tokens:,.0f} {kind} are more than the {limit:,.0f} {kind}/min {where}"
+            f"{f' on {self.model}' if len(self.models) > 1 else ''}"
+        )
 
     @property
     def limits_unknown_because(self) -> str | None:
@@ -177,6 +211,13 @@ class _Limits:
     source_ids: tuple[str, ...]  # the documents ``source`` cites
     assumptions: tuple[Assumption, ...]
     tier: str | None
+
+
+# What follows from one call larger than a per-minute token limit (Capacity.refused_words).
+REFUSED = (
+    "the provider refuses every request at this tier, however the peak is spread (a token bucket never holds "
+    "more than its per-minute limit)"
+)
 
 
 # The limits' source when none is known: why not (Capacity.limits_unknown_because reads it back).
@@ -352,6 +393,37 @@ def _share(use: float, limit: float) -> float:
     return 1.0 if math.isclose(share, 1.0, rel_tol=1e-9) else share
 
 
+@value_class(slots=True)
+class _TooLarge:
+    """One call larger than a per-minute token limit: the tokens it counts, the limit's name
+    ("tpm", "input_tpm", "output_tpm"), their ratio and the step it is a call of."""
+
+    tokens: float
+    limit: str
+    share: float
+    step: str
+
+
+def _too_large(step: WorkStep, counted_input: float, output: float, limits: _Limits) -> _TooLarge | None:
+    """The limit one call of ``step`` is larger than, by the largest share, as the provider
+    counts it (input and output together, input, output); None where the call fits each."""
+    worst: _TooLarge | None = None
+    for tokens, limit, name in (
+        (counted_input + output, limits.tpm, "tpm"), (counted_input, limits.input_tpm, "input_tpm"),
+        (output, limits.output_tpm, "output_tpm"),
+    ):
+        if limit is not None and limit > 0 and tokens > limit and not math.isclose(tokens, limit, rel_tol=1e-9):
+            worst = _larger(worst, _TooLarge(tokens, name, tokens / limit, step.name))
+    return worst
+
+
+def _larger(a: _TooLarge | None, b: _TooLarge | None) -> _TooLarge | None:
+    """The larger excess of two (the first of equal ones)."""
+    if a is None:
+        return b
+    return b if b is not None and b.share > a.share else a
+
+
 def estimate_capacity(
     profile: WorkloadProfile,
     latency: LatencyEstimate,
@@ -381,19 +453,23 @@ def estimate_capacity(
 
     models: list[ModelCapacity] = []
     limits_of: dict[tuple[str, str], _Limits] = {}
+    refused_of: dict[tuple[str, str], _TooLarge] = {}
     for key, members in groups.items():
         first = members[0]
         limits = limits_of[key] = _model_limits(catalogue, profile, first.provider, first.model)
         calls = 0
         counted = written = everything = held = 0.0
         cached_counts, per_call = limits.cached_input_counts, latency.per_call_p95_s
+        too_large: _TooLarge | None = None
         for s in members:  # one pass: an agent's steps are many
             repeat, billed = s.repeat, s.billed_output_tokens
             calls += repeat
-            counted += repeat * s.input_tokens * (1 if cached_counts else 1 - s.cached_input_fraction)
+            one_input = s.input_tokens * (1 if cached_counts else 1 - s.cached_input_fraction)
+            counted += repeat * one_input
             written += repeat * billed
             everything += repeat * (s.input_tokens + billed)
             held += repeat * call_p95.get(s.name, per_call)
+            too_large = _larger(too_large, _too_large(s, one_input, billed, limits))
         peak_input, peak_output = peak_rpm * counted * retry, peak_rpm * written * retry
         # Calls in flight at peak (Little's law, each call held for its p95).
         in_flight = peak_rpm / 60.0 * held
@@ -406,6 +482,11 @@ def estimate_capacity(
                 share = _share(use, limit)
                 if tpm_use is None or share > tpm_use:
                     tpm_use = share
+        if too_large is not None:
+            # One call never fits the bucket: the limit is at least that far exceeded, however
+            # slow the peak (what the headroom says), and nothing is served (below).
+            refused_of[key] = too_large
+            tpm_use = max(tpm_use or 0.0, too_large.share)
         concurrency_use = None if limits.concurrency is None else _share(in_flight * retry, limits.concurrency)
         shares = [x for x in (rpm_use, tpm_use, concurrency_use) if x is not None]
         models.append(
@@ -422,9 +503,14 @@ def estimate_capacity(
         )
     known = [m for m in models if m.utilisation is not None]
     keys = list(groups)
-    binding = max(known, key=lambda m: m.utilisation or 0.0) if known else models[keys.index(shown_key)]
+    # A model that refuses every call binds before any that merely queues them.
+    binding = (
+        max(known, key=lambda m: (keys[models.index(m)] in refused_of, m.utilisation or 0.0)) if known
+        else models[keys.index(shown_key)]
+    )
     worst = binding.utilisation
     binding_limits = limits_of[keys[models.index(binding)]]
+    refused = refused_of.get(keys[models.index(binding)])
 
     connections = peak_rpm / 60.0 * latency.end_to_end_p95_s
     peak_minutes = profile.peak_minutes if profile.peak_minutes is not None else DEFAULT_PEAK_MINUTES
@@ -433,7 +519,13 @@ def estimate_capacity(
     drain: float | None = 0.0
     wait: float | None = 0.0
     assumptions: list[Assumption] = []
-    if worst is not None and worst > 1 and sustainable is not None:
+    if refused is not None:
+        # The provider refuses every call: nothing is served, the whole peak queues, and the
+        # queue never drains (whatever the budget, the peak or the month's average).
+        sustainable, backlog, drain, wait = 0.0, peak_rpm * peak_minutes, None, None
+        if profile.peak_minutes is None:
+            assumptions.append(_A_PEAK_MINUTES)
+    elif worst is not None and worst > 1 and sustainable is not None:
         backlog = (peak_rpm - sustainable) * peak_minutes
         average = profile.average_requests_per_minute
         drain = backlog / (sustainable - average) * 60.0 if sustainable > average else None
@@ -456,7 +548,7 @@ def estimate_capacity(
                 assumptions.append(label)
     n_calls = calls_per_request(steps)
     chain = _chain_assumption(catalogue, profile.provider, n_calls)
-    return Capacity(
+    capacity = Capacity(
         peak_rpm=peak_rpm,
         peak_tpm=binding.peak_tpm,
         peak_input_tpm=binding.peak_input_tpm,
@@ -495,4 +587,18 @@ def estimate_capacity(
         peak_worst_wait_s=wait,
         async_workers_at_peak=workers,
         peak_given=profile.peak_requests_per_minute is not None,
+        refused_call_tokens=None if refused is None else refused.tokens,
+        refused_limit=None if refused is None else refused.limit,
+        refused_step=refused.step if refused is not None and n_calls > 1 else "",
     )
+    words = capacity.refused_words
+    if words is None:
+        return capacity
+    spec = catalogue.provider(binding.provider)
+    cited = (spec.request_too_large_source or spec.rate_limits_source) if spec is not None else None
+    refusal = Assumption(
+        name="request size", value=f"{words}: {REFUSED}",
+        source=catalogue.cite(cited) if spec is not None else "advisor capacity model, docs/cost-model.md",
+        source_ids=catalogue.ids(cited),
+    )
+    return dataclasses.replace(capacity, assumptions=(refusal, *capacity.assumptions))

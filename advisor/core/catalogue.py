@@ -199,6 +199,9 @@ class ProviderSpec(BaseModel):
     token_limit: TokenLimit
     cached_input_counts: bool | None = None  # None: not documented, so counted
     rate_limits_source: Sources
+    # That the provider refuses outright one request whose tokens are more than a per-minute
+    # token limit (its bucket never holds them), in its words where it gives them.
+    request_too_large_source: Sources | None = None
     ttft_p95_over_p50: float | None = Field(default=None, ge=1, le=20)
     ttft_spread_source: Sources | None = None
     price_at_utc_hour: int = Field(default=0, ge=0, le=23)
@@ -536,7 +539,9 @@ def _check(data: CatalogueData) -> None:
         if not re.match(_NAME, key):
             raise _problem(f"providers.{key}", "a provider id is lower-case letters, digits and - _ .")
         base = f"providers.{key}"
-        for field in ("rate_limits_source", "ttft_spread_source", "price_at_source", "tiers_source"):
+        for field in (
+            "rate_limits_source", "request_too_large_source", "ttft_spread_source", "price_at_source", "tiers_source",
+        ):
             cited(f"{base}.{field}", getattr(provider, field))
         cited(f"{base}.batch.source", provider.batch.source)
         if provider.batch.cache_hits is not None:

@@ -227,6 +227,17 @@ _SPECS: tuple[FactSpec, ...] = (
     ),
     FactSpec("backlog_drains", "boolean", "the backlog a peak builds drains (the limits are above the average rate)"),
     FactSpec(
+        "request_refused", "boolean",
+        "one model call counts more tokens than a per-minute token limit of its model allows (input and output"
+        " together, input or output, as the provider counts them): the provider refuses every such call at this"
+        " tier, however the peak is spread (absent: no limit known)",
+    ),
+    FactSpec(
+        "refused_request", "text",
+        "why every request is refused, in words: \"One request's 603,000 tokens are more than the 500,000"
+        " tokens/min tier-1 allows\" (absent: every call fits its limits)",
+    ),
+    FactSpec(
         "drain_budget_ratio", "number",
         "drain time / latency budget: the share of the budget the peak's backlog takes to work off (0 within the"
         " limits; absent: it never drains)", "ratio",

@@ -120,6 +120,8 @@ def derive_facts(
         drain_time_s=capacity.drain_time_s,
         peak_worst_wait_s=capacity.peak_worst_wait_s,
         backlog_drains=capacity.drain_time_s is not None,
+        request_refused=None if headroom is None else capacity.refused_call_tokens is not None,
+        refused_request=None if (said := capacity.refused_words) is None else said[0].upper() + said[1:],
         drain_budget_ratio=_drain_ratio(capacity, profile.latency_budget_s),
         async_workers_at_peak=capacity.async_workers_at_peak,
     )

@@ -84,13 +84,13 @@ from .formatting import (
     usual_batch,
 )
 from .limits import (
-    NEVER_DRAINS,
     batch_files,
     drained,
     headroom,
     limit_fields,
     limits_page,
     limits_use,
+    never_drains_why,
     over_limits_named,
     over_their_limits,
 )
@@ -399,7 +399,7 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         if wait is None:  # the limits are below the average rate: the queue only grows
             return False, (
                 f"the caller gets a job id at once{acknowledged.rstrip(',')}, but the queue a peak builds never"
-                f" drains ({NEVER_DRAINS}), over the budget of {budget_words(a)}"
+                f" drains ({never_drains_why(a.capacity)}), over the budget of {budget_words(a)}"
             )
         if wait > 0:  # the peak is over the limits: its last request waits for the backlog ahead of it
             last = max(e2e, wait)
@@ -520,6 +520,8 @@ def latency_short(a: Assessment, mode: str) -> str:
     if mode == "async":
         wait = a.capacity.peak_worst_wait_s
         if wait is None:
+            if a.capacity.refused_words is not None:
+                return "no result: the provider refuses every request, each larger than its per-minute token limit"
             return f"result after {said(lat.end_to_end_p95_s)}, but the queue a peak builds never drains"
         if wait > 0:  # the longest wait: the peak's last request's
             return f"result after {said(lat.end_to_end_p95_s)} plus up to {said(wait)} in the queue after a peak"
@@ -1170,7 +1172,7 @@ def _confirmation(a: Assessment) -> list[str]:
         "not_billed": _not_billed(a),
         "monthly_cost": money(cost.total_usd),
         "requests_per_month": count(w.requests_per_month),
-        "queue_drain": drained(cap) or f"never: {NEVER_DRAINS}",
+        "queue_drain": drained(cap) or f"never: {never_drains_why(cap)}",
         "limits_unknown": cap.limits_unknown_because or "a limit is known",
         "limit_fields": limit_fields(cap),
         "limits_page": limits_page(cap, a.rules.catalogue, w.provider),
@@ -1252,6 +1254,9 @@ def _until_met(a: Assessment) -> str:
         ways.append("the Batch API for the overflow")
     said = ways[0] if len(ways) == 1 else ", ".join(ways[:-1]) + " or " + ways[-1]
     fix = f"the peak fits the rate limits{whose} ({said})"
+    if cap.refused_words is not None:  # no peak, budget or batch overflow gets one request through
+        ways = ["a higher account tier" if cap.tier else "higher limits from the provider", "fewer tokens per request"]
+        fix = f"one request fits the per-minute token limit{whose} ({' or '.join(ways)})"
     cause = "the rate limits, not the model's speed, are the cause" if not slow else "both are the cause"
     return (
         f"Alert when the measured time from submission to result grows beyond the estimate, and treat the budget as"

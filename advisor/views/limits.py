@@ -4,7 +4,7 @@ requests) against the peak, or that no limit is known."""
 
 from __future__ import annotations
 
-from advisor.core.capacity import Capacity, ModelCapacity
+from advisor.core.capacity import REFUSED, Capacity, ModelCapacity
 from advisor.core.catalogue import Catalogue
 
 from .formatting import count, headroom_words, listed, percent, seconds, times
@@ -119,6 +119,15 @@ def model_summary(m: ModelCapacity) -> str:
 
 
 NEVER_DRAINS = "the limits are below even the monthly average rate"
+
+
+def never_drains_why(cap: Capacity) -> str:
+    """Why the queue a peak builds never drains: one request larger than a per-minute token
+    limit, which the provider refuses however the peak is spread ("one request's 603,000
+    tokens are more than the 500,000 tokens/min tier-1 allows: the provider refuses every
+    request at this tier, ..."), else limits below even the month's average rate."""
+    words = cap.refused_words
+    return NEVER_DRAINS if words is None else f"{words}: {REFUSED}"
 
 
 def drained(cap: Capacity) -> str | None:

@@ -42,7 +42,7 @@ from .formatting import (
     tradeoff_in_words,
     usual_batch,
 )
-from .limits import NEVER_DRAINS, at_peak, batch_files, drained, model_summary, peak_summary
+from .limits import at_peak, batch_files, drained, model_summary, never_drains_why, peak_summary
 from .sources import cite
 from .steps import distribution_line, step_rows
 
@@ -80,7 +80,7 @@ def backlog_words(cap: Capacity) -> str:
     wait = cap.peak_worst_wait_s
     drain = (
         f"the last of them waits {seconds(wait)} (first in first out), and the queue drains {after}"
-        if after is not None and wait is not None else f"never drains: {NEVER_DRAINS}"
+        if after is not None and wait is not None else f"never drains: {never_drains_why(cap)}"
     )
     return (
         f"backlog {where}: {count(cap.backlog_requests)} requests queued after {count(cap.peak_minutes)} min"
