@@ -151,6 +151,42 @@ def _card(
     return price_step(shown_step(steps), price_date, ruleset.catalogue, profile.service_tier)
 
 
+def check_context_window(
+    card: PriceCard, profile: WorkloadProfile, steps: tuple[WorkStep, ...], ruleset: RuleSet
+) -> PriceCard:
+    """``card``, where every call fits its model's context window; else an InputError naming
+    the step's input_tokens: one call's input, visible output and the reasoning it keeps (as a
+    model lever counts them) more than the window the price data gives its model is refused by
+    the provider, every time. Not checked where the workload gives a model its own pricing
+    (its window is then not known), nor where the price data gives none."""
+    windows: dict[tuple[str, str], tuple[int | None, str]] = {}
+    for step in steps:
+        if step.pricing is not None:
+            continue
+        key = (step.provider.lower(), step.model.lower())
+        if key not in windows:
+            priced = card if not step.prefix or step.shown else price_step(
+                step, card.price_date, ruleset.catalogue, profile.service_tier
+            )
+            windows[key] = (priced.context_window, priced.data_version)
+        window, version = windows[key]
+        tokens = step.input_tokens + step.billed_output_tokens
+        if window is None or tokens <= window:
+            continue
+        parts = [f"{step.input_tokens:,} input", f"{step.output_tokens:,} output"]
+        if step.reasoning_tokens:
+            parts.append(f"{step.reasoning_tokens:,} reasoning")
+        room = window - step.billed_output_tokens
+        fewer = f"give at most {room:,} input tokens (split the input or summarise it first), or " if room > 0 else ""
+        raise InputError(
+            f"one call of {step.model} holds {tokens:,} tokens ({' + '.join(parts)}), more than its context window "
+            f"of {window:,} tokens ({version} price data): the provider refuses every such call; {fewer}a model "
+            "whose window holds the call",
+            field=step.field("input_tokens"),
+        )
+    return card
+
+
 def _check_service_tier(ruleset: RuleSet, profile: WorkloadProfile, steps: tuple[WorkStep, ...]) -> None:
     if profile.service_tier == "standard":  # offered for every model: nothing to check
         return
@@ -204,7 +240,8 @@ def situate_each(
     # error that stopped it), then what else it reads.
     steps = each(checked, profiles)
     latencies = each(lambda s, p: estimate_latency(p, catalogue, s), steps, profiles)
-    cards = each(lambda _, p, s: _card(p, s, ruleset, when), latencies, profiles, steps)
+    priced = each(lambda _, p, s: _card(p, s, ruleset, when), latencies, profiles, steps)
+    cards = each(lambda card, p, s: check_context_window(card, p, s, ruleset), priced, profiles, steps)
     builds_on = ruleset.builds_on
     costs = each(
         lambda card, p, s: estimate_costs(p, card, catalogue=catalogue, steps=s, builds_on=builds_on),
