@@ -214,10 +214,7 @@ class _Limits:
 
 
 # What follows from one call larger than a per-minute token limit (Capacity.refused_words).
-REFUSED = (
-    "the provider refuses every request at this tier, however the peak is spread (a token bucket never holds "
-    "more than its per-minute limit)"
-)
+REFUSED = "the provider refuses every request at this tier, however the peak is spread"
 
 
 # The limits' source when none is known: why not (Capacity.limits_unknown_because reads it back).
@@ -597,7 +594,7 @@ def estimate_capacity(
     spec = catalogue.provider(binding.provider)
     cited = (spec.request_too_large_source or spec.rate_limits_source) if spec is not None else None
     refusal = Assumption(
-        name="request size", value=f"{words}: {REFUSED}",
+        name="request size", value=f"{words}: {REFUSED} (a token bucket never holds more than its per-minute limit)",
         source=catalogue.cite(cited) if spec is not None else "advisor capacity model, docs/cost-model.md",
         source_ids=catalogue.ids(cited),
     )
