@@ -33,6 +33,12 @@ MODELS = (
     ("openai", "text-embedding-3-small"),
     ("google", "gemini-2.5-flash"),
 )
+# Their context windows as the price data gives them (genai-prices 0.2.3): one call's input and
+# output must fit (an embedding's input alone), or the workload is refused as an input error.
+WINDOWS = {
+    "gpt-4o-mini": 128_000, "gpt-4o": 128_000, "claude-sonnet-4-5": 200_000, "claude-haiku-4-5": 200_000,
+    "text-embedding-3-small": 8_192, "gemini-2.5-flash": 1_048_576,
+}
 # A model the catalogue does not know, priced by the workload's own 'pricing'.
 PRIVATE_MODEL = ("acme", "acme-llm-large")
 
@@ -133,12 +139,18 @@ def profile_dicts(draw: st.DrawFn) -> dict:
 
 def consistent(profile: dict) -> dict:
     """``profile`` with the figures the profile checks against each other made to agree: the
-    first token within the call's p95, the peak hour (the default peak_minutes) within the month."""
+    first token within the call's p95, the peak hour (the default peak_minutes) within the month,
+    and one call within its model's context window (the input cut to what the output leaves)."""
     if "ttft_s" in profile and "model_p95_s" in profile:
         profile["ttft_s"] = min(profile["ttft_s"], profile["model_p95_s"])
     if "peak_requests_per_minute" in profile:
         most = float(profile["requests_per_month"] // round(DEFAULT_PEAK_MINUTES))
         profile["peak_requests_per_minute"] = min(profile["peak_requests_per_minute"], most)
+    window = WINDOWS.get(profile.get("model", "")) if "pricing" not in profile else None
+    if window is not None:
+        embedding = profile.get("output_format") == "embedding" or profile["model"] == "text-embedding-3-small"
+        output = 0 if embedding else profile.get("output_tokens", 0) + (profile.get("reasoning_tokens") or 0)
+        profile["input_tokens"] = min(profile.get("input_tokens", 0), max(window - output, 0))
     return profile
 
 

@@ -21,6 +21,7 @@ from .catalogue import CATALOGUE_FILE, build_catalogue
 from .conditions import condition_facts
 from .engine import evaluate_rule
 from .errors import AdvisorError, RuleSetError, SourceIdError
+from .prices import price_card
 from .profile import (
     MODES,
     SHORTHAND_FIELDS,
@@ -177,6 +178,22 @@ def _sample_models(ruleset: RuleSet) -> list[dict[str, Any]]:
     return priceable
 
 
+def _window(ruleset: RuleSet, data: dict[str, Any], windows: dict[str, int | None]) -> int | None:
+    """The context window the price data gives the sample's model (None: its own pricing, or
+    none given), looked up once per model in ``windows``."""
+    if data.get("pricing") is not None:
+        return None
+    provider = str(data.get("provider") or WorkloadProfile.model_fields["provider"].default)
+    key = f"{provider}/{data.get('model')}"
+    if key not in windows:
+        try:
+            card = price_card(provider, str(data.get("model")), EXAMPLE_PRICE_DATE, catalogue=ruleset.catalogue)
+            windows[key] = card.context_window
+        except AdvisorError:  # not priceable: the sample fails on its own
+            windows[key] = None
+    return windows[key]
+
+
 def sample_profiles(ruleset: RuleSet, size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED) -> list[WorkloadProfile]:
     """A deterministic spread of valid workloads: every enum value of every choice, numbers
     spread log-uniformly over the decades real workloads span."""
@@ -193,6 +210,7 @@ def sample_profiles(ruleset: RuleSet, size: int = SAMPLE_SIZE, seed: int = SAMPL
         return []
     base = ruleset.header.example_base
     profiles = []
+    windows: dict[str, int | None] = {}
     for i in range(size):
         data: dict[str, Any] = {**base, **rng.choice(models), "name": f"sample profile {i}"}
         data.update({name: values[i] for name, values in choices.items()})
@@ -206,6 +224,10 @@ def sample_profiles(ruleset: RuleSet, size: int = SAMPLE_SIZE, seed: int = SAMPL
         data["input_tokens"] = int(_log_uniform(rng, 10, 500_000))
         embedding = data["output_format"] == "embedding"
         data["output_tokens"] = 0 if embedding else int(_log_uniform(rng, 1, 16_000))
+        # One call within its model's context window (the price data's): a larger one is an input error.
+        window = _window(ruleset, data, windows)
+        if window is not None:
+            data["input_tokens"] = min(data["input_tokens"], max(window - data["output_tokens"], 10))
         data["cached_input_fraction"] = 0.0 if rng.random() < 0.6 else round(rng.uniform(0, 0.9), 2)
         requests = int(_log_uniform(rng, 1, 1e9))
         data["requests_per_month"] = requests

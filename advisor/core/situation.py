@@ -170,13 +170,19 @@ def check_context_window(
             )
             windows[key] = (priced.context_window, priced.data_version)
         window, version = windows[key]
-        tokens = step.input_tokens + step.billed_output_tokens
+        # An embedding returns a vector, not tokens: its input alone fills the window.
+        entry = ruleset.catalogue.resolve(step.provider, step.model).model
+        embedding = profile.output_format == "embedding" or (entry is not None and entry.output == "embedding")
+        output = 0 if embedding else step.billed_output_tokens
+        tokens = step.input_tokens + output
         if window is None or tokens <= window:
             continue
-        parts = [f"{step.input_tokens:,} input", f"{step.output_tokens:,} output"]
-        if step.reasoning_tokens:
-            parts.append(f"{step.reasoning_tokens:,} reasoning")
-        room = window - step.billed_output_tokens
+        parts = [f"{step.input_tokens:,} input"]
+        if not embedding:
+            parts.append(f"{step.output_tokens:,} output")
+            if step.reasoning_tokens:
+                parts.append(f"{step.reasoning_tokens:,} reasoning")
+        room = window - output
         fewer = f"give at most {room:,} input tokens (split the input or summarise it first), or " if room > 0 else ""
         raise InputError(
             f"one call of {step.model} holds {tokens:,} tokens ({' + '.join(parts)}), more than its context window "
