@@ -84,6 +84,7 @@ from .formatting import (
     usual_batch,
 )
 from .limits import (
+    NEVER_DRAINS,
     batch_files,
     drained,
     headroom,
@@ -396,10 +397,15 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         wait = a.capacity.peak_worst_wait_s
         # Where the caller's timeout is stated: a job id comes at once, before it gives up.
         acknowledged = f", within its timeout of {caller_timeout_seconds(a)}," if caller_timeout(a) else ""
+        if (refused := a.capacity.refused_words) is not None:  # no request fits the limits: none is served
+            return False, (
+                f"the caller gets a job id at once{acknowledged.rstrip(',')}, but no request is served: {refused},"
+                f" so the queue a peak builds never drains, over the budget of {budget_words(a)}"
+            )
         if wait is None:  # the limits are below the average rate: the queue only grows
             return False, (
                 f"the caller gets a job id at once{acknowledged.rstrip(',')}, but the queue a peak builds never"
-                f" drains ({never_drains_why(a.capacity)}), over the budget of {budget_words(a)}"
+                f" drains ({NEVER_DRAINS}), over the budget of {budget_words(a)}"
             )
         if wait > 0:  # the peak is over the limits: its last request waits for the backlog ahead of it
             last = max(e2e, wait)
