@@ -281,3 +281,18 @@ def test_the_questionnaire_marks_it_at_the_tokens_question(at: Any) -> None:
     marked = re.sub(r"\\(.)", r"\1", " ".join(e.value for e in block(at, "q_axis_cost").error))
     assert "**Input tokens per call**: one call of claude-haiku-4-5 holds 352,500 tokens" in marked, marked
     assert "context window of 200,000 tokens" in marked, marked
+
+
+def test_an_answer_alone_larger_than_the_window_names_its_own_field() -> None:
+    with pytest.raises(InputError) as caught:
+        assess({**P8, "input_tokens": 1_000, "output_tokens": 4_000, "reasoning_tokens": 250_000})
+    assert caught.value.field == "reasoning_tokens"
+    assert "give fewer reasoning tokens" in caught.value.message
+
+
+def test_an_embedding_counts_its_input_alone() -> None:
+    profile = {**P7, "model": "text-embedding-3-small", "output_format": "embedding", "input_tokens": 8_000,
+               "output_tokens": 0, "interaction": "pipeline", "latency_budget_s": 86_400}
+    assess(profile, what_if=False)  # 8,000 of 8,192
+    with pytest.raises(InputError, match=r"9,000 tokens \(9,000 input\)"):
+        assess({**profile, "input_tokens": 9_000}, what_if=False)

@@ -183,12 +183,17 @@ def check_context_window(
             if step.reasoning_tokens:
                 parts.append(f"{step.reasoning_tokens:,} reasoning")
         room = window - output
-        fewer = f"give at most {room:,} input tokens (split the input or summarise it first), or " if room > 0 else ""
+        field = "input_tokens"
+        if room > 0:
+            fewer = f"give at most {room:,} input tokens (split the input or summarise it first), or "
+        else:  # the answer alone overflows the window: it is the answer to cut
+            field = "reasoning_tokens" if step.reasoning_tokens > step.output_tokens else "output_tokens"
+            fewer = f"give fewer {field.replace('_', ' ')}, or "
         raise InputError(
             f"one call of {step.model} holds {tokens:,} tokens ({' + '.join(parts)}), more than its context window "
             f"of {window:,} tokens ({version} price data): the provider refuses every such call; {fewer}a model "
             "whose window holds the call",
-            field=step.field("input_tokens"),
+            field=step.field(field),
         )
     return card
 
