@@ -34,7 +34,7 @@ from advisor.views.formatting import (
     seconds,
     tradeoff_in_words,
 )
-from advisor.views.limits import at_peak, headroom, limits_use, peak_summary
+from advisor.views.limits import at_peak, headroom, limits_use, never_drains_why, peak_summary
 from advisor.views.markdown import slug
 from advisor.views.sources import cite
 from questionnaire import changes
@@ -247,7 +247,7 @@ def _backlog_sentence(cap: Capacity) -> str:
     after = (
         f"the last of them waits {seconds(wait)} (first in first out), and the queue drains"
         f" {seconds(cap.drain_time_s)} after the peak ends" if cap.drain_time_s is not None and wait is not None
-        else "it never drains: the limits are below even the monthly average rate"
+        else f"it never drains: {never_drains_why(cap)}"
     )
     return (
         f"A {seconds(cap.peak_minutes * 60)} peak leaves {count(cap.backlog_requests)} requests queued (the limits let "
