@@ -458,6 +458,7 @@ def estimate_capacity(
         counted = written = everything = held = 0.0
         cached_counts, per_call = limits.cached_input_counts, latency.per_call_p95_s
         too_large: _TooLarge | None = None
+        sizes: set[tuple[float, int]] = set()  # calls of one size are checked against the limits once
         for s in members:  # one pass: an agent's steps are many
             repeat, billed = s.repeat, s.billed_output_tokens
             calls += repeat
@@ -466,7 +467,9 @@ def estimate_capacity(
             written += repeat * billed
             everything += repeat * (s.input_tokens + billed)
             held += repeat * call_p95.get(s.name, per_call)
-            too_large = _larger(too_large, _too_large(s, one_input, billed, limits))
+            if (one_input, billed) not in sizes:  # the first of equal excesses is the one said
+                sizes.add((one_input, billed))
+                too_large = _larger(too_large, _too_large(s, one_input, billed, limits))
         peak_input, peak_output = peak_rpm * counted * retry, peak_rpm * written * retry
         # Calls in flight at peak (Little's law, each call held for its p95).
         in_flight = peak_rpm / 60.0 * held

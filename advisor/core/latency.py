@@ -571,10 +571,17 @@ def estimate_latency(
     reading = catalogue.data.latency.prompt_reading
     embedding = profile.output_format == "embedding"
     read: dict[str, list[str]] = {}
+    reading_of: dict[tuple[int, float], float] = {}
     for i, s in enumerate(steps):
         # A measured first token includes the prompt; a measured call (no ttft_s) includes it in
         # its end, but its first token is still the catalogue's, which comes after the prompt.
-        extra = 0.0 if embedding or s.ttft_s is not None else prompt_reading_s(s, reading)
+        if embedding or s.ttft_s is not None:
+            extra = 0.0
+        else:  # worked out once for each prompt (an agent's steps often send alike ones)
+            prompt = (s.input_tokens, s.cached_input_fraction)
+            extra = reading_of.get(prompt, -1.0)
+            if extra < 0:
+                extra = reading_of[prompt] = prompt_reading_s(s, reading)
         key = (s.provider, s.model, s.output_tokens, s.reasoning_tokens, s.reasoning_stated, s.output_tokens_per_s,
                s.ttft_s, s.model_p50_s, s.model_p95_s, s.shown, extra)
         hit = worked.get(key)

@@ -160,9 +160,14 @@ def check_context_window(
     the provider, every time. Not checked where the workload gives a model its own pricing
     (its window is then not known), nor where the price data gives none."""
     windows: dict[tuple[str, str], tuple[int | None, str]] = {}
+    checked: set[tuple[str, str, int, int]] = set()  # calls alike (an agent's repeated steps) checked once
     for step in steps:
         if step.pricing is not None:
             continue
+        alike = (step.provider, step.model, step.input_tokens, step.billed_output_tokens)
+        if alike in checked:
+            continue
+        checked.add(alike)
         key = (step.provider.lower(), step.model.lower())
         if key not in windows:
             priced = card if not step.prefix or step.shown else price_step(
