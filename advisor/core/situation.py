@@ -14,11 +14,12 @@ from typing import Any
 
 from .assumption import Assumption
 from .capacity import Capacity, estimate_capacity
+from .catalogue import Catalogue
 from .clock import as_date, today
 from .cost import CostEstimate, estimate_costs, price_step
 from .errors import AdvisorError, InputError, each
 from .facts import profile_facts, step_facts
-from .latency import LatencyEstimate, estimate_latency, share_after
+from .latency import LatencyEstimate, estimate_latency, prompt_reading_s, share_after
 from .prices import PriceCard
 from .profile import MODES, SHORTHAND_FIELDS, WorkloadProfile, as_read, parse_profile
 from .provider import batch_offer, check_reasoning_off, check_service_tier, first_shutdown
@@ -306,6 +307,10 @@ _LATENCY_FIELDS = frozenset({
     "output_tokens", "reasoning_tokens", "chained_calls", "tool_latency_s", "retry_rate", "latency_correlation",
     "steps", "input_tokens", "cached_input_fraction", "output_format",  # the prompt's reading (not an embedding's)
 })
+# A call's prompt: it moves the latency only where a prompt is long enough to be read
+# (latency.prompt_reading_s), which most are not.
+_PROMPT_FIELDS = frozenset({"input_tokens", "cached_input_fraction"})
+_LATENCY_UNREAD = _PROMPT_FIELDS | {"output_format"}  # fields the latency reads only in part
 _COST_FIELDS = _PRICE_FIELDS | frozenset({
     "input_tokens", "cached_input_fraction", "output_tokens", "reasoning_tokens", "requests_per_month",
     "retry_rate", "costs", "current_mode", "chained_calls",
@@ -314,6 +319,28 @@ _CAPACITY_FIELDS = _LATENCY_FIELDS | frozenset({
     "peak_requests_per_minute", "requests_per_month", "input_tokens", "output_tokens", "retry_rate",
     "rate_limits", "tier", "cached_input_fraction", "attempts_per_layer", "retry_layers", "peak_minutes",
 })
+
+
+def _latency_kept(
+    base: Situation, profile: WorkloadProfile, steps: tuple[WorkStep, ...], changes: Mapping[str, Any],
+    catalogue: Catalogue,
+) -> bool:
+    """True where ``changes`` touch the latency's fields only as it does not read them: the
+    output's format between text and JSON (it reads only whether the output is an embedding),
+    and the calls' prompts (their input tokens, their cached share) where no call's prompt is
+    long enough to be read, before the change or after it. The latency, and its assumptions,
+    are then base's."""
+    # A step's field ("steps.answer.input_tokens") by its name; of the workload's, those the latency reads.
+    read = {key.rpartition(".")[2] for key in changes if "." in key or key in _LATENCY_FIELDS}
+    if not read or not read <= _LATENCY_UNREAD:
+        return False
+    embedding = profile.output_format == "embedding"
+    if embedding != (base.profile.output_format == "embedding"):
+        return False
+    if read.isdisjoint(_PROMPT_FIELDS) or embedding:
+        return True
+    reading = catalogue.data.latency.prompt_reading
+    return all(s.ttft_s is not None or prompt_reading_s(s, reading) == 0 for s in (*base.steps, *steps))
 
 
 def resituate(base: Situation, ruleset: RuleSet, changes: Mapping[str, Any]) -> Situation:
@@ -328,7 +355,7 @@ def resituate(base: Situation, ruleset: RuleSet, changes: Mapping[str, Any]) -> 
     if not changed.isdisjoint(_REASONING_FIELDS):
         check_reasoning_off(catalogue, steps)
     latency_assumptions: list[Assumption] | None = None
-    if not changed.isdisjoint(_LATENCY_FIELDS):
+    if not changed.isdisjoint(_LATENCY_FIELDS) and not _latency_kept(base, profile, steps, changes, catalogue):
         latency, latency_assumptions = estimate_latency(profile, catalogue, steps)
     else:
         latency = base.latency
