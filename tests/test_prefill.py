@@ -18,29 +18,12 @@ from advisor.views.text import render_text
 
 from .conftest import PRICE_DATE
 
+# redteam-judgement-9's L04: the whole repository in context, 85% of it from the prompt cache.
+from .test_judgement9 import REPO_CHAT
+from .test_judgement9 import long_prompt as reading
+
 RULES = load_rules()
 READING = RULES.catalogue.data.latency.prompt_reading
-
-# redteam-judgement-9's L04: the whole repository in context, 85% of it from the prompt cache.
-REPO_CHAT: dict[str, Any] = {
-    "name": "Whole-repo chat",
-    "interaction": "chat",
-    "latency_budget_s": 4,
-    "input_tokens": 150000,
-    "cached_input_fraction": 0.85,
-    "output_tokens": 700,
-    "requests_per_month": 200000,
-    "peak_requests_per_minute": 60,
-    "provider": "anthropic",
-    "model": "claude-sonnet-4-6",
-    "tier": "build",
-    "downstream": "own_ui",
-}
-
-
-def reading(a) -> list[str]:
-    return [x.value for x in a.assumptions if x.name.startswith("prompt reading")]
-
 
 def test_the_catalogue_holds_the_published_reading_rates():
     # The slower of the two published uncached figures (128,000 tokens in about 15 s; 100,000
