@@ -41,6 +41,7 @@ from .assumption import Assumption, joined_ids
 from .catalogue import Sources, measured_p95
 from .citation import INTEGRATION_PATTERNS
 from .distribution import Z99, Calls, Percentiles, percentiles, share_above
+from .figures import count
 from .profile import DEFAULT_LATENCY_CORRELATION, WorkloadProfile
 from .steps import WorkStep, calls_per_request, work_steps
 from .validation import plain
@@ -386,7 +387,7 @@ def prompt_reading_s(step: WorkStep, reading: PromptReading) -> float:
 
 def _prompt_reading_value(step: WorkStep, extra: float, reading: PromptReading) -> str:
     cached = f" ({step.cached_input_fraction:.0%} cached)" if step.cached_input_fraction else ""
-    uncached, cached_rate = _rate(reading.input_tokens_per_s), _rate(reading.cached_input_tokens_per_s)
+    uncached, cached_rate = count(reading.input_tokens_per_s), count(reading.cached_input_tokens_per_s)
     rates = f"{uncached} tokens/s"
     if step.cached_input_fraction:
         rates = f"{uncached} tokens/s uncached and {cached_rate} cached"
@@ -396,11 +397,6 @@ def _prompt_reading_value(step: WorkStep, extra: float, reading: PromptReading) 
         f"+{_said(extra)} s to the first token: {step.input_tokens:,} input tokens{cached} read at {rates}, beyond "
         f"the {reading.measured_prompt_tokens:,} the model's speed is measured with; {ask}"
     )
-
-
-def _rate(tokens_per_s: float) -> str:
-    """A reading rate as a person says it: 8,500; 41,667; 12.5."""
-    return f"{tokens_per_s:,.0f}" if tokens_per_s >= 100 else plain(tokens_per_s)
 
 
 def _call_times(

@@ -591,8 +591,9 @@ def _listed_card(
     hour = spec.price_at_utc_hour if spec is not None else 0
     when = datetime.datetime(price_date.year, price_date.month, price_date.day, hour, tzinfo=datetime.UTC)
     assumptions: list[Assumption] = []
-    standard = _rate_set(found_model.get_prices(when), "standard", found_model.id, assumptions)
-    media = _media_assumption(found_model.get_prices(when), standard, found_model.id, f"{version} catalogue")
+    listed = found_model.get_prices(when)
+    standard = _rate_set(listed, "standard", found_model.id, assumptions)
+    media = _media_assumption(listed, standard, found_model.id, f"{version} catalogue")
     if media is not None:
         assumptions.append(media)
     if hour and spec is not None:
