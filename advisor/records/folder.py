@@ -34,9 +34,14 @@ from .workload import workload_path
 
 DEFAULT_DIR = "docs/decisions"
 
+# What verify reads in a folder, and what holds a record's number: Markdown files, whatever the
+# case of their extension; every extension GitHub renders as Markdown (github-markup's md, mkdn?,
+# mdwn, mdown, markdown, mdx), so a record renamed 0001-x.mkdn still reads as a record on GitHub.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", ".mdx")
 # A record's name: a number, a dash, and a Markdown suffix in any case (verify reads them all).
-# Every extension verify reads (advisor.records.verify.MARKDOWN_SUFFIXES, GitHub's Markdown ones).
-_RECORD_FILE = re.compile(r"^(\d+)-.*\.(?:md|markdown|mdown|mkdn|mkd|mdwn|mdx)$", re.IGNORECASE | re.DOTALL)
+_RECORD_FILE = re.compile(
+    rf"^(\d+)-.*(?:{'|'.join(re.escape(suffix) for suffix in MARKDOWN_SUFFIXES)})$", re.IGNORECASE | re.DOTALL
+)
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 # adr-tools has written both spellings over its versions; both mean the same.
 _SUPERSEDED_LINE = re.compile(r"^Super[sc]eded by (?:\[(\d+)\.[^\]\n]*\]\(([^)\s]+)\)|ADR-(\d+))")
@@ -372,10 +377,8 @@ def retired_status(text: str) -> Retired | None:
     """``deprecated`` or ``rejected`` when the record's status says so where a reader sees it:
     its front matter's ``status:`` (MADR) or, with no status there, the first paragraph of its
     ``## Status`` section (Nygard, ``Deprecated``); None for any other status, or none."""
-    status = front_status(text)
-    if status is not None:
-        said = status
-    else:
+    said = front_status(text)
+    if said is None:
         blocks = visible_blocks(text)
         at = next((i for i, b in enumerate(blocks) if b.level == 2 and b.shown.strip().casefold() == "status"), None)
         if at is None or at + 1 >= len(blocks) or blocks[at + 1].level != 0:

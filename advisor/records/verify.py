@@ -58,6 +58,7 @@ from advisor.core.validation import finite_number, given
 
 from .folder import (
     DEFAULT_DIR,
+    MARKDOWN_SUFFIXES,
     read_record,
     record_number,
     retired_status,
@@ -832,11 +833,7 @@ def verify_one(
 # -- folders ---------------------------------------------------------------------------------
 
 
-# What verify reads in a folder: Markdown files, whatever the case of their extension; every
-# extension GitHub renders as Markdown (github-markup's md, mkdn?, mdwn, mdown, markdown, mdx), so a
-# record renamed 0001-x.mkdn still reads as a record on GitHub and is still checked.
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", ".mdx")
-NOT_MARKDOWN = "not a Markdown file (.md, .markdown, .mdown, .mkdn, .mkd, .mdwn or .mdx)"
+NOT_MARKDOWN = f"not a Markdown file ({', '.join(MARKDOWN_SUFFIXES[:-1])} or {MARKDOWN_SUFFIXES[-1]})"
 NOT_A_RECORD = "not an advisor record"
 
 
