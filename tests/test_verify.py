@@ -207,6 +207,9 @@ def test_a_hand_edit_json_cannot_hold_is_inconsistent_and_the_others_are_still_c
     assert out.splitlines() == [
         f"{good}: holds (streaming)",
         f"{edited}: INCONSISTENT: the inputs no longer match the digest written with them: they were edited by hand",
+        # What puts it right (portfolio read, V1): undo the edit, or a new record that retires it.
+        "    to put it right, undo the hand edit (the record as advisor wrote it), or record it again and retire"
+        f" this record: advisor adr FILE --dir {folder} --supersedes 2",
         "2 records: 1 holds, 0 drifted, 1 inconsistent, 0 unverifiable",
     ]
     # The commands that read a decisions folder read it too.
@@ -860,6 +863,8 @@ def test_a_record_downgraded_by_hand_to_the_format_without_a_digest_is_inconsist
         f"{path}: INCONSISTENT: its inputs block has no digest, as records written before digests, but it holds "
         "what only records with a digest hold (record.template, record.monthly_cost, "
         "record.thresholds, record.prices.standard, record.prices.batch): the digest was taken out by hand",
+        "    to put it right, undo the hand edit (the record as advisor wrote it), or record it again and retire"
+        f" this record: advisor adr FILE --dir {tmp_path} --supersedes 1",
         "1 record: 0 holds, 0 drifted, 1 inconsistent, 0 unverifiable",
     ]
     code_, out, _ = run_verify(capsys, path, "--format", "github")

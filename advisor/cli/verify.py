@@ -34,10 +34,11 @@ what it checks:
   a path outside the repository (the git work tree that holds the record; with none,
   the folder searched), is noted (a warning with --format github), never read, and
   the record's own inputs are checked; a file that is no valid workload makes the
-  record unverifiable. To bring a record up to date, write a new one with
-  `advisor adr FILE --supersedes N` (printed under a drifted record, with its
-  values). Records written with your own rule set are verified with it: --rules DIR
-  or ADVISOR_RULES (said first under each record when the ids differ). A record
+  record unverifiable (on GitHub, an error on that file). To bring a record up to
+  date, write a new one with `advisor adr FILE --supersedes N` (printed under a
+  drifted record, with its values, and under an edited, inconsistent one, beside
+  undoing the edit). Records written with your own rule set are verified with it:
+  --rules DIR or ADVISOR_RULES (said first under each record when the ids differ). A record
   written with a template of your own has no stated text: only its inputs are
   checked (said under it). Two or more records in force about one workload file
   are said in one line, with how to retire the older; the exit status is theirs.

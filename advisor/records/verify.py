@@ -524,9 +524,10 @@ def changed_workload_file(r: VerifyResult) -> tuple[str, int | None] | None:
     """Where a change to the workload file a record names is seen in a pull request: the file, as
     a path from the top of the repository that holds the record (a pull request's paths; with no
     repository, from the working folder), and the line of the first changed field's top-level key
-    (None where the file writes it otherwise, as a flow mapping). None when the file did not
-    change, or does not lie there: no path an annotation could name."""
-    if r.workload_file is None or r.workload_file_state != "changed":
+    (None where the file writes it otherwise, as a flow mapping, or where it is no valid workload
+    any more: it was one when the record was written, so it changed too). None when the file did
+    not change, or does not lie there: no path an annotation could name."""
+    if r.workload_file is None or r.workload_file_state not in ("changed", "invalid"):
         return None
     here = str(work_tree(os.path.dirname(os.path.realpath(r.path))) or os.path.realpath(os.getcwd()))
     where = workload_path(r.path, r.workload_file)
@@ -584,6 +585,23 @@ def _workload_file(
         return load_profile(where)
     except InputError as exc:
         return _naming(exc, recorded)
+
+
+def _inconsistent_next_step(path: Path, stamp: RecordStamp, ruleset: RuleSet, searched: Path | None) -> str | None:
+    """How an edited record is put right by a new one (besides undoing the edit): the command
+    that records it again from its workload file, as for a drifted record. Only whether the file
+    is there is looked at (its content may be part of the same edit); None, as for a drifted
+    record, when the record was written with a rule set of another id."""
+    if stamp.ruleset.id != ruleset.id:
+        return None
+    state: WorkloadFileState | None = None
+    if stamp.workload_file is not None:
+        where = workload_path(path, stamp.workload_file)
+        if not within_bound(where, workload_bound(path, searched)):
+            state = "outside"
+        elif not os.path.exists(where):
+            state = "missing"
+    return next_step(path, stamp.workload_file, state, ruleset)
 
 
 def _naming(exc: AdvisorError, recorded: str) -> InputError:
@@ -721,6 +739,7 @@ def verify_one(
         return VerifyResult(
             **common, status="inconsistent", line=line, current_mode=recorded_now.recommendation,
             message="; ".join([*problems, note] if note else problems), problems=problems,
+            next_step=_inconsistent_next_step(path, stamp, ruleset, searched),
         )
     # The workload file the record names, as it is now: the record is judged against it when it
     # holds another workload than the one recorded.

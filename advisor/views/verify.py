@@ -6,7 +6,8 @@ line (``::error file=...,line=...::``), shown inline on the pull request, and a 
 whose model is being retired a warning (``::warning file=...::``), before the day it fails;
 so is a record that holds though its workload file is not there or holds another workload.
 A record judged against its changed workload file is annotated on that file, at the changed
-field's line, naming the record: the pull request changed the file, often not the record.
+field's line, naming the record: the pull request changed the file, often not the record; so is
+a record left unverifiable by a workload file that is no valid workload any more (on the file).
 """
 
 from __future__ import annotations
@@ -52,6 +53,20 @@ def stale_figures(r: VerifyResult) -> str:
     if r.next_step is None:
         return STALE_FIGURES
     return STALE_FIGURES.replace("advisor adr FILE --supersedes N", r.next_step)
+
+
+# Under an inconsistent record: what puts it right (with the real command where verify knows it).
+EDITED_FIX = (
+    "to put it right, undo the hand edit (the record as advisor wrote it), or record it again and retire"
+    " this record: advisor adr FILE --supersedes N"
+)
+
+
+def edited_fix(r: VerifyResult) -> str:
+    """EDITED_FIX, with the real command where verify knows it."""
+    if r.next_step is None:
+        return EDITED_FIX
+    return EDITED_FIX.replace("advisor adr FILE --supersedes N", r.next_step)
 
 
 def ruleset_line(r: VerifyResult) -> str | None:
@@ -178,6 +193,8 @@ def describe_changes(r: VerifyResult) -> list[str]:
     if r.text_unchecked and r.status in ("holds", "drifted"):
         out.append(CUSTOM_TEMPLATE)
     out += [f"{RETIRING}: {shutdown}" for shutdown in r.model_shutdowns]
+    if r.status == "inconsistent":
+        out.append(edited_fix(r))
     if r.status == "drifted" and r.next_step is not None and r.workload_file_state not in WITHOUT_FILE:
         # (without its file, the note on the file already says it, with <new path>)
         out.append(f"to record it again from its workload file and retire this record: {r.next_step}")
@@ -276,7 +293,7 @@ def format_github(results: Sequence[VerifyResult], *, allow_empty: bool = False)
         changes = describe_changes(r)
         # A record judged against its changed workload file: the annotation goes where the pull
         # request changed it (the record is often not in the diff), and names the record.
-        changed = changed_workload_file(r) if r.status in ("drifted", "holds") else None
+        changed = changed_workload_file(r) if r.status in ("drifted", "holds", "unverifiable") else None
         if r.status in ("drifted", "inconsistent", "unverifiable"):
             where, line = (r.path, r.line) if changed is None else changed
             where = f"file={_escape_property(where)}"
