@@ -5,12 +5,13 @@ next to the workload files. Each test is something one of them saw, and what the
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import run_cli
-from .test_records import FIXED
+from .conftest import EXAMPLES, run_cli
+from .test_records import FIXED, PRICE_DATE
 from .test_verify import edit, run_verify
 from .test_workload_file import recorded  # noqa: F401  (a fixture: a workload file and its record)
 
@@ -79,3 +80,32 @@ def test_a_workload_file_broken_in_a_pull_request_is_annotated_on_that_file(tmp_
     # The text and JSON forms are as before: the record, unverifiable, and why.
     code_, out, _ = run_verify(capsys, record)
     assert code_ == 2 and out.startswith(f"{record}: UNVERIFIABLE: its workload file ../../workloads/chat.yaml:")
+
+
+# -- review of a portfolio ----------------------------------------------------------------------
+
+
+def test_a_copied_workload_file_is_said_to_be_counted_twice_in_the_totals(tmp_path, capsys):
+    """Two teams' folders held the same file (a copy), and the review's totals counted its cost
+    twice, where the summary only said the name was used twice, "the File columns tell them
+    apart", as of two features. A copy is now said to be one, beside a same-named other feature."""
+    portfolio = tmp_path / "portfolio"
+    for team in ("support", "growth"):
+        (portfolio / team).mkdir(parents=True)
+        shutil.copyfile(EXAMPLES / "nightly-ticket-triage.yaml", portfolio / team / "triage.yaml")
+    # The same name, another workload (a tenth of the volume): not a copy.
+    (portfolio / "support" / "chat.yaml").write_text(
+        (EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (portfolio / "growth" / "chat.yaml").write_text(
+        (EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8").replace(
+            "requests_per_month: 400000", "requests_per_month: 40000"), encoding="utf-8")
+    code_, out, _ = run_cli(capsys, "review", portfolio, "--price-date", PRICE_DATE)
+    assert code_ == 0
+    line = next(line for line in out.splitlines() if "used by more than one file" in line)
+    copies = f"`{portfolio}/growth/triage.yaml`, `{portfolio}/support/triage.yaml`"
+    assert f'"Nightly ticket classification" ({copies}: the same workload, which the totals count once per file)' in line
+    assert f'"Customer chatbot" (`{portfolio}/growth/chat.yaml`, `{portfolio}/support/chat.yaml`)' in line
+    code_, out, _ = run_cli(capsys, "review", portfolio, "--format", "json", "--price-date", PRICE_DATE)
+    duplicates = json.loads(out)["summary"]["duplicate_names"]
+    assert [(d["name"], d["same_workload"]) for d in duplicates] == [
+        ("Customer chatbot", False), ("Nightly ticket classification", True)]

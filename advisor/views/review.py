@@ -265,6 +265,9 @@ class ReviewDuplicate(BaseModel):
     model_config = _FROZEN
     name: str
     files: list[str]
+    # Every file holds the same workload (comments and layout aside, as verify compares): a copy,
+    # whose costs the totals add once per file.
+    same_workload: bool = False
 
 
 class ReviewSummary(BaseModel):
@@ -1164,7 +1167,10 @@ class _Tally:
             "decision_records": None if records is None else records.statuses(),
             "features_without_record": None if records is None else self.unrecorded,
             "basis": self.basis(),
-            "duplicate_names": [{"name": name, "files": files} for name, files in sorted(self.duplicates.items())],
+            "duplicate_names": [
+                {"name": name, "files": files, "same_workload": _same_workload(files)}
+                for name, files in sorted(self.duplicates.items())
+            ],
             "folder_rulesets": [
                 {"path": path, "id": held, "workloads": n} for path, (held, n) in sorted(self.folder_rules.items())
             ],
@@ -1227,6 +1233,20 @@ class _Tally:
         for key, value in self.tail().items():
             yield f",\n    {_json(key, 2)}: {_json(value, 2)}"
         yield "\n  }"
+
+
+def _same_workload(files: Sequence[str]) -> bool:
+    """Whether the files (of one feature name) hold one workload, comments and layout aside.
+    Read again here, for the few names used twice: the review's rows keep no workload."""
+    from advisor.core.profile import load_profile
+    from advisor.records.workload import compared_data
+
+    try:
+        data = (compared_data(load_profile(file)) for file in files)
+        first = next(data)
+        return all(other == first for other in data)  # read up to the first that differs
+    except AdvisorError:  # changed since it was assessed: not known to be a copy
+        return False
 
 
 def _most_first(counts: Mapping[str, int]) -> dict[str, int]:
