@@ -70,9 +70,11 @@ class Words:
 
     def plain(self, text: str) -> str:
         """A rule set's sentence without the rule ids it cites in brackets: ids belong to the
-        Why tab; elsewhere a rule is named by its title."""
+        Why tab; elsewhere a rule is named by its title. A workload file's field name in it
+        ("give its p95 as model_p95_s") is said as the question the form asks it as."""
         pattern = _rule_ids(self._ids)
-        return pattern.sub("", text) if pattern else text
+        text = pattern.sub("", text) if pattern else text
+        return _FIELD_NAMES.sub(lambda m: f"\u201c{FIELD_LABELS[m.group(0)]}\u201d", text)
 
     def mode(self, mode: str) -> str:
         """A mode as an option's title: "Streaming response"."""
@@ -156,6 +158,12 @@ FIELD_LABELS = {
     "side_effects": "What a repeated request does",
     "downstream": "Who consumes the output",
 }
+
+# A field name as a workload file spells it, in a sentence the page shows: only the names with
+# an underscore ("model", "tier" are words too), longest first.
+_FIELD_NAMES = re.compile(
+    r"(?<![\w.])(?:" + "|".join(sorted((f for f in FIELD_LABELS if "_" in f), key=len, reverse=True)) + r")(?!\w)"
+)
 
 # The parts of a question that has several answers, as a problem with one of them names it:
 # "Your own prices, input".
