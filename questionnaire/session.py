@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import streamlit as st
@@ -105,8 +106,15 @@ def try_change(profile: WorkloadProfile, changes: dict[str, Any], label: str) ->
         return
     apply_profile(changed)
     scenario = st.session_state.get("scenario")
-    st.session_state["undo_answers"] = {"profile": profile, "label": label, "scenario": scenario}
+    st.session_state["undo_answers"] = {"profile": profile, "label": undo_label(label), "scenario": scenario}
     st.session_state["scenario"] = None  # the answers are no longer the scenario's
+
+
+def undo_label(label: str) -> str:
+    """A change tried, said once it is applied: its label gave the answer before it as
+    "(now ...)", which is what the answer was ("Who waits for the answer: Chat (was Click and
+    wait)"). A step's name, in quotes, is the user's text and stays as typed."""
+    return re.sub(r"\u201c[^\u201d]*\u201d|\(now ", lambda m: "(was " if m.group(0) == "(now " else m.group(0), label)
 
 
 def undo_change() -> None:

@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 import advisor
 from advisor.views.formatting import count, money, seconds
-from questionnaire import changes, charts, lifecycle, state, steps, vocabulary
+from questionnaire import changes, charts, lifecycle, session, state, steps, vocabulary
 from questionnaire.trace_upload import with_evidence
 from tests.strategies import NAMES, profile_dicts
 
@@ -480,7 +480,7 @@ def test_the_undo_button_shows_a_steps_name_as_text(at: AppTest) -> None:
     index = next(i for i, o in enumerate(offered) if f"**{step}**" in o.label)
     at.button(key=f"try_{index}").click().run()
     ok(at)
-    assert at.button(key="undo").label == f"Undo: {state.md(offered[index].label)}"
+    assert at.button(key="undo").label == f"Undo: {state.md(session.undo_label(offered[index].label))}"
 
 
 @pytest.mark.parametrize("path", STEP_EXAMPLES, ids=[p.stem for p in STEP_EXAMPLES])
