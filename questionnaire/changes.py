@@ -48,6 +48,18 @@ class Option:
     lever: bool  # a lever (what you control: model, tier, cache, budget) rather than a flip of one answer
     cost_change: float | None = None  # a lever's effect on the monthly cost (USD); None for a flip
     action: bool = True  # something a CTO would do; the card's "Try it" list leaves out the rest
+    # A measured speed where the workload has only an estimate: a what-if to measure, never set
+    # by "Try it" (the verdict would then say its p95 was measured, and the record would too).
+    what_if: bool = False
+
+
+# Said instead of "Try it" beside a what-if on a measurement.
+MEASURE_FIRST = "Measure it first"
+MEASURE_FIRST_HELP = (
+    "The figure now is an estimate. Measure the call under production load and give what you find under "
+    "*Measured model speed* (in the steps: the step's *Measured p95*): trying the figure here would record a "
+    "measurement nobody took."
+)
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,7 @@ def options(a: Assessment) -> list[Option]:
                 ),
                 lever=False,
                 action=distance <= _ACTION_DISTANCE and not (speed and _slower(change.fact, now, change.value)),
+                what_if=speed and _estimated(a, change.fact),
             )
         )
     return _merged(sorted(found, key=lambda o: o.distance), a)

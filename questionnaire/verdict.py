@@ -318,16 +318,19 @@ def _what_would_change(shown: Shown) -> None:
         for option in group.options:
             with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"change_{index}"):
                 st.markdown(md(option.label), width="content", help=md(option.because))
-                st.button(
-                    "Try it",
-                    key=f"try_{index}",
-                    on_click=try_change,
-                    args=(shown.profile, option.changes, option.label),
-                    disabled=shown.stale,
-                    type="tertiary",
-                    icon=":material/play_arrow:",
-                    help=f"Set this answer and see the verdict: {md(words.mode(option.mode))}.",
-                )
+                if option.what_if:
+                    st.caption(changes.MEASURE_FIRST, help=changes.MEASURE_FIRST_HELP, width="content")
+                else:
+                    st.button(
+                        "Try it",
+                        key=f"try_{index}",
+                        on_click=try_change,
+                        args=(shown.profile, option.changes, option.label),
+                        disabled=shown.stale,
+                        type="tertiary",
+                        icon=":material/play_arrow:",
+                        help=f"Set this answer and see the verdict: {md(words.mode(option.mode))}.",
+                    )
             index += 1
 
 

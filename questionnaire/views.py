@@ -151,15 +151,18 @@ def overview_tab(shown: Shown) -> None:
             for option in found:
                 with st.container(horizontal=True, vertical_alignment="center", gap="small"):
                     st.markdown(md(option.label), width="content")
-                    st.button(
-                        "Try it",
-                        key=f"try_all_{index}",
-                        on_click=try_change,
-                        args=(shown.profile, option.changes, option.label),
-                        disabled=shown.stale,
-                        type="tertiary",
-                        icon=":material/play_arrow:",
-                    )
+                    if option.what_if:
+                        st.caption(changes.MEASURE_FIRST, help=changes.MEASURE_FIRST_HELP, width="content")
+                    else:
+                        st.button(
+                            "Try it",
+                            key=f"try_all_{index}",
+                            on_click=try_change,
+                            args=(shown.profile, option.changes, option.label),
+                            disabled=shown.stale,
+                            type="tertiary",
+                            icon=":material/play_arrow:",
+                        )
                 index += 1
     st.caption(
         "Each line changes what it names and keeps every other answer; the advisor re-ran the assessment to find it."

@@ -101,6 +101,44 @@ def test_undo_keeps_a_steps_name_as_typed() -> None:
     )
 
 
+# -- a what-if on an estimated speed is measured, not tried -------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_what_if_on_an_estimated_speed_asks_for_a_measurement_not_a_try(at: AppTest) -> None:
+    # "Measured p95 of one model call: if you measure 5.00 s (now 26.9 s, estimated)" had a
+    # "Try it" that set 5.00 s as the measured p95: the card then said "p95 from measured call
+    # times" and "commit the record", which would record a measurement nobody took.
+    at.selectbox(key="scenario").set_value("document-summary-button").run()
+    ok(at)
+    a = advisor.assess(session_profile(at))
+    assert a.workload.model_p95_s is None
+    offered = [o for g in changes.card(a) for o in g.options]
+    index, option = next((i, o) for i, o in enumerate(offered) if "model_p95_s" in o.changes)
+    assert option.what_if and "if you measure" in option.label
+    row = block(at, f"change_{index}")
+    assert [c.value for c in row.caption] == [changes.MEASURE_FIRST]
+    assert not list(row.button)
+    # Every other change on the card keeps its "Try it"; the Overview's list does the same.
+    tried = [b.key for b in at.button if b.key and b.key.startswith("try_") and not b.key.startswith("try_all")]
+    assert tried == [f"try_{i}" for i, o in enumerate(offered) if not o.what_if]
+    every = [o for g in changes.grouped(a, changes.options(a)) for o in g.options]
+    assert any(o.what_if for o in every)
+    assert len([b for b in at.button if b.key and b.key.startswith("try_all_")]) == len(
+        [o for o in every if not o.what_if]
+    )
+
+
+def test_a_measured_speed_is_not_a_what_if() -> None:
+    # A speed the workload gives measured: its what-if is a figure to try, not to measure first.
+    from .conftest import ROOT
+
+    profile = advisor.load_profile(ROOT / "examples" / "document-summary-button.yaml")
+    a = advisor.assess(profile.model_copy(update={"model_p95_s": 20.0, "model_p50_s": 15.0}))
+    speeds = [o for o in changes.options(a) if "model_p95_s" in o.changes]
+    assert speeds and not any(o.what_if for o in speeds)
+
+
 # -- a phone: the card and the form as wide as the page ----------------------------------------------
 
 
