@@ -112,7 +112,9 @@ def start_row(
             on_click="ignore",
             icon=":material/download:",
             disabled=profile is None,
+            # The answers live in this browser session only: a reload or Back opens the example again.
             help="Your answers as a workload file (YAML): open it here later, or run `advisor recommend` on it."
+            " A reload of the page starts again from the example, so download them to keep them."
             if profile
             else "Fix the answers marked in red first.",
         )

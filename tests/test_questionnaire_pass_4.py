@@ -155,3 +155,14 @@ def test_on_a_phone_the_card_and_the_form_reach_the_pages_right_edge(browse: Any
         assert abs((box["x"] + box["width"]) - (details["x"] + details["width"])) <= 1, (key, box, details)
         assert box["x"] + box["width"] <= PHONE["width"]
 
+
+
+# -- a reload starts over: the page says so where the answers can be kept ---------------------------
+
+
+@pytest.mark.slow
+def test_download_answers_says_a_reload_starts_over(at: AppTest) -> None:
+    # The answers live in the browser session: a reload (or Back) opens the example again and
+    # nothing on the page said so, so a CTO lost a form's worth of answers to F5.
+    help_text = at.download_button(key="download_answers").proto.help
+    assert "reload" in help_text and "download them to keep them" in help_text
