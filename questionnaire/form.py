@@ -183,10 +183,10 @@ def questions(
         with st.expander(title, expanded=any(f in problems for f in speed)):
             if not stepped:
                 p50, p95 = st.columns(2)
-                _number(p50, "model_p50_s", "Measured median of one call (s)", 0.5, placeholder="estimated")
-                _number(p95, "model_p95_s", "Measured p95 of one call (s)", 0.5, placeholder="estimated")
+                _number(p50, "model_p50_s", f"{FIELD_LABELS['model_p50_s']} (s)", 0.5, placeholder="estimated")
+                _number(p95, "model_p95_s", f"{FIELD_LABELS['model_p95_s']} (s)", 0.5, placeholder="estimated")
                 ttft, tps = st.columns(2)
-                _number(ttft, "ttft_s", "Time to first token (s)", 0.1, placeholder="model default")
+                _number(ttft, "ttft_s", f"{FIELD_LABELS['ttft_s']} (s)", 0.1, placeholder="model default")
                 _number(tps, "output_tokens_per_s", "Output speed (tokens/s)", 10, placeholder="model default")
             _number(
                 st, "latency_correlation", "Correlation between the calls' latencies (0 to 1)", 0.1,

@@ -166,3 +166,12 @@ def test_download_answers_says_a_reload_starts_over(at: AppTest) -> None:
     # nothing on the page said so, so a CTO lost a form's worth of answers to F5.
     help_text = at.download_button(key="download_answers").proto.help
     assert "reload" in help_text and "download them to keep them" in help_text
+
+
+@pytest.mark.slow
+def test_the_speed_questions_are_labelled_as_the_warnings_name_them(at: AppTest) -> None:
+    # The not-feasible warning asks for "Measured p95 of one model call"; the form's field read
+    # "Measured p95 of one call (s)", so the question asked for was not the one on the page.
+    labels = {n.label for n in at.number_input}
+    for field in ("model_p50_s", "model_p95_s", "ttft_s"):
+        assert f"{FIELD_LABELS[field]} (s)" in labels
