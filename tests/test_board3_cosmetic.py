@@ -110,7 +110,7 @@ def test_the_record_the_text_and_the_json_say_the_budget_flip_alike():
     a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), RULES, price_date=PRICE_DATE)
     for template in ("madr", "nygard"):
         text = render_adr(a, template=template, date=DATE)
-        assert "- `latency_budget_s` = 3600 (1 h): an asynchronous job." in text
+        assert "- `latency_budget_s` = 3600 (1 h), instead of 28800 (8 h): an asynchronous job." in text
         assert "3600.0" not in text
     summary = render_text(a)
     assert "  latency_budget_s = 3600 (1 h) -> async:" in summary

@@ -60,7 +60,7 @@ def test_no_flip_offers_more_output_than_gpt_5_4_can_return():
 def test_the_monthly_summary_record_names_the_near_flip_not_an_impossible_output():
     what_if = _section(_record("monthly-cron-report"), "What would change the decision")
     assert "`output_tokens` = 175000" not in what_if  # before: listed, though no model returns it
-    assert "`requests_per_month` = 1000: batch jobs through the Batch API" in what_if  # before: hidden
+    assert "`requests_per_month` = 1000, instead of 100: batch jobs through the Batch API" in what_if  # before: hidden
 
 
 def test_output_and_reasoning_share_the_models_maximum_output():
@@ -128,7 +128,7 @@ def test_a_stream_that_misses_lists_the_engines_way_to_meet_it_first():
     items = [line for line in what_if.splitlines() if line.startswith("- ")]
     # Before: only flips of the mode were listed (here to modes that miss too); the what-if's
     # way to meet the contract was dropped as "the same mode".
-    assert items[0].startswith("- `model_p95_s` = 0.5: a streaming response.")
+    assert items[0].startswith("- `model_p95_s` = 0.5, instead of 2.04 s as estimated: a streaming response.")
     assert "now meets its contract" in items[0]
 
 

@@ -246,8 +246,9 @@ def test_madr_content_a_cto_needs():
     assert "(`ux-no-one-watches-the-stream`)" in streaming
     # Cost per option with what the figures rest on; against today. It runs sync today: that
     # build is paid, and a move is a saving or an extra cost, never a negative saving.
-    assert "| Synchronous call (today) | $35.10 | $0 | paid | $35.10 | $0.1170 | today |" in text
-    assert "| Batch API (chosen) | $17.55 | $20.00 | $111 | $149 | $0.4955 | extra cost $114 |" in text
+    # Each column's figures in the step of its largest (board read 7): cents beside async's $1.02.
+    assert "| Synchronous call (today) | $35.10 | $0 | paid | $35.10 | $0.12 | today |" in text
+    assert "| Batch API (chosen) | $17.55 | $20.00 | $111 | $149 | $0.50 | extra cost $114 |" in text
     assert "in force on 2026-11-01" in text and a.pricing.data_version in text
     assert "Output speed: 115 tokens/s, median (gpt-4o-mini)" in text
     # Latency against the budget; capacity; risks, checklist, migration, confirmation.

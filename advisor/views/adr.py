@@ -39,6 +39,7 @@ from advisor.core.policy import answers_of, fill
 from advisor.core.profile import MODES, WATCHED, Mode, check_name, load_profile
 from advisor.core.provider import SHUTDOWN, batch_usually_in_time, batch_window_words
 from advisor.core.validation import given, plain
+from advisor.core.variables import current_value
 from advisor.core.whatif import Change
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
 from advisor.records.folder import RecordLink, write_record
@@ -58,6 +59,7 @@ from .formatting import (
     caller_timeout_line,
     caller_timeout_seconds,
     calls_p95,
+    cost_column_likes,
     count,
     cut_off_share,
     decisive_first,
@@ -78,6 +80,7 @@ from .formatting import (
     rounding_note,
     rule_role,
     seconds,
+    setting,
     times,
     token_prices,
     tradeoff_in_words,
@@ -381,16 +384,25 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         said = budget_words(a)
         return f"within the budget of {said}" if value <= budget else f"over the budget of {said}"
 
+    # A peak over the rate limits holds back a call made without a queue as long as a queued one
+    # (its retries wait for the same backlog): said with its time, as a job's queue is.
+    retried = _retried_at_the_limits(a)
+    held = ("" if retried is None
+            else f", the last request of a peak after up to {judged(retried)} of retries at the rate limits")
+
+    def late(value: float) -> float:  # the time judged against the budget, the peak's last request's where later
+        return value if retried is None else max(value, retried)
+
     if streams_nothing(a, mode):
         return False, f"an embedding has no tokens to stream: the vector comes whole after {seconds(e2e)} at p95"
     if held_whole(a, mode):
-        return e2e <= budget, (
-            f"the answer is needed whole and takes {judged(e2e)} at p95, {verdict(e2e)};"
+        return late(e2e) <= budget, (
+            f"the answer is needed whole and takes {judged(e2e)} at p95{held}, {verdict(late(e2e))};"
             f" its first token comes after {judged(first)}"
         )
     if mode == "streaming":
-        return first <= budget, (
-            f"its first token comes after {judged(first)} at p95, {verdict(first)};"
+        return late(first) <= budget, (
+            f"its first token comes after {judged(first)} at p95{held}, {verdict(late(first))};"
             f" the whole answer takes {judged(e2e)}"
         )
     if mode == "async":
@@ -443,7 +455,17 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
         if budget >= window:
             return True, f"{words}, within the budget of {budget_words(a)}"
         return False, words
-    return e2e <= budget, f"the whole answer comes after {judged(e2e)} at p95, {verdict(e2e)}"
+    return late(e2e) <= budget, f"the whole answer comes after {judged(e2e)} at p95{held}, {verdict(late(e2e))}"
+
+
+def _retried_at_the_limits(a: Assessment) -> float | None:
+    """How long the last request of a peak over the rate limits waits when it is made without a
+    queue: as long as a queued one, the backlog ahead of it being served at the rate the limits
+    allow (cost-backlog-misses-budget: calls made without a queue fail at the limit and wait just
+    as long in their retries). None: the peak fits the limits, or its backlog never drains (said
+    by the rules that find it)."""
+    wait = a.capacity.peak_worst_wait_s
+    return wait if wait is not None and wait > 0 else None
 
 
 def _queue_spare(a: Assessment) -> float | None:
@@ -517,12 +539,14 @@ def latency_short(a: Assessment, mode: str) -> str:
     def said(value: float) -> str:
         return seconds(value, extra)
 
+    retried = _retried_at_the_limits(a)
+    held = "" if retried is None else f" plus up to {said(retried)} of retries at the rate limits after a peak"
     if streams_nothing(a, mode):
         return "an embedding has no tokens to stream"
     if held_whole(a, mode):
-        return f"whole answer {said(lat.end_to_end_p95_s)}"
+        return f"whole answer {said(lat.end_to_end_p95_s)}{held}"
     if mode == "streaming":
-        return f"first token {said(lat.time_to_first_token_s)}"
+        return f"first token {said(lat.time_to_first_token_s)}{held}"
     if mode == "async":
         wait = a.capacity.peak_worst_wait_s
         if wait is None:
@@ -543,7 +567,7 @@ def latency_short(a: Assessment, mode: str) -> str:
             most = "most batches well under an hour" if usual is None else f"most batches in under {seconds(usual)}"
             return f"results guaranteed within {said(window)}, {most}"
         return f"results within {said(window)}"
-    return f"answer after {said(lat.end_to_end_p95_s)}"
+    return f"answer after {said(lat.end_to_end_p95_s)}{held}"
 
 
 def latency_after(a: Assessment, mode: str) -> str:
@@ -704,7 +728,7 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     # it again.
     wait = a.capacity.peak_worst_wait_s
     late_only_in_the_queue = (
-        missed is not None and not missed_in_latency and mode == "async" and not within
+        missed is not None and not missed_in_latency and mode != "batch" and not within
         and wait is not None and wait > 0 and a.latency.end_to_end_p95_s <= a.workload.latency_budget_s
     )
     if (timed or not rule_args) and not late_only_in_the_queue:
@@ -824,6 +848,18 @@ def _changes_unlike_levers(a: Assessment) -> list[Change]:
                     for lever in a.levers)
     ]
     return sorted(found, key=lambda c: not a.feasible and not c.feasible)
+
+
+def _as_specified(a: Assessment, change: Change) -> str:
+    """The value a what-if changes, as the workload has it, so that a reader sees how far the
+    decision is from changing ("`requests_per_month` = 990, instead of 600000"): as its user
+    writes it, or, where the workload gives none, the figure the assessment took in its place."""
+    value = current_value(change.fact, a.workload, a.latency)
+    if change.fact == "model_p95_s" and a.workload.model_p95_s is None:
+        return f"{seconds(float(value))} as estimated"
+    if change.fact == "peak_requests_per_minute" and not a.capacity.peak_given:
+        return f"{count(float(value))}, the monthly average (no peak given)"
+    return setting(value, change.fact)
 
 
 def _fired(a: Assessment, quoted: set[str]) -> list[dict[str, Any]]:
@@ -1415,11 +1451,14 @@ def record_context(
                  a.costs[a.workload.current_mode].total_usd, a.costs[m].total_usd)}
             for m in MODES
         ],
+        # Each cost column's largest figure, whose step the column's figures are shown in.
+        "cost_likes": cost_column_likes(a.costs[m] for m in MODES),
         # The line under the cost table where a row's figures as shown miss its total (None: none does).
         "rounding_note": rounding_note((a.costs[m] for m in MODES),
                                        None if a.workload.current_mode is None else a.costs[a.workload.current_mode],
                                        [(a.costs[c["mode"]], a.costs[c["priced_against"]])
-                                        for c in cases if c["priced_against"] is not None]),
+                                        for c in cases if c["priced_against"] is not None],
+                                       likes=cost_column_likes(a.costs[m] for m in MODES)),
         "chart": _chart(a),
         "pricing": a.pricing.model_dump(mode="json"),
         "assumptions": [x.model_dump(mode="json") for x in a.assumptions],
@@ -1463,7 +1502,8 @@ def record_context(
         # The recommended mode run in a provider's off-peak hours, where it can be scheduled
         # into them (a sentence, said before the levers; None: no such hours, or no job).
         "off_peak": a.off_peak.because if a.off_peak is not None else None,
-        "what_would_change_unlike_levers": [c.model_dump(mode="json") for c in _changes_unlike_levers(a)],
+        "what_would_change_unlike_levers": [{**c.model_dump(mode="json"), "specified": _as_specified(a, c)}
+                                            for c in _changes_unlike_levers(a)],
         "ruleset": a.ruleset.model_dump(mode="json"),
         "advisor_version": a.advisor_version,
         "price_date": a.pricing.price_date.isoformat(),

@@ -297,13 +297,30 @@ def setting(value: object, field: str = "") -> str:
     return text
 
 
-def money_or_none(value: float | None, none: str = "n/a") -> str:
-    """An amount that may not exist (a cost per 1,000 requests at no requests): ``none`` then."""
-    return none if value is None else money(value)
+def money_or_none(value: float | None, none: str = "n/a", like: float = 0.0) -> str:
+    """An amount that may not exist (a cost per 1,000 requests at no requests): ``none`` then.
+    ``like`` as for ``money``."""
+    return none if value is None else money(value, like)
+
+
+# The columns of a cost table whose figures are each shown in the step of the column's largest
+# (money's ``like``): "$0.68" under "$1.35", not "$0.6750"; "$0.85" above "$1.30", not "$0.8452";
+# "$56" above "$222", not "$55.56". The monthly cost, which the text sets one against another,
+# keeps each its own.
+COST_COLUMNS = ("tokens_usd", "infra_usd", "engineering_usd", "per_1k_requests_usd")
+
+
+def cost_column_likes(costs: Iterable[ModeCost]) -> dict[str, float]:
+    """The largest figure of each of COST_COLUMNS over the table's rows (0 for a column of none)."""
+    costs = list(costs)
+    return {column: max((abs(float(v)) for c in costs if (v := getattr(c, column)) is not None
+                         and math.isfinite(float(v))), default=0.0)
+            for column in COST_COLUMNS}
 
 
 def rounding_note(costs: Iterable[ModeCost], today: ModeCost | None = None,
-                  pairs: Iterable[tuple[ModeCost, ModeCost]] = ()) -> str | None:
+                  pairs: Iterable[tuple[ModeCost, ModeCost]] = (),
+                  likes: Mapping[str, float] | None = None) -> str | None:
     """The line under a cost table where a row's figures as shown (tokens, infrastructure,
     build a month) do not add up to its monthly cost as shown, each having been rounded on
     its own ($652.50 + $0 + $111.11 shows as $653 + $0 + $111, and its $763.61 as $764):
@@ -313,10 +330,13 @@ def rounding_note(costs: Iterable[ModeCost], today: ModeCost | None = None,
     the text says: an option against the chosen one, or against the cheapest that meets its
     contract), the same for each: "$272 a month less ... ($112 against $385)", where $385 less
     $112 is $273. None where every figure adds up (and for figures shown in words, which no one
-    adds)."""
+    adds). With ``likes`` (cost_column_likes), a row's figures as the table shows them, each in
+    its column's step."""
     costs = list(costs)
+    parts = ("tokens_usd", "infra_usd", "engineering_usd")
+    steps = None if likes is None else [likes.get(part, 0.0) for part in parts]
     rows = max(
-        (rounding_gap((cost.tokens_usd, cost.infra_usd, cost.engineering_usd), cost.total_usd) for cost in costs),
+        (rounding_gap([getattr(cost, part) for part in parts], cost.total_usd, steps) for cost in costs),
         default=Decimal(0),
     )
     against_today = Decimal(0) if today is None else max(
@@ -332,7 +352,12 @@ def rounding_note(costs: Iterable[ModeCost], today: ModeCost | None = None,
             if rows and savings else "a row can differ from its sum" if rows
             else "a saving can differ from the difference of the two monthly costs" if against_others
             else "a saving against today can differ from the difference of the two monthly costs")
-    return f"Each figure is rounded on its own, so {what} by ${largest.normalize():f}."
+    # Money as the table writes it: "$0.10" in cents, not "$0.1"; "$1" in whole dollars.
+    shown = f"{largest.normalize():f}"
+    if "." in shown:
+        whole, cents = shown.split(".")
+        shown = f"{whole}.{cents.ljust(2, '0')}"
+    return f"Each figure is rounded on its own, so {what} by ${shown}."
 
 
 def _saving_gap(today_usd: float, row_usd: float) -> Decimal:

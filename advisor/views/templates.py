@@ -42,7 +42,10 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "in_a_sentence": formatting.in_a_sentence,
     "cell": markdown.cell,
     "code": markdown.code,
-    "usd": lambda value: markdown.inline(formatting.money_or_none(None if value is None else float(value))),
+    # ``like``: a figure read beside it, whose step it is shown in where coarser (a cost table's column).
+    "usd": lambda value, like=0.0: markdown.inline(
+        formatting.money_or_none(None if value is None else float(value), like=float(like or 0.0))
+    ),
     # A saving against today, in the step of the larger of the two monthly costs (``like``).
     "saving": lambda value, like=0.0: markdown.inline(
         formatting.saving_cell(None if value is None else float(value), float(like or 0.0))
