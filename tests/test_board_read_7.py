@@ -13,6 +13,10 @@
   "$56"). A column's figures are now shown in the step of its largest.
 - The note under a cost table said a figure "can differ ... by $0.1": money no other line writes
   so. It now says "$0.10".
+- A record that supersedes another said only "Supersedes [15. ...]": a board reading record 16
+  could not tell what record 15 chose, or why there is a new one. It now says what the old one
+  chose, at what cost, on which rules and prices, what has changed since, and what this one
+  does about it.
 - The steps table's "Whole request" row put a p99 of 39.9 s under steps whose p99s add up to
   under 25 s, with no word why: a step's row is one attempt without its tools; the whole
   request adds both, and its retries. The row now says what it includes.
@@ -22,11 +26,14 @@ from __future__ import annotations
 
 import datetime
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import yaml
 from markdown_it import MarkdownIt
 
-from advisor import assess, load_profile, load_rules, render_adr
+from advisor import assess, load_profile, load_rules, render_adr, write_adr
 
 RULES = load_rules()
 PRICE_DATE = datetime.date(2026, 11, 1)
@@ -167,3 +174,46 @@ def test_the_rounding_note_writes_its_amount_as_the_table_writes_money() -> None
         assert "by $0.1." not in record
     # Whole dollars stay whole.
     assert "monthly costs by $1." in _record("support-agent-tools", "madr")
+
+
+def _write(data: dict, folder: Path, template: str, supersedes: int | None = None, price_date: str = DATE) -> str:
+    a = assess(data, RULES, price_date=datetime.date.fromisoformat(price_date))
+    return write_adr(a, folder, template=template, date=DATE, supersedes=supersedes).read_text(encoding="utf-8")
+
+
+def _context(record: str) -> str:
+    head = "## Context and Problem Statement\n\n" if record.startswith("---") else "## Context\n\n"
+    return record.split(head, 1)[1].split("\n\n", 1)[0]
+
+
+def test_a_superseding_record_says_what_it_replaces_and_what_changed(tmp_path: Path) -> None:
+    reply = yaml.safe_load((EXAMPLES / "support-reply-draft.yaml").read_text(encoding="utf-8"))
+    for template in TEMPLATES:
+        folder = tmp_path / template
+        _write(reply, folder, template)
+        # More requests, and a description with Markdown and HTML in it: data, escaped.
+        busier = {**reply, "requests_per_month": 200000, "description": "Drafts a **reply** <b>now</b>."}
+        second = _write(busier, folder, template, supersedes=1)
+        said = _context(second)
+        assert said.startswith("Record 1 chose Synchronous call at $864 a month, with the rule set `advisor-default`"
+                               " 1.0.0 and the prices in force on 2026-11-01. Changed since: description "), template
+        assert "; requests_per_month 120,000 to 200,000. This record keeps Synchronous call, now at $1,440 a month." \
+            in said
+        assert "<b>" not in said and "**reply**" not in said and "&lt;b&gt;" in said
+        # A tighter budget turns it into a stream: said as a change of mode.
+        tighter = {**busier, "latency_budget_s": 2}
+        third = _context(_write(tighter, folder, template, supersedes=2))
+        assert third.startswith("Record 2 chose Synchronous call at $1,440 a month")
+        assert third.endswith("Changed since: latency_budget_s 4 to 2. This record chooses Streaming response instead,"
+                              " now at $1,506 a month.")
+        # The same workload again, at a later price date: only the date has changed.
+        fourth = _context(_write(tighter, folder, template, supersedes=3, price_date="2026-11-20"))
+        assert fourth.endswith("Changed since: prices in force on 2026-11-01 to 2026-11-20. This record keeps"
+                               " Streaming response, now at $1,506 a month.")
+    # A record with nothing to supersede says nothing of the kind.
+    assert "Changed since" not in _record("support-reply-draft", "madr")
+    # The superseding record still passes the MADR linter, its sentence and all.
+    newest = sorted((tmp_path / "madr").glob("0004-*.md"))[0]
+    lint = subprocess.run([sys.executable, "-m", "pymarkdown", "--enable-extensions", "front-matter", "-d",
+                           "md013,md024", "scan", str(newest)], capture_output=True, text=True, check=False)
+    assert lint.returncode == 0, lint.stdout + lint.stderr

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import functools
 import io
 import os
@@ -28,7 +29,7 @@ from advisor.core.errors import AdvisorError, InputError
 from advisor.core.files import create_exclusive, folder_problem, read_text, write_atomic
 from advisor.core.value_class import value_class
 
-from .inputs import claims_advisor, read_inputs
+from .inputs import RecordInputs, claims_advisor, read_inputs
 from .reading import first_heading, front_matter, visible_blocks, visible_lines
 from .workload import workload_path
 
@@ -58,6 +59,9 @@ class RecordLink:
     number: int
     title: str | None = None
     file: str | None = None
+    # The record's inputs, where advisor wrote it and they can be read: a record that supersedes
+    # it says what it chose then and what has changed since. None: unknown.
+    inputs: RecordInputs | None = dataclasses.field(default=None, compare=False)
 
     @property
     def text(self) -> str:
@@ -592,8 +596,12 @@ def _write_record(
         old_text = read_text(old_path)  # read under the lock: no other run rewrites it now
         _check_supersedable(old_path, _lf(old_text), supersedes, workload, force)
         old_title = record_title_line(_lf(old_text)) or old_path.stem
-        return _write_numbered(folder, stem, title, render, (old_path, old_text, RecordLink(supersedes, old_title,
-                                                                                               old_path.name)))
+        try:
+            old_inputs = read_inputs(_lf(old_text), str(old_path))
+        except InputError:  # hand-edited past reading (superseded with force): what it chose is unknown
+            old_inputs = None
+        link = RecordLink(supersedes, old_title, old_path.name, old_inputs)
+        return _write_numbered(folder, stem, title, render, (old_path, old_text, link))
 
 
 def _write_numbered(

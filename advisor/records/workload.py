@@ -196,17 +196,18 @@ def changed_fields(then: Any, now: Any, at: str = "") -> Iterator[tuple[str, Any
         yield at, then, now
 
 
-def change_line(field: str, recorded: Any, current: Any) -> str:
+def change_line(field: str, recorded: Any, current: Any, arrow: str = "->") -> str:
     """One changed field in words: ``model gpt-5.4 -> gpt-5.4-mini``. Two long texts that start
     alike are shown around where they first differ: ``description at character 58: '...the
-    help widget...' -> '...the help page...'``."""
+    help widget...' -> '...the help page...'``. ``arrow``: the word between the two ("to" in
+    Markdown, where ">" is escaped)."""
     if isinstance(recorded, str) and isinstance(current, str) and max(len(recorded), len(current)) > _TEXT_MAX:
         at = next((i for i, (a, b) in enumerate(zip(recorded, current, strict=False)) if a != b),
                   min(len(recorded), len(current)))
         if at >= _TEXT_MAX - 3 - _TEXT_BEFORE:  # the shortened texts would not show it
             start = at - _TEXT_BEFORE
-            return (f"{field} at character {at + 1}: {_window(recorded, start)} -> {_window(current, start)}")
-    return f"{field} {shown(recorded)} -> {shown(current)}"
+            return (f"{field} at character {at + 1}: {_window(recorded, start)} {arrow} {_window(current, start)}")
+    return f"{field} {shown(recorded)} {arrow} {shown(current)}"
 
 
 _TEXT_BEFORE = 12  # characters shown before the first difference of two long texts

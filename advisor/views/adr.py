@@ -45,7 +45,7 @@ from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says wh
 from advisor.records.folder import RecordLink, write_record
 from advisor.records.inputs import Statement, find_inputs, input_blocks, inputs_yaml
 from advisor.records.reading import reads_as_the_records_own
-from advisor.records.workload import changed_fields, recorded_path, workload_data
+from advisor.records.workload import change_line, changed_fields, compared_data, recorded_path, workload_data
 
 from . import markdown
 from .formatting import (
@@ -862,6 +862,46 @@ def _as_specified(a: Assessment, change: Change) -> str:
     return setting(value, change.fact)
 
 
+def _since_superseded(a: Assessment, link: RecordLink) -> Markup | None:
+    """What the record this one supersedes chose, on what, and what has changed since: a reader
+    of the new record sees why it exists without opening the old one ("Record 15 chose
+    Synchronous call at $864 a month ... Changed since: requests_per_month 120000 -> 200000.
+    This record keeps Synchronous call, now at $1,440 a month."). None: the old record's
+    inputs are unknown (written by hand or by another tool)."""
+    old = link.inputs
+    if old is None:
+        return None
+    modes = a.rules.header.modes
+    stamp = old.stamp
+
+    def label(mode: str) -> str:
+        return modes[mode].label if mode in modes else mode
+
+    cost = (stamp.monthly_cost or {}).get(stamp.mode)
+    chose = markdown.inline(
+        f"Record {link.number} chose {label(stamp.mode)}{'' if cost is None else f' at {money(cost)} a month'},"
+        " with the rule set") + Markup(" ") + markdown.code(stamp.ruleset.id) + Markup(" ") + markdown.inline(
+        f"{stamp.ruleset.version} and the prices in force on {stamp.prices.price_date.isoformat()}.")
+    # Its workload field by field, as verify says a change (the workload's own text escaped).
+    changes = [change_line(field, then, now, arrow="to")
+               for field, then, now in changed_fields(compared_data(old.workload), compared_data(a.workload))]
+    if stamp.ruleset.hash != a.ruleset.hash:
+        changes.append(f"rule set {stamp.ruleset.id} {stamp.ruleset.version} (sha256 {stamp.ruleset.hash[:12]}) to"
+                       f" {a.ruleset.id} {a.ruleset.version} (sha256 {a.ruleset.hash[:12]})")
+    then, now_dated = stamp.prices.price_date.isoformat(), a.pricing.price_date.isoformat()
+    if then != now_dated:
+        changes.append(f"prices in force on {then} to {now_dated}")
+    if stamp.prices.data_version != a.pricing.data_version:
+        changes.append(f"price data {stamp.prices.data_version} to {a.pricing.data_version}")
+    since = ("Changed since: " + "; ".join(changes) + "." if changes
+             else "Nothing in its workload, its rule set or its prices has changed since.")
+    mode = a.recommendation
+    now = f"now at {money(a.costs[mode].total_usd)} a month"
+    verdict = (f"This record keeps {label(mode)}, {now}." if mode == stamp.mode
+               else f"This record chooses {label(mode)} instead, {now}.")
+    return chose + Markup(" ") + markdown.inline(f"{since} {verdict}")
+
+
 def _fired(a: Assessment, quoted: set[str]) -> list[dict[str, Any]]:
     """Every rule that fired, the decisive ones first, each with what it did to the options
     (``role``), its full reason said once (``quoted``: already said in full where it argues),
@@ -1394,6 +1434,8 @@ def record_context(
             "supersedes": None if supersedes is None else {
                 "number": supersedes.number, "title": supersedes.title, "file": supersedes.file,
                 "link": Markup(supersedes.text),
+                # What it chose, and what has changed since (None: unknown).
+                "changed": _since_superseded(a, supersedes),
             },
         },
         "workload": a.workload.model_dump(mode="json"),
