@@ -17,6 +17,8 @@
   could not tell what record 15 chose, or why there is a new one. It now says what the old one
   chose, at what cost, on which rules and prices, what has changed since, and what this one
   does about it.
+- A call of over a minute was "1.16 min" in the drivers and "69.4 s" in the assumptions,
+  the same figure in two units for the reader to convert. The assumption now says both.
 - The steps table's "Whole request" row put a p99 of 39.9 s under steps whose p99s add up to
   under 25 s, with no word why: a step's row is one attempt without its tools; the whole
   request adds both, and its retries. The row now says what it includes.
@@ -217,3 +219,13 @@ def test_a_superseding_record_says_what_it_replaces_and_what_changed(tmp_path: P
     lint = subprocess.run([sys.executable, "-m", "pymarkdown", "--enable-extensions", "front-matter", "-d",
                            "md013,md024", "scan", str(newest)], capture_output=True, text=True, check=False)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_a_call_of_over_a_minute_reads_in_the_same_unit_in_the_drivers_and_the_assumptions() -> None:
+    for template in TEMPLATES:
+        record = _record("deepseek-catalogue-enrichment", template)
+        assert "End-to-end p95 1.16 min (1 x 1.16 min estimated per call;" in record
+        assert "- Per-call p95: 69.4 s (1.16 min) = 64.4 s to the first token + 250 tokens / 50 tok/s" in record
+    # Under a minute, seconds alone, as before.
+    assert "- Per-call p95: 2.72 s = 0.67 s to the first token + 180 tokens / 88 tok/s" in \
+        _record("support-reply-draft", "madr")

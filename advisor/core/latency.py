@@ -41,7 +41,7 @@ from .assumption import Assumption, joined_ids
 from .catalogue import Sources, measured_p95
 from .citation import INTEGRATION_PATTERNS
 from .distribution import Z99, Calls, Percentiles, percentiles, share_above
-from .figures import count
+from .figures import count, seconds
 from .profile import DEFAULT_LATENCY_CORRELATION, WorkloadProfile
 from .steps import WorkStep, calls_per_request, work_steps
 from .validation import plain
@@ -452,7 +452,9 @@ def _call_times(
             what = f"{start} s to start + {reasoning:,} reasoning tokens / {plain(tps)} tok/s"
         written_out = (f" + {step.output_tokens:,} tokens / {plain(tps)} tok/s" if step.output_tokens
                        else "" if reasoning else ", with no output tokens to write")
-        estimate = f"{_said(call_p95)} s = {what}{written_out}"
+        # A call of a minute or more also in the unit the record's drivers say it in ("1.16 min").
+        in_minutes = f" ({seconds(call_p95)})" if call_p95 >= 60 else ""
+        estimate = f"{_said(call_p95)} s{in_minutes} = {what}{written_out}"
     # A measured call can be quicker than the first-token default: the first token never
     # comes after the end.
     times = _CallTimes(call_p50, call_p95, min(first_p50, call_p50), min(first_p95, call_p95), tps, measured)
