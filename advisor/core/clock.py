@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 
 from .errors import InputError
 
 TODAY_ENV = "ADVISOR_TODAY"
+# The one form a date is taken in. date.fromisoformat alone also reads 20261101 and the ISO
+# week date 2026-W44-1 (a Monday, 2026-10-26), which the messages and --help never offer.
+_YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def today() -> datetime.date:
@@ -32,10 +36,11 @@ def as_date(value: object, *, field: str | None = None, source: str | None = Non
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
     if isinstance(value, str):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
+        if _YYYY_MM_DD.fullmatch(value):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:  # 2026-02-30
+                pass
         raise InputError(f"expected a date as YYYY-MM-DD, got {value!r}", field=field, source=source)
     raise InputError(
         f"expected a date as YYYY-MM-DD or a datetime.date, got {value!r}", field=field, source=source
