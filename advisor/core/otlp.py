@@ -437,7 +437,9 @@ def parse_request(obj: Any, *, source: str, attributes: Container[str] | None = 
         other = next((signal for key, signal in _OTHER_SIGNALS.items() if key in obj), None)
         if other:
             raise _Bad("", f"is an OTLP {other} export, not traces")
-        if obj:
+        # Present but null reads as empty, as a null scopeSpans or spans below does (proto3's
+        # JSON null is the default value): never "no 'resourceSpans' (found resourceSpans)".
+        if obj and "resourceSpans" not in obj and "resource_spans" not in obj:
             keys = ", ".join(printable(key, 40) for key in sorted(obj)[:5])
             raise _Bad("", f"not an OTLP trace export: no 'resourceSpans' (found {keys})")
         return []
