@@ -276,7 +276,7 @@ def test_variable_facts_are_profile_fields():
         ((GRAY, "latency_budget_s", 5, "requests_per_month", [1000]), "x: expected a list of values (got int)"),
         ((GRAY, "interaction", "chat", "downstream", ["own_ui"]), "x: expected a list of values (got str)"),
         ((GRAY, "latency_budget_s", [1.0], "requests_per_month", None), "y: expected a list of values (got NoneType)"),
-        ((GRAY, None, [1.0], "requests_per_month", [1000]), "x: unknown fact None"),
+        ((GRAY, None, [1.0], "requests_per_month", [1000]), "x: must be the name of a fact, as text"),
     ],
 )
 def test_library_callers_get_an_input_error_for_arguments_of_the_wrong_kind(args, message):

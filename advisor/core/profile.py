@@ -630,6 +630,9 @@ FIELD_NAMES: tuple[str, ...] = tuple(WorkloadProfile.model_fields)
 
 def parse_profile(data: Any, source: str = "workload") -> WorkloadProfile:
     """Validate a mapping (from YAML, JSON, the app) into a WorkloadProfile."""
+    if not isinstance(source, str):  # it heads every message below
+        raise InputError(f"must be the name of the workload's source, as text (got {type(source).__name__})",
+                         field="source")
     if isinstance(data, WorkloadProfile):
         return data
     if data is None:

@@ -135,6 +135,11 @@ def _bound(value: object) -> float:
 
 def check_variable(fact: str, where: str, profile: WorkloadProfile | None = None) -> None:
     """An InputError unless ``fact`` is an answer the workload can vary."""
+    if not isinstance(fact, str):  # a list is unhashable: a TypeError at `in` below
+        raise InputError(
+            f"must be the name of a fact, as text, one of: {', '.join(VARIABLE_FACTS)} (got {type(fact).__name__})",
+            source=where,
+        )
     if profile is not None and profile.steps is not None and fact in SHORTHAND_FIELDS:
         others = [f for f in VARIABLE_FACTS if f not in SHORTHAND_FIELDS]
         raise InputError(
@@ -147,7 +152,7 @@ def check_variable(fact: str, where: str, profile: WorkloadProfile | None = None
     if fact in FACTS:
         message = f"'{fact}' is not an answer the workload can vary; vary one of: {', '.join(VARIABLE_FACTS)}"
     else:
-        close = closest(fact, list(VARIABLE_FACTS)) if isinstance(fact, str) else []
+        close = closest(fact, list(VARIABLE_FACTS))
         hint = f"did you mean '{close[0]}'? " if close else ""
         message = f"unknown fact {fact!r}; {hint}facts: {', '.join(VARIABLE_FACTS)}"
     raise InputError(message, source=where)

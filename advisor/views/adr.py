@@ -13,7 +13,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -1613,6 +1613,8 @@ def people(names: Iterable[str] | None, field: str) -> list[str]:
     out: list[str] = []
     if isinstance(names, str):  # "Ana Lima, Ben Okafor", as --decision-makers takes them: two names, not letters
         names = [names]
+    if not isinstance(names, Iterable | None) or isinstance(names, Mapping | bytes):
+        raise InputError(f"expected names as text or a list of them (got {type(names).__name__})", field=field)
     for entry in names or ():
         if not isinstance(entry, str):
             raise InputError(f"expected names as text (got {type(entry).__name__})", field=field)
@@ -1711,6 +1713,8 @@ def render_adr(
     path); verify then reads that file too. Same assessment and arguments, same bytes.
     """
     _check_assessment(assessment)
+    check_type(template, (str, os.PathLike), "template", "madr, nygard or the path of a Jinja2 template")
+    template = os.fspath(template)  # a Path names the file in a message as text does
     if status not in STATUSES:
         raise InputError(f"must be one of {', '.join(STATUSES)} (got {status!r})", field="status")
     for field, value in (("number", number), ("supersedes", supersedes)):
