@@ -1,0 +1,152 @@
+"""Red-team round 4 on bad input: each test is a defect found, asserted as the user sees it
+(one message naming where, exit status 2, no traceback, nothing written). The report is
+/work/scratch/reports/redteam-input-4.md."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import advisor
+from advisor import InputError
+from advisor.cli import main
+from advisor.core.clock import TODAY_ENV
+
+from .conftest import EXAMPLES, run_cli
+
+CHATBOT = EXAMPLES / "chatbot.yaml"
+PRICE_DATE = datetime.date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def assessment() -> advisor.Assessment:
+    return advisor.assess(advisor.load_profile(CHATBOT), price_date=PRICE_DATE, what_if=False)
+
+
+# -- a date is YYYY-MM-DD, as every message and --help says ------------------------------------
+# date.fromisoformat also read 20261101 and the ISO week date 2026-W44-1 (Monday 2026-10-26):
+# a record dated, or priced on, a day the user never wrote as a day.
+
+ODD_DATES = ["20261101", "2026-W44-1", "2026W441", "2026-W44"]
+
+
+@pytest.mark.parametrize("text", ODD_DATES)
+@pytest.mark.parametrize("option", ["--price-date", "--date"])
+def test_a_date_option_takes_yyyy_mm_dd_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, option: str
+) -> None:
+    try:
+        code = main(["adr", str(CHATBOT), "--dir", str(tmp_path / "d"), option, text])
+    except SystemExit as exc:  # argparse's own refusal
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert f"argument {option}: expected a date as YYYY-MM-DD, got '{text}'" in err
+    assert "Traceback" not in err and out == ""
+    assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.parametrize("text", ODD_DATES)
+def test_advisor_today_takes_yyyy_mm_dd_only(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.setenv(TODAY_ENV, text)
+    code, out, err = run_cli(capsys, "recommend", CHATBOT)
+    assert code == 2
+    assert err == f"advisor: error: ${TODAY_ENV}: expected a date as YYYY-MM-DD, got '{text}'\n"
+    assert out == ""
+
+
+@pytest.mark.parametrize("text", ODD_DATES)
+def test_the_python_api_takes_a_date_as_yyyy_mm_dd_only(assessment: advisor.Assessment, text: str) -> None:
+    with pytest.raises(InputError, match="field 'price_date': expected a date as YYYY-MM-DD"):
+        advisor.assess(advisor.load_profile(CHATBOT), price_date=text, what_if=False)
+    with pytest.raises(InputError, match="field 'date': expected a date as YYYY-MM-DD"):
+        advisor.render_adr(assessment, date=text)
+    # The form it does take still reads.
+    assert "date: 2026-11-01" in advisor.render_adr(assessment, date="2026-11-01")
+
+
+# -- the review says "1 feature name is used", not "nameis" ------------------------------------
+
+def test_one_feature_name_used_twice_is_said_with_a_space(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        shutil.copy(CHATBOT, tmp_path / folder / "chatbot.yaml")
+    code, out, err = run_cli(capsys, "review", tmp_path, "--price-date", "2026-11-01")
+    assert code == 0, err
+    line = next(line for line in out.splitlines() if "used by more than one file" in line)
+    assert line.startswith('1 feature name is used by more than one file (the File columns tell them apart): '
+                           '"Customer chatbot" (')
+
+
+# -- a trace export with "resourceSpans": null ------------------------------------------------
+# It said "not an OTLP trace export: no 'resourceSpans' (found resourceSpans)". A null is the
+# default value in OTLP's JSON (proto3), as a null scopeSpans or spans already read.
+
+@pytest.mark.parametrize("document", [{"resourceSpans": None}, {"resource_spans": None, "other": 1}])
+def test_a_null_resource_spans_is_an_export_without_spans(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], document: dict[str, object]
+) -> None:
+    traces = tmp_path / "t.jsonl"
+    traces.write_text(json.dumps(document) + "\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "calibrate", traces, "-o", tmp_path / "w.yaml")
+    assert code == 2
+    assert out == "" and err == f"advisor: error: {traces}: no spans in the trace export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.jsonl"]
+
+
+def test_an_export_of_other_keys_still_names_them(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    traces = tmp_path / "t.jsonl"
+    traces.write_text('{"spans": []}\n', encoding="utf-8")
+    code, _, err = run_cli(capsys, "calibrate", traces, "-o", "-")
+    assert code == 2
+    assert "not an OTLP trace export: no 'resourceSpans' (found spans)" in err
+
+
+# -- the Python API: the wrong kind of argument is an InputError naming it ----------------------
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda a: advisor.render_adr(a, template=None),
+     "field 'template': must be madr, nygard or the path of a Jinja2 template (got NoneType)"),
+    (lambda a: advisor.render_adr(a, template=["madr"]),
+     "field 'template': must be madr, nygard or the path of a Jinja2 template (got list)"),
+    (lambda a: advisor.render_adr(a, decision_makers=5),
+     "field 'decision-makers': expected names as text or a list of them (got int)"),
+    (lambda a: advisor.render_adr(a, informed={"Ana": "lead"}),
+     "field 'informed': expected names as text or a list of them (got dict)"),
+    (lambda a: advisor.parse_profile({"name": "x"}, source=5),
+     "field 'source': must be the name of the workload's source, as text (got int)"),
+    (lambda a: advisor.decision_map(advisor.load_profile(CHATBOT), ["latency_budget_s"], [1, 2],
+                                    "requests_per_month", [10, 20], price_date=PRICE_DATE),
+     "x: must be the name of a fact, as text, one of: latency_budget_s, "),
+])
+def test_an_argument_of_the_wrong_kind_is_an_input_error(
+    assessment: advisor.Assessment, tmp_path: Path, call, message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        call(assessment)
+    assert str(caught.value).startswith(message)
+
+
+def test_write_adr_refuses_a_template_that_is_not_a_path_and_writes_nothing(
+    assessment: advisor.Assessment, tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match="field 'template'"):
+        advisor.write_adr(assessment, tmp_path / "d", template=None)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_template_given_as_a_path_object_is_rendered(assessment: advisor.Assessment, tmp_path: Path) -> None:
+    template = tmp_path / "mine.md.j2"
+    template.write_text("{{ inputs_block }}\n", encoding="utf-8")
+    assert advisor.render_adr(assessment, template=template).startswith("```yaml\n")
+    # and its errors name it as text does (a Path in the message was a TypeError)
+    template.write_text("{{ nosuch }}{{ inputs_block }}\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        advisor.render_adr(assessment, template=template)
+    assert str(caught.value) == f"{template}: template uses an undefined value: 'nosuch' is undefined"
