@@ -150,3 +150,22 @@ def test_a_template_given_as_a_path_object_is_rendered(assessment: advisor.Asses
     with pytest.raises(InputError) as caught:
         advisor.render_adr(assessment, template=template)
     assert str(caught.value) == f"{template}: template uses an undefined value: 'nosuch' is undefined"
+
+
+# -- a record's price date, edited to another form of date ---------------------------------------
+# Pydantic read 20261101 as a Unix time ("datetimes provided to dates should have zero time")
+# and '2026-W44-1' with "invalid character in month".
+
+@pytest.mark.parametrize(("written", "got"), [("20261101", "20,261,101"), ("'2026-W44-1'", "'2026-W44-1'")])
+def test_a_records_price_date_in_another_form_is_said_as_every_date_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str, got: str
+) -> None:
+    assert run_cli(capsys, "adr", CHATBOT, "--dir", tmp_path, "--price-date", "2026-11-01")[0] == 0
+    record = next(tmp_path.glob("0001-*.md"))
+    text = record.read_text(encoding="utf-8")
+    assert "price_date: '2026-11-01'" in text
+    record.write_text(text.replace("price_date: '2026-11-01'", f"price_date: {written}", 1), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "verify", record, "--price-date", "2026-11-01")
+    assert code == 2
+    assert (f"UNVERIFIABLE: field 'record.prices.price_date': malformed inputs block: "
+            f"must be a date as YYYY-MM-DD (got {got})") in out

@@ -33,6 +33,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from advisor.core.assessment import Assessment, ConditionTrace
+from advisor.core.clock import as_date
 from advisor.core.conditions import conjuncts, in_words, leaves
 from advisor.core.errors import InputError
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
@@ -371,6 +372,15 @@ class _StampedPrices(BaseModel):
     price_date: datetime.date
     standard: str | None = None  # version 2: the rates, as the record printed them
     batch: str | None = None
+
+    @field_validator("price_date", mode="before")
+    @classmethod
+    def _yyyy_mm_dd(cls, value: object) -> datetime.date:
+        # Read as every date advisor takes, not by Pydantic's rules (20261101 as a Unix time).
+        try:
+            return as_date(value)
+        except InputError:
+            raise ValueError("must be a date as YYYY-MM-DD") from None
 
 
 class _Stated(BaseModel):
