@@ -169,3 +169,70 @@ def test_a_records_price_date_in_another_form_is_said_as_every_date_is(
     assert code == 2
     assert (f"UNVERIFIABLE: field 'record.prices.price_date': malformed inputs block: "
             f"must be a date as YYYY-MM-DD (got {got})") in out
+
+
+# -- a rule set's text reaches terminals and Markdown as a workload's does -----------------------
+# A rule's title, reason or source, or the rule set's version, with an escape sequence in it was
+# printed raw by `rules check` and `recommend` (it could clear the screen, set the window title
+# or hide what follows); a bidirectional control went into `rules docs` and the records. A
+# workload's name and description refuse both; a rule set, often from another team, now does.
+
+ESCAPES = [
+    ("\x1b[2J", "\\x1b"),  # clear the screen
+    ("\x1b]0;pwned\x07", "\\x1b"),  # set the window title
+    ("\r", "\\r"),  # return to the line's start: what follows overwrites what went before
+    ("\x9b31m", "\\x9b"),  # the one-byte C1 CSI
+    ("\u202e", "\\u202e"),  # right-to-left override
+    ("\u2066", "\\u2066"),  # left-to-right isolate
+]
+
+
+def _rule_set_with(tmp_path: Path, key: str, text: str) -> Path:
+    """ACME's rule set with one rule whose ``key`` holds ``text``."""
+    folder = tmp_path / "rs"
+    shutil.copytree(EXAMPLES / "rules-cost-first", folder, ignore=shutil.ignore_patterns("workloads"))
+    rule = {
+        "id": "org-x", "axis": "cost_burst", "title": "A rule",
+        "when": {"fact": "latency_budget_s", "op": "gt", "value": 1}, "effect": {"scores": {"batch": 1}},
+        "because": "Because.", "source": "acme-ai-cost-policy-2026.md § 3.2",
+    }
+    rule[key] = f"A rule {text} here"
+    # JSON is YAML: a double-quoted string with its escapes, as a hand-written file would have it.
+    (folder / "org.yaml").write_text(json.dumps({"rules": [rule]}, ensure_ascii=True), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(("text", "shown"), ESCAPES)
+@pytest.mark.parametrize("key", ["title", "because", "source"])
+def test_a_rule_set_with_a_control_character_in_its_text_does_not_load(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, shown: str, key: str
+) -> None:
+    folder = _rule_set_with(tmp_path, key, text)
+    said = (f"rules[0].{key}: text must not contain control characters or bidirectional controls "
+            f"(found {shown}; line breaks and tabs are allowed)")
+    code, out, err = run_cli(capsys, "recommend", CHATBOT, "--rules", folder, "--price-date", "2026-11-01")
+    assert code == 2 and out == ""
+    assert err.startswith(f"advisor: error: {folder.resolve() / 'org.yaml'}: {said}")
+    assert text not in err
+    code, out, err = run_cli(capsys, "rules", "check", folder)
+    assert code == 2, out
+    assert f"FAIL org.yaml: {folder / 'org.yaml'}: {said}" in out and text not in out
+    code, out, err = run_cli(capsys, "rules", "docs", folder, "-o", tmp_path / "docs.md")
+    assert code == 2 and said in err
+    assert not (tmp_path / "docs.md").exists()
+
+
+def test_line_breaks_and_tabs_in_a_rules_text_are_still_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _rule_set_with(tmp_path, "because", "\tspread\nover two lines")
+    code, out, err = run_cli(capsys, "recommend", CHATBOT, "--rules", folder, "--price-date", "2026-11-01")
+    assert code == 0 and out.startswith("Customer chatbot"), err
+
+
+def test_the_rule_set_header_is_held_to_it_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _rule_set_with(tmp_path, "title", "plain")
+    header = folder / "ruleset.yaml"
+    header.write_text(header.read_text(encoding="utf-8").replace("version: 1.0.0", 'version: "1.0.0\\e[2J"'),
+                      encoding="utf-8")
+    code, out, err = run_cli(capsys, "rules", "check", folder)
+    assert code == 2 and "\x1b" not in out + err
+    assert "version: text must not contain control characters or bidirectional controls (found \\x1b;" in out

@@ -19,10 +19,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
+from .errors import RuleSetError
 from .files import decode_text, read_bytes
 from .resources import shipped_dir
 from .yamlio import parse_yaml
@@ -48,7 +50,34 @@ def parse_rule_bytes(raw: bytes, path: str | Path) -> Any:
             return decode(text)  # a new copy each time: a caller may change what it is given
         except ValueError:  # a damaged copy: the YAML is the policy
             pass
-    return parse_yaml(decode_text(raw, str(path), what="YAML file"), str(path))
+    data = parse_yaml(decode_text(raw, str(path), what="YAML file"), str(path))
+    _refuse_hidden_controls(data, str(path))
+    return data
+
+
+# Control characters other than a line break or a tab (an escape sequence repaints the terminal
+# that prints a rule's title or reason), line and paragraph separators, and bidirectional
+# controls (they reorder what a reviewer reads): refused in a rule set's text as in a workload's.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _refuse_hidden_controls(data: Any, source: str, where: str = "") -> None:
+    if isinstance(data, str):
+        if (found := _HIDDEN.search(data)) is not None:
+            shown = repr(found.group())[1:-1]  # \x1b, \x9b, \u202e: as a workload's message shows it
+            raise RuleSetError(
+                f"{where or 'the file'}: text must not contain control characters or bidirectional controls "
+                f"(found {shown}; line breaks and tabs are allowed): printed, they repaint a terminal or "
+                "reorder what is shown",
+                source=source,
+            )
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            _refuse_hidden_controls(key, source, where)
+            _refuse_hidden_controls(value, source, f"{where}.{key}" if where else str(key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _refuse_hidden_controls(value, source, f"{where}[{index}]")
 
 
 def _entries() -> dict[str, str]:

@@ -21,6 +21,7 @@ from .catalogue import CATALOGUE_FILE, build_catalogue
 from .conditions import condition_facts
 from .engine import evaluate_rule
 from .errors import AdvisorError, RuleSetError, SourceIdError
+from .preparsed import read_rule_file
 from .prices import price_card
 from .profile import (
     MODES,
@@ -54,7 +55,6 @@ from .rules import (
 from .situation import situate
 from .validation import shown
 from .value_class import value_class
-from .yamlio import read_yaml_file
 
 # Examples are priced on a fixed date so that a rule's examples never drift with the calendar.
 EXAMPLE_PRICE_DATE = datetime.date(2026, 11, 1)
@@ -358,7 +358,7 @@ def _diagnose(directory: Path, load_error: Exception) -> tuple[RuleSetHeader | N
     for path in sorted(files):
         file = str(path)
         try:
-            data = read_yaml_file(path)
+            data = read_rule_file(path)  # the loader's reader, with its checks on the text
         except AdvisorError as exc:
             check = RuleCheck(path.name, file, False, problems=[str(exc)], unreadable=True)
             entries.append(_Entry(None, None, check))
