@@ -236,3 +236,19 @@ def test_the_rule_set_header_is_held_to_it_too(tmp_path: Path, capsys: pytest.Ca
     code, out, err = run_cli(capsys, "rules", "check", folder)
     assert code == 2 and "\x1b" not in out + err
     assert "version: text must not contain control characters or bidirectional controls (found \\x1b;" in out
+
+
+# -- a decisions folder whose highest number leaves no next one ---------------------------------
+# It said "field 'number': must be a record number from 1 to 999,999,999 (got 1000000000)":
+# a field the user never gave, and not the file that caused it.
+
+@pytest.mark.parametrize("name", ["999999999-last.md", "99999999999999999999-pasted.md"])
+def test_a_record_numbered_at_the_highest_names_itself(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    (tmp_path / name).write_text("# Someone else's record\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "adr", CHATBOT, "--dir", tmp_path, "--price-date", "2026-11-01")
+    assert code == 2 and out == ""
+    assert err.startswith(f"advisor: error: {tmp_path}: {name} is numbered ")
+    assert "the highest a record takes: renumber or move that file\n" in err and "field 'number'" not in err
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no record, no reservation left behind

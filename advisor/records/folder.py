@@ -147,10 +147,26 @@ def record_number(path: str | Path) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# A record's number, as a file name's NNNN: a folder of a billion records is no folder.
+MAX_RECORD_NUMBER = 999_999_999
+
+
 def next_number(directory: str | Path) -> int:
     """One more than the highest ``NNNN-*.md`` (or ``.markdown``, any case) in the folder,
-    whichever tool wrote it."""
-    return max((n for n, _ in record_files(directory)), default=0) + 1
+    whichever tool wrote it. A file numbered at the highest or beyond it leaves no next number:
+    an InputError naming that file (it was "field 'number': must be a record number ...", a
+    field the user never gave)."""
+    files = record_files(directory)
+    if not files:
+        return 1
+    highest, path = files[-1]
+    if highest >= MAX_RECORD_NUMBER:
+        raise InputError(
+            f"{path.name} is numbered {highest:,}, so the next record would be numbered beyond "
+            f"{MAX_RECORD_NUMBER:,}, the highest a record takes: renumber or move that file",
+            source=str(directory),
+        )
+    return highest + 1
 
 
 def find_record(directory: str | Path, number: int) -> Path:

@@ -42,7 +42,7 @@ from advisor.core.validation import given, plain
 from advisor.core.variables import current_value
 from advisor.core.whatif import Change
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
-from advisor.records.folder import RecordLink, write_record
+from advisor.records.folder import MAX_RECORD_NUMBER, RecordLink, write_record
 from advisor.records.inputs import Statement, find_inputs, input_blocks, inputs_yaml
 from advisor.records.reading import reads_as_the_records_own
 from advisor.records.workload import change_line, changed_fields, compared_data, recorded_path, workload_data
@@ -1676,10 +1676,6 @@ def _check_assessment(assessment: object) -> None:
             f"expects an Assessment, as advisor.assess(profile) returns (got {type(assessment).__name__})",
             field="assessment",
         )
-
-
-# A record's number, as a file name's NNNN: a folder of a billion records is no folder.
-MAX_RECORD_NUMBER = 999_999_999
 
 
 def _check_record_number(value: object, field: str) -> None:
