@@ -1,0 +1,78 @@
+"""The tenth judgement review's findings (redteam-judgement-10).
+
+A conversation or an inline edit whose answer is JSON shows nothing until the JSON parses, so
+its first token is not the wait: the 5-second rules read its whole answer, as they do for a
+click-and-wait. Before, an inline table fill taking 8 s at p95 was told "Under 5 seconds the
+user is watching: real-time, no choice" and recommended a stream."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from advisor import assess, load_rules
+from advisor.views.text import render_text
+
+from .conftest import PRICE_DATE
+
+RULES = load_rules()
+
+# A spreadsheet fill: the user selects rows, the model answers JSON written into the cells.
+TABLE_FILL: dict[str, Any] = {
+    "name": "Inline table fill",
+    "interaction": "inline_edit",
+    "latency_budget_s": 12,
+    "input_tokens": 2000,
+    "output_tokens": 500,
+    "output_format": "json",
+    "requests_per_month": 100_000,
+    "provider": "openai",
+    "model": "gpt-4.1-mini",
+    "tier": "tier-3",
+}
+
+# A shopping assistant whose every chat answer is a JSON object of text, product cards and chips.
+CARDS_CHAT: dict[str, Any] = {
+    **TABLE_FILL,
+    "name": "Shopping assistant with product cards",
+    "interaction": "chat",
+    "latency_budget_s": 20,
+    "input_tokens": 3000,
+    "output_tokens": 600,
+    "requests_per_month": 400_000,
+}
+
+
+def fired(a) -> list[str]:
+    return [r.id for r in a.fired_rules]
+
+
+def test_a_json_inline_edit_over_5_s_is_a_job_not_a_stream():
+    a = assess(TABLE_FILL, RULES, price_date=PRICE_DATE, what_if=False)
+    # 1.58 s to the first token, but the JSON is usable only whole, at 8.06 s.
+    assert round(a.latency.time_to_first_token_s, 2) == 1.58
+    assert round(a.latency.end_to_end_p95_s, 2) == 8.06
+    assert (a.recommendation, a.feasible) == ("async", True)
+    assert "latency-realtime-window" not in fired(a)
+    assert a.decided_by[0] == "latency-blocking-wait-over-5s"
+    text = render_text(a)
+    assert "Under 5 seconds the user is watching" not in text.split("\n\n")[0]
+    assert "streaming hides latency, it doesn't fix it" in text
+
+
+def test_a_json_chat_answer_over_5_s_is_a_job_not_a_stream():
+    a = assess(CARDS_CHAT, RULES, price_date=PRICE_DATE, what_if=False)
+    assert round(a.latency.end_to_end_p95_s, 2) == 9.35
+    assert (a.recommendation, a.feasible) == ("async", True)
+    assert {"latency-sync-over-5s", "latency-blocking-wait-over-5s"} <= set(a.decided_by)
+    assert [x.mode for x in a.excluded] == ["sync", "streaming", "batch"]
+
+
+def test_a_fast_json_chat_and_a_prose_chat_still_stream():
+    fast = {**CARDS_CHAT, "latency_budget_s": 4, "output_tokens": 60}
+    a = assess(fast, RULES, price_date=PRICE_DATE, what_if=False)
+    assert round(a.latency.end_to_end_p95_s, 2) == 2.36
+    assert a.recommendation == "streaming" and "latency-realtime-window" in fired(a)
+    # The same 600-token answer in prose streams: its reader sees words from 1.58 s.
+    prose = assess({**CARDS_CHAT, "output_format": "text"}, RULES, price_date=PRICE_DATE, what_if=False)
+    assert (prose.recommendation, prose.feasible) == ("streaming", True)
+    assert "latency-realtime-window" in fired(prose)
