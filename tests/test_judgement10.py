@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor import assess, load_rules
+from advisor.views.formatting import setting
 from advisor.views.text import render_text
 
 from .conftest import PRICE_DATE
@@ -76,3 +77,29 @@ def test_a_fast_json_chat_and_a_prose_chat_still_stream():
     prose = assess({**CARDS_CHAT, "output_format": "text"}, RULES, price_date=PRICE_DATE, what_if=False)
     assert (prose.recommendation, prose.feasible) == ("streaming", True)
     assert "latency-realtime-window" in fired(prose)
+
+
+# A banking help chat on Azure: its cheaper-model lever pins gpt-4o-mini to the speed it was
+# judged at, 107 tokens a second, which is a rate, not a time of 1.78 minutes.
+BANKING_CHAT: dict[str, Any] = {
+    "name": "Mobile banking help chat",
+    "interaction": "chat",
+    "latency_budget_s": 2,
+    "input_tokens": 3500,
+    "cached_input_fraction": 0.7,
+    "output_tokens": 250,
+    "requests_per_month": 3_000_000,
+    "peak_requests_per_minute": 900,
+    "provider": "azure",
+    "model": "gpt-4.1-mini",
+    "tier": "tier-3",
+}
+
+
+def test_a_lever_setting_an_output_speed_is_not_read_as_a_time():
+    a = assess(BANKING_CHAT, RULES, price_date=PRICE_DATE)
+    [line] = [x for x in render_text(a).splitlines() if "output_tokens_per_s = " in x]
+    assert line.strip() == "model = gpt-4o-mini, ttft_s = 1.94, output_tokens_per_s = 107 -> streaming"
+    # A time still says its reading.
+    assert setting(3600, "latency_budget_s") == "3600 (1 h)"
+    assert setting(107, "output_tokens_per_s") == "107"

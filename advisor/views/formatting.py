@@ -288,11 +288,12 @@ def in_a_sentence(item: str) -> str:
 def setting(value: object, field: str = "") -> str:
     """A value a field of the workload would be set to (a lever, a what-if change), as its user
     would write it in the workload file: 3600, not 3600.0, and never in exponent form. A time
-    (a field in seconds, ``..._s``) of a minute or more adds its reading: "3600 (1 h)"."""
+    (a field in seconds, ``..._s``) of a minute or more adds its reading: "3600 (1 h)"; a rate
+    (``..._per_s``, tokens a second) is no time and adds none."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     text = count(value) if abs(value) >= 1e12 else plain(value) if isinstance(value, float) else str(value)
-    if field.endswith("_s") and math.isfinite(value) and value >= 60:
+    if field.endswith("_s") and not field.endswith("_per_s") and math.isfinite(value) and value >= 60:
         text += f" ({seconds(value)})"
     return text
 
