@@ -7,13 +7,18 @@ user is watching: real-time, no choice" and recommended a stream."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
+
 from advisor import assess, load_rules
+from advisor.core.errors import InputError
 from advisor.views.formatting import setting
 from advisor.views.text import render_text
 
-from .conftest import PRICE_DATE
+from .conftest import PRICE_DATE, run_cli
 
 RULES = load_rules()
 
@@ -103,3 +108,45 @@ def test_a_lever_setting_an_output_speed_is_not_read_as_a_time():
     # A time still says its reading.
     assert setting(3600, "latency_budget_s") == "3600 (1 h)"
     assert setting(107, "output_tokens_per_s") == "107"
+
+
+# A long report written in one call: 200,000 tokens, more than the 128,000 one response of
+# gpt-5.4 holds (the catalogue's max_output_tokens, cited). Before, it was "Feasible: async".
+LONG_REPORT: dict[str, Any] = {
+    "name": "Long report generator",
+    "interaction": "submit_and_notify",
+    "latency_budget_s": 3600,
+    "input_tokens": 20_000,
+    "output_tokens": 200_000,
+    "requests_per_month": 3000,
+    "provider": "openai",
+    "model": "gpt-5.4",
+    "tier": "tier-3",
+}
+
+
+def test_a_call_writing_more_than_its_models_maximum_output_is_refused(tmp_path: Path, capsys):
+    path = tmp_path / "report.yaml"
+    path.write_text(yaml.safe_dump(LONG_REPORT), encoding="utf-8")
+    code, out, err = run_cli(capsys, "recommend", path, "--price-date", PRICE_DATE)
+    assert (code, out) == (2, "")
+    assert "Traceback" not in err
+    assert f"{path}: field 'output_tokens': one call of gpt-5.4 would write 200,000 tokens" in err
+    assert "more than its maximum output of 128,000 tokens a response, reasoning included" in err
+    assert "https://vercel.com/ai-gateway/models/gpt-5.4.md" in err
+    # Where the reasoning is most of it, the reasoning is the field to cut; in a step, the step's.
+    with pytest.raises(InputError) as caught:
+        assess({**LONG_REPORT, "output_tokens": 8_000, "reasoning_tokens": 125_000}, RULES, price_date=PRICE_DATE)
+    assert caught.value.field == "reasoning_tokens"
+    single_call = {k: v for k, v in LONG_REPORT.items() if k not in ("input_tokens", "output_tokens")}
+    steps = {**single_call,
+             "steps": [{"name": "outline", "input_tokens": 5_000, "output_tokens": 2_000},
+                       {"name": "write", "input_tokens": 8_000, "output_tokens": 130_000}]}
+    with pytest.raises(InputError) as caught:
+        assess(steps, RULES, price_date=PRICE_DATE)
+    assert caught.value.field == "steps.write.output_tokens"
+
+
+def test_a_call_at_its_models_maximum_output_is_assessed():
+    a = assess({**LONG_REPORT, "output_tokens": 128_000}, RULES, price_date=PRICE_DATE, what_if=False)
+    assert a.recommendation == "async"

@@ -230,6 +230,29 @@ def check_reasoning_off(catalogue: Catalogue, steps: Iterable[WorkStep]) -> None
         )
 
 
+def check_max_output(catalogue: Catalogue, steps: Iterable[WorkStep]) -> None:
+    """No call asks its model for more output (visible and reasoning) than one response of it
+    can hold (``max_output_tokens`` in the catalogue): the answer stops at the limit every
+    time, so that is an InputError naming the step's field, as a call over its context window
+    is."""
+    for step in steps:
+        entry = catalogue.resolve(step.provider, step.model).model
+        if entry is None or entry.max_output_tokens is None or step.billed_output_tokens <= entry.max_output_tokens:
+            continue
+        limit = entry.max_output_tokens
+        parts = f"{step.output_tokens:,} output" + (
+            f" + {step.reasoning_tokens:,} reasoning" if step.reasoning_tokens else "")
+        field = "reasoning_tokens" if step.reasoning_tokens > step.output_tokens else "output_tokens"
+        raise InputError(
+            f"one call of {step.model} would write {step.billed_output_tokens:,} tokens ({parts}), more than its "
+            f"maximum output of {limit:,} tokens a response, reasoning included "
+            f"[{catalogue.cite(entry.max_output_source)}]: every such answer is cut off at the limit; give at most "
+            f"{limit:,} output and reasoning tokens a call (split the answer over several calls), or a model whose "
+            "maximum output holds it",
+            field=step.field(field),
+        )
+
+
 # The assumption that names a model's announced shutdown; the views raise it to a risk.
 SHUTDOWN = "model shutdown"
 

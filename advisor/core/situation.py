@@ -22,7 +22,7 @@ from .facts import profile_facts, step_facts
 from .latency import LatencyEstimate, estimate_latency, prompt_reading_s, share_after
 from .prices import PriceCard
 from .profile import MODES, SHORTHAND_FIELDS, WorkloadProfile, as_read, parse_profile
-from .provider import batch_offer, check_reasoning_off, check_service_tier, first_shutdown
+from .provider import batch_offer, check_max_output, check_reasoning_off, check_service_tier, first_shutdown
 from .rules import RuleSet, load_rules
 from .steps import WorkStep, calls_per_request, shown_step, with_changes, work_steps
 from .value_class import value_class
@@ -233,6 +233,7 @@ def situate_each(
         steps = work_steps(profile)
         _check_service_tier(ruleset, profile, steps)
         check_reasoning_off(catalogue, steps)
+        check_max_output(catalogue, steps)
         return steps
 
     def situation(
