@@ -391,9 +391,9 @@ def test_a_count_too_big_for_any_integer_gets_its_range_not_a_valid_integer(
     ("1e12", "input should be less than or equal to 100000000000 (got 1,000,000,000,000)"),
     ("1e308", "input should be less than or equal to 100000000000 (got 1e+308)"),
     # Inside the range: refused for its type, and shown as written ("(got 100)" looked valid).
-    ("100.0", "must be a whole number (got 100.0)"),
-    ("1000.", "must be a whole number (got 1000.0)"),
-    ("250000.0", "must be a whole number (got 250,000.0)"),
+    ("100.0", "must be a whole number, written without a decimal point (got 100.0)"),
+    ("1000.", "must be a whole number, written without a decimal point (got 1000.0)"),
+    ("250000.0", "must be a whole number, written without a decimal point (got 250,000.0)"),
 ])
 def test_a_float_for_a_count_is_told_its_range_only_when_outside_it(tmp_path, written, message):
     text = yaml.safe_dump(BASE).replace("requests_per_month: 120000", f"requests_per_month: {written}")

@@ -222,8 +222,11 @@ def _describe(err: Any, model: type[BaseModel], noun: str) -> tuple[str, str]:
         items = "item" if bound == 1 else "items"
         message = f"must have at {'most' if most else 'least'} {bound:,} {items} (got {ctx['actual_length']:,})"
     elif kind == "int_type" and isinstance(given, float):
-        # "(got 1000)" for 1000.0 showed a value that looks valid: a float is shown as one.
-        message = f"must be a whole number (got {_as_float(given)})"
+        # "(got 1000)" for 1000.0 showed a value that looks valid: a float is shown as one. A
+        # whole one (1000.0) is refused for how it is written (counts are strict integers), which
+        # "must be a whole number" alone left a puzzle.
+        written = ", written without a decimal point" if given.is_integer() else ""
+        message = f"must be a whole number{written} (got {_as_float(given)})"
     elif kind == "finite_number":
         message = f"must be a finite number (got {shown(given)})"
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
