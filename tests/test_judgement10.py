@@ -150,3 +150,13 @@ def test_a_call_writing_more_than_its_models_maximum_output_is_refused(tmp_path:
 def test_a_call_at_its_models_maximum_output_is_assessed():
     a = assess({**LONG_REPORT, "output_tokens": 128_000}, RULES, price_date=PRICE_DATE, what_if=False)
     assert a.recommendation == "async"
+
+
+def test_where_the_sources_part_on_a_simple_script_the_rule_says_which_it_follows() -> None:
+    # T1: a 2,000-a-month background job is decided by the latency rules (a job), while AI API
+    # Integration Patterns' cost table keeps direct calls at 10K a month. The rule that bounds
+    # the script at 1,000 says the two part and why it follows the first row, citing both.
+    rule = RULES.rule("ux-simple-script")
+    said = " ".join(rule.spec.because.split())
+    assert "10K requests a month" in said and "We bound the script at the table's first row" in said
+    assert "003_a5044114f5d4f089.txt" in rule.spec.source and "002_a8123194d0372aa9.txt" in rule.spec.source
