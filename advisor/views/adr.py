@@ -39,7 +39,6 @@ from advisor.core.policy import answers_of, fill
 from advisor.core.profile import MODES, WATCHED, Mode, check_name, load_profile
 from advisor.core.provider import SHUTDOWN, batch_usually_in_time, batch_window_words
 from advisor.core.validation import given, plain
-from advisor.core.variables import current_value
 from advisor.core.whatif import Change
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
 from advisor.records.folder import MAX_RECORD_NUMBER, RecordLink, write_record
@@ -50,6 +49,7 @@ from advisor.records.workload import change_line, changed_fields, compared_data,
 from . import markdown
 from .formatting import (
     as_said,
+    as_specified,
     batch_prices,
     bill_change,
     budget_digits,
@@ -80,7 +80,6 @@ from .formatting import (
     rounding_note,
     rule_role,
     seconds,
-    setting,
     times,
     token_prices,
     tradeoff_in_words,
@@ -850,18 +849,6 @@ def _changes_unlike_levers(a: Assessment) -> list[Change]:
     return sorted(found, key=lambda c: not a.feasible and not c.feasible)
 
 
-def _as_specified(a: Assessment, change: Change) -> str:
-    """The value a what-if changes, as the workload has it, so that a reader sees how far the
-    decision is from changing ("`requests_per_month` = 990, instead of 600000"): as its user
-    writes it, or, where the workload gives none, the figure the assessment took in its place."""
-    value = current_value(change.fact, a.workload, a.latency)
-    if change.fact == "model_p95_s" and a.workload.model_p95_s is None:
-        return f"{seconds(float(value))} as estimated"
-    if change.fact == "peak_requests_per_minute" and not a.capacity.peak_given:
-        return f"{count(float(value))}, the monthly average (no peak given)"
-    return setting(value, change.fact)
-
-
 def _since_superseded(a: Assessment, link: RecordLink) -> Markup | None:
     """What the record this one supersedes chose, on what, and what has changed since: a reader
     of the new record sees why it exists without opening the old one ("Record 15 chose
@@ -1544,7 +1531,7 @@ def record_context(
         # The recommended mode run in a provider's off-peak hours, where it can be scheduled
         # into them (a sentence, said before the levers; None: no such hours, or no job).
         "off_peak": a.off_peak.because if a.off_peak is not None else None,
-        "what_would_change_unlike_levers": [{**c.model_dump(mode="json"), "specified": _as_specified(a, c)}
+        "what_would_change_unlike_levers": [{**c.model_dump(mode="json"), "specified": as_specified(a, c)}
                                             for c in _changes_unlike_levers(a)],
         "ruleset": a.ruleset.model_dump(mode="json"),
         "advisor_version": a.advisor_version,

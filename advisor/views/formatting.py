@@ -46,6 +46,7 @@ from advisor.core.profile import MODES
 from advisor.core.provider import batch_window_words, retiring_models, usual_batch_s
 from advisor.core.steps import work_steps
 from advisor.core.validation import plain
+from advisor.core.variables import current_value
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from advisor.core.levers import Lever
     from advisor.core.policy import ModeSpec
     from advisor.core.profile import Evidence, Mode
+    from advisor.core.whatif import Change
 
 
 def calls_p95(lat: LatencyEstimate, retry_rate: float, how: str = "", extra: int = 0) -> tuple[bool, str, str]:
@@ -296,6 +298,19 @@ def setting(value: object, field: str = "") -> str:
     if field.endswith("_s") and not field.endswith("_per_s") and math.isfinite(value) and value >= 60:
         text += f" ({seconds(value)})"
     return text
+
+
+def as_specified(a: Assessment, change: Change) -> str:
+    """The value a what-if changes, as the workload has it, so that a reader sees how far the
+    decision is from changing ("requests_per_month = 990, instead of 600000"): as its user
+    writes it, or, where the workload gives none, the figure the assessment took in its place.
+    The record and the text summary both say it after "instead of"."""
+    value = current_value(change.fact, a.workload, a.latency)
+    if change.fact == "model_p95_s" and a.workload.model_p95_s is None:
+        return f"{seconds(float(value))} as estimated"
+    if change.fact == "peak_requests_per_minute" and not a.capacity.peak_given:
+        return f"{count(float(value))}, the monthly average (no peak given)"
+    return setting(value, change.fact)
 
 
 def money_or_none(value: float | None, none: str = "n/a", like: float = 0.0) -> str:
