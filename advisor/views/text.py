@@ -13,6 +13,7 @@ from advisor.core.profile import WATCHED
 from advisor.core.provider import batch_window_words
 
 from .formatting import (
+    as_specified,
     at_risk_sentence,
     batch_prices,
     budget_digits,
@@ -310,7 +311,9 @@ def render_text(a: Assessment) -> str:
         add("What would change the decision")
         for ch in a.what_would_change:
             feasible = "" if ch.feasible else " (not feasible)"
-            add(f"  {ch.fact} = {setting(ch.value, ch.fact)} -> {ch.new_recommendation}{feasible}: {ch.because}")
+            # The value as specified beside the new one, as the record says it: how far the decision is from changing.
+            add(f"  {ch.fact} = {setting(ch.value, ch.fact)}, instead of {as_specified(a, ch)}"
+                f" -> {ch.new_recommendation}{feasible}: {ch.because}")
     add("")
     add("Assumptions")
     for asm in a.assumptions:
