@@ -110,10 +110,10 @@ def test_the_record_the_text_and_the_json_say_the_budget_flip_alike():
     a = assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), RULES, price_date=PRICE_DATE)
     for template in ("madr", "nygard"):
         text = render_adr(a, template=template, date=DATE)
-        assert "- `latency_budget_s` = 3600 (1 h), instead of 28800 (8 h): an asynchronous job." in text
+        assert "- `latency_budget_s` = 3600 (1 h), instead of 28,800 (8 h): an asynchronous job." in text
         assert "3600.0" not in text
     summary = render_text(a)
-    assert "  latency_budget_s = 3600 (1 h), instead of 28800 (8 h) -> async:" in summary
+    assert "  latency_budget_s = 3600 (1 h), instead of 28,800 (8 h) -> async:" in summary
     assert "  tool_latency_s = 28800 (8 h), instead of 0 -> batch (not feasible):" in summary
     # The JSON keeps its numbers as they are.
     (flip,) = [c for c in a.model_dump(mode="json")["what_would_change"] if c["fact"] == "latency_budget_s"]
@@ -125,7 +125,7 @@ def test_recommend_prints_the_value_as_written(capsys):
         capsys, "recommend", EXAMPLES / "nightly-ticket-triage.yaml", "--price-date", PRICE_DATE.isoformat()
     )
     assert code_ == 0, err
-    assert re.search(r"^  latency_budget_s = 3600 \(1 h\), instead of 28800 \(8 h\) -> async", out, re.MULTILINE)
+    assert re.search(r"^  latency_budget_s = 3600 \(1 h\), instead of 28,800 \(8 h\) -> async", out, re.MULTILINE)
 
 
 # -- K1: the parts of a difference in the difference's step -----------------------------------

@@ -72,7 +72,7 @@ def test_what_would_change_says_what_the_batch_cost_rule_compared_at_the_flip() 
     """J06 at 990 requests: the simple-script rule makes sync the mode batch would replace, and
     batch costs more than it there; the line says so, with the figures at 990 requests."""
     record = _record(NIGHTLY_CRON)
-    assert ("`requests_per_month` = 990, instead of 12000: a synchronous call. Batch API is ruled out: Batch must cost less than the"
+    assert ("`requests_per_month` = 990, instead of 12,000: a synchronous call. Batch API is ruled out: Batch must cost less than the"
             " mode it replaces (cost-batch-pays-its-way), the one the rules would choose without it; here that is"
             " Synchronous call, at $1.93 a month against Batch API's $132.") in record
 

@@ -110,7 +110,7 @@ def test_what_would_change_says_each_value_as_specified() -> None:
         assert summary[0].startswith("- `model_p95_s` = 5, instead of 26.9 s as estimated: a streaming response.")
         # A budget in hours reads in hours on both sides.
         triage = _what_if(_record("nightly-ticket-triage", template))
-        assert triage[0].startswith("- `latency_budget_s` = 3600 (1 h), instead of 28800 (8 h): an asynchronous job.")
+        assert triage[0].startswith("- `latency_budget_s` = 3600 (1 h), instead of 28,800 (8 h): an asynchronous job.")
 
 
 def _cost_table(record: str) -> list[list[str]]:

@@ -36,11 +36,11 @@ def _recommend(capsys: pytest.CaptureFixture[str], example: str) -> list[str]:
 
 def test_recommend_says_the_value_as_specified_beside_the_new_one(capsys: pytest.CaptureFixture[str]) -> None:
     lines = _recommend(capsys, "deepseek-catalogue-enrichment")
-    assert "  requests_per_month = 990, instead of 600000 -> sync:" \
+    assert "  requests_per_month = 990, instead of 600,000 -> sync:" \
         " A small background job is a simple script (ux-simple-script)." in lines
     # A time in hours reads in hours on both sides; a choice is named as the workload file writes it.
     triage = _recommend(capsys, "nightly-ticket-triage")
-    assert triage[0].startswith("  latency_budget_s = 3600 (1 h), instead of 28800 (8 h) -> async:")
+    assert triage[0].startswith("  latency_budget_s = 3600 (1 h), instead of 28,800 (8 h) -> async:")
     assert any(line.startswith("  interaction = chat, instead of pipeline -> streaming:") for line in triage)
 
 

@@ -302,15 +302,23 @@ def setting(value: object, field: str = "") -> str:
 
 def as_specified(a: Assessment, change: Change) -> str:
     """The value a what-if changes, as the workload has it, so that a reader sees how far the
-    decision is from changing ("requests_per_month = 990, instead of 600000"): as its user
-    writes it, or, where the workload gives none, the figure the assessment took in its place.
-    The record and the text summary both say it after "instead of"."""
+    decision is from changing ("requests_per_month = 990, instead of 600,000"): as its user
+    writes it (a large whole figure with its thousands separators), or, where the workload
+    gives none, the figure the assessment took in its place. The record and the text summary
+    both say it after "instead of"."""
     value = current_value(change.fact, a.workload, a.latency)
     if change.fact == "model_p95_s" and a.workload.model_p95_s is None:
         return f"{seconds(float(value))} as estimated"
     if change.fact == "peak_requests_per_minute" and not a.capacity.peak_given:
         return f"{count(float(value))}, the monthly average (no peak given)"
-    return setting(value, change.fact)
+    said = setting(value, change.fact)
+    # Read in a sentence, not typed into a file: a large whole figure takes its thousands
+    # separators ("instead of 600,000", "instead of 28,800 (8 h)"), as other prose figures do.
+    if not isinstance(value, bool) and isinstance(value, int | float) and 1e4 <= abs(value) < 1e12 \
+            and float(value).is_integer():
+        _, _, reading = said.partition(" ")
+        said = f"{value:,.0f}" + (f" {reading}" if reading else "")
+    return said
 
 
 def money_or_none(value: float | None, none: str = "n/a", like: float = 0.0) -> str:
