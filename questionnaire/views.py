@@ -20,6 +20,7 @@ from advisor.core.errors import AdvisorError
 from advisor.core.profile import MODES, SHORTHAND_FIELDS, Mode, WorkloadProfile
 from advisor.core.rules import RuleSet
 from advisor.core.variables import VARIABLE_FACTS
+from advisor.views.adr import rate_limit_watch
 from advisor.views.formatting import (
     batch_prices,
     budget_digits,
@@ -346,7 +347,9 @@ def latency_tab(a: Assessment) -> None:
          "(under Assumptions in the Why tab). ")
         + (f"{md(shape[0].upper() + shape[1:])}." if shape else "")
     )
-    st.markdown(f"### Rate limits {at_peak(cap)}")
+    # A batch runs under limits of its own: the figures are the real-time limits', as the card says.
+    batch = a.recommendation == "batch"
+    st.markdown(f"### {'Real-time rate limits' if batch else 'Rate limits'} {at_peak(cap)}")
     bars = [
         (use, text)
         for use, text in (
@@ -366,7 +369,13 @@ def latency_tab(a: Assessment) -> None:
             "No rate limit is known for this model and tier: give your own under *Your own prices and rate limits* "
             "to check peak traffic."
         )
-    if cap.over_limit and cap.headroom is not None:
+    # A mode that queues (async, batch) is not refused at the peak: what to watch is said in the
+    # rule set's words, as the record's confirmation says it, not as a 429 warning.
+    queued = a.rules.header.modes[a.recommendation].contract == "asynchronous"
+    watch = rate_limit_watch(a) if queued and cap.over_limit else None
+    if watch is not None:
+        (st.info if batch else st.warning)(md(words.plain(watch)), icon=":material/speed:")
+    elif cap.over_limit and cap.headroom is not None:
         st.error(
             f"Peak traffic is {times(1 - cap.headroom)} the rate limit: expect 429 errors unless traffic is queued or "
             "the limits raised."

@@ -206,7 +206,8 @@ def test_the_questionnaire_calls_a_monthly_average_no_peak(monkeypatch):
     open_tab(at, "Latency & capacity")
     ok(at)
     shown = texts(at)
-    assert "Rate limits at the monthly average (no peak given)" in shown and "Rate limits at peak" not in shown
+    # The heading says they are the real-time limits, as the card's figure does (questionnaire pass 5).
+    assert "Real-time rate limits at the monthly average (no peak given)" in shown and "limits at peak" not in shown
 
 
 # -- M19: the chosen option's saving is a good consequence ----------------------------------

@@ -1212,13 +1212,10 @@ def _not_billed(a: Assessment) -> str:
             " on the provider's bill")
 
 
-def _confirmation(a: Assessment) -> list[str]:
-    """What to watch in production: the chosen mode's metrics, with this workload's figures.
-
-    When the estimate itself already misses the budget (not a batch window, which usually
-    finishes early), an alert against the budget would fire from the first day: the record
-    says so and has the team alert against the estimate instead.
-    """
+def _watched(a: Assessment) -> tuple[list[str], dict[str, str], bool, bool]:
+    """The chosen mode's confirmation lines as their variants read for this workload, one an
+    item in the rule set's order, unfilled; the figures they are filled with; whether the
+    estimate is within the budget; and whether it misses on a stand-in speed."""
     w, lat, cap = a.workload, a.latency, a.capacity
     cost = a.costs[a.recommendation]
     extra = budget_digits(a.facts)
@@ -1257,6 +1254,18 @@ def _confirmation(a: Assessment) -> list[str]:
     texts = a.rules.header.modes[a.recommendation].watch(
         cap.over_limit, cap.limits_known, held_whole(a, a.recommendation), stand_in, w.service_tier == "flex"
     )
+    return texts, figures, within, stand_in
+
+
+def _confirmation(a: Assessment) -> list[str]:
+    """What to watch in production: the chosen mode's metrics, with this workload's figures.
+
+    When the estimate itself already misses the budget (not a batch window, which usually
+    finishes early), an alert against the budget would fire from the first day: the record
+    says so and has the team alert against the estimate instead.
+    """
+    texts, figures, within, stand_in = _watched(a)
+    latency = figures["estimate"]
     if within or stand_in or a.recommendation == "batch":
         return _with_cache_hits(a, texts, [fill(text, figures) for text in texts])
     unmet = (
@@ -1288,6 +1297,18 @@ def _with_cache_hits(a: Assessment, texts: list[str], said: list[str]) -> list[s
         line += f"; alert when a batch's hit rate falls below {where}"
     at = next((i for i, text in enumerate(texts) if "{token_cost}" in text), len(said))
     return [*said[:at], f"{line}.", *said[at:]]
+
+
+def rate_limit_watch(a: Assessment) -> str | None:
+    """The chosen mode's line on the rate limits as the record's confirmation says it (the
+    rule set's words, this workload's figures): the item with a variant for no known limit.
+    None: the mode's confirmation has no such line."""
+    texts, figures, _, _ = _watched(a)
+    items = a.rules.header.modes[a.recommendation].confirmation
+    for item, text in zip(items, texts, strict=True):
+        if not isinstance(item, str) and item.limit_unknown is not None:
+            return fill(text, figures)
+    return None
 
 
 def _queued(a: Assessment) -> bool:
