@@ -27,6 +27,7 @@ from advisor.views.formatting import (
     budget_words,
     count,
     in_a_sentence,
+    larger,
     money,
     move_in_words,
     off_peak_note,
@@ -233,8 +234,11 @@ def cost_tab(a: Assessment) -> None:
                 "infra": money(c.infra_usd),
                 "build": "paid" if mode == w.current_mode else money(c.engineering_usd),
                 "per 1K": money(c.per_1k_requests_usd) if c.per_1k_requests_usd is not None else "n/a",
-                "vs today": "today" if mode == w.current_mode else saving_cell(c.saving_vs_current_usd),
             }
+            # Against today's mode, as the CLI's table says it; nothing built yet, no column (as there).
+            | ({"vs today": "today" if mode == w.current_mode else saving_cell(
+                c.saving_vs_current_usd, larger(a.costs[w.current_mode].total_usd, c.total_usd))}
+               if w.current_mode else {})
         )
     st.dataframe(
         rows,
