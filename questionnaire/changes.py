@@ -115,7 +115,8 @@ def options(a: Assessment) -> list[Option]:
                     if speed else change_label(words, change.fact, change.value, now)
                 ),
                 lever=False,
-                action=distance <= _ACTION_DISTANCE and not (speed and _slower(change.fact, now, change.value)),
+                action=_within_reach(change.fact, now, change.value)
+                and not (speed and _slower(change.fact, now, change.value)),
                 what_if=speed and _estimated(a, change.fact),
             )
         )
@@ -297,6 +298,16 @@ def _now(a: Assessment, field: str) -> Any:
     if field == "tier" and a.workload.tier is None:  # left blank: the provider's default, as the form names it
         return a.capacity.tier
     return getattr(a.workload, field, None)
+
+
+def _within_reach(fact: str, now: Any, new: Any) -> bool:
+    """Whether a flip is a change to make: within 100 times of today's number. A number from
+    nothing (no tool time to 8 h, where a batch verdict breaks) is further than any ratio; it
+    sorts as a long way (``_distance``), but it is a what-if, as a move of over 100 times is."""
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (now, new))
+    if fact not in CHOICE_FACTS and numbers and now == 0 and new != 0:
+        return False
+    return _distance(fact, now, new) <= _ACTION_DISTANCE
 
 
 def _distance(fact: str, now: Any, new: Any) -> float:
