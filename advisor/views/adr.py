@@ -852,7 +852,7 @@ def _changes_unlike_levers(a: Assessment) -> list[Change]:
 def _since_superseded(a: Assessment, link: RecordLink) -> Markup | None:
     """What the record this one supersedes chose, on what, and what has changed since: a reader
     of the new record sees why it exists without opening the old one ("Record 15 chose
-    Synchronous call at $864 a month ... Changed since: requests_per_month 120000 -> 200000.
+    Synchronous call at $864 a month ... Changed since: requests_per_month 120,000 to 200,000.
     This record keeps Synchronous call, now at $1,440 a month."). None: the old record's
     inputs are unknown (written by hand or by another tool)."""
     old = link.inputs
@@ -1423,6 +1423,7 @@ def record_context(
     chosen_case = next(c for c in cases if c["mode"] == mode)
     levers_shown = _levers_shown(a)
     migration = _migration(a)
+    cost_likes = cost_column_likes(a.costs[m] for m in MODES)  # each cost column's largest figure
     key_assumptions = _key_assumptions(a)
     # The same, each a sentence: the shipped templates list them, one bullet each.
     assumption_sentences = [f"{x[0].upper()}{x[1:]}." for x in key_assumptions]
@@ -1502,13 +1503,13 @@ def record_context(
             for m in MODES
         ],
         # Each cost column's largest figure, whose step the column's figures are shown in.
-        "cost_likes": cost_column_likes(a.costs[m] for m in MODES),
+        "cost_likes": cost_likes,
         # The line under the cost table where a row's figures as shown miss its total (None: none does).
         "rounding_note": rounding_note((a.costs[m] for m in MODES),
                                        None if a.workload.current_mode is None else a.costs[a.workload.current_mode],
                                        [(a.costs[c["mode"]], a.costs[c["priced_against"]])
                                         for c in cases if c["priced_against"] is not None],
-                                       likes=cost_column_likes(a.costs[m] for m in MODES)),
+                                       likes=cost_likes),
         "chart": _chart(a),
         "pricing": a.pricing.model_dump(mode="json"),
         "assumptions": [x.model_dump(mode="json") for x in a.assumptions],
