@@ -109,3 +109,14 @@ def test_a_copied_workload_file_is_said_to_be_counted_twice_in_the_totals(tmp_pa
     duplicates = json.loads(out)["summary"]["duplicate_names"]
     assert [(d["name"], d["same_workload"]) for d in duplicates] == [
         ("Customer chatbot", False), ("Nightly ticket classification", True)]
+
+
+def test_a_json_verify_that_finds_no_record_says_why_on_stderr(tmp_path, capsys):
+    # Exit 2 with a JSON of no records and nothing on stderr left a CI job to guess; the text
+    # format says it in its summary line, the JSON run says it where errors go.
+    code, out, err = run_cli(capsys, "verify", str(tmp_path), "--format", "json")
+    assert code == 2 and json.loads(out)["records"] == []
+    assert err.strip() == (f"advisor: error: found no advisor record in {tmp_path}: check the path, or pass"
+                           " --allow-empty when none is fine")
+    code, out, err = run_cli(capsys, "verify", str(tmp_path), "--format", "json", "--allow-empty")
+    assert code == 0 and err == ""

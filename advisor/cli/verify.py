@@ -7,7 +7,7 @@ import math
 import re
 import sys
 
-from .common import add_rules_and_price_date, path_argument, started
+from .common import add_rules_and_price_date, path_argument, printable, started
 
 EPILOG = """\
 statuses:
@@ -112,7 +112,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     from advisor.core.rules import load_rules
-    from advisor.records.verify import DEFAULT_COST_TOLERANCE, verify, verify_exit_code
+    from advisor.records.verify import DEFAULT_COST_TOLERANCE, found_nothing, verify, verify_exit_code
 
     tolerance = DEFAULT_COST_TOLERANCE if args.cost_tolerance is None else args.cost_tolerance
     ruleset = load_rules(args.rules)
@@ -124,6 +124,11 @@ def run(args: argparse.Namespace) -> int:
         from advisor.views.verify import verify_json
 
         sys.stdout.write(dump_json(verify_json(results, code)))
+        if found_nothing(results) and not args.allow_empty:
+            # The JSON holds no record to say why it is exit 2: the reason goes where errors go.
+            searched = ", ".join(printable(str(path)) for path in args.paths)
+            print(f"advisor: error: found no advisor record in {searched}: check the path, or pass --allow-empty"
+                  " when none is fine", file=sys.stderr)
     elif args.format == "github":
         from advisor.views.verify import format_github
 
