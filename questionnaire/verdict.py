@@ -318,20 +318,27 @@ def _what_would_change(shown: Shown) -> None:
         for option in group.options:
             with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"change_{index}"):
                 st.markdown(md(option.label), width="content", help=md(option.because))
-                if option.what_if:
-                    st.caption(changes.MEASURE_FIRST, help=changes.MEASURE_FIRST_HELP, width="content")
-                else:
-                    st.button(
-                        "Try it",
-                        key=f"try_{index}",
-                        on_click=try_change,
-                        args=(shown.profile, option.changes, option.label),
-                        disabled=shown.stale,
-                        type="tertiary",
-                        icon=":material/play_arrow:",
-                        help=f"Set this answer and see the verdict: {md(words.mode(option.mode))}.",
-                    )
+                verdict = md(words.mode(option.mode))
+                try_it(shown, option, f"try_{index}", f"Set this answer and see the verdict: {verdict}.")
             index += 1
+
+
+def try_it(shown: Shown, option: changes.Option, key: str, help: str | None = None) -> None:
+    """The button beside a change that sets it ("Try it"), or, for a what-if on a measurement,
+    the words that ask for the measurement instead: trying it would record one nobody took."""
+    if option.what_if:
+        st.caption(changes.MEASURE_FIRST, help=changes.MEASURE_FIRST_HELP, width="content")
+        return
+    st.button(
+        "Try it",
+        key=key,
+        on_click=try_change,
+        args=(shown.profile, option.changes, option.label),
+        disabled=shown.stale,
+        type="tertiary",
+        icon=":material/play_arrow:",
+        help=help,
+    )
 
 
 def verdict_bar(shown: Shown) -> None:

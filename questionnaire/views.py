@@ -46,9 +46,8 @@ from questionnaire import changes, lifecycle
 from questionnaire.charts import cost_chart, latency_chart, map_chart, ranking_chart
 from questionnaire.contract import contract_latency
 from questionnaire.record import record_tab
-from questionnaire.session import try_change
 from questionnaire.state import friendly, md
-from questionnaire.verdict import Shown
+from questionnaire.verdict import Shown, try_it
 from questionnaire.vocabulary import Words, fact_label
 
 TABS = ("Overview", "Modes", "Cost", "Latency & capacity", "Risks", "Why", "Decision map", "Decision record")
@@ -153,18 +152,7 @@ def overview_tab(shown: Shown) -> None:
             for option in found:
                 with st.container(horizontal=True, vertical_alignment="center", gap="small"):
                     st.markdown(md(option.label), width="content")
-                    if option.what_if:
-                        st.caption(changes.MEASURE_FIRST, help=changes.MEASURE_FIRST_HELP, width="content")
-                    else:
-                        st.button(
-                            "Try it",
-                            key=f"try_all_{index}",
-                            on_click=try_change,
-                            args=(shown.profile, option.changes, option.label),
-                            disabled=shown.stale,
-                            type="tertiary",
-                            icon=":material/play_arrow:",
-                        )
+                    try_it(shown, option, f"try_all_{index}")
                 index += 1
     st.caption(
         "Each line changes what it names and keeps every other answer; the advisor re-ran the assessment to find it."

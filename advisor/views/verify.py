@@ -50,9 +50,12 @@ STALE_FIGURES = (
 
 def stale_figures(r: VerifyResult) -> str:
     """STALE_FIGURES, with the real command where verify knows it."""
-    if r.next_step is None:
-        return STALE_FIGURES
-    return STALE_FIGURES.replace("advisor adr FILE --supersedes N", r.next_step)
+    return _with_command(STALE_FIGURES, r)
+
+
+def _with_command(text: str, r: VerifyResult) -> str:
+    """``text`` with its placeholder command made the real one where verify knows it."""
+    return text if r.next_step is None else text.replace("advisor adr FILE --supersedes N", r.next_step)
 
 
 # Under an inconsistent record: what puts it right (with the real command where verify knows it).
@@ -64,9 +67,7 @@ EDITED_FIX = (
 
 def edited_fix(r: VerifyResult) -> str:
     """EDITED_FIX, with the real command where verify knows it."""
-    if r.next_step is None:
-        return EDITED_FIX
-    return EDITED_FIX.replace("advisor adr FILE --supersedes N", r.next_step)
+    return _with_command(EDITED_FIX, r)
 
 
 def ruleset_line(r: VerifyResult) -> str | None:
