@@ -134,6 +134,12 @@ BAD_CATALOGUES = [
     ("speed_of a model that is not there", lambda d: d["providers"]["aws"]["models"]["anthropic.claude-sonnet-4-5"]
      .update(speed_of="anthropic/claude-sonnet-9"),
      "providers.aws.models.anthropic.claude-sonnet-4-5.speed_of: names the same model at another provider"),
+    ("a note on missing limits without its source", lambda d: d["providers"]["openai"]["models"]["gpt-6-luna"]
+     .pop("limits_source"),
+     "providers.openai.models.gpt-6-luna.limits_source: limits_note needs its source"),
+    ("a note on missing limits for a model with limits", lambda d: d["providers"]["openai"]["models"]["gpt-4o"]
+     .update(limits_note="none published"),
+     "providers.openai.models.gpt-4o.limits_note: a note says why a model has no limits; this one has limits"),
 ]
 
 
@@ -325,6 +331,20 @@ def test_the_default_tier_is_the_same_for_every_model_of_a_provider_and_printed(
         assert a.capacity.tier == "tier-1"
         tier = next(x for x in a.assumptions if x.name == "account tier")
         assert tier.value.startswith("tier-1 (OpenAI's default for every model")
+
+
+def test_why_a_model_has_no_limits_is_said_in_its_own_records_only():
+    # gpt-6-luna's limits are published only in tiers that map to no Tier 1-5: its record says
+    # so beside the unknown limits, with the page it comes from; another OpenAI model's
+    # record no longer carries that reason in its account-tier note.
+    luna = assess({**BASE, "model": "gpt-6-luna"}, RULES, price_date=PRICE_DATE, what_if=False)
+    limits = next(x for x in luna.assumptions if x.name == "rate limits")
+    assert "Build, Launch and Grow tiers, which map to no Tier 1-5" in limits.value
+    assert "openai_model_page_gpt_6_luna" in limits.source_ids
+    assert "Build, Launch and Grow" in luna.capacity.limits_source  # the Capacity panel's "limits:" line
+    other = assess(BASE, RULES, price_date=PRICE_DATE, what_if=False)
+    tier = next(x for x in other.assumptions if x.name == "account tier")
+    assert "gpt-6-luna" not in tier.value and "Build, Launch and Grow" in tier.value
 
 
 def test_an_unknown_tier_names_the_field_and_the_allowed_ids(tmp_path, capsys):
@@ -778,7 +798,8 @@ def test_the_account_tier_note_does_not_claim_every_openai_model_publishes_tier_
     a = assess({**BASE, "model": "gpt-6-luna"}, RULES, price_date=TODAY, what_if=False)
     tier = _assumption(a, "account tier")
     assert "every model here still publishes" not in tier
-    assert "Build, Launch and Grow" in tier and "gpt-6-luna" in tier
+    assert "Build, Launch and Grow" in tier
+    assert "gpt-6-luna" in _assumption(a, "rate limits")  # the model is named where its limits are missing
     assert not CATALOGUE.resolve("openai", "gpt-6-luna").model.limits
 
 

@@ -254,17 +254,22 @@ def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_
         why = f"a {spec.name.lower()} has no provider limit: its capacity is your own"
     elif model is None:
         why = f"{model_id} is not in the provider catalogue"
+    elif limits is None and model.limits_note:
+        why = f"the provider catalogue has no {spec.name} limits for {name} at {tier}, as {model.limits_note.strip()}"
     elif limits is None:
         why = f"the provider catalogue has no {spec.name} limits for {name} at {tier}"
     else:
         why = ""
     if limits is None:
+        sources = list(catalogue.ids(spec.rate_limits_source)) if spec else []
+        if model is not None and model.limits_note:
+            sources += catalogue.ids(model.limits_source)
         assumptions.append(
             Assumption(
                 name="rate limits",
                 value=f"unknown: {why}; give 'rate_limits' to check peak traffic against yours",
-                source=catalogue.cite(spec.rate_limits_source) if spec else "advisor provider catalogue",
-                source_ids=catalogue.ids(spec.rate_limits_source) if spec else (),
+                source=catalogue.cite(sources) if spec else "advisor provider catalogue",
+                source_ids=catalogue.ids(sources) if spec else (),
             )
         )
         hit = _Limits(None, None, None, None, None, spec.token_limit if spec else "combined", True,

@@ -127,6 +127,10 @@ class ModelSpec(BaseModel):
     priority_output_tokens_per_s: float | None = Field(default=None, gt=0, le=100_000)
     limits: dict[str, Limits] = {}
     limits_source: Sources | None = None
+    # Why the catalogue holds no limits for this model, in a clause, where a source explains
+    # it (the provider publishes them only in tiers of another scheme; limits_source cites it):
+    # said beside the unknown limits, so the reason sits in this model's records only.
+    limits_note: str = ""
     shutdown: Shutdown | None = None
     # The most tokens one response can hold, its reasoning included (the provider's "max
     # output tokens"); null where no source gives it. What would change the decision never
@@ -592,6 +596,10 @@ def _check(data: CatalogueData) -> None:
                 raise _problem(f"{where}.priority_output_tokens_per_s", f"provider '{key}' declares no priority tier")
             if model.limits and model.limits_source is None:
                 raise _problem(f"{where}.limits_source", "limits need their source")
+            if model.limits_note and model.limits:
+                raise _problem(f"{where}.limits_note", "a note says why a model has no limits; this one has limits")
+            if model.limits_note and model.limits_source is None:
+                raise _problem(f"{where}.limits_source", "limits_note needs its source")
             if (model.max_output_tokens is None) != (model.max_output_source is None):
                 raise _problem(f"{where}.max_output_source",
                                "max_output_tokens needs its source, and a source its max_output_tokens")
