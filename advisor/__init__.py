@@ -6,6 +6,10 @@
     >>> result.recommendation
     'streaming'
 
+``examples/chatbot.yaml`` is one of the worked examples of a checkout; an installed advisor
+carries them too: ``advisor init --example chatbot examples/chatbot.yaml`` writes it, and
+``advisor.starter_workload(example="chatbot")`` gives its text.
+
 The CLI (``advisor recommend``) prints ``result.model_dump(mode="json")``. The engine
 underneath is public too:
 

@@ -33,6 +33,8 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .assumption import Assumption
 from .errors import InputError
+from .resources import examples_dir
+from .terminal import printable
 from .validation import NOT_UNICODE, closest, describe_validation_errors, shown
 from .yamlio import read_yaml_file
 
@@ -768,7 +770,30 @@ def load_profile(path: str | Path) -> WorkloadProfile:
     """Read a workload YAML file and validate it."""
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"expected the path of a workload file (got {type(path).__name__})")
-    return parse_profile(read_yaml_file(path), source=str(path))
+    try:
+        data = read_yaml_file(path)
+    except InputError as exc:
+        raise _with_example_hint(exc, Path(path)) from None
+    return parse_profile(data, source=str(path))
+
+
+def _with_example_hint(error: InputError, path: Path) -> InputError:
+    """A worked example's path (``examples/chatbot.yaml``, as the README and every command's
+    examples name them) that is not there, as outside a checkout: the error says how to write it."""
+    if path.exists() or path.parent.name != "examples" or path.suffix != ".yaml":
+        return error
+    if path.stem not in worked_examples():
+        return error
+    import shlex  # only on this error
+
+    write = f"advisor init --example {path.stem} {shlex.quote(printable(str(path)))}"
+    if not path.parent.is_dir():
+        write = f"mkdir {shlex.quote(printable(str(path.parent)))}, then {write}"
+    return InputError(
+        f"{error.message}; the worked example ships with advisor: {write}",
+        source=error.source,
+        field=error.field,
+    )
 
 
 def workload_schema() -> dict[str, Any]:
@@ -789,6 +814,25 @@ def workload_schema() -> dict[str, Any]:
 STARTER_FILE = Path(__file__).with_name("starter.yaml")
 
 
-def starter_workload() -> str:
-    """A commented starter workload file: valid as it stands, every field explained."""
-    return STARTER_FILE.read_text(encoding="utf-8")
+def starter_workload(example: str | None = None) -> str:
+    """A commented starter workload file: valid as it stands, every field explained.
+
+    With ``example``, the worked example of that name instead (``advisor init --example
+    NAME``): the workload files the README and every command's examples read from
+    ``examples/``, which an installed package carries for the questionnaire.
+    """
+    if example is None:
+        return STARTER_FILE.read_text(encoding="utf-8")
+    names = worked_examples()
+    if example not in names:
+        allowed = ", ".join(names) if names else "none: this install carries no worked examples"
+        raise InputError(f"no worked example named {printable(str(example))!r}; one of: {allowed}", field="--example")
+    folder = examples_dir()
+    assert folder is not None  # names came from it
+    return (folder / f"{example}.yaml").read_text(encoding="utf-8")
+
+
+def worked_examples() -> tuple[str, ...]:
+    """The names of the worked examples that ``starter_workload(example=...)`` writes."""
+    folder = examples_dir()
+    return tuple(sorted(path.stem for path in folder.glob("*.yaml"))) if folder is not None else ()

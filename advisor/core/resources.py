@@ -19,6 +19,15 @@ def shipped_dir(name: str) -> Path:
     raise FileNotFoundError(f"advisor is installed without its '{name}' folder")  # pragma: no cover
 
 
+def examples_dir() -> Path | None:
+    """The worked examples' workload files: ``advisor/app/examples`` in a wheel (the page opens
+    on them), ``examples/`` in a checkout; None where neither is there."""
+    for folder in (_PACKAGE / "app" / "examples", _PACKAGE.parent / "examples"):
+        if folder.is_dir():
+            return folder
+    return None
+
+
 def questionnaire_page() -> Path:
     """The questionnaire's page, ``app.py``, with what it reads beside it: its parts
     (``questionnaire/``), the worked examples (``examples/``) and its server settings

@@ -1,0 +1,118 @@
+"""A newcomer who installed advisor from a wheel follows the README, the docs and the help,
+outside the repository: the worked examples they name can be had, and a missing one says how."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+import advisor
+
+from .conftest import EXAMPLES, ROOT, run_cli
+
+
+def test_init_example_writes_the_worked_example_the_docs_name(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "init", "--example", "chatbot")
+    assert code == 0, err
+    assert (tmp_path / "chatbot.yaml").read_bytes() == (EXAMPLES / "chatbot.yaml").read_bytes()
+    assert "wrote chatbot.yaml; then: advisor recommend chatbot.yaml" in err
+    code, out, err = run_cli(capsys, "recommend", "chatbot.yaml")
+    assert code == 0, err
+    assert out.startswith("Customer chatbot: STREAMING")
+
+
+def test_init_example_to_a_file_and_to_stdout(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").mkdir()
+    code, _, err = run_cli(capsys, "init", "--example", "gray-zone-30s", "examples/gray-zone-30s.yaml")
+    assert code == 0, err
+    assert (tmp_path / "examples" / "gray-zone-30s.yaml").read_text() == (EXAMPLES / "gray-zone-30s.yaml").read_text()
+    code, out, _ = run_cli(capsys, "init", "--example", "voice-assistant", "-")
+    assert code == 0
+    assert out == (EXAMPLES / "voice-assistant.yaml").read_text()
+    # An example already written is not replaced without --force, as the starter is not.
+    code, _, err = run_cli(capsys, "init", "--example", "gray-zone-30s", "examples/gray-zone-30s.yaml")
+    assert code == 2 and "--force" in err
+
+
+def test_an_unknown_example_is_refused_with_the_names_allowed(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, "init", "--example", "chatbott")
+    assert code == 2 and out == ""
+    assert err.startswith("advisor: error: option --example: no worked example named 'chatbott'; one of: chatbot, ")
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_the_python_api_mirrors_init_example():
+    assert advisor.starter_workload(example="chatbot") == (EXAMPLES / "chatbot.yaml").read_text()
+    assert advisor.starter_workload() != advisor.starter_workload(example="support-reply-draft")
+    with pytest.raises(advisor.InputError, match="option --example: no worked example named 'nope'; one of: "):
+        advisor.starter_workload(example="nope")
+
+
+def test_a_missing_worked_example_says_how_to_write_it_and_that_works(capsys, tmp_path, monkeypatch):
+    """`advisor --help`'s first example, `advisor recommend examples/chatbot.yaml`, outside a
+    checkout: the error gives the commands that make it work, and they do."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, "recommend", "examples/chatbot.yaml")
+    assert code == 2 and out == ""
+    assert err == (
+        "advisor: error: examples/chatbot.yaml: no such file; the worked example ships with advisor: "
+        "mkdir examples, then advisor init --example chatbot examples/chatbot.yaml\n"
+    )
+    (tmp_path / "examples").mkdir()
+    code, _, err = run_cli(capsys, "adr", "examples/chatbot.yaml")
+    assert err.endswith("the worked example ships with advisor: advisor init --example chatbot examples/chatbot.yaml\n")
+    assert code == 2
+    assert run_cli(capsys, "init", "--example", "chatbot", "examples/chatbot.yaml")[0] == 0
+    code, out, err = run_cli(capsys, "recommend", "examples/chatbot.yaml")
+    assert code == 0, err
+    assert out.startswith("Customer chatbot: STREAMING")
+
+
+def test_a_missing_file_that_is_no_worked_example_gets_no_hint(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").mkdir()
+    for path in ("examples/my-feature.yaml", "chatbot.yaml", "features/chatbot.yaml"):
+        code, _, err = run_cli(capsys, "recommend", path)
+        assert (code, err) == (2, f"advisor: error: {path}: no such file\n")
+
+
+@pytest.mark.slow
+def test_the_wheel_writes_its_worked_examples_outside_the_repository(tmp_path):
+    """Installed from a wheel, in a folder with no examples/: every worked example of the
+    checkout can be written, and the README's first command then runs as printed."""
+    out = tmp_path / "dist"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(out), str(ROOT)],
+        capture_output=True, text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = out.glob("advisor-*.whl")
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    env.pop("ADVISOR_RULES", None)
+
+    def advisor_cli(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "advisor", *argv], cwd=home, env=env, capture_output=True, text=True)
+
+    first = advisor_cli("recommend", "examples/support-reply-draft.yaml", "--price-date", "2026-11-01")
+    assert first.returncode == 2
+    assert "mkdir examples, then advisor init --example support-reply-draft examples/support-reply-draft.yaml" in first.stderr
+    (home / "examples").mkdir()
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        wrote = advisor_cli("init", "--example", example.stem, f"examples/{example.name}")
+        assert wrote.returncode == 0, wrote.stderr
+        assert (home / "examples" / example.name).read_bytes() == example.read_bytes()
+    again = advisor_cli("recommend", "examples/support-reply-draft.yaml", "--price-date", "2026-11-01")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("Support reply draft: SYNC (synchronous contract)")
