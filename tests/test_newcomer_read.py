@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -116,3 +117,28 @@ def test_the_wheel_writes_its_worked_examples_outside_the_repository(tmp_path):
     again = advisor_cli("recommend", "examples/support-reply-draft.yaml", "--price-date", "2026-11-01")
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Support reply draft: SYNC (synchronous contract)")
+
+
+@pytest.mark.parametrize("function", ["assess", "facts", "decision_map", "review", "verify", "load_rules"])
+def test_every_public_function_that_takes_a_rule_set_folder_takes_a_path(function, tmp_path):
+    """A rule set of one's own is a folder: `advisor.load_rules(Path(...))` and `advisor.verify(...,
+    rules=Path(...))` were typed to take a Path, `assess`, `facts`, `decision_map` and `review`
+    only text, so a type-checked caller (the package ships py.typed) was refused what runs."""
+    import typing
+
+    hints = typing.get_type_hints(getattr(advisor, function))
+    parameter = "rules_dir" if function == "load_rules" else "rules"
+    assert Path in typing.get_args(hints[parameter]), hints[parameter]
+
+
+def test_a_rule_set_folder_given_as_a_path_decides_as_the_same_text(tmp_path):
+    rules = tmp_path / "our-rules"
+    rules.mkdir()
+    (rules / "ruleset.yaml").write_text(
+        "id: our-rules\nversion: 1.0.0\ntitle: Ours\nextends: default\nweights:\n  cost_burst: 2.5\n", encoding="utf-8"
+    )
+    profile = advisor.load_profile(EXAMPLES / "nightly-ticket-triage.yaml")
+    by_path = advisor.assess(profile, rules=rules, price_date="2026-11-01", what_if=False)
+    by_text = advisor.assess(profile, rules=str(rules), price_date="2026-11-01", what_if=False)
+    assert by_path.ruleset.id == "our-rules" == by_text.ruleset.id
+    assert by_path.model_dump(mode="json") == by_text.model_dump(mode="json")

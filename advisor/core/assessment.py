@@ -12,6 +12,7 @@ import functools
 import re
 import struct
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import (
@@ -339,7 +340,7 @@ class Assessment(BaseModel):
 
 def assess(
     profile: WorkloadProfile | Mapping[str, Any],
-    rules: RuleSet | str | None = None,
+    rules: RuleSet | str | Path | None = None,
     *,
     weights: Mapping[str, float] | None = None,
     price_date: datetime.date | str | None = None,

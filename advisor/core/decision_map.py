@@ -11,6 +11,7 @@ import datetime
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -79,7 +80,7 @@ def decision_map(
     y_fact: str,
     y_values: Sequence[Value],
     *,
-    rules: RuleSet | str | None = None,
+    rules: RuleSet | str | Path | None = None,
     weights: Mapping[str, float] | None = None,
     price_date: datetime.date | str | None = None,
 ) -> DecisionMap:

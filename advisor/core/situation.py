@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from .assumption import Assumption
@@ -273,7 +274,7 @@ def situate_each(
 
 def facts(
     profile: WorkloadProfile | Mapping[str, Any],
-    rules: RuleSet | str | None = None,
+    rules: RuleSet | str | Path | None = None,
     *,
     price_date: datetime.date | str | None = None,
 ) -> dict[str, Any]:

@@ -1336,7 +1336,7 @@ class ReviewRun:
         self,
         paths: Sequence[str | Path],
         *,
-        rules: RuleSet | str | None = None,
+        rules: RuleSet | str | Path | None = None,
         decisions_dir: str | Path | Sequence[str | Path] | None = None,
         price_date: datetime.date | str | None = None,
         progress: Callable[[int, int], None] | None = None,
@@ -1530,7 +1530,7 @@ class ReviewRun:
 def review(
     paths: Sequence[str | Path],
     *,
-    rules: RuleSet | str | None = None,
+    rules: RuleSet | str | Path | None = None,
     decisions_dir: str | Path | Sequence[str | Path] | None = None,
     price_date: datetime.date | str | None = None,
     progress: Callable[[int, int], None] | None = None,
