@@ -142,3 +142,24 @@ def test_a_rule_set_folder_given_as_a_path_decides_as_the_same_text(tmp_path):
     by_text = advisor.assess(profile, rules=str(rules), price_date="2026-11-01", what_if=False)
     assert by_path.ruleset.id == "our-rules" == by_text.ruleset.id
     assert by_path.model_dump(mode="json") == by_text.model_dump(mode="json")
+
+
+def test_review_of_the_missing_examples_folder_says_how_to_write_it(capsys, tmp_path, monkeypatch):
+    """`advisor --help`'s third example, `advisor review examples/`, outside a checkout."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, "review", "examples/")
+    assert code == 2 and out == ""
+    names = ", ".join(sorted(p.stem for p in EXAMPLES.glob("*.yaml")))
+    assert err == (
+        "advisor: error: no workload files (*.yaml, *.yml) found in examples/; examples: no such file or folder; "
+        "the worked examples ship with advisor: mkdir examples, then advisor init --example NAME "
+        f"examples/NAME.yaml for each NAME of: {names}\n"
+    )
+    (tmp_path / "examples").mkdir()
+    for name in ("chatbot", "gray-zone-30s"):
+        assert run_cli(capsys, "init", "--example", name, f"examples/{name}.yaml")[0] == 0
+    code, out, err = run_cli(capsys, "review", "examples/")
+    assert code == 0, err
+    assert out.startswith("# Architecture review: 2 AI features")
+    code, _, err = run_cli(capsys, "review", "elsewhere/")
+    assert (code, err) == (2, "advisor: error: no workload files (*.yaml, *.yml) found in elsewhere/; elsewhere: no such file or folder\n")

@@ -778,22 +778,34 @@ def load_profile(path: str | Path) -> WorkloadProfile:
 
 
 def _with_example_hint(error: InputError, path: Path) -> InputError:
-    """A worked example's path (``examples/chatbot.yaml``, as the README and every command's
-    examples name them) that is not there, as outside a checkout: the error says how to write it."""
-    if path.exists() or path.parent.name != "examples" or path.suffix != ".yaml":
+    hint = worked_example_hint(path)
+    if hint is None:
         return error
-    if path.stem not in worked_examples():
-        return error
-    import shlex  # only on this error
+    return InputError(f"{error.message}; {hint}", source=error.source, field=error.field)
 
+
+def worked_example_hint(path: str | Path) -> str | None:
+    """How to write a worked example that a command was given and is not there, as outside a
+    checkout (``examples/chatbot.yaml``, or the folder ``examples``, as the README and every
+    command's examples name them); None for any other path."""
+    import shlex  # only on an error
+
+    path = Path(path)
+    names = worked_examples()
+    if path.exists() or not names:
+        return None
+    folder = shlex.quote(printable(str(path)))
+    if path.name == "examples":
+        return (
+            f"the worked examples ship with advisor: mkdir {folder}, then advisor init --example NAME "
+            f"{folder}/NAME.yaml for each NAME of: {', '.join(names)}"
+        )
+    if path.parent.name != "examples" or path.suffix != ".yaml" or path.stem not in names:
+        return None
     write = f"advisor init --example {path.stem} {shlex.quote(printable(str(path)))}"
     if not path.parent.is_dir():
         write = f"mkdir {shlex.quote(printable(str(path.parent)))}, then {write}"
-    return InputError(
-        f"{error.message}; the worked example ships with advisor: {write}",
-        source=error.source,
-        field=error.field,
-    )
+    return f"the worked example ships with advisor: {write}"
 
 
 def workload_schema() -> dict[str, Any]:

@@ -41,7 +41,7 @@ from advisor.core.files import FileFinder, folder_problem
 from advisor.core.latency import LatencyEstimate
 from advisor.core.levers import provider_names
 from advisor.core.policy import fill, named_in_order
-from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
+from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile, worked_example_hint
 from advisor.core.provider import shutdown_source_ids, usual_batch_s
 from advisor.core.rules import HEADER_FILE, RuleSet, load_rules
 from advisor.core.situation import price_date_or_today, situate_each
@@ -1368,6 +1368,8 @@ class ReviewRun:
             wrong = "".join(f"; {e.file}: {e.error}" for e in self.errors[:5]) + (
                 "; ..." if len(self.errors) > 5 else ""
             )
+            hints = {hint for p in paths if (hint := worked_example_hint(p)) is not None}
+            wrong += "".join(f"; {hint}" for hint in sorted(hints))
             raise InputError(
                 f"no workload files ({', '.join('*' + s for s in WORKLOAD_SUFFIXES)}) found in {shown}{wrong}{passed}"
             )
