@@ -15,7 +15,7 @@ examples:
   advisor init my-feature.yaml && advisor recommend my-feature.yaml
   advisor init -                       # print it instead
   advisor init --example chatbot       # a worked example, to chatbot.yaml
-  mkdir examples && advisor init --example chatbot examples/chatbot.yaml
+  advisor init --example gray-zone-30s -
 
 The starter is a valid workload as it stands: every field is explained in a comment, the
 optional ones are commented out with their defaults. An existing file is never replaced
@@ -23,7 +23,9 @@ unless --force is given.
 
 --example NAME writes one of the worked examples instead: the workload files that the
 README and every command's examples read from examples/ in a checkout, which an installed
-advisor carries too (an unknown NAME is refused with the list of names).
+advisor carries too (an unknown NAME is refused with the list of names). Outside a
+checkout, `mkdir examples`, then `advisor init --example chatbot examples/chatbot.yaml`
+makes `advisor recommend examples/chatbot.yaml` work as printed.
 """
 
 
