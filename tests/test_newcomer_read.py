@@ -163,3 +163,19 @@ def test_review_of_the_missing_examples_folder_says_how_to_write_it(capsys, tmp_
     assert out.startswith("# Architecture review: 2 AI features")
     code, _, err = run_cli(capsys, "review", "elsewhere/")
     assert (code, err) == (2, "advisor: error: no workload files (*.yaml, *.yml) found in elsewhere/; elsewhere: no such file or folder\n")
+
+
+def test_what_the_readme_says_is_in_a_checkout_only_is_what_the_wheel_leaves_out():
+    """The README tells a newcomer which examples an installed advisor lacks; that list is
+    pyproject.toml's wheel exclusions (it once said the wheel ships no examples at all)."""
+    import re
+    import tomllib
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    excluded = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"][
+        "targets"]["wheel"]["exclude"]
+    sentence = re.search(r"The trace export .*? are in a checkout only", readme, re.DOTALL)
+    assert sentence, "the README says what an installed advisor lacks"
+    named = set(re.findall(r"`(examples/[^`]+?)/?`", sentence.group(0)))
+    assert named == set(excluded)
+    assert "the wheel does not ship" not in readme
