@@ -179,3 +179,17 @@ def test_what_the_readme_says_is_in_a_checkout_only_is_what_the_wheel_leaves_out
     named = set(re.findall(r"`(examples/[^`]+?)/?`", sentence.group(0)))
     assert named == set(excluded)
     assert "the wheel does not ship" not in readme
+
+
+def test_the_review_the_readme_names_in_python_is_what_the_cli_writes(capsys, tmp_path):
+    """The README's CLI/API table: `advisor review ... -o FILE --format md|json` is
+    `advisor.render_review(advisor.review(paths), fmt)`, byte for byte."""
+    paths = [EXAMPLES / "chatbot.yaml", EXAMPLES / "gray-zone-30s.yaml"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert 'advisor.render_review(review, "md" or "json")' in readme
+    review = advisor.review(paths)
+    for fmt in ("md", "json"):
+        out = tmp_path / f"review.{fmt}"
+        code, _, err = run_cli(capsys, "review", *paths, "--format", fmt, "-o", out)
+        assert code == 0, err
+        assert out.read_text(encoding="utf-8") == advisor.render_review(review, fmt)
