@@ -138,7 +138,8 @@ def test_an_unknown_rate_limit_is_said_once_with_why_and_no_nested_parentheses(
     limits for gpt-5.4 at tier-1))": the why, wrapped twice, after two words saying the same."""
     for name in ("support-reply-draft madr", "support-reply-draft nygard"):
         assert ("At peak: 40 requests/min against no known rate limit; headroom unknown: the provider catalogue"
-                " has no OpenAI limits for gpt-6-luna at tier-1.") in unlimited[name]
+                " has no OpenAI limits for gpt-6-luna at tier-1, as OpenAI's model page gives them only for its"
+                " Build, Launch and Grow tiers, which map to no Tier 1-5.") in unlimited[name]
     doubled = {name: re.findall(r".{0,60}(?:\(\(|\)\)|\(none known \().{0,60}", text)
                for name, text in {**written, **before, **unlimited}.items()}
     assert {name: [hit for hit in hits if "known" in hit] for name, hits in doubled.items()
@@ -269,7 +270,8 @@ def test_what_to_watch_on_an_unknown_limit_says_nothing_was_checked_and_how_to_c
     the provider's limits page and says what that buys: advisor verify checks the peak against them."""
     said = (
         "429 (rate limit) responses: nothing was checked, as the provider catalogue has no OpenAI limits for"
-        " gpt-6-luna at tier-1. State your account's limits in the workload as rate_limits.rpm and rate_limits.tpm"
+        " gpt-6-luna at tier-1, as OpenAI's model page gives them only for its Build, Launch and Grow tiers, which"
+        " map to no Tier 1-5. State your account's limits in the workload as rate_limits.rpm and rate_limits.tpm"
         " (see <https://developers.openai.com/api/docs/guides/rate-limits>), then record the decision again so that"
         " advisor verify checks the estimated peak against them; until then, alert on any 429 response."
     )
