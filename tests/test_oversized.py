@@ -137,7 +137,7 @@ def test_the_decision_record_says_why(capsys: pytest.CaptureFixture[str], tmp_pa
     (record,) = folder.glob("*.md")
     flat = " ".join(record.read_text(encoding="utf-8").split())
     assert "One request's 603,000 tokens are more than the 500,000 tokens/min tier-1 allows on gpt-5.4" in flat
-    assert "back to zero never: one request's 603,000 tokens" in flat
+    assert "rises at each peak and never returns to zero (one request's 603,000 tokens" in flat
     assert "a smoother peak" not in flat.split("treat the budget as unmet until", 1)[1].split(".")[0]
 
 

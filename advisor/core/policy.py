@@ -29,7 +29,7 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 CONFIRMATION_FIGURES = frozenset({
     "budget", "end_to_end_p95", "time_to_first_token", "limits_use", "peak_rpm", "rpm_limit", "peak_tpm",
     "tpm_limit", "headroom", "cost_per_1k", "monthly_cost", "requests_per_month", "queue_drain",
-    "limits_unknown", "limit_fields", "limits_page", "token_cost", "not_billed", "estimate", "stand_ins",
+    "queue_age", "limits_unknown", "limit_fields", "limits_page", "token_cost", "not_billed", "estimate", "stand_ins",
     "flex_refusal", "fallback_token_cost",
 })
 MIGRATION_FIGURES = frozenset({"from", "to"})

@@ -28,7 +28,7 @@ from advisor.core.assessment import (
     misses_on_stand_in,
     not_feasible_label,
 )
-from advisor.core.capacity import Capacity
+from advisor.core.capacity import BYTES_PER_TOKEN, ENVELOPE_BYTES, Capacity
 from advisor.core.clock import as_date, today
 from advisor.core.conditions import condition_facts
 from advisor.core.cost import ModeCost
@@ -38,6 +38,7 @@ from advisor.core.levers import Lever
 from advisor.core.policy import answers_of, fill
 from advisor.core.profile import MODES, WATCHED, Mode, check_name, load_profile
 from advisor.core.provider import SHUTDOWN, batch_usually_in_time, batch_window_words
+from advisor.core.steps import work_steps
 from advisor.core.validation import given, plain
 from advisor.core.whatif import Change
 from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says where records go
@@ -386,10 +387,14 @@ def latency_against_budget(a: Assessment, mode: str) -> tuple[bool, str]:
     # A peak over the rate limits holds back a call made without a queue as long as a queued one
     # (its retries wait for the same backlog): said with its time, as a job's queue is.
     retried = _retried_at_the_limits(a)
-    held = ("" if retried is None
+    never = _never_clear(a)
+    held = (f", but {never}" if never is not None
+            else "" if retried is None
             else f", the last request of a peak after up to {judged(retried)} of retries at the rate limits")
 
     def late(value: float) -> float:  # the time judged against the budget, the peak's last request's where later
+        if never is not None:  # no wait at the limits ends: over any budget
+            return math.inf
         return value if retried is None else max(value, retried)
 
     if streams_nothing(a, mode):
@@ -467,6 +472,19 @@ def _retried_at_the_limits(a: Assessment) -> float | None:
     return wait if wait is not None and wait > 0 else None
 
 
+def _never_clear(a: Assessment) -> str | None:
+    """Why a call made without a queue is never served in time where the peak's backlog at the
+    rate limits never drains (its retries wait behind it as a queued job does): "a peak's
+    retries at the rate limits never clear (the limits are below even the monthly average
+    rate)"; None where the peak fits the limits or its backlog drains (``_retried_at_the_limits``)."""
+    cap = a.capacity
+    if not cap.over_limit or cap.peak_worst_wait_s is not None:
+        return None
+    if cap.refused_words is not None:
+        return f"no request is served ({cap.refused_words})"
+    return f"a peak's retries at the rate limits never clear ({NEVER_DRAINS})"
+
+
 def _queue_spare(a: Assessment) -> float | None:
     """What a queued option's budget leaves for the queue where the peak builds no backlog at
     the rate limits (its wait then is the workers', which no figure of the record measures):
@@ -539,7 +557,9 @@ def latency_short(a: Assessment, mode: str) -> str:
         return seconds(value, extra)
 
     retried = _retried_at_the_limits(a)
-    held = "" if retried is None else f" plus up to {said(retried)} of retries at the rate limits after a peak"
+    never = _never_clear(a)
+    held = (f", but {never.split(' (')[0]}" if never is not None
+            else "" if retried is None else f" plus up to {said(retried)} of retries at the rate limits after a peak")
     if streams_nothing(a, mode):
         return "an embedding has no tokens to stream"
     if held_whole(a, mode):
@@ -722,13 +742,13 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     timed = (
         mode != "batch" or (a.pricing.batch_available and a.facts.get("batch_window_s") is not None)
     ) and not streams_nothing(a, mode)
-    # A queue whose peak's last request waits past the budget, each call within it, is the miss
-    # said above with its numbers (how many queued, how long the last waits): the line would say
+    # A queue whose peak's last request waits past the budget (or never drains), each call within
+    # it, is the miss said above with its numbers (how many queued, how long the last waits): the line would say
     # it again.
     wait = a.capacity.peak_worst_wait_s
     late_only_in_the_queue = (
         missed is not None and not missed_in_latency and mode != "batch" and not within
-        and wait is not None and wait > 0 and a.latency.end_to_end_p95_s <= a.workload.latency_budget_s
+        and (wait is None or wait > 0) and a.latency.end_to_end_p95_s <= a.workload.latency_budget_s
     )
     if (timed or not rule_args) and not late_only_in_the_queue:
         (pros if within else cons).append(markdown.inline(latency))
@@ -922,6 +942,10 @@ def _key_assumptions(a: Assessment) -> list[str]:
             if head[1] == "engineering":
                 build_source = build_source or cite(x.source, sources)
             continue
+        if x.name == "batch file size" and (sized := _batch_file_size(a)) is not None:
+            # The record counts batches a month: the size it packs them to is one of its figures.
+            lines.append(f"{x.name}: {cite(x.value, sources)}{sized} ({cite(x.source, sources)})")
+            continue
         if x.name in _ASSUMPTIONS_SAID_ELSEWHERE:
             continue
         lines.append(f"{x.name}: {cite(x.value, sources)} ({cite(x.source, sources)})")
@@ -929,6 +953,29 @@ def _key_assumptions(a: Assessment) -> list[str]:
         lines.insert(0, "build effort per option: " + ", ".join(per_mode["engineering"])
                      + "; infrastructure: " + ", ".join(per_mode["infrastructure"]) + f" ({build_source})")
     return lines
+
+
+def _batch_file_size(a: Assessment) -> str | None:
+    """Where the record counts the batches a month takes ("at least 16 batches a month"), what
+    the file-size cap holds, so that the count can be redone: "; a request of 3,000 input
+    tokens takes about 12,300 bytes, so 200 MB holds 16,260 of them, fewer than the 50,000
+    requests a batch may hold" ("" where the steps differ in size). None where the record
+    counts no batches, or the request cap binds (the count is then the requests over it)."""
+    cap = a.capacity
+    if not batch_files(cap) or any(e.mode == "batch" for e in a.excluded):
+        return None
+    sizes = {s.input_tokens for s in work_steps(a.workload)}
+    if cap.batch_max_mb is None or len(sizes) != 1:
+        return ""
+    tokens = sizes.pop()
+    line = tokens * BYTES_PER_TOKEN + ENVELOPE_BYTES
+    held = int(cap.batch_max_mb * 1_000_000 // line)
+    if cap.batch_max_requests is not None and held >= cap.batch_max_requests:
+        return None
+    fewer = (f", fewer than the {cap.batch_max_requests:,} requests a batch may hold"
+             if cap.batch_max_requests is not None else "")
+    return (f"; a request of {tokens:,} input tokens takes about {line:,.0f} bytes, so {cap.batch_max_mb:g} MB holds"
+            f" {held:,} of them{fewer}")
 
 
 def _migration(a: Assessment) -> dict[str, Any] | None:
@@ -1239,6 +1286,9 @@ def _watched(a: Assessment) -> tuple[list[str], dict[str, str], bool, bool]:
         "monthly_cost": money(cost.total_usd),
         "requests_per_month": count(w.requests_per_month),
         "queue_drain": drained(cap) or f"never: {never_drains_why(cap)}",
+        # "is back to zero never" is no sentence: the queue that never drains is said as such.
+        "queue_age": (f"rises at each peak and is back to zero {after}" if (after := drained(cap)) is not None
+                      else f"rises at each peak and never returns to zero ({never_drains_why(cap)})"),
         "limits_unknown": cap.limits_unknown_because or "a limit is known",
         "limit_fields": limit_fields(cap),
         "limits_page": limits_page(cap, a.rules.catalogue, w.provider),
@@ -1326,10 +1376,15 @@ def _until_met(a: Assessment) -> str:
     where both miss."""
     w, cap = a.workload, a.capacity
     budget = w.latency_budget_s
-    slow = a.latency.end_to_end_p95_s > budget
+    slow = _judged_p95(a) > budget
     drain = cap.drain_time_s
     queued = _queued(a)
-    if not queued:
+    # A call made without a queue whose peak's retries at the limits wait past the budget (or
+    # never clear) misses it for the same cause as a queued job: the limits, not the latency.
+    retried = _retried_at_the_limits(a)
+    held = a.recommendation != "async" and (
+        _never_clear(a) is not None or (retried is not None and retried > budget))
+    if not queued and not held:
         return (
             "Alert when the measured p95 grows beyond the estimate, and treat the budget as unmet until the latency is"
             " cut."
@@ -1348,10 +1403,21 @@ def _until_met(a: Assessment) -> str:
         ways = ["a higher account tier" if cap.tier else "higher limits from the provider", "fewer tokens per request"]
         fix = f"one request fits the per-minute token limit{whose} ({' or '.join(ways)})"
     cause = "the rate limits, not the model's speed, are the cause" if not slow else "both are the cause"
+    measured = "time from submission to result" if queued else "p95"
     return (
-        f"Alert when the measured time from submission to result grows beyond the estimate, and treat the budget as"
+        f"Alert when the measured {measured} grows beyond the estimate, and treat the budget as"
         f" unmet until {'the latency is cut and ' if slow else ''}{fix}: {cause}."
     )
+
+
+def _judged_p95(a: Assessment) -> float:
+    """The chosen option's own time set against the budget, without any wait at the rate
+    limits: a stream's first token (its whole answer where the rules hold it whole), else the
+    end-to-end p95."""
+    lat = a.latency
+    if a.recommendation == "streaming" and not held_whole(a, "streaming"):
+        return lat.time_to_first_token_s
+    return lat.end_to_end_p95_s
 
 
 def _plain(value: float) -> str:
