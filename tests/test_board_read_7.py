@@ -98,7 +98,7 @@ def _what_if(record: str) -> list[str]:
 def test_what_would_change_says_each_value_as_specified() -> None:
     for template in TEMPLATES:
         assert _what_if(_record("support-reply-draft", template)) == [
-            "- `latency_budget_s` = 2.7, instead of 4: a streaming response. Synchronous misses its contract:"
+            "- `latency_budget_s` = 2.7, instead of 4: a streaming response. Synchronous call misses its contract:"
             " Sync must fit the budget at p95 (latency-sync-misses-budget).",
             "- `tool_latency_s` = 0.28, instead of 0: a streaming response. Text a person waits over 3 s for should"
             " stream (ux-text-wait-over-3s-streams).",

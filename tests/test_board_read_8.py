@@ -147,3 +147,20 @@ def test_a_batch_count_of_whole_request_caps_needs_no_file_size(tmp_path: Path) 
     record = _record(tmp_path, data)
     assert "at least 100 batches a month" in record
     assert "Batch file size" not in record
+
+
+def test_what_would_change_names_each_option_as_the_record_lists_it(tmp_path: Path) -> None:
+    # The voice assistant's first token misses its 0.5 s budget: a measured p95 of 0.5 s would
+    # meet it, and a click-and-wait would make it a synchronous call that misses it.
+    data = {"name": "In-car voice assistant", "interaction": "chat", "latency_budget_s": 0.5,
+            "input_tokens": 900, "output_tokens": 120, "requests_per_month": 1_500_000,
+            "peak_requests_per_minute": 300, "provider": "openai", "model": "gpt-5.4", "tier": "tier-4",
+            "downstream": "own_ui"}
+    for template in TEMPLATES:
+        record = _record(tmp_path, data, template)
+        lines = [x for x in record.split("What would change the decision", 1)[1].splitlines() if x.startswith("- `")]
+        assert any("a streaming response. Streaming response now meets its contract, which it missed as specified"
+                   in x for x in lines), lines
+        assert any("a synchronous call, not feasible. Synchronous call misses its contract" in x for x in lines)
+        # The options are "Synchronous call" and "Streaming response" everywhere else in the record.
+        assert "Streaming (sync contract)" not in record and "Synchronous misses" not in record

@@ -47,23 +47,23 @@ def verify(profile, changes, *, rules=RULES, weights=None) -> None:
         missed = next((e.rules[0] for e in result.unmet if e.mode == current.recommendation), None)
         if not result.feasible:
             own = next(e.rules[0] for e in result.unmet if e.mode == result.recommendation)
-            assert change.because.startswith(f"{names[result.recommendation].name} misses its contract")
+            assert change.because.startswith(f"{names[result.recommendation].label} misses its contract")
             assert f"({own})" in change.because
         elif ruled_out:
-            assert change.because.startswith(f"{names[current.recommendation].name} is ruled out")
+            assert change.because.startswith(f"{names[current.recommendation].label} is ruled out")
             assert f"({ruled_out})" in change.because
         elif missed:
-            assert change.because.startswith(f"{names[current.recommendation].name} misses its contract")
+            assert change.because.startswith(f"{names[current.recommendation].label} misses its contract")
             assert f"({missed})" in change.because
         elif result.recommendation == current.recommendation:
             # The same mode, now feasible: the rule it missed as specified and misses no more.
             gone = next(e.rules[0] for e in current.unmet if e.mode == current.recommendation)
-            assert change.because.startswith(f"{names[current.recommendation].name} now meets its contract")
+            assert change.because.startswith(f"{names[current.recommendation].label} now meets its contract")
             assert f"({gone})" in change.because
         elif result.recommendation in held_back:
             # The new mode was ruled out, or missed its contract, as specified: no longer.
             words, rule_id = held_back[result.recommendation]
-            assert change.because.startswith(f"{names[result.recommendation].name} {words}"), change
+            assert change.because.startswith(f"{names[result.recommendation].label} {words}"), change
             assert f"({rule_id})" in change.because
         elif result.decided_by:
             # The first decisive rule that favours the new mode over today's: one that held as

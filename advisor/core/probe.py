@@ -98,20 +98,20 @@ class ModeProbe:
         modes = self.ruleset.header.modes
         if not decision.feasible:
             rule = self.ruleset.rule(decision.unmet[decision.mode][0]).spec
-            return f"{modes[decision.mode].name} misses its contract: {rule.title.rstrip('.')} ({rule.id})."
+            return f"{modes[decision.mode].label} misses its contract: {rule.title.rstrip('.')} ({rule.id})."
         if previous is not None and previous in decision.excluded:
             rule = self.ruleset.rule(decision.excluded[previous][0]).spec
             weighed = self._weighed(decision, previous, rule.effect.pays_its_way, changes)
-            return f"{modes[previous].name} is ruled out: {rule.title.rstrip('.')} ({rule.id}){weighed}."
+            return f"{modes[previous].label} is ruled out: {rule.title.rstrip('.')} ({rule.id}){weighed}."
         if previous is not None and previous in decision.unmet:
             rule = self.ruleset.rule(decision.unmet[previous][0]).spec
-            return f"{modes[previous].name} misses its contract: {rule.title.rstrip('.')} ({rule.id})."
+            return f"{modes[previous].label} misses its contract: {rule.title.rstrip('.')} ({rule.id})."
         if previous == decision.mode:  # the same mode, now meeting the contract it missed
             missed = self.as_specified().unmet.get(previous, ())
             gone = [rule_id for rule_id in missed if rule_id not in decision.unmet.get(previous, ())]
             if gone:
                 rule = self.ruleset.rule(gone[0]).spec
-                return (f"{modes[previous].name} now meets its contract, which it missed as specified:"
+                return (f"{modes[previous].label} now meets its contract, which it missed as specified:"
                         f" {rule.title.rstrip('.')} ({rule.id}).")
         if previous is not None and previous != decision.mode:
             # A mode ruled out as specified (or missing its contract) and no longer: that is
@@ -120,14 +120,14 @@ class ModeProbe:
             if decision.mode in base.excluded:
                 rule = self.ruleset.rule(base.excluded[decision.mode][0]).spec
                 weighed = self._weighed(decision, decision.mode, rule.effect.pays_its_way, changes, previous)
-                return (f"{modes[decision.mode].name} is no longer ruled out: {rule.title.rstrip('.')}"
+                return (f"{modes[decision.mode].label} is no longer ruled out: {rule.title.rstrip('.')}"
                         f" ({rule.id}){weighed}.")
             if decision.mode in base.unmet:
                 rule = self.ruleset.rule(base.unmet[decision.mode][0]).spec
-                return (f"{modes[decision.mode].name} now meets its contract, which it missed as specified:"
+                return (f"{modes[decision.mode].label} now meets its contract, which it missed as specified:"
                         f" {rule.title.rstrip('.')} ({rule.id}).")
         if not decision.decided_by:
-            return f"{modes[decision.mode].name} scores highest with no rule against it."
+            return f"{modes[decision.mode].label} scores highest with no rule against it."
         rule = self.ruleset.rule(self._deciding(decision, previous)).spec
         return f"{rule.title.rstrip('.')} ({rule.id})."
 
