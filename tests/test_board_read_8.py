@@ -164,3 +164,15 @@ def test_what_would_change_names_each_option_as_the_record_lists_it(tmp_path: Pa
         assert any("a synchronous call, not feasible. Synchronous call misses its contract" in x for x in lines)
         # The options are "Synchronous call" and "Streaming response" everywhere else in the record.
         assert "Streaming (sync contract)" not in record and "Synchronous misses" not in record
+
+
+def test_the_review_says_the_moves_builds_a_month_once() -> None:
+    from advisor import render_review, review
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    text = render_review(review([examples], rules=RULES, price_date=PRICE_DATE))
+    # "... because the new builds of the moves, amortised, add $556 a month, ..." then the
+    # engineering behind them, not "That includes $556 a month of new builds" again.
+    assert "the new builds of the moves, amortised, add $556 a month" in text
+    assert text.count("$556") == 1
+    assert "Those builds are $20,000 of engineering up front amortised over 36 months at $4,000 a person-week." in text
