@@ -134,6 +134,12 @@ BAD_CATALOGUES = [
     ("speed_of a model that is not there", lambda d: d["providers"]["aws"]["models"]["anthropic.claude-sonnet-4-5"]
      .update(speed_of="anthropic/claude-sonnet-9"),
      "providers.aws.models.anthropic.claude-sonnet-4-5.speed_of: names the same model at another provider"),
+    ("an alias that is another provider's id", lambda d: d["providers"]["google"]["aliases"].append("openai"),
+     "providers.google.aliases[1]: 'openai' is a provider's id"),
+    ("an alias of two providers", lambda d: d["providers"]["aws"]["aliases"].append("gemini"),
+     "providers.google.aliases[0]: 'gemini' is also an alias of aws"),
+    ("aliases without their source", lambda d: d["providers"]["google"].pop("aliases_source"),
+     "providers.google.aliases_source: aliases need their source"),
     ("a note on missing limits without its source", lambda d: d["providers"]["openai"]["models"]["gpt-6-luna"]
      .pop("limits_source"),
      "providers.openai.models.gpt-6-luna.limits_source: limits_note needs its source"),
@@ -331,6 +337,25 @@ def test_the_default_tier_is_the_same_for_every_model_of_a_provider_and_printed(
         assert a.capacity.tier == "tier-1"
         tier = next(x for x in a.assumptions if x.name == "account tier")
         assert tier.value.startswith("tier-1 (OpenAI's default for every model")
+
+
+def test_a_provider_named_by_its_alias_is_judged_as_by_its_id():
+    # "gemini" is the Gemini API, which the catalogue lists as google (the price data too):
+    # read as an unknown provider it was timed at the generic stand-in (0.8 s, no reasoning),
+    # checked against no rate limit and told of no shutdown, and streamed where google's
+    # gemini-2.5-flash, which thinks before it answers, misses the budget.
+    chat = {**BASE, "model": "gemini-2.5-flash", "latency_budget_s": 8}
+    by_id = assess({**chat, "provider": "google"}, RULES, price_date=PRICE_DATE, what_if=False)
+    for alias in ("gemini", "Gemini"):
+        by_alias = assess({**chat, "provider": alias}, RULES, price_date=PRICE_DATE, what_if=False)
+        assert by_alias.recommendation == by_id.recommendation and by_alias.feasible == by_id.feasible
+        assert by_alias.latency.end_to_end_p95_s == by_id.latency.end_to_end_p95_s
+        assert by_alias.capacity.rpm_limit == by_id.capacity.rpm_limit is not None
+        assert [x.value for x in by_alias.assumptions if x.name == "model shutdown"] == [
+            x.value for x in by_id.assumptions if x.name == "model shutdown"]
+    bedrock = assess({**BASE, "provider": "bedrock", "model": "anthropic.claude-sonnet-4-5-20250929-v1:0"},
+                     RULES, price_date=PRICE_DATE, what_if=False)
+    assert bedrock.capacity.tier == "default"  # AWS Bedrock's quotas, not "no provider known"
 
 
 def test_why_a_model_has_no_limits_is_said_in_its_own_records_only():

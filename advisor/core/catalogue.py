@@ -199,6 +199,11 @@ class ProviderSpec(BaseModel):
     model_config = _STRICT
 
     name: str = Field(min_length=1)
+    # Other names a workload may give this provider by ("gemini" for the Gemini API): read as
+    # this id everywhere. Only names of this same service: Vertex AI is not the Gemini API,
+    # nor Azure OpenAI OpenAI, though the price data files them under one id.
+    aliases: list[str] = []
+    aliases_source: Sources | None = None
     prices: str | None  # genai-prices provider id; null: no price list (give `pricing`)
     token_limit: TokenLimit
     cached_input_counts: bool | None = None  # None: not documented, so counted
@@ -424,15 +429,16 @@ class Catalogue:
         self._resolved: dict[tuple[str, str], ResolvedModel] = {}
         self.memo: dict[Any, Any] = {}  # derived figures, cached by the modules that use them
         self._slowest, self._slowest_anywhere = _slowest(data)
+        self._aliases = {alias: key for key, spec in data.providers.items() for alias in spec.aliases}
 
     def slowest(self, provider: str) -> Slowest:
         """What a chat model of ``provider`` with no measured speed is judged at (see Slowest):
         its provider's slowest measured model, else the catalogue's slowest."""
-        return self._slowest.get(provider.lower(), self._slowest_anywhere)
+        return self._slowest.get(self.provider_key(provider), self._slowest_anywhere)
 
     def has_measured(self, provider: str) -> bool:
         """The provider has a measured model without reasoning (its own Slowest)."""
-        return provider.lower() in self._slowest
+        return self.provider_key(provider) in self._slowest
 
     def maker_of(self, model: ModelSpec | None) -> tuple[str, str, ModelSpec] | None:
         """The maker's entry (provider, model id, spec) whose measured speed a hosted copy
@@ -448,15 +454,21 @@ class Catalogue:
     def __repr__(self) -> str:
         return f"Catalogue({self.path!r})"
 
+    def provider_key(self, name: str) -> str:
+        """The catalogue's id of a provider named by its id or one of its aliases ("gemini" is
+        google); any other name, lower-cased."""
+        key = name.lower()
+        return self._aliases.get(key, key)
+
     def provider(self, key: str) -> ProviderSpec | None:
-        return self.data.providers.get(key.lower())
+        return self.data.providers.get(self.provider_key(key))
 
     def resolve(self, provider: str, model: str) -> ResolvedModel:
         key = (provider, model)
         hit = self._resolved.get(key)
         if hit is not None:
             return hit
-        provider_key = provider.lower()
+        provider_key = self.provider_key(provider)
         spec = self.data.providers.get(provider_key)
         model_key = None
         if spec is not None:
@@ -554,6 +566,17 @@ def _check(data: CatalogueData) -> None:
             tier = getattr(provider, tier_name)
             if tier is not None:
                 cited(f"{base}.{tier_name}.source", tier.source)
+        cited(f"{base}.aliases_source", provider.aliases_source)
+        if provider.aliases and provider.aliases_source is None:
+            raise _problem(f"{base}.aliases_source", "aliases need their source")
+        for i, alias in enumerate(provider.aliases):
+            if not re.match(_NAME, alias):
+                raise _problem(f"{base}.aliases[{i}]", "an alias is lower-case letters, digits and - _ .")
+            if alias in data.providers:
+                raise _problem(f"{base}.aliases[{i}]", f"'{alias}' is a provider's id")
+            claimed = [k for k, p in data.providers.items() if alias in p.aliases and k != key]
+            if claimed:
+                raise _problem(f"{base}.aliases[{i}]", f"'{alias}' is also an alias of {claimed[0]}")
         if len(set(provider.tiers)) != len(provider.tiers):
             raise _problem(f"{base}.tiers", "tier ids must be unique")
         if provider.tiers and provider.default_tier not in provider.tiers:
