@@ -216,6 +216,10 @@ def figures_basis(a: Assessment) -> tuple[str, str]:
         why.insert(0, f"{' and '.join(lat.stand_ins)}: no measured speed, timed at a stand-in")
     if plural:
         why.insert(0, f"prices of {prices_of(p)}")
+    if lat.reasoning_unpriced:  # the monthly cost leaves a reasoning model's thinking out (the Cost tab says how much)
+        prices += " · reasoning tokens not priced"
+        why.insert(0, f"{' and '.join(lat.reasoning_unpriced)}: reasoning tokens not priced, so the monthly cost"
+                      " leaves them out (the Cost tab says what they would add)")
     return f"{prices} · {latency}", "; ".join(why)
 
 

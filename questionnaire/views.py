@@ -34,6 +34,7 @@ from advisor.views.formatting import (
     percent,
     priced_models,
     prices_of,
+    reasoning_unpriced,
     saving_cell,
     seconds,
     times,
@@ -48,7 +49,7 @@ from questionnaire.contract import contract_latency
 from questionnaire.record import record_tab
 from questionnaire.state import friendly, md
 from questionnaire.verdict import Shown, try_it
-from questionnaire.vocabulary import Words, fact_label
+from questionnaire.vocabulary import FIELD_LABELS, Words, fact_label
 
 TABS = ("Overview", "Modes", "Cost", "Latency & capacity", "Risks", "Why", "Decision map", "Decision record")
 
@@ -205,6 +206,16 @@ def _assumption(a: Assessment, name: str) -> str | None:
 def cost_tab(a: Assessment) -> None:
     w, p, words = a.workload, a.pricing, Words(a.rules)
     st.markdown(f"### Monthly cost at {count(w.requests_per_month)} requests")
+    # A reasoning model with no reasoning_tokens: every figure below leaves its thinking out. The
+    # CLI's cost section and the record say so first, with what it would add; so does the page.
+    unpriced = reasoning_unpriced(a.latency.reasoning_unpriced, p.unpriced_reasoning)
+    if unpriced:
+        st.warning(
+            # In the form's words: the file's field name is the question "Reasoning tokens per call".
+            f"**Reasoning tokens not priced:** "
+            f"{md(unpriced.replace('reasoning_tokens', FIELD_LABELS['reasoning_tokens'].lower()))}.",
+            icon=":material/warning:",
+        )
     st.vega_lite_chart(
         spec=cost_chart(a),
         key="cost_chart",
