@@ -8,7 +8,6 @@ Why tab only.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import streamlit as st
@@ -403,7 +402,8 @@ def latency_tab(a: Assessment) -> None:
     )
     b3.metric(
         "Async workers at peak",
-        count(math.ceil(cap.async_workers_at_peak)),
+        # Rounded as the CLI's "N async workers busy at peak" is: Little's law's mean, not a ceiling.
+        count(cap.async_workers_at_peak),
         help="Workers an async design keeps busy at peak (Little's law: requests a second served x the mean time "
         "of a request).",
     )
