@@ -197,7 +197,14 @@ def card(a: Assessment, limit: int = 3) -> list[Group]:
     """The changes the verdict card offers: actions only, the groups worth its room, at most
     ``limit``, always with the cheapest lever that meets the contract where there is one."""
     found = [o for o in options(a) if o.action]
-    return first(useful(a, grouped(a, found)), limit, keep=cheapest(a, found))
+    groups = useful(a, grouped(a, found))
+    if not a.feasible:
+        # The record's and the CLI's "what would make it feasible" are the levers that meet the
+        # contract (a budget, a faster model at the same cost): the card offers them before the
+        # flips of single answers, which a lever a long way off (another model) would sort behind.
+        groups = [Group(g.mode, g.feasible, tuple(sorted(g.options, key=lambda o: not (o.lever and o.feasible))))
+                  for g in groups]
+    return first(groups, limit, keep=cheapest(a, found))
 
 
 def cheapest(a: Assessment, found: list[Option]) -> Option | None:
