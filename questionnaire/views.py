@@ -382,7 +382,8 @@ def latency_tab(a: Assessment) -> None:
             f"Peak traffic is {times(1 - cap.headroom)} the rate limit: expect 429 errors unless traffic is queued or "
             "the limits raised."
         )
-    tier = f" at {md(cap.tier)}" if cap.tier else ""
+    # Named as a tier: Anthropic's first is "start", and "Limits at start" read as a moment.
+    tier = f" (account tier {md(cap.tier)})" if cap.tier else ""
     st.caption(f"Limits{tier}: {md(cite(cap.limits_source, a.rules.header.sources))}")
     b1, b2, b3 = st.columns(3)
     b1.metric(

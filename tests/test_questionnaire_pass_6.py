@@ -191,3 +191,14 @@ def test_a_provider_the_price_data_does_not_know_is_kept_as_typed(at: AppTest) -
     assert at.session_state["q_provider"] == "my-own-gateway"
     errors = [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
     assert any("unknown provider 'my-own-gateway'" in e for e in errors), errors  # marked, as before
+
+
+@pytest.mark.slow
+def test_the_latency_tab_names_the_account_tier_as_a_tier(at: AppTest) -> None:
+    # Anthropic's first tier is "start": the caption read "Limits at start: ...", a moment.
+    a = _assessed(at, "refund.yaml", REFUND)
+    assert a.capacity.tier == "start"
+    open_tab(at, "Latency & capacity")
+    ok(at)
+    limits = [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption if c.value.startswith("Limits")]
+    assert limits and limits[0].startswith("Limits (account tier start): Anthropic claude-sonnet-4-5")
