@@ -129,12 +129,30 @@ def start_row(
                 st.caption(md(cite(rest, ruleset.header.sources)))
     for problem in problems:
         st.warning(f"An example could not be loaded: {md(problem)}")
-    if errors := st.session_state.get("load_errors"):
+    if errors := current_load_errors():
         count = f"{len(errors)} problems" if len(errors) > 1 else "a problem"
         st.error(
             f"That file was not loaded; it has {count}:\n\n" + "\n".join(f"- {md(e)}" for e in errors),
             icon=":material/error:",
         )
+
+
+def current_load_errors() -> list[str]:
+    """The problems of the file that failed to load, while the answers are still those it left
+    on the page: once an answer changes, they describe a file no longer in question and go (the
+    red box stayed at the top, above the verdict on a phone, for the rest of the session)."""
+    state = st.session_state
+    errors: list[str] = state.get("load_errors") or []
+    answers = answers_from_state(state)
+    if not errors:
+        state.pop("load_errors_answers", None)
+    elif "load_errors_answers" not in state:
+        state["load_errors_answers"] = answers  # the run of the failed load: the answers it left
+    elif state["load_errors_answers"] != answers:
+        state.pop("load_errors", None)
+        state.pop("load_errors_answers", None)
+        return []
+    return errors
 
 
 # -- the page ---------------------------------------------------------------------------------------

@@ -202,3 +202,28 @@ def test_the_latency_tab_names_the_account_tier_as_a_tier(at: AppTest) -> None:
     ok(at)
     limits = [re.sub(r"\\(.)", r"\1", c.value) for c in at.caption if c.value.startswith("Limits")]
     assert limits and limits[0].startswith("Limits (account tier start): Anthropic claude-sonnet-4-5")
+
+
+# -- a file that failed to load: its problems go once the answers move on -----------------------
+
+BROKEN = b"name: Broken\ninteraction: pipline\nlatency_budget_s: -5\ninput_tokens: lots\n"
+NOT_LOADED = "That file was not loaded"
+
+
+@pytest.mark.slow
+def test_a_failed_files_problems_go_once_an_answer_changes(at: AppTest) -> None:
+    # The red box stayed at the top for the rest of the session, while the person fixed the
+    # answers by hand (on a phone, above the verdict).
+    ok(at)
+    name = at.session_state["q_name"]
+    upload(at, "broken.yaml", BROKEN)
+    assert [e.value for e in at.error if NOT_LOADED in e.value]
+    at.run()  # a rerun with the same answers keeps it
+    assert [e.value for e in at.error if NOT_LOADED in e.value]
+    assert at.session_state["q_name"] == name  # nothing of the broken file was taken
+    at.text_input(key="q_name").set_value("Refund drafting agent").run()
+    assert not [e.value for e in at.error if NOT_LOADED in e.value]
+    assert at.session_state["q_name"] == "Refund drafting agent"
+    # Another file that fails says so again.
+    upload(at, "broken2.yaml", b"name: [unclosed\n  : :\n")
+    assert [e.value for e in at.error if NOT_LOADED in e.value and "broken2" in e.value]
