@@ -217,7 +217,7 @@ def questions(
             accept_new_options=True,
             help=HELP["provider"],
             on_change=on_provider,
-            args=(catalogue,),
+            args=(catalogue, ruleset),
         )
         provider_key = str(st.session_state.get("q_provider") or "")
         try:

@@ -86,31 +86,17 @@ def on_upload(key: str) -> None:
     st.toast(f"Loaded {md(upload.name)}")  # the name is the user's text
 
 
-def price_data_provider(typed: str, catalogue: dict[str, tuple[str, ...]]) -> str | None:
-    """The price data's id for a provider typed by another name it knows ("gemini" and
-    "vertex" are google, "bedrock" is aws, "Anthropic" anthropic); None for a name it does not."""
-    if typed in catalogue:
-        return typed
-    from genai_prices import data_snapshot  # the app's alone: load_catalogue read the same snapshot
-
-    try:
-        found = data_snapshot.get_snapshot().find_provider(None, typed, None)
-    except LookupError:
-        return None
-    return found.id if found.id in catalogue else None
-
-
-def on_provider(catalogue: dict[str, tuple[str, ...]]) -> None:
-    """A provider typed by another name the price data knows becomes its id: priced either
-    way, but the provider catalogue (rate limits, speeds, batch, shutdowns) and the model list
-    are under the id, so "gemini" kept would be priced as google and checked against no limit.
-    A model the new provider does not list is cleared rather than silently kept; the tiers go
-    back to the new provider's defaults."""
+def on_provider(catalogue: dict[str, tuple[str, ...]], ruleset: RuleSet) -> None:
+    """A provider typed by another name of the same service ("gemini", "bedrock", "Anthropic")
+    becomes the id the provider catalogue lists it under (its aliases): the model list is
+    under the id, and the assessment reads the alias as the id too, so the picker would
+    otherwise offer no models. A model the new provider does not list is cleared rather than
+    silently kept; the tiers go back to the new provider's defaults."""
     typed = str(st.session_state.get("q_provider") or "").strip()
-    known = price_data_provider(typed, catalogue) if typed else None
-    if known is not None and known != typed:
+    known = ruleset.catalogue.provider_key(typed) if typed else None
+    if known is not None and known != typed and known in catalogue:
         st.session_state["q_provider"] = known
-        st.toast(f"Provider \u201c{md(typed)}\u201d is {md(known)} in the price data: its models, rate limits and "
+        st.toast(f"Provider \u201c{md(typed)}\u201d is listed as {md(known)}: its models, rate limits and "
                  "speeds are listed there.")
     models = catalogue.get(st.session_state.get("q_provider") or "")
     if models is not None and st.session_state.get("q_model") not in models:

@@ -184,6 +184,16 @@ def test_a_provider_typed_as_gemini_becomes_google_with_its_models_and_limits(at
 
 
 @pytest.mark.slow
+def test_vertex_is_not_read_as_the_gemini_api(at: AppTest) -> None:
+    # The price data files Vertex AI under google; its quotas are another service's, so the
+    # catalogue does not alias it and the box keeps it as typed.
+    ok(at)
+    _type_provider(at, "vertex")
+    assert not at.exception
+    assert at.session_state["q_provider"] == "vertex"
+
+
+@pytest.mark.slow
 def test_a_provider_the_price_data_does_not_know_is_kept_as_typed(at: AppTest) -> None:
     ok(at)
     _type_provider(at, "my-own-gateway")
