@@ -977,8 +977,10 @@ def several_in_force(results: Sequence[VerifyResult]) -> list[SeveralInForce]:
         group = sorted(group, key=lambda r: (str(Path(r.path).parent), record_number(r.path) or 0, r.path))
         paths = [Path(r.path) for r in group]
         file = _workload_from_here(paths[0], group[0].workload_file or "")
-        # One folder, numbered: the newest is the highest number, and the others can name it.
-        if len({os.path.realpath(p.parent) for p in paths}) == 1 and all(record_number(p) for p in paths):
+        numbers = [record_number(p) for p in paths]
+        one_folder = len({os.path.realpath(p.parent) for p in paths}) == 1
+        # One folder, numbered apart: the newest is the highest number, and the others can name it.
+        if one_folder and all(numbers) and len(set(numbers)) == len(numbers):
             older, newest = paths[:-1], paths[-1]
             ref = f"ADR-{record_number(newest) or 0:04d}"
             fix = (
@@ -989,12 +991,16 @@ def several_in_force(results: Sequence[VerifyResult]) -> list[SeveralInForce]:
             )
         else:
             older = []
-            fix = (
-                f"{', '.join(map(str, paths[:-1]))} and {paths[-1]} are {'both' if len(paths) == 2 else 'all'} in"
-                f" force about {file}: retire each one no"
-                " longer meant (records in different folders, or not numbered, cannot supersede each other): set"
-                " its status to deprecated"
-            )
+            both = 'both' if len(paths) == 2 else 'all'
+            fix = f"{', '.join(map(str, paths[:-1]))} and {paths[-1]} are {both} in force about {file}: "
+            if one_folder and all(numbers):
+                # Numbered alike, none is the newest: "superseded by record 1" would name itself.
+                fix += (f"{'they' if len(set(numbers)) == 1 else 'some'} share a number, so none can supersede"
+                        " another: give each record a number of its own, or set the status of each one no longer"
+                        " meant to deprecated")
+            else:
+                fix += ("retire each one no longer meant (records in different folders, or not numbered, cannot"
+                        " supersede each other): set its status to deprecated")
         out.append(SeveralInForce(workload_file=file, records=[str(p) for p in paths],
                                   older=[str(p) for p in older], fix=fix))
     return sorted(out, key=lambda s: s.workload_file)
