@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import reprlib
 import sys
 from collections.abc import Callable
 from typing import Any, get_args, get_origin
@@ -32,6 +33,8 @@ def given(value: Any) -> str:
     Python's 4,300 digits, which repr() refuses, in words."""
     try:
         return repr(value)
+    except RecursionError:  # a list nested 100,000 deep, made in Python: its outer levels
+        return reprlib.repr(value)
     except ValueError:
         digits = int(abs(value).bit_length() * math.log10(2)) + 1
         return f"a {'negative ' if value < 0 else ''}number of about {digits:,} digits"
@@ -212,6 +215,10 @@ def _describe(err: Any, model: type[BaseModel], noun: str) -> tuple[str, str]:
     elif kind == "int_type" and (bound := _out_of_range(model, loc, given)):
         # 1e308 or inf for a count is refused for its size, as 1e12 is, not as "not an integer".
         message = f"{bound} (got {shown(given)})"
+    elif kind == "float_type" and isinstance(given, int) and not isinstance(given, bool):
+        # An integer beyond a float's range (10**400) is a number: too large, not "not a valid number".
+        bound = _out_of_range(model, loc, -math.inf if given < 0 else math.inf)
+        message = f"{bound or 'must be a finite number'} (got {shown(given)})"
     elif kind == "string_pattern_mismatch" and (words := PATTERN_WORDS.get(err.get("ctx", {}).get("pattern"))):
         message = f"must be {words} (got {shown(given)})"
     elif kind in ("too_long", "too_short") and "actual_length" in err.get("ctx", {}):
