@@ -79,3 +79,48 @@ def test_a_value_nested_100000_deep_is_an_input_error_naming_its_field() -> None
     with pytest.raises(InputError) as caught:
         advisor.parse_profile({**data, "description": deep})
     assert str(caught.value) == "workload: field 'description': input should be a valid string (got [[[[[[[...]]]]]]])"
+
+
+# -- a path with a NUL byte, given to the Python API ---------------------------------------------
+# The OS refuses it with ValueError("embedded null byte"), which escaped every function that
+# takes a path: a caller passing on a user's path got no AdvisorError. (A command line cannot
+# hold a NUL.)
+
+NUL = "the path holds a NUL byte, which no file name can"
+
+
+@pytest.mark.parametrize("call", [
+    lambda tmp, a: advisor.load_profile(tmp / "w\0.yaml"),
+    lambda tmp, a: advisor.load_rules(tmp / "r\0"),
+    lambda tmp, a: advisor.rules_docs(tmp / "r\0"),
+    lambda tmp, a: advisor.review([tmp / "w\0.yaml"]),
+    lambda tmp, a: advisor.calibrate([tmp / "t\0.jsonl"]),
+    lambda tmp, a: advisor.write_adr(a, tmp / "d\0"),
+    lambda tmp, a: advisor.render_adr(a, template=str(tmp / "t\0.md.j2")),
+], ids=["load_profile", "load_rules", "rules_docs", "review", "calibrate", "write_adr", "render_adr"])
+def test_a_path_with_a_nul_byte_is_an_advisor_error(tmp_path: Path, call) -> None:
+    assessment = advisor.assess(advisor.load_profile(CHATBOT), price_date="2026-11-01", what_if=False)
+    with pytest.raises(advisor.AdvisorError) as caught:
+        call(tmp_path, assessment)
+    assert NUL in str(caught.value) and "\\x00" in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_verify_says_a_path_with_a_nul_byte_is_unverifiable(tmp_path: Path) -> None:
+    (result,) = advisor.verify([tmp_path / "d\0"])
+    assert result.status == "unverifiable" and result.message == NUL
+
+
+# -- a decisions folder under a file -----------------------------------------------------------------
+# adr --dir /dev/null/x said "cannot write the record: the decisions folder cannot read it: Not a
+# directory"; verify said "cannot read it: Not a directory".
+
+def test_a_decisions_folder_under_a_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("x\n", encoding="utf-8")
+    folder = tmp_path / "notes.txt" / "decisions"
+    code, out, err = run_cli(capsys, "adr", CHATBOT, "--dir", folder, "--price-date", "2026-11-01")
+    assert code == 2 and out == ""
+    assert err == f"advisor: error: {folder}: cannot write the record: a part of the path is a file, not a folder\n"
+    code, out, _ = run_cli(capsys, "verify", folder)
+    assert code == 2 and f"{folder}: UNVERIFIABLE: a part of the path is a file, not a folder" in out
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]

@@ -31,6 +31,11 @@ _CHUNK = 64 * 1024
 # -- reading ------------------------------------------------------------------------------
 
 
+# A path a Python caller built with a NUL in it: the OS refuses it with a ValueError, not an
+# OSError (a command line cannot hold one).
+NUL_IN_PATH = "the path holds a NUL byte, which no file name can"
+
+
 def link_problem(path: Path) -> str | None:
     """What is wrong with ``path`` as a symbolic link: dangling, or a loop (else None)."""
     if not path.is_symlink():
@@ -77,6 +82,8 @@ def read_bytes(path: str | Path, *, what: str = "file", missing: str | None = No
     """
     path = Path(path)
     source = str(path)
+    if "\0" in source:
+        raise InputError(NUL_IN_PATH, source=source, field=field)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -130,6 +137,8 @@ def decode_text(raw: bytes, source: str, *, what: str = "file", field: str | Non
 def folder_problem(path: str | Path) -> str | None:
     """Why ``path`` cannot be used as a folder to read, in words (None when it can)."""
     path = Path(path)
+    if "\0" in str(path):
+        return NUL_IN_PATH
     if (link := link_problem(path)) is not None:
         return link
     try:
@@ -138,8 +147,10 @@ def folder_problem(path: str | Path) -> str | None:
         return "no such folder"
     except PermissionError:
         return "permission denied"
+    except NotADirectoryError:
+        return "a part of the path is a file, not a folder"
     except OSError as exc:
-        return f"cannot read it: {exc.strerror or exc}"
+        return f"cannot be read: {exc.strerror or exc}"
     return None if stat.S_ISDIR(mode) else "is a file, not a folder"
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import TraceError
+from .files import NUL_IN_PATH
 
 
 def printable(text: str, limit: int = 80) -> str:
@@ -468,6 +469,8 @@ def parse_request(obj: Any, *, source: str, attributes: Container[str] | None = 
 
 
 def _open_regular(path: Path, source: str) -> int:
+    if "\0" in str(path):
+        raise TraceError(NUL_IN_PATH, source=source)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)  # non-blocking: opening a FIFO must not wait for a writer

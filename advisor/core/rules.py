@@ -40,7 +40,7 @@ from .compiler import Decide, compile_ruleset, decide_source
 from .conditions import Check, ConditionError, compile_condition, condition_thresholds
 from .engine import MAX_WEIGHT, Evaluation, evaluate, weights_problem
 from .errors import RuleSetError, SourceIdError
-from .files import read_bytes
+from .files import NUL_IN_PATH, read_bytes
 from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec
 from .preparsed import parse_rule_bytes, read_rule_file
 from .profile import MODES, Mode
@@ -262,6 +262,8 @@ def resolve_rules_dir(rules_dir: str | Path | None = None) -> Path:
             f"expected the path of a rule-set folder or a loaded RuleSet (got {type(rules_dir).__name__})"
         )
     if rules_dir:
+        if "\0" in str(rules_dir):
+            raise RuleSetError(NUL_IN_PATH, source=str(rules_dir))
         return Path(rules_dir)
     env = os.environ.get(RULES_ENV)
     if not env:

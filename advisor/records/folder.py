@@ -570,7 +570,8 @@ def write_record(
     folder = Path(directory)
     problem = folder_problem(folder)
     if problem is not None and problem != "no such folder":
-        raise InputError(f"cannot write the record: the decisions folder {problem}", source=str(folder))
+        said = f"the decisions folder {problem}" if problem.startswith("is ") else problem
+        raise InputError(f"cannot write the record: {said}", source=str(folder))
     # The folders this run creates, outermost first: removed again if no record is written.
     created = [p for p in (folder, *folder.parents) if not os.path.lexists(p)][::-1]
     try:
