@@ -124,3 +124,37 @@ def test_a_decisions_folder_under_a_file_says_so(tmp_path: Path, capsys: pytest.
     code, out, _ = run_cli(capsys, "verify", folder)
     assert code == 2 and f"{folder}: UNVERIFIABLE: a part of the path is a file, not a folder" in out
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+# -- a provider named by a text that contains another's name --------------------------------------
+# genai-prices takes any provider text that contains a provider's name: 'azure-openai' was priced
+# at OpenAI's own prices (Azure is a provider of its own, with its own limits), 'not-anthropic'
+# and 'anthropic-bedrock' as Anthropic, 'openai ' and 'openai' with a zero-width space as OpenAI,
+# each with "the provider catalogue does not know provider ..." and no rate limit checked.
+
+@pytest.mark.parametrize(("provider", "offered"), [
+    ("azure-openai", "openai, azure"),
+    ("anthropic-bedrock", "anthropic"),
+    ("not-anthropic", "anthropic"),
+    ("openai ", "openai"),
+    ("openai\u200b", "openai"),
+])
+def test_a_provider_is_named_by_its_id_not_a_text_containing_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], provider: str, offered: str
+) -> None:
+    workload = tmp_path / "w.yaml"
+    text = CHATBOT.read_text(encoding="utf-8")
+    workload.write_text(text.replace("provider: openai", f"provider: {json.dumps(provider)}"), encoding="utf-8")
+    code, out, err = run_cli(capsys, "recommend", workload, "--price-date", "2026-11-01")
+    assert code == 2 and out == ""
+    shown = provider.encode("unicode_escape").decode("ascii")
+    assert err.startswith(f"advisor: error: {workload}: field 'provider': unknown provider '{shown}'; close"
+                          f" matches: {offered}")
+
+
+def test_a_provider_in_another_case_is_still_its_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workload = tmp_path / "w.yaml"
+    workload.write_text(CHATBOT.read_text(encoding="utf-8").replace("provider: openai", "provider: OpenAI"),
+                        encoding="utf-8")
+    code, out, _ = run_cli(capsys, "recommend", workload, "--price-date", "2026-11-01", "--format", "json")
+    assert code == 0 and json.loads(out)["capacity"]["rpm_limit"] == 500  # priced, and its limits known

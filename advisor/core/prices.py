@@ -297,14 +297,20 @@ def _find(
     that is wrong): the names an unknown model's close matches offer first, and those they
     offer only when no other is close."""
     try:
-        provider = snapshot.find_provider(None, provider_id, None)
+        provider: Provider | None = snapshot.find_provider(None, provider_id, None)
     except LookupError:
+        provider = None
+    # genai-prices also takes any text that contains a provider's name: 'azure-openai' was
+    # priced as OpenAI (not Azure), 'not-anthropic' as Anthropic, 'openai ' as OpenAI but
+    # without its rate limits. A provider is its id (any case); such a near miss is offered.
+    if provider is None or provider.id != provider_id.lower():
         ids = [p.id for p in snapshot.providers]
+        near = [provider.id] if provider is not None else []
         raise UnknownModelError(
-            f"unknown provider '{provider_id}'; close matches: {_close(provider_id, ids)}; "
+            f"unknown provider '{provider_id}'; close matches: {_close(provider_id, ids, near)}; "
             "or give a 'pricing' override",
             field="provider",
-        ) from None
+        )
     try:
         return snapshot.find_provider_model(model, provider, None, None)
     except LookupError:
