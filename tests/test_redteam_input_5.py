@@ -158,3 +158,38 @@ def test_a_provider_in_another_case_is_still_its_id(tmp_path: Path, capsys: pyte
                         encoding="utf-8")
     code, out, _ = run_cli(capsys, "recommend", workload, "--price-date", "2026-11-01", "--format", "json")
     assert code == 0 and json.loads(out)["capacity"]["rpm_limit"] == 500  # priced, and its limits known
+
+
+# -- a chain of rule sets, each extending the one before, with no loop in it -----------------------
+# Six rule sets extending one another were refused as "rule sets extend each other in a loop":
+# there is none; the chain is longer than the five allowed.
+
+def _chain(root: Path, length: int) -> Path:
+    for i in range(1, length + 1):
+        folder = root / f"c{i}"
+        folder.mkdir(parents=True)
+        extends = "default" if i == 1 else f"../c{i - 1}"
+        (folder / "ruleset.yaml").write_text(f"id: c{i}\nversion: 1.0.0\ntitle: C{i}\nextends: {extends}\n",
+                                             encoding="utf-8")
+    return root / f"c{length}"
+
+
+def test_a_chain_of_rule_sets_too_long_is_not_called_a_loop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "recommend", CHATBOT, "--rules", _chain(tmp_path / "ok", 5),
+                             "--price-date", "2026-11-01")
+    assert code == 0 and out.startswith("Customer chatbot"), err
+    code, out, err = run_cli(capsys, "recommend", CHATBOT, "--rules", _chain(tmp_path / "long", 6))
+    assert code == 2 and out == ""
+    assert err == (f"advisor: error: {(tmp_path / 'long' / 'c1' / 'ruleset.yaml').resolve()}: extends: more than 5"
+                   " rule sets extend one another in a chain, from the one given to this one; extend a rule set"
+                   " nearer the default\n")
+    assert "loop" not in err
+
+
+def test_a_loop_of_rule_sets_is_still_a_loop(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name, other in (("a", "b"), ("b", "a")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "ruleset.yaml").write_text(
+            f"id: {name}\nversion: 1.0.0\ntitle: {name}\nextends: ../{other}\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "recommend", CHATBOT, "--rules", tmp_path / "a")
+    assert code == 2 and "extends: rule sets extend each other in a loop (../a)" in err

@@ -423,8 +423,14 @@ def read_header(directory: Path, chain: tuple[str, ...] = ()) -> tuple[RuleSetHe
     if isinstance(parsed, ExtendingHeader):
         target = default_rules_dir() if parsed.extends == "default" else (directory / parsed.extends)
         target = target.resolve()
-        if str(target) in chain or len(chain) >= MAX_EXTENDS_DEPTH:
+        if str(target) in chain:
             raise RuleSetError(f"extends: rule sets extend each other in a loop ({parsed.extends})", source=source)
+        if len(chain) >= MAX_EXTENDS_DEPTH:  # a chain with no loop in it is said as one, not as a loop
+            raise RuleSetError(
+                f"extends: more than {MAX_EXTENDS_DEPTH} rule sets extend one another in a chain, from the one"
+                " given to this one; extend a rule set nearer the default",
+                source=source,
+            )
         if not (target / HEADER_FILE).is_file():
             # Named here, where it was written: the folder alone would point nowhere the user looks.
             # Shown as the rule set's own path was given (relative stays relative).
