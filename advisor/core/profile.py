@@ -35,7 +35,7 @@ from .assumption import Assumption
 from .errors import InputError
 from .resources import examples_dir
 from .terminal import printable
-from .validation import NOT_UNICODE, closest, describe_validation_errors, shown
+from .validation import MAX_HINTS, NOT_UNICODE, closest, describe_validation_errors, shown
 from .yamlio import read_yaml_file
 
 Mode = Literal["sync", "streaming", "async", "batch"]
@@ -676,7 +676,7 @@ def parse_profile(data: Any, source: str = "workload") -> WorkloadProfile:
                            field=".".join(shared) or None)
         problems = [first, *(p for p in problems if p not in absent)]
     more = len(problems) - 1
-    suffix = f" [and {more} more problem{'s' if more > 1 else ''}]" if more else ""
+    suffix = f" [and {more:,} more problem{'s' if more > 1 else ''}]" if more else ""
     raise InputError(first.message + suffix, source=source, field=first.field)
 
 
@@ -752,6 +752,8 @@ def profile_problems(data: Mapping[str, Any], source: str = "workload") -> list[
         for field, message in found
     ]
     order = {name: float(i) for i, name in enumerate(WorkloadProfile.model_fields)}
+    unknown = dict.fromkeys(top for top in (field.split(".")[0] for field, _ in found) if top not in order)
+    hinted = set(list(unknown)[:MAX_HINTS])
 
     def place(field: str) -> float:
         top = field.split(".")[0]
@@ -759,7 +761,7 @@ def profile_problems(data: Mapping[str, Any], source: str = "workload") -> list[
             return order[top]
         # An unknown field goes just before the field it most likely misspells, so that
         # "unknown field 'latency_budjet_s'; did you mean ...?" comes before its "missing".
-        meant = closest(top, list(order))
+        meant = closest(top, list(order)) if top in hinted else []
         return order[meant[0]] - 0.5 if meant else len(order)
 
     found.sort(key=lambda problem: place(problem[0]))
