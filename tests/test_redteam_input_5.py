@@ -233,3 +233,18 @@ def test_thousands_of_unknown_keys_are_refused_without_a_search_for_each(
     assert err.startswith(f"advisor: error: {workload}: {said}")
     assert err.endswith(f" {more}\n")
     assert searches <= 200  # was 120,000 (top) and 80,000 (steps)
+
+
+def test_the_review_does_not_capitalise_a_path_that_starts_a_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The review's summary wrote "V/d/0001-....md and v/d/0001-pasted.md are both in force": the
+    # first letter of each such line was upper-cased, a path's included.
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(capsys, "adr", CHATBOT, "--dir", "v", "--price-date", "2026-11-01")[0] == 0
+    (first,) = Path("v").glob("0001-*.md")
+    shutil.copy(first, "v/0001-pasted.md")
+    code, out, err = run_cli(capsys, "review", CHATBOT, "--decisions", "v", "--price-date", "2026-11-01")
+    assert code == 0, err
+    assert f"\n{first} and v/0001-pasted.md are both in force about " in out
+    assert "\nV/" not in out

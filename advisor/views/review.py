@@ -1804,7 +1804,10 @@ def _report_context(
                 "unmatched": len(unmatched),
                 "empty": list(empty_decisions),
                 # Two or more records in force about one workload file: each fix, a line.
-                "several": [fix[:1].upper() + fix[1:] for fix in several_in_force],
+                # "Records 4 and 5 ..." starts a sentence; a fix that starts with a path keeps its case
+                # ("V/decisions/0001-x.md" names no file).
+                "several": [fix[:1].upper() + fix[1:] if fix.startswith("records ") else fix
+                            for fix in several_in_force],
             },
             "unmatched": unmatched,
             "duplicates": totals.get("duplicate_names", [])[:DUPLICATES_SHOWN],
