@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import shutil
 from pathlib import Path
@@ -248,3 +249,21 @@ def test_the_review_does_not_capitalise_a_path_that_starts_a_sentence(
     assert code == 0, err
     assert f"\n{first} and v/0001-pasted.md are both in force about " in out
     assert "\nV/" not in out
+
+
+# -- the Python API's decision map, asked for millions of cells -------------------------------------
+# `advisor map` takes 200 values a side at most; decision_map() took any number: 5,000 x 5,000
+# values ran for hours, and an endless generator (itertools.count) never returned.
+
+@pytest.mark.parametrize(("values", "got"), [([1 + i / 1000 for i in range(5000)], "5,000"),
+                                             (itertools.count(1), "more")], ids=["list", "endless"])
+def test_the_decision_map_takes_at_most_200_values_a_side(values: object, got: str) -> None:
+    profile = advisor.load_profile(CHATBOT)
+    with pytest.raises(InputError) as caught:
+        advisor.decision_map(profile, "latency_budget_s", values, "requests_per_month", [1000, 2000],  # type: ignore[arg-type]
+                             price_date="2026-11-01")
+    assert str(caught.value) == f"x: at most 200 values a side (got {got})"
+    # 200 a side still draws, from a generator too
+    result = advisor.decision_map(profile, "latency_budget_s", [1 + i / 100 for i in range(200)],
+                                  "requests_per_month", (v for v in (1000, 2000)), price_date="2026-11-01")
+    assert len(result.cells) == 2 and len(result.cells[0]) == 200

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from pathlib import Path
 from typing import Any
 
@@ -98,8 +98,16 @@ def decision_map(
             raise InputError(f"expected a list of values (got {type(values).__name__})", source=where)
     if x_fact == y_fact:
         raise InputError(f"x and y are both '{x_fact}'; a map needs two different facts")
-    xs = [coerce(x_fact, v, "x") for v in x_values]
-    ys = [coerce(y_fact, v, "y") for v in y_values]
+    # At most MAX_POINTS a side, as `advisor map` takes them: 5,000 x 5,000 values were 25 million
+    # assessments, hours of work for a chart (and an endless generator never returned).
+    asked: dict[str, list[Value]] = {}
+    for values, where in ((x_values, "x"), (y_values, "y")):
+        asked[where] = list(itertools.islice(values, MAX_POINTS + 1))
+        if len(asked[where]) > MAX_POINTS:
+            got = f"{len(values):,}" if isinstance(values, Sized) else "more"
+            raise InputError(f"at most {MAX_POINTS} values a side (got {got})", source=where)
+    xs = [coerce(x_fact, v, "x") for v in asked["x"]]
+    ys = [coerce(y_fact, v, "y") for v in asked["y"]]
     if not xs or not ys:
         raise InputError("a decision map needs at least one x value and one y value")
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
