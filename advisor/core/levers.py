@@ -11,7 +11,9 @@ cheaper, each found by re-running the assessment with that one change (never ass
 - the provider's priority tier (where the catalogue documents its effect and the price
   data prices it), and its flex tier for work a queue can wait for;
 - prompt caching of half of each prompt (advisor default: a stable system prompt and
-  instructions ahead of the request's own text; providers cache prompts from 1,024 tokens);
+  instructions ahead of the request's own text), where that half is itself 1,024 tokens or
+  more: a provider caches a prefix of at least that many tokens, so half of a shorter prompt
+  is never read from the cache;
 - the latency budget: the nearest value at which the recommendation is feasible, or a
   cheaper mode becomes the answer (never a tighter budget); batch at its window, the
   provider's guarantee, not at a budget it would only usually meet; where someone waits on
@@ -88,7 +90,8 @@ MIN_SAVING_SHARE = 0.05
 MIN_SAVING_USD = 125.0
 # The share of each prompt a cache could serve (advisor default, see the module docstring).
 CACHED_SHARE = 0.5
-# Providers cache prompts from this many tokens (OpenAI and Anthropic both say 1,024).
+# Providers cache a prefix of at least this many tokens (OpenAI and Anthropic both say
+# 1,024, Anthropic more for some models): the cached half of a prompt must reach it.
 MIN_CACHED_PROMPT = 1024
 # Tie-break among equally useful levers: the smallest, most direct change first.
 _KIND_ORDER = (
@@ -557,7 +560,10 @@ def _service_tier_levers(finder: _Finder) -> Iterator[Lever]:
 
 def _caching_lever(finder: _Finder) -> Iterator[Lever]:
     steps = finder.base.steps
-    candidates = [s for s in steps if s.input_tokens >= MIN_CACHED_PROMPT and s.cached_input_fraction < CACHED_SHARE]
+    candidates = [
+        s for s in steps
+        if s.input_tokens * CACHED_SHARE >= MIN_CACHED_PROMPT and s.cached_input_fraction < CACHED_SHARE
+    ]
     if not candidates:
         return
     step: WorkStep = max(candidates, key=lambda s: s.repeat * s.input_tokens)
