@@ -3,15 +3,23 @@
 The caching lever offered "half of each prompt served from the cache" for any prompt of
 1,024 tokens or more, and priced the saving. A provider caches a prefix of at least 1,024
 tokens: half of a 1,500-token prompt (750 tokens) is never read from the cache, so the lever
-promised a saving (here $8,438 a month) that no provider bills."""
+promised a saving (here $8,438 a month) that no provider bills. The default chatbot (1,500
+tokens) was offered $675 a month so. And a model's floor can be longer: Claude Haiku 4.5
+caches no prefix under 4,096 tokens (the catalogue's min_cached_prefix, cited)."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
-from advisor import assess, load_rules
+import pytest
+import yaml
 
-from .conftest import PRICE_DATE
+from advisor import assess, load_rules
+from advisor.core.errors import RuleSetError
+
+from .conftest import PRICE_DATE, SHIPPED_RULES
 
 RULES = load_rules()
 
@@ -58,3 +66,41 @@ def test_a_step_whose_half_prompt_is_below_the_floor_gets_no_caching_lever():
     }
     a = assess(steps, RULES, price_date=PRICE_DATE)
     assert cache_levers(a) == []
+
+
+# After-call notes on Claude Haiku 4.5: a 7,000-token transcript and instructions a call.
+AFTER_CALL: dict[str, Any] = {
+    "name": "Call-centre after-call notes",
+    "interaction": "request_response",
+    "latency_budget_s": 15,
+    "input_tokens": 7000,
+    "output_tokens": 300,
+    "output_format": "json",
+    "requests_per_month": 600_000,
+    "peak_requests_per_minute": 120,
+    "provider": "anthropic",
+    "model": "claude-haiku-4-5",
+    "tier": "build",
+}
+
+
+def test_haiku_caches_no_prefix_shorter_than_4096_tokens_so_no_lever_offers_one():
+    # Half of 7,000 tokens is 3,500: Sonnet would cache it, Claude Haiku 4.5 does not (its
+    # shortest cached prefix is 4,096 tokens). The lever promised $1,890 a month.
+    a = assess(AFTER_CALL, RULES, price_date=PRICE_DATE)
+    assert (a.recommendation, a.feasible) == ("async", True)
+    assert cache_levers(a) == []
+    sonnet = assess({**AFTER_CALL, "model": "claude-sonnet-4-6"}, RULES, price_date=PRICE_DATE)
+    assert len(cache_levers(sonnet)) == 1
+    longer = assess({**AFTER_CALL, "input_tokens": 8192}, RULES, price_date=PRICE_DATE)
+    assert len(cache_levers(longer)) == 1
+
+
+def test_a_model_cache_floor_without_its_source_is_refused(tmp_path):
+    folder = Path(shutil.copytree(SHIPPED_RULES, tmp_path / "rules"))
+    path = folder / "catalogue.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del data["providers"]["anthropic"]["models"]["claude-haiku-4-5"]["min_cached_prefix_source"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(RuleSetError, match="min_cached_prefix_source"):
+        load_rules(folder)

@@ -137,6 +137,10 @@ class ModelSpec(BaseModel):
     # offers an output beyond it: no request to this model could return one.
     max_output_tokens: int | None = Field(default=None, gt=0, le=100_000_000)
     max_output_source: Sources | None = None
+    # The shortest prefix the provider caches for this model, where it is not the 1,024
+    # tokens most models share (advisor.core.levers): a shorter cached prefix is never read.
+    min_cached_prefix: int | None = Field(default=None, gt=0, le=10_000_000)
+    min_cached_prefix_source: Sources | None = None
 
 
 class BatchCacheHits(BaseModel):
@@ -627,6 +631,10 @@ def _check(data: CatalogueData) -> None:
                 raise _problem(f"{where}.max_output_source",
                                "max_output_tokens needs its source, and a source its max_output_tokens")
             cited(f"{where}.max_output_source", model.max_output_source)
+            if (model.min_cached_prefix is None) != (model.min_cached_prefix_source is None):
+                raise _problem(f"{where}.min_cached_prefix_source",
+                               "min_cached_prefix needs its source, and a source its min_cached_prefix")
+            cited(f"{where}.min_cached_prefix_source", model.min_cached_prefix_source)
             for tier, limits in model.limits.items():
                 if tier not in provider.tiers:
                     raise _problem(

@@ -11,9 +11,10 @@ cheaper, each found by re-running the assessment with that one change (never ass
 - the provider's priority tier (where the catalogue documents its effect and the price
   data prices it), and its flex tier for work a queue can wait for;
 - prompt caching of half of each prompt (advisor default: a stable system prompt and
-  instructions ahead of the request's own text), where that half is itself 1,024 tokens or
-  more: a provider caches a prefix of at least that many tokens, so half of a shorter prompt
-  is never read from the cache;
+  instructions ahead of the request's own text), where that half is itself as long as the
+  shortest prefix the provider caches for the model (1,024 tokens, or the catalogue's
+  min_cached_prefix, 4,096 for Claude Haiku 4.5): half of a shorter prompt is never read
+  from the cache;
 - the latency budget: the nearest value at which the recommendation is feasible, or a
   cheaper mode becomes the answer (never a tighter budget); batch at its window, the
   provider's guarantee, not at a budget it would only usually meet; where someone waits on
@@ -91,7 +92,8 @@ MIN_SAVING_USD = 125.0
 # The share of each prompt a cache could serve (advisor default, see the module docstring).
 CACHED_SHARE = 0.5
 # Providers cache a prefix of at least this many tokens (OpenAI and Anthropic both say
-# 1,024, Anthropic more for some models): the cached half of a prompt must reach it.
+# 1,024; the catalogue's min_cached_prefix where a model's is longer): the cached half of a
+# prompt must reach it.
 MIN_CACHED_PROMPT = 1024
 # Tie-break among equally useful levers: the smallest, most direct change first.
 _KIND_ORDER = (
@@ -558,11 +560,18 @@ def _service_tier_levers(finder: _Finder) -> Iterator[Lever]:
             yield lever
 
 
+def _min_cached_prefix(catalogue: Catalogue, step: WorkStep) -> int:
+    """The shortest prefix the provider caches for the step's model: the catalogue's, where it
+    gives one for the model, else the 1,024 tokens most models share."""
+    spec = catalogue.resolve(step.provider, step.model).model
+    return spec.min_cached_prefix if spec is not None and spec.min_cached_prefix else MIN_CACHED_PROMPT
+
+
 def _caching_lever(finder: _Finder) -> Iterator[Lever]:
-    steps = finder.base.steps
+    catalogue = finder.probe.ruleset.catalogue
     candidates = [
-        s for s in steps
-        if s.input_tokens * CACHED_SHARE >= MIN_CACHED_PROMPT and s.cached_input_fraction < CACHED_SHARE
+        s for s in finder.base.steps
+        if s.input_tokens * CACHED_SHARE >= _min_cached_prefix(catalogue, s) and s.cached_input_fraction < CACHED_SHARE
     ]
     if not candidates:
         return
