@@ -104,3 +104,44 @@ def test_a_model_cache_floor_without_its_source_is_refused(tmp_path):
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     with pytest.raises(RuleSetError, match="min_cached_prefix_source"):
         load_rules(folder)
+
+
+# Game NPC dialogue: players talk to characters; evening peaks after a patch, over the tier.
+NPC: dict[str, Any] = {
+    "name": "Game NPC dialogue",
+    "interaction": "chat",
+    "latency_budget_s": 1.5,
+    "input_tokens": 3000,
+    "cached_input_fraction": 0.8,
+    "output_tokens": 80,
+    "requests_per_month": 8_000_000,
+    "peak_requests_per_minute": 7000,
+    "peak_minutes": 120,
+    "provider": "anthropic",
+    "model": "claude-haiku-4-5",
+    "tier": "build",
+}
+
+
+def peak_lever(a):
+    [lever] = [lv for lv in a.levers if set(lv.changes) == {"peak_requests_per_minute"}]
+    return lever
+
+
+def test_a_peak_someone_waits_on_is_held_at_the_door_not_smoothed_into_a_queue():
+    # Players cannot be smoothed: the requests over the limit wait in a queue (which no one
+    # waiting can, cost-over-rate-limit-while-waiting) or are turned away at the door.
+    a = assess(NPC, RULES, price_date=PRICE_DATE)
+    assert (a.recommendation, a.feasible) == ("streaming", False)
+    lever = peak_lever(a)
+    assert lever.changes["peak_requests_per_minute"] == 5000
+    assert lever.because.startswith("With a peak held to 5,000 requests a minute (rate-limit users at the door: "
+                                    "the requests over it are turned away, not queued while someone waits): "
+                                    "streaming meets its contract")
+
+
+def test_a_background_peak_is_still_smoothed():
+    triage = {**NPC, "name": "Email triage", "interaction": "pipeline", "latency_budget_s": 300,
+              "output_format": "json", "tier": "start", "peak_requests_per_minute": 3000, "peak_minutes": 30}
+    a = assess(triage, RULES, price_date=PRICE_DATE)
+    assert "smoothed to" in peak_lever(a).because

@@ -321,7 +321,10 @@ def test_a_peak_lever_and_a_peak_change_to_the_same_mode_name_the_same_peak():
                   if c.fact == "peak_requests_per_minute" and (c.new_recommendation, c.feasible) == ("sync", True))
     lever = next(lv for lv in result.levers if set(lv.changes) == {"peak_requests_per_minute"})
     assert lever.changes["peak_requests_per_minute"] == change.value == 2120
-    assert lever.because.startswith("With a peak smoothed to 2,120 requests a minute: sync meets its contract")
+    # A person waits on it: the rest of the peak is turned away at the door, not queued (judgement 11).
+    assert lever.because.startswith("With a peak held to 2,120 requests a minute (rate-limit users at the door: "
+                                    "the requests over it are turned away, not queued while someone waits): "
+                                    "sync meets its contract")
 
 
 SEO_REWRITE = {

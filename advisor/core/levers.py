@@ -625,7 +625,9 @@ def _backlog_removed(finder: _Finder) -> str:
 
 def _peak_lever(finder: _Finder) -> Iterator[Lever]:
     """The highest peak rate at which the recommendation meets its contract, where the
-    limits do not hold the peak as given: smoothing it (spreading or queueing the rest).
+    limits do not hold the peak as given: smoothing it (spreading or queueing the rest), or,
+    where someone waits on the answer, holding it there at the door (Sync vs. Async AI
+    Inference, axis 3: "rate-limit users at the door"), since a queue is a wait.
     Found as "what would change" finds a flip (advisor.core.whatif.nearest_value), so that
     the two name the same peak for the same flip, not a round value beside a precise one."""
     profile, cap = finder.base.profile, finder.base.capacity
@@ -642,8 +644,13 @@ def _peak_lever(finder: _Finder) -> Iterator[Lever]:
     found = nearest_value(rng, profile.effective_peak_rpm, -1, good)
     if found is not None:
         peak, outcome = found
-        yield finder.lever({"peak_requests_per_minute": peak},
-                           f"a peak smoothed to {count(float(peak))} requests a minute", *outcome)
+        what = f"a peak smoothed to {count(float(peak))} requests a minute"
+        if finder.base.facts.get("someone_waiting"):
+            # No one waiting can wait out a rate limit (cost-over-rate-limit-while-waiting), so
+            # the rest of such a peak is not queued: it is turned away at the door.
+            what = (f"a peak held to {count(float(peak))} requests a minute (rate-limit users at the door: "
+                    "the requests over it are turned away, not queued while someone waits)")
+        yield finder.lever({"peak_requests_per_minute": peak}, what, *outcome)
 
 
 def _speed_lever(finder: _Finder, found: list[Lever]) -> Iterator[Lever]:
