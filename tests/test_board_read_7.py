@@ -222,10 +222,14 @@ def test_a_superseding_record_says_what_it_replaces_and_what_changed(tmp_path: P
 
 
 def test_a_call_of_over_a_minute_reads_in_the_same_unit_in_the_drivers_and_the_assumptions() -> None:
+    # The DeepSeek example with a longer answer: its reasoning stand-in's first token is 39.1 s
+    # at p95 since judgement 11 (64.4 s before, when its 250 tokens alone made it over a minute).
+    data = yaml.safe_load((EXAMPLES / "deepseek-catalogue-enrichment.yaml").read_text(encoding="utf-8"))
+    a = assess({**data, "output_tokens": 1500}, RULES, price_date=PRICE_DATE)
     for template in TEMPLATES:
-        record = _record("deepseek-catalogue-enrichment", template)
-        assert "End-to-end p95 1.16 min (1 x 1.16 min estimated per call;" in record
-        assert "- Per-call p95: 69.4 s (1.16 min) = 64.4 s to the first token + 250 tokens / 50 tok/s" in record
+        record = render_adr(a, template=template, date=DATE)
+        assert "End-to-end p95 1.15 min (1 x 1.15 min estimated per call;" in record
+        assert "- Per-call p95: 69.1 s (1.15 min) = 39.1 s to the first token + 1,500 tokens / 50 tok/s" in record
     # Under a minute, seconds alone, as before.
     assert "- Per-call p95: 2.72 s = 0.67 s to the first token + 180 tokens / 88 tok/s" in \
         _record("support-reply-draft", "madr")

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
-from advisor import assess, load_rules
+from advisor import assess, load_profile, load_rules
 from advisor.core.errors import RuleSetError
 
-from .conftest import PRICE_DATE, SHIPPED_RULES
+from .conftest import EXAMPLES, PRICE_DATE, SHIPPED_RULES
 
 RULES = load_rules()
 
@@ -145,3 +145,25 @@ def test_a_background_peak_is_still_smoothed():
               "output_format": "json", "tier": "start", "peak_requests_per_minute": 3000, "peak_minutes": 30}
     a = assess(triage, RULES, price_date=PRICE_DATE)
     assert "smoothed to" in peak_lever(a).because
+
+
+def test_a_provider_with_no_cited_cache_floor_keeps_its_caching_lever():
+    # DeepSeek's context caching states no minimum prefix: the lever stays at the advisor's
+    # default (a prompt of 1,024 tokens or more), as before.
+    a = assess(load_profile(EXAMPLES / "deepseek-catalogue-enrichment.yaml"), RULES, price_date=PRICE_DATE)
+    [lever] = cache_levers(a)
+    assert "$106 a month less" in lever.because
+
+
+def test_a_reasoning_stand_in_has_o3s_tail_not_the_providers_network_spread():
+    # An unmeasured reasoning model is timed at o3's median first token (22.99 s); its p95 is
+    # o3's (x 1.7), not that median times Google's spread of a sub-second first token (x 4.2),
+    # which made Gemini 2.5 Flash's first token 97 s at p95.
+    gemini = {"name": "Help chat", "interaction": "submit_and_notify", "latency_budget_s": 60,
+              "input_tokens": 2000, "output_tokens": 200, "requests_per_month": 10_000,
+              "provider": "google", "model": "gemini-2.5-flash"}
+    a = assess(gemini, RULES, price_date=PRICE_DATE)
+    assert round(a.latency.time_to_first_token_s, 1) == 39.1
+    assert (a.recommendation, a.feasible) == ("async", True)
+    deepseek = assess({**gemini, "provider": "deepseek", "model": "deepseek-flash"}, RULES, price_date=PRICE_DATE)
+    assert round(deepseek.latency.time_to_first_token_s, 1) == 39.1

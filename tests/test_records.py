@@ -1003,7 +1003,7 @@ def test_an_option_that_does_not_pay_its_way_is_ruled_out_and_says_why(template)
          " calls/min): 3.7 calls of 1,000 requests/min (the limit counts each API call), 14,815 of 2,000,000 input"
          " tokens/min, 1,481 of 400,000 output tokens/min; 99% headroom"),
         # DeepSeek limits requests in flight, not requests or tokens a minute.
-        ("deepseek-catalogue-enrichment", "At the monthly average (no peak given): 16 of 2,500 requests in flight; 99%"
+        ("deepseek-catalogue-enrichment", "At the monthly average (no peak given): 10 of 2,500 requests in flight; 100%"
          " headroom"),
         # The examples as they were on gpt-4o-mini, gpt-4.1-mini and gpt-4.1, with published limits.
         ("retiring/chatbot", "At peak: 60 of 500 requests/min, 111,000 of 200,000 tokens/min; 44% headroom"),
@@ -1136,7 +1136,7 @@ def test_a_reasoning_model_without_reasoning_tokens_has_its_money_say_they_are_n
     text = " ".join(render_adr(a, template=template, date=DATE).split())
     assert ("**Cost and burst** (weight 1.5): $396 a month in tokens at DeepSeek's peak rate (its price at 02:00 UTC,"
             " an upper bound: calls made off-peak bill less), no batch API, so no batch"
-            f" discount; at the monthly average of 14 requests/min (no peak given) with 99% rate-limit headroom. Reasoning tokens are not priced: {UNPRICED}.")\
+            f" discount; at the monthly average of 14 requests/min (no peak given) with 100% rate-limit headroom. Reasoning tokens are not priced: {UNPRICED}.")\
         in text
     # The note under the table first: $207 a month less is said beside $573 and $779 (a reader makes $206).
     assert ("| $1.06 | Each figure is rounded on its own, so a saving can differ from the difference of the two"

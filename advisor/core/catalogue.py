@@ -137,8 +137,8 @@ class ModelSpec(BaseModel):
     # offers an output beyond it: no request to this model could return one.
     max_output_tokens: int | None = Field(default=None, gt=0, le=100_000_000)
     max_output_source: Sources | None = None
-    # The shortest prefix the provider caches for this model, where it is not the 1,024
-    # tokens most models share (advisor.core.levers): a shorter cached prefix is never read.
+    # The shortest prefix the provider caches for this model, where it differs from the
+    # provider's min_cached_prefix: a shorter cached prefix is never read.
     min_cached_prefix: int | None = Field(default=None, gt=0, le=10_000_000)
     min_cached_prefix_source: Sources | None = None
 
@@ -227,6 +227,10 @@ class ProviderSpec(BaseModel):
     flex: ServiceTierSpec | None = None
     priority: ServiceTierSpec | None = None
     any_model: bool = False  # any model name is accepted (self-hosted)
+    # The shortest prompt prefix the provider caches (a model's own min_cached_prefix wins);
+    # None: not documented.
+    min_cached_prefix: int | None = Field(default=None, gt=0, le=10_000_000)
+    min_cached_prefix_source: Sources | None = None
     models: dict[str, ModelSpec] = {}
 
 
@@ -587,6 +591,10 @@ def _check(data: CatalogueData) -> None:
             raise _problem(f"{base}.default_tier", f"must be one of the provider's tiers: {', '.join(provider.tiers)}")
         if not provider.tiers and provider.default_tier is not None:
             raise _problem(f"{base}.default_tier", "a provider without tiers has no default tier")
+        if (provider.min_cached_prefix is None) != (provider.min_cached_prefix_source is None):
+            raise _problem(f"{base}.min_cached_prefix_source",
+                           "min_cached_prefix needs its source, and a source its min_cached_prefix")
+        cited(f"{base}.min_cached_prefix_source", provider.min_cached_prefix_source)
         allowed = _LIMIT_KEYS[provider.token_limit]
         for model_id, model in provider.models.items():
             where = f"{base}.models.{model_id}"

@@ -111,6 +111,10 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, e
         speed_assumption = catalogue.assumption("output speed", f"{tps:g} tokens/s, median ({name}{routed})",
                                                 speed.source)
     elif reasons:
+        # The stand-in is o3's measured median, so its tail is o3's too: the catalogue's spread
+        # (OpenAI sets none of its own), not this provider's. A provider's spread was measured
+        # on a sub-second first token; times a 23-s reasoning median it made Gemini's p95 97 s.
+        ratio, ratio_source = data.latency.ttft_p95_over_p50, data.latency.source
         median = fallback.reasoning_ttft_s
         ttft = fallback.reasoning_ttft_s * ratio
         tps, measured = fallback.output_tokens_per_s, False

@@ -12,9 +12,10 @@ cheaper, each found by re-running the assessment with that one change (never ass
   data prices it), and its flex tier for work a queue can wait for;
 - prompt caching of half of each prompt (advisor default: a stable system prompt and
   instructions ahead of the request's own text), where that half is itself as long as the
-  shortest prefix the provider caches for the model (1,024 tokens, or the catalogue's
-  min_cached_prefix, 4,096 for Claude Haiku 4.5): half of a shorter prompt is never read
-  from the cache;
+  shortest prefix the provider caches for the model (the catalogue's min_cached_prefix,
+  cited: 1,024 tokens at OpenAI and Anthropic, 4,096 for Claude Haiku 4.5): half of a
+  shorter prompt is never read from the cache; where the catalogue cites none, for prompts
+  of at least 1,024 tokens;
 - the latency budget: the nearest value at which the recommendation is feasible, or a
   cheaper mode becomes the answer (never a tighter budget); batch at its window, the
   provider's guarantee, not at a budget it would only usually meet; where someone waits on
@@ -91,9 +92,8 @@ MIN_SAVING_SHARE = 0.05
 MIN_SAVING_USD = 125.0
 # The share of each prompt a cache could serve (advisor default, see the module docstring).
 CACHED_SHARE = 0.5
-# Providers cache a prefix of at least this many tokens (OpenAI and Anthropic both say
-# 1,024; the catalogue's min_cached_prefix where a model's is longer): the cached half of a
-# prompt must reach it.
+# The shortest prompt the caching lever considers where the catalogue cites no cached-prefix
+# floor for the provider (advisor default); where it cites one, the cached half must reach it.
 MIN_CACHED_PROMPT = 1024
 # Tie-break among equally useful levers: the smallest, most direct change first.
 _KIND_ORDER = (
@@ -560,18 +560,29 @@ def _service_tier_levers(finder: _Finder) -> Iterator[Lever]:
             yield lever
 
 
-def _min_cached_prefix(catalogue: Catalogue, step: WorkStep) -> int:
-    """The shortest prefix the provider caches for the step's model: the catalogue's, where it
-    gives one for the model, else the 1,024 tokens most models share."""
-    spec = catalogue.resolve(step.provider, step.model).model
-    return spec.min_cached_prefix if spec is not None and spec.min_cached_prefix else MIN_CACHED_PROMPT
+def _min_cached_prefix(catalogue: Catalogue, step: WorkStep) -> int | None:
+    """The shortest prefix the provider caches for the step's model (the model's own, else its
+    provider's), as the catalogue cites it; None where the catalogue has none."""
+    resolved = catalogue.resolve(step.provider, step.model)
+    if resolved.model is not None and resolved.model.min_cached_prefix is not None:
+        return resolved.model.min_cached_prefix
+    return resolved.provider.min_cached_prefix if resolved.provider is not None else None
+
+
+def _cacheable_half(catalogue: Catalogue, step: WorkStep) -> bool:
+    """Whether half of the step's prompt could be read from the cache: that half is at least
+    the prefix the provider caches, where the catalogue cites it; else (advisor default) the
+    prompt is at least MIN_CACHED_PROMPT."""
+    floor = _min_cached_prefix(catalogue, step)
+    if floor is None:
+        return step.input_tokens >= MIN_CACHED_PROMPT
+    return step.input_tokens * CACHED_SHARE >= floor
 
 
 def _caching_lever(finder: _Finder) -> Iterator[Lever]:
     catalogue = finder.probe.ruleset.catalogue
     candidates = [
-        s for s in finder.base.steps
-        if s.input_tokens * CACHED_SHARE >= _min_cached_prefix(catalogue, s) and s.cached_input_fraction < CACHED_SHARE
+        s for s in finder.base.steps if _cacheable_half(catalogue, s) and s.cached_input_fraction < CACHED_SHARE
     ]
     if not candidates:
         return
