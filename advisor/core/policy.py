@@ -30,7 +30,7 @@ CONFIRMATION_FIGURES = frozenset({
     "budget", "end_to_end_p95", "time_to_first_token", "limits_use", "peak_rpm", "rpm_limit", "peak_tpm",
     "tpm_limit", "headroom", "cost_per_1k", "monthly_cost", "requests_per_month", "queue_drain",
     "queue_age", "limits_unknown", "limit_fields", "limits_page", "token_cost", "not_billed", "estimate", "stand_ins",
-    "flex_refusal", "fallback_token_cost",
+    "flex_refusal", "fallback_token_cost", "never_drains_why",
 })
 MIGRATION_FIGURES = frozenset({"from", "to"})
 REVIEW_RISK_FIGURES = frozenset({
@@ -146,7 +146,9 @@ class RiskSpec(BaseModel):
 class WatchSpec(BaseModel):
     """A metric to watch whose truth depends on the workload: ``text`` as a rule, and in its
     place ``over_limit`` once the estimated peak is already over a rate limit (the usual line
-    would be false from the first day); ``limit_unknown`` where no limit is known for the
+    would be false from the first day); ``never_drains`` over them where even the month's
+    average is (or one call is refused whatever the rate), so that the queue a peak builds
+    never drains and a smoother peak cannot help; ``limit_unknown`` where no limit is known for the
     model and tier, so that nothing was checked; ``whole_answer`` where the rules hold a
     stream to its whole answer, not its first token (a rule that marks it as missing its
     contract reads the whole answer's time); ``stand_in`` where the estimate misses the budget
@@ -159,27 +161,30 @@ class WatchSpec(BaseModel):
 
     text: str = Field(min_length=1)
     over_limit: str | None = Field(default=None, min_length=1)
+    never_drains: str | None = Field(default=None, min_length=1)
     limit_unknown: str | None = Field(default=None, min_length=1)
     whole_answer: str | None = Field(default=None, min_length=1)
     stand_in: str | None = Field(default=None, min_length=1)
     flex: str | None = Field(default=None, min_length=1)
 
-    @field_validator("text", "over_limit", "limit_unknown", "whole_answer", "stand_in", "flex")
+    @field_validator("text", "over_limit", "never_drains", "limit_unknown", "whole_answer", "stand_in", "flex")
     @classmethod
     def _figures(cls, value: str | None) -> str | None:
         return value if value is None else _names_only(value, CONFIRMATION_FIGURES)
 
     @model_validator(mode="after")
     def _a_variant(self) -> WatchSpec:
-        if all(v is None for v in (self.over_limit, self.limit_unknown, self.whole_answer, self.stand_in, self.flex)):
+        variants = (self.over_limit, self.never_drains, self.limit_unknown, self.whole_answer, self.stand_in, self.flex)
+        if all(v is None for v in variants):
             raise ValueError(
-                "a metric with one line is a sentence: give over_limit, limit_unknown, whole_answer, stand_in or flex"
+                "a metric with one line is a sentence: give over_limit, never_drains, limit_unknown, whole_answer,"
+                " stand_in or flex"
             )
         return self
 
     def said(
         self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False, stand_in: bool = False,
-        flex: bool = False,
+        flex: bool = False, never_drains: bool = False,
     ) -> str:
         if stand_in and self.stand_in is not None:
             return self.stand_in
@@ -189,6 +194,8 @@ class WatchSpec(BaseModel):
             return self.limit_unknown
         if flex and self.flex is not None:
             return self.flex
+        if over_limit and never_drains and self.never_drains is not None:
+            return self.never_drains
         if over_limit and self.over_limit is not None:
             return self.over_limit
         return self.text
@@ -234,13 +241,15 @@ class ModeSpec(BaseModel):
 
     def watch(
         self, over_limit: bool, limits_known: bool = True, whole_answer: bool = False, stand_in: bool = False,
-        flex: bool = False,
+        flex: bool = False, never_drains: bool = False,
     ) -> list[str]:
-        """The confirmation's sentences as they hold for a peak within the limits, over one,
-        or against no known limit; for a stream held to its whole answer; for an estimate
-        that misses the budget on a stand-in speed; and on the flex service tier."""
+        """The confirmation's sentences as they hold for a peak within the limits, over one
+        (and over them for good, where the queue a peak builds never drains), or against no
+        known limit; for a stream held to its whole answer; for an estimate that misses the
+        budget on a stand-in speed; and on the flex service tier."""
         return [
-            item if isinstance(item, str) else item.said(over_limit, limits_known, whole_answer, stand_in, flex)
+            item if isinstance(item, str)
+            else item.said(over_limit, limits_known, whole_answer, stand_in, flex, never_drains)
             for item in self.confirmation
         ]
 

@@ -1289,6 +1289,7 @@ def _watched(a: Assessment) -> tuple[list[str], dict[str, str], bool, bool]:
         # "is back to zero never" is no sentence: the queue that never drains is said as such.
         "queue_age": (f"rises at each peak and is back to zero {after}" if (after := drained(cap)) is not None
                       else f"rises at each peak and never returns to zero ({never_drains_why(cap)})"),
+        "never_drains_why": never_drains_why(cap),
         "limits_unknown": cap.limits_unknown_because or "a limit is known",
         "limit_fields": limit_fields(cap),
         "limits_page": limits_page(cap, a.rules.catalogue, w.provider),
@@ -1302,7 +1303,8 @@ def _watched(a: Assessment) -> tuple[list[str], dict[str, str], bool, bool]:
     # is an assumption, so the record has the call measured before it has an alert set.
     stand_in = not within and a.recommendation != "batch" and misses_on_stand_in(a) and not _queued(a)
     texts = a.rules.header.modes[a.recommendation].watch(
-        cap.over_limit, cap.limits_known, held_whole(a, a.recommendation), stand_in, w.service_tier == "flex"
+        cap.over_limit, cap.limits_known, held_whole(a, a.recommendation), stand_in, w.service_tier == "flex",
+        never_drains=drained(cap) is None,
     )
     return texts, figures, within, stand_in
 

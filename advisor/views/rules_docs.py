@@ -370,6 +370,9 @@ def _modes_section(ruleset: RuleSet) -> list[str]:
                 line = f"- {inline(item.text)}"
                 if item.over_limit is not None:
                     line += f" When the peak is already over a rate limit: {inline(item.over_limit)}"
+                if item.never_drains is not None:
+                    line += (" When the queue a peak builds never drains (even the monthly average is over the limits,"
+                             f" or one call is): {inline(item.never_drains)}")
                 if item.limit_unknown is not None:
                     line += f" When no rate limit is known for the model and tier: {inline(item.limit_unknown)}"
                 if item.whole_answer is not None:
