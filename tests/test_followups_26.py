@@ -3,17 +3,22 @@ cached fraction below the provider's cache floor, and an impossible calendar dat
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from advisor import assess
+from advisor.core.assumption import Assumption
+from advisor.core.cost import CACHE_MINIMUM
+from advisor.core.figures import money
 from advisor.core.policy import WatchSpec
 from advisor.core.profile import parse_profile
 from advisor.views.adr import render_adr
 
-from .conftest import PRICE_DATE
+from .conftest import PRICE_DATE, run_cli
 
 # A chat on gpt-5.4 at tier-1-like limits of the workload's own.
 CHAT: dict[str, Any] = {
@@ -64,3 +69,65 @@ def test_a_rule_set_may_give_never_drains_alone_and_name_why():
     assert spec.said(True) == spec.said(False) == "429s stay near zero."
     with pytest.raises(ValidationError, match=r"unknown figure \{limits_remedy\}"):
         WatchSpec(text="x", never_drains="{limits_remedy}")
+
+
+# -- 2. a cached fraction below the provider's cache floor -----------------------------------
+
+FAQ: dict[str, Any] = {
+    "name": "FAQ answers", "interaction": "request_response", "latency_budget_s": 10, "input_tokens": 1400,
+    "cached_input_fraction": 0.7, "output_tokens": 300, "requests_per_month": 200_000, "provider": "openai",
+    "model": "gpt-4o-mini", "downstream": "own_ui",
+}
+CACHING_GUIDE = "https://developers.openai.com/api/docs/guides/prompt-caching"
+
+
+def _floor_notes(a) -> list[Assumption]:
+    return [x for x in a.assumptions if x.name == CACHE_MINIMUM]
+
+
+def test_cached_tokens_below_openais_1024_floor_are_said_beside_the_bill(tmp_path, capsys):
+    a = assess(parse_profile(FAQ), price_date=PRICE_DATE)
+    [note] = _floor_notes(a)
+    assert note.value.startswith("980 cached input tokens a call (70% of 1,400) are below the 1,024-token prefix"
+                                 " OpenAI caches for gpt-4o-mini")
+    # Still priced as stated, not refused: with none cached, 1,400 x $0.15 + 300 x $0.60 per 1M.
+    assert money(a.costs["sync"].tokens_usd) == "$63.30"
+    assert "with none cached, the tokens cost $78.00 a month, not $63.30 (batch: $39.00 either way)" in note.value
+    assert CACHING_GUIDE in note.source and note.source_ids == ("openai_prompt_caching_guide",)
+
+    path = tmp_path / "faq.yaml"
+    path.write_text(yaml.safe_dump(FAQ), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "recommend", path, "--price-date", PRICE_DATE)
+    assert code == 0
+    cost = out[out.index("Cost per month"):out.index("build cost amortised")]
+    assert "prompt cache minimum: 980 cached input tokens a call" in cost and "$78.00 a month" in cost
+    code, out, _ = run_cli(capsys, "recommend", path, "--price-date", PRICE_DATE, "--format", "json")
+    [said] = [x for x in json.loads(out)["assumptions"] if x["name"] == CACHE_MINIMUM]
+    assert said["value"] == note.value and CACHING_GUIDE in said["source"]
+    record = render_adr(a, date="2026-11-01")
+    assert "- Prompt cache minimum: 980 cached input tokens a call" in record
+
+
+def test_cached_tokens_at_the_floor_say_nothing():
+    # 1,500 x 0.7 = 1,050 cached tokens: at least the 1,024 OpenAI caches.
+    assert _floor_notes(assess(parse_profile({**FAQ, "input_tokens": 1500}), price_date=PRICE_DATE)) == []
+
+
+def test_each_step_is_held_to_its_own_models_floor():
+    # Haiku 4.5 caches no prefix under 4,096 tokens, Sonnet from 1,024: 1,500 cached is below
+    # the one and above the other.
+    agent = {
+        "name": "Ticket agent", "interaction": "submit_and_notify", "latency_budget_s": 600,
+        "requests_per_month": 50_000, "provider": "anthropic", "model": "claude-sonnet-4-6", "downstream": "own_ui",
+        "steps": [
+            {"name": "triage", "model": "claude-haiku-4-5", "input_tokens": 3000, "output_tokens": 50,
+             "cached_input_fraction": 0.5},
+            {"name": "answer", "input_tokens": 3000, "output_tokens": 400, "cached_input_fraction": 0.5},
+        ],
+    }
+    [note] = _floor_notes(assess(parse_profile(agent), price_date=PRICE_DATE))
+    assert note.value.startswith("step 'triage': 1,500 cached input tokens a call (50% of 3,000) are below the"
+                                 " 4,096-token prefix Anthropic caches for claude-haiku-4-5")
+    assert note.value.endswith("with none of the step cached, the tokens cost $710 a month, not $643 (batch:"
+                               " $355, not $321)")
+    assert note.source_ids == ("anthropic_prompt_caching_minimum",)

@@ -490,6 +490,15 @@ class Catalogue:
         self._resolved[key] = resolved
         return resolved
 
+    def min_cached_prefix(self, provider: str, model: str) -> tuple[int, Sources] | None:
+        """The shortest prefix the provider caches for the model (the model's own, else its
+        provider's) and the source that gives it; None where the catalogue has none."""
+        resolved = self.resolve(provider, model)
+        for spec in (resolved.model, resolved.provider):
+            if spec is not None and spec.min_cached_prefix is not None and spec.min_cached_prefix_source is not None:
+                return spec.min_cached_prefix, spec.min_cached_prefix_source
+        return None
+
     def cite(self, keys: Sources | None) -> str:
         """The sources named, as a reader checks them: title, date, address."""
         if keys is None:

@@ -143,6 +143,9 @@ _A_REASONING = Assumption(
     value="billed at the output price, on top of the visible output",
     source="advisor cost model, docs/cost-model.md; providers bill reasoning as output tokens",
 )
+# The name of the note said where a step's cached input is shorter than the shortest prefix its
+# provider caches (the catalogue's min_cached_prefix): the views find it by this name.
+CACHE_MINIMUM = "prompt cache minimum"
 _A_CACHE_WRITES = Assumption(
     name="prompt cache writes",
     value="not priced: cached input tokens are billed as cache reads only",
@@ -596,6 +599,9 @@ def estimate_costs(
     # agent's steps often repeat): each worked out once.
     own_cards: dict[tuple[str, str, int], PriceCard] = {}
     alike: dict[tuple[object, ...], _Priced] = {}
+    # The steps whose cached tokens a call are below the prefix their provider caches: each with
+    # what one request's calls of it would cost uncached, more than as priced (standard, batch).
+    short_caches: list[tuple[WorkStep, int, Any, float, float]] = []
     for step in steps:
         n_in, frac = step.input_tokens, step.cached_input_fraction
         key = (step.prefix == "", step.provider, step.model, id(step.pricing), n_in, frac, step.output_tokens,
@@ -616,6 +622,14 @@ def estimate_costs(
         one = priced.one
         standard += one
         batch += priced.one_batch
+        floor = catalogue.min_cached_prefix(step.provider, step.model) if catalogue is not None and frac > 0 else None
+        if floor is not None and n_in * frac < floor[0]:
+            # Priced as stated (an average over prompts of several lengths may be below the
+            # floor), and said, with the bill should none of it be read from the cache.
+            n_out = step.billed_output_tokens
+            uncached = request_cost_usd(priced.card.standard, n_in, 0.0, n_out) * step.repeat
+            uncached_batch = min(request_cost_usd(priced.card.batch, n_in, 0.0, n_out) * step.repeat, uncached)
+            short_caches.append((step, floor[0], floor[1], uncached - one, uncached_batch - priced.one_batch))
         stated = None
         if catalogue is not None and frac > 0:
             if step.provider not in stated_hits:
@@ -675,6 +689,9 @@ def estimate_costs(
         reused = sorted({base for _, base in charged.values() if base is not None}, key=MODES.index)
         if reused:
             used.append(_reused_assumption(today, reused, weeks))
+    if catalogue is not None:
+        used += [_cache_minimum(catalogue, short, (parts["sync"][0], parts["batch"][0]), volume)
+                 for short in short_caches]
     flex_total: float | None = None
     if has_flex and profile.service_tier == "standard":
         flex_total = flex_request * volume + fixed["async"]
@@ -750,6 +767,35 @@ def estimate_costs(
         off_peak=off_peak,
         fallback_tokens_usd=None if fallback is None else fallback * volume,
         batch_cache=batch_cache,
+    )
+
+
+def _cache_minimum(
+    catalogue: Catalogue, short: tuple[WorkStep, int, Any, float, float], tokens: tuple[float, float], volume: float
+) -> Assumption:
+    """The note beside the bill of a step whose cached input a call is below the shortest prefix
+    its provider caches: "980 cached input tokens a call (70% of 1,400) are below the 1,024-token
+    prefix OpenAI caches for gpt-4o-mini: ... with none cached, the tokens cost $78.00 a month,
+    not $63.30 (batch: $39.00 either way)". ``tokens``: the month's token bill as priced, real
+    time and batch."""
+    step, floor, source, more, more_batch = short
+    spec = catalogue.provider(step.provider)
+    who = spec.name if spec is not None else step.provider
+    where = f"step '{step.name}': " if step.prefix else ""
+    real_time, batch = tokens
+    said = (f"{money(real_time + more * volume)} a month, not {money(real_time)}"
+            if more > 0 else f"what they cost as priced, {money(real_time)} a month")
+    if batch != real_time:  # batch's own prices, where the provider has them
+        said += (f" (batch: {money(batch + more_batch * volume)}, not {money(batch)})" if more_batch > 0
+                 else f" (batch: {money(batch)} either way)")
+    return catalogue.assumption(
+        CACHE_MINIMUM,
+        f"{where}{step.input_tokens * step.cached_input_fraction:,.0f} cached input tokens a call"
+        f" ({percent(step.cached_input_fraction)} of {step.input_tokens:,}) are below the {floor:,}-token prefix"
+        f" {who} caches for {step.model}: a call whose cached prefix is shorter reads none of it from the cache."
+        f" Priced as stated (a measured average over calls can be below it); with none"
+        f"{' of the step' if step.prefix else ''} cached, the tokens cost {said}",
+        source,
     )
 
 

@@ -563,10 +563,8 @@ def _service_tier_levers(finder: _Finder) -> Iterator[Lever]:
 def _min_cached_prefix(catalogue: Catalogue, step: WorkStep) -> int | None:
     """The shortest prefix the provider caches for the step's model (the model's own, else its
     provider's), as the catalogue cites it; None where the catalogue has none."""
-    resolved = catalogue.resolve(step.provider, step.model)
-    if resolved.model is not None and resolved.model.min_cached_prefix is not None:
-        return resolved.model.min_cached_prefix
-    return resolved.provider.min_cached_prefix if resolved.provider is not None else None
+    floor = catalogue.min_cached_prefix(step.provider, step.model)
+    return None if floor is None else floor[0]
 
 
 def _cacheable_half(catalogue: Catalogue, step: WorkStep) -> bool:

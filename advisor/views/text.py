@@ -7,7 +7,7 @@ import textwrap
 
 from advisor.core.assessment import FEASIBLE_ON_STAND_IN, Assessment, feasible_on_stand_in, not_feasible_label
 from advisor.core.capacity import Capacity
-from advisor.core.cost import ModeCost
+from advisor.core.cost import CACHE_MINIMUM, ModeCost
 from advisor.core.levers import unset_words
 from advisor.core.profile import WATCHED
 from advisor.core.provider import batch_window_words
@@ -262,6 +262,8 @@ def render_text(a: Assessment) -> str:
         add(_wrap(f"batch's tokens at {percent(hits.low)} of input cached, the low end of the cache hits"
                   f" {hits.provider} provides in a batch (best-effort, typically {percent(hits.low)} to"
                   f" {percent(hits.high)}): {hits.at_low_words()}", "  "))
+    for note in (x for x in a.assumptions if x.name == CACHE_MINIMUM):  # cached below what the provider caches
+        add(_wrap(f"{note.name}: {note.value} [{cite(note.source, sources)}]", "  ", hang="  "))
     breakeven = pricing.batch_breakeven_requests_per_month
     paid = f"; {today}'s build is paid (it runs today)" if today else ""
     reused = next((cost.build_reused for cost in a.costs.values() if cost.build_reused is not None), None)
