@@ -37,12 +37,21 @@ def test_a_model_is_refused_from_its_shutdown_day_on(capsys, monkeypatch):
     assert code == 2 and out == "" and f"shut o3 down on {shutdown.date}" in err
 
 
-@pytest.mark.parametrize("value", ["tomorrow", "2026-02-30", "26-11-2026", "2026-11-26T10:00", " 2026-11-26"])
+@pytest.mark.parametrize("value", ["tomorrow", "26-11-2026", "2026-11-26T10:00", " 2026-11-26"])
 def test_a_malformed_advisor_today_is_one_clear_error_and_writes_nothing(value, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("ADVISOR_TODAY", value)
     code, out, err = run_cli(capsys, "adr", CHATBOT, "--dir", tmp_path / "decisions")
     assert code == 2 and out == ""
     assert err == f"advisor: error: $ADVISOR_TODAY: expected a date as YYYY-MM-DD, got {value!r}\n"
+    assert not (tmp_path / "decisions").exists()
+
+
+def test_an_impossible_advisor_today_says_the_day_is_not_on_the_calendar(tmp_path, capsys, monkeypatch):
+    # Written as YYYY-MM-DD, as asked: the message names what is wrong with the day, not the form.
+    monkeypatch.setenv("ADVISOR_TODAY", "2026-02-30")
+    code, out, err = run_cli(capsys, "adr", CHATBOT, "--dir", tmp_path / "decisions")
+    assert code == 2 and out == ""
+    assert err == "advisor: error: $ADVISOR_TODAY: 2026-02-30 is not a day on the calendar (February 2026 has 28 days)\n"
     assert not (tmp_path / "decisions").exists()
 
 

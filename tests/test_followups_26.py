@@ -3,6 +3,7 @@ cached fraction below the provider's cache floor, and an impossible calendar dat
 
 from __future__ import annotations
 
+import datetime
 import json
 from typing import Any
 
@@ -11,14 +12,17 @@ import yaml
 from pydantic import ValidationError
 
 from advisor import assess
+from advisor.cli import main
 from advisor.core.assumption import Assumption
+from advisor.core.clock import as_date
 from advisor.core.cost import CACHE_MINIMUM
+from advisor.core.errors import InputError
 from advisor.core.figures import money
 from advisor.core.policy import WatchSpec
 from advisor.core.profile import parse_profile
 from advisor.views.adr import render_adr
 
-from .conftest import PRICE_DATE, run_cli
+from .conftest import EXAMPLES, PRICE_DATE, run_cli
 
 # A chat on gpt-5.4 at tier-1-like limits of the workload's own.
 CHAT: dict[str, Any] = {
@@ -131,3 +135,48 @@ def test_each_step_is_held_to_its_own_models_floor():
     assert note.value.endswith("with none of the step cached, the tokens cost $710 a month, not $643 (batch:"
                                " $355, not $321)")
     assert note.source_ids == ("anthropic_prompt_caching_minimum",)
+
+
+# -- 3. a date written as YYYY-MM-DD that names no day ----------------------------------------
+
+CHATBOT = EXAMPLES / "chatbot.yaml"
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("2026-02-30", "February 2026 has 28 days"),
+    ("2028-02-30", "February 2028 has 29 days"),
+    ("2026-04-31", "April 2026 has 30 days"),
+    ("2026-11-00", "November 2026 has 30 days"),
+    ("2026-13-01", "a year has 12 months, 01 to 12"),
+    ("2026-00-10", "a year has 12 months, 01 to 12"),
+    ("0000-01-01", "the years start at 0001"),
+])
+@pytest.mark.parametrize("option", ["--price-date", "--date"])
+def test_an_impossible_date_option_says_the_day_is_not_on_the_calendar(tmp_path, capsys, text, why, option):
+    with pytest.raises(SystemExit) as stopped:  # argparse's own refusal, status 2
+        main(["adr", str(CHATBOT), "--dir", str(tmp_path / "d"), option, text])
+    out, err = capsys.readouterr()
+    assert stopped.value.code == 2 and out == ""
+    assert err.endswith(f"error: argument {option}: {text} is not a day on the calendar ({why})\n")
+    assert "YYYY-MM-DD, got" not in err and "Traceback" not in err
+    assert not (tmp_path / "d").exists()
+
+
+def test_a_leap_day_is_a_day_and_a_malformed_date_keeps_its_words(capsys):
+    assert as_date("2028-02-29") == datetime.date(2028, 2, 29)
+    with pytest.raises(InputError, match=r"field 'price_date': expected a date as YYYY-MM-DD, got '2026-2-30'"):
+        assess(parse_profile(FAQ), price_date="2026-2-30", what_if=False)
+    with pytest.raises(InputError, match=r"field 'price_date': 2027-02-29 is not a day on the calendar \(February 2027"
+                                         r" has 28 days\)"):
+        assess(parse_profile(FAQ), price_date="2027-02-29", what_if=False)
+
+
+def test_an_impossible_price_date_in_a_records_inputs_is_said_so(tmp_path, capsys):
+    assert run_cli(capsys, "adr", CHATBOT, "--dir", tmp_path, "--price-date", "2026-11-01")[0] == 0
+    record = next(tmp_path.glob("0001-*.md"))
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("price_date: '2026-11-01'", "price_date: '2026-02-30'", 1), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "verify", record, "--price-date", "2026-11-01")
+    assert code == 2
+    assert ("UNVERIFIABLE: field 'record.prices.price_date': malformed inputs block: 2026-02-30 is not a day on the"
+            " calendar (February 2026 has 28 days)") in out

@@ -437,7 +437,9 @@ def _dated_calls(tmp_path, when, into="d"):
     [
         (20261101, "expected a date as YYYY-MM-DD or a datetime.date, got 20261101"),
         (datetime.datetime(2026, 11, 1, 12), "expected a date as YYYY-MM-DD or a datetime.date, got datetime.datetime("),
-        ("2026-13-01", "expected a date as YYYY-MM-DD, got '2026-13-01'"),
+        ("2026-13-01", "2026-13-01 is not a day on the calendar (a year has 12 months, 01 to 12)"),
+        ("2026-02-30", "2026-02-30 is not a day on the calendar (February 2026 has 28 days)"),
+        ("2026-1-01", "expected a date as YYYY-MM-DD, got '2026-1-01'"),
         ("1 Nov 2026", "expected a date as YYYY-MM-DD, got '1 Nov 2026'"),
     ],
 )

@@ -33,7 +33,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from advisor.core.assessment import Assessment, ConditionTrace
-from advisor.core.clock import as_date
+from advisor.core.clock import as_date, not_on_the_calendar
 from advisor.core.conditions import conjuncts, in_words, leaves
 from advisor.core.errors import InputError
 from advisor.core.profile import MODES, Mode, WorkloadProfile, parse_profile
@@ -380,7 +380,8 @@ class _StampedPrices(BaseModel):
         try:
             return as_date(value)
         except InputError:
-            raise ValueError("must be a date as YYYY-MM-DD") from None
+            impossible = not_on_the_calendar(value) if isinstance(value, str) else None
+            raise ValueError(impossible or "must be a date as YYYY-MM-DD") from None
 
 
 class _Stated(BaseModel):
