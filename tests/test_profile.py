@@ -108,7 +108,7 @@ def test_the_peak_message_says_the_figures(tmp_path, capsys):
     assert code == 2 and out == ""
     assert err == (
         f"advisor: error: {path}: field 'peak_requests_per_minute': is more than the whole month holds: for "
-        "peak_minutes (10) it makes 4000 requests, more than requests_per_month (100); lower it or peak_minutes, "
+        "peak_minutes (10 minutes) it makes 4,000 requests, more than requests_per_month (100); lower it or peak_minutes, "
         "or raise requests_per_month (got 400 a minute)\n"
     )
 

@@ -585,11 +585,15 @@ class WorkloadProfile(BaseModel):
             return profile
         minutes = profile.peak_minutes if profile.peak_minutes is not None else DEFAULT_PEAK_MINUTES
         if peak > profile.requests_per_month / minutes:  # as realistic_range bounds the what-if search
-            lasting = f"peak_minutes ({shown(minutes)}{'' if profile.peak_minutes is not None else ', the default'})"
+            # The figures as the reports print them (imported here: figures reads the facts, which read this module).
+            from .figures import count
+
+            unit = "minute" if minutes == 1 else "minutes"
+            lasting = f"{count(minutes)} {unit}{'' if profile.peak_minutes is not None else ', the default'}"
             message = (
-                f"is more than the whole month holds: for {lasting} it makes {shown(peak * minutes)} requests, "
-                f"more than requests_per_month ({shown(profile.requests_per_month)}); lower it or peak_minutes, or "
-                f"raise requests_per_month (got {shown(peak)} a minute)"
+                f"is more than the whole month holds: for peak_minutes ({lasting}) it makes "
+                f"{count(peak * minutes)} requests, more than requests_per_month ({count(profile.requests_per_month)});"
+                f" lower it or peak_minutes, or raise requests_per_month (got {count(peak)} a minute)"
             )
             # Named under the peak's own field (a model check alone would name the whole document).
             error = PydanticCustomError("value_error", "{error}", {"error": message})
