@@ -6,9 +6,9 @@ decision records use. Everything a session owns lives in ``st.session_state``; t
 the scenarios and the price catalogue are loaded once per server and never mutated.
 This file is the page; its parts live in the ``questionnaire`` package beside it.
 
-The page: a start row (a worked example, a workload file, the answers as a file), then the
-form beside the verdict card, which stays in view while the form scrolls (on a phone the
-verdict comes first and a one-line verdict bar follows the form), then the details.
+The page: a start row (a worked example, a feature of your own, a workload file, the answers as
+a file), then the form beside the verdict card, which stays in view while the form scrolls (on
+a phone the verdict comes first and a one-line verdict bar follows the form), then the details.
 Nothing is fetched from anywhere but this server: no web fonts, no scripts from a CDN.
 
     streamlit run app.py      # in a checkout (make run)
@@ -29,7 +29,14 @@ from advisor.views.markdown import slug
 from advisor.views.sources import cite
 from questionnaire.form import questions
 from questionnaire.scenarios import Scenario, example_note, read_scenarios
-from questionnaire.session import init_session, on_scenario, on_upload, weights_from_state
+from questionnaire.session import (
+    follow_example,
+    init_session,
+    on_own_feature,
+    on_scenario,
+    on_upload,
+    weights_from_state,
+)
 from questionnaire.state import answer_problems, answers_from_state, answers_yaml, md, problems_by_question
 from questionnaire.trace_upload import measured_note, trace_uploader, with_evidence
 from questionnaire.verdict import Shown, verdict_bar, verdict_card
@@ -89,7 +96,17 @@ def start_row(
             on_change=on_scenario,
             args=(scenarios,),
             width=340,
-            help="Worked cases from the source documents. Choosing one replaces every answer.",
+            help="Worked cases from the source documents. Choosing one replaces every answer. Once an answer"
+            " changes, the answers are your own and the picker says so.",
+        )
+        st.button(
+            "Your own feature",
+            key="own_feature",
+            on_click=on_own_feature,
+            icon=":material/add:",
+            help="Start a feature of your own: every answer starts again from the starter workload `advisor init`"
+            " writes (typical figures for a feature someone clicks and waits for), with no example's name or"
+            " description, not built yet. Undo on the verdict card brings the answers before it back.",
         )
         with st.popover("Open a file", icon=":material/upload_file:", key="open_file"):
             gen = st.session_state.get("upload_gen", 0)
@@ -169,6 +186,7 @@ def main() -> None:
     scenarios, scenario_problems = load_scenarios()
     catalogue = load_catalogue()
     init_session(scenarios, ruleset)
+    follow_example(scenarios)
 
     answers_ok, problems = assess_answers(ruleset)
     shown = answers_ok or st.session_state.get("last_good")

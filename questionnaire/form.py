@@ -24,7 +24,7 @@ from advisor.core.provider import offered_service_tiers
 from advisor.core.rules import RuleSet
 from advisor.core.variables import field_range
 from advisor.views.formatting import count
-from questionnaire.session import on_provider, on_use_steps, reset_weights
+from questionnaire.session import example_cleared, on_provider, on_use_steps, put_example_back, reset_weights
 from questionnaire.state import BUDGET_UNITS, md
 from questionnaire.step_editor import step_editor
 from questionnaire.verdict import Shown
@@ -113,6 +113,28 @@ def _note(notes: dict[str, str], *fields: str) -> None:
             st.info(md(notes[field]), icon=":material/info:")
 
 
+def _example_cleared(words: Words) -> None:
+    """Said where the answers were cleared: a feature renamed away from its worked example does
+    not keep the example's description and how it runs today."""
+    cleared = example_cleared()
+    if cleared is None:
+        return
+    was = cleared["was"]
+    what = ["description"] if "q_description" in was else []
+    if "q_current_mode" in was:
+        what.append(f"*{FIELD_LABELS['current_mode']}* ({md(words.mode(was['q_current_mode']))})")
+    one = len(what) == 1
+    st.info(
+        f"A new name, so the example's {' and '.join(what)} {'was' if one else 'were'} cleared: "
+        f"{'it' if one else 'they'} described *{md(cleared['example'])}*, not your feature.",
+        icon=":material/info:",
+    )
+    st.button(
+        "Put it back" if one else "Put them back", key="put_example_back", on_click=put_example_back,
+        type="tertiary", icon=":material/undo:", help=f"The words of {md(cleared['example'])} again.",
+    )
+
+
 # Every question the form marks; a problem naming anything else is shown above the form.
 MARKED = frozenset({
     "name", "description", "current_mode", "interaction", "latency_budget_s", "caller_timeout_s", "chained_calls",
@@ -143,6 +165,7 @@ def questions(
         st.header("The feature", anchor=False)
         st.text_input(FIELD_LABELS["name"], key="q_name", max_chars=200, help=HELP["name"])
         _mark(problems, "name")
+        _example_cleared(words)
         st.text_area(
             FIELD_LABELS["description"], key="q_description", max_chars=5000, height=80, help=HELP["description"]
         )

@@ -8,13 +8,15 @@ from typing import Any
 import streamlit as st
 
 from advisor.core.errors import AdvisorError
-from advisor.core.profile import WorkloadProfile, parse_profile
+from advisor.core.profile import WorkloadProfile, parse_profile, starter_workload
 from advisor.core.rules import RuleSet
 from advisor.core.steps import with_changes
+from advisor.core.yamlio import parse_yaml
 from questionnaire.scenarios import DEFAULT_SCENARIO, Scenario
 from questionnaire.state import (
     STEPS_GENERATION,
     STEPS_ROWS,
+    answers_from_state,
     md,
     profile_to_state,
     read_upload,
@@ -22,6 +24,7 @@ from questionnaire.state import (
     upload_problems,
 )
 from questionnaire.steps import shorthand_rows
+from questionnaire.vocabulary import NOT_BUILT
 
 # Widgets of the results tabs are not drawn while their tab is closed; their keys are
 # re-assigned every run so Streamlit keeps the choice.
@@ -35,6 +38,13 @@ SINGLE_CALL_KEYS = (
     "q_chained_calls", "q_tool_latency_s", "q_input_tokens", "q_output_tokens", "q_reasoning_tokens",
     "q_cached_input_fraction", "q_model_p50_s", "q_model_p95_s", "q_ttft_s", "q_output_tokens_per_s",
 )
+# The worked example the answers started from (its stem), until the feature is renamed.
+ORIGIN = "origin_example"
+# The example's own words cleared when the feature was renamed: {"example": name, "was": {key: value}}.
+EXAMPLE_CLEARED = "example_cleared"
+# What an answer cleared of the example's words holds instead.
+CLEARED = {"q_description": "", "q_current_mode": NOT_BUILT}
+OWN_FEATURE_NAME = "New feature"
 
 
 def apply_profile(profile: WorkloadProfile) -> None:
@@ -65,7 +75,82 @@ def on_scenario(scenarios: dict[str, Scenario]) -> None:
         apply_profile(scenarios[stem].profile)
         st.session_state.pop("load_errors", None)
         st.session_state.pop("undo_answers", None)
+        st.session_state.pop(EXAMPLE_CLEARED, None)
+        st.session_state[ORIGIN] = stem
         st.toast(f"Loaded the scenario: {md(scenarios[stem].name)}")
+
+
+def own_feature_profile() -> WorkloadProfile:
+    """A feature of one's own, to start from: the starter workload ``advisor init`` writes (its
+    figures are a typical click-and-wait feature's), under no example's name or description, and
+    not built yet."""
+    data = parse_yaml(starter_workload(), "the starter workload")
+    data.pop("current_mode", None)
+    return parse_profile({**data, "name": OWN_FEATURE_NAME, "description": ""})
+
+
+def on_own_feature() -> None:
+    """"Your own feature": every answer starts again from the starter workload; the answers
+    before it are kept for "Undo" (the last ones that gave a verdict)."""
+    state = st.session_state
+    before = state.get("last_good")
+    if before is not None:
+        state["undo_answers"] = {
+            "profile": before.profile, "label": f"Your own feature (was {before.profile.name})",
+            "scenario": state.get("scenario"), "origin": state.get(ORIGIN),
+        }
+    else:
+        state.pop("undo_answers", None)
+    apply_profile(own_feature_profile())
+    for key in ("load_errors", EXAMPLE_CLEARED, ORIGIN):
+        state.pop(key, None)
+    state["scenario"] = None
+    st.toast("Started your own feature: name it and describe it under *The feature*, then answer for it.")
+
+
+def follow_example(scenarios: dict[str, Scenario]) -> None:
+    """Before the answers are read. The picker names an example only while the answers are
+    still its own. A feature renamed away from the example it started from is another feature:
+    the example's description and how it runs today, where they are still the example's, are
+    cleared (a note says so and can put them back), not carried into the new feature's record."""
+    state = st.session_state
+    picked = scenarios.get(state.get("scenario") or "")
+    if picked is not None and _answers() != picked.profile:
+        state["scenario"] = None
+    origin = scenarios.get(state.get(ORIGIN) or "")
+    if origin is None or str(state.get("q_name") or "").strip() == origin.profile.name.strip():
+        return
+    state.pop(ORIGIN, None)
+    example = profile_to_state(origin.profile)
+    was = {key: example[key] for key, blank in CLEARED.items() if state.get(key) == example[key] != blank}
+    for key in was:
+        state[key] = CLEARED[key]
+    if was:
+        state[EXAMPLE_CLEARED] = {"example": origin.name, "was": was}
+
+
+def example_cleared() -> dict[str, Any] | None:
+    """The example's words cleared at a rename, while an answer they were cleared from is still blank."""
+    cleared: dict[str, Any] | None = st.session_state.get(EXAMPLE_CLEARED)
+    if cleared and any(st.session_state.get(key) == CLEARED[key] for key in cleared["was"]):
+        return cleared
+    st.session_state.pop(EXAMPLE_CLEARED, None)
+    return None
+
+
+def put_example_back() -> None:
+    """The note's "Put them back": the cleared answers that are still blank get the example's words again."""
+    cleared = st.session_state.pop(EXAMPLE_CLEARED, None)
+    for key, value in (cleared or {}).get("was", {}).items():
+        if st.session_state.get(key) == CLEARED[key]:
+            st.session_state[key] = value
+
+
+def _answers() -> WorkloadProfile | None:
+    try:
+        return parse_profile(answers_from_state(st.session_state), source="")
+    except AdvisorError:
+        return None
 
 
 def on_upload(key: str) -> None:
@@ -79,8 +164,8 @@ def on_upload(key: str) -> None:
         st.session_state["load_errors"] = [str(e) for e in upload_problems(upload.name, upload.getvalue())]
         return
     apply_profile(profile)
-    st.session_state.pop("load_errors", None)
-    st.session_state.pop("undo_answers", None)
+    for key in ("load_errors", "undo_answers", EXAMPLE_CLEARED, ORIGIN):  # the file's words are its writer's
+        st.session_state.pop(key, None)
     st.session_state["scenario"] = None
     st.session_state["upload_gen"] = st.session_state.get("upload_gen", 0) + 1
     st.toast(f"Loaded {md(upload.name)}")  # the name is the user's text
@@ -115,7 +200,9 @@ def try_change(profile: WorkloadProfile, changes: dict[str, Any], label: str) ->
         return
     apply_profile(changed)
     scenario = st.session_state.get("scenario")
-    st.session_state["undo_answers"] = {"profile": profile, "label": undo_label(label), "scenario": scenario}
+    st.session_state["undo_answers"] = {
+        "profile": profile, "label": undo_label(label), "scenario": scenario, "origin": st.session_state.get(ORIGIN),
+    }
     st.session_state["scenario"] = None  # the answers are no longer the scenario's
 
 
@@ -131,6 +218,8 @@ def undo_change() -> None:
     if undo is not None:
         apply_profile(undo["profile"])
         st.session_state["scenario"] = undo["scenario"]
+        st.session_state[ORIGIN] = undo.get("origin")
+        st.session_state.pop(EXAMPLE_CLEARED, None)
 
 
 def reset_weights(ruleset: RuleSet) -> None:
@@ -142,29 +231,15 @@ def init_session(scenarios: dict[str, Scenario], ruleset: RuleSet) -> None:
     if "q_name" not in st.session_state:
         if DEFAULT_SCENARIO in scenarios:
             apply_profile(scenarios[DEFAULT_SCENARIO].profile)
-            st.session_state["scenario"] = DEFAULT_SCENARIO
-        else:  # an install without examples still opens on a valid workload
-            apply_profile(_fallback_profile())
+            st.session_state["scenario"] = st.session_state[ORIGIN] = DEFAULT_SCENARIO
+        else:  # an install without examples opens on a feature of one's own
+            apply_profile(own_feature_profile())
             st.session_state["scenario"] = None
     for axis in ruleset.header.axes:
         st.session_state.setdefault(f"q_w_{axis.id}", float(axis.weight))
     for key in (*TAB_WIDGET_KEYS, *SINGLE_CALL_KEYS):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
-
-
-def _fallback_profile() -> WorkloadProfile:
-    return parse_profile(
-        {
-            "name": "New feature",
-            "interaction": "request_response",
-            "latency_budget_s": 5,
-            "input_tokens": 1000,
-            "output_tokens": 200,
-            "requests_per_month": 10_000,
-            "model": "gpt-5.4",
-        }
-    )
 
 
 def weights_from_state(ruleset: RuleSet) -> dict[str, float]:

@@ -77,9 +77,9 @@ def test_the_starter_and_the_questionnaires_fallback_suggest_a_current_model():
     suggested = re.findall(r"^#?\s*model:\s*([\w.:@/-]+)", text, re.MULTILINE)  # its commented step too
     assert suggested
     assert not [r for model in suggested if (r := _retiring("openai", model))]
-    from questionnaire.session import _fallback_profile
+    from questionnaire.session import own_feature_profile  # the fallback, and "Your own feature"
 
-    fallback = _fallback_profile()
+    fallback = own_feature_profile()
     assert _retiring(fallback.provider, fallback.model) is None
 
 
