@@ -23,8 +23,8 @@ from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 from .compiler import Decide
 from .conditions import ConditionResult
 from .errors import InputError, RuleSetError
-from .facts import FACTS
-from .figures import budget_digits, budget_seconds, digits_apart, fact_text, seconds
+from .facts import FACTS, fact_text
+from .figures import budget_digits, budget_seconds, digits_apart, seconds
 from .policy import fill, named_in_order
 from .profile import MODES, Mode
 from .rule import Rule

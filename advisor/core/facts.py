@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any, Literal, get_args
 
+from .figures import count, money, percent, seconds, times
 from .profile import (
     MODES,
     Downstream,
@@ -289,3 +290,23 @@ def step_facts(steps: tuple[WorkStep, ...]) -> dict[str, Any]:
         "model": " + ".join(dict.fromkeys([s.model for s in steps])),
     }
 
+
+def fact_text(name: str, value: Any) -> str:
+    """A fact's value in words, by its unit: seconds, dollars, shares, multiples ("3.3x"), counts, or as it is."""
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    spec = FACTS.get(name)
+    unit = spec.unit if spec else ""
+    if isinstance(value, (int, float)):
+        if unit == "s":
+            return seconds(float(value))
+        if unit.startswith("USD"):
+            return money(float(value))
+        if unit == "fraction":
+            return percent(float(value))
+        if unit == "times":
+            return times(float(value))
+        return count(float(value))
+    return str(value)

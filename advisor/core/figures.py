@@ -11,8 +11,6 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
-from .facts import FACTS
-
 # Never inf, nan or scientific notation; from a trillion, figures are counted in trillions.
 _TRILLION = 1e12
 # Every figure the advisor derives is finite (the profile bounds its inputs, and a property
@@ -268,24 +266,3 @@ def times(ratio: float) -> str:
             break
         text = f"{ratio:.{digits}g}"
     return f"{text}x"
-
-
-def fact_text(name: str, value: Any) -> str:
-    """A fact's value in words, by its unit: seconds, dollars, shares, multiples ("3.3x"), counts, or as it is."""
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    spec = FACTS.get(name)
-    unit = spec.unit if spec else ""
-    if isinstance(value, (int, float)):
-        if unit == "s":
-            return seconds(float(value))
-        if unit.startswith("USD"):
-            return money(float(value))
-        if unit == "fraction":
-            return percent(float(value))
-        if unit == "times":
-            return times(float(value))
-        return count(float(value))
-    return str(value)

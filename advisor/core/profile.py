@@ -33,6 +33,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .assumption import Assumption
 from .errors import InputError
+from .figures import count
 from .resources import examples_dir
 from .terminal import printable
 from .validation import MAX_HINTS, NOT_UNICODE, closest, describe_validation_errors, shown
@@ -585,9 +586,6 @@ class WorkloadProfile(BaseModel):
             return profile
         minutes = profile.peak_minutes if profile.peak_minutes is not None else DEFAULT_PEAK_MINUTES
         if peak > profile.requests_per_month / minutes:  # as realistic_range bounds the what-if search
-            # The figures as the reports print them (imported here: figures reads the facts, which read this module).
-            from .figures import count
-
             unit = "minute" if minutes == 1 else "minutes"
             lasting = f"{count(minutes)} {unit}{'' if profile.peak_minutes is not None else ', the default'}"
             message = (
