@@ -136,14 +136,17 @@ def start_row(
             else "Fix the answers marked in red first.",
         )
     chosen = scenarios.get(st.session_state.get("scenario") or "")
-    if chosen and chosen.seed_note:
-        # A long note (the ticket agent's runs to 1,100 characters, 17 lines on a phone, where it
-        # pushed the verdict below the first screen) shows its first sentence; the rest folds away.
-        first, rest = example_note(chosen.seed_note)
-        st.caption(md(cite(first, ruleset.header.sources)))
-        if rest:
-            with st.expander("More about this example", key="example_note"):
-                st.caption(md(cite(rest, ruleset.header.sources)))
+    # Drawn even empty: the note goes once an answer leaves the example, and the page below
+    # keeps its place in Streamlit's tree (else the verdict was drawn twice while it reran).
+    with st.container(key="example_about"):
+        if chosen and chosen.seed_note:
+            # A long note (the ticket agent's runs to 1,100 characters, 17 lines on a phone, where it
+            # pushed the verdict below the first screen) shows its first sentence; the rest folds away.
+            first, rest = example_note(chosen.seed_note)
+            st.caption(md(cite(first, ruleset.header.sources)))
+            if rest:
+                with st.expander("More about this example", key="example_note"):
+                    st.caption(md(cite(rest, ruleset.header.sources)))
     for problem in problems:
         st.warning(f"An example could not be loaded: {md(problem)}")
     if errors := current_load_errors():
