@@ -69,6 +69,9 @@ def test_your_own_feature_starts_from_the_starter_workload_with_no_example_in_it
     undo.click().run()
     ok(at)
     assert session_profile(at) == EXAMPLE and at.selectbox(key="scenario").value == "support-reply-draft"
+    # The example back whole: renamed now, its words are cleared as on the first load.
+    at.text_input(key="q_name").set_value("Refund drafting agent").run()
+    assert session_profile(at).description == "" and session_profile(at).current_mode is None
 
 
 def test_your_own_feature_then_a_name_is_the_users_record(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
