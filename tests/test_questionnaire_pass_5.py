@@ -179,16 +179,22 @@ def test_on_a_phone_the_cost_charts_axis_labels_end_inside_the_chart(browse: Any
     page = browse(PHONE)
     page.get_by_role("tab", name="Cost").click()
     _wait_idle(page)
-    chart = page.locator('[data-testid="stVegaLiteChart"]').first
-    chart.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=\"stVegaLiteChart\"] .role-axis-label text')"
-    )
-    plot, labels = chart.evaluate(
-        """e => [e.querySelector('.role-frame > g > path.background').getBoundingClientRect().right,
-                 [...e.querySelectorAll('.role-axis-label text')].filter(t => t.textContent.startsWith('$'))
-                   .map(t => [t.textContent, t.getBoundingClientRect().right])]"""
-    )
+    # Found and measured in one step inside the page, until it is drawn: a rerun may replace
+    # the chart between a locator's finding it and using it ("Element is not attached to the DOM").
+    plot, labels = page.wait_for_function(
+        """() => {
+            const chart = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+                .find(e => e.getBoundingClientRect().width > 0);
+            if (!chart) return null;
+            chart.scrollIntoView({block: "center"});
+            const frame = chart.querySelector('.role-frame > g > path.background');
+            const labels = [...chart.querySelectorAll('.role-axis-label text')]
+                .filter(t => t.textContent.startsWith('$'));
+            if (!frame || labels.length < 3) return null;
+            return [frame.getBoundingClientRect().right,
+                    labels.map(t => [t.textContent, t.getBoundingClientRect().right])];
+        }"""
+    ).json_value()
     assert len(labels) >= 3, labels
     assert all(right <= plot + 0.5 for _, right in labels), (plot, labels)
     assert plot <= PHONE["width"]
