@@ -9,17 +9,15 @@ caches no prefix under 4,096 tokens (the catalogue's min_cached_prefix, cited)."
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from advisor import assess, load_profile, load_rules
 from advisor.core.errors import RuleSetError
 
-from .conftest import EXAMPLES, PRICE_DATE, SHIPPED_RULES
+from .conftest import EXAMPLES, PRICE_DATE
+from .test_catalogue import _copy, _edit
 
 RULES = load_rules()
 
@@ -97,11 +95,8 @@ def test_haiku_caches_no_prefix_shorter_than_4096_tokens_so_no_lever_offers_one(
 
 
 def test_a_model_cache_floor_without_its_source_is_refused(tmp_path):
-    folder = Path(shutil.copytree(SHIPPED_RULES, tmp_path / "rules"))
-    path = folder / "catalogue.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    del data["providers"]["anthropic"]["models"]["claude-haiku-4-5"]["min_cached_prefix_source"]
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    folder = _copy(tmp_path)
+    _edit(folder, lambda d: d["providers"]["anthropic"]["models"]["claude-haiku-4-5"].pop("min_cached_prefix_source"))
     with pytest.raises(RuleSetError, match="min_cached_prefix_source"):
         load_rules(folder)
 

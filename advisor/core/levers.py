@@ -560,21 +560,14 @@ def _service_tier_levers(finder: _Finder) -> Iterator[Lever]:
             yield lever
 
 
-def _min_cached_prefix(catalogue: Catalogue, step: WorkStep) -> int | None:
-    """The shortest prefix the provider caches for the step's model (the model's own, else its
-    provider's), as the catalogue cites it; None where the catalogue has none."""
-    floor = catalogue.min_cached_prefix(step.provider, step.model)
-    return None if floor is None else floor[0]
-
-
 def _cacheable_half(catalogue: Catalogue, step: WorkStep) -> bool:
     """Whether half of the step's prompt could be read from the cache: that half is at least
     the prefix the provider caches, where the catalogue cites it; else (advisor default) the
     prompt is at least MIN_CACHED_PROMPT."""
-    floor = _min_cached_prefix(catalogue, step)
+    floor = catalogue.min_cached_prefix(step.provider, step.model)
     if floor is None:
         return step.input_tokens >= MIN_CACHED_PROMPT
-    return step.input_tokens * CACHED_SHARE >= floor
+    return step.input_tokens * CACHED_SHARE >= floor[0]
 
 
 def _caching_lever(finder: _Finder) -> Iterator[Lever]:
