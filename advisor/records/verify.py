@@ -104,6 +104,10 @@ class CostChange(BaseModel):
     current_usd: float
     change: float | None  # (current - recorded) / recorded; None when it was 0
     beyond_tolerance: bool
+    # What each figure leaves out: a model's reasoning that no reasoning_tokens priced, about so
+    # much a month (None: nothing left out). A floor set against a full figure is no like for like.
+    recorded_reasoning_unpriced_usd: float | None = None
+    current_reasoning_unpriced_usd: float | None = None
 
 
 class PriceChange(BaseModel):
@@ -443,7 +447,13 @@ def _rule_changes(stamp: RecordStamp, now: Assessment, rules_now: Assessment | N
     return out
 
 
-def _cost_changes(recorded: dict[Mode, float], now: Assessment, tolerance: float) -> list[CostChange]:
+def _cost_changes(
+    recorded: dict[Mode, float], now: Assessment, tolerance: float, then: Assessment | None = None
+) -> list[CostChange]:
+    """Each option's monthly cost that moved; ``then``: the recorded workload at the record's
+    price date, for what its figures left out."""
+    left_then = (then.pricing.unpriced_reasoning_usd_per_month if then is not None else None) or {}
+    left_now = now.pricing.unpriced_reasoning_usd_per_month or {}
     out = []
     for mode in MODES:
         if mode not in recorded:
@@ -454,7 +464,9 @@ def _cost_changes(recorded: dict[Mode, float], now: Assessment, tolerance: float
         change = (after - before) / before if before else None
         out.append(
             CostChange(mode=mode, recorded_usd=before, current_usd=after, change=change,
-                       beyond_tolerance=change is None or abs(change) > tolerance)
+                       beyond_tolerance=change is None or abs(change) > tolerance,
+                       recorded_reasoning_unpriced_usd=left_then.get(mode),
+                       current_reasoning_unpriced_usd=left_now.get(mode))
         )
     return out
 
@@ -791,7 +803,7 @@ def verify_one(
         PriceChange(kind=kind, recorded=rates_then[kind], current=rates_now[kind])
         for kind in ("standard", "batch") if rates_then[kind] != rates_now[kind]
     ]
-    cost_changes = _cost_changes(recorded_costs, now, cost_tolerance)
+    cost_changes = _cost_changes(recorded_costs, now, cost_tolerance, then)
     rule_changes = _rule_changes(stamp, now, priced)
     old = stamp.ruleset
     rules_changed = (old.id, old.version, old.hash) != (ruleset.id, ruleset.version, ruleset.content_hash)

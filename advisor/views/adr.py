@@ -24,6 +24,7 @@ from advisor.core.assessment import (
     FEASIBLE_ON_STAND_IN,
     Assessment,
     FiredRule,
+    assess,
     feasible_on_stand_in,
     misses_on_stand_in,
     not_feasible_label,
@@ -33,7 +34,7 @@ from advisor.core.clock import as_date, today
 from advisor.core.conditions import condition_facts
 from advisor.core.cost import ModeCost
 from advisor.core.engine import first_sentence
-from advisor.core.errors import InputError, check_type
+from advisor.core.errors import AdvisorError, InputError, check_type
 from advisor.core.levers import Lever
 from advisor.core.policy import answers_of, fill
 from advisor.core.profile import MODES, WATCHED, Mode, check_name, load_profile
@@ -885,8 +886,13 @@ def _since_superseded(a: Assessment, link: RecordLink) -> Markup | None:
         return modes[mode].label if mode in modes else mode
 
     cost = (stamp.monthly_cost or {}).get(stamp.mode)
+    # A monthly cost that leaves a model's reasoning out is a floor: said beside it, or the two
+    # records' figures read as like for like (gpt-5 at $5,297 without its reasoning "rising" to
+    # gpt-5.4 at $9,122 with nothing left out).
+    then_left_out = "" if cost is None else _reasoning_left_out(_recorded_assessment(a, link), stamp.mode)
     chose = markdown.inline(
-        f"Record {link.number} chose {label(stamp.mode)}{'' if cost is None else f' at {money(cost)} a month'},"
+        f"Record {link.number} chose {label(stamp.mode)}"
+        f"{'' if cost is None else f' at {money(cost)} a month{then_left_out}'},"
         " with the rule set") + Markup(" ") + markdown.code(stamp.ruleset.id) + Markup(" ") + markdown.inline(
         f"{stamp.ruleset.version} and the prices in force on {stamp.prices.price_date.isoformat()}.")
     # Its workload field by field, as verify says a change (the workload's own text escaped).
@@ -903,10 +909,33 @@ def _since_superseded(a: Assessment, link: RecordLink) -> Markup | None:
     since = ("Changed since: " + "; ".join(changes) + "." if changes
              else "Nothing in its workload, its rule set or its prices has changed since.")
     mode = a.recommendation
-    now = f"now at {money(a.costs[mode].total_usd)} a month"
+    now = f"now at {money(a.costs[mode].total_usd)} a month{_reasoning_left_out(a, mode)}"
     verdict = (f"This record keeps {label(mode)}, {now}." if mode == stamp.mode
                else f"This record chooses {label(mode)} instead, {now}.")
     return chose + Markup(" ") + markdown.inline(f"{since} {verdict}")
+
+
+def _recorded_assessment(a: Assessment, link: RecordLink) -> Assessment | None:
+    """The superseded record's embedded workload assessed at its own price date (for what its
+    costs left out); None where it cannot be assessed now (a model no longer in the data)."""
+    old = link.inputs
+    if old is None:
+        return None
+    try:
+        return assess(old.workload, a.rules, price_date=old.stamp.prices.price_date, what_if=False)
+    except AdvisorError:
+        return None
+
+
+def _reasoning_left_out(a: Assessment | None, mode: str) -> str:
+    """", not counting the reasoning of gpt-5 (not priced: about $6,618 a month more)" where a
+    mode's monthly cost leaves a model's reasoning out; "" where it leaves nothing out."""
+    unpriced = None if a is None else a.pricing.unpriced_reasoning_usd_per_month
+    if not unpriced or mode not in unpriced:
+        return ""
+    models = list(dict.fromkeys(u.model for u in a.pricing.unpriced_reasoning))
+    return (f", not counting the reasoning of {' and '.join(models)} (not priced:"
+            f" about {money(unpriced[mode])} a month more)")
 
 
 def _fired(a: Assessment, quoted: set[str]) -> list[dict[str, Any]]:

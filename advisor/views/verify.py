@@ -25,6 +25,7 @@ from advisor.records.verify import (
     NOT_A_RECORD,
     NOT_FOUND,
     NOT_IN_FORCE,
+    CostChange,
     VerifyResult,
     changed_workload_file,
     found_nothing,
@@ -185,7 +186,7 @@ def describe_changes(r: VerifyResult) -> list[str]:
         beyond = f", beyond the {percent(r.cost_tolerance)} tolerance" if cost.beyond_tolerance else ""
         out.append(
             f"monthly cost of {cost.mode}{chosen}: {money(cost.recorded_usd)} -> {money(cost.current_usd)}"
-            f" ({_change(cost.change)}{beyond})"
+            f" ({_change(cost.change)}{beyond}){_left_out(cost)}"
         )
     if r.advisor_then:
         out.append(f"advisor {r.advisor_then} -> {r.advisor_now}")
@@ -200,6 +201,18 @@ def describe_changes(r: VerifyResult) -> list[str]:
         # (without its file, the note on the file already says it, with <new path>)
         out.append(f"to record it again from its workload file and retire this record: {r.next_step}")
     return out
+
+
+def _left_out(cost: CostChange) -> str:
+    """What either figure leaves out, said beside them: a floor against a full figure is no like
+    for like (gpt-5's $5,297 without its reasoning against gpt-5.4's $9,122 with nothing left out)."""
+    said = [
+        f"{which} leaves out the model's reasoning (no reasoning_tokens given): about {money(usd)} a month more"
+        for which, usd in (("the recorded figure", cost.recorded_reasoning_unpriced_usd),
+                           ("today's figure", cost.current_reasoning_unpriced_usd))
+        if usd
+    ]
+    return "; " + "; ".join(said) if said else ""
 
 
 def headline(r: VerifyResult) -> str:
