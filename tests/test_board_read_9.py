@@ -87,3 +87,41 @@ def test_verify_says_which_monthly_cost_left_the_reasoning_out(tmp_path: Path, m
     # Batch's leaves out the reasoning at batch prices.
     assert "monthly cost of batch: $2,644 -> $4,556 (+72%, beyond the 10% tolerance); the recorded figure leaves" \
         " out the model's reasoning (no reasoning_tokens given): about $3,309 a month more" in text
+
+
+def test_the_review_summary_sizes_the_unpriced_reasoning_and_names_a_model_shutting_down(
+    tmp_path: Path, capsys
+) -> None:
+    from advisor import render_review, review
+
+    from .conftest import run_cli
+
+    # A live feature on gpt-5 (shut down 2026-12-11), a new one on gpt-5 too, and one on gpt-5.4.
+    team = tmp_path / "finance"
+    team.mkdir()
+    files = {
+        "invoice.yaml": INVOICE,
+        "receipts.yaml": {**INVOICE, "name": "Receipt matching", "requests_per_month": 60000,
+                          "current_mode": None},
+        "ledger.yaml": {**INVOICE, "name": "Ledger notes", "model": "gpt-5.4"},
+    }
+    for name, data in files.items():
+        team.joinpath(name).write_text(yaml.safe_dump({k: v for k, v in data.items() if v is not None}),
+                                       encoding="utf-8")
+    code, streamed, _ = run_cli(capsys, "review", tmp_path, "--price-date", DATE)
+    assert code == 0
+    whole = render_review(review([tmp_path], price_date=PRICE_DATE), "md")
+    for text in (streamed, whole):
+        # Each "at least" has a size: the rows' "about $6,618 more", summed.
+        assert ("2 of them reason with no reasoning tokens given" not in text
+                and "1 of them reasons with no reasoning tokens given: its reasoning is not priced (about $6,618 a"
+                    " month more as it runs and $6,618 in its recommended mode, at the reasoning tokens the latency"
+                    " assumes).") in text
+        assert "(1 feature's reasoning not priced: about $662 a month more, at the reasoning tokens the latency" \
+            " assumes)." in text
+        # Both features on gpt-5 are said in the summary, live and planned, not only among the risks.
+        assert ("2 features run on a model its provider will shut down, after which every request to it fails:"
+                " Invoice field extraction (the provider shuts gpt-5 down on 2026-12-11, 40 days after the price"
+                " date); Receipt matching (the provider shuts gpt-5 down on 2026-12-11, 40 days after the price"
+                " date).") in text
+        assert text.index("will shut down") < text.index("### Top risks")

@@ -930,7 +930,9 @@ def _recorded_assessment(a: Assessment, link: RecordLink) -> Assessment | None:
 def _reasoning_left_out(a: Assessment | None, mode: str) -> str:
     """", not counting the reasoning of gpt-5 (not priced: about $6,618 a month more)" where a
     mode's monthly cost leaves a model's reasoning out; "" where it leaves nothing out."""
-    unpriced = None if a is None else a.pricing.unpriced_reasoning_usd_per_month
+    if a is None:
+        return ""
+    unpriced = a.pricing.unpriced_reasoning_usd_per_month
     if not unpriced or mode not in unpriced:
         return ""
     models = list(dict.fromkeys(u.model for u in a.pricing.unpriced_reasoning))

@@ -1503,9 +1503,11 @@ class ReviewRun:
         tally = _Tally(self.ruleset, self.records)
         lines = []
         why: dict[str, str] = {}  # each headline rule's reason, once (no more than the rules)
+        kept = []  # of each row, what the summary says beyond its totals (a few figures)
         for row in self.rows():
             tally.add(row)
             lines.append(_workload_line(row, base, decisions, self.ruleset))
+            kept.append(_left_out(row))
             if row["headline_rule"] is not None:
                 why.setdefault(row["headline_rule"], row["reason"])
         head = self._head()
@@ -1519,6 +1521,7 @@ class ReviewRun:
             head["decisions_dirs_without_records"], [d.fix for d in self._several()],
         )
         del risks
+        context["summary"].update(_left_out_and_retiring(kept))
         context["rows"] = lines
         context["why"] = _why_in_full(why, self.ruleset)
         context["errors"] = [e.model_dump() for e in self.errors]
@@ -1672,6 +1675,35 @@ def _decision_cell(link: Mapping[str, Any], base: Path | None) -> Markup:
     return Markup(shown + (" " + str(cell(words.strip())) if words.strip() else ""))
 
 
+def _left_out(row: Mapping[str, Any]) -> tuple[bool, float, float, list[tuple[str, str]]]:
+    """Of one row (``ReviewRow`` data), what the summary says beyond its totals: whether it runs
+    today, the reasoning its monthly costs leave out (today's, the recommended mode's) and the
+    shutdowns to come of its models (the feature's name, the risk's detail)."""
+    return (
+        row["current_monthly_usd"] is not None,
+        row.get("current_reasoning_unpriced_usd") or 0.0,
+        row.get("recommended_reasoning_unpriced_usd") or 0.0,
+        [(row["name"], r["detail"]) for r in row["risks"] if r["kind"] == "model_shutdown"],
+    )
+
+
+def _left_out_and_retiring(kept: Sequence[tuple[bool, float, float, list[tuple[str, str]]]]) -> dict[str, Any]:
+    """What the summary's "at least" leaves out, summed as the rows say it ("reasoning tokens
+    not priced: about $6,618 more"), so that it has a size; and each feature on a model its
+    provider will shut down (a risk the Top risks table lists after the others, or not at all)."""
+
+    def about(amounts: Iterable[float]) -> str | None:
+        total = math.fsum(amounts)
+        return _usd(total) if total > 0 else None
+
+    return {
+        "unpriced_today": about(today for running, today, _, _ in kept if running),
+        "unpriced_after": about(after for running, _, after, _ in kept if running),
+        "new_unpriced_usd": about(after for running, _, after, _ in kept if not running),
+        "retiring": [{"name": name, "detail": detail} for *_, shutdowns in kept for name, detail in shutdowns],
+    }
+
+
 @functools.cache
 def _template_module() -> Any:
     from .templates import environment
@@ -1691,7 +1723,9 @@ def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, 
         [_decision_cell(d.model_dump(), base) for d in r.unmatched_decisions], r.sources,
         r.decisions_dirs_without_records, [d.fix for d in r.several_records_in_force],
     )
-    context["rows"] = [_workload_line(row.model_dump(), base, decisions, r.rules) for row in r.workloads]
+    dumped = [row.model_dump() for row in r.workloads]
+    context["rows"] = [_workload_line(row, base, decisions, r.rules) for row in dumped]
+    context["summary"].update(_left_out_and_retiring([_left_out(row) for row in dumped]))
     why: dict[str, str] = {}
     for row in r.workloads:
         if row.headline_rule is not None:
