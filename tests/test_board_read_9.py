@@ -125,3 +125,29 @@ def test_the_review_summary_sizes_the_unpriced_reasoning_and_names_a_model_shutt
                 " date); Receipt matching (the provider shuts gpt-5 down on 2026-12-11, 40 days after the price"
                 " date).") in text
         assert text.index("will shut down") < text.index("### Top risks")
+
+
+def test_verify_s_next_step_keeps_the_record_s_template(tmp_path: Path, monkeypatch, capsys) -> None:
+    from .conftest import run_cli
+
+    # An adr-tools folder of Nygard records: the command verify prints must write another Nygard
+    # record, not a MADR one beside them.
+    monkeypatch.chdir(tmp_path)
+    Path("wl").mkdir()
+    Path("wl/invoice.yaml").write_text(yaml.safe_dump({**INVOICE, "model": "gpt-5.4"}), encoding="utf-8")
+    for template in ("nygard", "madr"):
+        code, _, _ = run_cli(capsys, "adr", "wl/invoice.yaml", "--dir", f"doc/{template}", "--template", template,
+                             "--date", DATE, "--price-date", DATE)
+        assert code == 0
+    Path("wl/invoice.yaml").write_text(yaml.safe_dump({**INVOICE, "model": "gpt-5.4", "requests_per_month": 6000000}),
+                                       encoding="utf-8")
+    code, out, _ = run_cli(capsys, "verify", "doc", "--price-date", DATE)
+    assert code == 1
+    assert ("to record it again from its workload file and retire this record: advisor adr wl/invoice.yaml"
+            " --dir doc/nygard --template nygard --supersedes 1") in out
+    assert "advisor adr wl/invoice.yaml --dir doc/madr --supersedes 1" in out
+    # Run as printed, it writes a Nygard record that supersedes the first.
+    code, _, _ = run_cli(capsys, "adr", "wl/invoice.yaml", "--dir", "doc/nygard", "--template", "nygard",
+                         "--supersedes", "1", "--date", DATE, "--price-date", DATE)
+    (second,) = Path("doc/nygard").glob("0002-*.md")
+    assert not second.read_text(encoding="utf-8").startswith("---")

@@ -446,10 +446,15 @@ def test_a_price_cut_that_keeps_the_decision_still_drifts_with_its_figures(tmp_p
         " -> input $2, cached input $0.5, output $8 per 1M tokens",
         "      batch: input $5, cached input $0.25, output $20 per 1M tokens"
         " -> input $1, cached input $0.25, output $4 per 1M tokens",
-        "    monthly cost of sync: $2,340 -> $468 (-80%, beyond the 10% tolerance)",
-        "    monthly cost of streaming: $2,406 -> $534 (-78%, beyond the 10% tolerance)",
-        "    monthly cost of async: $2,612 -> $740 (-72%, beyond the 10% tolerance)",
-        "    monthly cost of batch (the recorded choice): $1,301 -> $365 (-72%, beyond the 10% tolerance)",
+        # o3 reasons and the workload gives no reasoning_tokens: each figure leaves that out (board read 9).
+        "    monthly cost of sync: $2,340 -> $468 (-80%, beyond the 10% tolerance); both figures leave out the"
+        " model's reasoning (no reasoning_tokens given): about $28,620 -> $5,724 a month more",
+        "    monthly cost of streaming: $2,406 -> $534 (-78%, beyond the 10% tolerance); both figures leave out the"
+        " model's reasoning (no reasoning_tokens given): about $28,620 -> $5,724 a month more",
+        "    monthly cost of async: $2,612 -> $740 (-72%, beyond the 10% tolerance); both figures leave out the"
+        " model's reasoning (no reasoning_tokens given): about $28,620 -> $5,724 a month more",
+        "    monthly cost of batch (the recorded choice): $1,301 -> $365 (-72%, beyond the 10% tolerance); both"
+        " figures leave out the model's reasoning (no reasoning_tokens given): about $14,310 -> $2,862 a month more",
         retiring("o3", "2026-12-11", 528),
         # What to do about it, with the record's own file, folder and number.
         "    to record it again from its workload file and retire this record:"

@@ -506,13 +506,17 @@ def _workload_from_here(path: Path, recorded: str) -> str:
 
 
 def next_step(
-    path: Path, workload_file: str | None, state: WorkloadFileState | None, ruleset: RuleSet
+    path: Path, workload_file: str | None, state: WorkloadFileState | None, ruleset: RuleSet,
+    template: str | None = None,
 ) -> str:
     """The command that writes the record again from its workload file and retires this one:
-    ``advisor adr <file> [--dir <its folder>] [--rules <the rule set>] --supersedes <its number>``.
-    The folder is said unless it is adr's default (docs/decisions, from the working folder), the
-    rule set unless it is the shipped one; ``FILE`` where the record names no workload file,
-    ``<new path>`` where it is not there (or is not read), ``N`` where its name has no number."""
+    ``advisor adr <file> [--dir <its folder>] [--template <its template>] [--rules <the rule set>]
+    --supersedes <its number>``. The folder is said unless it is adr's default (docs/decisions,
+    from the working folder), the template unless it is adr's default (MADR: a Nygard folder
+    kept by adr-tools would otherwise get a MADR record; ``PATH`` for one's own template, whose
+    path the record does not keep), the rule set unless it is the shipped one; ``FILE`` where
+    the record names no workload file, ``<new path>`` where it is not there (or is not read),
+    ``N`` where its name has no number."""
     if workload_file is None:
         file = "FILE"
     elif state in ("missing", "outside"):
@@ -523,6 +527,10 @@ def next_step(
     folder = os.path.dirname(str(path)) or "."
     if os.path.normpath(folder) != os.path.normpath(DEFAULT_DIR):
         parts += ["--dir", shlex.quote(folder)]
+    if template == "nygard":
+        parts += ["--template", "nygard"]
+    elif template == "custom":
+        parts += ["--template", "PATH"]
     if Path(ruleset.path).resolve() != default_rules_dir().resolve():
         parts += ["--rules", shlex.quote(_from_here(ruleset.path))]
     number = _NUMBERED.match(path.name)
@@ -613,7 +621,7 @@ def _inconsistent_next_step(path: Path, stamp: RecordStamp, ruleset: RuleSet, se
             state = "outside"
         elif not os.path.exists(where):
             state = "missing"
-    return next_step(path, stamp.workload_file, state, ruleset)
+    return next_step(path, stamp.workload_file, state, ruleset, stamp.template)
 
 
 def _naming(exc: AdvisorError, recorded: str) -> InputError:
@@ -828,7 +836,7 @@ def verify_one(
         status = "holds"
     ruleset_id_changed = old.id != ruleset.id
     step = (
-        next_step(path, stamp.workload_file, file_state, ruleset)
+        next_step(path, stamp.workload_file, file_state, ruleset, stamp.template)
         if not ruleset_id_changed and (status == "drifted" or file_state in ("changed", "missing", "outside"))
         else None
     )

@@ -206,13 +206,15 @@ def describe_changes(r: VerifyResult) -> list[str]:
 def _left_out(cost: CostChange) -> str:
     """What either figure leaves out, said beside them: a floor against a full figure is no like
     for like (gpt-5's $5,297 without its reasoning against gpt-5.4's $9,122 with nothing left out)."""
-    said = [
-        f"{which} leaves out the model's reasoning (no reasoning_tokens given): about {money(usd)} a month more"
-        for which, usd in (("the recorded figure", cost.recorded_reasoning_unpriced_usd),
-                           ("today's figure", cost.current_reasoning_unpriced_usd))
-        if usd
-    ]
-    return "; " + "; ".join(said) if said else ""
+    then, now = cost.recorded_reasoning_unpriced_usd, cost.current_reasoning_unpriced_usd
+    what = "the model's reasoning (no reasoning_tokens given)"
+    if then and now:
+        return f"; both figures leave out {what}: about {money(then)} -> {money(now)} a month more"
+    if then:
+        return f"; the recorded figure leaves out {what}: about {money(then)} a month more"
+    if now:
+        return f"; today's figure leaves out {what}: about {money(now)} a month more"
+    return ""
 
 
 def headline(r: VerifyResult) -> str:
