@@ -151,3 +151,19 @@ def test_verify_s_next_step_keeps_the_record_s_template(tmp_path: Path, monkeypa
                          "--supersedes", "1", "--date", DATE, "--price-date", DATE)
     (second,) = Path("doc/nygard").glob("0002-*.md")
     assert not second.read_text(encoding="utf-8").startswith("---")
+
+
+def test_the_review_says_a_superseded_record_once(tmp_path: Path, monkeypatch, capsys) -> None:
+    from .conftest import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    Path("wl").mkdir()
+    Path("wl/invoice.yaml").write_text(yaml.safe_dump({**INVOICE, "model": "gpt-5.4"}), encoding="utf-8")
+    for supersedes in ((), ("--supersedes", "1")):
+        code, _, _ = run_cli(capsys, "adr", "wl/invoice.yaml", "--dir", "decisions", "--date", DATE,
+                             "--price-date", DATE, *supersedes)
+        assert code == 0
+    code, out, _ = run_cli(capsys, "review", "wl", "--decisions", "decisions", "--price-date", DATE)
+    assert code == 0
+    assert "superseded: superseded" not in out
+    assert ".md) superseded by record 2; [0002](" in out

@@ -1662,8 +1662,11 @@ def _decision_cell(link: Mapping[str, Any], base: Path | None) -> Markup:
     from .markdown import cell
 
     words = link.get("status") or ""
-    if link.get("note"):
-        words += f": {link['note']}"
+    note = link.get("note") or ""
+    if note.startswith(f"{words} "):  # "superseded by record 5", not "superseded: superseded by record 5"
+        words = note
+    elif note:
+        words += f": {note}"
     if link.get("matched_by") == "name":
         words += " (matched by name: the record names no workload file)"
     from .markdown import inline
