@@ -7,6 +7,13 @@
   month of gpt-5's reasoning that record 3's figure left out, the new model costs less.
   `advisor verify` said the same drift as "monthly cost of async (the recorded choice): $5,297 ->
   $9,122 (+72%)", with nothing on what the recorded figure left out.
+- The review's summary said "1 of them reasons with no reasoning tokens given: its reasoning is not
+  priced" under "at least $35,169 a month", though each row gives the size ("about $6,618 more");
+  and a live feature on a model shut down in 40 days was said only in the Top risks table, after
+  the batch risks (and past TOP_RISKS rows, not at all).
+- verify's next step for a drifted Nygard record, "advisor adr wl/x.yaml --dir doc/adr
+  --supersedes 1", run as printed, put a MADR record into an adr-tools folder.
+- The review's decision cell read "[0001](...) superseded: superseded by record 5".
 """
 
 from __future__ import annotations
