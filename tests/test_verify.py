@@ -643,7 +643,7 @@ def test_a_record_written_by_hand_with_a_title_supersedes(tmp_path, capsys):
     code_, out, _ = run_verify(capsys, folder, "--rules", ours)
     assert code_ == 0, out
     assert out.splitlines()[0] == (
-        f"{record}: superseded (superseded by record 2, a record advisor did not write: not re-checked)"
+        f"{record}: superseded by record 2, a record advisor did not write: not re-checked"
     )
 
 
@@ -664,8 +664,8 @@ def test_a_successor_about_another_workload_does_not_retire_a_record(tmp_path, c
     edit(record, f"Superseded by [2. X]({other.name})", "Superseded by [99. Scratch](0099-scratch.md)")
     code_, out, _ = run_verify(capsys, record, "--rules", ours)
     assert code_ == 0 and out.splitlines()[0] == (
-        f"{record}: superseded (superseded by record 99, a record advisor did not write: not re-checked; its front"
-        " matter still says status: proposed)"
+        f"{record}: superseded by record 99, a record advisor did not write: not re-checked; its front"
+        " matter still says status: proposed"
     )
 
 
@@ -823,7 +823,7 @@ def test_a_record_with_windows_line_endings_is_read_as_written(tmp_path, capsys,
     rewritten = path.read_bytes()
     assert b"Superseded by [2. " in rewritten and rewritten.count(b"\n") == rewritten.count(b"\r\n")
     code_, out, _ = run_verify(capsys, folder)
-    assert code_ == 0 and out.splitlines()[0] == f"{path}: superseded (superseded by record 2)"
+    assert code_ == 0 and out.splitlines()[0] == f"{path}: superseded by record 2"
 
 
 # -- older records ---------------------------------------------------------------------------------------

@@ -220,7 +220,10 @@ def _left_out(cost: CostChange) -> str:
 def headline(r: VerifyResult) -> str:
     """One line: the file and its status."""
     if r.status == "holds":
-        head = f"holds ({r.current_mode})"
+        # A decision that misses its contract still holds if the record says so; said, or a CI
+        # reader takes "holds" for "fine".
+        infeasible = ", not feasible as specified, as the record says" if r.current_feasible is False else ""
+        head = f"holds ({r.current_mode}{infeasible})"
         if r.message:
             head += f"; {r.message}"
         return f"{r.path}: {head}"
@@ -240,6 +243,8 @@ def headline(r: VerifyResult) -> str:
         return f"{r.path}: NOT FOUND ({NOT_FOUND})"
     if r.status == "unverifiable":
         return f"{r.path}: UNVERIFIABLE: {r.message}"
+    if r.message and r.message.startswith(f"{r.status} "):  # "superseded by record 5", said once
+        return f"{r.path}: {r.message}"
     return f"{r.path}: {r.status} ({r.message})"
 
 
