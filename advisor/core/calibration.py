@@ -196,6 +196,13 @@ def _wrappers(calls: list[ModelCall], spans: dict[str, Span]) -> set[str]:
     for call in calls:
         parent = call.span.parent_id
         while parent and parent in spans and parent not in seen:
+            if parent == call.span.span_id:  # else the call would wrap itself, and be dropped
+                raise TraceError(
+                    f"span '{printable(call.span.name)}' (trace {call.span.trace_id}, span {parent}) is its own "
+                    "ancestor: its parentSpanId, followed from parent to parent, leads back to it; a span's parent "
+                    "is another span that contains it: the export is corrupt",
+                    source=call.span.source,
+                )
             seen.add(parent)
             if parent in call_ids:
                 wrappers.add(parent)
