@@ -261,6 +261,8 @@ def resolve_rules_dir(rules_dir: str | Path | None = None) -> Path:
         raise RuleSetError(
             f"expected the path of a rule-set folder or a loaded RuleSet (got {type(rules_dir).__name__})"
         )
+    if rules_dir == "":  # as the CLI refuses --rules "": never the default policy by accident
+        raise RuleSetError("expected the path of a rule-set folder, got an empty string")
     if rules_dir:
         if "\0" in str(rules_dir):
             raise RuleSetError(NUL_IN_PATH, source=str(rules_dir))
@@ -754,7 +756,7 @@ def load_rules_to_check(directory: Path) -> RuleSet:
 def load_rules(rules_dir: str | Path | None = None) -> RuleSet:
     """Load, validate and compile a rule set; cached until one of its files (or those of the
     rule set it extends) changes."""
-    if rules_dir or os.environ.get(RULES_ENV):
+    if rules_dir is not None or os.environ.get(RULES_ENV):
         directory = str(resolve_rules_dir(rules_dir).resolve())
     else:
         directory = _shipped_key()
