@@ -71,7 +71,14 @@ class RecordLink:
             title = f"{self.number}. {title}"
         if self.file is None:
             return title
-        return f"[{title}]({self.file})"
+        # A hand-written title is Markdown, kept as it is, but a bracket of its own would end
+        # the link text early ("Postgres](https://elsewhere) [x"): the link must go to the file.
+        text = _BRACKET_OR_CODE.sub(lambda m: m["code"] or f"{m['esc']}\\{m['b']}", title)
+        return f"[{text}]({self.file})"
+
+
+# A code span (whose brackets are text already), or a bracket no backslash escapes.
+_BRACKET_OR_CODE = re.compile(r"(?P<code>(?<!`)(`+)(?!`).*?(?<!`)\2(?!`))|(?<!\\)(?P<esc>(?:\\\\)*)(?P<b>[\[\]])")
 
 
 def read_record(path: str | Path) -> str | None:
