@@ -1,0 +1,148 @@
+"""Red-team round 6 on bad input: each test is a defect found, asserted as the user sees it
+(one message naming where, exit status 2, no traceback, nothing written). The report is
+/work/scratch/reports/redteam-input-6.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import advisor
+from advisor import RuleSetError, TraceError
+
+from .conftest import EXAMPLES, run_cli
+
+CHATBOT = EXAMPLES / "chatbot.yaml"
+T0 = 1_741_082_403_000_000_000  # 2025-03-04, in ns
+MINUTE = 60_000_000_000
+
+
+def _span(trace: str, span: str, parent: str, name: str, start: int, end: int,
+          attributes: dict[str, Any] | None = None) -> dict[str, Any]:
+    attrs = [{"key": k, "value": {"intValue": str(v)} if isinstance(v, int) else {"stringValue": v}}
+             for k, v in (attributes or {}).items()]
+    return {"traceId": trace, "spanId": span, "parentSpanId": parent, "name": name,
+            "startTimeUnixNano": str(start), "endTimeUnixNano": str(end), "attributes": attrs}
+
+
+def _call(trace: str, span: str, parent: str, start: int, end: int) -> dict[str, Any]:
+    return _span(trace, span, parent, "chat gpt-5.4-mini", start, end, {
+        "gen_ai.operation.name": "chat", "gen_ai.provider.name": "openai", "gen_ai.request.model": "gpt-5.4-mini",
+        "gen_ai.usage.input_tokens": 300, "gen_ai.usage.output_tokens": 40,
+    })
+
+
+def _export(path: Path, change: Any = None, n: int = 20) -> Path:
+    """``n`` requests a minute apart, each a root span around one model call (1.4 s), as JSON
+    Lines; ``change(i, spans)`` edits request i's spans."""
+    lines = []
+    for i in range(n):
+        trace, root, call = f"{i + 1:032x}", f"{10 * i + 1:016x}", f"{10 * i + 2:016x}"
+        start = T0 + i * MINUTE
+        spans = [_span(trace, root, "", "rag.chat", start, start + 2_000_000_000),
+                 _call(trace, call, root, start + 100_000_000, start + 1_500_000_000)]
+        if change is not None:
+            change(i, spans)
+        lines.append(json.dumps({"resourceSpans": [{"scopeSpans": [{"spans": spans}]}]}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# -- a model call that is its own parent -----------------------------------------------------------
+# The call was taken for a wrapper of itself (two instrumentations of one call) and dropped,
+# leaving requests of no step: calibrate ended in "IndexError: list index out of range", a
+# traceback, exit 1, from the CLI, the API and the questionnaire's trace upload alike.
+
+def _self_parent(i: int, spans: list[dict[str, Any]]) -> None:
+    spans[1]["parentSpanId"] = spans[1]["spanId"]
+
+
+def _calls_parent_each_other(i: int, spans: list[dict[str, Any]]) -> None:
+    first = spans[1]
+    second = _call(first["traceId"], f"{10 * i + 7:016x}", first["spanId"],
+                   int(first["startTimeUnixNano"]), int(first["startTimeUnixNano"]) + 500_000_000)
+    first["parentSpanId"] = second["spanId"]
+    spans.append(second)
+
+
+@pytest.mark.parametrize("change", [_self_parent, _calls_parent_each_other])
+def test_a_call_that_is_its_own_ancestor_is_refused_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Any
+) -> None:
+    export = _export(tmp_path / "t.jsonl", change)
+    out = tmp_path / "w.yaml"
+    code, stdout, err = run_cli(capsys, "calibrate", export, "-o", out)
+    assert code == 2 and stdout == "" and not out.exists()
+    assert err.startswith(f"advisor: error: {export} line 1: span 'chat gpt-5.4-mini' "
+                          "(trace 00000000000000000000000000000001, span ")
+    assert "is its own ancestor: its parentSpanId, followed from parent to parent, leads back to it" in err
+    assert "Traceback" not in err and err.count("\n") == 1
+    with pytest.raises(TraceError, match="is its own ancestor"):
+        advisor.calibrate([export])
+
+
+# -- a call time clamped to the profile's bound, far beyond its median ------------------------------
+# One call ended in 2262 (an SDK's unset end written as the largest time): its p95 was written
+# at the bound, 3600 s, and the note "measured 3.7e+08; the profile takes 0.01 to 3600" was
+# replaced by the one about the median, so the file presented 3600 s as measured.
+
+def test_a_clamped_p95_still_says_what_was_measured(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def ends_in_2262(i: int, spans: list[dict[str, Any]]) -> None:
+        if i == 0:
+            spans[1]["endTimeUnixNano"] = str(2**63 - 1)
+    export = _export(tmp_path / "t.jsonl", ends_in_2262)
+    out = tmp_path / "w.yaml"
+    assert run_cli(capsys, "calibrate", export, "-o", out)[0] == 0
+    (line,) = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("  model_p95_s:")]
+    assert line.startswith("  model_p95_s: 3600.0  # from 20 calls; measured 3.74114e+08; the profile takes 0.01 to 3600;")
+    assert "over 10 times the median (1.4 s), so the median is left out" in line
+
+
+# -- an empty rule-set path in the Python API -------------------------------------------------------
+# `--rules ""` is refused ("expected a path, got an empty string"); advisor.load_rules("") and
+# assess(profile, rules="") loaded the shipped default policy without a word, so a service
+# passing a user's unset rule-set path decided by the wrong policy.
+
+def test_an_empty_rule_set_path_is_refused_not_taken_for_the_default(capsys: pytest.CaptureFixture[str]) -> None:
+    said = "expected the path of a rule-set folder, got an empty string"
+    with pytest.raises(RuleSetError, match=said):
+        advisor.load_rules("")
+    profile = advisor.load_profile(CHATBOT)
+    with pytest.raises(RuleSetError, match=said):
+        advisor.assess(profile, rules="", price_date="2026-11-01")
+    assert advisor.load_rules().id == "advisor-default"  # no path at all is still the default
+    with pytest.raises(SystemExit) as exited:  # the CLI's words, which the API's now match
+        run_cli(capsys, "recommend", CHATBOT, "--rules", "")
+    assert exited.value.code == 2 and "expected a path, got an empty string" in capsys.readouterr().err
+
+
+# -- a hand-written record's title with brackets of its own -------------------------------------------
+# `adr --supersedes 1` copies record 1's title into the new record's link to it. A title holding
+# "](https://elsewhere.example) [" ended the link text early: the new record's "Supersedes" link
+# went to that site, not to the superseded record.
+
+def test_the_link_to_a_superseded_record_goes_to_its_file_whatever_its_title(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    old = folder / "0001-postgres.md"
+    old.write_text("# 1. Use Postgres](https://elsewhere.example) [for `a[0]`\n\n## Status\n\nAccepted\n",
+                   encoding="utf-8")
+    code, _, err = run_cli(capsys, "adr", CHATBOT, "--dir", folder, "--supersedes", "1", "--force",
+                           "--price-date", "2026-11-01")
+    assert code == 0, err
+    (new,) = folder.glob("0002-*.md")
+    (line,) = [line for line in new.read_text(encoding="utf-8").splitlines() if line.startswith("Supersedes ")]
+    assert line == r"Supersedes [1. Use Postgres\](https://elsewhere.example) \[for `a[0]`](0001-postgres.md)"
+    assert f"Superseded by [2. Customer chatbot: stream the answer]({new.name})" in old.read_text(encoding="utf-8")
+
+
+def test_an_advisor_title_in_the_link_is_left_as_written() -> None:
+    from advisor.records.folder import RecordLink
+
+    # advisor escapes its own titles already: their escapes are not doubled
+    assert RecordLink(3, r"3. Chat \[beta\]", "0003-chat.md").text == r"[3. Chat \[beta\]](0003-chat.md)"
