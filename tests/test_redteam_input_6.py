@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -146,3 +147,28 @@ def test_an_advisor_title_in_the_link_is_left_as_written() -> None:
 
     # advisor escapes its own titles already: their escapes are not doubled
     assert RecordLink(3, r"3. Chat \[beta\]", "0003-chat.md").text == r"[3. Chat \[beta\]](0003-chat.md)"
+
+
+# -- one line of a gigabyte ----------------------------------------------------------------------------
+# A 1.2 MB gzip holding one line of 1.2 GB: the line was read whole up to the 1 GiB file limit
+# and copied once more (2.1 GB of memory) before "larger than 1,073,741,824 bytes". A line is
+# read whole, as one JSON document is, so it is bounded as one: 256 MiB (560 MB at the peak).
+
+def test_a_line_longer_than_a_document_may_be_is_refused_at_that_bound(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor.core import otlp
+
+    monkeypatch.setattr(otlp, "MAX_DOCUMENT_BYTES", 1 << 20)  # 1 MiB stands for 256 MiB
+    export = tmp_path / "t.jsonl.gz"
+    export.write_bytes(gzip.compress(b'{"resourceSpans": [], "x": "' + b"a" * (3 << 20) + b'"}\n'))
+    out = tmp_path / "w.yaml"
+    code, _, err = run_cli(capsys, "calibrate", export, "-o", out)
+    assert code == 2 and not out.exists()
+    assert err == (f"advisor: error: {export}: has a line of more than 1,048,576 bytes, the limit for one JSON "
+                   "document (a line is read whole); export smaller requests, one per line, as the collector's "
+                   "file exporter writes them\n")
+    # A line under the bound is read as before.
+    lines = _export(tmp_path / "ok.jsonl").read_bytes()
+    export.write_bytes(gzip.compress(lines))
+    assert run_cli(capsys, "calibrate", export, "-o", out)[0] == 0

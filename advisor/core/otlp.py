@@ -500,10 +500,13 @@ _BLANK_BYTES = frozenset(b" \t\n\r\x0b\x0c")
 class _Bounded:
     """Reads lines from a binary stream, failing once more than ``limit`` bytes were read."""
 
-    def __init__(self, stream: IO[bytes], limit: int, source: str, compressed: bool):
+    def __init__(
+        self, stream: IO[bytes], limit: int, source: str, compressed: bool, line_limit: int = MAX_DOCUMENT_BYTES
+    ):
         self.stream = stream
         self.left = limit
         self.limit = limit
+        self.line_limit = line_limit  # a line is held whole, as one document is
         self.source = source
         self.compressed = compressed
         self.ahead = b""  # read from the stream, not yet returned: from ``self.at`` on
@@ -548,10 +551,16 @@ class _Bounded:
         self.ahead, self.at = b"", 0
         # The rest of a line longer than the block, read by the stream's own readline.
         self.reads += 1
-        rest = self.stream.readline(self.left + 1)
+        rest = self.stream.readline(max(0, min(self.left, self.line_limit - len(line))) + 1)
         self.left -= len(rest)
         if self.left < 0:
             raise self._too_big()
+        if len(line) + len(rest) > self.line_limit:  # refused before a 1 GiB line is held twice
+            raise TraceError(
+                f"has a line of more than {self.line_limit:,} bytes, the limit for one JSON document (a line is "
+                "read whole); export smaller requests, one per line, as the collector's file exporter writes them",
+                source=self.source,
+            )
         return line + rest, lines
 
     def _too_big(self) -> TraceError:
@@ -737,7 +746,7 @@ def _read_stream(
     if not compressed and size > max_bytes:
         raise _Bounded(raw, max_bytes, source, False)._too_big()
     stream: IO[bytes] = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw  # type: ignore[assignment]
-    reader = _Bounded(stream, max_bytes, source, compressed)
+    reader = _Bounded(stream, max_bytes, source, compressed, MAX_DOCUMENT_BYTES)
     spans: list[Span] = []
     try:
         for where, document in _documents(reader, source):
