@@ -172,3 +172,21 @@ def test_a_line_longer_than_a_document_may_be_is_refused_at_that_bound(
     lines = _export(tmp_path / "ok.jsonl").read_bytes()
     export.write_bytes(gzip.compress(lines))
     assert run_cli(capsys, "calibrate", export, "-o", out)[0] == 0
+
+
+# -- write_adr(force="false") -----------------------------------------------------------------------
+# force lifts the check that a superseded record is about the same workload; any truthy value
+# lifted it, so force="false" (read from a config file or an environment variable) superseded a
+# record about another workload. The CLI's --force is a flag; the API now takes a bool only.
+
+def test_write_adr_force_is_a_bool_not_any_truthy_value(tmp_path: Path) -> None:
+    folder = tmp_path / "d"
+    other = advisor.parse_profile({**advisor.load_profile(CHATBOT).model_dump(mode="json"), "name": "Another feature"})
+    first = advisor.write_adr(advisor.assess(other, price_date="2026-11-01"), folder)
+    before = first.read_text(encoding="utf-8")
+    chatbot = advisor.assess(advisor.load_profile(CHATBOT), price_date="2026-11-01")
+    with pytest.raises(advisor.InputError, match=r"field 'force': must be True or False \(got str\)"):
+        advisor.write_adr(chatbot, folder, supersedes=1, force="false")
+    assert first.read_text(encoding="utf-8") == before and sorted(p.name for p in folder.iterdir()) == [first.name]
+    with pytest.raises(advisor.InputError, match="record 1 is about 'Another feature', not 'Customer chatbot'"):
+        advisor.write_adr(chatbot, folder, supersedes=1, force=False)

@@ -1882,6 +1882,8 @@ def write_adr(
     """
     _check_assessment(assessment)
     check_type(directory, (str, os.PathLike), "directory", "the path of the decisions folder")
+    # force lifts a safety check: "false" from a config file must not be taken for True.
+    check_type(force, bool, "force", "True or False")
     if force and supersedes is None:
         raise InputError("only applies with supersedes (a record is never overwritten)", field="force")
     if supersedes is not None:
