@@ -190,3 +190,28 @@ def test_write_adr_force_is_a_bool_not_any_truthy_value(tmp_path: Path) -> None:
     assert first.read_text(encoding="utf-8") == before and sorted(p.name for p in folder.iterdir()) == [first.name]
     with pytest.raises(advisor.InputError, match="record 1 is about 'Another feature', not 'Customer chatbot'"):
         advisor.write_adr(chatbot, folder, supersedes=1, force=False)
+
+
+# -- a Nygard record superseded by one whose title holds brackets ----------------------------------
+# "Chat [beta]" is written "Chat \[beta\]" in the link that marks the old Nygard record superseded;
+# the reader's pattern stopped at the first "]", so the record did not read as superseded: verify
+# said "records 1 and 2 ... are both in force ...: mark it superseded by record 2" (done already),
+# and `adr --supersedes 1` superseded it a second time, adding a record 3.
+
+def test_a_nygard_record_superseded_by_a_bracketed_title_reads_as_superseded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    workload = tmp_path / "beta.yaml"
+    workload.write_text(CHATBOT.read_text(encoding="utf-8").replace("name: Customer chatbot", 'name: "Chat [beta]"'),
+                        encoding="utf-8")
+    folder = tmp_path / "decisions"
+    adr = ("adr", workload, "--template", "nygard", "--dir", folder, "--price-date", "2026-11-01")
+    assert run_cli(capsys, *adr)[0] == 0
+    assert run_cli(capsys, *adr, "--supersedes", "1")[0] == 0
+    (old,) = folder.glob("0001-*.md")
+    assert r"Superseded by [2. Chat \[beta\]: stream the answer](0002-" in old.read_text(encoding="utf-8")
+    code, out, _ = run_cli(capsys, "verify", folder, "--price-date", "2026-11-01")
+    assert code == 0 and f"{old}: superseded (superseded by record 2)" in out and "both in force" not in out
+    code, _, err = run_cli(capsys, *adr, "--supersedes", "1")
+    assert code == 2 and "record 1 is already superseded by record 2; supersede that one instead" in err
+    assert len(list(folder.glob("*.md"))) == 2

@@ -45,7 +45,8 @@ _RECORD_FILE = re.compile(
 )
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.DOTALL)
 # adr-tools has written both spellings over its versions; both mean the same.
-_SUPERSEDED_LINE = re.compile(r"^Super[sc]eded by (?:\[(\d+)\.[^\]\n]*\]\(([^)\s]+)\)|ADR-(\d+))")
+# The link text may hold escaped brackets: "[2. Chat \[beta\]: stream the answer](0002-...md)".
+_SUPERSEDED_LINE = re.compile(r"^Super[sc]eded by (?:\[(\d+)\.(?:[^\]\\\n]|\\.)*\]\(([^)\s]+)\)|ADR-(\d+))")
 # A front matter's status (its value, as YAML reads it) that says superseded.
 _FRONT_STATUS = re.compile(r"^[\"']?superseded(?:\s+by\s+ADR-0*(\d+))?", re.IGNORECASE)
 # A reservation older than this was left by a run that died; it no longer holds its number.
