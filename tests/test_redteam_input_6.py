@@ -215,3 +215,16 @@ def test_a_nygard_record_superseded_by_a_bracketed_title_reads_as_superseded(
     code, _, err = run_cli(capsys, *adr, "--supersedes", "1")
     assert code == 2 and "record 1 is already superseded by record 2; supersede that one instead" in err
     assert len(list(folder.glob("*.md"))) == 2
+
+
+# -- Calibration.into(a list) --------------------------------------------------------------------------
+# The public Calibration's into() (the questionnaire's merge) raised "TypeError: cannot convert
+# dictionary update sequence element #0 to a sequence" for a base that is no mapping.
+
+@pytest.mark.parametrize("base", [[1], "rag-chat.yaml", 5])
+def test_calibration_into_names_a_base_that_is_no_workload(tmp_path: Path, base: object) -> None:
+    calibration = advisor.calibrate([_export(tmp_path / "t.jsonl")])
+    with pytest.raises(advisor.InputError, match=r"field 'base': must be a workload: a mapping of its fields or a "
+                                                 rf"WorkloadProfile \(got {type(base).__name__}\)"):
+        calibration.into(base)  # type: ignore[arg-type]
+    assert calibration.into({"interaction": "chat"})["interaction"] == "chat"

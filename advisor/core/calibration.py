@@ -114,6 +114,7 @@ def workload_fields(base: Mapping[str, Any] | WorkloadProfile | None) -> dict[st
     them (none of the defaults it left out), a mapping's as they are."""
     if isinstance(base, WorkloadProfile):
         return base.model_dump(mode="json", exclude_unset=True)
+    check_type(base, (Mapping, type(None)), "base", "a workload: a mapping of its fields or a WorkloadProfile")
     return dict(base or {})
 
 
