@@ -228,3 +228,28 @@ def test_calibration_into_names_a_base_that_is_no_workload(tmp_path: Path, base:
                                                  rf"WorkloadProfile \(got {type(base).__name__}\)"):
         calibration.into(base)  # type: ignore[arg-type]
     assert calibration.into({"interaction": "chat"})["interaction"] == "chat"
+
+
+# -- gen_ai.operation.name as an array -------------------------------------------------------------------
+# An arrayValue or kvlistValue operation name ended in "TypeError: unhashable type: 'list'", a
+# traceback (exit 1); an int, bool, bytes or double one was passed over as no name at all. The
+# conventions' operation name is a string, as the model and provider names are, and is refused
+# in the same words.
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ({"arrayValue": {"values": [{"stringValue": "chat"}]}}, "['chat']"),
+    ({"kvlistValue": {"values": [{"key": "a", "value": {"stringValue": "chat"}}]}}, "{'a': 'chat'}"),
+    ({"intValue": "5"}, "5"),
+])
+def test_an_operation_name_that_is_no_string_is_refused_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: dict[str, Any], shown: str
+) -> None:
+    def operation(i: int, spans: list[dict[str, Any]]) -> None:
+        (attribute,) = [a for a in spans[1]["attributes"] if a["key"] == "gen_ai.operation.name"]
+        attribute["value"] = value
+    export = _export(tmp_path / "t.jsonl", operation)
+    out = tmp_path / "w.yaml"
+    code, _, err = run_cli(capsys, "calibrate", export, "-o", out)
+    assert code == 2 and not out.exists()
+    assert err == (f"advisor: error: {export} line 1: span 'chat gpt-5.4-mini' (trace 00000000000000000000000000000001):"
+                   f" gen_ai.operation.name must be a string (got {shown})\n")

@@ -221,8 +221,10 @@ def _operation(span: Span) -> str | None:
     """The model operation of a span, or None when the span is not a model call."""
     attrs = span.attributes
     op = attrs.get(OPERATION)
+    if op is not None and not isinstance(op, str):  # an array is no name (nor hashable: "in" would raise)
+        raise _bad(span, f"{OPERATION} must be a string (got {printable(repr(op))})")
     if op in MODEL_OPERATIONS:
-        return op  # type: ignore[no-any-return]
+        return op
     if op in NON_MODEL_OPERATIONS:
         return None
     has_model = any(attrs.get(name) for name in MODEL)
