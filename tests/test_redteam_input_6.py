@@ -253,3 +253,20 @@ def test_an_operation_name_that_is_no_string_is_refused_by_name(
     assert code == 2 and not out.exists()
     assert err == (f"advisor: error: {export} line 1: span 'chat gpt-5.4-mini' (trace 00000000000000000000000000000001):"
                    f" gen_ai.operation.name must be a string (got {shown})\n")
+
+
+# -- a hand-named record file with a space --------------------------------------------------------------
+# `Supersedes [1. Use postgres](0001-use postgres.md)`: a space ends a bare link target, so the
+# line rendered as text, no link to the superseded record. Such a name now goes between < >.
+
+def test_the_link_to_a_hand_named_record_with_a_space_is_a_link(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "decisions"
+    folder.mkdir()
+    (folder / "0001-use postgres (v2).md").write_text("# 1. Use postgres\n\n## Status\n\nAccepted\n", encoding="utf-8")
+    code, _, err = run_cli(capsys, "adr", CHATBOT, "--dir", folder, "--supersedes", "1", "--force",
+                           "--price-date", "2026-11-01")
+    assert code == 0, err
+    (new,) = folder.glob("0002-*.md")
+    assert "\nSupersedes [1. Use postgres](<0001-use postgres (v2).md>)\n" in new.read_text(encoding="utf-8")

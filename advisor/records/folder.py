@@ -75,7 +75,12 @@ class RecordLink:
         # A hand-written title is Markdown, kept as it is, but a bracket of its own would end
         # the link text early ("Postgres](https://elsewhere) [x"): the link must go to the file.
         text = _BRACKET_OR_CODE.sub(lambda m: m["code"] or f"{m['esc']}\\{m['b']}", title)
-        return f"[{text}]({self.file})"
+        # A hand-named file ("0001-use postgres.md"): a space or parenthesis ends a bare link
+        # target, so the name goes between angle brackets (escaping "<", ">" and backslashes).
+        target = self.file
+        if re.search(r"[\s()<>]", target):
+            target = "<" + re.sub(r"([<>\\])", r"\\\1", target) + ">"
+        return f"[{text}]({target})"
 
 
 # A code span (whose brackets are text already), or a bracket no backslash escapes.
