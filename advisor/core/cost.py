@@ -30,7 +30,6 @@ import datetime
 import functools
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .assumption import Assumption
@@ -205,9 +204,9 @@ class OffPeakHours:
     longest_wait_s: float
 
 
-# Not frozen, like WorkStep (advisor.core.steps): one per step, per probe, and a frozen
+# A value class, like WorkStep (advisor.core.steps): one per step, per probe, and a frozen
 # dataclass's __init__ costs three times as much. Nothing changes one once it is built.
-@dataclass(slots=True)
+@value_class(slots=True)
 class StepCost:
     """One step's share of the token bill: its calls priced with its own model's prices."""
 
@@ -324,8 +323,8 @@ class BatchCacheHitsRisk:
         return None if self.batch_fixed_usd is None else self.low_tokens_usd + self.batch_fixed_usd
 
 
-# Not frozen, as StepCost: one per step of a reasoning model, and nothing changes one once built.
-@dataclass(slots=True)
+# A value class, as StepCost: one per step of a reasoning model, and nothing changes one once built.
+@value_class(slots=True)
 class UnpricedReasoning:
     """One step's reasoning that the latency waits for and the bill leaves out (a model that
     reasons, no reasoning_tokens given): the tokens a call writes as the latency times them

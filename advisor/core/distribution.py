@@ -28,7 +28,6 @@ import functools
 import math
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass
 from statistics import NormalDist
 
 from .value_class import value_class
@@ -390,10 +389,10 @@ class _Moments:
         return _Fit(fit.shift * s, fit.mu + math.log(s), fit.sigma, fit.mean * s)
 
 
-# Not frozen, like advisor.core.latency.StepLatency: two per fitted component, a dozen per
+# A value class, like advisor.core.latency.StepLatency: two per fitted component, a dozen per
 # latency estimate, and a frozen dataclass's __init__ costs three times as much. Nothing
 # changes one once it is built.
-@dataclass(slots=True)
+@value_class(slots=True)
 class _Fit:
     """A shifted lognormal: shift + exp(mu + sigma Z); sigma 0 is the constant ``shift``."""
 

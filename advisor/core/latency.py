@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .assumption import Assumption, joined_ids
@@ -293,9 +292,9 @@ def implied_reasoning(speed: ModelSpeed, output_tokens_per_s: float) -> ImpliedR
     return ImpliedReasoning(tokens, speed.ttft_p50_s, speed.start_p50_s, output_tokens_per_s)
 
 
-# Not frozen, like WorkStep (advisor.core.steps): one per step, per probe, and a frozen
+# A value class, like WorkStep (advisor.core.steps): one per step, per probe, and a frozen
 # dataclass's __init__ costs three times as much. Nothing changes one once it is built.
-@dataclass(slots=True)
+@value_class(slots=True)
 class StepLatency:
     """One step's calls: one call's time (one attempt, no retry) and where the step sits in a
     typical request (every call at its median)."""

@@ -13,19 +13,19 @@ errors, levers and what-if changes; the shorthand's fields keep their own names.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .errors import InputError
 from .profile import SHORTHAND_FIELDS, Pricing, WorkloadProfile
+from .value_class import value_class
 
 SHORTHAND_STEP = "call"  # the name the shorthand's one step is shown under
 
 
-# Not frozen: a frozen dataclass's __init__ sets each of its 17 fields through
-# object.__setattr__, three times the cost, and every probe of a workload of 25 steps
-# builds 25 of them. Nothing changes a step once it is built.
-@dataclass(slots=True)
+# A value class, not a frozen dataclass: a frozen dataclass's __init__ sets each of its 17
+# fields through object.__setattr__, three times the cost, and every probe of a workload of
+# 25 steps builds 25 of them. Nothing changes a step once it is built (mypy holds it so).
+@value_class(slots=True)
 class WorkStep:
     """One step of a request with every default filled in."""
 
