@@ -414,7 +414,8 @@ def build_assessment(
     excluded = ruled_out(excluded_modes, numbers=False)
     unmet = ruled_out(unmet_modes, numbers=True)
     infeasible_reason = infeasible_reason_of(
-        ruleset, evaluation, situation.latency, reasons if evaluation.facts is facts else None
+        ruleset, evaluation, situation.latency, reasons if evaluation.facts is facts else None,
+        stepped=situation.profile.steps is not None,
     )
     checklist = list(header.modes[winner].checklist)
     for rule in fired:
@@ -642,12 +643,14 @@ def _shared(ruleset: RuleSet) -> _Shared:
 
 
 def infeasible_reason_of(
-    ruleset: RuleSet, evaluation: Evaluation, latency: LatencyEstimate | None = None, reasons: Reasons | None = None
+    ruleset: RuleSet, evaluation: Evaluation, latency: LatencyEstimate | None = None, reasons: Reasons | None = None,
+    stepped: bool = False,
 ) -> str | None:
     """Why the recommendation misses its contract, in one sentence with the numbers (the
     first rule that says so); None when it meets it. A miss on latency by a model timed at a
     stand-in says so: the verdict is only as good as the speed it assumed. ``reasons``: the
-    reasons already written for the evaluation's facts under the rule set's budget lines."""
+    reasons already written for the evaluation's facts under the rule set's budget lines.
+    ``stepped``: the workload gives ``steps``, whose times are each step's own fields."""
     if evaluation.feasible:
         return None
     unmet_by = evaluation.unmet[evaluation.recommendation]
@@ -665,9 +668,9 @@ def infeasible_reason_of(
     if on_latency and on_latency[0] != unmet_by[0]:
         reason += " Within the rate limits it would still miss the budget: " + _lower_first(written(on_latency[0]))
     if latency is not None and on_latency and latency_miss_on_stand_in(ruleset, on_latency, latency):
-        reason += " " + _timed_at_a_stand_in(latency, evaluation.facts.get("output_format"))
+        reason += " " + _timed_at_a_stand_in(latency, evaluation.facts.get("output_format"), stepped)
     if latency is not None and on_latency and latency_miss_on_benchmark(ruleset, on_latency, latency):
-        reason += " " + _timed_at_a_benchmark(latency, evaluation.facts.get("output_format"))
+        reason += " " + _timed_at_a_benchmark(latency, evaluation.facts.get("output_format"), stepped)
     return reason
 
 
@@ -676,31 +679,45 @@ def _lower_first(text: str) -> str:
     return text[0].lower() + text[1:] if re.match(r"[A-Z][a-z]", text) else text
 
 
-def _timed_at_a_benchmark(latency: LatencyEstimate, output_format: object) -> str:
+def _give_its_p95(latency: LatencyEstimate, models: tuple[str, ...], output_format: object, stepped: bool) -> str:
+    """Where a measured time goes: the single-call fields, or the fields of each step that
+    calls one of ``models`` (a workload with steps refuses the single-call model_p95_s)."""
+    # An embedding has no first token to give: its vector comes whole.
+    first = "" if output_format == "embedding" else " ({}ttft_s for the first token)"
+    if not stepped:
+        return "measure the call and give its p95 as model_p95_s" + first.format("")
+    bare = {m.split(" (", 1)[0] for m in models}  # a benchmarked model is "gpt-5.4 (its conditions)"
+    names = [f"'{s.name}'" for s in latency.steps if s.model in bare and not s.measured]
+    if len(names) == 1:
+        return (f"measure a call of step {names[0]} and give its p95 as the step's model_p95_s"
+                + first.format("the step's "))
+    which = ", ".join(names[:-1]) + f" and {names[-1]}" if names else "that call it"
+    return (f"measure a call of each of the steps {which} and give its p95 as that step's model_p95_s"
+            + first.format("that step's "))
+
+
+def _timed_at_a_benchmark(latency: LatencyEstimate, output_format: object, stepped: bool = False) -> str:
     """"The speed of gpt-4.1-mini is a benchmark's (measured with 10,000 input tokens), not
     this call's (see the assumptions): measure the call ..." Said beside a miss on latency, as
     a stand-in's is, for every speed the catalogue says was measured under stated conditions:
     no threshold on how unlike this call they are (the catalogue states them in words)."""
     models = " and ".join(latency.benchmarked)
     whose = "a benchmark's" if len(latency.benchmarked) == 1 else "benchmarks'"
-    first = "" if output_format == "embedding" else " (ttft_s for the first token)"
-    return (f"The speed of {models} is {whose}, not this call's (see the assumptions): measure the call and give "
-            f"its p95 as model_p95_s{first} before acting on this verdict.")
+    return (f"The speed of {models} is {whose}, not this call's (see the assumptions): "
+            f"{_give_its_p95(latency, latency.benchmarked, output_format, stepped)} before acting on this verdict.")
 
 
-def _timed_at_a_stand_in(latency: LatencyEstimate, output_format: object) -> str:
+def _timed_at_a_stand_in(latency: LatencyEstimate, output_format: object, stepped: bool = False) -> str:
     """"gpt-5.4-mini has no measured speed, so it is timed at a stand-in (see the
     assumptions): measure the call and give its p95 as model_p95_s (ttft_s for the first
     token) before acting on this verdict." """
     models = " and ".join(latency.stand_ins)
     have = "has" if len(latency.stand_ins) == 1 else "have"
     it = "it is" if have == "has" else "they are"
-    # An embedding has no first token to give: its vector comes whole.
-    first = "" if output_format == "embedding" else " (ttft_s for the first token)"
     # An embedding model is timed at a generating model's range (seed 003's): it says so.
     what = " taken from text-generating models" if output_format == "embedding" else ""
     return (f"{models} {have} no measured speed, so {it} timed at a stand-in{what} (see the assumptions): "
-            f"measure the call and give its p95 as model_p95_s{first} before acting on this verdict.")
+            f"{_give_its_p95(latency, latency.stand_ins, output_format, stepped)} before acting on this verdict.")
 
 
 # How a verdict that meets its contract on a stand-in speed is labelled.
@@ -714,7 +731,7 @@ def feasible_on_stand_in(a: Assessment) -> str | None:
     judged by its window, which no model speed moves."""
     if not a.feasible or not a.latency.stand_ins or a.recommendation == "batch":
         return None
-    return _timed_at_a_stand_in(a.latency, a.workload.output_format)
+    return _timed_at_a_stand_in(a.latency, a.workload.output_format, a.workload.steps is not None)
 
 
 def missed_on_stand_in(ruleset: RuleSet, evaluation: Evaluation, latency: LatencyEstimate | None) -> bool:

@@ -1407,7 +1407,7 @@ class ReviewRun:
                     costs = situation.costs
                     rows.append(_row(
                         profile, evaluation.recommendation, head[1],
-                        infeasible_reason_of(ruleset, evaluation, situation.latency),
+                        infeasible_reason_of(ruleset, evaluation, situation.latency, stepped=profile.steps is not None),
                         evaluation.decided_by, costs.modes,
                         costs.amortisation_months, costs.batch_breakeven_requests_per_month, situation.capacity,
                         situation.latency, situation.facts, name, ruleset,
