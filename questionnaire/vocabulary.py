@@ -17,7 +17,7 @@ from advisor.core.facts import FACTS
 from advisor.core.profile import DEFAULT_LATENCY_CORRELATION, MODES
 from advisor.core.rules import RuleSet
 from advisor.views.formatting import budget_seconds, count, money, percent, seconds, times
-from questionnaire.steps import step_label
+from questionnaire.steps import BY_FIELD, step_label
 
 # Okabe and Ito's colour-blind-safe palette: each mode a distinct hue that stays distinct
 # under the common colour-vision deficiencies (and none of them the grey of "ruled out").
@@ -74,6 +74,7 @@ class Words:
         ("give its p95 as model_p95_s") is said as the question the form asks it as."""
         pattern = _rule_ids(self._ids)
         text = pattern.sub("", text) if pattern else text
+        text = _STEP_FIELD_NAMES.sub(lambda m: f"\u201c{BY_FIELD[m.group(0)].label}\u201d", text)
         return _FIELD_NAMES.sub(lambda m: f"\u201c{FIELD_LABELS[m.group(0)]}\u201d", text)
 
     def mode(self, mode: str) -> str:
@@ -164,6 +165,9 @@ FIELD_LABELS = {
 _FIELD_NAMES = re.compile(
     r"(?<![\w.])(?:" + "|".join(sorted((f for f in FIELD_LABELS if "_" in f), key=len, reverse=True)) + r")(?!\w)"
 )
+# A step's own field ("give its p95 as the step's model_p95_s"): a column of the steps grid,
+# not the single-call question, which the page hides while the calls are steps.
+_STEP_FIELD_NAMES = re.compile(r"(?<=step's )(?:" + "|".join(f for f in BY_FIELD if "_" in f) + r")(?!\w)")
 
 # The parts of a question that has several answers, as a problem with one of them names it:
 # "Your own prices, input".
@@ -225,10 +229,14 @@ HELP = {
     "blank to estimate it from the model's typical speed (listed under Assumptions). Example: 7.5 s.",
     "use_steps": "Describe each model call of a request as a step of its own: a query rewrite, then the answer; an "
     "agent's triage, lookups and reply. Each step has its own model, tokens and tool time, and a step an agent loops "
-    "runs several times. Off: the request is one call (repeated as chained calls), the simple case.",
+    "runs several times. Off: the request is one call (repeated as chained calls), the simple case. Work on a schedule "
+    "of its own, such as a nightly audit of every draft, is not a step: assess it as a feature of its own (Who waits "
+    "for the answer: Pipeline).",
     "steps": "One row per step of a request, in order; a step an agent loops runs several times. Type in the empty "
     "row at the foot to add a step; select a row by its left edge and press Delete to remove it. Blank cells take "
-    "the workload's model and the model's own speed.",
+    "the workload's model and the model's own speed. Only the calls a request makes while it is answered: a nightly "
+    "audit of every draft, or other work on a schedule of its own, would add its time to every request; assess it as "
+    "a feature of its own.",
     "latency_correlation": "How far the calls of one request are slow together, 0 to 1. At 1 a slow call means a "
     "slow request: the calls' p95s add up. At 0 they vary independently and the chain's p95 is shorter than the "
     f"sum. Blank: {DEFAULT_LATENCY_CORRELATION:g}, the advisor's default (docs/cost-model.md says why).",
