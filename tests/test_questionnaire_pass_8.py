@@ -114,3 +114,34 @@ def test_the_steps_question_says_a_nightly_job_is_a_feature_of_its_own(at: AppTe
     assert "a nightly audit of every draft, or other work on a schedule of its own, would add its time to every " \
         "request; assess it as a feature of its own" in latency
     assert "nightly audit of every draft, is not a step" in at.toggle(key="q_use_steps").help
+
+
+def test_a_provider_typed_wrong_is_marked_at_the_provider_question_not_at_a_step(at: AppTest) -> None:
+    """The steps left their provider blank, so the workload's is the one typed wrong: the page
+    said 'Step “classify”, provider: unknown provider' under the grid, a cell left empty."""
+    _own_agent(at, STEPS[:2])
+    box = at.selectbox(key="q_provider")
+    box.options.append("opnai")  # typed into the box: AppTest sets only a listed option
+    box.set_value("opnai").run()
+    (problem,) = [e.value for e in at.error]
+    assert problem.startswith("**Provider**: unknown provider 'opnai'")
+    assert "opnai" in texts(block(at, "q_axis_cost")) and "opnai" not in texts(block(at, "q_axis_latency"))
+
+
+def test_the_command_line_names_the_workloads_provider_or_model_where_a_step_takes_it(tmp_path: Path) -> None:
+    def error(workload: dict[str, Any]) -> str:
+        path = tmp_path / "agent.yaml"
+        path.write_text(yaml.safe_dump(workload), encoding="utf-8")
+        with pytest.raises(advisor.AdvisorError) as caught:
+            advisor.assess(advisor.load_profile(path))
+        return str(caught.value)
+
+    assert "field 'provider': unknown provider 'opnai'" in error({**WORKLOAD, "provider": "opnai"})
+    assert "field 'model': unknown model 'gpt-5.4x'" in error({**WORKLOAD, "model": "gpt-5.4x"})
+    # A step's own provider or model typed wrong is still the step's.
+    own = copy.deepcopy(WORKLOAD)
+    own["steps"][1]["provider"] = "opnai"
+    assert "field 'steps.draft.provider'" in error(own)
+    own = copy.deepcopy(WORKLOAD)
+    own["steps"][0]["model"] = "gpt-5.4x"
+    assert "field 'steps.classify.model'" in error(own)

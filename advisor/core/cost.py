@@ -503,14 +503,18 @@ def price_step(
     step: WorkStep, price_date: datetime.date, catalogue: Catalogue | None, service_tier: str
 ) -> PriceCard:
     """The prices of a step's model on ``price_date``; an error names the step's field
-    (``steps.rewrite.model``), or the workload's own for the single-call shorthand."""
+    (``steps.rewrite.model``), or the workload's own for the single-call shorthand and for a
+    provider (or a model and its provider) the step takes from the workload: the step left
+    them blank, so the workload's are the ones to fix."""
     try:
         return price_card(step.provider, step.model, price_date, step.pricing, catalogue=catalogue,
                           service_tier=service_tier)
     except AdvisorError as exc:
-        if not step.prefix:
+        field = exc.field or "model"
+        workloads = "provider" in step.inherited and (field == "provider" or "model" in step.inherited)
+        if not step.prefix or workloads:
             raise
-        raise type(exc)(exc.message, source=exc.source, field=step.field(exc.field or "model")) from None
+        raise type(exc)(exc.message, source=exc.source, field=step.field(field)) from None
 
 
 def step_card(

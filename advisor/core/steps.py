@@ -48,6 +48,8 @@ class WorkStep:
     shown: bool
     pricing: Pricing | None  # the step's own, or the workload's for the workload's own model
     prefix: str  # how its fields are named: "steps.answer." ("" for the shorthand)
+    # The fields it takes from the workload ("provider", "model"): a wrong one is the workload's to fix.
+    inherited: tuple[str, ...] = ()
 
     @property
     def billed_output_tokens(self) -> int:
@@ -92,6 +94,7 @@ def work_steps(profile: WorkloadProfile) -> tuple[WorkStep, ...]:
             step.output_tokens, reasoning or 0, reasoning is not None, step.cached_input_fraction,
             step.tool_latency_s, step.model_p50_s, step.model_p95_s, step.ttft_s, step.output_tokens_per_s,
             step.repeat, i == shown, pricing, f"steps.{step.name}.",
+            ("provider",) * (provider is None) + ("model",) * (model is None),
         ))
     return tuple(out)
 
