@@ -9,7 +9,9 @@ cheaper, each found by re-running the assessment with that one change (never ass
   and no faster than the one it would replace where the workload measured that one: a lever
   never ranks a guess ahead of a measurement;
 - the provider's priority tier (where the catalogue documents its effect and the price
-  data prices it), and its flex tier for work a queue can wait for;
+  data prices it), and its flex tier for work a queue can wait for; back to the standard
+  tier from flex (no tier for someone waiting) or from priority (where the standard tier's
+  speed meets the contract for less);
 - prompt caching of half of each prompt (advisor default: a stable system prompt and
   instructions ahead of the request's own text), where that half is itself as long as the
   shortest prefix the provider caches for the model (the catalogue's min_cached_prefix,
@@ -550,6 +552,13 @@ def _service_tier_levers(finder: _Finder) -> Iterator[Lever]:
         return
     catalogue = finder.probe.ruleset.catalogue
     offered = offered_service_tiers(catalogue, catalogue.resolve(profile.provider, profile.model))
+    # Back to the standard tier: from flex where someone waits (flex is no real-time tier), or
+    # from priority where the standard tier's speed meets the contract at a lower price.
+    if profile.service_tier != "standard":
+        what = {"priority": "the standard tier (without the priority tier's speed guarantee)"}
+        lever = finder.consider({"service_tier": "standard"}, what.get(profile.service_tier, "the standard tier"))
+        if lever is not None:
+            yield lever
     if "priority" in offered and profile.service_tier != "priority" and not finder.feasible:
         lever = finder.consider({"service_tier": "priority"}, "the priority tier")
         if lever is not None:
