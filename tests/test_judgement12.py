@@ -7,13 +7,18 @@
   and the way back, the standard tier, is a lever.
 - An inline rewrite on the priority tier paid twice the standard token price while the
   standard tier's own speed met its contract; no lever said so ($2,700 a month here).
+- Claude Sonnet 4.5's and Claude Haiku 4.5's model pages give a maximum output of 64K tokens:
+  a 100,000-token answer was "Feasible", where the provider cuts it off at the limit.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from advisor import assess, load_rules
+from advisor.core.errors import AdvisorError
 from advisor.views.adr import render_adr
 
 from .conftest import PRICE_DATE
@@ -127,3 +132,31 @@ def test_no_standard_tier_lever_where_priority_is_what_makes_the_contract():
 def test_the_standard_tier_gets_no_tier_lever():
     a = assess({**PRIORITY_REWRITE, "service_tier": "standard"}, RULES, price_date=PRICE_DATE)
     assert tier_levers(a) == []
+
+
+# -- Claude's 4.5 models answer at most 64K tokens ------------------------------------------
+
+# A claims desk's contract summary on Claude Sonnet 4.5, e-mailed within the hour.
+SONNET_45: dict[str, Any] = {
+    "name": "Contract summary",
+    "interaction": "submit_and_notify",
+    "latency_budget_s": 3600,
+    "requests_per_month": 20_000,
+    "provider": "anthropic",
+    "model": "claude-sonnet-4-5",
+    "input_tokens": 30_000,
+    "output_tokens": 1500,
+    "downstream": "own_ui",
+}
+
+
+@pytest.mark.parametrize("model", ["claude-sonnet-4-5", "claude-haiku-4-5"])
+def test_an_answer_longer_than_64k_tokens_is_refused_on_claudes_4_5_models(model):
+    # A whole-book translation in one response: 100,000 tokens fit the 200K window with the
+    # prompt, but not the 64K a response may hold; the answer would be cut off at the limit.
+    with pytest.raises(AdvisorError, match="more than its maximum output of 64,000 tokens a response"):
+        assess({**SONNET_45, "model": model, "input_tokens": 90_000, "output_tokens": 100_000}, RULES,
+               price_date=PRICE_DATE)
+    a = assess({**SONNET_45, "model": model, "input_tokens": 90_000, "output_tokens": 64_000}, RULES,
+               price_date=PRICE_DATE)
+    assert a.recommendation == "async"
