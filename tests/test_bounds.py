@@ -108,6 +108,7 @@ def extreme_profiles(draw: st.DrawFn) -> dict[str, Any]:
         # A cached read is never dearer than an uncached one.
         data["pricing"]["cached_input_per_mtok"] = min(data["pricing"]["cached_input_per_mtok"],
                                                        data["pricing"]["input_per_mtok"])
+    _within_max_output(data)
     if "pricing" not in data and _over_window(data):
         # A call larger than its model's context window (the price data's) is an input error
         # (tests/test_oversized.py); with prices of its own the window is not known, and the
@@ -124,6 +125,22 @@ def extreme_profiles(draw: st.DrawFn) -> dict[str, Any]:
             "engineering_person_weeks": dict.fromkeys(MODES, draw(st.sampled_from([0.0, 10_000.0]))),
         }
     return data
+
+
+def _within_max_output(data: dict[str, Any]) -> None:
+    """A call asking its model for more output and reasoning than one response holds (the
+    catalogue's max_output_tokens, prices of its own or not) is an input error
+    (tests/test_judgement12.py): each call's are cut to the limit, as a user would have to."""
+    entry = RULES.catalogue.resolve(data["provider"], data["model"]).model
+    limit = entry.max_output_tokens if entry is not None else None
+    if limit is None:
+        return
+    for call in data.get("steps") or [data]:
+        output = call.get("output_tokens", 0)
+        if output + (call.get("reasoning_tokens") or 0) > limit:
+            call["output_tokens"] = min(output, limit)
+            if call.get("reasoning_tokens"):
+                call["reasoning_tokens"] = limit - call["output_tokens"]
 
 
 def _over_window(data: dict[str, Any]) -> bool:
