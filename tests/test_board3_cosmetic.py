@@ -19,7 +19,7 @@ from advisor.views.formatting import setting, why_extra_cost
 from advisor.views.markdown import cell, inline
 from advisor.views.text import render_text
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, RETIRING, run_cli
 
 RULES = load_rules()
 PRICE_DATE = datetime.date(2026, 11, 27)  # the board read's date
@@ -44,7 +44,9 @@ def test_the_sonnet_speed_cites_the_opus_page_as_the_page_it_is():
     assert "Claude Sonnet 4.5 figures" in source.title
     speed = RULES.catalogue.data.providers["anthropic"].models["claude-sonnet-4-5"].speed
     assert speed is not None and (speed.ttft_s, speed.output_tokens_per_s) == (1.80, 63)
-    text = record("claims-triage-compliance")
+    # The drug interaction check as it shipped on claude-sonnet-4-5 (the example moved to 4-6).
+    a = assess(load_profile(RETIRING / "claims-triage-compliance.yaml"), RULES, price_date=PRICE_DATE)
+    text = render_adr(a, date=DATE)
     assert "(Claude Opus 4.5 speed analysis, lattice.uptownhr.com — its Claude Sonnet 4.5 figures, from" in text
     assert "Claude Sonnet 4.5 speed, lattice" not in text
 

@@ -2,7 +2,7 @@
 for batch states the net saving.
 
 - M8: a record whose recommendation misses its contract offers the ways to meet it that the
-  engine found (the claims check: a faster model's p95, not only a budget of 18.5 s); a
+  engine found (the claims check: a faster model's p95, not only a budget of 10.1 s); a
   change no model can make (output tokens beyond the model's maximum output, where the
   provider catalogue gives it) is not offered; the nearest flip it then hides comes back
   (the monthly summary: 1,000 requests a month -> batch).
@@ -101,17 +101,17 @@ def test_the_claims_check_offers_the_model_speed_the_what_if_found_not_only_a_bu
 
     outcome = _decision_outcome(_record("claims-triage-compliance"))
     ways = outcome.split("What would make it feasible", 1)[1]
-    assert "With a budget of 18.5 s" in ways  # still offered, no longer the only way
-    assert f"With a model that answers each call within {speed.value} s at p95" in ways
-    assert "claude-sonnet-4-5: 9.41 s, estimated" in ways  # how far the model as specified is
+    assert "With a budget of 10.1 s" in ways  # still offered, no longer the only way
+    assert f"With a model that answers each call within {speed.value:.2f} s at p95" in ways
+    assert "claude-sonnet-4-6: 5.10 s, estimated" in ways  # how far the model as specified is
     assert "none of Anthropic's current models in the provider catalogue makes it feasible" in ways
-    assert "async meets its contract; the end-to-end p95 is 4.99 s" in ways
+    assert "async meets its contract; the end-to-end p95 is 4.93 s" in ways
 
 
 def test_nygard_offers_the_same_ways_out():
     outcome = _record("claims-triage-compliance", "nygard")
-    assert "With a budget of 18.5 s" in outcome
-    assert "With a model that answers each call within 2.54 s at p95" in outcome
+    assert "With a budget of 10.1 s" in outcome
+    assert "With a model that answers each call within 2.50 s at p95" in outcome
 
 
 def test_no_speed_lever_where_a_catalogue_model_is_the_way_out_or_the_contract_is_a_stream():

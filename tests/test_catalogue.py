@@ -540,8 +540,10 @@ def _refusal(tmp_path, capsys, provider: str, model: str) -> str:
         ("openai", "o3-mini", "2026-10-23", "gpt-4o (until 2027-01-14), gpt-4o-mini (until 2027-01-14)"),
         ("openai", "gpt-4.1-nano-2025-04-14", "2026-10-23", "gpt-4o (until 2027-01-14), gpt-4o-mini (until 2027-01-14)"),
         ("openai", "gpt-4o-2024-05-13", "2026-10-23", "gpt-4o (until 2027-01-14), gpt-4o-mini (until 2027-01-14)"),
-        ("anthropic", "claude-sonnet-4-20250514", "2026-06-15", "claude-sonnet-4-5, claude-sonnet-4-6"),
-        ("anthropic", "claude-opus-4-1", "2026-08-05", "claude-sonnet-4-5, claude-sonnet-4-6"),
+        ("anthropic", "claude-sonnet-4-20250514", "2026-06-15",
+         "claude-sonnet-4-6, claude-haiku-4-5, claude-opus-4, claude-sonnet-5, claude-opus-5, claude-sonnet-4-5 (until 2026-11-30)"),
+        ("anthropic", "claude-opus-4-1", "2026-08-05",
+         "claude-sonnet-4-6, claude-haiku-4-5, claude-opus-4, claude-sonnet-5, claude-opus-5, claude-sonnet-4-5 (until 2026-11-30)"),
     ],
 )
 def test_a_model_its_provider_has_shut_down_is_an_error_naming_the_field_and_the_models_that_answer(

@@ -90,8 +90,9 @@ def test_the_decision_says_a_shutdown_by_the_headlines_rule_however_far_off():
         said = decision(render_adr(a, template=template, date=DATE), template)
         assert "**Model retiring:** OpenAI shuts gpt-4.1-mini down on 2027-01-14, 48 days after" in said
         assert money in said
-    # A model with no shutdown announced (claude-sonnet-4-5): nothing said.
-    calm = decide("Z17-refund-agent-background")
+    # A model with no shutdown announced (claude-sonnet-4-6; the fixture's claude-sonnet-4-5 shuts
+    # down on 2026-11-30): nothing said.
+    calm = decide("Z17-refund-agent-background", model="claude-sonnet-4-6")
     assert "Model retiring" not in render_adr(calm, date=DATE) + render_text(calm)
 
 

@@ -1212,9 +1212,9 @@ def _consequences(text: str, template: str) -> str:
 @pytest.mark.parametrize("example, madr_line, nygard_line", [
     # The clinical check: async misses its 5 s budget. Nygard's Consequences opened with a risk.
     ("claims-triage-compliance",
-     "- Bad, because the caller gets a job id at once and the result after about 18.5 s at p95 plus any queue wait,"
+     "- Bad, because the caller gets a job id at once and the result after about 10.1 s at p95 plus any queue wait,"
      " over the budget of 5.00 s.",
-     "- Misses its budget: the caller gets a job id at once and the result after about 18.5 s at p95 plus any queue"
+     "- Misses its budget: the caller gets a job id at once and the result after about 10.1 s at p95 plus any queue"
      " wait, over the budget of 5.00 s."),
     # The nightly triage: batch's 24 h window against an 8 h budget, at risk.
     ("nightly-ticket-triage",

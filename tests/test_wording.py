@@ -564,7 +564,7 @@ def test_a_request_of_several_calls_says_its_tokens_are_each_calls() -> None:
     for template in ("madr", "nygard"):
         record = _one_line(render_adr(a, template=template))
         assert ("; each makes 2 model calls in sequence, and each call sends about 4,000 input tokens and receives"
-                " about 400 output tokens of structured JSON from anthropic/claude-sonnet-4-5.") in record, template
+                " about 400 output tokens of structured JSON from anthropic/claude-sonnet-4-6.") in record, template
         assert "Each request makes 2 model calls" not in record, template
     # One call, with tools: the tool time is the request's.
     one = _one_line(render_adr(_tooled(), template="madr"))
@@ -586,21 +586,21 @@ def _with(name: str, **changes: object):  # type: ignore[no-untyped-def]
 
 
 def test_a_p95_is_written_as_a_sum_only_where_it_is_one() -> None:
-    """The drug interaction check's two calls of 9.41 s at p95, correlated at 0.5, make 18.5 s,
-    not 18.8 s: "18.5 s = 2 x 9.41 s per call" was no equation. Where the calls are slow
+    """The drug interaction check's two calls of 5.10 s at p95, correlated at 0.5, make 10.1 s,
+    not 10.2 s: "10.1 s = 2 x 5.10 s per call" was no equation. Where the calls are slow
     together and none is retried, the p95s add up and the "=" stays."""
     from advisor import render_adr
     from advisor.views.text import render_text
 
     a = _assessed("claims-triage-compliance")
     text = _one_line(render_text(a))
-    assert "end-to-end p95 18.5 s for 2 calls of 9.41 s p95 each (latency correlation 0.5); budget 5.00 s" in text
+    assert "end-to-end p95 10.1 s for 2 calls of 5.10 s p95 each (latency correlation 0.5); budget 5.00 s" in text
     assert "= 2 x" not in text
     record = _one_line(render_adr(a, template="madr"))
-    assert "End-to-end p95 18.5 s (2 calls of 9.41 s estimated p95 each, latency correlation 0.5; p50 16.3 s" in record
-    assert "2 x 9.41 s" not in record
+    assert "End-to-end p95 10.1 s (2 calls of 5.10 s estimated p95 each, latency correlation 0.5; p50 9.18 s" in record
+    assert "2 x 5.10 s" not in record
     together = _with("claims-triage-compliance", latency_correlation=1.0)
-    assert "end-to-end p95 18.8 s = 2 x 9.41 s per call; budget" in _one_line(render_text(together))
+    assert "end-to-end p95 10.2 s = 2 x 5.10 s per call; budget" in _one_line(render_text(together))
     # One call is its own p95, unless a retry adds an attempt to some requests.
     assert "end-to-end p95 2.72 s = 1 x 2.72 s per call; budget 4.00 s" in _one_line(render_text(_assessed("support-reply-draft")))
     retried = _one_line(render_text(_with("support-reply-draft", retry_rate=0.02)))
