@@ -28,8 +28,10 @@ CATALOGUE = RULES.catalogue
 STARTER = ROOT / "advisor" / "core" / "starter.yaml"
 RULE_SETS = (None, EXAMPLES / "rules-cost-first")
 DOCS = (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
-# `model: gpt-5.4` in YAML (a step's too) or `"model": "gpt-5.4"` in Python.
-MODEL_IN_BLOCK = re.compile(r'^\s*(?:-\s*)?model:\s*([\w.:@/-]+)|"model":\s*"([^"]+)"', re.MULTILINE)
+# `model: gpt-5.4` in YAML (a step's too, or in a flow mapping: a rule's examples) or
+# `"model": "gpt-5.4"` in Python.
+MODEL_IN_BLOCK = re.compile(
+    r'^\s*(?:-\s*)?model:\s*([\w.:@/-]+)|"model":\s*"([^"]+)"|[{,]\s*model:\s*([\w.:@/-]+)', re.MULTILINE)
 
 
 def _retiring(provider: str, model: str) -> str | None:
@@ -123,8 +125,11 @@ def test_no_documented_workload_or_call_suggests_a_model_being_shut_down():
     for page in DOCS:
         for block in re.findall(r"```(?:ya?ml|python)\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL):
             for named in MODEL_IN_BLOCK.findall(block):
-                if (r := _retiring("openai", "".join(named))) is not None:
-                    found.append(f"{page.relative_to(ROOT)}: {r}")
+                # A block may not say its provider on the model's line: any provider's retiring
+                # model of that name counts (claude-sonnet-4-5 is Anthropic's, not OpenAI's).
+                for provider in CATALOGUE.data.providers:
+                    if (r := _retiring(provider, "".join(named))) is not None:
+                        found.append(f"{page.relative_to(ROOT)}: {r}")
     assert not found
 
 
