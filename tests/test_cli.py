@@ -193,14 +193,23 @@ COMMAND = "import sys; {before}; from advisor.cli import run; sys.argv = ['advis
 
 
 def _command(
-    *argv: str, before: str = "pass", stdout: Any = subprocess.PIPE, closed: bool = False
+    *argv: str, before: str = "pass", stdout: Any = subprocess.PIPE, closed: bool = False,
+    ignored: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
     """The command, its stderr read through a pipe, and its stdout too unless given one (a
-    file), or started with it closed (``closed``: ``>&-``)."""
+    file), or started with it closed (``closed``: ``>&-``); started with the signals
+    ``ignored`` ignored (as ``nohup`` starts it) and the others at their defaults, whatever
+    the test run itself was started with (a background job of a script ignores SIGINT)."""
     line = [sys.executable, "-c", COMMAND.format(before=before), *argv]
     if closed:
         line, stdout = ["sh", "-c", 'exec "$0" "$@" >&-', *line], None
-    return subprocess.run(line, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120)
+
+    def signals() -> None:
+        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), signal.SIG_IGN if name in ignored else signal.SIG_DFL)
+
+    return subprocess.run(line, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120, preexec_fn=signals)
 
 
 def test_the_command_ends_with_its_whole_output_its_status_and_the_exit_handlers_run(tmp_path):

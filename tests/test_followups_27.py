@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,16 @@ def test_a_superseded_record_says_superseded_once(tmp_path, capsys):
     assert code == 0, out
     assert f"{older}: superseded by record 2" in out.splitlines()
     assert "superseded (superseded" not in out
+
+
+def test_a_review_started_under_nohup_outlives_the_hangup(tmp_path):
+    """`nohup advisor review ... -o r.json`: the terminal closes (SIGHUP) and the review goes on
+    to write its whole report; it ended at the hangup, as advisor put its own handler over the
+    ignored signal (SIGTERM still stops it and cleans up: tests/test_cli.py)."""
+    from .test_cli import SIGNALLED, _command
+
+    out = tmp_path / "r.json"
+    done = _command("review", "examples", "--format", "json", "-o", str(out),
+                    before=SIGNALLED.format(signal="SIGHUP"), ignored=("SIGHUP",))
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(out.read_text(encoding="utf-8"))["workloads"]) >= 10

@@ -191,6 +191,7 @@ def run() -> NoReturn:
 def _stop_on_signals() -> None:
     """SIGTERM and SIGHUP raise Stopped, so that they clean up as Ctrl-C does: without this they
     end the process at once, and a file being written leaves its hidden temporary file behind.
+    One the process was started ignoring (``nohup``) is left ignored.
     The command's process only: ``main``, what a caller in its own process uses, leaves its
     signals alone."""
     import signal
@@ -199,7 +200,9 @@ def _stop_on_signals() -> None:
         raise Stopped(number, signal.Signals(number).name)
 
     for name in ("SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
-        if hasattr(signal, name):
+        # A signal the process was started ignoring stays ignored: `nohup advisor review ...`
+        # asked to outlive the terminal (Python leaves an ignored SIGINT alone the same way).
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) is not signal.SIG_IGN:
             signal.signal(getattr(signal, name), stop)
 
 
