@@ -4,6 +4,7 @@ folder of its own, is tested in tests/test_packaging.py."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -89,8 +90,16 @@ def test_a_signal_that_stops_the_command_stops_the_server_it_serves(name):
         f"threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.{name})).start()\n"
         f"sys.exit(serve([sys.executable, '-c', {server!r}]))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30,
+                          preexec_fn=at_defaults)
     assert done.returncode == 7, done.stderr
+
+
+def at_defaults(*ignored: str) -> None:
+    """The command's signals at their defaults, whatever the test run was started with (nohup),
+    but for those ``ignored``."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        signal.signal(getattr(signal, name), signal.SIG_IGN if name in ignored else signal.SIG_DFL)
 
 
 def test_the_served_page_keeps_the_code_it_started_with():

@@ -131,7 +131,10 @@ def _passed_on(server: subprocess.Popen[bytes], signals: tuple[int, ...]) -> Ite
         with contextlib.suppress(ProcessLookupError):
             server.send_signal(number)
 
-    previous = {number: signal.signal(number, pass_on) for number in signals}
+    # One the process was started ignoring (nohup) stays ignored, as the server inherits it.
+    previous = {
+        number: signal.signal(number, pass_on) for number in signals if signal.getsignal(number) is not signal.SIG_IGN
+    }
     try:
         yield
     finally:
