@@ -1503,11 +1503,13 @@ class ReviewRun:
         tally = _Tally(self.ruleset, self.records)
         lines = []
         why: dict[str, str] = {}  # each headline rule's reason, once (no more than the rules)
-        kept = []  # of each row, what the summary says beyond its totals (a few figures)
+        kept = []  # of each row that leaves reasoning out or runs on a retiring model, what the summary says
         for row in self.rows():
             tally.add(row)
             lines.append(_workload_line(row, base, decisions, self.ruleset))
-            kept.append(_left_out(row))
+            left_out = _left_out(row)
+            if any(left_out[1:]):  # the rest add nothing: 100,000 rows are not kept for a few
+                kept.append(left_out)
             if row["headline_rule"] is not None:
                 why.setdefault(row["headline_rule"], row["reason"])
         head = self._head()
