@@ -77,3 +77,28 @@ def test_advisor_app_under_nohup_keeps_serving_when_its_terminal_closes():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30,
                           preexec_fn=lambda: at_defaults("SIGHUP"))
     assert done.returncode == 0, done.stderr
+
+
+def test_a_miss_no_measurement_can_change_is_not_said_to_rest_on_a_speed():
+    """A chat on the flex tier, and three chained calls under a real-time budget, miss their
+    contract whatever the models' speeds: "measure the call ... before acting on this verdict"
+    promised a way out that does not exist, and the label said "on an assumed speed"."""
+    import advisor
+    from advisor.core.assessment import NOT_FEASIBLE, not_feasible_label
+
+    flex = advisor.assess(advisor.parse_profile({
+        "name": "Chat on flex", "interaction": "chat", "latency_budget_s": 2.5, "requests_per_month": 100_000,
+        "provider": "openai", "model": "gpt-5.4", "input_tokens": 1200, "output_tokens": 300,
+        "service_tier": "flex"}), price_date="2026-11-01")
+    assert not flex.feasible and "On the flex tier gpt-5.4 answers slower" in (flex.infeasible_reason or "")
+    assert "measure the call" not in (flex.infeasible_reason or "")
+
+    chain = advisor.assess(advisor.parse_profile({
+        "name": "Three calls", "interaction": "chat", "latency_budget_s": 4, "requests_per_month": 1000,
+        "provider": "openai", "model": "gpt-5.4", "steps": [
+            {"name": "classify", "model": "gpt-5.4-nano", "input_tokens": 1500, "output_tokens": 10},
+            {"name": "draft", "input_tokens": 8000, "output_tokens": 400, "shown": True},
+            {"name": "check", "input_tokens": 3000, "output_tokens": 200}]}), price_date="2026-11-01")
+    assert not chain.feasible and "3 chained calls have no bounded p95" in (chain.infeasible_reason or "")
+    assert "no measured speed" not in (chain.infeasible_reason or "")
+    assert not_feasible_label(chain) == NOT_FEASIBLE

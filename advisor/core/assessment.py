@@ -28,6 +28,7 @@ from pydantic import (
 from .assumption import Assumption
 from .capacity import Capacity
 from .citation import SourceInfo, document_ids, source_map
+from .conditions import condition_facts
 from .cost import (
     BatchCacheHitsRisk,
     ModeCost,
@@ -740,17 +741,31 @@ def missed_on_stand_in(ruleset: RuleSet, evaluation: Evaluation, latency: Latenc
     return latency_miss_on_stand_in(ruleset, evaluation.unmet[evaluation.recommendation], latency)
 
 
+# The facts worked out from the models' speeds: a miss on a rule that reads none of them (flex
+# while someone waits) stands whatever a measurement says, so it is not said to rest on a speed.
+SPEED_FACTS = frozenset({
+    "per_call_p95_s", "end_to_end_p50_s", "end_to_end_p95_s", "end_to_end_p99_s", "time_to_first_token_s",
+    "budget_ratio", "caller_cut_off_share", "within_budget",
+})
+
+
+def _misses_on_speed(ruleset: RuleSet, unmet_by: Sequence[str]) -> bool:
+    """The first rule the recommendation misses its contract by is on latency and reads a speed."""
+    spec = ruleset.rule(unmet_by[0]).spec
+    return spec.axis == "latency" and bool(condition_facts(spec.when) & SPEED_FACTS)
+
+
 def latency_miss_on_benchmark(ruleset: RuleSet, unmet_by: Sequence[str], latency: LatencyEstimate) -> bool:
     """The first rule the recommendation misses its contract by reads latency, and a model is
     timed at a speed measured under conditions the catalogue states (a benchmark's prompt
     size): the miss is only as good as that benchmark is like this call."""
-    return bool(latency.benchmarked and unmet_by) and ruleset.rule(unmet_by[0]).spec.axis == "latency"
+    return bool(latency.benchmarked and unmet_by) and _misses_on_speed(ruleset, unmet_by)
 
 
 def latency_miss_on_stand_in(ruleset: RuleSet, unmet_by: Sequence[str], latency: LatencyEstimate) -> bool:
     """The first rule the recommendation misses its contract by reads latency, and a model is
     timed at a stand-in: the miss is only as good as the speed it assumed."""
-    return bool(latency.stand_ins and unmet_by) and ruleset.rule(unmet_by[0]).spec.axis == "latency"
+    return bool(latency.stand_ins and unmet_by) and _misses_on_speed(ruleset, unmet_by)
 
 
 # How the verdict is labelled where it misses its contract: as specified, and, where the
