@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,3 +94,12 @@ def bad_rules(tmp_path: Path) -> Callable[[str], Path]:
         return folder
 
     return build
+
+
+def signals_at_defaults(*ignored: str) -> None:
+    """For a command's process (``preexec_fn``): its signals at their defaults, whatever the test
+    run was started with (a script's background job ignores SIGINT, nohup SIGHUP), but for
+    those ``ignored``, as ``nohup`` starts it."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN if name in ignored else signal.SIG_DFL)

@@ -4,7 +4,6 @@ folder of its own, is tested in tests/test_packaging.py."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 
@@ -12,7 +11,7 @@ import pytest
 
 from advisor.cli import main
 
-from .conftest import ROOT
+from .conftest import ROOT, signals_at_defaults
 
 MISSING = "advisor: error: the questionnaire needs Streamlit, which is not installed: pip install 'streamlit>=1.66,<2'\n"
 
@@ -81,7 +80,14 @@ def test_a_signal_that_stops_the_command_stops_the_server_it_serves(name):
     """A closed terminal (SIGHUP) or a stopped service (SIGTERM) is passed on to the server,
     which ends as it is asked, and the command ends with it: the command's own handler
     (advisor.cli.run) would otherwise end it alone and leave the server running."""
-    server = f"import signal, sys, time; signal.signal(signal.{name}, lambda *a: sys.exit(7)); time.sleep(20)"
+    assert serve_and_signal(name).returncode == 7
+
+
+def serve_and_signal(name: str, *, ignored: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+    """The app command's ``serve`` of a stand-in server that ends with status 7 when it gets the
+    signal ``name`` (else with 0 after 3 s); the command gets that signal a second in, started
+    with the signals ``ignored`` ignored."""
+    server = f"import signal, sys, time; signal.signal(signal.{name}, lambda *a: sys.exit(7)); time.sleep(3)"
     code = (
         "import os, signal, sys, threading\n"
         "from advisor.cli import _stop_on_signals\n"
@@ -90,16 +96,8 @@ def test_a_signal_that_stops_the_command_stops_the_server_it_serves(name):
         f"threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.{name})).start()\n"
         f"sys.exit(serve([sys.executable, '-c', {server!r}]))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30,
-                          preexec_fn=at_defaults)
-    assert done.returncode == 7, done.stderr
-
-
-def at_defaults(*ignored: str) -> None:
-    """The command's signals at their defaults, whatever the test run was started with (nohup),
-    but for those ``ignored``."""
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        signal.signal(getattr(signal, name), signal.SIG_IGN if name in ignored else signal.SIG_DFL)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30,
+                          preexec_fn=lambda: signals_at_defaults(*ignored))
 
 
 def test_the_served_page_keeps_the_code_it_started_with():

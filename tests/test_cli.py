@@ -18,7 +18,7 @@ import pytest
 import advisor
 from advisor.cli import main
 
-from .conftest import EXAMPLES, RETIRING, run_cli
+from .conftest import EXAMPLES, RETIRING, run_cli, signals_at_defaults
 
 CHATBOT = "examples/chatbot.yaml"
 
@@ -203,13 +203,8 @@ def _command(
     line = [sys.executable, "-c", COMMAND.format(before=before), *argv]
     if closed:
         line, stdout = ["sh", "-c", 'exec "$0" "$@" >&-', *line], None
-
-    def signals() -> None:
-        for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-            if hasattr(signal, name):
-                signal.signal(getattr(signal, name), signal.SIG_IGN if name in ignored else signal.SIG_DFL)
-
-    return subprocess.run(line, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120, preexec_fn=signals)
+    return subprocess.run(line, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120,
+                          preexec_fn=lambda: signals_at_defaults(*ignored))
 
 
 def test_the_command_ends_with_its_whole_output_its_status_and_the_exit_handlers_run(tmp_path):

@@ -10,13 +10,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
 from .test_records import write_record
 from .test_verify import edit, run_verify
 
@@ -63,19 +61,9 @@ def test_a_review_started_under_nohup_outlives_the_hangup(tmp_path):
 def test_advisor_app_under_nohup_keeps_serving_when_its_terminal_closes():
     """`nohup advisor app`: the hangup is ignored by the command and the server alike (the server
     here would end with status 7 if it were passed on)."""
-    from .test_app_command import at_defaults
+    from .test_app_command import serve_and_signal
 
-    server = "import signal, sys, time; signal.signal(signal.SIGHUP, lambda *a: sys.exit(7)); time.sleep(3)"
-    code = (
-        "import os, signal, sys, threading\n"
-        "from advisor.cli import _stop_on_signals\n"
-        "from advisor.cli.app import serve\n"
-        "_stop_on_signals()\n"
-        "threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGHUP)).start()\n"
-        f"sys.exit(serve([sys.executable, '-c', {server!r}]))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30,
-                          preexec_fn=lambda: at_defaults("SIGHUP"))
+    done = serve_and_signal("SIGHUP", ignored=("SIGHUP",))
     assert done.returncode == 0, done.stderr
 
 
