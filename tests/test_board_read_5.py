@@ -50,7 +50,7 @@ def test_a_miss_at_the_rate_limits_does_not_hide_a_miss_on_latency() -> None:
     a = assess(AML_SCREENING, RULES, price_date=PRICE_DATE)
     assert not a.feasible
     reason = a.infeasible_reason or ""
-    assert reason.startswith("At peak the workload needs 1.8x its rate limit on gpt-5.4-mini")
+    assert reason.startswith("The workload needs 1.8x its rate limit on gpt-5.4-mini")
     assert ("Within the rate limits it would still miss the budget: the work takes 4.58 s at p95 on "
             "gpt-5.4-mini, over the budget of 2.00 s") in reason
     # The 4.58 s rests on a stand-in speed: said as it is where the latency miss comes first.

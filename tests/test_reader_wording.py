@@ -123,7 +123,7 @@ def test_an_over_limit_workload_says_its_peak_use_as_a_multiple_everywhere(tmp_p
         downstream="own_ui",
     )
     text = " ".join(_run("recommend", path, *FIXED).split())
-    assert "NOT FEASIBLE as specified: At peak the workload needs 3.3x its rate limit on gpt-5.4" in text
+    assert "NOT FEASIBLE as specified: The workload needs 3.3x its rate limit on gpt-5.4 " in text
     assert "OVER LIMIT: peak use is 3.3x the limit" in text
     assert "%" not in text.split("rate limit on")[0].split("NOT FEASIBLE")[1]
     assert "330%" not in text + " ".join(_record(tmp_path, path).split())

@@ -155,6 +155,12 @@ class Capacity:
     refused_step: str = ""  # the step whose call is refused, where a request makes more than one call
 
     @property
+    def figures_taken(self) -> str:
+        """Where the figures are taken: "at peak", or, where the workload gives no peak rate, "at
+        the monthly average (no peak given)": the figures are the average's, not a peak's."""
+        return "at peak" if self.peak_given else "at the monthly average (no peak given)"
+
+    @property
     def refused_limit_value(self) -> float | None:
         """The per-minute token limit one call is larger than (None: every call fits)."""
         return None if self.refused_limit is None else getattr(self, f"{self.refused_limit}_limit")

@@ -207,6 +207,11 @@ _SPECS: tuple[FactSpec, ...] = (
     FactSpec("over_rate_limit", "boolean", "peak traffic exceeds the provider's rate limits (absent: none known)"),
     FactSpec("rate_limits_known", "boolean", "a rate limit is known for this model and tier (catalogue or profile)"),
     FactSpec("rate_limit_model", "text", "the model whose rate limits are tightest at peak (steps: of all it uses)"),
+    FactSpec(
+        "rate_limit_when", "text",
+        "where the rate-limit figures are taken: \"at peak\", or \"at the monthly average (no peak given)\" where"
+        " the workload gives no peak_requests_per_minute (absent: no rate limit known)",
+    ),
     FactSpec("concurrent_connections", "number", "open connections sync/streaming need at peak", "connections"),
     FactSpec("retry_amplification", "number", "calls per request when stacked retries all fire", "calls"),
     FactSpec("peak_calls_per_minute", "number", "model calls a minute at peak: peak requests x calls per request",

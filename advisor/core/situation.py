@@ -115,6 +115,7 @@ def derive_facts(
         over_rate_limit=None if headroom is None else capacity.over_limit,
         rate_limits_known=headroom is not None,
         rate_limit_model=capacity.model or facts["model"],
+        rate_limit_when=None if headroom is None else capacity.figures_taken,
         concurrent_connections=capacity.concurrent_connections,
         retry_amplification=capacity.retry_amplification,
         peak_calls_per_minute=capacity.peak_calls_per_minute,

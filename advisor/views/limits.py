@@ -37,9 +37,8 @@ def _token_and_call_uses(
 
 
 def at_peak(cap: Capacity) -> str:
-    """Where the figures are taken: "at peak", or, where the workload gives no peak rate, "at
-    the monthly average (no peak given)": the figures are the average's, not a peak's."""
-    return "at peak" if cap.peak_given else "at the monthly average (no peak given)"
+    """Where the figures are taken: "at peak", or "at the monthly average (no peak given)"."""
+    return cap.figures_taken
 
 
 def limit_uses(cap: Capacity) -> list[str]:
