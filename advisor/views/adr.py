@@ -100,7 +100,7 @@ from .limits import (
     over_their_limits,
 )
 from .sources import cite, cited_titles
-from .steps import distribution_line, distribution_rows, gantt, step_rows
+from .steps import distribution_line, distribution_rows, gantt, step_rows, steps_rounding_note
 from .templates import render_shipped, render_user_template
 
 TEMPLATES = {"madr": "madr.md.j2", "nygard": "nygard.md.j2"}
@@ -1624,6 +1624,7 @@ def record_context(
         "distribution_rows": [
             row.__dict__ | {"what": markdown.cell(row.what)} for row in distribution_rows(a)
         ] if a.workload.steps is not None else [],
+        "steps_rounding_note": steps_rounding_note(a) if a.workload.steps is not None else None,
         "correlation": plain(a.latency.latency_correlation),
         "gantt": Markup(chart) if a.workload.steps is not None and (chart := gantt(a)) else None,
         "per_request": per_request(a),

@@ -11,6 +11,7 @@ import re
 
 from advisor.core.assessment import Assessment
 from advisor.core.cost import StepCost
+from advisor.core.figures import money_shown, money_step, round_half_up
 from advisor.core.value_class import value_class
 
 from .formatting import budget_digits, count, money, seconds
@@ -61,6 +62,9 @@ class DistributionRow:
     p50: str
     p95: str
     p99: str
+    # The whole request's token bill a month, the steps' added up, so that the column's sum is
+    # on the page (the cost table's sync, streaming and async bill); "" on the first-token row.
+    monthly: str = ""
 
 
 def first_token_read(a: Assessment) -> bool:
@@ -84,12 +88,30 @@ def distribution_rows(a: Assessment) -> list[DistributionRow]:
     whole = "Whole request" + (f" ({' and '.join(added)} included)" if added else "")
     rows = [
         DistributionRow(whole, seconds(lat.end_to_end_p50_s), seconds(lat.end_to_end_p95_s),
-                        seconds(lat.end_to_end_p99_s)),
+                        seconds(lat.end_to_end_p99_s), monthly=money(_steps_monthly(a))),
     ]
     if first_token_read(a):
         rows.append(DistributionRow(f"First visible token ({shown})", seconds(lat.time_to_first_token_p50_s),
                                     seconds(lat.time_to_first_token_s), seconds(lat.time_to_first_token_p99_s)))
     return rows
+
+
+def _steps_monthly(a: Assessment) -> float:
+    return sum(c.tokens_usd_per_month["sync"] for c in a.pricing.steps)
+
+
+def steps_rounding_note(a: Assessment) -> str | None:
+    """Where the steps' token bills as shown do not add up to the whole request's as shown
+    (each rounded on its own), the line that says so, lest a reader take it for a slip."""
+    shown = [money_shown(c.tokens_usd_per_month["sync"]) for c in a.pricing.steps]
+    whole = money_shown(_steps_monthly(a))
+    if whole is None or None in shown:
+        return None
+    # Added up and shown as the whole is ($0.0480 + $194 + $592 is $786, as the whole says).
+    if round_half_up(sum(x for x in shown if x is not None), money_step(float(whole))) == whole:
+        return None
+    return ("Each step's token bill is rounded on its own, so the steps can add up to a dollar more or"
+            " less than the whole request's.")
 
 
 def distribution_line(a: Assessment) -> str:
