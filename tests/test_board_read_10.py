@@ -130,3 +130,19 @@ def test_no_rounding_line_where_the_steps_add_up(tmp_path: Path) -> None:
     assert [r[6] for r in steps] == ["$0.0480", "$194", "$592"]
     assert next(r for r in rows if r[0].startswith("**Whole request"))[6] == "$786"
     assert "a dollar more or less than the whole request's" not in record
+
+
+def test_the_70_percent_line_on_a_rate_limit_is_said_to_be_the_advisor_s_reading() -> None:
+    # Seed 004, the passage both rules cite: "If your unit economics depend on >70% utilization
+    # of dedicated inference capacity, async usually wins. If you're on pay-per-token APIs
+    # (OpenAI, Anthropic, Bedrock), the cost difference shrinks but the burst-resilience
+    # argument still holds."
+    rules = {r.id: r.spec for r in RULES.rules}
+    tight = rules["cost-rate-limit-tight"]
+    assert "draws the 70% line for dedicated inference capacity" in tight.because
+    assert "advisor-default, 70% of the rate limit" in tight.source
+    bursty = rules["cost-bursty-traffic"]
+    assert "the source's line above which async usually wins" not in bursty.because
+    assert "advisor-default, ten times the average and 70% of the rate limit" in bursty.source
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert "| `cost-rate-limit-tight` | 70% of the rate limit |" in docs
