@@ -21,6 +21,7 @@ stream, a fallback model, a step on a retiring model) and the rules as policy:
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -130,6 +131,26 @@ def test_no_rounding_line_where_the_steps_add_up(tmp_path: Path) -> None:
     assert [r[6] for r in steps] == ["$0.0480", "$194", "$592"]
     assert next(r for r in rows if r[0].startswith("**Whole request"))[6] == "$786"
     assert "a dollar more or less than the whole request's" not in record
+
+
+def test_the_record_gives_the_workload_model_s_prices_as_it_gives_each_step_s(tmp_path: Path) -> None:
+    a = _assess(tmp_path, RAG, "rag")
+    for template in TEMPLATES:
+        record = render_adr(a, template=template, date=DATE)
+        prose = record.split("```yaml", 1)[0]  # not the inputs block, which a machine reads
+        # The answer step runs on the workload's model: its $592 is 40,000 x (2,800 x $2.5 +
+        # 1,200 x $0.25 + 500 x $15) / 1M, from the prices the record now gives.
+        assert "- Prices: openai gpt-5.4 on 2026-11-01: input $2.5 " in prose
+        assert "cached input $0.25 " in prose and "output $15 " in prose
+        assert "- Prices (gpt-5.4-mini): openai gpt-5.4-mini on 2026-11-01: input $0.75" in prose
+        assert round(40_000 * (2_800 * 2.5 + 1_200 * 0.25 + 500 * 15) / 1e6) == 592
+
+
+def test_a_single_call_record_gives_its_prices_too() -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    a = assess(load_profile(examples / "chatbot.yaml"), RULES, price_date=PRICE_DATE)
+    prose = render_adr(a, template="nygard", date=DATE).split("```yaml", 1)[0]
+    assert re.search(r"^- Prices: openai \S+ on 2026-11-01: input \$", prose, re.M)
 
 
 def test_the_70_percent_line_on_a_rate_limit_is_said_to_be_the_advisor_s_reading() -> None:

@@ -953,9 +953,11 @@ def _fired(a: Assessment, quoted: set[str]) -> list[dict[str, Any]]:
     ]
 
 
-# Said elsewhere in the record (the cost note, the capacity line) or not used by it.
+# Said elsewhere in the record (the cost note, the capacity line) or not used by it. Not the
+# prices: the cost note names whose prices, not what they are, and a reader redoes a token
+# bill from them (a step on another model says its own, as "prices (model)").
 _ASSUMPTIONS_SAID_ELSEWHERE = frozenset(
-    {"prices", "engineering cost", "amortisation", "rate limits", "concurrent connections", "batch file size"}
+    {"engineering cost", "amortisation", "rate limits", "concurrent connections", "batch file size"}
 )
 
 
