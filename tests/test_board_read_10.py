@@ -167,3 +167,32 @@ def test_the_70_percent_line_on_a_rate_limit_is_said_to_be_the_advisor_s_reading
     assert "advisor-default, ten times the average and 70% of the rate limit" in bursty.source
     docs = (Path(__file__).resolve().parent.parent / "docs" / "rules.md").read_text(encoding="utf-8")
     assert "| `cost-rate-limit-tight` | 70% of the rate limit |" in docs
+
+
+RETIRING = """\
+name: Contract clause summary
+interaction: request_response
+latency_budget_s: 30
+requests_per_month: 20000
+peak_requests_per_minute: 10
+provider: anthropic
+model: claude-sonnet-4-5
+tier: start
+steps:
+  - {name: extract clauses, input_tokens: 20000, output_tokens: 1500}
+  - {name: summarise, model: claude-haiku-4-5, input_tokens: 1800, output_tokens: 500}
+downstream: own_ui
+side_effects: none
+"""
+
+
+def test_the_steps_table_marks_the_step_whose_model_is_retiring(tmp_path: Path) -> None:
+    a = _assess(tmp_path, RETIRING, "retiring")
+    for template in TEMPLATES:
+        record = render_adr(a, template=template, date=DATE)
+        # The decision says Anthropic shuts claude-sonnet-4-5 down; the table says which step it stops.
+        assert "Anthropic shuts claude-sonnet-4-5 down on 2026-11-30" in record
+        _, _, *rows = _steps_table(record)
+        by_step = {r[0]: r[1] for r in rows}
+        assert by_step["extract clauses"] == "claude-sonnet-4-5 (shuts down on 2026-11-30)"
+        assert by_step["summarise (read as it appears)"] == "claude-haiku-4-5"

@@ -29,6 +29,16 @@ class StepRow:
     call_p99: str
     tokens: str  # per call: "1,200 in, 300 out (+ 2,000 reasoning)"
     monthly: str  # its tokens a month at standard prices, retries included
+    # The day its provider shuts the step's model down ("" for none announced): the record's
+    # decision says it of the model; the table says which step it stops.
+    shuts_down: str = ""
+
+
+def _shuts_down(a: Assessment, provider: str, model: str) -> str:
+    entry = a.rules.catalogue.resolve(provider, model).model
+    if entry is None or entry.shutdown is None or entry.shutdown.date <= a.price_date:
+        return ""
+    return entry.shutdown.date.isoformat()
 
 
 def tokens_per_call(cost: StepCost | None) -> str:
@@ -51,6 +61,7 @@ def step_rows(a: Assessment) -> list[StepRow]:
                 call_p50=seconds(s.call_p50_s), call_p95=seconds(s.call_p95_s), call_p99=seconds(s.call_p99_s),
                 tokens=tokens,
                 monthly=money(c.tokens_usd_per_month["sync"]) if c is not None else "n/a",
+                shuts_down=_shuts_down(a, s.provider, s.model),
             )
         )
     return rows
