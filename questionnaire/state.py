@@ -28,7 +28,9 @@ from advisor.views.formatting import count, percent, seconds
 from questionnaire.steps import BY_FIELD, apply_edits, rows_of, steps_of
 from questionnaire.vocabulary import FIELD_LABELS, NOT_BUILT, question_label
 
-BUDGET_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86_400}
+# Milliseconds: a real-time budget is said in them (a voice turn's 500 ms); typed into a box that
+# offered none, "milliseconds" matched nothing and the box stayed on seconds, so 800 meant 800 s.
+BUDGET_UNITS = {"milliseconds": 0.001, "seconds": 1, "minutes": 60, "hours": 3600, "days": 86_400}
 # The step editor's rows as loaded, and its edits since (Streamlit keeps a data editor's
 # edits under its key; a new key, at each load, starts it afresh on new rows).
 STEPS_ROWS = "q_steps"
@@ -223,7 +225,10 @@ def answers_from_state(state: Mapping[Any, Any]) -> dict[str, Any]:
 
 
 def _budget_seconds(value: float | None, unit: str) -> float | None:
-    return None if value is None else value * BUDGET_UNITS[unit]
+    if value is None:
+        return None
+    # Divided, not multiplied by 0.001: 700 ms is 0.7 s, not 0.7000000000000001.
+    return value / 1000 if unit == "milliseconds" else value * BUDGET_UNITS[unit]
 
 
 def _present(**values: Any) -> dict[str, Any]:

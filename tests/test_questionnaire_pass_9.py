@@ -1,0 +1,51 @@
+"""The questionnaire's follow-ups from the ninth pass: a manager returns to a decision.
+
+An engineering manager opened last month's answers file, edited by hand (ten times the volume,
+a smaller model, a classifying step first), loaded it back into the app in a browser and walked
+the form again. Three faults, each something a person sees:
+
+- The budget's unit box offered seconds to days. A real-time budget is said in milliseconds (a
+  voice turn's 500 ms): typed into the box, "milliseconds" matched nothing, the box stayed on
+  seconds, and the 800 typed beside it was judged as 800 s. The box now offers milliseconds.
+- A volume out of bounds (a trillion requests a month) was marked in red, and beneath the red
+  the helper line still read it back, "1 trillion requests a month, 23,148,148 a minute", as if
+  it had been taken.
+- In the single-call token fields Tab went input, reasoning, output: the reasoning field sat in
+  the input's column, under it, while the output field stood to the input's right.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from questionnaire import state
+
+from .test_app import block, ok, session_profile, texts
+
+pytestmark = pytest.mark.slow
+
+
+def _budget(at: AppTest, value: float, unit: str) -> AppTest:
+    at.number_input(key="q_budget").set_value(value).run()
+    at.selectbox(key="q_budget_unit").set_value(unit).run()
+    return ok(at)
+
+
+def test_a_budget_in_milliseconds_is_judged_in_milliseconds(at: AppTest) -> None:
+    assert "milliseconds" in at.selectbox(key="q_budget_unit").options
+    _budget(at, 800, "milliseconds")
+    profile = session_profile(at)
+    assert profile.latency_budget_s == 0.8
+    assert "budget 0.80 s" in texts(block(at, "verdict"))
+    # 700 ms is 0.7 s in the answers file, not 0.7000000000000001.
+    _budget(at, 700, "milliseconds")
+    assert yaml.safe_load(state.answers_yaml(session_profile(at)))["latency_budget_s"] == 0.7
+
+
+def test_a_budget_under_the_profiles_least_is_marked_not_taken(at: AppTest) -> None:
+    _budget(at, 800, "milliseconds")
+    at.number_input(key="q_budget").set_value(5).run()  # 5 ms: under the profile's 10 ms
+    assert [e.value for e in at.error] == ["**Latency budget at p95**: must be between 0.01 s and 30 days"]
+    assert "budget 0.80 s" in texts(block(at, "verdict"))  # the last good verdict, marked stale
