@@ -229,7 +229,8 @@ def questions(
             placeholder=f"{DEFAULT_PEAK_MINUTES:g}: the busy hour",
         )
         _mark(problems, "requests_per_month", "peak_requests_per_minute", "peak_minutes")
-        _volume_in_words()
+        if "requests_per_month" not in problems:  # a volume out of bounds is not read back beneath its error
+            _volume_in_words()
         _note(notes, "requests_per_month", "peak_requests_per_minute")
         provider, model = st.columns(2)
         providers = _with_current(tuple(catalogue), st.session_state.get("q_provider"))

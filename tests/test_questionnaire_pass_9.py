@@ -49,3 +49,13 @@ def test_a_budget_under_the_profiles_least_is_marked_not_taken(at: AppTest) -> N
     at.number_input(key="q_budget").set_value(5).run()  # 5 ms: under the profile's 10 ms
     assert [e.value for e in at.error] == ["**Latency budget at p95**: must be between 0.01 s and 30 days"]
     assert "budget 0.80 s" in texts(block(at, "verdict"))  # the last good verdict, marked stale
+
+
+def test_a_volume_out_of_bounds_is_not_read_back_under_its_error(at: AppTest) -> None:
+    at.number_input(key="q_requests_per_month").set_value(1_200_000).run()
+    ok(at)
+    assert "1,200,000 requests a month, 28 a minute on average." in texts(at)
+    at.number_input(key="q_requests_per_month").set_value(10**12).run()
+    page = texts(at)
+    assert "**Requests per month**: must be a whole number between 0 and 100,000,000,000" in [e.value for e in at.error]
+    assert "requests a month" not in page and "a minute on average" not in page
