@@ -274,7 +274,9 @@ def questions(
             tokens_in, tokens_out = st.columns(2)
             _number(tokens_in, "input_tokens", FIELD_LABELS["input_tokens"], 100)
             _number(tokens_out, "output_tokens", FIELD_LABELS["output_tokens"], 50)
-            _number(tokens_in, "reasoning_tokens", FIELD_LABELS["reasoning_tokens"], 100, placeholder="none stated")
+            # A row of its own, below both: in the input's column, Tab went input, reasoning, output.
+            reasoning, _ = st.columns(2)
+            _number(reasoning, "reasoning_tokens", FIELD_LABELS["reasoning_tokens"], 100, placeholder="none stated")
             _mark(problems, "input_tokens", "output_tokens", "reasoning_tokens")
             _tokens_a_request()
             _note(notes, "input_tokens", "output_tokens")

@@ -59,3 +59,10 @@ def test_a_volume_out_of_bounds_is_not_read_back_under_its_error(at: AppTest) ->
     page = texts(at)
     assert "**Requests per month**: must be a whole number between 0 and 100,000,000,000" in [e.value for e in at.error]
     assert "requests a month" not in page and "a minute on average" not in page
+
+
+def test_tab_goes_from_the_input_tokens_to_the_output_tokens_beside_them(at: AppTest) -> None:
+    # Tab follows the page's order: the fields' keys as the page lists them.
+    keys = [n.key for n in at.number_input]
+    assert keys.index("q_input_tokens") + 1 == keys.index("q_output_tokens")
+    assert keys.index("q_output_tokens") + 1 == keys.index("q_reasoning_tokens")
