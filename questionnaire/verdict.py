@@ -62,8 +62,11 @@ def next_step(a: Assessment, stale: bool, feasible: bool) -> str:
     if stale:
         return "Next: fix the answer marked in red; the record would describe your last complete answers."
     if not feasible:
+        # With no change on the card, "try a change below that meets the contract" sent the reader
+        # to a line just below it saying there is none.
         return (
             "Next: try a change below that meets the contract, or record the decision as not feasible as specified."
+            if changes.card(a) else "Next: record the decision as not feasible as specified."
         )
     move = a.workload.current_mode and a.workload.current_mode != a.recommendation
     then = "plan the migration it lists" if move else "ask the decision-makers to accept it"

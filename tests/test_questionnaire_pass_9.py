@@ -20,6 +20,7 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+import advisor
 from questionnaire import state
 
 from .test_app import block, ok, session_profile, texts
@@ -66,3 +67,42 @@ def test_tab_goes_from_the_input_tokens_to_the_output_tokens_beside_them(at: App
     keys = [n.key for n in at.number_input]
     assert keys.index("q_input_tokens") + 1 == keys.index("q_output_tokens")
     assert keys.index("q_output_tokens") + 1 == keys.index("q_reasoning_tokens")
+
+
+# The manager's answers file of last month, edited by hand: ten times the volume, a smaller
+# model, a classifying step first. Neither model has a measured speed, and the peak is 1.6x
+# gpt-5.4-mini's tier-1 token limit: no change within reach meets the contract.
+EDITED = {
+    "name": "Support reply draft", "interaction": "request_response", "latency_budget_s": 4.0,
+    "requests_per_month": 1_200_000, "peak_requests_per_minute": 400.0, "model": "gpt-5.4-mini",
+    "current_mode": "sync",
+    "steps": [
+        {"name": "classify", "model": "gpt-5.4-nano", "input_tokens": 1500, "output_tokens": 10},
+        {"name": "draft", "input_tokens": 1800, "output_tokens": 180},
+    ],
+}
+
+
+def _load(at: AppTest, workload: dict[str, object]) -> AppTest:
+    """The workload as "Open a file" leaves it: every answer set from the profile."""
+    for key, value in state.profile_to_state(advisor.parse_profile(workload)).items():
+        at.session_state[key] = value
+    at.session_state[state.STEPS_GENERATION] = at.session_state[state.STEPS_GENERATION] + 1
+    return at.run()
+
+
+def test_with_no_change_to_try_the_next_step_does_not_point_at_one(at: AppTest) -> None:
+    card = texts(block(_load(at, EDITED), "verdict"))
+    assert "Not feasible as specified" in card
+    assert "No change within reach meets the contract" in card
+    # It said "try a change below that meets the contract", above the line saying there is none.
+    assert "try a change below" not in card
+    assert "Next: record the decision as not feasible as specified." in card
+
+
+def test_a_change_that_meets_the_contract_is_still_offered_as_the_next_step(at: AppTest) -> None:
+    # The old answers at ten times the volume: a higher tier or another model would meet it.
+    card = texts(block(_load(at, EDITED | {"peak_requests_per_minute": 400.0, "model": "gpt-5.4", "steps": None,
+                                             "input_tokens": 1800, "output_tokens": 180}), "verdict"))
+    assert "Not feasible as specified" in card
+    assert "Next: try a change below that meets the contract" in card
