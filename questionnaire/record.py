@@ -73,6 +73,13 @@ def record_tab(a: Assessment, stale: bool = False) -> None:
         disabled=stale,
         help="Exactly what `advisor recommend --format json` prints for these answers.",
     )
+    # The page cannot number a record or retire one in your repository; the command can, and
+    # says what changed since the record it replaces.
+    st.caption(
+        "Replacing an earlier record of this feature? Download the answers and run `advisor adr <answers file> "
+        "--supersedes N` where your records are kept (N: the earlier record's number): it numbers this record, "
+        "marks record N superseded by it and says what has changed since."
+    )
     if adr is None:
         return
     view = st.segmented_control(

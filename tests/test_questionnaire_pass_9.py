@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 import advisor
 from questionnaire import state
 
-from .test_app import block, ok, session_profile, texts
+from .test_app import block, ok, open_tab, session_profile, texts
 
 pytestmark = pytest.mark.slow
 
@@ -106,3 +106,11 @@ def test_a_change_that_meets_the_contract_is_still_offered_as_the_next_step(at: 
                                              "input_tokens": 1800, "output_tokens": 180}), "verdict"))
     assert "Not feasible as specified" in card
     assert "Next: try a change below that meets the contract" in card
+
+
+def test_the_record_tab_says_how_to_supersede_last_months_record(at: AppTest) -> None:
+    # The page downloads a record with no number and no link to the one it replaces: the
+    # manager returning to a decision looked for a way to supersede it and found none.
+    tab = texts(block(open_tab(_load(at, EDITED), "Decision record"), "result_tab"))
+    assert "`advisor adr <answers file> --supersedes N`" in tab
+    assert "marks record N superseded by it and says what has changed since" in tab
