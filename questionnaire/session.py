@@ -164,7 +164,9 @@ def on_upload(key: str) -> None:
         st.session_state["load_errors"] = [str(e) for e in upload_problems(upload.name, upload.getvalue())]
         return
     apply_profile(profile)
-    for key in ("load_errors", "undo_answers", EXAMPLE_CLEARED, ORIGIN):  # the file's words are its writer's
+    # The file's words are its writer's; and the last good verdict was of the answers the file
+    # replaced: shown "stale" while a file's answer is wrong, it passed for the file's verdict.
+    for key in ("load_errors", "undo_answers", EXAMPLE_CLEARED, ORIGIN, "last_good"):
         st.session_state.pop(key, None)
     st.session_state["scenario"] = None
     st.session_state["upload_gen"] = st.session_state.get("upload_gen", 0) + 1

@@ -114,3 +114,21 @@ def test_the_record_tab_says_how_to_supersede_last_months_record(at: AppTest) ->
     tab = texts(block(open_tab(_load(at, EDITED), "Decision record"), "result_tab"))
     assert "`advisor adr <answers file> --supersedes N`" in tab
     assert "marks record N superseded by it and says what has changed since" in tab
+
+
+def test_a_file_loaded_with_a_wrong_answer_shows_no_verdict_of_the_answers_it_replaced(at: AppTest) -> None:
+    # Last month's file with the model mistyped: it loads (the model is checked against the
+    # prices, not the file's form), the model question is marked, and the card showed the
+    # example's verdict it had replaced, "$864, meets its contract", as the file's stale one.
+    before = texts(block(at, "verdict"))
+    assert "$864" in before
+    text = yaml.safe_dump(EDITED | {"model": "gpt5.4-mini"}, sort_keys=False)
+    at.file_uploader[0].set_value(("support-reply-draft.yaml", text.encode(), "application/yaml")).run()
+    assert not at.exception
+    assert "**Model**: unknown model 'gpt5.4-mini' for provider 'openai'" in texts(at)
+    card = texts(block(at, "verdict"))
+    assert "$864" not in card and "Stale" not in card
+    assert "The verdict appears once the answers marked in red are complete." in card
+    # Fixed, the file's own verdict appears.
+    at.selectbox(key="q_model").set_value("gpt-5.4-mini").run()
+    assert "$2,967" in texts(block(ok(at), "verdict"))
