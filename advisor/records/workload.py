@@ -23,11 +23,11 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from advisor.core.profile import WorkloadProfile
+from advisor.core.profile import SHORTHAND_FIELDS, WorkloadProfile
 
 _DRIVE = re.compile(r"[A-Za-z]:[/\\]")  # C:/ or C:\: absolute on Windows
 _TEXT_MAX = 40  # a changed text longer than this is shortened in a change line
@@ -208,6 +208,29 @@ def change_line(field: str, recorded: Any, current: Any, arrow: str = "->") -> s
             start = at - _TEXT_BEFORE
             return (f"{field} at character {at + 1}: {_window(recorded, start)} {arrow} {_window(current, start)}")
     return f"{field} {shown(recorded)} {arrow} {shown(current)}"
+
+
+def change_lines(changes: Iterable[tuple[str, Any, Any]], arrow: str = "->") -> list[str]:
+    """Each change in words (``change_line``), with a change of shape said once: where a single
+    call became steps (or steps a single call), its fields moved into the steps, not away, so
+    "steps not given -> 2 items; input_tokens 1,800 -> not given; ..." reads "the calls: one
+    call (input_tokens 1,800, output_tokens 180) -> 2 steps ('classify', 'draft')"."""
+    changes = list(changes)
+    shape = next((c for c in changes if c[0] == "steps" and (c[1] is None) != (c[2] is None)), None)
+    if shape is None:
+        return [change_line(field, then, now, arrow) for field, then, now in changes]
+    to_steps = shape[1] is None
+    moved = [(field, then if to_steps else now) for field, then, now in changes
+             if field in SHORTHAND_FIELDS and (now if to_steps else then) is None]
+    single = "one call" + (f" ({', '.join(f'{field} {shown(value)}' for field, value in moved)})" if moved else "")
+    steps = shape[2] if to_steps else shape[1]
+    names = [str(step.get("name")) for step in steps if isinstance(step, dict) and step.get("name") is not None]
+    many = f"{len(steps)} step{'' if len(steps) == 1 else 's'}" + (
+        f" ({', '.join(repr(name) for name in names)})" if names else "")
+    said = f"the calls: {single} {arrow} {many}" if to_steps else f"the calls: {many} {arrow} {single}"
+    skipped = {field for field, _ in moved} | {"steps"}
+    return [said if field == "steps" else change_line(field, then, now, arrow)
+            for field, then, now in changes if field not in skipped or field == "steps"]
 
 
 _TEXT_BEFORE = 12  # characters shown before the first difference of two long texts

@@ -46,7 +46,7 @@ from advisor.records.folder import DEFAULT_DIR as DEFAULT_DIR  # the app says wh
 from advisor.records.folder import MAX_RECORD_NUMBER, RecordLink, write_record
 from advisor.records.inputs import Statement, find_inputs, input_blocks, inputs_yaml
 from advisor.records.reading import reads_as_the_records_own
-from advisor.records.workload import change_line, changed_fields, compared_data, recorded_path, workload_data
+from advisor.records.workload import change_lines, changed_fields, compared_data, recorded_path, workload_data
 
 from . import markdown
 from .formatting import (
@@ -889,15 +889,15 @@ def _since_superseded(a: Assessment, link: RecordLink) -> Markup | None:
     # A monthly cost that leaves a model's reasoning out is a floor: said beside it, or the two
     # records' figures read as like for like (gpt-5 at $5,297 without its reasoning "rising" to
     # gpt-5.4 at $9,122 with nothing left out).
-    then_left_out = "" if cost is None else _reasoning_left_out(_recorded_assessment(a, link), stamp.mode)
+    recorded = _recorded_assessment(a, link)
+    then_left_out = "" if cost is None else _reasoning_left_out(recorded, stamp.mode)
     chose = markdown.inline(
         f"Record {link.number} chose {label(stamp.mode)}"
         f"{'' if cost is None else f' at {money(cost)} a month{then_left_out}'},"
         " with the rule set") + Markup(" ") + markdown.code(stamp.ruleset.id) + Markup(" ") + markdown.inline(
         f"{stamp.ruleset.version} and the prices in force on {stamp.prices.price_date.isoformat()}.")
     # Its workload field by field, as verify says a change (the workload's own text escaped).
-    changes = [change_line(field, then, now, arrow="to")
-               for field, then, now in changed_fields(compared_data(old.workload), compared_data(a.workload))]
+    changes = change_lines(changed_fields(compared_data(old.workload), compared_data(a.workload)), arrow="to")
     if stamp.ruleset.hash != a.ruleset.hash:
         changes.append(f"rule set {stamp.ruleset.id} {stamp.ruleset.version} (sha256 {stamp.ruleset.hash[:12]}) to"
                        f" {a.ruleset.id} {a.ruleset.version} (sha256 {a.ruleset.hash[:12]})")
@@ -910,8 +910,14 @@ def _since_superseded(a: Assessment, link: RecordLink) -> Markup | None:
              else "Nothing in its workload, its rule set or its prices has changed since.")
     mode = a.recommendation
     now = f"now at {money(a.costs[mode].total_usd)} a month{_reasoning_left_out(a, mode)}"
-    verdict = (f"This record keeps {label(mode)}, {now}." if mode == stamp.mode
-               else f"This record chooses {label(mode)} instead, {now}.")
+    # A decision that misses its contract says so here too: "keeps Synchronous call, now at
+    # $2,967 a month" alone reads as the old decision still holding.
+    misses = "" if a.feasible else (
+        ", and as specified it no longer meets its contract" if recorded is not None and recorded.feasible
+        else ", and as specified it does not meet its contract either" if recorded is not None and mode == stamp.mode
+        else ", though as specified it does not meet its contract")
+    verdict = (f"This record keeps {label(mode)}, {now}{misses}." if mode == stamp.mode
+               else f"This record chooses {label(mode)} instead, {now}{misses}.")
     return chose + Markup(" ") + markdown.inline(f"{since} {verdict}")
 
 

@@ -31,7 +31,7 @@ from advisor.records.verify import (
     found_nothing,
     several_in_force,
 )
-from advisor.records.workload import change_line, shown_path
+from advisor.records.workload import change_lines, shown_path
 
 from .formatting import money, percent
 
@@ -119,7 +119,7 @@ def workload_file_notes(r: VerifyResult) -> list[str]:
         ]
     if r.workload_file_state != "changed":
         return []
-    changed = "; ".join(change_line(c.field, c.recorded, c.current) for c in r.workload_changes)
+    changed = "; ".join(change_lines((c.field, c.recorded, c.current) for c in r.workload_changes))
     return [f"the workload changed since the record: {changed}", *([stale_figures(r)] if r.status == "holds" else [])]
 
 
