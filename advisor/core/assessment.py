@@ -5,8 +5,6 @@ decision records are views of the Assessment it returns; ``model_dump(mode="json
 the machine-readable form, with stable keys.
 """
 
-from __future__ import annotations
-
 import datetime
 import functools
 import re
@@ -227,13 +225,13 @@ class Assessment(BaseModel):
     # The rule set that made it: the views read its wording and policy. Not serialised.
     _rules: RuleSet | None = PrivateAttr(default=None)
     # The trace, the what-if changes and the levers, and what they are worked out from.
-    _later: _Later | None = PrivateAttr(default=None)
+    _later: "_Later | None" = PrivateAttr(default=None)
     # The documents cited, by id: made when first read (or as read back from the JSON).
     _sources: dict[str, SourceInfo] | None = PrivateAttr(default=None)
 
     @model_validator(mode="wrap")
     @classmethod
-    def _with_given(cls, data: Any, handler: ModelWrapValidatorHandler[Assessment]) -> Assessment:
+    def _with_given(cls, data: Any, handler: ModelWrapValidatorHandler["Assessment"]) -> "Assessment":
         """An assessment read back from its JSON keeps the trace, changes and levers it holds."""
         given = {}
         sources = None

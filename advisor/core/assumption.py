@@ -1,7 +1,5 @@
 """An assumption: a number the advisor used that the user did not give it."""
 
-from __future__ import annotations
-
 from pydantic import BaseModel, ConfigDict
 
 

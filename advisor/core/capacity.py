@@ -36,8 +36,6 @@ tier). Where neither has a figure the limits are unknown and nothing is checked;
 assumptions say so.
 """
 
-from __future__ import annotations
-
 import dataclasses
 import math
 from typing import TYPE_CHECKING
@@ -240,7 +238,7 @@ def limits_label(limits_source: str) -> str:
     return limits_source.split(": ", 1)[0]  # "{provider} {model}, {tier}: {its page}" (_catalogue_limits)
 
 
-def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_tier: str | None) -> _Limits:
+def _catalogue_limits(catalogue: "Catalogue", provider: str, model_id: str, given_tier: str | None) -> _Limits:
     tier, tier_assumption = provider_tier(catalogue, provider, given_tier)
     # Whether the tier was given belongs in the key: the limits are the same, but only a tier
     # left to the provider's default is said as an assumption (keyed on the tier alone, a
@@ -320,7 +318,7 @@ def _catalogue_limits(catalogue: Catalogue, provider: str, model_id: str, given_
     return hit
 
 
-def _profile_limits(catalogue: Catalogue, profile: WorkloadProfile) -> _Limits:
+def _profile_limits(catalogue: "Catalogue", profile: WorkloadProfile) -> _Limits:
     given = profile.rate_limits
     assert given is not None
     tier, _ = account_tier(catalogue, profile)  # an unknown tier is still an error
@@ -333,7 +331,7 @@ def _profile_limits(catalogue: Catalogue, profile: WorkloadProfile) -> _Limits:
     )
 
 
-def _batch_assumptions(catalogue: Catalogue, provider: str) -> tuple[Assumption, ...]:
+def _batch_assumptions(catalogue: "Catalogue", provider: str) -> tuple[Assumption, ...]:
     key = ("batch assumptions", provider)
     hit: tuple[Assumption, ...] | None = catalogue.memo.get(key)
     if hit is not None:
@@ -371,7 +369,7 @@ def _batches(requests: int, steps: tuple[WorkStep, ...], max_requests: int | Non
     return sum(n * batch_submissions(requests, tokens, max_requests, max_mb) for tokens, n in runs.items())
 
 
-def _model_limits(catalogue: Catalogue, profile: WorkloadProfile, provider: str, model: str) -> _Limits:
+def _model_limits(catalogue: "Catalogue", profile: WorkloadProfile, provider: str, model: str) -> _Limits:
     """The limits of one model of the workload: its own ``rate_limits`` for the workload's
     model, else the catalogue's (at the workload's tier for its own provider)."""
     same_provider = provider.lower() == profile.provider.lower()
@@ -380,7 +378,7 @@ def _model_limits(catalogue: Catalogue, profile: WorkloadProfile, provider: str,
     return _catalogue_limits(catalogue, provider, model, profile.tier if same_provider else None)
 
 
-def _chain_assumption(catalogue: Catalogue, provider: str, calls: int) -> Assumption | None:
+def _chain_assumption(catalogue: "Catalogue", provider: str, calls: int) -> Assumption | None:
     offer = batch_offer(catalogue, provider)
     if calls < 2 or not offer.available:
         return None
@@ -435,7 +433,7 @@ def _larger(a: _TooLarge | None, b: _TooLarge | None) -> _TooLarge | None:
 def estimate_capacity(
     profile: WorkloadProfile,
     latency: LatencyEstimate,
-    catalogue: Catalogue | None = None,
+    catalogue: "Catalogue | None" = None,
     steps: tuple[WorkStep, ...] | None = None,
 ) -> Capacity:
     if catalogue is None:

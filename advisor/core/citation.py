@@ -9,8 +9,6 @@ use: a rule set's documents (its header's ``sources``: file keys such as
 ``sources``.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterable, Mapping
 

@@ -24,8 +24,6 @@ defaults below are calibrated so that seed 003's example (1,000 input tokens at 
 Every default that is used is returned as an assumption; the profile's ``costs`` replaces them.
 """
 
-from __future__ import annotations
-
 import datetime
 import functools
 import math
@@ -244,7 +242,7 @@ class CostEstimate:
     fallback_tokens_usd: float | None = None
     # Where batch's bill assumes a prompt-cache hit rate its provider does not promise inside a
     # batch (the provider catalogue's batch cache_hits): what it would be at the low end it states.
-    batch_cache: BatchCacheHitsRisk | None = None
+    batch_cache: "BatchCacheHitsRisk | None" = None
 
 
 @value_class(slots=True)
@@ -352,9 +350,9 @@ class UnpricedReasoning:
 def unpriced_reasoning(
     profile: WorkloadProfile,
     steps: tuple[WorkStep, ...],
-    latency: LatencyEstimate,
+    latency: "LatencyEstimate",
     card: PriceCard,
-    catalogue: Catalogue | None = None,
+    catalogue: "Catalogue | None" = None,
     off_peak_at_s: int | None = None,
 ) -> tuple[UnpricedReasoning, ...]:
     """Each step whose reasoning the latency times but the bill leaves out, priced as the cost
@@ -500,7 +498,7 @@ def move_build(
 
 
 def price_step(
-    step: WorkStep, price_date: datetime.date, catalogue: Catalogue | None, service_tier: str
+    step: WorkStep, price_date: datetime.date, catalogue: "Catalogue | None", service_tier: str
 ) -> PriceCard:
     """The prices of a step's model on ``price_date``; an error names the step's field
     (``steps.rewrite.model``), or the workload's own for the single-call shorthand and for a
@@ -521,7 +519,7 @@ def step_card(
     step: WorkStep,
     card: PriceCard,
     cards: dict[tuple[str, str, int], PriceCard],
-    catalogue: Catalogue | None,
+    catalogue: "Catalogue | None",
     service_tier: str,
 ) -> PriceCard:
     """A step's prices: ``card`` for the workload's own model (the shorthand), else its model's,
@@ -566,7 +564,7 @@ def estimate_costs(
     profile: WorkloadProfile,
     card: PriceCard,
     *,
-    catalogue: Catalogue | None = None,
+    catalogue: "Catalogue | None" = None,
     steps: tuple[WorkStep, ...] | None = None,
     builds_on: Mapping[Mode, Mode | None] | None = None,
 ) -> CostEstimate:
@@ -774,7 +772,7 @@ def estimate_costs(
 
 
 def _cache_minimum(
-    catalogue: Catalogue, short: tuple[WorkStep, int, Any, float, float], tokens: tuple[float, float], volume: float
+    catalogue: "Catalogue", short: tuple[WorkStep, int, Any, float, float], tokens: tuple[float, float], volume: float
 ) -> Assumption:
     """The note beside the bill of a step whose cached input a call is below the shortest prefix
     its provider caches: "980 cached input tokens a call (70% of 1,400) are below the 1,024-token
@@ -870,7 +868,7 @@ def _off_peak_hours(
     )
 
 
-def _batch_cache_hits(catalogue: Catalogue, provider: str) -> tuple[str, Any] | None:
+def _batch_cache_hits(catalogue: "Catalogue", provider: str) -> tuple[str, Any] | None:
     """The provider's name and the cache hits it states inside a batch (the provider
     catalogue's batch ``cache_hits``), where it has a batch API and states them; else None."""
     spec = catalogue.provider(provider)

@@ -30,8 +30,6 @@ lacks, gets the conservative end of seed 003's ranges. Every default used is ret
 assumption.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -80,7 +78,7 @@ class ModelSpeed:
     conditions: str = ""
 
 
-def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, embedding: bool = False) -> ModelSpeed:
+def _speed(catalogue: "Catalogue", provider: str, model: str, service_tier: str, embedding: bool = False) -> ModelSpeed:
     resolved = catalogue.resolve(provider, model)
     spec, entry = resolved.provider, resolved.model
     data = catalogue.data
@@ -237,7 +235,7 @@ def _speed(catalogue: Catalogue, provider: str, model: str, service_tier: str, e
     )
 
 
-def _no_faster_than(catalogue: Catalogue, whose: tuple[str, str] | None, host: str, own: bool,
+def _no_faster_than(catalogue: "Catalogue", whose: tuple[str, str] | None, host: str, own: bool,
                     what: str = "model") -> str:
     """Whose figure an unmeasured chat model is judged at, in words (``own``: its provider has
     a measured model)."""
@@ -253,7 +251,7 @@ def _no_faster_than(catalogue: Catalogue, whose: tuple[str, str] | None, host: s
 
 
 def model_speed(
-    catalogue: Catalogue, provider: str, model: str, service_tier: str = "standard", output_format: str = "text"
+    catalogue: "Catalogue", provider: str, model: str, service_tier: str = "standard", output_format: str = "text"
 ) -> ModelSpeed:
     """The catalogue's speed for a model (cached: a catalogue never changes). The workload's
     ``output_format`` tells a model the catalogue lacks: an embedding or a chat model."""
@@ -375,7 +373,7 @@ class _Timed:
     step: WorkStep  # the first step so timed: what the others share with it
 
 
-def prompt_reading_s(step: WorkStep, reading: PromptReading) -> float:
+def prompt_reading_s(step: WorkStep, reading: "PromptReading") -> float:
     """The seconds a call waits for its first token beyond the catalogue's, to read a prompt
     longer than the one its speeds were measured with: its uncached input at the uncached rate
     and its cached input at the cached rate, less the measured prompt at the uncached rate
@@ -388,7 +386,7 @@ def prompt_reading_s(step: WorkStep, reading: PromptReading) -> float:
     return extra if extra > 0 else 0.0
 
 
-def _prompt_reading_value(step: WorkStep, extra: float, reading: PromptReading) -> str:
+def _prompt_reading_value(step: WorkStep, extra: float, reading: "PromptReading") -> str:
     cached = f" ({step.cached_input_fraction:.0%} cached)" if step.cached_input_fraction else ""
     uncached, cached_rate = count(reading.input_tokens_per_s), count(reading.cached_input_tokens_per_s)
     rates = f"{uncached} tokens/s"
@@ -501,7 +499,7 @@ def _reasoning_unstated(timed: Iterable[_Timed]) -> list[str]:
     return sorted({t.step.model for t in timed if t.speed.reasons and not t.step.reasoning_stated})
 
 
-def _flex_latency_assumption(catalogue: Catalogue, steps: tuple[WorkStep, ...] | list[WorkStep]) -> list[Assumption]:
+def _flex_latency_assumption(catalogue: "Catalogue", steps: tuple[WorkStep, ...] | list[WorkStep]) -> list[Assumption]:
     """On the flex tier, where a call's time is estimated (no model_p95_s of the workload's own):
     the estimate is the standard tier's, as the provider catalogue holds no flex latency figure;
     its flex tier is only said to answer slower (OpenAI's Flex processing guide)."""
@@ -545,7 +543,7 @@ def _reasoning_assumptions(unstated: list[str]) -> list[Assumption]:
 
 def estimate_latency(
     profile: WorkloadProfile,
-    catalogue: Catalogue | None = None,
+    catalogue: "Catalogue | None" = None,
     steps: tuple[WorkStep, ...] | None = None,
 ) -> tuple[LatencyEstimate, list[Assumption]]:
     if catalogue is None:

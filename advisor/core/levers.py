@@ -55,8 +55,6 @@ leaves the range the workload's field allows. The most useful come first: feasib
 cheapest, then the smallest change.
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Iterator, Mapping
 from typing import Any

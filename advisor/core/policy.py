@@ -7,8 +7,6 @@ Texts may name figures in braces (``{budget}``); each section says which it may 
 a text naming any other fails when the rule set loads. The views fill them in.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from collections.abc import Mapping
@@ -173,7 +171,7 @@ class WatchSpec(BaseModel):
         return value if value is None else _names_only(value, CONFIRMATION_FIGURES)
 
     @model_validator(mode="after")
-    def _a_variant(self) -> WatchSpec:
+    def _a_variant(self) -> "WatchSpec":
         variants = (self.over_limit, self.never_drains, self.limit_unknown, self.whole_answer, self.stand_in, self.flex)
         if all(v is None for v in variants):
             raise ValueError(
@@ -292,7 +290,7 @@ class Answers(BaseModel):
     output_format: dict[OutputFormat, FormatWords]
 
     @model_validator(mode="after")
-    def _complete(self) -> Answers:
+    def _complete(self) -> "Answers":
         _every(self.interaction, Interaction, "interaction")
         _every(self.downstream, Downstream, "downstream")
         _every(self.side_effects, SideEffects, "side_effects")

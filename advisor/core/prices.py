@@ -7,8 +7,6 @@ has no batch price (Bedrock, Azure), comes from the provider catalogue, cited; a
 without one gets no discount, never an invented one. Every gap filled is an assumption.
 """
 
-from __future__ import annotations
-
 import datetime
 import functools
 import re
@@ -58,10 +56,10 @@ class TieredRate(BaseModel):
                 return price
         return self.base
 
-    def scaled(self, factor: float) -> TieredRate:
+    def scaled(self, factor: float) -> "TieredRate":
         return TieredRate(base=self.base * factor, tiers=tuple((s, p * factor) for s, p in self.tiers))
 
-    def never_above(self, other: TieredRate) -> bool:
+    def never_above(self, other: "TieredRate") -> bool:
         """True when this rate is <= other at every request size (checked at each tier edge)."""
         edges = {0} | {s + 1 for s, _ in self.tiers} | {s + 1 for s, _ in other.tiers}
         return all(self.at(n) <= other.at(n) for n in edges)
@@ -133,7 +131,7 @@ class PriceCard(BaseModel):
 
 
 @functools.cache
-def _catalogue() -> tuple[DataSnapshot, str]:
+def _catalogue() -> "tuple[DataSnapshot, str]":
     from genai_prices import __version__, data_snapshot
 
     return data_snapshot.get_snapshot(), f"genai-prices {__version__}"
@@ -220,7 +218,7 @@ def _close(
 
 
 def _offered(
-    catalogue: Catalogue, provider: str, price_date: datetime.date, snapshot: DataSnapshot, prices_provider: str
+    catalogue: Catalogue, provider: str, price_date: datetime.date, snapshot: "DataSnapshot", prices_provider: str
 ) -> tuple[list[str], frozenset[str]]:
     """What an unknown model's close matches offer first, and what only when nothing else is
     close (questionnaire-ux-2, item 12: gpt-9-turbo was offered gpt-4-turbo, gpt-35-turbo,
@@ -264,7 +262,7 @@ def _offered(
 
 
 def _longer_ids(
-    snapshot: DataSnapshot, provider: Provider, model: str, candidates: Sequence[str]
+    snapshot: "DataSnapshot", provider: "Provider", model: str, candidates: Sequence[str]
 ) -> list[str]:
     """The ids among ``candidates`` that are ``model`` with a date or version after it and
     that the price data prices: a name as a provider's docs say it (Bedrock's
@@ -285,12 +283,12 @@ def _longer_ids(
 
 
 def _find(
-    snapshot: DataSnapshot,
+    snapshot: "DataSnapshot",
     provider_id: str,
     model: str,
     known: Sequence[str] = (),
     offered: Callable[[], tuple[Sequence[str], Collection[str]]] = lambda: ((), frozenset()),
-) -> tuple[Provider, ModelInfo]:
+) -> "tuple[Provider, ModelInfo]":
     """The price data's provider and model; ``known``: the ids the provider catalogue gives
     the provider's models, offered first (with the price data's own) where one is the model
     given with a date or version after it. ``offered`` (``_offered``, asked only for a name
@@ -329,7 +327,7 @@ def _find(
 
 
 def _has_variant(
-    provider: Provider, model: ModelInfo, when: datetime.datetime, context: dict[str, str]
+    provider: "Provider", model: "ModelInfo", when: datetime.datetime, context: dict[str, str]
 ) -> bool:
     """True when genai-prices prices the model in this context on this date (an unmatched
     context silently returns the standard price: never take that for a discount)."""
@@ -350,7 +348,7 @@ def _has_variant(
 # -- building the card -------------------------------------------------------------------
 
 
-def _rate_set(price: ModelPrice, what: str, model: str, assumptions: list[Assumption]) -> RateSet:
+def _rate_set(price: "ModelPrice", what: str, model: str, assumptions: list[Assumption]) -> RateSet:
     input_rate = _rate(price.input_mtok)
     if input_rate is None:
         raise UnknownModelError(
@@ -387,7 +385,7 @@ _MEDIA_RATES = (
 )
 
 
-def _media_assumption(price: ModelPrice, standard: RateSet, model: str, source: str) -> Assumption | None:
+def _media_assumption(price: "ModelPrice", standard: RateSet, model: str, source: str) -> Assumption | None:
     """That the workload's tokens are billed at the text prices, where the price data lists other
     prices for the model's audio, image or video tokens (gemini-2.5-flash: audio input $1 against
     text $0.3; gpt-realtime: audio $32 in and $64 out against $4 and $16): a request that sends
@@ -522,7 +520,7 @@ def _second_of_day(value: datetime.time) -> int:
     return moment.hour * 3600 + moment.minute * 60 + moment.second
 
 
-def _hourly(model: ModelInfo, day: datetime.date) -> tuple[tuple[int, RateSet], ...] | None:
+def _hourly(model: "ModelInfo", day: datetime.date) -> tuple[tuple[int, RateSet], ...] | None:
     """A model's standard prices through ``day`` where the price data prices it by the time of
     day (conditional prices with a time-of-day constraint: DeepSeek's peak hours): each price
     from the second it starts, read from the price data at each edge its constraints draw.

@@ -5,8 +5,6 @@ field is validated strictly: a wrong type, NaN, a negative count or an unknown k
 an error naming the field and what is allowed, never a silent guess.
 """
 
-from __future__ import annotations
-
 import datetime
 import os
 import re
@@ -183,7 +181,7 @@ class RateLimits(BaseModel):
     concurrency: float | None = Field(default=None, ge=1, le=10_000_000, description="requests in flight at once")
 
     @model_validator(mode="after")
-    def _some_limit(self) -> RateLimits:
+    def _some_limit(self) -> "RateLimits":
         if all(getattr(self, name) is None for name in type(self).model_fields):
             raise ValueError("give at least one of rpm, tpm, input_tpm, output_tpm, concurrency")
         return self
@@ -379,7 +377,7 @@ class Evidence(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _in_order(self) -> Evidence:
+    def _in_order(self) -> "Evidence":
         if self.end < self.start:  # the fixed format sorts as the moments do
             raise ValueError(f"end ({self.end}) is before start ({self.start})")
         return self
@@ -554,7 +552,7 @@ class WorkloadProfile(BaseModel):
         return _ttft_not_above_p95(value, info)
 
     @model_validator(mode="after")
-    def _one_shape(self) -> WorkloadProfile:
+    def _one_shape(self) -> "WorkloadProfile":
         given = self.model_fields_set
         if self.steps is not None:
             both = [name for name in SHORTHAND_FIELDS if name in given]
@@ -573,7 +571,7 @@ class WorkloadProfile(BaseModel):
 
     @model_validator(mode="wrap")
     @classmethod
-    def _peak_within_month(cls, data: Any, handler: ModelWrapValidatorHandler[WorkloadProfile]) -> WorkloadProfile:
+    def _peak_within_month(cls, data: Any, handler: "ModelWrapValidatorHandler[WorkloadProfile]") -> "WorkloadProfile":
         """A peak the month holds. Checked where a workload is read, not where advisor passes on
         a profile it has (an "after" check would run again there): a decision map's cell or a
         what-if is a variation of a workload, read as it is."""

@@ -5,8 +5,6 @@ A rule set (advisor.core.rules) loads and validates the rules of its files; the 
 (advisor.core.engine) evaluates them.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -71,7 +69,7 @@ class Effect(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _does_something(self) -> Effect:
+    def _does_something(self) -> "Effect":
         if not (self.scores or self.exclude or self.require or self.unmet or self.pays_its_way or self.patterns
                 or self.checklist):
             raise ValueError(
@@ -134,7 +132,7 @@ class Rule:
     paths: tuple[str, ...] = ()
 
     @classmethod
-    def compiled(cls, spec: RuleSpec, check: Check, file: str) -> Rule:
+    def compiled(cls, spec: RuleSpec, check: Check, file: str) -> "Rule":
         effect = spec.effect
         return cls(
             spec, check, file, spec.id, spec.axis, tuple(effect.scores.items()), tuple(effect.excluded_modes),

@@ -7,8 +7,6 @@ file holds ``rules:``, a list of rules, whose conditions advisor.core.conditions
 compiles; nothing is ever evaluated as code.
 """
 
-from __future__ import annotations
-
 import functools
 import hashlib
 import os
@@ -107,7 +105,7 @@ class RuleSetHeader(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _unique_and_complete(self) -> RuleSetHeader:
+    def _unique_and_complete(self) -> "RuleSetHeader":
         ids = [a.id for a in self.axes]
         if len(set(ids)) != len(ids):
             raise ValueError("axis ids must be unique")

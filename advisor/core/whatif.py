@@ -11,8 +11,6 @@ was itself evaluated: a rounded "nice" value is kept only if it really gives the
 reported. Points where the rule set excludes every mode count as no flip.
 """
 
-from __future__ import annotations
-
 import datetime
 import itertools
 import math
