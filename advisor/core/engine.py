@@ -13,8 +13,6 @@ monthly total (the fact ``<mode>_total_usd_per_month``) is below that of the mod
 replace, the one recommended without it; otherwise that rule excludes it.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from collections.abc import Callable, Container, Mapping, Sequence
@@ -228,7 +226,7 @@ def reason_text(rule: Rule, facts: Mapping[str, Any], budget_lines: Sequence[flo
 
 
 def _reason_text(
-    rule: Rule, facts: Mapping[str, Any], budget_lines: Sequence[float], reasons: Reasons | None
+    rule: Rule, facts: Mapping[str, Any], budget_lines: Sequence[float], reasons: "Reasons | None"
 ) -> str:
     template = rule.spec.effect.reason
     if template.strip():

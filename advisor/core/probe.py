@@ -3,8 +3,6 @@ changed, as cheaply as it can be found. The what-if search and the decision map 
 probe the engine thousands of times through this.
 """
 
-from __future__ import annotations
-
 import datetime
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
