@@ -204,6 +204,8 @@ def batch_submissions(requests: int, input_tokens: int, max_requests: int | None
 
 @value_class(slots=True)
 class _Limits:
+    """One model's rate limits at a tier, where they come from and what they assume."""
+
     rpm: float | None
     tpm: float | None
     input_tpm: float | None

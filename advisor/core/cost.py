@@ -224,6 +224,8 @@ class StepCost:
 
 @value_class(slots=True)
 class CostEstimate:
+    """Every mode's monthly cost, and the figures that compare them (batch's saving and break-even)."""
+
     modes: dict[Mode, ModeCost]  # sync, streaming, async, batch
     request_tokens_usd: dict[Mode, float]  # one typical request, without retries
     batch_token_saving_usd_per_month: float

@@ -74,6 +74,8 @@ class Calls:
 
 @value_class(slots=True)
 class Percentiles:
+    """A latency distribution's p50, p95 and p99, and its mean."""
+
     p50: float
     p95: float
     p99: float

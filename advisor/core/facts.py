@@ -44,6 +44,8 @@ STEPS_NOTE = (
 
 @value_class
 class FactSpec:
+    """A fact the rules read: its name, type, meaning, unit and allowed values."""
+
     name: str
     type: FactType
     description: str

@@ -353,6 +353,8 @@ class LatencyEstimate:
 
 @value_class(slots=True)
 class _CallTimes:
+    """One call's p50 and p95, whole and to its first token, its speed, and whether the workload gave them."""
+
     call_p50: float
     call_p95: float
     first_p50: float

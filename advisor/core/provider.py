@@ -360,6 +360,8 @@ def shutdown_source_ids(catalogue: Catalogue, models: Iterable[tuple[str, str]],
 
 @value_class(slots=True)
 class BatchOffer:
+    """A provider's batch offer as cited (its discount, window and limits), or why there is none."""
+
     available: bool
     discount: float | None  # the provider's published share off every token price
     window_h: float | None  # the completion window it guarantees (or targets)

@@ -132,6 +132,8 @@ class RuleSetHeader(BaseModel):
 
 @value_class
 class RuleSet:
+    """A rule set as loaded: its header and rules, where it was read from, its catalogue's layers."""
+
     header: RuleSetHeader
     rules: tuple[Rule, ...]
     path: str
