@@ -71,8 +71,8 @@ def _every_dated_price() -> list[datetime.date]:
 
 
 def test_the_price_date_warning_names_the_oldest_and_newest_price_change_the_catalogue_records() -> None:
-    # catalogue_span walks every model of genai-prices at each start that is given --price-date
-    # (a loop now, two generators a model before): the same span, and the warnings built on it.
+    # catalogue_span walks every model of genai-prices once a process (every price card asks it)
+    # (a loop now, two generators a model before): the same span, and the caveats built on it.
     dates = _every_dated_price()
     assert len(dates) > 100  # the bundled catalogue has hundreds of dated prices
     first, last = min(dates), max(dates)
