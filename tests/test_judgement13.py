@@ -94,3 +94,46 @@ def test_the_free_tier_app_is_told_its_tier_not_its_mode_is_the_problem():
     assert "4x its rate limit on gemini-2.5-flash-lite (account tier 'free')" in a.infeasible_reason
     [tier] = [lv for lv in a.levers if lv.changes == {"tier": "tier-1"}]
     assert (tier.recommendation, tier.feasible) == ("sync", True)
+
+
+# -- a real-time bill resting on prompt-cache hits says so in what to watch ---------------------
+
+# A support chat on Claude Sonnet 4.6 whose 20,000-token policy manual is the same system prompt
+# on every turn: 90% of its input is read from the prompt cache.
+CACHED_CHAT: dict[str, Any] = {
+    "name": "Support chat with a shared system prompt",
+    "interaction": "chat",
+    "latency_budget_s": 3,
+    "input_tokens": 22_000,
+    "output_tokens": 300,
+    "cached_input_fraction": 0.9,
+    "requests_per_month": 400_000,
+    "peak_requests_per_minute": 60,
+    "provider": "anthropic",
+    "model": "claude-sonnet-4-6",
+    "tier": "build",
+    "downstream": "own_ui",
+    "current_mode": "streaming",
+}
+
+
+def test_a_cached_real_time_bill_has_its_cache_hits_watched():
+    """The record watched only "the token bill stays near $6,816": a 90% hit rate, a quarter of
+    the uncached bill, with nothing to confirm it (Anthropic reads from the cache only the prefix a
+    request marks, for five minutes). At none cached: 22,000 x $3 + 300 x $15 = $0.0705 a request."""
+    a = assess(CACHED_CHAT, RULES, price_date=PRICE_DATE)
+    assert a.recommendation == "streaming"
+    assert a.pricing.uncached_tokens_usd_per_month == pytest.approx(400_000 * (22_000 * 3 + 300 * 15) / 1e6)
+    adr = render_adr(a, template="madr")
+    confirmation = adr.split("### Confirmation")[1].split("\n## ")[0]
+    assert ("- Prompt-cache reads stay near the 90% of input tokens the estimate assumes (the cached input tokens"
+            " the provider's usage reports, over all input tokens): the token bill of $6,816 a month holds only"
+            " while they do, and is $28,200 with none read from the cache; alert when the share falls.") in confirmation
+    # Said before the token bill it qualifies.
+    assert confirmation.index("Prompt-cache reads") < confirmation.index("The provider's token bill stays near")
+
+
+def test_nothing_cached_nothing_said():
+    a = assess({**CACHED_CHAT, "cached_input_fraction": 0}, RULES, price_date=PRICE_DATE)
+    assert a.pricing.uncached_tokens_usd_per_month is None
+    assert "Prompt-cache reads" not in render_adr(a, template="madr")

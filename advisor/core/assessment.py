@@ -186,6 +186,9 @@ class PriceBasis(BaseModel):
     # Where batch's bill assumes a prompt-cache hit rate its provider provides inside a batch on a
     # best-effort basis only: the range it states, and batch's bill at its low end (None: not so).
     batch_cache_hits: BatchCacheHitsRisk | None = None
+    # Where a step reads input from the prompt cache: sync's, streaming's and async's token bill
+    # with none of it read from the cache (None: nothing is cached).
+    uncached_tokens_usd_per_month: float | None = None
 
 
 class Assessment(BaseModel):
@@ -481,6 +484,7 @@ def build_assessment(
                                if pricing.off_peak is not None and card.hourly is not None else None),
             "fallback_tokens_usd_per_month": pricing.fallback_tokens_usd,
             "batch_cache_hits": pricing.batch_cache,
+            "uncached_tokens_usd_per_month": pricing.uncached_tokens_usd,
         },
         "capacity": situation.capacity,
         "risks": [*shared.risks(winner, situation.latency.calls > 1, answers_of(situation.profile)),

@@ -245,6 +245,9 @@ class CostEstimate:
     # Where batch's bill assumes a prompt-cache hit rate its provider does not promise inside a
     # batch (the provider catalogue's batch cache_hits): what it would be at the low end it states.
     batch_cache: "BatchCacheHitsRisk | None" = None
+    # Where a step reads input from the prompt cache: the real-time token bill (the service
+    # tier's prices, with retries) if none of it were read from the cache; None where none is.
+    uncached_tokens_usd: float | None = None
 
 
 @value_class(slots=True)
@@ -585,6 +588,7 @@ def estimate_costs(
     requests = profile.requests_per_month
     volume = requests * retry
     standard = batch = flex_request = 0.0
+    uncached_request = 0.0  # one request at the service tier's prices with nothing read from the cache
     has_flex = False
     # On the flex tier, each call's price should flex refuse it and the standard tier answer it.
     fallback: float | None = 0.0 if profile.service_tier == "flex" else None
@@ -625,6 +629,8 @@ def estimate_costs(
         one = priced.one
         standard += one
         batch += priced.one_batch
+        uncached_request += (request_cost_usd(priced.card.standard, n_in, 0.0, step.billed_output_tokens) * step.repeat
+                             if frac > 0 else one)
         floor = catalogue.min_cached_prefix(step.provider, step.model) if catalogue is not None and frac > 0 else None
         if floor is not None and n_in * frac < floor[0]:
             # Priced as stated (an average over prompts of several lengths may be below the
@@ -770,6 +776,7 @@ def estimate_costs(
         off_peak=off_peak,
         fallback_tokens_usd=None if fallback is None else fallback * volume,
         batch_cache=batch_cache,
+        uncached_tokens_usd=uncached_request * volume if any(s.cached_input_fraction > 0 for s in steps) else None,
     )
 
 

@@ -1358,12 +1358,34 @@ def _confirmation(a: Assessment) -> list[str]:
     texts, figures, within, stand_in = _watched(a)
     latency = figures["estimate"]
     if within or stand_in or a.recommendation == "batch":
-        return _with_cache_hits(a, texts, [fill(text, figures) for text in texts])
+        return _with_prompt_cache(a, texts, _with_cache_hits(a, texts, [fill(text, figures) for text in texts]))
     unmet = (
         f"The estimate already misses the budget of {figures['budget']} ({latency}): an alert on the budget would"
         f" fire from the first day. {_until_met(a)}"
     )
-    return [unmet, *(fill(text, figures) for text in texts if "{budget}" not in text)]
+    kept = [text for text in texts if "{budget}" not in text]
+    return [unmet, *_with_prompt_cache(a, kept, [fill(text, figures) for text in kept])]
+
+
+def _with_prompt_cache(a: Assessment, texts: list[str], said: list[str]) -> list[str]:
+    """A real-time bill that assumes input read from the prompt cache holds only while the cache
+    is hit: the share read from it is watched, next to the token bill (before the line that names
+    it), with the bill should none be read (a prefix not marked for caching, a cache expired
+    between calls). Batch watches its own hits per batch (_with_cache_hits)."""
+    uncached = a.pricing.uncached_tokens_usd_per_month
+    tokens = a.costs[a.recommendation].tokens_usd
+    if a.recommendation == "batch" or uncached is None or uncached <= tokens:
+        return said
+    fractions = {s.cached_input_fraction for s in a.pricing.steps if s.cached_input_fraction > 0}
+    assumed = (f"the {percent(next(iter(fractions)))} of input tokens" if len(fractions) == 1
+               else "each step's share of input tokens")
+    line = (
+        f"Prompt-cache reads stay near {assumed} the estimate assumes (the cached input tokens the provider's usage"
+        f" reports, over all input tokens): the token bill of {money(tokens)} a month holds only while they do, and"
+        f" is {money(uncached)} with none read from the cache; alert when the share falls."
+    )
+    at = next((i for i, text in enumerate(texts) if "{token_cost}" in text), len(said))
+    return [*said[:at], line, *said[at:]]
 
 
 def _with_cache_hits(a: Assessment, texts: list[str], said: list[str]) -> list[str]:
