@@ -7,7 +7,7 @@ import math
 import os
 import sys
 
-from .common import EXIT_OK, add_force, path_argument, plain_float, printable
+from .common import EXIT_OK, add_force, path_argument, plain_float, printable, shell_word
 
 EPILOG = """\
 examples:
@@ -134,8 +134,8 @@ def run(args: argparse.Namespace) -> int:
     steps = len(result.workload["steps"])
     missing = unanswered(result.into(base))
     then = (
-        f"fill in {', '.join(missing)} (marked REQUIRED ANSWER), then: advisor recommend {printable(args.output)}"
-        if missing else f"next: advisor recommend {printable(args.output)}"
+        f"fill in {', '.join(missing)} (marked REQUIRED ANSWER), then: advisor recommend {shell_word(args.output)}"
+        if missing else f"next: advisor recommend {shell_word(args.output)}"
     )
     print(
         f"wrote {printable(args.output)}: {steps} step{'s' if steps != 1 else ''} measured from {p['traces']:,} "

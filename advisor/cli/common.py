@@ -51,6 +51,16 @@ def path_argument(text: str) -> str:
     return text
 
 
+def shell_word(path: str) -> str:
+    """``path`` as one word of a command the user can paste: quoted for the shell where it needs
+    it (a space, a quote, ``;``), and ``./`` before a name that starts with a dash, which the
+    command would otherwise read as an option. Control characters are shown, not obeyed."""
+    import shlex
+
+    shown = printable(path)
+    return shlex.quote(f"./{shown}" if shown.startswith("-") else shown)
+
+
 def add_rules_and_price_date(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--rules", metavar="DIR", type=path_argument, default=None,

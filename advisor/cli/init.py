@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_OK, add_force, path_argument, printable
+from .common import EXIT_OK, add_force, path_argument, printable, shell_word
 
 DEFAULT_FILE = "workload.yaml"
 
@@ -60,7 +60,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     write_output(args.file, text, force=args.force, field=None, what="workload file")
-    shown = printable(args.file)
     then = "then" if args.example is not None else "fill it in, then"
-    print(f"wrote {shown}; {then}: advisor recommend {shown}", file=sys.stderr)
+    print(f"wrote {printable(args.file)}; {then}: advisor recommend {shell_word(args.file)}", file=sys.stderr)
     return EXIT_OK
