@@ -5,12 +5,16 @@ uploads. Each test is a defect found, asserted as the user sees it. The report i
 
 from __future__ import annotations
 
+import json
+import os
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, ROOT, run_cli
 
 CHATBOT = EXAMPLES / "chatbot.yaml"
 TRACES = EXAMPLES / "traces" / "rag-chat.jsonl.gz"
@@ -52,3 +56,30 @@ def test_calibrate_says_a_command_that_works_as_printed(
     code, _, err = run_cli(capsys, "calibrate", TRACES, "-o", "rag chat.yaml")
     assert code == 0, err
     assert _next_command(err) == ["rag chat.yaml"]
+
+
+# -- a closed stderr ----------------------------------------------------------------------------------
+# Started with standard error closed (`2>&-`), Python has no sys.stderr and print(file=None)
+# writes to standard output: a warning went into the JSON on stdout (exit 0, the document not
+# JSON), an error into the output a script redirected.
+
+def _with_stderr_closed(*argv: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-c", COMMAND, *argv], stdout=subprocess.PIPE, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, pass_fds=(), timeout=120,
+        preexec_fn=lambda: os.close(2),
+    )
+
+
+def test_a_warning_with_stderr_closed_stays_out_of_the_document() -> None:
+    done = _with_stderr_closed("recommend", "--format", "json", str(CHATBOT), "--price-date", "0001-01-01")
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["workload"]["name"] == "Customer chatbot"
+
+
+def test_an_error_with_stderr_closed_writes_nothing_to_stdout(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [\n", encoding="utf-8")
+    done = _with_stderr_closed("recommend", str(bad))
+    assert done.returncode == 2
+    assert done.stdout == b""

@@ -177,6 +177,9 @@ def run() -> NoReturn:
     """
     gc.disable()
     _stop_on_signals()
+    if sys.stderr is None:  # started with its messages closed (`2>&-`): they go nowhere
+        # (print(file=None) would write them to standard output, into the document there).
+        sys.stderr = _Discarded()
     if sys.stdout is None:  # started with its output closed (`>&-`)
         sys.stdout = _ClosedOutput()
     elif isinstance(sys.stdout, io.TextIOWrapper):
@@ -212,6 +215,14 @@ class _ClosedOutput(io.TextIOBase):
 
     def write(self, text: str) -> int:
         raise OSError(errno.EBADF, "standard output is closed")
+
+
+class _Discarded(io.TextIOBase):
+    """Standard error when the process has none: what the command says there is dropped, as
+    a closed stderr asks."""
+
+    def write(self, text: str) -> int:
+        return len(text)
 
 
 def end(status: int) -> NoReturn:
