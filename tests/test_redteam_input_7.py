@@ -83,3 +83,17 @@ def test_an_error_with_stderr_closed_writes_nothing_to_stdout(tmp_path: Path) ->
     done = _with_stderr_closed("recommend", str(bad))
     assert done.returncode == 2
     assert done.stdout == b""
+
+
+# -- a file name that is not UTF-8, in a message ---------------------------------------------------------
+# A Latin-1 "café.yaml" was named "caf\udce9.yaml" in an error: Python's stand-in for the byte,
+# which names no byte a user could look for. It is shown as the byte, \xe9.
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in a name")
+def test_an_error_names_a_latin1_file_by_its_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / os.fsdecode(b"caf\xe9.yaml")
+    path.write_bytes(b"name: [\n")
+    code, _, err = run_cli(capsys, "recommend", path)
+    assert code == 2
+    assert "caf\\xe9.yaml: not valid YAML" in err
+    assert "udc" not in err

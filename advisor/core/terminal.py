@@ -5,8 +5,17 @@ from __future__ import annotations
 
 
 def printable(text: str) -> str:
-    """One line for a terminal: control characters (escape sequences, newlines) shown, not obeyed."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    r"""One line for a terminal: control characters (escape sequences, newlines) shown, not obeyed.
+    A byte of a file name that is not UTF-8 (a Latin-1 "caf\xe9.yaml") is shown as that byte,
+    ``\xe9``, not as the stand-in Python decodes it to (``\udce9``, which names no byte)."""
+    return "".join(ch if ch.isprintable() else _escaped(ch) for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's surrogateescape: the undecodable byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return repr(ch)[1:-1]
 
 
 def controls_escaped(text: str) -> str:
