@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from advisor.cli import main
+from advisor.views.markdown import slug
+
 from .conftest import EXAMPLES, ROOT, run_cli
 
 CHATBOT = EXAMPLES / "chatbot.yaml"
@@ -97,3 +100,23 @@ def test_an_error_names_a_latin1_file_by_its_byte(tmp_path: Path, capsys: pytest
     assert code == 2
     assert "caf\\xe9.yaml: not valid YAML" in err
     assert "udc" not in err
+
+
+# -- slugs ----------------------------------------------------------------------------------------------
+# A record's file name dropped the Latin letters NFKD does not take apart: "Straße" became
+# "strae", "Søknad" "sknad", "Łódź" "odz".
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("Straße-Assistent", "strasse-assistent"), ("Søknad", "soknad"), ("Łódź", "lodz"), ("Ærø", "aero")],
+)
+def test_a_record_file_name_keeps_latin_letters(title: str, expected: str) -> None:
+    assert slug(title) == expected
+
+
+def test_adr_names_the_file_with_the_letters_of_the_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    workload = tmp_path / "w.yaml"
+    workload.write_text(CHATBOT.read_text(encoding="utf-8").replace("name: Customer chatbot", "name: Straßen-Chat"),
+                        encoding="utf-8")
+    assert main(["adr", str(workload), "--dir", str(tmp_path / "d"), "--price-date", "2026-11-01"]) == 0
+    assert [p.name for p in (tmp_path / "d").iterdir()] == ["0001-strassen-chat-stream-the-answer.md"]

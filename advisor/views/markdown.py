@@ -113,11 +113,18 @@ def fence(content: str, minimum: int = 3) -> str:
 
 
 SLUG_MAX = 60
+# Latin letters that NFKD does not take apart into a letter and an accent, so that dropping
+# what is not ASCII dropped them whole ("Straße" was "strae", "Søknad" "sknad", "Łódź" "odz"):
+# each as it is usually written in ASCII.
+_LETTERS = str.maketrans({
+    "ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d",
+    "ł": "l", "Ł": "l", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d", "\u0131": "i", "ħ": "h", "Ħ": "h",
+})
 
 
 def slug(title: str, max_length: int = SLUG_MAX) -> str:
     """A file-name fragment of ``a-z0-9-`` only, at most ``max_length`` long, never empty."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    ascii_text = unicodedata.normalize("NFKD", title.translate(_LETTERS)).encode("ascii", "ignore").decode("ascii")
     words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(words) > max_length:
         cut = words[:max_length]
