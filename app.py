@@ -37,7 +37,14 @@ from questionnaire.session import (
     on_upload,
     weights_from_state,
 )
-from questionnaire.state import answer_problems, answers_from_state, answers_yaml, md, problems_by_question
+from questionnaire.state import (
+    answer_problems,
+    answers_from_state,
+    answers_yaml,
+    load_errors_text,
+    md,
+    problems_by_question,
+)
 from questionnaire.trace_upload import measured_note, trace_uploader, with_evidence
 from questionnaire.verdict import Shown, verdict_bar, verdict_card
 from questionnaire.views import details, sanity_notes
@@ -150,11 +157,7 @@ def start_row(
     for problem in problems:
         st.warning(f"An example could not be loaded: {md(problem)}")
     if errors := current_load_errors():
-        count = f"{len(errors)} problems" if len(errors) > 1 else "a problem"
-        st.error(
-            f"That file was not loaded; it has {count}:\n\n" + "\n".join(f"- {md(e)}" for e in errors),
-            icon=":material/error:",
-        )
+        st.error(load_errors_text(errors), icon=":material/error:")
 
 
 def current_load_errors() -> list[str]:

@@ -22,6 +22,7 @@ from advisor.core.profile import (
     parse_profile,
     profile_problems,
 )
+from advisor.core.validation import MAX_HINTS
 from advisor.core.variables import field_range
 from advisor.core.yamlio import dump_yaml, parse_yaml
 from advisor.views.formatting import count, percent, seconds
@@ -258,6 +259,22 @@ def upload_problems(name: str, content: bytes) -> list[AdvisorError]:
         except AdvisorError as exc:
             return [exc]
     return list[AdvisorError](profile_problems(data, source=name))
+
+
+# The problems of a file that did not load, listed at most this many: a file of 100,000 unknown
+# keys (under the 1 MB bound) listed each, 54 MB of text in one box for the browser to draw.
+# The first ones are those with a did-you-mean (validation.MAX_HINTS); the rest are counted.
+MAX_LISTED_PROBLEMS = MAX_HINTS
+
+
+def load_errors_text(errors: list[str]) -> str:
+    """The box above the form when a file did not load: how many problems, and the first
+    MAX_LISTED_PROBLEMS of them, each the user's text made inert."""
+    how_many = f"{len(errors):,} problems" if len(errors) > 1 else "a problem"
+    listed = [f"- {md(e)}" for e in errors[:MAX_LISTED_PROBLEMS]]
+    if len(errors) > MAX_LISTED_PROBLEMS:
+        listed.append(f"- and {len(errors) - MAX_LISTED_PROBLEMS:,} more, not listed here: fix these first")
+    return f"That file was not loaded; it has {how_many}:\n\n" + "\n".join(listed)
 
 
 def answer_problems(answers: Mapping[str, Any]) -> list[AdvisorError]:

@@ -70,7 +70,7 @@ def _with_stderr_closed(*argv: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-c", COMMAND, *argv], stdout=subprocess.PIPE, cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)}, pass_fds=(), timeout=120,
-        preexec_fn=lambda: os.close(2),
+        preexec_fn=lambda: os.close(2),  # the child starts with no stderr, as after 2>&-
     )
 
 
@@ -120,3 +120,24 @@ def test_adr_names_the_file_with_the_letters_of_the_name(tmp_path: Path, capsys:
                         encoding="utf-8")
     assert main(["adr", str(workload), "--dir", str(tmp_path / "d"), "--price-date", "2026-11-01"]) == 0
     assert [p.name for p in (tmp_path / "d").iterdir()] == ["0001-strassen-chat-stream-the-answer.md"]
+
+
+# -- the questionnaire: a file of thousands of problems ---------------------------------------------------
+# An uploaded file of 100,000 unknown keys (under the 1 MB bound) listed all 100,000 problems
+# in one red box, 54 MB of text for the browser to draw, counted "100000 problems".
+
+@pytest.mark.slow
+def test_an_upload_of_many_problems_lists_the_first_and_counts_the_rest(at: object) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    assert isinstance(at, AppTest)
+    content = (
+        b"name: x\ninteraction: chat\nlatency_budget_s: 2\ninput_tokens: 10\noutput_tokens: 10\n"
+        b"requests_per_month: 10\nmodel: gpt-4o-mini\n" + b"".join(b"k%d: 1\n" % i for i in range(1_200))
+    )
+    at.file_uploader[0].set_value(("many.yaml", content, "application/yaml")).run()
+    assert not at.exception
+    (box,) = [e.value for e in at.error]
+    assert box.startswith("That file was not loaded; it has 1,200 problems:")
+    assert box.count("\n- ") == 51
+    assert box.endswith("- and 1,150 more, not listed here: fix these first")
