@@ -141,3 +141,40 @@ def test_an_upload_of_many_problems_lists_the_first_and_counts_the_rest(at: obje
     assert box.startswith("That file was not loaded; it has 1,200 problems:")
     assert box.count("\n- ") == 51
     assert box.endswith("- and 1,150 more, not listed here: fix these first")
+
+
+# -- a measured moment YAML reads as a timestamp -------------------------------------------------------
+# `evidence.start: 0001-01-01T00:00:00+01:00` (unquoted: YAML reads a moment) is in year 0 in
+# UTC: "OverflowError: date value out of range", a traceback, exit 1, from recommend and the
+# API alike. And 0999-01-01T00:00:00Z was quoted back as '999-01-01T00:00:00Z' (glibc's
+# strftime does not pad the year) and refused as not a UTC time.
+
+def _with_evidence(tmp_path: Path, start: str) -> Path:
+    workload = tmp_path / "measured.yaml"
+    workload.write_text(
+        CHATBOT.read_text(encoding="utf-8")
+        + f"evidence:\n  traces: 10\n  spans: 20\n  start: {start}\n  end: 2025-03-04T10:30:08Z\n",
+        encoding="utf-8",
+    )
+    return workload
+
+
+@pytest.mark.parametrize("start", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_a_measured_moment_beyond_the_calendar_is_refused_by_name(
+    start: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(capsys, "recommend", _with_evidence(tmp_path, start), "--price-date", "2026-11-01")
+    assert (code, out) == (2, "")
+    assert err == (
+        f"advisor: error: {tmp_path / 'measured.yaml'}: field 'evidence.start': must be a moment between the years "
+        f"0001 and 9999 in UTC (got {start})\n"
+    )
+
+
+def test_a_measured_moment_before_the_year_1000_keeps_its_four_digits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(capsys, "recommend", _with_evidence(tmp_path, "0999-01-01T00:00:00Z"),
+                             "--price-date", "2026-11-01")
+    assert code == 0, err
+    assert "between 0999-01-01T00:00:00Z and 2025-03-04T10:30:08Z" in out

@@ -373,7 +373,12 @@ class Evidence(BaseModel):
         if isinstance(value, datetime.datetime):
             if value.tzinfo is None:
                 raise ValueError("give the time zone of the moment (e.g. 2025-03-04T10:00:03Z, Z for UTC)")
-            return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            try:
+                utc = value.astimezone(datetime.UTC)
+            except OverflowError:  # 0001-01-01T00:00:00+01:00 is in year 0 in UTC: no datetime holds it
+                raise ValueError("must be a moment between the years 0001 and 9999 in UTC") from None
+            # Not strftime("%Y"): glibc writes year 999 as "999", which is not the moment as written.
+            return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"
         return value
 
     @model_validator(mode="after")
