@@ -178,3 +178,20 @@ def test_a_measured_moment_before_the_year_1000_keeps_its_four_digits(
                              "--price-date", "2026-11-01")
     assert code == 0, err
     assert "between 0999-01-01T00:00:00Z and 2025-03-04T10:30:08Z" in out
+
+
+# -- the schema under python -OO ----------------------------------------------------------------------
+# Five definitions (Pricing, RateLimits, CostOptions, Step, Evidence) took their description
+# from the class's docstring, which python -OO (PYTHONOPTIMIZE=2, as some container images set)
+# drops: `advisor schema` printed another schema there, without them.
+
+def test_the_schema_is_the_same_under_python_oo() -> None:
+    printed = [
+        subprocess.run(
+            [sys.executable, *flags, "-c", COMMAND, "schema"], capture_output=True, cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120, check=True,
+        ).stdout
+        for flags in ((), ("-OO",))
+    ]
+    assert printed[0] == printed[1]
+    assert json.loads(printed[1])["definitions"]["Step"]["description"].startswith("One model call of a request")

@@ -57,6 +57,12 @@ MINUTES_PER_MONTH = 30 * 24 * 60
 _STRICT = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True, defer_build=True)
 
 
+def _described(text: str) -> ConfigDict:
+    """_STRICT, with what the model is, as ``advisor schema`` shows it: given as data, not as
+    the class's docstring, which ``python -OO`` drops (the schema then lost five descriptions)."""
+    return ConfigDict(**_STRICT, json_schema_extra={"description": text})
+
+
 def _is_control(ch: str) -> bool:
     # C0/C1 controls and the Unicode line and paragraph separators.
     return unicodedata.category(ch) in ("Cc", "Zl", "Zp")
@@ -137,9 +143,9 @@ Price = Annotated[float, Field(ge=0, le=10_000), AfterValidator(_price)]
 
 
 class Pricing(BaseModel):
-    """Prices that override the catalogue (private deals, models it lacks). USD per 1M tokens."""
-
-    model_config = _STRICT
+    model_config = _described(
+        "Prices that override the catalogue (private deals, models it lacks). USD per 1M tokens."
+    )
 
     input_per_mtok: Price = Field(description="USD per 1M input tokens")
     output_per_mtok: Price = Field(description="USD per 1M output tokens")
@@ -159,10 +165,10 @@ class Pricing(BaseModel):
 
 
 class RateLimits(BaseModel):
-    """The provider's limits for this account and model (or a self-hosted model's capacity).
-    Give those the provider sets: input and output tokens separately where it counts them so."""
-
-    model_config = _STRICT
+    model_config = _described(
+        "The provider's limits for this account and model (or a self-hosted model's capacity).\n"
+        "Give those the provider sets: input and output tokens separately where it counts them so."
+    )
 
     # No provider publishes a limit below 1 request or 1,000 tokens a minute; the tops are
     # a hundred times the largest published tier (OpenAI Tier 5: 30,000 RPM, 150M TPM).
@@ -188,9 +194,9 @@ class RateLimits(BaseModel):
 
 
 class CostOptions(BaseModel):
-    """Overrides of the build-and-run cost defaults (see advisor.core.cost)."""
-
-    model_config = _STRICT
+    model_config = _described(
+        "Overrides of the build-and-run cost defaults (see advisor.core.cost)."
+    )
 
     usd_per_person_week: float | None = Field(
         default=None, ge=0, le=100_000, description="fully loaded cost of one engineer-week, USD (default 4,000)"
@@ -246,11 +252,11 @@ def _ttft_not_above_p95(value: float | None, info: ValidationInfo) -> float | No
 
 
 class Step(BaseModel):
-    """One model call of a request, in order (``repeat``: the same call run again, as in an
-    agent loop). Fields left out take the workload's provider and model and the catalogue's
-    speed for it."""
-
-    model_config = _STRICT
+    model_config = _described(
+        "One model call of a request, in order (``repeat``: the same call run again, as in an\n"
+        "agent loop). Fields left out take the workload's provider and model and the catalogue's\n"
+        "speed for it."
+    )
 
     name: Name = Field(min_length=1, max_length=100, description="the step's name, unique in the workload")
     # The lengths inside the optional type and before the name's check, where pydantic counts
@@ -353,10 +359,10 @@ _UTC_SECOND = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"
 
 
 class Evidence(BaseModel):
-    """Where the measured figures come from: the traces `advisor calibrate` read. With it,
-    the assessment says "measured from N traces between A and B" among its assumptions."""
-
-    model_config = _STRICT
+    model_config = _described(
+        "Where the measured figures come from: the traces `advisor calibrate` read. With it,\n"
+        'the assessment says "measured from N traces between A and B" among its assumptions.'
+    )
 
     traces: int = Field(ge=1, le=1_000_000_000_000, description="requests (traces) measured")
     spans: int = Field(ge=0, le=1_000_000_000_000, description="spans read")
