@@ -195,3 +195,21 @@ def test_the_schema_is_the_same_under_python_oo() -> None:
     ]
     assert printed[0] == printed[1]
     assert json.loads(printed[1])["definitions"]["Step"]["description"].startswith("One model call of a request")
+
+
+# -- a decisions folder whose name is not UTF-8 -----------------------------------------------------------
+# `review --decisions` of a Latin-1 folder ("déc" as d 0xE9 c, copied from an older system)
+# ended in "UnicodeEncodeError: 'utf-8' codec can't encode character '\udce9'", a traceback,
+# exit 1, while linking each workload's record. The link is the folder's own bytes, %E9.
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in a name")
+def test_review_links_a_record_in_a_latin1_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "chatbot.yaml").write_bytes(CHATBOT.read_bytes())
+    folder = os.fsdecode(b"d\xe9c")
+    assert run_cli(capsys, "adr", "chatbot.yaml", "--dir", folder, "--price-date", "2026-11-01")[0] == 0
+    code, out, err = run_cli(capsys, "review", "chatbot.yaml", "--decisions", folder, "--price-date", "2026-11-01")
+    assert code == 0, err
+    assert "[0001](d%E9c/0001-customer-chatbot-stream-the-answer.md) holds" in out

@@ -1588,7 +1588,9 @@ def _link_target(path: str, base: Path | None) -> str:
     target = Path(path)
     if base is not None:
         target = Path(os.path.relpath(target.resolve(), base.resolve()))
-    return urllib.parse.quote(target.as_posix())
+    # A name that is not UTF-8 (a Latin-1 folder) is linked by its own bytes, %E9 for 0xE9,
+    # as the file system has it; strict UTF-8 raised UnicodeEncodeError on its stand-ins.
+    return urllib.parse.quote(target.as_posix(), errors="surrogateescape")
 
 
 def _rule_title(ruleset: RuleSet, rule_id: str) -> str:
