@@ -213,3 +213,23 @@ def test_review_links_a_record_in_a_latin1_folder(
     code, out, err = run_cli(capsys, "review", "chatbot.yaml", "--decisions", folder, "--price-date", "2026-11-01")
     assert code == 0, err
     assert "[0001](d%E9c/0001-customer-chatbot-stream-the-answer.md) holds" in out
+
+
+# -- a workload file whose name is not UTF-8, in a record ------------------------------------------------
+# adr said "the record does not name its workload file caf\udce9.yaml: no relative path leads
+# to it from the decisions folder": a path did lead to it (the next folder); its name is what
+# a record, UTF-8 text, cannot hold.
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in a name")
+def test_adr_says_why_it_cannot_name_a_latin1_workload_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    name = os.fsdecode(b"caf\xe9.yaml")
+    (tmp_path / name).write_bytes(CHATBOT.read_bytes())
+    code, _, err = run_cli(capsys, "adr", name, "--dir", "d", "--price-date", "2026-11-01")
+    assert code == 0, err
+    assert (
+        "the record does not name its workload file caf\\xe9.yaml: its name cannot be written as UTF-8 text, "
+        "which a record is, so advisor verify checks the record's own inputs only"
+    ) in err

@@ -36,6 +36,7 @@ _TEXT_MAX = 40  # a changed text longer than this is shortened in a change line
 # Where the operating system shows devices, processes and their open files as files.
 _SPECIAL_FOLDERS = ("/dev", "/proc", "/sys")
 NO_RELATIVE_PATH = "no relative path leads to it from the decisions folder"
+NOT_UTF8 = "is not UTF-8 text"
 
 
 def work_tree(path: str | os.PathLike[str]) -> Path | None:
@@ -74,7 +75,10 @@ def recorded_path_refusal(workload_file: str | os.PathLike[str], folder: str | o
         regular = stat.S_ISREG(os.stat(real).st_mode)
     except (OSError, ValueError):
         return NO_RELATIVE_PATH
-    if recorded_path_problem(relative.replace(os.sep, "/")) is not None:
+    problem = recorded_path_problem(relative.replace(os.sep, "/"))
+    if problem == NOT_UTF8:  # a Latin-1 name: a path leads to it, but a record is UTF-8 text
+        return "its name cannot be written as UTF-8 text, which a record is"
+    if problem is not None:
         return NO_RELATIVE_PATH
     if not regular or _special(where) or _special(real):
         return "it is no regular file (a device, a FIFO, or a file under /dev or /proc)"
@@ -105,7 +109,7 @@ def recorded_path_problem(text: str) -> str | None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return "is not UTF-8 text"
+        return NOT_UTF8
     return None
 
 
