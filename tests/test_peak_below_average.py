@@ -37,8 +37,10 @@ def test_a_peak_below_the_average_is_an_assumption_and_decides_nothing():
         data = {**QUERY_INTENT, **({"peak_requests_per_minute": peak} if peak else {})}
         other = assess(parse_profile(data), price_date=PRICE_DATE)
         assert _peaks(other) == []
+        # With no peak at all, the rate-limit figures say they are the monthly average's.
+        when = {"rate_limit_when": "at peak" if peak else "at the monthly average (no peak given)"}
         assert (other.recommendation, other.decided_by, other.reason, other.facts) == (
-            low.recommendation, low.decided_by, low.reason, low.facts
+            low.recommendation, low.decided_by, low.reason, {**low.facts, **when}
         )
         assert [x for x in low.assumptions if x.name != "peak"] == other.assumptions
 

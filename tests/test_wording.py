@@ -312,7 +312,7 @@ def test_the_account_tier_is_named_once(tmp_path: Path) -> None:
     workload.write_text((RETIRING / "chatbot.yaml").read_text(encoding="utf-8").replace(
         "peak_requests_per_minute: 60", "peak_requests_per_minute: 2000"), encoding="utf-8")
     text = _run("recommend", workload, *FIXED)
-    assert "(account tier 'tier-1'): the requests over it get 429s while someone waits" in text
+    assert "(account tier 'tier-1') at peak: the requests over it get 429s while someone waits" in text
     assert "With account tier 'tier-3', whose limits hold the peak" in text
     assert not re.search(r"\btier tier\b", text)
 
