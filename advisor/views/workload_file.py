@@ -201,7 +201,10 @@ def calibrated_workload(
     data = calibration.into(base)
     workload = {**calibration.workload, "steps": [dict(s) for s in calibration.workload["steps"]]}
     clamps = _clamped(workload)
-    data["steps"] = workload["steps"]
+    # The figures as written (clamped), the names as into() gave them: the base's own step
+    # names where the traces measured the same calls, so a refresh keeps them.
+    named = data["steps"]
+    data["steps"] = [{**step, "name": n["name"]} for step, n in zip(workload["steps"], named, strict=True)]
     missing = unanswered(data)
     problems = [e for e in profile_problems(data, source="calibrated workload") if e.field not in missing]
     if problems:

@@ -1,0 +1,93 @@
+"""A second newcomer read, from a wheel, outside the repository: what the README, the docs
+and the help promise of the features added since the first (steps, calibrate, review, map)
+is what the installed product does."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import advisor
+
+from .conftest import EXAMPLES, run_cli
+
+RAG = EXAMPLES / "rag-chat-rewrite.yaml"
+
+
+def _attr(key: str, value: str | int) -> dict[str, object]:
+    kind = {"intValue": str(value)} if isinstance(value, int) else {"stringValue": value}
+    return {"key": key, "value": kind}
+
+
+def _rag_export(path: Path, requests: int = 20) -> Path:
+    """An OTLP/JSON export (JSON Lines, gzip) as the collector's file exporter writes it: a
+    rag.chat root span over two gpt-5.4 calls, the rewrite and the answer, 0.4 s apart."""
+    start_ns = 1_793_000_000_000_000_000
+    lines = []
+    for i in range(requests):
+        trace = f"{i + 1:032x}"
+        start = start_ns + i * 5_000_000_000
+        rewrite_end = start + 900_000_000 + i * 10_000_000
+        answer_start = rewrite_end + 400_000_000
+        end = answer_start + 4_300_000_000 + i * 20_000_000
+
+        def call(n: int, t0: int, t1: int, tokens_in: int, tokens_out: int, i: int = i, trace: str = trace) -> dict:
+            return {
+                "traceId": trace, "spanId": f"{i * 10 + n + 1:016x}", "parentSpanId": f"{i * 10 + 1:016x}",
+                "name": "chat gpt-5.4", "kind": 3, "startTimeUnixNano": str(t0), "endTimeUnixNano": str(t1),
+                "attributes": [_attr("gen_ai.operation.name", "chat"), _attr("gen_ai.provider.name", "openai"),
+                               _attr("gen_ai.request.model", "gpt-5.4"),
+                               _attr("gen_ai.usage.input_tokens", tokens_in),
+                               _attr("gen_ai.usage.output_tokens", tokens_out)],
+            }
+
+        spans = [
+            {"traceId": trace, "spanId": f"{i * 10 + 1:016x}", "name": "rag.chat", "kind": 2,
+             "startTimeUnixNano": str(start), "endTimeUnixNano": str(end), "attributes": []},
+            call(1, start, rewrite_end, 600, 40),
+            call(2, answer_start, end, 3500, 350),
+        ]
+        lines.append(json.dumps({"resourceSpans": [{"resource": {"attributes": []},
+                                                    "scopeSpans": [{"scope": {"name": "t"}, "spans": spans}]}]}))
+    with gzip.open(path, "wt") as f:
+        f.write("\n".join(lines) + "\n")
+    return path
+
+
+def _step_names(text: str) -> list[str]:
+    return re.findall(r"^- name: (.+)$", text, re.MULTILINE)
+
+
+def test_calibrate_into_keeps_the_base_step_names_as_into_does(capsys, tmp_path, monkeypatch):
+    # `calibration.into(base)` names the measured steps as the base names the same calls
+    # (rewrite, answer), and the questionnaire's upload keeps them; the command and
+    # advisor.calibrated_workload wrote the traces' names (chat-gpt-5-4, chat-gpt-5-4-2) all
+    # the same, so the monthly refresh the README describes renamed a team's steps each time.
+    monkeypatch.chdir(tmp_path)
+    traces = _rag_export(tmp_path / "traces.jsonl.gz")
+    calibration = advisor.calibrate([traces], root="rag.chat")
+    assert [s["name"] for s in calibration.into(advisor.load_profile(RAG))["steps"]] == ["rewrite", "answer"]
+    for base in (RAG, str(RAG), advisor.load_profile(RAG)):
+        assert _step_names(advisor.calibrated_workload(calibration, base)) == ["rewrite", "answer"]
+
+    code, _, err = run_cli(capsys, "calibrate", str(traces), "--root", "rag.chat", "--into", str(RAG),
+                           "-o", "rag-chat.yaml")
+    assert code == 0, err
+    written = (tmp_path / "rag-chat.yaml").read_text()
+    assert _step_names(written) == ["rewrite", "answer"]
+    assert written == advisor.calibrated_workload(calibration, str(RAG))
+    # The refresh: --into the file -o the file --force keeps them too.
+    code, _, err = run_cli(capsys, "calibrate", str(traces), "--root", "rag.chat", "--into", "rag-chat.yaml",
+                           "-o", "rag-chat.yaml", "--force")
+    assert code == 0, err
+    assert _step_names((tmp_path / "rag-chat.yaml").read_text()) == ["rewrite", "answer"]
+
+
+def test_calibrate_without_a_base_still_names_the_steps_from_the_traces(tmp_path):
+    calibration = advisor.calibrate([_rag_export(tmp_path / "t.jsonl.gz")], root="rag.chat")
+    assert _step_names(advisor.calibrated_workload(calibration)) == ["chat-gpt-5-4", "chat-gpt-5-4-2"]
+    # A base whose steps are other calls keeps the measured names.
+    other = {"name": "x", "steps": [{"name": "only", "input_tokens": 1, "output_tokens": 1}]}
+    assert _step_names(advisor.calibrated_workload(calibration, other)) == ["chat-gpt-5-4", "chat-gpt-5-4-2"]
