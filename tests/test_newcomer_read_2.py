@@ -11,7 +11,7 @@ from pathlib import Path
 
 import advisor
 
-from .conftest import EXAMPLES, run_cli
+from .conftest import EXAMPLES, ROOT, run_cli
 
 RAG = EXAMPLES / "rag-chat-rewrite.yaml"
 
@@ -91,3 +91,20 @@ def test_calibrate_without_a_base_still_names_the_steps_from_the_traces(tmp_path
     # A base whose steps are other calls keeps the measured names.
     other = {"name": "x", "steps": [{"name": "only", "input_tokens": 1, "output_tokens": 1}]}
     assert _step_names(advisor.calibrated_workload(calibration, other)) == ["chat-gpt-5-4", "chat-gpt-5-4-2"]
+
+
+def test_the_calibration_doc_python_snippet_runs_as_printed(tmp_path, monkeypatch):
+    # docs/calibration.md's snippet said base could be "the path of a workload file" for
+    # calibration.into(base) as well: into() refused it (field 'base': must be a workload).
+    doc = (ROOT / "docs" / "calibration.md").read_text()
+    snippet = re.search(r"```python\n(.*?)```", doc, re.DOTALL)
+    assert snippet is not None
+    monkeypatch.chdir(tmp_path)
+    _rag_export(tmp_path / "traces.jsonl.gz")
+    (tmp_path / "rag-chat.yaml").write_bytes(RAG.read_bytes())
+    # `base` as the old comment named it first, should the snippet not bind it itself.
+    namespace: dict[str, object] = {"base": "rag-chat.yaml"}
+    exec(compile(snippet.group(1), "docs/calibration.md", "exec"), namespace)
+    calibration = namespace["calibration"]
+    assert isinstance(calibration, advisor.Calibration)
+    assert _step_names(advisor.calibrated_workload(calibration, namespace["base"])) == ["rewrite", "answer"]
