@@ -9,9 +9,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 import advisor
+from advisor.core.variables import VARIABLE_FACTS
 
 from .conftest import EXAMPLES, ROOT, run_cli
+from .test_cli_help import LEAVES, PARSERS, example_lines, option_groups
 
 RAG = EXAMPLES / "rag-chat-rewrite.yaml"
 
@@ -108,3 +112,22 @@ def test_the_calibration_doc_python_snippet_runs_as_printed(tmp_path, monkeypatc
     calibration = namespace["calibration"]
     assert isinstance(calibration, advisor.Calibration)
     assert _step_names(advisor.calibrated_workload(calibration, namespace["base"])) == ["rewrite", "answer"]
+
+
+@pytest.mark.parametrize("words", LEAVES)
+def test_every_option_is_shown_in_an_example_of_its_help(words):
+    # The help named each option with its values, but adr, verify, review, map and rules docs
+    # showed --rules, --price-date, --force, --allow-empty, --decisions or --no-recurse in no
+    # example (test_cli_help runs every example as printed).
+    examples = " ".join(example_lines(words))
+    missing = [sorted(group)[0] for group in option_groups(words) if not any(o in examples for o in group)]
+    assert not missing, f"advisor {words} --help: no example shows {missing}"
+
+
+def test_the_map_help_says_which_facts_a_workload_of_steps_cannot_vary(capsys):
+    epilog = PARSERS["map"].epilog or ""
+    code, _, err = run_cli(capsys, "map", str(RAG), "--x", "input_tokens", "--y", "latency_budget_s")
+    assert code == 2
+    refused = sorted(f for f in VARIABLE_FACTS if f not in err.split("vary one of:", 1)[1])
+    said = epilog.split("described as steps", 1)[1].split(":", 1)[0]
+    assert refused and sorted(f for f in VARIABLE_FACTS if f in said) == refused

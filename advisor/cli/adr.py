@@ -14,8 +14,11 @@ examples:
   advisor adr examples/chatbot.yaml
   advisor adr examples/chatbot.yaml --template nygard --dir doc/adr --status accepted
   advisor adr examples/chatbot.yaml --supersedes 1 --date 2026-11-23
+  advisor adr examples/gray-zone-30s.yaml --supersedes 2 --force    # supersede a record about another workload
   advisor adr examples/chatbot.yaml --status accepted --decision-makers "Ana Lima, Ben Okafor" \\
       --consulted "Platform team" --informed "Support leads"
+  advisor adr examples/rules-cost-first/workloads/sales-call-summaries.yaml \\
+      --rules examples/rules-cost-first --price-date 2026-11-01
 """
 STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 

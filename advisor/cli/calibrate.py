@@ -14,6 +14,8 @@ examples:
   advisor calibrate examples/traces/rag-chat.jsonl.gz --root rag.chat -o rag-chat.yaml
   advisor calibrate examples/traces/rag-chat.jsonl.gz --root rag.chat --into examples/rag-chat-rewrite.yaml \\
       -o rag-chat-measured.yaml && advisor recommend rag-chat-measured.yaml
+  advisor calibrate examples/traces/rag-chat.jsonl.gz --root rag.chat --into rag-chat-measured.yaml \\
+      -o rag-chat-measured.yaml --force    # next month's refresh: the answers kept, the file replaced
   advisor calibrate examples/traces/rag-chat.jsonl.gz --window-days 0.5 -o -    # print it
 
 Reads OTLP/JSON as the OpenTelemetry Collector's file exporter writes it (one request per

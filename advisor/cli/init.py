@@ -15,6 +15,7 @@ examples:
   advisor init my-feature.yaml && advisor recommend my-feature.yaml
   advisor init -                       # print it instead
   advisor init --example chatbot       # a worked example, to chatbot.yaml
+  advisor init --example chatbot --force   # write it again over your changes
   advisor init --example gray-zone-30s -
 
 The starter is a valid workload as it stands: every field is explained in a comment, the

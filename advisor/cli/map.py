@@ -20,11 +20,15 @@ examples:
   advisor map examples/nightly-ticket-triage.yaml --x latency_budget_s=1:86400:12 --y requests_per_month=50:10000000:8
   advisor map examples/chatbot.yaml --x interaction --y latency_budget_s=1:600:4
   advisor map examples/chatbot.yaml --x interaction --y downstream --format json
+  advisor map examples/chatbot.yaml --x interaction --y downstream --rules examples/rules-cost-first \\
+      --price-date 2026-11-01
 
 Facts that can vary: latency_budget_s, chained_calls, tool_latency_s, model_p95_s,
 input_tokens, output_tokens, requests_per_month, peak_requests_per_minute (numbers: from
 START to STOP in N points, log-spaced where they span orders of magnitude), interaction,
-output_format, downstream, side_effects (choices: each of their values).
+output_format, downstream, side_effects (choices: each of their values). A workload
+described as steps takes neither chained_calls, tool_latency_s, model_p95_s, input_tokens
+nor output_tokens: they are single-call fields.
 """
 AXIS_FORMAT = "FACT or FACT=START:STOP:N, e.g. latency_budget_s=1:3600:20"
 

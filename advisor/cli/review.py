@@ -15,6 +15,9 @@ examples:
   advisor review examples/
   advisor review examples/ --format json
   advisor review examples/chatbot.yaml examples/gray-zone-30s.yaml -o review.md
+  advisor review examples/ -o review.md --force       # replace the report
+  advisor review examples/ --no-recurse --rules examples/rules-cost-first --price-date 2026-11-01
+  advisor adr examples/chatbot.yaml && advisor review examples/ --decisions docs/decisions   # link the records
 
 Folders are searched with their subfolders for *.yaml and *.yml files (any case); hidden
 files, other files and a rule set's own files (a folder with a ruleset.yaml) are skipped,

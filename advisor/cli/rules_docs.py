@@ -12,6 +12,7 @@ examples:
   advisor rules docs
   advisor rules docs examples/rules-cost-first
   advisor rules docs examples/rules-cost-first -o rules-cost-first.md
+  advisor rules docs examples/rules-cost-first -o rules-cost-first.md --force   # replace it
 """
 
 

@@ -49,6 +49,8 @@ examples:
   advisor verify --rules examples/rules-cost-first   # against your organisation's rule set
   advisor verify --format github            # annotations on a pull request (GitHub Actions)
   advisor verify --cost-tolerance 25%       # let monthly costs move by up to 25%
+  advisor verify --price-date 2026-11-01    # against the prices of that day, not today's
+  advisor verify --allow-empty              # a decisions folder with no record yet passes
 """
 
 
