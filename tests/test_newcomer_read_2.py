@@ -131,3 +131,16 @@ def test_the_map_help_says_which_facts_a_workload_of_steps_cannot_vary(capsys):
     refused = sorted(f for f in VARIABLE_FACTS if f not in err.split("vary one of:", 1)[1])
     said = epilog.split("described as steps", 1)[1].split(":", 1)[0]
     assert refused and sorted(f for f in VARIABLE_FACTS if f in said) == refused
+
+
+def test_the_review_says_one_record_holds_not_one_hold(tmp_path, monkeypatch):
+    # "1 decision record: 1 hold (as `advisor verify` judges them today)": the plural verb
+    # for one record; verify's own summary says "1 holds".
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "chatbot.yaml").write_bytes((EXAMPLES / "chatbot.yaml").read_bytes())
+    advisor.write_adr(advisor.assess(advisor.load_profile("chatbot.yaml")), "decisions", workload_file="chatbot.yaml")
+    md = advisor.render_review(advisor.review(["chatbot.yaml"], decisions_dir="decisions"), "md")
+    assert "1 decision record: 1 holds (as `advisor verify` judges them today)" in md
+    advisor.write_adr(advisor.assess(advisor.load_profile("chatbot.yaml")), "decisions", workload_file="chatbot.yaml")
+    md = advisor.render_review(advisor.review(["chatbot.yaml"], decisions_dir="decisions"), "md")
+    assert "2 decision records: 2 hold (as `advisor verify` judges them today)" in md

@@ -1839,7 +1839,9 @@ def _report_context(
             "records": None if records is None else {
                 "total": sum(records.values()),
                 "counts": ", ".join(
-                    f"{count} {'hold' if status == 'holds' else status}" for status, count in records.items()
+                    # "3 hold" but "1 holds", as verify's summary says it.
+                    f"{count} {'hold' if status == 'holds' and count != 1 else status}"
+                    for status, count in records.items()
                 ),
                 "without": totals.get("features_without_record"),
                 "unmatched": len(unmatched),
