@@ -144,3 +144,21 @@ def test_the_review_says_one_record_holds_not_one_hold(tmp_path, monkeypatch):
     advisor.write_adr(advisor.assess(advisor.load_profile("chatbot.yaml")), "decisions", workload_file="chatbot.yaml")
     md = advisor.render_review(advisor.review(["chatbot.yaml"], decisions_dir="decisions"), "md")
     assert "2 decision records: 2 hold (as `advisor verify` judges them today)" in md
+
+
+def test_a_changed_step_is_annotated_where_the_readme_says(capsys, tmp_path, monkeypatch):
+    # The README said the annotation goes "at the line of the first field that changed"; for a
+    # step's field it goes on the line of `steps:` (the top-level key), as verify's code says.
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "at the line of the top-level key of the first field that changed (`steps:` for a step's field" in readme
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".git").mkdir()
+    text = RAG.read_text(encoding="utf-8")
+    (tmp_path / "rag.yaml").write_text(text, encoding="utf-8")
+    advisor.write_adr(advisor.assess(advisor.load_profile("rag.yaml")), "decisions", workload_file="rag.yaml")
+    (tmp_path / "rag.yaml").write_text(text.replace("input_tokens: 3500", "input_tokens: 9000"), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "verify", "decisions", "--format", "github")
+    assert code == 1
+    steps_line = text.splitlines().index("steps:") + 1
+    assert f"::error file=rag.yaml,line={steps_line}," in out
+    assert "steps[1].input_tokens 3,500 -> 9,000" in out
