@@ -256,8 +256,10 @@ def _backlog_sentence(cap: Capacity) -> str:
         f" {seconds(cap.drain_time_s)} after the peak ends" if cap.drain_time_s is not None and wait is not None
         else f"it never drains: {never_drains_why(cap)}"
     )
+    spell = (f"A {seconds(cap.peak_minutes * 60)} peak leaves" if cap.peak_given
+             else f"{seconds(cap.peak_minutes * 60)} at the monthly average (no peak given) leave")
     return (
-        f"A {seconds(cap.peak_minutes * 60)} peak leaves {count(cap.backlog_requests)} requests queued (the limits let "
+        f"{spell} {count(cap.backlog_requests)} requests queued (the limits let "
         f"{count(cap.sustainable_rpm or 0)} a minute through); {after}. "
     )
 
@@ -266,7 +268,9 @@ def backlog_in_words(cap: Capacity) -> str:
     """The backlog a peak over the limits builds: "2,237 queued at peak, drains in 14.6 min"
     (from the peak's end); "2,237 queued at peak, never drains"."""
     drains = f"drains in {seconds(cap.drain_time_s)}" if cap.drain_time_s is not None else "never drains"
-    return f"{count(cap.backlog_requests)} queued at peak, {drains}"
+    # With no peak given, the queue is the one an hour at the monthly average builds.
+    where = "at peak" if cap.peak_given else "at the monthly average"
+    return f"{count(cap.backlog_requests)} queued {where}, {drains}"
 
 
 def _download(a: Assessment, stale: bool, feasible: bool) -> None:

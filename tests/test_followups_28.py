@@ -119,3 +119,14 @@ def test_a_shape_change_back_from_steps_to_one_call_reads_the_other_way() -> Non
     lines = change_lines([("input_tokens", None, 900), ("steps", [{"name": "a"}, {"name": "b c"}], None),
                           ("model", "x", "y")])
     assert lines == ["the calls: 2 steps ('a', 'b c') -> one call (input_tokens 900)", "model x -> y"]
+
+
+def test_the_cards_backlog_badge_says_the_monthly_average_where_no_peak_is_given() -> None:
+    # The card read "5,994 queued at peak, never drains" beside "at the monthly average (no peak given)".
+    from questionnaire.verdict import backlog_in_words
+
+    average = assess(BUSY_CHAT, price_date="2026-11-01").capacity
+    assert backlog_in_words(average) == "5,994 queued at the monthly average, never drains"
+    peak = assess({**BUSY_CHAT, "requests_per_month": 1_000_000, "peak_requests_per_minute": 300},
+                  price_date="2026-11-01").capacity
+    assert backlog_in_words(peak).startswith(f"{peak.backlog_requests:,.0f} queued at peak, ")
