@@ -130,3 +130,14 @@ def test_the_cards_backlog_badge_says_the_monthly_average_where_no_peak_is_given
     peak = assess({**BUSY_CHAT, "requests_per_month": 1_000_000, "peak_requests_per_minute": 300},
                   price_date="2026-11-01").capacity
     assert backlog_in_words(peak).startswith(f"{peak.backlog_requests:,.0f} queued at peak, ")
+
+
+def test_the_tier_lever_says_what_its_limits_hold_where_no_peak_is_given() -> None:
+    # It read "With account tier 'tier-2', whose limits hold the peak" for a workload with no peak.
+    average = assess(BUSY_CHAT, price_date="2026-11-01")
+    [tier] = [lever for lever in average.levers if "tier" in lever.changes]
+    assert "account tier 'tier-2', whose limits hold the monthly average rate" in tier.because
+    assert "the peak" not in tier.because
+    peak = assess({**BUSY_CHAT, "requests_per_month": 1_000_000, "peak_requests_per_minute": 300},
+                  price_date="2026-11-01")
+    assert any("whose limits hold the peak" in lever.because for lever in peak.levers)

@@ -610,7 +610,9 @@ def _tier_lever(finder: _Finder) -> Iterator[Lever]:
         situation, decision = outcome
         if situation.capacity.over_limit:
             continue
-        what = f"account tier '{tier}', whose limits hold the peak"
+        # With no peak given, the figures are the month's average rate, not a peak's.
+        held = "the peak" if cap.peak_given else "the monthly average rate"
+        what = f"account tier '{tier}', whose limits hold {held}"
         if finder.useful(situation, decision):
             yield finder.lever({"tier": tier}, what, situation, decision)
         elif decision.feasible and decision.mode == finder.mode and (removed := _backlog_removed(finder)):
