@@ -889,7 +889,9 @@ def _since_superseded(a: Assessment, link: RecordLink) -> Markup | None:
     # A monthly cost that leaves a model's reasoning out is a floor: said beside it, or the two
     # records' figures read as like for like (gpt-5 at $5,297 without its reasoning "rising" to
     # gpt-5.4 at $9,122 with nothing left out).
-    recorded = _recorded_assessment(a, link)
+    # The old workload assessed again (an assess() of its own) only where a sentence reads it:
+    # what its cost left out, and whether it met its contract where this record does not.
+    recorded = _recorded_assessment(a, link) if cost is not None or not a.feasible else None
     then_left_out = "" if cost is None else _reasoning_left_out(recorded, stamp.mode)
     chose = markdown.inline(
         f"Record {link.number} chose {label(stamp.mode)}"
