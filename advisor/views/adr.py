@@ -1628,6 +1628,10 @@ def record_context(
         "costs": [
             {**to_jsonable_python(a.costs[m]), "label": modes[m].label, "chosen": m == mode,
              "current": m == a.workload.current_mode,
+             # What the considered options say of it, so the table alone does not offer a saving
+             # the rules forbid ("ruled out", "misses its contract"; None: chosen or ranked).
+             "mark": next((c["verdict"] for c in cases if c["mode"] == m
+                           and c["verdict"] in ("ruled out", "misses its contract")), None),
              # The larger of the two monthly costs the saving against today is the difference of.
              "saving_like_usd": None if a.workload.current_mode is None else larger(
                  a.costs[a.workload.current_mode].total_usd, a.costs[m].total_usd)}
