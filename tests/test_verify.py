@@ -873,7 +873,8 @@ def test_a_record_downgraded_by_hand_to_the_format_without_a_digest_is_inconsist
         "1 record: 0 holds, 0 drifted, 1 inconsistent, 0 unverifiable",
     ]
     code_, out, _ = run_verify(capsys, path, "--format", "github")
-    assert code_ == 1 and out.startswith(f"::error file={path},line=")
+    # GitHub reads an annotation's file from the top of the repository (here tmp_path).
+    assert code_ == 1 and out.startswith(f"::error file={path.relative_to(tmp_path).as_posix()},line=")
 
 
 def test_a_record_downgraded_whole_is_inconsistent_by_its_rule_set_or_its_advisor(tmp_path, capsys):
@@ -939,7 +940,7 @@ def test_github_format_annotates_the_file_and_line(tmp_path, capsys):
     assert lines[0] == f"{ok}: holds (streaming)"
     annotation = next(line for line in lines if line.startswith("::error "))
     chosen = next(i for i, row in enumerate(record.read_text().split("\n"), 1) if row.startswith("Chosen option:"))
-    prop_path = str(record).replace(":", "%3A").replace(",", "%2C")
+    prop_path = record.relative_to(tmp_path).as_posix()  # from the top of the repository
     assert annotation.startswith(f"::error file={prop_path},line={chosen},title=advisor verify%3A drifted::DRIFTED batch")
     assert "\n" not in annotation and "%0A    " not in annotation and "%0Arule set advisor-default" in annotation
 
@@ -1045,7 +1046,7 @@ def test_a_record_on_a_model_being_retired_holds_and_says_until_when(tmp_path, c
     assert code_ == 0 and entry["status"] == "holds" and RETIRING in entry["changes"]
     assert entry["model_shutdowns"] == [RETIRING.removeprefix("model retiring: ")]
     code_, out, _ = run_verify(capsys, tmp_path / "d", "--format", "github")
-    prop_path = str(record).replace(":", "%3A").replace(",", "%2C")
+    prop_path = record.relative_to(tmp_path).as_posix()  # from the top of the repository
     assert code_ == 0 and f"::warning file={prop_path},title=advisor verify%3A model retiring::{RETIRING}" in out
     # A model with no shutdown announced: nothing of the kind.
     steady = {**yaml.safe_load((EXAMPLES / "chatbot.yaml").read_text(encoding="utf-8")), "provider": "anthropic",

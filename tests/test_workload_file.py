@@ -230,14 +230,15 @@ def test_a_changed_workload_file_that_keeps_the_decision_and_costs_holds_with_a_
             f"{headline(record)}%0Athe workload changed") in out
 
 
-def test_a_workload_file_moved_away_is_noted_and_the_record_holds(capsys, recorded):
+def test_a_workload_file_moved_away_is_noted_and_the_record_holds(tmp_path, capsys, recorded):
     workload, record = recorded
     workload.rename(workload.with_name("moved.yaml"))
     code_, out, _ = run_verify(capsys, record)
     assert code_ == 0 and out.splitlines() == [headline(record), missing(record), SUMMARY_ALONE]
     code_, out, _ = run_verify(capsys, record, "--format", "github")
     assert code_ == 0
-    assert (f"::warning file={record},title=advisor verify%3A workload file missing::{missing(record).strip()}"
+    # On the record, named from the top of the repository (tmp_path), as GitHub reads it.
+    assert (f"::warning file={record.relative_to(tmp_path).as_posix()},title=advisor verify%3A workload file missing::{missing(record).strip()}"
             in out.splitlines())
     assert out.splitlines()[-1] == SUMMARY_ALONE  # not read as a clean pass, in any format
     code_, out, _ = run_verify(capsys, record, "--format", "json")
@@ -647,7 +648,7 @@ def test_verify_and_review_say_two_records_in_force_about_one_file_and_how_to_re
         {"workload_file": str(workload), "records": [str(older), str(newest)], "older": [str(older)], "fix": said}
     ]
     code_, out, _ = run_verify(capsys, folder, "--format", "github")
-    assert code_ == 0 and (f"::warning file={older},title=advisor verify%3A two records in force::{said}"
+    assert code_ == 0 and (f"::warning file={older.relative_to(tmp_path).as_posix()},title=advisor verify%3A two records in force::{said}"
                            in out.splitlines())
     # The review says it under its count of the records, and in its JSON.
     code_, out, _ = run_cli(capsys, "review", root / "workloads", "--decisions", folder, "--price-date", PRICE_DATE)

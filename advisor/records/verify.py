@@ -540,6 +540,16 @@ def next_step(
 _KEY = re.compile(r"^([A-Za-z_]\w*)")
 
 
+def repository_path(path: str) -> str:
+    """A record as a pull request names it: GitHub reads an annotation's file from the top of the
+    repository, whatever folder the CI step ran verify in. Its path from the top of the repository
+    that holds it (with no repository, from the working folder, as ``changed_workload_file``
+    names a workload file); as given where neither holds it."""
+    real = os.path.join(os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path))
+    here = str(work_tree(os.path.dirname(real)) or os.path.realpath(os.getcwd()))
+    return Path(os.path.relpath(real, here)).as_posix() if within_bound(real, here) else path
+
+
 def changed_workload_file(r: VerifyResult) -> tuple[str, int | None] | None:
     """Where a change to the workload file a record names is seen in a pull request: the file, as
     a path from the top of the repository that holds the record (a pull request's paths; with no

@@ -29,6 +29,7 @@ from advisor.records.verify import (
     VerifyResult,
     changed_workload_file,
     found_nothing,
+    repository_path,
     several_in_force,
 )
 from advisor.records.workload import change_lines, shown_path
@@ -316,7 +317,7 @@ def format_github(results: Sequence[VerifyResult], *, allow_empty: bool = False)
         # request changed it (the record is often not in the diff), and names the record.
         changed = changed_workload_file(r) if r.status in ("drifted", "holds", "unverifiable") else None
         if r.status in ("drifted", "inconsistent", "unverifiable"):
-            where, line = (r.path, r.line) if changed is None else changed
+            where, line = (repository_path(r.path), r.line) if changed is None else changed
             where = f"file={_escape_property(where)}"
             if line is not None:
                 where += f",line={line}"
@@ -328,18 +329,19 @@ def format_github(results: Sequence[VerifyResult], *, allow_empty: bool = False)
             lines.append(headline(r))
             lines.extend(f"    {change}" for change in changes)
             for shutdown in r.model_shutdowns:
-                where, title = f"file={_escape_property(r.path)}", _escape_property(f"advisor verify: {RETIRING}")
+                where = f"file={_escape_property(repository_path(r.path))}"
+                title = _escape_property(f"advisor verify: {RETIRING}")
                 lines.append(f"::warning {where},title={title}::{_escape_data(f'{RETIRING}: {shutdown}')}")
             if r.status == "holds" and (notes := workload_file_notes(r)):
                 # Not there, or another workload than recorded: the record holds, but on what?
-                where = f"file={_escape_property(r.path if changed is None else changed[0])}"
+                where = f"file={_escape_property(repository_path(r.path) if changed is None else changed[0])}"
                 if changed is not None:  # on the workload file: which record it is about
                     where += f",line={changed[1]}" if changed[1] is not None else ""
                     notes = [headline(r), *notes]
                 title = _escape_property(f"advisor verify: workload file {r.workload_file_state}")
                 lines.append(f"::warning {where},title={title}::{_escape_data(chr(10).join(notes))}")
     for several in several_in_force(results):  # a warning on the record to retire (or the first)
-        where = f"file={_escape_property((several.older or several.records)[0])}"
+        where = f"file={_escape_property(repository_path((several.older or several.records)[0]))}"
         title = _escape_property("advisor verify: two records in force")
         lines.append(f"::warning {where},title={title}::{_escape_data(several.fix)}")
     if found_nothing(results) and not allow_empty:

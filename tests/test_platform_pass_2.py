@@ -1,0 +1,78 @@
+"""Platform pass 2: a platform team runs advisor over a monorepo of 40 teams' records, in CI.
+
+Each test is something the team saw go wrong while doing what the README and docs/publishing.md
+say, and fails on the code before its fix.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLES, run_cli
+from .test_records import FIXED
+from .test_verify import edit, run_verify
+
+
+@pytest.fixture
+def monorepo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git work tree (a ``.git`` file, as a worktree has) with one team's folder:
+    services/support/{workloads/chat.yaml, docs/decisions/}; the working folder is its top."""
+    root = tmp_path / "mono"
+    team = root / "services" / "support"
+    (team / "workloads").mkdir(parents=True)
+    (root / ".git").write_text("gitdir: elsewhere\n", encoding="utf-8")
+    shutil.copyfile(EXAMPLES / "chatbot.yaml", team / "workloads" / "chat.yaml")
+    monkeypatch.chdir(root)
+    return root
+
+
+def _adr(capsys, workload: str, folder: str) -> str:
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", folder, *FIXED)
+    assert code_ == 0, err
+    return out.strip()
+
+
+# -- GitHub annotations name a record from the top of the repository ------------------------------
+
+
+def test_github_annotation_of_a_record_names_it_from_the_top_of_the_repository(monorepo, capsys, monkeypatch):
+    """A CI step with `working-directory: services` (or run from a team's folder) gave the
+    record's annotation the path from there (`support/docs/...`), which GitHub resolves from the
+    top of the repository: no such file, so the pull request showed no annotation, while the
+    workload file's annotation beside it was named from the top (`services/support/...`)."""
+    record = _adr(capsys, "services/support/workloads/chat.yaml", "services/support/docs/decisions")
+    edit(Path(record), "  downstream: own_ui\n", "  downstream: internal_service\n")  # a hand edit
+    monkeypatch.chdir(monorepo / "services")
+    code_, out, _ = run_verify(capsys, "support", "--format", "github")
+    assert code_ == 1
+    (annotation,) = [line for line in out.splitlines() if line.startswith("::")]
+    assert annotation.startswith(
+        "::error file=services/support/docs/decisions/0001-customer-chatbot-stream-the-answer.md,line="
+    ), annotation
+    # The message keeps the paths a person pastes from the working folder.
+    assert "--dir support/docs/decisions --supersedes 1" in annotation
+
+
+def test_github_warnings_of_a_record_name_it_from_the_top_of_the_repository(monorepo, capsys, monkeypatch):
+    """The warnings on a record (its workload file gone; two records in force) too."""
+    workload = "services/support/workloads/chat.yaml"
+    first = _adr(capsys, workload, "services/support/docs/decisions")
+    capsys.readouterr()
+    _adr(capsys, workload, "services/support/docs/decisions")  # a second record in force
+    (monorepo / workload).unlink()
+    monkeypatch.chdir(monorepo / "services" / "support")
+    code_, out, _ = run_verify(capsys, "docs/decisions", "--format", "github")
+    assert code_ == 0
+    warnings = [line for line in out.splitlines() if line.startswith("::warning")]
+    assert warnings and all(
+        line.startswith("::warning file=services/support/docs/decisions/000") for line in warnings
+    ), warnings
+    assert any(line.startswith(f"::warning file={first},title=advisor verify%3A two records")
+               for line in warnings), warnings
+
+
+# -- a workload file that is gone --------------------------------------------------------------------
+
