@@ -76,3 +76,18 @@ def test_github_warnings_of_a_record_name_it_from_the_top_of_the_repository(mono
 
 # -- a workload file that is gone --------------------------------------------------------------------
 
+
+def test_a_record_whose_workload_file_was_deleted_says_how_to_retire_it(monorepo, capsys):
+    """A team deleted a feature's workload file (the feature is gone). verify's only next step was
+    'if the file moved, record it again from there: advisor adr <new path> ...': there is no new
+    path. The README's way to retire a record for a feature that is gone is its status."""
+    workload = "services/support/workloads/chat.yaml"
+    _adr(capsys, workload, "services/support/docs/decisions")
+    (monorepo / workload).unlink()
+    code_, out, _ = run_verify(capsys, "services")
+    assert code_ == 0
+    note = out.splitlines()[1]
+    assert note.startswith("    its workload file ../../workloads/chat.yaml is not there"), out
+    assert note.endswith("; if the feature is gone, set this record's status to deprecated"), note
+    code_, out, _ = run_verify(capsys, "services", "--format", "github")
+    assert "if the feature is gone, set this record's status to deprecated" in out

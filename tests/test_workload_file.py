@@ -36,7 +36,8 @@ def fix(record: Path | str) -> str:
 
 
 def missing(record: Path) -> str:
-    return f"    its workload file ../../workloads/chat.yaml is not there: the record's own inputs are checked; {fix(record)}"
+    return (f"    its workload file ../../workloads/chat.yaml is not there: the record's own inputs are checked; {fix(record)};"
+            " if the feature is gone, set this record's status to deprecated")
 SUMMARY_ALONE = "1 record: 1 holds (1 without its workload file), 0 drifted, 0 inconsistent, 0 unverifiable"
 
 

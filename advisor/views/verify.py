@@ -101,6 +101,11 @@ def feasibility_changed(r: VerifyResult) -> bool:
     )
 
 
+# Under a record whose workload file is not there: the file may be gone with its feature, and then
+# no new path leads back; a record in force for a feature that is gone is retired by its status.
+GONE = "if the feature is gone, set this record's status to deprecated"
+
+
 def workload_file_notes(r: VerifyResult) -> list[str]:
     """What verify says of the workload file a record names, when there is something to say:
     that it is not there, or that it holds another workload (and, for a record that holds all
@@ -111,7 +116,7 @@ def workload_file_notes(r: VerifyResult) -> list[str]:
     if r.workload_file_state == "missing":
         return [
             f"its workload file {shown_path(r.workload_file)} is not there: the record's own inputs are checked;"
-            f" {_fix(r)}"
+            f" {_fix(r)}; {GONE}"
         ]
     if r.workload_file_state == "outside":
         return [
