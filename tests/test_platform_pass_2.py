@@ -91,3 +91,32 @@ def test_a_record_whose_workload_file_was_deleted_says_how_to_retire_it(monorepo
     assert note.endswith("; if the feature is gone, set this record's status to deprecated"), note
     code_, out, _ = run_verify(capsys, "services", "--format", "github")
     assert "if the feature is gone, set this record's status to deprecated" in out
+
+
+# -- review --decisions with another rule set than the records' ---------------------------------------
+
+
+def test_review_says_a_record_was_written_with_another_rule_set(monorepo, capsys):
+    """An architect ran `advisor review services --decisions services` without the org's --rules:
+    a record written with ACME's rule set read 'drifted: decision batch -> async', as if the
+    feature had moved, where verify says first that the record was written with another rule
+    set and how to check it with its own."""
+    workload = monorepo / "services" / "support" / "workloads" / "sales.yaml"
+    shutil.copyfile(EXAMPLES / "rules-cost-first" / "workloads" / "sales-call-summaries.yaml", workload)
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", "services/support/docs/decisions",
+                              "--rules", EXAMPLES / "rules-cost-first", *FIXED)
+    assert code_ == 0, err
+    code_, out, err = run_cli(capsys, "review", workload, "--decisions", "services", "--format", "json",
+                              "--price-date", "2026-11-01")
+    assert code_ == 0, err
+    import json
+
+    (row,) = json.loads(out)["workloads"]
+    (link,) = row["decisions"]
+    assert link["status"] == "drifted"
+    assert link["note"].startswith(
+        "written with acme-cost-first 1.0.0; verified with advisor-default 1.0.0: pass --rules DIR or set"
+        " ADVISOR_RULES; decision batch -> async"
+    ), link["note"]
+    code_, out, err = run_cli(capsys, "review", workload, "--decisions", "services", "--price-date", "2026-11-01")
+    assert "drifted: written with acme-cost-first 1.0.0; verified with advisor-default 1.0.0" in out

@@ -591,7 +591,18 @@ def _compared_sum(moves: Iterable[Mapping[str, Any]]) -> float:
 
 
 def _verify_note(result: VerifyResult) -> str | None:
-    """What verify found, in a few words: the decision or the cost that moved, the problem."""
+    """What verify found, in a few words: the decision or the cost that moved, the problem; for a
+    record written with a rule set of another id, that first, as verify says it (its drift may be
+    only the review's rule set)."""
+    from .verify import ruleset_line
+
+    note = _found(result)
+    other = ruleset_line(result) if result.status in ("holds", "drifted") else None
+    return "; ".join(part for part in (other, note) if part) or None
+
+
+def _found(result: VerifyResult) -> str | None:
+    """What verify found of the record itself, in a few words."""
     if result.status == "drifted":
         if result.current_mode != result.recorded_mode:
             return f"decision {result.recorded_mode} -> {result.current_mode}"
