@@ -120,3 +120,28 @@ def test_review_says_a_record_was_written_with_another_rule_set(monorepo, capsys
     ), link["note"]
     code_, out, err = run_cli(capsys, "review", workload, "--decisions", "services", "--price-date", "2026-11-01")
     assert "drifted: written with acme-cost-first 1.0.0; verified with advisor-default 1.0.0" in out
+
+
+# -- a record priced by the workload's own prices ------------------------------------------------------
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_record_priced_by_the_workload_says_whose_prices_they_are(monorepo, capsys, template):
+    """A self-hosted model's record (the workload's `pricing` gives its cost per 1M tokens) said it
+    was written with 'the prices of workload pricing override in force on 2026-11-01': as if a
+    price list dated them. They are the team's own figures."""
+    workload = monorepo / "services" / "support" / "workloads" / "gpu.yaml"
+    workload.write_text(
+        "name: GPU pool chat\ninteraction: chat\nlatency_budget_s: 4\ninput_tokens: 1500\noutput_tokens: 350\n"
+        "requests_per_month: 200000\nprovider: self_hosted\nmodel: llama-70b\nttft_s: 0.4\n"
+        "output_tokens_per_s: 60\npricing: {input_per_mtok: 0.4, output_per_mtok: 0.8}\n",
+        encoding="utf-8",
+    )
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", "services/support/docs/decisions",
+                              "--template", template, *FIXED)
+    assert code_ == 0, err
+    record = Path(out.strip())
+    text = record.read_text(encoding="utf-8")
+    assert "prices of workload pricing override" not in text
+    assert "and the workload's own prices (its pricing override) at the price date 2026-11-01." in text
+    assert run_verify(capsys, record)[0] == 0  # the record still verifies
