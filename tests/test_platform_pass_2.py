@@ -145,3 +145,24 @@ def test_a_record_priced_by_the_workload_says_whose_prices_they_are(monorepo, ca
     assert "prices of workload pricing override" not in text
     assert "and the workload's own prices (its pricing override) at the price date 2026-11-01." in text
     assert run_verify(capsys, record)[0] == 0  # the record still verifies
+
+
+# -- adr beside several records in force ---------------------------------------------------------------
+
+
+def test_adr_beside_several_records_in_force_says_it_once_and_counts_them(monorepo, capsys):
+    """A CI matrix that ran `advisor adr` for one workload on each of its jobs left three records
+    in force; the next run printed one line per record, each 'pass --supersedes N to replace it
+    ... as written, both are in force': three commands that each retire one record, and 'both'
+    where four were in force."""
+    workload, folder = "services/support/workloads/chat.yaml", "services/support/docs/decisions"
+    for _ in range(3):
+        _adr(capsys, workload, folder)
+    code_, out, err = run_cli(capsys, "adr", workload, "--dir", folder, *FIXED)
+    assert code_ == 0
+    written = Path(out.strip()).name
+    assert err.splitlines() == [
+        f"records 1, 2 and 3 are about this workload file too: as written, all 4 are in force; pass --supersedes 3"
+        f" to replace the newest of them (remove {written} and run again with it), and retire the older ones by"
+        " their status, as advisor verify says"
+    ], err

@@ -110,10 +110,18 @@ def run(args: argparse.Namespace) -> int:
             "so advisor verify checks the record's own inputs only",
             file=sys.stderr,
         )
-    for number in in_force:
+    if len(in_force) == 1:
         print(
-            f"record {number} is about this workload file: pass --supersedes {number} to replace it (remove "
+            f"record {in_force[0]} is about this workload file: pass --supersedes {in_force[0]} to replace it (remove "
             f"{printable(path.name)} and run again with it); as written, both are in force",
+            file=sys.stderr,
+        )
+    elif in_force:  # one line for all (one --supersedes retires one record; verify says how to retire the rest)
+        named = f"{', '.join(map(str, in_force[:-1]))} and {in_force[-1]}"
+        print(
+            f"records {named} are about this workload file too: as written, all {len(in_force) + 1} are in force;"
+            f" pass --supersedes {in_force[-1]} to replace the newest of them (remove {printable(path.name)} and run"
+            " again with it), and retire the older ones by their status, as advisor verify says",
             file=sys.stderr,
         )
     print(printable(str(path)))
