@@ -35,6 +35,7 @@ from questionnaire.session import (
     on_own_feature,
     on_scenario,
     on_upload,
+    set_aside_replaced_times,
     weights_from_state,
 )
 from questionnaire.state import (
@@ -193,6 +194,7 @@ def main() -> None:
     catalogue = load_catalogue()
     init_session(scenarios, ruleset)
     follow_example(scenarios)
+    set_aside_replaced_times()
 
     answers_ok, problems = assess_answers(ruleset)
     shown = answers_ok or st.session_state.get("last_good")

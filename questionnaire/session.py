@@ -12,6 +12,7 @@ from advisor.core.profile import WorkloadProfile, parse_profile, starter_workloa
 from advisor.core.rules import RuleSet
 from advisor.core.steps import with_changes
 from advisor.core.yamlio import parse_yaml
+from advisor.views.formatting import count, seconds
 from questionnaire.scenarios import DEFAULT_SCENARIO, Scenario
 from questionnaire.state import (
     STEPS_GENERATION,
@@ -21,9 +22,10 @@ from questionnaire.state import (
     profile_to_state,
     read_upload,
     step_rows,
+    steps_editor_key,
     upload_problems,
 )
-from questionnaire.steps import shorthand_rows
+from questionnaire.steps import apply_edits, replaced_measurements, shorthand_rows
 from questionnaire.vocabulary import NOT_BUILT
 
 # Widgets of the results tabs are not drawn while their tab is closed; their keys are
@@ -56,6 +58,46 @@ def apply_profile(profile: WorkloadProfile) -> None:
 def _new_step_editor() -> None:
     """The step editor starts afresh on the rows just loaded (its edits were of the old ones)."""
     st.session_state[STEPS_GENERATION] = st.session_state.get(STEPS_GENERATION, 0) + 1
+
+
+# What the step editor last set aside: (the editor's generation it is about, the note in words).
+STEPS_NOTE = "q_steps_note"
+_TIMES_IN_WORDS = {
+    "model_p50_s": "median {}", "model_p95_s": "p95 {}", "ttft_s": "first token {}",
+    "output_tokens_per_s": "{} tokens/s",
+}
+
+
+def set_aside_replaced_times() -> None:
+    """Before the answers are read. A step given another model in the grid keeps no call times
+    measured on the model it replaced (a trace's): the new model would be timed at them, and
+    the verdict would say its p95 was measured. They are cleared, as a model lever clears them
+    (advisor.core.levers), the editor starts afresh on the rows, and a note under it says what
+    was set aside, so a person can type them back."""
+    state = st.session_state
+    rows = state.get(STEPS_ROWS) or []
+    edits = state.get(steps_editor_key(state))
+    replaced = replaced_measurements(rows, edits)
+    if not replaced:
+        return
+    edited = {int(k): dict(v) for k, v in (edits or {}).get("edited_rows", {}).items()}
+    notes = []
+    for index, kept in replaced.items():
+        row, changes = rows[index], edited[index]
+        edited[index] = changes | dict.fromkeys(kept)
+        was = row.get("model") or state.get("q_model")
+        now = changes.get("model", row.get("model")) or state.get("q_model")
+        times = ", ".join(
+            _TIMES_IN_WORDS[f].format(count(v) if f == "output_tokens_per_s" else seconds(v)) for f, v in kept.items()
+        )
+        notes.append(
+            f"Step “{md(str(changes.get('name', row.get('name'))))}” now calls {md(str(now))}: the times measured on "
+            f"{md(str(was))} ({times}) are set aside, and it is timed at {md(str(now))}'s own speed until you give "
+            "its measured times in the step's columns."
+        )
+    state[STEPS_ROWS] = apply_edits(rows, {**(edits or {}), "edited_rows": edited})
+    _new_step_editor()
+    state[STEPS_NOTE] = (state[STEPS_GENERATION], " ".join(notes))
 
 
 def on_use_steps() -> None:

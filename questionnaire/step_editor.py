@@ -14,7 +14,7 @@ import streamlit as st
 
 from advisor.core.assessment import Assessment
 from advisor.views.formatting import count, in_a_sentence, money, percent, seconds
-from questionnaire.state import STEPS_ROWS, md, steps_editor_key
+from questionnaire.state import STEPS_GENERATION, STEPS_ROWS, md, steps_editor_key
 from questionnaire.steps import COLUMNS, Column
 from questionnaire.verdict import Shown
 from questionnaire.vocabulary import HELP, Words
@@ -47,6 +47,9 @@ def step_editor(problems: dict[str, list[str]], shown: Shown | None) -> None:
         placeholder="default",
     )
     st.caption(md(HELP["steps"]))
+    note = st.session_state.get("q_steps_note")
+    if note and note[0] == st.session_state.get(STEPS_GENERATION, 0):
+        st.info(note[1], icon=":material/info:")
     for line in problems.get("steps", ()):
         st.error(line, icon=":material/error:")
     if shown is not None:

@@ -143,6 +143,31 @@ def apply_edits(rows: list[Row], edits: Mapping[str, Any] | None) -> list[Row]:
     return current
 
 
+# A step's measured call times: a measurement of the model it was taken on.
+MEASURED_TIMES = ("model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s")
+
+
+def replaced_measurements(rows: list[Row], edits: Mapping[str, Any] | None) -> dict[int, dict[str, Any]]:
+    """The measured call times an edit leaves on a step whose model or provider it changed, by
+    the row's position: they were taken on the model it replaced (a trace's gpt-5.4 calls), so
+    the new model would be timed at them. None where no edit did so; a measured time typed in
+    the same edit is the new model's, and is kept."""
+    found: dict[int, dict[str, Any]] = {}
+    for position, changes in ((edits or {}).get("edited_rows") or {}).items():
+        index = int(position)
+        if not 0 <= index < len(rows):
+            continue
+        row = rows[index]
+        moved = any(
+            f in changes and _cell(BY_FIELD[f], changes[f]) != _cell(BY_FIELD[f], row.get(f))
+            for f in ("model", "provider")
+        )
+        kept = {f: row[f] for f in MEASURED_TIMES if f not in changes and _cell(BY_FIELD[f], row.get(f)) is not None}
+        if moved and kept:
+            found[index] = kept
+    return found
+
+
 def steps_of(rows: list[Row]) -> list[dict[str, Any]]:
     """The workload's ``steps`` as the rows give them; blank cells are left out (the step's
     default), so a problem names the field a person left blank or got wrong."""

@@ -1,0 +1,104 @@
+"""The questionnaire's follow-ups from the tenth pass: a CTO with a multi-step agent and real traces.
+
+A CTO described a three-step feature in the step editor (classify on gpt-5.4-nano, an agent
+step on gpt-5.4-mini that runs three times with tools, a streamed answer on gpt-5.4), opened an
+OpenTelemetry export of it (each step's call times measured), then changed one step's model in
+the grid to see what moves. Faults, each something a person sees:
+
+- The answer step moved from gpt-5.4 to gpt-5.4-mini in the grid kept gpt-5.4's measured call
+  times (median 5.34 s, p95 7.10 s, first token 4.17 s) in its columns, off to the right of the
+  grid: the latency did not move at all (p95 12.6 s before and after) and the card still said
+  "p95 from measured call times", for a model no call was measured on. A model lever
+  (advisor.core.levers) sets those times aside for the same reason; the grid now does too,
+  and says so under it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+import advisor
+from advisor.views.formatting import seconds
+from questionnaire import state, steps
+
+from .test_app import block, ok, session_profile, texts
+
+pytestmark = pytest.mark.slow
+
+# The answers the app gave after the trace export was opened (the steps' figures measured).
+MEASURED: dict[str, Any] = {
+    "name": "Support agent answer", "interaction": "chat", "latency_budget_s": 15.0,
+    "requests_per_month": 308748, "peak_requests_per_minute": 68.0, "model": "gpt-5.4",
+    "steps": [
+        {"name": "classify", "model": "gpt-5.4-nano", "provider": "openai", "input_tokens": 860,
+         "output_tokens": 106, "tool_latency_s": 0.032, "model_p50_s": 0.861, "model_p95_s": 1.39},
+        {"name": "agent", "model": "gpt-5.4-mini", "provider": "openai", "input_tokens": 3078,
+         "output_tokens": 59, "tool_latency_s": 0.431, "model_p50_s": 0.71, "model_p95_s": 1.172, "repeat": 3},
+        {"name": "answer", "model": "gpt-5.4", "provider": "openai", "input_tokens": 4206, "output_tokens": 324,
+         "reasoning_tokens": 907, "tool_latency_s": 0.02, "model_p50_s": 5.335, "model_p95_s": 7.101,
+         "ttft_s": 4.171, "output_tokens_per_s": 121.8, "shown": True},
+    ],
+    "evidence": {"traces": 426, "spans": 4199, "start": "2025-03-04T10:00:31Z", "end": "2025-03-04T11:00:09Z"},
+}
+TIMES = ("model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s")
+
+
+def _load(at: AppTest, answers: dict[str, Any]) -> AppTest:
+    text = yaml.safe_dump(answers, sort_keys=False)
+    at.file_uploader[0].set_value(("support-agent-answer.yaml", text.encode(), "application/yaml")).run()
+    return ok(at)
+
+
+def _edit(at: AppTest, edited_rows: dict[int, dict[str, Any]]) -> AppTest:
+    """An edit in the step grid, as Streamlit records it under the editor's key."""
+    at.session_state[state.steps_editor_key(at.session_state)] = {
+        "edited_rows": edited_rows, "added_rows": [], "deleted_rows": [],
+    }
+    return ok(at.run())
+
+
+def test_a_step_given_another_model_is_not_timed_at_the_replaced_models_measurements(at: AppTest) -> None:
+    _load(at, MEASURED)
+    card = texts(block(at, "verdict"))
+    assert "p95 from measured call times" in card and "12.6 s" in card
+    _edit(at, {2: {"model": "gpt-5.4-mini"}})
+    answer = session_profile(at).steps[2]  # type: ignore[index]
+    assert answer.model == "gpt-5.4-mini"
+    assert all(getattr(answer, f) is None for f in TIMES)
+    # The verdict is gpt-5.4-mini's at its own (stand-in) speed, as assess gives it.
+    expected = dict(MEASURED, evidence=None)
+    expected["steps"] = [*MEASURED["steps"][:2],
+                         {k: v for k, v in MEASURED["steps"][2].items() if k not in TIMES} | {"model": "gpt-5.4-mini"}]
+    a = advisor.assess(advisor.parse_profile(expected))
+    card = texts(block(at, "verdict"))
+    assert seconds(a.latency.end_to_end_p95_s) in card and "12.6 s" not in card
+    assert "p95 from measured call times" not in card and "stand-in" in card
+    # The times set aside are named under the grid, so they can be typed back.
+    grid = texts(block(at, "q_axis_latency"))
+    assert ("Step “answer” now calls gpt-5.4-mini: the times measured on gpt-5.4 (median 5.33 s, p95 7.10 s, "
+            "first token 4.17 s, 122 tokens/s) are set aside") in grid
+    # The other steps keep theirs.
+    assert session_profile(at).steps[1].model_p95_s == 1.172  # type: ignore[index]
+
+
+def test_an_edit_that_keeps_the_model_keeps_its_measured_times(at: AppTest) -> None:
+    _load(at, MEASURED)
+    _edit(at, {2: {"input_tokens": 5000}})
+    answer = session_profile(at).steps[2]  # type: ignore[index]
+    assert (answer.input_tokens, answer.model_p95_s, answer.ttft_s) == (5000, 7.101, 4.171)
+    assert "set aside" not in texts(block(at, "q_axis_latency"))
+
+
+def test_a_time_typed_with_the_new_model_is_the_new_models() -> None:
+    rows = steps.rows_of(advisor.parse_profile(MEASURED))
+    assert steps.replaced_measurements(rows, {"edited_rows": {2: {"model": "gpt-5.4-mini", "model_p95_s": 3.0}}}) == {
+        2: {"model_p50_s": 5.335, "ttft_s": 4.171, "output_tokens_per_s": 121.8}
+    }
+    # The same model typed again, or a step with no measured time, sets nothing aside.
+    assert steps.replaced_measurements(rows, {"edited_rows": {2: {"model": "gpt-5.4"}}}) == {}
+    rows[2] |= dict.fromkeys(TIMES)
+    assert steps.replaced_measurements(rows, {"edited_rows": {2: {"model": "gpt-5.4-mini"}}}) == {}
