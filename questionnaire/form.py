@@ -24,7 +24,7 @@ from advisor.core.provider import offered_service_tiers
 from advisor.core.rules import RuleSet
 from advisor.core.variables import field_range
 from advisor.views.formatting import count
-from questionnaire.session import example_cleared, on_provider, on_use_steps, put_example_back, reset_weights
+from questionnaire.session import example_cleared, on_model, on_provider, on_use_steps, put_example_back, reset_weights
 from questionnaire.state import BUDGET_UNITS, md
 from questionnaire.step_editor import step_editor
 from questionnaire.verdict import Shown
@@ -263,6 +263,7 @@ def questions(
             accept_new_options=True,
             placeholder="choose or type a model",
             help=HELP["model"],
+            on_change=on_model,
         )
         _mark(problems, "provider", "model")
         _tiers(ruleset)

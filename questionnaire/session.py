@@ -100,6 +100,24 @@ def set_aside_replaced_times() -> None:
     state[STEPS_NOTE] = (state[STEPS_GENERATION], " ".join(notes))
 
 
+def on_model() -> None:
+    """Another model picked for the single call: the call times measured on the one it
+    replaces are set aside, as in the step editor (``set_aside_replaced_times``)."""
+    state = st.session_state
+    before = state.get("last_good")
+    was, now = (before.profile.model if before else None), state.get("q_model")
+    kept = {f: state.get(f"q_{f}") for f in _TIMES_IN_WORDS if state.get(f"q_{f}") is not None}
+    if not was or not now or was == now or not kept or state.get("q_use_steps"):
+        return
+    for field in kept:
+        state[f"q_{field}"] = None
+    times = ", ".join(
+        _TIMES_IN_WORDS[f].format(count(v) if f == "output_tokens_per_s" else seconds(v)) for f, v in kept.items()
+    )
+    st.toast(f"The times measured on {md(str(was))} ({times}) are set aside: {md(str(now))} is timed at its own "
+             "speed until you give its measured times under *Measured model speed*.")
+
+
 def on_use_steps() -> None:
     """Switched to steps with none yet: the single call becomes the first step (the same
     request, so the verdict does not move until a step is changed). Switched back: the steps

@@ -11,10 +11,14 @@ the grid to see what moves. Faults, each something a person sees:
   "p95 from measured call times", for a model no call was measured on. A model lever
   (advisor.core.levers) sets those times aside for the same reason; the grid now does too,
   and says so under it.
+- The single-call form had the same fault: a model picked under *Volume, tokens and cost* kept
+  the call times measured on the model before it, in the latency question's expander above.
+  They are set aside too, and a toast names them.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -102,3 +106,22 @@ def test_a_time_typed_with_the_new_model_is_the_new_models() -> None:
     assert steps.replaced_measurements(rows, {"edited_rows": {2: {"model": "gpt-5.4"}}}) == {}
     rows[2] |= dict.fromkeys(TIMES)
     assert steps.replaced_measurements(rows, {"edited_rows": {2: {"model": "gpt-5.4-mini"}}}) == {}
+
+
+def test_a_single_call_given_another_model_is_not_timed_at_the_replaced_models_measurements(at: AppTest) -> None:
+    # The same fault in the single-call form: the model is asked under Volume, tokens and cost,
+    # its measured times in an expander of the latency question above it.
+    single = {k: v for k, v in MEASURED.items() if k not in ("steps", "evidence")} | {
+        "input_tokens": 4206, "output_tokens": 324, "model_p50_s": 5.335, "model_p95_s": 7.101, "ttft_s": 4.171,
+    }
+    _load(at, single)
+    assert "p95 from measured call times" in texts(block(at, "verdict"))
+    at.selectbox(key="q_model").set_value("gpt-5.4-mini").run()
+    profile = session_profile(ok(at))
+    assert profile.model == "gpt-5.4-mini"
+    assert (profile.model_p50_s, profile.model_p95_s, profile.ttft_s) == (None, None, None)
+    assert "p95 from measured call times" not in texts(block(at, "verdict"))
+    assert [re.sub(r"\\(.)", r"\1", t.proto.body) for t in at.toast] == [
+        "The times measured on gpt-5.4 (median 5.33 s, p95 7.10 s, first token 4.17 s) are set aside: gpt-5.4-mini "
+        "is timed at its own speed until you give its measured times under *Measured model speed*."
+    ]
