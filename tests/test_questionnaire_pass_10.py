@@ -125,3 +125,13 @@ def test_a_single_call_given_another_model_is_not_timed_at_the_replaced_models_m
         "The times measured on gpt-5.4 (median 5.33 s, p95 7.10 s, first token 4.17 s) are set aside: gpt-5.4-mini "
         "is timed at its own speed until you give its measured times under *Measured model speed*."
     ]
+
+
+def test_each_steps_monthly_cost_comes_right_after_its_name(at: AppTest) -> None:
+    # On a 390 px phone the figures under the grid are 326 px wide: the monthly cost, last of
+    # four columns, was clipped mid-figure ("$2,384 ("). It now comes second; one call's p95,
+    # also on the Latency tab, goes last.
+    _load(at, MEASURED)
+    (figures,) = [d.value for d in at.get("dataframe") if "cost" in d.value.columns]
+    assert list(figures.columns) == ["step", "cost", "time", "p95"]
+    assert list(figures["cost"]) == ["$94.01 (0.82%)", "$2,384 (21%)", "$8,948 (78%)"]
