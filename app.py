@@ -194,7 +194,7 @@ def main() -> None:
     catalogue = load_catalogue()
     init_session(scenarios, ruleset)
     follow_example(scenarios)
-    set_aside_replaced_times()
+    set_aside_replaced_times(catalogue)
 
     answers_ok, problems = assess_answers(ruleset)
     shown = answers_ok or st.session_state.get("last_good")

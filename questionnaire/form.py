@@ -264,6 +264,7 @@ def questions(
             placeholder="choose or type a model",
             help=HELP["model"],
             on_change=on_model,
+            args=(catalogue,),
         )
         _mark(problems, "provider", "model")
         _tiers(ruleset)

@@ -68,7 +68,7 @@ _TIMES_IN_WORDS = {
 }
 
 
-def set_aside_replaced_times() -> None:
+def set_aside_replaced_times(catalogue: dict[str, tuple[str, ...]]) -> None:
     """Before the answers are read. A step given another model in the grid keeps no call times
     measured on the model it replaced (a trace's): the new model would be timed at them, and
     the verdict would say its p95 was measured. They are cleared, as a model lever clears them
@@ -77,16 +77,16 @@ def set_aside_replaced_times() -> None:
     state = st.session_state
     rows = state.get(STEPS_ROWS) or []
     edits = state.get(steps_editor_key(state))
-    replaced = replaced_measurements(rows, edits)
-    if not replaced:
-        return
     edited = {int(k): dict(v) for k, v in (edits or {}).get("edited_rows", {}).items()}
     notes = []
-    for index, kept in replaced.items():
+    for index, kept in replaced_measurements(rows, edits).items():
         row, changes = rows[index], edited[index]
-        edited[index] = changes | dict.fromkeys(kept)
         was = row.get("model") or state.get("q_model")
         now = changes.get("model", row.get("model")) or state.get("q_model")
+        provider = changes.get("provider", row.get("provider")) or state.get("q_provider")
+        if now not in catalogue.get(str(provider), ()):
+            continue  # a model mistyped is marked as such; its fix may be the model measured
+        edited[index] = changes | dict.fromkeys(kept)
         times = ", ".join(
             _TIMES_IN_WORDS[f].format(count(v) if f == "output_tokens_per_s" else seconds(v)) for f, v in kept.items()
         )
@@ -95,19 +95,22 @@ def set_aside_replaced_times() -> None:
             f"{md(str(was))} ({times}) are set aside, and it is timed at {md(str(now))}'s own speed until you give "
             "its measured times in the step's columns."
         )
+    if not notes:
+        return
     state[STEPS_ROWS] = apply_edits(rows, {**(edits or {}), "edited_rows": edited})
     _new_step_editor()
     state[STEPS_NOTE] = (state[STEPS_GENERATION], " ".join(notes))
 
 
-def on_model() -> None:
+def on_model(catalogue: dict[str, tuple[str, ...]]) -> None:
     """Another model picked for the single call: the call times measured on the one it
     replaces are set aside, as in the step editor (``set_aside_replaced_times``)."""
     state = st.session_state
     before = state.get("last_good")
     was, now = (before.profile.model if before else None), state.get("q_model")
-    kept = {f: state.get(f"q_{f}") for f in _TIMES_IN_WORDS if state.get(f"q_{f}") is not None}
-    if not was or not now or was == now or not kept or state.get("q_use_steps"):
+    kept: dict[str, Any] = {f: state.get(f"q_{f}") for f in _TIMES_IN_WORDS if state.get(f"q_{f}") is not None}
+    known = now in catalogue.get(str(state.get("q_provider")), ())  # a mistyped model is marked as such
+    if not was or not known or was == now or not kept or state.get("q_use_steps"):
         return
     for field in kept:
         state[f"q_{field}"] = None

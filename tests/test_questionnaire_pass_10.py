@@ -135,3 +135,15 @@ def test_each_steps_monthly_cost_comes_right_after_its_name(at: AppTest) -> None
     (figures,) = [d.value for d in at.get("dataframe") if "cost" in d.value.columns]
     assert list(figures.columns) == ["step", "cost", "time", "p95"]
     assert list(figures["cost"]) == ["$94.01 (0.82%)", "$2,384 (21%)", "$8,948 (78%)"]
+
+
+def test_a_mistyped_model_sets_no_measured_time_aside(at: AppTest) -> None:
+    # A model the price data lacks is marked as such; its fix may well be the model measured.
+    _load(at, MEASURED)
+    at.session_state[state.steps_editor_key(at.session_state)] = {
+        "edited_rows": {2: {"model": "gpt5.4"}}, "added_rows": [], "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert state.step_rows(at.session_state)[2]["model_p95_s"] == 7.101
+    assert "set aside" not in texts(block(at, "q_axis_latency"))
