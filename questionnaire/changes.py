@@ -361,11 +361,17 @@ def _lever_label(words: Words, a: Assessment, changes: dict[str, Any], fact: str
     return f"{question_label(fact)}: {used} (now {_shown(words, fact, now)})"
 
 
+# A lever's answers in seconds that are no fact of the rules ("Time to first token: 4.18 (now 4.171)").
+_SECONDS = frozenset({"model_p50_s", "ttft_s"})
+
+
 def _shown(words: Words, fact: str, value: Any) -> str:
     if value is None:
         return "the default"
     if fact.startswith("steps."):  # a step's field reads as the workload's of that name
         fact = fact.rpartition(".")[2]
+    if fact in _SECONDS and isinstance(value, (int, float)):  # measured times no rule reads: not facts
+        return seconds(float(value))
     if fact in FACTS or isinstance(value, (int, float)):
         return words.format_fact(fact, value)
     return str(value)

@@ -147,3 +147,15 @@ def test_a_mistyped_model_sets_no_measured_time_aside(at: AppTest) -> None:
     assert not at.exception
     assert state.step_rows(at.session_state)[2]["model_p95_s"] == 7.101
     assert "set aside" not in texts(block(at, "q_axis_latency"))
+
+
+def test_a_model_levers_measured_times_are_said_in_seconds(at: AppTest) -> None:
+    # The card's model lever read "Measured median of one model call: estimated ... (now 5.335);
+    # ... Time to first token: 4.18 (now 4.171)": the p95 beside them was "7.10 s".
+    single = {k: v for k, v in MEASURED.items() if k not in ("steps", "evidence")} | {
+        "input_tokens": 4206, "output_tokens": 324, "model_p50_s": 5.335, "model_p95_s": 7.101, "ttft_s": 4.171,
+    }
+    card = texts(block(_load(at, single), "verdict"))
+    assert "Model: gpt-5.4-mini (now gpt-5.4)" in card
+    assert "(now 5.33 s)" in card and "(now 7.10 s)" in card and "Time to first token: 4.18 s (now 4.17 s)" in card
+    assert "(now 5.335)" not in card and "(now 4.171)" not in card
