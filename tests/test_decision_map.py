@@ -36,9 +36,11 @@ GRAY = ROOT / "examples/gray-zone-30s.yaml"
 def _assessed_as_it_is(data: Any) -> Any:
     """What assess() gives, for a variation the public assess() would refuse (a copy is read
     again there) but the map reads as it is: a peak no month holds, or a call larger than its
-    model's context window (the map's cells are what-ifs, worked out as the levers' are)."""
+    model's context window or its maximum output (the map's cells are what-ifs, worked out as the
+    levers' are)."""
     profile = data if isinstance(data, WorkloadProfile) else parse_profile(data)
-    with mock.patch("advisor.core.situation.check_context_window", lambda card, *_: card):
+    with mock.patch("advisor.core.situation.check_context_window", lambda card, *_: card), \
+            mock.patch("advisor.core.situation.check_max_output", lambda *_: None):
         situation = situate(profile, RULES, PRICE_DATE)
     return build_assessment(RULES, situation, evaluate(RULES, situation.facts, None))
 
@@ -74,6 +76,16 @@ def test_every_cell_is_the_engines_recommendation(grid):
             expected = _assessed_as_it_is(data)
             assert result.cells[j][i] == expected.recommendation == result.mode_at(x, y)
             assert result.feasible[j][i] == expected.feasible
+
+
+def test_a_cell_past_the_models_maximum_output_is_still_a_cell():
+    # Hypothesis found it: claude-sonnet-4-5 answers at most 64,000 tokens a call, and a map of
+    # the output tokens may run past that; the cell is a what-if, not a file to refuse.
+    profile = parse_profile({"name": "long answers", "interaction": "request_response", "latency_budget_s": 600,
+                             "input_tokens": 1000, "output_tokens": 500, "requests_per_month": 10000,
+                             "provider": "anthropic", "model": "claude-sonnet-4-5"})
+    test_every_cell_is_the_engines_recommendation.hypothesis.inner_test(
+        (profile, "output_tokens", [500, 100_000], "requests_per_month", [1000, 10_000]))
 
 
 def test_gray_zone_map_shows_the_five_second_line():
