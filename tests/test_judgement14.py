@@ -6,6 +6,8 @@
   not feasible": Slack does not read a stream, and a job acknowledged at once is the fix Sync vs.
   Async AI Inference prescribes (async with an optional sync wrapper; a timeout that upstream
   gateways enforce is a signal to reach for async).
+- A self-hosted model (no batch API) at a million requests a month was told to move its
+  batchable work "to an overnight batch at half the token price": no discount is invented.
 """
 
 from __future__ import annotations
@@ -56,3 +58,37 @@ def test_a_conversation_cut_off_keeps_its_stream_marked_not_feasible():
             "output_tokens": 1200, "caller_timeout_s": 10, "current_mode": "streaming"}
     a = assess(chat, RULES, price_date=PRICE_DATE)
     assert (a.recommendation, a.feasible) == ("streaming", False)
+
+
+# A fine-tuned model on our own GPUs: prices and capacity are the workload's own.
+SELF_HOSTED: dict[str, Any] = {
+    "name": "Self-hosted intent classifier",
+    "interaction": "service_call",
+    "latency_budget_s": 2,
+    "input_tokens": 400,
+    "output_tokens": 10,
+    "output_format": "json",
+    "model_p50_s": 0.4,
+    "model_p95_s": 0.9,
+    "requests_per_month": 2_000_000,
+    "peak_requests_per_minute": 300,
+    "provider": "self_hosted",
+    "model": "intent-8b-ft",
+    "pricing": {"input_per_mtok": 0.05, "output_per_mtok": 0.05},
+    "rate_limits": {"rpm": 1200},
+    "downstream": "internal_service",
+    "current_mode": "sync",
+}
+
+
+def test_no_half_price_batch_is_offered_where_the_provider_has_no_batch_api():
+    a = assess(SELF_HOSTED, RULES, price_date=PRICE_DATE)
+    assert a.recommendation == "sync"
+    assert "batch_backlog" not in {p["id"] for p in a.model_dump(mode="json")["patterns"]}
+
+
+def test_a_provider_with_a_batch_api_still_gets_the_hybrid_at_a_million_requests():
+    hosted = {**SELF_HOSTED, "provider": "openai", "model": "gpt-5.4", "pricing": None, "rate_limits": None,
+              "model_p50_s": None, "model_p95_s": None}
+    a = assess(hosted, RULES, price_date=PRICE_DATE)
+    assert "batch_backlog" in {p["id"] for p in a.model_dump(mode="json")["patterns"]}
