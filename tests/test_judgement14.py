@@ -92,3 +92,21 @@ def test_a_provider_with_a_batch_api_still_gets_the_hybrid_at_a_million_requests
               "model_p50_s": None, "model_p95_s": None}
     a = assess(hosted, RULES, price_date=PRICE_DATE)
     assert "batch_backlog" in {p["id"] for p in a.model_dump(mode="json")["patterns"]}
+
+
+def test_limits_the_workload_gives_are_named_as_its_own_not_as_an_unknown_account_tier():
+    # Four GPUs hold 120 requests a minute; the evening peak is 400.
+    chat = {**SELF_HOSTED, "name": "Self-hosted chat", "interaction": "chat", "latency_budget_s": 3,
+            "output_format": "text", "output_tokens": 250, "model_p50_s": None, "model_p95_s": None,
+            "ttft_s": 0.4, "output_tokens_per_s": 60, "requests_per_month": 1_500_000,
+            "peak_requests_per_minute": 400, "rate_limits": {"rpm": 120}, "current_mode": "streaming"}
+    a = assess(chat, RULES, price_date=PRICE_DATE)
+    assert not a.feasible
+    assert "account tier 'unknown'" not in (a.infeasible_reason or "")
+    assert (a.infeasible_reason or "").startswith(
+        "The workload needs 3.3x its rate limit on intent-8b-ft (the workload's own rate_limits) at peak")
+    # The catalogue's limits still name the account tier they are published for.
+    hosted = assess({**chat, "provider": "anthropic", "model": "claude-sonnet-4-6", "tier": "start",
+                     "pricing": None, "rate_limits": None, "ttft_s": None, "output_tokens_per_s": None,
+                     "peak_requests_per_minute": 1500}, RULES, price_date=PRICE_DATE)
+    assert "(account tier 'start') at peak" in (hosted.infeasible_reason or "")

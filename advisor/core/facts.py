@@ -104,6 +104,11 @@ _SPECS: tuple[FactSpec, ...] = (
     FactSpec("provider", "text", "model provider (steps: each one used, in order, joined by ' + ')"),
     FactSpec("model", "text", "model id (steps: each one used, in order, joined by ' + ')"),
     FactSpec("tier", "text", "the account tier whose rate limits apply (absent: the provider has none)"),
+    FactSpec(
+        "rate_limits_of", "text",
+        "whose rate limits are checked, in words: account tier 'NAME' (the provider catalogue's) or the "
+        "workload's own rate_limits (absent: no account tier and no limits of the workload's own)",
+    ),
     FactSpec("service_tier", "enum", "the provider's processing tier", allowed=get_args(ServiceTier)),
     FactSpec("retry_rate", "number", "extra attempts per model call (one call: the share of requests retried once)",
              "fraction"),

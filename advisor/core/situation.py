@@ -89,6 +89,10 @@ def derive_facts(
         model_reasons=latency.model_reasons,
         speed_assumed=bool(latency.stand_ins),
         tier=capacity.tier,
+        # Limits the workload gives are its own (a self-hosted model's capacity, a negotiated
+        # limit), not an account tier's: "account tier 'unknown'" said nothing true.
+        rate_limits_of=("the workload's own rate_limits" if profile.rate_limits is not None
+                        else f"account tier '{capacity.tier}'" if capacity.tier else None),
         monthly_token_cost_usd=modes["sync"].tokens_usd,
         batch_saving_usd_per_month=costs.batch_token_saving_usd_per_month,
         batch_saving_fraction=costs.batch_token_saving_fraction,
