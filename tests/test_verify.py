@@ -988,9 +988,10 @@ def test_a_record_written_before_thresholds_kept_not_and_any_still_holds(tmp_pat
     # the 70% line gained a condition (not where no one waits and the peak drains within a
     # tenth of the budget), as the burst's did (only where the peak comes near the limits or
     # meets none known: board read 3, M13): no rule whose thresholds sit under a not or an any
-    # reads back as moved without a change of its own.
+    # reads back as moved without a change of its own. The 5-second window gained one too: a
+    # job is not ruled out where the caller cuts the whole answer off (redteam-judgement-14).
     assert [c.rule for c in result.rule_changes] == [
-        "cost-rate-limit-tight", "cost-bursty-traffic",
+        "cost-rate-limit-tight", "cost-bursty-traffic", "latency-realtime-window",
         "latency-walked-away", "latency-overnight", "latency-batch-window-too-short", "latency-batch-completion-window",
     ]
 
