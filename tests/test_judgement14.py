@@ -8,6 +8,8 @@
   gateways enforce is a signal to reach for async).
 - A self-hosted model (no batch API) at a million requests a month was told to move its
   batchable work "to an overnight batch at half the token price": no discount is invented.
+- The same self-hosted model over its own GPU capacity was told it needed 3.3x its limit
+  "(account tier 'unknown')": the limits were the workload's own rate_limits.
 """
 
 from __future__ import annotations
