@@ -136,11 +136,7 @@ def test_someone_watching_with_a_real_time_budget_never_gets_a_job(data):
     assume(profile.interaction in WAITING and profile.latency_budget_s < 5)
     assume(profile.downstream != "compliance_critical")
     a = assess(profile, RULES, price_date=PRICE_DATE, what_if=False)
-    # Unless whoever holds the connection cuts the whole answer off (more than one call in a
-    # hundred) where no one reads it as it streams: then a job acknowledged at once is the way
-    # (latency-realtime-window, redteam-judgement-14).
-    cut_off = (a.facts["caller_cut_off_share"] or 0) > 0.01 and profile.interaction not in ("chat", "inline_edit")
-    assert a.recommendation in (("sync", "streaming", "async") if cut_off else ("sync", "streaming"))
+    assert a.recommendation in ("sync", "streaming")
     assert a.feasible == (a.infeasible_reason is None)
 
 

@@ -55,6 +55,22 @@ def test_a_caller_that_waits_long_enough_keeps_the_real_time_answer():
     assert "async" in {e.mode for e in a.excluded}
 
 
+def test_a_real_time_budget_cut_off_by_its_caller_stays_real_time():
+    # A chat backend's pre-post moderation check: the room waits 1 s for it and the backend
+    # gives up at 2 s, while the check takes about 1.9 s at p95. A job would not show the message
+    # sooner: the budget itself is real time, so the answer stays a synchronous call, marked not
+    # feasible (the lead's follow-up: the caller's exception first moved it to async).
+    gate = {**SLASH_COMMAND, "name": "Pre-post chat moderation", "interaction": "service_call",
+            "latency_budget_s": 1, "caller_timeout_s": 2, "input_tokens": 300, "output_tokens": 15,
+            "output_format": "json", "model": "gpt-5.4-mini", "downstream": "internal_service",
+            "current_mode": None}
+    a = assess(gate, RULES, price_date=PRICE_DATE)
+    assert a.facts["caller_cut_off_share"] > 0.01
+    assert "latency-realtime-window" in {r.id for r in a.fired_rules}
+    assert (a.recommendation, a.feasible) == ("sync", False)
+    assert "async" in {e.mode for e in a.excluded}
+
+
 def test_a_conversation_cut_off_keeps_its_stream_marked_not_feasible():
     chat = {**SLASH_COMMAND, "name": "Docs chat", "interaction": "chat", "latency_budget_s": 3,
             "output_tokens": 1200, "caller_timeout_s": 10, "current_mode": "streaming"}
