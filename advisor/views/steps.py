@@ -141,10 +141,21 @@ def distribution_line(a: Assessment) -> str:
 
 # Characters that end or break a Mermaid task title: its separators, a comment, a fence.
 _MERMAID_UNSAFE = re.compile(r"[:;#%`\\\[\]{}<>\"]")
+# A line of a Gantt that starts with one of its statements' keywords (in any case) or a date is
+# read as that statement, not as a task: a step named "title Q3 plan" became the chart's title
+# and lost its bar, "dateFormat YYYY" broke every bar after it (Mermaid's gantt.jison lexer).
+_MERMAID_KEYWORD = re.compile(
+    r"(?:gantt|dateformat|axisformat|tickinterval|inclusiveenddates|topaxis|includes|excludes|todaymarker"
+    r"|weekday|weekend|title|acctitle|accdescr|accdescription|section|click|call|href)(?![a-z0-9_])"
+    r"|\d{4}-\d\d-\d\d",
+    re.IGNORECASE,
+)
 
 
 def _task_title(text: str) -> str:
-    return " ".join(_MERMAID_UNSAFE.sub(" ", text).split())[:60] or "step"
+    title = " ".join(_MERMAID_UNSAFE.sub(" ", text).split())[:60] or "step"
+    # A task title that would read as a statement is said as a step's ("step title Q3 plan").
+    return f"step {title}" if _MERMAID_KEYWORD.match(title) else title
 
 
 def gantt(a: Assessment) -> str | None:

@@ -1,0 +1,59 @@
+"""Red-team round 8 on bad input: free text that reaches an output as markup (a Mermaid chart),
+the Python API as a library user calls it, and verify's reading of a large record. Each test is
+a defect found, asserted as the user sees it. The report is
+/work/scratch/reports/redteam-input-8.md."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import advisor
+from advisor.views.adr import render_adr
+
+# -- a step's name is a task of the record's Mermaid Gantt, never a statement -------------------------
+# Mermaid's gantt lexer (gantt.jison, case-insensitive) reads a line that starts with one of these
+# as that statement: a step named "title Q3 plan" became the chart's title and lost its bar;
+# "dateFormat YYYY" re-read every later bar's times in that format, "section ..." opened a
+# section, "click"/"call" a callback, a date a date token: the chart broke or lied.
+_STATEMENT = re.compile(
+    r"(?:dateFormat\s|axisFormat\s|tickInterval\s|includes\s|excludes\s|todayMarker\s|title\s"
+    r"|accDescription\s|section\s|click\s|call\s|gantt\b|inclusiveEndDates\b|topAxis\b|\d{4}-\d\d-\d\d\b)",
+    re.IGNORECASE,
+)
+_STEP_NAMES = ["Title Q3 plan", "dateFormat YYYY", "section Secret", "2026-01-01 kickoff", "click me", "call home",
+               "gantt check", "TOPAXIS", "excludes weekends"]
+
+
+def _gantt_tasks(record: str) -> list[str]:
+    chart = record.split("```mermaid\n", 1)[1].split("```", 1)[0].splitlines()
+    assert chart[:2] == ["gantt", "    dateFormat x"], chart
+    return [line.strip() for line in chart[3:]]
+
+
+@pytest.mark.parametrize("template", ["madr", "nygard"])
+def test_a_step_named_like_a_gantt_statement_stays_a_bar_of_the_chart(template: str) -> None:
+    profile = advisor.parse_profile({
+        "name": "Gantt probe", "interaction": "submit_and_notify", "latency_budget_s": 900,
+        "requests_per_month": 100000, "provider": "openai", "model": "gpt-5.4",
+        "steps": [{"name": name, "input_tokens": 100, "output_tokens": 10} for name in _STEP_NAMES],
+    })
+    tasks = _gantt_tasks(render_adr(advisor.assess(profile, price_date="2026-11-01"), template=template,
+                                    date="2026-11-01"))
+    assert len(tasks) == len(_STEP_NAMES)  # one bar a step
+    for name, task in zip(_STEP_NAMES, tasks, strict=True):
+        assert not _STATEMENT.match(task), task
+        title, times = task.rsplit(" : ", 1)
+        assert name in title and re.fullmatch(r"\d+, \d+", times), task  # the step's name, then its bar
+
+
+def test_an_ordinary_step_name_is_its_task_title_as_before() -> None:
+    profile = advisor.parse_profile({
+        "name": "Gantt probe", "interaction": "submit_and_notify", "latency_budget_s": 900,
+        "requests_per_month": 100000, "provider": "openai", "model": "gpt-5.4",
+        "steps": [{"name": name, "input_tokens": 100, "output_tokens": 10}
+                  for name in ["triage", "titles check", "sections"]],
+    })
+    tasks = _gantt_tasks(render_adr(advisor.assess(profile, price_date="2026-11-01"), date="2026-11-01"))
+    assert [t.split(" (")[0] for t in tasks] == ["triage", "titles check", "sections"]
