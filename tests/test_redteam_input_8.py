@@ -6,11 +6,16 @@ a defect found, asserted as the user sees it. The report is
 from __future__ import annotations
 
 import re
+import warnings
 
 import pytest
 
 import advisor
 from advisor.views.adr import render_adr
+
+from .conftest import EXAMPLES
+
+CHATBOT = EXAMPLES / "chatbot.yaml"
 
 # -- a step's name is a task of the record's Mermaid Gantt, never a statement -------------------------
 # Mermaid's gantt lexer (gantt.jison, case-insensitive) reads a line that starts with one of these
@@ -57,3 +62,28 @@ def test_an_ordinary_step_name_is_its_task_title_as_before() -> None:
     })
     tasks = _gantt_tasks(render_adr(advisor.assess(profile, price_date="2026-11-01"), date="2026-11-01"))
     assert [t.split(" (")[0] for t in tasks] == ["triage", "titles check", "sections"]
+
+
+# -- a copy of a profile made with model_copy(update=...) is read as a file is --------------------------
+# A key that is no field ("latency_budget" for latency_budget_s) was dropped unread: the copy was
+# assessed with the budget it had, and nothing said the update had done nothing.
+@pytest.mark.parametrize("call", [advisor.assess, advisor.facts])
+def test_a_copy_updated_with_a_key_that_is_no_field_is_refused_by_name(call) -> None:
+    profile = advisor.load_profile(CHATBOT)
+    copy = profile.model_copy(update={"latency_budget": 3600})
+    with pytest.raises(advisor.InputError) as caught:
+        call(copy, price_date="2026-11-01")
+    assert "field 'latency_budget': unknown field; did you mean 'latency_budget_s'?" in str(caught.value)
+    # The field itself still takes.
+    assert advisor.assess(profile.model_copy(update={"latency_budget_s": 3600}),
+                          price_date="2026-11-01").workload.latency_budget_s == 3600
+
+
+def test_a_copy_holding_a_value_of_the_wrong_type_is_refused_without_a_pydantic_warning() -> None:
+    # Pydantic's "serializer warnings" (a UserWarning naming its own internals) went to stderr
+    # before the InputError that names the field.
+    copy = advisor.load_profile(CHATBOT).model_copy(update={"latency_budget_s": "fast"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(advisor.InputError, match=r"field 'latency_budget_s': input should be a valid number"):
+            advisor.assess(copy, price_date="2026-11-01")

@@ -703,10 +703,15 @@ def as_read(profile: WorkloadProfile) -> WorkloadProfile:
     read = profile.__pydantic_private__.get("_read") if profile.__pydantic_private__ is not None else None
     if read is not None and read.fields is profile.__dict__:
         return profile
-    data = profile.model_dump(exclude_unset=True)
+    # Read again, a value of the wrong type is refused by name: pydantic's warning that it could
+    # not serialise it would only repeat that, on stderr.
+    data = profile.model_dump(exclude_unset=True, warnings=False)
     # The serializer leaves out the single-call fields of a workload with steps: a copy that
     # sets one beside its steps is read with it, and refused for it, as a file would be.
     data.update({name: getattr(profile, name) for name in SHORTHAND_FIELDS if name in profile.model_fields_set})
+    # A key that is no field ("latency_budget" for latency_budget_s) lands in the copy unread, and
+    # the dump leaves it out: kept, it is refused as an unknown field, as it is in a file.
+    data.update({key: value for key, value in profile.__dict__.items() if key not in WorkloadProfile.model_fields})
     return parse_profile(data, source="workload (read again: model_copy(update=...) validates nothing)")
 
 
