@@ -9,11 +9,12 @@ import re
 import warnings
 
 import pytest
+import yaml
 
 import advisor
 from advisor.views.adr import render_adr
 
-from .conftest import EXAMPLES
+from .conftest import EXAMPLES, run_cli
 
 CHATBOT = EXAMPLES / "chatbot.yaml"
 
@@ -87,3 +88,28 @@ def test_a_copy_holding_a_value_of_the_wrong_type_is_refused_without_a_pydantic_
         warnings.simplefilter("error")
         with pytest.raises(advisor.InputError, match=r"field 'latency_budget_s': input should be a valid number"):
             advisor.assess(copy, price_date="2026-11-01")
+
+
+# -- a count of one is said in the singular -------------------------------------------------------------
+# A workload of one request a month read "It makes 1 requests a month", "Cost per month at 1
+# requests", "$0.0055 a month at 1 requests"; a peak of one below the average "1 requests a
+# minute given".
+_ONE = {"name": "One", "interaction": "chat", "latency_budget_s": 10, "requests_per_month": 1, "provider": "openai",
+        "model": "gpt-5.4", "input_tokens": 1000, "output_tokens": 200}
+
+
+def test_one_request_a_month_is_said_as_one_request(tmp_path, capsys) -> None:
+    workload = tmp_path / "one.yaml"
+    workload.write_text(yaml.safe_dump(_ONE), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "recommend", workload, "--price-date", "2026-11-01")
+    assert code == 0 and "Cost per month at 1 request (" in out
+    record = render_adr(advisor.assess(advisor.parse_profile(_ONE), price_date="2026-11-01"), date="2026-11-01")
+    assert "It makes 1 request a month" in record and " a month at 1 request;" in record
+    assert not re.search(r"(?<![\d.,])1 requests\b", out + record)
+
+
+def test_a_peak_of_one_below_the_average_is_said_as_one_request() -> None:
+    a = advisor.assess(advisor.parse_profile({**_ONE, "requests_per_month": 1_000_000, "peak_requests_per_minute": 1}),
+                       price_date="2026-11-01")
+    (peak,) = [x.value for x in a.assumptions if x.name == "peak"]
+    assert peak.startswith("1 request a minute given, below the month's average of 23: ")

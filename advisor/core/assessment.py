@@ -899,7 +899,8 @@ def _peak_below_average(profile: WorkloadProfile) -> list[Assumption]:
         return []
     return [Assumption(
         name="peak",
-        value=f"{count(given)} requests a minute given, below the month's average of {count(average)}: "
+        value=f"{count(given)} request{'' if count(given) == '1' else 's'} a minute given, below the month's average"
+        f" of {count(average)}: "
         "the average is used",
         source="advisor default, docs/cost-model.md: a peak is never below the month's average",
     )]

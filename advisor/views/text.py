@@ -219,7 +219,7 @@ def render_text(a: Assessment) -> str:
         else f"each step at its own model's prices: {', '.join(models[:-1])} and {models[-1]},"
     )
     add(
-        f"Cost per month at {w.requests_per_month:,} requests ({whose} as of "
+        f"Cost per month at {plural(w.requests_per_month, 'request')} ({whose} as of "
         f"{pricing.price_date}, {pricing.data_version}; {batch_prices(pricing)})"
     )
     unpriced = reasoning_unpriced(lat.reasoning_unpriced, a.pricing.unpriced_reasoning)
