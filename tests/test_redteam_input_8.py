@@ -113,3 +113,22 @@ def test_a_peak_of_one_below_the_average_is_said_as_one_request() -> None:
                        price_date="2026-11-01")
     (peak,) = [x.value for x in a.assumptions if x.name == "peak"]
     assert peak.startswith("1 request a minute given, below the month's average of 23: ")
+
+
+# -- weights that are no mapping are refused, however empty ---------------------------------------------
+# evaluate, assess and decision_map refused weights=[("ux_contract", 5)] ("must be a mapping")
+# but took 0, [], "" or False as "no weights given": the rule set's own weights, unsaid.
+@pytest.mark.parametrize("weights", [0, [], "", False])
+def test_weights_that_are_no_mapping_are_refused_even_when_empty(weights) -> None:
+    profile = advisor.load_profile(CHATBOT)
+    calls = [
+        lambda: advisor.load_rules().evaluate(advisor.facts(profile, price_date="2026-11-01"), weights=weights),
+        lambda: advisor.assess(profile, weights=weights, price_date="2026-11-01"),
+        lambda: advisor.decision_map(profile, "latency_budget_s", [1, 2], "requests_per_month", [1, 2],
+                                     weights=weights, price_date="2026-11-01"),
+    ]
+    for call in calls:
+        with pytest.raises(advisor.InputError, match=r"field 'weights': must be a mapping of axis name to weight"):
+            call()
+    # An empty mapping changes no weight: the rule set's, as before.
+    assert advisor.assess(profile, weights={}, price_date="2026-11-01").recommendation == "streaming"

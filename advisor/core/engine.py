@@ -338,7 +338,9 @@ def evaluate(
     weights: Mapping[str, float] | None = None,
 ) -> Evaluation:
     """Evaluate the rule set on ``facts`` (``ruleset.evaluate`` is the same call)."""
-    if weights:
+    # Not "if weights": 0, [] or "" would weigh as the rule set does, unsaid, where a list of
+    # pairs is refused.
+    if weights is not None:
         if not isinstance(weights, Mapping):
             raise InputError(
                 "must be a mapping of axis name to weight, such as {'cost_burst': 2.5} "

@@ -47,7 +47,7 @@ class ModeProbe:
         self.profile = profile
         self.ruleset = ruleset
         # A copy of the caller's weights; anything else goes to the engine as given, to be refused.
-        self.weights = dict(weights) if isinstance(weights, Mapping) and weights else weights or None
+        self.weights = dict(weights) if isinstance(weights, Mapping) else weights
         self.price_date = price_date_or_today(price_date)
         self.base = base or situate(profile, ruleset, self.price_date)
         self._decisions: dict[tuple[tuple[bool, ...], tuple[bool, ...]], Decision] = {}
