@@ -51,3 +51,20 @@ def test_every_example_record_is_as_long_as_publishing_says(example, template):
             count -= next(j for j in range(at + 2, len(lines)) if not lines[j].startswith("- ")) - (at + 1)
     retiring = sum(x.name == "model shutdown" for x in a.assumptions)
     assert count <= most + retiring, f"{example.stem} ({template}): {count} lines, publishing.md says at most {most}"
+
+
+# -- docs/architecture.md: the garbage collector in the CLI -------------------------------
+
+def test_architecture_names_the_commands_that_turn_the_collector_back_on():
+    """`advisor.cli.run` starts every command with the collector off, and review, verify and map
+    turn it back on once started (`common.started`), so that a review of many files frees each
+    file's garbage. The page said every command ran with it off to the end: an engineer chasing
+    a review's memory would have looked for garbage that is in fact collected."""
+    turning_on = sorted(path.stem for path in (ROOT / "advisor" / "cli").glob("*.py")
+                        if re.search(r"^\s+started\(\)", path.read_text(encoding="utf-8"), re.MULTILINE))
+    assert turning_on == ["map", "review", "verify"]
+    architecture = page("docs/architecture.md")
+    passage = architecture[architecture.index("cyclic garbage collector"):][:700]
+    assert "`advisor.cli.common.started`" in passage
+    for command in turning_on:
+        assert f"`{command}`" in passage, f"docs/architecture.md's collector passage leaves out {command}"
