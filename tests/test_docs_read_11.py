@@ -5,12 +5,15 @@ pages quote from a benchmark run and the JSON keys the README lists are in test_
 from __future__ import annotations
 
 import re
+import shlex
 
 import pytest
 
 from advisor import render_adr
+from advisor.cli import main
 
 from .conftest import EXAMPLES, ROOT
+from .test_cli_help import shown_runs
 from .test_records import DATE, body_lines, fixed_assessment
 
 
@@ -68,3 +71,29 @@ def test_architecture_names_the_commands_that_turn_the_collector_back_on():
     assert "`advisor.cli.common.started`" in passage
     for command in turning_on:
         assert f"`{command}`" in passage, f"docs/architecture.md's collector passage leaves out {command}"
+
+
+# -- README.md and docs/: what a console block shows between two "..." --------------------
+
+@pytest.mark.parametrize("block", shown_runs())
+def test_lines_a_console_block_shows_together_are_printed_together(block, capsys, monkeypatch):
+    """test_cli_help.py checks that each line a block shows is printed, in order; a reader also
+    takes two lines shown one under the other as printed one under the other, and a "..." as
+    the place where lines are left out. The README's gray-zone run showed "What would change the
+    decision" with `model_p95_s = 5 ...` under it, the fourth change the command prints, as if
+    it were the first."""
+    monkeypatch.chdir(ROOT)
+    command, *shown = block.rstrip("\n").split("\n")
+    assert main(shlex.split(command.removeprefix("$ "))[1:]) == 0
+    printed = capsys.readouterr()[0].splitlines()
+    at, follows = -1, False
+    for line in shown:
+        if line == "...":
+            follows = False
+            continue
+        found = printed.index(line, at + 1) if line in printed[at + 1:] else None
+        assert found is not None, f"the docs show {line!r}, which the command does not print (in order)"
+        if follows:
+            assert found == at + 1, (f"the docs show {line!r} right under {printed[at]!r}, where the command prints "
+                                     f"{found - at - 1} lines between them: mark them with '...'")
+        at, follows = found, True
