@@ -97,3 +97,32 @@ def test_lines_a_console_block_shows_together_are_printed_together(block, capsys
             assert found == at + 1, (f"the docs show {line!r} right under {printed[at]!r}, where the command prints "
                                      f"{found - at - 1} lines between them: mark them with '...'")
         at, follows = found, True
+
+
+# -- docs/publishing.md: "What a template gets" ------------------------------------------
+
+def test_every_value_publishing_lists_for_a_template_is_given_to_one():
+    """Each value the table names (first column), and each key it lists of a value that is a
+    mapping or a list of mappings (second column), is in what a record template is rendered
+    with: a template written from the table never meets an undefined name."""
+    from advisor.views.adr import record_context
+
+    text = (ROOT / "docs" / "publishing.md").read_text(encoding="utf-8")
+    table = text.split("### What a template gets", 1)[1].split("\n## ", 1)[0]
+    context = record_context(fixed_assessment(EXAMPLES / "support-agent-tools.yaml"))
+    rows = [line.split(" | ", 1) for line in table.splitlines() if line.startswith("| `")]
+    assert len(rows) > 15
+    for first, second in rows:
+        names = [n if not n.startswith(".") else "record.people" + n for n in re.findall(r"`([a-z_.]+)`", first)]
+        for name in names:
+            value = context
+            for part in name.split("."):
+                assert isinstance(value, dict) and part in value, f"publishing.md lists {name!r}, which a template does not get"
+                value = value[part]
+        if len(names) == 1 or names[0] == "cases":
+            value = context[names[0].split(".")[0]] if "." not in names[0] else None
+            sample = value[0] if isinstance(value, list) and value and isinstance(value[0], dict) else value
+            if isinstance(sample, dict) and names[0] not in ("workload", "latency", "capacity", "pricing", "ruleset"):
+                keys = re.findall(r"`([a-z_]+)`", second.split(" | ", 1)[0])
+                missing = [k for k in keys if k not in sample]
+                assert not missing, f"publishing.md lists {missing} of {names[0]!r}, which a template does not get"
