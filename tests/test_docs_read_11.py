@@ -126,3 +126,31 @@ def test_every_value_publishing_lists_for_a_template_is_given_to_one():
                 keys = re.findall(r"`([a-z_]+)`", second.split(" | ", 1)[0])
                 missing = [k for k in keys if k not in sample]
                 assert not missing, f"publishing.md lists {missing} of {names[0]!r}, which a template does not get"
+
+
+# -- docs/calibration.md: the attribute names, first listed wins --------------------------
+
+def test_calibration_lists_the_attributes_calibrate_reads_in_the_order_it_reads_them():
+    from advisor.core import genai
+
+    text = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    table = text.split("First listed wins.", 1)[1].split("\n\n", 2)[1]
+    rows = {}
+    for line in table.splitlines()[2:]:
+        figure, attributes, _source = line.strip("|").split(" | ")
+        rows[figure.strip()] = re.findall(r"`((?:gen_ai|ai|llm)\.[a-zA-Z_.]+)`", attributes)
+    assert rows["provider"] == list(genai.PROVIDER)
+    assert rows["model"] == list(genai.MODEL)
+    assert rows["input tokens"] == list(genai.INPUT_TOKENS)
+    assert rows["output tokens"] == list(genai.OUTPUT_TOKENS)
+    assert rows["cached input"] == list(genai.CACHED_INPUT_TOKENS)
+    assert rows["reasoning"] == list(genai.REASONING_TOKENS)
+    first = rows["first token"]
+    assert first[:3] == [*genai.TIME_TO_FIRST_CHUNK_S, *genai.TIME_TO_FIRST_CHUNK_MS]
+    assert set(first[3:]) == genai.CHUNK_EVENTS
+    operations = re.search(r"^\| operation \| (.*?) are model calls; (.*?) are not \|", table, re.MULTILINE)
+    assert operations
+    assert set(re.findall(r"`(\w+)`", operations.group(1))) == genai.MODEL_OPERATIONS
+    named = re.findall(r"`([\w*]+)`", operations.group(2))
+    assert {op for op in genai.NON_MODEL_OPERATIONS if "memory" not in op} == {op for op in named if "*" not in op}
+    assert "*_memory*" in named and all("memory" in op for op in genai.NON_MODEL_OPERATIONS - set(named))
