@@ -154,3 +154,22 @@ def test_calibration_lists_the_attributes_calibrate_reads_in_the_order_it_reads_
     named = re.findall(r"`([\w*]+)`", operations.group(2))
     assert {op for op in genai.NON_MODEL_OPERATIONS if "memory" not in op} == {op for op in named if "*" not in op}
     assert "*_memory*" in named and all("memory" in op for op in genai.NON_MODEL_OPERATIONS - set(named))
+
+
+# -- docs/calibration.md: how the measured steps are named --------------------------------
+
+def test_calibration_says_a_base_keeps_its_step_names_as_calibrate_does(tmp_path):
+    """calibrate --into keeps the base's step names for the same calls (since the refresh renamed
+    a team's steps); the page's definition of a step still named every step after what it calls,
+    so a reader of it expected `chat-gpt-5-4` where the file says `answer`."""
+    import advisor
+
+    from .test_newcomer_read_2 import RAG, _rag_export, _step_names
+
+    calibration = advisor.calibrate([_rag_export(tmp_path / "traces.jsonl.gz")], root="rag.chat")
+    assert _step_names(advisor.calibrated_workload(calibration)) == ["chat-gpt-5-4", "chat-gpt-5-4-2"]
+    assert _step_names(advisor.calibrated_workload(calibration, str(RAG))) == ["rewrite", "answer"]
+    calibration_page = page("docs/calibration.md")
+    step = calibration_page[calibration_page.index("- **Step**:"):calibration_page.index("- **Alignment**:")]
+    assert "`chat-gpt-4o-mini-2`" in step
+    assert "`--into`" in step and "keep the base's names" in step
