@@ -173,3 +173,21 @@ def test_calibration_says_a_base_keeps_its_step_names_as_calibrate_does(tmp_path
     step = calibration_page[calibration_page.index("- **Step**:"):calibration_page.index("- **Alignment**:")]
     assert "`chat-gpt-4o-mini-2`" in step
     assert "`--into`" in step and "keep the base's names" in step
+
+
+# -- docs/cost-model.md: what independence takes off a sum of p95s -----------------------
+
+def test_independent_calls_are_as_far_below_the_sum_as_cost_model_says():
+    """Four calls of a p95 twice their median: 8 s at a correlation of 1 (the p95s add up), 6.11 s
+    independent, 24% below. The page said "a third below" (the sum is a third above: 1.31)."""
+    from advisor.core.distribution import Calls, percentiles
+
+    calls = [Calls(4, 1.0, 2.0)]
+    summed = percentiles(calls, correlation=1.0).p95
+    independent = percentiles(calls, correlation=0.0).p95
+    said = re.search(r"four calls of a p95 twice their median have a p95 (?:about )?(a \w+) below the sum of theirs"
+                     r"(?: \((\d+\.\d+) s against (\d+) s for a median of 1 s\))?", page("docs/cost-model.md"))
+    assert said, "docs/cost-model.md says how far below the sum independent calls' p95 is"
+    share = {"a half": 1 / 2, "a third": 1 / 3, "a quarter": 1 / 4, "a fifth": 1 / 5}[said.group(1)]
+    assert 1 - independent / summed == pytest.approx(share, abs=0.02)
+    assert said.group(2) and (said.group(2), said.group(3)) == (f"{independent:.2f}", f"{summed:g}")
