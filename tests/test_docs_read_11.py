@@ -218,3 +218,13 @@ def test_the_webhook_cost_model_works_the_timeout_on_is_the_one_advisor_judges()
     # "With a timeout of 60 s the same workload is judged as without one."
     alone = assessed(PR_BOT)
     assert (at[60].recommendation, at[60].decided_by, at[60].unmet) == (alone.recommendation, alone.decided_by, alone.unmet)
+
+
+def test_publishing_names_every_filter_a_template_may_use():
+    """The page listed eight filters as the whole set beside Jinja2's own; a template also gets
+    `cell`, `saving`, `headroom` and `in_a_sentence`, which the shipped templates use."""
+    from advisor.views.templates import FILTERS
+
+    text = page("docs/publishing.md")
+    filters = text[text.index("Filters: "):text.index("and Jinja2's own")]
+    assert set(re.findall(r"`([a-z_]+)`", filters)) >= set(FILTERS)
