@@ -228,3 +228,26 @@ def test_publishing_names_every_filter_a_template_may_use():
     text = page("docs/publishing.md")
     filters = text[text.index("Filters: "):text.index("and Jinja2's own")]
     assert set(re.findall(r"`([a-z_]+)`", filters)) >= set(FILTERS)
+
+
+# -- docs/cost-model.md: Feasibility, when each mode meets its contract -------------------
+
+def test_the_feasibility_table_names_every_rule_that_marks_a_mode_unmet():
+    """The table said sync meets its contract when its p95 is within the budget and the limits
+    hold while someone waits; the rule set also marks it unmet for a chain of three under a
+    real-time budget, for flex while someone waits, and for a request or backlog the limits
+    never let through. Each rule with `unmet` is named in the row of each mode it marks (the
+    caller's timeout in the paragraph under the table)."""
+    import yaml
+
+    from advisor.core.rules import default_rules_dir
+
+    text = (ROOT / "docs" / "cost-model.md").read_text(encoding="utf-8")
+    section = text.split("| mode | meets its contract when | rule |", 1)[1].split("\n\n", 2)
+    rows = {line.split(" | ")[0].strip("| "): line for line in section[0].splitlines() if line.startswith("| ")}
+    under = " ".join(section[1].split())
+    for path in sorted(default_rules_dir().glob("*.yaml")):
+        for rule in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules") or []:
+            for mode in rule["effect"].get("unmet") or []:
+                said = rows[mode] if rule["id"] != "latency-caller-gives-up" else under
+                assert f"`{rule['id']}`" in said, f"cost-model.md's Feasibility leaves out {rule['id']} for {mode}"
