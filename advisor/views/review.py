@@ -1297,18 +1297,43 @@ def _json(value: Any, level: int) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        pad = "\n" + "  " * (level + 1)
-        items = [f"{pad}{_encode_string(key)}: {_json(item, level + 1)}" for key, item in value.items()]
+        deeper = level + 1
+        pad = "\n" + "  " * deeper
+        leaf = _LEAF.get
+        items = []
+        for key, item in value.items():
+            write = leaf(item.__class__)
+            items.append(f"{pad}{_encode_string(key)}: {_json(item, deeper) if write is None else write(item)}")
         return "{" + ",".join(items) + "\n" + "  " * level + "}"
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
-        pad = "\n" + "  " * (level + 1)
-        return "[" + ",".join(pad + _json(item, level + 1) for item in value) + "\n" + "  " * level + "]"
+        deeper = level + 1
+        pad = "\n" + "  " * deeper
+        leaf = _LEAF.get
+        parts = []
+        for item in value:
+            write = leaf(item.__class__)
+            parts.append(pad + (_json(item, deeper) if write is None else write(item)))
+        return "[" + ",".join(parts) + "\n" + "  " * level + "]"
     return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False).replace("\n", "\n" + "  " * level)
 
 
 _encode_string = json.encoder.encode_basestring  # the C one where there is one, as json.dumps uses
+
+
+def _finite(value: float) -> str:
+    if not math.isfinite(value):
+        raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+    return float.__repr__(value)
+
+
+# A row is mostly scalars: each written by its exact type without a call of _json (about 70
+# values a row). A subclass (an enum of str) takes _json's own way, to the same text.
+_LEAF: dict[type, Callable[[Any], str]] = {
+    str: _encode_string, int: int.__repr__, float: _finite, bool: ("false", "true").__getitem__,
+    type(None): {None: "null"}.__getitem__,
+}
 
 
 def _json_list(items: Iterable[Any], level: int) -> Iterator[str]:
