@@ -101,12 +101,14 @@ def each(step: Callable[..., Any], items: Sequence[Any], *more: Sequence[Any]) -
     already an error (an earlier step's) stays as it is, so a chain of steps, each given the
     list the step before it made, keeps each file's first error to the end."""
     out: list[Any] = []
-    for item, *others in zip(items, *more, strict=True):
+    # Each entry's arguments as zip makes them (no list of the others unpacked and packed again).
+    for args in zip(items, *more, strict=True):
+        item = args[0]
         if isinstance(item, AdvisorError):
             out.append(item)
             continue
         try:
-            out.append(step(item, *others))
+            out.append(step(*args))
         except AdvisorError as exc:
             out.append(exc)
     return out
