@@ -421,7 +421,8 @@ def build_assessment(
     )
     checklist = list(header.modes[winner].checklist)
     for rule in fired:
-        checklist.extend(item for item in rule.spec.effect.checklist.get(winner, ()) if item not in checklist)
+        if items := rule.spec.effect.checklist.get(winner):  # most fired rules add none
+            checklist.extend(item for item in items if item not in checklist)
     patterns: dict[str, dict[str, Any]] = {}
     for rule in fired:
         for pid in rule.spec.effect.patterns:
