@@ -8,6 +8,8 @@
   argument in its place, an earlier error kept, a step's own error caught.
 - ``read_bytes`` (advisor.core.files) takes a Path as it is: the file it reads and the name
   its errors give are those of the path given, as a text path is still read as a Path.
+- The YAML loader tests a mapping's value for a colon before it calls ``refuse_base_60``: a
+  base-60 number is still refused, naming its field; text with a colon is still text.
 """
 
 from __future__ import annotations
@@ -89,3 +91,15 @@ def test_read_bytes_reads_a_path_as_it_reads_its_text(tmp_path: Path, monkeypatc
         messages.append(str(caught.value))
     assert messages[0] == messages[1] == messages[2]
     assert "sub/missing.yaml" in messages[0] and "./" not in messages[0]
+
+
+def test_a_base_60_value_is_still_refused_and_text_with_a_colon_still_read() -> None:
+    from advisor.core.yamlio import parse_yaml
+
+    with pytest.raises(InputError) as caught:
+        parse_yaml("name: x\nlatency_budget_s: 1:30\n", "w.yaml")
+    assert "1:30 is a base-60 number in YAML 1.1 (90)" in str(caught.value)
+    assert caught.value.field == "latency_budget_s"
+    assert parse_yaml("name: 'a: b'\nat: '1:30'\nplain: a:b\nlist: [1:30x]\n", "w.yaml") == {
+        "name": "a: b", "at": "1:30", "plain": "a:b", "list": ["1:30x"],
+    }

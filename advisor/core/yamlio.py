@@ -220,7 +220,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                     unique = False
                 if unique:
                     for key, (_, v) in zip(keys, pairs, strict=True):
-                        self.refuse_base_60(v, key)
+                        # refuse_base_60's own first test, here: a call for each value cost more.
+                        if isinstance(v, yaml.ScalarNode) and ":" in v.value:
+                            self.refuse_base_60(v, key)
                     return {key: self.build(v) for key, (_, v) in zip(keys, pairs, strict=True)}
         return self.construct_object(node, deep=True)  # the general path: its checks and errors
 
