@@ -136,11 +136,6 @@ def _lower_first(text: str) -> str:
     return text
 
 
-def _requests(n: int) -> str:
-    """"request" after a count of one ("It makes 1 request a month"), else "requests"."""
-    return "request" if n == 1 else "requests"
-
-
 def _plural(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
@@ -168,7 +163,7 @@ def _workload_words(a: Assessment) -> list[str]:
             f" {words.output_format[w.output_format].phrase}"
         )
         sentences.append(
-            f"It makes {w.requests_per_month:,} {_requests(w.requests_per_month)} a month{peak}; {who} sends about"
+            f"It makes {_plural(w.requests_per_month, 'request')} a month{peak}; {who} sends about"
             f" {w.input_tokens or 0:,} input"
             f" tokens and {receives} from {w.provider}/{w.model}."
         )
@@ -182,7 +177,7 @@ def _workload_words(a: Assessment) -> list[str]:
         read = (f"A person reads the output of the step '{shown.name}'" if w.interaction in WATCHED
                 else f"The output of the step '{shown.name}' is the request's result")
         sentences.append(
-            f"It makes {w.requests_per_month:,} {_requests(w.requests_per_month)} a month{peak};"
+            f"It makes {_plural(w.requests_per_month, 'request')} a month{peak};"
             f" each runs {_plural(len(steps), 'step')} in"
             f" sequence, {_plural(a.latency.calls, 'model call')} in all: {named}. {read}:"
             f" {words.output_format[w.output_format].phrase}."
@@ -1272,7 +1267,7 @@ def _bill_words(a: Assessment, tokens: float) -> str:
     beside it ("$36.00 per 1,000 requests ($2,880 a month at 80,000 requests)"), or the month
     alone under 1,000 requests a month ("$1.35 a month at 100 requests")."""
     w = a.workload
-    month = f"{money(tokens)} a month at {count(w.requests_per_month)} {_requests(w.requests_per_month)}"
+    month = f"{money(tokens)} a month at {_plural(w.requests_per_month, 'request')}"
     return (
         f"{money(tokens / w.requests_per_month * 1000)} per 1,000 requests ({month})"
         if w.requests_per_month >= 1000 else month
