@@ -34,7 +34,7 @@ from advisor.views.formatting import (
     seconds,
     tradeoff_in_words,
 )
-from advisor.views.limits import at_peak, headroom, limits_use, never_drains_why, peak_summary
+from advisor.views.limits import headroom, limits_use, never_drains_why, peak_summary
 from advisor.views.markdown import slug
 from advisor.views.sources import cite
 from questionnaire import changes
@@ -142,7 +142,7 @@ def verdict_card(shown: Shown) -> None:
                 + (f" {md(judged.spread[0].upper() + judged.spread[1:])}." if judged.spread else ""),
             )
             cap = a.capacity
-            where = at_peak(cap)[0].upper() + at_peak(cap)[1:]  # no peak given: the monthly average, said so
+            where = cap.figures_taken[0].upper() + cap.figures_taken[1:]  # no peak given: the monthly average, said so
             # A batch runs under limits of its own, which nothing checks: the real-time limits are
             # said as what they are, greyed, never a red backlog beside "meets its contract".
             batch = a.recommendation == "batch"
@@ -240,7 +240,7 @@ def _headroom_note(cap: Capacity) -> str:
     "2,237 queued at peak, drains in 14.6 min, tier-3"."""
     if not cap.limits_known:
         return "no limit known"
-    where = ("over the limit " if cap.over_limit else "") + at_peak(cap)
+    where = ("over the limit " if cap.over_limit else "") + cap.figures_taken
     if cap.backlog_requests > 0:
         where = backlog_in_words(cap)
     return f"{where}, {cap.tier}" if cap.tier else where

@@ -39,7 +39,7 @@ from advisor.views.formatting import (
     times,
     value,
 )
-from advisor.views.limits import at_peak, peak_summary
+from advisor.views.limits import peak_summary
 from advisor.views.sources import cite, cited_titles
 from advisor.views.steps import first_token_read, tokens_per_call
 from questionnaire import changes, lifecycle
@@ -351,7 +351,7 @@ def latency_tab(a: Assessment) -> None:
     )
     # A batch runs under limits of its own: the figures are the real-time limits', as the card says.
     batch = a.recommendation == "batch"
-    st.markdown(f"### {'Real-time rate limits' if batch else 'Rate limits'} {at_peak(cap)}")
+    st.markdown(f"### {'Real-time rate limits' if batch else 'Rate limits'} {cap.figures_taken}")
     bars = [
         (use, text)
         for use, text in (

@@ -36,11 +36,6 @@ def _token_and_call_uses(
     return uses
 
 
-def at_peak(cap: Capacity) -> str:
-    """Where the figures are taken: "at peak", or "at the monthly average (no peak given)"."""
-    return cap.figures_taken
-
-
 def limit_uses(cap: Capacity) -> list[str]:
     """One phrase per known limit: "1,200 of 5,000 requests/min"."""
     calls = next((m.calls_per_request for m in cap.models if m.model == cap.model), 1)
@@ -102,7 +97,7 @@ def peak_summary(cap: Capacity) -> str:
     if uses and len(cap.models) > 1:
         uses[0] = f"{cap.model}: {uses[0]}"
     if not uses:
-        return f"{count(cap.peak_rpm)} requests/min {at_peak(cap)}; no rate limit known, nothing checked"
+        return f"{count(cap.peak_rpm)} requests/min {cap.figures_taken}; no rate limit known, nothing checked"
     if cap.over_limit and cap.headroom is not None:
         return f"{', '.join(uses)}: OVER LIMIT: peak use is {times(1 - cap.headroom)} the limit"
     return f"{', '.join(uses)}: {headroom_words(cap.headroom, cap.over_limit)}"

@@ -43,7 +43,7 @@ from .formatting import (
     tradeoff_in_words,
     usual_batch,
 )
-from .limits import at_peak, batch_files, drained, model_summary, never_drains_why, peak_summary
+from .limits import batch_files, drained, model_summary, never_drains_why, peak_summary
 from .sources import cite
 from .steps import distribution_line, step_rows
 
@@ -281,7 +281,7 @@ def render_text(a: Assessment) -> str:
     add("")
 
     cap = a.capacity
-    add(f"Capacity {at_peak(cap)}")
+    add(f"Capacity {cap.figures_taken}")
     if lat.calls > 1:
         add(f"  {count(cap.peak_rpm)} requests/min x {lat.calls} calls = {count(cap.peak_calls_per_minute)} calls/min")
     # A batch runs under limits of its own: the real-time limits are said as such, not as a
