@@ -121,22 +121,12 @@ def run(args: argparse.Namespace) -> int:
     started()
     results = verify(args.paths, rules=ruleset, price_date=args.price_date, cost_tolerance=tolerance)
     code = verify_exit_code(results, allow_empty=args.allow_empty)
-    if args.format == "json":
-        from advisor.views.json_output import dump_json
-        from advisor.views.verify import verify_json
+    from advisor.views.verify import render_verify
 
-        sys.stdout.write(dump_json(verify_json(results, code)))
-        if found_nothing(results) and not args.allow_empty:
-            # The JSON holds no record to say why it is exit 2: the reason goes where errors go.
-            searched = ", ".join(printable(str(path)) for path in args.paths)
-            print(f"advisor: error: found no advisor record in {searched}: check the path, or pass --allow-empty"
-                  " when none is fine", file=sys.stderr)
-    elif args.format == "github":
-        from advisor.views.verify import format_github
-
-        sys.stdout.write(format_github(results, allow_empty=args.allow_empty))
-    else:
-        from advisor.views.verify import format_verify
-
-        sys.stdout.write(format_verify(results, allow_empty=args.allow_empty))
+    sys.stdout.write(render_verify(results, args.format, allow_empty=args.allow_empty))
+    if args.format == "json" and found_nothing(results) and not args.allow_empty:
+        # The JSON holds no record to say why it is exit 2: the reason goes where errors go.
+        searched = ", ".join(printable(str(path)) for path in args.paths)
+        print(f"advisor: error: found no advisor record in {searched}: check the path, or pass --allow-empty"
+              " when none is fine", file=sys.stderr)
     return code

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
 
+from advisor.core.errors import InputError, check_type
 from advisor.core.files import HIDDEN_FOLDER
 from advisor.core.rules import RULES_ENV
 from advisor.core.terminal import printable
@@ -31,10 +32,12 @@ from advisor.records.verify import (
     found_nothing,
     repository_path,
     several_in_force,
+    verify_exit_code,
 )
 from advisor.records.workload import change_lines, shown_path
 
 from .formatting import money, percent
+from .json_output import dump_json
 
 # A recorded decision that holds until its model goes away: said under it, and a warning on GitHub.
 RETIRING = "model retiring"
@@ -364,3 +367,19 @@ def verify_json(results: Sequence[VerifyResult], exit_code: int) -> dict[str, An
         # Workload files that two or more records in force name: {workload_file, records, older, fix}.
         "several_records_in_force": [s.model_dump(mode="json") for s in several_in_force(results)],
     }
+
+
+def render_verify(results: Sequence[VerifyResult], fmt: str = "text", *, allow_empty: bool = False) -> str:
+    """What ``advisor verify --format FMT`` prints for the results of ``advisor.verify(...)``:
+    ``text``, ``json`` (with ``exit_code`` and ``several_records_in_force``) or ``github``; the
+    same results, the same bytes. ``verify_exit_code(results)`` gives the command's exit status."""
+    check_type(results, (list, tuple), "results", "the list advisor.verify(...) returns")
+    for r in results:
+        check_type(r, VerifyResult, "results", "the list advisor.verify(...) returns")
+    if fmt == "json":
+        return dump_json(verify_json(results, verify_exit_code(results, allow_empty=allow_empty)))
+    if fmt == "github":
+        return format_github(results, allow_empty=allow_empty)
+    if fmt != "text":
+        raise InputError(f"must be text, json or github (got {fmt!r})", field="format")
+    return format_verify(results, allow_empty=allow_empty)

@@ -1,0 +1,61 @@
+"""Platform pass 3: a platform team installs advisor as a package, upgrades it over records an older
+advisor wrote, reviews 60 workloads of 12 teams, and scripts it from Python as the README's table of
+CLI and Python calls says.
+
+Each test is something the team saw go wrong while doing what the README says, and fails on the
+code before its fix.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import advisor
+from advisor.core.errors import InputError
+
+from .conftest import EXAMPLES, PRICE_DATE, run_cli
+from .test_records import FIXED
+from .test_verify import edit, run_verify
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git work tree with a workload file and two records in force about it, the newer one
+    drifted (the workload's volume went up tenfold since)."""
+    (tmp_path / ".git").write_text("gitdir: elsewhere\n", encoding="utf-8")
+    (tmp_path / "workloads").mkdir()
+    shutil.copyfile(EXAMPLES / "chatbot.yaml", tmp_path / "workloads" / "chat.yaml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# -- The Python API gives what `advisor verify` prints, and its exit status -------------------------
+
+
+def test_the_python_api_gives_what_verify_prints_in_each_format_and_its_exit_status(repo, capsys):
+    for _ in range(2):
+        code, _out, err = run_cli(capsys, "adr", "workloads/chat.yaml", *FIXED)
+        assert code == 0, err
+    edit(repo / "workloads" / "chat.yaml", "requests_per_month: 400000", "requests_per_month: 4000000")
+    results = advisor.verify(["docs/decisions"], price_date=PRICE_DATE)
+    assert advisor.verify_exit_code(results) == 1  # drifted: what CI fails on
+    for fmt in ("text", "json", "github"):
+        code, out, _err = run_verify(capsys, "docs/decisions", "--format", fmt)
+        assert code == 1
+        assert advisor.render_verify(results, fmt) == out, fmt
+    report = json.loads(advisor.render_verify(results, "json"))
+    assert report["exit_code"] == 1
+    assert [s["records"] for s in report["several_records_in_force"]] == [[
+        "docs/decisions/0001-customer-chatbot-stream-the-answer.md",
+        "docs/decisions/0002-customer-chatbot-stream-the-answer.md",
+    ]]
+    # No record at all: exit 2 unless allowed, as the command's --allow-empty.
+    assert advisor.verify_exit_code([]) == 2 and advisor.verify_exit_code([], allow_empty=True) == 0
+    with pytest.raises(InputError, match="field 'format': must be text, json or github"):
+        advisor.render_verify(results, "md")
+    with pytest.raises(InputError, match="field 'results'"):
+        advisor.render_verify(None)  # type: ignore[arg-type]
