@@ -17,7 +17,7 @@ import pytest
 import advisor
 from advisor.core.errors import InputError
 
-from .conftest import EXAMPLES, PRICE_DATE, run_cli
+from .conftest import EXAMPLES, PRICE_DATE, ROOT, run_cli
 from .test_records import FIXED
 from .test_verify import edit, run_verify
 
@@ -59,3 +59,26 @@ def test_the_python_api_gives_what_verify_prints_in_each_format_and_its_exit_sta
         advisor.render_verify(results, "md")
     with pytest.raises(InputError, match="field 'results'"):
         advisor.render_verify(None)  # type: ignore[arg-type]
+
+
+# -- An upgrade whose rule gained a condition says the condition, once, not every threshold moving --
+
+
+def test_a_rule_that_gained_a_condition_says_what_was_added_not_every_threshold_moving(repo, capsys):
+    """The rule set of the upgrade added a condition to latency-realtime-window (a caller's timeout).
+    Every record that held said 'its threshold moved: A -> B, A', the unchanged A twice; 17 of 18."""
+    code, _out, err = run_cli(capsys, "adr", "workloads/chat.yaml", *FIXED)
+    assert code == 0, err
+    ours = repo / "our-rules"
+    shutil.copytree(ROOT / "rules", ours)
+    latency = ours / "latency.yaml"
+    text = latency.read_text(encoding="utf-8")
+    block = text.split("- id: latency-realtime-window\n")[1].split("- id:")[0]
+    kept = "        - {fact: someone_waiting, op: eq, value: true}\n"
+    assert block.count(kept) == 1
+    latency.write_text(text.replace(block, block.replace(
+        kept, kept + "        - {fact: requests_per_month, op: ge, value: 10}\n")), encoding="utf-8")
+    code, out, _err = run_verify(capsys, "docs/decisions", "--rules", ours)
+    assert code == 0
+    line = next(line for line in out.splitlines() if "rule latency-realtime-window" in line)
+    assert line == "    rule latency-realtime-window still fires; its thresholds changed: added requests_per_month ge 10"

@@ -182,10 +182,7 @@ def describe_changes(r: VerifyResult) -> list[str]:
         elif c.only_in == "recorded":
             line += ": a rule the rule set in use does not have"
         elif c.thresholds_then is not None and c.thresholds_then != c.thresholds_now:
-            line += (
-                f"; its threshold moved: {', '.join(c.thresholds_then) or 'none'}"
-                f" -> {', '.join(c.thresholds_now) or 'none'}"
-            )
+            line += _thresholds_change(c.thresholds_then, c.thresholds_now)
         out.append(line)
     if r.price_changes:
         out.append(f"prices moved between {r.price_date_then} and {r.price_date_now}:")
@@ -210,6 +207,20 @@ def describe_changes(r: VerifyResult) -> list[str]:
         # (without its file, the note on the file already says it, with <new path>)
         out.append(f"to record it again from its workload file and retire this record: {r.next_step}")
     return out
+
+
+def _thresholds_change(then: list[str], now: list[str]) -> str:
+    """A rule's thresholds then and now, said as what changed: one moved (``a -> b``), or those
+    added and dropped, so a condition added to a rule is not said as every one of them moving,
+    and the ones that stayed are not repeated under every record."""
+    dropped = [t for t in then if t not in now]
+    added = [t for t in now if t not in then]
+    if len(dropped) == 1 and len(added) == 1:
+        return f"; its threshold moved: {dropped[0]} -> {added[0]}"
+    if not dropped and not added:  # the same thresholds, in another order
+        return ""
+    parts = ([f"dropped {', '.join(dropped)}"] if dropped else []) + ([f"added {', '.join(added)}"] if added else [])
+    return f"; its thresholds changed: {'; '.join(parts)}"
 
 
 def _left_out(cost: CostChange) -> str:
