@@ -82,3 +82,31 @@ def test_a_rule_that_gained_a_condition_says_what_was_added_not_every_threshold_
     assert code == 0
     line = next(line for line in out.splitlines() if "rule latency-realtime-window" in line)
     assert line == "    rule latency-realtime-window still fires; its thresholds changed: added requests_per_month ge 10"
+
+
+# -- A review of many workloads names the records that do not hold under their count -----------------
+
+
+def test_a_review_names_the_records_that_do_not_hold_under_their_count(repo, capsys):
+    """At 60 workloads the summary said "12 decision records: 10 hold, 2 drifted" and left the two to
+    be found in the last column of a 60-row table; a reviewer acts on them first."""
+    shutil.copyfile(EXAMPLES / "gray-zone-30s.yaml", repo / "workloads" / "report.yaml")
+    for name in ("chat", "report"):
+        code, _out, err = run_cli(capsys, "adr", f"workloads/{name}.yaml", *FIXED)
+        assert code == 0, err
+    edit(repo / "workloads" / "chat.yaml", "requests_per_month: 400000", "requests_per_month: 4000000")
+    code, out, err = run_cli(capsys, "review", "workloads", "--decisions", "docs/decisions", "--price-date", PRICE_DATE)
+    assert code == 0, err
+    summary = out.split("\n## Workloads", 1)[0]
+    assert "2 decision records: 1 holds, 1 drifted (as `advisor verify` judges them today); 0 features have no record." in summary
+    listed = summary.split("Records that do not hold, to act on first (`advisor verify` says how):\n\n", 1)[1].split("\n\n", 1)[0]
+    assert listed.splitlines() == [
+        "- [0001](docs/decisions/0001-customer-chatbot-stream-the-answer.md) drifted: streaming costs"
+        " $3,777 -&gt; $36,177 a month (Customer chatbot)"
+    ]
+    # The Python API's review says the same, byte for byte.
+    assert advisor.render_review(advisor.review(["workloads"], decisions_dir="docs/decisions", price_date=PRICE_DATE)) == out
+    # Every record holds: no such list.
+    edit(repo / "workloads" / "chat.yaml", "requests_per_month: 4000000", "requests_per_month: 400000")
+    code, out, err = run_cli(capsys, "review", "workloads", "--decisions", "docs/decisions", "--price-date", PRICE_DATE)
+    assert code == 0 and "Records that do not hold" not in out

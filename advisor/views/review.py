@@ -1540,9 +1540,11 @@ class ReviewRun:
         lines = []
         why: dict[str, str] = {}  # each headline rule's reason, once (no more than the rules)
         kept = []  # of each row that leaves reasoning out or runs on a retiring model, what the summary says
+        to_act: list[Markup] = []  # the records that do not hold, named under the summary's count
         for row in self.rows():
             tally.add(row)
             lines.append(_workload_line(row, base, decisions, self.ruleset))
+            to_act += _not_holding(row, base)
             left_out = _left_out(row)
             if any(left_out[1:]):  # the rest add nothing: 100,000 rows are not kept for a few
                 kept.append(left_out)
@@ -1560,6 +1562,8 @@ class ReviewRun:
         )
         del risks
         context["summary"].update(_left_out_and_retiring(kept))
+        if context["summary"]["records"] is not None:
+            context["summary"]["records"]["to_act"] = to_act
         context["rows"] = lines
         context["why"] = _why_in_full(why, self.ruleset)
         context["errors"] = [e.model_dump() for e in self.errors]
@@ -1718,6 +1722,20 @@ def _decision_cell(link: Mapping[str, Any], base: Path | None) -> Markup:
     return Markup(shown + (" " + str(cell(words.strip())) if words.strip() else ""))
 
 
+def _not_holding(row: Mapping[str, Any], base: Path | None) -> list[Markup]:
+    """Each of a workload's records that verify would fail (drifted, inconsistent, unverifiable),
+    linked with what verify says and the feature's name: the summary names them, so that a review
+    of sixty workloads does not leave them to be found in the last column of its table."""
+    from markupsafe import Markup
+
+    from .markdown import cell
+
+    return [
+        Markup(f"{_decision_cell(link, base)} ({cell(row['name'])})")
+        for link in row["decisions"] if link.get("status") in ("drifted", "inconsistent", "unverifiable")
+    ]
+
+
 def _left_out(row: Mapping[str, Any]) -> tuple[bool, float, float, list[tuple[str, str]]]:
     """Of one row (``ReviewRow`` data), what the summary says beyond its totals: whether it runs
     today, the reasoning its monthly costs leave out (today's, the recommended mode's) and the
@@ -1769,6 +1787,8 @@ def review_context(r: Review, link_base: str | Path | None = None) -> dict[str, 
     dumped = [row.model_dump() for row in r.workloads]
     context["rows"] = [_workload_line(row, base, decisions, r.rules) for row in dumped]
     context["summary"].update(_left_out_and_retiring([_left_out(row) for row in dumped]))
+    if context["summary"]["records"] is not None:
+        context["summary"]["records"]["to_act"] = [cell for row in dumped for cell in _not_holding(row, base)]
     why: dict[str, str] = {}
     for row in r.workloads:
         if row.headline_rule is not None:
