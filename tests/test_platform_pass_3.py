@@ -110,3 +110,36 @@ def test_a_review_names_the_records_that_do_not_hold_under_their_count(repo, cap
     edit(repo / "workloads" / "chat.yaml", "requests_per_month: 4000000", "requests_per_month: 400000")
     code, out, err = run_cli(capsys, "review", "workloads", "--decisions", "docs/decisions", "--price-date", PRICE_DATE)
     assert code == 0 and "Records that do not hold" not in out
+
+
+# -- Outside a checkout, the README's commands on examples/traces and examples/rules-cost-first say why --
+
+
+CHECKOUT_ONLY = "comes with a checkout of advisor's repository (run from its top), not with an installed advisor"
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["calibrate", "examples/traces/rag-chat.jsonl.gz", "--root", "rag.chat", "-o", "rag-chat.yaml"],
+         "examples/traces/rag-chat.jsonl.gz: no such file; examples/traces/ "),
+        (["rules", "check", "examples/rules-cost-first"],
+         "examples/rules-cost-first: no such rule-set folder; examples/rules-cost-first/ "),
+        (["recommend", "examples/rules-cost-first/workloads/sales-call-summaries.yaml"],
+         "examples/rules-cost-first/workloads/sales-call-summaries.yaml: no such file; examples/rules-cost-first/ "),
+    ],
+)
+def test_a_readme_command_on_what_only_a_checkout_has_says_so_in_an_empty_folder(argv, said, tmp_path, monkeypatch, capsys):
+    """A packaged install, run from an empty folder as the README shows these commands: a bare
+    'no such file', where the worked examples' own files say how to write them."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err == f"advisor: error: {said}{CHECKOUT_ONLY}\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_file_elsewhere_gets_no_checkout_hint(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run_cli(capsys, "calibrate", "traces/rag-chat.jsonl.gz", "-o", "x.yaml")
+    assert (code, err) == (2, "advisor: error: traces/rag-chat.jsonl.gz: no such file\n")

@@ -36,6 +36,7 @@ from typing import IO, Any
 
 from .errors import TraceError
 from .files import NUL_IN_PATH
+from .resources import checkout_only_hint
 
 
 def printable(text: str, limit: int = 80) -> str:
@@ -475,7 +476,8 @@ def _open_regular(path: Path, source: str) -> int:
     try:
         fd = os.open(path, flags)  # non-blocking: opening a FIFO must not wait for a writer
     except FileNotFoundError:
-        raise TraceError("no such file", source=source) from None
+        hint = checkout_only_hint(path)
+        raise TraceError("no such file" + (f"; {hint}" if hint else ""), source=source) from None
     except IsADirectoryError:
         raise TraceError("is a folder; give a trace export file", source=source) from None
     except PermissionError:

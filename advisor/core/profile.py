@@ -32,7 +32,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from .assumption import Assumption
 from .errors import InputError
 from .figures import count
-from .resources import examples_dir
+from .resources import checkout_only_hint, examples_dir
 from .terminal import printable
 from .validation import MAX_HINTS, NOT_UNICODE, closest, describe_validation_errors, shown
 from .yamlio import read_yaml_file
@@ -809,6 +809,8 @@ def worked_example_hint(path: str | Path) -> str | None:
     import shlex  # only on an error
 
     path = Path(path)
+    if (elsewhere := checkout_only_hint(path)) is not None:
+        return elsewhere
     names = worked_examples()
     if path.exists() or not names:
         return None

@@ -7,7 +7,8 @@ questionnaire under ``advisor/app``); in a checkout they sit beside it (``rules/
 
 from __future__ import annotations
 
-from pathlib import Path
+import itertools
+from pathlib import Path, PurePath
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # advisor/
 
@@ -25,6 +26,22 @@ def examples_dir() -> Path | None:
     for folder in (_PACKAGE / "app" / "examples", _PACKAGE.parent / "examples"):
         if folder.is_dir():
             return folder
+    return None
+
+
+# What examples/ holds in a checkout and not in a wheel (pyproject.toml excludes them): the README
+# and the commands' --help run them from a checkout's top.
+CHECKOUT_ONLY = ("traces", "rules-cost-first")
+
+
+def checkout_only_hint(path: str | Path) -> str | None:
+    """Why ``examples/traces/...`` or ``examples/rules-cost-first/...``, named and not there, is
+    not there: an installed advisor does not carry them (None for any other path)."""
+    parts = PurePath(path).parts
+    for here, there in itertools.pairwise(parts):
+        if here == "examples" and there in CHECKOUT_ONLY and not Path(path).exists():
+            return (f"examples/{there}/ comes with a checkout of advisor's repository (run from its top),"
+                    " not with an installed advisor")
     return None
 
 

@@ -42,7 +42,7 @@ from .files import NUL_IN_PATH, read_bytes
 from .policy import Answers, Migration, ModeSpec, ReviewRiskSpec
 from .preparsed import parse_rule_bytes, read_rule_file
 from .profile import MODES, Mode
-from .resources import shipped_dir
+from .resources import checkout_only_hint, shipped_dir
 from .rule import Effect, Examples, Rule, RuleSpec
 from .validation import closest, describe_validation_error
 from .value_class import value_class
@@ -504,7 +504,8 @@ def not_a_folder(directory: Path) -> str:
     """What is wrong with a rule-set path that is no folder."""
     if directory.exists():
         return "is a file, not a rule-set folder: give the folder that holds the rule set's YAML files"
-    return "no such rule-set folder"
+    hint = checkout_only_hint(directory)
+    return "no such rule-set folder" + (f"; {hint}" if hint else "")
 
 
 def misnamed_refusal(path: Path) -> str:
