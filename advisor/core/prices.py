@@ -312,6 +312,15 @@ def _find(
     try:
         return snapshot.find_provider_model(model, provider, None, None)
     except LookupError:
+        if _FINE_TUNE.search(model):
+            # A fine-tune is billed at rates of its own (OpenAI's fine-tuned gpt-4.1-mini at twice
+            # its base model's), so its base model, the closest spelling, is not offered.
+            raise UnknownModelError(
+                f"unknown model '{model}' for provider '{provider.id}': a fine-tuned model is billed "
+                "at prices of its own, not its base model's, and the price data has none for this "
+                "one; give them in a 'pricing' override (input_per_mtok, output_per_mtok)",
+                field="model",
+            ) from None
         names = [n for m in provider.models for n in (m.id, *_names(m.match))]
         longer = _longer_ids(snapshot, provider, model, [*known, *names])
         # The catalogue's models that answer and the price data's own ids (the model list's),
