@@ -927,8 +927,22 @@ def caller_timeout_line(a: Assessment) -> str:
     stated = caller_timeout(a)
     if stated is None:
         return ""
-    return (
+    line = (
         f"The caller gives up after {caller_timeout_seconds(a)}: {cut_off_share(stated[1])} of calls would be cut"
         " off where the call holds the connection until the whole answer comes (sync, streaming); a job or a batch"
         " acknowledges at once, so the caller's timeout does not bind it."
     )
+    lat = a.latency
+    # An estimated call's spread is its first token's: output speed is held at its median, as
+    # no spread of it is published. Where writing the answer takes most of the call, the tail
+    # is wider than the estimate says: said where the estimate's p99 is within the timeout but
+    # not twice within it, where a wider tail could cross it.
+    p99 = lat.end_to_end_p99_s
+    if not lat.measured and lat.per_call_p95_s > 2 * lat.ttft_s and p99 <= stated[0] < 2 * p99:
+        line += (
+            f" That share is an estimate's, whose p99 of {seconds(p99, caller_timeout_digits(a))} is close to the"
+            " timeout: it holds output speed at its median (no spread of it is published), and writing the"
+            " answer takes most of each call, so the tail, and the share cut off, may be larger; measure the"
+            " call's p50 and p95 (model_p50_s, model_p95_s) before relying on it."
+        )
+    return line
