@@ -26,6 +26,10 @@ cheaper, each found by re-running the assessment with that one change (never ass
   submitted something and walked away" (When to Skip Real-Time § Where the Break-Even
   Actually Is), another feature, not a setting of this one ("what would change" still
   names the flip);
+- the caller's timeout, where the workload states one and the recommendation misses its
+  contract: the nearest longer timeout at which it meets it (a serverless function's maximum
+  duration or a gateway's integration timeout raised, so that a conversation's stream is no
+  longer cut off before its last token; a job is not what a person reading a stream wants);
 - the account tier whose rate limits apply, the next one that holds the peak (at the same
   mode and cost only where it removes the peak's backlog, which it says; never for a batch,
   which runs under limits of its own);
@@ -97,8 +101,8 @@ CACHED_SHARE = 0.5
 MIN_CACHED_PROMPT = 1024
 # Tie-break among equally useful levers: the smallest, most direct change first.
 _KIND_ORDER = (
-    "latency_budget_s", "model", "service_tier", "tier", "peak_requests_per_minute", "cached_input_fraction",
-    "model_p95_s",
+    "latency_budget_s", "caller_timeout_s", "model", "service_tier", "tier", "peak_requests_per_minute",
+    "cached_input_fraction", "model_p95_s",
 )
 # Fields a model's own measurements and limits fill: another model is judged at the
 # catalogue's figures for it.
@@ -735,6 +739,33 @@ def _budget_lever(finder: _Finder) -> Iterator[Lever]:
                            situation, decision)
 
 
+def _caller_timeout_lever(finder: _Finder) -> Iterator[Lever]:
+    """The nearest longer caller's timeout at which the recommendation meets its contract,
+    where the workload states one and it does not: the timeout is the caller's setting (a
+    function's maximum duration, a gateway's), which the team may be able to raise."""
+    timeout = finder.base.profile.caller_timeout_s
+    if timeout is None or finder.feasible:
+        return
+
+    def good(value: Value) -> tuple[Situation, Decision] | None:
+        outcome = finder.run({"caller_timeout_s": value})
+        return outcome if outcome is not None and finder.useful(*outcome) else None
+
+    found = nearest_value(field_range("caller_timeout_s"), timeout, 1, good)
+    if found is None:
+        return
+    value, (situation, decision) = found
+    p99 = situation.latency.end_to_end_p99_s
+    words = seconds(float(value), max(digits_apart(float(value), timeout), digits_apart(float(value), p99)))
+    lat = situation.latency
+    # As the caller's line says it: an estimate's tail holds output speed at its median.
+    estimate = (", an estimate that holds output speed at its median"
+                if not lat.measured and lat.per_call_p95_s > 2 * lat.ttft_s else "")
+    what = (f"a caller's timeout of {words} (the whole answer comes within it at p99: "
+            f"{seconds(p99, digits_apart(p99, float(value)))}{estimate})")
+    yield finder.lever({"caller_timeout_s": value}, what, situation, decision)
+
+
 def _budget_words(finder: _Finder, budget: float, decision: Decision) -> str:
     """"a budget of 1 h"; where the peak's backlog keeps its last request past the budget (or
     never drains) and batch is the way out, says so: batch for the backlog, under the Batch
@@ -773,7 +804,9 @@ def find_levers(probe: ModeProbe, evaluation: Evaluation) -> list[Lever]:
     """The levers of one assessment, most useful first (feasible, cheapest, smallest change)."""
     finder = _Finder(probe, evaluation)
     levers: list[Lever] = []
-    for search in (_budget_lever, _model_levers, _service_tier_levers, _tier_lever, _peak_lever, _caching_lever):
+    searches = (_budget_lever, _caller_timeout_lever, _model_levers, _service_tier_levers, _tier_lever, _peak_lever,
+                _caching_lever)
+    for search in searches:
         levers.extend(search(finder))
     levers.extend(_speed_lever(finder, levers))
     return sorted(levers, key=_usefulness)
