@@ -25,6 +25,7 @@ from advisor.views.formatting import (
     budget_digits,
     budget_words,
     count,
+    count_from,
     in_a_sentence,
     larger,
     money,
@@ -298,7 +299,7 @@ def cost_tab(a: Assessment) -> None:
             if not p.batch_available
             else f"; {md(batch_prices(p))}."
             f" Batch saves {percent(p.batch_token_saving_fraction)} of the token bill and "
-            + (f"pays for itself from {count(breakeven)} requests a month." if breakeven is not None
+            + (f"pays for itself from {count_from(breakeven)} requests a month." if breakeven is not None
                else "never pays for itself.")
         )
         + f" Build effort at {money(p.usd_per_person_week)} per person-week,"

@@ -96,7 +96,7 @@ def test_sync_to_batch_breaks_even_where_a_new_feature_does() -> None:
     assert moving.pricing.batch_breakeven_requests_per_month == pytest.approx(
         new.pricing.batch_breakeven_requests_per_month
     )
-    assert "pays for itself from 4,034,188 requests a month" in (move_in_words(moving) or "")
+    assert "pays for itself from 4,034,189 requests a month" in (move_in_words(moving) or "")
 
 
 def test_a_feature_running_batch_weighs_sync_at_no_build() -> None:

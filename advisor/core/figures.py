@@ -252,6 +252,15 @@ def count(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.1f}"
 
 
+def count_from(value: float) -> str:
+    """The volume from which something holds, as ``count`` writes it: the first whole count
+    at or above ``value``. Batch that pays from 52,974.2 requests a month pays from 52,975;
+    at 52,974 it still costs more. A float's last digit over a whole number is not a request."""
+    if not math.isfinite(value):
+        return count(value)
+    return count(math.ceil(value - 1e-9 * max(1.0, abs(value))))
+
+
 def times(ratio: float) -> str:
     """How many times a limit something is: "1.5x", "23x", "2.5 trillion times"."""
     if not math.isfinite(ratio):

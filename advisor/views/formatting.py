@@ -35,6 +35,7 @@ from advisor.core.figures import as_said as as_said
 from advisor.core.figures import budget_digits as budget_digits
 from advisor.core.figures import budget_seconds as budget_seconds
 from advisor.core.figures import count as count
+from advisor.core.figures import count_from as count_from
 from advisor.core.figures import digits_apart, money_shown, money_step, round_half_up
 from advisor.core.figures import money as money
 from advisor.core.figures import percent as percent
@@ -671,7 +672,7 @@ def move_words(
         build_said=build_charged_words(after, today, months, modes),
     )
     if new == "batch" and breakeven is not None:
-        why += f"; batch pays for itself from {count(breakeven)} requests a month"
+        why += f"; batch pays for itself from {count_from(breakeven)} requests a month"
     return f"{words}: {why}"
 
 
@@ -761,7 +762,7 @@ def tradeoff_in_words(a: Assessment, *, allowed_only: bool = False) -> str | Non
     why = f"{bill}{', ' if rises else ', but '}{costs}" if costs else bill
     breakeven = a.pricing.batch_breakeven_requests_per_month
     if new == "batch" and breakeven is not None and a.workload.requests_per_month < breakeven:
-        why += f"; batch pays for itself only from {count(breakeven)} requests a month"
+        why += f"; batch pays for itself only from {count_from(breakeven)} requests a month"
     more_said = money(more, like)  # "$66" between $3,777 and $3,711
     return f"{modes[new].label} costs {more_said} a month more than {whom}: {why}."
 

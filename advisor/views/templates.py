@@ -54,6 +54,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     # A figure the advisor does not know (a rate limit nobody published) reads "unknown".
     "pct": lambda value: markdown.inline("unknown" if value is None else formatting.percent(float(value))),
     "num": lambda value: markdown.inline("unknown" if value is None else formatting.count(float(value))),
+    # A volume from which something holds (batch's break-even): the first whole count at or above it.
+    "num_from": lambda value: markdown.inline("unknown" if value is None else formatting.count_from(float(value))),
     "signed": lambda value: markdown.inline(formatting.signed(float(value))),
     # A value a field would be set to, as its user writes it: ``{{ c.value | setting(c.fact) }}``.
     "setting": lambda value, field="": markdown.inline(formatting.setting(value, str(field))),

@@ -22,6 +22,7 @@ from .formatting import (
     caller_timeout_line,
     calls_p95,
     count,
+    count_from,
     decisive_first,
     larger,
     levers_note,
@@ -271,7 +272,7 @@ def render_text(a: Assessment) -> str:
         paid += (", and another mode counts only what its build adds to " +
                  ("it" if reused == today else f"the {reused} build within it"))
     if breakeven is not None:
-        pays = f"batch pays for itself from {count(breakeven)} requests/month"
+        pays = f"batch pays for itself from {count_from(breakeven)} requests/month"
     else:  # no saving a request: at no volume does batch pay back its build
         pays = "batch never pays for itself" + ("" if pricing.batch_available else " (no batch API: no discount)")
     add(
