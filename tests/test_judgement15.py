@@ -58,3 +58,40 @@ def test_a_whole_break_even_is_not_pushed_one_request_up():
     assert count_from(52_974.000000001) == "52,974"
     assert count_from(52_974.18) == "52,975"
     assert count_from(math.inf) == count(math.inf)
+
+
+# A webhook sender holds the connection 5 s; the note must be on the order within 2 minutes.
+WEBHOOK: dict[str, Any] = {
+    "name": "Gift note on order webhook",
+    "interaction": "service_call",
+    "latency_budget_s": 120,
+    "caller_timeout_s": 5,
+    "input_tokens": 900,
+    "output_tokens": 150,
+    "requests_per_month": 200_000,
+    "peak_requests_per_minute": 300,
+    "provider": "openai",
+    "model": "gpt-5.4-mini",
+    "tier": "tier-2",
+    "downstream": "internal_service",
+    "side_effects": "non_idempotent",
+}
+ACK_HINT = "a caller that waits only for an acknowledgement, such as a webhook sender, is interaction: pipeline"
+
+
+def test_a_service_call_whose_caller_gives_up_before_the_budget_is_told_how_a_webhook_is_described():
+    a = assess(WEBHOOK, RULES, price_date=PRICE_DATE)
+    flat = " ".join(render_text(a).split())
+    assert ACK_HINT in flat
+    assert ACK_HINT in " ".join(render_adr(a, date="2026-11-01").split())
+    # Described as the hint says, the webhook is acknowledged at once and worked as a job.
+    piped = assess({**WEBHOOK, "interaction": "pipeline"}, RULES, price_date=PRICE_DATE)
+    assert piped.recommendation == "async" and piped.feasible
+
+
+def test_a_service_call_whose_caller_waits_out_the_budget_gets_no_such_hint():
+    # A caller that waits as long as the budget consumes the answer: a service call indeed.
+    a = assess({**WEBHOOK, "latency_budget_s": 5}, RULES, price_date=PRICE_DATE)
+    assert ACK_HINT not in " ".join(render_text(a).split())
+    slack = assess({**WEBHOOK, "interaction": "request_response"}, RULES, price_date=PRICE_DATE)
+    assert ACK_HINT not in " ".join(render_text(slack).split())

@@ -946,4 +946,11 @@ def caller_timeout_line(a: Assessment) -> str:
             " answer takes most of each call, so the tail, and the share cut off, may be larger; measure the"
             " call's p50 and p95 (model_p50_s, model_p95_s) before relying on it."
         )
+    # A service that consumes the answer waits for it: one that gives up before the budget ends
+    # cannot read an answer that may come after, and is most likely a webhook sender.
+    if a.workload.interaction == "service_call" and stated[0] < a.workload.latency_budget_s:
+        line += (
+            " The budget runs past the caller's timeout: a caller that waits only for an acknowledgement, such as"
+            " a webhook sender, is interaction: pipeline, not service_call (it waits for no answer)."
+        )
     return line
