@@ -18,7 +18,7 @@ import io
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from advisor.core.errors import AdvisorError
 from advisor.core.terminal import printable
@@ -58,6 +58,34 @@ examples:
   advisor rules check examples/rules-cost-first
   advisor rules docs examples/rules-cost-first
 """
+
+
+class _StoreOnce(argparse._StoreAction):
+    """An option that takes one value, refused when given twice: argparse keeps the last without
+    a word, so ``--supersedes 1 --supersedes 4`` would leave record 1 in force and ``-o a -o b``
+    write b only."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
+        if self.option_strings:
+            given: dict[str, tuple[str | None, object]] = namespace.__dict__.setdefault("_options_given", {})
+            if self.dest in given:
+                first_option, first = given[self.dest]
+                parser.error(
+                    f"argument {'/'.join(self.option_strings)}: given twice ({first_option} {printable(str(first))} "
+                    f"and {option_string} {printable(str(values))}); give it once"
+                )
+            given[self.dest] = (option_string, values)
+        super().__call__(parser, namespace, values, option_string)
+
+
+class CommandParser(argparse.ArgumentParser):
+    """A command's parser, whose one-value options refuse a second value (``_StoreOnce``)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.register("action", None, _StoreOnce)
+        self.register("action", "store", _StoreOnce)
 
 
 class Parser(argparse.ArgumentParser):
@@ -101,8 +129,9 @@ def build_parser() -> Parser:
         epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"advisor {__version__}")
-    commands = parser.add_subparsers(
-        dest="command", metavar="COMMAND", required=True, parser_class=argparse.ArgumentParser
+    # Typed as ArgumentParser's: each command module adds to it as to any subparsers action.
+    commands: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=CommandParser
     )
     for command in (init, calibrate, recommend, adr, verify, review, map_command, schema, app):
         command.add_parser(commands)
