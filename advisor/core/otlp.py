@@ -332,15 +332,26 @@ def _status(value: Any, path: str) -> int:
 
 def _attributes(items: Any, path: str, keep: Container[str] | None) -> dict[str, Any]:
     result: dict[str, Any] = {}
+    where: dict[str, int] = {}
     for i, item in enumerate(_list(items, path)):
         if not isinstance(item, dict) or not isinstance(item.get("key"), str):
             raise _Bad(f"{path}[{i}]", "must be an object with a string 'key' and a 'value'")
         key = item["key"]
         if keep is None or key in keep:
             try:
-                result[key] = decode_any_value(item.get("value"))
+                value = decode_any_value(item.get("value"))
             except ValueError as exc:
                 raise _Bad(f"{path}[{i}] ({printable(key, 60)})", str(exc)) from None
+            if key in result and result[key] != value:
+                # OTLP: attribute keys MUST be unique. Which of two values is meant is not for their order to decide.
+                raise _Bad(
+                    f"{path}[{i}] ({printable(key, 60)})",
+                    f"the span gives this attribute twice, with another value at {path}[{where[key]}] "
+                    f"({printable(repr(result[key]), 60)}, here {printable(repr(value), 60)}): an attribute key "
+                    "may appear once in a span, so which value is meant can't be told",
+                )
+            result[key] = value
+            where.setdefault(key, i)
     return result
 
 
