@@ -31,6 +31,8 @@ from advisor.core.profile import (
 from advisor.core.yamlio import Dumper as _Dumper
 from advisor.core.yamlio import dump_yaml, parse_yaml, read_yaml_file
 
+from .text import plural
+
 # The bounds of the step fields a calibration measures: a figure outside them (an instant
 # span, a stream whose first chunk came at its end) is written at the bound, and the comment
 # says what was measured.
@@ -126,11 +128,11 @@ def _header(calibration: Calibration, base_source: str | None, missing: list[str
         f"({structure['share']:.0%}); every request counts for volume, peak and retries."
     )
     for other in structure["others"]:
-        lines += _comment_lines(f"Also seen: {other['steps']} ({other['requests']:,} requests).")
+        lines += _comment_lines(f"Also seen: {other['steps']} ({plural(other['requests'], 'request')}).")
     if p["retries"]:
         lines += _comment_lines(
-            f"Retries: {p['retries']:,} failed attempts followed by the same call, over {p['samples']['retry_rate']:,} "
-            "calls."
+            f"Retries: {plural(p['retries'], 'failed attempt')} followed by the same call, over "
+            f"{plural(p['samples']['retry_rate'], 'call')}."
         )
     for given, resolved in sorted(p["provider_names"].items()):
         lines += _comment_lines(f"Provider {printable(given)} in the traces is {resolved} here.")
