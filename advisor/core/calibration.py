@@ -75,10 +75,11 @@ class Calibration:
 
     @property
     def evidence(self) -> dict[str, Any]:
-        """The workload's ``evidence`` field: how many traces and spans, from when to when."""
+        """The workload's ``evidence`` field: how many traces and spans, from when to when, and
+        the model each step was measured on (``into`` names the steps as its base does)."""
         p = self.provenance
         found = {"traces": p["traces"], "spans": p["spans"], "start": p["start"], "end": p["end"]}
-        return found | ({"root": p["root"]} if p["root"] else {})
+        return found | ({"root": p["root"]} if p["root"] else {}) | {"models": _models(self.workload["steps"])}
 
     def into(self, base: Mapping[str, Any] | WorkloadProfile | None = None) -> dict[str, Any]:
         """The measured workload as a mapping of profile fields, ``base``'s answers kept.
@@ -90,7 +91,8 @@ class Calibration:
         None: the profile refuses the workload, naming them, until they are filled in.
         """
         base = workload_fields(base)
-        measured = {**self.workload, "steps": _named_as(self.workload["steps"], base), "evidence": self.evidence}
+        steps = _named_as(self.workload["steps"], base)
+        measured = {**self.workload, "steps": steps, "evidence": self.evidence | {"models": _models(steps)}}
         # A field traces measure only sometimes (peak_minutes) is the base's where they did not.
         replaced = {key for key in MEASURED_FIELDS if key in measured} | set(SHORTHAND_FIELDS)
         kept = {key: value for key, value in base.items() if key not in replaced}
@@ -107,6 +109,10 @@ class Calibration:
         for i, step in enumerate(samples["steps"]):
             low.extend((f"steps[{i}].{key}", n) for key, n in step.items() if n < threshold)
         return low
+
+
+def _models(steps: list[dict[str, Any]]) -> dict[str, str]:
+    return {step["name"]: step["model"] for step in steps}
 
 
 def workload_fields(base: Mapping[str, Any] | WorkloadProfile | None) -> dict[str, Any]:

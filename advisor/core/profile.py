@@ -317,6 +317,10 @@ class Step(BaseModel):
         return _ttft_not_above_p95(value, info)
 
 
+# A step's figures that are its model's own: measured on one model, they are not another's.
+_MEASURED_TIMES = ("model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s")
+
+
 def _check_steps(steps: list[Step] | None) -> list[Step] | None:
     """Names unique, at most one shown, a bounded number of calls."""
     if steps is None:
@@ -370,6 +374,14 @@ class Evidence(BaseModel):
     end: str = Field(pattern=_UTC_SECOND, description="the end of the last request measured, UTC")
     root: Annotated[str, Field(max_length=200), AfterValidator(check_name)] | None = Field(
         default=None, description="the root span name the traces were chosen by (--root)"
+    )
+    models: (
+        dict[Annotated[str, Field(min_length=1, max_length=100)], Annotated[str, Field(min_length=1, max_length=200)]]
+        | None
+    ) = Field(
+        default=None, max_length=100,
+        description="the model each step was measured on, by step name: a step whose model is changed by hand is "
+        "refused while it keeps the call times measured on another",
     )
 
     @field_validator("start", "end", mode="before")
@@ -577,6 +589,33 @@ class WorkloadProfile(BaseModel):
             if missing:
                 raise ValueError(f"'{missing[0]}' is required (or describe the calls as 'steps')")
         return self
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _timed_on_its_model(cls, data: Any, handler: "ModelWrapValidatorHandler[WorkloadProfile]") -> "WorkloadProfile":
+        """A step keeps call times measured on the model it names: edited to another model by
+        hand, the times are still the first model's, and would be taken for the second's."""
+        profile = handler(data)
+        measured_on = profile.evidence.models if profile.evidence is not None else None
+        if isinstance(data, WorkloadProfile) or not measured_on or not profile.steps:
+            return profile
+        for i, step in enumerate(profile.steps):
+            model = step.model or profile.model
+            was = measured_on.get(step.name)
+            timed = [name for name in _MEASURED_TIMES if getattr(step, name) is not None]
+            if was is None or not timed or was.lower() == model.lower():
+                continue
+            figures = ", ".join(timed[:-1]) + " and " + timed[-1] if timed[1:] else timed[0]
+            message = (
+                f"is {model}, but its {figures} were measured on {was} (evidence.models): a call's time "
+                f"is its model's; remove them to have {model}'s estimated, or calibrate again from traces of "
+                f"{model} (got {model!r})"
+            )
+            error = PydanticCustomError("value_error", "{error}", {"error": message})
+            raise ValidationError.from_exception_data(
+                cls.__name__, [InitErrorDetails(type=error, loc=("steps", i, "model"), input=model)]
+            )
+        return profile
 
     _read: _Read | None = PrivateAttr(default=None)  # set where a workload is read (as_read)
 

@@ -231,7 +231,8 @@ def test_into_keeps_the_answers_and_the_names_of_the_same_steps(export: Path) ->
     # The same calls (one step each on gpt-4o-mini, then gpt-4o): the base's names, the measured figures.
     assert [s["name"] for s in merged["steps"]] == ["rewrite", "answer"]
     assert [{**s, "name": ""} for s in merged["steps"]] == [{**s, "name": ""} for s in result.workload["steps"]]
-    assert merged["evidence"] == result.evidence
+    # The evidence names each step's measured model as the base names the step.
+    assert merged["evidence"] == result.evidence | {"models": {"rewrite": "gpt-4o-mini", "answer": "gpt-4o"}}
     # Other calls keep the measured names.
     other = result.into({**base, "steps": [{"name": "only", "input_tokens": 1, "output_tokens": 1}]})
     assert [s["name"] for s in other["steps"]] == ["chat-gpt-4o-mini", "chat-gpt-4o"]
