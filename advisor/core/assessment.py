@@ -25,7 +25,7 @@ from pydantic import (
 
 from .assumption import Assumption
 from .capacity import Capacity
-from .citation import SourceInfo, document_ids, source_map
+from .citation import SKIP_REAL_TIME, SourceInfo, document_ids, source_map
 from .conditions import condition_facts
 from .cost import (
     BatchCacheHitsRisk,
@@ -495,7 +495,7 @@ def build_assessment(
         "assumptions": [
             *([situation.profile.evidence.assumption()] if situation.profile.evidence else []),
             *_peak_below_average(situation.profile), *situation.assumptions, *_typical_batch(ruleset, situation),
-            *_batch_queue(ruleset, situation, winner),
+            *_batch_queue(ruleset, situation, winner), *_batch_window_taken(ruleset, situation),
         ],
         "facts": situation.facts,
         "off_peak": off_peak_lever(situation, winner, evaluation.feasible, ruleset.catalogue),
@@ -915,6 +915,23 @@ def _typical_batch(ruleset: RuleSet, situation: Situation) -> list[Assumption]:
         situation.latency.calls,
     )
     return [found] if found is not None else []
+
+
+def _batch_window_taken(ruleset: RuleSet, situation: Situation) -> list[Assumption]:
+    """A provider the catalogue lacks, whose batch API the workload's own batch_discount
+    declares: its completion window is not known, and the one used is OpenAI's and
+    Anthropic's, not a figure of its own (situation.py takes 24 h)."""
+    provider = situation.profile.provider
+    window_s = situation.facts.get("batch_window_s")
+    if window_s is None or ruleset.catalogue.provider(provider) is not None:
+        return []
+    return [Assumption(
+        name="batch window",
+        value=f"24 h, the completion window OpenAI and Anthropic guarantee: the provider catalogue has no batch "
+        f"window for {provider}, whose batch API only the workload's batch_discount states; check the window "
+        f"{provider} guarantees before relying on the batch option's timing",
+        source=f"{SKIP_REAL_TIME} § The Default That Costs You 50%", source_ids=(SKIP_REAL_TIME,),
+    )]
 
 
 def _batch_queue(ruleset: RuleSet, situation: Situation, winner: Mode) -> list[Assumption]:

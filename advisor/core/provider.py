@@ -89,10 +89,13 @@ def typical_batch_assumption(
             value=f"{usually_words(usual)} ({_own_figure(name)}); only its window of {window} is guaranteed",
             source=offer.source, source_ids=offer.source_ids,
         )
+    # A provider the catalogue lacks has no window of its own there: the one taken is said as taken.
+    guarantees = (f"guarantees only its window of {window}" if catalogue.provider(provider) is not None
+                  else f"guarantees only its window, taken as {window} (see the batch window)")
     return Assumption(
         name=TYPICAL_BATCH,
         value=f"{usually_words(None)}, {_GENERAL_STATEMENT}: {_publishes_none(name)} in the provider catalogue, and "
-        f"guarantees only its window of {window}",
+        f"{guarantees}",
         source=USUAL_BATCH_SOURCE, source_ids=(SKIP_REAL_TIME,),
     )
 
