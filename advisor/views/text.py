@@ -231,6 +231,7 @@ def render_text(a: Assessment) -> str:
     add(
         f"  {'mode':<10} {'tokens':>12} {'infra':>9} {'build/mo':>9} {'monthly cost':>13} {'per 1K req':>11}{against}"
     )
+    ruled_out, missing = {x.mode for x in a.excluded}, {x.mode for x in a.unmet}
     for mode, cost in a.costs.items():
         build = "paid" if mode == today else money(cost.engineering_usd)
         line = (
@@ -242,6 +243,10 @@ def render_text(a: Assessment) -> str:
             line += f"  {'today' if mode == today else against:<16}"
         if mode == a.recommendation:
             line += "  <- recommended"
+        elif mode in ruled_out:  # marked as the record's cost table marks it: no saving the rules forbid
+            line += "  (ruled out)"
+        elif mode in missing:
+            line += "  (misses its contract)"
         if mode == "batch" and not pricing.batch_available:
             line += "  (no batch API: standard prices)"
         add(line.rstrip())
