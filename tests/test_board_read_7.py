@@ -199,19 +199,21 @@ def test_a_superseding_record_says_what_it_replaces_and_what_changed(tmp_path: P
         said = _context(second)
         assert said.startswith("Record 1 chose Synchronous call at $864 a month, with the rule set `advisor-default`"
                                " 1.0.0 and the prices in force on 2026-11-01. Changed since: description "), template
-        assert "; requests_per_month 120,000 to 200,000. This record keeps Synchronous call, now at $1,440 a month." \
-            in said
+        # The spend difference said (board read 11), not left to the reader to subtract.
+        assert ("; requests_per_month 120,000 to 200,000. This record keeps Synchronous call, now at $1,440 a month,"
+                " $576 a month more than record 1's.") in said
         assert "<b>" not in said and "**reply**" not in said and "&lt;b&gt;" in said
         # A tighter budget turns it into a stream: said as a change of mode.
         tighter = {**busier, "latency_budget_s": 2}
         third = _context(_write(tighter, folder, template, supersedes=2))
         assert third.startswith("Record 2 chose Synchronous call at $1,440 a month")
         assert third.endswith("Changed since: latency_budget_s 4 to 2. This record chooses Streaming response instead,"
-                              " now at $1,506 a month.")
+                              " now at $1,506 a month, $66 a month more than record 2's.")
         # The same workload again, at a later price date: only the date has changed.
         fourth = _context(_write(tighter, folder, template, supersedes=3, price_date="2026-11-20"))
-        assert fourth.endswith("Changed since: prices in force on 2026-11-01 to 2026-11-20. This record keeps"
-                               " Streaming response, now at $1,506 a month.")
+        # A new price date with the model's prices the same says so (board read 11).
+        assert fourth.endswith("Changed since: prices in force on 2026-11-01 to 2026-11-20 (gpt-5.4's prices the"
+                               " same). This record keeps Streaming response, now at $1,506 a month.")
     # A record with nothing to supersede says nothing of the kind.
     assert "Changed since" not in _record("support-reply-draft", "madr")
     # The superseding record still passes the MADR linter, its sentence and all.

@@ -109,8 +109,9 @@ def test_a_superseding_record_that_keeps_a_mode_now_missing_its_contract_says_so
     assert run_cli(capsys, "adr", feature, "--dir", tmp_path / "d", "--supersedes", "1", *FIXED)[0] == 0
     record = next((tmp_path / "d").glob("0002-*.md")).read_text(encoding="utf-8")
     # Was "This record keeps Synchronous call, now at $2,967 a month.": read as the old decision holding.
-    assert ("This record keeps Synchronous call, now at $2,967 a month, and as specified it no longer meets its "
-            "contract.") in record
+    # With the spend difference said since board read 11.
+    assert ("This record keeps Synchronous call, now at $2,967 a month, $2,103 a month more than record 1's, and as"
+            " specified it no longer meets its contract.") in record
 
 
 def test_a_shape_change_back_from_steps_to_one_call_reads_the_other_way() -> None:

@@ -35,6 +35,7 @@ from advisor.core.conditions import condition_facts
 from advisor.core.cost import ModeCost
 from advisor.core.engine import first_sentence
 from advisor.core.errors import AdvisorError, InputError, check_type
+from advisor.core.figures import money_shown
 from advisor.core.levers import Lever
 from advisor.core.policy import answers_of, fill
 from advisor.core.profile import MODES, WATCHED, Mode, check_name, load_profile
@@ -907,13 +908,28 @@ def _since_superseded(a: Assessment, link: RecordLink) -> Markup | None:
                        f" {a.ruleset.id} {a.ruleset.version} (sha256 {a.ruleset.hash[:12]})")
     then, now_dated = stamp.prices.price_date.isoformat(), a.pricing.price_date.isoformat()
     if then != now_dated:
-        changes.append(f"prices in force on {then} to {now_dated}")
+        # A new price date alone reads as new prices: say so where the model's are the same.
+        same = (old.workload.provider, old.workload.model) == (a.workload.provider, a.workload.model) and (
+            stamp.prices.standard, stamp.prices.batch) == (a.pricing.standard.describe(), a.pricing.batch.describe())
+        changes.append(f"prices in force on {then} to {now_dated}"
+                       + (f" ({a.workload.model}'s prices the same)" if same else ""))
     if stamp.prices.data_version != a.pricing.data_version:
         changes.append(f"price data {stamp.prices.data_version} to {a.pricing.data_version}")
     since = ("Changed since: " + "; ".join(changes) + "." if changes
              else "Nothing in its workload, its rule set or its prices has changed since.")
     mode = a.recommendation
-    now = f"now at {money(a.costs[mode].total_usd)} a month{_reasoning_left_out(a, mode)}"
+    total, now_left_out = a.costs[mode].total_usd, _reasoning_left_out(a, mode)
+    now = f"now at {money(total)} a month{now_left_out}"
+    # The spend difference in words, so a board does not subtract ("$3,456 a month more than
+    # record 1's"); none where the record gave no cost, the two round to the same figure, or
+    # either leaves a model's reasoning out (a floor set against a whole bill is no difference).
+    if cost is not None and money(total) != money(cost) and not then_left_out and not now_left_out:
+        more = "more" if total > cost else "less"
+        now += f", {money(abs(total - cost), larger(total, cost))} a month {more} than record {link.number}'s"
+        said = money_shown(abs(total - cost), larger(total, cost))
+        before, after = money_shown(cost), money_shown(total)
+        if said is not None and before is not None and after is not None and said != abs(after - before):
+            now += " (each figure rounded on its own)"
     # A decision that misses its contract says so here too: "keeps Synchronous call, now at
     # $2,967 a month" alone reads as the old decision still holding.
     misses = "" if a.feasible else (
