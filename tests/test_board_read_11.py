@@ -156,3 +156,26 @@ def test_a_new_price_date_with_the_same_prices_says_they_are_the_same(tmp_path: 
     write_adr(assess(reply, RULES, price_date=then), folder, date="2026-08-01")
     moved = _since(write_adr(assess(reply, RULES, price_date=PRICE_DATE), folder, date=DATE, supersedes=1))
     assert "Changed since: prices in force on 2026-08-01 to 2026-11-01. This record keeps" in moved
+
+
+def _chosen_section(record: str) -> str:
+    return record.split("## Pros and Cons of the Options", 1)[1].split("\n### ", 2)[1]
+
+
+def test_the_chosen_option_lists_the_rules_it_was_chosen_despite() -> None:
+    # The support draft at five times the volume: its peak needs 396,000 of gpt-5.4's 500,000
+    # tokens a minute (79%) and is 14.4 times the average. Sync stays (the two rules that decide
+    # it weigh more), but the two rules that now weigh against it were said nowhere in its case.
+    reply = yaml.safe_load((EXAMPLES / "support-reply-draft.yaml").read_text(encoding="utf-8"))
+    busier = {**reply, "requests_per_month": 600000, "peak_requests_per_minute": 200}
+    a = assess(busier, RULES, price_date=PRICE_DATE)
+    assert a.recommendation == "sync" and abs(a.facts["rate_limit_utilisation"] - 396000 / 500000) < 1e-9
+    chosen = _chosen_section(render_adr(a, template="madr", date=DATE))
+    assert chosen.startswith("Synchronous call (chosen)")
+    assert "- Bad, because above 70% of the rate limit, add backpressure (`cost-rate-limit-tight`)" in chosen
+    assert "(`cost-bursty-traffic`)" in chosen.split("- Bad, because", 1)[1]
+    assert "Against: above 70% of the rate limit" in render_adr(a, template="nygard", date=DATE)
+    # A rule on latency against the chosen option is not said twice: the line on its time says it.
+    triage = render_adr(assess(load_profile(EXAMPLES / "nightly-ticket-triage.yaml"), RULES, price_date=PRICE_DATE),
+                        template="madr", date=DATE)
+    assert "(`latency-batch-completion-window`)" not in _chosen_section(triage)

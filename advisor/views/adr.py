@@ -697,6 +697,7 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     reasons = dict(zip(exclusion.rules, exclusion.reasons, strict=True)) if exclusion else {}
     ruled_out = [r for r in a.fired_rules if r.id in reasons]
     rule_args: list[tuple[bool | None, Markup]] = []  # True: a pro; False: a con; None: neutral
+    chosen_despite: list[tuple[bool | None, Markup]] = []  # cons on cost, failure or downstream
     quoted: list[str] = []  # rules whose whole reason this case quotes
     missed = next((u for u in a.unmet if u.mode == mode), None)
     # A contract missed on latency is said by the latency line below; any other miss (no
@@ -727,6 +728,8 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
         preferred = _preferred_over(a, r, mode, excluded_modes)
         if preferred is None:
             rule_args.append((r.scores[mode] > 0, Markup(f"{said} ({markdown.code(r.id)})")))
+            if r.scores[mode] < 0 and r.axis not in ("ux_contract", "latency"):
+                chosen_despite.append(rule_args[-1])
         elif a.rules.rule(r.id).spec.effect.score_reasons.get(mode):  # its own words: name the mode it favours
             rule_args.append((None, Markup(
                 f"{said} ({markdown.code(r.id)}, which favours {markdown.inline(modes[preferred].label)})"
@@ -737,7 +740,13 @@ def _case(a: Assessment, mode: Mode) -> dict[str, Any]:
     # More Information with their full reasons). A rule that scores the option above zero but
     # favours another option still open is neither for nor against it: neutral.
     neutral: list[Markup] = []
-    for good, line in rule_args[: 2 if mode == a.recommendation else 1]:
+    shown = rule_args[: 2 if mode == a.recommendation else 1]
+    if mode == a.recommendation:
+        # And every further rule on cost, failure or downstream that weighs against it, what it
+        # was chosen despite (a peak at 79% of the rate limit). Not one on latency, which the line
+        # on its time against the budget says, nor on the UX contract, which the decision argues.
+        shown += [arg for arg in chosen_despite if arg not in shown]
+    for good, line in shown:
         (neutral if good is None else pros if good else cons).append(line)
     # Then the numbers: latency against the budget, the monthly cost against the cheapest and today.
     # A Batch API the provider lacks has no time to set against the budget: the rule that
