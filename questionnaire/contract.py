@@ -14,8 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from advisor.core.assessment import Assessment
+from advisor.core.conditions import condition_thresholds
 from advisor.views.adr import held_whole, latency_against_budget, streams_nothing
 from advisor.views.formatting import budget_digits, seconds
+from advisor.views.steps import first_token_read
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,29 @@ def contract_latency(a: Assessment, mode: str) -> ContractLatency:
             "Result at p95", seconds(lat.end_to_end_p95_s, extra), within, sentence, answer, _queue_miss(a, within)
         )
     return ContractLatency("Answer at p95", seconds(lat.end_to_end_p95_s, extra), within, sentence, answer)
+
+
+def first_token_that_ruled_out_the_stream(a: Assessment) -> tuple[ContractLatency, float] | None:
+    """A conversation whose stream a rule on its first token ruled out: that first token, the
+    figure the verdict turned on and what a chat user waits for, which the recommended mode's
+    own figure ("Result at p95") does not show, with the line it crossed, the rule's own (5 s).
+    None where the card's figure is already the first token, or nobody reads one."""
+    if a.recommendation == "streaming" or not first_token_read(a) or held_whole(a, "streaming"):
+        return None
+    lines = sorted({
+        t for x in a.excluded if x.mode == "streaming" for r in x.rules
+        for t in condition_thresholds(a.rules.rule(r).spec.when, "time_to_first_token_s")
+    })
+    if not lines:
+        return None
+    lat = a.latency
+    extra = budget_digits(a.facts)
+    return ContractLatency(
+        "First token at p95", seconds(lat.time_to_first_token_s, extra), False,
+        f"a streamed answer would show its first token after {seconds(lat.time_to_first_token_s, extra)} at p95,"
+        f" over the {lines[0]:g} s a conversation may show nothing for, so streaming is ruled out",
+        _spread(lat.time_to_first_token_p50_s, lat.time_to_first_token_s, lat.time_to_first_token_p99_s, extra),
+    ), lines[0]
 
 
 def _queue_miss(a: Assessment, within: bool) -> str:

@@ -38,7 +38,7 @@ from advisor.views.limits import headroom, limits_use, never_drains_why, peak_su
 from advisor.views.markdown import slug
 from advisor.views.sources import cite
 from questionnaire import changes
-from questionnaire.contract import contract_latency
+from questionnaire.contract import contract_latency, first_token_that_ruled_out_the_stream
 from questionnaire.record import ADR_TEMPLATES, adr_text, record_people
 from questionnaire.session import try_change, undo_change
 from questionnaire.state import md
@@ -141,6 +141,16 @@ def verdict_card(shown: Shown) -> None:
                 help=md(judged.sentence[0].upper() + judged.sentence[1:]) + "."
                 + (f" {md(judged.spread[0].upper() + judged.spread[1:])}." if judged.spread else ""),
             )
+            # A chat sent to a job by its first token: the card's figure is the job's result, so the
+            # wait that decided it, and that a chat user feels, is said beside it.
+            ruled_out = first_token_that_ruled_out_the_stream(a)
+            if ruled_out is not None:
+                first, line = ruled_out
+                st.metric(
+                    first.label, first.value, delta=f"over {line:g} s: no stream", delta_color="inverse",
+                    delta_arrow="off", width="content",
+                    help=md(first.sentence[0].upper() + first.sentence[1:]) + f" ({first.spread}).",
+                )
             cap = a.capacity
             where = cap.figures_taken[0].upper() + cap.figures_taken[1:]  # no peak given: the monthly average, said so
             # A batch runs under limits of its own, which nothing checks: the real-time limits are
