@@ -67,3 +67,20 @@ def test_a_pipeline_shows_no_first_token(at: AppTest) -> None:
     nightly = dict(CHAT, interaction="pipeline", latency_budget_s=25200.0)
     labels = [m.label for m in block(_load(at, nightly), "verdict").metric]
     assert "First token at p95" not in labels
+
+
+def test_a_stream_in_time_but_retried_at_the_limits_says_why_its_budget_is_red(at: AppTest) -> None:
+    # At 200 a minute over tier-1's limits, the card read "First token at p95 0.67 s" over a red
+    # "budget 8.00 s": the miss is the peak's last request, retried for 20.4 min at the limits.
+    # A job's card already said its queue ("queued up to ..."); a stream's and a call's now do.
+    streamed = dict(CHAT, reasoning_tokens=0, peak_requests_per_minute=200.0)
+    a = advisor.assess(advisor.parse_profile(streamed))
+    assert (a.recommendation, a.feasible, a.capacity.over_limit) == ("streaming", False, True)
+    assert a.capacity.peak_worst_wait_s is not None
+    wait = seconds(a.capacity.peak_worst_wait_s, 0)
+    assert wait == "20.4 min"
+    metrics = _metrics(_load(at, streamed))
+    assert metrics["First token at p95"] == ("0.67 s", f"retried up to {wait} at peak, budget 8.00 s")
+    # Within the limits, the budget stands alone.
+    calm = dict(streamed, peak_requests_per_minute=20.0)
+    assert _metrics(_load(at, calm))["First token at p95"] == ("0.67 s", "budget 8.00 s")
