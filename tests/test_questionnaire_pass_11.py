@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 import advisor
 from advisor.views.formatting import seconds
 
-from .test_app import block, ok, texts
+from .test_app import block, ok, open_tab, texts
 
 pytestmark = pytest.mark.slow
 
@@ -84,3 +84,20 @@ def test_a_stream_in_time_but_retried_at_the_limits_says_why_its_budget_is_red(a
     # Within the limits, the budget stands alone.
     calm = dict(streamed, peak_requests_per_minute=20.0)
     assert _metrics(_load(at, calm))["First token at p95"] == ("0.67 s", "budget 8.00 s")
+
+
+def test_a_nightly_batch_says_what_to_do_with_one_that_expires(at: AppTest) -> None:
+    # Two million records a night, due by 7 am: the card said the batch is at risk against the
+    # budget and the checklist said "plan what happens to a late result", but nothing said what
+    # to do with a batch that misses its window. AI API Integration Patterns does: a batch timeout
+    # comes back expired or failed, is resubmitted split into smaller batches, and is rare under
+    # 10,000 requests a batch (the record's checklist and the CLI's say it too).
+    nightly: dict[str, Any] = {
+        "name": "Nightly CRM enrichment", "interaction": "pipeline", "latency_budget_s": 25200.0,
+        "input_tokens": 800, "output_tokens": 120, "requests_per_month": 60000000, "model": "gpt-5.4",
+    }
+    a = advisor.assess(advisor.parse_profile(nightly))
+    assert a.recommendation == "batch"
+    item = "Resubmission of a batch that expires or fails, split into smaller batches"
+    assert any(c.startswith(item) for c in a.checklist)
+    assert item in texts(block(open_tab(_load(at, nightly), "Risks"), "result_tab"))
