@@ -748,7 +748,7 @@ def missed_on_stand_in(ruleset: RuleSet, evaluation: Evaluation, latency: Latenc
 # while someone waits) stands whatever a measurement says, so it is not said to rest on a speed.
 SPEED_FACTS = frozenset({
     "per_call_p95_s", "end_to_end_p50_s", "end_to_end_p95_s", "end_to_end_p99_s", "time_to_first_token_s",
-    "budget_ratio", "caller_cut_off_share", "within_budget",
+    "shown_step_p95_s", "budget_ratio", "caller_cut_off_share", "within_budget",
 })
 
 

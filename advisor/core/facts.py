@@ -90,6 +90,11 @@ _SPECS: tuple[FactSpec, ...] = (
         "step's)", "fraction",
     ),
     FactSpec("steps", "integer", "steps of a request (1 for the single-call shorthand)", "steps"),
+    FactSpec(
+        "steps_after_shown", "integer",
+        "steps that follow the shown one, whose output no one reads as it appears (0: the shown step is the last;"
+        " the single-call shorthand: 0)", "steps",
+    ),
     FactSpec("input_tokens_per_request", "integer", "input tokens of every call of a request", "tokens"),
     FactSpec(
         "output_tokens_per_request", "integer", "output tokens of every call of a request, reasoning included",
@@ -130,6 +135,11 @@ _SPECS: tuple[FactSpec, ...] = (
     FactSpec(
         "time_to_first_token_s", "number",
         "p95 time until the shown step's first visible token (every call and tool before it, its reasoning)", "s",
+    ),
+    FactSpec(
+        "shown_step_p95_s", "number",
+        "p95 time until the shown step's whole answer: every call and tool up to it, its own calls and the"
+        " retries (steps_after_shown 0: the end-to-end p95)", "s",
     ),
     FactSpec("budget_ratio", "number", "end-to-end p95 / latency budget", "ratio"),
     FactSpec(
@@ -289,6 +299,7 @@ def step_facts(steps: tuple[WorkStep, ...]) -> dict[str, Any]:
     """The facts a workload's calls answer (the single-call shorthand's are its own fields)."""
     shown = shown_step(steps)
     return {
+        "steps_after_shown": len(steps) - 1 - steps.index(shown),
         "chained_calls": calls_per_request(steps),
         "tool_latency_s": sum([s.repeat * s.tool_latency_s for s in steps]),
         "input_tokens": shown.input_tokens,

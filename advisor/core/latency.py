@@ -14,6 +14,8 @@ a request             the sum of its calls (each step's repeat), its tools (each
                       the workload's latency_correlation: end-to-end p50, p95, p99
 first visible token   the same sum up to the shown step's first token: every call before it, every
                       tool time of the steps up to it, and that call's first token
+shown step done       the same sum up to the shown step's end: every call up to it and its own,
+                      every tool time up to it (the end to end where the shown step is the last)
 
 Speeds come from the provider catalogue (``rules/catalogue.yaml``): each model's measured
 median first-token time and output speed, with their source and date. A median is not a
@@ -345,6 +347,11 @@ class LatencyEstimate:
     end_to_end_mean_s: float = 0.0  # what a request takes on average (Little's law reads it)
     time_to_first_token_p50_s: float = 0.0
     time_to_first_token_p99_s: float = 0.0
+    # Until the shown step's whole answer (every call and tool up to it, and its own calls):
+    # what a person waits for where steps follow the one they read; the end to end elsewhere.
+    shown_step_p50_s: float = 0.0
+    shown_step_p95_s: float = 0.0
+    shown_step_p99_s: float = 0.0
     calls: int = 1  # model calls per request (every step's repeat)
     latency_correlation: float = DEFAULT_LATENCY_CORRELATION
     retry_backoff_s: float = RETRY_BACKOFF_S
@@ -561,6 +568,7 @@ def estimate_latency(
     # counts them), and those before the shown step.
     calls: dict[tuple[float, float], float] = {}
     before_shown: dict[tuple[float, float], float] = {}
+    through_shown: dict[tuple[float, float], float] = {}
     # Steps that time alike (an agent's repeated steps) are worked out once: their speed,
     # call times, p99 and the wording of their estimate; what is read of the steps' speeds
     # and times below, once for each such kind of step.
@@ -600,6 +608,8 @@ def estimate_latency(
             shown = i
         timing = (hit.times.call_p50, hit.times.call_p95)
         calls[timing] = calls.get(timing, 0.0) + s.repeat
+        if s.shown:
+            through_shown = dict(calls)
         if hit.estimate is not None:
             estimated.setdefault(hit.estimate, []).append(s.name if s.prefix else "")
     for value, names in estimated.items():
@@ -626,6 +636,10 @@ def estimate_latency(
     tools = [s.repeat * s.tool_latency_s for s in steps]
     whole = percentiles(_calls(calls), sum(tools), retry_rate=rate, backoff_s=RETRY_BACKOFF_S, correlation=rho)
     first = _first_token(steps, timed[shown].times, _calls(before_shown), tools, shown, rate, rho)
+    # Worked out only where steps follow the shown one (rare): elsewhere it is the whole request.
+    done = whole if shown == len(steps) - 1 else percentiles(
+        _calls(through_shown), sum(tools[: shown + 1]), retry_rate=rate, backoff_s=RETRY_BACKOFF_S, correlation=rho,
+    )
 
     per_call = max(k.times.call_p95 for k in kinds)
     budget = profile.latency_budget_s
@@ -685,6 +699,9 @@ def estimate_latency(
         end_to_end_mean_s=whole.mean,
         time_to_first_token_p50_s=first.p50,
         time_to_first_token_p99_s=first.p99,
+        shown_step_p50_s=done.p50,
+        shown_step_p95_s=done.p95,
+        shown_step_p99_s=done.p99,
         calls=n_calls,
         latency_correlation=rho,
         retry_backoff_s=RETRY_BACKOFF_S,

@@ -83,6 +83,7 @@ def derive_facts(
         end_to_end_p95_s=latency.end_to_end_p95_s,
         end_to_end_p99_s=latency.end_to_end_p99_s,
         time_to_first_token_s=latency.time_to_first_token_s,
+        shown_step_p95_s=latency.shown_step_p95_s,
         budget_ratio=latency.budget_ratio,
         **caller_facts(profile, latency),
         within_budget=latency.within_budget,

@@ -104,6 +104,9 @@ def distribution_rows(a: Assessment) -> list[DistributionRow]:
     if first_token_read(a):
         rows.append(DistributionRow(f"First visible token ({shown})", seconds(lat.time_to_first_token_p50_s),
                                     seconds(lat.time_to_first_token_s), seconds(lat.time_to_first_token_p99_s)))
+        if a.facts.get("steps_after_shown"):  # the person has read it all before the steps after it end
+            rows.append(DistributionRow(f"Shown step done ({shown})", seconds(lat.shown_step_p50_s),
+                                        seconds(lat.shown_step_p95_s), seconds(lat.shown_step_p99_s)))
     return rows
 
 
@@ -136,7 +139,12 @@ def distribution_line(a: Assessment) -> str:
     )
     if not first_token_read(a):  # no one waits to see it, or a vector: no token a person sees
         return whole
-    return f"{whole}; first visible token {seconds(lat.time_to_first_token_s, extra)} (p95)"
+    first = f"{whole}; first visible token {seconds(lat.time_to_first_token_s, extra)} (p95)"
+    if not a.facts.get("steps_after_shown"):
+        return first
+    # Steps follow the one the person reads: when they have read it all, which a split answers at.
+    shown = next(s.name for s in lat.steps if s.shown)
+    return f"{first}; step '{shown}' done at {seconds(lat.shown_step_p95_s, extra)} (p95)"
 
 
 # Characters that end or break a Mermaid task title: its separators, a comment, a fence.
