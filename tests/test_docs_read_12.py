@@ -1,0 +1,136 @@
+"""Claims of the docs, read as a contract against the product (docs read 12): what the changes
+since docs read 11 do, said where a user looks, and each saying run against the product. The
+README's console blocks are compared line by line in test_cli_help.py and test_docs_read_11.py."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor import assess, load_rules
+from advisor.views.text import render_text
+
+from .conftest import EXAMPLES, PRICE_DATE, ROOT, run_cli
+from .test_judgement15 import WEBHOOK
+
+FIXED = ("--date", "2026-11-01", "--price-date", "2026-11-01")
+
+
+def page(name: str) -> str:
+    """A page with its whitespace collapsed, so a quote may wrap anywhere."""
+    return " ".join((ROOT / name).read_text(encoding="utf-8").split())
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# -- README: recommend's cost table marks (bf35144) ---------------------------------------------
+
+def test_the_readme_says_what_the_cost_tables_marks_mean_and_recommend_prints_them(capsys):
+    """recommend's cost table marks a ruled-out option and one that misses its contract, as the
+    record's does; the README showed "saving $301" on batch with no mark and said nowhere that a
+    saving on such a row is not on offer."""
+    readme = page("README.md")
+    assert "`advisor recommend`'s cost table, as the record's, marks an option the rules rule out `(ruled out)`" \
+        " and one that misses its contract `(misses its contract)`" in readme
+    code, out, _err = run_cli(capsys, "recommend", EXAMPLES / "chatbot.yaml", "--price-date", "2026-11-01")
+    assert code == 0
+    table = out.split("Cost per month")[1].split("\n\n")[0]
+    rows = {line.split()[0]: line for line in table.splitlines()[2:] if line.split()[1].startswith("$")}
+    assert rows["sync"].endswith("(misses its contract)")
+    assert rows["async"].endswith("(ruled out)") and rows["batch"].endswith("(ruled out)")
+    assert rows["streaming"].endswith("<- recommended")
+
+
+# -- README: a one-value option given twice (dcb6b7b) ---------------------------------------------
+
+def test_an_option_given_twice_is_refused_as_the_readme_says(tmp_path, capsys, monkeypatch):
+    readme = page("README.md")
+    said = re.search(r"an option that takes one value, given twice, is refused naming both values, as `([^`]+)`",
+                     readme)
+    assert said, "README.md says what a one-value option given twice does"
+    monkeypatch.chdir(tmp_path)
+    shutil.copyfile(EXAMPLES / "support-reply-draft.yaml", tmp_path / "w.yaml")
+    assert run_cli(capsys, "adr", "w.yaml", "--dir", "d", *FIXED)[0] == 0
+    with pytest.raises(SystemExit) as refused:
+        run_cli(capsys, "adr", "w.yaml", "--dir", "d", *FIXED, *said.group(1).split())
+    assert refused.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --supersedes: given twice (--supersedes 1 and --supersedes 4); give it once" in err
+    assert sorted(p.name[:4] for p in (tmp_path / "d").glob("*.md")) == ["0001"]
+
+
+# -- README: a superseding record's spend difference (fe82209) ------------------------------------
+
+def test_a_superseding_record_says_its_spend_difference_as_the_readme_quotes(tmp_path, capsys, monkeypatch):
+    readme = page("README.md")
+    quotes = re.search(r'\("Changed since: (requests_per_month [\d,]+ to [\d,]+)"\), and what this one chooses,'
+                       r' with the difference in spend \("([^"]+)";', readme)
+    assert quotes, "README.md quotes a superseding record's spend difference"
+    changed, keeps = quotes.groups()
+    monkeypatch.chdir(tmp_path)
+    shutil.copyfile(EXAMPLES / "support-reply-draft.yaml", tmp_path / "w.yaml")
+    assert run_cli(capsys, "adr", "w.yaml", "--dir", "d", *FIXED)[0] == 0
+    text = (tmp_path / "w.yaml").read_text(encoding="utf-8")
+    assert "requests_per_month: 120000" in text
+    (tmp_path / "w.yaml").write_text(text.replace("requests_per_month: 120000", "requests_per_month: 200000"),
+                                     encoding="utf-8")
+    assert run_cli(capsys, "adr", "w.yaml", "--dir", "d", "--supersedes", "1", *FIXED)[0] == 0
+    record = flat(next((tmp_path / "d").glob("0002-*.md")).read_text(encoding="utf-8"))
+    assert f"Changed since: {changed}. {keeps}." in record
+
+
+# -- README: verify's thresholds (068a6b8) ---------------------------------------------------------
+
+def test_the_readme_says_verify_names_the_thresholds_that_changed_not_the_whole_list():
+    from advisor.views.verify import _thresholds_change
+
+    readme = page("README.md")
+    assert "the rules that changed and what changed in their thresholds (one that moved, or those added and" \
+        " dropped)" in readme
+    assert _thresholds_change(["a ge 1"], ["a ge 2"]) == "; its threshold moved: a ge 1 -> a ge 2"
+    assert _thresholds_change(["a ge 1"], ["a ge 1", "b ge 10"]) == "; its thresholds changed: added b ge 10"
+    assert _thresholds_change(["a ge 1", "b ge 10"], ["a ge 1"]) == "; its thresholds changed: dropped b ge 10"
+
+
+# -- docs/cost-model.md: a webhook sender is a pipeline (b366c88) ---------------------------------
+
+def test_the_cost_model_quotes_the_webhook_hint_a_service_call_gets():
+    said = re.search(r'The line then adds: "([^"]+)"', page("docs/cost-model.md"))
+    assert said, "docs/cost-model.md § The caller's timeout quotes the hint"
+    rules = load_rules()
+    a = assess(WEBHOOK, rules, price_date=PRICE_DATE)
+    assert said.group(1) in flat(render_text(a))
+    # ... and, so described, the work is acknowledged at once and done as a job or a batch.
+    piped = assess({**WEBHOOK, "interaction": "pipeline"}, rules, price_date=PRICE_DATE)
+    assert piped.recommendation in ("async", "batch") and piped.feasible
+
+
+# -- docs/calibration.md: an attribute given twice (2bd28b4) --------------------------------------
+
+def _first_export_line_with(extra: dict[str, Any]) -> str:
+    export = gzip.decompress((EXAMPLES / "traces" / "rag-chat.jsonl.gz").read_bytes())
+    line = next(x for x in export.splitlines() if x.strip())
+    doc = json.loads(line)
+    doc["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["attributes"].append(extra)
+    return json.dumps(doc) + "\n"
+
+
+def test_calibration_lists_an_attribute_given_twice_among_its_errors(tmp_path: Path, capsys):
+    errors = page("docs/calibration.md").split("## Errors")[1].split("## Performance")[0]
+    assert "an attribute a span gives twice with two values" in errors
+    assert "(the same value twice is read once)" in errors
+    traces = tmp_path / "dup.jsonl"
+    traces.write_text(_first_export_line_with(
+        {"key": "gen_ai.request.model", "value": {"stringValue": "other"}}), encoding="utf-8")
+    code, _out, err = run_cli(capsys, "calibrate", traces, "-o", tmp_path / "w.yaml")
+    assert code == 2 and "the span gives this attribute twice, with another value at" in err
+    assert "('gpt-5.4-mini', here 'other')" in err and not (tmp_path / "w.yaml").exists()
+
