@@ -195,21 +195,23 @@ def test_a_calibrated_workload_as_written_and_one_without_models_still_read(
 # The batch option said "the provider guarantees results only within its window of 24 h" and
 # "self-hosted ... guarantees only its window of 24 h": the catalogue has no window for a provider
 # it lacks; 24 h is OpenAI's and Anthropic's (When to Skip Real-Time LLM Inference), taken here.
+# (Since docs read 12, "self-hosted" is the catalogue's self_hosted, which has no batch API and
+# refuses a batch_discount: the provider the catalogue lacks is one of another name.)
 
 def test_a_batch_window_taken_for_an_unknown_provider_is_said_as_taken(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = yaml.safe_load((EXAMPLES / "nightly-ticket-triage.yaml").read_text(encoding="utf-8"))
-    data.update(provider="self-hosted", model="my-llama",
+    data.update(provider="acme-llm", model="my-llama",
                 pricing={"input_per_mtok": 1, "output_per_mtok": 2, "batch_discount": 0.5})
-    path = tmp_path / "self-hosted.yaml"
+    path = tmp_path / "acme-llm.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     code, out, err = run_cli(capsys, "recommend", path, "--price-date", "2026-11-01", "--format", "json")
     assert code == 0, err
     assumptions = {a["name"]: a for a in json.loads(out)["assumptions"]}
     window = assumptions["batch window"]
     assert window["value"].startswith("24 h, the completion window OpenAI and Anthropic guarantee: the provider "
-                                      "catalogue has no batch window for self-hosted")
+                                      "catalogue has no batch window for acme-llm")
     assert "guarantees only its window of 24 h" not in assumptions["typical batch completion"]["value"]
 
 
