@@ -134,3 +134,29 @@ def test_calibration_lists_an_attribute_given_twice_among_its_errors(tmp_path: P
     assert code == 2 and "the span gives this attribute twice, with another value at" in err
     assert "('gpt-5.4-mini', here 'other')" in err and not (tmp_path / "w.yaml").exists()
 
+
+
+# -- README: a self-hosted model has no batch API (bc6113e, cc56e06) ------------------------------
+
+def test_a_self_hosted_model_spelt_as_the_readme_spells_it_has_no_batch_api(tmp_path: Path, capsys):
+    """The README says self-hosted models have no batch API and get no batch discount, and named
+    no provider id for them. The catalogue's is `self_hosted`: `provider: self-hosted`, as the
+    pages spell it, was a provider the catalogue lacks, whose `batch_discount` was taken, and
+    batch was recommended with a 24 h window "OpenAI and Anthropic guarantee"."""
+    readme = page("README.md")
+    assert "DeepSeek and self-hosted models do not, so they get no batch discount, and a `batch_discount` for" \
+        " them is refused; a self-hosted model is `provider: self_hosted`, or `self-hosted`" in readme
+    base = {"name": "Nightly log digest", "interaction": "pipeline", "latency_budget_s": 86400,
+            "input_tokens": 1000, "output_tokens": 100, "requests_per_month": 100_000, "model": "llama-70b",
+            "downstream": "internal_service"}
+    for provider in ("self_hosted", "self-hosted"):
+        path = tmp_path / f"{provider}.yaml"
+        path.write_text(json.dumps({**base, "provider": provider, "pricing": {
+            "input_per_mtok": 1, "output_per_mtok": 2, "batch_discount": 0.5}}), encoding="utf-8")
+        code, out, err = run_cli(capsys, "recommend", path, "--price-date", "2026-11-01")
+        assert code == 2 and out == ""
+        assert "field 'pricing.batch_discount': Self-hosted model has no batch API" in err, provider
+        path.write_text(json.dumps({**base, "provider": provider, "pricing": {
+            "input_per_mtok": 1, "output_per_mtok": 2}}), encoding="utf-8")
+        a = assess(json.loads(path.read_text(encoding="utf-8")), load_rules(), price_date=PRICE_DATE)
+        assert not a.pricing.batch_available and a.recommendation != "batch", provider
