@@ -160,3 +160,25 @@ def test_a_self_hosted_model_spelt_as_the_readme_spells_it_has_no_batch_api(tmp_
             "input_per_mtok": 1, "output_per_mtok": 2}}), encoding="utf-8")
         a = assess(json.loads(path.read_text(encoding="utf-8")), load_rules(), price_date=PRICE_DATE)
         assert not a.pricing.batch_available and a.recommendation != "batch", provider
+
+
+# -- README: a calibrated file's evidence names each step's model (ab1ca5d) -----------------------
+
+def test_the_calibrated_files_evidence_names_each_steps_model_as_the_readme_says(tmp_path: Path, capsys):
+    import yaml
+
+    readme = page("README.md")
+    said = re.search(r"advisor calibrate (examples/traces/\S+) --root (\S+) -o \S+", readme)
+    assert said and "`evidence` (how many traces, from when to when, each step's model: a step edited by hand to" \
+        " another model while it keeps the measured times is refused)" in readme
+    out = tmp_path / "rag-chat.yaml"
+    code, _out, err = run_cli(capsys, "calibrate", ROOT / said.group(1), "--root", said.group(2), "-o", out)
+    assert code == 0, err
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert data["evidence"]["models"] == {step["name"]: step["model"] for step in data["steps"]}
+    data["steps"][-1]["model"] = "gpt-5.4-nano"
+    for field in ("latency_budget_s", "interaction", "downstream"):  # the REQUIRED ANSWERs, answered
+        data[field] = {"latency_budget_s": 5, "interaction": "chat", "downstream": "own_ui"}[field]
+    out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    code, _out, err = run_cli(capsys, "recommend", out, "--price-date", "2026-11-01")
+    assert code == 2 and "were measured on" in err and "(evidence.models)" in err
