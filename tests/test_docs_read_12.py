@@ -182,3 +182,27 @@ def test_the_calibrated_files_evidence_names_each_steps_model_as_the_readme_says
     out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     code, _out, err = run_cli(capsys, "recommend", out, "--price-date", "2026-11-01")
     assert code == 2 and "were measured on" in err and "(evidence.models)" in err
+
+
+# -- README: the review's summary names the records that do not hold (d542502) --------------------
+
+def test_the_review_summary_lists_the_records_that_do_not_hold_as_the_readme_says(tmp_path: Path, capsys, monkeypatch):
+    readme = page("README.md")
+    said = re.search(r'Under its count of records, the summary lists each record that does not hold \("([^"]+)"\)',
+                     readme)
+    assert said, "README.md's --decisions passage says the review names the records that do not hold"
+    (tmp_path / ".git").write_text("gitdir: elsewhere\n", encoding="utf-8")
+    (tmp_path / "workloads").mkdir()
+    workload = tmp_path / "workloads" / "chat.yaml"
+    shutil.copyfile(EXAMPLES / "chatbot.yaml", workload)
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(capsys, "adr", "workloads/chat.yaml", *FIXED)[0] == 0
+    text = workload.read_text(encoding="utf-8")
+    workload.write_text(text.replace("requests_per_month: 400000", "requests_per_month: 4000000"), encoding="utf-8")
+    code, out, err = run_cli(capsys, "review", "workloads", "--decisions", "docs/decisions",
+                             "--price-date", "2026-11-01")
+    assert code == 0, err
+    summary = out.split("\n## Workloads", 1)[0]
+    listed = summary.split(said.group(1), 1)[1].split("\n\n", 2)[1]
+    assert listed.startswith("- [0001](docs/decisions/0001-") and " drifted: " in listed
+    assert listed.endswith("(Customer chatbot)")
