@@ -206,3 +206,32 @@ def test_the_review_summary_lists_the_records_that_do_not_hold_as_the_readme_say
     listed = summary.split(said.group(1), 1)[1].split("\n\n", 2)[1]
     assert listed.startswith("- [0001](docs/decisions/0001-") and " drifted: " in listed
     assert listed.endswith("(Customer chatbot)")
+
+
+# -- README: the verdict card's first token and retries (70eac6d, 015fbca) ------------------------
+
+def test_the_verdict_cards_latency_says_what_the_readme_says():
+    """The card's own functions, as the slow browser tests in test_questionnaire_pass_11 drive them:
+    the README said the card shows streaming's first token and the others' whole answer, and no
+    more."""
+    from advisor import parse_profile
+    from questionnaire.contract import contract_latency, first_token_that_ruled_out_the_stream
+
+    readme = page("README.md")
+    said = re.search(r'a chat a rule on its first token kept from streaming shows that first token too, "([^"]+)",'
+                     r' and a figure within the budget that its retries at the rate limits make miss it says so,'
+                     r' "retried up to ([\d.]+ min) at peak"', readme)
+    assert said, "README.md's verdict card says the first token and the retries"
+    chat = {"name": "Support chat assistant", "interaction": "chat", "latency_budget_s": 8.0,
+            "input_tokens": 3000, "output_tokens": 350, "reasoning_tokens": 3000,
+            "requests_per_month": 2000000, "peak_requests_per_minute": 100.0, "model": "gpt-5.4"}
+    rules = load_rules()
+    a = assess(parse_profile(chat), rules, price_date=PRICE_DATE)
+    first = first_token_that_ruled_out_the_stream(a)
+    assert a.recommendation == "async" and first is not None
+    assert said.group(1) == f"over {first[1]:g} s: no stream"  # as questionnaire/verdict.py labels it
+    streamed = assess(parse_profile({**chat, "reasoning_tokens": 0, "peak_requests_per_minute": 200.0}), rules,
+                      price_date=PRICE_DATE)
+    shown = contract_latency(streamed, streamed.recommendation)
+    assert shown.within is False and shown.value == "0.67 s"
+    assert shown.queue == f"retried up to {said.group(2)} at peak"
