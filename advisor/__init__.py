@@ -112,10 +112,12 @@ if TYPE_CHECKING:  # what a type checker and an editor see: the same names, eage
     from advisor.core.version import __version__ as __version__
     from advisor.core.whatif import what_would_change as what_would_change
     from advisor.records.verify import verify as verify
+    from advisor.records.verify import verify_exit_code as verify_exit_code
     from advisor.views.adr import render_adr as render_adr
     from advisor.views.adr import write_adr as write_adr
     from advisor.views.review import Review as Review
     from advisor.views.review import render_review as render_review
     from advisor.views.review import review as review
     from advisor.views.rules_docs import rules_docs as rules_docs
+    from advisor.views.verify import render_verify as render_verify
     from advisor.views.workload_file import calibrated_workload as calibrated_workload
