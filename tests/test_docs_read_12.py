@@ -253,3 +253,20 @@ def test_a_type_checker_sees_every_name_the_package_exports():
     seen = {alias.asname or alias.name for node in block.body if isinstance(node, ast.ImportFrom)
             for alias in node.names}
     assert set(advisor.__all__) - seen == set()
+
+
+# -- docs/cost-model.md: an unpriced fine-tune (5652549) -------------------------------------------
+
+def test_an_unpriced_fine_tune_is_refused_as_the_cost_model_says(tmp_path: Path, capsys):
+    said = page("docs/cost-model.md")
+    assert "an unpriced fine-tune (`ft:...`) lists none, as its base model is billed at other rates, and asks for" \
+        " its own prices in a `pricing` override" in said
+    base = {"name": "Tagging", "interaction": "pipeline", "latency_budget_s": 86400, "input_tokens": 1000,
+            "output_tokens": 100, "requests_per_month": 100_000, "provider": "openai",
+            "model": "ft:gpt-4.1-mini-2025-04-14:acme::abc123", "downstream": "internal_service"}
+    path = tmp_path / "ft.yaml"
+    path.write_text(json.dumps(base), encoding="utf-8")
+    code, _out, err = run_cli(capsys, "recommend", path, "--price-date", "2026-11-01")
+    assert code == 2 and "close matches" not in err and "'pricing' override" in err
+    path.write_text(json.dumps({**base, "pricing": {"input_per_mtok": 0.8, "output_per_mtok": 3.2}}), encoding="utf-8")
+    assert run_cli(capsys, "recommend", path, "--price-date", "2026-11-01")[0] == 0
