@@ -270,3 +270,36 @@ def test_an_unpriced_fine_tune_is_refused_as_the_cost_model_says(tmp_path: Path,
     assert code == 2 and "close matches" not in err and "'pricing' override" in err
     path.write_text(json.dumps({**base, "pricing": {"input_per_mtok": 0.8, "output_per_mtok": 3.2}}), encoding="utf-8")
     assert run_cli(capsys, "recommend", path, "--price-date", "2026-11-01")[0] == 0
+
+
+# -- docs/cost-model.md: the caller's timeout's two worked examples (7d5bd9b, 18a5dde) -------------
+# Nothing compared the page's figures with the product: test_followups_30 checks the behaviour on
+# the same workloads, not the numbers the page quotes.
+
+def test_the_timeout_lever_the_cost_model_quotes_is_the_one_offered():
+    from .test_followups_30 import SERVERLESS_CHAT
+
+    said = re.search(r'\("(With a caller\'s timeout of [^"]+)", a docs chat streamed from a function capped at'
+                     r' (\d+) s\)', page("docs/cost-model.md"))
+    assert said, "docs/cost-model.md quotes the caller's-timeout lever"
+    assert SERVERLESS_CHAT["caller_timeout_s"] == int(said.group(2))
+    a = assess(SERVERLESS_CHAT, load_rules(), price_date=PRICE_DATE)
+    becauses = [lever.because for lever in a.levers if "caller_timeout_s" in lever.changes]
+    assert len(becauses) == 1 and becauses[0].startswith(said.group(1))
+
+
+def test_the_long_reports_tail_the_cost_model_works_out_is_the_products():
+    from advisor.views.formatting import caller_timeout_line, seconds
+
+    from .test_followups_30 import REPORT_API
+
+    said = re.search(r"\(a ([\d,]+)-token report: (\d+) s of writing after a ([\d.]+) s first token at p95\).*?"
+                     r"\(([\d.]+) s against API Gateway's (\d+) s\)", page("docs/cost-model.md"))
+    assert said, "docs/cost-model.md works out the long report's tail"
+    tokens, writing, first, p99, timeout = said.groups()
+    assert (int(tokens.replace(",", "")), int(timeout)) == (REPORT_API["output_tokens"], REPORT_API["caller_timeout_s"])
+    a = assess(REPORT_API, load_rules(), price_date=PRICE_DATE)
+    lat = a.latency
+    assert seconds(lat.ttft_s) == f"{first} s"
+    assert round(lat.per_call_p95_s - lat.ttft_s) == int(writing)
+    assert f"whose p99 of {p99} s is close to the timeout" in caller_timeout_line(a)
