@@ -141,3 +141,16 @@ def test_a_stream_cut_off_by_its_caller_is_offered_the_timeout_that_holds_it() -
 def test_no_timeout_lever_where_none_is_stated_needed_or_enough(changes: dict[str, Any]) -> None:
     a = assess({**SERVERLESS_CHAT, **changes}, price_date=PRICE_DATE)
     assert not any("caller_timeout_s" in lever.changes for lever in a.levers)
+
+
+# Board read 11: on 2026-08-01 the price data has no batch price for claude-sonnet-4-6, and the
+# batch prices are the provider's published discount applied to its standard prices; the prices
+# line listed them under "(genai-prices 0.2.3 catalogue)" as if the price data gave them.
+def test_batch_prices_from_the_published_discount_say_so_on_the_prices_line() -> None:
+    then = price_card("anthropic", "claude-sonnet-4-6", datetime.date(2026, 8, 1))
+    assert then.batch_source == "published discount"
+    line = next(x.value for x in then.assumptions if x.name == "prices")
+    assert "; batch with the provider's published discount applied: input $1.5," in line
+    now = price_card("anthropic", "claude-sonnet-4-6", PRICE_DATE)
+    assert now.batch_source == "catalogue"  # the price data's own batch prices: said as before
+    assert "published discount" not in next(x.value for x in now.assumptions if x.name == "prices")

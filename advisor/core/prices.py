@@ -335,6 +335,15 @@ def _find(
         ) from None
 
 
+def _batch_words(batch: RateSet, source: BatchSource) -> str:
+    """The batch prices as the prices line says them: where they are the provider's published
+    discount applied to the price data's standard prices, said so, as the line's source is the
+    price data's (the discount has its own line, with its source)."""
+    if source == "published discount":
+        return f"with the provider's published discount applied: {batch.describe()}"
+    return batch.describe()
+
+
 def _has_variant(
     provider: "Provider", model: "ModelInfo", when: datetime.datetime, context: dict[str, str]
 ) -> bool:
@@ -664,7 +673,7 @@ def _listed_card(
         Assumption(
             name="prices",
             value=f"{found_provider.id} {found_model.id} on {price_date.isoformat()}{tier}: {paid.describe()}; "
-            f"batch {batch.describe() if available else 'none (no batch API)'}",
+            f"batch {_batch_words(batch, batch_source) if available else 'none (no batch API)'}",
             source=f"{version} catalogue" + (", batch prices included" if batch_source == "catalogue" else ""),
         ),
     )
