@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from advisor.core.assessment import Assessment
 from advisor.core.conditions import condition_thresholds
 from advisor.views.adr import held_whole, latency_against_budget, streams_nothing
-from advisor.views.formatting import budget_digits, seconds
+from advisor.views.formatting import budget_digits, caller_timeout_seconds, seconds
 from advisor.views.steps import first_token_read
 
 
@@ -47,13 +47,13 @@ def contract_latency(a: Assessment, mode: str) -> ContractLatency:
     if held_whole(a, mode):  # the rules hold this stream to its whole answer
         return ContractLatency(
             "Whole answer at p95", seconds(lat.end_to_end_p95_s, extra), within, sentence, answer,
-            _retry_miss(a, within, lat.end_to_end_p95_s),
+            _retry_miss(a, within, lat.end_to_end_p95_s) or _caller_miss(a, mode, within),
         )
     if mode == "streaming":
         first = _spread(lat.time_to_first_token_p50_s, lat.time_to_first_token_s, lat.time_to_first_token_p99_s, extra)
         return ContractLatency(
             "First token at p95", seconds(lat.time_to_first_token_s, extra), within, sentence, first,
-            _retry_miss(a, within, lat.time_to_first_token_s),
+            _retry_miss(a, within, lat.time_to_first_token_s) or _caller_miss(a, mode, within),
         )
     if mode == "batch":
         window = a.facts.get("batch_window_s")
@@ -65,7 +65,7 @@ def contract_latency(a: Assessment, mode: str) -> ContractLatency:
         )
     return ContractLatency(
         "Answer at p95", seconds(lat.end_to_end_p95_s, extra), within, sentence, answer,
-        _retry_miss(a, within, lat.end_to_end_p95_s),
+        _retry_miss(a, within, lat.end_to_end_p95_s) or _caller_miss(a, mode, within),
     )
 
 
@@ -115,6 +115,18 @@ def _retry_miss(a: Assessment, within: bool, shown_s: float) -> str:
     if wait is None:
         return "retries never clear"
     return f"retried up to {seconds(wait, budget_digits(a.facts))} at peak" if wait > 0 else ""
+
+
+def _caller_miss(a: Assessment, mode: str, within: bool) -> str:
+    """A held connection whose figure fits the budget but whose whole answer comes after the
+    caller gives up, as a rule on the share cut off says: "the caller gives up at 10.0 s", or a
+    green "budget 3.00 s" beside "misses its contract" reads as a contradiction; "" otherwise."""
+    if not within or not any(
+        condition_thresholds(a.rules.rule(r).spec.when, "caller_cut_off_share")
+        for r in unmet_modes(a).get(mode, ())
+    ):
+        return ""
+    return f"the caller gives up at {caller_timeout_seconds(a)}"
 
 
 def _spread(p50: float, p95: float, p99: float, extra: int) -> str:

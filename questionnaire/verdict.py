@@ -135,7 +135,8 @@ def verdict_card(shown: Shown) -> None:
                 delta=(f"{judged.queue}, " if judged.queue else "") + f"budget {budget_words(a)}",
                 # Within the budget, green; a miss that is the verdict's own problem, red; a
                 # window longer than the budget that the verdict accepts as a risk, grey.
-                delta_color="normal" if judged.within else ("inverse" if not feasible else "off"),
+                # A held connection within the budget but cut off by its caller is the verdict's miss too.
+                delta_color="normal" if judged.within and not judged.queue else ("inverse" if not feasible else "off"),
                 delta_arrow="off",
                 width="content",
                 help=md(judged.sentence[0].upper() + judged.sentence[1:]) + "."
