@@ -92,6 +92,27 @@ def first_token_that_ruled_out_the_stream(a: Assessment) -> tuple[ContractLatenc
     ), lines[0]
 
 
+def shown_step_done(a: Assessment) -> ContractLatency | None:
+    """Where steps follow the one the person reads: when that step is done, the time a split
+    (answer at the shown step, run the rest as a job) answers at, against the budget, as the
+    CLI's Latency line says it ("step 'classify' done at 1.98 s (p95)"). None where the shown
+    step is the last, or nobody reads it."""
+    if not first_token_read(a) or not a.facts.get("steps_after_shown"):
+        return None
+    lat = a.latency
+    extra = budget_digits(a.facts)
+    name = next(s.name for s in lat.steps if s.shown)
+    done = seconds(lat.shown_step_p95_s, extra)
+    within = lat.shown_step_p95_s <= a.workload.latency_budget_s
+    return ContractLatency(
+        "Shown step done at p95", done, within,
+        f"the step the person reads, {name}, is done after {done} at p95,"
+        f" {'within' if within else 'over'} the budget; the steps after it take the whole answer to"
+        f" {seconds(lat.end_to_end_p95_s, extra)}",
+        _spread(lat.shown_step_p50_s, lat.shown_step_p95_s, lat.shown_step_p99_s, extra),
+    )
+
+
 def _queue_miss(a: Assessment, within: bool) -> str:
     """A job whose result comes within the budget but whose peak queue makes it miss: the wait,
     as the record says it ("the last request of a peak after up to 19 min in the queue first");

@@ -38,7 +38,7 @@ from advisor.views.limits import headroom, limits_use, never_drains_why, peak_su
 from advisor.views.markdown import slug
 from advisor.views.sources import cite
 from questionnaire import changes
-from questionnaire.contract import contract_latency, first_token_that_ruled_out_the_stream
+from questionnaire.contract import contract_latency, first_token_that_ruled_out_the_stream, shown_step_done
 from questionnaire.record import ADR_TEMPLATES, adr_text, record_people
 from questionnaire.session import try_change, undo_change
 from questionnaire.state import md
@@ -151,6 +151,15 @@ def verdict_card(shown: Shown) -> None:
                     first.label, first.value, delta=f"over {line:g} s: no stream", delta_color="inverse",
                     delta_arrow="off", width="content",
                     help=md(first.sentence[0].upper() + first.sentence[1:]) + f" ({first.spread}).",
+                )
+            # A chain whose shown step is not the last: when the person has read it all, the time
+            # an answer at the shown step (the rest as a job) would come, beside the whole answer's.
+            done = shown_step_done(a)
+            if done is not None:
+                st.metric(
+                    done.label, done.value, delta=f"budget {budget_words(a)}",
+                    delta_color="normal" if done.within else "inverse", delta_arrow="off", width="content",
+                    help=md(done.sentence[0].upper() + done.sentence[1:]) + f" ({done.spread}).",
                 )
             cap = a.capacity
             where = cap.figures_taken[0].upper() + cap.figures_taken[1:]  # no peak given: the monthly average, said so
