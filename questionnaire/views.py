@@ -24,6 +24,7 @@ from advisor.views.formatting import (
     batch_prices,
     budget_digits,
     budget_words,
+    caller_timeout_line,
     count,
     count_from,
     in_a_sentence,
@@ -45,7 +46,7 @@ from advisor.views.sources import cite, cited_titles
 from advisor.views.steps import first_token_read, tokens_per_call
 from questionnaire import changes, lifecycle
 from questionnaire.charts import cost_chart, latency_chart, map_chart, ranking_chart
-from questionnaire.contract import contract_latency
+from questionnaire.contract import contract_latency, shown_step_done
 from questionnaire.record import record_tab
 from questionnaire.state import friendly, md
 from questionnaire.verdict import Shown, try_it
@@ -337,11 +338,16 @@ def latency_tab(a: Assessment) -> None:
            f" (p50 {seconds(lat.time_to_first_token_p50_s, extra)},"
            f" p99 {seconds(lat.time_to_first_token_p99_s, extra)})."
            if first_token_read(a) else "")
+        + (f" {md(done.sentence[0].upper() + done.sentence[1:])}." if (done := shown_step_done(a)) else "")
     )
     for mode in MODES:
         judged = contract_latency(a, mode)
         mark = ":green[:material/check:]" if judged.within else ":red[:material/close:]"
         st.markdown(f"{mark} **{md(words.mode(mode))}**: {md(judged.sentence)}.")
+    # The caller's timeout binds the modes that hold the connection, whatever the budget: said
+    # here as the CLI's and the record's Latency sections say it, with the tail and webhook caveats.
+    if caller := caller_timeout_line(a):
+        st.markdown(f":material/timer_off: {md(in_the_app(words, caller))}")
     st.markdown("### Step by step")
     steps_table(a)
     shape = _assumption(a, "latency distribution")
@@ -426,6 +432,15 @@ def latency_tab(a: Assessment) -> None:
         count(cap.retry_amplification),
         help="Calls per request when every layer's retries fire (attempts per layer ^ layers).",
     )
+
+
+def in_the_app(words: Words, sentence: str) -> str:
+    """A sentence the CLI words for a workload file, in the form's words: its field names as the
+    questions ask them, and "interaction: pipeline, not service_call" as the answers read."""
+    answer = f"\u201c{FIELD_LABELS['interaction']}\u201d: " + ", not ".join(
+        f"\u201c{words.short_choice('interaction', v)}\u201d" for v in ("pipeline", "service_call")
+    )
+    return words.plain(sentence.replace("interaction: pipeline, not service_call", answer))
 
 
 def steps_table(a: Assessment) -> None:
