@@ -152,10 +152,11 @@ def verdict_card(shown: Shown) -> None:
                     delta_arrow="off", width="content",
                     help=md(first.sentence[0].upper() + first.sentence[1:]) + f" ({first.spread}).",
                 )
-            # A chain whose shown step is not the last: when the person has read it all, the time
-            # an answer at the shown step (the rest as a job) would come, beside the whole answer's.
+            # A chain whose shown step is not the last and whose whole answer misses the budget: when
+            # the person has read it all, the time an answer at the shown step (the rest as a job)
+            # would come, beside the whole answer's (the Latency tab says it in every case).
             done = shown_step_done(a)
-            if done is not None:
+            if done is not None and not a.latency.within_budget:
                 st.metric(
                     done.label, done.value, delta=f"budget {budget_words(a)}",
                     delta_color="normal" if done.within else "inverse", delta_arrow="off", width="content",

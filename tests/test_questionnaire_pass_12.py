@@ -127,6 +127,9 @@ def test_the_card_shows_when_the_shown_step_is_done(at: AppTest) -> None:
         "1.98 s", "budget 2.00 s", "GREEN"
     )
     assert "classify" in done.proto.help
+    # A budget the whole chain fits (a job's 20 s): nothing to split, no such figure on the card.
+    labels = [m.label for m in block(_load(at, dict(CHAIN, latency_budget_s=20)), "verdict").metric]
+    assert "Shown step done at p95" not in labels
     # A single call has no step after the shown one: no such figure.
     single = {k: v for k, v in CHAIN.items() if k != "steps"} | {"input_tokens": 800, "output_tokens": 20}
     labels = [m.label for m in block(_load(at, single), "verdict").metric]
