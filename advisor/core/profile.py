@@ -376,7 +376,10 @@ class Evidence(BaseModel):
         default=None, description="the root span name the traces were chosen by (--root)"
     )
     models: (
-        dict[Annotated[str, Field(min_length=1, max_length=100)], Annotated[str, Field(min_length=1, max_length=200)]]
+        dict[
+            Annotated[str, Field(min_length=1, max_length=100), AfterValidator(check_name)],
+            Annotated[str, Field(min_length=1, max_length=200), AfterValidator(check_name)],
+        ]
         | None
     ) = Field(
         default=None, max_length=100,
@@ -597,7 +600,24 @@ class WorkloadProfile(BaseModel):
         hand, the times are still the first model's, and would be taken for the second's."""
         profile = handler(data)
         measured_on = profile.evidence.models if profile.evidence is not None else None
-        if isinstance(data, WorkloadProfile) or not measured_on or not profile.steps:
+        if isinstance(data, WorkloadProfile) or not measured_on:
+            return profile
+        # Each measured step is found by its name: one renamed (or folded into the single-call
+        # fields) would escape the check below with another model's times.
+        names = [step.name for step in profile.steps or ()]
+        for name, taken_on in measured_on.items():
+            if name not in names:
+                has = f"its steps are {', '.join(names)}" if names else "it describes no steps"
+                message = (
+                    f"names a step the workload does not have ({has}): the evidence says, by step name, which "
+                    "model each step's call times were measured on; rename a step here as in steps, and remove "
+                    f"a step removed there (got {taken_on!r})"
+                )
+                error = PydanticCustomError("value_error", "{error}", {"error": message})
+                raise ValidationError.from_exception_data(
+                    cls.__name__, [InitErrorDetails(type=error, loc=("evidence", "models", name), input=taken_on)]
+                )
+        if not profile.steps:
             return profile
         for i, step in enumerate(profile.steps):
             model = step.model or profile.model
