@@ -342,7 +342,9 @@ def _attributes(items: Any, path: str, keep: Container[str] | None) -> dict[str,
                 value = decode_any_value(item.get("value"))
             except ValueError as exc:
                 raise _Bad(f"{path}[{i}] ({printable(key, 60)})", str(exc)) from None
-            if key in result and result[key] != value:
+            # repr, not ==: 1 == 1.0 == True, yet an intValue and a boolValue are two values, and
+            # which one was kept (the last) decided whether a token count was read or refused.
+            if key in result and repr(result[key]) != repr(value):
                 # OTLP: attribute keys MUST be unique. Which of two values is meant is not for their order to decide.
                 raise _Bad(
                     f"{path}[{i}] ({printable(key, 60)})",
