@@ -38,7 +38,8 @@ _CLOSE_MATCHES = 5
 _VERSION_SUFFIX = re.compile(r"(?:[-@:._]v?\d[\d.]*)+")
 # A fine-tune's id (ft:gpt-3.5-turbo, gpt-4o-mini-2024-07-18.ft-...): the price data's
 # pattern for someone's own fine-tune, no model to point a reader to.
-_FINE_TUNE = re.compile(r"^ft:|\.ft-")
+# Either case: the price data is looked up without it (FT:gpt-4o would offer gpt-4o).
+_FINE_TUNE = re.compile(r"^ft:|\.ft-", re.IGNORECASE)
 
 
 class TieredRate(BaseModel):
