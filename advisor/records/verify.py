@@ -48,7 +48,7 @@ from pydantic import BaseModel, ConfigDict
 
 from advisor.core.assessment import Assessment, ConditionTrace, RuleTrace, assess
 from advisor.core.conditions import Group, conjuncts, holds, in_words
-from advisor.core.errors import AdvisorError, InputError, check_paths
+from advisor.core.errors import AdvisorError, InputError, check_paths, check_type
 from advisor.core.files import FileFinder
 from advisor.core.profile import MODES, Mode, WorkloadProfile, load_profile
 from advisor.core.provider import SHUTDOWN
@@ -1046,9 +1046,19 @@ def found_nothing(results: Sequence[VerifyResult]) -> bool:
     return not any(r.status in (*CHECKED, *NOT_IN_FORCE) for r in results)
 
 
+def check_results(results: object, allow_empty: object) -> None:
+    """What the Python API takes where it is given verify's results: the list advisor.verify(...)
+    returns (a dict or a string would be read as no record, or fail deep inside), and a bool."""
+    check_type(results, (list, tuple), "results", "the list advisor.verify(...) returns")
+    for r in results:  # type: ignore[attr-defined]
+        check_type(r, VerifyResult, "results", "the list advisor.verify(...) returns")
+    check_type(allow_empty, bool, "allow_empty", "True or False")
+
+
 def verify_exit_code(results: Sequence[VerifyResult], *, allow_empty: bool = False) -> int:
     """0 when every record holds; 1 when any drifted or is inconsistent; 2 when any is
     unverifiable, or when no advisor record was found and ``allow_empty`` is False."""
+    check_results(results, allow_empty)
     statuses = {r.status for r in results}
     if "unverifiable" in statuses or (found_nothing(results) and not allow_empty):
         return 2

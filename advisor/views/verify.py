@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
 
-from advisor.core.errors import InputError, check_type
+from advisor.core.errors import InputError
 from advisor.core.files import HIDDEN_FOLDER
 from advisor.core.rules import RULES_ENV
 from advisor.core.terminal import printable
@@ -29,6 +29,7 @@ from advisor.records.verify import (
     CostChange,
     VerifyResult,
     changed_workload_file,
+    check_results,
     found_nothing,
     repository_path,
     several_in_force,
@@ -384,9 +385,7 @@ def render_verify(results: Sequence[VerifyResult], fmt: str = "text", *, allow_e
     """What ``advisor verify --format FMT`` prints for the results of ``advisor.verify(...)``:
     ``text``, ``json`` (with ``exit_code`` and ``several_records_in_force``) or ``github``; the
     same results, the same bytes. ``verify_exit_code(results)`` gives the command's exit status."""
-    check_type(results, (list, tuple), "results", "the list advisor.verify(...) returns")
-    for r in results:
-        check_type(r, VerifyResult, "results", "the list advisor.verify(...) returns")
+    check_results(results, allow_empty)
     if fmt == "json":
         return dump_json(verify_json(results, verify_exit_code(results, allow_empty=allow_empty)))
     if fmt == "github":
