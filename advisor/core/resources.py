@@ -36,10 +36,11 @@ CHECKOUT_ONLY = ("traces", "rules-cost-first")
 
 def checkout_only_hint(path: str | Path) -> str | None:
     """Why ``examples/traces/...`` or ``examples/rules-cost-first/...``, named and not there, is
-    not there: an installed advisor does not carry them (None for any other path)."""
+    not there: an installed advisor does not carry them (None for any other path, and where that
+    folder is there: a checkout's, or a project's own, holds all but a misspelt file)."""
     parts = PurePath(path).parts
-    for here, there in itertools.pairwise(parts):
-        if here == "examples" and there in CHECKOUT_ONLY and not Path(path).exists():
+    for i, (here, there) in enumerate(itertools.pairwise(parts)):
+        if here == "examples" and there in CHECKOUT_ONLY and not Path(*parts[: i + 2]).exists():
             return (f"examples/{there}/ comes with a checkout of advisor's repository (run from its top),"
                     " not with an installed advisor")
     return None
