@@ -209,3 +209,31 @@ def test_allow_empty_that_is_not_a_bool_is_refused_by_name() -> None:
             call()
         assert str(caught.value) == "field 'allow_empty': must be True or False (got str)"
     assert advisor.verify_exit_code([]) == 2 and advisor.verify_exit_code([], allow_empty=True) == 0
+
+
+# -- the checkout-only hint where the folder is there -------------------------------------------------
+# A misspelt trace in a checkout (rag-chat.jsonl for rag-chat.jsonl.gz), or a project's own
+# examples/traces, was told "examples/traces/ comes with a checkout of advisor's repository (run
+# from its top), not with an installed advisor": the folder is there; the file is not.
+
+@pytest.mark.parametrize("own", [False, True])
+def test_a_misspelt_file_in_an_examples_traces_folder_that_is_there_gets_no_checkout_hint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, own: bool
+) -> None:
+    if own:  # a project's own examples/traces
+        (tmp_path / "examples" / "traces").mkdir(parents=True)
+        monkeypatch.chdir(tmp_path)
+    else:  # advisor's checkout
+        monkeypatch.chdir(EXAMPLES.parent)
+    code, out, err = run_cli(capsys, "calibrate", "examples/traces/rag-chat.jsonl", "-o", "-")
+    assert (code, out, err) == (2, "", "advisor: error: examples/traces/rag-chat.jsonl: no such file\n")
+
+
+def test_the_checkout_hint_still_said_where_the_folder_is_not_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A guard: from an empty folder, the README's own command still gets the hint."""
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "calibrate", "examples/traces/rag-chat.jsonl.gz", "-o", "-")
+    assert code == 2 and err.endswith("examples/traces/ comes with a checkout of advisor's repository (run from its"
+                                      " top), not with an installed advisor\n")
