@@ -891,6 +891,14 @@ def _since_superseded(a: Assessment, link: RecordLink) -> Markup | None:
     old = link.inputs
     if old is None:
         return None
+    if old.version >= 2 and not old.sealed:
+        # Edited by hand since it was written: its figures are no longer what it chose (a cost
+        # typed in would be restated as its choice, and subtracted from this record's).
+        return Markup(
+            f"Record {link.number}'s inputs were edited by hand after it was written (they no longer match"
+            " the digest written with them; `advisor verify` says it is inconsistent), so what it chose and"
+            " what has changed since are not restated from them."
+        )
     modes = a.rules.header.modes
     stamp = old.stamp
 
