@@ -237,3 +237,30 @@ def test_the_checkout_hint_still_said_where_the_folder_is_not_there(
     code, _, err = run_cli(capsys, "calibrate", "examples/traces/rag-chat.jsonl.gz", "-o", "-")
     assert code == 2 and err.endswith("examples/traces/ comes with a checkout of advisor's repository (run from its"
                                       " top), not with an installed advisor\n")
+
+
+# -- a superseded record whose inputs were edited by hand --------------------------------------------
+# Its monthly cost typed over (864.0 to 8640000.0; verify: INCONSISTENT, "edited by hand") was
+# restated by the record superseding it as its choice, and subtracted: "Record 1 chose Synchronous
+# call at $8,640,000 a month ... now at $259 a month, $8,639,741 a month less than record 1's".
+
+def test_a_superseded_record_edited_by_hand_is_not_restated_from_its_edited_inputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    decisions = tmp_path / "d"
+    assert run_cli(capsys, "adr", SUPPORT, "--dir", decisions, "--date", "2026-11-01", "--price-date", "2026-11-01")[0] == 0
+    (old,) = decisions.iterdir()
+    text = old.read_text(encoding="utf-8")
+    assert "monthly_cost: {sync: 864.0," in text
+    old.write_text(text.replace("monthly_cost: {sync: 864.0,", "monthly_cost: {sync: 8640000.0,"), encoding="utf-8")
+    mini = tmp_path / "mini.yaml"
+    mini.write_text(SUPPORT.read_text(encoding="utf-8").replace("\nmodel: gpt-5.4\n", "\nmodel: gpt-5.4-mini\n"),
+                    encoding="utf-8")
+    code, _, err = run_cli(capsys, "adr", mini, "--dir", decisions, "--date", "2026-11-01", "--price-date",
+                           "2026-11-01", "--supersedes", "1")
+    assert code == 0, err
+    new = next(p for p in decisions.iterdir() if p.name.startswith("0002-")).read_text(encoding="utf-8")
+    assert "8,640,000" not in new and "8,639,741" not in new
+    assert ("Record 1's inputs were edited by hand after it was written (they no longer match the digest written"
+            " with them; `advisor verify` says it is inconsistent), so what it chose and what has changed since"
+            " are not restated from them.") in new
