@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from advisor.core.errors import AdvisorError
+from advisor.core.terminal import printable
 
 if TYPE_CHECKING:  # what only running the command needs is imported when it runs
     import subprocess
@@ -78,12 +79,19 @@ def run(args: argparse.Namespace) -> int:
 
     from advisor.core.resources import questionnaire_page
 
-    if importlib.util.find_spec("streamlit") is None:
-        raise AdvisorError(f"the questionnaire needs Streamlit, which is not installed: {INSTALL}")
-    page = questionnaire_page()
     extra = list(args.streamlit_options)
     if extra[:1] == ["--"]:
         extra = extra[1:]
+    # The port given twice, as --port and as Streamlit's own: Streamlit would take the last
+    # without a word, as argparse did with an option given twice (refused, cli/__init__).
+    port_too = next((word for word in extra if word.partition("=")[0] == "--server.port"), None)
+    if args.port is not None and port_too is not None:
+        raise AdvisorError(
+            f"the port is given twice (--port {args.port} and {printable(port_too)} after --); give it once"
+        )
+    if importlib.util.find_spec("streamlit") is None:
+        raise AdvisorError(f"the questionnaire needs Streamlit, which is not installed: {INSTALL}")
+    page = questionnaire_page()
     command = [sys.executable, "-m", "streamlit", "run", str(page), *server_flags(page)]
     if args.port is not None:
         command.append(f"--server.port={args.port}")
