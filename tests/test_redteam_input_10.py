@@ -264,3 +264,22 @@ def test_a_superseded_record_edited_by_hand_is_not_restated_from_its_edited_inpu
     assert ("Record 1's inputs were edited by hand after it was written (they no longer match the digest written"
             " with them; `advisor verify` says it is inconsistent), so what it chose and what has changed since"
             " are not restated from them.") in new
+
+
+# -- advisor app: the port given twice --------------------------------------------------------------
+# `advisor app --port 8502 -- --server.port=9000` served on 9000 without a word (Streamlit takes
+# the last of a repeated option); --port given twice is refused, so this is too.
+
+@pytest.mark.parametrize("after", [["--server.port=9000"], ["--server.port", "9000"]])
+def test_the_port_given_as_port_and_as_streamlit_s_own_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, after: list[str]
+) -> None:
+    import advisor.cli.app as app_command
+
+    def never(command: list[str]) -> int:
+        raise AssertionError(f"served: {command}")
+
+    monkeypatch.setattr(app_command, "serve", never)
+    code, out, err = run_cli(capsys, "app", "--port", "8502", "--", *after)
+    assert (code, out) == (2, "")
+    assert err == f"advisor: error: the port is given twice (--port 8502 and {after[0]} after --); give it once\n"
