@@ -1788,7 +1788,7 @@ def inputs_block(assessment: Assessment, template: str = "custom", workload_file
 
 
 def people(names: Iterable[str] | None, field: str) -> list[str]:
-    """Names for MADR's front matter: each on one line, none empty; "A, B" gives two. Each is
+    """Names for MADR's front matter: each on one line, none empty, each once; "A, B" gives two. Each is
     a name as a workload's is (nothing that repaints a terminal or reorders what is shown)."""
     out: list[str] = []
     if isinstance(names, str):  # "Ana Lima, Ben Okafor", as --decision-makers takes them: two names, not letters
@@ -1805,9 +1805,11 @@ def people(names: Iterable[str] | None, field: str) -> list[str]:
             if len(name) > _NAME_MAX:
                 raise InputError(f"a name is longer than {_NAME_MAX} characters", field=field)
             try:
-                out.append(check_name(name))
+                name = check_name(name)
             except ValueError as exc:
                 raise InputError(f"{exc} (got {name!r})", field=field) from None
+            if name not in out:  # a person given twice (a script's list and the user's) is one person
+                out.append(name)
     return out
 
 
