@@ -283,3 +283,16 @@ def test_the_port_given_as_port_and_as_streamlit_s_own_is_refused(
     code, out, err = run_cli(capsys, "app", "--port", "8502", "--", *after)
     assert (code, out) == (2, "")
     assert err == f"advisor: error: the port is given twice (--port 8502 and {after[0]} after --); give it once\n"
+
+
+# -- adr: a person given twice -----------------------------------------------------------------------
+# --decision-makers is repeated by design; the same person given twice (a script's list and the
+# user's own flag) was listed twice: 'decision-makers: ["Ana Lima", "Ana Lima"]'.
+
+def test_a_person_given_twice_is_listed_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "adr", SUPPORT, "--dir", tmp_path, "--date", "2026-11-01", "--price-date",
+                           "2026-11-01", "--decision-makers", "Ana Lima, Ben Okafor", "--decision-makers", "Ana  Lima")
+    assert code == 0, err
+    (record,) = tmp_path.glob("0001-*.md")
+    text = record.read_text(encoding="utf-8")
+    assert 'decision-makers: ["Ana Lima", "Ben Okafor"]' in text
