@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from advisor import assess, load_rules
 
 from .conftest import PRICE_DATE
@@ -61,3 +63,41 @@ def test_the_streamed_split_needs_a_conversation_reading_text_whose_first_token_
     ):
         a = assess(_with(**changes), RULES, price_date=PRICE_DATE)
         assert not any(item.startswith("Stream the shown step's answer") for item in a.checklist), changes
+
+
+# F2: /work/scratch/judge16/07-reembed-monthly.yaml. The month's whole volume (20M chunks) is
+# sent at once; the limits let 2,000 a minute through, so the last waits 6.94 days. advisor
+# said the queue "drains 9.04 days after the peak", counting the month's average rate as
+# arriving after the peak, although every request of the month was in the peak.
+REEMBED: dict[str, Any] = {
+    "name": "Monthly re-embedding of a 20M chunk corpus",
+    "interaction": "pipeline",
+    "latency_budget_s": 604800,
+    "input_tokens": 500,
+    "output_tokens": 0,
+    "output_format": "embedding",
+    "requests_per_month": 20_000_000,
+    "peak_requests_per_minute": 20_000_000,
+    "peak_minutes": 1,
+    "provider": "openai",
+    "model": "text-embedding-3-small",
+    "tier": "tier-2",
+    "downstream": "internal_service",
+    "side_effects": "idempotent",
+}
+
+
+def test_a_peak_that_holds_the_whole_month_drains_when_its_last_request_is_served():
+    c = assess(REEMBED, RULES, price_date=PRICE_DATE).capacity
+    assert c.sustainable_rpm == 2000
+    # Nothing arrives after the peak: the queue is empty when its last request leaves it.
+    assert c.drain_time_s == pytest.approx(c.peak_worst_wait_s)
+    assert c.drain_time_s / 86400 == pytest.approx(6.94, abs=0.005)
+
+
+def test_later_arrivals_are_the_months_requests_outside_the_peak():
+    # Half the month in a 10-minute peak: the other half arrives over the rest of the month.
+    half = {**REEMBED, "requests_per_month": 2_000_000, "peak_requests_per_minute": 100_000, "peak_minutes": 10}
+    c = assess(half, RULES, price_date=PRICE_DATE).capacity
+    after = (2_000_000 - 100_000 * 10) / (30 * 24 * 60 - 10)
+    assert c.drain_time_s == pytest.approx(c.backlog_requests / (c.sustainable_rpm - after) * 60)

@@ -335,7 +335,7 @@ SEO_REWRITE = {
     "tier": "tier-3", "downstream": "internal_service", "side_effects": "idempotent",
 }
 TRANSLATION = {
-    # Review 5's Y11: async meets its 4-h contract, its peak's backlog draining in 52.7 min.
+    # Review 5's Y11: async meets its 4-h contract, its peak's backlog draining in 52.6 min.
     "name": "Translation", "interaction": "submit_and_notify", "latency_budget_s": 14400, "input_tokens": 3000,
     "output_tokens": 3200, "requests_per_month": 300_000, "peak_requests_per_minute": 600, "provider": "openai",
     "model": "gpt-5.4", "tier": "tier-3", "downstream": "external_api", "side_effects": "idempotent",
@@ -354,7 +354,7 @@ def test_a_tier_lever_that_changes_nothing_is_not_offered_and_one_that_removes_a
     lever = next(lv for lv in queue.levers if set(lv.changes) == {"tier"})
     assert lever.because.startswith(
         "With account tier 'tier-4', whose limits hold the peak (no backlog at peak, where 16,645 requests queue and"
-        " drain in 52.7 min as specified): async meets its contract")
+        " drain in 52.6 min as specified): async meets its contract")
     for result in (batch, queue):  # every lever changes the mode, the verdict or the cost, or says what it removes
         for lv in result.levers:
             assert (lv.recommendation != result.recommendation or lv.feasible != result.feasible

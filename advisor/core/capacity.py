@@ -12,9 +12,10 @@ utilisation             = peak use / limit, for each limit the provider sets: RP
                           is the workload's
 sustainable rate        = peak requests/min / the tightest utilisation (when above 1)
 backlog                 = (peak - sustainable rate) x peak_minutes          (requests queued)
-drain time              = backlog / (sustainable rate - monthly average rate)   (0 within limits;
-                          none when the limits are below even the average: it never drains):
-                          when the queue is empty again, later arrivals counted
+drain time              = backlog / (sustainable rate - later rate)   (0 within limits; none
+                          when the limits are below even the monthly average: it never drains):
+                          when the queue is empty again, later arrivals counted at the rate of
+                          the month's requests outside the peak (none where the peak holds them all)
 worst wait              = backlog / sustainable rate   (first in first out: the peak's last
                           request waits for the backlog ahead of it, served at the limits'
                           rate; later arrivals queue behind it and wait less; none where the
@@ -42,7 +43,7 @@ from typing import TYPE_CHECKING
 
 from .assumption import Assumption, joined_ids
 from .latency import LatencyEstimate
-from .profile import DEFAULT_PEAK_MINUTES, WorkloadProfile
+from .profile import DEFAULT_PEAK_MINUTES, MINUTES_PER_MONTH, WorkloadProfile
 from .provider import account_tier, batch_offer, provider_tier
 from .steps import WorkStep, calls_per_request, work_steps
 from .value_class import value_class
@@ -539,7 +540,12 @@ def estimate_capacity(
     elif worst is not None and worst > 1 and sustainable is not None:
         backlog = (peak_rpm - sustainable) * peak_minutes
         average = profile.average_requests_per_minute
-        drain = backlog / (sustainable - average) * 60.0 if sustainable > average else None
+        # Later arrivals are the month's requests outside this peak, spread over the rest of
+        # the month: none where the peak holds the whole month (a monthly re-run sent at once).
+        # Below the month's average rate the queue never drains, whatever arrives after.
+        rest = max(0.0, profile.requests_per_month - peak_rpm * peak_minutes)
+        later = min(average, rest / max(1.0, MINUTES_PER_MONTH - peak_minutes))
+        drain = backlog / (sustainable - later) * 60.0 if sustainable > average else None
         # First in first out, the peak's last request is served once the backlog ahead of it
         # is, at the rate the limits allow; what arrives after it queues behind it.
         wait = backlog / sustainable * 60.0 if drain is not None else None
