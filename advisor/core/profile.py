@@ -317,6 +317,13 @@ class Step(BaseModel):
         return _ttft_not_above_p95(value, info)
 
 
+def _field_error(model: str, loc: tuple[str | int, ...], value: Any, message: str) -> ValidationError:
+    """A model check's error named under the field it is about (a model check alone would name
+    the whole document), with the message as written."""
+    error = PydanticCustomError("value_error", "{error}", {"error": message})
+    return ValidationError.from_exception_data(model, [InitErrorDetails(type=error, loc=loc, input=value)])
+
+
 # A step's figures that are its model's own: measured on one model, they are not another's.
 _MEASURED_TIMES = ("model_p50_s", "model_p95_s", "ttft_s", "output_tokens_per_s")
 
@@ -613,10 +620,7 @@ class WorkloadProfile(BaseModel):
                     "model each step's call times were measured on; rename a step here as in steps, and remove "
                     f"a step removed there (got {taken_on!r})"
                 )
-                error = PydanticCustomError("value_error", "{error}", {"error": message})
-                raise ValidationError.from_exception_data(
-                    cls.__name__, [InitErrorDetails(type=error, loc=("evidence", "models", name), input=taken_on)]
-                )
+                raise _field_error(cls.__name__, ("evidence", "models", name), taken_on, message)
         if not profile.steps:
             return profile
         for i, step in enumerate(profile.steps):
@@ -631,10 +635,7 @@ class WorkloadProfile(BaseModel):
                 f"is its model's; remove them to have {model}'s estimated, or calibrate again from traces of "
                 f"{model} (got {model!r})"
             )
-            error = PydanticCustomError("value_error", "{error}", {"error": message})
-            raise ValidationError.from_exception_data(
-                cls.__name__, [InitErrorDetails(type=error, loc=("steps", i, "model"), input=model)]
-            )
+            raise _field_error(cls.__name__, ("steps", i, "model"), model, message)
         return profile
 
     _read: _Read | None = PrivateAttr(default=None)  # set where a workload is read (as_read)
@@ -661,11 +662,7 @@ class WorkloadProfile(BaseModel):
                 f"{count(peak * minutes)} requests, more than requests_per_month ({count(profile.requests_per_month)});"
                 f" lower it or peak_minutes, or raise requests_per_month (got {count(peak)} a minute)"
             )
-            # Named under the peak's own field (a model check alone would name the whole document).
-            error = PydanticCustomError("value_error", "{error}", {"error": message})
-            raise ValidationError.from_exception_data(
-                cls.__name__, [InitErrorDetails(type=error, loc=("peak_requests_per_minute",), input=peak)]
-            )
+            raise _field_error(cls.__name__, ("peak_requests_per_minute",), peak, message)
         profile._read = _Read(profile.__dict__)
         return profile
 
